@@ -1,0 +1,50 @@
+# Two commands on a fresh machine: `make run` and `make test`. Everything else is optional.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: install run test test-fast bench maps sample validate browser-deps clean
+
+install: $(STAMP)
+
+# Re-install when the pins or the project metadata change.
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[test]"
+	touch $(STAMP)
+
+# Starts the dashboard on http://127.0.0.1:8501 (loads the sample city into an empty store first).
+run: install
+	$(BIN)/coalition init --if-empty
+	$(BIN)/coalition serve
+
+# Debian's Chromium drives the browser tests (never a browser download).
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian chromium for the browser tests"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) \
+	  || (sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium); }
+
+test: install browser-deps
+	$(BIN)/python -m pytest
+
+test-fast: install
+	$(BIN)/python -m pytest -m "not browser"
+
+bench: install
+	$(BIN)/python -m benchmarks.run
+
+maps: install
+	$(BIN)/coalition maps
+
+# Rebuilds data/hartford/ from the raw public files in data/hartford/raw/.
+sample: install
+	$(BIN)/python scripts/build_hartford_sample.py
+
+validate: install
+	$(BIN)/coalition validate data/hartford
+
+clean:
+	rm -rf $(VENV) coalition.db coalition.db-* .pytest_cache

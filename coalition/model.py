@@ -1,0 +1,259 @@
+"""The typed coalition graph, built from a city's validated tables.
+
+:func:`build_graph` turns a :class:`CityData` (what :mod:`coalition.io` reads and
+:mod:`coalition.store` keeps) into a :class:`networkx.MultiDiGraph` following
+:mod:`coalition.schema`. The frame helpers turn the graph back into tables for analyses, maps and
+exports. None of these functions mutates its input.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+import geopandas as gpd
+import networkx as nx
+import pandas as pd
+
+from . import schema
+from .schema import COMMITTEE, COMMUNITY, NAVIGATOR, NEIGHBORHOOD, ORGANIZATION
+
+WGS84 = "EPSG:4326"
+
+
+@dataclass(frozen=True)
+class CityData:
+    """A city's validated tables.
+
+    Attributes
+    ----------
+    name : str
+        The city's display name.
+    tables : dict of str to pandas.DataFrame
+        One frame per table in :data:`coalition.schema.TABLES`, with the schema's columns. List
+        cells (services, languages) are Python lists; ``neighborhood`` cells hold neighborhood ids
+        (already matched); booleans are ``bool``; missing values are ``None``/NaN.
+    boundaries : geopandas.GeoDataFrame
+        Columns ``neighborhood_id`` and ``geometry`` in EPSG:4326, one row per neighborhood.
+    metric_crs : str
+        A projected CRS in metres for areas and distances (e.g. ``"EPSG:32618"``).
+    meta : dict
+        Free metadata (e.g. the folder it came from, the warnings found when reading it).
+    """
+
+    name: str
+    tables: dict[str, pd.DataFrame]
+    boundaries: gpd.GeoDataFrame
+    metric_crs: str
+    meta: dict = field(default_factory=dict)
+
+
+def _clean(value: Any) -> Any:
+    """None for missing scalars (NaN, NaT, pandas NA), the value otherwise."""
+    if isinstance(value, (list, tuple, dict)):
+        return value
+    try:
+        if value is None or pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        return value
+    if hasattr(value, "item"):  # numpy scalar -> Python scalar
+        return value.item()
+    return value
+
+
+def _records(frame: pd.DataFrame) -> Iterable[dict[str, Any]]:
+    for row in frame.to_dict("records"):
+        yield {k: _clean(v) for k, v in row.items()}
+
+
+def _provenance(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "source": row.get("source") or "",
+        "source_date": row.get("source_date") or "",
+        "illustrative": bool(row.get("illustrative")),
+    }
+
+
+def _edge(tie_type: str, provenance: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    attrs = {
+        "tie_type": tie_type,
+        "kind": "",
+        "strength": 1,
+        "since": "",
+        "residents": None,
+        "notes": "",
+        **provenance,
+    }
+    attrs.update({k: v for k, v in extra.items() if v is not None})
+    return attrs
+
+
+def build_graph(city: CityData) -> nx.MultiDiGraph:
+    """Build the coalition graph from a city's tables.
+
+    Parameters
+    ----------
+    city : CityData
+        Validated tables (see :func:`coalition.io.read_city`).
+
+    Returns
+    -------
+    networkx.MultiDiGraph
+        Nodes keyed by id with ``kind`` and the table's columns; edges keyed by tie type.
+        Neighborhood nodes also carry ``geometry`` (shapely, EPSG:4326), ``lon``/``lat`` of a
+        point inside the polygon, and ``area_km2``.
+
+    Examples
+    --------
+    >>> from coalition.io import read_city
+    >>> G = build_graph(read_city("data/hartford"))  # doctest: +SKIP
+    >>> G.nodes["asylum-hill"]["kind"]  # doctest: +SKIP
+    'neighborhood'
+    """
+    G = nx.MultiDiGraph(city=city.name, crs=WGS84, metric_crs=city.metric_crs)
+    boundaries = city.boundaries.to_crs(WGS84) if city.boundaries.crs else city.boundaries
+    geometry_by_id = dict(zip(boundaries["neighborhood_id"], boundaries.geometry))
+    areas = boundaries.to_crs(city.metric_crs).geometry.area / 1e6
+    area_by_id = dict(zip(boundaries["neighborhood_id"], areas))
+
+    for table, kind in schema.KIND_OF_TABLE.items():
+        frame = city.tables.get(table)
+        if frame is None:
+            continue
+        id_column = schema.ID_COLUMNS[table]
+        for row in _records(frame):
+            node_id = str(row[id_column])
+            attrs = {k: v for k, v in row.items() if k != id_column}
+            attrs["kind"] = kind
+            attrs.update(_provenance(row))
+            for list_column in ("services", "languages"):
+                if list_column in attrs:
+                    attrs[list_column] = list(attrs[list_column] or [])
+            if kind == NAVIGATOR:
+                attrs["name"] = attrs.get("alias") or node_id
+            if kind == NEIGHBORHOOD:
+                geometry = geometry_by_id.get(node_id)
+                attrs["geometry"] = geometry
+                if geometry is not None and not geometry.is_empty:
+                    point = geometry.representative_point()
+                    attrs["lon"], attrs["lat"] = float(point.x), float(point.y)
+                    attrs["area_km2"] = float(area_by_id[node_id])
+            G.add_node(node_id, **attrs)
+
+    # Ties derived from an entity table's neighborhood column.
+    for tie_type, (table, column) in schema.DERIVED_TIE_TYPES.items():
+        frame = city.tables.get(table)
+        if frame is None or column not in frame:
+            continue
+        id_column = schema.ID_COLUMNS[table]
+        for row in _records(frame):
+            if row.get(column):
+                G.add_edge(str(row[id_column]), str(row[column]), key=tie_type,
+                           **_edge(tie_type, _provenance(row)))
+
+    ties = city.tables.get("ties")
+    if ties is not None:
+        for row in _records(ties):
+            tie_type = row["tie_type"]
+            strength = row.get("strength")
+            G.add_edge(
+                str(row["source_id"]), str(row["target_id"]), key=tie_type,
+                **_edge(tie_type, _provenance(row), kind=row.get("kind") or "",
+                        strength=int(strength) if strength else 1,
+                        since=row.get("since") or "", residents=row.get("residents"),
+                        notes=row.get("notes") or ""),
+            )
+    return G
+
+
+# --- reading the graph back -------------------------------------------------------------------
+
+def nodes_of_kind(G: nx.Graph, kind: str) -> list[str]:
+    """Ids of the nodes of one kind, sorted.
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph(); G.add_node("a", kind="organization"); G.add_node("n", kind="neighborhood")
+    >>> nodes_of_kind(G, "organization")
+    ['a']
+    """
+    return sorted(n for n, k in G.nodes(data="kind") if k == kind)
+
+
+def ties_of_type(G: nx.MultiDiGraph, tie_type: str) -> list[tuple[str, str, dict]]:
+    """The ``(source, target, attributes)`` of every tie of one type."""
+    return [(u, v, d) for u, v, k, d in G.edges(keys=True, data=True) if k == tie_type]
+
+
+def nodes_frame(G: nx.Graph, kind: str) -> pd.DataFrame:
+    """One kind's nodes as a DataFrame indexed by id (geometry dropped).
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph(); G.add_node("a", kind="organization", name="A")
+    >>> nodes_frame(G, "organization").loc["a", "name"]
+    'A'
+    """
+    rows = [{"id": n, **{k: v for k, v in d.items() if k != "geometry"}}
+            for n, d in G.nodes(data=True) if d.get("kind") == kind]
+    if not rows:
+        return pd.DataFrame(columns=["id", "kind", "name"]).set_index("id")
+    return pd.DataFrame(rows).set_index("id").sort_index()
+
+
+def neighborhoods_frame(G: nx.Graph) -> gpd.GeoDataFrame:
+    """The neighborhoods as a GeoDataFrame (EPSG:4326) indexed by id, with their figures.
+
+    Examples
+    --------
+    >>> from shapely.geometry import box
+    >>> G = nx.MultiDiGraph(); G.add_node("n", kind="neighborhood", name="N", geometry=box(0, 0, 1, 1))
+    >>> neighborhoods_frame(G).loc["n", "geometry"].area
+    1.0
+    """
+    rows = [{"id": n, **d} for n, d in G.nodes(data=True) if d.get("kind") == NEIGHBORHOOD]
+    if not rows:
+        return gpd.GeoDataFrame({"id": [], "geometry": []}, geometry="geometry",
+                                crs=WGS84).set_index("id")
+    frame = pd.DataFrame(rows).set_index("id").sort_index()
+    return gpd.GeoDataFrame(frame, geometry="geometry", crs=G.graph.get("crs", WGS84))
+
+
+def ties_frame(G: nx.MultiDiGraph) -> pd.DataFrame:
+    """Every tie as a row: ``source_id``, ``target_id``, ``tie_type`` and its attributes."""
+    rows = [{"source_id": u, "target_id": v, **d} for u, v, d in G.edges(data=True)]
+    columns = ["source_id", "target_id", "tie_type", "kind", "strength", "since", "residents",
+               "notes", "source", "source_date", "illustrative"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def summary(G: nx.MultiDiGraph) -> dict[str, int]:
+    """Counts of nodes per kind, ties, illustrative nodes and ties.
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph(); G.add_node("a", kind="organization", illustrative=True)
+    >>> summary(G)["organization"], summary(G)["illustrative_nodes"]
+    (1, 1)
+    """
+    counts = {kind: 0 for kind in schema.NODE_KINDS}
+    for _, kind in G.nodes(data="kind"):
+        counts[kind] = counts.get(kind, 0) + 1
+    counts["ties"] = G.number_of_edges()
+    counts["illustrative_nodes"] = sum(1 for _, v in G.nodes(data="illustrative") if v)
+    counts["illustrative_ties"] = sum(1 for *_, v in G.edges(data="illustrative") if v)
+    return counts
+
+
+def is_finite_number(value: Any) -> bool:
+    """True for an int/float that is not NaN or infinite."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+__all__ = [
+    "CityData", "build_graph", "nodes_of_kind", "ties_of_type", "nodes_frame",
+    "neighborhoods_frame", "ties_frame", "summary", "WGS84",
+    "ORGANIZATION", "NEIGHBORHOOD", "COMMUNITY", "NAVIGATOR", "COMMITTEE",
+]

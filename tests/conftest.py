@@ -1,0 +1,18 @@
+"""Shared fixtures: the tiny hand-checkable city (tests/tiny_city.py) as tables and as a graph."""
+
+from __future__ import annotations
+
+import pytest
+
+from coalition.model import build_graph
+from tiny_city import make_tiny_city
+
+
+@pytest.fixture
+def tiny_city():
+    return make_tiny_city()
+
+
+@pytest.fixture
+def tiny_graph(tiny_city):
+    return build_graph(tiny_city)

@@ -1,0 +1,52 @@
+"""The graph builder: kinds, derived ties, attributes, and frames back out."""
+
+import networkx as nx
+
+from coalition import model
+
+
+def test_build_graph_counts_kinds_and_ties(tiny_graph):
+    counts = model.summary(tiny_graph)
+    assert counts["organization"] == 6
+    assert counts["neighborhood"] == 4
+    assert counts["community"] == 3
+    assert counts["navigator"] == 1
+    assert counts["committee"] == 2
+    # 17 ties in the table + 6 located_in + 1 based_in + 2 covers
+    assert counts["ties"] == 26
+
+
+def test_derived_ties_and_keys(tiny_graph):
+    assert tiny_graph.has_edge("lib", "alder", key="located_in")
+    assert tiny_graph.has_edge("wc-alder", "alder", key="covers")
+    assert tiny_graph.has_edge("nav1", "cedar", key="based_in")
+    assert tiny_graph["lib"]["legal"]["partnership"]["strength"] == 3
+    assert tiny_graph["latino"]["alder"]["lives_in"]["residents"] == 200
+
+
+def test_neighborhood_nodes_carry_geometry_and_area(tiny_graph):
+    alder = tiny_graph.nodes["alder"]
+    assert alder["geometry"].geom_type == "Polygon"
+    assert 0.90 < alder["area_km2"] < 0.95  # 0.83 km x 1.11 km at 41.76N
+    frame = model.neighborhoods_frame(tiny_graph)
+    assert list(frame.index) == ["alder", "birch", "cedar", "dogwood"]
+    assert frame.loc["cedar", "foreign_born"] == 300
+
+
+def test_navigator_name_is_alias_and_lists_are_lists(tiny_graph):
+    assert tiny_graph.nodes["nav1"]["name"] == "Navigator One"
+    assert tiny_graph.nodes["lib"]["services"] == ["english", "citizenship"]
+
+
+def test_build_graph_does_not_mutate_tables(tiny_city):
+    before = {k: v.copy() for k, v in tiny_city.tables.items()}
+    model.build_graph(tiny_city)
+    for name, frame in tiny_city.tables.items():
+        assert frame.equals(before[name])
+
+
+def test_ties_frame_round_trip(tiny_graph):
+    frame = model.ties_frame(tiny_graph)
+    assert len(frame) == tiny_graph.number_of_edges()
+    assert set(frame["tie_type"]) >= {"partnership", "located_in", "covers"}
+    assert isinstance(tiny_graph, nx.MultiDiGraph)
