@@ -1,0 +1,277 @@
+"""Where a city's validated tables are kept: an embedded SQLite database by default.
+
+SQLAlchemy Core, so a PostgreSQL URL can follow. On SQLite the database runs in WAL mode (readers
+never block the writer) and every write transaction starts with ``BEGIN IMMEDIATE`` (no two
+read-then-write transactions interleave). Loading a city replaces the previous one in a single
+transaction: a failed load leaves the previous contents exactly as they were.
+
+Every write bumps ``version``; the dashboard keys its caches on it.
+
+Examples
+--------
+>>> from coalition.store import open_store
+>>> store = open_store("/tmp/example.db")  # doctest: +SKIP
+>>> store.replace_city(read_city("data/hartford"))  # doctest: +SKIP
+1
+>>> store.graph().number_of_nodes()  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import pandas as pd
+import shapely
+from sqlalchemy import (Column, Float, Integer, LargeBinary, MetaData, String, Table, Text,
+                        create_engine, delete, event, insert, select)
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+import geopandas as gpd
+
+from . import schema, settings
+from .errors import StoreError
+from .model import WGS84, CityData, build_graph
+
+log = logging.getLogger(__name__)
+
+_SQL_TYPES = {"int": Integer, "float": Float}
+metadata = MetaData()
+
+
+def _table_for(name: str) -> Table:
+    columns = [Column("_pos", Integer, primary_key=True)]
+    for column in schema.TABLES[name]:
+        columns.append(Column(column.name, _SQL_TYPES.get(column.type, Text)))
+    return Table(name, metadata, *columns)
+
+
+TABLES = {name: _table_for(name) for name in schema.TABLES}
+BOUNDARIES = Table("boundaries", metadata,
+                   Column("neighborhood_id", String, primary_key=True),
+                   Column("wkb", LargeBinary, nullable=False))
+META = Table("meta", metadata,
+             Column("key", String, primary_key=True),
+             Column("value", Text, nullable=False))
+
+
+def _encode(value: Any, column: schema.Column) -> Any:
+    if column.type == "list":
+        return json.dumps(list(value or []), ensure_ascii=False)
+    if column.type == "bool":
+        return "1" if bool(value) else "0"
+    if value is None or (not isinstance(value, (list, str)) and pd.isna(value)):
+        return None
+    if column.type == "int":
+        return int(value)
+    if column.type == "float":
+        return float(value)
+    return str(value)
+
+
+def _decode(value: Any, column: schema.Column) -> Any:
+    if column.type == "list":
+        return json.loads(value) if value else []
+    if column.type == "bool":
+        return value == "1"
+    return value
+
+
+class Store:
+    """A city's tables in a database.
+
+    Parameters
+    ----------
+    url : str, optional
+        A SQLite file path or an SQLAlchemy URL (default: :func:`coalition.settings.db_url`).
+    """
+
+    def __init__(self, url: str | Path | None = None):
+        self.url = settings.db_url(url)
+        try:
+            self.engine: Engine = create_engine(self.url)
+        except (SQLAlchemyError, ImportError) as exc:
+            raise StoreError(f"Cannot open the store at {self.url} ({exc}). Check COALITION_DB "
+                             "or --db.") from exc
+        if self.engine.dialect.name == "sqlite":
+            self._configure_sqlite()
+        try:
+            metadata.create_all(self.engine)
+        except SQLAlchemyError as exc:
+            raise StoreError(f"Cannot create the store's tables at {self.url} ({exc.orig}). Is "
+                             "the path writable?") from exc
+
+    def _configure_sqlite(self) -> None:
+        path = self.url.removeprefix("sqlite:///")
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+
+        @event.listens_for(self.engine, "connect")
+        def _on_connect(dbapi_connection, _record):  # noqa: ANN001 - DBAPI objects
+            # Let SQLAlchemy, not pysqlite, issue BEGIN, so that we choose its kind.
+            dbapi_connection.isolation_level = None
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA busy_timeout=5000")
+            cursor.close()
+
+        @event.listens_for(self.engine, "begin")
+        def _on_begin(connection: Connection) -> None:
+            immediate = connection.get_execution_options().get("immediate", False)
+            connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    # --- transactions ---------------------------------------------------------------------------
+    def _write(self):
+        """A write transaction (BEGIN IMMEDIATE on SQLite)."""
+        return self.engine.connect().execution_options(immediate=True)
+
+    def _meta(self, conn: Connection) -> dict[str, Any]:
+        return {row.key: json.loads(row.value) for row in conn.execute(select(META))}
+
+    def _set_meta(self, conn: Connection, values: dict[str, Any]) -> None:
+        for key, value in values.items():
+            conn.execute(delete(META).where(META.c.key == key))
+            conn.execute(insert(META).values(key=key, value=json.dumps(value, default=str)))
+
+    # --- reading --------------------------------------------------------------------------------
+    def info(self) -> dict[str, Any]:
+        """City name, version, when and from where it was loaded, and the load's warnings."""
+        try:
+            with self.engine.connect() as conn:
+                meta = self._meta(conn)
+        except SQLAlchemyError as exc:
+            raise StoreError(f"Cannot read the store at {self.url} ({exc}).") from exc
+        meta.setdefault("version", 0)
+        return meta
+
+    def version(self) -> int:
+        """A number that changes on every write (0 for an empty store)."""
+        return int(self.info().get("version", 0))
+
+    def is_empty(self) -> bool:
+        """True when no city has been loaded."""
+        with self.engine.connect() as conn:
+            return conn.execute(select(TABLES["neighborhoods"]).limit(1)).first() is None
+
+    def read_city(self) -> CityData:
+        """The stored city's tables.
+
+        Raises
+        ------
+        StoreError
+            When the store is empty.
+        """
+        try:
+            with self.engine.connect() as conn:
+                with conn.begin():  # one snapshot for all tables
+                    meta = self._meta(conn)
+                    tables = {}
+                    for name, table in TABLES.items():
+                        rows = conn.execute(select(table).order_by(table.c._pos)).mappings()
+                        columns = schema.TABLES[name]
+                        tables[name] = pd.DataFrame(
+                            [{c.name: _decode(row[c.name], c) for c in columns} for row in rows],
+                            columns=[c.name for c in columns])
+                    shapes = conn.execute(select(BOUNDARIES)).all()
+        except SQLAlchemyError as exc:
+            raise StoreError(f"Cannot read the store at {self.url} ({exc}).") from exc
+        if tables["neighborhoods"].empty:
+            raise StoreError("The store is empty. Load a city first: coalition init data/hartford")
+        boundaries = gpd.GeoDataFrame(
+            {"neighborhood_id": [r.neighborhood_id for r in shapes],
+             "geometry": [shapely.from_wkb(r.wkb) for r in shapes]},
+            geometry="geometry", crs=WGS84)
+        return CityData(name=meta.get("city", "City"), tables=tables, boundaries=boundaries,
+                        metric_crs=meta.get("metric_crs", "EPSG:3857"),
+                        meta={k: v for k, v in meta.items() if k not in ("city", "metric_crs")})
+
+    def graph(self) -> nx.MultiDiGraph:
+        """The coalition graph built from the stored tables."""
+        return build_graph(self.read_city())
+
+    def datasets(self) -> pd.DataFrame:
+        """Per table: rows, illustrative rows, distinct sources and the latest source date."""
+        city = self.read_city()
+        rows = []
+        for name, frame in city.tables.items():
+            sources = sorted({s for s in frame.get("source", []) if s})
+            dates = sorted({d for d in frame.get("source_date", []) if d})
+            rows.append({
+                "table": name,
+                "rows": len(frame),
+                "illustrative_rows": int(frame["illustrative"].sum()) if len(frame) else 0,
+                "sources": len(sources),
+                "oldest_source_date": dates[0] if dates else "",
+                "latest_source_date": dates[-1] if dates else "",
+            })
+        return pd.DataFrame(rows)
+
+    # --- writing --------------------------------------------------------------------------------
+    def replace_city(self, city: CityData) -> int:
+        """Replace the stored city by ``city`` in one transaction; returns the new version.
+
+        Raises
+        ------
+        StoreError
+            When the write fails; the previous contents are then untouched.
+        """
+        try:
+            with self._write() as conn, conn.begin():
+                version = int(self._meta(conn).get("version", 0)) + 1
+                for name, table in TABLES.items():
+                    conn.execute(delete(table))
+                    columns = schema.TABLES[name]
+                    frame = city.tables.get(name)
+                    if frame is None or frame.empty:
+                        continue
+                    records = [
+                        {"_pos": pos, **{c.name: _encode(rec.get(c.name), c) for c in columns}}
+                        for pos, rec in enumerate(frame.to_dict("records"))
+                    ]
+                    conn.execute(insert(table), records)
+                conn.execute(delete(BOUNDARIES))
+                shapes = city.boundaries.to_crs(WGS84)
+                conn.execute(insert(BOUNDARIES), [
+                    {"neighborhood_id": str(i), "wkb": shapely.to_wkb(g)}
+                    for i, g in zip(shapes["neighborhood_id"], shapes.geometry)])
+                conn.execute(delete(META))
+                self._set_meta(conn, {
+                    "version": version,
+                    "city": city.name,
+                    "metric_crs": city.metric_crs,
+                    "loaded_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+                    "source_dir": city.meta.get("source_dir"),
+                    "warnings": city.meta.get("warnings", []),
+                })
+        except SQLAlchemyError as exc:
+            raise StoreError(f"Loading into the store failed and nothing was changed ({exc}).") \
+                from exc
+        log.info("stored %s as version %d", city.name, version)
+        return version
+
+
+def open_store(url: str | Path | None = None) -> Store:
+    """Open (and create if needed) the store at ``url`` (default from settings / COALITION_DB)."""
+    return Store(url)
+
+
+def ensure_loaded(store: Store, data_dir: str | Path | None = None) -> bool:
+    """Load the default city folder into an empty store; True if it loaded something.
+
+    Raises
+    ------
+    ValidationError
+        When the folder has problems (the store stays empty).
+    """
+    if not store.is_empty():
+        return False
+    from .io import read_city  # the store itself never needs the reader
+
+    folder = Path(data_dir) if data_dir is not None else settings.data_dir()
+    store.replace_city(read_city(folder))
+    return True
