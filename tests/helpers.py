@@ -1,0 +1,34 @@
+"""Small helpers shared by tests: write the tiny city as a data folder, edit CSV cells."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from coalition.exports import write_city_folder
+from tiny_city import make_tiny_city
+
+
+def tiny_folder(path: Path) -> Path:
+    """The tiny city written as a data folder at ``path``."""
+    return write_city_folder(make_tiny_city(), path)
+
+
+def read_rows(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def write_rows(path: Path, rows: list[dict[str, str]], columns: list[str] | None = None) -> None:
+    columns = columns or list(rows[0])
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=columns, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def set_cell(path: Path, row_index: int, column: str, value: str) -> None:
+    """Set one cell (row_index counts data rows from 0)."""
+    rows = read_rows(path)
+    rows[row_index][column] = value
+    write_rows(path, rows)

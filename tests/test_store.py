@@ -1,0 +1,96 @@
+"""The store: round trips, versions, WAL, and all-or-nothing loads."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pandas as pd
+import pytest
+from sqlalchemy import text
+
+from coalition import store as store_module
+from coalition.errors import StoreError, ValidationError
+from coalition.model import build_graph, summary
+from helpers import set_cell, tiny_folder
+
+
+@pytest.fixture
+def store(tmp_path):
+    return store_module.open_store(tmp_path / "s.db")
+
+
+def test_empty_store(store):
+    assert store.is_empty() and store.version() == 0
+    with pytest.raises(StoreError, match="coalition init"):
+        store.read_city()
+
+
+def test_round_trip_keeps_every_value(store, tiny_city):
+    assert store.replace_city(tiny_city) == 1
+    back = store.read_city()
+    assert back.name == "Tiny Town" and back.metric_crs == "EPSG:32618"
+    for name, frame in tiny_city.tables.items():
+        left = frame.astype(object).where(frame.notna(), None).to_dict("records")
+        right = back.tables[name].astype(object).where(back.tables[name].notna(), None)
+        assert left == right.to_dict("records"), name
+    assert summary(store.graph()) == summary(build_graph(tiny_city))
+    assert back.boundaries.geometry.equals(tiny_city.boundaries.geometry)
+
+
+def test_version_changes_on_every_load(store, tiny_city):
+    store.replace_city(tiny_city)
+    store.replace_city(tiny_city)
+    assert store.version() == 2
+
+
+def test_sqlite_runs_in_wal_mode(store):
+    with store.engine.connect() as conn:
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+
+
+def test_failed_write_leaves_previous_contents(store, tiny_city):
+    store.replace_city(tiny_city)
+    broken_boundaries = tiny_city.boundaries.copy()
+    broken_boundaries.loc[0, "geometry"] = None  # NOT NULL violation half-way through the load
+    other = dataclasses.replace(tiny_city, name="Other", boundaries=broken_boundaries)
+    with pytest.raises(StoreError, match="nothing was changed"):
+        store.replace_city(other)
+    assert store.version() == 1
+    assert store.read_city().name == "Tiny Town"
+    assert len(store.read_city().tables["organizations"]) == 6
+
+
+def test_datasets_summarise_provenance(store, tiny_city):
+    store.replace_city(tiny_city)
+    frame = store.datasets().set_index("table")
+    assert frame.loc["organizations", "rows"] == 6
+    assert frame.loc["organizations", "illustrative_rows"] == 6
+    assert frame.loc["neighborhoods", "illustrative_rows"] == 0
+    assert frame.loc["ties", "latest_source_date"] == "2024-01"
+
+
+def test_ensure_loaded_only_fills_an_empty_store(store, tmp_path):
+    folder = tiny_folder(tmp_path / "tiny")
+    assert store_module.ensure_loaded(store, folder) is True
+    assert store_module.ensure_loaded(store, folder) is False
+    assert store.version() == 1
+
+
+def test_ensure_loaded_with_a_bad_folder_keeps_the_store_empty(store, tmp_path):
+    folder = tiny_folder(tmp_path / "tiny")
+    set_cell(folder / "ties.csv", 0, "target_id", "nobody")
+    with pytest.raises(ValidationError):
+        store_module.ensure_loaded(store, folder)
+    assert store.is_empty()
+
+
+def test_unusable_url_is_a_store_error(tmp_path):
+    with pytest.raises(StoreError):
+        store_module.open_store("nosuchdialect://x")
+
+
+def test_tables_are_frames_with_schema_columns(store, tiny_city):
+    store.replace_city(tiny_city)
+    ties = store.read_city().tables["ties"]
+    assert isinstance(ties, pd.DataFrame)
+    assert list(ties.columns[:3]) == ["source_id", "target_id", "tie_type"]
