@@ -1,0 +1,759 @@
+"""Offline, escaped neighborhood maps (folium / Leaflet).
+
+These functions DRAW: they take the neighborhoods as a GeoDataFrame (plus optional organization and
+committee tables and analysis results already joined as columns) and return a :class:`folium.Map`
+or HTML. They compute no analysis and never touch the network.
+
+Offline
+-------
+A plain ``folium.Map`` loads Leaflet, jQuery, Bootstrap, Font Awesome and awesome-markers from
+CDNs. Here the map uses only Leaflet (circle markers and ``DivIcon`` labels instead of
+awesome-markers), and :func:`make_offline` points the map's *instance* ``default_js`` /
+``default_css`` at ``data:`` URIs built from the Leaflet 1.9.4 files shipped in the installed
+``django-js-lib-leaflet`` package (its images are inlined into the CSS too). Neither
+``folium.Choropleth`` nor branca colour maps are used (they pull d3 from a CDN): polygons are
+coloured with ``style_function`` and the legend is plain escaped HTML (:func:`legend_items` gives
+the same classes to draw elsewhere). Basemap tiles are off unless asked for.
+
+How streamlit-folium 0.27.4 loads a map (read from its source): ``st_folium`` renders the map,
+strips every ``<script src>`` and ``<link rel="stylesheet">`` tag from the header, and instead
+collects ``default_js`` / ``default_css`` of every ``JSCSSMixin`` element in the map (only
+``folium.Map`` has any in the elements used here). Its frontend (served by Streamlit from
+127.0.0.1) then creates ``<script src=...>`` / ``<link href=...>`` for each one. With
+:func:`make_offline` those are ``data:`` URIs, so the component makes zero external requests. It
+would add d3 from the internet only for a branca ColorMap, which this module never adds. Its
+frontend itself contains no external URL (only React's error-decoder link in messages).
+
+Untrusted text
+--------------
+Every string that comes from data (names, sources, ids shown to the user) goes through
+:func:`escape_text` before it reaches a tooltip, label or legend: ``html.escape`` plus the three
+characters that matter inside the JavaScript template literals folium writes tooltips into
+(`` ` ``, ``$``, ``\\``). GeoJSON feature data is embedded by folium with Jinja's ``tojson`` (safe);
+``GeoJsonTooltip`` shows property values as HTML, so the only property shown is a tooltip that is
+escaped here.
+
+Examples
+--------
+>>> from coalition.model import neighborhoods_frame  # doctest: +SKIP
+>>> m = neighborhood_map(neighborhood_map_frame(G), "foreign_born")  # doctest: +SKIP
+>>> html = offline_map_html(m)  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import hashlib
+import html
+import json
+import logging
+import math
+import re
+from importlib import resources
+from pathlib import Path
+from typing import Any, Iterable
+
+import folium
+import geopandas as gpd
+import networkx as nx
+import numpy as np
+import pandas as pd
+import shapely
+from branca.element import MacroElement
+from folium.elements import JSCSSMixin
+from jinja2 import Template
+
+from .errors import CoalitionError, DataError
+from .model import is_finite_number, neighborhoods_frame, nodes_frame
+from .schema import COMMITTEE
+
+logger = logging.getLogger(__name__)
+
+# Measures a neighborhood map can be coloured by: column -> legend title.
+MEASURES: dict[str, str] = {
+    "foreign_born": "Foreign-born residents",
+    "share_foreign_born": "Share of residents born abroad",
+    "limited_english": "Residents who speak English less than very well",
+    "population": "Residents",
+    "committee_status": "Welcoming committee",
+    "score": "Replication score",
+    "gap_count": "Coalition gaps",
+}
+CATEGORICAL_MEASURES = ("committee_status",)
+PERCENT_MEASURES = ("share_foreign_born",)
+
+# Colour-blind-safe sequential palettes (ColorBrewer 5-class), light to dark.
+SEQUENTIAL_PALETTES: dict[str, tuple[str, ...]] = {
+    "need": ("#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494"),  # YlGnBu
+    "gaps": ("#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"),  # YlOrRd
+    "score": ("#f2f0f7", "#cbc9e2", "#9e9ac8", "#756bb1", "#54278f"),  # Purples
+}
+PALETTE_OF_MEASURE = {"gap_count": "gaps", "score": "score"}
+# Okabe-Ito blue / orange for committees; "none" is a known absence, lighter than "no data".
+STATUS_COLOURS = {"active": "#0072B2", "forming": "#E69F00", "none": "#f7f7f7"}
+STATUS_LABELS = {"active": "Active committee", "forming": "Committee forming",
+                 "none": "No committee"}
+NO_DATA_COLOUR = "#bdbdbd"
+NO_DATA_LABEL = "No data"
+N_CLASSES = 5
+ORGANIZATION_COLOUR = "#333333"
+
+# Above these sizes the map is lightened: geometries simplified and coordinates rounded; labels
+# drawn only for highlighted neighborhoods (2,300 labels are unreadable and slow).
+SIMPLIFY_ABOVE_COORDINATES = 20_000
+MAX_LABELS = 150
+COORDINATE_DECIMALS = 5  # about 1 m
+
+_LEAFLET_PACKAGE = "js_lib_leaflet"
+_LEAFLET_DIR = ("static", "js_lib_leaflet")
+
+
+# --- escaping -----------------------------------------------------------------------------------
+
+def escape_text(value: Any) -> str:
+    """Escape a value for HTML and for the JavaScript template literals folium writes.
+
+    Parameters
+    ----------
+    value : Any
+        Anything; ``None`` becomes an empty string.
+
+    Returns
+    -------
+    str
+        ``html.escape`` of the text, with `` ` ``, ``$`` and ``\\`` also turned into character
+        references so the text cannot end or interpolate a template literal.
+
+    Examples
+    --------
+    >>> escape_text('<b>"x"</b> ${y}')
+    '&lt;b&gt;&quot;x&quot;&lt;/b&gt; &#36;{y}'
+    """
+    if value is None:
+        return ""
+    text = html.escape(str(value), quote=True)
+    return text.replace("`", "&#96;").replace("$", "&#36;").replace("\\", "&#92;")
+
+
+# --- offline assets -----------------------------------------------------------------------------
+
+def _leaflet_file(name: str) -> bytes:
+    folder = resources.files(_LEAFLET_PACKAGE).joinpath(*_LEAFLET_DIR)
+    return folder.joinpath(name).read_bytes()
+
+
+def _data_uri(mime: str, payload: bytes) -> str:
+    return f"data:{mime};base64,{base64.b64encode(payload).decode('ascii')}"
+
+
+def _leaflet_css_with_inline_images() -> str:
+    css = _leaflet_file("leaflet.css").decode("utf-8")
+
+    def inline(match: re.Match) -> str:
+        image = match.group(1)
+        return f"url({_data_uri('image/png', _leaflet_file(image))})"
+
+    return re.sub(r"url\((images/[\w.-]+\.png)\)", inline, css)
+
+
+_ASSET_CACHE: dict[str, tuple[tuple[str, str], ...]] = {}
+
+
+def offline_assets() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """The ``(name, data: URI)`` lists of JavaScript and CSS a map needs, built from local files.
+
+    Returns
+    -------
+    tuple of (list, list)
+        ``default_js`` and ``default_css`` for a :class:`folium.Map`: Leaflet 1.9.4 only.
+
+    Examples
+    --------
+    >>> js, css = offline_assets()
+    >>> [name for name, _ in js], js[0][1].startswith("data:text/javascript;base64,")
+    (['leaflet'], True)
+    """
+    if not _ASSET_CACHE:
+        _ASSET_CACHE["js"] = (("leaflet", _data_uri("text/javascript",
+                                                      _leaflet_file("leaflet.js"))),)
+        _ASSET_CACHE["css"] = (("leaflet_css", _data_uri(
+            "text/css", _leaflet_css_with_inline_images().encode("utf-8"))),)
+    return list(_ASSET_CACHE["js"]), list(_ASSET_CACHE["css"])
+
+
+def _walk(element: Any) -> Iterable[Any]:
+    yield element
+    for child in getattr(element, "_children", {}).values():
+        yield from _walk(child)
+
+
+def make_offline(m: folium.Map) -> folium.Map:
+    """A copy of a map whose JavaScript and CSS are inline ``data:`` URIs (no CDN).
+
+    Use it for the dashboard (``st_folium`` loads exactly these links) and before rendering a
+    standalone page. Only Leaflet is kept: folium's jQuery, Bootstrap, Font Awesome and
+    awesome-markers links are dropped, as nothing drawn here uses them.
+
+    Parameters
+    ----------
+    m : folium.Map
+        A map (left unchanged).
+
+    Returns
+    -------
+    folium.Map
+        A deep copy with offline assets.
+
+    Raises
+    ------
+    CoalitionError
+        If an element of the map needs another external script or stylesheet (e.g. a folium
+        plugin): such a map cannot work offline; draw it without that element.
+
+    Examples
+    --------
+    >>> m = make_offline(folium.Map(tiles=None))
+    >>> "https://" in m.default_js[0][1]
+    False
+    """
+    offline = copy.deepcopy(m)
+    js, css = offline_assets()
+    for element in _walk(offline):
+        if not isinstance(element, JSCSSMixin):
+            continue
+        if isinstance(element, folium.Map):
+            element.default_js, element.default_css = list(js), list(css)
+            continue
+        external = [url for _, url in [*element.default_js, *element.default_css]
+                    if not url.startswith("data:")]
+        if external:
+            raise CoalitionError(
+                f"The map element {type(element).__name__} loads {external[0]}, which an offline "
+                "room cannot reach. Draw the map without it.")
+    return offline
+
+
+def offline_map_html(m: folium.Map) -> str:
+    """A complete standalone HTML page for a map: opens from a USB stick, no internet, no Python.
+
+    Parameters
+    ----------
+    m : folium.Map
+        A map (left unchanged).
+
+    Returns
+    -------
+    str
+        The page; every script and stylesheet is inline.
+
+    Examples
+    --------
+    >>> page = offline_map_html(folium.Map(tiles=None))
+    >>> page.lstrip().startswith("<!DOCTYPE html>"), "cdn.jsdelivr" in page
+    (True, False)
+    """
+    return make_offline(m).get_root().render()
+
+
+def write_map_files(maps: dict[str, folium.Map], out_dir: Path) -> list[Path]:
+    """Write each map as a self-contained ``<name>.html`` plus an ``index.html`` linking them.
+
+    Parameters
+    ----------
+    maps : dict of str to folium.Map
+        File stem -> map. Stems may use letters, digits, ``-`` and ``_`` only.
+    out_dir : pathlib.Path
+        Folder to write into (created if missing).
+
+    Returns
+    -------
+    list of pathlib.Path
+        The map files in the order given, then ``index.html``.
+
+    Raises
+    ------
+    DataError
+        If a name is not a plain file stem (it would write outside ``out_dir``).
+
+    Examples
+    --------
+    >>> paths = write_map_files({"need": folium.Map(tiles=None)}, Path(tmp))  # doctest: +SKIP
+    >>> [p.name for p in paths]  # doctest: +SKIP
+    ['need.html', 'index.html']
+    """
+    if not maps:
+        raise DataError("No maps to write: pass at least one map.")
+    for name in maps:
+        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]*", name) or name == "index":
+            raise DataError(
+                f"Map name {name!r} is not usable as a file name: use letters, digits, '-' and "
+                "'_' only (and not 'index').")
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    links: list[str] = []
+    for name, m in maps.items():
+        path = out_dir / f"{name}.html"
+        path.write_text(offline_map_html(m), encoding="utf-8")
+        written.append(path)
+        title = getattr(m, "wbh_title", None) or name
+        links.append(f'<li><a href="{escape_text(path.name)}">{escape_text(title)}</a></li>')
+    index = out_dir / "index.html"
+    index.write_text(
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        "<title>Maps</title><style>body{font:16px sans-serif;margin:2em}</style></head>"
+        f"<body><h1>Maps</h1><ul>{''.join(links)}</ul>"
+        "<p>Every map works offline: open it in any browser.</p></body></html>\n",
+        encoding="utf-8")
+    written.append(index)
+    logger.info("Wrote %d map file(s) to %s", len(written), out_dir)
+    return written
+
+
+# --- measures and classes -----------------------------------------------------------------------
+
+def neighborhood_map_frame(G: nx.Graph) -> gpd.GeoDataFrame:
+    """The neighborhoods of a graph, ready for :func:`neighborhood_map`.
+
+    Adds ``share_foreign_born`` (foreign_born / population) and ``committee_status`` (the most
+    advanced status of the committees covering it: active, then forming, else none). Join
+    analysis results (``score``, ``gap_count``) onto it by index.
+
+    Parameters
+    ----------
+    G : networkx.Graph
+        The coalition graph (left unchanged).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Indexed by neighborhood id, EPSG:4326.
+
+    Examples
+    --------
+    >>> frame = neighborhood_map_frame(G)  # doctest: +SKIP
+    >>> frame.loc["alder", "committee_status"]  # doctest: +SKIP
+    'active'
+    """
+    frame = neighborhoods_frame(G).copy()
+    if frame.empty:
+        return frame
+    population = pd.to_numeric(frame.get("population"), errors="coerce")
+    foreign_born = pd.to_numeric(frame.get("foreign_born"), errors="coerce")
+    frame["share_foreign_born"] = (foreign_born / population.where(population > 0)).astype(float)
+    rank = {"none": 0, "forming": 1, "active": 2}
+    best: dict[str, str] = {}
+    for _, data in G.nodes(data=True):
+        if data.get("kind") != COMMITTEE:
+            continue
+        where, status = data.get("neighborhood"), data.get("status") or "none"
+        if where in frame.index and rank.get(status, 0) >= rank[best.get(where, "none")]:
+            best[where] = status if status in rank else "none"
+    frame["committee_status"] = [best.get(n, "none") for n in frame.index]
+    return frame
+
+
+def _measure_values(neighborhoods: pd.DataFrame, measure: str) -> pd.Series:
+    if measure in neighborhoods.columns:
+        return neighborhoods[measure]
+    if measure == "share_foreign_born" and {"foreign_born", "population"} <= set(neighborhoods):
+        population = pd.to_numeric(neighborhoods["population"], errors="coerce")
+        return pd.to_numeric(neighborhoods["foreign_born"], errors="coerce") / population.where(
+            population > 0)
+    known = ", ".join(sorted(set(MEASURES) & set(neighborhoods.columns))) or "none"
+    raise DataError(
+        f"The neighborhoods have no {measure!r} column to colour the map by. Join it onto the "
+        f"neighborhood table first (e.g. run the analysis that produces it), or choose one of "
+        f"the columns present: {known}.")
+
+
+def _format_number(value: float, measure: str) -> str:
+    if measure in PERCENT_MEASURES:
+        return f"{value:.0%}"
+    if float(value).is_integer() or abs(value) >= 100:
+        return f"{value:,.0f}"
+    return f"{value:,.2f}"
+
+
+def _classify(neighborhoods: pd.DataFrame, measure: str) -> tuple[dict[Any, str],
+                                                                   list[tuple[str, str]]]:
+    """Colour per neighborhood id and the legend items, for one measure."""
+    values = _measure_values(neighborhoods, measure)
+    if measure in CATEGORICAL_MEASURES:
+        colours: dict[Any, str] = {}
+        seen: set[str] = set()
+        for key, value in values.items():
+            value = None if value is None or (isinstance(value, float) and math.isnan(value)) \
+                else str(value)
+            colour = STATUS_COLOURS.get(value, NO_DATA_COLOUR) if value else NO_DATA_COLOUR
+            colours[key] = colour
+            seen.add(value if value in STATUS_COLOURS else NO_DATA_LABEL)
+        items = [(STATUS_COLOURS[s], STATUS_LABELS[s]) for s in STATUS_COLOURS if s in seen]
+        if NO_DATA_LABEL in seen:
+            items.append((NO_DATA_COLOUR, NO_DATA_LABEL))
+        return colours, items
+
+    numeric = pd.to_numeric(values, errors="coerce").astype(float)
+    numeric = numeric.where(np.isfinite(numeric))
+    present = numeric.dropna()
+    palette = SEQUENTIAL_PALETTES[PALETTE_OF_MEASURE.get(measure, "need")]
+    colours = {key: NO_DATA_COLOUR for key in numeric.index}
+    items: list[tuple[str, str]] = []
+    if not present.empty:
+        n_classes = min(N_CLASSES, present.nunique())
+        if n_classes == 1:
+            edges = np.array([present.min(), present.max()])
+        else:
+            edges = np.unique(np.quantile(present.to_numpy(), np.linspace(0, 1, n_classes + 1)))
+        n_classes = max(1, len(edges) - 1)
+        # Spread the classes over the whole palette so 3 classes still run light to dark.
+        shades = [palette[round(i * (len(palette) - 1) / max(1, n_classes - 1))]
+                  for i in range(n_classes)] if n_classes > 1 else [palette[-1]]
+        # Class i holds values in (edges[i], edges[i+1]]; the first class includes its minimum.
+        classes = np.clip(np.searchsorted(edges[1:-1], present.to_numpy(), side="left"), 0,
+                          n_classes - 1)
+        for key, cls in zip(present.index, classes):
+            colours[key] = shades[int(cls)]
+        for i in range(n_classes):
+            low, high = _format_number(edges[i], measure), _format_number(edges[i + 1], measure)
+            items.append((shades[i], low if low == high else f"{low} – {high}"))
+    if numeric.isna().any():
+        items.append((NO_DATA_COLOUR, NO_DATA_LABEL))
+    return colours, items
+
+
+def legend_items(neighborhoods: pd.DataFrame, measure: str) -> list[tuple[str, str]]:
+    """The legend of a measure: ``(colour, label)`` per class, light to dark.
+
+    Numbers get up to 5 quantile classes (fewer when there are fewer distinct values), labelled
+    ``"low – high"`` (a class holds values above its low end up to its high end; the first also
+    holds its low end). ``committee_status`` gets its categories. A grey "No data" class is
+    added when some neighborhood has no value.
+
+    Parameters
+    ----------
+    neighborhoods : pandas.DataFrame
+        Indexed by neighborhood id, with the measure column (left unchanged).
+    measure : str
+        A column name, usually a key of :data:`MEASURES`.
+
+    Returns
+    -------
+    list of (str, str)
+        Hex colour and plain-text label (escape it before putting it in HTML).
+
+    Raises
+    ------
+    DataError
+        If the measure column is missing.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"foreign_born": [400, 100, 300, 200]}, index=list("abcd"))
+    >>> legend_items(frame, "foreign_born")[0]
+    ('#ffffcc', '100 – 175')
+    """
+    return _classify(neighborhoods, measure)[1]
+
+
+# --- drawing ------------------------------------------------------------------------------------
+
+class _HtmlControl(MacroElement):
+    """A Leaflet control whose (already escaped) HTML is passed as a JSON string."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.control({position: {{ this.position|tojson }}});
+        {{ this.get_name() }}.onAdd = function () {
+            var box = L.DomUtil.create("div", "wbh-map-box");
+            box.innerHTML = {{ this.box_html|tojson }};
+            L.DomEvent.disableClickPropagation(box);
+            return box;
+        };
+        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, box_html: str, position: str = "bottomright") -> None:
+        super().__init__()
+        self._name = "HtmlControl"
+        self.box_html = box_html
+        self.position = position
+
+
+def _legend_box_html(title: str | None, measure_label: str,
+                     items: list[tuple[str, str]], illustrative: bool) -> str:
+    rows = "".join(
+        f'<div><span style="display:inline-block;width:14px;height:14px;margin-right:6px;'
+        f'vertical-align:middle;border:1px solid #555;background:{colour}"></span>'
+        f"{escape_text(label)}</div>" for colour, label in items)
+    head = f'<div style="font-weight:bold;font-size:14px">{escape_text(title)}</div>' \
+        if title else ""
+    note = '<div style="margin-top:4px;font-style:italic">Includes illustrative data.</div>' \
+        if illustrative else ""
+    return (f'<div style="background:rgba(255,255,255,0.92);padding:6px 8px;border-radius:4px;'
+            f'font:12px sans-serif;box-shadow:0 1px 4px rgba(0,0,0,0.3);max-width:260px">'
+            f'{head}<div style="margin:2px 0">{escape_text(measure_label)}</div>{rows}{note}</div>')
+
+
+def _is_true(value: Any) -> bool:
+    return bool(value) and not (isinstance(value, float) and math.isnan(value))
+
+
+def _text(value: Any) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return str(value)
+
+
+def _lighten_geometries(geometries: gpd.GeoSeries) -> gpd.GeoSeries:
+    """Simplify and round large inputs; small ones are drawn exactly."""
+    coordinates = int(shapely.get_num_coordinates(geometries.to_numpy()).sum())
+    if coordinates <= SIMPLIFY_ABOVE_COORDINATES:
+        return geometries
+    # Tolerance: 1/50 of a typical area's width, so shapes stay recognisable at city zoom.
+    typical_width = math.sqrt(max(geometries.area.sum(), 1e-12) / max(len(geometries), 1))
+    simplified = geometries.simplify(typical_width / 50, preserve_topology=True)
+    simplified = simplified.where(~simplified.is_empty, geometries)
+    rounded = shapely.transform(simplified.to_numpy(),
+                                lambda xy: np.round(xy, COORDINATE_DECIMALS))
+    logger.info("Map geometries simplified: %d -> %d coordinates", coordinates,
+                int(shapely.get_num_coordinates(rounded).sum()))
+    return gpd.GeoSeries(rounded, index=geometries.index, crs=geometries.crs)
+
+
+def _offset_point(key: str, lon: float, lat: float, radius: float) -> tuple[float, float]:
+    """A point near (lon, lat), at an angle and distance fixed by a hash of ``key``."""
+    digest = hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest()
+    angle = int.from_bytes(digest[:4], "big") / 2**32 * 2 * math.pi
+    distance = radius * (0.3 + 0.7 * int.from_bytes(digest[4:], "big") / 2**32)
+    return lon + distance * math.cos(angle), lat + distance * math.sin(angle)
+
+
+def _value_text(row: pd.Series, measure: str, value: Any) -> str:
+    if measure in CATEGORICAL_MEASURES:
+        return STATUS_LABELS.get(_text(value), NO_DATA_LABEL)
+    number = _as_float(value)
+    if number is None or not math.isfinite(number):
+        return NO_DATA_LABEL
+    text = _format_number(number, measure)
+    moe = _as_float(row.get(f"{measure}_moe"))
+    if moe is not None and math.isfinite(moe):
+        text += f" ± {_format_number(moe, measure)}"
+    return text
+
+
+def neighborhood_map(neighborhoods: gpd.GeoDataFrame, measure: str, *,
+                     organizations: pd.DataFrame | None = None,
+                     show_organizations: bool = True, tiles: str | None = None,
+                     title: str | None = None, highlight: Iterable[str] = (),
+                     committees: pd.DataFrame | None = None) -> folium.Map:
+    """A map of the neighborhoods coloured by a measure, with committees and organizations.
+
+    Readable without basemap tiles: outlined polygons, escaped labels (up to
+    :data:`MAX_LABELS` neighborhoods, else only highlighted ones), committee markers (active =
+    filled, forming = hollow), organization points (a layer that can be toggled), a legend box
+    and a scale bar. Each polygon's GeoJSON feature has ``id`` and property ``neighborhood_id``
+    so a click (``st_folium``'s ``last_active_drawing``) maps back to the neighborhood.
+
+    Parameters
+    ----------
+    neighborhoods : geopandas.GeoDataFrame
+        Indexed by neighborhood id, EPSG:4326, with ``name``, ``geometry`` and the measure; may
+        also have ``<measure>_moe``, ``source``, ``source_date``, ``illustrative`` and
+        ``committee_status``. See :func:`neighborhood_map_frame`. Left unchanged.
+    measure : str
+        Column to colour by (see :data:`MEASURES`).
+    organizations : pandas.DataFrame, optional
+        Indexed by id with ``name`` and any of ``sector``, ``lat``, ``lon``, ``neighborhood``,
+        ``illustrative``. Organizations without coordinates are drawn at a small fixed offset
+        from their neighborhood's representative point; those with neither are skipped.
+    show_organizations : bool
+        Whether the organization layer is shown at first (it can be toggled on the map).
+    tiles : str, optional
+        A folium tile name such as ``"OpenStreetMap"`` (needs internet); none by default.
+    title : str, optional
+        Shown above the legend (escaped).
+    highlight : iterable of str
+        Neighborhood ids drawn with a thick outline (e.g. recommended next sites).
+    committees : pandas.DataFrame, optional
+        Committee nodes (``nodes_frame(G, "committee")``: ``name``, ``neighborhood``, ``status``,
+        ``start_date``, ``illustrative``). When omitted, markers come from the neighborhoods'
+        ``committee_status`` column, if any.
+
+    Returns
+    -------
+    folium.Map
+        Pass it to :func:`make_offline` / :func:`offline_map_html` before showing it.
+
+    Raises
+    ------
+    DataError
+        If there are no neighborhoods, no geometry, or the measure column is missing.
+
+    Examples
+    --------
+    >>> m = neighborhood_map(neighborhood_map_frame(G), "committee_status")  # doctest: +SKIP
+    """
+    if neighborhoods is None or len(neighborhoods) == 0:
+        raise DataError("There are no neighborhoods to draw: load a city with a boundary file.")
+    if "geometry" not in neighborhoods or not isinstance(neighborhoods, gpd.GeoDataFrame):
+        raise DataError("The neighborhoods have no geometry: pass a GeoDataFrame with polygons "
+                        "(coalition.maps.neighborhood_map_frame(G) builds one).")
+    frame = neighborhoods[~neighborhoods.geometry.isna() & ~neighborhoods.geometry.is_empty]
+    if frame.empty:
+        raise DataError("No neighborhood has a boundary to draw: check the boundary file.")
+    if frame.crs is not None and frame.crs.to_epsg() != 4326:
+        frame = frame.to_crs("EPSG:4326")
+    colours, items = _classify(frame, measure)
+    values = _measure_values(frame, measure)
+    highlighted = {str(h) for h in highlight}
+    measure_label = MEASURES.get(measure, measure)
+
+    minx, miny, maxx, maxy = frame.total_bounds
+    m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], tiles=None,
+                   control_scale=True, zoom_start=12, prefer_canvas=len(frame) > 500)
+    m.wbh_title = title or measure_label  # read by write_map_files for the index page
+    if tiles:
+        folium.TileLayer(tiles, name="Basemap").add_to(m)
+
+    geometries = _lighten_geometries(frame.geometry)
+    any_illustrative = False
+    features = []
+    for key, row in frame.iterrows():
+        illustrative = _is_true(row.get("illustrative"))
+        any_illustrative |= illustrative
+        lines = [f"<b>{escape_text(row.get('name') or key)}</b>",
+                 f"{escape_text(measure_label)}: {escape_text(_value_text(row, measure, values[key]))}"]
+        if _text(row.get("source")):
+            lines.append(f"Source: {escape_text(row.get('source'))}"
+                         + (f" ({escape_text(row.get('source_date'))})"
+                            if _text(row.get("source_date")) else ""))
+        if illustrative:
+            lines.append("(illustrative)")
+        features.append({
+            "type": "Feature", "id": str(key),
+            "properties": {"neighborhood_id": str(key), "tooltip": "<br>".join(lines)},
+            "geometry": shapely.geometry.mapping(geometries[key]),
+        })
+
+    colour_of = {str(k): v for k, v in colours.items()}
+
+    def style(feature: dict) -> dict:
+        key = feature["id"]
+        thick = key in highlighted
+        return {"fillColor": colour_of.get(key, NO_DATA_COLOUR), "fillOpacity": 0.7,
+                "color": "#000000" if thick else "#555555", "weight": 4 if thick else 1}
+
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": features}, name="Neighborhoods",
+        control=False, style_function=style,
+        highlight_function=lambda feature: {"weight": 3, "color": "#000000"},
+        tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False, sticky=True),
+    ).add_to(m)
+
+    points = frame.geometry.representative_point()
+    label_ids = list(frame.index) if len(frame) <= MAX_LABELS else \
+        [k for k in frame.index if str(k) in highlighted]
+    if label_ids:
+        labels = folium.FeatureGroup(name="Neighborhood names")
+        for key in label_ids:
+            name = escape_text(frame.at[key, "name"] if "name" in frame else key)
+            folium.Marker(
+                [points[key].y, points[key].x],
+                icon=folium.DivIcon(
+                    html=(f'<div style="font:bold 12px sans-serif;color:#111;text-align:center;'
+                          f'white-space:nowrap;text-shadow:0 0 3px #fff,0 0 3px #fff">{name}</div>'),
+                    icon_size=(160, 16), icon_anchor=(80, -8), class_name="wbh-label"),
+            ).add_to(labels)
+        labels.add_to(m)
+
+    committee_layer = folium.FeatureGroup(name="Welcoming committees")
+    for key, marker in _committee_markers(frame, committees):
+        point = points[key]
+        filled = marker["status"] == "active"
+        folium.CircleMarker(
+            [point.y, point.x], radius=8, color="#000000", weight=2,
+            fill=True, fill_color=STATUS_COLOURS["active"] if filled else "#ffffff",
+            fill_opacity=1.0 if filled else 0.6,
+            tooltip=folium.Tooltip(marker["tooltip"]),
+        ).add_to(committee_layer)
+    committee_layer.add_to(m)
+
+    if organizations is not None and len(organizations):
+        org_layer = folium.FeatureGroup(name="Organizations", show=show_organizations)
+        for org_id, location, tooltip in _organization_points(organizations, frame, points):
+            folium.CircleMarker(location, radius=4, color="#ffffff", weight=1, fill=True,
+                                fill_color=ORGANIZATION_COLOUR, fill_opacity=0.9,
+                                tooltip=folium.Tooltip(tooltip)).add_to(org_layer)
+        org_layer.add_to(m)
+
+    _HtmlControl(_legend_box_html(title, measure_label, items, any_illustrative)).add_to(m)
+    folium.LayerControl(collapsed=False, position="topright").add_to(m)
+    m.fit_bounds([[miny, minx], [maxy, maxx]])
+    return m
+
+
+def _committee_markers(frame: pd.DataFrame,
+                       committees: pd.DataFrame | None) -> list[tuple[Any, dict[str, str]]]:
+    """(neighborhood id, {status, tooltip}) per active or forming committee."""
+    markers = []
+    if committees is not None and len(committees):
+        for committee_id, row in committees.sort_index().iterrows():
+            where, status = row.get("neighborhood"), _text(row.get("status"))
+            if where not in frame.index or status not in ("active", "forming"):
+                continue
+            markers.append((where, {"status": status, "tooltip": _committee_tooltip(
+                row.get("name") or committee_id, status, row.get("start_date"),
+                _is_true(row.get("illustrative")))}))
+    elif "committee_status" in frame:
+        for key, row in frame.iterrows():
+            status = _text(row.get("committee_status"))
+            if status in ("active", "forming"):
+                name = f"{_text(row.get('name')) or key} Welcoming Committee"
+                markers.append((key, {"status": status, "tooltip": _committee_tooltip(
+                    name, status, row.get("committee_start_date"), False)}))
+    return markers
+
+
+def _committee_tooltip(name: Any, status: str, start: Any, illustrative: bool) -> str:
+    since = f" since {_text(start)}" if _text(start) else ""
+    text = f"{escape_text(name)} ({escape_text(status)}{escape_text(since)})"
+    return text + (" (illustrative)" if illustrative else "")
+
+
+def _organization_points(organizations: pd.DataFrame, frame: pd.DataFrame,
+                         points: gpd.GeoSeries) -> list[tuple[str, list[float], str]]:
+    """(id, [lat, lon], escaped tooltip) per drawable organization, sorted by id."""
+    drawn = []
+    for org_id, row in organizations.sort_index().iterrows():
+        lat, lon = row.get("lat"), row.get("lon")
+        if is_finite_number(_as_float(lat)) and is_finite_number(_as_float(lon)):
+            location = [float(lat), float(lon)]
+        elif row.get("neighborhood") in points.index:
+            where = row.get("neighborhood")
+            size = math.sqrt(max(frame.geometry[where].area, 0.0))
+            x, y = _offset_point(str(org_id), points[where].x, points[where].y, 0.15 * size)
+            location = [y, x]
+        else:
+            continue
+        sector = _text(row.get("sector"))
+        tooltip = escape_text(row.get("name") or org_id) + \
+            (f" — {escape_text(sector)}" if sector else "") + \
+            (" (illustrative)" if _is_true(row.get("illustrative")) else "")
+        drawn.append((str(org_id), location, tooltip))
+    return drawn
+
+
+def _as_float(value: Any) -> float | None:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+__all__ = [
+    "MEASURES", "escape_text", "offline_assets", "make_offline", "offline_map_html",
+    "write_map_files", "neighborhood_map_frame", "legend_items", "neighborhood_map",
+]

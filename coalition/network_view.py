@@ -1,0 +1,746 @@
+"""Network views: filter the coalition graph, place its nodes, and draw it as offline HTML.
+
+These functions DRAW: they take a graph (and analysis results as plain arguments) and return a
+graph, positions or an HTML string. They compute no analysis.
+
+Drawing (:func:`network_html`) uses pyvis' ``generate_html()`` with this package's own template
+(``coalition/static/network_template.html``): vis-network 9.1.2 is inlined from the installed
+pyvis package, and the page has no Bootstrap, no CDN link, no heading, no select/filter menu and
+no HTML-popup mode (pyvis switches titles to ``innerHTML`` once any title contains ``href``).
+Every label and title is ``html.escape``-d here; the page's script decodes them back to plain
+text in an inert document, so names show as written and are drawn as text, never parsed as HTML.
+Positions are computed in Python (:func:`layout_positions`) and physics is always off, so large
+views draw at once and never jump. Compute the positions once on the full graph and reuse them
+for every filtered view.
+
+Examples
+--------
+>>> positions = layout_positions(G)  # doctest: +SKIP
+>>> page = network_html(filter_graph(G, focus="legal"), positions)  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import logging
+import math
+import random
+import re
+from collections import Counter, defaultdict
+from importlib import resources
+from typing import Any, Iterable
+
+import igraph
+import networkx as nx
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader
+from pyvis.network import Network
+
+from .errors import AnalysisError
+from .schema import COMMITTEE, COMMUNITY, NAVIGATOR, NEIGHBORHOOD, NODE_KINDS, ORGANIZATION
+from .settings import STATIC_DIR
+
+logger = logging.getLogger(__name__)
+
+# Above this many nodes a view is hard to read and slow to draw: show aggregate_graph() instead.
+MAX_VISIBLE_NODES = 1500
+# Above this many nodes only neighborhoods, groups and highlighted nodes get a visible label.
+MAX_LABELLED_NODES = 300
+GROUP = "group"  # kind of the nodes of aggregate_graph()
+NO_NEIGHBORHOOD = "(no neighborhood)"
+
+KIND_COLOURS = {
+    ORGANIZATION: "#0072B2", NEIGHBORHOOD: "#9E9E9E", COMMUNITY: "#E69F00",
+    NAVIGATOR: "#009E73", COMMITTEE: "#CC79A7", GROUP: "#56B4E9",
+}
+KIND_LABELS = {
+    ORGANIZATION: "Organization", NEIGHBORHOOD: "Neighborhood", COMMUNITY: "Community",
+    NAVIGATOR: "Cultural navigator", COMMITTEE: "Welcoming committee", GROUP: "Group",
+}
+KIND_PLURALS = {
+    NEIGHBORHOOD: "Neighborhoods", COMMUNITY: "Communities", NAVIGATOR: "Cultural navigators",
+    COMMITTEE: "Welcoming committees", GROUP: "Groups",
+}
+ORIENTATION_COLOURS = {"immigrant_serving": "#D55E00", "receiving_community": "#0072B2",
+                       "both": "#009E73"}
+SECTOR_COLOURS = {
+    "library": "#0072B2", "nonprofit": "#E69F00", "faith": "#CC79A7", "school": "#009E73",
+    "government": "#56B4E9", "health": "#D55E00", "legal": "#882255",
+    "neighborhood association": "#F0E442", "business": "#666666", "foundation": "#44AA99",
+}
+# Colours for categories not listed above, picked by a hash of the category (stable across runs).
+EXTRA_COLOURS = ("#332288", "#117733", "#88CCEE", "#DDCC77", "#AA4499", "#999933", "#661100",
+                 "#6699CC", "#AA4466", "#4477AA")
+OTHER_KIND_COLOUR = "#D9D9D9"  # non-organizations when colouring by sector or orientation
+HIGHLIGHT_COLOUR = "#D50000"
+BRIDGE_COLOUR = "#FF6D00"
+KIND_SIZES = {ORGANIZATION: 12, NEIGHBORHOOD: 18, COMMUNITY: 16, NAVIGATOR: 8, COMMITTEE: 12,
+              GROUP: 16}
+COLOR_BY = ("kind", "sector", "orientation")
+AGGREGATE_BY = ("neighborhood", "sector")
+
+# Ties that attach a node to a neighborhood, by the kind of the attached node.
+_ATTACHING_TIES = ("located_in", "serves_neighborhood", "lives_in", "based_in", "covers")
+_HOME_TIES = {ORGANIZATION: "located_in", NAVIGATOR: "based_in", COMMITTEE: "covers"}
+_TEMPLATE_NAME = "network_template.html"
+
+
+# --- filtering ----------------------------------------------------------------------------------
+
+def _as_set(values: Iterable[str] | str | None) -> set[str]:
+    if values is None:
+        return set()
+    if isinstance(values, str):
+        return {values}
+    return {str(v) for v in values}
+
+
+def filter_graph(G: nx.MultiDiGraph, *, kinds: Iterable[str] | None = None,
+                 sectors: Iterable[str] | None = None,
+                 communities: Iterable[str] | None = None,
+                 neighborhoods: Iterable[str] | None = None,
+                 services: Iterable[str] | None = None,
+                 focus: str | None = None, depth: int = 1) -> nx.MultiDiGraph:
+    """A new graph with the nodes a view asks for and every tie among them.
+
+    Each criterion left ``None`` (or empty) keeps everything; the criteria given all apply
+    (intersection):
+
+    - ``kinds``: nodes of those kinds.
+    - ``sectors``: organizations of those sectors; other kinds are kept.
+    - ``services``: organizations offering at least one of those services; other kinds kept.
+    - ``communities``: those communities and every node tied to them (either direction); all
+      else is dropped.
+    - ``neighborhoods``: those neighborhoods and the nodes located, based, living in, serving or
+      covering them (ties located_in, serves_neighborhood, lives_in, based_in, covers).
+    - ``focus``: applied last, on what the other criteria kept: the nodes within ``depth`` steps
+      of the focus node, ignoring tie direction. The focus node itself is always kept.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        The coalition graph (left unchanged).
+    kinds, sectors, communities, neighborhoods, services : iterable of str, optional
+        See above. ``communities`` and ``neighborhoods`` are node ids.
+    focus : str, optional
+        A node id.
+    depth : int
+        Steps from ``focus`` (0 keeps the focus node alone).
+
+    Returns
+    -------
+    networkx.MultiDiGraph
+        A copy: changing it never changes ``G``. Graph attributes are kept.
+
+    Raises
+    ------
+    AnalysisError
+        For an unknown kind, community, neighborhood or focus id, or a negative depth.
+
+    Examples
+    --------
+    >>> sorted(filter_graph(G, focus="legal"))  # doctest: +SKIP
+    ['birch', 'clinic', 'latino', 'legal', 'lib']
+    """
+    kind_set, sector_set = _as_set(kinds), _as_set(sectors)
+    community_set, neighborhood_set = _as_set(communities), _as_set(neighborhoods)
+    service_set = _as_set(services)
+    unknown_kinds = kind_set - set(NODE_KINDS) - {GROUP}
+    if unknown_kinds:
+        raise AnalysisError(f"Unknown node kind(s) {sorted(unknown_kinds)}: choose from "
+                            f"{', '.join(NODE_KINDS)}.")
+    for wanted, kind, what in ((community_set, COMMUNITY, "community"),
+                               (neighborhood_set, NEIGHBORHOOD, "neighborhood")):
+        missing = sorted(n for n in wanted if G.nodes.get(n, {}).get("kind") != kind)
+        if missing:
+            raise AnalysisError(f"No {what} with id {', '.join(map(repr, missing))} in the "
+                                f"graph: pick {what} ids from the data.")
+    if focus is not None and focus not in G:
+        raise AnalysisError(f"No node with id {focus!r} to focus on: pick an id from the data.")
+    if isinstance(depth, bool) or not isinstance(depth, int) or depth < 0:
+        raise AnalysisError(f"depth must be a whole number of steps, 0 or more (got {depth!r}).")
+
+    keep = set(G.nodes)
+    if kind_set:
+        keep = {n for n in keep if G.nodes[n].get("kind") in kind_set}
+    if sector_set:
+        keep = {n for n in keep if G.nodes[n].get("kind") != ORGANIZATION
+                or G.nodes[n].get("sector") in sector_set}
+    if service_set:
+        keep = {n for n in keep if G.nodes[n].get("kind") != ORGANIZATION
+                or service_set & set(G.nodes[n].get("services") or ())}
+    if community_set:
+        tied = set(community_set)
+        for c in community_set:
+            tied.update(G.predecessors(c))
+            tied.update(G.successors(c))
+        keep &= tied
+    if neighborhood_set:
+        attached = set(neighborhood_set)
+        for n in neighborhood_set:
+            attached.update(u for u, _, key in G.in_edges(n, keys=True)
+                            if key in _ATTACHING_TIES)
+        keep &= attached
+    if focus is not None:
+        keep.add(focus)
+        undirected = G.subgraph(keep).to_undirected(as_view=True)
+        keep = set(nx.single_source_shortest_path_length(undirected, focus, cutoff=depth))
+    return G.subgraph(keep).copy()
+
+
+# --- positions ----------------------------------------------------------------------------------
+
+def _unit_hash(key: str, salt: str = "") -> tuple[float, float]:
+    """Two numbers in [0, 1) fixed by ``key`` (not Python's salted hash())."""
+    digest = hashlib.blake2b(f"{salt}|{key}".encode("utf-8"), digest_size=8).digest()
+    return (int.from_bytes(digest[:4], "big") / 2**32, int.from_bytes(digest[4:], "big") / 2**32)
+
+
+def _jitter(key: str, x: float, y: float, radius: float, inner: float = 0.35) -> tuple[float,
+                                                                                         float]:
+    a, b = _unit_hash(key)
+    angle, distance = 2 * math.pi * a, radius * (inner + (1 - inner) * b)
+    return x + distance * math.cos(angle), y + distance * math.sin(angle)
+
+
+def _finite(value: Any) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _home_neighborhood(G: nx.Graph, node: str, data: dict) -> str | None:
+    """The neighborhood a node sits in: its ``neighborhood`` attribute, else its home tie."""
+    where = data.get("neighborhood")
+    if where is not None and where in G:
+        return where
+    tie = _HOME_TIES.get(data.get("kind"))
+    if tie and G.is_multigraph() and G.is_directed():
+        for _, target, key in G.out_edges(node, keys=True):
+            if key == tie:
+                return target
+    return None
+
+
+def layout_positions(G: nx.Graph, *, seed: int = 20100, geographic: bool = True,
+                     scale: float = 1000.0) -> dict[str, tuple[float, float]]:
+    """Screen positions for every node; the same graph always gets the same positions.
+
+    ``geographic=True``: neighborhoods (and any node with ``lon``/``lat``, such as the groups
+    of :func:`aggregate_graph`) at their coordinates, projected flat (longitude scaled by the
+    cosine of the latitude, y flipped for the screen) and scaled so the city spans ``scale``
+    units; organizations at their own ``lat``/``lon`` when known, else near their neighborhood;
+    navigators and committees near their neighborhood; communities near the mean of the
+    neighborhoods they live in. "Near" is a fixed offset drawn from a hash of the node id, so
+    nodes do not jump between runs. Nodes that cannot be placed go on a ring outside the city,
+    in id order. With no located neighborhood at all, the force layout is used instead.
+
+    ``geographic=False``: a Fruchterman-Reingold layout computed by python-igraph (fast on
+    10,000 nodes), started from hash-based positions with a seeded random generator.
+
+    Compute once on the full graph and reuse for filtered views, so filtering never moves nodes.
+
+    Parameters
+    ----------
+    G : networkx.Graph
+        Any graph of this package (left unchanged).
+    seed : int
+        Seed of the force layout.
+    geographic : bool
+        Place nodes by geography (default) or by force layout.
+    scale : float
+        Width of the drawing, in vis-network units.
+
+    Returns
+    -------
+    dict of str to (float, float)
+        Node id -> (x, y).
+
+    Examples
+    --------
+    >>> layout_positions(G) == layout_positions(G)  # doctest: +SKIP
+    True
+    """
+    if G.number_of_nodes() == 0:
+        return {}
+    if geographic:
+        positions = _geographic_positions(G, scale)
+        if positions is not None:
+            return positions
+        logger.info("No neighborhood has coordinates: using a force layout instead.")
+    return _force_positions(G, seed, scale)
+
+
+def _geographic_positions(G: nx.Graph, scale: float) -> dict[str, tuple[float, float]] | None:
+    located = {}
+    for node, data in G.nodes(data=True):
+        if data.get("kind") in (NEIGHBORHOOD, GROUP) or data.get("kind") not in NODE_KINDS:
+            lon, lat = _finite(data.get("lon")), _finite(data.get("lat"))
+            if lon is not None and lat is not None:
+                located[node] = (lon, lat)
+    anchors = [xy for n, xy in located.items() if G.nodes[n].get("kind") == NEIGHBORHOOD] \
+        or list(located.values())
+    if not anchors:
+        return None
+    lons, lats = [a[0] for a in anchors], [a[1] for a in anchors]
+    lon0, lat0 = (min(lons) + max(lons)) / 2, (min(lats) + max(lats)) / 2
+    cos0 = math.cos(math.radians(lat0))
+    span = max((max(lons) - min(lons)) * cos0, max(lats) - min(lats))
+    factor = scale / span if span > 0 else 1.0
+
+    def project(lon: float, lat: float) -> tuple[float, float]:
+        return (lon - lon0) * cos0 * factor, -(lat - lat0) * factor
+
+    positions = {n: project(*xy) for n, xy in located.items()}
+    n_anchors = max(1, sum(1 for n in positions if G.nodes[n].get("kind") == NEIGHBORHOOD))
+    spacing = scale / math.sqrt(n_anchors)  # typical distance between neighborhoods
+    near = 0.3 * spacing
+
+    pending = []
+    for node in sorted(G.nodes, key=str):
+        if node in positions:
+            continue
+        data = G.nodes[node]
+        kind = data.get("kind")
+        lon, lat = _finite(data.get("lon")), _finite(data.get("lat"))
+        if kind == ORGANIZATION and lon is not None and lat is not None:
+            x, y = project(lon, lat)
+            positions[node] = _jitter(str(node), x, y, 0.03 * near, inner=0.0)
+            continue
+        if kind == COMMUNITY and G.is_directed():
+            homes = [positions[t] for _, t, key in G.out_edges(node, keys=True)
+                     if key == "lives_in" and t in positions] if G.is_multigraph() else []
+            if homes:
+                x = sum(h[0] for h in homes) / len(homes)
+                y = sum(h[1] for h in homes) / len(homes)
+                positions[node] = _jitter(str(node), x, y, near)
+                continue
+        home = _home_neighborhood(G, node, data)
+        if home is not None and home in positions:
+            positions[node] = _jitter(str(node), *positions[home], near)
+        else:
+            pending.append(node)
+
+    if pending:
+        xs, ys = [p[0] for p in positions.values()], [p[1] for p in positions.values()]
+        cx, cy = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
+        radius = max(max(xs) - min(xs), max(ys) - min(ys)) / 2 + 0.15 * scale
+        for i, node in enumerate(pending):
+            angle = 2 * math.pi * i / len(pending) - math.pi / 2
+            positions[node] = (cx + radius * math.cos(angle), cy + radius * math.sin(angle))
+    return {str(n): (float(x), float(y)) for n, (x, y) in positions.items()}
+
+
+def _force_positions(G: nx.Graph, seed: int, scale: float) -> dict[str, tuple[float, float]]:
+    ids = sorted(G.nodes, key=str)
+    index = {n: i for i, n in enumerate(ids)}
+    pairs = sorted({tuple(sorted((index[u], index[v]))) for u, v in G.edges() if u != v})
+    graph = igraph.Graph(n=len(ids), edges=pairs)
+    start = [list(_unit_hash(str(n), salt=str(seed))) for n in ids]
+    # igraph's layout draws random numbers; a seeded generator makes it repeatable. The default
+    # generator (the random module) is restored at once.
+    igraph.set_random_number_generator(random.Random(seed))
+    try:
+        coords = graph.layout_fruchterman_reingold(seed=start).coords
+    finally:
+        igraph.set_random_number_generator(random)
+    xs, ys = [c[0] for c in coords], [c[1] for c in coords]
+    span = max(max(xs) - min(xs), max(ys) - min(ys)) or 1.0
+    cx, cy = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
+    return {str(n): ((c[0] - cx) * scale / span, (c[1] - cy) * scale / span)
+            for n, c in zip(ids, coords)}
+
+
+# --- aggregation --------------------------------------------------------------------------------
+
+def should_aggregate(G: nx.Graph) -> bool:
+    """True when a view of ``G`` has more nodes than :data:`MAX_VISIBLE_NODES`.
+
+    Examples
+    --------
+    >>> should_aggregate(nx.path_graph(10))
+    False
+    """
+    return G.number_of_nodes() > MAX_VISIBLE_NODES
+
+
+def _group_of_node(G: nx.Graph, node: str, data: dict, by: str) -> str:
+    kind = data.get("kind")
+    if by == "sector":
+        if kind == ORGANIZATION:
+            return str(data.get("sector") or "(no sector)")
+        return KIND_PLURALS.get(kind, str(kind))
+    if kind == NEIGHBORHOOD:
+        return node
+    if kind == COMMUNITY and G.is_directed() and G.is_multigraph():
+        homes = [(-(_finite(d.get("residents")) or 0.0), str(t))
+                 for _, t, key, d in G.out_edges(node, keys=True, data=True) if key == "lives_in"]
+        return min(homes)[1] if homes else NO_NEIGHBORHOOD
+    home = _home_neighborhood(G, node, data)
+    return home if home is not None else NO_NEIGHBORHOOD
+
+
+def aggregate_graph(G: nx.Graph, by: str = "neighborhood") -> nx.Graph:
+    """One node per group of members, with ties between groups counted, for very large views.
+
+    ``by="neighborhood"``: each neighborhood with what sits in it (organizations located there,
+    navigators based there, committees covering it, communities where most of their residents
+    live); the rest in ``"(no neighborhood)"``. ``by="sector"``: organizations by sector, other
+    nodes by kind (groups "Neighborhoods", "Communities", "Cultural navigators"...).
+
+    Parameters
+    ----------
+    G : networkx.Graph
+        The coalition graph, or a filtered view of it (left unchanged).
+    by : {"neighborhood", "sector"}
+        How to group.
+
+    Returns
+    -------
+    networkx.Graph
+        Nodes: group id with ``kind="group"``, ``name``, ``label`` ("Asylum Hill (23
+        members)"), ``size`` and ``members`` (member count), ``internal_ties``,
+        ``illustrative_members``, and ``lon``/``lat`` for neighborhood groups. Edges:
+        ``weight`` (ties between members of the two groups) and ``strength`` (their summed
+        strength).
+
+    Raises
+    ------
+    AnalysisError
+        If ``by`` is not one of :data:`AGGREGATE_BY`.
+
+    Examples
+    --------
+    >>> A = aggregate_graph(G)  # doctest: +SKIP
+    >>> A.nodes["alder"]["label"]  # doctest: +SKIP
+    'Alder (5 members)'
+    """
+    if by not in AGGREGATE_BY:
+        raise AnalysisError(f"Cannot group by {by!r}: choose one of {', '.join(AGGREGATE_BY)}.")
+    group_of = {n: _group_of_node(G, n, d, by) for n, d in G.nodes(data=True)}
+    members = Counter(group_of.values())
+    illustrative = Counter(group_of[n] for n, flag in G.nodes(data="illustrative") if flag)
+    internal: Counter = Counter()
+    weights: Counter = Counter()
+    strengths: Counter = Counter()
+    for u, v, data in G.edges(data=True):
+        gu, gv = group_of[u], group_of[v]
+        if gu == gv:
+            internal[gu] += 1
+            continue
+        pair = tuple(sorted((gu, gv)))
+        weights[pair] += 1
+        strengths[pair] += _finite(data.get("strength")) or 1.0
+
+    A = nx.Graph(city=G.graph.get("city"), grouped_by=by)
+    for group in sorted(members):
+        count = members[group]
+        source = G.nodes[group] if by == "neighborhood" and group in G else {}
+        name = source.get("name") or group
+        noun = "member" if count == 1 else "members"
+        attrs = {"kind": GROUP, "name": name, "label": f"{name} ({count} {noun})",
+                 "size": count, "members": count, "internal_ties": internal[group],
+                 "illustrative_members": illustrative[group],
+                 "illustrative": illustrative[group] == count}
+        if _finite(source.get("lon")) is not None and _finite(source.get("lat")) is not None:
+            attrs["lon"], attrs["lat"] = source["lon"], source["lat"]
+        A.add_node(group, **attrs)
+    for (gu, gv), weight in sorted(weights.items()):
+        A.add_edge(gu, gv, weight=weight, strength=strengths[(gu, gv)])
+    return A
+
+
+# --- colours and legend -------------------------------------------------------------------------
+
+def category_colour(category: str, fixed: dict[str, str] | None = None) -> str:
+    """A colour for a category: from ``fixed`` if listed, else picked by a stable hash.
+
+    Examples
+    --------
+    >>> category_colour("library", SECTOR_COLOURS)
+    '#0072B2'
+    >>> category_colour("zoo") == category_colour("zoo")
+    True
+    """
+    if fixed and category in fixed:
+        return fixed[category]
+    a, _ = _unit_hash(str(category), salt="colour")
+    return EXTRA_COLOURS[int(a * len(EXTRA_COLOURS))]
+
+
+def _category(data: dict, color_by: str) -> tuple[str, str, str]:
+    """(legend key, colour, legend label) of a node."""
+    kind = data.get("kind")
+    if color_by == "kind" or kind != ORGANIZATION:
+        if color_by != "kind":
+            return "other", OTHER_KIND_COLOUR, "Not an organization"
+        return "kind:" + str(kind), KIND_COLOURS.get(kind) or category_colour(str(kind)), \
+            KIND_LABELS.get(kind, str(kind))
+    if color_by == "sector":
+        sector = str(data.get("sector") or "(no sector)")
+        return "sector:" + sector, category_colour(sector, SECTOR_COLOURS), sector
+    orientation = str(data.get("orientation") or "(no orientation)")
+    return ("orientation:" + orientation, category_colour(orientation, ORIENTATION_COLOURS),
+            orientation.replace("_", " "))
+
+
+def _check_color_by(color_by: str) -> None:
+    if color_by not in COLOR_BY:
+        raise AnalysisError(f"Cannot colour by {color_by!r}: choose one of {', '.join(COLOR_BY)}.")
+
+
+def legend_for(G: nx.Graph, color_by: str = "kind") -> list[tuple[str, str]]:
+    """The ``(colour, label)`` pairs for the categories present in ``G``, organizations first.
+
+    Labels are plain text: escape them before putting them into HTML.
+
+    Raises
+    ------
+    AnalysisError
+        If ``color_by`` is not one of :data:`COLOR_BY`.
+
+    Examples
+    --------
+    >>> H = nx.Graph(); H.add_node("a", kind="organization", sector="library")
+    >>> legend_for(H, "sector")
+    [('#0072B2', 'library')]
+    """
+    _check_color_by(color_by)
+    found: dict[str, tuple[str, str]] = {}
+    for _, data in G.nodes(data=True):
+        key, colour, label = _category(data, color_by)
+        found.setdefault(key, (colour, label))
+    order = {kind: i for i, kind in enumerate((*NODE_KINDS, GROUP))}
+
+    def sort_key(key: str) -> tuple[int, int, str]:
+        prefix, _, value = key.partition(":")
+        if prefix in ("sector", "orientation"):
+            return (0, 0, value)
+        if prefix == "other":
+            return (2, 0, "")
+        return (1, order.get(value, len(order)), value)
+
+    return [found[k] for k in sorted(found, key=sort_key)]
+
+
+# --- drawing ------------------------------------------------------------------------------------
+
+def _esc(text: Any) -> str:
+    return html.escape("" if text is None else str(text), quote=True)
+
+
+def _node_title(node: str, data: dict, reason: str | None) -> str:
+    kind = data.get("kind")
+    lines = [str(data.get("label") if kind == GROUP else data.get("name") or node),
+             KIND_LABELS.get(kind, str(kind))]
+    if kind == ORGANIZATION:
+        for column, label in (("sector", "Sector"), ("orientation", "Orientation")):
+            if data.get(column):
+                lines.append(f"{label}: {str(data[column]).replace('_', ' ')}")
+        if data.get("services"):
+            lines.append("Services: " + ", ".join(map(str, data["services"])))
+    if kind == COMMITTEE and data.get("status"):
+        lines.append(f"Status: {data['status']}")
+    if kind == GROUP:
+        lines.append(f"{data.get('internal_ties', 0)} ties inside the group")
+    if data.get("illustrative"):
+        lines.append("Illustrative data")
+    if reason:
+        lines.append(f"Highlighted: {reason}")
+    return "\n".join(lines)
+
+
+def _scaled_sizes(values: dict[str, float]) -> dict[str, float]:
+    """Node sizes 8-40 with area proportional to the value."""
+    finite = {n: v for n, v in values.items() if _finite(v) is not None and v >= 0}
+    top = max(finite.values(), default=0) or 1.0
+    return {n: 8 + 32 * math.sqrt(v / top) for n, v in finite.items()}
+
+
+def _template_environment() -> Environment:
+    pyvis_templates = str(resources.files("pyvis").joinpath("templates"))
+    return Environment(loader=ChoiceLoader([FileSystemLoader(str(STATIC_DIR)),
+                                            FileSystemLoader(pyvis_templates)]))
+
+
+def network_html(G: nx.Graph, positions: dict[str, tuple[float, float]], *,
+                 color_by: str = "kind", size_by: dict[str, float] | None = None,
+                 highlight_nodes: dict[str, str] | None = None,
+                 highlight_edges: set[tuple[str, str]] | None = None,
+                 height: str = "650px") -> str:
+    """A self-contained, escaped HTML page drawing the graph (vis-network, offline).
+
+    Nodes sit at ``positions`` (physics off, so nothing moves); nodes missing from it are put
+    on a ring around the drawing. Parallel ties between two nodes are drawn as one line whose
+    tooltip lists them; line width follows the strongest tie (or the tie count for groups).
+    Illustrative nodes have a dashed border and say so in their tooltip. With more than
+    :data:`MAX_LABELLED_NODES` nodes, only neighborhoods, groups and highlighted nodes show
+    their names (every node keeps its tooltip).
+
+    Parameters
+    ----------
+    G : networkx.Graph
+        What to draw: the coalition graph, a :func:`filter_graph` view or an
+        :func:`aggregate_graph` (left unchanged).
+    positions : dict of str to (float, float)
+        From :func:`layout_positions` on the full graph.
+    color_by : {"kind", "sector", "orientation"}
+        Node colours; with sector/orientation, non-organizations are light grey.
+    size_by : dict of str to float, optional
+        Node -> value (e.g. a centrality); sizes grow with the square root. Default: by kind,
+        or by member count for groups.
+    highlight_nodes : dict of str to str, optional
+        Node -> reason ("broker", "fragile"...): red thick border, reason in the tooltip.
+    highlight_edges : set of (str, str), optional
+        Ties to emphasise (e.g. bridging ties), in either direction.
+    height : str
+        CSS height such as ``"650px"`` or ``"80vh"``.
+
+    Returns
+    -------
+    str
+        The HTML page (about 0.7 MB of inlined vis-network, plus the data).
+
+    Raises
+    ------
+    AnalysisError
+        For an unknown ``color_by`` or a ``height`` that is not a CSS length.
+
+    Examples
+    --------
+    >>> page = network_html(G, layout_positions(G))  # doctest: +SKIP
+    >>> "https://" in page  # doctest: +SKIP
+    False
+    """
+    _check_color_by(color_by)
+    if not re.fullmatch(r"\d+(\.\d+)?(px|vh|%|em|rem)", str(height)):
+        raise AnalysisError(f"height must be a CSS length such as '650px' (got {height!r}).")
+    highlight_nodes = highlight_nodes or {}
+    highlighted_pairs = {frozenset(map(str, pair)) for pair in (highlight_edges or set())}
+    sizes = _scaled_sizes(size_by) if size_by else {}
+    if not size_by and any(d.get("kind") == GROUP for _, d in G.nodes(data=True)):
+        sizes = _scaled_sizes({n: d.get("size", 1) for n, d in G.nodes(data=True)})
+    labelled_all = G.number_of_nodes() <= MAX_LABELLED_NODES
+    missing = sorted((n for n in G.nodes if str(n) not in positions), key=str)
+    extra_positions = _ring_positions(missing, positions)
+
+    vis_nodes = []
+    for node, data in G.nodes(data=True):
+        key = str(node)
+        kind = data.get("kind")
+        _, colour, _ = _category(data, color_by)
+        reason = highlight_nodes.get(node)
+        name = data.get("label") if kind == GROUP else data.get("name")
+        show_label = labelled_all or kind in (NEIGHBORHOOD, GROUP) or reason is not None
+        x, y = positions.get(key) or extra_positions[key]
+        entry = {
+            "id": key,
+            "label": _esc(name or key) if show_label else "",
+            "title": _esc(_node_title(key, data, reason)),
+            "x": round(float(x), 2), "y": round(float(y), 2),
+            "color": {"background": colour,
+                      "border": HIGHLIGHT_COLOUR if reason else "#333333",
+                      "highlight": {"background": colour, "border": "#000000"}},
+            "size": round(sizes.get(node, KIND_SIZES.get(kind, 10)), 2),
+            "borderWidth": 4 if reason else 1,
+            "shape": "dot",
+        }
+        if data.get("illustrative"):
+            entry["shapeProperties"] = {"borderDashes": [4, 3]}
+        vis_nodes.append(entry)
+
+    vis_edges = _vis_edges(G, highlighted_pairs)
+    net = Network(height=height, width="100%", directed=False, cdn_resources="in_line",
+                  heading="")
+    net.nodes, net.edges = vis_nodes, vis_edges
+    net.options = {
+        "physics": {"enabled": False},
+        "layout": {"improvedLayout": False},
+        "interaction": {"hover": True, "tooltipDelay": 150,
+                        "hideEdgesOnDrag": len(vis_nodes) > 500},
+        "nodes": {"font": {"size": 14, "strokeWidth": 3, "strokeColor": "#ffffff"}},
+        "edges": {"smooth": False, "color": {"color": "#888888", "inherit": False}},
+    }
+    net.templateEnv = _template_environment()
+    net.path = _TEMPLATE_NAME
+    page = net.generate_html()
+    return page.replace("<!--wbh-legend-->", _legend_html(legend_for(G, color_by),
+                                                         bool(highlight_nodes),
+                                                         bool(highlighted_pairs)), 1)
+
+
+def _ring_positions(nodes: list, positions: dict[str, tuple[float, float]]
+                    ) -> dict[str, tuple[float, float]]:
+    if not nodes:
+        return {}
+    xs = [p[0] for p in positions.values()] or [0.0]
+    ys = [p[1] for p in positions.values()] or [0.0]
+    cx, cy = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
+    radius = max(max(xs) - min(xs), max(ys) - min(ys), 500.0) / 2 + 150.0
+    return {str(n): (cx + radius * math.cos(2 * math.pi * i / len(nodes)),
+                     cy + radius * math.sin(2 * math.pi * i / len(nodes)))
+            for i, n in enumerate(nodes)}
+
+
+def _vis_edges(G: nx.Graph, highlighted_pairs: set[frozenset]) -> list[dict]:
+    ties: dict[frozenset, list[dict]] = defaultdict(list)
+    ends: dict[frozenset, tuple[str, str]] = {}
+    for u, v, data in G.edges(data=True):
+        if u == v:
+            continue
+        pair = frozenset((str(u), str(v)))
+        ties[pair].append(data)
+        ends.setdefault(pair, (str(u), str(v)))
+    grouped = G.graph.get("grouped_by") is not None
+    vis_edges = []
+    for pair in sorted(ties, key=lambda p: ends[p]):
+        u, v = ends[pair]
+        name_u = G.nodes[u].get("name") or u
+        name_v = G.nodes[v].get("name") or v
+        if grouped:
+            weight = sum(_finite(d.get("weight")) or 1.0 for d in ties[pair])
+            lines = [f"{name_u} – {name_v}: {weight:g} ties"]
+            width = 1 + 2 * math.log2(1 + weight)
+        else:
+            lines = [f"{name_u} – {name_v}"]
+            for d in ties[pair]:
+                tie = str(d.get("tie_type") or "tie").replace("_", " ")
+                detail = f"{tie} (strength {d.get('strength', 1)})"
+                if d.get("kind"):
+                    detail += f": {d['kind']}"
+                if d.get("illustrative"):
+                    detail += " [illustrative]"
+                lines.append(detail)
+            width = max((_finite(d.get("strength")) or 1.0) for d in ties[pair])
+        bridging = pair in highlighted_pairs
+        if bridging:
+            lines.append("Highlighted tie")
+        entry = {"from": u, "to": v, "title": _esc("\n".join(lines)),
+                 "width": round(width + (3 if bridging else 0), 2)}
+        if bridging:
+            entry["color"] = {"color": BRIDGE_COLOUR}
+        vis_edges.append(entry)
+    return vis_edges
+
+
+def _legend_html(items: list[tuple[str, str]], nodes_highlighted: bool,
+                 edges_highlighted: bool) -> str:
+    rows = [f'<div><span class="swatch" style="background:{_esc(colour)}"></span>{_esc(label)}'
+            "</div>" for colour, label in items]
+    if nodes_highlighted:
+        rows.append(f'<div><span class="swatch" style="background:#fff;border:3px solid '
+                    f'{HIGHLIGHT_COLOUR}"></span>Highlighted</div>')
+    if edges_highlighted:
+        rows.append(f'<div><span class="swatch" style="background:{BRIDGE_COLOUR};'
+                    'height:4px;border:0"></span>Highlighted tie</div>')
+    rows.append('<div><span class="swatch" style="background:#fff;border:1px dashed #333">'
+                "</span>Illustrative (dashed)</div>")
+    return f'<div class="wbh-legend">{"".join(rows)}</div>'
+
+
+__all__ = [
+    "MAX_VISIBLE_NODES", "filter_graph", "layout_positions", "should_aggregate",
+    "aggregate_graph", "category_colour", "legend_for", "network_html",
+]
