@@ -1,0 +1,483 @@
+"""Where the coalition has gaps: six families of findings, each explained in plain words.
+
+See docs/analysis.md for the exact rule behind every family.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from ..schema import SERVICES
+from .coverage import frame_records
+from .graph_index import (IMMIGRANT_SIDE, RECEIVING_SIDE, GraphIndex, as_index, join_names,
+                          plural)
+from .metrics import brokerage, cut_vertices, org_community_matrix, partnership_network
+
+logger = logging.getLogger(__name__)
+
+# Receiving (long-time resident) communities do not need these domains from an
+# immigrant-welcoming coalition: English classes, citizenship, immigration law.
+IMMIGRANT_ONLY_DOMAINS = ("english", "citizenship", "legal")
+# English is offered by every organization in practice, so it is never reported as a gap.
+COMMON_LANGUAGE = "english"
+
+# How each service domain reads in a sentence ("offers ... to <community>").
+DOMAIN_PHRASES = {
+    "legal": "legal and immigration help",
+    "english": "English and language classes",
+    "employment": "employment help",
+    "health": "health services",
+    "housing": "housing help",
+    "education": "education programs",
+    "citizenship": "citizenship and civic help",
+    "youth": "youth programs",
+}
+
+GAP_FAMILIES = ("service_gaps", "language_gaps", "fragile_links", "bridging", "isolated",
+                "uncovered_need")
+
+
+@dataclass
+class GapReport:
+    """The coalition's gaps, one DataFrame per family (each with an ``explanation`` column)."""
+
+    service_gaps: pd.DataFrame
+    language_gaps: pd.DataFrame
+    fragile_links: pd.DataFrame
+    bridging: pd.DataFrame
+    isolated: pd.DataFrame
+    uncovered_need: pd.DataFrame
+
+    def to_dict(self) -> dict[str, list[dict[str, Any]]]:
+        """JSON-serialisable form: one list of records per family."""
+        return {family: frame_records(getattr(self, family)) for family in GAP_FAMILIES}
+
+
+def _frame(rows: list[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _lower_set(values: list[str]) -> set[str]:
+    return {str(v).strip().lower() for v in values if str(v).strip()}
+
+
+# --- service gaps -------------------------------------------------------------------------------
+
+SERVICE_COLUMNS = ["community_id", "community", "community_kind", "domain", "domain_label",
+                   "providers", "provider_names", "neighborhoods", "residents", "severity",
+                   "explanation"]
+
+
+def service_gaps(index: GraphIndex) -> pd.DataFrame:
+    """Community x service domain with no provider (severity 2) or only one (severity 1)."""
+    orgs = index.organizations
+    reach = index.community_reach
+    residence = index.residence
+    services_by_org = orgs["services"].to_dict()
+    providers: dict[tuple[str, str], list[str]] = {}
+    for org_id, community_id in zip(reach["org"], reach["community"]):
+        for service in services_by_org.get(org_id, []):
+            providers.setdefault((community_id, service), []).append(org_id)
+    places = residence.groupby("community")["neighborhood"].agg(list).to_dict()
+    rows = []
+    for community_id, community in index.communities.iterrows():
+        immigrant = community["community_kind"] != "receiving"
+        where = [index.name(n) for n in places.get(community_id, [])]
+        where_words = f", who live in {join_names(where)}" if where else \
+            " (no neighborhood recorded for them)"
+        estimate = community["estimated_residents"]
+        for domain, label in SERVICES.items():
+            if not immigrant and domain in IMMIGRANT_ONLY_DOMAINS:
+                continue
+            phrase = DOMAIN_PHRASES.get(domain, label)
+            provider_ids = sorted(set(providers.get((community_id, domain), [])))
+            if len(provider_ids) > 1:
+                continue
+            names = [index.name(o) for o in provider_ids]
+            if provider_ids:
+                explanation = (f"Only {names[0]} offers {phrase} to {community['name']}"
+                               f"{where_words}: if it stopped, no one in the coalition would.")
+            else:
+                explanation = (f"No organization in the coalition offers {phrase} to "
+                               f"{community['name']}{where_words}.")
+            rows.append({"community_id": community_id, "community": community["name"],
+                         "community_kind": community["community_kind"], "domain": domain,
+                         "domain_label": label, "providers": len(provider_ids),
+                         "provider_names": names, "neighborhoods": where,
+                         "residents": None if pd.isna(estimate) else float(estimate),
+                         "severity": 2 - len(provider_ids), "explanation": explanation})
+    frame = _frame(rows, SERVICE_COLUMNS)
+    return frame.sort_values(["severity", "residents", "community", "domain"],
+                             ascending=[False, False, True, True],
+                             na_position="last").reset_index(drop=True)
+
+
+# --- language gaps ------------------------------------------------------------------------------
+
+LANGUAGE_COLUMNS = ["neighborhood_id", "neighborhood", "language", "communities", "speakers",
+                    "offered_languages", "reached_by", "severity", "explanation"]
+
+
+def language_gaps(index: GraphIndex) -> pd.DataFrame:
+    """Per neighborhood, languages of resident communities that nobody reaching it offers."""
+    orgs, navigators = index.organizations, index.navigators
+    offered: dict[str, set[str]] = {}
+    reached_by: dict[str, list[str]] = {}
+    for org_id, neighborhood_id in zip(index.neighborhood_org_reach["org"],
+                                       index.neighborhood_org_reach["neighborhood"]):
+        offered.setdefault(neighborhood_id, set()).update(
+            _lower_set(orgs.at[org_id, "languages"]))
+        reached_by.setdefault(neighborhood_id, []).append(index.name(org_id))
+    for navigator_id, neighborhood_id in zip(index.neighborhood_navigators["navigator"],
+                                             index.neighborhood_navigators["neighborhood"]):
+        offered.setdefault(neighborhood_id, set()).update(
+            _lower_set(navigators.at[navigator_id, "languages"]))
+        reached_by.setdefault(neighborhood_id, []).append(index.name(navigator_id))
+
+    needs: dict[tuple[str, str], dict[str, Any]] = {}
+    community_languages = index.communities["languages"].to_dict()
+    for community_id, neighborhood_id, residents in index.residence.itertuples(index=False):
+        for language in community_languages.get(community_id, []):
+            key = str(language).strip()
+            if not key or key.lower() == COMMON_LANGUAGE:
+                continue
+            if key.lower() in offered.get(neighborhood_id, set()):
+                continue
+            entry = needs.setdefault((neighborhood_id, key.lower()),
+                                     {"language": key, "communities": [], "speakers": 0.0,
+                                      "unknown": False})
+            entry["communities"].append(index.name(community_id))
+            if pd.isna(residents):
+                entry["unknown"] = True
+            else:
+                entry["speakers"] += float(residents)
+    rows = []
+    for (neighborhood_id, _), entry in needs.items():
+        name = index.name(neighborhood_id)
+        who = reached_by.get(neighborhood_id, [])
+        speakers = None if entry["unknown"] and not entry["speakers"] else entry["speakers"]
+        resident_words = f" ({speakers:,.0f} residents)" if speakers else ""
+        reach_words = (f"none of the coalition members reaching {name} "
+                       f"({join_names(sorted(who))}) offers {entry['language']}" if who else
+                       f"no coalition member reaches {name} at all")
+        rows.append({"neighborhood_id": neighborhood_id, "neighborhood": name,
+                     "language": entry["language"], "communities": entry["communities"],
+                     "speakers": speakers,
+                     "offered_languages": sorted(offered.get(neighborhood_id, set())),
+                     "reached_by": sorted(who), "severity": float(speakers or 0.0),
+                     "explanation": (f"In {name}, {join_names(entry['communities'])}"
+                                     f"{resident_words} speak {entry['language']}, but "
+                                     f"{reach_words}.")})
+    frame = _frame(rows, LANGUAGE_COLUMNS)
+    return frame.sort_values(["severity", "neighborhood", "language"],
+                             ascending=[False, True, True]).reset_index(drop=True)
+
+
+# --- fragile links ------------------------------------------------------------------------------
+
+FRAGILE_COLUMNS = ["type", "id", "name", "through", "orgs_cut_off", "org_names_cut_off",
+                   "communities_cut_off", "severity", "explanation"]
+
+
+def fragile_links(index: GraphIndex, network=None, matrix=None) -> pd.DataFrame:
+    """Single-organization communities and neighborhoods, and articulation points."""
+    rows = []
+    reach = index.community_reach
+    per_community = reach.groupby("community")["org"].agg(lambda s: sorted(set(s)))
+    for community_id, org_ids in per_community.items():
+        if len(org_ids) != 1:
+            continue
+        community, org = index.name(community_id), index.name(org_ids[0])
+        rows.append({"type": "community", "id": community_id, "name": community,
+                     "through": org, "orgs_cut_off": 0, "org_names_cut_off": [],
+                     "communities_cut_off": [community], "severity": 1,
+                     "explanation": f"{community} are tied to the coalition through {org} only: "
+                                    f"if {org} left, no organization would reach them."})
+    per_neighborhood = index.neighborhood_org_reach.groupby("neighborhood")["org"].agg(
+        lambda s: sorted(set(s)))
+    for neighborhood_id, org_ids in per_neighborhood.items():
+        if len(org_ids) != 1:
+            continue
+        place, org = index.name(neighborhood_id), index.name(org_ids[0])
+        rows.append({"type": "neighborhood", "id": neighborhood_id, "name": place,
+                     "through": org, "orgs_cut_off": 0, "org_names_cut_off": [],
+                     "communities_cut_off": [], "severity": 1,
+                     "explanation": f"{place} is reached by one organization only, {org}: if it "
+                                    f"left, no coalition organization would be present in {place}."})
+
+    network = network if network is not None else partnership_network(index)
+    if matrix is None:
+        matrix, community_ids = org_community_matrix(index, network.org_ids)
+    else:
+        matrix, community_ids = matrix
+    provider_counts = np.asarray(matrix.sum(axis=0)).ravel()
+    matrix_csr = matrix.tocsr()
+    for cut in cut_vertices(network):
+        members = np.append(cut.cut_off, cut.position)
+        reached = matrix_csr[members].tocoo()
+        dependent: list[str] = []
+        if reached.nnz:
+            counts = np.bincount(reached.col, minlength=len(community_ids))
+            dependent_cols = np.flatnonzero((counts == provider_counts) & (counts > 0))
+            dependent = sorted(index.name(c) for c in community_ids[dependent_cols])
+        org_name = index.name(network.org_ids[cut.position])
+        cut_names = sorted(index.name(o) for o in network.org_ids[cut.cut_off])
+        community_words = (f", and {join_names(dependent)} would lose every organization that "
+                           "reaches them" if dependent else "")
+        rows.append({
+            "type": "articulation_point", "id": network.org_ids[cut.position], "name": org_name,
+            "through": org_name, "orgs_cut_off": len(cut_names), "org_names_cut_off": cut_names,
+            "communities_cut_off": dependent, "severity": len(cut_names) + len(dependent),
+            "explanation": (f"{org_name} holds part of the coalition together: if it left, "
+                            f"{plural(len(cut_names), 'organization')} ({join_names(cut_names)}) "
+                            f"would be cut off from the rest of the partnership network"
+                            f"{community_words}.")})
+    frame = _frame(rows, FRAGILE_COLUMNS)
+    type_order = {"articulation_point": 0, "community": 1, "neighborhood": 2}
+    frame = frame.assign(_order=frame["type"].map(type_order))
+    return frame.sort_values(["severity", "_order", "name"], ascending=[False, True, True]) \
+        .drop(columns="_order").reset_index(drop=True)
+
+
+# --- bridging -----------------------------------------------------------------------------------
+
+BRIDGING_COLUMNS = ["kind", "id", "name", "bridging_ties", "ties", "partners",
+                    "effective_size", "constraint", "severity", "explanation"]
+
+
+def _located(index: GraphIndex) -> pd.DataFrame:
+    located = index.tie_frame("located_in")[["source", "target"]].rename(
+        columns={"source": "org", "target": "neighborhood"})
+    return located[located["org"].isin(index.organizations.index)
+                   & located["neighborhood"].isin(index.neighborhoods.index)].drop_duplicates()
+
+
+def bridging(index: GraphIndex, network=None, broker_table: pd.DataFrame | None = None
+             ) -> pd.DataFrame:
+    """Bridging ties per neighborhood and brokerage per organization."""
+    orgs = index.organizations
+    orientation = orgs["orientation"]
+    pairs = index.partnerships
+    a_side, b_side = orientation.reindex(pairs["a"]).to_numpy(), \
+        orientation.reindex(pairs["b"]).to_numpy()
+    a_imm = np.isin(a_side, list(IMMIGRANT_SIDE))
+    a_rec = np.isin(a_side, list(RECEIVING_SIDE))
+    b_imm = np.isin(b_side, list(IMMIGRANT_SIDE))
+    b_rec = np.isin(b_side, list(RECEIVING_SIDE))
+    bridges = pairs[(a_imm & b_rec) | (a_rec & b_imm)]
+    located = _located(index)
+    by_end = pd.concat([
+        bridges.merge(located, left_on="a", right_on="org"),
+        bridges.merge(located, left_on="b", right_on="org"),
+    ])[["neighborhood", "a", "b"]].drop_duplicates()
+    ties_here = by_end.groupby("neighborhood")
+    orgs_here = located.groupby("neighborhood")["org"].agg(list).to_dict()
+
+    rows = []
+    for neighborhood_id in index.neighborhoods.index:
+        present = orgs_here.get(neighborhood_id)
+        if not present:
+            continue
+        place = index.name(neighborhood_id)
+        if neighborhood_id in ties_here.groups:
+            group = ties_here.get_group(neighborhood_id)
+            tie_names = sorted(f"{index.name(a)} – {index.name(b)}"
+                               for a, b in zip(group["a"], group["b"]))
+        else:
+            tie_names = []
+        if tie_names:
+            verb = "links" if len(tie_names) == 1 else "link"
+            explanation = (f"In {place}, {plural(len(tie_names), 'partnership')} {verb} "
+                           f"immigrant-serving and receiving-community organizations: "
+                           f"{join_names(tie_names, limit=4)}.")
+        else:
+            explanation = (f"In {place}, no partnership links an immigrant-serving organization "
+                           f"with a receiving-community one (organizations there: "
+                           f"{join_names(sorted(index.name(o) for o in present))}).")
+        rows.append({"kind": "neighborhood", "id": neighborhood_id, "name": place,
+                     "bridging_ties": len(tie_names), "ties": tie_names, "partners": None,
+                     "effective_size": None, "constraint": None,
+                     "severity": 0 if tie_names else 1, "explanation": explanation})
+
+    network = network if network is not None else partnership_network(index)
+    table = broker_table if broker_table is not None else brokerage(network)
+    brokers = table[table["degree"] >= 2]
+    if len(brokers):
+        graph = network.graph
+        position = pd.Index(network.org_ids)
+        sectors = orgs["sector"].to_dict()
+        for org_id, row in brokers.sort_values(["effective_size", "constraint"],
+                                               ascending=[False, True]).iterrows():
+            partner_ids = network.org_ids[graph.neighbors(int(position.get_loc(org_id)))]
+            partner_names = sorted(index.name(p) for p in partner_ids)
+            sides = {orientation.get(p, "") for p in partner_ids}
+            if sides & IMMIGRANT_SIDE and sides & RECEIVING_SIDE:
+                role = "immigrant-serving and receiving-community organizations"
+            else:
+                role = "sectors: " + join_names(sorted({str(sectors.get(p)) for p in partner_ids}),
+                                                limit=4)
+            name, degree, eff = index.name(org_id), int(row["degree"]), row["effective_size"]
+            if row["triangles"] == 0:
+                head = (f"{name} links {plural(degree, 'partner')} that are not linked to each "
+                        f"other ({join_names(partner_names, limit=3)})")
+            else:
+                head = (f"{name} links {plural(degree, 'partner')} "
+                        f"({join_names(partner_names, limit=3)}); some know each other, so they "
+                        f"count as {eff:.1f} independent contacts (effective size)")
+            rows.append({"kind": "broker", "id": org_id, "name": name, "bridging_ties": None,
+                         "ties": None, "partners": degree, "effective_size": float(eff),
+                         "constraint": float(row["constraint"]), "severity": None,
+                         "explanation": f"{head}: a broker between {role} "
+                                        f"(Burt's constraint {row['constraint']:.2f}; lower "
+                                        f"means more brokerage)."})
+    return _frame(rows, BRIDGING_COLUMNS)
+
+
+# --- isolated or peripheral members -------------------------------------------------------------
+
+ISOLATED_COLUMNS = ["kind", "id", "name", "sector", "partners", "partner_names", "severity",
+                    "explanation"]
+
+
+def isolated_members(index: GraphIndex, broker_table: pd.DataFrame | None = None,
+                     network=None) -> pd.DataFrame:
+    """Organizations with no or one partnership, and sector pairs that never tie."""
+    orgs = index.organizations
+    pairs = index.partnerships
+    network = network if network is not None else partnership_network(index)
+    degree = (broker_table if broker_table is not None else brokerage(network))["degree"]
+    partner_of = pd.concat([pairs.rename(columns={"a": "org", "b": "partner"}),
+                            pairs.rename(columns={"b": "org", "a": "partner"})])
+    rows = []
+    lonely = degree[degree <= 1]
+    single_partner = partner_of[partner_of["org"].isin(lonely.index)].set_index("org")["partner"]
+    for org_id, count in lonely.items():
+        name, sector = index.name(org_id), orgs.at[org_id, "sector"]
+        if count == 0:
+            rows.append({"kind": "isolated", "id": org_id, "name": name, "sector": sector,
+                         "partners": 0, "partner_names": [], "severity": 2,
+                         "explanation": f"{name} ({sector}) has no partnership with any other "
+                                        "coalition member: it is isolated."})
+        else:
+            partner = index.name(single_partner.loc[org_id])
+            rows.append({"kind": "peripheral", "id": org_id, "name": name, "sector": sector,
+                         "partners": 1, "partner_names": [partner], "severity": 1,
+                         "explanation": f"{name} ({sector}) is tied to the coalition through one "
+                                        f"partnership only, with {partner}: it is peripheral."})
+
+    sector_counts = orgs["sector"].value_counts()
+    big = sorted(sector_counts[sector_counts >= 2].index)
+    if len(big) >= 2:
+        sector_of = orgs["sector"]
+        sa, sb = sector_of.reindex(pairs["a"]).to_numpy(), sector_of.reindex(pairs["b"]).to_numpy()
+        tied = set(zip(sa, sb)) | set(zip(sb, sa))
+        for i, first in enumerate(big):
+            for second in big[i + 1:]:
+                if (first, second) in tied:
+                    continue
+                n1, n2 = int(sector_counts[first]), int(sector_counts[second])
+                rows.append({"kind": "sector_pair", "id": f"{first}|{second}",
+                             "name": f"{first} / {second}", "sector": None, "partners": 0,
+                             "partner_names": [], "severity": min(n1, n2),
+                             "explanation": f"No partnership links the {n1} {first} "
+                                            f"organizations with the {n2} {second} "
+                                            "organizations."})
+    frame = _frame(rows, ISOLATED_COLUMNS)
+    kind_order = {"isolated": 0, "sector_pair": 1, "peripheral": 2}
+    frame = frame.assign(_order=frame["kind"].map(kind_order))
+    return frame.sort_values(["_order", "severity", "name"], ascending=[True, False, True]) \
+        .drop(columns="_order").reset_index(drop=True)
+
+
+# --- uncovered need -----------------------------------------------------------------------------
+
+NEED_COLUMNS = ["neighborhood_id", "name", "foreign_born", "foreign_born_moe", "members",
+                "member_names", "committee_status", "rank", "severity", "explanation"]
+
+
+def uncovered_need(index: GraphIndex) -> pd.DataFrame:
+    """Neighborhoods with foreign-born residents above the city median and members at or
+    below the median number of coalition members reaching a neighborhood."""
+    frame = index.neighborhoods
+    foreign_born = frame["foreign_born"]
+    members = index.members_per_neighborhood
+    fb_median = float(foreign_born.median()) if foreign_born.notna().any() else 0.0
+    member_median = float(members.median())
+    flagged = frame[(foreign_born > fb_median) & (members <= member_median)]
+    names: dict[str, list[str]] = {}
+    for org_id, neighborhood_id in zip(index.neighborhood_org_reach["org"],
+                                       index.neighborhood_org_reach["neighborhood"]):
+        names.setdefault(neighborhood_id, []).append(index.name(org_id))
+    for navigator_id, neighborhood_id in zip(index.neighborhood_navigators["navigator"],
+                                             index.neighborhood_navigators["neighborhood"]):
+        names.setdefault(neighborhood_id, []).append(index.name(navigator_id))
+    rows = []
+    for neighborhood_id, row in flagged.iterrows():
+        count = int(members[neighborhood_id])
+        who = sorted(names.get(neighborhood_id, []))
+        moe = row["foreign_born_moe"]
+        moe_words = f" (± {moe:,.0f})" if pd.notna(moe) else ""
+        who_words = f" ({join_names(who)})" if who else ""
+        rows.append({
+            "neighborhood_id": neighborhood_id, "name": row["name"],
+            "foreign_born": row["foreign_born"], "foreign_born_moe": moe, "members": count,
+            "member_names": who, "committee_status": row["committee_status"], "rank": 0,
+            "severity": float(row["foreign_born"]) / (count + 1),
+            "explanation": (f"{row['name']} has {row['foreign_born']:,.0f} foreign-born "
+                            f"residents{moe_words}, more than the city's median neighborhood "
+                            f"({fb_median:,.0f}), yet only {plural(count, 'coalition member')} "
+                            f"reach it{who_words}, no more than the median of "
+                            f"{member_median:g}.")})
+    result = _frame(rows, NEED_COLUMNS).sort_values(["severity", "name"],
+                                                    ascending=[False, True])
+    result["rank"] = np.arange(1, len(result) + 1)
+    return result.reset_index(drop=True)
+
+
+def gaps_from_index(index: GraphIndex) -> GapReport:
+    """:func:`find_gaps` on an already built :class:`GraphIndex`."""
+    network = partnership_network(index)
+    broker_table = brokerage(network)
+    matrix = org_community_matrix(index, network.org_ids)
+    return GapReport(
+        service_gaps=service_gaps(index),
+        language_gaps=language_gaps(index),
+        fragile_links=fragile_links(index, network, matrix),
+        bridging=bridging(index, network, broker_table),
+        isolated=isolated_members(index, broker_table, network),
+        uncovered_need=uncovered_need(index),
+    )
+
+
+def find_gaps(G: nx.MultiDiGraph) -> GapReport:
+    """Find the coalition's gaps: six families of findings, each with an explanation.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        The coalition graph (:func:`coalition.model.build_graph`).
+
+    Returns
+    -------
+    GapReport
+        DataFrames ``service_gaps``, ``language_gaps``, ``fragile_links``, ``bridging``,
+        ``isolated`` and ``uncovered_need`` (rules in docs/analysis.md).
+
+    Raises
+    ------
+    AnalysisError
+        If the graph holds no neighborhoods.
+
+    Examples
+    --------
+    >>> gaps = find_gaps(G)  # doctest: +SKIP
+    >>> gaps.isolated.loc[0, "explanation"]  # doctest: +SKIP
+    'Lonely Shop (business) has no partnership with any other coalition member: it is isolated.'
+    """
+    return gaps_from_index(as_index(G))

@@ -1,0 +1,342 @@
+"""One pass over the coalition graph into flat tables the analyses share.
+
+Every analysis needs the same few things (the neighborhoods' figures, who reaches whom, the
+partnership ties). Reading them from the networkx graph once, into pandas frames and plain dicts,
+keeps a full refresh fast at 10,000 organizations / 100,000 ties: later steps are vectorised
+instead of walking the graph again. Nothing here mutates the graph.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from ..errors import AnalysisError
+from ..schema import COMMITTEE, COMMUNITY, NAVIGATOR, NEIGHBORHOOD, ORGANIZATION
+
+logger = logging.getLogger(__name__)
+
+# Orientation values that may stand on each side of a bridging tie ("both" counts as either).
+IMMIGRANT_SIDE = {"immigrant_serving", "both"}
+RECEIVING_SIDE = {"receiving_community", "both"}
+# Anchor institutions that make a neighborhood ready for a committee.
+ANCHOR_LABELS = {
+    "library": "library",
+    "neighborhood_association": "neighborhood association",
+    "school": "school",
+    "faith": "faith group",
+}
+COVERAGE_RULES = ("own", "adjacent", "distance")
+
+
+def _float_or_nan(value: Any) -> float:
+    if value is None or isinstance(value, bool):
+        return float("nan")
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return float("nan")
+
+
+@dataclass
+class GraphIndex:
+    """Flat views of a coalition graph, built once by :func:`index_graph`.
+
+    Attributes
+    ----------
+    graph : networkx.MultiDiGraph
+        The graph it was read from (never modified).
+    names : dict of str to str
+        Display name of every node.
+    neighborhoods : pandas.DataFrame
+        Indexed by neighborhood id, in id order: name, population, foreign_born,
+        foreign_born_moe, limited_english, limited_english_moe (floats, NaN when unknown),
+        committee_status, committee_names (active committees covering it).
+    organizations : pandas.DataFrame
+        Indexed by org id: name, sector, orientation, services, languages, anchor_type,
+        neighborhood.
+    communities, navigators : pandas.DataFrame
+        Indexed by id, with their table columns.
+    ties : dict of str to pandas.DataFrame
+        Per tie type, columns source, target, strength, residents (one row per tie).
+    """
+
+    graph: nx.MultiDiGraph
+    names: dict[str, str]
+    neighborhoods: pd.DataFrame
+    organizations: pd.DataFrame
+    communities: pd.DataFrame
+    navigators: pd.DataFrame
+    ties: dict[str, pd.DataFrame]
+    geometries: dict[str, Any] = field(repr=False, default_factory=dict)
+
+    def tie_frame(self, tie_type: str) -> pd.DataFrame:
+        """The ties of one type (an empty frame when there are none)."""
+        frame = self.ties.get(tie_type)
+        if frame is None:
+            return pd.DataFrame({"source": pd.Series(dtype=object),
+                                 "target": pd.Series(dtype=object),
+                                 "strength": pd.Series(dtype=float),
+                                 "residents": pd.Series(dtype=float)})
+        return frame
+
+    def name(self, node_id: str) -> str:
+        """The display name of a node (its id when it has none)."""
+        return self.names.get(node_id) or str(node_id)
+
+    @cached_property
+    def community_reach(self) -> pd.DataFrame:
+        """Distinct (org, community, via) pairs: which organization reaches which community.
+
+        An organization reaches a community through a ``serves_community`` tie (via
+        ``"direct"``), or through a Cultural Navigator who volunteers with it and mentors that
+        community (via ``"navigator"``): the navigator connects the community to that
+        organization's help.
+        """
+        direct = self.tie_frame("serves_community")[["source", "target"]].rename(
+            columns={"source": "org", "target": "community"})
+        direct = direct.assign(via="direct")
+        volunteers = self.tie_frame("volunteers_with")[["source", "target"]].rename(
+            columns={"source": "navigator", "target": "org"})
+        mentors = self.tie_frame("mentors")[["source", "target"]].rename(
+            columns={"source": "navigator", "target": "community"})
+        via_navigator = volunteers.merge(mentors, on="navigator")[["org", "community"]]
+        via_navigator = via_navigator.assign(via="navigator")
+        reach = pd.concat([direct, via_navigator], ignore_index=True)
+        reach = reach[reach["org"].isin(self.organizations.index)
+                      & reach["community"].isin(self.communities.index)]
+        # A direct tie wins over the same pair reached through a navigator.
+        reach = reach.sort_values("via").drop_duplicates(["org", "community"], keep="first")
+        return reach.reset_index(drop=True)
+
+    @cached_property
+    def neighborhood_org_reach(self) -> pd.DataFrame:
+        """Distinct (org, neighborhood) pairs from ``located_in`` and ``serves_neighborhood``."""
+        frames = [self.tie_frame(t)[["source", "target"]] for t in
+                  ("located_in", "serves_neighborhood")]
+        reach = pd.concat(frames, ignore_index=True).rename(
+            columns={"source": "org", "target": "neighborhood"})
+        reach = reach[reach["org"].isin(self.organizations.index)
+                      & reach["neighborhood"].isin(self.neighborhoods.index)]
+        return reach.drop_duplicates().reset_index(drop=True)
+
+    @cached_property
+    def neighborhood_navigators(self) -> pd.DataFrame:
+        """Distinct (navigator, neighborhood) pairs from ``based_in``."""
+        based = self.tie_frame("based_in")[["source", "target"]].rename(
+            columns={"source": "navigator", "target": "neighborhood"})
+        based = based[based["navigator"].isin(self.navigators.index)
+                      & based["neighborhood"].isin(self.neighborhoods.index)]
+        return based.drop_duplicates().reset_index(drop=True)
+
+    @cached_property
+    def residence(self) -> pd.DataFrame:
+        """``lives_in`` ties as (community, neighborhood, residents) with residents as float."""
+        lives = self.tie_frame("lives_in").rename(
+            columns={"source": "community", "target": "neighborhood"})
+        lives = lives[lives["community"].isin(self.communities.index)
+                      & lives["neighborhood"].isin(self.neighborhoods.index)]
+        return lives[["community", "neighborhood", "residents"]].reset_index(drop=True)
+
+    @cached_property
+    def members_per_neighborhood(self) -> pd.Series:
+        """Coalition members reaching each neighborhood: distinct orgs plus navigators based there."""
+        orgs = self.neighborhood_org_reach.groupby("neighborhood")["org"].nunique()
+        navigators = self.neighborhood_navigators.groupby("neighborhood")["navigator"].nunique()
+        members = orgs.add(navigators, fill_value=0)
+        return members.reindex(self.neighborhoods.index, fill_value=0).astype(int)
+
+    @cached_property
+    def orgs_per_neighborhood(self) -> pd.Series:
+        """Distinct organizations reaching each neighborhood (located there or serving it)."""
+        orgs = self.neighborhood_org_reach.groupby("neighborhood")["org"].nunique()
+        return orgs.reindex(self.neighborhoods.index, fill_value=0).astype(int)
+
+    @cached_property
+    def partnerships(self) -> pd.DataFrame:
+        """Undirected, de-duplicated partnership pairs (a < b) between known organizations."""
+        ties = self.tie_frame("partnership")
+        if ties.empty:
+            return pd.DataFrame({"a": pd.Series(dtype=object), "b": pd.Series(dtype=object)})
+        source = ties["source"].astype(str).to_numpy()
+        target = ties["target"].astype(str).to_numpy()
+        keep = (source != target)
+        a = np.where(source < target, source, target)[keep]
+        b = np.where(source < target, target, source)[keep]
+        pairs = pd.DataFrame({"a": a, "b": b}).drop_duplicates()
+        known = set(self.organizations.index)
+        pairs = pairs[pairs["a"].isin(known) & pairs["b"].isin(known)]
+        return pairs.reset_index(drop=True)
+
+
+def index_graph(G: nx.MultiDiGraph) -> GraphIndex:
+    """Read a coalition graph once into a :class:`GraphIndex`.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        A graph built by :func:`coalition.model.build_graph`.
+
+    Returns
+    -------
+    GraphIndex
+
+    Raises
+    ------
+    AnalysisError
+        If ``G`` is not a graph or holds no neighborhood.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> G = nx.MultiDiGraph(); G.add_node("n", kind="neighborhood", name="N", foreign_born=5)
+    >>> index_graph(G).neighborhoods.loc["n", "foreign_born"]
+    np.float64(5.0)
+    """
+    if not isinstance(G, nx.Graph):
+        raise AnalysisError(
+            f"Expected a coalition graph (networkx), got {type(G).__name__}: build one with "
+            "coalition.model.build_graph(city).")
+    by_kind: dict[str, list[dict[str, Any]]] = {k: [] for k in
+                                                 (NEIGHBORHOOD, ORGANIZATION, COMMUNITY,
+                                                  NAVIGATOR, COMMITTEE)}
+    names: dict[str, str] = {}
+    geometries: dict[str, Any] = {}
+    for node_id, data in G.nodes(data=True):
+        names[node_id] = str(data.get("name") or node_id)
+        kind = data.get("kind")
+        if kind in by_kind:
+            by_kind[kind].append({"id": node_id, **data})
+            if kind == NEIGHBORHOOD:
+                geometries[node_id] = data.get("geometry")
+    if not by_kind[NEIGHBORHOOD]:
+        raise AnalysisError(
+            "The graph has no neighborhoods, so nothing can be analysed: load a city folder "
+            "(e.g. `coalition init`) before running an analysis.")
+
+    tie_rows: dict[str, list[tuple[Any, Any, Any, Any]]] = {}
+    for source, target, tie_type, data in G.edges(keys=True, data=True):
+        tie_rows.setdefault(tie_type, []).append(
+            (source, target, data.get("strength"), data.get("residents")))
+    ties = {}
+    for tie_type, rows in tie_rows.items():
+        frame = pd.DataFrame(rows, columns=["source", "target", "strength", "residents"])
+        frame["strength"] = pd.to_numeric(frame["strength"], errors="coerce").fillna(1.0)
+        frame["residents"] = pd.to_numeric(frame["residents"], errors="coerce")
+        ties[tie_type] = frame
+
+    def frame_of(kind: str, columns: list[str]) -> pd.DataFrame:
+        rows = by_kind[kind]
+        frame = pd.DataFrame(rows, columns=["id", *columns]) if rows else pd.DataFrame(
+            columns=["id", *columns])
+        return frame.set_index("id").sort_index()
+
+    neighborhoods = frame_of(NEIGHBORHOOD, ["name", "population", "population_moe",
+                                            "foreign_born", "foreign_born_moe",
+                                            "limited_english", "limited_english_moe",
+                                            "lon", "lat", "illustrative"])
+    for column in ("population", "population_moe", "foreign_born", "foreign_born_moe",
+                   "limited_english", "limited_english_moe", "lon", "lat"):
+        neighborhoods[column] = [_float_or_nan(v) for v in neighborhoods[column]]
+    neighborhoods["name"] = [names[n] for n in neighborhoods.index]
+
+    organizations = frame_of(ORGANIZATION, ["name", "sector", "orientation", "services",
+                                            "languages", "anchor_type", "neighborhood"])
+    organizations["name"] = [names[n] for n in organizations.index]
+    for column in ("services", "languages"):
+        organizations[column] = [list(v) if isinstance(v, (list, tuple)) else []
+                                 for v in organizations[column]]
+    organizations["sector"] = organizations["sector"].fillna("unknown").astype(str)
+    organizations["orientation"] = organizations["orientation"].fillna("").astype(str)
+    organizations["anchor_type"] = organizations["anchor_type"].fillna("none").astype(str)
+
+    communities = frame_of(COMMUNITY, ["name", "community_kind", "languages",
+                                       "estimated_residents"])
+    communities["name"] = [names[n] for n in communities.index]
+    communities["languages"] = [list(v) if isinstance(v, (list, tuple)) else []
+                                for v in communities["languages"]]
+    communities["estimated_residents"] = [_float_or_nan(v)
+                                          for v in communities["estimated_residents"]]
+
+    navigators = frame_of(NAVIGATOR, ["name", "languages", "neighborhood"])
+    navigators["name"] = [names[n] for n in navigators.index]
+    navigators["languages"] = [list(v) if isinstance(v, (list, tuple)) else []
+                               for v in navigators["languages"]]
+
+    # Committee status per neighborhood: active beats forming beats none.
+    committees = {row["id"]: row for row in by_kind[COMMITTEE]}
+    status_rank = {"active": 2, "forming": 1, "none": 0}
+    status = {n: "none" for n in neighborhoods.index}
+    active_names: dict[str, list[str]] = {n: [] for n in neighborhoods.index}
+    covers = ties.get("covers")
+    committee_places = []
+    if covers is not None:
+        committee_places = list(zip(covers["source"], covers["target"]))
+    for committee_id, row in committees.items():
+        if row.get("neighborhood"):
+            committee_places.append((committee_id, row["neighborhood"]))
+    for committee_id, neighborhood_id in dict.fromkeys(committee_places):
+        if neighborhood_id not in status or committee_id not in committees:
+            continue
+        committee_status = str(committees[committee_id].get("status") or "none")
+        if status_rank.get(committee_status, 0) > status_rank[status[neighborhood_id]]:
+            status[neighborhood_id] = committee_status
+        if committee_status == "active":
+            committee_name = names[committee_id]
+            if committee_name not in active_names[neighborhood_id]:
+                active_names[neighborhood_id].append(committee_name)
+    neighborhoods["committee_status"] = [status[n] for n in neighborhoods.index]
+    neighborhoods["committee_names"] = [active_names[n] for n in neighborhoods.index]
+
+    logger.debug("indexed graph: %d neighborhoods, %d organizations, %d tie types",
+                 len(neighborhoods), len(organizations), len(ties))
+    return GraphIndex(graph=G, names=names, neighborhoods=neighborhoods,
+                      organizations=organizations, communities=communities,
+                      navigators=navigators, ties=ties, geometries=geometries)
+
+
+def as_index(graph_or_index: nx.MultiDiGraph | GraphIndex) -> GraphIndex:
+    """The index of a graph (built now), or the index itself when one is passed."""
+    if isinstance(graph_or_index, GraphIndex):
+        return graph_or_index
+    return index_graph(graph_or_index)
+
+
+def join_names(names: list[str], limit: int = 5) -> str:
+    """Names joined for a sentence, "A, B and C", the tail summarised past ``limit``.
+
+    Examples
+    --------
+    >>> join_names(["A", "B", "C"])
+    'A, B and C'
+    >>> join_names(["A", "B", "C"], limit=2)
+    'A, B and 1 more'
+    """
+    names = [str(n) for n in names]
+    if not names:
+        return ""
+    if len(names) > limit:
+        return f"{', '.join(names[:limit])} and {len(names) - limit} more"
+    if len(names) == 1:
+        return names[0]
+    return f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def plural(count: float, word: str, plural_word: str | None = None) -> str:
+    """``"1 organization"``, ``"3 organizations"``.
+
+    Examples
+    --------
+    >>> plural(2, "partner")
+    '2 partners'
+    """
+    count_int = int(round(count))
+    if count_int == 1:
+        return f"1 {word}"
+    return f"{count_int:,} {plural_word or word + 's'}"

@@ -1,0 +1,285 @@
+"""Plan the next k welcoming committees (maximal covering location) and ask "what if".
+
+The plan maximises newly covered foreign-born residents with the existing active committees
+fixed, as a maximal covering location problem solved by PySAL spopt (``MCLP``, CBC solver).
+
+Exact shortlist: spopt builds its model from a dense clients x facilities matrix in Python,
+which is slow at 2,300 areas. Before calling it, candidates are cut to the top M by their own
+gain (newly covered foreign-born residents if chosen alone), with M = (k - 1) x D + 1 where D is
+the largest number of candidates that share an uncovered resident with any one candidate. A swap
+argument shows some optimal plan lies inside that shortlist: any chosen candidate outside it can
+be swapped for a shortlisted one that overlaps none of the other k - 1 choices and gains at least
+as much. So the shortlist loses nothing; it only shrinks the model (docs/analysis.md).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Iterable, Mapping
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pulp
+from scipy import sparse
+from spopt.locate import MCLP
+
+from ..errors import AnalysisError
+from .coverage import coverage_from_index
+from .geometry import check_rule, coverage_matrix, positions_of
+from .graph_index import GraphIndex, as_index, join_names, plural
+from .replication import candidate_positions, check_k, rank_from_index
+
+logger = logging.getLogger(__name__)
+
+METHOD_MCLP = "spopt MCLP (CBC)"
+METHOD_GREEDY = "greedy (model too large for the MCLP solver)"
+# Above this many clients x facilities cells, spopt's pure-Python model building gets slow.
+MAX_MCLP_CELLS = 400_000
+
+
+def _gain(matrix: sparse.csr_matrix, chosen: np.ndarray, weights: np.ndarray,
+          already: np.ndarray) -> tuple[float, np.ndarray]:
+    """Newly covered weight of a set of committee positions, and the newly covered mask."""
+    if len(chosen) == 0:
+        return 0.0, np.zeros(len(weights), dtype=bool)
+    covered = np.asarray(matrix[chosen].sum(axis=0)).ravel() > 0
+    new = covered & ~already
+    return float(weights[new].sum()), new
+
+
+def _solve_mclp(matrix: sparse.csr_matrix, weights: np.ndarray, already: np.ndarray,
+                existing: np.ndarray, shortlist: np.ndarray, k: int) -> np.ndarray:
+    """Solve the reduced MCLP with spopt; return the chosen shortlist positions."""
+    clients = np.flatnonzero(np.asarray(matrix[shortlist].sum(axis=0)).ravel() > 0)
+    # Existing committees that cover any client of the model stay in it, fixed.
+    fixed = existing[np.asarray(matrix[existing][:, clients].sum(axis=1)).ravel() > 0] \
+        if len(existing) else existing
+    facilities = np.concatenate([fixed, shortlist])
+    covers = matrix[facilities][:, clients].toarray().T  # clients x facilities
+    cost = np.where(covers, 0.0, 1.0)
+    predefined = np.zeros(len(facilities), dtype=bool)
+    predefined[: len(fixed)] = True
+    model = MCLP.from_cost_matrix(
+        cost, weights[clients].astype(float), service_radius=0.5,
+        p_facilities=len(fixed) + k,
+        predefined_facilities_arr=predefined if len(fixed) else None, name="next_committees")
+    model.solve(pulp.PULP_CBC_CMD(msg=False), results=False)
+    chosen = [facilities[j] for j, var in enumerate(model.fac_vars)
+              if j >= len(fixed) and var.value() is not None and var.value() > 0.5]
+    return np.array(chosen, dtype=np.int64)
+
+
+def _greedy(matrix: sparse.csr_matrix, weights: np.ndarray, already: np.ndarray,
+            shortlist: np.ndarray, k: int) -> np.ndarray:
+    covered = already.copy()
+    chosen: list[int] = []
+    sub = matrix[shortlist]
+    for _ in range(k):
+        gains = sub @ (weights * ~covered)
+        gains[[list(shortlist).index(c) for c in chosen]] = -1
+        best = int(np.argmax(gains))
+        chosen.append(int(shortlist[best]))
+        covered |= np.asarray(matrix[shortlist[best]].toarray()).ravel()
+    return np.array(chosen, dtype=np.int64)
+
+
+def plan_from_index(index: GraphIndex, k: int, *, rule: str = "own", distance_km: float = 1.0,
+                    weights: Mapping[str, Any] | None = None,
+                    ranking: pd.DataFrame | None = None) -> dict[str, Any]:
+    """:func:`plan_committees` on an already built :class:`GraphIndex`."""
+    check_rule(rule, distance_km)
+    candidates = candidate_positions(index)
+    k = check_k(k, len(candidates))
+    if ranking is None:
+        ranking = rank_from_index(index, weights, k=k, rule=rule, distance_km=distance_km,
+                                  stability_runs=0, include_plan=False).candidates
+    frame = index.neighborhoods
+    names = frame["name"].to_numpy()
+    weights_fb = np.nan_to_num(frame["foreign_born"].to_numpy(dtype=float), nan=0.0)
+    weights_fb = np.clip(weights_fb, 0, None)
+    matrix = coverage_matrix(index, rule, distance_km)
+    existing = np.flatnonzero((frame["committee_status"] == "active").to_numpy())
+    already = np.asarray(matrix[existing].sum(axis=0)).ravel() > 0 if len(existing) else \
+        np.zeros(len(frame), dtype=bool)
+    uncovered_weight = np.where(already, 0.0, weights_fb)
+    own_gain = np.asarray(matrix[candidates] @ uncovered_weight).ravel()
+
+    useful = candidates[own_gain > 0]
+    useful_gain = own_gain[own_gain > 0]
+    method = METHOD_MCLP
+    if len(useful) == 0:
+        chosen = np.empty(0, dtype=np.int64)
+        method = "none needed (no candidate adds coverage)"
+        shortlist = useful
+    else:
+        positive_clients = uncovered_weight > 0
+        sub = matrix[useful][:, positive_clients].astype(np.int64)
+        overlap = (sub @ sub.T).tocsr()
+        most_overlapping = int(np.diff(overlap.indptr).max())
+        size = min(len(useful), (k - 1) * most_overlapping + 1)
+        # Gain desc, then the ranking's order, so ties go to the better-ranked neighborhood.
+        rank_of = np.full(len(frame), len(frame), dtype=np.int64)
+        rank_of[pd.Index(frame.index).get_indexer(ranking["neighborhood_id"])] = \
+            np.arange(len(ranking))
+        order = np.lexsort((rank_of[useful], -useful_gain))
+        shortlist = useful[order[:size]]
+        k_useful = min(k, len(shortlist))
+        clients = int((np.asarray(matrix[shortlist].sum(axis=0)).ravel() > 0).sum())
+        if clients * (len(shortlist) + len(existing)) > MAX_MCLP_CELLS:
+            chosen = _greedy(matrix, weights_fb, already, shortlist, k_useful)
+            method = METHOD_GREEDY
+            logger.warning("plan: %d clients x %d facilities is too large for the MCLP "
+                           "model; used greedy", clients, len(shortlist))
+        else:
+            chosen = _solve_mclp(matrix, weights_fb, already, existing, shortlist, k_useful)
+    # Fill up to k with the best-ranked remaining candidates (they add no coverage).
+    position_of = pd.Index(frame.index)
+    ranked_positions = position_of.get_indexer(ranking["neighborhood_id"])
+    fill = [p for p in ranked_positions if p not in set(chosen.tolist())][: k - len(chosen)]
+    chosen = np.concatenate([chosen, np.array(fill, dtype=np.int64)])
+
+    newly, newly_mask = _gain(matrix, chosen, weights_fb, already)
+    top_k = ranked_positions[:k]
+    top_newly, _ = _gain(matrix, top_k, weights_fb, already)
+    selected = []
+    for position in chosen:
+        alone, alone_mask = _gain(matrix, np.array([position]), weights_fb, already)
+        selected.append({"neighborhood_id": frame.index[position], "name": names[position],
+                         "foreign_born_if_alone": alone,
+                         "covers": sorted(names[alone_mask].tolist())})
+    total = float(weights_fb.sum())
+    before = float(weights_fb[already].sum())
+    gain = newly - top_newly
+    chosen_names = [s["name"] for s in selected]
+    top_names = [names[p] for p in top_k]
+    if gain > 0:
+        comparison = (f"{gain:,.0f} more than starting in the top {k} by score "
+                      f"({join_names(top_names)}: {top_newly:,.0f})")
+    else:
+        comparison = (f"the same as starting in the top {k} by score "
+                      f"({join_names(top_names)})")
+    explanation = (f"Starting {plural(k, 'committee')} in {join_names(chosen_names)} would newly "
+                   f"cover {newly:,.0f} foreign-born residents, {comparison}; coverage would go "
+                   f"from {before:,.0f} to {before + newly:,.0f} of {total:,.0f}.")
+    return {
+        "k": k, "rule": rule, "distance_km": float(distance_km) if rule == "distance" else None,
+        "method": method,
+        "selected": selected,
+        "newly_covered": newly,
+        "newly_covered_neighborhoods": sorted(names[newly_mask].tolist()),
+        "top_k_by_score": [{"neighborhood_id": frame.index[p], "name": names[p]}
+                           for p in top_k],
+        "top_k_by_score_newly_covered": top_newly,
+        "gain_over_top_k": gain,
+        "foreign_born_covered_before": before,
+        "foreign_born_covered_after": before + newly,
+        "foreign_born_total": total,
+        "shortlist_size": int(len(shortlist)),
+        "explanation": explanation,
+    }
+
+
+def plan_committees(G: nx.MultiDiGraph, k: int, *, rule: str = "own", distance_km: float = 1.0,
+                    weights: Mapping[str, Any] | None = None,
+                    ranking: pd.DataFrame | None = None) -> dict[str, Any]:
+    """Choose the next k committees to cover the most foreign-born residents not yet covered.
+
+    Existing active committees stay fixed. Solved as a maximal covering location problem with
+    PySAL spopt (``MCLP.from_cost_matrix`` with the existing committees as predefined
+    facilities; CBC solver) on an exact shortlist of candidates (see the module docstring).
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        The coalition graph.
+    k : int
+        Number of new committees (1 .. neighborhoods without an active committee).
+    rule, distance_km
+        Coverage rule (see :func:`coalition.analysis.coverage_report`).
+    weights : mapping, optional
+        Weights for the ranking the plan is compared with (ignored when ``ranking`` is given).
+    ranking : pandas.DataFrame, optional
+        ``RankReport.candidates`` to compare with; computed when omitted.
+
+    Returns
+    -------
+    dict
+        ``k``, ``method``, ``selected`` (ids, names, what each covers), ``newly_covered``,
+        ``top_k_by_score_newly_covered``, ``gain_over_top_k``, before/after totals and an
+        ``explanation``.
+
+    Raises
+    ------
+    AnalysisError
+        k outside 1..candidates, unknown rule or bad distance.
+
+    Examples
+    --------
+    >>> plan_committees(G, 2, weights={"adjacency": 1})["newly_covered"]  # doctest: +SKIP
+    500.0
+    """
+    return plan_from_index(as_index(G), k, rule=rule, distance_km=distance_km, weights=weights,
+                           ranking=ranking)
+
+
+def what_if_from_index(index: GraphIndex, neighborhood_ids: Iterable[str], *, rule: str = "own",
+                       distance_km: float = 1.0) -> dict[str, Any]:
+    """:func:`what_if` on an already built :class:`GraphIndex`."""
+    ids = [neighborhood_ids] if isinstance(neighborhood_ids, str) else list(neighborhood_ids)
+    if not ids:
+        raise AnalysisError("Name at least one neighborhood id for the what-if.")
+    positions_of(index, ids)  # unknown ids raise with a helpful message
+    before = coverage_from_index(index, rule=rule, distance_km=distance_km)
+    after = coverage_from_index(index, rule=rule, distance_km=distance_km, extra_committees=ids)
+    was = dict(zip(before.neighborhoods["id"], before.neighborhoods["covered"]))
+    newly = [row["name"] for row in after.neighborhoods.to_dict("records")
+             if row["covered"] and not was[row["id"]]]
+    gained = after.summary["foreign_born_covered"] - before.summary["foreign_born_covered"]
+    share_before = before.summary["share_foreign_born_covered"]
+    share_after = after.summary["share_foreign_born_covered"]
+    chosen = [index.name(n) for n in ids]
+    percent = (lambda s: "n/a" if s is None else f"{s:.0%}")
+    explanation = (f"With committees also in {join_names(chosen)}, "
+                   + (f"{join_names(newly)} would become covered: {gained:,.0f} more foreign-born "
+                      f"residents, from {percent(share_before)} to {percent(share_after)}."
+                      if newly else "no neighborhood would become newly covered (they are "
+                                    "covered already)."))
+    return {"neighborhoods": chosen, "neighborhood_ids": ids, "rule": rule,
+            "distance_km": float(distance_km) if rule == "distance" else None,
+            "before": before.summary, "after": after.summary,
+            "newly_covered_foreign_born": gained, "newly_covered_neighborhoods": newly,
+            "share_before": share_before, "share_after": share_after,
+            "explanation": explanation}
+
+
+def what_if(G: nx.MultiDiGraph, neighborhood_ids: Iterable[str], *, rule: str = "own",
+            distance_km: float = 1.0) -> dict[str, Any]:
+    """Coverage before and after adding active committees in some neighborhoods.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        The coalition graph.
+    neighborhood_ids : iterable of str
+        Where the hypothetical committees start.
+    rule, distance_km
+        Coverage rule (see :func:`coalition.analysis.coverage_report`).
+
+    Returns
+    -------
+    dict
+        ``before``/``after`` summaries, ``newly_covered_foreign_born``,
+        ``newly_covered_neighborhoods``, ``share_before``, ``share_after``, ``explanation``.
+
+    Raises
+    ------
+    AnalysisError
+        Empty or unknown neighborhood ids, unknown rule.
+
+    Examples
+    --------
+    >>> what_if(G, ["cedar"])["share_after"]  # doctest: +SKIP
+    0.7
+    """
+    return what_if_from_index(as_index(G), neighborhood_ids, rule=rule, distance_km=distance_km)
