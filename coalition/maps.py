@@ -513,7 +513,9 @@ def _lighten_geometries(geometries: gpd.GeoSeries) -> gpd.GeoSeries:
     if coordinates <= SIMPLIFY_ABOVE_COORDINATES:
         return geometries
     # Tolerance: 1/50 of a typical area's width, so shapes stay recognisable at city zoom.
-    typical_width = math.sqrt(max(geometries.area.sum(), 1e-12) / max(len(geometries), 1))
+    # In degrees on purpose: the tolerance is applied in the same units.
+    area = float(shapely.area(geometries.to_numpy()).sum())
+    typical_width = math.sqrt(max(area, 1e-12) / max(len(geometries), 1))
     simplified = geometries.simplify(typical_width / 50, preserve_topology=True)
     simplified = simplified.where(~simplified.is_empty, geometries)
     rounded = shapely.transform(simplified.to_numpy(),

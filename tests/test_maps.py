@@ -1,0 +1,404 @@
+"""Tests of coalition.maps on the tiny city (tests/tiny_city.py): answers worked out by hand."""
+
+from __future__ import annotations
+
+import copy
+import re
+import shutil
+
+import folium
+import folium.plugins
+import geopandas as gpd
+import networkx as nx
+import pandas as pd
+import pytest
+import shapely
+from shapely.geometry import Point
+
+from coalition import maps
+from coalition.errors import CoalitionError, DataError
+from coalition.model import nodes_frame
+
+HOSTILE = {
+    "img": "<img src=x onerror=alert(1)>",
+    "script": "<script>alert(1)</script>",
+    "attr": 'x" onmouseover="alert(1)',
+    "href": "see href here <b>x</b>",
+    "literal": "${alert(1)}`+alert(2)+`\\",
+}
+RAW_PATTERNS = ["<img src=x", "<script>alert", '" onmouseover="', "<b>x</b>", "${alert(1)}",
+                "`+alert(2)+`"]
+# src=/href= attributes and CSS url(...) that point outside the page.
+EXTERNAL = re.compile(
+    r"""(?:\b(?:src|href)\s*=\s*["']?\s*(?:https?:)?//)|(?:url\(\s*["']?\s*(?:https?:)?//)""",
+    re.IGNORECASE)
+
+
+@pytest.fixture
+def frame(tiny_graph):
+    return maps.neighborhood_map_frame(tiny_graph)
+
+
+@pytest.fixture
+def organizations(tiny_graph):
+    return nodes_frame(tiny_graph, "organization")
+
+
+@pytest.fixture
+def committees(tiny_graph):
+    return nodes_frame(tiny_graph, "committee")
+
+
+def _children(element, kind):
+    found = []
+    for child in element._children.values():
+        if isinstance(child, kind):
+            found.append(child)
+        found.extend(_children(child, kind))
+    return found
+
+
+def _geojson(m):
+    (layer,) = _children(m, folium.GeoJson)
+    return layer
+
+
+def _group(m, name):
+    (group,) = [g for g in _children(m, folium.FeatureGroup) if g.layer_name == name]
+    return group
+
+
+def _tooltip_texts(element):
+    return [t.text for t in _children(element, folium.Tooltip)]
+
+
+def _hostile_graph(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    H = copy.deepcopy(G)
+    H.nodes["alder"]["name"] = HOSTILE["img"]
+    H.nodes["birch"]["name"] = HOSTILE["literal"]
+    H.nodes["birch"]["source"] = HOSTILE["script"]
+    H.nodes["lib"]["name"] = HOSTILE["attr"]
+    H.nodes["legal"]["sector"] = HOSTILE["href"]
+    H.nodes["wc-alder"]["name"] = HOSTILE["script"]
+    H.nodes["wc-cedar"]["start_date"] = HOSTILE["literal"]
+    return H
+
+
+# --- frame and legend ---------------------------------------------------------------------------
+
+def test_map_frame_adds_share_and_committee_status(frame, tiny_graph):
+    assert frame.loc["alder", "share_foreign_born"] == pytest.approx(0.4)
+    assert frame.loc["birch", "share_foreign_born"] == pytest.approx(0.125)
+    assert frame["committee_status"].to_dict() == {
+        "alder": "active", "birch": "none", "cedar": "forming", "dogwood": "none"}
+
+
+def test_map_frame_leaves_graph_unchanged(tiny_graph):
+    before = copy.deepcopy(tiny_graph)
+    maps.neighborhood_map_frame(tiny_graph)
+    assert nx.utils.graphs_equal(before, tiny_graph)
+
+
+def test_legend_quantiles_worked_by_hand(frame):
+    # foreign_born 100, 200, 300, 400: 4 distinct values -> 4 classes at quartiles 175/250/325.
+    assert maps.legend_items(frame, "foreign_born") == [
+        ("#ffffcc", "100 – 175"), ("#a1dab4", "175 – 250"), ("#2c7fb8", "250 – 325"),
+        ("#253494", "325 – 400")]
+
+
+def test_legend_percent_and_duplicate_edges(frame):
+    # shares .4, .125, .5, .4: 3 distinct values, tertiles .125/.4/.4/.5 -> 2 classes.
+    assert maps.legend_items(frame, "share_foreign_born") == [
+        ("#ffffcc", "12% – 40%"), ("#253494", "40% – 50%")]
+
+
+def test_legend_categories_and_no_data(frame):
+    assert maps.legend_items(frame, "committee_status") == [
+        ("#0072B2", "Active committee"), ("#E69F00", "Committee forming"),
+        ("#f7f7f7", "No committee")]
+    partial = frame.assign(score=[0.9, None, 0.5, None])
+    # 2 distinct values -> 2 classes split at the median 0.7, drawn lightest and darkest.
+    assert maps.legend_items(partial, "score") == [
+        ("#f2f0f7", "0.50 – 0.70"), ("#54278f", "0.70 – 0.90"), ("#bdbdbd", "No data")]
+    single = frame.assign(gap_count=[2, 2, 2, 2])
+    assert maps.legend_items(single, "gap_count") == [("#bd0026", "2")]
+
+
+def test_legend_leaves_frame_unchanged(frame):
+    before = frame.copy()
+    maps.legend_items(frame, "foreign_born")
+    pd.testing.assert_frame_equal(frame, before)
+
+
+def test_missing_measure_says_what_to_do(frame):
+    with pytest.raises(DataError, match="no 'score' column.*Join it"):
+        maps.legend_items(frame, "score")
+    with pytest.raises(DataError, match="no 'score' column"):
+        maps.neighborhood_map(frame, "score")
+
+
+def test_bad_neighborhood_inputs(frame):
+    with pytest.raises(DataError, match="no neighborhoods"):
+        maps.neighborhood_map(frame.iloc[0:0], "foreign_born")
+    with pytest.raises(DataError, match="no geometry"):
+        maps.neighborhood_map(pd.DataFrame(frame.drop(columns="geometry")), "foreign_born")
+    empty = frame.copy()
+    empty["geometry"] = None
+    with pytest.raises(DataError, match="No neighborhood has a boundary"):
+        maps.neighborhood_map(gpd.GeoDataFrame(empty, geometry="geometry", crs="EPSG:4326"),
+                              "foreign_born")
+
+
+# --- the map ------------------------------------------------------------------------------------
+
+def test_map_has_four_features_with_ids_and_colours(frame):
+    m = maps.neighborhood_map(frame, "foreign_born")
+    layer = _geojson(m)
+    features = layer.data["features"]
+    assert [f["id"] for f in features] == ["alder", "birch", "cedar", "dogwood"]
+    assert [f["properties"]["neighborhood_id"] for f in features] == [
+        "alder", "birch", "cedar", "dogwood"]
+    fills = {f["id"]: layer.style_function(f)["fillColor"] for f in features}
+    assert fills == {"alder": "#253494", "birch": "#ffffcc", "cedar": "#2c7fb8",
+                     "dogwood": "#a1dab4"}
+
+
+def test_polygon_tooltips_show_value_margin_and_source(frame):
+    m = maps.neighborhood_map(frame, "foreign_born")
+    tooltip = _geojson(m).data["features"][0]["properties"]["tooltip"]
+    assert tooltip == ("<b>Alder</b><br>Foreign-born residents: 400 ± 100<br>"
+                       "Source: tests/tiny_city.py (2024-01)")
+
+
+def test_highlight_thickens_outline(frame):
+    m = maps.neighborhood_map(frame, "foreign_born", highlight=["birch"])
+    layer = _geojson(m)
+    weights = {f["id"]: layer.style_function(f)["weight"] for f in layer.data["features"]}
+    assert weights == {"alder": 1, "birch": 4, "cedar": 1, "dogwood": 1}
+
+
+def test_committee_markers_active_filled_forming_hollow(frame, committees):
+    m = maps.neighborhood_map(frame, "committee_status", committees=committees)
+    markers = _children(_group(m, "Welcoming committees"), folium.CircleMarker)
+    assert [mk.options["fillColor"] for mk in markers] == ["#0072B2", "#ffffff"]
+    assert _tooltip_texts(_group(m, "Welcoming committees")) == [
+        "Alder Welcoming Committee (active since 2012)",
+        "Cedar Welcoming Committee (forming since 2024) (illustrative)"]
+
+
+def test_committee_markers_from_status_column_when_no_table(frame):
+    m = maps.neighborhood_map(frame, "foreign_born")
+    assert _tooltip_texts(_group(m, "Welcoming committees")) == [
+        "Alder Welcoming Committee (active)", "Cedar Welcoming Committee (forming)"]
+
+
+def test_organization_points(frame, organizations):
+    orgs = organizations.copy()
+    orgs.loc["lib", ["lat", "lon"]] = [41.7555, -72.6955]
+    orgs.loc["lonely", "neighborhood"] = None  # no location at all: skipped
+    m = maps.neighborhood_map(frame, "foreign_born", organizations=orgs)
+    group = _group(m, "Organizations")
+    markers = _children(group, folium.CircleMarker)
+    assert len(markers) == 5
+    by_tooltip = {t.text: mk.location for mk in markers for t in _children(mk, folium.Tooltip)}
+    assert by_tooltip["Alder Library — library (illustrative)"] == [41.7555, -72.6955]
+    # No coordinates: near the neighborhood's representative point, inside its square.
+    legal = by_tooltip["Birch Legal Aid — legal (illustrative)"]
+    assert frame.loc["birch", "geometry"].contains(Point(legal[1], legal[0]))
+    again = maps.neighborhood_map(frame, "foreign_born", organizations=orgs)
+    assert [mk.location for mk in _children(_group(again, "Organizations"),
+                                            folium.CircleMarker)] == [mk.location for mk in markers]
+    assert group.show is True
+    hidden = maps.neighborhood_map(frame, "foreign_born", organizations=orgs,
+                                   show_organizations=False)
+    assert _group(hidden, "Organizations").show is False
+
+
+def test_labels_legend_scale_and_bounds(frame):
+    m = maps.neighborhood_map(frame, "foreign_born", title="Tiny <i>Town</i>")
+    labels = _children(_group(m, "Neighborhood names"), folium.DivIcon)
+    assert [re.search(r">(\w+)</div>", icon.options["html"]).group(1) for icon in labels] == [
+        "Alder", "Birch", "Cedar", "Dogwood"]
+    assert m.control_scale is True
+    (fit,) = _children(m, folium.FitBounds)
+    assert fit.bounds == [[pytest.approx(41.75), pytest.approx(-72.70)],
+                          [pytest.approx(41.77), pytest.approx(-72.68)]]
+    page = maps.offline_map_html(m)
+    assert "Tiny &lt;i&gt;Town&lt;/i&gt;" in page.replace("\\u0026", "&") \
+        .replace("\\u003c", "<").replace("\\u003e", ">")
+    assert "Tiny <i>Town</i>" not in page
+    assert "tile.openstreetmap" not in page
+
+
+def test_tiles_only_when_asked(frame):
+    m = maps.neighborhood_map(frame, "foreign_born", tiles="OpenStreetMap")
+    assert len(_children(m, folium.TileLayer)) == 1
+    assert len(_children(maps.neighborhood_map(frame, "foreign_born"), folium.TileLayer)) == 0
+
+
+def test_map_leaves_inputs_unchanged(frame, organizations, committees):
+    before = (frame.copy(), organizations.copy(), committees.copy())
+    maps.neighborhood_map(frame, "foreign_born", organizations=organizations,
+                          committees=committees, highlight=["alder"])
+    pd.testing.assert_frame_equal(frame, before[0])
+    pd.testing.assert_frame_equal(organizations, before[1])
+    pd.testing.assert_frame_equal(committees, before[2])
+
+
+# --- offline and escaping -----------------------------------------------------------------------
+
+def test_offline_page_has_no_external_url(frame, organizations, committees):
+    m = maps.neighborhood_map(frame, "foreign_born", organizations=organizations,
+                              committees=committees)
+    page = maps.offline_map_html(m)
+    assert page.lstrip().startswith("<!DOCTYPE html>")
+    assert EXTERNAL.search(page) is None
+    assert "//cdn" not in page
+    assert page.count('src="data:text/javascript;base64,') == 1
+
+
+def test_make_offline_copies_and_keeps_only_leaflet(frame):
+    m = maps.neighborhood_map(frame, "foreign_born")
+    offline = maps.make_offline(m)
+    assert offline is not m
+    assert [name for name, _ in offline.default_js] == ["leaflet"]
+    assert [name for name, _ in offline.default_css] == ["leaflet_css"]
+    assert all(url.startswith("data:") for _, url in [*offline.default_js, *offline.default_css])
+    assert m.default_js is folium.Map.default_js  # the input keeps folium's own links
+    assert "cdn.jsdelivr" in folium.Map.default_js[0][1]  # and the class was not changed
+
+
+def test_leaflet_images_inlined_in_css():
+    _, css = maps.offline_assets()
+    assert "url(images/" not in css[0][1]
+
+
+def test_make_offline_refuses_elements_that_need_the_internet():
+    m = folium.Map(tiles=None)
+    folium.plugins.Fullscreen().add_to(m)
+    with pytest.raises(CoalitionError, match="offline room cannot reach"):
+        maps.make_offline(m)
+
+
+def test_hostile_names_are_escaped(tiny_graph):
+    H = _hostile_graph(tiny_graph)
+    frame = maps.neighborhood_map_frame(H)
+    m = maps.neighborhood_map(frame, "foreign_born", organizations=nodes_frame(H, "organization"),
+                              committees=nodes_frame(H, "committee"), title=HOSTILE["script"])
+    page = maps.offline_map_html(m)
+    for raw in RAW_PATTERNS:
+        assert raw not in page
+    tooltips = _tooltip_texts(m)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; (active since 2012)" in tooltips
+    assert "Cedar Welcoming Committee (forming since &#36;{alert(1)}&#96;+alert(2)+&#96;&#92;) " \
+        "(illustrative)" in tooltips
+    assert "x&quot; onmouseover=&quot;alert(1) — library (illustrative)" in tooltips
+    labels = " ".join(icon.options["html"] for icon in _children(m, folium.DivIcon))
+    assert "&lt;img src=x onerror=alert(1)&gt;" in labels
+    legend = maps.legend_items(frame.assign(committee_status=[HOSTILE["img"]] * 4),
+                               "committee_status")
+    assert legend == [("#bdbdbd", "No data")]
+
+
+def test_escape_text():
+    assert maps.escape_text(None) == ""
+    assert maps.escape_text("a & b") == "a &amp; b"
+    assert maps.escape_text("`${x}`\\") == "&#96;&#36;{x}&#96;&#92;"
+
+
+# --- large inputs -------------------------------------------------------------------------------
+
+def _large_city(n_side: int = 48) -> gpd.GeoDataFrame:
+    """n_side^2 round neighborhoods of 65 points each (2,304 areas, ~150,000 coordinates)."""
+    rows = []
+    for i in range(n_side):
+        for j in range(n_side):
+            rows.append({"id": f"n{i}-{j}", "name": f"N {i}-{j}", "foreign_born": i * n_side + j,
+                         "geometry": Point(-72.7 + i * 0.002, 41.7 + j * 0.002).buffer(
+                             0.0009, quad_segs=16)})
+    return gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326").set_index("id")
+
+
+def test_large_city_is_simplified_and_rounded():
+    city = _large_city()
+    original = int(shapely.get_num_coordinates(city.geometry.to_numpy()).sum())
+    m = maps.neighborhood_map(city, "foreign_born", highlight=["n0-0"])
+    features = _geojson(m).data["features"]
+    assert len(features) == 2304
+    drawn = sum(len(f["geometry"]["coordinates"][0]) for f in features)
+    assert drawn < original / 2
+    assert all(len(repr(x).split(".")[-1]) <= maps.COORDINATE_DECIMALS
+               for x, _ in features[7]["geometry"]["coordinates"][0])
+    # Too many areas to label them all: only the highlighted one is labelled.
+    assert len(_children(m, folium.DivIcon)) == 1
+    assert len(maps.legend_items(city, "foreign_born")) == 5
+    assert len(city) == 2304 and int(shapely.get_num_coordinates(
+        city.geometry.to_numpy()).sum()) == original  # input untouched
+
+
+# --- files --------------------------------------------------------------------------------------
+
+def test_write_map_files(tmp_path, frame):
+    maps_by_name = {"need": maps.neighborhood_map(frame, "foreign_born", title="Need & <b>"),
+                    "committees": maps.neighborhood_map(frame, "committee_status")}
+    paths = maps.write_map_files(maps_by_name, tmp_path / "out")
+    assert [p.name for p in paths] == ["need.html", "committees.html", "index.html"]
+    index = paths[-1].read_text(encoding="utf-8")
+    assert '<a href="need.html">Need &amp; &lt;b&gt;</a>' in index
+    assert '<a href="committees.html">Welcoming committee</a>' in index
+    for path in paths:
+        assert EXTERNAL.search(path.read_text(encoding="utf-8")) is None
+
+
+@pytest.mark.parametrize("name", ["../evil", "a/b", "", "index", "x y"])
+def test_write_map_files_refuses_unsafe_names(tmp_path, frame, name):
+    with pytest.raises(DataError, match="not usable as a file name"):
+        maps.write_map_files({name: folium.Map(tiles=None)}, tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_write_map_files_needs_a_map(tmp_path):
+    with pytest.raises(DataError, match="No maps"):
+        maps.write_map_files({}, tmp_path)
+
+
+# --- a real browser, offline --------------------------------------------------------------------
+
+@pytest.mark.browser
+def test_offline_page_renders_in_chromium_without_requests(tmp_path, tiny_graph):
+    playwright = pytest.importorskip("playwright.sync_api")
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        pytest.skip("Debian chromium is not installed")
+    H = _hostile_graph(tiny_graph)
+    m = maps.neighborhood_map(maps.neighborhood_map_frame(H), "foreign_born",
+                              organizations=nodes_frame(H, "organization"),
+                              committees=nodes_frame(H, "committee"))
+    path = tmp_path / "map.html"
+    path.write_text(maps.offline_map_html(m), encoding="utf-8")
+    outside, dialogs = [], []
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        page = browser.new_page()
+
+        def route(r):
+            if r.request.url.startswith(("file:", "data:", "http://127.0.0.1")):
+                r.continue_()
+            else:
+                outside.append(r.request.url)
+                r.abort()
+
+        page.route("**/*", route)
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.goto(path.as_uri())
+        page.wait_for_selector("path.leaflet-interactive")
+        polygons = page.locator("path.leaflet-interactive").count()
+        label = page.locator(".wbh-label").first.inner_text()
+        page.locator(".leaflet-marker-icon").first.hover()
+        page.mouse.move(10, 10)
+        browser.close()
+    assert outside == [] and dialogs == []
+    assert polygons == 4 + 2 + 6  # 4 neighborhoods, 2 committees, 6 organizations
+    assert label == HOSTILE["img"]  # shown as text
