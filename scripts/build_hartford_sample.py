@@ -2,10 +2,10 @@
 
 Usage::
 
-    .venv/bin/python scripts/build_hartford_sample.py            # rebuild data/hartford/
-    .venv/bin/python scripts/build_hartford_sample.py --out DIR  # build into another folder
-    .venv/bin/python scripts/build_hartford_sample.py --template --docs
-        # also regenerate data/template/ and the column tables of docs/data-format.md
+    .venv/bin/python scripts/build_hartford_sample.py   # (make sample) rebuild data/hartford/,
+        # data/template/ and the schema tables of docs/data-format.md
+    .venv/bin/python scripts/build_hartford_sample.py --out DIR --city-only
+        # build only the Hartford folder, into DIR
 
 Reads ONLY data/hartford/raw/ (copies of the public files listed in data/hartford/SOURCES.md)
 and writes the same bytes on every run. Real figures carry their source; every made-up row is
@@ -892,10 +892,9 @@ def write_template(folder: Path) -> list[Path]:
     """
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for table, row in TEMPLATE_ROWS.items():
-        full = {**row, "source": TEMPLATE_SOURCE, "source_date": "2025", "illustrative": True}
+    for table in TEMPLATE_ROWS:
         path = folder / f"{table}.csv"
-        path.write_text(table_csv(table, pd.DataFrame([full])), encoding="utf-8")
+        path.write_text(table_csv(table, pd.DataFrame([_template_row(table)])), encoding="utf-8")
         written.append(path)
     square = gpd.GeoDataFrame({"name": ["Riverside"]},
                               geometry=[shapely.box(-72.70, 41.75, -72.69, 41.76)],
@@ -909,8 +908,9 @@ def write_template(folder: Path) -> list[Path]:
     return written
 
 
-DOC_BEGIN = "<!-- BEGIN GENERATED: columns (scripts/build_hartford_sample.py --docs) -->"
-DOC_END = "<!-- END GENERATED: columns -->"
+DOC_BEGIN = ("<!-- BEGIN GENERATED from coalition/schema.py by scripts/build_hartford_sample.py "
+             "(make sample) -->")
+DOC_END = "<!-- END GENERATED -->"
 
 
 def columns_markdown() -> str:
@@ -930,14 +930,47 @@ def columns_markdown() -> str:
             lines.append(f"| `{c.name}` | {kind} | {'yes' if c.required else 'no'} | "
                          f"{c.description.replace('|', '/')} | {example} |")
         parts.append("\n".join(lines))
-        parts.append("\nExample row:\n\n```csv\n" + ",".join(schema.column_names(table)) + "\n"
-                     + ",".join(_example_cell(c) for c in columns) + "\n```\n")
+        parts.append("\nExample row (as in data/template/):\n\n```csv\n"
+                     + table_csv(table, pd.DataFrame([_template_row(table)])) + "```\n")
     return "\n".join(parts)
 
 
-def _example_cell(column: schema.Column) -> str:
-    text = column.example
-    return f'"{text}"' if "," in text else text
+def tie_types_markdown() -> str:
+    """The tie-types table of docs/data-format.md, generated from coalition.schema."""
+    lines = ["| tie_type | from (source_id) | to (target_id) | where it is written |",
+             "|---|---|---|---|"]
+    for tie_type, (source_kind, target_kind) in schema.TIE_TYPES.items():
+        derived = schema.DERIVED_TIE_TYPES.get(tie_type)
+        where = (f"derived from the `{derived[1]}` column of {derived[0]}.csv (never in "
+                 "ties.csv)" if derived else "a row of ties.csv")
+        lines.append(f"| `{tie_type}` | {source_kind} | {target_kind} | {where} |")
+    return "\n".join(lines)
+
+
+def vocabularies_markdown() -> str:
+    """The vocabularies of docs/data-format.md, generated from coalition.schema."""
+    lines = ["| vocabulary | values |", "|---|---|",
+             "| services | " + "; ".join(f"`{k}` ({v})" for k, v in schema.SERVICES.items())
+             + " |"]
+    for label, values in (("orientation", schema.ORIENTATIONS),
+                          ("anchor_type", schema.ANCHOR_TYPES),
+                          ("community_kind", schema.COMMUNITY_KINDS),
+                          ("status (committees)", schema.COMMITTEE_STATUSES),
+                          ("tie_type (in ties.csv)", schema.TIE_TYPES_IN_FILE)):
+        lines.append(f"| {label} | " + ", ".join(f"`{v}`" for v in values) + " |")
+    return "\n".join(lines)
+
+
+def schema_markdown() -> str:
+    """Everything docs/data-format.md shows from coalition.schema: tables, tie types, words."""
+    return ("## Tables and columns\n\n" + columns_markdown()
+            + "\n## Tie types\n\n" + tie_types_markdown() + "\n"
+            + "\n## Vocabularies\n\n" + vocabularies_markdown() + "\n")
+
+
+def _template_row(table: str) -> dict:
+    return {**TEMPLATE_ROWS[table], "source": TEMPLATE_SOURCE, "source_date": "2025",
+            "illustrative": True}
 
 
 def refresh_doc(path: Path) -> bool:
@@ -947,7 +980,7 @@ def refresh_doc(path: Path) -> bool:
         raise SystemExit(f"{path} lacks the generated-section markers")
     head, rest = text.split(DOC_BEGIN, 1)
     _, tail = rest.split(DOC_END, 1)
-    new = f"{head}{DOC_BEGIN}\n\n{columns_markdown()}\n{DOC_END}{tail}"
+    new = f"{head}{DOC_BEGIN}\n\n{schema_markdown()}\n{DOC_END}{tail}"
     if new != text:
         path.write_text(new, encoding="utf-8")
     return new != text
@@ -995,9 +1028,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--raw", type=Path, default=RAW_DIR, help="folder of raw files")
     parser.add_argument("--out", type=Path, default=OUT_DIR, help="city folder to write")
-    parser.add_argument("--template", action="store_true", help="also rewrite data/template/")
-    parser.add_argument("--docs", action="store_true",
-                        help="also refresh the column tables of docs/data-format.md")
+    parser.add_argument("--city-only", action="store_true",
+                        help="skip data/template/ and the schema tables of docs/data-format.md")
     args = parser.parse_args(argv)
     result = build(args.raw, args.out)
     table = result.figures.table
@@ -1007,11 +1039,10 @@ def main(argv: list[str] | None = None) -> int:
           f"(city {CITY_FOREIGN_BORN:,}).")
     print("Comparison with DataHaven's neighborhood estimates (ours - theirs, % of theirs):")
     print(result.figures.comparison.to_string(index=False))
-    if args.template:
+    if not args.city_only:
         print(f"Wrote {len(write_template(TEMPLATE_DIR))} files to {TEMPLATE_DIR}")
-    if args.docs:
         changed = refresh_doc(DOC_PATH)
-        print(f"{DOC_PATH}: column tables {'refreshed' if changed else 'already up to date'}")
+        print(f"{DOC_PATH}: schema tables {'refreshed' if changed else 'already up to date'}")
     return 0
 
 
