@@ -1,0 +1,218 @@
+"""Cached loaders: every heavy result is computed once per store version and then reused.
+
+Each loader takes the store's URL and its :meth:`~coalition.store.Store.version` (which changes
+on every write), so a new city or a new tie invalidates exactly what depends on it and nothing is
+ever served stale. Results are cached with ``st.cache_resource`` (shared, not copied) because
+they are large (a 10,000-organization graph, its layout and reports) and the library's functions
+never mutate their inputs; pages must treat them as read-only (``.copy()`` before changing).
+
+The store itself is opened once per URL (``COALITION_DB``, see :func:`coalition.settings.db_url`)
+and, when empty, filled from the sample city (:func:`coalition.store.ensure_loaded`).
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+import geopandas as gpd
+import networkx as nx
+import pandas as pd
+import streamlit as st
+
+from coalition import analysis, exports, maps, model, network_view, settings
+from coalition import store as store_module
+
+logger = logging.getLogger(__name__)
+
+RULES = {
+    "own": "A committee reaches its own neighborhood",
+    "adjacent": "… and the neighborhoods that border it",
+    "distance": "… and neighborhoods within a distance",
+}
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Which store, at which version: the key of every cached result."""
+
+    url: str
+    version: int
+
+
+@st.cache_resource(show_spinner="Opening the coalition's data…", max_entries=8)
+def _open(url: str) -> store_module.Store:
+    store = store_module.open_store(url)
+    if store.is_empty():
+        store_module.ensure_loaded(store)
+    return store
+
+
+def get_store() -> store_module.Store:
+    """The store named by ``COALITION_DB`` (opened once, loaded with the sample city if empty)."""
+    return _open(settings.db_url())
+
+
+def snapshot() -> Snapshot:
+    """The current store URL and version (cheap: one small query per rerun)."""
+    url = settings.db_url()
+    return Snapshot(url, int(_open(url).version()))
+
+
+@st.cache_resource(show_spinner="Reading the coalition's data…", max_entries=4)
+def city(url: str, version: int) -> model.CityData:
+    """The stored city's tables at one version."""
+    return _open(url).read_city()
+
+
+@st.cache_resource(show_spinner="Building the coalition graph…", max_entries=4)
+def graph(url: str, version: int) -> nx.MultiDiGraph:
+    """The coalition graph of one store version."""
+    return model.build_graph(city(url, version))
+
+
+@st.cache_resource(show_spinner="Indexing the coalition…", max_entries=4)
+def index(url: str, version: int) -> analysis.GraphIndex:
+    """The analyses' index of the graph (built once, shared by gaps, coverage and ranking)."""
+    return analysis.index_graph(graph(url, version))
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def counts(url: str, version: int) -> dict[str, int]:
+    """Counts per node kind, ties and illustrative items (see :func:`coalition.model.summary`)."""
+    G = graph(url, version)
+    result = dict(model.summary(G))
+    result["partnerships"] = sum(1 for *_, key in G.edges(keys=True) if key == "partnership")
+    return result
+
+
+@st.cache_resource(show_spinner="Looking for the coalition's gaps…", max_entries=4)
+def gaps(url: str, version: int) -> analysis.GapReport:
+    """Every gap family of one store version."""
+    return analysis.gaps_from_index(index(url, version))
+
+
+@st.cache_resource(show_spinner="Working out committee coverage…", max_entries=32)
+def coverage(url: str, version: int, rule: str = "own", distance_km: float = 1.0,
+             extra: tuple[str, ...] = ()) -> analysis.CoverageReport:
+    """Coverage under a rule, optionally with extra (imagined) active committees."""
+    return analysis.coverage_from_index(index(url, version), rule=rule, distance_km=distance_km,
+                                        extra_committees=extra)
+
+
+@st.cache_resource(show_spinner="Ranking the candidate neighborhoods…", max_entries=32)
+def ranking(url: str, version: int, weights: tuple[tuple[str, float], ...] | None = None,
+            k: int = settings.DEFAULT_K, rule: str = "own",
+            distance_km: float = 1.0) -> analysis.RankReport:
+    """The replication ranking (with stability and the optimised k-plan)."""
+    return analysis.rank_from_index(
+        index(url, version), dict(weights) if weights else None, k=k, rule=rule,
+        distance_km=distance_km, stability_runs=settings.DEFAULT_STABILITY_RUNS,
+        seed=settings.DEFAULT_SEED)
+
+
+@st.cache_resource(show_spinner="Imagining the new committees…", max_entries=32)
+def what_if(url: str, version: int, ids: tuple[str, ...], rule: str = "own",
+            distance_km: float = 1.0) -> dict[str, Any]:
+    """Coverage before and after adding active committees in ``ids``."""
+    return analysis.what_if(graph(url, version), list(ids), rule=rule, distance_km=distance_km)
+
+
+@st.cache_resource(show_spinner="Placing the network on screen…", max_entries=8)
+def positions(url: str, version: int, geographic: bool = True) -> dict[str, tuple[float, float]]:
+    """Node positions of the FULL graph, so that filtering never moves a node."""
+    return network_view.layout_positions(graph(url, version), seed=settings.DEFAULT_SEED,
+                                         geographic=geographic)
+
+
+@st.cache_resource(show_spinner="Drawing the network…", max_entries=16)
+def network_page_html(url: str, version: int, selection: tuple, color_by: str, size_by: str,
+                      marks: tuple[str, ...], geographic: bool,
+                      aggregate_by: str | None) -> tuple[str, int, int, bool]:
+    """The pyvis page for one choice of filters (html, nodes shown, nodes matched, aggregated).
+
+    ``selection`` is ``(kinds, sectors, communities, neighborhoods, services, focus, depth)``
+    with tuples for the lists (hashable).
+    """
+    from coalition.dashboard import measures  # local: keeps import order simple for pages
+
+    G = graph(url, version)
+    kinds, sectors, communities, neighborhoods, services, focus, depth = selection
+    view = network_view.filter_graph(
+        G, kinds=list(kinds) or None, sectors=list(sectors) or None,
+        communities=list(communities) or None, neighborhoods=list(neighborhoods) or None,
+        services=list(services) or None, focus=focus, depth=depth)
+    matched = view.number_of_nodes()
+    if matched > network_view.MAX_VISIBLE_NODES and aggregate_by:
+        grouped = network_view.aggregate_graph(view, by=aggregate_by)
+        group_positions = network_view.layout_positions(grouped, seed=settings.DEFAULT_SEED,
+                                                        geographic=False)
+        html_text = network_view.network_html(grouped, group_positions, height="650px")
+        return html_text, grouped.number_of_nodes(), matched, True
+    size = measures.node_sizes(url, version, size_by)
+    highlight_nodes, highlight_edges = measures.highlights(url, version, marks)
+    html_text = network_view.network_html(
+        view, positions(url, version, geographic), color_by=color_by,
+        size_by={n: v for n, v in size.items() if n in view} if size else None,
+        highlight_nodes={n: r for n, r in highlight_nodes.items() if n in view} or None,
+        highlight_edges={e for e in highlight_edges if e[0] in view and e[1] in view} or None,
+        height="650px")
+    return html_text, matched, matched, False
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def datasets(url: str, version: int) -> pd.DataFrame:
+    """Per table: rows, illustrative rows, sources and latest source date."""
+    return _open(url).datasets()
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def info(url: str, version: int) -> dict[str, Any]:
+    """The store's metadata: city, when and from where it was loaded, warnings."""
+    return _open(url).info()
+
+
+@st.cache_resource(show_spinner="Preparing the download…", max_entries=12)
+def export(url: str, version: int, fmt: str) -> bytes:
+    """One export format of the current graph, as bytes for a download button."""
+    return exports.export_bytes(city(url, version), fmt, graph=graph(url, version))
+
+
+def neighborhoods(url: str, version: int) -> gpd.GeoDataFrame:
+    """The neighborhoods with every map measure (see :func:`_neighborhood_measures`)."""
+    return _neighborhood_measures(url, version)
+
+
+@st.cache_resource(show_spinner="Preparing the map…", max_entries=4)
+def _neighborhood_measures(url: str, version: int) -> gpd.GeoDataFrame:
+    """Neighborhood polygons + figures + committee status, default score and gap count."""
+    from coalition.dashboard import measures
+
+    frame = maps.neighborhood_map_frame(graph(url, version))
+    ranked = ranking(url, version).candidates.set_index("neighborhood_id")
+    frame["score"] = ranked["score"].reindex(frame.index)
+    frame["gap_count"] = measures.gap_counts(url, version).reindex(frame.index).fillna(0)
+    return frame
+
+
+def neighborhood_map(url: str, version: int, measure: str, show_organizations: bool,
+                     tiles: str | None):
+    """A fresh copy of the cached map: ``st_folium`` renders (and so changes) what it is given."""
+    return copy.deepcopy(_neighborhood_map(url, version, measure, show_organizations, tiles))
+
+
+@st.cache_resource(show_spinner="Drawing the map…", max_entries=16)
+def _neighborhood_map(url: str, version: int, measure: str, show_organizations: bool,
+                      tiles: str | None):
+    """The folium map for one measure (offline: assets inlined by :func:`maps.make_offline`)."""
+    G = graph(url, version)
+    frame = _neighborhood_measures(url, version)
+    organizations = model.nodes_frame(G, model.ORGANIZATION)
+    committees = model.nodes_frame(G, model.COMMITTEE)
+    built = maps.neighborhood_map(frame, measure, organizations=organizations,
+                                  show_organizations=show_organizations, tiles=tiles,
+                                  title=maps.MEASURES.get(measure, measure),
+                                  committees=committees)
+    return maps.make_offline(built)

@@ -1,0 +1,78 @@
+"""Data page: where every figure comes from, what is illustrative, validation, downloads."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from coalition.dashboard import data, measures, ui
+
+DOWNLOADS = (
+    # (format, button label, file suffix, mime type, what it is for)
+    ("xlsx", "Spreadsheet (Excel)", "xlsx",
+     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+     "every table on its own sheet"),
+    ("csv", "Tables (CSV, zipped)", "zip", "application/zip", "one CSV file per table"),
+    ("geojson", "Map layers (GeoJSON)", "geojson", "application/geo+json",
+     "neighborhoods and organizations for QGIS or a web map"),
+    ("gpkg", "Map layers (GeoPackage)", "gpkg", "application/geopackage+sqlite3",
+     "the same layers for QGIS or ArcGIS"),
+    ("graphml", "Network (GraphML)", "graphml", "application/xml", "for Gephi or yEd"),
+    ("gexf", "Network (GEXF)", "gexf", "application/xml", "for Gephi"),
+)
+
+
+def render() -> None:
+    """Draw the Data page."""
+    with ui.problems_shown():
+        snap = data.snapshot()
+        meta = data.info(snap.url, snap.version)
+        datasets = data.datasets(snap.url, snap.version)
+
+    st.title("Data")
+    st.markdown("Where every figure comes from, how recent it is, and what is only an example.")
+    loaded = str(meta.get("loaded_at") or "")[:16].replace("T", " ")
+    source_dir = meta.get("source_dir")
+    st.markdown(f"**City:** {ui.md(meta.get('city'))}  \n"
+                f"**Loaded:** {ui.md(loaded) or 'unknown'}"
+                + (f" from `{ui.md(source_dir)}`" if source_dir else "")
+                + f"  \n**Data version:** {snap.version}")
+
+    st.header("Sources and dates")
+    table = measures.datasets_table(datasets)
+    st.dataframe(table, hide_index=True, width="stretch")
+    illustrative, total = measures.illustrative_totals(datasets)
+    if illustrative:
+        st.warning(f"{illustrative:,} of {total:,} rows are illustrative: made up to show how the "
+                   f"tool works, not facts about real organizations or people. They are marked "
+                   f"with {ui.ILLUSTRATIVE_MARK} wherever they are shown.")
+    else:
+        st.success("Every row comes from a cited source.")
+
+    st.header("Validation")
+    warnings = list(meta.get("warnings") or [])
+    if warnings:
+        st.warning(f"The data loaded, with {len(warnings):,} warning(s) to look at:")
+        st.dataframe(measures.warnings_table(warnings), hide_index=True, width="stretch")
+    else:
+        st.success("The data passed every check when it was loaded.")
+    st.caption("To check a folder before loading it: `coalition validate <folder>`.")
+
+    st.header("Downloads")
+    st.markdown("Take the coalition's data with you. Spreadsheet cells that could run as "
+                "formulas are made safe.")
+    city_slug = measures.slug(meta.get("city") or "coalition")
+    cols = st.columns(3)
+    for index, (fmt, label, suffix, mime, purpose) in enumerate(DOWNLOADS):
+        with cols[index % 3]:
+            st.download_button(
+                label, data=measures.deferred_export(snap.url, snap.version, fmt),
+                file_name=f"{city_slug}-{fmt}.{suffix}", mime=mime, key=f"download_{fmt}",
+                icon=":material/download:", on_click="ignore", width="stretch")
+            st.caption(purpose)
+    st.markdown("**Maps for people who install nothing:** run `coalition maps` to write the maps "
+                "as HTML files into `maps/`. They open in any browser from a USB stick, with no "
+                "internet and no Python.")
+
+
+if __name__ == "__main__":
+    render()

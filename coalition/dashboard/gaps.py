@@ -1,0 +1,50 @@
+"""Gaps page: each gap family as a table you can filter, with a sentence explaining each row."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from coalition.dashboard import data, measures, ui
+
+
+def render() -> None:
+    """Draw the Gaps page."""
+    with ui.problems_shown():
+        snap = data.snapshot()
+        report = data.gaps(snap.url, snap.version)
+        options = measures.filter_options(snap.url, snap.version)
+
+    st.title("Gaps")
+    st.markdown("Where the coalition is thin: help that does not reach a community, languages "
+                "nobody offers, members everything depends on, and need with no one nearby. "
+                "Every row says why in its explanation.")
+    first, second, third = st.columns(3)
+    neighborhood = first.selectbox("Neighborhood", list(options["neighborhoods"]), index=None,
+                                   format_func=options["neighborhoods"].get,
+                                   placeholder="All neighborhoods", key="gaps_neighborhood")
+    community = second.selectbox("Community", list(options["communities"]), index=None,
+                                 format_func=options["communities"].get,
+                                 placeholder="All communities", key="gaps_community")
+    text = third.text_input("Contains the words", key="gaps_text",
+                            placeholder="e.g. legal, Spanish, library")
+
+    families = list(measures.GAP_FAMILIES.items())
+    tabs = st.tabs([label for _, (label, _) in families])
+    for tab, (family, (label, description)) in zip(tabs, families):
+        with tab:
+            st.markdown(description)
+            table = measures.gap_table(
+                snap.url, snap.version, family,
+                neighborhood=options["neighborhoods"].get(neighborhood) if neighborhood else None,
+                community=options["communities"].get(community) if community else None,
+                text=text or None, neighborhood_id=neighborhood, community_id=community)
+            if table.empty:
+                st.success("Nothing here for this choice.")
+                continue
+            st.caption(f"{len(table):,} rows")
+            st.dataframe(table, hide_index=True, width="stretch",
+                         column_config=measures.gap_column_config(table))
+
+
+if __name__ == "__main__":
+    render()

@@ -1,0 +1,200 @@
+"""Run the dashboard in a real server and a real (offline) Chromium: shared by the browser test
+(``tests/test_browser.py``) and the benchmark (``benchmarks/bench_dashboard.py``).
+
+Nothing here imports streamlit: the server is ``streamlit run app.py`` in a subprocess, and
+Playwright (a test dependency, imported only when used) drives Debian's ``chromium`` — never a
+browser downloaded by ``playwright install``. Every request whose host is not 127.0.0.1 /
+localhost is blocked and recorded: that is the meeting room with no internet.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+from urllib.parse import urlsplit
+
+from coalition import settings
+from coalition.errors import CoalitionError
+
+logger = logging.getLogger(__name__)
+
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
+# Schemes that never leave the machine.
+LOCAL_SCHEMES = {"data", "blob", "about", "chrome", "chrome-extension", "devtools"}
+# Selectors of what each page must have drawn before it counts as shown.
+NETWORK_IFRAME = 'iframe[data-testid="stIFrame"]'
+MAP_IFRAME = 'iframe[title*="st_folium"]'
+EXCEPTION_BOX = '[data-testid="stException"]'
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now (on 127.0.0.1)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class Server:
+    """A running ``streamlit run app.py``: its URL, process and log file."""
+
+    url: str
+    process: subprocess.Popen
+    log_path: Path
+    started_at: float
+    healthy_after: float = 0.0
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+            return response.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+@contextmanager
+def running_server(db_path: str | os.PathLike, *, log_dir: str | os.PathLike,
+                   timeout: float = 90.0, app: Path | None = None) -> Iterator[Server]:
+    """Start the dashboard on a free port for a store, wait until healthy, stop it afterwards.
+
+    Parameters
+    ----------
+    db_path : path-like
+        The store (``COALITION_DB``), already loaded.
+    log_dir : path-like
+        Where the server's output goes (``server-<port>.log``).
+    timeout : float
+        Seconds to wait for ``/_stcore/health``.
+    app : pathlib.Path, optional
+        The entry point (default: ``app.py`` in the project root).
+
+    Raises
+    ------
+    CoalitionError
+        When the server exits or does not answer in time (its log is in the message).
+
+    Examples
+    --------
+    >>> with running_server("/tmp/t.db", log_dir="/tmp") as server:  # doctest: +SKIP
+    ...     print(server.url)
+    """
+    app = app or settings.PROJECT_ROOT / "app.py"
+    port = free_port()
+    log_path = Path(log_dir) / f"server-{port}.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "COALITION_DB": str(db_path), "PYTHONUNBUFFERED": "1"}
+    command = [sys.executable, "-m", "streamlit", "run", str(app),
+               "--server.port", str(port), "--server.address", "127.0.0.1",
+               "--server.headless", "true", "--browser.gatherUsageStats", "false",
+               "--server.fileWatcherType", "none"]
+    started = time.perf_counter()
+    with open(log_path, "wb") as log_file:
+        process = subprocess.Popen(command, cwd=app.parent, env=env, stdout=log_file,
+                                   stderr=subprocess.STDOUT)
+    server = Server(f"http://127.0.0.1:{port}", process, log_path, started)
+    try:
+        deadline = started + timeout
+        while not _healthy(server.url):
+            if process.poll() is not None or time.perf_counter() > deadline:
+                raise CoalitionError(
+                    f"The dashboard did not start (exit code {process.poll()}). Its log:\n"
+                    + log_path.read_text(errors="replace")[-3000:])
+            time.sleep(0.2)
+        server.healthy_after = time.perf_counter() - started
+        yield server
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=15)
+
+
+def chromium_path() -> str | None:
+    """Debian's chromium, if installed."""
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@dataclass
+class OfflineRecorder:
+    """Blocks and records every request that would leave the machine, and every dialog."""
+
+    blocked: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+
+    def route(self, route: Any) -> None:
+        url = route.request.url
+        parts = urlsplit(url)
+        if parts.scheme in LOCAL_SCHEMES or parts.hostname in LOCAL_HOSTS:
+            route.continue_()
+        else:
+            self.blocked.append(url)
+            route.abort()
+
+    def dialog(self, dialog: Any) -> None:
+        self.dialogs.append(f"{dialog.type}: {dialog.message}")
+        dialog.dismiss()
+
+    def attach(self, context: Any, page: Any) -> None:
+        """Route every request of the context (all frames) and watch dialogs and errors."""
+        context.route("**/*", self.route)
+        page.on("dialog", self.dialog)
+        page.on("pageerror", lambda error: self.page_errors.append(str(error)))
+
+
+@contextmanager
+def offline_browser(viewport: tuple[int, int] = (1600, 1000)) -> Iterator[tuple[Any, Any,
+                                                                                 OfflineRecorder]]:
+    """A headless Debian Chromium page whose outside requests are blocked and recorded.
+
+    Yields ``(context, page, recorder)``.
+
+    Raises
+    ------
+    CoalitionError
+        When chromium is not installed (install it with ``make browser-deps``).
+    """
+    from playwright.sync_api import sync_playwright
+
+    executable = chromium_path()
+    if executable is None:
+        raise CoalitionError("Chromium is not installed: run `make browser-deps` (Debian "
+                             "package chromium); never `playwright install`.")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]},
+                                          service_workers="block")
+            page = context.new_page()
+            recorder = OfflineRecorder()
+            recorder.attach(context, page)
+            yield context, page, recorder
+        finally:
+            browser.close()
+
+
+def wait_for_page(page: Any, title: str, timeout_ms: float = 60_000) -> None:
+    """Wait until a page's title is drawn and Streamlit has finished running the script."""
+    page.get_by_role("heading", name=title).first.wait_for(timeout=timeout_ms)
+    # The status widget shows "Running…" while the script runs; wait until it is gone.
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
+        timeout=timeout_ms)
+    page.wait_for_load_state("networkidle", timeout=timeout_ms)

@@ -1,0 +1,118 @@
+"""Map page: neighborhoods coloured by a chosen measure; click one to see its profile."""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from coalition import maps
+from coalition.dashboard import data, measures, ui
+
+PROFILE_KEY = "map_profile"
+LAST_CLICK_KEY = "_map_last_click"
+TILES = "OpenStreetMap"
+
+
+def _clicked_neighborhood(returned: dict | None, known: set[str]) -> str | None:
+    """The neighborhood id of the polygon last clicked on the map, if any."""
+    if not returned:
+        return None
+    for field in ("last_active_drawing", "last_object_clicked"):
+        feature = returned.get(field)
+        if not isinstance(feature, dict):
+            continue
+        properties = feature.get("properties") or {}
+        for candidate in (properties.get("neighborhood_id"), feature.get("id")):
+            if isinstance(candidate, str) and candidate in known:
+                return candidate
+    return None
+
+
+def render() -> None:
+    """Draw the Map page."""
+    with ui.problems_shown():
+        snap = data.snapshot()
+        frame = data.neighborhoods(snap.url, snap.version)
+
+    st.title("Map")
+    st.markdown("Each neighborhood is coloured by the measure you choose. Click a neighborhood "
+                "(or pick it from the list below the map) to see its profile.")
+    names = {nid: str(name) for nid, name in frame["name"].items()}
+    controls = st.columns([2, 1, 1])
+    measure = controls[0].selectbox("Colour neighborhoods by", list(maps.MEASURES),
+                                    format_func=maps.MEASURES.get, key="map_measure")
+    show_organizations = controls[1].toggle("Show organizations", value=True, key="map_orgs")
+    use_tiles = controls[2].toggle("Street map background", value=False, key="map_tiles",
+                                   help="Needs an internet connection. The map works without it.")
+
+    with ui.problems_shown():
+        built = data.neighborhood_map(snap.url, snap.version, measure, show_organizations,
+                                      TILES if use_tiles else None)
+    ui.legend(maps.legend_items(frame, measure), title=maps.MEASURES.get(measure, measure))
+    returned = st_folium(built, key="map_view", height=560, use_container_width=True,
+                         returned_objects=["last_active_drawing", "last_object_clicked"])
+    st.caption("Filled blue circles: active welcoming committees. White circles: committees "
+               "forming. Small dark dots: member organizations. Hover for names.")
+
+    clicked = _clicked_neighborhood(returned, set(names))
+    if clicked and clicked != st.session_state.get(LAST_CLICK_KEY):
+        # A new click moves the profile; an old click must not override the list's choice.
+        st.session_state[LAST_CLICK_KEY] = clicked
+        st.session_state[PROFILE_KEY] = clicked
+    ordered = sorted(names, key=lambda nid: names[nid].lower())
+    chosen = st.selectbox("Neighborhood profile", ordered, index=None,
+                          format_func=names.get, placeholder="Choose a neighborhood…",
+                          key=PROFILE_KEY)
+    if chosen:
+        _profile(snap, chosen)
+    st.caption("To share these maps with people who install nothing, run `coalition maps`: it "
+               "writes them as files that open in any browser, with no internet.")
+
+
+def _profile(snap: data.Snapshot, neighborhood_id: str) -> None:
+    """A neighborhood's figures (with source and margin of error), members, communities, gaps."""
+    G = data.graph(snap.url, snap.version)
+    attrs = G.nodes[neighborhood_id]
+    mark = f" {ui.ILLUSTRATIVE_MARK}" if attrs.get("illustrative") else ""
+    st.subheader(f"{ui.md(attrs.get('name'))}{mark}")
+    cover = data.coverage(snap.url, snap.version).neighborhoods.set_index("id")
+    status = cover["committee_status"].get(neighborhood_id, "none")
+    status_words = {"active": "has an active welcoming committee",
+                    "forming": "has a welcoming committee forming",
+                    "none": "has no welcoming committee yet"}.get(status, "has no committee")
+    st.markdown(f"{ui.md(attrs.get('name'))} {status_words}.")
+    cols = st.columns(3)
+    cols[0].metric("Residents", ui.with_moe(attrs.get("population"),
+                                            attrs.get("population_moe")))
+    cols[1].metric("Foreign-born residents", ui.with_moe(attrs.get("foreign_born"),
+                                                         attrs.get("foreign_born_moe")))
+    cols[2].metric("Speak English less than very well",
+                   ui.with_moe(attrs.get("limited_english"), attrs.get("limited_english_moe")))
+    source = ui.md(attrs.get("source")) or "no source given"
+    date = f" ({ui.md(attrs.get('source_date'))})" if attrs.get("source_date") else ""
+    st.caption(f"Source: {source}{date}. ± is the 90% margin of error of a survey estimate."
+               + (" Illustrative figures, not real data." if mark else ""))
+    members, communities = measures.neighborhood_members(snap.url, snap.version, neighborhood_id)
+    left, right = st.columns(2)
+    with left:
+        st.markdown("**Member organizations here or serving here**")
+        if members.empty:
+            st.write("None recorded.")
+        else:
+            st.dataframe(members, hide_index=True, width="stretch")
+    with right:
+        st.markdown("**Communities living here**")
+        if communities.empty:
+            st.write("None recorded.")
+        else:
+            st.dataframe(communities, hide_index=True, width="stretch")
+    st.markdown("**Gaps here**")
+    lines = measures.neighborhood_gap_lines(snap.url, snap.version, neighborhood_id)
+    if lines:
+        st.markdown("\n".join(f"- {ui.md(line)}" for line in lines))
+    else:
+        st.write("No gaps recorded for this neighborhood.")
+
+
+if __name__ == "__main__":
+    render()

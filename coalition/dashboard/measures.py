@@ -1,0 +1,693 @@
+"""What the pages show, worked out from cached results: options, sizes, tables and sentences.
+
+Functions decorated with ``st.cache_resource`` are keyed on the store's URL and version like
+everything in :mod:`coalition.dashboard.data`; the others are cheap transformations of cached
+results. Functions whose name ends in ``_markdown`` return markdown in which every data string is
+already escaped with :func:`coalition.dashboard.ui.md`; the rest return plain text or frames (shown
+with ``st.dataframe``, which never interprets markup).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Callable
+
+import networkx as nx
+import pandas as pd
+import streamlit as st
+
+from coalition import network_view, schema, settings
+from coalition.analysis.graph_index import IMMIGRANT_SIDE, RECEIVING_SIDE
+from coalition.dashboard import data, ui
+
+SIZE_MEASURES = {
+    "none": "Same size for everyone",
+    "degree": "Number of ties",
+    "effective_size": "Broker reach: partners who are not partners of each other",
+    "independence": "Independence: partners spread over separate groups",
+}
+RULE_LABELS = {
+    "own": "Its own neighborhood",
+    "adjacent": "Its own and bordering neighborhoods",
+    "distance": "Neighborhoods within a distance",
+}
+PART_LABELS = {
+    "need": "Need",
+    "readiness": "Readiness",
+    "access": "Access",
+    "adjacency": "Next to a committee",
+    "gaps": "Gaps to close",
+}
+# Okabe-Ito colours: distinguishable with colour-blindness and on a projector.
+PART_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9"]
+GAP_FAMILIES: dict[str, tuple[str, str]] = {
+    "service_gaps": ("Help not reaching a community",
+                     "Communities that no member, or only one, reaches with a kind of help."),
+    "language_gaps": ("Languages",
+                      "Languages residents speak that no member reaching their neighborhood "
+                      "offers."),
+    "fragile_links": ("Fragile links",
+                      "Communities, neighborhoods or partnerships that hang on a single member: "
+                      "if it left, others would be cut off."),
+    "bridging": ("Bridges",
+                 "Ties between organizations serving newcomers and those serving long-time "
+                 "residents, and the members who broker between otherwise separate partners."),
+    "isolated": ("Isolated members",
+                 "Members with no partner or only one, and sectors that never work together."),
+    "uncovered_need": ("Need with no one nearby",
+                       "Neighborhoods with many foreign-born residents and few members reaching "
+                       "them."),
+}
+# Columns never worth showing to a commission member (ids, internal scores).
+_HIDDEN_COLUMN = re.compile(r"(^|_)ids?$|^position$|^index$")
+COLUMN_TITLES = {
+    "explanation": "Why it matters",
+    "severity": "Severity",
+    "neighborhood": "Neighborhood",
+    "neighborhood_name": "Neighborhood",
+    "community": "Community",
+    "community_name": "Community",
+    "organization": "Organization",
+    "name": "Name",
+    "service": "Kind of help",
+    "language": "Language",
+}
+
+
+# --- options --------------------------------------------------------------------------------
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def filter_options(url: str, version: int) -> dict[str, Any]:
+    """Choices for the filters: kinds, sectors, communities, neighborhoods, services, orgs."""
+    G = data.graph(url, version)
+    by_kind: dict[str, dict[str, str]] = {kind: {} for kind in schema.NODE_KINDS}
+    sectors: set[str] = set()
+    services: set[str] = set()
+    for node, attrs in G.nodes(data=True):
+        kind = attrs.get("kind")
+        if kind not in by_kind:
+            continue
+        by_kind[kind][node] = str(attrs.get("name") or node)
+        if kind == schema.ORGANIZATION:
+            if attrs.get("sector"):
+                sectors.add(str(attrs["sector"]))
+            services.update(str(s) for s in attrs.get("services") or [])
+
+    def by_name(items: dict[str, str]) -> dict[str, str]:
+        return dict(sorted(items.items(), key=lambda item: (item[1].lower(), item[0])))
+
+    active = {attrs.get("neighborhood") for _, attrs in G.nodes(data=True)
+              if attrs.get("kind") == schema.COMMITTEE and attrs.get("status") == "active"}
+    service_labels = {key: label.capitalize() for key, label in schema.SERVICES.items()
+                      if key in services}
+    service_labels.update({s: s for s in sorted(services) if s not in service_labels})
+    return {
+        "kinds": [k for k in schema.NODE_KINDS if by_kind[k]],
+        "sectors": sorted(sectors, key=str.lower),
+        "communities": by_name(by_kind[schema.COMMUNITY]),
+        "neighborhoods": by_name(by_kind[schema.NEIGHBORHOOD]),
+        "organizations": by_name(by_kind[schema.ORGANIZATION]),
+        "services": service_labels,
+        "total": G.number_of_nodes(),
+        "candidates": sum(1 for n in by_kind[schema.NEIGHBORHOOD] if n not in active),
+    }
+
+
+# --- network --------------------------------------------------------------------------------
+
+@st.cache_resource(show_spinner="Filtering the network…", max_entries=16)
+def filtered(url: str, version: int, selection: tuple) -> nx.MultiDiGraph:
+    """The sub-graph for one filter choice (see :func:`data.network_page_html`)."""
+    kinds, sectors, communities, neighborhoods, services, focus, depth = selection
+    return network_view.filter_graph(
+        data.graph(url, version), kinds=list(kinds) or None, sectors=list(sectors) or None,
+        communities=list(communities) or None, neighborhoods=list(neighborhoods) or None,
+        services=list(services) or None, focus=focus, depth=depth)
+
+
+def matched_count(url: str, version: int, selection: tuple) -> int:
+    """How many nodes a filter choice keeps."""
+    return filtered(url, version, selection).number_of_nodes()
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def brokerage(url: str, version: int) -> pd.DataFrame:
+    """Per organization: degree, effective size and Burt's constraint (python-igraph)."""
+    from coalition.analysis import metrics
+
+    return metrics.brokerage(metrics.partnership_network(data.index(url, version)))
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def node_sizes(url: str, version: int, size_by: str) -> dict[str, float]:
+    """A size value per node for a measure of :data:`SIZE_MEASURES` (empty for "none")."""
+    if size_by == "none":
+        return {}
+    G = data.graph(url, version)
+    if size_by == "degree":
+        return {node: float(degree) for node, degree in G.degree()}
+    table = brokerage(url, version)
+    if size_by == "effective_size":
+        values = table["effective_size"]
+    else:  # independence: Burt's constraint is high for members boxed into one group
+        values = 1.0 - table["constraint"]
+    return {str(node): float(value) for node, value in values.dropna().items()}
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def highlights(url: str, version: int,
+               marks: tuple[str, ...]) -> tuple[dict[str, str], set[tuple[str, str]]]:
+    """Nodes to mark (node -> reason) and ties to thicken, for the chosen marks."""
+    nodes: dict[str, str] = {}
+    edges: set[tuple[str, str]] = set()
+    if "brokers" in marks:
+        for node in broker_ids(url, version, 10):
+            nodes[node] = "broker"
+    if "fragile" in marks:
+        for node in fragile_members(url, version):
+            nodes[node] = "fragile" if node not in nodes else nodes[node] + ", fragile"
+    if "bridging" in marks:
+        G = data.graph(url, version)
+        for u, v, key in G.edges(keys=True):
+            if key != "partnership":
+                continue
+            first, second = G.nodes[u].get("orientation"), G.nodes[v].get("orientation")
+            # Same rule as the analysis: "both" counts on either side.
+            if (first in IMMIGRANT_SIDE and second in RECEIVING_SIDE) or \
+                    (first in RECEIVING_SIDE and second in IMMIGRANT_SIDE):
+                edges.add((u, v))
+    return nodes, edges
+
+
+def broker_ids(url: str, version: int, count: int) -> list[str]:
+    """The gap report's top brokers (largest effective size first)."""
+    table = data.gaps(url, version).bridging
+    if "kind" not in table or "id" not in table:
+        return []
+    brokers = table[table["kind"] == "broker"]
+    if "effective_size" in brokers:
+        brokers = brokers.sort_values("effective_size", ascending=False, kind="stable")
+    return [str(n) for n in brokers["id"].head(count)]
+
+
+def fragile_members(url: str, version: int) -> list[str]:
+    """Organizations whose departure would cut other members off (articulation points)."""
+    table = data.gaps(url, version).fragile_links
+    for column in ("organization_id", "org_id", "id"):
+        if column in table:
+            kind_column = next((c for c in ("kind", "type", "fragility") if c in table), None)
+            rows = table
+            if kind_column:
+                rows = table[table[kind_column].astype(str).str.contains(
+                    "articulation|cut|member|organization", case=False, regex=True)]
+            G = data.graph(url, version)
+            return [str(n) for n in rows[column].dropna().unique()
+                    if n in G and G.nodes[n].get("kind") == schema.ORGANIZATION]
+    return []
+
+
+def broker_sentences(url: str, version: int, count: int) -> list[str]:
+    """The gap report's explanations of the top brokers (plain text)."""
+    table = data.gaps(url, version).bridging
+    if "kind" not in table or "explanation" not in table:
+        return []
+    brokers = table[table["kind"] == "broker"]
+    if "effective_size" in brokers:
+        brokers = brokers.sort_values("effective_size", ascending=False, kind="stable")
+    return [str(e) for e in brokers["explanation"].head(count)]
+
+
+def network_legend(url: str, version: int, selection: tuple,
+                   color_by: str) -> list[tuple[str, str]]:
+    """The colour legend of the nodes shown."""
+    return network_view.legend_for(filtered(url, version, selection), color_by)
+
+
+# --- overview -------------------------------------------------------------------------------
+
+def committee_counts(neighborhoods: pd.DataFrame) -> dict[str, int]:
+    """Neighborhoods with an active / forming committee (from a coverage report)."""
+    status = neighborhoods.get("committee_status", pd.Series(dtype=str))
+    return {"active": int((status == "active").sum()),
+            "forming": int((status == "forming").sum())}
+
+
+def _severity_sorted(frame: pd.DataFrame) -> pd.DataFrame:
+    if "severity" in frame and pd.api.types.is_numeric_dtype(frame["severity"]):
+        return frame.sort_values("severity", ascending=False, kind="stable")
+    return frame
+
+
+# Which families lead on the Overview (severities are not comparable across families, so the
+# top sentences take the worst finding of each family in turn, in this order).
+OVERVIEW_GAP_ORDER = ("fragile_links", "service_gaps", "language_gaps", "uncovered_need",
+                      "isolated", "bridging")
+
+
+def top_gap_sentences(report: Any, count: int) -> list[str]:
+    """The worst finding of each gap family in turn (plain text); positive findings skipped.
+
+    Rows with a severity of 0 or none (e.g. a neighborhood that *has* bridging ties, or a
+    broker) describe strengths, not gaps, and are left out.
+    """
+    queues = []
+    for family in OVERVIEW_GAP_ORDER:
+        frame = getattr(report, family, None)
+        if frame is None or frame.empty or "explanation" not in frame:
+            continue
+        if "severity" in frame:
+            severity = pd.to_numeric(frame["severity"], errors="coerce")
+            frame = frame[severity > 0]
+        queues.append([str(e) for e in _severity_sorted(frame)["explanation"]])
+    lines: list[str] = []
+    for rank in range(count):
+        for queue in queues:
+            if rank < len(queue) and queue[rank] not in lines:
+                lines.append(queue[rank])
+            if len(lines) == count:
+                return lines
+    return lines
+
+
+def top_candidate_markdown(ranked: Any, count: int) -> list[str]:
+    """The top candidates as markdown lines: bold name, score, first reason (escaped)."""
+    lines = []
+    for _, row in ranked.candidates.sort_values("rank").head(count).iterrows():
+        reasons = list(row.get("reasons") or [])
+        reason = f" — {ui.md(reasons[0])}" if reasons else ""
+        lines.append(f"**{ui.md(row['name'])}** (score {float(row['score']):.2f}){reason}")
+    return lines
+
+
+# --- gaps -----------------------------------------------------------------------------------
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def gap_counts(url: str, version: int) -> pd.Series:
+    """How many gap rows mention each neighborhood (by id or by name)."""
+    G = data.graph(url, version)
+    report = data.gaps(url, version)
+    names = {n: str(a.get("name")) for n, a in G.nodes(data=True)
+             if a.get("kind") == schema.NEIGHBORHOOD}
+    counts = {n: 0 for n in names}
+    for family in GAP_FAMILIES:
+        frame = getattr(report, family, None)
+        if frame is None or frame.empty:
+            continue
+        for row in _row_texts(frame):
+            for node, name in names.items():
+                if node in row["ids"] or name in row["names"]:
+                    counts[node] += 1
+    return pd.Series(counts, dtype=float)
+
+
+def _row_texts(frame: pd.DataFrame) -> list[dict[str, set[str]]]:
+    """Per row: the set of id-like values and of name-like values in its cells."""
+    out = []
+    id_columns = [c for c in frame.columns if _HIDDEN_COLUMN.search(str(c))
+                  or str(c).endswith("_id")]
+    other = [c for c in frame.columns if c not in id_columns and c != "explanation"]
+    for record in frame.to_dict("records"):
+        ids: set[str] = set()
+        names: set[str] = set()
+        for column in id_columns:
+            ids.update(_flatten(record.get(column)))
+        for column in other:
+            names.update(_flatten(record.get(column)))
+        out.append({"ids": ids, "names": names})
+    return out
+
+
+def _flatten(value: Any) -> list[str]:
+    if isinstance(value, (list, tuple, set)):
+        return [str(v) for v in value]
+    if value is None or (isinstance(value, float) and value != value):
+        return []
+    return [str(value)]
+
+
+def gap_table(url: str, version: int, family: str, *, neighborhood: str | None = None,
+              community: str | None = None, text: str | None = None,
+              neighborhood_id: str | None = None, community_id: str | None = None
+              ) -> pd.DataFrame:
+    """One gap family, filtered, with readable columns (ids hidden, lists joined)."""
+    frame = getattr(data.gaps(url, version), family, None)
+    if frame is None or frame.empty:
+        return pd.DataFrame()
+    frame = _severity_sorted(frame)
+    rows = _row_texts(frame)
+    keep = []
+    for record, cells in zip(frame.to_dict("records"), rows):
+        explanation = str(record.get("explanation") or "")
+        everything = " ".join([explanation, *cells["names"]]).lower()
+        ok = True
+        if neighborhood_id is not None:
+            ok &= neighborhood_id in cells["ids"] or neighborhood in cells["names"] \
+                or (neighborhood or "").lower() in explanation.lower()
+        if community_id is not None:
+            ok &= community_id in cells["ids"] or community in cells["names"] \
+                or (community or "").lower() in explanation.lower()
+        if text:
+            ok &= all(word in everything for word in text.lower().split())
+        keep.append(bool(ok))
+    return readable(frame[keep], family)
+
+
+KIND_WORDS = {
+    "articulation_point": "Member holding others together",
+    "community": "Community with one provider",
+    "neighborhood": "Neighborhood",
+    "broker": "Broker",
+    "isolated": "No partner",
+    "peripheral": "One partner only",
+    "sector_pair": "Sectors that never work together",
+    "immigrant": "Newcomers",
+    "receiving": "Long-time residents",
+    "active": "Active",
+    "forming": "Forming",
+    "none": "None",
+}
+# Per family: the columns worth showing, in order, with plain titles.
+FAMILY_COLUMNS: dict[str, dict[str, str]] = {
+    "service_gaps": {"community": "Community", "domain_label": "Kind of help",
+                     "providers": "Members offering it", "provider_names": "Who",
+                     "neighborhoods": "Where they live"},
+    "language_gaps": {"neighborhood": "Neighborhood", "language": "Language",
+                      "communities": "Spoken by", "speakers": "Speakers here",
+                      "offered_languages": "Languages offered there",
+                      "reached_by": "Members reaching it"},
+    "fragile_links": {"type": "What", "name": "Name", "through": "Depends on",
+                      "org_names_cut_off": "Members who would be cut off",
+                      "communities_cut_off": "Communities left without help"},
+    "bridging": {"kind": "What", "name": "Name", "bridging_ties": "Bridging ties",
+                 "partners": "Partners", "effective_size": "Broker reach"},
+    "isolated": {"kind": "What", "name": "Name", "sector": "Sector",
+                 "partner_names": "Only partner"},
+    "uncovered_need": {"name": "Neighborhood", "foreign_born": "Foreign-born residents",
+                       "members": "Members reaching it", "member_names": "Who",
+                       "committee_status": "Committee"},
+}
+# Counts of a community's residents in one neighborhood: suppressed when small (privacy).
+SUPPRESSED_COLUMNS = {"speakers"}
+
+
+def _cell(value: Any, column: str) -> Any:
+    if isinstance(value, (list, tuple, set)):
+        return ", ".join(map(str, value))
+    if column in SUPPRESSED_COLUMNS:
+        return suppressed(value)
+    if column in ("type", "kind", "committee_status", "community_kind") and isinstance(value, str):
+        return KIND_WORDS.get(value, value)
+    if isinstance(value, float):
+        if value != value:
+            return None
+        return round(value, 1)
+    return value
+
+
+def readable(frame: pd.DataFrame, family: str | None = None) -> pd.DataFrame:
+    """A gap table for people: explanation first, chosen columns with plain titles, lists joined.
+
+    Examples
+    --------
+    >>> readable(pd.DataFrame({"id": ["a"], "name": ["A"], "ties": [["x", "y"]],
+    ...                        "explanation": ["Why."]})).to_dict("records")
+    [{'Why it matters': 'Why.', 'Name': 'A', 'Ties': 'x, y'}]
+    """
+    chosen = FAMILY_COLUMNS.get(family or "", {})
+    if chosen:
+        columns = [c for c in chosen if c in frame.columns]
+    else:
+        columns = [c for c in frame.columns if c not in ("explanation", "severity")
+                   and not (_HIDDEN_COLUMN.search(str(c)) or str(c).endswith("_id"))]
+    out = pd.DataFrame(index=range(len(frame)))
+    if "explanation" in frame:
+        out[COLUMN_TITLES["explanation"]] = frame["explanation"].astype(str).to_list()
+    for column in columns:
+        title = chosen.get(column) or COLUMN_TITLES.get(column) or \
+            str(column).replace("_", " ").capitalize()
+        out[title] = [_cell(v, column) for v in frame[column]]
+    return out
+
+
+def gap_column_config(table: pd.DataFrame) -> dict[str, Any]:
+    """The explanation column wide."""
+    title = COLUMN_TITLES["explanation"]
+    if title in table.columns:
+        return {title: st.column_config.TextColumn(title, width="large")}
+    return {}
+
+
+# --- coverage & planner ----------------------------------------------------------------------
+
+def community_coverage_table(cover: Any) -> pd.DataFrame:
+    """Coverage per community, with small resident counts suppressed."""
+    frame = cover.communities
+    out = pd.DataFrame({
+        "Community": frame["name"],
+        "Kind": frame["community_kind"].map({"immigrant": "Newcomers",
+                                             "receiving": "Long-time residents"}),
+        "Residents": frame["residents"].map(suppressed),
+        "In reached neighborhoods": frame["residents_covered"].map(suppressed),
+        "Share reached": frame["share_covered"].map(ui.fmt_share),
+        "Why": frame["explanation"],
+    })
+    return out
+
+
+def suppressed(value: Any) -> str:
+    """A resident count for a shared view: hidden below the small-count threshold.
+
+    Examples
+    --------
+    >>> suppressed(3), suppressed(120)
+    ('fewer than 5', '120')
+    """
+    try:
+        if value is None or value != value:
+            return "–"
+        number = float(value)
+    except (TypeError, ValueError):
+        return "–"
+    if 0 < number < settings.SMALL_COUNT_THRESHOLD:
+        return f"fewer than {settings.SMALL_COUNT_THRESHOLD}"
+    return ui.fmt_int(number)
+
+
+def neighborhood_coverage_table(cover: Any) -> pd.DataFrame:
+    """Coverage per neighborhood in plain words."""
+    frame = cover.neighborhoods
+    status = {"active": "Active", "forming": "Forming", "none": "None"}
+    return pd.DataFrame({
+        "Neighborhood": frame["name"],
+        "Committee": frame["committee_status"].map(status).fillna("None"),
+        "Reached": frame["covered"].map({True: "Yes", False: "No"}),
+        "Foreign-born residents": [ui.with_moe(v, m) for v, m in
+                                   zip(frame["foreign_born"], frame["foreign_born_moe"])],
+        "Reached by": frame["covered_by"].map(
+            lambda v: ", ".join(v) if isinstance(v, (list, tuple)) else (v or "")),
+    }).sort_values(["Reached", "Neighborhood"], ascending=[False, True])
+
+
+def ranking_table(ranked: Any) -> pd.DataFrame:
+    """The ranking: rank, name, score, stability, reasons."""
+    frame = ranked.candidates.sort_values("rank")
+    if frame.empty:
+        return pd.DataFrame()
+    return pd.DataFrame({
+        "Rank": frame["rank"].astype(int),
+        "Neighborhood": frame["name"],
+        "Score": frame["score"].astype(float),
+        "Stability": frame["stability"].astype(float),
+        "Why": frame["reasons"].map(lambda r: " ".join(r) if isinstance(r, (list, tuple))
+                                    else str(r or "")),
+    })
+
+
+def ranking_column_config() -> dict[str, Any]:
+    """Score and stability as bars, reasons wide."""
+    return {
+        "Score": st.column_config.ProgressColumn("Score", min_value=0.0, max_value=1.0,
+                                                 format="%.2f"),
+        "Stability": st.column_config.ProgressColumn(
+            "Stability", min_value=0.0, max_value=1.0, format="percent",
+            help="Share of 200 runs with the weights and census figures shaken within their "
+                 "uncertainty in which it stays in the top k."),
+        "Why": st.column_config.TextColumn("Why", width="large"),
+    }
+
+
+def score_parts(ranked: Any, limit: int = 15) -> pd.DataFrame:
+    """Long table (neighborhood, part, points, order) of the top candidates' score parts."""
+    frame = ranked.candidates.sort_values("rank").head(limit)
+    rows = []
+    for _, row in frame.iterrows():
+        for order, (component, label) in enumerate(PART_LABELS.items()):
+            column = f"part_{component}"
+            if column in row and row[column] == row[column]:
+                rows.append({"neighborhood": str(row["name"]), "part": label,
+                             "points": float(row[column]), "order": order})
+    return pd.DataFrame(rows, columns=["neighborhood", "part", "points", "order"])
+
+
+def reason_lines(ranked: Any, limit: int) -> list[str]:
+    """Markdown: per top candidate, its name, score, stability and reasons (escaped)."""
+    lines = []
+    for _, row in ranked.candidates.sort_values("rank").head(limit).iterrows():
+        reasons = row.get("reasons") or []
+        bullets = "\n".join(f"  - {ui.md(reason)}" for reason in reasons)
+        lines.append(f"**{int(row['rank'])}. {ui.md(row['name'])}** — score "
+                     f"{float(row['score']):.2f}, in the top group in "
+                     f"{float(row['stability']):.0%} of the uncertainty runs\n{bullets}")
+    return lines
+
+
+def _names(selected: Any) -> list[str]:
+    out = []
+    for item in selected or []:
+        if isinstance(item, dict):
+            out.append(str(item.get("name") or item.get("id") or item.get("neighborhood_id")))
+        else:
+            out.append(str(item))
+    return out
+
+
+def plan_markdown(plan: dict[str, Any], k: int) -> str:
+    """The optimised plan against the top k by score, in plain words (escaped)."""
+    selected = _names(plan.get("selected_names") or plan.get("selected"))
+    newly = plan.get("newly_covered")
+    top_k = plan.get("top_k_by_score_newly_covered")
+    lines = [f"**Best set of {k}:** {ui.md(', '.join(selected)) or 'none'} — reaches "
+             f"{ui.fmt_int(newly)} more foreign-born residents."]
+    if top_k is not None:
+        lines.append(f"**Top {k} by score:** reaches {ui.fmt_int(top_k)} more.")
+    if plan.get("explanation"):
+        lines.append(ui.md(plan["explanation"]))
+    if plan.get("method"):
+        lines.append(f"_Method: {ui.md(plan['method'])}_")
+    return "\n\n".join(lines)
+
+
+def neighborhoods_without_committee(cover: Any) -> list[str]:
+    """Ids of neighborhoods with no active committee, by name."""
+    frame = cover.neighborhoods
+    frame = frame[frame["committee_status"] != "active"].sort_values("name")
+    return [str(n) for n in frame["id"]]
+
+
+# --- data page ------------------------------------------------------------------------------
+
+TABLE_TITLES = {
+    "neighborhoods": "Neighborhoods",
+    "organizations": "Organizations",
+    "communities": "Communities",
+    "navigators": "Cultural navigators",
+    "committees": "Welcoming committees",
+    "ties": "Ties",
+}
+
+
+def datasets_table(datasets: pd.DataFrame) -> pd.DataFrame:
+    """The store's datasets in plain words, with the illustrative share."""
+    frame = datasets.copy()
+    out = pd.DataFrame({
+        "Table": frame["table"].map(lambda t: TABLE_TITLES.get(t, t)),
+        "Rows": frame["rows"].astype(int),
+        f"Illustrative {ui.ILLUSTRATIVE_MARK}": frame["illustrative_rows"].astype(int),
+        "Sources cited": frame.get("sources", pd.Series(0, index=frame.index)),
+        "Oldest source date": frame.get("oldest_source_date", ""),
+        "Latest source date": frame.get("latest_source_date", ""),
+    })
+    if "source_list" in frame:
+        out["Sources"] = frame["source_list"]
+    return out
+
+
+def illustrative_totals(datasets: pd.DataFrame) -> tuple[int, int]:
+    """(illustrative rows, all rows) over every table."""
+    return int(datasets["illustrative_rows"].sum()), int(datasets["rows"].sum())
+
+
+def warnings_table(warnings: list[Any]) -> pd.DataFrame:
+    """The load's warnings as a table (file, row, column, value, message)."""
+    rows = []
+    for warning in warnings:
+        item = warning if isinstance(warning, dict) else {"message": str(warning)}
+        rows.append({"File": item.get("file") or "", "Row": item.get("row"),
+                     "Column": item.get("column") or "", "Value": item.get("value") or "",
+                     "What to do": item.get("message") or ""})
+    return pd.DataFrame(rows, columns=["File", "Row", "Column", "Value", "What to do"])
+
+
+def slug(text: str) -> str:
+    """A safe file-name part.
+
+    Examples
+    --------
+    >>> slug("Hartford, Connecticut")
+    'hartford-connecticut'
+    """
+    cleaned = re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-")
+    return cleaned[:40] or "coalition"
+
+
+def deferred_export(url: str, version: int, fmt: str) -> Callable[[], bytes]:
+    """A no-argument callable for ``st.download_button``: builds the export only when clicked."""
+    def build() -> bytes:
+        return data.export(url, version, fmt)
+    return build
+
+
+# --- neighborhood profile ---------------------------------------------------------------------
+
+_REACHING_TIES = ("located_in", "serves_neighborhood")
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def neighborhood_members(url: str, version: int,
+                         neighborhood_id: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Organizations located in / serving a neighborhood, and communities living there.
+
+    Resident counts below :data:`coalition.settings.SMALL_COUNT_THRESHOLD` are suppressed.
+    """
+    G = data.graph(url, version)
+    members: dict[str, set[str]] = {}
+    communities = []
+    for source, _, key, attrs in G.in_edges(neighborhood_id, keys=True, data=True):
+        if key in _REACHING_TIES:
+            members.setdefault(source, set()).add("located here" if key == "located_in"
+                                                  else "serves it")
+        elif key == "lives_in":
+            node = G.nodes[source]
+            communities.append({
+                "Community": str(node.get("name") or source),
+                "Kind": {"immigrant": "Newcomers", "receiving": "Long-time residents"}.get(
+                    node.get("community_kind"), ""),
+                "Residents here": suppressed(attrs.get("residents")),
+                ui.ILLUSTRATIVE_MARK: ui.ILLUSTRATIVE_MARK if attrs.get("illustrative") else "",
+            })
+    rows = []
+    for org, how in sorted(members.items(), key=lambda item: str(G.nodes[item[0]].get("name"))):
+        node = G.nodes[org]
+        rows.append({
+            "Organization": str(node.get("name") or org),
+            "Sector": str(node.get("sector") or ""),
+            "How": ", ".join(sorted(how)),
+            "Services": ", ".join(schema.SERVICES.get(s, s) for s in node.get("services") or []),
+            "Languages": ", ".join(node.get("languages") or []),
+            ui.ILLUSTRATIVE_MARK: ui.ILLUSTRATIVE_MARK if node.get("illustrative") else "",
+        })
+    return pd.DataFrame(rows), pd.DataFrame(communities)
+
+
+def neighborhood_gap_lines(url: str, version: int, neighborhood_id: str) -> list[str]:
+    """Explanations of every gap that mentions a neighborhood (plain text)."""
+    G = data.graph(url, version)
+    name = str(G.nodes[neighborhood_id].get("name") or neighborhood_id)
+    lines: list[str] = []
+    for family in GAP_FAMILIES:
+        table = gap_table(url, version, family, neighborhood=name,
+                          neighborhood_id=neighborhood_id)
+        title = COLUMN_TITLES["explanation"]
+        if not table.empty and title in table:
+            lines.extend(str(e) for e in table[title])
+    return list(dict.fromkeys(lines))

@@ -1,0 +1,36 @@
+"""The sidebar shown on every page: which city, how fresh, how much is illustrative."""
+
+from __future__ import annotations
+
+import logging
+
+import streamlit as st
+
+from coalition import errors
+from coalition.dashboard import data, ui
+
+logger = logging.getLogger(__name__)
+
+
+def render() -> None:
+    """Draw the city name, load date and illustrative share (silent if the store has problems:
+    the page itself then shows the message)."""
+    with st.sidebar:
+        try:
+            snap = data.snapshot()
+            meta = data.info(snap.url, snap.version)
+            counts = data.counts(snap.url, snap.version)
+        except errors.CoalitionError as exc:
+            logger.info("sidebar skipped: %s", exc)
+            return
+        st.markdown(f"### {ui.md(meta.get('city') or 'Coalition')}")
+        loaded = str(meta.get("loaded_at") or "")[:16].replace("T", " ")
+        if loaded:
+            st.caption(f"Data loaded {ui.md(loaded)}")
+        total = sum(counts.get(kind, 0) for kind in
+                    ("organization", "neighborhood", "community", "navigator", "committee"))
+        illustrative = counts.get("illustrative_nodes", 0)
+        if illustrative:
+            st.caption(f"{ui.ILLUSTRATIVE_MARK} {illustrative:,} of {total:,} entries are "
+                       "illustrative examples, not real facts.")
+        st.caption("Works offline: nothing on these pages is loaded from the internet.")
