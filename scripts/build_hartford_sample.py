@@ -218,7 +218,8 @@ REAL_ORGS = {
 }
 # Street addresses only where the source gives one for a Hartford site.
 REAL_ADDRESSES = {"hpl_tap": "500 Main Street, Hartford, CT 06103",
-                  "hsc": "45 Wadsworth Street, Hartford", "hhc": "590 Park St, Hartford"}
+                  "hsc": "45 Wadsworth Street, Hartford",
+                  "hhc": "590 Park St, Hartford (Family Wellness and Cultural Center)"}
 
 # Illustrative organizations: (org_id, name, sector, orientation, services, languages,
 #                              anchor_type, neighborhood)
@@ -386,7 +387,7 @@ COMMUNITIES = (
 RECEIVING_COMMUNITIES = (
     ("north-end-longtime", "Long-time residents of the North End", "English"),
     ("asylum-hill-longtime", "Asylum Hill long-time residents", "English"),
-    ("south-end-longtime", "South End long-time residents", "English;Spanish;Italian"),
+    ("south-end-longtime", "South End long-time residents", "English;Spanish"),
 )
 
 
@@ -425,7 +426,7 @@ def committees() -> pd.DataFrame:
     """Asylum Hill's real, active committee; the others illustrative."""
     rows = [{"committee_id": "wc-asylum-hill", "name": "Asylum Hill Welcoming Committee",
              "neighborhood": "Asylum Hill", "status": "active", "start_date": None,
-             "source": AHNA_SOURCE + " (start year not stated in the sources)",
+             "source": AHNA_SOURCE,
              "source_date": "2016-03", "illustrative": False}]
     for committee_id, name, hood, status, start in (
             ("wc-frog-hollow", "Frog Hollow Welcoming Committee", "Frog Hollow", "forming",
