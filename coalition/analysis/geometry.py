@@ -20,10 +20,12 @@ from .graph_index import COVERAGE_RULES, GraphIndex
 
 logger = logging.getLogger(__name__)
 
-# DE-9IM patterns: the two boundaries share a line (a border, not just a corner point), or the
-# interiors overlap (polygons drawn with a small overlap still count as neighbours).
-SHARED_BORDER = "****1****"
-OVERLAPPING = "2********"
+# Two neighborhoods share a border when a stretch of one's boundary lies within SNAP_DEGREES
+# (about 10 cm) of the other, longer than MIN_SHARED_BORDER of the shorter perimeter. The snap
+# forgives digitising noise (hairline gaps and overlaps between neighbours); a corner contact
+# stays far below the length threshold.
+SNAP_DEGREES = 1e-6
+MIN_SHARED_BORDER = 1e-3
 
 
 def check_rule(rule: str, distance_km: float) -> None:
@@ -49,7 +51,8 @@ def adjacency_pairs(index: GraphIndex) -> np.ndarray:
     """Pairs of neighborhood positions (i, j), i != j, whose polygons share a border.
 
     Positions follow ``index.neighborhoods`` (sorted ids). Touching only at a corner is not a
-    shared border. Both directions of each pair are returned.
+    shared border; slightly overlapping digitised borders still are. Both directions of each
+    pair are returned.
 
     Examples
     --------
@@ -64,13 +67,15 @@ def adjacency_pairs(index: GraphIndex) -> np.ndarray:
         return np.empty((0, 2), dtype=np.int64)
     positions = np.flatnonzero(present)
     valid = geoms[present]
+    snapped = shapely.buffer(valid, SNAP_DEGREES, quad_segs=1)
     tree = shapely.STRtree(valid)
-    left, right = tree.query(valid, predicate="intersects")
+    left, right = tree.query(snapped, predicate="intersects")
     keep = left < right
     left, right = left[keep], right[keep]
-    a, b = valid[left], valid[right]
-    neighbours = shapely.relate_pattern(a, b, SHARED_BORDER) | shapely.relate_pattern(
-        a, b, OVERLAPPING)
+    a, b = valid[left], snapped[right]
+    shared = shapely.length(shapely.intersection(shapely.boundary(a), b))
+    shortest = np.minimum(shapely.length(a), shapely.length(b))
+    neighbours = shared > MIN_SHARED_BORDER * shortest
     i, j = positions[left[neighbours]], positions[right[neighbours]]
     pairs = np.concatenate([np.column_stack([i, j]), np.column_stack([j, i])])
     return pairs.astype(np.int64)

@@ -1,0 +1,242 @@
+"""Replication candidates, weights, stability, the k-plan and refresh, worked out by hand.
+
+Tiny city candidates (no active committee): Birch, Cedar (forming), Dogwood.
+Raw figures -> components (each scaled by the largest candidate value):
+  foreign-born 100/300/200 -> 1/3, 1, 2/3; share .125/.5/.4 -> .25, 1, .8;
+  limited English 50/150/120 -> 1/3, 1, .8; need = mean of the three:
+  Birch .30556, Cedar 1, Dogwood .75556.
+  readiness (anchors + navigators): Birch 0, Cedar 2 (church + nav1), Dogwood 0 -> 0, 1, 0.
+  access (members reaching): 1, 2, 2 -> .5, 1, 1.
+  adjacency (borders Alder): 1, 1, 0 (Dogwood touches Alder only at a corner).
+  gaps (findings): Birch 1 (one org), Cedar 2 (one org + uncovered need), Dogwood 0 -> .5, 1, 0.
+Default weights .35/.20/.15/.15/.15: Cedar 1.0, Dogwood .414444, Birch .406944.
+"""
+
+import itertools
+import json
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+from shapely.geometry import box
+
+from coalition import schema
+from coalition.analysis import (COMPONENTS, DEFAULT_WEIGHTS, plan_committees, rank_candidates,
+                                refresh)
+from coalition.errors import AnalysisError
+from coalition.model import CityData, build_graph
+
+PROV = {"source": "test", "source_date": "2024", "illustrative": True}
+
+
+def grid_city(foreign_born, *, columns=None, active=(), moe=None) -> CityData:
+    """Square areas in a grid (row-major), equal populations, no organizations."""
+    n = len(foreign_born)
+    columns = columns or n
+    ids = [f"n{i}" for i in range(n)]
+    boundaries = gpd.GeoDataFrame(
+        {"neighborhood_id": ids,
+         "geometry": [box(-72.7 + (i % columns) * 0.01, 41.7 - (i // columns) * 0.01,
+                          -72.69 + (i % columns) * 0.01, 41.71 - (i // columns) * 0.01)
+                      for i in range(n)]}, geometry="geometry", crs="EPSG:4326")
+    neighborhoods = pd.DataFrame([
+        {"neighborhood_id": ids[i], "name": f"Area {i}", "population": 1000,
+         "population_moe": None, "foreign_born": fb, "foreign_born_moe": moe,
+         "limited_english": None, "limited_english_moe": None, **PROV}
+        for i, fb in enumerate(foreign_born)])
+    committees = pd.DataFrame([
+        {"committee_id": f"wc-{i}", "name": f"Committee {i}", "neighborhood": ids[i],
+         "status": "active", "start_date": "2020", **PROV} for i in active],
+        columns=schema.column_names("committees"))
+    empty = {t: pd.DataFrame(columns=schema.column_names(t))
+             for t in ("organizations", "communities", "navigators", "ties")}
+    return CityData(name="Grid", tables={"neighborhoods": neighborhoods,
+                                         "committees": committees, **empty},
+                    boundaries=boundaries, metric_crs="EPSG:32618")
+
+
+def test_scores_components_and_order(tiny_graph):
+    table = rank_candidates(tiny_graph).candidates.set_index("neighborhood_id")
+    assert table.index.tolist() == ["cedar", "dogwood", "birch"]
+    assert table["rank"].tolist() == [1, 2, 3]
+    assert table.loc["birch", "need"] == pytest.approx((1 / 3 + 0.25 + 1 / 3) / 3)
+    assert table.loc["dogwood", "need"] == pytest.approx((2 / 3 + 0.8 + 0.8) / 3)
+    assert table.loc["cedar", ["need", "readiness", "access", "adjacency", "gaps"]].tolist() \
+        == pytest.approx([1, 1, 1, 1, 1])
+    assert table.loc["birch", ["readiness", "access", "adjacency", "gaps"]].tolist() == \
+        pytest.approx([0, 0.5, 1, 0.5])
+    assert table.loc["dogwood", ["readiness", "access", "adjacency", "gaps"]].tolist() == \
+        pytest.approx([0, 1, 0, 0])
+    assert table.loc["cedar", "score"] == pytest.approx(1.0)
+    assert table.loc["dogwood", "score"] == pytest.approx(0.35 * 0.755556 + 0.15, abs=1e-6)
+    assert table.loc["birch", "score"] == pytest.approx(0.35 * 0.305556 + 0.15 * 0.5 + 0.15
+                                                        + 0.15 * 0.5, abs=1e-6)
+    assert "alder" not in table.index  # active committee: not a candidate
+
+
+def test_parts_add_up_to_the_score_exactly(tiny_graph):
+    weights = {"need": 0.5, "readiness": 0.1, "access": 0.3, "adjacency": 0.05, "gaps": 0.05}
+    table = rank_candidates(tiny_graph, weights).candidates
+    for _, row in table.iterrows():
+        total = 0.0
+        for component in COMPONENTS:
+            assert row[f"part_{component}"] == pytest.approx(weights[component] * row[component])
+            total += row[f"part_{component}"]
+        assert total == row["score"]  # exact: the score is this very sum
+
+
+def test_reasons_name_places_and_explain(tiny_graph):
+    table = rank_candidates(tiny_graph).candidates.set_index("neighborhood_id")
+    for reasons in table["reasons"]:
+        assert 2 <= len(reasons) <= 4
+    cedar = table.loc["cedar", "reasons"]
+    assert cedar[0].startswith("Need: Cedar has 300 foreign-born residents (± 80), 50% of its")
+    assert any("Cedar Church (faith group)" in r for r in cedar)
+    assert any("forming" in r for r in cedar)
+    birch = table.loc["birch", "reasons"]
+    assert birch[0] == ("It borders Alder, which has an active welcoming committee that can "
+                        "help it start.")
+
+
+def test_ties_broken_by_foreign_born_then_name(tiny_graph):
+    # Adjacency only: Birch and Cedar tie at 1; Cedar has more foreign-born residents.
+    table = rank_candidates(tiny_graph, {"adjacency": 1}).candidates
+    assert table["neighborhood_id"].tolist() == ["cedar", "birch", "dogwood"]
+
+
+@pytest.mark.parametrize("weights, message", [
+    ({"nede": 1}, "Valid names: need, readiness, access, adjacency, gaps"),
+    ({"need": -0.1}, "negative"),
+    ({"need": "high"}, "must be a number"),
+    ({"need": float("inf")}, "must be a number"),
+    ({"need": 0, "gaps": 0}, "All weights are zero"),
+    (["need"], "mapping"),
+])
+def test_weights_validation(tiny_graph, weights, message):
+    with pytest.raises(AnalysisError, match=message):
+        rank_candidates(tiny_graph, weights)
+
+
+def test_default_weights_are_the_documented_ones(tiny_graph):
+    assert DEFAULT_WEIGHTS == {"need": .35, "readiness": .20, "access": .15, "adjacency": .15,
+                               "gaps": .15}
+    assert rank_candidates(tiny_graph).weights == DEFAULT_WEIGHTS
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"k": 4}, "more than the 3"), ({"k": 0}, "1 or more"), ({"k": 1.5}, "whole number"),
+    ({"stability_runs": -1}, "stability_runs"), ({"rule": "everywhere"}, "coverage rule"),
+])
+def test_rank_bad_arguments(tiny_graph, kwargs, message):
+    with pytest.raises(AnalysisError, match=message):
+        rank_candidates(tiny_graph, **kwargs)
+
+
+def test_stability_in_range_reproducible_and_sums_to_k(tiny_graph):
+    first = rank_candidates(tiny_graph, k=1, seed=7).candidates.set_index("neighborhood_id")
+    again = rank_candidates(tiny_graph, k=1, seed=7).candidates.set_index("neighborhood_id")
+    assert first["stability"].tolist() == again["stability"].tolist()
+    # Cedar scores 1.0 against ~0.41: no jitter of +-20% or margin of error can unseat it.
+    assert first.loc["cedar", "stability"] == 1.0
+    assert first["stability"].sum() == pytest.approx(1.0)  # each run has exactly k in its top k
+
+
+def test_stability_varies_when_need_is_uncertain():
+    # Need only, three areas 100/105/110 with a margin of error of 100: the top spot moves.
+    graph = build_graph(grid_city([100, 105, 110, 0], moe=100.0, active=(3,)))
+    table = rank_candidates(graph, {"need": 1}, k=1, stability_runs=400,
+                            seed=1).candidates.set_index("neighborhood_id")
+    stability = table["stability"]
+    assert ((stability >= 0) & (stability <= 1)).all()
+    assert stability.sum() == pytest.approx(1.0)
+    assert 0 < stability["n2"] < 1 and stability["n0"] > 0
+    again = rank_candidates(graph, {"need": 1}, k=1, stability_runs=400, seed=1).candidates
+    assert again.set_index("neighborhood_id")["stability"].equals(stability)
+    no_runs = rank_candidates(graph, {"need": 1}, k=1, stability_runs=0).candidates
+    assert no_runs["stability"].isna().all()
+
+
+def test_plan_beats_top_k_by_score_on_tiny_city(tiny_graph):
+    # Adjacency-only ranking: top 2 = Cedar + Birch = 300 + 100 newly covered; the best
+    # pair is Cedar + Dogwood = 500 (own-neighborhood rule).
+    plan = plan_committees(tiny_graph, 2, weights={"adjacency": 1})
+    assert {s["neighborhood_id"] for s in plan["selected"]} == {"cedar", "dogwood"}
+    assert plan["newly_covered"] == 500
+    assert plan["top_k_by_score_newly_covered"] == 400
+    assert plan["gain_over_top_k"] == 100
+    assert plan["method"] == "spopt MCLP (CBC)"
+    assert plan["foreign_born_covered_after"] == 900
+    assert "100 more than starting in the top 2 by score" in plan["explanation"]
+
+
+def test_plan_with_adjacent_rule_on_a_row_of_areas():
+    # Six areas in a row, A0..A5, Area 0 active (covers A0, A1). Uncovered: A2 50, A3 10,
+    # A4 80, A5 90. A committee covers itself and its two neighbours. Best 2: all four
+    # uncovered areas = 230 (e.g. A2 + A4 or A3 + A5). Need-only ranking puts A1 (100) and
+    # A5 (90) on top: A1 adds A2 (50), A5 adds A4 + A5 (170) = 220.
+    graph = build_graph(grid_city([100, 100, 50, 10, 80, 90], active=(0,)))
+    plan = plan_committees(graph, 2, rule="adjacent", weights={"need": 1})
+    assert [t["neighborhood_id"] for t in plan["top_k_by_score"]] == ["n1", "n5"]
+    assert plan["top_k_by_score_newly_covered"] == 220
+    assert plan["newly_covered"] == 230
+    assert plan["gain_over_top_k"] == 10
+    assert plan["newly_covered_neighborhoods"] == ["Area 2", "Area 3", "Area 4", "Area 5"]
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize("k", [2, 3])
+def test_plan_matches_brute_force_on_a_small_grid(seed, k):
+    rng = np.random.default_rng(seed)
+    foreign_born = rng.integers(0, 500, size=16).tolist()
+    graph = build_graph(grid_city(foreign_born, columns=4, active=(5,)))
+    plan = plan_committees(graph, k, rule="adjacent", weights={"need": 1})
+    # Brute force with 4-neighbour adjacency (shared borders) on the 4 x 4 grid.
+    def cover(i):
+        r, c = divmod(i, 4)
+        return {i} | {rr * 4 + cc for rr, cc in ((r - 1, c), (r + 1, c), (r, c - 1), (r, c + 1))
+                      if 0 <= rr < 4 and 0 <= cc < 4}
+    already = cover(5)
+    candidates = [i for i in range(16) if i != 5]
+    best = max(sum(foreign_born[j] for j in set().union(*(cover(i) for i in combo)) - already)
+               for combo in itertools.combinations(candidates, k))
+    assert plan["newly_covered"] == best
+
+
+def test_plan_bad_k(tiny_graph):
+    with pytest.raises(AnalysisError, match="more than the 3"):
+        plan_committees(tiny_graph, 5)
+    with pytest.raises(AnalysisError, match="1 or more"):
+        plan_committees(tiny_graph, -1)
+
+
+def test_rank_report_to_dict_shape(tiny_graph):
+    data = rank_candidates(tiny_graph, k=2).to_dict()
+    assert set(data) >= {"weights", "candidates", "plan"}
+    first = data["candidates"][0]
+    assert set(first) >= {"neighborhood_id", "name", "rank", "score", "components", "reasons",
+                          "stability"}
+    assert set(first["components"]) == set(COMPONENTS)
+    assert set(data["plan"]) >= {"k", "method", "selected", "newly_covered",
+                                 "top_k_by_score_newly_covered"}
+    assert data["plan"]["k"] == 2
+    json.dumps(data, allow_nan=False)
+
+
+def test_refresh_runs_everything_and_does_not_mutate(tiny_graph):
+    before = (repr(sorted(tiny_graph.nodes(data=True))),
+              repr(sorted(tiny_graph.edges(keys=True, data=True), key=lambda e: e[:3])))
+    results = refresh(tiny_graph, k=2, rule="adjacent")
+    assert set(results) == {"gaps", "coverage", "rank", "plan"}
+    assert results["coverage"].summary["foreign_born_covered"] == 800
+    assert results["plan"]["k"] == 2 and results["plan"]["rule"] == "adjacent"
+    assert results["rank"].candidates.iloc[0]["neighborhood_id"] == "cedar"
+    after = (repr(sorted(tiny_graph.nodes(data=True))),
+             repr(sorted(tiny_graph.edges(keys=True, data=True), key=lambda e: e[:3])))
+    assert before == after
+
+
+def test_no_candidate_left_raises():
+    graph = build_graph(grid_city([10, 20], active=(0, 1)))
+    with pytest.raises(AnalysisError, match="already has an active welcoming committee"):
+        rank_candidates(graph)
