@@ -792,7 +792,7 @@ Real figures carry their source in every row (`source`, `source_date`); every ma
 | raw/census/datahaven_neighborhoods_B05001_nativity_2023.csv | B05001 aggregated by DataHaven to its neighborhood units (tract population weights) | CT-Data-Haven/2023acs | public domain (Census), MIT repo |
 | raw/census/hartford_msa_B05006_country_of_birth_2010_12.csv | ACS 2010-2012 3-year B05006, country of birth, Connecticut and Hartford metro area | sgaul/westindian `ACS_12_3YR_B05006.xls` (American FactFinder export), transcribed | public domain (Census) |
 | raw/languages/hartford_town_B16004_english_ability_2016_20.csv | ACS 2016-2020 B16004 for Hartford town: 115,348 aged 5+, 22,023 speak English less than "very well" | CT-Data-Collaborative/english-proficiency-by-age | ODC-PDDL |
-| raw/languages/hartford_school_home_languages_2011_14.csv | Home languages of Hartford public-school students 2011-12 to 2013-14 (counts of 5 or fewer suppressed) | sgaul/westindian (CT State Dept. of Education figures) | public data |
+| raw/languages/hartford_school_home_languages_2011_14.csv | Home languages of Hartford public-school students 2011-12 to 2013-14 (counts of 5 or fewer suppressed) | sgaul/westindian (CT State Dept. of Education figures) | not stated (public CT SDE figures) |
 | raw/organizations/hartford_immigrant_serving_orgs.csv | 21 Hartford-area immigrant- and refugee-serving organizations with the public facts of their cited URLs | compiled from the public web pages cited in each row | facts from public pages |
 | raw/organizations/hartford_org_ties_from_sources.csv | 16 ties between them that a public source states, each with its URL | compiled from the cited public pages | facts from public pages |
 
