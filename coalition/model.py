@@ -63,9 +63,19 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def _records(frame: pd.DataFrame) -> Iterable[dict[str, Any]]:
+def _records(frame: pd.DataFrame, table: str) -> Iterable[dict[str, Any]]:
+    """Rows as dicts of plain Python values; integer columns stay integers.
+
+    pandas stores an integer column holding a missing value as float: undo that here, so that
+    a count of residents never shows as "698.0".
+    """
+    int_columns = {c.name for c in schema.TABLES[table] if c.type == "int"}
     for row in frame.to_dict("records"):
-        yield {k: _clean(v) for k, v in row.items()}
+        clean = {k: _clean(v) for k, v in row.items()}
+        for column in int_columns & clean.keys():
+            if isinstance(clean[column], float):
+                clean[column] = int(clean[column])
+        yield clean
 
 
 def _provenance(row: dict[str, Any]) -> dict[str, Any]:
@@ -123,7 +133,7 @@ def build_graph(city: CityData) -> nx.MultiDiGraph:
         if frame is None:
             continue
         id_column = schema.ID_COLUMNS[table]
-        for row in _records(frame):
+        for row in _records(frame, table):
             node_id = str(row[id_column])
             attrs = {k: v for k, v in row.items() if k != id_column}
             attrs["kind"] = kind
@@ -148,14 +158,14 @@ def build_graph(city: CityData) -> nx.MultiDiGraph:
         if frame is None or column not in frame:
             continue
         id_column = schema.ID_COLUMNS[table]
-        for row in _records(frame):
+        for row in _records(frame, table):
             if row.get(column):
                 G.add_edge(str(row[id_column]), str(row[column]), key=tie_type,
                            **_edge(tie_type, _provenance(row)))
 
     ties = city.tables.get("ties")
     if ties is not None:
-        for row in _records(ties):
+        for row in _records(ties, "ties"):
             tie_type = row["tie_type"]
             strength = row.get("strength")
             G.add_edge(

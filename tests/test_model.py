@@ -50,3 +50,14 @@ def test_ties_frame_round_trip(tiny_graph):
     assert len(frame) == tiny_graph.number_of_edges()
     assert set(frame["tie_type"]) >= {"partnership", "located_in", "covers"}
     assert isinstance(tiny_graph, nx.MultiDiGraph)
+
+
+def test_integer_columns_stay_integers_when_a_value_is_missing(tiny_city):
+    import dataclasses
+
+    ties = tiny_city.tables["ties"]
+    assert ties["residents"].dtype == float  # pandas: ints with a missing value become float
+    G = model.build_graph(dataclasses.replace(tiny_city))
+    value = G["latino"]["alder"]["lives_in"]["residents"]
+    assert value == 200 and isinstance(value, int)
+    assert G["lib"]["legal"]["partnership"]["residents"] is None
