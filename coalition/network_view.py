@@ -27,6 +27,7 @@ import logging
 import math
 import random
 import re
+import threading
 from collections import Counter, defaultdict
 from importlib import resources
 from typing import Any, Iterable
@@ -83,6 +84,7 @@ AGGREGATE_BY = ("neighborhood", "sector")
 _ATTACHING_TIES = ("located_in", "serves_neighborhood", "lives_in", "based_in", "covers")
 _HOME_TIES = {ORGANIZATION: "located_in", NAVIGATOR: "based_in", COMMITTEE: "covers"}
 _TEMPLATE_NAME = "network_template.html"
+_IGRAPH_RNG_LOCK = threading.Lock()
 
 
 # --- filtering ----------------------------------------------------------------------------------
@@ -237,8 +239,9 @@ def layout_positions(G: nx.Graph, *, seed: int = 20100, geographic: bool = True,
     nodes do not jump between runs. Nodes that cannot be placed go on a ring outside the city,
     in id order. With no located neighborhood at all, the force layout is used instead.
 
-    ``geographic=False``: a Fruchterman-Reingold layout computed by python-igraph (fast on
-    10,000 nodes), started from hash-based positions with a seeded random generator.
+    ``geographic=False``: a Fruchterman-Reingold layout computed by python-igraph (about 1 s at
+    10,000 nodes / 40,000 ties here), with a random start drawn from a generator seeded with
+    ``seed``.
 
     Compute once on the full graph and reuse for filtered views, so filtering never moves nodes.
 
@@ -338,14 +341,16 @@ def _force_positions(G: nx.Graph, seed: int, scale: float) -> dict[str, tuple[fl
     index = {n: i for i, n in enumerate(ids)}
     pairs = sorted({tuple(sorted((index[u], index[v]))) for u, v in G.edges() if u != v})
     graph = igraph.Graph(n=len(ids), edges=pairs)
-    start = [list(_unit_hash(str(n), salt=str(seed))) for n in ids]
-    # igraph's layout draws random numbers; a seeded generator makes it repeatable. The default
-    # generator (the random module) is restored at once.
-    igraph.set_random_number_generator(random.Random(seed))
-    try:
-        coords = graph.layout_fruchterman_reingold(seed=start).coords
-    finally:
-        igraph.set_random_number_generator(random)
+    # igraph draws its random start from the generator it is given: a seeded one makes the
+    # layout repeatable (ids are sorted, so insertion order does not matter either). Its own
+    # random start is ~10x faster than a start passed in (1 s vs 10 s at 10,000 nodes).
+    # The default generator (the random module) is restored at once.
+    with _IGRAPH_RNG_LOCK:  # the generator is global: one layout at a time (dashboard threads)
+        igraph.set_random_number_generator(random.Random(seed))
+        try:
+            coords = graph.layout_fruchterman_reingold().coords
+        finally:
+            igraph.set_random_number_generator(random)
     xs, ys = [c[0] for c in coords], [c[1] for c in coords]
     span = max(max(xs) - min(xs), max(ys) - min(ys)) or 1.0
     cx, cy = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2

@@ -402,3 +402,20 @@ def test_offline_page_renders_in_chromium_without_requests(tmp_path, tiny_graph)
     assert outside == [] and dialogs == []
     assert polygons == 4 + 2 + 6  # 4 neighborhoods, 2 committees, 6 organizations
     assert label == HOSTILE["img"]  # shown as text
+
+
+def test_what_streamlit_folium_sends_has_no_external_url(frame, organizations):
+    """st_folium sends the map's header, html, script and the default_js/css of every
+    JSCSSMixin element to its frontend, which loads those links with <script src>/<link>."""
+    streamlit_folium = pytest.importorskip("streamlit_folium")
+    from folium.elements import JSCSSMixin
+
+    m = maps.make_offline(maps.neighborhood_map(frame, "foreign_born",
+                                                organizations=organizations))
+    m.get_root().render()
+    links = [url for element in [m, *_children(m, JSCSSMixin)]
+             for _, url in [*element.default_js, *element.default_css]]
+    assert links and all(url.startswith("data:") for url in links)
+    sent = (streamlit_folium._get_header(m) + streamlit_folium._get_html(m)
+            + streamlit_folium._get_map_string(m))
+    assert EXTERNAL.search(sent) is None and "https://" not in sent
