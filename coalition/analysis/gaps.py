@@ -12,6 +12,7 @@ from typing import Any
 import networkx as nx
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
 from ..schema import SERVICES
 from .coverage import frame_records
@@ -126,23 +127,33 @@ LANGUAGE_COLUMNS = ["neighborhood_id", "neighborhood", "language", "communities"
 
 def language_gaps(index: GraphIndex) -> pd.DataFrame:
     """Per neighborhood, languages of resident communities that nobody reaching it offers."""
-    orgs, navigators = index.organizations, index.navigators
+    return index.memo("language_gaps", lambda: _language_gaps(index)).copy()
+
+
+def _language_gaps(index: GraphIndex) -> pd.DataFrame:
+    org_languages = dict(zip(index.organizations.index.tolist(),
+                             index.organizations["languages"].tolist()))
+    navigator_languages = dict(zip(index.navigators.index.tolist(),
+                                   index.navigators["languages"].tolist()))
     offered: dict[str, set[str]] = {}
     reached_by: dict[str, list[str]] = {}
-    for org_id, neighborhood_id in zip(index.neighborhood_org_reach["org"],
-                                       index.neighborhood_org_reach["neighborhood"]):
-        offered.setdefault(neighborhood_id, set()).update(
-            _lower_set(orgs.at[org_id, "languages"]))
+    for org_id, neighborhood_id in zip(index.neighborhood_org_reach["org"].tolist(),
+                                       index.neighborhood_org_reach["neighborhood"].tolist()):
+        offered.setdefault(neighborhood_id, set()).update(_lower_set(org_languages[org_id]))
         reached_by.setdefault(neighborhood_id, []).append(index.name(org_id))
-    for navigator_id, neighborhood_id in zip(index.neighborhood_navigators["navigator"],
-                                             index.neighborhood_navigators["neighborhood"]):
+    for navigator_id, neighborhood_id in zip(
+            index.neighborhood_navigators["navigator"].tolist(),
+            index.neighborhood_navigators["neighborhood"].tolist()):
         offered.setdefault(neighborhood_id, set()).update(
-            _lower_set(navigators.at[navigator_id, "languages"]))
+            _lower_set(navigator_languages[navigator_id]))
         reached_by.setdefault(neighborhood_id, []).append(index.name(navigator_id))
 
     needs: dict[tuple[str, str], dict[str, Any]] = {}
     community_languages = index.communities["languages"].to_dict()
-    for community_id, neighborhood_id, residents in index.residence.itertuples(index=False):
+    residence = index.residence
+    for community_id, neighborhood_id, residents in zip(residence["community"].tolist(),
+                                                        residence["neighborhood"].tolist(),
+                                                        residence["residents"].tolist()):
         for language in community_languages.get(community_id, []):
             key = str(language).strip()
             if not key or key.lower() == COMMON_LANGUAGE:
@@ -247,6 +258,7 @@ def fragile_links(index: GraphIndex, network=None, matrix=None) -> pd.DataFrame:
 
 # --- bridging -----------------------------------------------------------------------------------
 
+SHOWN_TIES = 5
 BRIDGING_COLUMNS = ["kind", "id", "name", "bridging_ties", "ties", "partners",
                     "effective_size", "constraint", "severity", "explanation"]
 
@@ -276,65 +288,88 @@ def bridging(index: GraphIndex, network=None, broker_table: pd.DataFrame | None 
         bridges.merge(located, left_on="a", right_on="org"),
         bridges.merge(located, left_on="b", right_on="org"),
     ])[["neighborhood", "a", "b"]].drop_duplicates()
-    ties_here = by_end.groupby("neighborhood")
-    orgs_here = located.groupby("neighborhood")["org"].agg(list).to_dict()
+    ties_here: dict[str, list[tuple[str, str]]] = {}
+    for neighborhood_id, a, b in zip(by_end["neighborhood"].tolist(), by_end["a"].tolist(),
+                                     by_end["b"].tolist()):
+        ties_here.setdefault(neighborhood_id, []).append((a, b))
+    orgs_here: dict[str, list[str]] = {}
+    for org_id, neighborhood_id in zip(located["org"].tolist(),
+                                       located["neighborhood"].tolist()):
+        orgs_here.setdefault(neighborhood_id, []).append(org_id)
 
     rows = []
-    for neighborhood_id in index.neighborhoods.index:
+    for neighborhood_id in index.neighborhoods.index.tolist():
         present = orgs_here.get(neighborhood_id)
         if not present:
             continue
         place = index.name(neighborhood_id)
-        if neighborhood_id in ties_here.groups:
-            group = ties_here.get_group(neighborhood_id)
-            tie_names = sorted(f"{index.name(a)} – {index.name(b)}"
-                               for a, b in zip(group["a"], group["b"]))
-        else:
-            tie_names = []
-        if tie_names:
-            verb = "links" if len(tie_names) == 1 else "link"
-            explanation = (f"In {place}, {plural(len(tie_names), 'partnership')} {verb} "
+        here = ties_here.get(neighborhood_id, [])
+        # Name up to SHOWN_TIES examples: a hub neighborhood can hold hundreds of bridging ties.
+        tie_names = sorted(f"{index.name(a)} – {index.name(b)}" for a, b in here[:SHOWN_TIES])
+        if here:
+            verb = "links" if len(here) == 1 else "link"
+            more = f" and {len(here) - len(tie_names):,} more" if len(here) > len(tie_names) \
+                else ""
+            shown = (", ".join(tie_names) + more) if more else join_names(tie_names)
+            explanation = (f"In {place}, {plural(len(here), 'partnership')} {verb} "
                            f"immigrant-serving and receiving-community organizations: "
-                           f"{join_names(tie_names, limit=4)}.")
+                           f"{shown}.")
         else:
             explanation = (f"In {place}, no partnership links an immigrant-serving organization "
                            f"with a receiving-community one (organizations there: "
                            f"{join_names(sorted(index.name(o) for o in present))}).")
         rows.append({"kind": "neighborhood", "id": neighborhood_id, "name": place,
-                     "bridging_ties": len(tie_names), "ties": tie_names, "partners": None,
+                     "bridging_ties": len(here), "ties": tie_names, "partners": None,
                      "effective_size": None, "constraint": None,
-                     "severity": 0 if tie_names else 1, "explanation": explanation})
+                     "severity": 0 if here else 1, "explanation": explanation})
 
     network = network if network is not None else partnership_network(index)
     table = broker_table if broker_table is not None else brokerage(network)
     brokers = table[table["degree"] >= 2]
     if len(brokers):
-        graph = network.graph
-        position = pd.Index(network.org_ids)
-        sectors = orgs["sector"].to_dict()
-        for org_id, row in brokers.sort_values(["effective_size", "constraint"],
-                                               ascending=[False, True]).iterrows():
-            partner_ids = network.org_ids[graph.neighbors(int(position.get_loc(org_id)))]
-            partner_names = sorted(index.name(p) for p in partner_ids)
-            sides = {orientation.get(p, "") for p in partner_ids}
-            if sides & IMMIGRANT_SIDE and sides & RECEIVING_SIDE:
+        adjacency = network.graph.get_adjlist()
+        position = {org_id: i for i, org_id in enumerate(network.org_ids.tolist())}
+        org_list = network.org_ids.tolist()
+        sectors = dict(zip(orgs.index.tolist(), orgs["sector"].tolist()))
+        # Partners on each side, counted for every organization at once (sparse products).
+        side = orientation.reindex(network.org_ids).to_numpy()
+        edge_array = np.asarray(network.graph.get_edgelist(), dtype=np.int64).reshape(-1, 2)
+        size = len(org_list)
+        partners_matrix = sparse.csr_matrix(
+            (np.ones(2 * len(edge_array)), (np.concatenate([edge_array[:, 0], edge_array[:, 1]]),
+                                            np.concatenate([edge_array[:, 1], edge_array[:, 0]]))),
+            shape=(size, size))
+        immigrant_partners = partners_matrix @ np.isin(side, list(IMMIGRANT_SIDE)).astype(int)
+        receiving_partners = partners_matrix @ np.isin(side, list(RECEIVING_SIDE)).astype(int)
+        brokers = brokers.sort_values(["effective_size", "constraint"], ascending=[False, True])
+        for org_id, degree, triangles, eff, constraint in zip(
+                brokers.index.tolist(), brokers["degree"].tolist(),
+                brokers["triangles"].tolist(), brokers["effective_size"].tolist(),
+                brokers["constraint"].tolist()):
+            vertex = position[org_id]
+            partner_ids = [org_list[p] for p in adjacency[vertex]]
+            # Three example partners (the first by id), not all: hubs have thousands.
+            shown = sorted(index.name(p) for p in partner_ids[:3])
+            more = f" and {len(partner_ids) - 3:,} more" if len(partner_ids) > 3 else ""
+            partner_words = (", ".join(shown) + more) if more else join_names(shown)
+            if immigrant_partners[vertex] and receiving_partners[vertex]:
                 role = "immigrant-serving and receiving-community organizations"
             else:
                 role = "sectors: " + join_names(sorted({str(sectors.get(p)) for p in partner_ids}),
                                                 limit=4)
-            name, degree, eff = index.name(org_id), int(row["degree"]), row["effective_size"]
-            if row["triangles"] == 0:
+            name = index.name(org_id)
+            if triangles == 0:
                 head = (f"{name} links {plural(degree, 'partner')} that are not linked to each "
-                        f"other ({join_names(partner_names, limit=3)})")
+                        f"other ({partner_words})")
             else:
                 head = (f"{name} links {plural(degree, 'partner')} "
-                        f"({join_names(partner_names, limit=3)}); some know each other, so they "
+                        f"({partner_words}); some know each other, so they "
                         f"count as {eff:.1f} independent contacts (effective size)")
             rows.append({"kind": "broker", "id": org_id, "name": name, "bridging_ties": None,
                          "ties": None, "partners": degree, "effective_size": float(eff),
-                         "constraint": float(row["constraint"]), "severity": None,
+                         "constraint": float(constraint), "severity": None,
                          "explanation": f"{head}: a broker between {role} "
-                                        f"(Burt's constraint {row['constraint']:.2f}; lower "
+                                        f"(Burt's constraint {constraint:.2f}; lower "
                                         f"means more brokerage)."})
     return _frame(rows, BRIDGING_COLUMNS)
 
@@ -356,16 +391,18 @@ def isolated_members(index: GraphIndex, broker_table: pd.DataFrame | None = None
                             pairs.rename(columns={"b": "org", "a": "partner"})])
     rows = []
     lonely = degree[degree <= 1]
-    single_partner = partner_of[partner_of["org"].isin(lonely.index)].set_index("org")["partner"]
-    for org_id, count in lonely.items():
-        name, sector = index.name(org_id), orgs.at[org_id, "sector"]
+    single = partner_of[partner_of["org"].isin(lonely.index)]
+    single_partner = dict(zip(single["org"].tolist(), single["partner"].tolist()))
+    sector_of_org = dict(zip(orgs.index.tolist(), orgs["sector"].tolist()))
+    for org_id, count in zip(lonely.index.tolist(), lonely.tolist()):
+        name, sector = index.name(org_id), sector_of_org[org_id]
         if count == 0:
             rows.append({"kind": "isolated", "id": org_id, "name": name, "sector": sector,
                          "partners": 0, "partner_names": [], "severity": 2,
                          "explanation": f"{name} ({sector}) has no partnership with any other "
                                         "coalition member: it is isolated."})
         else:
-            partner = index.name(single_partner.loc[org_id])
+            partner = index.name(single_partner[org_id])
             rows.append({"kind": "peripheral", "id": org_id, "name": name, "sector": sector,
                          "partners": 1, "partner_names": [partner], "severity": 1,
                          "explanation": f"{name} ({sector}) is tied to the coalition through one "
@@ -404,6 +441,10 @@ NEED_COLUMNS = ["neighborhood_id", "name", "foreign_born", "foreign_born_moe", "
 def uncovered_need(index: GraphIndex) -> pd.DataFrame:
     """Neighborhoods with foreign-born residents above the city median and members at or
     below the median number of coalition members reaching a neighborhood."""
+    return index.memo("uncovered_need", lambda: _uncovered_need(index)).copy()
+
+
+def _uncovered_need(index: GraphIndex) -> pd.DataFrame:
     frame = index.neighborhoods
     foreign_born = frame["foreign_born"]
     members = index.members_per_neighborhood
@@ -411,12 +452,16 @@ def uncovered_need(index: GraphIndex) -> pd.DataFrame:
     member_median = float(members.median())
     flagged = frame[(foreign_born > fb_median) & (members <= member_median)]
     names: dict[str, list[str]] = {}
-    for org_id, neighborhood_id in zip(index.neighborhood_org_reach["org"],
-                                       index.neighborhood_org_reach["neighborhood"]):
-        names.setdefault(neighborhood_id, []).append(index.name(org_id))
-    for navigator_id, neighborhood_id in zip(index.neighborhood_navigators["navigator"],
-                                             index.neighborhood_navigators["neighborhood"]):
-        names.setdefault(neighborhood_id, []).append(index.name(navigator_id))
+    flagged_ids = set(flagged.index)
+    for org_id, neighborhood_id in zip(index.neighborhood_org_reach["org"].tolist(),
+                                       index.neighborhood_org_reach["neighborhood"].tolist()):
+        if neighborhood_id in flagged_ids:
+            names.setdefault(neighborhood_id, []).append(index.name(org_id))
+    for navigator_id, neighborhood_id in zip(
+            index.neighborhood_navigators["navigator"].tolist(),
+            index.neighborhood_navigators["neighborhood"].tolist()):
+        if neighborhood_id in flagged_ids:
+            names.setdefault(neighborhood_id, []).append(index.name(navigator_id))
     rows = []
     for neighborhood_id, row in flagged.iterrows():
         count = int(members[neighborhood_id])

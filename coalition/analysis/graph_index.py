@@ -75,6 +75,13 @@ class GraphIndex:
     navigators: pd.DataFrame
     ties: dict[str, pd.DataFrame]
     geometries: dict[str, Any] = field(repr=False, default_factory=dict)
+    _memo: dict[str, Any] = field(repr=False, default_factory=dict)
+
+    def memo(self, key: str, compute: Any) -> Any:
+        """``compute()`` once per index (results shared by the analyses of one refresh)."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
 
     def tie_frame(self, tie_type: str) -> pd.DataFrame:
         """The ties of one type (an empty frame when there are none)."""
@@ -227,6 +234,9 @@ def index_graph(G: nx.MultiDiGraph) -> GraphIndex:
     ties = {}
     for tie_type, rows in tie_rows.items():
         frame = pd.DataFrame(rows, columns=["source", "target", "strength", "residents"])
+        # Plain object ids: hashing them in isin/merge is much faster than Arrow strings.
+        frame["source"] = frame["source"].astype(object)
+        frame["target"] = frame["target"].astype(object)
         frame["strength"] = pd.to_numeric(frame["strength"], errors="coerce").fillna(1.0)
         frame["residents"] = pd.to_numeric(frame["residents"], errors="coerce")
         ties[tie_type] = frame
@@ -235,6 +245,7 @@ def index_graph(G: nx.MultiDiGraph) -> GraphIndex:
         rows = by_kind[kind]
         frame = pd.DataFrame(rows, columns=["id", *columns]) if rows else pd.DataFrame(
             columns=["id", *columns])
+        frame["id"] = frame["id"].astype(object)
         return frame.set_index("id").sort_index()
 
     neighborhoods = frame_of(NEIGHBORHOOD, ["name", "population", "population_moe",

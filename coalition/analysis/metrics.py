@@ -46,11 +46,11 @@ def partnership_network(index: GraphIndex) -> PartnershipNetwork:
     6
     """
     org_ids = index.organizations.index.to_numpy(dtype=object)
-    position = pd.Index(org_ids)
+    position = {org_id: i for i, org_id in enumerate(org_ids.tolist())}
     pairs = index.partnerships
-    edges = np.column_stack([position.get_indexer(pairs["a"]), position.get_indexer(pairs["b"])]) \
-        if len(pairs) else np.empty((0, 2), dtype=np.int64)
-    graph = ig.Graph(n=len(org_ids), edges=edges.tolist(), directed=False)
+    edges = list(zip(map(position.__getitem__, pairs["a"].tolist()),
+                     map(position.__getitem__, pairs["b"].tolist())))
+    graph = ig.Graph(n=len(org_ids), edges=edges, directed=False)
     return PartnershipNetwork(graph=graph, org_ids=org_ids)
 
 

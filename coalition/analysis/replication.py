@@ -172,29 +172,34 @@ def neighborhood_signals(index: GraphIndex, candidates: np.ndarray) -> Neighborh
     }, index=raw.index)
 
     # Names for the reasons sentences.
-    anchor_names = anchors.groupby("target").apply(
-        lambda g: [f"{index.name(o)} ({ANCHOR_LABELS[t]})" for o, t in
-                   zip(g["source"], g["anchor_type"])], include_groups=False).to_dict()
+    anchor_names: dict[str, list[str]] = {}
+    for org_id, neighborhood_id, anchor_type in zip(anchors["source"].tolist(),
+                                                    anchors["target"].tolist(),
+                                                    anchors["anchor_type"].tolist()):
+        anchor_names.setdefault(neighborhood_id, []).append(
+            f"{index.name(org_id)} ({ANCHOR_LABELS[anchor_type]})")
     active_neighbours: dict[str, list[str]] = {}
+    id_list, name_list = ids.tolist(), frame["name"].tolist()
     if len(pairs):
-        for i, j in pairs[active[pairs[:, 1]]]:
-            active_neighbours.setdefault(ids[i], []).append(frame["name"].iat[j])
+        for i, j in pairs[active[pairs[:, 1]]].tolist():
+            active_neighbours.setdefault(id_list[i], []).append(name_list[j])
     member_names: dict[str, list[str]] = {}
-    for org_id, neighborhood_id in zip(index.neighborhood_org_reach["org"],
-                                       index.neighborhood_org_reach["neighborhood"]):
+    for org_id, neighborhood_id in zip(index.neighborhood_org_reach["org"].tolist(),
+                                       index.neighborhood_org_reach["neighborhood"].tolist()):
         member_names.setdefault(neighborhood_id, []).append(index.name(org_id))
-    for navigator_id, neighborhood_id in zip(index.neighborhood_navigators["navigator"],
-                                             index.neighborhood_navigators["neighborhood"]):
+    for navigator_id, neighborhood_id in zip(
+            index.neighborhood_navigators["navigator"].tolist(),
+            index.neighborhood_navigators["neighborhood"].tolist()):
         member_names.setdefault(neighborhood_id, []).append(index.name(navigator_id))
     details = {n: {"anchors": anchor_names.get(n, []),
                    "active_neighbours": sorted(active_neighbours.get(n, [])),
                    "members": sorted(member_names.get(n, [])),
-                   "gaps": gap_findings.get(n, [])} for n in raw.index}
+                   "gaps": gap_findings.get(n, [])} for n in raw.index.tolist()}
     return NeighborhoodSignals(positions=candidates, raw=raw, components=components,
                                details=details)
 
 
-def _reasons(name: str, status: str, raw: pd.Series, parts: dict[str, float],
+def _reasons(name: str, status: str, raw: Mapping[str, Any], parts: dict[str, float],
              detail: dict[str, Any]) -> list[str]:
     """Two to four sentences: the strongest contributions first, then what is missing."""
     fb, pop, le, moe = raw["foreign_born"], raw["population"], raw["limited_english"], \
@@ -367,11 +372,13 @@ def rank_from_index(index: GraphIndex, weights: Mapping[str, Any] | None = None,
     table["stability"] = (stability_scores(signals, checked, k, stability_runs, seed)
                           if stability_runs > 0 else None)
     reasons = []
-    for position, neighborhood_id in enumerate(table["neighborhood_id"]):
-        parts = {c: float(table[f"part_{c}"].iat[position]) for c in COMPONENTS}
-        reasons.append(_reasons(table["name"].iat[position],
-                                table["committee_status"].iat[position],
-                                signals.raw.loc[neighborhood_id], parts,
+    part_rows = table[[f"part_{c}" for c in COMPONENTS]].to_numpy(dtype=float)
+    raw_rows = signals.raw.to_dict("records")
+    for position, (neighborhood_id, name, status) in enumerate(zip(
+            table["neighborhood_id"].tolist(), table["name"].tolist(),
+            table["committee_status"].tolist())):
+        parts = dict(zip(COMPONENTS, part_rows[position].tolist()))
+        reasons.append(_reasons(name, status, raw_rows[position], parts,
                                 signals.details[neighborhood_id]))
     table["reasons"] = reasons
     table = table.assign(_fb=table["foreign_born"].fillna(0)).sort_values(
