@@ -46,7 +46,6 @@ import base64
 import copy
 import hashlib
 import html
-import json
 import logging
 import math
 import re
@@ -65,7 +64,7 @@ from folium.elements import JSCSSMixin
 from jinja2 import Template
 
 from .errors import CoalitionError, DataError
-from .model import is_finite_number, neighborhoods_frame, nodes_frame
+from .model import is_finite_number, neighborhoods_frame
 from .schema import COMMITTEE
 
 logger = logging.getLogger(__name__)
@@ -626,8 +625,9 @@ def neighborhood_map(neighborhoods: gpd.GeoDataFrame, measure: str, *,
     for key, row in frame.iterrows():
         illustrative = _is_true(row.get("illustrative"))
         any_illustrative |= illustrative
+        shown_value = _value_text(row, measure, values[key])
         lines = [f"<b>{escape_text(row.get('name') or key)}</b>",
-                 f"{escape_text(measure_label)}: {escape_text(_value_text(row, measure, values[key]))}"]
+                 f"{escape_text(measure_label)}: {escape_text(shown_value)}"]
         if _text(row.get("source")):
             lines.append(f"Source: {escape_text(row.get('source'))}"
                          + (f" ({escape_text(row.get('source_date'))})"
@@ -666,7 +666,8 @@ def neighborhood_map(neighborhoods: gpd.GeoDataFrame, measure: str, *,
                 [points[key].y, points[key].x],
                 icon=folium.DivIcon(
                     html=(f'<div style="font:bold 12px sans-serif;color:#111;text-align:center;'
-                          f'white-space:nowrap;text-shadow:0 0 3px #fff,0 0 3px #fff">{name}</div>'),
+                          'white-space:nowrap;text-shadow:0 0 3px #fff,0 0 3px #fff">'
+                          f'{name}</div>'),
                     icon_size=(160, 16), icon_anchor=(80, -8), class_name="wbh-label"),
             ).add_to(labels)
         labels.add_to(m)
