@@ -16,16 +16,14 @@ from coalition.dashboard import PAGES, sidebar
 
 st.set_page_config(
     page_title="We Belong Here — coalition mapper",
-    page_icon=":material/diversity_3:",
     layout="wide",
     initial_sidebar_state="expanded",
 )
 
 PAGE_DIR = Path("coalition") / "dashboard"
 navigation = st.navigation([
-    st.Page(str(PAGE_DIR / file), title=title, url_path=url_path, icon=icon,
-            default=(index == 0))
-    for index, (file, title, url_path, icon) in enumerate(PAGES)
+    st.Page(str(PAGE_DIR / file), title=title, url_path=url_path, default=(index == 0))
+    for index, (file, title, url_path) in enumerate(PAGES)
 ])
 sidebar.render()
 navigation.run()

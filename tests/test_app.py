@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
 HARTFORD = ROOT / "data" / "hartford"
 HOSTILE = Path(__file__).resolve().parent / "fixtures" / "hostile_city"
-PAGE_FILES = {url_path: f"coalition/dashboard/{file}" for file, _, url_path, _ in PAGES}
+PAGE_FILES = {url_path: f"coalition/dashboard/{file}" for file, _, url_path in PAGES}
 TIMEOUT = 120  # the first run builds every cached result on a shared 2-core machine
 
 

@@ -7,12 +7,15 @@ version, so every interaction after the first is answered from the cache) and dr
 helpers in :mod:`coalition.dashboard.ui`, which escape every string that comes from data.
 """
 
+# No page icons: Streamlit fetches the favicon of a ":material/...:" icon from fonts.gstatic.com
+# (seen in the offline browser test), and emoji need a colour-emoji font that a meeting-room
+# machine may lack (they drew as empty boxes in Debian's headless Chromium).
 PAGES = (
-    # (file inside coalition/dashboard/, title, url path, icon)
-    ("overview.py", "Overview", "overview", ":material/dashboard:"),
-    ("network.py", "Network", "network", ":material/hub:"),
-    ("map.py", "Map", "map", ":material/map:"),
-    ("gaps.py", "Gaps", "gaps", ":material/report:"),
-    ("planner.py", "Coverage & planner", "planner", ":material/insights:"),
-    ("data_page.py", "Data", "data", ":material/database:"),
+    # (file inside coalition/dashboard/, title, url path)
+    ("overview.py", "Overview", "overview"),
+    ("network.py", "Network", "network"),
+    ("map.py", "Map", "map"),
+    ("gaps.py", "Gaps", "gaps"),
+    ("planner.py", "Coverage & planner", "planner"),
+    ("data_page.py", "Data", "data"),
 )

@@ -138,12 +138,7 @@ def network_page_html(url: str, version: int, selection: tuple, color_by: str, s
     """
     from coalition.dashboard import measures  # local: keeps import order simple for pages
 
-    G = graph(url, version)
-    kinds, sectors, communities, neighborhoods, services, focus, depth = selection
-    view = network_view.filter_graph(
-        G, kinds=list(kinds) or None, sectors=list(sectors) or None,
-        communities=list(communities) or None, neighborhoods=list(neighborhoods) or None,
-        services=list(services) or None, focus=focus, depth=depth)
+    view = measures.filtered(url, version, selection)
     matched = view.number_of_nodes()
     if matched > network_view.MAX_VISIBLE_NODES and aggregate_by:
         grouped = network_view.aggregate_graph(view, by=aggregate_by)

@@ -34,12 +34,16 @@ def render() -> None:
     source_dir = meta.get("source_dir")
     st.markdown(f"**City:** {ui.md(meta.get('city'))}  \n"
                 f"**Loaded:** {ui.md(loaded) or 'unknown'}"
-                + (f" from `{ui.md(source_dir)}`" if source_dir else "")
-                + f"  \n**Data version:** {snap.version}")
+                + (f" from the folder {ui.md(source_dir)}" if source_dir else "")
+                + f"  \n**Data version:** {snap.version} (it goes up each time the data "
+                "changes)")
 
     st.header("Sources and dates")
     table = measures.datasets_table(datasets)
     st.dataframe(table, hide_index=True, width="stretch")
+    with st.expander("Every source, table by table", expanded=True):
+        st.dataframe(measures.source_list(snap.url, snap.version), hide_index=True,
+                     width="stretch")
     illustrative, total = measures.illustrative_totals(datasets)
     if illustrative:
         st.warning(f"{illustrative:,} of {total:,} rows are illustrative: made up to show how the "

@@ -42,7 +42,9 @@ def render() -> None:
                 st.success("Nothing here for this choice.")
                 continue
             st.caption(f"{len(table):,} rows")
-            st.dataframe(table, hide_index=True, width="stretch",
+            # Tall rows so the explanation sentences wrap and can be read on a projector.
+            st.dataframe(table, hide_index=True, width="stretch", row_height=72,
+                         height=min(620, 40 + 72 * len(table)),
                          column_config=measures.gap_column_config(table))
 
 

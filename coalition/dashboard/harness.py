@@ -160,7 +160,7 @@ class OfflineRecorder:
 
 
 @contextmanager
-def offline_browser(viewport: tuple[int, int] = (1600, 1000)) -> Iterator[tuple[Any, Any,
+def offline_browser(viewport: tuple[int, int] = (1600, 1200)) -> Iterator[tuple[Any, Any,
                                                                                  OfflineRecorder]]:
     """A headless Debian Chromium page whose outside requests are blocked and recorded.
 

@@ -11,6 +11,7 @@ from coalition.dashboard import data, measures, ui
 PROFILE_KEY = "map_profile"
 LAST_CLICK_KEY = "_map_last_click"
 TILES = "OpenStreetMap"
+PROFILE_GAPS = 8  # gap sentences shown in a profile; the Gaps page has them all
 
 
 def _clicked_neighborhood(returned: dict | None, known: set[str]) -> str | None:
@@ -109,7 +110,11 @@ def _profile(snap: data.Snapshot, neighborhood_id: str) -> None:
     st.markdown("**Gaps here**")
     lines = measures.neighborhood_gap_lines(snap.url, snap.version, neighborhood_id)
     if lines:
-        st.markdown("\n".join(f"- {ui.md(line)}" for line in lines))
+        shown = lines[:PROFILE_GAPS]
+        st.markdown("\n".join(f"- {ui.md(line)}" for line in shown))
+        if len(lines) > len(shown):
+            st.caption(f"… and {len(lines) - len(shown)} more: choose this neighborhood on the "
+                       "Gaps page to see them all.")
     else:
         st.write("No gaps recorded for this neighborhood.")
 

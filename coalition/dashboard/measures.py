@@ -217,12 +217,6 @@ def broker_sentences(url: str, version: int, count: int) -> list[str]:
     return [str(e) for e in brokers["explanation"].head(count)]
 
 
-def network_legend(url: str, version: int, selection: tuple,
-                   color_by: str) -> list[tuple[str, str]]:
-    """The colour legend of the nodes shown."""
-    return network_view.legend_for(filtered(url, version, selection), color_by)
-
-
 # --- overview -------------------------------------------------------------------------------
 
 def committee_counts(neighborhoods: pd.DataFrame) -> dict[str, int]:
@@ -503,10 +497,11 @@ def ranking_table(ranked: Any) -> pd.DataFrame:
     })
 
 
-def ranking_column_config() -> dict[str, Any]:
-    """Score and stability as bars, reasons wide."""
+def ranking_column_config(max_score: float = 1.0) -> dict[str, Any]:
+    """Score and stability as bars (the score bar runs to the sum of the weights)."""
     return {
-        "Score": st.column_config.ProgressColumn("Score", min_value=0.0, max_value=1.0,
+        "Score": st.column_config.ProgressColumn("Score", min_value=0.0,
+                                                 max_value=max(float(max_score), 1e-9),
                                                  format="%.2f"),
         "Stability": st.column_config.ProgressColumn(
             "Stability", min_value=0.0, max_value=1.0, format="percent",
@@ -600,6 +595,32 @@ def datasets_table(datasets: pd.DataFrame) -> pd.DataFrame:
     if "source_list" in frame:
         out["Sources"] = frame["source_list"]
     return out
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def source_list(url: str, version: int) -> pd.DataFrame:
+    """Per table and source: rows, illustrative rows and the dates the source gives."""
+    rows = []
+    for table, frame in data.city(url, version).tables.items():
+        if frame.empty or "source" not in frame:
+            continue
+        sources = frame["source"].fillna("").astype(str).replace("", "(no source given)")
+        dates = frame["source_date"].fillna("").astype(str) if "source_date" in frame \
+            else pd.Series("", index=frame.index)
+        illustrative = frame["illustrative"].fillna(False).astype(bool) \
+            if "illustrative" in frame else pd.Series(False, index=frame.index)
+        for source, group in frame.groupby(sources, sort=True):
+            known = sorted(d for d in dates[group.index] if d)
+            rows.append({
+                "Table": TABLE_TITLES.get(table, table),
+                "Source": source,
+                "Rows": len(group),
+                f"Illustrative {ui.ILLUSTRATIVE_MARK}": int(illustrative[group.index].sum()),
+                "Dates": (known[0] if known[0] == known[-1] else f"{known[0]} to {known[-1]}")
+                if known else "",
+            })
+    return pd.DataFrame(rows, columns=["Table", "Source", "Rows",
+                                       f"Illustrative {ui.ILLUSTRATIVE_MARK}", "Dates"])
 
 
 def illustrative_totals(datasets: pd.DataFrame) -> tuple[int, int]:

@@ -20,9 +20,11 @@ COLOR_LABELS = {
     "orientation": "Who they serve (newcomers, long-time residents, both)",
 }
 MARK_LABELS = {
-    "brokers": "Brokers: members who link partners that are not linked to each other",
-    "fragile": "Fragile links: members whose departure would cut others off",
-    "bridging": "Bridging ties between newcomer-serving and long-time-resident organizations",
+    # key: (short label for the checkbox, what it means)
+    "brokers": ("Brokers", "Members who link partners that are not linked to each other."),
+    "fragile": ("Fragile links", "Members whose departure would cut others off."),
+    "bridging": ("Bridging ties", "Partnerships between organizations serving newcomers and "
+                                  "organizations serving long-time residents."),
 }
 GROUP_LABELS = {"neighborhood": "Neighborhood", "sector": "Sector"}
 
@@ -37,66 +39,50 @@ def render() -> None:
     st.markdown("Who works with whom. Narrow the view with the filters, pick an organization to "
                 "see its surroundings, and mark the members the network depends on.")
 
-    first, second, third = st.columns(3)
-    kinds = first.multiselect("Show these types", list(KIND_LABELS),
-                              default=[k for k in KIND_LABELS if k in options["kinds"]],
-                              format_func=KIND_LABELS.get, key="net_kinds")
-    sectors = first.multiselect("Only these sectors", options["sectors"],
-                                placeholder="All sectors", key="net_sectors")
-    communities = second.multiselect("Only ties to these communities",
-                                     list(options["communities"]),
-                                     format_func=options["communities"].get,
-                                     placeholder="All communities", key="net_communities")
-    neighborhoods = second.multiselect("Only these neighborhoods", list(options["neighborhoods"]),
-                                       format_func=options["neighborhoods"].get,
-                                       placeholder="All neighborhoods", key="net_neighborhoods")
-    services = third.multiselect("Only organizations offering", list(options["services"]),
-                                 format_func=options["services"].get,
-                                 placeholder="Any service", key="net_services")
-    focus = third.selectbox("Find an organization", list(options["organizations"]),
-                            index=None, format_func=options["organizations"].get,
-                            placeholder="Type a name…", key="net_focus")
-    depth = third.radio("Show around it", [1, 2], horizontal=True, key="net_depth",
-                        format_func=lambda d: "Direct ties" if d == 1 else "Two steps away",
-                        disabled=focus is None)
-
-    style_left, style_mid, style_right = st.columns(3)
-    color_by = style_left.selectbox("Colour by", list(COLOR_LABELS), format_func=COLOR_LABELS.get,
-                                    key="net_color")
-    size_by = style_mid.selectbox("Size by", list(measures.SIZE_MEASURES),
-                                  format_func=measures.SIZE_MEASURES.get, key="net_size")
-    geographic = style_right.toggle("Place members near their neighborhood", value=True,
-                                    key="net_geographic",
-                                    help="Off: a layout that groups members who work together.")
-    marks = tuple(mark for mark, label in MARK_LABELS.items()
-                  if st.checkbox(label, key=f"net_mark_{mark}"))
+    controls, drawing = st.columns([1, 3], gap="medium")
+    with controls:
+        kinds = st.multiselect("Show these types", list(KIND_LABELS),
+                               default=[k for k in KIND_LABELS if k in options["kinds"]],
+                               format_func=KIND_LABELS.get, key="net_kinds")
+        focus = st.selectbox("Find an organization", list(options["organizations"]),
+                             index=None, format_func=options["organizations"].get,
+                             placeholder="Type a name…", key="net_focus")
+        depth = st.radio("Show around it", [1, 2], horizontal=True, key="net_depth",
+                         format_func=lambda d: "Direct ties" if d == 1 else "Two steps away",
+                         disabled=focus is None)
+        with st.expander("More filters", expanded=False):
+            sectors = st.multiselect("Only these sectors", options["sectors"],
+                                     placeholder="All sectors", key="net_sectors")
+            communities = st.multiselect("Only ties to these communities",
+                                         list(options["communities"]),
+                                         format_func=options["communities"].get,
+                                         placeholder="All communities", key="net_communities")
+            neighborhoods = st.multiselect("Only these neighborhoods",
+                                           list(options["neighborhoods"]),
+                                           format_func=options["neighborhoods"].get,
+                                           placeholder="All neighborhoods",
+                                           key="net_neighborhoods")
+            services = st.multiselect("Only organizations offering", list(options["services"]),
+                                      format_func=options["services"].get,
+                                      placeholder="Any service", key="net_services")
+        color_by = st.selectbox("Colour by", list(COLOR_LABELS), format_func=COLOR_LABELS.get,
+                                key="net_color")
+        size_by = st.selectbox("Size by", list(measures.SIZE_MEASURES),
+                               format_func=measures.SIZE_MEASURES.get, key="net_size")
+        st.markdown("**Mark**")
+        marks = tuple(mark for mark, (label, meaning) in MARK_LABELS.items()
+                      if st.checkbox(label, key=f"net_mark_{mark}", help=meaning))
+        geographic = st.toggle("Place by neighborhood", value=True,
+                               key="net_geographic",
+                               help="On: members sit near their neighborhood. Off: members "
+                                    "who work together sit together.")
 
     selection = (tuple(kinds), tuple(sectors), tuple(communities), tuple(neighborhoods),
                  tuple(services), focus, int(depth))
-    matched = measures.matched_count(snap.url, snap.version, selection)
-    aggregate_by = None
-    if matched > network_view.MAX_VISIBLE_NODES:
-        aggregate_by = st.radio(
-            f"{matched:,} members match: too many to draw one by one. Group them by",
-            list(GROUP_LABELS), format_func=GROUP_LABELS.get, horizontal=True, key="net_group")
-    if matched == 0:
-        st.warning("Nothing matches these filters. Remove a filter to see more.")
+    with drawing:
+        shown_ok = _draw(snap, options, selection, color_by, size_by, marks, geographic)
+    if not shown_ok:
         return
-    with ui.problems_shown():
-        page_html, shown, matched, grouped = data.network_page_html(
-            snap.url, snap.version, selection, color_by, size_by, marks, geographic, aggregate_by)
-    if grouped:
-        st.info(f"Showing {shown:,} groups standing for {matched:,} members. Narrow the filters "
-                f"(fewer than {network_view.MAX_VISIBLE_NODES:,}) to see each member.")
-    else:
-        st.caption(f"Showing {shown:,} of {options['total']:,} entries. Drag to move around, "
-                   "scroll to zoom, hover over a circle for details.")
-    st.iframe(page_html, height=680)
-    if not grouped:
-        legend_items = measures.network_legend(snap.url, snap.version, selection, color_by)
-        ui.legend(legend_items, title=f"Colour: {COLOR_LABELS[color_by]}")
-    if marks:
-        st.caption("Marked members have a thick outline; bridging ties are drawn thicker.")
 
     with st.expander("Who holds the coalition together?"):
         lines = measures.broker_sentences(snap.url, snap.version, 8)
@@ -104,6 +90,34 @@ def render() -> None:
             st.markdown("\n".join(f"- {ui.md(line)}" for line in lines))
         else:
             st.write("No member links otherwise separate partners.")
+
+
+def _draw(snap: data.Snapshot, options: dict, selection: tuple, color_by: str, size_by: str,
+          marks: tuple[str, ...], geographic: bool) -> bool:
+    """Draw the network for one choice; False when nothing matches."""
+    matched = measures.matched_count(snap.url, snap.version, selection)
+    if matched == 0:
+        st.warning("Nothing matches these filters. Remove a filter to see more.")
+        return False
+    aggregate_by = None
+    if matched > network_view.MAX_VISIBLE_NODES:
+        aggregate_by = st.radio(
+            f"{matched:,} entries match: too many to draw one by one. Group them by",
+            list(GROUP_LABELS), format_func=GROUP_LABELS.get, horizontal=True, key="net_group")
+    with ui.problems_shown():
+        page_html, shown, matched, grouped = data.network_page_html(
+            snap.url, snap.version, selection, color_by, size_by, marks, geographic, aggregate_by)
+    if grouped:
+        st.info(f"Showing {shown:,} groups standing for {matched:,} entries. Narrow the filters "
+                f"(to fewer than {network_view.MAX_VISIBLE_NODES:,}) to see each member.")
+    else:
+        st.caption(f"Showing {shown:,} of {options['total']:,} entries. Drag to move around, "
+                   "scroll to zoom, hover over a circle for details. Dashed outlines are "
+                   f"illustrative examples ({ui.ILLUSTRATIVE_MARK}), not real facts.")
+    st.iframe(page_html, height=720)
+    if marks:
+        st.caption("Marked members have a thick red outline; bridging ties are drawn in orange.")
+    return True
 
 
 if __name__ == "__main__":

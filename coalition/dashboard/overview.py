@@ -31,7 +31,7 @@ def render() -> None:
                    help="Ties recorded between two member organizations.")
     cols[2].metric("Communities", ui.fmt_int(counts.get("community")))
     cols[3].metric("Welcoming committees", f"{committees['active']} active",
-                   f"{committees['forming']} forming", delta_color="off")
+                   f"{committees['forming']} forming", delta_color="off", delta_arrow="off")
     cols[4].metric("Foreign-born residents reached",
                    ui.fmt_share(summary.get("share_foreign_born_covered")),
                    help="Share of the city's foreign-born residents who live in a neighborhood "

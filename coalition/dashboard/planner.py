@@ -57,7 +57,7 @@ def render() -> None:
         return
     with ui.problems_shown():
         ranked = data.ranking(snap.url, snap.version, weights, k, rule, distance_km)
-    _ranking_section(ranked, k)
+    _ranking_section(ranked, k, sum(value for _, value in weights))
     _plan_section(ranked, k)
     _what_if_section(snap, options, rule, distance_km, cover)
 
@@ -82,14 +82,14 @@ def _coverage_section(cover) -> None:
                      width="stretch")
 
 
-def _ranking_section(ranked, k: int) -> None:
+def _ranking_section(ranked, k: int, max_score: float) -> None:
     table = measures.ranking_table(ranked)
     if table.empty:
         st.info("Every neighborhood already has an active committee.")
         return
     st.subheader("Ranking")
     st.dataframe(table, hide_index=True, width="stretch",
-                 column_config=measures.ranking_column_config())
+                 column_config=measures.ranking_column_config(max_score))
     st.caption("Stability: how often the neighborhood stays in the top "
                f"{k} when the weights and the census figures move within their uncertainty.")
     parts = measures.score_parts(ranked, limit=15)
@@ -108,7 +108,9 @@ def _ranking_section(ranked, k: int) -> None:
                      alt.Tooltip("part:N", title="Part"),
                      alt.Tooltip("points:Q", title="Points", format=".3f")],
         )
-        .properties(height=max(160, 28 * parts["neighborhood"].nunique()))
+        .properties(height=max(160, 32 * parts["neighborhood"].nunique()))
+        .configure_axis(labelFontSize=15, titleFontSize=15, labelLimit=260)
+        .configure_legend(labelFontSize=15, titleFontSize=15)
     )
     st.altair_chart(chart, width="stretch")
     st.subheader("Why these neighborhoods")

@@ -90,11 +90,13 @@ def with_moe(value: object, moe: object) -> str:
 
     Examples
     --------
-    >>> with_moe(2028, 690.0), with_moe(5, None)
-    ('2,028 ± 690', '5')
+    >>> with_moe(2028, 690.0), with_moe(5, None), with_moe(None, None)
+    ('2,028 ± 690', '5', 'not recorded')
     """
     shown = fmt_int(value)
-    if moe is None or moe != moe or shown == "–":
+    if shown == "–":
+        return "not recorded"
+    if moe is None or moe != moe:
         return shown
     return f"{shown} ± {fmt_int(moe)}"
 
