@@ -469,6 +469,9 @@ def _uncovered_need(index: GraphIndex) -> pd.DataFrame:
         moe = row["foreign_born_moe"]
         moe_words = f" (± {moe:,.0f})" if pd.notna(moe) else ""
         who_words = f" ({join_names(who)})" if who else ""
+        reach_words = ("no coalition member reaches it" if count == 0 else
+                       f"only {plural(count, 'coalition member')} "
+                       f"{'reaches' if count == 1 else 'reach'} it")
         rows.append({
             "neighborhood_id": neighborhood_id, "name": row["name"],
             "foreign_born": row["foreign_born"], "foreign_born_moe": moe, "members": count,
@@ -476,9 +479,8 @@ def _uncovered_need(index: GraphIndex) -> pd.DataFrame:
             "severity": float(row["foreign_born"]) / (count + 1),
             "explanation": (f"{row['name']} has {row['foreign_born']:,.0f} foreign-born "
                             f"residents{moe_words}, more than the city's median neighborhood "
-                            f"({fb_median:,.0f}), yet only {plural(count, 'coalition member')} "
-                            f"reach it{who_words}, no more than the median of "
-                            f"{member_median:g}.")})
+                            f"({fb_median:,.0f}), yet {reach_words}{who_words}, no more than "
+                            f"the median of {member_median:g}.")})
     result = _frame(rows, NEED_COLUMNS).sort_values(["severity", "name"],
                                                     ascending=[False, True])
     result["rank"] = np.arange(1, len(result) + 1)

@@ -1,0 +1,1 @@
+"""Benchmarks: `make bench` (python -m benchmarks.run) times a full analysis refresh."""
