@@ -209,6 +209,41 @@ def test_map_profile_of_a_chosen_neighborhood(open_app, tiny_db):
         "Latino newcomers": "200", "Long-time residents": "500"}
 
 
+def map_args(at: AppTest) -> dict:
+    import json
+
+    components = [c for c in at.get("component_instance")
+                  if c.proto.component_name.endswith("st_folium")]
+    assert len(components) == 1
+    return json.loads(components[0].proto.json_args)
+
+
+def test_map_is_offline_and_toggles_organizations(open_app, tiny_db):
+    at = open_app(tiny_db, "map")
+    args = map_args(at)
+    assert all(link.startswith("data:") for link in args["js_links"] + args["css_links"])
+    assert "Alder Library" in args["script"] and "Alder Welcoming Committee" in args["script"]
+    at.toggle(key="map_orgs").set_value(False).run()
+    assert_clean(at)
+    script = map_args(at)["script"]
+    assert "Alder Library" not in script and "Alder Welcoming Committee" in script
+
+
+def test_map_of_a_big_city_draws_only_the_chosen_neighborhoods_organizations(
+        open_app, tiny_db, monkeypatch):
+    from coalition.dashboard import measures
+
+    monkeypatch.setattr(measures, "MAX_MAP_ORGANIZATIONS", 2)  # the tiny city has 6
+    at = open_app(tiny_db, "map")
+    assert_clean(at)
+    assert "Alder Library" not in map_args(at)["script"]
+    assert any("too many to draw at once" in c.value for c in at.caption)
+    at.selectbox(key="map_profile").set_value("alder").run()
+    script = map_args(at)["script"]
+    assert "Alder Library" in script and "Alder Neighbors" in script
+    assert "Dogwood Clinic" not in script
+
+
 def test_map_measure_changes_the_legend(open_app, tiny_db):
     at = open_app(tiny_db, "map")
     at.selectbox(key="map_measure").set_value("committee_status").run()
@@ -318,6 +353,11 @@ def test_hostile_names_appear_only_escaped(open_app, hostile_db, page):
         assert raw not in body, f"unescaped {raw!r} on {page}"
     if page == "overview":
         assert "Hostile Town \\<script\\>" in body  # shown, as text
+    if page == "map":
+        script = map_args(at)["script"]
+        for raw in HOSTILE_RAW[:2]:
+            assert raw not in script
+        assert "Library &lt;img src=x onerror=alert(1)&gt;" in script
     if page == "network":
         html = iframe_html(at)
         for raw in HOSTILE_RAW[:2]:

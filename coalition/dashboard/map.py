@@ -43,23 +43,36 @@ def render() -> None:
     measure = controls[0].selectbox("Colour neighborhoods by", list(maps.MEASURES),
                                     format_func=maps.MEASURES.get, key="map_measure")
     show_organizations = controls[1].toggle("Show organizations", value=True, key="map_orgs")
+    organization_count = measures.filter_options(snap.url, snap.version)["organization_count"]
+    chosen_before = st.session_state.get(PROFILE_KEY)
+    organizations_in: tuple[str, ...] | None = None
+    if not show_organizations:
+        organizations_in = ()
+    elif organization_count > measures.MAX_MAP_ORGANIZATIONS:
+        organizations_in = (chosen_before,) if chosen_before in names else ()
     use_tiles = controls[2].toggle("Street map background", value=False, key="map_tiles",
                                    help="Needs an internet connection. The map works without it.")
 
     with ui.problems_shown():
-        built = data.neighborhood_map(snap.url, snap.version, measure, show_organizations,
+        built = data.neighborhood_map(snap.url, snap.version, measure, organizations_in,
                                       TILES if use_tiles else None)
     ui.legend(maps.legend_items(frame, measure), title=maps.MEASURES.get(measure, measure))
     returned = st_folium(built, key="map_view", height=560, use_container_width=True,
                          returned_objects=["last_active_drawing", "last_object_clicked"])
     st.caption("Filled blue circles: active welcoming committees. White circles: committees "
                "forming. Small dark dots: member organizations. Hover for names.")
+    if show_organizations and organization_count > measures.MAX_MAP_ORGANIZATIONS:
+        st.caption(f"There are {organization_count:,} organizations, too many to draw at once: "
+                   "the map shows those of the neighborhood chosen below.")
 
     clicked = _clicked_neighborhood(returned, set(names))
     if clicked and clicked != st.session_state.get(LAST_CLICK_KEY):
         # A new click moves the profile; an old click must not override the list's choice.
         st.session_state[LAST_CLICK_KEY] = clicked
         st.session_state[PROFILE_KEY] = clicked
+        if show_organizations and organization_count > measures.MAX_MAP_ORGANIZATIONS:
+            # The points drawn follow the chosen neighborhood: draw the map again.
+            st.rerun()
     ordered = sorted(names, key=lambda nid: names[nid].lower())
     chosen = st.selectbox("Neighborhood profile", ordered, index=None,
                           format_func=names.get, placeholder="Choose a neighborhood…",

@@ -20,6 +20,11 @@ from coalition import network_view, schema, settings
 from coalition.analysis.graph_index import IMMIGRANT_SIDE, RECEIVING_SIDE
 from coalition.dashboard import data, ui
 
+# Above this many organizations the map draws only those of the chosen neighborhood: 10,000
+# points took 9 s per rerun (st_folium renders every marker as its own script); 2,300
+# polygons alone take 0.5 s (measured on the synthetic city).
+MAX_MAP_ORGANIZATIONS = 1_500
+
 SIZE_MEASURES = {
     "none": "Same size for everyone",
     "degree": "Number of ties",
@@ -109,6 +114,7 @@ def filter_options(url: str, version: int) -> dict[str, Any]:
         "organizations": by_name(by_kind[schema.ORGANIZATION]),
         "services": service_labels,
         "total": G.number_of_nodes(),
+        "organization_count": len(by_kind[schema.ORGANIZATION]),
         "candidates": sum(1 for n in by_kind[schema.NEIGHBORHOOD] if n not in active),
     }
 
@@ -277,21 +283,34 @@ def top_candidate_markdown(ranked: Any, count: int) -> list[str]:
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def gap_counts(url: str, version: int) -> pd.Series:
-    """How many gap rows mention each neighborhood (by id or by name)."""
+    """How many gap rows name each neighborhood (by id, or by name in a cell)."""
     G = data.graph(url, version)
-    report = data.gaps(url, version)
-    names = {n: str(a.get("name")) for n, a in G.nodes(data=True)
-             if a.get("kind") == schema.NEIGHBORHOOD}
-    counts = {n: 0 for n in names}
+    id_of_name = {str(a.get("name")): n for n, a in G.nodes(data=True)
+                  if a.get("kind") == schema.NEIGHBORHOOD}
+    neighborhood_ids = set(id_of_name.values())
+    counts = dict.fromkeys(neighborhood_ids, 0)
     for family in GAP_FAMILIES:
-        frame = getattr(report, family, None)
-        if frame is None or frame.empty:
-            continue
-        for row in _row_texts(frame):
-            for node, name in names.items():
-                if node in row["ids"] or name in row["names"]:
-                    counts[node] += 1
+        _, cells, _ = _gap_index(url, version, family)
+        for row in cells:
+            named = {id_of_name[name] for name in row["names"] if name in id_of_name}
+            for node in (row["ids"] & neighborhood_ids) | named:
+                counts[node] += 1
     return pd.Series(counts, dtype=float)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _gap_index(url: str, version: int,
+               family: str) -> tuple[pd.DataFrame, list[dict[str, set[str]]], list[str]]:
+    """A family's rows sorted by severity, each row's id/name cell values and search text."""
+    frame = getattr(data.gaps(url, version), family, None)
+    if frame is None or frame.empty:
+        return pd.DataFrame(), [], []
+    frame = _severity_sorted(frame).reset_index(drop=True)
+    cells = _row_texts(frame)
+    explanations = frame["explanation"].astype(str).to_list() if "explanation" in frame \
+        else [""] * len(frame)
+    search = [" ".join([text, *row["names"]]).lower() for text, row in zip(explanations, cells)]
+    return frame, cells, search
 
 
 def _row_texts(frame: pd.DataFrame) -> list[dict[str, set[str]]]:
@@ -323,26 +342,25 @@ def gap_table(url: str, version: int, family: str, *, neighborhood: str | None =
               community: str | None = None, text: str | None = None,
               neighborhood_id: str | None = None, community_id: str | None = None
               ) -> pd.DataFrame:
-    """One gap family, filtered, with readable columns (ids hidden, lists joined)."""
-    frame = getattr(data.gaps(url, version), family, None)
-    if frame is None or frame.empty:
+    """One gap family, filtered, with readable columns (ids hidden, lists joined).
+
+    A row matches a neighborhood (or community) when one of its cells holds its id or its
+    exact name; a text matches when every word appears in the explanation or a cell.
+    """
+    frame, cells, search = _gap_index(url, version, family)
+    if frame.empty:
         return pd.DataFrame()
-    frame = _severity_sorted(frame)
-    rows = _row_texts(frame)
+    words = text.lower().split() if text else []
     keep = []
-    for record, cells in zip(frame.to_dict("records"), rows):
-        explanation = str(record.get("explanation") or "")
-        everything = " ".join([explanation, *cells["names"]]).lower()
+    for row, haystack in zip(cells, search):
         ok = True
         if neighborhood_id is not None:
-            ok &= neighborhood_id in cells["ids"] or neighborhood in cells["names"] \
-                or (neighborhood or "").lower() in explanation.lower()
-        if community_id is not None:
-            ok &= community_id in cells["ids"] or community in cells["names"] \
-                or (community or "").lower() in explanation.lower()
-        if text:
-            ok &= all(word in everything for word in text.lower().split())
-        keep.append(bool(ok))
+            ok = neighborhood_id in row["ids"] or neighborhood in row["names"]
+        if ok and community_id is not None:
+            ok = community_id in row["ids"] or community in row["names"]
+        if ok and words:
+            ok = all(word in haystack for word in words)
+        keep.append(ok)
     return readable(frame[keep], family)
 
 
