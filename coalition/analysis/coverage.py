@@ -35,6 +35,30 @@ def json_value(value: Any) -> Any:
     return value
 
 
+def whole(value: Any) -> Any:
+    """A count as an ``int`` when it is a whole number (None for missing), else unchanged.
+
+    Counts are stored as floats so that missing figures can be NaN; people read "1,958", not
+    "1,958.0".
+
+    Examples
+    --------
+    >>> whole(1958.0), whole(float("nan")), whole(2.5)
+    (1958, None, 2.5)
+    """
+    if value is None:
+        return None
+    if isinstance(value, (float, np.floating)):
+        if not math.isfinite(value):
+            return None
+        if float(value).is_integer():
+            return int(value)
+        return float(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    return value
+
+
 def frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """A DataFrame as JSON-safe records (see :func:`json_value`)."""
     return [json_value(row) for row in frame.to_dict("records")]
@@ -136,8 +160,8 @@ def coverage_from_index(index: GraphIndex, *, rule: str = "own", distance_km: fl
         "id": frame.index.to_list(),
         "name": frame["name"].to_list(),
         "committee_status": frame["committee_status"].to_list(),
-        "population": frame["population"].to_list(),
-        "foreign_born": frame["foreign_born"].to_list(),
+        "population": [whole(v) for v in frame["population"]],
+        "foreign_born": [whole(v) for v in frame["foreign_born"]],
         "foreign_born_moe": frame["foreign_born_moe"].to_list(),
         "covered": covered.tolist(),
         "covered_by": covered_by,
@@ -155,11 +179,11 @@ def coverage_from_index(index: GraphIndex, *, rule: str = "own", distance_km: fl
         "what_if_committees": [index.name(n) for n in extra],
         "neighborhoods_total": int(len(frame)),
         "neighborhoods_covered": int(covered.sum()),
-        "foreign_born_total": fb_total,
-        "foreign_born_covered": fb_covered,
+        "foreign_born_total": whole(fb_total),
+        "foreign_born_covered": whole(fb_covered),
         "share_foreign_born_covered": share_fb,
-        "population_total": pop_total,
-        "population_covered": pop_covered,
+        "population_total": whole(pop_total),
+        "population_covered": whole(pop_covered),
         "share_population_covered": _share(pop_covered, pop_total),
         "explanation": (
             f"{plural(active_count, 'active welcoming committee')}"
@@ -195,8 +219,9 @@ def coverage_from_index(index: GraphIndex, *, rule: str = "own", distance_km: fl
                 f"{community['name']}: no residents per neighborhood are recorded (lives_in ties "
                 "with a residents figure), so its coverage cannot be measured; add them to see it.")
         rows.append({"id": community_id, "name": community["name"],
-                     "community_kind": community["community_kind"], "residents": residents,
-                     "residents_covered": residents_covered, "share_covered": share,
+                     "community_kind": community["community_kind"],
+                     "residents": whole(residents),
+                     "residents_covered": whole(residents_covered), "share_covered": share,
                      "explanation": explanation})
     communities = pd.DataFrame(rows, columns=["id", "name", "community_kind", "residents",
                                               "residents_covered", "share_covered",

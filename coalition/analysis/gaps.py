@@ -15,7 +15,7 @@ import pandas as pd
 from scipy import sparse
 
 from ..schema import SERVICES
-from .coverage import frame_records
+from .coverage import frame_records, whole
 from .graph_index import (IMMIGRANT_SIDE, RECEIVING_SIDE, GraphIndex, as_index, join_names,
                           plural)
 from .metrics import brokerage, cut_vertices, org_community_matrix, partnership_network
@@ -111,7 +111,7 @@ def service_gaps(index: GraphIndex) -> pd.DataFrame:
                          "community_kind": community["community_kind"], "domain": domain,
                          "domain_label": label, "providers": len(provider_ids),
                          "provider_names": names, "neighborhoods": where,
-                         "residents": None if pd.isna(estimate) else float(estimate),
+                         "residents": whole(estimate),
                          "severity": 2 - len(provider_ids), "explanation": explanation})
     frame = _frame(rows, SERVICE_COLUMNS)
     return frame.sort_values(["severity", "residents", "community", "domain"],
@@ -179,7 +179,7 @@ def _language_gaps(index: GraphIndex) -> pd.DataFrame:
                        f"no coalition member reaches {name} at all")
         rows.append({"neighborhood_id": neighborhood_id, "neighborhood": name,
                      "language": entry["language"], "communities": entry["communities"],
-                     "speakers": speakers,
+                     "speakers": whole(speakers),
                      "offered_languages": sorted(offered.get(neighborhood_id, set())),
                      "reached_by": sorted(who), "severity": float(speakers or 0.0),
                      "explanation": (f"In {name}, {join_names(entry['communities'])}"
@@ -474,7 +474,8 @@ def _uncovered_need(index: GraphIndex) -> pd.DataFrame:
                        f"{'reaches' if count == 1 else 'reach'} it")
         rows.append({
             "neighborhood_id": neighborhood_id, "name": row["name"],
-            "foreign_born": row["foreign_born"], "foreign_born_moe": moe, "members": count,
+            "foreign_born": whole(row["foreign_born"]), "foreign_born_moe": moe,
+            "members": count,
             "member_names": who, "committee_status": row["committee_status"], "rank": 0,
             "severity": float(row["foreign_born"]) / (count + 1),
             "explanation": (f"{row['name']} has {row['foreign_born']:,.0f} foreign-born "

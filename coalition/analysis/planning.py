@@ -15,6 +15,7 @@ as much. So the shortlist loses nothing; it only shrinks the model (docs/analysi
 from __future__ import annotations
 
 import logging
+import warnings
 from typing import Any, Iterable, Mapping
 
 import networkx as nx
@@ -25,7 +26,7 @@ from scipy import sparse
 from spopt.locate import MCLP
 
 from ..errors import AnalysisError
-from .coverage import coverage_from_index
+from .coverage import coverage_from_index, whole
 from .geometry import check_rule, coverage_matrix, positions_of
 from .graph_index import GraphIndex, as_index, join_names, plural
 from .replication import candidate_positions, check_k, rank_from_index
@@ -61,11 +62,16 @@ def _solve_mclp(matrix: sparse.csr_matrix, weights: np.ndarray, already: np.ndar
     cost = np.where(covers, 0.0, 1.0)
     predefined = np.zeros(len(facilities), dtype=bool)
     predefined[: len(fixed)] = True
-    model = MCLP.from_cost_matrix(
-        cost, weights[clients].astype(float), service_radius=0.5,
-        p_facilities=len(fixed) + k,
-        predefined_facilities_arr=predefined if len(fixed) else None, name="next_committees")
-    model.solve(pulp.PULP_CBC_CMD(msg=False), results=False)
+    with warnings.catch_warnings():
+        # spopt 0.7 builds variables the way PuLP 3.3 deprecates, and PULP_CBC_CMD (the bundled
+        # CBC) warns of its PuLP 4 rename: neither is ours to fix, both work.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        model = MCLP.from_cost_matrix(
+            cost, weights[clients].astype(float), service_radius=0.5,
+            p_facilities=len(fixed) + k,
+            predefined_facilities_arr=predefined if len(fixed) else None,
+            name="next_committees")
+        model.solve(pulp.PULP_CBC_CMD(msg=False), results=False)
     chosen = [facilities[j] for j, var in enumerate(model.fac_vars)
               if j >= len(fixed) and var.value() is not None and var.value() > 0.5]
     return np.array(chosen, dtype=np.int64)
@@ -150,7 +156,7 @@ def plan_from_index(index: GraphIndex, k: int, *, rule: str = "own", distance_km
     for position in chosen:
         alone, alone_mask = _gain(matrix, np.array([position]), weights_fb, already)
         selected.append({"neighborhood_id": frame.index[position], "name": names[position],
-                         "foreign_born_if_alone": alone,
+                         "foreign_born_if_alone": whole(alone),
                          "covers": sorted(names[alone_mask].tolist())})
     total = float(weights_fb.sum())
     before = float(weights_fb[already].sum())
@@ -170,15 +176,15 @@ def plan_from_index(index: GraphIndex, k: int, *, rule: str = "own", distance_km
         "k": k, "rule": rule, "distance_km": float(distance_km) if rule == "distance" else None,
         "method": method,
         "selected": selected,
-        "newly_covered": newly,
+        "newly_covered": whole(newly),
         "newly_covered_neighborhoods": sorted(names[newly_mask].tolist()),
         "top_k_by_score": [{"neighborhood_id": frame.index[p], "name": names[p]}
                            for p in top_k],
-        "top_k_by_score_newly_covered": top_newly,
-        "gain_over_top_k": gain,
-        "foreign_born_covered_before": before,
-        "foreign_born_covered_after": before + newly,
-        "foreign_born_total": total,
+        "top_k_by_score_newly_covered": whole(top_newly),
+        "gain_over_top_k": whole(gain),
+        "foreign_born_covered_before": whole(before),
+        "foreign_born_covered_after": whole(before + newly),
+        "foreign_born_total": whole(total),
         "shortlist_size": int(len(shortlist)),
         "explanation": explanation,
     }

@@ -19,7 +19,7 @@ import pandas as pd
 
 from ..errors import AnalysisError
 from ..settings import DEFAULT_K, DEFAULT_SEED, DEFAULT_STABILITY_RUNS
-from .coverage import frame_records, json_value
+from .coverage import frame_records, json_value, whole
 from .gaps import language_gaps, uncovered_need
 from .geometry import adjacency_pairs, check_rule
 from .graph_index import ANCHOR_LABELS, GraphIndex, as_index, join_names, plural
@@ -255,9 +255,12 @@ def stability_scores(signals: NeighborhoodSignals, weights: dict[str, float], k:
 
     Examples
     --------
-    >>> # doctest: +SKIP
-    >>> stability_scores(signals, DEFAULT_WEIGHTS, k=3, runs=200, seed=20100)
-    array([1. , 0.97, ...])
+    >>> from coalition.analysis.graph_index import index_graph
+    >>> from coalition.analysis.synthetic import make_synthetic_graph
+    >>> index = index_graph(make_synthetic_graph(orgs=20, ties=200, areas=9))
+    >>> signals = neighborhood_signals(index, candidate_positions(index))
+    >>> float(stability_scores(signals, DEFAULT_WEIGHTS, k=2, runs=50, seed=1).sum())
+    2.0
     """
     n = len(signals.raw)
     if n == 0:
@@ -314,7 +317,7 @@ class RankReport:
                 "components": {c: row[c] for c in COMPONENTS},
                 "parts": {c: row[f"part_{c}"] for c in COMPONENTS},
                 "committee_status": row["committee_status"],
-                "foreign_born": row["foreign_born"],
+                "foreign_born": whole(row["foreign_born"]),
                 "reasons": row["reasons"], "stability": row["stability"],
             })
         return {"weights": json_value(self.weights), "k": self.k,
