@@ -156,3 +156,20 @@ def test_coverage_does_not_mutate_the_graph(tiny_graph):
     coverage_report(tiny_graph, rule="adjacent", extra_committees=["dogwood"])
     what_if(tiny_graph, ["birch"], rule="distance", distance_km=1.2)
     assert fingerprint(tiny_graph) == before
+
+
+def test_distance_rule_needs_a_metric_crs(tiny_graph):
+    graph = tiny_graph.copy()
+    del graph.graph["metric_crs"]
+    with pytest.raises(AnalysisError, match="metric_crs"):
+        coverage_report(graph, rule="distance")
+    assert coverage_report(graph, rule="own").summary["foreign_born_covered"] == 400
+
+
+def test_illustrative_figures_are_flagged(tiny_graph):
+    rows = coverage_report(tiny_graph).neighborhoods
+    assert rows["illustrative"].tolist() == [False, False, False, False]  # real-figure rows
+    graph = tiny_graph.copy()
+    graph.nodes["birch"]["illustrative"] = True
+    flagged = coverage_report(graph).neighborhoods.set_index("id")["illustrative"]
+    assert flagged["birch"] and not flagged["alder"]

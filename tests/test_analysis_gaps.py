@@ -224,3 +224,31 @@ def test_find_gaps_does_not_mutate(tiny_graph):
     after = (repr(sorted(tiny_graph.nodes(data=True))),
              repr(sorted(tiny_graph.edges(keys=True, data=True), key=lambda e: e[:3])))
     assert before == after
+
+
+def test_cut_vertices_match_igraph_and_removal_on_random_networks():
+    import igraph as ig
+    import numpy as np
+
+    from coalition.analysis.metrics import PartnershipNetwork, cut_vertices
+
+    rng = np.random.default_rng(11)
+    for _ in range(25):
+        graph = ig.Graph.Erdos_Renyi(n=40, m=int(rng.integers(25, 60)))
+        network = PartnershipNetwork(graph=graph, org_ids=np.arange(40))
+        cuts = cut_vertices(network)
+        assert sorted(c.position for c in cuts) == sorted(graph.articulation_points())
+        for cut in cuts:
+            # Remove the vertex for real: everything outside the largest remaining part of
+            # its component is what it cuts off.
+            part = set(graph.subcomponent(cut.position)) - {cut.position}
+            rest = graph.copy()
+            rest.delete_vertices([cut.position])
+            survivors = [v for v in range(40) if v != cut.position]
+            sizes = {}
+            for new_id, label in enumerate(rest.connected_components().membership):
+                if survivors[new_id] in part:
+                    sizes.setdefault(label, []).append(survivors[new_id])
+            groups = sorted(sizes.values(), key=len)
+            assert len(cut.cut_off) == sum(len(g) for g in groups[:-1])
+            assert cut.component_size == len(part) + 1

@@ -72,7 +72,8 @@ class CoverageReport:
     ----------
     neighborhoods : pandas.DataFrame
         id, name, committee_status, population, foreign_born, foreign_born_moe, covered,
-        covered_by (list of committee names), explanation.
+        covered_by (list of committee names), illustrative (the figures are made up to
+        illustrate), explanation.
     summary : dict
         Totals, shares, the rule and an ``explanation`` sentence.
     communities : pandas.DataFrame
@@ -165,6 +166,7 @@ def coverage_from_index(index: GraphIndex, *, rule: str = "own", distance_km: fl
         "foreign_born_moe": frame["foreign_born_moe"].to_list(),
         "covered": covered.tolist(),
         "covered_by": covered_by,
+        "illustrative": [bool(v) for v in frame["illustrative"].fillna(False)],
         "explanation": explanations,
     })
 
