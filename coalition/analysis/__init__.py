@@ -20,7 +20,7 @@ from ..settings import DEFAULT_K, DEFAULT_SEED, DEFAULT_STABILITY_RUNS, SMALL_CO
 from .coverage import CoverageReport, coverage_from_index, coverage_report
 from .gaps import GAP_FAMILIES, GapReport, find_gaps, gaps_from_index
 from .graph_index import COVERAGE_RULES, GraphIndex, index_graph
-from .planning import plan_committees, what_if
+from .planning import plan_committees, plan_from_index, what_if, what_if_from_index
 from .replication import COMPONENTS, DEFAULT_WEIGHTS, RankReport, rank_candidates, \
     rank_from_index, validate_weights
 
@@ -67,6 +67,9 @@ def refresh(G: nx.MultiDiGraph, *, weights: Mapping[str, Any] | None = None,
 
 __all__ = [
     "coverage_report", "find_gaps", "rank_candidates", "plan_committees", "what_if", "refresh",
+    # the same analyses on an index built once (what refresh and the dashboard's cache use)
+    "coverage_from_index", "gaps_from_index", "rank_from_index", "plan_from_index",
+    "what_if_from_index",
     "CoverageReport", "GapReport", "RankReport", "DEFAULT_WEIGHTS", "COMPONENTS",
     "COVERAGE_RULES", "GAP_FAMILIES", "SMALL_COUNT_THRESHOLD", "validate_weights",
     "index_graph", "GraphIndex",

@@ -85,7 +85,7 @@ class CoverageReport:
     communities: pd.DataFrame
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-serialisable form: ``{"neighborhoods": [...], "summary": {...}, "communities": [...]}``."""
+        """JSON-serialisable form: ``{"neighborhoods", "summary", "communities"}``."""
         return {"neighborhoods": frame_records(self.neighborhoods),
                 "summary": json_value(self.summary),
                 "communities": frame_records(self.communities)}

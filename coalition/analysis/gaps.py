@@ -220,7 +220,8 @@ def fragile_links(index: GraphIndex, network=None, matrix=None) -> pd.DataFrame:
                      "through": org, "orgs_cut_off": 0, "org_names_cut_off": [],
                      "communities_cut_off": [], "severity": 1,
                      "explanation": f"{place} is reached by one organization only, {org}: if it "
-                                    f"left, no coalition organization would be present in {place}."})
+                                    "left, no coalition organization would be present in "
+                                    f"{place}."})
 
     network = network if network is not None else partnership_network(index)
     if matrix is None:

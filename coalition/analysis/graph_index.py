@@ -153,7 +153,7 @@ class GraphIndex:
 
     @cached_property
     def members_per_neighborhood(self) -> pd.Series:
-        """Coalition members reaching each neighborhood: distinct orgs plus navigators based there."""
+        """Coalition members reaching each neighborhood: distinct orgs + navigators based there."""
         orgs = self.neighborhood_org_reach.groupby("neighborhood")["org"].nunique()
         navigators = self.neighborhood_navigators.groupby("neighborhood")["navigator"].nunique()
         members = orgs.add(navigators, fill_value=0)

@@ -63,7 +63,8 @@ def brokerage(network: PartnershipNetwork) -> pd.DataFrame:
 
     Examples
     --------
-    >>> brokerage(partnership_network(index_graph(G))).loc["lib", "effective_size"]  # doctest: +SKIP
+    >>> table = brokerage(partnership_network(index_graph(G)))  # doctest: +SKIP
+    >>> table.loc["lib", "effective_size"]  # doctest: +SKIP
     3.0
     """
     graph = network.graph
