@@ -219,7 +219,7 @@ def cmd_rank(args: argparse.Namespace) -> int:
 
 
 def cmd_maps(args: argparse.Namespace) -> int:
-    from .views_export import write_city_maps
+    from .map_files import write_city_maps
 
     out = Path(args.out) if args.out else settings.maps_dir()
     paths = write_city_maps(_graph(args), out, tiles=args.tiles)

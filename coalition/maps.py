@@ -95,6 +95,12 @@ STATUS_LABELS = {"active": "Active committee", "forming": "Committee forming",
                  "none": "No committee"}
 NO_DATA_COLOUR = "#bdbdbd"
 NO_DATA_LABEL = "No data"
+# Why a measure can be missing, where "No data" would mislead (a score is missing on purpose).
+MISSING_LABELS = {"score": "Not a candidate (active committee)"}
+
+
+def _missing_label(measure: str) -> str:
+    return MISSING_LABELS.get(measure, NO_DATA_LABEL)
 N_CLASSES = 5
 ORGANIZATION_COLOUR = "#333333"
 
@@ -418,7 +424,7 @@ def _classify(neighborhoods: pd.DataFrame, measure: str) -> tuple[dict[Any, str]
             low, high = _format_number(edges[i], measure), _format_number(edges[i + 1], measure)
             items.append((shades[i], low if low == high else f"{low} – {high}"))
     if numeric.isna().any():
-        items.append((NO_DATA_COLOUR, NO_DATA_LABEL))
+        items.append((NO_DATA_COLOUR, _missing_label(measure)))
     return colours, items
 
 
@@ -537,7 +543,7 @@ def _value_text(row: pd.Series, measure: str, value: Any) -> str:
         return STATUS_LABELS.get(_text(value), NO_DATA_LABEL)
     number = _as_float(value)
     if number is None or not math.isfinite(number):
-        return NO_DATA_LABEL
+        return _missing_label(measure)
     text = _format_number(number, measure)
     moe = _as_float(row.get(f"{measure}_moe"))
     if moe is not None and math.isfinite(moe):

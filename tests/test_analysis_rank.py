@@ -240,3 +240,16 @@ def test_no_candidate_left_raises():
     graph = build_graph(grid_city([10, 20], active=(0, 1)))
     with pytest.raises(AnalysisError, match="already has an active welcoming committee"):
         rank_candidates(graph)
+
+
+def test_gap_findings_by_neighborhood_worked_by_hand(tiny_graph):
+    # Reached by one organization only: Birch (legal), Cedar (church; a navigator is not an org).
+    # Uncovered need: foreign-born above the median 250 with members (orgs + navigators) at or
+    # below the median 2: Alder (400, lib + assoc) and Cedar (300, church + nav1).
+    # No language gap: lib offers Spanish in Alder, nav1 in Cedar, clinic Karen in Dogwood.
+    from coalition.analysis import gap_findings_by_neighborhood
+
+    counts, findings = gap_findings_by_neighborhood(tiny_graph)
+    assert counts.to_dict() == {"alder": 1.0, "birch": 1.0, "cedar": 2.0, "dogwood": 0.0}
+    assert findings["cedar"] == ["reached by one organization only",
+                                 "many foreign-born residents but few coalition members"]

@@ -118,8 +118,12 @@ def test_legend_categories_and_no_data(frame):
         ("#f7f7f7", "No committee")]
     partial = frame.assign(score=[0.9, None, 0.5, None])
     # 2 distinct values -> 2 classes split at the median 0.7, drawn lightest and darkest.
+    # A missing score means "already has an active committee", and the legend says so.
     assert maps.legend_items(partial, "score") == [
-        ("#f2f0f7", "0.50 – 0.70"), ("#54278f", "0.70 – 0.90"), ("#bdbdbd", "No data")]
+        ("#f2f0f7", "0.50 – 0.70"), ("#54278f", "0.70 – 0.90"),
+        ("#bdbdbd", "Not a candidate (active committee)")]
+    assert maps.legend_items(frame.assign(population=[5, None, 5, 5]), "population")[-1] == (
+        "#bdbdbd", "No data")
     single = frame.assign(gap_count=[2, 2, 2, 2])
     assert maps.legend_items(single, "gap_count") == [("#bd0026", "2")]
 

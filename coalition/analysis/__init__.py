@@ -21,8 +21,8 @@ from .coverage import CoverageReport, coverage_from_index, coverage_report
 from .gaps import GAP_FAMILIES, GapReport, find_gaps, gaps_from_index
 from .graph_index import COVERAGE_RULES, GraphIndex, index_graph
 from .planning import plan_committees, plan_from_index, what_if, what_if_from_index
-from .replication import COMPONENTS, DEFAULT_WEIGHTS, RankReport, rank_candidates, \
-    rank_from_index, validate_weights
+from .replication import (COMPONENTS, DEFAULT_WEIGHTS, RankReport, gap_findings_by_neighborhood,
+                          rank_candidates, rank_from_index, validate_weights)
 
 logger = logging.getLogger(__name__)
 
@@ -72,5 +72,5 @@ __all__ = [
     "what_if_from_index",
     "CoverageReport", "GapReport", "RankReport", "DEFAULT_WEIGHTS", "COMPONENTS",
     "COVERAGE_RULES", "GAP_FAMILIES", "SMALL_COUNT_THRESHOLD", "validate_weights",
-    "index_graph", "GraphIndex",
+    "index_graph", "GraphIndex", "gap_findings_by_neighborhood",
 ]

@@ -1,0 +1,101 @@
+"""Shareable map files: the analyses drawn as self-contained HTML pages (``coalition maps``).
+
+A commission that installs nothing gets a folder of HTML files that open from a USB stick with no
+internet and no Python: one map per measure, and an index page. This module joins the analyses'
+results to the neighborhoods (computing) and hands them to :mod:`coalition.maps` (drawing).
+
+Examples
+--------
+>>> from coalition.map_files import write_city_maps
+>>> write_city_maps(G, Path("maps"))  # doctest: +SKIP
+[PosixPath('maps/foreign_born.html'), ..., PosixPath('maps/index.html')]
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import geopandas as gpd
+import networkx as nx
+
+from . import analysis, maps, schema
+from .model import nodes_frame
+
+log = logging.getLogger(__name__)
+
+# Measure -> map title, in the order the index lists them.
+MAP_TITLES = {
+    "foreign_born": "Foreign-born residents by neighborhood",
+    "share_foreign_born": "Share of residents born abroad",
+    "committee_status": "Neighborhood welcoming committees",
+    "score": "Candidates for the next welcoming committee",
+    "gap_count": "Coalition gaps by neighborhood",
+}
+
+
+def neighborhood_measures(G: nx.MultiDiGraph, ranking: analysis.RankReport | None = None
+                          ) -> gpd.GeoDataFrame:
+    """The neighborhoods with every map measure: figures, committee status, score, gap count.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        The coalition graph (left unchanged).
+    ranking : RankReport, optional
+        A ranking already computed (default: :func:`coalition.analysis.rank_candidates` with the
+        default weights). Neighborhoods with an active committee have no score.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Indexed by neighborhood id, EPSG:4326.
+
+    Examples
+    --------
+    >>> frame = neighborhood_measures(G)  # doctest: +SKIP
+    >>> frame.loc["cedar", "gap_count"]  # doctest: +SKIP
+    2.0
+    """
+    index = analysis.index_graph(G)
+    ranking = ranking if ranking is not None else analysis.rank_from_index(index)
+    frame = maps.neighborhood_map_frame(G)
+    scores = ranking.candidates.set_index("neighborhood_id")["score"]
+    frame["score"] = scores.reindex(frame.index)
+    counts, _ = analysis.gap_findings_by_neighborhood(index)
+    frame["gap_count"] = counts.reindex(frame.index).fillna(0)
+    return frame
+
+
+def write_city_maps(G: nx.MultiDiGraph, out_dir: Path, *, tiles: bool = False) -> list[Path]:
+    """Write one self-contained HTML map per measure, and an index, into ``out_dir``.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        The coalition graph.
+    out_dir : pathlib.Path
+        The folder (created if needed).
+    tiles : bool
+        Add an OpenStreetMap basemap; it shows only where there is internet, and the map stays
+        readable without it.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written, index last.
+    """
+    frame = neighborhood_measures(G)
+    organizations = nodes_frame(G, schema.ORGANIZATION)
+    committees = nodes_frame(G, schema.COMMITTEE)
+    city = G.graph.get("city") or "City"
+    drawn = {}
+    for measure, title in MAP_TITLES.items():
+        m = maps.neighborhood_map(frame, measure, organizations=organizations,
+                                  committees=committees,
+                                  tiles="OpenStreetMap" if tiles else None,
+                                  title=f"{city}: {title}")
+        drawn[measure] = m
+    paths = maps.write_map_files(drawn, Path(out_dir))
+    log.info("wrote %d map files to %s", len(paths), out_dir)
+    return paths
