@@ -270,6 +270,36 @@ def test_gaps_filters_narrow_the_tables(open_app, tiny_db):
     assert set(services["Community"]) == {"Karen refugees"}
 
 
+@pytest.fixture(scope="module")
+def small_count_db(tmp_path_factory) -> Path:
+    """The tiny city where 3 Karen refugees live in Dogwood and nobody offers Karen there."""
+    city = make_tiny_city()
+    tables = {name: frame.copy() for name, frame in city.tables.items()}
+    orgs = tables["organizations"]
+    orgs["languages"] = [["English"] if org == "clinic" else languages
+                         for org, languages in zip(orgs["org_id"], orgs["languages"])]
+    ties = tables["ties"]
+    ties.loc[(ties["source_id"] == "karen") & (ties["tie_type"] == "lives_in"), "residents"] = 3
+    changed = type(city)(name=city.name, tables=tables, boundaries=city.boundaries,
+                         metric_crs=city.metric_crs, meta={})
+    return _stored(tmp_path_factory.mktemp("small") / "t.db", changed)
+
+
+def test_small_resident_counts_are_suppressed(open_app, small_count_db):
+    at = open_app(small_count_db, "gaps")
+    assert_clean(at)
+    languages = dataframe(at, "Speakers here")
+    karen = languages[languages["Language"] == "Karen"]
+    assert list(karen["Speakers here"]) == ["fewer than 5"]
+    assert "fewer than 5 residents" in karen.iloc[0]["Why it matters"]
+    assert "(3 residents)" not in " ".join(languages["Why it matters"])
+    at = open_app(small_count_db, "map")
+    at.selectbox(key="map_profile").set_value("dogwood").run()
+    communities = dataframe(at, "Community")
+    assert list(communities["Residents here"]) == ["fewer than 5"]
+    assert not any("(3 residents)" in m.value for m in at.markdown)
+
+
 # --- coverage & planner -------------------------------------------------------------------------
 
 def test_planner_coverage_and_rules(open_app, tiny_db):

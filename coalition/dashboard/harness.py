@@ -190,6 +190,11 @@ def offline_browser(viewport: tuple[int, int] = (1600, 1200)) -> Iterator[tuple[
             browser.close()
 
 
+HEADINGS = {"overview": "the coalition at a glance", "network": "Network", "map": "Map",
+            "gaps": "Gaps", "planner": "Coverage & planner", "data": "Data"}
+NAV_LINK = '[data-testid="stSidebarNavLink"]'
+
+
 def wait_for_page(page: Any, title: str, timeout_ms: float = 60_000) -> None:
     """Wait until a page's title is drawn and Streamlit has finished running the script."""
     page.get_by_role("heading", name=title).first.wait_for(timeout=timeout_ms)
@@ -197,4 +202,33 @@ def wait_for_page(page: Any, title: str, timeout_ms: float = 60_000) -> None:
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
         timeout=timeout_ms)
-    page.wait_for_load_state("networkidle", timeout=timeout_ms)
+
+
+def wait_until_ready(page: Any, url_path: str, timeout_ms: float = 120_000) -> None:
+    """Wait until a dashboard page shows its last, slowest part (what a user waits for).
+
+    Overview: the link under the candidates; Network: the drawing's canvas; Map: the Leaflet
+    layer (SVG or canvas); Gaps: a table or "nothing here"; planner: the "What if" section;
+    Data: the last download button.
+    """
+    wait_for_page(page, HEADINGS[url_path], timeout_ms)
+    if url_path == "overview":
+        page.get_by_text("Compare candidates and plans").wait_for(timeout=timeout_ms)
+    elif url_path == "network":
+        page.frame_locator(NETWORK_IFRAME).locator("canvas").first.wait_for(timeout=timeout_ms)
+    elif url_path == "map":
+        page.frame_locator(MAP_IFRAME).locator(".leaflet-overlay-pane > *").first.wait_for(
+            timeout=timeout_ms)
+    elif url_path == "gaps":
+        page.locator('[data-testid="stDataFrame"], [data-testid="stAlertContentSuccess"]'
+                     ).first.wait_for(timeout=timeout_ms)
+    elif url_path == "planner":
+        page.get_by_role("heading", name="What if").first.wait_for(timeout=timeout_ms)
+    elif url_path == "data":
+        page.get_by_text("Network (GEXF)").wait_for(timeout=timeout_ms)
+
+
+def switch_page(page: Any, title: str, url_path: str, timeout_ms: float = 120_000) -> None:
+    """Click a page in the sidebar (as a user does) and wait until it is ready."""
+    page.locator(NAV_LINK).filter(has_text=title).first.click()
+    wait_until_ready(page, url_path, timeout_ms)

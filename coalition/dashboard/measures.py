@@ -258,7 +258,8 @@ def top_gap_sentences(report: Any, count: int) -> list[str]:
         if "severity" in frame:
             severity = pd.to_numeric(frame["severity"], errors="coerce")
             frame = frame[severity > 0]
-        queues.append([str(e) for e in _severity_sorted(frame)["explanation"]])
+        queues.append([ui.suppress_small_counts(e)
+                       for e in _severity_sorted(frame)["explanation"]])
     lines: list[str] = []
     for rank in range(count):
         for queue in queues:
@@ -433,7 +434,8 @@ def readable(frame: pd.DataFrame, family: str | None = None) -> pd.DataFrame:
                    and not (_HIDDEN_COLUMN.search(str(c)) or str(c).endswith("_id"))]
     out = pd.DataFrame(index=range(len(frame)))
     if "explanation" in frame:
-        out[COLUMN_TITLES["explanation"]] = frame["explanation"].astype(str).to_list()
+        out[COLUMN_TITLES["explanation"]] = [ui.suppress_small_counts(e)
+                                             for e in frame["explanation"]]
     for column in columns:
         title = chosen.get(column) or COLUMN_TITLES.get(column) or \
             str(column).replace("_", " ").capitalize()

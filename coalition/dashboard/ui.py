@@ -53,6 +53,31 @@ def md(value: object) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
+_RESIDENT_COUNT = re.compile(r"\((\d[\d,]*) (residents?|speakers?)\)")
+
+
+def suppress_small_counts(text: object) -> str:
+    """Hide counts of residents below the small-count threshold in an analysis sentence.
+
+    Sentences such as "Karen refugees (3 residents) speak Karen" describe residents of one
+    community in one neighborhood; shared views must not show counts that small.
+
+    Examples
+    --------
+    >>> suppress_small_counts("Karen (3 residents) speak Karen; Latino (120 residents) too.")
+    'Karen (fewer than 5 residents) speak Karen; Latino (120 residents) too.'
+    """
+    from coalition.settings import SMALL_COUNT_THRESHOLD
+
+    def replace(match: re.Match) -> str:
+        count = int(match.group(1).replace(",", ""))
+        if 0 < count < SMALL_COUNT_THRESHOLD:
+            return f"(fewer than {SMALL_COUNT_THRESHOLD} {match.group(2).rstrip('s')}s)"
+        return match.group(0)
+
+    return _RESIDENT_COUNT.sub(replace, str(text))
+
+
 def fmt_int(value: object) -> str:
     """A count with thousands separators, or an en dash when missing.
 
