@@ -102,9 +102,11 @@ class CutVertex:
 def cut_vertices(network: PartnershipNetwork) -> list[CutVertex]:
     """Articulation points with what each one holds together.
 
-    One iterative depth-first search (Hopcroft-Tarjan low-links) finds every articulation
-    point and, from subtree intervals of the search order, the parts its removal would leave;
-    the parts other than the largest are what it "cuts off". Linear in the network's size.
+    igraph finds the biconnected blocks and the articulation points; the block-cut tree they
+    form (one node per block, one per articulation point) shows what each point holds: removing
+    it splits its tree into the subtrees around it. The parts other than the largest (ties keep
+    the part towards the tree's root, then the earlier subtree) are what it "cuts off". Linear in
+    the network's size, apart from listing the vertices cut off.
 
     Examples
     --------
@@ -112,78 +114,69 @@ def cut_vertices(network: PartnershipNetwork) -> list[CutVertex]:
     [2, 3]
     """
     graph = network.graph
-    n = graph.vcount()
-    adjacency = graph.get_adjlist()
-    disc = np.full(n, -1, dtype=np.int64)
-    low = np.zeros(n, dtype=np.int64)
-    size = np.ones(n, dtype=np.int64)
-    order = np.empty(n, dtype=np.int64)
-    component = np.full(n, -1, dtype=np.int64)
-    separated_children: dict[int, list[int]] = {}
-    counter = 0
-    component_sizes = []
-    disc_list = disc.tolist()  # python lists: much faster than numpy indexing in this loop
-    low_list = [0] * n
-    size_list = [1] * n
-    for root in range(n):
-        if disc_list[root] != -1:
-            continue
-        component_id = len(component_sizes)
-        start = counter
-        disc_list[root] = low_list[root] = counter
-        order[counter] = root
-        counter += 1
-        root_children = 0
-        stack = [(root, -1, iter(adjacency[root]))]
-        while stack:
-            vertex, parent, neighbours = stack[-1]
-            advanced = False
-            for nxt in neighbours:
-                if disc_list[nxt] == -1:
-                    disc_list[nxt] = low_list[nxt] = counter
-                    order[counter] = nxt
-                    counter += 1
-                    if vertex == root:
-                        root_children += 1
-                    stack.append((nxt, vertex, iter(adjacency[nxt])))
-                    advanced = True
-                    break
-                if nxt != parent and disc_list[nxt] < low_list[vertex]:
-                    low_list[vertex] = disc_list[nxt]
-            if advanced:
-                continue
-            stack.pop()
-            if parent != -1:
-                size_list[parent] += size_list[vertex]
-                if low_list[vertex] < low_list[parent]:
-                    low_list[parent] = low_list[vertex]
-                if low_list[vertex] >= disc_list[parent]:
-                    separated_children.setdefault(parent, []).append(vertex)
-        component[order[start:counter]] = component_id
-        component_sizes.append(counter - start)
-        if root_children < 2:
-            separated_children.pop(root, None)
-    disc[:] = disc_list
-    size[:] = size_list
+    blocks, points = graph.biconnected_components(return_articulation_points=True)
+    if not points:
+        return []
+    n_blocks = len(blocks)
+    node_of_point = {v: n_blocks + i for i, v in enumerate(points)}
+    tree = ig.Graph(n=n_blocks + len(points), directed=False, edges=[
+        (b, node_of_point[v]) for b, members in enumerate(blocks) for v in members
+        if v in node_of_point])
 
+    # Each vertex of a block belongs to one tree node: an articulation point to its own node,
+    # any other vertex to its only block. Vertices in no block (isolated) belong to none.
+    owner = np.full(graph.vcount(), -1, dtype=np.int64)
+    for b, members in enumerate(blocks):
+        owner[members] = b
+    owner[list(node_of_point)] = list(node_of_point.values())
+    owned = [[] for _ in range(tree.vcount())]
+    for vertex, node in enumerate(owner.tolist()):
+        if node >= 0:
+            owned[node].append(vertex)
+    weight = np.array([len(o) for o in owned], dtype=np.int64)
+
+    # Root every tree at a block; preorder makes each subtree a contiguous run.
+    preorder: list[int] = []
+    parent = np.full(tree.vcount(), -2, dtype=np.int64)  # -2 unvisited, -1 a root
+    for root in range(n_blocks):
+        if parent[root] != -2:
+            continue
+        vids, parents = tree.dfs(root)  # parents are aligned with vids; the root's is -1
+        preorder.extend(vids)
+        parent[vids] = parents
+    position = np.empty(tree.vcount(), dtype=np.int64)
+    position[preorder] = np.arange(len(preorder))
+    subtree_weight = weight.copy()
+    subtree_nodes = np.ones(tree.vcount(), dtype=np.int64)
+    for node in reversed(preorder):
+        up = parent[node]
+        if up >= 0:
+            subtree_weight[up] += subtree_weight[node]
+            subtree_nodes[up] += subtree_nodes[node]
+    order = np.array(preorder, dtype=np.int64)
+
+    def members(node: int) -> list[int]:
+        start = position[node]
+        return [v for t in order[start: start + subtree_nodes[node]].tolist() for v in owned[t]]
+
+    membership = np.asarray(graph.connected_components().membership)
+    component_sizes = np.bincount(membership)
     results = []
-    for vertex, children in separated_children.items():
-        comp_size = component_sizes[component[vertex]]
-        parts = [order[disc[c]: disc[c] + size[c]] for c in children]
-        part_sizes = [len(p) for p in parts]
-        rest = comp_size - 1 - sum(part_sizes)
-        if rest >= max(part_sizes):
-            cut = np.concatenate(parts)
+    for vertex, node in node_of_point.items():
+        comp_size = int(component_sizes[membership[vertex]])
+        children = sorted((c for c in tree.neighbors(node) if parent[c] == node),
+                          key=position.__getitem__)
+        above = comp_size - int(subtree_weight[node])  # the side towards the root
+        largest_child = max(children, key=lambda c: (subtree_weight[c], -position[c]))
+        if above >= subtree_weight[largest_child]:
+            cut = [v for c in children for v in members(c)]
         else:
-            largest = int(np.argmax(part_sizes))
-            # The largest part hangs below this vertex: everything else in the component,
-            # including the side towards the search root, is cut off.
-            keep = component == component[vertex]
+            keep = membership == membership[vertex]
             keep[vertex] = False
-            keep[parts[largest]] = False
-            cut = np.flatnonzero(keep)
-        results.append(CutVertex(position=int(vertex), cut_off=np.sort(cut),
-                                 component_size=int(comp_size)))
+            keep[members(largest_child)] = False
+            cut = np.flatnonzero(keep).tolist()
+        results.append(CutVertex(position=int(vertex), cut_off=np.sort(np.asarray(cut, dtype=int)),
+                                 component_size=comp_size))
     results.sort(key=lambda c: (-len(c.cut_off), c.position))
     return results
 
