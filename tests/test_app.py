@@ -175,8 +175,15 @@ def test_network_groups_members_when_too_many(open_app, tiny_db, monkeypatch):
     monkeypatch.setattr(network_view, "MAX_VISIBLE_NODES", 5)
     at = open_app(tiny_db, "network")
     assert_clean(at)
-    assert at.radio(key="net_group").value == "neighborhood"
+    assert at.radio(key="net_group").value == "sector"
     assert any("groups standing for" in info.value for info in at.info)
+    html = iframe_html(at)  # one circle per sector (and per other kind), with its count
+    assert "library (1 member)" in html and "Communities (3 members)" in html
+    assert "Alder Library" not in html  # members are not drawn one by one
+    at.radio(key="net_group").set_value("neighborhood").run()
+    assert_clean(at)
+    html = iframe_html(at)
+    assert "Alder (6 members)" in html and "library (1 member)" not in html
 
 
 def test_network_marks_and_sizes_render(open_app, tiny_db):

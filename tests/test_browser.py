@@ -16,7 +16,7 @@ import pytest
 from coalition.dashboard import PAGES
 from coalition.dashboard.harness import (EXCEPTION_BOX, MAP_IFRAME, NETWORK_IFRAME,
                                          chromium_path, offline_browser, running_server,
-                                         wait_for_page)
+                                         wait_until_ready)
 from coalition.io import read_city
 from coalition.store import open_store
 
@@ -26,8 +26,6 @@ ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 HARTFORD = ROOT / "data" / "hartford"
 HOSTILE = Path(__file__).resolve().parent / "fixtures" / "hostile_city"
-HEADINGS = {"overview": "the coalition at a glance", "network": "Network", "map": "Map",
-            "gaps": "Gaps", "planner": "Coverage & planner", "data": "Data"}
 # Neighborhood polygons are drawn with fill-opacity 0.7 by coalition.maps; committee and
 # organization circle markers use other opacities, so this selector counts polygons only.
 # Tall enough that a screenshot shows a whole page (Streamlit scrolls inside the page).
@@ -72,10 +70,7 @@ def _page_url(base: str, url_path: str) -> str:
 
 def _visit(page, base: str, url_path: str, tag: str) -> None:
     page.goto(_page_url(base, url_path))
-    wait_for_page(page, HEADINGS[url_path])
-    if url_path == "network":
-        canvas = page.frame_locator(NETWORK_IFRAME).locator("canvas").first
-        canvas.wait_for(timeout=60_000)
+    wait_until_ready(page, url_path)
     if url_path == "map":
         page.frame_locator(MAP_IFRAME).locator(POLYGONS).first.wait_for(timeout=60_000)
     page.wait_for_timeout(500)  # let the last frame paint before the screenshot
