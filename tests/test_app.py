@@ -251,6 +251,20 @@ def test_map_of_a_big_city_draws_only_the_chosen_neighborhoods_organizations(
     assert "Dogwood Clinic" not in script
 
 
+def test_map_gap_count_and_score_per_neighborhood(open_app, tiny_db):
+    at = open_app(tiny_db, "map")
+    at.selectbox(key="map_measure").set_value("gap_count").run()
+    assert_clean(at)
+    tooltip = re.compile(r"u003e([A-Z]\w+)\\u003c/b\\u003e\\u003cbr\\u003eCoalition gaps: (\d+)")
+    # Reached by one organization only: Birch, Cedar; uncovered need: Alder, Cedar.
+    assert dict(tooltip.findall(map_args(at)["script"])) == {
+        "Alder": "1", "Birch": "1", "Cedar": "2", "Dogwood": "0"}
+    at.selectbox(key="map_measure").set_value("score").run()
+    script = map_args(at)["script"]
+    assert "Alder\\u003c/b\\u003e\\u003cbr\\u003eReplication score: Not a candidate" in script
+    assert "Cedar\\u003c/b\\u003e\\u003cbr\\u003eReplication score: 1" in script
+
+
 def test_map_measure_changes_the_legend(open_app, tiny_db):
     at = open_app(tiny_db, "map")
     at.selectbox(key="map_measure").set_value("committee_status").run()

@@ -182,12 +182,13 @@ def neighborhoods(url: str, version: int) -> gpd.GeoDataFrame:
 @st.cache_resource(show_spinner="Preparing the map…", max_entries=4)
 def _neighborhood_measures(url: str, version: int) -> gpd.GeoDataFrame:
     """Neighborhood polygons + figures + committee status, default score and gap count."""
-    from coalition.dashboard import measures
-
     frame = maps.neighborhood_map_frame(graph(url, version))
     ranked = ranking(url, version).candidates.set_index("neighborhood_id")
     frame["score"] = ranked["score"].reindex(frame.index)
-    frame["gap_count"] = measures.gap_counts(url, version).reindex(frame.index).fillna(0)
+    # The analysis's own per-neighborhood count: the same as the score's gaps component and
+    # the maps `coalition maps` writes.
+    counts, _ = analysis.gap_findings_by_neighborhood(index(url, version))
+    frame["gap_count"] = counts.reindex(frame.index).fillna(0)
     return frame
 
 

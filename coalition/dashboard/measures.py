@@ -282,23 +282,6 @@ def top_candidate_markdown(ranked: Any, count: int) -> list[str]:
 
 # --- gaps -----------------------------------------------------------------------------------
 
-@st.cache_resource(show_spinner=False, max_entries=4)
-def gap_counts(url: str, version: int) -> pd.Series:
-    """How many gap rows name each neighborhood (by id, or by name in a cell)."""
-    G = data.graph(url, version)
-    id_of_name = {str(a.get("name")): n for n, a in G.nodes(data=True)
-                  if a.get("kind") == schema.NEIGHBORHOOD}
-    neighborhood_ids = set(id_of_name.values())
-    counts = dict.fromkeys(neighborhood_ids, 0)
-    for family in GAP_FAMILIES:
-        _, cells, _ = _gap_index(url, version, family)
-        for row in cells:
-            named = {id_of_name[name] for name in row["names"] if name in id_of_name}
-            for node in (row["ids"] & neighborhood_ids) | named:
-                counts[node] += 1
-    return pd.Series(counts, dtype=float)
-
-
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _gap_index(url: str, version: int,
                family: str) -> tuple[pd.DataFrame, list[dict[str, set[str]]], list[str]]:
