@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import altair as alt
 import streamlit as st
 
@@ -49,8 +51,8 @@ def render() -> None:
     defaults = dict(analysis.DEFAULT_WEIGHTS)
     slider_cols = st.columns(len(defaults))
     weights = tuple(
-        (name, float(col.slider(name.capitalize(), 0.0, 1.0, float(value), 0.05,
-                                key=f"plan_w_{name}", help=WEIGHT_HELP.get(name))))
+        (name, float(col.slider(measures.PART_LABELS.get(name, name), 0.0, 1.0, float(value),
+                                0.05, key=f"plan_w_{name}", help=WEIGHT_HELP.get(name))))
         for col, (name, value) in zip(slider_cols, defaults.items()))
     if not any(value for _, value in weights):
         st.warning("All weights are zero: move at least one slider above zero.")
@@ -62,7 +64,7 @@ def render() -> None:
     _what_if_section(snap, options, rule, distance_km, cover)
 
 
-def _coverage_section(cover) -> None:
+def _coverage_section(cover: analysis.CoverageReport) -> None:
     st.header("Coverage today")
     summary = cover.summary
     cols = st.columns(3)
@@ -82,7 +84,7 @@ def _coverage_section(cover) -> None:
                      width="stretch")
 
 
-def _ranking_section(ranked, k: int, max_score: float) -> None:
+def _ranking_section(ranked: analysis.RankReport, k: int, max_score: float) -> None:
     table = measures.ranking_table(ranked)
     if table.empty:
         st.info("Every neighborhood already has an active committee.")
@@ -118,7 +120,7 @@ def _ranking_section(ranked, k: int, max_score: float) -> None:
         st.markdown(line)
 
 
-def _plan_section(ranked, k: int) -> None:
+def _plan_section(ranked: analysis.RankReport, k: int) -> None:
     st.subheader(f"The best set of {k} versus the top {k}")
     plan = ranked.plan or {}
     if not plan:
@@ -127,13 +129,15 @@ def _plan_section(ranked, k: int) -> None:
     st.markdown(measures.plan_markdown(plan, k))
 
 
-def _what_if_section(snap, options, rule: str, distance_km: float, cover) -> None:
+def _what_if_section(snap: data.Snapshot, options: dict, rule: str, distance_km: float,
+                     cover: analysis.CoverageReport) -> None:
     st.header("What if…")
     st.markdown("Pick neighborhoods where a committee could start, and see how many more "
                 "foreign-born residents would be reached.")
     without = measures.neighborhoods_without_committee(cover)
-    chosen = st.multiselect("Start committees in", without, format_func=options["neighborhoods"].get,
-                            key="plan_what_if", placeholder="Choose neighborhoods…")
+    chosen = st.multiselect("Start committees in", without,
+                            format_func=options["neighborhoods"].get, key="plan_what_if",
+                            placeholder="Choose neighborhoods…")
     if not chosen:
         return
     with ui.problems_shown():
@@ -141,7 +145,7 @@ def _what_if_section(snap, options, rule: str, distance_km: float, cover) -> Non
     _what_if_metrics(result)
 
 
-def _what_if_metrics(result: dict) -> None:
+def _what_if_metrics(result: dict[str, Any]) -> None:
     """Newly reached foreign-born residents and the share before and after."""
     before = result.get("before") or {}
     after = result.get("after") or {}
