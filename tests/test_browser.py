@@ -129,6 +129,8 @@ def test_hostile_city_runs_no_script(tmp_path):
                 map_frame.locator(POLYGONS).first.dispatch_event("click")
                 page.get_by_text("Speak English less than very well").wait_for(timeout=60_000)
                 page.screenshot(path=str(ARTIFACTS / "hostile-map-profile.png"), full_page=True)
+            # Links in the data stay text: nothing to click through to the attacker's site.
+            assert page.locator('a[href*="example.com"], a[href^="javascript"]').count() == 0
             # The hostile names are on screen, as text.
             if url_path == "overview":
                 assert page.get_by_text("Hostile Town <script>alert(1)</script>").count() >= 1

@@ -25,6 +25,8 @@ logger = logging.getLogger(__name__)
 # turns any data string into literal text (no links, images, emphasis, directives or math).
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=\"'^%@/])")
 _HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{3,8}$")
+_AUTOLINK_START = re.compile(r"(?i)\b(?:https?|ftp|www)|@")
+WORD_JOINER = "\u2060"
 
 ILLUSTRATIVE_MARK = "◇"
 
@@ -44,12 +46,15 @@ def md(value: object) -> str:
 
     Examples
     --------
-    >>> md("[x](http://e/x.png) <b>")
+    >>> md("[x](http://e/x.png) <b>").replace(WORD_JOINER, "")
     '\\\\[x\\\\]\\\\(http\\\\:\\\\/\\\\/e\\\\/x\\\\.png\\\\) \\\\<b\\\\>'
     """
     if value is None:
         return ""
     text = " ".join(str(value).split())
+    # GitHub-flavoured markdown turns bare URLs and e-mail addresses into links even when
+    # their punctuation is escaped; an invisible word joiner stops that (data stays text).
+    text = _AUTOLINK_START.sub(lambda m: m.group(0)[0] + WORD_JOINER + m.group(0)[1:], text)
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
