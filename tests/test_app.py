@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -319,6 +320,32 @@ def test_small_resident_counts_are_suppressed(open_app, small_count_db):
     communities = dataframe(at, "Community")
     assert list(communities["Residents here"]) == ["fewer than 5"]
     assert not any("(3 residents)" in m.value for m in at.markdown)
+
+
+def _with_active_committees(neighborhoods: list[str]):
+    city = make_tiny_city()
+    tables = {name: frame.copy() for name, frame in city.tables.items()}
+    template = tables["committees"].iloc[0].to_dict()
+    tables["committees"] = pd.DataFrame([
+        {**template, "committee_id": f"wc-{n}", "name": f"{n} committee", "neighborhood": n}
+        for n in neighborhoods])
+    return type(city)(name=city.name, tables=tables, boundaries=city.boundaries,
+                      metric_crs=city.metric_crs, meta={})
+
+
+@pytest.mark.parametrize("active", [["alder", "birch", "cedar", "dogwood"],
+                                    ["alder", "birch", "cedar"]],
+                         ids=["no candidate", "one candidate"])
+def test_every_page_copes_with_few_candidates(open_app, tmp_path, active):
+    db = _stored(tmp_path / "t.db", _with_active_committees(active))
+    for page in PAGE_FILES:
+        at = open_app(db, page)
+        assert_clean(at)
+    at = open_app(db, "planner")
+    if len(active) == 4:
+        assert any("no candidate to rank" in i.value for i in at.info)
+    else:  # k is capped at the one candidate
+        assert ranking_order(at) == ["Dogwood"]
 
 
 # --- coverage & planner -------------------------------------------------------------------------

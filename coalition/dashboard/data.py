@@ -101,14 +101,27 @@ def coverage(url: str, version: int, rule: str = "own", distance_km: float = 1.0
                                         extra_committees=extra)
 
 
+def candidate_count(url: str, version: int) -> int:
+    """Neighborhoods without an active committee: the candidates for the next one."""
+    status = coverage(url, version).neighborhoods["committee_status"]
+    return int((status != "active").sum())
+
+
 @st.cache_resource(show_spinner="Ranking the candidate neighborhoods…", max_entries=32)
 def ranking(url: str, version: int, weights: tuple[tuple[str, float], ...] | None = None,
             k: int = settings.DEFAULT_K, rule: str = "own",
-            distance_km: float = 1.0) -> analysis.RankReport:
-    """The replication ranking (with stability and the optimised k-plan)."""
+            distance_km: float = 1.0) -> analysis.RankReport | None:
+    """The replication ranking (with stability and the optimised k-plan).
+
+    ``k`` is capped at the number of candidates; ``None`` when there is no candidate (every
+    neighborhood has an active committee).
+    """
+    candidates = candidate_count(url, version)
+    if candidates == 0:
+        return None
     return analysis.rank_from_index(
-        index(url, version), dict(weights) if weights else None, k=k, rule=rule,
-        distance_km=distance_km, stability_runs=settings.DEFAULT_STABILITY_RUNS,
+        index(url, version), dict(weights) if weights else None, k=min(k, candidates),
+        rule=rule, distance_km=distance_km, stability_runs=settings.DEFAULT_STABILITY_RUNS,
         seed=settings.DEFAULT_SEED)
 
 
@@ -183,8 +196,12 @@ def neighborhoods(url: str, version: int) -> gpd.GeoDataFrame:
 def _neighborhood_measures(url: str, version: int) -> gpd.GeoDataFrame:
     """Neighborhood polygons + figures + committee status, default score and gap count."""
     frame = maps.neighborhood_map_frame(graph(url, version))
-    ranked = ranking(url, version).candidates.set_index("neighborhood_id")
-    frame["score"] = ranked["score"].reindex(frame.index)
+    ranked = ranking(url, version)
+    if ranked is None:
+        frame["score"] = float("nan")
+    else:
+        frame["score"] = ranked.candidates.set_index("neighborhood_id")["score"].reindex(
+            frame.index)
     # The analysis's own per-neighborhood count: the same as the score's gaps component and
     # the maps `coalition maps` writes.
     counts, _ = analysis.gap_findings_by_neighborhood(index(url, version))

@@ -30,10 +30,10 @@ def render() -> None:
 
     st.title("Data")
     st.markdown("Where every figure comes from, how recent it is, and what is only an example.")
-    loaded = str(meta.get("loaded_at") or "")[:16].replace("T", " ")
+    loaded = ui.loaded_time(meta.get("loaded_at"))
     source_dir = meta.get("source_dir")
     st.markdown(f"**City:** {ui.md(meta.get('city'))}  \n"
-                f"**Loaded:** {ui.md(loaded) or 'unknown'}"
+                f"**Loaded:** {ui.md(loaded)}"
                 + (f" from the folder {ui.md(source_dir)}" if source_dir else "")
                 + f"  \n**Data version:** {snap.version} (it goes up each time the data "
                 "changes)")

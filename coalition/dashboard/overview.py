@@ -54,7 +54,7 @@ def render() -> None:
                      icon=":material/arrow_forward:")
     with right:
         st.subheader("Where to start the next committee")
-        sentences = measures.top_candidate_markdown(ranked, TOP)
+        sentences = measures.top_candidate_markdown(ranked, TOP) if ranked else []
         if sentences:
             st.markdown("\n".join(f"{i}. {s}" for i, s in enumerate(sentences, 1)))
         else:

@@ -46,6 +46,10 @@ def render() -> None:
     _coverage_section(cover)
 
     st.header("Where to start next")
+    if candidates_total == 0:
+        st.info("Every neighborhood already has an active welcoming committee: there is no "
+                "candidate to rank.")
+        return
     st.markdown("Each neighborhood without an active committee gets a score from five parts. "
                 "Move the sliders to say what matters most; the ranking updates.")
     defaults = dict(analysis.DEFAULT_WEIGHTS)

@@ -24,9 +24,7 @@ def render() -> None:
             logger.info("sidebar skipped: %s", exc)
             return
         st.markdown(f"### {ui.md(meta.get('city') or 'Coalition')}")
-        loaded = str(meta.get("loaded_at") or "")[:16].replace("T", " ")
-        if loaded:
-            st.caption(f"Data loaded {ui.md(loaded)}")
+        st.caption(f"Data loaded {ui.md(ui.loaded_time(meta.get('loaded_at')))}")
         total = sum(counts.get(kind, 0) for kind in
                     ("organization", "neighborhood", "community", "navigator", "committee"))
         illustrative = counts.get("illustrative_nodes", 0)

@@ -131,6 +131,20 @@ def with_moe(value: object, moe: object) -> str:
     return f"{shown} ± {fmt_int(moe)}"
 
 
+def loaded_time(loaded_at: object) -> str:
+    """When the data was loaded, from the store's ISO time stamp (UTC), for people.
+
+    Examples
+    --------
+    >>> loaded_time("2026-11-26T22:51:07+00:00"), loaded_time(None)
+    ('2026-11-26 22:51 UTC', 'unknown')
+    """
+    text = str(loaded_at or "")
+    if len(text) < 16:
+        return "unknown"
+    return text[:16].replace("T", " ") + (" UTC" if text.endswith(("+00:00", "Z")) else "")
+
+
 def illustrative_caption(illustrative: int, total: int, what: str = "rows") -> None:
     """Say how much of what is shown is made up to illustrate the tool."""
     if total and illustrative:
