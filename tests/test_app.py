@@ -164,6 +164,7 @@ def test_network_focus_shows_one_step_then_two(open_app, tiny_db):
     for name in ("Birch Legal Aid", "Alder Library", "Dogwood Clinic", "Latino newcomers"):
         assert name in one_step
     assert "Cedar Church" not in one_step and "Lonely Shop" not in one_step
+    assert "the organization you chose" in one_step  # the searched one is marked
     at.radio(key="net_depth").set_value(2).run()
     two_steps = iframe_html(at)
     assert "Cedar Church" in two_steps  # lib's partner, two steps from legal
@@ -187,14 +188,43 @@ def test_network_groups_members_when_too_many(open_app, tiny_db, monkeypatch):
     assert "Alder (6 members)" in html and "library (1 member)" not in html
 
 
-def test_network_marks_and_sizes_render(open_app, tiny_db):
+def _titles(html: str) -> dict[str, str]:
+    """Node label -> tooltip, read from the vis-network data in the page."""
+    import json
+
+    found = {}
+    string = r'("(?:[^"\\]|\\.)*")'
+    node = rf'"label": {string}(?:(?!"label": ).)*?"title": {string}'
+    for match in re.finditer(node, html):
+        found[json.loads(match.group(1))] = json.loads(match.group(2))
+    return found
+
+
+def test_network_marks_brokers_and_fragile_members(open_app, tiny_db):
     at = open_app(tiny_db, "network")
-    for mark in ("brokers", "fragile", "bridging"):
-        at.checkbox(key=f"net_mark_{mark}").check()
-    at.selectbox(key="net_size").set_value("effective_size")
+    assert not any("Highlighted" in t for t in _titles(iframe_html(at)).values())
+    at.checkbox(key="net_mark_brokers").check().run()
+    assert_clean(at)
+    marked = {name for name, title in _titles(iframe_html(at)).items() if "Highlighted" in title}
+    assert marked == {"Alder Library", "Birch Legal Aid"}  # effective size 3 and 2
+    at.checkbox(key="net_mark_brokers").uncheck()
+    at.checkbox(key="net_mark_fragile").check().run()
+    titles = _titles(iframe_html(at))
+    # Articulation points of the partnership network: lib and legal.
+    assert {n for n, t in titles.items() if "Highlighted: fragile" in t} == {
+        "Alder Library", "Birch Legal Aid"}
+
+
+def test_network_size_and_colour_choices_change_the_drawing(open_app, tiny_db):
+    at = open_app(tiny_db, "network")
+    plain = iframe_html(at)
+    at.selectbox(key="net_size").set_value("effective_size").run()
+    assert_clean(at)
+    sized = iframe_html(at)
+    assert sized != plain
     at.selectbox(key="net_color").set_value("orientation").run()
     assert_clean(at)
-    assert "Alder Library" in iframe_html(at)
+    assert iframe_html(at) != sized
 
 
 # --- map ----------------------------------------------------------------------------------------

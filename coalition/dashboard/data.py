@@ -160,10 +160,15 @@ def network_page_html(url: str, version: int, selection: tuple, color_by: str, s
         return html_text, grouped.number_of_nodes(), matched, True
     size = measures.node_sizes(url, version, size_by)
     highlight_nodes, highlight_edges = measures.highlights(url, version, marks)
+    marked = {n: r for n, r in highlight_nodes.items() if n in view}
+    focus = selection[5]
+    if focus in view:  # the organization searched for stands out from its surroundings
+        marked[focus] = ", ".join(filter(None, ["the organization you chose",
+                                                marked.get(focus)]))
     html_text = network_view.network_html(
         view, positions(url, version, geographic), color_by=color_by,
         size_by={n: v for n, v in size.items() if n in view} if size else None,
-        highlight_nodes={n: r for n, r in highlight_nodes.items() if n in view} or None,
+        highlight_nodes=marked or None,
         highlight_edges={e for e in highlight_edges if e[0] in view and e[1] in view} or None,
         height="650px")
     return html_text, matched, matched, False
