@@ -442,6 +442,26 @@ def test_data_page_sources_illustrative_and_downloads(open_app, tiny_db):
     assert len(at.get("download_button")) == 6
 
 
+def test_downloads_build_the_exports_when_clicked(hostile_db):
+    import io
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    from coalition.dashboard import data, measures
+    from coalition.settings import db_url
+
+    url = db_url(hostile_db)
+    version = open_store(hostile_db).version()
+    for fmt, *_ in __import__("coalition.dashboard.data_page", fromlist=["DOWNLOADS"]).DOWNLOADS:
+        assert measures.deferred_export(url, version, fmt)(), fmt
+    tables = zipfile.ZipFile(io.BytesIO(measures.deferred_export(url, version, "csv")()))
+    assert "organizations.csv" in tables.namelist()
+    sheet = load_workbook(io.BytesIO(data.export(url, version, "xlsx")))["organizations"]
+    names = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert "'=HYPERLINK(\"http://example.com\",\"Shop\")" in names  # a formula no more
+
+
 # --- safety -------------------------------------------------------------------------------------
 
 HOSTILE_RAW = ("<img src=x onerror=alert(1)>", "<script>alert(1)</script>",
