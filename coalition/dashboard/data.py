@@ -35,7 +35,13 @@ RULES = {
 
 @dataclass(frozen=True)
 class Snapshot:
-    """Which store, at which version: the key of every cached result."""
+    """Which store, at which version: the key of every cached result.
+
+    Examples
+    --------
+    >>> Snapshot('sqlite:////tmp/t.db', 3).version
+    3
+    """
 
     url: str
     version: int
@@ -50,37 +56,72 @@ def _open(url: str) -> store_module.Store:
 
 
 def get_store() -> store_module.Store:
-    """The store named by ``COALITION_DB`` (opened once, loaded with the sample city if empty)."""
+    """The store named by ``COALITION_DB`` (opened once, loaded with the sample city if empty).
+
+    Examples
+    --------
+    >>> get_store().is_empty()  # doctest: +SKIP
+    False
+    """
     return _open(settings.db_url())
 
 
 def snapshot() -> Snapshot:
-    """The current store URL and version (cheap: one small query per rerun)."""
+    """The current store URL and version (cheap: one small query per rerun).
+
+    Examples
+    --------
+    >>> snap = snapshot()  # doctest: +SKIP
+    >>> G = graph(snap.url, snap.version)  # doctest: +SKIP
+    """
     url = settings.db_url()
     return Snapshot(url, int(_open(url).version()))
 
 
 @st.cache_resource(show_spinner="Reading the coalition's data…", max_entries=4)
 def city(url: str, version: int) -> model.CityData:
-    """The stored city's tables at one version."""
+    """The stored city's tables at one version.
+
+    Examples
+    --------
+    >>> city(snap.url, snap.version).name  # doctest: +SKIP
+    'Hartford, Connecticut'
+    """
     return _open(url).read_city()
 
 
 @st.cache_resource(show_spinner="Building the coalition graph…", max_entries=4)
 def graph(url: str, version: int) -> nx.MultiDiGraph:
-    """The coalition graph of one store version."""
+    """The coalition graph of one store version.
+
+    Examples
+    --------
+    >>> graph(snap.url, snap.version).number_of_nodes()  # doctest: +SKIP
+    104
+    """
     return model.build_graph(city(url, version))
 
 
 @st.cache_resource(show_spinner="Indexing the coalition…", max_entries=4)
 def index(url: str, version: int) -> analysis.GraphIndex:
-    """The analyses' index of the graph (built once, shared by gaps, coverage and ranking)."""
+    """The analyses' index of the graph (built once, shared by gaps, coverage and ranking).
+
+    Examples
+    --------
+    >>> index(snap.url, snap.version)  # doctest: +SKIP
+    """
     return analysis.index_graph(graph(url, version))
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def counts(url: str, version: int) -> dict[str, int]:
-    """Counts per node kind, ties and illustrative items (see :func:`coalition.model.summary`)."""
+    """Counts per node kind, ties and illustrative items (see :func:`coalition.model.summary`).
+
+    Examples
+    --------
+    >>> counts(snap.url, snap.version)['partnerships']  # doctest: +SKIP
+    66
+    """
     G = graph(url, version)
     result = dict(model.summary(G))
     result["partnerships"] = sum(1 for *_, key in G.edges(keys=True) if key == "partnership")
@@ -89,20 +130,36 @@ def counts(url: str, version: int) -> dict[str, int]:
 
 @st.cache_resource(show_spinner="Looking for the coalition's gaps…", max_entries=4)
 def gaps(url: str, version: int) -> analysis.GapReport:
-    """Every gap family of one store version."""
+    """Every gap family of one store version.
+
+    Examples
+    --------
+    >>> gaps(snap.url, snap.version).isolated.head()  # doctest: +SKIP
+    """
     return analysis.gaps_from_index(index(url, version))
 
 
 @st.cache_resource(show_spinner="Working out committee coverage…", max_entries=32)
 def coverage(url: str, version: int, rule: str = "own", distance_km: float = 1.0,
              extra: tuple[str, ...] = ()) -> analysis.CoverageReport:
-    """Coverage under a rule, optionally with extra (imagined) active committees."""
+    """Coverage under a rule, optionally with extra (imagined) active committees.
+
+    Examples
+    --------
+    >>> coverage(snap.url, snap.version, 'adjacent').summary['neighborhoods_covered']  # doctest: +SKIP
+    """
     return analysis.coverage_from_index(index(url, version), rule=rule, distance_km=distance_km,
                                         extra_committees=extra)
 
 
 def candidate_count(url: str, version: int) -> int:
-    """Neighborhoods without an active committee: the candidates for the next one."""
+    """Neighborhoods without an active committee: the candidates for the next one.
+
+    Examples
+    --------
+    >>> candidate_count(snap.url, snap.version)  # doctest: +SKIP
+    16
+    """
     status = coverage(url, version).neighborhoods["committee_status"]
     return int((status != "active").sum())
 
@@ -115,6 +172,10 @@ def ranking(url: str, version: int, weights: tuple[tuple[str, float], ...] | Non
 
     ``k`` is capped at the number of candidates; ``None`` when there is no candidate (every
     neighborhood has an active committee).
+
+    Examples
+    --------
+    >>> ranking(snap.url, snap.version, (('need', 1.0),), k=2)  # doctest: +SKIP
     """
     candidates = candidate_count(url, version)
     if candidates == 0:
@@ -128,13 +189,23 @@ def ranking(url: str, version: int, weights: tuple[tuple[str, float], ...] | Non
 @st.cache_resource(show_spinner="Imagining the new committees…", max_entries=32)
 def what_if(url: str, version: int, ids: tuple[str, ...], rule: str = "own",
             distance_km: float = 1.0) -> dict[str, Any]:
-    """Coverage before and after adding active committees in ``ids``."""
+    """Coverage before and after adding active committees in ``ids``.
+
+    Examples
+    --------
+    >>> what_if(snap.url, snap.version, ('south-end',))['share_after']  # doctest: +SKIP
+    """
     return analysis.what_if(graph(url, version), list(ids), rule=rule, distance_km=distance_km)
 
 
 @st.cache_resource(show_spinner="Placing the network on screen…", max_entries=8)
 def positions(url: str, version: int, geographic: bool = True) -> dict[str, tuple[float, float]]:
-    """Node positions of the FULL graph, so that filtering never moves a node."""
+    """Node positions of the FULL graph, so that filtering never moves a node.
+
+    Examples
+    --------
+    >>> positions(snap.url, snap.version)['hpl_tap']  # doctest: +SKIP
+    """
     return network_view.layout_positions(graph(url, version), seed=settings.DEFAULT_SEED,
                                          geographic=geographic)
 
@@ -147,6 +218,12 @@ def network_page_html(url: str, version: int, selection: tuple, color_by: str, s
 
     ``selection`` is ``(kinds, sectors, communities, neighborhoods, services, focus, depth)``
     with tuples for the lists (hashable).
+
+    Examples
+    --------
+    >>> selection = ((), (), (), (), (), None, 1)  # everything
+    >>> html, shown, matched, grouped = network_page_html(
+    ...     snap.url, snap.version, selection, 'sector', 'none', (), True, None)  # doctest: +SKIP
     """
     from coalition.dashboard import measures  # local: keeps import order simple for pages
 
@@ -176,24 +253,45 @@ def network_page_html(url: str, version: int, selection: tuple, color_by: str, s
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def datasets(url: str, version: int) -> pd.DataFrame:
-    """Per table: rows, illustrative rows, sources and latest source date."""
+    """Per table: rows, illustrative rows, sources and latest source date.
+
+    Examples
+    --------
+    >>> datasets(snap.url, snap.version)['rows'].sum()  # doctest: +SKIP
+    """
     return _open(url).datasets()
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def info(url: str, version: int) -> dict[str, Any]:
-    """The store's metadata: city, when and from where it was loaded, warnings."""
+    """The store's metadata: city, when and from where it was loaded, warnings.
+
+    Examples
+    --------
+    >>> info(snap.url, snap.version)['city']  # doctest: +SKIP
+    """
     return _open(url).info()
 
 
 @st.cache_resource(show_spinner="Preparing the download…", max_entries=12)
 def export(url: str, version: int, fmt: str) -> bytes:
-    """One export format of the current graph, as bytes for a download button."""
+    """One export format of the current graph, as bytes for a download button.
+
+    Examples
+    --------
+    >>> export(snap.url, snap.version, 'xlsx')[:2]  # doctest: +SKIP
+    b'PK'
+    """
     return exports.export_bytes(city(url, version), fmt, graph=graph(url, version))
 
 
 def neighborhoods(url: str, version: int) -> gpd.GeoDataFrame:
-    """The neighborhoods with every map measure (see :func:`_neighborhood_measures`)."""
+    """The neighborhoods with every map measure (see :func:`_neighborhood_measures`).
+
+    Examples
+    --------
+    >>> neighborhoods(snap.url, snap.version)[['name', 'gap_count']]  # doctest: +SKIP
+    """
     return _neighborhood_measures(url, version)
 
 
@@ -222,6 +320,10 @@ def neighborhood_map(url: str, version: int, measure: str,
     given, and a deep copy of a cached map costs more than building it (0.6 s vs 0.15 s for
     2,300 neighborhoods, measured). ``organizations_in`` limits the organization points to
     some neighborhoods (``()`` draws none, ``None`` all).
+
+    Examples
+    --------
+    >>> m = neighborhood_map(snap.url, snap.version, 'foreign_born', None, None)  # doctest: +SKIP
     """
     frame = _neighborhood_measures(url, version)
     organizations = _organizations_frame(url, version)

@@ -22,7 +22,12 @@ DOWNLOADS = (
 
 
 def render() -> None:
-    """Draw the Data page."""
+    """Draw the Data page.
+
+    Examples
+    --------
+    >>> render()  # doctest: +SKIP
+    """
     with ui.problems_shown():
         snap = data.snapshot()
         meta = data.info(snap.url, snap.version)

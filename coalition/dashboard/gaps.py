@@ -8,7 +8,12 @@ from coalition.dashboard import data, measures, ui
 
 
 def render() -> None:
-    """Draw the Gaps page."""
+    """Draw the Gaps page.
+
+    Examples
+    --------
+    >>> render()  # doctest: +SKIP
+    """
     with ui.problems_shown():
         snap = data.snapshot()
         report = data.gaps(snap.url, snap.version)

@@ -42,7 +42,13 @@ EXCEPTION_BOX = '[data-testid="stException"]'
 
 
 def free_port() -> int:
-    """A TCP port nobody listens on right now (on 127.0.0.1)."""
+    """A TCP port nobody listens on right now (on 127.0.0.1).
+
+    Examples
+    --------
+    >>> 0 < free_port() < 65536
+    True
+    """
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
@@ -50,7 +56,13 @@ def free_port() -> int:
 
 @dataclass
 class Server:
-    """A running ``streamlit run app.py``: its URL, process and log file."""
+    """A running ``streamlit run app.py``: its URL, process and log file.
+
+    Examples
+    --------
+    >>> with running_server('/tmp/t.db', log_dir='/tmp') as server:  # doctest: +SKIP
+    ...     server.url
+    """
 
     url: str
     process: subprocess.Popen
@@ -127,13 +139,26 @@ def running_server(db_path: str | os.PathLike, *, log_dir: str | os.PathLike,
 
 
 def chromium_path() -> str | None:
-    """Debian's chromium, if installed."""
+    """Debian's chromium, if installed.
+
+    Examples
+    --------
+    >>> chromium_path()  # doctest: +SKIP
+    '/usr/bin/chromium'
+    """
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 @dataclass
 class OfflineRecorder:
-    """Blocks and records every request that would leave the machine, and every dialog."""
+    """Blocks and records every request that would leave the machine, and every dialog.
+
+    Examples
+    --------
+    >>> recorder = OfflineRecorder()
+    >>> recorder.blocked, recorder.dialogs
+    ([], [])
+    """
 
     blocked: list[str] = field(default_factory=list)
     dialogs: list[str] = field(default_factory=list)
@@ -170,6 +195,11 @@ def offline_browser(viewport: tuple[int, int] = (1600, 1200)) -> Iterator[tuple[
     ------
     CoalitionError
         When chromium is not installed (install it with ``make browser-deps``).
+
+    Examples
+    --------
+    >>> with offline_browser() as (context, page, recorder):  # doctest: +SKIP
+    ...     page.goto('http://127.0.0.1:8501/')
     """
     from playwright.sync_api import sync_playwright
 
@@ -196,7 +226,12 @@ NAV_LINK = '[data-testid="stSidebarNavLink"]'
 
 
 def wait_for_page(page: Any, title: str, timeout_ms: float = 60_000) -> None:
-    """Wait until a page's title is drawn and Streamlit has finished running the script."""
+    """Wait until a page's title is drawn and Streamlit has finished running the script.
+
+    Examples
+    --------
+    >>> wait_for_page(page, 'Gaps')  # doctest: +SKIP
+    """
     page.get_by_role("heading", name=title).first.wait_for(timeout=timeout_ms)
     # The status widget shows "Running…" while the script runs; wait until it is gone.
     page.wait_for_function(
@@ -210,6 +245,10 @@ def wait_until_ready(page: Any, url_path: str, timeout_ms: float = 120_000) -> N
     Overview: the link under the candidates; Network: the drawing's canvas; Map: the Leaflet
     layer (SVG or canvas); Gaps: a table or "nothing here"; planner: the "What if" section;
     Data: the last download button.
+
+    Examples
+    --------
+    >>> wait_until_ready(page, 'network')  # doctest: +SKIP
     """
     wait_for_page(page, HEADINGS[url_path], timeout_ms)
     if url_path == "overview":
@@ -229,6 +268,11 @@ def wait_until_ready(page: Any, url_path: str, timeout_ms: float = 120_000) -> N
 
 
 def switch_page(page: Any, title: str, url_path: str, timeout_ms: float = 120_000) -> None:
-    """Click a page in the sidebar (as a user does) and wait until it is ready."""
+    """Click a page in the sidebar (as a user does) and wait until it is ready.
+
+    Examples
+    --------
+    >>> switch_page(page, 'Map', 'map')  # doctest: +SKIP
+    """
     page.locator(NAV_LINK).filter(has_text=title).first.click()
     wait_until_ready(page, url_path, timeout_ms)

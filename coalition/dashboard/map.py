@@ -30,7 +30,12 @@ def _clicked_neighborhood(returned: dict | None, known: set[str]) -> str | None:
 
 
 def render() -> None:
-    """Draw the Map page."""
+    """Draw the Map page.
+
+    Examples
+    --------
+    >>> render()  # doctest: +SKIP
+    """
     with ui.problems_shown():
         snap = data.snapshot()
         frame = data.neighborhoods(snap.url, snap.version)

@@ -83,7 +83,13 @@ COLUMN_TITLES = {
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def filter_options(url: str, version: int) -> dict[str, Any]:
-    """Choices for the filters: kinds, sectors, communities, neighborhoods, services, orgs."""
+    """Choices for the filters: kinds, sectors, communities, neighborhoods, services, orgs.
+
+    Examples
+    --------
+    >>> filter_options(url, version)['sectors'][:2]  # doctest: +SKIP
+    ['business', 'faith']
+    """
     G = data.graph(url, version)
     by_kind: dict[str, dict[str, str]] = {kind: {} for kind in schema.NODE_KINDS}
     sectors: set[str] = set()
@@ -123,7 +129,12 @@ def filter_options(url: str, version: int) -> dict[str, Any]:
 
 @st.cache_resource(show_spinner="Filtering the network…", max_entries=16)
 def filtered(url: str, version: int, selection: tuple) -> nx.MultiDiGraph:
-    """The sub-graph for one filter choice (see :func:`data.network_page_html`)."""
+    """The sub-graph for one filter choice (see :func:`data.network_page_html`).
+
+    Examples
+    --------
+    >>> filtered(url, version, (('organization',), (), (), (), (), None, 1))  # doctest: +SKIP
+    """
     kinds, sectors, communities, neighborhoods, services, focus, depth = selection
     return network_view.filter_graph(
         data.graph(url, version), kinds=list(kinds) or None, sectors=list(sectors) or None,
@@ -132,13 +143,24 @@ def filtered(url: str, version: int, selection: tuple) -> nx.MultiDiGraph:
 
 
 def matched_count(url: str, version: int, selection: tuple) -> int:
-    """How many nodes a filter choice keeps."""
+    """How many nodes a filter choice keeps.
+
+    Examples
+    --------
+    >>> matched_count(url, version, ((), ('health',), (), (), (), None, 1))  # doctest: +SKIP
+    """
     return filtered(url, version, selection).number_of_nodes()
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def brokerage(url: str, version: int) -> pd.DataFrame:
-    """Per organization: degree, effective size and Burt's constraint (python-igraph)."""
+    """Per organization: degree, effective size and Burt's constraint (python-igraph).
+
+    Examples
+    --------
+    >>> brokerage(url, version).loc['lib', 'effective_size']  # doctest: +SKIP
+    3.0
+    """
     from coalition.analysis import metrics
 
     return metrics.brokerage(metrics.partnership_network(data.index(url, version)))
@@ -146,7 +168,12 @@ def brokerage(url: str, version: int) -> pd.DataFrame:
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def node_sizes(url: str, version: int, size_by: str) -> dict[str, float]:
-    """A size value per node for a measure of :data:`SIZE_MEASURES` (empty for "none")."""
+    """A size value per node for a measure of :data:`SIZE_MEASURES` (empty for "none").
+
+    Examples
+    --------
+    >>> node_sizes(url, version, 'degree')['lib']  # doctest: +SKIP
+    """
     if size_by == "none":
         return {}
     G = data.graph(url, version)
@@ -163,7 +190,14 @@ def node_sizes(url: str, version: int, size_by: str) -> dict[str, float]:
 @st.cache_resource(show_spinner=False, max_entries=16)
 def highlights(url: str, version: int,
                marks: tuple[str, ...]) -> tuple[dict[str, str], set[tuple[str, str]]]:
-    """Nodes to mark (node -> reason) and ties to thicken, for the chosen marks."""
+    """Nodes to mark (node -> reason) and ties to thicken, for the chosen marks.
+
+    Examples
+    --------
+    >>> nodes, edges = highlights(url, version, ('brokers',))  # doctest: +SKIP
+    >>> nodes  # doctest: +SKIP
+    {'lib': 'broker', 'legal': 'broker'}
+    """
     nodes: dict[str, str] = {}
     edges: set[tuple[str, str]] = set()
     if "brokers" in marks:
@@ -186,7 +220,13 @@ def highlights(url: str, version: int,
 
 
 def broker_ids(url: str, version: int, count: int) -> list[str]:
-    """The gap report's top brokers (largest effective size first)."""
+    """The gap report's top brokers (largest effective size first).
+
+    Examples
+    --------
+    >>> broker_ids(url, version, 2)  # doctest: +SKIP
+    ['lib', 'legal']
+    """
     table = data.gaps(url, version).bridging
     if "kind" not in table or "id" not in table:
         return []
@@ -197,7 +237,13 @@ def broker_ids(url: str, version: int, count: int) -> list[str]:
 
 
 def fragile_members(url: str, version: int) -> list[str]:
-    """Organizations whose departure would cut other members off (articulation points)."""
+    """Organizations whose departure would cut other members off (articulation points).
+
+    Examples
+    --------
+    >>> fragile_members(url, version)  # doctest: +SKIP
+    ['lib', 'legal']
+    """
     table = data.gaps(url, version).fragile_links
     for column in ("organization_id", "org_id", "id"):
         if column in table:
@@ -213,7 +259,13 @@ def fragile_members(url: str, version: int) -> list[str]:
 
 
 def broker_sentences(url: str, version: int, count: int) -> list[str]:
-    """The gap report's explanations of the top brokers (plain text)."""
+    """The gap report's explanations of the top brokers (plain text).
+
+    Examples
+    --------
+    >>> broker_sentences(url, version, 1)[0][:13]  # doctest: +SKIP
+    'Alder Library'
+    """
     table = data.gaps(url, version).bridging
     if "kind" not in table or "explanation" not in table:
         return []
@@ -226,7 +278,13 @@ def broker_sentences(url: str, version: int, count: int) -> list[str]:
 # --- overview -------------------------------------------------------------------------------
 
 def committee_counts(neighborhoods: pd.DataFrame) -> dict[str, int]:
-    """Neighborhoods with an active / forming committee (from a coverage report)."""
+    """Neighborhoods with an active / forming committee (from a coverage report).
+
+    Examples
+    --------
+    >>> committee_counts(pd.DataFrame({'committee_status': ['active', 'none', 'forming']}))
+    {'active': 1, 'forming': 1}
+    """
     status = neighborhoods.get("committee_status", pd.Series(dtype=str))
     return {"active": int((status == "active").sum()),
             "forming": int((status == "forming").sum())}
@@ -249,6 +307,10 @@ def top_gap_sentences(report: Any, count: int) -> list[str]:
 
     Rows with a severity of 0 or none (e.g. a neighborhood that *has* bridging ties, or a
     broker) describe strengths, not gaps, and are left out.
+
+    Examples
+    --------
+    >>> top_gap_sentences(data.gaps(url, version), 3)  # doctest: +SKIP
     """
     queues = []
     for family in OVERVIEW_GAP_ORDER:
@@ -271,7 +333,13 @@ def top_gap_sentences(report: Any, count: int) -> list[str]:
 
 
 def top_candidate_markdown(ranked: Any, count: int) -> list[str]:
-    """The top candidates as markdown lines: bold name, score, first reason (escaped)."""
+    """The top candidates as markdown lines: bold name, score, first reason (escaped).
+
+    Examples
+    --------
+    >>> top_candidate_markdown(data.ranking(url, version), 1)  # doctest: +SKIP
+    ['**Cedar** (score 1.00) — Need\\: ...']
+    """
     lines = []
     for _, row in ranked.candidates.sort_values("rank").head(count).iterrows():
         reasons = list(row.get("reasons") or [])
@@ -330,6 +398,10 @@ def gap_table(url: str, version: int, family: str, *, neighborhood: str | None =
 
     A row matches a neighborhood (or community) when one of its cells holds its id or its
     exact name; a text matches when every word appears in the explanation or a cell.
+
+    Examples
+    --------
+    >>> gap_table(url, version, 'service_gaps', text='karen')  # doctest: +SKIP
     """
     frame, cells, search = _gap_index(url, version, family)
     if frame.empty:
@@ -427,7 +499,13 @@ def readable(frame: pd.DataFrame, family: str | None = None) -> pd.DataFrame:
 
 
 def gap_column_config(table: pd.DataFrame) -> dict[str, Any]:
-    """The explanation column wide."""
+    """The explanation column wide.
+
+    Examples
+    --------
+    >>> list(gap_column_config(pd.DataFrame(columns=['Why it matters'])))
+    ['Why it matters']
+    """
     title = COLUMN_TITLES["explanation"]
     if title in table.columns:
         return {title: st.column_config.TextColumn(title, width="large")}
@@ -437,7 +515,12 @@ def gap_column_config(table: pd.DataFrame) -> dict[str, Any]:
 # --- coverage & planner ----------------------------------------------------------------------
 
 def community_coverage_table(cover: Any) -> pd.DataFrame:
-    """Coverage per community, with small resident counts suppressed."""
+    """Coverage per community, with small resident counts suppressed.
+
+    Examples
+    --------
+    >>> community_coverage_table(data.coverage(url, version))  # doctest: +SKIP
+    """
     frame = cover.communities
     out = pd.DataFrame({
         "Community": frame["name"],
@@ -471,7 +554,12 @@ def suppressed(value: Any) -> str:
 
 
 def neighborhood_coverage_table(cover: Any) -> pd.DataFrame:
-    """Coverage per neighborhood in plain words."""
+    """Coverage per neighborhood in plain words.
+
+    Examples
+    --------
+    >>> neighborhood_coverage_table(data.coverage(url, version))  # doctest: +SKIP
+    """
     frame = cover.neighborhoods
     status = {"active": "Active", "forming": "Forming", "none": "None"}
     return pd.DataFrame({
@@ -486,7 +574,12 @@ def neighborhood_coverage_table(cover: Any) -> pd.DataFrame:
 
 
 def ranking_table(ranked: Any) -> pd.DataFrame:
-    """The ranking: rank, name, score, stability, reasons."""
+    """The ranking: rank, name, score, stability, reasons.
+
+    Examples
+    --------
+    >>> ranking_table(data.ranking(url, version))['Neighborhood'].head(1)  # doctest: +SKIP
+    """
     frame = ranked.candidates.sort_values("rank")
     if frame.empty:
         return pd.DataFrame()
@@ -501,7 +594,13 @@ def ranking_table(ranked: Any) -> pd.DataFrame:
 
 
 def ranking_column_config(max_score: float = 1.0) -> dict[str, Any]:
-    """Score and stability as bars (the score bar runs to the sum of the weights)."""
+    """Score and stability as bars (the score bar runs to the sum of the weights).
+
+    Examples
+    --------
+    >>> sorted(ranking_column_config(2.0))
+    ['Score', 'Stability', 'Why']
+    """
     return {
         "Score": st.column_config.ProgressColumn("Score", min_value=0.0,
                                                  max_value=max(float(max_score), 1e-9),
@@ -515,7 +614,12 @@ def ranking_column_config(max_score: float = 1.0) -> dict[str, Any]:
 
 
 def score_parts(ranked: Any, limit: int = 15) -> pd.DataFrame:
-    """Long table (neighborhood, part, points, order) of the top candidates' score parts."""
+    """Long table (neighborhood, part, points, order) of the top candidates' score parts.
+
+    Examples
+    --------
+    >>> score_parts(data.ranking(url, version), limit=3)  # doctest: +SKIP
+    """
     frame = ranked.candidates.sort_values("rank").head(limit)
     rows = []
     for _, row in frame.iterrows():
@@ -528,7 +632,12 @@ def score_parts(ranked: Any, limit: int = 15) -> pd.DataFrame:
 
 
 def reason_lines(ranked: Any, limit: int) -> list[str]:
-    """Markdown: per top candidate, its name, score, stability and reasons (escaped)."""
+    """Markdown: per top candidate, its name, score, stability and reasons (escaped).
+
+    Examples
+    --------
+    >>> reason_lines(data.ranking(url, version), limit=1)  # doctest: +SKIP
+    """
     lines = []
     for _, row in ranked.candidates.sort_values("rank").head(limit).iterrows():
         reasons = row.get("reasons") or []
@@ -550,7 +659,13 @@ def _names(selected: Any) -> list[str]:
 
 
 def plan_markdown(plan: dict[str, Any], k: int) -> str:
-    """The optimised plan against the top k by score, in plain words (escaped)."""
+    """The optimised plan against the top k by score, in plain words (escaped).
+
+    Examples
+    --------
+    >>> plan_markdown({'selected': [{'name': 'Cedar'}], 'newly_covered': 300.0}, 1)
+    '**Best set of 1:** Cedar — reaches 300 more foreign-born residents.'
+    """
     selected = _names(plan.get("selected_names") or plan.get("selected"))
     newly = plan.get("newly_covered")
     top_k = plan.get("top_k_by_score_newly_covered")
@@ -566,7 +681,13 @@ def plan_markdown(plan: dict[str, Any], k: int) -> str:
 
 
 def neighborhoods_without_committee(cover: Any) -> list[str]:
-    """Ids of neighborhoods with no active committee, by name."""
+    """Ids of neighborhoods with no active committee, by name.
+
+    Examples
+    --------
+    >>> neighborhoods_without_committee(data.coverage(url, version))  # doctest: +SKIP
+    ['birch', 'cedar', 'dogwood']
+    """
     frame = cover.neighborhoods
     frame = frame[frame["committee_status"] != "active"].sort_values("name")
     return [str(n) for n in frame["id"]]
@@ -585,7 +706,12 @@ TABLE_TITLES = {
 
 
 def datasets_table(datasets: pd.DataFrame) -> pd.DataFrame:
-    """The store's datasets in plain words, with the illustrative share."""
+    """The store's datasets in plain words, with the illustrative share.
+
+    Examples
+    --------
+    >>> datasets_table(data.datasets(url, version))  # doctest: +SKIP
+    """
     frame = datasets.copy()
     out = pd.DataFrame({
         "Table": frame["table"].map(lambda t: TABLE_TITLES.get(t, t)),
@@ -602,7 +728,12 @@ def datasets_table(datasets: pd.DataFrame) -> pd.DataFrame:
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def source_list(url: str, version: int) -> pd.DataFrame:
-    """Per table and source: rows, illustrative rows and the dates the source gives."""
+    """Per table and source: rows, illustrative rows and the dates the source gives.
+
+    Examples
+    --------
+    >>> source_list(url, version)[['Table', 'Source']]  # doctest: +SKIP
+    """
     rows = []
     for table, frame in data.city(url, version).tables.items():
         if frame.empty or "source" not in frame:
@@ -627,12 +758,24 @@ def source_list(url: str, version: int) -> pd.DataFrame:
 
 
 def illustrative_totals(datasets: pd.DataFrame) -> tuple[int, int]:
-    """(illustrative rows, all rows) over every table."""
+    """(illustrative rows, all rows) over every table.
+
+    Examples
+    --------
+    >>> illustrative_totals(pd.DataFrame({'rows': [4, 6], 'illustrative_rows': [0, 6]}))
+    (6, 10)
+    """
     return int(datasets["illustrative_rows"].sum()), int(datasets["rows"].sum())
 
 
 def warnings_table(warnings: list[Any]) -> pd.DataFrame:
-    """The load's warnings as a table (file, row, column, value, message)."""
+    """The load's warnings as a table (file, row, column, value, message).
+
+    Examples
+    --------
+    >>> warnings_table([{'file': 'ties.csv', 'row': 3, 'message': 'Check it.'}])['What to do'][0]
+    'Check it.'
+    """
     rows = []
     for warning in warnings:
         item = warning if isinstance(warning, dict) else {"message": str(warning)}
@@ -655,7 +798,12 @@ def slug(text: str) -> str:
 
 
 def deferred_export(url: str, version: int, fmt: str) -> Callable[[], bytes]:
-    """A no-argument callable for ``st.download_button``: builds the export only when clicked."""
+    """A no-argument callable for ``st.download_button``: builds the export only when clicked.
+
+    Examples
+    --------
+    >>> st.download_button('Excel', deferred_export(url, version, 'xlsx'))  # doctest: +SKIP
+    """
     def build() -> bytes:
         return data.export(url, version, fmt)
     return build
@@ -672,6 +820,12 @@ def neighborhood_members(url: str, version: int,
     """Organizations located in / serving a neighborhood, and communities living there.
 
     Resident counts below :data:`coalition.settings.SMALL_COUNT_THRESHOLD` are suppressed.
+
+    Examples
+    --------
+    >>> members, communities = neighborhood_members(url, version, 'alder')  # doctest: +SKIP
+    >>> sorted(members['Organization'])  # doctest: +SKIP
+    ['Alder Library', 'Alder Neighbors']
     """
     G = data.graph(url, version)
     members: dict[str, set[str]] = {}
@@ -704,7 +858,12 @@ def neighborhood_members(url: str, version: int,
 
 
 def neighborhood_gap_lines(url: str, version: int, neighborhood_id: str) -> list[str]:
-    """Explanations of every gap that mentions a neighborhood (plain text)."""
+    """Explanations of every gap that mentions a neighborhood (plain text).
+
+    Examples
+    --------
+    >>> neighborhood_gap_lines(url, version, 'dogwood')  # doctest: +SKIP
+    """
     G = data.graph(url, version)
     name = str(G.nodes[neighborhood_id].get("name") or neighborhood_id)
     lines: list[str] = []

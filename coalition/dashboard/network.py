@@ -32,7 +32,12 @@ GROUP_LABELS = {"sector": "Sector", "neighborhood": "Neighborhood"}
 
 
 def render() -> None:
-    """Draw the Network page."""
+    """Draw the Network page.
+
+    Examples
+    --------
+    >>> render()  # doctest: +SKIP
+    """
     with ui.problems_shown():
         snap = data.snapshot()
         options = measures.filter_options(snap.url, snap.version)

@@ -10,7 +10,12 @@ TOP = 3
 
 
 def render() -> None:
-    """Draw the Overview page."""
+    """Draw the Overview page.
+
+    Examples
+    --------
+    >>> render()  # doctest: +SKIP
+    """
     with ui.problems_shown():
         snap = data.snapshot()
         meta = data.info(snap.url, snap.version)

@@ -21,7 +21,12 @@ WEIGHT_HELP = {
 
 
 def render() -> None:
-    """Draw the Coverage & planner page."""
+    """Draw the Coverage & planner page.
+
+    Examples
+    --------
+    >>> render()  # doctest: +SKIP
+    """
     with ui.problems_shown():
         snap = data.snapshot()
         options = measures.filter_options(snap.url, snap.version)

@@ -14,7 +14,12 @@ logger = logging.getLogger(__name__)
 
 def render() -> None:
     """Draw the city name, load date and illustrative share (silent if the store has problems:
-    the page itself then shows the message)."""
+    the page itself then shows the message).
+
+    Examples
+    --------
+    >>> render()  # doctest: +SKIP
+    """
     with st.sidebar:
         try:
             snap = data.snapshot()

@@ -146,7 +146,12 @@ def loaded_time(loaded_at: object) -> str:
 
 
 def illustrative_caption(illustrative: int, total: int, what: str = "rows") -> None:
-    """Say how much of what is shown is made up to illustrate the tool."""
+    """Say how much of what is shown is made up to illustrate the tool.
+
+    Examples
+    --------
+    >>> illustrative_caption(11, 16, 'entries')  # doctest: +SKIP
+    """
     if total and illustrative:
         st.caption(f"Illustrative {what}: {illustrative:,} of {total:,} — marked with "
                    f"{ILLUSTRATIVE_MARK}. They are examples, not facts about real organizations.")
@@ -158,6 +163,10 @@ def legend(items: Iterable[tuple[str, str]], title: str | None = None) -> None:
     """Draw a colour legend (colour, label) as escaped HTML.
 
     Colours must be hex codes (anything else is drawn grey); labels are escaped.
+
+    Examples
+    --------
+    >>> legend([('#0072B2', 'Active committee')], title='Committees')  # doctest: +SKIP
     """
     entries = []
     for colour, label in items:
@@ -173,7 +182,12 @@ def legend(items: Iterable[tuple[str, str]], title: str | None = None) -> None:
 
 
 def show_problem(exc: BaseException) -> None:
-    """Show a :class:`coalition.errors.CoalitionError` as a readable message, never a traceback."""
+    """Show a :class:`coalition.errors.CoalitionError` as a readable message, never a traceback.
+
+    Examples
+    --------
+    >>> show_problem(errors.StoreError('Cannot open the store.'))  # doctest: +SKIP
+    """
     if isinstance(exc, errors.ValidationError):
         problems = exc.errors or exc.problems
         lines = [f"- {md(p)}" for p in problems[:30]]
@@ -201,9 +215,3 @@ def problems_shown() -> Iterator[None]:
     except errors.CoalitionError as exc:
         show_problem(exc)
         st.stop()
-
-
-def page_header(title: str, intro: str) -> None:
-    """A page title and one plain-words sentence on what the page is for."""
-    st.title(title)
-    st.markdown(intro)
