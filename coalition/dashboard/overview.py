@@ -33,7 +33,9 @@ def render() -> None:
     cols = st.columns(5)
     cols[0].metric("Member organizations", ui.fmt_int(counts.get("organization")))
     cols[1].metric("Partnerships between members", ui.fmt_int(counts.get("partnerships")),
-                   help="Ties recorded between two member organizations.")
+                   help="Ties recorded between two member organizations. All ties, including "
+                        "who serves which community and where members are: "
+                        f"{ui.fmt_int(counts.get('ties'))}.")
     cols[2].metric("Communities", ui.fmt_int(counts.get("community")))
     cols[3].metric("Welcoming committees", f"{committees['active']} active",
                    f"{committees['forming']} forming", delta_color="off", delta_arrow="off")
