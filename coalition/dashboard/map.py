@@ -62,7 +62,7 @@ def render() -> None:
         built = data.neighborhood_map(snap.url, snap.version, measure, organizations_in,
                                       TILES if use_tiles else None)
     ui.legend(maps.legend_items(frame, measure), title=maps.MEASURES.get(measure, measure))
-    returned = st_folium(built, key="map_view", height=560, use_container_width=True,
+    returned = st_folium(built, key="map_view", height=680, use_container_width=True,
                          returned_objects=["last_active_drawing", "last_object_clicked"])
     st.caption("Filled blue circles: active welcoming committees. White circles: committees "
                "forming. Small dark dots: member organizations. Hover for names.")
