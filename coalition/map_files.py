@@ -20,6 +20,7 @@ import geopandas as gpd
 import networkx as nx
 
 from . import analysis, maps, schema
+from .errors import AnalysisError
 from .model import nodes_frame
 
 log = logging.getLogger(__name__)
@@ -34,8 +35,8 @@ MAP_TITLES = {
 }
 
 
-def neighborhood_measures(G: nx.MultiDiGraph, ranking: analysis.RankReport | None = None
-                          ) -> gpd.GeoDataFrame:
+def neighborhood_measures(G: nx.MultiDiGraph, ranking: analysis.RankReport | None = None, *,
+                          index: analysis.GraphIndex | None = None) -> gpd.GeoDataFrame:
     """The neighborhoods with every map measure: figures, committee status, score, gap count.
 
     Parameters
@@ -43,8 +44,11 @@ def neighborhood_measures(G: nx.MultiDiGraph, ranking: analysis.RankReport | Non
     G : networkx.MultiDiGraph
         The coalition graph (left unchanged).
     ranking : RankReport, optional
-        A ranking already computed (default: :func:`coalition.analysis.rank_candidates` with the
-        default weights). Neighborhoods with an active committee have no score.
+        A ranking already computed (default: the ranking with the default weights).
+        Neighborhoods with an active committee have no score; when no neighborhood is left to
+        rank, no neighborhood has one.
+    index : GraphIndex, optional
+        ``analysis.index_graph(G)``, if already built.
 
     Returns
     -------
@@ -57,11 +61,19 @@ def neighborhood_measures(G: nx.MultiDiGraph, ranking: analysis.RankReport | Non
     >>> frame.loc["cedar", "gap_count"]  # doctest: +SKIP
     2.0
     """
-    index = analysis.index_graph(G)
-    ranking = ranking if ranking is not None else analysis.rank_from_index(index)
+    index = index if index is not None else analysis.index_graph(G)
+    if ranking is None:
+        try:
+            ranking = analysis.rank_from_index(index)
+        except AnalysisError:  # every neighborhood already has an active committee
+            log.info("no candidate neighborhoods: the score measure is empty")
     frame = maps.neighborhood_map_frame(G)
-    scores = ranking.candidates.set_index("neighborhood_id")["score"]
-    frame["score"] = scores.reindex(frame.index)
+    if ranking is None:
+        frame["score"] = float("nan")
+    else:
+        scores = ranking.candidates.set_index("neighborhood_id")["score"]
+        frame["score"] = scores.reindex(frame.index)
+    # The same count as the score's gaps component, so map and ranking agree.
     counts, _ = analysis.gap_findings_by_neighborhood(index)
     frame["gap_count"] = counts.reindex(frame.index).fillna(0)
     return frame

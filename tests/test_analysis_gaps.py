@@ -254,3 +254,13 @@ def test_cut_vertices_match_igraph_and_removal_on_random_networks():
             if len(groups) == 1 or len(groups[-1]) > len(groups[-2]):  # a unique largest part
                 assert set(cut.cut_off.tolist()) == {v for g in groups[:-1] for v in g}
             assert cut.component_size == len(part) + 1
+
+
+def test_bridging_pairs_worked_by_hand(tiny_graph):
+    # lib is "both": its ties to legal (immigrant-serving), assoc and church (receiving) all
+    # bridge; legal - clinic links two immigrant-serving organizations and does not.
+    from coalition.analysis import bridging_pairs
+
+    pairs = {frozenset(p) for p in bridging_pairs(tiny_graph)[["a", "b"]].values.tolist()}
+    assert pairs == {frozenset({"lib", "legal"}), frozenset({"lib", "assoc"}),
+                     frozenset({"lib", "church"})}

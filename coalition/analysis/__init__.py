@@ -18,7 +18,7 @@ import networkx as nx
 
 from ..settings import DEFAULT_K, DEFAULT_SEED, DEFAULT_STABILITY_RUNS, SMALL_COUNT_THRESHOLD
 from .coverage import CoverageReport, coverage_from_index, coverage_report
-from .gaps import GAP_FAMILIES, GapReport, find_gaps, gaps_from_index
+from .gaps import GAP_FAMILIES, GapReport, bridging_pairs, find_gaps, gaps_from_index
 from .graph_index import COVERAGE_RULES, GraphIndex, index_graph
 from .planning import plan_committees, plan_from_index, what_if, what_if_from_index
 from .replication import (COMPONENTS, DEFAULT_WEIGHTS, RankReport, gap_findings_by_neighborhood,
@@ -72,5 +72,5 @@ __all__ = [
     "what_if_from_index",
     "CoverageReport", "GapReport", "RankReport", "DEFAULT_WEIGHTS", "COMPONENTS",
     "COVERAGE_RULES", "GAP_FAMILIES", "SMALL_COUNT_THRESHOLD", "validate_weights",
-    "index_graph", "GraphIndex", "gap_findings_by_neighborhood",
+    "index_graph", "GraphIndex", "gap_findings_by_neighborhood", "bridging_pairs",
 ]

@@ -271,19 +271,34 @@ def _located(index: GraphIndex) -> pd.DataFrame:
                    & located["neighborhood"].isin(index.neighborhoods.index)].drop_duplicates()
 
 
-def bridging(index: GraphIndex, network=None, broker_table: pd.DataFrame | None = None
-             ) -> pd.DataFrame:
-    """Bridging ties per neighborhood and brokerage per organization."""
-    orgs = index.organizations
-    orientation = orgs["orientation"]
+def bridging_pairs(graph_or_index: nx.MultiDiGraph | GraphIndex) -> pd.DataFrame:
+    """Partnerships that link an immigrant-serving and a receiving-community organization.
+
+    An organization oriented to "both" counts on either side. Columns ``a`` and ``b`` hold the
+    two organizations' ids (each partnership once).
+
+    Examples
+    --------
+    >>> bridging_pairs(G).values.tolist()  # doctest: +SKIP
+    [['legal', 'lib'], ['assoc', 'lib'], ['church', 'lib']]
+    """
+    index = as_index(graph_or_index)
+    orientation = index.organizations["orientation"]
     pairs = index.partnerships
-    a_side, b_side = orientation.reindex(pairs["a"]).to_numpy(), \
-        orientation.reindex(pairs["b"]).to_numpy()
+    a_side = orientation.reindex(pairs["a"]).to_numpy()
+    b_side = orientation.reindex(pairs["b"]).to_numpy()
     a_imm = np.isin(a_side, list(IMMIGRANT_SIDE))
     a_rec = np.isin(a_side, list(RECEIVING_SIDE))
     b_imm = np.isin(b_side, list(IMMIGRANT_SIDE))
     b_rec = np.isin(b_side, list(RECEIVING_SIDE))
-    bridges = pairs[(a_imm & b_rec) | (a_rec & b_imm)]
+    return pairs[(a_imm & b_rec) | (a_rec & b_imm)]
+
+
+def bridging(index: GraphIndex, network=None, broker_table: pd.DataFrame | None = None
+             ) -> pd.DataFrame:
+    """Bridging ties per neighborhood and brokerage per organization."""
+    orgs = index.organizations
+    bridges = bridging_pairs(index)
     located = _located(index)
     by_end = pd.concat([
         bridges.merge(located, left_on="a", right_on="org"),
@@ -333,7 +348,7 @@ def bridging(index: GraphIndex, network=None, broker_table: pd.DataFrame | None 
         org_list = network.org_ids.tolist()
         sectors = dict(zip(orgs.index.tolist(), orgs["sector"].tolist()))
         # Partners on each side, counted for every organization at once (sparse products).
-        side = orientation.reindex(network.org_ids).to_numpy()
+        side = orgs["orientation"].reindex(network.org_ids).to_numpy()
         edge_array = np.asarray(network.graph.get_edgelist(), dtype=np.int64).reshape(-1, 2)
         size = len(org_list)
         partners_matrix = sparse.csr_matrix(

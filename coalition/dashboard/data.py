@@ -21,7 +21,7 @@ import networkx as nx
 import pandas as pd
 import streamlit as st
 
-from coalition import analysis, exports, maps, model, network_view, settings
+from coalition import analysis, exports, map_files, maps, model, network_view, settings
 from coalition import store as store_module
 
 logger = logging.getLogger(__name__)
@@ -298,18 +298,8 @@ def neighborhoods(url: str, version: int) -> gpd.GeoDataFrame:
 @st.cache_resource(show_spinner="Preparing the map…", max_entries=4)
 def _neighborhood_measures(url: str, version: int) -> gpd.GeoDataFrame:
     """Neighborhood polygons + figures + committee status, default score and gap count."""
-    frame = maps.neighborhood_map_frame(graph(url, version))
-    ranked = ranking(url, version)
-    if ranked is None:
-        frame["score"] = float("nan")
-    else:
-        frame["score"] = ranked.candidates.set_index("neighborhood_id")["score"].reindex(
-            frame.index)
-    # The analysis's own per-neighborhood count: the same as the score's gaps component and
-    # the maps `coalition maps` writes.
-    counts, _ = analysis.gap_findings_by_neighborhood(index(url, version))
-    frame["gap_count"] = counts.reindex(frame.index).fillna(0)
-    return frame
+    return map_files.neighborhood_measures(graph(url, version), ranking(url, version),
+                                           index=index(url, version))
 
 
 def neighborhood_map(url: str, version: int, measure: str,

@@ -16,8 +16,7 @@ import networkx as nx
 import pandas as pd
 import streamlit as st
 
-from coalition import network_view, schema, settings
-from coalition.analysis.graph_index import IMMIGRANT_SIDE, RECEIVING_SIDE
+from coalition import analysis, network_view, schema, settings
 from coalition.dashboard import data, ui
 
 # Above this many organizations the map draws only those of the chosen neighborhood: 10,000
@@ -207,15 +206,8 @@ def highlights(url: str, version: int,
         for node in fragile_members(url, version):
             nodes[node] = "fragile" if node not in nodes else nodes[node] + ", fragile"
     if "bridging" in marks:
-        G = data.graph(url, version)
-        for u, v, key in G.edges(keys=True):
-            if key != "partnership":
-                continue
-            first, second = G.nodes[u].get("orientation"), G.nodes[v].get("orientation")
-            # Same rule as the analysis: "both" counts on either side.
-            if (first in IMMIGRANT_SIDE and second in RECEIVING_SIDE) or \
-                    (first in RECEIVING_SIDE and second in IMMIGRANT_SIDE):
-                edges.add((u, v))
+        pairs = analysis.bridging_pairs(data.index(url, version))
+        edges.update(zip(pairs["a"].tolist(), pairs["b"].tolist()))
     return nodes, edges
 
 
