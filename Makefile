@@ -33,7 +33,7 @@ test: install browser-deps
 test-fast: install
 	$(BIN)/python -m pytest -m "not browser"
 
-bench: install
+bench: install browser-deps
 	$(BIN)/python -m benchmarks.run
 
 maps: install

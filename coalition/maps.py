@@ -94,6 +94,9 @@ STATUS_COLOURS = {"active": "#0072B2", "forming": "#E69F00", "none": "#f7f7f7"}
 STATUS_LABELS = {"active": "Active committee", "forming": "Committee forming",
                  "none": "No committee"}
 NO_DATA_COLOUR = "#bdbdbd"
+# CSS class of every neighborhood polygon (Leaflet sets it on the SVG path): what a browser test
+# or a stylesheet can select.
+NEIGHBORHOOD_CLASS = "wbh-neighborhood"
 NO_DATA_LABEL = "No data"
 # Why a measure can be missing, where "No data" would mislead (a score is missing on purpose).
 MISSING_LABELS = {"score": "Not a candidate (active committee)"}
@@ -652,7 +655,8 @@ def neighborhood_map(neighborhoods: gpd.GeoDataFrame, measure: str, *,
         key = feature["id"]
         thick = key in highlighted
         return {"fillColor": colour_of.get(key, NO_DATA_COLOUR), "fillOpacity": 0.7,
-                "color": "#000000" if thick else "#555555", "weight": 4 if thick else 1}
+                "color": "#000000" if thick else "#555555", "weight": 4 if thick else 1,
+                "className": NEIGHBORHOOD_CLASS}
 
     folium.GeoJson(
         {"type": "FeatureCollection", "features": features}, name="Neighborhoods",

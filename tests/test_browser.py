@@ -18,6 +18,7 @@ from coalition.dashboard.harness import (EXCEPTION_BOX, MAP_IFRAME, NETWORK_IFRA
                                          chromium_path, offline_browser, running_server,
                                          wait_until_ready)
 from coalition.io import read_city
+from coalition.maps import NEIGHBORHOOD_CLASS
 from coalition.store import open_store
 
 pytestmark = pytest.mark.browser
@@ -26,11 +27,11 @@ ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 HARTFORD = ROOT / "data" / "hartford"
 HOSTILE = Path(__file__).resolve().parent / "fixtures" / "hostile_city"
-# Neighborhood polygons are drawn with fill-opacity 0.7 by coalition.maps; committee and
-# organization circle markers use other opacities, so this selector counts polygons only.
+# Neighborhood polygons carry coalition.maps.NEIGHBORHOOD_CLASS; committee and organization
+# circle markers do not, so this selector counts polygons only.
 # Tall enough that a screenshot shows a whole page (Streamlit scrolls inside the page).
 SCREEN = (1600, 2400)
-POLYGONS = 'path.leaflet-interactive[fill-opacity="0.7"]'
+POLYGONS = f"path.leaflet-interactive.{NEIGHBORHOOD_CLASS}"
 # Counts the non-blank pixels of a canvas (vis-network draws with a 2d context).
 PAINTED_PIXELS = """canvas => {
   const context = canvas.getContext('2d');
