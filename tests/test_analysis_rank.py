@@ -184,6 +184,20 @@ def test_plan_with_adjacent_rule_on_a_row_of_areas():
     assert plan["newly_covered_neighborhoods"] == ["Area 2", "Area 3", "Area 4", "Area 5"]
 
 
+def test_plan_gives_places_that_add_nothing_to_the_ranking():
+    # The same row: 2 committees already reach all four uncovered areas (230), so a third adds
+    # nothing. The solver may pick any third area; the plan keeps the 2 that matter and gives
+    # the third place to the best-ranked remaining area (need-only ranking: n1, n5, n4, n2, n3).
+    graph = build_graph(grid_city([100, 100, 50, 10, 80, 90], active=(0,)))
+    plan = plan_committees(graph, 3, rule="adjacent", weights={"need": 1})
+    assert plan["newly_covered"] == 230
+    assert plan["committees_adding_coverage"] == 2
+    ids = [s["neighborhood_id"] for s in plan["selected"]]
+    ranking = ["n1", "n5", "n4", "n2", "n3"]
+    assert ids[2] == next(n for n in ranking if n not in ids[:2])
+    assert "already reach everyone this coverage rule can reach" in plan["explanation"]
+
+
 @pytest.mark.parametrize("seed", [0, 1, 2])
 @pytest.mark.parametrize("k", [2, 3])
 def test_plan_matches_brute_force_on_a_small_grid(seed, k):

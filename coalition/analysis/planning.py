@@ -77,6 +77,22 @@ def _solve_mclp(matrix: sparse.csr_matrix, weights: np.ndarray, already: np.ndar
     return np.array(chosen, dtype=np.int64)
 
 
+def _drop_redundant(matrix: sparse.csr_matrix, chosen: np.ndarray, weights: np.ndarray,
+                    already: np.ndarray, rank_of: np.ndarray) -> np.ndarray:
+    """Drop chosen committees that add nothing beside the others, worst-ranked first.
+
+    When fewer than k committees reach everyone the rule can reach, the solver may fill the
+    plan with any neighborhoods at all; those places are better given to the best-ranked ones.
+    """
+    keep = [int(p) for p in chosen]
+    best, _ = _gain(matrix, np.array(keep, dtype=np.int64), weights, already)
+    for position in sorted(keep, key=lambda p: -rank_of[p]):
+        rest = np.array([p for p in keep if p != position], dtype=np.int64)
+        if _gain(matrix, rest, weights, already)[0] >= best:
+            keep.remove(position)
+    return np.array(keep, dtype=np.int64)
+
+
 def _greedy(matrix: sparse.csr_matrix, weights: np.ndarray, already: np.ndarray,
             shortlist: np.ndarray, k: int) -> np.ndarray:
     covered = already.copy()
@@ -115,6 +131,10 @@ def plan_from_index(index: GraphIndex, k: int, *, rule: str = "own", distance_km
     useful = candidates[own_gain > 0]
     useful_gain = own_gain[own_gain > 0]
     method = METHOD_MCLP
+    # Position in the ranking of every neighborhood (unranked ones last): breaks ties.
+    rank_of = np.full(len(frame), len(frame), dtype=np.int64)
+    rank_of[pd.Index(frame.index).get_indexer(ranking["neighborhood_id"])] = \
+        np.arange(len(ranking))
     if len(useful) == 0:
         chosen = np.empty(0, dtype=np.int64)
         method = "none needed (no candidate adds coverage)"
@@ -126,9 +146,6 @@ def plan_from_index(index: GraphIndex, k: int, *, rule: str = "own", distance_km
         most_overlapping = int(np.diff(overlap.indptr).max())
         size = min(len(useful), (k - 1) * most_overlapping + 1)
         # Gain desc, then the ranking's order, so ties go to the better-ranked neighborhood.
-        rank_of = np.full(len(frame), len(frame), dtype=np.int64)
-        rank_of[pd.Index(frame.index).get_indexer(ranking["neighborhood_id"])] = \
-            np.arange(len(ranking))
         order = np.lexsort((rank_of[useful], -useful_gain))
         shortlist = useful[order[:size]]
         k_useful = min(k, len(shortlist))
@@ -142,6 +159,8 @@ def plan_from_index(index: GraphIndex, k: int, *, rule: str = "own", distance_km
             logger.debug("plan: MCLP with %d clients x %d facilities", clients,
                          len(shortlist) + len(existing))
             chosen = _solve_mclp(matrix, weights_fb, already, existing, shortlist, k_useful)
+    chosen = _drop_redundant(matrix, chosen, weights_fb, already, rank_of)
+    needed = len(chosen)
     # Fill up to k with the best-ranked remaining candidates (they add no coverage).
     position_of = pd.Index(frame.index)
     ranked_positions = position_of.get_indexer(ranking["neighborhood_id"])
@@ -172,6 +191,11 @@ def plan_from_index(index: GraphIndex, k: int, *, rule: str = "own", distance_km
     explanation = (f"Starting {plural(k, 'committee')} in {join_names(chosen_names)} would newly "
                    f"cover {newly:,.0f} foreign-born residents, {comparison}; coverage would go "
                    f"from {before:,.0f} to {before + newly:,.0f} of {total:,.0f}.")
+    if needed < k:
+        explanation += (f" {plural(needed, 'committee')} ({join_names(chosen_names[:needed])}) "
+                        "already reach everyone this coverage rule can reach; the rest of the "
+                        "plan follows the ranking.") if needed else (
+            " No new committee adds coverage under this rule; the plan follows the ranking.")
     return {
         "k": k, "rule": rule, "distance_km": float(distance_km) if rule == "distance" else None,
         "method": method,
@@ -186,6 +210,7 @@ def plan_from_index(index: GraphIndex, k: int, *, rule: str = "own", distance_km
         "foreign_born_covered_after": whole(before + newly),
         "foreign_born_total": whole(total),
         "shortlist_size": int(len(shortlist)),
+        "committees_adding_coverage": int(needed),
         "explanation": explanation,
     }
 
