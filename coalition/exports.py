@@ -28,6 +28,7 @@ import pandas as pd
 
 from . import schema
 from .errors import DataError
+from .io import text_tables
 from .model import WGS84, CityData, build_graph, neighborhoods_frame, nodes_frame
 
 log = logging.getLogger(__name__)
@@ -53,41 +54,10 @@ def neutralise_formula(value: Any) -> Any:
     return value
 
 
-def _cell(value: Any, column: schema.Column | None = None) -> Any:
-    """A table value as a spreadsheet cell: lists joined, booleans yes/no, missing empty."""
-    if isinstance(value, (list, tuple)):
-        return schema.LIST_SEPARATOR.join(str(v) for v in value)
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return ""
-    if isinstance(value, float) and value.is_integer() and column is not None \
-            and column.type == "int":
-        return int(value)
-    return value
-
-
 def spreadsheet_tables(city: CityData) -> dict[str, pd.DataFrame]:
-    """The city's tables as spreadsheet-ready frames (schema column order, neutralised cells).
-
-    Neighborhood references are written as names, as a convener would type them.
-    """
-    names = dict(zip(city.tables["neighborhoods"]["neighborhood_id"],
-                     city.tables["neighborhoods"]["name"]))
-    out = {}
-    for table, columns in schema.TABLES.items():
-        frame = city.tables.get(table, pd.DataFrame(columns=[c.name for c in columns]))
-        rows = []
-        for record in frame.to_dict("records"):
-            row = {}
-            for column in columns:
-                value = record.get(column.name)
-                if column.type == "neighborhood" and value in names:
-                    value = names[value]
-                row[column.name] = neutralise_formula(_cell(value, column))
-            rows.append(row)
-        out[table] = pd.DataFrame(rows, columns=[c.name for c in columns])
-    return out
+    """The city's tables as spreadsheet-ready frames: its data folder's cells, neutralised."""
+    return {table: frame.map(neutralise_formula)
+            for table, frame in text_tables(city).items()}
 
 
 def _scalar_graph(G: nx.MultiDiGraph) -> nx.MultiDiGraph:

@@ -655,6 +655,135 @@ def _metric_crs(config: dict, boundaries: gpd.GeoDataFrame | None,
     return "EPSG:3857"
 
 
+def _check_tables(raw_tables: dict[str, RawTable], problems: list[Problem]
+                  ) -> tuple[dict[str, pd.DataFrame], dict[str, str]]:
+    """Type every table and run the cross-table checks; returns typed tables and file names."""
+    typed: dict[str, pd.DataFrame] = {}
+    files: dict[str, str] = {}
+    for table in schema.TABLES:
+        raw = raw_tables.get(table)
+        files[table] = raw.file if raw else f"{table}.csv"
+        if raw is None:
+            typed[table] = pd.DataFrame(columns=["_row", *schema.column_names(table)])
+            continue
+        typed[table] = _type_table(table, raw, problems)
+
+    kinds = _check_ids(typed, files, problems)
+    neighborhoods = typed["neighborhoods"]
+    matcher = NameMatcher.from_names(zip(neighborhoods["neighborhood_id"], neighborhoods["name"]))
+    _resolve_neighborhoods(typed, files, matcher, problems)
+    typed["ties"] = _check_ties(typed["ties"], files["ties"], kinds, matcher, problems)
+    committees = typed["committees"]
+    active = committees[committees["status"] == "active"]
+    for nbhd in active["neighborhood"][active["neighborhood"].duplicated()].dropna().unique():
+        problems.append(Problem(files["committees"], "Two active committees cover the same "
+                                "neighborhood; is one of them forming or ended?", value=nbhd,
+                                severity="warning"))
+    return typed, files
+
+
+def cell_text(value: Any, column: schema.Column | None = None) -> str | int | float:
+    """A table value as a spreadsheet cell: lists joined by ';', booleans yes/no, missing empty.
+
+    Examples
+    --------
+    >>> cell_text(["English", "Spanish"]), cell_text(True), cell_text(None)
+    ('English;Spanish', 'yes', '')
+    """
+    if isinstance(value, (list, tuple)):
+        return schema.LIST_SEPARATOR.join(str(v) for v in value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    if isinstance(value, float) and value.is_integer() and column is not None \
+            and column.type == "int":
+        return int(value)
+    return value
+
+
+def text_tables(city: CityData) -> dict[str, pd.DataFrame]:
+    """The city's tables as the cells of its data folder (schema column order).
+
+    Neighborhood references are written as names, as a convener would type them.
+    """
+    names = dict(zip(city.tables["neighborhoods"]["neighborhood_id"],
+                     city.tables["neighborhoods"]["name"]))
+    out = {}
+    for table, columns in schema.TABLES.items():
+        frame = city.tables.get(table, pd.DataFrame(columns=[c.name for c in columns]))
+        rows = []
+        for record in frame.to_dict("records"):
+            row = {}
+            for column in columns:
+                value = record.get(column.name)
+                if column.type == "neighborhood" and value in names:
+                    value = names[value]
+                row[column.name] = cell_text(value, column)
+            rows.append(row)
+        out[table] = pd.DataFrame(rows, columns=[c.name for c in columns])
+    return out
+
+
+EDITABLE_TABLES = ("organizations", "communities", "navigators", "committees", "ties")
+
+
+def add_records(city: CityData, table: str, rows: list[dict[str, Any]]) -> CityData:
+    """The city with rows added to one table, checked exactly like a data folder.
+
+    What a convener records in a working session (a new tie, a new organization) passes the
+    same checks as a file: ids unique, ties to known ids of the right kinds, neighborhoods
+    matched forgivingly, vocabularies, dates, provenance.
+
+    Parameters
+    ----------
+    city : CityData
+        The current city (left unchanged).
+    table : str
+        One of :data:`EDITABLE_TABLES` (neighborhoods need polygons: load a folder instead).
+    rows : list of dict
+        Cell texts keyed by column, as in a spreadsheet (lists separated by ';', yes/no).
+
+    Returns
+    -------
+    CityData
+        A new city with the rows appended.
+
+    Raises
+    ------
+    ValidationError
+        Listing every problem of the new rows.
+    DataError
+        For a table that cannot be edited this way.
+
+    Examples
+    --------
+    >>> add_records(city, "ties", [{"source_id": "lib", "target_id": "clinic",
+    ...     "tie_type": "partnership", "source": "working session", "source_date": "2026-11",
+    ...     "illustrative": "no"}])  # doctest: +SKIP
+    """
+    if table not in EDITABLE_TABLES:
+        raise DataError(f"Rows can be added to {', '.join(EDITABLE_TABLES)}; '{table}' needs a "
+                        "data folder (coalition init).")
+    texts = text_tables(city)
+    raw_tables = {}
+    for name, frame in texts.items():
+        records = [{k: str(v) for k, v in r.items()} for r in frame.to_dict("records")]
+        if name == table:
+            records += [{_normalise_header(k): "" if v is None else str(v).strip()
+                         for k, v in row.items()} for row in rows]
+        raw_tables[name] = RawTable(f"{name}.csv", list(frame.columns), records,
+                                    list(range(2, len(records) + 2)))
+    problems: list[Problem] = []
+    typed, _ = _check_tables(raw_tables, problems)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise ValidationError(errors)
+    tables = {t: f.drop(columns="_row").reset_index(drop=True) for t, f in typed.items()}
+    return CityData(name=city.name, tables=tables, boundaries=city.boundaries,
+                    metric_crs=city.metric_crs, meta=dict(city.meta))
+
+
 # --- entry points -------------------------------------------------------------------------------
 
 def validate_city(path: str | Path) -> ValidationReport:
@@ -688,28 +817,8 @@ def validate_city(path: str | Path) -> ValidationReport:
     config = _read_city_toml(folder, problems)
     name_field = str(config.get("boundary_name_field", "name"))
     raw_tables = _read_tables(folder, problems)
-
-    typed: dict[str, pd.DataFrame] = {}
-    files: dict[str, str] = {}
-    for table in schema.TABLES:
-        raw = raw_tables.get(table)
-        files[table] = raw.file if raw else f"{table}.csv"
-        if raw is None:
-            typed[table] = pd.DataFrame(columns=["_row", *schema.column_names(table)])
-            continue
-        typed[table] = _type_table(table, raw, problems)
-
-    kinds = _check_ids(typed, files, problems)
+    typed, files = _check_tables(raw_tables, problems)
     neighborhoods = typed["neighborhoods"]
-    matcher = NameMatcher.from_names(zip(neighborhoods["neighborhood_id"], neighborhoods["name"]))
-    _resolve_neighborhoods(typed, files, matcher, problems)
-    typed["ties"] = _check_ties(typed["ties"], files["ties"], kinds, matcher, problems)
-    committees = typed["committees"]
-    active = committees[committees["status"] == "active"]
-    for nbhd in active["neighborhood"][active["neighborhood"].duplicated()].dropna().unique():
-        problems.append(Problem(files["committees"], "Two active committees cover the same "
-                                "neighborhood; is one of them forming or ended?", value=nbhd,
-                                severity="warning"))
 
     boundaries, boundary_file = _read_boundaries(folder, name_field, problems)
     matched = None

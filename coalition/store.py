@@ -22,7 +22,7 @@ import datetime as dt
 import json
 import logging
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import networkx as nx
 import pandas as pd
@@ -169,19 +169,22 @@ class Store:
         try:
             with self.engine.connect() as conn:
                 with conn.begin():  # one snapshot for all tables
-                    meta = self._meta(conn)
-                    tables = {}
-                    for name, table in TABLES.items():
-                        rows = conn.execute(select(table).order_by(table.c._pos)).mappings()
-                        columns = schema.TABLES[name]
-                        tables[name] = pd.DataFrame(
-                            [{c.name: _decode(row[c.name], c) for c in columns} for row in rows],
-                            columns=[c.name for c in columns])
-                    shapes = conn.execute(select(BOUNDARIES)).all()
+                    return self._read_city(conn)
         except SQLAlchemyError as exc:
             raise StoreError(f"Cannot read the store at {self.url} ({exc}).") from exc
+
+    def _read_city(self, conn: Connection) -> CityData:
+        meta = self._meta(conn)
+        tables = {}
+        for name, table in TABLES.items():
+            rows = conn.execute(select(table).order_by(table.c._pos)).mappings()
+            columns = schema.TABLES[name]
+            tables[name] = pd.DataFrame(
+                [{c.name: _decode(row[c.name], c) for c in columns} for row in rows],
+                columns=[c.name for c in columns])
         if tables["neighborhoods"].empty:
             raise StoreError("The store is empty. Load a city first: coalition init data/hartford")
+        shapes = conn.execute(select(BOUNDARIES)).all()
         boundaries = gpd.GeoDataFrame(
             {"neighborhood_id": [r.neighborhood_id for r in shapes],
              "geometry": [shapely.from_wkb(r.wkb) for r in shapes]},
@@ -212,6 +215,68 @@ class Store:
         return pd.DataFrame(rows)
 
     # --- writing --------------------------------------------------------------------------------
+    def _write_city(self, conn: Connection, city: CityData, version: int,
+                    loaded_at: str | None = None) -> None:
+        for name, table in TABLES.items():
+            conn.execute(delete(table))
+            columns = schema.TABLES[name]
+            frame = city.tables.get(name)
+            if frame is None or frame.empty:
+                continue
+            records = [
+                {"_pos": pos, **{c.name: _encode(rec.get(c.name), c) for c in columns}}
+                for pos, rec in enumerate(frame.to_dict("records"))
+            ]
+            conn.execute(insert(table), records)
+        conn.execute(delete(BOUNDARIES))
+        shapes = city.boundaries.to_crs(WGS84)
+        conn.execute(insert(BOUNDARIES), [
+            {"neighborhood_id": str(i), "wkb": shapely.to_wkb(g)}
+            for i, g in zip(shapes["neighborhood_id"], shapes.geometry)])
+        now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+        conn.execute(delete(META))
+        self._set_meta(conn, {
+            "version": version,
+            "city": city.name,
+            "metric_crs": city.metric_crs,
+            "loaded_at": loaded_at or now,
+            "updated_at": now,
+            "source_dir": city.meta.get("source_dir"),
+            "warnings": city.meta.get("warnings", []),
+        })
+
+    def update(self, change: Callable[[CityData], CityData]) -> int:
+        """Read, change and write the city in one transaction; returns the new version.
+
+        The transaction starts with ``BEGIN IMMEDIATE`` on SQLite, so two people recording at
+        the same moment never overwrite each other's change: the second waits, then reads the
+        first one's result.
+
+        Parameters
+        ----------
+        change : callable
+            Takes the current city and returns the changed one (e.g.
+            ``lambda city: io.add_records(city, "ties", rows)``); whatever it raises (a
+            ValidationError) leaves the store untouched.
+
+        Examples
+        --------
+        >>> store.update(lambda city: add_records(city, "ties", [row]))  # doctest: +SKIP
+        2
+        """
+        try:
+            with self._write() as conn, conn.begin():
+                current = self._read_city(conn)
+                meta = self._meta(conn)
+                changed = change(current)
+                version = int(meta.get("version", 0)) + 1
+                self._write_city(conn, changed, version, loaded_at=meta.get("loaded_at"))
+        except SQLAlchemyError as exc:
+            raise StoreError(f"Saving the change failed and nothing was changed ({exc}).") \
+                from exc
+        log.info("updated %s to version %d", changed.name, version)
+        return version
+
     def replace_city(self, city: CityData) -> int:
         """Replace the stored city by ``city`` in one transaction; returns the new version.
 
@@ -223,31 +288,7 @@ class Store:
         try:
             with self._write() as conn, conn.begin():
                 version = int(self._meta(conn).get("version", 0)) + 1
-                for name, table in TABLES.items():
-                    conn.execute(delete(table))
-                    columns = schema.TABLES[name]
-                    frame = city.tables.get(name)
-                    if frame is None or frame.empty:
-                        continue
-                    records = [
-                        {"_pos": pos, **{c.name: _encode(rec.get(c.name), c) for c in columns}}
-                        for pos, rec in enumerate(frame.to_dict("records"))
-                    ]
-                    conn.execute(insert(table), records)
-                conn.execute(delete(BOUNDARIES))
-                shapes = city.boundaries.to_crs(WGS84)
-                conn.execute(insert(BOUNDARIES), [
-                    {"neighborhood_id": str(i), "wkb": shapely.to_wkb(g)}
-                    for i, g in zip(shapes["neighborhood_id"], shapes.geometry)])
-                conn.execute(delete(META))
-                self._set_meta(conn, {
-                    "version": version,
-                    "city": city.name,
-                    "metric_crs": city.metric_crs,
-                    "loaded_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-                    "source_dir": city.meta.get("source_dir"),
-                    "warnings": city.meta.get("warnings", []),
-                })
+                self._write_city(conn, city, version)
         except SQLAlchemyError as exc:
             raise StoreError(f"Loading into the store failed and nothing was changed ({exc}).") \
                 from exc
