@@ -12,7 +12,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from coalition.dashboard import PAGES, sidebar
+from coalition import settings
+from coalition.dashboard import PAGES, WRITING_PAGES, sidebar
 
 st.set_page_config(
     page_title="We Belong Here — coalition mapper",
@@ -21,9 +22,10 @@ st.set_page_config(
 )
 
 PAGE_DIR = Path("coalition") / "dashboard"
+shown = [page for page in PAGES if not (settings.read_only() and page[2] in WRITING_PAGES)]
 navigation = st.navigation([
     st.Page(str(PAGE_DIR / file), title=title, url_path=url_path, default=(index == 0))
-    for index, (file, title, url_path) in enumerate(PAGES)
+    for index, (file, title, url_path) in enumerate(shown)
 ])
 sidebar.render()
 navigation.run()

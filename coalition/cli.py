@@ -236,6 +236,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     env = dict(os.environ)
     if args.db:
         env["COALITION_DB"] = str(args.db)
+    if args.read_only:
+        env["COALITION_READ_ONLY"] = "1"
     command = [sys.executable, "-m", "streamlit", "run", str(app),
                "--server.address", args.address, "--server.port", str(args.port),
                "--server.headless", "true", "--browser.gatherUsageStats", "false"]
@@ -302,6 +304,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = verbs.add_parser("serve", parents=[common], help="start the dashboard")
     p.add_argument("--port", type=int, default=8501)
     p.add_argument("--address", default="127.0.0.1")
+    p.add_argument("--read-only", action="store_true",
+                   help="no Record page: for a screen where nobody should change data")
     p.set_defaults(func=cmd_serve)
     return parser
 

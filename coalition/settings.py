@@ -65,3 +65,18 @@ def data_dir() -> Path:
 def maps_dir() -> Path:
     """Where generated maps are written (``COALITION_MAPS_DIR`` or ``maps/``)."""
     return Path(os.environ.get("COALITION_MAPS_DIR", DEFAULT_MAPS_DIR))
+
+
+def read_only() -> bool:
+    """True when ``COALITION_READ_ONLY`` is 1/true/yes: the dashboard then offers no recording.
+
+    For a screen shown to a commission, or a shared machine, where nobody should change data.
+
+    Examples
+    --------
+    >>> import os; os.environ["COALITION_READ_ONLY"] = "yes"; read_only()
+    True
+    >>> del os.environ["COALITION_READ_ONLY"]; read_only()
+    False
+    """
+    return os.environ.get("COALITION_READ_ONLY", "").strip().lower() in {"1", "true", "yes"}

@@ -1,7 +1,8 @@
 """The Streamlit dashboard: the only part of the package that imports streamlit.
 
 ``app.py`` (the entry point) registers one page per module here with ``st.navigation``:
-:mod:`overview`, :mod:`network`, :mod:`map`, :mod:`gaps`, :mod:`planner` and :mod:`data_page`.
+:mod:`overview`, :mod:`network`, :mod:`map`, :mod:`gaps`, :mod:`planner`, :mod:`data_page` and
+:mod:`record` (the one page that writes; hidden when ``COALITION_READ_ONLY`` is set).
 Pages are thin: they read cached results from :mod:`coalition.dashboard.data` (keyed on the store's
 version, so every interaction after the first is answered from the cache) and draw them with the
 helpers in :mod:`coalition.dashboard.ui`, which escape every string that comes from data.
@@ -18,4 +19,7 @@ PAGES = (
     ("gaps.py", "Gaps", "gaps"),
     ("planner.py", "Coverage & planner", "planner"),
     ("data_page.py", "Data", "data"),
+    ("record.py", "Record", "record"),
 )
+# Pages that change data: left out when settings.read_only() (COALITION_READ_ONLY) is set.
+WRITING_PAGES = ("record",)

@@ -221,7 +221,7 @@ def offline_browser(viewport: tuple[int, int] = (1600, 1200)) -> Iterator[tuple[
 
 
 HEADINGS = {"overview": "the coalition at a glance", "network": "Network", "map": "Map",
-            "gaps": "Gaps", "planner": "Coverage & planner", "data": "Data"}
+            "gaps": "Gaps", "planner": "Coverage & planner", "data": "Data", "record": "Record"}
 NAV_LINK = '[data-testid="stSidebarNavLink"]'
 
 

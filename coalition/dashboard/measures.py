@@ -117,6 +117,8 @@ def filter_options(url: str, version: int) -> dict[str, Any]:
         "communities": by_name(by_kind[schema.COMMUNITY]),
         "neighborhoods": by_name(by_kind[schema.NEIGHBORHOOD]),
         "organizations": by_name(by_kind[schema.ORGANIZATION]),
+        "navigators": by_name(by_kind[schema.NAVIGATOR]),
+        "committees": by_name(by_kind[schema.COMMITTEE]),
         "services": service_labels,
         "total": G.number_of_nodes(),
         "organization_count": len(by_kind[schema.ORGANIZATION]),
