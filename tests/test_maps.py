@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import re
-import shutil
 
 import folium
 import folium.plugins
@@ -16,6 +15,7 @@ import shapely
 from shapely.geometry import Point
 
 from coalition import maps
+from coalition.dashboard.harness import offline_browser
 from coalition.errors import CoalitionError, DataError
 from coalition.model import nodes_frame
 
@@ -370,40 +370,22 @@ def test_write_map_files_needs_a_map(tmp_path):
 
 @pytest.mark.browser
 def test_offline_page_renders_in_chromium_without_requests(tmp_path, tiny_graph):
-    playwright = pytest.importorskip("playwright.sync_api")
-    chromium = shutil.which("chromium")
-    if chromium is None:
-        pytest.skip("Debian chromium is not installed")
     H = _hostile_graph(tiny_graph)
     m = maps.neighborhood_map(maps.neighborhood_map_frame(H), "foreign_born",
                               organizations=nodes_frame(H, "organization"),
                               committees=nodes_frame(H, "committee"))
     path = tmp_path / "map.html"
     path.write_text(maps.offline_map_html(m), encoding="utf-8")
-    outside, dialogs = [], []
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
-        page = browser.new_page()
-
-        def route(r):
-            if r.request.url.startswith(("file:", "data:", "http://127.0.0.1")):
-                r.continue_()
-            else:
-                outside.append(r.request.url)
-                r.abort()
-
-        page.route("**/*", route)
-        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    with offline_browser() as (_, page, recorder):
         page.goto(path.as_uri())
         page.wait_for_selector("path.leaflet-interactive")
         polygons = page.locator("path.leaflet-interactive").count()
+        neighborhoods = page.locator(f"path.{maps.NEIGHBORHOOD_CLASS}").count()
         label = page.locator(".wbh-label").first.inner_text()
         page.locator(".leaflet-marker-icon").first.hover()
         page.mouse.move(10, 10)
-        browser.close()
-    assert outside == [] and dialogs == []
+    assert recorder.blocked == [] and recorder.dialogs == []
+    assert neighborhoods == 4
     assert polygons == 4 + 2 + 6  # 4 neighborhoods, 2 committees, 6 organizations
     assert label == HOSTILE["img"]  # shown as text
 

@@ -7,12 +7,12 @@ import html
 import json
 import math
 import re
-import shutil
 
 import networkx as nx
 import pytest
 
 from coalition import network_view as nv
+from coalition.dashboard.harness import offline_browser
 from coalition.errors import AnalysisError
 
 HOSTILE = {
@@ -382,29 +382,10 @@ def test_category_colours_are_stable():
 
 @pytest.mark.browser
 def test_page_renders_in_chromium_without_requests(tmp_path, tiny_graph):
-    playwright = pytest.importorskip("playwright.sync_api")
-    chromium = shutil.which("chromium")
-    if chromium is None:
-        pytest.skip("Debian chromium is not installed")
     H = _hostile_graph(tiny_graph)
     path = tmp_path / "network.html"
     path.write_text(nv.network_html(H, nv.layout_positions(H)), encoding="utf-8")
-    outside, dialogs = [], []
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
-        page = browser.new_page()
-
-        def route(r):
-            if r.request.url.startswith(("file:", "data:", "http://127.0.0.1")):
-                r.continue_()
-            else:
-                outside.append(r.request.url)
-                r.abort()
-
-        page.route("**/*", route)
-        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    with offline_browser() as (_, page, recorder):
         page.goto(path.as_uri())
         page.wait_for_selector("#mynetwork canvas")
         labels = page.evaluate("nodes.get('lib').label")
@@ -417,7 +398,6 @@ def test_page_renders_in_chromium_without_requests(tmp_path, tiny_graph):
             box = page.locator("#mynetwork canvas").bounding_box()
             page.mouse.move(box["x"] + point["x"], box["y"] + point["y"])
             page.wait_for_timeout(20)
-        browser.close()
-    assert outside == [] and dialogs == []
+    assert recorder.blocked == [] and recorder.dialogs == []
     assert labels == HOSTILE["img"]  # decoded to plain text, drawn on the canvas
     assert title.startswith(HOSTILE["script"] + "\n")

@@ -34,7 +34,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--disable-component-update", "--disable-sync"]
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 # Schemes that never leave the machine.
-LOCAL_SCHEMES = {"data", "blob", "about", "chrome", "chrome-extension", "devtools"}
+LOCAL_SCHEMES = {"file", "data", "blob", "about", "chrome", "chrome-extension", "devtools"}
 # Selectors of what each page must have drawn before it counts as shown.
 NETWORK_IFRAME = 'iframe[data-testid="stIFrame"]'
 MAP_IFRAME = 'iframe[title*="st_folium"]'
