@@ -10,6 +10,7 @@ $ coalition gaps --json
 $ coalition rank --k 3 --weights need=0.5,readiness=0.2
 $ coalition export --format gpkg out/hartford.gpkg
 $ coalition maps
+$ coalition changes --since 3
 $ coalition serve
 """
 
@@ -228,6 +229,46 @@ def cmd_maps(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_changes(args: argparse.Namespace) -> int:
+    from .history import compare_cities
+
+    store = _store(args)
+    versions = store.versions()
+    if args.list:
+        if args.json:
+            _print_json(versions.to_dict("records"))
+            return EXIT_OK
+        if versions.empty:
+            print("The store has no versions yet. Load a city: coalition init data/hartford")
+        for row in versions.itertuples():
+            print(f"{row.version:>5}  {row.saved_at[:16].replace('T', ' ')} UTC  {row.what}")
+        return EXIT_OK
+    current = store.version()
+    if current == 0:
+        print("coalition changes: the store is empty. Load a city first: coalition init "
+              "data/hartford", file=sys.stderr)
+        return EXIT_INVALID
+    if args.since is None and current == 1:
+        print("There is only one version so far (version 1): nothing to compare yet.")
+        return EXIT_OK
+    since = args.since if args.since is not None else current - 1
+    before = store.read_version(since)  # StoreError (exit 1) for a version not kept
+    report = compare_cities(before, store.read_city())
+    if args.json:
+        _print_json({"since": since, "current": current, **report.to_dict()})
+        return EXIT_OK
+    print(f"Changes from version {since} ({before.meta.get('what')}) to version {current}:")
+    print(report.explanation)
+    for entry in report.headline.values():
+        if entry["delta"]:
+            shown = [f"{v:.0%}" if isinstance(v, float) else f"{v:,}"
+                     for v in (entry["before"], entry["after"])]
+            print(f"  {entry['label']}: {shown[0]} -> {shown[1]}")
+    for sentence in report.changes["explanation"]:
+        print(f"  - {sentence}")
+    return EXIT_OK
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     app = settings.PROJECT_ROOT / "app.py"
     if not app.exists():
@@ -301,6 +342,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--tiles", action="store_true",
                    help="add an OpenStreetMap basemap (needs internet to show)")
     p.set_defaults(func=cmd_maps)
+    p = verbs.add_parser("changes", parents=[common, as_json],
+                         help="what changed since an earlier version of the data")
+    p.add_argument("--since", type=int, metavar="VERSION",
+                   help="the version to compare with (default: the previous one)")
+    p.add_argument("--list", action="store_true", help="list the versions kept")
+    p.set_defaults(func=cmd_changes)
     p = verbs.add_parser("serve", parents=[common], help="start the dashboard")
     p.add_argument("--port", type=int, default=8501)
     p.add_argument("--address", default="127.0.0.1")

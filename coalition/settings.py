@@ -30,6 +30,8 @@ SMALL_COUNT_THRESHOLD = 5
 DEFAULT_K = 3
 DEFAULT_SEED = 20100
 DEFAULT_STABILITY_RUNS = 200
+# Versions of the data kept in the store's history (older ones are deleted on each write).
+HISTORY_LIMIT = 50
 # Metric CRS used when a city folder names none (a UTM zone is estimated from the data otherwise).
 DEFAULT_METRIC_CRS = None
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import zlib
 from pathlib import Path
 from typing import Any, Callable
 
@@ -28,7 +29,7 @@ import networkx as nx
 import pandas as pd
 import shapely
 from sqlalchemy import (Column, Float, Integer, LargeBinary, MetaData, String, Table, Text,
-                        create_engine, delete, event, insert, select)
+                        create_engine, delete, event, func, insert, select)
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -58,6 +59,13 @@ BOUNDARIES = Table("boundaries", metadata,
 META = Table("meta", metadata,
              Column("key", String, primary_key=True),
              Column("value", Text, nullable=False))
+# One row per write: the city's tables as they were after it (no boundaries: a comparison of two
+# versions needs the tables only), so that "what changed since last time" can be answered.
+HISTORY = Table("history", metadata,
+                Column("version", Integer, primary_key=True),
+                Column("saved_at", Text, nullable=False),
+                Column("what", Text, nullable=False),
+                Column("tables", LargeBinary, nullable=False))
 
 
 def _encode(value: Any, column: schema.Column) -> Any:
@@ -80,6 +88,31 @@ def _decode(value: Any, column: schema.Column) -> Any:
     if column.type == "bool":
         return value == "1"
     return value
+
+
+def _history_blob(encoded: dict[str, list[dict[str, Any]]]) -> bytes:
+    """The encoded rows of every table as zlib-compressed JSON (lists stay lists)."""
+    tables = {}
+    for name, records in encoded.items():
+        columns = schema.TABLES[name]
+        tables[name] = [[json.loads(rec[c.name]) if c.type == "list" and rec[c.name] else
+                         (rec[c.name] == "1" if c.type == "bool" else rec[c.name])
+                         for c in columns] for rec in records]
+    return zlib.compress(json.dumps(tables, ensure_ascii=False).encode("utf-8"), 6)
+
+
+def _tables_from_blob(blob: bytes) -> dict[str, pd.DataFrame]:
+    """The tables kept by :func:`_history_blob`, as frames with the schema's columns."""
+    stored = json.loads(zlib.decompress(blob).decode("utf-8"))
+    tables = {}
+    for name, columns in schema.TABLES.items():
+        names = [c.name for c in columns]
+        frame = pd.DataFrame(stored.get(name, []), columns=names)
+        for column in columns:
+            if column.type == "list":  # an empty list is kept as [] (not None) like read_city
+                frame[column.name] = [list(v or []) for v in frame[column.name]]
+        tables[name] = frame
+    return tables
 
 
 class Store:
@@ -214,19 +247,93 @@ class Store:
             })
         return pd.DataFrame(rows)
 
+    # --- history --------------------------------------------------------------------------------
+    def versions(self) -> pd.DataFrame:
+        """The versions kept in the history, newest first.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``version`` (int), ``saved_at`` (ISO time, UTC) and ``what`` (how the data
+            changed: "loaded from <folder>" or what was recorded). Empty for an empty store.
+
+        Examples
+        --------
+        >>> store.versions().iloc[0]["what"]  # doctest: +SKIP
+        'Recorded: Dogwood Clinic and Lonely Shop work together'
+        """
+        query = select(HISTORY.c.version, HISTORY.c.saved_at, HISTORY.c.what) \
+            .order_by(HISTORY.c.version.desc())
+        try:
+            with self.engine.connect() as conn:
+                rows = conn.execute(query).all()
+        except SQLAlchemyError as exc:
+            raise StoreError(f"Cannot read the store's history at {self.url} ({exc}).") from exc
+        return pd.DataFrame([tuple(r) for r in rows], columns=["version", "saved_at", "what"]) \
+            .astype({"version": "int64"})
+
+    def read_version(self, version: int) -> CityData:
+        """The city's tables as they were at ``version`` (no boundaries: an empty frame).
+
+        Parameters
+        ----------
+        version : int
+            One of :meth:`versions` (the last ``settings.HISTORY_LIMIT`` writes are kept).
+
+        Returns
+        -------
+        CityData
+            The tables as after that write; ``boundaries`` is empty (the history keeps
+            tables only), ``meta`` holds ``version``, ``saved_at`` and ``what``.
+
+        Raises
+        ------
+        StoreError
+            For a version the history does not hold (never written, or pruned).
+
+        Examples
+        --------
+        >>> store.read_version(1).tables["ties"].shape  # doctest: +SKIP
+        (17, 11)
+        """
+        try:
+            with self.engine.connect() as conn:
+                with conn.begin():
+                    row = conn.execute(select(HISTORY).where(
+                        HISTORY.c.version == int(version))).first()
+                    meta = self._meta(conn)
+                    oldest, newest = conn.execute(select(func.min(HISTORY.c.version),
+                                                         func.max(HISTORY.c.version))).one()
+        except SQLAlchemyError as exc:
+            raise StoreError(f"Cannot read the store's history at {self.url} ({exc}).") from exc
+        if row is None:
+            kept = (f"it keeps versions {oldest} to {newest}" if oldest is not None else
+                    "it keeps none yet (load a city first: coalition init data/hartford)")
+            raise StoreError(f"Version {version} is not in the store's history: {kept}. "
+                             "List them with: coalition changes --list")
+        boundaries = gpd.GeoDataFrame({"neighborhood_id": [], "geometry": []},
+                                      geometry="geometry", crs=WGS84)
+        return CityData(name=meta.get("city", "City"), tables=_tables_from_blob(row.tables),
+                        boundaries=boundaries, metric_crs=meta.get("metric_crs", "EPSG:3857"),
+                        meta={"version": row.version, "saved_at": row.saved_at,
+                              "what": row.what})
+
     # --- writing --------------------------------------------------------------------------------
-    def _write_city(self, conn: Connection, city: CityData, version: int,
+    def _write_city(self, conn: Connection, city: CityData, version: int, what: str,
                     loaded_at: str | None = None) -> None:
+        encoded: dict[str, list[dict[str, Any]]] = {}
         for name, table in TABLES.items():
             conn.execute(delete(table))
             columns = schema.TABLES[name]
             frame = city.tables.get(name)
             if frame is None or frame.empty:
+                encoded[name] = []
                 continue
             records = [
                 {"_pos": pos, **{c.name: _encode(rec.get(c.name), c) for c in columns}}
                 for pos, rec in enumerate(frame.to_dict("records"))
             ]
+            encoded[name] = records
             conn.execute(insert(table), records)
         conn.execute(delete(BOUNDARIES))
         shapes = city.boundaries.to_crs(WGS84)
@@ -244,8 +351,14 @@ class Store:
             "source_dir": city.meta.get("source_dir"),
             "warnings": city.meta.get("warnings", []),
         })
+        # In the same transaction as the data, so history and data never disagree.
+        conn.execute(delete(HISTORY).where(HISTORY.c.version >= version))
+        conn.execute(insert(HISTORY).values(version=version, saved_at=now, what=what,
+                                            tables=_history_blob(encoded)))
+        conn.execute(delete(HISTORY).where(
+            HISTORY.c.version <= version - settings.HISTORY_LIMIT))
 
-    def update(self, change: Callable[[CityData], CityData]) -> int:
+    def update(self, change: Callable[[CityData], CityData], what: str = "Changed") -> int:
         """Read, change and write the city in one transaction; returns the new version.
 
         The transaction starts with ``BEGIN IMMEDIATE`` on SQLite, so two people recording at
@@ -258,10 +371,14 @@ class Store:
             Takes the current city and returns the changed one (e.g.
             ``lambda city: io.add_records(city, "ties", rows)``); whatever it raises (a
             ValidationError) leaves the store untouched.
+        what : str, optional
+            What the change was, in a few words, kept in the history
+            (e.g. ``"Recorded: Dogwood Clinic works with Lonely Shop"``).
 
         Examples
         --------
-        >>> store.update(lambda city: add_records(city, "ties", [row]))  # doctest: +SKIP
+        >>> store.update(lambda city: add_records(city, "ties", [row]),
+        ...              what="Recorded: a partnership")  # doctest: +SKIP
         2
         """
         try:
@@ -270,7 +387,8 @@ class Store:
                 meta = self._meta(conn)
                 changed = change(current)
                 version = int(meta.get("version", 0)) + 1
-                self._write_city(conn, changed, version, loaded_at=meta.get("loaded_at"))
+                self._write_city(conn, changed, version, what,
+                                 loaded_at=meta.get("loaded_at"))
         except SQLAlchemyError as exc:
             raise StoreError(f"Saving the change failed and nothing was changed ({exc}).") \
                 from exc
@@ -288,12 +406,17 @@ class Store:
         try:
             with self._write() as conn, conn.begin():
                 version = int(self._meta(conn).get("version", 0)) + 1
-                self._write_city(conn, city, version)
+                self._write_city(conn, city, version, _loaded_from(city))
         except SQLAlchemyError as exc:
             raise StoreError(f"Loading into the store failed and nothing was changed ({exc}).") \
                 from exc
         log.info("stored %s as version %d", city.name, version)
         return version
+
+
+def _loaded_from(city: CityData) -> str:
+    folder = city.meta.get("source_dir")
+    return f"loaded from {folder}" if folder else f"loaded {city.name}"
 
 
 def open_store(url: str | Path | None = None) -> Store:

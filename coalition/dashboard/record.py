@@ -50,7 +50,8 @@ def _save(table: str, row: dict[str, str], what: str) -> None:
     """Check and save one row; say what happened in plain words."""
     store = data.get_store()
     try:
-        version = store.update(lambda city: io.add_records(city, table, [row]))
+        version = store.update(lambda city: io.add_records(city, table, [row]),
+                               what=f"Recorded: {what}")
     except errors.ValidationError as exc:
         lines = [f"- {ui.md(p.column + ': ') if p.column else ''}{ui.md(p.message)}"
                  for p in exc.errors]

@@ -1,0 +1,369 @@
+"""What changed between two versions of a city: members, committees, ties and their effects.
+
+:func:`compare_cities` is pure: it takes two :class:`~coalition.model.CityData` (for example
+``store.read_version(3)`` and ``store.read_city()``) and returns a :class:`ChangeReport` whose
+every entry carries a plain-language ``explanation`` naming things by name. It never touches the
+store and never mutates its inputs.
+
+Coverage is measured with the "own" rule (a committee reaches its own neighborhood): the store's
+history keeps tables, not boundaries, and that rule needs none.
+
+Examples
+--------
+>>> report = compare_cities(store.read_version(3), store.read_city())  # doctest: +SKIP
+>>> report.changes["explanation"].tolist()  # doctest: +SKIP
+['Dogwood Clinic and Lonely Shop started working together.']
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from . import schema
+from .analysis import coverage_report
+from .analysis.coverage import frame_records, json_value
+from .model import CityData, build_graph
+
+logger = logging.getLogger(__name__)
+
+# The tables whose rows are compared, in the order their changes are listed.
+ENTITY_TABLES = ("organizations", "committees", "communities", "navigators", "neighborhoods")
+# Per table, the fields whose change is worth a sentence (others, e.g. notes, are not listed).
+FIELDS_THAT_MATTER: dict[str, tuple[str, ...]] = {
+    "organizations": ("name", "neighborhood", "services", "languages", "orientation"),
+    "committees": ("name", "status", "neighborhood"),
+    "communities": ("name", "languages", "estimated_residents"),
+    "navigators": ("alias", "neighborhood", "languages"),
+    "neighborhoods": ("name", "population", "foreign_born"),
+}
+ENTITY_WORDS = {"organizations": "organization", "committees": "welcoming committee",
+                "communities": "community", "navigators": "cultural navigator",
+                "neighborhoods": "neighborhood"}
+# Tie types whose two ends are interchangeable (a partnership a-b is the one b-a).
+UNDIRECTED_TIES = ("partnership",)
+# (sentence when added, sentence when removed) per tie type; {a} and {b} are the ends' names.
+TIE_SENTENCES: dict[str, tuple[str, str]] = {
+    "partnership": ("{a} and {b} started working together.", "{a} and {b} no longer work "
+                    "together."),
+    "serves_community": ("{a} started serving {b}.", "{a} no longer serves {b}."),
+    "serves_neighborhood": ("{a} started serving the {b} neighborhood.",
+                            "{a} no longer serves the {b} neighborhood."),
+    "lives_in": ("{a} are now recorded living in {b}.", "{a} are no longer recorded in {b}."),
+    "mentors": ("{a} started mentoring {b}.", "{a} no longer mentors {b}."),
+    "volunteers_with": ("{a} started volunteering with {b}.", "{a} no longer volunteers with "
+                        "{b}."),
+    "committee_member": ("{a} joined {b}.", "{a} left {b}."),
+}
+# What a committee did, by its new status.
+STATUS_WORDS = {"active": "became active", "forming": "is now forming", "none": "stopped"}
+CHANGE_COLUMNS = ["change", "table", "tie_type", "id", "name", "field", "before", "after",
+                  "explanation"]
+HEADLINE_LABELS = {
+    "organizations": "Member organizations",
+    "partnerships": "Partnerships",
+    "isolated_organizations": "Isolated organizations",
+    "active_committees": "Active welcoming committees",
+    "foreign_born_covered": "Foreign-born residents reached",
+    "share_foreign_born_covered": "Share of foreign-born residents reached",
+}
+
+
+@dataclass
+class ChangeReport:
+    """The differences between two versions of a city.
+
+    Attributes
+    ----------
+    changes : pandas.DataFrame
+        One row per change, columns :data:`CHANGE_COLUMNS`: ``change`` (added / removed /
+        changed), ``table``, ``tie_type`` (ties only), ``id`` (for a tie "a -> b"), ``name``,
+        ``field``/``before``/``after`` (changed fields only) and ``explanation``.
+    headline : dict
+        Per measure (:data:`HEADLINE_LABELS`): ``label``, ``before``, ``after``, ``delta``.
+    explanation : str
+        One paragraph: what changed overall, or that nothing did.
+    """
+
+    changes: pd.DataFrame
+    headline: dict[str, dict[str, Any]]
+    explanation: str
+
+    @property
+    def is_empty(self) -> bool:
+        """True when nothing that matters changed."""
+        return self.changes.empty
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-serialisable form: ``{"explanation", "headline", "changes"}``.
+
+        Examples
+        --------
+        >>> import json; json.dumps(report.to_dict())  # doctest: +SKIP
+        """
+        return {"explanation": self.explanation, "headline": json_value(self.headline),
+                "changes": frame_records(self.changes)}
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+def _plain(value: Any) -> Any:
+    """A cell as a comparable plain value: lists as lists, missing as None, 3.0 as 3."""
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    try:
+        if value is None or pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        return value
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _rows_by_id(city: CityData, table: str) -> dict[str, dict[str, Any]]:
+    frame = city.tables.get(table)
+    if frame is None or frame.empty:
+        return {}
+    id_column = schema.ID_COLUMNS[table]
+    fields = [f for f in FIELDS_THAT_MATTER[table] if f in frame.columns]
+    ids = [str(v) for v in frame[id_column].tolist()]
+    columns = {f: [_plain(v) for v in frame[f].tolist()] for f in fields}
+    return {node_id: {f: columns[f][i] for f in fields} for i, node_id in enumerate(ids)}
+
+
+def _names(*cities: CityData) -> dict[str, str]:
+    """Display name of every id in the cities (later cities win: the current name)."""
+    names: dict[str, str] = {}
+    for city in cities:
+        for table, id_column in schema.ID_COLUMNS.items():
+            frame = city.tables.get(table)
+            if frame is None or frame.empty:
+                continue
+            label = "alias" if table == "navigators" else "name"
+            names.update(zip(frame[id_column].astype(str), frame[label].astype(str)))
+    return names
+
+
+def _tie_keys(city: CityData) -> dict[tuple[str, str, str], dict[str, Any]]:
+    """Ties of the ties table keyed by (type, end, end); partnerships in sorted order.
+
+    The value keeps the ends as recorded (first occurrence) and the residents, for sentences.
+    """
+    ties = city.tables.get("ties")
+    if ties is None or ties.empty:
+        return {}
+    keys: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for source, target, tie_type, residents in zip(
+            ties["source_id"].astype(str), ties["target_id"].astype(str),
+            ties["tie_type"].astype(str), ties["residents"].tolist()):
+        ends = tuple(sorted((source, target))) if tie_type in UNDIRECTED_TIES else \
+            (source, target)
+        keys.setdefault((tie_type, *ends), {"source": source, "target": target,
+                                            "residents": _plain(residents)})
+    return keys
+
+
+def _shown(value: Any, names: dict[str, str], field: str) -> str:
+    if value is None or value == []:
+        return "none"
+    if isinstance(value, list):
+        return ", ".join(schema.SERVICES.get(v, v) if field == "services" else str(v)
+                         for v in value)
+    if field == "neighborhood":
+        return names.get(str(value), str(value))
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+def _field_sentence(table: str, name: str, field: str, before: Any, after: Any,
+                    names: dict[str, str]) -> str:
+    if isinstance(before, list) or isinstance(after, list):
+        gained = [v for v in (after or []) if v not in (before or [])]
+        lost = [v for v in (before or []) if v not in (after or [])]
+        parts = []
+        if gained:
+            parts.append(f"now offers {_shown(gained, names, field)}" if table == "organizations"
+                         else f"now lists {_shown(gained, names, field)}")
+        if lost:
+            parts.append(f"no longer lists {_shown(lost, names, field)}")
+        what = "languages" if field == "languages" else "services"
+        return f"{name} {' and '.join(parts)} ({what})."
+    if field == "status":
+        return f"{name} {STATUS_WORDS.get(after, f'is now {after}')} (it was {before})."
+    if field == "neighborhood":
+        return (f"{name} moved from {_shown(before, names, field)} to "
+                f"{_shown(after, names, field)}.")
+    if field in ("name", "alias"):
+        return f"{_shown(before, names, field)} is now called {_shown(after, names, field)}."
+    label = field.replace("_", " ")
+    return f"{name}: {label} changed from {_shown(before, names, field)} to " \
+           f"{_shown(after, names, field)}."
+
+
+def _percent(share: Any) -> str:
+    return "unknown" if share is None else f"{share:.0%}"
+
+
+def _coverage_effects(before_cov, after_cov) -> dict[str, int]:
+    """Per neighborhood id: foreign-born residents newly reached (+) or no longer reached (-)."""
+    was = dict(zip(before_cov.neighborhoods["id"], before_cov.neighborhoods["covered"]))
+    effects = {}
+    for nbhd, covered, foreign_born in zip(after_cov.neighborhoods["id"],
+                                           after_cov.neighborhoods["covered"],
+                                           after_cov.neighborhoods["foreign_born"]):
+        if bool(covered) != bool(was.get(nbhd, False)):
+            effects[nbhd] = (1 if covered else -1) * int(foreign_born or 0)
+    return effects
+
+
+def _headline(before: CityData, after: CityData, before_cov, after_cov) -> dict[str, dict]:
+    def counts(city: CityData, cov) -> dict[str, Any]:
+        ties = _tie_keys(city)
+        partnered = {end for (tie_type, *ends) in ties if tie_type == "partnership"
+                     for end in ends}
+        org_ids = set(_rows_by_id(city, "organizations"))
+        return {
+            "organizations": len(org_ids),
+            "partnerships": sum(1 for key in ties if key[0] == "partnership"),
+            "isolated_organizations": len(org_ids - partnered),
+            "active_committees": cov.summary["active_committees"],
+            "foreign_born_covered": cov.summary["foreign_born_covered"],
+            "share_foreign_born_covered": cov.summary["share_foreign_born_covered"],
+        }
+
+    old, new = counts(before, before_cov), counts(after, after_cov)
+    headline = {}
+    for key, label in HEADLINE_LABELS.items():
+        delta = None if old[key] is None or new[key] is None else new[key] - old[key]
+        if isinstance(delta, float):  # 0.7 - 0.4 is 0.29999999999999993
+            delta = round(delta, 6)
+        headline[key] = {"label": label, "before": old[key], "after": new[key], "delta": delta}
+    return headline
+
+
+# --- the comparison -----------------------------------------------------------------------------
+
+def compare_cities(before: CityData, after: CityData) -> ChangeReport:
+    """What changed from ``before`` to ``after``, in sentences and headline figures.
+
+    Members (organizations, committees, communities, navigators, neighborhoods) added and
+    removed by id; the fields that matter changed (:data:`FIELDS_THAT_MATTER`, e.g. a committee
+    going from forming to active, an organization's services); ties of the ties table added and
+    removed (a partnership a–b is one tie whichever way it was recorded); and the headline
+    effects: organizations, partnerships, isolated organizations, active committees and the
+    foreign-born residents they reach (own-neighborhood rule), before and after.
+
+    Parameters
+    ----------
+    before, after : CityData
+        Two versions of the same city (e.g. ``store.read_version(v)`` and
+        ``store.read_city()``); neither is changed.
+
+    Returns
+    -------
+    ChangeReport
+        Empty ``changes`` (and an explanation saying so) when nothing that matters changed.
+
+    Raises
+    ------
+    AnalysisError
+        When a version has no neighborhoods (coverage cannot be measured).
+
+    Examples
+    --------
+    >>> report = compare_cities(old_city, new_city)  # doctest: +SKIP
+    >>> report.headline["share_foreign_born_covered"]  # doctest: +SKIP
+    {'label': 'Share of foreign-born residents reached', 'before': 0.4, 'after': 0.7, ...}
+    """
+    names = _names(before, after)
+    before_cov = coverage_report(build_graph(before))
+    after_cov = coverage_report(build_graph(after))
+    effects = _coverage_effects(before_cov, after_cov)
+    share_words = (f"{_percent(before_cov.summary['share_foreign_born_covered'])} -> "
+                   f"{_percent(after_cov.summary['share_foreign_born_covered'])}")
+    rows: list[dict[str, Any]] = []
+
+    def add(change: str, table: str, node_id: str, name: str, explanation: str, *,
+            tie_type: str = "", field: str = "", old: Any = None, new: Any = None) -> None:
+        rows.append({"change": change, "table": table, "tie_type": tie_type, "id": node_id,
+                     "name": name, "field": field,
+                     "before": "" if field == "" else _shown(old, names, field),
+                     "after": "" if field == "" else _shown(new, names, field),
+                     "explanation": explanation})
+
+    committee_neighborhood = {}
+    for table in ENTITY_TABLES:
+        old_rows, new_rows = _rows_by_id(before, table), _rows_by_id(after, table)
+        word = ENTITY_WORDS[table]
+        for node_id in [i for i in new_rows if i not in old_rows]:
+            name = names.get(node_id, node_id)
+            add("added", table, node_id, name, f"{name} joined as a new {word}.")
+        for node_id in [i for i in old_rows if i not in new_rows]:
+            name = names.get(node_id, node_id)
+            add("removed", table, node_id, name, f"{name} ({word}) is no longer listed.")
+        for node_id in [i for i in new_rows if i in old_rows]:
+            name = names.get(node_id, node_id)
+            for field in FIELDS_THAT_MATTER[table]:
+                old, new = old_rows[node_id].get(field), new_rows[node_id].get(field)
+                if old == new or (isinstance(old, list) and sorted(map(str, old or [])) ==
+                                  sorted(map(str, new or []))):
+                    continue
+                add("changed", table, node_id, name,
+                    _field_sentence(table, name, field, old, new, names), field=field, old=old,
+                    new=new)
+        if table == "committees":
+            committee_neighborhood = {i: r.get("neighborhood") for i, r in new_rows.items()}
+            committee_neighborhood.update({i: r.get("neighborhood") for i, r in old_rows.items()
+                                           if i not in new_rows})
+
+    # A committee whose change moved coverage says by how much (once per neighborhood).
+    told: set[str] = set()
+    for row in rows:
+        nbhd = committee_neighborhood.get(row["id"]) if row["table"] == "committees" else None
+        if nbhd in effects and nbhd not in told and row["change"] in ("added", "removed") + \
+                (("changed",) if row["field"] in ("status", "neighborhood") else ()):
+            told.add(nbhd)
+            count, place = effects[nbhd], names.get(nbhd, nbhd)
+            reach = (f"{count:,} more foreign-born residents of {place} are reached" if count > 0
+                     else f"{-count:,} foreign-born residents of {place} are no longer reached")
+            row["explanation"] = f"{row['explanation'][:-1]}: {reach} ({share_words})."
+
+    old_ties, new_ties = _tie_keys(before), _tie_keys(after)
+    for change, keys, ties, index in (("added", new_ties.keys() - old_ties.keys(), new_ties, 0),
+                                      ("removed", old_ties.keys() - new_ties.keys(), old_ties,
+                                       1)):
+        for key in sorted(keys):
+            tie = ties[key]
+            a, b = names.get(tie["source"], tie["source"]), names.get(tie["target"], tie["target"])
+            sentence = TIE_SENTENCES.get(key[0], ("{a} – {b}: new tie.", "{a} – {b}: tie "
+                                                  "removed."))[index].format(a=a, b=b)
+            if key[0] == "lives_in" and tie["residents"] is not None and change == "added":
+                sentence = f"{sentence[:-1]} ({tie['residents']:,} residents)."
+            add(change, "ties", f"{tie['source']} -> {tie['target']}", f"{a} – {b}", sentence,
+                tie_type=key[0])
+
+    changes = pd.DataFrame(rows, columns=CHANGE_COLUMNS)
+    headline = _headline(before, after, before_cov, after_cov)
+    if changes.empty:
+        explanation = ("Nothing changed between the two versions: the same organizations, "
+                       "committees, communities, navigators and ties.")
+    else:
+        counted = changes.groupby("change").size().to_dict()
+        parts = [f"{counted[c]:,} {c}" for c in ("added", "removed", "changed") if c in counted]
+        cov = headline["foreign_born_covered"]
+        explanation = (f"{len(changes):,} change(s): {', '.join(parts)}. Foreign-born residents "
+                       f"reached by active committees: {_shown(cov['before'], names, '')} -> "
+                       f"{_shown(cov['after'], names, '')} ({share_words}).")
+    logger.info("compared two versions of %s: %d change(s)", after.name, len(changes))
+    return ChangeReport(changes=changes, headline=headline, explanation=explanation)
+
+
+__all__ = ["compare_cities", "ChangeReport", "CHANGE_COLUMNS", "FIELDS_THAT_MATTER",
+           "HEADLINE_LABELS"]
