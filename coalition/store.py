@@ -91,14 +91,23 @@ def _decode(value: Any, column: schema.Column) -> Any:
 
 
 def _history_blob(encoded: dict[str, list[dict[str, Any]]]) -> bytes:
-    """The encoded rows of every table as zlib-compressed JSON (lists stay lists)."""
+    """The encoded rows of every table as zlib-compressed JSON, column by column.
+
+    Columns, not rows: a list comprehension per column costs a third of a per-row dict walk
+    at 100,000 ties. List cells are decoded back to lists (they stay lists in the history).
+    """
     tables = {}
     for name, records in encoded.items():
-        columns = schema.TABLES[name]
-        tables[name] = [[json.loads(rec[c.name]) if c.type == "list" and rec[c.name] else
-                         (rec[c.name] == "1" if c.type == "bool" else rec[c.name])
-                         for c in columns] for rec in records]
-    return zlib.compress(json.dumps(tables, ensure_ascii=False).encode("utf-8"), 6)
+        columns = {}
+        for column in schema.TABLES[name]:
+            values = [rec[column.name] for rec in records]
+            if column.type == "list":  # one parse of all cells, not one per cell
+                values = json.loads("[" + ",".join(v or "[]" for v in values) + "]")
+            elif column.type == "bool":
+                values = [v == "1" for v in values]
+            columns[column.name] = values
+        tables[name] = columns
+    return zlib.compress(json.dumps(tables, ensure_ascii=False).encode("utf-8"))
 
 
 def _tables_from_blob(blob: bytes) -> dict[str, pd.DataFrame]:
@@ -106,12 +115,11 @@ def _tables_from_blob(blob: bytes) -> dict[str, pd.DataFrame]:
     stored = json.loads(zlib.decompress(blob).decode("utf-8"))
     tables = {}
     for name, columns in schema.TABLES.items():
-        names = [c.name for c in columns]
-        frame = pd.DataFrame(stored.get(name, []), columns=names)
-        for column in columns:
-            if column.type == "list":  # an empty list is kept as [] (not None) like read_city
-                frame[column.name] = [list(v or []) for v in frame[column.name]]
-        tables[name] = frame
+        kept = stored.get(name, {})
+        # Let pandas infer every type (as read_city does), but keep list cells as objects.
+        tables[name] = pd.DataFrame({c.name: pd.Series(kept.get(c.name, []), dtype=object)
+                                     if c.type == "list" else kept.get(c.name, [])
+                                     for c in columns}, columns=[c.name for c in columns])
     return tables
 
 
