@@ -21,7 +21,7 @@ import networkx as nx
 import pandas as pd
 import streamlit as st
 
-from coalition import analysis, exports, map_files, maps, model, network_view, settings
+from coalition import analysis, exports, history, map_files, maps, model, network_view, settings
 from coalition import store as store_module
 
 logger = logging.getLogger(__name__)
@@ -271,6 +271,31 @@ def info(url: str, version: int) -> dict[str, Any]:
     >>> info(snap.url, snap.version)['city']  # doctest: +SKIP
     """
     return _open(url).info()
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def versions(url: str, version: int) -> pd.DataFrame:
+    """The versions kept in the store's history (version, saved_at, what), newest first.
+
+    Examples
+    --------
+    >>> versions(snap.url, snap.version)['version'].tolist()  # doctest: +SKIP
+    [2, 1]
+    """
+    return _open(url).versions()
+
+
+@st.cache_resource(show_spinner="Comparing the two versions…", max_entries=16)
+def changes(url: str, version: int, since: int) -> history.ChangeReport:
+    """What changed from the kept version ``since`` to the current one (``version``).
+
+    Raises :class:`coalition.errors.StoreError` for a version the history no longer keeps.
+
+    Examples
+    --------
+    >>> changes(snap.url, snap.version, snap.version - 1).explanation  # doctest: +SKIP
+    """
+    return history.compare_cities(_open(url).read_version(since), city(url, version))
 
 
 @st.cache_resource(show_spinner="Preparing the download…", max_entries=12)

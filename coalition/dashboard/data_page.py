@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from coalition import settings
 from coalition.dashboard import data, measures, ui
 
 DOWNLOADS = (
@@ -19,6 +20,48 @@ DOWNLOADS = (
     ("graphml", "Network (GraphML)", "graphml", "application/xml", "for Gephi or yEd"),
     ("gexf", "Network (GEXF)", "gexf", "application/xml", "for Gephi"),
 )
+
+
+# Sentences listed under the headline figures; more are in the table below them.
+MAX_CHANGE_SENTENCES = 15
+
+
+def _what_changed(snap: data.Snapshot) -> None:
+    """The "What changed" section: an earlier version, the headline effects, the changes."""
+    st.header("What changed")
+    with ui.problems_shown():
+        kept = data.versions(snap.url, snap.version)
+    earlier = kept[kept["version"] < snap.version]
+    if earlier.empty:
+        st.info("This is the first version of the data kept, so there is nothing to compare "
+                "with yet. Each load or recorded change keeps a version.")
+        return
+    labels = {int(row.version): measures.version_label(row.version, row.saved_at, row.what)
+              for row in earlier.itertuples()}
+    since = st.selectbox("Compare today's data with", list(labels), format_func=labels.get,
+                         key="changes_since",
+                         help=f"The last {settings.HISTORY_LIMIT} versions are kept.")
+    with ui.problems_shown():
+        report = data.changes(snap.url, snap.version, int(since))
+    st.markdown(ui.md(report.explanation))
+    metrics = measures.change_metrics(report.headline)
+    for row_start in range(0, len(metrics), 3):
+        for column, metric in zip(st.columns(3), metrics[row_start:row_start + 3]):
+            with column:
+                st.metric(metric["label"], metric["value"], delta=metric["delta"],
+                          delta_color=metric["delta_color"])
+    if report.is_empty:
+        return
+    sentences = report.changes["explanation"].tolist()
+    st.markdown("\n".join(f"- {ui.md(s)}" for s in sentences[:MAX_CHANGE_SENTENCES]))
+    if len(sentences) > MAX_CHANGE_SENTENCES:
+        st.caption(f"… and {len(sentences) - MAX_CHANGE_SENTENCES:,} more in the table below.")
+    with st.expander(f"Every change ({len(sentences):,}), as a table",
+                     expanded=len(sentences) > MAX_CHANGE_SENTENCES):
+        words = st.text_input("Find in the changes", key="changes_filter",
+                              placeholder="a name, a place, 'added', 'partnership'…")
+        st.dataframe(measures.changes_table(report.changes, words), hide_index=True,
+                     width="stretch")
 
 
 def render() -> None:
@@ -42,6 +85,8 @@ def render() -> None:
                 + (f" from the folder {ui.md(source_dir)}" if source_dir else "")
                 + f"  \n**Data version:** {snap.version} (it goes up each time the data "
                 "changes)")
+
+    _what_changed(snap)
 
     st.header("Sources and dates")
     table = measures.datasets_table(datasets)

@@ -868,3 +868,76 @@ def neighborhood_gap_lines(url: str, version: int, neighborhood_id: str) -> list
         if not table.empty and title in table:
             lines.extend(str(e) for e in table[title])
     return list(dict.fromkeys(lines))
+
+
+# --- what changed -------------------------------------------------------------------------------
+
+CHANGE_WORDS = {"added": "Added", "removed": "Removed", "changed": "Changed"}
+# For these figures, going down is the good direction (st.metric colours the delta by it).
+LOWER_IS_BETTER = ("isolated_organizations",)
+
+
+def version_label(version: int, saved_at: str, what: str) -> str:
+    """How a kept version is named in a list: number, time (UTC) and what the change was.
+
+    Plain text for a selectbox option (options are not markdown).
+
+    Examples
+    --------
+    >>> version_label(3, "2026-11-26T23:20:05+00:00", "Recorded: a tie")
+    'version 3 — 2026-11-26 23:20 UTC — Recorded: a tie'
+    """
+    shown_what = " ".join(str(what or "").split())
+    if len(shown_what) > 90:
+        shown_what = shown_what[:89] + "…"
+    return f"version {int(version)} — {ui.loaded_time(saved_at)} — {shown_what}"
+
+
+def change_metrics(headline: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """The headline figures of a comparison as ``st.metric`` arguments (label, value, delta).
+
+    Examples
+    --------
+    >>> change_metrics({"partnerships": {"label": "Partnerships", "before": 4, "after": 5,
+    ...                                  "delta": 1}})[0]
+    {'label': 'Partnerships', 'value': '5', 'delta': '+1 (was 4)', 'delta_color': 'normal'}
+    """
+    metrics = []
+    for key, entry in headline.items():
+        before, after, delta = entry["before"], entry["after"], entry["delta"]
+        if key.startswith("share"):
+            value = ui.fmt_share(after)
+            shown_delta = None if delta is None else \
+                f"{delta * 100:+.0f} points (was {ui.fmt_share(before)})"
+        else:
+            value = ui.fmt_int(after)
+            shown_delta = None if delta is None else f"{delta:+,} (was {ui.fmt_int(before)})"
+        if not delta:
+            shown_delta = None  # "no change" reads better than a grey +0
+        metrics.append({"label": entry["label"], "value": value, "delta": shown_delta,
+                        "delta_color": "inverse" if key in LOWER_IS_BETTER else "normal"})
+    return metrics
+
+
+def changes_table(changes: pd.DataFrame, words: str = "") -> pd.DataFrame:
+    """The changes as a table in plain words, keeping rows whose text contains ``words``.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"change": ["added"], "table": ["ties"], "name": ["A – B"],
+    ...     "explanation": ["A and B started working together."]})
+    >>> changes_table(frame, "b started")["What changed"].tolist()
+    ['A and B started working together.']
+    """
+    out = pd.DataFrame({
+        "Change": changes["change"].map(lambda c: CHANGE_WORDS.get(c, c)),
+        "In": changes["table"].map(lambda t: TABLE_TITLES.get(t, t)),
+        "Who": changes["name"].astype(str),
+        "What changed": changes["explanation"].astype(str),
+    })
+    needle = " ".join(str(words or "").split()).lower()
+    if needle:
+        text = (out["Change"] + " " + out["In"] + " " + out["Who"] + " "
+                + out["What changed"]).str.lower()
+        out = out[text.str.contains(needle, regex=False)]
+    return out.reset_index(drop=True)
