@@ -359,7 +359,8 @@ class Store:
             "source_dir": city.meta.get("source_dir"),
             "warnings": city.meta.get("warnings", []),
         })
-        # In the same transaction as the data, so history and data never disagree.
+        # In the same transaction as the data, so history and data never disagree. Rows at or
+        # above this version can only be left over from a store whose meta was reset: replace.
         conn.execute(delete(HISTORY).where(HISTORY.c.version >= version))
         conn.execute(insert(HISTORY).values(version=version, saved_at=now, what=what,
                                             tables=_history_blob(encoded)))
