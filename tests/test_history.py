@@ -147,10 +147,10 @@ def test_a_partnership_recorded_the_other_way_round_is_the_same_tie(tiny_city):
     assert compare_cities(tiny_city, with_table(tiny_city, "ties", reverse_lib_legal)).is_empty
 
 
-def test_a_served_community_reversed_is_a_different_tie_counted_once(tiny_city):
+def test_the_same_tie_recorded_twice_is_one_tie(tiny_city):
     duplicate = with_table(tiny_city, "ties", lambda t: pd.concat([t, t.iloc[[4]]],
                                                                   ignore_index=True))
-    assert compare_cities(tiny_city, duplicate).is_empty  # the same tie twice is one tie
+    assert compare_cities(tiny_city, duplicate).is_empty
 
 
 def test_a_stopped_committee_says_who_is_no_longer_reached(tiny_city):
