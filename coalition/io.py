@@ -495,10 +495,10 @@ def _read_boundaries(folder: Path, name_field: str,
 # --- cross-table checks -------------------------------------------------------------------------
 
 def _check_ids(typed: dict[str, pd.DataFrame], files: dict[str, str],
-               problems: list[Problem]) -> dict[str, str]:
-    """Ids are unique within and across tables; returns id -> node kind."""
-    kinds: dict[str, str] = {}
-    first_seen: dict[str, str] = {}
+               problems: list[Problem], known: dict[str, str] | None = None) -> dict[str, str]:
+    """Ids are unique within and across tables (and ``known`` ones); returns id -> node kind."""
+    kinds: dict[str, str] = dict(known or {})
+    first_seen: dict[str, str] = {node_id: "the data already stored" for node_id in kinds}
     for table, id_column in schema.ID_COLUMNS.items():
         frame = typed.get(table)
         if frame is None or frame.empty:
@@ -542,23 +542,36 @@ def _resolve_neighborhoods(typed: dict[str, pd.DataFrame], files: dict[str, str]
             frame[column.name] = resolved
 
 
+def _tie_key(source: str, target: str, tie_type: str) -> tuple[str, str, str]:
+    """A tie's identity: a partnership is the same whichever way round it is written."""
+    if tie_type == "partnership" and target < source:
+        source, target = target, source
+    return source, target, tie_type
+
+
 def _check_ties(ties: pd.DataFrame, file: str, kinds: dict[str, str], matcher: NameMatcher,
-                problems: list[Problem]) -> pd.DataFrame:
-    seen: set[tuple[str, str, str]] = set()
-    keep = []
-    for index, row in ties.iterrows():
-        number, tie_type = row["_row"], row["tie_type"]
-        if tie_type is None or row["source_id"] is None or row["target_id"] is None:
+                problems: list[Problem], seen: set[tuple[str, str, str]] | None = None
+                ) -> pd.DataFrame:
+    """Check every tie's ends, kinds and strength; drop repeated ties (a warning).
+
+    ``seen`` holds the keys (:func:`_tie_key`) of ties already accepted, e.g. those stored.
+    """
+    seen = set() if seen is None else seen
+    keep: list[int] = []
+    sources, targets = ties["source_id"].tolist(), ties["target_id"].tolist()
+    for position, (number, tie_type, value_s, value_t, strength) in enumerate(zip(
+            ties["_row"].tolist(), ties["tie_type"].tolist(), sources, list(targets),
+            ties["strength"].tolist())):
+        if tie_type is None or value_s is None or value_t is None:
             continue  # already reported as a missing or bad cell
         source_kind, target_kind = schema.TIE_TYPES[tie_type]
         ends = {}
         ok = True
-        for column, wanted in (("source_id", source_kind), ("target_id", target_kind)):
-            value = row[column]
+        for column, value, wanted in (("source_id", value_s, source_kind),
+                                      ("target_id", value_t, target_kind)):
             node_id = value if value in kinds else (
                 matcher.match(value) if wanted == schema.NEIGHBORHOOD else None)
             if node_id is None:
-                hint = ""
                 if wanted == schema.NEIGHBORHOOD:
                     hint = _neighborhood_hint(value, matcher).split(".", 1)[1]
                 else:
@@ -577,26 +590,24 @@ def _check_ties(ties: pd.DataFrame, file: str, kinds: dict[str, str], matcher: N
             continue
         if ends["source_id"] == ends["target_id"]:
             problems.append(Problem(file, "A tie cannot link an id to itself.", row=number,
-                                    column="target_id", value=row["target_id"]))
+                                    column="target_id", value=value_t))
             continue
-        key = (ends["source_id"], ends["target_id"], tie_type)
-        reverse = (ends["target_id"], ends["source_id"], tie_type)
-        if key in seen or (tie_type == "partnership" and reverse in seen):
+        key = _tie_key(ends["source_id"], ends["target_id"], tie_type)
+        if key in seen:
             problems.append(Problem(file, "This tie is listed twice; keep one row (the second is "
                                     "ignored).", row=number, severity="warning",
-                                    value=f"{row['source_id']} -> {row['target_id']}"))
+                                    value=f"{value_s} -> {value_t}"))
             continue
         seen.add(key)
-        strength = row.get("strength")
         if strength is not None and not pd.isna(strength) and not 1 <= strength <= 3:
             problems.append(Problem(file, "strength must be 1 (weak), 2 (working) or 3 "
                                     "(strong).", row=number, column="strength",
                                     value=str(strength)))
             continue
-        ties.at[index, "source_id"] = ends["source_id"]
-        ties.at[index, "target_id"] = ends["target_id"]
-        keep.append(index)
-    return ties.loc[keep]
+        sources[position], targets[position] = ends["source_id"], ends["target_id"]
+        keep.append(position)
+    checked = ties.assign(source_id=sources, target_id=targets)
+    return checked.iloc[keep]
 
 
 def _match_boundaries(neighborhoods: pd.DataFrame, boundaries: gpd.GeoDataFrame, file: str,
@@ -765,21 +776,42 @@ def add_records(city: CityData, table: str, rows: list[dict[str, Any]]) -> CityD
     if table not in EDITABLE_TABLES:
         raise DataError(f"Rows can be added to {', '.join(EDITABLE_TABLES)}; '{table}' needs a "
                         "data folder (coalition init).")
-    texts = text_tables(city)
-    raw_tables = {}
-    for name, frame in texts.items():
-        records = [{k: str(v) for k, v in r.items()} for r in frame.to_dict("records")]
-        if name == table:
-            records += [{_normalise_header(k): "" if v is None else str(v).strip()
-                         for k, v in row.items()} for row in rows]
-        raw_tables[name] = RawTable(f"{name}.csv", list(frame.columns), records,
-                                    list(range(2, len(records) + 2)))
+    # The stored city is already valid: only the new rows are typed and checked against it, so
+    # recording one tie costs the same in a city of 50 members or of 10,000.
+    existing = city.tables[table]
+    records = [{_normalise_header(k): "" if v is None else str(v).strip() for k, v in row.items()}
+               for row in rows]
+    columns = list(dict.fromkeys([*schema.column_names(table), *(k for r in records for k in r)]))
+    first_row = len(existing) + 2  # as if appended to the table's file
+    raw = RawTable(f"{table}.csv", columns, records,
+                   list(range(first_row, first_row + len(records))))
     problems: list[Problem] = []
-    typed, _ = _check_tables(raw_tables, problems)
+    typed = _type_table(table, raw, problems)
+    files = {name: f"{name}.csv" for name in schema.TABLES}
+    known = {}
+    for name, id_column in schema.ID_COLUMNS.items():
+        kind = schema.KIND_OF_TABLE[name]
+        known.update(dict.fromkeys(map(str, city.tables[name][id_column].tolist()), kind))
+    kinds = _check_ids({table: typed}, files, problems, known=known)
+    neighborhoods = city.tables["neighborhoods"]
+    matcher = NameMatcher.from_names(zip(neighborhoods["neighborhood_id"], neighborhoods["name"]))
+    _resolve_neighborhoods({table: typed}, files, matcher, problems)
+    if table == "ties":
+        stored = {_tie_key(str(s), str(t), str(k)) for s, t, k in zip(
+            existing["source_id"].tolist(), existing["target_id"].tolist(),
+            existing["tie_type"].tolist())}
+        typed = _check_ties(typed, files["ties"], kinds, matcher, problems, seen=stored)
+        repeated = [p for p in problems if p.message.startswith("This tie is listed twice")]
+        for problem in repeated:
+            problems.append(Problem(problem.file, "This tie is already recorded: nothing new "
+                                    "to save.", row=problem.row, value=problem.value))
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise ValidationError(errors)
-    tables = {t: f.drop(columns="_row").reset_index(drop=True) for t, f in typed.items()}
+    added = typed.drop(columns="_row")
+    tables = dict(city.tables)
+    tables[table] = pd.concat([existing, added[existing.columns]], ignore_index=True) \
+        if len(existing) else added.reset_index(drop=True)
     return CityData(name=city.name, tables=tables, boundaries=city.boundaries,
                     metric_crs=city.metric_crs, meta=dict(city.meta))
 

@@ -115,3 +115,15 @@ def test_two_people_recording_at_once_both_count(store):
     G = store.graph()
     assert G.has_edge("clinic", "lonely") and G.has_edge("church", "lonely")
     assert store.version() == 3
+
+
+def test_a_tie_already_recorded_is_refused_either_way_round(tiny_city):
+    with pytest.raises(ValidationError, match="already recorded"):
+        io.add_records(tiny_city, "ties", [tie("legal", "lib")])  # stored as lib -> legal
+
+
+def test_new_rows_are_numbered_after_the_stored_ones(tiny_city):
+    with pytest.raises(ValidationError) as caught:
+        io.add_records(tiny_city, "ties", [tie("lib", "nobody")])
+    [problem] = caught.value.errors
+    assert (problem.file, problem.row, problem.column) == ("ties.csv", 19, "target_id")
