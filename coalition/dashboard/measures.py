@@ -213,6 +213,13 @@ def highlights(url: str, version: int,
     return nodes, edges
 
 
+def _brokers(url: str, version: int) -> pd.DataFrame:
+    """The gap report's broker rows, largest effective size first."""
+    table = data.gaps(url, version).bridging
+    brokers = table[table["kind"] == "broker"]
+    return brokers.sort_values("effective_size", ascending=False, kind="stable")
+
+
 def broker_ids(url: str, version: int, count: int) -> list[str]:
     """The gap report's top brokers (largest effective size first).
 
@@ -221,13 +228,7 @@ def broker_ids(url: str, version: int, count: int) -> list[str]:
     >>> broker_ids(url, version, 2)  # doctest: +SKIP
     ['lib', 'legal']
     """
-    table = data.gaps(url, version).bridging
-    if "kind" not in table or "id" not in table:
-        return []
-    brokers = table[table["kind"] == "broker"]
-    if "effective_size" in brokers:
-        brokers = brokers.sort_values("effective_size", ascending=False, kind="stable")
-    return [str(n) for n in brokers["id"].head(count)]
+    return [str(n) for n in _brokers(url, version)["id"].head(count)]
 
 
 def fragile_members(url: str, version: int) -> list[str]:
@@ -239,17 +240,7 @@ def fragile_members(url: str, version: int) -> list[str]:
     ['lib', 'legal']
     """
     table = data.gaps(url, version).fragile_links
-    for column in ("organization_id", "org_id", "id"):
-        if column in table:
-            kind_column = next((c for c in ("kind", "type", "fragility") if c in table), None)
-            rows = table
-            if kind_column:
-                rows = table[table[kind_column].astype(str).str.contains(
-                    "articulation|cut|member|organization", case=False, regex=True)]
-            G = data.graph(url, version)
-            return [str(n) for n in rows[column].dropna().unique()
-                    if n in G and G.nodes[n].get("kind") == schema.ORGANIZATION]
-    return []
+    return [str(n) for n in table.loc[table["type"] == "articulation_point", "id"].unique()]
 
 
 def broker_sentences(url: str, version: int, count: int) -> list[str]:
@@ -260,13 +251,7 @@ def broker_sentences(url: str, version: int, count: int) -> list[str]:
     >>> broker_sentences(url, version, 1)[0][:13]  # doctest: +SKIP
     'Alder Library'
     """
-    table = data.gaps(url, version).bridging
-    if "kind" not in table or "explanation" not in table:
-        return []
-    brokers = table[table["kind"] == "broker"]
-    if "effective_size" in brokers:
-        brokers = brokers.sort_values("effective_size", ascending=False, kind="stable")
-    return [str(e) for e in brokers["explanation"].head(count)]
+    return [str(e) for e in _brokers(url, version)["explanation"].head(count)]
 
 
 # --- overview -------------------------------------------------------------------------------
