@@ -19,7 +19,6 @@ STATIC_DIR = PACKAGE_DIR / "static"
 
 DEFAULT_DB_PATH = PROJECT_ROOT / "coalition.db"
 DEFAULT_DATA_DIR = PROJECT_ROOT / "data" / "hartford"
-TEMPLATE_DATA_DIR = PROJECT_ROOT / "data" / "template"
 DEFAULT_MAPS_DIR = PROJECT_ROOT / "maps"
 
 # Uploads larger than this are refused before parsing (spreadsheets expand in memory).
@@ -32,8 +31,6 @@ DEFAULT_SEED = 20100
 DEFAULT_STABILITY_RUNS = 200
 # Versions of the data kept in the store's history (older ones are deleted on each write).
 HISTORY_LIMIT = 50
-# Metric CRS used when a city folder names none (a UTM zone is estimated from the data otherwise).
-DEFAULT_METRIC_CRS = None
 
 
 def db_url(path_or_url: str | os.PathLike | None = None) -> str:

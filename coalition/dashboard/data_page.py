@@ -4,21 +4,18 @@ from __future__ import annotations
 
 import streamlit as st
 
-from coalition import settings
+from coalition import exports, settings
 from coalition.dashboard import data, measures, ui
 
 DOWNLOADS = (
-    # (format, button label, file suffix, mime type, what it is for)
-    ("xlsx", "Spreadsheet (Excel)", "xlsx",
-     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-     "every table on its own sheet"),
-    ("csv", "Tables (CSV, zipped)", "zip", "application/zip", "one CSV file per table"),
-    ("geojson", "Map layers (GeoJSON)", "geojson", "application/geo+json",
+    # (format, button label, file suffix, what it is for); mime types: exports.MEDIA_TYPES
+    ("xlsx", "Spreadsheet (Excel)", "xlsx", "every table on its own sheet"),
+    ("csv", "Tables (CSV, zipped)", "zip", "one CSV file per table"),
+    ("geojson", "Map layers (GeoJSON)", "geojson",
      "neighborhoods and organizations for QGIS or a web map"),
-    ("gpkg", "Map layers (GeoPackage)", "gpkg", "application/geopackage+sqlite3",
-     "the same layers for QGIS or ArcGIS"),
-    ("graphml", "Network (GraphML)", "graphml", "application/xml", "for Gephi or yEd"),
-    ("gexf", "Network (GEXF)", "gexf", "application/xml", "for Gephi"),
+    ("gpkg", "Map layers (GeoPackage)", "gpkg", "the same layers for QGIS or ArcGIS"),
+    ("graphml", "Network (GraphML)", "graphml", "for Gephi or yEd"),
+    ("gexf", "Network (GEXF)", "gexf", "for Gephi"),
 )
 
 
@@ -116,11 +113,12 @@ def render() -> None:
                 "formulas are made safe.")
     city_slug = measures.slug(meta.get("city") or "coalition")
     cols = st.columns(3)
-    for index, (fmt, label, suffix, mime, purpose) in enumerate(DOWNLOADS):
+    for index, (fmt, label, suffix, purpose) in enumerate(DOWNLOADS):
         with cols[index % 3]:
             st.download_button(
                 label, data=measures.deferred_export(snap.url, snap.version, fmt),
-                file_name=f"{city_slug}-{fmt}.{suffix}", mime=mime, key=f"download_{fmt}",
+                file_name=f"{city_slug}-{fmt}.{suffix}", mime=exports.MEDIA_TYPES[fmt],
+                key=f"download_{fmt}",
                 icon=":material/download:", on_click="ignore", width="stretch")
             st.caption(purpose)
     st.markdown("**Maps for people who install nothing:** run `coalition maps` to write the maps "
