@@ -11,9 +11,10 @@ DOWNLOADS = (
     # (format, button label, file suffix, what it is for); mime types: exports.MEDIA_TYPES
     ("xlsx", "Spreadsheet (Excel)", "xlsx", "every table on its own sheet"),
     ("csv", "Tables (CSV, zipped)", "zip", "one CSV file per table"),
-    ("geojson", "Map layers (GeoJSON)", "geojson",
-     "neighborhoods and organizations for QGIS or a web map"),
-    ("gpkg", "Map layers (GeoPackage)", "gpkg", "the same layers for QGIS or ArcGIS"),
+    ("geojson", "Map layer (GeoJSON)", "geojson",
+     "neighborhoods with their figures, for QGIS or a web map"),
+    ("gpkg", "Map layers (GeoPackage)", "gpkg",
+     "neighborhoods and located organizations, for QGIS or ArcGIS"),
     ("graphml", "Network (GraphML)", "graphml", "for Gephi or yEd"),
     ("gexf", "Network (GEXF)", "gexf", "for Gephi"),
 )
