@@ -516,10 +516,15 @@ def _check_ids(typed: dict[str, pd.DataFrame], files: dict[str, str],
     return kinds
 
 
-def _neighborhood_hint(value: str, matcher: NameMatcher) -> str:
+def _suggestion(value: str, matcher: NameMatcher) -> str:
+    """' Did you mean "x"?' for the closest known name, or an empty string."""
     suggestion = matcher.suggest(value)
-    hint = f' Did you mean "{suggestion}"?' if suggestion else ""
-    return ("Unknown neighborhood; use a name or id from neighborhoods.csv." + hint)
+    return f' Did you mean "{suggestion}"?' if suggestion else ""
+
+
+def _neighborhood_hint(value: str, matcher: NameMatcher) -> str:
+    return "Unknown neighborhood; use a name or id from neighborhoods.csv." + \
+        _suggestion(value, matcher)
 
 
 def _resolve_neighborhoods(typed: dict[str, pd.DataFrame], files: dict[str, str],
@@ -573,7 +578,7 @@ def _check_ties(ties: pd.DataFrame, file: str, kinds: dict[str, str], matcher: N
                 matcher.match(value) if wanted == schema.NEIGHBORHOOD else None)
             if node_id is None:
                 if wanted == schema.NEIGHBORHOOD:
-                    hint = _neighborhood_hint(value, matcher).split(".", 1)[1]
+                    hint = _suggestion(value, matcher)
                 else:
                     hint = did_you_mean(value, [k for k, v in kinds.items() if v == wanted])
                 problems.append(Problem(file, f"The tie points to an unknown id. Add '{value}' "
@@ -626,8 +631,7 @@ def _match_boundaries(neighborhoods: pd.DataFrame, boundaries: gpd.GeoDataFrame,
                                      neighborhoods["_row"]):
         key = next((k for k in (name_key(name), name_key(node_id)) if k in geometry_by_key), None)
         if key is None:
-            suggestion = feature_matcher.suggest(name)
-            hint = f' Did you mean "{suggestion}"?' if suggestion else ""
+            hint = _suggestion(name, feature_matcher)
             problems.append(Problem(nbhd_file, f"No feature with this name in {file}: the name "
                                     f"must match the boundary file.{hint}", row=number,
                                     column="name", value=name))

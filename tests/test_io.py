@@ -320,3 +320,10 @@ def test_reading_does_not_modify_the_folder(folder):
     before = {p.name: p.read_bytes() for p in folder.iterdir()}
     io.validate_city(folder)
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+
+
+def test_tie_to_an_unknown_neighborhood_suggests_one(folder):
+    set_cell(folder / "ties.csv", 8, "target_id", "Brch")  # legal serves_neighborhood birch
+    [problem] = errors_of(folder)
+    assert (problem.file, problem.row, problem.column) == ("ties.csv", 10, "target_id")
+    assert problem.message.endswith('correct the id. Did you mean "Birch"?')
