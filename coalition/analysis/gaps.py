@@ -136,17 +136,15 @@ def _language_gaps(index: GraphIndex) -> pd.DataFrame:
     navigator_languages = dict(zip(index.navigators.index.tolist(),
                                    index.navigators["languages"].tolist()))
     offered: dict[str, set[str]] = {}
-    reached_by: dict[str, list[str]] = {}
     for org_id, neighborhood_id in zip(index.neighborhood_org_reach["org"].tolist(),
                                        index.neighborhood_org_reach["neighborhood"].tolist()):
         offered.setdefault(neighborhood_id, set()).update(_lower_set(org_languages[org_id]))
-        reached_by.setdefault(neighborhood_id, []).append(index.name(org_id))
     for navigator_id, neighborhood_id in zip(
             index.neighborhood_navigators["navigator"].tolist(),
             index.neighborhood_navigators["neighborhood"].tolist()):
         offered.setdefault(neighborhood_id, set()).update(
             _lower_set(navigator_languages[navigator_id]))
-        reached_by.setdefault(neighborhood_id, []).append(index.name(navigator_id))
+    reached_by = index.member_names
 
     needs: dict[tuple[str, str], dict[str, Any]] = {}
     community_languages = index.communities["languages"].to_dict()
@@ -467,17 +465,7 @@ def _uncovered_need(index: GraphIndex) -> pd.DataFrame:
     fb_median = float(foreign_born.median()) if foreign_born.notna().any() else 0.0
     member_median = float(members.median())
     flagged = frame[(foreign_born > fb_median) & (members <= member_median)]
-    names: dict[str, list[str]] = {}
-    flagged_ids = set(flagged.index)
-    for org_id, neighborhood_id in zip(index.neighborhood_org_reach["org"].tolist(),
-                                       index.neighborhood_org_reach["neighborhood"].tolist()):
-        if neighborhood_id in flagged_ids:
-            names.setdefault(neighborhood_id, []).append(index.name(org_id))
-    for navigator_id, neighborhood_id in zip(
-            index.neighborhood_navigators["navigator"].tolist(),
-            index.neighborhood_navigators["neighborhood"].tolist()):
-        if neighborhood_id in flagged_ids:
-            names.setdefault(neighborhood_id, []).append(index.name(navigator_id))
+    names = index.member_names
     rows = []
     for neighborhood_id, row in flagged.iterrows():
         count = int(members[neighborhood_id])

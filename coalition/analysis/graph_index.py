@@ -152,6 +152,22 @@ class GraphIndex:
         return lives[["community", "neighborhood", "residents"]].reset_index(drop=True)
 
     @cached_property
+    def member_names(self) -> dict[str, list[str]]:
+        """Names of the members reaching each neighborhood: organizations, then navigators.
+
+        Shared by several analyses: treat the lists as read-only.
+        """
+        names: dict[str, list[str]] = {}
+        for org_id, neighborhood_id in zip(self.neighborhood_org_reach["org"].tolist(),
+                                           self.neighborhood_org_reach["neighborhood"].tolist()):
+            names.setdefault(neighborhood_id, []).append(self.name(org_id))
+        for navigator_id, neighborhood_id in zip(
+                self.neighborhood_navigators["navigator"].tolist(),
+                self.neighborhood_navigators["neighborhood"].tolist()):
+            names.setdefault(neighborhood_id, []).append(self.name(navigator_id))
+        return names
+
+    @cached_property
     def members_per_neighborhood(self) -> pd.Series:
         """Coalition members reaching each neighborhood: distinct orgs + navigators based there."""
         orgs = self.neighborhood_org_reach.groupby("neighborhood")["org"].nunique()

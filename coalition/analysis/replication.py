@@ -194,14 +194,7 @@ def neighborhood_signals(index: GraphIndex, candidates: np.ndarray) -> Neighborh
     if len(pairs):
         for i, j in pairs[active[pairs[:, 1]]].tolist():
             active_neighbours.setdefault(id_list[i], []).append(name_list[j])
-    member_names: dict[str, list[str]] = {}
-    for org_id, neighborhood_id in zip(index.neighborhood_org_reach["org"].tolist(),
-                                       index.neighborhood_org_reach["neighborhood"].tolist()):
-        member_names.setdefault(neighborhood_id, []).append(index.name(org_id))
-    for navigator_id, neighborhood_id in zip(
-            index.neighborhood_navigators["navigator"].tolist(),
-            index.neighborhood_navigators["neighborhood"].tolist()):
-        member_names.setdefault(neighborhood_id, []).append(index.name(navigator_id))
+    member_names = index.member_names
     details = {n: {"anchors": anchor_names.get(n, []),
                    "active_neighbours": sorted(active_neighbours.get(n, [])),
                    "members": sorted(member_names.get(n, [])),
