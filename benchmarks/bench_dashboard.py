@@ -38,7 +38,7 @@ from coalition import settings
 from coalition.dashboard import PAGES
 from coalition.dashboard.harness import (offline_browser, running_server, switch_page,
                                          wait_until_ready)
-from coalition.io import read_city
+from coalition.ingest import read_city
 from coalition.model import CityData
 from coalition.store import open_store
 

@@ -59,7 +59,7 @@ def _hartford_city() -> CityData | None:
     folder = PROJECT_ROOT / "data" / "hartford"
     if not folder.is_dir():
         return None
-    from coalition.io import read_city  # the lead's reader; imported only when needed
+    from coalition.ingest import read_city  # the lead's reader; imported only when needed
 
     return read_city(folder)
 

@@ -78,7 +78,7 @@ def _graph(args: argparse.Namespace):
 # --- verbs --------------------------------------------------------------------------------------
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from .io import validate_city
+    from .ingest import validate_city
 
     report = validate_city(args.folder)
     if args.json:
@@ -97,7 +97,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from .io import read_city
+    from .ingest import read_city
 
     store = _store(args)
     if args.if_empty and not store.is_empty():

@@ -28,7 +28,7 @@ import pandas as pd
 
 from . import schema
 from .errors import DataError
-from .io import text_tables
+from .ingest import text_tables
 from .model import WGS84, CityData, build_graph, neighborhoods_frame, nodes_frame
 
 log = logging.getLogger(__name__)
@@ -103,7 +103,7 @@ def _organization_layer(G: nx.MultiDiGraph) -> gpd.GeoDataFrame:
 def write_city_folder(city: CityData, folder: str | Path) -> Path:
     """Write a city as a data folder (CSV tables, ``neighborhoods.geojson``, ``city.toml``).
 
-    The folder reads back with :func:`coalition.io.read_city` to the same tables.
+    The folder reads back with :func:`coalition.ingest.read_city` to the same tables.
     """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)

@@ -1,6 +1,6 @@
 """The typed coalition graph, built from a city's validated tables.
 
-:func:`build_graph` turns a :class:`CityData` (what :mod:`coalition.io` reads and
+:func:`build_graph` turns a :class:`CityData` (what :mod:`coalition.ingest` reads and
 :mod:`coalition.store` keeps) into a :class:`networkx.MultiDiGraph` following
 :mod:`coalition.schema`. The frame helpers turn the graph back into tables for analyses, maps and
 exports. None of these functions mutates its input.
@@ -113,7 +113,7 @@ def build_graph(city: CityData) -> nx.MultiDiGraph:
     Parameters
     ----------
     city : CityData
-        Validated tables (see :func:`coalition.io.read_city`).
+        Validated tables (see :func:`coalition.ingest.read_city`).
 
     Returns
     -------
@@ -124,7 +124,7 @@ def build_graph(city: CityData) -> nx.MultiDiGraph:
 
     Examples
     --------
-    >>> from coalition.io import read_city
+    >>> from coalition.ingest import read_city
     >>> G = build_graph(read_city("data/hartford"))  # doctest: +SKIP
     >>> G.nodes["asylum-hill"]["kind"]  # doctest: +SKIP
     'neighborhood'

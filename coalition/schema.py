@@ -1,6 +1,6 @@
 """The data model: node kinds, tie types, vocabularies and the columns of each input table.
 
-This module is the single source of truth that the reader (:mod:`coalition.io`), the store
+This module is the single source of truth that the reader (:mod:`coalition.ingest`), the store
 (:mod:`coalition.store`), the graph builder (:mod:`coalition.model`), the analyses and the docs
 (``docs/data-format.md``) all follow.
 

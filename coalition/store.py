@@ -378,7 +378,7 @@ class Store:
         ----------
         change : callable
             Takes the current city and returns the changed one (e.g.
-            ``lambda city: io.add_records(city, "ties", rows)``); whatever it raises (a
+            ``lambda city: ingest.add_records(city, "ties", rows)``); whatever it raises (a
             ValidationError) leaves the store untouched.
         what : str, optional
             What the change was, in a few words, kept in the history
@@ -443,7 +443,7 @@ def ensure_loaded(store: Store, data_dir: str | Path | None = None) -> bool:
     """
     if not store.is_empty():
         return False
-    from .io import read_city  # the store itself never needs the reader
+    from .ingest import read_city  # the store itself never needs the reader
 
     folder = Path(data_dir) if data_dir is not None else settings.data_dir()
     store.replace_city(read_city(folder))

@@ -15,7 +15,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from coalition.dashboard import PAGES
-from coalition.io import read_city
+from coalition.ingest import read_city
 from coalition.store import open_store
 from tiny_city import make_tiny_city
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from coalition import io
+from coalition import ingest
 from coalition.store import open_store
 from tiny_city import make_tiny_city
 
@@ -41,7 +41,7 @@ def db(tmp_path) -> Path:
 
 
 def record(db: Path) -> None:
-    open_store(db).update(lambda city: io.add_records(city, "ties", [PARTNERSHIP]),
+    open_store(db).update(lambda city: ingest.add_records(city, "ties", [PARTNERSHIP]),
                           what="Recorded: Dogwood Clinic — works with — Lonely Shop")
 
 
@@ -133,8 +133,8 @@ def test_the_first_version_has_nothing_to_compare(monkeypatch, db):
 def test_hostile_names_in_changes_stay_text(monkeypatch, tmp_path):
     path = tmp_path / "hostile.db"
     store = open_store(path)
-    store.replace_city(io.read_city(HOSTILE))
-    store.update(lambda city: io.add_records(city, "ties", [PARTNERSHIP]),
+    store.replace_city(ingest.read_city(HOSTILE))
+    store.update(lambda city: ingest.add_records(city, "ties", [PARTNERSHIP]),
                  what="Recorded: <script>alert(1)</script> ![pic](https://example.com/x.png)")
     at = open_data_page(monkeypatch, path)
     body = "\n".join(str(e.value) for kind in ("markdown", "caption", "info")

@@ -17,7 +17,7 @@ from coalition.dashboard import PAGES
 from coalition.dashboard.harness import (EXCEPTION_BOX, MAP_IFRAME, NETWORK_IFRAME,
                                          chromium_path, offline_browser, running_server,
                                          wait_until_ready)
-from coalition.io import read_city
+from coalition.ingest import read_city
 from coalition.maps import NEIGHBORHOOD_CLASS
 from coalition.store import open_store
 

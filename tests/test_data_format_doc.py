@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from coalition import schema
-from coalition.io import validate_city
+from coalition.ingest import validate_city
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = (ROOT / "docs" / "data-format.md").read_text(encoding="utf-8")

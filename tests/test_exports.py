@@ -12,7 +12,7 @@ import networkx as nx
 import pytest
 from openpyxl import load_workbook
 
-from coalition import exports, io
+from coalition import exports, ingest
 from coalition.errors import DataError
 from coalition.model import build_graph
 
@@ -65,7 +65,7 @@ def test_csv_export_neutralises_formulas_and_reimports(hostile_city, tmp_path):
     with open(folder / "organizations.csv", newline="", encoding="utf-8") as f:
         names = [row["name"] for row in csv.DictReader(f)]
     assert names[: len(HOSTILE)] == ["'" + n for n in HOSTILE]
-    assert io.validate_city(folder).ok
+    assert ingest.validate_city(folder).ok
 
 
 def test_csv_zip_bytes(hostile_city):

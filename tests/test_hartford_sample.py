@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from coalition import schema
-from coalition.io import read_city
+from coalition.ingest import read_city
 
 ROOT = Path(__file__).resolve().parent.parent
 HARTFORD = ROOT / "data" / "hartford"

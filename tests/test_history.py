@@ -14,7 +14,7 @@ import json
 import pandas as pd
 import pytest
 
-from coalition import cli, io, settings
+from coalition import cli, ingest, settings
 from coalition import store as store_module
 from coalition.errors import AnalysisError, StoreError, ValidationError
 from coalition.history import compare_cities
@@ -52,7 +52,7 @@ def store(tmp_path):
 def test_every_write_keeps_a_version_with_what_it_was(store, tiny_city):
     assert store.versions().empty
     store.replace_city(dataclasses.replace(tiny_city, meta={"source_dir": "/data/tiny"}))
-    store.update(lambda city: io.add_records(city, "ties", [PARTNERSHIP]),
+    store.update(lambda city: ingest.add_records(city, "ties", [PARTNERSHIP]),
                  what="Recorded: a partnership")
     store.update(lambda city: city)  # no description given
     versions = store.versions()
@@ -64,7 +64,7 @@ def test_every_write_keeps_a_version_with_what_it_was(store, tiny_city):
 
 def test_a_past_version_reads_back_exactly(store, tiny_city):
     store.replace_city(tiny_city)
-    store.update(lambda city: io.add_records(city, "ties", [PARTNERSHIP]))
+    store.update(lambda city: ingest.add_records(city, "ties", [PARTNERSHIP]))
     past, now = store.read_version(1), store.read_version(2)
     for name, frame in tiny_city.tables.items():
         expected = frame.astype(object).where(frame.notna(), None).to_dict("records")
@@ -96,7 +96,7 @@ def test_old_versions_are_pruned_beyond_the_limit(store, tiny_city, monkeypatch)
 def test_a_refused_change_adds_no_version(store, tiny_city):
     store.replace_city(tiny_city)
     with pytest.raises(ValidationError):
-        store.update(lambda city: io.add_records(city, "ties", [dict(PARTNERSHIP,
+        store.update(lambda city: ingest.add_records(city, "ties", [dict(PARTNERSHIP,
                                                                      target_id="nobody")]))
     assert store.versions()["version"].tolist() == [1]
 
@@ -113,7 +113,7 @@ def test_a_failed_load_leaves_history_and_data_together(store, tiny_city):
 # --- the comparison -----------------------------------------------------------------------------
 
 def test_a_new_tie_and_an_active_committee_are_exactly_the_changes(tiny_city):
-    after = set_status(io.add_records(tiny_city, "ties", [PARTNERSHIP]), "wc-cedar", "active")
+    after = set_status(ingest.add_records(tiny_city, "ties", [PARTNERSHIP]), "wc-cedar", "active")
     report = compare_cities(tiny_city, after)
     assert explanations(report) == [
         "Cedar Welcoming Committee became active (it was forming): 300 more foreign-born "
@@ -212,7 +212,7 @@ def test_reordered_list_items_are_no_change(tiny_city):
 
 
 def test_comparison_does_not_mutate_its_inputs(tiny_city):
-    after = set_status(io.add_records(tiny_city, "ties", [PARTNERSHIP]), "wc-cedar", "active")
+    after = set_status(ingest.add_records(tiny_city, "ties", [PARTNERSHIP]), "wc-cedar", "active")
     before_copy, after_copy = copy.deepcopy(tiny_city.tables), copy.deepcopy(after.tables)
     compare_cities(tiny_city, after)
     for name in before_copy:
@@ -236,7 +236,7 @@ def test_a_version_without_neighborhoods_cannot_be_compared(tiny_city):
 
 def test_a_past_version_compares_with_the_current_city(store, tiny_city):
     store.replace_city(tiny_city)
-    store.update(lambda city: io.add_records(city, "ties", [PARTNERSHIP]))
+    store.update(lambda city: ingest.add_records(city, "ties", [PARTNERSHIP]))
     report = compare_cities(store.read_version(1), store.read_city())
     assert explanations(report) == ["Dogwood Clinic and Lonely Shop started working together."]
 
@@ -257,7 +257,7 @@ def db(tmp_path, tiny_city):
 
 
 def record_partnership(db: str) -> None:
-    store_module.open_store(db).update(lambda city: io.add_records(city, "ties", [PARTNERSHIP]),
+    store_module.open_store(db).update(lambda city: ingest.add_records(city, "ties", [PARTNERSHIP]),
                                        what="Recorded: clinic and shop")
 
 

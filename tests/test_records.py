@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from coalition import io
+from coalition import ingest
 from coalition.errors import DataError, ValidationError
 from coalition.model import build_graph
 from coalition.store import open_store
@@ -27,7 +27,7 @@ def store(tmp_path, tiny_city):
 
 
 def test_add_a_partnership(tiny_city):
-    city = io.add_records(tiny_city, "ties", [tie("clinic", "lonely", strength="2",
+    city = ingest.add_records(tiny_city, "ties", [tie("clinic", "lonely", strength="2",
                                                    kind="met at the session")])
     G = build_graph(city)
     attrs = G["clinic"]["lonely"]["partnership"]
@@ -38,7 +38,7 @@ def test_add_a_partnership(tiny_city):
 
 
 def test_add_an_organization_matches_its_neighborhood_forgivingly(tiny_city):
-    city = io.add_records(tiny_city, "organizations", [{
+    city = ingest.add_records(tiny_city, "organizations", [{
         "org_id": "mosque", "name": "Birch Mosque", "sector": "faith",
         "orientation": "immigrant serving", "services": "english; youth",
         "languages": "arabic;English", "neighborhood": "BIRCH", **PROVENANCE}])
@@ -49,7 +49,7 @@ def test_add_an_organization_matches_its_neighborhood_forgivingly(tiny_city):
 
 def test_bad_records_are_refused_with_every_problem(tiny_city):
     with pytest.raises(ValidationError) as caught:
-        io.add_records(tiny_city, "ties", [tie("clinc", "lonely"),
+        ingest.add_records(tiny_city, "ties", [tie("clinc", "lonely"),
                                            tie("lib", "alder", "serves_community")])
     messages = [p.message for p in caught.value.errors]
     assert len(messages) == 2
@@ -59,7 +59,7 @@ def test_bad_records_are_refused_with_every_problem(tiny_city):
 
 def test_duplicate_id_and_missing_source_are_refused(tiny_city):
     with pytest.raises(ValidationError) as caught:
-        io.add_records(tiny_city, "organizations", [{
+        ingest.add_records(tiny_city, "organizations", [{
             "org_id": "lib", "name": "Another library", "sector": "library",
             "orientation": "both", "source_date": "2026", "illustrative": "no"}])
     text = str(caught.value)
@@ -68,11 +68,11 @@ def test_duplicate_id_and_missing_source_are_refused(tiny_city):
 
 def test_neighborhoods_cannot_be_added_without_polygons(tiny_city):
     with pytest.raises(DataError, match="data folder"):
-        io.add_records(tiny_city, "neighborhoods", [{}])
+        ingest.add_records(tiny_city, "neighborhoods", [{}])
 
 
 def test_store_update_records_and_bumps_the_version(store):
-    version = store.update(lambda city: io.add_records(city, "ties", [tie("clinic", "lonely")]))
+    version = store.update(lambda city: ingest.add_records(city, "ties", [tie("clinic", "lonely")]))
     assert version == 2 == store.version()
     assert store.graph().has_edge("clinic", "lonely", key="partnership")
     assert store.info()["loaded_at"] and store.info()["updated_at"]
@@ -81,7 +81,7 @@ def test_store_update_records_and_bumps_the_version(store):
 def test_store_update_that_fails_changes_nothing(store):
     before = store.read_city().tables["ties"]
     with pytest.raises(ValidationError):
-        store.update(lambda city: io.add_records(city, "ties", [tie("nobody", "lonely")]))
+        store.update(lambda city: ingest.add_records(city, "ties", [tie("nobody", "lonely")]))
     assert store.version() == 1
     assert store.read_city().tables["ties"].equals(before)
 
@@ -99,7 +99,7 @@ def test_two_people_recording_at_once_both_count(store):
                 barrier.wait()
             except threading.BrokenBarrierError:
                 pass
-            return io.add_records(city, "ties", [row])
+            return ingest.add_records(city, "ties", [row])
         try:
             store.update(change)
         except Exception as exc:  # noqa: BLE001 - reported below
@@ -119,11 +119,11 @@ def test_two_people_recording_at_once_both_count(store):
 
 def test_a_tie_already_recorded_is_refused_either_way_round(tiny_city):
     with pytest.raises(ValidationError, match="already recorded"):
-        io.add_records(tiny_city, "ties", [tie("legal", "lib")])  # stored as lib -> legal
+        ingest.add_records(tiny_city, "ties", [tie("legal", "lib")])  # stored as lib -> legal
 
 
 def test_new_rows_are_numbered_after_the_stored_ones(tiny_city):
     with pytest.raises(ValidationError) as caught:
-        io.add_records(tiny_city, "ties", [tie("lib", "nobody")])
+        ingest.add_records(tiny_city, "ties", [tie("lib", "nobody")])
     [problem] = caught.value.errors
     assert (problem.file, problem.row, problem.column) == ("ties.csv", 19, "target_id")

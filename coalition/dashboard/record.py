@@ -1,7 +1,7 @@
 """Record page: add a tie or an organization during a working session.
 
 What partners say in the room goes in at once, with its source, and every page shows it on the
-next click. Each entry passes the same checks as a data folder (:func:`coalition.io.add_records`)
+next click. Each entry passes the same checks as a data folder (:func:`coalition.ingest.add_records`)
 and is saved in one transaction (:meth:`coalition.store.Store.update`), so two people recording
 at the same moment both count. Hidden when ``COALITION_READ_ONLY`` is set.
 """
@@ -12,7 +12,7 @@ import datetime as dt
 
 import streamlit as st
 
-from coalition import errors, io, schema
+from coalition import errors, ingest, schema
 from coalition.dashboard import data, measures, ui
 from coalition.names import slugify
 
@@ -50,7 +50,7 @@ def _save(table: str, row: dict[str, str], what: str) -> None:
     """Check and save one row; say what happened in plain words."""
     store = data.get_store()
     try:
-        version = store.update(lambda city: io.add_records(city, table, [row]),
+        version = store.update(lambda city: ingest.add_records(city, table, [row]),
                                what=f"Recorded: {what}")
     except errors.ValidationError as exc:
         lines = [f"- {ui.md(p.column + ': ') if p.column else ''}{ui.md(p.message)}"

@@ -8,7 +8,7 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import Polygon
 
-from coalition import io, names
+from coalition import ingest, names
 from coalition.errors import DataError, ValidationError
 from helpers import read_rows, set_cell, tiny_folder, write_rows
 
@@ -19,11 +19,11 @@ def folder(tmp_path):
 
 
 def errors_of(folder):
-    return io.validate_city(folder).errors
+    return ingest.validate_city(folder).errors
 
 
 def test_valid_folder_reads_back_the_same_tables(folder, tiny_city):
-    city = io.read_city(folder)
+    city = ingest.read_city(folder)
     assert city.name == "Tiny Town"
     assert list(city.tables["organizations"]["org_id"]) == list(
         tiny_city.tables["organizations"]["org_id"])
@@ -38,7 +38,7 @@ def test_valid_folder_reads_back_the_same_tables(folder, tiny_city):
 
 def test_not_a_folder_raises_data_error(tmp_path):
     with pytest.raises(DataError, match="not a folder"):
-        io.validate_city(tmp_path / "nope")
+        ingest.validate_city(tmp_path / "nope")
 
 
 def test_misspelled_neighborhood_suggests_the_right_one(folder):
@@ -100,7 +100,7 @@ def test_duplicate_tie_is_a_warning_and_kept_once(folder):
     rows = read_rows(folder / "ties.csv")
     reverse = dict(rows[0], source_id=rows[0]["target_id"], target_id=rows[0]["source_id"])
     write_rows(folder / "ties.csv", rows + [reverse])
-    report = io.validate_city(folder)
+    report = ingest.validate_city(folder)
     assert report.ok
     assert any("listed twice" in p.message for p in report.warnings)
     assert len(report.city.tables["ties"]) == len(rows)
@@ -125,7 +125,7 @@ def test_bad_cells_name_row_column_value(folder, column, value, expected):
 def test_thousands_separators_and_partial_dates_are_accepted(folder):
     set_cell(folder / "neighborhoods.csv", 0, "population", "1,000")
     set_cell(folder / "neighborhoods.csv", 0, "source_date", "2024")
-    city = io.read_city(folder)
+    city = ingest.read_city(folder)
     assert city.tables["neighborhoods"].loc[0, "population"] == 1000
 
 
@@ -159,14 +159,14 @@ def test_optional_tables_may_be_absent(folder):
     (folder / "navigators.csv").unlink()
     rows = [r for r in read_rows(folder / "ties.csv") if r["source_id"] != "nav1"]
     write_rows(folder / "ties.csv", rows)
-    assert io.validate_city(folder).ok
+    assert ingest.validate_city(folder).ok
 
 
 def test_utf8_bom_and_semicolons_are_accepted(folder):
     path = folder / "communities.csv"
     text = path.read_text(encoding="utf-8").replace(",", ";")
     path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
-    report = io.validate_city(folder)
+    report = ingest.validate_city(folder)
     assert report.ok, [str(p) for p in report.problems]
 
 
@@ -174,7 +174,7 @@ def test_windows_1252_is_accepted_with_a_warning(folder):
     set_cell(folder / "organizations.csv", 0, "name", "Biblioteca Peña")
     path = folder / "organizations.csv"
     path.write_bytes(path.read_text(encoding="utf-8").encode("cp1252"))
-    report = io.validate_city(folder)
+    report = ingest.validate_city(folder)
     assert report.ok
     assert any("Windows-1252" in p.message for p in report.warnings)
     assert "Biblioteca Peña" in list(report.city.tables["organizations"]["name"])
@@ -247,7 +247,7 @@ def test_zipped_shapefile_with_crs_and_other_projection_is_read(folder, tmp_path
         for path in shp_dir.iterdir():
             archive.write(path, arcname=path.name)
     (folder / "neighborhoods.geojson").unlink()
-    city = io.read_city(folder)
+    city = ingest.read_city(folder)
     assert city.boundaries.crs.to_epsg() == 4326
     assert city.boundaries.total_bounds[0] == pytest.approx(-72.70, abs=1e-6)
 
@@ -272,7 +272,7 @@ def test_the_five_problems_of_the_issue_are_all_reported_at_once(folder):
     path = folder / "neighborhoods.geojson"
     path.write_bytes(path.read_bytes()[:300])                           # truncated boundary
     with pytest.raises(ValidationError) as caught:
-        io.read_city(folder)
+        ingest.read_city(folder)
     text = str(caught.value)
     assert "organizations.csv, row 2, column 'neighborhood'" in text and "Aldr" in text
     assert "organizations.csv, row 8, column 'org_id'" in text and "Duplicate id" in text
@@ -284,13 +284,13 @@ def test_the_five_problems_of_the_issue_are_all_reported_at_once(folder):
 def test_workbook_folder_reads_like_csv(folder, tmp_path):
     from coalition.exports import export_city
 
-    city = io.read_city(folder)
+    city = ingest.read_city(folder)
     book_dir = tmp_path / "book"
     book_dir.mkdir()
     export_city(city, "xlsx", book_dir / "city.xlsx")
     for name in ("neighborhoods.geojson", "city.toml"):
         (book_dir / name).write_bytes((folder / name).read_bytes())
-    again = io.read_city(book_dir)
+    again = ingest.read_city(book_dir)
     assert again.tables["organizations"]["org_id"].tolist() == \
         city.tables["organizations"]["org_id"].tolist()
     assert again.tables["ties"]["residents"].dropna().astype(int).tolist() == \
@@ -318,7 +318,7 @@ def test_bad_city_toml_and_metric_crs(folder):
 
 def test_reading_does_not_modify_the_folder(folder):
     before = {p.name: p.read_bytes() for p in folder.iterdir()}
-    io.validate_city(folder)
+    ingest.validate_city(folder)
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
 
 

@@ -1,0 +1,175 @@
+"""Type the raw cells of a table: every value converted or reported with how to fix it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from typing import Any
+
+import pandas as pd
+
+from .. import schema
+from ..errors import Problem
+from ..names import did_you_mean
+from .files import RawTable
+
+_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:\-]*$")
+_DATE_PATTERN = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
+_TRUE = {"yes", "y", "true", "t", "1", "x"}
+_FALSE = {"no", "n", "false", "f", "0", ""}
+
+
+class _CellError(ValueError):
+    """A cell's value is not acceptable; the message says how to fix it."""
+
+
+def _to_int(text: str) -> int:
+    cleaned = text.replace(",", "").replace(" ", "").replace("\u00a0", "")
+    try:
+        number = float(cleaned)
+    except ValueError:
+        raise _CellError("Not a whole number; write digits only, e.g. 1200.") from None
+    if not math.isfinite(number) or not number.is_integer():
+        raise _CellError("Not a whole number; write digits only, e.g. 1200.")
+    if number < 0:
+        raise _CellError("Must be 0 or more.")
+    return int(number)
+
+
+def _to_float(text: str) -> float:
+    try:
+        number = float(text.replace(",", "") if text.count(".") else text.replace(",", "."))
+    except ValueError:
+        raise _CellError("Not a number; write e.g. 41.7658 (a dot for decimals).") from None
+    if not math.isfinite(number):
+        raise _CellError("Not a finite number.")
+    return number
+
+
+def _to_date(text: str) -> str:
+    match = _DATE_PATTERN.match(text)
+    if not match:
+        raise _CellError("Not a date; write YYYY-MM-DD, YYYY-MM or YYYY (e.g. 2014-09).")
+    year, month, day = (int(g) if g else None for g in match.groups())
+    try:
+        dt.date(year, month or 1, day or 1)
+    except ValueError:
+        raise _CellError("No such date; write YYYY-MM-DD, YYYY-MM or YYYY.") from None
+    if not 1800 <= year <= dt.date.today().year + 10:
+        raise _CellError(f"The year {year} is out of range.")
+    return "-".join([f"{year:04d}"] + [f"{v:02d}" for v in (month, day) if v])
+
+
+def _to_bool(text: str) -> bool:
+    lowered = text.lower()
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    raise _CellError("Write yes or no.")
+
+
+def _normalise_language(item: str) -> str:
+    return item if any(c.isupper() for c in item) else item.title()
+
+
+def _to_list(text: str, column: schema.Column) -> list[str]:
+    separator = schema.LIST_SEPARATOR if schema.LIST_SEPARATOR in text else ","
+    items = [item.strip() for item in text.split(separator) if item.strip()]
+    if column.choices:
+        out = []
+        for item in items:
+            value = item.lower().replace(" ", "_")
+            if value not in column.choices:
+                raise _CellError(f'"{item}" is not one of: {", ".join(column.choices)}.'
+                                 + did_you_mean(item, column.choices))
+            out.append(value)
+        return list(dict.fromkeys(out))
+    seen: dict[str, str] = {}
+    for item in items:
+        seen.setdefault(item.casefold(), _normalise_language(item))
+    return list(seen.values())
+
+
+def _to_choice(text: str, column: schema.Column) -> str:
+    value = text.lower().replace(" ", "_").replace("-", "_")
+    if value not in column.choices:
+        raise _CellError(f"Must be one of: {', '.join(column.choices)}."
+                         + did_you_mean(text, column.choices))
+    return value
+
+
+def _to_id(text: str) -> str:
+    if not _ID_PATTERN.match(text):
+        raise _CellError("Ids may hold letters, digits and - _ . : only (no spaces), "
+                         "e.g. asylum-hill.")
+    return text
+
+
+def _convert(text: str, column: schema.Column) -> Any:
+    kind = column.type
+    if kind == "id":
+        return _to_id(text)
+    if kind == "int":
+        return _to_int(text)
+    if kind == "float":
+        return _to_float(text)
+    if kind == "date":
+        return _to_date(text)
+    if kind == "bool":
+        return _to_bool(text)
+    if kind == "list":
+        return _to_list(text, column)
+    if kind == "choice":
+        return _to_choice(text, column)
+    return text  # text, ref, neighborhood: resolved later
+
+
+def _type_table(table: str, raw: RawTable, problems: list[Problem]) -> pd.DataFrame:
+    """Check columns and convert every cell; rows with an error are dropped (and reported)."""
+    columns = schema.TABLES[table]
+    names = [c.name for c in columns]
+    present = set(raw.columns)
+    missing = [c for c in columns if c.required and c.name not in present]
+    unknown = [c for c in raw.columns if c and c not in names]
+    for column in missing:
+        hint = did_you_mean(column.name, unknown) if unknown else ""
+        problems.append(Problem(raw.file, f"Missing required column '{column.name}' "
+                                f"({column.description}).{hint}", column=column.name))
+    for name in unknown:
+        if not did_you_mean(name, [c.name for c in missing]):
+            problems.append(Problem(raw.file, f"Unknown column '{name}' is ignored."
+                                    + did_you_mean(name, names), column=name,
+                                    severity="warning"))
+    duplicated = {c for c in raw.columns if c and raw.columns.count(c) > 1}
+    for name in sorted(duplicated):
+        problems.append(Problem(raw.file, f"The column '{name}' appears twice; keep one.",
+                                column=name))
+    missing_names = {c.name for c in missing}
+
+    # Rows with a bad cell are kept (the cell set to None) so that cross-table checks still see
+    # their ids: one typo must not cascade into "unknown id" errors elsewhere.
+    out_rows = []
+    for row, number in zip(raw.rows, raw.row_numbers):
+        typed: dict[str, Any] = {"_row": number}
+        for column in columns:
+            text = row.get(column.name, "").strip()
+            if not text:
+                if (column.required and column.type != "bool"
+                        and column.name not in missing_names):
+                    problems.append(Problem(raw.file, f"'{column.name}' is required "
+                                            f"({column.description})", row=number,
+                                            column=column.name))
+                typed[column.name] = False if column.type == "bool" else (
+                    [] if column.type == "list" else None)
+                continue
+            try:
+                typed[column.name] = _convert(text, column)
+            except _CellError as exc:
+                problems.append(Problem(raw.file, str(exc), row=number, column=column.name,
+                                        value=text))
+                typed[column.name] = [] if column.type == "list" else None
+        out_rows.append(typed)
+    return pd.DataFrame(out_rows, columns=["_row", *names])
+
