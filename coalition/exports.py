@@ -117,7 +117,10 @@ def write_city_folder(city: CityData, folder: str | Path) -> Path:
         folder / "neighborhoods.geojson", driver="GeoJSON")
     (folder / schema.CITY_FILE).write_text(
         f"name = {json.dumps(city.name)}\nmetric_crs = {json.dumps(city.metric_crs)}\n"
-        'boundary_name_field = "name"\n', encoding="utf-8")
+        'boundary_name_field = "name"\n'
+        + (f"adjacency_tolerance_m = {float(tolerance)!r}\n"
+           if (tolerance := city.meta.get("adjacency_tolerance_m")) else ""),
+        encoding="utf-8")
     return folder
 
 

@@ -129,7 +129,8 @@ def build_graph(city: CityData) -> nx.MultiDiGraph:
     >>> G.nodes["asylum-hill"]["kind"]  # doctest: +SKIP
     'neighborhood'
     """
-    G = nx.MultiDiGraph(city=city.name, crs=WGS84, metric_crs=city.metric_crs)
+    G = nx.MultiDiGraph(city=city.name, crs=WGS84, metric_crs=city.metric_crs,
+                        adjacency_tolerance_m=float(city.meta.get("adjacency_tolerance_m") or 0))
     boundaries = city.boundaries.to_crs(WGS84) if city.boundaries.crs else city.boundaries
     geometry_by_id = dict(zip(boundaries["neighborhood_id"], boundaries.geometry))
     areas = boundaries.to_crs(city.metric_crs).geometry.area / 1e6

@@ -354,6 +354,7 @@ class Store:
             "version": version,
             "city": city.name,
             "metric_crs": city.metric_crs,
+            "adjacency_tolerance_m": city.meta.get("adjacency_tolerance_m", 0.0),
             "loaded_at": loaded_at or now,
             "updated_at": now,
             "source_dir": city.meta.get("source_dir"),

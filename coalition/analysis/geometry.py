@@ -26,6 +26,11 @@ logger = logging.getLogger(__name__)
 # stays far below the length threshold.
 SNAP_DEGREES = 1e-6
 MIN_SHARED_BORDER = 1e-3
+# With the city's adjacency tolerance t > 0 (city.toml ``adjacency_tolerance_m``, carried as the
+# graph attribute ``adjacency_tolerance_m``), borders are compared in the metric CRS: a stretch
+# within t + SNAP_METRES counts, and 2 t is taken off its length, because any two shapes closer
+# than t (even corner to corner) have about t of border near each end of their closest point.
+SNAP_METRES = 0.1
 
 
 def check_rule(rule: str, distance_km: float) -> None:
@@ -47,12 +52,30 @@ def check_rule(rule: str, distance_km: float) -> None:
                 f"distance_km must be a positive number of kilometres, got {distance_km!r}.")
 
 
+def adjacency_tolerance(index: GraphIndex) -> float:
+    """The graph's ``adjacency_tolerance_m`` (metres, 0 when absent or not a usable number).
+
+    Examples
+    --------
+    >>> from coalition.analysis.graph_index import index_graph
+    >>> from coalition.analysis.synthetic import make_synthetic_graph
+    >>> adjacency_tolerance(index_graph(make_synthetic_graph(orgs=20, ties=200, areas=4)))
+    0.0
+    """
+    value = index.graph.graph.get("adjacency_tolerance_m") or 0.0
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not np.isfinite(value):
+        return 0.0
+    return max(float(value), 0.0)
+
+
 def adjacency_pairs(index: GraphIndex) -> np.ndarray:
     """Pairs of neighborhood positions (i, j), i != j, whose polygons share a border.
 
     Positions follow ``index.neighborhoods`` (sorted ids). Touching only at a corner is not a
-    shared border; slightly overlapping digitised borders still are. Both directions of each
-    pair are returned.
+    shared border; slightly overlapping digitised borders still are. With the graph attribute
+    ``adjacency_tolerance_m`` = t > 0, neighborhoods facing each other across a gap up to t metres
+    wide (a river) share a border too; shapes only a corner apart still do not. Both directions
+    of each pair are returned.
 
     Examples
     --------
@@ -69,13 +92,24 @@ def adjacency_pairs(index: GraphIndex) -> np.ndarray:
         return np.empty((0, 2), dtype=np.int64)
     positions = np.flatnonzero(present)
     valid = geoms[present]
-    snapped = shapely.buffer(valid, SNAP_DEGREES, quad_segs=1)
+    tolerance = adjacency_tolerance(index)
+    snap = SNAP_DEGREES
+    if tolerance > 0:
+        metric_crs = index.graph.graph.get("metric_crs")
+        if not metric_crs:
+            raise AnalysisError(
+                "The graph has an adjacency tolerance but no metric_crs to measure it in: set "
+                "metric_crs in the city's city.toml.")
+        valid = gpd.GeoSeries(valid, crs=index.graph.graph.get("crs", "EPSG:4326")) \
+            .to_crs(metric_crs).to_numpy()
+        snap = tolerance + SNAP_METRES
+    snapped = shapely.buffer(valid, snap, quad_segs=1 if tolerance == 0 else 8)
     tree = shapely.STRtree(valid)
     left, right = tree.query(snapped, predicate="intersects")
     keep = left < right
     left, right = left[keep], right[keep]
     a, b = valid[left], snapped[right]
-    shared = shapely.length(shapely.intersection(shapely.boundary(a), b))
+    shared = shapely.length(shapely.intersection(shapely.boundary(a), b)) - 2 * tolerance
     shortest = np.minimum(shapely.length(a), shapely.length(b))
     neighbours = shared > MIN_SHARED_BORDER * shortest
     i, j = positions[left[neighbours]], positions[right[neighbours]]

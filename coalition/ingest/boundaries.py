@@ -1,11 +1,23 @@
-"""Read the neighborhoods' boundary file, match it to the table, choose the metric CRS."""
+"""Read the neighborhoods' boundary file, match it to the table, choose the metric CRS.
+
+Nothing here guesses a coordinate system silently: a file whose coordinates cannot be longitude
+and latitude is refused unless ``boundary_crs`` in city.toml says what they are, and a
+``metric_crs`` that is not in metres or does not cover the city is refused (see the "Geography"
+section of docs/data-format.md).
+"""
 
 from __future__ import annotations
 
+import math
+import re
+from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
+from pyproj import CRS
 
 from .. import schema, settings
 from ..errors import Problem
@@ -13,76 +25,322 @@ from ..model import WGS84
 from ..names import NameMatcher, did_you_mean, name_key
 from .checks import _suggestion
 
+# A TopoJSON file is read too (GDAL's TopoJSON driver), under this name or any of the above
+# (GDAL recognises TopoJSON by its content, whatever the file is called).
+BOUNDARY_FILES = (*schema.BOUNDARY_FILES, "neighborhoods.topojson")
+# Drivers whose coordinates are longitude/latitude by definition when the file says nothing.
+_LONLAT_DRIVERS = ("GeoJSON", "TopoJSON")
+# How far (in degrees) the city may reach beyond a CRS's published area of use: a city across a
+# UTM zone's edge is measured well enough by that zone; a CRS for another region is not.
+AREA_OF_USE_MARGIN_DEGREES = 0.5
+# The largest accepted adjacency tolerance (metres): wide enough for a broad river.
+MAX_ADJACENCY_TOLERANCE_M = 5000.0
 
-def _read_boundaries(folder: Path, name_field: str,
-                     problems: list[Problem]) -> tuple[gpd.GeoDataFrame | None, str]:
-    path = next((folder / f for f in schema.BOUNDARY_FILES if (folder / f).exists()), None)
+_FEET_SUFFIX = re.compile(r"\s*\((?:ftUS|ft|ftIntl|ftCla|ftSe|ftGC|ftInd\w*|ftBr\w*)\)\s*$")
+_DISSOLVE_HINT = ("A neighborhood with an island or a detached part is often exported as several "
+                  "features: dissolve them into one MultiPolygon by name (QGIS: Vector > "
+                  "Geoprocessing Tools > Dissolve, dissolve field = the name; geopandas: "
+                  "frame.dissolve(by=\"{field}\")), or give each feature its own name.")
+
+
+def _crs_label(crs: CRS) -> str:
+    """``EPSG:2234 (NAD83 / Connecticut (ftUS))`` or the CRS's name when it has no code."""
+    code = crs.to_epsg(min_confidence=70)
+    return f"EPSG:{code} ({crs.name})" if code else crs.name
+
+
+def parse_crs(value: Any) -> CRS | None:
+    """A :class:`pyproj.CRS` from a city.toml value, or None when it is not a known CRS.
+
+    Examples
+    --------
+    >>> parse_crs("EPSG:32618").name
+    'WGS 84 / UTM zone 18N'
+    >>> parse_crs("not a crs") is None, parse_crs({"a": 1}) is None
+    (True, True)
+    """
+    if isinstance(value, bool) or not isinstance(value, (str, int)) or value == "":
+        return None
+    try:
+        return CRS.from_user_input(value)
+    except Exception:  # pyproj raises CRSError, but odd input may raise TypeError/ValueError
+        return None
+
+
+def _declared_crs(config: dict, problems: list[Problem]) -> CRS | None:
+    """The CRS that city.toml's ``boundary_crs`` declares for the boundary file, if any."""
+    value = config.get("boundary_crs")
+    if value is None or value == "":
+        return None
+    crs = parse_crs(value)
+    if crs is None:
+        problems.append(Problem(schema.CITY_FILE, "boundary_crs is not a known coordinate "
+                                "reference system; write the CRS your boundary file was exported "
+                                'in, e.g. "EPSG:2234" (Connecticut state plane, feet). Look it up '
+                                "on epsg.io or in your GIS's layer properties.",
+                                column="boundary_crs", value=str(value)[:80]))
+    return crs
+
+
+def _pick_layer(path: Path, file: str, problems: list[Problem]) -> str | None:
+    """The layer to read: the only one, else one named 'neighborhoods', else the first."""
+    import pyogrio
+
+    try:
+        layers = [str(name) for name, _ in pyogrio.list_layers(path)]
+    except Exception:  # unreadable: read_file reports it
+        return None
+    if len(layers) <= 1:
+        return None
+    chosen = next((n for n in layers if n.lower() == "neighborhoods"), layers[0])
+    problems.append(Problem(file, f"The file holds {len(layers)} layers "
+                            f"({', '.join(layers[:6])}); the layer '{chosen}' was read. Name the "
+                            "neighborhoods' layer 'neighborhoods' or keep only that one.",
+                            severity="warning"))
+    return chosen
+
+
+def _driver(path: Path) -> str:
+    import pyogrio
+
+    try:
+        return str(pyogrio.read_info(path).get("driver") or "")
+    except Exception:
+        return ""
+
+
+def _lonlat_bounds_ok(bounds: np.ndarray) -> bool:
+    west, south, east, north = (float(b) for b in bounds)
+    values = (west, south, east, north)
+    return all(math.isfinite(v) for v in values) and -180 <= west <= east <= 180 \
+        and -90 <= south <= north <= 90
+
+
+def _projected_message(bounds: np.ndarray, source: str) -> str:
+    west, south, east, north = (float(b) for b in bounds)
+    return (f"The coordinates run from x = {west:,.0f} to {east:,.0f} and y = {south:,.0f} to "
+            f"{north:,.0f}: these look like projected coordinates (feet or metres), not "
+            f"longitude/latitude degrees, although {source}. Export the file as EPSG:4326 "
+            "(WGS84 longitude/latitude), or declare the CRS it was exported in with a line "
+            'such as boundary_crs = "EPSG:2234" in city.toml (your state plane or UTM zone; '
+            "your GIS shows it in the layer's properties).")
+
+
+def _outside_area_of_use(bounds: np.ndarray, crs: CRS) -> str | None:
+    """A description of ``crs``'s area of use when lon/lat ``bounds`` reach outside it."""
+    area = crs.area_of_use
+    if area is None:
+        return None
+    west, south, east, north = (float(b) for b in bounds)
+    m = AREA_OF_USE_MARGIN_DEGREES
+    inside = (west >= area.west - m and east <= area.east + m and south >= area.south - m
+              and north <= area.north + m)
+    if inside or area.west > area.east:  # an area across the antimeridian: not checked
+        return None
+    return (f"{area.name.rstrip('.')} (longitude {area.west:g} to {area.east:g}, latitude "
+            f"{area.south:g} to {area.north:g})")
+
+
+def _resolve_crs(frame: gpd.GeoDataFrame, driver: str, declared: CRS | None, file: str,
+                 problems: list[Problem]) -> gpd.GeoDataFrame | None:
+    """``frame`` in its true CRS (declared or its own), or None after reporting why not."""
+    own = frame.crs
+    lonlat_default = driver in _LONLAT_DRIVERS
+    if declared is not None:
+        if own is not None and not own.is_geographic and not own.equals(declared):
+            problems.append(Problem(file, f"The file declares {_crs_label(own)} but city.toml's "
+                                    f"boundary_crs says {_crs_label(declared)}; boundary_crs "
+                                    "was used. Remove boundary_crs if the file is right.",
+                                    column="boundary_crs", severity="warning"))
+        return frame.set_crs(declared, allow_override=True)
+    if own is None and lonlat_default:  # TopoJSON: no CRS member; lon/lat by convention
+        return frame.set_crs(WGS84)
+    if own is None:
+        problems.append(Problem(file, "The boundary file declares no coordinate reference "
+                                "system (CRS). Export it again with its CRS (a Shapefile needs "
+                                "its .prj file inside the zip), or declare it in city.toml with "
+                                'a line such as boundary_crs = "EPSG:2234".'))
+        return None
+    return frame
+
+
+def _to_lonlat(frame: gpd.GeoDataFrame, driver: str, declared: CRS | None, file: str,
+               problems: list[Problem]) -> gpd.GeoDataFrame | None:
+    """``frame`` in WGS84 lon/lat, refusing coordinates that cannot be what the CRS says."""
+    crs = frame.crs
+    bounds = frame.total_bounds
+    if crs.is_geographic and not _lonlat_bounds_ok(bounds):
+        if declared is not None:
+            source = f"boundary_crs says {_crs_label(declared)}"
+        elif driver in _LONLAT_DRIVERS:
+            source = f"a {driver} file is longitude/latitude (EPSG:4326) unless told otherwise"
+        else:
+            source = f"the file declares {_crs_label(crs)}"
+        problems.append(Problem(file, _projected_message(bounds, source)))
+        return None
+    try:
+        lonlat = frame.to_crs(WGS84)
+    except Exception as exc:  # pyproj cannot transform at all
+        problems.append(Problem(file, f"The boundaries cannot be converted from {_crs_label(crs)} "
+                                f"to longitude/latitude ({type(exc).__name__}). Export the file "
+                                "as EPSG:4326 (WGS84 longitude/latitude)."))
+        return None
+    converted = lonlat.total_bounds
+    if not _lonlat_bounds_ok(converted):
+        problems.append(Problem(file, f"Read as {_crs_label(crs)}, the coordinates do not give "
+                                "places on Earth: the CRS is not the one the file was made in. "
+                                "Export the file as EPSG:4326 (WGS84 longitude/latitude) or "
+                                "declare its real CRS with boundary_crs in city.toml.",
+                                column="boundary_crs" if declared is not None else None))
+        return None
+    if not crs.is_geographic:
+        outside = _outside_area_of_use(converted, crs)
+        if outside:
+            where = ("city.toml's boundary_crs" if declared is not None
+                     else "the CRS the file declares")
+            problems.append(Problem(file, f"Read as {_crs_label(crs)} ({where}), the boundaries "
+                                    f"fall outside the area that CRS is made for: {outside}. "
+                                    "The coordinates are in another CRS: check boundary_crs, or "
+                                    "export the file as EPSG:4326 (WGS84 longitude/latitude).",
+                                    column="boundary_crs" if declared is not None else None))
+            return None
+    return lonlat
+
+
+def _feature_name(value: Any) -> str | None:
+    """A feature's name as text (``12.0`` -> ``"12"``), or None when blank."""
+    try:
+        if value is None or pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip()
+    return text or None
+
+
+def _read_boundaries(folder: Path, name_field: str, problems: list[Problem],
+                     config: dict | None = None) -> tuple[gpd.GeoDataFrame | None, str]:
+    """Read the boundary file as ``_feature_name``/``geometry`` in WGS84, or None.
+
+    Every problem found is appended to ``problems``. ``config`` (city.toml) may hold
+    ``boundary_crs``, the CRS of a file that does not declare it.
+
+    Examples
+    --------
+    >>> problems = []
+    >>> frame, file = _read_boundaries(Path("data/template"), "name", problems)  # doctest: +SKIP
+    >>> frame.crs.to_string(), problems  # doctest: +SKIP
+    ('EPSG:4326', [])
+    """
+    declared = _declared_crs(config or {}, problems)
+    path = next((folder / f for f in BOUNDARY_FILES if (folder / f).exists()), None)
     if path is None:
         problems.append(Problem(schema.BOUNDARY_FILES[0], "No boundary file: add the "
                                 "neighborhoods' polygons as neighborhoods.geojson, "
-                                "neighborhoods.gpkg or neighborhoods.zip (a zipped Shapefile)."))
+                                "neighborhoods.gpkg, neighborhoods.zip (a zipped Shapefile) or "
+                                "neighborhoods.topojson."))
         return None, schema.BOUNDARY_FILES[0]
     file = path.name
     if path.stat().st_size > settings.MAX_UPLOAD_BYTES:
         problems.append(Problem(file, "The boundary file is larger than "
                                 f"{settings.MAX_UPLOAD_BYTES // 2**20} MB; simplify it."))
         return None, file
+    if declared is None and (config or {}).get("boundary_crs") not in (None, ""):
+        return None, file  # an unknown boundary_crs: reported, nothing to read the file with
+    layer = _pick_layer(path, file, problems)
     try:
-        frame = gpd.read_file(path)
+        frame = gpd.read_file(path, layer=layer) if layer else gpd.read_file(path)
     except Exception as exc:  # pyogrio raises DataSourceError and friends
         problems.append(Problem(file, f"Cannot read the boundary file ({type(exc).__name__}: "
                                 f"{str(exc)[:160]}). It may be truncated or not GeoJSON / "
-                                "GeoPackage / zipped Shapefile: export it again from your GIS."))
+                                "TopoJSON / GeoPackage / zipped Shapefile: export it again from "
+                                "your GIS."))
         return None, file
-    if frame.crs is None:
-        problems.append(Problem(file, "The boundary file declares no coordinate reference "
-                                "system (CRS). Export it again with its CRS (a Shapefile needs "
-                                "its .prj file inside the zip)."))
+    if name_field == frame.geometry.name or name_field == "geometry":
+        properties = [str(c) for c in frame.columns if c != frame.geometry.name]
+        problems.append(Problem(schema.CITY_FILE, "boundary_name_field names the features' "
+                                "geometry (their shape), not a property holding the "
+                                "neighborhood's name. Set it to one of the features' properties: "
+                                f"{', '.join(properties[:12]) or '(the features have none)'}.",
+                                column="boundary_name_field", value=name_field))
         return None, file
     if name_field not in frame.columns:
         problems.append(Problem(file, f"The features have no '{name_field}' property with the "
                                 "neighborhood's name. Set boundary_name_field in city.toml."
-                                + did_you_mean(name_field, [str(c) for c in frame.columns]),
+                                + did_you_mean(name_field, [str(c) for c in frame.columns
+                                                            if c != frame.geometry.name]),
                                 column=name_field))
         return None, file
     if frame.empty:
         problems.append(Problem(file, "The boundary file has no features."))
         return None, file
     bad = False
-    for index, (name, geometry) in enumerate(zip(frame[name_field], frame.geometry), start=1):
+    names = [_feature_name(v) for v in frame[name_field]]
+    for index, (name, geometry) in enumerate(zip(names, frame.geometry), start=1):
         label = f"feature {index}"
+        if name is None:
+            problems.append(Problem(file, f"{label} has no name in its '{name_field}' property; "
+                                    "name it like its row in neighborhoods.csv or remove it.",
+                                    row=index, column=name_field))
+            bad = True
         if geometry is None or geometry.is_empty:
             problems.append(Problem(file, f"{label} has an empty geometry; draw its polygon "
-                                    "or remove the feature.", row=index, value=str(name)))
+                                    "or remove the feature.", row=index, value=name))
             bad = True
         elif geometry.geom_type not in ("Polygon", "MultiPolygon"):
             problems.append(Problem(file, f"{label} is a {geometry.geom_type}; neighborhoods must "
-                                    "be polygons.", row=index, value=str(name)))
+                                    "be polygons.", row=index, value=name))
             bad = True
         elif not geometry.is_valid:
             from shapely.validation import explain_validity
 
             problems.append(Problem(file, f"{label} has an invalid polygon "
                                     f"({explain_validity(geometry)}). Repair it in your GIS "
-                                    "(e.g. QGIS 'Fix geometries').", row=index, value=str(name)))
+                                    "(e.g. QGIS 'Fix geometries').", row=index, value=name))
             bad = True
     if bad:
         return None, file
-    frame = frame.rename(columns={name_field: "_feature_name"})[["_feature_name", "geometry"]]
-    return frame.to_crs(WGS84), file
+    frame = gpd.GeoDataFrame({"_feature_name": names, "geometry": frame.geometry.values},
+                             geometry="geometry", crs=frame.crs)
+    frame.attrs["name_field"] = name_field
+    driver = _driver(path)
+    frame = _resolve_crs(frame, driver, declared, file, problems)
+    if frame is None:
+        return None, file
+    return _to_lonlat(frame, driver, declared, file, problems), file
+
+
+def _duplicate_names(boundaries: gpd.GeoDataFrame, file: str, problems: list[Problem]) -> None:
+    """One error per neighborhood name carried by several features, suggesting to dissolve."""
+    features: dict[str, list[int]] = defaultdict(list)
+    spellings: dict[str, list[str]] = defaultdict(list)
+    for position, name in enumerate(boundaries["_feature_name"], start=1):
+        key = name_key(name)
+        features[key].append(position)
+        if name not in spellings[key]:
+            spellings[key].append(name)
+    for key, positions in features.items():
+        if len(positions) < 2:
+            continue
+        names = " / ".join(f'"{s}"' for s in spellings[key])
+        listed = ", ".join(str(p) for p in positions[:10])
+        listed += " …" if len(positions) > 10 else ""
+        problems.append(Problem(file, f"{len(positions)} features (numbers {listed}) carry the "
+                                f"same neighborhood name {names}; each neighborhood must be one "
+                                "feature. " + _DISSOLVE_HINT.format(
+                                    field=boundaries.attrs.get("name_field", "name")),
+                                value=spellings[key][0]))
 
 
 def _match_boundaries(neighborhoods: pd.DataFrame, boundaries: gpd.GeoDataFrame, file: str,
                       nbhd_file: str, problems: list[Problem]) -> gpd.GeoDataFrame:
     feature_matcher = NameMatcher({str(n): str(n) for n in boundaries["_feature_name"]})
-    counts = boundaries["_feature_name"].map(name_key).value_counts()
-    for name in boundaries["_feature_name"]:
-        if counts[name_key(name)] > 1:
-            problems.append(Problem(file, "Two features carry the same neighborhood name; merge "
-                                    "them into one (multi)polygon.", value=str(name)))
-            counts[name_key(name)] = 0  # report once
-    geometry_by_key = {name_key(n): g for n, g in zip(boundaries["_feature_name"],
-                                                       boundaries.geometry)}
+    _duplicate_names(boundaries, file, problems)
+    geometry_by_key: dict[str, Any] = {}
+    for name, geometry in zip(boundaries["_feature_name"], boundaries.geometry):
+        geometry_by_key.setdefault(name_key(name), geometry)
     ids, geometries, used = [], [], set()
     for node_id, name, number in zip(neighborhoods["neighborhood_id"], neighborhoods["name"],
                                      neighborhoods["_row"]):
@@ -104,25 +362,118 @@ def _match_boundaries(neighborhoods: pd.DataFrame, boundaries: gpd.GeoDataFrame,
                             geometry="geometry", crs=WGS84)
 
 
+def _utm_estimate(boundaries: gpd.GeoDataFrame | None) -> str | None:
+    """The UTM zone of the boundaries' centre (``"EPSG:32618"``), or None; never raises."""
+    if boundaries is None or boundaries.empty:
+        return None
+    try:
+        if not _lonlat_bounds_ok(boundaries.to_crs(WGS84).total_bounds):
+            return None
+        crs = boundaries.estimate_utm_crs()
+    except Exception:  # pyproj: "Unable to determine UTM CRS" (poles, odd coordinates)
+        return None
+    code = crs.to_epsg()
+    return f"EPSG:{code}" if code else crs.to_string()
+
+
+def _metre_twin(crs: CRS) -> str | None:
+    """The EPSG code of the same projection in metres, e.g. 2234 (ftUS) -> ``"EPSG:26956"``."""
+    base = _FEET_SUFFIX.sub("", crs.name)
+    if base == crs.name:
+        return None
+    from pyproj.database import query_crs_info
+    from pyproj.enums import PJType
+
+    for info in query_crs_info(auth_name="EPSG", pj_types=PJType.PROJECTED_CRS):
+        if info.name == base and not info.deprecated:
+            return f"EPSG:{info.code}"
+    return None
+
+
+def _in_metres(crs: CRS) -> bool:
+    axes = crs.axis_info
+    return bool(axes) and all(a.unit_name in ("metre", "meter") and
+                              abs(a.unit_conversion_factor - 1.0) < 1e-12 for a in axes)
+
+
 def _metric_crs(config: dict, boundaries: gpd.GeoDataFrame | None,
                 problems: list[Problem]) -> str:
-    configured = config.get("metric_crs")
-    if configured:
-        from pyproj import CRS
-        from pyproj.exceptions import CRSError
+    """The CRS for areas and distances: city.toml's ``metric_crs``, checked, or a UTM zone.
 
-        try:
-            crs = CRS.from_user_input(configured)
-        except CRSError:
+    ``metric_crs`` must be projected, in metres, and its area of use must cover the city
+    (within :data:`AREA_OF_USE_MARGIN_DEGREES`). Left out, the UTM zone of the boundaries' centre
+    is used. Never raises: problems are appended to ``problems``.
+
+    Examples
+    --------
+    >>> problems = []
+    >>> _metric_crs({"metric_crs": "EPSG:2234"}, None, problems)
+    'EPSG:2234'
+    >>> "feet" in problems[0].message or "foot" in problems[0].message
+    True
+    """
+    configured = config.get("metric_crs")
+    estimate = _utm_estimate(boundaries)
+    utm_hint = (f'the UTM zone "{estimate}" (estimated from the boundaries)' if estimate else
+                'a UTM zone ("EPSG:326xx" north of the equator, "EPSG:327xx" south)')
+    if configured is not None and configured != "":
+        shown = str(configured)[:80]
+        crs = parse_crs(configured)
+        if crs is None:
             problems.append(Problem(schema.CITY_FILE, "metric_crs is not a known CRS; write e.g. "
-                                    '"EPSG:32618".', column="metric_crs", value=str(configured)))
+                                    f"{utm_hint}.", column="metric_crs", value=shown))
             return "EPSG:3857"
         if not crs.is_projected:
-            problems.append(Problem(schema.CITY_FILE, "metric_crs must be projected (in metres), "
-                                    'e.g. a UTM zone such as "EPSG:32618".', column="metric_crs",
-                                    value=str(configured)))
+            problems.append(Problem(schema.CITY_FILE, "metric_crs must be a projected CRS in "
+                                    f"metres, not {_crs_label(crs)} (degrees). Use {utm_hint}.",
+                                    column="metric_crs", value=shown))
+            return str(configured)
+        if not _in_metres(crs):
+            unit = crs.axis_info[0].unit_name if crs.axis_info else "an unknown unit"
+            twin = _metre_twin(crs)
+            same = f'"{twin}" (the same projection in metres) or ' if twin else ""
+            problems.append(Problem(schema.CITY_FILE, f"metric_crs {_crs_label(crs)} measures in "
+                                    f"{unit}, not metres (feet would make every area and "
+                                    f"distance wrong). Use {same}{utm_hint}.",
+                                    column="metric_crs", value=shown))
+            return str(configured)
+        if boundaries is not None and not boundaries.empty:
+            outside = _outside_area_of_use(boundaries.to_crs(WGS84).total_bounds, crs)
+            if outside:
+                problems.append(Problem(schema.CITY_FILE, f"metric_crs {_crs_label(crs)} is made "
+                                        f"for {outside}, which does not cover the city: its "
+                                        "areas and distances would be distorted. Use "
+                                        f"{utm_hint}.", column="metric_crs", value=shown))
         return str(configured)
-    if boundaries is not None and not boundaries.empty:
-        return boundaries.estimate_utm_crs().to_string()
-    return "EPSG:3857"
+    if boundaries is None or boundaries.empty:
+        return "EPSG:3857"  # the boundary problem is reported already
+    if estimate is None:
+        problems.append(Problem(schema.CITY_FILE, "No metric_crs, and no UTM zone can be "
+                                "estimated for these boundaries: set metric_crs in city.toml to "
+                                "a projected CRS in metres that covers the city (epsg.io lists "
+                                "them by place).", column="metric_crs"))
+        return "EPSG:3857"
+    return estimate
 
+
+def _adjacency_tolerance(config: dict, problems: list[Problem]) -> float:
+    """city.toml's ``adjacency_tolerance_m`` (default 0), checked: a number of metres.
+
+    Examples
+    --------
+    >>> _adjacency_tolerance({"adjacency_tolerance_m": 150}, [])
+    150.0
+    >>> problems = []; _adjacency_tolerance({"adjacency_tolerance_m": "wide"}, problems)
+    0.0
+    """
+    value = config.get("adjacency_tolerance_m", 0)
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool) \
+        and math.isfinite(value) and 0 <= value <= MAX_ADJACENCY_TOLERANCE_M
+    if not ok:
+        problems.append(Problem(schema.CITY_FILE, "adjacency_tolerance_m must be a number of "
+                                f"metres from 0 to {MAX_ADJACENCY_TOLERANCE_M:g} (e.g. 150 to "
+                                "count neighborhoods facing each other across a river as "
+                                "adjacent).", column="adjacency_tolerance_m",
+                                value=str(value)[:80]))
+        return 0.0
+    return float(value)

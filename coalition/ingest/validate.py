@@ -8,9 +8,10 @@ from pathlib import Path
 
 from ..errors import DataError, Problem, ValidationError
 from ..model import CityData
-from .boundaries import _match_boundaries, _metric_crs, _read_boundaries
+from .boundaries import _adjacency_tolerance, _match_boundaries, _metric_crs, _read_boundaries
 from .checks import _check_tables
 from .files import _read_city_toml, _read_tables
+from .geography import check_geography
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +82,7 @@ def validate_city(path: str | Path) -> ValidationReport:
     typed, files = _check_tables(raw_tables, problems)
     neighborhoods = typed["neighborhoods"]
 
-    boundaries, boundary_file = _read_boundaries(folder, name_field, problems)
+    boundaries, boundary_file = _read_boundaries(folder, name_field, problems, config)
     matched = None
     if boundaries is not None and not neighborhoods.empty:
         matched = _match_boundaries(neighborhoods, boundaries, boundary_file,
@@ -89,6 +90,8 @@ def validate_city(path: str | Path) -> ValidationReport:
     if neighborhoods.empty and "neighborhoods" in raw_tables:
         problems.append(Problem(files["neighborhoods"], "No neighborhoods: add at least one row."))
     metric_crs = _metric_crs(config, boundaries, problems)
+    adjacency_tolerance_m = _adjacency_tolerance(config, problems)
+    check_geography(matched, typed, files, metric_crs, boundary_file, problems)
 
     report = ValidationReport(problems=problems)
     if report.ok and matched is not None:
@@ -99,6 +102,7 @@ def validate_city(path: str | Path) -> ValidationReport:
             boundaries=matched,
             metric_crs=metric_crs,
             meta={"source_dir": str(folder.resolve()),
+                  "adjacency_tolerance_m": adjacency_tolerance_m,
                   "warnings": [p.as_dict() for p in report.warnings]},
         )
     for problem in problems:
