@@ -142,6 +142,29 @@ def test_metric_crs_whose_area_of_use_misses_the_city_is_refused(tiny):
     assert "EPSG:32618" in problem.message
 
 
+def test_web_mercator_metric_crs_is_refused_for_its_distortion(tiny):
+    # EPSG:3857 is in metres and covers the world, but at 41.76°N it stretches every distance
+    # by 1 / cos(41.76°) ≈ 1.34 (areas ≈ 1.80).
+    _toml(tiny, metric_crs="EPSG:3857")
+    report = validate_city(tiny)
+    (problem,) = [p for p in report.errors if p.column == "metric_crs"]
+    assert "distorts distances in the city by 34%" in problem.message
+    assert "EPSG:32618" in problem.message
+
+
+def test_metric_crs_left_out_never_crashes_and_says_what_to_set(tiny):
+    # Near the pole no UTM zone exists: the estimate used to raise "Unable to determine UTM CRS".
+    data = json.loads((tiny / "neighborhoods.geojson").read_text(encoding="utf-8"))
+    for feature in data["features"]:
+        feature["geometry"]["coordinates"] = [[[x, y + 47.0] for x, y in ring]
+                                              for ring in feature["geometry"]["coordinates"]]
+    (tiny / "neighborhoods.geojson").write_text(json.dumps(data), encoding="utf-8")
+    _toml(tiny)
+    report = validate_city(tiny)
+    (problem,) = [p for p in report.errors if p.column == "metric_crs"]
+    assert "set metric_crs" in problem.message
+
+
 # --- 3. organization points -----------------------------------------------------------------
 
 def test_point_far_outside_the_city_is_an_error(tiny):

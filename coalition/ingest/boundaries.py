@@ -33,6 +33,9 @@ _LONLAT_DRIVERS = ("GeoJSON", "TopoJSON")
 # How far (in degrees) the city may reach beyond a CRS's published area of use: a city across a
 # UTM zone's edge is measured well enough by that zone; a CRS for another region is not.
 AREA_OF_USE_MARGIN_DEGREES = 0.5
+# The most a metric_crs may stretch or shrink distances anywhere in the city (1% in distances is
+# about 2% in areas): Web Mercator (EPSG:3857) stretches them by a third at 42°N.
+MAX_SCALE_ERROR = 0.01
 # The largest accepted adjacency tolerance (metres): wide enough for a broad river.
 MAX_ADJACENCY_TOLERANCE_M = 5000.0
 
@@ -141,12 +144,43 @@ def _outside_area_of_use(bounds: np.ndarray, crs: CRS) -> str | None:
             f"{area.south:g} to {area.north:g})")
 
 
+def _scale_error(bounds: np.ndarray, crs: CRS) -> float:
+    """The largest relative scale error of ``crs`` at the centre and corners of lon/lat bounds.
+
+    Examples
+    --------
+    >>> bounds = np.array([-72.72, 41.72, -72.65, 41.80])
+    >>> round(_scale_error(bounds, CRS("EPSG:3857")), 2), _scale_error(bounds, CRS("EPSG:6433")) < 1e-4
+    (0.34, True)
+    """
+    from pyproj import Proj
+
+    west, south, east, north = (float(b) for b in bounds)
+    lons = [west, east, west, east, (west + east) / 2]
+    lats = [south, south, north, north, (south + north) / 2]
+    try:
+        factors = Proj(crs).get_factors(lons, lats)
+        scales = np.concatenate([np.asarray(factors.meridional_scale, dtype=float),
+                                 np.asarray(factors.parallel_scale, dtype=float)])
+    except Exception:  # pyproj cannot compute the factors: nothing known, nothing refused
+        return 0.0
+    if not np.all(np.isfinite(scales)):
+        return math.inf
+    return float(np.max(np.abs(scales - 1.0)))
+
+
 def _resolve_crs(frame: gpd.GeoDataFrame, driver: str, declared: CRS | None, file: str,
                  problems: list[Problem]) -> gpd.GeoDataFrame | None:
     """``frame`` in its true CRS (declared or its own), or None after reporting why not."""
     own = frame.crs
     lonlat_default = driver in _LONLAT_DRIVERS
     if declared is not None:
+        if not (declared.is_geographic or declared.is_projected):
+            problems.append(Problem(schema.CITY_FILE, f"boundary_crs {_crs_label(declared)} is "
+                                    "neither longitude/latitude nor a map projection; write the "
+                                    'CRS the file was exported in, e.g. "EPSG:2234".',
+                                    column="boundary_crs"))
+            return None
         if own is not None and not own.is_geographic and not own.equals(declared):
             problems.append(Problem(file, f"The file declares {_crs_label(own)} but city.toml's "
                                     f"boundary_crs says {_crs_label(declared)}; boundary_crs "
@@ -424,8 +458,9 @@ def _metric_crs(config: dict, boundaries: gpd.GeoDataFrame | None,
                                     f"{utm_hint}.", column="metric_crs", value=shown))
             return "EPSG:3857"
         if not crs.is_projected:
+            degrees = " (longitude/latitude degrees)" if crs.is_geographic else ""
             problems.append(Problem(schema.CITY_FILE, "metric_crs must be a projected CRS in "
-                                    f"metres, not {_crs_label(crs)} (degrees). Use {utm_hint}.",
+                                    f"metres, not {_crs_label(crs)}{degrees}. Use {utm_hint}.",
                                     column="metric_crs", value=shown))
             return str(configured)
         if not _in_metres(crs):
@@ -439,11 +474,19 @@ def _metric_crs(config: dict, boundaries: gpd.GeoDataFrame | None,
             return str(configured)
         if boundaries is not None and not boundaries.empty:
             outside = _outside_area_of_use(boundaries.to_crs(WGS84).total_bounds, crs)
+            error = _scale_error(boundaries.to_crs(WGS84).total_bounds, crs)
             if outside:
                 problems.append(Problem(schema.CITY_FILE, f"metric_crs {_crs_label(crs)} is made "
                                         f"for {outside}, which does not cover the city: its "
                                         "areas and distances would be distorted. Use "
                                         f"{utm_hint}.", column="metric_crs", value=shown))
+            elif error > MAX_SCALE_ERROR:
+                size = f"{error:.0%}" if math.isfinite(error) else "beyond measure"
+                problems.append(Problem(schema.CITY_FILE, f"metric_crs {_crs_label(crs)} distorts "
+                                        f"distances in the city by {size} (more than "
+                                        f"{MAX_SCALE_ERROR:.0%}), and areas by about twice as "
+                                        f"much. Use {utm_hint}.", column="metric_crs",
+                                        value=shown))
         return str(configured)
     if boundaries is None or boundaries.empty:
         return "EPSG:3857"  # the boundary problem is reported already
