@@ -402,10 +402,13 @@ def _run_until_stopped(command: list[str], env: dict[str, str]) -> int:
     """Run ``command``; forward SIGTERM, SIGINT and SIGHUP to it; return its exit code.
 
     The child runs in its own process group, so Ctrl+C reaches it once (forwarded), not twice.
+    A child that ends by the signal it was asked to stop with has done what was asked: 0.
     """
     child = subprocess.Popen(command, env=env, process_group=0)
+    forwarded: list[int] = []
 
     def forward(signum: int, _frame: Any) -> None:
+        forwarded.append(signum)
         if child.poll() is None:
             child.send_signal(signum)
 
@@ -417,6 +420,8 @@ def _run_until_stopped(command: list[str], env: dict[str, str]) -> int:
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
+    if code < 0 and -code in forwarded:
+        return EXIT_OK
     return code if code >= 0 else 128 - code  # killed by a signal: the shell's convention
 
 
