@@ -174,3 +174,29 @@ def test_the_served_entry_is_the_dashboard():
     assert cli.GUARDED_SERVER.is_file()
     assert settings.PROJECT_ROOT not in cli.GUARDED_SERVER.parents or \
         settings.PACKAGE_DIR in cli.GUARDED_SERVER.parents
+
+
+# --- the dashboard fills an empty store only out loud --------------------------------------------
+
+def test_the_dashboard_says_when_it_filled_an_empty_store(monkeypatch, tmp_path):
+    from streamlit.testing.v1 import AppTest
+
+    from helpers import tiny_folder
+
+    monkeypatch.setenv("COALITION_DB", str(tmp_path / "empty.db"))
+    monkeypatch.setenv("COALITION_DATA_DIR", str(tiny_folder(tmp_path / "tiny")))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()
+    notes = [info.value for info in at.sidebar.info]
+    assert any(note.startswith("This is the sample city: the store was empty") for note in notes)
+    assert open_store(tmp_path / "empty.db").read_city().name == "Tiny Town"
+
+
+def test_the_dashboard_adds_no_note_for_a_city_loaded_on_purpose(monkeypatch, tiny_db):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("COALITION_DB", str(tiny_db / "rel.db"))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()
+    assert not at.exception
+    assert not any("sample city" in info.value for info in at.sidebar.info)
