@@ -45,7 +45,7 @@ log = logging.getLogger("coalition.cli")
 _SOURCE: dict[str, Any] = {}
 # Host names the dashboard always answers to; `serve --address/--allow-host` add more.
 LOCAL_HOSTS = ("127.0.0.1", "localhost")
-WILDCARD_ADDRESSES = ("0.0.0.0", "::", "")  # noqa: S104 - names, not a bind
+WILDCARD_ADDRESSES = ("0.0.0.0", "::", "")  # names to compare with, not a bind
 # What `serve` runs: the dashboard behind the Host and Origin checks (never imported here).
 GUARDED_SERVER = settings.PACKAGE_DIR / "dashboard" / "guarded.py"
 

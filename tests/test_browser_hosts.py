@@ -84,9 +84,8 @@ class Gate:
     def route(self, route: Any) -> None:
         url = route.request.url
         parts = urlsplit(url)
-        if parts.scheme in ("data", "blob", "about"):
-            route.continue_()
-        elif parts.hostname in ("127.0.0.1", REBIND) and parts.port == self.port:
+        local = parts.hostname in ("127.0.0.1", REBIND) and parts.port == self.port
+        if parts.scheme in ("data", "blob", "about") or local:
             route.continue_()
         elif parts.hostname == ATTACKER:
             route.fulfill(status=200, content_type="text/html",
@@ -105,8 +104,8 @@ def browser_page(server):
     # reaches the server; switched off, so that the server's refusal is what is tested (other
     # and older browsers have no such check).
     args = [*CHROMIUM_ARGS, f"--host-resolver-rules=MAP {REBIND} 127.0.0.1",
-            "--disable-features=LocalNetworkAccessChecks,BlockInsecurePrivateNetworkRequests,"
-            "PrivateNetworkAccessRespectPreflightResults"]
+            ("--disable-features=LocalNetworkAccessChecks,BlockInsecurePrivateNetworkRequests,"
+             "PrivateNetworkAccessRespectPreflightResults")]
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium_path(), args=args)
         try:

@@ -134,7 +134,7 @@ ANALYSES = [["gaps"], ["coverage"], ["rank", "--runs", "5"], ["maps"], ["info"],
 def test_analyses_on_a_missing_store_exit_1_and_create_nothing(capsys, tmp_path, monkeypatch,
                                                                 argv):
     monkeypatch.chdir(tmp_path)
-    code, out, err = run(capsys, *argv, "--db", "missing.db")
+    code, _, err = run(capsys, *argv, "--db", "missing.db")
     assert code == 1
     assert f"the store {tmp_path.resolve() / 'missing.db'} is empty: run `coalition init DIR`" \
         in err
@@ -188,7 +188,7 @@ def test_relative_db_and_env_mean_the_current_directory(capsys, folder, tmp_path
     assert (tmp_path / "env.db").is_file()
     (tmp_path / "elsewhere").mkdir()
     monkeypatch.chdir(tmp_path / "elsewhere")
-    code, out, err = run(capsys, "info", "--json")
+    code, _, err = run(capsys, "info", "--json")
     assert code == 1 and "elsewhere" in err  # the same relative name, another directory
 
 
@@ -231,7 +231,7 @@ def other_city(tmp_path):
 
 def test_init_of_a_different_city_asks_for_replace(capsys, folder, db, tmp_path):
     run(capsys, "init", str(folder), "--db", db)
-    code, out, err = run(capsys, "init", str(other_city(tmp_path)), "--db", db)
+    code, _, err = run(capsys, "init", str(other_city(tmp_path)), "--db", db)
     assert code == 1 and "--replace" in err and "holds Tiny Town (version 1)" in err
     assert "coalition restore 1" in err
     store = open_store(db)

@@ -64,7 +64,7 @@ def test_sigterm_stops_the_streamlit_child_and_closes_the_port(tiny_db):
         assert children, "serve runs Streamlit in a child process"
         server.process.send_signal(signal.SIGTERM)
         code = server.process.wait(timeout=60)
-        gone, alive = psutil.wait_procs(children, timeout=30)
+        _, alive = psutil.wait_procs(children, timeout=30)
         assert alive == [], f"left running after SIGTERM: {alive}"
         assert not _port_open(server.port)
         assert code == 0, server.log()
@@ -94,7 +94,7 @@ def test_websocket_from_another_origin_is_refused_without_calling_out(served, re
     assert websocket_handshake(served.port, own, "http://evil.example") == 403
     assert websocket_handshake(served.port, own, f"http://localhost:{served.port}") == 403
     assert websocket_handshake(served.port, own, "null") == 403
-    assert websocket_handshake(served.port, "rebind.test", f"http://rebind.test") == 400
+    assert websocket_handshake(served.port, "rebind.test", "http://rebind.test") == 400
     assert recorder.requests == []
 
 
