@@ -118,6 +118,23 @@ def test_plain_streamlit_would_call_out_for_a_foreign_origin(tmp_path, tiny_db):
         outside.close()
 
 
+def test_serving_on_all_interfaces_warns_and_looks_nothing_up(tiny_db):
+    """Binding 0.0.0.0 makes plain Streamlit look up this machine's addresses at start."""
+    outside = OutsideRecorder()
+    try:
+        with coalition_serve("rel.db", cwd=tiny_db, env=_proxied(outside),
+                             extra=("--address", "0.0.0.0", "--allow-host", "meeting.local",
+                                    "--read-only")) as server:
+            assert get_status(server.port, f"meeting.local:{server.port}") == 200
+            assert get_status(server.port, f"evil.example:{server.port}") == 400
+            log = server.log()
+        assert "WARNING: serving on 0.0.0.0" in log and "meeting.local" in log
+        assert "External URL" not in log
+        assert outside.requests == []
+    finally:
+        outside.close()
+
+
 # --- settings as flags -------------------------------------------------------------------------
 
 def test_every_setting_of_the_checkout_config_is_passed_as_a_flag():
