@@ -15,7 +15,8 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[test]"
 	touch $(STAMP)
 
-# Starts the dashboard on http://127.0.0.1:8501 (loads the sample city into an empty store first).
+# Starts the dashboard on http://127.0.0.1:8501. An empty store (./coalition.db) is loaded with the
+# sample city first, and `init` says so; an existing store is left as it is.
 run: install
 	$(BIN)/coalition init --if-empty
 	$(BIN)/coalition serve

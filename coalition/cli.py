@@ -2,15 +2,23 @@
 
 Exit codes: 0 ok, 1 invalid input (the message says what to fix), 2 usage error.
 
+Analyses (``gaps``, ``coverage``, ``rank``, ``maps``, ``export``, ``changes``, ``info``) read the
+store and never fill it: on an empty or missing store they exit 1 and say to run
+``coalition init DIR``. Their output names the city and the data version (a first line in text,
+``"city"`` and ``"data_version"`` keys in JSON). Relative paths (``--db``, ``COALITION_DB``,
+``--out``) mean the current working directory.
+
 Examples
 --------
-$ coalition validate data/hartford
-$ coalition init data/hartford
+$ coalition sample hartford
+$ coalition validate hartford
+$ coalition init hartford
 $ coalition gaps --json
 $ coalition rank --k 3 --weights need=0.5,readiness=0.2
 $ coalition export --format gpkg out/hartford.gpkg
 $ coalition maps
 $ coalition changes --since 3
+$ coalition restore 3
 $ coalition serve
 """
 
@@ -21,6 +29,7 @@ import json
 import logging
 import math
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -31,6 +40,14 @@ from .errors import CoalitionError, ValidationError
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 log = logging.getLogger("coalition.cli")
+# The city and data version behind this run's output: set when the stored city is read
+# (:func:`_city`), added to every JSON document printed (:func:`_print_json`).
+_SOURCE: dict[str, Any] = {}
+# Host names the dashboard always answers to; `serve --address/--allow-host` add more.
+LOCAL_HOSTS = ("127.0.0.1", "localhost")
+WILDCARD_ADDRESSES = ("0.0.0.0", "::", "")  # names to compare with, not a bind
+# What `serve` runs: the dashboard behind the Host and Origin checks (never imported here).
+GUARDED_SERVER = settings.PACKAGE_DIR / "dashboard" / "guarded.py"
 
 
 class UsageError(Exception):
@@ -57,22 +74,36 @@ def _clean_json(value: Any) -> Any:
 
 
 def _print_json(data: Any) -> None:
+    if _SOURCE and isinstance(data, dict):  # name the city and data version first
+        data = {**_SOURCE, **data}
     print(json.dumps(_clean_json(data), indent=2, ensure_ascii=False, default=_json_default))
 
 
-def _store(args: argparse.Namespace):
+def _store(args: argparse.Namespace, *, must_exist: bool = False):
     from .store import open_store
 
-    return open_store(args.db)
+    return open_store(args.db, must_exist=must_exist)
+
+
+def _city(args: argparse.Namespace):
+    """The stored city, read in one snapshot; an empty or missing store is an error (exit 1).
+
+    Names what the output is about: a first line (text) or ``city``/``data_version`` (JSON).
+    """
+    store = _store(args, must_exist=True)
+    city = store.read_city()  # StoreError "the store … is empty: run `coalition init DIR`"
+    version = int(city.meta.get("version", 0))
+    _SOURCE.update(city=city.name, data_version=version)
+    if not getattr(args, "json", False):
+        print(f"{city.name} — data version {version} "
+              f"(store: {store.url.removeprefix('sqlite:///')})")
+    return city
 
 
 def _graph(args: argparse.Namespace):
-    from .store import ensure_loaded
+    from .model import build_graph
 
-    store = _store(args)
-    if ensure_loaded(store):
-        log.info("the store was empty: loaded %s", settings.data_dir())
-    return store.graph()
+    return build_graph(_city(args))
 
 
 # --- verbs --------------------------------------------------------------------------------------
@@ -97,32 +128,49 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
+    from .errors import StoreError
     from .ingest import read_city
 
     store = _store(args)
-    if args.if_empty and not store.is_empty():
-        print(f"The store already holds {store.info().get('city')} (version {store.version()});"
+    empty = store.is_empty()
+    info = store.info()
+    if args.if_empty and not empty:
+        print(f"The store already holds {info.get('city')} (version {info['version']});"
               " nothing to do.")
         return EXIT_OK
-    folder = Path(args.folder) if args.folder else settings.data_dir()
+    folder = Path(args.folder).absolute() if args.folder else settings.data_dir()
     city = read_city(folder)  # raises ValidationError before the store is touched
-    version = store.replace_city(city)
+    if not empty and info.get("city") != city.name and not args.replace:
+        raise StoreError(
+            f"the store {_where(store)} holds {info.get('city')} (version {info['version']}); "
+            f"loading {city.name} would replace it. Run again with --replace to do so (the "
+            f"current version stays in the history: `coalition restore {info['version']}` "
+            "brings it back), or use another store with --db.")
+    automatic = empty and not args.folder  # the sample, because the store was empty
+    version = store.replace_city(city, automatic=automatic)
     counts = ", ".join(f"{len(f)} {t}" for t, f in city.tables.items())
-    print(f"Loaded {city.name} from {folder} into {store.url} (version {version}): {counts}.")
+    if automatic:
+        print(f"The store was empty: loaded the sample city ({city.name}).")
+    print(f"Loaded {city.name} from {folder} into {_where(store)} (version {version}): "
+          f"{counts}.")
+    if not empty and info.get("city") != city.name:
+        print(f"Replaced {info.get('city')} (version {info['version']}, kept in the history: "
+              f"`coalition restore {info['version']}` brings it back).")
     for warning in city.meta.get("warnings", []):
         print(f"WARNING: {warning['file']}: {warning['message']}")
     return EXIT_OK
 
 
-def cmd_info(args: argparse.Namespace) -> int:
-    from .model import summary
+def _where(store) -> str:
+    return store.url.removeprefix("sqlite:///")
 
-    store = _store(args)
-    info = store.info()
-    if store.is_empty():
-        data = {"empty": True, "store": store.url}
-    else:
-        data = {**info, "store": store.url, "counts": summary(store.graph())}
+
+def cmd_info(args: argparse.Namespace) -> int:
+    from .model import build_graph, summary
+
+    city = _city(args)
+    data = {**city.meta, "metric_crs": city.metric_crs, "store": _where(_store(args)),
+            "counts": summary(build_graph(city))}
     if args.json:
         _print_json(data)
     else:
@@ -133,11 +181,8 @@ def cmd_info(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from .exports import export_city
-    from .store import ensure_loaded
 
-    store = _store(args)
-    ensure_loaded(store)
-    path = export_city(store.read_city(), args.format, args.out)
+    path = export_city(_city(args), args.format, Path(args.out).absolute())
     print(f"Wrote {args.format} to {path}")
     return EXIT_OK
 
@@ -222,38 +267,34 @@ def cmd_rank(args: argparse.Namespace) -> int:
 def cmd_maps(args: argparse.Namespace) -> int:
     from .map_files import write_city_maps
 
-    out = Path(args.out) if args.out else settings.maps_dir()
+    out = Path(args.out).absolute() if args.out else settings.maps_dir()
     paths = write_city_maps(_graph(args), out, tiles=args.tiles)
+    print(f"Wrote {len(paths)} map(s) to {out}{os.sep}:")
     for path in paths:
-        print(f"Wrote {path}")
+        print(f"  {path}")
     return EXIT_OK
 
 
 def cmd_changes(args: argparse.Namespace) -> int:
     from .history import compare_cities
 
-    store = _store(args)
-    versions = store.versions()
+    store = _store(args, must_exist=True)
+    city = _city(args)  # exit 1 on an empty store; names the city and version
+    current = int(city.meta.get("version", 0))
     if args.list:
+        versions = store.versions()
         if args.json:
-            _print_json(versions.to_dict("records"))
+            _print_json(versions.to_dict("records"))  # a list: the versions, not one city
             return EXIT_OK
-        if versions.empty:
-            print("The store has no versions yet. Load a city: coalition init data/hartford")
         for row in versions.itertuples():
             print(f"{row.version:>5}  {row.saved_at[:16].replace('T', ' ')} UTC  {row.what}")
         return EXIT_OK
-    current = store.version()
-    if current == 0:
-        print("coalition changes: the store is empty. Load a city first: coalition init "
-              "data/hartford", file=sys.stderr)
-        return EXIT_INVALID
     if args.since is None and current == 1:
         print("There is only one version so far (version 1): nothing to compare yet.")
         return EXIT_OK
     since = args.since if args.since is not None else current - 1
     before = store.read_version(since)  # StoreError (exit 1) for a version not kept
-    report = compare_cities(before, store.read_city())
+    report = compare_cities(before, city)
     if args.json:
         _print_json({"since": since, "current": current, **report.to_dict()})
         return EXIT_OK
@@ -269,24 +310,149 @@ def cmd_changes(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_restore(args: argparse.Namespace) -> int:
+    store = _store(args, must_exist=True)
+    version = store.restore(args.version)  # StoreError (exit 1) for a version not kept
+    info = store.info()
+    print(f"Restored version {args.version} ({info.get('city')}) as version {version} of "
+          f"{_where(store)}; the versions in between stay in the history (coalition changes "
+          "--list).")
+    return EXIT_OK
+
+
+def cmd_sample(args: argparse.Namespace) -> int:
+    from .samples import copy_sample
+
+    folder = copy_sample(args.folder)
+    print(f"Wrote the sample city to {folder}{os.sep}. Check it and load it with:\n"
+          f"  coalition validate {args.folder}\n  coalition init {args.folder}")
+    return EXIT_OK
+
+
+def serve_hosts(address: str, extra: Sequence[str] = ()) -> list[str]:
+    """The host names the dashboard answers to: local names, the address served, and extras.
+
+    Any other ``Host`` is refused (DNS rebinding). A wildcard address (0.0.0.0, ::) adds no
+    name: other machines then need ``--allow-host`` with the name or address they will use.
+
+    Examples
+    --------
+    >>> serve_hosts("127.0.0.1")
+    ['127.0.0.1', 'localhost']
+    >>> serve_hosts("0.0.0.0", ["192.168.1.20"])
+    ['127.0.0.1', 'localhost', '192.168.1.20']
+    """
+    hosts = list(LOCAL_HOSTS)
+    for name in [address, *extra]:
+        name = name.strip().strip("[]").lower()
+        if name and name not in WILDCARD_ADDRESSES and name not in hosts:
+            hosts.append(name)
+    return hosts
+
+
+def is_local_address(address: str) -> bool:
+    """True when only this machine can reach ``address`` (loopback).
+
+    Examples
+    --------
+    >>> is_local_address("127.0.0.1"), is_local_address("0.0.0.0")
+    (True, False)
+    """
+    import ipaddress
+
+    if address.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(address.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def streamlit_flags(address: str, port: int, hosts: Sequence[str]) -> list[str]:
+    """Every Streamlit setting that matters, as ``streamlit run`` flags.
+
+    An installed package has no ``.streamlit/config.toml`` beside the user, so ``serve`` passes
+    them all: offline (no usage statistics, no address look-up), headless, the host allow-list,
+    and the look (light theme, a font readable on a projector, a minimal toolbar, no error
+    details shown to the room).
+
+    Examples
+    --------
+    >>> flags = streamlit_flags("127.0.0.1", 8501, ["127.0.0.1", "localhost"])
+    >>> flags[flags.index("--browser.gatherUsageStats") + 1]
+    'false'
+    >>> flags.count("--server.allowedHosts")
+    2
+    """
+    # Streamlit prints the URL of browser.serverAddress instead of looking up this machine's
+    # internal and external addresses (the external one over the internet).
+    shown = "127.0.0.1" if address in WILDCARD_ADDRESSES else address
+    flags = ["--server.address", address, "--server.port", str(port),
+             "--server.headless", "true", "--server.runOnSave", "false",
+             "--server.fileWatcherType", "none",
+             "--browser.gatherUsageStats", "false", "--browser.serverAddress", shown,
+             "--client.toolbarMode", "minimal", "--client.showErrorDetails", "none",
+             "--theme.base", "light", "--theme.baseFontSize", "18"]
+    for host in hosts:
+        flags += ["--server.allowedHosts", host]
+    return flags
+
+
+def _run_until_stopped(command: list[str], env: dict[str, str]) -> int:
+    """Run ``command``; forward SIGTERM, SIGINT and SIGHUP to it; return its exit code.
+
+    The child runs in its own process group, so Ctrl+C reaches it once (forwarded), not twice.
+    A child that ends by the signal it was asked to stop with has done what was asked: 0.
+    """
+    child = subprocess.Popen(command, env=env, process_group=0)
+    forwarded: list[int] = []
+
+    def forward(signum: int, _frame: Any) -> None:
+        forwarded.append(signum)
+        if child.poll() is None:
+            child.send_signal(signum)
+
+    stops = [signal.SIGTERM, signal.SIGINT] + ([signal.SIGHUP] if hasattr(signal, "SIGHUP")
+                                               else [])
+    previous = {signum: signal.signal(signum, forward) for signum in stops}
+    try:
+        code = child.wait()
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    if code < 0 and -code in forwarded:
+        return EXIT_OK
+    return code if code >= 0 else 128 - code  # killed by a signal: the shell's convention
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     app = settings.PROJECT_ROOT / "app.py"
     if not app.exists():
         print(f"Cannot find the dashboard at {app}.", file=sys.stderr)
         return EXIT_INVALID
+    hosts = serve_hosts(args.address, args.allow_host or [])
     env = dict(os.environ)
-    if args.db:
-        env["COALITION_DB"] = str(args.db)
+    # Absolute: the caller's working directory, wherever the server runs.
+    env["COALITION_DB"] = settings.db_url(args.db)
+    env["COALITION_APP"] = str(app)
     if args.read_only:
         env["COALITION_READ_ONLY"] = "1"
-    command = [sys.executable, "-m", "streamlit", "run", str(app),
-               "--server.address", args.address, "--server.port", str(args.port),
-               "--server.headless", "true", "--browser.gatherUsageStats", "false"]
-    print(f"Dashboard: http://{args.address}:{args.port}  (Ctrl+C to stop)")
-    try:
-        return subprocess.call(command, env=env, cwd=settings.PROJECT_ROOT)
-    except KeyboardInterrupt:
-        return EXIT_OK
+    command = [sys.executable, "-m", "streamlit", "run", str(GUARDED_SERVER),
+               *streamlit_flags(args.address, args.port, hosts)]
+    if not is_local_address(args.address):
+        warning = (f"WARNING: serving on {args.address}, not only on this machine: anyone who "
+                   f"can reach port {args.port} sees the coalition's data"
+                   + ("" if args.read_only else " and can record ties (--read-only prevents it)")
+                   + f". Host names answered: {', '.join(hosts)}"
+                   + ("" if args.allow_host else " (add the name others will type with "
+                      "--allow-host)") + ".")
+        print(warning, file=sys.stderr)
+        log.warning(warning)
+    shown = "127.0.0.1" if args.address in WILDCARD_ADDRESSES else args.address
+    print(f"Dashboard: http://{shown}:{args.port}  store: "
+          f"{env['COALITION_DB'].removeprefix('sqlite:///')}  (Ctrl+C to stop)")
+    sys.stdout.flush()
+    return _run_until_stopped(command, env)
 
 
 # --- parser -------------------------------------------------------------------------------------
@@ -294,7 +460,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", help="store: a SQLite file or SQLAlchemy URL "
-                        "(default: $COALITION_DB or coalition.db)")
+                        "(default: $COALITION_DB or coalition.db; relative to the current "
+                        "directory)")
     common.add_argument("-v", "--verbose", action="store_true", help="log what happens")
     as_json = argparse.ArgumentParser(add_help=False)
     as_json.add_argument("--json", action="store_true", help="print data as JSON")
@@ -311,9 +478,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("folder")
     p.set_defaults(func=cmd_validate)
     p = verbs.add_parser("init", parents=[common], help="load (or replace) the store from a folder")
-    p.add_argument("folder", nargs="?", help="city folder (default: data/hartford)")
+    p.add_argument("folder", nargs="?", help="city folder (default: the sample city)")
     p.add_argument("--if-empty", action="store_true", help="only load when the store is empty")
+    p.add_argument("--replace", action="store_true",
+                   help="allow replacing a different city (it stays in the history)")
     p.set_defaults(func=cmd_init)
+    p = verbs.add_parser("restore", parents=[common],
+                         help="make a kept version current again (as a new version)")
+    p.add_argument("version", type=int, help="a version listed by: coalition changes --list")
+    p.set_defaults(func=cmd_restore)
+    p = verbs.add_parser("sample", parents=[common], help="write the sample city folder")
+    p.add_argument("folder", help="the folder to create (e.g. hartford)")
+    p.set_defaults(func=cmd_sample)
     p = verbs.add_parser("info", parents=[common, as_json], help="what the store holds")
     p.set_defaults(func=cmd_info)
     p = verbs.add_parser("export", parents=[common], help="export the stored city")
@@ -338,7 +514,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, default=5, help="candidates shown")
     p.set_defaults(func=cmd_rank)
     p = verbs.add_parser("maps", parents=[common], help="write self-contained HTML maps")
-    p.add_argument("--out", help="folder (default: maps/)")
+    p.add_argument("--out", help="folder (default: maps/ in the current directory)")
     p.add_argument("--tiles", action="store_true",
                    help="add an OpenStreetMap basemap (needs internet to show)")
     p.set_defaults(func=cmd_maps)
@@ -350,7 +526,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_changes)
     p = verbs.add_parser("serve", parents=[common], help="start the dashboard")
     p.add_argument("--port", type=int, default=8501)
-    p.add_argument("--address", default="127.0.0.1")
+    p.add_argument("--address", default="127.0.0.1",
+                   help="address to listen on (default 127.0.0.1: this machine only)")
+    p.add_argument("--allow-host", action="append", metavar="NAME",
+                   help="another host name or address people will type (repeatable); any "
+                   "other Host is refused")
     p.add_argument("--read-only", action="store_true",
                    help="no Record page: for a screen where nobody should change data")
     p.set_defaults(func=cmd_serve)
@@ -366,6 +546,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exc.code or 0)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
+    _SOURCE.clear()
     try:
         return args.func(args)
     except UsageError as exc:

@@ -6,6 +6,11 @@ point the tool elsewhere without code changes:
 - ``COALITION_DB``: the store (a SQLite file path or an SQLAlchemy URL).
 - ``COALITION_DATA_DIR``: the city folder loaded into an empty store on first run.
 - ``COALITION_MAPS_DIR``: where ``coalition maps`` writes HTML files.
+
+Nothing an installed package needs hangs off the source tree: relative paths (the defaults
+``coalition.db`` and ``maps/``, and relative values of the variables above or of ``--db``) mean
+the caller's working directory, and the sample city is found by :func:`coalition.samples.sample_dir`
+(package data when installed, ``data/hartford`` in a checkout).
 """
 
 from __future__ import annotations
@@ -13,13 +18,16 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from .samples import sample_dir
+
+# The source checkout (tests, benchmarks and scripts only: an installed package never needs it).
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 PACKAGE_DIR = Path(__file__).resolve().parent
 STATIC_DIR = PACKAGE_DIR / "static"
 
-DEFAULT_DB_PATH = PROJECT_ROOT / "coalition.db"
-DEFAULT_DATA_DIR = PROJECT_ROOT / "data" / "hartford"
-DEFAULT_MAPS_DIR = PROJECT_ROOT / "maps"
+# Relative to the caller's working directory (resolved when used, not at import).
+DEFAULT_DB_PATH = Path("coalition.db")
+DEFAULT_MAPS_DIR = Path("maps")
 
 # Uploads larger than this are refused before parsing (spreadsheets expand in memory).
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
@@ -39,13 +47,16 @@ def db_url(path_or_url: str | os.PathLike | None = None) -> str:
     Parameters
     ----------
     path_or_url : str or path-like, optional
-        A file path or a full SQLAlchemy URL. Defaults to ``COALITION_DB`` or ``coalition.db``
-        in the project root.
+        A file path or a full SQLAlchemy URL. Defaults to ``COALITION_DB`` or ``coalition.db``.
+        A relative path means the current working directory (made absolute here, so that a
+        child process started elsewhere, such as the dashboard's server, opens the same file).
 
     Examples
     --------
     >>> db_url("/tmp/x.db")
     'sqlite:////tmp/x.db'
+    >>> db_url("x.db") == f"sqlite:///{Path.cwd().resolve() / 'x.db'}"
+    True
     """
     value = path_or_url if path_or_url is not None else os.environ.get("COALITION_DB")
     if value is None:
@@ -57,13 +68,26 @@ def db_url(path_or_url: str | os.PathLike | None = None) -> str:
 
 
 def data_dir() -> Path:
-    """The city folder loaded on first run (``COALITION_DATA_DIR`` or ``data/hartford``)."""
-    return Path(os.environ.get("COALITION_DATA_DIR", DEFAULT_DATA_DIR))
+    """The city folder loaded into an empty store: ``COALITION_DATA_DIR`` or the sample city.
+
+    Examples
+    --------
+    >>> data_dir() == sample_dir() or "COALITION_DATA_DIR" in os.environ
+    True
+    """
+    value = os.environ.get("COALITION_DATA_DIR")
+    return Path(value).expanduser().absolute() if value else sample_dir()
 
 
 def maps_dir() -> Path:
-    """Where generated maps are written (``COALITION_MAPS_DIR`` or ``maps/``)."""
-    return Path(os.environ.get("COALITION_MAPS_DIR", DEFAULT_MAPS_DIR))
+    """Where generated maps go: ``COALITION_MAPS_DIR`` or ``maps/`` in the working directory.
+
+    Examples
+    --------
+    >>> maps_dir() == Path.cwd() / "maps" or "COALITION_MAPS_DIR" in os.environ
+    True
+    """
+    return Path(os.environ.get("COALITION_MAPS_DIR", DEFAULT_MAPS_DIR)).expanduser().absolute()
 
 
 def read_only() -> bool:

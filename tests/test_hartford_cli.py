@@ -71,8 +71,9 @@ def test_gaps_json_shape(capsys, hartford_db):
     code, out = run(capsys, "gaps", "--json", "--db", hartford_db)
     data = json.loads(out)
     assert code == 0
-    assert list(data) == ["service_gaps", "language_gaps", "fragile_links", "bridging",
-                          "isolated", "uncovered_need"]
+    assert list(data) == ["city", "data_version", "service_gaps", "language_gaps",
+                          "fragile_links", "bridging", "isolated", "uncovered_need"]
+    assert (data.pop("city"), data.pop("data_version")) == ("Hartford, Connecticut", 1)
     for family, entries in data.items():
         assert entries, f"the sample shows nothing for {family}"
         assert all(entry["explanation"] for entry in entries)

@@ -265,7 +265,8 @@ def test_changes_since_the_previous_version(capsys, db):
     record_partnership(db)
     code, out, _ = run(capsys, "changes", "--db", db)
     assert code == 0
-    assert out.splitlines()[0] == "Changes from version 1 (loaded Tiny Town) to version 2:"
+    assert out.splitlines()[0].startswith("Tiny Town — data version 2 (store: ")
+    assert out.splitlines()[1] == "Changes from version 1 (loaded Tiny Town) to version 2:"
     assert "  Partnerships: 4 -> 5" in out and "  Isolated organizations: 1 -> 0" in out
     assert "  - Dogwood Clinic and Lonely Shop started working together." in out
     assert "Active welcoming committees" not in out  # unchanged figures are not listed
@@ -283,7 +284,7 @@ def test_changes_as_json(capsys, db):
 def test_changes_list(capsys, db):
     record_partnership(db)
     code, out, _ = run(capsys, "changes", "--list", "--db", db)
-    lines = out.splitlines()
+    lines = out.splitlines()[1:]  # after the line naming the city and version
     assert code == 0 and len(lines) == 2
     assert lines[0].split()[0] == "2" and lines[0].endswith("Recorded: clinic and shop")
     assert lines[1].endswith("loaded Tiny Town")
@@ -293,7 +294,7 @@ def test_changes_list(capsys, db):
 
 def test_changes_with_an_unknown_version_exits_1(capsys, db):
     code, out, err = run(capsys, "changes", "--since", "7", "--db", db)
-    assert code == 1 and out == ""
+    assert code == 1 and "Changes from" not in out
     assert "Version 7 is not in the store's history" in err and "--list" in err
 
 

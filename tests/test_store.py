@@ -94,3 +94,86 @@ def test_tables_are_frames_with_schema_columns(store, tiny_city):
     ties = store.read_city().tables["ties"]
     assert isinstance(ties, pd.DataFrame)
     assert list(ties.columns[:3]) == ["source_id", "target_id", "tie_type"]
+
+
+# --- history keeps whole cities; restore --------------------------------------------------------
+
+def _other(city):
+    shifted = city.boundaries.copy()
+    shifted["geometry"] = shifted.geometry.translate(0.5, 0.5)
+    return dataclasses.replace(city, name="Other Town", metric_crs="EPSG:32619",
+                               boundaries=shifted)
+
+
+def test_restore_brings_back_a_replaced_city_whole(store, tiny_city):
+    store.replace_city(tiny_city)
+    store.replace_city(_other(tiny_city))
+    assert store.restore(1) == 3  # a restore is itself a new version
+    back = store.read_city()
+    assert (back.name, back.metric_crs) == ("Tiny Town", "EPSG:32618")
+    assert back.boundaries.geometry.equals(tiny_city.boundaries.geometry)
+    for name, frame in tiny_city.tables.items():
+        assert len(back.tables[name]) == len(frame), name
+    assert store.versions()["what"].tolist() == [
+        "restored version 1 (Tiny Town)", "loaded Other Town", "loaded Tiny Town"]
+    assert store.restore(2) == 4 and store.read_city().name == "Other Town"
+    assert store.read_city().boundaries.geometry.equals(_other(tiny_city).boundaries.geometry)
+
+
+def test_read_version_names_the_city_of_that_version(store, tiny_city):
+    store.replace_city(tiny_city)
+    store.replace_city(_other(tiny_city))
+    assert store.read_version(1).name == "Tiny Town"
+    assert store.read_version(2).name == "Other Town"
+
+
+def test_restore_of_an_unknown_version_changes_nothing(store, tiny_city):
+    store.replace_city(tiny_city)
+    with pytest.raises(StoreError, match="Version 5 is not in the store's history"):
+        store.restore(5)
+    assert store.version() == 1
+
+
+def test_restore_of_a_version_saved_without_boundaries_says_so(store, tiny_city):
+    store.replace_city(tiny_city)
+    with store.engine.begin() as conn:  # as a store written before boundaries were kept
+        conn.execute(store_module.HISTORY_CITY.delete())
+    store.replace_city(_other(tiny_city))
+    with pytest.raises(StoreError, match="before the store kept boundaries"):
+        store.restore(1)
+    assert store.version() == 2 and store.read_city().name == "Other Town"
+
+
+def test_boundaries_are_kept_once_per_distinct_set_and_pruned(store, tiny_city, monkeypatch):
+    monkeypatch.setattr(store_module.settings, "HISTORY_LIMIT", 2)
+    store.replace_city(tiny_city)
+    store.replace_city(tiny_city)  # same polygons: one set
+    with store.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM boundary_sets")).scalar() == 1
+    store.replace_city(_other(tiny_city))
+    store.replace_city(_other(tiny_city))  # versions 3 and 4 kept: Tiny Town's set goes
+    with store.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM boundary_sets")).scalar() == 1
+        assert conn.execute(text("SELECT count(*) FROM history_city")).scalar() == 2
+
+
+def test_the_automatic_sample_is_remembered_until_the_next_load(store, tmp_path, tiny_city):
+    assert store_module.ensure_loaded(store, tiny_folder(tmp_path / "tiny")) is True
+    assert store.info()["loaded_automatically"] is True
+    store.update(lambda city: city, what="Recorded: nothing")
+    assert store.info()["loaded_automatically"] is True  # still the sample, with an edit
+    store.replace_city(tiny_city)  # loaded on purpose
+    assert "loaded_automatically" not in store.info()
+
+
+def test_a_missing_store_is_not_created_when_it_must_exist(tmp_path):
+    with pytest.raises(StoreError, match=r"is empty: run `coalition init DIR`"):
+        store_module.open_store(tmp_path / "none.db", must_exist=True)
+    assert not (tmp_path / "none.db").exists()
+
+
+def test_the_empty_message_says_what_to_do(store):
+    with pytest.raises(StoreError) as caught:
+        store.read_city()
+    assert str(caught.value).endswith("is empty: run `coalition init DIR` to load a city folder "
+                                      "(`coalition sample DIR` writes the sample city to try).")

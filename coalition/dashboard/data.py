@@ -7,7 +7,8 @@ they are large (a 10,000-organization graph, its layout and reports) and the lib
 never mutate their inputs; pages must treat them as read-only (``.copy()`` before changing).
 
 The store itself is opened once per URL (``COALITION_DB``, see :func:`coalition.settings.db_url`)
-and, when empty, filled from the sample city (:func:`coalition.store.ensure_loaded`).
+and, when empty, filled from the sample city (:func:`coalition.store.ensure_loaded`), which the
+store remembers (``info()["loaded_automatically"]``) and the sidebar says on screen.
 """
 
 from __future__ import annotations
@@ -50,8 +51,9 @@ class Snapshot:
 @st.cache_resource(show_spinner="Opening the coalition's data…", max_entries=8)
 def _open(url: str) -> store_module.Store:
     store = store_module.open_store(url)
-    if store.is_empty():
-        store_module.ensure_loaded(store)
+    if store_module.ensure_loaded(store):  # the sidebar says so (loaded_automatically)
+        logger.warning("The store %s was empty: loaded the sample city from %s", url,
+                       settings.data_dir())
     return store
 
 

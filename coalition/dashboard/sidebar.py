@@ -30,6 +30,9 @@ def render() -> None:
             return
         st.markdown(f"### {ui.md(meta.get('city') or 'Coalition')}")
         st.caption(f"Data loaded {ui.md(ui.loaded_time(meta.get('loaded_at')))}")
+        if meta.get("loaded_automatically"):  # the store was empty: never a silent sample
+            st.info("This is the sample city: the store was empty, so it was filled with it. "
+                    "Load your own city with `coalition init DIR --replace`.")
         total = sum(counts.get(kind, 0) for kind in
                     ("organization", "neighborhood", "community", "navigator", "committee"))
         illustrative = counts.get("illustrative_nodes", 0)
