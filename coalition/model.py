@@ -14,6 +14,7 @@ from typing import Any, Iterable
 
 import geopandas as gpd
 import networkx as nx
+import numpy as np
 import pandas as pd
 
 from . import schema
@@ -108,7 +109,9 @@ def is_member(value: Any) -> bool:
     >>> is_member(None), is_member(True), is_member(False)
     (True, True, False)
     """
-    return value is not False and not (isinstance(value, str) and value.strip().lower() == "no")
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    return not (isinstance(value, str) and value.strip().lower() in ("no", "n", "false"))
 
 
 def is_illustrative(data: dict[str, Any], column: str | None = None) -> bool:
