@@ -306,3 +306,23 @@ def test_recorded_organization_can_be_a_non_member(tiny_city):
            "source": "working session", "source_date": "2026-11", "illustrative": "no"}
     city = add_records(tiny_city, "organizations", [row])
     assert model.build_graph(city).nodes["bakery"]["member"] is False
+
+
+def test_a_store_made_before_the_new_columns_reads_everyone_as_a_member(tiny_city, tmp_path):
+    import sqlite3
+    import zlib
+
+    from coalition.store import _tables_from_blob, open_store
+
+    path = tmp_path / "old.db"
+    open_store(path).replace_city(tiny_city)
+    with sqlite3.connect(path) as conn:  # as a store written before the columns existed
+        conn.execute("ALTER TABLE organizations DROP COLUMN member")
+        conn.execute("ALTER TABLE organizations DROP COLUMN illustrative_columns")
+    G = open_store(path).graph()
+    assert model.summary(G)["other_organizations"] == 0
+    assert G.nodes["lonely"]["member"] is True and G.nodes["lonely"]["illustrative_columns"] == []
+    # A version saved in the history before the columns existed reads back the same way.
+    blob = zlib.compress(json.dumps({"organizations": {"org_id": ["a", "b"]}}).encode())
+    organizations = _tables_from_blob(blob)["organizations"]
+    assert organizations["member"].tolist() == [True, True]
