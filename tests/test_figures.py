@@ -36,7 +36,7 @@ def problems_of(folder, severity="error"):
 
 def _vis_nodes(page):
     """The vis-network node list written into a network page."""
-    match = re.search(r"var nodeList = (\[.*?\]);\n", page, re.S)
+    match = re.search(r"var nodeList = (\[.*?\]);\n", page, re.DOTALL)
     return json.loads(match.group(1))
 
 

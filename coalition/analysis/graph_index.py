@@ -284,8 +284,9 @@ def index_graph(G: nx.MultiDiGraph) -> GraphIndex:
                    "limited_english", "limited_english_moe", "lon", "lat"):
         neighborhoods[column] = [_float_or_nan(v) for v in neighborhoods[column]]
     neighborhoods["name"] = [names[n] for n in neighborhoods.index]
-    neighborhoods["illustrative"] = [False if v is None or v != v else bool(v)
-                                     for v in neighborhoods["illustrative"]]
+    neighborhoods["illustrative"] = [
+        bool(v) if isinstance(v, (bool, np.bool_, int, np.integer)) else False
+        for v in neighborhoods["illustrative"]]
     neighborhoods["illustrative_columns"] = [
         [str(c) for c in v] if isinstance(v, (list, tuple)) else []
         for v in neighborhoods["illustrative_columns"]]

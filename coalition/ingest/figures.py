@@ -221,4 +221,4 @@ def check_figures(typed: dict[str, pd.DataFrame], files: dict[str, str],
             _check_illustrative_columns(frame, files[table], problems)
 
 
-__all__ = ["check_figures", "MARGINS"]
+__all__ = ["MARGINS", "check_figures"]
