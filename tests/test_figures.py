@@ -326,3 +326,26 @@ def test_a_store_made_before_the_new_columns_reads_everyone_as_a_member(tiny_cit
     blob = zlib.compress(json.dumps({"organizations": {"org_id": ["a", "b"]}}).encode())
     organizations = _tables_from_blob(blob)["organizations"]
     assert organizations["member"].tolist() == [True, True]
+
+
+def test_sidebar_and_overview_count_members_and_other_organizations(tiny_city, tmp_path,
+                                                                    monkeypatch):
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    from coalition.store import open_store
+
+    organizations = tiny_city.tables["organizations"].copy()
+    organizations["member"] = organizations["org_id"] != "lonely"
+    city = model.CityData(name=tiny_city.name,
+                          tables={**tiny_city.tables, "organizations": organizations},
+                          boundaries=tiny_city.boundaries, metric_crs=tiny_city.metric_crs)
+    open_store(tmp_path / "t.db").replace_city(city)
+    monkeypatch.setenv("COALITION_DB", str(tmp_path / "t.db"))
+    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "app.py"),
+                           default_timeout=120)
+    at.run()
+    captions = [str(c.value) for c in at.sidebar.caption]
+    assert "Organizations: 5 members, 1 other organization (could be invited)." in captions
+    assert [m.value for m in at.metric if m.label == "Member organizations"] == ["5"]
