@@ -231,11 +231,14 @@ def cmd_coverage(args: argparse.Namespace) -> int:
     print(f"Neighborhoods covered: {summary['neighborhoods_covered']} of "
           f"{summary['neighborhoods_total']}; foreign-born residents covered: "
           f"{summary['foreign_born_covered']:,} of {summary['foreign_born_total']:,} "
-          f"({summary['share_foreign_born_covered']:.1%}).")
+          + (f"({summary['share_foreign_born_covered']:.1%})." if
+             summary['share_foreign_born_covered'] is not None else "(no figure)."))
     print(f"\n{'neighborhood':28} {'committee':9} {'population':>10} {'foreign-born':>12}  covered")
     for row in report["neighborhoods"]:
-        print(f"{row['name'][:28]:28} {row['committee_status']:9} {row['population']:>10,} "
-              f"{row['foreign_born']:>12,}  {'yes' if row['covered'] else 'no'}")
+        population, foreign_born = (f"{v:,}" if v is not None else "no figure"
+                                    for v in (row['population'], row['foreign_born']))
+        print(f"{row['name'][:28]:28} {row['committee_status']:9} {population:>10} "
+              f"{foreign_born:>12}  {'yes' if row['covered'] else 'no'}")
     return EXIT_OK
 
 

@@ -64,7 +64,7 @@ from folium.elements import JSCSSMixin
 from jinja2 import Template
 
 from .errors import CoalitionError, DataError
-from .model import is_finite_number, neighborhoods_frame
+from .model import is_finite_number, is_member, neighborhoods_frame
 from .schema import COMMITTEE
 
 logger = logging.getLogger(__name__)
@@ -492,7 +492,8 @@ class _HtmlControl(MacroElement):
 
 
 def _legend_box_html(title: str | None, measure_label: str,
-                     items: list[tuple[str, str]], illustrative: bool) -> str:
+                     items: list[tuple[str, str]], illustrative: bool,
+                     non_members: bool = False) -> str:
     rows = "".join(
         f'<div><span style="display:inline-block;width:14px;height:14px;margin-right:6px;'
         f'vertical-align:middle;border:1px solid #555;background:{colour}"></span>'
@@ -501,6 +502,10 @@ def _legend_box_html(title: str | None, measure_label: str,
         if title else ""
     note = '<div style="margin-top:4px;font-style:italic">Includes illustrative data.</div>' \
         if illustrative else ""
+    if non_members:
+        note += (f'<div><span style="display:inline-block;width:8px;height:8px;margin:0 9px 0 3px;'
+                 f'border:2px solid {ORGANIZATION_COLOUR};border-radius:50%;background:#fff">'
+                 "</span>Not a member — could be invited</div>")
     return (f'<div style="background:rgba(255,255,255,0.92);padding:6px 8px;border-radius:4px;'
             f'font:12px sans-serif;box-shadow:0 1px 4px rgba(0,0,0,0.3);max-width:260px">'
             f'{head}<div style="margin:2px 0">{escape_text(measure_label)}</div>{rows}{note}</div>')
@@ -697,13 +702,20 @@ def neighborhood_map(neighborhoods: gpd.GeoDataFrame, measure: str, *,
 
     if organizations is not None and len(organizations):
         org_layer = folium.FeatureGroup(name="Organizations", show=show_organizations)
+        members = dict(zip(map(str, organizations.index), organizations["member"])) \
+            if "member" in organizations else {}
         for org_id, location, tooltip in _organization_points(organizations, frame, points):
-            folium.CircleMarker(location, radius=4, color="#ffffff", weight=1, fill=True,
-                                fill_color=ORGANIZATION_COLOUR, fill_opacity=0.9,
-                                tooltip=folium.Tooltip(tooltip)).add_to(org_layer)
+            member = is_member(members.get(org_id))  # not a member: hollow, could be invited
+            folium.CircleMarker(location, radius=4, color="#ffffff" if member else
+                                ORGANIZATION_COLOUR, weight=1 if member else 2, fill=True,
+                                fill_color=ORGANIZATION_COLOUR if member else "#ffffff",
+                                fill_opacity=0.9, tooltip=folium.Tooltip(tooltip)).add_to(org_layer)
         org_layer.add_to(m)
 
-    _HtmlControl(_legend_box_html(title, measure_label, items, any_illustrative)).add_to(m)
+    non_members = organizations is not None and "member" in organizations and not all(
+        map(is_member, organizations["member"]))
+    _HtmlControl(_legend_box_html(title, measure_label, items, any_illustrative,
+                                  non_members)).add_to(m)
     folium.LayerControl(collapsed=False, position="topright").add_to(m)
     m.fit_bounds([[miny, minx], [maxy, maxx]])
     return m
@@ -755,7 +767,8 @@ def _organization_points(organizations: pd.DataFrame, frame: pd.DataFrame,
         sector = _text(row.get("sector"))
         tooltip = escape_text(row.get("name") or org_id) + \
             (f" — {escape_text(sector)}" if sector else "") + \
-            (" (illustrative)" if _is_true(row.get("illustrative")) else "")
+            (" (illustrative)" if _is_true(row.get("illustrative")) else "") + \
+            ("" if is_member(row.get("member")) else " (not a member — could be invited)")
         drawn.append((str(org_id), location, tooltip))
     return drawn
 

@@ -14,6 +14,7 @@ from typing import Any, Iterable
 
 import geopandas as gpd
 import networkx as nx
+import numpy as np
 import pandas as pd
 
 from . import schema
@@ -86,11 +87,45 @@ def _records(frame: pd.DataFrame, table: str) -> list[dict[str, Any]]:
 
 
 def _provenance(row: dict[str, Any]) -> dict[str, Any]:
+    """Source, date, whole-row ``illustrative`` and the ``illustrative_columns`` of a real row."""
+    guessed = row.get("illustrative_columns")
     return {
         "source": row.get("source") or "",
         "source_date": row.get("source_date") or "",
         "illustrative": bool(row.get("illustrative")),
+        "illustrative_columns": [str(c) for c in guessed] if isinstance(guessed, (list, tuple))
+        else [],
     }
+
+
+def is_member(value: Any) -> bool:
+    """An organization's ``member`` cell as a bool: only an explicit no (False) is not a member.
+
+    A missing column or a blank cell means a member, so that files written before the column
+    existed keep their meaning.
+
+    Examples
+    --------
+    >>> is_member(None), is_member(True), is_member(False)
+    (True, True, False)
+    """
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    return not (isinstance(value, str) and value.strip().lower() in ("no", "n", "false"))
+
+
+def is_illustrative(data: dict[str, Any], column: str | None = None) -> bool:
+    """True when a node's or tie's value is made up: the whole row, or (given) that column.
+
+    Examples
+    --------
+    >>> is_illustrative({"illustrative": False, "illustrative_columns": ["population"]},
+    ...                 "population")
+    True
+    """
+    if data.get("illustrative"):
+        return True
+    return column is not None and column in (data.get("illustrative_columns") or [])
 
 
 def _edge(tie_type: str, provenance: dict[str, Any], **extra: Any) -> dict[str, Any]:
@@ -149,6 +184,8 @@ def build_graph(city: CityData) -> nx.MultiDiGraph:
             for list_column in ("services", "languages"):
                 if list_column in attrs:
                     attrs[list_column] = list(attrs[list_column] or [])
+            if kind == ORGANIZATION:
+                attrs["member"] = is_member(attrs.get("member"))
             if kind == NAVIGATOR:
                 attrs["name"] = attrs.get("alias") or node_id
             if kind == NEIGHBORHOOD:
@@ -248,21 +285,60 @@ def ties_frame(G: nx.MultiDiGraph) -> pd.DataFrame:
 
 
 def summary(G: nx.MultiDiGraph) -> dict[str, int]:
-    """Counts of nodes per kind, ties, illustrative nodes and ties.
+    """Counts of nodes per kind, ties, members, illustrative nodes and ties.
+
+    ``organization`` counts every organization; ``members`` the coalition members among them
+    and ``other_organizations`` the rest (organizations the coalition could invite).
+    ``illustrative_nodes``/``illustrative_ties`` count whole illustrative rows;
+    ``partly_illustrative_nodes``/``partly_illustrative_ties`` the real rows with guessed columns.
 
     Examples
     --------
     >>> G = nx.MultiDiGraph(); G.add_node("a", kind="organization", illustrative=True)
-    >>> summary(G)["organization"], summary(G)["illustrative_nodes"]
-    (1, 1)
+    >>> G.add_node("b", kind="organization", member=False)
+    >>> counts = summary(G)
+    >>> counts["organization"], counts["members"], counts["other_organizations"]
+    (2, 1, 1)
+    >>> counts["illustrative_nodes"]
+    1
     """
     counts = {kind: 0 for kind in schema.NODE_KINDS}
-    for _, kind in G.nodes(data="kind"):
+    members = 0
+    for _, data in G.nodes(data=True):
+        kind = data.get("kind")
         counts[kind] = counts.get(kind, 0) + 1
+        if kind == ORGANIZATION and is_member(data.get("member")):
+            members += 1
+    counts["members"] = members
+    counts["other_organizations"] = counts[ORGANIZATION] - members
     counts["ties"] = G.number_of_edges()
     counts["illustrative_nodes"] = sum(1 for _, v in G.nodes(data="illustrative") if v)
     counts["illustrative_ties"] = sum(1 for *_, v in G.edges(data="illustrative") if v)
+    counts["partly_illustrative_nodes"] = sum(
+        1 for _, d in G.nodes(data=True) if not d.get("illustrative")
+        and d.get("illustrative_columns"))
+    counts["partly_illustrative_ties"] = sum(
+        1 for *_, d in G.edges(data=True) if not d.get("illustrative")
+        and d.get("illustrative_columns"))
     return counts
+
+
+def members_phrase(counts: dict[str, int]) -> str:
+    """"N members, M other organizations" from :func:`summary` counts.
+
+    Examples
+    --------
+    >>> members_phrase({"members": 12, "other_organizations": 1})
+    '12 members, 1 other organization'
+    >>> members_phrase({"members": 1, "other_organizations": 0})
+    '1 member'
+    """
+    members = int(counts.get("members", counts.get(ORGANIZATION, 0)))
+    others = int(counts.get("other_organizations", 0))
+    text = f"{members:,} member" + ("" if members == 1 else "s")
+    if others:
+        text += f", {others:,} other organization" + ("" if others == 1 else "s")
+    return text
 
 
 def is_finite_number(value: Any) -> bool:
@@ -272,6 +348,7 @@ def is_finite_number(value: Any) -> bool:
 
 __all__ = [
     "CityData", "build_graph", "nodes_of_kind", "ties_of_type", "nodes_frame",
-    "neighborhoods_frame", "ties_frame", "summary", "WGS84",
+    "neighborhoods_frame", "ties_frame", "summary", "members_phrase", "is_member",
+    "is_illustrative", "WGS84",
     "ORGANIZATION", "NEIGHBORHOOD", "COMMUNITY", "NAVIGATOR", "COMMITTEE",
 ]

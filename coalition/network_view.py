@@ -38,6 +38,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader
 from pyvis.network import Network
 
 from .errors import AnalysisError
+from .model import is_member
 from .schema import COMMITTEE, COMMUNITY, NAVIGATOR, NEIGHBORHOOD, NODE_KINDS, ORGANIZATION
 from .settings import STATIC_DIR
 
@@ -654,6 +655,9 @@ def network_html(G: nx.Graph, positions: dict[str, tuple[float, float]], *,
         }
         if data.get("illustrative"):
             entry["shapeProperties"] = {"borderDashes": [4, 3]}
+        if kind == ORGANIZATION and not is_member(data.get("member")):  # hollow: could invite
+            entry["color"] = {**entry["color"], "background": "#ffffff", "border": colour}
+            entry["borderWidth"] = max(entry["borderWidth"], 3)
         vis_nodes.append(entry)
 
     vis_edges = _vis_edges(G, highlighted_pairs)
@@ -671,9 +675,12 @@ def network_html(G: nx.Graph, positions: dict[str, tuple[float, float]], *,
     net.templateEnv = _template_environment()
     net.path = _TEMPLATE_NAME
     page = net.generate_html()
+    non_members = any(d.get("kind") == ORGANIZATION and not is_member(d.get("member"))
+                      for _, d in G.nodes(data=True))
     return page.replace("<!--wbh-legend-->", _legend_html(legend_for(G, color_by),
                                                          bool(highlight_nodes),
-                                                         bool(highlighted_pairs)), 1)
+                                                         bool(highlighted_pairs),
+                                                         non_members), 1)
 
 
 def _ring_positions(nodes: list, positions: dict[str, tuple[float, float]]
@@ -731,7 +738,7 @@ def _vis_edges(G: nx.Graph, highlighted_pairs: set[frozenset]) -> list[dict]:
 
 
 def _legend_html(items: list[tuple[str, str]], nodes_highlighted: bool,
-                 edges_highlighted: bool) -> str:
+                 edges_highlighted: bool, non_members: bool = False) -> str:
     rows = [f'<div><span class="swatch" style="background:{_esc(colour)}"></span>{_esc(label)}'
             "</div>" for colour, label in items]
     if nodes_highlighted:
@@ -742,6 +749,9 @@ def _legend_html(items: list[tuple[str, str]], nodes_highlighted: bool,
                     'height:4px;border:0"></span>Highlighted tie</div>')
     rows.append('<div><span class="swatch" style="background:#fff;border:1px dashed #333">'
                 "</span>Illustrative (dashed)</div>")
+    if non_members:
+        rows.append('<div><span class="swatch" style="background:#fff;border:3px solid #333">'
+                    "</span>Not a member — could be invited (hollow)</div>")
     return f'<div class="wbh-legend">{"".join(rows)}</div>'
 
 

@@ -8,9 +8,13 @@ The graph
 ---------
 A :class:`networkx.MultiDiGraph`. Node ids are the ids from the data folder (unique across all
 tables). Every node has ``kind`` (one of :data:`NODE_KINDS`), ``name``, ``source``,
-``source_date`` and ``illustrative``. Every edge has key = ``tie_type`` (one of
+``source_date``, ``illustrative`` (bool: the whole row is made up) and ``illustrative_columns``
+(list: the columns guessed in an otherwise real row). Organization nodes also have ``member``
+(bool: a coalition member; False for an organization the coalition could invite). A blank figure
+is ``None`` on its node, never 0. Every edge has key = ``tie_type`` (one of
 :data:`TIE_TYPES`) and the attributes ``tie_type``, ``kind``, ``strength``, ``since``,
-``source``, ``source_date``, ``illustrative``, ``residents`` and ``notes``. Graph-level
+``source``, ``source_date``, ``illustrative``, ``illustrative_columns``, ``residents`` and
+``notes``. Graph-level
 attributes: ``city`` (name), ``crs`` (``"EPSG:4326"``; neighborhood geometries are stored in it)
 and ``metric_crs`` (a projected CRS in metres for areas and distances).
 """
@@ -18,6 +22,7 @@ and ``metric_crs`` (a projected CRS in metres for areas and distances).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 # --- node kinds ---------------------------------------------------------------------------------
 ORGANIZATION = "organization"
@@ -75,6 +80,16 @@ class Column:
     ``choice``, ``ref`` (an id of another node), ``neighborhood`` (a neighborhood id or name,
     matched forgivingly). ``choices`` applies to ``choice`` and to each item of a ``list`` of
     services.
+
+    ``required`` means the column must be in the file. A required column's cells must be filled
+    too, unless ``may_be_blank`` (a figure a new city may not have yet: blank means "no figure",
+    never 0) or the column is a yes/no. ``default`` is the value of a blank cell when it is not
+    the type's own (None; False for yes/no; an empty list).
+
+    Examples
+    --------
+    >>> Column("member", "bool", False, "", "yes", default=True).blank_value
+    True
     """
 
     name: str
@@ -83,6 +98,20 @@ class Column:
     description: str
     example: str
     choices: tuple[str, ...] = ()
+    may_be_blank: bool = False
+    default: Any = None
+
+    @property
+    def blank_allowed(self) -> bool:
+        """True when an empty cell is accepted (it then holds :attr:`blank_value`)."""
+        return not self.required or self.may_be_blank or self.type == "bool"
+
+    @property
+    def blank_value(self) -> Any:
+        """The typed value of an empty cell."""
+        if self.default is not None:
+            return self.default
+        return False if self.type == "bool" else ([] if self.type == "list" else None)
 
 
 # Provenance columns carried by every table.
@@ -92,26 +121,45 @@ PROVENANCE = (
     Column("source_date", "date", True, "When the source said it (YYYY-MM-DD, YYYY-MM or YYYY).",
            "2024-12"),
     Column("illustrative", "bool", True,
-           "yes if the row is made up to illustrate the tool; no if it is a real, sourced fact.",
+           "yes if the whole row is made up to illustrate the tool; no if it is a real, sourced "
+           "fact (then list any guessed columns in illustrative_columns).",
            "no"),
 )
 
+
+def _with_provenance(*columns: Column, guessed_example: str) -> tuple[Column, ...]:
+    """A table's columns followed by the provenance columns.
+
+    ``illustrative_columns`` may name any of the table's own columns except its id.
+    """
+    names = tuple(c.name for c in columns[1:])
+    return (*columns, *PROVENANCE, Column(
+        "illustrative_columns", "list", False,
+        "In a real row (illustrative = no), the columns whose values are guessed, separated "
+        "by ';' (blank when every value is sourced).", guessed_example, names))
+
+
 TABLES: dict[str, tuple[Column, ...]] = {
-    "neighborhoods": (
+    "neighborhoods": _with_provenance(
         Column("neighborhood_id", "id", True, "Short unique id.", "asylum-hill"),
         Column("name", "text", True, "Official name; must match a feature in the boundary file.",
                "Asylum Hill"),
-        Column("population", "int", True, "Residents (estimate).", "10131"),
+        Column("population", "int", True,
+               "Residents (estimate); blank if there is no figure yet (never 0 for unknown).",
+               "10131", may_be_blank=True),
         Column("population_moe", "float", False, "90% margin of error of population.", "1334"),
-        Column("foreign_born", "int", True, "Foreign-born residents (estimate).", "2028"),
+        Column("foreign_born", "int", True,
+               "Foreign-born residents (estimate); blank if there is no figure yet (never 0 "
+               "for unknown). At most population.", "2028", may_be_blank=True),
         Column("foreign_born_moe", "float", False, "90% margin of error of foreign_born.", "690"),
         Column("limited_english", "int", False,
-               "Residents aged 5+ who speak English less than very well (estimate).", "1650"),
+               "Residents aged 5+ who speak English less than very well (estimate). At most "
+               "population.", "1650"),
         Column("limited_english_moe", "float", False, "90% margin of error of limited_english.",
                "400"),
-        *PROVENANCE,
+        guessed_example="limited_english;limited_english_moe",
     ),
-    "organizations": (
+    "organizations": _with_provenance(
         Column("org_id", "id", True, "Short unique id.", "hpl_tap"),
         Column("name", "text", True, "Organization name.", "Hartford Public Library - TAP"),
         Column("sector", "text", True,
@@ -135,9 +183,13 @@ TABLES: dict[str, tuple[Column, ...]] = {
         Column("lat", "float", False, "Latitude (WGS84), if known.", "41.7658"),
         Column("lon", "float", False, "Longitude (WGS84), if known.", "-72.6734"),
         Column("notes", "text", False, "Free text.", "Runs the Cultural Navigators."),
-        *PROVENANCE,
+        Column("member", "bool", False,
+               "yes if it is a member of the coalition; no if it is an organization the "
+               "coalition could invite. Blank (or no such column) means yes.", "yes",
+               default=True),
+        guessed_example="lat;lon",
     ),
-    "communities": (
+    "communities": _with_provenance(
         Column("community_id", "id", True, "Short unique id.", "karen"),
         Column("name", "text", True, "Community name.", "Karen (Burmese refugees)"),
         Column("community_kind", "choice", True,
@@ -146,9 +198,9 @@ TABLES: dict[str, tuple[Column, ...]] = {
         Column("languages", "list", False, "Languages spoken, separated by ';'.", "Karen;Burmese"),
         Column("estimated_residents", "int", False, "Estimated residents in the city.", "400"),
         Column("notes", "text", False, "Free text, e.g. where the estimate comes from.", ""),
-        *PROVENANCE,
+        guessed_example="estimated_residents",
     ),
-    "navigators": (
+    "navigators": _with_provenance(
         Column("navigator_id", "id", True, "Short unique id.", "nav-01"),
         Column("alias", "text", True,
                "An alias, never a real name or contact detail of a private person.", "Navigator A"),
@@ -156,9 +208,9 @@ TABLES: dict[str, tuple[Column, ...]] = {
                "Spanish;English"),
         Column("neighborhood", "neighborhood", False, "Neighborhood where the navigator is based.",
                "Frog Hollow"),
-        *PROVENANCE,
+        guessed_example="languages",
     ),
-    "committees": (
+    "committees": _with_provenance(
         Column("committee_id", "id", True, "Short unique id.", "wc-asylum-hill"),
         Column("name", "text", True, "Committee name.", "Asylum Hill Welcoming Committee"),
         Column("neighborhood", "neighborhood", True, "The neighborhood it covers.", "Asylum Hill"),
@@ -166,9 +218,9 @@ TABLES: dict[str, tuple[Column, ...]] = {
                "active", COMMITTEE_STATUSES),
         Column("start_date", "date", False, "When it started (YYYY-MM-DD, YYYY-MM or YYYY).",
                "2012"),
-        *PROVENANCE,
+        guessed_example="start_date",
     ),
-    "ties": (
+    "ties": _with_provenance(
         Column("source_id", "ref", True, "Id of the tie's first end (see tie_type).", "hpl_tap"),
         Column("target_id", "ref", True,
                "Id of the tie's second end; for neighborhoods an id or a name.", "ahna"),
@@ -178,9 +230,10 @@ TABLES: dict[str, tuple[Column, ...]] = {
         Column("strength", "int", False, "1 weak, 2 working, 3 strong (default 1).", "2"),
         Column("since", "date", False, "Since when.", "2014-09"),
         Column("residents", "int", False,
-               "For lives_in: estimated residents of the community in the neighborhood.", "350"),
+               "For lives_in: estimated residents of the community in the neighborhood (at "
+               "most the neighborhood's population).", "350"),
         Column("notes", "text", False, "Free text.", ""),
-        *PROVENANCE,
+        guessed_example="strength",
     ),
 }
 

@@ -34,7 +34,7 @@ import networkx as nx
 import pandas as pd
 import shapely
 from sqlalchemy import (Column, Float, Integer, LargeBinary, MetaData, String, Table, Text,
-                        create_engine, delete, event, func, insert, select)
+                        create_engine, delete, event, func, insert, inspect, select)
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -182,6 +182,9 @@ def _tables_from_blob(blob: bytes) -> dict[str, pd.DataFrame]:
     tables = {}
     for name, columns in schema.TABLES.items():
         kept = stored.get(name, {})
+        rows = len(next(iter(kept.values()), []))
+        # A column added to the schema after a version was saved reads as blank cells.
+        kept = {c.name: kept.get(c.name, [c.blank_value for _ in range(rows)]) for c in columns}
         # Let pandas infer every type (as read_city does), but keep list cells as objects.
         tables[name] = pd.DataFrame({c.name: pd.Series(kept.get(c.name, []), dtype=object)
                                      if c.type == "list" else kept.get(c.name, [])
@@ -217,9 +220,25 @@ class Store:
             self._configure_sqlite()
         try:
             metadata.create_all(self.engine)
+            self._add_new_columns()
         except SQLAlchemyError as exc:
             raise StoreError(f"Cannot create the store's tables at {self.url} ({exc.orig}). Is "
                              "the path writable?") from exc
+
+    def _add_new_columns(self) -> None:
+        """Add columns the schema gained since the store was made; old rows get blank cells."""
+        present = {name: {c["name"] for c in inspect(self.engine).get_columns(name)}
+                   for name in TABLES}
+        with self._write() as conn, conn.begin():
+            for name, columns in schema.TABLES.items():
+                for column in (c for c in columns if c.name not in present[name]):
+                    sql_type = _SQL_TYPES.get(column.type, Text)().compile(self.engine.dialect)
+                    blank = _encode(column.blank_value, column)
+                    default = "" if blank is None else " DEFAULT " + (
+                        str(blank) if isinstance(blank, (int, float)) else
+                        "'" + str(blank).replace("'", "''") + "'")
+                    conn.exec_driver_sql(f'ALTER TABLE "{name}" ADD COLUMN "{column.name}" '
+                                         f"{sql_type}{default}")
 
     def _configure_sqlite(self) -> None:
         path = self.url.removeprefix("sqlite:///")

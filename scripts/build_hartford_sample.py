@@ -307,6 +307,10 @@ def _list(text: str) -> list[str]:
     return [item for item in text.split(";") if item]
 
 
+# The organization that runs "We Belong Here" (and so convenes the coalition).
+CONVENER = "hpl_tap"
+
+
 def organizations(raw: Path) -> pd.DataFrame:
     """The 21 real organizations followed by the illustrative ones."""
     real = pd.read_csv(raw / "organizations" / "hartford_immigrant_serving_orgs.csv", dtype=str)
@@ -324,6 +328,10 @@ def organizations(raw: Path) -> pd.DataFrame:
             "notes": (f"{org['type']}. Source facts: {org['facts_from_source']} "
                       "[services and languages inferred from these facts]"),
             "source": _urls(org["source_urls"]), "source_date": date, "illustrative": False,
+            # Every listed organization counts as a coalition member, as before the column
+            # existed; only the library's own membership (it runs the coalition) is sourced.
+            "member": True,
+            "illustrative_columns": [] if org["org_id"] == CONVENER else ["member"],
         })
     for org_id, name, sector, orientation, services, languages, anchor, hood in ILLUSTRATIVE_ORGS:
         rows.append({
@@ -332,6 +340,7 @@ def organizations(raw: Path) -> pd.DataFrame:
             "neighborhood": hood, "address": "", "lat": None, "lon": None,
             "notes": "Illustrative organization: made up to show the tool, not a real record.",
             "source": ILLUSTRATIVE, "source_date": ILLUSTRATIVE_DATE, "illustrative": True,
+            "member": True,
         })
     return pd.DataFrame(rows, columns=schema.column_names("organizations"))
 
@@ -712,7 +721,8 @@ def _cell(value, column: schema.Column) -> str:
 def table_csv(table: str, frame: pd.DataFrame) -> str:
     """A table as the CSV text of the data format (schema columns, in order)."""
     columns = schema.TABLES[table]
-    text = pd.DataFrame({c.name: [_cell(v, c) for v in frame[c.name].tolist()]
+    text = pd.DataFrame({c.name: [_cell(v, c) for v in (frame[c.name].tolist() if c.name in frame
+                                                        else [None] * len(frame))]
                          for c in columns}, columns=[c.name for c in columns])
     buffer = io.StringIO()
     text.to_csv(buffer, index=False, lineterminator="\n")
@@ -803,7 +813,7 @@ Real figures carry their source in every row (`source`, `source_date`); every ma
 | city.toml | name, metric CRS ({metric_crs}, NAD83(2011) / Connecticut in metres), boundary name field | - |
 | neighborhoods.geojson | the 17 polygons, names set to the official spellings (Northeast, Southwest, Behind the Rocks, Sheldon-Charter Oak), EPSG:4326, coordinates rounded to 6 decimals, property `name` | real (MIT, as the raw file) |
 | neighborhoods.csv | population and foreign-born with margins of error, apportioned from the tracts (method below); `limited_english` left empty | real (apportioned ACS) |
-| organizations.csv | the 21 real organizations (source = their URLs; sector, orientation, services and languages read from the stated facts, partly inferred as each row's notes say; neighborhood only where the source states it; no coordinates: none is geocoded), then 35 illustrative ones | 21 real + 35 illustrative |
+| organizations.csv | the 21 real organizations (source = their URLs; sector, orientation, services and languages read from the stated facts, partly inferred as each row's notes say; neighborhood only where the source states it; no coordinates: none is geocoded; `member` = yes for all, as the tool counted every listed organization before the column existed: only the library's own membership is sourced, so the 20 others mark `member` in `illustrative_columns`), then 35 illustrative ones | 21 real + 35 illustrative |
 | ties.csv | the 16 sourced partnerships (kind = the source's description; strength 1-3 and dates judged from it, as the notes say); 6 ties the facts state directly (AHNA's language focus groups with the Karen, Bhutanese/Nepalese and Arabic-speaking communities, Catholic Charities' Somali refugees, HHC's Puerto Rican origins, AHNA's Welcoming Committee); lives_in of the Puerto Rican community per neighborhood (real: born in Puerto Rico, apportioned like the other figures, margin of error in the notes); every other tie illustrative | real + illustrative |
 | communities.csv | 13 immigrant communities drawn from the real country-of-birth and language figures: Puerto Rican with its real city count (18,253 born in Puerto Rico or U.S. island areas, B05001); the others with `estimated_residents` empty, because only metro-area (B05006) or school figures exist: those are quoted in the notes as such, never as city residents; plus 3 illustrative receiving-community groups | real + illustrative |
 | committees.csv | Asylum Hill Welcoming Committee, active (the public fact; AHNA sources; start year not stated in the sources, so left empty); Frog Hollow and Blue Hills forming, South End and Barry Square none | 1 real + 4 illustrative |
@@ -871,7 +881,7 @@ TEMPLATE_ROWS = {
                       "services": ["english", "citizenship"], "languages": ["English", "Spanish"],
                       "anchor_type": "library", "neighborhood": "Riverside",
                       "address": "1 Example Street", "lat": 41.755, "lon": -72.695,
-                      "notes": "Runs English conversation circles."},
+                      "notes": "Runs English conversation circles.", "member": True},
     "communities": {"community_id": "example-community", "name": "Example newcomer community",
                     "community_kind": "immigrant", "languages": ["Spanish"],
                     "estimated_residents": 300,

@@ -33,7 +33,8 @@ SOURCE = "tests/tiny_city.py"
 
 
 def _prov(illustrative: bool = True) -> dict:
-    return {"source": SOURCE, "source_date": "2024-01", "illustrative": illustrative}
+    return {"source": SOURCE, "source_date": "2024-01", "illustrative": illustrative,
+            "illustrative_columns": []}
 
 
 def make_tiny_city() -> CityData:
@@ -64,7 +65,7 @@ def make_tiny_city() -> CityData:
         return {"org_id": org_id, "name": name, "sector": sector, "orientation": orientation,
                 "services": services, "languages": languages, "anchor_type": anchor,
                 "neighborhood": nbhd, "address": None, "lat": None, "lon": None, "notes": None,
-                **_prov()}
+                "member": True, **_prov()}
 
     organizations = pd.DataFrame([
         org("lib", "Alder Library", "library", "both", ["english", "citizenship"],

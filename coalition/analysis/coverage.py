@@ -71,11 +71,14 @@ class CoverageReport:
     Attributes
     ----------
     neighborhoods : pandas.DataFrame
-        id, name, committee_status, population, foreign_born, foreign_born_moe, covered,
-        covered_by (list of committee names), illustrative (the figures are made up to
+        id, name, committee_status, population, foreign_born (None when the neighborhood has no
+        figure: never 0), foreign_born_moe, covered, covered_by (list of committee names),
+        illustrative (the row, or its population or foreign-born figure, is made up to
         illustrate), explanation.
     summary : dict
-        Totals, shares, the rule and an ``explanation`` sentence.
+        Totals, shares, the rule and an ``explanation`` sentence. Totals and shares count the
+        neighborhoods with a figure only; when some have none, ``no_foreign_born_figure`` and/or
+        ``no_population_figure`` list their names (and the explanation says so).
     communities : pandas.DataFrame
         id, name, community_kind, residents, residents_covered, share_covered, explanation.
     """
@@ -122,6 +125,23 @@ def covered_mask(index: GraphIndex, rule: str, distance_km: float,
     return covered, covered_by
 
 
+FIGURE_COLUMNS = {"population": "population", "population_moe": "population",
+                  "foreign_born": "foreign-born", "foreign_born_moe": "foreign-born"}
+
+
+def _guessed_figures(whole_row: Any, columns: Any) -> list[str]:
+    """The figures of a real row marked illustrative per column ("population", "foreign-born").
+
+    Examples
+    --------
+    >>> _guessed_figures(False, ["foreign_born_moe", "limited_english"])
+    ['foreign-born']
+    """
+    if bool(whole_row) or not isinstance(columns, (list, tuple)):
+        return []
+    return list(dict.fromkeys(FIGURE_COLUMNS[c] for c in columns if c in FIGURE_COLUMNS))
+
+
 def _share(part: float, whole: float) -> float | None:
     return float(part) / float(whole) if whole and whole > 0 else None
 
@@ -138,25 +158,40 @@ def coverage_from_index(index: GraphIndex, *, rule: str = "own", distance_km: fl
                               else extra_committees)]
     covered, covered_by = covered_mask(index, rule, distance_km, extra)
     frame = index.neighborhoods
-    foreign_born = frame["foreign_born"].fillna(0).to_numpy()
-    population = frame["population"].fillna(0).to_numpy()
+    # A blank figure is "no figure", never 0: it is left out of every sum and said so.
+    foreign_born_raw = frame["foreign_born"].to_numpy(dtype=float)
+    population_raw = frame["population"].to_numpy(dtype=float)
+    fb_known, pop_known = ~np.isnan(foreign_born_raw), ~np.isnan(population_raw)
+    foreign_born = np.where(fb_known, foreign_born_raw, 0.0)
+    population = np.where(pop_known, population_raw, 0.0)
+    guessed = [_guessed_figures(whole_row, columns) for whole_row, columns in
+               zip(frame["illustrative"], frame["illustrative_columns"])]
     rule_words = {"own": "its own neighborhood",
                   "adjacent": "its own neighborhood and the neighborhoods sharing a border",
                   "distance": f"neighborhoods within {distance_km:g} km"}[rule]
 
     explanations = []
-    for name, status, is_covered, by, fb in zip(frame["name"], frame["committee_status"],
-                                                covered, covered_by, foreign_born):
+    for name, status, is_covered, by, fb, known, made_up in zip(
+            frame["name"], frame["committee_status"], covered, covered_by, foreign_born,
+            fb_known, guessed):
         status_words = {"active": "has an active welcoming committee",
                         "forming": "has a welcoming committee forming (not counted yet)",
                         "none": "has no welcoming committee"}.get(status, "has no committee")
-        if is_covered:
-            explanations.append(f"{name} {status_words} and is covered by {join_names(by)}, "
-                                f"reaching its {plural(fb, 'foreign-born resident')}.")
+        if not known:
+            sentence = (f"{name} {status_words} and is "
+                        + (f"covered by {join_names(by)}" if is_covered else "not covered")
+                        + "; it has no foreign-born figure (no figure, not 0), so its residents "
+                        "are left out of the totals.")
+        elif is_covered:
+            sentence = (f"{name} {status_words} and is covered by {join_names(by)}, "
+                        f"reaching its {plural(fb, 'foreign-born resident')}.")
         else:
-            explanations.append(f"{name} {status_words} and is not covered: its "
-                                f"{plural(fb, 'foreign-born resident')} are outside every "
-                                "active committee's reach.")
+            sentence = (f"{name} {status_words} and is not covered: its "
+                        f"{plural(fb, 'foreign-born resident')} are outside every "
+                        "active committee's reach.")
+        if made_up:
+            sentence += f" Its {join_names(made_up)} figure is illustrative (made up)."
+        explanations.append(sentence)
     neighborhoods = pd.DataFrame({
         "id": frame.index.to_list(),
         "name": frame["name"].to_list(),
@@ -166,7 +201,7 @@ def coverage_from_index(index: GraphIndex, *, rule: str = "own", distance_km: fl
         "foreign_born_moe": frame["foreign_born_moe"].to_list(),
         "covered": covered.tolist(),
         "covered_by": covered_by,
-        "illustrative": [bool(v) for v in frame["illustrative"].fillna(False)],
+        "illustrative": [bool(v) or bool(g) for v, g in zip(frame["illustrative"], guessed)],
         "explanation": explanations,
     })
 
@@ -191,9 +226,24 @@ def coverage_from_index(index: GraphIndex, *, rule: str = "own", distance_km: fl
             f"{plural(active_count, 'active welcoming committee')}"
             + (f" (plus {len(extra)} what-if)" if extra else "")
             + f", each covering {rule_words}, reach {int(covered.sum())} of "
-            f"{plural(len(frame), 'neighborhood')} and {fb_covered:,.0f} of "
-            f"{fb_total:,.0f} foreign-born residents ({_percent(share_fb)})."),
+            f"{plural(len(frame), 'neighborhood')}"
+            + (f" and {fb_covered:,.0f} of {fb_total:,.0f} foreign-born residents "
+               f"({_percent(share_fb)})." if fb_known.any() else
+               "; no neighborhood has a foreign-born figure, so the share of foreign-born "
+               "residents reached is unknown.")),
     }
+    # Keys added only when a figure is missing, so complete cities' reports keep their shape.
+    for key, known, words in (("no_foreign_born_figure", fb_known, "foreign-born"),
+                              ("no_population_figure", pop_known, "population")):
+        if known.all():
+            continue
+        missing = frame["name"][~known].tolist()
+        summary[key] = missing
+        if words == "foreign-born" and fb_known.any():
+            summary["explanation"] += (
+                f" No foreign-born figure for {join_names(missing)}: "
+                f"{'it is' if len(missing) == 1 else 'they are'} left out of these totals "
+                "(no figure, not 0).")
 
     residence = index.residence
     covered_ids = set(frame.index[covered])

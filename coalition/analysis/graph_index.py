@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import AnalysisError
+from ..model import is_member
 from ..schema import COMMITTEE, COMMUNITY, NAVIGATOR, NEIGHBORHOOD, ORGANIZATION
 
 logger = logging.getLogger(__name__)
@@ -56,11 +57,13 @@ class GraphIndex:
         Display name of every node.
     neighborhoods : pandas.DataFrame
         Indexed by neighborhood id, in id order: name, population, foreign_born,
-        foreign_born_moe, limited_english, limited_english_moe (floats, NaN when unknown),
-        committee_status, committee_names (active committees covering it).
+        foreign_born_moe, limited_english, limited_english_moe (floats, NaN when unknown:
+        a blank figure is never read as 0), illustrative (the whole row),
+        illustrative_columns (list of the columns guessed in a real row), committee_status,
+        committee_names (active committees covering it).
     organizations : pandas.DataFrame
         Indexed by org id: name, sector, orientation, services, languages, anchor_type,
-        neighborhood.
+        neighborhood, member (bool: False for an organization the coalition could invite).
     communities, navigators : pandas.DataFrame
         Indexed by id, with their table columns.
     ties : dict of str to pandas.DataFrame
@@ -152,14 +155,22 @@ class GraphIndex:
         return lives[["community", "neighborhood", "residents"]].reset_index(drop=True)
 
     @cached_property
-    def member_names(self) -> dict[str, list[str]]:
-        """Names of the members reaching each neighborhood: organizations, then navigators.
+    def member_org_reach(self) -> pd.DataFrame:
+        """:attr:`neighborhood_org_reach` restricted to coalition members (``member`` True)."""
+        reach = self.neighborhood_org_reach
+        members = self.organizations.index[self.organizations["member"].to_numpy(dtype=bool)]
+        return reach[reach["org"].isin(members)].reset_index(drop=True)
 
-        Shared by several analyses: treat the lists as read-only.
+    @cached_property
+    def member_names(self) -> dict[str, list[str]]:
+        """Names of the members reaching each neighborhood: member organizations, then navigators.
+
+        Organizations that are not coalition members are left out. Shared by several
+        analyses: treat the lists as read-only.
         """
         names: dict[str, list[str]] = {}
-        for org_id, neighborhood_id in zip(self.neighborhood_org_reach["org"].tolist(),
-                                           self.neighborhood_org_reach["neighborhood"].tolist()):
+        for org_id, neighborhood_id in zip(self.member_org_reach["org"].tolist(),
+                                           self.member_org_reach["neighborhood"].tolist()):
             names.setdefault(neighborhood_id, []).append(self.name(org_id))
         for navigator_id, neighborhood_id in zip(
                 self.neighborhood_navigators["navigator"].tolist(),
@@ -169,8 +180,8 @@ class GraphIndex:
 
     @cached_property
     def members_per_neighborhood(self) -> pd.Series:
-        """Coalition members reaching each neighborhood: distinct orgs + navigators based there."""
-        orgs = self.neighborhood_org_reach.groupby("neighborhood")["org"].nunique()
+        """Coalition members reaching each neighborhood: distinct member orgs + navigators there."""
+        orgs = self.member_org_reach.groupby("neighborhood")["org"].nunique()
         navigators = self.neighborhood_navigators.groupby("neighborhood")["navigator"].nunique()
         members = orgs.add(navigators, fill_value=0)
         return members.reindex(self.neighborhoods.index, fill_value=0).astype(int)
@@ -267,15 +278,25 @@ def index_graph(G: nx.MultiDiGraph) -> GraphIndex:
     neighborhoods = frame_of(NEIGHBORHOOD, ["name", "population", "population_moe",
                                             "foreign_born", "foreign_born_moe",
                                             "limited_english", "limited_english_moe",
-                                            "lon", "lat", "illustrative"])
+                                            "lon", "lat", "illustrative",
+                                            "illustrative_columns"])
     for column in ("population", "population_moe", "foreign_born", "foreign_born_moe",
                    "limited_english", "limited_english_moe", "lon", "lat"):
         neighborhoods[column] = [_float_or_nan(v) for v in neighborhoods[column]]
     neighborhoods["name"] = [names[n] for n in neighborhoods.index]
+    neighborhoods["illustrative"] = [
+        bool(v) if isinstance(v, (bool, np.bool_, int, np.integer)) else False
+        for v in neighborhoods["illustrative"]]
+    neighborhoods["illustrative_columns"] = [
+        [str(c) for c in v] if isinstance(v, (list, tuple)) else []
+        for v in neighborhoods["illustrative_columns"]]
 
     organizations = frame_of(ORGANIZATION, ["name", "sector", "orientation", "services",
-                                            "languages", "anchor_type", "neighborhood"])
+                                            "languages", "anchor_type", "neighborhood",
+                                            "member"])
     organizations["name"] = [names[n] for n in organizations.index]
+    organizations["member"] = pd.Series([is_member(v) for v in organizations["member"]],
+                                        index=organizations.index, dtype=bool)
     for column in ("services", "languages"):
         organizations[column] = [list(v) if isinstance(v, (list, tuple)) else []
                                  for v in organizations[column]]

@@ -87,7 +87,8 @@ def _need(foreign_born: np.ndarray, population: np.ndarray,
     Works on 1-D arrays (one ranking) and 2-D arrays (runs x neighborhoods).
     """
     with np.errstate(divide="ignore", invalid="ignore"):
-        share = np.where(population > 0, foreign_born / population, 0.0)
+        share = np.where(population > 0, foreign_born / population,
+                         np.where(np.isnan(population), np.nan, 0.0))  # no figure stays NaN
 
     def scale(values: np.ndarray) -> np.ndarray:
         finite = np.where(np.isfinite(values), values, -np.inf)
@@ -172,7 +173,7 @@ def neighborhood_signals(index: GraphIndex, candidates: np.ndarray) -> Neighborh
         "borders_active": borders_active[candidates],
         "gap_findings": gap_counts.to_numpy()[candidates],
     }, index=ids[candidates])
-    fb = np.nan_to_num(raw["foreign_born"].to_numpy(dtype=float), nan=0.0)
+    fb = raw["foreign_born"].to_numpy(dtype=float)  # a blank figure stays NaN, never 0
     population = raw["population"].to_numpy(dtype=float)
     components = pd.DataFrame({
         "need": _need(fb, population, raw["limited_english"].to_numpy(dtype=float)),
@@ -215,8 +216,10 @@ def _reasons(name: str, status: str, raw: Mapping[str, Any], parts: dict[str, fl
         else ""
     navigators = int(raw["navigators"])
     strong = {
-        "need": f"Need: {name} has {0 if pd.isna(fb) else fb:,.0f} foreign-born residents"
-                f"{moe_words}{share_words}{le_words}.",
+        "need": f"Need: {name} has "
+                + ("no foreign-born figure" if pd.isna(fb) else  # no figure is never said as 0
+                   f"{fb:,.0f} foreign-born residents{moe_words}{share_words}")
+                + f"{le_words}.",
         "readiness": "Ready to host: " + join_names(
             detail["anchors"] + ([plural(navigators, "Cultural Navigator")] if navigators
                                  else []), limit=3)
@@ -231,7 +234,8 @@ def _reasons(name: str, status: str, raw: Mapping[str, Any], parts: dict[str, fl
         "gaps": f"Gaps found here: {join_names(detail['gaps'], limit=3)}.",
     }
     missing = {
-        "need": f"{name} has no recorded foreign-born residents.",
+        "need": f"{name} has no foreign-born figure." if pd.isna(fb) else
+                f"{name} has no recorded foreign-born residents.",
         "readiness": "No anchor institution (library, school, faith group, neighborhood "
                      "association) or Cultural Navigator is recorded here yet.",
         "access": f"No coalition member reaches {name} yet.",
@@ -273,7 +277,7 @@ def stability_scores(signals: NeighborhoodSignals, weights: dict[str, float], k:
         return np.ones(n)
     rng = np.random.default_rng(seed)
     raw = signals.raw
-    fb = np.nan_to_num(raw["foreign_born"].to_numpy(dtype=float), nan=0.0)
+    fb = raw["foreign_born"].to_numpy(dtype=float)  # NaN stays NaN
     fb_sd = np.nan_to_num(raw["foreign_born_moe"].to_numpy(dtype=float), nan=0.0) / MOE_Z
     le = raw["limited_english"].to_numpy(dtype=float)
     le_sd = np.nan_to_num(raw["limited_english_moe"].to_numpy(dtype=float), nan=0.0) / MOE_Z

@@ -65,7 +65,8 @@ def render() -> None:
     returned = st_folium(built, key="map_view", height=680, use_container_width=True,
                          returned_objects=["last_active_drawing", "last_object_clicked"])
     st.caption("Filled blue circles: active welcoming committees. White circles: committees "
-               "forming. Small dark dots: member organizations. Hover for names.")
+               "forming. Small dark dots: member organizations; hollow dots: not members, could be "
+               "invited. Hover for names.")
     if show_organizations and organization_count > measures.MAX_MAP_ORGANIZATIONS:
         st.caption(f"There are {organization_count:,} organizations, too many to draw at once: "
                    "the map shows those of the neighborhood chosen below.")

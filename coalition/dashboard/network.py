@@ -124,7 +124,8 @@ def _draw(snap: data.Snapshot, options: dict, selection: tuple, color_by: str, s
     else:
         st.caption(f"Showing {shown:,} of {options['total']:,} entries. Drag to move around, "
                    "scroll to zoom, hover over a circle for details. Dashed outlines are "
-                   f"illustrative examples ({ui.ILLUSTRATIVE_MARK}), not real facts.")
+                   f"illustrative examples ({ui.ILLUSTRATIVE_MARK}), not real facts; hollow "
+                   "circles are organizations that are not members (they could be invited).")
     st.iframe(page_html, height=720)
     if marks:
         st.caption("Marked members have a thick red outline; bridging ties are drawn in orange.")

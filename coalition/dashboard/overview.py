@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from coalition import model
 from coalition.dashboard import data, measures, ui
 
 TOP = 3
@@ -31,7 +32,10 @@ def render() -> None:
     summary = cover.summary
     committees = measures.committee_counts(cover.neighborhoods)
     cols = st.columns(5)
-    cols[0].metric("Member organizations", ui.fmt_int(counts.get("organization")))
+    cols[0].metric("Member organizations",
+                   ui.fmt_int(counts.get("members", counts.get("organization"))),
+                   help=f"Organizations: {model.members_phrase(counts)} (those that are not "
+                        "members could be invited).")
     cols[1].metric("Partnerships between members", ui.fmt_int(counts.get("partnerships")),
                    help="Ties recorded between two member organizations. All ties, including "
                         "who serves which community and where members are: "

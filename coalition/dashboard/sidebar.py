@@ -6,15 +6,15 @@ import logging
 
 import streamlit as st
 
-from coalition import errors
+from coalition import errors, model
 from coalition.dashboard import data, ui
 
 logger = logging.getLogger(__name__)
 
 
 def render() -> None:
-    """Draw the city name, load date and illustrative share (silent if the store has problems:
-    the page itself then shows the message).
+    """Draw the city name, load date, members and illustrative share (silent if the store has
+    problems: the page itself then shows the message).
 
     Examples
     --------
@@ -30,6 +30,9 @@ def render() -> None:
             return
         st.markdown(f"### {ui.md(meta.get('city') or 'Coalition')}")
         st.caption(f"Data loaded {ui.md(ui.loaded_time(meta.get('loaded_at')))}")
+        # "N members, M other organizations": non-members are organizations to invite.
+        st.caption(f"Organizations: {model.members_phrase(counts)}"
+                   + (" (could be invited)" if counts.get("other_organizations") else "") + ".")
         if meta.get("loaded_automatically"):  # the store was empty: never a silent sample
             st.info("This is the sample city: the store was empty, so it was filled with it. "
                     "Load your own city with `coalition init DIR --replace`.")

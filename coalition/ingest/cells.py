@@ -156,13 +156,11 @@ def _type_table(table: str, raw: RawTable, problems: list[Problem]) -> pd.DataFr
         for column in columns:
             text = row.get(column.name, "").strip()
             if not text:
-                if (column.required and column.type != "bool"
-                        and column.name not in missing_names):
+                if not column.blank_allowed and column.name not in missing_names:
                     problems.append(Problem(raw.file, f"'{column.name}' is required "
                                             f"({column.description})", row=number,
                                             column=column.name))
-                typed[column.name] = False if column.type == "bool" else (
-                    [] if column.type == "list" else None)
+                typed[column.name] = column.blank_value
                 continue
             try:
                 typed[column.name] = _convert(text, column)

@@ -12,6 +12,7 @@ from ..model import CityData
 from ..names import NameMatcher
 from .cells import _type_table
 from .checks import _check_ids, _check_ties, _resolve_neighborhoods, _tie_key
+from .figures import check_figures
 from .files import RawTable, _normalise_header
 
 
@@ -127,6 +128,7 @@ def add_records(city: CityData, table: str, rows: list[dict[str, Any]]) -> CityD
         for problem in repeated:
             problems.append(Problem(problem.file, "This tie is already recorded: nothing new "
                                     "to save.", row=problem.row, value=problem.value))
+    check_figures({table: typed}, files, problems, neighborhoods=neighborhoods)
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise ValidationError(errors)

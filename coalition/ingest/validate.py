@@ -10,6 +10,7 @@ from ..errors import DataError, Problem, ValidationError
 from ..model import CityData
 from .boundaries import _adjacency_tolerance, _match_boundaries, _metric_crs, _read_boundaries
 from .checks import _check_tables
+from .figures import check_figures
 from .files import _read_city_toml, _read_tables
 from .geography import check_geography
 
@@ -80,6 +81,7 @@ def validate_city(path: str | Path) -> ValidationReport:
     name_field = str(config.get("boundary_name_field", "name"))
     raw_tables = _read_tables(folder, problems)
     typed, files = _check_tables(raw_tables, problems)
+    check_figures(typed, files, problems)
     neighborhoods = typed["neighborhoods"]
 
     boundaries, boundary_file = _read_boundaries(folder, name_field, problems, config)
