@@ -434,7 +434,8 @@ def bridging(index: GraphIndex, network=None, broker_table: pd.DataFrame | None 
         place = index.name(neighborhood_id)
         here = ties_here.get(neighborhood_id, [])
         # Name up to SHOWN_TIES examples: a hub neighborhood can hold hundreds of bridging ties.
-        tie_names = sorted(f"{index.name(a)} – {index.name(b)}" for a, b in here[:SHOWN_TIES])
+        shown_ties = here if len(here) <= SHOWN_TIES + 1 else here[:SHOWN_TIES]
+        tie_names = sorted(f"{index.name(a)} – {index.name(b)}" for a, b in shown_ties)
         if here:
             verb = "links" if len(here) == 1 else "link"
             more = f" and {len(here) - len(tie_names):,} more" if len(here) > len(tie_names) \
@@ -483,9 +484,12 @@ def bridging(index: GraphIndex, network=None, broker_table: pd.DataFrame | None 
             vertex = position[org_id]
             partner_vertices = adjacency[vertex]
             partner_ids = [org_list[p] for p in partner_vertices]
-            # Three example partners (the first by id), not all: hubs have thousands.
-            shown = sorted(index.name(p) for p in partner_ids[:3])
-            more = f" and {len(partner_ids) - 3:,} more" if len(partner_ids) > 3 else ""
+            # Three example partners (the first by id), not all: hubs have thousands (a
+            # fourth is named rather than summarised as "and 1 more").
+            shown_ids = partner_ids if len(partner_ids) <= 4 else partner_ids[:3]
+            shown = sorted(index.name(p) for p in shown_ids)
+            more = (f" and {len(partner_ids) - len(shown_ids):,} more"
+                    if len(partner_ids) > len(shown_ids) else "")
             partner_words = (", ".join(shown) + more) if more else join_names(shown)
             if immigrant_partners[vertex] and receiving_partners[vertex]:
                 role = "immigrant-serving and receiving-community organizations"

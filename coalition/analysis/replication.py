@@ -301,7 +301,8 @@ def _reasons(name: str, status: str, raw: Mapping[str, Any], parts: dict[str, fl
                 f"{moe_words}{share_words}{le_words}.",
         "readiness": readiness,
         "access": f"{plural(members, 'coalition member')} already "
-                  f"{'reaches' if members == 1 else 'reach'} {name}: {who}.",
+                  f"{'reaches' if members == 1 else 'reach'} {name}: {who}"
+                  + ("" if who.endswith(".") else "."),
         "adjacency": f"It borders {join_names(detail['active_neighbours'], limit=3)}, which "
                      f"{'has' if len(detail['active_neighbours']) == 1 else 'have'} an active "
                      "welcoming committee that can help it start.",
