@@ -13,13 +13,13 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import pytest
+from test_analysis_rank import grid_city
+from tiny_city import make_tiny_city
 
 from coalition import cli
 from coalition.analysis import find_gaps, plan_committees, rank_candidates
 from coalition.model import CityData, build_graph
 from coalition.store import open_store
-from test_analysis_rank import grid_city
-from tiny_city import make_tiny_city
 
 
 def org_graph(partnerships, *, serves=(), communities=(), non_members=(), illustrative=(),

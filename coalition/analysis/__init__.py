@@ -17,15 +17,32 @@ from typing import Any, Mapping
 
 import networkx as nx
 
-from ..settings import DEFAULT_K, DEFAULT_SEED, DEFAULT_STABILITY_RUNS, SMALL_COUNT_THRESHOLD
+from ..settings import (
+    DEFAULT_K,
+    DEFAULT_SEED,
+    DEFAULT_STABILITY_RUNS,
+    SMALL_COUNT_THRESHOLD,
+)
 from .coverage import CoverageReport, coverage_from_index, coverage_report
 from .gaps import GAP_FAMILIES, GapReport, bridging_pairs, find_gaps, gaps_from_index
 from .graph_index import COVERAGE_RULES, GraphIndex, index_graph
 from .membership import is_member, member_view, non_member_ids
-from .provenance import ILLUSTRATIVE_MARK, illustrative_counts, illustrative_ids, is_illustrative
 from .planning import plan_committees, plan_from_index, what_if, what_if_from_index
-from .replication import (COMPONENTS, DEFAULT_WEIGHTS, RankReport, gap_findings_by_neighborhood,
-                          rank_candidates, rank_from_index, validate_weights)
+from .provenance import (
+    ILLUSTRATIVE_MARK,
+    illustrative_counts,
+    illustrative_ids,
+    is_illustrative,
+)
+from .replication import (
+    COMPONENTS,
+    DEFAULT_WEIGHTS,
+    RankReport,
+    gap_findings_by_neighborhood,
+    rank_candidates,
+    rank_from_index,
+    validate_weights,
+)
 
 logger = logging.getLogger(__name__)
 

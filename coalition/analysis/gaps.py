@@ -16,11 +16,18 @@ from scipy import sparse
 
 from ..schema import SERVICES
 from .coverage import frame_records, whole
-from .graph_index import (IMMIGRANT_SIDE, RECEIVING_SIDE, GraphIndex, as_index, join_names,
-                          plural)
+from .graph_index import (
+    IMMIGRANT_SIDE,
+    RECEIVING_SIDE,
+    GraphIndex,
+    as_index,
+    join_names,
+    plural,
+)
 from .membership import member_view, non_member_ids
 from .metrics import brokerage, cut_vertices, org_community_matrix, partnership_network
-from .provenance import illustrative_ids, label
+from .provenance import illustrative_ids
+from .provenance import label as labelled_rows
 
 logger = logging.getLogger(__name__)
 
@@ -92,7 +99,7 @@ def _labels(index: GraphIndex, ids: list[Any]) -> dict[str, Any]:
     """The illustrative label of a finding (cheap when no row is illustrative)."""
     if not illustrative_ids(index):
         return {"illustrative": False, "illustrative_rows": []}
-    return label(index, ids)
+    return labelled_rows(index, ids)
 
 
 def _lower_set(values: list[str]) -> set[str]:
@@ -654,28 +661,38 @@ def could_invite(index: GraphIndex, members: GraphIndex, service: pd.DataFrame,
     where = index.neighborhood_org_reach
     where = where[where["org"].isin(outside)]
     places = {o: set(g) for o, g in where.groupby("org")["neighborhood"]}
-    service_gap = [(r["community_id"], r["domain"], r["community"]) for r in
-                   service[["community_id", "domain", "community"]].to_dict("records")]
-    language_gap = [(r["neighborhood_id"], r["language"], r["neighborhood"]) for r in
-                    language[["neighborhood_id", "language", "neighborhood"]].to_dict("records")]
-    need_places = list(zip(need["neighborhood_id"].tolist(), need["name"].tolist()))
+    # Findings keyed by where they are, so each organization looks only at its own places.
+    service_gap: dict[str, list[tuple[str, str]]] = {}
+    for community_id, domain, community in zip(service["community_id"].tolist(),
+                                               service["domain"].tolist(),
+                                               service["community"].tolist()):
+        service_gap.setdefault(community_id, []).append((domain, community))
+    language_gap: dict[str, list[tuple[str, str]]] = {}
+    for neighborhood_id, spoken, place in zip(language["neighborhood_id"].tolist(),
+                                              language["language"].tolist(),
+                                              language["neighborhood"].tolist()):
+        language_gap.setdefault(neighborhood_id, []).append((spoken, place))
+    need_places = dict(zip(need["neighborhood_id"].tolist(), need["name"].tolist()))
     rows = []
     for org_id, org in orgs.iterrows():
         services = {str(v) for v in org["services"]}
         languages = {str(v).strip().lower() for v in org["languages"]}
-        reached, present = serves.get(org_id, set()), places.get(org_id, set())
         fills, ids = [], [org_id]
-        for community_id, domain, community in service_gap:
-            if community_id in reached and domain in services:
-                fills.append(f"offers {DOMAIN_PHRASES.get(domain, domain)} to {community}")
-                ids.append(community_id)
-        for neighborhood_id, spoken, place in language_gap:
-            if neighborhood_id in present and spoken.lower() in languages:
-                fills.append(f"speaks {spoken} in {place}")
-                ids.append(neighborhood_id)
-        for neighborhood_id, place in need_places:
-            if neighborhood_id in present:
-                fills.append(f"reaches {place}, where need is high and coalition members few")
+        for community_id in sorted(serves.get(org_id, set())):
+            for domain, community in service_gap.get(community_id, []):
+                if domain in services:
+                    fills.append(f"offers {DOMAIN_PHRASES.get(domain, domain)} to {community}")
+                    ids.append(community_id)
+        present = sorted(places.get(org_id, set()))
+        for neighborhood_id in present:
+            for spoken, place in language_gap.get(neighborhood_id, []):
+                if spoken.lower() in languages:
+                    fills.append(f"speaks {spoken} in {place}")
+                    ids.append(neighborhood_id)
+        for neighborhood_id in present:
+            if neighborhood_id in need_places:
+                fills.append(f"reaches {need_places[neighborhood_id]}, where need is high and "
+                             "coalition members few")
                 ids.append(neighborhood_id)
         name = index.name(org_id)
         explanation = (f"{name} ({org['sector']}) is not a coalition member; it "
