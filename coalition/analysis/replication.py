@@ -8,6 +8,7 @@ of error, vectorised with numpy (200 runs x 2,300 areas in milliseconds).
 
 from __future__ import annotations
 
+import heapq
 import logging
 import math
 from dataclasses import dataclass, field
@@ -225,29 +226,46 @@ def neighborhood_signals(index: GraphIndex, candidates: np.ndarray) -> Neighborh
         for i, j in pairs[active[pairs[:, 1]]].tolist():
             active_neighbours.setdefault(id_list[i], []).append(name_list[j])
             neighbour_ids.setdefault(id_list[i], []).append(id_list[j])
-    member_orgs: dict[str, list[str]] = {}
-    for org_id, neighborhood_id in zip(members_index.neighborhood_org_reach["org"].tolist(),
-                                       members_index.neighborhood_org_reach["neighborhood"]
-                                       .tolist()):
-        member_orgs.setdefault(neighborhood_id, []).append(org_id)
-    navigators_here: dict[str, list[str]] = {}
-    for navigator_id, neighborhood_id in zip(
-            index.neighborhood_navigators["navigator"].tolist(),
-            index.neighborhood_navigators["neighborhood"].tolist()):
-        navigators_here.setdefault(neighborhood_id, []).append(navigator_id)
-    details = {n: {"anchors": anchor_names.get(n, []),
-                   "active_neighbours": sorted(active_neighbours.get(n, [])),
-                   "member_orgs": sorted(index.name(o) for o in member_orgs.get(n, [])),
-                   "navigators": sorted(index.name(v) for v in navigators_here.get(n, [])),
-                   "gaps": gap_findings.get(n, []),
-                   "ids": {"need": [n],
-                           "readiness": [*anchor_ids.get(n, []), *navigators_here.get(n, [])],
-                           "access": [*member_orgs.get(n, []), *navigators_here.get(n, [])],
-                           "adjacency": neighbour_ids.get(n, []),
-                           "gaps": [n, *member_orgs.get(n, []), *navigators_here.get(n, [])]}}
-               for n in raw.index.tolist()}
+    reach = members_index.neighborhood_org_reach
+    member_orgs = reach.groupby("neighborhood", sort=False)["org"].agg(list).to_dict()
+    based = index.neighborhood_navigators
+    navigators_here = based.groupby("neighborhood", sort=False)["navigator"].agg(list).to_dict()
+    empty: list[str] = []
+    names = index.names
+    details = {}
+    for n in raw.index.tolist():
+        orgs_here, navs_here = member_orgs.get(n, empty), navigators_here.get(n, empty)
+        details[n] = {
+            "anchors": anchor_names.get(n, empty),
+            "active_neighbours": sorted(active_neighbours.get(n, empty)),
+            "member_orgs": _NameList(orgs_here, names),
+            "navigators": _NameList(navs_here, names),
+            "gaps": gap_findings.get(n, empty),
+            # The rows each reason rests on, as groups of ids (shared lists: read only).
+            "ids": {"need": ([n],), "readiness": (anchor_ids.get(n, empty), navs_here),
+                    "access": (orgs_here, navs_here),
+                    "adjacency": (neighbour_ids.get(n, empty),),
+                    "gaps": ([n], orgs_here, navs_here)}}
     return NeighborhoodSignals(positions=candidates, raw=raw, components=components,
                                details=details)
+
+
+class _NameList:
+    """Ids whose names a sentence may show: sorted lazily, and only the first few."""
+
+    def __init__(self, ids: list[str], names: Mapping[str, str]) -> None:
+        self.ids, self.names = ids, names
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def text(self, limit: int, more_word: str) -> str:
+        """Like :func:`join_names` on the sorted names, sorting only what is shown."""
+        shown = heapq.nsmallest(limit + 1, (self.names.get(i) or str(i) for i in self.ids))
+        if len(self.ids) <= limit + 1:
+            return join_names(shown, limit=limit + 1)
+        return (f"{', '.join(shown[:limit])} and "
+                f"{plural(len(self.ids) - limit, f'more {more_word}')}")
 
 
 def _names_and_navigators(names: list[str], navigators: int, limit: int = 3,
@@ -255,8 +273,9 @@ def _names_and_navigators(names: list[str], navigators: int, limit: int = 3,
     """Names (the tail summarised as "and N more organizations"), then the navigators counted
     on their own, so a summary never hides them."""
     parts = []
-    if names:
-        parts.append(join_names(names, limit=limit, more_word=what))
+    if len(names):
+        parts.append(names.text(limit, what) if isinstance(names, _NameList) else
+                     join_names(names, limit=limit, more_word=what))
     if navigators:
         parts.append(plural(navigators, "Cultural Navigator"))
     return " and ".join(parts) if len(parts) == 2 and len(names) <= 1 else ", and ".join(parts)
@@ -292,10 +311,13 @@ def _reasons(name: str, status: str, raw: Mapping[str, Any], parts: dict[str, fl
     member_orgs, member_navigators = detail["member_orgs"], detail["navigators"]
     members = int(raw["members"])
     who = _names_and_navigators(member_orgs, 0)
-    if member_navigators:
+    if len(member_navigators):
+        navigator_words = (member_navigators.text(3, "navigator")
+                           if isinstance(member_navigators, _NameList) else
+                           join_names(member_navigators, limit=3, more_word="navigator"))
         who = (f"{who}, and " if who else "") + (
             "Cultural Navigator " if len(member_navigators) == 1 else "Cultural Navigators ") \
-            + join_names(member_navigators, limit=3, more_word="navigator")
+            + navigator_words
     strong = {
         "need": f"Need: {name} has {0 if pd.isna(fb) else fb:,.0f} foreign-born residents"
                 f"{moe_words}{share_words}{le_words}.",
@@ -320,19 +342,22 @@ def _reasons(name: str, status: str, raw: Mapping[str, Any], parts: dict[str, fl
     ordered = sorted(COMPONENTS, key=lambda c: -parts[c])
     chosen = [c for c in ordered if parts[c] > 0][:3]
     reasons = [strong[c] for c in chosen]
-    sources = [ids.get(c, []) for c in chosen]
+    sources = [ids.get(c, ()) for c in chosen]
     if status == "forming":
         reasons.append(f"A welcoming committee is already forming in {name}.")
-        sources.append([])
+        sources.append(())
     for component in reversed(ordered):
         if len(reasons) >= 2:
             break
         if parts[component] <= 0:
             reasons.append(missing[component])
-            sources.append(ids.get(component, []) if component in ("need", "gaps") else [])
+            sources.append(ids.get(component, ()) if component in ("need", "gaps") else ())
     reasons, sources = reasons[:4], sources[:4]
-    marks = [any(i in flagged for i in source) for source in sources]
-    rows = sorted({str(i) for source in sources for i in source if i in flagged})
+    if not flagged:
+        return reasons, [False] * len(reasons), []
+    marks = [any(i in flagged for group in source for i in group) for source in sources]
+    rows = sorted({str(i) for source in sources for group in source for i in group
+                   if i in flagged})
     return reasons, marks, rows
 
 
