@@ -199,7 +199,7 @@ def cmd_coverage(args: argparse.Namespace) -> int:
         _print_json(report)
         return EXIT_OK
     summary = report["summary"]
-    print(summary.get("explanation", ""))
+    print(_marked(summary.get("explanation", ""), summary.get("illustrative")))
     share = summary["share_foreign_born_covered"]
     print(f"Neighborhoods covered: {summary['neighborhoods_covered']} of "
           f"{summary['neighborhoods_total']}; foreign-born residents covered: "
@@ -214,8 +214,9 @@ def cmd_coverage(args: argparse.Namespace) -> int:
         print(f"{mark} {str(row['name'])[:28]:28} {row['committee_status']:9} "
               f"{_count(row['population']):>10} {_count(row['foreign_born']):>12}  "
               f"{'yes' if row['covered'] else 'no'}")
-    if marked:
-        print(f"\n{MARK} the neighborhood's figures are illustrative (made up to show the tool).")
+    if marked or summary.get("illustrative"):
+        print(f"\n{MARK} rests on illustrative rows (the neighborhood's figures or a committee "
+              "covering it are made up to show the tool).")
     return EXIT_OK
 
 

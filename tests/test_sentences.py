@@ -181,6 +181,20 @@ def test_cli_marks_illustrative_findings_and_orders_gaps_by_severity(tmp_path, c
     assert lib["illustrative"] is True and "lib" in lib["illustrative_rows"]
 
 
+def test_coverage_rows_rest_on_their_committees_too(tiny_graph, tmp_path, capsys):
+    from coalition.analysis import coverage_report
+
+    G = tiny_graph.copy()
+    G.nodes["wc-alder"]["illustrative"] = True  # Alder's own figures stay real
+    report = coverage_report(G)
+    alder = report.neighborhoods.set_index("id").loc["alder"]
+    assert alder["illustrative"] and alder["illustrative_rows"] == ["wc-alder"]
+    birch = report.neighborhoods.set_index("id").loc["birch"]
+    assert not birch["illustrative"] and birch["illustrative_rows"] == []
+    assert report.summary["illustrative_rows"] == ["wc-alder"]
+    assert not coverage_report(tiny_graph).summary["illustrative"]
+
+
 def test_ranking_reasons_and_plan_carry_illustrative_labels(tiny_graph):
     report = rank_candidates(tiny_graph, k=2, stability_runs=100)
     cedar = report.candidates.set_index("neighborhood_id").loc["cedar"]

@@ -12,6 +12,7 @@ import pandas as pd
 
 from .geometry import check_rule, coverage_matrix, positions_of
 from .graph_index import GraphIndex, as_index, join_names, plural
+from .provenance import committee_ids_by_name, illustrative_rows
 
 
 def json_value(value: Any) -> Any:
@@ -72,10 +73,11 @@ class CoverageReport:
     ----------
     neighborhoods : pandas.DataFrame
         id, name, committee_status, population, foreign_born, foreign_born_moe, covered,
-        covered_by (list of committee names), illustrative (the figures are made up to
-        illustrate), explanation.
+        covered_by (list of committee names), illustrative and illustrative_rows (the row
+        rests on illustrative rows: its own figures or a committee covering it), explanation.
     summary : dict
-        Totals, shares, the rule and an ``explanation`` sentence.
+        Totals, shares, the rule, an ``explanation`` sentence, and ``illustrative`` /
+        ``illustrative_rows`` (every illustrative row behind the neighborhoods' rows).
     communities : pandas.DataFrame
         id, name, community_kind, residents, residents_covered, share_covered, explanation.
     """
@@ -169,6 +171,12 @@ def coverage_from_index(index: GraphIndex, *, rule: str = "own", distance_km: fl
         "illustrative": [bool(v) for v in frame["illustrative"].fillna(False)],
         "explanation": explanations,
     })
+    # What each row rests on: its own figures and the committees covering it (by name).
+    committees = committee_ids_by_name(index)
+    row_ids = [[n, *(c for label in by for c in committees.get(label, []))]
+               for n, by in zip(frame.index.tolist(), covered_by)]
+    neighborhoods["illustrative_rows"] = [illustrative_rows(index, ids) for ids in row_ids]
+    neighborhoods["illustrative"] = [bool(r) for r in neighborhoods["illustrative_rows"]]
 
     fb_total, fb_covered = float(foreign_born.sum()), float(foreign_born[covered].sum())
     pop_total, pop_covered = float(population.sum()), float(population[covered].sum())
@@ -194,6 +202,9 @@ def coverage_from_index(index: GraphIndex, *, rule: str = "own", distance_km: fl
             f"{plural(len(frame), 'neighborhood')} and {fb_covered:,.0f} of "
             f"{fb_total:,.0f} foreign-born residents ({_percent(share_fb)})."),
     }
+    summary_rows = sorted({i for rows in neighborhoods["illustrative_rows"] for i in rows})
+    summary["illustrative"] = bool(summary_rows)
+    summary["illustrative_rows"] = summary_rows
 
     residence = index.residence
     covered_ids = set(frame.index[covered])

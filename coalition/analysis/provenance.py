@@ -15,7 +15,7 @@ from typing import Any, Iterable
 
 import networkx as nx
 
-from ..schema import DERIVED_TIE_TYPES, KIND_OF_TABLE
+from ..schema import COMMITTEE, DERIVED_TIE_TYPES, KIND_OF_TABLE
 from .graph_index import GraphIndex
 
 logger = logging.getLogger(__name__)
@@ -74,6 +74,23 @@ def illustrative_rows(index: GraphIndex, ids: Iterable[Any]) -> list[str]:
     if not flagged:
         return []
     return sorted({str(i) for i in ids if i in flagged})
+
+
+def committee_ids_by_name(index: GraphIndex) -> dict[str, list[str]]:
+    """Committee ids per display name (coverage names the committees covering a place).
+
+    Examples
+    --------
+    >>> committee_ids_by_name(index)["Alder Welcoming Committee"]  # doctest: +SKIP
+    ['wc-alder']
+    """
+    def compute() -> dict[str, list[str]]:
+        found: dict[str, list[str]] = {}
+        for node_id, kind in index.graph.nodes(data="kind"):
+            if kind == COMMITTEE:
+                found.setdefault(index.name(node_id), []).append(node_id)
+        return found
+    return index.memo("committee_ids_by_name", compute)
 
 
 def label(index: GraphIndex, ids: Iterable[Any]) -> dict[str, Any]:
