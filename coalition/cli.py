@@ -203,6 +203,19 @@ def _parse_weights(text: str | None) -> dict[str, float] | None:
     return weights
 
 
+MARK = "◇"  # rests on illustrative rows (as on the dashboard and the maps)
+
+
+def _marked(text: str, illustrative: Any) -> str:
+    return f"{MARK} {text}" if illustrative else text
+
+
+def _by_severity(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Most severe first (entries without a severity last); the library's order breaks ties."""
+    return sorted(entries, key=lambda e: -e["severity"] if isinstance(
+        e.get("severity"), (int, float)) else math.inf)
+
+
 def cmd_gaps(args: argparse.Namespace) -> int:
     from .analysis import find_gaps
 
@@ -210,12 +223,16 @@ def cmd_gaps(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(report)
         return EXIT_OK
+    marked = 0
     for family, entries in report.items():
         print(f"\n{family.replace('_', ' ').upper()} ({len(entries)})")
-        for entry in entries[: args.limit]:
-            print(f"  - {entry['explanation']}")
+        for entry in _by_severity(entries)[: args.limit]:
+            marked += bool(entry.get("illustrative"))
+            print(f"  - {_marked(entry['explanation'], entry.get('illustrative'))}")
         if len(entries) > args.limit:
             print(f"  … and {len(entries) - args.limit} more (--limit, or --json for all)")
+    if marked:
+        print(f"\n{MARK} rests on illustrative rows (made up to show the tool, not facts).")
     return EXIT_OK
 
 
@@ -227,23 +244,37 @@ def cmd_coverage(args: argparse.Namespace) -> int:
         _print_json(report)
         return EXIT_OK
     summary = report["summary"]
-    print(summary.get("explanation", ""))
+    print(_marked(summary.get("explanation", ""), summary.get("illustrative")))
+    share = summary["share_foreign_born_covered"]
     print(f"Neighborhoods covered: {summary['neighborhoods_covered']} of "
           f"{summary['neighborhoods_total']}; foreign-born residents covered: "
-          f"{summary['foreign_born_covered']:,} of {summary['foreign_born_total']:,} "
-          + (f"({summary['share_foreign_born_covered']:.1%})." if
-             summary['share_foreign_born_covered'] is not None else "(no figure)."))
-    print(f"\n{'neighborhood':28} {'committee':9} {'population':>10} {'foreign-born':>12}  covered")
+          f"{_count(summary['foreign_born_covered'])} of {_count(summary['foreign_born_total'])}"
+          f" ({'no figure' if share is None else f'{share:.1%}'}).")
+    print(f"\n  {'neighborhood':28} {'committee':9} {'population':>10} {'foreign-born':>12}"
+          "  covered")
+    marked = False
     for row in report["neighborhoods"]:
-        population, foreign_born = (f"{v:,}" if v is not None else "no figure"
-                                    for v in (row['population'], row['foreign_born']))
-        print(f"{row['name'][:28]:28} {row['committee_status']:9} {population:>10} "
-              f"{foreign_born:>12}  {'yes' if row['covered'] else 'no'}")
+        mark = MARK if row.get("illustrative") else " "
+        marked |= mark == MARK
+        print(f"{mark} {str(row['name'])[:28]:28} {row['committee_status']:9} "
+              f"{_count(row['population']):>10} {_count(row['foreign_born']):>12}  "
+              f"{'yes' if row['covered'] else 'no'}")
+    if marked or summary.get("illustrative"):
+        print(f"\n{MARK} rests on illustrative rows (the neighborhood's figures or a committee "
+              "covering it are made up to show the tool).")
     return EXIT_OK
+
+
+def _count(value: Any) -> str:
+    """A count for a table cell ("no figure" when missing)."""
+    return "no figure" if value is None else f"{value:,}"
 
 
 def cmd_rank(args: argparse.Namespace) -> int:
     weights = _parse_weights(args.weights)  # a usage error before any work
+    if args.runs < 1:
+        raise UsageError(f"--runs must be 1 or more stability runs (got {args.runs}); the "
+                         f"default is {settings.DEFAULT_STABILITY_RUNS:,}.")
     from .analysis import rank_candidates
 
     report = rank_candidates(_graph(args), weights, k=args.k,
@@ -252,18 +283,38 @@ def cmd_rank(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(report)
         return EXIT_OK
+    for note in report.get("notes", []):
+        print(f"Note: {note}")
+    k = report["k"]
     print("Weights: " + ", ".join(f"{k}={v:g}" for k, v in report["weights"].items()))
-    for candidate in report["candidates"][: max(args.k, args.limit)]:
-        print(f"\n{candidate['rank']}. {candidate['name']}  score {candidate['score']:.3f}"
-              f"  (in the top {args.k} in {candidate['stability']:.0%} of varied runs)")
-        for reason in candidate["reasons"]:
-            print(f"   - {reason}")
+    marked = False
+    for candidate in report["candidates"][: max(k, args.limit)]:
+        stability = candidate["stability"]
+        interval = candidate.get("stability_interval") or [None, None]
+        stable_words = "" if stability is None else (
+            f"  (in the top {k} in {stability:.0%} of varied runs"
+            + (f", 95% interval {interval[0]:.0%}–{interval[1]:.0%}"
+               if None not in interval else "") + ")")
+        marked |= bool(candidate.get("illustrative"))
+        print("\n" + _marked(f"{candidate['rank']}. {candidate['name']}  score "
+                             f"{candidate['score']:.3f}{stable_words}",
+                             candidate.get("illustrative")))
+        flags = candidate.get("reasons_illustrative") or [False] * len(candidate["reasons"])
+        for reason, flag in zip(candidate["reasons"], flags):
+            print(f"   - {_marked(reason, flag)}")
     plan = report.get("plan") or {}
     if plan:
+        marked |= bool(plan.get("illustrative"))
+        names = [(_marked(s["name"], s.get("illustrative")) if isinstance(s, dict) else str(s))
+                 + (" (filler: adds no coverage)" if isinstance(s, dict) and s.get("filler")
+                    else "") for s in plan["selected"]]
         print(f"\nPlan for the next {plan['k']} committees ({plan['method']}): "
-              + ", ".join(s["name"] if isinstance(s, dict) else str(s) for s in plan["selected"]))
+              + ", ".join(names))
         print(f"Newly covered foreign-born residents: {plan['newly_covered']:,} "
               f"(top {plan['k']} by score: {plan['top_k_by_score_newly_covered']:,}).")
+        print(_marked(plan["explanation"], plan.get("illustrative")))
+    if marked:
+        print(f"\n{MARK} rests on illustrative rows (made up to show the tool, not facts).")
     return EXIT_OK
 
 

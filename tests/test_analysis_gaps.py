@@ -118,13 +118,19 @@ def test_fragile_links_single_org_and_articulation_points(tiny_graph):
     points = by_type["articulation_point"]
     assert set(points.index) == {"lib", "legal"}
     # Without lib: {assoc}, {church}, {legal, clinic}; the largest part stays, so assoc and
-    # church are cut off, and longtime (reached only by church) with them.
+    # church are cut off. longtime is still reached by church, so it loses its link to the
+    # rest of the network, not its only organization (and that does not count in severity).
     assert points.loc["lib", "org_names_cut_off"] == ["Alder Neighbors", "Cedar Church"]
-    assert points.loc["lib", "communities_cut_off"] == ["Long-time residents"]
-    assert points.loc["lib", "severity"] == 3
-    # Without legal: clinic is cut off, and karen (reached only by clinic) with it.
+    assert points.loc["lib", "communities_cut_off"] == []
+    assert points.loc["lib", "communities_losing_link"] == ["Long-time residents"]
+    assert points.loc["lib", "severity"] == 2
+    # Without legal: clinic is cut off; karen keeps clinic but loses its link.
     assert points.loc["legal", "org_names_cut_off"] == ["Dogwood Clinic"]
-    assert points.loc["legal", "communities_cut_off"] == ["Karen refugees"]
+    assert points.loc["legal", "communities_cut_off"] == []
+    assert points.loc["legal", "communities_losing_link"] == ["Karen refugees"]
+    assert "lose their only organization" not in points.loc["legal", "explanation"]
+    assert "Karen refugees would lose their link to the rest of the network" in \
+        points.loc["legal", "explanation"]
     assert "Alder Library holds part of the coalition together" in \
         points.loc["lib", "explanation"]
     assert fragile.iloc[0]["id"] == "lib"  # most depends on it
@@ -168,7 +174,8 @@ def test_effective_size_counts_partners_who_know_each_other(tiny_city):
     city = variant(tiny_city, add_ties=[("assoc", "church", "partnership")])
     brokers = find_gaps(build_graph(city)).bridging.query("kind == 'broker'").set_index("id")
     assert brokers.loc["lib", "effective_size"] == pytest.approx(3 - 2 / 3)
-    assert "some know each other" in brokers.loc["lib", "explanation"]
+    assert "some of them know each other (such as Alder Neighbors and Cedar Church)" in \
+        brokers.loc["lib", "explanation"]
 
 
 def test_isolated_and_peripheral_members(tiny_graph):
@@ -210,7 +217,7 @@ def test_uncovered_need(tiny_graph):
 def test_to_dict_every_entry_has_an_explanation(tiny_graph):
     data = find_gaps(tiny_graph).to_dict()
     assert set(data) == {"service_gaps", "language_gaps", "fragile_links", "bridging",
-                         "isolated", "uncovered_need"}
+                         "isolated", "uncovered_need", "could_invite"}
     for family, entries in data.items():
         for entry in entries:
             assert entry["explanation"], family

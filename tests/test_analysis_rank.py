@@ -125,7 +125,7 @@ def test_default_weights_are_the_documented_ones(tiny_graph):
 
 
 @pytest.mark.parametrize("kwargs, message", [
-    ({"k": 4}, "more than the 3"), ({"k": 0}, "1 or more"), ({"k": 1.5}, "whole number"),
+    ({"k": 0}, "1 or more"), ({"k": 1.5}, "whole number"),
     ({"stability_runs": -1}, "stability_runs"), ({"rule": "everywhere"}, "coverage rule"),
 ])
 def test_rank_bad_arguments(tiny_graph, kwargs, message):
@@ -218,10 +218,23 @@ def test_plan_matches_brute_force_on_a_small_grid(seed, k):
 
 
 def test_plan_bad_k(tiny_graph):
-    with pytest.raises(AnalysisError, match="more than the 3"):
-        plan_committees(tiny_graph, 5)
     with pytest.raises(AnalysisError, match="1 or more"):
         plan_committees(tiny_graph, -1)
+
+
+def test_k_above_the_candidates_is_reduced_and_said(tiny_graph):
+    # Three neighborhoods have no active committee (Birch, Cedar, Dogwood): k=5 becomes 3.
+    plan = plan_committees(tiny_graph, 5)
+    assert plan["k"] == 3 and plan["k_requested"] == 5 and len(plan["selected"]) == 3
+    note = ("Asked for 5 next committees, but only 3 neighborhoods have no active committee: "
+            "k is 3.")
+    assert plan["notes"] == [note] and plan["explanation"].startswith(note)
+    report = rank_candidates(tiny_graph, k=5, stability_runs=50)
+    assert report.k == 3 and report.notes == [note]
+    data = report.to_dict()
+    assert data["k"] == 3 and data["k_requested"] == 5 and data["notes"] == [note]
+    assert data["plan"]["notes"] == [note]
+    assert rank_candidates(tiny_graph, k=2).to_dict()["notes"] == []
 
 
 def test_rank_report_to_dict_shape(tiny_graph):

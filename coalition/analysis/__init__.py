@@ -3,7 +3,8 @@
 Pure functions from the coalition graph (:func:`coalition.model.build_graph`) to DataFrames and
 records; none touches the store or draws. Every finding carries a plain-language
 ``explanation`` (gaps, coverage) or ``reasons`` (candidates) that names organizations,
-communities and neighborhoods by name. Methods in plain words: docs/analysis.md.
+communities and neighborhoods by name, and says whether it rests on illustrative rows
+(``illustrative``, ``illustrative_rows``). Methods in plain words: docs/analysis.md.
 
 Small counts are not suppressed here (the numbers must add up); shared views suppress counts
 below :data:`SMALL_COUNT_THRESHOLD`.
@@ -16,13 +17,32 @@ from typing import Any, Mapping
 
 import networkx as nx
 
-from ..settings import DEFAULT_K, DEFAULT_SEED, DEFAULT_STABILITY_RUNS, SMALL_COUNT_THRESHOLD
+from ..settings import (
+    DEFAULT_K,
+    DEFAULT_SEED,
+    DEFAULT_STABILITY_RUNS,
+    SMALL_COUNT_THRESHOLD,
+)
 from .coverage import CoverageReport, coverage_from_index, coverage_report
 from .gaps import GAP_FAMILIES, GapReport, bridging_pairs, find_gaps, gaps_from_index
 from .graph_index import COVERAGE_RULES, GraphIndex, index_graph
+from .membership import is_member, member_view, non_member_ids
 from .planning import plan_committees, plan_from_index, what_if, what_if_from_index
-from .replication import (COMPONENTS, DEFAULT_WEIGHTS, RankReport, gap_findings_by_neighborhood,
-                          rank_candidates, rank_from_index, validate_weights)
+from .provenance import (
+    ILLUSTRATIVE_MARK,
+    illustrative_counts,
+    illustrative_ids,
+    is_illustrative,
+)
+from .replication import (
+    COMPONENTS,
+    DEFAULT_WEIGHTS,
+    RankReport,
+    gap_findings_by_neighborhood,
+    rank_candidates,
+    rank_from_index,
+    validate_weights,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -73,4 +93,7 @@ __all__ = [
     "CoverageReport", "GapReport", "RankReport", "DEFAULT_WEIGHTS", "COMPONENTS",
     "COVERAGE_RULES", "GAP_FAMILIES", "SMALL_COUNT_THRESHOLD", "validate_weights",
     "index_graph", "GraphIndex", "gap_findings_by_neighborhood", "bridging_pairs",
+    # illustrative rows and coalition membership (shared with the dashboard's counts)
+    "ILLUSTRATIVE_MARK", "illustrative_counts", "illustrative_ids", "is_illustrative",
+    "is_member", "member_view", "non_member_ids",
 ]

@@ -12,6 +12,7 @@ import pandas as pd
 
 from .geometry import check_rule, coverage_matrix, positions_of
 from .graph_index import GraphIndex, as_index, join_names, plural
+from .provenance import committee_ids_by_name, illustrative_rows
 
 
 def json_value(value: Any) -> Any:
@@ -73,12 +74,14 @@ class CoverageReport:
     neighborhoods : pandas.DataFrame
         id, name, committee_status, population, foreign_born (None when the neighborhood has no
         figure: never 0), foreign_born_moe, covered, covered_by (list of committee names),
-        illustrative (the row, or its population or foreign-born figure, is made up to
-        illustrate), explanation.
+        illustrative and illustrative_rows (the row rests on illustrative rows: its own row, its
+        population or foreign-born figure, or a committee covering it), explanation.
     summary : dict
-        Totals, shares, the rule and an ``explanation`` sentence. Totals and shares count the
-        neighborhoods with a figure only; when some have none, ``no_foreign_born_figure`` and/or
-        ``no_population_figure`` list their names (and the explanation says so).
+        Totals, shares, the rule, an ``explanation`` sentence, and ``illustrative`` /
+        ``illustrative_rows`` (every illustrative row behind the neighborhoods' rows). Totals and
+        shares count the neighborhoods with a figure only; when some have none,
+        ``no_foreign_born_figure`` and/or ``no_population_figure`` list their names (and the
+        explanation says so).
     communities : pandas.DataFrame
         id, name, community_kind, residents, residents_covered, share_covered, explanation.
     """
@@ -204,6 +207,15 @@ def coverage_from_index(index: GraphIndex, *, rule: str = "own", distance_km: fl
         "illustrative": [bool(v) or bool(g) for v, g in zip(frame["illustrative"], guessed)],
         "explanation": explanations,
     })
+    # What each row rests on: its own figures and the committees covering it (by name).
+    committees = committee_ids_by_name(index)
+    row_ids = [[n, *(c for label in by for c in committees.get(label, []))]
+               for n, by in zip(frame.index.tolist(), covered_by)]
+    # A guessed population or foreign-born figure makes its own row illustrative too.
+    neighborhoods["illustrative_rows"] = [
+        sorted({*illustrative_rows(index, ids), *([str(ids[0])] if g else [])})
+        for ids, g in zip(row_ids, guessed)]
+    neighborhoods["illustrative"] = [bool(r) for r in neighborhoods["illustrative_rows"]]
 
     fb_total, fb_covered = float(foreign_born.sum()), float(foreign_born[covered].sum())
     pop_total, pop_covered = float(population.sum()), float(population[covered].sum())
@@ -244,6 +256,9 @@ def coverage_from_index(index: GraphIndex, *, rule: str = "own", distance_km: fl
                 f" No foreign-born figure for {join_names(missing)}: "
                 f"{'it is' if len(missing) == 1 else 'they are'} left out of these totals "
                 "(no figure, not 0).")
+    summary_rows = sorted({i for rows in neighborhoods["illustrative_rows"] for i in rows})
+    summary["illustrative"] = bool(summary_rows)
+    summary["illustrative_rows"] = summary_rows
 
     residence = index.residence
     covered_ids = set(frame.index[covered])

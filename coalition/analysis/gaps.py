@@ -16,9 +16,18 @@ from scipy import sparse
 
 from ..schema import SERVICES
 from .coverage import frame_records, whole
-from .graph_index import (IMMIGRANT_SIDE, RECEIVING_SIDE, GraphIndex, as_index, join_names,
-                          plural)
+from .graph_index import (
+    IMMIGRANT_SIDE,
+    RECEIVING_SIDE,
+    GraphIndex,
+    as_index,
+    join_names,
+    plural,
+)
+from .membership import member_view, non_member_ids
 from .metrics import brokerage, cut_vertices, org_community_matrix, partnership_network
+from .provenance import illustrative_ids
+from .provenance import label as labelled_rows
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +50,11 @@ DOMAIN_PHRASES = {
 }
 
 GAP_FAMILIES = ("service_gaps", "language_gaps", "fragile_links", "bridging", "isolated",
-                "uncovered_need")
+                "uncovered_need", "could_invite")
+# Every family also has these columns: does the finding rest on illustrative rows, and which.
+LABEL_COLUMNS = ["illustrative", "illustrative_rows"]
+# A broker has at least this many non-redundant partners (Burt's effective size).
+BROKER_MIN_EFFECTIVE_SIZE = 2.0
 
 
 @dataclass
@@ -54,6 +67,11 @@ class GapReport:
     bridging: pd.DataFrame
     isolated: pd.DataFrame
     uncovered_need: pd.DataFrame
+    could_invite: pd.DataFrame = None  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        if self.could_invite is None:
+            self.could_invite = _frame([], INVITE_COLUMNS)
 
     def to_dict(self) -> dict[str, list[dict[str, Any]]]:
         """JSON-serialisable form: one list of records per family."""
@@ -61,7 +79,27 @@ class GapReport:
 
 
 def _frame(rows: list[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
-    return pd.DataFrame(rows, columns=columns)
+    return pd.DataFrame(rows, columns=[*columns, *LABEL_COLUMNS])
+
+
+def _reach_ids(index: GraphIndex) -> dict[str, list[str]]:
+    """Ids of the members (organizations, then navigators) reaching each neighborhood."""
+    def compute() -> dict[str, list[str]]:
+        ids: dict[str, list[str]] = {}
+        for frame, column in ((index.neighborhood_org_reach, "org"),
+                              (index.neighborhood_navigators, "navigator")):
+            for node_id, neighborhood_id in zip(frame[column].tolist(),
+                                                frame["neighborhood"].tolist()):
+                ids.setdefault(neighborhood_id, []).append(node_id)
+        return ids
+    return index.memo("reach_ids", compute)
+
+
+def _labels(index: GraphIndex, ids: list[Any]) -> dict[str, Any]:
+    """The illustrative label of a finding (cheap when no row is illustrative)."""
+    if not illustrative_ids(index):
+        return {"illustrative": False, "illustrative_rows": []}
+    return labelled_rows(index, ids)
 
 
 def _lower_set(values: list[str]) -> set[str]:
@@ -89,7 +127,8 @@ def service_gaps(index: GraphIndex) -> pd.DataFrame:
     rows = []
     for community_id, community in index.communities.iterrows():
         immigrant = community["community_kind"] != "receiving"
-        where = [index.name(n) for n in places.get(community_id, [])]
+        place_ids = places.get(community_id, [])
+        where = [index.name(n) for n in place_ids]
         where_words = f", who live in {join_names(where)}" if where else \
             " (no neighborhood recorded for them)"
         estimate = community["estimated_residents"]
@@ -112,7 +151,8 @@ def service_gaps(index: GraphIndex) -> pd.DataFrame:
                          "domain_label": label, "providers": len(provider_ids),
                          "provider_names": names, "neighborhoods": where,
                          "residents": whole(estimate),
-                         "severity": 2 - len(provider_ids), "explanation": explanation})
+                         "severity": 2 - len(provider_ids), "explanation": explanation,
+                         **_labels(index, [community_id, *provider_ids, *place_ids])})
     frame = _frame(rows, SERVICE_COLUMNS)
     return frame.sort_values(["severity", "residents", "community", "domain"],
                              ascending=[False, False, True, True],
@@ -162,6 +202,7 @@ def _language_gaps(index: GraphIndex) -> pd.DataFrame:
                                      {"language": key, "communities": [], "speakers": 0.0,
                                       "unknown": False})
             entry["communities"].append(index.name(community_id))
+            entry.setdefault("community_ids", []).append(community_id)
             if pd.isna(residents):
                 entry["unknown"] = True
             else:
@@ -182,7 +223,9 @@ def _language_gaps(index: GraphIndex) -> pd.DataFrame:
                      "reached_by": sorted(who), "severity": float(speakers or 0.0),
                      "explanation": (f"In {name}, {join_names(entry['communities'])}"
                                      f"{resident_words} speak {entry['language']}, but "
-                                     f"{reach_words}.")})
+                                     f"{reach_words}."),
+                     **_labels(index, [neighborhood_id, *entry["community_ids"],
+                                       *_reach_ids(index).get(neighborhood_id, [])])})
     frame = _frame(rows, LANGUAGE_COLUMNS)
     return frame.sort_values(["severity", "neighborhood", "language"],
                              ascending=[False, True, True]).reset_index(drop=True)
@@ -191,11 +234,26 @@ def _language_gaps(index: GraphIndex) -> pd.DataFrame:
 # --- fragile links ------------------------------------------------------------------------------
 
 FRAGILE_COLUMNS = ["type", "id", "name", "through", "orgs_cut_off", "org_names_cut_off",
-                   "communities_cut_off", "severity", "explanation"]
+                   "communities_cut_off", "communities_losing_link", "equal_sides", "severity",
+                   "explanation"]
+NUMBER_WORDS = {2: "two", 3: "three", 4: "four"}
+
+
+def _side_words(names: list[str]) -> str:
+    return join_names(names) if len(names) <= 5 else \
+        f"{join_names(names)} ({len(names):,} organizations)"
 
 
 def fragile_links(index: GraphIndex, network=None, matrix=None) -> pd.DataFrame:
-    """Single-organization communities and neighborhoods, and articulation points."""
+    """Single-organization communities and neighborhoods, and articulation points.
+
+    ``index`` is read as given: :func:`gaps_from_index` passes the member view, so only
+    coalition members count. For an articulation point, ``communities_cut_off`` lists the
+    communities it alone reaches (they would lose their only organization: the severity counts
+    these and the organizations cut off), ``communities_losing_link`` those still reached, but
+    only by organizations it cuts off from the rest of the network, and ``equal_sides`` the
+    names on each side when its departure leaves two or more parts of the same largest size.
+    """
     rows = []
     reach = index.community_reach
     per_community = reach.groupby("community")["org"].agg(lambda s: sorted(set(s)))
@@ -205,9 +263,11 @@ def fragile_links(index: GraphIndex, network=None, matrix=None) -> pd.DataFrame:
         community, org = index.name(community_id), index.name(org_ids[0])
         rows.append({"type": "community", "id": community_id, "name": community,
                      "through": org, "orgs_cut_off": 0, "org_names_cut_off": [],
-                     "communities_cut_off": [community], "severity": 1,
+                     "communities_cut_off": [community], "communities_losing_link": [],
+                     "equal_sides": [], "severity": 1,
                      "explanation": f"{community} are tied to the coalition through {org} only: "
-                                    f"if {org} left, no organization would reach them."})
+                                    f"if {org} left, no organization would reach them.",
+                     **_labels(index, [community_id, org_ids[0]])})
     per_neighborhood = index.neighborhood_org_reach.groupby("neighborhood")["org"].agg(
         lambda s: sorted(set(s)))
     for neighborhood_id, org_ids in per_neighborhood.items():
@@ -216,10 +276,12 @@ def fragile_links(index: GraphIndex, network=None, matrix=None) -> pd.DataFrame:
         place, org = index.name(neighborhood_id), index.name(org_ids[0])
         rows.append({"type": "neighborhood", "id": neighborhood_id, "name": place,
                      "through": org, "orgs_cut_off": 0, "org_names_cut_off": [],
-                     "communities_cut_off": [], "severity": 1,
+                     "communities_cut_off": [], "communities_losing_link": [],
+                     "equal_sides": [], "severity": 1,
                      "explanation": f"{place} is reached by one organization only, {org}: if it "
                                     "left, no coalition organization would be present in "
-                                    f"{place}."})
+                                    f"{place}.",
+                     **_labels(index, [neighborhood_id, org_ids[0]])})
 
     network = network if network is not None else partnership_network(index)
     if matrix is None:
@@ -228,26 +290,71 @@ def fragile_links(index: GraphIndex, network=None, matrix=None) -> pd.DataFrame:
         matrix, community_ids = matrix
     provider_counts = np.asarray(matrix.sum(axis=0)).ravel()
     matrix_csr = matrix.tocsr()
+    org_ids = network.org_ids
+
+    def reached_only_within(vertices: np.ndarray, own: np.ndarray) -> np.ndarray:
+        """Columns of communities whose providers, apart from the departing one, are all
+        among ``vertices`` (and at least one is)."""
+        reached = matrix_csr[vertices].tocoo()
+        if not reached.nnz:
+            return np.zeros(0, dtype=np.int64)
+        counts = np.bincount(reached.col, minlength=len(community_ids))
+        return np.flatnonzero((counts > 0) & (counts + own == provider_counts))
+
     for cut in cut_vertices(network):
-        members = np.append(cut.cut_off, cut.position)
-        reached = matrix_csr[members].tocoo()
-        dependent: list[str] = []
-        if reached.nnz:
-            counts = np.bincount(reached.col, minlength=len(community_ids))
-            dependent_cols = np.flatnonzero((counts == provider_counts) & (counts > 0))
-            dependent = sorted(index.name(c) for c in community_ids[dependent_cols])
-        org_name = index.name(network.org_ids[cut.position])
-        cut_names = sorted(index.name(o) for o in network.org_ids[cut.cut_off])
-        community_words = (f", and {join_names(dependent)} would lose every organization that "
-                           "reaches them" if dependent else "")
+        own = np.zeros(len(community_ids), dtype=np.int64)
+        own_cols = matrix_csr[cut.position].indices
+        own[own_cols] = 1
+        only_cols = own_cols[provider_counts[own_cols] == 1]
+        lost_only = sorted(index.name(c) for c in community_ids[only_cols])
+        sides = cut.equal_parts
+        if sides:
+            top = len(sides[0])
+            groups = [*sides, *(p for p in cut.parts if len(p) != top)]
+            link_cols = np.unique(np.concatenate(
+                [reached_only_within(g, own) for g in groups] or [np.zeros(0, dtype=np.int64)]))
+        else:
+            link_cols = reached_only_within(cut.cut_off, own) if len(cut.cut_off) else \
+                np.zeros(0, dtype=np.int64)
+        lost_link = sorted(index.name(c) for c in community_ids[link_cols])
+        org_id = org_ids[cut.position]
+        org_name = index.name(org_id)
+        cut_names = sorted(index.name(o) for o in org_ids[cut.cut_off])
+        side_names = [sorted(index.name(o) for o in org_ids[p]) for p in sides]
+        if sides:
+            count = len(side_names)
+            others = [n for p in cut.parts if len(p) != len(sides[0])
+                      for n in (index.name(o) for o in org_ids[p])]
+            split = (f"the partnership network would split into "
+                     f"{NUMBER_WORDS.get(count, f'{count:,}')} parts of equal size: "
+                     + (f"{_side_words(side_names[0])} on one side and "
+                        f"{_side_words(side_names[1])} on the other" if count == 2 else
+                        "; ".join(f"({_side_words(n)})" for n in side_names)))
+            if others:
+                split += (f", and {plural(len(others), 'organization')} "
+                          f"({join_names(sorted(others))}) would be cut off from both")
+            head = f"{org_name} holds the coalition together: if it left, {split}"
+            link_words = (f"; {join_names(lost_link)} would be reached from one side only"
+                          if lost_link else "")
+        else:
+            head = (f"{org_name} holds part of the coalition together: if it left, "
+                    f"{plural(len(cut_names), 'organization')} ({join_names(cut_names)}) "
+                    f"would be cut off from the rest of the partnership network")
+            link_words = (f"; {join_names(lost_link)} would lose their link to the rest of the "
+                          "network (only organizations cut off would still reach them)"
+                          if lost_link else "")
+        only_words = (f"; {join_names(lost_only)} would lose their only organization"
+                      if lost_only else "")
+        rest_ids = [o for p in cut.parts for o in org_ids[p].tolist()] + \
+            [o for p in sides for o in org_ids[p].tolist()]
         rows.append({
-            "type": "articulation_point", "id": network.org_ids[cut.position], "name": org_name,
+            "type": "articulation_point", "id": org_id, "name": org_name,
             "through": org_name, "orgs_cut_off": len(cut_names), "org_names_cut_off": cut_names,
-            "communities_cut_off": dependent, "severity": len(cut_names) + len(dependent),
-            "explanation": (f"{org_name} holds part of the coalition together: if it left, "
-                            f"{plural(len(cut_names), 'organization')} ({join_names(cut_names)}) "
-                            f"would be cut off from the rest of the partnership network"
-                            f"{community_words}.")})
+            "communities_cut_off": lost_only, "communities_losing_link": lost_link,
+            "equal_sides": side_names, "severity": len(cut_names) + len(lost_only),
+            "explanation": f"{head}{link_words}{only_words}.",
+            **_labels(index, [org_id, *rest_ids, *community_ids[only_cols].tolist(),
+                              *community_ids[link_cols].tolist()])})
     frame = _frame(rows, FRAGILE_COLUMNS)
     type_order = {"articulation_point": 0, "community": 1, "neighborhood": 2}
     frame = frame.assign(_order=frame["type"].map(type_order))
@@ -292,9 +399,24 @@ def bridging_pairs(graph_or_index: nx.MultiDiGraph | GraphIndex) -> pd.DataFrame
     return pairs[(a_imm & b_rec) | (a_rec & b_imm)]
 
 
+def _tied_pair(partner_ids: list[int], adjacency: list[list[int]]) -> tuple[int, int] | None:
+    """Two partners tied to each other (the first found), or None when none are."""
+    partners = set(partner_ids)
+    for p in partner_ids:
+        for q in adjacency[p]:
+            if q in partners and q != p:
+                return p, q
+    return None
+
+
 def bridging(index: GraphIndex, network=None, broker_table: pd.DataFrame | None = None
              ) -> pd.DataFrame:
-    """Bridging ties per neighborhood and brokerage per organization."""
+    """Bridging ties per neighborhood, and the brokers of the partnership network.
+
+    A broker is an organization with an effective size of at least
+    :data:`BROKER_MIN_EFFECTIVE_SIZE` (two or more partners who are not redundant with each
+    other); brokers are listed by effective size, then Burt's constraint (lower first).
+    """
     orgs = index.organizations
     bridges = bridging_pairs(index)
     located = _located(index)
@@ -319,7 +441,8 @@ def bridging(index: GraphIndex, network=None, broker_table: pd.DataFrame | None 
         place = index.name(neighborhood_id)
         here = ties_here.get(neighborhood_id, [])
         # Name up to SHOWN_TIES examples: a hub neighborhood can hold hundreds of bridging ties.
-        tie_names = sorted(f"{index.name(a)} – {index.name(b)}" for a, b in here[:SHOWN_TIES])
+        shown_ties = here if len(here) <= SHOWN_TIES + 1 else here[:SHOWN_TIES]
+        tie_names = sorted(f"{index.name(a)} – {index.name(b)}" for a, b in shown_ties)
         if here:
             verb = "links" if len(here) == 1 else "link"
             more = f" and {len(here) - len(tie_names):,} more" if len(here) > len(tie_names) \
@@ -335,11 +458,17 @@ def bridging(index: GraphIndex, network=None, broker_table: pd.DataFrame | None 
         rows.append({"kind": "neighborhood", "id": neighborhood_id, "name": place,
                      "bridging_ties": len(here), "ties": tie_names, "partners": None,
                      "effective_size": None, "constraint": None,
-                     "severity": 0 if here else 1, "explanation": explanation})
+                     "severity": 0 if here else 1, "explanation": explanation,
+                     **_labels(index, [neighborhood_id, *present,
+                                       *(o for pair in here for o in pair)])})
+    # Neighborhoods with no bridging tie first, the busiest of them first.
+    present_count = {n: len(o) for n, o in orgs_here.items()}
+    rows.sort(key=lambda r: (-r["severity"], -present_count[r["id"]], r["name"]))
 
     network = network if network is not None else partnership_network(index)
     table = broker_table if broker_table is not None else brokerage(network)
-    brokers = table[table["degree"] >= 2]
+    brokers = table[(table["degree"] >= 2)
+                    & (table["effective_size"] >= BROKER_MIN_EFFECTIVE_SIZE - 1e-9)]
     if len(brokers):
         adjacency = network.graph.get_adjlist()
         position = {org_id: i for i, org_id in enumerate(network.org_ids.tolist())}
@@ -356,15 +485,18 @@ def bridging(index: GraphIndex, network=None, broker_table: pd.DataFrame | None 
         immigrant_partners = partners_matrix @ np.isin(side, list(IMMIGRANT_SIDE)).astype(int)
         receiving_partners = partners_matrix @ np.isin(side, list(RECEIVING_SIDE)).astype(int)
         brokers = brokers.sort_values(["effective_size", "constraint"], ascending=[False, True])
-        for org_id, degree, triangles, eff, constraint in zip(
+        for org_id, degree, eff, constraint in zip(
                 brokers.index.tolist(), brokers["degree"].tolist(),
-                brokers["triangles"].tolist(), brokers["effective_size"].tolist(),
-                brokers["constraint"].tolist()):
+                brokers["effective_size"].tolist(), brokers["constraint"].tolist()):
             vertex = position[org_id]
-            partner_ids = [org_list[p] for p in adjacency[vertex]]
-            # Three example partners (the first by id), not all: hubs have thousands.
-            shown = sorted(index.name(p) for p in partner_ids[:3])
-            more = f" and {len(partner_ids) - 3:,} more" if len(partner_ids) > 3 else ""
+            partner_vertices = adjacency[vertex]
+            partner_ids = [org_list[p] for p in partner_vertices]
+            # Three example partners (the first by id), not all: hubs have thousands (a
+            # fourth is named rather than summarised as "and 1 more").
+            shown_ids = partner_ids if len(partner_ids) <= 4 else partner_ids[:3]
+            shown = sorted(index.name(p) for p in shown_ids)
+            more = (f" and {len(partner_ids) - len(shown_ids):,} more"
+                    if len(partner_ids) > len(shown_ids) else "")
             partner_words = (", ".join(shown) + more) if more else join_names(shown)
             if immigrant_partners[vertex] and receiving_partners[vertex]:
                 role = "immigrant-serving and receiving-community organizations"
@@ -372,19 +504,23 @@ def bridging(index: GraphIndex, network=None, broker_table: pd.DataFrame | None 
                 role = "sectors: " + join_names(sorted({str(sectors.get(p)) for p in partner_ids}),
                                                 limit=4)
             name = index.name(org_id)
-            if triangles == 0:
+            pair = _tied_pair(partner_vertices, adjacency)  # checked on the partners' own ties
+            if pair is None:
                 head = (f"{name} links {plural(degree, 'partner')} that are not linked to each "
                         f"other ({partner_words})")
             else:
+                first, second = sorted(index.name(org_list[p]) for p in pair)
                 head = (f"{name} links {plural(degree, 'partner')} "
-                        f"({partner_words}); some know each other, so they "
-                        f"count as {eff:.1f} independent contacts (effective size)")
+                        f"({partner_words}); some of them know each other (such as {first} and "
+                        f"{second}), so they count as {eff:.1f} independent contacts "
+                        "(effective size)")
             rows.append({"kind": "broker", "id": org_id, "name": name, "bridging_ties": None,
                          "ties": None, "partners": degree, "effective_size": float(eff),
                          "constraint": float(constraint), "severity": None,
                          "explanation": f"{head}: a broker between {role} "
                                         f"(Burt's constraint {constraint:.2f}; lower "
-                                        f"means more brokerage)."})
+                                        f"means more brokerage).",
+                         **_labels(index, [org_id, *partner_ids])})
     return _frame(rows, BRIDGING_COLUMNS)
 
 
@@ -396,7 +532,11 @@ ISOLATED_COLUMNS = ["kind", "id", "name", "sector", "partners", "partner_names",
 
 def isolated_members(index: GraphIndex, broker_table: pd.DataFrame | None = None,
                      network=None) -> pd.DataFrame:
-    """Organizations with no or one partnership, and sector pairs that never tie."""
+    """Members with no or one partnership with another member, and sector pairs that never tie.
+
+    ``index`` is read as given (:func:`gaps_from_index` passes the member view). Ordered by
+    severity: isolated (2), sector pairs (the smaller sector's size), peripheral (1).
+    """
     orgs = index.organizations
     pairs = index.partnerships
     network = network if network is not None else partnership_network(index)
@@ -414,13 +554,15 @@ def isolated_members(index: GraphIndex, broker_table: pd.DataFrame | None = None
             rows.append({"kind": "isolated", "id": org_id, "name": name, "sector": sector,
                          "partners": 0, "partner_names": [], "severity": 2,
                          "explanation": f"{name} ({sector}) has no partnership with any other "
-                                        "coalition member: it is isolated."})
+                                        "coalition member: it is isolated.",
+                         **_labels(index, [org_id])})
         else:
             partner = index.name(single_partner[org_id])
             rows.append({"kind": "peripheral", "id": org_id, "name": name, "sector": sector,
                          "partners": 1, "partner_names": [partner], "severity": 1,
                          "explanation": f"{name} ({sector}) is tied to the coalition through one "
-                                        f"partnership only, with {partner}: it is peripheral."})
+                                        f"partnership only, with {partner}: it is peripheral.",
+                         **_labels(index, [org_id, single_partner[org_id]])})
 
     sector_counts = orgs["sector"].value_counts()
     big = sorted(sector_counts[sector_counts >= 2].index)
@@ -433,16 +575,18 @@ def isolated_members(index: GraphIndex, broker_table: pd.DataFrame | None = None
                 if (first, second) in tied:
                     continue
                 n1, n2 = int(sector_counts[first]), int(sector_counts[second])
+                in_pair = orgs.index[orgs["sector"].isin([first, second])].tolist()
                 rows.append({"kind": "sector_pair", "id": f"{first}|{second}",
                              "name": f"{first} / {second}", "sector": None, "partners": 0,
                              "partner_names": [], "severity": min(n1, n2),
                              "explanation": f"No partnership links the {n1} {first} "
                                             f"organizations with the {n2} {second} "
-                                            "organizations."})
+                                            "organizations.",
+                             **_labels(index, in_pair)})
     frame = _frame(rows, ISOLATED_COLUMNS)
     kind_order = {"isolated": 0, "sector_pair": 1, "peripheral": 2}
     frame = frame.assign(_order=frame["kind"].map(kind_order))
-    return frame.sort_values(["_order", "severity", "name"], ascending=[True, False, True]) \
+    return frame.sort_values(["severity", "_order", "name"], ascending=[False, True, True]) \
         .drop(columns="_order").reset_index(drop=True)
 
 
@@ -485,25 +629,106 @@ def _uncovered_need(index: GraphIndex) -> pd.DataFrame:
             "explanation": (f"{row['name']} has {row['foreign_born']:,.0f} foreign-born "
                             f"residents{moe_words}, more than the city's median neighborhood "
                             f"({fb_median:,.0f}), yet {reach_words}{who_words}, no more than "
-                            f"the median of {member_median:g}.")})
+                            f"the median of {member_median:g}."),
+            **_labels(index, [neighborhood_id, *_reach_ids(index).get(neighborhood_id, [])])})
     result = _frame(rows, NEED_COLUMNS).sort_values(["severity", "name"],
                                                     ascending=[False, True])
     result["rank"] = np.arange(1, len(result) + 1)
     return result.reset_index(drop=True)
 
 
+# --- organizations the coalition could invite ---------------------------------------------------
+
+INVITE_COLUMNS = ["kind", "id", "name", "sector", "fills", "severity", "explanation"]
+
+
+def could_invite(index: GraphIndex, members: GraphIndex, service: pd.DataFrame,
+                 language: pd.DataFrame, need: pd.DataFrame) -> pd.DataFrame:
+    """Organizations that are not coalition members, with the gaps each could help fill.
+
+    ``index`` is the whole graph, ``members`` its member view, and ``service``, ``language``
+    and ``need`` the member-only findings. A non-member fills a service gap when it offers the
+    domain to the community, a language gap when it offers the language in the neighborhood,
+    and uncovered need when it reaches the neighborhood. Most gaps filled first.
+    """
+    outside = non_member_ids(index)
+    if not outside:
+        return _frame([], INVITE_COLUMNS)
+    orgs = index.organizations.loc[outside]
+    reach = index.community_reach
+    reach = reach[reach["org"].isin(outside)]
+    serves = {o: set(g) for o, g in reach.groupby("org")["community"]}
+    where = index.neighborhood_org_reach
+    where = where[where["org"].isin(outside)]
+    places = {o: set(g) for o, g in where.groupby("org")["neighborhood"]}
+    # Findings keyed by where they are, so each organization looks only at its own places.
+    service_gap: dict[str, list[tuple[str, str]]] = {}
+    for community_id, domain, community in zip(service["community_id"].tolist(),
+                                               service["domain"].tolist(),
+                                               service["community"].tolist()):
+        service_gap.setdefault(community_id, []).append((domain, community))
+    language_gap: dict[str, list[tuple[str, str]]] = {}
+    for neighborhood_id, spoken, place in zip(language["neighborhood_id"].tolist(),
+                                              language["language"].tolist(),
+                                              language["neighborhood"].tolist()):
+        language_gap.setdefault(neighborhood_id, []).append((spoken, place))
+    need_places = dict(zip(need["neighborhood_id"].tolist(), need["name"].tolist()))
+    rows = []
+    for org_id, org in orgs.iterrows():
+        services = {str(v) for v in org["services"]}
+        languages = {str(v).strip().lower() for v in org["languages"]}
+        fills, ids = [], [org_id]
+        for community_id in sorted(serves.get(org_id, set())):
+            for domain, community in service_gap.get(community_id, []):
+                if domain in services:
+                    fills.append(f"offers {DOMAIN_PHRASES.get(domain, domain)} to {community}")
+                    ids.append(community_id)
+        present = sorted(places.get(org_id, set()))
+        for neighborhood_id in present:
+            for spoken, place in language_gap.get(neighborhood_id, []):
+                if spoken.lower() in languages:
+                    fills.append(f"speaks {spoken} in {place}")
+                    ids.append(neighborhood_id)
+        for neighborhood_id in present:
+            if neighborhood_id in need_places:
+                fills.append(f"reaches {need_places[neighborhood_id]}, where need is high and "
+                             "coalition members few")
+                ids.append(neighborhood_id)
+        name = index.name(org_id)
+        explanation = (f"{name} ({org['sector']}) is not a coalition member; it "
+                       f"{join_names(fills, limit=4)}: the coalition could invite it."
+                       if fills else
+                       f"{name} ({org['sector']}) is not a coalition member: the coalition "
+                       "could invite it (it fills none of the gaps found).")
+        rows.append({"kind": "non_member", "id": org_id, "name": name,
+                     "sector": org["sector"], "fills": fills, "severity": len(fills),
+                     "explanation": explanation, **_labels(index, ids)})
+    frame = _frame(rows, INVITE_COLUMNS)
+    return frame.sort_values(["severity", "name"], ascending=[False, True]) \
+        .reset_index(drop=True)
+
+
 def gaps_from_index(index: GraphIndex) -> GapReport:
-    """:func:`find_gaps` on an already built :class:`GraphIndex`."""
-    network = partnership_network(index)
+    """:func:`find_gaps` on an already built :class:`GraphIndex`.
+
+    Every family but ``could_invite`` reads the coalition's members only
+    (:func:`coalition.analysis.membership.member_view`).
+    """
+    members = member_view(index)
+    network = partnership_network(members)
     broker_table = brokerage(network)
-    matrix = org_community_matrix(index, network.org_ids)
+    matrix = org_community_matrix(members, network.org_ids)
+    service = service_gaps(members)
+    language = language_gaps(members)
+    need = uncovered_need(members)
     return GapReport(
-        service_gaps=service_gaps(index),
-        language_gaps=language_gaps(index),
-        fragile_links=fragile_links(index, network, matrix),
-        bridging=bridging(index, network, broker_table),
-        isolated=isolated_members(index, broker_table, network),
-        uncovered_need=uncovered_need(index),
+        service_gaps=service,
+        language_gaps=language,
+        fragile_links=fragile_links(members, network, matrix),
+        bridging=bridging(members, network, broker_table),
+        isolated=isolated_members(members, broker_table, network),
+        uncovered_need=need,
+        could_invite=could_invite(index, members, service, language, need),
     )
 
 
@@ -519,7 +744,8 @@ def find_gaps(G: nx.MultiDiGraph) -> GapReport:
     -------
     GapReport
         DataFrames ``service_gaps``, ``language_gaps``, ``fragile_links``, ``bridging``,
-        ``isolated`` and ``uncovered_need`` (rules in docs/analysis.md).
+        ``isolated``, ``uncovered_need`` and ``could_invite`` (rules in docs/analysis.md).
+        Every one has ``illustrative`` and ``illustrative_rows`` columns.
 
     Raises
     ------

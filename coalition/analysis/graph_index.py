@@ -356,21 +356,28 @@ def as_index(graph_or_index: nx.MultiDiGraph | GraphIndex) -> GraphIndex:
     return index_graph(graph_or_index)
 
 
-def join_names(names: list[str], limit: int = 5) -> str:
+def join_names(names: list[str], limit: int = 5, more_word: str | None = None) -> str:
     """Names joined for a sentence, "A, B and C", the tail summarised past ``limit``.
+
+    A tail of one name is never summarised ("and 1 more" would hide a name to save none);
+    ``more_word`` says what the tail holds ("and 3 more organizations").
 
     Examples
     --------
     >>> join_names(["A", "B", "C"])
     'A, B and C'
     >>> join_names(["A", "B", "C"], limit=2)
-    'A, B and 1 more'
+    'A, B and C'
+    >>> join_names(["A", "B", "C", "D"], limit=2, more_word="organization")
+    'A, B and 2 more organizations'
     """
     names = [str(n) for n in names]
     if not names:
         return ""
-    if len(names) > limit:
-        return f"{', '.join(names[:limit])} and {len(names) - limit} more"
+    if len(names) > limit + 1:
+        hidden = len(names) - limit
+        tail = plural(hidden, f"more {more_word}") if more_word else f"{hidden:,} more"
+        return f"{', '.join(names[:limit])} and {tail}"
     if len(names) == 1:
         return names[0]
     return f"{', '.join(names[:-1])} and {names[-1]}"

@@ -8,7 +8,7 @@ network because they must stay fast at 10,000 organizations / 100,000 ties (netw
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import igraph as ig
 import numpy as np
@@ -89,14 +89,21 @@ class CutVertex:
     position : int
         Vertex of the organization.
     cut_off : numpy.ndarray
-        Vertices no longer connected to the largest remaining part if it left.
+        Vertices no longer connected to the largest remaining part if it left (sorted).
     component_size : int
         Size of its connected part of the network (itself included).
+    parts : list of numpy.ndarray
+        The parts ``cut_off`` falls into once it left, each sorted, largest first.
+    equal_parts : list of numpy.ndarray
+        When two or more remaining parts share the largest size (so no side is "the rest of
+        the network"), every one of them, the kept one included; otherwise empty.
     """
 
     position: int
     cut_off: np.ndarray
     component_size: int
+    parts: list[np.ndarray] = field(default_factory=list)
+    equal_parts: list[np.ndarray] = field(default_factory=list)
 
 
 def cut_vertices(network: PartnershipNetwork) -> list[CutVertex]:
@@ -105,8 +112,9 @@ def cut_vertices(network: PartnershipNetwork) -> list[CutVertex]:
     igraph finds the biconnected blocks and the articulation points; the block-cut tree they
     form (one node per block, one per articulation point) shows what each point holds: removing
     it splits its tree into the subtrees around it. The parts other than the largest (ties keep
-    the part towards the tree's root, then the earlier subtree) are what it "cuts off". Linear in
-    the network's size, apart from listing the vertices cut off.
+    the part towards the tree's root, then the earlier subtree, and are reported in
+    ``equal_parts``) are what it "cuts off". Linear in the network's size, apart from listing
+    the vertices cut off.
 
     Examples
     --------
@@ -161,6 +169,12 @@ def cut_vertices(network: PartnershipNetwork) -> list[CutVertex]:
 
     membership = np.asarray(graph.connected_components().membership)
     component_sizes = np.bincount(membership)
+
+    def above_part(vertex: int, node: int) -> np.ndarray:
+        keep = membership == membership[vertex]
+        keep[members(node)] = False
+        return np.flatnonzero(keep)
+
     results = []
     for vertex, node in node_of_point.items():
         comp_size = int(component_sizes[membership[vertex]])
@@ -168,15 +182,24 @@ def cut_vertices(network: PartnershipNetwork) -> list[CutVertex]:
                           key=position.__getitem__)
         above = comp_size - int(subtree_weight[node])  # the side towards the root
         largest_child = max(children, key=lambda c: (subtree_weight[c], -position[c]))
+        sizes = [int(subtree_weight[c]) for c in children] + ([above] if above else [])
+        top = max(sizes)
+        tied = sizes.count(top) >= 2
+        parts: list[np.ndarray] = []
         if above >= subtree_weight[largest_child]:
-            cut = [v for c in children for v in members(c)]
+            parts = [np.sort(np.asarray(members(c), dtype=int)) for c in children]
+            kept = above_part(vertex, node) if tied else None
         else:
-            keep = membership == membership[vertex]
-            keep[vertex] = False
-            keep[members(largest_child)] = False
-            cut = np.flatnonzero(keep).tolist()
-        results.append(CutVertex(position=int(vertex), cut_off=np.sort(np.asarray(cut, dtype=int)),
-                                 component_size=comp_size))
+            kept = np.sort(np.asarray(members(largest_child), dtype=int))
+            if above:
+                parts.append(above_part(vertex, node))
+            parts.extend(np.sort(np.asarray(members(c), dtype=int)) for c in children
+                         if c != largest_child)
+        parts.sort(key=lambda p: (-len(p), p[0] if len(p) else -1))
+        cut = np.sort(np.concatenate(parts)) if parts else np.zeros(0, dtype=int)
+        equal = ([kept, *(p for p in parts if len(p) == top)] if tied else [])
+        results.append(CutVertex(position=int(vertex), cut_off=cut.astype(int),
+                                 component_size=comp_size, parts=parts, equal_parts=equal))
     results.sort(key=lambda c: (-len(c.cut_off), c.position))
     return results
 

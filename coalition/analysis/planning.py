@@ -29,7 +29,8 @@ from ..errors import AnalysisError
 from .coverage import coverage_from_index, whole
 from .geometry import check_rule, coverage_matrix, positions_of
 from .graph_index import GraphIndex, as_index, join_names, plural
-from .replication import candidate_positions, check_k, rank_from_index
+from .provenance import illustrative_ids
+from .replication import candidate_positions, fit_k, rank_from_index
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +39,9 @@ METHOD_GREEDY = "greedy (model too large for the MCLP solver)"
 # spopt builds its model cell by cell in Python: ~4.4 us per clients x facilities cell here
 # (946 x 573 took 2.4 s), so above this size the plan falls back to greedy (said in "method").
 MAX_MCLP_CELLS = 700_000
+# A gain resting on a neighborhood of fewer residents than this, or on a foreign-born figure no
+# larger than its margin of error, is flagged in the plan's explanation.
+TINY_POPULATION = 100
 
 
 def _gain(matrix: sparse.csr_matrix, chosen: np.ndarray, weights: np.ndarray,
@@ -113,7 +117,8 @@ def plan_from_index(index: GraphIndex, k: int, *, rule: str = "own", distance_km
     """:func:`plan_committees` on an already built :class:`GraphIndex`."""
     check_rule(rule, distance_km)
     candidates = candidate_positions(index)
-    k = check_k(k, len(candidates))
+    k_requested = k
+    k, note = fit_k(k, len(candidates))
     if ranking is None:
         ranking = rank_from_index(index, weights, k=k, rule=rule, distance_km=distance_km,
                                   stability_runs=0, include_plan=False).candidates
@@ -171,12 +176,25 @@ def plan_from_index(index: GraphIndex, k: int, *, rule: str = "own", distance_km
     newly, newly_mask = _gain(matrix, chosen, weights_fb, already)
     top_k = ranked_positions[:k]
     top_newly, _ = _gain(matrix, top_k, weights_fb, already)
+    flagged = illustrative_ids(index)
+    ids = frame.index
     selected = []
-    for position in chosen:
+    caveats_all: list[str] = []
+    labelled: set[str] = set()
+    for rank, position in enumerate(chosen.tolist()):
         alone, alone_mask = _gain(matrix, np.array([position]), weights_fb, already)
-        selected.append({"neighborhood_id": frame.index[position], "name": names[position],
+        filler = rank >= needed
+        caveats = [] if filler else _caveats(frame, names[position], alone_mask, weights_fb,
+                                             alone)
+        caveats_all.extend(caveats)
+        rows = sorted({str(n) for n in [ids[position], *ids[alone_mask].tolist()]
+                       if n in flagged})
+        labelled.update(rows)
+        selected.append({"neighborhood_id": ids[position], "name": names[position],
                          "foreign_born_if_alone": whole(alone),
-                         "covers": sorted(names[alone_mask].tolist())})
+                         "covers": sorted(names[alone_mask].tolist()),
+                         "adds_coverage": not filler, "filler": filler, "caveats": caveats,
+                         "illustrative": bool(rows), "illustrative_rows": rows})
     total = float(weights_fb.sum())
     before = float(weights_fb[already].sum())
     gain = newly - top_newly
@@ -191,19 +209,28 @@ def plan_from_index(index: GraphIndex, k: int, *, rule: str = "own", distance_km
     explanation = (f"Starting {plural(k, 'committee')} in {join_names(chosen_names)} would newly "
                    f"cover {newly:,.0f} foreign-born residents, {comparison}; coverage would go "
                    f"from {before:,.0f} to {before + newly:,.0f} of {total:,.0f}.")
-    if needed < k:
-        explanation += (f" {plural(needed, 'committee')} ({join_names(chosen_names[:needed])}) "
-                        "already reach everyone this coverage rule can reach; the rest of the "
-                        "plan follows the ranking.") if needed else (
-            " No new committee adds coverage under this rule; the plan follows the ranking.")
+    fillers = chosen_names[needed:]
+    if fillers:
+        verb = "adds" if len(fillers) == 1 else "add"
+        explanation += (f" {join_names(fillers)} {verb} no newly covered residents: "
+                        + (f"{plural(needed, 'committee')} ({join_names(chosen_names[:needed])})"
+                           " already reach everyone this coverage rule can reach, so "
+                           if needed else "no new committee adds coverage under this rule, so ")
+                        + f"{'it fills' if len(fillers) == 1 else 'they fill'} the plan from the "
+                        "ranking.")
+    if caveats_all:
+        explanation += " Caution: " + " ".join(caveats_all)
+    notes = [note] if note else []
+    if note:
+        explanation = f"{note} {explanation}"
     return {
-        "k": k, "rule": rule, "distance_km": float(distance_km) if rule == "distance" else None,
+        "k": k, "k_requested": int(k_requested), "notes": notes,
+        "rule": rule, "distance_km": float(distance_km) if rule == "distance" else None,
         "method": method,
         "selected": selected,
         "newly_covered": whole(newly),
         "newly_covered_neighborhoods": sorted(names[newly_mask].tolist()),
-        "top_k_by_score": [{"neighborhood_id": frame.index[p], "name": names[p]}
-                           for p in top_k],
+        "top_k_by_score": [{"neighborhood_id": ids[p], "name": names[p]} for p in top_k],
         "top_k_by_score_newly_covered": whole(top_newly),
         "gain_over_top_k": whole(gain),
         "foreign_born_covered_before": whole(before),
@@ -211,8 +238,44 @@ def plan_from_index(index: GraphIndex, k: int, *, rule: str = "own", distance_km
         "foreign_born_total": whole(total),
         "shortlist_size": int(len(shortlist)),
         "committees_adding_coverage": int(needed),
+        "fillers": fillers,
+        "caveats": caveats_all,
+        "illustrative": bool(labelled),
+        "illustrative_rows": sorted(labelled),
         "explanation": explanation,
     }
+
+
+def _caveats(frame: pd.DataFrame, pick: str, covered: np.ndarray, weights: np.ndarray,
+             gain: float) -> list[str]:
+    """Sentences naming the tiny or doubtful figures a pick's gain rests on.
+
+    A covered neighborhood is flagged when it has fewer than :data:`TINY_POPULATION`
+    residents, more foreign-born residents than residents, or a foreign-born margin of error
+    at least as large as the figure itself.
+    """
+    if gain <= 0:
+        return []
+    population = frame["population"].to_numpy(dtype=float)
+    foreign_born = frame["foreign_born"].to_numpy(dtype=float)
+    moe = frame["foreign_born_moe"].to_numpy(dtype=float)
+    names = frame["name"].to_numpy()
+    sentences = []
+    for position in np.flatnonzero(covered & (weights > 0)).tolist():
+        pop, fb, margin = population[position], foreign_born[position], moe[position]
+        if np.isfinite(pop) and pop < TINY_POPULATION:
+            why = f"{names[position]} has only {pop:,.0f} residents"
+        elif np.isfinite(pop) and fb > pop:
+            why = (f"{names[position]}'s {fb:,.0f} foreign-born residents are more than its "
+                   f"{pop:,.0f} residents")
+        elif np.isfinite(margin) and margin >= fb:
+            why = (f"{names[position]}'s figure of {fb:,.0f} foreign-born residents has a "
+                   f"margin of error of ± {margin:,.0f}, as large as the figure")
+        else:
+            continue
+        share = weights[position] / gain
+        sentences.append(f"{why}, and {share:.0%} of {pick}'s gain rests on it.")
+    return sentences
 
 
 def plan_committees(G: nx.MultiDiGraph, k: int, *, rule: str = "own", distance_km: float = 1.0,
@@ -229,7 +292,8 @@ def plan_committees(G: nx.MultiDiGraph, k: int, *, rule: str = "own", distance_k
     G : networkx.MultiDiGraph
         The coalition graph.
     k : int
-        Number of new committees (1 .. neighborhoods without an active committee).
+        Number of new committees, 1 or more (reduced to the neighborhoods without an active
+        committee when larger: ``notes`` and the explanation say so).
     rule, distance_km
         Coverage rule (see :func:`coalition.analysis.coverage_report`).
     weights : mapping, optional
@@ -241,13 +305,15 @@ def plan_committees(G: nx.MultiDiGraph, k: int, *, rule: str = "own", distance_k
     -------
     dict
         ``k``, ``method``, ``selected`` (ids, names, what each covers), ``newly_covered``,
-        ``top_k_by_score_newly_covered``, ``gain_over_top_k``, before/after totals and an
+        ``top_k_by_score_newly_covered``, ``gain_over_top_k``, before/after totals,
+        ``fillers`` (picks that add nothing and follow the ranking), ``caveats`` (gains resting
+        on tiny or doubtful figures), ``illustrative``/``illustrative_rows``, ``notes`` and an
         ``explanation``.
 
     Raises
     ------
     AnalysisError
-        k outside 1..candidates, unknown rule or bad distance.
+        k not a whole number of 1 or more, unknown rule or bad distance.
 
     Examples
     --------

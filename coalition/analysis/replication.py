@@ -8,6 +8,7 @@ of error, vectorised with numpy (200 runs x 2,300 areas in milliseconds).
 
 from __future__ import annotations
 
+import heapq
 import logging
 import math
 from dataclasses import dataclass, field
@@ -23,6 +24,8 @@ from .coverage import frame_records, json_value, whole
 from .gaps import language_gaps, uncovered_need
 from .geometry import adjacency_pairs, check_rule
 from .graph_index import ANCHOR_LABELS, GraphIndex, as_index, join_names, plural
+from .membership import member_view
+from .provenance import illustrative_ids
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +35,14 @@ DEFAULT_WEIGHTS: dict[str, float] = {"need": 0.35, "readiness": 0.20, "access": 
 # Margins of error are published at 90% confidence: sd = moe / 1.645.
 MOE_Z = 1.645
 WEIGHT_JITTER = 0.2
+# Stability runs are drawn in chunks of this many cells (runs x candidates) to bound memory.
+STABILITY_CHUNK_CELLS = 2_000_000
+# z of the 95% interval reported with every stability share.
+INTERVAL_Z = 1.96
+# Stability work is bounded: at most this many runs x candidates cells per ranking (at least
+# MIN_STABILITY_RUNS runs); fewer runs than asked are said in the report's notes.
+STABILITY_MAX_CELLS = 1_000_000
+MIN_STABILITY_RUNS = 200
 
 
 def validate_weights(weights: Mapping[str, Any] | None) -> dict[str, float]:
@@ -84,23 +95,34 @@ def _need(foreign_born: np.ndarray, population: np.ndarray,
           limited_english: np.ndarray) -> np.ndarray:
     """Need component over the last axis: mean of the scaled count, share and limited English.
 
-    Works on 1-D arrays (one ranking) and 2-D arrays (runs x neighborhoods).
+    Each figure is divided by its largest finite value (a figure that is missing is left out
+    of the mean; a figure whose largest value is 0 scales to 0). Works on 1-D arrays (one
+    ranking) and 2-D arrays (runs x neighborhoods).
     """
     with np.errstate(divide="ignore", invalid="ignore"):
         share = np.where(population > 0, foreign_born / population,
                          np.where(np.isnan(population), np.nan, 0.0))  # no figure stays NaN
 
-    def scale(values: np.ndarray) -> np.ndarray:
-        finite = np.where(np.isfinite(values), values, -np.inf)
-        top = finite.max(axis=-1, keepdims=True)
-        top = np.where(top > 0, top, np.inf)
-        return values / top
+    def scaled(values: np.ndarray) -> tuple[np.ndarray, np.ndarray | bool]:
+        finite = np.isfinite(values)
+        if finite.all():
+            top = values.max(axis=-1, keepdims=True)
+            known: np.ndarray | bool = True
+        else:
+            top = np.where(finite, values, -np.inf).max(axis=-1, keepdims=True)
+            values = np.where(finite, values, 0.0)
+            known = finite
+        return values / np.where(top > 0, top, np.inf), known
 
-    parts = np.stack([scale(foreign_born), scale(share), scale(limited_english)])
-    with np.errstate(invalid="ignore"):
-        counts = np.isfinite(parts).sum(axis=0)
-        need = np.where(counts > 0, np.nansum(parts, axis=0) / np.maximum(counts, 1), 0.0)
-    return need
+    total = np.zeros(np.broadcast_shapes(np.shape(foreign_born), np.shape(share),
+                                         np.shape(limited_english)))
+    counts = np.zeros(total.shape)
+    for values in (foreign_born, share, limited_english):
+        part, known = scaled(np.asarray(values, dtype=float))
+        total = total + part
+        counts = counts + known
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(counts > 0, total / np.maximum(counts, 1), 0.0)
 
 
 @dataclass
@@ -117,15 +139,16 @@ def gap_findings_by_neighborhood(graph_or_index: nx.MultiDiGraph | GraphIndex
                                  ) -> tuple[pd.Series, dict[str, list[str]]]:
     """Gap findings located in each neighborhood: their count and short descriptions.
 
-    The findings are language gaps, "reached by one organization only" and uncovered need; the
-    count is the raw value behind the ``gaps`` component and the map's gap-count measure.
+    The findings are language gaps, "reached by one organization only" and uncovered need
+    (coalition members only); the count is the raw value behind the ``gaps`` component and the
+    map's gap-count measure.
 
     Examples
     --------
     >>> counts, findings = gap_findings_by_neighborhood(G)  # doctest: +SKIP
     >>> counts["dogwood"], findings["dogwood"][0]  # doctest: +SKIP
     """
-    index = as_index(graph_or_index)
+    index = member_view(as_index(graph_or_index))
     findings: dict[str, list[str]] = {}
     for neighborhood_id, language in zip(*(language_gaps(index)[c] for c in
                                            ("neighborhood_id", "language"))):
@@ -141,7 +164,12 @@ def gap_findings_by_neighborhood(graph_or_index: nx.MultiDiGraph | GraphIndex
 
 
 def neighborhood_signals(index: GraphIndex, candidates: np.ndarray) -> NeighborhoodSignals:
-    """Compute the five components for the candidate positions."""
+    """Compute the five components for the candidate positions.
+
+    Anchor institutions count whether or not they are coalition members (a library is there
+    either way); access and gaps count members only.
+    """
+    members_index = member_view(index)
     frame = index.neighborhoods
     ids = frame.index
     located = index.tie_frame("located_in")
@@ -152,14 +180,14 @@ def neighborhood_signals(index: GraphIndex, candidates: np.ndarray) -> Neighborh
     anchor_count = anchors.groupby("target").size().reindex(ids, fill_value=0)
     navigator_count = index.neighborhood_navigators.groupby("neighborhood").size().reindex(
         ids, fill_value=0)
-    members = index.members_per_neighborhood
+    members = members_index.members_per_neighborhood
     status = frame["committee_status"].to_numpy()
     pairs = adjacency_pairs(index)
     active = status == "active"
     borders_active = np.zeros(len(frame), dtype=bool)
     if len(pairs):
         borders_active[pairs[active[pairs[:, 1]], 0]] = True
-    gap_counts, gap_findings = gap_findings_by_neighborhood(index)
+    gap_counts, gap_findings = gap_findings_by_neighborhood(members_index)
 
     raw = pd.DataFrame({
         "foreign_born": frame["foreign_born"].to_numpy()[candidates],
@@ -183,30 +211,85 @@ def neighborhood_signals(index: GraphIndex, candidates: np.ndarray) -> Neighborh
         "gaps": _scaled(raw["gap_findings"].to_numpy(dtype=float)),
     }, index=raw.index)
 
-    # Names for the reasons sentences.
+    # Names (and ids, for the illustrative labels) for the reasons sentences.
     anchor_names: dict[str, list[str]] = {}
+    anchor_ids: dict[str, list[str]] = {}
     for org_id, neighborhood_id, anchor_type in zip(anchors["source"].tolist(),
                                                     anchors["target"].tolist(),
                                                     anchors["anchor_type"].tolist()):
         anchor_names.setdefault(neighborhood_id, []).append(
             f"{index.name(org_id)} ({ANCHOR_LABELS[anchor_type]})")
+        anchor_ids.setdefault(neighborhood_id, []).append(org_id)
     active_neighbours: dict[str, list[str]] = {}
+    neighbour_ids: dict[str, list[str]] = {}
     id_list, name_list = ids.tolist(), frame["name"].tolist()
     if len(pairs):
         for i, j in pairs[active[pairs[:, 1]]].tolist():
             active_neighbours.setdefault(id_list[i], []).append(name_list[j])
-    member_names = index.member_names
-    details = {n: {"anchors": anchor_names.get(n, []),
-                   "active_neighbours": sorted(active_neighbours.get(n, [])),
-                   "members": sorted(member_names.get(n, [])),
-                   "gaps": gap_findings.get(n, [])} for n in raw.index.tolist()}
+            neighbour_ids.setdefault(id_list[i], []).append(id_list[j])
+    reach = members_index.neighborhood_org_reach
+    member_orgs = reach.groupby("neighborhood", sort=False)["org"].agg(list).to_dict()
+    based = index.neighborhood_navigators
+    navigators_here = based.groupby("neighborhood", sort=False)["navigator"].agg(list).to_dict()
+    empty: list[str] = []
+    names = index.names
+    details = {}
+    for n in raw.index.tolist():
+        orgs_here, navs_here = member_orgs.get(n, empty), navigators_here.get(n, empty)
+        details[n] = {
+            "anchors": anchor_names.get(n, empty),
+            "active_neighbours": sorted(active_neighbours.get(n, empty)),
+            "member_orgs": _NameList(orgs_here, names),
+            "navigators": _NameList(navs_here, names),
+            "gaps": gap_findings.get(n, empty),
+            # The rows each reason rests on, as groups of ids (shared lists: read only).
+            "ids": {"need": ([n],), "readiness": (anchor_ids.get(n, empty), navs_here),
+                    "access": (orgs_here, navs_here),
+                    "adjacency": (neighbour_ids.get(n, empty),),
+                    "gaps": ([n], orgs_here, navs_here)}}
     return NeighborhoodSignals(positions=candidates, raw=raw, components=components,
                                details=details)
 
 
+class _NameList:
+    """Ids whose names a sentence may show: sorted lazily, and only the first few."""
+
+    def __init__(self, ids: list[str], names: Mapping[str, str]) -> None:
+        self.ids, self.names = ids, names
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def text(self, limit: int, more_word: str) -> str:
+        """Like :func:`join_names` on the sorted names, sorting only what is shown."""
+        shown = heapq.nsmallest(limit + 1, (self.names.get(i) or str(i) for i in self.ids))
+        if len(self.ids) <= limit + 1:
+            return join_names(shown, limit=limit + 1)
+        return (f"{', '.join(shown[:limit])} and "
+                f"{plural(len(self.ids) - limit, f'more {more_word}')}")
+
+
+def _names_and_navigators(names: list[str], navigators: int, limit: int = 3,
+                          what: str = "organization") -> str:
+    """Names (the tail summarised as "and N more organizations"), then the navigators counted
+    on their own, so a summary never hides them."""
+    parts = []
+    if len(names):
+        parts.append(names.text(limit, what) if isinstance(names, _NameList) else
+                     join_names(names, limit=limit, more_word=what))
+    if navigators:
+        parts.append(plural(navigators, "Cultural Navigator"))
+    return " and ".join(parts) if len(parts) == 2 and len(names) <= 1 else ", and ".join(parts)
+
+
 def _reasons(name: str, status: str, raw: Mapping[str, Any], parts: dict[str, float],
-             detail: dict[str, Any]) -> list[str]:
-    """Two to four sentences: the strongest contributions first, then what is missing."""
+             detail: dict[str, Any], flagged: frozenset[str] = frozenset()
+             ) -> tuple[list[str], list[bool], list[str]]:
+    """Two to four sentences: the strongest contributions first, then what is missing.
+
+    Returns the sentences, whether each rests on an illustrative row (one of ``flagged``),
+    and the illustrative ids behind them all.
+    """
     fb, pop, le, moe = raw["foreign_born"], raw["population"], raw["limited_english"], \
         raw["foreign_born_moe"]
     moe_words = f" (± {moe:,.0f})" if pd.notna(moe) else ""
@@ -215,23 +298,40 @@ def _reasons(name: str, status: str, raw: Mapping[str, Any], parts: dict[str, fl
     le_words = f"; {le:,.0f} speak English less than very well" if pd.notna(le) and le > 0 \
         else ""
     navigators = int(raw["navigators"])
+    anchors = detail["anchors"]
+    if anchors:
+        readiness = ("Ready to host: "
+                     + _names_and_navigators(anchors, navigators, what="anchor institution")
+                     + (" is" if len(anchors) + bool(navigators) == 1 else " are")
+                     + " already here.")
+    else:  # navigators only: say plainly that no anchor institution is recorded
+        readiness = (f"Ready to host: {plural(navigators, 'Cultural Navigator')} "
+                     f"{'is' if navigators == 1 else 'are'} already here, but no anchor "
+                     "institution (library, school, faith group, neighborhood association) is "
+                     "recorded yet.")
+    member_orgs, member_navigators = detail["member_orgs"], detail["navigators"]
+    members = int(raw["members"])
+    who = _names_and_navigators(member_orgs, 0)
+    if len(member_navigators):
+        navigator_words = (member_navigators.text(3, "navigator")
+                           if isinstance(member_navigators, _NameList) else
+                           join_names(member_navigators, limit=3, more_word="navigator"))
+        who = (f"{who}, and " if who else "") + (
+            "Cultural Navigator " if len(member_navigators) == 1 else "Cultural Navigators ") \
+            + navigator_words
     strong = {
         "need": f"Need: {name} has "
                 + ("no foreign-born figure" if pd.isna(fb) else  # no figure is never said as 0
                    f"{fb:,.0f} foreign-born residents{moe_words}{share_words}")
                 + f"{le_words}.",
-        "readiness": "Ready to host: " + join_names(
-            detail["anchors"] + ([plural(navigators, "Cultural Navigator")] if navigators
-                                 else []), limit=3)
-                     + (" is" if len(detail["anchors"]) + bool(navigators) == 1 else " are")
-                     + " already here.",
-        "access": f"{plural(raw['members'], 'coalition member')} already "
-                  f"{'reaches' if int(raw['members']) == 1 else 'reach'} {name}: "
-                  f"{join_names(detail['members'], limit=3)}.",
+        "readiness": readiness,
+        "access": f"{plural(members, 'coalition member')} already "
+                  f"{'reaches' if members == 1 else 'reach'} {name}: {who}"
+                  + ("" if who.endswith(".") else "."),
         "adjacency": f"It borders {join_names(detail['active_neighbours'], limit=3)}, which "
                      f"{'has' if len(detail['active_neighbours']) == 1 else 'have'} an active "
                      "welcoming committee that can help it start.",
-        "gaps": f"Gaps found here: {join_names(detail['gaps'], limit=3)}.",
+        "gaps": f"Gaps found here: {join_names(detail['gaps'], limit=3, more_word='gap')}.",
     }
     missing = {
         "need": f"{name} has no foreign-born figure." if pd.isna(fb) else
@@ -242,24 +342,52 @@ def _reasons(name: str, status: str, raw: Mapping[str, Any], parts: dict[str, fl
         "adjacency": "It does not border a neighborhood with an active committee.",
         "gaps": "No gap was found here.",
     }
+    ids = detail.get("ids", {})
     ordered = sorted(COMPONENTS, key=lambda c: -parts[c])
-    reasons = [strong[c] for c in ordered if parts[c] > 0][:3]
+    chosen = [c for c in ordered if parts[c] > 0][:3]
+    reasons = [strong[c] for c in chosen]
+    sources = [ids.get(c, ()) for c in chosen]
     if status == "forming":
         reasons.append(f"A welcoming committee is already forming in {name}.")
+        sources.append(())
     for component in reversed(ordered):
         if len(reasons) >= 2:
             break
         if parts[component] <= 0:
             reasons.append(missing[component])
-    return reasons[:4]
+            sources.append(ids.get(component, ()) if component in ("need", "gaps") else ())
+    reasons, sources = reasons[:4], sources[:4]
+    if not flagged:
+        return reasons, [False] * len(reasons), []
+    marks = [any(i in flagged for group in source for i in group) for source in sources]
+    rows = sorted({str(i) for source in sources for group in source for i in group
+                   if i in flagged})
+    return reasons, marks, rows
+
+
+def _top_k_counts(scores: np.ndarray, k: int) -> np.ndarray:
+    """How often each column is among the ``k`` largest of its row; exact ties go to the
+    earlier column (the columns are in the ranking's tie-break order)."""
+    n = scores.shape[1]
+    kth = np.partition(scores, n - k, axis=1)[:, n - k][:, None]
+    greater = scores > kth
+    equal = scores == kth
+    room = k - greater.sum(axis=1, keepdims=True)
+    chosen = greater | (equal & (np.cumsum(equal, axis=1) <= room))
+    return chosen.sum(axis=0)
 
 
 def stability_scores(signals: NeighborhoodSignals, weights: dict[str, float], k: int,
-                     runs: int, seed: int) -> np.ndarray:
+                     runs: int, seed: int, tiebreak: np.ndarray | None = None) -> np.ndarray:
     """Share of seeded runs in which each candidate ranks in the top ``k``.
 
     Each run multiplies every weight by U(0.8, 1.2) and draws foreign-born (and limited
-    English) counts from a normal distribution with sd = moe / 1.645, clipped at 0.
+    English) counts from a normal distribution with sd = moe / 1.645, clipped at 0. Exact ties
+    in a run are broken as the ranking breaks them: ``tiebreak`` lists the candidates
+    (positions in ``signals``) in that order (more foreign-born residents, then name); by
+    default it is computed from the signals. Runs are drawn in chunks, so memory stays bounded
+    however many runs are asked for. The share's sampling error is about
+    ``1.96 * sqrt(p (1 - p) / runs)`` (see :func:`stability_interval`).
 
     Examples
     --------
@@ -275,22 +403,55 @@ def stability_scores(signals: NeighborhoodSignals, weights: dict[str, float], k:
         return np.zeros(0)
     if k >= n:
         return np.ones(n)
-    rng = np.random.default_rng(seed)
+    if runs < 1:
+        raise AnalysisError(f"Stability needs 1 run or more, got {runs!r}.")
     raw = signals.raw
-    fb = raw["foreign_born"].to_numpy(dtype=float)  # NaN stays NaN
-    fb_sd = np.nan_to_num(raw["foreign_born_moe"].to_numpy(dtype=float), nan=0.0) / MOE_Z
-    le = raw["limited_english"].to_numpy(dtype=float)
-    le_sd = np.nan_to_num(raw["limited_english_moe"].to_numpy(dtype=float), nan=0.0) / MOE_Z
-    population = raw["population"].to_numpy(dtype=float)
-    jitter = rng.uniform(1 - WEIGHT_JITTER, 1 + WEIGHT_JITTER, size=(runs, len(COMPONENTS)))
-    run_weights = jitter * np.array([weights[c] for c in COMPONENTS])
-    fb_draw = np.clip(fb + rng.standard_normal((runs, n)) * fb_sd, 0, None)
-    le_draw = np.clip(le + rng.standard_normal((runs, n)) * le_sd, 0, None)  # NaN stays NaN
-    need = _need(fb_draw, population, le_draw)
-    fixed = signals.components[list(COMPONENTS[1:])].to_numpy(dtype=float)  # n x 4
-    scores = run_weights[:, :1] * need + run_weights[:, 1:] @ fixed.T
-    top = np.argpartition(-scores, k - 1, axis=1)[:, :k]
-    return np.bincount(top.ravel(), minlength=n) / runs
+    if tiebreak is None:
+        fb_order = raw["foreign_born"].fillna(0).to_numpy(dtype=float)
+        tiebreak = np.lexsort((np.asarray(raw.index.astype(str)), -fb_order))
+    rng = np.random.default_rng(seed)
+    fb = raw["foreign_born"].to_numpy(dtype=float)[tiebreak]  # no figure stays NaN
+    fb_sd = np.nan_to_num(raw["foreign_born_moe"].to_numpy(dtype=float),
+                          nan=0.0)[tiebreak] / MOE_Z
+    le = raw["limited_english"].to_numpy(dtype=float)[tiebreak]
+    le_sd = np.nan_to_num(raw["limited_english_moe"].to_numpy(dtype=float),
+                          nan=0.0)[tiebreak] / MOE_Z
+    population = raw["population"].to_numpy(dtype=float)[tiebreak]
+    fixed = signals.components[list(COMPONENTS[1:])].to_numpy(dtype=float)[tiebreak]  # n x 4
+    base = np.array([weights[c] for c in COMPONENTS])
+    counts = np.zeros(n, dtype=np.int64)
+    chunk = max(1, STABILITY_CHUNK_CELLS // n)
+    done = 0
+    while done < runs:
+        size = min(chunk, runs - done)
+        run_weights = rng.uniform(1 - WEIGHT_JITTER, 1 + WEIGHT_JITTER,
+                                  size=(size, len(COMPONENTS))) * base
+        fb_draw = np.clip(fb + rng.standard_normal((size, n)) * fb_sd, 0, None)
+        le_draw = np.clip(le + rng.standard_normal((size, n)) * le_sd, 0, None)  # NaN stays
+        need = _need(fb_draw, population, le_draw)
+        scores = run_weights[:, :1] * need + run_weights[:, 1:] @ fixed.T
+        counts += _top_k_counts(scores, k)
+        done += size
+    shares = np.empty(n)
+    shares[tiebreak] = counts / runs
+    return shares
+
+
+def stability_interval(share: float, runs: int) -> tuple[float, float]:
+    """The 95% Wilson interval of a stability share measured over ``runs`` runs.
+
+    Examples
+    --------
+    >>> [round(v, 3) for v in stability_interval(0.5, 20000)]
+    [0.493, 0.507]
+    """
+    if runs <= 0 or share is None or not math.isfinite(share):
+        return (float("nan"), float("nan"))
+    z2 = INTERVAL_Z ** 2
+    centre = (share + z2 / (2 * runs)) / (1 + z2 / runs)
+    half = INTERVAL_Z * math.sqrt(share * (1 - share) / runs + z2 / (4 * runs ** 2)) \
+        / (1 + z2 / runs)
+    return (max(0.0, centre - half), min(1.0, centre + half))
 
 
 @dataclass
@@ -304,9 +465,17 @@ class RankReport:
     candidates : pandas.DataFrame
         neighborhood_id, name, committee_status, rank, score, the five components, the five
         ``part_*`` columns (weight x component; they sum to ``score``), foreign_born, reasons
-        (list of sentences), stability (share of runs in the top k; None if not computed).
+        (list of sentences), reasons_illustrative (one flag per sentence), stability (share of
+        runs in the top k; None if not computed), stability_low / stability_high (its 95%
+        interval), illustrative and illustrative_rows.
     plan : dict
         :func:`coalition.analysis.plan_committees` for the same k and rule.
+    k : int
+        The k used (reduced to the number of candidates when more were asked for).
+    k_requested : int
+        The k asked for.
+    notes : list of str
+        Sentences about how the request was adapted (e.g. k reduced).
     """
 
     weights: dict[str, float]
@@ -314,9 +483,12 @@ class RankReport:
     plan: dict[str, Any]
     k: int = DEFAULT_K
     stability_runs: int = DEFAULT_STABILITY_RUNS
+    k_requested: int | None = None
+    notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-serialisable form: ``{"weights", "candidates": [...], "plan"}``."""
+        """JSON-serialisable form: ``{"weights", "k", "k_requested", "notes", "candidates",
+        "plan", ...}``."""
         candidates = []
         for row in frame_records(self.candidates):
             candidates.append({
@@ -326,10 +498,18 @@ class RankReport:
                 "parts": {c: row[f"part_{c}"] for c in COMPONENTS},
                 "committee_status": row["committee_status"],
                 "foreign_born": whole(row["foreign_born"]),
-                "reasons": row["reasons"], "stability": row["stability"],
+                "reasons": row["reasons"], "reasons_illustrative": row["reasons_illustrative"],
+                "stability": row["stability"],
+                "stability_interval": (None if row["stability"] is None else
+                                       [row["stability_low"], row["stability_high"]]),
+                "illustrative": row["illustrative"],
+                "illustrative_rows": row["illustrative_rows"],
             })
         return {"weights": json_value(self.weights), "k": self.k,
+                "k_requested": self.k if self.k_requested is None else self.k_requested,
+                "notes": list(self.notes),
                 "stability_runs": self.stability_runs, "candidates": candidates,
+                "illustrative": any(c["illustrative"] for c in candidates),
                 "plan": json_value(self.plan)}
 
 
@@ -339,14 +519,43 @@ def candidate_positions(index: GraphIndex) -> np.ndarray:
 
 
 def check_k(k: Any, available: int) -> int:
-    """Validate the number of next committees against the candidates available."""
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
-        raise AnalysisError(f"k must be a whole number of committees, 1 or more; got {k!r}.")
-    if k > available:
+    """Validate the number of next committees against the candidates available.
+
+    Raises
+    ------
+    AnalysisError
+        ``k`` is not a whole number of 1 or more, or is more than ``available``.
+    """
+    fitted, note = fit_k(k, available)
+    if note:
         raise AnalysisError(
             f"k={k} is more than the {available} neighborhood(s) without an active committee: "
             f"choose k between 1 and {available}.")
-    return int(k)
+    return fitted
+
+
+def fit_k(k: Any, available: int) -> tuple[int, str | None]:
+    """The number of next committees, reduced to the candidates available, and a note saying
+    so (None when ``k`` fits).
+
+    Raises
+    ------
+    AnalysisError
+        ``k`` is not a whole number of 1 or more.
+
+    Examples
+    --------
+    >>> fit_k(3, 2)
+    (2, 'Asked for 3 next committees, but only 2 neighborhoods have no active committee: k is 2.')
+    """
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
+        raise AnalysisError(f"k must be a whole number of committees, 1 or more; got {k!r}.")
+    if k > available:
+        return int(available), (
+            f"Asked for {plural(k, 'next committee')}, but only "
+            f"{plural(available, 'neighborhood')} {'has' if available == 1 else 'have'} no "
+            f"active committee: k is {available}.")
+    return int(k), None
 
 
 def rank_from_index(index: GraphIndex, weights: Mapping[str, Any] | None = None, *,
@@ -364,7 +573,11 @@ def rank_from_index(index: GraphIndex, weights: Mapping[str, Any] | None = None,
     if len(candidates) == 0:
         raise AnalysisError("Every neighborhood already has an active welcoming committee: "
                             "there is no candidate to rank.")
-    k = check_k(k, len(candidates))
+    k_requested = k
+    k, note = fit_k(k, len(candidates))
+    notes = [note] if note else []
+    if note:
+        logger.info("rank: %s", note)
     signals = neighborhood_signals(index, candidates)
     components = signals.components
     frame = index.neighborhoods.iloc[candidates]
@@ -380,32 +593,62 @@ def rank_from_index(index: GraphIndex, weights: Mapping[str, Any] | None = None,
         score = score + part  # summed in component order: the parts add up to the score
     table["score"] = score
     table["foreign_born"] = signals.raw["foreign_born"].to_numpy()
-    table["stability"] = (stability_scores(signals, checked, k, stability_runs, seed)
-                          if stability_runs > 0 else None)
-    reasons = []
+    # The ranking's tie-break (more foreign-born residents, then name), shared with stability.
+    tiebreak = np.lexsort((table["name"].astype(str).to_numpy(),
+                           -table["foreign_born"].fillna(0).to_numpy(dtype=float)))
+    runs = int(stability_runs)
+    if runs > 0:
+        runs = min(runs, max(MIN_STABILITY_RUNS, STABILITY_MAX_CELLS // len(candidates)))
+        if runs < stability_runs:
+            notes.append(f"Stability used {runs:,} runs ({int(stability_runs):,} asked for) to "
+                         f"keep the ranking of {len(candidates):,} neighborhoods fast; each "
+                         "share comes with its 95% interval.")
+        shares = stability_scores(signals, checked, k, runs, seed, tiebreak)
+        table["stability"] = shares
+        bounds = [stability_interval(float(p), runs) for p in shares]
+        table["stability_low"] = [b[0] for b in bounds]
+        table["stability_high"] = [b[1] for b in bounds]
+    else:
+        table["stability"] = None
+        table["stability_low"] = None
+        table["stability_high"] = None
+    reasons, marks, labelled = [], [], []
+    flagged = illustrative_ids(index)
     part_rows = table[[f"part_{c}" for c in COMPONENTS]].to_numpy(dtype=float)
     raw_rows = signals.raw.to_dict("records")
     for position, (neighborhood_id, name, status) in enumerate(zip(
             table["neighborhood_id"].tolist(), table["name"].tolist(),
             table["committee_status"].tolist())):
         parts = dict(zip(COMPONENTS, part_rows[position].tolist()))
-        reasons.append(_reasons(name, status, raw_rows[position], parts,
-                                signals.details[neighborhood_id]))
+        sentences, sentence_marks, rows = _reasons(name, status, raw_rows[position], parts,
+                                                   signals.details[neighborhood_id], flagged)
+        if neighborhood_id in flagged and neighborhood_id not in rows:
+            rows = sorted([*rows, neighborhood_id])  # its figures make the score
+        reasons.append(sentences)
+        marks.append(sentence_marks)
+        labelled.append(rows)
     table["reasons"] = reasons
+    table["reasons_illustrative"] = marks
+    table["illustrative"] = [bool(r) for r in labelled]
+    table["illustrative_rows"] = labelled
     table = table.assign(_fb=table["foreign_born"].fillna(0)).sort_values(
         ["score", "_fb", "name"], ascending=[False, False, True], kind="mergesort").drop(
         columns="_fb").reset_index(drop=True)
     table.insert(2, "rank", np.arange(1, len(table) + 1))
     columns = ["neighborhood_id", "name", "rank", "score", *COMPONENTS,
                *(f"part_{c}" for c in COMPONENTS), "committee_status", "foreign_born",
-               "reasons", "stability"]
+               "reasons", "reasons_illustrative", "stability", "stability_low",
+               "stability_high", "illustrative", "illustrative_rows"]
     table = table[columns]
     plan: dict[str, Any] = {}
     if include_plan:
         from .planning import plan_from_index  # planning needs ranking; avoid an import cycle
-        plan = plan_from_index(index, k, rule=rule, distance_km=distance_km, ranking=table)
+        # Given the k asked for: the plan reduces it the same way and says so itself.
+        plan = plan_from_index(index, k_requested, rule=rule, distance_km=distance_km,
+                               ranking=table)
     return RankReport(weights=checked, candidates=table, plan=plan, k=k,
-                      stability_runs=int(stability_runs))
+                      stability_runs=runs, k_requested=int(k_requested),
+                      notes=notes)
 
 
 def rank_candidates(G: nx.MultiDiGraph, weights: Mapping[str, Any] | None = None, *,
@@ -422,7 +665,8 @@ def rank_candidates(G: nx.MultiDiGraph, weights: Mapping[str, Any] | None = None
         Weights of ``need``, ``readiness``, ``access``, ``adjacency`` and ``gaps`` (missing
         ones count as 0). Defaults to :data:`DEFAULT_WEIGHTS`.
     k : int
-        Size of the top group for stability, and of the plan.
+        Size of the top group for stability, and of the plan (reduced to the number of
+        candidates when larger; the report's ``notes`` say so).
     rule, distance_km
         Coverage rule of the plan (see :func:`coalition.analysis.coverage_report`).
     stability_runs : int
@@ -437,7 +681,8 @@ def rank_candidates(G: nx.MultiDiGraph, weights: Mapping[str, Any] | None = None
     Raises
     ------
     AnalysisError
-        Bad weights, k outside 1..candidates, unknown rule, no candidate.
+        Bad weights, k not a whole number of 1 or more, unknown rule, no candidate. A k above
+        the number of candidates is reduced to it, and ``notes`` says so.
 
     Examples
     --------
