@@ -541,9 +541,10 @@ def _node_title(node: str, data: dict, reason: str | None) -> str:
     lines = [str(data.get("label") if kind == GROUP else data.get("name") or node),
              KIND_LABELS.get(kind, str(kind))]
     if kind == ORGANIZATION:
-        for column, label in (("sector", "Sector"), ("orientation", "Orientation")):
-            if data.get(column):
-                lines.append(f"{label}: {str(data[column]).replace('_', ' ')}")
+        if data.get("sector"):
+            lines.append(f"Sector: {data['sector']}")  # free text: shown exactly as written
+        if data.get("orientation"):  # a vocabulary word such as immigrant_serving
+            lines.append(f"Orientation: {str(data['orientation']).replace('_', ' ')}")
         if data.get("services"):
             lines.append("Services: " + ", ".join(map(str, data["services"])))
     if kind == COMMITTEE and data.get("status"):
