@@ -283,12 +283,33 @@ def test_cli_text_and_json_keep_the_payload_as_text(city_of, name, capsys, tmp_p
 # --- the dashboard ------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def payload_db(tmp_path_factory, city_root) -> Path:
-    path = tmp_path_factory.mktemp("payload_store") / "all.db"
-    store = open_store(path)
-    store.replace_city(make_tiny_city())  # two versions, so the Data page lists changes
-    store.replace_city(read_city(_folder("all", city_root)))
-    return path
+def store_of(tmp_path_factory, city_root):
+    """payload name -> a store holding the tiny city (version 1), then the payload city."""
+    made: dict[str, Path] = {}
+
+    def make(name: str) -> Path:
+        if name not in made:
+            path = tmp_path_factory.mktemp("payload_store") / f"{name}.db"
+            store = open_store(path)
+            store.replace_city(make_tiny_city())  # two versions: the Data page lists changes
+            store.replace_city(read_city(_folder(name, city_root)))
+            made[name] = path
+        return made[name]
+
+    return make
+
+
+def _open_page(monkeypatch, db: Path, page: str):
+    from streamlit.testing.v1 import AppTest
+
+    from coalition.dashboard import PAGES
+
+    files = {url_path: f"coalition/dashboard/{file}" for file, _, url_path in PAGES}
+    monkeypatch.setenv("COALITION_DB", str(db))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    at.run()
+    at.switch_page(files[page]).run()
+    return at
 
 
 PAGE_SHOWS = {
@@ -321,18 +342,8 @@ def _page_outputs(at) -> list[str]:
 
 @pytest.mark.parametrize("page", ["overview", "map", "network", "gaps", "planner", "data",
                                   "record"])
-def test_every_dashboard_page_shows_the_payloads_as_text(payload_db, page, monkeypatch):
-    from streamlit.testing.v1 import AppTest
-
-    from coalition.dashboard import PAGES
-
-    files = {url_path: f"coalition/dashboard/{file}" for file, _, url_path in PAGES}
-    if page not in files:
-        pytest.skip(f"no {page} page")
-    monkeypatch.setenv("COALITION_DB", str(payload_db))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
-    at.run()
-    at.switch_page(files[page]).run()
+def test_every_dashboard_page_shows_the_payloads_as_text(store_of, page, monkeypatch):
+    at = _open_page(monkeypatch, store_of("all"), page)
     if page == "map":
         at.selectbox(key="map_profile").set_value("dogwood").run()
     if page == "network":
@@ -343,3 +354,14 @@ def test_every_dashboard_page_shows_the_payloads_as_text(payload_db, page, monke
     if page == "map":
         script = json.loads(next(c.proto.json_args for c in at.get("component_instance")))
         assert "<script>alert(1)" not in script["script"]
+
+
+@pytest.mark.parametrize("name", ["jinja", "side_effect"])
+def test_the_read_only_dashboard_map_evaluates_nothing(store_of, name, monkeypatch):
+    monkeypatch.setenv("COALITION_READ_ONLY", "1")
+    at = _open_page(monkeypatch, store_of(name), "map")
+    assert not at.exception, [e.value for e in at.exception]
+    args = json.loads(next(c.proto.json_args for c in at.get("component_instance")))
+    shows = {m("neighborhoods", "name"), m("organizations", "name"), m("committees", "name")}
+    assert_literal(args["script"] + args["html"] + args["header"], PAYLOADS[name], shows,
+                   "dashboard map")
