@@ -128,8 +128,12 @@ _LEAFLET_DIR = ("static", "js_lib_leaflet")
 
 # --- escaping -----------------------------------------------------------------------------------
 
+_TEMPLATE_CHARACTERS = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;",
+                                      "{": "&#123;", "}": "&#125;"})
+
+
 def escape_text(value: Any) -> str:
-    """Escape a value for HTML and for the JavaScript template literals folium writes.
+    """Escape a value for HTML, for the JavaScript template literals folium writes, and for Jinja.
 
     Parameters
     ----------
@@ -140,17 +144,18 @@ def escape_text(value: Any) -> str:
     -------
     str
         ``html.escape`` of the text, with `` ` ``, ``$`` and ``\\`` also turned into character
-        references so the text cannot end or interpolate a template literal.
+        references so the text cannot end or interpolate a template literal, and ``{`` ``}`` too,
+        so the text holds no template syntax (``{{``, ``{%``, ``{#``) whatever renders it. A
+        browser shows every one of them as the character itself.
 
     Examples
     --------
     >>> escape_text('<b>"x"</b> ${y}')
-    '&lt;b&gt;&quot;x&quot;&lt;/b&gt; &#36;{y}'
+    '&lt;b&gt;&quot;x&quot;&lt;/b&gt; &#36;&#123;y&#125;'
     """
     if value is None:
         return ""
-    text = html.escape(str(value), quote=True)
-    return text.replace("`", "&#96;").replace("$", "&#36;").replace("\\", "&#92;")
+    return html.escape(str(value), quote=True).translate(_TEMPLATE_CHARACTERS)
 
 
 # --- offline assets -----------------------------------------------------------------------------

@@ -161,15 +161,6 @@ def test_coalition_maps_files_show_the_payload_as_text(city_of, name, tmp_path):
         assert_literal(text, PAYLOADS[name], shows, path.name)
 
 
-def test_a_map_element_that_renders_its_content_as_a_template_is_refused():
-    import folium
-
-    m_ = folium.Map(tiles=None)
-    folium.Marker([0, 0], popup=folium.Popup("{{7*7}}")).add_to(m_)
-    with pytest.raises(maps.CoalitionError, match="template"):
-        maps.make_offline(m_)
-
-
 # --- the network view ---------------------------------------------------------------------------
 
 NETWORK_SHOWS = NAMES | {m("navigators", "alias"), m("ties", "kind")}
