@@ -300,7 +300,8 @@ def _render_once(element: Any) -> Any:
 
 
 def make_offline(m: folium.Map) -> folium.Map:
-    """A copy of a map whose JavaScript and CSS are inline ``data:`` URIs (no CDN).
+    """A copy of a map whose JavaScript and CSS are inline ``data:`` URIs (no CDN), and whose
+    elements render data as data (:func:`_render_once`).
 
     Use it for the dashboard (``st_folium`` loads exactly these links) and before rendering a
     standalone page. Only Leaflet is kept: folium's jQuery, Bootstrap, Font Awesome and
@@ -320,7 +321,8 @@ def make_offline(m: folium.Map) -> folium.Map:
     ------
     CoalitionError
         If an element of the map needs another external script or stylesheet (e.g. a folium
-        plugin): such a map cannot work offline; draw it without that element.
+        plugin): such a map cannot work offline; draw it without that element. Also if an
+        element compiles its content as a template (see :func:`_render_once`).
 
     Examples
     --------
