@@ -33,6 +33,15 @@ characters that matter inside the JavaScript template literals folium writes too
 ``GeoJsonTooltip`` shows property values as HTML, so the only property shown is a tooltip that is
 escaped here.
 
+Data is never template source. branca's ``MacroElement.render`` wraps the output of each
+element's macros in ``Element(output)``, which compiles that output as a NEW Jinja2 template and
+renders it again: data that reached the first render (``{{7*7}}`` in a name, already HTML-escaped,
+since escaping leaves braces alone) would be evaluated the second time, up to running shell
+commands. Every map built or made offline here is passed through :func:`_render_once`, which
+gives each element of the map a subclass whose ``render`` adds the macros' output as literal text
+(:class:`_Literal`), never compiled. Elements that compile their own content (``folium.Popup``,
+``Vega``, ``VegaLite``, branca ``Html``/``IFrame``/``Div``) are refused.
+
 Examples
 --------
 >>> from coalition.model import neighborhoods_frame  # doctest: +SKIP
@@ -59,7 +68,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import shapely
-from branca.element import MacroElement
+from branca.element import Div, Element, Figure, Html, IFrame, MacroElement
 from folium.elements import JSCSSMixin
 from jinja2 import Template
 
@@ -119,8 +128,12 @@ _LEAFLET_DIR = ("static", "js_lib_leaflet")
 
 # --- escaping -----------------------------------------------------------------------------------
 
+_TEMPLATE_CHARACTERS = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;",
+                                      "{": "&#123;", "}": "&#125;"})
+
+
 def escape_text(value: Any) -> str:
-    """Escape a value for HTML and for the JavaScript template literals folium writes.
+    """Escape a value for HTML, for the JavaScript template literals folium writes, and for Jinja.
 
     Parameters
     ----------
@@ -131,17 +144,18 @@ def escape_text(value: Any) -> str:
     -------
     str
         ``html.escape`` of the text, with `` ` ``, ``$`` and ``\\`` also turned into character
-        references so the text cannot end or interpolate a template literal.
+        references so the text cannot end or interpolate a template literal, and ``{`` ``}`` too,
+        so the text holds no template syntax (``{{``, ``{%``, ``{#``) whatever renders it. A
+        browser shows every one of them as the character itself.
 
     Examples
     --------
     >>> escape_text('<b>"x"</b> ${y}')
-    '&lt;b&gt;&quot;x&quot;&lt;/b&gt; &#36;{y}'
+    '&lt;b&gt;&quot;x&quot;&lt;/b&gt; &#36;&#123;y&#125;'
     """
     if value is None:
         return ""
-    text = html.escape(str(value), quote=True)
-    return text.replace("`", "&#96;").replace("$", "&#36;").replace("\\", "&#92;")
+    return html.escape(str(value), quote=True).translate(_TEMPLATE_CHARACTERS)
 
 
 # --- offline assets -----------------------------------------------------------------------------
@@ -196,8 +210,98 @@ def _walk(element: Any) -> Iterable[Any]:
         yield from _walk(child)
 
 
+# --- data is never template source --------------------------------------------------------------
+
+class _Literal(Element):
+    """Text already rendered, added to the page as is (never compiled as a Jinja2 template).
+
+    Examples
+    --------
+    >>> _Literal("{{7*7}}").render()
+    '{{7*7}}'
+    """
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._name = "Literal"
+        self.text = str(text)
+
+    def render(self, **kwargs: Any) -> str:
+        return self.text
+
+
+class _RenderOnce(MacroElement):
+    """``MacroElement.render`` with one difference: macro output is added as literal text.
+
+    branca wraps each macro's output in ``Element(output)``, a new template compiled and rendered
+    again with the page: any data in the output would be evaluated. Here the output goes into the
+    page's header, html and script sections as :class:`_Literal`. The element's children (also
+    those folium adds while rendering, such as ``ElementAddToElement``) are converted first.
+    """
+
+    def render(self, **kwargs: Any) -> None:
+        figure = self.get_root()
+        if not isinstance(figure, Figure):
+            raise CoalitionError("A map element can only be drawn inside a folium map (Figure): "
+                                 "add it to a folium.Map first.")
+        macros = self._template.module.__dict__
+        for section in ("header", "html", "script"):
+            macro = macros.get(section)
+            if macro is not None:
+                getattr(figure, section).add_child(_Literal(macro(self, kwargs)),
+                                                   name=self.get_name())
+        for child in list(self._children.values()):
+            _render_once(child).render(**kwargs)
+
+
+# Elements whose own render compiles data (their content or a child Element) as a template.
+_TEMPLATE_CONTENT = (folium.Popup, folium.Vega, folium.VegaLite, Html, IFrame, Div)
+_RENDER_ONCE_CLASSES: dict[type, type] = {}
+
+
+def _render_once_class(cls: type) -> type:
+    """``cls`` with :class:`_RenderOnce` placed just before ``MacroElement`` in its MRO."""
+    if issubclass(cls, _RenderOnce):
+        return cls
+    if cls not in _RENDER_ONCE_CLASSES:
+        _RENDER_ONCE_CLASSES[cls] = type(cls.__name__, (cls, _RenderOnce),
+                                         {"__module__": __name__, "__doc__": cls.__doc__})
+    return _RENDER_ONCE_CLASSES[cls]
+
+
+def _render_once(element: Any) -> Any:
+    """Make ``element`` and its descendants render data as data; returns ``element``.
+
+    Each :class:`branca.element.MacroElement` gets the :class:`_RenderOnce` subclass of its own
+    class (same behaviour, same ``isinstance`` answers), so its rendered macros are never compiled
+    again as a template. Works in place: call it on a map built here or on a copy.
+
+    Raises
+    ------
+    CoalitionError
+        If an element compiles its content as a template (a ``folium.Popup``, for example): draw
+        the map without it, or show the text in an escaped tooltip.
+
+    Examples
+    --------
+    >>> m = _render_once(folium.Map(tiles=None))
+    >>> isinstance(m, _RenderOnce), isinstance(m, folium.Map)
+    (True, True)
+    """
+    for item in _walk(element):
+        if isinstance(item, _TEMPLATE_CONTENT):
+            raise CoalitionError(
+                f"The map element {type(item).__name__} renders its content as a template, so "
+                "text from the data could run as code. Draw the map without it (show the text "
+                "in an escaped tooltip instead).")
+        if isinstance(item, MacroElement) and not isinstance(item, _RenderOnce):
+            item.__class__ = _render_once_class(type(item))
+    return element
+
+
 def make_offline(m: folium.Map) -> folium.Map:
-    """A copy of a map whose JavaScript and CSS are inline ``data:`` URIs (no CDN).
+    """A copy of a map whose JavaScript and CSS are inline ``data:`` URIs (no CDN), and whose
+    elements render data as data (:func:`_render_once`).
 
     Use it for the dashboard (``st_folium`` loads exactly these links) and before rendering a
     standalone page. Only Leaflet is kept: folium's jQuery, Bootstrap, Font Awesome and
@@ -217,7 +321,8 @@ def make_offline(m: folium.Map) -> folium.Map:
     ------
     CoalitionError
         If an element of the map needs another external script or stylesheet (e.g. a folium
-        plugin): such a map cannot work offline; draw it without that element.
+        plugin): such a map cannot work offline; draw it without that element. Also if an
+        element compiles its content as a template (see :func:`_render_once`).
 
     Examples
     --------
@@ -225,7 +330,7 @@ def make_offline(m: folium.Map) -> folium.Map:
     >>> "https://" in m.default_js[0][1]
     False
     """
-    offline = copy.deepcopy(m)
+    offline = _render_once(copy.deepcopy(m))
     js, css = offline_assets()
     for element in _walk(offline):
         if not isinstance(element, JSCSSMixin):
@@ -718,7 +823,7 @@ def neighborhood_map(neighborhoods: gpd.GeoDataFrame, measure: str, *,
                                   non_members)).add_to(m)
     folium.LayerControl(collapsed=False, position="topright").add_to(m)
     m.fit_bounds([[miny, minx], [maxy, maxx]])
-    return m
+    return _render_once(m)
 
 
 def _committee_markers(frame: pd.DataFrame,

@@ -35,6 +35,7 @@ from typing import Any, Iterable
 import igraph
 import networkx as nx
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 from pyvis.network import Network
 
 from .errors import AnalysisError
@@ -542,9 +543,10 @@ def _node_title(node: str, data: dict, reason: str | None) -> str:
     lines = [str(data.get("label") if kind == GROUP else data.get("name") or node),
              KIND_LABELS.get(kind, str(kind))]
     if kind == ORGANIZATION:
-        for column, label in (("sector", "Sector"), ("orientation", "Orientation")):
-            if data.get(column):
-                lines.append(f"{label}: {str(data[column]).replace('_', ' ')}")
+        if data.get("sector"):
+            lines.append(f"Sector: {data['sector']}")  # free text: shown exactly as written
+        if data.get("orientation"):  # a vocabulary word such as immigrant_serving
+            lines.append(f"Orientation: {str(data['orientation']).replace('_', ' ')}")
         if data.get("services"):
             lines.append("Services: " + ", ".join(map(str, data["services"])))
     if kind == COMMITTEE and data.get("status"):
@@ -566,9 +568,16 @@ def _scaled_sizes(values: dict[str, float]) -> dict[str, float]:
 
 
 def _template_environment() -> Environment:
+    """The page template's environment: the template is this package's file, never data.
+
+    Data reaches the page only as ``tojson`` values (``<``, ``>``, ``&``, ``'`` escaped), rendered
+    once. The sandbox is a second wall: even a template that somehow held data could not reach
+    Python internals (``cycler.__init__.__globals__``...).
+    """
     pyvis_templates = str(resources.files("pyvis").joinpath("templates"))
-    return Environment(loader=ChoiceLoader([FileSystemLoader(str(STATIC_DIR)),
-                                            FileSystemLoader(pyvis_templates)]))
+    return ImmutableSandboxedEnvironment(
+        loader=ChoiceLoader([FileSystemLoader(str(STATIC_DIR)),
+                             FileSystemLoader(pyvis_templates)]))
 
 
 def network_html(G: nx.Graph, positions: dict[str, tuple[float, float]], *,

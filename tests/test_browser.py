@@ -9,6 +9,7 @@ Screenshots of every page go to tests/artifacts/ (git-ignored).
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,9 @@ ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 HARTFORD = ROOT / "data" / "hartford"
 HOSTILE = Path(__file__).resolve().parent / "fixtures" / "hostile_city"
+sys.path.insert(0, str(HOSTILE))
+from build_fixture import TEMPLATE  # noqa: E402  (template syntax in hostile names)
+
 # Neighborhood polygons carry coalition.maps.NEIGHBORHOOD_CLASS; committee and organization
 # circle markers do not, so this selector counts polygons only.
 # Tall enough that a screenshot shows a whole page (Streamlit scrolls inside the page).
@@ -123,9 +127,17 @@ def test_hostile_city_runs_no_script(tmp_path):
             _visit(page, server.url, url_path, "hostile")
             if url_path == "network":
                 _sweep(page, NETWORK_IFRAME, "canvas")
+                # Labels and tooltips hold the template syntax as written ({{7*7}}, not 49).
+                texts = page.frame_locator(NETWORK_IFRAME).locator("body").evaluate(
+                    "() => nodes.get().map(n => n.label + '\\n' + n.title)")
+                assert any(TEMPLATE in text for text in texts), texts
+                assert not any("49" in text for text in texts), texts
             if url_path == "map":
                 map_frame = page.frame_locator(MAP_IFRAME)
                 assert map_frame.locator(POLYGONS).count() == 4
+                labels = map_frame.locator(".wbh-label").all_inner_texts()
+                assert any(TEMPLATE in label for label in labels), labels  # Dogwood's name
+                assert not any("49" in label for label in labels), labels
                 _sweep(page, MAP_IFRAME, POLYGONS)
                 map_frame.locator(POLYGONS).first.dispatch_event("click")
                 page.get_by_text("Speak English less than very well").wait_for(timeout=60_000)

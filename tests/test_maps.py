@@ -12,6 +12,7 @@ import networkx as nx
 import pandas as pd
 import pytest
 import shapely
+from branca.element import MacroElement
 from shapely.geometry import Point
 
 from coalition import maps
@@ -294,7 +295,8 @@ def test_hostile_names_are_escaped(tiny_graph):
         assert raw not in page
     tooltips = _tooltip_texts(m)
     assert "&lt;script&gt;alert(1)&lt;/script&gt; (active since 2012)" in tooltips
-    assert "Cedar Welcoming Committee (forming since &#36;{alert(1)}&#96;+alert(2)+&#96;&#92;) " \
+    assert "Cedar Welcoming Committee (forming since &#36;&#123;alert(1)&#125;&#96;+alert(2)+" \
+        "&#96;&#92;) " \
         "(illustrative)" in tooltips
     assert "x&quot; onmouseover=&quot;alert(1) — library (illustrative)" in tooltips
     labels = " ".join(icon.options["html"] for icon in _children(m, folium.DivIcon))
@@ -307,7 +309,45 @@ def test_hostile_names_are_escaped(tiny_graph):
 def test_escape_text():
     assert maps.escape_text(None) == ""
     assert maps.escape_text("a & b") == "a &amp; b"
-    assert maps.escape_text("`${x}`\\") == "&#96;&#36;{x}&#96;&#92;"
+    assert maps.escape_text("`${x}`\\") == "&#96;&#36;&#123;x&#125;&#96;&#92;"
+    assert maps.escape_text("{{7*7}} {% raw %} {# c #}") == \
+        "&#123;&#123;7*7&#125;&#125; &#123;% raw %&#125; &#123;# c #&#125;"
+
+
+def test_rendered_elements_are_never_compiled_again_as_templates(tmp_path, monkeypatch):
+    # Text that is NOT escaped here (a raw tooltip, a raw legend box, a GeoJSON property) still
+    # never runs: folium/branca would compile each rendered macro again as a Jinja2 template.
+    monkeypatch.chdir(tmp_path)
+    payload = "{{7*7}} {{ cycler.__init__.__globals__.os.open(dict(pwned=1)|first, 65) }}"
+    m = folium.Map(tiles=None)
+    folium.CircleMarker([41.7, -72.7], tooltip=folium.Tooltip(payload)).add_to(m)
+    folium.GeoJson({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"text": payload + " {% raw %}"},
+         "geometry": {"type": "Point", "coordinates": [-72.7, 41.7]}}]}).add_to(m)
+    maps._HtmlControl(f"<b>{payload}</b>").add_to(m)
+    offline = maps.make_offline(m)
+    assert isinstance(offline, folium.Map) and isinstance(offline, maps._RenderOnce)
+    for page in (offline.get_root().render(), maps.offline_map_html(m)):
+        assert page.count("{{7*7}}") == 3 and "{% raw %}" in page
+    assert not (tmp_path / "pwned").exists()
+    # The map given is left as it was; the offline copy is what renders safely.
+    assert not isinstance(m, maps._RenderOnce)
+
+
+def test_the_maps_drawn_here_render_data_as_data(tiny_graph):
+    m = maps.neighborhood_map(maps.neighborhood_map_frame(tiny_graph), "foreign_born")
+    assert all(isinstance(e, maps._RenderOnce) for e in maps._walk(m)
+               if isinstance(e, MacroElement))
+    m.get_root().render()
+    script = m.get_root().script._children.values()
+    assert script and all(isinstance(e, maps._Literal) for e in script)
+
+
+def test_an_element_that_compiles_its_content_is_refused():
+    m = folium.Map(tiles=None)
+    folium.Marker([41.7, -72.7], popup=folium.Popup("{{7*7}}")).add_to(m)
+    with pytest.raises(CoalitionError, match="renders its content as a template"):
+        maps.make_offline(m)
 
 
 # --- large inputs -------------------------------------------------------------------------------

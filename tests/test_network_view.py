@@ -329,6 +329,25 @@ def test_hostile_names_are_escaped(tiny_graph):
     assert html.escape(HOSTILE["script"]) in legend
 
 
+def test_template_syntax_in_names_stays_text(tiny_graph):
+    H = copy.deepcopy(tiny_graph)
+    H.nodes["lib"]["name"] = "{{7*7}} {% raw %} ${7*7}"
+    H.nodes["lib"]["sector"] = "{0.__class__} %(x)s"
+    page = nv.network_html(H, nv.layout_positions(H))
+    nodes = {n["id"]: n for n in _vis_data(page, "nodeList")}
+    assert nodes["lib"]["label"] == "{{7*7}} {% raw %} ${7*7}"
+    # Free text is shown exactly as written (underscores included); vocabulary words are not.
+    assert "Sector: {0.__class__} %(x)s\nOrientation: both" in nodes["lib"]["title"]
+
+
+def test_the_page_template_runs_sandboxed():
+    from jinja2.exceptions import SecurityError
+
+    environment = nv._template_environment()
+    with pytest.raises(SecurityError):
+        environment.from_string("{{ cycler.__init__.__globals__.os }}").render()
+
+
 def test_missing_positions_are_placed_on_a_ring(tiny_graph):
     pos = {n: p for n, p in nv.layout_positions(tiny_graph).items() if n != "lonely"}
     nodes = {n["id"]: n for n in _vis_data(nv.network_html(tiny_graph, pos), "nodeList")}
