@@ -181,8 +181,8 @@ def test_cli_coverage_prints_no_figure(birch_without_figures, tmp_path, capsys):
     assert cli.main(["init", str(birch_without_figures), "--db", db]) == 0
     capsys.readouterr()
     assert cli.main(["coverage", "--db", db]) == 0
-    birch = next(line for line in capsys.readouterr().out.splitlines()
-                 if line.startswith("Birch"))
+    birch = next(line[2:] for line in capsys.readouterr().out.splitlines()
+                 if line[2:].startswith("Birch"))  # the first two characters hold the ◇ mark
     assert birch.split()[2:4] == ["no", "figure"]
 
 

@@ -262,7 +262,8 @@ def test_rank_cli_says_k_was_reduced(tmp_path, capsys):
     db = str(tmp_path / "c.db")
     open_store(db).replace_city(make_tiny_city())
     assert cli.main(["rank", "--db", db, "--k", "10", "--runs", "50"]) == 0
-    out = capsys.readouterr().out
+    header, out = capsys.readouterr().out.split("\n", 1)
+    assert header.startswith("Tiny Town — data version 1")
     assert out.startswith("Note: Asked for 10 next committees, but only 3 neighborhoods have "
                           "no active committee: k is 3.")
     assert cli.main(["rank", "--db", db, "--k", "10", "--runs", "50", "--json"]) == 0
