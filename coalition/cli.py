@@ -270,7 +270,7 @@ def cmd_changes(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    app = settings.PROJECT_ROOT / "app.py"
+    app = settings.PACKAGE_DIR / "dashboard" / "main.py"
     if not app.exists():
         print(f"Cannot find the dashboard at {app}.", file=sys.stderr)
         return EXIT_INVALID
