@@ -4,16 +4,24 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test test-fast bench maps sample validate browser-deps clean
+.PHONY: install lock run test test-fast bench maps sample validate browser-deps clean
 
 install: $(STAMP)
 
-# Re-install when the pins or the project metadata change.
-$(STAMP): pyproject.toml constraints.txt
+# Re-install when the lock or the project metadata change. requirements.lock holds every
+# package at one exact version (made by `make lock`); the project itself goes in editable.
+$(STAMP): pyproject.toml setup.py requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[test]"
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e ".[test,bench,build]"
 	touch $(STAMP)
+
+# Re-resolve requirements.lock from pyproject.toml (after changing a dependency or a floor).
+lock: install
+	$(BIN)/python -m pip install --quiet "uv>=0.9"
+	$(BIN)/uv pip compile pyproject.toml --extra test --extra bench --extra build \
+	  --python-version 3.11 --custom-compile-command "make lock" -o requirements.lock
 
 # Starts the dashboard on http://127.0.0.1:8501. An empty store (./coalition.db) is loaded with the
 # sample city first, and `init` says so; an existing store is left as it is.

@@ -36,11 +36,10 @@ import psutil
 
 from coalition import settings
 from coalition.dashboard import PAGES
-from coalition.dashboard.harness import (offline_browser, running_server, switch_page,
-                                         wait_until_ready)
 from coalition.ingest import read_city
 from coalition.model import CityData
 from coalition.store import open_store
+from tests.harness import offline_browser, running_server, switch_page, wait_until_ready
 
 ROOT = settings.PROJECT_ROOT
 OUT_JSON = ROOT / "benchmarks" / "dashboard_latest.json"

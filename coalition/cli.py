@@ -480,7 +480,7 @@ def _run_until_stopped(command: list[str], env: dict[str, str]) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    app = settings.PROJECT_ROOT / "app.py"
+    app = settings.PACKAGE_DIR / "dashboard" / "main.py"
     if not app.exists():
         print(f"Cannot find the dashboard at {app}.", file=sys.stderr)
         return EXIT_INVALID

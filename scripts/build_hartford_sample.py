@@ -832,9 +832,9 @@ for every illustrative row it is 2025 (the approximate year the reference files 
    slivers; one tract has only 77% of its area inside the neighborhoods), so weights are
    normalised by the part of each tract inside the neighborhoods: every tract's estimate is
    handed out in full and the city totals are preserved.
-4. Estimates: E_j = sum_i w_ij E_i (PySAL `tobler.area_weighted.area_interpolate`,
-   `allocate_total=True`, on these weights). Area weighting assumes residents are spread evenly
-   inside a tract.
+4. Estimates: E_j = sum_i w_ij E_i, one sparse matrix product on these weights (the figures
+   PySAL tobler's `area_interpolate` gives with `allocate_total=True`). Area weighting assumes
+   residents are spread evenly inside a tract.
 5. 90% margins of error: the ACS approximation for a derived sum, MOE_j = sqrt(sum_i (w_ij
    MOE_i)^2), which treats the tracts' sampling errors as independent. The foreign-born margin of
    each tract is first derived the same way from its two parts: sqrt(MOE_naturalized^2 +

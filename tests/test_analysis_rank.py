@@ -24,6 +24,7 @@ from shapely.geometry import box
 from coalition import schema
 from coalition.analysis import (COMPONENTS, DEFAULT_WEIGHTS, plan_committees, rank_candidates,
                                 refresh)
+from coalition.analysis.planning import METHOD_MCLP
 from coalition.errors import AnalysisError
 from coalition.model import CityData, build_graph
 
@@ -165,7 +166,7 @@ def test_plan_beats_top_k_by_score_on_tiny_city(tiny_graph):
     assert plan["newly_covered"] == 500
     assert plan["top_k_by_score_newly_covered"] == 400
     assert plan["gain_over_top_k"] == 100
-    assert plan["method"] == "spopt MCLP (CBC)"
+    assert plan["method"] == METHOD_MCLP
     assert plan["foreign_born_covered_after"] == 900
     assert "100 more than starting in the top 2 by score" in plan["explanation"]
 

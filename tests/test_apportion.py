@@ -165,7 +165,7 @@ def test_no_estimates(layers):
         apportion(tract, hoods, [], {}, UTM)
 
 
-@pytest.mark.parametrize("bad", [["n/a"], [None], [-5]])
+@pytest.mark.parametrize("bad", [["n/a"], [None], [-5], [float("inf")], ["inf"]])
 def test_non_numeric_missing_or_negative_values(layers, bad):
     tract, hoods = layers
     tract = tract.assign(pop=bad)

@@ -15,12 +15,11 @@ from pathlib import Path
 import pytest
 
 from coalition.dashboard import PAGES
-from coalition.dashboard.harness import (EXCEPTION_BOX, MAP_IFRAME, NETWORK_IFRAME,
-                                         chromium_path, offline_browser, running_server,
-                                         wait_until_ready)
 from coalition.ingest import read_city
 from coalition.maps import NEIGHBORHOOD_CLASS
 from coalition.store import open_store
+from harness import (EXCEPTION_BOX, MAP_IFRAME, NETWORK_IFRAME, chromium_path, offline_browser,
+                     running_server, wait_until_ready)
 
 pytestmark = pytest.mark.browser
 

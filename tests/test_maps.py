@@ -16,9 +16,9 @@ from branca.element import MacroElement
 from shapely.geometry import Point
 
 from coalition import maps
-from coalition.dashboard.harness import offline_browser
 from coalition.errors import CoalitionError, DataError
 from coalition.model import nodes_frame
+from harness import offline_browser
 
 HOSTILE = {
     "img": "<img src=x onerror=alert(1)>",

@@ -12,8 +12,8 @@ import networkx as nx
 import pytest
 
 from coalition import network_view as nv
-from coalition.dashboard.harness import offline_browser
 from coalition.errors import AnalysisError
+from harness import offline_browser
 
 HOSTILE = {
     "img": "<img src=x onerror=alert(1)>",

@@ -1,29 +1,27 @@
 """Plan the next k welcoming committees (maximal covering location) and ask "what if".
 
 The plan maximises newly covered foreign-born residents with the existing active committees
-fixed, as a maximal covering location problem solved by PySAL spopt (``MCLP``, CBC solver).
+fixed, as a maximal covering location problem: a small mixed-integer program built from the
+sparse coverage matrix and solved to proven optimality by HiGHS (``scipy.optimize.milp``).
 
-Exact shortlist: spopt builds its model from a dense clients x facilities matrix in Python,
-which is slow at 2,300 areas. Before calling it, candidates are cut to the top M by their own
-gain (newly covered foreign-born residents if chosen alone), with M = (k - 1) x D + 1 where D is
-the largest number of candidates that share an uncovered resident with any one candidate. A swap
-argument shows some optimal plan lies inside that shortlist: any chosen candidate outside it can
-be swapped for a shortlisted one that overlaps none of the other k - 1 choices and gains at least
+Exact shortlist: before solving, candidates are cut to the top M by their own gain (newly
+covered foreign-born residents if chosen alone), with M = (k - 1) x D + 1 where D is the largest
+number of candidates that share an uncovered resident with any one candidate. A swap argument
+shows some optimal plan lies inside that shortlist: any chosen candidate outside it can be
+swapped for a shortlisted one that overlaps none of the other k - 1 choices and gains at least
 as much. So the shortlist loses nothing; it only shrinks the model (docs/analysis.md).
 """
 
 from __future__ import annotations
 
 import logging
-import warnings
 from typing import Any, Iterable, Mapping
 
 import networkx as nx
 import numpy as np
 import pandas as pd
-import pulp
 from scipy import sparse
-from spopt.locate import MCLP
+from scipy.optimize import Bounds, LinearConstraint, milp
 
 from ..errors import AnalysisError
 from .coverage import coverage_from_index, whole
@@ -34,11 +32,7 @@ from .replication import candidate_positions, fit_k, rank_from_index
 
 logger = logging.getLogger(__name__)
 
-METHOD_MCLP = "spopt MCLP (CBC)"
-METHOD_GREEDY = "greedy (model too large for the MCLP solver)"
-# spopt builds its model cell by cell in Python: ~4.4 us per clients x facilities cell here
-# (946 x 573 took 2.4 s), so above this size the plan falls back to greedy (said in "method").
-MAX_MCLP_CELLS = 700_000
+METHOD_MCLP = "MCLP (exact MILP, HiGHS)"
 # A gain resting on a neighborhood of fewer residents than this, or on a foreign-born figure no
 # larger than its margin of error, is flagged in the plan's explanation.
 TINY_POPULATION = 100
@@ -54,31 +48,64 @@ def _gain(matrix: sparse.csr_matrix, chosen: np.ndarray, weights: np.ndarray,
     return float(weights[new].sum()), new
 
 
+def _solve_milp(objective: np.ndarray, constraints: list[LinearConstraint],
+                integrality: np.ndarray) -> np.ndarray:
+    result = milp(objective, constraints=constraints, integrality=integrality,
+                  bounds=Bounds(0.0, 1.0), options={"mip_rel_gap": 0.0})
+    if result.x is None:  # cannot happen for this model (choosing any k is feasible)
+        raise AnalysisError(f"The plan's solver found no solution ({result.message}); please "
+                            "report this with the city's files.")
+    return np.asarray(result.x)
+
+
 def _solve_mclp(matrix: sparse.csr_matrix, weights: np.ndarray, already: np.ndarray,
-                existing: np.ndarray, shortlist: np.ndarray, k: int) -> np.ndarray:
-    """Solve the reduced MCLP with spopt; return the chosen shortlist positions."""
-    clients = np.flatnonzero(np.asarray(matrix[shortlist].sum(axis=0)).ravel() > 0)
-    # Existing committees that cover any client of the model stay in it, fixed.
-    fixed = existing[np.asarray(matrix[existing][:, clients].sum(axis=1)).ravel() > 0] \
-        if len(existing) else existing
-    facilities = np.concatenate([fixed, shortlist])
-    covers = matrix[facilities][:, clients].toarray().T  # clients x facilities
-    cost = np.where(covers, 0.0, 1.0)
-    predefined = np.zeros(len(facilities), dtype=bool)
-    predefined[: len(fixed)] = True
-    with warnings.catch_warnings():
-        # spopt 0.7 builds variables the way PuLP 3.3 deprecates, and PULP_CBC_CMD (the bundled
-        # CBC) warns of its PuLP 4 rename: neither is ours to fix, both work.
-        warnings.simplefilter("ignore", DeprecationWarning)
-        model = MCLP.from_cost_matrix(
-            cost, weights[clients].astype(float), service_radius=0.5,
-            p_facilities=len(fixed) + k,
-            predefined_facilities_arr=predefined if len(fixed) else None,
-            name="next_committees")
-        model.solve(pulp.PULP_CBC_CMD(msg=False), results=False)
-    chosen = [facilities[j] for j, var in enumerate(model.fac_vars)
-              if j >= len(fixed) and var.value() is not None and var.value() > 0.5]
-    return np.array(chosen, dtype=np.int64)
+                shortlist: np.ndarray, k: int) -> np.ndarray:
+    """Solve the maximal covering problem exactly; return the chosen shortlist positions.
+
+    The existing committees stay fixed: what they reach is ``already`` covered and gains nothing.
+    Binary ``x_j`` (candidate j chosen) and ``0 <= y_i <= 1`` (resident group i newly covered),
+    both built from the sparse coverage matrix without a loop over cells::
+
+        maximise  sum_i w_i y_i   subject to   y_i <= sum_j a_ij x_j,   sum_j x_j = k
+
+    At integral ``x`` the best ``y_i`` is 0 or 1, so ``y`` need not be integral. The MILP is
+    solved by HiGHS (``scipy.optimize.milp``) with a relative gap of 0, i.e. to proven optimality.
+    Among equally good plans, a second solve keeps the one whose picks come earliest in the
+    shortlist (largest own gain, then best ranked), so ties never depend on the solver.
+    """
+    covers = matrix[shortlist].tocsc()
+    clients = np.flatnonzero((np.diff(covers.indptr) > 0) & ~already & (weights > 0))
+    covers = covers[:, clients].T.tocsr().astype(float)  # clients x candidates: 1 = reaches
+    n_picks, n_clients = len(shortlist), len(clients)
+    gain = weights[clients].astype(float)
+    # Rows: y_i - sum_j a_ij x_j <= 0 for every client, then sum_j x_j = k.
+    rows = sparse.vstack([
+        sparse.hstack([-covers, sparse.identity(n_clients, format="csr")]),
+        sparse.hstack([sparse.csr_matrix(np.ones((1, n_picks))),
+                       sparse.csr_matrix((1, n_clients))]),
+    ]).tocsr()
+    lower = np.concatenate([np.full(n_clients, -np.inf), [k]])
+    upper = np.concatenate([np.zeros(n_clients), [k]])
+    cover_rows = LinearConstraint(rows, lower, upper)
+    integrality = np.concatenate([np.ones(n_picks), np.zeros(n_clients)])
+
+    def picks(x: np.ndarray) -> np.ndarray:
+        return np.flatnonzero(x[:n_picks] > 0.5)
+
+    def newly(chosen: np.ndarray) -> float:
+        return float(gain[np.asarray(covers[:, chosen].sum(axis=1)).ravel() > 0].sum())
+
+    best = picks(_solve_milp(np.concatenate([np.zeros(n_picks), -gain]), [cover_rows],
+                             integrality))
+    # The same best coverage, with the earliest shortlist positions (a tie-break only).
+    optimum = newly(best)
+    at_optimum = LinearConstraint(np.concatenate([np.zeros(n_picks), gain])[np.newaxis, :],
+                                  optimum - 1e-6 * max(1.0, optimum), np.inf)
+    order = np.concatenate([np.arange(1, n_picks + 1, dtype=float), np.zeros(n_clients)])
+    earliest = picks(_solve_milp(order, [cover_rows, at_optimum], integrality))
+    if len(earliest) == len(best) and newly(earliest) >= optimum:
+        best = earliest
+    return shortlist[best].astype(np.int64)
 
 
 def _drop_redundant(matrix: sparse.csr_matrix, chosen: np.ndarray, weights: np.ndarray,
@@ -95,20 +122,6 @@ def _drop_redundant(matrix: sparse.csr_matrix, chosen: np.ndarray, weights: np.n
         if _gain(matrix, rest, weights, already)[0] >= best:
             keep.remove(position)
     return np.array(keep, dtype=np.int64)
-
-
-def _greedy(matrix: sparse.csr_matrix, weights: np.ndarray, already: np.ndarray,
-            shortlist: np.ndarray, k: int) -> np.ndarray:
-    covered = already.copy()
-    chosen: list[int] = []
-    sub = matrix[shortlist]
-    for _ in range(k):
-        gains = sub @ (weights * ~covered)
-        gains[[list(shortlist).index(c) for c in chosen]] = -1
-        best = int(np.argmax(gains))
-        chosen.append(int(shortlist[best]))
-        covered |= np.asarray(matrix[shortlist[best]].toarray()).ravel()
-    return np.array(chosen, dtype=np.int64)
 
 
 def plan_from_index(index: GraphIndex, k: int, *, rule: str = "own", distance_km: float = 1.0,
@@ -154,16 +167,8 @@ def plan_from_index(index: GraphIndex, k: int, *, rule: str = "own", distance_km
         order = np.lexsort((rank_of[useful], -useful_gain))
         shortlist = useful[order[:size]]
         k_useful = min(k, len(shortlist))
-        clients = int((np.asarray(matrix[shortlist].sum(axis=0)).ravel() > 0).sum())
-        if clients * (len(shortlist) + len(existing)) > MAX_MCLP_CELLS:
-            chosen = _greedy(matrix, weights_fb, already, shortlist, k_useful)
-            method = METHOD_GREEDY
-            logger.warning("plan: %d clients x %d facilities is too large for the MCLP "
-                           "model; used greedy", clients, len(shortlist))
-        else:
-            logger.debug("plan: MCLP with %d clients x %d facilities", clients,
-                         len(shortlist) + len(existing))
-            chosen = _solve_mclp(matrix, weights_fb, already, existing, shortlist, k_useful)
+        logger.debug("plan: exact MCLP over %d candidates", len(shortlist))
+        chosen = _solve_mclp(matrix, weights_fb, already, shortlist, k_useful)
     chosen = _drop_redundant(matrix, chosen, weights_fb, already, rank_of)
     needed = len(chosen)
     # Fill up to k with the best-ranked remaining candidates (they add no coverage).
@@ -283,9 +288,9 @@ def plan_committees(G: nx.MultiDiGraph, k: int, *, rule: str = "own", distance_k
                     ranking: pd.DataFrame | None = None) -> dict[str, Any]:
     """Choose the next k committees to cover the most foreign-born residents not yet covered.
 
-    Existing active committees stay fixed. Solved as a maximal covering location problem with
-    PySAL spopt (``MCLP.from_cost_matrix`` with the existing committees as predefined
-    facilities; CBC solver) on an exact shortlist of candidates (see the module docstring).
+    Existing active committees stay fixed. Solved exactly as a maximal covering location
+    problem (a MILP solved by HiGHS) on an exact shortlist of candidates (see the module
+    docstring).
 
     Parameters
     ----------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from coalition import model
@@ -61,7 +63,7 @@ def render() -> None:
             st.markdown("\n".join(f"{i}. {ui.md(s)}" for i, s in enumerate(sentences, 1)))
         else:
             st.success("No gaps found in the current data.")
-        st.page_link("coalition/dashboard/gaps.py", label="See every gap",
+        st.page_link(str(Path(__file__).with_name("gaps.py")), label="See every gap",
                      icon=":material/arrow_forward:")
     with right:
         st.subheader("Where to start the next committee")
@@ -70,7 +72,7 @@ def render() -> None:
             st.markdown("\n".join(f"{i}. {s}" for i, s in enumerate(sentences, 1)))
         else:
             st.info("Every neighborhood already has an active committee.")
-        st.page_link("coalition/dashboard/planner.py", label="Compare candidates and plans",
+        st.page_link(str(Path(__file__).with_name("planner.py")), label="Compare candidates and plans",
                      icon=":material/arrow_forward:")
 
 

@@ -1,5 +1,6 @@
-"""Run the dashboard in a real server and a real (offline) Chromium: shared by the browser test
-(``tests/test_browser.py``) and the benchmark (``benchmarks/bench_dashboard.py``).
+"""Run the dashboard in a real server and a real (offline) Chromium: shared by the browser tests
+(``tests/test_browser.py`` and others) and the benchmark (``benchmarks/bench_dashboard.py``).
+It lives in tests/, not in the package: the installed dashboard never needs it.
 
 Nothing here imports streamlit: the server is ``streamlit run app.py`` in a subprocess, and
 Playwright (a test dependency, imported only when used) drives Debian's ``chromium`` — never a
@@ -24,10 +25,11 @@ from pathlib import Path
 from typing import Any, Iterator
 from urllib.parse import urlsplit
 
-from coalition import settings
 from coalition.errors import CoalitionError
 
 logger = logging.getLogger(__name__)
+
+ROOT = Path(__file__).resolve().parent.parent  # the checkout: app.py is the entry point
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                  "--no-first-run", "--disable-background-networking",
@@ -105,7 +107,7 @@ def running_server(db_path: str | os.PathLike, *, log_dir: str | os.PathLike,
     >>> with running_server("/tmp/t.db", log_dir="/tmp") as server:  # doctest: +SKIP
     ...     print(server.url)
     """
-    app = app or settings.PROJECT_ROOT / "app.py"
+    app = app or ROOT / "app.py"
     port = free_port()
     log_path = Path(log_dir) / f"server-{port}.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)

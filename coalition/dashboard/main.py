@@ -1,0 +1,41 @@
+"""The dashboard's entry script: the page set-up and the navigation between the pages.
+
+``coalition serve`` runs this file with ``streamlit run`` (so an installed package serves the
+dashboard from any directory); ``app.py`` at the root of a checkout calls :func:`run` too, for
+``streamlit run app.py``. The store is the one named by the ``COALITION_DB`` environment variable
+(default ``coalition.db``); an empty store is loaded with the sample city on first use.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from coalition import settings
+from coalition.dashboard import PAGES, WRITING_PAGES, sidebar
+
+# The pages are files next to this one; absolute paths work whatever the working directory and
+# whichever script Streamlit started (this one or app.py).
+PAGE_DIR = Path(__file__).resolve().parent
+
+
+def run() -> None:
+    """Set up the page, draw the sidebar and run the page the visitor chose."""
+    st.set_page_config(
+        page_title="We Belong Here — coalition mapper",
+        layout="wide",
+        initial_sidebar_state="expanded",
+    )
+    shown = [page for page in PAGES
+             if not (settings.read_only() and page[2] in WRITING_PAGES)]
+    navigation = st.navigation([
+        st.Page(str(PAGE_DIR / file), title=title, url_path=url_path, default=(index == 0))
+        for index, (file, title, url_path) in enumerate(shown)
+    ])
+    sidebar.render()
+    navigation.run()
+
+
+if __name__ == "__main__":
+    run()
