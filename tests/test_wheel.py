@@ -41,7 +41,7 @@ pytestmark = pytest.mark.slow
 
 def _run(command: list[str], cwd: Path, env: dict[str, str], timeout: float = 600) -> str:
     done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True,
-                          timeout=timeout)
+                          timeout=timeout, check=False)
     assert done.returncode == 0, (f"{command} failed ({done.returncode}):\n"
                                   f"{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
     return done.stdout
@@ -106,8 +106,8 @@ def installed(wheel, tmp_path_factory) -> Path:
     python = venv / "bin" / "python"
     _run([str(python), "-m", "pip", "install", "--quiet", "--no-deps", str(wheel)], cwd=venv,
          env=env)
-    site = Path(_run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()"
-                      "['purelib'])"], cwd=venv, env=env).strip())
+    where = "import sysconfig; print(sysconfig.get_paths()['purelib'])"
+    site = Path(_run([str(python), "-c", where], cwd=venv, env=env).strip())
     shared = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
     (site / "project_venv.pth").write_text("\n".join(sorted(shared)) + "\n")
     return venv
@@ -131,9 +131,9 @@ def test_installed_wheel_serves_the_sample_city(installed, tmp_path):
     if "sample" in verbs:
         _run([coalition, "sample", "./city"], cwd=work, env=env)
     else:  # until `coalition sample` lands: copy the sample the wheel ships
-        shipped = _run([str(bin_dir / "python"), "-c", "import importlib.resources as r; "
-                        "print(r.files('coalition') / '_sample' / 'hartford')"],
-                       cwd=work, env=env).strip()
+        find = ("import importlib.resources as r; "
+                "print(r.files('coalition') / '_sample' / 'hartford')")
+        shipped = _run([str(bin_dir / "python"), "-c", find], cwd=work, env=env).strip()
         shutil.copytree(shipped, work / "city")
     assert (work / "city" / "city.toml").is_file()
     _run([coalition, "init", "./city"], cwd=work, env=env)
