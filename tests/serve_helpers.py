@@ -19,7 +19,7 @@ from pathlib import Path
 
 import psutil
 
-from coalition.dashboard.harness import free_port
+from harness import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 HANDSHAKE = ("GET /_stcore/stream HTTP/1.1\r\nHost: {host}\r\nUpgrade: websocket\r\n"

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from coalition.dashboard.harness import (CHROMIUM_ARGS, EXCEPTION_BOX, chromium_path,
+from harness import (CHROMIUM_ARGS, EXCEPTION_BOX, chromium_path,
                                          wait_until_ready)
 from coalition.store import open_store
 from serve_helpers import OutsideRecorder, coalition_serve
