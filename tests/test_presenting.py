@@ -193,7 +193,7 @@ def test_committee_counts_without_the_column_are_zero():
 
 # --- the city -------------------------------------------------------------------------------------
 
-def test_filter_options_counts_forming_committees_as_candidates():
+def test_filter_options_sorts_by_name_and_keeps_unknown_services():
     G = nx.MultiDiGraph()
     G.add_node("lib", kind="organization", name="lib", services=["legal", "made-up"])
     G.add_node("b", kind="neighborhood", name="birch")
@@ -202,7 +202,7 @@ def test_filter_options_counts_forming_committees_as_candidates():
     options = city.filter_options(G)
     assert list(options["neighborhoods"]) == ["a", "b"]  # by name, any case
     assert options["services"] == {"legal": "Legal and immigration help", "made-up": "made-up"}
-    assert options["candidates"] == 2 and options["sectors"] == []
+    assert options["sectors"] == [] and options["organization_count"] == 1
     assert options["kinds"] == ["organization", "neighborhood", "committee"]
 
 

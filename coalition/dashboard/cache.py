@@ -41,6 +41,7 @@ from coalition import (
 from coalition import store as store_module
 from coalition.presenting import city as city_text
 from coalition.presenting import gaps as gap_text
+from coalition.presenting import plans
 
 logger = logging.getLogger(__name__)
 
@@ -220,13 +221,15 @@ def coverage(snap: Snapshot, rule: str = "own", distance_km: float = 1.0,
 def candidate_count(snap: Snapshot) -> int:
     """Neighborhoods without an active committee: the candidates for the next one.
 
+    Counted from the coverage report's committee status, like every other "has an active
+    committee" on the pages (:mod:`coalition.presenting.plans`).
+
     Examples
     --------
     >>> candidate_count(snap)  # doctest: +SKIP
     16
     """
-    status = coverage(snap).neighborhoods["committee_status"]
-    return int((status != "active").sum())
+    return len(plans.neighborhoods_without_committee(coverage(snap).neighborhoods))
 
 
 @st.cache_resource(show_spinner="Ranking the candidate neighborhoods…", max_entries=32)

@@ -23,6 +23,7 @@ def render() -> None:
     with ui.problems_shown():
         snap = cache.snapshot()
         options = cache.filter_options(snap)
+        candidates_total = cache.candidate_count(snap)
 
     st.title("Coverage & planner")
     st.markdown("Where welcoming committees reach today, and which neighborhoods are the best "
@@ -34,7 +35,6 @@ def render() -> None:
     distance_km = distance_col.slider("Distance (km)", 0.5, 5.0, 1.0, 0.5, key="plan_distance",
                                       disabled=rule != "distance",
                                       help="Used only with the distance rule.")
-    candidates_total = options["candidates"]
     k = int(k_col.number_input("How many new committees?", min_value=1,
                                max_value=max(1, min(10, candidates_total)),
                                value=min(3, max(1, candidates_total)), step=1, key="plan_k"))

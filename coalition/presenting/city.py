@@ -34,8 +34,7 @@ def filter_options(G: nx.MultiDiGraph) -> dict[str, Any]:
     dict
         ``kinds`` present, ``sectors``; ``communities``, ``neighborhoods``, ``organizations``,
         ``navigators``, ``committees`` as id -> name sorted by name; ``services`` as
-        key -> label; ``total`` nodes, ``organization_count``, and ``candidates`` (neighborhoods
-        without an active committee).
+        key -> label; ``total`` nodes and ``organization_count``.
 
     Examples
     --------
@@ -47,7 +46,7 @@ def filter_options(G: nx.MultiDiGraph) -> dict[str, Any]:
     >>> G.add_node("c1", kind="committee", name="Alder Committee", neighborhood="alder",
     ...            status="active")
     >>> options = filter_options(G)
-    >>> options["neighborhoods"], options["sectors"], options["candidates"]
+    >>> options["neighborhoods"], options["sectors"], options["organization_count"]
     ({'alder': 'Alder', 'birch': 'Birch'}, ['library'], 1)
     """
     by_kind: dict[str, dict[str, str]] = {kind: {} for kind in schema.NODE_KINDS}
@@ -66,8 +65,6 @@ def filter_options(G: nx.MultiDiGraph) -> dict[str, Any]:
     def by_name(items: dict[str, str]) -> dict[str, str]:
         return dict(sorted(items.items(), key=lambda item: (item[1].lower(), item[0])))
 
-    active = {attrs.get("neighborhood") for _, attrs in G.nodes(data=True)
-              if attrs.get("kind") == schema.COMMITTEE and attrs.get("status") == "active"}
     service_labels = {key: label.capitalize() for key, label in schema.SERVICES.items()
                       if key in services}
     service_labels.update({s: s for s in sorted(services) if s not in service_labels})
@@ -82,7 +79,6 @@ def filter_options(G: nx.MultiDiGraph) -> dict[str, Any]:
         "services": service_labels,
         "total": G.number_of_nodes(),
         "organization_count": len(by_kind[schema.ORGANIZATION]),
-        "candidates": sum(1 for n in by_kind[schema.NEIGHBORHOOD] if n not in active),
     }
 
 
