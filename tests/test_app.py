@@ -461,6 +461,17 @@ def test_downloads_build_the_exports_when_clicked(hostile_db):
     assert "'=HYPERLINK(\"http://example.com\",\"Shop\")" in names  # a formula no more
 
 
+def test_one_snapshot_of_the_store_keys_every_cached_result(tiny_db):
+    from coalition.dashboard import cache
+    from coalition.settings import db_url
+
+    snap = cache.Snapshot(db_url(tiny_db), open_store(tiny_db).version())
+    again = cache.Snapshot(snap.url, snap.version)  # equal, not the same object
+    assert cache.graph(again) is cache.graph(snap)
+    assert cache.gaps(again) is cache.gaps(snap)
+    assert cache.graph(cache.Snapshot(snap.url, snap.version + 1)) is not cache.graph(snap)
+
+
 # --- safety -------------------------------------------------------------------------------------
 
 HOSTILE_RAW = ("<img src=x onerror=alert(1)>", "<script>alert(1)</script>",
