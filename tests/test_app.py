@@ -269,9 +269,9 @@ def test_map_is_offline_and_toggles_organizations(open_app, tiny_db):
 
 def test_map_of_a_big_city_draws_only_the_chosen_neighborhoods_organizations(
         open_app, tiny_db, monkeypatch):
-    from coalition.dashboard import measures
+    from coalition.dashboard import cache
 
-    monkeypatch.setattr(measures, "MAX_MAP_ORGANIZATIONS", 2)  # the tiny city has 6
+    monkeypatch.setattr(cache, "MAX_MAP_ORGANIZATIONS", 2)  # the tiny city has 6
     at = open_app(tiny_db, "map")
     assert_clean(at)
     assert "Alder Library" not in map_args(at)["script"]
@@ -448,18 +448,28 @@ def test_downloads_build_the_exports_when_clicked(hostile_db):
 
     from openpyxl import load_workbook
 
-    from coalition.dashboard import data, measures
+    from coalition.dashboard import cache
     from coalition.settings import db_url
 
-    url = db_url(hostile_db)
-    version = open_store(hostile_db).version()
+    snap = cache.Snapshot(db_url(hostile_db), open_store(hostile_db).version())
     for fmt, *_ in __import__("coalition.dashboard.data_page", fromlist=["DOWNLOADS"]).DOWNLOADS:
-        assert measures.deferred_export(url, version, fmt)(), fmt
-    tables = zipfile.ZipFile(io.BytesIO(measures.deferred_export(url, version, "csv")()))
+        assert cache.deferred_export(snap, fmt)(), fmt
+    tables = zipfile.ZipFile(io.BytesIO(cache.deferred_export(snap, "csv")()))
     assert "organizations.csv" in tables.namelist()
-    sheet = load_workbook(io.BytesIO(data.export(url, version, "xlsx")))["organizations"]
+    sheet = load_workbook(io.BytesIO(cache.export(snap, "xlsx")))["organizations"]
     names = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert "'=HYPERLINK(\"http://example.com\",\"Shop\")" in names  # a formula no more
+
+
+def test_one_snapshot_of_the_store_keys_every_cached_result(tiny_db):
+    from coalition.dashboard import cache
+    from coalition.settings import db_url
+
+    snap = cache.Snapshot(db_url(tiny_db), open_store(tiny_db).version())
+    again = cache.Snapshot(snap.url, snap.version)  # equal, not the same object
+    assert cache.graph(again) is cache.graph(snap)
+    assert cache.gaps(again) is cache.gaps(snap)
+    assert cache.graph(cache.Snapshot(snap.url, snap.version + 1)) is not cache.graph(snap)
 
 
 # --- safety -------------------------------------------------------------------------------------

@@ -3,9 +3,11 @@
 ``main.py`` (the entry script; ``app.py`` at the root runs it) registers one page per module here with ``st.navigation``:
 :mod:`overview`, :mod:`network`, :mod:`map`, :mod:`gaps`, :mod:`planner`, :mod:`data_page` and
 :mod:`record` (the one page that writes; hidden when ``COALITION_READ_ONLY`` is set).
-Pages are thin: they read cached results from :mod:`coalition.dashboard.data` (keyed on the store's
-version, so every interaction after the first is answered from the cache) and draw them with the
-helpers in :mod:`coalition.dashboard.ui`, which escape every string that comes from data.
+Pages are thin: they read cached results from :mod:`coalition.dashboard.cache` (keyed on one
+:class:`~coalition.dashboard.cache.Snapshot` of the store, so every interaction after the first is
+answered from the cache), turn them into rows and sentences with :mod:`coalition.presenting`
+(streamlit-free, words from :mod:`coalition.labels`, small counts hidden by
+:mod:`coalition.privacy`) and draw them with the helpers in :mod:`coalition.dashboard.ui`.
 """
 
 # No page icons: Streamlit fetches the favicon of a ":material/...:" icon from fonts.gstatic.com

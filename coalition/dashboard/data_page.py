@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from coalition import exports, settings
-from coalition.dashboard import data, measures, ui
+from coalition import exports, labels, settings
+from coalition.dashboard import cache, ui
+from coalition.presenting import changes as change_text
+from coalition.presenting import city as city_text
+from coalition.presenting.text import loaded_time, md, slug
 
 DOWNLOADS = (
     # (format, button label, file suffix, what it is for); mime types: exports.MEDIA_TYPES
@@ -24,25 +27,25 @@ DOWNLOADS = (
 MAX_CHANGE_SENTENCES = 15
 
 
-def _what_changed(snap: data.Snapshot) -> None:
+def _what_changed(snap: cache.Snapshot) -> None:
     """The "What changed" section: an earlier version, the headline effects, the changes."""
     st.header("What changed")
     with ui.problems_shown():
-        kept = data.versions(snap.url, snap.version)
+        kept = cache.versions(snap)
     earlier = kept[kept["version"] < snap.version]
     if earlier.empty:
         st.info("This is the first version of the data kept, so there is nothing to compare "
                 "with yet. Each load or recorded change keeps a version.")
         return
-    labels = {int(row.version): measures.version_label(row.version, row.saved_at, row.what)
-              for row in earlier.itertuples()}
-    since = st.selectbox("Compare today's data with", list(labels), format_func=labels.get,
+    names = {int(row.version): change_text.version_label(row.version, row.saved_at, row.what)
+             for row in earlier.itertuples()}
+    since = st.selectbox("Compare today's data with", list(names), format_func=names.get,
                          key="changes_since",
                          help=f"The last {settings.HISTORY_LIMIT} versions are kept.")
     with ui.problems_shown():
-        report = data.changes(snap.url, snap.version, int(since))
-    st.markdown(ui.md(report.explanation))
-    metrics = measures.change_metrics(report.headline)
+        report = cache.changes(snap, int(since))
+    st.markdown(md(report.explanation))
+    metrics = change_text.change_metrics(report.headline)
     for row_start in range(0, len(metrics), 3):
         for column, metric in zip(st.columns(3), metrics[row_start:row_start + 3]):
             with column:
@@ -51,14 +54,14 @@ def _what_changed(snap: data.Snapshot) -> None:
     if report.is_empty:
         return
     sentences = report.changes["explanation"].tolist()
-    st.markdown("\n".join(f"- {ui.md(s)}" for s in sentences[:MAX_CHANGE_SENTENCES]))
+    st.markdown("\n".join(f"- {md(s)}" for s in sentences[:MAX_CHANGE_SENTENCES]))
     if len(sentences) > MAX_CHANGE_SENTENCES:
         st.caption(f"… and {len(sentences) - MAX_CHANGE_SENTENCES:,} more in the table below.")
     with st.expander(f"Every change ({len(sentences):,}), as a table",
                      expanded=len(sentences) > MAX_CHANGE_SENTENCES):
         words = st.text_input("Find in the changes", key="changes_filter",
                               placeholder="a name, a place, 'added', 'partnership'…")
-        st.dataframe(measures.changes_table(report.changes, words), hide_index=True,
+        st.dataframe(change_text.changes_table(report.changes, words), hide_index=True,
                      width="stretch")
 
 
@@ -70,33 +73,33 @@ def render() -> None:
     >>> render()  # doctest: +SKIP
     """
     with ui.problems_shown():
-        snap = data.snapshot()
-        meta = data.info(snap.url, snap.version)
-        datasets = data.datasets(snap.url, snap.version)
+        snap = cache.snapshot()
+        meta = cache.info(snap)
+        datasets = cache.datasets(snap)
 
     st.title("Data")
     st.markdown("Where every figure comes from, how recent it is, and what is only an example.")
-    loaded = ui.loaded_time(meta.get("loaded_at"))
+    loaded = loaded_time(meta.get("loaded_at"))
     source_dir = meta.get("source_dir")
-    st.markdown(f"**City:** {ui.md(meta.get('city'))}  \n"
-                f"**Loaded:** {ui.md(loaded)}"
-                + (f" from the folder {ui.md(source_dir)}" if source_dir else "")
+    st.markdown(f"**City:** {md(meta.get('city'))}  \n"
+                f"**Loaded:** {md(loaded)}"
+                + (f" from the folder {md(source_dir)}" if source_dir else "")
                 + f"  \n**Data version:** {snap.version} (it goes up each time the data "
                 "changes)")
 
     _what_changed(snap)
 
     st.header("Sources and dates")
-    table = measures.datasets_table(datasets)
+    table = city_text.datasets_table(datasets)
     st.dataframe(table, hide_index=True, width="stretch")
     with st.expander("Every source, table by table", expanded=True):
-        st.dataframe(measures.source_list(snap.url, snap.version), hide_index=True,
+        st.dataframe(cache.source_list(snap), hide_index=True,
                      width="stretch")
-    illustrative, total = measures.illustrative_totals(datasets)
+    illustrative, total = city_text.illustrative_totals(datasets)
     if illustrative:
         st.warning(f"{illustrative:,} of {total:,} rows are illustrative: made up to show how the "
                    f"tool works, not facts about real organizations or people. They are marked "
-                   f"with {ui.ILLUSTRATIVE_MARK} wherever they are shown.")
+                   f"with {labels.ILLUSTRATIVE_MARK} wherever they are shown.")
     else:
         st.success("Every row comes from a cited source.")
 
@@ -104,7 +107,7 @@ def render() -> None:
     warnings = list(meta.get("warnings") or [])
     if warnings:
         st.warning(f"The data loaded, with {len(warnings):,} warning(s) to look at:")
-        st.dataframe(measures.warnings_table(warnings), hide_index=True, width="stretch")
+        st.dataframe(city_text.warnings_table(warnings), hide_index=True, width="stretch")
     else:
         st.success("The data passed every check when it was loaded.")
     st.caption("To check a folder before loading it: `coalition validate <folder>`.")
@@ -112,12 +115,12 @@ def render() -> None:
     st.header("Downloads")
     st.markdown("Take the coalition's data with you. Spreadsheet cells that could run as "
                 "formulas are made safe.")
-    city_slug = measures.slug(meta.get("city") or "coalition")
+    city_slug = slug(meta.get("city") or "coalition")
     cols = st.columns(3)
     for index, (fmt, label, suffix, purpose) in enumerate(DOWNLOADS):
         with cols[index % 3]:
             st.download_button(
-                label, data=measures.deferred_export(snap.url, snap.version, fmt),
+                label, data=cache.deferred_export(snap, fmt),
                 file_name=f"{city_slug}-{fmt}.{suffix}", mime=exports.MEDIA_TYPES[fmt],
                 key=f"download_{fmt}",
                 icon=":material/download:", on_click="ignore", width="stretch")

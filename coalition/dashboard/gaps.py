@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from coalition.dashboard import data, measures, ui
+from coalition import labels
+from coalition.dashboard import cache, ui
 
 
 def render() -> None:
@@ -15,9 +16,9 @@ def render() -> None:
     >>> render()  # doctest: +SKIP
     """
     with ui.problems_shown():
-        snap = data.snapshot()
-        report = data.gaps(snap.url, snap.version)
-        options = measures.filter_options(snap.url, snap.version)
+        snap = cache.snapshot()
+        report = cache.gaps(snap)
+        options = cache.filter_options(snap)
 
     st.title("Gaps")
     st.markdown("Where the coalition is thin: help that does not reach a community, languages "
@@ -33,13 +34,13 @@ def render() -> None:
     text = third.text_input("Contains the words", key="gaps_text",
                             placeholder="e.g. legal, Spanish, library")
 
-    families = list(measures.GAP_FAMILIES.items())
+    families = list(labels.GAP_FAMILIES.items())
     tabs = st.tabs([label for _, (label, _) in families])
     for tab, (family, (label, description)) in zip(tabs, families):
         with tab:
             st.markdown(description)
-            table = measures.gap_table(
-                snap.url, snap.version, family,
+            table = cache.gap_table(
+                snap, family,
                 neighborhood=options["neighborhoods"].get(neighborhood) if neighborhood else None,
                 community=options["communities"].get(community) if community else None,
                 text=text or None, neighborhood_id=neighborhood, community_id=community)
@@ -50,7 +51,7 @@ def render() -> None:
             # Tall rows so the explanation sentences wrap and can be read on a projector.
             st.dataframe(table, hide_index=True, width="stretch", row_height=72,
                          height=min(620, 40 + 72 * len(table)),
-                         column_config=measures.gap_column_config(table))
+                         column_config=ui.gap_column_config(table))
 
 
 if __name__ == "__main__":

@@ -5,8 +5,9 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
-from coalition import maps
-from coalition.dashboard import data, measures, ui
+from coalition import labels, maps
+from coalition.dashboard import cache, ui
+from coalition.presenting.text import md, with_moe
 
 PROFILE_KEY = "map_profile"
 LAST_CLICK_KEY = "_map_last_click"
@@ -37,8 +38,8 @@ def render() -> None:
     >>> render()  # doctest: +SKIP
     """
     with ui.problems_shown():
-        snap = data.snapshot()
-        frame = data.neighborhoods(snap.url, snap.version)
+        snap = cache.snapshot()
+        frame = cache.neighborhoods(snap)
 
     st.title("Map")
     st.markdown("Each neighborhood is coloured by the measure you choose. Click a neighborhood "
@@ -48,18 +49,18 @@ def render() -> None:
     measure = controls[0].selectbox("Colour neighborhoods by", list(maps.MEASURES),
                                     format_func=maps.MEASURES.get, key="map_measure")
     show_organizations = controls[1].toggle("Show organizations", value=True, key="map_orgs")
-    organization_count = measures.filter_options(snap.url, snap.version)["organization_count"]
+    organization_count = cache.filter_options(snap)["organization_count"]
     chosen_before = st.session_state.get(PROFILE_KEY)
     organizations_in: tuple[str, ...] | None = None
     if not show_organizations:
         organizations_in = ()
-    elif organization_count > measures.MAX_MAP_ORGANIZATIONS:
+    elif organization_count > cache.MAX_MAP_ORGANIZATIONS:
         organizations_in = (chosen_before,) if chosen_before in names else ()
     use_tiles = controls[2].toggle("Street map background", value=False, key="map_tiles",
                                    help="Needs an internet connection. The map works without it.")
 
     with ui.problems_shown():
-        built = data.neighborhood_map(snap.url, snap.version, measure, organizations_in,
+        built = cache.neighborhood_map(snap, measure, organizations_in,
                                       TILES if use_tiles else None)
     ui.legend(maps.legend_items(frame, measure), title=maps.MEASURES.get(measure, measure))
     returned = st_folium(built, key="map_view", height=680, use_container_width=True,
@@ -67,7 +68,7 @@ def render() -> None:
     st.caption("Filled blue circles: active welcoming committees. White circles: committees "
                "forming. Small dark dots: member organizations; hollow dots: not members, could be "
                "invited. Hover for names.")
-    if show_organizations and organization_count > measures.MAX_MAP_ORGANIZATIONS:
+    if show_organizations and organization_count > cache.MAX_MAP_ORGANIZATIONS:
         st.caption(f"There are {organization_count:,} organizations, too many to draw at once: "
                    "the map shows those of the neighborhood chosen below.")
 
@@ -76,7 +77,7 @@ def render() -> None:
         # A new click moves the profile; an old click must not override the list's choice.
         st.session_state[LAST_CLICK_KEY] = clicked
         st.session_state[PROFILE_KEY] = clicked
-        if show_organizations and organization_count > measures.MAX_MAP_ORGANIZATIONS:
+        if show_organizations and organization_count > cache.MAX_MAP_ORGANIZATIONS:
             # The points drawn follow the chosen neighborhood: draw the map again.
             st.rerun()
     ordered = sorted(names, key=lambda nid: names[nid].lower())
@@ -89,30 +90,28 @@ def render() -> None:
                "writes them as files that open in any browser, with no internet.")
 
 
-def _profile(snap: data.Snapshot, neighborhood_id: str) -> None:
+def _profile(snap: cache.Snapshot, neighborhood_id: str) -> None:
     """A neighborhood's figures (with source and margin of error), members, communities, gaps."""
-    G = data.graph(snap.url, snap.version)
+    G = cache.graph(snap)
     attrs = G.nodes[neighborhood_id]
-    mark = f" {ui.ILLUSTRATIVE_MARK}" if attrs.get("illustrative") else ""
-    st.subheader(f"{ui.md(attrs.get('name'))}{mark}")
-    cover = data.coverage(snap.url, snap.version).neighborhoods.set_index("id")
+    mark = f" {labels.ILLUSTRATIVE_MARK}" if attrs.get("illustrative") else ""
+    st.subheader(f"{md(attrs.get('name'))}{mark}")
+    cover = cache.coverage(snap).neighborhoods.set_index("id")
     status = cover["committee_status"].get(neighborhood_id, "none")
-    status_words = {"active": "has an active welcoming committee",
-                    "forming": "has a welcoming committee forming",
-                    "none": "has no welcoming committee yet"}.get(status, "has no committee")
-    st.markdown(f"{ui.md(attrs.get('name'))} {status_words}.")
+    status_words = labels.COMMITTEE_STATUS_SENTENCES.get(status, "has no committee")
+    st.markdown(f"{md(attrs.get('name'))} {status_words}.")
     cols = st.columns(3)
-    cols[0].metric("Residents", ui.with_moe(attrs.get("population"),
+    cols[0].metric("Residents", with_moe(attrs.get("population"),
                                             attrs.get("population_moe")))
-    cols[1].metric("Foreign-born residents", ui.with_moe(attrs.get("foreign_born"),
+    cols[1].metric("Foreign-born residents", with_moe(attrs.get("foreign_born"),
                                                          attrs.get("foreign_born_moe")))
     cols[2].metric("Speak English less than very well",
-                   ui.with_moe(attrs.get("limited_english"), attrs.get("limited_english_moe")))
-    source = ui.md(attrs.get("source")) or "no source given"
-    date = f" ({ui.md(attrs.get('source_date'))})" if attrs.get("source_date") else ""
+                   with_moe(attrs.get("limited_english"), attrs.get("limited_english_moe")))
+    source = md(attrs.get("source")) or "no source given"
+    date = f" ({md(attrs.get('source_date'))})" if attrs.get("source_date") else ""
     st.caption(f"Source: {source}{date}. ± is the 90% margin of error of a survey estimate."
                + (" Illustrative figures, not real data." if mark else ""))
-    members, communities = measures.neighborhood_members(snap.url, snap.version, neighborhood_id)
+    members, communities = cache.neighborhood_members(snap, neighborhood_id)
     left, right = st.columns(2)
     with left:
         st.markdown("**Member organizations here or serving here**")
@@ -127,10 +126,10 @@ def _profile(snap: data.Snapshot, neighborhood_id: str) -> None:
         else:
             st.dataframe(communities, hide_index=True, width="stretch")
     st.markdown("**Gaps here**")
-    lines = measures.neighborhood_gap_lines(snap.url, snap.version, neighborhood_id)
+    lines = cache.neighborhood_gap_lines(snap, neighborhood_id)
     if lines:
         shown = lines[:PROFILE_GAPS]
-        st.markdown("\n".join(f"- {ui.md(line)}" for line in shown))
+        st.markdown("\n".join(f"- {md(line)}" for line in shown))
         if len(lines) > len(shown):
             st.caption(f"… and {len(lines) - len(shown)} more: choose this neighborhood on the "
                        "Gaps page to see them all.")

@@ -4,31 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from coalition import network_view
-from coalition.dashboard import data, measures, ui
-
-KIND_LABELS = {
-    "organization": "Organizations",
-    "community": "Communities",
-    "neighborhood": "Neighborhoods",
-    "navigator": "Cultural navigators",
-    "committee": "Welcoming committees",
-}
-COLOR_LABELS = {
-    "sector": "Sector (library, faith, school…)",
-    "kind": "Type (organization, community…)",
-    "orientation": "Who they serve (newcomers, long-time residents, both)",
-}
-MARK_LABELS = {
-    # key: (short label for the checkbox, what it means)
-    "brokers": ("Brokers", "Members who link partners that are not linked to each other."),
-    "fragile": ("Fragile links", "Members whose departure would cut others off."),
-    "bridging": ("Bridging ties", "Partnerships between organizations serving newcomers and "
-                                  "organizations serving long-time residents."),
-}
-# Sector first: a handful of groups draws at once, while one group per neighborhood can be
-# thousands (2,300 groups with 92,921 lines made an 11 MB page on the synthetic city).
-GROUP_LABELS = {"sector": "Sector", "neighborhood": "Neighborhood"}
+from coalition import labels, network_view
+from coalition.dashboard import cache, ui
+from coalition.presenting import gaps as gap_text
+from coalition.presenting.text import md
 
 
 def render() -> None:
@@ -39,8 +18,8 @@ def render() -> None:
     >>> render()  # doctest: +SKIP
     """
     with ui.problems_shown():
-        snap = data.snapshot()
-        options = measures.filter_options(snap.url, snap.version)
+        snap = cache.snapshot()
+        options = cache.filter_options(snap)
 
     st.title("Network")
     st.markdown("Who works with whom. Narrow the view with the filters, pick an organization to "
@@ -48,9 +27,10 @@ def render() -> None:
 
     controls, drawing = st.columns([1, 3], gap="medium")
     with controls:
-        kinds = st.multiselect("Show these types", list(KIND_LABELS),
-                               default=[k for k in KIND_LABELS if k in options["kinds"]],
-                               format_func=KIND_LABELS.get, key="net_kinds")
+        kinds = st.multiselect("Show these types", list(labels.NODE_KIND_LABELS),
+                               default=[k for k in labels.NODE_KIND_LABELS
+                                        if k in options["kinds"]],
+                               format_func=labels.NODE_KIND_LABELS.get, key="net_kinds")
         focus = st.selectbox("Find an organization", list(options["organizations"]),
                              index=None, format_func=options["organizations"].get,
                              placeholder="Type a name…", key="net_focus")
@@ -72,12 +52,13 @@ def render() -> None:
             services = st.multiselect("Only organizations offering", list(options["services"]),
                                       format_func=options["services"].get,
                                       placeholder="Any service", key="net_services")
-        color_by = st.selectbox("Colour by", list(COLOR_LABELS), format_func=COLOR_LABELS.get,
+        color_by = st.selectbox("Colour by", list(labels.COLOR_LABELS),
+                                format_func=labels.COLOR_LABELS.get,
                                 key="net_color")
-        size_by = st.selectbox("Size by", list(measures.SIZE_MEASURES),
-                               format_func=measures.SIZE_MEASURES.get, key="net_size")
+        size_by = st.selectbox("Size by", list(labels.SIZE_LABELS),
+                               format_func=labels.SIZE_LABELS.get, key="net_size")
         st.markdown("**Mark**")
-        marks = tuple(mark for mark, (label, meaning) in MARK_LABELS.items()
+        marks = tuple(mark for mark, (label, meaning) in labels.MARK_LABELS.items()
                       if st.checkbox(label, key=f"net_mark_{mark}", help=meaning))
         geographic = st.toggle("Place by neighborhood", value=True,
                                key="net_geographic",
@@ -92,17 +73,17 @@ def render() -> None:
         return
 
     with st.expander("Who holds the coalition together?"):
-        lines = measures.broker_sentences(snap.url, snap.version, 8)
+        lines = gap_text.broker_sentences(cache.gaps(snap).bridging, 8)
         if lines:
-            st.markdown("\n".join(f"- {ui.md(line)}" for line in lines))
+            st.markdown("\n".join(f"- {md(line)}" for line in lines))
         else:
             st.write("No member links otherwise separate partners.")
 
 
-def _draw(snap: data.Snapshot, options: dict, selection: tuple, color_by: str, size_by: str,
+def _draw(snap: cache.Snapshot, options: dict, selection: tuple, color_by: str, size_by: str,
           marks: tuple[str, ...], geographic: bool) -> bool:
     """Draw the network for one choice; False when nothing matches."""
-    matched = measures.matched_count(snap.url, snap.version, selection)
+    matched = cache.matched_count(snap, selection)
     if matched == 0:
         st.warning("Nothing matches these filters. Remove a filter to see more.")
         return False
@@ -110,21 +91,22 @@ def _draw(snap: data.Snapshot, options: dict, selection: tuple, color_by: str, s
     if matched > network_view.MAX_VISIBLE_NODES:
         aggregate_by = st.radio(
             f"{matched:,} entries match: too many to draw one by one. Group them by",
-            list(GROUP_LABELS), format_func=GROUP_LABELS.get, horizontal=True, key="net_group")
+            list(labels.GROUP_LABELS), format_func=labels.GROUP_LABELS.get, horizontal=True,
+            key="net_group")
         groups = len(options["neighborhoods"])
         if aggregate_by == "neighborhood" and groups > network_view.MAX_LABELLED_NODES:
             st.caption(f"One circle per neighborhood means {groups:,} circles: this view is slow "
                        "to draw. Filter by neighborhood first for a quicker picture.")
     with ui.problems_shown():
-        page_html, shown, matched, grouped = data.network_page_html(
-            snap.url, snap.version, selection, color_by, size_by, marks, geographic, aggregate_by)
+        page_html, shown, matched, grouped = cache.network_page_html(
+            snap, selection, color_by, size_by, marks, geographic, aggregate_by)
     if grouped:
         st.info(f"Showing {shown:,} groups standing for {matched:,} entries. Narrow the filters "
                 f"(to fewer than {network_view.MAX_VISIBLE_NODES:,}) to see each member.")
     else:
         st.caption(f"Showing {shown:,} of {options['total']:,} entries. Drag to move around, "
                    "scroll to zoom, hover over a circle for details. Dashed outlines are "
-                   f"illustrative examples ({ui.ILLUSTRATIVE_MARK}), not real facts; hollow "
+                   f"illustrative examples ({labels.ILLUSTRATIVE_MARK}), not real facts; hollow "
                    "circles are organizations that are not members (they could be invited).")
     st.iframe(page_html, height=720)
     if marks:

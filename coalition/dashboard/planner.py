@@ -7,17 +7,10 @@ from typing import Any
 import altair as alt
 import streamlit as st
 
-from coalition import analysis
-from coalition.dashboard import data, measures, ui
-
-WEIGHT_HELP = {
-    "need": "Many foreign-born residents and residents with limited English.",
-    "readiness": "Anchors already there: a library, a neighborhood association, a school, a "
-                 "faith community, cultural navigators.",
-    "access": "Coalition members already reaching the neighborhood.",
-    "adjacency": "Borders a neighborhood that already has an active committee.",
-    "gaps": "Gaps found in the neighborhood that a committee could help close.",
-}
+from coalition import analysis, labels
+from coalition.dashboard import cache, ui
+from coalition.presenting import plans
+from coalition.presenting.text import fmt_int, fmt_share, md
 
 
 def render() -> None:
@@ -28,26 +21,26 @@ def render() -> None:
     >>> render()  # doctest: +SKIP
     """
     with ui.problems_shown():
-        snap = data.snapshot()
-        options = measures.filter_options(snap.url, snap.version)
+        snap = cache.snapshot()
+        options = cache.filter_options(snap)
+        candidates_total = cache.candidate_count(snap)
 
     st.title("Coverage & planner")
     st.markdown("Where welcoming committees reach today, and which neighborhoods are the best "
                 "places to start the next ones.")
 
     rule_col, distance_col, k_col = st.columns(3)
-    rule = rule_col.selectbox("A committee reaches", list(measures.RULE_LABELS),
-                              format_func=measures.RULE_LABELS.get, key="plan_rule")
+    rule = rule_col.selectbox("A committee reaches", list(labels.RULE_LABELS),
+                              format_func=labels.RULE_LABELS.get, key="plan_rule")
     distance_km = distance_col.slider("Distance (km)", 0.5, 5.0, 1.0, 0.5, key="plan_distance",
                                       disabled=rule != "distance",
                                       help="Used only with the distance rule.")
-    candidates_total = options["candidates"]
     k = int(k_col.number_input("How many new committees?", min_value=1,
                                max_value=max(1, min(10, candidates_total)),
                                value=min(3, max(1, candidates_total)), step=1, key="plan_k"))
 
     with ui.problems_shown():
-        cover = data.coverage(snap.url, snap.version, rule, distance_km)
+        cover = cache.coverage(snap, rule, distance_km)
     _coverage_section(cover)
 
     st.header("Where to start next")
@@ -60,14 +53,14 @@ def render() -> None:
     defaults = dict(analysis.DEFAULT_WEIGHTS)
     slider_cols = st.columns(len(defaults))
     weights = tuple(
-        (name, float(col.slider(measures.PART_LABELS.get(name, name), 0.0, 1.0, float(value),
-                                0.05, key=f"plan_w_{name}", help=WEIGHT_HELP.get(name))))
+        (name, float(col.slider(labels.PART_LABELS.get(name, name), 0.0, 1.0, float(value),
+                                0.05, key=f"plan_w_{name}", help=labels.PART_HELP.get(name))))
         for col, (name, value) in zip(slider_cols, defaults.items()))
     if not any(value for _, value in weights):
         st.warning("All weights are zero: move at least one slider above zero.")
         return
     with ui.problems_shown():
-        ranked = data.ranking(snap.url, snap.version, weights, k, rule, distance_km)
+        ranked = cache.ranking(snap, weights, k, rule, distance_km)
     _ranking_section(ranked, k, sum(value for _, value in weights))
     _plan_section(ranked, k)
     _what_if_section(snap, options, rule, distance_km, cover)
@@ -78,32 +71,33 @@ def _coverage_section(cover: analysis.CoverageReport) -> None:
     summary = cover.summary
     cols = st.columns(3)
     cols[0].metric("Neighborhoods reached",
-                   f"{ui.fmt_int(summary.get('neighborhoods_covered'))} of "
-                   f"{ui.fmt_int(summary.get('neighborhoods_total'))}")
+                   f"{fmt_int(summary.get('neighborhoods_covered'))} of "
+                   f"{fmt_int(summary.get('neighborhoods_total'))}")
     cols[1].metric("Foreign-born residents reached",
-                   f"{ui.fmt_int(summary.get('foreign_born_covered'))} of "
-                   f"{ui.fmt_int(summary.get('foreign_born_total'))}")
-    cols[2].metric("Share reached", ui.fmt_share(summary.get("share_foreign_born_covered")))
+                   f"{fmt_int(summary.get('foreign_born_covered'))} of "
+                   f"{fmt_int(summary.get('foreign_born_total'))}")
+    cols[2].metric("Share reached", fmt_share(summary.get("share_foreign_born_covered")))
     if summary.get("explanation"):
-        st.markdown(ui.md(summary["explanation"]))
+        st.markdown(md(summary["explanation"]))
     with st.expander("Coverage by community"):
-        st.dataframe(measures.community_coverage_table(cover), hide_index=True, width="stretch")
+        st.dataframe(plans.community_coverage_table(cover.communities), hide_index=True,
+                     width="stretch")
     with st.expander("Coverage by neighborhood"):
-        st.dataframe(measures.neighborhood_coverage_table(cover), hide_index=True,
+        st.dataframe(plans.neighborhood_coverage_table(cover.neighborhoods), hide_index=True,
                      width="stretch")
 
 
 def _ranking_section(ranked: analysis.RankReport, k: int, max_score: float) -> None:
-    table = measures.ranking_table(ranked)
+    table = plans.ranking_table(ranked.candidates)
     if table.empty:
         st.info("Every neighborhood already has an active committee.")
         return
     st.subheader("Ranking")
     st.dataframe(table, hide_index=True, width="stretch",
-                 column_config=measures.ranking_column_config(max_score))
+                 column_config=ui.ranking_column_config(max_score))
     st.caption("Stability: how often the neighborhood stays in the top "
                f"{k} when the weights and the census figures move within their uncertainty.")
-    parts = measures.score_parts(ranked, limit=15)
+    parts = plans.score_parts(ranked.candidates, limit=15)
     st.subheader("What each score is made of")
     chart = (
         alt.Chart(parts)
@@ -112,8 +106,8 @@ def _ranking_section(ranked: analysis.RankReport, k: int, max_score: float) -> N
             y=alt.Y("neighborhood:N", sort=list(parts.drop_duplicates("neighborhood")
                                                 ["neighborhood"]), title=None),
             x=alt.X("points:Q", stack="zero", title="Score"),
-            color=alt.Color("part:N", title="Part", sort=list(measures.PART_LABELS.values()),
-                            scale=alt.Scale(range=measures.PART_COLOURS)),
+            color=alt.Color("part:N", title="Part", sort=list(labels.PART_LABELS.values()),
+                            scale=alt.Scale(range=labels.PART_COLOURS)),
             order=alt.Order("order:Q"),
             tooltip=[alt.Tooltip("neighborhood:N", title="Neighborhood"),
                      alt.Tooltip("part:N", title="Part"),
@@ -125,7 +119,7 @@ def _ranking_section(ranked: analysis.RankReport, k: int, max_score: float) -> N
     )
     st.altair_chart(chart, width="stretch")
     st.subheader("Why these neighborhoods")
-    for line in measures.reason_lines(ranked, limit=k):
+    for line in plans.reason_lines(ranked.candidates, limit=k):
         st.markdown(line)
 
 
@@ -135,22 +129,22 @@ def _plan_section(ranked: analysis.RankReport, k: int) -> None:
     if not plan:
         st.info("No plan could be worked out for this choice.")
         return
-    st.markdown(measures.plan_markdown(plan, k))
+    st.markdown(plans.plan_markdown(plan, k))
 
 
-def _what_if_section(snap: data.Snapshot, options: dict, rule: str, distance_km: float,
+def _what_if_section(snap: cache.Snapshot, options: dict, rule: str, distance_km: float,
                      cover: analysis.CoverageReport) -> None:
     st.header("What if…")
     st.markdown("Pick neighborhoods where a committee could start, and see how many more "
                 "foreign-born residents would be reached.")
-    without = measures.neighborhoods_without_committee(cover)
+    without = plans.neighborhoods_without_committee(cover.neighborhoods)
     chosen = st.multiselect("Start committees in", without,
                             format_func=options["neighborhoods"].get, key="plan_what_if",
                             placeholder="Choose neighborhoods…")
     if not chosen:
         return
     with ui.problems_shown():
-        result = data.what_if(snap.url, snap.version, tuple(sorted(chosen)), rule, distance_km)
+        result = cache.what_if(snap, tuple(sorted(chosen)), rule, distance_km)
     _what_if_metrics(result)
 
 
@@ -162,15 +156,15 @@ def _what_if_metrics(result: dict[str, Any]) -> None:
     share_before = before.get("share_foreign_born_covered", result.get("share_before"))
     share_after = after.get("share_foreign_born_covered", result.get("share_after"))
     cols = st.columns(3)
-    cols[0].metric("Newly reached", ui.fmt_int(newly),
+    cols[0].metric("Newly reached", fmt_int(newly),
                    help="Foreign-born residents who would newly live in a reached neighborhood.")
-    cols[1].metric("Share reached now", ui.fmt_share(share_before))
+    cols[1].metric("Share reached now", fmt_share(share_before))
     delta = None
     if isinstance(share_before, (int, float)) and isinstance(share_after, (int, float)):
         delta = f"{(share_after - share_before) * 100:+.0f} points"
-    cols[2].metric("Share reached after", ui.fmt_share(share_after), delta)
+    cols[2].metric("Share reached after", fmt_share(share_after), delta)
     if result.get("explanation"):
-        st.markdown(ui.md(result["explanation"]))
+        st.markdown(md(result["explanation"]))
 
 
 if __name__ == "__main__":

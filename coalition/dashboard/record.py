@@ -12,9 +12,10 @@ import datetime as dt
 
 import streamlit as st
 
-from coalition import errors, ingest, schema
-from coalition.dashboard import data, measures, ui
+from coalition import errors, ingest, labels, schema
+from coalition.dashboard import cache, ui
 from coalition.names import slugify
+from coalition.presenting.text import md
 
 # Tie type -> (what the convener reads, the table of its first end, of its second end).
 TIE_CHOICES: dict[str, tuple[str, str, str]] = {
@@ -29,16 +30,6 @@ TIE_CHOICES: dict[str, tuple[str, str, str]] = {
                         "organizations"),
     "lives_in": ("A community lives in a neighborhood", "communities", "neighborhoods"),
 }
-ROLE_WORDS = {"organizations": "Organization", "communities": "Community",
-              "neighborhoods": "Neighborhood", "committees": "Welcoming committee",
-              "navigators": "Cultural navigator"}
-STRENGTHS = {1: "1 — weak (met, listed together)", 2: "2 — working together",
-             3: "3 — strong (joint program, shared staff)"}
-ANCHOR_LABELS = {"none": "No", "library": "Library", "neighborhood_association":
-                 "Neighborhood association", "school": "School", "faith": "Faith group"}
-ORIENTATION_LABELS = {"immigrant_serving": "Mainly newcomers",
-                      "receiving_community": "Mainly long-time residents",
-                      "both": "Both"}
 
 
 def _provenance(source: str, when: dt.date, example: bool) -> dict[str, str]:
@@ -48,12 +39,12 @@ def _provenance(source: str, when: dt.date, example: bool) -> dict[str, str]:
 
 def _save(table: str, row: dict[str, str], what: str) -> None:
     """Check and save one row; say what happened in plain words."""
-    store = data.get_store()
+    store = cache.get_store()
     try:
         version = store.update(lambda city: ingest.add_records(city, table, [row]),
                                what=f"Recorded: {what}")
     except errors.ValidationError as exc:
-        lines = [f"- {ui.md(p.column + ': ') if p.column else ''}{ui.md(p.message)}"
+        lines = [f"- {md(p.column + ': ') if p.column else ''}{md(p.message)}"
                  for p in exc.errors]
         st.error("Not saved. Please fix:\n\n" + "\n".join(lines))
         return
@@ -84,15 +75,15 @@ def _tie_form(options: dict) -> None:
         return
     with st.form("record_tie", clear_on_submit=False):
         left, right = st.columns(2)
-        source_id = left.selectbox(ROLE_WORDS[first_table], list(firsts),
+        source_id = left.selectbox(labels.ROLE_WORDS[first_table], list(firsts),
                                    format_func=firsts.get, key="record_tie_from")
-        target_id = right.selectbox(ROLE_WORDS[second_table], list(seconds),
+        target_id = right.selectbox(labels.ROLE_WORDS[second_table], list(seconds),
                                     format_func=seconds.get, key="record_tie_to")
         kind = st.text_input("In a few words", placeholder="e.g. joint ESL class since spring",
                              key="record_tie_kind")
         left, right = st.columns(2)
-        strength = left.selectbox("How strong", list(STRENGTHS), index=1,
-                                  format_func=STRENGTHS.get, key="record_tie_strength")
+        strength = left.selectbox("How strong", list(labels.STRENGTH_LABELS), index=1,
+                                  format_func=labels.STRENGTH_LABELS.get, key="record_tie_strength")
         since = right.text_input("Since (YYYY, YYYY-MM or YYYY-MM-DD, optional)",
                                  key="record_tie_since")
         residents = None
@@ -119,8 +110,8 @@ def _organization_form(options: dict) -> None:
         left, right = st.columns(2)
         sector = left.selectbox("Sector", options["sectors"] + ["other"], key="record_org_sector",
                                 accept_new_options=True)
-        orientation = right.radio("Who it mainly serves", list(ORIENTATION_LABELS),
-                                  format_func=ORIENTATION_LABELS.get, horizontal=True,
+        orientation = right.radio("Who it mainly serves", list(labels.ORIENTATION_LABELS),
+                                  format_func=labels.ORIENTATION_LABELS.get, horizontal=True,
                                   key="record_org_orientation")
         services = st.multiselect("Kinds of help it offers", list(schema.SERVICES),
                                   format_func=lambda s: schema.SERVICES[s].capitalize(),
@@ -132,15 +123,15 @@ def _organization_form(options: dict) -> None:
                                       index=None, format_func=neighborhoods.get,
                                       placeholder="Outside the city, or not known",
                                       key="record_org_neighborhood")
-        anchor = right.selectbox("Is it a neighborhood anchor?", list(ANCHOR_LABELS),
-                                 format_func=ANCHOR_LABELS.get, key="record_org_anchor")
+        anchor = right.selectbox("Is it a neighborhood anchor?", list(labels.ANCHOR_LABELS),
+                                 format_func=labels.ANCHOR_LABELS.get, key="record_org_anchor")
         source, when, example = _provenance_fields("record_org")
         submitted = st.form_submit_button("Save the organization", type="primary")
     if submitted:
         if not name.strip():
             st.error("Not saved. Please give the organization's name.")
             return
-        row = {"org_id": _unique_id(name, set(data.graph(*_snap()).nodes)), "name": name,
+        row = {"org_id": _unique_id(name, set(cache.graph(cache.snapshot()).nodes)), "name": name,
                "sector": sector or "", "orientation": orientation, "services": ";".join(services),
                "languages": languages, "anchor_type": anchor,
                "neighborhood": neighborhoods.get(neighborhood, "") if neighborhood else "",
@@ -159,11 +150,6 @@ def _provenance_fields(key: str) -> tuple[str, dt.date, bool]:
     return source, when, example
 
 
-def _snap() -> tuple[str, int]:
-    snap = data.snapshot()
-    return snap.url, snap.version
-
-
 def render() -> None:
     """Draw the Record page.
 
@@ -172,8 +158,8 @@ def render() -> None:
     >>> render()  # doctest: +SKIP
     """
     with ui.problems_shown():
-        url, version = _snap()
-        options = measures.filter_options(url, version)
+        snap = cache.snapshot()
+        options = cache.filter_options(snap)
 
     st.title("Record")
     st.markdown("Add what partners say in the room: a new tie or a new organization. Each entry "
@@ -181,7 +167,7 @@ def render() -> None:
                 "page from the next click.")
     saved = st.session_state.pop("record_saved", None)
     if saved:
-        st.success(ui.md(saved))
+        st.success(md(saved))
     st.caption("Never record a private person: cultural navigators appear under an alias only.")
     _tie_form(options)
     _organization_form(options)

@@ -6,8 +6,9 @@ import logging
 
 import streamlit as st
 
-from coalition import errors, model
-from coalition.dashboard import data, ui
+from coalition import errors, labels, model
+from coalition.dashboard import cache
+from coalition.presenting.text import loaded_time, md
 
 logger = logging.getLogger(__name__)
 
@@ -22,14 +23,14 @@ def render() -> None:
     """
     with st.sidebar:
         try:
-            snap = data.snapshot()
-            meta = data.info(snap.url, snap.version)
-            counts = data.counts(snap.url, snap.version)
+            snap = cache.snapshot()
+            meta = cache.info(snap)
+            counts = cache.counts(snap)
         except errors.CoalitionError as exc:
             logger.info("sidebar skipped: %s", exc)
             return
-        st.markdown(f"### {ui.md(meta.get('city') or 'Coalition')}")
-        st.caption(f"Data loaded {ui.md(ui.loaded_time(meta.get('loaded_at')))}")
+        st.markdown(f"### {md(meta.get('city') or 'Coalition')}")
+        st.caption(f"Data loaded {md(loaded_time(meta.get('loaded_at')))}")
         # "N members, M other organizations": non-members are organizations to invite.
         st.caption(f"Organizations: {model.members_phrase(counts)}"
                    + (" (could be invited)" if counts.get("other_organizations") else "") + ".")
@@ -40,6 +41,6 @@ def render() -> None:
                     ("organization", "neighborhood", "community", "navigator", "committee"))
         illustrative = counts.get("illustrative_nodes", 0)
         if illustrative:
-            st.caption(f"{ui.ILLUSTRATIVE_MARK} {illustrative:,} of {total:,} entries are "
+            st.caption(f"{labels.ILLUSTRATIVE_MARK} {illustrative:,} of {total:,} entries are "
                        "illustrative examples, not real facts.")
         st.caption("Works offline: nothing on these pages is loaded from the internet.")

@@ -1,10 +1,8 @@
-"""Small drawing helpers shared by the dashboard pages.
+"""Small drawing helpers shared by the dashboard pages: captions, legends, column settings, errors.
 
-Every string that comes from data (names, notes, sources) is hostile until escaped. Streamlit's
-markdown does not render raw HTML, but it does render markdown links, images (which would load
-from outside 127.0.0.1), ``:color[...]`` directives and ``$math$``; :func:`md` neutralises all of
-them by backslash-escaping ASCII punctuation, and :func:`legend` builds its HTML with
-``html.escape``. Nothing here uses ``unsafe_allow_html``.
+Every string that comes from data (names, notes, sources) is hostile until escaped: markdown
+text with :func:`coalition.presenting.text.md` (the pages import it from there), and the HTML of
+:func:`legend` with ``html.escape``. Nothing here uses ``unsafe_allow_html``.
 """
 
 from __future__ import annotations
@@ -13,136 +11,17 @@ import html
 import logging
 import re
 from contextlib import contextmanager
-from typing import Iterable, Iterator
+from typing import Any, Iterable, Iterator
 
+import pandas as pd
 import streamlit as st
 
-from coalition import errors
+from coalition import errors, labels
+from coalition.presenting.text import md
 
 logger = logging.getLogger(__name__)
 
-# Every ASCII punctuation character may be backslash-escaped in CommonMark; escaping them all
-# turns any data string into literal text (no links, images, emphasis, directives or math).
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=\"'^%@/])")
 _HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{3,8}$")
-_AUTOLINK_START = re.compile(r"(?i)\b(?:https?|ftp|www)|@")
-WORD_JOINER = "\u2060"
-
-ILLUSTRATIVE_MARK = "◇"
-
-
-def md(value: object) -> str:
-    """A data value as literal markdown text.
-
-    Parameters
-    ----------
-    value : object
-        Anything; ``None`` becomes an empty string.
-
-    Returns
-    -------
-    str
-        The text with markdown punctuation escaped and line breaks flattened.
-
-    Examples
-    --------
-    >>> md("[x](http://e/x.png) <b>").replace(WORD_JOINER, "")
-    '\\\\[x\\\\]\\\\(http\\\\:\\\\/\\\\/e\\\\/x\\\\.png\\\\) \\\\<b\\\\>'
-    """
-    if value is None:
-        return ""
-    text = " ".join(str(value).split())
-    # GitHub-flavoured markdown turns bare URLs and e-mail addresses into links even when
-    # their punctuation is escaped; an invisible word joiner stops that (data stays text).
-    text = _AUTOLINK_START.sub(lambda m: m.group(0)[0] + WORD_JOINER + m.group(0)[1:], text)
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
-
-
-_RESIDENT_COUNT = re.compile(r"\((\d[\d,]*) (residents?|speakers?)\)")
-
-
-def suppress_small_counts(text: object) -> str:
-    """Hide counts of residents below the small-count threshold in an analysis sentence.
-
-    Sentences such as "Karen refugees (3 residents) speak Karen" describe residents of one
-    community in one neighborhood; shared views must not show counts that small.
-
-    Examples
-    --------
-    >>> suppress_small_counts("Karen (3 residents) speak Karen; Latino (120 residents) too.")
-    'Karen (fewer than 5 residents) speak Karen; Latino (120 residents) too.'
-    """
-    from coalition.settings import SMALL_COUNT_THRESHOLD
-
-    def replace(match: re.Match) -> str:
-        count = int(match.group(1).replace(",", ""))
-        if 0 < count < SMALL_COUNT_THRESHOLD:
-            return f"(fewer than {SMALL_COUNT_THRESHOLD} {match.group(2).rstrip('s')}s)"
-        return match.group(0)
-
-    return _RESIDENT_COUNT.sub(replace, str(text))
-
-
-def fmt_int(value: object) -> str:
-    """A count with thousands separators, or an en dash when missing.
-
-    Examples
-    --------
-    >>> fmt_int(12345.0), fmt_int(None)
-    ('12,345', '–')
-    """
-    try:
-        if value is None or value != value:  # NaN check without numpy
-            return "–"
-        return f"{int(round(float(value))):,}"
-    except (TypeError, ValueError):
-        return "–"
-
-
-def fmt_share(value: object) -> str:
-    """A share 0-1 as a whole percentage, or an en dash when missing.
-
-    Examples
-    --------
-    >>> fmt_share(0.404)
-    '40%'
-    """
-    try:
-        if value is None or value != value:
-            return "–"
-        return f"{float(value):.0%}"
-    except (TypeError, ValueError):
-        return "–"
-
-
-def with_moe(value: object, moe: object) -> str:
-    """An estimate with its margin of error, e.g. ``2,028 ± 690``.
-
-    Examples
-    --------
-    >>> with_moe(2028, 690.0), with_moe(5, None), with_moe(None, None)
-    ('2,028 ± 690', '5', 'not recorded')
-    """
-    shown = fmt_int(value)
-    if shown == "–":
-        return "not recorded"
-    if moe is None or moe != moe:
-        return shown
-    return f"{shown} ± {fmt_int(moe)}"
-
-
-def loaded_time(loaded_at: object) -> str:
-    """When the data was loaded, from the store's ISO time stamp (UTC), for people.
-
-    Examples
-    --------
-    >>> loaded_time("2026-11-26T22:51:07+00:00"), loaded_time(None)
-    ('2026-11-26 22:51 UTC', 'unknown')
-    """
-    text = str(loaded_at or "")
-    if len(text) < 16:
-        return "unknown"
-    return text[:16].replace("T", " ") + (" UTC" if text.endswith(("+00:00", "Z")) else "")
 
 
 def illustrative_caption(illustrative: int, total: int, what: str = "rows") -> None:
@@ -154,7 +33,8 @@ def illustrative_caption(illustrative: int, total: int, what: str = "rows") -> N
     """
     if total and illustrative:
         st.caption(f"Illustrative {what}: {illustrative:,} of {total:,} — marked with "
-                   f"{ILLUSTRATIVE_MARK}. They are examples, not facts about real organizations.")
+                   f"{labels.ILLUSTRATIVE_MARK}. They are examples, not facts about real "
+                   "organizations.")
     elif total:
         st.caption(f"All {total:,} {what} shown come from cited sources.")
 
@@ -215,3 +95,41 @@ def problems_shown() -> Iterator[None]:
     except errors.CoalitionError as exc:
         show_problem(exc)
         st.stop()
+
+
+def gap_column_config(table: pd.DataFrame) -> dict[str, Any]:
+    """Column settings for a gap table: the explanation column wide.
+
+    Examples
+    --------
+    >>> list(gap_column_config(pd.DataFrame(columns=['Why it matters'])))
+    ['Why it matters']
+    >>> gap_column_config(pd.DataFrame(columns=['Name']))
+    {}
+    """
+    title = labels.COLUMN_TITLES["explanation"]
+    if title in table.columns:
+        return {title: st.column_config.TextColumn(title, width="large")}
+    return {}
+
+
+def ranking_column_config(max_score: float = 1.0) -> dict[str, Any]:
+    """Column settings for the ranking: score and stability as bars, the reasons wide.
+
+    The score bar runs to ``max_score`` (the sum of the weights).
+
+    Examples
+    --------
+    >>> sorted(ranking_column_config(2.0))
+    ['Score', 'Stability', 'Why']
+    """
+    return {
+        "Score": st.column_config.ProgressColumn("Score", min_value=0.0,
+                                                 max_value=max(float(max_score), 1e-9),
+                                                 format="%.2f"),
+        "Stability": st.column_config.ProgressColumn(
+            "Stability", min_value=0.0, max_value=1.0, format="percent",
+            help="Share of 200 runs with the weights and census figures shaken within their "
+                 "uncertainty in which it stays in the top k."),
+        "Why": st.column_config.TextColumn("Why", width="large"),
+    }

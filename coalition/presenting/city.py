@@ -1,0 +1,272 @@
+"""A city for people: filter choices, a neighborhood's members, its sources, its warnings.
+
+Examples
+--------
+>>> import pandas as pd
+>>> illustrative_totals(pd.DataFrame({'rows': [4, 6], 'illustrative_rows': [0, 6]}))
+(6, 10)
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+import networkx as nx
+import pandas as pd
+
+from coalition import labels, privacy, schema
+
+ILLUSTRATIVE_COLUMN = f"Illustrative {labels.ILLUSTRATIVE_MARK}"
+# Ties through which an organization reaches a neighborhood.
+_REACHING_TIES = ("located_in", "serves_neighborhood")
+
+
+def filter_options(G: nx.MultiDiGraph) -> dict[str, Any]:
+    """Choices for the filters: kinds, sectors, communities, neighborhoods, services, orgs.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        The coalition graph (see :func:`coalition.model.build_graph`).
+
+    Returns
+    -------
+    dict
+        ``kinds`` present, ``sectors``; ``communities``, ``neighborhoods``, ``organizations``,
+        ``navigators``, ``committees`` as id -> name sorted by name; ``services`` as
+        key -> label; ``total`` nodes and ``organization_count``.
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_node("lib", kind="organization", name="Alder Library", sector="library",
+    ...            services=["esl"])
+    >>> G.add_node("alder", kind="neighborhood", name="Alder")
+    >>> G.add_node("birch", kind="neighborhood", name="Birch")
+    >>> G.add_node("c1", kind="committee", name="Alder Committee", neighborhood="alder",
+    ...            status="active")
+    >>> options = filter_options(G)
+    >>> options["neighborhoods"], options["sectors"], options["organization_count"]
+    ({'alder': 'Alder', 'birch': 'Birch'}, ['library'], 1)
+    """
+    by_kind: dict[str, dict[str, str]] = {kind: {} for kind in schema.NODE_KINDS}
+    sectors: set[str] = set()
+    services: set[str] = set()
+    for node, attrs in G.nodes(data=True):
+        kind = attrs.get("kind")
+        if kind not in by_kind:
+            continue
+        by_kind[kind][node] = str(attrs.get("name") or node)
+        if kind == schema.ORGANIZATION:
+            if attrs.get("sector"):
+                sectors.add(str(attrs["sector"]))
+            services.update(str(s) for s in attrs.get("services") or [])
+
+    def by_name(items: dict[str, str]) -> dict[str, str]:
+        return dict(sorted(items.items(), key=lambda item: (item[1].lower(), item[0])))
+
+    service_labels = {key: label.capitalize() for key, label in schema.SERVICES.items()
+                      if key in services}
+    service_labels.update({s: s for s in sorted(services) if s not in service_labels})
+    return {
+        "kinds": [k for k in schema.NODE_KINDS if by_kind[k]],
+        "sectors": sorted(sectors, key=str.lower),
+        "communities": by_name(by_kind[schema.COMMUNITY]),
+        "neighborhoods": by_name(by_kind[schema.NEIGHBORHOOD]),
+        "organizations": by_name(by_kind[schema.ORGANIZATION]),
+        "navigators": by_name(by_kind[schema.NAVIGATOR]),
+        "committees": by_name(by_kind[schema.COMMITTEE]),
+        "services": service_labels,
+        "total": G.number_of_nodes(),
+        "organization_count": len(by_kind[schema.ORGANIZATION]),
+    }
+
+
+def _mark(illustrative: Any) -> str:
+    return labels.ILLUSTRATIVE_MARK if illustrative else ""
+
+
+def neighborhood_members(G: nx.MultiDiGraph,
+                         neighborhood_id: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Organizations located in / serving a neighborhood, and communities living there.
+
+    Resident counts below :data:`coalition.settings.SMALL_COUNT_THRESHOLD` are suppressed.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        The coalition graph.
+    neighborhood_id : str
+        A neighborhood node of ``G``.
+
+    Returns
+    -------
+    (pandas.DataFrame, pandas.DataFrame)
+        The organizations (by name) and the communities.
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_node("alder", kind="neighborhood", name="Alder")
+    >>> G.add_node("lib", kind="organization", name="Alder Library", services=["esl"])
+    >>> G.add_node("karen", kind="community", name="Karen", community_kind="immigrant")
+    >>> _ = G.add_edge("lib", "alder", key="located_in")
+    >>> _ = G.add_edge("karen", "alder", key="lives_in", residents=3)
+    >>> members, communities = neighborhood_members(G, "alder")
+    >>> members[["Organization", "How"]].values.tolist()
+    [['Alder Library', 'located here']]
+    >>> communities[["Community", "Kind", "Residents here"]].values.tolist()
+    [['Karen', 'Newcomers', 'fewer than 5']]
+    """
+    members: dict[str, set[str]] = {}
+    communities = []
+    for source, _, key, attrs in G.in_edges(neighborhood_id, keys=True, data=True):
+        if key in _REACHING_TIES:
+            members.setdefault(source, set()).add("located here" if key == "located_in"
+                                                  else "serves it")
+        elif key == "lives_in":
+            node = G.nodes[source]
+            communities.append({
+                "Community": str(node.get("name") or source),
+                "Kind": labels.COMMUNITY_KIND_WORDS.get(node.get("community_kind"), ""),
+                "Residents here": privacy.suppressed(attrs.get("residents")),
+                labels.ILLUSTRATIVE_MARK: _mark(attrs.get("illustrative")),
+            })
+    rows = []
+    for org, how in sorted(members.items(), key=lambda item: str(G.nodes[item[0]].get("name"))):
+        node = G.nodes[org]
+        rows.append({
+            "Organization": str(node.get("name") or org),
+            "Sector": str(node.get("sector") or ""),
+            "How": ", ".join(sorted(how)),
+            "Services": ", ".join(schema.SERVICES.get(s, s) for s in node.get("services") or []),
+            "Languages": ", ".join(node.get("languages") or []),
+            labels.ILLUSTRATIVE_MARK: _mark(node.get("illustrative")),
+        })
+    return pd.DataFrame(rows), pd.DataFrame(communities)
+
+
+def datasets_table(datasets: pd.DataFrame) -> pd.DataFrame:
+    """The store's datasets in plain words, with the illustrative share.
+
+    Parameters
+    ----------
+    datasets : pandas.DataFrame
+        :meth:`coalition.store.Store.datasets` (``table``, ``rows``, ``illustrative_rows`` and
+        optionally ``sources``, ``oldest_source_date``, ``latest_source_date``,
+        ``source_list``).
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Examples
+    --------
+    >>> table = datasets_table(pd.DataFrame({"table": ["ties"], "rows": [4],
+    ...                                      "illustrative_rows": [1]}))
+    >>> table.columns.tolist()[:3], table["Table"].tolist(), table["Rows"].tolist()
+    (['Table', 'Rows', 'Illustrative ◇'], ['Ties'], [4])
+    """
+    frame = datasets
+    out = pd.DataFrame({
+        "Table": frame["table"].map(lambda t: labels.TABLE_TITLES.get(t, t)),
+        "Rows": frame["rows"].astype(int),
+        ILLUSTRATIVE_COLUMN: frame["illustrative_rows"].astype(int),
+        "Sources cited": frame.get("sources", pd.Series(0, index=frame.index)),
+        "Oldest source date": frame.get("oldest_source_date", ""),
+        "Latest source date": frame.get("latest_source_date", ""),
+    })
+    if "source_list" in frame:
+        out["Sources"] = frame["source_list"]
+    return out
+
+
+def source_table(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """Per table and source: rows, illustrative rows and the dates the source gives.
+
+    Parameters
+    ----------
+    tables : mapping of str to pandas.DataFrame
+        A city's tables (:attr:`coalition.model.CityData.tables`); those without a ``source``
+        column are left out.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns Table, Source, Rows, Illustrative ◇, Dates (one date, or "first to last").
+
+    Examples
+    --------
+    >>> ties = pd.DataFrame({"source": ["Survey", "Survey", None],
+    ...     "source_date": ["2024-05", "2023-01", ""], "illustrative": [False, True, False]})
+    >>> source_table({"ties": ties}).values.tolist()
+    [['Ties', '(no source given)', 1, 0, ''], ['Ties', 'Survey', 2, 1, '2023-01 to 2024-05']]
+    """
+    rows = []
+    for table, frame in tables.items():
+        if frame.empty or "source" not in frame:
+            continue
+        sources = frame["source"].fillna("").astype(str).replace("", "(no source given)")
+        dates = frame["source_date"].fillna("").astype(str) if "source_date" in frame \
+            else pd.Series("", index=frame.index)
+        illustrative = frame["illustrative"].fillna(False).astype(bool) \
+            if "illustrative" in frame else pd.Series(False, index=frame.index)
+        for source, group in frame.groupby(sources, sort=True):
+            known = sorted(d for d in dates[group.index] if d)
+            rows.append({
+                "Table": labels.TABLE_TITLES.get(table, table),
+                "Source": source,
+                "Rows": len(group),
+                ILLUSTRATIVE_COLUMN: int(illustrative[group.index].sum()),
+                "Dates": (known[0] if known[0] == known[-1] else f"{known[0]} to {known[-1]}")
+                if known else "",
+            })
+    return pd.DataFrame(rows, columns=["Table", "Source", "Rows", ILLUSTRATIVE_COLUMN, "Dates"])
+
+
+def illustrative_totals(datasets: pd.DataFrame) -> tuple[int, int]:
+    """(illustrative rows, all rows) over every table.
+
+    Parameters
+    ----------
+    datasets : pandas.DataFrame
+        :meth:`coalition.store.Store.datasets` (``rows``, ``illustrative_rows``).
+
+    Returns
+    -------
+    (int, int)
+
+    Examples
+    --------
+    >>> illustrative_totals(pd.DataFrame({'rows': [4, 6], 'illustrative_rows': [0, 6]}))
+    (6, 10)
+    """
+    return int(datasets["illustrative_rows"].sum()), int(datasets["rows"].sum())
+
+
+def warnings_table(warnings: list[Any]) -> pd.DataFrame:
+    """The load's warnings as a table (file, row, column, value, what to do).
+
+    Parameters
+    ----------
+    warnings : list
+        Warnings as dicts (``file``, ``row``, ``column``, ``value``, ``message``) or texts.
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Examples
+    --------
+    >>> warnings_table([{'file': 'ties.csv', 'row': 3, 'message': 'Check it.'}])['What to do'][0]
+    'Check it.'
+    >>> warnings_table(["Old figures."]).iloc[0].tolist()
+    ['', None, '', '', 'Old figures.']
+    """
+    rows = []
+    for warning in warnings:
+        item = warning if isinstance(warning, dict) else {"message": str(warning)}
+        rows.append({"File": item.get("file") or "", "Row": item.get("row"),
+                     "Column": item.get("column") or "", "Value": item.get("value") or "",
+                     "What to do": item.get("message") or ""})
+    return pd.DataFrame(rows, columns=["File", "Row", "Column", "Value", "What to do"])

@@ -1,0 +1,316 @@
+"""Coverage, the ranking and the plan for people: tables, score parts and sentences.
+
+The functions take the frames of :class:`coalition.analysis.CoverageReport` (``neighborhoods``,
+``communities``) and of :class:`coalition.analysis.RankReport` (``candidates``, ``plan``).
+
+Examples
+--------
+>>> import pandas as pd
+>>> committee_counts(pd.DataFrame({"committee_status": ["active", "none", "active"]}))
+{'active': 2, 'forming': 0}
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from coalition import labels, privacy
+from coalition.presenting.text import fmt_int, fmt_share, md, with_moe
+
+
+def committee_counts(neighborhoods: pd.DataFrame) -> dict[str, int]:
+    """Neighborhoods with an active / forming committee (from a coverage report).
+
+    Parameters
+    ----------
+    neighborhoods : pandas.DataFrame
+        A coverage report's ``neighborhoods`` (its ``committee_status`` column).
+
+    Returns
+    -------
+    dict
+        ``{"active": n, "forming": m}``; zeros when the column is missing.
+
+    Examples
+    --------
+    >>> committee_counts(pd.DataFrame({'committee_status': ['active', 'none', 'forming']}))
+    {'active': 1, 'forming': 1}
+    """
+    status = neighborhoods.get("committee_status", pd.Series(dtype=str))
+    return {"active": int((status == "active").sum()),
+            "forming": int((status == "forming").sum())}
+
+
+def neighborhoods_without_committee(neighborhoods: pd.DataFrame) -> list[str]:
+    """Ids of neighborhoods with no active committee, by name.
+
+    Parameters
+    ----------
+    neighborhoods : pandas.DataFrame
+        A coverage report's ``neighborhoods`` (``id``, ``name``, ``committee_status``).
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> neighborhoods_without_committee(pd.DataFrame({"id": ["c", "a", "b"],
+    ...     "name": ["Cedar", "Alder", "Birch"],
+    ...     "committee_status": ["none", "active", "forming"]}))
+    ['b', 'c']
+    """
+    frame = neighborhoods[neighborhoods["committee_status"] != "active"].sort_values("name")
+    return [str(n) for n in frame["id"]]
+
+
+def community_coverage_table(communities: pd.DataFrame) -> pd.DataFrame:
+    """Coverage per community, with small resident counts suppressed.
+
+    Parameters
+    ----------
+    communities : pandas.DataFrame
+        A coverage report's ``communities``.
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Examples
+    --------
+    >>> communities = pd.DataFrame({"name": ["Karen"], "community_kind": ["immigrant"],
+    ...     "residents": [4], "residents_covered": [0], "share_covered": [0.0],
+    ...     "explanation": ["No Karen residents are reached."]})
+    >>> community_coverage_table(communities).iloc[0].tolist()[:5]
+    ['Karen', 'Newcomers', 'fewer than 5', '0', '0%']
+    """
+    return pd.DataFrame({
+        "Community": communities["name"],
+        "Kind": communities["community_kind"].map(labels.COMMUNITY_KIND_WORDS),
+        "Residents": communities["residents"].map(privacy.suppressed),
+        "In reached neighborhoods": communities["residents_covered"].map(privacy.suppressed),
+        "Share reached": communities["share_covered"].map(fmt_share),
+        "Why": communities["explanation"],
+    })
+
+
+def neighborhood_coverage_table(neighborhoods: pd.DataFrame) -> pd.DataFrame:
+    """Coverage per neighborhood in plain words, reached ones first, then by name.
+
+    Parameters
+    ----------
+    neighborhoods : pandas.DataFrame
+        A coverage report's ``neighborhoods``.
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"name": ["Birch", "Alder"], "committee_status": ["none", "active"],
+    ...     "covered": [False, True], "foreign_born": [120, 300], "foreign_born_moe": [None, 40],
+    ...     "covered_by": [[], ["Alder Welcoming Committee"]]})
+    >>> for row in neighborhood_coverage_table(frame).values.tolist():
+    ...     print(row)
+    ['Alder', 'Active', 'Yes', '300 ± 40', 'Alder Welcoming Committee']
+    ['Birch', 'None', 'No', '120', '']
+    """
+    return pd.DataFrame({
+        "Neighborhood": neighborhoods["name"],
+        "Committee": neighborhoods["committee_status"].map(labels.COMMITTEE_STATUS_WORDS)
+        .fillna(labels.COMMITTEE_STATUS_WORDS["none"]),
+        "Reached": neighborhoods["covered"].map(labels.YES_NO),
+        "Foreign-born residents": [with_moe(v, m) for v, m in
+                                   zip(neighborhoods["foreign_born"],
+                                       neighborhoods["foreign_born_moe"])],
+        "Reached by": neighborhoods["covered_by"].map(
+            lambda v: ", ".join(v) if isinstance(v, (list, tuple)) else (v or "")),
+    }).sort_values(["Reached", "Neighborhood"], ascending=[False, True])
+
+
+def _top(candidates: pd.DataFrame, count: int) -> pd.DataFrame:
+    return candidates.sort_values("rank").head(count)
+
+
+def ranking_table(candidates: pd.DataFrame) -> pd.DataFrame:
+    """The ranking: rank, name, score, stability and reasons (joined into one text).
+
+    Parameters
+    ----------
+    candidates : pandas.DataFrame
+        A rank report's ``candidates``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Empty when there is no candidate.
+
+    Examples
+    --------
+    >>> candidates = pd.DataFrame({"rank": [2, 1], "name": ["Birch", "Cedar"],
+    ...     "score": [0.4, 0.9], "stability": [0.3, 1.0],
+    ...     "reasons": [["Need: low."], ["Need: high.", "Library there."]]})
+    >>> ranking_table(candidates)[["Rank", "Neighborhood", "Why"]].values.tolist()
+    [[1, 'Cedar', 'Need: high. Library there.'], [2, 'Birch', 'Need: low.']]
+    """
+    frame = candidates.sort_values("rank")
+    if frame.empty:
+        return pd.DataFrame()
+    return pd.DataFrame({
+        "Rank": frame["rank"].astype(int),
+        "Neighborhood": frame["name"],
+        "Score": frame["score"].astype(float),
+        "Stability": frame["stability"].astype(float),
+        "Why": frame["reasons"].map(lambda r: " ".join(r) if isinstance(r, (list, tuple))
+                                    else str(r or "")),
+    })
+
+
+def score_parts(candidates: pd.DataFrame, limit: int = 15) -> pd.DataFrame:
+    """Long table (neighborhood, part, points, order) of the top candidates' score parts.
+
+    Parameters
+    ----------
+    candidates : pandas.DataFrame
+        A rank report's ``candidates`` (the ``part_<name>`` columns).
+    limit : int
+        How many candidates, best first.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per candidate and part (parts in the order of
+        :data:`coalition.labels.PART_LABELS`; missing parts left out).
+
+    Examples
+    --------
+    >>> candidates = pd.DataFrame({"rank": [1], "name": ["Cedar"], "part_need": [0.5],
+    ...                            "part_access": [0.25]})
+    >>> score_parts(candidates).values.tolist()
+    [['Cedar', 'Need', 0.5, 0], ['Cedar', 'Access', 0.25, 2]]
+    """
+    rows = []
+    for _, row in _top(candidates, limit).iterrows():
+        for order, (component, label) in enumerate(labels.PART_LABELS.items()):
+            column = f"part_{component}"
+            if column in row and row[column] == row[column]:
+                rows.append({"neighborhood": str(row["name"]), "part": label,
+                             "points": float(row[column]), "order": order})
+    return pd.DataFrame(rows, columns=["neighborhood", "part", "points", "order"])
+
+
+def top_candidate_markdown(candidates: pd.DataFrame, count: int) -> list[str]:
+    """The top candidates as markdown lines: bold name, score, first reason (escaped).
+
+    Parameters
+    ----------
+    candidates : pandas.DataFrame
+        A rank report's ``candidates``.
+    count : int
+        How many lines at most.
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> candidates = pd.DataFrame({"rank": [1], "name": ["Cedar"], "score": [1.0],
+    ...                            "reasons": [["Need: high."]]})
+    >>> top_candidate_markdown(candidates, 3)
+    ['**Cedar** (score 1.00) — Need\\\\: high\\\\.']
+    """
+    lines = []
+    for _, row in _top(candidates, count).iterrows():
+        reasons = list(row.get("reasons") or [])
+        reason = f" — {md(reasons[0])}" if reasons else ""
+        lines.append(f"**{md(row['name'])}** (score {float(row['score']):.2f}){reason}")
+    return lines
+
+
+def reason_lines(candidates: pd.DataFrame, limit: int) -> list[str]:
+    """Markdown: per top candidate, its name, score, stability and reasons (escaped).
+
+    Parameters
+    ----------
+    candidates : pandas.DataFrame
+        A rank report's ``candidates``.
+    limit : int
+        How many candidates.
+
+    Returns
+    -------
+    list of str
+        One markdown block per candidate: a bold line, then its reasons as bullets.
+
+    Examples
+    --------
+    >>> candidates = pd.DataFrame({"rank": [1], "name": ["Cedar"], "score": [0.5],
+    ...                            "stability": [0.75], "reasons": [["Need is high"]]})
+    >>> print(reason_lines(candidates, 1)[0])
+    **1. Cedar** — score 0.50, in the top group in 75% of the uncertainty runs
+      - Need is high
+    """
+    lines = []
+    for _, row in _top(candidates, limit).iterrows():
+        reasons = row.get("reasons") or []
+        bullets = "\n".join(f"  - {md(reason)}" for reason in reasons)
+        lines.append(f"**{int(row['rank'])}. {md(row['name'])}** — score "
+                     f"{float(row['score']):.2f}, in the top group in "
+                     f"{float(row['stability']):.0%} of the uncertainty runs\n{bullets}")
+    return lines
+
+
+def _names(selected: Any) -> list[str]:
+    out = []
+    for item in selected or []:
+        if isinstance(item, dict):
+            out.append(str(item.get("name") or item.get("id") or item.get("neighborhood_id")))
+        else:
+            out.append(str(item))
+    return out
+
+
+def plan_markdown(plan: dict[str, Any], k: int) -> str:
+    """The optimised plan against the top k by score, in plain words (escaped).
+
+    Parameters
+    ----------
+    plan : dict
+        A rank report's ``plan`` (``selected`` or ``selected_names``, ``newly_covered``,
+        optionally ``top_k_by_score_newly_covered``, ``explanation`` and ``method``).
+    k : int
+        How many new committees were planned.
+
+    Returns
+    -------
+    str
+        Markdown paragraphs.
+
+    Examples
+    --------
+    >>> plan_markdown({'selected': [{'name': 'Cedar'}], 'newly_covered': 300.0}, 1)
+    '**Best set of 1:** Cedar — reaches 300 more foreign-born residents.'
+    >>> print(plan_markdown({'selected': ['Cedar', 'Birch'], 'newly_covered': 500,
+    ...                      'top_k_by_score_newly_covered': 450, 'method': 'exact'}, 2))
+    **Best set of 2:** Cedar, Birch — reaches 500 more foreign-born residents.
+    <BLANKLINE>
+    **Top 2 by score:** reaches 450 more.
+    <BLANKLINE>
+    _Method: exact_
+    """
+    selected = _names(plan.get("selected_names") or plan.get("selected"))
+    newly = plan.get("newly_covered")
+    top_k = plan.get("top_k_by_score_newly_covered")
+    lines = [f"**Best set of {k}:** {md(', '.join(selected)) or 'none'} — reaches "
+             f"{fmt_int(newly)} more foreign-born residents."]
+    if top_k is not None:
+        lines.append(f"**Top {k} by score:** reaches {fmt_int(top_k)} more.")
+    if plan.get("explanation"):
+        lines.append(md(plan["explanation"]))
+    if plan.get("method"):
+        lines.append(f"_Method: {md(plan['method'])}_")
+    return "\n\n".join(lines)
