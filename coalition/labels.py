@@ -107,6 +107,9 @@ GAP_FAMILIES: dict[str, tuple[str, str]] = {
     "uncovered_need": ("Need with no one nearby",
                        "Neighborhoods with many foreign-born residents and few members reaching "
                        "them."),
+    "could_invite": ("Organizations to invite",
+                     "Organizations that are not coalition members but offer help, a language or "
+                     "a presence where the members leave a gap."),
 }
 # Titles of columns that any table may have (a family's own columns: FAMILY_COLUMNS).
 COLUMN_TITLES = {
@@ -140,6 +143,7 @@ FAMILY_COLUMNS: dict[str, dict[str, str]] = {
     "uncovered_need": {"name": "Neighborhood", "foreign_born": "Foreign-born residents",
                        "members": "Members reaching it", "member_names": "Who",
                        "committee_status": "Committee"},
+    "could_invite": {"name": "Organization", "sector": "Sector", "fills": "Gaps it could fill"},
 }
 # Values of the "type"/"kind"/"status" columns of the gap tables, in words.
 KIND_WORDS = {
