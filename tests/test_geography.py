@@ -339,3 +339,110 @@ def test_topojson_is_read(tiny, file):
     assert shapes["alder"].bounds == pytest.approx((-72.70, 41.76, -72.69, 41.77))
     assert shapes["birch"].bounds == pytest.approx((-72.69, 41.76, -72.68, 41.77))
     assert shapes["dogwood"].area == pytest.approx(0.01 * 0.01)
+
+
+# --- 6. what real cities' files hold (found by scripts/try_real_cities.py) --------------------
+
+def _rename(folder: Path, names: dict[str, str]) -> None:
+    """Rename neighborhoods in both neighborhoods.csv (name column) and the boundary file."""
+    from helpers import read_rows, write_rows
+
+    rows = read_rows(folder / "neighborhoods.csv")
+    for row in rows:
+        row["name"] = names.get(row["name"], row["name"])
+    write_rows(folder / "neighborhoods.csv", rows)
+    data = json.loads((folder / "neighborhoods.geojson").read_text(encoding="utf-8"))
+    for feature in data["features"]:
+        feature["properties"]["name"] = names[feature["properties"]["name"]]
+    (folder / "neighborhoods.geojson").write_text(json.dumps(data, ensure_ascii=False),
+                                                  encoding="utf-8")
+
+
+def _set_geometry(folder: Path, index: int, geometry: dict) -> None:
+    data = json.loads((folder / "neighborhoods.geojson").read_text(encoding="utf-8"))
+    data["features"][index]["geometry"] = geometry
+    (folder / "neighborhoods.geojson").write_text(json.dumps(data), encoding="utf-8")
+
+
+def test_names_in_other_scripts_each_get_their_own_polygon(tiny):
+    # Every Japanese, Greek or Russian name used to have the empty key: all four features were
+    # "the same neighborhood name" and nothing loaded.
+    original = read_city(tiny).boundaries.set_index("neighborhood_id").geometry
+    _rename(tiny, {"Alder": "北区", "Birch": "Αθήνα", "Cedar": "Москва", "Dogwood": "南区"})
+    report = validate_city(tiny)
+    assert report.ok, [str(p) for p in report.errors]
+    shapes = report.city.boundaries.set_index("neighborhood_id").geometry
+    for node_id in ("alder", "birch", "cedar", "dogwood"):
+        assert shapes[node_id].equals(original[node_id])
+
+
+def test_a_slightly_invalid_polygon_is_repaired_with_a_warning(tiny):
+    # Alder with a one-vertex spike folding back on itself (a "Ring Self-intersection"), as in
+    # many real exports: the repair removes the spike, Alder keeps its area (a 0.01° square).
+    x0, y0, x1, y1 = -72.70, 41.76, -72.69, 41.77
+    ring = [[x0, y0], [x1, y0], [x1, y1], [x0 + 0.005, y1], [x0 + 0.005, y1 + 0.00001],
+            [x0 + 0.005, y1], [x0, y1], [x0, y0]]
+    _set_geometry(tiny, 0, {"type": "Polygon", "coordinates": [ring]})
+    report = validate_city(tiny)
+    assert report.ok, [str(p) for p in report.errors]
+    (warning,) = [p for p in report.warnings if "invalid polygon" in p.message]
+    assert warning.row == 1 and "repaired" in warning.message and "0.00%" in warning.message
+    alder = report.city.boundaries.set_index("neighborhood_id").geometry["alder"]
+    assert alder.is_valid and alder.area == pytest.approx(0.01 * 0.01)
+
+
+def test_a_polygon_whose_repair_would_change_its_area_is_refused(tiny):
+    # A figure-eight: what it encloses is ambiguous (the rings' area is 0, the repair's 0.0001).
+    bowtie = [[-72.70, 41.76], [-72.69, 41.77], [-72.69, 41.76], [-72.70, 41.77], [-72.70, 41.76]]
+    _set_geometry(tiny, 0, {"type": "Polygon", "coordinates": [bowtie]})
+    report = validate_city(tiny)
+    (problem,) = [p for p in report.errors if "invalid polygon" in p.message]
+    assert problem.row == 1 and "Fix geometries" in problem.message
+    assert "cannot be repaired automatically" in problem.message
+
+
+def test_a_geometry_collection_of_polygons_is_read_as_its_polygons(tiny):
+    square = [[[-72.70, 41.76], [-72.69, 41.76], [-72.69, 41.77], [-72.70, 41.77],
+               [-72.70, 41.76]]]
+    _set_geometry(tiny, 0, {"type": "GeometryCollection",
+                            "geometries": [{"type": "Polygon", "coordinates": square}]})
+    report = validate_city(tiny)
+    assert report.ok and report.warnings == []
+    alder = report.city.boundaries.set_index("neighborhood_id").geometry["alder"]
+    assert alder.geom_type == "Polygon" and alder.area == pytest.approx(0.0001)
+
+
+def test_a_file_of_points_is_one_error_saying_it_holds_no_areas(tiny):
+    data = json.loads((tiny / "neighborhoods.geojson").read_text(encoding="utf-8"))
+    for feature in data["features"]:
+        feature["geometry"] = {"type": "Point", "coordinates": [-72.69, 41.76]}
+    (tiny / "neighborhoods.geojson").write_text(json.dumps(data), encoding="utf-8")
+    report = validate_city(tiny)
+    (problem,) = [p for p in report.errors if "neighborhoods.geojson" in p.file]
+    assert "All 4 features are Points" in problem.message
+    assert "Export the neighborhoods' polygons" in problem.message
+
+
+def test_a_few_points_among_polygons_are_listed_in_one_error(tiny):
+    _set_geometry(tiny, 1, {"type": "Point", "coordinates": [-72.69, 41.76]})
+    _set_geometry(tiny, 3, {"type": "LineString", "coordinates": [[-72.69, 41.76],
+                                                                  [-72.68, 41.75]]})
+    report = validate_city(tiny)
+    messages = [p.message for p in report.errors]
+    assert any(m.startswith("1 feature(s) are Points") and "2 ('Birch')" in m for m in messages)
+    assert any(m.startswith("1 feature(s) are LineStrings") and "4 ('Dogwood')" in m
+               for m in messages)
+
+
+def test_boundaries_too_large_for_one_utm_zone_are_refused_when_metric_crs_is_left_out(tiny):
+    # A country's regions instead of a city's neighborhoods: the estimated UTM zone would get
+    # areas wrong by several percent (Alaska's regions by 2-4%, Asia's countries by up to 4x).
+    _geojson(tiny, {"Alder": (-100.0, 30.0, -90.0, 40.0), "Birch": (-90.0, 30.0, -80.0, 40.0),
+                    "Cedar": (-100.0, 20.0, -90.0, 30.0), "Dogwood": (-90.0, 20.0, -80.0, 30.0)})
+    _toml(tiny)
+    for row in range(4):
+        set_cell(tiny / "organizations.csv", row, "lat", "")
+        set_cell(tiny / "organizations.csv", row, "lon", "")
+    report = validate_city(tiny)
+    (problem,) = [p for p in report.errors if p.column == "metric_crs"]
+    assert "no single UTM zone" in problem.message and "2,2" in problem.message

@@ -17,7 +17,7 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from pyproj import CRS
+from pyproj import CRS, Geod
 
 from .. import schema, settings
 from ..errors import Problem
@@ -38,7 +38,11 @@ AREA_OF_USE_MARGIN_DEGREES = 0.5
 MAX_SCALE_ERROR = 0.01
 # The largest accepted adjacency tolerance (metres): wide enough for a broad river.
 MAX_ADJACENCY_TOLERANCE_M = 5000.0
+# An invalid polygon is repaired (with a warning) when the repair changes its area by at most this
+# share; beyond, the repair would have to guess the shape and the feature is refused.
+REPAIR_MAX_AREA_CHANGE = 0.01
 
+_GEOD = Geod(ellps="WGS84")
 _FEET_SUFFIX = re.compile(r"\s*\((?:ftUS|ft|ftIntl|ftCla|ftSe|ftGC|ftInd\w*|ftBr\w*)\)\s*$")
 _DISSOLVE_HINT = ("A neighborhood with an island or a detached part is often exported as several "
                   "features: dissolve them into one MultiPolygon by name (QGIS: Vector > "
@@ -254,6 +258,140 @@ def _feature_name(value: Any) -> str | None:
     return text or None
 
 
+def _polygonal(geometry: Any) -> tuple[Any, bool]:
+    """The polygons of a geometry as a Polygon/MultiPolygon, and whether anything else was dropped.
+
+    A GeometryCollection (as some exports write islands) keeps its polygonal parts; None when
+    there are none.
+
+    Examples
+    --------
+    >>> from shapely.geometry import GeometryCollection, Point, box
+    >>> shape, dropped = _polygonal(GeometryCollection([box(0, 0, 1, 1), Point(5, 5)]))
+    >>> shape.geom_type, dropped
+    ('Polygon', True)
+    >>> _polygonal(Point(0, 0))
+    (None, True)
+    """
+    import shapely
+    from shapely.geometry import MultiPolygon
+
+    if geometry.geom_type in ("Polygon", "MultiPolygon"):
+        return geometry, False
+    parts = shapely.get_parts(geometry)
+    while any(p.geom_type in ("GeometryCollection", "MultiPolygon") for p in parts):
+        parts = shapely.get_parts(parts)
+    polygons = [p for p in parts if p.geom_type == "Polygon" and not p.is_empty]
+    dropped = len(polygons) < len([p for p in parts if not p.is_empty])
+    if not polygons:
+        return None, True
+    return (polygons[0] if len(polygons) == 1 else MultiPolygon(polygons)), dropped
+
+
+def _repaired(geometry: Any) -> tuple[Any, float]:
+    """An invalid polygon repaired, and the relative change of its area (inf when unusable).
+
+    The repair is GEOS's "structure" make-valid (QGIS 'Fix geometries' gives the same rings):
+    rings are made valid, shells merged, holes subtracted. The area compared with is what the
+    invalid polygon's rings enclose (shell minus holes), so a repair that only removes a spike, a
+    doubled vertex or a sliver changes it by a hair, and one that has to guess (a figure-eight,
+    overlapping parts, a hole outside its shell) changes it a lot.
+
+    Examples
+    --------
+    >>> from shapely.geometry import Polygon
+    >>> spike = Polygon([(0, 0), (10, 0), (10, 10), (10.001, 10.5), (10, 10.0001), (0, 10)])
+    >>> fixed, change = _repaired(spike)
+    >>> fixed.is_valid, change < 0.001
+    (True, True)
+    >>> bowtie = Polygon([(0, 0), (1, 1), (1, 0), (0, 1)])
+    >>> _repaired(bowtie)[1] > 0.5
+    True
+    """
+    import shapely
+
+    try:
+        fixed = shapely.make_valid(geometry, method="structure", keep_collapsed=False)
+    except Exception:  # GEOS could not repair it at all
+        return None, math.inf
+    fixed, _ = _polygonal(fixed) if fixed is not None and not fixed.is_empty else (None, True)
+    if fixed is None or not fixed.is_valid or fixed.is_empty:
+        return None, math.inf
+    before = abs(float(geometry.area))
+    after = float(fixed.area)
+    if before <= 0:
+        return fixed, math.inf
+    return fixed, abs(after - before) / before
+
+
+def _examples(names: list[str | None], positions: list[int]) -> str:
+    shown = [f"{p} ('{names[p - 1]}')" if names[p - 1] else str(p) for p in positions[:5]]
+    return ", ".join(shown) + (f" and {len(positions) - 5} more" if len(positions) > 5 else "")
+
+
+def _check_geometries(geometries: list[Any], names: list[str | None], file: str,
+                      problems: list[Problem]) -> tuple[list[Any], bool]:
+    """The features' geometries ready to use, and whether any is refused.
+
+    Features that are not areas (points, lines) are reported once per geometry type. A
+    GeometryCollection keeps its polygons. An invalid polygon is repaired when the repair changes
+    its area by at most :data:`REPAIR_MAX_AREA_CHANGE` (a warning says so), else refused.
+    """
+    from shapely.validation import explain_validity
+
+    bad = False
+    kept: list[Any] = []
+    not_areas: dict[str, list[int]] = defaultdict(list)
+    for index, (name, geometry) in enumerate(zip(names, geometries), start=1):
+        if geometry is None or geometry.is_empty:
+            problems.append(Problem(file, f"feature {index} has an empty geometry; draw its "
+                                    "polygon or remove the feature.", row=index, value=name))
+            bad = True
+            kept.append(geometry)
+            continue
+        shape, dropped = _polygonal(geometry)
+        if shape is None:
+            not_areas[geometry.geom_type].append(index)
+            bad = True
+            kept.append(geometry)
+            continue
+        if dropped:
+            problems.append(Problem(file, f"feature {index} is a {geometry.geom_type} mixing "
+                                    "polygons with points or lines; only its polygons were "
+                                    "read.", row=index, value=name, severity="warning"))
+        if not shape.is_valid:
+            reason = explain_validity(shape)
+            fixed, change = _repaired(shape)
+            if fixed is not None and change <= REPAIR_MAX_AREA_CHANGE:
+                problems.append(Problem(file, f"feature {index} had an invalid polygon ({reason});"
+                                        " it was repaired (its area changed by "
+                                        f"{change:.2%}), as QGIS 'Fix geometries' would. Repair "
+                                        "it in the file to silence this warning.", row=index,
+                                        value=name, severity="warning"))
+                shape = fixed
+            else:
+                size = (f"repairing it would change its area by {change:.0%}"
+                        if math.isfinite(change) else "it cannot be repaired automatically")
+                problems.append(Problem(file, f"feature {index} has an invalid polygon "
+                                        f"({reason}) and {size}. Repair it in your GIS (e.g. "
+                                        "QGIS 'Fix geometries', then check the shape).",
+                                        row=index, value=name))
+                bad = True
+        kept.append(shape)
+    total = len(geometries)
+    for kind, positions in not_areas.items():
+        if len(positions) == total:
+            what = (f"All {total} features are {kind}s, not areas: this file holds places or "
+                    "lines, not neighborhoods' boundaries. Export the neighborhoods' polygons "
+                    "(one Polygon or MultiPolygon per neighborhood).")
+        else:
+            what = (f"{len(positions)} feature(s) are {kind}s, not areas: numbers "
+                    f"{_examples(names, positions)}. Neighborhoods must be polygons: draw "
+                    "their areas or remove these features.")
+        problems.append(Problem(file, what, row=positions[0], value=names[positions[0] - 1]))
+    return kept, bad
+
+
 def _read_boundaries(folder: Path, name_field: str, problems: list[Problem],
                      config: dict | None = None) -> tuple[gpd.GeoDataFrame | None, str]:
     """Read the boundary file as ``_feature_name``/``geometry`` in WGS84, or None.
@@ -310,33 +448,19 @@ def _read_boundaries(folder: Path, name_field: str, problems: list[Problem],
     if frame.empty:
         problems.append(Problem(file, "The boundary file has no features."))
         return None, file
-    bad = False
     names = [_feature_name(v) for v in frame[name_field]]
-    for index, (name, geometry) in enumerate(zip(names, frame.geometry), start=1):
-        label = f"feature {index}"
+    bad = False
+    for index, name in enumerate(names, start=1):
         if name is None:
-            problems.append(Problem(file, f"{label} has no name in its '{name_field}' property; "
-                                    "name it like its row in neighborhoods.csv or remove it.",
-                                    row=index, column=name_field))
+            problems.append(Problem(file, f"feature {index} has no name in its '{name_field}' "
+                                    "property; name it like its row in neighborhoods.csv or "
+                                    "remove it.", row=index, column=name_field))
             bad = True
-        if geometry is None or geometry.is_empty:
-            problems.append(Problem(file, f"{label} has an empty geometry; draw its polygon "
-                                    "or remove the feature.", row=index, value=name))
-            bad = True
-        elif geometry.geom_type not in ("Polygon", "MultiPolygon"):
-            problems.append(Problem(file, f"{label} is a {geometry.geom_type}; neighborhoods must "
-                                    "be polygons.", row=index, value=name))
-            bad = True
-        elif not geometry.is_valid:
-            from shapely.validation import explain_validity
-
-            problems.append(Problem(file, f"{label} has an invalid polygon "
-                                    f"({explain_validity(geometry)}). Repair it in your GIS "
-                                    "(e.g. QGIS 'Fix geometries').", row=index, value=name))
-            bad = True
+    geometries, geometry_bad = _check_geometries(list(frame.geometry), names, file, problems)
+    bad = bad or geometry_bad
     if bad:
         return None, file
-    frame = gpd.GeoDataFrame({"_feature_name": names, "geometry": frame.geometry.values},
+    frame = gpd.GeoDataFrame({"_feature_name": names, "geometry": geometries},
                              geometry="geometry", crs=frame.crs)
     frame.attrs["name_field"] = name_field
     driver = _driver(path)
@@ -346,12 +470,23 @@ def _read_boundaries(folder: Path, name_field: str, problems: list[Problem],
     return _to_lonlat(frame, driver, declared, file, problems), file
 
 
+def _key(name: Any) -> str:
+    """The matching key of a name; a name of punctuation only is its own key, never ``""``.
+
+    Examples
+    --------
+    >>> _key("North-End") == _key("north end"), _key("—") == _key("–")
+    (True, False)
+    """
+    return name_key(name) or f"\x00{str(name).strip()}"
+
+
 def _duplicate_names(boundaries: gpd.GeoDataFrame, file: str, problems: list[Problem]) -> None:
     """One error per neighborhood name carried by several features, suggesting to dissolve."""
     features: dict[str, list[int]] = defaultdict(list)
     spellings: dict[str, list[str]] = defaultdict(list)
     for position, name in enumerate(boundaries["_feature_name"], start=1):
-        key = name_key(name)
+        key = _key(name)
         features[key].append(position)
         if name not in spellings[key]:
             spellings[key].append(name)
@@ -374,11 +509,11 @@ def _match_boundaries(neighborhoods: pd.DataFrame, boundaries: gpd.GeoDataFrame,
     _duplicate_names(boundaries, file, problems)
     geometry_by_key: dict[str, Any] = {}
     for name, geometry in zip(boundaries["_feature_name"], boundaries.geometry):
-        geometry_by_key.setdefault(name_key(name), geometry)
+        geometry_by_key.setdefault(_key(name), geometry)
     ids, geometries, used = [], [], set()
     for node_id, name, number in zip(neighborhoods["neighborhood_id"], neighborhoods["name"],
                                      neighborhoods["_row"]):
-        key = next((k for k in (name_key(name), name_key(node_id)) if k in geometry_by_key), None)
+        key = next((k for k in (_key(name), _key(node_id)) if k in geometry_by_key), None)
         if key is None:
             hint = _suggestion(name, feature_matcher)
             problems.append(Problem(nbhd_file, f"No feature with this name in {file}: the name "
@@ -389,7 +524,7 @@ def _match_boundaries(neighborhoods: pd.DataFrame, boundaries: gpd.GeoDataFrame,
         ids.append(node_id)
         geometries.append(geometry_by_key[key])
     for name in boundaries["_feature_name"]:
-        if name_key(name) not in used:
+        if _key(name) not in used:
             problems.append(Problem(file, "This feature has no row in neighborhoods.csv and is "
                                     "not loaded.", value=str(name), severity="warning"))
     return gpd.GeoDataFrame({"neighborhood_id": ids, "geometry": geometries},
@@ -496,6 +631,22 @@ def _metric_crs(config: dict, boundaries: gpd.GeoDataFrame | None,
                                 "a projected CRS in metres that covers the city (epsg.io lists "
                                 "them by place).", column="metric_crs"))
         return "EPSG:3857"
+    lonlat_bounds = boundaries.to_crs(WGS84).total_bounds
+    error = _scale_error(lonlat_bounds, CRS.from_user_input(estimate))
+    if error > MAX_SCALE_ERROR:
+        west, south, east, north = (float(b) for b in lonlat_bounds)
+        width = _GEOD.line_length([west, east], [(south + north) / 2] * 2) / 1000
+        height = _GEOD.line_length([west, west], [south, north]) / 1000
+        size = f"{error:.0%}" if math.isfinite(error) else "beyond measure"
+        problems.append(Problem(schema.CITY_FILE, f"The boundaries span about {width:,.0f} km by "
+                                f"{height:,.0f} km: no single UTM zone measures an area that "
+                                f"large (the nearest, {estimate}, would distort distances by "
+                                f"{size} and areas by about twice as much). A city's "
+                                "neighborhoods fit in one zone: keep only the city's "
+                                "neighborhoods in the boundary file, or set metric_crs to a "
+                                "projection in metres made for your region (it must distort "
+                                f"distances by at most {MAX_SCALE_ERROR:.0%}).",
+                                column="metric_crs"))
     return estimate
 
 
