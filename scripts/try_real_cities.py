@@ -244,7 +244,10 @@ def run_cli(argv: list[str]) -> tuple[int | None, str, str]:
 
 
 def geodesic_km2(geometry) -> float:
-    return abs(GEOD.geometry_area_perimeter(geometry)[0]) / 1e6
+    """The area on the ellipsoid (rings oriented first: pyproj adds a hole wound like its shell)."""
+    import shapely
+
+    return abs(GEOD.geometry_area_perimeter(shapely.orient_polygons(geometry))[0]) / 1e6
 
 
 def sanity(G, expected: dict[str, str] | None) -> list[str]:

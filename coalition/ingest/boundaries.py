@@ -41,6 +41,9 @@ MAX_ADJACENCY_TOLERANCE_M = 5000.0
 # An invalid polygon is repaired (with a warning) when the repair changes its area by at most this
 # share; beyond, the repair would have to guess the shape and the feature is refused.
 REPAIR_MAX_AREA_CHANGE = 0.01
+# Features sharing a name that lie farther apart than this are probably different places (two
+# Marion counties), not a neighborhood and its island: the message says rename before dissolve.
+DUPLICATE_NEAR_KM = 5.0
 
 _GEOD = Geod(ellps="WGS84")
 _FEET_SUFFIX = re.compile(r"\s*\((?:ftUS|ft|ftIntl|ftCla|ftSe|ftGC|ftInd\w*|ftBr\w*)\)\s*$")
@@ -194,10 +197,21 @@ def _resolve_crs(frame: gpd.GeoDataFrame, driver: str, declared: CRS | None, fil
     if own is None and lonlat_default:  # TopoJSON: no CRS member; lon/lat by convention
         return frame.set_crs(WGS84)
     if own is None:
+        bounds = frame.total_bounds
+        west, south, east, north = (float(b) for b in bounds)
+        if _lonlat_bounds_ok(bounds):
+            looks = (f" Its coordinates (x {west:g} to {east:g}, y {south:g} to {north:g}) could "
+                     'be longitude/latitude degrees: if they are, write boundary_crs = '
+                     '"EPSG:4326" (or "EPSG:4269" for NAD83) — but check the map lands on your '
+                     "city.")
+        else:
+            looks = (f" Its coordinates (x {west:,.0f} to {east:,.0f}, y {south:,.0f} to "
+                     f"{north:,.0f}) are projected (feet or metres): your state plane or UTM "
+                     "zone, shown in your GIS's layer properties.")
         problems.append(Problem(file, "The boundary file declares no coordinate reference "
                                 "system (CRS). Export it again with its CRS (a Shapefile needs "
                                 "its .prj file inside the zip), or declare it in city.toml with "
-                                'a line such as boundary_crs = "EPSG:2234".'))
+                                'a line such as boundary_crs = "EPSG:2234".' + looks))
         return None
     return frame
 
@@ -496,11 +510,41 @@ def _duplicate_names(boundaries: gpd.GeoDataFrame, file: str, problems: list[Pro
         names = " / ".join(f'"{s}"' for s in spellings[key])
         listed = ", ".join(str(p) for p in positions[:10])
         listed += " …" if len(positions) > 10 else ""
+        gap = _largest_gap_km(boundaries.geometry.iloc[[p - 1 for p in positions]])
+        field = boundaries.attrs.get("name_field", "name")
+        if gap is not None and gap > DUPLICATE_NEAR_KM:
+            advice = (f"They lie up to {gap:,.0f} km apart, so they are probably different "
+                      "places sharing a name (two counties, two towns): give each feature its "
+                      f"own name in its '{field}' property (e.g. \"{spellings[key][0]} (2)\") "
+                      "and its own row in neighborhoods.csv. If they really are parts of one "
+                      "neighborhood, dissolve them into one MultiPolygon (QGIS: Vector > "
+                      "Geoprocessing Tools > Dissolve).")
+        else:
+            advice = _DISSOLVE_HINT.format(field=field)
         problems.append(Problem(file, f"{len(positions)} features (numbers {listed}) carry the "
                                 f"same neighborhood name {names}; each neighborhood must be one "
-                                "feature. " + _DISSOLVE_HINT.format(
-                                    field=boundaries.attrs.get("name_field", "name")),
-                                value=spellings[key][0]))
+                                "feature. " + advice, value=spellings[key][0]))
+
+
+def _largest_gap_km(geometries: gpd.GeoSeries) -> float | None:
+    """How far (km) the farthest of some lon/lat features lies from the others; None if unknown.
+
+    Examples
+    --------
+    >>> from shapely.geometry import box
+    >>> parts = gpd.GeoSeries([box(0, 0, 0.01, 0.01), box(0.02, 0, 0.03, 0.01)], crs=WGS84)
+    >>> round(_largest_gap_km(parts), 1)
+    1.1
+    """
+    try:
+        metric = geometries.to_crs(geometries.estimate_utm_crs())
+        shapes = list(metric.geometry)
+        gaps = [min(shape.distance(other) for j, other in enumerate(shapes) if j != i)
+                for i, shape in enumerate(shapes)]
+    except Exception:  # an odd extent (poles) or GEOS trouble: no distance to give
+        return None
+    largest = max(gaps) / 1000
+    return largest if math.isfinite(largest) else None
 
 
 def _match_boundaries(neighborhoods: pd.DataFrame, boundaries: gpd.GeoDataFrame, file: str,
