@@ -130,3 +130,17 @@ def test_read_city_raises_a_validation_error_never_a_traceback(name, tmp_path):
 
     with pytest.raises(ValidationError):
         read_city(_copy(name, tmp_path))
+
+
+def test_columbus_in_book_units_is_warned_about_its_implausible_size(tmp_path):
+    report = validate_city(_copy("columbus", tmp_path))
+    assert report.ok  # nothing in the file itself can tell these numbers are not lon/lat
+    (warning,) = report.warnings
+    assert "larger than most whole cities" in warning.message
+    assert "boundary_crs" in warning.message
+
+
+def test_chicago_and_berlin_get_no_size_warning(tmp_path):
+    for folder in (_copy("chicago", tmp_path, boundary_crs="EPSG:3435"),
+                   _copy("berlin", tmp_path)):
+        assert validate_city(folder).warnings == []
