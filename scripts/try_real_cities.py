@@ -300,7 +300,8 @@ def try_folder(folder: Path, work: Path, expect: str, expected_polygons: dict | 
         return record
     errors = [ln for ln in lines if not ln.startswith(("OK", "INVALID")) and "warning" not in
               ln.lower()[:40]]
-    record["messages"] = lines[:6]
+    record["messages"] = (sorted(lines, key=lambda ln: not ln.startswith("ERROR"))[:6]
+                          if code != 0 else lines[:6])
     if code != 0:
         record["outcome"] = "refused"
         if expect == "load":

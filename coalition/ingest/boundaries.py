@@ -152,19 +152,23 @@ def _outside_area_of_use(bounds: np.ndarray, crs: CRS) -> str | None:
 
 
 def _scale_error(bounds: np.ndarray, crs: CRS) -> float:
-    """The largest relative scale error of ``crs`` at the centre and corners of lon/lat bounds.
+    """The largest relative scale error of ``crs`` over a grid of points across lon/lat bounds.
 
     Examples
     --------
     >>> bounds = np.array([-72.72, 41.72, -72.65, 41.80])
     >>> round(_scale_error(bounds, CRS("EPSG:3857")), 2), _scale_error(bounds, CRS("EPSG:6433")) < 1e-4
     (0.34, True)
+    >>> _scale_error(np.array([-180.0, -10.0, 180.0, 81.0]), CRS("EPSG:32630")) > 1
+    True
     """
     from pyproj import Proj
 
     west, south, east, north = (float(b) for b in bounds)
-    lons = [west, east, west, east, (west + east) / 2]
-    lats = [south, south, north, north, (south + north) / 2]
+    # A 9 x 9 grid over the box: its corners and centre alone can all lie near the projection's
+    # line of true scale (a box from -180 to 180 has its corners 180° from a UTM zone's meridian).
+    grid_lons, grid_lats = np.meshgrid(np.linspace(west, east, 9), np.linspace(south, north, 9))
+    lons, lats = grid_lons.ravel().tolist(), grid_lats.ravel().tolist()
     try:
         factors = Proj(crs).get_factors(lons, lats)
         scales = np.concatenate([np.asarray(factors.meridional_scale, dtype=float),
