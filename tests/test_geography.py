@@ -446,3 +446,16 @@ def test_boundaries_too_large_for_one_utm_zone_are_refused_when_metric_crs_is_le
     report = validate_city(tiny)
     (problem,) = [p for p in report.errors if p.column == "metric_crs"]
     assert "no single UTM zone" in problem.message and "2,2" in problem.message
+
+
+def test_a_utm_zone_used_a_little_beyond_its_edge_is_accepted(tiny):
+    # Like Germany's whole-country UTM 32N for Bavaria: the city's centre lies in zone 18N
+    # (78°W to 72°W) and its east reaches 0.7° beyond, where the zone still measures within 0.1%.
+    _geojson(tiny, {"Alder": (-72.9, 41.8, -72.1, 42.2), "Birch": (-72.1, 41.8, -71.3, 42.2),
+                    "Cedar": (-72.9, 41.4, -72.1, 41.8), "Dogwood": (-72.1, 41.4, -71.3, 41.8)})
+    _toml(tiny, metric_crs="EPSG:32618")
+    report = validate_city(tiny)
+    assert report.ok, _messages(report)
+    _toml(tiny, metric_crs="EPSG:32617")  # centre outside zone 17N (84°W to 78°W): refused
+    (problem,) = validate_city(tiny).errors
+    assert problem.column == "metric_crs" and "does not cover the city" in problem.message

@@ -137,7 +137,20 @@ def _projected_message(bounds: np.ndarray, source: str) -> str:
 
 
 def _outside_area_of_use(bounds: np.ndarray, crs: CRS) -> str | None:
-    """A description of ``crs``'s area of use when lon/lat ``bounds`` reach outside it."""
+    """A description of ``crs``'s area of use when lon/lat ``bounds`` reach outside it.
+
+    Reaching beyond it is accepted when the centre of the bounds is inside and ``crs`` distorts
+    distances by at most :data:`MAX_SCALE_ERROR` over them: Germany measures all of Bavaria
+    (9°E to 13.8°E) in UTM zone 32N (6°E to 12°E).
+
+    Examples
+    --------
+    >>> bavaria = np.array([8.98, 47.27, 13.84, 50.56])
+    >>> _outside_area_of_use(bavaria, CRS("EPSG:25832")) is None
+    True
+    >>> _outside_area_of_use(bavaria, CRS("EPSG:2234")).startswith("United States")
+    True
+    """
     area = crs.area_of_use
     if area is None:
         return None
@@ -146,6 +159,11 @@ def _outside_area_of_use(bounds: np.ndarray, crs: CRS) -> str | None:
     inside = (west >= area.west - m and east <= area.east + m and south >= area.south - m
               and north <= area.north + m)
     if inside or area.west > area.east:  # an area across the antimeridian: not checked
+        return None
+    lon, lat = (west + east) / 2, (south + north) / 2
+    centre_inside = (area.west - m <= lon <= area.east + m and area.south - m <= lat
+                     <= area.north + m)
+    if centre_inside and crs.is_projected and _scale_error(bounds, crs) <= MAX_SCALE_ERROR:
         return None
     return (f"{area.name.rstrip('.')} (longitude {area.west:g} to {area.east:g}, latitude "
             f"{area.south:g} to {area.north:g})")
