@@ -15,7 +15,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from pyproj import Geod
+from pyproj import CRS, Geod
 
 from ..errors import Problem
 from ..model import WGS84
@@ -252,6 +252,8 @@ def check_sizes(boundaries: gpd.GeoDataFrame, metric_crs: str, file: str,
     if boundaries is None or boundaries.empty:
         return
     try:
+        if not CRS.from_user_input(metric_crs).is_projected:
+            return  # metric_crs is refused by its own check
         median = float(np.median(boundaries.to_crs(metric_crs).geometry.area)) / 1e6
     except Exception as exc:  # a metric_crs problem is reported by its own check
         log.debug("size check skipped: %s", exc)
