@@ -459,3 +459,15 @@ def test_a_utm_zone_used_a_little_beyond_its_edge_is_accepted(tiny):
     _toml(tiny, metric_crs="EPSG:32617")  # centre outside zone 17N (84°W to 78°W): refused
     (problem,) = validate_city(tiny).errors
     assert problem.column == "metric_crs" and "does not cover the city" in problem.message
+
+
+def test_a_name_field_with_one_value_for_every_feature_says_to_pick_another(tiny):
+    data = json.loads((tiny / "neighborhoods.geojson").read_text(encoding="utf-8"))
+    for feature in data["features"]:
+        feature["properties"]["city"] = "Tiny Town"
+    (tiny / "neighborhoods.geojson").write_text(json.dumps(data), encoding="utf-8")
+    _toml(tiny, boundary_name_field="city")
+    messages = [p.message for p in validate_city(tiny).errors if p.column == "city"]
+    assert messages == ['All 4 features carry the same name "Tiny Town" in their \'city\' '
+                        "property: it does not name the neighborhoods. Set boundary_name_field "
+                        "in city.toml to the property that does."]

@@ -526,14 +526,22 @@ def _duplicate_names(boundaries: gpd.GeoDataFrame, file: str, problems: list[Pro
         features[key].append(position)
         if name not in spellings[key]:
             spellings[key].append(name)
+    field = boundaries.attrs.get("name_field", "name")
+    if len(features) == 1 and len(boundaries) > 2:
+        problems.append(Problem(file, f"All {len(boundaries)} features carry the same name "
+                                f'"{spellings[next(iter(features))][0]}" in their \'{field}\' '
+                                "property: it does not name the neighborhoods. Set "
+                                "boundary_name_field in city.toml to the property that does.",
+                                column=field))
+        return
     for key, positions in features.items():
         if len(positions) < 2:
             continue
         names = " / ".join(f'"{s}"' for s in spellings[key])
         listed = ", ".join(str(p) for p in positions[:10])
         listed += " …" if len(positions) > 10 else ""
-        gap = _largest_gap_km(boundaries.geometry.iloc[[p - 1 for p in positions]])
-        field = boundaries.attrs.get("name_field", "name")
+        gap = (_largest_gap_km(boundaries.geometry.iloc[[p - 1 for p in positions]])
+               if len(positions) <= 20 else None)
         if gap is not None and gap > DUPLICATE_NEAR_KM:
             advice = (f"They lie up to {gap:,.0f} km apart, so they are probably different "
                       "places sharing a name (two counties, two towns): give each feature its "
