@@ -471,3 +471,50 @@ def test_a_name_field_with_one_value_for_every_feature_says_to_pick_another(tiny
     assert messages == ['All 4 features carry the same name "Tiny Town" in their \'city\' '
                         "property: it does not name the neighborhoods. Set boundary_name_field "
                         "in city.toml to the property that does."]
+
+
+# --- 7. zipped Shapefiles as file managers make them --------------------------------------------
+
+def _zip_tiny_shapefile(tiny: Path, tmp_path: Path, folder: str = "",
+                        drop: tuple[str, ...] = ()) -> None:
+    import zipfile
+
+    frame = gpd.read_file(tiny / "neighborhoods.geojson")
+    shp_dir = tmp_path / "shp"
+    shp_dir.mkdir()
+    frame[["name", "geometry"]].to_file(shp_dir / "neighborhoods.shp")
+    with zipfile.ZipFile(tiny / "neighborhoods.zip", "w") as archive:
+        for path in shp_dir.iterdir():
+            if path.suffix not in drop:
+                archive.write(path, arcname=folder + path.name)
+    (tiny / "neighborhoods.geojson").unlink()
+
+
+def test_a_zipped_folder_holding_the_shapefile_is_read(tiny, tmp_path):
+    _zip_tiny_shapefile(tiny, tmp_path, folder="Tiny Town neighborhoods/")
+    report = validate_city(tiny)
+    assert report.ok, _messages(report)
+    shapes = report.city.boundaries.set_index("neighborhood_id").geometry
+    assert shapes["dogwood"].area == pytest.approx(0.01 * 0.01)
+
+
+@pytest.mark.parametrize("drop, missing", [((".shx",), ".shx"), ((".dbf",), ".dbf"),
+                                           ((".shx", ".dbf"), ".shx and .dbf")])
+def test_a_zipped_shapefile_missing_a_part_names_it(tiny, tmp_path, drop, missing):
+    _zip_tiny_shapefile(tiny, tmp_path, drop=drop)
+    (problem,) = validate_city(tiny).errors
+    assert f"lacks its {missing} file" in problem.message and "Zip them all" in problem.message
+
+
+def test_a_zip_without_a_shp_lists_what_it_holds(tiny, tmp_path):
+    _zip_tiny_shapefile(tiny, tmp_path, drop=(".shp",))
+    (problem,) = validate_city(tiny).errors
+    assert "holds no Shapefile (.shp file)" in problem.message
+    assert "neighborhoods.dbf" in problem.message  # a .dbf alone used to crash validate
+
+
+def test_a_file_that_is_not_a_zip_is_one_error(tiny):
+    (tiny / "neighborhoods.geojson").unlink()
+    (tiny / "neighborhoods.zip").write_text("not a zip", encoding="utf-8")
+    (problem,) = validate_city(tiny).errors
+    assert "not a readable zip" in problem.message

@@ -92,7 +92,7 @@ def _declared_crs(config: dict, problems: list[Problem]) -> CRS | None:
     return crs
 
 
-def _pick_layer(path: Path, file: str, problems: list[Problem]) -> str | None:
+def _pick_layer(path: Path | str, file: str, problems: list[Problem]) -> str | None:
     """The layer to read: the only one, else one named 'neighborhoods', else the first."""
     import pyogrio
 
@@ -110,7 +110,7 @@ def _pick_layer(path: Path, file: str, problems: list[Problem]) -> str | None:
     return chosen
 
 
-def _driver(path: Path) -> str:
+def _driver(path: Path | str) -> str:
     import pyogrio
 
     try:
@@ -428,6 +428,52 @@ def _check_geometries(geometries: list[Any], names: list[str | None], file: str,
     return kept, bad
 
 
+def _zip_source(path: Path, file: str, problems: list[Problem]) -> str | Path | None:
+    """What to open in a zipped boundary file, or None after saying what is wrong with the zip.
+
+    A Shapefile at the zip's root is opened as the zip itself (every layer visible); one inside a
+    folder (a zipped folder, as file managers make them) is opened by its path in the zip. A
+    Shapefile missing its .shx or .dbf is reported by name; a zip holding a GeoJSON or GeoPackage
+    instead is read too.
+    """
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = [m for m in archive.namelist()
+                       if not m.endswith("/") and not m.startswith("__MACOSX/")]
+    except (zipfile.BadZipFile, OSError) as exc:
+        problems.append(Problem(file, f"The file is not a readable zip ({type(exc).__name__}). "
+                                "Zip the Shapefile's files (.shp, .shx, .dbf, .prj) again."))
+        return None
+    lowered = {m.lower(): m for m in members}
+    shapefiles = [m for m in members if m.lower().endswith(".shp")]
+    if not shapefiles:
+        others = [m for m in members if m.lower().endswith((".geojson", ".json", ".gpkg",
+                                                            ".topojson"))]
+        if len(others) == 1:
+            return f"/vsizip/{path}/{others[0]}"
+        listed = ", ".join(members[:8]) or "nothing"
+        problems.append(Problem(file, f"The zip holds no Shapefile (.shp file); it holds "
+                                f"{listed}. Zip the Shapefile's files together (.shp, .shx, "
+                                ".dbf and .prj), or give the boundaries as neighborhoods.geojson "
+                                "or neighborhoods.gpkg."))
+        return None
+    chosen = next((m for m in shapefiles if Path(m).stem.lower() == "neighborhoods"),
+                  shapefiles[0])
+    stem = chosen[:-4].lower()
+    missing = [ext for ext in (".shx", ".dbf") if stem + ext not in lowered]
+    if missing:
+        problems.append(Problem(file, f"The zipped Shapefile {chosen} lacks its "
+                                f"{' and '.join(missing)} file: a Shapefile is several files "
+                                "(.shp, .shx, .dbf, .prj) with the same name. Zip them all "
+                                "together."))
+        return None
+    if "/" not in chosen:
+        return path  # at the root: GDAL opens the zip, every layer visible
+    return f"/vsizip/{path}/{chosen}"
+
+
 def _read_boundaries(folder: Path, name_field: str, problems: list[Problem],
                      config: dict | None = None) -> tuple[gpd.GeoDataFrame | None, str]:
     """Read the boundary file as ``_feature_name``/``geometry`` in WGS84, or None.
@@ -457,14 +503,22 @@ def _read_boundaries(folder: Path, name_field: str, problems: list[Problem],
         return None, file
     if declared is None and (config or {}).get("boundary_crs") not in (None, ""):
         return None, file  # an unknown boundary_crs: reported, nothing to read the file with
-    layer = _pick_layer(path, file, problems)
+    source = _zip_source(path, file, problems) if path.suffix.lower() == ".zip" else path
+    if source is None:
+        return None, file
+    layer = _pick_layer(source, file, problems)
     try:
-        frame = gpd.read_file(path, layer=layer) if layer else gpd.read_file(path)
+        frame = gpd.read_file(source, layer=layer) if layer else gpd.read_file(source)
     except Exception as exc:  # pyogrio raises DataSourceError and friends
         problems.append(Problem(file, f"Cannot read the boundary file ({type(exc).__name__}: "
                                 f"{str(exc)[:160]}). It may be truncated or not GeoJSON / "
                                 "TopoJSON / GeoPackage / zipped Shapefile: export it again from "
                                 "your GIS."))
+        return None, file
+    if not isinstance(frame, gpd.GeoDataFrame) or frame.geometry.name not in frame.columns:
+        problems.append(Problem(file, "The boundary file holds a table without shapes (a "
+                                "Shapefile's .dbf without its .shp?). Export the neighborhoods' "
+                                "polygons again from your GIS."))
         return None, file
     if name_field == frame.geometry.name or name_field == "geometry":
         properties = [str(c) for c in frame.columns if c != frame.geometry.name]
@@ -499,7 +553,7 @@ def _read_boundaries(folder: Path, name_field: str, problems: list[Problem],
     frame = gpd.GeoDataFrame({"_feature_name": names, "geometry": geometries},
                              geometry="geometry", crs=frame.crs)
     frame.attrs["name_field"] = name_field
-    driver = _driver(path)
+    driver = _driver(source)
     frame = _resolve_crs(frame, driver, declared, file, problems)
     if frame is None:
         return None, file
