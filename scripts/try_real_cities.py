@@ -318,10 +318,12 @@ def try_folder(folder: Path, work: Path, expect: str, expected_polygons: dict | 
         if code is None:
             record.update(outcome="CRASH", step=argv[0], trace=err[-2500:])
             return record
-        if code != 0:
+        if code != 0 and (argv[0] == "init" or not err.strip()):
             record.update(outcome="SUSPICIOUS", step=argv[0],
                           reasons=[f"validate OK but {argv[0]} exits {code}: {err[-400:]}"])
             return record
+        if code != 0:  # an analysis that explains why it has no answer (e.g. nothing to rank)
+            record.setdefault("notes", []).append(f"{argv[0]} exits {code}: {err.strip()[:300]}")
     from coalition.store import open_store
 
     try:
