@@ -301,12 +301,43 @@ def test_boundary_name_field_geometry_is_a_clear_error(tiny):
     assert "geometry" in problem.message and "name" in problem.message
 
 
-def test_feature_without_a_name_is_an_error(tiny):
+def test_feature_without_a_name_is_not_loaded_and_its_row_is_an_error(tiny):
+    # Real files often hold unnamed water or park polygons: a warning, and they are not loaded;
+    # a neighborhood whose feature lost its name is still an error, through its row.
     data = json.loads((tiny / "neighborhoods.geojson").read_text(encoding="utf-8"))
     data["features"][1]["properties"]["name"] = None
     (tiny / "neighborhoods.geojson").write_text(json.dumps(data), encoding="utf-8")
     report = validate_city(tiny)
-    assert any(p.row == 2 and "has no name" in p.message for p in report.errors)
+    (warning,) = [p for p in report.warnings if "no name" in p.message]
+    assert warning.row == 2 and "(numbers 2)" in warning.message
+    assert "not loaded" in warning.message
+    (error,) = report.errors
+    assert error.file == "neighborhoods.csv" and error.value == "Birch"
+    assert "No feature with this name" in error.message
+
+
+def test_unnamed_features_besides_the_neighborhoods_are_left_out(tiny):
+    data = json.loads((tiny / "neighborhoods.geojson").read_text(encoding="utf-8"))
+    water = json.loads(json.dumps(data["features"][0]))
+    water["properties"]["name"] = None
+    water["geometry"]["coordinates"] = [[[-72.72, 41.74], [-72.71, 41.74], [-72.71, 41.75],
+                                         [-72.72, 41.75], [-72.72, 41.74]]]
+    data["features"].append(water)
+    (tiny / "neighborhoods.geojson").write_text(json.dumps(data), encoding="utf-8")
+    report = validate_city(tiny)
+    assert report.ok and len(report.city.boundaries) == 4
+    assert [p.row for p in report.warnings] == [5]
+
+
+def test_no_feature_named_at_all_says_to_set_the_name_field(tiny):
+    data = json.loads((tiny / "neighborhoods.geojson").read_text(encoding="utf-8"))
+    for feature in data["features"]:
+        feature["properties"]["name"] = ""
+    (tiny / "neighborhoods.geojson").write_text(json.dumps(data), encoding="utf-8")
+    problems = [p for p in validate_city(tiny).errors if p.file == "neighborhoods.geojson"]
+    assert [p.message for p in problems] == [
+        "No feature has a name in its 'name' property. Set boundary_name_field in city.toml to "
+        "the property holding the neighborhoods' names."]
 
 
 # --- 5. TopoJSON -------------------------------------------------------------------------------

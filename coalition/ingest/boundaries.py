@@ -539,15 +539,24 @@ def _read_boundaries(folder: Path, name_field: str, problems: list[Problem],
         problems.append(Problem(file, "The boundary file has no features."))
         return None, file
     names = [_feature_name(v) for v in frame[name_field]]
-    bad = False
-    for index, name in enumerate(names, start=1):
-        if name is None:
-            problems.append(Problem(file, f"feature {index} has no name in its '{name_field}' "
-                                    "property; name it like its row in neighborhoods.csv or "
-                                    "remove it.", row=index, column=name_field))
-            bad = True
-    geometries, geometry_bad = _check_geometries(list(frame.geometry), names, file, problems)
-    bad = bad or geometry_bad
+    unnamed = [index for index, name in enumerate(names, start=1) if name is None]
+    if len(unnamed) == len(names):
+        problems.append(Problem(file, f"No feature has a name in its '{name_field}' property. "
+                                "Set boundary_name_field in city.toml to the property holding "
+                                "the neighborhoods' names.", column=name_field))
+        return None, file
+    if unnamed:  # water, parks, unincorporated land: not neighborhoods, so not loaded
+        listed = ", ".join(str(i) for i in unnamed[:10]) + (" …" if len(unnamed) > 10 else "")
+        problems.append(Problem(file, f"{len(unnamed)} feature(s) have no name in their "
+                                f"'{name_field}' property (numbers {listed}) and are not loaded "
+                                "(often water, parks or land outside any neighborhood). If one "
+                                "is a neighborhood, give it the name of its row in "
+                                "neighborhoods.csv.", row=unnamed[0], column=name_field,
+                                severity="warning"))
+        keep = [i for i, name in enumerate(names) if name is not None]
+        frame = frame.iloc[keep].reset_index(drop=True)
+        names = [names[i] for i in keep]
+    geometries, bad = _check_geometries(list(frame.geometry), names, file, problems)
     if bad:
         return None, file
     frame = gpd.GeoDataFrame({"_feature_name": names, "geometry": geometries},
