@@ -549,3 +549,16 @@ def test_a_file_that_is_not_a_zip_is_one_error(tiny):
     (tiny / "neighborhoods.zip").write_text("not a zip", encoding="utf-8")
     (problem,) = validate_city(tiny).errors
     assert "not a readable zip" in problem.message
+
+
+def test_a_file_in_a_neighbouring_zone_of_its_own_crs_is_read_exactly(tiny):
+    # Like libpysal's Tokyo file (Japan zone VI, made for 135°E-137°E, around 139.5°E): the
+    # file's own CRS is outside its area of use but its coordinates are really in it.
+    frame = gpd.read_file(tiny / "neighborhoods.geojson")
+    (tiny / "neighborhoods.geojson").unlink()
+    frame.to_crs("EPSG:32617").to_file(tiny / "neighborhoods.gpkg", driver="GPKG")
+    report = validate_city(tiny)
+    assert report.ok, _messages(report)
+    shapes = report.city.boundaries.set_index("neighborhood_id").geometry
+    original = frame.set_index("name").geometry
+    assert shapes["alder"].equals_exact(original["Alder"], tolerance=1e-9)

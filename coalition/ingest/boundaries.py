@@ -136,12 +136,13 @@ def _projected_message(bounds: np.ndarray, source: str) -> str:
             "your GIS shows it in the layer's properties).")
 
 
-def _outside_area_of_use(bounds: np.ndarray, crs: CRS) -> str | None:
+def _outside_area_of_use(bounds: np.ndarray, crs: CRS, *, centre_inside: bool = True) -> str | None:
     """A description of ``crs``'s area of use when lon/lat ``bounds`` reach outside it.
 
-    Reaching beyond it is accepted when the centre of the bounds is inside and ``crs`` distorts
-    distances by at most :data:`MAX_SCALE_ERROR` over them: Germany measures all of Bavaria
-    (9°E to 13.8°E) in UTM zone 32N (6°E to 12°E).
+    Reaching beyond it is accepted when the centre of the bounds is inside (unless
+    ``centre_inside`` is False: a file's own CRS need not be the best one for the city) and
+    ``crs`` distorts distances by at most :data:`MAX_SCALE_ERROR` over them: Germany measures all of Bavaria (9°E to 13.8°E) in UTM zone 32N (6°E to 12°E);
+    libpysal's Tokyo file is in Japan's zone VI (made for 135°E to 137°E).
 
     Examples
     --------
@@ -161,9 +162,9 @@ def _outside_area_of_use(bounds: np.ndarray, crs: CRS) -> str | None:
     if inside or area.west > area.east:  # an area across the antimeridian: not checked
         return None
     lon, lat = (west + east) / 2, (south + north) / 2
-    centre_inside = (area.west - m <= lon <= area.east + m and area.south - m <= lat
-                     <= area.north + m)
-    if centre_inside and crs.is_projected and _scale_error(bounds, crs) <= MAX_SCALE_ERROR:
+    centre_ok = not centre_inside or (area.west - m <= lon <= area.east + m
+                                      and area.south - m <= lat <= area.north + m)
+    if centre_ok and crs.is_projected and _scale_error(bounds, crs) <= MAX_SCALE_ERROR:
         return None
     return (f"{area.name.rstrip('.')} (longitude {area.west:g} to {area.east:g}, latitude "
             f"{area.south:g} to {area.north:g})")
@@ -268,7 +269,10 @@ def _to_lonlat(frame: gpd.GeoDataFrame, driver: str, declared: CRS | None, file:
                                 column="boundary_crs" if declared is not None else None))
         return None
     if not crs.is_geographic:
-        outside = _outside_area_of_use(converted, crs)
+        # A file's own CRS was written by the GIS that made its coordinates: trusted wherever it
+        # measures the city well. A hand-written boundary_crs must also have the city's centre
+        # in its area (degrees read as Connecticut feet land in Maryland, measured within 1%).
+        outside = _outside_area_of_use(converted, crs, centre_inside=declared is not None)
         if outside:
             where = ("city.toml's boundary_crs" if declared is not None
                      else "the CRS the file declares")
@@ -772,7 +776,7 @@ def _metric_crs(config: dict, boundaries: gpd.GeoDataFrame | None,
     error = _scale_error(lonlat_bounds, CRS.from_user_input(estimate))
     if error > MAX_SCALE_ERROR:
         west, south, east, north = (float(b) for b in lonlat_bounds)
-        width = _GEOD.line_length([west, east], [(south + north) / 2] * 2) / 1000
+        width = (east - west) * 111.32 * math.cos(math.radians((south + north) / 2))
         height = _GEOD.line_length([west, west], [south, north]) / 1000
         size = f"{error:.0%}" if math.isfinite(error) else "beyond measure"
         problems.append(Problem(schema.CITY_FILE, f"The boundaries span about {width:,.0f} km by "
