@@ -117,7 +117,7 @@ def _points(frame: gpd.GeoDataFrame, field: str, names: list[str]) -> dict[str, 
         return {}
     try:
         lonlat = frame.to_crs("EPSG:4326")
-    except Exception:
+    except Exception:  # noqa: BLE001 - no CRS transform: no points
         return {}
     points: dict[str, tuple[float, float]] = {}
     for value, geometry in zip(lonlat[field], lonlat.geometry):
@@ -141,7 +141,7 @@ def tables_for(names: list[str], points: dict[str, tuple[float, float]], seed: i
         while node_id in ids:
             node_id, n = f"{base}-{n}", n + 1
         ids.append(node_id)
-    source = dict(source="made up for a loading test", source_date="2026", illustrative="yes")
+    source = {"source": "made up for a loading test", "source_date": "2026", "illustrative": "yes"}
     rows = []
     for node_id, name in zip(ids, shown):
         population = rng.randrange(1500, 40000)

@@ -335,9 +335,9 @@ def test_no_feature_named_at_all_says_to_set_the_name_field(tiny):
         feature["properties"]["name"] = ""
     (tiny / "neighborhoods.geojson").write_text(json.dumps(data), encoding="utf-8")
     problems = [p for p in validate_city(tiny).errors if p.file == "neighborhoods.geojson"]
-    assert [p.message for p in problems] == [
-        "No feature has a name in its 'name' property. Set boundary_name_field in city.toml to "
-        "the property holding the neighborhoods' names."]
+    expected = ("No feature has a name in its 'name' property. Set boundary_name_field in "
+                "city.toml to the property holding the neighborhoods' names.")
+    assert [p.message for p in problems] == [expected]
 
 
 # --- 5. TopoJSON -------------------------------------------------------------------------------
@@ -499,9 +499,10 @@ def test_a_name_field_with_one_value_for_every_feature_says_to_pick_another(tiny
     (tiny / "neighborhoods.geojson").write_text(json.dumps(data), encoding="utf-8")
     _toml(tiny, boundary_name_field="city")
     messages = [p.message for p in validate_city(tiny).errors if p.column == "city"]
-    assert messages == ['All 4 features carry the same name "Tiny Town" in their \'city\' '
-                        "property: it does not name the neighborhoods. Set boundary_name_field "
-                        "in city.toml to the property that does."]
+    expected = ('All 4 features carry the same name "Tiny Town" in their \'city\' property: it '
+                "does not name the neighborhoods. Set boundary_name_field in city.toml to the "
+                "property that does.")
+    assert messages == [expected]
 
 
 # --- 7. zipped Shapefiles as file managers make them --------------------------------------------

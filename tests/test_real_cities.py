@@ -12,11 +12,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from helpers import read_rows, write_rows
 
 from coalition.analysis import coverage_report
 from coalition.ingest import read_city, validate_city
 from coalition.store import open_store
-from helpers import read_rows, write_rows
 
 REAL = Path(__file__).parent / "fixtures" / "real"
 
