@@ -12,7 +12,8 @@ import unicodedata
 from typing import Iterable, Mapping
 
 _SAINT = re.compile(r"\b(st|ste)\b\.?", re.IGNORECASE)
-_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+# Letters and digits of every script count (a key of "北海道" is not empty); the rest is ignored.
+_NOT_ALNUM = re.compile(r"[\W_]+")
 
 
 def name_key(name: str) -> str:
@@ -25,6 +26,8 @@ def name_key(name: str) -> str:
     >>> name_key("South-West") == name_key("southwest")
     True
     >>> name_key("St. Mary's") == name_key("Saint Marys")
+    True
+    >>> name_key("北海道") != name_key("青森県")
     True
     """
     text = unicodedata.normalize("NFKD", str(name))

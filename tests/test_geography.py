@@ -301,12 +301,43 @@ def test_boundary_name_field_geometry_is_a_clear_error(tiny):
     assert "geometry" in problem.message and "name" in problem.message
 
 
-def test_feature_without_a_name_is_an_error(tiny):
+def test_feature_without_a_name_is_not_loaded_and_its_row_is_an_error(tiny):
+    # Real files often hold unnamed water or park polygons: a warning, and they are not loaded;
+    # a neighborhood whose feature lost its name is still an error, through its row.
     data = json.loads((tiny / "neighborhoods.geojson").read_text(encoding="utf-8"))
     data["features"][1]["properties"]["name"] = None
     (tiny / "neighborhoods.geojson").write_text(json.dumps(data), encoding="utf-8")
     report = validate_city(tiny)
-    assert any(p.row == 2 and "has no name" in p.message for p in report.errors)
+    (warning,) = [p for p in report.warnings if "no name" in p.message]
+    assert warning.row == 2 and "(numbers 2)" in warning.message
+    assert "not loaded" in warning.message
+    (error,) = report.errors
+    assert error.file == "neighborhoods.csv" and error.value == "Birch"
+    assert "No feature with this name" in error.message
+
+
+def test_unnamed_features_besides_the_neighborhoods_are_left_out(tiny):
+    data = json.loads((tiny / "neighborhoods.geojson").read_text(encoding="utf-8"))
+    water = json.loads(json.dumps(data["features"][0]))
+    water["properties"]["name"] = None
+    water["geometry"]["coordinates"] = [[[-72.72, 41.74], [-72.71, 41.74], [-72.71, 41.75],
+                                         [-72.72, 41.75], [-72.72, 41.74]]]
+    data["features"].append(water)
+    (tiny / "neighborhoods.geojson").write_text(json.dumps(data), encoding="utf-8")
+    report = validate_city(tiny)
+    assert report.ok and len(report.city.boundaries) == 4
+    assert [p.row for p in report.warnings] == [5]
+
+
+def test_no_feature_named_at_all_says_to_set_the_name_field(tiny):
+    data = json.loads((tiny / "neighborhoods.geojson").read_text(encoding="utf-8"))
+    for feature in data["features"]:
+        feature["properties"]["name"] = ""
+    (tiny / "neighborhoods.geojson").write_text(json.dumps(data), encoding="utf-8")
+    problems = [p for p in validate_city(tiny).errors if p.file == "neighborhoods.geojson"]
+    expected = ("No feature has a name in its 'name' property. Set boundary_name_field in "
+                "city.toml to the property holding the neighborhoods' names.")
+    assert [p.message for p in problems] == [expected]
 
 
 # --- 5. TopoJSON -------------------------------------------------------------------------------
@@ -339,3 +370,196 @@ def test_topojson_is_read(tiny, file):
     assert shapes["alder"].bounds == pytest.approx((-72.70, 41.76, -72.69, 41.77))
     assert shapes["birch"].bounds == pytest.approx((-72.69, 41.76, -72.68, 41.77))
     assert shapes["dogwood"].area == pytest.approx(0.01 * 0.01)
+
+
+# --- 6. what real cities' files hold (found by scripts/try_real_cities.py) --------------------
+
+def _rename(folder: Path, names: dict[str, str]) -> None:
+    """Rename neighborhoods in both neighborhoods.csv (name column) and the boundary file."""
+    from helpers import read_rows, write_rows
+
+    rows = read_rows(folder / "neighborhoods.csv")
+    for row in rows:
+        row["name"] = names.get(row["name"], row["name"])
+    write_rows(folder / "neighborhoods.csv", rows)
+    data = json.loads((folder / "neighborhoods.geojson").read_text(encoding="utf-8"))
+    for feature in data["features"]:
+        feature["properties"]["name"] = names[feature["properties"]["name"]]
+    (folder / "neighborhoods.geojson").write_text(json.dumps(data, ensure_ascii=False),
+                                                  encoding="utf-8")
+
+
+def _set_geometry(folder: Path, index: int, geometry: dict) -> None:
+    data = json.loads((folder / "neighborhoods.geojson").read_text(encoding="utf-8"))
+    data["features"][index]["geometry"] = geometry
+    (folder / "neighborhoods.geojson").write_text(json.dumps(data), encoding="utf-8")
+
+
+def test_names_in_other_scripts_each_get_their_own_polygon(tiny):
+    # Every Japanese, Greek or Russian name used to have the empty key: all four features were
+    # "the same neighborhood name" and nothing loaded.
+    original = read_city(tiny).boundaries.set_index("neighborhood_id").geometry
+    _rename(tiny, {"Alder": "北区", "Birch": "Αθήνα", "Cedar": "Москва", "Dogwood": "南区"})
+    report = validate_city(tiny)
+    assert report.ok, [str(p) for p in report.errors]
+    shapes = report.city.boundaries.set_index("neighborhood_id").geometry
+    for node_id in ("alder", "birch", "cedar", "dogwood"):
+        assert shapes[node_id].equals(original[node_id])
+
+
+def test_a_slightly_invalid_polygon_is_repaired_with_a_warning(tiny):
+    # Alder with a one-vertex spike folding back on itself (a "Ring Self-intersection"), as in
+    # many real exports: the repair removes the spike, Alder keeps its area (a 0.01° square).
+    x0, y0, x1, y1 = -72.70, 41.76, -72.69, 41.77
+    ring = [[x0, y0], [x1, y0], [x1, y1], [x0 + 0.005, y1], [x0 + 0.005, y1 + 0.00001],
+            [x0 + 0.005, y1], [x0, y1], [x0, y0]]
+    _set_geometry(tiny, 0, {"type": "Polygon", "coordinates": [ring]})
+    report = validate_city(tiny)
+    assert report.ok, [str(p) for p in report.errors]
+    (warning,) = [p for p in report.warnings if "invalid polygon" in p.message]
+    assert warning.row == 1 and "repaired" in warning.message and "0.00%" in warning.message
+    alder = report.city.boundaries.set_index("neighborhood_id").geometry["alder"]
+    assert alder.is_valid and alder.area == pytest.approx(0.01 * 0.01)
+
+
+def test_a_polygon_whose_repair_would_change_its_area_is_refused(tiny):
+    # A figure-eight: what it encloses is ambiguous (the rings' area is 0, the repair's 0.0001).
+    bowtie = [[-72.70, 41.76], [-72.69, 41.77], [-72.69, 41.76], [-72.70, 41.77], [-72.70, 41.76]]
+    _set_geometry(tiny, 0, {"type": "Polygon", "coordinates": [bowtie]})
+    report = validate_city(tiny)
+    (problem,) = [p for p in report.errors if "invalid polygon" in p.message]
+    assert problem.row == 1 and "Fix geometries" in problem.message
+    assert "cannot be repaired automatically" in problem.message
+
+
+def test_a_geometry_collection_of_polygons_is_read_as_its_polygons(tiny):
+    square = [[[-72.70, 41.76], [-72.69, 41.76], [-72.69, 41.77], [-72.70, 41.77],
+               [-72.70, 41.76]]]
+    _set_geometry(tiny, 0, {"type": "GeometryCollection",
+                            "geometries": [{"type": "Polygon", "coordinates": square}]})
+    report = validate_city(tiny)
+    assert report.ok and report.warnings == []
+    alder = report.city.boundaries.set_index("neighborhood_id").geometry["alder"]
+    assert alder.geom_type == "Polygon" and alder.area == pytest.approx(0.0001)
+
+
+def test_a_file_of_points_is_one_error_saying_it_holds_no_areas(tiny):
+    data = json.loads((tiny / "neighborhoods.geojson").read_text(encoding="utf-8"))
+    for feature in data["features"]:
+        feature["geometry"] = {"type": "Point", "coordinates": [-72.69, 41.76]}
+    (tiny / "neighborhoods.geojson").write_text(json.dumps(data), encoding="utf-8")
+    report = validate_city(tiny)
+    (problem,) = [p for p in report.errors if "neighborhoods.geojson" in p.file]
+    assert "All 4 features are Points" in problem.message
+    assert "Export the neighborhoods' polygons" in problem.message
+
+
+def test_a_few_points_among_polygons_are_listed_in_one_error(tiny):
+    _set_geometry(tiny, 1, {"type": "Point", "coordinates": [-72.69, 41.76]})
+    _set_geometry(tiny, 3, {"type": "LineString", "coordinates": [[-72.69, 41.76],
+                                                                  [-72.68, 41.75]]})
+    report = validate_city(tiny)
+    messages = [p.message for p in report.errors]
+    assert any(m.startswith("1 feature(s) are Points") and "2 ('Birch')" in m for m in messages)
+    assert any(m.startswith("1 feature(s) are LineStrings") and "4 ('Dogwood')" in m
+               for m in messages)
+
+
+def test_boundaries_too_large_for_one_utm_zone_are_refused_when_metric_crs_is_left_out(tiny):
+    # A country's regions instead of a city's neighborhoods: the estimated UTM zone would get
+    # areas wrong by several percent (Alaska's regions by 2-4%, Asia's countries by up to 4x).
+    _geojson(tiny, {"Alder": (-100.0, 30.0, -90.0, 40.0), "Birch": (-90.0, 30.0, -80.0, 40.0),
+                    "Cedar": (-100.0, 20.0, -90.0, 30.0), "Dogwood": (-90.0, 20.0, -80.0, 30.0)})
+    _toml(tiny)
+    for row in range(4):
+        set_cell(tiny / "organizations.csv", row, "lat", "")
+        set_cell(tiny / "organizations.csv", row, "lon", "")
+    report = validate_city(tiny)
+    (problem,) = [p for p in report.errors if p.column == "metric_crs"]
+    assert "no single UTM zone" in problem.message and "2,2" in problem.message
+
+
+def test_a_utm_zone_used_a_little_beyond_its_edge_is_accepted(tiny):
+    # Like Germany's whole-country UTM 32N for Bavaria: the city's centre lies in zone 18N
+    # (78°W to 72°W) and its east reaches 0.7° beyond, where the zone still measures within 0.1%.
+    _geojson(tiny, {"Alder": (-72.9, 41.8, -72.1, 42.2), "Birch": (-72.1, 41.8, -71.3, 42.2),
+                    "Cedar": (-72.9, 41.4, -72.1, 41.8), "Dogwood": (-72.1, 41.4, -71.3, 41.8)})
+    _toml(tiny, metric_crs="EPSG:32618")
+    report = validate_city(tiny)
+    assert report.ok, _messages(report)
+    _toml(tiny, metric_crs="EPSG:32617")  # centre outside zone 17N (84°W to 78°W): refused
+    (problem,) = validate_city(tiny).errors
+    assert problem.column == "metric_crs" and "does not cover the city" in problem.message
+
+
+def test_a_name_field_with_one_value_for_every_feature_says_to_pick_another(tiny):
+    data = json.loads((tiny / "neighborhoods.geojson").read_text(encoding="utf-8"))
+    for feature in data["features"]:
+        feature["properties"]["city"] = "Tiny Town"
+    (tiny / "neighborhoods.geojson").write_text(json.dumps(data), encoding="utf-8")
+    _toml(tiny, boundary_name_field="city")
+    messages = [p.message for p in validate_city(tiny).errors if p.column == "city"]
+    expected = ('All 4 features carry the same name "Tiny Town" in their \'city\' property: it '
+                "does not name the neighborhoods. Set boundary_name_field in city.toml to the "
+                "property that does.")
+    assert messages == [expected]
+
+
+# --- 7. zipped Shapefiles as file managers make them --------------------------------------------
+
+def _zip_tiny_shapefile(tiny: Path, tmp_path: Path, folder: str = "",
+                        drop: tuple[str, ...] = ()) -> None:
+    import zipfile
+
+    frame = gpd.read_file(tiny / "neighborhoods.geojson")
+    shp_dir = tmp_path / "shp"
+    shp_dir.mkdir()
+    frame[["name", "geometry"]].to_file(shp_dir / "neighborhoods.shp")
+    with zipfile.ZipFile(tiny / "neighborhoods.zip", "w") as archive:
+        for path in shp_dir.iterdir():
+            if path.suffix not in drop:
+                archive.write(path, arcname=folder + path.name)
+    (tiny / "neighborhoods.geojson").unlink()
+
+
+def test_a_zipped_folder_holding_the_shapefile_is_read(tiny, tmp_path):
+    _zip_tiny_shapefile(tiny, tmp_path, folder="Tiny Town neighborhoods/")
+    report = validate_city(tiny)
+    assert report.ok, _messages(report)
+    shapes = report.city.boundaries.set_index("neighborhood_id").geometry
+    assert shapes["dogwood"].area == pytest.approx(0.01 * 0.01)
+
+
+@pytest.mark.parametrize("drop, missing", [((".shx",), ".shx"), ((".dbf",), ".dbf"),
+                                           ((".shx", ".dbf"), ".shx and .dbf")])
+def test_a_zipped_shapefile_missing_a_part_names_it(tiny, tmp_path, drop, missing):
+    _zip_tiny_shapefile(tiny, tmp_path, drop=drop)
+    (problem,) = validate_city(tiny).errors
+    assert f"lacks its {missing} file" in problem.message and "Zip them all" in problem.message
+
+
+def test_a_zip_without_a_shp_lists_what_it_holds(tiny, tmp_path):
+    _zip_tiny_shapefile(tiny, tmp_path, drop=(".shp",))
+    (problem,) = validate_city(tiny).errors
+    assert "holds no Shapefile (.shp file)" in problem.message
+    assert "neighborhoods.dbf" in problem.message  # a .dbf alone used to crash validate
+
+
+def test_a_file_that_is_not_a_zip_is_one_error(tiny):
+    (tiny / "neighborhoods.geojson").unlink()
+    (tiny / "neighborhoods.zip").write_text("not a zip", encoding="utf-8")
+    (problem,) = validate_city(tiny).errors
+    assert "not a readable zip" in problem.message
+
+
+def test_a_file_in_a_neighbouring_zone_of_its_own_crs_is_read_exactly(tiny):
+    # Like libpysal's Tokyo file (Japan zone VI, made for 135°E-137°E, around 139.5°E): the
+    # file's own CRS is outside its area of use but its coordinates are really in it.
+    frame = gpd.read_file(tiny / "neighborhoods.geojson")
+    (tiny / "neighborhoods.geojson").unlink()
+    frame.to_crs("EPSG:32617").to_file(tiny / "neighborhoods.gpkg", driver="GPKG")
+    report = validate_city(tiny)
+    assert report.ok, _messages(report)
+    shapes = report.city.boundaries.set_index("neighborhood_id").geometry
+    original = frame.set_index("name").geometry
+    assert shapes["alder"].equals_exact(original["Alder"], tolerance=1e-9)

@@ -17,7 +17,7 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from pyproj import CRS
+from pyproj import CRS, Geod
 
 from .. import schema, settings
 from ..errors import Problem
@@ -38,7 +38,14 @@ AREA_OF_USE_MARGIN_DEGREES = 0.5
 MAX_SCALE_ERROR = 0.01
 # The largest accepted adjacency tolerance (metres): wide enough for a broad river.
 MAX_ADJACENCY_TOLERANCE_M = 5000.0
+# An invalid polygon is repaired (with a warning) when the repair changes its area by at most this
+# share; beyond, the repair would have to guess the shape and the feature is refused.
+REPAIR_MAX_AREA_CHANGE = 0.01
+# Features sharing a name that lie farther apart than this are probably different places (two
+# Marion counties), not a neighborhood and its island: the message says rename before dissolve.
+DUPLICATE_NEAR_KM = 5.0
 
+_GEOD = Geod(ellps="WGS84")
 _FEET_SUFFIX = re.compile(r"\s*\((?:ftUS|ft|ftIntl|ftCla|ftSe|ftGC|ftInd\w*|ftBr\w*)\)\s*$")
 _DISSOLVE_HINT = ("A neighborhood with an island or a detached part is often exported as several "
                   "features: dissolve them into one MultiPolygon by name (QGIS: Vector > "
@@ -85,7 +92,7 @@ def _declared_crs(config: dict, problems: list[Problem]) -> CRS | None:
     return crs
 
 
-def _pick_layer(path: Path, file: str, problems: list[Problem]) -> str | None:
+def _pick_layer(path: Path | str, file: str, problems: list[Problem]) -> str | None:
     """The layer to read: the only one, else one named 'neighborhoods', else the first."""
     import pyogrio
 
@@ -103,7 +110,7 @@ def _pick_layer(path: Path, file: str, problems: list[Problem]) -> str | None:
     return chosen
 
 
-def _driver(path: Path) -> str:
+def _driver(path: Path | str) -> str:
     import pyogrio
 
     try:
@@ -129,8 +136,22 @@ def _projected_message(bounds: np.ndarray, source: str) -> str:
             "your GIS shows it in the layer's properties).")
 
 
-def _outside_area_of_use(bounds: np.ndarray, crs: CRS) -> str | None:
-    """A description of ``crs``'s area of use when lon/lat ``bounds`` reach outside it."""
+def _outside_area_of_use(bounds: np.ndarray, crs: CRS, *, centre_inside: bool = True) -> str | None:
+    """A description of ``crs``'s area of use when lon/lat ``bounds`` reach outside it.
+
+    Reaching beyond it is accepted when the centre of the bounds is inside (unless
+    ``centre_inside`` is False: a file's own CRS need not be the best one for the city) and
+    ``crs`` distorts distances by at most :data:`MAX_SCALE_ERROR` over them: Germany measures all of Bavaria (9°E to 13.8°E) in UTM zone 32N (6°E to 12°E);
+    libpysal's Tokyo file is in Japan's zone VI (made for 135°E to 137°E).
+
+    Examples
+    --------
+    >>> bavaria = np.array([8.98, 47.27, 13.84, 50.56])
+    >>> _outside_area_of_use(bavaria, CRS("EPSG:25832")) is None
+    True
+    >>> _outside_area_of_use(bavaria, CRS("EPSG:2234")).startswith("United States")
+    True
+    """
     area = crs.area_of_use
     if area is None:
         return None
@@ -140,24 +161,33 @@ def _outside_area_of_use(bounds: np.ndarray, crs: CRS) -> str | None:
               and north <= area.north + m)
     if inside or area.west > area.east:  # an area across the antimeridian: not checked
         return None
+    lon, lat = (west + east) / 2, (south + north) / 2
+    centre_ok = not centre_inside or (area.west - m <= lon <= area.east + m
+                                      and area.south - m <= lat <= area.north + m)
+    if centre_ok and crs.is_projected and _scale_error(bounds, crs) <= MAX_SCALE_ERROR:
+        return None
     return (f"{area.name.rstrip('.')} (longitude {area.west:g} to {area.east:g}, latitude "
             f"{area.south:g} to {area.north:g})")
 
 
 def _scale_error(bounds: np.ndarray, crs: CRS) -> float:
-    """The largest relative scale error of ``crs`` at the centre and corners of lon/lat bounds.
+    """The largest relative scale error of ``crs`` over a grid of points across lon/lat bounds.
 
     Examples
     --------
     >>> bounds = np.array([-72.72, 41.72, -72.65, 41.80])
     >>> round(_scale_error(bounds, CRS("EPSG:3857")), 2), _scale_error(bounds, CRS("EPSG:6433")) < 1e-4
     (0.34, True)
+    >>> _scale_error(np.array([-180.0, -10.0, 180.0, 81.0]), CRS("EPSG:32630")) > 1
+    True
     """
     from pyproj import Proj
 
     west, south, east, north = (float(b) for b in bounds)
-    lons = [west, east, west, east, (west + east) / 2]
-    lats = [south, south, north, north, (south + north) / 2]
+    # A 9 x 9 grid over the box: its corners and centre alone can all lie near the projection's
+    # line of true scale (a box from -180 to 180 has its corners 180° from a UTM zone's meridian).
+    grid_lons, grid_lats = np.meshgrid(np.linspace(west, east, 9), np.linspace(south, north, 9))
+    lons, lats = grid_lons.ravel().tolist(), grid_lats.ravel().tolist()
     try:
         factors = Proj(crs).get_factors(lons, lats)
         scales = np.concatenate([np.asarray(factors.meridional_scale, dtype=float),
@@ -190,10 +220,21 @@ def _resolve_crs(frame: gpd.GeoDataFrame, driver: str, declared: CRS | None, fil
     if own is None and lonlat_default:  # TopoJSON: no CRS member; lon/lat by convention
         return frame.set_crs(WGS84)
     if own is None:
+        bounds = frame.total_bounds
+        west, south, east, north = (float(b) for b in bounds)
+        if _lonlat_bounds_ok(bounds):
+            looks = (f" Its coordinates (x {west:g} to {east:g}, y {south:g} to {north:g}) could "
+                     'be longitude/latitude degrees: if they are, write boundary_crs = '
+                     '"EPSG:4326" (or "EPSG:4269" for NAD83) — but check the map lands on your '
+                     "city.")
+        else:
+            looks = (f" Its coordinates (x {west:,.0f} to {east:,.0f}, y {south:,.0f} to "
+                     f"{north:,.0f}) are projected (feet or metres): your state plane or UTM "
+                     "zone, shown in your GIS's layer properties.")
         problems.append(Problem(file, "The boundary file declares no coordinate reference "
                                 "system (CRS). Export it again with its CRS (a Shapefile needs "
                                 "its .prj file inside the zip), or declare it in city.toml with "
-                                'a line such as boundary_crs = "EPSG:2234".'))
+                                'a line such as boundary_crs = "EPSG:2234".' + looks))
         return None
     return frame
 
@@ -228,7 +269,10 @@ def _to_lonlat(frame: gpd.GeoDataFrame, driver: str, declared: CRS | None, file:
                                 column="boundary_crs" if declared is not None else None))
         return None
     if not crs.is_geographic:
-        outside = _outside_area_of_use(converted, crs)
+        # A file's own CRS was written by the GIS that made its coordinates: trusted wherever it
+        # measures the city well. A hand-written boundary_crs must also have the city's centre
+        # in its area (degrees read as Connecticut feet land in Maryland, measured within 1%).
+        outside = _outside_area_of_use(converted, crs, centre_inside=declared is not None)
         if outside:
             where = ("city.toml's boundary_crs" if declared is not None
                      else "the CRS the file declares")
@@ -252,6 +296,186 @@ def _feature_name(value: Any) -> str | None:
         value = int(value)
     text = str(value).strip()
     return text or None
+
+
+def _polygonal(geometry: Any) -> tuple[Any, bool]:
+    """The polygons of a geometry as a Polygon/MultiPolygon, and whether anything else was dropped.
+
+    A GeometryCollection (as some exports write islands) keeps its polygonal parts; None when
+    there are none.
+
+    Examples
+    --------
+    >>> from shapely.geometry import GeometryCollection, Point, box
+    >>> shape, dropped = _polygonal(GeometryCollection([box(0, 0, 1, 1), Point(5, 5)]))
+    >>> shape.geom_type, dropped
+    ('Polygon', True)
+    >>> _polygonal(Point(0, 0))
+    (None, True)
+    """
+    import shapely
+    from shapely.geometry import MultiPolygon
+
+    if geometry.geom_type in ("Polygon", "MultiPolygon"):
+        return geometry, False
+    parts = shapely.get_parts(geometry)
+    while any(p.geom_type in ("GeometryCollection", "MultiPolygon") for p in parts):
+        parts = shapely.get_parts(parts)
+    polygons = [p for p in parts if p.geom_type == "Polygon" and not p.is_empty]
+    dropped = len(polygons) < len([p for p in parts if not p.is_empty])
+    if not polygons:
+        return None, True
+    return (polygons[0] if len(polygons) == 1 else MultiPolygon(polygons)), dropped
+
+
+def _repaired(geometry: Any) -> tuple[Any, float]:
+    """An invalid polygon repaired, and the relative change of its area (inf when unusable).
+
+    The repair is GEOS's "structure" make-valid (QGIS 'Fix geometries' gives the same rings):
+    rings are made valid, shells merged, holes subtracted. The area compared with is what the
+    invalid polygon's rings enclose (shell minus holes), so a repair that only removes a spike, a
+    doubled vertex or a sliver changes it by a hair, and one that has to guess (a figure-eight,
+    overlapping parts, a hole outside its shell) changes it a lot.
+
+    Examples
+    --------
+    >>> from shapely.geometry import Polygon
+    >>> spike = Polygon([(0, 0), (10, 0), (10, 10), (10.001, 10.5), (10, 10.0001), (0, 10)])
+    >>> fixed, change = _repaired(spike)
+    >>> fixed.is_valid, change < 0.001
+    (True, True)
+    >>> bowtie = Polygon([(0, 0), (1, 1), (1, 0), (0, 1)])
+    >>> _repaired(bowtie)[1] > 0.5
+    True
+    """
+    import shapely
+
+    try:
+        fixed = shapely.make_valid(geometry, method="structure", keep_collapsed=False)
+    except Exception:  # GEOS could not repair it at all
+        return None, math.inf
+    fixed, _ = _polygonal(fixed) if fixed is not None and not fixed.is_empty else (None, True)
+    if fixed is None or not fixed.is_valid or fixed.is_empty:
+        return None, math.inf
+    before = abs(float(geometry.area))
+    after = float(fixed.area)
+    if before <= 0:
+        return fixed, math.inf
+    return fixed, abs(after - before) / before
+
+
+def _examples(names: list[str | None], positions: list[int]) -> str:
+    shown = [f"{p} ('{names[p - 1]}')" if names[p - 1] else str(p) for p in positions[:5]]
+    return ", ".join(shown) + (f" and {len(positions) - 5} more" if len(positions) > 5 else "")
+
+
+def _check_geometries(geometries: list[Any], names: list[str | None], file: str,
+                      problems: list[Problem]) -> tuple[list[Any], bool]:
+    """The features' geometries ready to use, and whether any is refused.
+
+    Features that are not areas (points, lines) are reported once per geometry type. A
+    GeometryCollection keeps its polygons. An invalid polygon is repaired when the repair changes
+    its area by at most :data:`REPAIR_MAX_AREA_CHANGE` (a warning says so), else refused.
+    """
+    from shapely.validation import explain_validity
+
+    bad = False
+    kept: list[Any] = []
+    not_areas: dict[str, list[int]] = defaultdict(list)
+    for index, (name, geometry) in enumerate(zip(names, geometries), start=1):
+        if geometry is None or geometry.is_empty:
+            problems.append(Problem(file, f"feature {index} has an empty geometry; draw its "
+                                    "polygon or remove the feature.", row=index, value=name))
+            bad = True
+            kept.append(geometry)
+            continue
+        shape, dropped = _polygonal(geometry)
+        if shape is None:
+            not_areas[geometry.geom_type].append(index)
+            bad = True
+            kept.append(geometry)
+            continue
+        if dropped:
+            problems.append(Problem(file, f"feature {index} is a {geometry.geom_type} mixing "
+                                    "polygons with points or lines; only its polygons were "
+                                    "read.", row=index, value=name, severity="warning"))
+        if not shape.is_valid:
+            reason = explain_validity(shape)
+            fixed, change = _repaired(shape)
+            if fixed is not None and change <= REPAIR_MAX_AREA_CHANGE:
+                problems.append(Problem(file, f"feature {index} had an invalid polygon ({reason});"
+                                        " it was repaired (its area changed by "
+                                        f"{change:.2%}), as QGIS 'Fix geometries' would. Repair "
+                                        "it in the file to silence this warning.", row=index,
+                                        value=name, severity="warning"))
+                shape = fixed
+            else:
+                size = (f"repairing it would change its area by {change:.0%}"
+                        if math.isfinite(change) else "it cannot be repaired automatically")
+                problems.append(Problem(file, f"feature {index} has an invalid polygon "
+                                        f"({reason}) and {size}. Repair it in your GIS (e.g. "
+                                        "QGIS 'Fix geometries', then check the shape).",
+                                        row=index, value=name))
+                bad = True
+        kept.append(shape)
+    total = len(geometries)
+    for kind, positions in not_areas.items():
+        if len(positions) == total:
+            what = (f"All {total} features are {kind}s, not areas: this file holds places or "
+                    "lines, not neighborhoods' boundaries. Export the neighborhoods' polygons "
+                    "(one Polygon or MultiPolygon per neighborhood).")
+        else:
+            what = (f"{len(positions)} feature(s) are {kind}s, not areas: numbers "
+                    f"{_examples(names, positions)}. Neighborhoods must be polygons: draw "
+                    "their areas or remove these features.")
+        problems.append(Problem(file, what, row=positions[0], value=names[positions[0] - 1]))
+    return kept, bad
+
+
+def _zip_source(path: Path, file: str, problems: list[Problem]) -> str | Path | None:
+    """What to open in a zipped boundary file, or None after saying what is wrong with the zip.
+
+    A Shapefile at the zip's root is opened as the zip itself (every layer visible); one inside a
+    folder (a zipped folder, as file managers make them) is opened by its path in the zip. A
+    Shapefile missing its .shx or .dbf is reported by name; a zip holding a GeoJSON or GeoPackage
+    instead is read too.
+    """
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = [m for m in archive.namelist()
+                       if not m.endswith("/") and not m.startswith("__MACOSX/")]
+    except (zipfile.BadZipFile, OSError) as exc:
+        problems.append(Problem(file, f"The file is not a readable zip ({type(exc).__name__}). "
+                                "Zip the Shapefile's files (.shp, .shx, .dbf, .prj) again."))
+        return None
+    lowered = {m.lower(): m for m in members}
+    shapefiles = [m for m in members if m.lower().endswith(".shp")]
+    if not shapefiles:
+        others = [m for m in members if m.lower().endswith((".geojson", ".json", ".gpkg",
+                                                            ".topojson"))]
+        if len(others) == 1:
+            return f"/vsizip/{path}/{others[0]}"
+        listed = ", ".join(members[:8]) or "nothing"
+        problems.append(Problem(file, f"The zip holds no Shapefile (.shp file); it holds "
+                                f"{listed}. Zip the Shapefile's files together (.shp, .shx, "
+                                ".dbf and .prj), or give the boundaries as neighborhoods.geojson "
+                                "or neighborhoods.gpkg."))
+        return None
+    chosen = next((m for m in shapefiles if Path(m).stem.lower() == "neighborhoods"),
+                  shapefiles[0])
+    stem = chosen[:-4].lower()
+    missing = [ext for ext in (".shx", ".dbf") if stem + ext not in lowered]
+    if missing:
+        problems.append(Problem(file, f"The zipped Shapefile {chosen} lacks its "
+                                f"{' and '.join(missing)} file: a Shapefile is several files "
+                                "(.shp, .shx, .dbf, .prj) with the same name. Zip them all "
+                                "together."))
+        return None
+    if "/" not in chosen:
+        return path  # at the root: GDAL opens the zip, every layer visible
+    return f"/vsizip/{path}/{chosen}"
 
 
 def _read_boundaries(folder: Path, name_field: str, problems: list[Problem],
@@ -283,14 +507,22 @@ def _read_boundaries(folder: Path, name_field: str, problems: list[Problem],
         return None, file
     if declared is None and (config or {}).get("boundary_crs") not in (None, ""):
         return None, file  # an unknown boundary_crs: reported, nothing to read the file with
-    layer = _pick_layer(path, file, problems)
+    source = _zip_source(path, file, problems) if path.suffix.lower() == ".zip" else path
+    if source is None:
+        return None, file
+    layer = _pick_layer(source, file, problems)
     try:
-        frame = gpd.read_file(path, layer=layer) if layer else gpd.read_file(path)
+        frame = gpd.read_file(source, layer=layer) if layer else gpd.read_file(source)
     except Exception as exc:  # pyogrio raises DataSourceError and friends
         problems.append(Problem(file, f"Cannot read the boundary file ({type(exc).__name__}: "
                                 f"{str(exc)[:160]}). It may be truncated or not GeoJSON / "
                                 "TopoJSON / GeoPackage / zipped Shapefile: export it again from "
                                 "your GIS."))
+        return None, file
+    if not isinstance(frame, gpd.GeoDataFrame) or frame.geometry.name not in frame.columns:
+        problems.append(Problem(file, "The boundary file holds a table without shapes (a "
+                                "Shapefile's .dbf without its .shp?). Export the neighborhoods' "
+                                "polygons again from your GIS."))
         return None, file
     if name_field == frame.geometry.name or name_field == "geometry":
         properties = [str(c) for c in frame.columns if c != frame.geometry.name]
@@ -310,40 +542,46 @@ def _read_boundaries(folder: Path, name_field: str, problems: list[Problem],
     if frame.empty:
         problems.append(Problem(file, "The boundary file has no features."))
         return None, file
-    bad = False
     names = [_feature_name(v) for v in frame[name_field]]
-    for index, (name, geometry) in enumerate(zip(names, frame.geometry), start=1):
-        label = f"feature {index}"
-        if name is None:
-            problems.append(Problem(file, f"{label} has no name in its '{name_field}' property; "
-                                    "name it like its row in neighborhoods.csv or remove it.",
-                                    row=index, column=name_field))
-            bad = True
-        if geometry is None or geometry.is_empty:
-            problems.append(Problem(file, f"{label} has an empty geometry; draw its polygon "
-                                    "or remove the feature.", row=index, value=name))
-            bad = True
-        elif geometry.geom_type not in ("Polygon", "MultiPolygon"):
-            problems.append(Problem(file, f"{label} is a {geometry.geom_type}; neighborhoods must "
-                                    "be polygons.", row=index, value=name))
-            bad = True
-        elif not geometry.is_valid:
-            from shapely.validation import explain_validity
-
-            problems.append(Problem(file, f"{label} has an invalid polygon "
-                                    f"({explain_validity(geometry)}). Repair it in your GIS "
-                                    "(e.g. QGIS 'Fix geometries').", row=index, value=name))
-            bad = True
+    unnamed = [index for index, name in enumerate(names, start=1) if name is None]
+    if len(unnamed) == len(names):
+        problems.append(Problem(file, f"No feature has a name in its '{name_field}' property. "
+                                "Set boundary_name_field in city.toml to the property holding "
+                                "the neighborhoods' names.", column=name_field))
+        return None, file
+    if unnamed:  # water, parks, unincorporated land: not neighborhoods, so not loaded
+        listed = ", ".join(str(i) for i in unnamed[:10]) + (" …" if len(unnamed) > 10 else "")
+        problems.append(Problem(file, f"{len(unnamed)} feature(s) have no name in their "
+                                f"'{name_field}' property (numbers {listed}) and are not loaded "
+                                "(often water, parks or land outside any neighborhood). If one "
+                                "is a neighborhood, give it the name of its row in "
+                                "neighborhoods.csv.", row=unnamed[0], column=name_field,
+                                severity="warning"))
+        keep = [i for i, name in enumerate(names) if name is not None]
+        frame = frame.iloc[keep].reset_index(drop=True)
+        names = [names[i] for i in keep]
+    geometries, bad = _check_geometries(list(frame.geometry), names, file, problems)
     if bad:
         return None, file
-    frame = gpd.GeoDataFrame({"_feature_name": names, "geometry": frame.geometry.values},
+    frame = gpd.GeoDataFrame({"_feature_name": names, "geometry": geometries},
                              geometry="geometry", crs=frame.crs)
     frame.attrs["name_field"] = name_field
-    driver = _driver(path)
+    driver = _driver(source)
     frame = _resolve_crs(frame, driver, declared, file, problems)
     if frame is None:
         return None, file
     return _to_lonlat(frame, driver, declared, file, problems), file
+
+
+def _key(name: Any) -> str:
+    """The matching key of a name; a name of punctuation only is its own key, never ``""``.
+
+    Examples
+    --------
+    >>> _key("North-End") == _key("north end"), _key("—") == _key("–")
+    (True, False)
+    """
+    return name_key(name) or f"\x00{str(name).strip()}"
 
 
 def _duplicate_names(boundaries: gpd.GeoDataFrame, file: str, problems: list[Problem]) -> None:
@@ -351,21 +589,59 @@ def _duplicate_names(boundaries: gpd.GeoDataFrame, file: str, problems: list[Pro
     features: dict[str, list[int]] = defaultdict(list)
     spellings: dict[str, list[str]] = defaultdict(list)
     for position, name in enumerate(boundaries["_feature_name"], start=1):
-        key = name_key(name)
+        key = _key(name)
         features[key].append(position)
         if name not in spellings[key]:
             spellings[key].append(name)
+    field = boundaries.attrs.get("name_field", "name")
+    if len(features) == 1 and len(boundaries) > 2:
+        problems.append(Problem(file, f"All {len(boundaries)} features carry the same name "
+                                f'"{spellings[next(iter(features))][0]}" in their \'{field}\' '
+                                "property: it does not name the neighborhoods. Set "
+                                "boundary_name_field in city.toml to the property that does.",
+                                column=field))
+        return
     for key, positions in features.items():
         if len(positions) < 2:
             continue
         names = " / ".join(f'"{s}"' for s in spellings[key])
         listed = ", ".join(str(p) for p in positions[:10])
         listed += " …" if len(positions) > 10 else ""
+        gap = (_largest_gap_km(boundaries.geometry.iloc[[p - 1 for p in positions]])
+               if len(positions) <= 20 else None)
+        if gap is not None and gap > DUPLICATE_NEAR_KM:
+            advice = (f"They lie up to {gap:,.0f} km apart, so they are probably different "
+                      "places sharing a name (two counties, two towns): give each feature its "
+                      f"own name in its '{field}' property (e.g. \"{spellings[key][0]} (2)\") "
+                      "and its own row in neighborhoods.csv. If they really are parts of one "
+                      "neighborhood, dissolve them into one MultiPolygon (QGIS: Vector > "
+                      "Geoprocessing Tools > Dissolve).")
+        else:
+            advice = _DISSOLVE_HINT.format(field=field)
         problems.append(Problem(file, f"{len(positions)} features (numbers {listed}) carry the "
                                 f"same neighborhood name {names}; each neighborhood must be one "
-                                "feature. " + _DISSOLVE_HINT.format(
-                                    field=boundaries.attrs.get("name_field", "name")),
-                                value=spellings[key][0]))
+                                "feature. " + advice, value=spellings[key][0]))
+
+
+def _largest_gap_km(geometries: gpd.GeoSeries) -> float | None:
+    """How far (km) the farthest of some lon/lat features lies from the others; None if unknown.
+
+    Examples
+    --------
+    >>> from shapely.geometry import box
+    >>> parts = gpd.GeoSeries([box(0, 0, 0.01, 0.01), box(0.02, 0, 0.03, 0.01)], crs=WGS84)
+    >>> round(_largest_gap_km(parts), 1)
+    1.1
+    """
+    try:
+        metric = geometries.to_crs(geometries.estimate_utm_crs())
+        shapes = list(metric.geometry)
+        gaps = [min(shape.distance(other) for j, other in enumerate(shapes) if j != i)
+                for i, shape in enumerate(shapes)]
+    except Exception:  # an odd extent (poles) or GEOS trouble: no distance to give
+        return None
+    largest = max(gaps) / 1000
+    return largest if math.isfinite(largest) else None
 
 
 def _match_boundaries(neighborhoods: pd.DataFrame, boundaries: gpd.GeoDataFrame, file: str,
@@ -374,11 +650,11 @@ def _match_boundaries(neighborhoods: pd.DataFrame, boundaries: gpd.GeoDataFrame,
     _duplicate_names(boundaries, file, problems)
     geometry_by_key: dict[str, Any] = {}
     for name, geometry in zip(boundaries["_feature_name"], boundaries.geometry):
-        geometry_by_key.setdefault(name_key(name), geometry)
+        geometry_by_key.setdefault(_key(name), geometry)
     ids, geometries, used = [], [], set()
     for node_id, name, number in zip(neighborhoods["neighborhood_id"], neighborhoods["name"],
                                      neighborhoods["_row"]):
-        key = next((k for k in (name_key(name), name_key(node_id)) if k in geometry_by_key), None)
+        key = next((k for k in (_key(name), _key(node_id)) if k in geometry_by_key), None)
         if key is None:
             hint = _suggestion(name, feature_matcher)
             problems.append(Problem(nbhd_file, f"No feature with this name in {file}: the name "
@@ -389,7 +665,7 @@ def _match_boundaries(neighborhoods: pd.DataFrame, boundaries: gpd.GeoDataFrame,
         ids.append(node_id)
         geometries.append(geometry_by_key[key])
     for name in boundaries["_feature_name"]:
-        if name_key(name) not in used:
+        if _key(name) not in used:
             problems.append(Problem(file, "This feature has no row in neighborhoods.csv and is "
                                     "not loaded.", value=str(name), severity="warning"))
     return gpd.GeoDataFrame({"neighborhood_id": ids, "geometry": geometries},
@@ -496,6 +772,22 @@ def _metric_crs(config: dict, boundaries: gpd.GeoDataFrame | None,
                                 "a projected CRS in metres that covers the city (epsg.io lists "
                                 "them by place).", column="metric_crs"))
         return "EPSG:3857"
+    lonlat_bounds = boundaries.to_crs(WGS84).total_bounds
+    error = _scale_error(lonlat_bounds, CRS.from_user_input(estimate))
+    if error > MAX_SCALE_ERROR:
+        west, south, east, north = (float(b) for b in lonlat_bounds)
+        width = (east - west) * 111.32 * math.cos(math.radians((south + north) / 2))
+        height = _GEOD.line_length([west, west], [south, north]) / 1000
+        size = f"{error:.0%}" if math.isfinite(error) else "beyond measure"
+        problems.append(Problem(schema.CITY_FILE, f"The boundaries span about {width:,.0f} km by "
+                                f"{height:,.0f} km: no single UTM zone measures an area that "
+                                f"large (the nearest, {estimate}, would distort distances by "
+                                f"{size} and areas by about twice as much). A city's "
+                                "neighborhoods fit in one zone: keep only the city's "
+                                "neighborhoods in the boundary file, or set metric_crs to a "
+                                "projection in metres made for your region (it must distort "
+                                f"distances by at most {MAX_SCALE_ERROR:.0%}).",
+                                column="metric_crs"))
     return estimate
 
 

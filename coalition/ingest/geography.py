@@ -15,7 +15,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from pyproj import Geod
+from pyproj import CRS, Geod
 
 from ..errors import Problem
 from ..model import WGS84
@@ -32,6 +32,10 @@ OWN_NEIGHBORHOOD_TOLERANCE_M = 50.0
 # Two neighborhoods overlapping by more than this share of the smaller one get a warning; less is
 # digitising noise along a shared border.
 OVERLAP_MIN_SHARE = 0.01
+# Neighborhoods whose median area is outside this range (km²) get a warning: larger than most
+# whole cities, or smaller than a city block, they usually mean coordinates read in the wrong CRS
+# or units (a GeoJSON in other units passes for lon/lat when its numbers are small).
+PLAUSIBLE_MEDIAN_KM2 = (0.005, 1000.0)
 
 _GEOD = Geod(ellps="WGS84")
 
@@ -231,6 +235,41 @@ def check_overlaps(boundaries: gpd.GeoDataFrame, names: dict[str, str], metric_c
                                 value=f"{first} / {second}", severity="warning"))
 
 
+def check_sizes(boundaries: gpd.GeoDataFrame, metric_crs: str, file: str,
+                problems: list[Problem]) -> None:
+    """Warn when the neighborhoods' median area is implausible for a city (see
+    :data:`PLAUSIBLE_MEDIAN_KM2`).
+
+    Examples
+    --------
+    >>> from shapely.geometry import box
+    >>> b = gpd.GeoDataFrame({"neighborhood_id": ["a"]}, geometry=[box(5, 10, 6, 11)],
+    ...                      crs="EPSG:4326")
+    >>> problems = []; check_sizes(b, "EPSG:32631", "n.geojson", problems)
+    >>> problems[0].severity, "12,1" in problems[0].message
+    ('warning', True)
+    """
+    if boundaries is None or boundaries.empty:
+        return
+    try:
+        if not CRS.from_user_input(metric_crs).is_projected:
+            return  # metric_crs is refused by its own check
+        median = float(np.median(boundaries.to_crs(metric_crs).geometry.area)) / 1e6
+    except Exception as exc:  # a metric_crs problem is reported by its own check
+        log.debug("size check skipped: %s", exc)
+        return
+    low, high = PLAUSIBLE_MEDIAN_KM2
+    if not math.isfinite(median) or low <= median <= high:
+        return
+    size = f"{median:,.0f} km²" if median >= 1 else f"{median * 1e6:,.0f} m²"
+    what = "larger than most whole cities" if median > high else "smaller than a city block"
+    problems.append(Problem(file, f"The neighborhoods measure {size} each (median), {what}. If "
+                            "that is not right, the coordinates are not in the CRS the file is "
+                            "read in (a GeoJSON is read as longitude/latitude degrees): check "
+                            "where the map puts them, and declare the file's real CRS with "
+                            "boundary_crs in city.toml.", severity="warning"))
+
+
 def check_geography(boundaries: gpd.GeoDataFrame | None, tables: dict[str, pd.DataFrame],
                     files: dict[str, str], metric_crs: str, boundary_file: str,
                     problems: list[Problem]) -> None:
@@ -250,6 +289,7 @@ def check_geography(boundaries: gpd.GeoDataFrame | None, tables: dict[str, pd.Da
     if neighborhoods is not None and not neighborhoods.empty:
         names = dict(zip(neighborhoods["neighborhood_id"].astype(str),
                          neighborhoods["name"].astype(str)))
+    check_sizes(boundaries, metric_crs, boundary_file, problems)
     check_overlaps(boundaries, names, metric_crs, boundary_file, problems)
     organizations = tables.get("organizations")
     if organizations is not None:
