@@ -58,9 +58,10 @@ def slugify(name: str) -> str:
 # most trigrams with it, found in an index; trigrams shared by very many names say little and are
 # skipped. A query costs about the same whatever the number of known names.
 _CUTOFF = 0.6          # difflib's default: below this a name is not "close"
-_BAND = 0.15           # every match within this of the best one is suggested (ambiguous names)
-_MAX_SUGGESTIONS = 5
-_SHORTLIST = 40        # names compared exactly per query
+_BAND = 0.1            # every match within this of the best one is suggested (ambiguous names)
+_MAX_SUGGESTIONS = 3
+_SMALL = 40            # up to this many known names, each is compared (no index)
+_SHORTLIST = 12        # otherwise, the names sharing most trigrams are compared exactly
 _BUCKET_CAP = 250      # a trigram shared by more names than this is not used to find candidates
 _KEY_CHARS = 80        # longer values are not typos of a name: only their start is compared
 
@@ -110,13 +111,13 @@ class Suggester:
                 self._display[compared] = choice
         self._keys = list(self._display)
         self._buckets: dict[str, list[int]] = defaultdict(list)
-        if len(self._keys) > _SHORTLIST:
+        if len(self._keys) > _SMALL:
             for index, compared in enumerate(self._keys):
                 for gram in _trigrams(compared):
                     self._buckets[gram].append(index)
 
     def _candidates(self, compared: str) -> list[str]:
-        if len(self._keys) <= _SHORTLIST:
+        if len(self._keys) <= _SMALL:
             return self._keys
         shared: Counter[int] = Counter()
         for gram in _trigrams(compared):
@@ -126,7 +127,7 @@ class Suggester:
         return [self._keys[i] for i, _ in shared.most_common(_SHORTLIST)]
 
     def suggest(self, value: str) -> list[str]:
-        """Every close known spelling, best first (at most five), or an empty list."""
+        """Every close known spelling, best first (at most three), or an empty list."""
         compared = self._key(str(value))[:_KEY_CHARS]
         if not compared:
             return []
