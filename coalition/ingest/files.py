@@ -308,20 +308,28 @@ def _read_sheet(sheet: Any, where: str) -> tuple[RawTable | None, list[Problem]]
     if declared_columns is not None and declared_columns > limits.MAX_COLUMNS:
         return None, [_too_many_columns(where, declared_columns)]
     last_row = limits.MAX_ROWS + limits.HEADER_SEARCH_ROWS + 1
-    rows_iter = sheet.iter_rows(min_row=1, max_row=last_row, max_col=limits.MAX_COLUMNS,
-                                values_only=True)
-    records = [[_cell_text(v) for v in values] for values in rows_iter]
-    if len(records) >= last_row:
+    width = min(declared_columns or limits.MAX_COLUMNS, limits.MAX_COLUMNS)
+    rows_iter = sheet.iter_rows(min_row=1, max_row=last_row, max_col=width, values_only=True)
+    # Only rows with a value are converted: a sheet may hold (or declare) long runs of empty
+    # rows, which cost one quick test each.
+    numbered: list[tuple[int, list[str]]] = []
+    count = 0
+    for count, values in enumerate(rows_iter, start=1):
+        if any(v is not None for v in values):
+            cells = [_cell_text(v) for v in values]
+            if any(cells):
+                numbered.append((count, cells))
+    if count >= last_row:
         return None, [_too_many_rows(where)]
     problems: list[Problem] = []
-    header_at = _header_index(records)
+    header_at = _header_index([cells for _, cells in numbered])
     if header_at:
-        problems.append(_header_problem(where, header_at))
-    columns = [_normalise_header(h) for h in (records[header_at] if records else [])]
+        problems.append(_header_problem(where, numbered[header_at][0] - 1))
+    columns = [_normalise_header(h) for h in (numbered[header_at][1] if numbered else [])]
     while columns and not columns[-1]:
         columns.pop()
     rows, numbers = [], []
-    for index, values in enumerate(records[header_at + 1:], start=header_at + 2):
+    for number, values in numbered[header_at + 1:]:
         cells = values[: len(columns)]
         if not any(cells):
             continue
@@ -329,7 +337,7 @@ def _read_sheet(sheet: Any, where: str) -> tuple[RawTable | None, list[Problem]]
             return None, problems + [_too_many_rows(where)]
         cells += [""] * (len(columns) - len(cells))
         rows.append(dict(zip(columns, cells)))
-        numbers.append(index)
+        numbers.append(number)
     return RawTable(where, columns, rows, numbers), problems
 
 
