@@ -485,8 +485,22 @@ def _alarm(_signum, _frame):  # noqa: ANN001
     raise _Slow()
 
 
-def fuzz(n_cases: int, seed_value: int = 7, case_seconds: float = 60.0) -> dict:
-    """Run ``n_cases`` generated cases (no shrinking); returns the counts and crash sites."""
+def _summary(counts: collections.Counter, sites: dict, seconds: float, slowest: float) -> str:
+    elsewhere = sum(count for key, (count, _, _) in sites.items()
+                    if key.startswith("crash at") and key[9:].startswith(OWNED_ELSEWHERE))
+    return (f"fuzz: {counts['cases']} cases, {counts['crash']} crashes ({elsewhere} in "
+            f"{', '.join(OWNED_ELSEWHERE)}), {counts['partial']} partial loads, "
+            f"{counts['loaded']} loaded, {counts['refused']} refused; {seconds:.0f} s, "
+            f"slowest case {slowest:.1f} s")
+
+
+def fuzz(n_cases: int, seed_value: int = 7, case_seconds: float = 60.0,
+         progress: int = 0) -> dict:
+    """Run ``n_cases`` generated cases (no shrinking); returns the counts and crash sites.
+
+    With ``progress``, a summary line is printed every ``progress`` cases.
+    """
+    started = time.perf_counter()
     counts: collections.Counter[str] = collections.Counter()
     sites: dict[str, tuple[int, str, Case]] = {}
     slowest = [0.0]
@@ -511,7 +525,11 @@ def fuzz(n_cases: int, seed_value: int = 7, case_seconds: float = 60.0) -> dict:
         if outcome.kind in ("crash", "partial"):
             key = f"{outcome.kind} at {outcome.site}"
             seen = sites.get(key)
+            if progress and seen is None:
+                print(f"new: {key}: {outcome.detail}\n        e.g. {case}", flush=True)
             sites[key] = (seen[0] + 1 if seen else 1, outcome.detail, seen[2] if seen else case)
+        if progress and counts["cases"] % progress == 0:
+            print(_summary(counts, sites, time.perf_counter() - started, slowest[0]), flush=True)
 
     one()
     return {"counts": counts, "sites": sites, "slowest": slowest[0]}
@@ -521,19 +539,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Mutation-fuzz validate_city and init.")
     parser.add_argument("--cases", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--progress", type=int, default=500,
+                        help="print a summary line every N cases (0: only at the end)")
     args = parser.parse_args(argv)
     start = time.perf_counter()
-    result = fuzz(args.cases, seed_value=args.seed)
+    result = fuzz(args.cases, seed_value=args.seed, progress=args.progress)
     counts, sites = result["counts"], result["sites"]
     for key, (count, detail, case) in sorted(sites.items(), key=lambda kv: -kv[1][0]):
         print(f"{count:6d}  {key}: {detail}")
         print(f"        e.g. {case}")
-    elsewhere = sum(count for key, (count, _, _) in sites.items()
-                    if key.startswith("crash at") and key[9:].startswith(OWNED_ELSEWHERE))
-    print(f"fuzz: {counts['cases']} cases, {counts['crash']} crashes "
-          f"({elsewhere} in {', '.join(OWNED_ELSEWHERE)}), {counts['partial']} partial loads, "
-          f"{counts['loaded']} loaded, {counts['refused']} refused; "
-          f"{time.perf_counter() - start:.0f} s, slowest case {result['slowest']:.1f} s")
+    print(_summary(counts, sites, time.perf_counter() - start, result["slowest"]))
     return 1 if counts["crash"] or counts["partial"] else 0
 
 
