@@ -12,7 +12,7 @@ import difflib
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from typing import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 _SAINT = re.compile(r"\b(st|ste)\b\.?", re.IGNORECASE)
 _MOUNT = re.compile(r"\bmt\b\.?", re.IGNORECASE)
@@ -205,7 +205,7 @@ class NameMatcher:
         return close[0] if close else None
 
     @classmethod
-    def from_names(cls, ids_and_names: Iterable[tuple[str, str]]) -> "NameMatcher":
+    def from_names(cls, ids_and_names: Iterable[tuple[str, str]]) -> NameMatcher:
         """A matcher from ``(id, name)`` pairs, accepting either spelling (blanks are skipped)."""
         known: dict[str, str] = {}
         for node_id, name in ids_and_names:

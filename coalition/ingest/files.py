@@ -12,7 +12,6 @@ import re
 import stat
 import tomllib
 import zipfile
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -71,7 +70,9 @@ def file_problem(path: Path, limit: int = limits.MAX_FILE_BYTES) -> Problem | No
 
 
 def _size_text(limit: int) -> str:
-    return f"{limit // 2**20} MB" if limit >= 2**20 else f"{limit // 1024} KB"
+    if limit >= 2**20:
+        return f"{limit // 2**20} MB"
+    return f"{limit // 1024} KB" if limit >= 1024 else f"{limit} bytes"
 
 
 def read_file_bytes(path: Path, limit: int = limits.MAX_FILE_BYTES
@@ -82,8 +83,8 @@ def read_file_bytes(path: Path, limit: int = limits.MAX_FILE_BYTES
     --------
     >>> import tempfile, pathlib
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "t.csv"; _ = p.write_bytes(b"abc")
-    >>> read_file_bytes(p), read_file_bytes(p, limit=2)[1].message[:28]
-    ((b'abc', None), 'The file is larger than 0 KB')
+    >>> read_file_bytes(p), read_file_bytes(p, limit=2)[1].message[:31]
+    ((b'abc', None), 'The file is larger than 2 bytes')
     """
     problem = file_problem(path, limit)
     if problem is not None:
@@ -258,7 +259,7 @@ def read_workbook(path: Path) -> tuple[dict[str, RawTable], list[Problem]]:
                             "sheets, rows and formatting, or save each table as CSV.")]
     try:
         workbook = load_workbook(_io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for damaged files
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many types for damaged files
         return {}, [Problem(file, f"Cannot open the workbook ({type(exc).__name__}: "
                             f"{str(exc)[:160]}). Is it a complete .xlsx file? Re-save it from "
                             "your spreadsheet program.")]
@@ -272,7 +273,7 @@ def read_workbook(path: Path) -> tuple[dict[str, RawTable], list[Problem]]:
             where = f"{file}[{sheet.title}]"
             try:
                 raw, found = _read_sheet(sheet, where)
-            except Exception as exc:  # damaged sheet XML fails while its rows are read
+            except Exception as exc:  # noqa: BLE001 - damaged sheet XML fails as rows are read
                 found = [Problem(where, f"Cannot read this sheet ({type(exc).__name__}: "
                                  f"{str(exc)[:160]}). The workbook may be damaged: re-save it "
                                  "from your spreadsheet program, or save the table as CSV.")]
@@ -280,7 +281,7 @@ def read_workbook(path: Path) -> tuple[dict[str, RawTable], list[Problem]]:
             problems.extend(found)
             if raw is not None:
                 tables[table] = raw
-    except Exception as exc:  # the workbook's sheet list itself is damaged
+    except Exception as exc:  # noqa: BLE001 - the workbook's sheet list itself is damaged
         problems.append(Problem(file, f"Cannot read the workbook ({type(exc).__name__}: "
                                 f"{str(exc)[:160]}). Re-save it from your spreadsheet program."))
     finally:
