@@ -127,7 +127,7 @@ def _pick(sequence, fraction: float):
 
 def _edit_csv(rows: list[list[str]], what: str, args: tuple) -> list[list[str]] | None:
     """The rows after one table edit (None: not applicable to this table)."""
-    if not rows:
+    if not rows or not rows[0]:
         return None
     header, body = rows[0], rows[1:]
     if what == "cell" and body:
