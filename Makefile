@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install lock run test test-fast bench maps sample validate browser-deps clean
+.PHONY: install lock run test test-fast fuzz bench maps sample validate browser-deps clean
 
 install: $(STAMP)
 
@@ -41,6 +41,10 @@ test: install browser-deps
 
 test-fast: install
 	$(BIN)/python -m pytest -m "not browser"
+
+# Mutation fuzzing of city folders (10,000 cases, fixed seed): prints cases, crashes, partial loads.
+fuzz: install
+	$(BIN)/python -m tests.fuzz_ingest --cases 10000
 
 bench: install browser-deps
 	$(BIN)/python -m benchmarks.run

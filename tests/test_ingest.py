@@ -327,3 +327,228 @@ def test_tie_to_an_unknown_neighborhood_suggests_one(folder):
     [problem] = errors_of(folder)
     assert (problem.file, problem.row, problem.column) == ("ties.csv", 10, "target_id")
     assert problem.message.endswith('correct the id. Did you mean "Birch"?')
+
+
+# --- issue 7 §2: validate never crashes; §6: clearer messages ---------------------------------
+
+def _book_folder(folder, tmp_path):
+    """The tiny city as a workbook folder; returns (folder, path of the workbook)."""
+    from coalition.exports import export_city
+
+    book_dir = tmp_path / "book"
+    book_dir.mkdir()
+    export_city(ingest.read_city(folder), "xlsx", book_dir / "city.xlsx")
+    for name in ("neighborhoods.geojson", "city.toml"):
+        (book_dir / name).write_bytes((folder / name).read_bytes())
+    return book_dir, book_dir / "city.xlsx"
+
+
+def _rewrite_zip_member(path, member_suffix, change):
+    """Rewrite the zip at ``path`` with ``change(bytes) -> bytes`` applied to one member."""
+    with zipfile.ZipFile(path) as archive:
+        members = [(info, archive.read(info)) for info in archive.infolist()]
+    hit = [info.filename for info, _ in members if info.filename.endswith(member_suffix)]
+    assert hit, member_suffix
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info, data in members:
+            archive.writestr(info.filename, change(data) if info.filename == hit[0] else data)
+
+
+def _sheet_of(path, table):
+    from openpyxl import load_workbook
+
+    book = load_workbook(path, read_only=True)
+    index = [s.title for s in book.worksheets].index(table) + 1
+    book.close()
+    return f"worksheets/sheet{index}.xml"
+
+
+def test_invalid_and_blank_tie_types_in_a_long_table_are_reported(folder):
+    set_cell(folder / "ties.csv", 0, "tie_type", "friendship")
+    set_cell(folder / "ties.csv", 1, "tie_type", "")
+    problems = errors_of(folder)
+    assert {(p.row, p.column) for p in problems} == {(2, "tie_type"), (3, "tie_type")}
+    assert any("Must be one of" in p.message for p in problems)
+    assert any("'tie_type' is required" in p.message for p in problems)
+
+
+def test_bad_id_with_space_or_accent_and_a_tie_to_an_unknown_id(folder):
+    set_cell(folder / "organizations.csv", 5, "org_id", "Lonely Shöp")  # lonely has no ties
+    set_cell(folder / "ties.csv", 0, "target_id", "nobody")
+    problems = errors_of(folder)
+    assert {(p.file, p.column, p.value) for p in problems} == {
+        ("organizations.csv", "org_id", "Lonely Shöp"), ("ties.csv", "target_id", "nobody")}
+
+
+def test_a_blank_id_is_one_error_not_two(folder):
+    set_cell(folder / "organizations.csv", 5, "org_id", "")
+    set_cell(folder / "ties.csv", 0, "source_id", "")
+    problems = errors_of(folder)
+    assert [(p.file, p.row, p.column) for p in problems] == [
+        ("organizations.csv", 7, "org_id"), ("ties.csv", 2, "source_id")]
+    assert not any("nan" in p.message for p in problems)
+
+
+def test_a_tie_to_a_neighborhood_name_where_an_organization_is_wanted_names_its_kind(folder):
+    set_cell(folder / "ties.csv", 0, "target_id", "Alder")  # a partnership lib -> Alder
+    [problem] = errors_of(folder)
+    assert "unknown id" not in problem.message
+    assert "'Alder' is a neighborhood" in problem.message
+
+
+def test_two_neighborhood_names_with_the_same_key_are_an_error(folder):
+    set_cell(folder / "neighborhoods.csv", 1, "name", "ALDER.")
+    problems = [p for p in errors_of(folder) if "same as 'Alder' on row 2" in p.message]
+    assert [(p.row, p.column, p.value) for p in problems] == [(3, "name", "ALDER.")]
+
+
+def test_a_title_row_above_the_header_is_recognised(folder):
+    path = folder / "organizations.csv"
+    path.write_text("Organizations of Tiny Town, 2024\n" + path.read_text(encoding="utf-8"),
+                    encoding="utf-8")
+    [problem] = errors_of(folder)
+    assert problem.file == "organizations.csv" and problem.row == 2
+    assert "header seems to be on row 2" in problem.message
+
+
+def test_a_title_row_in_a_workbook_sheet_is_recognised(folder, tmp_path):
+    from openpyxl import load_workbook
+
+    book_dir, book = _book_folder(folder, tmp_path)
+    workbook = load_workbook(book)
+    workbook["communities"].insert_rows(1)
+    workbook["communities"]["A1"] = "Communities (draft)"
+    workbook.save(book)
+    [problem] = errors_of(book_dir)
+    assert problem.file == "city.xlsx[communities]"
+    assert "header seems to be on row 2" in problem.message
+
+
+def test_corrupted_sheet_xml_inside_a_workbook_is_reported(folder, tmp_path):
+    book_dir, book = _book_folder(folder, tmp_path)
+    member = _sheet_of(book, "organizations")
+    _rewrite_zip_member(book, member, lambda xml: xml[: len(xml) // 2] + b"<c><<</row>")
+    problems = errors_of(book_dir)
+    assert any(p.file == "city.xlsx[organizations]" and "Cannot read this sheet" in p.message
+               for p in problems)
+
+
+def test_a_workbook_declaring_millions_of_rows_is_refused_before_its_rows_are_read(folder,
+                                                                                  tmp_path):
+    import re
+
+    book_dir, book = _book_folder(folder, tmp_path)
+    member = _sheet_of(book, "ties")
+    _rewrite_zip_member(book, member, lambda xml: re.sub(
+        rb'<dimension ref="[^"]*"', b'<dimension ref="A1:N4000000"', xml))
+    problems = errors_of(book_dir)
+    assert any(p.file == "city.xlsx[ties]" and "declares 4,000,000 rows" in p.message
+               for p in problems)
+
+
+def test_rows_beyond_the_limit_are_not_parsed(folder, monkeypatch):
+    from coalition.ingest import limits
+
+    monkeypatch.setattr(limits, "MAX_ROWS", 5)
+    problems = errors_of(folder)  # ties.csv has 17 rows
+    assert any(p.file == "ties.csv" and "more than 5 rows" in p.message for p in problems)
+
+
+def test_city_toml_nested_a_thousand_levels_deep(folder):
+    (folder / "city.toml").write_text("x = " + "[" * 1000 + "]" * 1000 + "\n")
+    [problem] = errors_of(folder)
+    assert problem.file == "city.toml" and "nested too deeply" in problem.message
+
+
+def test_city_toml_setting_that_is_not_text(folder):
+    (folder / "city.toml").write_text('name = "Tiny Town"\nboundary_name_field = {a = 1}\n')
+    [problem] = errors_of(folder)
+    assert problem.column == "boundary_name_field" and "must be text" in problem.message
+
+
+@pytest.mark.parametrize("name", ["city.toml", "organizations.csv", "city.xlsx"])
+def test_a_folder_in_place_of_a_file(folder, name):
+    target = folder / name
+    if target.exists():
+        target.unlink()
+    if name == "city.xlsx":
+        for csv_file in folder.glob("*.csv"):
+            csv_file.unlink()
+    target.mkdir()
+    problems = errors_of(folder)
+    assert any(p.file == name and "is a folder" in p.message for p in problems)
+
+
+def test_a_fifo_is_refused_without_waiting(folder):
+    import os
+
+    (folder / "communities.csv").unlink()
+    os.mkfifo(folder / "communities.csv")  # reading it would wait forever for a writer
+    problems = errors_of(folder)
+    assert any(p.file == "communities.csv" and "not an ordinary file" in p.message
+               for p in problems)
+
+
+def test_a_link_to_an_endless_device_is_refused(folder):
+    (folder / "communities.csv").unlink()
+    (folder / "communities.csv").symlink_to("/dev/zero")
+    problems = errors_of(folder)
+    assert any(p.file == "communities.csv" and "not an ordinary file" in p.message
+               for p in problems)
+
+
+def test_a_huge_file_is_refused_by_its_size_before_it_is_read(folder, monkeypatch):
+    import os
+
+    path = folder / "ties.csv"
+    os.truncate(path, 60 * 2**20)  # sparse: 60 MB declared, nothing to read
+    monkeypatch.setattr(type(path), "read_bytes", lambda self: pytest.fail("read whole"))
+    problems = errors_of(folder)
+    assert any(p.file == "ties.csv" and "larger than 50 MB" in p.message for p in problems)
+
+
+@pytest.mark.parametrize("column,value,expected", [
+    ("population", "99999999999999999999999", "Too large"),
+    ("population", "1000000001", "Too large"),
+    ("population_moe", "1e300", "between 0 and"),
+    ("population_moe", "-3", "between 0 and"),
+])
+def test_numbers_are_bounded_so_the_store_can_hold_them(folder, column, value, expected):
+    set_cell(folder / "neighborhoods.csv", 0, column, value)
+    [problem] = errors_of(folder)
+    assert problem.column == column and expected in problem.message
+
+
+def test_coordinates_out_of_range_are_refused(folder):
+    set_cell(folder / "organizations.csv", 0, "lat", "241.7")
+    set_cell(folder / "organizations.csv", 0, "lon", "-72.7")
+    [problem] = errors_of(folder)
+    assert problem.column == "lat" and "between -90 and 90" in problem.message
+
+
+def test_a_large_whole_number_within_bounds_is_exact(folder):
+    set_cell(folder / "neighborhoods.csv", 0, "population", "987,654,321")
+    city = ingest.read_city(folder)
+    assert city.tables["neighborhoods"]["population"].iloc[0] == 987_654_321
+
+
+def test_ambiguous_names_suggest_every_close_match():
+    matcher = names.NameMatcher.from_names([("ne", "North End"), ("nea", "Northeast"),
+                                            ("se", "South End")])
+    assert matcher.suggestions("North") == ["North End", "Northeast"]
+    assert names.did_you_mean("Nort End", ["North End", "Northeast", "South End"]) == \
+        ' Did you mean "North End"?'
+
+
+def test_mt_is_mount():
+    assert names.name_key("Mt. Pleasant") == names.name_key("Mount Pleasant")
+    assert names.name_key("mt pleasant") == names.name_key("MOUNT PLEASANT")
+    assert names.name_key("Mtn View") != names.name_key("Mount View")
+
+
+def test_suggestions_among_thousands_use_the_index():
+    ids = [f"org-{i:05d}-{w}" for i, w in zip(range(5000), ["alpha", "beta", "gamma"] * 2000)]
+    suggester = names.Suggester(ids)
+    assert suggester.suggest("org-01234-beta")[0] == "org-01234-beta"
+    assert suggester.suggest("org-1234-beta")[0] == "org-01234-beta"
+    assert suggester.suggest("zzzzzz") == []

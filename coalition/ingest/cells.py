@@ -12,6 +12,7 @@ import pandas as pd
 from .. import schema
 from ..errors import Problem
 from ..names import did_you_mean
+from . import limits
 from .files import RawTable
 
 _ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:\-]*$")
@@ -24,26 +25,63 @@ class _CellError(ValueError):
     """A cell's value is not acceptable; the message says how to fix it."""
 
 
+def is_blank(value: Any) -> bool:
+    """True for a missing cell: None, or NaN (pandas 3 turns None into NaN in text columns).
+
+    Examples
+    --------
+    >>> is_blank(None), is_blank(float("nan")), is_blank(""), is_blank("x"), is_blank([])
+    (True, True, False, False, False)
+    """
+    if value is None:
+        return True
+    if isinstance(value, (str, list, tuple, dict, bool)):
+        return False
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+_INT_TEXT = re.compile(r"^[+-]?\d+(\.0*)?$")
+
+
 def _to_int(text: str) -> int:
     cleaned = text.replace(",", "").replace(" ", "").replace("\u00a0", "")
-    try:
-        number = float(cleaned)
-    except ValueError:
-        raise _CellError("Not a whole number; write digits only, e.g. 1200.") from None
-    if not math.isfinite(number) or not number.is_integer():
-        raise _CellError("Not a whole number; write digits only, e.g. 1200.")
+    if len(cleaned) > 40:  # far beyond any count; float() of it would only lose digits
+        raise _CellError(f"Too large: at most {limits.MAX_COUNT:,}.")
+    if _INT_TEXT.match(cleaned):
+        number: float | int = int(cleaned.split(".")[0])
+    else:
+        try:
+            number = float(cleaned)
+        except ValueError:
+            raise _CellError("Not a whole number; write digits only, e.g. 1200.") from None
+        if not math.isfinite(number) or not number.is_integer():
+            raise _CellError("Not a whole number; write digits only, e.g. 1200.")
     if number < 0:
         raise _CellError("Must be 0 or more.")
+    if number > limits.MAX_COUNT:
+        raise _CellError(f"Too large: at most {limits.MAX_COUNT:,}. Is a digit repeated, or "
+                         "two cells run together?")
     return int(number)
 
 
-def _to_float(text: str) -> float:
+# Decimal columns with a range other than 0..MAX_DECIMAL.
+_FLOAT_RANGES = {"lat": limits.LATITUDE, "lon": limits.LONGITUDE}
+
+
+def _to_float(text: str, name: str = "") -> float:
     try:
         number = float(text.replace(",", "") if text.count(".") else text.replace(",", "."))
     except ValueError:
         raise _CellError("Not a number; write e.g. 41.7658 (a dot for decimals).") from None
     if not math.isfinite(number):
         raise _CellError("Not a finite number.")
+    low, high = _FLOAT_RANGES.get(name, (0.0, limits.MAX_DECIMAL))
+    if not low <= number <= high:
+        what = {"lat": "A latitude", "lon": "A longitude"}.get(name, "The value")
+        raise _CellError(f"{what} must be between {low:g} and {high:,.0f}.")
     return number
 
 
@@ -114,7 +152,7 @@ def _convert(text: str, column: schema.Column) -> Any:
     if kind == "int":
         return _to_int(text)
     if kind == "float":
-        return _to_float(text)
+        return _to_float(text, column.name)
     if kind == "date":
         return _to_date(text)
     if kind == "bool":

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import math
+from collections import defaultdict
 
 import pandas as pd
 
 from .. import schema
 from ..errors import Problem
-from ..names import NameMatcher, did_you_mean
-from .cells import _type_table
+from ..names import NameMatcher, Suggester, hint, name_key
+from .cells import _type_table, is_blank
 from .files import RawTable
 
 
@@ -23,8 +23,8 @@ def _check_ids(typed: dict[str, pd.DataFrame], files: dict[str, str],
         if frame is None or frame.empty:
             continue
         for node_id, number in zip(frame[id_column], frame["_row"]):
-            if node_id is None:
-                continue
+            if is_blank(node_id):
+                continue  # a blank or invalid id: already reported once, by the cell check
             if node_id in kinds:
                 problems.append(Problem(files[table], f"Duplicate id '{node_id}' (already used in "
                                         f"{first_seen[node_id]}). Ids must be unique across all "
@@ -36,9 +36,8 @@ def _check_ids(typed: dict[str, pd.DataFrame], files: dict[str, str],
 
 
 def _suggestion(value: str, matcher: NameMatcher) -> str:
-    """' Did you mean "x"?' for the closest known name, or an empty string."""
-    suggestion = matcher.suggest(value)
-    return f' Did you mean "{suggestion}"?' if suggestion else ""
+    """' Did you mean "x"?' naming every close known name, or an empty string."""
+    return hint(matcher.suggestions(value))
 
 
 def _neighborhood_hint(value: str, matcher: NameMatcher) -> str:
@@ -55,7 +54,7 @@ def _resolve_neighborhoods(typed: dict[str, pd.DataFrame], files: dict[str, str]
         for column in (c for c in columns if c.type == "neighborhood"):
             resolved = []
             for value, number in zip(frame[column.name], frame["_row"]):
-                if value is None or (isinstance(value, float) and math.isnan(value)):
+                if is_blank(value):
                     resolved.append(None)
                     continue
                 match = matcher.match(value)
@@ -73,40 +72,58 @@ def _tie_key(source: str, target: str, tie_type: str) -> tuple[str, str, str]:
     return source, target, tie_type
 
 
+class _IdSuggester:
+    """'Did you mean' among the ids of one kind, indexed once per kind (not once per tie)."""
+
+    def __init__(self, kinds: dict[str, str]):
+        self._kinds = kinds
+        self._by_kind: dict[str, Suggester] = {}
+
+    def hint(self, value: str, kind: str) -> str:
+        if kind not in self._by_kind:
+            self._by_kind[kind] = Suggester(k for k, v in self._kinds.items() if v == kind)
+        return hint(self._by_kind[kind].suggest(value))
+
+
 def _check_ties(ties: pd.DataFrame, file: str, kinds: dict[str, str], matcher: NameMatcher,
                 problems: list[Problem], seen: set[tuple[str, str, str]] | None = None
                 ) -> pd.DataFrame:
     """Check every tie's ends, kinds and strength; drop repeated ties (a warning).
 
     ``seen`` holds the keys (:func:`_tie_key`) of ties already accepted, e.g. those stored.
+    An end may be an id, or a neighborhood's name; an end of the wrong kind is named with its
+    kind, and an unknown one gets every close id of the right kind as a suggestion.
     """
     seen = set() if seen is None else seen
+    suggester = _IdSuggester(kinds)
     keep: list[int] = []
     sources, targets = ties["source_id"].tolist(), ties["target_id"].tolist()
     for position, (number, tie_type, value_s, value_t, strength) in enumerate(zip(
             ties["_row"].tolist(), ties["tie_type"].tolist(), sources, list(targets),
             ties["strength"].tolist())):
-        if tie_type is None or value_s is None or value_t is None:
+        if is_blank(tie_type) or is_blank(value_s) or is_blank(value_t):
             continue  # already reported as a missing or bad cell
         source_kind, target_kind = schema.TIE_TYPES[tie_type]
         ends = {}
         ok = True
         for column, value, wanted in (("source_id", value_s, source_kind),
                                       ("target_id", value_t, target_kind)):
-            node_id = value if value in kinds else (
-                matcher.match(value) if wanted == schema.NEIGHBORHOOD else None)
+            value = str(value)
+            node_id = value if value in kinds else matcher.match(value)
             if node_id is None:
                 if wanted == schema.NEIGHBORHOOD:
-                    hint = _suggestion(value, matcher)
+                    found = _suggestion(value, matcher)
                 else:
-                    hint = did_you_mean(value, [k for k, v in kinds.items() if v == wanted])
+                    found = suggester.hint(value, wanted)
                 problems.append(Problem(file, f"The tie points to an unknown id. Add '{value}' "
-                                        f"to the {wanted} table or correct the id.{hint}",
+                                        f"to the {wanted} table or correct the id.{found}",
                                         row=number, column=column, value=value))
                 ok = False
-            elif kinds[node_id] != wanted:
+            elif kinds.get(node_id) != wanted:
                 problems.append(Problem(file, f"A {tie_type} tie goes from a {source_kind} to a "
-                                        f"{target_kind}, but '{value}' is a {kinds[node_id]}.",
+                                        f"{target_kind}, but '{value}' is a "
+                                        f"{kinds.get(node_id, schema.NEIGHBORHOOD)}. Use "
+                                        f"the id of a {wanted} or another tie type.",
                                         row=number, column=column, value=value))
                 ok = False
             ends[column] = node_id
@@ -123,7 +140,7 @@ def _check_ties(ties: pd.DataFrame, file: str, kinds: dict[str, str], matcher: N
                                     value=f"{value_s} -> {value_t}"))
             continue
         seen.add(key)
-        if strength is not None and not pd.isna(strength) and not 1 <= strength <= 3:
+        if not is_blank(strength) and not 1 <= strength <= 3:
             problems.append(Problem(file, "strength must be 1 (weak), 2 (working) or 3 "
                                     "(strong).", row=number, column="strength",
                                     value=str(strength)))
@@ -132,6 +149,24 @@ def _check_ties(ties: pd.DataFrame, file: str, kinds: dict[str, str], matcher: N
         keep.append(position)
     checked = ties.assign(source_id=sources, target_id=targets)
     return checked.iloc[keep]
+
+
+def _check_neighborhood_names(neighborhoods: pd.DataFrame, file: str,
+                              problems: list[Problem]) -> None:
+    """Two neighborhoods whose names compare equal would share one polygon: an error."""
+    rows_by_key: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for name, number in zip(neighborhoods["name"], neighborhoods["_row"]):
+        if not is_blank(name) and name_key(name):
+            rows_by_key[name_key(name)].append((int(number), str(name)))
+    for rows in rows_by_key.values():
+        (first_row, first_name), *others = rows
+        for number, name in others:
+            problems.append(Problem(file, f"This name is the same as '{first_name}' on row "
+                                    f"{first_row} (names are compared ignoring case, accents, "
+                                    "spaces and punctuation), so both rows would get one "
+                                    "polygon and its residents would count twice. Give each "
+                                    "neighborhood its own name, or merge the two rows.",
+                                    row=number, column="name", value=name))
 
 
 def _check_tables(raw_tables: dict[str, RawTable], problems: list[Problem]
@@ -149,6 +184,7 @@ def _check_tables(raw_tables: dict[str, RawTable], problems: list[Problem]
 
     kinds = _check_ids(typed, files, problems)
     neighborhoods = typed["neighborhoods"]
+    _check_neighborhood_names(neighborhoods, files["neighborhoods"], problems)
     matcher = NameMatcher.from_names(zip(neighborhoods["neighborhood_id"], neighborhoods["name"]))
     _resolve_neighborhoods(typed, files, matcher, problems)
     typed["ties"] = _check_ties(typed["ties"], files["ties"], kinds, matcher, problems)

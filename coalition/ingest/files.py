@@ -5,15 +5,20 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io as _io
+import itertools
 import logging
+import os
 import re
+import stat
 import tomllib
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import schema, settings
+from .. import schema
 from ..errors import Problem
+from . import limits
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +37,105 @@ class RawTable:
 
 def _normalise_header(name: Any) -> str:
     return re.sub(r"\s+", "_", str(name or "").strip().lstrip("\ufeff").lower())
+
+
+def file_problem(path: Path, limit: int = limits.MAX_FILE_BYTES) -> Problem | None:
+    """Why a file cannot be read safely (not a regular file, too large), or None.
+
+    Only regular files are read: a folder, a pipe (which would never end), a device or a link to
+    one is refused, and the size is checked with :func:`os.stat` before anything is read.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> file_problem(pathlib.Path(tempfile.mkdtemp())).message[:20]
+    'This is a folder, no'
+    """
+    file = path.name
+    try:
+        info = os.stat(path)  # follows links: a link to a device is a device
+    except OSError as exc:
+        return Problem(file, f"Cannot read the file ({exc.strerror}). Check that it exists and "
+                       "is readable.")
+    if stat.S_ISDIR(info.st_mode):
+        return Problem(file, "This is a folder, not a file. Put the file itself here (see "
+                       "data/template/).")
+    if not stat.S_ISREG(info.st_mode):
+        return Problem(file, "This is not an ordinary file (it is a device, pipe or socket, or a "
+                       "link to one). Put a copy of the file itself here.")
+    if info.st_size > limit:
+        return Problem(file, f"The file is larger than {_size_text(limit)}; split it or remove "
+                       "unused columns and rows.")
+    return None
+
+
+def _size_text(limit: int) -> str:
+    if limit >= 2**20:
+        return f"{limit // 2**20} MB"
+    return f"{limit // 1024} KB" if limit >= 1024 else f"{limit} bytes"
+
+
+def read_file_bytes(path: Path, limit: int = limits.MAX_FILE_BYTES
+                    ) -> tuple[bytes | None, Problem | None]:
+    """The bytes of a regular file of at most ``limit`` bytes, or None and the problem.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "t.csv"; _ = p.write_bytes(b"abc")
+    >>> read_file_bytes(p), read_file_bytes(p, limit=2)[1].message[:31]
+    ((b'abc', None), 'The file is larger than 2 bytes')
+    """
+    problem = file_problem(path, limit)
+    if problem is not None:
+        return None, problem
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(limit + 1)  # never more, even if the file grows meanwhile
+    except OSError as exc:
+        return None, Problem(path.name, f"Cannot read the file ({exc.strerror}). Check that it "
+                             "exists and is readable.")
+    if len(data) > limit:
+        return None, Problem(path.name, f"The file is larger than {_size_text(limit)}; split it "
+                             "or remove unused columns and rows.")
+    return data, None
+
+
+_KNOWN_COLUMNS = frozenset(c.name for columns in schema.TABLES.values() for c in columns)
+
+
+def _header_index(records: list[list[Any]]) -> int:
+    """Where the header row is: 0, or the first of the next rows that holds column names.
+
+    A title or a note above the header is common in spreadsheets; the header is the first row
+    with two or more known column names when the first row holds none.
+    """
+    def known(record: list[Any]) -> int:
+        return sum(_normalise_header(cell) in _KNOWN_COLUMNS for cell in record)
+
+    if not records or known(records[0]):
+        return 0
+    for index, record in enumerate(records[1:limits.HEADER_SEARCH_ROWS], start=1):
+        if known(record) >= 2:
+            return index
+    return 0
+
+
+def _header_problem(file: str, index: int) -> Problem:
+    above = "row 1 holds" if index == 1 else f"rows 1-{index} hold"
+    return Problem(file, f"The header seems to be on row {index + 1}: {above} something else "
+                   "(a title?). Delete the rows above the header so that the column names are "
+                   "on row 1.", row=index + 1)
+
+
+def _too_many_rows(file: str) -> Problem:
+    return Problem(file, f"The table has more than {limits.MAX_ROWS:,} rows. Remove empty or "
+                   "unused rows (or split the city), then try again.")
+
+
+def _too_many_columns(file: str, count: int) -> Problem:
+    return Problem(file, f"The table has {count:,} columns, more than {limits.MAX_COLUMNS}. "
+                   "Remove unused columns (see data/template/ for the expected ones).")
 
 
 def _decode(data: bytes, file: str, problems: list[Problem]) -> str | None:
@@ -74,15 +178,9 @@ def read_csv_table(path: Path) -> tuple[RawTable | None, list[Problem]]:
     """
     file = path.name
     problems: list[Problem] = []
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return None, [Problem(file, f"Cannot read the file ({exc.strerror}). Check that it exists "
-                              "and is readable.")]
-    if len(data) > settings.MAX_UPLOAD_BYTES:
-        return None, [Problem(file, f"The file is larger than "
-                              f"{settings.MAX_UPLOAD_BYTES // 2**20} MB; split it or remove "
-                              "unused columns.")]
+    data, problem = read_file_bytes(path)
+    if data is None:
+        return None, [problem] if problem else []
     text = _decode(data, file, problems)
     if text is None:
         return None, problems
@@ -92,22 +190,32 @@ def read_csv_table(path: Path) -> tuple[RawTable | None, list[Problem]]:
     if not text.strip():
         return None, problems + [Problem(file, "The file is empty: it needs at least a header "
                                          "row (copy it from data/template/).")]
-    header_line = text.splitlines()[0]
-    delimiter = max([",", ";", "\t"], key=header_line.count)
+    first_lines = text[:65536].splitlines()[: limits.HEADER_SEARCH_ROWS]
+    delimiter = max([",", ";", "\t"],
+                    key=lambda d: max(line.count(d) for line in first_lines or [""]))
     if delimiter != ",":
         log.info("%s: reading with delimiter %r", file, delimiter)
     try:
-        records = list(csv.reader(_io.StringIO(text, newline=""), delimiter=delimiter,
-                                  strict=True))
+        reader = csv.reader(_io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+        records = list(itertools.islice(reader, limits.MAX_ROWS + limits.HEADER_SEARCH_ROWS + 1))
+        if next(reader, None) is not None:
+            return None, problems + [_too_many_rows(file)]
     except csv.Error as exc:
         return None, problems + [Problem(file, f"The file cannot be parsed as CSV ({exc}). It may "
                                          "be truncated or have a quote that is never closed.")]
-    columns = [_normalise_header(h) for h in records[0]]
+    header_at = _header_index(records)
+    if header_at:
+        problems.append(_header_problem(file, header_at))
+    if len(records[header_at]) > limits.MAX_COLUMNS:
+        return None, problems + [_too_many_columns(file, len(records[header_at]))]
+    columns = [_normalise_header(h) for h in records[header_at]]
     rows: list[dict[str, str]] = []
     numbers: list[int] = []
-    for index, record in enumerate(records[1:], start=2):
+    for index, record in enumerate(records[header_at + 1:], start=header_at + 2):
         if not any(cell.strip() for cell in record):
             continue
+        if len(rows) >= limits.MAX_ROWS:
+            return None, problems + [_too_many_rows(file)]
         if len(record) != len(columns):
             problems.append(Problem(
                 file, f"This row has {len(record)} values but the header has {len(columns)}. "
@@ -141,57 +249,132 @@ def read_workbook(path: Path) -> tuple[dict[str, RawTable], list[Problem]]:
     )
 
     file = path.name
-    if path.stat().st_size > settings.MAX_UPLOAD_BYTES:
-        return {}, [Problem(file, "The workbook is larger than "
-                            f"{settings.MAX_UPLOAD_BYTES // 2**20} MB; remove unused sheets.")]
+    data, problem = read_file_bytes(path)
+    if data is None:
+        return {}, [problem] if problem else []
+    unzipped = _unzipped_size(data)
+    if unzipped is not None and unzipped > limits.MAX_UNZIPPED_WORKBOOK_BYTES:
+        return {}, [Problem(file, "The workbook unpacks to more than "
+                            f"{_size_text(limits.MAX_UNZIPPED_WORKBOOK_BYTES)}; remove unused "
+                            "sheets, rows and formatting, or save each table as CSV.")]
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for damaged files
-        return {}, [Problem(file, f"Cannot open the workbook ({type(exc).__name__}: {exc}). Is it "
-                            "a complete .xlsx file? Re-save it from your spreadsheet program.")]
+        workbook = load_workbook(_io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many types for damaged files
+        return {}, [Problem(file, f"Cannot open the workbook ({type(exc).__name__}: "
+                            f"{str(exc)[:160]}). Is it a complete .xlsx file? Re-save it from "
+                            "your spreadsheet program.")]
     tables: dict[str, RawTable] = {}
+    problems: list[Problem] = []
     try:
         for sheet in workbook.worksheets:
-            table = sheet.title.strip().lower().removesuffix(".csv")
-            if table not in schema.TABLES:
+            table = str(sheet.title).strip().lower().removesuffix(".csv")
+            if table not in schema.TABLES or table in tables:
                 continue
-            rows_iter = sheet.iter_rows(values_only=True)
-            header = next(rows_iter, None) or ()
-            columns = [_normalise_header(h) for h in header]
-            while columns and not columns[-1]:
-                columns.pop()
-            rows, numbers = [], []
-            for index, values in enumerate(rows_iter, start=2):
-                cells = [_cell_text(v) for v in values][: len(columns)]
-                if not any(cells):
-                    continue
-                cells += [""] * (len(columns) - len(cells))
-                rows.append(dict(zip(columns, cells)))
-                numbers.append(index)
-            tables[table] = RawTable(f"{file}[{sheet.title}]", columns, rows, numbers)
+            where = f"{file}[{sheet.title}]"
+            try:
+                raw, found = _read_sheet(sheet, where)
+            except Exception as exc:  # noqa: BLE001 - damaged sheet XML fails as rows are read
+                found = [Problem(where, f"Cannot read this sheet ({type(exc).__name__}: "
+                                 f"{str(exc)[:160]}). The workbook may be damaged: re-save it "
+                                 "from your spreadsheet program, or save the table as CSV.")]
+                raw = None
+            problems.extend(found)
+            if raw is not None:
+                tables[table] = raw
+    except Exception as exc:  # noqa: BLE001 - the workbook's sheet list itself is damaged
+        problems.append(Problem(file, f"Cannot read the workbook ({type(exc).__name__}: "
+                                f"{str(exc)[:160]}). Re-save it from your spreadsheet program."))
     finally:
         workbook.close()
-    return tables, []
+    return tables, problems
+
+
+def _unzipped_size(data: bytes) -> int | None:
+    """The total unpacked size an .xlsx (a zip) declares, or None when it is not a zip."""
+    try:
+        with zipfile.ZipFile(_io.BytesIO(data)) as archive:
+            return sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return None
+
+
+def _read_sheet(sheet: Any, where: str) -> tuple[RawTable | None, list[Problem]]:
+    """One sheet's rows, bounded before they are parsed: a sheet that declares (or holds) more
+    rows or columns than the limits is refused without reading them all."""
+    declared_rows, declared_columns = sheet.max_row, sheet.max_column
+    if declared_rows is not None and declared_rows > limits.MAX_ROWS + limits.HEADER_SEARCH_ROWS:
+        return None, [Problem(where, f"The sheet declares {declared_rows:,} rows, more than "
+                              f"{limits.MAX_ROWS:,}. Delete the unused rows below the table "
+                              "(select them, Delete Rows), or save the table as CSV.")]
+    if declared_columns is not None and declared_columns > limits.MAX_COLUMNS:
+        return None, [_too_many_columns(where, declared_columns)]
+    last_row = limits.MAX_ROWS + limits.HEADER_SEARCH_ROWS + 1
+    width = min(declared_columns or limits.MAX_COLUMNS, limits.MAX_COLUMNS)
+    rows_iter = sheet.iter_rows(min_row=1, max_row=last_row, max_col=width, values_only=True)
+    # Only rows with a value are converted: a sheet may hold (or declare) long runs of empty
+    # rows, which cost one quick test each.
+    numbered: list[tuple[int, list[str]]] = []
+    count = 0
+    for count, values in enumerate(rows_iter, start=1):
+        if any(v is not None for v in values):
+            cells = [_cell_text(v) for v in values]
+            if any(cells):
+                numbered.append((count, cells))
+    if count >= last_row:
+        return None, [_too_many_rows(where)]
+    problems: list[Problem] = []
+    header_at = _header_index([cells for _, cells in numbered])
+    if header_at:
+        problems.append(_header_problem(where, numbered[header_at][0] - 1))
+    columns = [_normalise_header(h) for h in (numbered[header_at][1] if numbered else [])]
+    while columns and not columns[-1]:
+        columns.pop()
+    rows, numbers = [], []
+    for number, values in numbered[header_at + 1:]:
+        cells = values[: len(columns)]
+        if not any(cells):
+            continue
+        if len(rows) >= limits.MAX_ROWS:
+            return None, problems + [_too_many_rows(where)]
+        cells += [""] * (len(columns) - len(cells))
+        rows.append(dict(zip(columns, cells)))
+        numbers.append(number)
+    return RawTable(where, columns, rows, numbers), problems
 
 
 def _read_city_toml(folder: Path, problems: list[Problem]) -> dict:
     path = folder / schema.CITY_FILE
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         problems.append(Problem(schema.CITY_FILE, "No city.toml: the folder name is used as the "
                                 "city's name. Copy data/template/city.toml to set it.",
                                 severity="warning"))
         return {}
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8-sig"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        problems.append(Problem(schema.CITY_FILE, f"Cannot parse city.toml ({exc}). Lines look "
-                                'like: name = "Hartford, Connecticut"'))
+    data, problem = read_file_bytes(path, limits.MAX_TOML_BYTES)
+    if data is None:
+        problems.append(problem or Problem(schema.CITY_FILE, "Cannot read city.toml."))
         return {}
+    try:
+        config = tomllib.loads(data.decode("utf-8-sig"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        problems.append(Problem(schema.CITY_FILE, f"Cannot parse city.toml ({str(exc)[:160]}). "
+                                'Lines look like: name = "Hartford, Connecticut"'))
+        return {}
+    except RecursionError:
+        problems.append(Problem(schema.CITY_FILE, "city.toml is nested too deeply to read. It "
+                                "holds a few plain settings: copy data/template/city.toml."))
+        return {}
+    for key in ("name", "metric_crs", "boundary_name_field"):
+        if key in config and not isinstance(config[key], str):
+            problems.append(Problem(schema.CITY_FILE, f"{key} must be text in quotes, e.g. "
+                                    f'{key} = "..." (see data/template/city.toml).', column=key,
+                                    value=str(config[key])[:80]))
+            config = {k: v for k, v in config.items() if k != key}
+    return config
 
 
 def _read_tables(folder: Path, problems: list[Problem]) -> dict[str, RawTable]:
     csv_paths = {t: folder / f"{t}.csv" for t in schema.TABLES}
-    present = {t: p for t, p in csv_paths.items() if p.exists()}
+    present = {t: p for t, p in csv_paths.items() if p.exists() or p.is_symlink()}
     workbook = folder / schema.WORKBOOK_FILE
     tables: dict[str, RawTable] = {}
     if workbook.exists() and not present:
