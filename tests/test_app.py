@@ -525,3 +525,12 @@ def test_unreadable_store_shows_a_message(open_app, tmp_path):
     at = open_app(folder)
     assert not at.exception
     assert at.error and "store" in at.error[0].value.lower()
+
+
+def test_sidebar_and_data_page_count_illustrative_entries_alike(open_app, hartford_db):
+    """One count of illustrative entries (rows of the city's tables) on every view."""
+    at = open_app(hartford_db, "data")
+    sidebar = next(c.value for c in at.sidebar.caption if "entries are illustrative" in c.value)
+    data_page = next(w.value for w in at.warning if "rows are illustrative" in w.value)
+    numbers = [re.findall(r"[\d,]+ of [\d,]+", text)[0] for text in (sidebar, data_page)]
+    assert numbers[0] == numbers[1]

@@ -151,6 +151,9 @@ def counts(snap: Snapshot) -> dict[str, int]:
     G = graph(snap)
     result = dict(model.summary(G))
     result["partnerships"] = sum(1 for *_, key in G.edges(keys=True) if key == "partnership")
+    # Entries = table rows (nodes and ties), counted as the Data page counts them.
+    entries = analysis.illustrative_counts(G)
+    result["entries"], result["illustrative_entries"] = entries["entries"], entries["illustrative"]
     return result
 
 

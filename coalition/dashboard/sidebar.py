@@ -37,9 +37,7 @@ def render() -> None:
         if meta.get("loaded_automatically"):  # the store was empty: never a silent sample
             st.info("This is the sample city: the store was empty, so it was filled with it. "
                     "Load your own city with `coalition init DIR --replace`.")
-        total = sum(counts.get(kind, 0) for kind in
-                    ("organization", "neighborhood", "community", "navigator", "committee"))
-        illustrative = counts.get("illustrative_nodes", 0)
+        total, illustrative = counts["entries"], counts["illustrative_entries"]
         if illustrative:
             st.caption(f"{labels.ILLUSTRATIVE_MARK} {illustrative:,} of {total:,} entries are "
                        "illustrative examples, not real facts.")
