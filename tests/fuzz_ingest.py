@@ -465,16 +465,6 @@ def run_case(case: Case) -> Outcome:
         return Outcome("loaded")
 
 
-# Crash sites in files another helper is fixing (H3 owns the boundary file's reader). The test
-# does not fail on them; make fuzz still counts and lists them. Remove once H3's work is merged.
-OWNED_ELSEWHERE = ("coalition/ingest/boundaries.py",)
-
-
-def owned_elsewhere(outcome: Outcome) -> bool:
-    """True for a crash whose innermost coalition frame is in a file listed above."""
-    return outcome.kind == "crash" and outcome.site.startswith(OWNED_ELSEWHERE)
-
-
 # --- make fuzz ----------------------------------------------------------------------------------
 
 class _Slow(Exception):
@@ -486,10 +476,8 @@ def _alarm(_signum, _frame):
 
 
 def _summary(counts: collections.Counter, sites: dict, seconds: float, slowest: float) -> str:
-    elsewhere = sum(count for key, (count, _, _) in sites.items()
-                    if key.startswith("crash at") and key[9:].startswith(OWNED_ELSEWHERE))
-    return (f"fuzz: {counts['cases']} cases, {counts['crash']} crashes ({elsewhere} in "
-            f"{', '.join(OWNED_ELSEWHERE)}), {counts['partial']} partial loads, "
+    return (f"fuzz: {counts['cases']} cases, {counts['crash']} crashes, "
+            f"{counts['partial']} partial loads, "
             f"{counts['loaded']} loaded, {counts['refused']} refused; {seconds:.0f} s, "
             f"slowest case {slowest:.1f} s")
 

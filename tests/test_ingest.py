@@ -489,6 +489,24 @@ def test_a_fifo_is_refused_without_waiting(folder):
                for p in problems)
 
 
+@pytest.mark.parametrize("replacement", ["fifo", "device", "folder"])
+def test_the_boundary_file_must_be_an_ordinary_file(folder, replacement):
+    import os
+
+    boundary = folder / "neighborhoods.geojson"
+    boundary.unlink()
+    if replacement == "fifo":
+        os.mkfifo(boundary)  # GDAL would wait forever for a writer
+    elif replacement == "device":
+        boundary.symlink_to("/dev/zero")
+    else:
+        boundary.mkdir()
+    problems = errors_of(folder)
+    assert any(p.file == "neighborhoods.geojson" and ("not an ordinary file" in p.message
+                                                      or "is a folder" in p.message)
+               for p in problems)
+
+
 def test_a_link_to_an_endless_device_is_refused(folder):
     (folder / "communities.csv").unlink()
     (folder / "communities.csv").symlink_to("/dev/zero")

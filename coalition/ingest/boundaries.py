@@ -24,6 +24,7 @@ from ..errors import Problem
 from ..model import WGS84
 from ..names import NameMatcher, did_you_mean, name_key
 from .checks import _suggestion
+from .files import file_problem
 
 # A TopoJSON file is read too (GDAL's TopoJSON driver), under this name or any of the above
 # (GDAL recognises TopoJSON by its content, whatever the file is called).
@@ -501,9 +502,10 @@ def _read_boundaries(folder: Path, name_field: str, problems: list[Problem],
                                 "neighborhoods.topojson."))
         return None, schema.BOUNDARY_FILES[0]
     file = path.name
-    if path.stat().st_size > settings.MAX_UPLOAD_BYTES:
-        problems.append(Problem(file, "The boundary file is larger than "
-                                f"{settings.MAX_UPLOAD_BYTES // 2**20} MB; simplify it."))
+    # Only a regular file is read (a pipe would hang, a device never end), its size checked first.
+    unreadable = file_problem(path, limit=settings.MAX_UPLOAD_BYTES)
+    if unreadable is not None:
+        problems.append(unreadable)
         return None, file
     if declared is None and (config or {}).get("boundary_crs") not in (None, ""):
         return None, file  # an unknown boundary_crs: reported, nothing to read the file with
