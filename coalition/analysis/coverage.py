@@ -153,9 +153,42 @@ def _percent(share: float | None) -> str:
     return "an unknown share" if share is None else f"{share:.0%}"
 
 
-def coverage_from_index(index: GraphIndex, *, rule: str = "own", distance_km: float = 1.0,
-                        extra_committees: Iterable[str] = ()) -> CoverageReport:
-    """:func:`coverage_report` on an already built :class:`GraphIndex`."""
+def coverage_report(graph: nx.MultiDiGraph | GraphIndex, *, rule: str = "own",
+                    distance_km: float = 1.0,
+                    extra_committees: Iterable[str] = ()) -> CoverageReport:
+    """Which neighborhoods, residents and communities the active welcoming committees reach.
+
+    Parameters
+    ----------
+    graph : networkx.MultiDiGraph or GraphIndex
+        The coalition graph (:func:`coalition.model.build_graph`), or its index built once
+        (:func:`coalition.analysis.index_graph`) when several analyses read it.
+    rule : {"own", "adjacent", "distance"}
+        What one committee covers: its own neighborhood; plus the neighborhoods sharing a
+        border with it; or the neighborhoods whose representative point lies within
+        ``distance_km`` of its neighborhood's (measured in ``G.graph["metric_crs"]``).
+    distance_km : float
+        Radius of the "distance" rule.
+    extra_committees : iterable of str
+        Neighborhood ids treated as if they had an active committee (a "what if").
+
+    Returns
+    -------
+    CoverageReport
+
+    Raises
+    ------
+    AnalysisError
+        Unknown rule, non-positive distance, unknown neighborhood id, or a graph with no
+        neighborhoods.
+
+    Examples
+    --------
+    >>> report = coverage_report(G)  # doctest: +SKIP
+    >>> report.summary["share_foreign_born_covered"]  # doctest: +SKIP
+    0.4
+    """
+    index = as_index(graph)
     check_rule(rule, distance_km)
     extra = [str(n) for n in ([extra_committees] if isinstance(extra_committees, str)
                               else extra_committees)]
@@ -296,38 +329,3 @@ def coverage_from_index(index: GraphIndex, *, rule: str = "own", distance_km: fl
     return CoverageReport(neighborhoods=neighborhoods, summary=summary, communities=communities)
 
 
-def coverage_report(G: nx.MultiDiGraph, *, rule: str = "own", distance_km: float = 1.0,
-                    extra_committees: Iterable[str] = ()) -> CoverageReport:
-    """Which neighborhoods, residents and communities the active welcoming committees reach.
-
-    Parameters
-    ----------
-    G : networkx.MultiDiGraph
-        The coalition graph (:func:`coalition.model.build_graph`).
-    rule : {"own", "adjacent", "distance"}
-        What one committee covers: its own neighborhood; plus the neighborhoods sharing a
-        border with it; or the neighborhoods whose representative point lies within
-        ``distance_km`` of its neighborhood's (measured in ``G.graph["metric_crs"]``).
-    distance_km : float
-        Radius of the "distance" rule.
-    extra_committees : iterable of str
-        Neighborhood ids treated as if they had an active committee (a "what if").
-
-    Returns
-    -------
-    CoverageReport
-
-    Raises
-    ------
-    AnalysisError
-        Unknown rule, non-positive distance, unknown neighborhood id, or a graph with no
-        neighborhoods.
-
-    Examples
-    --------
-    >>> report = coverage_report(G)  # doctest: +SKIP
-    >>> report.summary["share_foreign_born_covered"]  # doctest: +SKIP
-    0.4
-    """
-    return coverage_from_index(as_index(G), rule=rule, distance_km=distance_km,
-                               extra_committees=extra_committees)

@@ -708,12 +708,36 @@ def could_invite(index: GraphIndex, members: GraphIndex, service: pd.DataFrame,
         .reset_index(drop=True)
 
 
-def gaps_from_index(index: GraphIndex) -> GapReport:
-    """:func:`find_gaps` on an already built :class:`GraphIndex`.
+def find_gaps(graph: nx.MultiDiGraph | GraphIndex) -> GapReport:
+    """Find the coalition's gaps: six families of findings, each with an explanation.
 
-    Every family but ``could_invite`` reads the coalition's members only
-    (:func:`coalition.analysis.membership.member_view`).
+    Parameters
+    ----------
+    graph : networkx.MultiDiGraph or GraphIndex
+        The coalition graph (:func:`coalition.model.build_graph`), or its index built once
+        (:func:`coalition.analysis.index_graph`) when several analyses read it.
+
+    Returns
+    -------
+    GapReport
+        DataFrames ``service_gaps``, ``language_gaps``, ``fragile_links``, ``bridging``,
+        ``isolated``, ``uncovered_need`` and ``could_invite`` (rules in docs/analysis.md).
+        Every one has ``illustrative`` and ``illustrative_rows`` columns. Every family but
+        ``could_invite`` reads the coalition's members only
+        (:func:`coalition.analysis.membership.member_view`).
+
+    Raises
+    ------
+    AnalysisError
+        If the graph holds no neighborhoods.
+
+    Examples
+    --------
+    >>> gaps = find_gaps(G)  # doctest: +SKIP
+    >>> gaps.isolated.loc[0, "explanation"]  # doctest: +SKIP
+    'Lonely Shop (business) has no partnership with any other coalition member: it is isolated.'
     """
+    index = as_index(graph)
     members = member_view(index)
     network = partnership_network(members)
     broker_table = brokerage(network)
@@ -732,30 +756,3 @@ def gaps_from_index(index: GraphIndex) -> GapReport:
     )
 
 
-def find_gaps(G: nx.MultiDiGraph) -> GapReport:
-    """Find the coalition's gaps: six families of findings, each with an explanation.
-
-    Parameters
-    ----------
-    G : networkx.MultiDiGraph
-        The coalition graph (:func:`coalition.model.build_graph`).
-
-    Returns
-    -------
-    GapReport
-        DataFrames ``service_gaps``, ``language_gaps``, ``fragile_links``, ``bridging``,
-        ``isolated``, ``uncovered_need`` and ``could_invite`` (rules in docs/analysis.md).
-        Every one has ``illustrative`` and ``illustrative_rows`` columns.
-
-    Raises
-    ------
-    AnalysisError
-        If the graph holds no neighborhoods.
-
-    Examples
-    --------
-    >>> gaps = find_gaps(G)  # doctest: +SKIP
-    >>> gaps.isolated.loc[0, "explanation"]  # doctest: +SKIP
-    'Lonely Shop (business) has no partnership with any other coalition member: it is isolated.'
-    """
-    return gaps_from_index(as_index(G))
