@@ -73,8 +73,8 @@ from folium.elements import JSCSSMixin
 from jinja2 import Template
 
 from .errors import CoalitionError, DataError
-from .model import is_finite_number, is_member, neighborhoods_frame
-from .schema import COMMITTEE
+from .model import (is_finite_number, is_member, neighborhood_committees,
+                    neighborhoods_frame)
 
 logger = logging.getLogger(__name__)
 
@@ -431,7 +431,8 @@ def neighborhood_map_frame(G: nx.Graph) -> gpd.GeoDataFrame:
     """The neighborhoods of a graph, ready for :func:`neighborhood_map`.
 
     Adds ``share_foreign_born`` (foreign_born / population) and ``committee_status`` (the most
-    advanced status of the committees covering it: active, then forming, else none). Join
+    advanced status of the committees covering it: active, then forming, else none; from
+    :func:`coalition.model.neighborhood_committees`, as the analyses read it). Join
     analysis results (``score``, ``gap_count``) onto it by index.
 
     Parameters
@@ -456,15 +457,8 @@ def neighborhood_map_frame(G: nx.Graph) -> gpd.GeoDataFrame:
     population = pd.to_numeric(frame.get("population"), errors="coerce")
     foreign_born = pd.to_numeric(frame.get("foreign_born"), errors="coerce")
     frame["share_foreign_born"] = (foreign_born / population.where(population > 0)).astype(float)
-    rank = {"none": 0, "forming": 1, "active": 2}
-    best: dict[str, str] = {}
-    for _, data in G.nodes(data=True):
-        if data.get("kind") != COMMITTEE:
-            continue
-        where, status = data.get("neighborhood"), data.get("status") or "none"
-        if where in frame.index and rank.get(status, 0) >= rank[best.get(where, "none")]:
-            best[where] = status if status in rank else "none"
-    frame["committee_status"] = [best.get(n, "none") for n in frame.index]
+    status = neighborhood_committees(G, frame.index).status
+    frame["committee_status"] = [status[n] for n in frame.index]
     return frame
 
 

@@ -341,6 +341,84 @@ def members_phrase(counts: dict[str, int]) -> str:
     return text
 
 
+# Committee status of a neighborhood: the most advanced status of the committees placed in it
+# (a ``covers`` tie or the committee's ``neighborhood``): active, then forming, else none.
+STATUS_ORDER = {"none": 0, "forming": 1, "active": 2}
+
+
+@dataclass(frozen=True)
+class NeighborhoodCommittees:
+    """Each neighborhood's committee status and the names of its active committees.
+
+    The one place that says which neighborhoods have an active welcoming committee: the
+    analyses (:class:`coalition.analysis.GraphIndex`), the maps and the CLI read it from here.
+
+    Attributes
+    ----------
+    status : dict of str to str
+        ``"active"``, ``"forming"`` or ``"none"`` per neighborhood id (an unknown status counts
+        as none).
+    active_names : dict of str to list of str
+        Names of the active committees placed in each neighborhood, in graph order.
+    """
+
+    status: dict[str, str]
+    active_names: dict[str, list[str]]
+
+    def active_ids(self) -> list[str]:
+        """Ids of the neighborhoods with an active committee, in the order of ``status``."""
+        return [n for n, s in self.status.items() if s == "active"]
+
+
+def neighborhood_committees(G: nx.MultiDiGraph,
+                            neighborhood_ids: Iterable[str] | None = None
+                            ) -> NeighborhoodCommittees:
+    """Which neighborhoods have an active (or forming) welcoming committee.
+
+    A committee is placed in the neighborhoods its ``covers`` ties reach and in its own
+    ``neighborhood``; a neighborhood's status is the most advanced of the committees placed in
+    it (:data:`STATUS_ORDER`).
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        The coalition graph (left unchanged).
+    neighborhood_ids : iterable of str, optional
+        The neighborhoods to report (default: every neighborhood node, in graph order).
+
+    Returns
+    -------
+    NeighborhoodCommittees
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_node("n", kind="neighborhood"); G.add_node("m", kind="neighborhood")
+    >>> G.add_node("c", kind="committee", name="C", status="active", neighborhood="n")
+    >>> neighborhood_committees(G).status
+    {'n': 'active', 'm': 'none'}
+    """
+    ids = nodes_of_kind(G, NEIGHBORHOOD) if neighborhood_ids is None else list(neighborhood_ids)
+    status = {n: "none" for n in ids}
+    active_names: dict[str, list[str]] = {n: [] for n in ids}
+    committees = {n: d for n, d in G.nodes(data=True) if d.get("kind") == COMMITTEE}
+    places = [(c, target) for c in committees
+              for _, target, key in G.out_edges(c, keys=True) if key == "covers"]
+    places += [(c, d["neighborhood"]) for c, d in committees.items() if d.get("neighborhood")]
+    for committee_id, neighborhood_id in dict.fromkeys(places):
+        if neighborhood_id not in status:
+            continue
+        data = committees[committee_id]
+        committee_status = str(data.get("status") or "none")
+        if STATUS_ORDER.get(committee_status, 0) > STATUS_ORDER[status[neighborhood_id]]:
+            status[neighborhood_id] = committee_status
+        if committee_status == "active":
+            name = str(data.get("name") or committee_id)
+            if name not in active_names[neighborhood_id]:
+                active_names[neighborhood_id].append(name)
+    return NeighborhoodCommittees(status=status, active_names=active_names)
+
+
 def is_finite_number(value: Any) -> bool:
     """True for an int/float that is not NaN or infinite."""
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)

@@ -88,7 +88,8 @@ def refresh(graph: nx.MultiDiGraph | GraphIndex, *, weights: Mapping[str, Any] |
 
 __all__ = [
     "coverage_report", "find_gaps", "rank_candidates", "plan_committees", "what_if", "refresh",
-    "CoverageReport", "GapReport", "RankReport", "PlanReport", "PlanPick", "WhatIfReport", "DEFAULT_WEIGHTS", "COMPONENTS",
+    "CoverageReport", "GapReport", "RankReport", "PlanReport", "PlanPick", "WhatIfReport",
+    "DEFAULT_WEIGHTS", "COMPONENTS",
     "COVERAGE_RULES", "GAP_FAMILIES", "SMALL_COUNT_THRESHOLD", "validate_weights",
     # every analysis takes a graph or an index built once (what refresh and the dashboard use)
     "index_graph", "as_index", "GraphIndex", "gap_findings_by_neighborhood", "bridging_pairs",

@@ -106,7 +106,7 @@ def covered_mask(index: GraphIndex, rule: str, distance_km: float,
     """
     frame = index.neighborhoods
     matrix = coverage_matrix(index, rule, distance_km)
-    active = (frame["committee_status"] == "active").to_numpy()
+    active = index.has_active_committee
     labels: list[list[str]] = [list(names) if act else []
                                for names, act in zip(frame["committee_names"], active)]
     extra_positions = positions_of(index, list(extra_committees)) if extra_committees else \
@@ -253,7 +253,7 @@ def coverage_report(graph: nx.MultiDiGraph | GraphIndex, *, rule: str = "own",
     fb_total, fb_covered = float(foreign_born.sum()), float(foreign_born[covered].sum())
     pop_total, pop_covered = float(population.sum()), float(population[covered].sum())
     share_fb = _share(fb_covered, fb_total)
-    active_count = int((frame["committee_status"] == "active").sum())
+    active_count = int(index.has_active_committee.sum())
     summary = {
         "rule": rule,
         "distance_km": float(distance_km) if rule == "distance" else None,

@@ -359,7 +359,7 @@ def plan_committees(graph: nx.MultiDiGraph | GraphIndex, k: int, *, ranking: Ran
     weights_fb = np.nan_to_num(frame["foreign_born"].to_numpy(dtype=float), nan=0.0)
     weights_fb = np.clip(weights_fb, 0, None)
     matrix = coverage_matrix(index, rule, distance_km)
-    existing = np.flatnonzero((frame["committee_status"] == "active").to_numpy())
+    existing = np.flatnonzero(index.has_active_committee)
     already = np.asarray(matrix[existing].sum(axis=0)).ravel() > 0 if len(existing) else \
         np.zeros(len(frame), dtype=bool)
     uncovered_weight = np.where(already, 0.0, weights_fb)

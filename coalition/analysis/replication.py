@@ -181,9 +181,8 @@ def neighborhood_signals(index: GraphIndex, candidates: np.ndarray) -> Neighborh
     navigator_count = index.neighborhood_navigators.groupby("neighborhood").size().reindex(
         ids, fill_value=0)
     members = members_index.members_per_neighborhood
-    status = frame["committee_status"].to_numpy()
     pairs = adjacency_pairs(index)
-    active = status == "active"
+    active = index.has_active_committee
     borders_active = np.zeros(len(frame), dtype=bool)
     if len(pairs):
         borders_active[pairs[active[pairs[:, 1]], 0]] = True
@@ -511,7 +510,7 @@ class RankReport:
 
 def candidate_positions(index: GraphIndex) -> np.ndarray:
     """Positions of the neighborhoods without an active committee."""
-    return np.flatnonzero((index.neighborhoods["committee_status"] != "active").to_numpy())
+    return np.flatnonzero(~index.has_active_committee)
 
 
 def check_k(k: Any, available: int) -> int:
