@@ -37,6 +37,7 @@ from typing import Any, Sequence
 
 from . import settings
 from .errors import CoalitionError, ValidationError
+from .values import json_value
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 log = logging.getLogger("coalition.cli")
@@ -62,21 +63,10 @@ def _json_default(value: Any) -> Any:
     return str(value)
 
 
-def _clean_json(value: Any) -> Any:
-    """NaN and infinities become null: JSON has no such numbers."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {k: _clean_json(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_clean_json(v) for v in value]
-    return value
-
-
 def _print_json(data: Any) -> None:
     if _SOURCE and isinstance(data, dict):  # name the city and data version first
         data = {**_SOURCE, **data}
-    print(json.dumps(_clean_json(data), indent=2, ensure_ascii=False, default=_json_default))
+    print(json.dumps(json_value(data), indent=2, ensure_ascii=False, default=_json_default))
 
 
 def _store(args: argparse.Namespace, *, must_exist: bool = False):

@@ -73,8 +73,9 @@ from folium.elements import JSCSSMixin
 from jinja2 import Template
 
 from .errors import CoalitionError, DataError
-from .model import (is_finite_number, is_member, neighborhood_committees,
-                    neighborhoods_frame)
+from .model import is_member, neighborhood_committees, neighborhoods_frame
+from .values import finite_or_none
+from .values import text as as_text
 
 logger = logging.getLogger(__name__)
 
@@ -614,12 +615,6 @@ def _is_true(value: Any) -> bool:
     return bool(value) and not (isinstance(value, float) and math.isnan(value))
 
 
-def _text(value: Any) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    return str(value)
-
-
 def _lighten_geometries(geometries: gpd.GeoSeries) -> gpd.GeoSeries:
     """Simplify and round large inputs; small ones are drawn exactly."""
     coordinates = int(shapely.get_num_coordinates(geometries.to_numpy()).sum())
@@ -648,12 +643,12 @@ def _offset_point(key: str, lon: float, lat: float, radius: float) -> tuple[floa
 
 def _value_text(row: pd.Series, measure: str, value: Any) -> str:
     if measure in CATEGORICAL_MEASURES:
-        return STATUS_LABELS.get(_text(value), NO_DATA_LABEL)
-    number = _as_float(value)
+        return STATUS_LABELS.get(as_text(value), NO_DATA_LABEL)
+    number = finite_or_none(value)
     if number is None or not math.isfinite(number):
         return _missing_label(measure)
     text = _format_number(number, measure)
-    moe = _as_float(row.get(f"{measure}_moe"))
+    moe = finite_or_none(row.get(f"{measure}_moe"))
     if moe is not None and math.isfinite(moe):
         text += f" ± {_format_number(moe, measure)}"
     return text
@@ -742,10 +737,10 @@ def neighborhood_map(neighborhoods: gpd.GeoDataFrame, measure: str, *,
         shown_value = _value_text(row, measure, values[key])
         lines = [f"<b>{escape_text(row.get('name') or key)}</b>",
                  f"{escape_text(measure_label)}: {escape_text(shown_value)}"]
-        if _text(row.get("source")):
+        if as_text(row.get("source")):
             lines.append(f"Source: {escape_text(row.get('source'))}"
                          + (f" ({escape_text(row.get('source_date'))})"
-                            if _text(row.get("source_date")) else ""))
+                            if as_text(row.get("source_date")) else ""))
         if illustrative:
             lines.append("(illustrative)")
         features.append({
@@ -826,7 +821,7 @@ def _committee_markers(frame: pd.DataFrame,
     markers = []
     if committees is not None and len(committees):
         for committee_id, row in committees.sort_index().iterrows():
-            where, status = row.get("neighborhood"), _text(row.get("status"))
+            where, status = row.get("neighborhood"), as_text(row.get("status"))
             if where not in frame.index or status not in ("active", "forming"):
                 continue
             markers.append((where, {"status": status, "tooltip": _committee_tooltip(
@@ -834,16 +829,16 @@ def _committee_markers(frame: pd.DataFrame,
                 _is_true(row.get("illustrative")))}))
     elif "committee_status" in frame:
         for key, row in frame.iterrows():
-            status = _text(row.get("committee_status"))
+            status = as_text(row.get("committee_status"))
             if status in ("active", "forming"):
-                name = f"{_text(row.get('name')) or key} Welcoming Committee"
+                name = f"{as_text(row.get('name')) or key} Welcoming Committee"
                 markers.append((key, {"status": status, "tooltip": _committee_tooltip(
                     name, status, row.get("committee_start_date"), False)}))
     return markers
 
 
 def _committee_tooltip(name: Any, status: str, start: Any, illustrative: bool) -> str:
-    since = f" since {_text(start)}" if _text(start) else ""
+    since = f" since {as_text(start)}" if as_text(start) else ""
     text = f"{escape_text(name)} ({escape_text(status)}{escape_text(since)})"
     return text + (" (illustrative)" if illustrative else "")
 
@@ -854,7 +849,7 @@ def _organization_points(organizations: pd.DataFrame, frame: pd.DataFrame,
     drawn = []
     for org_id, row in organizations.sort_index().iterrows():
         lat, lon = row.get("lat"), row.get("lon")
-        if is_finite_number(_as_float(lat)) and is_finite_number(_as_float(lon)):
+        if finite_or_none(lat) is not None and finite_or_none(lon) is not None:
             location = [float(lat), float(lon)]
         elif row.get("neighborhood") in points.index:
             where = row.get("neighborhood")
@@ -863,20 +858,13 @@ def _organization_points(organizations: pd.DataFrame, frame: pd.DataFrame,
             location = [y, x]
         else:
             continue
-        sector = _text(row.get("sector"))
+        sector = as_text(row.get("sector"))
         tooltip = escape_text(row.get("name") or org_id) + \
             (f" — {escape_text(sector)}" if sector else "") + \
             (" (illustrative)" if _is_true(row.get("illustrative")) else "") + \
             ("" if is_member(row.get("member")) else " (not a member — could be invited)")
         drawn.append((str(org_id), location, tooltip))
     return drawn
-
-
-def _as_float(value: Any) -> float | None:
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return None
 
 
 __all__ = [

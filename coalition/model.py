@@ -8,7 +8,6 @@ exports. None of these functions mutates its input.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
@@ -19,6 +18,7 @@ import pandas as pd
 
 from . import schema
 from .schema import COMMITTEE, COMMUNITY, NAVIGATOR, NEIGHBORHOOD, ORGANIZATION
+from .values import plain
 
 WGS84 = "EPSG:4326"
 
@@ -50,20 +50,6 @@ class CityData:
     meta: dict = field(default_factory=dict)
 
 
-def _clean(value: Any) -> Any:
-    """None for missing scalars (NaN, NaT, pandas NA), the value otherwise."""
-    if isinstance(value, (list, tuple, dict)):
-        return value
-    try:
-        if value is None or pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        return value
-    if hasattr(value, "item"):  # numpy scalar -> Python scalar
-        return value.item()
-    return value
-
-
 def _records(frame: pd.DataFrame, table: str) -> list[dict[str, Any]]:
     """Rows as dicts of plain Python values: missing values None, integer columns integers.
 
@@ -79,7 +65,7 @@ def _records(frame: pd.DataFrame, table: str) -> list[dict[str, Any]]:
             numbers = pd.to_numeric(series, errors="coerce")
             values = [None if pd.isna(v) else int(v) for v in numbers.tolist()]
         elif series.dtype == object:
-            values = [_clean(v) for v in series.tolist()]
+            values = [plain(v) for v in series.tolist()]
         else:  # numeric, bool: tolist() gives Python scalars; NaN -> None
             values = [None if v != v else v for v in series.tolist()]
         columns[name] = values
@@ -384,7 +370,7 @@ def neighborhood_committees(G: nx.MultiDiGraph,
     G : networkx.MultiDiGraph
         The coalition graph (left unchanged).
     neighborhood_ids : iterable of str, optional
-        The neighborhoods to report (default: every neighborhood node, in graph order).
+        The neighborhoods to report (default: every neighborhood node, in id order).
 
     Returns
     -------
@@ -396,7 +382,7 @@ def neighborhood_committees(G: nx.MultiDiGraph,
     >>> G.add_node("n", kind="neighborhood"); G.add_node("m", kind="neighborhood")
     >>> G.add_node("c", kind="committee", name="C", status="active", neighborhood="n")
     >>> neighborhood_committees(G).status
-    {'n': 'active', 'm': 'none'}
+    {'m': 'none', 'n': 'active'}
     """
     ids = nodes_of_kind(G, NEIGHBORHOOD) if neighborhood_ids is None else list(neighborhood_ids)
     status = {n: "none" for n in ids}
@@ -419,14 +405,9 @@ def neighborhood_committees(G: nx.MultiDiGraph,
     return NeighborhoodCommittees(status=status, active_names=active_names)
 
 
-def is_finite_number(value: Any) -> bool:
-    """True for an int/float that is not NaN or infinite."""
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-
-
 __all__ = [
     "CityData", "build_graph", "nodes_of_kind", "ties_of_type", "nodes_frame",
     "neighborhoods_frame", "ties_frame", "summary", "members_phrase", "is_member",
-    "is_illustrative", "WGS84",
-    "ORGANIZATION", "NEIGHBORHOOD", "COMMUNITY", "NAVIGATOR", "COMMITTEE",
+    "is_illustrative", "neighborhood_committees", "NeighborhoodCommittees", "STATUS_ORDER",
+    "WGS84", "ORGANIZATION", "NEIGHBORHOOD", "COMMUNITY", "NAVIGATOR", "COMMITTEE",
 ]

@@ -42,6 +42,7 @@ from .errors import AnalysisError
 from .model import is_member
 from .schema import COMMITTEE, COMMUNITY, NAVIGATOR, NEIGHBORHOOD, NODE_KINDS, ORGANIZATION
 from .settings import STATIC_DIR
+from .values import finite_or_none
 
 logger = logging.getLogger(__name__)
 
@@ -207,14 +208,6 @@ def _jitter(key: str, x: float, y: float, radius: float, inner: float = 0.35) ->
     return x + distance * math.cos(angle), y + distance * math.sin(angle)
 
 
-def _finite(value: Any) -> float | None:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return number if math.isfinite(number) else None
-
-
 def _home_neighborhood(G: nx.Graph, node: str, data: dict) -> str | None:
     """The neighborhood a node sits in: its ``neighborhood`` attribute, else its home tie."""
     where = data.get("neighborhood")
@@ -282,7 +275,7 @@ def _geographic_positions(G: nx.Graph, scale: float) -> dict[str, tuple[float, f
     located = {}
     for node, data in G.nodes(data=True):
         if data.get("kind") in (NEIGHBORHOOD, GROUP) or data.get("kind") not in NODE_KINDS:
-            lon, lat = _finite(data.get("lon")), _finite(data.get("lat"))
+            lon, lat = finite_or_none(data.get("lon")), finite_or_none(data.get("lat"))
             if lon is not None and lat is not None:
                 located[node] = (lon, lat)
     anchors = [xy for n, xy in located.items() if G.nodes[n].get("kind") == NEIGHBORHOOD] \
@@ -309,7 +302,7 @@ def _geographic_positions(G: nx.Graph, scale: float) -> dict[str, tuple[float, f
             continue
         data = G.nodes[node]
         kind = data.get("kind")
-        lon, lat = _finite(data.get("lon")), _finite(data.get("lat"))
+        lon, lat = finite_or_none(data.get("lon")), finite_or_none(data.get("lat"))
         if kind == ORGANIZATION and lon is not None and lat is not None:
             x, y = project(lon, lat)
             positions[node] = _jitter(str(node), x, y, 0.03 * near, inner=0.0)
@@ -382,7 +375,7 @@ def _group_of_node(G: nx.Graph, node: str, data: dict, by: str) -> str:
     if kind == NEIGHBORHOOD:
         return node
     if kind == COMMUNITY and G.is_directed() and G.is_multigraph():
-        homes = [(-(_finite(d.get("residents")) or 0.0), str(t))
+        homes = [(-(finite_or_none(d.get("residents")) or 0.0), str(t))
                  for _, t, key, d in G.out_edges(node, keys=True, data=True) if key == "lives_in"]
         return min(homes)[1] if homes else NO_NEIGHBORHOOD
     home = _home_neighborhood(G, node, data)
@@ -439,7 +432,7 @@ def aggregate_graph(G: nx.Graph, by: str = "neighborhood") -> nx.Graph:
             continue
         pair = tuple(sorted((gu, gv)))
         weights[pair] += 1
-        strengths[pair] += _finite(data.get("strength")) or 1.0
+        strengths[pair] += finite_or_none(data.get("strength")) or 1.0
 
     A = nx.Graph(city=G.graph.get("city"), grouped_by=by)
     for group in sorted(members):
@@ -451,7 +444,7 @@ def aggregate_graph(G: nx.Graph, by: str = "neighborhood") -> nx.Graph:
                  "size": count, "members": count, "internal_ties": internal[group],
                  "illustrative_members": illustrative[group],
                  "illustrative": illustrative[group] == count}
-        if _finite(source.get("lon")) is not None and _finite(source.get("lat")) is not None:
+        if None not in (finite_or_none(source.get("lon")), finite_or_none(source.get("lat"))):
             attrs["lon"], attrs["lat"] = source["lon"], source["lat"]
         A.add_node(group, **attrs)
     for (gu, gv), weight in sorted(weights.items()):
@@ -562,7 +555,7 @@ def _node_title(node: str, data: dict, reason: str | None) -> str:
 
 def _scaled_sizes(values: dict[str, float]) -> dict[str, float]:
     """Node sizes 8-40 with area proportional to the value."""
-    finite = {n: v for n, v in values.items() if _finite(v) is not None and v >= 0}
+    finite = {n: v for n, v in values.items() if finite_or_none(v) is not None and v >= 0}
     top = max(finite.values(), default=0) or 1.0
     return {n: 8 + 32 * math.sqrt(v / top) for n, v in finite.items()}
 
@@ -721,7 +714,7 @@ def _vis_edges(G: nx.Graph, highlighted_pairs: set[frozenset]) -> list[dict]:
         name_u = G.nodes[u].get("name") or u
         name_v = G.nodes[v].get("name") or v
         if grouped:
-            weight = sum(_finite(d.get("weight")) or 1.0 for d in ties[pair])
+            weight = sum(finite_or_none(d.get("weight")) or 1.0 for d in ties[pair])
             lines = [f"{name_u} – {name_v}: {weight:g} ties"]
             width = 1 + 2 * math.log2(1 + weight)
         else:
@@ -734,7 +727,7 @@ def _vis_edges(G: nx.Graph, highlighted_pairs: set[frozenset]) -> list[dict]:
                 if d.get("illustrative"):
                     detail += " [illustrative]"
                 lines.append(detail)
-            width = max((_finite(d.get("strength")) or 1.0) for d in ties[pair])
+            width = max((finite_or_none(d.get("strength")) or 1.0) for d in ties[pair])
         bridging = pair in highlighted_pairs
         if bridging:
             lines.append("Highlighted tie")

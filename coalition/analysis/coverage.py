@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any, Iterable
 
@@ -10,54 +9,10 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from ..values import json_value, whole
 from .geometry import check_rule, coverage_matrix, positions_of
 from .graph_index import GraphIndex, as_index, join_names, plural
 from .provenance import committee_ids_by_name, illustrative_rows
-
-
-def json_value(value: Any) -> Any:
-    """A JSON-safe Python value: numpy scalars unwrapped, NaN/inf -> None, containers walked.
-
-    Examples
-    --------
-    >>> json_value(np.float64("nan")) is None, json_value(np.int64(3))
-    (True, 3)
-    """
-    if isinstance(value, dict):
-        return {str(k): json_value(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple, np.ndarray, pd.Index)):
-        return [json_value(v) for v in value]
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if value is pd.NA or value is pd.NaT:
-        return None
-    return value
-
-
-def whole(value: Any) -> Any:
-    """A count as an ``int`` when it is a whole number (None for missing), else unchanged.
-
-    Counts are stored as floats so that missing figures can be NaN; people read "1,958", not
-    "1,958.0".
-
-    Examples
-    --------
-    >>> whole(1958.0), whole(float("nan")), whole(2.5)
-    (1958, None, 2.5)
-    """
-    if value is None:
-        return None
-    if isinstance(value, (float, np.floating)):
-        if not math.isfinite(value):
-            return None
-        if float(value).is_integer():
-            return int(value)
-        return float(value)
-    if isinstance(value, np.integer):
-        return int(value)
-    return value
 
 
 def frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:

@@ -15,7 +15,8 @@ import pandas as pd
 from scipy import sparse
 
 from ..schema import SERVICES
-from .coverage import frame_records, whole
+from ..values import whole
+from .coverage import frame_records
 from .graph_index import (
     IMMIGRANT_SIDE,
     RECEIVING_SIDE,

@@ -19,6 +19,7 @@ import pandas as pd
 
 from ..errors import AnalysisError
 from ..model import is_member, neighborhood_committees
+from ..values import float_or_nan
 from ..schema import COMMUNITY, NAVIGATOR, NEIGHBORHOOD, ORGANIZATION
 
 logger = logging.getLogger(__name__)
@@ -34,15 +35,6 @@ ANCHOR_LABELS = {
     "faith": "faith group",
 }
 COVERAGE_RULES = ("own", "adjacent", "distance")
-
-
-def _float_or_nan(value: Any) -> float:
-    if value is None or isinstance(value, bool):
-        return float("nan")
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return float("nan")
 
 
 @dataclass
@@ -292,7 +284,7 @@ def index_graph(G: nx.MultiDiGraph) -> GraphIndex:
                                             "illustrative_columns"])
     for column in ("population", "population_moe", "foreign_born", "foreign_born_moe",
                    "limited_english", "limited_english_moe", "lon", "lat"):
-        neighborhoods[column] = [_float_or_nan(v) for v in neighborhoods[column]]
+        neighborhoods[column] = [float_or_nan(v) for v in neighborhoods[column]]
     neighborhoods["name"] = [names[n] for n in neighborhoods.index]
     neighborhoods["illustrative"] = [
         bool(v) if isinstance(v, (bool, np.bool_, int, np.integer)) else False
@@ -319,7 +311,7 @@ def index_graph(G: nx.MultiDiGraph) -> GraphIndex:
     communities["name"] = [names[n] for n in communities.index]
     communities["languages"] = [list(v) if isinstance(v, (list, tuple)) else []
                                 for v in communities["languages"]]
-    communities["estimated_residents"] = [_float_or_nan(v)
+    communities["estimated_residents"] = [float_or_nan(v)
                                           for v in communities["estimated_residents"]]
 
     navigators = frame_of(NAVIGATOR, ["name", "languages", "neighborhood"])

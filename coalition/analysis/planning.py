@@ -25,7 +25,8 @@ from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from ..errors import AnalysisError
-from .coverage import coverage_report, json_value, whole
+from ..values import json_value, whole
+from .coverage import coverage_report
 from .geometry import check_rule, coverage_matrix, positions_of
 from .graph_index import GraphIndex, as_index, join_names, plural
 from .provenance import illustrative_ids

@@ -20,7 +20,8 @@ import pandas as pd
 
 from ..errors import AnalysisError
 from ..settings import DEFAULT_K, DEFAULT_SEED, DEFAULT_STABILITY_RUNS
-from .coverage import frame_records, json_value, whole
+from ..values import json_value, whole
+from .coverage import frame_records
 from .gaps import language_gaps, uncovered_need
 from .geometry import adjacency_pairs
 from .graph_index import ANCHOR_LABELS, GraphIndex, as_index, join_names, plural
