@@ -27,10 +27,11 @@ frontend itself contains no external URL (only React's error-decoder link in mes
 Untrusted text
 --------------
 Every string that comes from data (names, sources, ids shown to the user) goes through
-:func:`escape_text` before it reaches a tooltip, label or legend: ``html.escape`` plus the three
+:func:`coalition.escaping.escape_text` (the package's one escaping helper, re-exported here as
+``maps.escape_text``) before it reaches a tooltip, label or legend: ``html.escape`` plus the
 characters that matter inside the JavaScript template literals folium writes tooltips into
-(`` ` ``, ``$``, ``\\``). GeoJSON feature data is embedded by folium with Jinja's ``tojson`` (safe);
-``GeoJsonTooltip`` shows property values as HTML, so the only property shown is a tooltip that is
+(`` ` ``, ``$``, ``\\``) and the braces of template syntax. GeoJSON feature data is embedded
+by folium with Jinja's ``tojson`` (safe); ``GeoJsonTooltip`` shows property values as HTML, so the only property shown is a tooltip that is
 escaped here.
 
 Data is never template source. branca's ``MacroElement.render`` wraps the output of each
@@ -54,7 +55,6 @@ from __future__ import annotations
 import base64
 import copy
 import hashlib
-import html
 import logging
 import math
 import re
@@ -74,6 +74,7 @@ from jinja2 import Template
 
 from .errors import CoalitionError, DataError
 from .model import is_member, neighborhood_committees, neighborhoods_frame
+from .escaping import escape_text
 from .values import finite_or_none
 from .values import text as as_text
 
@@ -125,38 +126,6 @@ COORDINATE_DECIMALS = 5  # about 1 m
 
 _LEAFLET_PACKAGE = "js_lib_leaflet"
 _LEAFLET_DIR = ("static", "js_lib_leaflet")
-
-
-# --- escaping -----------------------------------------------------------------------------------
-
-_TEMPLATE_CHARACTERS = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;",
-                                      "{": "&#123;", "}": "&#125;"})
-
-
-def escape_text(value: Any) -> str:
-    """Escape a value for HTML, for the JavaScript template literals folium writes, and for Jinja.
-
-    Parameters
-    ----------
-    value : Any
-        Anything; ``None`` becomes an empty string.
-
-    Returns
-    -------
-    str
-        ``html.escape`` of the text, with `` ` ``, ``$`` and ``\\`` also turned into character
-        references so the text cannot end or interpolate a template literal, and ``{`` ``}`` too,
-        so the text holds no template syntax (``{{``, ``{%``, ``{#``) whatever renders it. A
-        browser shows every one of them as the character itself.
-
-    Examples
-    --------
-    >>> escape_text('<b>"x"</b> ${y}')
-    '&lt;b&gt;&quot;x&quot;&lt;/b&gt; &#36;&#123;y&#125;'
-    """
-    if value is None:
-        return ""
-    return html.escape(str(value), quote=True).translate(_TEMPLATE_CHARACTERS)
 
 
 # --- offline assets -----------------------------------------------------------------------------

@@ -7,8 +7,9 @@ Drawing (:func:`network_html`) uses pyvis' ``generate_html()`` with this package
 (``coalition/static/network_template.html``): vis-network 9.1.2 is inlined from the installed
 pyvis package, and the page has no Bootstrap, no CDN link, no heading, no select/filter menu and
 no HTML-popup mode (pyvis switches titles to ``innerHTML`` once any title contains ``href``).
-Every label and title is ``html.escape``-d here; the page's script decodes them back to plain
-text in an inert document, so names show as written and are drawn as text, never parsed as HTML.
+Every label and title is escaped here (:func:`coalition.escaping.escape_text`); the page's script
+decodes them back to plain text in an inert document, so names show as written and are drawn as
+text, never parsed as HTML.
 Positions are computed in Python (:func:`layout_positions`) and physics is always off, so large
 views draw at once and never jump. Compute the positions once on the full graph and reuse them
 for every filtered view.
@@ -22,7 +23,6 @@ Examples
 from __future__ import annotations
 
 import hashlib
-import html
 import logging
 import math
 import random
@@ -30,7 +30,7 @@ import re
 import threading
 from collections import Counter, defaultdict
 from importlib import resources
-from typing import Any, Iterable
+from typing import Iterable
 
 import igraph
 import networkx as nx
@@ -39,6 +39,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from pyvis.network import Network
 
 from .errors import AnalysisError
+from .escaping import escape_text
 from .model import is_member
 from .schema import COMMITTEE, COMMUNITY, NAVIGATOR, NEIGHBORHOOD, NODE_KINDS, ORGANIZATION
 from .settings import STATIC_DIR
@@ -527,10 +528,6 @@ def legend_for(G: nx.Graph, color_by: str = "kind") -> list[tuple[str, str]]:
 
 # --- drawing ------------------------------------------------------------------------------------
 
-def _esc(text: Any) -> str:
-    return html.escape("" if text is None else str(text), quote=True)
-
-
 def _node_title(node: str, data: dict, reason: str | None) -> str:
     kind = data.get("kind")
     lines = [str(data.get("label") if kind == GROUP else data.get("name") or node),
@@ -645,8 +642,8 @@ def network_html(G: nx.Graph, positions: dict[str, tuple[float, float]], *,
         x, y = positions.get(key) or extra_positions[key]
         entry = {
             "id": key,
-            "label": _esc(name or key) if show_label else "",
-            "title": _esc(_node_title(key, data, reason)),
+            "label": escape_text(name or key) if show_label else "",
+            "title": escape_text(_node_title(key, data, reason)),
             "x": round(float(x), 2), "y": round(float(y), 2),
             "color": {"background": colour,
                       "border": HIGHLIGHT_COLOUR if reason else "#333333",
@@ -731,7 +728,7 @@ def _vis_edges(G: nx.Graph, highlighted_pairs: set[frozenset]) -> list[dict]:
         bridging = pair in highlighted_pairs
         if bridging:
             lines.append("Highlighted tie")
-        entry = {"from": u, "to": v, "title": _esc("\n".join(lines)),
+        entry = {"from": u, "to": v, "title": escape_text("\n".join(lines)),
                  "width": round(width + (3 if bridging else 0), 2)}
         if bridging:
             entry["color"] = {"color": BRIDGE_COLOUR}
@@ -741,8 +738,8 @@ def _vis_edges(G: nx.Graph, highlighted_pairs: set[frozenset]) -> list[dict]:
 
 def _legend_html(items: list[tuple[str, str]], nodes_highlighted: bool,
                  edges_highlighted: bool, non_members: bool = False) -> str:
-    rows = [f'<div><span class="swatch" style="background:{_esc(colour)}"></span>{_esc(label)}'
-            "</div>" for colour, label in items]
+    rows = [f'<div><span class="swatch" style="background:{escape_text(colour)}"></span>'
+            f"{escape_text(label)}</div>" for colour, label in items]
     if nodes_highlighted:
         rows.append(f'<div><span class="swatch" style="background:#fff;border:3px solid '
                     f'{HIGHLIGHT_COLOUR}"></span>Highlighted</div>')
