@@ -37,6 +37,7 @@ from typing import Any, Sequence
 
 from . import settings
 from .errors import CoalitionError, ValidationError
+from .values import json_value
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 log = logging.getLogger("coalition.cli")
@@ -62,21 +63,10 @@ def _json_default(value: Any) -> Any:
     return str(value)
 
 
-def _clean_json(value: Any) -> Any:
-    """NaN and infinities become null: JSON has no such numbers."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {k: _clean_json(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_clean_json(v) for v in value]
-    return value
-
-
 def _print_json(data: Any) -> None:
     if _SOURCE and isinstance(data, dict):  # name the city and data version first
         data = {**_SOURCE, **data}
-    print(json.dumps(_clean_json(data), indent=2, ensure_ascii=False, default=_json_default))
+    print(json.dumps(json_value(data), indent=2, ensure_ascii=False, default=_json_default))
 
 
 def _store(args: argparse.Namespace, *, must_exist: bool = False):
@@ -275,11 +265,14 @@ def cmd_rank(args: argparse.Namespace) -> int:
     if args.runs < 1:
         raise UsageError(f"--runs must be 1 or more stability runs (got {args.runs}); the "
                          f"default is {settings.DEFAULT_STABILITY_RUNS:,}.")
-    from .analysis import rank_candidates
+    from .analysis import as_index, plan_committees, rank_candidates
 
-    report = rank_candidates(_graph(args), weights, k=args.k,
-                             rule=args.rule, distance_km=args.distance_km,
-                             stability_runs=args.runs, seed=args.seed).to_dict()
+    index = as_index(_graph(args))
+    ranking = rank_candidates(index, weights, k=args.k, stability_runs=args.runs,
+                              seed=args.seed)
+    plan = plan_committees(index, args.k, ranking=ranking, rule=args.rule,
+                           distance_km=args.distance_km)
+    report = {**ranking.to_dict(), "plan": plan.to_dict()}
     if args.json:
         _print_json(report)
         return EXIT_OK
@@ -302,17 +295,13 @@ def cmd_rank(args: argparse.Namespace) -> int:
         flags = candidate.get("reasons_illustrative") or [False] * len(candidate["reasons"])
         for reason, flag in zip(candidate["reasons"], flags):
             print(f"   - {_marked(reason, flag)}")
-    plan = report.get("plan") or {}
-    if plan:
-        marked |= bool(plan.get("illustrative"))
-        names = [(_marked(s["name"], s.get("illustrative")) if isinstance(s, dict) else str(s))
-                 + (" (filler: adds no coverage)" if isinstance(s, dict) and s.get("filler")
-                    else "") for s in plan["selected"]]
-        print(f"\nPlan for the next {plan['k']} committees ({plan['method']}): "
-              + ", ".join(names))
-        print(f"Newly covered foreign-born residents: {plan['newly_covered']:,} "
-              f"(top {plan['k']} by score: {plan['top_k_by_score_newly_covered']:,}).")
-        print(_marked(plan["explanation"], plan.get("illustrative")))
+    marked |= plan.illustrative
+    names = [_marked(s.name, s.illustrative) + (" (filler: adds no coverage)" if s.filler else "")
+             for s in plan.selected]
+    print(f"\nPlan for the next {plan.k} committees ({plan.method}): " + ", ".join(names))
+    print(f"Newly covered foreign-born residents: {plan.newly_covered:,} "
+          f"(top {plan.k} by score: {plan.top_k_by_score_newly_covered:,}).")
+    print(_marked(plan.explanation, plan.illustrative))
     if marked:
         print(f"\n{MARK} rests on illustrative rows (made up to show the tool, not facts).")
     return EXIT_OK

@@ -26,8 +26,9 @@ import pandas as pd
 
 from . import schema
 from .analysis import coverage_report
-from .analysis.coverage import frame_records, json_value
+from .analysis.coverage import frame_records
 from .model import CityData, build_graph
+from .values import json_value, plain, whole
 
 logger = logging.getLogger(__name__)
 
@@ -115,16 +116,7 @@ def _plain(value: Any) -> Any:
     """A cell as a comparable plain value: lists as lists, missing as None, 3.0 as 3."""
     if isinstance(value, (list, tuple)):
         return list(value)
-    try:
-        if value is None or pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        return value
-    if hasattr(value, "item"):
-        value = value.item()
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
+    return whole(plain(value))
 
 
 def _rows_by_id(city: CityData, table: str) -> dict[str, dict[str, Any]]:

@@ -64,7 +64,7 @@ def neighborhood_measures(G: nx.MultiDiGraph, ranking: analysis.RankReport | Non
     index = index if index is not None else analysis.index_graph(G)
     if ranking is None:
         try:
-            ranking = analysis.rank_from_index(index)
+            ranking = analysis.rank_candidates(index)
         except AnalysisError:  # every neighborhood already has an active committee
             log.info("no candidate neighborhoods: the score measure is empty")
     frame = maps.neighborhood_map_frame(G)

@@ -27,10 +27,11 @@ frontend itself contains no external URL (only React's error-decoder link in mes
 Untrusted text
 --------------
 Every string that comes from data (names, sources, ids shown to the user) goes through
-:func:`escape_text` before it reaches a tooltip, label or legend: ``html.escape`` plus the three
+:func:`coalition.escaping.escape_text` (the package's one escaping helper, re-exported here as
+``maps.escape_text``) before it reaches a tooltip, label or legend: ``html.escape`` plus the
 characters that matter inside the JavaScript template literals folium writes tooltips into
-(`` ` ``, ``$``, ``\\``). GeoJSON feature data is embedded by folium with Jinja's ``tojson`` (safe);
-``GeoJsonTooltip`` shows property values as HTML, so the only property shown is a tooltip that is
+(`` ` ``, ``$``, ``\\``) and the braces of template syntax. GeoJSON feature data is embedded
+by folium with Jinja's ``tojson`` (safe); ``GeoJsonTooltip`` shows property values as HTML, so the only property shown is a tooltip that is
 escaped here.
 
 Data is never template source. branca's ``MacroElement.render`` wraps the output of each
@@ -54,7 +55,6 @@ from __future__ import annotations
 import base64
 import copy
 import hashlib
-import html
 import logging
 import math
 import re
@@ -73,8 +73,10 @@ from folium.elements import JSCSSMixin
 from jinja2 import Template
 
 from .errors import CoalitionError, DataError
-from .model import is_finite_number, is_member, neighborhoods_frame
-from .schema import COMMITTEE
+from .model import is_member, neighborhood_committees, neighborhoods_frame
+from .escaping import escape_text
+from .values import finite_or_none
+from .values import text as as_text
 
 logger = logging.getLogger(__name__)
 
@@ -124,38 +126,6 @@ COORDINATE_DECIMALS = 5  # about 1 m
 
 _LEAFLET_PACKAGE = "js_lib_leaflet"
 _LEAFLET_DIR = ("static", "js_lib_leaflet")
-
-
-# --- escaping -----------------------------------------------------------------------------------
-
-_TEMPLATE_CHARACTERS = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;",
-                                      "{": "&#123;", "}": "&#125;"})
-
-
-def escape_text(value: Any) -> str:
-    """Escape a value for HTML, for the JavaScript template literals folium writes, and for Jinja.
-
-    Parameters
-    ----------
-    value : Any
-        Anything; ``None`` becomes an empty string.
-
-    Returns
-    -------
-    str
-        ``html.escape`` of the text, with `` ` ``, ``$`` and ``\\`` also turned into character
-        references so the text cannot end or interpolate a template literal, and ``{`` ``}`` too,
-        so the text holds no template syntax (``{{``, ``{%``, ``{#``) whatever renders it. A
-        browser shows every one of them as the character itself.
-
-    Examples
-    --------
-    >>> escape_text('<b>"x"</b> ${y}')
-    '&lt;b&gt;&quot;x&quot;&lt;/b&gt; &#36;&#123;y&#125;'
-    """
-    if value is None:
-        return ""
-    return html.escape(str(value), quote=True).translate(_TEMPLATE_CHARACTERS)
 
 
 # --- offline assets -----------------------------------------------------------------------------
@@ -431,7 +401,8 @@ def neighborhood_map_frame(G: nx.Graph) -> gpd.GeoDataFrame:
     """The neighborhoods of a graph, ready for :func:`neighborhood_map`.
 
     Adds ``share_foreign_born`` (foreign_born / population) and ``committee_status`` (the most
-    advanced status of the committees covering it: active, then forming, else none). Join
+    advanced status of the committees covering it: active, then forming, else none; from
+    :func:`coalition.model.neighborhood_committees`, as the analyses read it). Join
     analysis results (``score``, ``gap_count``) onto it by index.
 
     Parameters
@@ -456,15 +427,8 @@ def neighborhood_map_frame(G: nx.Graph) -> gpd.GeoDataFrame:
     population = pd.to_numeric(frame.get("population"), errors="coerce")
     foreign_born = pd.to_numeric(frame.get("foreign_born"), errors="coerce")
     frame["share_foreign_born"] = (foreign_born / population.where(population > 0)).astype(float)
-    rank = {"none": 0, "forming": 1, "active": 2}
-    best: dict[str, str] = {}
-    for _, data in G.nodes(data=True):
-        if data.get("kind") != COMMITTEE:
-            continue
-        where, status = data.get("neighborhood"), data.get("status") or "none"
-        if where in frame.index and rank.get(status, 0) >= rank[best.get(where, "none")]:
-            best[where] = status if status in rank else "none"
-    frame["committee_status"] = [best.get(n, "none") for n in frame.index]
+    status = neighborhood_committees(G, frame.index).status
+    frame["committee_status"] = [status[n] for n in frame.index]
     return frame
 
 
@@ -620,12 +584,6 @@ def _is_true(value: Any) -> bool:
     return bool(value) and not (isinstance(value, float) and math.isnan(value))
 
 
-def _text(value: Any) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    return str(value)
-
-
 def _lighten_geometries(geometries: gpd.GeoSeries) -> gpd.GeoSeries:
     """Simplify and round large inputs; small ones are drawn exactly."""
     coordinates = int(shapely.get_num_coordinates(geometries.to_numpy()).sum())
@@ -654,12 +612,12 @@ def _offset_point(key: str, lon: float, lat: float, radius: float) -> tuple[floa
 
 def _value_text(row: pd.Series, measure: str, value: Any) -> str:
     if measure in CATEGORICAL_MEASURES:
-        return STATUS_LABELS.get(_text(value), NO_DATA_LABEL)
-    number = _as_float(value)
+        return STATUS_LABELS.get(as_text(value), NO_DATA_LABEL)
+    number = finite_or_none(value)
     if number is None or not math.isfinite(number):
         return _missing_label(measure)
     text = _format_number(number, measure)
-    moe = _as_float(row.get(f"{measure}_moe"))
+    moe = finite_or_none(row.get(f"{measure}_moe"))
     if moe is not None and math.isfinite(moe):
         text += f" ± {_format_number(moe, measure)}"
     return text
@@ -748,10 +706,10 @@ def neighborhood_map(neighborhoods: gpd.GeoDataFrame, measure: str, *,
         shown_value = _value_text(row, measure, values[key])
         lines = [f"<b>{escape_text(row.get('name') or key)}</b>",
                  f"{escape_text(measure_label)}: {escape_text(shown_value)}"]
-        if _text(row.get("source")):
+        if as_text(row.get("source")):
             lines.append(f"Source: {escape_text(row.get('source'))}"
                          + (f" ({escape_text(row.get('source_date'))})"
-                            if _text(row.get("source_date")) else ""))
+                            if as_text(row.get("source_date")) else ""))
         if illustrative:
             lines.append("(illustrative)")
         features.append({
@@ -832,7 +790,7 @@ def _committee_markers(frame: pd.DataFrame,
     markers = []
     if committees is not None and len(committees):
         for committee_id, row in committees.sort_index().iterrows():
-            where, status = row.get("neighborhood"), _text(row.get("status"))
+            where, status = row.get("neighborhood"), as_text(row.get("status"))
             if where not in frame.index or status not in ("active", "forming"):
                 continue
             markers.append((where, {"status": status, "tooltip": _committee_tooltip(
@@ -840,16 +798,16 @@ def _committee_markers(frame: pd.DataFrame,
                 _is_true(row.get("illustrative")))}))
     elif "committee_status" in frame:
         for key, row in frame.iterrows():
-            status = _text(row.get("committee_status"))
+            status = as_text(row.get("committee_status"))
             if status in ("active", "forming"):
-                name = f"{_text(row.get('name')) or key} Welcoming Committee"
+                name = f"{as_text(row.get('name')) or key} Welcoming Committee"
                 markers.append((key, {"status": status, "tooltip": _committee_tooltip(
                     name, status, row.get("committee_start_date"), False)}))
     return markers
 
 
 def _committee_tooltip(name: Any, status: str, start: Any, illustrative: bool) -> str:
-    since = f" since {_text(start)}" if _text(start) else ""
+    since = f" since {as_text(start)}" if as_text(start) else ""
     text = f"{escape_text(name)} ({escape_text(status)}{escape_text(since)})"
     return text + (" (illustrative)" if illustrative else "")
 
@@ -860,7 +818,7 @@ def _organization_points(organizations: pd.DataFrame, frame: pd.DataFrame,
     drawn = []
     for org_id, row in organizations.sort_index().iterrows():
         lat, lon = row.get("lat"), row.get("lon")
-        if is_finite_number(_as_float(lat)) and is_finite_number(_as_float(lon)):
+        if finite_or_none(lat) is not None and finite_or_none(lon) is not None:
             location = [float(lat), float(lon)]
         elif row.get("neighborhood") in points.index:
             where = row.get("neighborhood")
@@ -869,20 +827,13 @@ def _organization_points(organizations: pd.DataFrame, frame: pd.DataFrame,
             location = [y, x]
         else:
             continue
-        sector = _text(row.get("sector"))
+        sector = as_text(row.get("sector"))
         tooltip = escape_text(row.get("name") or org_id) + \
             (f" — {escape_text(sector)}" if sector else "") + \
             (" (illustrative)" if _is_true(row.get("illustrative")) else "") + \
             ("" if is_member(row.get("member")) else " (not a member — could be invited)")
         drawn.append((str(org_id), location, tooltip))
     return drawn
-
-
-def _as_float(value: Any) -> float | None:
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return None
 
 
 __all__ = [

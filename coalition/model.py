@@ -8,7 +8,6 @@ exports. None of these functions mutates its input.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
@@ -19,6 +18,7 @@ import pandas as pd
 
 from . import schema
 from .schema import COMMITTEE, COMMUNITY, NAVIGATOR, NEIGHBORHOOD, ORGANIZATION
+from .values import plain
 
 WGS84 = "EPSG:4326"
 
@@ -50,20 +50,6 @@ class CityData:
     meta: dict = field(default_factory=dict)
 
 
-def _clean(value: Any) -> Any:
-    """None for missing scalars (NaN, NaT, pandas NA), the value otherwise."""
-    if isinstance(value, (list, tuple, dict)):
-        return value
-    try:
-        if value is None or pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        return value
-    if hasattr(value, "item"):  # numpy scalar -> Python scalar
-        return value.item()
-    return value
-
-
 def _records(frame: pd.DataFrame, table: str) -> list[dict[str, Any]]:
     """Rows as dicts of plain Python values: missing values None, integer columns integers.
 
@@ -79,7 +65,7 @@ def _records(frame: pd.DataFrame, table: str) -> list[dict[str, Any]]:
             numbers = pd.to_numeric(series, errors="coerce")
             values = [None if pd.isna(v) else int(v) for v in numbers.tolist()]
         elif series.dtype == object:
-            values = [_clean(v) for v in series.tolist()]
+            values = [plain(v) for v in series.tolist()]
         else:  # numeric, bool: tolist() gives Python scalars; NaN -> None
             values = [None if v != v else v for v in series.tolist()]
         columns[name] = values
@@ -341,14 +327,87 @@ def members_phrase(counts: dict[str, int]) -> str:
     return text
 
 
-def is_finite_number(value: Any) -> bool:
-    """True for an int/float that is not NaN or infinite."""
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+# Committee status of a neighborhood: the most advanced status of the committees placed in it
+# (a ``covers`` tie or the committee's ``neighborhood``): active, then forming, else none.
+STATUS_ORDER = {"none": 0, "forming": 1, "active": 2}
+
+
+@dataclass(frozen=True)
+class NeighborhoodCommittees:
+    """Each neighborhood's committee status and the names of its active committees.
+
+    The one place that says which neighborhoods have an active welcoming committee: the
+    analyses (:class:`coalition.analysis.GraphIndex`), the maps and the CLI read it from here.
+
+    Attributes
+    ----------
+    status : dict of str to str
+        ``"active"``, ``"forming"`` or ``"none"`` per neighborhood id (an unknown status counts
+        as none).
+    active_names : dict of str to list of str
+        Names of the active committees placed in each neighborhood, in graph order.
+    """
+
+    status: dict[str, str]
+    active_names: dict[str, list[str]]
+
+    def active_ids(self) -> list[str]:
+        """Ids of the neighborhoods with an active committee, in the order of ``status``."""
+        return [n for n, s in self.status.items() if s == "active"]
+
+
+def neighborhood_committees(G: nx.MultiDiGraph,
+                            neighborhood_ids: Iterable[str] | None = None
+                            ) -> NeighborhoodCommittees:
+    """Which neighborhoods have an active (or forming) welcoming committee.
+
+    A committee is placed in the neighborhoods its ``covers`` ties reach and in its own
+    ``neighborhood``; a neighborhood's status is the most advanced of the committees placed in
+    it (:data:`STATUS_ORDER`).
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        The coalition graph (left unchanged).
+    neighborhood_ids : iterable of str, optional
+        The neighborhoods to report (default: every neighborhood node, in id order).
+
+    Returns
+    -------
+    NeighborhoodCommittees
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_node("n", kind="neighborhood"); G.add_node("m", kind="neighborhood")
+    >>> G.add_node("c", kind="committee", name="C", status="active", neighborhood="n")
+    >>> neighborhood_committees(G).status
+    {'m': 'none', 'n': 'active'}
+    """
+    ids = nodes_of_kind(G, NEIGHBORHOOD) if neighborhood_ids is None else list(neighborhood_ids)
+    status = {n: "none" for n in ids}
+    active_names: dict[str, list[str]] = {n: [] for n in ids}
+    committees = {n: d for n, d in G.nodes(data=True) if d.get("kind") == COMMITTEE}
+    places = [(c, target) for c in committees
+              for _, target, key in G.out_edges(c, keys=True) if key == "covers"]
+    places += [(c, d["neighborhood"]) for c, d in committees.items() if d.get("neighborhood")]
+    for committee_id, neighborhood_id in dict.fromkeys(places):
+        if neighborhood_id not in status:
+            continue
+        data = committees[committee_id]
+        committee_status = str(data.get("status") or "none")
+        if STATUS_ORDER.get(committee_status, 0) > STATUS_ORDER[status[neighborhood_id]]:
+            status[neighborhood_id] = committee_status
+        if committee_status == "active":
+            name = str(data.get("name") or committee_id)
+            if name not in active_names[neighborhood_id]:
+                active_names[neighborhood_id].append(name)
+    return NeighborhoodCommittees(status=status, active_names=active_names)
 
 
 __all__ = [
     "CityData", "build_graph", "nodes_of_kind", "ties_of_type", "nodes_frame",
     "neighborhoods_frame", "ties_frame", "summary", "members_phrase", "is_member",
-    "is_illustrative", "WGS84",
-    "ORGANIZATION", "NEIGHBORHOOD", "COMMUNITY", "NAVIGATOR", "COMMITTEE",
+    "is_illustrative", "neighborhood_committees", "NeighborhoodCommittees", "STATUS_ORDER",
+    "WGS84", "ORGANIZATION", "NEIGHBORHOOD", "COMMUNITY", "NAVIGATOR", "COMMITTEE",
 ]

@@ -7,8 +7,9 @@ Drawing (:func:`network_html`) uses pyvis' ``generate_html()`` with this package
 (``coalition/static/network_template.html``): vis-network 9.1.2 is inlined from the installed
 pyvis package, and the page has no Bootstrap, no CDN link, no heading, no select/filter menu and
 no HTML-popup mode (pyvis switches titles to ``innerHTML`` once any title contains ``href``).
-Every label and title is ``html.escape``-d here; the page's script decodes them back to plain
-text in an inert document, so names show as written and are drawn as text, never parsed as HTML.
+Every label and title is escaped here (:func:`coalition.escaping.escape_text`); the page's script
+decodes them back to plain text in an inert document, so names show as written and are drawn as
+text, never parsed as HTML.
 Positions are computed in Python (:func:`layout_positions`) and physics is always off, so large
 views draw at once and never jump. Compute the positions once on the full graph and reuse them
 for every filtered view.
@@ -22,7 +23,6 @@ Examples
 from __future__ import annotations
 
 import hashlib
-import html
 import logging
 import math
 import random
@@ -30,7 +30,7 @@ import re
 import threading
 from collections import Counter, defaultdict
 from importlib import resources
-from typing import Any, Iterable
+from typing import Iterable
 
 import igraph
 import networkx as nx
@@ -39,9 +39,11 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from pyvis.network import Network
 
 from .errors import AnalysisError
+from .escaping import escape_text
 from .model import is_member
 from .schema import COMMITTEE, COMMUNITY, NAVIGATOR, NEIGHBORHOOD, NODE_KINDS, ORGANIZATION
 from .settings import STATIC_DIR
+from .values import finite_or_none
 
 logger = logging.getLogger(__name__)
 
@@ -207,14 +209,6 @@ def _jitter(key: str, x: float, y: float, radius: float, inner: float = 0.35) ->
     return x + distance * math.cos(angle), y + distance * math.sin(angle)
 
 
-def _finite(value: Any) -> float | None:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return number if math.isfinite(number) else None
-
-
 def _home_neighborhood(G: nx.Graph, node: str, data: dict) -> str | None:
     """The neighborhood a node sits in: its ``neighborhood`` attribute, else its home tie."""
     where = data.get("neighborhood")
@@ -282,7 +276,7 @@ def _geographic_positions(G: nx.Graph, scale: float) -> dict[str, tuple[float, f
     located = {}
     for node, data in G.nodes(data=True):
         if data.get("kind") in (NEIGHBORHOOD, GROUP) or data.get("kind") not in NODE_KINDS:
-            lon, lat = _finite(data.get("lon")), _finite(data.get("lat"))
+            lon, lat = finite_or_none(data.get("lon")), finite_or_none(data.get("lat"))
             if lon is not None and lat is not None:
                 located[node] = (lon, lat)
     anchors = [xy for n, xy in located.items() if G.nodes[n].get("kind") == NEIGHBORHOOD] \
@@ -309,7 +303,7 @@ def _geographic_positions(G: nx.Graph, scale: float) -> dict[str, tuple[float, f
             continue
         data = G.nodes[node]
         kind = data.get("kind")
-        lon, lat = _finite(data.get("lon")), _finite(data.get("lat"))
+        lon, lat = finite_or_none(data.get("lon")), finite_or_none(data.get("lat"))
         if kind == ORGANIZATION and lon is not None and lat is not None:
             x, y = project(lon, lat)
             positions[node] = _jitter(str(node), x, y, 0.03 * near, inner=0.0)
@@ -382,7 +376,7 @@ def _group_of_node(G: nx.Graph, node: str, data: dict, by: str) -> str:
     if kind == NEIGHBORHOOD:
         return node
     if kind == COMMUNITY and G.is_directed() and G.is_multigraph():
-        homes = [(-(_finite(d.get("residents")) or 0.0), str(t))
+        homes = [(-(finite_or_none(d.get("residents")) or 0.0), str(t))
                  for _, t, key, d in G.out_edges(node, keys=True, data=True) if key == "lives_in"]
         return min(homes)[1] if homes else NO_NEIGHBORHOOD
     home = _home_neighborhood(G, node, data)
@@ -439,7 +433,7 @@ def aggregate_graph(G: nx.Graph, by: str = "neighborhood") -> nx.Graph:
             continue
         pair = tuple(sorted((gu, gv)))
         weights[pair] += 1
-        strengths[pair] += _finite(data.get("strength")) or 1.0
+        strengths[pair] += finite_or_none(data.get("strength")) or 1.0
 
     A = nx.Graph(city=G.graph.get("city"), grouped_by=by)
     for group in sorted(members):
@@ -451,7 +445,7 @@ def aggregate_graph(G: nx.Graph, by: str = "neighborhood") -> nx.Graph:
                  "size": count, "members": count, "internal_ties": internal[group],
                  "illustrative_members": illustrative[group],
                  "illustrative": illustrative[group] == count}
-        if _finite(source.get("lon")) is not None and _finite(source.get("lat")) is not None:
+        if None not in (finite_or_none(source.get("lon")), finite_or_none(source.get("lat"))):
             attrs["lon"], attrs["lat"] = source["lon"], source["lat"]
         A.add_node(group, **attrs)
     for (gu, gv), weight in sorted(weights.items()):
@@ -534,10 +528,6 @@ def legend_for(G: nx.Graph, color_by: str = "kind") -> list[tuple[str, str]]:
 
 # --- drawing ------------------------------------------------------------------------------------
 
-def _esc(text: Any) -> str:
-    return html.escape("" if text is None else str(text), quote=True)
-
-
 def _node_title(node: str, data: dict, reason: str | None) -> str:
     kind = data.get("kind")
     lines = [str(data.get("label") if kind == GROUP else data.get("name") or node),
@@ -562,7 +552,7 @@ def _node_title(node: str, data: dict, reason: str | None) -> str:
 
 def _scaled_sizes(values: dict[str, float]) -> dict[str, float]:
     """Node sizes 8-40 with area proportional to the value."""
-    finite = {n: v for n, v in values.items() if _finite(v) is not None and v >= 0}
+    finite = {n: v for n, v in values.items() if finite_or_none(v) is not None and v >= 0}
     top = max(finite.values(), default=0) or 1.0
     return {n: 8 + 32 * math.sqrt(v / top) for n, v in finite.items()}
 
@@ -652,8 +642,8 @@ def network_html(G: nx.Graph, positions: dict[str, tuple[float, float]], *,
         x, y = positions.get(key) or extra_positions[key]
         entry = {
             "id": key,
-            "label": _esc(name or key) if show_label else "",
-            "title": _esc(_node_title(key, data, reason)),
+            "label": escape_text(name or key) if show_label else "",
+            "title": escape_text(_node_title(key, data, reason)),
             "x": round(float(x), 2), "y": round(float(y), 2),
             "color": {"background": colour,
                       "border": HIGHLIGHT_COLOUR if reason else "#333333",
@@ -721,7 +711,7 @@ def _vis_edges(G: nx.Graph, highlighted_pairs: set[frozenset]) -> list[dict]:
         name_u = G.nodes[u].get("name") or u
         name_v = G.nodes[v].get("name") or v
         if grouped:
-            weight = sum(_finite(d.get("weight")) or 1.0 for d in ties[pair])
+            weight = sum(finite_or_none(d.get("weight")) or 1.0 for d in ties[pair])
             lines = [f"{name_u} – {name_v}: {weight:g} ties"]
             width = 1 + 2 * math.log2(1 + weight)
         else:
@@ -734,11 +724,11 @@ def _vis_edges(G: nx.Graph, highlighted_pairs: set[frozenset]) -> list[dict]:
                 if d.get("illustrative"):
                     detail += " [illustrative]"
                 lines.append(detail)
-            width = max((_finite(d.get("strength")) or 1.0) for d in ties[pair])
+            width = max((finite_or_none(d.get("strength")) or 1.0) for d in ties[pair])
         bridging = pair in highlighted_pairs
         if bridging:
             lines.append("Highlighted tie")
-        entry = {"from": u, "to": v, "title": _esc("\n".join(lines)),
+        entry = {"from": u, "to": v, "title": escape_text("\n".join(lines)),
                  "width": round(width + (3 if bridging else 0), 2)}
         if bridging:
             entry["color"] = {"color": BRIDGE_COLOUR}
@@ -748,8 +738,8 @@ def _vis_edges(G: nx.Graph, highlighted_pairs: set[frozenset]) -> list[dict]:
 
 def _legend_html(items: list[tuple[str, str]], nodes_highlighted: bool,
                  edges_highlighted: bool, non_members: bool = False) -> str:
-    rows = [f'<div><span class="swatch" style="background:{_esc(colour)}"></span>{_esc(label)}'
-            "</div>" for colour, label in items]
+    rows = [f'<div><span class="swatch" style="background:{escape_text(colour)}"></span>'
+            f"{escape_text(label)}</div>" for colour, label in items]
     if nodes_highlighted:
         rows.append(f'<div><span class="swatch" style="background:#fff;border:3px solid '
                     f'{HIGHLIGHT_COLOUR}"></span>Highlighted</div>')

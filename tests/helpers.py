@@ -32,3 +32,11 @@ def set_cell(path: Path, row_index: int, column: str, value: str) -> None:
     rows = read_rows(path)
     rows[row_index][column] = value
     write_rows(path, rows)
+
+
+def plan_of(graph, k: int, weights=None, **kwargs):
+    """The k-plan compared with the ranking under ``weights`` (no stability runs)."""
+    from coalition.analysis import plan_committees, rank_candidates
+
+    ranking = rank_candidates(graph, weights, k=k, stability_runs=0)
+    return plan_committees(graph, k, ranking=ranking, **kwargs)

@@ -133,15 +133,17 @@ def test_graph_without_neighborhoods_or_not_a_graph_raises():
 
 def test_what_if_reports_before_and_after(tiny_graph):
     result = what_if(tiny_graph, ["cedar"])
-    assert result["share_before"] == pytest.approx(0.4)
-    assert result["share_after"] == pytest.approx(0.7)
-    assert result["newly_covered_foreign_born"] == 300
-    assert result["newly_covered_neighborhoods"] == ["Cedar"]
-    assert "Cedar" in result["explanation"]
+    assert result.share_before == pytest.approx(0.4)
+    assert result.share_after == pytest.approx(0.7)
+    assert result.newly_covered_foreign_born == 300
+    assert result.newly_covered_neighborhoods == ["Cedar"]
+    assert "Cedar" in result.explanation
     adjacent = what_if(tiny_graph, ["birch"], rule="adjacent")
-    assert adjacent["newly_covered_neighborhoods"] == ["Dogwood"]
-    assert adjacent["share_after"] == pytest.approx(1.0)
-    json.dumps(result, allow_nan=False)
+    assert adjacent.newly_covered_neighborhoods == ["Dogwood"]
+    assert adjacent.share_after == pytest.approx(1.0)
+    data = result.to_dict()
+    assert data["newly_covered_foreign_born"] == 300 and data["before"] == result.before
+    json.dumps(data, allow_nan=False)
 
 
 def test_what_if_bad_input(tiny_graph):

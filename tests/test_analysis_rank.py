@@ -19,11 +19,17 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
+from helpers import plan_of
 from shapely.geometry import box
 
 from coalition import schema
-from coalition.analysis import (COMPONENTS, DEFAULT_WEIGHTS, plan_committees, rank_candidates,
-                                refresh)
+from coalition.analysis import (
+    COMPONENTS,
+    DEFAULT_WEIGHTS,
+    plan_committees,
+    rank_candidates,
+    refresh,
+)
 from coalition.analysis.planning import METHOD_MCLP
 from coalition.errors import AnalysisError
 from coalition.model import CityData, build_graph
@@ -127,7 +133,7 @@ def test_default_weights_are_the_documented_ones(tiny_graph):
 
 @pytest.mark.parametrize("kwargs, message", [
     ({"k": 0}, "1 or more"), ({"k": 1.5}, "whole number"),
-    ({"stability_runs": -1}, "stability_runs"), ({"rule": "everywhere"}, "coverage rule"),
+    ({"stability_runs": -1}, "stability_runs"),
 ])
 def test_rank_bad_arguments(tiny_graph, kwargs, message):
     with pytest.raises(AnalysisError, match=message):
@@ -161,14 +167,14 @@ def test_stability_varies_when_need_is_uncertain():
 def test_plan_beats_top_k_by_score_on_tiny_city(tiny_graph):
     # Adjacency-only ranking: top 2 = Cedar + Birch = 300 + 100 newly covered; the best
     # pair is Cedar + Dogwood = 500 (own-neighborhood rule).
-    plan = plan_committees(tiny_graph, 2, weights={"adjacency": 1})
-    assert {s["neighborhood_id"] for s in plan["selected"]} == {"cedar", "dogwood"}
-    assert plan["newly_covered"] == 500
-    assert plan["top_k_by_score_newly_covered"] == 400
-    assert plan["gain_over_top_k"] == 100
-    assert plan["method"] == METHOD_MCLP
-    assert plan["foreign_born_covered_after"] == 900
-    assert "100 more than starting in the top 2 by score" in plan["explanation"]
+    plan = plan_of(tiny_graph, 2, {"adjacency": 1})
+    assert {s.neighborhood_id for s in plan.selected} == {"cedar", "dogwood"}
+    assert plan.newly_covered == 500
+    assert plan.top_k_by_score_newly_covered == 400
+    assert plan.gain_over_top_k == 100
+    assert plan.method == METHOD_MCLP
+    assert plan.foreign_born_covered_after == 900
+    assert "100 more than starting in the top 2 by score" in plan.explanation
 
 
 def test_plan_with_adjacent_rule_on_a_row_of_areas():
@@ -177,12 +183,12 @@ def test_plan_with_adjacent_rule_on_a_row_of_areas():
     # uncovered areas = 230 (e.g. A2 + A4 or A3 + A5). Need-only ranking puts A1 (100) and
     # A5 (90) on top: A1 adds A2 (50), A5 adds A4 + A5 (170) = 220.
     graph = build_graph(grid_city([100, 100, 50, 10, 80, 90], active=(0,)))
-    plan = plan_committees(graph, 2, rule="adjacent", weights={"need": 1})
-    assert [t["neighborhood_id"] for t in plan["top_k_by_score"]] == ["n1", "n5"]
-    assert plan["top_k_by_score_newly_covered"] == 220
-    assert plan["newly_covered"] == 230
-    assert plan["gain_over_top_k"] == 10
-    assert plan["newly_covered_neighborhoods"] == ["Area 2", "Area 3", "Area 4", "Area 5"]
+    plan = plan_of(graph, 2, {"need": 1}, rule="adjacent")
+    assert [t["neighborhood_id"] for t in plan.top_k_by_score] == ["n1", "n5"]
+    assert plan.top_k_by_score_newly_covered == 220
+    assert plan.newly_covered == 230
+    assert plan.gain_over_top_k == 10
+    assert plan.newly_covered_neighborhoods == ["Area 2", "Area 3", "Area 4", "Area 5"]
 
 
 def test_plan_gives_places_that_add_nothing_to_the_ranking():
@@ -190,13 +196,13 @@ def test_plan_gives_places_that_add_nothing_to_the_ranking():
     # nothing. The solver may pick any third area; the plan keeps the 2 that matter and gives
     # the third place to the best-ranked remaining area (need-only ranking: n1, n5, n4, n2, n3).
     graph = build_graph(grid_city([100, 100, 50, 10, 80, 90], active=(0,)))
-    plan = plan_committees(graph, 3, rule="adjacent", weights={"need": 1})
-    assert plan["newly_covered"] == 230
-    assert plan["committees_adding_coverage"] == 2
-    ids = [s["neighborhood_id"] for s in plan["selected"]]
+    plan = plan_of(graph, 3, {"need": 1}, rule="adjacent")
+    assert plan.newly_covered == 230
+    assert plan.committees_adding_coverage == 2
+    ids = [s.neighborhood_id for s in plan.selected]
     ranking = ["n1", "n5", "n4", "n2", "n3"]
     assert ids[2] == next(n for n in ranking if n not in ids[:2])
-    assert "already reach everyone this coverage rule can reach" in plan["explanation"]
+    assert "already reach everyone this coverage rule can reach" in plan.explanation
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
@@ -205,7 +211,7 @@ def test_plan_matches_brute_force_on_a_small_grid(seed, k):
     rng = np.random.default_rng(seed)
     foreign_born = rng.integers(0, 500, size=16).tolist()
     graph = build_graph(grid_city(foreign_born, columns=4, active=(5,)))
-    plan = plan_committees(graph, k, rule="adjacent", weights={"need": 1})
+    plan = plan_of(graph, k, {"need": 1}, rule="adjacent")
     # Brute force with 4-neighbour adjacency (shared borders) on the 4 x 4 grid.
     def cover(i):
         r, c = divmod(i, 4)
@@ -215,40 +221,58 @@ def test_plan_matches_brute_force_on_a_small_grid(seed, k):
     candidates = [i for i in range(16) if i != 5]
     best = max(sum(foreign_born[j] for j in set().union(*(cover(i) for i in combo)) - already)
                for combo in itertools.combinations(candidates, k))
-    assert plan["newly_covered"] == best
+    assert plan.newly_covered == best
 
 
-def test_plan_bad_k(tiny_graph):
-    with pytest.raises(AnalysisError, match="1 or more"):
-        plan_committees(tiny_graph, -1)
+@pytest.mark.parametrize("k, kwargs, message", [
+    (-1, {}, "1 or more"), (1.5, {}, "whole number"),
+    (2, {"rule": "everywhere"}, "coverage rule"), (2, {"rule": "distance", "distance_km": 0},
+                                                   "distance"),
+])
+def test_plan_bad_arguments(tiny_graph, k, kwargs, message):
+    ranking = rank_candidates(tiny_graph, k=2, stability_runs=0)
+    with pytest.raises(AnalysisError, match=message):
+        plan_committees(tiny_graph, k, ranking=ranking, **kwargs)
+
+
+def test_plan_reads_the_ranking_it_is_given(tiny_graph):
+    # The same city, two rankings: the plan's yardstick (top k by score) is the ranking's top k.
+    by_need = rank_candidates(tiny_graph, {"need": 1}, k=1, stability_runs=0)
+    by_adjacency = rank_candidates(tiny_graph, {"adjacency": 1}, k=1, stability_runs=0)
+    for ranking in (by_need, by_adjacency):
+        plan = plan_committees(tiny_graph, 1, ranking=ranking)
+        top = ranking.candidates.loc[0, "neighborhood_id"]
+        assert [t["neighborhood_id"] for t in plan.top_k_by_score] == [top]
 
 
 def test_k_above_the_candidates_is_reduced_and_said(tiny_graph):
     # Three neighborhoods have no active committee (Birch, Cedar, Dogwood): k=5 becomes 3.
-    plan = plan_committees(tiny_graph, 5)
-    assert plan["k"] == 3 and plan["k_requested"] == 5 and len(plan["selected"]) == 3
+    plan = plan_of(tiny_graph, 5)
+    assert plan.k == 3 and plan.k_requested == 5 and len(plan.selected) == 3
     note = ("Asked for 5 next committees, but only 3 neighborhoods have no active committee: "
             "k is 3.")
-    assert plan["notes"] == [note] and plan["explanation"].startswith(note)
+    assert plan.notes == [note] and plan.explanation.startswith(note)
     report = rank_candidates(tiny_graph, k=5, stability_runs=50)
     assert report.k == 3 and report.notes == [note]
     data = report.to_dict()
     assert data["k"] == 3 and data["k_requested"] == 5 and data["notes"] == [note]
-    assert data["plan"]["notes"] == [note]
     assert rank_candidates(tiny_graph, k=2).to_dict()["notes"] == []
 
 
 def test_rank_report_to_dict_shape(tiny_graph):
-    data = rank_candidates(tiny_graph, k=2).to_dict()
-    assert set(data) >= {"weights", "candidates", "plan"}
+    ranking = rank_candidates(tiny_graph, k=2)
+    data = ranking.to_dict()
+    assert set(data) >= {"weights", "candidates"} and "plan" not in data
     first = data["candidates"][0]
     assert set(first) >= {"neighborhood_id", "name", "rank", "score", "components", "reasons",
                           "stability"}
     assert set(first["components"]) == set(COMPONENTS)
-    assert set(data["plan"]) >= {"k", "method", "selected", "newly_covered",
-                                 "top_k_by_score_newly_covered"}
-    assert data["plan"]["k"] == 2
     json.dumps(data, allow_nan=False)
+    plan = plan_committees(tiny_graph, 2, ranking=ranking).to_dict()
+    assert list(plan)[:6] == ["k", "k_requested", "notes", "rule", "distance_km", "method"]
+    assert set(plan) >= {"selected", "newly_covered", "top_k_by_score_newly_covered"}
+    assert plan["k"] == 2 and isinstance(plan["selected"][0], dict)
+    json.dumps(plan, allow_nan=False)
 
 
 def test_refresh_runs_everything_and_does_not_mutate(tiny_graph):
@@ -257,7 +281,7 @@ def test_refresh_runs_everything_and_does_not_mutate(tiny_graph):
     results = refresh(tiny_graph, k=2, rule="adjacent")
     assert set(results) == {"gaps", "coverage", "rank", "plan"}
     assert results["coverage"].summary["foreign_born_covered"] == 800
-    assert results["plan"]["k"] == 2 and results["plan"]["rule"] == "adjacent"
+    assert results["plan"].k == 2 and results["plan"].rule == "adjacent"
     assert results["rank"].candidates.iloc[0]["neighborhood_id"] == "cedar"
     after = (repr(sorted(tiny_graph.nodes(data=True))),
              repr(sorted(tiny_graph.edges(keys=True, data=True), key=lambda e: e[:3])))

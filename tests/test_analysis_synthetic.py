@@ -58,7 +58,7 @@ def test_graph_builds_and_refresh_runs():
     counts = summary(G)
     assert counts["organization"] == 200 and counts["neighborhood"] == 36
     results = refresh(G, k=2, rule="adjacent")
-    assert results["plan"]["k"] == 2
+    assert results["plan"].k == 2
     json.dumps(results["rank"].to_dict(), allow_nan=False)
 
 

@@ -63,16 +63,11 @@ def test_the_graph_sees_known_imports():
     assert graph.has_edge("coalition.analysis.gaps", "coalition.analysis.graph_index")
 
 
-# Known and being removed elsewhere (issue 8): coalition.analysis.planning <-> replication (the
-# plan takes the ranking it compares with; `refresh` composes them). Delete this entry when that
-# change is merged; any OTHER cycle fails the test now.
-KNOWN_CYCLES = [["coalition.analysis.planning", "coalition.analysis.replication"]]
 
 
 def test_no_import_cycles():
     cycles = sorted(sorted(c) for c in nx.simple_cycles(import_graph()))
-    assert [c for c in cycles if c not in KNOWN_CYCLES] == []
-
+    assert cycles == []
 
 
 @pytest.mark.parametrize("module", sorted(

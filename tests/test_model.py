@@ -61,3 +61,47 @@ def test_integer_columns_stay_integers_when_a_value_is_missing(tiny_city):
     value = G["latino"]["alder"]["lives_in"]["residents"]
     assert value == 200 and isinstance(value, int)
     assert G["lib"]["legal"]["partnership"]["residents"] is None
+
+
+# --- one source of truth: which neighborhoods have an active committee ---------------------------
+
+def _committee_city():
+    import networkx as nx
+
+    G = nx.MultiDiGraph()
+    for n in ("a", "b", "c", "d"):
+        G.add_node(n, kind="neighborhood", name=n.upper())
+    # c1 sits in A and covers B too; c2 forms in B; c3 has a status nobody knows, in C.
+    G.add_node("c1", kind="committee", name="One", status="active", neighborhood="a")
+    G.add_node("c2", kind="committee", name="Two", status="forming", neighborhood="b")
+    G.add_node("c3", kind="committee", name="Three", status="dormant", neighborhood="c")
+    G.add_edge("c1", "b", key="covers")
+    return G
+
+
+def test_neighborhood_committees_reads_covers_ties_and_the_committees_place():
+    from coalition.model import neighborhood_committees
+
+    found = neighborhood_committees(_committee_city())
+    assert found.status == {"a": "active", "b": "active", "c": "none", "d": "none"}
+    assert found.active_names == {"a": ["One"], "b": ["One"], "c": [], "d": []}
+    assert found.active_ids() == ["a", "b"]
+    only = neighborhood_committees(_committee_city(), ["d", "b"])
+    assert only.status == {"d": "none", "b": "active"}
+
+
+def test_the_index_and_the_map_frame_agree_on_committee_status():
+    from shapely.geometry import box
+
+    from coalition.analysis import index_graph
+    from coalition.maps import neighborhood_map_frame
+
+    G = _committee_city()
+    for i, n in enumerate("abcd"):
+        G.nodes[n].update(geometry=box(i, 0, i + 1, 1), population=100.0, foreign_born=10.0)
+    index = index_graph(G)
+    assert index.neighborhoods["committee_status"].to_dict() == {
+        "a": "active", "b": "active", "c": "none", "d": "none"}
+    assert index.has_active_committee.tolist() == [True, True, False, False]
+    frame = neighborhood_map_frame(G)
+    assert frame["committee_status"].to_dict() == index.neighborhoods["committee_status"].to_dict()

@@ -335,9 +335,12 @@ def test_template_syntax_in_names_stays_text(tiny_graph):
     H.nodes["lib"]["sector"] = "{0.__class__} %(x)s"
     page = nv.network_html(H, nv.layout_positions(H))
     nodes = {n["id"]: n for n in _vis_data(page, "nodeList")}
-    assert nodes["lib"]["label"] == "{{7*7}} {% raw %} ${7*7}"
-    # Free text is shown exactly as written (underscores included); vocabulary words are not.
-    assert "Sector: {0.__class__} %(x)s\nOrientation: both" in nodes["lib"]["title"]
+    # The page carries no template syntax from data (braces and $ are character references)...
+    assert "{{7*7}}" not in page and "${7*7}" not in page and "{0.__class__}" not in page
+    # ...and its script (wbhText, an inert DOMParser) shows the text exactly as written
+    # (underscores included); vocabulary words are not.
+    assert html.unescape(nodes["lib"]["label"]) == "{{7*7}} {% raw %} ${7*7}"
+    assert "Sector: {0.__class__} %(x)s\nOrientation: both" in html.unescape(nodes["lib"]["title"])
 
 
 def test_the_page_template_runs_sandboxed():

@@ -14,10 +14,11 @@ import itertools
 
 import numpy as np
 import pytest
+from helpers import plan_of
 
 from coalition.analysis.geometry import coverage_matrix
 from coalition.analysis.graph_index import as_index
-from coalition.analysis.planning import METHOD_MCLP, plan_committees, plan_from_index
+from coalition.analysis.planning import METHOD_MCLP
 from coalition.analysis.synthetic import make_synthetic_graph
 
 RULES = [("own", 1.0), ("adjacent", 1.0), ("distance", 1.2), ("distance", 2.5)]
@@ -65,20 +66,19 @@ def test_plan_equals_brute_force_on_random_small_cities(seed):
     for rule, distance_km in RULES:
         problem = Problem(index, rule, distance_km)
         k = int(rng.integers(1, min(4, len(problem.candidates)) + 1))
-        plan = plan_from_index(index, k, rule=rule, distance_km=distance_km,
-                               weights={"need": 1})
+        plan = plan_of(index, k, {"need": 1}, rule=rule, distance_km=distance_km)
         best = problem.brute_force(k)
-        picks = problem.ids.get_indexer([s["neighborhood_id"] for s in plan["selected"]])
+        picks = problem.ids.get_indexer([s.neighborhood_id for s in plan.selected])
         label = f"seed={seed} rule={rule} d={distance_km} k={k}"
-        assert plan["newly_covered"] == pytest.approx(best), label
+        assert plan.newly_covered == pytest.approx(best), label
         # The plan's own picks really cover that much and are k distinct candidates (none of
         # them with an active committee already).
         assert problem.newly_covered(picks) == pytest.approx(best), label
         assert len(set(picks)) == k and set(picks) <= set(problem.candidates), label
         if best > 0:
-            assert plan["method"] == METHOD_MCLP, label
+            assert plan.method == METHOD_MCLP, label
         # Each pick said to add coverage is needed: without it, the plan covers less.
-        adding = picks[: plan["committees_adding_coverage"]]
+        adding = picks[: plan.committees_adding_coverage]
         for pick in adding:
             assert problem.newly_covered([p for p in adding if p != pick]) < best, label
 
@@ -87,11 +87,11 @@ def test_every_candidate_in_play_when_k_equals_the_candidates():
     graph = random_city(7, tiny_counts=False)
     problem = Problem(as_index(graph), "adjacent", 1.0)
     k = len(problem.candidates)
-    plan = plan_committees(graph, k, rule="adjacent", weights={"need": 1})
+    plan = plan_of(graph, k, {"need": 1}, rule="adjacent")
     best = problem.brute_force(k)
-    assert plan["newly_covered"] == pytest.approx(best)
-    assert plan["foreign_born_covered_after"] == pytest.approx(
-        plan["foreign_born_covered_before"] + best)
+    assert plan.newly_covered == pytest.approx(best)
+    assert plan.foreign_born_covered_after == pytest.approx(
+        plan.foreign_born_covered_before + best)
 
 
 def test_ties_go_to_the_earliest_shortlisted_candidate():
@@ -101,8 +101,8 @@ def test_ties_go_to_the_earliest_shortlisted_candidate():
     for node, data in graph.nodes(data=True):
         if data.get("kind") == "neighborhood":
             graph.nodes[node]["foreign_born"] = 100.0
-    plans = [plan_committees(graph, 3, rule="own", weights={"need": 1}) for _ in range(3)]
-    picks = [[s["neighborhood_id"] for s in p["selected"]] for p in plans]
+    plans = [plan_of(graph, 3, {"need": 1}, rule="own") for _ in range(3)]
+    picks = [[s.neighborhood_id for s in p.selected] for p in plans]
     assert picks[0] == picks[1] == picks[2]
-    top = [t["neighborhood_id"] for t in plans[0]["top_k_by_score"]]
+    top = [t["neighborhood_id"] for t in plans[0].top_k_by_score]
     assert sorted(picks[0]) == sorted(top)

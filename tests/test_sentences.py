@@ -13,6 +13,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import pytest
+from helpers import plan_of
 from test_analysis_rank import grid_city
 from tiny_city import make_tiny_city
 
@@ -206,7 +207,8 @@ def test_ranking_reasons_and_plan_carry_illustrative_labels(tiny_graph):
     data = report.to_dict()
     assert all(set(c) >= {"illustrative", "illustrative_rows", "reasons_illustrative"}
                for c in data["candidates"])
-    assert {"illustrative", "illustrative_rows"} <= set(data["plan"]["selected"][0])
+    plan = plan_committees(tiny_graph, 2, ranking=report).to_dict()
+    assert {"illustrative", "illustrative_rows"} <= set(plan["selected"][0])
 
 
 def test_illustrative_counts_match_the_tables():
@@ -277,12 +279,12 @@ def test_plan_says_which_picks_are_fillers():
     # Six areas in a row, Area 0 active; two committees reach every uncovered area under the
     # adjacent rule, so the third pick adds nothing (see test_analysis_rank).
     graph = build_graph(grid_city([100, 100, 50, 10, 80, 90], active=(0,)))
-    plan = plan_committees(graph, 3, rule="adjacent", weights={"need": 1})
-    assert [s["filler"] for s in plan["selected"]] == [False, False, True]
-    assert plan["fillers"] == [plan["selected"][2]["name"]]
-    assert (f"{plan['selected'][2]['name']} adds no newly covered residents"
-            in plan["explanation"])
-    assert "it fills the plan from the ranking" in plan["explanation"]
+    plan = plan_of(graph, 3, {"need": 1}, rule="adjacent")
+    assert [s.filler for s in plan.selected] == [False, False, True]
+    assert plan.fillers == [plan.selected[2].name]
+    assert (f"{plan.selected[2].name} adds no newly covered residents"
+            in plan.explanation)
+    assert "it fills the plan from the ranking" in plan.explanation
 
 
 def test_plan_flags_gains_resting_on_tiny_or_doubtful_figures():
@@ -294,14 +296,14 @@ def test_plan_flags_gains_resting_on_tiny_or_doubtful_figures():
     tables["neighborhoods"] = hoods.reset_index()
     graph = build_graph(CityData(name=city.name, tables=tables, boundaries=city.boundaries,
                                  metric_crs=city.metric_crs))
-    plan = plan_committees(graph, 3)
-    by_id = {s["neighborhood_id"]: s for s in plan["selected"]}
-    assert by_id["dogwood"]["caveats"] == [
+    plan = plan_of(graph, 3)
+    by_id = {s.neighborhood_id: s for s in plan.selected}
+    assert by_id["dogwood"].caveats == [
         "Dogwood has only 60 residents, and 100% of Dogwood's gain rests on it."]
-    assert "as large as the figure" in by_id["birch"]["caveats"][0]
-    assert by_id["cedar"]["caveats"] == []
-    assert "Caution: " in plan["explanation"]
-    assert "Dogwood has only 60 residents" in plan["explanation"].split("Caution: ")[1]
+    assert "as large as the figure" in by_id["birch"].caveats[0]
+    assert by_id["cedar"].caveats == []
+    assert "Caution: " in plan.explanation
+    assert "Dogwood has only 60 residents" in plan.explanation.split("Caution: ")[1]
 
 
 # --- reasons never hide navigators or the absence of an anchor -------------------------------

@@ -23,11 +23,11 @@ from ..settings import (
     DEFAULT_STABILITY_RUNS,
     SMALL_COUNT_THRESHOLD,
 )
-from .coverage import CoverageReport, coverage_from_index, coverage_report
-from .gaps import GAP_FAMILIES, GapReport, bridging_pairs, find_gaps, gaps_from_index
-from .graph_index import COVERAGE_RULES, GraphIndex, index_graph
+from .coverage import CoverageReport, coverage_report
+from .gaps import GAP_FAMILIES, GapReport, bridging_pairs, find_gaps
+from .graph_index import COVERAGE_RULES, GraphIndex, as_index, index_graph
 from .membership import is_member, member_view, non_member_ids
-from .planning import plan_committees, plan_from_index, what_if, what_if_from_index
+from .planning import PlanPick, PlanReport, WhatIfReport, plan_committees, what_if
 from .provenance import (
     ILLUSTRATIVE_MARK,
     illustrative_counts,
@@ -40,14 +40,13 @@ from .replication import (
     RankReport,
     gap_findings_by_neighborhood,
     rank_candidates,
-    rank_from_index,
     validate_weights,
 )
 
 logger = logging.getLogger(__name__)
 
 
-def refresh(G: nx.MultiDiGraph, *, weights: Mapping[str, Any] | None = None,
+def refresh(graph: nx.MultiDiGraph | GraphIndex, *, weights: Mapping[str, Any] | None = None,
             k: int = DEFAULT_K, rule: str = "own", distance_km: float = 1.0,
             stability_runs: int = DEFAULT_STABILITY_RUNS, seed: int = DEFAULT_SEED
             ) -> dict[str, Any]:
@@ -55,16 +54,18 @@ def refresh(G: nx.MultiDiGraph, *, weights: Mapping[str, Any] | None = None,
 
     Parameters
     ----------
-    G : networkx.MultiDiGraph
-        The coalition graph.
+    graph : networkx.MultiDiGraph or GraphIndex
+        The coalition graph, or its index.
     weights, k, rule, distance_km, stability_runs, seed
-        As in :func:`rank_candidates` and :func:`coverage_report`.
+        As in :func:`rank_candidates`, :func:`plan_committees` and :func:`coverage_report`.
+        The plan is given the ranking to compare with, and the k asked for (it reduces k to
+        the candidates available as the ranking does, and says so).
 
     Returns
     -------
     dict
-        ``{"gaps": GapReport, "coverage": CoverageReport, "rank": RankReport, "plan": dict}``
-        (call ``.to_dict()`` on the reports for JSON).
+        ``{"gaps": GapReport, "coverage": CoverageReport, "rank": RankReport,
+        "plan": PlanReport}`` (call ``.to_dict()`` on the reports for JSON).
 
     Raises
     ------
@@ -77,22 +78,21 @@ def refresh(G: nx.MultiDiGraph, *, weights: Mapping[str, Any] | None = None,
     >>> results["coverage"].summary["share_foreign_born_covered"]  # doctest: +SKIP
     0.4
     """
-    index = index_graph(G)
-    gaps = gaps_from_index(index)
-    coverage = coverage_from_index(index, rule=rule, distance_km=distance_km)
-    rank = rank_from_index(index, weights, k=k, rule=rule, distance_km=distance_km,
-                           stability_runs=stability_runs, seed=seed)
-    return {"gaps": gaps, "coverage": coverage, "rank": rank, "plan": rank.plan}
+    index = as_index(graph)
+    gaps = find_gaps(index)
+    coverage = coverage_report(index, rule=rule, distance_km=distance_km)
+    rank = rank_candidates(index, weights, k=k, stability_runs=stability_runs, seed=seed)
+    plan = plan_committees(index, k, ranking=rank, rule=rule, distance_km=distance_km)
+    return {"gaps": gaps, "coverage": coverage, "rank": rank, "plan": plan}
 
 
 __all__ = [
     "coverage_report", "find_gaps", "rank_candidates", "plan_committees", "what_if", "refresh",
-    # the same analyses on an index built once (what refresh and the dashboard's cache use)
-    "coverage_from_index", "gaps_from_index", "rank_from_index", "plan_from_index",
-    "what_if_from_index",
-    "CoverageReport", "GapReport", "RankReport", "DEFAULT_WEIGHTS", "COMPONENTS",
+    "CoverageReport", "GapReport", "RankReport", "PlanReport", "PlanPick", "WhatIfReport",
+    "DEFAULT_WEIGHTS", "COMPONENTS",
     "COVERAGE_RULES", "GAP_FAMILIES", "SMALL_COUNT_THRESHOLD", "validate_weights",
-    "index_graph", "GraphIndex", "gap_findings_by_neighborhood", "bridging_pairs",
+    # every analysis takes a graph or an index built once (what refresh and the dashboard use)
+    "index_graph", "as_index", "GraphIndex", "gap_findings_by_neighborhood", "bridging_pairs",
     # illustrative rows and coalition membership (shared with the dashboard's counts)
     "ILLUSTRATIVE_MARK", "illustrative_counts", "illustrative_ids", "is_illustrative",
     "is_member", "member_view", "non_member_ids",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any, Iterable
 
@@ -10,54 +9,10 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from ..values import json_value, whole
 from .geometry import check_rule, coverage_matrix, positions_of
 from .graph_index import GraphIndex, as_index, join_names, plural
 from .provenance import committee_ids_by_name, illustrative_rows
-
-
-def json_value(value: Any) -> Any:
-    """A JSON-safe Python value: numpy scalars unwrapped, NaN/inf -> None, containers walked.
-
-    Examples
-    --------
-    >>> json_value(np.float64("nan")) is None, json_value(np.int64(3))
-    (True, 3)
-    """
-    if isinstance(value, dict):
-        return {str(k): json_value(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple, np.ndarray, pd.Index)):
-        return [json_value(v) for v in value]
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if value is pd.NA or value is pd.NaT:
-        return None
-    return value
-
-
-def whole(value: Any) -> Any:
-    """A count as an ``int`` when it is a whole number (None for missing), else unchanged.
-
-    Counts are stored as floats so that missing figures can be NaN; people read "1,958", not
-    "1,958.0".
-
-    Examples
-    --------
-    >>> whole(1958.0), whole(float("nan")), whole(2.5)
-    (1958, None, 2.5)
-    """
-    if value is None:
-        return None
-    if isinstance(value, (float, np.floating)):
-        if not math.isfinite(value):
-            return None
-        if float(value).is_integer():
-            return int(value)
-        return float(value)
-    if isinstance(value, np.integer):
-        return int(value)
-    return value
 
 
 def frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -106,7 +61,7 @@ def covered_mask(index: GraphIndex, rule: str, distance_km: float,
     """
     frame = index.neighborhoods
     matrix = coverage_matrix(index, rule, distance_km)
-    active = (frame["committee_status"] == "active").to_numpy()
+    active = index.has_active_committee
     labels: list[list[str]] = [list(names) if act else []
                                for names, act in zip(frame["committee_names"], active)]
     extra_positions = positions_of(index, list(extra_committees)) if extra_committees else \
@@ -153,9 +108,42 @@ def _percent(share: float | None) -> str:
     return "an unknown share" if share is None else f"{share:.0%}"
 
 
-def coverage_from_index(index: GraphIndex, *, rule: str = "own", distance_km: float = 1.0,
-                        extra_committees: Iterable[str] = ()) -> CoverageReport:
-    """:func:`coverage_report` on an already built :class:`GraphIndex`."""
+def coverage_report(graph: nx.MultiDiGraph | GraphIndex, *, rule: str = "own",
+                    distance_km: float = 1.0,
+                    extra_committees: Iterable[str] = ()) -> CoverageReport:
+    """Which neighborhoods, residents and communities the active welcoming committees reach.
+
+    Parameters
+    ----------
+    graph : networkx.MultiDiGraph or GraphIndex
+        The coalition graph (:func:`coalition.model.build_graph`), or its index built once
+        (:func:`coalition.analysis.index_graph`) when several analyses read it.
+    rule : {"own", "adjacent", "distance"}
+        What one committee covers: its own neighborhood; plus the neighborhoods sharing a
+        border with it; or the neighborhoods whose representative point lies within
+        ``distance_km`` of its neighborhood's (measured in ``G.graph["metric_crs"]``).
+    distance_km : float
+        Radius of the "distance" rule.
+    extra_committees : iterable of str
+        Neighborhood ids treated as if they had an active committee (a "what if").
+
+    Returns
+    -------
+    CoverageReport
+
+    Raises
+    ------
+    AnalysisError
+        Unknown rule, non-positive distance, unknown neighborhood id, or a graph with no
+        neighborhoods.
+
+    Examples
+    --------
+    >>> report = coverage_report(G)  # doctest: +SKIP
+    >>> report.summary["share_foreign_born_covered"]  # doctest: +SKIP
+    0.4
+    """
+    index = as_index(graph)
     check_rule(rule, distance_km)
     extra = [str(n) for n in ([extra_committees] if isinstance(extra_committees, str)
                               else extra_committees)]
@@ -220,7 +208,7 @@ def coverage_from_index(index: GraphIndex, *, rule: str = "own", distance_km: fl
     fb_total, fb_covered = float(foreign_born.sum()), float(foreign_born[covered].sum())
     pop_total, pop_covered = float(population.sum()), float(population[covered].sum())
     share_fb = _share(fb_covered, fb_total)
-    active_count = int((frame["committee_status"] == "active").sum())
+    active_count = int(index.has_active_committee.sum())
     summary = {
         "rule": rule,
         "distance_km": float(distance_km) if rule == "distance" else None,
@@ -296,38 +284,3 @@ def coverage_from_index(index: GraphIndex, *, rule: str = "own", distance_km: fl
     return CoverageReport(neighborhoods=neighborhoods, summary=summary, communities=communities)
 
 
-def coverage_report(G: nx.MultiDiGraph, *, rule: str = "own", distance_km: float = 1.0,
-                    extra_committees: Iterable[str] = ()) -> CoverageReport:
-    """Which neighborhoods, residents and communities the active welcoming committees reach.
-
-    Parameters
-    ----------
-    G : networkx.MultiDiGraph
-        The coalition graph (:func:`coalition.model.build_graph`).
-    rule : {"own", "adjacent", "distance"}
-        What one committee covers: its own neighborhood; plus the neighborhoods sharing a
-        border with it; or the neighborhoods whose representative point lies within
-        ``distance_km`` of its neighborhood's (measured in ``G.graph["metric_crs"]``).
-    distance_km : float
-        Radius of the "distance" rule.
-    extra_committees : iterable of str
-        Neighborhood ids treated as if they had an active committee (a "what if").
-
-    Returns
-    -------
-    CoverageReport
-
-    Raises
-    ------
-    AnalysisError
-        Unknown rule, non-positive distance, unknown neighborhood id, or a graph with no
-        neighborhoods.
-
-    Examples
-    --------
-    >>> report = coverage_report(G)  # doctest: +SKIP
-    >>> report.summary["share_foreign_born_covered"]  # doctest: +SKIP
-    0.4
-    """
-    return coverage_from_index(as_index(G), rule=rule, distance_km=distance_km,
-                               extra_committees=extra_committees)

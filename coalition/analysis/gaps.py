@@ -15,7 +15,8 @@ import pandas as pd
 from scipy import sparse
 
 from ..schema import SERVICES
-from .coverage import frame_records, whole
+from ..values import whole
+from .coverage import frame_records
 from .graph_index import (
     IMMIGRANT_SIDE,
     RECEIVING_SIDE,
@@ -255,33 +256,26 @@ def fragile_links(index: GraphIndex, network=None, matrix=None) -> pd.DataFrame:
     names on each side when its departure leaves two or more parts of the same largest size.
     """
     rows = []
-    reach = index.community_reach
-    per_community = reach.groupby("community")["org"].agg(lambda s: sorted(set(s)))
-    for community_id, org_ids in per_community.items():
-        if len(org_ids) != 1:
-            continue
-        community, org = index.name(community_id), index.name(org_ids[0])
-        rows.append({"type": "community", "id": community_id, "name": community,
-                     "through": org, "orgs_cut_off": 0, "org_names_cut_off": [],
-                     "communities_cut_off": [community], "communities_losing_link": [],
-                     "equal_sides": [], "severity": 1,
-                     "explanation": f"{community} are tied to the coalition through {org} only: "
-                                    f"if {org} left, no organization would reach them.",
-                     **_labels(index, [community_id, org_ids[0]])})
-    per_neighborhood = index.neighborhood_org_reach.groupby("neighborhood")["org"].agg(
-        lambda s: sorted(set(s)))
-    for neighborhood_id, org_ids in per_neighborhood.items():
-        if len(org_ids) != 1:
-            continue
-        place, org = index.name(neighborhood_id), index.name(org_ids[0])
-        rows.append({"type": "neighborhood", "id": neighborhood_id, "name": place,
-                     "through": org, "orgs_cut_off": 0, "org_names_cut_off": [],
-                     "communities_cut_off": [], "communities_losing_link": [],
-                     "equal_sides": [], "severity": 1,
-                     "explanation": f"{place} is reached by one organization only, {org}: if it "
-                                    "left, no coalition organization would be present in "
-                                    f"{place}.",
-                     **_labels(index, [neighborhood_id, org_ids[0]])})
+    # A community or a neighborhood that one organization alone reaches.
+    alone = [("community", index.community_reach,
+              lambda place, org: f"{place} are tied to the coalition through {org} only: "
+                                 f"if {org} left, no organization would reach them."),
+             ("neighborhood", index.neighborhood_org_reach,
+              lambda place, org: f"{place} is reached by one organization only, {org}: if it "
+                                 "left, no coalition organization would be present in "
+                                 f"{place}.")]
+    for kind, reach, sentence in alone:
+        per_place = reach.groupby(kind)["org"].agg(lambda s: sorted(set(s)))
+        for place_id, org_ids in per_place.items():
+            if len(org_ids) != 1:
+                continue
+            place, org = index.name(place_id), index.name(org_ids[0])
+            rows.append({"type": kind, "id": place_id, "name": place,
+                         "through": org, "orgs_cut_off": 0, "org_names_cut_off": [],
+                         "communities_cut_off": [place] if kind == "community" else [],
+                         "communities_losing_link": [], "equal_sides": [], "severity": 1,
+                         "explanation": sentence(place, org),
+                         **_labels(index, [place_id, org_ids[0]])})
 
     network = network if network is not None else partnership_network(index)
     if matrix is None:
@@ -708,12 +702,36 @@ def could_invite(index: GraphIndex, members: GraphIndex, service: pd.DataFrame,
         .reset_index(drop=True)
 
 
-def gaps_from_index(index: GraphIndex) -> GapReport:
-    """:func:`find_gaps` on an already built :class:`GraphIndex`.
+def find_gaps(graph: nx.MultiDiGraph | GraphIndex) -> GapReport:
+    """Find the coalition's gaps: six families of findings, each with an explanation.
 
-    Every family but ``could_invite`` reads the coalition's members only
-    (:func:`coalition.analysis.membership.member_view`).
+    Parameters
+    ----------
+    graph : networkx.MultiDiGraph or GraphIndex
+        The coalition graph (:func:`coalition.model.build_graph`), or its index built once
+        (:func:`coalition.analysis.index_graph`) when several analyses read it.
+
+    Returns
+    -------
+    GapReport
+        DataFrames ``service_gaps``, ``language_gaps``, ``fragile_links``, ``bridging``,
+        ``isolated``, ``uncovered_need`` and ``could_invite`` (rules in docs/analysis.md).
+        Every one has ``illustrative`` and ``illustrative_rows`` columns. Every family but
+        ``could_invite`` reads the coalition's members only
+        (:func:`coalition.analysis.membership.member_view`).
+
+    Raises
+    ------
+    AnalysisError
+        If the graph holds no neighborhoods.
+
+    Examples
+    --------
+    >>> gaps = find_gaps(G)  # doctest: +SKIP
+    >>> gaps.isolated.loc[0, "explanation"]  # doctest: +SKIP
+    'Lonely Shop (business) has no partnership with any other coalition member: it is isolated.'
     """
+    index = as_index(graph)
     members = member_view(index)
     network = partnership_network(members)
     broker_table = brokerage(network)
@@ -732,30 +750,3 @@ def gaps_from_index(index: GraphIndex) -> GapReport:
     )
 
 
-def find_gaps(G: nx.MultiDiGraph) -> GapReport:
-    """Find the coalition's gaps: six families of findings, each with an explanation.
-
-    Parameters
-    ----------
-    G : networkx.MultiDiGraph
-        The coalition graph (:func:`coalition.model.build_graph`).
-
-    Returns
-    -------
-    GapReport
-        DataFrames ``service_gaps``, ``language_gaps``, ``fragile_links``, ``bridging``,
-        ``isolated``, ``uncovered_need`` and ``could_invite`` (rules in docs/analysis.md).
-        Every one has ``illustrative`` and ``illustrative_rows`` columns.
-
-    Raises
-    ------
-    AnalysisError
-        If the graph holds no neighborhoods.
-
-    Examples
-    --------
-    >>> gaps = find_gaps(G)  # doctest: +SKIP
-    >>> gaps.isolated.loc[0, "explanation"]  # doctest: +SKIP
-    'Lonely Shop (business) has no partnership with any other coalition member: it is isolated.'
-    """
-    return gaps_from_index(as_index(G))

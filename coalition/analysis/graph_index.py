@@ -18,8 +18,9 @@ import numpy as np
 import pandas as pd
 
 from ..errors import AnalysisError
-from ..model import is_member
-from ..schema import COMMITTEE, COMMUNITY, NAVIGATOR, NEIGHBORHOOD, ORGANIZATION
+from ..model import is_member, neighborhood_committees
+from ..values import float_or_nan
+from ..schema import COMMUNITY, NAVIGATOR, NEIGHBORHOOD, ORGANIZATION
 
 logger = logging.getLogger(__name__)
 
@@ -34,15 +35,6 @@ ANCHOR_LABELS = {
     "faith": "faith group",
 }
 COVERAGE_RULES = ("own", "adjacent", "distance")
-
-
-def _float_or_nan(value: Any) -> float:
-    if value is None or isinstance(value, bool):
-        return float("nan")
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return float("nan")
 
 
 @dataclass
@@ -60,7 +52,8 @@ class GraphIndex:
         foreign_born_moe, limited_english, limited_english_moe (floats, NaN when unknown:
         a blank figure is never read as 0), illustrative (the whole row),
         illustrative_columns (list of the columns guessed in a real row), committee_status,
-        committee_names (active committees covering it).
+        committee_names (active committees covering it), both from
+        :func:`coalition.model.neighborhood_committees`.
     organizations : pandas.DataFrame
         Indexed by org id: name, sector, orientation, services, languages, anchor_type,
         neighborhood, member (bool: False for an organization the coalition could invite).
@@ -99,6 +92,15 @@ class GraphIndex:
     def name(self, node_id: str) -> str:
         """The display name of a node (its id when it has none)."""
         return self.names.get(node_id) or str(node_id)
+
+    @cached_property
+    def has_active_committee(self) -> np.ndarray:
+        """One bool per neighborhood (in ``neighborhoods`` order): it has an active committee.
+
+        The analyses read "which neighborhoods have an active committee" from here only: the
+        covered ones, the fixed sites of the plan, the candidates (the others).
+        """
+        return (self.neighborhoods["committee_status"] == "active").to_numpy()
 
     @cached_property
     def community_reach(self) -> pd.DataFrame:
@@ -239,7 +241,7 @@ def index_graph(G: nx.MultiDiGraph) -> GraphIndex:
             "coalition.model.build_graph(city).")
     by_kind: dict[str, list[dict[str, Any]]] = {k: [] for k in
                                                  (NEIGHBORHOOD, ORGANIZATION, COMMUNITY,
-                                                  NAVIGATOR, COMMITTEE)}
+                                                  NAVIGATOR)}
     names: dict[str, str] = {}
     geometries: dict[str, Any] = {}
     for node_id, data in G.nodes(data=True):
@@ -282,7 +284,7 @@ def index_graph(G: nx.MultiDiGraph) -> GraphIndex:
                                             "illustrative_columns"])
     for column in ("population", "population_moe", "foreign_born", "foreign_born_moe",
                    "limited_english", "limited_english_moe", "lon", "lat"):
-        neighborhoods[column] = [_float_or_nan(v) for v in neighborhoods[column]]
+        neighborhoods[column] = [float_or_nan(v) for v in neighborhoods[column]]
     neighborhoods["name"] = [names[n] for n in neighborhoods.index]
     neighborhoods["illustrative"] = [
         bool(v) if isinstance(v, (bool, np.bool_, int, np.integer)) else False
@@ -309,7 +311,7 @@ def index_graph(G: nx.MultiDiGraph) -> GraphIndex:
     communities["name"] = [names[n] for n in communities.index]
     communities["languages"] = [list(v) if isinstance(v, (list, tuple)) else []
                                 for v in communities["languages"]]
-    communities["estimated_residents"] = [_float_or_nan(v)
+    communities["estimated_residents"] = [float_or_nan(v)
                                           for v in communities["estimated_residents"]]
 
     navigators = frame_of(NAVIGATOR, ["name", "languages", "neighborhood"])
@@ -317,28 +319,8 @@ def index_graph(G: nx.MultiDiGraph) -> GraphIndex:
     navigators["languages"] = [list(v) if isinstance(v, (list, tuple)) else []
                                for v in navigators["languages"]]
 
-    # Committee status per neighborhood: active beats forming beats none.
-    committees = {row["id"]: row for row in by_kind[COMMITTEE]}
-    status_rank = {"active": 2, "forming": 1, "none": 0}
-    status = {n: "none" for n in neighborhoods.index}
-    active_names: dict[str, list[str]] = {n: [] for n in neighborhoods.index}
-    covers = ties.get("covers")
-    committee_places = []
-    if covers is not None:
-        committee_places = list(zip(covers["source"], covers["target"]))
-    for committee_id, row in committees.items():
-        if row.get("neighborhood"):
-            committee_places.append((committee_id, row["neighborhood"]))
-    for committee_id, neighborhood_id in dict.fromkeys(committee_places):
-        if neighborhood_id not in status or committee_id not in committees:
-            continue
-        committee_status = str(committees[committee_id].get("status") or "none")
-        if status_rank.get(committee_status, 0) > status_rank[status[neighborhood_id]]:
-            status[neighborhood_id] = committee_status
-        if committee_status == "active":
-            committee_name = names[committee_id]
-            if committee_name not in active_names[neighborhood_id]:
-                active_names[neighborhood_id].append(committee_name)
+    committees = neighborhood_committees(G, neighborhoods.index)
+    status, active_names = committees.status, committees.active_names
     neighborhoods["committee_status"] = [status[n] for n in neighborhoods.index]
     neighborhoods["committee_names"] = [active_names[n] for n in neighborhoods.index]
 

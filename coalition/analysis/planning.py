@@ -15,7 +15,8 @@ as much. So the shortlist loses nothing; it only shrinks the model (docs/analysi
 from __future__ import annotations
 
 import logging
-from typing import Any, Iterable, Mapping
+from dataclasses import asdict, dataclass
+from typing import Any, Iterable
 
 import networkx as nx
 import numpy as np
@@ -24,11 +25,12 @@ from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from ..errors import AnalysisError
-from .coverage import coverage_from_index, whole
+from ..values import json_value, whole
+from .coverage import coverage_report
 from .geometry import check_rule, coverage_matrix, positions_of
 from .graph_index import GraphIndex, as_index, join_names, plural
 from .provenance import illustrative_ids
-from .replication import candidate_positions, fit_k, rank_from_index
+from .replication import RankReport, candidate_positions, fit_k
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +38,153 @@ METHOD_MCLP = "MCLP (exact MILP, HiGHS)"
 # A gain resting on a neighborhood of fewer residents than this, or on a foreign-born figure no
 # larger than its margin of error, is flagged in the plan's explanation.
 TINY_POPULATION = 100
+
+
+@dataclass(frozen=True)
+class PlanPick:
+    """One neighborhood the plan chooses.
+
+    Attributes
+    ----------
+    neighborhood_id, name : str
+        The neighborhood.
+    foreign_born_if_alone : int or float
+        Foreign-born residents it would newly cover if it were the only new committee.
+    covers : list of str
+        Names of the neighborhoods it would newly cover alone.
+    adds_coverage : bool
+        It adds coverage beside the other picks (``filler`` is the opposite: a place given to
+        the best-ranked remaining neighborhood because no pick can add more).
+    filler : bool
+        See ``adds_coverage``.
+    caveats : list of str
+        Sentences naming tiny or doubtful figures its gain rests on.
+    illustrative : bool
+        Its gain rests on illustrative rows (listed in ``illustrative_rows``).
+    illustrative_rows : list of str
+        Ids of those rows.
+    """
+
+    neighborhood_id: str
+    name: str
+    foreign_born_if_alone: Any
+    covers: list[str]
+    adds_coverage: bool
+    filler: bool
+    caveats: list[str]
+    illustrative: bool
+    illustrative_rows: list[str]
+
+
+@dataclass(frozen=True)
+class PlanReport:
+    """The next k committees that cover the most foreign-born residents not yet covered.
+
+    Attributes
+    ----------
+    k, k_requested : int
+        The k used (reduced to the candidates available) and the k asked for.
+    notes : list of str
+        How the request was adapted (e.g. k reduced).
+    rule : str
+        The coverage rule; ``distance_km`` its radius (None unless ``rule == "distance"``).
+    distance_km : float or None
+        See ``rule``.
+    method : str
+        How the plan was solved (:data:`METHOD_MCLP`, or none needed).
+    selected : list of PlanPick
+        The picks: first those adding coverage, then fillers in ranking order.
+    newly_covered : int or float
+        Foreign-born residents the picks newly cover together.
+    newly_covered_neighborhoods : list of str
+        Names of the neighborhoods they newly cover.
+    top_k_by_score : list of dict
+        ``neighborhood_id`` and ``name`` of the ranking's top k (the yardstick).
+    top_k_by_score_newly_covered, gain_over_top_k
+        What the top k would newly cover, and how many more the plan covers.
+    foreign_born_covered_before, foreign_born_covered_after, foreign_born_total
+        Coverage totals before and after the plan.
+    shortlist_size : int
+        Candidates the solver considered (the exact shortlist).
+    committees_adding_coverage : int
+        Picks that add coverage (the rest are ``fillers``).
+    fillers : list of str
+        Names of the picks that add nothing.
+    caveats : list of str
+        Sentences naming tiny or doubtful figures the gains rest on.
+    illustrative, illustrative_rows
+        Whether, and on which rows, the plan rests on illustrative rows.
+    explanation : str
+        The plan in plain words.
+    """
+
+    k: int
+    k_requested: int
+    notes: list[str]
+    rule: str
+    distance_km: float | None
+    method: str
+    selected: list[PlanPick]
+    newly_covered: Any
+    newly_covered_neighborhoods: list[str]
+    top_k_by_score: list[dict[str, str]]
+    top_k_by_score_newly_covered: Any
+    gain_over_top_k: Any
+    foreign_born_covered_before: Any
+    foreign_born_covered_after: Any
+    foreign_born_total: Any
+    shortlist_size: int
+    committees_adding_coverage: int
+    fillers: list[str]
+    caveats: list[str]
+    illustrative: bool
+    illustrative_rows: list[str]
+    explanation: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-serialisable form: the attributes as keys, ``selected`` as a list of dicts."""
+        return json_value(asdict(self))
+
+
+@dataclass(frozen=True)
+class WhatIfReport:
+    """Coverage before and after adding active committees in some neighborhoods.
+
+    Attributes
+    ----------
+    neighborhoods, neighborhood_ids : list of str
+        Names and ids of the neighborhoods given hypothetical committees.
+    rule : str
+        The coverage rule; ``distance_km`` its radius (None unless ``rule == "distance"``).
+    distance_km : float or None
+        See ``rule``.
+    before, after : dict
+        :attr:`CoverageReport.summary` without and with the hypothetical committees.
+    newly_covered_foreign_born : int or float
+        Foreign-born residents newly covered.
+    newly_covered_neighborhoods : list of str
+        Names of the neighborhoods newly covered.
+    share_before, share_after : float or None
+        Share of foreign-born residents covered (None when no neighborhood has a figure).
+    explanation : str
+        The change in plain words.
+    """
+
+    neighborhoods: list[str]
+    neighborhood_ids: list[str]
+    rule: str
+    distance_km: float | None
+    before: dict[str, Any]
+    after: dict[str, Any]
+    newly_covered_foreign_born: Any
+    newly_covered_neighborhoods: list[str]
+    share_before: float | None
+    share_after: float | None
+    explanation: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-serialisable form: the attributes as keys."""
+        return json_value(asdict(self))
 
 
 def _gain(matrix: sparse.csr_matrix, chosen: np.ndarray, weights: np.ndarray,
@@ -124,131 +273,6 @@ def _drop_redundant(matrix: sparse.csr_matrix, chosen: np.ndarray, weights: np.n
     return np.array(keep, dtype=np.int64)
 
 
-def plan_from_index(index: GraphIndex, k: int, *, rule: str = "own", distance_km: float = 1.0,
-                    weights: Mapping[str, Any] | None = None,
-                    ranking: pd.DataFrame | None = None) -> dict[str, Any]:
-    """:func:`plan_committees` on an already built :class:`GraphIndex`."""
-    check_rule(rule, distance_km)
-    candidates = candidate_positions(index)
-    k_requested = k
-    k, note = fit_k(k, len(candidates))
-    if ranking is None:
-        ranking = rank_from_index(index, weights, k=k, rule=rule, distance_km=distance_km,
-                                  stability_runs=0, include_plan=False).candidates
-    frame = index.neighborhoods
-    names = frame["name"].to_numpy()
-    weights_fb = np.nan_to_num(frame["foreign_born"].to_numpy(dtype=float), nan=0.0)
-    weights_fb = np.clip(weights_fb, 0, None)
-    matrix = coverage_matrix(index, rule, distance_km)
-    existing = np.flatnonzero((frame["committee_status"] == "active").to_numpy())
-    already = np.asarray(matrix[existing].sum(axis=0)).ravel() > 0 if len(existing) else \
-        np.zeros(len(frame), dtype=bool)
-    uncovered_weight = np.where(already, 0.0, weights_fb)
-    own_gain = np.asarray(matrix[candidates] @ uncovered_weight).ravel()
-
-    useful = candidates[own_gain > 0]
-    useful_gain = own_gain[own_gain > 0]
-    method = METHOD_MCLP
-    # Position in the ranking of every neighborhood (unranked ones last): breaks ties.
-    rank_of = np.full(len(frame), len(frame), dtype=np.int64)
-    rank_of[pd.Index(frame.index).get_indexer(ranking["neighborhood_id"])] = \
-        np.arange(len(ranking))
-    if len(useful) == 0:
-        chosen = np.empty(0, dtype=np.int64)
-        method = "none needed (no candidate adds coverage)"
-        shortlist = useful
-    else:
-        positive_clients = uncovered_weight > 0
-        sub = matrix[useful][:, positive_clients].astype(np.int64)
-        overlap = (sub @ sub.T).tocsr()
-        most_overlapping = int(np.diff(overlap.indptr).max())
-        size = min(len(useful), (k - 1) * most_overlapping + 1)
-        # Gain desc, then the ranking's order, so ties go to the better-ranked neighborhood.
-        order = np.lexsort((rank_of[useful], -useful_gain))
-        shortlist = useful[order[:size]]
-        k_useful = min(k, len(shortlist))
-        logger.debug("plan: exact MCLP over %d candidates", len(shortlist))
-        chosen = _solve_mclp(matrix, weights_fb, already, shortlist, k_useful)
-    chosen = _drop_redundant(matrix, chosen, weights_fb, already, rank_of)
-    needed = len(chosen)
-    # Fill up to k with the best-ranked remaining candidates (they add no coverage).
-    position_of = pd.Index(frame.index)
-    ranked_positions = position_of.get_indexer(ranking["neighborhood_id"])
-    taken = set(chosen.tolist())
-    fill = [p for p in ranked_positions.tolist() if p not in taken][: k - len(chosen)]
-    chosen = np.concatenate([chosen, np.array(fill, dtype=np.int64)])
-
-    newly, newly_mask = _gain(matrix, chosen, weights_fb, already)
-    top_k = ranked_positions[:k]
-    top_newly, _ = _gain(matrix, top_k, weights_fb, already)
-    flagged = illustrative_ids(index)
-    ids = frame.index
-    selected = []
-    caveats_all: list[str] = []
-    labelled: set[str] = set()
-    for rank, position in enumerate(chosen.tolist()):
-        alone, alone_mask = _gain(matrix, np.array([position]), weights_fb, already)
-        filler = rank >= needed
-        caveats = [] if filler else _caveats(frame, names[position], alone_mask, weights_fb,
-                                             alone)
-        caveats_all.extend(caveats)
-        rows = sorted({str(n) for n in [ids[position], *ids[alone_mask].tolist()]
-                       if n in flagged})
-        labelled.update(rows)
-        selected.append({"neighborhood_id": ids[position], "name": names[position],
-                         "foreign_born_if_alone": whole(alone),
-                         "covers": sorted(names[alone_mask].tolist()),
-                         "adds_coverage": not filler, "filler": filler, "caveats": caveats,
-                         "illustrative": bool(rows), "illustrative_rows": rows})
-    total = float(weights_fb.sum())
-    before = float(weights_fb[already].sum())
-    gain = newly - top_newly
-    chosen_names = [s["name"] for s in selected]
-    top_names = [names[p] for p in top_k]
-    if gain > 0:
-        comparison = (f"{gain:,.0f} more than starting in the top {k} by score "
-                      f"({join_names(top_names)}: {top_newly:,.0f})")
-    else:
-        comparison = (f"the same as starting in the top {k} by score "
-                      f"({join_names(top_names)})")
-    explanation = (f"Starting {plural(k, 'committee')} in {join_names(chosen_names)} would newly "
-                   f"cover {newly:,.0f} foreign-born residents, {comparison}; coverage would go "
-                   f"from {before:,.0f} to {before + newly:,.0f} of {total:,.0f}.")
-    fillers = chosen_names[needed:]
-    if fillers:
-        verb = "adds" if len(fillers) == 1 else "add"
-        explanation += (f" {join_names(fillers)} {verb} no newly covered residents: "
-                        + (f"{plural(needed, 'committee')} ({join_names(chosen_names[:needed])})"
-                           " already reach everyone this coverage rule can reach, so "
-                           if needed else "no new committee adds coverage under this rule, so ")
-                        + f"{'it fills' if len(fillers) == 1 else 'they fill'} the plan from the "
-                        "ranking.")
-    if caveats_all:
-        explanation += " Caution: " + " ".join(caveats_all)
-    notes = [note] if note else []
-    if note:
-        explanation = f"{note} {explanation}"
-    return {
-        "k": k, "k_requested": int(k_requested), "notes": notes,
-        "rule": rule, "distance_km": float(distance_km) if rule == "distance" else None,
-        "method": method,
-        "selected": selected,
-        "newly_covered": whole(newly),
-        "newly_covered_neighborhoods": sorted(names[newly_mask].tolist()),
-        "top_k_by_score": [{"neighborhood_id": ids[p], "name": names[p]} for p in top_k],
-        "top_k_by_score_newly_covered": whole(top_newly),
-        "gain_over_top_k": whole(gain),
-        "foreign_born_covered_before": whole(before),
-        "foreign_born_covered_after": whole(before + newly),
-        "foreign_born_total": whole(total),
-        "shortlist_size": int(len(shortlist)),
-        "committees_adding_coverage": int(needed),
-        "fillers": fillers,
-        "caveats": caveats_all,
-        "illustrative": bool(labelled),
-        "illustrative_rows": sorted(labelled),
-        "explanation": explanation,
-    }
 
 
 def _caveats(frame: pd.DataFrame, pick: str, covered: np.ndarray, weights: np.ndarray,
@@ -283,9 +307,8 @@ def _caveats(frame: pd.DataFrame, pick: str, covered: np.ndarray, weights: np.nd
     return sentences
 
 
-def plan_committees(G: nx.MultiDiGraph, k: int, *, rule: str = "own", distance_km: float = 1.0,
-                    weights: Mapping[str, Any] | None = None,
-                    ranking: pd.DataFrame | None = None) -> dict[str, Any]:
+def plan_committees(graph: nx.MultiDiGraph | GraphIndex, k: int, *, ranking: RankReport,
+                    rule: str = "own", distance_km: float = 1.0) -> PlanReport:
     """Choose the next k committees to cover the most foreign-born residents not yet covered.
 
     Existing active committees stay fixed. Solved exactly as a maximal covering location
@@ -294,21 +317,21 @@ def plan_committees(G: nx.MultiDiGraph, k: int, *, rule: str = "own", distance_k
 
     Parameters
     ----------
-    G : networkx.MultiDiGraph
-        The coalition graph.
+    graph : networkx.MultiDiGraph or GraphIndex
+        The coalition graph, or its index built once.
     k : int
         Number of new committees, 1 or more (reduced to the neighborhoods without an active
         committee when larger: ``notes`` and the explanation say so).
     rule, distance_km
         Coverage rule (see :func:`coalition.analysis.coverage_report`).
-    weights : mapping, optional
-        Weights for the ranking the plan is compared with (ignored when ``ranking`` is given).
-    ranking : pandas.DataFrame, optional
-        ``RankReport.candidates`` to compare with; computed when omitted.
+    ranking : RankReport
+        The ranking the plan is compared with (:func:`coalition.analysis.rank_candidates` on
+        the same graph): its top k are the plan's yardstick, and its order breaks ties and
+        fills places that add no coverage.
 
     Returns
     -------
-    dict
+    PlanReport
         ``k``, ``method``, ``selected`` (ids, names, what each covers), ``newly_covered``,
         ``top_k_by_score_newly_covered``, ``gain_over_top_k``, before/after totals,
         ``fillers`` (picks that add nothing and follow the ranking), ``caveats`` (gains resting
@@ -322,22 +345,168 @@ def plan_committees(G: nx.MultiDiGraph, k: int, *, rule: str = "own", distance_k
 
     Examples
     --------
-    >>> plan_committees(G, 2, weights={"adjacency": 1})["newly_covered"]  # doctest: +SKIP
-    500.0
+    >>> ranking = rank_candidates(G, {"adjacency": 1}, k=2, stability_runs=0)  # doctest: +SKIP
+    >>> plan_committees(G, 2, ranking=ranking).newly_covered  # doctest: +SKIP
+    500
     """
-    return plan_from_index(as_index(G), k, rule=rule, distance_km=distance_km, weights=weights,
-                           ranking=ranking)
+    index = as_index(graph)
+    check_rule(rule, distance_km)
+    candidates = candidate_positions(index)
+    k_requested = k
+    k, note = fit_k(k, len(candidates))
+    ranked = ranking.candidates
+    frame = index.neighborhoods
+    names = frame["name"].to_numpy()
+    weights_fb = np.nan_to_num(frame["foreign_born"].to_numpy(dtype=float), nan=0.0)
+    weights_fb = np.clip(weights_fb, 0, None)
+    matrix = coverage_matrix(index, rule, distance_km)
+    existing = np.flatnonzero(index.has_active_committee)
+    already = np.asarray(matrix[existing].sum(axis=0)).ravel() > 0 if len(existing) else \
+        np.zeros(len(frame), dtype=bool)
+    uncovered_weight = np.where(already, 0.0, weights_fb)
+    own_gain = np.asarray(matrix[candidates] @ uncovered_weight).ravel()
+
+    useful = candidates[own_gain > 0]
+    useful_gain = own_gain[own_gain > 0]
+    method = METHOD_MCLP
+    # Position in the ranking of every neighborhood (unranked ones last): breaks ties.
+    rank_of = np.full(len(frame), len(frame), dtype=np.int64)
+    rank_of[pd.Index(frame.index).get_indexer(ranked["neighborhood_id"])] = \
+        np.arange(len(ranked))
+    if len(useful) == 0:
+        chosen = np.empty(0, dtype=np.int64)
+        method = "none needed (no candidate adds coverage)"
+        shortlist = useful
+    else:
+        positive_clients = uncovered_weight > 0
+        sub = matrix[useful][:, positive_clients].astype(np.int64)
+        overlap = (sub @ sub.T).tocsr()
+        most_overlapping = int(np.diff(overlap.indptr).max())
+        size = min(len(useful), (k - 1) * most_overlapping + 1)
+        # Gain desc, then the ranking's order, so ties go to the better-ranked neighborhood.
+        order = np.lexsort((rank_of[useful], -useful_gain))
+        shortlist = useful[order[:size]]
+        k_useful = min(k, len(shortlist))
+        logger.debug("plan: exact MCLP over %d candidates", len(shortlist))
+        chosen = _solve_mclp(matrix, weights_fb, already, shortlist, k_useful)
+    chosen = _drop_redundant(matrix, chosen, weights_fb, already, rank_of)
+    needed = len(chosen)
+    # Fill up to k with the best-ranked remaining candidates (they add no coverage).
+    position_of = pd.Index(frame.index)
+    ranked_positions = position_of.get_indexer(ranked["neighborhood_id"])
+    taken = set(chosen.tolist())
+    fill = [p for p in ranked_positions.tolist() if p not in taken][: k - len(chosen)]
+    chosen = np.concatenate([chosen, np.array(fill, dtype=np.int64)])
+
+    newly, newly_mask = _gain(matrix, chosen, weights_fb, already)
+    top_k = ranked_positions[:k]
+    top_newly, _ = _gain(matrix, top_k, weights_fb, already)
+    flagged = illustrative_ids(index)
+    ids = frame.index
+    selected = []
+    caveats_all: list[str] = []
+    labelled: set[str] = set()
+    for rank, position in enumerate(chosen.tolist()):
+        alone, alone_mask = _gain(matrix, np.array([position]), weights_fb, already)
+        filler = rank >= needed
+        caveats = [] if filler else _caveats(frame, names[position], alone_mask, weights_fb,
+                                             alone)
+        caveats_all.extend(caveats)
+        rows = sorted({str(n) for n in [ids[position], *ids[alone_mask].tolist()]
+                       if n in flagged})
+        labelled.update(rows)
+        selected.append(PlanPick(
+            neighborhood_id=str(ids[position]), name=str(names[position]),
+            foreign_born_if_alone=whole(alone), covers=sorted(names[alone_mask].tolist()),
+            adds_coverage=not filler, filler=filler, caveats=caveats, illustrative=bool(rows),
+            illustrative_rows=rows))
+    total = float(weights_fb.sum())
+    before = float(weights_fb[already].sum())
+    gain = newly - top_newly
+    chosen_names = [s.name for s in selected]
+    top_names = [names[p] for p in top_k]
+    if gain > 0:
+        comparison = (f"{gain:,.0f} more than starting in the top {k} by score "
+                      f"({join_names(top_names)}: {top_newly:,.0f})")
+    else:
+        comparison = (f"the same as starting in the top {k} by score "
+                      f"({join_names(top_names)})")
+    explanation = (f"Starting {plural(k, 'committee')} in {join_names(chosen_names)} would newly "
+                   f"cover {newly:,.0f} foreign-born residents, {comparison}; coverage would go "
+                   f"from {before:,.0f} to {before + newly:,.0f} of {total:,.0f}.")
+    fillers = chosen_names[needed:]
+    if fillers:
+        verb = "adds" if len(fillers) == 1 else "add"
+        explanation += (f" {join_names(fillers)} {verb} no newly covered residents: "
+                        + (f"{plural(needed, 'committee')} ({join_names(chosen_names[:needed])})"
+                           " already reach everyone this coverage rule can reach, so "
+                           if needed else "no new committee adds coverage under this rule, so ")
+                        + f"{'it fills' if len(fillers) == 1 else 'they fill'} the plan from the "
+                        "ranking.")
+    if caveats_all:
+        explanation += " Caution: " + " ".join(caveats_all)
+    notes = [note] if note else []
+    if note:
+        explanation = f"{note} {explanation}"
+    return PlanReport(
+        k=k, k_requested=int(k_requested), notes=notes,
+        rule=rule, distance_km=float(distance_km) if rule == "distance" else None,
+        method=method,
+        selected=selected,
+        newly_covered=whole(newly),
+        newly_covered_neighborhoods=sorted(names[newly_mask].tolist()),
+        top_k_by_score=[{"neighborhood_id": ids[p], "name": names[p]} for p in top_k],
+        top_k_by_score_newly_covered=whole(top_newly),
+        gain_over_top_k=whole(gain),
+        foreign_born_covered_before=whole(before),
+        foreign_born_covered_after=whole(before + newly),
+        foreign_born_total=whole(total),
+        shortlist_size=int(len(shortlist)),
+        committees_adding_coverage=int(needed),
+        fillers=fillers,
+        caveats=caveats_all,
+        illustrative=bool(labelled),
+        illustrative_rows=sorted(labelled),
+        explanation=explanation,
+    )
 
 
-def what_if_from_index(index: GraphIndex, neighborhood_ids: Iterable[str], *, rule: str = "own",
-                       distance_km: float = 1.0) -> dict[str, Any]:
-    """:func:`what_if` on an already built :class:`GraphIndex`."""
+def what_if(graph: nx.MultiDiGraph | GraphIndex, neighborhood_ids: Iterable[str], *,
+            rule: str = "own", distance_km: float = 1.0) -> WhatIfReport:
+    """Coverage before and after adding active committees in some neighborhoods.
+
+    Parameters
+    ----------
+    graph : networkx.MultiDiGraph or GraphIndex
+        The coalition graph, or its index built once.
+    neighborhood_ids : iterable of str
+        Where the hypothetical committees start.
+    rule, distance_km
+        Coverage rule (see :func:`coalition.analysis.coverage_report`).
+
+    Returns
+    -------
+    WhatIfReport
+        ``before``/``after`` summaries, ``newly_covered_foreign_born``,
+        ``newly_covered_neighborhoods``, ``share_before``, ``share_after``, ``explanation``.
+
+    Raises
+    ------
+    AnalysisError
+        Empty or unknown neighborhood ids, unknown rule.
+
+    Examples
+    --------
+    >>> what_if(G, ["cedar"]).share_after  # doctest: +SKIP
+    0.7
+    """
+    index = as_index(graph)
     ids = [neighborhood_ids] if isinstance(neighborhood_ids, str) else list(neighborhood_ids)
     if not ids:
         raise AnalysisError("Name at least one neighborhood id for the what-if.")
     positions_of(index, ids)  # unknown ids raise with a helpful message
-    before = coverage_from_index(index, rule=rule, distance_km=distance_km)
-    after = coverage_from_index(index, rule=rule, distance_km=distance_km, extra_committees=ids)
+    before = coverage_report(index, rule=rule, distance_km=distance_km)
+    after = coverage_report(index, rule=rule, distance_km=distance_km, extra_committees=ids)
     was = dict(zip(before.neighborhoods["id"], before.neighborhoods["covered"]))
     newly = [row["name"] for row in after.neighborhoods.to_dict("records")
              if row["covered"] and not was[row["id"]]]
@@ -351,41 +520,9 @@ def what_if_from_index(index: GraphIndex, neighborhood_ids: Iterable[str], *, ru
                       f"residents, from {percent(share_before)} to {percent(share_after)}."
                       if newly else "no neighborhood would become newly covered (they are "
                                     "covered already)."))
-    return {"neighborhoods": chosen, "neighborhood_ids": ids, "rule": rule,
-            "distance_km": float(distance_km) if rule == "distance" else None,
-            "before": before.summary, "after": after.summary,
-            "newly_covered_foreign_born": gained, "newly_covered_neighborhoods": newly,
-            "share_before": share_before, "share_after": share_after,
-            "explanation": explanation}
-
-
-def what_if(G: nx.MultiDiGraph, neighborhood_ids: Iterable[str], *, rule: str = "own",
-            distance_km: float = 1.0) -> dict[str, Any]:
-    """Coverage before and after adding active committees in some neighborhoods.
-
-    Parameters
-    ----------
-    G : networkx.MultiDiGraph
-        The coalition graph.
-    neighborhood_ids : iterable of str
-        Where the hypothetical committees start.
-    rule, distance_km
-        Coverage rule (see :func:`coalition.analysis.coverage_report`).
-
-    Returns
-    -------
-    dict
-        ``before``/``after`` summaries, ``newly_covered_foreign_born``,
-        ``newly_covered_neighborhoods``, ``share_before``, ``share_after``, ``explanation``.
-
-    Raises
-    ------
-    AnalysisError
-        Empty or unknown neighborhood ids, unknown rule.
-
-    Examples
-    --------
-    >>> what_if(G, ["cedar"])["share_after"]  # doctest: +SKIP
-    0.7
-    """
-    return what_if_from_index(as_index(G), neighborhood_ids, rule=rule, distance_km=distance_km)
+    return WhatIfReport(
+        neighborhoods=chosen, neighborhood_ids=ids, rule=rule,
+        distance_km=float(distance_km) if rule == "distance" else None,
+        before=before.summary, after=after.summary,
+        newly_covered_foreign_born=gained, newly_covered_neighborhoods=newly,
+        share_before=share_before, share_after=share_after, explanation=explanation)

@@ -20,9 +20,10 @@ import pandas as pd
 
 from ..errors import AnalysisError
 from ..settings import DEFAULT_K, DEFAULT_SEED, DEFAULT_STABILITY_RUNS
-from .coverage import frame_records, json_value, whole
+from ..values import json_value, whole
+from .coverage import frame_records
 from .gaps import language_gaps, uncovered_need
-from .geometry import adjacency_pairs, check_rule
+from .geometry import adjacency_pairs
 from .graph_index import ANCHOR_LABELS, GraphIndex, as_index, join_names, plural
 from .membership import member_view
 from .provenance import illustrative_ids
@@ -181,9 +182,8 @@ def neighborhood_signals(index: GraphIndex, candidates: np.ndarray) -> Neighborh
     navigator_count = index.neighborhood_navigators.groupby("neighborhood").size().reindex(
         ids, fill_value=0)
     members = members_index.members_per_neighborhood
-    status = frame["committee_status"].to_numpy()
     pairs = adjacency_pairs(index)
-    active = status == "active"
+    active = index.has_active_committee
     borders_active = np.zeros(len(frame), dtype=bool)
     if len(pairs):
         borders_active[pairs[active[pairs[:, 1]], 0]] = True
@@ -468,8 +468,6 @@ class RankReport:
         (list of sentences), reasons_illustrative (one flag per sentence), stability (share of
         runs in the top k; None if not computed), stability_low / stability_high (its 95%
         interval), illustrative and illustrative_rows.
-    plan : dict
-        :func:`coalition.analysis.plan_committees` for the same k and rule.
     k : int
         The k used (reduced to the number of candidates when more were asked for).
     k_requested : int
@@ -480,7 +478,6 @@ class RankReport:
 
     weights: dict[str, float]
     candidates: pd.DataFrame
-    plan: dict[str, Any]
     k: int = DEFAULT_K
     stability_runs: int = DEFAULT_STABILITY_RUNS
     k_requested: int | None = None
@@ -488,7 +485,7 @@ class RankReport:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-serialisable form: ``{"weights", "k", "k_requested", "notes", "candidates",
-        "plan", ...}``."""
+        ...}``."""
         candidates = []
         for row in frame_records(self.candidates):
             candidates.append({
@@ -509,13 +506,12 @@ class RankReport:
                 "k_requested": self.k if self.k_requested is None else self.k_requested,
                 "notes": list(self.notes),
                 "stability_runs": self.stability_runs, "candidates": candidates,
-                "illustrative": any(c["illustrative"] for c in candidates),
-                "plan": json_value(self.plan)}
+                "illustrative": any(c["illustrative"] for c in candidates)}
 
 
 def candidate_positions(index: GraphIndex) -> np.ndarray:
     """Positions of the neighborhoods without an active committee."""
-    return np.flatnonzero((index.neighborhoods["committee_status"] != "active").to_numpy())
+    return np.flatnonzero(~index.has_active_committee)
 
 
 def check_k(k: Any, available: int) -> int:
@@ -558,17 +554,50 @@ def fit_k(k: Any, available: int) -> tuple[int, str | None]:
     return int(k), None
 
 
-def rank_from_index(index: GraphIndex, weights: Mapping[str, Any] | None = None, *,
-                    k: int = DEFAULT_K, rule: str = "own", distance_km: float = 1.0,
-                    stability_runs: int = DEFAULT_STABILITY_RUNS, seed: int = DEFAULT_SEED,
-                    include_plan: bool = True) -> RankReport:
-    """:func:`rank_candidates` on an already built :class:`GraphIndex`."""
+def rank_candidates(graph: nx.MultiDiGraph | GraphIndex,
+                    weights: Mapping[str, Any] | None = None, *, k: int = DEFAULT_K,
+                    stability_runs: int = DEFAULT_STABILITY_RUNS,
+                    seed: int = DEFAULT_SEED) -> RankReport:
+    """Rank the neighborhoods without an active committee as places for the next one.
+
+    Parameters
+    ----------
+    graph : networkx.MultiDiGraph or GraphIndex
+        The coalition graph, or its index built once.
+    weights : mapping, optional
+        Weights of ``need``, ``readiness``, ``access``, ``adjacency`` and ``gaps`` (missing
+        ones count as 0). Defaults to :data:`DEFAULT_WEIGHTS`.
+    k : int
+        Size of the top group for stability (reduced to the number of candidates when
+        larger; the report's ``notes`` say so). The k-plan compared with this ranking is
+        :func:`coalition.analysis.plan_committees`.
+    stability_runs : int
+        Seeded re-rankings for stability (0 skips it).
+    seed : int
+        Random seed: the same seed gives the same stability.
+
+    Returns
+    -------
+    RankReport
+
+    Raises
+    ------
+    AnalysisError
+        Bad weights, k not a whole number of 1 or more, no candidate. A k above
+        the number of candidates is reduced to it, and ``notes`` says so.
+
+    Examples
+    --------
+    >>> report = rank_candidates(G, k=1)  # doctest: +SKIP
+    >>> report.candidates.loc[0, "name"]  # doctest: +SKIP
+    'Cedar'
+    """
     checked = validate_weights(weights)
-    check_rule(rule, distance_km)
     if isinstance(stability_runs, bool) or not isinstance(stability_runs, (int, np.integer)) \
             or stability_runs < 0:
         raise AnalysisError(f"stability_runs must be 0 or a positive whole number, got "
                             f"{stability_runs!r}.")
+    index = as_index(graph)
     candidates = candidate_positions(index)
     if len(candidates) == 0:
         raise AnalysisError("Every neighborhood already has an active welcoming committee: "
@@ -640,55 +669,8 @@ def rank_from_index(index: GraphIndex, weights: Mapping[str, Any] | None = None,
                "reasons", "reasons_illustrative", "stability", "stability_low",
                "stability_high", "illustrative", "illustrative_rows"]
     table = table[columns]
-    plan: dict[str, Any] = {}
-    if include_plan:
-        from .planning import plan_from_index  # planning needs ranking; avoid an import cycle
-        # Given the k asked for: the plan reduces it the same way and says so itself.
-        plan = plan_from_index(index, k_requested, rule=rule, distance_km=distance_km,
-                               ranking=table)
-    return RankReport(weights=checked, candidates=table, plan=plan, k=k,
+    return RankReport(weights=checked, candidates=table, k=k,
                       stability_runs=runs, k_requested=int(k_requested),
                       notes=notes)
 
 
-def rank_candidates(G: nx.MultiDiGraph, weights: Mapping[str, Any] | None = None, *,
-                    k: int = DEFAULT_K, rule: str = "own", distance_km: float = 1.0,
-                    stability_runs: int = DEFAULT_STABILITY_RUNS,
-                    seed: int = DEFAULT_SEED) -> RankReport:
-    """Rank the neighborhoods without an active committee as places for the next one.
-
-    Parameters
-    ----------
-    G : networkx.MultiDiGraph
-        The coalition graph.
-    weights : mapping, optional
-        Weights of ``need``, ``readiness``, ``access``, ``adjacency`` and ``gaps`` (missing
-        ones count as 0). Defaults to :data:`DEFAULT_WEIGHTS`.
-    k : int
-        Size of the top group for stability, and of the plan (reduced to the number of
-        candidates when larger; the report's ``notes`` say so).
-    rule, distance_km
-        Coverage rule of the plan (see :func:`coalition.analysis.coverage_report`).
-    stability_runs : int
-        Seeded re-rankings for stability (0 skips it).
-    seed : int
-        Random seed: the same seed gives the same stability.
-
-    Returns
-    -------
-    RankReport
-
-    Raises
-    ------
-    AnalysisError
-        Bad weights, k not a whole number of 1 or more, unknown rule, no candidate. A k above
-        the number of candidates is reduced to it, and ``notes`` says so.
-
-    Examples
-    --------
-    >>> report = rank_candidates(G, k=1)  # doctest: +SKIP
-    >>> report.candidates.loc[0, "name"]  # doctest: +SKIP
-    'Cedar'
-    """
-    return rank_from_index(as_index(G), weights, k=k, rule=rule, distance_km=distance_km,
-                           stability_runs=stability_runs, seed=seed)

@@ -41,7 +41,6 @@ from coalition import (
 from coalition import store as store_module
 from coalition.presenting import city as city_text
 from coalition.presenting import gaps as gap_text
-from coalition.presenting import plans
 
 logger = logging.getLogger(__name__)
 
@@ -179,7 +178,7 @@ def gaps(snap: Snapshot) -> analysis.GapReport:
     --------
     >>> gaps(snap).isolated.head()  # doctest: +SKIP
     """
-    return analysis.gaps_from_index(index(snap))
+    return analysis.find_gaps(index(snap))
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
@@ -217,29 +216,28 @@ def coverage(snap: Snapshot, rule: str = "own", distance_km: float = 1.0,
     --------
     >>> coverage(snap, 'adjacent').summary['neighborhoods_covered']  # doctest: +SKIP
     """
-    return analysis.coverage_from_index(index(snap), rule=rule, distance_km=distance_km,
-                                        extra_committees=extra)
+    return analysis.coverage_report(index(snap), rule=rule, distance_km=distance_km,
+                                    extra_committees=extra)
 
 
 def candidate_count(snap: Snapshot) -> int:
     """Neighborhoods without an active committee: the candidates for the next one.
 
-    Counted from the coverage report's committee status, like every other "has an active
-    committee" on the pages (:mod:`coalition.presenting.plans`).
+    Read from the index's committee status (:func:`coalition.model.neighborhood_committees`, the
+    one source of "has an active committee").
 
     Examples
     --------
     >>> candidate_count(snap)  # doctest: +SKIP
     16
     """
-    return len(plans.neighborhoods_without_committee(coverage(snap).neighborhoods))
+    return int((~index(snap).has_active_committee).sum())
 
 
 @st.cache_resource(show_spinner="Ranking the candidate neighborhoods…", max_entries=32)
 def ranking(snap: Snapshot, weights: tuple[tuple[str, float], ...] | None = None,
-            k: int = settings.DEFAULT_K, rule: str = "own",
-            distance_km: float = 1.0) -> analysis.RankReport | None:
-    """The replication ranking (with stability and the optimised k-plan).
+            k: int = settings.DEFAULT_K) -> analysis.RankReport | None:
+    """The replication ranking (with stability).
 
     ``k`` is capped at the number of candidates; ``None`` when there is no candidate (every
     neighborhood has an active committee).
@@ -251,22 +249,40 @@ def ranking(snap: Snapshot, weights: tuple[tuple[str, float], ...] | None = None
     candidates = candidate_count(snap)
     if candidates == 0:
         return None
-    return analysis.rank_from_index(
+    return analysis.rank_candidates(
         index(snap), dict(weights) if weights else None, k=min(k, candidates),
-        rule=rule, distance_km=distance_km, stability_runs=settings.DEFAULT_STABILITY_RUNS,
-        seed=settings.DEFAULT_SEED)
+        stability_runs=settings.DEFAULT_STABILITY_RUNS, seed=settings.DEFAULT_SEED)
+
+
+@st.cache_resource(show_spinner="Choosing the best set of next committees…", max_entries=32)
+def plan(snap: Snapshot, weights: tuple[tuple[str, float], ...] | None = None,
+         k: int = settings.DEFAULT_K, rule: str = "own",
+         distance_km: float = 1.0) -> analysis.PlanReport | None:
+    """The optimised k-plan, compared with :func:`ranking` for the same weights and k.
+
+    ``None`` when there is no candidate (every neighborhood has an active committee).
+
+    Examples
+    --------
+    >>> plan(snap, (('need', 1.0),), k=2).newly_covered  # doctest: +SKIP
+    """
+    ranked = ranking(snap, weights, k)
+    if ranked is None:
+        return None
+    return analysis.plan_committees(index(snap), ranked.k_requested or ranked.k, ranking=ranked,
+                                    rule=rule, distance_km=distance_km)
 
 
 @st.cache_resource(show_spinner="Imagining the new committees…", max_entries=32)
 def what_if(snap: Snapshot, ids: tuple[str, ...], rule: str = "own",
-            distance_km: float = 1.0) -> dict[str, Any]:
+            distance_km: float = 1.0) -> analysis.WhatIfReport:
     """Coverage before and after adding active committees in ``ids``.
 
     Examples
     --------
-    >>> what_if(snap, ('south-end',))['share_after']  # doctest: +SKIP
+    >>> what_if(snap, ('south-end',)).share_after  # doctest: +SKIP
     """
-    return analysis.what_if(graph(snap), list(ids), rule=rule, distance_km=distance_km)
+    return analysis.what_if(index(snap), list(ids), rule=rule, distance_km=distance_km)
 
 
 # --- the network ----------------------------------------------------------------------------------

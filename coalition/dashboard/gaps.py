@@ -17,7 +17,7 @@ def render() -> None:
     """
     with ui.problems_shown():
         snap = cache.snapshot()
-        report = cache.gaps(snap)
+        cache.gaps(snap)  # worked out here so a problem shows as this page's message
         options = cache.filter_options(snap)
 
     st.title("Gaps")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
 
 import altair as alt
 import streamlit as st
@@ -60,9 +59,10 @@ def render() -> None:
         st.warning("All weights are zero: move at least one slider above zero.")
         return
     with ui.problems_shown():
-        ranked = cache.ranking(snap, weights, k, rule, distance_km)
+        ranked = cache.ranking(snap, weights, k)
+        best = cache.plan(snap, weights, k, rule, distance_km)
     _ranking_section(ranked, k, sum(value for _, value in weights))
-    _plan_section(ranked, k)
+    _plan_section(best, k)
     _what_if_section(snap, options, rule, distance_km, cover)
 
 
@@ -123,10 +123,9 @@ def _ranking_section(ranked: analysis.RankReport, k: int, max_score: float) -> N
         st.markdown(line)
 
 
-def _plan_section(ranked: analysis.RankReport, k: int) -> None:
+def _plan_section(plan: analysis.PlanReport | None, k: int) -> None:
     st.subheader(f"The best set of {k} versus the top {k}")
-    plan = ranked.plan or {}
-    if not plan:
+    if plan is None:
         st.info("No plan could be worked out for this choice.")
         return
     st.markdown(plans.plan_markdown(plan, k))
@@ -148,13 +147,10 @@ def _what_if_section(snap: cache.Snapshot, options: dict, rule: str, distance_km
     _what_if_metrics(result)
 
 
-def _what_if_metrics(result: dict[str, Any]) -> None:
+def _what_if_metrics(result: analysis.WhatIfReport) -> None:
     """Newly reached foreign-born residents and the share before and after."""
-    before = result.get("before") or {}
-    after = result.get("after") or {}
-    newly = result.get("newly_covered_foreign_born", result.get("newly_covered"))
-    share_before = before.get("share_foreign_born_covered", result.get("share_before"))
-    share_after = after.get("share_foreign_born_covered", result.get("share_after"))
+    newly = result.newly_covered_foreign_born
+    share_before, share_after = result.share_before, result.share_after
     cols = st.columns(3)
     cols[0].metric("Newly reached", fmt_int(newly),
                    help="Foreign-born residents who would newly live in a reached neighborhood.")
@@ -163,8 +159,8 @@ def _what_if_metrics(result: dict[str, Any]) -> None:
     if isinstance(share_before, (int, float)) and isinstance(share_after, (int, float)):
         delta = f"{(share_after - share_before) * 100:+.0f} points"
     cols[2].metric("Share reached after", fmt_share(share_after), delta)
-    if result.get("explanation"):
-        st.markdown(md(result["explanation"]))
+    if result.explanation:
+        st.markdown(md(result.explanation))
 
 
 if __name__ == "__main__":

@@ -12,12 +12,15 @@ Examples
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from coalition import labels, privacy
 from coalition.presenting.text import fmt_int, fmt_share, md, with_moe
+
+if TYPE_CHECKING:  # the presenting layer reads reports; it never runs an analysis
+    from coalition.analysis import PlanReport
 
 
 def committee_counts(neighborhoods: pd.DataFrame) -> dict[str, int]:
@@ -264,24 +267,13 @@ def reason_lines(candidates: pd.DataFrame, limit: int) -> list[str]:
     return lines
 
 
-def _names(selected: Any) -> list[str]:
-    out = []
-    for item in selected or []:
-        if isinstance(item, dict):
-            out.append(str(item.get("name") or item.get("id") or item.get("neighborhood_id")))
-        else:
-            out.append(str(item))
-    return out
-
-
-def plan_markdown(plan: dict[str, Any], k: int) -> str:
+def plan_markdown(plan: PlanReport, k: int) -> str:
     """The optimised plan against the top k by score, in plain words (escaped).
 
     Parameters
     ----------
-    plan : dict
-        A rank report's ``plan`` (``selected`` or ``selected_names``, ``newly_covered``,
-        optionally ``top_k_by_score_newly_covered``, ``explanation`` and ``method``).
+    plan : coalition.analysis.PlanReport
+        The plan (:func:`coalition.analysis.plan_committees`).
     k : int
         How many new committees were planned.
 
@@ -292,25 +284,31 @@ def plan_markdown(plan: dict[str, Any], k: int) -> str:
 
     Examples
     --------
-    >>> plan_markdown({'selected': [{'name': 'Cedar'}], 'newly_covered': 300.0}, 1)
-    '**Best set of 1:** Cedar — reaches 300 more foreign-born residents.'
-    >>> print(plan_markdown({'selected': ['Cedar', 'Birch'], 'newly_covered': 500,
-    ...                      'top_k_by_score_newly_covered': 450, 'method': 'exact'}, 2))
-    **Best set of 2:** Cedar, Birch — reaches 500 more foreign-born residents.
+    >>> from coalition.analysis import PlanPick, PlanReport
+    >>> pick = PlanPick(neighborhood_id="cedar", name="Cedar", foreign_born_if_alone=300,
+    ...                 covers=["Cedar"], adds_coverage=True, filler=False, caveats=[],
+    ...                 illustrative=False, illustrative_rows=[])
+    >>> plan = PlanReport(k=1, k_requested=1, notes=[], rule="own", distance_km=None,
+    ...     method="exact", selected=[pick], newly_covered=300, newly_covered_neighborhoods=[],
+    ...     top_k_by_score=[], top_k_by_score_newly_covered=250, gain_over_top_k=50,
+    ...     foreign_born_covered_before=0, foreign_born_covered_after=300,
+    ...     foreign_born_total=1000, shortlist_size=1, committees_adding_coverage=1,
+    ...     fillers=[], caveats=[], illustrative=False, illustrative_rows=[], explanation="")
+    >>> print(plan_markdown(plan, 1))
+    **Best set of 1:** Cedar — reaches 300 more foreign-born residents.
     <BLANKLINE>
-    **Top 2 by score:** reaches 450 more.
+    **Top 1 by score:** reaches 250 more.
     <BLANKLINE>
     _Method: exact_
     """
-    selected = _names(plan.get("selected_names") or plan.get("selected"))
-    newly = plan.get("newly_covered")
-    top_k = plan.get("top_k_by_score_newly_covered")
+    selected = [pick.name for pick in plan.selected]
     lines = [f"**Best set of {k}:** {md(', '.join(selected)) or 'none'} — reaches "
-             f"{fmt_int(newly)} more foreign-born residents."]
-    if top_k is not None:
-        lines.append(f"**Top {k} by score:** reaches {fmt_int(top_k)} more.")
-    if plan.get("explanation"):
-        lines.append(md(plan["explanation"]))
-    if plan.get("method"):
-        lines.append(f"_Method: {md(plan['method'])}_")
+             f"{fmt_int(plan.newly_covered)} more foreign-born residents."]
+    if plan.top_k_by_score_newly_covered is not None:
+        lines.append(f"**Top {k} by score:** reaches {fmt_int(plan.top_k_by_score_newly_covered)}"
+                     " more.")
+    if plan.explanation:
+        lines.append(md(plan.explanation))
+    if plan.method:
+        lines.append(f"_Method: {md(plan.method)}_")
     return "\n\n".join(lines)
