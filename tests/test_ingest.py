@@ -529,7 +529,7 @@ def test_a_huge_file_is_refused_by_its_size_before_it_is_read(folder, monkeypatc
     ("population", "99999999999999999999999", "Too large"),
     ("population", "1000000001", "Too large"),
     ("population_moe", "1e300", "between 0 and"),
-    ("population_moe", "-3", "between 0 and"),
+    ("population_moe", "-3", "cannot be negative"),
 ])
 def test_numbers_are_bounded_so_the_store_can_hold_them(folder, column, value, expected):
     set_cell(folder / "neighborhoods.csv", 0, column, value)

@@ -60,7 +60,7 @@ def _to_int(text: str) -> int:
         if not math.isfinite(number) or not number.is_integer():
             raise _CellError("Not a whole number; write digits only, e.g. 1200.")
     if number < 0:
-        raise _CellError("Must be 0 or more.")
+        raise _CellError("Cannot be negative: must be 0 or more.")
     if number > limits.MAX_COUNT:
         raise _CellError(f"Too large: at most {limits.MAX_COUNT:,}. Is a digit repeated, or "
                          "two cells run together?")
@@ -79,6 +79,11 @@ def _to_float(text: str, name: str = "") -> float:
     if not math.isfinite(number):
         raise _CellError("Not a finite number.")
     low, high = _FLOAT_RANGES.get(name, (0.0, limits.MAX_DECIMAL))
+    if number < 0 and low == 0 and name.endswith("_moe"):
+        raise _CellError("A margin of error cannot be negative. Census tables write codes such as "
+                         "-555555555 where a margin does not apply: leave the cell blank then.")
+    if number < 0 and low == 0:
+        raise _CellError("Cannot be negative: must be 0 or more.")
     if not low <= number <= high:
         what = {"lat": "A latitude", "lon": "A longitude"}.get(name, "The value")
         raise _CellError(f"{what} must be between {low:g} and {high:,.0f}.")
