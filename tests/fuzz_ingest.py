@@ -29,6 +29,8 @@ import collections
 import csv
 import io
 import json
+import multiprocessing
+import os
 import re
 import signal
 import sys
@@ -523,20 +525,43 @@ def fuzz(n_cases: int, seed_value: int = 7, case_seconds: float = 60.0,
     return {"counts": counts, "sites": sites, "slowest": slowest[0]}
 
 
+def _fuzz_share(job: tuple[int, int, int]) -> dict:
+    """One worker's share of the cases (its own seed, so the workers' cases differ)."""
+    n_cases, seed_value, progress = job
+    return fuzz(n_cases, seed_value=seed_value, progress=progress)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Mutation-fuzz validate_city and init.")
     parser.add_argument("--cases", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                        help="processes sharing the cases, each with its own seed (seed, seed+1…)")
     parser.add_argument("--progress", type=int, default=500,
-                        help="print a summary line every N cases (0: only at the end)")
+                        help="print a summary line every N cases per worker (0: only at the end)")
     args = parser.parse_args(argv)
     start = time.perf_counter()
-    result = fuzz(args.cases, seed_value=args.seed, progress=args.progress)
-    counts, sites = result["counts"], result["sites"]
+    workers = max(1, min(args.workers, args.cases))
+    shares = [args.cases // workers + (i < args.cases % workers) for i in range(workers)]
+    jobs = [(n, args.seed + i, args.progress) for i, n in enumerate(shares)]
+    if workers == 1:
+        results = [_fuzz_share(jobs[0])]
+    else:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            results = pool.map(_fuzz_share, jobs)
+    counts: collections.Counter[str] = collections.Counter()
+    sites: dict[str, tuple[int, str, Case]] = {}
+    for result in results:
+        counts.update(result["counts"])
+        for key, (count, detail, case) in result["sites"].items():
+            seen = sites.get(key)
+            sites[key] = (count + (seen[0] if seen else 0), detail, seen[2] if seen else case)
     for key, (count, detail, case) in sorted(sites.items(), key=lambda kv: -kv[1][0]):
         print(f"{count:6d}  {key}: {detail}")
         print(f"        e.g. {case}")
-    print(_summary(counts, sites, time.perf_counter() - start, result["slowest"]))
+    slowest = max(result["slowest"] for result in results)
+    print(_summary(counts, sites, time.perf_counter() - start, slowest)
+          + f"; {workers} worker(s), seeds {args.seed}–{args.seed + workers - 1}")
     return 1 if counts["crash"] or counts["partial"] else 0
 
 
