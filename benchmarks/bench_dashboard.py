@@ -29,8 +29,9 @@ import platform
 import statistics
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import psutil
 
@@ -85,9 +86,11 @@ def browser_timings(db: Path, workdir: Path) -> dict[str, Any]:
                             other = PAGES[0] if url_path != PAGES[0][2] else PAGES[1]
                             switch_page(page, other[1], other[2])
                     result["page_switch_s"].setdefault(url_path, {})[round_name] = round(
-                        statistics.median(times), 3)
+                        statistics.median(times), 3
+                    )
             result["server_rss_mb"] = round(
-                psutil.Process(server.process.pid).memory_info().rss / 2**20, 1)
+                psutil.Process(server.process.pid).memory_info().rss / 2**20, 1
+            )
         result["blocked_requests"] = len(recorder.blocked)
     return result
 
@@ -122,23 +125,46 @@ def interaction_timings(db: Path, city: CityData) -> dict[str, float]:
     at.run()
     timings["overview_first_run"] = _seconds(start)
     at.switch_page("coalition/dashboard/planner.py").run()
-    timed("planner_new_weight", at,
-          lambda t, i: t.slider(key="plan_w_need").set_value([0.9, 0.1, 0.5][i]))
-    timed("planner_what_if", at, lambda t, i: t.multiselect(key="plan_what_if").set_value(
-        neighborhoods[i:i + 2]))
+    timed(
+        "planner_new_weight",
+        at,
+        lambda t, i: t.slider(key="plan_w_need").set_value([0.9, 0.1, 0.5][i]),
+    )
+    timed(
+        "planner_what_if",
+        at,
+        lambda t, i: t.multiselect(key="plan_what_if").set_value(neighborhoods[i : i + 2]),
+    )
     at.switch_page("coalition/dashboard/network.py").run()
-    timed("network_mark_brokers", at,
-          lambda t, i: t.checkbox(key="net_mark_brokers").set_value(i % 2 == 0))
-    timed("network_focus_organization", at,
-          lambda t, i: t.selectbox(key="net_focus").set_value(organizations[i]))
+    timed(
+        "network_mark_brokers",
+        at,
+        lambda t, i: t.checkbox(key="net_mark_brokers").set_value(i % 2 == 0),
+    )
+    timed(
+        "network_focus_organization",
+        at,
+        lambda t, i: t.selectbox(key="net_focus").set_value(organizations[i]),
+    )
     at.switch_page("coalition/dashboard/map.py").run()
-    timed("map_choose_neighborhood", at,
-          lambda t, i: t.selectbox(key="map_profile").set_value(neighborhoods[i]))
-    timed("map_change_measure", at, lambda t, i: t.selectbox(key="map_measure").set_value(
-        ["committee_status", "score", "gap_count"][i]))
+    timed(
+        "map_choose_neighborhood",
+        at,
+        lambda t, i: t.selectbox(key="map_profile").set_value(neighborhoods[i]),
+    )
+    timed(
+        "map_change_measure",
+        at,
+        lambda t, i: t.selectbox(key="map_measure").set_value(
+            ["committee_status", "score", "gap_count"][i]
+        ),
+    )
     at.switch_page("coalition/dashboard/gaps.py").run()
-    timed("gaps_text_filter", at, lambda t, i: t.text_input(key="gaps_text").set_value(
-        ["help", "legal", "Spanish"][i]))
+    timed(
+        "gaps_text_filter",
+        at,
+        lambda t, i: t.text_input(key="gaps_text").set_value(["help", "legal", "Spanish"][i]),
+    )
     return timings
 
 
@@ -152,10 +178,15 @@ def run_case(name: str, workdir: Path) -> dict[str, Any]:
     load_s = _seconds(start)
     tables = city.tables
     partnerships = int((tables["ties"]["tie_type"] == "partnership").sum())
-    case = {"case": name, "orgs": len(tables["organizations"]),
-            "ties": len(tables["ties"]), "partnerships": partnerships,
-            "areas": len(tables["neighborhoods"]), "city_build_s": build_s,
-            "store_load_s": load_s}
+    case = {
+        "case": name,
+        "orgs": len(tables["organizations"]),
+        "ties": len(tables["ties"]),
+        "partnerships": partnerships,
+        "areas": len(tables["neighborhoods"]),
+        "city_build_s": build_s,
+        "store_load_s": load_s,
+    }
     case.update(browser_timings(db, workdir))
     case["interaction_s"] = interaction_timings(db, city)
     return case
@@ -196,8 +227,10 @@ def write_doc(report: dict[str, Any]) -> None:
             "|---|---:|---:|",
         ]
         for page, times in case["page_switch_s"].items():
-            lines.append(f"| {page} | {times.get('first', float('nan')):.2f} | "
-                         f"{times.get('again', float('nan')):.2f} |")
+            lines.append(
+                f"| {page} | {times.get('first', float('nan')):.2f} | "
+                f"{times.get('again', float('nan')):.2f} |"
+            )
         lines += ["", "| Interaction | rerun (s) |", "|---|---:|"]
         for name, seconds in case["interaction_s"].items():
             lines.append(f"| {name.replace('_', ' ')} | {seconds:.2f} |")
@@ -226,8 +259,11 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", nargs="+", choices=list(CASES), default=list(CASES))
     parser.add_argument("--no-write", action="store_true", help="print only")
-    parser.add_argument("--doc-only", action="store_true",
-                        help="rewrite the docs page from benchmarks/dashboard_latest.json")
+    parser.add_argument(
+        "--doc-only",
+        action="store_true",
+        help="rewrite the docs page from benchmarks/dashboard_latest.json",
+    )
     args = parser.parse_args(argv)
     if args.doc_only:
         report = json.loads(OUT_JSON.read_text(encoding="utf-8"))
@@ -235,10 +271,15 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         return report
     with tempfile.TemporaryDirectory(prefix="bench-dashboard-") as tmp:
         cases = [run_case(name, Path(tmp)) for name in args.cases]
-    report = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-              "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                          "platform": platform.platform()},
-              "cases": cases}
+    report = {
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+        },
+        "cases": cases,
+    }
     print(json.dumps(report, indent=2))
     if not args.no_write:
         OUT_JSON.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
@@ -249,8 +290,10 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
 def run() -> list[dict[str, Any]]:
     """Hook for ``make bench`` (:mod:`benchmarks.run`): one record per city, ``case`` prefixed."""
     report = main([])
-    return [{**case, "case": f"dashboard-{case['case']}", "seconds": case.get("first_content_s")}
-            for case in report["cases"]]
+    return [
+        {**case, "case": f"dashboard-{case['case']}", "seconds": case.get("first_content_s")}
+        for case in report["cases"]
+    ]
 
 
 if __name__ == "__main__":

@@ -53,8 +53,9 @@ class Problem:
 
     def brute_force(self, k: int) -> float:
         """Best newly covered foreign-born over every k-subset of the candidates."""
-        return max(self.newly_covered(combo)
-                   for combo in itertools.combinations(self.candidates, k))
+        return max(
+            self.newly_covered(combo) for combo in itertools.combinations(self.candidates, k)
+        )
 
 
 @pytest.mark.parametrize("seed", range(16))
@@ -65,8 +66,7 @@ def test_plan_equals_brute_force_on_random_small_cities(seed):
     for rule, distance_km in RULES:
         problem = Problem(index, rule, distance_km)
         k = int(rng.integers(1, min(4, len(problem.candidates)) + 1))
-        plan = plan_from_index(index, k, rule=rule, distance_km=distance_km,
-                               weights={"need": 1})
+        plan = plan_from_index(index, k, rule=rule, distance_km=distance_km, weights={"need": 1})
         best = problem.brute_force(k)
         picks = problem.ids.get_indexer([s["neighborhood_id"] for s in plan["selected"]])
         label = f"seed={seed} rule={rule} d={distance_km} k={k}"
@@ -91,7 +91,8 @@ def test_every_candidate_in_play_when_k_equals_the_candidates():
     best = problem.brute_force(k)
     assert plan["newly_covered"] == pytest.approx(best)
     assert plan["foreign_born_covered_after"] == pytest.approx(
-        plan["foreign_born_covered_before"] + best)
+        plan["foreign_born_covered_before"] + best
+    )
 
 
 def test_ties_go_to_the_earliest_shortlisted_candidate():

@@ -33,101 +33,266 @@ SOURCE = "tests/tiny_city.py"
 
 
 def _prov(illustrative: bool = True) -> dict:
-    return {"source": SOURCE, "source_date": "2024-01", "illustrative": illustrative,
-            "illustrative_columns": []}
+    return {
+        "source": SOURCE,
+        "source_date": "2024-01",
+        "illustrative": illustrative,
+        "illustrative_columns": [],
+    }
 
 
 def make_tiny_city() -> CityData:
     """The tiny city as validated tables (see the module docstring)."""
     cells = {"alder": (0, 1), "birch": (1, 1), "cedar": (0, 0), "dogwood": (1, 0)}
     boundaries = gpd.GeoDataFrame(
-        {"neighborhood_id": list(cells),
-         "geometry": [box(X0 + i * STEP, Y0 + j * STEP, X0 + (i + 1) * STEP, Y0 + (j + 1) * STEP)
-                      for i, j in cells.values()]},
-        geometry="geometry", crs="EPSG:4326",
+        {
+            "neighborhood_id": list(cells),
+            "geometry": [
+                box(X0 + i * STEP, Y0 + j * STEP, X0 + (i + 1) * STEP, Y0 + (j + 1) * STEP)
+                for i, j in cells.values()
+            ],
+        },
+        geometry="geometry",
+        crs="EPSG:4326",
     )
-    neighborhoods = pd.DataFrame([
-        {"neighborhood_id": "alder", "name": "Alder", "population": 1000, "population_moe": 150.0,
-         "foreign_born": 400, "foreign_born_moe": 100.0, "limited_english": 200,
-         "limited_english_moe": 50.0, **_prov(False)},
-        {"neighborhood_id": "birch", "name": "Birch", "population": 800, "population_moe": 120.0,
-         "foreign_born": 100, "foreign_born_moe": 50.0, "limited_english": 50,
-         "limited_english_moe": 20.0, **_prov(False)},
-        {"neighborhood_id": "cedar", "name": "Cedar", "population": 600, "population_moe": 90.0,
-         "foreign_born": 300, "foreign_born_moe": 80.0, "limited_english": 150,
-         "limited_english_moe": 40.0, **_prov(False)},
-        {"neighborhood_id": "dogwood", "name": "Dogwood", "population": 500,
-         "population_moe": 80.0, "foreign_born": 200, "foreign_born_moe": 60.0,
-         "limited_english": 120, "limited_english_moe": 30.0, **_prov(False)},
-    ])
+    neighborhoods = pd.DataFrame(
+        [
+            {
+                "neighborhood_id": "alder",
+                "name": "Alder",
+                "population": 1000,
+                "population_moe": 150.0,
+                "foreign_born": 400,
+                "foreign_born_moe": 100.0,
+                "limited_english": 200,
+                "limited_english_moe": 50.0,
+                **_prov(False),
+            },
+            {
+                "neighborhood_id": "birch",
+                "name": "Birch",
+                "population": 800,
+                "population_moe": 120.0,
+                "foreign_born": 100,
+                "foreign_born_moe": 50.0,
+                "limited_english": 50,
+                "limited_english_moe": 20.0,
+                **_prov(False),
+            },
+            {
+                "neighborhood_id": "cedar",
+                "name": "Cedar",
+                "population": 600,
+                "population_moe": 90.0,
+                "foreign_born": 300,
+                "foreign_born_moe": 80.0,
+                "limited_english": 150,
+                "limited_english_moe": 40.0,
+                **_prov(False),
+            },
+            {
+                "neighborhood_id": "dogwood",
+                "name": "Dogwood",
+                "population": 500,
+                "population_moe": 80.0,
+                "foreign_born": 200,
+                "foreign_born_moe": 60.0,
+                "limited_english": 120,
+                "limited_english_moe": 30.0,
+                **_prov(False),
+            },
+        ]
+    )
 
     def org(org_id, name, sector, orientation, services, languages, anchor, nbhd):
-        return {"org_id": org_id, "name": name, "sector": sector, "orientation": orientation,
-                "services": services, "languages": languages, "anchor_type": anchor,
-                "neighborhood": nbhd, "address": None, "lat": None, "lon": None, "notes": None,
-                "member": True, **_prov()}
+        return {
+            "org_id": org_id,
+            "name": name,
+            "sector": sector,
+            "orientation": orientation,
+            "services": services,
+            "languages": languages,
+            "anchor_type": anchor,
+            "neighborhood": nbhd,
+            "address": None,
+            "lat": None,
+            "lon": None,
+            "notes": None,
+            "member": True,
+            **_prov(),
+        }
 
-    organizations = pd.DataFrame([
-        org("lib", "Alder Library", "library", "both", ["english", "citizenship"],
-            ["English", "Spanish"], "library", "alder"),
-        org("legal", "Birch Legal Aid", "legal", "immigrant_serving", ["legal"],
-            ["English", "Spanish", "Arabic"], "none", "birch"),
-        org("church", "Cedar Church", "faith", "receiving_community", ["housing"], ["English"],
-            "faith", "cedar"),
-        org("assoc", "Alder Neighbors", "neighborhood association", "receiving_community", [],
-            ["English"], "neighborhood_association", "alder"),
-        org("clinic", "Dogwood Clinic", "health", "immigrant_serving", ["health"],
-            ["English", "Karen"], "none", "dogwood"),
-        org("lonely", "Lonely Shop", "business", "receiving_community", [], ["English"], "none",
-            "dogwood"),
-    ])
-    communities = pd.DataFrame([
-        {"community_id": "latino", "name": "Latino newcomers", "community_kind": "immigrant",
-         "languages": ["Spanish"], "estimated_residents": 300, "notes": None, **_prov()},
-        {"community_id": "karen", "name": "Karen refugees", "community_kind": "immigrant",
-         "languages": ["Karen"], "estimated_residents": 100, "notes": None, **_prov()},
-        {"community_id": "longtime", "name": "Long-time residents", "community_kind": "receiving",
-         "languages": ["English"], "estimated_residents": 1000, "notes": None, **_prov()},
-    ])
-    navigators = pd.DataFrame([
-        {"navigator_id": "nav1", "alias": "Navigator One", "languages": ["Spanish", "English"],
-         "neighborhood": "cedar", **_prov()},
-    ])
-    committees = pd.DataFrame([
-        {"committee_id": "wc-alder", "name": "Alder Welcoming Committee", "neighborhood": "alder",
-         "status": "active", "start_date": "2012", **_prov(False)},
-        {"committee_id": "wc-cedar", "name": "Cedar Welcoming Committee", "neighborhood": "cedar",
-         "status": "forming", "start_date": "2024", **_prov()},
-    ])
+    organizations = pd.DataFrame(
+        [
+            org(
+                "lib",
+                "Alder Library",
+                "library",
+                "both",
+                ["english", "citizenship"],
+                ["English", "Spanish"],
+                "library",
+                "alder",
+            ),
+            org(
+                "legal",
+                "Birch Legal Aid",
+                "legal",
+                "immigrant_serving",
+                ["legal"],
+                ["English", "Spanish", "Arabic"],
+                "none",
+                "birch",
+            ),
+            org(
+                "church",
+                "Cedar Church",
+                "faith",
+                "receiving_community",
+                ["housing"],
+                ["English"],
+                "faith",
+                "cedar",
+            ),
+            org(
+                "assoc",
+                "Alder Neighbors",
+                "neighborhood association",
+                "receiving_community",
+                [],
+                ["English"],
+                "neighborhood_association",
+                "alder",
+            ),
+            org(
+                "clinic",
+                "Dogwood Clinic",
+                "health",
+                "immigrant_serving",
+                ["health"],
+                ["English", "Karen"],
+                "none",
+                "dogwood",
+            ),
+            org(
+                "lonely",
+                "Lonely Shop",
+                "business",
+                "receiving_community",
+                [],
+                ["English"],
+                "none",
+                "dogwood",
+            ),
+        ]
+    )
+    communities = pd.DataFrame(
+        [
+            {
+                "community_id": "latino",
+                "name": "Latino newcomers",
+                "community_kind": "immigrant",
+                "languages": ["Spanish"],
+                "estimated_residents": 300,
+                "notes": None,
+                **_prov(),
+            },
+            {
+                "community_id": "karen",
+                "name": "Karen refugees",
+                "community_kind": "immigrant",
+                "languages": ["Karen"],
+                "estimated_residents": 100,
+                "notes": None,
+                **_prov(),
+            },
+            {
+                "community_id": "longtime",
+                "name": "Long-time residents",
+                "community_kind": "receiving",
+                "languages": ["English"],
+                "estimated_residents": 1000,
+                "notes": None,
+                **_prov(),
+            },
+        ]
+    )
+    navigators = pd.DataFrame(
+        [
+            {
+                "navigator_id": "nav1",
+                "alias": "Navigator One",
+                "languages": ["Spanish", "English"],
+                "neighborhood": "cedar",
+                **_prov(),
+            },
+        ]
+    )
+    committees = pd.DataFrame(
+        [
+            {
+                "committee_id": "wc-alder",
+                "name": "Alder Welcoming Committee",
+                "neighborhood": "alder",
+                "status": "active",
+                "start_date": "2012",
+                **_prov(False),
+            },
+            {
+                "committee_id": "wc-cedar",
+                "name": "Cedar Welcoming Committee",
+                "neighborhood": "cedar",
+                "status": "forming",
+                "start_date": "2024",
+                **_prov(),
+            },
+        ]
+    )
 
     def tie(s, t, tie_type, strength=1, residents=None):
-        return {"source_id": s, "target_id": t, "tie_type": tie_type, "kind": "", "strength":
-                strength, "since": "2020", "residents": residents, "notes": None, **_prov()}
+        return {
+            "source_id": s,
+            "target_id": t,
+            "tie_type": tie_type,
+            "kind": "",
+            "strength": strength,
+            "since": "2020",
+            "residents": residents,
+            "notes": None,
+            **_prov(),
+        }
 
-    ties = pd.DataFrame([
-        tie("lib", "legal", "partnership", 3),
-        tie("lib", "assoc", "partnership", 2),
-        tie("lib", "church", "partnership", 1),
-        tie("legal", "clinic", "partnership", 2),
-        tie("lib", "latino", "serves_community"),
-        tie("legal", "latino", "serves_community"),
-        tie("clinic", "karen", "serves_community"),
-        tie("church", "longtime", "serves_community"),
-        tie("legal", "birch", "serves_neighborhood"),
-        tie("latino", "alder", "lives_in", residents=200),
-        tie("latino", "cedar", "lives_in", residents=100),
-        tie("karen", "dogwood", "lives_in", residents=100),
-        tie("longtime", "alder", "lives_in", residents=500),
-        tie("longtime", "birch", "lives_in", residents=500),
-        tie("nav1", "latino", "mentors"),
-        tie("nav1", "lib", "volunteers_with"),
-        tie("assoc", "wc-alder", "committee_member"),
-    ])
+    ties = pd.DataFrame(
+        [
+            tie("lib", "legal", "partnership", 3),
+            tie("lib", "assoc", "partnership", 2),
+            tie("lib", "church", "partnership", 1),
+            tie("legal", "clinic", "partnership", 2),
+            tie("lib", "latino", "serves_community"),
+            tie("legal", "latino", "serves_community"),
+            tie("clinic", "karen", "serves_community"),
+            tie("church", "longtime", "serves_community"),
+            tie("legal", "birch", "serves_neighborhood"),
+            tie("latino", "alder", "lives_in", residents=200),
+            tie("latino", "cedar", "lives_in", residents=100),
+            tie("karen", "dogwood", "lives_in", residents=100),
+            tie("longtime", "alder", "lives_in", residents=500),
+            tie("longtime", "birch", "lives_in", residents=500),
+            tie("nav1", "latino", "mentors"),
+            tie("nav1", "lib", "volunteers_with"),
+            tie("assoc", "wc-alder", "committee_member"),
+        ]
+    )
     return CityData(
         name="Tiny Town",
-        tables={"neighborhoods": neighborhoods, "organizations": organizations,
-                "communities": communities, "navigators": navigators, "committees": committees,
-                "ties": ties},
+        tables={
+            "neighborhoods": neighborhoods,
+            "organizations": organizations,
+            "communities": communities,
+            "navigators": navigators,
+            "committees": committees,
+            "ties": ties,
+        },
         boundaries=boundaries,
         metric_crs="EPSG:32618",
         meta={"source_dir": None},

@@ -18,8 +18,9 @@ here only cache what is expensive to work out again on every rerun.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import folium
 import geopandas as gpd
@@ -74,8 +75,9 @@ class Snapshot:
 def _open(url: str) -> store_module.Store:
     store = store_module.open_store(url)
     if store_module.ensure_loaded(store):  # the sidebar says so (loaded_automatically)
-        logger.warning("The store %s was empty: loaded the sample city from %s", url,
-                       settings.data_dir())
+        logger.warning(
+            "The store %s was empty: loaded the sample city from %s", url, settings.data_dir()
+        )
     return store
 
 
@@ -103,6 +105,7 @@ def snapshot() -> Snapshot:
 
 
 # --- the city and its graph -----------------------------------------------------------------------
+
 
 @st.cache_resource(show_spinner="Reading the coalition's data…", max_entries=4)
 def city(snap: Snapshot) -> model.CityData:
@@ -168,6 +171,7 @@ def filter_options(snap: Snapshot) -> dict[str, Any]:
 
 # --- the analyses ---------------------------------------------------------------------------------
 
+
 @st.cache_resource(show_spinner="Looking for the coalition's gaps…", max_entries=4)
 def gaps(snap: Snapshot) -> analysis.GapReport:
     """Every gap family of one store version.
@@ -185,10 +189,16 @@ def _gap_rows(snap: Snapshot, family: str) -> gap_text.GapRows:
     return gap_text.index_rows(getattr(gaps(snap), family, None))
 
 
-def gap_table(snap: Snapshot, family: str, *, neighborhood: str | None = None,
-              community: str | None = None, text: str | None = None,
-              neighborhood_id: str | None = None, community_id: str | None = None
-              ) -> pd.DataFrame:
+def gap_table(
+    snap: Snapshot,
+    family: str,
+    *,
+    neighborhood: str | None = None,
+    community: str | None = None,
+    text: str | None = None,
+    neighborhood_id: str | None = None,
+    community_id: str | None = None,
+) -> pd.DataFrame:
     """One gap family, filtered, with readable columns (ids hidden, lists joined).
 
     See :func:`coalition.presenting.gaps.matching` for what matches.
@@ -200,22 +210,30 @@ def gap_table(snap: Snapshot, family: str, *, neighborhood: str | None = None,
     rows = _gap_rows(snap, family)
     if rows.frame.empty:
         return pd.DataFrame()
-    keep = gap_text.matching(rows, neighborhood_id=neighborhood_id, neighborhood=neighborhood,
-                             community_id=community_id, community=community, text=text)
+    keep = gap_text.matching(
+        rows,
+        neighborhood_id=neighborhood_id,
+        neighborhood=neighborhood,
+        community_id=community_id,
+        community=community,
+        text=text,
+    )
     return gap_text.readable(rows.frame[keep], family)
 
 
 @st.cache_resource(show_spinner="Working out committee coverage…", max_entries=32)
-def coverage(snap: Snapshot, rule: str = "own", distance_km: float = 1.0,
-             extra: tuple[str, ...] = ()) -> analysis.CoverageReport:
+def coverage(
+    snap: Snapshot, rule: str = "own", distance_km: float = 1.0, extra: tuple[str, ...] = ()
+) -> analysis.CoverageReport:
     """Coverage under a rule, optionally with extra (imagined) active committees.
 
     Examples
     --------
     >>> coverage(snap, 'adjacent').summary['neighborhoods_covered']  # doctest: +SKIP
     """
-    return analysis.coverage_from_index(index(snap), rule=rule, distance_km=distance_km,
-                                        extra_committees=extra)
+    return analysis.coverage_from_index(
+        index(snap), rule=rule, distance_km=distance_km, extra_committees=extra
+    )
 
 
 def candidate_count(snap: Snapshot) -> int:
@@ -233,9 +251,13 @@ def candidate_count(snap: Snapshot) -> int:
 
 
 @st.cache_resource(show_spinner="Ranking the candidate neighborhoods…", max_entries=32)
-def ranking(snap: Snapshot, weights: tuple[tuple[str, float], ...] | None = None,
-            k: int = settings.DEFAULT_K, rule: str = "own",
-            distance_km: float = 1.0) -> analysis.RankReport | None:
+def ranking(
+    snap: Snapshot,
+    weights: tuple[tuple[str, float], ...] | None = None,
+    k: int = settings.DEFAULT_K,
+    rule: str = "own",
+    distance_km: float = 1.0,
+) -> analysis.RankReport | None:
     """The replication ranking (with stability and the optimised k-plan).
 
     ``k`` is capped at the number of candidates; ``None`` when there is no candidate (every
@@ -249,14 +271,20 @@ def ranking(snap: Snapshot, weights: tuple[tuple[str, float], ...] | None = None
     if candidates == 0:
         return None
     return analysis.rank_from_index(
-        index(snap), dict(weights) if weights else None, k=min(k, candidates),
-        rule=rule, distance_km=distance_km, stability_runs=settings.DEFAULT_STABILITY_RUNS,
-        seed=settings.DEFAULT_SEED)
+        index(snap),
+        dict(weights) if weights else None,
+        k=min(k, candidates),
+        rule=rule,
+        distance_km=distance_km,
+        stability_runs=settings.DEFAULT_STABILITY_RUNS,
+        seed=settings.DEFAULT_SEED,
+    )
 
 
 @st.cache_resource(show_spinner="Imagining the new committees…", max_entries=32)
-def what_if(snap: Snapshot, ids: tuple[str, ...], rule: str = "own",
-            distance_km: float = 1.0) -> dict[str, Any]:
+def what_if(
+    snap: Snapshot, ids: tuple[str, ...], rule: str = "own", distance_km: float = 1.0
+) -> dict[str, Any]:
     """Coverage before and after adding active committees in ``ids``.
 
     Examples
@@ -268,6 +296,7 @@ def what_if(snap: Snapshot, ids: tuple[str, ...], rule: str = "own",
 
 # --- the network ----------------------------------------------------------------------------------
 
+
 @st.cache_resource(show_spinner="Placing the network on screen…", max_entries=8)
 def positions(snap: Snapshot, geographic: bool = True) -> dict[str, tuple[float, float]]:
     """Node positions of the FULL graph, so that filtering never moves a node.
@@ -276,8 +305,9 @@ def positions(snap: Snapshot, geographic: bool = True) -> dict[str, tuple[float,
     --------
     >>> positions(snap)['hpl_tap']  # doctest: +SKIP
     """
-    return network_view.layout_positions(graph(snap), seed=settings.DEFAULT_SEED,
-                                         geographic=geographic)
+    return network_view.layout_positions(
+        graph(snap), seed=settings.DEFAULT_SEED, geographic=geographic
+    )
 
 
 @st.cache_resource(show_spinner="Filtering the network…", max_entries=16)
@@ -290,9 +320,15 @@ def filtered(snap: Snapshot, selection: tuple) -> nx.MultiDiGraph:
     """
     kinds, sectors, communities, neighborhoods, services, focus, depth = selection
     return network_view.filter_graph(
-        graph(snap), kinds=list(kinds) or None, sectors=list(sectors) or None,
-        communities=list(communities) or None, neighborhoods=list(neighborhoods) or None,
-        services=list(services) or None, focus=focus, depth=depth)
+        graph(snap),
+        kinds=list(kinds) or None,
+        sectors=list(sectors) or None,
+        communities=list(communities) or None,
+        neighborhoods=list(neighborhoods) or None,
+        services=list(services) or None,
+        focus=focus,
+        depth=depth,
+    )
 
 
 def matched_count(snap: Snapshot, selection: tuple) -> int:
@@ -343,8 +379,9 @@ def node_sizes(snap: Snapshot, size_by: str) -> dict[str, float]:
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def highlights(snap: Snapshot,
-               marks: tuple[str, ...]) -> tuple[dict[str, str], set[tuple[str, str]]]:
+def highlights(
+    snap: Snapshot, marks: tuple[str, ...]
+) -> tuple[dict[str, str], set[tuple[str, str]]]:
     """Nodes to mark (node -> reason) and ties to thicken, for the chosen marks.
 
     Examples
@@ -368,9 +405,15 @@ def highlights(snap: Snapshot,
 
 
 @st.cache_resource(show_spinner="Drawing the network…", max_entries=16)
-def network_page_html(snap: Snapshot, selection: tuple, color_by: str, size_by: str,
-                      marks: tuple[str, ...], geographic: bool,
-                      aggregate_by: str | None) -> tuple[str, int, int, bool]:
+def network_page_html(
+    snap: Snapshot,
+    selection: tuple,
+    color_by: str,
+    size_by: str,
+    marks: tuple[str, ...],
+    geographic: bool,
+    aggregate_by: str | None,
+) -> tuple[str, int, int, bool]:
     """The pyvis page for one choice of filters (html, nodes shown, nodes matched, aggregated).
 
     ``selection`` is ``(kinds, sectors, communities, neighborhoods, services, focus, depth)``
@@ -386,8 +429,9 @@ def network_page_html(snap: Snapshot, selection: tuple, color_by: str, size_by: 
     matched = view.number_of_nodes()
     if matched > network_view.MAX_VISIBLE_NODES and aggregate_by:
         grouped = network_view.aggregate_graph(view, by=aggregate_by)
-        group_positions = network_view.layout_positions(grouped, seed=settings.DEFAULT_SEED,
-                                                        geographic=False)
+        group_positions = network_view.layout_positions(
+            grouped, seed=settings.DEFAULT_SEED, geographic=False
+        )
         html_text = network_view.network_html(grouped, group_positions, height="650px")
         return html_text, grouped.number_of_nodes(), matched, True
     size = node_sizes(snap, size_by)
@@ -395,18 +439,21 @@ def network_page_html(snap: Snapshot, selection: tuple, color_by: str, size_by: 
     marked = {n: r for n, r in highlight_nodes.items() if n in view}
     focus = selection[5]
     if focus in view:  # the organization searched for stands out from its surroundings
-        marked[focus] = ", ".join(filter(None, ["the organization you chose",
-                                                marked.get(focus)]))
+        marked[focus] = ", ".join(filter(None, ["the organization you chose", marked.get(focus)]))
     html_text = network_view.network_html(
-        view, positions(snap, geographic), color_by=color_by,
+        view,
+        positions(snap, geographic),
+        color_by=color_by,
         size_by={n: v for n, v in size.items() if n in view} if size else None,
         highlight_nodes=marked or None,
         highlight_edges={e for e in highlight_edges if e[0] in view and e[1] in view} or None,
-        height="650px")
+        height="650px",
+    )
     return html_text, matched, matched, False
 
 
 # --- the map and a neighborhood's profile --------------------------------------------------------
+
 
 @st.cache_resource(show_spinner="Preparing the map…", max_entries=4)
 def neighborhoods(snap: Snapshot) -> gpd.GeoDataFrame:
@@ -429,8 +476,9 @@ def _committees_frame(snap: Snapshot) -> pd.DataFrame:
     return model.nodes_frame(graph(snap), model.COMMITTEE)
 
 
-def neighborhood_map(snap: Snapshot, measure: str, organizations_in: tuple[str, ...] | None,
-                     tiles: str | None) -> folium.Map:
+def neighborhood_map(
+    snap: Snapshot, measure: str, organizations_in: tuple[str, ...] | None, tiles: str | None
+) -> folium.Map:
     """A freshly built folium map (offline: assets inlined by :func:`maps.make_offline`).
 
     Built on every run rather than cached: ``st_folium`` renders, and so changes, the map it is
@@ -446,16 +494,19 @@ def neighborhood_map(snap: Snapshot, measure: str, organizations_in: tuple[str, 
     organizations = _organizations_frame(snap)
     if organizations_in is not None:
         organizations = organizations[organizations["neighborhood"].isin(organizations_in)]
-    built = maps.neighborhood_map(frame, measure,
-                                  organizations=organizations if len(organizations) else None,
-                                  tiles=tiles, title=maps.MEASURES.get(measure, measure),
-                                  committees=_committees_frame(snap))
+    built = maps.neighborhood_map(
+        frame,
+        measure,
+        organizations=organizations if len(organizations) else None,
+        tiles=tiles,
+        title=maps.MEASURES.get(measure, measure),
+        committees=_committees_frame(snap),
+    )
     return maps.make_offline(built)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def neighborhood_members(snap: Snapshot,
-                         neighborhood_id: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+def neighborhood_members(snap: Snapshot, neighborhood_id: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """A neighborhood's organizations and communities (see
     :func:`coalition.presenting.city.neighborhood_members`).
 
@@ -476,12 +527,16 @@ def neighborhood_gap_lines(snap: Snapshot, neighborhood_id: str) -> list[str]:
     name = str(graph(snap).nodes[neighborhood_id].get("name") or neighborhood_id)
     lines: list[str] = []
     for family in labels.GAP_FAMILIES:
-        lines.extend(gap_text.explanations(gap_table(
-            snap, family, neighborhood=name, neighborhood_id=neighborhood_id)))
+        lines.extend(
+            gap_text.explanations(
+                gap_table(snap, family, neighborhood=name, neighborhood_id=neighborhood_id)
+            )
+        )
     return list(dict.fromkeys(lines))
 
 
 # --- the store's data, history and downloads ------------------------------------------------------
+
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def datasets(snap: Snapshot) -> pd.DataFrame:
@@ -560,6 +615,8 @@ def deferred_export(snap: Snapshot, fmt: str) -> Callable[[], bytes]:
     --------
     >>> st.download_button('Excel', deferred_export(snap, 'xlsx'))  # doctest: +SKIP
     """
+
     def build() -> bytes:
         return export(snap, fmt)
+
     return build

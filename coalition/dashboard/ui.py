@@ -10,8 +10,9 @@ from __future__ import annotations
 import html
 import logging
 import re
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -32,9 +33,11 @@ def illustrative_caption(illustrative: int, total: int, what: str = "rows") -> N
     >>> illustrative_caption(11, 16, 'entries')  # doctest: +SKIP
     """
     if total and illustrative:
-        st.caption(f"Illustrative {what}: {illustrative:,} of {total:,} — marked with "
-                   f"{labels.ILLUSTRATIVE_MARK}. They are examples, not facts about real "
-                   "organizations.")
+        st.caption(
+            f"Illustrative {what}: {illustrative:,} of {total:,} — marked with "
+            f"{labels.ILLUSTRATIVE_MARK}. They are examples, not facts about real "
+            "organizations."
+        )
     elif total:
         st.caption(f"All {total:,} {what} shown come from cited sources.")
 
@@ -74,8 +77,10 @@ def show_problem(exc: BaseException) -> None:
         more = len(problems) - 30
         if more > 0:
             lines.append(f"- … and {more} more")
-        st.error("The data has problems, so nothing new was loaded. Fix these in the data "
-                 "folder and load it again:\n\n" + "\n".join(lines))
+        st.error(
+            "The data has problems, so nothing new was loaded. Fix these in the data "
+            "folder and load it again:\n\n" + "\n".join(lines)
+        )
     else:
         st.error(md(exc) or "Something went wrong with the data.")
     logger.warning("dashboard error shown to the user: %s", exc)
@@ -124,12 +129,16 @@ def ranking_column_config(max_score: float = 1.0) -> dict[str, Any]:
     ['Score', 'Stability', 'Why']
     """
     return {
-        "Score": st.column_config.ProgressColumn("Score", min_value=0.0,
-                                                 max_value=max(float(max_score), 1e-9),
-                                                 format="%.2f"),
+        "Score": st.column_config.ProgressColumn(
+            "Score", min_value=0.0, max_value=max(float(max_score), 1e-9), format="%.2f"
+        ),
         "Stability": st.column_config.ProgressColumn(
-            "Stability", min_value=0.0, max_value=1.0, format="percent",
+            "Stability",
+            min_value=0.0,
+            max_value=1.0,
+            format="percent",
             help="Share of 200 runs with the weights and census figures shaken within their "
-                 "uncertainty in which it stays in the top k."),
+            "uncertainty in which it stays in the top k.",
+        ),
         "Why": st.column_config.TextColumn("Why", width="large"),
     }
