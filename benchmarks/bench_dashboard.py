@@ -75,7 +75,7 @@ def browser_timings(db: Path, workdir: Path) -> dict[str, Any]:
             wait_until_ready(page, "overview")
             result["first_content_s"] = _seconds(server.started_at)
             for round_name in ("first", "again"):
-                order = list(PAGES[1:]) + [PAGES[0]]
+                order = [*PAGES[1:], PAGES[0]]
                 for _, title, url_path in order:
                     times = []
                     for _ in range(1 if round_name == "first" else REPEATS):

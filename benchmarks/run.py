@@ -166,7 +166,7 @@ def run_case(name: str, runs: int) -> dict[str, Any] | None:
 
 def hook_modules() -> list[str]:
     """Names of the other benchmark modules in this folder (imported only when run)."""
-    paths = sorted(BENCH_DIR.glob("bench_*.py")) + [BENCH_DIR / "dashboard.py"]
+    paths = [*sorted(BENCH_DIR.glob("bench_*.py")), BENCH_DIR / "dashboard.py"]
     return [path.stem for path in paths if path.is_file()]
 
 

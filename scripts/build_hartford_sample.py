@@ -1309,7 +1309,7 @@ def ties(raw: Path, apportioned: pd.DataFrame, polygons: gpd.GeoDataFrame) -> pd
     # Residents born in Puerto Rico per neighborhood: apportioned from the tracts (real).
     pr_column = "us_citizen_born_in_pr_or_island_areas"
     for hood_id in polygons.index:
-        residents = int(round(apportioned.loc[hood_id, pr_column]))
+        residents = round(apportioned.loc[hood_id, pr_column])
         if residents >= 50:  # below that the estimate is noise
             moe = apportioned.loc[hood_id, pr_column + "_moe"]
             rows.append(
@@ -1396,7 +1396,7 @@ def table_csv(table: str, frame: pd.DataFrame) -> str:
 def boundary_geojson(polygons: gpd.GeoDataFrame) -> str:
     """The boundary layer as GeoJSON (EPSG:4326, property ``name``), one feature per line."""
     features = []
-    for name, geometry in zip(polygons["name"], polygons.geometry):
+    for name, geometry in zip(polygons["name"], polygons.geometry, strict=True):
         features.append(
             json.dumps(
                 {

@@ -43,7 +43,10 @@ def test_every_row_is_illustrative_and_sourced(city):
 def test_partnerships_are_distinct_and_skewed(city):
     ties = city.tables["ties"]
     partnerships = ties[ties["tie_type"] == "partnership"]
-    pairs = {tuple(sorted(p)) for p in zip(partnerships["source_id"], partnerships["target_id"])}
+    pairs = {
+        tuple(sorted(p))
+        for p in zip(partnerships["source_id"], partnerships["target_id"], strict=True)
+    }
     assert len(pairs) == len(partnerships)
     assert (partnerships["source_id"] != partnerships["target_id"]).all()
     degree = np.bincount(

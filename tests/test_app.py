@@ -259,7 +259,7 @@ def test_map_profile_of_a_chosen_neighborhood(open_app, tiny_db):
     members = dataframe(at, "Organization")
     assert set(members["Organization"]) == {"Alder Library", "Alder Neighbors"}
     communities = dataframe(at, "Community")
-    assert dict(zip(communities["Community"], communities["Residents here"])) == {
+    assert dict(zip(communities["Community"], communities["Residents here"], strict=True)) == {
         "Latino newcomers": "200",
         "Long-time residents": "500",
     }
@@ -355,7 +355,7 @@ def small_count_db(tmp_path_factory) -> Path:
     orgs = tables["organizations"]
     orgs["languages"] = [
         ["English"] if org == "clinic" else languages
-        for org, languages in zip(orgs["org_id"], orgs["languages"])
+        for org, languages in zip(orgs["org_id"], orgs["languages"], strict=True)
     ]
     ties = tables["ties"]
     ties.loc[(ties["source_id"] == "karen") & (ties["tie_type"] == "lives_in"), "residents"] = 3
@@ -478,9 +478,9 @@ def test_data_page_sources_illustrative_and_downloads(open_app, tiny_db):
     at = open_app(tiny_db, "data")
     assert_clean(at)
     table = dataframe(at, "Rows")
-    rows = dict(zip(table["Table"], table["Rows"]))
+    rows = dict(zip(table["Table"], table["Rows"], strict=True))
     assert rows["Organizations"] == 6 and rows["Ties"] == 17
-    illustrative = dict(zip(table["Table"], table[table.columns[2]]))
+    illustrative = dict(zip(table["Table"], table[table.columns[2]], strict=True))
     assert illustrative["Neighborhoods"] == 0 and illustrative["Organizations"] == 6
     assert any("illustrative" in w.value for w in at.warning)
     assert len(at.get("download_button")) == 6

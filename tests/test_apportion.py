@@ -81,7 +81,7 @@ def test_area_weights_table():
     tracts = squares({"A": (0, 0, 1, 1), "B": (1, 0, 2, 1)})
     hoods = squares({"T1": (0, 0, 1.5, 1), "T2": (1.5, 0, 2, 1)})
     weights = area_weights(tracts, hoods, UTM)
-    assert list(zip(weights["source"], weights["target"])) == [
+    assert list(zip(weights["source"], weights["target"], strict=True)) == [
         ("A", "T1"),
         ("B", "T1"),
         ("B", "T2"),
@@ -157,13 +157,13 @@ def test_target_without_crs_is_refused(layers):
 
 def test_missing_estimate_column(layers):
     tract, hoods = layers
-    with pytest.raises(DataError, match="no estimate column.*'people'"):
+    with pytest.raises(DataError, match=r"no estimate column.*'people'"):
         apportion(tract, hoods, ["people"], {}, UTM)
 
 
 def test_missing_moe_column(layers):
     tract, hoods = layers
-    with pytest.raises(DataError, match="no margin of error column.*'pop_m'"):
+    with pytest.raises(DataError, match=r"no margin of error column.*'pop_m'"):
         apportion(tract, hoods, ["pop"], {"pop": "pop_m"}, UTM)
 
 

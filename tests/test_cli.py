@@ -51,7 +51,7 @@ def test_validate_json(capsys, folder):
 def broken_copy(folder):
     set_cell(folder / "organizations.csv", 0, "neighborhood", "Aldr")
     orgs = read_rows(folder / "organizations.csv")
-    write_rows(folder / "organizations.csv", orgs + [dict(orgs[-1], org_id="lib")])
+    write_rows(folder / "organizations.csv", [*orgs, dict(orgs[-1], org_id="lib")])
     rows = read_rows(folder / "communities.csv")
     for row in rows:
         row.pop("community_kind")
@@ -113,7 +113,7 @@ def test_info_json(capsys, folder, db):
 )
 def test_export_every_format(capsys, folder, db, tmp_path, fmt, name):
     run(capsys, "init", str(folder), "--db", db)
-    code, out, _ = run(capsys, "export", "--format", fmt, str(tmp_path / name), "--db", db)
+    code, _, _ = run(capsys, "export", "--format", fmt, str(tmp_path / name), "--db", db)
     assert code == 0 and (tmp_path / name).stat().st_size > 0
     if fmt == "graphml":
         assert nx.read_graphml(tmp_path / name).number_of_nodes() == 16

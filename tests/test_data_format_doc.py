@@ -105,7 +105,7 @@ def test_template_table_has_exactly_the_schema_columns(table):
         rows = list(reader)
     assert header == schema.column_names(table)
     assert len(rows) == 1, "one example row"
-    example = dict(zip(header, rows[0]))
+    example = dict(zip(header, rows[0], strict=True))
     assert example["illustrative"] == "yes"
     assert example["source"]
 

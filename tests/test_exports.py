@@ -92,7 +92,7 @@ def test_xlsx_export_neutralises_formulas(hostile_city, tmp_path):
     names = [row[header.index("name")] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert names[: len(HOSTILE)] == ["'" + n for n in HOSTILE]
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
-    lon = [row[header.index("lon")] for row in sheet.iter_rows(min_row=2, values_only=True)][0]
+    lon = next(row[header.index("lon")] for row in sheet.iter_rows(min_row=2, values_only=True))
     assert lon == pytest.approx(-72.695)  # numbers stay numbers
 
 

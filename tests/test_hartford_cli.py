@@ -42,7 +42,7 @@ def test_broken_copy_names_all_five_problems_and_init_changes_nothing(
     )
     set_cell(copy / "organizations.csv", 2, "neighborhood", "Asylum Hil")  # misspelled
     orgs = read_rows(copy / "organizations.csv")
-    write_rows(copy / "organizations.csv", orgs + [dict(orgs[0])])  # duplicate id
+    write_rows(copy / "organizations.csv", [*orgs, dict(orgs[0])])  # duplicate id
     rows = read_rows(copy / "communities.csv")
     for row in rows:
         row.pop("community_kind")  # missing column

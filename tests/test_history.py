@@ -158,7 +158,7 @@ def test_a_new_tie_and_an_active_committee_are_exactly_the_changes(tiny_city):
 
 def test_no_change_is_an_empty_report_that_says_so(tiny_city):
     report = compare_cities(tiny_city, make_tiny_city())
-    assert report.is_empty and list(report.changes.columns)[0] == "change"
+    assert report.is_empty and next(iter(report.changes.columns)) == "change"
     assert report.explanation.startswith("Nothing changed between the two versions")
     assert all(entry["delta"] == 0 for entry in report.headline.values())
 

@@ -102,7 +102,7 @@ def test_tie_between_wrong_kinds_self_ties_and_strength(folder):
 def test_duplicate_tie_is_a_warning_and_kept_once(folder):
     rows = read_rows(folder / "ties.csv")
     reverse = dict(rows[0], source_id=rows[0]["target_id"], target_id=rows[0]["source_id"])
-    write_rows(folder / "ties.csv", rows + [reverse])
+    write_rows(folder / "ties.csv", [*rows, reverse])
     report = ingest.validate_city(folder)
     assert report.ok
     assert any("listed twice" in p.message for p in report.warnings)
@@ -277,7 +277,7 @@ def test_neighborhood_row_without_a_feature(folder):
 def test_the_five_problems_of_the_issue_are_all_reported_at_once(folder):
     set_cell(folder / "organizations.csv", 0, "neighborhood", "Aldr")  # misspelled
     orgs = read_rows(folder / "organizations.csv")
-    write_rows(folder / "organizations.csv", orgs + [dict(orgs[-1], org_id="lib")])  # duplicate
+    write_rows(folder / "organizations.csv", [*orgs, dict(orgs[-1], org_id="lib")])  # duplicate
     rows = read_rows(folder / "communities.csv")
     for row in rows:
         row.pop("community_kind")  # missing column

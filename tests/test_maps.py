@@ -159,7 +159,7 @@ def test_legend_leaves_frame_unchanged(frame):
 
 
 def test_missing_measure_says_what_to_do(frame):
-    with pytest.raises(DataError, match="no 'score' column.*Join it"):
+    with pytest.raises(DataError, match=r"no 'score' column.*Join it"):
         maps.legend_items(frame, "score")
     with pytest.raises(DataError, match="no 'score' column"):
         maps.neighborhood_map(frame, "score")

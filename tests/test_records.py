@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 
 import pytest
@@ -119,10 +120,8 @@ def test_two_people_recording_at_once_both_count(store):
 
     def record(row):
         def change(city):
-            try:
+            with contextlib.suppress(threading.BrokenBarrierError):
                 barrier.wait()
-            except threading.BrokenBarrierError:
-                pass
             return ingest.add_records(city, "ties", [row])
 
         try:

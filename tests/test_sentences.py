@@ -241,7 +241,7 @@ def test_ranking_reasons_and_plan_carry_illustrative_labels(tiny_graph):
     cedar = report.candidates.set_index("neighborhood_id").loc["cedar"]
     # Cedar's own figures are real; its readiness (church, nav1) rests on illustrative rows.
     assert cedar["illustrative"] and {"church", "nav1"} <= set(cedar["illustrative_rows"])
-    flags = dict(zip(cedar["reasons"], cedar["reasons_illustrative"]))
+    flags = dict(zip(cedar["reasons"], cedar["reasons_illustrative"], strict=True))
     assert not next(f for r, f in flags.items() if r.startswith("Need:"))
     assert next(f for r, f in flags.items() if r.startswith("Ready to host"))
     data = report.to_dict()

@@ -173,7 +173,7 @@ def test_every_setting_of_the_checkout_config_is_passed_as_a_flag():
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
     flags = cli.streamlit_flags("127.0.0.1", 8501, cli.serve_hosts("127.0.0.1"))
     given: dict[str, list[str]] = {}
-    for name, value in zip(flags[::2], flags[1::2]):
+    for name, value in zip(flags[::2], flags[1::2], strict=True):
         given.setdefault(name.removeprefix("--"), []).append(value)
     for section, options in config.items():
         for option, value in options.items():

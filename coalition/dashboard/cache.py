@@ -371,10 +371,8 @@ def node_sizes(snap: Snapshot, size_by: str) -> dict[str, float]:
     if size_by == "degree":
         return {node: float(degree) for node, degree in G.degree()}
     table = brokerage(snap)
-    if size_by == "effective_size":
-        values = table["effective_size"]
-    else:  # independence: Burt's constraint is high for members boxed into one group
-        values = 1.0 - table["constraint"]
+    # independence: Burt's constraint is high for members boxed into one group
+    values = table["effective_size"] if size_by == "effective_size" else 1.0 - table["constraint"]
     return {str(node): float(value) for node, value in values.dropna().items()}
 
 
@@ -400,7 +398,7 @@ def highlights(
             nodes[node] = "fragile" if node not in nodes else nodes[node] + ", fragile"
     if "bridging" in marks:
         pairs = analysis.bridging_pairs(index(snap))
-        edges.update(zip(pairs["a"].tolist(), pairs["b"].tolist()))
+        edges.update(zip(pairs["a"].tolist(), pairs["b"].tolist(), strict=True))
     return nodes, edges
 
 

@@ -63,7 +63,7 @@ def _what_changed(snap: cache.Snapshot) -> None:
     st.markdown(md(report.explanation))
     metrics = change_text.change_metrics(report.headline)
     for row_start in range(0, len(metrics), 3):
-        for column, metric in zip(st.columns(3), metrics[row_start : row_start + 3]):
+        for column, metric in zip(st.columns(3), metrics[row_start : row_start + 3], strict=False):
             with column:
                 st.metric(
                     metric["label"],

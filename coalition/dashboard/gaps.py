@@ -17,7 +17,7 @@ def render() -> None:
     """
     with ui.problems_shown():
         snap = cache.snapshot()
-        report = cache.gaps(snap)
+        cache.gaps(snap)  # computed here so a failure shows as a problem, not a traceback
         options = cache.filter_options(snap)
 
     st.title("Gaps")
@@ -49,7 +49,7 @@ def render() -> None:
 
     families = list(labels.GAP_FAMILIES.items())
     tabs = st.tabs([label for _, (label, _) in families])
-    for tab, (family, (label, description)) in zip(tabs, families):
+    for tab, (family, (_label, description)) in zip(tabs, families, strict=True):
         with tab:
             st.markdown(description)
             table = cache.gap_table(

@@ -91,7 +91,7 @@ def render() -> None:
                 )
             ),
         )
-        for col, (name, value) in zip(slider_cols, defaults.items())
+        for col, (name, value) in zip(slider_cols, defaults.items(), strict=True)
     )
     if not any(value for _, value in weights):
         st.warning("All weights are zero: move at least one slider above zero.")

@@ -1,9 +1,10 @@
 """Record page: add a tie or an organization during a working session.
 
 What partners say in the room goes in at once, with its source, and every page shows it on the
-next click. Each entry passes the same checks as a data folder (:func:`coalition.ingest.add_records`)
-and is saved in one transaction (:meth:`coalition.store.Store.update`), so two people recording
-at the same moment both count. Hidden when ``COALITION_READ_ONLY`` is set.
+next click. Each entry passes the same checks as a data folder
+(:func:`coalition.ingest.add_records`) and is saved in one transaction
+(:meth:`coalition.store.Store.update`), so two people recording at the same moment both count.
+Hidden when ``COALITION_READ_ONLY`` is set.
 """
 
 from __future__ import annotations

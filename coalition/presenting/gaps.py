@@ -124,7 +124,10 @@ def index_rows(frame: pd.DataFrame | None) -> GapRows:
     explanations = (
         frame["explanation"].astype(str).to_list() if "explanation" in frame else [""] * len(frame)
     )
-    search = [" ".join([text, *sorted(row)]).lower() for text, row in zip(explanations, names)]
+    search = [
+        " ".join([text, *sorted(row)]).lower()
+        for text, row in zip(explanations, names, strict=True)
+    ]
     return GapRows(frame, ids, names, search)
 
 
@@ -166,7 +169,7 @@ def matching(
     """
     words = text.lower().split() if text else []
     keep = []
-    for ids, names, haystack in zip(rows.ids, rows.names, rows.search):
+    for ids, names, haystack in zip(rows.ids, rows.names, rows.search, strict=True):
         ok = True
         if neighborhood_id is not None:
             ok = neighborhood_id in ids or neighborhood in names

@@ -128,7 +128,9 @@ def neighborhood_coverage_table(neighborhoods: pd.DataFrame) -> pd.DataFrame:
             "Reached": neighborhoods["covered"].map(labels.YES_NO),
             "Foreign-born residents": [
                 with_moe(v, m)
-                for v, m in zip(neighborhoods["foreign_born"], neighborhoods["foreign_born_moe"])
+                for v, m in zip(
+                    neighborhoods["foreign_born"], neighborhoods["foreign_born_moe"], strict=True
+                )
             ],
             "Reached by": neighborhoods["covered_by"].map(
                 lambda v: ", ".join(v) if isinstance(v, (list, tuple)) else (v or "")
