@@ -48,13 +48,13 @@ def _what_changed(snap: cache.Snapshot) -> None:
         )
         return
     names = {
-        int(row.version): change_text.version_label(row.version, row.saved_at, row.what)
-        for row in earlier.itertuples()
+        int(row["version"]): change_text.version_label(row["version"], row["saved_at"], row["what"])
+        for row in earlier.to_dict("records")
     }
     since = st.selectbox(
         "Compare today's data with",
         list(names),
-        format_func=names.get,
+        format_func=ui.shown_as(names),
         key="changes_since",
         help=f"The last {settings.HISTORY_LIMIT} versions are kept.",
     )

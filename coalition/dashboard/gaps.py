@@ -31,7 +31,7 @@ def render() -> None:
         "Neighborhood",
         list(options["neighborhoods"]),
         index=None,
-        format_func=options["neighborhoods"].get,
+        format_func=ui.shown_as(options["neighborhoods"]),
         placeholder="All neighborhoods",
         key="gaps_neighborhood",
     )
@@ -39,7 +39,7 @@ def render() -> None:
         "Community",
         list(options["communities"]),
         index=None,
-        format_func=options["communities"].get,
+        format_func=ui.shown_as(options["communities"]),
         placeholder="All communities",
         key="gaps_community",
     )

@@ -51,7 +51,7 @@ def render() -> None:
     measure = controls[0].selectbox(
         "Colour neighborhoods by",
         list(maps.MEASURES),
-        format_func=maps.MEASURES.get,
+        format_func=ui.shown_as(maps.MEASURES),
         key="map_measure",
     )
     show_organizations = controls[1].toggle("Show organizations", value=True, key="map_orgs")
@@ -61,7 +61,9 @@ def render() -> None:
     if not show_organizations:
         organizations_in = ()
     elif organization_count > cache.MAX_MAP_ORGANIZATIONS:
-        organizations_in = (chosen_before,) if chosen_before in names else ()
+        organizations_in = (
+            (chosen_before,) if isinstance(chosen_before, str) and chosen_before in names else ()
+        )
     use_tiles = controls[2].toggle(
         "Street map background",
         value=False,
@@ -105,7 +107,7 @@ def render() -> None:
         "Neighborhood profile",
         ordered,
         index=None,
-        format_func=names.get,
+        format_func=ui.shown_as(names),
         placeholder="Choose a neighborhood…",
         key=PROFILE_KEY,
     )

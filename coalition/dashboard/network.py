@@ -33,14 +33,14 @@ def render() -> None:
             "Show these types",
             list(labels.NODE_KIND_LABELS),
             default=[k for k in labels.NODE_KIND_LABELS if k in options["kinds"]],
-            format_func=labels.NODE_KIND_LABELS.get,
+            format_func=ui.shown_as(labels.NODE_KIND_LABELS),
             key="net_kinds",
         )
         focus = st.selectbox(
             "Find an organization",
             list(options["organizations"]),
             index=None,
-            format_func=options["organizations"].get,
+            format_func=ui.shown_as(options["organizations"]),
             placeholder="Type a name…",
             key="net_focus",
         )
@@ -62,32 +62,35 @@ def render() -> None:
             communities = st.multiselect(
                 "Only ties to these communities",
                 list(options["communities"]),
-                format_func=options["communities"].get,
+                format_func=ui.shown_as(options["communities"]),
                 placeholder="All communities",
                 key="net_communities",
             )
             neighborhoods = st.multiselect(
                 "Only these neighborhoods",
                 list(options["neighborhoods"]),
-                format_func=options["neighborhoods"].get,
+                format_func=ui.shown_as(options["neighborhoods"]),
                 placeholder="All neighborhoods",
                 key="net_neighborhoods",
             )
             services = st.multiselect(
                 "Only organizations offering",
                 list(options["services"]),
-                format_func=options["services"].get,
+                format_func=ui.shown_as(options["services"]),
                 placeholder="Any service",
                 key="net_services",
             )
         color_by = st.selectbox(
             "Colour by",
             list(labels.COLOR_LABELS),
-            format_func=labels.COLOR_LABELS.get,
+            format_func=ui.shown_as(labels.COLOR_LABELS),
             key="net_color",
         )
         size_by = st.selectbox(
-            "Size by", list(labels.SIZE_LABELS), format_func=labels.SIZE_LABELS.get, key="net_size"
+            "Size by",
+            list(labels.SIZE_LABELS),
+            format_func=ui.shown_as(labels.SIZE_LABELS),
+            key="net_size",
         )
         st.markdown("**Mark**")
         marks = tuple(
@@ -144,7 +147,7 @@ def _draw(
         aggregate_by = st.radio(
             f"{matched:,} entries match: too many to draw one by one. Group them by",
             list(labels.GROUP_LABELS),
-            format_func=labels.GROUP_LABELS.get,
+            format_func=ui.shown_as(labels.GROUP_LABELS),
             horizontal=True,
             key="net_group",
         )

@@ -35,7 +35,7 @@ def render() -> None:
     rule = rule_col.selectbox(
         "A committee reaches",
         list(labels.RULE_LABELS),
-        format_func=labels.RULE_LABELS.get,
+        format_func=ui.shown_as(labels.RULE_LABELS),
         key="plan_rule",
     )
     distance_km = distance_col.slider(
@@ -98,6 +98,9 @@ def render() -> None:
         return
     with ui.problems_shown():
         ranked = cache.ranking(snap, weights, k, rule, distance_km)
+    if ranked is None:  # no candidate left (checked above; the store may have changed since)
+        st.info("Every neighborhood already has an active committee.")
+        return
     _ranking_section(ranked, k, sum(value for _, value in weights))
     _plan_section(ranked, k)
     _what_if_section(snap, options, rule, distance_km, cover)
@@ -203,7 +206,7 @@ def _what_if_section(
     chosen = st.multiselect(
         "Start committees in",
         without,
-        format_func=options["neighborhoods"].get,
+        format_func=ui.shown_as(options["neighborhoods"]),
         key="plan_what_if",
         placeholder="Choose neighborhoods…",
     )

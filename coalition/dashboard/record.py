@@ -97,13 +97,13 @@ def _tie_form(options: dict) -> None:
         source_id = left.selectbox(
             labels.ROLE_WORDS[first_table],
             list(firsts),
-            format_func=firsts.get,
+            format_func=ui.shown_as(firsts),
             key="record_tie_from",
         )
         target_id = right.selectbox(
             labels.ROLE_WORDS[second_table],
             list(seconds),
-            format_func=seconds.get,
+            format_func=ui.shown_as(seconds),
             key="record_tie_to",
         )
         kind = st.text_input(
@@ -114,7 +114,7 @@ def _tie_form(options: dict) -> None:
             "How strong",
             list(labels.STRENGTH_LABELS),
             index=1,
-            format_func=labels.STRENGTH_LABELS.get,
+            format_func=ui.shown_as(labels.STRENGTH_LABELS),
             key="record_tie_strength",
         )
         since = right.text_input(
@@ -164,7 +164,7 @@ def _organization_form(options: dict) -> None:
         orientation = right.radio(
             "Who it mainly serves",
             list(labels.ORIENTATION_LABELS),
-            format_func=labels.ORIENTATION_LABELS.get,
+            format_func=ui.shown_as(labels.ORIENTATION_LABELS),
             horizontal=True,
             key="record_org_orientation",
         )
@@ -184,14 +184,14 @@ def _organization_form(options: dict) -> None:
             "Neighborhood where it is",
             list(neighborhoods),
             index=None,
-            format_func=neighborhoods.get,
+            format_func=ui.shown_as(neighborhoods),
             placeholder="Outside the city, or not known",
             key="record_org_neighborhood",
         )
         anchor = right.selectbox(
             "Is it a neighborhood anchor?",
             list(labels.ANCHOR_LABELS),
-            format_func=labels.ANCHOR_LABELS.get,
+            format_func=ui.shown_as(labels.ANCHOR_LABELS),
             key="record_org_anchor",
         )
         source, when, example = _provenance_fields("record_org")

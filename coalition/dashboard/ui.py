@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import logging
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -23,6 +23,19 @@ from coalition.presenting.text import md
 logger = logging.getLogger(__name__)
 
 _HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{3,8}$")
+
+
+def shown_as(table: Mapping[Any, str]) -> Callable[[Any], str]:
+    """A selectbox ``format_func`` that shows each option (a key of ``table``) as its label.
+
+    A key missing from the table shows as itself rather than as ``None``.
+
+    Examples
+    --------
+    >>> shown_as({"a": "Alder"})("a"), shown_as({"a": "Alder"})("b")
+    ('Alder', 'b')
+    """
+    return lambda key: str(table.get(key, key))
 
 
 def illustrative_caption(illustrative: int, total: int, what: str = "rows") -> None:
