@@ -16,8 +16,9 @@ What is timed
   process, caches warm), e.g. new weights on the planner, a filter on the network.
 Also: seconds to load the city into the store, server RSS after the visit (psutil).
 
-Writes benchmarks/dashboard_latest.json and docs/performance-dashboard.md. Not a test: nothing
-here asserts a time.
+Writes benchmarks/dashboard_latest.json and benchmarks/dashboard_latest.md, and nothing outside
+benchmarks/: docs/performance-dashboard.md quotes a run by its date and is edited by hand. Not a
+test: nothing here asserts a time.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ from tests.harness import offline_browser, running_server, switch_page, wait_unt
 
 ROOT = settings.PROJECT_ROOT
 OUT_JSON = ROOT / "benchmarks" / "dashboard_latest.json"
-OUT_DOC = ROOT / "docs" / "performance-dashboard.md"
+OUT_DOC = ROOT / "benchmarks" / "dashboard_latest.md"
 REPEATS = 3  # warm page switches and interactions: the median of this many
 
 
@@ -193,9 +194,12 @@ def run_case(name: str, workdir: Path) -> dict[str, Any]:
 
 
 def write_doc(report: dict[str, Any]) -> None:
-    """docs/performance-dashboard.md: the figures and how to reproduce them."""
+    """benchmarks/dashboard_latest.md: the latest run's figures and how to reproduce them."""
     lines = [
-        "# Dashboard performance",
+        "# Dashboard performance: the latest run",
+        "",
+        "Written by every run; docs/performance-dashboard.md quotes a run and says why the "
+        "dashboard is built the way it is.",
         "",
         "Measured by `benchmarks/bench_dashboard.py` (reproduce with "
         "`.venv/bin/python -m benchmarks.bench_dashboard`), on "
@@ -235,23 +239,6 @@ def write_doc(report: dict[str, Any]) -> None:
         for name, seconds in case["interaction_s"].items():
             lines.append(f"| {name.replace('_', ' ')} | {seconds:.2f} |")
         lines.append("")
-    lines += [
-        "## Choices these measurements led to",
-        "",
-        "- Every heavy result (graph, analysis index, gaps, coverage, ranking, network layout "
-        "and drawings) is cached per store version, so only the first visit computes.",
-        "- The map is built on every run rather than cached: `st_folium` changes the map it "
-        "renders, and deep-copying a cached map cost more than building it (0.6 s vs 0.15 s "
-        "at 2,300 neighborhoods).",
-        "- Above 1,500 organizations the map draws only the chosen neighborhood's: 10,000 "
-        "organization points cost 9 s per rerun (one script per marker in `st_folium`).",
-        "- Above 1,500 visible network nodes the view groups members, by sector first: one "
-        "group per neighborhood on the synthetic city was 2,300 circles and 92,921 lines (an "
-        "11 MB page, about 7 s to draw in Chromium); grouping by sector draws 14 circles.",
-        "- Pages carry no icons: Streamlit fetches the favicon of a `:material/...:` page icon "
-        "from fonts.gstatic.com, which the offline browser test caught.",
-        "",
-    ]
     OUT_DOC.write_text("\n".join(lines), encoding="utf-8")
 
 
@@ -262,7 +249,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument(
         "--doc-only",
         action="store_true",
-        help="rewrite the docs page from benchmarks/dashboard_latest.json",
+        help="rewrite benchmarks/dashboard_latest.md from benchmarks/dashboard_latest.json",
     )
     args = parser.parse_args(argv)
     if args.doc_only:
