@@ -86,7 +86,7 @@ def get_store() -> store_module.Store:
 
     Examples
     --------
-    >>> get_store().is_empty()  # doctest: +SKIP
+    >>> get_store().is_empty()
     False
     """
     return _open(settings.db_url())
@@ -97,8 +97,8 @@ def snapshot() -> Snapshot:
 
     Examples
     --------
-    >>> snap = snapshot()  # doctest: +SKIP
-    >>> G = graph(snap)  # doctest: +SKIP
+    >>> snap = snapshot()
+    >>> G = graph(snap)
     """
     url = settings.db_url()
     return Snapshot(url, int(_open(url).version()))
@@ -113,8 +113,8 @@ def city(snap: Snapshot) -> model.CityData:
 
     Examples
     --------
-    >>> city(snap).name  # doctest: +SKIP
-    'Hartford, Connecticut'
+    >>> city(snap).name
+    'Tiny Town'
     """
     return _open(snap.url).read_city()
 
@@ -125,8 +125,8 @@ def graph(snap: Snapshot) -> nx.MultiDiGraph:
 
     Examples
     --------
-    >>> graph(snap).number_of_nodes()  # doctest: +SKIP
-    104
+    >>> graph(snap).number_of_nodes()
+    16
     """
     return model.build_graph(city(snap))
 
@@ -137,7 +137,8 @@ def index(snap: Snapshot) -> analysis.GraphIndex:
 
     Examples
     --------
-    >>> index(snap)  # doctest: +SKIP
+    >>> index(snap) is index(snap)  # cached per snapshot
+    True
     """
     return analysis.index_graph(graph(snap))
 
@@ -148,8 +149,8 @@ def counts(snap: Snapshot) -> dict[str, int]:
 
     Examples
     --------
-    >>> counts(snap)['partnerships']  # doctest: +SKIP
-    66
+    >>> counts(snap)['partnerships']
+    4
     """
     G = graph(snap)
     result = dict(model.summary(G))
@@ -163,7 +164,7 @@ def filter_options(snap: Snapshot) -> dict[str, Any]:
 
     Examples
     --------
-    >>> filter_options(snap)['sectors'][:2]  # doctest: +SKIP
+    >>> filter_options(snap)['sectors'][:2]
     ['business', 'faith']
     """
     return city_text.filter_options(graph(snap))
@@ -178,7 +179,8 @@ def gaps(snap: Snapshot) -> analysis.GapReport:
 
     Examples
     --------
-    >>> gaps(snap).isolated.head()  # doctest: +SKIP
+    >>> gaps(snap).isolated['id'].tolist()
+    ['lonely', 'assoc', 'church', 'clinic']
     """
     return analysis.gaps_from_index(index(snap))
 
@@ -205,7 +207,8 @@ def gap_table(
 
     Examples
     --------
-    >>> gap_table(snap, 'service_gaps', text='karen')  # doctest: +SKIP
+    >>> len(gap_table(snap, 'service_gaps', text='karen'))
+    8
     """
     rows = _gap_rows(snap, family)
     if rows.frame.empty:
@@ -229,7 +232,8 @@ def coverage(
 
     Examples
     --------
-    >>> coverage(snap, 'adjacent').summary['neighborhoods_covered']  # doctest: +SKIP
+    >>> coverage(snap, 'adjacent').summary['neighborhoods_covered']
+    3
     """
     return analysis.coverage_from_index(
         index(snap), rule=rule, distance_km=distance_km, extra_committees=extra
@@ -244,8 +248,8 @@ def candidate_count(snap: Snapshot) -> int:
 
     Examples
     --------
-    >>> candidate_count(snap)  # doctest: +SKIP
-    16
+    >>> candidate_count(snap)
+    3
     """
     return len(plans.neighborhoods_without_committee(coverage(snap).neighborhoods))
 
@@ -265,7 +269,8 @@ def ranking(
 
     Examples
     --------
-    >>> ranking(snap, (('need', 1.0),), k=2)  # doctest: +SKIP
+    >>> ranking(snap, (('need', 1.0),), k=2).plan['newly_covered_neighborhoods']
+    ['Cedar', 'Dogwood']
     """
     candidates = candidate_count(snap)
     if candidates == 0:
@@ -289,7 +294,8 @@ def what_if(
 
     Examples
     --------
-    >>> what_if(snap, ('south-end',))['share_after']  # doctest: +SKIP
+    >>> what_if(snap, ('dogwood',))['share_after']
+    0.6
     """
     return analysis.what_if(graph(snap), list(ids), rule=rule, distance_km=distance_km)
 
@@ -303,7 +309,8 @@ def positions(snap: Snapshot, geographic: bool = True) -> dict[str, tuple[float,
 
     Examples
     --------
-    >>> positions(snap)['hpl_tap']  # doctest: +SKIP
+    >>> len(positions(snap))  # one (x, y) per node
+    16
     """
     return network_view.layout_positions(
         graph(snap), seed=settings.DEFAULT_SEED, geographic=geographic
@@ -316,7 +323,8 @@ def filtered(snap: Snapshot, selection: tuple) -> nx.MultiDiGraph:
 
     Examples
     --------
-    >>> filtered(snap, (('organization',), (), (), (), (), None, 1))  # doctest: +SKIP
+    >>> filtered(snap, (('organization',), (), (), (), (), None, 1)).number_of_nodes()
+    6
     """
     kinds, sectors, communities, neighborhoods, services, focus, depth = selection
     return network_view.filter_graph(
@@ -336,7 +344,8 @@ def matched_count(snap: Snapshot, selection: tuple) -> int:
 
     Examples
     --------
-    >>> matched_count(snap, ((), ('health',), (), (), (), None, 1))  # doctest: +SKIP
+    >>> matched_count(snap, ((), ('health',), (), (), (), None, 1))
+    11
     """
     return filtered(snap, selection).number_of_nodes()
 
@@ -347,7 +356,7 @@ def brokerage(snap: Snapshot) -> pd.DataFrame:
 
     Examples
     --------
-    >>> brokerage(snap).loc['lib', 'effective_size']  # doctest: +SKIP
+    >>> float(brokerage(snap).loc['lib', 'effective_size'])
     3.0
     """
     from coalition.analysis import metrics
@@ -363,7 +372,8 @@ def node_sizes(snap: Snapshot, size_by: str) -> dict[str, float]:
 
     Examples
     --------
-    >>> node_sizes(snap, 'degree')['lib']  # doctest: +SKIP
+    >>> node_sizes(snap, 'degree')['lib']
+    6.0
     """
     if size_by == "none":
         return {}
@@ -384,8 +394,8 @@ def highlights(
 
     Examples
     --------
-    >>> nodes, edges = highlights(snap, ('brokers',))  # doctest: +SKIP
-    >>> nodes  # doctest: +SKIP
+    >>> nodes, edges = highlights(snap, ('brokers',))
+    >>> nodes
     {'lib': 'broker', 'legal': 'broker'}
     """
     nodes: dict[str, str] = {}
@@ -421,7 +431,9 @@ def network_page_html(
     --------
     >>> selection = ((), (), (), (), (), None, 1)  # everything
     >>> html, shown, matched, grouped = network_page_html(
-    ...     snap, selection, 'sector', 'none', (), True, None)  # doctest: +SKIP
+    ...     snap, selection, 'sector', 'none', (), True, None)
+    >>> shown, matched, grouped
+    (16, 16, False)
     """
     view = filtered(snap, selection)
     matched = view.number_of_nodes()
@@ -459,7 +471,8 @@ def neighborhoods(snap: Snapshot) -> gpd.GeoDataFrame:
 
     Examples
     --------
-    >>> neighborhoods(snap)[['name', 'gap_count']]  # doctest: +SKIP
+    >>> neighborhoods(snap).loc['cedar', 'gap_count']
+    np.float64(2.0)
     """
     return map_files.neighborhood_measures(graph(snap), ranking(snap), index=index(snap))
 
@@ -486,7 +499,7 @@ def neighborhood_map(
 
     Examples
     --------
-    >>> m = neighborhood_map(snap, 'foreign_born', None, None)  # doctest: +SKIP
+    >>> m = neighborhood_map(snap, 'foreign_born', None, None)
     """
     frame = neighborhoods(snap)
     organizations = _organizations_frame(snap)
@@ -510,7 +523,7 @@ def neighborhood_members(snap: Snapshot, neighborhood_id: str) -> tuple[pd.DataF
 
     Examples
     --------
-    >>> members, communities = neighborhood_members(snap, 'alder')  # doctest: +SKIP
+    >>> members, communities = neighborhood_members(snap, 'alder')
     """
     return city_text.neighborhood_members(graph(snap), neighborhood_id)
 
@@ -520,7 +533,8 @@ def neighborhood_gap_lines(snap: Snapshot, neighborhood_id: str) -> list[str]:
 
     Examples
     --------
-    >>> neighborhood_gap_lines(snap, 'dogwood')  # doctest: +SKIP
+    >>> len(neighborhood_gap_lines(snap, 'dogwood'))
+    9
     """
     name = str(graph(snap).nodes[neighborhood_id].get("name") or neighborhood_id)
     lines: list[str] = []
@@ -542,7 +556,8 @@ def datasets(snap: Snapshot) -> pd.DataFrame:
 
     Examples
     --------
-    >>> datasets(snap)['rows'].sum()  # doctest: +SKIP
+    >>> int(datasets(snap)['rows'].sum())
+    33
     """
     return _open(snap.url).datasets()
 
@@ -553,7 +568,8 @@ def source_list(snap: Snapshot) -> pd.DataFrame:
 
     Examples
     --------
-    >>> source_list(snap)[['Table', 'Source']]  # doctest: +SKIP
+    >>> source_list(snap)['Source'].unique().tolist()
+    ['coalition/examples.py']
     """
     return city_text.source_table(city(snap).tables)
 
@@ -564,7 +580,8 @@ def info(snap: Snapshot) -> dict[str, Any]:
 
     Examples
     --------
-    >>> info(snap)['city']  # doctest: +SKIP
+    >>> info(snap)['city']
+    'Tiny Town'
     """
     return _open(snap.url).info()
 
@@ -575,8 +592,8 @@ def versions(snap: Snapshot) -> pd.DataFrame:
 
     Examples
     --------
-    >>> versions(snap)['version'].tolist()  # doctest: +SKIP
-    [2, 1]
+    >>> versions(snap)['version'].tolist()
+    [1]
     """
     return _open(snap.url).versions()
 
@@ -589,7 +606,12 @@ def changes(snap: Snapshot, since: int) -> history.ChangeReport:
 
     Examples
     --------
-    >>> changes(snap, snap.version - 1).explanation  # doctest: +SKIP
+    The example store keeps only version 1:
+
+    >>> changes(snap, 0)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    coalition.errors.StoreError: Version 0 is not in the store's history: ... --list
     """
     return history.compare_cities(_open(snap.url).read_version(since), city(snap))
 
@@ -600,7 +622,7 @@ def export(snap: Snapshot, fmt: str) -> bytes:
 
     Examples
     --------
-    >>> export(snap, 'xlsx')[:2]  # doctest: +SKIP
+    >>> export(snap, 'xlsx')[:2]
     b'PK'
     """
     return exports.export_bytes(city(snap), fmt, graph=graph(snap))
@@ -611,7 +633,9 @@ def deferred_export(snap: Snapshot, fmt: str) -> Callable[[], bytes]:
 
     Examples
     --------
-    >>> st.download_button('Excel', deferred_export(snap, 'xlsx'))  # doctest: +SKIP
+    >>> build = deferred_export(snap, 'xlsx')  # for st.download_button('Excel', build)
+    >>> build()[:2]
+    b'PK'
     """
 
     def build() -> bytes:

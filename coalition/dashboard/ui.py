@@ -43,7 +43,7 @@ def illustrative_caption(illustrative: int, total: int, what: str = "rows") -> N
 
     Examples
     --------
-    >>> illustrative_caption(11, 16, 'entries')  # doctest: +SKIP
+    >>> illustrative_caption(11, 16, 'entries')
     """
     if total and illustrative:
         st.caption(
@@ -62,7 +62,7 @@ def legend(items: Iterable[tuple[str, str]], title: str | None = None) -> None:
 
     Examples
     --------
-    >>> legend([('#0072B2', 'Active committee')], title='Committees')  # doctest: +SKIP
+    >>> legend([('#0072B2', 'Active committee')], title='Committees')
     """
     entries = []
     for colour, label in items:
@@ -82,7 +82,7 @@ def show_problem(exc: BaseException) -> None:
 
     Examples
     --------
-    >>> show_problem(errors.StoreError('Cannot open the store.'))  # doctest: +SKIP
+    >>> show_problem(errors.StoreError('Cannot open the store.'))
     """
     if isinstance(exc, errors.ValidationError):
         problems = exc.errors or exc.problems
