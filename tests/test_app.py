@@ -255,7 +255,7 @@ def test_map_profile_of_a_chosen_neighborhood(open_app, tiny_db):
     assert metric(at, "Residents") == "1,000 ± 150"
     body = "\n".join(texts(at))
     assert "Alder has an active welcoming committee" in body
-    assert "tests/tiny\\_city\\.py" in body or "tests\\/tiny\\_city\\.py" in body  # source
+    assert "coalition/examples\\.py" in body or "coalition\\/examples\\.py" in body  # source
     members = dataframe(at, "Organization")
     assert set(members["Organization"]) == {"Alder Library", "Alder Neighbors"}
     communities = dataframe(at, "Community")

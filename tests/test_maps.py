@@ -205,7 +205,8 @@ def test_polygon_tooltips_show_value_margin_and_source(frame):
     m = maps.neighborhood_map(frame, "foreign_born")
     tooltip = _geojson(m).data["features"][0]["properties"]["tooltip"]
     assert tooltip == (
-        "<b>Alder</b><br>Foreign-born residents: 400 ± 100<br>Source: tests/tiny_city.py (2024-01)"
+        "<b>Alder</b><br>Foreign-born residents: 400 ± 100<br>"
+        "Source: coalition/examples.py (2024-01)"
     )
 
 
