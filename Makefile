@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install lock run test test-fast fuzz bench maps sample validate browser-deps clean
+.PHONY: install lock lint run test test-fast fuzz bench maps sample validate browser-deps clean
 
 install: $(STAMP)
 
@@ -14,13 +14,13 @@ $(STAMP): pyproject.toml setup.py requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.lock
-	$(BIN)/python -m pip install --quiet -c requirements.lock -e ".[test,bench,build]"
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e ".[test,bench,build,lint]"
 	touch $(STAMP)
 
 # Re-resolve requirements.lock from pyproject.toml (after changing a dependency or a floor).
 lock: install
 	$(BIN)/python -m pip install --quiet "uv>=0.9"
-	$(BIN)/uv pip compile pyproject.toml --extra test --extra bench --extra build \
+	$(BIN)/uv pip compile pyproject.toml --extra test --extra bench --extra build --extra lint \
 	  --python-version 3.11 --custom-compile-command "make lock" -o requirements.lock
 
 # Starts the dashboard on http://127.0.0.1:8501. An empty store (./coalition.db) is loaded with the
@@ -36,7 +36,13 @@ browser-deps:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) \
 	  || (sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium); }
 
-test: install browser-deps
+# ruff (lint and format) over the project, mypy over the package (settings in pyproject.toml).
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+test: install browser-deps lint
 	$(BIN)/python -m pytest
 
 test-fast: install

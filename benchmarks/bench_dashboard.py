@@ -16,8 +16,9 @@ What is timed
   process, caches warm), e.g. new weights on the planner, a filter on the network.
 Also: seconds to load the city into the store, server RSS after the visit (psutil).
 
-Writes benchmarks/dashboard_latest.json and docs/performance-dashboard.md. Not a test: nothing
-here asserts a time.
+Writes benchmarks/dashboard_latest.json and benchmarks/dashboard_latest.md, and nothing outside
+benchmarks/: docs/performance-dashboard.md quotes a run by its date and is edited by hand. Not a
+test: nothing here asserts a time.
 """
 
 from __future__ import annotations
@@ -29,8 +30,9 @@ import platform
 import statistics
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import psutil
 
@@ -43,7 +45,7 @@ from tests.harness import offline_browser, running_server, switch_page, wait_unt
 
 ROOT = settings.PROJECT_ROOT
 OUT_JSON = ROOT / "benchmarks" / "dashboard_latest.json"
-OUT_DOC = ROOT / "docs" / "performance-dashboard.md"
+OUT_DOC = ROOT / "benchmarks" / "dashboard_latest.md"
 REPEATS = 3  # warm page switches and interactions: the median of this many
 
 
@@ -74,7 +76,7 @@ def browser_timings(db: Path, workdir: Path) -> dict[str, Any]:
             wait_until_ready(page, "overview")
             result["first_content_s"] = _seconds(server.started_at)
             for round_name in ("first", "again"):
-                order = list(PAGES[1:]) + [PAGES[0]]
+                order = [*PAGES[1:], PAGES[0]]
                 for _, title, url_path in order:
                     times = []
                     for _ in range(1 if round_name == "first" else REPEATS):
@@ -85,9 +87,11 @@ def browser_timings(db: Path, workdir: Path) -> dict[str, Any]:
                             other = PAGES[0] if url_path != PAGES[0][2] else PAGES[1]
                             switch_page(page, other[1], other[2])
                     result["page_switch_s"].setdefault(url_path, {})[round_name] = round(
-                        statistics.median(times), 3)
+                        statistics.median(times), 3
+                    )
             result["server_rss_mb"] = round(
-                psutil.Process(server.process.pid).memory_info().rss / 2**20, 1)
+                psutil.Process(server.process.pid).memory_info().rss / 2**20, 1
+            )
         result["blocked_requests"] = len(recorder.blocked)
     return result
 
@@ -122,23 +126,46 @@ def interaction_timings(db: Path, city: CityData) -> dict[str, float]:
     at.run()
     timings["overview_first_run"] = _seconds(start)
     at.switch_page("coalition/dashboard/planner.py").run()
-    timed("planner_new_weight", at,
-          lambda t, i: t.slider(key="plan_w_need").set_value([0.9, 0.1, 0.5][i]))
-    timed("planner_what_if", at, lambda t, i: t.multiselect(key="plan_what_if").set_value(
-        neighborhoods[i:i + 2]))
+    timed(
+        "planner_new_weight",
+        at,
+        lambda t, i: t.slider(key="plan_w_need").set_value([0.9, 0.1, 0.5][i]),
+    )
+    timed(
+        "planner_what_if",
+        at,
+        lambda t, i: t.multiselect(key="plan_what_if").set_value(neighborhoods[i : i + 2]),
+    )
     at.switch_page("coalition/dashboard/network.py").run()
-    timed("network_mark_brokers", at,
-          lambda t, i: t.checkbox(key="net_mark_brokers").set_value(i % 2 == 0))
-    timed("network_focus_organization", at,
-          lambda t, i: t.selectbox(key="net_focus").set_value(organizations[i]))
+    timed(
+        "network_mark_brokers",
+        at,
+        lambda t, i: t.checkbox(key="net_mark_brokers").set_value(i % 2 == 0),
+    )
+    timed(
+        "network_focus_organization",
+        at,
+        lambda t, i: t.selectbox(key="net_focus").set_value(organizations[i]),
+    )
     at.switch_page("coalition/dashboard/map.py").run()
-    timed("map_choose_neighborhood", at,
-          lambda t, i: t.selectbox(key="map_profile").set_value(neighborhoods[i]))
-    timed("map_change_measure", at, lambda t, i: t.selectbox(key="map_measure").set_value(
-        ["committee_status", "score", "gap_count"][i]))
+    timed(
+        "map_choose_neighborhood",
+        at,
+        lambda t, i: t.selectbox(key="map_profile").set_value(neighborhoods[i]),
+    )
+    timed(
+        "map_change_measure",
+        at,
+        lambda t, i: t.selectbox(key="map_measure").set_value(
+            ["committee_status", "score", "gap_count"][i]
+        ),
+    )
     at.switch_page("coalition/dashboard/gaps.py").run()
-    timed("gaps_text_filter", at, lambda t, i: t.text_input(key="gaps_text").set_value(
-        ["help", "legal", "Spanish"][i]))
+    timed(
+        "gaps_text_filter",
+        at,
+        lambda t, i: t.text_input(key="gaps_text").set_value(["help", "legal", "Spanish"][i]),
+    )
     return timings
 
 
@@ -152,19 +179,27 @@ def run_case(name: str, workdir: Path) -> dict[str, Any]:
     load_s = _seconds(start)
     tables = city.tables
     partnerships = int((tables["ties"]["tie_type"] == "partnership").sum())
-    case = {"case": name, "orgs": len(tables["organizations"]),
-            "ties": len(tables["ties"]), "partnerships": partnerships,
-            "areas": len(tables["neighborhoods"]), "city_build_s": build_s,
-            "store_load_s": load_s}
+    case = {
+        "case": name,
+        "orgs": len(tables["organizations"]),
+        "ties": len(tables["ties"]),
+        "partnerships": partnerships,
+        "areas": len(tables["neighborhoods"]),
+        "city_build_s": build_s,
+        "store_load_s": load_s,
+    }
     case.update(browser_timings(db, workdir))
     case["interaction_s"] = interaction_timings(db, city)
     return case
 
 
 def write_doc(report: dict[str, Any]) -> None:
-    """docs/performance-dashboard.md: the figures and how to reproduce them."""
+    """benchmarks/dashboard_latest.md: the latest run's figures and how to reproduce them."""
     lines = [
-        "# Dashboard performance",
+        "# Dashboard performance: the latest run",
+        "",
+        "Written by every run; docs/performance-dashboard.md quotes a run and says why the "
+        "dashboard is built the way it is.",
         "",
         "Measured by `benchmarks/bench_dashboard.py` (reproduce with "
         "`.venv/bin/python -m benchmarks.bench_dashboard`), on "
@@ -196,29 +231,14 @@ def write_doc(report: dict[str, Any]) -> None:
             "|---|---:|---:|",
         ]
         for page, times in case["page_switch_s"].items():
-            lines.append(f"| {page} | {times.get('first', float('nan')):.2f} | "
-                         f"{times.get('again', float('nan')):.2f} |")
+            lines.append(
+                f"| {page} | {times.get('first', float('nan')):.2f} | "
+                f"{times.get('again', float('nan')):.2f} |"
+            )
         lines += ["", "| Interaction | rerun (s) |", "|---|---:|"]
         for name, seconds in case["interaction_s"].items():
             lines.append(f"| {name.replace('_', ' ')} | {seconds:.2f} |")
         lines.append("")
-    lines += [
-        "## Choices these measurements led to",
-        "",
-        "- Every heavy result (graph, analysis index, gaps, coverage, ranking, network layout "
-        "and drawings) is cached per store version, so only the first visit computes.",
-        "- The map is built on every run rather than cached: `st_folium` changes the map it "
-        "renders, and deep-copying a cached map cost more than building it (0.6 s vs 0.15 s "
-        "at 2,300 neighborhoods).",
-        "- Above 1,500 organizations the map draws only the chosen neighborhood's: 10,000 "
-        "organization points cost 9 s per rerun (one script per marker in `st_folium`).",
-        "- Above 1,500 visible network nodes the view groups members, by sector first: one "
-        "group per neighborhood on the synthetic city was 2,300 circles and 92,921 lines (an "
-        "11 MB page, about 7 s to draw in Chromium); grouping by sector draws 14 circles.",
-        "- Pages carry no icons: Streamlit fetches the favicon of a `:material/...:` page icon "
-        "from fonts.gstatic.com, which the offline browser test caught.",
-        "",
-    ]
     OUT_DOC.write_text("\n".join(lines), encoding="utf-8")
 
 
@@ -226,8 +246,11 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", nargs="+", choices=list(CASES), default=list(CASES))
     parser.add_argument("--no-write", action="store_true", help="print only")
-    parser.add_argument("--doc-only", action="store_true",
-                        help="rewrite the docs page from benchmarks/dashboard_latest.json")
+    parser.add_argument(
+        "--doc-only",
+        action="store_true",
+        help="rewrite benchmarks/dashboard_latest.md from benchmarks/dashboard_latest.json",
+    )
     args = parser.parse_args(argv)
     if args.doc_only:
         report = json.loads(OUT_JSON.read_text(encoding="utf-8"))
@@ -235,10 +258,15 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         return report
     with tempfile.TemporaryDirectory(prefix="bench-dashboard-") as tmp:
         cases = [run_case(name, Path(tmp)) for name in args.cases]
-    report = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-              "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                          "platform": platform.platform()},
-              "cases": cases}
+    report = {
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+        },
+        "cases": cases,
+    }
     print(json.dumps(report, indent=2))
     if not args.no_write:
         OUT_JSON.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
@@ -249,8 +277,10 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
 def run() -> list[dict[str, Any]]:
     """Hook for ``make bench`` (:mod:`benchmarks.run`): one record per city, ``case`` prefixed."""
     report = main([])
-    return [{**case, "case": f"dashboard-{case['case']}", "seconds": case.get("first_content_s")}
-            for case in report["cases"]]
+    return [
+        {**case, "case": f"dashboard-{case['case']}", "seconds": case.get("first_content_s")}
+        for case in report["cases"]
+    ]
 
 
 if __name__ == "__main__":

@@ -30,11 +30,12 @@ import platform
 import resource
 import statistics
 import sys
-import time
 import threading
+import time
 import tracemalloc
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import networkx as nx
 import psutil
@@ -113,9 +114,12 @@ def time_refresh(G: nx.MultiDiGraph, runs: int) -> dict[str, Any]:
     tracemalloc.stop()
     gc.collect()
     growth = rss_growth_mb(lambda: refresh(G))
-    return {"seconds": round(statistics.median(seconds), 3),
-            "seconds_all": [round(s, 3) for s in seconds],
-            "peak_mb": round(peak / 2**20, 1), "rss_growth_mb": round(growth, 1)}
+    return {
+        "seconds": round(statistics.median(seconds), 3),
+        "seconds_all": [round(s, 3) for s in seconds],
+        "peak_mb": round(peak / 2**20, 1),
+        "rss_growth_mb": round(growth, 1),
+    }
 
 
 def run_case(name: str, runs: int) -> dict[str, Any] | None:
@@ -131,23 +135,38 @@ def run_case(name: str, runs: int) -> dict[str, Any] | None:
     G = build_graph(city)
     build_seconds = time.perf_counter() - start
     # "ties" counts rows of the ties table (derived located_in/based_in/covers ties are not).
-    counts = {"orgs": len(city.tables["organizations"]), "ties": len(city.tables["ties"]),
-              "areas": len(city.tables["neighborhoods"])}
+    counts = {
+        "orgs": len(city.tables["organizations"]),
+        "ties": len(city.tables["ties"]),
+        "areas": len(city.tables["neighborhoods"]),
+    }
     timing = time_refresh(G, runs)
-    record = {"case": name, **counts, "seconds": timing["seconds"],
-              "peak_mb": timing["peak_mb"], "rss_growth_mb": timing["rss_growth_mb"],
-              "seconds_all": timing["seconds_all"],
-              "build_seconds": round(build_seconds, 2), "graph_edges": G.number_of_edges(),
-              "rss_peak_mb": round(_max_rss_mb(), 1),
-              "memory_method": "tracemalloc peak during one refresh"}
-    logger.info("%s: %s s (median of %d), peak %s MB traced, build %.1f s", name,
-                record["seconds"], runs, record["peak_mb"], build_seconds)
+    record = {
+        "case": name,
+        **counts,
+        "seconds": timing["seconds"],
+        "peak_mb": timing["peak_mb"],
+        "rss_growth_mb": timing["rss_growth_mb"],
+        "seconds_all": timing["seconds_all"],
+        "build_seconds": round(build_seconds, 2),
+        "graph_edges": G.number_of_edges(),
+        "rss_peak_mb": round(_max_rss_mb(), 1),
+        "memory_method": "tracemalloc peak during one refresh",
+    }
+    logger.info(
+        "%s: %s s (median of %d), peak %s MB traced, build %.1f s",
+        name,
+        record["seconds"],
+        runs,
+        record["peak_mb"],
+        build_seconds,
+    )
     return record
 
 
 def hook_modules() -> list[str]:
     """Names of the other benchmark modules in this folder (imported only when run)."""
-    paths = sorted(BENCH_DIR.glob("bench_*.py")) + [BENCH_DIR / "dashboard.py"]
+    paths = [*sorted(BENCH_DIR.glob("bench_*.py")), BENCH_DIR / "dashboard.py"]
     return [path.stem for path in paths if path.is_file()]
 
 
@@ -164,20 +183,23 @@ def run_hook(name: str) -> list[dict[str, Any]]:
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmarks and write benchmarks/latest.json."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", default="",
-                        help="comma-separated cases/modules (default: all), e.g. "
-                             "synthetic-large or dashboard")
+    parser.add_argument(
+        "--only",
+        default="",
+        help="comma-separated cases/modules (default: all), e.g. synthetic-large or dashboard",
+    )
     parser.add_argument("--runs", type=int, default=3, help="timed refreshes per case")
     parser.add_argument("--output", type=Path, default=OUTPUT)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     hooks = hook_modules()
-    wanted = [w.strip() for w in args.only.split(",") if w.strip()] or \
-        [*ANALYSIS_CASES, *hooks]
+    wanted = [w.strip() for w in args.only.split(",") if w.strip()] or [*ANALYSIS_CASES, *hooks]
     unknown = [w for w in wanted if w not in ANALYSIS_CASES and w not in hooks]
     if unknown:
-        parser.error(f"unknown case(s) {', '.join(unknown)}; choose from "
-                     f"{', '.join([*ANALYSIS_CASES, *hooks])}")
+        parser.error(
+            f"unknown case(s) {', '.join(unknown)}; choose from "
+            f"{', '.join([*ANALYSIS_CASES, *hooks])}"
+        )
     records: list[dict[str, Any]] = []
     for name in wanted:
         if name in ANALYSIS_CASES:
@@ -186,8 +208,11 @@ def main(argv: list[str] | None = None) -> int:
                 records.append(record)
         else:
             records.extend(run_hook(name))
-    machine = {"python": platform.python_version(), "machine": platform.machine(),
-               "cpus": __import__("os").cpu_count()}
+    machine = {
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+        "cpus": __import__("os").cpu_count(),
+    }
     for record in records:
         record.setdefault("machine", machine)
     args.output.write_text(json.dumps(records, indent=2) + "\n", encoding="utf-8")

@@ -44,40 +44,53 @@ __all__ = ["apportion", "area_weights"]
 
 def _check_layer(frame: object, role: str) -> None:
     if not isinstance(frame, gpd.GeoDataFrame):
-        raise DataError(f"The {role} must be a GeoDataFrame (got {type(frame).__name__}); "
-                        "read it with geopandas.read_file.")
+        raise DataError(
+            f"The {role} must be a GeoDataFrame (got {type(frame).__name__}); "
+            "read it with geopandas.read_file."
+        )
     if frame.empty:
         raise DataError(f"The {role} layer has no rows; give it at least one polygon.")
     if frame.crs is None:
-        raise DataError(f"The {role} layer has no CRS, so its coordinates cannot be placed on "
-                        "the map. Declare it (e.g. frame.set_crs('EPSG:4326')) or fix the file.")
+        raise DataError(
+            f"The {role} layer has no CRS, so its coordinates cannot be placed on "
+            "the map. Declare it (e.g. frame.set_crs('EPSG:4326')) or fix the file."
+        )
     if not frame.index.is_unique:
-        raise DataError(f"The {role} layer has duplicate index labels; give every row its own "
-                        "label (e.g. frame.reset_index(drop=True)).")
+        raise DataError(
+            f"The {role} layer has duplicate index labels; give every row its own "
+            "label (e.g. frame.reset_index(drop=True))."
+        )
     geometry = frame.geometry
     if geometry.isna().any() or geometry.is_empty.any():
-        raise DataError(f"The {role} layer has missing or empty geometries; drop or fix those "
-                        "rows.")
+        raise DataError(
+            f"The {role} layer has missing or empty geometries; drop or fix those rows."
+        )
     if not geometry.is_valid.all():
         bad = list(frame.index[~geometry.is_valid])[:5]
-        raise DataError(f"The {role} layer has invalid geometries (rows {bad}); repair them "
-                        "(e.g. shapely.make_valid) and try again.")
+        raise DataError(
+            f"The {role} layer has invalid geometries (rows {bad}); repair them "
+            "(e.g. shapely.make_valid) and try again."
+        )
 
 
 def _check_metric_crs(metric_crs: str) -> CRS:
     try:
         crs = CRS.from_user_input(metric_crs)
     except CRSError as exc:
-        raise DataError(f"Unknown metric CRS {metric_crs!r}: give an EPSG code such as "
-                        "'EPSG:32618'.") from exc
+        raise DataError(
+            f"Unknown metric CRS {metric_crs!r}: give an EPSG code such as 'EPSG:32618'."
+        ) from exc
     if not crs.is_projected or crs.axis_info[0].unit_name not in ("metre", "meter"):
-        raise DataError(f"The metric CRS {metric_crs!r} is not a projected CRS in metres; "
-                        "areas would be wrong. Use e.g. a UTM zone ('EPSG:32618').")
+        raise DataError(
+            f"The metric CRS {metric_crs!r} is not a projected CRS in metres; "
+            "areas would be wrong. Use e.g. a UTM zone ('EPSG:32618')."
+        )
     return crs
 
 
-def area_weights(sources: gpd.GeoDataFrame, targets: gpd.GeoDataFrame,
-                 metric_crs: str) -> pd.DataFrame:
+def area_weights(
+    sources: gpd.GeoDataFrame, targets: gpd.GeoDataFrame, metric_crs: str
+) -> pd.DataFrame:
     """The share of each source polygon that falls in each target polygon.
 
     Parameters
@@ -115,42 +128,60 @@ def area_weights(sources: gpd.GeoDataFrame, targets: gpd.GeoDataFrame,
     source_geometry = sources.geometry.to_crs(metric_crs).reset_index(drop=True)
     target_geometry = targets.geometry.to_crs(metric_crs).reset_index(drop=True)
     target_positions, source_positions = source_geometry.sindex.query(
-        target_geometry, predicate="intersects")
-    areas = source_geometry.values[source_positions].intersection(
-        target_geometry.values[target_positions]).area
-    pairs = pd.DataFrame({"source_position": source_positions,
-                          "target_position": target_positions, "area_m2": areas})
+        target_geometry, predicate="intersects"
+    )
+    areas = (
+        source_geometry.values[source_positions]
+        .intersection(target_geometry.values[target_positions])
+        .area
+    )
+    pairs = pd.DataFrame(
+        {"source_position": source_positions, "target_position": target_positions, "area_m2": areas}
+    )
     pairs = pairs[pairs["area_m2"] > 0]  # polygons that only touch along an edge share nothing
     inside = pairs.groupby("source_position")["area_m2"].transform("sum")
     pairs = pairs.assign(weight=pairs["area_m2"] / inside)
     pairs = pairs.sort_values(["source_position", "target_position"], kind="stable")
-    return pd.DataFrame({
-        "source": sources.index[pairs["source_position"].to_numpy()],
-        "target": targets.index[pairs["target_position"].to_numpy()],
-        "area_m2": pairs["area_m2"].to_numpy(),
-        "weight": pairs["weight"].to_numpy(),
-    })
+    return pd.DataFrame(
+        {
+            "source": sources.index[pairs["source_position"].to_numpy()],
+            "target": targets.index[pairs["target_position"].to_numpy()],
+            "area_m2": pairs["area_m2"].to_numpy(),
+            "weight": pairs["weight"].to_numpy(),
+        }
+    )
 
 
 def _numeric_columns(frame: pd.DataFrame, columns: Sequence[str], what: str) -> None:
     missing = [c for c in columns if c not in frame.columns]
     if missing:
-        raise DataError(f"The sources have no {what} column(s) {missing}; available columns: "
-                        f"{[c for c in frame.columns if c != frame.geometry.name]}.")
+        raise DataError(
+            f"The sources have no {what} column(s) {missing}; available columns: "
+            f"{[c for c in frame.columns if c != frame.geometry.name]}."
+        )
     for column in columns:
         values = pd.to_numeric(frame[column], errors="coerce")
         bad = values.isna() | ~np.isfinite(values.fillna(0.0))
         if bad.any():
             rows = list(frame.index[bad])[:5]
-            raise DataError(f"The {what} column {column!r} has missing, infinite or non-numeric "
-                            f"values (rows {rows}); fill them with numbers before apportioning.")
+            raise DataError(
+                f"The {what} column {column!r} has missing, infinite or non-numeric "
+                f"values (rows {rows}); fill them with numbers before apportioning."
+            )
         if (values < 0).any():
-            raise DataError(f"The {what} column {column!r} has negative values; estimates and "
-                            "margins of error are counts and cannot be negative.")
+            raise DataError(
+                f"The {what} column {column!r} has negative values; estimates and "
+                "margins of error are counts and cannot be negative."
+            )
 
 
-def apportion(sources: gpd.GeoDataFrame, targets: gpd.GeoDataFrame, estimates: Sequence[str],
-              moes: Mapping[str, str], metric_crs: str) -> pd.DataFrame:
+def apportion(
+    sources: gpd.GeoDataFrame,
+    targets: gpd.GeoDataFrame,
+    estimates: Sequence[str],
+    moes: Mapping[str, str],
+    metric_crs: str,
+) -> pd.DataFrame:
     """Apportion count estimates and their margins of error from sources to targets by area.
 
     See the module docstring for the method (weights normalised to the part of each source
@@ -200,8 +231,10 @@ def apportion(sources: gpd.GeoDataFrame, targets: gpd.GeoDataFrame, estimates: S
         raise DataError("Name at least one estimate column to apportion.")
     unknown = [c for c in moes if c not in estimates]
     if unknown:
-        raise DataError(f"Margins of error given for {unknown}, which are not among the "
-                        f"estimates {estimates}; list them in estimates too.")
+        raise DataError(
+            f"Margins of error given for {unknown}, which are not among the "
+            f"estimates {estimates}; list them in estimates too."
+        )
     weights = area_weights(sources, targets, metric_crs)  # checks layers and CRS
     _numeric_columns(sources, estimates, "estimate")
     _numeric_columns(sources, list(moes.values()), "margin of error")
@@ -216,15 +249,20 @@ def apportion(sources: gpd.GeoDataFrame, targets: gpd.GeoDataFrame, estimates: S
     values = sources[estimates].apply(pd.to_numeric).astype(float)
     lost = values[~source_position.isin(rows).to_numpy() & (values.sum(axis=1) > 0).to_numpy()]
     if not lost.empty:
-        logger.warning("%d source polygon(s) with non-zero estimates lie outside every target "
-                       "and are not apportioned: %s", len(lost), list(lost.index)[:10])
+        logger.warning(
+            "%d source polygon(s) with non-zero estimates lie outside every target "
+            "and are not apportioned: %s",
+            len(lost),
+            list(lost.index)[:10],
+        )
 
     # E_j = sum_i w_ij * E_i for every estimate at once: one sparse product.
-    result = pd.DataFrame(weight_table.T @ values.to_numpy(dtype=float), index=targets.index,
-                          columns=estimates)
+    result = pd.DataFrame(
+        weight_table.T @ values.to_numpy(dtype=float), index=targets.index, columns=estimates
+    )
 
     squared_weights = weight_table.multiply(weight_table).T.tocsr()
     for moe_column in moes.values():
         source_moes = pd.to_numeric(sources[moe_column]).to_numpy(dtype=float)
-        result[moe_column] = np.sqrt(squared_weights @ (source_moes ** 2))
+        result[moe_column] = np.sqrt(squared_weights @ (source_moes**2))
     return result

@@ -23,7 +23,7 @@ class StoreError(CoalitionError):
 
 
 class AnalysisError(CoalitionError):
-    """An analysis was asked for something the data cannot answer (e.g. k larger than candidates)."""
+    """An analysis was asked for something the data cannot answer (e.g. k above candidates)."""
 
 
 @dataclass(frozen=True)

@@ -90,6 +90,7 @@ def suppress_small_counts(text: object) -> str:
     >>> suppress_small_counts("(1 speaker)")
     '(fewer than 5 speakers)'
     """
+
     def replace(match: re.Match) -> str:
         count = int(match.group(1).replace(",", ""))
         if is_small(count):

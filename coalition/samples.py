@@ -76,17 +76,24 @@ def copy_sample(dest: str | os.PathLike) -> Path:
     """
     source = sample_dir()
     if not source.is_dir():
-        raise DataError(f"This installation has no sample city (looked in {PACKAGED_SAMPLE} and "
-                        f"{CHECKOUT_SAMPLE}). Reinstall the package.")
+        raise DataError(
+            f"This installation has no sample city (looked in {PACKAGED_SAMPLE} and "
+            f"{CHECKOUT_SAMPLE}). Reinstall the package."
+        )
     target = Path(dest).expanduser().absolute()
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
-        raise DataError(f"{target} already exists and is not an empty folder: choose a new "
-                        "folder name (nothing was overwritten).")
+        raise DataError(
+            f"{target} already exists and is not an empty folder: choose a new "
+            "folder name (nothing was overwritten)."
+        )
     try:
-        shutil.copytree(source, target, ignore=shutil.ignore_patterns(*_NOT_COPIED),
-                        dirs_exist_ok=True)
+        shutil.copytree(
+            source, target, ignore=shutil.ignore_patterns(*_NOT_COPIED), dirs_exist_ok=True
+        )
     except OSError as exc:
-        raise DataError(f"Cannot write the sample city to {target} ({exc.strerror or exc}). "
-                        "Choose a folder you can write to.") from exc
+        raise DataError(
+            f"Cannot write the sample city to {target} ({exc.strerror or exc}). "
+            "Choose a folder you can write to."
+        ) from exc
     log.info("copied the sample city from %s to %s", source, target)
     return target

@@ -46,17 +46,22 @@ METRIC_CRS = "EPSG:6433"
 CITY_POPULATION, CITY_FOREIGN_BORN = 119_970, 27_598  # ACS 2019-2023 B05001, city of Hartford
 TOLERANCE = 0.005
 
-ACS = ("U.S. Census Bureau, ACS 2019-2023 5-year, table B05001 (tracts; via "
-       "CT-Data-Haven/2023acs), area-weighted to the neighborhoods - see SOURCES.md")
+ACS = (
+    "U.S. Census Bureau, ACS 2019-2023 5-year, table B05001 (tracts; via "
+    "CT-Data-Haven/2023acs), area-weighted to the neighborhoods - see SOURCES.md"
+)
 ACS_DATE = "2024-12"  # release of the 2019-2023 5-year estimates
 ILLUSTRATIVE = "illustrative sample"
 ILLUSTRATIVE_DATE = "2025"
 # Undated public web pages: the approximate year the reference files were compiled.
 UNDATED = "2025"
-SCHOOL_LANGUAGES = ("Hartford Public Schools home languages 2013-14 (CT State Dept. of "
-                    "Education, via sgaul/westindian)")
-METRO_B05006 = ("ACS 2010-2012 3-year B05006, Hartford metro area (American FactFinder, via "
-                "sgaul/westindian)")
+SCHOOL_LANGUAGES = (
+    "Hartford Public Schools home languages 2013-14 (CT State Dept. of "
+    "Education, via sgaul/westindian)"
+)
+METRO_B05006 = (
+    "ACS 2010-2012 3-year B05006, Hartford metro area (American FactFinder, via sgaul/westindian)"
+)
 
 # Spellings in the 2013 boundary file -> Hartford's official neighborhood names.
 OFFICIAL_NAMES = {
@@ -66,29 +71,48 @@ OFFICIAL_NAMES = {
     "Sheldon Charter Oak": "Sheldon-Charter Oak",
 }
 OFFICIAL_LIST = (
-    "Asylum Hill", "Barry Square", "Behind the Rocks", "Blue Hills", "Clay Arsenal", "Downtown",
-    "Frog Hollow", "North Meadows", "Northeast", "Parkville", "Sheldon-Charter Oak", "South End",
-    "South Green", "South Meadows", "Southwest", "Upper Albany", "West End",
+    "Asylum Hill",
+    "Barry Square",
+    "Behind the Rocks",
+    "Blue Hills",
+    "Clay Arsenal",
+    "Downtown",
+    "Frog Hollow",
+    "North Meadows",
+    "Northeast",
+    "Parkville",
+    "Sheldon-Charter Oak",
+    "South End",
+    "South Green",
+    "South Meadows",
+    "Southwest",
+    "Upper Albany",
+    "West End",
 )
 # DataHaven's units: same polygons except South End + South Meadows merged, other spellings.
-DATAHAVEN_UNITS = {"South End & South Meadows": ("South End", "South Meadows"),
-                   "Sheldon Charter Oak": ("Sheldon-Charter Oak",)}
+DATAHAVEN_UNITS = {
+    "South End & South Meadows": ("South End", "South Meadows"),
+    "Sheldon Charter Oak": ("Sheldon-Charter Oak",),
+}
 
 
 # --- reading the raw files ----------------------------------------------------------------------
 
+
 def read_tracts(raw: Path) -> gpd.GeoDataFrame:
     """The 41 tracts with their B05001 estimates, joined through the id crosswalk."""
-    estimates = pd.read_csv(raw / "census" / "hartford_tracts_B05001_nativity_2023.csv",
-                            dtype={"geoid_cog_2022": str, "geoid_2020_county_based": str})
+    estimates = pd.read_csv(
+        raw / "census" / "hartford_tracts_B05001_nativity_2023.csv",
+        dtype={"geoid_cog_2022": str, "geoid_2020_county_based": str},
+    )
     crosswalk = pd.read_csv(raw / "census" / "hartford_tract_ids.csv", dtype=str)
     geometry = gpd.read_file(raw / "boundaries" / "hartford_tracts_2020.geojson")
     geometry["GEOID"] = geometry["GEOID"].astype(str)
     # ACS 2023 uses planning-region ids (09110...), the 2020 geometry county-based ids (09003...).
-    joined = estimates.merge(crosswalk, left_on="geoid_cog_2022", right_on="tract_cog",
-                             how="inner", validate="1:1")
-    tracts = geometry.merge(joined, left_on="GEOID", right_on="tract", how="inner",
-                            validate="1:1")
+    joined = estimates.merge(
+        crosswalk, left_on="geoid_cog_2022", right_on="tract_cog", how="inner", validate="1:1"
+    )
+    tracts = geometry.merge(joined, left_on="GEOID", right_on="tract", how="inner", validate="1:1")
     if len(tracts) != 41 or len(estimates) != 41:
         raise SystemExit(f"expected 41 joined tracts, got {len(tracts)}")
     return tracts.sort_values("GEOID").set_index("GEOID")
@@ -102,8 +126,7 @@ def read_neighborhood_polygons(raw: Path) -> gpd.GeoDataFrame:
         raise SystemExit(f"unexpected neighborhood names: {sorted(polygons['name'])}")
     polygons["neighborhood_id"] = polygons["name"].map(slugify)
     polygons = polygons[["neighborhood_id", "name", "geometry"]].to_crs("EPSG:4326")
-    polygons["geometry"] = shapely.transform(polygons.geometry.values,
-                                             lambda xy: np.round(xy, 6))
+    polygons["geometry"] = shapely.transform(polygons.geometry.values, lambda xy: np.round(xy, 6))
     if not polygons.is_valid.all():
         raise SystemExit("rounding to 6 decimals made a polygon invalid")
     return polygons.sort_values("neighborhood_id").set_index("neighborhood_id")
@@ -111,41 +134,52 @@ def read_neighborhood_polygons(raw: Path) -> gpd.GeoDataFrame:
 
 # --- neighborhoods ------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Figures:
     """Apportioned neighborhood figures and the checks run on them."""
 
-    table: pd.DataFrame          # the neighborhoods.csv table
-    apportioned: pd.DataFrame    # unrounded estimates and MOEs, indexed by neighborhood id
-    comparison: pd.DataFrame     # against DataHaven's published neighborhood estimates
+    table: pd.DataFrame  # the neighborhoods.csv table
+    apportioned: pd.DataFrame  # unrounded estimates and MOEs, indexed by neighborhood id
+    comparison: pd.DataFrame  # against DataHaven's published neighborhood estimates
 
 
-def neighborhood_figures(tracts: gpd.GeoDataFrame, polygons: gpd.GeoDataFrame,
-                         raw: Path) -> Figures:
+def neighborhood_figures(
+    tracts: gpd.GeoDataFrame, polygons: gpd.GeoDataFrame, raw: Path
+) -> Figures:
     """Apportion population, foreign-born and born-in-Puerto-Rico to the 17 polygons."""
     estimates = ["total", "foreign_born", "us_citizen_born_in_pr_or_island_areas"]
-    tracts = tracts.assign(foreign_born_moe=np.sqrt(tracts["naturalized_citizen_moe"] ** 2
-                                                    + tracts["not_a_citizen_moe"] ** 2))
-    moes = {"total": "total_moe", "foreign_born": "foreign_born_moe",
-            "us_citizen_born_in_pr_or_island_areas":
-                "us_citizen_born_in_pr_or_island_areas_moe"}
+    tracts = tracts.assign(
+        foreign_born_moe=np.sqrt(
+            tracts["naturalized_citizen_moe"] ** 2 + tracts["not_a_citizen_moe"] ** 2
+        )
+    )
+    moes = {
+        "total": "total_moe",
+        "foreign_born": "foreign_born_moe",
+        "us_citizen_born_in_pr_or_island_areas": "us_citizen_born_in_pr_or_island_areas_moe",
+    }
     result = apportion(tracts, polygons, estimates, moes, METRIC_CRS)
     for column, expected in (("total", CITY_POPULATION), ("foreign_born", CITY_FOREIGN_BORN)):
         total = result[column].sum()
         if abs(total - expected) > TOLERANCE * expected:
             raise SystemExit(f"{column}: neighborhoods sum to {total:.0f}, expected {expected}")
 
-    table = pd.DataFrame({
-        "neighborhood_id": polygons.index,
-        "name": polygons["name"].to_numpy(),
-        "population": result["total"].round().astype(int).to_numpy(),
-        "population_moe": result["total_moe"].round().astype(int).to_numpy(),
-        "foreign_born": result["foreign_born"].round().astype(int).to_numpy(),
-        "foreign_born_moe": result["foreign_born_moe"].round().astype(int).to_numpy(),
-        "limited_english": None,  # only a town-level figure exists (see SOURCES.md)
-        "limited_english_moe": None,
-        "source": ACS, "source_date": ACS_DATE, "illustrative": False,
-    })
+    table = pd.DataFrame(
+        {
+            "neighborhood_id": polygons.index,
+            "name": polygons["name"].to_numpy(),
+            "population": result["total"].round().astype(int).to_numpy(),
+            "population_moe": result["total_moe"].round().astype(int).to_numpy(),
+            "foreign_born": result["foreign_born"].round().astype(int).to_numpy(),
+            "foreign_born_moe": result["foreign_born_moe"].round().astype(int).to_numpy(),
+            "limited_english": None,  # only a town-level figure exists (see SOURCES.md)
+            "limited_english_moe": None,
+            "source": ACS,
+            "source_date": ACS_DATE,
+            "illustrative": False,
+        }
+    )
     return Figures(table, result, compare_with_datahaven(table, raw))
 
 
@@ -160,17 +194,24 @@ def compare_with_datahaven(table: pd.DataFrame, raw: Path) -> pd.DataFrame:
             continue  # West Hartford units
         theirs = published.set_index("neighborhood").loc[unit]
         mine = ours.loc[list(names)]
-        rows.append({"unit": unit,
-                     "population": int(mine["population"].sum()),
-                     "datahaven_population": int(theirs["total"]),
-                     "foreign_born": int(mine["foreign_born"].sum()),
-                     "datahaven_foreign_born": int(theirs["foreign_born"])})
+        rows.append(
+            {
+                "unit": unit,
+                "population": int(mine["population"].sum()),
+                "datahaven_population": int(theirs["total"]),
+                "foreign_born": int(mine["foreign_born"].sum()),
+                "datahaven_foreign_born": int(theirs["foreign_born"]),
+            }
+        )
     frame = pd.DataFrame(rows)
-    frame["population_diff_pct"] = (100 * (frame["population"] - frame["datahaven_population"])
-                                    / frame["datahaven_population"]).round(1)
-    frame["foreign_born_diff_pct"] = (100 * (frame["foreign_born"]
-                                             - frame["datahaven_foreign_born"])
-                                      / frame["datahaven_foreign_born"]).round(1)
+    frame["population_diff_pct"] = (
+        100 * (frame["population"] - frame["datahaven_population"]) / frame["datahaven_population"]
+    ).round(1)
+    frame["foreign_born_diff_pct"] = (
+        100
+        * (frame["foreign_born"] - frame["datahaven_foreign_born"])
+        / frame["datahaven_foreign_born"]
+    ).round(1)
     return frame
 
 
@@ -180,121 +221,452 @@ def compare_with_datahaven(table: pd.DataFrame, raw: Path) -> pd.DataFrame:
 # inferred from those facts where the source does not list them; see SOURCES.md).
 # org_id: (sector, orientation, services, languages, anchor_type, neighborhood, source_date)
 REAL_ORGS = {
-    "hpl_tap": ("library", "both", "english;citizenship;legal;youth", "English;Spanish",
-                "library", "Downtown", "2023-11"),
-    "cc_mris": ("nonprofit", "immigrant_serving", "housing;employment;education", "English",
-                "none", "", "2019-12"),
+    "hpl_tap": (
+        "library",
+        "both",
+        "english;citizenship;legal;youth",
+        "English;Spanish",
+        "library",
+        "Downtown",
+        "2023-11",
+    ),
+    "cc_mris": (
+        "nonprofit",
+        "immigrant_serving",
+        "housing;employment;education",
+        "English",
+        "none",
+        "",
+        "2019-12",
+    ),
     "cc_ahfc": ("nonprofit", "both", "", "English", "none", "Asylum Hill", "2017-03"),
-    "ahna": ("neighborhood association", "receiving_community", "citizenship", "English",
-             "neighborhood_association", "Asylum Hill", "2016-03"),
-    "hhc": ("health", "immigrant_serving", "health;english;legal;youth", "English;Spanish",
-            "none", "", "2022-10"),
-    "clp": ("nonprofit", "immigrant_serving", "legal;citizenship", "English;Spanish", "none", "",
-            UNDATED),
-    "sjc": ("nonprofit", "immigrant_serving", "housing", "English;Spanish", "none", "",
-            UNDATED),
-    "lcs": ("nonprofit", "immigrant_serving", "", "English;Spanish", "none", "",
-            UNDATED),
-    "hsc": ("nonprofit", "immigrant_serving", "health", "English;Spanish", "none", "South Green",
-            UNDATED),
+    "ahna": (
+        "neighborhood association",
+        "receiving_community",
+        "citizenship",
+        "English",
+        "neighborhood_association",
+        "Asylum Hill",
+        "2016-03",
+    ),
+    "hhc": (
+        "health",
+        "immigrant_serving",
+        "health;english;legal;youth",
+        "English;Spanish",
+        "none",
+        "",
+        "2022-10",
+    ),
+    "clp": (
+        "nonprofit",
+        "immigrant_serving",
+        "legal;citizenship",
+        "English;Spanish",
+        "none",
+        "",
+        UNDATED,
+    ),
+    "sjc": ("nonprofit", "immigrant_serving", "housing", "English;Spanish", "none", "", UNDATED),
+    "lcs": ("nonprofit", "immigrant_serving", "", "English;Spanish", "none", "", UNDATED),
+    "hsc": (
+        "nonprofit",
+        "immigrant_serving",
+        "health",
+        "English;Spanish",
+        "none",
+        "South Green",
+        UNDATED,
+    ),
     "ciri": ("nonprofit", "immigrant_serving", "legal;education", "English", "none", "", "2023"),
-    "iris": ("nonprofit", "immigrant_serving", "housing;employment;legal", "English", "none", "",
-             UNDATED),
-    "circ": ("nonprofit", "immigrant_serving", "housing;citizenship", "English", "none", "",
-             UNDATED),
+    "iris": (
+        "nonprofit",
+        "immigrant_serving",
+        "housing;employment;legal",
+        "English",
+        "none",
+        "",
+        UNDATED,
+    ),
+    "circ": (
+        "nonprofit",
+        "immigrant_serving",
+        "housing;citizenship",
+        "English",
+        "none",
+        "",
+        UNDATED,
+    ),
     "jfs_greenwich": ("nonprofit", "both", "", "English", "none", "", UNDATED),
     "hart": ("nonprofit", "both", "citizenship", "English", "none", "", "2006-05"),
-    "cria": ("government", "immigrant_serving", "citizenship", "English", "none", "",
-             UNDATED),
-    "c4d": ("nonprofit", "immigrant_serving", "youth;citizenship", "English", "none", "",
-            UNDATED),
-    "cira": ("nonprofit", "immigrant_serving", "citizenship", "English", "none", "",
-             UNDATED),
+    "cria": ("government", "immigrant_serving", "citizenship", "English", "none", "", UNDATED),
+    "c4d": ("nonprofit", "immigrant_serving", "youth;citizenship", "English", "none", "", UNDATED),
+    "cira": ("nonprofit", "immigrant_serving", "citizenship", "English", "none", "", UNDATED),
     "ctfhc": ("legal", "both", "housing;legal", "English", "none", "", UNDATED),
-    "ct_dcp": ("government", "receiving_community", "", "English", "none", "",
-               UNDATED),
+    "ct_dcp": ("government", "receiving_community", "", "English", "none", "", UNDATED),
     "hrrjc": ("nonprofit", "immigrant_serving", "", "English", "none", "", "2009"),
     "hfpg": ("foundation", "receiving_community", "", "English", "none", "", "2009"),
 }
 # Street addresses only where the source gives one for a Hartford site.
-REAL_ADDRESSES = {"hpl_tap": "500 Main Street, Hartford, CT 06103",
-                  "hsc": "45 Wadsworth Street, Hartford",
-                  "hhc": "590 Park St, Hartford (Family Wellness and Cultural Center)"}
+REAL_ADDRESSES = {
+    "hpl_tap": "500 Main Street, Hartford, CT 06103",
+    "hsc": "45 Wadsworth Street, Hartford",
+    "hhc": "590 Park St, Hartford (Family Wellness and Cultural Center)",
+}
 
 # Illustrative organizations: (org_id, name, sector, orientation, services, languages,
 #                              anchor_type, neighborhood)
 ILLUSTRATIVE_ORGS = (
-    ("lib_frog_hollow", "Frog Hollow Branch Library", "library", "both",
-     "english;education;youth", "English;Spanish", "library", "Frog Hollow"),
-    ("lib_blue_hills", "Blue Hills Branch Library", "library", "receiving_community",
-     "education;youth", "English", "library", "Blue Hills"),
-    ("lib_south_end", "South End Branch Library", "library", "both", "english;education",
-     "English;Spanish;Bosnian", "library", "South End"),
-    ("lib_upper_albany", "Upper Albany Branch Library", "library", "receiving_community",
-     "education;youth", "English", "library", "Upper Albany"),
-    ("lib_barry_square", "Barry Square Branch Library", "library", "both",
-     "english;citizenship", "English;Spanish;Polish", "library", "Barry Square"),
-    ("na_frog_hollow", "Frog Hollow Neighbors Association", "neighborhood association",
-     "receiving_community", "citizenship", "English;Spanish", "neighborhood_association",
-     "Frog Hollow"),
-    ("na_south_end", "South End Neighbors Association", "neighborhood association",
-     "receiving_community", "", "English", "neighborhood_association", "South End"),
-    ("na_blue_hills", "Blue Hills Civic Association", "neighborhood association",
-     "receiving_community", "citizenship", "English", "neighborhood_association", "Blue Hills"),
-    ("na_west_end", "West End Civic Association", "neighborhood association",
-     "receiving_community", "", "English", "neighborhood_association", "West End"),
-    ("na_parkville", "Parkville Neighborhood Association", "neighborhood association",
-     "receiving_community", "", "English;Portuguese", "neighborhood_association", "Parkville"),
-    ("na_barry_square", "Barry Square Neighbors", "neighborhood association",
-     "receiving_community", "", "English;Spanish", "neighborhood_association", "Barry Square"),
-    ("school_frog_hollow", "Frog Hollow Elementary School", "school", "both",
-     "education;english;youth", "English;Spanish", "school", "Frog Hollow"),
-    ("school_asylum_hill", "Asylum Hill Middle School", "school", "both",
-     "education;english;youth", "English;Karen;Nepali;Arabic", "school", "Asylum Hill"),
-    ("school_newcomer", "Newcomer Academy", "school", "immigrant_serving",
-     "education;english;youth", "English;Spanish;Bosnian;Somali;Arabic", "school", "South End"),
-    ("adult_ed_south_green", "South Green Adult Learning Center", "school", "immigrant_serving",
-     "english;citizenship;employment", "English;Spanish;Vietnamese", "none", "South Green"),
-    ("faith_karen", "Karen Baptist Fellowship", "faith", "immigrant_serving", "housing;english",
-     "Karen;Burmese;English", "faith", "Asylum Hill"),
-    ("faith_islamic_center", "Barry Square Islamic Center", "faith", "immigrant_serving",
-     "education;english", "Arabic;Somali;Bengali;English", "faith", "Barry Square"),
-    ("faith_polish_parish", "Polish Parish of Sheldon-Charter Oak", "faith", "both", "",
-     "Polish;English", "faith", "Sheldon-Charter Oak"),
-    ("faith_northeast_baptist", "Northeast Community Baptist Church", "faith",
-     "receiving_community", "housing;youth", "English", "faith", "Northeast"),
-    ("faith_haitian", "Blue Hills Haitian Church", "faith", "immigrant_serving",
-     "english;citizenship", "Haitian Creole;French;English", "faith", "Blue Hills"),
-    ("faith_parkville_pentecostal", "Parkville Pentecostal Church", "faith", "both",
-     "youth;housing", "Spanish;English", "faith", "Parkville"),
-    ("faith_downtown_interfaith", "Downtown Interfaith Council", "faith", "both", "housing",
-     "English", "faith", "Downtown"),
-    ("clinic_park_street", "Park Street Community Clinic", "health", "both", "health",
-     "English;Spanish;Portuguese", "none", "Frog Hollow"),
-    ("clinic_north_end", "North End Health Center", "health", "receiving_community", "health",
-     "English", "none", "Upper Albany"),
-    ("employer_south_meadows", "South Meadows Manufacturing Co.", "business",
-     "receiving_community", "employment", "English", "none", "South Meadows"),
-    ("employer_southwest_care", "Southwest Care Home", "business", "receiving_community",
-     "employment;health", "English;Spanish", "none", "Southwest"),
-    ("youth_clay_arsenal", "Clay Arsenal Youth Center", "nonprofit", "receiving_community",
-     "youth;education", "English;Spanish", "none", "Clay Arsenal"),
-    ("youth_newcomer_soccer", "Newcomer Youth Soccer League", "nonprofit", "immigrant_serving",
-     "youth", "English;Swahili;Arabic;Nepali", "none", "West End"),
-    ("legal_law_clinic", "Law School Immigration Clinic", "legal", "immigrant_serving",
-     "legal;citizenship", "English;Spanish", "none", "West End"),
-    ("tenants_behind_the_rocks", "Behind the Rocks Tenants Union", "nonprofit",
-     "receiving_community", "housing", "English;Spanish", "none", "Behind the Rocks"),
-    ("job_center_downtown", "Downtown Job Center", "government", "both", "employment",
-     "English;Spanish", "none", "Downtown"),
-    ("business_north_meadows", "North Meadows Business Association", "business",
-     "receiving_community", "employment", "English", "none", "North Meadows"),
-    ("pantry_south_green", "South Green Food Pantry", "nonprofit", "receiving_community", "",
-     "English;Spanish", "none", "South Green"),
-    ("karen_community_assoc", "Karen Community Association", "nonprofit", "immigrant_serving",
-     "english;employment", "Karen;Burmese", "none", "Asylum Hill"),
-    ("bhutanese_nepali_assoc", "Bhutanese Nepali Community Association", "nonprofit",
-     "immigrant_serving", "english;youth", "Nepali;English", "none", "South End"),
+    (
+        "lib_frog_hollow",
+        "Frog Hollow Branch Library",
+        "library",
+        "both",
+        "english;education;youth",
+        "English;Spanish",
+        "library",
+        "Frog Hollow",
+    ),
+    (
+        "lib_blue_hills",
+        "Blue Hills Branch Library",
+        "library",
+        "receiving_community",
+        "education;youth",
+        "English",
+        "library",
+        "Blue Hills",
+    ),
+    (
+        "lib_south_end",
+        "South End Branch Library",
+        "library",
+        "both",
+        "english;education",
+        "English;Spanish;Bosnian",
+        "library",
+        "South End",
+    ),
+    (
+        "lib_upper_albany",
+        "Upper Albany Branch Library",
+        "library",
+        "receiving_community",
+        "education;youth",
+        "English",
+        "library",
+        "Upper Albany",
+    ),
+    (
+        "lib_barry_square",
+        "Barry Square Branch Library",
+        "library",
+        "both",
+        "english;citizenship",
+        "English;Spanish;Polish",
+        "library",
+        "Barry Square",
+    ),
+    (
+        "na_frog_hollow",
+        "Frog Hollow Neighbors Association",
+        "neighborhood association",
+        "receiving_community",
+        "citizenship",
+        "English;Spanish",
+        "neighborhood_association",
+        "Frog Hollow",
+    ),
+    (
+        "na_south_end",
+        "South End Neighbors Association",
+        "neighborhood association",
+        "receiving_community",
+        "",
+        "English",
+        "neighborhood_association",
+        "South End",
+    ),
+    (
+        "na_blue_hills",
+        "Blue Hills Civic Association",
+        "neighborhood association",
+        "receiving_community",
+        "citizenship",
+        "English",
+        "neighborhood_association",
+        "Blue Hills",
+    ),
+    (
+        "na_west_end",
+        "West End Civic Association",
+        "neighborhood association",
+        "receiving_community",
+        "",
+        "English",
+        "neighborhood_association",
+        "West End",
+    ),
+    (
+        "na_parkville",
+        "Parkville Neighborhood Association",
+        "neighborhood association",
+        "receiving_community",
+        "",
+        "English;Portuguese",
+        "neighborhood_association",
+        "Parkville",
+    ),
+    (
+        "na_barry_square",
+        "Barry Square Neighbors",
+        "neighborhood association",
+        "receiving_community",
+        "",
+        "English;Spanish",
+        "neighborhood_association",
+        "Barry Square",
+    ),
+    (
+        "school_frog_hollow",
+        "Frog Hollow Elementary School",
+        "school",
+        "both",
+        "education;english;youth",
+        "English;Spanish",
+        "school",
+        "Frog Hollow",
+    ),
+    (
+        "school_asylum_hill",
+        "Asylum Hill Middle School",
+        "school",
+        "both",
+        "education;english;youth",
+        "English;Karen;Nepali;Arabic",
+        "school",
+        "Asylum Hill",
+    ),
+    (
+        "school_newcomer",
+        "Newcomer Academy",
+        "school",
+        "immigrant_serving",
+        "education;english;youth",
+        "English;Spanish;Bosnian;Somali;Arabic",
+        "school",
+        "South End",
+    ),
+    (
+        "adult_ed_south_green",
+        "South Green Adult Learning Center",
+        "school",
+        "immigrant_serving",
+        "english;citizenship;employment",
+        "English;Spanish;Vietnamese",
+        "none",
+        "South Green",
+    ),
+    (
+        "faith_karen",
+        "Karen Baptist Fellowship",
+        "faith",
+        "immigrant_serving",
+        "housing;english",
+        "Karen;Burmese;English",
+        "faith",
+        "Asylum Hill",
+    ),
+    (
+        "faith_islamic_center",
+        "Barry Square Islamic Center",
+        "faith",
+        "immigrant_serving",
+        "education;english",
+        "Arabic;Somali;Bengali;English",
+        "faith",
+        "Barry Square",
+    ),
+    (
+        "faith_polish_parish",
+        "Polish Parish of Sheldon-Charter Oak",
+        "faith",
+        "both",
+        "",
+        "Polish;English",
+        "faith",
+        "Sheldon-Charter Oak",
+    ),
+    (
+        "faith_northeast_baptist",
+        "Northeast Community Baptist Church",
+        "faith",
+        "receiving_community",
+        "housing;youth",
+        "English",
+        "faith",
+        "Northeast",
+    ),
+    (
+        "faith_haitian",
+        "Blue Hills Haitian Church",
+        "faith",
+        "immigrant_serving",
+        "english;citizenship",
+        "Haitian Creole;French;English",
+        "faith",
+        "Blue Hills",
+    ),
+    (
+        "faith_parkville_pentecostal",
+        "Parkville Pentecostal Church",
+        "faith",
+        "both",
+        "youth;housing",
+        "Spanish;English",
+        "faith",
+        "Parkville",
+    ),
+    (
+        "faith_downtown_interfaith",
+        "Downtown Interfaith Council",
+        "faith",
+        "both",
+        "housing",
+        "English",
+        "faith",
+        "Downtown",
+    ),
+    (
+        "clinic_park_street",
+        "Park Street Community Clinic",
+        "health",
+        "both",
+        "health",
+        "English;Spanish;Portuguese",
+        "none",
+        "Frog Hollow",
+    ),
+    (
+        "clinic_north_end",
+        "North End Health Center",
+        "health",
+        "receiving_community",
+        "health",
+        "English",
+        "none",
+        "Upper Albany",
+    ),
+    (
+        "employer_south_meadows",
+        "South Meadows Manufacturing Co.",
+        "business",
+        "receiving_community",
+        "employment",
+        "English",
+        "none",
+        "South Meadows",
+    ),
+    (
+        "employer_southwest_care",
+        "Southwest Care Home",
+        "business",
+        "receiving_community",
+        "employment;health",
+        "English;Spanish",
+        "none",
+        "Southwest",
+    ),
+    (
+        "youth_clay_arsenal",
+        "Clay Arsenal Youth Center",
+        "nonprofit",
+        "receiving_community",
+        "youth;education",
+        "English;Spanish",
+        "none",
+        "Clay Arsenal",
+    ),
+    (
+        "youth_newcomer_soccer",
+        "Newcomer Youth Soccer League",
+        "nonprofit",
+        "immigrant_serving",
+        "youth",
+        "English;Swahili;Arabic;Nepali",
+        "none",
+        "West End",
+    ),
+    (
+        "legal_law_clinic",
+        "Law School Immigration Clinic",
+        "legal",
+        "immigrant_serving",
+        "legal;citizenship",
+        "English;Spanish",
+        "none",
+        "West End",
+    ),
+    (
+        "tenants_behind_the_rocks",
+        "Behind the Rocks Tenants Union",
+        "nonprofit",
+        "receiving_community",
+        "housing",
+        "English;Spanish",
+        "none",
+        "Behind the Rocks",
+    ),
+    (
+        "job_center_downtown",
+        "Downtown Job Center",
+        "government",
+        "both",
+        "employment",
+        "English;Spanish",
+        "none",
+        "Downtown",
+    ),
+    (
+        "business_north_meadows",
+        "North Meadows Business Association",
+        "business",
+        "receiving_community",
+        "employment",
+        "English",
+        "none",
+        "North Meadows",
+    ),
+    (
+        "pantry_south_green",
+        "South Green Food Pantry",
+        "nonprofit",
+        "receiving_community",
+        "",
+        "English;Spanish",
+        "none",
+        "South Green",
+    ),
+    (
+        "karen_community_assoc",
+        "Karen Community Association",
+        "nonprofit",
+        "immigrant_serving",
+        "english;employment",
+        "Karen;Burmese",
+        "none",
+        "Asylum Hill",
+    ),
+    (
+        "bhutanese_nepali_assoc",
+        "Bhutanese Nepali Community Association",
+        "nonprofit",
+        "immigrant_serving",
+        "english;youth",
+        "Nepali;English",
+        "none",
+        "South End",
+    ),
 )
 
 
@@ -320,28 +692,53 @@ def organizations(raw: Path) -> pd.DataFrame:
     for org in real.to_dict("records"):
         sector, orientation, services, languages, anchor, hood, date = REAL_ORGS[org["org_id"]]
         address = REAL_ADDRESSES.get(org["org_id"], "")
-        rows.append({
-            "org_id": org["org_id"], "name": org["name"], "sector": sector,
-            "orientation": orientation, "services": _list(services),
-            "languages": _list(languages), "anchor_type": anchor, "neighborhood": hood,
-            "address": address, "lat": None, "lon": None,
-            "notes": (f"{org['type']}. Source facts: {org['facts_from_source']} "
-                      "[services and languages inferred from these facts]"),
-            "source": _urls(org["source_urls"]), "source_date": date, "illustrative": False,
-            # Every listed organization counts as a coalition member, as before the column
-            # existed; only the library's own membership (it runs the coalition) is sourced.
-            "member": True,
-            "illustrative_columns": [] if org["org_id"] == CONVENER else ["member"],
-        })
+        rows.append(
+            {
+                "org_id": org["org_id"],
+                "name": org["name"],
+                "sector": sector,
+                "orientation": orientation,
+                "services": _list(services),
+                "languages": _list(languages),
+                "anchor_type": anchor,
+                "neighborhood": hood,
+                "address": address,
+                "lat": None,
+                "lon": None,
+                "notes": (
+                    f"{org['type']}. Source facts: {org['facts_from_source']} "
+                    "[services and languages inferred from these facts]"
+                ),
+                "source": _urls(org["source_urls"]),
+                "source_date": date,
+                "illustrative": False,
+                # Every listed organization counts as a coalition member, as before the column
+                # existed; only the library's own membership (it runs the coalition) is sourced.
+                "member": True,
+                "illustrative_columns": [] if org["org_id"] == CONVENER else ["member"],
+            }
+        )
     for org_id, name, sector, orientation, services, languages, anchor, hood in ILLUSTRATIVE_ORGS:
-        rows.append({
-            "org_id": org_id, "name": name, "sector": sector, "orientation": orientation,
-            "services": _list(services), "languages": _list(languages), "anchor_type": anchor,
-            "neighborhood": hood, "address": "", "lat": None, "lon": None,
-            "notes": "Illustrative organization: made up to show the tool, not a real record.",
-            "source": ILLUSTRATIVE, "source_date": ILLUSTRATIVE_DATE, "illustrative": True,
-            "member": True,
-        })
+        rows.append(
+            {
+                "org_id": org_id,
+                "name": name,
+                "sector": sector,
+                "orientation": orientation,
+                "services": _list(services),
+                "languages": _list(languages),
+                "anchor_type": anchor,
+                "neighborhood": hood,
+                "address": "",
+                "lat": None,
+                "lon": None,
+                "notes": "Illustrative organization: made up to show the tool, not a real record.",
+                "source": ILLUSTRATIVE,
+                "source_date": ILLUSTRATIVE_DATE,
+                "illustrative": True,
+                "member": True,
+            }
+        )
     return pd.DataFrame(rows, columns=schema.column_names("organizations"))
 
 
@@ -349,49 +746,125 @@ def organizations(raw: Path) -> pd.DataFrame:
 
 # (community_id, name, kind, languages, notes, source, source_date)
 COMMUNITIES = (
-    ("jamaican", "Jamaican", "immigrant", "English;Patois",
-     "No city figure. Hartford metro area 2010-12: 16,943 born in Jamaica (± 1,527); 33 "
-     "Hartford students spoke Patois at home in 2013-14.",
-     f"{METRO_B05006}; {SCHOOL_LANGUAGES}", "2014"),
-    ("polish", "Polish", "immigrant", "Polish;English",
-     "No city figure. Hartford metro area 2010-12: 17,097 born in Poland (± 1,661); 45 Hartford "
-     "students spoke Polish at home in 2013-14.", f"{METRO_B05006}; {SCHOOL_LANGUAGES}", "2014"),
-    ("indian", "Indian", "immigrant", "Hindi;Telugu;Gujarati;English",
-     "No city figure. Hartford metro area 2010-12: 12,584 born in India (± 1,269); Hartford "
-     "students speaking Telugu 48, Hindi 41, Gujarati 9 at home in 2013-14.",
-     f"{METRO_B05006}; {SCHOOL_LANGUAGES}", "2014"),
-    ("peruvian", "Peruvian", "immigrant", "Spanish;Quechua",
-     "No city figure. Hartford metro area 2010-12: 6,321 born in Peru (± 1,253).",
-     METRO_B05006, "2012"),
-    ("bosnian", "Bosnian", "immigrant", "Bosnian;English",
-     "No city figure. Hartford metro area 2010-12: 1,584 born in Bosnia and Herzegovina "
-     "(± 558); 215 Hartford students spoke Serbo-Croatian at home in 2013-14.",
-     f"{METRO_B05006}; {SCHOOL_LANGUAGES}", "2014"),
-    ("karen", "Karen (from Burma)", "immigrant", "Karen;Burmese",
-     "No city figure. 174 Hartford students spoke Karen at home in 2013-14 (147 English "
-     "learners); metro area 2010-12: 137 born in Burma (± 133).",
-     f"{SCHOOL_LANGUAGES}; {METRO_B05006}", "2014"),
-    ("bhutanese-nepali", "Bhutanese-Nepali", "immigrant", "Nepali;English",
-     "No city figure. 44 Hartford students spoke Nepali at home in 2013-14 (39 English "
-     "learners); metro area 2010-12: 1,082 born in Nepal (± 577).",
-     f"{SCHOOL_LANGUAGES}; {METRO_B05006}", "2014"),
-    ("albanian", "Albanian", "immigrant", "Albanian;English",
-     "No city figure. 65 Hartford students spoke Albanian at home in 2013-14; metro area "
-     "2010-12: 1,482 born in Albania (± 645).", f"{SCHOOL_LANGUAGES}; {METRO_B05006}", "2014"),
-    ("vietnamese", "Vietnamese", "immigrant", "Vietnamese;English",
-     "No city figure. 46 Hartford students spoke Vietnamese at home in 2013-14; metro area "
-     "2010-12: 3,626 born in Vietnam (± 851).", f"{SCHOOL_LANGUAGES}; {METRO_B05006}", "2014"),
-    ("somali", "Somali", "immigrant", "Somali;Arabic",
-     "No city figure. 26 Hartford students spoke Somali at home in 2013-14 (18 English "
-     "learners).", SCHOOL_LANGUAGES, "2014"),
-    ("haitian", "Haitian", "immigrant", "Haitian Creole;French",
-     "No city figure. Hartford metro area 2010-12: 1,304 born in Haiti (± 520); 46 Hartford "
-     "students spoke Haitian Creole at home in 2013-14.",
-     f"{METRO_B05006}; {SCHOOL_LANGUAGES}", "2014"),
-    ("arabic-speaking", "Arabic-speaking", "immigrant", "Arabic",
-     "No city figure. 66 Hartford students spoke Arabic at home in 2013-14; metro area "
-     "2010-12: 231 born in Iraq (± 263), 129 in Syria (± 99).",
-     f"{SCHOOL_LANGUAGES}; {METRO_B05006}", "2014"),
+    (
+        "jamaican",
+        "Jamaican",
+        "immigrant",
+        "English;Patois",
+        "No city figure. Hartford metro area 2010-12: 16,943 born in Jamaica (± 1,527); 33 "
+        "Hartford students spoke Patois at home in 2013-14.",
+        f"{METRO_B05006}; {SCHOOL_LANGUAGES}",
+        "2014",
+    ),
+    (
+        "polish",
+        "Polish",
+        "immigrant",
+        "Polish;English",
+        "No city figure. Hartford metro area 2010-12: 17,097 born in Poland (± 1,661); 45 Hartford "
+        "students spoke Polish at home in 2013-14.",
+        f"{METRO_B05006}; {SCHOOL_LANGUAGES}",
+        "2014",
+    ),
+    (
+        "indian",
+        "Indian",
+        "immigrant",
+        "Hindi;Telugu;Gujarati;English",
+        "No city figure. Hartford metro area 2010-12: 12,584 born in India (± 1,269); Hartford "
+        "students speaking Telugu 48, Hindi 41, Gujarati 9 at home in 2013-14.",
+        f"{METRO_B05006}; {SCHOOL_LANGUAGES}",
+        "2014",
+    ),
+    (
+        "peruvian",
+        "Peruvian",
+        "immigrant",
+        "Spanish;Quechua",
+        "No city figure. Hartford metro area 2010-12: 6,321 born in Peru (± 1,253).",
+        METRO_B05006,
+        "2012",
+    ),
+    (
+        "bosnian",
+        "Bosnian",
+        "immigrant",
+        "Bosnian;English",
+        "No city figure. Hartford metro area 2010-12: 1,584 born in Bosnia and Herzegovina "
+        "(± 558); 215 Hartford students spoke Serbo-Croatian at home in 2013-14.",
+        f"{METRO_B05006}; {SCHOOL_LANGUAGES}",
+        "2014",
+    ),
+    (
+        "karen",
+        "Karen (from Burma)",
+        "immigrant",
+        "Karen;Burmese",
+        "No city figure. 174 Hartford students spoke Karen at home in 2013-14 (147 English "
+        "learners); metro area 2010-12: 137 born in Burma (± 133).",
+        f"{SCHOOL_LANGUAGES}; {METRO_B05006}",
+        "2014",
+    ),
+    (
+        "bhutanese-nepali",
+        "Bhutanese-Nepali",
+        "immigrant",
+        "Nepali;English",
+        "No city figure. 44 Hartford students spoke Nepali at home in 2013-14 (39 English "
+        "learners); metro area 2010-12: 1,082 born in Nepal (± 577).",
+        f"{SCHOOL_LANGUAGES}; {METRO_B05006}",
+        "2014",
+    ),
+    (
+        "albanian",
+        "Albanian",
+        "immigrant",
+        "Albanian;English",
+        "No city figure. 65 Hartford students spoke Albanian at home in 2013-14; metro area "
+        "2010-12: 1,482 born in Albania (± 645).",
+        f"{SCHOOL_LANGUAGES}; {METRO_B05006}",
+        "2014",
+    ),
+    (
+        "vietnamese",
+        "Vietnamese",
+        "immigrant",
+        "Vietnamese;English",
+        "No city figure. 46 Hartford students spoke Vietnamese at home in 2013-14; metro area "
+        "2010-12: 3,626 born in Vietnam (± 851).",
+        f"{SCHOOL_LANGUAGES}; {METRO_B05006}",
+        "2014",
+    ),
+    (
+        "somali",
+        "Somali",
+        "immigrant",
+        "Somali;Arabic",
+        "No city figure. 26 Hartford students spoke Somali at home in 2013-14 (18 English "
+        "learners).",
+        SCHOOL_LANGUAGES,
+        "2014",
+    ),
+    (
+        "haitian",
+        "Haitian",
+        "immigrant",
+        "Haitian Creole;French",
+        "No city figure. Hartford metro area 2010-12: 1,304 born in Haiti (± 520); 46 Hartford "
+        "students spoke Haitian Creole at home in 2013-14.",
+        f"{METRO_B05006}; {SCHOOL_LANGUAGES}",
+        "2014",
+    ),
+    (
+        "arabic-speaking",
+        "Arabic-speaking",
+        "immigrant",
+        "Arabic",
+        "No city figure. 66 Hartford students spoke Arabic at home in 2013-14; metro area "
+        "2010-12: 231 born in Iraq (± 263), 129 in Syria (± 99).",
+        f"{SCHOOL_LANGUAGES}; {METRO_B05006}",
+        "2014",
+    ),
 )
 RECEIVING_COMMUNITIES = (
     ("north-end-longtime", "Long-time residents of the North End", "English"),
@@ -402,82 +875,171 @@ RECEIVING_COMMUNITIES = (
 
 def communities(pr_born: int) -> pd.DataFrame:
     """Immigrant communities drawn from the real figures, plus receiving-community groups."""
-    rows = [{
-        "community_id": "puerto-rican", "name": "Puerto Rican", "community_kind": "immigrant",
-        "languages": ["Spanish", "English"], "estimated_residents": pr_born,
-        "notes": ("Residents born in Puerto Rico or the U.S. island areas (ACS 2019-2023 "
-                  "B05001, city of Hartford: 18,253). U.S. citizens by birth, counted here as "
-                  "newcomers; Hartford residents of Puerto Rican heritage are many more."),
-        "source": ("U.S. Census Bureau, ACS 2019-2023 5-year, B05001 (41 Hartford tracts, via "
-                   "CT-Data-Haven/2023acs)"),
-        "source_date": ACS_DATE, "illustrative": False,
-    }]
+    rows = [
+        {
+            "community_id": "puerto-rican",
+            "name": "Puerto Rican",
+            "community_kind": "immigrant",
+            "languages": ["Spanish", "English"],
+            "estimated_residents": pr_born,
+            "notes": (
+                "Residents born in Puerto Rico or the U.S. island areas (ACS 2019-2023 "
+                "B05001, city of Hartford: 18,253). U.S. citizens by birth, counted here as "
+                "newcomers; Hartford residents of Puerto Rican heritage are many more."
+            ),
+            "source": (
+                "U.S. Census Bureau, ACS 2019-2023 5-year, B05001 (41 Hartford tracts, via "
+                "CT-Data-Haven/2023acs)"
+            ),
+            "source_date": ACS_DATE,
+            "illustrative": False,
+        }
+    ]
     for community_id, name, kind, languages, notes, source, date in COMMUNITIES:
-        rows.append({"community_id": community_id, "name": name, "community_kind": kind,
-                     "languages": _list(languages), "estimated_residents": None,
-                     "notes": notes, "source": source, "source_date": date,
-                     "illustrative": False})
+        rows.append(
+            {
+                "community_id": community_id,
+                "name": name,
+                "community_kind": kind,
+                "languages": _list(languages),
+                "estimated_residents": None,
+                "notes": notes,
+                "source": source,
+                "source_date": date,
+                "illustrative": False,
+            }
+        )
     for community_id, name, languages in RECEIVING_COMMUNITIES:
-        rows.append({"community_id": community_id, "name": name, "community_kind": "receiving",
-                     "languages": _list(languages), "estimated_residents": None,
-                     "notes": "Illustrative receiving-community group.", "source": ILLUSTRATIVE,
-                     "source_date": ILLUSTRATIVE_DATE, "illustrative": True})
+        rows.append(
+            {
+                "community_id": community_id,
+                "name": name,
+                "community_kind": "receiving",
+                "languages": _list(languages),
+                "estimated_residents": None,
+                "notes": "Illustrative receiving-community group.",
+                "source": ILLUSTRATIVE,
+                "source_date": ILLUSTRATIVE_DATE,
+                "illustrative": True,
+            }
+        )
     return pd.DataFrame(rows, columns=schema.column_names("communities"))
 
 
 # --- committees and navigators ------------------------------------------------------------------
 
-AHNA_SOURCE = ("https://redtruckstonecatcher.com/2016/03/27/theyre-desperate-and-have-lost-"
-               "everything/ ; http://blogs.hplct.org/?tag=the-american-place")
+AHNA_SOURCE = (
+    "https://redtruckstonecatcher.com/2016/03/27/theyre-desperate-and-have-lost-"
+    "everything/ ; http://blogs.hplct.org/?tag=the-american-place"
+)
 
 
 def committees() -> pd.DataFrame:
     """Asylum Hill's real, active committee; the others illustrative."""
-    rows = [{"committee_id": "wc-asylum-hill", "name": "Asylum Hill Welcoming Committee",
-             "neighborhood": "Asylum Hill", "status": "active", "start_date": None,
-             "source": AHNA_SOURCE,
-             "source_date": "2016-03", "illustrative": False}]
+    rows = [
+        {
+            "committee_id": "wc-asylum-hill",
+            "name": "Asylum Hill Welcoming Committee",
+            "neighborhood": "Asylum Hill",
+            "status": "active",
+            "start_date": None,
+            "source": AHNA_SOURCE,
+            "source_date": "2016-03",
+            "illustrative": False,
+        }
+    ]
     for committee_id, name, hood, status, start in (
-            ("wc-frog-hollow", "Frog Hollow Welcoming Committee", "Frog Hollow", "forming",
-             "2025"),
-            ("wc-blue-hills", "Blue Hills Welcoming Committee", "Blue Hills", "forming",
-             "2024-09"),
-            ("wc-south-end", "South End Welcoming Committee", "South End", "none", None),
-            ("wc-barry-square", "Barry Square Welcoming Committee", "Barry Square", "none",
-             None)):
-        rows.append({"committee_id": committee_id, "name": name, "neighborhood": hood,
-                     "status": status, "start_date": start, "source": ILLUSTRATIVE,
-                     "source_date": ILLUSTRATIVE_DATE, "illustrative": True})
+        ("wc-frog-hollow", "Frog Hollow Welcoming Committee", "Frog Hollow", "forming", "2025"),
+        ("wc-blue-hills", "Blue Hills Welcoming Committee", "Blue Hills", "forming", "2024-09"),
+        ("wc-south-end", "South End Welcoming Committee", "South End", "none", None),
+        ("wc-barry-square", "Barry Square Welcoming Committee", "Barry Square", "none", None),
+    ):
+        rows.append(
+            {
+                "committee_id": committee_id,
+                "name": name,
+                "neighborhood": hood,
+                "status": status,
+                "start_date": start,
+                "source": ILLUSTRATIVE,
+                "source_date": ILLUSTRATIVE_DATE,
+                "illustrative": True,
+            }
+        )
     return pd.DataFrame(rows, columns=schema.column_names("committees"))
 
 
 # (navigator_id, alias, languages, neighborhood, mentors, volunteers_with)
 NAVIGATORS = (
-    ("nav-01", "Navigator A", "Spanish;English", "Frog Hollow", ("puerto-rican", "peruvian"),
-     ("hpl_tap", "lib_frog_hollow")),
-    ("nav-02", "Navigator B", "Karen;Burmese;English", "Asylum Hill", ("karen",),
-     ("hpl_tap", "karen_community_assoc")),
-    ("nav-03", "Navigator C", "Nepali;English", "South End", ("bhutanese-nepali",),
-     ("lib_south_end",)),
-    ("nav-04", "Navigator D", "Arabic;English", "Asylum Hill", ("arabic-speaking", "somali"),
-     ("hpl_tap",)),
-    ("nav-05", "Navigator E", "Polish;English", "Barry Square", ("polish",),
-     ("lib_barry_square",)),
-    ("nav-06", "Navigator F", "Haitian Creole;French;English", "Blue Hills", ("haitian",),
-     ("lib_blue_hills",)),
+    (
+        "nav-01",
+        "Navigator A",
+        "Spanish;English",
+        "Frog Hollow",
+        ("puerto-rican", "peruvian"),
+        ("hpl_tap", "lib_frog_hollow"),
+    ),
+    (
+        "nav-02",
+        "Navigator B",
+        "Karen;Burmese;English",
+        "Asylum Hill",
+        ("karen",),
+        ("hpl_tap", "karen_community_assoc"),
+    ),
+    (
+        "nav-03",
+        "Navigator C",
+        "Nepali;English",
+        "South End",
+        ("bhutanese-nepali",),
+        ("lib_south_end",),
+    ),
+    (
+        "nav-04",
+        "Navigator D",
+        "Arabic;English",
+        "Asylum Hill",
+        ("arabic-speaking", "somali"),
+        ("hpl_tap",),
+    ),
+    ("nav-05", "Navigator E", "Polish;English", "Barry Square", ("polish",), ("lib_barry_square",)),
+    (
+        "nav-06",
+        "Navigator F",
+        "Haitian Creole;French;English",
+        "Blue Hills",
+        ("haitian",),
+        ("lib_blue_hills",),
+    ),
     ("nav-07", "Navigator G", "English", "Northeast", ("jamaican",), ("hpl_tap",)),
     ("nav-08", "Navigator H", "Bosnian;English", "South End", ("bosnian",), ()),
-    ("nav-09", "Navigator I", "Spanish;English", "Barry Square", ("puerto-rican",),
-     ("hpl_tap", "adult_ed_south_green")),
+    (
+        "nav-09",
+        "Navigator I",
+        "Spanish;English",
+        "Barry Square",
+        ("puerto-rican",),
+        ("hpl_tap", "adult_ed_south_green"),
+    ),
     ("nav-10", "Navigator J", "English;Hindi", "West End", ("indian",), ("hpl_tap",)),
 )
 
 
 def navigators() -> pd.DataFrame:
     """Illustrative Cultural Navigators: aliases only, never real people."""
-    rows = [{"navigator_id": nav_id, "alias": alias, "languages": _list(languages),
-             "neighborhood": hood, "source": ILLUSTRATIVE, "source_date": ILLUSTRATIVE_DATE,
-             "illustrative": True} for nav_id, alias, languages, hood, *_ in NAVIGATORS]
+    rows = [
+        {
+            "navigator_id": nav_id,
+            "alias": alias,
+            "languages": _list(languages),
+            "neighborhood": hood,
+            "source": ILLUSTRATIVE,
+            "source_date": ILLUSTRATIVE_DATE,
+            "illustrative": True,
+        }
+        for nav_id, alias, languages, hood, *_ in NAVIGATORS
+    ]
     return pd.DataFrame(rows, columns=schema.column_names("navigators"))
 
 
@@ -504,22 +1066,55 @@ SOURCED_TIE_DETAILS = {
 }
 # Further ties that the facts in the raw organizations file state directly.
 SOURCED_FACT_TIES = (
-    ("ahna", "karen", "serves_community",
-     "Karen language focus group, Multicultural Neighborhood Place (2014)",
-     "http://blogs.hplct.org/?tag=the-american-place", "2014"),
-    ("ahna", "bhutanese-nepali", "serves_community",
-     "Bhutanese/Nepalese focus group, Multicultural Neighborhood Place (2014)",
-     "http://blogs.hplct.org/?tag=the-american-place", "2014"),
-    ("ahna", "arabic-speaking", "serves_community",
-     "Arabic/Middle Eastern focus group, Multicultural Neighborhood Place (2014)",
-     "http://blogs.hplct.org/?tag=the-american-place", "2014"),
-    ("cc_mris", "somali", "serves_community", "resettled refugees from Somalia",
-     "https://www.catholictranscript.org/news/local-news/4424-catholic-charities-all-refugees-"
-     "welcome.html", "2016"),
-    ("hhc", "puerto-rican", "serves_community", "founded in the Puerto Rican community (1978)",
-     "https://en.wikipedia.org/wiki/Hispanic_Health_Council", UNDATED),
-    ("ahna", "wc-asylum-hill", "committee_member", "the association's Welcoming Committee",
-     AHNA_SOURCE, "2016-03"),
+    (
+        "ahna",
+        "karen",
+        "serves_community",
+        "Karen language focus group, Multicultural Neighborhood Place (2014)",
+        "http://blogs.hplct.org/?tag=the-american-place",
+        "2014",
+    ),
+    (
+        "ahna",
+        "bhutanese-nepali",
+        "serves_community",
+        "Bhutanese/Nepalese focus group, Multicultural Neighborhood Place (2014)",
+        "http://blogs.hplct.org/?tag=the-american-place",
+        "2014",
+    ),
+    (
+        "ahna",
+        "arabic-speaking",
+        "serves_community",
+        "Arabic/Middle Eastern focus group, Multicultural Neighborhood Place (2014)",
+        "http://blogs.hplct.org/?tag=the-american-place",
+        "2014",
+    ),
+    (
+        "cc_mris",
+        "somali",
+        "serves_community",
+        "resettled refugees from Somalia",
+        "https://www.catholictranscript.org/news/local-news/4424-catholic-charities-all-refugees-"
+        "welcome.html",
+        "2016",
+    ),
+    (
+        "hhc",
+        "puerto-rican",
+        "serves_community",
+        "founded in the Puerto Rican community (1978)",
+        "https://en.wikipedia.org/wiki/Hispanic_Health_Council",
+        UNDATED,
+    ),
+    (
+        "ahna",
+        "wc-asylum-hill",
+        "committee_member",
+        "the association's Welcoming Committee",
+        AHNA_SOURCE,
+        "2016-03",
+    ),
 )
 
 # Illustrative partnerships: (source, target, kind, strength)
@@ -630,8 +1225,12 @@ ILLUSTRATIVE_LIVES_IN = {
     "somali": {"Asylum Hill": 100, "South End": 100},
     "haitian": {"Blue Hills": 250, "Upper Albany": 100},
     "arabic-speaking": {"Asylum Hill": 200, "Barry Square": 150},
-    "north-end-longtime": {"Northeast": 6000, "Blue Hills": 4000, "Upper Albany": 3000,
-                           "Clay Arsenal": 2000},
+    "north-end-longtime": {
+        "Northeast": 6000,
+        "Blue Hills": 4000,
+        "Upper Albany": 3000,
+        "Clay Arsenal": 2000,
+    },
     "asylum-hill-longtime": {"Asylum Hill": 4000},
     "south-end-longtime": {"South End": 3000},
 }
@@ -642,12 +1241,32 @@ ILLUSTRATIVE_COMMITTEE_MEMBERS = {
 }
 
 
-def _tie(source_id, target_id, tie_type, kind="", strength=None, since=None, residents=None,
-         notes="", source=ILLUSTRATIVE, source_date=ILLUSTRATIVE_DATE,
-         illustrative=True) -> dict:
-    return {"source_id": source_id, "target_id": target_id, "tie_type": tie_type, "kind": kind,
-            "strength": strength, "since": since, "residents": residents, "notes": notes,
-            "source": source, "source_date": source_date, "illustrative": illustrative}
+def _tie(
+    source_id,
+    target_id,
+    tie_type,
+    kind="",
+    strength=None,
+    since=None,
+    residents=None,
+    notes="",
+    source=ILLUSTRATIVE,
+    source_date=ILLUSTRATIVE_DATE,
+    illustrative=True,
+) -> dict:
+    return {
+        "source_id": source_id,
+        "target_id": target_id,
+        "tie_type": tie_type,
+        "kind": kind,
+        "strength": strength,
+        "since": since,
+        "residents": residents,
+        "notes": notes,
+        "source": source,
+        "source_date": source_date,
+        "illustrative": illustrative,
+    }
 
 
 def ties(raw: Path, apportioned: pd.DataFrame, polygons: gpd.GeoDataFrame) -> pd.DataFrame:
@@ -658,27 +1277,56 @@ def ties(raw: Path, apportioned: pd.DataFrame, polygons: gpd.GeoDataFrame) -> pd
     for tie in sourced.to_dict("records"):
         pair = (tie["source_org_id"], tie["target_org_id"])
         strength, since, date = SOURCED_TIE_DETAILS[pair]
-        rows.append(_tie(*pair, "partnership", kind=tie["tie_description"], strength=strength,
-                         since=since, source=tie["source_url"], source_date=date,
-                         illustrative=False,
-                         notes="strength and dates judged from the source's description"))
+        rows.append(
+            _tie(
+                *pair,
+                "partnership",
+                kind=tie["tie_description"],
+                strength=strength,
+                since=since,
+                source=tie["source_url"],
+                source_date=date,
+                illustrative=False,
+                notes="strength and dates judged from the source's description",
+            )
+        )
     if len(rows) != 16:
         raise SystemExit(f"expected 16 sourced ties, got {len(rows)}")
     for source_id, target_id, tie_type, kind, url, date in SOURCED_FACT_TIES:
-        rows.append(_tie(source_id, target_id, tie_type, kind=kind, strength=1, source=url,
-                         source_date=date, illustrative=False))
+        rows.append(
+            _tie(
+                source_id,
+                target_id,
+                tie_type,
+                kind=kind,
+                strength=1,
+                source=url,
+                source_date=date,
+                illustrative=False,
+            )
+        )
 
     # Residents born in Puerto Rico per neighborhood: apportioned from the tracts (real).
     pr_column = "us_citizen_born_in_pr_or_island_areas"
     for hood_id in polygons.index:
-        residents = int(round(apportioned.loc[hood_id, pr_column]))
+        residents = round(apportioned.loc[hood_id, pr_column])
         if residents >= 50:  # below that the estimate is noise
             moe = apportioned.loc[hood_id, pr_column + "_moe"]
-            rows.append(_tie("puerto-rican", hood_id, "lives_in", kind="residents",
-                             residents=residents,
-                             notes=(f"born in Puerto Rico or U.S. island areas; 90% margin of "
-                                    f"error ± {moe:.0f}"),
-                             source=ACS, source_date=ACS_DATE, illustrative=False))
+            rows.append(
+                _tie(
+                    "puerto-rican",
+                    hood_id,
+                    "lives_in",
+                    kind="residents",
+                    residents=residents,
+                    notes=(
+                        f"born in Puerto Rico or U.S. island areas; 90% margin of error ± {moe:.0f}"
+                    ),
+                    source=ACS,
+                    source_date=ACS_DATE,
+                    illustrative=False,
+                )
+            )
 
     for source_id, target_id, kind, strength in ILLUSTRATIVE_PARTNERSHIPS:
         rows.append(_tie(source_id, target_id, "partnership", kind=kind, strength=strength))
@@ -690,8 +1338,16 @@ def ties(raw: Path, apportioned: pd.DataFrame, polygons: gpd.GeoDataFrame) -> pd
             rows.append(_tie(org_id, hood, "serves_neighborhood", strength=2))
     for community_id, splits in ILLUSTRATIVE_LIVES_IN.items():
         for hood, residents in splits.items():
-            rows.append(_tie(community_id, hood, "lives_in", kind="residents",
-                             residents=residents, notes="illustrative split"))
+            rows.append(
+                _tie(
+                    community_id,
+                    hood,
+                    "lives_in",
+                    kind="residents",
+                    residents=residents,
+                    notes="illustrative split",
+                )
+            )
     for nav_id, _alias, _languages, _hood, mentored, organizations_ in NAVIGATORS:
         for community_id in mentored:
             rows.append(_tie(nav_id, community_id, "mentors", strength=2))
@@ -704,6 +1360,7 @@ def ties(raw: Path, apportioned: pd.DataFrame, polygons: gpd.GeoDataFrame) -> pd
 
 
 # --- writing ------------------------------------------------------------------------------------
+
 
 def _cell(value, column: schema.Column) -> str:
     """A cell as the data format writes it: lists with ';', booleans yes/no, blanks for None."""
@@ -721,9 +1378,16 @@ def _cell(value, column: schema.Column) -> str:
 def table_csv(table: str, frame: pd.DataFrame) -> str:
     """A table as the CSV text of the data format (schema columns, in order)."""
     columns = schema.TABLES[table]
-    text = pd.DataFrame({c.name: [_cell(v, c) for v in (frame[c.name].tolist() if c.name in frame
-                                                        else [None] * len(frame))]
-                         for c in columns}, columns=[c.name for c in columns])
+    text = pd.DataFrame(
+        {
+            c.name: [
+                _cell(v, c)
+                for v in (frame[c.name].tolist() if c.name in frame else [None] * len(frame))
+            ]
+            for c in columns
+        },
+        columns=[c.name for c in columns],
+    )
     buffer = io.StringIO()
     text.to_csv(buffer, index=False, lineterminator="\n")
     return buffer.getvalue()
@@ -732,17 +1396,23 @@ def table_csv(table: str, frame: pd.DataFrame) -> str:
 def boundary_geojson(polygons: gpd.GeoDataFrame) -> str:
     """The boundary layer as GeoJSON (EPSG:4326, property ``name``), one feature per line."""
     features = []
-    for name, geometry in zip(polygons["name"], polygons.geometry):
-        features.append(json.dumps({"type": "Feature", "properties": {"name": name},
-                                    "geometry": shapely.geometry.mapping(geometry)},
-                                   separators=(",", ":")))
-    return ('{"type":"FeatureCollection","features":[\n' + ",\n".join(features) + "\n]}\n")
+    for name, geometry in zip(polygons["name"], polygons.geometry, strict=True):
+        features.append(
+            json.dumps(
+                {
+                    "type": "Feature",
+                    "properties": {"name": name},
+                    "geometry": shapely.geometry.mapping(geometry),
+                },
+                separators=(",", ":"),
+            )
+        )
+    return '{"type":"FeatureCollection","features":[\n' + ",\n".join(features) + "\n]}\n"
 
 
 def city_toml(name: str, metric_crs: str, comments: bool = False) -> str:
     if not comments:
-        return (f'name = "{name}"\nmetric_crs = "{metric_crs}"\n'
-                'boundary_name_field = "name"\n')
+        return f'name = "{name}"\nmetric_crs = "{metric_crs}"\nboundary_name_field = "name"\n'
     return (
         "# The city's settings. Lines starting with # are comments.\n"
         "# The city's display name.\n"
@@ -757,30 +1427,43 @@ def city_toml(name: str, metric_crs: str, comments: bool = False) -> str:
 
 
 def _markdown_table(frame: pd.DataFrame) -> str:
-    lines = ["| " + " | ".join(frame.columns) + " |",
-             "|" + "|".join("---" for _ in frame.columns) + "|"]
+    lines = [
+        "| " + " | ".join(frame.columns) + " |",
+        "|" + "|".join("---" for _ in frame.columns) + "|",
+    ]
     for row in frame.itertuples(index=False):
-        lines.append("| " + " | ".join(f"{v:,}" if isinstance(v, (int, np.integer)) else str(v)
-                                       for v in row) + " |")
+        lines.append(
+            "| "
+            + " | ".join(f"{v:,}" if isinstance(v, (int, np.integer)) else str(v) for v in row)
+            + " |"
+        )
     return "\n".join(lines)
 
 
 def sources_markdown(figures: Figures) -> str:
     """data/hartford/SOURCES.md: every raw and derived file, its source, licence and method."""
     table = figures.table
-    totals = (f"{table['population'].sum():,} people and {table['foreign_born'].sum():,} "
-              f"foreign-born (city: {CITY_POPULATION:,} and {CITY_FOREIGN_BORN:,})")
-    figures_table = _markdown_table(table[["name", "population", "population_moe",
-                                           "foreign_born", "foreign_born_moe"]])
+    totals = (
+        f"{table['population'].sum():,} people and {table['foreign_born'].sum():,} "
+        f"foreign-born (city: {CITY_POPULATION:,} and {CITY_FOREIGN_BORN:,})"
+    )
+    figures_table = _markdown_table(
+        table[["name", "population", "population_moe", "foreign_born", "foreign_born_moe"]]
+    )
     comparison = figures.comparison
     mean_abs_pop = comparison["population_diff_pct"].abs().mean()
     mean_abs_fb = comparison["foreign_born_diff_pct"].abs().mean()
     comparison_table = _markdown_table(comparison)
     return SOURCES_TEMPLATE.format(
-        metric_crs=METRIC_CRS, totals=totals, figures_table=figures_table,
-        comparison_table=comparison_table, mean_abs_pop=mean_abs_pop, mean_abs_fb=mean_abs_fb,
+        metric_crs=METRIC_CRS,
+        totals=totals,
+        figures_table=figures_table,
+        comparison_table=comparison_table,
+        mean_abs_pop=mean_abs_pop,
+        mean_abs_fb=mean_abs_fb,
         units=len(comparison),
-        north_meadows=int(table.set_index("name").loc["North Meadows", "population"]))
+        north_meadows=int(table.set_index("name").loc["North Meadows", "population"]),
+    )
 
 
 SOURCES_TEMPLATE = """# Hartford sample: sources, licences and method
@@ -873,26 +1556,62 @@ empty and the analyses use foreign-born residents as the measure of need.
 
 TEMPLATE_SOURCE = "example row - replace with your source (a URL or a citation)"
 TEMPLATE_ROWS = {
-    "neighborhoods": {"neighborhood_id": "riverside", "name": "Riverside", "population": 5000,
-                      "population_moe": 600, "foreign_born": 1200, "foreign_born_moe": 300,
-                      "limited_english": 500, "limited_english_moe": 150},
-    "organizations": {"org_id": "riverside_library", "name": "Riverside Branch Library",
-                      "sector": "library", "orientation": "both",
-                      "services": ["english", "citizenship"], "languages": ["English", "Spanish"],
-                      "anchor_type": "library", "neighborhood": "Riverside",
-                      "address": "1 Example Street", "lat": 41.755, "lon": -72.695,
-                      "notes": "Runs English conversation circles.", "member": True},
-    "communities": {"community_id": "example-community", "name": "Example newcomer community",
-                    "community_kind": "immigrant", "languages": ["Spanish"],
-                    "estimated_residents": 300,
-                    "notes": "Say where the estimate comes from."},
-    "navigators": {"navigator_id": "nav-01", "alias": "Navigator A",
-                   "languages": ["Spanish", "English"], "neighborhood": "Riverside"},
-    "committees": {"committee_id": "wc-riverside", "name": "Riverside Welcoming Committee",
-                   "neighborhood": "Riverside", "status": "forming", "start_date": "2025"},
-    "ties": {"source_id": "riverside_library", "target_id": "example-community",
-             "tie_type": "serves_community", "kind": "English conversation circles",
-             "strength": 2, "since": "2024-09", "residents": None, "notes": ""},
+    "neighborhoods": {
+        "neighborhood_id": "riverside",
+        "name": "Riverside",
+        "population": 5000,
+        "population_moe": 600,
+        "foreign_born": 1200,
+        "foreign_born_moe": 300,
+        "limited_english": 500,
+        "limited_english_moe": 150,
+    },
+    "organizations": {
+        "org_id": "riverside_library",
+        "name": "Riverside Branch Library",
+        "sector": "library",
+        "orientation": "both",
+        "services": ["english", "citizenship"],
+        "languages": ["English", "Spanish"],
+        "anchor_type": "library",
+        "neighborhood": "Riverside",
+        "address": "1 Example Street",
+        "lat": 41.755,
+        "lon": -72.695,
+        "notes": "Runs English conversation circles.",
+        "member": True,
+    },
+    "communities": {
+        "community_id": "example-community",
+        "name": "Example newcomer community",
+        "community_kind": "immigrant",
+        "languages": ["Spanish"],
+        "estimated_residents": 300,
+        "notes": "Say where the estimate comes from.",
+    },
+    "navigators": {
+        "navigator_id": "nav-01",
+        "alias": "Navigator A",
+        "languages": ["Spanish", "English"],
+        "neighborhood": "Riverside",
+    },
+    "committees": {
+        "committee_id": "wc-riverside",
+        "name": "Riverside Welcoming Committee",
+        "neighborhood": "Riverside",
+        "status": "forming",
+        "start_date": "2025",
+    },
+    "ties": {
+        "source_id": "riverside_library",
+        "target_id": "example-community",
+        "tie_type": "serves_community",
+        "kind": "English conversation circles",
+        "strength": 2,
+        "since": "2024-09",
+        "residents": None,
+        "notes": "",
+    },
 }
 
 
@@ -907,9 +1626,11 @@ def write_template(folder: Path) -> list[Path]:
         path = folder / f"{table}.csv"
         path.write_text(table_csv(table, pd.DataFrame([_template_row(table)])), encoding="utf-8")
         written.append(path)
-    square = gpd.GeoDataFrame({"name": ["Riverside"]},
-                              geometry=[shapely.box(-72.70, 41.75, -72.69, 41.76)],
-                              crs="EPSG:4326")
+    square = gpd.GeoDataFrame(
+        {"name": ["Riverside"]},
+        geometry=[shapely.box(-72.70, 41.75, -72.69, 41.76)],
+        crs="EPSG:4326",
+    )
     path = folder / "neighborhoods.geojson"
     path.write_text(boundary_geojson(square), encoding="utf-8")
     written.append(path)
@@ -919,8 +1640,10 @@ def write_template(folder: Path) -> list[Path]:
     return written
 
 
-DOC_BEGIN = ("<!-- BEGIN GENERATED from coalition/schema.py by scripts/build_hartford_sample.py "
-             "(make sample) -->")
+DOC_BEGIN = (
+    "<!-- BEGIN GENERATED from coalition/schema.py by scripts/build_hartford_sample.py "
+    "(make sample) -->"
+)
 DOC_END = "<!-- END GENERATED -->"
 
 
@@ -938,50 +1661,75 @@ def columns_markdown() -> str:
             elif c.choices:
                 kind += " of: " + ", ".join(f"`{v}`" for v in c.choices)
             example = f"`{c.example}`" if c.example else ""
-            lines.append(f"| `{c.name}` | {kind} | {'yes' if c.required else 'no'} | "
-                         f"{c.description.replace('|', '/')} | {example} |")
+            lines.append(
+                f"| `{c.name}` | {kind} | {'yes' if c.required else 'no'} | "
+                f"{c.description.replace('|', '/')} | {example} |"
+            )
         parts.append("\n".join(lines))
-        parts.append("\nExample row (as in data/template/):\n\n```csv\n"
-                     + table_csv(table, pd.DataFrame([_template_row(table)])) + "```\n")
+        parts.append(
+            "\nExample row (as in data/template/):\n\n```csv\n"
+            + table_csv(table, pd.DataFrame([_template_row(table)]))
+            + "```\n"
+        )
     return "\n".join(parts)
 
 
 def tie_types_markdown() -> str:
     """The tie-types table of docs/data-format.md, generated from coalition.schema."""
-    lines = ["| tie_type | from (source_id) | to (target_id) | where it is written |",
-             "|---|---|---|---|"]
+    lines = [
+        "| tie_type | from (source_id) | to (target_id) | where it is written |",
+        "|---|---|---|---|",
+    ]
     for tie_type, (source_kind, target_kind) in schema.TIE_TYPES.items():
         derived = schema.DERIVED_TIE_TYPES.get(tie_type)
-        where = (f"derived from the `{derived[1]}` column of {derived[0]}.csv (never in "
-                 "ties.csv)" if derived else "a row of ties.csv")
+        where = (
+            f"derived from the `{derived[1]}` column of {derived[0]}.csv (never in ties.csv)"
+            if derived
+            else "a row of ties.csv"
+        )
         lines.append(f"| `{tie_type}` | {source_kind} | {target_kind} | {where} |")
     return "\n".join(lines)
 
 
 def vocabularies_markdown() -> str:
     """The vocabularies of docs/data-format.md, generated from coalition.schema."""
-    lines = ["| vocabulary | values |", "|---|---|",
-             "| services | " + "; ".join(f"`{k}` ({v})" for k, v in schema.SERVICES.items())
-             + " |"]
-    for label, values in (("orientation", schema.ORIENTATIONS),
-                          ("anchor_type", schema.ANCHOR_TYPES),
-                          ("community_kind", schema.COMMUNITY_KINDS),
-                          ("status (committees)", schema.COMMITTEE_STATUSES),
-                          ("tie_type (in ties.csv)", schema.TIE_TYPES_IN_FILE)):
+    lines = [
+        "| vocabulary | values |",
+        "|---|---|",
+        "| services | " + "; ".join(f"`{k}` ({v})" for k, v in schema.SERVICES.items()) + " |",
+    ]
+    for label, values in (
+        ("orientation", schema.ORIENTATIONS),
+        ("anchor_type", schema.ANCHOR_TYPES),
+        ("community_kind", schema.COMMUNITY_KINDS),
+        ("status (committees)", schema.COMMITTEE_STATUSES),
+        ("tie_type (in ties.csv)", schema.TIE_TYPES_IN_FILE),
+    ):
         lines.append(f"| {label} | " + ", ".join(f"`{v}`" for v in values) + " |")
     return "\n".join(lines)
 
 
 def schema_markdown() -> str:
     """Everything docs/data-format.md shows from coalition.schema: tables, tie types, words."""
-    return ("## Tables and columns\n\n" + columns_markdown()
-            + "\n## Tie types\n\n" + tie_types_markdown() + "\n"
-            + "\n## Vocabularies\n\n" + vocabularies_markdown() + "\n")
+    return (
+        "## Tables and columns\n\n"
+        + columns_markdown()
+        + "\n## Tie types\n\n"
+        + tie_types_markdown()
+        + "\n"
+        + "\n## Vocabularies\n\n"
+        + vocabularies_markdown()
+        + "\n"
+    )
 
 
 def _template_row(table: str) -> dict:
-    return {**TEMPLATE_ROWS[table], "source": TEMPLATE_SOURCE, "source_date": "2025",
-            "illustrative": True}
+    return {
+        **TEMPLATE_ROWS[table],
+        "source": TEMPLATE_SOURCE,
+        "source_date": "2025",
+        "illustrative": True,
+    }
 
 
 def refresh_doc(path: Path) -> bool:
@@ -998,6 +1746,7 @@ def refresh_doc(path: Path) -> bool:
 
 
 # --- the build ----------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class BuildResult:
@@ -1027,9 +1776,11 @@ def build(raw: Path = RAW_DIR, out: Path = OUT_DIR) -> BuildResult:
         path = out / f"{table}.csv"
         path.write_text(table_csv(table, frame), encoding="utf-8")
         files.append(path)
-    for name, text in (("neighborhoods.geojson", boundary_geojson(polygons.reset_index())),
-                       (schema.CITY_FILE, city_toml(CITY_NAME, METRIC_CRS)),
-                       ("SOURCES.md", sources_markdown(figures))):
+    for name, text in (
+        ("neighborhoods.geojson", boundary_geojson(polygons.reset_index())),
+        (schema.CITY_FILE, city_toml(CITY_NAME, METRIC_CRS)),
+        ("SOURCES.md", sources_markdown(figures)),
+    ):
         (out / name).write_text(text, encoding="utf-8")
         files.append(out / name)
     return BuildResult(files, figures)
@@ -1039,15 +1790,20 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--raw", type=Path, default=RAW_DIR, help="folder of raw files")
     parser.add_argument("--out", type=Path, default=OUT_DIR, help="city folder to write")
-    parser.add_argument("--city-only", action="store_true",
-                        help="skip data/template/ and the schema tables of docs/data-format.md")
+    parser.add_argument(
+        "--city-only",
+        action="store_true",
+        help="skip data/template/ and the schema tables of docs/data-format.md",
+    )
     args = parser.parse_args(argv)
     result = build(args.raw, args.out)
     table = result.figures.table
     print(f"Wrote {len(result.files)} files to {args.out}")
-    print(f"Neighborhoods sum to {table['population'].sum():,} people "
-          f"(city {CITY_POPULATION:,}) and {table['foreign_born'].sum():,} foreign-born "
-          f"(city {CITY_FOREIGN_BORN:,}).")
+    print(
+        f"Neighborhoods sum to {table['population'].sum():,} people "
+        f"(city {CITY_POPULATION:,}) and {table['foreign_born'].sum():,} foreign-born "
+        f"(city {CITY_FOREIGN_BORN:,})."
+    )
     print("Comparison with DataHaven's neighborhood estimates (ours - theirs, % of theirs):")
     print(result.figures.comparison.to_string(index=False))
     if not args.city_only:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from tiny_city import make_tiny_city
 
 from coalition.model import build_graph
-from tiny_city import make_tiny_city
 
 
 @pytest.fixture

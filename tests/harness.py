@@ -19,10 +19,11 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 from urllib.parse import urlsplit
 
 from coalition.errors import CoalitionError
@@ -31,9 +32,16 @@ logger = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parent.parent  # the checkout: app.py is the entry point
 
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 # Schemes that never leave the machine.
 LOCAL_SCHEMES = {"file", "data", "blob", "about", "chrome", "chrome-extension", "devtools"}
@@ -82,8 +90,13 @@ def _healthy(url: str) -> bool:
 
 
 @contextmanager
-def running_server(db_path: str | os.PathLike, *, log_dir: str | os.PathLike,
-                   timeout: float = 90.0, app: Path | None = None) -> Iterator[Server]:
+def running_server(
+    db_path: str | os.PathLike,
+    *,
+    log_dir: str | os.PathLike,
+    timeout: float = 90.0,
+    app: Path | None = None,
+) -> Iterator[Server]:
     """Start the dashboard on a free port for a store, wait until healthy, stop it afterwards.
 
     Parameters
@@ -112,14 +125,28 @@ def running_server(db_path: str | os.PathLike, *, log_dir: str | os.PathLike,
     log_path = Path(log_dir) / f"server-{port}.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "COALITION_DB": str(db_path), "PYTHONUNBUFFERED": "1"}
-    command = [sys.executable, "-m", "streamlit", "run", str(app),
-               "--server.port", str(port), "--server.address", "127.0.0.1",
-               "--server.headless", "true", "--browser.gatherUsageStats", "false",
-               "--server.fileWatcherType", "none"]
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(app),
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.fileWatcherType",
+        "none",
+    ]
     started = time.perf_counter()
     with open(log_path, "wb") as log_file:
-        process = subprocess.Popen(command, cwd=app.parent, env=env, stdout=log_file,
-                                   stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            command, cwd=app.parent, env=env, stdout=log_file, stderr=subprocess.STDOUT
+        )
     server = Server(f"http://127.0.0.1:{port}", process, log_path, started)
     try:
         deadline = started + timeout
@@ -127,7 +154,8 @@ def running_server(db_path: str | os.PathLike, *, log_dir: str | os.PathLike,
             if process.poll() is not None or time.perf_counter() > deadline:
                 raise CoalitionError(
                     f"The dashboard did not start (exit code {process.poll()}). Its log:\n"
-                    + log_path.read_text(errors="replace")[-3000:])
+                    + log_path.read_text(errors="replace")[-3000:]
+                )
             time.sleep(0.2)
         server.healthy_after = time.perf_counter() - started
         yield server
@@ -187,8 +215,9 @@ class OfflineRecorder:
 
 
 @contextmanager
-def offline_browser(viewport: tuple[int, int] = (1600, 1200)) -> Iterator[tuple[Any, Any,
-                                                                                 OfflineRecorder]]:
+def offline_browser(
+    viewport: tuple[int, int] = (1600, 1200),
+) -> Iterator[tuple[Any, Any, OfflineRecorder]]:
     """A headless Debian Chromium page whose outside requests are blocked and recorded.
 
     Yields ``(context, page, recorder)``.
@@ -207,13 +236,16 @@ def offline_browser(viewport: tuple[int, int] = (1600, 1200)) -> Iterator[tuple[
 
     executable = chromium_path()
     if executable is None:
-        raise CoalitionError("Chromium is not installed: run `make browser-deps` (Debian "
-                             "package chromium); never `playwright install`.")
+        raise CoalitionError(
+            "Chromium is not installed: run `make browser-deps` (Debian "
+            "package chromium); never `playwright install`."
+        )
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         try:
-            context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]},
-                                          service_workers="block")
+            context = browser.new_context(
+                viewport={"width": viewport[0], "height": viewport[1]}, service_workers="block"
+            )
             page = context.new_page()
             recorder = OfflineRecorder()
             recorder.attach(context, page)
@@ -222,8 +254,15 @@ def offline_browser(viewport: tuple[int, int] = (1600, 1200)) -> Iterator[tuple[
             browser.close()
 
 
-HEADINGS = {"overview": "the coalition at a glance", "network": "Network", "map": "Map",
-            "gaps": "Gaps", "planner": "Coverage & planner", "data": "Data", "record": "Record"}
+HEADINGS = {
+    "overview": "the coalition at a glance",
+    "network": "Network",
+    "map": "Map",
+    "gaps": "Gaps",
+    "planner": "Coverage & planner",
+    "data": "Data",
+    "record": "Record",
+}
 NAV_LINK = '[data-testid="stSidebarNavLink"]'
 
 
@@ -237,8 +276,8 @@ def wait_for_page(page: Any, title: str, timeout_ms: float = 60_000) -> None:
     page.get_by_role("heading", name=title).first.wait_for(timeout=timeout_ms)
     # The status widget shows "Running…" while the script runs; wait until it is gone.
     page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
-        timeout=timeout_ms)
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout_ms
+    )
 
 
 def wait_until_ready(page: Any, url_path: str, timeout_ms: float = 120_000) -> None:
@@ -259,10 +298,12 @@ def wait_until_ready(page: Any, url_path: str, timeout_ms: float = 120_000) -> N
         page.frame_locator(NETWORK_IFRAME).locator("canvas").first.wait_for(timeout=timeout_ms)
     elif url_path == "map":
         page.frame_locator(MAP_IFRAME).locator(".leaflet-overlay-pane > *").first.wait_for(
-            timeout=timeout_ms)
+            timeout=timeout_ms
+        )
     elif url_path == "gaps":
-        page.locator('[data-testid="stDataFrame"], [data-testid="stAlertContentSuccess"]'
-                     ).first.wait_for(timeout=timeout_ms)
+        page.locator(
+            '[data-testid="stDataFrame"], [data-testid="stAlertContentSuccess"]'
+        ).first.wait_for(timeout=timeout_ms)
     elif url_path == "planner":
         page.get_by_role("heading", name="What if").first.wait_for(timeout=timeout_ms)
     elif url_path == "data":

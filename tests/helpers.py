@@ -5,8 +5,9 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from coalition.exports import write_city_folder
 from tiny_city import make_tiny_city
+
+from coalition.exports import write_city_folder
 
 
 def tiny_folder(path: Path) -> Path:

@@ -18,13 +18,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import psutil
-
 from harness import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
-HANDSHAKE = ("GET /_stcore/stream HTTP/1.1\r\nHost: {host}\r\nUpgrade: websocket\r\n"
-             "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-             "Sec-WebSocket-Version: 13\r\n{origin}\r\n")
+HANDSHAKE = (
+    "GET /_stcore/stream HTTP/1.1\r\nHost: {host}\r\nUpgrade: websocket\r\n"
+    "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+    "Sec-WebSocket-Version: 13\r\n{origin}\r\n"
+)
 
 
 @dataclass
@@ -69,8 +70,9 @@ class OutsideRecorder:
 
 def healthy(port: int) -> bool:
     try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health",
-                                    timeout=2) as response:
+        with urllib.request.urlopen(
+            f"http://127.0.0.1:{port}/_stcore/health", timeout=2
+        ) as response:
             return response.status == 200
     except (urllib.error.URLError, OSError):
         return False
@@ -95,13 +97,17 @@ def status(line: str) -> int:
 
 def websocket_handshake(port: int, host: str, origin: str | None) -> int:
     """The HTTP status answering a WebSocket handshake to Streamlit's stream (101 = accepted)."""
-    return status(raw_request(port, HANDSHAKE.format(
-        host=host, origin=f"Origin: {origin}\r\n" if origin else "")))
+    return status(
+        raw_request(
+            port, HANDSHAKE.format(host=host, origin=f"Origin: {origin}\r\n" if origin else "")
+        )
+    )
 
 
 def get_status(port: int, host: str, path: str = "/") -> int:
-    return status(raw_request(port, f"GET {path} HTTP/1.1\r\nHost: {host}\r\n"
-                                    "Connection: close\r\n\r\n"))
+    return status(
+        raw_request(port, f"GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n")
+    )
 
 
 @dataclass
@@ -115,20 +121,36 @@ class Served:
 
 
 @contextmanager
-def coalition_serve(db: str, *, cwd: Path, extra: tuple[str, ...] = (),
-                    env: dict[str, str] | None = None, timeout: float = 90.0,
-                    command: list[str] | None = None) -> Iterator[Served]:
+def coalition_serve(
+    db: str,
+    *,
+    cwd: Path,
+    extra: tuple[str, ...] = (),
+    env: dict[str, str] | None = None,
+    timeout: float = 90.0,
+    command: list[str] | None = None,
+) -> Iterator[Served]:
     """`coalition serve --db DB --port FREE` started in ``cwd``; stopped (SIGTERM) afterwards."""
     port = free_port()
     log_path = cwd / f"serve-{port}.log"
     full_env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1", **(env or {})}
     full_env.pop("COALITION_DB", None)
-    argv = command or [sys.executable, "-m", "coalition.cli", "serve", "--db", db,
-                       "--port", str(port), *extra]
+    argv = command or [
+        sys.executable,
+        "-m",
+        "coalition.cli",
+        "serve",
+        "--db",
+        db,
+        "--port",
+        str(port),
+        *extra,
+    ]
     argv = [a.replace("{port}", str(port)) for a in argv]
     with open(log_path, "wb") as log_file:
-        process = subprocess.Popen(argv, cwd=cwd, env=full_env, stdout=log_file,
-                                   stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            argv, cwd=cwd, env=full_env, stdout=log_file, stderr=subprocess.STDOUT
+        )
     served = Served(process, port, log_path)
     children: list[psutil.Process] = []
     try:

@@ -17,17 +17,28 @@ from coalition.model import build_graph
 
 
 def fingerprint(G):
-    return (repr(sorted(G.nodes(data=True), key=lambda n: n[0])),
-            repr(sorted(G.edges(keys=True, data=True), key=lambda e: e[:3])), repr(G.graph))
+    return (
+        repr(sorted(G.nodes(data=True), key=lambda n: n[0])),
+        repr(sorted(G.edges(keys=True, data=True), key=lambda e: e[:3])),
+        repr(G.graph),
+    )
 
 
 def test_own_rule_covers_alder_only(tiny_graph):
     report = coverage_report(tiny_graph)
     rows = report.neighborhoods.set_index("id")
-    assert rows["covered"].to_dict() == {"alder": True, "birch": False, "cedar": False,
-                                         "dogwood": False}
-    assert rows["committee_status"].to_dict() == {"alder": "active", "birch": "none",
-                                                  "cedar": "forming", "dogwood": "none"}
+    assert rows["covered"].to_dict() == {
+        "alder": True,
+        "birch": False,
+        "cedar": False,
+        "dogwood": False,
+    }
+    assert rows["committee_status"].to_dict() == {
+        "alder": "active",
+        "birch": "none",
+        "cedar": "forming",
+        "dogwood": "none",
+    }
     assert rows.loc["alder", "covered_by"] == ["Alder Welcoming Committee"]
     assert rows.loc["cedar", "covered_by"] == []
     assert rows.loc["alder", "foreign_born_moe"] == 100
@@ -65,8 +76,7 @@ def test_adjacent_rule_adds_neighbours_sharing_a_border_not_corners(tiny_graph):
 
 
 @pytest.mark.parametrize("distance_km, expected", [(1.0, 500), (1.2, 800), (1.5, 1000)])
-def test_distance_rule_uses_metres_between_representative_points(tiny_graph, distance_km,
-                                                                 expected):
+def test_distance_rule_uses_metres_between_representative_points(tiny_graph, distance_km, expected):
     report = coverage_report(tiny_graph, rule="distance", distance_km=distance_km)
     assert report.summary["foreign_born_covered"] == expected
 
@@ -89,11 +99,26 @@ def test_to_dict_is_strict_json_with_the_documented_keys(tiny_graph):
     data = coverage_report(tiny_graph).to_dict()
     assert set(data) == {"neighborhoods", "summary", "communities"}
     first = data["neighborhoods"][0]
-    for key in ("id", "name", "committee_status", "population", "foreign_born",
-                "foreign_born_moe", "covered", "covered_by", "explanation"):
+    for key in (
+        "id",
+        "name",
+        "committee_status",
+        "population",
+        "foreign_born",
+        "foreign_born_moe",
+        "covered",
+        "covered_by",
+        "explanation",
+    ):
         assert key in first
-    for key in ("neighborhoods_total", "neighborhoods_covered", "foreign_born_total",
-                "foreign_born_covered", "share_foreign_born_covered", "explanation"):
+    for key in (
+        "neighborhoods_total",
+        "neighborhoods_covered",
+        "foreign_born_total",
+        "foreign_born_covered",
+        "share_foreign_born_covered",
+        "explanation",
+    ):
         assert key in data["summary"]
     text = json.dumps(data, allow_nan=False)  # raises on NaN or numpy types
     assert "Alder Welcoming Committee" in text
@@ -103,8 +128,12 @@ def test_to_dict_is_strict_json_with_the_documented_keys(tiny_graph):
 def test_community_without_residents_per_neighborhood_falls_back_to_estimate(tiny_city):
     ties = tiny_city.tables["ties"]
     ties = ties[~((ties["source_id"] == "karen") & (ties["tie_type"] == "lives_in"))]
-    city = type(tiny_city)(name=tiny_city.name, tables={**tiny_city.tables, "ties": ties},
-                           boundaries=tiny_city.boundaries, metric_crs=tiny_city.metric_crs)
+    city = type(tiny_city)(
+        name=tiny_city.name,
+        tables={**tiny_city.tables, "ties": ties},
+        boundaries=tiny_city.boundaries,
+        metric_crs=tiny_city.metric_crs,
+    )
     report = coverage_report(build_graph(city))
     karen = report.communities.set_index("id").loc["karen"]
     assert karen["residents"] == 100
@@ -113,12 +142,15 @@ def test_community_without_residents_per_neighborhood_falls_back_to_estimate(tin
     assert json.dumps(report.to_dict(), allow_nan=False)
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"rule": "nearby"}, "Unknown coverage rule"),
-    ({"rule": "distance", "distance_km": 0}, "positive number"),
-    ({"rule": "distance", "distance_km": float("nan")}, "positive number"),
-    ({"extra_committees": ["atlantis"]}, "Unknown neighborhood id"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"rule": "nearby"}, "Unknown coverage rule"),
+        ({"rule": "distance", "distance_km": 0}, "positive number"),
+        ({"rule": "distance", "distance_km": float("nan")}, "positive number"),
+        ({"extra_committees": ["atlantis"]}, "Unknown neighborhood id"),
+    ],
+)
 def test_bad_inputs_raise_analysis_error(tiny_graph, kwargs, message):
     with pytest.raises(AnalysisError, match=message):
         coverage_report(tiny_graph, **kwargs)

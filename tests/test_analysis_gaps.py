@@ -17,25 +17,57 @@ from coalition.model import CityData, build_graph
 PROV = {"source": "test", "source_date": "2024", "illustrative": True}
 
 
-def variant(city: CityData, *, drop_ties=(), add_ties=(), add_orgs=(), navigators=None,
-            org_updates=None) -> CityData:
+def variant(
+    city: CityData, *, drop_ties=(), add_ties=(), add_orgs=(), navigators=None, org_updates=None
+) -> CityData:
     """A copy of the tiny city with some ties/orgs changed (the original stays untouched)."""
     tables = {name: frame.copy() for name, frame in city.tables.items()}
     ties = tables["ties"]
     for source, target, tie_type in drop_ties:
-        ties = ties[~((ties["source_id"] == source) & (ties["target_id"] == target)
-                      & (ties["tie_type"] == tie_type))]
-    extra = [{"source_id": s, "target_id": t, "tie_type": tt, "kind": "", "strength": 1,
-              "since": "2020", "residents": None, "notes": None, **PROV}
-             for s, t, tt in add_ties]
+        ties = ties[
+            ~(
+                (ties["source_id"] == source)
+                & (ties["target_id"] == target)
+                & (ties["tie_type"] == tie_type)
+            )
+        ]
+    extra = [
+        {
+            "source_id": s,
+            "target_id": t,
+            "tie_type": tt,
+            "kind": "",
+            "strength": 1,
+            "since": "2020",
+            "residents": None,
+            "notes": None,
+            **PROV,
+        }
+        for s, t, tt in add_ties
+    ]
     tables["ties"] = pd.concat([ties, pd.DataFrame(extra)], ignore_index=True) if extra else ties
     if add_orgs:
-        rows = [{"org_id": org_id, "name": name, "sector": sector, "orientation": orientation,
-                 "services": [], "languages": ["English"], "anchor_type": "none",
-                 "neighborhood": place, "address": None, "lat": None, "lon": None,
-                 "notes": None, **PROV} for org_id, name, sector, orientation, place in add_orgs]
-        tables["organizations"] = pd.concat([tables["organizations"], pd.DataFrame(rows)],
-                                            ignore_index=True)
+        rows = [
+            {
+                "org_id": org_id,
+                "name": name,
+                "sector": sector,
+                "orientation": orientation,
+                "services": [],
+                "languages": ["English"],
+                "anchor_type": "none",
+                "neighborhood": place,
+                "address": None,
+                "lat": None,
+                "lon": None,
+                "notes": None,
+                **PROV,
+            }
+            for org_id, name, sector, orientation, place in add_orgs
+        ]
+        tables["organizations"] = pd.concat(
+            [tables["organizations"], pd.DataFrame(rows)], ignore_index=True
+        )
     if org_updates:
         orgs = tables["organizations"].set_index("org_id")
         for (org_id, column), value in org_updates.items():
@@ -43,8 +75,9 @@ def variant(city: CityData, *, drop_ties=(), add_ties=(), add_orgs=(), navigator
         tables["organizations"] = orgs.reset_index()
     if navigators is not None:
         tables["navigators"] = navigators
-    return CityData(name=city.name, tables=tables, boundaries=city.boundaries,
-                    metric_crs=city.metric_crs)
+    return CityData(
+        name=city.name, tables=tables, boundaries=city.boundaries, metric_crs=city.metric_crs
+    )
 
 
 def test_service_gaps_none_or_one_provider(tiny_graph):
@@ -56,8 +89,15 @@ def test_service_gaps_none_or_one_provider(tiny_graph):
     assert table[("latino", "legal")].provider_names == ["Birch Legal Aid"]
     assert table[("latino", "english")].provider_names == ["Alder Library"]
     assert {d for (c, d) in table if c == "latino"} == {
-        "legal", "english", "citizenship", "employment", "health", "housing", "education",
-        "youth"}
+        "legal",
+        "english",
+        "citizenship",
+        "employment",
+        "health",
+        "housing",
+        "education",
+        "youth",
+    }
     # karen: only clinic (health) reaches them: health has one provider, 7 domains none.
     assert table[("karen", "health")].providers == 1
     assert sum(1 for (c, _), r in table.items() if c == "karen" and r.providers == 0) == 7
@@ -67,7 +107,12 @@ def test_service_gaps_none_or_one_provider(tiny_graph):
     assert "Dogwood" in table[("karen", "legal")].explanation
     # longtime is a receiving community: no english / citizenship / legal rows.
     assert {d for (c, d) in table if c == "longtime"} == {
-        "employment", "health", "housing", "education", "youth"}
+        "employment",
+        "health",
+        "housing",
+        "education",
+        "youth",
+    }
     assert table[("longtime", "housing")].provider_names == ["Cedar Church"]
     assert len(gaps) == 8 + 8 + 5
     assert list(gaps["severity"]) == sorted(gaps["severity"], reverse=True)
@@ -93,18 +138,23 @@ def test_no_language_gap_in_tiny_city(tiny_graph):
 
 def test_language_gaps_when_nobody_offers_the_language(tiny_city):
     navigators = tiny_city.tables["navigators"].iloc[0:0]
-    city = variant(tiny_city, navigators=navigators,
-                   drop_ties=[("nav1", "latino", "mentors"), ("nav1", "lib", "volunteers_with")],
-                   org_updates={("clinic", "languages"): ["English"]})
+    city = variant(
+        tiny_city,
+        navigators=navigators,
+        drop_ties=[("nav1", "latino", "mentors"), ("nav1", "lib", "volunteers_with")],
+        org_updates={("clinic", "languages"): ["English"]},
+    )
     gaps = find_gaps(build_graph(city)).language_gaps
     rows = {(r.neighborhood_id, r.language): r for r in gaps.itertuples()}
     assert set(rows) == {("cedar", "Spanish"), ("dogwood", "Karen")}
     cedar = rows[("cedar", "Spanish")]
     assert cedar.speakers == 100 and cedar.communities == ["Latino newcomers"]
     assert cedar.reached_by == ["Cedar Church"]
-    assert cedar.explanation == ("In Cedar, Latino newcomers (100 residents) speak Spanish, but "
-                                 "none of the coalition members reaching Cedar (Cedar Church) "
-                                 "offers Spanish.")
+    assert cedar.explanation == (
+        "In Cedar, Latino newcomers (100 residents) speak Spanish, but "
+        "none of the coalition members reaching Cedar (Cedar Church) "
+        "offers Spanish."
+    )
     assert rows[("dogwood", "Karen")].speakers == 100
 
 
@@ -129,21 +179,29 @@ def test_fragile_links_single_org_and_articulation_points(tiny_graph):
     assert points.loc["legal", "communities_cut_off"] == []
     assert points.loc["legal", "communities_losing_link"] == ["Karen refugees"]
     assert "lose their only organization" not in points.loc["legal", "explanation"]
-    assert "Karen refugees would lose their link to the rest of the network" in \
-        points.loc["legal", "explanation"]
-    assert "Alder Library holds part of the coalition together" in \
-        points.loc["lib", "explanation"]
+    assert (
+        "Karen refugees would lose their link to the rest of the network"
+        in points.loc["legal", "explanation"]
+    )
+    assert "Alder Library holds part of the coalition together" in points.loc["lib", "explanation"]
     assert fragile.iloc[0]["id"] == "lib"  # most depends on it
 
 
 def test_articulation_point_when_largest_part_is_below_it(tiny_city):
     # A chain x1 - x2 - lib - ... : removing x2 leaves x1 alone, the rest stays together.
-    city = variant(tiny_city,
-                   add_orgs=[("x1", "Extra One", "nonprofit", "immigrant_serving", "birch"),
-                             ("x2", "Extra Two", "nonprofit", "immigrant_serving", "birch")],
-                   add_ties=[("x1", "x2", "partnership"), ("x2", "lib", "partnership")])
-    points = find_gaps(build_graph(city)).fragile_links.query("type == 'articulation_point'") \
+    city = variant(
+        tiny_city,
+        add_orgs=[
+            ("x1", "Extra One", "nonprofit", "immigrant_serving", "birch"),
+            ("x2", "Extra Two", "nonprofit", "immigrant_serving", "birch"),
+        ],
+        add_ties=[("x1", "x2", "partnership"), ("x2", "lib", "partnership")],
+    )
+    points = (
+        find_gaps(build_graph(city))
+        .fragile_links.query("type == 'articulation_point'")
         .set_index("id")
+    )
     assert points.loc["x2", "org_names_cut_off"] == ["Extra One"]
     # lib now separates {x1, x2}, {assoc}, {church} and {legal, clinic}: two parts of size 2;
     # one of them is kept, so 4 organizations are cut off.
@@ -154,8 +212,7 @@ def test_bridging_per_neighborhood_and_brokerage(tiny_graph):
     bridging = find_gaps(tiny_graph).bridging
     places = bridging.query("kind == 'neighborhood'").set_index("id")
     # "both" (lib) counts as either side; legal - clinic is immigrant - immigrant.
-    assert places["bridging_ties"].to_dict() == {"alder": 3, "birch": 1, "cedar": 1,
-                                                 "dogwood": 0}
+    assert places["bridging_ties"].to_dict() == {"alder": 3, "birch": 1, "cedar": 1, "dogwood": 0}
     assert places.loc["dogwood", "severity"] == 1
     assert "no partnership links" in places.loc["dogwood", "explanation"]
     assert places.loc["birch", "ties"] == ["Birch Legal Aid – Alder Library"]
@@ -166,7 +223,8 @@ def test_bridging_per_neighborhood_and_brokerage(tiny_graph):
     assert brokers.loc["legal", "effective_size"] == pytest.approx(2.0)
     assert brokers.loc["legal", "constraint"] == pytest.approx(0.5)
     assert brokers.loc["lib", "explanation"].startswith(
-        "Alder Library links 3 partners that are not linked to each other")
+        "Alder Library links 3 partners that are not linked to each other"
+    )
 
 
 def test_effective_size_counts_partners_who_know_each_other(tiny_city):
@@ -174,30 +232,41 @@ def test_effective_size_counts_partners_who_know_each_other(tiny_city):
     city = variant(tiny_city, add_ties=[("assoc", "church", "partnership")])
     brokers = find_gaps(build_graph(city)).bridging.query("kind == 'broker'").set_index("id")
     assert brokers.loc["lib", "effective_size"] == pytest.approx(3 - 2 / 3)
-    assert "some of them know each other (such as Alder Neighbors and Cedar Church)" in \
-        brokers.loc["lib", "explanation"]
+    assert (
+        "some of them know each other (such as Alder Neighbors and Cedar Church)"
+        in brokers.loc["lib", "explanation"]
+    )
 
 
 def test_isolated_and_peripheral_members(tiny_graph):
     isolated = find_gaps(tiny_graph).isolated.set_index("id")
     assert isolated.loc["lonely", "kind"] == "isolated"
     assert {i for i, k in isolated["kind"].items() if k == "peripheral"} == {
-        "assoc", "church", "clinic"}
+        "assoc",
+        "church",
+        "clinic",
+    }
     assert isolated.loc["clinic", "partner_names"] == ["Birch Legal Aid"]
     # Every sector has one organization: no sector pair qualifies.
     assert "sector_pair" not in set(isolated["kind"])
 
 
 def test_sectors_that_never_tie(tiny_city):
-    new_orgs = [("s1", "School One", "school", "receiving_community", "birch"),
-                ("s2", "School Two", "school", "receiving_community", "cedar"),
-                ("mosque", "Dogwood Mosque", "faith", "immigrant_serving", "dogwood")]
-    city = variant(tiny_city, add_orgs=new_orgs,
-                   add_ties=[("s1", "s2", "partnership"), ("mosque", "lib", "partnership")])
+    new_orgs = [
+        ("s1", "School One", "school", "receiving_community", "birch"),
+        ("s2", "School Two", "school", "receiving_community", "cedar"),
+        ("mosque", "Dogwood Mosque", "faith", "immigrant_serving", "dogwood"),
+    ]
+    city = variant(
+        tiny_city,
+        add_orgs=new_orgs,
+        add_ties=[("s1", "s2", "partnership"), ("mosque", "lib", "partnership")],
+    )
     pairs = find_gaps(build_graph(city)).isolated.query("kind == 'sector_pair'")
     assert pairs["name"].tolist() == ["faith / school"]
-    assert pairs.iloc[0]["explanation"] == ("No partnership links the 2 faith organizations "
-                                            "with the 2 school organizations.")
+    assert pairs.iloc[0]["explanation"] == (
+        "No partnership links the 2 faith organizations with the 2 school organizations."
+    )
     tied = variant(city, add_ties=[("church", "s1", "partnership")])
     assert find_gaps(build_graph(tied)).isolated.query("kind == 'sector_pair'").empty
 
@@ -216,8 +285,15 @@ def test_uncovered_need(tiny_graph):
 
 def test_to_dict_every_entry_has_an_explanation(tiny_graph):
     data = find_gaps(tiny_graph).to_dict()
-    assert set(data) == {"service_gaps", "language_gaps", "fragile_links", "bridging",
-                         "isolated", "uncovered_need", "could_invite"}
+    assert set(data) == {
+        "service_gaps",
+        "language_gaps",
+        "fragile_links",
+        "bridging",
+        "isolated",
+        "uncovered_need",
+        "could_invite",
+    }
     for family, entries in data.items():
         for entry in entries:
             assert entry["explanation"], family
@@ -225,11 +301,15 @@ def test_to_dict_every_entry_has_an_explanation(tiny_graph):
 
 
 def test_find_gaps_does_not_mutate(tiny_graph):
-    before = (repr(sorted(tiny_graph.nodes(data=True))),
-              repr(sorted(tiny_graph.edges(keys=True, data=True), key=lambda e: e[:3])))
+    before = (
+        repr(sorted(tiny_graph.nodes(data=True))),
+        repr(sorted(tiny_graph.edges(keys=True, data=True), key=lambda e: e[:3])),
+    )
     find_gaps(tiny_graph)
-    after = (repr(sorted(tiny_graph.nodes(data=True))),
-             repr(sorted(tiny_graph.edges(keys=True, data=True), key=lambda e: e[:3])))
+    after = (
+        repr(sorted(tiny_graph.nodes(data=True))),
+        repr(sorted(tiny_graph.edges(keys=True, data=True), key=lambda e: e[:3])),
+    )
     assert before == after
 
 
@@ -269,5 +349,8 @@ def test_bridging_pairs_worked_by_hand(tiny_graph):
     from coalition.analysis import bridging_pairs
 
     pairs = {frozenset(p) for p in bridging_pairs(tiny_graph)[["a", "b"]].values.tolist()}
-    assert pairs == {frozenset({"lib", "legal"}), frozenset({"lib", "assoc"}),
-                     frozenset({"lib", "church"})}
+    assert pairs == {
+        frozenset({"lib", "legal"}),
+        frozenset({"lib", "assoc"}),
+        frozenset({"lib", "church"}),
+    }

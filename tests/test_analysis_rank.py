@@ -43,24 +43,61 @@ def grid_city(foreign_born, *, columns=None, active=(), moe=None) -> CityData:
     columns = columns or n
     ids = [f"n{i}" for i in range(n)]
     boundaries = gpd.GeoDataFrame(
-        {"neighborhood_id": ids,
-         "geometry": [box(-72.7 + (i % columns) * 0.01, 41.7 - (i // columns) * 0.01,
-                          -72.69 + (i % columns) * 0.01, 41.71 - (i // columns) * 0.01)
-                      for i in range(n)]}, geometry="geometry", crs="EPSG:4326")
-    neighborhoods = pd.DataFrame([
-        {"neighborhood_id": ids[i], "name": f"Area {i}", "population": 1000,
-         "population_moe": None, "foreign_born": fb, "foreign_born_moe": moe,
-         "limited_english": None, "limited_english_moe": None, **PROV}
-        for i, fb in enumerate(foreign_born)])
-    committees = pd.DataFrame([
-        {"committee_id": f"wc-{i}", "name": f"Committee {i}", "neighborhood": ids[i],
-         "status": "active", "start_date": "2020", **PROV} for i in active],
-        columns=schema.column_names("committees"))
-    empty = {t: pd.DataFrame(columns=schema.column_names(t))
-             for t in ("organizations", "communities", "navigators", "ties")}
-    return CityData(name="Grid", tables={"neighborhoods": neighborhoods,
-                                         "committees": committees, **empty},
-                    boundaries=boundaries, metric_crs="EPSG:32618")
+        {
+            "neighborhood_id": ids,
+            "geometry": [
+                box(
+                    -72.7 + (i % columns) * 0.01,
+                    41.7 - (i // columns) * 0.01,
+                    -72.69 + (i % columns) * 0.01,
+                    41.71 - (i // columns) * 0.01,
+                )
+                for i in range(n)
+            ],
+        },
+        geometry="geometry",
+        crs="EPSG:4326",
+    )
+    neighborhoods = pd.DataFrame(
+        [
+            {
+                "neighborhood_id": ids[i],
+                "name": f"Area {i}",
+                "population": 1000,
+                "population_moe": None,
+                "foreign_born": fb,
+                "foreign_born_moe": moe,
+                "limited_english": None,
+                "limited_english_moe": None,
+                **PROV,
+            }
+            for i, fb in enumerate(foreign_born)
+        ]
+    )
+    committees = pd.DataFrame(
+        [
+            {
+                "committee_id": f"wc-{i}",
+                "name": f"Committee {i}",
+                "neighborhood": ids[i],
+                "status": "active",
+                "start_date": "2020",
+                **PROV,
+            }
+            for i in active
+        ],
+        columns=schema.column_names("committees"),
+    )
+    empty = {
+        t: pd.DataFrame(columns=schema.column_names(t))
+        for t in ("organizations", "communities", "navigators", "ties")
+    }
+    return CityData(
+        name="Grid",
+        tables={"neighborhoods": neighborhoods, "committees": committees, **empty},
+        boundaries=boundaries,
+        metric_crs="EPSG:32618",
+    )
 
 
 def test_scores_components_and_order(tiny_graph):
@@ -69,16 +106,20 @@ def test_scores_components_and_order(tiny_graph):
     assert table["rank"].tolist() == [1, 2, 3]
     assert table.loc["birch", "need"] == pytest.approx((1 / 3 + 0.25 + 1 / 3) / 3)
     assert table.loc["dogwood", "need"] == pytest.approx((2 / 3 + 0.8 + 0.8) / 3)
-    assert table.loc["cedar", ["need", "readiness", "access", "adjacency", "gaps"]].tolist() \
-        == pytest.approx([1, 1, 1, 1, 1])
-    assert table.loc["birch", ["readiness", "access", "adjacency", "gaps"]].tolist() == \
-        pytest.approx([0, 0.5, 1, 0.5])
-    assert table.loc["dogwood", ["readiness", "access", "adjacency", "gaps"]].tolist() == \
-        pytest.approx([0, 1, 0, 0])
+    assert table.loc[
+        "cedar", ["need", "readiness", "access", "adjacency", "gaps"]
+    ].tolist() == pytest.approx([1, 1, 1, 1, 1])
+    assert table.loc[
+        "birch", ["readiness", "access", "adjacency", "gaps"]
+    ].tolist() == pytest.approx([0, 0.5, 1, 0.5])
+    assert table.loc[
+        "dogwood", ["readiness", "access", "adjacency", "gaps"]
+    ].tolist() == pytest.approx([0, 1, 0, 0])
     assert table.loc["cedar", "score"] == pytest.approx(1.0)
     assert table.loc["dogwood", "score"] == pytest.approx(0.35 * 0.755556 + 0.15, abs=1e-6)
-    assert table.loc["birch", "score"] == pytest.approx(0.35 * 0.305556 + 0.15 * 0.5 + 0.15
-                                                        + 0.15 * 0.5, abs=1e-6)
+    assert table.loc["birch", "score"] == pytest.approx(
+        0.35 * 0.305556 + 0.15 * 0.5 + 0.15 + 0.15 * 0.5, abs=1e-6
+    )
     assert "alder" not in table.index  # active committee: not a candidate
 
 
@@ -102,8 +143,9 @@ def test_reasons_name_places_and_explain(tiny_graph):
     assert any("Cedar Church (faith group)" in r for r in cedar)
     assert any("forming" in r for r in cedar)
     birch = table.loc["birch", "reasons"]
-    assert birch[0] == ("It borders Alder, which has an active welcoming committee that can "
-                        "help it start.")
+    assert birch[0] == (
+        "It borders Alder, which has an active welcoming committee that can help it start."
+    )
 
 
 def test_ties_broken_by_foreign_born_then_name(tiny_graph):
@@ -112,22 +154,30 @@ def test_ties_broken_by_foreign_born_then_name(tiny_graph):
     assert table["neighborhood_id"].tolist() == ["cedar", "birch", "dogwood"]
 
 
-@pytest.mark.parametrize("weights, message", [
-    ({"nede": 1}, "Valid names: need, readiness, access, adjacency, gaps"),
-    ({"need": -0.1}, "negative"),
-    ({"need": "high"}, "must be a number"),
-    ({"need": float("inf")}, "must be a number"),
-    ({"need": 0, "gaps": 0}, "All weights are zero"),
-    (["need"], "mapping"),
-])
+@pytest.mark.parametrize(
+    "weights, message",
+    [
+        ({"nede": 1}, "Valid names: need, readiness, access, adjacency, gaps"),
+        ({"need": -0.1}, "negative"),
+        ({"need": "high"}, "must be a number"),
+        ({"need": float("inf")}, "must be a number"),
+        ({"need": 0, "gaps": 0}, "All weights are zero"),
+        (["need"], "mapping"),
+    ],
+)
 def test_weights_validation(tiny_graph, weights, message):
     with pytest.raises(AnalysisError, match=message):
         rank_candidates(tiny_graph, weights)
 
 
 def test_default_weights_are_the_documented_ones(tiny_graph):
-    assert DEFAULT_WEIGHTS == {"need": .35, "readiness": .20, "access": .15, "adjacency": .15,
-                               "gaps": .15}
+    assert DEFAULT_WEIGHTS == {
+        "need": 0.35,
+        "readiness": 0.20,
+        "access": 0.15,
+        "adjacency": 0.15,
+        "gaps": 0.15,
+    }
     assert rank_candidates(tiny_graph).weights == DEFAULT_WEIGHTS
 
 
@@ -152,8 +202,9 @@ def test_stability_in_range_reproducible_and_sums_to_k(tiny_graph):
 def test_stability_varies_when_need_is_uncertain():
     # Need only, three areas 100/105/110 with a margin of error of 100: the top spot moves.
     graph = build_graph(grid_city([100, 105, 110, 0], moe=100.0, active=(3,)))
-    table = rank_candidates(graph, {"need": 1}, k=1, stability_runs=400,
-                            seed=1).candidates.set_index("neighborhood_id")
+    table = rank_candidates(
+        graph, {"need": 1}, k=1, stability_runs=400, seed=1
+    ).candidates.set_index("neighborhood_id")
     stability = table["stability"]
     assert ((stability >= 0) & (stability <= 1)).all()
     assert stability.sum() == pytest.approx(1.0)
@@ -215,8 +266,12 @@ def test_plan_matches_brute_force_on_a_small_grid(seed, k):
     # Brute force with 4-neighbour adjacency (shared borders) on the 4 x 4 grid.
     def cover(i):
         r, c = divmod(i, 4)
-        return {i} | {rr * 4 + cc for rr, cc in ((r - 1, c), (r + 1, c), (r, c - 1), (r, c + 1))
-                      if 0 <= rr < 4 and 0 <= cc < 4}
+        return {i} | {
+            rr * 4 + cc
+            for rr, cc in ((r - 1, c), (r + 1, c), (r, c - 1), (r, c + 1))
+            if 0 <= rr < 4 and 0 <= cc < 4
+        }
+
     already = cover(5)
     candidates = [i for i in range(16) if i != 5]
     best = max(sum(foreign_born[j] for j in set().union(*(cover(i) for i in combo)) - already)
@@ -264,8 +319,15 @@ def test_rank_report_to_dict_shape(tiny_graph):
     data = ranking.to_dict()
     assert set(data) >= {"weights", "candidates"} and "plan" not in data
     first = data["candidates"][0]
-    assert set(first) >= {"neighborhood_id", "name", "rank", "score", "components", "reasons",
-                          "stability"}
+    assert set(first) >= {
+        "neighborhood_id",
+        "name",
+        "rank",
+        "score",
+        "components",
+        "reasons",
+        "stability",
+    }
     assert set(first["components"]) == set(COMPONENTS)
     json.dumps(data, allow_nan=False)
     plan = plan_committees(tiny_graph, 2, ranking=ranking).to_dict()
@@ -276,15 +338,19 @@ def test_rank_report_to_dict_shape(tiny_graph):
 
 
 def test_refresh_runs_everything_and_does_not_mutate(tiny_graph):
-    before = (repr(sorted(tiny_graph.nodes(data=True))),
-              repr(sorted(tiny_graph.edges(keys=True, data=True), key=lambda e: e[:3])))
+    before = (
+        repr(sorted(tiny_graph.nodes(data=True))),
+        repr(sorted(tiny_graph.edges(keys=True, data=True), key=lambda e: e[:3])),
+    )
     results = refresh(tiny_graph, k=2, rule="adjacent")
     assert set(results) == {"gaps", "coverage", "rank", "plan"}
     assert results["coverage"].summary["foreign_born_covered"] == 800
     assert results["plan"].k == 2 and results["plan"].rule == "adjacent"
     assert results["rank"].candidates.iloc[0]["neighborhood_id"] == "cedar"
-    after = (repr(sorted(tiny_graph.nodes(data=True))),
-             repr(sorted(tiny_graph.edges(keys=True, data=True), key=lambda e: e[:3])))
+    after = (
+        repr(sorted(tiny_graph.nodes(data=True))),
+        repr(sorted(tiny_graph.edges(keys=True, data=True), key=lambda e: e[:3])),
+    )
     assert before == after
 
 
@@ -303,5 +369,7 @@ def test_gap_findings_by_neighborhood_worked_by_hand(tiny_graph):
 
     counts, findings = gap_findings_by_neighborhood(tiny_graph)
     assert counts.to_dict() == {"alder": 1.0, "birch": 1.0, "cedar": 2.0, "dogwood": 0.0}
-    assert findings["cedar"] == ["reached by one organization only",
-                                 "many foreign-born residents but few coalition members"]
+    assert findings["cedar"] == [
+        "reached by one organization only",
+        "many foreign-born residents but few coalition members",
+    ]

@@ -23,9 +23,15 @@ def test_sizes_are_exact(city):
     assert len(city.tables["neighborhoods"]) == 49
     assert len(city.boundaries) == 49
     ties = city.tables["ties"]
-    assert set(ties["tie_type"]) <= {"partnership", "serves_community", "serves_neighborhood",
-                                     "lives_in", "mentors", "volunteers_with",
-                                     "committee_member"}
+    assert set(ties["tie_type"]) <= {
+        "partnership",
+        "serves_community",
+        "serves_neighborhood",
+        "lives_in",
+        "mentors",
+        "volunteers_with",
+        "committee_member",
+    }
 
 
 def test_every_row_is_illustrative_and_sourced(city):
@@ -37,12 +43,18 @@ def test_every_row_is_illustrative_and_sourced(city):
 def test_partnerships_are_distinct_and_skewed(city):
     ties = city.tables["ties"]
     partnerships = ties[ties["tie_type"] == "partnership"]
-    pairs = {tuple(sorted(p)) for p in zip(partnerships["source_id"], partnerships["target_id"])}
+    pairs = {
+        tuple(sorted(p))
+        for p in zip(partnerships["source_id"], partnerships["target_id"], strict=True)
+    }
     assert len(pairs) == len(partnerships)
     assert (partnerships["source_id"] != partnerships["target_id"]).all()
-    degree = np.bincount(np.unique(np.concatenate([partnerships["source_id"],
-                                                   partnerships["target_id"]]),
-                                   return_inverse=True)[1])
+    degree = np.bincount(
+        np.unique(
+            np.concatenate([partnerships["source_id"], partnerships["target_id"]]),
+            return_inverse=True,
+        )[1]
+    )
     assert degree.max() > 5 * np.median(degree)  # a few hubs, many small members
 
 
@@ -62,11 +74,16 @@ def test_graph_builds_and_refresh_runs():
     json.dumps(results["rank"].to_dict(), allow_nan=False)
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"orgs": 5}, "orgs must be"), ({"areas": 2}, "areas must be"),
-    ({"ties": 0}, "ties must be"), ({"ties": 50, "areas": 100}, "too few"),
-    ({"orgs": 10.5}, "orgs must be"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"orgs": 5}, "orgs must be"),
+        ({"areas": 2}, "areas must be"),
+        ({"ties": 0}, "ties must be"),
+        ({"ties": 50, "areas": 100}, "too few"),
+        ({"orgs": 10.5}, "orgs must be"),
+    ],
+)
 def test_bad_sizes(kwargs, message):
     with pytest.raises(AnalysisError, match=message):
         make_synthetic_city(**kwargs)
@@ -74,8 +91,7 @@ def test_bad_sizes(kwargs, message):
 
 def test_benchmark_writes_the_documented_records(tmp_path):
     output = tmp_path / "latest.json"
-    assert bench.main(["--only", "synthetic-small", "--runs", "1", "--output",
-                       str(output)]) == 0
+    assert bench.main(["--only", "synthetic-small", "--runs", "1", "--output", str(output)]) == 0
     records = json.loads(output.read_text())
     assert [r["case"] for r in records] == ["synthetic-small"]
     assert {"case", "orgs", "ties", "areas", "seconds", "peak_mb"} <= set(records[0])

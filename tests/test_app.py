@@ -13,11 +13,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
+from tiny_city import make_tiny_city
 
 from coalition.dashboard import PAGES
 from coalition.ingest import read_city
 from coalition.store import open_store
-from tiny_city import make_tiny_city
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -28,6 +28,7 @@ TIMEOUT = 120  # the first run builds every cached result on a shared 2-core mac
 
 
 # --- fixtures and helpers -----------------------------------------------------------------------
+
 
 def _stored(path: Path, city) -> Path:
     open_store(path).replace_city(city)
@@ -69,8 +70,17 @@ def open_app(monkeypatch):
 def texts(at: AppTest) -> list[str]:
     """Every markdown-like text on the page (markdown, captions, titles, alerts)."""
     found = []
-    for kind in ("markdown", "caption", "title", "header", "subheader", "error", "warning",
-                 "info", "success"):
+    for kind in (
+        "markdown",
+        "caption",
+        "title",
+        "header",
+        "subheader",
+        "error",
+        "warning",
+        "info",
+        "success",
+    ):
         found.extend(str(element.value) for element in at.get(kind))
     return found
 
@@ -101,6 +111,7 @@ def dataframe(at: AppTest, containing: str):
 
 # --- every page renders -------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("page", list(PAGE_FILES))
 def test_every_page_renders_on_the_tiny_city(open_app, tiny_db, page):
     at = open_app(tiny_db, page)
@@ -125,6 +136,7 @@ def test_pages_are_thin_and_never_allow_raw_html():
 
 # --- overview -----------------------------------------------------------------------------------
 
+
 def test_overview_shows_the_tiny_city_figures(open_app, tiny_db):
     at = open_app(tiny_db)
     assert_clean(at)
@@ -142,6 +154,7 @@ def test_overview_shows_the_tiny_city_figures(open_app, tiny_db):
 
 
 # --- network ------------------------------------------------------------------------------------
+
 
 def test_network_sector_filter_changes_the_nodes_drawn(open_app, tiny_db):
     at = open_app(tiny_db, "network")
@@ -212,7 +225,9 @@ def test_network_marks_brokers_and_fragile_members(open_app, tiny_db):
     titles = _titles(iframe_html(at))
     # Articulation points of the partnership network: lib and legal.
     assert {n for n, t in titles.items() if "Highlighted: fragile" in t} == {
-        "Alder Library", "Birch Legal Aid"}
+        "Alder Library",
+        "Birch Legal Aid",
+    }
 
 
 def test_network_size_and_colour_choices_change_the_drawing(open_app, tiny_db):
@@ -229,6 +244,7 @@ def test_network_size_and_colour_choices_change_the_drawing(open_app, tiny_db):
 
 # --- map ----------------------------------------------------------------------------------------
 
+
 def test_map_profile_of_a_chosen_neighborhood(open_app, tiny_db):
     at = open_app(tiny_db, "map")
     assert_clean(at)
@@ -239,19 +255,22 @@ def test_map_profile_of_a_chosen_neighborhood(open_app, tiny_db):
     assert metric(at, "Residents") == "1,000 ± 150"
     body = "\n".join(texts(at))
     assert "Alder has an active welcoming committee" in body
-    assert "tests/tiny\\_city\\.py" in body or "tests\\/tiny\\_city\\.py" in body  # source
+    assert "coalition/examples\\.py" in body or "coalition\\/examples\\.py" in body  # source
     members = dataframe(at, "Organization")
     assert set(members["Organization"]) == {"Alder Library", "Alder Neighbors"}
     communities = dataframe(at, "Community")
-    assert dict(zip(communities["Community"], communities["Residents here"])) == {
-        "Latino newcomers": "200", "Long-time residents": "500"}
+    assert dict(zip(communities["Community"], communities["Residents here"], strict=True)) == {
+        "Latino newcomers": "200",
+        "Long-time residents": "500",
+    }
 
 
 def map_args(at: AppTest) -> dict:
     import json
 
-    components = [c for c in at.get("component_instance")
-                  if c.proto.component_name.endswith("st_folium")]
+    components = [
+        c for c in at.get("component_instance") if c.proto.component_name.endswith("st_folium")
+    ]
     assert len(components) == 1
     return json.loads(components[0].proto.json_args)
 
@@ -268,7 +287,8 @@ def test_map_is_offline_and_toggles_organizations(open_app, tiny_db):
 
 
 def test_map_of_a_big_city_draws_only_the_chosen_neighborhoods_organizations(
-        open_app, tiny_db, monkeypatch):
+    open_app, tiny_db, monkeypatch
+):
     from coalition.dashboard import cache
 
     monkeypatch.setattr(cache, "MAX_MAP_ORGANIZATIONS", 2)  # the tiny city has 6
@@ -289,7 +309,11 @@ def test_map_gap_count_and_score_per_neighborhood(open_app, tiny_db):
     tooltip = re.compile(r"u003e([A-Z]\w+)\\u003c/b\\u003e\\u003cbr\\u003eCoalition gaps: (\d+)")
     # Reached by one organization only: Birch, Cedar; uncovered need: Alder, Cedar.
     assert dict(tooltip.findall(map_args(at)["script"])) == {
-        "Alder": "1", "Birch": "1", "Cedar": "2", "Dogwood": "0"}
+        "Alder": "1",
+        "Birch": "1",
+        "Cedar": "2",
+        "Dogwood": "0",
+    }
     at.selectbox(key="map_measure").set_value("score").run()
     script = map_args(at)["script"]
     assert "Alder\\u003c/b\\u003e\\u003cbr\\u003eReplication score: Not a candidate" in script
@@ -305,6 +329,7 @@ def test_map_measure_changes_the_legend(open_app, tiny_db):
 
 
 # --- gaps ---------------------------------------------------------------------------------------
+
 
 def test_gaps_filters_narrow_the_tables(open_app, tiny_db):
     at = open_app(tiny_db, "gaps")
@@ -328,12 +353,19 @@ def small_count_db(tmp_path_factory) -> Path:
     city = make_tiny_city()
     tables = {name: frame.copy() for name, frame in city.tables.items()}
     orgs = tables["organizations"]
-    orgs["languages"] = [["English"] if org == "clinic" else languages
-                         for org, languages in zip(orgs["org_id"], orgs["languages"])]
+    orgs["languages"] = [
+        ["English"] if org == "clinic" else languages
+        for org, languages in zip(orgs["org_id"], orgs["languages"], strict=True)
+    ]
     ties = tables["ties"]
     ties.loc[(ties["source_id"] == "karen") & (ties["tie_type"] == "lives_in"), "residents"] = 3
-    changed = type(city)(name=city.name, tables=tables, boundaries=city.boundaries,
-                         metric_crs=city.metric_crs, meta={})
+    changed = type(city)(
+        name=city.name,
+        tables=tables,
+        boundaries=city.boundaries,
+        metric_crs=city.metric_crs,
+        meta={},
+    )
     return _stored(tmp_path_factory.mktemp("small") / "t.db", changed)
 
 
@@ -356,16 +388,26 @@ def _with_active_committees(neighborhoods: list[str]):
     city = make_tiny_city()
     tables = {name: frame.copy() for name, frame in city.tables.items()}
     template = tables["committees"].iloc[0].to_dict()
-    tables["committees"] = pd.DataFrame([
-        {**template, "committee_id": f"wc-{n}", "name": f"{n} committee", "neighborhood": n}
-        for n in neighborhoods])
-    return type(city)(name=city.name, tables=tables, boundaries=city.boundaries,
-                      metric_crs=city.metric_crs, meta={})
+    tables["committees"] = pd.DataFrame(
+        [
+            {**template, "committee_id": f"wc-{n}", "name": f"{n} committee", "neighborhood": n}
+            for n in neighborhoods
+        ]
+    )
+    return type(city)(
+        name=city.name,
+        tables=tables,
+        boundaries=city.boundaries,
+        metric_crs=city.metric_crs,
+        meta={},
+    )
 
 
-@pytest.mark.parametrize("active", [["alder", "birch", "cedar", "dogwood"],
-                                    ["alder", "birch", "cedar"]],
-                         ids=["no candidate", "one candidate"])
+@pytest.mark.parametrize(
+    "active",
+    [["alder", "birch", "cedar", "dogwood"], ["alder", "birch", "cedar"]],
+    ids=["no candidate", "one candidate"],
+)
 def test_every_page_copes_with_few_candidates(open_app, tmp_path, active):
     db = _stored(tmp_path / "t.db", _with_active_committees(active))
     for page in PAGE_FILES:
@@ -379,6 +421,7 @@ def test_every_page_copes_with_few_candidates(open_app, tmp_path, active):
 
 
 # --- coverage & planner -------------------------------------------------------------------------
+
 
 def test_planner_coverage_and_rules(open_app, tiny_db):
     at = open_app(tiny_db, "planner")
@@ -430,13 +473,14 @@ def test_planner_what_if(open_app, tiny_db):
 
 # --- data ---------------------------------------------------------------------------------------
 
+
 def test_data_page_sources_illustrative_and_downloads(open_app, tiny_db):
     at = open_app(tiny_db, "data")
     assert_clean(at)
     table = dataframe(at, "Rows")
-    rows = dict(zip(table["Table"], table["Rows"]))
+    rows = dict(zip(table["Table"], table["Rows"], strict=True))
     assert rows["Organizations"] == 6 and rows["Ties"] == 17
-    illustrative = dict(zip(table["Table"], table[table.columns[2]]))
+    illustrative = dict(zip(table["Table"], table[table.columns[2]], strict=True))
     assert illustrative["Neighborhoods"] == 0 and illustrative["Organizations"] == 6
     assert any("illustrative" in w.value for w in at.warning)
     assert len(at.get("download_button")) == 6
@@ -458,7 +502,7 @@ def test_downloads_build_the_exports_when_clicked(hostile_db):
     assert "organizations.csv" in tables.namelist()
     sheet = load_workbook(io.BytesIO(cache.export(snap, "xlsx")))["organizations"]
     names = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
-    assert "'=HYPERLINK(\"http://example.com\",\"Shop\")" in names  # a formula no more
+    assert '\'=HYPERLINK("http://example.com","Shop")' in names  # a formula no more
 
 
 def test_one_snapshot_of_the_store_keys_every_cached_result(tiny_db):
@@ -474,8 +518,12 @@ def test_one_snapshot_of_the_store_keys_every_cached_result(tiny_db):
 
 # --- safety -------------------------------------------------------------------------------------
 
-HOSTILE_RAW = ("<img src=x onerror=alert(1)>", "<script>alert(1)</script>",
-               "![pic](https://example.com/x.png)", "[click](javascript:alert(1))")
+HOSTILE_RAW = (
+    "<img src=x onerror=alert(1)>",
+    "<script>alert(1)</script>",
+    "![pic](https://example.com/x.png)",
+    "[click](javascript:alert(1))",
+)
 
 
 @pytest.mark.parametrize("page", list(PAGE_FILES))
@@ -500,19 +548,24 @@ def test_hostile_names_appear_only_escaped(open_app, hostile_db, page):
         html = iframe_html(at)
         for raw in HOSTILE_RAW[:2]:
             assert raw not in html
-        assert "&lt;img src=x onerror=alert(1)&gt;" in html or \
-            "\\u0026lt;img src=x onerror=alert(1)\\u0026gt;" in html
+        assert (
+            "&lt;img src=x onerror=alert(1)&gt;" in html
+            or "\\u0026lt;img src=x onerror=alert(1)\\u0026gt;" in html
+        )
     for element in at.get("html"):
-        assert not re.search(r"<(img|script)\b", element.proto.body.replace("<span", "")
-                             .replace("<div", "").replace("<strong", "")), element.proto.body
+        assert not re.search(
+            r"<(img|script)\b",
+            element.proto.body.replace("<span", "").replace("<div", "").replace("<strong", ""),
+        ), element.proto.body
 
 
 # --- problems become messages -------------------------------------------------------------------
 
+
 def test_invalid_data_shows_a_message_not_a_traceback(open_app, tmp_path, monkeypatch):
     broken = tmp_path / "broken_city"
     broken.mkdir()
-    (broken / "organizations.csv").write_text("org_id,name\nx,\"never closed\n", encoding="utf-8")
+    (broken / "organizations.csv").write_text('org_id,name\nx,"never closed\n', encoding="utf-8")
     monkeypatch.setenv("COALITION_DATA_DIR", str(broken))
     at = open_app(tmp_path / "empty.db")
     assert not at.exception

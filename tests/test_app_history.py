@@ -11,20 +11,30 @@ from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
+from tiny_city import make_tiny_city
 
 from coalition import ingest
 from coalition.store import open_store
-from tiny_city import make_tiny_city
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
 DATA_PAGE = "coalition/dashboard/data_page.py"
 HOSTILE = Path(__file__).resolve().parent / "fixtures" / "hostile_city"
 TIMEOUT = 120
-PARTNERSHIP = {"source_id": "clinic", "target_id": "lonely", "tie_type": "partnership",
-               "source": "working session", "source_date": "2026-11", "illustrative": "no"}
-HOSTILE_RAW = ("<img src=x onerror=alert(1)>", "<script>alert(1)</script>",
-               "![pic](https://example.com/x.png)", "[click](javascript:alert(1))")
+PARTNERSHIP = {
+    "source_id": "clinic",
+    "target_id": "lonely",
+    "tie_type": "partnership",
+    "source": "working session",
+    "source_date": "2026-11",
+    "illustrative": "no",
+}
+HOSTILE_RAW = (
+    "<img src=x onerror=alert(1)>",
+    "<script>alert(1)</script>",
+    "![pic](https://example.com/x.png)",
+    "[click](javascript:alert(1))",
+)
 
 
 def activate_cedar(city):
@@ -41,8 +51,10 @@ def db(tmp_path) -> Path:
 
 
 def record(db: Path) -> None:
-    open_store(db).update(lambda city: ingest.add_records(city, "ties", [PARTNERSHIP]),
-                          what="Recorded: Dogwood Clinic — works with — Lonely Shop")
+    open_store(db).update(
+        lambda city: ingest.add_records(city, "ties", [PARTNERSHIP]),
+        what="Recorded: Dogwood Clinic — works with — Lonely Shop",
+    )
 
 
 def open_data_page(monkeypatch, db: Path) -> AppTest:
@@ -71,8 +83,9 @@ def test_a_recorded_tie_appears_as_a_sentence(monkeypatch, db):
     record(db)
     at = open_data_page(monkeypatch, db)
     since = at.selectbox(key="changes_since")
-    assert since.options == ["version 1 — " + since.options[0].split(" — ")[1]
-                             + " — loaded Tiny Town"]
+    assert since.options == [
+        "version 1 — " + since.options[0].split(" — ")[1] + " — loaded Tiny Town"
+    ]
     since.set_value(1).run()
     assert not at.exception
     assert "- Dogwood Clinic and Lonely Shop started working together." in page_text(at)
@@ -80,9 +93,14 @@ def test_a_recorded_tie_appears_as_a_sentence(monkeypatch, db):
     assert metric(at, "Isolated organizations") == ("0", "-1 (was 1)")
     assert metric(at, "Active welcoming committees") == ("1", "")  # unchanged: no delta
     table = at.dataframe[0].value
-    assert table.to_dict("records") == [{
-        "Change": "Added", "In": "Ties", "Who": "Dogwood Clinic – Lonely Shop",
-        "What changed": "Dogwood Clinic and Lonely Shop started working together."}]
+    assert table.to_dict("records") == [
+        {
+            "Change": "Added",
+            "In": "Ties",
+            "Who": "Dogwood Clinic – Lonely Shop",
+            "What changed": "Dogwood Clinic and Lonely Shop started working together.",
+        }
+    ]
 
 
 def test_an_earlier_version_shows_every_change_since_then(monkeypatch, db):
@@ -91,16 +109,19 @@ def test_an_earlier_version_shows_every_change_since_then(monkeypatch, db):
     at = open_data_page(monkeypatch, db)
     since = at.selectbox(key="changes_since")
     assert [label.split(" — ", 2)[2] for label in since.options] == [
-        "Recorded: Dogwood Clinic — works with — Lonely Shop", "loaded Tiny Town"]
+        "Recorded: Dogwood Clinic — works with — Lonely Shop",
+        "loaded Tiny Town",
+    ]
     assert "Cedar Welcoming Committee became active" in page_text(at)  # default: previous
     assert "started working together" not in page_text(at)
     since.set_value(1).run()
     text = page_text(at)
-    assert ("- Cedar Welcoming Committee became active (it was forming): 300 more foreign-born "
-            "residents of Cedar are reached (40% -> 70%).") in text
+    assert (
+        "- Cedar Welcoming Committee became active (it was forming): 300 more foreign-born "
+        "residents of Cedar are reached (40% -> 70%)."
+    ) in text
     assert "- Dogwood Clinic and Lonely Shop started working together." in text
-    assert metric(at, "Share of foreign-born residents reached") == ("70%",
-                                                                    "+30 points (was 40%)")
+    assert metric(at, "Share of foreign-born residents reached") == ("70%", "+30 points (was 40%)")
     assert metric(at, "Foreign-born residents reached") == ("700", "+300 (was 400)")
 
 
@@ -134,11 +155,12 @@ def test_hostile_names_in_changes_stay_text(monkeypatch, tmp_path):
     path = tmp_path / "hostile.db"
     store = open_store(path)
     store.replace_city(ingest.read_city(HOSTILE))
-    store.update(lambda city: ingest.add_records(city, "ties", [PARTNERSHIP]),
-                 what="Recorded: <script>alert(1)</script> ![pic](https://example.com/x.png)")
+    store.update(
+        lambda city: ingest.add_records(city, "ties", [PARTNERSHIP]),
+        what="Recorded: <script>alert(1)</script> ![pic](https://example.com/x.png)",
+    )
     at = open_data_page(monkeypatch, path)
-    body = "\n".join(str(e.value) for kind in ("markdown", "caption", "info")
-                     for e in at.get(kind))
+    body = "\n".join(str(e.value) for kind in ("markdown", "caption", "info") for e in at.get(kind))
     assert "started working together" in body
     for raw in HOSTILE_RAW:
         assert raw not in body, raw

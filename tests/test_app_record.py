@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
+from tiny_city import make_tiny_city
 
 from coalition.store import open_store
-from tiny_city import make_tiny_city
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -65,7 +65,10 @@ def test_the_choices_follow_the_tie_type(record_page):
     at.selectbox(key="record_tie_type").set_value("mentors").run()
     assert at.selectbox(key="record_tie_from").options == ["Navigator One"]
     assert at.selectbox(key="record_tie_to").options == [
-        "Karen refugees", "Latino newcomers", "Long-time residents"]
+        "Karen refugees",
+        "Latino newcomers",
+        "Long-time residents",
+    ]
 
 
 def test_an_entry_without_a_source_is_refused_and_nothing_changes(record_page, db):

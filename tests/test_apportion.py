@@ -59,11 +59,18 @@ def test_weights_normalised_to_the_part_inside_the_targets():
 
 
 def test_totals_preserved_on_misaligned_grids():
-    tracts = squares({f"t{i}": (i, 0, i + 1, 2) for i in range(4)},
-                     pop=[100, 250, 75, 40], fb=[10, 50, 5, 0])
+    tracts = squares(
+        {f"t{i}": (i, 0, i + 1, 2) for i in range(4)}, pop=[100, 250, 75, 40], fb=[10, 50, 5, 0]
+    )
     # Targets offset by a third and missing a sliver at the left edge.
-    hoods = squares({"h1": (0.2, 0, 1.7, 2), "h2": (1.7, 0, 3.1, 1.2), "h3": (1.7, 1.2, 3.1, 2),
-                     "h4": (3.1, 0, 4.5, 2)})
+    hoods = squares(
+        {
+            "h1": (0.2, 0, 1.7, 2),
+            "h2": (1.7, 0, 3.1, 1.2),
+            "h3": (1.7, 1.2, 3.1, 2),
+            "h4": (3.1, 0, 4.5, 2),
+        }
+    )
     result = apportion(tracts, hoods, ["pop", "fb"], {}, UTM)
     assert result["pop"].sum() == pytest.approx(465)
     assert result["fb"].sum() == pytest.approx(65)
@@ -74,8 +81,11 @@ def test_area_weights_table():
     tracts = squares({"A": (0, 0, 1, 1), "B": (1, 0, 2, 1)})
     hoods = squares({"T1": (0, 0, 1.5, 1), "T2": (1.5, 0, 2, 1)})
     weights = area_weights(tracts, hoods, UTM)
-    assert list(zip(weights["source"], weights["target"])) == [("A", "T1"), ("B", "T1"),
-                                                              ("B", "T2")]
+    assert list(zip(weights["source"], weights["target"], strict=True)) == [
+        ("A", "T1"),
+        ("B", "T1"),
+        ("B", "T2"),
+    ]
     assert weights["weight"].tolist() == pytest.approx([1.0, 0.5, 0.5])
     assert weights["area_m2"].tolist() == pytest.approx([1e6, 0.5e6, 0.5e6])
     assert weights.groupby("source")["weight"].sum().tolist() == pytest.approx([1.0, 1.0])
@@ -91,11 +101,14 @@ def test_edge_contact_is_not_an_overlap():
 
 def test_layers_in_other_crs_are_projected():
     # A small lon/lat square split at its middle longitude: two halves of nearly equal area.
-    tract = gpd.GeoDataFrame({"pop": [1000]}, geometry=[box(-72.70, 41.75, -72.68, 41.76)],
-                             crs="EPSG:4326")
-    hoods = gpd.GeoDataFrame(geometry=[box(-72.70, 41.75, -72.69, 41.76),
-                                       box(-72.69, 41.75, -72.68, 41.76)],
-                             index=["w", "e"], crs="EPSG:4326").to_crs("EPSG:3857")
+    tract = gpd.GeoDataFrame(
+        {"pop": [1000]}, geometry=[box(-72.70, 41.75, -72.68, 41.76)], crs="EPSG:4326"
+    )
+    hoods = gpd.GeoDataFrame(
+        geometry=[box(-72.70, 41.75, -72.69, 41.76), box(-72.69, 41.75, -72.68, 41.76)],
+        index=["w", "e"],
+        crs="EPSG:4326",
+    ).to_crs("EPSG:3857")
     result = apportion(tract, hoods, ["pop"], {}, UTM)
     assert result.loc["w", "pop"] == pytest.approx(500, abs=1)
     assert result["pop"].sum() == pytest.approx(1000)
@@ -122,6 +135,7 @@ def test_source_outside_every_target_is_reported(caplog):
 
 # --- bad inputs ---------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def layers():
     tract = squares({"t": (0, 0, 2, 1)}, pop=[100], pop_moe=[20.0])
@@ -143,13 +157,13 @@ def test_target_without_crs_is_refused(layers):
 
 def test_missing_estimate_column(layers):
     tract, hoods = layers
-    with pytest.raises(DataError, match="no estimate column.*'people'"):
+    with pytest.raises(DataError, match=r"no estimate column.*'people'"):
         apportion(tract, hoods, ["people"], {}, UTM)
 
 
 def test_missing_moe_column(layers):
     tract, hoods = layers
-    with pytest.raises(DataError, match="no margin of error column.*'pop_m'"):
+    with pytest.raises(DataError, match=r"no margin of error column.*'pop_m'"):
         apportion(tract, hoods, ["pop"], {"pop": "pop_m"}, UTM)
 
 
@@ -173,9 +187,14 @@ def test_non_numeric_missing_or_negative_values(layers, bad):
         apportion(tract, hoods, ["pop"], {}, UTM)
 
 
-@pytest.mark.parametrize("crs, message", [("EPSG:4326", "not a projected CRS in metres"),
-                                          ("EPSG:6434", "not a projected CRS in metres"),
-                                          ("EPSG:999999", "Unknown metric CRS")])
+@pytest.mark.parametrize(
+    "crs, message",
+    [
+        ("EPSG:4326", "not a projected CRS in metres"),
+        ("EPSG:6434", "not a projected CRS in metres"),
+        ("EPSG:999999", "Unknown metric CRS"),
+    ],
+)
 def test_metric_crs_must_be_projected_in_metres(layers, crs, message):
     tract, hoods = layers
     with pytest.raises(DataError, match=message):
@@ -204,8 +223,7 @@ def test_invalid_geometry(layers):
 def test_empty_geometry(layers):
     tract, hoods = layers
     with pytest.raises(DataError, match="missing or empty geometries"):
-        apportion(tract, hoods.set_geometry([Polygon(), hoods.geometry.iloc[1]]), ["pop"], {},
-                  UTM)
+        apportion(tract, hoods.set_geometry([Polygon(), hoods.geometry.iloc[1]]), ["pop"], {}, UTM)
 
 
 def test_duplicate_index_labels(layers):

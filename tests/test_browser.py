@@ -13,13 +13,20 @@ import sys
 from pathlib import Path
 
 import pytest
+from harness import (
+    EXCEPTION_BOX,
+    MAP_IFRAME,
+    NETWORK_IFRAME,
+    chromium_path,
+    offline_browser,
+    running_server,
+    wait_until_ready,
+)
 
 from coalition.dashboard import PAGES
 from coalition.ingest import read_city
 from coalition.maps import NEIGHBORHOOD_CLASS
 from coalition.store import open_store
-from harness import (EXCEPTION_BOX, MAP_IFRAME, NETWORK_IFRAME, chromium_path, offline_browser,
-                     running_server, wait_until_ready)
 
 pytestmark = pytest.mark.browser
 
@@ -89,15 +96,18 @@ def _sweep(page, frame_selector: str, inner: str) -> None:
     assert box and box["width"] > 0
     for row in range(1, 8):
         for column in range(1, 12):
-            page.mouse.move(box["x"] + box["width"] * column / 12,
-                            box["y"] + box["height"] * row / 8)
+            page.mouse.move(
+                box["x"] + box["width"] * column / 12, box["y"] + box["height"] * row / 8
+            )
             page.wait_for_timeout(15)
 
 
 def test_hartford_in_an_offline_browser(tmp_path):
     db = _store(tmp_path, HARTFORD)
-    with running_server(db, log_dir=tmp_path) as server, \
-            offline_browser(viewport=SCREEN) as (_, page, record):
+    with (
+        running_server(db, log_dir=tmp_path) as server,
+        offline_browser(viewport=SCREEN) as (_, page, record),
+    ):
         for _, _, url_path in PAGES:
             _visit(page, server.url, url_path, "hartford")
             if url_path == "network":
@@ -111,8 +121,7 @@ def test_hartford_in_an_offline_browser(tmp_path):
                 # Clicking a polygon shows that neighborhood's profile below the map.
                 map_frame.locator(POLYGONS).nth(3).dispatch_event("click")
                 page.get_by_text("Speak English less than very well").wait_for(timeout=60_000)
-                page.screenshot(path=str(ARTIFACTS / "hartford-map-profile.png"),
-                                full_page=True)
+                page.screenshot(path=str(ARTIFACTS / "hartford-map-profile.png"), full_page=True)
                 assert page.locator(EXCEPTION_BOX).count() == 0
         assert record.blocked == [], f"requests left the machine: {record.blocked}"
         assert record.dialogs == []
@@ -120,15 +129,20 @@ def test_hartford_in_an_offline_browser(tmp_path):
 
 def test_hostile_city_runs_no_script(tmp_path):
     db = _store(tmp_path, HOSTILE)
-    with running_server(db, log_dir=tmp_path) as server, \
-            offline_browser(viewport=SCREEN) as (_, page, record):
+    with (
+        running_server(db, log_dir=tmp_path) as server,
+        offline_browser(viewport=SCREEN) as (_, page, record),
+    ):
         for _, _, url_path in PAGES:
             _visit(page, server.url, url_path, "hostile")
             if url_path == "network":
                 _sweep(page, NETWORK_IFRAME, "canvas")
                 # Labels and tooltips hold the template syntax as written ({{7*7}}, not 49).
-                texts = page.frame_locator(NETWORK_IFRAME).locator("body").evaluate(
-                    "() => nodes.get().map(n => n.label + '\\n' + n.title)")
+                texts = (
+                    page.frame_locator(NETWORK_IFRAME)
+                    .locator("body")
+                    .evaluate("() => nodes.get().map(n => n.label + '\\n' + n.title)")
+                )
                 assert any(TEMPLATE in text for text in texts), texts
                 assert not any("49" in text for text in texts), texts
             if url_path == "map":

@@ -18,12 +18,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-
-from harness import (CHROMIUM_ARGS, EXCEPTION_BOX, chromium_path,
-                                         wait_until_ready)
-from coalition.store import open_store
+from harness import CHROMIUM_ARGS, EXCEPTION_BOX, chromium_path, wait_until_ready
 from serve_helpers import OutsideRecorder, coalition_serve
 from tiny_city import make_tiny_city
+
+from coalition.store import open_store
 
 pytestmark = pytest.mark.browser
 
@@ -66,10 +65,12 @@ def outside():
 def server(tmp_path_factory, outside):
     folder = tmp_path_factory.mktemp("hosts")
     open_store(folder / "t.db").replace_city(make_tiny_city())
-    proxy = {name: outside.url for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy",
-                                            "https_proxy")}
-    with coalition_serve("t.db", cwd=folder, env={**proxy, "NO_PROXY": "", "no_proxy": ""}) \
-            as served:
+    proxy = {
+        name: outside.url for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy")
+    }
+    with coalition_serve(
+        "t.db", cwd=folder, env={**proxy, "NO_PROXY": "", "no_proxy": ""}
+    ) as served:
         yield served
 
 
@@ -88,8 +89,9 @@ class Gate:
         if parts.scheme in ("data", "blob", "about") or local:
             route.continue_()
         elif parts.hostname == ATTACKER:
-            route.fulfill(status=200, content_type="text/html",
-                          body=ATTACKER_PAGE.format(port=self.port))
+            route.fulfill(
+                status=200, content_type="text/html", body=ATTACKER_PAGE.format(port=self.port)
+            )
         else:
             self.blocked.append(url)
             route.abort()
@@ -103,17 +105,23 @@ def browser_page(server):
     # Chromium's own Local Network Access checks would stop the attacker's WebSocket before it
     # reaches the server; switched off, so that the server's refusal is what is tested (other
     # and older browsers have no such check).
-    args = [*CHROMIUM_ARGS, f"--host-resolver-rules=MAP {REBIND} 127.0.0.1",
-            ("--disable-features=LocalNetworkAccessChecks,BlockInsecurePrivateNetworkRequests,"
-             "PrivateNetworkAccessRespectPreflightResults")]
+    args = [
+        *CHROMIUM_ARGS,
+        f"--host-resolver-rules=MAP {REBIND} 127.0.0.1",
+        (
+            "--disable-features=LocalNetworkAccessChecks,BlockInsecurePrivateNetworkRequests,"
+            "PrivateNetworkAccessRespectPreflightResults"
+        ),
+    ]
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium_path(), args=args)
         try:
             context = browser.new_context(service_workers="block")
             context.route("**/*", gate.route)
             page = context.new_page()
-            page.on("dialog", lambda dialog: (gate.dialogs.append(dialog.message),
-                                              dialog.dismiss()))
+            page.on(
+                "dialog", lambda dialog: (gate.dialogs.append(dialog.message), dialog.dismiss())
+            )
             yield page, gate
         finally:
             browser.close()
@@ -141,11 +149,14 @@ def test_a_rebound_name_gets_no_app(browser_page, server, outside):
     # Nothing on that origin answers the attacker's script: not the files, not the data.
     for path in ("/_stcore/health", "/_stcore/host-config", "/map", "/media/x"):
         assert page.evaluate("path => fetch(path).then(r => r.status)", path) == 400
-    outcome = page.evaluate("""port => new Promise(done => {
+    outcome = page.evaluate(
+        """port => new Promise(done => {
         const socket = new WebSocket(`ws://rebind.test:${port}/_stcore/stream`);
         socket.onopen = () => done("open");
         socket.onerror = () => done("refused");
-    })""", server.port)
+    })""",
+        server.port,
+    )
     assert outcome == "refused"
     assert gate.blocked == [] and gate.dialogs == [] and outside.requests == []
 

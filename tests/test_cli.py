@@ -6,10 +6,10 @@ import json
 
 import networkx as nx
 import pytest
+from helpers import read_rows, set_cell, tiny_folder, write_rows
 
 from coalition import cli
 from coalition.store import open_store
-from helpers import read_rows, set_cell, tiny_folder, write_rows
 
 
 @pytest.fixture
@@ -39,14 +39,19 @@ def test_validate_json(capsys, folder):
     data = json.loads(out)
     assert code == 1 and data["ok"] is False
     assert data["errors"][0] | {"message": ""} == {
-        "severity": "error", "file": "ties.csv", "row": 2, "column": "target_id",
-        "value": "nobody", "message": ""}
+        "severity": "error",
+        "file": "ties.csv",
+        "row": 2,
+        "column": "target_id",
+        "value": "nobody",
+        "message": "",
+    }
 
 
 def broken_copy(folder):
     set_cell(folder / "organizations.csv", 0, "neighborhood", "Aldr")
     orgs = read_rows(folder / "organizations.csv")
-    write_rows(folder / "organizations.csv", orgs + [dict(orgs[-1], org_id="lib")])
+    write_rows(folder / "organizations.csv", [*orgs, dict(orgs[-1], org_id="lib")])
     rows = read_rows(folder / "communities.csv")
     for row in rows:
         row.pop("community_kind")
@@ -95,19 +100,35 @@ def test_info_json(capsys, folder, db):
     assert code == 0 and data["city"] == "Tiny Town" and data["counts"]["organization"] == 6
 
 
-@pytest.mark.parametrize("fmt,name", [("graphml", "c.graphml"), ("gexf", "c.gexf"),
-                                      ("geojson", "c.geojson"), ("gpkg", "c.gpkg"),
-                                      ("xlsx", "c.xlsx"), ("csv", "c.zip")])
+@pytest.mark.parametrize(
+    "fmt,name",
+    [
+        ("graphml", "c.graphml"),
+        ("gexf", "c.gexf"),
+        ("geojson", "c.geojson"),
+        ("gpkg", "c.gpkg"),
+        ("xlsx", "c.xlsx"),
+        ("csv", "c.zip"),
+    ],
+)
 def test_export_every_format(capsys, folder, db, tmp_path, fmt, name):
     run(capsys, "init", str(folder), "--db", db)
-    code, out, _ = run(capsys, "export", "--format", fmt, str(tmp_path / name), "--db", db)
+    code, _, _ = run(capsys, "export", "--format", fmt, str(tmp_path / name), "--db", db)
     assert code == 0 and (tmp_path / name).stat().st_size > 0
     if fmt == "graphml":
         assert nx.read_graphml(tmp_path / name).number_of_nodes() == 16
 
 
-@pytest.mark.parametrize("argv", [[], ["frobnicate"], ["export", "--format", "pdf", "x"],
-                                  ["rank", "--k", "three"], ["validate"]])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        [],
+        ["frobnicate"],
+        ["export", "--format", "pdf", "x"],
+        ["rank", "--k", "three"],
+        ["validate"],
+    ],
+)
 def test_usage_errors_exit_2(capsys, argv):
     assert run(capsys, *argv)[0] == 2
 
@@ -125,25 +146,35 @@ def test_validate_missing_folder_exits_1(capsys, tmp_path):
 
 # --- the store never surprises ------------------------------------------------------------------
 
-ANALYSES = [["gaps"], ["coverage"], ["rank", "--runs", "5"], ["maps"], ["info"], ["changes"],
-            ["changes", "--list"], ["export", "--format", "csv", "out.zip"],
-            ["gaps", "--json"], ["info", "--json"]]
+ANALYSES = [
+    ["gaps"],
+    ["coverage"],
+    ["rank", "--runs", "5"],
+    ["maps"],
+    ["info"],
+    ["changes"],
+    ["changes", "--list"],
+    ["export", "--format", "csv", "out.zip"],
+    ["gaps", "--json"],
+    ["info", "--json"],
+]
 
 
 @pytest.mark.parametrize("argv", ANALYSES, ids=lambda a: " ".join(a))
-def test_analyses_on_a_missing_store_exit_1_and_create_nothing(capsys, tmp_path, monkeypatch,
-                                                                argv):
+def test_analyses_on_a_missing_store_exit_1_and_create_nothing(capsys, tmp_path, monkeypatch, argv):
     monkeypatch.chdir(tmp_path)
     code, _, err = run(capsys, *argv, "--db", "missing.db")
     assert code == 1
-    assert f"the store {tmp_path.resolve() / 'missing.db'} is empty: run `coalition init DIR`" \
-        in err
+    assert (
+        f"the store {tmp_path.resolve() / 'missing.db'} is empty: run `coalition init DIR`" in err
+    )
     assert list(tmp_path.iterdir()) == []  # no store, no maps, no export
 
 
 @pytest.mark.parametrize("argv", ANALYSES, ids=lambda a: " ".join(a))
-def test_analyses_on_an_empty_store_exit_1_and_never_load_the_sample(capsys, tmp_path,
-                                                                      monkeypatch, argv):
+def test_analyses_on_an_empty_store_exit_1_and_never_load_the_sample(
+    capsys, tmp_path, monkeypatch, argv
+):
     monkeypatch.chdir(tmp_path)
     empty = open_store(tmp_path / "empty.db")
     code, _, err = run(capsys, *argv, "--db", "empty.db")
@@ -179,6 +210,7 @@ def test_export_names_what_it_wrote(capsys, folder, db, tmp_path):
 
 # --- paths mean the caller's working directory --------------------------------------------------
 
+
 def test_relative_db_and_env_mean_the_current_directory(capsys, folder, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert run(capsys, "init", str(folder), "--db", "rel.db")[0] == 0
@@ -192,24 +224,27 @@ def test_relative_db_and_env_mean_the_current_directory(capsys, folder, tmp_path
     assert code == 1 and "elsewhere" in err  # the same relative name, another directory
 
 
-def test_the_default_store_is_coalition_db_in_the_current_directory(capsys, folder, tmp_path,
-                                                                     monkeypatch):
+def test_the_default_store_is_coalition_db_in_the_current_directory(
+    capsys, folder, tmp_path, monkeypatch
+):
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("COALITION_DB", raising=False)
     assert run(capsys, "init", str(folder))[0] == 0
     assert (tmp_path / "coalition.db").is_file()
 
 
-def test_maps_go_to_maps_in_the_current_directory_and_say_where(capsys, folder, tmp_path,
-                                                                monkeypatch):
+def test_maps_go_to_maps_in_the_current_directory_and_say_where(
+    capsys, folder, tmp_path, monkeypatch
+):
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("COALITION_MAPS_DIR", raising=False)
     run(capsys, "init", str(folder), "--db", "c.db")
     code, out, _ = run(capsys, "maps", "--db", "c.db")
     written = sorted((tmp_path / "maps").iterdir())
     assert code == 0 and written
-    assert f"map(s) to {tmp_path.resolve() / 'maps'}" in out or \
-        f"map(s) to {tmp_path / 'maps'}" in out
+    assert (
+        f"map(s) to {tmp_path.resolve() / 'maps'}" in out or f"map(s) to {tmp_path / 'maps'}" in out
+    )
     assert all(str(path) in out for path in written)
 
 
@@ -221,6 +256,7 @@ def test_maps_out_is_relative_to_the_current_directory(capsys, folder, tmp_path,
 
 
 # --- init --replace, restore, sample ------------------------------------------------------------
+
 
 def other_city(tmp_path):
     other = tiny_folder(tmp_path / "other")

@@ -31,8 +31,7 @@ def section(title: str) -> str:
 def test_every_column_is_documented_with_type_and_requirement(table):
     text = section(f"{table}.csv")
     for column in schema.TABLES[table]:
-        line = next((ln for ln in text.splitlines() if ln.startswith(f"| `{column.name}` |")),
-                    None)
+        line = next((ln for ln in text.splitlines() if ln.startswith(f"| `{column.name}` |")), None)
         assert line, f"{table}.{column.name} is not documented"
         cells = [c.strip() for c in line.strip("|").split("|")]
         assert cells[1].startswith(column.type)
@@ -51,23 +50,43 @@ def test_every_tie_type_is_documented_with_its_ends():
 
 def test_every_vocabulary_word_is_documented():
     text = section("Vocabularies")
-    words = [*schema.SERVICES, *schema.ORIENTATIONS, *schema.ANCHOR_TYPES,
-             *schema.COMMUNITY_KINDS, *schema.COMMITTEE_STATUSES, *schema.TIE_TYPES_IN_FILE]
+    words = [
+        *schema.SERVICES,
+        *schema.ORIENTATIONS,
+        *schema.ANCHOR_TYPES,
+        *schema.COMMUNITY_KINDS,
+        *schema.COMMITTEE_STATUSES,
+        *schema.TIE_TYPES_IN_FILE,
+    ]
     for word in words:
         assert f"`{word}`" in text, word
 
 
-@pytest.mark.parametrize("topic", ["byte-order mark", "Windows-1252", "semicolon", "city.xlsx",
-                                   "Saint", "did you mean", "illustrative", "source_date",
-                                   "boundary_name_field", "metric_crs", "neighborhoods.gpkg",
-                                   "zipped Shapefile"])
+@pytest.mark.parametrize(
+    "topic",
+    [
+        "byte-order mark",
+        "Windows-1252",
+        "semicolon",
+        "city.xlsx",
+        "Saint",
+        "did you mean",
+        "illustrative",
+        "source_date",
+        "boundary_name_field",
+        "metric_crs",
+        "neighborhoods.gpkg",
+        "zipped Shapefile",
+    ],
+)
 def test_the_rules_are_documented(topic):
     assert topic.lower() in DOC.lower()
 
 
 def test_generated_section_matches_the_schema():
     spec = importlib.util.spec_from_file_location(
-        "build_hartford_sample_doc", ROOT / "scripts" / "build_hartford_sample.py")
+        "build_hartford_sample_doc", ROOT / "scripts" / "build_hartford_sample.py"
+    )
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module
     try:
@@ -86,7 +105,7 @@ def test_template_table_has_exactly_the_schema_columns(table):
         rows = list(reader)
     assert header == schema.column_names(table)
     assert len(rows) == 1, "one example row"
-    example = dict(zip(header, rows[0]))
+    example = dict(zip(header, rows[0], strict=True))
     assert example["illustrative"] == "yes"
     assert example["source"]
 

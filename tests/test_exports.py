@@ -16,7 +16,7 @@ from coalition import exports, ingest
 from coalition.errors import DataError
 from coalition.model import build_graph
 
-HOSTILE = ["=HYPERLINK(\"http://evil\",\"x\")", "+1+1", "-2+3", "@SUM(A1)", "\tTAB"]
+HOSTILE = ['=HYPERLINK("http://evil","x")', "+1+1", "-2+3", "@SUM(A1)", "\tTAB"]
 
 
 @pytest.fixture
@@ -79,14 +79,20 @@ def test_csv_zip_bytes(hostile_city):
 def test_xlsx_export_neutralises_formulas(hostile_city, tmp_path):
     path = exports.export_city(hostile_city, "xlsx", tmp_path / "city.xlsx")
     book = load_workbook(path)
-    assert set(book.sheetnames) == {"neighborhoods", "organizations", "communities",
-                                    "navigators", "committees", "ties"}
+    assert set(book.sheetnames) == {
+        "neighborhoods",
+        "organizations",
+        "communities",
+        "navigators",
+        "committees",
+        "ties",
+    }
     sheet = book["organizations"]
     header = [c.value for c in sheet[1]]
     names = [row[header.index("name")] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert names[: len(HOSTILE)] == ["'" + n for n in HOSTILE]
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
-    lon = [row[header.index("lon")] for row in sheet.iter_rows(min_row=2, values_only=True)][0]
+    lon = next(row[header.index("lon")] for row in sheet.iter_rows(min_row=2, values_only=True))
     assert lon == pytest.approx(-72.695)  # numbers stay numbers
 
 

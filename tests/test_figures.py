@@ -14,13 +14,13 @@ import re
 
 import pandas as pd
 import pytest
+from helpers import read_rows, set_cell, tiny_folder, write_rows
 
 from coalition import cli, ingest, model, network_view
 from coalition.analysis import coverage_report, index_graph, rank_candidates
 from coalition.errors import ValidationError
 from coalition.ingest import add_records
 from coalition.maps import neighborhood_map, neighborhood_map_frame
-from helpers import read_rows, set_cell, tiny_folder, write_rows
 
 ALDER, BIRCH, CEDAR, DOGWOOD = 0, 1, 2, 3  # data rows of neighborhoods.csv (file rows 2-5)
 
@@ -46,18 +46,43 @@ def where(problem):
 
 # --- 1. impossible figures are refused, with file, row, column and a fix ----------------------
 
-@pytest.mark.parametrize("row, column, value, location, words", [
-    (ALDER, "foreign_born", "1200", ("neighborhoods.csv", 2, "foreign_born"),
-     "more than the population (1,000)"),
-    (BIRCH, "limited_english", "900", ("neighborhoods.csv", 3, "limited_english"),
-     "more than the population (800)"),
-    (CEDAR, "foreign_born_moe", "-555555555", ("neighborhoods.csv", 4, "foreign_born_moe"),
-     "cannot be negative"),
-    (DOGWOOD, "population_moe", "-1", ("neighborhoods.csv", 5, "population_moe"),
-     "leave the cell blank"),
-])
-def test_impossible_neighborhood_figure_is_refused_where_it_is(folder, row, column, value,
-                                                               location, words):
+
+@pytest.mark.parametrize(
+    "row, column, value, location, words",
+    [
+        (
+            ALDER,
+            "foreign_born",
+            "1200",
+            ("neighborhoods.csv", 2, "foreign_born"),
+            "more than the population (1,000)",
+        ),
+        (
+            BIRCH,
+            "limited_english",
+            "900",
+            ("neighborhoods.csv", 3, "limited_english"),
+            "more than the population (800)",
+        ),
+        (
+            CEDAR,
+            "foreign_born_moe",
+            "-555555555",
+            ("neighborhoods.csv", 4, "foreign_born_moe"),
+            "cannot be negative",
+        ),
+        (
+            DOGWOOD,
+            "population_moe",
+            "-1",
+            ("neighborhoods.csv", 5, "population_moe"),
+            "leave the cell blank",
+        ),
+    ],
+)
+def test_impossible_neighborhood_figure_is_refused_where_it_is(
+    folder, row, column, value, location, words
+):
     set_cell(folder / "neighborhoods.csv", row, column, value)
     [problem] = problems_of(folder)
     assert where(problem) == location
@@ -98,8 +123,10 @@ def test_communities_adding_up_past_a_population_is_a_warning(folder):
     set_cell(folder / "ties.csv", 12, "residents", "900")  # Long-time in Alder: 200 + 900
     report = ingest.validate_city(folder)
     assert report.ok
-    assert any("add up to 1,100 residents, more than its population (1,000)" in w.message
-               for w in report.warnings)
+    assert any(
+        "add up to 1,100 residents, more than its population (1,000)" in w.message
+        for w in report.warnings
+    )
 
 
 def test_community_larger_than_the_whole_city_is_refused(folder):
@@ -110,8 +137,14 @@ def test_community_larger_than_the_whole_city_is_refused(folder):
 
 
 def test_recorded_rows_pass_the_same_figure_checks(tiny_city):
-    tie = {"source_id": "karen", "target_id": "Birch", "tie_type": "lives_in",
-           "residents": "5000", "source": "working session", "source_date": "2026-11"}
+    tie = {
+        "source_id": "karen",
+        "target_id": "Birch",
+        "tie_type": "lives_in",
+        "residents": "5000",
+        "source": "working session",
+        "source_date": "2026-11",
+    }
     with pytest.raises(ValidationError) as caught:
         add_records(tiny_city, "ties", [tie])
     [problem] = caught.value.errors
@@ -123,6 +156,7 @@ def test_recorded_rows_pass_the_same_figure_checks(tiny_city):
 
 
 # --- 2. blank figures are "no figure", never 0 ---------------------------------------------------
+
 
 @pytest.fixture
 def birch_without_figures(folder):
@@ -144,8 +178,10 @@ def test_blank_required_figures_load_and_stay_blank_in_the_graph(birch_without_f
     for row in rows:
         row.pop("foreign_born")
     write_rows(birch_without_figures / "neighborhoods.csv", rows)
-    assert any(p.column == "foreign_born" and "Missing required column" in p.message
-               for p in problems_of(birch_without_figures))
+    assert any(
+        p.column == "foreign_born" and "Missing required column" in p.message
+        for p in problems_of(birch_without_figures)
+    )
 
 
 def test_coverage_says_no_figure_instead_of_zero(birch_without_figures):
@@ -161,8 +197,9 @@ def test_coverage_says_no_figure_instead_of_zero(birch_without_figures):
     assert summary["foreign_born_total"] == 900
     assert summary["no_foreign_born_figure"] == ["Birch"]
     assert summary["no_population_figure"] == ["Birch"]
-    assert "No foreign-born figure for Birch: it is left out of these totals" in \
-        summary["explanation"]
+    assert (
+        "No foreign-born figure for Birch: it is left out of these totals" in summary["explanation"]
+    )
     birch = report.to_dict()["neighborhoods"][1]
     assert birch["id"] == "birch" and birch["foreign_born"] is None  # JSON null, not 0
 
@@ -181,8 +218,9 @@ def test_cli_coverage_prints_no_figure(birch_without_figures, tmp_path, capsys):
     assert cli.main(["init", str(birch_without_figures), "--db", db]) == 0
     capsys.readouterr()
     assert cli.main(["coverage", "--db", db]) == 0
-    birch = next(line[2:] for line in capsys.readouterr().out.splitlines()
-                 if line[2:].startswith("Birch"))  # the first two characters hold the ◇ mark
+    birch = next(
+        line[2:] for line in capsys.readouterr().out.splitlines() if line[2:].startswith("Birch")
+    )  # the first two characters hold the ◇ mark
     assert birch.split()[2:4] == ["no", "figure"]
 
 
@@ -197,9 +235,14 @@ def test_rank_need_uses_the_figures_there_are(birch_without_figures):
 
 # --- 3. illustrative per column ------------------------------------------------------------------
 
+
 def test_illustrative_columns_reach_the_graph_and_the_coverage_row(folder):
-    set_cell(folder / "neighborhoods.csv", BIRCH, "illustrative_columns",
-             "foreign_born; Foreign Born MOE")
+    set_cell(
+        folder / "neighborhoods.csv",
+        BIRCH,
+        "illustrative_columns",
+        "foreign_born; Foreign Born MOE",
+    )
     city = ingest.read_city(folder)
     G = model.build_graph(city)
     birch = G.nodes["birch"]
@@ -210,8 +253,7 @@ def test_illustrative_columns_reach_the_graph_and_the_coverage_row(folder):
     assert model.summary(G)["partly_illustrative_nodes"] == 1
     rows = coverage_report(G).neighborhoods.set_index("id")
     assert rows.loc["birch", "illustrative"] and not rows.loc["alder", "illustrative"]
-    assert "Its foreign-born figure is illustrative (made up)." in \
-        rows.loc["birch", "explanation"]
+    assert "Its foreign-born figure is illustrative (made up)." in rows.loc["birch", "explanation"]
 
 
 def test_illustrative_columns_must_name_columns_of_the_table(folder):
@@ -231,6 +273,7 @@ def test_illustrative_columns_on_an_illustrative_row_is_a_warning(folder):
 
 # --- 4. explicit coalition membership -----------------------------------------------------------
 
+
 def test_member_defaults_to_yes_without_the_column(folder):
     rows = read_rows(folder / "organizations.csv")
     for row in rows:
@@ -240,8 +283,9 @@ def test_member_defaults_to_yes_without_the_column(folder):
     assert all(G.nodes[n]["member"] is True for n in model.nodes_of_kind(G, "organization"))
 
 
-@pytest.mark.parametrize("cell, expected", [("", True), ("yes", True), ("no", False),
-                                            ("No", False)])
+@pytest.mark.parametrize(
+    "cell, expected", [("", True), ("yes", True), ("no", False), ("No", False)]
+)
 def test_member_cell(folder, cell, expected):
     set_cell(folder / "organizations.csv", 5, "member", cell)  # lonely
     G = model.build_graph(ingest.read_city(folder))
@@ -259,9 +303,14 @@ def test_member_cell_must_be_yes_or_no(folder):
 def lonely_invited(tiny_city):
     organizations = tiny_city.tables["organizations"].copy()
     organizations["member"] = organizations["org_id"] != "lonely"
-    return model.build_graph(model.CityData(
-        name=tiny_city.name, tables={**tiny_city.tables, "organizations": organizations},
-        boundaries=tiny_city.boundaries, metric_crs=tiny_city.metric_crs))
+    return model.build_graph(
+        model.CityData(
+            name=tiny_city.name,
+            tables={**tiny_city.tables, "organizations": organizations},
+            boundaries=tiny_city.boundaries,
+            metric_crs=tiny_city.metric_crs,
+        )
+    )
 
 
 def test_summary_counts_members_and_other_organizations(lonely_invited):
@@ -280,16 +329,20 @@ def test_members_reaching_a_neighborhood_leave_out_non_members(lonely_invited):
 
 
 def test_network_and_map_show_non_members_as_could_be_invited(lonely_invited):
-    page = network_view.network_html(lonely_invited,
-                                     network_view.layout_positions(lonely_invited))
+    page = network_view.network_html(lonely_invited, network_view.layout_positions(lonely_invited))
     assert "Not a member — could be invited" in page
     lonely = next(n for n in _vis_nodes(page) if n["id"] == "lonely")
     assert lonely["color"]["background"] == "#ffffff"  # hollow
     clinic = next(n for n in _vis_nodes(page) if n["id"] == "clinic")
     assert clinic["color"]["background"] != "#ffffff"
     organizations = model.nodes_frame(lonely_invited, "organization")
-    html = neighborhood_map(neighborhood_map_frame(lonely_invited), "foreign_born",
-                            organizations=organizations).get_root().render()
+    html = (
+        neighborhood_map(
+            neighborhood_map_frame(lonely_invited), "foreign_born", organizations=organizations
+        )
+        .get_root()
+        .render()
+    )
     assert re.search(r"Not a member (—|\\u2014) could be invited", html)  # the legend
     assert "Lonely Shop — business (illustrative) (not a member — could be invited)" in html
 
@@ -301,9 +354,17 @@ def test_all_members_show_no_invitation_legend(tiny_graph):
 
 
 def test_recorded_organization_can_be_a_non_member(tiny_city):
-    row = {"org_id": "bakery", "name": "Birch Bakery", "sector": "business",
-           "orientation": "receiving_community", "neighborhood": "Birch", "member": "no",
-           "source": "working session", "source_date": "2026-11", "illustrative": "no"}
+    row = {
+        "org_id": "bakery",
+        "name": "Birch Bakery",
+        "sector": "business",
+        "orientation": "receiving_community",
+        "neighborhood": "Birch",
+        "member": "no",
+        "source": "working session",
+        "source_date": "2026-11",
+        "illustrative": "no",
+    }
     city = add_records(tiny_city, "organizations", [row])
     assert model.build_graph(city).nodes["bakery"]["member"] is False
 
@@ -328,8 +389,9 @@ def test_a_store_made_before_the_new_columns_reads_everyone_as_a_member(tiny_cit
     assert organizations["member"].tolist() == [True, True]
 
 
-def test_sidebar_and_overview_count_members_and_other_organizations(tiny_city, tmp_path,
-                                                                    monkeypatch):
+def test_sidebar_and_overview_count_members_and_other_organizations(
+    tiny_city, tmp_path, monkeypatch
+):
     from pathlib import Path
 
     from streamlit.testing.v1 import AppTest
@@ -338,13 +400,17 @@ def test_sidebar_and_overview_count_members_and_other_organizations(tiny_city, t
 
     organizations = tiny_city.tables["organizations"].copy()
     organizations["member"] = organizations["org_id"] != "lonely"
-    city = model.CityData(name=tiny_city.name,
-                          tables={**tiny_city.tables, "organizations": organizations},
-                          boundaries=tiny_city.boundaries, metric_crs=tiny_city.metric_crs)
+    city = model.CityData(
+        name=tiny_city.name,
+        tables={**tiny_city.tables, "organizations": organizations},
+        boundaries=tiny_city.boundaries,
+        metric_crs=tiny_city.metric_crs,
+    )
     open_store(tmp_path / "t.db").replace_city(city)
     monkeypatch.setenv("COALITION_DB", str(tmp_path / "t.db"))
-    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "app.py"),
-                           default_timeout=120)
+    at = AppTest.from_file(
+        str(Path(__file__).resolve().parent.parent / "app.py"), default_timeout=120
+    )
     at.run()
     captions = [str(c.value) for c in at.sidebar.caption]
     assert "Organizations: 5 members, 1 other organization (could be invited)." in captions

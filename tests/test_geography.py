@@ -12,7 +12,9 @@ from pathlib import Path
 
 import geopandas as gpd
 import pytest
+from helpers import set_cell, tiny_folder
 from shapely.geometry import box
+from tiny_city import make_tiny_city
 
 from coalition.analysis.geometry import adjacency_pairs
 from coalition.analysis.graph_index import index_graph
@@ -20,8 +22,6 @@ from coalition.exports import write_city_folder
 from coalition.ingest import read_city, validate_city
 from coalition.model import CityData, build_graph
 from coalition.store import open_store
-from helpers import set_cell, tiny_folder
-from tiny_city import make_tiny_city
 
 # EPSG:2234 (NAD83 / Connecticut, US survey feet) puts its false origin, x = 1,000,000 ftUS and
 # y = 500,000 ftUS, on the central meridian 72°45'W at the latitude of origin 40°50'N.
@@ -36,14 +36,22 @@ def _toml(folder: Path, **settings) -> None:
     (folder / "city.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def _geojson(folder: Path, squares: dict[str, tuple[float, float, float, float]],
-             crs_member: str | None = None) -> None:
+def _geojson(
+    folder: Path,
+    squares: dict[str, tuple[float, float, float, float]],
+    crs_member: str | None = None,
+) -> None:
     """Write neighborhoods.geojson with one square per name, coordinates as given (no CRS)."""
     features = []
     for name, (x0, y0, x1, y1) in squares.items():
         ring = [[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]
-        features.append({"type": "Feature", "properties": {"name": name},
-                         "geometry": {"type": "Polygon", "coordinates": [ring]}})
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {"name": name},
+                "geometry": {"type": "Polygon", "coordinates": [ring]},
+            }
+        )
     data = {"type": "FeatureCollection", "features": features}
     if crs_member:
         data["crs"] = {"type": "name", "properties": {"name": crs_member}}
@@ -54,8 +62,10 @@ def _feet_squares() -> dict[str, tuple[float, float, float, float]]:
     """The tiny city's 2 x 2 grid in Connecticut state plane feet, Cedar's corner at the origin."""
     x, y = 1_000_000.0, 500_000.0
     cells = {"Alder": (0, 1), "Birch": (1, 1), "Cedar": (0, 0), "Dogwood": (1, 0)}
-    return {n: (x + i * FT, y + j * FT, x + (i + 1) * FT, y + (j + 1) * FT)
-            for n, (i, j) in cells.items()}
+    return {
+        n: (x + i * FT, y + j * FT, x + (i + 1) * FT, y + (j + 1) * FT)
+        for n, (i, j) in cells.items()
+    }
 
 
 def _messages(report, severity: str = "error") -> list[str]:
@@ -69,6 +79,7 @@ def tiny(tmp_path) -> Path:
 
 
 # --- 1. coordinates that cannot be longitude/latitude -----------------------------------------
+
 
 def test_projected_geojson_without_crs_is_refused_not_a_traceback(tiny):
     _geojson(tiny, _feet_squares())
@@ -109,8 +120,9 @@ def test_unknown_boundary_crs_is_an_error(tiny):
 def test_gpkg_without_crs_is_refused_then_accepted_with_boundary_crs(tiny):
     (tiny / "neighborhoods.geojson").unlink()
     squares = _feet_squares()
-    frame = gpd.GeoDataFrame({"name": list(squares)},
-                             geometry=[box(*b) for b in squares.values()], crs=None)
+    frame = gpd.GeoDataFrame(
+        {"name": list(squares)}, geometry=[box(*b) for b in squares.values()], crs=None
+    )
     with pytest.warns(UserWarning, match="crs"):  # pyogrio: writing a file with no CRS
         frame.to_file(tiny / "neighborhoods.gpkg", driver="GPKG")
     _toml(tiny)
@@ -124,6 +136,7 @@ def test_gpkg_without_crs_is_refused_then_accepted_with_boundary_crs(tiny):
 
 
 # --- 2. metric_crs ---------------------------------------------------------------------------
+
 
 def test_metric_crs_in_feet_is_refused_naming_a_metre_equivalent(tiny):
     _toml(tiny, metric_crs=CT_FEET)
@@ -156,8 +169,9 @@ def test_metric_crs_left_out_never_crashes_and_says_what_to_set(tiny):
     # Near the pole no UTM zone exists: the estimate used to raise "Unable to determine UTM CRS".
     data = json.loads((tiny / "neighborhoods.geojson").read_text(encoding="utf-8"))
     for feature in data["features"]:
-        feature["geometry"]["coordinates"] = [[[x, y + 47.0] for x, y in ring]
-                                              for ring in feature["geometry"]["coordinates"]]
+        feature["geometry"]["coordinates"] = [
+            [[x, y + 47.0] for x, y in ring] for ring in feature["geometry"]["coordinates"]
+        ]
     (tiny / "neighborhoods.geojson").write_text(json.dumps(data), encoding="utf-8")
     _toml(tiny)
     report = validate_city(tiny)
@@ -166,6 +180,7 @@ def test_metric_crs_left_out_never_crashes_and_says_what_to_set(tiny):
 
 
 # --- 3. organization points -----------------------------------------------------------------
+
 
 def test_point_far_outside_the_city_is_an_error(tiny):
     # The library, in Alder, with the minus sign of its longitude lost: 72.695°E is in Asia.
@@ -185,8 +200,9 @@ def test_point_in_another_neighborhood_is_a_warning_with_the_distance(tiny):
     report = validate_city(tiny)
     assert report.ok
     (problem,) = [p for p in report.warnings if p.file == "organizations.csv"]
-    match = re.search(r"lies (\d+) m outside its neighborhood Alder \(it falls in Birch\)",
-                      problem.message)
+    match = re.search(
+        r"lies (\d+) m outside its neighborhood Alder \(it falls in Birch\)", problem.message
+    )
     assert match, problem.message
     assert 405 <= int(match.group(1)) <= 425
 
@@ -210,13 +226,19 @@ def test_latitude_out_of_range_and_half_a_point(tiny):
 
 # --- 4. overlaps and adjacency ---------------------------------------------------------------
 
+
 def test_overlapping_neighborhoods_are_a_warning_with_the_share(tiny):
     x0, y0, s = -72.70, 41.75, 0.01
-    _geojson(tiny, {"Alder": (x0, y0 + s, x0 + s, y0 + 2 * s),
-                    # Birch reaches half-way into Alder: half of Alder lies in both.
-                    "Birch": (x0 + s / 2, y0 + s, x0 + 2 * s, y0 + 2 * s),
-                    "Cedar": (x0, y0, x0 + s, y0 + s),
-                    "Dogwood": (x0 + s, y0, x0 + 2 * s, y0 + s)})
+    _geojson(
+        tiny,
+        {
+            "Alder": (x0, y0 + s, x0 + s, y0 + 2 * s),
+            # Birch reaches half-way into Alder: half of Alder lies in both.
+            "Birch": (x0 + s / 2, y0 + s, x0 + 2 * s, y0 + 2 * s),
+            "Cedar": (x0, y0, x0 + s, y0 + s),
+            "Dogwood": (x0 + s, y0, x0 + 2 * s, y0 + s),
+        },
+    )
     report = validate_city(tiny)
     assert report.ok
     (problem,) = [p for p in report.warnings if "overlap" in p.message]
@@ -225,21 +247,27 @@ def test_overlapping_neighborhoods_are_a_warning_with_the_share(tiny):
 
 def _two_squares_city(gap_m: float, tolerance_m: float) -> CityData:
     """West and East, 1 km squares (UTM 18N) ``gap_m`` apart; Corner, diagonal to West."""
-    squares = {"west": box(500_000, 4_620_000, 501_000, 4_621_000),
-               "east": box(501_000 + gap_m, 4_620_000, 502_000 + gap_m, 4_621_000),
-               "corner": box(501_000 + gap_m, 4_621_000 + gap_m, 502_000 + gap_m,
-                             4_622_000 + gap_m)}
+    squares = {
+        "west": box(500_000, 4_620_000, 501_000, 4_621_000),
+        "east": box(501_000 + gap_m, 4_620_000, 502_000 + gap_m, 4_621_000),
+        "corner": box(501_000 + gap_m, 4_621_000 + gap_m, 502_000 + gap_m, 4_622_000 + gap_m),
+    }
     tiny = make_tiny_city()
     frame = tiny.tables["neighborhoods"].iloc[:3].copy()
     frame["neighborhood_id"] = list(squares)
     frame["name"] = [n.title() for n in squares]
-    boundaries = gpd.GeoDataFrame({"neighborhood_id": list(squares)},
-                                  geometry=list(squares.values()), crs="EPSG:32618") \
-        .to_crs("EPSG:4326")
+    boundaries = gpd.GeoDataFrame(
+        {"neighborhood_id": list(squares)}, geometry=list(squares.values()), crs="EPSG:32618"
+    ).to_crs("EPSG:4326")
     tables = {name: t.iloc[0:0] for name, t in tiny.tables.items()}
     tables["neighborhoods"] = frame.reset_index(drop=True)
-    return CityData(name="Two squares", tables=tables, boundaries=boundaries,
-                    metric_crs="EPSG:32618", meta={"adjacency_tolerance_m": tolerance_m})
+    return CityData(
+        name="Two squares",
+        tables=tables,
+        boundaries=boundaries,
+        metric_crs="EPSG:32618",
+        meta={"adjacency_tolerance_m": tolerance_m},
+    )
 
 
 def _adjacent(city: CityData) -> set[tuple[str, str]]:
@@ -253,9 +281,13 @@ def test_adjacency_honours_the_tolerance_across_a_river():
     # 50 m apart, 100 m tolerance: West and East face each other over 1 km; Corner is only a
     # corner away from West (and shares East's north edge).
     assert _adjacent(_two_squares_city(gap_m=50, tolerance_m=100)) == {
-        ("east", "west"), ("corner", "east")}
+        ("east", "west"),
+        ("corner", "east"),
+    }
     assert _adjacent(_two_squares_city(gap_m=0, tolerance_m=0)) == {
-        ("east", "west"), ("corner", "east")}
+        ("east", "west"),
+        ("corner", "east"),
+    }
 
 
 def test_adjacency_tolerance_travels_from_city_toml_to_the_store_and_the_graph(tiny, tmp_path):
@@ -280,11 +312,13 @@ def test_bad_adjacency_tolerance_is_an_error(tiny, value):
 
 # --- boundary crashes of issue 7 §2 ------------------------------------------------------------
 
+
 def test_duplicate_feature_names_are_one_clear_error_suggesting_dissolve(tiny):
     data = json.loads((tiny / "neighborhoods.geojson").read_text(encoding="utf-8"))
     island = json.loads(json.dumps(data["features"][0]))  # Alder's island, a second feature
-    island["geometry"]["coordinates"] = [[[-72.71, 41.76], [-72.705, 41.76], [-72.705, 41.765],
-                                          [-72.71, 41.765], [-72.71, 41.76]]]
+    island["geometry"]["coordinates"] = [
+        [[-72.71, 41.76], [-72.705, 41.76], [-72.705, 41.765], [-72.71, 41.765], [-72.71, 41.76]]
+    ]
     data["features"].append(island)
     (tiny / "neighborhoods.geojson").write_text(json.dumps(data), encoding="utf-8")
     report = validate_city(tiny)
@@ -342,21 +376,33 @@ def test_no_feature_named_at_all_says_to_set_the_name_field(tiny):
 
 # --- 5. TopoJSON -------------------------------------------------------------------------------
 
+
 def _topojson() -> dict:
     """The tiny city's four squares as TopoJSON (no transform); Alder and Birch share arc 0."""
     x0, y0, s = -72.70, 41.75, 0.01
     west, mid, east = x0, x0 + s, x0 + 2 * s
     low, mid_y, high = y0, y0 + s, y0 + 2 * s
-    arcs = [[[mid, mid_y], [mid, high]],  # 0: the Alder | Birch border, south to north
-            [[mid, high], [west, high], [west, mid_y], [mid, mid_y]],  # 1: the rest of Alder
-            [[mid, mid_y], [east, mid_y], [east, high], [mid, high]],  # 2: the rest of Birch
-            [[west, low], [mid, low], [mid, mid_y], [west, mid_y], [west, low]],  # 3: Cedar
-            [[mid, low], [east, low], [east, mid_y], [mid, mid_y], [mid, low]]]  # 4: Dogwood
+    arcs = [
+        [[mid, mid_y], [mid, high]],  # 0: the Alder | Birch border, south to north
+        [[mid, high], [west, high], [west, mid_y], [mid, mid_y]],  # 1: the rest of Alder
+        [[mid, mid_y], [east, mid_y], [east, high], [mid, high]],  # 2: the rest of Birch
+        [[west, low], [mid, low], [mid, mid_y], [west, mid_y], [west, low]],  # 3: Cedar
+        [[mid, low], [east, low], [east, mid_y], [mid, mid_y], [mid, low]],
+    ]  # 4: Dogwood
     polygons = [("Alder", [[0, 1]]), ("Birch", [[2, -1]]), ("Cedar", [[3]]), ("Dogwood", [[4]])]
-    return {"type": "Topology", "arcs": arcs,
-            "objects": {"neighborhoods": {"type": "GeometryCollection", "geometries": [
-                {"type": "Polygon", "arcs": rings, "properties": {"name": name}}
-                for name, rings in polygons]}}}
+    return {
+        "type": "Topology",
+        "arcs": arcs,
+        "objects": {
+            "neighborhoods": {
+                "type": "GeometryCollection",
+                "geometries": [
+                    {"type": "Polygon", "arcs": rings, "properties": {"name": name}}
+                    for name, rings in polygons
+                ],
+            }
+        },
+    }
 
 
 @pytest.mark.parametrize("file", ["neighborhoods.topojson", "neighborhoods.geojson"])

@@ -16,13 +16,46 @@ from coalition.ingest import read_city
 ROOT = Path(__file__).resolve().parent.parent
 HARTFORD = ROOT / "data" / "hartford"
 OFFICIAL_NAMES = {
-    "Asylum Hill", "Barry Square", "Behind the Rocks", "Blue Hills", "Clay Arsenal", "Downtown",
-    "Frog Hollow", "North Meadows", "Northeast", "Parkville", "Sheldon-Charter Oak", "South End",
-    "South Green", "South Meadows", "Southwest", "Upper Albany", "West End",
+    "Asylum Hill",
+    "Barry Square",
+    "Behind the Rocks",
+    "Blue Hills",
+    "Clay Arsenal",
+    "Downtown",
+    "Frog Hollow",
+    "North Meadows",
+    "Northeast",
+    "Parkville",
+    "Sheldon-Charter Oak",
+    "South End",
+    "South Green",
+    "South Meadows",
+    "Southwest",
+    "Upper Albany",
+    "West End",
 }
 REAL_ORG_IDS = {
-    "hpl_tap", "cc_mris", "cc_ahfc", "ahna", "hhc", "clp", "sjc", "lcs", "hsc", "ciri", "iris",
-    "circ", "jfs_greenwich", "hart", "cria", "c4d", "cira", "ctfhc", "ct_dcp", "hrrjc", "hfpg",
+    "hpl_tap",
+    "cc_mris",
+    "cc_ahfc",
+    "ahna",
+    "hhc",
+    "clp",
+    "sjc",
+    "lcs",
+    "hsc",
+    "ciri",
+    "iris",
+    "circ",
+    "jfs_greenwich",
+    "hart",
+    "cria",
+    "c4d",
+    "cira",
+    "ctfhc",
+    "ct_dcp",
+    "hrrjc",
+    "hfpg",
 }
 
 
@@ -34,7 +67,8 @@ def rows(table: str, folder: Path = HARTFORD) -> list[dict[str, str]]:
 @pytest.fixture(scope="module")
 def build_module():
     spec = importlib.util.spec_from_file_location(
-        "build_hartford_sample", ROOT / "scripts" / "build_hartford_sample.py")
+        "build_hartford_sample", ROOT / "scripts" / "build_hartford_sample.py"
+    )
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses look their module up by name
     spec.loader.exec_module(module)
@@ -98,12 +132,19 @@ def test_twenty_one_real_organizations_with_their_sources():
 def test_sixteen_sourced_ties_present():
     raw = rows("hartford_org_ties_from_sources", HARTFORD / "raw" / "organizations")
     ties = rows("ties")
-    sourced = {(t["source_id"], t["target_id"], t["kind"], t["source"]) for t in ties
-               if t["tie_type"] == "partnership" and t["illustrative"] == "no"}
+    sourced = {
+        (t["source_id"], t["target_id"], t["kind"], t["source"])
+        for t in ties
+        if t["tie_type"] == "partnership" and t["illustrative"] == "no"
+    }
     assert len(raw) == 16
     for tie in raw:
-        assert (tie["source_org_id"], tie["target_org_id"], tie["tie_description"],
-                tie["source_url"]) in sourced
+        assert (
+            tie["source_org_id"],
+            tie["target_org_id"],
+            tie["tie_description"],
+            tie["source_url"],
+        ) in sourced
 
 
 def test_asylum_hill_committee_is_active_and_real():
@@ -128,9 +169,18 @@ def test_every_row_has_provenance_and_illustrative_rows_say_so():
 
 
 def test_made_up_ties_are_flagged():
-    real_ids = REAL_ORG_IDS | {"puerto-rican", "karen", "bhutanese-nepali", "arabic-speaking",
-                               "somali", "wc-asylum-hill"} | {r["neighborhood_id"] for r in
-                                                              rows("neighborhoods")}
+    real_ids = (
+        REAL_ORG_IDS
+        | {
+            "puerto-rican",
+            "karen",
+            "bhutanese-nepali",
+            "arabic-speaking",
+            "somali",
+            "wc-asylum-hill",
+        }
+        | {r["neighborhood_id"] for r in rows("neighborhoods")}
+    )
     for tie in rows("ties"):
         if tie["illustrative"] == "no":
             # A real tie joins real nodes and cites a real source.
@@ -176,8 +226,16 @@ def test_sources_file_covers_every_raw_file_and_the_comparison():
     for path in sorted((HARTFORD / "raw").rglob("*")):
         if path.is_file():
             assert str(path.relative_to(HARTFORD)) in text, path
-    for name in ("neighborhoods.csv", "organizations.csv", "ties.csv", "communities.csv",
-                 "committees.csv", "navigators.csv", "neighborhoods.geojson", "city.toml"):
+    for name in (
+        "neighborhoods.csv",
+        "organizations.csv",
+        "ties.csv",
+        "communities.csv",
+        "committees.csv",
+        "navigators.csv",
+        "neighborhoods.geojson",
+        "city.toml",
+    ):
         assert name in text
     assert "DataHaven" in text and "South End & South Meadows" in text
     assert "MIT" in text and "ODC-PDDL" in text
@@ -186,7 +244,11 @@ def test_sources_file_covers_every_raw_file_and_the_comparison():
 def test_build_is_reproducible(build_module, tmp_path):
     result = build_module.build(HARTFORD / "raw", tmp_path)
     assert {p.name for p in result.files} == {
-        *(f"{t}.csv" for t in schema.TABLES), "neighborhoods.geojson", "city.toml", "SOURCES.md"}
+        *(f"{t}.csv" for t in schema.TABLES),
+        "neighborhoods.geojson",
+        "city.toml",
+        "SOURCES.md",
+    }
     for path in result.files:
         committed = HARTFORD / path.name
         assert path.read_bytes() == committed.read_bytes(), f"{path.name} differs: run make sample"
@@ -206,6 +268,7 @@ def test_datahaven_comparison_merges_south_end_and_south_meadows(build_module):
     assert len(comparison) == 15  # 16 DataHaven units for Hartford, North Meadows unpublished
     table = figures.table.set_index("name")
     merged = comparison.loc["South End & South Meadows"]
-    assert merged["population"] == (table.loc["South End", "population"]
-                                    + table.loc["South Meadows", "population"])
+    assert merged["population"] == (
+        table.loc["South End", "population"] + table.loc["South Meadows", "population"]
+    )
     assert merged["datahaven_population"] == 13877

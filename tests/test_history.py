@@ -13,15 +13,21 @@ import json
 
 import pandas as pd
 import pytest
+from tiny_city import make_tiny_city
 
 from coalition import cli, ingest, settings
 from coalition import store as store_module
 from coalition.errors import AnalysisError, StoreError, ValidationError
 from coalition.history import compare_cities
-from tiny_city import make_tiny_city
 
-PARTNERSHIP = {"source_id": "clinic", "target_id": "lonely", "tie_type": "partnership",
-               "source": "working session", "source_date": "2026-11", "illustrative": "no"}
+PARTNERSHIP = {
+    "source_id": "clinic",
+    "target_id": "lonely",
+    "tie_type": "partnership",
+    "source": "working session",
+    "source_date": "2026-11",
+    "illustrative": "no",
+}
 
 
 def with_table(city, table: str, change) -> object:
@@ -35,6 +41,7 @@ def set_status(city, committee_id: str, status: str):
     def change(frame):
         frame.loc[frame["committee_id"] == committee_id, "status"] = status
         return frame
+
     return with_table(city, "committees", change)
 
 
@@ -49,16 +56,21 @@ def store(tmp_path):
 
 # --- the store's history ------------------------------------------------------------------------
 
+
 def test_every_write_keeps_a_version_with_what_it_was(store, tiny_city):
     assert store.versions().empty
     store.replace_city(dataclasses.replace(tiny_city, meta={"source_dir": "/data/tiny"}))
-    store.update(lambda city: ingest.add_records(city, "ties", [PARTNERSHIP]),
-                 what="Recorded: a partnership")
+    store.update(
+        lambda city: ingest.add_records(city, "ties", [PARTNERSHIP]), what="Recorded: a partnership"
+    )
     store.update(lambda city: city)  # no description given
     versions = store.versions()
     assert versions["version"].tolist() == [3, 2, 1]
-    assert versions["what"].tolist() == ["Changed", "Recorded: a partnership",
-                                         "loaded from /data/tiny"]
+    assert versions["what"].tolist() == [
+        "Changed",
+        "Recorded: a partnership",
+        "loaded from /data/tiny",
+    ]
     assert versions["saved_at"].str.match(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00$").all()
 
 
@@ -79,8 +91,9 @@ def test_an_unknown_version_is_a_store_error_naming_what_is_kept(store, tiny_cit
     with pytest.raises(StoreError, match="keeps none yet"):
         store.read_version(1)
     store.replace_city(tiny_city)
-    with pytest.raises(StoreError, match="Version 5 is not in the store's history: it keeps "
-                                         "versions 1 to 1"):
+    with pytest.raises(
+        StoreError, match="Version 5 is not in the store's history: it keeps versions 1 to 1"
+    ):
         store.read_version(5)
 
 
@@ -96,8 +109,9 @@ def test_old_versions_are_pruned_beyond_the_limit(store, tiny_city, monkeypatch)
 def test_a_refused_change_adds_no_version(store, tiny_city):
     store.replace_city(tiny_city)
     with pytest.raises(ValidationError):
-        store.update(lambda city: ingest.add_records(city, "ties", [dict(PARTNERSHIP,
-                                                                     target_id="nobody")]))
+        store.update(
+            lambda city: ingest.add_records(city, "ties", [dict(PARTNERSHIP, target_id="nobody")])
+        )
     assert store.versions()["version"].tolist() == [1]
 
 
@@ -112,6 +126,7 @@ def test_a_failed_load_leaves_history_and_data_together(store, tiny_city):
 
 # --- the comparison -----------------------------------------------------------------------------
 
+
 def test_a_new_tie_and_an_active_committee_are_exactly_the_changes(tiny_city):
     after = set_status(ingest.add_records(tiny_city, "ties", [PARTNERSHIP]), "wc-cedar", "active")
     report = compare_cities(tiny_city, after)
@@ -120,21 +135,30 @@ def test_a_new_tie_and_an_active_committee_are_exactly_the_changes(tiny_city):
         "residents of Cedar are reached (40% -> 70%).",
         "Dogwood Clinic and Lonely Shop started working together.",
     ]
-    assert report.changes[["change", "table", "tie_type", "field", "before", "after"]] \
-        .values.tolist() == [["changed", "committees", "", "status", "forming", "active"],
-                             ["added", "ties", "partnership", "", "", ""]]
+    assert report.changes[
+        ["change", "table", "tie_type", "field", "before", "after"]
+    ].values.tolist() == [
+        ["changed", "committees", "", "status", "forming", "active"],
+        ["added", "ties", "partnership", "", "", ""],
+    ]
     figures = {k: (v["before"], v["after"], v["delta"]) for k, v in report.headline.items()}
-    assert figures == {"organizations": (6, 6, 0), "partnerships": (4, 5, 1),
-                       "isolated_organizations": (1, 0, -1), "active_committees": (1, 2, 1),
-                       "foreign_born_covered": (400, 700, 300),
-                       "share_foreign_born_covered": (0.4, 0.7, 0.3)}
-    assert report.explanation == ("2 change(s): 1 added, 1 changed. Foreign-born residents "
-                                  "reached by active committees: 400 -> 700 (40% -> 70%).")
+    assert figures == {
+        "organizations": (6, 6, 0),
+        "partnerships": (4, 5, 1),
+        "isolated_organizations": (1, 0, -1),
+        "active_committees": (1, 2, 1),
+        "foreign_born_covered": (400, 700, 300),
+        "share_foreign_born_covered": (0.4, 0.7, 0.3),
+    }
+    assert report.explanation == (
+        "2 change(s): 1 added, 1 changed. Foreign-born residents "
+        "reached by active committees: 400 -> 700 (40% -> 70%)."
+    )
 
 
 def test_no_change_is_an_empty_report_that_says_so(tiny_city):
     report = compare_cities(tiny_city, make_tiny_city())
-    assert report.is_empty and list(report.changes.columns)[0] == "change"
+    assert report.is_empty and next(iter(report.changes.columns)) == "change"
     assert report.explanation.startswith("Nothing changed between the two versions")
     assert all(entry["delta"] == 0 for entry in report.headline.values())
 
@@ -144,12 +168,14 @@ def test_a_partnership_recorded_the_other_way_round_is_the_same_tie(tiny_city):
         first = ties.index[(ties["source_id"] == "lib") & (ties["target_id"] == "legal")][0]
         ties.loc[first, ["source_id", "target_id"]] = ["legal", "lib"]
         return ties
+
     assert compare_cities(tiny_city, with_table(tiny_city, "ties", reverse_lib_legal)).is_empty
 
 
 def test_the_same_tie_recorded_twice_is_one_tie(tiny_city):
-    duplicate = with_table(tiny_city, "ties", lambda t: pd.concat([t, t.iloc[[4]]],
-                                                                  ignore_index=True))
+    duplicate = with_table(
+        tiny_city, "ties", lambda t: pd.concat([t, t.iloc[[4]]], ignore_index=True)
+    )
     assert compare_cities(tiny_city, duplicate).is_empty
 
 
@@ -157,26 +183,40 @@ def test_a_stopped_committee_says_who_is_no_longer_reached(tiny_city):
     report = compare_cities(tiny_city, set_status(tiny_city, "wc-alder", "none"))
     assert explanations(report) == [
         "Alder Welcoming Committee stopped (it was active): 400 foreign-born residents of Alder "
-        "are no longer reached (40% -> 0%)."]
+        "are no longer reached (40% -> 0%)."
+    ]
     assert report.headline["active_committees"]["after"] == 0
 
 
 def test_a_new_active_committee_reaches_its_neighborhood(tiny_city):
-    row = {"committee_id": "wc-birch", "name": "Birch Welcoming Committee",
-           "neighborhood": "birch", "status": "active", "start_date": "2026",
-           "source": "working session", "source_date": "2026-11", "illustrative": False}
-    after = with_table(tiny_city, "committees",
-                       lambda f: pd.concat([f, pd.DataFrame([row])], ignore_index=True))
+    row = {
+        "committee_id": "wc-birch",
+        "name": "Birch Welcoming Committee",
+        "neighborhood": "birch",
+        "status": "active",
+        "start_date": "2026",
+        "source": "working session",
+        "source_date": "2026-11",
+        "illustrative": False,
+    }
+    after = with_table(
+        tiny_city, "committees", lambda f: pd.concat([f, pd.DataFrame([row])], ignore_index=True)
+    )
     assert explanations(compare_cities(tiny_city, after)) == [
         "Birch Welcoming Committee joined as a new welcoming committee: 100 more foreign-born "
-        "residents of Birch are reached (40% -> 50%)."]
+        "residents of Birch are reached (40% -> 50%)."
+    ]
 
 
 def test_a_removed_organization_and_its_ties(tiny_city):
     def drop_clinic(ties):
         return ties[(ties["source_id"] != "clinic") & (ties["target_id"] != "clinic")]
-    after = with_table(with_table(tiny_city, "organizations",
-                                  lambda f: f[f["org_id"] != "clinic"]), "ties", drop_clinic)
+
+    after = with_table(
+        with_table(tiny_city, "organizations", lambda f: f[f["org_id"] != "clinic"]),
+        "ties",
+        drop_clinic,
+    )
     report = compare_cities(tiny_city, after)
     assert explanations(report) == [
         "Dogwood Clinic (organization) is no longer listed.",
@@ -189,13 +229,16 @@ def test_a_removed_organization_and_its_ties(tiny_city):
 
 def test_changed_services_languages_and_neighborhood_are_named(tiny_city):
     def change(orgs):
-        orgs.loc[orgs["org_id"] == "legal", "services"] = pd.Series([["legal", "english"]],
-                                                                    index=orgs.index[[1]])
-        orgs.loc[orgs["org_id"] == "clinic", "languages"] = pd.Series([["English"]],
-                                                                      index=orgs.index[[4]])
+        orgs.loc[orgs["org_id"] == "legal", "services"] = pd.Series(
+            [["legal", "english"]], index=orgs.index[[1]]
+        )
+        orgs.loc[orgs["org_id"] == "clinic", "languages"] = pd.Series(
+            [["English"]], index=orgs.index[[4]]
+        )
         orgs.loc[orgs["org_id"] == "lonely", "neighborhood"] = "birch"
         orgs.loc[orgs["org_id"] == "church", "notes"] = "a note is not a change that matters"
         return orgs
+
     report = compare_cities(tiny_city, with_table(tiny_city, "organizations", change))
     assert explanations(report) == [
         "Birch Legal Aid now offers English and language learning (services).",
@@ -208,6 +251,7 @@ def test_reordered_list_items_are_no_change(tiny_city):
     def reorder(orgs):
         orgs["languages"] = [list(reversed(v)) for v in orgs["languages"]]
         return orgs
+
     assert compare_cities(tiny_city, with_table(tiny_city, "organizations", reorder)).is_empty
 
 
@@ -224,7 +268,11 @@ def test_the_report_is_json(tiny_city):
     after = set_status(tiny_city, "wc-cedar", "active")
     data = json.loads(json.dumps(compare_cities(tiny_city, after).to_dict()))
     assert data["headline"]["foreign_born_covered"] == {
-        "label": "Foreign-born residents reached", "before": 400, "after": 700, "delta": 300}
+        "label": "Foreign-born residents reached",
+        "before": 400,
+        "after": 700,
+        "delta": 300,
+    }
     assert data["changes"][0]["field"] == "status"
 
 
@@ -243,6 +291,7 @@ def test_a_past_version_compares_with_the_current_city(store, tiny_city):
 
 # --- coalition changes ----------------------------------------------------------------------------
 
+
 def run(capsys, *argv):
     code = cli.main(list(argv))
     out = capsys.readouterr()
@@ -257,8 +306,10 @@ def db(tmp_path, tiny_city):
 
 
 def record_partnership(db: str) -> None:
-    store_module.open_store(db).update(lambda city: ingest.add_records(city, "ties", [PARTNERSHIP]),
-                                       what="Recorded: clinic and shop")
+    store_module.open_store(db).update(
+        lambda city: ingest.add_records(city, "ties", [PARTNERSHIP]),
+        what="Recorded: clinic and shop",
+    )
 
 
 def test_changes_since_the_previous_version(capsys, db):
@@ -278,7 +329,8 @@ def test_changes_as_json(capsys, db):
     data = json.loads(out)
     assert code == 0 and (data["since"], data["current"]) == (1, 2)
     assert [c["explanation"] for c in data["changes"]] == [
-        "Dogwood Clinic and Lonely Shop started working together."]
+        "Dogwood Clinic and Lonely Shop started working together."
+    ]
 
 
 def test_changes_list(capsys, db):

@@ -47,8 +47,10 @@ def import_graph() -> nx.DiGraph:
             elif isinstance(node, ast.ImportFrom):
                 base = _resolve(name, is_package, node)
                 # `from . import x` may import a submodule x, or a name from the package.
-                targets = [f"{base}.{a.name}" if f"{base}.{a.name}" in modules else base
-                           for a in node.names]
+                targets = [
+                    f"{base}.{a.name}" if f"{base}.{a.name}" in modules else base
+                    for a in node.names
+                ]
             for target in targets:
                 while target and target not in modules:
                     target = target.rpartition(".")[0]
@@ -69,9 +71,9 @@ def test_no_import_cycles():
     cycles = sorted(sorted(c) for c in nx.simple_cycles(import_graph()))
     assert cycles == []
 
-
-@pytest.mark.parametrize("module", sorted(
-    n for n in import_graph() if not n.startswith("coalition.dashboard")))
+@pytest.mark.parametrize(
+    "module", sorted(n for n in import_graph() if not n.startswith("coalition.dashboard"))
+)
 def test_the_library_never_imports_the_dashboard_or_streamlit(module):
     path = PACKAGE.parent / (module.replace(".", "/") + ".py")
     if not path.exists():

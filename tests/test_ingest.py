@@ -6,11 +6,11 @@ import zipfile
 
 import geopandas as gpd
 import pytest
+from helpers import read_rows, set_cell, tiny_folder, write_rows
 from shapely.geometry import Polygon
 
 from coalition import ingest, names
 from coalition.errors import DataError, ValidationError
-from helpers import read_rows, set_cell, tiny_folder, write_rows
 
 
 @pytest.fixture
@@ -26,7 +26,8 @@ def test_valid_folder_reads_back_the_same_tables(folder, tiny_city):
     city = ingest.read_city(folder)
     assert city.name == "Tiny Town"
     assert list(city.tables["organizations"]["org_id"]) == list(
-        tiny_city.tables["organizations"]["org_id"])
+        tiny_city.tables["organizations"]["org_id"]
+    )
     orgs = city.tables["organizations"].set_index("org_id")
     assert orgs.loc["legal", "languages"] == ["English", "Spanish", "Arabic"]
     assert orgs.loc["lib", "neighborhood"] == "alder"  # "Alder" in the file, matched to its id
@@ -62,11 +63,13 @@ def test_name_key_handles_saint_ampersand_and_accents():
 
 
 def test_duplicate_ids_within_and_across_tables(folder):
-    set_cell(folder / "organizations.csv", 1, "org_id", "lib")        # same table
+    set_cell(folder / "organizations.csv", 1, "org_id", "lib")  # same table
     set_cell(folder / "communities.csv", 0, "community_id", "clinic")  # clashes with an org
     problems = [p for p in errors_of(folder) if "Duplicate id" in p.message]
     assert {(p.file, p.row, p.value) for p in problems} == {
-        ("organizations.csv", 3, "lib"), ("communities.csv", 2, "clinic")}
+        ("organizations.csv", 3, "lib"),
+        ("communities.csv", 2, "clinic"),
+    }
 
 
 def test_missing_column_is_named_with_a_suggestion(folder):
@@ -87,8 +90,8 @@ def test_tie_to_unknown_id(folder):
 
 
 def test_tie_between_wrong_kinds_self_ties_and_strength(folder):
-    set_cell(folder / "ties.csv", 0, "target_id", "latino")   # partnership org -> community
-    set_cell(folder / "ties.csv", 1, "target_id", "lib")      # lib -> lib
+    set_cell(folder / "ties.csv", 0, "target_id", "latino")  # partnership org -> community
+    set_cell(folder / "ties.csv", 1, "target_id", "lib")  # lib -> lib
     set_cell(folder / "ties.csv", 2, "strength", "7")
     messages = [p.message for p in errors_of(folder)]
     assert any("is a community" in m for m in messages)
@@ -99,26 +102,33 @@ def test_tie_between_wrong_kinds_self_ties_and_strength(folder):
 def test_duplicate_tie_is_a_warning_and_kept_once(folder):
     rows = read_rows(folder / "ties.csv")
     reverse = dict(rows[0], source_id=rows[0]["target_id"], target_id=rows[0]["source_id"])
-    write_rows(folder / "ties.csv", rows + [reverse])
+    write_rows(folder / "ties.csv", [*rows, reverse])
     report = ingest.validate_city(folder)
     assert report.ok
     assert any("listed twice" in p.message for p in report.warnings)
     assert len(report.city.tables["ties"]) == len(rows)
 
 
-@pytest.mark.parametrize("column,value,expected", [
-    ("population", "lots", "Not a whole number"),
-    ("population", "-5", "0 or more"),
-    ("foreign_born_moe", "1,5x", "Not a number"),
-    ("source_date", "2024-13", "No such date"),
-    ("source_date", "last spring", "YYYY-MM-DD"),
-    ("illustrative", "maybe", "yes or no"),
-])
+@pytest.mark.parametrize(
+    "column,value,expected",
+    [
+        ("population", "lots", "Not a whole number"),
+        ("population", "-5", "0 or more"),
+        ("foreign_born_moe", "1,5x", "Not a number"),
+        ("source_date", "2024-13", "No such date"),
+        ("source_date", "last spring", "YYYY-MM-DD"),
+        ("illustrative", "maybe", "yes or no"),
+    ],
+)
 def test_bad_cells_name_row_column_value(folder, column, value, expected):
     set_cell(folder / "neighborhoods.csv", 2, column, value)
     [problem] = errors_of(folder)
     assert (problem.file, problem.row, problem.column, problem.value) == (
-        "neighborhoods.csv", 4, column, value)
+        "neighborhoods.csv",
+        4,
+        column,
+        value,
+    )
     assert expected in problem.message
 
 
@@ -185,8 +195,7 @@ def test_truncated_csv_row_and_unclosed_quote(folder):
     text = path.read_text(encoding="utf-8")
     path.write_text(text[: len(text) - 25], encoding="utf-8")  # cut inside the last row
     problems = errors_of(folder)
-    assert any(p.file == "ties.csv" and p.row == 18 and "truncated" in p.message
-               for p in problems)
+    assert any(p.file == "ties.csv" and p.row == 18 and "truncated" in p.message for p in problems)
     path.write_text(text + '"a,"b\n', encoding="utf-8")
     assert any("quote" in p.message for p in errors_of(folder) if p.file == "ties.csv")
 
@@ -234,12 +243,15 @@ def test_boundary_without_crs_is_refused(folder, tmp_path):
             archive.write(path, arcname=path.name)
     (folder / "neighborhoods.geojson").unlink()
     [problem] = errors_of(folder)
-    assert problem.file == "neighborhoods.zip" and "no coordinate reference system" in \
-        problem.message
+    assert (
+        problem.file == "neighborhoods.zip" and "no coordinate reference system" in problem.message
+    )
 
 
 def test_zipped_shapefile_with_crs_and_other_projection_is_read(folder, tmp_path):
-    frame = gpd.read_file(folder / "neighborhoods.geojson").to_crs("EPSG:32618")[["name", "geometry"]]
+    frame = gpd.read_file(folder / "neighborhoods.geojson").to_crs("EPSG:32618")[
+        ["name", "geometry"]
+    ]
     shp_dir = tmp_path / "shp"
     shp_dir.mkdir()
     frame.to_file(shp_dir / "neighborhoods.shp")
@@ -256,21 +268,23 @@ def test_neighborhood_row_without_a_feature(folder):
     set_cell(folder / "neighborhoods.csv", 3, "name", "Dogwod")
     set_cell(folder / "neighborhoods.csv", 3, "neighborhood_id", "dogwod")
     problems = errors_of(folder)
-    assert any(p.file == "neighborhoods.csv" and p.row == 5 and 'Did you mean "Dogwood"?'
-               in p.message for p in problems)
+    assert any(
+        p.file == "neighborhoods.csv" and p.row == 5 and 'Did you mean "Dogwood"?' in p.message
+        for p in problems
+    )
 
 
 def test_the_five_problems_of_the_issue_are_all_reported_at_once(folder):
-    set_cell(folder / "organizations.csv", 0, "neighborhood", "Aldr")   # misspelled
+    set_cell(folder / "organizations.csv", 0, "neighborhood", "Aldr")  # misspelled
     orgs = read_rows(folder / "organizations.csv")
-    write_rows(folder / "organizations.csv", orgs + [dict(orgs[-1], org_id="lib")])  # duplicate
+    write_rows(folder / "organizations.csv", [*orgs, dict(orgs[-1], org_id="lib")])  # duplicate
     rows = read_rows(folder / "communities.csv")
     for row in rows:
-        row.pop("community_kind")                                       # missing column
+        row.pop("community_kind")  # missing column
     write_rows(folder / "communities.csv", rows)
-    set_cell(folder / "ties.csv", 3, "target_id", "nobody")             # unknown id
+    set_cell(folder / "ties.csv", 3, "target_id", "nobody")  # unknown id
     path = folder / "neighborhoods.geojson"
-    path.write_bytes(path.read_bytes()[:300])                           # truncated boundary
+    path.write_bytes(path.read_bytes()[:300])  # truncated boundary
     with pytest.raises(ValidationError) as caught:
         ingest.read_city(folder)
     text = str(caught.value)
@@ -291,21 +305,25 @@ def test_workbook_folder_reads_like_csv(folder, tmp_path):
     for name in ("neighborhoods.geojson", "city.toml"):
         (book_dir / name).write_bytes((folder / name).read_bytes())
     again = ingest.read_city(book_dir)
-    assert again.tables["organizations"]["org_id"].tolist() == \
-        city.tables["organizations"]["org_id"].tolist()
-    assert again.tables["ties"]["residents"].dropna().astype(int).tolist() == \
-        city.tables["ties"]["residents"].dropna().astype(int).tolist()
+    assert (
+        again.tables["organizations"]["org_id"].tolist()
+        == city.tables["organizations"]["org_id"].tolist()
+    )
+    assert (
+        again.tables["ties"]["residents"].dropna().astype(int).tolist()
+        == city.tables["ties"]["residents"].dropna().astype(int).tolist()
+    )
 
 
 def test_damaged_workbook_is_reported(tmp_path, folder):
     book_dir = tmp_path / "book"
     book_dir.mkdir()
     (book_dir / "city.xlsx").write_bytes(b"PK\x03\x04 not really a workbook")
-    (book_dir / "neighborhoods.geojson").write_bytes((folder / "neighborhoods.geojson")
-                                                     .read_bytes())
+    (book_dir / "neighborhoods.geojson").write_bytes(
+        (folder / "neighborhoods.geojson").read_bytes()
+    )
     problems = errors_of(book_dir)
-    assert any(p.file == "city.xlsx" and "Cannot open the workbook" in p.message
-               for p in problems)
+    assert any(p.file == "city.xlsx" and "Cannot open the workbook" in p.message for p in problems)
 
 
 def test_bad_city_toml_and_metric_crs(folder):

@@ -13,12 +13,12 @@ import pandas as pd
 import pytest
 import shapely
 from branca.element import MacroElement
+from harness import offline_browser
 from shapely.geometry import Point
 
 from coalition import maps
 from coalition.errors import CoalitionError, DataError
 from coalition.model import nodes_frame
-from harness import offline_browser
 
 HOSTILE = {
     "img": "<img src=x onerror=alert(1)>",
@@ -27,12 +27,19 @@ HOSTILE = {
     "href": "see href here <b>x</b>",
     "literal": "${alert(1)}`+alert(2)+`\\",
 }
-RAW_PATTERNS = ["<img src=x", "<script>alert", '" onmouseover="', "<b>x</b>", "${alert(1)}",
-                "`+alert(2)+`"]
+RAW_PATTERNS = [
+    "<img src=x",
+    "<script>alert",
+    '" onmouseover="',
+    "<b>x</b>",
+    "${alert(1)}",
+    "`+alert(2)+`",
+]
 # src=/href= attributes and CSS url(...) that point outside the page.
 EXTERNAL = re.compile(
     r"""(?:\b(?:src|href)\s*=\s*["']?\s*(?:https?:)?//)|(?:url\(\s*["']?\s*(?:https?:)?//)""",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 
 
 @pytest.fixture
@@ -87,11 +94,16 @@ def _hostile_graph(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
 
 # --- frame and legend ---------------------------------------------------------------------------
 
+
 def test_map_frame_adds_share_and_committee_status(frame, tiny_graph):
     assert frame.loc["alder", "share_foreign_born"] == pytest.approx(0.4)
     assert frame.loc["birch", "share_foreign_born"] == pytest.approx(0.125)
     assert frame["committee_status"].to_dict() == {
-        "alder": "active", "birch": "none", "cedar": "forming", "dogwood": "none"}
+        "alder": "active",
+        "birch": "none",
+        "cedar": "forming",
+        "dogwood": "none",
+    }
 
 
 def test_map_frame_leaves_graph_unchanged(tiny_graph):
@@ -103,28 +115,39 @@ def test_map_frame_leaves_graph_unchanged(tiny_graph):
 def test_legend_quantiles_worked_by_hand(frame):
     # foreign_born 100, 200, 300, 400: 4 distinct values -> 4 classes at quartiles 175/250/325.
     assert maps.legend_items(frame, "foreign_born") == [
-        ("#ffffcc", "100 – 175"), ("#a1dab4", "175 – 250"), ("#2c7fb8", "250 – 325"),
-        ("#253494", "325 – 400")]
+        ("#ffffcc", "100 – 175"),
+        ("#a1dab4", "175 – 250"),
+        ("#2c7fb8", "250 – 325"),
+        ("#253494", "325 – 400"),
+    ]
 
 
 def test_legend_percent_and_duplicate_edges(frame):
     # shares .4, .125, .5, .4: 3 distinct values, tertiles .125/.4/.4/.5 -> 2 classes.
     assert maps.legend_items(frame, "share_foreign_born") == [
-        ("#ffffcc", "12% – 40%"), ("#253494", "40% – 50%")]
+        ("#ffffcc", "12% – 40%"),
+        ("#253494", "40% – 50%"),
+    ]
 
 
 def test_legend_categories_and_no_data(frame):
     assert maps.legend_items(frame, "committee_status") == [
-        ("#0072B2", "Active committee"), ("#E69F00", "Committee forming"),
-        ("#f7f7f7", "No committee")]
+        ("#0072B2", "Active committee"),
+        ("#E69F00", "Committee forming"),
+        ("#f7f7f7", "No committee"),
+    ]
     partial = frame.assign(score=[0.9, None, 0.5, None])
     # 2 distinct values -> 2 classes split at the median 0.7, drawn lightest and darkest.
     # A missing score means "already has an active committee", and the legend says so.
     assert maps.legend_items(partial, "score") == [
-        ("#f2f0f7", "0.50 – 0.70"), ("#54278f", "0.70 – 0.90"),
-        ("#bdbdbd", "Not a candidate (active committee)")]
+        ("#f2f0f7", "0.50 – 0.70"),
+        ("#54278f", "0.70 – 0.90"),
+        ("#bdbdbd", "Not a candidate (active committee)"),
+    ]
     assert maps.legend_items(frame.assign(population=[5, None, 5, 5]), "population")[-1] == (
-        "#bdbdbd", "No data")
+        "#bdbdbd",
+        "No data",
+    )
     single = frame.assign(gap_count=[2, 2, 2, 2])
     assert maps.legend_items(single, "gap_count") == [("#bd0026", "2")]
 
@@ -136,7 +159,7 @@ def test_legend_leaves_frame_unchanged(frame):
 
 
 def test_missing_measure_says_what_to_do(frame):
-    with pytest.raises(DataError, match="no 'score' column.*Join it"):
+    with pytest.raises(DataError, match=r"no 'score' column.*Join it"):
         maps.legend_items(frame, "score")
     with pytest.raises(DataError, match="no 'score' column"):
         maps.neighborhood_map(frame, "score")
@@ -150,11 +173,13 @@ def test_bad_neighborhood_inputs(frame):
     empty = frame.copy()
     empty["geometry"] = None
     with pytest.raises(DataError, match="No neighborhood has a boundary"):
-        maps.neighborhood_map(gpd.GeoDataFrame(empty, geometry="geometry", crs="EPSG:4326"),
-                              "foreign_born")
+        maps.neighborhood_map(
+            gpd.GeoDataFrame(empty, geometry="geometry", crs="EPSG:4326"), "foreign_born"
+        )
 
 
 # --- the map ------------------------------------------------------------------------------------
+
 
 def test_map_has_four_features_with_ids_and_colours(frame):
     m = maps.neighborhood_map(frame, "foreign_born")
@@ -162,17 +187,27 @@ def test_map_has_four_features_with_ids_and_colours(frame):
     features = layer.data["features"]
     assert [f["id"] for f in features] == ["alder", "birch", "cedar", "dogwood"]
     assert [f["properties"]["neighborhood_id"] for f in features] == [
-        "alder", "birch", "cedar", "dogwood"]
+        "alder",
+        "birch",
+        "cedar",
+        "dogwood",
+    ]
     fills = {f["id"]: layer.style_function(f)["fillColor"] for f in features}
-    assert fills == {"alder": "#253494", "birch": "#ffffcc", "cedar": "#2c7fb8",
-                     "dogwood": "#a1dab4"}
+    assert fills == {
+        "alder": "#253494",
+        "birch": "#ffffcc",
+        "cedar": "#2c7fb8",
+        "dogwood": "#a1dab4",
+    }
 
 
 def test_polygon_tooltips_show_value_margin_and_source(frame):
     m = maps.neighborhood_map(frame, "foreign_born")
     tooltip = _geojson(m).data["features"][0]["properties"]["tooltip"]
-    assert tooltip == ("<b>Alder</b><br>Foreign-born residents: 400 ± 100<br>"
-                       "Source: tests/tiny_city.py (2024-01)")
+    assert tooltip == (
+        "<b>Alder</b><br>Foreign-born residents: 400 ± 100<br>"
+        "Source: coalition/examples.py (2024-01)"
+    )
 
 
 def test_highlight_thickens_outline(frame):
@@ -188,13 +223,16 @@ def test_committee_markers_active_filled_forming_hollow(frame, committees):
     assert [mk.options["fillColor"] for mk in markers] == ["#0072B2", "#ffffff"]
     assert _tooltip_texts(_group(m, "Welcoming committees")) == [
         "Alder Welcoming Committee (active since 2012)",
-        "Cedar Welcoming Committee (forming since 2024) (illustrative)"]
+        "Cedar Welcoming Committee (forming since 2024) (illustrative)",
+    ]
 
 
 def test_committee_markers_from_status_column_when_no_table(frame):
     m = maps.neighborhood_map(frame, "foreign_born")
     assert _tooltip_texts(_group(m, "Welcoming committees")) == [
-        "Alder Welcoming Committee (active)", "Cedar Welcoming Committee (forming)"]
+        "Alder Welcoming Committee (active)",
+        "Cedar Welcoming Committee (forming)",
+    ]
 
 
 def test_organization_points(frame, organizations):
@@ -211,11 +249,13 @@ def test_organization_points(frame, organizations):
     legal = by_tooltip["Birch Legal Aid — legal (illustrative)"]
     assert frame.loc["birch", "geometry"].contains(Point(legal[1], legal[0]))
     again = maps.neighborhood_map(frame, "foreign_born", organizations=orgs)
-    assert [mk.location for mk in _children(_group(again, "Organizations"),
-                                            folium.CircleMarker)] == [mk.location for mk in markers]
+    assert [
+        mk.location for mk in _children(_group(again, "Organizations"), folium.CircleMarker)
+    ] == [mk.location for mk in markers]
     assert group.show is True
-    hidden = maps.neighborhood_map(frame, "foreign_born", organizations=orgs,
-                                   show_organizations=False)
+    hidden = maps.neighborhood_map(
+        frame, "foreign_born", organizations=orgs, show_organizations=False
+    )
     assert _group(hidden, "Organizations").show is False
 
 
@@ -223,14 +263,21 @@ def test_labels_legend_scale_and_bounds(frame):
     m = maps.neighborhood_map(frame, "foreign_born", title="Tiny <i>Town</i>")
     labels = _children(_group(m, "Neighborhood names"), folium.DivIcon)
     assert [re.search(r">(\w+)</div>", icon.options["html"]).group(1) for icon in labels] == [
-        "Alder", "Birch", "Cedar", "Dogwood"]
+        "Alder",
+        "Birch",
+        "Cedar",
+        "Dogwood",
+    ]
     assert m.control_scale is True
     (fit,) = _children(m, folium.FitBounds)
-    assert fit.bounds == [[pytest.approx(41.75), pytest.approx(-72.70)],
-                          [pytest.approx(41.77), pytest.approx(-72.68)]]
+    assert fit.bounds == [
+        [pytest.approx(41.75), pytest.approx(-72.70)],
+        [pytest.approx(41.77), pytest.approx(-72.68)],
+    ]
     page = maps.offline_map_html(m)
-    assert "Tiny &lt;i&gt;Town&lt;/i&gt;" in page.replace("\\u0026", "&") \
-        .replace("\\u003c", "<").replace("\\u003e", ">")
+    assert "Tiny &lt;i&gt;Town&lt;/i&gt;" in page.replace("\\u0026", "&").replace(
+        "\\u003c", "<"
+    ).replace("\\u003e", ">")
     assert "Tiny <i>Town</i>" not in page
     assert "tile.openstreetmap" not in page
 
@@ -243,8 +290,13 @@ def test_tiles_only_when_asked(frame):
 
 def test_map_leaves_inputs_unchanged(frame, organizations, committees):
     before = (frame.copy(), organizations.copy(), committees.copy())
-    maps.neighborhood_map(frame, "foreign_born", organizations=organizations,
-                          committees=committees, highlight=["alder"])
+    maps.neighborhood_map(
+        frame,
+        "foreign_born",
+        organizations=organizations,
+        committees=committees,
+        highlight=["alder"],
+    )
     pd.testing.assert_frame_equal(frame, before[0])
     pd.testing.assert_frame_equal(organizations, before[1])
     pd.testing.assert_frame_equal(committees, before[2])
@@ -252,9 +304,11 @@ def test_map_leaves_inputs_unchanged(frame, organizations, committees):
 
 # --- offline and escaping -----------------------------------------------------------------------
 
+
 def test_offline_page_has_no_external_url(frame, organizations, committees):
-    m = maps.neighborhood_map(frame, "foreign_born", organizations=organizations,
-                              committees=committees)
+    m = maps.neighborhood_map(
+        frame, "foreign_born", organizations=organizations, committees=committees
+    )
     page = maps.offline_map_html(m)
     assert page.lstrip().startswith("<!DOCTYPE html>")
     assert EXTERNAL.search(page) is None
@@ -288,21 +342,29 @@ def test_make_offline_refuses_elements_that_need_the_internet():
 def test_hostile_names_are_escaped(tiny_graph):
     H = _hostile_graph(tiny_graph)
     frame = maps.neighborhood_map_frame(H)
-    m = maps.neighborhood_map(frame, "foreign_born", organizations=nodes_frame(H, "organization"),
-                              committees=nodes_frame(H, "committee"), title=HOSTILE["script"])
+    m = maps.neighborhood_map(
+        frame,
+        "foreign_born",
+        organizations=nodes_frame(H, "organization"),
+        committees=nodes_frame(H, "committee"),
+        title=HOSTILE["script"],
+    )
     page = maps.offline_map_html(m)
     for raw in RAW_PATTERNS:
         assert raw not in page
     tooltips = _tooltip_texts(m)
     assert "&lt;script&gt;alert(1)&lt;/script&gt; (active since 2012)" in tooltips
-    assert "Cedar Welcoming Committee (forming since &#36;&#123;alert(1)&#125;&#96;+alert(2)+" \
-        "&#96;&#92;) " \
+    assert (
+        "Cedar Welcoming Committee (forming since &#36;&#123;alert(1)&#125;&#96;+alert(2)+"
+        "&#96;&#92;) "
         "(illustrative)" in tooltips
+    )
     assert "x&quot; onmouseover=&quot;alert(1) — library (illustrative)" in tooltips
     labels = " ".join(icon.options["html"] for icon in _children(m, folium.DivIcon))
     assert "&lt;img src=x onerror=alert(1)&gt;" in labels
-    legend = maps.legend_items(frame.assign(committee_status=[HOSTILE["img"]] * 4),
-                               "committee_status")
+    legend = maps.legend_items(
+        frame.assign(committee_status=[HOSTILE["img"]] * 4), "committee_status"
+    )
     assert legend == [("#bdbdbd", "No data")]
 
 
@@ -310,8 +372,10 @@ def test_escape_text():
     assert maps.escape_text(None) == ""
     assert maps.escape_text("a & b") == "a &amp; b"
     assert maps.escape_text("`${x}`\\") == "&#96;&#36;&#123;x&#125;&#96;&#92;"
-    assert maps.escape_text("{{7*7}} {% raw %} {# c #}") == \
-        "&#123;&#123;7*7&#125;&#125; &#123;% raw %&#125; &#123;# c #&#125;"
+    assert (
+        maps.escape_text("{{7*7}} {% raw %} {# c #}")
+        == "&#123;&#123;7*7&#125;&#125; &#123;% raw %&#125; &#123;# c #&#125;"
+    )
 
 
 def test_rendered_elements_are_never_compiled_again_as_templates(tmp_path, monkeypatch):
@@ -321,9 +385,18 @@ def test_rendered_elements_are_never_compiled_again_as_templates(tmp_path, monke
     payload = "{{7*7}} {{ cycler.__init__.__globals__.os.open(dict(pwned=1)|first, 65) }}"
     m = folium.Map(tiles=None)
     folium.CircleMarker([41.7, -72.7], tooltip=folium.Tooltip(payload)).add_to(m)
-    folium.GeoJson({"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {"text": payload + " {% raw %}"},
-         "geometry": {"type": "Point", "coordinates": [-72.7, 41.7]}}]}).add_to(m)
+    folium.GeoJson(
+        {
+            "type": "FeatureCollection",
+            "features": [
+                {
+                    "type": "Feature",
+                    "properties": {"text": payload + " {% raw %}"},
+                    "geometry": {"type": "Point", "coordinates": [-72.7, 41.7]},
+                }
+            ],
+        }
+    ).add_to(m)
     maps._HtmlControl(f"<b>{payload}</b>").add_to(m)
     offline = maps.make_offline(m)
     assert isinstance(offline, folium.Map) and isinstance(offline, maps._RenderOnce)
@@ -336,8 +409,9 @@ def test_rendered_elements_are_never_compiled_again_as_templates(tmp_path, monke
 
 def test_the_maps_drawn_here_render_data_as_data(tiny_graph):
     m = maps.neighborhood_map(maps.neighborhood_map_frame(tiny_graph), "foreign_born")
-    assert all(isinstance(e, maps._RenderOnce) for e in maps._walk(m)
-               if isinstance(e, MacroElement))
+    assert all(
+        isinstance(e, maps._RenderOnce) for e in maps._walk(m) if isinstance(e, MacroElement)
+    )
     m.get_root().render()
     script = m.get_root().script._children.values()
     assert script and all(isinstance(e, maps._Literal) for e in script)
@@ -352,14 +426,22 @@ def test_an_element_that_compiles_its_content_is_refused():
 
 # --- large inputs -------------------------------------------------------------------------------
 
+
 def _large_city(n_side: int = 48) -> gpd.GeoDataFrame:
     """n_side^2 round neighborhoods of 65 points each (2,304 areas, ~150,000 coordinates)."""
     rows = []
     for i in range(n_side):
         for j in range(n_side):
-            rows.append({"id": f"n{i}-{j}", "name": f"N {i}-{j}", "foreign_born": i * n_side + j,
-                         "geometry": Point(-72.7 + i * 0.002, 41.7 + j * 0.002).buffer(
-                             0.0009, quad_segs=16)})
+            rows.append(
+                {
+                    "id": f"n{i}-{j}",
+                    "name": f"N {i}-{j}",
+                    "foreign_born": i * n_side + j,
+                    "geometry": Point(-72.7 + i * 0.002, 41.7 + j * 0.002).buffer(
+                        0.0009, quad_segs=16
+                    ),
+                }
+            )
     return gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326").set_index("id")
 
 
@@ -371,20 +453,27 @@ def test_large_city_is_simplified_and_rounded():
     assert len(features) == 2304
     drawn = sum(len(f["geometry"]["coordinates"][0]) for f in features)
     assert drawn < original / 2
-    assert all(len(repr(x).split(".")[-1]) <= maps.COORDINATE_DECIMALS
-               for x, _ in features[7]["geometry"]["coordinates"][0])
+    assert all(
+        len(repr(x).split(".")[-1]) <= maps.COORDINATE_DECIMALS
+        for x, _ in features[7]["geometry"]["coordinates"][0]
+    )
     # Too many areas to label them all: only the highlighted one is labelled.
     assert len(_children(m, folium.DivIcon)) == 1
     assert len(maps.legend_items(city, "foreign_born")) == 5
-    assert len(city) == 2304 and int(shapely.get_num_coordinates(
-        city.geometry.to_numpy()).sum()) == original  # input untouched
+    assert (
+        len(city) == 2304
+        and int(shapely.get_num_coordinates(city.geometry.to_numpy()).sum()) == original
+    )  # input untouched
 
 
 # --- files --------------------------------------------------------------------------------------
 
+
 def test_write_map_files(tmp_path, frame):
-    maps_by_name = {"need": maps.neighborhood_map(frame, "foreign_born", title="Need & <b>"),
-                    "committees": maps.neighborhood_map(frame, "committee_status")}
+    maps_by_name = {
+        "need": maps.neighborhood_map(frame, "foreign_born", title="Need & <b>"),
+        "committees": maps.neighborhood_map(frame, "committee_status"),
+    }
     paths = maps.write_map_files(maps_by_name, tmp_path / "out")
     assert [p.name for p in paths] == ["need.html", "committees.html", "index.html"]
     index = paths[-1].read_text(encoding="utf-8")
@@ -408,12 +497,16 @@ def test_write_map_files_needs_a_map(tmp_path):
 
 # --- a real browser, offline --------------------------------------------------------------------
 
+
 @pytest.mark.browser
 def test_offline_page_renders_in_chromium_without_requests(tmp_path, tiny_graph):
     H = _hostile_graph(tiny_graph)
-    m = maps.neighborhood_map(maps.neighborhood_map_frame(H), "foreign_born",
-                              organizations=nodes_frame(H, "organization"),
-                              committees=nodes_frame(H, "committee"))
+    m = maps.neighborhood_map(
+        maps.neighborhood_map_frame(H),
+        "foreign_born",
+        organizations=nodes_frame(H, "organization"),
+        committees=nodes_frame(H, "committee"),
+    )
     path = tmp_path / "map.html"
     path.write_text(maps.offline_map_html(m), encoding="utf-8")
     with offline_browser() as (_, page, recorder):
@@ -436,12 +529,17 @@ def test_what_streamlit_folium_sends_has_no_external_url(frame, organizations):
     streamlit_folium = pytest.importorskip("streamlit_folium")
     from folium.elements import JSCSSMixin
 
-    m = maps.make_offline(maps.neighborhood_map(frame, "foreign_born",
-                                                organizations=organizations))
+    m = maps.make_offline(maps.neighborhood_map(frame, "foreign_born", organizations=organizations))
     m.get_root().render()
-    links = [url for element in [m, *_children(m, JSCSSMixin)]
-             for _, url in [*element.default_js, *element.default_css]]
+    links = [
+        url
+        for element in [m, *_children(m, JSCSSMixin)]
+        for _, url in [*element.default_js, *element.default_css]
+    ]
     assert links and all(url.startswith("data:") for url in links)
-    sent = (streamlit_folium._get_header(m) + streamlit_folium._get_html(m)
-            + streamlit_folium._get_map_string(m))
+    sent = (
+        streamlit_folium._get_header(m)
+        + streamlit_folium._get_html(m)
+        + streamlit_folium._get_map_string(m)
+    )
     assert EXTERNAL.search(sent) is None and "https://" not in sent

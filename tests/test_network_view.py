@@ -10,10 +10,10 @@ import re
 
 import networkx as nx
 import pytest
+from harness import offline_browser
 
 from coalition import network_view as nv
 from coalition.errors import AnalysisError
-from harness import offline_browser
 
 HOSTILE = {
     "img": "<img src=x onerror=alert(1)>",
@@ -24,7 +24,8 @@ HOSTILE = {
 RAW_PATTERNS = ["<img src=x", "<script>alert", '" onmouseover="', "<b>x</b>"]
 EXTERNAL = re.compile(
     r"""(?:\b(?:src|href)\s*=\s*["']?\s*(?:https?:)?//)|(?:url\(\s*["']?\s*(?:https?:)?//)""",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 
 
 def _vis_data(page: str, name: str) -> list[dict]:
@@ -45,14 +46,19 @@ def _hostile_graph(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
 
 # --- filter_graph -------------------------------------------------------------------------------
 
+
 def test_focus_depth_one(tiny_graph):
     view = nv.filter_graph(tiny_graph, focus="legal")
     assert set(view) == {"legal", "lib", "clinic", "latino", "birch"}
     # Every tie among them: 2 partnerships, 2 serves_community, legal's 2 ties to Birch.
     assert sorted(view.edges(keys=True)) == [
-        ("legal", "birch", "located_in"), ("legal", "birch", "serves_neighborhood"),
-        ("legal", "clinic", "partnership"), ("legal", "latino", "serves_community"),
-        ("lib", "latino", "serves_community"), ("lib", "legal", "partnership")]
+        ("legal", "birch", "located_in"),
+        ("legal", "birch", "serves_neighborhood"),
+        ("legal", "clinic", "partnership"),
+        ("legal", "latino", "serves_community"),
+        ("lib", "latino", "serves_community"),
+        ("lib", "legal", "partnership"),
+    ]
     assert view.graph == tiny_graph.graph
 
 
@@ -68,27 +74,48 @@ def test_kinds_sectors_services(tiny_graph):
     assert set(orgs) == {"lib", "legal", "church", "assoc", "clinic", "lonely"}
     assert orgs.number_of_edges() == 4  # the 4 partnerships
     non_orgs = set(tiny_graph) - set(orgs)
-    assert set(nv.filter_graph(tiny_graph, sectors=["legal", "health"])) == \
-        non_orgs | {"legal", "clinic"}
-    assert set(nv.filter_graph(tiny_graph, services=["english", "housing"])) == \
-        non_orgs | {"lib", "church"}
-    assert set(nv.filter_graph(tiny_graph, kinds=["organization"], services=["legal"])) == \
-        {"legal"}
+    assert set(nv.filter_graph(tiny_graph, sectors=["legal", "health"])) == non_orgs | {
+        "legal",
+        "clinic",
+    }
+    assert set(nv.filter_graph(tiny_graph, services=["english", "housing"])) == non_orgs | {
+        "lib",
+        "church",
+    }
+    assert set(nv.filter_graph(tiny_graph, kinds=["organization"], services=["legal"])) == {"legal"}
 
 
 def test_communities_and_neighborhoods(tiny_graph):
-    assert set(nv.filter_graph(tiny_graph, communities=["karen"])) == {"karen", "clinic",
-                                                                       "dogwood"}
+    assert set(nv.filter_graph(tiny_graph, communities=["karen"])) == {"karen", "clinic", "dogwood"}
     assert set(nv.filter_graph(tiny_graph, communities="latino")) == {
-        "latino", "lib", "legal", "nav1", "alder", "cedar"}
+        "latino",
+        "lib",
+        "legal",
+        "nav1",
+        "alder",
+        "cedar",
+    }
     assert set(nv.filter_graph(tiny_graph, neighborhoods=["dogwood"])) == {
-        "dogwood", "clinic", "lonely", "karen"}
+        "dogwood",
+        "clinic",
+        "lonely",
+        "karen",
+    }
     # Birch: legal is located in and serves it, long-time residents live there.
     assert set(nv.filter_graph(tiny_graph, neighborhoods=["birch"])) == {
-        "birch", "legal", "longtime"}
+        "birch",
+        "legal",
+        "longtime",
+    }
     # Alder is covered by its committee and based_in ties would count too.
     assert set(nv.filter_graph(tiny_graph, neighborhoods=["alder"])) == {
-        "alder", "lib", "assoc", "latino", "longtime", "wc-alder"}
+        "alder",
+        "lib",
+        "assoc",
+        "latino",
+        "longtime",
+        "wc-alder",
+    }
 
 
 def test_focus_applies_after_other_filters(tiny_graph):
@@ -111,21 +138,25 @@ def test_filter_returns_a_copy_and_leaves_input_unchanged(tiny_graph):
     assert nx.utils.graphs_equal(before, tiny_graph)
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"kinds": ["org"]}, "Unknown node kind"),
-    ({"communities": ["martians"]}, "No community with id 'martians'"),
-    ({"communities": ["alder"]}, "No community with id 'alder'"),
-    ({"neighborhoods": ["atlantis"]}, "No neighborhood with id 'atlantis'"),
-    ({"focus": "nobody"}, "No node with id 'nobody'"),
-    ({"focus": "lib", "depth": -1}, "depth must be"),
-    ({"focus": "lib", "depth": 1.5}, "depth must be"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"kinds": ["org"]}, "Unknown node kind"),
+        ({"communities": ["martians"]}, "No community with id 'martians'"),
+        ({"communities": ["alder"]}, "No community with id 'alder'"),
+        ({"neighborhoods": ["atlantis"]}, "No neighborhood with id 'atlantis'"),
+        ({"focus": "nobody"}, "No node with id 'nobody'"),
+        ({"focus": "lib", "depth": -1}, "depth must be"),
+        ({"focus": "lib", "depth": 1.5}, "depth must be"),
+    ],
+)
 def test_filter_bad_inputs(tiny_graph, kwargs, message):
     with pytest.raises(AnalysisError, match=message):
         nv.filter_graph(tiny_graph, **kwargs)
 
 
 # --- layout_positions ---------------------------------------------------------------------------
+
 
 def test_geographic_positions_worked_by_hand(tiny_graph):
     pos = nv.layout_positions(tiny_graph)
@@ -137,9 +168,16 @@ def test_geographic_positions_worked_by_hand(tiny_graph):
     assert pos["birch"] == pytest.approx((500 * cos, -500), abs=0.5)
     assert pos["cedar"] == pytest.approx((-500 * cos, 500), abs=0.5)
     # Nodes of a neighborhood lie within 0.3 * 1000 / sqrt(4) = 150 units of it.
-    for node, home in [("lib", "alder"), ("assoc", "alder"), ("wc-alder", "alder"),
-                       ("legal", "birch"), ("nav1", "cedar"), ("wc-cedar", "cedar"),
-                       ("clinic", "dogwood"), ("karen", "dogwood")]:
+    for node, home in [
+        ("lib", "alder"),
+        ("assoc", "alder"),
+        ("wc-alder", "alder"),
+        ("legal", "birch"),
+        ("nav1", "cedar"),
+        ("wc-cedar", "cedar"),
+        ("clinic", "dogwood"),
+        ("karen", "dogwood"),
+    ]:
         assert math.dist(pos[node], pos[home]) <= 150 + 1e-9
         assert math.dist(pos[node], pos[home]) >= 0.35 * 150 - 1e-9
     # Latino newcomers live in Alder and Cedar: near the midpoint of the two.
@@ -192,11 +230,13 @@ def test_filtered_view_keeps_full_graph_positions(tiny_graph):
     view = nv.filter_graph(tiny_graph, focus="legal")
     nodes = _vis_data(nv.network_html(view, pos), "nodeList")
     assert {n["id"]: (n["x"], n["y"]) for n in nodes} == {
-        n: (round(pos[n][0], 2), round(pos[n][1], 2)) for n in view}
+        n: (round(pos[n][0], 2), round(pos[n][1], 2)) for n in view
+    }
     assert nv.layout_positions(tiny_graph) == pos  # drawing did not disturb the layout
 
 
 # --- aggregate_graph ----------------------------------------------------------------------------
+
 
 def test_aggregate_by_neighborhood_worked_by_hand(tiny_graph):
     A = nv.aggregate_graph(tiny_graph)
@@ -210,19 +250,29 @@ def test_aggregate_by_neighborhood_worked_by_hand(tiny_graph):
     # Alder-Birch: lib-legal, legal->latino, longtime->birch. Alder-Cedar: lib-church,
     # church->longtime, latino->cedar, nav1->latino, nav1->lib. Birch-Dogwood: legal-clinic.
     assert {tuple(sorted(e[:2])): e[2] for e in A.edges(data="weight")} == {
-        ("alder", "birch"): 3, ("alder", "cedar"): 5, ("birch", "dogwood"): 1}
+        ("alder", "birch"): 3,
+        ("alder", "cedar"): 5,
+        ("birch", "dogwood"): 1,
+    }
     assert A.edges["alder", "birch"]["strength"] == 3 + 1 + 1
-    assert sum(d for _, d in A.nodes(data="internal_ties")) == \
-        tiny_graph.number_of_edges() - 9
+    assert sum(d for _, d in A.nodes(data="internal_ties")) == tiny_graph.number_of_edges() - 9
     assert A.nodes["alder"]["lon"] == tiny_graph.nodes["alder"]["lon"]
 
 
 def test_aggregate_by_sector(tiny_graph):
     A = nv.aggregate_graph(tiny_graph, by="sector")
     assert dict(A.nodes(data="members")) == {
-        "library": 1, "legal": 1, "faith": 1, "neighborhood association": 1, "health": 1,
-        "business": 1, "Neighborhoods": 4, "Communities": 3, "Cultural navigators": 1,
-        "Welcoming committees": 2}
+        "library": 1,
+        "legal": 1,
+        "faith": 1,
+        "neighborhood association": 1,
+        "health": 1,
+        "business": 1,
+        "Neighborhoods": 4,
+        "Communities": 3,
+        "Cultural navigators": 1,
+        "Welcoming committees": 2,
+    }
     assert A.nodes["library"]["label"] == "library (1 member)"
     assert A.edges["library", "legal"]["weight"] == 1
 
@@ -239,15 +289,26 @@ def _synthetic(n_neighborhoods: int = 30, n_orgs: int = 2970) -> nx.MultiDiGraph
     """3,000 nodes: 30 neighborhoods on a grid, org i in neighborhood i % 30, org i partners i+1."""
     G = nx.MultiDiGraph(city="Synthetic", crs="EPSG:4326")
     for k in range(n_neighborhoods):
-        G.add_node(f"n{k}", kind="neighborhood", name=f"N{k}", lon=-72.7 + (k % 6) * 0.01,
-                   lat=41.7 + (k // 6) * 0.01, illustrative=True)
+        G.add_node(
+            f"n{k}",
+            kind="neighborhood",
+            name=f"N{k}",
+            lon=-72.7 + (k % 6) * 0.01,
+            lat=41.7 + (k // 6) * 0.01,
+            illustrative=True,
+        )
     for i in range(n_orgs):
-        G.add_node(f"o{i}", kind="organization", name=f"Org {i}", sector="nonprofit",
-                   neighborhood=f"n{i % n_neighborhoods}", illustrative=True)
+        G.add_node(
+            f"o{i}",
+            kind="organization",
+            name=f"Org {i}",
+            sector="nonprofit",
+            neighborhood=f"n{i % n_neighborhoods}",
+            illustrative=True,
+        )
         G.add_edge(f"o{i}", f"n{i % n_neighborhoods}", key="located_in", tie_type="located_in")
         if i:
-            G.add_edge(f"o{i - 1}", f"o{i}", key="partnership", tie_type="partnership",
-                       strength=2)
+            G.add_edge(f"o{i - 1}", f"o{i}", key="partnership", tie_type="partnership", strength=2)
     return G
 
 
@@ -273,6 +334,7 @@ def test_large_graph_is_aggregated():
 
 # --- network_html -------------------------------------------------------------------------------
 
+
 def test_page_is_offline_and_self_contained(tiny_graph):
     page = nv.network_html(tiny_graph, nv.layout_positions(tiny_graph))
     assert EXTERNAL.search(page) is None
@@ -285,15 +347,22 @@ def test_page_is_offline_and_self_contained(tiny_graph):
 
 def test_nodes_and_edges_drawn(tiny_graph):
     pos = nv.layout_positions(tiny_graph)
-    page = nv.network_html(tiny_graph, pos, highlight_nodes={"lib": "broker"},
-                           highlight_edges={("legal", "lib")}, size_by={"lib": 4.0, "legal": 1.0})
+    page = nv.network_html(
+        tiny_graph,
+        pos,
+        highlight_nodes={"lib": "broker"},
+        highlight_edges={("legal", "lib")},
+        size_by={"lib": 4.0, "legal": 1.0},
+    )
     nodes = {n["id"]: n for n in _vis_data(page, "nodeList")}
     assert set(nodes) == set(tiny_graph)
     lib = nodes["lib"]
     assert lib["label"] == "Alder Library"
-    assert lib["title"] == ("Alder Library\nOrganization\nSector: library\nOrientation: both\n"
-                            "Services: english, citizenship\nIllustrative data\n"
-                            "Highlighted: broker")
+    assert lib["title"] == (
+        "Alder Library\nOrganization\nSector: library\nOrientation: both\n"
+        "Services: english, citizenship\nIllustrative data\n"
+        "Highlighted: broker"
+    )
     assert lib["color"]["border"] == nv.HIGHLIGHT_COLOUR and lib["borderWidth"] == 4
     assert lib["shapeProperties"] == {"borderDashes": [4, 3]}  # illustrative
     assert "shapeProperties" not in nodes["alder"]  # real figures
@@ -307,14 +376,17 @@ def test_nodes_and_edges_drawn(tiny_graph):
     assert bridge["width"] == 3 + 3 and bridge["color"] == {"color": nv.BRIDGE_COLOUR}
     (double,) = [e for e in edges if {e["from"], e["to"]} == {"legal", "birch"}]
     # Derived ties are built before those of ties.csv.
-    assert double["title"] == ("Birch Legal Aid – Birch\nlocated in (strength 1) [illustrative]\n"
-                               "serves neighborhood (strength 1) [illustrative]")
+    assert double["title"] == (
+        "Birch Legal Aid – Birch\nlocated in (strength 1) [illustrative]\n"
+        "serves neighborhood (strength 1) [illustrative]"
+    )
 
 
 def test_hostile_names_are_escaped(tiny_graph):
     H = _hostile_graph(tiny_graph)
-    page = nv.network_html(H, nv.layout_positions(H), color_by="sector",
-                           highlight_nodes={"lib": HOSTILE["script"]})
+    page = nv.network_html(
+        H, nv.layout_positions(H), color_by="sector", highlight_nodes={"lib": HOSTILE["script"]}
+    )
     for raw in RAW_PATTERNS:
         assert raw not in page
     assert "popup.innerHTML" not in page  # pyvis' HTML-title mode is never used
@@ -357,11 +429,14 @@ def test_missing_positions_are_placed_on_a_ring(tiny_graph):
     assert math.dist((nodes["lonely"]["x"], nodes["lonely"]["y"]), (0, 0)) > 500
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"color_by": "mood"}, "Cannot colour by 'mood'"),
-    ({"height": "650px; background:url(http://x)"}, "CSS length"),
-    ({"height": 650}, "CSS length"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"color_by": "mood"}, "Cannot colour by 'mood'"),
+        ({"height": "650px; background:url(http://x)"}, "CSS length"),
+        ({"height": 650}, "CSS length"),
+    ],
+)
 def test_network_html_bad_inputs(tiny_graph, kwargs, message):
     with pytest.raises(AnalysisError, match=message):
         nv.network_html(tiny_graph, {}, **kwargs)
@@ -379,17 +454,31 @@ def test_network_html_leaves_inputs_unchanged(tiny_graph):
 
 # --- legend and colours -------------------------------------------------------------------------
 
+
 def test_legend_for_each_colouring(tiny_graph):
     assert nv.legend_for(tiny_graph, "kind") == [
-        ("#0072B2", "Organization"), ("#9E9E9E", "Neighborhood"), ("#E69F00", "Community"),
-        ("#009E73", "Cultural navigator"), ("#CC79A7", "Welcoming committee")]
+        ("#0072B2", "Organization"),
+        ("#9E9E9E", "Neighborhood"),
+        ("#E69F00", "Community"),
+        ("#009E73", "Cultural navigator"),
+        ("#CC79A7", "Welcoming committee"),
+    ]
     assert nv.legend_for(tiny_graph, "orientation") == [
-        ("#009E73", "both"), ("#D55E00", "immigrant serving"),
-        ("#0072B2", "receiving community"), (nv.OTHER_KIND_COLOUR, "Not an organization")]
+        ("#009E73", "both"),
+        ("#D55E00", "immigrant serving"),
+        ("#0072B2", "receiving community"),
+        (nv.OTHER_KIND_COLOUR, "Not an organization"),
+    ]
     sectors = nv.legend_for(tiny_graph, "sector")
     assert [label for _, label in sectors] == [
-        "business", "faith", "health", "legal", "library", "neighborhood association",
-        "Not an organization"]
+        "business",
+        "faith",
+        "health",
+        "legal",
+        "library",
+        "neighborhood association",
+        "Not an organization",
+    ]
     with pytest.raises(AnalysisError, match="Cannot colour by"):
         nv.legend_for(tiny_graph, "size")
 
@@ -401,6 +490,7 @@ def test_category_colours_are_stable():
 
 
 # --- a real browser, offline --------------------------------------------------------------------
+
 
 @pytest.mark.browser
 def test_page_renders_in_chromium_without_requests(tmp_path, tiny_graph):
@@ -416,7 +506,8 @@ def test_page_renders_in_chromium_without_requests(tmp_path, tiny_graph):
         for node_id in H.nodes:
             point = page.evaluate(
                 f"network.canvasToDOM(network.getPositions([{json.dumps(node_id)}])"
-                f"[{json.dumps(node_id)}])")
+                f"[{json.dumps(node_id)}])"
+            )
             box = page.locator("#mynetwork canvas").bounding_box()
             page.mouse.move(box["x"] + point["x"], box["y"] + point["y"])
             page.wait_for_timeout(20)

@@ -54,8 +54,9 @@ class Problem:
 
     def brute_force(self, k: int) -> float:
         """Best newly covered foreign-born over every k-subset of the candidates."""
-        return max(self.newly_covered(combo)
-                   for combo in itertools.combinations(self.candidates, k))
+        return max(
+            self.newly_covered(combo) for combo in itertools.combinations(self.candidates, k)
+        )
 
 
 @pytest.mark.parametrize("seed", range(16))

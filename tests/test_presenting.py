@@ -20,6 +20,7 @@ HOSTILE = "[click](javascript:alert(1)) ![x](https://e.example/x.png) <b>$x$</b>
 
 # --- one vocabulary -------------------------------------------------------------------------------
 
+
 def test_every_key_the_library_uses_has_words():
     assert set(labels.PART_LABELS) == set(analysis.DEFAULT_WEIGHTS) == set(labels.PART_HELP)
     assert len(labels.PART_COLOURS) == len(labels.PART_LABELS)
@@ -41,23 +42,40 @@ def test_kind_words_agree_with_the_status_and_community_words():
 
 # --- privacy --------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("value, shown", [
-    (4, "fewer than 5"), (1, "fewer than 5"), (0.5, "fewer than 5"), (5, "5"), (0, "0"),
-    (1234, "1,234"), (None, "–"), (math.nan, "–"), ("many", "–"), ([3], "–"),
-])
+
+@pytest.mark.parametrize(
+    "value, shown",
+    [
+        (4, "fewer than 5"),
+        (1, "fewer than 5"),
+        (0.5, "fewer than 5"),
+        (5, "5"),
+        (0, "0"),
+        (1234, "1,234"),
+        (None, "–"),
+        (math.nan, "–"),
+        ("many", "–"),
+        ([3], "–"),
+    ],
+)
 def test_suppressed_hides_counts_below_five_only(value, shown):
     assert privacy.suppressed(value) == shown
 
 
-@pytest.mark.parametrize("sentence, shown", [
-    ("Karen (4 residents) live here.", "Karen (fewer than 5 residents) live here."),
-    ("Karen (5 residents) live here.", "Karen (5 residents) live here."),
-    ("Karen (1 resident) lives here.", "Karen (fewer than 5 residents) lives here."),
-    ("Latino (1,234 residents).", "Latino (1,234 residents)."),
-    ("Nepali (2 speakers) and (3 residents).",
-     "Nepali (fewer than 5 speakers) and (fewer than 5 residents)."),
-    ("Founded 3 residents ago", "Founded 3 residents ago"),  # not a count in brackets
-])
+@pytest.mark.parametrize(
+    "sentence, shown",
+    [
+        ("Karen (4 residents) live here.", "Karen (fewer than 5 residents) live here."),
+        ("Karen (5 residents) live here.", "Karen (5 residents) live here."),
+        ("Karen (1 resident) lives here.", "Karen (fewer than 5 residents) lives here."),
+        ("Latino (1,234 residents).", "Latino (1,234 residents)."),
+        (
+            "Nepali (2 speakers) and (3 residents).",
+            "Nepali (fewer than 5 speakers) and (fewer than 5 residents).",
+        ),
+        ("Founded 3 residents ago", "Founded 3 residents ago"),  # not a count in brackets
+    ],
+)
 def test_small_counts_in_sentences_are_hidden(sentence, shown):
     assert privacy.suppress_small_counts(sentence) == shown
 
@@ -69,6 +87,7 @@ def test_suppress_small_counts_takes_any_value():
 
 # --- text -----------------------------------------------------------------------------------------
 
+
 def test_md_leaves_no_live_markdown():
     shown = text.md(HOSTILE)
     assert "\\[click\\]\\(javascript\\:alert\\(1\\)\\)" in shown
@@ -77,8 +96,13 @@ def test_md_leaves_no_live_markdown():
 
 
 def test_numbers_that_are_missing_or_not_numbers_show_a_dash():
-    assert [text.fmt_int(v) for v in (None, math.nan, "x", 2.5, -1200)] == \
-        ["–", "–", "–", "2", "-1,200"]
+    assert [text.fmt_int(v) for v in (None, math.nan, "x", 2.5, -1200)] == [
+        "–",
+        "–",
+        "–",
+        "2",
+        "-1,200",
+    ]
     assert [text.fmt_share(v) for v in (None, "x", 0.5, 1)] == ["–", "–", "50%", "100%"]
     assert text.with_moe(math.nan, 3) == "not recorded"
     assert text.with_moe(10, math.nan) == "10"
@@ -92,30 +116,40 @@ def test_slug_never_leaves_path_characters():
 
 # --- gaps -----------------------------------------------------------------------------------------
 
+
 def _language_gaps() -> pd.DataFrame:
-    return pd.DataFrame({
-        "neighborhood_id": ["alder", "birch", "alder"],
-        "neighborhood": ["Alder", "Birch", "Alder"],
-        "community_ids": [["karen"], ["latino"], ["latino"]],
-        "language": ["Karen", "Spanish", "Spanish"],
-        "speakers": [3, 40, 12.0],
-        "severity": [1.0, 3.0, 2.0],
-        "explanation": ["Karen speakers (3 residents) in Alder have no class.",
-                        "Spanish in Birch.", "Spanish in Alder."],
-    })
+    return pd.DataFrame(
+        {
+            "neighborhood_id": ["alder", "birch", "alder"],
+            "neighborhood": ["Alder", "Birch", "Alder"],
+            "community_ids": [["karen"], ["latino"], ["latino"]],
+            "language": ["Karen", "Spanish", "Spanish"],
+            "speakers": [3, 40, 12.0],
+            "severity": [1.0, 3.0, 2.0],
+            "explanation": [
+                "Karen speakers (3 residents) in Alder have no class.",
+                "Spanish in Birch.",
+                "Spanish in Alder.",
+            ],
+        }
+    )
 
 
 def test_gap_rows_are_worst_first_and_filter_by_id_name_and_words():
     rows = gaps.index_rows(_language_gaps())
     assert rows.frame["language"].tolist() == ["Spanish", "Spanish", "Karen"]
-    assert gaps.matching(rows, neighborhood_id="alder", neighborhood="Alder") == \
-        [False, True, True]
+    assert gaps.matching(rows, neighborhood_id="alder", neighborhood="Alder") == [False, True, True]
     # A row that names the neighborhood without its id still matches (by its exact name).
     by_name = gaps.index_rows(pd.DataFrame({"neighborhood": ["Alder"], "explanation": ["x"]}))
     assert gaps.matching(by_name, neighborhood_id="alder", neighborhood="Alder") == [True]
     assert gaps.matching(rows, community_id="latino", community="Latino") == [True, True, False]
-    assert gaps.matching(rows, neighborhood_id="alder", neighborhood="Alder",
-                         community_id="latino", community="Latino") == [False, True, False]
+    assert gaps.matching(
+        rows,
+        neighborhood_id="alder",
+        neighborhood="Alder",
+        community_id="latino",
+        community="Latino",
+    ) == [False, True, False]
     assert gaps.matching(rows, text="SPANISH alder") == [False, True, False]
     assert gaps.matching(rows, text="nowhere") == [False, False, False]
     assert gaps.matching(rows) == [True, True, True]
@@ -128,19 +162,32 @@ def test_no_gap_rows_when_the_family_is_missing_or_empty():
 
 def test_readable_gap_table_hides_ids_and_small_counts():
     table = gaps.readable(gaps.index_rows(_language_gaps()).frame, "language_gaps")
-    assert table.columns.tolist() == ["Why it matters", "Neighborhood", "Language",
-                                      "Speakers here"]
+    assert table.columns.tolist() == ["Why it matters", "Neighborhood", "Language", "Speakers here"]
     assert table["Speakers here"].tolist() == ["40", "12", "fewer than 5"]
-    assert table["Why it matters"].iloc[2] == \
-        "Karen speakers (fewer than 5 residents) in Alder have no class."
+    assert (
+        table["Why it matters"].iloc[2]
+        == "Karen speakers (fewer than 5 residents) in Alder have no class."
+    )
 
 
 def test_readable_without_a_family_shows_every_column_in_words():
-    frame = pd.DataFrame({"org_id": ["a"], "kind": ["peripheral"], "effective_size": [1.26],
-                          "ratio": [math.nan], "committee_status": ["forming"]})
+    frame = pd.DataFrame(
+        {
+            "org_id": ["a"],
+            "kind": ["peripheral"],
+            "effective_size": [1.26],
+            "ratio": [math.nan],
+            "committee_status": ["forming"],
+        }
+    )
     assert gaps.readable(frame).to_dict("records") == [
-        {"Kind": "One partner only", "Effective size": 1.3, "Ratio": None,
-         "Committee status": "Forming"}]
+        {
+            "Kind": "One partner only",
+            "Effective size": 1.3,
+            "Ratio": None,
+            "Committee status": "Forming",
+        }
+    ]
 
 
 def test_top_gap_sentences_take_each_family_in_turn_without_repeats():
@@ -154,8 +201,13 @@ def test_top_gap_sentences_take_each_family_in_turn_without_repeats():
         isolated=pd.DataFrame({"name": ["x"]}),  # no explanation: skipped
         uncovered_need=pd.DataFrame(),
     )
-    assert gaps.top_gap_sentences(report, 6) == \
-        ["F1", "Same", "(fewer than 5 speakers) L1", "A broker.", "S2"]
+    assert gaps.top_gap_sentences(report, 6) == [
+        "F1",
+        "Same",
+        "(fewer than 5 speakers) L1",
+        "A broker.",
+        "S2",
+    ]
     assert gaps.top_gap_sentences(report, 2) == ["F1", "Same"]
     assert gaps.top_gap_sentences(report, 0) == []
 
@@ -193,8 +245,7 @@ def test_plan_markdown_without_picks_or_figure():
 def test_ranking_of_no_candidate_is_an_empty_table():
     empty = pd.DataFrame(columns=["rank", "name", "score", "stability", "reasons"])
     assert plans.ranking_table(empty).empty
-    assert plans.score_parts(empty).columns.tolist() == ["neighborhood", "part", "points",
-                                                         "order"]
+    assert plans.score_parts(empty).columns.tolist() == ["neighborhood", "part", "points", "order"]
     assert plans.top_candidate_markdown(empty, 3) == []
 
 
@@ -203,6 +254,7 @@ def test_committee_counts_without_the_column_are_zero():
 
 
 # --- the city -------------------------------------------------------------------------------------
+
 
 def test_filter_options_sorts_by_name_and_keeps_unknown_services():
     G = nx.MultiDiGraph()
@@ -224,35 +276,54 @@ def test_a_member_located_in_and_serving_a_neighborhood_is_listed_once():
     G.add_edge("lib", "alder", key="located_in")
     G.add_edge("lib", "alder", key="serves_neighborhood")
     members, communities = city.neighborhood_members(G, "alder")
-    assert members[["Organization", "How", labels.ILLUSTRATIVE_MARK]].values.tolist() == \
-        [["Lib", "located here, serves it", labels.ILLUSTRATIVE_MARK]]
+    assert members[["Organization", "How", labels.ILLUSTRATIVE_MARK]].values.tolist() == [
+        ["Lib", "located here, serves it", labels.ILLUSTRATIVE_MARK]
+    ]
     assert communities.empty
 
 
 def test_source_table_skips_tables_without_sources():
     tables = {"ties": pd.DataFrame({"a": [1]}), "organizations": pd.DataFrame()}
     assert city.source_table(tables).empty
-    assert city.source_table(tables).columns.tolist() == \
-        ["Table", "Source", "Rows", city.ILLUSTRATIVE_COLUMN, "Dates"]
+    assert city.source_table(tables).columns.tolist() == [
+        "Table",
+        "Source",
+        "Rows",
+        city.ILLUSTRATIVE_COLUMN,
+        "Dates",
+    ]
 
 
 # --- what changed ---------------------------------------------------------------------------------
 
+
 def test_change_metrics_colour_fewer_isolated_members_as_good():
-    metrics = changes.change_metrics({
-        "isolated_organizations": {"label": "Isolated", "before": 3, "after": 1, "delta": -2},
-        "members": {"label": "Members", "before": 7, "after": 7, "delta": 0},
-        "share_reached": {"label": "Share", "before": None, "after": 0.5, "delta": None},
-    })
-    assert metrics[0] == {"label": "Isolated", "value": "1", "delta": "-2 (was 3)",
-                          "delta_color": "inverse"}
+    metrics = changes.change_metrics(
+        {
+            "isolated_organizations": {"label": "Isolated", "before": 3, "after": 1, "delta": -2},
+            "members": {"label": "Members", "before": 7, "after": 7, "delta": 0},
+            "share_reached": {"label": "Share", "before": None, "after": 0.5, "delta": None},
+        }
+    )
+    assert metrics[0] == {
+        "label": "Isolated",
+        "value": "1",
+        "delta": "-2 (was 3)",
+        "delta_color": "inverse",
+    }
     assert metrics[1]["delta"] is None and metrics[2]["delta"] is None
     assert metrics[2]["value"] == "50%"
 
 
 def test_changes_table_finds_words_in_any_column():
-    frame = pd.DataFrame({"change": ["added", "removed"], "table": ["ties", "organizations"],
-                          "name": ["A – B", "Shop"], "explanation": ["A and B work.", "Gone."]})
+    frame = pd.DataFrame(
+        {
+            "change": ["added", "removed"],
+            "table": ["ties", "organizations"],
+            "name": ["A – B", "Shop"],
+            "explanation": ["A and B work.", "Gone."],
+        }
+    )
     assert changes.changes_table(frame, "  ORGANIZATIONS   shop ")["Who"].tolist() == ["Shop"]
     assert changes.changes_table(frame, "ties")["Who"].tolist() == ["A – B"]
     assert changes.changes_table(frame, "(")["Who"].tolist() == []  # literal, not a pattern

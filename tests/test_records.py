@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 
 import pytest
@@ -15,8 +16,7 @@ PROVENANCE = {"source": "working session", "source_date": "2026-11-26", "illustr
 
 
 def tie(source, target, tie_type="partnership", **extra):
-    return {"source_id": source, "target_id": target, "tie_type": tie_type, **PROVENANCE,
-            **extra}
+    return {"source_id": source, "target_id": target, "tie_type": tie_type, **PROVENANCE, **extra}
 
 
 @pytest.fixture
@@ -27,8 +27,9 @@ def store(tmp_path, tiny_city):
 
 
 def test_add_a_partnership(tiny_city):
-    city = ingest.add_records(tiny_city, "ties", [tie("clinic", "lonely", strength="2",
-                                                   kind="met at the session")])
+    city = ingest.add_records(
+        tiny_city, "ties", [tie("clinic", "lonely", strength="2", kind="met at the session")]
+    )
     G = build_graph(city)
     attrs = G["clinic"]["lonely"]["partnership"]
     assert attrs["strength"] == 2 and attrs["kind"] == "met at the session"
@@ -38,10 +39,22 @@ def test_add_a_partnership(tiny_city):
 
 
 def test_add_an_organization_matches_its_neighborhood_forgivingly(tiny_city):
-    city = ingest.add_records(tiny_city, "organizations", [{
-        "org_id": "mosque", "name": "Birch Mosque", "sector": "faith",
-        "orientation": "immigrant serving", "services": "english; youth",
-        "languages": "arabic;English", "neighborhood": "BIRCH", **PROVENANCE}])
+    city = ingest.add_records(
+        tiny_city,
+        "organizations",
+        [
+            {
+                "org_id": "mosque",
+                "name": "Birch Mosque",
+                "sector": "faith",
+                "orientation": "immigrant serving",
+                "services": "english; youth",
+                "languages": "arabic;English",
+                "neighborhood": "BIRCH",
+                **PROVENANCE,
+            }
+        ],
+    )
     row = city.tables["organizations"].set_index("org_id").loc["mosque"]
     assert row["neighborhood"] == "birch" and row["orientation"] == "immigrant_serving"
     assert row["services"] == ["english", "youth"] and row["languages"] == ["Arabic", "English"]
@@ -49,8 +62,9 @@ def test_add_an_organization_matches_its_neighborhood_forgivingly(tiny_city):
 
 def test_bad_records_are_refused_with_every_problem(tiny_city):
     with pytest.raises(ValidationError) as caught:
-        ingest.add_records(tiny_city, "ties", [tie("clinc", "lonely"),
-                                           tie("lib", "alder", "serves_community")])
+        ingest.add_records(
+            tiny_city, "ties", [tie("clinc", "lonely"), tie("lib", "alder", "serves_community")]
+        )
     messages = [p.message for p in caught.value.errors]
     assert len(messages) == 2
     assert 'Did you mean "clinic"?' in messages[0]
@@ -59,9 +73,20 @@ def test_bad_records_are_refused_with_every_problem(tiny_city):
 
 def test_duplicate_id_and_missing_source_are_refused(tiny_city):
     with pytest.raises(ValidationError) as caught:
-        ingest.add_records(tiny_city, "organizations", [{
-            "org_id": "lib", "name": "Another library", "sector": "library",
-            "orientation": "both", "source_date": "2026", "illustrative": "no"}])
+        ingest.add_records(
+            tiny_city,
+            "organizations",
+            [
+                {
+                    "org_id": "lib",
+                    "name": "Another library",
+                    "sector": "library",
+                    "orientation": "both",
+                    "source_date": "2026",
+                    "illustrative": "no",
+                }
+            ],
+        )
     text = str(caught.value)
     assert "Duplicate id 'lib'" in text and "'source' is required" in text
 
@@ -95,18 +120,19 @@ def test_two_people_recording_at_once_both_count(store):
 
     def record(row):
         def change(city):
-            try:
+            with contextlib.suppress(threading.BrokenBarrierError):
                 barrier.wait()
-            except threading.BrokenBarrierError:
-                pass
             return ingest.add_records(city, "ties", [row])
+
         try:
             store.update(change)
-        except Exception as exc:  # noqa: BLE001 - reported below
+        except Exception as exc:
             errors.append(exc)
 
-    threads = [threading.Thread(target=record, args=(tie("clinic", "lonely"),)),
-               threading.Thread(target=record, args=(tie("church", "lonely"),))]
+    threads = [
+        threading.Thread(target=record, args=(tie("clinic", "lonely"),)),
+        threading.Thread(target=record, args=(tie("church", "lonely"),)),
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:

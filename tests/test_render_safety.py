@@ -26,17 +26,16 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from tiny_city import make_tiny_city
 
 from coalition import cli, exports, history, maps, network_view, schema
 from coalition.ingest import read_city
 from coalition.map_files import neighborhood_measures, write_city_maps
 from coalition.model import build_graph, nodes_frame
 from coalition.store import open_store
-from tiny_city import make_tiny_city
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "fixtures" / "hostile_city"))
-from build_fixture import (PAYLOADS, SIDE_EFFECT_FILE, list_payload, marker,  # noqa: E402
-                           write_payload_folder)
+from build_fixture import PAYLOADS, SIDE_EFFECT_FILE, list_payload, marker, write_payload_folder
 
 # Every payload at once, in one cell: what the dashboard pages are driven with.
 PAYLOADS = {**PAYLOADS, "all": " ".join(PAYLOADS.values())}
@@ -68,17 +67,22 @@ def assert_literal(output: str, payload: str, required: set[str], where: str) ->
     for match in MARKER.finditer(text):
         shown = list_payload(payload) if match.group(1) == LANGUAGES else payload
         expected = shown.lower() + " "
-        before = text[max(0, match.start() - len(expected) - 40):match.start()]
+        before = text[max(0, match.start() - len(expected) - 40) : match.start()]
         assert before.endswith(expected), (
-            f"{where}: {match.group(0)} is preceded by {before!r}, not by the payload {payload!r}")
+            f"{where}: {match.group(0)} is preceded by {before!r}, not by the payload {payload!r}"
+        )
         found.add(match.group(1))
     missing = required - found
     assert not missing, f"{where}: the payload cells {sorted(missing)} are not shown at all"
 
 
 LANGUAGES = m("languages", "lang")
-NAMES = {m("neighborhoods", "name"), m("organizations", "name"), m("communities", "name"),
-         m("committees", "name")}
+NAMES = {
+    m("neighborhoods", "name"),
+    m("organizations", "name"),
+    m("communities", "name"),
+    m("committees", "name"),
+}
 
 
 @cache
@@ -107,14 +111,19 @@ def no_side_effect(tmp_path, monkeypatch):
 
 # --- the reader keeps the text as text ---------------------------------------------------------
 
+
 @pytest.mark.parametrize("name", list(PAYLOADS))
 def test_the_reader_keeps_every_payload_as_text(city_of, name):
     city = city_of(name)
-    cells = [city.name] + [str(v) for frame in city.tables.values()
-                           for v in frame.to_numpy().ravel()]
-    assert_literal("\n".join(cells), PAYLOADS[name],
-                   NAMES | {m("ties", "kind"), m("navigators", "alias"), "cityname"},
-                   "read_city")
+    cells = [city.name] + [
+        str(v) for frame in city.tables.values() for v in frame.to_numpy().ravel()
+    ]
+    assert_literal(
+        "\n".join(cells),
+        PAYLOADS[name],
+        NAMES | {m("ties", "kind"), m("navigators", "alias"), "cityname"},
+        "read_city",
+    )
 
 
 def _cells(frame) -> str:
@@ -124,8 +133,14 @@ def _cells(frame) -> str:
 
 # --- maps ---------------------------------------------------------------------------------------
 
-MAP_SHOWS = {m("neighborhoods", "name"), m("neighborhoods", "source"), m("organizations", "name"),
-             m("organizations", "sector"), m("committees", "name"), "cityname"}
+MAP_SHOWS = {
+    m("neighborhoods", "name"),
+    m("neighborhoods", "source"),
+    m("organizations", "name"),
+    m("organizations", "sector"),
+    m("committees", "name"),
+    "cityname",
+}
 
 
 @pytest.mark.parametrize("name", list(PAYLOADS))
@@ -135,21 +150,31 @@ def test_every_measure_map_shows_the_payload_as_text(city_of, name):
     organizations = nodes_frame(G, schema.ORGANIZATION)
     committees = nodes_frame(G, schema.COMMITTEE)
     for measure in maps.MEASURES:
-        drawn = maps.neighborhood_map(frame, measure, organizations=organizations,
-                                      committees=committees, title=G.graph["city"],
-                                      highlight=["alder"])
+        drawn = maps.neighborhood_map(
+            frame,
+            measure,
+            organizations=organizations,
+            committees=committees,
+            title=G.graph["city"],
+            highlight=["alder"],
+        )
         page = maps.offline_map_html(drawn)
         assert_literal(page, PAYLOADS[name], MAP_SHOWS, f"map of {measure}")
         assert "<script>alert(1)" not in page and "<img src=x" not in page
         # The map drawn again (as st_folium does) is still literal.
-        assert_literal(maps.make_offline(drawn).get_root().render(), PAYLOADS[name], MAP_SHOWS,
-                       f"map of {measure}, rendered twice")
+        assert_literal(
+            maps.make_offline(drawn).get_root().render(),
+            PAYLOADS[name],
+            MAP_SHOWS,
+            f"map of {measure}, rendered twice",
+        )
 
 
 def test_a_map_with_committee_status_only_is_literal(city_of):
     G = build_graph(city_of("all"))
-    page = maps.offline_map_html(maps.neighborhood_map(maps.neighborhood_map_frame(G),
-                                                       "committee_status"))
+    page = maps.offline_map_html(
+        maps.neighborhood_map(maps.neighborhood_map_frame(G), "committee_status")
+    )
     assert_literal(page, PAYLOADS["all"], {m("neighborhoods", "name")}, "committee map")
 
 
@@ -173,15 +198,19 @@ def test_network_html_shows_the_payload_as_text(city_of, name):
     G = build_graph(city_of(name))
     positions = network_view.layout_positions(G)
     for color_by in network_view.COLOR_BY:
-        page = network_view.network_html(G, positions, color_by=color_by,
-                                         highlight_nodes={"lib": "broker"})
+        page = network_view.network_html(
+            G, positions, color_by=color_by, highlight_nodes={"lib": "broker"}
+        )
         assert_literal(page, PAYLOADS[name], NETWORK_SHOWS, f"network by {color_by}")
         assert "<script>alert(1)" not in page and "<img src=x" not in page
-    for by, shown in (("sector", m("organizations", "sector")),
-                      ("neighborhood", m("neighborhoods", "name"))):
+    for by, shown in (
+        ("sector", m("organizations", "sector")),
+        ("neighborhood", m("neighborhoods", "name")),
+    ):
         grouped = network_view.aggregate_graph(G, by)
-        page = network_view.network_html(grouped, network_view.layout_positions(grouped),
-                                         color_by="sector")
+        page = network_view.network_html(
+            grouped, network_view.layout_positions(grouped), color_by="sector"
+        )
         assert_literal(page, PAYLOADS[name], {shown}, f"network grouped by {by}")
 
 
@@ -196,19 +225,33 @@ def _cells_of_export(fmt: str, path: Path) -> list[str]:
         from openpyxl import load_workbook
 
         book = load_workbook(path, read_only=True)
-        return [str(v) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)
-                for v in row if v is not None]
+        return [
+            str(v)
+            for sheet in book.worksheets
+            for row in sheet.iter_rows(values_only=True)
+            for v in row
+            if v is not None
+        ]
     if fmt == "csv":
         with zipfile.ZipFile(path) as archive:
-            return [cell for name in archive.namelist() if name.endswith(".csv")
-                    for row in csv.reader(io.StringIO(archive.read(name).decode("utf-8")))
-                    for cell in row]
+            return [
+                cell
+                for name in archive.namelist()
+                if name.endswith(".csv")
+                for row in csv.reader(io.StringIO(archive.read(name).decode("utf-8")))
+                for cell in row
+            ]
     if fmt == "gpkg":
         import pyogrio
 
-        return [str(v) for layer, _ in pyogrio.list_layers(path)
-                for v in pyogrio.read_dataframe(path, layer=layer).drop(columns="geometry")
-                .to_numpy().ravel()]
+        return [
+            str(v)
+            for layer, _ in pyogrio.list_layers(path)
+            for v in pyogrio.read_dataframe(path, layer=layer)
+            .drop(columns="geometry")
+            .to_numpy()
+            .ravel()
+        ]
     return [path.read_text(encoding="utf-8")]
 
 
@@ -231,17 +274,20 @@ def test_exports_keep_the_payload_as_inert_text(city_of, name, fmt, tmp_path):
 
 # --- history sentences --------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("name", list(PAYLOADS))
 def test_change_sentences_keep_the_payload_as_text(city_of, name):
     city = city_of(name)
     for before, after in ((make_tiny_city(), city), (city, make_tiny_city())):
         report = history.compare_cities(before, after)
-        text = "\n".join([report.explanation, _cells(report.changes),
-                          json.dumps(report.to_dict(), default=str)])
+        text = "\n".join(
+            [report.explanation, _cells(report.changes), json.dumps(report.to_dict(), default=str)]
+        )
         assert_literal(text, PAYLOADS[name], NAMES, "changes")
 
 
 # --- the command line ---------------------------------------------------------------------------
+
 
 def _run(capsys, *argv: str) -> str:
     code = cli.main(list(argv))
@@ -258,10 +304,14 @@ def test_cli_text_and_json_keep_the_payload_as_text(city_of, name, capsys, tmp_p
     store.replace_city(city_of(name))
     payload = PAYLOADS[name]
     neighborhoods = {m("neighborhoods", "name")}
-    for verb, shows in (("gaps", {m("communities", "name")}), ("coverage", neighborhoods),
-                        ("rank", neighborhoods), ("changes", NAMES), ("info", {"cityname"})):
-        extra = ["--runs", "5"] if verb == "rank" else ["--since", "1"] if verb == "changes" \
-            else []
+    for verb, shows in (
+        ("gaps", {m("communities", "name")}),
+        ("coverage", neighborhoods),
+        ("rank", neighborhoods),
+        ("changes", NAMES),
+        ("info", {"cityname"}),
+    ):
+        extra = ["--runs", "5"] if verb == "rank" else ["--since", "1"] if verb == "changes" else []
         text = _run(capsys, verb, "--db", db, *extra)
         # The text table of coverage cuts names at 28 characters: a cut marker is not checked.
         assert_literal(text, payload, shows if verb != "coverage" else set(), f"{verb} text")
@@ -274,6 +324,7 @@ def test_cli_text_and_json_keep_the_payload_as_text(city_of, name, capsys, tmp_p
 
 
 # --- the dashboard ------------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def store_of(tmp_path_factory, city_root):
@@ -317,15 +368,28 @@ PAGE_SHOWS = {
 
 def _html_outputs(at) -> list[str]:
     """What a page hands to a browser as HTML: st.html, the network iframe, the folium map."""
-    return ([element.proto.body for element in at.get("html")]
-            + [frame.proto.srcdoc for frame in at.get("iframe")]
-            + [c.proto.json_args for c in at.get("component_instance")])
+    return (
+        [element.proto.body for element in at.get("html")]
+        + [frame.proto.srcdoc for frame in at.get("iframe")]
+        + [c.proto.json_args for c in at.get("component_instance")]
+    )
 
 
 def _page_outputs(at) -> list[str]:
     outputs = _html_outputs(at)
-    for kind in ("markdown", "caption", "title", "header", "subheader", "error", "warning",
-                 "info", "success", "text", "code"):
+    for kind in (
+        "markdown",
+        "caption",
+        "title",
+        "header",
+        "subheader",
+        "error",
+        "warning",
+        "info",
+        "success",
+        "text",
+        "code",
+    ):
         outputs.extend(str(element.value) for element in at.get(kind))
     outputs.extend(f"{metric.label} {metric.value}" for metric in at.metric)
     outputs.extend(_cells(frame.value) for frame in at.dataframe)
@@ -335,8 +399,9 @@ def _page_outputs(at) -> list[str]:
     return outputs
 
 
-@pytest.mark.parametrize("page", ["overview", "map", "network", "gaps", "planner", "data",
-                                  "record"])
+@pytest.mark.parametrize(
+    "page", ["overview", "map", "network", "gaps", "planner", "data", "record"]
+)
 def test_every_dashboard_page_shows_the_payloads_as_text(store_of, page, monkeypatch):
     at = _open_page(monkeypatch, store_of("all"), page)
     if page == "map":
@@ -357,5 +422,6 @@ def test_the_read_only_dashboard_map_evaluates_nothing(store_of, name, monkeypat
     assert not at.exception, [e.value for e in at.exception]
     args = json.loads(next(c.proto.json_args for c in at.get("component_instance")))
     shows = {m("neighborhoods", "name"), m("organizations", "name"), m("committees", "name")}
-    assert_literal(args["script"] + args["html"] + args["header"], PAYLOADS[name], shows,
-                   "dashboard map")
+    assert_literal(
+        args["script"] + args["html"] + args["header"], PAYLOADS[name], shows, "dashboard map"
+    )

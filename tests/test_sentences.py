@@ -23,25 +23,45 @@ from coalition.model import CityData, build_graph
 from coalition.store import open_store
 
 
-def org_graph(partnerships, *, serves=(), communities=(), non_members=(), illustrative=(),
-              orientation=None) -> nx.MultiDiGraph:
+def org_graph(
+    partnerships, *, serves=(), communities=(), non_members=(), illustrative=(), orientation=None
+) -> nx.MultiDiGraph:
     """Organizations named by the partnership pairs (display name = id upper-cased), one
     neighborhood, and communities served as listed."""
     G = nx.MultiDiGraph()
-    G.add_node("n", kind="neighborhood", name="N", population=1000, foreign_born=100,
-               illustrative="n" in illustrative)
+    G.add_node(
+        "n",
+        kind="neighborhood",
+        name="N",
+        population=1000,
+        foreign_born=100,
+        illustrative="n" in illustrative,
+    )
     orgs = sorted({o for pair in partnerships for o in pair} | {o for o, _ in serves})
     for o in orgs:
-        attrs = {"kind": "organization", "name": o.upper(), "sector": "nonprofit",
-                 "orientation": (orientation or {}).get(o, "immigrant_serving"),
-                 "services": ["health"], "languages": ["English"], "anchor_type": "none",
-                 "illustrative": o in illustrative}
+        attrs = {
+            "kind": "organization",
+            "name": o.upper(),
+            "sector": "nonprofit",
+            "orientation": (orientation or {}).get(o, "immigrant_serving"),
+            "services": ["health"],
+            "languages": ["English"],
+            "anchor_type": "none",
+            "illustrative": o in illustrative,
+        }
         if o in non_members:
             attrs["member"] = False
         G.add_node(o, **attrs)
     for c in communities:
-        G.add_node(c, kind="community", name=c.title(), community_kind="immigrant",
-                   languages=[], estimated_residents=10, illustrative=c in illustrative)
+        G.add_node(
+            c,
+            kind="community",
+            name=c.title(),
+            community_kind="immigrant",
+            languages=[],
+            estimated_residents=10,
+            illustrative=c in illustrative,
+        )
     for a, b in partnerships:
         G.add_edge(a, b, key="partnership")
     for o, c in serves:
@@ -56,11 +76,15 @@ def articulation(G, org_id):
 
 # --- articulation points: exactly what is lost ----------------------------------------------
 
+
 def test_cut_vertex_does_not_say_a_community_loses_its_only_organization_when_another_stays():
     # a - v - b - c: without v, a is cut off (1) and b - c stays (2). Kin are served by a
     # only: they keep a, and lose their link to the rest. Jay are served by v only.
-    G = org_graph([("a", "v"), ("v", "b"), ("b", "c")], communities=["kin", "jay"],
-                  serves=[("a", "kin"), ("v", "jay")])
+    G = org_graph(
+        [("a", "v"), ("v", "b"), ("b", "c")],
+        communities=["kin", "jay"],
+        serves=[("a", "kin"), ("v", "jay")],
+    )
     row = articulation(G, "v")
     assert row["org_names_cut_off"] == ["A"]
     assert row["communities_cut_off"] == ["Jay"]
@@ -77,13 +101,24 @@ def test_cut_vertex_with_equal_sides_names_both():
     G = org_graph([("a", "v"), ("v", "b")])
     row = articulation(G, "v")
     assert sorted(row["equal_sides"]) == [["A"], ["B"]]
-    assert row["explanation"] == ("V holds the coalition together: if it left, the partnership "
-                                  "network would split into two parts of equal size: "
-                                  f"{row['equal_sides'][0][0]} on one side and "
-                                  f"{row['equal_sides'][1][0]} on the other.")
+    assert row["explanation"] == (
+        "V holds the coalition together: if it left, the partnership "
+        "network would split into two parts of equal size: "
+        f"{row['equal_sides'][0][0]} on one side and "
+        f"{row['equal_sides'][1][0]} on the other."
+    )
     # Three equal sides and a smaller one: every equal side, and the smaller one cut off.
-    G = org_graph([("v", "a1"), ("a1", "a2"), ("v", "b1"), ("b1", "b2"), ("v", "c1"),
-                   ("c1", "c2"), ("v", "d")])
+    G = org_graph(
+        [
+            ("v", "a1"),
+            ("a1", "a2"),
+            ("v", "b1"),
+            ("b1", "b2"),
+            ("v", "c1"),
+            ("c1", "c2"),
+            ("v", "d"),
+        ]
+    )
     row = articulation(G, "v")
     assert sorted(row["equal_sides"]) == [["A1", "A2"], ["B1", "B2"], ["C1", "C2"]]
     assert "three parts of equal size" in row["explanation"]
@@ -91,6 +126,7 @@ def test_cut_vertex_with_equal_sides_names_both():
 
 
 # --- brokers ---------------------------------------------------------------------------------
+
 
 def test_broker_only_where_effective_size_shows_it():
     # Triangle a - b - c plus a - d: a has 3 partners, b and c tied: effective size
@@ -105,6 +141,7 @@ def test_broker_only_where_effective_size_shows_it():
     # (1/2 + 1/2 * 1/2)^2 + (1/2 + 1/2 * 1/3)^2 = 1.00694; in a lone triangle, 1.125.
     from coalition.analysis.graph_index import index_graph
     from coalition.analysis.metrics import brokerage, partnership_network
+
     table = brokerage(partnership_network(index_graph(G)))
     assert table.loc["c", "constraint"] == pytest.approx(0.5625 + 4 / 9)
     triangle = org_graph([("a", "b"), ("b", "c"), ("a", "c")])
@@ -125,6 +162,7 @@ def test_some_know_each_other_only_when_a_partner_tie_exists():
 
 # --- members and organizations the coalition could invite ------------------------------------
 
+
 def test_non_members_are_never_isolated_members_but_could_be_invited(tiny_graph):
     G = tiny_graph.copy()
     G.nodes["lonely"]["member"] = False  # no partnership at all
@@ -141,7 +179,8 @@ def test_non_members_are_never_isolated_members_but_could_be_invited(tiny_graph)
     assert set(invite.index) == {"church", "lonely"}
     assert "offers housing help to Long-time residents" in invite.loc["church", "explanation"]
     assert invite.loc["church", "explanation"].startswith(
-        "Cedar Church (faith) is not a coalition member")
+        "Cedar Church (faith) is not a coalition member"
+    )
     assert invite.loc["lonely", "severity"] == 0
     # A missing attribute counts as a member: the tiny city as loaded has no non-member.
     assert find_gaps(tiny_graph).could_invite.empty
@@ -150,9 +189,11 @@ def test_non_members_are_never_isolated_members_but_could_be_invited(tiny_graph)
 
 # --- illustrative rows -----------------------------------------------------------------------
 
+
 def test_every_gap_finding_says_which_illustrative_rows_it_rests_on():
-    G = org_graph([("a", "v"), ("v", "b")], communities=["kin"], serves=[("a", "kin")],
-                  illustrative={"a"})
+    G = org_graph(
+        [("a", "v"), ("v", "b")], communities=["kin"], serves=[("a", "kin")], illustrative={"a"}
+    )
     gaps = find_gaps(G)
     for family, frame in vars(gaps).items():
         assert {"illustrative", "illustrative_rows"} <= set(frame.columns), family
@@ -201,7 +242,7 @@ def test_ranking_reasons_and_plan_carry_illustrative_labels(tiny_graph):
     cedar = report.candidates.set_index("neighborhood_id").loc["cedar"]
     # Cedar's own figures are real; its readiness (church, nav1) rests on illustrative rows.
     assert cedar["illustrative"] and {"church", "nav1"} <= set(cedar["illustrative_rows"])
-    flags = dict(zip(cedar["reasons"], cedar["reasons_illustrative"]))
+    flags = dict(zip(cedar["reasons"], cedar["reasons_illustrative"], strict=True))
     assert not next(f for r, f in flags.items() if r.startswith("Need:"))
     assert next(f for r, f in flags.items() if r.startswith("Ready to host"))
     data = report.to_dict()
@@ -217,14 +258,16 @@ def test_illustrative_counts_match_the_tables():
     city = make_tiny_city()
     counts = illustrative_counts(build_graph(city))
     for table, frame in city.tables.items():
-        assert counts["by_table"][table] == {"rows": len(frame),
-                                             "illustrative": int(frame["illustrative"].sum())}
+        assert counts["by_table"][table] == {
+            "rows": len(frame),
+            "illustrative": int(frame["illustrative"].sum()),
+        }
     assert counts["entries"] == sum(len(f) for f in city.tables.values())
-    assert counts["illustrative"] == sum(int(f["illustrative"].sum())
-                                         for f in city.tables.values())
+    assert counts["illustrative"] == sum(int(f["illustrative"].sum()) for f in city.tables.values())
 
 
 # --- stability -------------------------------------------------------------------------------
+
 
 def test_stability_breaks_exact_ties_as_the_ranking_does(tiny_graph):
     # Adjacency only: Birch and Cedar both border Alder and score exactly the same in every
@@ -266,14 +309,17 @@ def test_rank_cli_says_k_was_reduced(tmp_path, capsys):
     assert cli.main(["rank", "--db", db, "--k", "10", "--runs", "50"]) == 0
     header, out = capsys.readouterr().out.split("\n", 1)
     assert header.startswith("Tiny Town — data version 1")
-    assert out.startswith("Note: Asked for 10 next committees, but only 3 neighborhoods have "
-                          "no active committee: k is 3.")
+    assert out.startswith(
+        "Note: Asked for 10 next committees, but only 3 neighborhoods have "
+        "no active committee: k is 3."
+    )
     assert cli.main(["rank", "--db", db, "--k", "10", "--runs", "50", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["k"] == 3 and data["k_requested"] == 10 and len(data["notes"]) == 1
 
 
 # --- the plan: fillers and doubtful figures --------------------------------------------------
+
 
 def test_plan_says_which_picks_are_fillers():
     # Six areas in a row, Area 0 active; two committees reach every uncovered area under the
@@ -308,35 +354,48 @@ def test_plan_flags_gains_resting_on_tiny_or_doubtful_figures():
 
 # --- reasons never hide navigators or the absence of an anchor -------------------------------
 
+
 def _with(city: CityData, *, orgs=(), navigators=()) -> CityData:
     tables = {name: frame.copy() for name, frame in city.tables.items()}
     base = tables["organizations"].iloc[0].to_dict()
-    rows = [{**base, "org_id": o, "name": name, "anchor_type": anchor, "neighborhood": place}
-            for o, name, anchor, place in orgs]
-    tables["organizations"] = pd.concat([tables["organizations"], pd.DataFrame(rows)],
-                                        ignore_index=True)
+    rows = [
+        {**base, "org_id": o, "name": name, "anchor_type": anchor, "neighborhood": place}
+        for o, name, anchor, place in orgs
+    ]
+    tables["organizations"] = pd.concat(
+        [tables["organizations"], pd.DataFrame(rows)], ignore_index=True
+    )
     nav_base = tables["navigators"].iloc[0].to_dict()
-    rows = [{**nav_base, "navigator_id": n, "alias": alias, "neighborhood": place}
-            for n, alias, place in navigators]
-    tables["navigators"] = pd.concat([tables["navigators"], pd.DataFrame(rows)],
-                                     ignore_index=True)
-    return CityData(name=city.name, tables=tables, boundaries=city.boundaries,
-                    metric_crs=city.metric_crs)
+    rows = [
+        {**nav_base, "navigator_id": n, "alias": alias, "neighborhood": place}
+        for n, alias, place in navigators
+    ]
+    tables["navigators"] = pd.concat([tables["navigators"], pd.DataFrame(rows)], ignore_index=True)
+    return CityData(
+        name=city.name, tables=tables, boundaries=city.boundaries, metric_crs=city.metric_crs
+    )
 
 
 def test_readiness_never_hides_the_navigators():
     # Cedar: Cedar Church plus three more anchors, and Navigator One.
-    city = _with(make_tiny_city(), orgs=[("s1", "Cedar School", "school", "cedar"),
-                                         ("l1", "Cedar Library", "library", "cedar"),
-                                         ("a1", "Cedar Block Club", "neighborhood_association",
-                                          "cedar")])
+    city = _with(
+        make_tiny_city(),
+        orgs=[
+            ("s1", "Cedar School", "school", "cedar"),
+            ("l1", "Cedar Library", "library", "cedar"),
+            ("a1", "Cedar Block Club", "neighborhood_association", "cedar"),
+        ],
+    )
     report = rank_candidates(build_graph(city), {"readiness": 1}, k=1, stability_runs=10)
     cedar = report.candidates.set_index("neighborhood_id").loc["cedar"]
     ready = next(r for r in cedar["reasons"] if r.startswith("Ready to host"))
     assert "1 Cultural Navigator" in ready
     assert "more are already here" not in ready
-    access = next(r for r in cedar["reasons"] if "coalition member" in r) \
-        if any("coalition member" in r for r in cedar["reasons"]) else ""
+    access = (
+        next(r for r in cedar["reasons"] if "coalition member" in r)
+        if any("coalition member" in r for r in cedar["reasons"])
+        else ""
+    )
     assert "and 1 more" not in " ".join(cedar["reasons"]) + access
 
 
@@ -346,15 +405,19 @@ def test_readiness_says_when_no_anchor_is_recorded():
     report = rank_candidates(build_graph(city), {"readiness": 1}, k=1, stability_runs=10)
     dogwood = report.candidates.set_index("neighborhood_id").loc["dogwood"]
     ready = next(r for r in dogwood["reasons"] if r.startswith("Ready to host"))
-    assert ready == ("Ready to host: 1 Cultural Navigator is already here, but no anchor "
-                     "institution (library, school, faith group, neighborhood association) is "
-                     "recorded yet.")
+    assert ready == (
+        "Ready to host: 1 Cultural Navigator is already here, but no anchor "
+        "institution (library, school, faith group, neighborhood association) is "
+        "recorded yet."
+    )
 
 
 def test_join_names_never_hides_a_single_name():
     from coalition.analysis.graph_index import join_names
 
     assert join_names(["A", "B", "C", "D"], limit=3) == "A, B, C and D"
-    assert join_names(list("ABCDE"), limit=3, more_word="organization") == \
-        "A, B, C and 2 more organizations"
+    assert (
+        join_names(list("ABCDE"), limit=3, more_word="organization")
+        == "A, B, C and 2 more organizations"
+    )
     assert np.all([join_names([]) == ""])

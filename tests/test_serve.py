@@ -17,11 +17,10 @@ import tomllib
 
 import psutil
 import pytest
+from serve_helpers import ROOT, OutsideRecorder, coalition_serve, get_status, websocket_handshake
 
 from coalition import cli, settings
 from coalition.store import open_store
-from serve_helpers import (ROOT, OutsideRecorder, coalition_serve, get_status,
-                           websocket_handshake)
 
 
 @pytest.fixture(scope="module")
@@ -41,8 +40,14 @@ def recorder():
 
 
 def _proxied(recorder: OutsideRecorder) -> dict[str, str]:
-    return {"HTTP_PROXY": recorder.url, "HTTPS_PROXY": recorder.url, "http_proxy": recorder.url,
-            "https_proxy": recorder.url, "NO_PROXY": "", "no_proxy": ""}
+    return {
+        "HTTP_PROXY": recorder.url,
+        "HTTPS_PROXY": recorder.url,
+        "http_proxy": recorder.url,
+        "https_proxy": recorder.url,
+        "NO_PROXY": "",
+        "no_proxy": "",
+    }
 
 
 @pytest.fixture(scope="module")
@@ -58,6 +63,7 @@ def _port_open(port: int) -> bool:
 
 # --- stopping ----------------------------------------------------------------------------------
 
+
 def test_sigterm_stops_the_streamlit_child_and_closes_the_port(tiny_db):
     with coalition_serve("rel.db", cwd=tiny_db) as server:
         children = psutil.Process(server.process.pid).children(recursive=True)
@@ -71,13 +77,17 @@ def test_sigterm_stops_the_streamlit_child_and_closes_the_port(tiny_db):
 
 
 def test_a_relative_db_means_the_callers_directory(served, tiny_db):
-    (child,) = [p for p in psutil.Process(served.process.pid).children(recursive=True)
-                if "streamlit" in " ".join(p.cmdline())]
+    (child,) = [
+        p
+        for p in psutil.Process(served.process.pid).children(recursive=True)
+        if "streamlit" in " ".join(p.cmdline())
+    ]
     assert child.environ()["COALITION_DB"] == f"sqlite:///{(tiny_db / 'rel.db').resolve()}"
     assert f"store: {(tiny_db / 'rel.db').resolve()}" in served.log()
 
 
 # --- only its own page -------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("path", ["/", "/_stcore/health", "/_stcore/host-config", "/map"])
 def test_a_foreign_host_is_refused_and_the_own_host_served(served, path):
@@ -104,13 +114,31 @@ def test_plain_streamlit_would_call_out_for_a_foreign_origin(tmp_path, tiny_db):
     what the recorder above would have caught."""
     outside = OutsideRecorder()
     try:
-        command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-                   "--server.port", "{port}", "--server.address", "127.0.0.1",
-                   "--server.headless", "true", "--browser.gatherUsageStats", "false",
-                   "--server.allowedHosts", "127.0.0.1", "--server.fileWatcherType", "none"]
-        with coalition_serve("unused", cwd=tmp_path, command=command,
-                             env={**_proxied(outside),
-                                  "COALITION_DB": str(tiny_db / "rel.db")}) as server:
+        command = [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "app.py"),
+            "--server.port",
+            "{port}",
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+            "--server.allowedHosts",
+            "127.0.0.1",
+            "--server.fileWatcherType",
+            "none",
+        ]
+        with coalition_serve(
+            "unused",
+            cwd=tmp_path,
+            command=command,
+            env={**_proxied(outside), "COALITION_DB": str(tiny_db / "rel.db")},
+        ) as server:
             own = f"127.0.0.1:{server.port}"
             websocket_handshake(server.port, own, "http://evil.example")
         assert any("checkip" in line for line in outside.requests), outside.requests
@@ -122,9 +150,12 @@ def test_serving_on_all_interfaces_warns_and_looks_nothing_up(tiny_db):
     """Binding 0.0.0.0 makes plain Streamlit look up this machine's addresses at start."""
     outside = OutsideRecorder()
     try:
-        with coalition_serve("rel.db", cwd=tiny_db, env=_proxied(outside),
-                             extra=("--address", "0.0.0.0", "--allow-host", "meeting.local",
-                                    "--read-only")) as server:
+        with coalition_serve(
+            "rel.db",
+            cwd=tiny_db,
+            env=_proxied(outside),
+            extra=("--address", "0.0.0.0", "--allow-host", "meeting.local", "--read-only"),
+        ) as server:
             assert get_status(server.port, f"meeting.local:{server.port}") == 200
             assert get_status(server.port, f"evil.example:{server.port}") == 400
             log = server.log()
@@ -137,16 +168,19 @@ def test_serving_on_all_interfaces_warns_and_looks_nothing_up(tiny_db):
 
 # --- settings as flags -------------------------------------------------------------------------
 
+
 def test_every_setting_of_the_checkout_config_is_passed_as_a_flag():
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
     flags = cli.streamlit_flags("127.0.0.1", 8501, cli.serve_hosts("127.0.0.1"))
     given: dict[str, list[str]] = {}
-    for name, value in zip(flags[::2], flags[1::2]):
+    for name, value in zip(flags[::2], flags[1::2], strict=True):
         given.setdefault(name.removeprefix("--"), []).append(value)
     for section, options in config.items():
         for option, value in options.items():
-            expected = [str(v).lower() if isinstance(v, bool) else str(v)
-                        for v in (value if isinstance(value, list) else [value])]
+            expected = [
+                str(v).lower() if isinstance(v, bool) else str(v)
+                for v in (value if isinstance(value, list) else [value])
+            ]
             assert given.get(f"{section}.{option}") == expected, f"{section}.{option}"
 
 
@@ -154,21 +188,33 @@ def test_allowed_hosts_follow_the_address():
     assert cli.serve_hosts("127.0.0.1") == ["127.0.0.1", "localhost"]
     assert cli.serve_hosts("192.168.1.20") == ["127.0.0.1", "localhost", "192.168.1.20"]
     assert cli.serve_hosts("0.0.0.0", ["Meeting-Room.local"]) == [
-        "127.0.0.1", "localhost", "meeting-room.local"]
+        "127.0.0.1",
+        "localhost",
+        "meeting-room.local",
+    ]
     assert cli.serve_hosts("::", []) == ["127.0.0.1", "localhost"]
 
 
-@pytest.mark.parametrize("address,local", [("127.0.0.1", True), ("localhost", True),
-                                           ("::1", True), ("0.0.0.0", False),
-                                           ("192.168.1.20", False), ("meeting.local", False)])
+@pytest.mark.parametrize(
+    "address,local",
+    [
+        ("127.0.0.1", True),
+        ("localhost", True),
+        ("::1", True),
+        ("0.0.0.0", False),
+        ("192.168.1.20", False),
+        ("meeting.local", False),
+    ],
+)
 def test_which_addresses_are_local(address, local):
     assert cli.is_local_address(address) is local
 
 
 def test_serving_on_a_non_local_address_warns_loudly(monkeypatch, capsys, caplog, tmp_path):
     started = []
-    monkeypatch.setattr(cli, "_run_until_stopped", lambda command, env: started.append(
-        (command, env)) or 0)
+    monkeypatch.setattr(
+        cli, "_run_until_stopped", lambda command, env: started.append((command, env)) or 0
+    )
     monkeypatch.chdir(tmp_path)
     assert cli.main(["serve", "--address", "0.0.0.0", "--db", "x.db"]) == 0
     err = capsys.readouterr().err
@@ -189,16 +235,18 @@ def test_serving_locally_does_not_warn(monkeypatch, capsys):
 
 def test_the_served_entry_is_the_dashboard():
     assert cli.GUARDED_SERVER.is_file()
-    assert settings.PROJECT_ROOT not in cli.GUARDED_SERVER.parents or \
-        settings.PACKAGE_DIR in cli.GUARDED_SERVER.parents
+    assert (
+        settings.PROJECT_ROOT not in cli.GUARDED_SERVER.parents
+        or settings.PACKAGE_DIR in cli.GUARDED_SERVER.parents
+    )
 
 
 # --- the dashboard fills an empty store only out loud --------------------------------------------
 
-def test_the_dashboard_says_when_it_filled_an_empty_store(monkeypatch, tmp_path):
-    from streamlit.testing.v1 import AppTest
 
+def test_the_dashboard_says_when_it_filled_an_empty_store(monkeypatch, tmp_path):
     from helpers import tiny_folder
+    from streamlit.testing.v1 import AppTest
 
     monkeypatch.setenv("COALITION_DB", str(tmp_path / "empty.db"))
     monkeypatch.setenv("COALITION_DATA_DIR", str(tiny_folder(tmp_path / "tiny")))

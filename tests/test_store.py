@@ -6,12 +6,12 @@ import dataclasses
 
 import pandas as pd
 import pytest
+from helpers import set_cell, tiny_folder
 from sqlalchemy import text
 
 from coalition import store as store_module
 from coalition.errors import StoreError, ValidationError
 from coalition.model import build_graph, summary
-from helpers import set_cell, tiny_folder
 
 
 @pytest.fixture
@@ -98,11 +98,11 @@ def test_tables_are_frames_with_schema_columns(store, tiny_city):
 
 # --- history keeps whole cities; restore --------------------------------------------------------
 
+
 def _other(city):
     shifted = city.boundaries.copy()
     shifted["geometry"] = shifted.geometry.translate(0.5, 0.5)
-    return dataclasses.replace(city, name="Other Town", metric_crs="EPSG:32619",
-                               boundaries=shifted)
+    return dataclasses.replace(city, name="Other Town", metric_crs="EPSG:32619", boundaries=shifted)
 
 
 def test_restore_brings_back_a_replaced_city_whole(store, tiny_city):
@@ -115,7 +115,10 @@ def test_restore_brings_back_a_replaced_city_whole(store, tiny_city):
     for name, frame in tiny_city.tables.items():
         assert len(back.tables[name]) == len(frame), name
     assert store.versions()["what"].tolist() == [
-        "restored version 1 (Tiny Town)", "loaded Other Town", "loaded Tiny Town"]
+        "restored version 1 (Tiny Town)",
+        "loaded Other Town",
+        "loaded Tiny Town",
+    ]
     assert store.restore(2) == 4 and store.read_city().name == "Other Town"
     assert store.read_city().boundaries.geometry.equals(_other(tiny_city).boundaries.geometry)
 
@@ -175,5 +178,7 @@ def test_a_missing_store_is_not_created_when_it_must_exist(tmp_path):
 def test_the_empty_message_says_what_to_do(store):
     with pytest.raises(StoreError) as caught:
         store.read_city()
-    assert str(caught.value).endswith("is empty: run `coalition init DIR` to load a city folder "
-                                      "(`coalition sample DIR` writes the sample city to try).")
+    assert str(caught.value).endswith(
+        "is empty: run `coalition init DIR` to load a city folder "
+        "(`coalition sample DIR` writes the sample city to try)."
+    )

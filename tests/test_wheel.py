@@ -33,24 +33,36 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 # What a build reads: the project metadata, the package and the sample city.
-SOURCES = ["pyproject.toml", "setup.py", "MANIFEST.in", "README.md", "LICENSE", "coalition",
-           "data/hartford"]
+SOURCES = [
+    "pyproject.toml",
+    "setup.py",
+    "MANIFEST.in",
+    "README.md",
+    "LICENSE",
+    "coalition",
+    "data/hartford",
+]
 
 pytestmark = pytest.mark.slow
 
 
 def _run(command: list[str], cwd: Path, env: dict[str, str], timeout: float = 600) -> str:
-    done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True,
-                          timeout=timeout, check=False)
-    assert done.returncode == 0, (f"{command} failed ({done.returncode}):\n"
-                                  f"{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
+    done = subprocess.run(
+        command, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, check=False
+    )
+    assert done.returncode == 0, (
+        f"{command} failed ({done.returncode}):\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+    )
     return done.stdout
 
 
 def _clean_env() -> dict[str, str]:
     """The environment without what would point the installed package back at the checkout."""
-    return {k: v for k, v in os.environ.items()
-            if k not in ("PYTHONPATH", "COALITION_DB", "COALITION_DATA_DIR", "VIRTUAL_ENV")}
+    return {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("PYTHONPATH", "COALITION_DB", "COALITION_DATA_DIR", "VIRTUAL_ENV")
+    }
 
 
 def _free_port() -> int:
@@ -74,13 +86,30 @@ def wheel(tmp_path_factory) -> Path:
     for name in SOURCES:
         origin = ROOT / name
         if origin.is_dir():
-            shutil.copytree(origin, source / name, ignore=shutil.ignore_patterns(
-                "__pycache__", "*.pyc", "_sample", "raw"))
+            shutil.copytree(
+                origin,
+                source / name,
+                ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "_sample", "raw"),
+            )
         else:
             shutil.copy2(origin, source / name)
     out = tmp_path_factory.mktemp("wheel")
-    _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
-          "--quiet", str(source), "-w", str(out)], cwd=source, env=dict(os.environ))
+    _run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "--quiet",
+            str(source),
+            "-w",
+            str(out),
+        ],
+        cwd=source,
+        env=dict(os.environ),
+    )
     (built,) = out.glob("*.whl")
     return built
 
@@ -91,8 +120,10 @@ def test_wheel_ships_the_dashboard_and_the_sample_not_the_test_harness(wheel):
     assert "coalition/static/network_template.html" in names
     assert "coalition/py.typed" in names
     sample = {n for n in names if n.startswith("coalition/_sample/hartford/")}
-    assert {f"coalition/_sample/hartford/{f}" for f in
-            ("city.toml", "organizations.csv", "ties.csv", "neighborhoods.geojson")} <= sample
+    assert {
+        f"coalition/_sample/hartford/{f}"
+        for f in ("city.toml", "organizations.csv", "ties.csv", "neighborhoods.geojson")
+    } <= sample
     assert not any("/raw/" in n for n in sample)  # raw sources stay in the checkout
     assert not any("harness" in n for n in names)
 
@@ -104,8 +135,9 @@ def installed(wheel, tmp_path_factory) -> Path:
     env = _clean_env()
     _run([sys.executable, "-m", "venv", str(venv)], cwd=venv, env=env)
     python = venv / "bin" / "python"
-    _run([str(python), "-m", "pip", "install", "--quiet", "--no-deps", str(wheel)], cwd=venv,
-         env=env)
+    _run(
+        [str(python), "-m", "pip", "install", "--quiet", "--no-deps", str(wheel)], cwd=venv, env=env
+    )
     where = "import sysconfig; print(sysconfig.get_paths()['purelib'])"
     site = Path(_run([str(python), "-c", where], cwd=venv, env=env).strip())
     shared = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
@@ -116,14 +148,20 @@ def installed(wheel, tmp_path_factory) -> Path:
 def test_installed_wheel_serves_the_sample_city(installed, tmp_path):
     bin_dir = installed / "bin"
     env = _clean_env()
-    env.update(PATH=f"{bin_dir}{os.pathsep}{env.get('PATH', '')}",
-               COALITION_DB=str(tmp_path / "coalition.db"), PYTHONUNBUFFERED="1")
+    env.update(
+        PATH=f"{bin_dir}{os.pathsep}{env.get('PATH', '')}",
+        COALITION_DB=str(tmp_path / "coalition.db"),
+        PYTHONUNBUFFERED="1",
+    )
     work = tmp_path / "work"
     work.mkdir()
 
     # The wheel's coalition is the one imported, not the checkout's.
-    where = _run([str(bin_dir / "python"), "-c", "import coalition; print(coalition.__file__)"],
-                 cwd=work, env=env)
+    where = _run(
+        [str(bin_dir / "python"), "-c", "import coalition; print(coalition.__file__)"],
+        cwd=work,
+        env=env,
+    )
     assert Path(where.strip()).is_relative_to(installed), where
 
     coalition = str(bin_dir / "coalition")
@@ -131,8 +169,9 @@ def test_installed_wheel_serves_the_sample_city(installed, tmp_path):
     if "sample" in verbs:
         _run([coalition, "sample", "./city"], cwd=work, env=env)
     else:  # until `coalition sample` lands: copy the sample the wheel ships
-        find = ("import importlib.resources as r; "
-                "print(r.files('coalition') / '_sample' / 'hartford')")
+        find = (
+            "import importlib.resources as r; print(r.files('coalition') / '_sample' / 'hartford')"
+        )
         shipped = _run([str(bin_dir / "python"), "-c", find], cwd=work, env=env).strip()
         shutil.copytree(shipped, work / "city")
     assert (work / "city" / "city.toml").is_file()
@@ -140,13 +179,16 @@ def test_installed_wheel_serves_the_sample_city(installed, tmp_path):
     assert (tmp_path / "coalition.db").is_file()
 
     # The entry script and its pages run from the installed package, from any directory.
-    script = ("import json, coalition.dashboard.main as m\n"
-              "from streamlit.testing.v1 import AppTest\n"
-              "at = AppTest.from_file(m.__file__, default_timeout=300).run()\n"
-              "print(json.dumps({'exceptions': [e.message for e in at.exception],\n"
-              "                  'titles': [t.value for t in at.title]}))\n")
-    shown = json.loads(_run([str(bin_dir / "python"), "-c", script], cwd=work,
-                            env=env).strip().splitlines()[-1])
+    script = (
+        "import json, coalition.dashboard.main as m\n"
+        "from streamlit.testing.v1 import AppTest\n"
+        "at = AppTest.from_file(m.__file__, default_timeout=300).run()\n"
+        "print(json.dumps({'exceptions': [e.message for e in at.exception],\n"
+        "                  'titles': [t.value for t in at.title]}))\n"
+    )
+    shown = json.loads(
+        _run([str(bin_dir / "python"), "-c", script], cwd=work, env=env).strip().splitlines()[-1]
+    )
     assert shown["exceptions"] == []
     assert shown["titles"], shown
 
@@ -154,8 +196,14 @@ def test_installed_wheel_serves_the_sample_city(installed, tmp_path):
     log_path = tmp_path / "serve.log"
     with open(log_path, "wb") as log:
         # Its own process group: stopping it stops Streamlit too, whatever `serve` forwards.
-        server = subprocess.Popen([coalition, "serve", "--port", str(port)], cwd=work, env=env,
-                                  stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        server = subprocess.Popen(
+            [coalition, "serve", "--port", str(port)],
+            cwd=work,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
         deadline = time.monotonic() + 180
         answer = None

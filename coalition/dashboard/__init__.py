@@ -1,6 +1,7 @@
 """The Streamlit dashboard: the only part of the package that imports streamlit.
 
-``main.py`` (the entry script; ``app.py`` at the root runs it) registers one page per module here with ``st.navigation``:
+``main.py`` (the entry script; ``app.py`` at the root runs it) registers one page per module
+here with ``st.navigation``:
 :mod:`overview`, :mod:`network`, :mod:`map`, :mod:`gaps`, :mod:`planner`, :mod:`data_page` and
 :mod:`record` (the one page that writes; hidden when ``COALITION_READ_ONLY`` is set).
 Pages are thin: they read cached results from :mod:`coalition.dashboard.cache` (keyed on one

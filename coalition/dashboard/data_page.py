@@ -14,10 +14,18 @@ DOWNLOADS = (
     # (format, button label, file suffix, what it is for); mime types: exports.MEDIA_TYPES
     ("xlsx", "Spreadsheet (Excel)", "xlsx", "every table on its own sheet"),
     ("csv", "Tables (CSV, zipped)", "zip", "one CSV file per table"),
-    ("geojson", "Map layer (GeoJSON)", "geojson",
-     "neighborhoods with their figures, for QGIS or a web map"),
-    ("gpkg", "Map layers (GeoPackage)", "gpkg",
-     "neighborhoods and located organizations, for QGIS or ArcGIS"),
+    (
+        "geojson",
+        "Map layer (GeoJSON)",
+        "geojson",
+        "neighborhoods with their figures, for QGIS or a web map",
+    ),
+    (
+        "gpkg",
+        "Map layers (GeoPackage)",
+        "gpkg",
+        "neighborhoods and located organizations, for QGIS or ArcGIS",
+    ),
     ("graphml", "Network (GraphML)", "graphml", "for Gephi or yEd"),
     ("gexf", "Network (GEXF)", "gexf", "for Gephi"),
 )
@@ -34,35 +42,53 @@ def _what_changed(snap: cache.Snapshot) -> None:
         kept = cache.versions(snap)
     earlier = kept[kept["version"] < snap.version]
     if earlier.empty:
-        st.info("This is the first version of the data kept, so there is nothing to compare "
-                "with yet. Each load or recorded change keeps a version.")
+        st.info(
+            "This is the first version of the data kept, so there is nothing to compare "
+            "with yet. Each load or recorded change keeps a version."
+        )
         return
-    names = {int(row.version): change_text.version_label(row.version, row.saved_at, row.what)
-             for row in earlier.itertuples()}
-    since = st.selectbox("Compare today's data with", list(names), format_func=names.get,
-                         key="changes_since",
-                         help=f"The last {settings.HISTORY_LIMIT} versions are kept.")
+    names = {
+        int(row["version"]): change_text.version_label(row["version"], row["saved_at"], row["what"])
+        for row in earlier.to_dict("records")
+    }
+    since = st.selectbox(
+        "Compare today's data with",
+        list(names),
+        format_func=ui.shown_as(names),
+        key="changes_since",
+        help=f"The last {settings.HISTORY_LIMIT} versions are kept.",
+    )
     with ui.problems_shown():
         report = cache.changes(snap, int(since))
     st.markdown(md(report.explanation))
     metrics = change_text.change_metrics(report.headline)
     for row_start in range(0, len(metrics), 3):
-        for column, metric in zip(st.columns(3), metrics[row_start:row_start + 3]):
+        for column, metric in zip(st.columns(3), metrics[row_start : row_start + 3], strict=False):
             with column:
-                st.metric(metric["label"], metric["value"], delta=metric["delta"],
-                          delta_color=metric["delta_color"])
+                st.metric(
+                    metric["label"],
+                    metric["value"],
+                    delta=metric["delta"],
+                    delta_color=metric["delta_color"],
+                )
     if report.is_empty:
         return
     sentences = report.changes["explanation"].tolist()
     st.markdown("\n".join(f"- {md(s)}" for s in sentences[:MAX_CHANGE_SENTENCES]))
     if len(sentences) > MAX_CHANGE_SENTENCES:
         st.caption(f"… and {len(sentences) - MAX_CHANGE_SENTENCES:,} more in the table below.")
-    with st.expander(f"Every change ({len(sentences):,}), as a table",
-                     expanded=len(sentences) > MAX_CHANGE_SENTENCES):
-        words = st.text_input("Find in the changes", key="changes_filter",
-                              placeholder="a name, a place, 'added', 'partnership'…")
-        st.dataframe(change_text.changes_table(report.changes, words), hide_index=True,
-                     width="stretch")
+    with st.expander(
+        f"Every change ({len(sentences):,}), as a table",
+        expanded=len(sentences) > MAX_CHANGE_SENTENCES,
+    ):
+        words = st.text_input(
+            "Find in the changes",
+            key="changes_filter",
+            placeholder="a name, a place, 'added', 'partnership'…",
+        )
+        st.dataframe(
+            change_text.changes_table(report.changes, words), hide_index=True, width="stretch"
+        )
 
 
 def render() -> None:
@@ -81,11 +107,13 @@ def render() -> None:
     st.markdown("Where every figure comes from, how recent it is, and what is only an example.")
     loaded = loaded_time(meta.get("loaded_at"))
     source_dir = meta.get("source_dir")
-    st.markdown(f"**City:** {md(meta.get('city'))}  \n"
-                f"**Loaded:** {md(loaded)}"
-                + (f" from the folder {md(source_dir)}" if source_dir else "")
-                + f"  \n**Data version:** {snap.version} (it goes up each time the data "
-                "changes)")
+    st.markdown(
+        f"**City:** {md(meta.get('city'))}  \n"
+        f"**Loaded:** {md(loaded)}"
+        + (f" from the folder {md(source_dir)}" if source_dir else "")
+        + f"  \n**Data version:** {snap.version} (it goes up each time the data "
+        "changes)"
+    )
 
     _what_changed(snap)
 
@@ -93,13 +121,14 @@ def render() -> None:
     table = city_text.datasets_table(datasets)
     st.dataframe(table, hide_index=True, width="stretch")
     with st.expander("Every source, table by table", expanded=True):
-        st.dataframe(cache.source_list(snap), hide_index=True,
-                     width="stretch")
+        st.dataframe(cache.source_list(snap), hide_index=True, width="stretch")
     illustrative, total = city_text.illustrative_totals(datasets)
     if illustrative:
-        st.warning(f"{illustrative:,} of {total:,} rows are illustrative: made up to show how the "
-                   f"tool works, not facts about real organizations or people. They are marked "
-                   f"with {labels.ILLUSTRATIVE_MARK} wherever they are shown.")
+        st.warning(
+            f"{illustrative:,} of {total:,} rows are illustrative: made up to show how the "
+            f"tool works, not facts about real organizations or people. They are marked "
+            f"with {labels.ILLUSTRATIVE_MARK} wherever they are shown."
+        )
     else:
         st.success("Every row comes from a cited source.")
 
@@ -113,21 +142,30 @@ def render() -> None:
     st.caption("To check a folder before loading it: `coalition validate <folder>`.")
 
     st.header("Downloads")
-    st.markdown("Take the coalition's data with you. Spreadsheet cells that could run as "
-                "formulas are made safe.")
+    st.markdown(
+        "Take the coalition's data with you. Spreadsheet cells that could run as "
+        "formulas are made safe."
+    )
     city_slug = slug(meta.get("city") or "coalition")
     cols = st.columns(3)
     for index, (fmt, label, suffix, purpose) in enumerate(DOWNLOADS):
         with cols[index % 3]:
             st.download_button(
-                label, data=cache.deferred_export(snap, fmt),
-                file_name=f"{city_slug}-{fmt}.{suffix}", mime=exports.MEDIA_TYPES[fmt],
+                label,
+                data=cache.deferred_export(snap, fmt),
+                file_name=f"{city_slug}-{fmt}.{suffix}",
+                mime=exports.MEDIA_TYPES[fmt],
                 key=f"download_{fmt}",
-                icon=":material/download:", on_click="ignore", width="stretch")
+                icon=":material/download:",
+                on_click="ignore",
+                width="stretch",
+            )
             st.caption(purpose)
-    st.markdown("**Maps for people who install nothing:** run `coalition maps` to write the maps "
-                "as HTML files into `maps/`. They open in any browser from a USB stick, with no "
-                "internet and no Python.")
+    st.markdown(
+        "**Maps for people who install nothing:** run `coalition maps` to write the maps "
+        "as HTML files into `maps/`. They open in any browser from a USB stick, with no "
+        "internet and no Python."
+    )
 
 
 if __name__ == "__main__":

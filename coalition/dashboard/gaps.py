@@ -21,37 +21,59 @@ def render() -> None:
         options = cache.filter_options(snap)
 
     st.title("Gaps")
-    st.markdown("Where the coalition is thin: help that does not reach a community, languages "
-                "nobody offers, members everything depends on, and need with no one nearby. "
-                "Every row says why in its explanation.")
+    st.markdown(
+        "Where the coalition is thin: help that does not reach a community, languages "
+        "nobody offers, members everything depends on, and need with no one nearby. "
+        "Every row says why in its explanation."
+    )
     first, second, third = st.columns(3)
-    neighborhood = first.selectbox("Neighborhood", list(options["neighborhoods"]), index=None,
-                                   format_func=options["neighborhoods"].get,
-                                   placeholder="All neighborhoods", key="gaps_neighborhood")
-    community = second.selectbox("Community", list(options["communities"]), index=None,
-                                 format_func=options["communities"].get,
-                                 placeholder="All communities", key="gaps_community")
-    text = third.text_input("Contains the words", key="gaps_text",
-                            placeholder="e.g. legal, Spanish, library")
+    neighborhood = first.selectbox(
+        "Neighborhood",
+        list(options["neighborhoods"]),
+        index=None,
+        format_func=ui.shown_as(options["neighborhoods"]),
+        placeholder="All neighborhoods",
+        key="gaps_neighborhood",
+    )
+    community = second.selectbox(
+        "Community",
+        list(options["communities"]),
+        index=None,
+        format_func=ui.shown_as(options["communities"]),
+        placeholder="All communities",
+        key="gaps_community",
+    )
+    text = third.text_input(
+        "Contains the words", key="gaps_text", placeholder="e.g. legal, Spanish, library"
+    )
 
     families = list(labels.GAP_FAMILIES.items())
     tabs = st.tabs([label for _, (label, _) in families])
-    for tab, (family, (label, description)) in zip(tabs, families):
+    for tab, (family, (_label, description)) in zip(tabs, families, strict=True):
         with tab:
             st.markdown(description)
             table = cache.gap_table(
-                snap, family,
+                snap,
+                family,
                 neighborhood=options["neighborhoods"].get(neighborhood) if neighborhood else None,
                 community=options["communities"].get(community) if community else None,
-                text=text or None, neighborhood_id=neighborhood, community_id=community)
+                text=text or None,
+                neighborhood_id=neighborhood,
+                community_id=community,
+            )
             if table.empty:
                 st.success("Nothing here for this choice.")
                 continue
             st.caption(f"{len(table):,} rows")
             # Tall rows so the explanation sentences wrap and can be read on a projector.
-            st.dataframe(table, hide_index=True, width="stretch", row_height=72,
-                         height=min(620, 40 + 72 * len(table)),
-                         column_config=ui.gap_column_config(table))
+            st.dataframe(
+                table,
+                hide_index=True,
+                width="stretch",
+                row_height=72,
+                height=min(620, 40 + 72 * len(table)),
+                column_config=ui.gap_column_config(table),
+            )
 
 
 if __name__ == "__main__":

@@ -71,10 +71,14 @@ class SameOriginWebSockets:
             headers = Headers(scope=scope)
             origin, host = headers.get("origin"), headers.get("host")
             if origin is not None and urlsplit(origin).netloc.lower() != (host or "").lower():
-                logger.warning("Refused a WebSocket from another site (Origin %r, Host %r)",
-                               origin[:200], (host or "")[:200])
-                await PlainTextResponse("Cross-origin connections are refused.",
-                                        status_code=403)(scope, receive, send)
+                logger.warning(
+                    "Refused a WebSocket from another site (Origin %r, Host %r)",
+                    origin[:200],
+                    (host or "")[:200],
+                )
+                await PlainTextResponse("Cross-origin connections are refused.", status_code=403)(
+                    scope, receive, send
+                )
                 return
         await self.app(scope, receive, send)
 
@@ -99,7 +103,10 @@ def _entry_script() -> str:
 
 
 if os.environ.get("COALITION_APP"):  # as the server's launcher (not when imported for docs)
-    app = st.App(_entry_script(), middleware=[
-        Middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts(), www_redirect=False),
-        Middleware(SameOriginWebSockets),
-    ])
+    app = st.App(
+        _entry_script(),
+        middleware=[
+            Middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts(), www_redirect=False),
+            Middleware(SameOriginWebSockets),
+        ],
+    )

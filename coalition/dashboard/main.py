@@ -27,12 +27,13 @@ def run() -> None:
         layout="wide",
         initial_sidebar_state="expanded",
     )
-    shown = [page for page in PAGES
-             if not (settings.read_only() and page[2] in WRITING_PAGES)]
-    navigation = st.navigation([
-        st.Page(str(PAGE_DIR / file), title=title, url_path=url_path, default=(index == 0))
-        for index, (file, title, url_path) in enumerate(shown)
-    ])
+    shown = [page for page in PAGES if not (settings.read_only() and page[2] in WRITING_PAGES)]
+    navigation = st.navigation(
+        [
+            st.Page(str(PAGE_DIR / file), title=title, url_path=url_path, default=(index == 0))
+            for index, (file, title, url_path) in enumerate(shown)
+        ]
+    )
     sidebar.render()
     navigation.run()
 

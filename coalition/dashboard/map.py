@@ -42,12 +42,18 @@ def render() -> None:
         frame = cache.neighborhoods(snap)
 
     st.title("Map")
-    st.markdown("Each neighborhood is coloured by the measure you choose. Click a neighborhood "
-                "(or pick it from the list below the map) to see its profile.")
+    st.markdown(
+        "Each neighborhood is coloured by the measure you choose. Click a neighborhood "
+        "(or pick it from the list below the map) to see its profile."
+    )
     names = {nid: str(name) for nid, name in frame["name"].items()}
     controls = st.columns([2, 1, 1])
-    measure = controls[0].selectbox("Colour neighborhoods by", list(maps.MEASURES),
-                                    format_func=maps.MEASURES.get, key="map_measure")
+    measure = controls[0].selectbox(
+        "Colour neighborhoods by",
+        list(maps.MEASURES),
+        format_func=ui.shown_as(maps.MEASURES),
+        key="map_measure",
+    )
     show_organizations = controls[1].toggle("Show organizations", value=True, key="map_orgs")
     organization_count = cache.filter_options(snap)["organization_count"]
     chosen_before = st.session_state.get(PROFILE_KEY)
@@ -55,22 +61,38 @@ def render() -> None:
     if not show_organizations:
         organizations_in = ()
     elif organization_count > cache.MAX_MAP_ORGANIZATIONS:
-        organizations_in = (chosen_before,) if chosen_before in names else ()
-    use_tiles = controls[2].toggle("Street map background", value=False, key="map_tiles",
-                                   help="Needs an internet connection. The map works without it.")
+        organizations_in = (
+            (chosen_before,) if isinstance(chosen_before, str) and chosen_before in names else ()
+        )
+    use_tiles = controls[2].toggle(
+        "Street map background",
+        value=False,
+        key="map_tiles",
+        help="Needs an internet connection. The map works without it.",
+    )
 
     with ui.problems_shown():
-        built = cache.neighborhood_map(snap, measure, organizations_in,
-                                      TILES if use_tiles else None)
+        built = cache.neighborhood_map(
+            snap, measure, organizations_in, TILES if use_tiles else None
+        )
     ui.legend(maps.legend_items(frame, measure), title=maps.MEASURES.get(measure, measure))
-    returned = st_folium(built, key="map_view", height=680, use_container_width=True,
-                         returned_objects=["last_active_drawing", "last_object_clicked"])
-    st.caption("Filled blue circles: active welcoming committees. White circles: committees "
-               "forming. Small dark dots: member organizations; hollow dots: not members, could be "
-               "invited. Hover for names.")
+    returned = st_folium(
+        built,
+        key="map_view",
+        height=680,
+        use_container_width=True,
+        returned_objects=["last_active_drawing", "last_object_clicked"],
+    )
+    st.caption(
+        "Filled blue circles: active welcoming committees. White circles: committees "
+        "forming. Small dark dots: member organizations; hollow dots: not members, could be "
+        "invited. Hover for names."
+    )
     if show_organizations and organization_count > cache.MAX_MAP_ORGANIZATIONS:
-        st.caption(f"There are {organization_count:,} organizations, too many to draw at once: "
-                   "the map shows those of the neighborhood chosen below.")
+        st.caption(
+            f"There are {organization_count:,} organizations, too many to draw at once: "
+            "the map shows those of the neighborhood chosen below."
+        )
 
     clicked = _clicked_neighborhood(returned, set(names))
     if clicked and clicked != st.session_state.get(LAST_CLICK_KEY):
@@ -81,13 +103,20 @@ def render() -> None:
             # The points drawn follow the chosen neighborhood: draw the map again.
             st.rerun()
     ordered = sorted(names, key=lambda nid: names[nid].lower())
-    chosen = st.selectbox("Neighborhood profile", ordered, index=None,
-                          format_func=names.get, placeholder="Choose a neighborhood…",
-                          key=PROFILE_KEY)
+    chosen = st.selectbox(
+        "Neighborhood profile",
+        ordered,
+        index=None,
+        format_func=ui.shown_as(names),
+        placeholder="Choose a neighborhood…",
+        key=PROFILE_KEY,
+    )
     if chosen:
         _profile(snap, chosen)
-    st.caption("To share these maps with people who install nothing, run `coalition maps`: it "
-               "writes them as files that open in any browser, with no internet.")
+    st.caption(
+        "To share these maps with people who install nothing, run `coalition maps`: it "
+        "writes them as files that open in any browser, with no internet."
+    )
 
 
 def _profile(snap: cache.Snapshot, neighborhood_id: str) -> None:
@@ -101,16 +130,20 @@ def _profile(snap: cache.Snapshot, neighborhood_id: str) -> None:
     status_words = labels.COMMITTEE_STATUS_SENTENCES.get(status, "has no committee")
     st.markdown(f"{md(attrs.get('name'))} {status_words}.")
     cols = st.columns(3)
-    cols[0].metric("Residents", with_moe(attrs.get("population"),
-                                            attrs.get("population_moe")))
-    cols[1].metric("Foreign-born residents", with_moe(attrs.get("foreign_born"),
-                                                         attrs.get("foreign_born_moe")))
-    cols[2].metric("Speak English less than very well",
-                   with_moe(attrs.get("limited_english"), attrs.get("limited_english_moe")))
+    cols[0].metric("Residents", with_moe(attrs.get("population"), attrs.get("population_moe")))
+    cols[1].metric(
+        "Foreign-born residents", with_moe(attrs.get("foreign_born"), attrs.get("foreign_born_moe"))
+    )
+    cols[2].metric(
+        "Speak English less than very well",
+        with_moe(attrs.get("limited_english"), attrs.get("limited_english_moe")),
+    )
     source = md(attrs.get("source")) or "no source given"
     date = f" ({md(attrs.get('source_date'))})" if attrs.get("source_date") else ""
-    st.caption(f"Source: {source}{date}. ± is the 90% margin of error of a survey estimate."
-               + (" Illustrative figures, not real data." if mark else ""))
+    st.caption(
+        f"Source: {source}{date}. ± is the 90% margin of error of a survey estimate."
+        + (" Illustrative figures, not real data." if mark else "")
+    )
     members, communities = cache.neighborhood_members(snap, neighborhood_id)
     left, right = st.columns(2)
     with left:
@@ -131,8 +164,10 @@ def _profile(snap: cache.Snapshot, neighborhood_id: str) -> None:
         shown = lines[:PROFILE_GAPS]
         st.markdown("\n".join(f"- {md(line)}" for line in shown))
         if len(lines) > len(shown):
-            st.caption(f"… and {len(lines) - len(shown)} more: choose this neighborhood on the "
-                       "Gaps page to see them all.")
+            st.caption(
+                f"… and {len(lines) - len(shown)} more: choose this neighborhood on the "
+                "Gaps page to see them all."
+            )
     else:
         st.write("No gaps recorded for this neighborhood.")
 

@@ -22,51 +22,99 @@ def render() -> None:
         options = cache.filter_options(snap)
 
     st.title("Network")
-    st.markdown("Who works with whom. Narrow the view with the filters, pick an organization to "
-                "see its surroundings, and mark the members the network depends on.")
+    st.markdown(
+        "Who works with whom. Narrow the view with the filters, pick an organization to "
+        "see its surroundings, and mark the members the network depends on."
+    )
 
     controls, drawing = st.columns([1, 3], gap="medium")
     with controls:
-        kinds = st.multiselect("Show these types", list(labels.NODE_KIND_LABELS),
-                               default=[k for k in labels.NODE_KIND_LABELS
-                                        if k in options["kinds"]],
-                               format_func=labels.NODE_KIND_LABELS.get, key="net_kinds")
-        focus = st.selectbox("Find an organization", list(options["organizations"]),
-                             index=None, format_func=options["organizations"].get,
-                             placeholder="Type a name…", key="net_focus")
-        depth = st.radio("Show around it", [1, 2], horizontal=True, key="net_depth",
-                         format_func=lambda d: "Direct ties" if d == 1 else "Two steps away",
-                         disabled=focus is None)
+        kinds = st.multiselect(
+            "Show these types",
+            list(labels.NODE_KIND_LABELS),
+            default=[k for k in labels.NODE_KIND_LABELS if k in options["kinds"]],
+            format_func=ui.shown_as(labels.NODE_KIND_LABELS),
+            key="net_kinds",
+        )
+        focus = st.selectbox(
+            "Find an organization",
+            list(options["organizations"]),
+            index=None,
+            format_func=ui.shown_as(options["organizations"]),
+            placeholder="Type a name…",
+            key="net_focus",
+        )
+        depth = st.radio(
+            "Show around it",
+            [1, 2],
+            horizontal=True,
+            key="net_depth",
+            format_func=lambda d: "Direct ties" if d == 1 else "Two steps away",
+            disabled=focus is None,
+        )
         with st.expander("More filters", expanded=False):
-            sectors = st.multiselect("Only these sectors", options["sectors"],
-                                     placeholder="All sectors", key="net_sectors")
-            communities = st.multiselect("Only ties to these communities",
-                                         list(options["communities"]),
-                                         format_func=options["communities"].get,
-                                         placeholder="All communities", key="net_communities")
-            neighborhoods = st.multiselect("Only these neighborhoods",
-                                           list(options["neighborhoods"]),
-                                           format_func=options["neighborhoods"].get,
-                                           placeholder="All neighborhoods",
-                                           key="net_neighborhoods")
-            services = st.multiselect("Only organizations offering", list(options["services"]),
-                                      format_func=options["services"].get,
-                                      placeholder="Any service", key="net_services")
-        color_by = st.selectbox("Colour by", list(labels.COLOR_LABELS),
-                                format_func=labels.COLOR_LABELS.get,
-                                key="net_color")
-        size_by = st.selectbox("Size by", list(labels.SIZE_LABELS),
-                               format_func=labels.SIZE_LABELS.get, key="net_size")
+            sectors = st.multiselect(
+                "Only these sectors",
+                options["sectors"],
+                placeholder="All sectors",
+                key="net_sectors",
+            )
+            communities = st.multiselect(
+                "Only ties to these communities",
+                list(options["communities"]),
+                format_func=ui.shown_as(options["communities"]),
+                placeholder="All communities",
+                key="net_communities",
+            )
+            neighborhoods = st.multiselect(
+                "Only these neighborhoods",
+                list(options["neighborhoods"]),
+                format_func=ui.shown_as(options["neighborhoods"]),
+                placeholder="All neighborhoods",
+                key="net_neighborhoods",
+            )
+            services = st.multiselect(
+                "Only organizations offering",
+                list(options["services"]),
+                format_func=ui.shown_as(options["services"]),
+                placeholder="Any service",
+                key="net_services",
+            )
+        color_by = st.selectbox(
+            "Colour by",
+            list(labels.COLOR_LABELS),
+            format_func=ui.shown_as(labels.COLOR_LABELS),
+            key="net_color",
+        )
+        size_by = st.selectbox(
+            "Size by",
+            list(labels.SIZE_LABELS),
+            format_func=ui.shown_as(labels.SIZE_LABELS),
+            key="net_size",
+        )
         st.markdown("**Mark**")
-        marks = tuple(mark for mark, (label, meaning) in labels.MARK_LABELS.items()
-                      if st.checkbox(label, key=f"net_mark_{mark}", help=meaning))
-        geographic = st.toggle("Place by neighborhood", value=True,
-                               key="net_geographic",
-                               help="On: members sit near their neighborhood. Off: members "
-                                    "who work together sit together.")
+        marks = tuple(
+            mark
+            for mark, (label, meaning) in labels.MARK_LABELS.items()
+            if st.checkbox(label, key=f"net_mark_{mark}", help=meaning)
+        )
+        geographic = st.toggle(
+            "Place by neighborhood",
+            value=True,
+            key="net_geographic",
+            help="On: members sit near their neighborhood. Off: members "
+            "who work together sit together.",
+        )
 
-    selection = (tuple(kinds), tuple(sectors), tuple(communities), tuple(neighborhoods),
-                 tuple(services), focus, int(depth))
+    selection = (
+        tuple(kinds),
+        tuple(sectors),
+        tuple(communities),
+        tuple(neighborhoods),
+        tuple(services),
+        focus,
+        int(depth),
+    )
     with drawing:
         shown_ok = _draw(snap, options, selection, color_by, size_by, marks, geographic)
     if not shown_ok:
@@ -80,8 +128,15 @@ def render() -> None:
             st.write("No member links otherwise separate partners.")
 
 
-def _draw(snap: cache.Snapshot, options: dict, selection: tuple, color_by: str, size_by: str,
-          marks: tuple[str, ...], geographic: bool) -> bool:
+def _draw(
+    snap: cache.Snapshot,
+    options: dict,
+    selection: tuple,
+    color_by: str,
+    size_by: str,
+    marks: tuple[str, ...],
+    geographic: bool,
+) -> bool:
     """Draw the network for one choice; False when nothing matches."""
     matched = cache.matched_count(snap, selection)
     if matched == 0:
@@ -91,23 +146,33 @@ def _draw(snap: cache.Snapshot, options: dict, selection: tuple, color_by: str, 
     if matched > network_view.MAX_VISIBLE_NODES:
         aggregate_by = st.radio(
             f"{matched:,} entries match: too many to draw one by one. Group them by",
-            list(labels.GROUP_LABELS), format_func=labels.GROUP_LABELS.get, horizontal=True,
-            key="net_group")
+            list(labels.GROUP_LABELS),
+            format_func=ui.shown_as(labels.GROUP_LABELS),
+            horizontal=True,
+            key="net_group",
+        )
         groups = len(options["neighborhoods"])
         if aggregate_by == "neighborhood" and groups > network_view.MAX_LABELLED_NODES:
-            st.caption(f"One circle per neighborhood means {groups:,} circles: this view is slow "
-                       "to draw. Filter by neighborhood first for a quicker picture.")
+            st.caption(
+                f"One circle per neighborhood means {groups:,} circles: this view is slow "
+                "to draw. Filter by neighborhood first for a quicker picture."
+            )
     with ui.problems_shown():
         page_html, shown, matched, grouped = cache.network_page_html(
-            snap, selection, color_by, size_by, marks, geographic, aggregate_by)
+            snap, selection, color_by, size_by, marks, geographic, aggregate_by
+        )
     if grouped:
-        st.info(f"Showing {shown:,} groups standing for {matched:,} entries. Narrow the filters "
-                f"(to fewer than {network_view.MAX_VISIBLE_NODES:,}) to see each member.")
+        st.info(
+            f"Showing {shown:,} groups standing for {matched:,} entries. Narrow the filters "
+            f"(to fewer than {network_view.MAX_VISIBLE_NODES:,}) to see each member."
+        )
     else:
-        st.caption(f"Showing {shown:,} of {options['total']:,} entries. Drag to move around, "
-                   "scroll to zoom, hover over a circle for details. Dashed outlines are "
-                   f"illustrative examples ({labels.ILLUSTRATIVE_MARK}), not real facts; hollow "
-                   "circles are organizations that are not members (they could be invited).")
+        st.caption(
+            f"Showing {shown:,} of {options['total']:,} entries. Drag to move around, "
+            "scroll to zoom, hover over a circle for details. Dashed outlines are "
+            f"illustrative examples ({labels.ILLUSTRATIVE_MARK}), not real facts; hollow "
+            "circles are organizations that are not members (they could be invited)."
+        )
     st.iframe(page_html, height=720)
     if marks:
         st.caption("Marked members have a thick red outline; bridging ties are drawn in orange.")

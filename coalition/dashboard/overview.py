@@ -31,29 +31,45 @@ def render() -> None:
         ranked = cache.ranking(snap)
 
     st.title(f"{md(meta.get('city') or 'Our city')}: the coalition at a glance")
-    st.markdown("Who is in the welcoming network, where committees reach, what is missing, "
-                "and where to start next.")
+    st.markdown(
+        "Who is in the welcoming network, where committees reach, what is missing, "
+        "and where to start next."
+    )
 
     summary = cover.summary
     committees = plans.committee_counts(cover.neighborhoods)
     cols = st.columns(5)
-    cols[0].metric("Member organizations",
-                   fmt_int(counts.get("members", counts.get("organization"))),
-                   help=f"Organizations: {model.members_phrase(counts)} (those that are not "
-                        "members could be invited).")
-    cols[1].metric("Partnerships between members", fmt_int(counts.get("partnerships")),
-                   help="Ties recorded between two member organizations. All ties, including "
-                        "who serves which community and where members are: "
-                        f"{fmt_int(counts.get('ties'))}.")
+    cols[0].metric(
+        "Member organizations",
+        fmt_int(counts.get("members", counts.get("organization"))),
+        help=f"Organizations: {model.members_phrase(counts)} (those that are not "
+        "members could be invited).",
+    )
+    cols[1].metric(
+        "Partnerships between members",
+        fmt_int(counts.get("partnerships")),
+        help="Ties recorded between two member organizations. All ties, including "
+        "who serves which community and where members are: "
+        f"{fmt_int(counts.get('ties'))}.",
+    )
     cols[2].metric("Communities", fmt_int(counts.get("community")))
-    cols[3].metric("Welcoming committees", f"{committees['active']} active",
-                   f"{committees['forming']} forming", delta_color="off", delta_arrow="off")
-    cols[4].metric("Foreign-born residents reached",
-                   fmt_share(summary.get("share_foreign_born_covered")),
-                   help="Share of the city's foreign-born residents who live in a neighborhood "
-                        "with an active welcoming committee.")
-    total = sum(counts.get(k, 0) for k in
-                ("organization", "neighborhood", "community", "navigator", "committee"))
+    cols[3].metric(
+        "Welcoming committees",
+        f"{committees['active']} active",
+        f"{committees['forming']} forming",
+        delta_color="off",
+        delta_arrow="off",
+    )
+    cols[4].metric(
+        "Foreign-born residents reached",
+        fmt_share(summary.get("share_foreign_born_covered")),
+        help="Share of the city's foreign-born residents who live in a neighborhood "
+        "with an active welcoming committee.",
+    )
+    total = sum(
+        counts.get(k, 0)
+        for k in ("organization", "neighborhood", "community", "navigator", "committee")
+    )
     ui.illustrative_caption(counts.get("illustrative_nodes", 0), total, "entries")
     if summary.get("explanation"):
         st.markdown(md(summary["explanation"]))
@@ -66,8 +82,11 @@ def render() -> None:
             st.markdown("\n".join(f"{i}. {md(s)}" for i, s in enumerate(sentences, 1)))
         else:
             st.success("No gaps found in the current data.")
-        st.page_link(str(Path(__file__).with_name("gaps.py")), label="See every gap",
-                     icon=":material/arrow_forward:")
+        st.page_link(
+            str(Path(__file__).with_name("gaps.py")),
+            label="See every gap",
+            icon=":material/arrow_forward:",
+        )
     with right:
         st.subheader("Where to start the next committee")
         sentences = plans.top_candidate_markdown(ranked.candidates, TOP) if ranked else []
@@ -75,8 +94,11 @@ def render() -> None:
             st.markdown("\n".join(f"{i}. {s}" for i, s in enumerate(sentences, 1)))
         else:
             st.info("Every neighborhood already has an active committee.")
-        st.page_link(str(Path(__file__).with_name("planner.py")), label="Compare candidates and plans",
-                     icon=":material/arrow_forward:")
+        st.page_link(
+            str(Path(__file__).with_name("planner.py")),
+            label="Compare candidates and plans",
+            icon=":material/arrow_forward:",
+        )
 
 
 if __name__ == "__main__":

@@ -25,18 +25,38 @@ def render() -> None:
         candidates_total = cache.candidate_count(snap)
 
     st.title("Coverage & planner")
-    st.markdown("Where welcoming committees reach today, and which neighborhoods are the best "
-                "places to start the next ones.")
+    st.markdown(
+        "Where welcoming committees reach today, and which neighborhoods are the best "
+        "places to start the next ones."
+    )
 
     rule_col, distance_col, k_col = st.columns(3)
-    rule = rule_col.selectbox("A committee reaches", list(labels.RULE_LABELS),
-                              format_func=labels.RULE_LABELS.get, key="plan_rule")
-    distance_km = distance_col.slider("Distance (km)", 0.5, 5.0, 1.0, 0.5, key="plan_distance",
-                                      disabled=rule != "distance",
-                                      help="Used only with the distance rule.")
-    k = int(k_col.number_input("How many new committees?", min_value=1,
-                               max_value=max(1, min(10, candidates_total)),
-                               value=min(3, max(1, candidates_total)), step=1, key="plan_k"))
+    rule = rule_col.selectbox(
+        "A committee reaches",
+        list(labels.RULE_LABELS),
+        format_func=ui.shown_as(labels.RULE_LABELS),
+        key="plan_rule",
+    )
+    distance_km = distance_col.slider(
+        "Distance (km)",
+        0.5,
+        5.0,
+        1.0,
+        0.5,
+        key="plan_distance",
+        disabled=rule != "distance",
+        help="Used only with the distance rule.",
+    )
+    k = int(
+        k_col.number_input(
+            "How many new committees?",
+            min_value=1,
+            max_value=max(1, min(10, candidates_total)),
+            value=min(3, max(1, candidates_total)),
+            step=1,
+            key="plan_k",
+        )
+    )
 
     with ui.problems_shown():
         cover = cache.coverage(snap, rule, distance_km)
@@ -44,23 +64,43 @@ def render() -> None:
 
     st.header("Where to start next")
     if candidates_total == 0:
-        st.info("Every neighborhood already has an active welcoming committee: there is no "
-                "candidate to rank.")
+        st.info(
+            "Every neighborhood already has an active welcoming committee: there is no "
+            "candidate to rank."
+        )
         return
-    st.markdown("Each neighborhood without an active committee gets a score from five parts. "
-                "Move the sliders to say what matters most; the ranking updates.")
+    st.markdown(
+        "Each neighborhood without an active committee gets a score from five parts. "
+        "Move the sliders to say what matters most; the ranking updates."
+    )
     defaults = dict(analysis.DEFAULT_WEIGHTS)
     slider_cols = st.columns(len(defaults))
     weights = tuple(
-        (name, float(col.slider(labels.PART_LABELS.get(name, name), 0.0, 1.0, float(value),
-                                0.05, key=f"plan_w_{name}", help=labels.PART_HELP.get(name))))
-        for col, (name, value) in zip(slider_cols, defaults.items()))
+        (
+            name,
+            float(
+                col.slider(
+                    labels.PART_LABELS.get(name, name),
+                    0.0,
+                    1.0,
+                    float(value),
+                    0.05,
+                    key=f"plan_w_{name}",
+                    help=labels.PART_HELP.get(name),
+                )
+            ),
+        )
+        for col, (name, value) in zip(slider_cols, defaults.items(), strict=True)
+    )
     if not any(value for _, value in weights):
         st.warning("All weights are zero: move at least one slider above zero.")
         return
     with ui.problems_shown():
         ranked = cache.ranking(snap, weights, k)
         best = cache.plan(snap, weights, k, rule, distance_km)
+    if ranked is None:  # no candidate left (checked above; the store may have changed since)
+        st.info("Every neighborhood already has an active committee.")
+        return
     _ranking_section(ranked, k, sum(value for _, value in weights))
     _plan_section(best, k)
     _what_if_section(snap, options, rule, distance_km, cover)
@@ -70,21 +110,27 @@ def _coverage_section(cover: analysis.CoverageReport) -> None:
     st.header("Coverage today")
     summary = cover.summary
     cols = st.columns(3)
-    cols[0].metric("Neighborhoods reached",
-                   f"{fmt_int(summary.get('neighborhoods_covered'))} of "
-                   f"{fmt_int(summary.get('neighborhoods_total'))}")
-    cols[1].metric("Foreign-born residents reached",
-                   f"{fmt_int(summary.get('foreign_born_covered'))} of "
-                   f"{fmt_int(summary.get('foreign_born_total'))}")
+    cols[0].metric(
+        "Neighborhoods reached",
+        f"{fmt_int(summary.get('neighborhoods_covered'))} of "
+        f"{fmt_int(summary.get('neighborhoods_total'))}",
+    )
+    cols[1].metric(
+        "Foreign-born residents reached",
+        f"{fmt_int(summary.get('foreign_born_covered'))} of "
+        f"{fmt_int(summary.get('foreign_born_total'))}",
+    )
     cols[2].metric("Share reached", fmt_share(summary.get("share_foreign_born_covered")))
     if summary.get("explanation"):
         st.markdown(md(summary["explanation"]))
     with st.expander("Coverage by community"):
-        st.dataframe(plans.community_coverage_table(cover.communities), hide_index=True,
-                     width="stretch")
+        st.dataframe(
+            plans.community_coverage_table(cover.communities), hide_index=True, width="stretch"
+        )
     with st.expander("Coverage by neighborhood"):
-        st.dataframe(plans.neighborhood_coverage_table(cover.neighborhoods), hide_index=True,
-                     width="stretch")
+        st.dataframe(
+            plans.neighborhood_coverage_table(cover.neighborhoods), hide_index=True, width="stretch"
+        )
 
 
 def _ranking_section(ranked: analysis.RankReport, k: int, max_score: float) -> None:
@@ -93,25 +139,37 @@ def _ranking_section(ranked: analysis.RankReport, k: int, max_score: float) -> N
         st.info("Every neighborhood already has an active committee.")
         return
     st.subheader("Ranking")
-    st.dataframe(table, hide_index=True, width="stretch",
-                 column_config=ui.ranking_column_config(max_score))
-    st.caption("Stability: how often the neighborhood stays in the top "
-               f"{k} when the weights and the census figures move within their uncertainty.")
+    st.dataframe(
+        table, hide_index=True, width="stretch", column_config=ui.ranking_column_config(max_score)
+    )
+    st.caption(
+        "Stability: how often the neighborhood stays in the top "
+        f"{k} when the weights and the census figures move within their uncertainty."
+    )
     parts = plans.score_parts(ranked.candidates, limit=15)
     st.subheader("What each score is made of")
     chart = (
         alt.Chart(parts)
         .mark_bar()
         .encode(
-            y=alt.Y("neighborhood:N", sort=list(parts.drop_duplicates("neighborhood")
-                                                ["neighborhood"]), title=None),
+            y=alt.Y(
+                "neighborhood:N",
+                sort=list(parts.drop_duplicates("neighborhood")["neighborhood"]),
+                title=None,
+            ),
             x=alt.X("points:Q", stack="zero", title="Score"),
-            color=alt.Color("part:N", title="Part", sort=list(labels.PART_LABELS.values()),
-                            scale=alt.Scale(range=labels.PART_COLOURS)),
+            color=alt.Color(
+                "part:N",
+                title="Part",
+                sort=list(labels.PART_LABELS.values()),
+                scale=alt.Scale(range=labels.PART_COLOURS),
+            ),
             order=alt.Order("order:Q"),
-            tooltip=[alt.Tooltip("neighborhood:N", title="Neighborhood"),
-                     alt.Tooltip("part:N", title="Part"),
-                     alt.Tooltip("points:Q", title="Points", format=".3f")],
+            tooltip=[
+                alt.Tooltip("neighborhood:N", title="Neighborhood"),
+                alt.Tooltip("part:N", title="Part"),
+                alt.Tooltip("points:Q", title="Points", format=".3f"),
+            ],
         )
         .properties(height=max(160, 32 * parts["neighborhood"].nunique()))
         .configure_axis(labelFontSize=15, titleFontSize=15, labelLimit=260)
@@ -131,15 +189,26 @@ def _plan_section(plan: analysis.PlanReport | None, k: int) -> None:
     st.markdown(plans.plan_markdown(plan, k))
 
 
-def _what_if_section(snap: cache.Snapshot, options: dict, rule: str, distance_km: float,
-                     cover: analysis.CoverageReport) -> None:
+def _what_if_section(
+    snap: cache.Snapshot,
+    options: dict,
+    rule: str,
+    distance_km: float,
+    cover: analysis.CoverageReport,
+) -> None:
     st.header("What if…")
-    st.markdown("Pick neighborhoods where a committee could start, and see how many more "
-                "foreign-born residents would be reached.")
+    st.markdown(
+        "Pick neighborhoods where a committee could start, and see how many more "
+        "foreign-born residents would be reached."
+    )
     without = plans.neighborhoods_without_committee(cover.neighborhoods)
-    chosen = st.multiselect("Start committees in", without,
-                            format_func=options["neighborhoods"].get, key="plan_what_if",
-                            placeholder="Choose neighborhoods…")
+    chosen = st.multiselect(
+        "Start committees in",
+        without,
+        format_func=ui.shown_as(options["neighborhoods"]),
+        key="plan_what_if",
+        placeholder="Choose neighborhoods…",
+    )
     if not chosen:
         return
     with ui.problems_shown():
@@ -152,8 +221,11 @@ def _what_if_metrics(result: analysis.WhatIfReport) -> None:
     newly = result.newly_covered_foreign_born
     share_before, share_after = result.share_before, result.share_after
     cols = st.columns(3)
-    cols[0].metric("Newly reached", fmt_int(newly),
-                   help="Foreign-born residents who would newly live in a reached neighborhood.")
+    cols[0].metric(
+        "Newly reached",
+        fmt_int(newly),
+        help="Foreign-born residents who would newly live in a reached neighborhood.",
+    )
     cols[1].metric("Share reached now", fmt_share(share_before))
     delta = None
     if isinstance(share_before, (int, float)) and isinstance(share_after, (int, float)):

@@ -32,13 +32,18 @@ def render() -> None:
         st.markdown(f"### {md(meta.get('city') or 'Coalition')}")
         st.caption(f"Data loaded {md(loaded_time(meta.get('loaded_at')))}")
         # "N members, M other organizations": non-members are organizations to invite.
-        st.caption(f"Organizations: {model.members_phrase(counts)}"
-                   + (" (could be invited)" if counts.get("other_organizations") else "") + ".")
+        st.caption(
+            f"Organizations: {model.members_phrase(counts)}"
+            + (" (could be invited)" if counts.get("other_organizations") else "")
+            + "."
+        )
         if meta.get("loaded_automatically"):  # the store was empty: never a silent sample
             st.info("This is the sample city: the store was empty, so it was filled with it. "
                     "Load your own city with `coalition init DIR --replace`.")
         total, illustrative = counts["entries"], counts["illustrative_entries"]
         if illustrative:
-            st.caption(f"{labels.ILLUSTRATIVE_MARK} {illustrative:,} of {total:,} entries are "
-                       "illustrative examples, not real facts.")
+            st.caption(
+                f"{labels.ILLUSTRATIVE_MARK} {illustrative:,} of {total:,} entries are "
+                "illustrative examples, not real facts."
+            )
         st.caption("Works offline: nothing on these pages is loaded from the internet.")

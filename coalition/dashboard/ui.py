@@ -10,8 +10,9 @@ from __future__ import annotations
 import html
 import logging
 import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -24,17 +25,32 @@ logger = logging.getLogger(__name__)
 _HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{3,8}$")
 
 
+def shown_as(table: Mapping[Any, str]) -> Callable[[Any], str]:
+    """A selectbox ``format_func`` that shows each option (a key of ``table``) as its label.
+
+    A key missing from the table shows as itself rather than as ``None``.
+
+    Examples
+    --------
+    >>> shown_as({"a": "Alder"})("a"), shown_as({"a": "Alder"})("b")
+    ('Alder', 'b')
+    """
+    return lambda key: str(table.get(key, key))
+
+
 def illustrative_caption(illustrative: int, total: int, what: str = "rows") -> None:
     """Say how much of what is shown is made up to illustrate the tool.
 
     Examples
     --------
-    >>> illustrative_caption(11, 16, 'entries')  # doctest: +SKIP
+    >>> illustrative_caption(11, 16, 'entries')
     """
     if total and illustrative:
-        st.caption(f"Illustrative {what}: {illustrative:,} of {total:,} — marked with "
-                   f"{labels.ILLUSTRATIVE_MARK}. They are examples, not facts about real "
-                   "organizations.")
+        st.caption(
+            f"Illustrative {what}: {illustrative:,} of {total:,} — marked with "
+            f"{labels.ILLUSTRATIVE_MARK}. They are examples, not facts about real "
+            "organizations."
+        )
     elif total:
         st.caption(f"All {total:,} {what} shown come from cited sources.")
 
@@ -46,7 +62,7 @@ def legend(items: Iterable[tuple[str, str]], title: str | None = None) -> None:
 
     Examples
     --------
-    >>> legend([('#0072B2', 'Active committee')], title='Committees')  # doctest: +SKIP
+    >>> legend([('#0072B2', 'Active committee')], title='Committees')
     """
     entries = []
     for colour, label in items:
@@ -66,7 +82,7 @@ def show_problem(exc: BaseException) -> None:
 
     Examples
     --------
-    >>> show_problem(errors.StoreError('Cannot open the store.'))  # doctest: +SKIP
+    >>> show_problem(errors.StoreError('Cannot open the store.'))
     """
     if isinstance(exc, errors.ValidationError):
         problems = exc.errors or exc.problems
@@ -74,8 +90,10 @@ def show_problem(exc: BaseException) -> None:
         more = len(problems) - 30
         if more > 0:
             lines.append(f"- … and {more} more")
-        st.error("The data has problems, so nothing new was loaded. Fix these in the data "
-                 "folder and load it again:\n\n" + "\n".join(lines))
+        st.error(
+            "The data has problems, so nothing new was loaded. Fix these in the data "
+            "folder and load it again:\n\n" + "\n".join(lines)
+        )
     else:
         st.error(md(exc) or "Something went wrong with the data.")
     logger.warning("dashboard error shown to the user: %s", exc)
@@ -124,12 +142,16 @@ def ranking_column_config(max_score: float = 1.0) -> dict[str, Any]:
     ['Score', 'Stability', 'Why']
     """
     return {
-        "Score": st.column_config.ProgressColumn("Score", min_value=0.0,
-                                                 max_value=max(float(max_score), 1e-9),
-                                                 format="%.2f"),
+        "Score": st.column_config.ProgressColumn(
+            "Score", min_value=0.0, max_value=max(float(max_score), 1e-9), format="%.2f"
+        ),
         "Stability": st.column_config.ProgressColumn(
-            "Stability", min_value=0.0, max_value=1.0, format="percent",
+            "Stability",
+            min_value=0.0,
+            max_value=1.0,
+            format="percent",
             help="Share of 200 runs with the weights and census figures shaken within their "
-                 "uncertainty in which it stays in the top k."),
+            "uncertainty in which it stays in the top k.",
+        ),
         "Why": st.column_config.TextColumn("Why", width="large"),
     }

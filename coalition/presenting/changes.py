@@ -46,7 +46,7 @@ def version_label(version: int, saved_at: str, what: str) -> str:
     """
     shown_what = " ".join(str(what or "").split())
     if len(shown_what) > MAX_WHAT:
-        shown_what = shown_what[:MAX_WHAT - 1] + "…"
+        shown_what = shown_what[: MAX_WHAT - 1] + "…"
     return f"version {int(version)} — {loaded_time(saved_at)} — {shown_what}"
 
 
@@ -79,15 +79,22 @@ def change_metrics(headline: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
         before, after, delta = entry["before"], entry["after"], entry["delta"]
         if key.startswith("share"):
             value = fmt_share(after)
-            shown_delta = None if delta is None else \
-                f"{delta * 100:+.0f} points (was {fmt_share(before)})"
+            shown_delta = (
+                None if delta is None else f"{delta * 100:+.0f} points (was {fmt_share(before)})"
+            )
         else:
             value = fmt_int(after)
             shown_delta = None if delta is None else f"{delta:+,} (was {fmt_int(before)})"
         if not delta:
             shown_delta = None  # "no change" reads better than a grey +0
-        metrics.append({"label": entry["label"], "value": value, "delta": shown_delta,
-                        "delta_color": "inverse" if key in LOWER_IS_BETTER else "normal"})
+        metrics.append(
+            {
+                "label": entry["label"],
+                "value": value,
+                "delta": shown_delta,
+                "delta_color": "inverse" if key in LOWER_IS_BETTER else "normal",
+            }
+        )
     return metrics
 
 
@@ -115,15 +122,18 @@ def changes_table(changes: pd.DataFrame, words: str = "") -> pd.DataFrame:
     >>> changes_table(frame, "removed").empty
     True
     """
-    out = pd.DataFrame({
-        "Change": changes["change"].map(lambda c: labels.CHANGE_WORDS.get(c, c)),
-        "In": changes["table"].map(lambda t: labels.TABLE_TITLES.get(t, t)),
-        "Who": changes["name"].astype(str),
-        "What changed": changes["explanation"].astype(str),
-    })
+    out = pd.DataFrame(
+        {
+            "Change": changes["change"].map(lambda c: labels.CHANGE_WORDS.get(c, c)),
+            "In": changes["table"].map(lambda t: labels.TABLE_TITLES.get(t, t)),
+            "Who": changes["name"].astype(str),
+            "What changed": changes["explanation"].astype(str),
+        }
+    )
     needle = " ".join(str(words or "").split()).lower()
     if needle:
-        text = (out["Change"] + " " + out["In"] + " " + out["Who"] + " "
-                + out["What changed"]).str.lower()
+        text = (
+            out["Change"] + " " + out["In"] + " " + out["Who"] + " " + out["What changed"]
+        ).str.lower()
         out = out[text.str.contains(needle, regex=False)]
     return out.reset_index(drop=True)

@@ -9,7 +9,8 @@ Examples
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import networkx as nx
 import pandas as pd
@@ -65,8 +66,9 @@ def filter_options(G: nx.MultiDiGraph) -> dict[str, Any]:
     def by_name(items: dict[str, str]) -> dict[str, str]:
         return dict(sorted(items.items(), key=lambda item: (item[1].lower(), item[0])))
 
-    service_labels = {key: label.capitalize() for key, label in schema.SERVICES.items()
-                      if key in services}
+    service_labels = {
+        key: label.capitalize() for key, label in schema.SERVICES.items() if key in services
+    }
     service_labels.update({s: s for s in sorted(services) if s not in service_labels})
     return {
         "kinds": [k for k in schema.NODE_KINDS if by_kind[k]],
@@ -86,8 +88,9 @@ def _mark(illustrative: Any) -> str:
     return labels.ILLUSTRATIVE_MARK if illustrative else ""
 
 
-def neighborhood_members(G: nx.MultiDiGraph,
-                         neighborhood_id: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+def neighborhood_members(
+    G: nx.MultiDiGraph, neighborhood_id: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Organizations located in / serving a neighborhood, and communities living there.
 
     Resident counts below :data:`coalition.settings.SMALL_COUNT_THRESHOLD` are suppressed.
@@ -122,27 +125,34 @@ def neighborhood_members(G: nx.MultiDiGraph,
     communities = []
     for source, _, key, attrs in G.in_edges(neighborhood_id, keys=True, data=True):
         if key in _REACHING_TIES:
-            members.setdefault(source, set()).add("located here" if key == "located_in"
-                                                  else "serves it")
+            members.setdefault(source, set()).add(
+                "located here" if key == "located_in" else "serves it"
+            )
         elif key == "lives_in":
             node = G.nodes[source]
-            communities.append({
-                "Community": str(node.get("name") or source),
-                "Kind": labels.COMMUNITY_KIND_WORDS.get(node.get("community_kind"), ""),
-                "Residents here": privacy.suppressed(attrs.get("residents")),
-                labels.ILLUSTRATIVE_MARK: _mark(attrs.get("illustrative")),
-            })
+            communities.append(
+                {
+                    "Community": str(node.get("name") or source),
+                    "Kind": labels.COMMUNITY_KIND_WORDS.get(node.get("community_kind"), ""),
+                    "Residents here": privacy.suppressed(attrs.get("residents")),
+                    labels.ILLUSTRATIVE_MARK: _mark(attrs.get("illustrative")),
+                }
+            )
     rows = []
     for org, how in sorted(members.items(), key=lambda item: str(G.nodes[item[0]].get("name"))):
         node = G.nodes[org]
-        rows.append({
-            "Organization": str(node.get("name") or org),
-            "Sector": str(node.get("sector") or ""),
-            "How": ", ".join(sorted(how)),
-            "Services": ", ".join(schema.SERVICES.get(s, s) for s in node.get("services") or []),
-            "Languages": ", ".join(node.get("languages") or []),
-            labels.ILLUSTRATIVE_MARK: _mark(node.get("illustrative")),
-        })
+        rows.append(
+            {
+                "Organization": str(node.get("name") or org),
+                "Sector": str(node.get("sector") or ""),
+                "How": ", ".join(sorted(how)),
+                "Services": ", ".join(
+                    schema.SERVICES.get(s, s) for s in node.get("services") or []
+                ),
+                "Languages": ", ".join(node.get("languages") or []),
+                labels.ILLUSTRATIVE_MARK: _mark(node.get("illustrative")),
+            }
+        )
     return pd.DataFrame(rows), pd.DataFrame(communities)
 
 
@@ -168,14 +178,16 @@ def datasets_table(datasets: pd.DataFrame) -> pd.DataFrame:
     (['Table', 'Rows', 'Illustrative ◇'], ['Ties'], [4])
     """
     frame = datasets
-    out = pd.DataFrame({
-        "Table": frame["table"].map(lambda t: labels.TABLE_TITLES.get(t, t)),
-        "Rows": frame["rows"].astype(int),
-        ILLUSTRATIVE_COLUMN: frame["illustrative_rows"].astype(int),
-        "Sources cited": frame.get("sources", pd.Series(0, index=frame.index)),
-        "Oldest source date": frame.get("oldest_source_date", ""),
-        "Latest source date": frame.get("latest_source_date", ""),
-    })
+    out = pd.DataFrame(
+        {
+            "Table": frame["table"].map(lambda t: labels.TABLE_TITLES.get(t, t)),
+            "Rows": frame["rows"].astype(int),
+            ILLUSTRATIVE_COLUMN: frame["illustrative_rows"].astype(int),
+            "Sources cited": frame.get("sources", pd.Series(0, index=frame.index)),
+            "Oldest source date": frame.get("oldest_source_date", ""),
+            "Latest source date": frame.get("latest_source_date", ""),
+        }
+    )
     if "source_list" in frame:
         out["Sources"] = frame["source_list"]
     return out
@@ -207,20 +219,29 @@ def source_table(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
         if frame.empty or "source" not in frame:
             continue
         sources = frame["source"].fillna("").astype(str).replace("", "(no source given)")
-        dates = frame["source_date"].fillna("").astype(str) if "source_date" in frame \
+        dates = (
+            frame["source_date"].fillna("").astype(str)
+            if "source_date" in frame
             else pd.Series("", index=frame.index)
-        illustrative = frame["illustrative"].fillna(False).astype(bool) \
-            if "illustrative" in frame else pd.Series(False, index=frame.index)
+        )
+        illustrative = (
+            frame["illustrative"].fillna(False).astype(bool)
+            if "illustrative" in frame
+            else pd.Series(False, index=frame.index)
+        )
         for source, group in frame.groupby(sources, sort=True):
             known = sorted(d for d in dates[group.index] if d)
-            rows.append({
-                "Table": labels.TABLE_TITLES.get(table, table),
-                "Source": source,
-                "Rows": len(group),
-                ILLUSTRATIVE_COLUMN: int(illustrative[group.index].sum()),
-                "Dates": (known[0] if known[0] == known[-1] else f"{known[0]} to {known[-1]}")
-                if known else "",
-            })
+            rows.append(
+                {
+                    "Table": labels.TABLE_TITLES.get(table, table),
+                    "Source": source,
+                    "Rows": len(group),
+                    ILLUSTRATIVE_COLUMN: int(illustrative[group.index].sum()),
+                    "Dates": (known[0] if known[0] == known[-1] else f"{known[0]} to {known[-1]}")
+                    if known
+                    else "",
+                }
+            )
     return pd.DataFrame(rows, columns=["Table", "Source", "Rows", ILLUSTRATIVE_COLUMN, "Dates"])
 
 
@@ -266,7 +287,13 @@ def warnings_table(warnings: list[Any]) -> pd.DataFrame:
     rows = []
     for warning in warnings:
         item = warning if isinstance(warning, dict) else {"message": str(warning)}
-        rows.append({"File": item.get("file") or "", "Row": item.get("row"),
-                     "Column": item.get("column") or "", "Value": item.get("value") or "",
-                     "What to do": item.get("message") or ""})
+        rows.append(
+            {
+                "File": item.get("file") or "",
+                "Row": item.get("row"),
+                "Column": item.get("column") or "",
+                "Value": item.get("value") or "",
+                "What to do": item.get("message") or "",
+            }
+        )
     return pd.DataFrame(rows, columns=["File", "Row", "Column", "Value", "What to do"])

@@ -20,8 +20,14 @@ from coalition import labels, privacy
 
 # Which families lead on the Overview (severities are not comparable across families, so the
 # top sentences take the worst finding of each family in turn, in this order).
-OVERVIEW_GAP_ORDER = ("fragile_links", "service_gaps", "language_gaps", "uncovered_need",
-                      "isolated", "bridging")
+OVERVIEW_GAP_ORDER = (
+    "fragile_links",
+    "service_gaps",
+    "language_gaps",
+    "uncovered_need",
+    "isolated",
+    "bridging",
+)
 # Columns never worth showing to a commission member (ids, internal scores).
 _HIDDEN_COLUMN = re.compile(r"(^|_)ids?$|^position$|^index$")
 
@@ -81,9 +87,9 @@ class GapRows(NamedTuple):
     """A gap family's rows worst first, ready to be filtered (see :func:`index_rows`)."""
 
     frame: pd.DataFrame
-    ids: list[set[str]]    # per row: every id-like cell value
+    ids: list[set[str]]  # per row: every id-like cell value
     names: list[set[str]]  # per row: every other cell value (names, languages, sectors…)
-    search: list[str]      # per row: explanation and names, lower case
+    search: list[str]  # per row: explanation and names, lower case
 
 
 def index_rows(frame: pd.DataFrame | None) -> GapRows:
@@ -115,15 +121,25 @@ def index_rows(frame: pd.DataFrame | None) -> GapRows:
     for record in frame.to_dict("records"):
         ids.append({v for column in id_columns for v in _flatten(record.get(column))})
         names.append({v for column in other for v in _flatten(record.get(column))})
-    explanations = frame["explanation"].astype(str).to_list() if "explanation" in frame \
-        else [""] * len(frame)
-    search = [" ".join([text, *sorted(row)]).lower() for text, row in zip(explanations, names)]
+    explanations = (
+        frame["explanation"].astype(str).to_list() if "explanation" in frame else [""] * len(frame)
+    )
+    search = [
+        " ".join([text, *sorted(row)]).lower()
+        for text, row in zip(explanations, names, strict=True)
+    ]
     return GapRows(frame, ids, names, search)
 
 
-def matching(rows: GapRows, *, neighborhood_id: str | None = None,
-             neighborhood: str | None = None, community_id: str | None = None,
-             community: str | None = None, text: str | None = None) -> list[bool]:
+def matching(
+    rows: GapRows,
+    *,
+    neighborhood_id: str | None = None,
+    neighborhood: str | None = None,
+    community_id: str | None = None,
+    community: str | None = None,
+    text: str | None = None,
+) -> list[bool]:
     """Which rows match a neighborhood, a community and words (a mask, one flag per row).
 
     A row matches a neighborhood (or community) when one of its cells holds its id or its
@@ -153,7 +169,7 @@ def matching(rows: GapRows, *, neighborhood_id: str | None = None,
     """
     words = text.lower().split() if text else []
     keep = []
-    for ids, names, haystack in zip(rows.ids, rows.names, rows.search):
+    for ids, names, haystack in zip(rows.ids, rows.names, rows.search, strict=True):
         ok = True
         if neighborhood_id is not None:
             ok = neighborhood_id in ids or neighborhood in names
@@ -208,15 +224,20 @@ def readable(frame: pd.DataFrame, family: str | None = None) -> pd.DataFrame:
     if chosen:
         columns = [c for c in chosen if c in frame.columns]
     else:
-        columns = [c for c in frame.columns if c not in ("explanation", "severity")
-                   and not is_id_column(c)]
+        columns = [
+            c for c in frame.columns if c not in ("explanation", "severity") and not is_id_column(c)
+        ]
     out = pd.DataFrame(index=range(len(frame)))
     if "explanation" in frame:
-        out[labels.COLUMN_TITLES["explanation"]] = [privacy.suppress_small_counts(e)
-                                                    for e in frame["explanation"]]
+        out[labels.COLUMN_TITLES["explanation"]] = [
+            privacy.suppress_small_counts(e) for e in frame["explanation"]
+        ]
     for column in columns:
-        title = chosen.get(column) or labels.COLUMN_TITLES.get(column) or \
-            str(column).replace("_", " ").capitalize()
+        title = (
+            chosen.get(column)
+            or labels.COLUMN_TITLES.get(column)
+            or str(column).replace("_", " ").capitalize()
+        )
         out[title] = [_cell(v, column) for v in frame[column]]
     return out
 
@@ -279,8 +300,9 @@ def top_gap_sentences(report: Any, count: int) -> list[str]:
         if "severity" in frame:
             severity = pd.to_numeric(frame["severity"], errors="coerce")
             frame = frame[severity > 0]
-        queues.append([privacy.suppress_small_counts(e)
-                       for e in severity_sorted(frame)["explanation"]])
+        queues.append(
+            [privacy.suppress_small_counts(e) for e in severity_sorted(frame)["explanation"]]
+        )
     lines: list[str] = []
     for rank in range(count):
         for queue in queues:

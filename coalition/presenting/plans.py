@@ -42,8 +42,7 @@ def committee_counts(neighborhoods: pd.DataFrame) -> dict[str, int]:
     {'active': 1, 'forming': 1}
     """
     status = neighborhoods.get("committee_status", pd.Series(dtype=str))
-    return {"active": int((status == "active").sum()),
-            "forming": int((status == "forming").sum())}
+    return {"active": int((status == "active").sum()), "forming": int((status == "forming").sum())}
 
 
 def neighborhoods_without_committee(neighborhoods: pd.DataFrame) -> list[str]:
@@ -89,14 +88,16 @@ def community_coverage_table(communities: pd.DataFrame) -> pd.DataFrame:
     >>> community_coverage_table(communities).iloc[0].tolist()[:5]
     ['Karen', 'Newcomers', 'fewer than 5', '0', '0%']
     """
-    return pd.DataFrame({
-        "Community": communities["name"],
-        "Kind": communities["community_kind"].map(labels.COMMUNITY_KIND_WORDS),
-        "Residents": communities["residents"].map(privacy.suppressed),
-        "In reached neighborhoods": communities["residents_covered"].map(privacy.suppressed),
-        "Share reached": communities["share_covered"].map(fmt_share),
-        "Why": communities["explanation"],
-    })
+    return pd.DataFrame(
+        {
+            "Community": communities["name"],
+            "Kind": communities["community_kind"].map(labels.COMMUNITY_KIND_WORDS),
+            "Residents": communities["residents"].map(privacy.suppressed),
+            "In reached neighborhoods": communities["residents_covered"].map(privacy.suppressed),
+            "Share reached": communities["share_covered"].map(fmt_share),
+            "Why": communities["explanation"],
+        }
+    )
 
 
 def neighborhood_coverage_table(neighborhoods: pd.DataFrame) -> pd.DataFrame:
@@ -121,17 +122,24 @@ def neighborhood_coverage_table(neighborhoods: pd.DataFrame) -> pd.DataFrame:
     ['Alder', 'Active', 'Yes', '300 ± 40', 'Alder Welcoming Committee']
     ['Birch', 'None', 'No', '120', '']
     """
-    return pd.DataFrame({
-        "Neighborhood": neighborhoods["name"],
-        "Committee": neighborhoods["committee_status"].map(labels.COMMITTEE_STATUS_WORDS)
-        .fillna(labels.COMMITTEE_STATUS_WORDS["none"]),
-        "Reached": neighborhoods["covered"].map(labels.YES_NO),
-        "Foreign-born residents": [with_moe(v, m) for v, m in
-                                   zip(neighborhoods["foreign_born"],
-                                       neighborhoods["foreign_born_moe"])],
-        "Reached by": neighborhoods["covered_by"].map(
-            lambda v: ", ".join(v) if isinstance(v, (list, tuple)) else (v or "")),
-    }).sort_values(["Reached", "Neighborhood"], ascending=[False, True])
+    return pd.DataFrame(
+        {
+            "Neighborhood": neighborhoods["name"],
+            "Committee": neighborhoods["committee_status"]
+            .map(labels.COMMITTEE_STATUS_WORDS)
+            .fillna(labels.COMMITTEE_STATUS_WORDS["none"]),
+            "Reached": neighborhoods["covered"].map(labels.YES_NO),
+            "Foreign-born residents": [
+                with_moe(v, m)
+                for v, m in zip(
+                    neighborhoods["foreign_born"], neighborhoods["foreign_born_moe"], strict=True
+                )
+            ],
+            "Reached by": neighborhoods["covered_by"].map(
+                lambda v: ", ".join(v) if isinstance(v, (list, tuple)) else (v or "")
+            ),
+        }
+    ).sort_values(["Reached", "Neighborhood"], ascending=[False, True])
 
 
 def _top(candidates: pd.DataFrame, count: int) -> pd.DataFrame:
@@ -162,14 +170,17 @@ def ranking_table(candidates: pd.DataFrame) -> pd.DataFrame:
     frame = candidates.sort_values("rank")
     if frame.empty:
         return pd.DataFrame()
-    return pd.DataFrame({
-        "Rank": frame["rank"].astype(int),
-        "Neighborhood": frame["name"],
-        "Score": frame["score"].astype(float),
-        "Stability": frame["stability"].astype(float),
-        "Why": frame["reasons"].map(lambda r: " ".join(r) if isinstance(r, (list, tuple))
-                                    else str(r or "")),
-    })
+    return pd.DataFrame(
+        {
+            "Rank": frame["rank"].astype(int),
+            "Neighborhood": frame["name"],
+            "Score": frame["score"].astype(float),
+            "Stability": frame["stability"].astype(float),
+            "Why": frame["reasons"].map(
+                lambda r: " ".join(r) if isinstance(r, (list, tuple)) else str(r or "")
+            ),
+        }
+    )
 
 
 def score_parts(candidates: pd.DataFrame, limit: int = 15) -> pd.DataFrame:
@@ -200,8 +211,14 @@ def score_parts(candidates: pd.DataFrame, limit: int = 15) -> pd.DataFrame:
         for order, (component, label) in enumerate(labels.PART_LABELS.items()):
             column = f"part_{component}"
             if column in row and row[column] == row[column]:
-                rows.append({"neighborhood": str(row["name"]), "part": label,
-                             "points": float(row[column]), "order": order})
+                rows.append(
+                    {
+                        "neighborhood": str(row["name"]),
+                        "part": label,
+                        "points": float(row[column]),
+                        "order": order,
+                    }
+                )
     return pd.DataFrame(rows, columns=["neighborhood", "part", "points", "order"])
 
 
@@ -261,9 +278,11 @@ def reason_lines(candidates: pd.DataFrame, limit: int) -> list[str]:
     for _, row in _top(candidates, limit).iterrows():
         reasons = row.get("reasons") or []
         bullets = "\n".join(f"  - {md(reason)}" for reason in reasons)
-        lines.append(f"**{int(row['rank'])}. {md(row['name'])}** — score "
-                     f"{float(row['score']):.2f}, in the top group in "
-                     f"{float(row['stability']):.0%} of the uncertainty runs\n{bullets}")
+        lines.append(
+            f"**{int(row['rank'])}. {md(row['name'])}** — score "
+            f"{float(row['score']):.2f}, in the top group in "
+            f"{float(row['stability']):.0%} of the uncertainty runs\n{bullets}"
+        )
     return lines
 
 

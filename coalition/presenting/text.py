@@ -65,7 +65,7 @@ def fmt_int(value: object) -> str:
     try:
         if value is None or value != value:  # NaN check without numpy
             return MISSING
-        return f"{int(round(float(value))):,}"  # type: ignore[arg-type]
+        return f"{round(float(value)):,}"  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return MISSING
 
