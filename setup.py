@@ -30,14 +30,20 @@ class BuildPyWithSample(build_py):
         if getattr(self, "editable_mode", False):
             return
         if not (SAMPLE / "city.toml").is_file():
-            raise SystemExit(f"The sample city is missing ({SAMPLE}): build from a checkout or "
-                             "from the project's sdist, which both carry data/hartford/.")
+            raise SystemExit(
+                f"The sample city is missing ({SAMPLE}): build from a checkout or "
+                "from the project's sdist, which both carry data/hartford/."
+            )
         target = Path(self.build_lib, *TARGET)
         if target.exists():
             shutil.rmtree(target)
-        shutil.copytree(SAMPLE, target,
-                        ignore=lambda folder, names: [n for n in names if Path(folder) == SAMPLE
-                                                      and n in LEFT_OUT])
+        shutil.copytree(
+            SAMPLE,
+            target,
+            ignore=lambda folder, names: [
+                n for n in names if Path(folder) == SAMPLE and n in LEFT_OUT
+            ],
+        )
 
 
 setup(cmdclass={"build_py": BuildPyWithSample})

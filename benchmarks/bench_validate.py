@@ -44,12 +44,31 @@ def renamed_ids_folder(folder: Path, n: int) -> Path:
     """The template with ``n`` organizations and ``n`` ties to renamed (unknown) ids."""
     shutil.copytree(TEMPLATE, folder)
     prov = {"source": "benchmark", "source_date": "2025", "illustrative": "yes"}
-    _append_rows(folder / "organizations.csv", [
-        {"org_id": f"member-{i:05d}", "name": f"Member {i}", "sector": "nonprofit",
-         "orientation": "both", **prov} for i in range(n)])
-    _append_rows(folder / "ties.csv", [
-        {"source_id": f"member-{i:05d}", "target_id": f"membre-{(i + 1) % n:05d}",
-         "tie_type": "partnership", **prov} for i in range(n)])
+    _append_rows(
+        folder / "organizations.csv",
+        [
+            {
+                "org_id": f"member-{i:05d}",
+                "name": f"Member {i}",
+                "sector": "nonprofit",
+                "orientation": "both",
+                **prov,
+            }
+            for i in range(n)
+        ],
+    )
+    _append_rows(
+        folder / "ties.csv",
+        [
+            {
+                "source_id": f"member-{i:05d}",
+                "target_id": f"membre-{(i + 1) % n:05d}",
+                "tie_type": "partnership",
+                **prov,
+            }
+            for i in range(n)
+        ],
+    )
     return folder
 
 
@@ -73,8 +92,9 @@ def huge_workbook_folder(folder: Path) -> Path:
     member = f"xl/worksheets/sheet{index}.xml"
     with zipfile.ZipFile(target) as archive:
         parts = {info.filename: archive.read(info) for info in archive.infolist()}
-    parts[member] = re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:K4000000"',
-                           parts[member])
+    parts[member] = re.sub(
+        rb'<dimension ref="[^"]*"', b'<dimension ref="A1:K4000000"', parts[member]
+    )
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in parts.items():
             archive.writestr(name, data)
@@ -86,8 +106,12 @@ def _time(case: str, folder: Path) -> dict:
     report = validate_city(folder)
     seconds = time.perf_counter() - start
     suggested = sum("Did you mean" in p.message for p in report.errors)
-    return {"case": case, "seconds": round(seconds, 2), "errors": len(report.errors),
-            "with_suggestion": suggested}
+    return {
+        "case": case,
+        "seconds": round(seconds, 2),
+        "errors": len(report.errors),
+        "with_suggestion": suggested,
+    }
 
 
 def run(sizes: tuple[int, ...] = SIZES) -> list[dict]:
@@ -97,15 +121,19 @@ def run(sizes: tuple[int, ...] = SIZES) -> list[dict]:
         for n in sizes:
             folder = renamed_ids_folder(Path(tmp) / f"renamed-{n}", n)
             records.append(_time(f"validate-renamed-ids-{n}", folder))
-        records.append(_time("validate-huge-workbook",
-                             huge_workbook_folder(Path(tmp) / "workbook")))
+        records.append(
+            _time("validate-huge-workbook", huge_workbook_folder(Path(tmp) / "workbook"))
+        )
     return records
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default=",".join(map(str, SIZES)),
-                        help="numbers of renamed ids, separated by commas")
+    parser.add_argument(
+        "--sizes",
+        default=",".join(map(str, SIZES)),
+        help="numbers of renamed ids, separated by commas",
+    )
     args = parser.parse_args()
     sizes = tuple(int(s) for s in args.sizes.split(",") if s.strip())
     for record in run(sizes):

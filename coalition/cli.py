@@ -32,8 +32,9 @@ import os
 import signal
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from . import settings
 from .errors import CoalitionError, ValidationError
@@ -85,8 +86,9 @@ def _city(args: argparse.Namespace):
     version = int(city.meta.get("version", 0))
     _SOURCE.update(city=city.name, data_version=version)
     if not getattr(args, "json", False):
-        print(f"{city.name} — data version {version} "
-              f"(store: {store.url.removeprefix('sqlite:///')})")
+        print(
+            f"{city.name} — data version {version} (store: {store.url.removeprefix('sqlite:///')})"
+        )
     return city
 
 
@@ -97,6 +99,7 @@ def _graph(args: argparse.Namespace):
 
 
 # --- verbs --------------------------------------------------------------------------------------
+
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from .ingest import validate_city
@@ -109,11 +112,15 @@ def cmd_validate(args: argparse.Namespace) -> int:
         print(problem)
     if report.ok:
         counts = {t: len(f) for t, f in report.city.tables.items()}
-        print(f"OK: {args.folder} is valid ({', '.join(f'{n} {t}' for t, n in counts.items())}"
-              f"; {len(report.warnings)} warning(s)).")
+        print(
+            f"OK: {args.folder} is valid ({', '.join(f'{n} {t}' for t, n in counts.items())}"
+            f"; {len(report.warnings)} warning(s))."
+        )
         return EXIT_OK
-    print(f"INVALID: {len(report.errors)} problem(s) in {args.folder}; nothing can be loaded "
-          "until they are fixed.")
+    print(
+        f"INVALID: {len(report.errors)} problem(s) in {args.folder}; nothing can be loaded "
+        "until they are fixed."
+    )
     return EXIT_INVALID
 
 
@@ -125,8 +132,10 @@ def cmd_init(args: argparse.Namespace) -> int:
     empty = store.is_empty()
     info = store.info()
     if args.if_empty and not empty:
-        print(f"The store already holds {info.get('city')} (version {info['version']});"
-              " nothing to do.")
+        print(
+            f"The store already holds {info.get('city')} (version {info['version']});"
+            " nothing to do."
+        )
         return EXIT_OK
     folder = Path(args.folder).absolute() if args.folder else settings.data_dir()
     city = read_city(folder)  # raises ValidationError before the store is touched
@@ -135,17 +144,19 @@ def cmd_init(args: argparse.Namespace) -> int:
             f"the store {_where(store)} holds {info.get('city')} (version {info['version']}); "
             f"loading {city.name} would replace it. Run again with --replace to do so (the "
             f"current version stays in the history: `coalition restore {info['version']}` "
-            "brings it back), or use another store with --db.")
+            "brings it back), or use another store with --db."
+        )
     automatic = empty and not args.folder  # the sample, because the store was empty
     version = store.replace_city(city, automatic=automatic)
     counts = ", ".join(f"{len(f)} {t}" for t, f in city.tables.items())
     if automatic:
         print(f"The store was empty: loaded the sample city ({city.name}).")
-    print(f"Loaded {city.name} from {folder} into {_where(store)} (version {version}): "
-          f"{counts}.")
+    print(f"Loaded {city.name} from {folder} into {_where(store)} (version {version}): {counts}.")
     if not empty and info.get("city") != city.name:
-        print(f"Replaced {info.get('city')} (version {info['version']}, kept in the history: "
-              f"`coalition restore {info['version']}` brings it back).")
+        print(
+            f"Replaced {info.get('city')} (version {info['version']}, kept in the history: "
+            f"`coalition restore {info['version']}` brings it back)."
+        )
     for warning in city.meta.get("warnings", []):
         print(f"WARNING: {warning['file']}: {warning['message']}")
     return EXIT_OK
@@ -159,8 +170,12 @@ def cmd_info(args: argparse.Namespace) -> int:
     from .model import build_graph, summary
 
     city = _city(args)
-    data = {**city.meta, "metric_crs": city.metric_crs, "store": _where(_store(args)),
-            "counts": summary(build_graph(city))}
+    data = {
+        **city.meta,
+        "metric_crs": city.metric_crs,
+        "store": _where(_store(args)),
+        "counts": summary(build_graph(city)),
+    }
     if args.json:
         _print_json(data)
     else:
@@ -184,8 +199,9 @@ def _parse_weights(text: str | None) -> dict[str, float] | None:
     for part in text.split(","):
         name, sep, value = part.partition("=")
         if not sep:
-            raise UsageError(f"--weights takes name=value pairs, e.g. need=0.4,readiness=0.2 "
-                             f"(got '{part}').")
+            raise UsageError(
+                f"--weights takes name=value pairs, e.g. need=0.4,readiness=0.2 (got '{part}')."
+            )
         try:
             weights[name.strip()] = float(value)
         except ValueError:
@@ -202,8 +218,10 @@ def _marked(text: str, illustrative: Any) -> str:
 
 def _by_severity(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Most severe first (entries without a severity last); the library's order breaks ties."""
-    return sorted(entries, key=lambda e: -e["severity"] if isinstance(
-        e.get("severity"), (int, float)) else math.inf)
+    return sorted(
+        entries,
+        key=lambda e: -e["severity"] if isinstance(e.get("severity"), (int, float)) else math.inf,
+    )
 
 
 def cmd_gaps(args: argparse.Namespace) -> int:
@@ -236,22 +254,29 @@ def cmd_coverage(args: argparse.Namespace) -> int:
     summary = report["summary"]
     print(_marked(summary.get("explanation", ""), summary.get("illustrative")))
     share = summary["share_foreign_born_covered"]
-    print(f"Neighborhoods covered: {summary['neighborhoods_covered']} of "
-          f"{summary['neighborhoods_total']}; foreign-born residents covered: "
-          f"{_count(summary['foreign_born_covered'])} of {_count(summary['foreign_born_total'])}"
-          f" ({'no figure' if share is None else f'{share:.1%}'}).")
-    print(f"\n  {'neighborhood':28} {'committee':9} {'population':>10} {'foreign-born':>12}"
-          "  covered")
+    print(
+        f"Neighborhoods covered: {summary['neighborhoods_covered']} of "
+        f"{summary['neighborhoods_total']}; foreign-born residents covered: "
+        f"{_count(summary['foreign_born_covered'])} of {_count(summary['foreign_born_total'])}"
+        f" ({'no figure' if share is None else f'{share:.1%}'})."
+    )
+    print(
+        f"\n  {'neighborhood':28} {'committee':9} {'population':>10} {'foreign-born':>12}  covered"
+    )
     marked = False
     for row in report["neighborhoods"]:
         mark = MARK if row.get("illustrative") else " "
         marked |= mark == MARK
-        print(f"{mark} {str(row['name'])[:28]:28} {row['committee_status']:9} "
-              f"{_count(row['population']):>10} {_count(row['foreign_born']):>12}  "
-              f"{'yes' if row['covered'] else 'no'}")
+        print(
+            f"{mark} {str(row['name'])[:28]:28} {row['committee_status']:9} "
+            f"{_count(row['population']):>10} {_count(row['foreign_born']):>12}  "
+            f"{'yes' if row['covered'] else 'no'}"
+        )
     if marked or summary.get("illustrative"):
-        print(f"\n{MARK} rests on illustrative rows (the neighborhood's figures or a committee "
-              "covering it are made up to show the tool).")
+        print(
+            f"\n{MARK} rests on illustrative rows (the neighborhood's figures or a committee "
+            "covering it are made up to show the tool)."
+        )
     return EXIT_OK
 
 
@@ -263,15 +288,17 @@ def _count(value: Any) -> str:
 def cmd_rank(args: argparse.Namespace) -> int:
     weights = _parse_weights(args.weights)  # a usage error before any work
     if args.runs < 1:
-        raise UsageError(f"--runs must be 1 or more stability runs (got {args.runs}); the "
-                         f"default is {settings.DEFAULT_STABILITY_RUNS:,}.")
+        raise UsageError(
+            f"--runs must be 1 or more stability runs (got {args.runs}); the "
+            f"default is {settings.DEFAULT_STABILITY_RUNS:,}."
+        )
     from .analysis import as_index, plan_committees, rank_candidates
 
     index = as_index(_graph(args))
-    ranking = rank_candidates(index, weights, k=args.k, stability_runs=args.runs,
-                              seed=args.seed)
-    plan = plan_committees(index, args.k, ranking=ranking, rule=args.rule,
-                           distance_km=args.distance_km)
+    ranking = rank_candidates(index, weights, k=args.k, stability_runs=args.runs, seed=args.seed)
+    plan = plan_committees(
+        index, args.k, ranking=ranking, rule=args.rule, distance_km=args.distance_km
+    )
     report = {**ranking.to_dict(), "plan": plan.to_dict()}
     if args.json:
         _print_json(report)
@@ -284,23 +311,41 @@ def cmd_rank(args: argparse.Namespace) -> int:
     for candidate in report["candidates"][: max(k, args.limit)]:
         stability = candidate["stability"]
         interval = candidate.get("stability_interval") or [None, None]
-        stable_words = "" if stability is None else (
-            f"  (in the top {k} in {stability:.0%} of varied runs"
-            + (f", 95% interval {interval[0]:.0%}–{interval[1]:.0%}"
-               if None not in interval else "") + ")")
+        stable_words = (
+            ""
+            if stability is None
+            else (
+                f"  (in the top {k} in {stability:.0%} of varied runs"
+                + (
+                    f", 95% interval {interval[0]:.0%}–{interval[1]:.0%}"
+                    if None not in interval
+                    else ""
+                )
+                + ")"
+            )
+        )
         marked |= bool(candidate.get("illustrative"))
-        print("\n" + _marked(f"{candidate['rank']}. {candidate['name']}  score "
-                             f"{candidate['score']:.3f}{stable_words}",
-                             candidate.get("illustrative")))
+        print(
+            "\n"
+            + _marked(
+                f"{candidate['rank']}. {candidate['name']}  score "
+                f"{candidate['score']:.3f}{stable_words}",
+                candidate.get("illustrative"),
+            )
+        )
         flags = candidate.get("reasons_illustrative") or [False] * len(candidate["reasons"])
-        for reason, flag in zip(candidate["reasons"], flags):
+        for reason, flag in zip(candidate["reasons"], flags, strict=False):
             print(f"   - {_marked(reason, flag)}")
     marked |= plan.illustrative
-    names = [_marked(s.name, s.illustrative) + (" (filler: adds no coverage)" if s.filler else "")
-             for s in plan.selected]
+    names = [
+        _marked(s.name, s.illustrative) + (" (filler: adds no coverage)" if s.filler else "")
+        for s in plan.selected
+    ]
     print(f"\nPlan for the next {plan.k} committees ({plan.method}): " + ", ".join(names))
-    print(f"Newly covered foreign-born residents: {plan.newly_covered:,} "
-          f"(top {plan.k} by score: {plan.top_k_by_score_newly_covered:,}).")
+    print(
+        f"Newly covered foreign-born residents: {plan.newly_covered:,} "
+        f"(top {plan.k} by score: {plan.top_k_by_score_newly_covered:,})."
+    )
     print(_marked(plan.explanation, plan.illustrative))
     if marked:
         print(f"\n{MARK} rests on illustrative rows (made up to show the tool, not facts).")
@@ -345,8 +390,10 @@ def cmd_changes(args: argparse.Namespace) -> int:
     print(report.explanation)
     for entry in report.headline.values():
         if entry["delta"]:
-            shown = [f"{v:.0%}" if isinstance(v, float) else f"{v:,}"
-                     for v in (entry["before"], entry["after"])]
+            shown = [
+                f"{v:.0%}" if isinstance(v, float) else f"{v:,}"
+                for v in (entry["before"], entry["after"])
+            ]
             print(f"  {entry['label']}: {shown[0]} -> {shown[1]}")
     for sentence in report.changes["explanation"]:
         print(f"  - {sentence}")
@@ -357,9 +404,11 @@ def cmd_restore(args: argparse.Namespace) -> int:
     store = _store(args, must_exist=True)
     version = store.restore(args.version)  # StoreError (exit 1) for a version not kept
     info = store.info()
-    print(f"Restored version {args.version} ({info.get('city')}) as version {version} of "
-          f"{_where(store)}; the versions in between stay in the history (coalition changes "
-          "--list).")
+    print(
+        f"Restored version {args.version} ({info.get('city')}) as version {version} of "
+        f"{_where(store)}; the versions in between stay in the history (coalition changes "
+        "--list)."
+    )
     return EXIT_OK
 
 
@@ -367,8 +416,10 @@ def cmd_sample(args: argparse.Namespace) -> int:
     from .samples import copy_sample
 
     folder = copy_sample(args.folder)
-    print(f"Wrote the sample city to {folder}{os.sep}. Check it and load it with:\n"
-          f"  coalition validate {args.folder}\n  coalition init {args.folder}")
+    print(
+        f"Wrote the sample city to {folder}{os.sep}. Check it and load it with:\n"
+        f"  coalition validate {args.folder}\n  coalition init {args.folder}"
+    )
     return EXIT_OK
 
 
@@ -430,12 +481,30 @@ def streamlit_flags(address: str, port: int, hosts: Sequence[str]) -> list[str]:
     # Streamlit prints the URL of browser.serverAddress instead of looking up this machine's
     # internal and external addresses (the external one over the internet).
     shown = "127.0.0.1" if address in WILDCARD_ADDRESSES else address
-    flags = ["--server.address", address, "--server.port", str(port),
-             "--server.headless", "true", "--server.runOnSave", "false",
-             "--server.fileWatcherType", "none",
-             "--browser.gatherUsageStats", "false", "--browser.serverAddress", shown,
-             "--client.toolbarMode", "minimal", "--client.showErrorDetails", "none",
-             "--theme.base", "light", "--theme.baseFontSize", "18"]
+    flags = [
+        "--server.address",
+        address,
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+        "--server.runOnSave",
+        "false",
+        "--server.fileWatcherType",
+        "none",
+        "--browser.gatherUsageStats",
+        "false",
+        "--browser.serverAddress",
+        shown,
+        "--client.toolbarMode",
+        "minimal",
+        "--client.showErrorDetails",
+        "none",
+        "--theme.base",
+        "light",
+        "--theme.baseFontSize",
+        "18",
+    ]
     for host in hosts:
         flags += ["--server.allowedHosts", host]
     return flags
@@ -455,8 +524,7 @@ def _run_until_stopped(command: list[str], env: dict[str, str]) -> int:
         if child.poll() is None:
             child.send_signal(signum)
 
-    stops = [signal.SIGTERM, signal.SIGINT] + ([signal.SIGHUP] if hasattr(signal, "SIGHUP")
-                                               else [])
+    stops = [signal.SIGTERM, signal.SIGINT] + ([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])
     previous = {signum: signal.signal(signum, forward) for signum in stops}
     try:
         code = child.wait()
@@ -480,38 +548,56 @@ def cmd_serve(args: argparse.Namespace) -> int:
     env["COALITION_APP"] = str(app)
     if args.read_only:
         env["COALITION_READ_ONLY"] = "1"
-    command = [sys.executable, "-m", "streamlit", "run", str(GUARDED_SERVER),
-               *streamlit_flags(args.address, args.port, hosts)]
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(GUARDED_SERVER),
+        *streamlit_flags(args.address, args.port, hosts),
+    ]
     if not is_local_address(args.address):
-        warning = (f"WARNING: serving on {args.address}, not only on this machine: anyone who "
-                   f"can reach port {args.port} sees the coalition's data"
-                   + ("" if args.read_only else " and can record ties (--read-only prevents it)")
-                   + f". Host names answered: {', '.join(hosts)}"
-                   + ("" if args.allow_host else " (add the name others will type with "
-                      "--allow-host)") + ".")
+        warning = (
+            f"WARNING: serving on {args.address}, not only on this machine: anyone who "
+            f"can reach port {args.port} sees the coalition's data"
+            + ("" if args.read_only else " and can record ties (--read-only prevents it)")
+            + f". Host names answered: {', '.join(hosts)}"
+            + ("" if args.allow_host else " (add the name others will type with --allow-host)")
+            + "."
+        )
         print(warning, file=sys.stderr)
         log.warning(warning)
     shown = "127.0.0.1" if args.address in WILDCARD_ADDRESSES else args.address
-    print(f"Dashboard: http://{shown}:{args.port}  store: "
-          f"{env['COALITION_DB'].removeprefix('sqlite:///')}  (Ctrl+C to stop)")
+    print(
+        f"Dashboard: http://{shown}:{args.port}  store: "
+        f"{env['COALITION_DB'].removeprefix('sqlite:///')}  (Ctrl+C to stop)"
+    )
     sys.stdout.flush()
     return _run_until_stopped(command, env)
 
 
 # --- parser -------------------------------------------------------------------------------------
 
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", help="store: a SQLite file or SQLAlchemy URL "
-                        "(default: $COALITION_DB or coalition.db; relative to the current "
-                        "directory)")
+    common.add_argument(
+        "--db",
+        help="store: a SQLite file or SQLAlchemy URL "
+        "(default: $COALITION_DB or coalition.db; relative to the current "
+        "directory)",
+    )
     common.add_argument("-v", "--verbose", action="store_true", help="log what happens")
     as_json = argparse.ArgumentParser(add_help=False)
     as_json.add_argument("--json", action="store_true", help="print data as JSON")
     rule = argparse.ArgumentParser(add_help=False)
-    rule.add_argument("--rule", choices=["own", "adjacent", "distance"], default="own",
-                      help="what a committee covers: its own neighborhood, also bordering ones, "
-                      "or those within --distance-km")
+    rule.add_argument(
+        "--rule",
+        choices=["own", "adjacent", "distance"],
+        default="own",
+        help="what a committee covers: its own neighborhood, also bordering ones, "
+        "or those within --distance-km",
+    )
     rule.add_argument("--distance-km", type=float, default=1.0)
 
     parser = argparse.ArgumentParser(prog="coalition", description=__doc__.split("\n\n")[0])
@@ -523,11 +609,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = verbs.add_parser("init", parents=[common], help="load (or replace) the store from a folder")
     p.add_argument("folder", nargs="?", help="city folder (default: the sample city)")
     p.add_argument("--if-empty", action="store_true", help="only load when the store is empty")
-    p.add_argument("--replace", action="store_true",
-                   help="allow replacing a different city (it stays in the history)")
+    p.add_argument(
+        "--replace",
+        action="store_true",
+        help="allow replacing a different city (it stays in the history)",
+    )
     p.set_defaults(func=cmd_init)
-    p = verbs.add_parser("restore", parents=[common],
-                         help="make a kept version current again (as a new version)")
+    p = verbs.add_parser(
+        "restore", parents=[common], help="make a kept version current again (as a new version)"
+    )
     p.add_argument("version", type=int, help="a version listed by: coalition changes --list")
     p.set_defaults(func=cmd_restore)
     p = verbs.add_parser("sample", parents=[common], help="write the sample city folder")
@@ -536,46 +626,69 @@ def build_parser() -> argparse.ArgumentParser:
     p = verbs.add_parser("info", parents=[common, as_json], help="what the store holds")
     p.set_defaults(func=cmd_info)
     p = verbs.add_parser("export", parents=[common], help="export the stored city")
-    p.add_argument("--format", required=True,
-                   choices=["graphml", "gexf", "geojson", "gpkg", "csv", "xlsx"])
+    p.add_argument(
+        "--format", required=True, choices=["graphml", "gexf", "geojson", "gpkg", "csv", "xlsx"]
+    )
     p.add_argument("out", help="output file (csv: a folder, or a .zip)")
     p.set_defaults(func=cmd_export)
     p = verbs.add_parser("gaps", parents=[common, as_json], help="the coalition's gaps")
     p.add_argument("--limit", type=int, default=5, help="entries shown per family")
     p.set_defaults(func=cmd_gaps)
-    p = verbs.add_parser("coverage", parents=[common, as_json, rule],
-                         help="welcoming-committee coverage")
+    p = verbs.add_parser(
+        "coverage", parents=[common, as_json, rule], help="welcoming-committee coverage"
+    )
     p.set_defaults(func=cmd_coverage)
-    p = verbs.add_parser("rank", parents=[common, as_json, rule],
-                         help="replication candidates and the k-plan")
+    p = verbs.add_parser(
+        "rank", parents=[common, as_json, rule], help="replication candidates and the k-plan"
+    )
     p.add_argument("--k", type=int, default=settings.DEFAULT_K)
-    p.add_argument("--weights", help="e.g. need=0.4,readiness=0.2,access=0.15,adjacency=0.15,"
-                   "gaps=0.1")
-    p.add_argument("--runs", type=int, default=settings.DEFAULT_STABILITY_RUNS,
-                   help="stability runs")
+    p.add_argument(
+        "--weights", help="e.g. need=0.4,readiness=0.2,access=0.15,adjacency=0.15,gaps=0.1"
+    )
+    p.add_argument(
+        "--runs", type=int, default=settings.DEFAULT_STABILITY_RUNS, help="stability runs"
+    )
     p.add_argument("--seed", type=int, default=settings.DEFAULT_SEED)
     p.add_argument("--limit", type=int, default=5, help="candidates shown")
     p.set_defaults(func=cmd_rank)
     p = verbs.add_parser("maps", parents=[common], help="write self-contained HTML maps")
     p.add_argument("--out", help="folder (default: maps/ in the current directory)")
-    p.add_argument("--tiles", action="store_true",
-                   help="add an OpenStreetMap basemap (needs internet to show)")
+    p.add_argument(
+        "--tiles", action="store_true", help="add an OpenStreetMap basemap (needs internet to show)"
+    )
     p.set_defaults(func=cmd_maps)
-    p = verbs.add_parser("changes", parents=[common, as_json],
-                         help="what changed since an earlier version of the data")
-    p.add_argument("--since", type=int, metavar="VERSION",
-                   help="the version to compare with (default: the previous one)")
+    p = verbs.add_parser(
+        "changes",
+        parents=[common, as_json],
+        help="what changed since an earlier version of the data",
+    )
+    p.add_argument(
+        "--since",
+        type=int,
+        metavar="VERSION",
+        help="the version to compare with (default: the previous one)",
+    )
     p.add_argument("--list", action="store_true", help="list the versions kept")
     p.set_defaults(func=cmd_changes)
     p = verbs.add_parser("serve", parents=[common], help="start the dashboard")
     p.add_argument("--port", type=int, default=8501)
-    p.add_argument("--address", default="127.0.0.1",
-                   help="address to listen on (default 127.0.0.1: this machine only)")
-    p.add_argument("--allow-host", action="append", metavar="NAME",
-                   help="another host name or address people will type (repeatable); any "
-                   "other Host is refused")
-    p.add_argument("--read-only", action="store_true",
-                   help="no Record page: for a screen where nobody should change data")
+    p.add_argument(
+        "--address",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1: this machine only)",
+    )
+    p.add_argument(
+        "--allow-host",
+        action="append",
+        metavar="NAME",
+        help="another host name or address people will type (repeatable); any "
+        "other Host is refused",
+    )
+    p.add_argument(
+        "--read-only",
+        action="store_true",
+        help="no Record page: for a screen where nobody should change data",
+    )
     p.set_defaults(func=cmd_serve)
     return parser
 
@@ -587,8 +700,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse: --help (0) or a usage error (2)
         return int(exc.code or 0)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
     _SOURCE.clear()
     try:
         return args.func(args)

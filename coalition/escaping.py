@@ -13,8 +13,9 @@ from __future__ import annotations
 import html
 from typing import Any
 
-_TEMPLATE_CHARACTERS = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;",
-                                      "{": "&#123;", "}": "&#125;"})
+_TEMPLATE_CHARACTERS = str.maketrans(
+    {"`": "&#96;", "$": "&#36;", "\\": "&#92;", "{": "&#123;", "}": "&#125;"}
+)
 
 
 def escape_text(value: Any) -> str:

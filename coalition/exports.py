@@ -56,8 +56,7 @@ def neutralise_formula(value: Any) -> Any:
 
 def spreadsheet_tables(city: CityData) -> dict[str, pd.DataFrame]:
     """The city's tables as spreadsheet-ready frames: its data folder's cells, neutralised."""
-    return {table: frame.map(neutralise_formula)
-            for table, frame in text_tables(city).items()}
+    return {table: frame.map(neutralise_formula) for table, frame in text_tables(city).items()}
 
 
 def _scalar_graph(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
@@ -84,8 +83,11 @@ def _scalar_graph(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
 
 def _neighborhood_layer(G: nx.MultiDiGraph) -> gpd.GeoDataFrame:
     frame = neighborhoods_frame(G).drop(columns=["kind"], errors="ignore")
-    return gpd.GeoDataFrame(frame.reset_index().rename(columns={"id": "neighborhood_id"}),
-                            geometry="geometry", crs=WGS84)
+    return gpd.GeoDataFrame(
+        frame.reset_index().rename(columns={"id": "neighborhood_id"}),
+        geometry="geometry",
+        crs=WGS84,
+    )
 
 
 def _organization_layer(G: nx.MultiDiGraph) -> gpd.GeoDataFrame:
@@ -94,10 +96,11 @@ def _organization_layer(G: nx.MultiDiGraph) -> gpd.GeoDataFrame:
         if column in orgs:
             orgs[column] = orgs[column].map(lambda v: schema.LIST_SEPARATOR.join(v or []))
     located = orgs.dropna(subset=["lat", "lon"]) if {"lat", "lon"} <= set(orgs) else orgs.iloc[0:0]
-    return gpd.GeoDataFrame(located.drop(columns=["kind"], errors="ignore"),
-                            geometry=gpd.points_from_xy(located.get("lon", []),
-                                                        located.get("lat", [])),
-                            crs=WGS84)
+    return gpd.GeoDataFrame(
+        located.drop(columns=["kind"], errors="ignore"),
+        geometry=gpd.points_from_xy(located.get("lon", []), located.get("lat", [])),
+        crs=WGS84,
+    )
 
 
 def write_city_folder(city: CityData, folder: str | Path) -> Path:
@@ -109,23 +112,35 @@ def write_city_folder(city: CityData, folder: str | Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     for table, frame in spreadsheet_tables(city).items():
         frame.to_csv(folder / f"{table}.csv", index=False, encoding="utf-8")
-    names = dict(zip(city.tables["neighborhoods"]["neighborhood_id"],
-                     city.tables["neighborhoods"]["name"]))
+    names = dict(
+        zip(
+            city.tables["neighborhoods"]["neighborhood_id"],
+            city.tables["neighborhoods"]["name"],
+            strict=False,
+        )
+    )
     boundaries = city.boundaries.to_crs(WGS84).assign(
-        name=lambda f: f["neighborhood_id"].map(names))
+        name=lambda f: f["neighborhood_id"].map(names)
+    )
     boundaries[["neighborhood_id", "name", "geometry"]].to_file(
-        folder / "neighborhoods.geojson", driver="GeoJSON")
+        folder / "neighborhoods.geojson", driver="GeoJSON"
+    )
     (folder / schema.CITY_FILE).write_text(
         f"name = {json.dumps(city.name)}\nmetric_crs = {json.dumps(city.metric_crs)}\n"
         'boundary_name_field = "name"\n'
-        + (f"adjacency_tolerance_m = {float(tolerance)!r}\n"
-           if (tolerance := city.meta.get("adjacency_tolerance_m")) else ""),
-        encoding="utf-8")
+        + (
+            f"adjacency_tolerance_m = {float(tolerance)!r}\n"
+            if (tolerance := city.meta.get("adjacency_tolerance_m"))
+            else ""
+        ),
+        encoding="utf-8",
+    )
     return folder
 
 
-def export_city(city: CityData, fmt: str, out: str | Path,
-                graph: nx.MultiDiGraph | None = None) -> Path:
+def export_city(
+    city: CityData, fmt: str, out: str | Path, graph: nx.MultiDiGraph | None = None
+) -> Path:
     """Export a city to a file (or, for ``csv``, a folder or ``.zip``).
 
     Parameters
@@ -198,8 +213,13 @@ def export_bytes(city: CityData, fmt: str, graph: nx.MultiDiGraph | None = None)
     """
     if fmt == "csv":
         return _zip_folder(city)
-    suffix = {"graphml": ".graphml", "gexf": ".gexf", "geojson": ".geojson", "gpkg": ".gpkg",
-              "xlsx": ".xlsx"}.get(fmt, "")
+    suffix = {
+        "graphml": ".graphml",
+        "gexf": ".gexf",
+        "geojson": ".geojson",
+        "gpkg": ".gpkg",
+        "xlsx": ".xlsx",
+    }.get(fmt, "")
     with tempfile.TemporaryDirectory() as tmp:
         path = export_city(city, fmt, Path(tmp) / f"export{suffix}", graph=graph)
         return path.read_bytes()

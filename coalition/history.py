@@ -42,28 +42,44 @@ FIELDS_THAT_MATTER: dict[str, tuple[str, ...]] = {
     "navigators": ("alias", "neighborhood", "languages"),
     "neighborhoods": ("name", "population", "foreign_born"),
 }
-ENTITY_WORDS = {"organizations": "organization", "committees": "welcoming committee",
-                "communities": "community", "navigators": "cultural navigator",
-                "neighborhoods": "neighborhood"}
+ENTITY_WORDS = {
+    "organizations": "organization",
+    "committees": "welcoming committee",
+    "communities": "community",
+    "navigators": "cultural navigator",
+    "neighborhoods": "neighborhood",
+}
 # Tie types whose two ends are interchangeable (a partnership a-b is the one b-a).
 UNDIRECTED_TIES = ("partnership",)
 # (sentence when added, sentence when removed) per tie type; {a} and {b} are the ends' names.
 TIE_SENTENCES: dict[str, tuple[str, str]] = {
-    "partnership": ("{a} and {b} started working together.", "{a} and {b} no longer work "
-                    "together."),
+    "partnership": (
+        "{a} and {b} started working together.",
+        "{a} and {b} no longer work together.",
+    ),
     "serves_community": ("{a} started serving {b}.", "{a} no longer serves {b}."),
-    "serves_neighborhood": ("{a} started serving the {b} neighborhood.",
-                            "{a} no longer serves the {b} neighborhood."),
+    "serves_neighborhood": (
+        "{a} started serving the {b} neighborhood.",
+        "{a} no longer serves the {b} neighborhood.",
+    ),
     "lives_in": ("{a} are now recorded living in {b}.", "{a} are no longer recorded in {b}."),
     "mentors": ("{a} started mentoring {b}.", "{a} no longer mentors {b}."),
-    "volunteers_with": ("{a} started volunteering with {b}.", "{a} no longer volunteers with "
-                        "{b}."),
+    "volunteers_with": ("{a} started volunteering with {b}.", "{a} no longer volunteers with {b}."),
     "committee_member": ("{a} joined {b}.", "{a} left {b}."),
 }
 # What a committee did, by its new status.
 STATUS_WORDS = {"active": "became active", "forming": "is now forming", "none": "stopped"}
-CHANGE_COLUMNS = ["change", "table", "tie_type", "id", "name", "field", "before", "after",
-                  "explanation"]
+CHANGE_COLUMNS = [
+    "change",
+    "table",
+    "tie_type",
+    "id",
+    "name",
+    "field",
+    "before",
+    "after",
+    "explanation",
+]
 HEADLINE_LABELS = {
     "organizations": "Member organizations",
     "partnerships": "Partnerships",
@@ -106,11 +122,15 @@ class ChangeReport:
         --------
         >>> import json; json.dumps(report.to_dict())  # doctest: +SKIP
         """
-        return {"explanation": self.explanation, "headline": json_value(self.headline),
-                "changes": frame_records(self.changes)}
+        return {
+            "explanation": self.explanation,
+            "headline": json_value(self.headline),
+            "changes": frame_records(self.changes),
+        }
 
 
 # --- helpers ------------------------------------------------------------------------------------
+
 
 def _plain(value: Any) -> Any:
     """A cell as a comparable plain value: lists as lists, missing as None, 3.0 as 3."""
@@ -139,7 +159,7 @@ def _names(*cities: CityData) -> dict[str, str]:
             if frame is None or frame.empty:
                 continue
             label = "alias" if table == "navigators" else "name"
-            names.update(zip(frame[id_column].astype(str), frame[label].astype(str)))
+            names.update(zip(frame[id_column].astype(str), frame[label].astype(str), strict=False))
     return names
 
 
@@ -153,12 +173,16 @@ def _tie_keys(city: CityData) -> dict[tuple[str, str, str], dict[str, Any]]:
         return {}
     keys: dict[tuple[str, str, str], dict[str, Any]] = {}
     for source, target, tie_type, residents in zip(
-            ties["source_id"].astype(str), ties["target_id"].astype(str),
-            ties["tie_type"].astype(str), ties["residents"].tolist()):
-        ends = tuple(sorted((source, target))) if tie_type in UNDIRECTED_TIES else \
-            (source, target)
-        keys.setdefault((tie_type, *ends), {"source": source, "target": target,
-                                            "residents": _plain(residents)})
+        ties["source_id"].astype(str),
+        ties["target_id"].astype(str),
+        ties["tie_type"].astype(str),
+        ties["residents"].tolist(),
+        strict=False,
+    ):
+        ends = tuple(sorted((source, target))) if tie_type in UNDIRECTED_TIES else (source, target)
+        keys.setdefault(
+            (tie_type, *ends), {"source": source, "target": target, "residents": _plain(residents)}
+        )
     return keys
 
 
@@ -166,8 +190,9 @@ def _shown(value: Any, names: dict[str, str], field: str) -> str:
     if value is None or value == []:
         return "none"
     if isinstance(value, list):
-        return ", ".join(schema.SERVICES.get(v, v) if field == "services" else str(v)
-                         for v in value)
+        return ", ".join(
+            schema.SERVICES.get(v, v) if field == "services" else str(v) for v in value
+        )
     if field == "neighborhood":
         return names.get(str(value), str(value))
     if isinstance(value, int):
@@ -175,15 +200,19 @@ def _shown(value: Any, names: dict[str, str], field: str) -> str:
     return str(value)
 
 
-def _field_sentence(table: str, name: str, field: str, before: Any, after: Any,
-                    names: dict[str, str]) -> str:
+def _field_sentence(
+    table: str, name: str, field: str, before: Any, after: Any, names: dict[str, str]
+) -> str:
     if isinstance(before, list) or isinstance(after, list):
         gained = [v for v in (after or []) if v not in (before or [])]
         lost = [v for v in (before or []) if v not in (after or [])]
         parts = []
         if gained:
-            parts.append(f"now offers {_shown(gained, names, field)}" if table == "organizations"
-                         else f"now lists {_shown(gained, names, field)}")
+            parts.append(
+                f"now offers {_shown(gained, names, field)}"
+                if table == "organizations"
+                else f"now lists {_shown(gained, names, field)}"
+            )
         if lost:
             parts.append(f"no longer lists {_shown(lost, names, field)}")
         what = "languages" if field == "languages" else "services"
@@ -191,13 +220,14 @@ def _field_sentence(table: str, name: str, field: str, before: Any, after: Any,
     if field == "status":
         return f"{name} {STATUS_WORDS.get(after, f'is now {after}')} (it was {before})."
     if field == "neighborhood":
-        return (f"{name} moved from {_shown(before, names, field)} to "
-                f"{_shown(after, names, field)}.")
+        return f"{name} moved from {_shown(before, names, field)} to {_shown(after, names, field)}."
     if field in ("name", "alias"):
         return f"{_shown(before, names, field)} is now called {_shown(after, names, field)}."
     label = field.replace("_", " ")
-    return f"{name}: {label} changed from {_shown(before, names, field)} to " \
-           f"{_shown(after, names, field)}."
+    return (
+        f"{name}: {label} changed from {_shown(before, names, field)} to "
+        f"{_shown(after, names, field)}."
+    )
 
 
 def _percent(share: Any) -> str:
@@ -209,18 +239,24 @@ def _coverage(city: CityData):
 
     Building the whole graph of a 10,000-organization city costs seconds and adds nothing here.
     """
-    tables = {name: city.tables[name] for name in ("neighborhoods", "committees")
-              if name in city.tables}
+    tables = {
+        name: city.tables[name] for name in ("neighborhoods", "committees") if name in city.tables
+    }
     return coverage_report(build_graph(dataclasses.replace(city, tables=tables)))
 
 
 def _coverage_effects(before_cov, after_cov) -> dict[str, int]:
     """Per neighborhood id: foreign-born residents newly reached (+) or no longer reached (-)."""
-    was = dict(zip(before_cov.neighborhoods["id"], before_cov.neighborhoods["covered"]))
+    was = dict(
+        zip(before_cov.neighborhoods["id"], before_cov.neighborhoods["covered"], strict=False)
+    )
     effects = {}
-    for nbhd, covered, foreign_born in zip(after_cov.neighborhoods["id"],
-                                           after_cov.neighborhoods["covered"],
-                                           after_cov.neighborhoods["foreign_born"]):
+    for nbhd, covered, foreign_born in zip(
+        after_cov.neighborhoods["id"],
+        after_cov.neighborhoods["covered"],
+        after_cov.neighborhoods["foreign_born"],
+        strict=False,
+    ):
         if bool(covered) != bool(was.get(nbhd, False)):
             effects[nbhd] = (1 if covered else -1) * int(foreign_born or 0)
     return effects
@@ -229,8 +265,7 @@ def _coverage_effects(before_cov, after_cov) -> dict[str, int]:
 def _headline(before: CityData, after: CityData, before_cov, after_cov) -> dict[str, dict]:
     def counts(city: CityData, cov) -> dict[str, Any]:
         ties = _tie_keys(city)
-        partnered = {end for (tie_type, *ends) in ties if tie_type == "partnership"
-                     for end in ends}
+        partnered = {end for (tie_type, *ends) in ties if tie_type == "partnership" for end in ends}
         org_ids = set(_rows_by_id(city, "organizations"))
         return {
             "organizations": len(org_ids),
@@ -252,6 +287,7 @@ def _headline(before: CityData, after: CityData, before_cov, after_cov) -> dict[
 
 
 # --- the comparison -----------------------------------------------------------------------------
+
 
 def compare_cities(before: CityData, after: CityData) -> ChangeReport:
     """What changed from ``before`` to ``after``, in sentences and headline figures.
@@ -288,17 +324,37 @@ def compare_cities(before: CityData, after: CityData) -> ChangeReport:
     names = _names(before, after)
     before_cov, after_cov = _coverage(before), _coverage(after)
     effects = _coverage_effects(before_cov, after_cov)
-    share_words = (f"{_percent(before_cov.summary['share_foreign_born_covered'])} -> "
-                   f"{_percent(after_cov.summary['share_foreign_born_covered'])}")
+    share_words = (
+        f"{_percent(before_cov.summary['share_foreign_born_covered'])} -> "
+        f"{_percent(after_cov.summary['share_foreign_born_covered'])}"
+    )
     rows: list[dict[str, Any]] = []
 
-    def add(change: str, table: str, node_id: str, name: str, explanation: str, *,
-            tie_type: str = "", field: str = "", old: Any = None, new: Any = None) -> None:
-        rows.append({"change": change, "table": table, "tie_type": tie_type, "id": node_id,
-                     "name": name, "field": field,
-                     "before": "" if field == "" else _shown(old, names, field),
-                     "after": "" if field == "" else _shown(new, names, field),
-                     "explanation": explanation})
+    def add(
+        change: str,
+        table: str,
+        node_id: str,
+        name: str,
+        explanation: str,
+        *,
+        tie_type: str = "",
+        field: str = "",
+        old: Any = None,
+        new: Any = None,
+    ) -> None:
+        rows.append(
+            {
+                "change": change,
+                "table": table,
+                "tie_type": tie_type,
+                "id": node_id,
+                "name": name,
+                "field": field,
+                "before": "" if field == "" else _shown(old, names, field),
+                "after": "" if field == "" else _shown(new, names, field),
+                "explanation": explanation,
+            }
+        )
 
     committee_neighborhood = {}
     for table in ENTITY_TABLES:
@@ -314,58 +370,93 @@ def compare_cities(before: CityData, after: CityData) -> ChangeReport:
             name = names.get(node_id, node_id)
             for field in FIELDS_THAT_MATTER[table]:
                 old, new = old_rows[node_id].get(field), new_rows[node_id].get(field)
-                if old == new or (isinstance(old, list) and sorted(map(str, old or [])) ==
-                                  sorted(map(str, new or []))):
+                if old == new or (
+                    isinstance(old, list)
+                    and sorted(map(str, old or [])) == sorted(map(str, new or []))
+                ):
                     continue
-                add("changed", table, node_id, name,
-                    _field_sentence(table, name, field, old, new, names), field=field, old=old,
-                    new=new)
+                add(
+                    "changed",
+                    table,
+                    node_id,
+                    name,
+                    _field_sentence(table, name, field, old, new, names),
+                    field=field,
+                    old=old,
+                    new=new,
+                )
         if table == "committees":
             committee_neighborhood = {i: r.get("neighborhood") for i, r in new_rows.items()}
-            committee_neighborhood.update({i: r.get("neighborhood") for i, r in old_rows.items()
-                                           if i not in new_rows})
+            committee_neighborhood.update(
+                {i: r.get("neighborhood") for i, r in old_rows.items() if i not in new_rows}
+            )
 
     # A committee whose change moved coverage says by how much (once per neighborhood).
     told: set[str] = set()
     for row in rows:
         nbhd = committee_neighborhood.get(row["id"]) if row["table"] == "committees" else None
-        if nbhd in effects and nbhd not in told and row["change"] in ("added", "removed") + \
-                (("changed",) if row["field"] in ("status", "neighborhood") else ()):
+        if (
+            nbhd in effects
+            and nbhd not in told
+            and row["change"]
+            in ("added", "removed")
+            + (("changed",) if row["field"] in ("status", "neighborhood") else ())
+        ):
             told.add(nbhd)
             count, place = effects[nbhd], names.get(nbhd, nbhd)
-            reach = (f"{count:,} more foreign-born residents of {place} are reached" if count > 0
-                     else f"{-count:,} foreign-born residents of {place} are no longer reached")
+            reach = (
+                f"{count:,} more foreign-born residents of {place} are reached"
+                if count > 0
+                else f"{-count:,} foreign-born residents of {place} are no longer reached"
+            )
             row["explanation"] = f"{row['explanation'][:-1]}: {reach} ({share_words})."
 
     old_ties, new_ties = _tie_keys(before), _tie_keys(after)
-    for change, keys, ties, index in (("added", new_ties.keys() - old_ties.keys(), new_ties, 0),
-                                      ("removed", old_ties.keys() - new_ties.keys(), old_ties,
-                                       1)):
+    for change, keys, ties, index in (
+        ("added", new_ties.keys() - old_ties.keys(), new_ties, 0),
+        ("removed", old_ties.keys() - new_ties.keys(), old_ties, 1),
+    ):
         for key in sorted(keys):
             tie = ties[key]
             a, b = names.get(tie["source"], tie["source"]), names.get(tie["target"], tie["target"])
-            sentence = TIE_SENTENCES.get(key[0], ("{a} – {b}: new tie.", "{a} – {b}: tie "
-                                                  "removed."))[index].format(a=a, b=b)
+            sentence = TIE_SENTENCES.get(
+                key[0], ("{a} – {b}: new tie.", "{a} – {b}: tie removed.")
+            )[index].format(a=a, b=b)
             if key[0] == "lives_in" and tie["residents"] is not None and change == "added":
                 sentence = f"{sentence[:-1]} ({tie['residents']:,} residents)."
-            add(change, "ties", f"{tie['source']} -> {tie['target']}", f"{a} – {b}", sentence,
-                tie_type=key[0])
+            add(
+                change,
+                "ties",
+                f"{tie['source']} -> {tie['target']}",
+                f"{a} – {b}",
+                sentence,
+                tie_type=key[0],
+            )
 
     changes = pd.DataFrame(rows, columns=CHANGE_COLUMNS)
     headline = _headline(before, after, before_cov, after_cov)
     if changes.empty:
-        explanation = ("Nothing changed between the two versions: the same organizations, "
-                       "committees, communities, navigators and ties.")
+        explanation = (
+            "Nothing changed between the two versions: the same organizations, "
+            "committees, communities, navigators and ties."
+        )
     else:
         counted = changes.groupby("change").size().to_dict()
         parts = [f"{counted[c]:,} {c}" for c in ("added", "removed", "changed") if c in counted]
         cov = headline["foreign_born_covered"]
-        explanation = (f"{len(changes):,} change(s): {', '.join(parts)}. Foreign-born residents "
-                       f"reached by active committees: {_shown(cov['before'], names, '')} -> "
-                       f"{_shown(cov['after'], names, '')} ({share_words}).")
+        explanation = (
+            f"{len(changes):,} change(s): {', '.join(parts)}. Foreign-born residents "
+            f"reached by active committees: {_shown(cov['before'], names, '')} -> "
+            f"{_shown(cov['after'], names, '')} ({share_words})."
+        )
     logger.info("compared two versions of %s: %d change(s)", after.name, len(changes))
     return ChangeReport(changes=changes, headline=headline, explanation=explanation)
 
 
-__all__ = ["compare_cities", "ChangeReport", "CHANGE_COLUMNS", "FIELDS_THAT_MATTER",
-           "HEADLINE_LABELS"]
+__all__ = [
+    "CHANGE_COLUMNS",
+    "FIELDS_THAT_MATTER",
+    "HEADLINE_LABELS",
+    "ChangeReport",
+    "compare_cities",
+]

@@ -35,8 +35,12 @@ MAP_TITLES = {
 }
 
 
-def neighborhood_measures(G: nx.MultiDiGraph, ranking: analysis.RankReport | None = None, *,
-                          index: analysis.GraphIndex | None = None) -> gpd.GeoDataFrame:
+def neighborhood_measures(
+    G: nx.MultiDiGraph,
+    ranking: analysis.RankReport | None = None,
+    *,
+    index: analysis.GraphIndex | None = None,
+) -> gpd.GeoDataFrame:
     """The neighborhoods with every map measure: figures, committee status, score, gap count.
 
     Parameters
@@ -103,10 +107,14 @@ def write_city_maps(G: nx.MultiDiGraph, out_dir: Path, *, tiles: bool = False) -
     city = G.graph.get("city") or "City"
     drawn = {}
     for measure, title in MAP_TITLES.items():
-        m = maps.neighborhood_map(frame, measure, organizations=organizations,
-                                  committees=committees,
-                                  tiles="OpenStreetMap" if tiles else None,
-                                  title=f"{city}: {title}")
+        m = maps.neighborhood_map(
+            frame,
+            measure,
+            organizations=organizations,
+            committees=committees,
+            tiles="OpenStreetMap" if tiles else None,
+            title=f"{city}: {title}",
+        )
         drawn[measure] = m
     paths = maps.write_map_files(drawn, Path(out_dir))
     log.info("wrote %d map files to %s", len(paths), out_dir)

@@ -31,8 +31,8 @@ Every string that comes from data (names, sources, ids shown to the user) goes t
 ``maps.escape_text``) before it reaches a tooltip, label or legend: ``html.escape`` plus the
 characters that matter inside the JavaScript template literals folium writes tooltips into
 (`` ` ``, ``$``, ``\\``) and the braces of template syntax. GeoJSON feature data is embedded
-by folium with Jinja's ``tojson`` (safe); ``GeoJsonTooltip`` shows property values as HTML, so the only property shown is a tooltip that is
-escaped here.
+by folium with Jinja's ``tojson`` (safe); ``GeoJsonTooltip`` shows property values as HTML,
+so the only property shown is a tooltip that is escaped here.
 
 Data is never template source. branca's ``MacroElement.render`` wraps the output of each
 element's macros in ``Element(output)``, which compiles that output as a NEW Jinja2 template and
@@ -58,9 +58,10 @@ import hashlib
 import logging
 import math
 import re
+from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import folium
 import geopandas as gpd
@@ -73,8 +74,8 @@ from folium.elements import JSCSSMixin
 from jinja2 import Template
 
 from .errors import CoalitionError, DataError
-from .model import is_member, neighborhood_committees, neighborhoods_frame
 from .escaping import escape_text
+from .model import is_member, neighborhood_committees, neighborhoods_frame
 from .values import finite_or_none
 from .values import text as as_text
 
@@ -102,8 +103,11 @@ SEQUENTIAL_PALETTES: dict[str, tuple[str, ...]] = {
 PALETTE_OF_MEASURE = {"gap_count": "gaps", "score": "score"}
 # Okabe-Ito blue / orange for committees; "none" is a known absence, lighter than "no data".
 STATUS_COLOURS = {"active": "#0072B2", "forming": "#E69F00", "none": "#f7f7f7"}
-STATUS_LABELS = {"active": "Active committee", "forming": "Committee forming",
-                 "none": "No committee"}
+STATUS_LABELS = {
+    "active": "Active committee",
+    "forming": "Committee forming",
+    "none": "No committee",
+}
 NO_DATA_COLOUR = "#bdbdbd"
 # CSS class of every neighborhood polygon (Leaflet sets it on the SVG path): what a browser test
 # or a stylesheet can select.
@@ -115,6 +119,8 @@ MISSING_LABELS = {"score": "Not a candidate (active committee)"}
 
 def _missing_label(measure: str) -> str:
     return MISSING_LABELS.get(measure, NO_DATA_LABEL)
+
+
 N_CLASSES = 5
 ORGANIZATION_COLOUR = "#333333"
 
@@ -129,6 +135,7 @@ _LEAFLET_DIR = ("static", "js_lib_leaflet")
 
 
 # --- offline assets -----------------------------------------------------------------------------
+
 
 def _leaflet_file(name: str) -> bytes:
     folder = resources.files(_LEAFLET_PACKAGE).joinpath(*_LEAFLET_DIR)
@@ -167,10 +174,15 @@ def offline_assets() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     (['leaflet'], True)
     """
     if not _ASSET_CACHE:
-        _ASSET_CACHE["js"] = (("leaflet", _data_uri("text/javascript",
-                                                      _leaflet_file("leaflet.js"))),)
-        _ASSET_CACHE["css"] = (("leaflet_css", _data_uri(
-            "text/css", _leaflet_css_with_inline_images().encode("utf-8"))),)
+        _ASSET_CACHE["js"] = (
+            ("leaflet", _data_uri("text/javascript", _leaflet_file("leaflet.js"))),
+        )
+        _ASSET_CACHE["css"] = (
+            (
+                "leaflet_css",
+                _data_uri("text/css", _leaflet_css_with_inline_images().encode("utf-8")),
+            ),
+        )
     return list(_ASSET_CACHE["js"]), list(_ASSET_CACHE["css"])
 
 
@@ -181,6 +193,7 @@ def _walk(element: Any) -> Iterable[Any]:
 
 
 # --- data is never template source --------------------------------------------------------------
+
 
 class _Literal(Element):
     """Text already rendered, added to the page as is (never compiled as a Jinja2 template).
@@ -212,14 +225,17 @@ class _RenderOnce(MacroElement):
     def render(self, **kwargs: Any) -> None:
         figure = self.get_root()
         if not isinstance(figure, Figure):
-            raise CoalitionError("A map element can only be drawn inside a folium map (Figure): "
-                                 "add it to a folium.Map first.")
+            raise CoalitionError(
+                "A map element can only be drawn inside a folium map (Figure): "
+                "add it to a folium.Map first."
+            )
         macros = self._template.module.__dict__
         for section in ("header", "html", "script"):
             macro = macros.get(section)
             if macro is not None:
-                getattr(figure, section).add_child(_Literal(macro(self, kwargs)),
-                                                   name=self.get_name())
+                getattr(figure, section).add_child(
+                    _Literal(macro(self, kwargs)), name=self.get_name()
+                )
         for child in list(self._children.values()):
             _render_once(child).render(**kwargs)
 
@@ -234,8 +250,9 @@ def _render_once_class(cls: type) -> type:
     if issubclass(cls, _RenderOnce):
         return cls
     if cls not in _RENDER_ONCE_CLASSES:
-        _RENDER_ONCE_CLASSES[cls] = type(cls.__name__, (cls, _RenderOnce),
-                                         {"__module__": __name__, "__doc__": cls.__doc__})
+        _RENDER_ONCE_CLASSES[cls] = type(
+            cls.__name__, (cls, _RenderOnce), {"__module__": __name__, "__doc__": cls.__doc__}
+        )
     return _RENDER_ONCE_CLASSES[cls]
 
 
@@ -263,7 +280,8 @@ def _render_once(element: Any) -> Any:
             raise CoalitionError(
                 f"The map element {type(item).__name__} renders its content as a template, so "
                 "text from the data could run as code. Draw the map without it (show the text "
-                "in an escaped tooltip instead).")
+                "in an escaped tooltip instead)."
+            )
         if isinstance(item, MacroElement) and not isinstance(item, _RenderOnce):
             item.__class__ = _render_once_class(type(item))
     return element
@@ -308,12 +326,16 @@ def make_offline(m: folium.Map) -> folium.Map:
         if isinstance(element, folium.Map):
             element.default_js, element.default_css = list(js), list(css)
             continue
-        external = [url for _, url in [*element.default_js, *element.default_css]
-                    if not url.startswith("data:")]
+        external = [
+            url
+            for _, url in [*element.default_js, *element.default_css]
+            if not url.startswith("data:")
+        ]
         if external:
             raise CoalitionError(
                 f"The map element {type(element).__name__} loads {external[0]}, which an offline "
-                "room cannot reach. Draw the map without it.")
+                "room cannot reach. Draw the map without it."
+            )
     return offline
 
 
@@ -372,7 +394,8 @@ def write_map_files(maps: dict[str, folium.Map], out_dir: Path) -> list[Path]:
         if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]*", name) or name == "index":
             raise DataError(
                 f"Map name {name!r} is not usable as a file name: use letters, digits, '-' and "
-                "'_' only (and not 'index').")
+                "'_' only (and not 'index')."
+            )
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
@@ -385,17 +408,19 @@ def write_map_files(maps: dict[str, folium.Map], out_dir: Path) -> list[Path]:
         links.append(f'<li><a href="{escape_text(path.name)}">{escape_text(title)}</a></li>')
     index = out_dir / "index.html"
     index.write_text(
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         "<title>Maps</title><style>body{font:16px sans-serif;margin:2em}</style></head>"
         f"<body><h1>Maps</h1><ul>{''.join(links)}</ul>"
         "<p>Every map works offline: open it in any browser.</p></body></html>\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     written.append(index)
     logger.info("Wrote %d map file(s) to %s", len(written), out_dir)
     return written
 
 
 # --- measures and classes -----------------------------------------------------------------------
+
 
 def neighborhood_map_frame(G: nx.Graph) -> gpd.GeoDataFrame:
     """The neighborhoods of a graph, ready for :func:`neighborhood_map`.
@@ -438,12 +463,14 @@ def _measure_values(neighborhoods: pd.DataFrame, measure: str) -> pd.Series:
     if measure == "share_foreign_born" and {"foreign_born", "population"} <= set(neighborhoods):
         population = pd.to_numeric(neighborhoods["population"], errors="coerce")
         return pd.to_numeric(neighborhoods["foreign_born"], errors="coerce") / population.where(
-            population > 0)
+            population > 0
+        )
     known = ", ".join(sorted(set(MEASURES) & set(neighborhoods.columns))) or "none"
     raise DataError(
         f"The neighborhoods have no {measure!r} column to colour the map by. Join it onto the "
         f"neighborhood table first (e.g. run the analysis that produces it), or choose one of "
-        f"the columns present: {known}.")
+        f"the columns present: {known}."
+    )
 
 
 def _format_number(value: float, measure: str) -> str:
@@ -454,16 +481,20 @@ def _format_number(value: float, measure: str) -> str:
     return f"{value:,.2f}"
 
 
-def _classify(neighborhoods: pd.DataFrame, measure: str) -> tuple[dict[Any, str],
-                                                                   list[tuple[str, str]]]:
+def _classify(
+    neighborhoods: pd.DataFrame, measure: str
+) -> tuple[dict[Any, str], list[tuple[str, str]]]:
     """Colour per neighborhood id and the legend items, for one measure."""
     values = _measure_values(neighborhoods, measure)
     if measure in CATEGORICAL_MEASURES:
         colours: dict[Any, str] = {}
         seen: set[str] = set()
         for key, value in values.items():
-            value = None if value is None or (isinstance(value, float) and math.isnan(value)) \
+            value = (
+                None
+                if value is None or (isinstance(value, float) and math.isnan(value))
                 else str(value)
+            )
             colour = STATUS_COLOURS.get(value, NO_DATA_COLOUR) if value else NO_DATA_COLOUR
             colours[key] = colour
             seen.add(value if value in STATUS_COLOURS else NO_DATA_LABEL)
@@ -486,12 +517,19 @@ def _classify(neighborhoods: pd.DataFrame, measure: str) -> tuple[dict[Any, str]
             edges = np.unique(np.quantile(present.to_numpy(), np.linspace(0, 1, n_classes + 1)))
         n_classes = max(1, len(edges) - 1)
         # Spread the classes over the whole palette so 3 classes still run light to dark.
-        shades = [palette[round(i * (len(palette) - 1) / max(1, n_classes - 1))]
-                  for i in range(n_classes)] if n_classes > 1 else [palette[-1]]
+        shades = (
+            [
+                palette[round(i * (len(palette) - 1) / max(1, n_classes - 1))]
+                for i in range(n_classes)
+            ]
+            if n_classes > 1
+            else [palette[-1]]
+        )
         # Class i holds values in (edges[i], edges[i+1]]; the first class includes its minimum.
-        classes = np.clip(np.searchsorted(edges[1:-1], present.to_numpy(), side="left"), 0,
-                          n_classes - 1)
-        for key, cls in zip(present.index, classes):
+        classes = np.clip(
+            np.searchsorted(edges[1:-1], present.to_numpy(), side="left"), 0, n_classes - 1
+        )
+        for key, cls in zip(present.index, classes, strict=False):
             colours[key] = shades[int(cls)]
         for i in range(n_classes):
             low, high = _format_number(edges[i], measure), _format_number(edges[i + 1], measure)
@@ -537,6 +575,7 @@ def legend_items(neighborhoods: pd.DataFrame, measure: str) -> list[tuple[str, s
 
 # --- drawing ------------------------------------------------------------------------------------
 
+
 class _HtmlControl(MacroElement):
     """A Leaflet control whose (already escaped) HTML is passed as a JSON string."""
 
@@ -560,24 +599,38 @@ class _HtmlControl(MacroElement):
         self.position = position
 
 
-def _legend_box_html(title: str | None, measure_label: str,
-                     items: list[tuple[str, str]], illustrative: bool,
-                     non_members: bool = False) -> str:
+def _legend_box_html(
+    title: str | None,
+    measure_label: str,
+    items: list[tuple[str, str]],
+    illustrative: bool,
+    non_members: bool = False,
+) -> str:
     rows = "".join(
         f'<div><span style="display:inline-block;width:14px;height:14px;margin-right:6px;'
         f'vertical-align:middle;border:1px solid #555;background:{colour}"></span>'
-        f"{escape_text(label)}</div>" for colour, label in items)
-    head = f'<div style="font-weight:bold;font-size:14px">{escape_text(title)}</div>' \
-        if title else ""
-    note = '<div style="margin-top:4px;font-style:italic">Includes illustrative data.</div>' \
-        if illustrative else ""
+        f"{escape_text(label)}</div>"
+        for colour, label in items
+    )
+    head = (
+        f'<div style="font-weight:bold;font-size:14px">{escape_text(title)}</div>' if title else ""
+    )
+    note = (
+        '<div style="margin-top:4px;font-style:italic">Includes illustrative data.</div>'
+        if illustrative
+        else ""
+    )
     if non_members:
-        note += (f'<div><span style="display:inline-block;width:8px;height:8px;margin:0 9px 0 3px;'
-                 f'border:2px solid {ORGANIZATION_COLOUR};border-radius:50%;background:#fff">'
-                 "</span>Not a member — could be invited</div>")
-    return (f'<div style="background:rgba(255,255,255,0.92);padding:6px 8px;border-radius:4px;'
-            f'font:12px sans-serif;box-shadow:0 1px 4px rgba(0,0,0,0.3);max-width:260px">'
-            f'{head}<div style="margin:2px 0">{escape_text(measure_label)}</div>{rows}{note}</div>')
+        note += (
+            f'<div><span style="display:inline-block;width:8px;height:8px;margin:0 9px 0 3px;'
+            f'border:2px solid {ORGANIZATION_COLOUR};border-radius:50%;background:#fff">'
+            "</span>Not a member — could be invited</div>"
+        )
+    return (
+        f'<div style="background:rgba(255,255,255,0.92);padding:6px 8px;border-radius:4px;'
+        f'font:12px sans-serif;box-shadow:0 1px 4px rgba(0,0,0,0.3);max-width:260px">'
+        f'{head}<div style="margin:2px 0">{escape_text(measure_label)}</div>{rows}{note}</div>'
+    )
 
 
 def _is_true(value: Any) -> bool:
@@ -595,10 +648,12 @@ def _lighten_geometries(geometries: gpd.GeoSeries) -> gpd.GeoSeries:
     typical_width = math.sqrt(max(area, 1e-12) / max(len(geometries), 1))
     simplified = geometries.simplify(typical_width / 50, preserve_topology=True)
     simplified = simplified.where(~simplified.is_empty, geometries)
-    rounded = shapely.transform(simplified.to_numpy(),
-                                lambda xy: np.round(xy, COORDINATE_DECIMALS))
-    logger.info("Map geometries simplified: %d -> %d coordinates", coordinates,
-                int(shapely.get_num_coordinates(rounded).sum()))
+    rounded = shapely.transform(simplified.to_numpy(), lambda xy: np.round(xy, COORDINATE_DECIMALS))
+    logger.info(
+        "Map geometries simplified: %d -> %d coordinates",
+        coordinates,
+        int(shapely.get_num_coordinates(rounded).sum()),
+    )
     return gpd.GeoSeries(rounded, index=geometries.index, crs=geometries.crs)
 
 
@@ -623,11 +678,17 @@ def _value_text(row: pd.Series, measure: str, value: Any) -> str:
     return text
 
 
-def neighborhood_map(neighborhoods: gpd.GeoDataFrame, measure: str, *,
-                     organizations: pd.DataFrame | None = None,
-                     show_organizations: bool = True, tiles: str | None = None,
-                     title: str | None = None, highlight: Iterable[str] = (),
-                     committees: pd.DataFrame | None = None) -> folium.Map:
+def neighborhood_map(
+    neighborhoods: gpd.GeoDataFrame,
+    measure: str,
+    *,
+    organizations: pd.DataFrame | None = None,
+    show_organizations: bool = True,
+    tiles: str | None = None,
+    title: str | None = None,
+    highlight: Iterable[str] = (),
+    committees: pd.DataFrame | None = None,
+) -> folium.Map:
     """A map of the neighborhoods coloured by a measure, with committees and organizations.
 
     Readable without basemap tiles: outlined polygons, escaped labels (up to
@@ -678,8 +739,10 @@ def neighborhood_map(neighborhoods: gpd.GeoDataFrame, measure: str, *,
     if neighborhoods is None or len(neighborhoods) == 0:
         raise DataError("There are no neighborhoods to draw: load a city with a boundary file.")
     if "geometry" not in neighborhoods or not isinstance(neighborhoods, gpd.GeoDataFrame):
-        raise DataError("The neighborhoods have no geometry: pass a GeoDataFrame with polygons "
-                        "(coalition.maps.neighborhood_map_frame(G) builds one).")
+        raise DataError(
+            "The neighborhoods have no geometry: pass a GeoDataFrame with polygons "
+            "(coalition.maps.neighborhood_map_frame(G) builds one)."
+        )
     frame = neighborhoods[~neighborhoods.geometry.isna() & ~neighborhoods.geometry.is_empty]
     if frame.empty:
         raise DataError("No neighborhood has a boundary to draw: check the boundary file.")
@@ -691,8 +754,13 @@ def neighborhood_map(neighborhoods: gpd.GeoDataFrame, measure: str, *,
     measure_label = MEASURES.get(measure, measure)
 
     minx, miny, maxx, maxy = frame.total_bounds
-    m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], tiles=None,
-                   control_scale=True, zoom_start=12, prefer_canvas=len(frame) > 500)
+    m = folium.Map(
+        location=[(miny + maxy) / 2, (minx + maxx) / 2],
+        tiles=None,
+        control_scale=True,
+        zoom_start=12,
+        prefer_canvas=len(frame) > 500,
+    )
     m.wbh_title = title or measure_label  # read by write_map_files for the index page
     if tiles:
         folium.TileLayer(tiles, name="Basemap").add_to(m)
@@ -704,39 +772,58 @@ def neighborhood_map(neighborhoods: gpd.GeoDataFrame, measure: str, *,
         illustrative = _is_true(row.get("illustrative"))
         any_illustrative |= illustrative
         shown_value = _value_text(row, measure, values[key])
-        lines = [f"<b>{escape_text(row.get('name') or key)}</b>",
-                 f"{escape_text(measure_label)}: {escape_text(shown_value)}"]
+        lines = [
+            f"<b>{escape_text(row.get('name') or key)}</b>",
+            f"{escape_text(measure_label)}: {escape_text(shown_value)}",
+        ]
         if as_text(row.get("source")):
-            lines.append(f"Source: {escape_text(row.get('source'))}"
-                         + (f" ({escape_text(row.get('source_date'))})"
-                            if as_text(row.get("source_date")) else ""))
+            lines.append(
+                f"Source: {escape_text(row.get('source'))}"
+                + (
+                    f" ({escape_text(row.get('source_date'))})"
+                    if as_text(row.get("source_date"))
+                    else ""
+                )
+            )
         if illustrative:
             lines.append("(illustrative)")
-        features.append({
-            "type": "Feature", "id": str(key),
-            "properties": {"neighborhood_id": str(key), "tooltip": "<br>".join(lines)},
-            "geometry": shapely.geometry.mapping(geometries[key]),
-        })
+        features.append(
+            {
+                "type": "Feature",
+                "id": str(key),
+                "properties": {"neighborhood_id": str(key), "tooltip": "<br>".join(lines)},
+                "geometry": shapely.geometry.mapping(geometries[key]),
+            }
+        )
 
     colour_of = {str(k): v for k, v in colours.items()}
 
     def style(feature: dict) -> dict:
         key = feature["id"]
         thick = key in highlighted
-        return {"fillColor": colour_of.get(key, NO_DATA_COLOUR), "fillOpacity": 0.7,
-                "color": "#000000" if thick else "#555555", "weight": 4 if thick else 1,
-                "className": NEIGHBORHOOD_CLASS}
+        return {
+            "fillColor": colour_of.get(key, NO_DATA_COLOUR),
+            "fillOpacity": 0.7,
+            "color": "#000000" if thick else "#555555",
+            "weight": 4 if thick else 1,
+            "className": NEIGHBORHOOD_CLASS,
+        }
 
     folium.GeoJson(
-        {"type": "FeatureCollection", "features": features}, name="Neighborhoods",
-        control=False, style_function=style,
+        {"type": "FeatureCollection", "features": features},
+        name="Neighborhoods",
+        control=False,
+        style_function=style,
         highlight_function=lambda feature: {"weight": 3, "color": "#000000"},
         tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False, sticky=True),
     ).add_to(m)
 
     points = frame.geometry.representative_point()
-    label_ids = list(frame.index) if len(frame) <= MAX_LABELS else \
-        [k for k in frame.index if str(k) in highlighted]
+    label_ids = (
+        list(frame.index)
+        if len(frame) <= MAX_LABELS
+        else [k for k in frame.index if str(k) in highlighted]
+    )
     if label_ids:
         labels = folium.FeatureGroup(name="Neighborhood names")
         for key in label_ids:
@@ -744,10 +831,15 @@ def neighborhood_map(neighborhoods: gpd.GeoDataFrame, measure: str, *,
             folium.Marker(
                 [points[key].y, points[key].x],
                 icon=folium.DivIcon(
-                    html=(f'<div style="font:bold 12px sans-serif;color:#111;text-align:center;'
-                          'white-space:nowrap;text-shadow:0 0 3px #fff,0 0 3px #fff">'
-                          f'{name}</div>'),
-                    icon_size=(160, 16), icon_anchor=(80, -8), class_name="wbh-label"),
+                    html=(
+                        f'<div style="font:bold 12px sans-serif;color:#111;text-align:center;'
+                        'white-space:nowrap;text-shadow:0 0 3px #fff,0 0 3px #fff">'
+                        f"{name}</div>"
+                    ),
+                    icon_size=(160, 16),
+                    icon_anchor=(80, -8),
+                    class_name="wbh-label",
+                ),
             ).add_to(labels)
         labels.add_to(m)
 
@@ -756,8 +848,12 @@ def neighborhood_map(neighborhoods: gpd.GeoDataFrame, measure: str, *,
         point = points[key]
         filled = marker["status"] == "active"
         folium.CircleMarker(
-            [point.y, point.x], radius=8, color="#000000", weight=2,
-            fill=True, fill_color=STATUS_COLOURS["active"] if filled else "#ffffff",
+            [point.y, point.x],
+            radius=8,
+            color="#000000",
+            weight=2,
+            fill=True,
+            fill_color=STATUS_COLOURS["active"] if filled else "#ffffff",
             fill_opacity=1.0 if filled else 0.6,
             tooltip=folium.Tooltip(marker["tooltip"]),
         ).add_to(committee_layer)
@@ -765,27 +861,41 @@ def neighborhood_map(neighborhoods: gpd.GeoDataFrame, measure: str, *,
 
     if organizations is not None and len(organizations):
         org_layer = folium.FeatureGroup(name="Organizations", show=show_organizations)
-        members = dict(zip(map(str, organizations.index), organizations["member"])) \
-            if "member" in organizations else {}
+        members = (
+            dict(zip(map(str, organizations.index), organizations["member"], strict=False))
+            if "member" in organizations
+            else {}
+        )
         for org_id, location, tooltip in _organization_points(organizations, frame, points):
             member = is_member(members.get(org_id))  # not a member: hollow, could be invited
-            folium.CircleMarker(location, radius=4, color="#ffffff" if member else
-                                ORGANIZATION_COLOUR, weight=1 if member else 2, fill=True,
-                                fill_color=ORGANIZATION_COLOUR if member else "#ffffff",
-                                fill_opacity=0.9, tooltip=folium.Tooltip(tooltip)).add_to(org_layer)
+            folium.CircleMarker(
+                location,
+                radius=4,
+                color="#ffffff" if member else ORGANIZATION_COLOUR,
+                weight=1 if member else 2,
+                fill=True,
+                fill_color=ORGANIZATION_COLOUR if member else "#ffffff",
+                fill_opacity=0.9,
+                tooltip=folium.Tooltip(tooltip),
+            ).add_to(org_layer)
         org_layer.add_to(m)
 
-    non_members = organizations is not None and "member" in organizations and not all(
-        map(is_member, organizations["member"]))
-    _HtmlControl(_legend_box_html(title, measure_label, items, any_illustrative,
-                                  non_members)).add_to(m)
+    non_members = (
+        organizations is not None
+        and "member" in organizations
+        and not all(map(is_member, organizations["member"]))
+    )
+    _HtmlControl(
+        _legend_box_html(title, measure_label, items, any_illustrative, non_members)
+    ).add_to(m)
     folium.LayerControl(collapsed=False, position="topright").add_to(m)
     m.fit_bounds([[miny, minx], [maxy, maxx]])
     return _render_once(m)
 
 
-def _committee_markers(frame: pd.DataFrame,
-                       committees: pd.DataFrame | None) -> list[tuple[Any, dict[str, str]]]:
+def _committee_markers(
+    frame: pd.DataFrame, committees: pd.DataFrame | None
+) -> list[tuple[Any, dict[str, str]]]:
     """(neighborhood id, {status, tooltip}) per active or forming committee."""
     markers = []
     if committees is not None and len(committees):
@@ -793,16 +903,36 @@ def _committee_markers(frame: pd.DataFrame,
             where, status = row.get("neighborhood"), as_text(row.get("status"))
             if where not in frame.index or status not in ("active", "forming"):
                 continue
-            markers.append((where, {"status": status, "tooltip": _committee_tooltip(
-                row.get("name") or committee_id, status, row.get("start_date"),
-                _is_true(row.get("illustrative")))}))
+            markers.append(
+                (
+                    where,
+                    {
+                        "status": status,
+                        "tooltip": _committee_tooltip(
+                            row.get("name") or committee_id,
+                            status,
+                            row.get("start_date"),
+                            _is_true(row.get("illustrative")),
+                        ),
+                    },
+                )
+            )
     elif "committee_status" in frame:
         for key, row in frame.iterrows():
             status = as_text(row.get("committee_status"))
             if status in ("active", "forming"):
                 name = f"{as_text(row.get('name')) or key} Welcoming Committee"
-                markers.append((key, {"status": status, "tooltip": _committee_tooltip(
-                    name, status, row.get("committee_start_date"), False)}))
+                markers.append(
+                    (
+                        key,
+                        {
+                            "status": status,
+                            "tooltip": _committee_tooltip(
+                                name, status, row.get("committee_start_date"), False
+                            ),
+                        },
+                    )
+                )
     return markers
 
 
@@ -812,8 +942,9 @@ def _committee_tooltip(name: Any, status: str, start: Any, illustrative: bool) -
     return text + (" (illustrative)" if illustrative else "")
 
 
-def _organization_points(organizations: pd.DataFrame, frame: pd.DataFrame,
-                         points: gpd.GeoSeries) -> list[tuple[str, list[float], str]]:
+def _organization_points(
+    organizations: pd.DataFrame, frame: pd.DataFrame, points: gpd.GeoSeries
+) -> list[tuple[str, list[float], str]]:
     """(id, [lat, lon], escaped tooltip) per drawable organization, sorted by id."""
     drawn = []
     for org_id, row in organizations.sort_index().iterrows():
@@ -828,15 +959,24 @@ def _organization_points(organizations: pd.DataFrame, frame: pd.DataFrame,
         else:
             continue
         sector = as_text(row.get("sector"))
-        tooltip = escape_text(row.get("name") or org_id) + \
-            (f" — {escape_text(sector)}" if sector else "") + \
-            (" (illustrative)" if _is_true(row.get("illustrative")) else "") + \
-            ("" if is_member(row.get("member")) else " (not a member — could be invited)")
+        tooltip = (
+            escape_text(row.get("name") or org_id)
+            + (f" — {escape_text(sector)}" if sector else "")
+            + (" (illustrative)" if _is_true(row.get("illustrative")) else "")
+            + ("" if is_member(row.get("member")) else " (not a member — could be invited)")
+        )
         drawn.append((str(org_id), location, tooltip))
     return drawn
 
 
 __all__ = [
-    "MEASURES", "escape_text", "offline_assets", "make_offline", "offline_map_html",
-    "write_map_files", "neighborhood_map_frame", "legend_items", "neighborhood_map",
+    "MEASURES",
+    "escape_text",
+    "legend_items",
+    "make_offline",
+    "neighborhood_map",
+    "neighborhood_map_frame",
+    "offline_assets",
+    "offline_map_html",
+    "write_map_files",
 ]

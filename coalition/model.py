@@ -8,8 +8,9 @@ exports. None of these functions mutates its input.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 import geopandas as gpd
 import networkx as nx
@@ -69,7 +70,7 @@ def _records(frame: pd.DataFrame, table: str) -> list[dict[str, Any]]:
         else:  # numeric, bool: tolist() gives Python scalars; NaN -> None
             values = [None if v != v else v for v in series.tolist()]
         columns[name] = values
-    return [dict(zip(columns, row)) for row in zip(*columns.values())]
+    return [dict(zip(columns, row, strict=False)) for row in zip(*columns.values(), strict=False)]
 
 
 def _provenance(row: dict[str, Any]) -> dict[str, Any]:
@@ -79,7 +80,8 @@ def _provenance(row: dict[str, Any]) -> dict[str, Any]:
         "source": row.get("source") or "",
         "source_date": row.get("source_date") or "",
         "illustrative": bool(row.get("illustrative")),
-        "illustrative_columns": [str(c) for c in guessed] if isinstance(guessed, (list, tuple))
+        "illustrative_columns": [str(c) for c in guessed]
+        if isinstance(guessed, (list, tuple))
         else [],
     }
 
@@ -150,12 +152,16 @@ def build_graph(city: CityData) -> nx.MultiDiGraph:
     >>> G.nodes["asylum-hill"]["kind"]  # doctest: +SKIP
     'neighborhood'
     """
-    G = nx.MultiDiGraph(city=city.name, crs=WGS84, metric_crs=city.metric_crs,
-                        adjacency_tolerance_m=float(city.meta.get("adjacency_tolerance_m") or 0))
+    G = nx.MultiDiGraph(
+        city=city.name,
+        crs=WGS84,
+        metric_crs=city.metric_crs,
+        adjacency_tolerance_m=float(city.meta.get("adjacency_tolerance_m") or 0),
+    )
     boundaries = city.boundaries.to_crs(WGS84) if city.boundaries.crs else city.boundaries
-    geometry_by_id = dict(zip(boundaries["neighborhood_id"], boundaries.geometry))
+    geometry_by_id = dict(zip(boundaries["neighborhood_id"], boundaries.geometry, strict=False))
     areas = boundaries.to_crs(city.metric_crs).geometry.area / 1e6
-    area_by_id = dict(zip(boundaries["neighborhood_id"], areas))
+    area_by_id = dict(zip(boundaries["neighborhood_id"], areas, strict=False))
 
     for table, kind in schema.KIND_OF_TABLE.items():
         frame = city.tables.get(table)
@@ -191,8 +197,12 @@ def build_graph(city: CityData) -> nx.MultiDiGraph:
         id_column = schema.ID_COLUMNS[table]
         for row in _records(frame, table):
             if row.get(column):
-                G.add_edge(str(row[id_column]), str(row[column]), key=tie_type,
-                           **_edge(tie_type, _provenance(row)))
+                G.add_edge(
+                    str(row[id_column]),
+                    str(row[column]),
+                    key=tie_type,
+                    **_edge(tie_type, _provenance(row)),
+                )
 
     ties = city.tables.get("ties")
     if ties is not None:
@@ -200,23 +210,32 @@ def build_graph(city: CityData) -> nx.MultiDiGraph:
             tie_type = row["tie_type"]
             strength = row.get("strength")
             G.add_edge(
-                str(row["source_id"]), str(row["target_id"]), key=tie_type,
-                **_edge(tie_type, _provenance(row), kind=row.get("kind") or "",
-                        strength=int(strength) if strength else 1,
-                        since=row.get("since") or "", residents=row.get("residents"),
-                        notes=row.get("notes") or ""),
+                str(row["source_id"]),
+                str(row["target_id"]),
+                key=tie_type,
+                **_edge(
+                    tie_type,
+                    _provenance(row),
+                    kind=row.get("kind") or "",
+                    strength=int(strength) if strength else 1,
+                    since=row.get("since") or "",
+                    residents=row.get("residents"),
+                    notes=row.get("notes") or "",
+                ),
             )
     return G
 
 
 # --- reading the graph back -------------------------------------------------------------------
 
+
 def nodes_of_kind(G: nx.Graph, kind: str) -> list[str]:
     """Ids of the nodes of one kind, sorted.
 
     Examples
     --------
-    >>> G = nx.MultiDiGraph(); G.add_node("a", kind="organization"); G.add_node("n", kind="neighborhood")
+    >>> G = nx.MultiDiGraph(); G.add_node("a", kind="organization")
+    >>> G.add_node("n", kind="neighborhood")
     >>> nodes_of_kind(G, "organization")
     ['a']
     """
@@ -237,8 +256,11 @@ def nodes_frame(G: nx.Graph, kind: str) -> pd.DataFrame:
     >>> nodes_frame(G, "organization").loc["a", "name"]
     'A'
     """
-    rows = [{"id": n, **{k: v for k, v in d.items() if k != "geometry"}}
-            for n, d in G.nodes(data=True) if d.get("kind") == kind]
+    rows = [
+        {"id": n, **{k: v for k, v in d.items() if k != "geometry"}}
+        for n, d in G.nodes(data=True)
+        if d.get("kind") == kind
+    ]
     if not rows:
         return pd.DataFrame(columns=["id", "kind", "name"]).set_index("id")
     return pd.DataFrame(rows).set_index("id").sort_index()
@@ -250,14 +272,16 @@ def neighborhoods_frame(G: nx.Graph) -> gpd.GeoDataFrame:
     Examples
     --------
     >>> from shapely.geometry import box
-    >>> G = nx.MultiDiGraph(); G.add_node("n", kind="neighborhood", name="N", geometry=box(0, 0, 1, 1))
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_node("n", kind="neighborhood", name="N", geometry=box(0, 0, 1, 1))
     >>> neighborhoods_frame(G).loc["n", "geometry"].area
     1.0
     """
     rows = [{"id": n, **d} for n, d in G.nodes(data=True) if d.get("kind") == NEIGHBORHOOD]
     if not rows:
-        return gpd.GeoDataFrame({"id": [], "geometry": []}, geometry="geometry",
-                                crs=WGS84).set_index("id")
+        return gpd.GeoDataFrame(
+            {"id": [], "geometry": []}, geometry="geometry", crs=WGS84
+        ).set_index("id")
     frame = pd.DataFrame(rows).set_index("id").sort_index()
     return gpd.GeoDataFrame(frame, geometry="geometry", crs=G.graph.get("crs", WGS84))
 
@@ -265,8 +289,19 @@ def neighborhoods_frame(G: nx.Graph) -> gpd.GeoDataFrame:
 def ties_frame(G: nx.MultiDiGraph) -> pd.DataFrame:
     """Every tie as a row: ``source_id``, ``target_id``, ``tie_type`` and its attributes."""
     rows = [{"source_id": u, "target_id": v, **d} for u, v, d in G.edges(data=True)]
-    columns = ["source_id", "target_id", "tie_type", "kind", "strength", "since", "residents",
-               "notes", "source", "source_date", "illustrative"]
+    columns = [
+        "source_id",
+        "target_id",
+        "tie_type",
+        "kind",
+        "strength",
+        "since",
+        "residents",
+        "notes",
+        "source",
+        "source_date",
+        "illustrative",
+    ]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -301,16 +336,20 @@ def summary(G: nx.MultiDiGraph) -> dict[str, int]:
     counts["illustrative_nodes"] = sum(1 for _, v in G.nodes(data="illustrative") if v)
     counts["illustrative_ties"] = sum(1 for *_, v in G.edges(data="illustrative") if v)
     counts["partly_illustrative_nodes"] = sum(
-        1 for _, d in G.nodes(data=True) if not d.get("illustrative")
-        and d.get("illustrative_columns"))
+        1
+        for _, d in G.nodes(data=True)
+        if not d.get("illustrative") and d.get("illustrative_columns")
+    )
     counts["partly_illustrative_ties"] = sum(
-        1 for *_, d in G.edges(data=True) if not d.get("illustrative")
-        and d.get("illustrative_columns"))
+        1
+        for *_, d in G.edges(data=True)
+        if not d.get("illustrative") and d.get("illustrative_columns")
+    )
     return counts
 
 
 def members_phrase(counts: dict[str, int]) -> str:
-    """"N members, M other organizations" from :func:`summary` counts.
+    """ "N members, M other organizations" from :func:`summary` counts.
 
     Examples
     --------
@@ -356,9 +395,9 @@ class NeighborhoodCommittees:
         return [n for n, s in self.status.items() if s == "active"]
 
 
-def neighborhood_committees(G: nx.MultiDiGraph,
-                            neighborhood_ids: Iterable[str] | None = None
-                            ) -> NeighborhoodCommittees:
+def neighborhood_committees(
+    G: nx.MultiDiGraph, neighborhood_ids: Iterable[str] | None = None
+) -> NeighborhoodCommittees:
     """Which neighborhoods have an active (or forming) welcoming committee.
 
     A committee is placed in the neighborhoods its ``covers`` ties reach and in its own
@@ -388,8 +427,12 @@ def neighborhood_committees(G: nx.MultiDiGraph,
     status = {n: "none" for n in ids}
     active_names: dict[str, list[str]] = {n: [] for n in ids}
     committees = {n: d for n, d in G.nodes(data=True) if d.get("kind") == COMMITTEE}
-    places = [(c, target) for c in committees
-              for _, target, key in G.out_edges(c, keys=True) if key == "covers"]
+    places = [
+        (c, target)
+        for c in committees
+        for _, target, key in G.out_edges(c, keys=True)
+        if key == "covers"
+    ]
     places += [(c, d["neighborhood"]) for c, d in committees.items() if d.get("neighborhood")]
     for committee_id, neighborhood_id in dict.fromkeys(places):
         if neighborhood_id not in status:
@@ -406,8 +449,24 @@ def neighborhood_committees(G: nx.MultiDiGraph,
 
 
 __all__ = [
-    "CityData", "build_graph", "nodes_of_kind", "ties_of_type", "nodes_frame",
-    "neighborhoods_frame", "ties_frame", "summary", "members_phrase", "is_member",
-    "is_illustrative", "neighborhood_committees", "NeighborhoodCommittees", "STATUS_ORDER",
-    "WGS84", "ORGANIZATION", "NEIGHBORHOOD", "COMMUNITY", "NAVIGATOR", "COMMITTEE",
+    "COMMITTEE",
+    "COMMUNITY",
+    "NAVIGATOR",
+    "NEIGHBORHOOD",
+    "ORGANIZATION",
+    "STATUS_ORDER",
+    "WGS84",
+    "CityData",
+    "NeighborhoodCommittees",
+    "build_graph",
+    "is_illustrative",
+    "is_member",
+    "members_phrase",
+    "neighborhood_committees",
+    "neighborhoods_frame",
+    "nodes_frame",
+    "nodes_of_kind",
+    "summary",
+    "ties_frame",
+    "ties_of_type",
 ]

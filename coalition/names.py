@@ -60,18 +60,18 @@ def slugify(name: str) -> str:
 # Suggestions: a name is compared (difflib's ratio) only with the few known names that share the
 # most trigrams with it, found in an index; trigrams shared by very many names say little and are
 # skipped. A query costs about the same whatever the number of known names.
-_CUTOFF = 0.6          # difflib's default: below this a name is not "close"
-_BAND = 0.1            # every match within this of the best one is suggested (ambiguous names)
+_CUTOFF = 0.6  # difflib's default: below this a name is not "close"
+_BAND = 0.1  # every match within this of the best one is suggested (ambiguous names)
 _MAX_SUGGESTIONS = 3
-_SMALL = 40            # up to this many known names, each is compared (no index)
-_SHORTLIST = 12        # otherwise, the names sharing most trigrams are compared exactly
-_BUCKET_CAP = 250      # a trigram shared by more names than this is not used to find candidates
-_KEY_CHARS = 80        # longer values are not typos of a name: only their start is compared
+_SMALL = 40  # up to this many known names, each is compared (no index)
+_SHORTLIST = 12  # otherwise, the names sharing most trigrams are compared exactly
+_BUCKET_CAP = 250  # a trigram shared by more names than this is not used to find candidates
+_KEY_CHARS = 80  # longer values are not typos of a name: only their start is compared
 
 
 def _trigrams(key: str) -> set[str]:
     padded = f"  {key} "
-    return {padded[i:i + 3] for i in range(len(padded) - 2)}
+    return {padded[i : i + 3] for i in range(len(padded) - 2)}
 
 
 def _lower(text: str) -> str:
@@ -100,8 +100,12 @@ class Suggester:
     []
     """
 
-    def __init__(self, choices: Iterable[str], key: Callable[[str], str] = _lower,
-                 prefer_longest: bool = False):
+    def __init__(
+        self,
+        choices: Iterable[str],
+        key: Callable[[str], str] = _lower,
+        prefer_longest: bool = False,
+    ):
         self._key = key
         self._display: dict[str, str] = {}
         for choice in choices:
@@ -139,7 +143,7 @@ class Suggester:
         scored = []
         for candidate in self._candidates(compared):
             matcher.set_seq1(candidate)
-            if (matcher.real_quick_ratio() >= _CUTOFF and matcher.quick_ratio() >= _CUTOFF):
+            if matcher.real_quick_ratio() >= _CUTOFF and matcher.quick_ratio() >= _CUTOFF:
                 score = matcher.ratio()
                 if score >= _CUTOFF:
                     scored.append((score, candidate))
@@ -147,8 +151,7 @@ class Suggester:
             return []
         scored.sort(key=lambda item: (-item[0], item[1]))
         best = scored[0][0]
-        return [self._display[c] for score, c in scored[:_MAX_SUGGESTIONS]
-                if score >= best - _BAND]
+        return [self._display[c] for score, c in scored[:_MAX_SUGGESTIONS] if score >= best - _BAND]
 
 
 def hint(suggestions: list[str]) -> str:

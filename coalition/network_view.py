@@ -29,8 +29,8 @@ import random
 import re
 import threading
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from importlib import resources
-from typing import Iterable
 
 import igraph
 import networkx as nx
@@ -55,32 +55,69 @@ GROUP = "group"  # kind of the nodes of aggregate_graph()
 NO_NEIGHBORHOOD = "(no neighborhood)"
 
 KIND_COLOURS = {
-    ORGANIZATION: "#0072B2", NEIGHBORHOOD: "#9E9E9E", COMMUNITY: "#E69F00",
-    NAVIGATOR: "#009E73", COMMITTEE: "#CC79A7", GROUP: "#56B4E9",
+    ORGANIZATION: "#0072B2",
+    NEIGHBORHOOD: "#9E9E9E",
+    COMMUNITY: "#E69F00",
+    NAVIGATOR: "#009E73",
+    COMMITTEE: "#CC79A7",
+    GROUP: "#56B4E9",
 }
 KIND_LABELS = {
-    ORGANIZATION: "Organization", NEIGHBORHOOD: "Neighborhood", COMMUNITY: "Community",
-    NAVIGATOR: "Cultural navigator", COMMITTEE: "Welcoming committee", GROUP: "Group",
+    ORGANIZATION: "Organization",
+    NEIGHBORHOOD: "Neighborhood",
+    COMMUNITY: "Community",
+    NAVIGATOR: "Cultural navigator",
+    COMMITTEE: "Welcoming committee",
+    GROUP: "Group",
 }
 KIND_PLURALS = {
-    NEIGHBORHOOD: "Neighborhoods", COMMUNITY: "Communities", NAVIGATOR: "Cultural navigators",
-    COMMITTEE: "Welcoming committees", GROUP: "Groups",
+    NEIGHBORHOOD: "Neighborhoods",
+    COMMUNITY: "Communities",
+    NAVIGATOR: "Cultural navigators",
+    COMMITTEE: "Welcoming committees",
+    GROUP: "Groups",
 }
-ORIENTATION_COLOURS = {"immigrant_serving": "#D55E00", "receiving_community": "#0072B2",
-                       "both": "#009E73"}
+ORIENTATION_COLOURS = {
+    "immigrant_serving": "#D55E00",
+    "receiving_community": "#0072B2",
+    "both": "#009E73",
+}
 SECTOR_COLOURS = {
-    "library": "#0072B2", "nonprofit": "#E69F00", "faith": "#CC79A7", "school": "#009E73",
-    "government": "#56B4E9", "health": "#D55E00", "legal": "#882255",
-    "neighborhood association": "#F0E442", "business": "#666666", "foundation": "#44AA99",
+    "library": "#0072B2",
+    "nonprofit": "#E69F00",
+    "faith": "#CC79A7",
+    "school": "#009E73",
+    "government": "#56B4E9",
+    "health": "#D55E00",
+    "legal": "#882255",
+    "neighborhood association": "#F0E442",
+    "business": "#666666",
+    "foundation": "#44AA99",
 }
 # Colours for categories not listed above, picked by a hash of the category (stable across runs).
-EXTRA_COLOURS = ("#332288", "#117733", "#88CCEE", "#DDCC77", "#AA4499", "#999933", "#661100",
-                 "#6699CC", "#AA4466", "#4477AA")
+EXTRA_COLOURS = (
+    "#332288",
+    "#117733",
+    "#88CCEE",
+    "#DDCC77",
+    "#AA4499",
+    "#999933",
+    "#661100",
+    "#6699CC",
+    "#AA4466",
+    "#4477AA",
+)
 OTHER_KIND_COLOUR = "#D9D9D9"  # non-organizations when colouring by sector or orientation
 HIGHLIGHT_COLOUR = "#D50000"
 BRIDGE_COLOUR = "#FF6D00"
-KIND_SIZES = {ORGANIZATION: 12, NEIGHBORHOOD: 18, COMMUNITY: 16, NAVIGATOR: 8, COMMITTEE: 12,
-              GROUP: 16}
+KIND_SIZES = {
+    ORGANIZATION: 12,
+    NEIGHBORHOOD: 18,
+    COMMUNITY: 16,
+    NAVIGATOR: 8,
+    COMMITTEE: 12,
+    GROUP: 16,
+}
 COLOR_BY = ("kind", "sector", "orientation")
 AGGREGATE_BY = ("neighborhood", "sector")
 
@@ -93,6 +130,7 @@ _IGRAPH_RNG_LOCK = threading.Lock()
 
 # --- filtering ----------------------------------------------------------------------------------
 
+
 def _as_set(values: Iterable[str] | str | None) -> set[str]:
     if values is None:
         return set()
@@ -101,12 +139,17 @@ def _as_set(values: Iterable[str] | str | None) -> set[str]:
     return {str(v) for v in values}
 
 
-def filter_graph(G: nx.MultiDiGraph, *, kinds: Iterable[str] | None = None,
-                 sectors: Iterable[str] | None = None,
-                 communities: Iterable[str] | None = None,
-                 neighborhoods: Iterable[str] | None = None,
-                 services: Iterable[str] | None = None,
-                 focus: str | None = None, depth: int = 1) -> nx.MultiDiGraph:
+def filter_graph(
+    G: nx.MultiDiGraph,
+    *,
+    kinds: Iterable[str] | None = None,
+    sectors: Iterable[str] | None = None,
+    communities: Iterable[str] | None = None,
+    neighborhoods: Iterable[str] | None = None,
+    services: Iterable[str] | None = None,
+    focus: str | None = None,
+    depth: int = 1,
+) -> nx.MultiDiGraph:
     """A new graph with the nodes a view asks for and every tie among them.
 
     Each criterion left ``None`` (or empty) keeps everything; the criteria given all apply
@@ -153,14 +196,19 @@ def filter_graph(G: nx.MultiDiGraph, *, kinds: Iterable[str] | None = None,
     service_set = _as_set(services)
     unknown_kinds = kind_set - set(NODE_KINDS) - {GROUP}
     if unknown_kinds:
-        raise AnalysisError(f"Unknown node kind(s) {sorted(unknown_kinds)}: choose from "
-                            f"{', '.join(NODE_KINDS)}.")
-    for wanted, kind, what in ((community_set, COMMUNITY, "community"),
-                               (neighborhood_set, NEIGHBORHOOD, "neighborhood")):
+        raise AnalysisError(
+            f"Unknown node kind(s) {sorted(unknown_kinds)}: choose from {', '.join(NODE_KINDS)}."
+        )
+    for wanted, kind, what in (
+        (community_set, COMMUNITY, "community"),
+        (neighborhood_set, NEIGHBORHOOD, "neighborhood"),
+    ):
         missing = sorted(n for n in wanted if G.nodes.get(n, {}).get("kind") != kind)
         if missing:
-            raise AnalysisError(f"No {what} with id {', '.join(map(repr, missing))} in the "
-                                f"graph: pick {what} ids from the data.")
+            raise AnalysisError(
+                f"No {what} with id {', '.join(map(repr, missing))} in the "
+                f"graph: pick {what} ids from the data."
+            )
     if focus is not None and focus not in G:
         raise AnalysisError(f"No node with id {focus!r} to focus on: pick an id from the data.")
     if isinstance(depth, bool) or not isinstance(depth, int) or depth < 0:
@@ -170,11 +218,18 @@ def filter_graph(G: nx.MultiDiGraph, *, kinds: Iterable[str] | None = None,
     if kind_set:
         keep = {n for n in keep if G.nodes[n].get("kind") in kind_set}
     if sector_set:
-        keep = {n for n in keep if G.nodes[n].get("kind") != ORGANIZATION
-                or G.nodes[n].get("sector") in sector_set}
+        keep = {
+            n
+            for n in keep
+            if G.nodes[n].get("kind") != ORGANIZATION or G.nodes[n].get("sector") in sector_set
+        }
     if service_set:
-        keep = {n for n in keep if G.nodes[n].get("kind") != ORGANIZATION
-                or service_set & set(G.nodes[n].get("services") or ())}
+        keep = {
+            n
+            for n in keep
+            if G.nodes[n].get("kind") != ORGANIZATION
+            or service_set & set(G.nodes[n].get("services") or ())
+        }
     if community_set:
         tied = set(community_set)
         for c in community_set:
@@ -184,8 +239,7 @@ def filter_graph(G: nx.MultiDiGraph, *, kinds: Iterable[str] | None = None,
     if neighborhood_set:
         attached = set(neighborhood_set)
         for n in neighborhood_set:
-            attached.update(u for u, _, key in G.in_edges(n, keys=True)
-                            if key in _ATTACHING_TIES)
+            attached.update(u for u, _, key in G.in_edges(n, keys=True) if key in _ATTACHING_TIES)
         keep &= attached
     if focus is not None:
         keep.add(focus)
@@ -196,14 +250,16 @@ def filter_graph(G: nx.MultiDiGraph, *, kinds: Iterable[str] | None = None,
 
 # --- positions ----------------------------------------------------------------------------------
 
+
 def _unit_hash(key: str, salt: str = "") -> tuple[float, float]:
     """Two numbers in [0, 1) fixed by ``key`` (not Python's salted hash())."""
-    digest = hashlib.blake2b(f"{salt}|{key}".encode("utf-8"), digest_size=8).digest()
+    digest = hashlib.blake2b(f"{salt}|{key}".encode(), digest_size=8).digest()
     return (int.from_bytes(digest[:4], "big") / 2**32, int.from_bytes(digest[4:], "big") / 2**32)
 
 
-def _jitter(key: str, x: float, y: float, radius: float, inner: float = 0.35) -> tuple[float,
-                                                                                         float]:
+def _jitter(
+    key: str, x: float, y: float, radius: float, inner: float = 0.35
+) -> tuple[float, float]:
     a, b = _unit_hash(key)
     angle, distance = 2 * math.pi * a, radius * (inner + (1 - inner) * b)
     return x + distance * math.cos(angle), y + distance * math.sin(angle)
@@ -222,8 +278,9 @@ def _home_neighborhood(G: nx.Graph, node: str, data: dict) -> str | None:
     return None
 
 
-def layout_positions(G: nx.Graph, *, seed: int = 20100, geographic: bool = True,
-                     scale: float = 1000.0) -> dict[str, tuple[float, float]]:
+def layout_positions(
+    G: nx.Graph, *, seed: int = 20100, geographic: bool = True, scale: float = 1000.0
+) -> dict[str, tuple[float, float]]:
     """Screen positions for every node; the same graph always gets the same positions.
 
     ``geographic=True``: neighborhoods (and any node with ``lon``/``lat``, such as the groups
@@ -279,8 +336,9 @@ def _geographic_positions(G: nx.Graph, scale: float) -> dict[str, tuple[float, f
             lon, lat = finite_or_none(data.get("lon")), finite_or_none(data.get("lat"))
             if lon is not None and lat is not None:
                 located[node] = (lon, lat)
-    anchors = [xy for n, xy in located.items() if G.nodes[n].get("kind") == NEIGHBORHOOD] \
-        or list(located.values())
+    anchors = [xy for n, xy in located.items() if G.nodes[n].get("kind") == NEIGHBORHOOD] or list(
+        located.values()
+    )
     if not anchors:
         return None
     lons, lats = [a[0] for a in anchors], [a[1] for a in anchors]
@@ -309,8 +367,15 @@ def _geographic_positions(G: nx.Graph, scale: float) -> dict[str, tuple[float, f
             positions[node] = _jitter(str(node), x, y, 0.03 * near, inner=0.0)
             continue
         if kind == COMMUNITY and G.is_directed():
-            homes = [positions[t] for _, t, key in G.out_edges(node, keys=True)
-                     if key == "lives_in" and t in positions] if G.is_multigraph() else []
+            homes = (
+                [
+                    positions[t]
+                    for _, t, key in G.out_edges(node, keys=True)
+                    if key == "lives_in" and t in positions
+                ]
+                if G.is_multigraph()
+                else []
+            )
             if homes:
                 x = sum(h[0] for h in homes) / len(homes)
                 y = sum(h[1] for h in homes) / len(homes)
@@ -350,11 +415,14 @@ def _force_positions(G: nx.Graph, seed: int, scale: float) -> dict[str, tuple[fl
     xs, ys = [c[0] for c in coords], [c[1] for c in coords]
     span = max(max(xs) - min(xs), max(ys) - min(ys)) or 1.0
     cx, cy = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
-    return {str(n): ((c[0] - cx) * scale / span, (c[1] - cy) * scale / span)
-            for n, c in zip(ids, coords)}
+    return {
+        str(n): ((c[0] - cx) * scale / span, (c[1] - cy) * scale / span)
+        for n, c in zip(ids, coords, strict=False)
+    }
 
 
 # --- aggregation --------------------------------------------------------------------------------
+
 
 def should_aggregate(G: nx.Graph) -> bool:
     """True when a view of ``G`` has more nodes than :data:`MAX_VISIBLE_NODES`.
@@ -376,8 +444,11 @@ def _group_of_node(G: nx.Graph, node: str, data: dict, by: str) -> str:
     if kind == NEIGHBORHOOD:
         return node
     if kind == COMMUNITY and G.is_directed() and G.is_multigraph():
-        homes = [(-(finite_or_none(d.get("residents")) or 0.0), str(t))
-                 for _, t, key, d in G.out_edges(node, keys=True, data=True) if key == "lives_in"]
+        homes = [
+            (-(finite_or_none(d.get("residents")) or 0.0), str(t))
+            for _, t, key, d in G.out_edges(node, keys=True, data=True)
+            if key == "lives_in"
+        ]
         return min(homes)[1] if homes else NO_NEIGHBORHOOD
     home = _home_neighborhood(G, node, data)
     return home if home is not None else NO_NEIGHBORHOOD
@@ -441,10 +512,16 @@ def aggregate_graph(G: nx.Graph, by: str = "neighborhood") -> nx.Graph:
         source = G.nodes[group] if by == "neighborhood" and group in G else {}
         name = source.get("name") or group
         noun = "member" if count == 1 else "members"
-        attrs = {"kind": GROUP, "name": name, "label": f"{name} ({count} {noun})",
-                 "size": count, "members": count, "internal_ties": internal[group],
-                 "illustrative_members": illustrative[group],
-                 "illustrative": illustrative[group] == count}
+        attrs = {
+            "kind": GROUP,
+            "name": name,
+            "label": f"{name} ({count} {noun})",
+            "size": count,
+            "members": count,
+            "internal_ties": internal[group],
+            "illustrative_members": illustrative[group],
+            "illustrative": illustrative[group] == count,
+        }
         if None not in (finite_or_none(source.get("lon")), finite_or_none(source.get("lat"))):
             attrs["lon"], attrs["lat"] = source["lon"], source["lat"]
         A.add_node(group, **attrs)
@@ -454,6 +531,7 @@ def aggregate_graph(G: nx.Graph, by: str = "neighborhood") -> nx.Graph:
 
 
 # --- colours and legend -------------------------------------------------------------------------
+
 
 def category_colour(category: str, fixed: dict[str, str] | None = None) -> str:
     """A colour for a category: from ``fixed`` if listed, else picked by a stable hash.
@@ -477,14 +555,20 @@ def _category(data: dict, color_by: str) -> tuple[str, str, str]:
     if color_by == "kind" or kind != ORGANIZATION:
         if color_by != "kind":
             return "other", OTHER_KIND_COLOUR, "Not an organization"
-        return "kind:" + str(kind), KIND_COLOURS.get(kind) or category_colour(str(kind)), \
-            KIND_LABELS.get(kind, str(kind))
+        return (
+            "kind:" + str(kind),
+            KIND_COLOURS.get(kind) or category_colour(str(kind)),
+            KIND_LABELS.get(kind, str(kind)),
+        )
     if color_by == "sector":
         sector = str(data.get("sector") or "(no sector)")
         return "sector:" + sector, category_colour(sector, SECTOR_COLOURS), sector
     orientation = str(data.get("orientation") or "(no orientation)")
-    return ("orientation:" + orientation, category_colour(orientation, ORIENTATION_COLOURS),
-            orientation.replace("_", " "))
+    return (
+        "orientation:" + orientation,
+        category_colour(orientation, ORIENTATION_COLOURS),
+        orientation.replace("_", " "),
+    )
 
 
 def _check_color_by(color_by: str) -> None:
@@ -528,10 +612,13 @@ def legend_for(G: nx.Graph, color_by: str = "kind") -> list[tuple[str, str]]:
 
 # --- drawing ------------------------------------------------------------------------------------
 
+
 def _node_title(node: str, data: dict, reason: str | None) -> str:
     kind = data.get("kind")
-    lines = [str(data.get("label") if kind == GROUP else data.get("name") or node),
-             KIND_LABELS.get(kind, str(kind))]
+    lines = [
+        str(data.get("label") if kind == GROUP else data.get("name") or node),
+        KIND_LABELS.get(kind, str(kind)),
+    ]
     if kind == ORGANIZATION:
         if data.get("sector"):
             lines.append(f"Sector: {data['sector']}")  # free text: shown exactly as written
@@ -566,15 +653,20 @@ def _template_environment() -> Environment:
     """
     pyvis_templates = str(resources.files("pyvis").joinpath("templates"))
     return ImmutableSandboxedEnvironment(
-        loader=ChoiceLoader([FileSystemLoader(str(STATIC_DIR)),
-                             FileSystemLoader(pyvis_templates)]))
+        loader=ChoiceLoader([FileSystemLoader(str(STATIC_DIR)), FileSystemLoader(pyvis_templates)])
+    )
 
 
-def network_html(G: nx.Graph, positions: dict[str, tuple[float, float]], *,
-                 color_by: str = "kind", size_by: dict[str, float] | None = None,
-                 highlight_nodes: dict[str, str] | None = None,
-                 highlight_edges: set[tuple[str, str]] | None = None,
-                 height: str = "650px") -> str:
+def network_html(
+    G: nx.Graph,
+    positions: dict[str, tuple[float, float]],
+    *,
+    color_by: str = "kind",
+    size_by: dict[str, float] | None = None,
+    highlight_nodes: dict[str, str] | None = None,
+    highlight_edges: set[tuple[str, str]] | None = None,
+    height: str = "650px",
+) -> str:
     """A self-contained, escaped HTML page drawing the graph (vis-network, offline).
 
     Nodes sit at ``positions`` (physics off, so nothing moves); nodes missing from it are put
@@ -644,10 +736,13 @@ def network_html(G: nx.Graph, positions: dict[str, tuple[float, float]], *,
             "id": key,
             "label": escape_text(name or key) if show_label else "",
             "title": escape_text(_node_title(key, data, reason)),
-            "x": round(float(x), 2), "y": round(float(y), 2),
-            "color": {"background": colour,
-                      "border": HIGHLIGHT_COLOUR if reason else "#333333",
-                      "highlight": {"background": colour, "border": "#000000"}},
+            "x": round(float(x), 2),
+            "y": round(float(y), 2),
+            "color": {
+                "background": colour,
+                "border": HIGHLIGHT_COLOUR if reason else "#333333",
+                "highlight": {"background": colour, "border": "#000000"},
+            },
             "size": round(sizes.get(node, KIND_SIZES.get(kind, 10)), 2),
             "borderWidth": 4 if reason else 1,
             "shape": "dot",
@@ -660,39 +755,51 @@ def network_html(G: nx.Graph, positions: dict[str, tuple[float, float]], *,
         vis_nodes.append(entry)
 
     vis_edges = _vis_edges(G, highlighted_pairs)
-    net = Network(height=height, width="100%", directed=False, cdn_resources="in_line",
-                  heading="")
+    net = Network(height=height, width="100%", directed=False, cdn_resources="in_line", heading="")
     net.nodes, net.edges = vis_nodes, vis_edges
     net.options = {
         "physics": {"enabled": False},
         "layout": {"improvedLayout": False},
-        "interaction": {"hover": True, "tooltipDelay": 150,
-                        "hideEdgesOnDrag": len(vis_nodes) > 500},
+        "interaction": {
+            "hover": True,
+            "tooltipDelay": 150,
+            "hideEdgesOnDrag": len(vis_nodes) > 500,
+        },
         "nodes": {"font": {"size": 14, "strokeWidth": 3, "strokeColor": "#ffffff"}},
         "edges": {"smooth": False, "color": {"color": "#888888", "inherit": False}},
     }
     net.templateEnv = _template_environment()
     net.path = _TEMPLATE_NAME
     page = net.generate_html()
-    non_members = any(d.get("kind") == ORGANIZATION and not is_member(d.get("member"))
-                      for _, d in G.nodes(data=True))
-    return page.replace("<!--wbh-legend-->", _legend_html(legend_for(G, color_by),
-                                                         bool(highlight_nodes),
-                                                         bool(highlighted_pairs),
-                                                         non_members), 1)
+    non_members = any(
+        d.get("kind") == ORGANIZATION and not is_member(d.get("member"))
+        for _, d in G.nodes(data=True)
+    )
+    return page.replace(
+        "<!--wbh-legend-->",
+        _legend_html(
+            legend_for(G, color_by), bool(highlight_nodes), bool(highlighted_pairs), non_members
+        ),
+        1,
+    )
 
 
-def _ring_positions(nodes: list, positions: dict[str, tuple[float, float]]
-                    ) -> dict[str, tuple[float, float]]:
+def _ring_positions(
+    nodes: list, positions: dict[str, tuple[float, float]]
+) -> dict[str, tuple[float, float]]:
     if not nodes:
         return {}
     xs = [p[0] for p in positions.values()] or [0.0]
     ys = [p[1] for p in positions.values()] or [0.0]
     cx, cy = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
     radius = max(max(xs) - min(xs), max(ys) - min(ys), 500.0) / 2 + 150.0
-    return {str(n): (cx + radius * math.cos(2 * math.pi * i / len(nodes)),
-                     cy + radius * math.sin(2 * math.pi * i / len(nodes)))
-            for i, n in enumerate(nodes)}
+    return {
+        str(n): (
+            cx + radius * math.cos(2 * math.pi * i / len(nodes)),
+            cy + radius * math.sin(2 * math.pi * i / len(nodes)),
+        )
+        for i, n in enumerate(nodes)
+    }
 
 
 def _vis_edges(G: nx.Graph, highlighted_pairs: set[frozenset]) -> list[dict]:
@@ -728,33 +835,58 @@ def _vis_edges(G: nx.Graph, highlighted_pairs: set[frozenset]) -> list[dict]:
         bridging = pair in highlighted_pairs
         if bridging:
             lines.append("Highlighted tie")
-        entry = {"from": u, "to": v, "title": escape_text("\n".join(lines)),
-                 "width": round(width + (3 if bridging else 0), 2)}
+        entry = {
+            "from": u,
+            "to": v,
+            "title": escape_text("\n".join(lines)),
+            "width": round(width + (3 if bridging else 0), 2),
+        }
         if bridging:
             entry["color"] = {"color": BRIDGE_COLOUR}
         vis_edges.append(entry)
     return vis_edges
 
 
-def _legend_html(items: list[tuple[str, str]], nodes_highlighted: bool,
-                 edges_highlighted: bool, non_members: bool = False) -> str:
-    rows = [f'<div><span class="swatch" style="background:{escape_text(colour)}"></span>'
-            f"{escape_text(label)}</div>" for colour, label in items]
+def _legend_html(
+    items: list[tuple[str, str]],
+    nodes_highlighted: bool,
+    edges_highlighted: bool,
+    non_members: bool = False,
+) -> str:
+    rows = [
+        f'<div><span class="swatch" style="background:{escape_text(colour)}"></span>'
+        f"{escape_text(label)}</div>"
+        for colour, label in items
+    ]
     if nodes_highlighted:
-        rows.append(f'<div><span class="swatch" style="background:#fff;border:3px solid '
-                    f'{HIGHLIGHT_COLOUR}"></span>Highlighted</div>')
+        rows.append(
+            f'<div><span class="swatch" style="background:#fff;border:3px solid '
+            f'{HIGHLIGHT_COLOUR}"></span>Highlighted</div>'
+        )
     if edges_highlighted:
-        rows.append(f'<div><span class="swatch" style="background:{BRIDGE_COLOUR};'
-                    'height:4px;border:0"></span>Highlighted tie</div>')
-    rows.append('<div><span class="swatch" style="background:#fff;border:1px dashed #333">'
-                "</span>Illustrative (dashed)</div>")
+        rows.append(
+            f'<div><span class="swatch" style="background:{BRIDGE_COLOUR};'
+            'height:4px;border:0"></span>Highlighted tie</div>'
+        )
+    rows.append(
+        '<div><span class="swatch" style="background:#fff;border:1px dashed #333">'
+        "</span>Illustrative (dashed)</div>"
+    )
     if non_members:
-        rows.append('<div><span class="swatch" style="background:#fff;border:3px solid #333">'
-                    "</span>Not a member — could be invited (hollow)</div>")
+        rows.append(
+            '<div><span class="swatch" style="background:#fff;border:3px solid #333">'
+            "</span>Not a member — could be invited (hollow)</div>"
+        )
     return f'<div class="wbh-legend">{"".join(rows)}</div>'
 
 
 __all__ = [
-    "MAX_VISIBLE_NODES", "filter_graph", "layout_positions", "should_aggregate",
-    "aggregate_graph", "category_colour", "legend_for", "network_html",
+    "MAX_VISIBLE_NODES",
+    "aggregate_graph",
+    "category_colour",
+    "filter_graph",
+    "layout_positions",
+    "legend_for",
+    "network_html",
+    "should_aggregate",
 ]

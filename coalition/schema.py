@@ -116,14 +116,28 @@ class Column:
 
 # Provenance columns carried by every table.
 PROVENANCE = (
-    Column("source", "text", True, "Where the row comes from: a URL or a citation.",
-           "https://www.census.gov/ ACS 2019-2023 B05001"),
-    Column("source_date", "date", True, "When the source said it (YYYY-MM-DD, YYYY-MM or YYYY).",
-           "2024-12"),
-    Column("illustrative", "bool", True,
-           "yes if the whole row is made up to illustrate the tool; no if it is a real, sourced "
-           "fact (then list any guessed columns in illustrative_columns).",
-           "no"),
+    Column(
+        "source",
+        "text",
+        True,
+        "Where the row comes from: a URL or a citation.",
+        "https://www.census.gov/ ACS 2019-2023 B05001",
+    ),
+    Column(
+        "source_date",
+        "date",
+        True,
+        "When the source said it (YYYY-MM-DD, YYYY-MM or YYYY).",
+        "2024-12",
+    ),
+    Column(
+        "illustrative",
+        "bool",
+        True,
+        "yes if the whole row is made up to illustrate the tool; no if it is a real, sourced "
+        "fact (then list any guessed columns in illustrative_columns).",
+        "no",
+    ),
 )
 
 
@@ -133,68 +147,135 @@ def _with_provenance(*columns: Column, guessed_example: str) -> tuple[Column, ..
     ``illustrative_columns`` may name any of the table's own columns except its id.
     """
     names = tuple(c.name for c in columns[1:])
-    return (*columns, *PROVENANCE, Column(
-        "illustrative_columns", "list", False,
-        "In a real row (illustrative = no), the columns whose values are guessed, separated "
-        "by ';' (blank when every value is sourced).", guessed_example, names))
+    return (
+        *columns,
+        *PROVENANCE,
+        Column(
+            "illustrative_columns",
+            "list",
+            False,
+            "In a real row (illustrative = no), the columns whose values are guessed, separated "
+            "by ';' (blank when every value is sourced).",
+            guessed_example,
+            names,
+        ),
+    )
 
 
 TABLES: dict[str, tuple[Column, ...]] = {
     "neighborhoods": _with_provenance(
         Column("neighborhood_id", "id", True, "Short unique id.", "asylum-hill"),
-        Column("name", "text", True, "Official name; must match a feature in the boundary file.",
-               "Asylum Hill"),
-        Column("population", "int", True,
-               "Residents (estimate); blank if there is no figure yet (never 0 for unknown).",
-               "10131", may_be_blank=True),
+        Column(
+            "name",
+            "text",
+            True,
+            "Official name; must match a feature in the boundary file.",
+            "Asylum Hill",
+        ),
+        Column(
+            "population",
+            "int",
+            True,
+            "Residents (estimate); blank if there is no figure yet (never 0 for unknown).",
+            "10131",
+            may_be_blank=True,
+        ),
         Column("population_moe", "float", False, "90% margin of error of population.", "1334"),
-        Column("foreign_born", "int", True,
-               "Foreign-born residents (estimate); blank if there is no figure yet (never 0 "
-               "for unknown). At most population.", "2028", may_be_blank=True),
+        Column(
+            "foreign_born",
+            "int",
+            True,
+            "Foreign-born residents (estimate); blank if there is no figure yet (never 0 "
+            "for unknown). At most population.",
+            "2028",
+            may_be_blank=True,
+        ),
         Column("foreign_born_moe", "float", False, "90% margin of error of foreign_born.", "690"),
-        Column("limited_english", "int", False,
-               "Residents aged 5+ who speak English less than very well (estimate). At most "
-               "population.", "1650"),
-        Column("limited_english_moe", "float", False, "90% margin of error of limited_english.",
-               "400"),
+        Column(
+            "limited_english",
+            "int",
+            False,
+            "Residents aged 5+ who speak English less than very well (estimate). At most "
+            "population.",
+            "1650",
+        ),
+        Column(
+            "limited_english_moe", "float", False, "90% margin of error of limited_english.", "400"
+        ),
         guessed_example="limited_english;limited_english_moe",
     ),
     "organizations": _with_provenance(
         Column("org_id", "id", True, "Short unique id.", "hpl_tap"),
         Column("name", "text", True, "Organization name.", "Hartford Public Library - TAP"),
-        Column("sector", "text", True,
-               "Sector, free text but keep a short list (e.g. library, nonprofit, faith, school, "
-               "government, health, legal, neighborhood association, business, foundation).",
-               "library"),
-        Column("orientation", "choice", True,
-               "immigrant_serving, receiving_community (serves long-time residents) or both.",
-               "both", ORIENTATIONS),
-        Column("services", "list", False, "Services offered, separated by ';'.",
-               "english;citizenship;legal", tuple(SERVICES)),
-        Column("languages", "list", False, "Languages offered, separated by ';'.",
-               "English;Spanish"),
-        Column("anchor_type", "choice", False,
-               "If the organization anchors a neighborhood: library, neighborhood_association, "
-               "school, faith; otherwise none.", "library", ANCHOR_TYPES),
-        Column("neighborhood", "neighborhood", False,
-               "Neighborhood where it is located (id or name); empty if outside the city.",
-               "Downtown"),
+        Column(
+            "sector",
+            "text",
+            True,
+            "Sector, free text but keep a short list (e.g. library, nonprofit, faith, school, "
+            "government, health, legal, neighborhood association, business, foundation).",
+            "library",
+        ),
+        Column(
+            "orientation",
+            "choice",
+            True,
+            "immigrant_serving, receiving_community (serves long-time residents) or both.",
+            "both",
+            ORIENTATIONS,
+        ),
+        Column(
+            "services",
+            "list",
+            False,
+            "Services offered, separated by ';'.",
+            "english;citizenship;legal",
+            tuple(SERVICES),
+        ),
+        Column(
+            "languages", "list", False, "Languages offered, separated by ';'.", "English;Spanish"
+        ),
+        Column(
+            "anchor_type",
+            "choice",
+            False,
+            "If the organization anchors a neighborhood: library, neighborhood_association, "
+            "school, faith; otherwise none.",
+            "library",
+            ANCHOR_TYPES,
+        ),
+        Column(
+            "neighborhood",
+            "neighborhood",
+            False,
+            "Neighborhood where it is located (id or name); empty if outside the city.",
+            "Downtown",
+        ),
         Column("address", "text", False, "Street address as published.", "500 Main Street"),
         Column("lat", "float", False, "Latitude (WGS84), if known.", "41.7658"),
         Column("lon", "float", False, "Longitude (WGS84), if known.", "-72.6734"),
         Column("notes", "text", False, "Free text.", "Runs the Cultural Navigators."),
-        Column("member", "bool", False,
-               "yes if it is a member of the coalition; no if it is an organization the "
-               "coalition could invite. Blank (or no such column) means yes.", "yes",
-               default=True),
+        Column(
+            "member",
+            "bool",
+            False,
+            "yes if it is a member of the coalition; no if it is an organization the "
+            "coalition could invite. Blank (or no such column) means yes.",
+            "yes",
+            default=True,
+        ),
         guessed_example="lat;lon",
     ),
     "communities": _with_provenance(
         Column("community_id", "id", True, "Short unique id.", "karen"),
         Column("name", "text", True, "Community name.", "Karen (Burmese refugees)"),
-        Column("community_kind", "choice", True,
-               "immigrant (newcomer group) or receiving (long-time residents).", "immigrant",
-               COMMUNITY_KINDS),
+        Column(
+            "community_kind",
+            "choice",
+            True,
+            "immigrant (newcomer group) or receiving (long-time residents).",
+            "immigrant",
+            COMMUNITY_KINDS,
+        ),
         Column("languages", "list", False, "Languages spoken, separated by ';'.", "Karen;Burmese"),
         Column("estimated_residents", "int", False, "Estimated residents in the city.", "400"),
         Column("notes", "text", False, "Free text, e.g. where the estimate comes from.", ""),
@@ -202,36 +283,70 @@ TABLES: dict[str, tuple[Column, ...]] = {
     ),
     "navigators": _with_provenance(
         Column("navigator_id", "id", True, "Short unique id.", "nav-01"),
-        Column("alias", "text", True,
-               "An alias, never a real name or contact detail of a private person.", "Navigator A"),
-        Column("languages", "list", False, "Languages spoken, separated by ';'.",
-               "Spanish;English"),
-        Column("neighborhood", "neighborhood", False, "Neighborhood where the navigator is based.",
-               "Frog Hollow"),
+        Column(
+            "alias",
+            "text",
+            True,
+            "An alias, never a real name or contact detail of a private person.",
+            "Navigator A",
+        ),
+        Column(
+            "languages", "list", False, "Languages spoken, separated by ';'.", "Spanish;English"
+        ),
+        Column(
+            "neighborhood",
+            "neighborhood",
+            False,
+            "Neighborhood where the navigator is based.",
+            "Frog Hollow",
+        ),
         guessed_example="languages",
     ),
     "committees": _with_provenance(
         Column("committee_id", "id", True, "Short unique id.", "wc-asylum-hill"),
         Column("name", "text", True, "Committee name.", "Asylum Hill Welcoming Committee"),
         Column("neighborhood", "neighborhood", True, "The neighborhood it covers.", "Asylum Hill"),
-        Column("status", "choice", True, "active, forming or none (disbanded / planned only).",
-               "active", COMMITTEE_STATUSES),
-        Column("start_date", "date", False, "When it started (YYYY-MM-DD, YYYY-MM or YYYY).",
-               "2012"),
+        Column(
+            "status",
+            "choice",
+            True,
+            "active, forming or none (disbanded / planned only).",
+            "active",
+            COMMITTEE_STATUSES,
+        ),
+        Column(
+            "start_date", "date", False, "When it started (YYYY-MM-DD, YYYY-MM or YYYY).", "2012"
+        ),
         guessed_example="start_date",
     ),
     "ties": _with_provenance(
         Column("source_id", "ref", True, "Id of the tie's first end (see tie_type).", "hpl_tap"),
-        Column("target_id", "ref", True,
-               "Id of the tie's second end; for neighborhoods an id or a name.", "ahna"),
-        Column("tie_type", "choice", True, "One of the tie types below.", "partnership",
-               TIE_TYPES_IN_FILE),
+        Column(
+            "target_id",
+            "ref",
+            True,
+            "Id of the tie's second end; for neighborhoods an id or a name.",
+            "ahna",
+        ),
+        Column(
+            "tie_type",
+            "choice",
+            True,
+            "One of the tie types below.",
+            "partnership",
+            TIE_TYPES_IN_FILE,
+        ),
         Column("kind", "text", False, "What the tie is, in a few words.", "joint program"),
         Column("strength", "int", False, "1 weak, 2 working, 3 strong (default 1).", "2"),
         Column("since", "date", False, "Since when.", "2014-09"),
-        Column("residents", "int", False,
-               "For lives_in: estimated residents of the community in the neighborhood (at "
-               "most the neighborhood's population).", "350"),
+        Column(
+            "residents",
+            "int",
+            False,
+            "For lives_in: estimated residents of the community in the neighborhood (at "
+            "most the neighborhood's population).",
+            "350",
+        ),
         Column("notes", "text", False, "Free text.", ""),
         guessed_example="strength",
     ),

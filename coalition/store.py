@@ -27,18 +27,33 @@ import hashlib
 import json
 import logging
 import zlib
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
+import geopandas as gpd
 import networkx as nx
 import pandas as pd
 import shapely
-from sqlalchemy import (Column, Float, Integer, LargeBinary, MetaData, String, Table, Text,
-                        create_engine, delete, event, func, insert, inspect, select)
+from sqlalchemy import (
+    Column,
+    Float,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    inspect,
+    select,
+)
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
-
-import geopandas as gpd
 
 from . import schema, settings
 from .errors import StoreError
@@ -58,33 +73,44 @@ def _table_for(name: str) -> Table:
 
 
 TABLES = {name: _table_for(name) for name in schema.TABLES}
-BOUNDARIES = Table("boundaries", metadata,
-                   Column("neighborhood_id", String, primary_key=True),
-                   Column("wkb", LargeBinary, nullable=False))
-META = Table("meta", metadata,
-             Column("key", String, primary_key=True),
-             Column("value", Text, nullable=False))
+BOUNDARIES = Table(
+    "boundaries",
+    metadata,
+    Column("neighborhood_id", String, primary_key=True),
+    Column("wkb", LargeBinary, nullable=False),
+)
+META = Table(
+    "meta", metadata, Column("key", String, primary_key=True), Column("value", Text, nullable=False)
+)
 # One row per write: the city's tables as they were after it (no boundaries: a comparison of two
 # versions needs the tables only), so that "what changed since last time" can be answered.
-HISTORY = Table("history", metadata,
-                Column("version", Integer, primary_key=True),
-                Column("saved_at", Text, nullable=False),
-                Column("what", Text, nullable=False),
-                Column("tables", LargeBinary, nullable=False))
+HISTORY = Table(
+    "history",
+    metadata,
+    Column("version", Integer, primary_key=True),
+    Column("saved_at", Text, nullable=False),
+    Column("what", Text, nullable=False),
+    Column("tables", LargeBinary, nullable=False),
+)
 # Per version: the city's name, metric CRS and load metadata (JSON) and which boundaries it had,
 # so that a version of another city (replaced by ``init --replace``) can be restored whole.
 # A separate table, so that stores written before it existed keep working.
-HISTORY_CITY = Table("history_city", metadata,
-                     Column("version", Integer, primary_key=True),
-                     Column("meta", Text, nullable=False),
-                     Column("boundaries", String, nullable=False))
+HISTORY_CITY = Table(
+    "history_city",
+    metadata,
+    Column("version", Integer, primary_key=True),
+    Column("meta", Text, nullable=False),
+    Column("boundaries", String, nullable=False),
+)
 # Boundaries by content digest: a recorded tie does not copy the polygons again.
-BOUNDARY_SETS = Table("boundary_sets", metadata,
-                      Column("digest", String, primary_key=True),
-                      Column("data", LargeBinary, nullable=False))
+BOUNDARY_SETS = Table(
+    "boundary_sets",
+    metadata,
+    Column("digest", String, primary_key=True),
+    Column("data", LargeBinary, nullable=False),
+)
 # Meta keys kept with each version (besides the version itself).
-_CITY_META = ("city", "metric_crs", "loaded_at", "source_dir", "warnings",
-              "loaded_automatically")
+_CITY_META = ("city", "metric_crs", "loaded_at", "source_dir", "warnings", "loaded_automatically")
 
 
 def _encode(value: Any, column: schema.Column) -> Any:
@@ -132,7 +158,7 @@ def _history_blob(encoded: dict[str, list[dict[str, Any]]]) -> bytes:
 def _boundaries_digest(ids: list[str], wkbs: list[bytes]) -> str:
     """A content digest of a set of boundaries (ids and WKB, in order)."""
     digest = hashlib.sha256()
-    for neighborhood_id, wkb in zip(ids, wkbs):
+    for neighborhood_id, wkb in zip(ids, wkbs, strict=False):
         encoded = neighborhood_id.encode("utf-8")
         for part in (encoded, wkb):
             digest.update(len(part).to_bytes(8, "big"))
@@ -146,22 +172,28 @@ def _boundaries_blob(ids: list[str], wkbs: list[bytes]) -> bytes:
     Compression level 1: kept once per distinct set of boundaries, written on a load, and a
     large city's polygons (2,300 neighborhoods, 7 MB of WKB) took 0.6 s, not 1.3 s at the default.
     """
-    return zlib.compress(json.dumps({"neighborhood_id": ids,
-                                     "wkb": [base64.b64encode(w).decode("ascii") for w in wkbs]})
-                         .encode("utf-8"), 1)
+    return zlib.compress(
+        json.dumps(
+            {"neighborhood_id": ids, "wkb": [base64.b64encode(w).decode("ascii") for w in wkbs]}
+        ).encode("utf-8"),
+        1,
+    )
 
 
 def _boundaries_from_blob(blob: bytes) -> gpd.GeoDataFrame:
     kept = json.loads(zlib.decompress(blob).decode("utf-8"))
-    return gpd.GeoDataFrame({"neighborhood_id": kept["neighborhood_id"],
-                             "geometry": [shapely.from_wkb(base64.b64decode(w))
-                                          for w in kept["wkb"]]},
-                            geometry="geometry", crs=WGS84)
+    return gpd.GeoDataFrame(
+        {
+            "neighborhood_id": kept["neighborhood_id"],
+            "geometry": [shapely.from_wkb(base64.b64decode(w)) for w in kept["wkb"]],
+        },
+        geometry="geometry",
+        crs=WGS84,
+    )
 
 
 def _no_boundaries() -> gpd.GeoDataFrame:
-    return gpd.GeoDataFrame({"neighborhood_id": [], "geometry": []}, geometry="geometry",
-                            crs=WGS84)
+    return gpd.GeoDataFrame({"neighborhood_id": [], "geometry": []}, geometry="geometry", crs=WGS84)
 
 
 def empty_message(url: str) -> str:
@@ -172,8 +204,10 @@ def empty_message(url: str) -> str:
     >>> empty_message("sqlite:////tmp/none.db")  # doctest: +ELLIPSIS
     'the store /tmp/none.db is empty: run `coalition init DIR` to load a city folder ...'
     """
-    return (f"the store {url.removeprefix('sqlite:///')} is empty: run `coalition init DIR` to "
-            "load a city folder (`coalition sample DIR` writes the sample city to try).")
+    return (
+        f"the store {url.removeprefix('sqlite:///')} is empty: run `coalition init DIR` to "
+        "load a city folder (`coalition sample DIR` writes the sample city to try)."
+    )
 
 
 def _tables_from_blob(blob: bytes) -> dict[str, pd.DataFrame]:
@@ -186,9 +220,15 @@ def _tables_from_blob(blob: bytes) -> dict[str, pd.DataFrame]:
         # A column added to the schema after a version was saved reads as blank cells.
         kept = {c.name: kept.get(c.name, [c.blank_value for _ in range(rows)]) for c in columns}
         # Let pandas infer every type (as read_city does), but keep list cells as objects.
-        tables[name] = pd.DataFrame({c.name: pd.Series(kept.get(c.name, []), dtype=object)
-                                     if c.type == "list" else kept.get(c.name, [])
-                                     for c in columns}, columns=[c.name for c in columns])
+        tables[name] = pd.DataFrame(
+            {
+                c.name: pd.Series(kept.get(c.name, []), dtype=object)
+                if c.type == "list"
+                else kept.get(c.name, [])
+                for c in columns
+            },
+            columns=[c.name for c in columns],
+        )
     return tables
 
 
@@ -214,31 +254,43 @@ class Store:
         try:
             self.engine: Engine = create_engine(self.url)
         except (SQLAlchemyError, ImportError) as exc:
-            raise StoreError(f"Cannot open the store at {self.url} ({exc}). Check COALITION_DB "
-                             "or --db.") from exc
+            raise StoreError(
+                f"Cannot open the store at {self.url} ({exc}). Check COALITION_DB or --db."
+            ) from exc
         if self.engine.dialect.name == "sqlite":
             self._configure_sqlite()
         try:
             metadata.create_all(self.engine)
             self._add_new_columns()
         except SQLAlchemyError as exc:
-            raise StoreError(f"Cannot create the store's tables at {self.url} ({exc.orig}). Is "
-                             "the path writable?") from exc
+            raise StoreError(
+                f"Cannot create the store's tables at {self.url} ({exc.orig}). Is "
+                "the path writable?"
+            ) from exc
 
     def _add_new_columns(self) -> None:
         """Add columns the schema gained since the store was made; old rows get blank cells."""
-        present = {name: {c["name"] for c in inspect(self.engine).get_columns(name)}
-                   for name in TABLES}
+        present = {
+            name: {c["name"] for c in inspect(self.engine).get_columns(name)} for name in TABLES
+        }
         with self._write() as conn, conn.begin():
             for name, columns in schema.TABLES.items():
                 for column in (c for c in columns if c.name not in present[name]):
                     sql_type = _SQL_TYPES.get(column.type, Text)().compile(self.engine.dialect)
                     blank = _encode(column.blank_value, column)
-                    default = "" if blank is None else " DEFAULT " + (
-                        str(blank) if isinstance(blank, (int, float)) else
-                        "'" + str(blank).replace("'", "''") + "'")
-                    conn.exec_driver_sql(f'ALTER TABLE "{name}" ADD COLUMN "{column.name}" '
-                                         f"{sql_type}{default}")
+                    default = (
+                        ""
+                        if blank is None
+                        else " DEFAULT "
+                        + (
+                            str(blank)
+                            if isinstance(blank, (int, float))
+                            else "'" + str(blank).replace("'", "''") + "'"
+                        )
+                    )
+                    conn.exec_driver_sql(
+                        f'ALTER TABLE "{name}" ADD COLUMN "{column.name}" {sql_type}{default}'
+                    )
 
     def _configure_sqlite(self) -> None:
         path = self.url.removeprefix("sqlite:///")
@@ -246,7 +298,7 @@ class Store:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
 
         @event.listens_for(self.engine, "connect")
-        def _on_connect(dbapi_connection, _record):  # noqa: ANN001 - DBAPI objects
+        def _on_connect(dbapi_connection, _record):
             # Let SQLAlchemy, not pysqlite, issue BEGIN, so that we choose its kind.
             dbapi_connection.isolation_level = None
             cursor = dbapi_connection.cursor()
@@ -301,9 +353,8 @@ class Store:
             When the store is empty.
         """
         try:
-            with self.engine.connect() as conn:
-                with conn.begin():  # one snapshot for all tables
-                    return self._read_city(conn)
+            with self.engine.connect() as conn, conn.begin():  # one snapshot for all tables
+                return self._read_city(conn)
         except SQLAlchemyError as exc:
             raise StoreError(f"Cannot read the store at {self.url} ({exc}).") from exc
 
@@ -315,17 +366,26 @@ class Store:
             columns = schema.TABLES[name]
             tables[name] = pd.DataFrame(
                 [{c.name: _decode(row[c.name], c) for c in columns} for row in rows],
-                columns=[c.name for c in columns])
+                columns=[c.name for c in columns],
+            )
         if tables["neighborhoods"].empty:
             raise StoreError(empty_message(self.url))
         shapes = conn.execute(select(BOUNDARIES)).all()
         boundaries = gpd.GeoDataFrame(
-            {"neighborhood_id": [r.neighborhood_id for r in shapes],
-             "geometry": [shapely.from_wkb(r.wkb) for r in shapes]},
-            geometry="geometry", crs=WGS84)
-        return CityData(name=meta.get("city", "City"), tables=tables, boundaries=boundaries,
-                        metric_crs=meta.get("metric_crs", "EPSG:3857"),
-                        meta={k: v for k, v in meta.items() if k not in ("city", "metric_crs")})
+            {
+                "neighborhood_id": [r.neighborhood_id for r in shapes],
+                "geometry": [shapely.from_wkb(r.wkb) for r in shapes],
+            },
+            geometry="geometry",
+            crs=WGS84,
+        )
+        return CityData(
+            name=meta.get("city", "City"),
+            tables=tables,
+            boundaries=boundaries,
+            metric_crs=meta.get("metric_crs", "EPSG:3857"),
+            meta={k: v for k, v in meta.items() if k not in ("city", "metric_crs")},
+        )
 
     def graph(self) -> nx.MultiDiGraph:
         """The coalition graph built from the stored tables."""
@@ -338,14 +398,16 @@ class Store:
         for name, frame in city.tables.items():
             sources = sorted({s for s in frame.get("source", []) if s})
             dates = sorted({d for d in frame.get("source_date", []) if d})
-            rows.append({
-                "table": name,
-                "rows": len(frame),
-                "illustrative_rows": int(frame["illustrative"].sum()) if len(frame) else 0,
-                "sources": len(sources),
-                "oldest_source_date": dates[0] if dates else "",
-                "latest_source_date": dates[-1] if dates else "",
-            })
+            rows.append(
+                {
+                    "table": name,
+                    "rows": len(frame),
+                    "illustrative_rows": int(frame["illustrative"].sum()) if len(frame) else 0,
+                    "sources": len(sources),
+                    "oldest_source_date": dates[0] if dates else "",
+                    "latest_source_date": dates[-1] if dates else "",
+                }
+            )
         return pd.DataFrame(rows)
 
     # --- history --------------------------------------------------------------------------------
@@ -363,15 +425,17 @@ class Store:
         >>> store.versions().iloc[0]["what"]  # doctest: +SKIP
         'Recorded: Dogwood Clinic and Lonely Shop work together'
         """
-        query = select(HISTORY.c.version, HISTORY.c.saved_at, HISTORY.c.what) \
-            .order_by(HISTORY.c.version.desc())
+        query = select(HISTORY.c.version, HISTORY.c.saved_at, HISTORY.c.what).order_by(
+            HISTORY.c.version.desc()
+        )
         try:
             with self.engine.connect() as conn:
                 rows = conn.execute(query).all()
         except SQLAlchemyError as exc:
             raise StoreError(f"Cannot read the store's history at {self.url} ({exc}).") from exc
-        return pd.DataFrame([tuple(r) for r in rows], columns=["version", "saved_at", "what"]) \
-            .astype({"version": "int64"})
+        return pd.DataFrame(
+            [tuple(r) for r in rows], columns=["version", "saved_at", "what"]
+        ).astype({"version": "int64"})
 
     def read_version(self, version: int) -> CityData:
         """The city's tables as they were at ``version`` (no boundaries: an empty frame).
@@ -398,62 +462,91 @@ class Store:
         (17, 11)
         """
         try:
-            with self.engine.connect() as conn:
-                with conn.begin():
-                    row = conn.execute(select(HISTORY).where(
-                        HISTORY.c.version == int(version))).first()
-                    meta = self._meta(conn)
-                    oldest, newest = conn.execute(select(func.min(HISTORY.c.version),
-                                                         func.max(HISTORY.c.version))).one()
+            with self.engine.connect() as conn, conn.begin():
+                row = conn.execute(select(HISTORY).where(HISTORY.c.version == int(version))).first()
+                meta = self._meta(conn)
+                oldest, newest = conn.execute(
+                    select(func.min(HISTORY.c.version), func.max(HISTORY.c.version))
+                ).one()
         except SQLAlchemyError as exc:
             raise StoreError(f"Cannot read the store's history at {self.url} ({exc}).") from exc
         if row is None:
-            kept = (f"it keeps versions {oldest} to {newest}" if oldest is not None else
-                    "it keeps none yet (load a city first: coalition init data/hartford)")
-            raise StoreError(f"Version {version} is not in the store's history: {kept}. "
-                             "List them with: coalition changes --list")
+            kept = (
+                f"it keeps versions {oldest} to {newest}"
+                if oldest is not None
+                else "it keeps none yet (load a city first: coalition init data/hartford)"
+            )
+            raise StoreError(
+                f"Version {version} is not in the store's history: {kept}. "
+                "List them with: coalition changes --list"
+            )
         kept_meta = self._version_meta(int(version)) or meta
-        return CityData(name=kept_meta.get("city", "City"), tables=_tables_from_blob(row.tables),
-                        boundaries=_no_boundaries(),
-                        metric_crs=kept_meta.get("metric_crs", "EPSG:3857"),
-                        meta={"version": row.version, "saved_at": row.saved_at,
-                              "what": row.what})
+        return CityData(
+            name=kept_meta.get("city", "City"),
+            tables=_tables_from_blob(row.tables),
+            boundaries=_no_boundaries(),
+            metric_crs=kept_meta.get("metric_crs", "EPSG:3857"),
+            meta={"version": row.version, "saved_at": row.saved_at, "what": row.what},
+        )
 
     def _version_meta(self, version: int) -> dict[str, Any] | None:
         """The city metadata kept with ``version`` (None for versions written before it was)."""
         with self.engine.connect() as conn:
-            row = conn.execute(select(HISTORY_CITY.c.meta).where(
-                HISTORY_CITY.c.version == version)).first()
+            row = conn.execute(
+                select(HISTORY_CITY.c.meta).where(HISTORY_CITY.c.version == version)
+            ).first()
         return json.loads(row.meta) if row else None
 
     def _kept_city(self, conn: Connection, version: int) -> CityData:
         """The whole city (tables, name, settings, boundaries) as it was at ``version``."""
         row = conn.execute(select(HISTORY).where(HISTORY.c.version == version)).first()
         if row is None:
-            oldest, newest = conn.execute(select(func.min(HISTORY.c.version),
-                                                 func.max(HISTORY.c.version))).one()
-            kept = (f"it keeps versions {oldest} to {newest}" if oldest is not None else
-                    "it keeps none yet")
-            raise StoreError(f"Version {version} is not in the store's history ({kept}): "
-                             "nothing was changed. List them with: coalition changes --list")
-        extra = conn.execute(select(HISTORY_CITY).where(HISTORY_CITY.c.version == version)) \
-            .first()
-        shapes = None if extra is None else conn.execute(select(BOUNDARY_SETS.c.data).where(
-            BOUNDARY_SETS.c.digest == extra.boundaries)).first()
+            oldest, newest = conn.execute(
+                select(func.min(HISTORY.c.version), func.max(HISTORY.c.version))
+            ).one()
+            kept = (
+                f"it keeps versions {oldest} to {newest}"
+                if oldest is not None
+                else "it keeps none yet"
+            )
+            raise StoreError(
+                f"Version {version} is not in the store's history ({kept}): "
+                "nothing was changed. List them with: coalition changes --list"
+            )
+        extra = conn.execute(select(HISTORY_CITY).where(HISTORY_CITY.c.version == version)).first()
+        shapes = (
+            None
+            if extra is None
+            else conn.execute(
+                select(BOUNDARY_SETS.c.data).where(BOUNDARY_SETS.c.digest == extra.boundaries)
+            ).first()
+        )
         if extra is None or shapes is None:
-            raise StoreError(f"Version {version} was saved before the store kept boundaries "
-                             "with each version, so it cannot be restored (it can still be "
-                             f"compared: coalition changes --since {version}). Nothing was "
-                             "changed.")
+            raise StoreError(
+                f"Version {version} was saved before the store kept boundaries "
+                "with each version, so it cannot be restored (it can still be "
+                f"compared: coalition changes --since {version}). Nothing was "
+                "changed."
+            )
         meta = json.loads(extra.meta)
-        return CityData(name=meta.get("city", "City"), tables=_tables_from_blob(row.tables),
-                        boundaries=_boundaries_from_blob(shapes.data),
-                        metric_crs=meta.get("metric_crs", "EPSG:3857"),
-                        meta={k: v for k, v in meta.items() if k not in ("city", "metric_crs")})
+        return CityData(
+            name=meta.get("city", "City"),
+            tables=_tables_from_blob(row.tables),
+            boundaries=_boundaries_from_blob(shapes.data),
+            metric_crs=meta.get("metric_crs", "EPSG:3857"),
+            meta={k: v for k, v in meta.items() if k not in ("city", "metric_crs")},
+        )
 
     # --- writing --------------------------------------------------------------------------------
-    def _write_city(self, conn: Connection, city: CityData, version: int, what: str,
-                    loaded_at: str | None = None, automatic: bool = False) -> None:
+    def _write_city(
+        self,
+        conn: Connection,
+        city: CityData,
+        version: int,
+        what: str,
+        loaded_at: str | None = None,
+        automatic: bool = False,
+    ) -> None:
         encoded: dict[str, list[dict[str, Any]]] = {}
         for name, table in TABLES.items():
             conn.execute(delete(table))
@@ -472,9 +565,11 @@ class Store:
         shapes = city.boundaries.to_crs(WGS84)
         ids = [str(i) for i in shapes["neighborhood_id"]]
         wkbs = [shapely.to_wkb(g) for g in shapes.geometry]
-        conn.execute(insert(BOUNDARIES), [{"neighborhood_id": i, "wkb": w}
-                                          for i, w in zip(ids, wkbs)])
-        now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+        conn.execute(
+            insert(BOUNDARIES),
+            [{"neighborhood_id": i, "wkb": w} for i, w in zip(ids, wkbs, strict=False)],
+        )
+        now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         conn.execute(delete(META))
         meta = {
             "version": version,
@@ -493,28 +588,49 @@ class Store:
         # In the same transaction as the data, so history and data never disagree. Rows at or
         # above this version can only be left over from a store whose meta was reset: replace.
         conn.execute(delete(HISTORY).where(HISTORY.c.version >= version))
-        conn.execute(insert(HISTORY).values(version=version, saved_at=now, what=what,
-                                            tables=_history_blob(encoded)))
-        conn.execute(delete(HISTORY).where(
-            HISTORY.c.version <= version - settings.HISTORY_LIMIT))
-        conn.execute(delete(HISTORY_CITY).where(
-            HISTORY_CITY.c.version <= version - settings.HISTORY_LIMIT))
-        conn.execute(delete(BOUNDARY_SETS).where(
-            BOUNDARY_SETS.c.digest.not_in(select(HISTORY_CITY.c.boundaries))))
+        conn.execute(
+            insert(HISTORY).values(
+                version=version, saved_at=now, what=what, tables=_history_blob(encoded)
+            )
+        )
+        conn.execute(delete(HISTORY).where(HISTORY.c.version <= version - settings.HISTORY_LIMIT))
+        conn.execute(
+            delete(HISTORY_CITY).where(HISTORY_CITY.c.version <= version - settings.HISTORY_LIMIT)
+        )
+        conn.execute(
+            delete(BOUNDARY_SETS).where(
+                BOUNDARY_SETS.c.digest.not_in(select(HISTORY_CITY.c.boundaries))
+            )
+        )
 
-    def _keep_city(self, conn: Connection, version: int, meta: dict[str, Any],
-                   ids: list[str], wkbs: list[bytes]) -> None:
+    def _keep_city(
+        self,
+        conn: Connection,
+        version: int,
+        meta: dict[str, Any],
+        ids: list[str],
+        wkbs: list[bytes],
+    ) -> None:
         """Keep the version's city metadata and boundaries (stored once per distinct set:
         recording a tie only hashes the polygons, it does not copy them again)."""
         digest = _boundaries_digest(ids, wkbs)
-        if conn.execute(select(BOUNDARY_SETS.c.digest).where(
-                BOUNDARY_SETS.c.digest == digest)).first() is None:
-            conn.execute(insert(BOUNDARY_SETS).values(digest=digest,
-                                                      data=_boundaries_blob(ids, wkbs)))
+        if (
+            conn.execute(
+                select(BOUNDARY_SETS.c.digest).where(BOUNDARY_SETS.c.digest == digest)
+            ).first()
+            is None
+        ):
+            conn.execute(
+                insert(BOUNDARY_SETS).values(digest=digest, data=_boundaries_blob(ids, wkbs))
+            )
         conn.execute(delete(HISTORY_CITY).where(HISTORY_CITY.c.version >= version))
-        conn.execute(insert(HISTORY_CITY).values(
-            version=version, boundaries=digest,
-            meta=json.dumps({k: meta.get(k) for k in _CITY_META}, default=str)))
+        conn.execute(
+            insert(HISTORY_CITY).values(
+                version=version,
+                boundaries=digest,
+                meta=json.dumps({k: meta.get(k) for k in _CITY_META}, default=str),
+            )
+        )
 
     def update(self, change: Callable[[CityData], CityData], what: str = "Changed") -> int:
         """Read, change and write the city in one transaction; returns the new version.
@@ -545,12 +661,16 @@ class Store:
                 meta = self._meta(conn)
                 changed = change(current)
                 version = int(meta.get("version", 0)) + 1
-                self._write_city(conn, changed, version, what,
-                                 loaded_at=meta.get("loaded_at"),
-                                 automatic=bool(meta.get("loaded_automatically")))
+                self._write_city(
+                    conn,
+                    changed,
+                    version,
+                    what,
+                    loaded_at=meta.get("loaded_at"),
+                    automatic=bool(meta.get("loaded_automatically")),
+                )
         except SQLAlchemyError as exc:
-            raise StoreError(f"Saving the change failed and nothing was changed ({exc}).") \
-                from exc
+            raise StoreError(f"Saving the change failed and nothing was changed ({exc}).") from exc
         log.info("updated %s to version %d", changed.name, version)
         return version
 
@@ -582,8 +702,9 @@ class Store:
                 version = int(self._meta(conn).get("version", 0)) + 1
                 self._write_city(conn, city, version, _loaded_from(city), automatic=automatic)
         except SQLAlchemyError as exc:
-            raise StoreError(f"Loading into the store failed and nothing was changed ({exc}).") \
-                from exc
+            raise StoreError(
+                f"Loading into the store failed and nothing was changed ({exc})."
+            ) from exc
         log.info("stored %s as version %d", city.name, version)
         return version
 
@@ -615,12 +736,17 @@ class Store:
             with self._write() as conn, conn.begin():
                 kept = self._kept_city(conn, int(version))
                 new_version = int(self._meta(conn).get("version", 0)) + 1
-                self._write_city(conn, kept, new_version,
-                                 f"restored version {int(version)} ({kept.name})",
-                                 loaded_at=kept.meta.get("loaded_at"))
+                self._write_city(
+                    conn,
+                    kept,
+                    new_version,
+                    f"restored version {int(version)} ({kept.name})",
+                    loaded_at=kept.meta.get("loaded_at"),
+                )
         except SQLAlchemyError as exc:
-            raise StoreError(f"Restoring version {version} failed and nothing was changed "
-                             f"({exc}).") from exc
+            raise StoreError(
+                f"Restoring version {version} failed and nothing was changed ({exc})."
+            ) from exc
         log.info("restored version %d of %s as version %d", version, kept.name, new_version)
         return new_version
 

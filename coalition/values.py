@@ -153,5 +153,4 @@ def text(value: Any) -> str:
     return "" if is_missing(value) else str(value)
 
 
-__all__ = ["is_missing", "plain", "whole", "json_value", "finite_or_none", "float_or_nan",
-           "text"]
+__all__ = ["finite_or_none", "float_or_nan", "is_missing", "json_value", "plain", "text", "whole"]

@@ -61,6 +61,7 @@ AREA_TOLERANCE = 0.02
 
 # --- reading a file the way a user looks at it in a GIS ---------------------------------------
 
+
 def look(path: Path) -> gpd.GeoDataFrame:
     """The file as a GIS shows it (its own CRS, every property)."""
     return gpd.read_file(path)
@@ -75,8 +76,13 @@ def name_field(frame: gpd.GeoDataFrame) -> str | None:
     columns = [c for c in frame.columns if c != frame.geometry.name]
     if "name" in columns:
         return "name"
-    texts = [c for c in columns if frame[c].dtype == object or str(frame[c].dtype) == "str"
-             or pd.api.types.is_string_dtype(frame[c])]
+    texts = [
+        c
+        for c in columns
+        if frame[c].dtype == object
+        or str(frame[c].dtype) == "str"
+        or pd.api.types.is_string_dtype(frame[c])
+    ]
     if not texts:
         return columns[0] if columns else None
 
@@ -111,26 +117,38 @@ def feature_names(frame: gpd.GeoDataFrame, field: str) -> list[str]:
 
 # --- building the city folder -----------------------------------------------------------------
 
-def _points(frame: gpd.GeoDataFrame, field: str, names: list[str]) -> dict[str, tuple[float, float]]:
+
+def _points(
+    frame: gpd.GeoDataFrame, field: str, names: list[str]
+) -> dict[str, tuple[float, float]]:
     """A lon/lat point inside each named polygon (first feature of each name), when computable."""
     if frame.crs is None:
         return {}
     try:
         lonlat = frame.to_crs("EPSG:4326")
-    except Exception:  # noqa: BLE001 - no CRS transform: no points
+    except Exception:
         return {}
     points: dict[str, tuple[float, float]] = {}
-    for value, geometry in zip(lonlat[field], lonlat.geometry):
+    for value, geometry in zip(lonlat[field], lonlat.geometry, strict=False):
         text = str(int(value) if isinstance(value, float) and value.is_integer() else value).strip()
-        if text in names and text not in points and geometry is not None \
-                and not geometry.is_empty and geometry.is_valid:
+        if (
+            text in names
+            and text not in points
+            and geometry is not None
+            and not geometry.is_empty
+            and geometry.is_valid
+        ):
             point = geometry.representative_point()
             points[text] = (round(point.x, 6), round(point.y, 6))
     return points
 
 
-def tables_for(names: list[str], points: dict[str, tuple[float, float]], seed: int,
-               table_names: list[str] | None = None) -> dict[str, pd.DataFrame]:
+def tables_for(
+    names: list[str],
+    points: dict[str, tuple[float, float]],
+    seed: int,
+    table_names: list[str] | None = None,
+) -> dict[str, pd.DataFrame]:
     """The city's tables: one neighborhood row per name, a few organizations, ties."""
     rng = random.Random(seed)
     shown = table_names or names
@@ -143,47 +161,115 @@ def tables_for(names: list[str], points: dict[str, tuple[float, float]], seed: i
         ids.append(node_id)
     source = {"source": "made up for a loading test", "source_date": "2026", "illustrative": "yes"}
     rows = []
-    for node_id, name in zip(ids, shown):
+    for node_id, name in zip(ids, shown, strict=False):
         population = rng.randrange(1500, 40000)
-        rows.append(dict(neighborhood_id=node_id, name=name, population=population,
-                         foreign_born=rng.randrange(0, population // 3), **source))
+        rows.append(
+            dict(
+                neighborhood_id=node_id,
+                name=name,
+                population=population,
+                foreign_born=rng.randrange(0, population // 3),
+                **source,
+            )
+        )
     neighborhoods = pd.DataFrame(rows)
     chosen = [i for i, n in enumerate(names) if n in points][:6]
     orgs = []
     for j, i in enumerate(chosen):
         lon, lat = points[names[i]]
-        orgs.append(dict(org_id=f"org{j + 1}", name=f"Organization {j + 1}", sector="nonprofit",
-                         orientation=("immigrant_serving", "receiving_community", "both")[j % 3],
-                         services="english;legal" if j % 2 == 0 else "health",
-                         languages="English;Spanish", anchor_type="none",
-                         neighborhood=shown[i], lat=lat, lon=lon, **source))
+        orgs.append(
+            dict(
+                org_id=f"org{j + 1}",
+                name=f"Organization {j + 1}",
+                sector="nonprofit",
+                orientation=("immigrant_serving", "receiving_community", "both")[j % 3],
+                services="english;legal" if j % 2 == 0 else "health",
+                languages="English;Spanish",
+                anchor_type="none",
+                neighborhood=shown[i],
+                lat=lat,
+                lon=lon,
+                **source,
+            )
+        )
     if not orgs:  # no points computable: organizations without coordinates
         for j in range(min(3, len(names))):
-            orgs.append(dict(org_id=f"org{j + 1}", name=f"Organization {j + 1}",
-                             sector="nonprofit", orientation="both", services="english",
-                             languages="English", anchor_type="none", neighborhood=shown[j],
-                             lat="", lon="", **source))
+            orgs.append(
+                dict(
+                    org_id=f"org{j + 1}",
+                    name=f"Organization {j + 1}",
+                    sector="nonprofit",
+                    orientation="both",
+                    services="english",
+                    languages="English",
+                    anchor_type="none",
+                    neighborhood=shown[j],
+                    lat="",
+                    lon="",
+                    **source,
+                )
+            )
     organizations = pd.DataFrame(orgs)
     first = orgs[0]["neighborhood"]
-    communities = pd.DataFrame([dict(community_id="newcomers", name="Newcomers",
-                                     community_kind="immigrant", languages="Spanish",
-                                     estimated_residents=50, **source)])
-    committees = pd.DataFrame([dict(committee_id="wc1", name="First Welcoming Committee",
-                                    neighborhood=first, status="active", start_date="2025",
-                                    **source)])
-    ties = [dict(source_id="org1", target_id="newcomers", tie_type="serves_community", **source),
-            dict(source_id="newcomers", target_id=ids[0], tie_type="lives_in", **source),
-            dict(source_id="org1", target_id="wc1", tie_type="committee_member", **source)]
+    communities = pd.DataFrame(
+        [
+            dict(
+                community_id="newcomers",
+                name="Newcomers",
+                community_kind="immigrant",
+                languages="Spanish",
+                estimated_residents=50,
+                **source,
+            )
+        ]
+    )
+    committees = pd.DataFrame(
+        [
+            dict(
+                committee_id="wc1",
+                name="First Welcoming Committee",
+                neighborhood=first,
+                status="active",
+                start_date="2025",
+                **source,
+            )
+        ]
+    )
+    ties = [
+        dict(source_id="org1", target_id="newcomers", tie_type="serves_community", **source),
+        dict(source_id="newcomers", target_id=ids[0], tie_type="lives_in", **source),
+        dict(source_id="org1", target_id="wc1", tie_type="committee_member", **source),
+    ]
     if len(orgs) > 1:
-        ties.append(dict(source_id="org1", target_id="org2", tie_type="partnership",
-                         kind="referrals", strength=2, **source))
-    return {"neighborhoods": neighborhoods, "organizations": organizations,
-            "communities": communities, "committees": committees, "ties": pd.DataFrame(ties)}
+        ties.append(
+            dict(
+                source_id="org1",
+                target_id="org2",
+                tie_type="partnership",
+                kind="referrals",
+                strength=2,
+                **source,
+            )
+        )
+    return {
+        "neighborhoods": neighborhoods,
+        "organizations": organizations,
+        "communities": communities,
+        "committees": committees,
+        "ties": pd.DataFrame(ties),
+    }
 
 
-def write_city(folder: Path, boundary: Path, boundary_name: str, toml: dict,
-               tables: dict[str, pd.DataFrame], *, encoding: str = "utf-8",
-               workbook: bool = False) -> None:
+def write_city(
+    folder: Path,
+    boundary: Path,
+    boundary_name: str,
+    toml: dict,
+    tables: dict[str, pd.DataFrame],
+    *,
+    encoding: str = "utf-8",
+    workbook: bool = False,
+) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(boundary, folder / boundary_name)
     lines = [f"{key} = {json.dumps(value)}" for key, value in toml.items()]
@@ -199,6 +285,7 @@ def write_city(folder: Path, boundary: Path, boundary_name: str, toml: dict,
 
 # --- variants of the boundary file ------------------------------------------------------------
 
+
 def write_geojson_without_crs(frame: gpd.GeoDataFrame, path: Path) -> None:
     """A GeoJSON with no ``crs`` member, whatever the coordinates are (as many exporters do)."""
     data = json.loads(frame.to_json(drop_id=True))
@@ -213,22 +300,35 @@ def state_plane_feet(lonlat: gpd.GeoDataFrame) -> str | None:
     from pyproj.enums import PJType
 
     west, south, east, north = (float(v) for v in lonlat.total_bounds)
-    infos = query_crs_info(auth_name="EPSG", pj_types=PJType.PROJECTED_CRS, contains=True,
-                           area_of_interest=AreaOfInterest(west, south, east, north))
-    feet = [i for i in infos if i.name.startswith("NAD83 / ") and "(ftUS)" in i.name
-            and not i.deprecated and "HARN" not in i.name and "CORS" not in i.name]
+    infos = query_crs_info(
+        auth_name="EPSG",
+        pj_types=PJType.PROJECTED_CRS,
+        contains=True,
+        area_of_interest=AreaOfInterest(west, south, east, north),
+    )
+    feet = [
+        i
+        for i in infos
+        if i.name.startswith("NAD83 / ")
+        and "(ftUS)" in i.name
+        and not i.deprecated
+        and "HARN" not in i.name
+        and "CORS" not in i.name
+    ]
     return f"EPSG:{feet[0].code}" if feet else None
 
 
 def explode_parts(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame | None:
     """The frame with its multipart features exported as one feature per part, if any."""
-    if not any(g is not None and g.geom_type == "MultiPolygon" and len(g.geoms) > 1
-               for g in frame.geometry):
+    if not any(
+        g is not None and g.geom_type == "MultiPolygon" and len(g.geoms) > 1 for g in frame.geometry
+    ):
         return None
     return frame.explode(index_parts=False).reset_index(drop=True)
 
 
 # --- running the tool -------------------------------------------------------------------------
+
 
 def run_cli(argv: list[str]) -> tuple[int | None, str, str]:
     """``coalition argv`` in-process: (exit code or None on a traceback, stdout, stderr/trace)."""
@@ -238,7 +338,7 @@ def run_cli(argv: list[str]) -> tuple[int | None, str, str]:
     try:
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             code = cli.main(argv)
-    except BaseException:  # noqa: BLE001 - a traceback is exactly what is being looked for
+    except BaseException:
         return None, out.getvalue(), traceback.format_exc()
     return code, out.getvalue(), err.getvalue()
 
@@ -271,8 +371,7 @@ def sanity(G, expected: dict[str, str] | None) -> list[str]:
             reasons.append(f"{node_id}: area {area:.3f} km² but geodesic {true:.3f} km²")
         if expected is not None and node_id in expected:
             point = geometry.representative_point()
-            if not expected[node_id].contains(point) and \
-                    expected[node_id].distance(point) > 1e-6:
+            if not expected[node_id].contains(point) and expected[node_id].distance(point) > 1e-6:
                 reasons.append(f"{node_id}: matched to another feature's polygon")
     if len(hoods) >= 4:
         pairs = adjacency_pairs(index_graph(G))
@@ -287,8 +386,9 @@ def sanity(G, expected: dict[str, str] | None) -> list[str]:
     return reasons
 
 
-def try_folder(folder: Path, work: Path, expect: str, expected_polygons: dict | None,
-               full: bool, runs: int) -> dict:
+def try_folder(
+    folder: Path, work: Path, expect: str, expected_polygons: dict | None, full: bool, runs: int
+) -> dict:
     """Validate (and load and analyse) one city folder; the record of what happened."""
     record: dict = {"folder": folder.name, "expect": expect}
     started = time.perf_counter()
@@ -298,10 +398,14 @@ def try_folder(folder: Path, work: Path, expect: str, expected_polygons: dict | 
     if code is None:
         record.update(outcome="CRASH", step="validate", trace=err[-2500:])
         return record
-    errors = [ln for ln in lines if not ln.startswith(("OK", "INVALID")) and "warning" not in
-              ln.lower()[:40]]
-    record["messages"] = (sorted(lines, key=lambda ln: not ln.startswith("ERROR"))[:6]
-                          if code != 0 else lines[:6])
+    errors = [
+        ln
+        for ln in lines
+        if not ln.startswith(("OK", "INVALID")) and "warning" not in ln.lower()[:40]
+    ]
+    record["messages"] = (
+        sorted(lines, key=lambda ln: not ln.startswith("ERROR"))[:6] if code != 0 else lines[:6]
+    )
     if code != 0:
         record["outcome"] = "refused"
         if expect == "load":
@@ -309,8 +413,13 @@ def try_folder(folder: Path, work: Path, expect: str, expected_polygons: dict | 
         return record
     record["warnings"] = [ln for ln in lines if ln not in errors][:6]
     db = work / f"{folder.name}.db"
-    steps = [["init", str(folder)], ["coverage", "--json"], ["gaps", "--json"],
-             ["rank", "--json", "--runs", str(runs)], ["maps", "--out", str(work / "maps")]]
+    steps = [
+        ["init", str(folder)],
+        ["coverage", "--json"],
+        ["gaps", "--json"],
+        ["rank", "--json", "--runs", str(runs)],
+        ["maps", "--out", str(work / "maps")],
+    ]
     if not full:
         steps = steps[:2]
     for argv in steps:
@@ -319,8 +428,11 @@ def try_folder(folder: Path, work: Path, expect: str, expected_polygons: dict | 
             record.update(outcome="CRASH", step=argv[0], trace=err[-2500:])
             return record
         if code != 0 and (argv[0] == "init" or not err.strip()):
-            record.update(outcome="SUSPICIOUS", step=argv[0],
-                          reasons=[f"validate OK but {argv[0]} exits {code}: {err[-400:]}"])
+            record.update(
+                outcome="SUSPICIOUS",
+                step=argv[0],
+                reasons=[f"validate OK but {argv[0]} exits {code}: {err[-400:]}"],
+            )
             return record
         if code != 0:  # an analysis that explains why it has no answer (e.g. nothing to rank)
             record.setdefault("notes", []).append(f"{argv[0]} exits {code}: {err.strip()[:300]}")
@@ -329,7 +441,7 @@ def try_folder(folder: Path, work: Path, expect: str, expected_polygons: dict | 
     try:
         G = open_store(db).graph()
         reasons = sanity(G, expected_polygons)
-    except Exception:  # noqa: BLE001
+    except Exception:
         record.update(outcome="CRASH", step="sanity", trace=traceback.format_exc()[-2500:])
         return record
     if expect == "refuse":
@@ -341,13 +453,24 @@ def try_folder(folder: Path, work: Path, expect: str, expected_polygons: dict | 
     return record
 
 
-def variants(path: Path, frame: gpd.GeoDataFrame, field: str, names: list[str], scratch: Path,
-             want_variants: bool, seed: int):
+def variants(
+    path: Path,
+    frame: gpd.GeoDataFrame,
+    field: str,
+    names: list[str],
+    scratch: Path,
+    want_variants: bool,
+    seed: int,
+):
     """(label, boundary file, its name in the folder, city.toml, tables, options, expectation)."""
     suffix = path.suffix.lower()
-    stored = {".geojson": "neighborhoods.geojson", ".json": "neighborhoods.geojson",
-              ".topojson": "neighborhoods.topojson", ".gpkg": "neighborhoods.gpkg",
-              ".zip": "neighborhoods.zip"}[suffix]
+    stored = {
+        ".geojson": "neighborhoods.geojson",
+        ".json": "neighborhoods.geojson",
+        ".topojson": "neighborhoods.topojson",
+        ".gpkg": "neighborhoods.gpkg",
+        ".zip": "neighborhoods.zip",
+    }[suffix]
     toml = {"name": path.stem}
     points = _points(frame, field, names)
     tables = tables_for(names, points, seed)
@@ -368,8 +491,15 @@ def variants(path: Path, frame: gpd.GeoDataFrame, field: str, names: list[str], 
         target = scratch / f"{path.stem}-stateplane.geojson"
         write_geojson_without_crs(projected, target)
         yield "projected-no-crs", target, "neighborhoods.geojson", toml, tables, {}, "refuse"
-        yield "projected-boundary_crs", target, "neighborhoods.geojson", \
-            {**toml, "boundary_crs": code}, tables, {}, "load"
+        yield (
+            "projected-boundary_crs",
+            target,
+            "neighborhoods.geojson",
+            {**toml, "boundary_crs": code},
+            tables,
+            {},
+            "load",
+        )
         gpkg = scratch / f"{path.stem}.gpkg"
         lonlat[[field, lonlat.geometry.name]].to_file(gpkg, driver="GPKG")
         yield "gpkg", gpkg, "neighborhoods.gpkg", toml, tables, {}, "load"
@@ -377,25 +507,46 @@ def variants(path: Path, frame: gpd.GeoDataFrame, field: str, names: list[str], 
         if parts is not None:
             split = scratch / f"{path.stem}-parts.geojson"
             parts.to_file(split, driver="GeoJSON")
-            yield "multipart-as-features", split, "neighborhoods.geojson", toml, tables, {}, \
-                "refuse"
+            yield (
+                "multipart-as-features",
+                split,
+                "neighborhoods.geojson",
+                toml,
+                tables,
+                {},
+                "refuse",
+            )
     folded = [strip_accents(n).lower() for n in names]
     if len(set(folded)) == len(folded):
-        yield "names-lowercase-no-accents", path, stored, toml, \
-            tables_for(names, points, seed, table_names=folded), {}, "load"
+        yield (
+            "names-lowercase-no-accents",
+            path,
+            stored,
+            toml,
+            tables_for(names, points, seed, table_names=folded),
+            {},
+            "load",
+        )
     if any(ord(c) > 127 for n in names for c in n):
         yield "cp1252-csv", path, stored, toml, tables, {"encoding": "cp1252"}, "load"
     yield "workbook", path, stored, toml, tables, {"workbook": True}, "load"
 
 
-def try_file(path: Path, work: Path, want_variants: bool, full: bool, runs: int,
-             seed: int) -> list[dict]:
+def try_file(
+    path: Path, work: Path, want_variants: bool, full: bool, runs: int, seed: int
+) -> list[dict]:
     base = {"file": path.name}
     try:
         frame = look(path)
-    except Exception as exc:  # noqa: BLE001 - not even a GIS opens it: skip
-        return [{**base, "variant": "as-is", "outcome": "unreadable",
-                 "messages": [f"{type(exc).__name__}: {exc}"[:200]]}]
+    except Exception as exc:
+        return [
+            {
+                **base,
+                "variant": "as-is",
+                "outcome": "unreadable",
+                "messages": [f"{type(exc).__name__}: {exc}"[:200]],
+            }
+        ]
     field = name_field(frame)
     if field is None or frame.empty:
         return [{**base, "variant": "as-is", "outcome": "skipped", "messages": ["no properties"]}]
@@ -409,16 +560,18 @@ def try_file(path: Path, work: Path, want_variants: bool, full: bool, runs: int,
             expected = {}
             ids = tables_for(names, {}, seed)["neighborhoods"]["neighborhood_id"].tolist()
             by_name: dict[str, list] = {}
-            for value, geometry in zip(lonlat[field], lonlat.geometry):
-                text = str(int(value) if isinstance(value, float) and value.is_integer()
-                           else value).strip()
+            for value, geometry in zip(lonlat[field], lonlat.geometry, strict=False):
+                text = str(
+                    int(value) if isinstance(value, float) and value.is_integer() else value
+                ).strip()
                 by_name.setdefault(text, []).append(geometry)
-            for node_id, name in zip(ids, names):
+            for node_id, name in zip(ids, names, strict=False):
                 geoms = [g for g in by_name.get(name, []) if g is not None and g.is_valid]
                 if geoms:
-                    expected[node_id] = geoms[0] if len(geoms) == 1 else \
-                        gpd.GeoSeries(geoms).union_all()
-        except Exception:  # noqa: BLE001
+                    expected[node_id] = (
+                        geoms[0] if len(geoms) == 1 else gpd.GeoSeries(geoms).union_all()
+                    )
+        except Exception:
             expected = None
     scratch = work / f"{slug(path.stem)}-files"
     scratch.mkdir(parents=True, exist_ok=True)
@@ -429,15 +582,27 @@ def try_file(path: Path, work: Path, want_variants: bool, full: bool, runs: int,
             label, boundary, stored, toml, tables, options, expect = next(generated)
         except StopIteration:
             break
-        except Exception as exc:  # noqa: BLE001 - the harness could not build a variant
-            records.append({**base, "variant": "?", "outcome": "skipped",
-                            "messages": [f"variant not built: {type(exc).__name__}: {exc}"[:200]]})
+        except Exception as exc:
+            records.append(
+                {
+                    **base,
+                    "variant": "?",
+                    "outcome": "skipped",
+                    "messages": [f"variant not built: {type(exc).__name__}: {exc}"[:200]],
+                }
+            )
             break
         folder = work / f"{slug(path.stem)}--{label}"
         write_city(folder, boundary, stored, toml, tables, **options)
         record = try_folder(folder, work, expect, expected, full, runs)
-        record.update(base, variant=label, features=len(frame), names=len(names),
-                      name_field=field, crs=str(frame.crs.to_epsg() if frame.crs else None))
+        record.update(
+            base,
+            variant=label,
+            features=len(frame),
+            names=len(names),
+            name_field=field,
+            crs=str(frame.crs.to_epsg() if frame.crs else None),
+        )
         records.append(record)
         shutil.rmtree(folder, ignore_errors=True)
     shutil.rmtree(scratch, ignore_errors=True)
@@ -464,8 +629,9 @@ def summarise(records: list[dict]) -> str:
     for r in records:
         if r["outcome"] in ("CRASH", "SUSPICIOUS"):
             detail = r.get("reasons") or [r.get("trace", "").strip().splitlines()[-1:]]
-            lines.append(f"{r['outcome']}: {r['file']} [{r['variant']}] {r.get('step', '')}: "
-                         f"{detail}"[:300])
+            lines.append(
+                f"{r['outcome']}: {r['file']} [{r['variant']}] {r.get('step', '')}: {detail}"[:300]
+            )
     return "\n".join(lines)
 
 
@@ -473,8 +639,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("paths", nargs="+", type=Path, help="boundary files or folders of them")
     parser.add_argument("--variants", action="store_true", help="also try the user mistakes")
-    parser.add_argument("--quick", action="store_true",
-                        help="validate, init and coverage only (no gaps, rank, maps)")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="validate, init and coverage only (no gaps, rank, maps)",
+    )
     parser.add_argument("--runs", type=int, default=20, help="rank stability runs")
     parser.add_argument("--report", type=Path, help="write every record as JSON here")
     parser.add_argument("--seed", type=int, default=7)
@@ -483,8 +652,14 @@ def main(argv: list[str] | None = None) -> int:
     files = []
     for path in args.paths:
         if path.is_dir():
-            files.extend(sorted(p for p in path.iterdir() if p.suffix.lower() in BOUNDARY_SUFFIXES
-                                and not p.name.endswith(".metadata.json")))
+            files.extend(
+                sorted(
+                    p
+                    for p in path.iterdir()
+                    if p.suffix.lower() in BOUNDARY_SUFFIXES
+                    and not p.name.endswith(".metadata.json")
+                )
+            )
         else:
             files.append(path)
     records: list[dict] = []
@@ -494,9 +669,12 @@ def main(argv: list[str] | None = None) -> int:
             started = time.perf_counter()
             new = try_file(path, work, args.variants, not args.quick, args.runs, args.seed)
             records.extend(new)
-            print(f"[{number}/{len(files)}] {path.name}: "
-                  + ", ".join(f"{r['variant']}={r['outcome']}" for r in new)
-                  + f" ({time.perf_counter() - started:.1f} s)", flush=True)
+            print(
+                f"[{number}/{len(files)}] {path.name}: "
+                + ", ".join(f"{r['variant']}={r['outcome']}" for r in new)
+                + f" ({time.perf_counter() - started:.1f} s)",
+                flush=True,
+            )
             if args.report:
                 args.report.write_text(json.dumps(records, indent=1, default=str))
     print(summarise(records))

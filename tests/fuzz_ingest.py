@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import contextlib
 import csv
 import io
 import json
@@ -68,8 +69,11 @@ _BASES: dict[str, dict[str, bytes]] = {}
 def bases() -> dict[str, dict[str, bytes]]:
     """The files of each valid base city, read once: ``{"template": {...}, "tiny": {...}}``."""
     if not _BASES:
-        _BASES["template"] = {p.name: p.read_bytes() for p in sorted(TEMPLATE.iterdir())
-                              if p.is_file() and p.name != "README.md"}
+        _BASES["template"] = {
+            p.name: p.read_bytes()
+            for p in sorted(TEMPLATE.iterdir())
+            if p.is_file() and p.name != "README.md"
+        }
         with tempfile.TemporaryDirectory() as tmp:
             folder = write_city_folder(make_tiny_city(), Path(tmp) / "tiny")
             _BASES["tiny"] = {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
@@ -79,29 +83,117 @@ def bases() -> dict[str, dict[str, bytes]]:
 # --- hostile values -----------------------------------------------------------------------------
 
 CURATED = [
-    "", " ", "nan", "NaN", "None", "null", "N/A", "-", "inf", "-inf", "0", "-1", "1", "3", "7",
-    "1.5", "1,000", "1.000,5", "1e400", "1e18", "9223372036854775807", "9223372036854775808",
-    "99999999999999999999999", "1000000001", "-0", "0x10", "١٢٣", "12 345", "41.7658", "-72.67",
-    "91", "-181", "2024", "2024-13", "2024-02-30", "1799", "3000-01", "24/12/2024",
-    "yes", "no", "maybe", "TRUE", "x", "José Pérez", "a b", "ümlaut-id", "lib", "legal", "latino",
-    "alder", "Alder", "ALDER.", "Birch ", "Mt. Cedar", "Saint Dogwood", "riverside", "Riverside",
-    "riverside_library", "example-community", "nav-01", "wc-riverside", "partnership",
-    "friendship", "serves_community", "lives_in", "covers", "immigrant", "receiving", "both",
-    "active", "forming", "english;legal", "english;;bogus", ";", ",", '"', '""', "'", "\t",
-    "\r", "\n", "a\nb", "\ufeff", "\u200b", "\u202e", "=cmd|' /C calc'!A0", "+1", "@SUM(A1)",
-    "{{7*7}}", "{% raw %}", "${7*7}", "{0.__class__}", "%(x)s", "<script>alert(1)</script>",
-    "x" * 300, "é" * 50, "🙂", "\\", "../../etc/passwd",
+    "",
+    " ",
+    "nan",
+    "NaN",
+    "None",
+    "null",
+    "N/A",
+    "-",
+    "inf",
+    "-inf",
+    "0",
+    "-1",
+    "1",
+    "3",
+    "7",
+    "1.5",
+    "1,000",
+    "1.000,5",
+    "1e400",
+    "1e18",
+    "9223372036854775807",
+    "9223372036854775808",
+    "99999999999999999999999",
+    "1000000001",
+    "-0",
+    "0x10",
+    "١٢٣",
+    "12 345",
+    "41.7658",
+    "-72.67",
+    "91",
+    "-181",
+    "2024",
+    "2024-13",
+    "2024-02-30",
+    "1799",
+    "3000-01",
+    "24/12/2024",
+    "yes",
+    "no",
+    "maybe",
+    "TRUE",
+    "x",
+    "José Pérez",
+    "a b",
+    "ümlaut-id",
+    "lib",
+    "legal",
+    "latino",
+    "alder",
+    "Alder",
+    "ALDER.",
+    "Birch ",
+    "Mt. Cedar",
+    "Saint Dogwood",
+    "riverside",
+    "Riverside",
+    "riverside_library",
+    "example-community",
+    "nav-01",
+    "wc-riverside",
+    "partnership",
+    "friendship",
+    "serves_community",
+    "lives_in",
+    "covers",
+    "immigrant",
+    "receiving",
+    "both",
+    "active",
+    "forming",
+    "english;legal",
+    "english;;bogus",
+    ";",
+    ",",
+    '"',
+    '""',
+    "'",
+    "\t",
+    "\r",
+    "\n",
+    "a\nb",
+    "\ufeff",
+    "\u200b",
+    "\u202e",
+    "=cmd|' /C calc'!A0",
+    "+1",
+    "@SUM(A1)",
+    "{{7*7}}",
+    "{% raw %}",
+    "${7*7}",
+    "{0.__class__}",
+    "%(x)s",
+    "<script>alert(1)</script>",
+    "x" * 300,
+    "é" * 50,
+    "🙂",
+    "\\",
+    "../../etc/passwd",
 ]
 
 values = st.one_of(
     st.sampled_from(CURATED),
     st.text(max_size=12),
-    st.integers(min_value=-10**25, max_value=10**25).map(str),
+    st.integers(min_value=-(10**25), max_value=10**25).map(str),
     st.floats(allow_nan=True, allow_infinity=True).map(repr),
 )
 
 
 # --- mutations ----------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Mutation:
@@ -155,7 +247,7 @@ def _edit_csv(rows: list[list[str]], what: str, args: tuple) -> list[list[str]] 
     elif what == "repeat_column":
         (col_f,) = args
         c = min(int(col_f * len(header)), len(header) - 1)
-        return [row + [row[c]] if c < len(row) else row for row in rows]
+        return [[*row, row[c]] if c < len(row) else row for row in rows]
     elif what == "title_row":
         (value,) = args
         return [[value], *rows]
@@ -170,7 +262,7 @@ def _edit_csv(rows: list[list[str]], what: str, args: tuple) -> list[list[str]] 
     elif what == "short_row" and body:
         (row_f,) = args
         row = _pick(body, row_f)
-        del row[len(row) // 2:]
+        del row[len(row) // 2 :]
     else:
         return None
     return [header, *body]
@@ -182,7 +274,7 @@ def _edit_geojson(data: bytes, what: str, args: tuple) -> bytes:
         doc = json.loads(data)
         features = doc["features"]
         assert isinstance(features, list) and features
-    except Exception:  # noqa: BLE001 - any damage: cut the text instead
+    except Exception:
         return data[: len(data) // 2]
     feature_f, value = args
     feature = _pick(features, feature_f)
@@ -192,13 +284,10 @@ def _edit_geojson(data: bytes, what: str, args: tuple) -> bytes:
         numbers = list(re.finditer(r"-?\d+\.?\d*(?:[eE][-+]?\d+)?", text))
         if numbers:
             hit = _pick(numbers, abs(hash(value)) % 97 / 97)
-            replacement = value if re.fullmatch(r"-?\d+\.?\d*(?:[eE][-+]?\d+)?", value) \
-                else "1e6"
-            text = text[: hit.start()] + replacement + text[hit.end():]
-            try:
+            replacement = value if re.fullmatch(r"-?\d+\.?\d*(?:[eE][-+]?\d+)?", value) else "1e6"
+            text = text[: hit.start()] + replacement + text[hit.end() :]
+            with contextlib.suppress(ValueError):  # an edit that breaks the JSON is skipped
                 feature["geometry"] = json.loads(text)
-            except ValueError:
-                pass
     elif what == "geo_projected":  # feet-like coordinates (state plane), no CRS declared
         doc.pop("crs", None)
         for feat in features:
@@ -223,9 +312,12 @@ def _edit_geojson(data: bytes, what: str, args: tuple) -> bytes:
     elif what == "geo_null":
         feature["geometry"] = None
     elif what == "geo_bowtie":
-        feature["geometry"] = {"type": "Polygon", "coordinates": [[[-72.7, 41.75], [-72.69, 41.76],
-                                                                   [-72.69, 41.75], [-72.7, 41.76],
-                                                                   [-72.7, 41.75]]]}
+        feature["geometry"] = {
+            "type": "Polygon",
+            "coordinates": [
+                [[-72.7, 41.75], [-72.69, 41.76], [-72.69, 41.75], [-72.7, 41.76], [-72.7, 41.75]]
+            ],
+        }
     elif what == "geo_crs":
         doc["crs"] = {"type": "name", "properties": {"name": value}}
     return json.dumps(doc).encode("utf-8")
@@ -235,12 +327,24 @@ TOML_SNIPPETS = [
     'name = "Fuzz City"\n',
     "x = " + "[" * 1000 + "]" * 1000 + "\n",
     "x = " + "{a = " * 600 + "1" + "}" * 600 + "\n",
-    'metric_crs = "EPSG:4326"\n', 'metric_crs = "EPSG:2234"\n', 'metric_crs = "EPSG:32618"\n',
-    'metric_crs = "nonsense"\n', "metric_crs = 32618\n", 'metric_crs = ""\n',
-    'boundary_name_field = "geometry"\n', 'boundary_name_field = "neighborhood_id"\n',
-    'boundary_name_field = "NAME"\n', 'boundary_name_field = ""\n', "boundary_name_field = 3\n",
-    "name = {a = 1}\n", "name = [1, 2]\n", 'name = "{{7*7}}"\n', "name = \n", "[[name]]\n",
-    "\x00\x01", "name = '''\n",
+    'metric_crs = "EPSG:4326"\n',
+    'metric_crs = "EPSG:2234"\n',
+    'metric_crs = "EPSG:32618"\n',
+    'metric_crs = "nonsense"\n',
+    "metric_crs = 32618\n",
+    'metric_crs = ""\n',
+    'boundary_name_field = "geometry"\n',
+    'boundary_name_field = "neighborhood_id"\n',
+    'boundary_name_field = "NAME"\n',
+    'boundary_name_field = ""\n',
+    "boundary_name_field = 3\n",
+    "name = {a = 1}\n",
+    "name = [1, 2]\n",
+    'name = "{{7*7}}"\n',
+    "name = \n",
+    "[[name]]\n",
+    "\x00\x01",
+    "name = '''\n",
 ]
 
 
@@ -271,8 +375,9 @@ def _as_workbook(files: dict[str, object]) -> dict[str, object]:
             sheet = book.create_sheet(name.removesuffix(".csv"))
             rows = _csv_rows(data)
             for row in rows:
-                cleaned = ["".join(ch for ch in cell if ch >= " " or ch in "\t\n\r")
-                           for cell in row]
+                cleaned = [
+                    "".join(ch for ch in cell if ch >= " " or ch in "\t\n\r") for cell in row
+                ]
                 sheet.append(cleaned)
         else:
             out[name] = data
@@ -292,8 +397,9 @@ def _edit_workbook(data: bytes, what: str, args: tuple) -> bytes:
     if what == "xlsx_truncate_part":
         parts[name] = parts[name][: int(cut_f * len(parts[name]))]
     elif what == "xlsx_dimension":
-        parts[name] = re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:XFD4000000"',
-                             parts[name])
+        parts[name] = re.sub(
+            rb'<dimension ref="[^"]*"', b'<dimension ref="A1:XFD4000000"', parts[name]
+        )
     elif what == "xlsx_far_row":
         parts[name] = parts[name].replace(b'<row r="2"', b'<row r="3999999"', 1)
     elif what == "xlsx_garbage_part":
@@ -334,7 +440,7 @@ def apply(base: str, mutations: list[Mutation], workbook: bool) -> dict[str, obj
         elif what == "flip_bytes":
             position, byte = args
             index = min(int(position * len(current)), max(len(current) - 1, 0))
-            files[target] = current[:index] + bytes([byte]) + current[index + 1:]
+            files[target] = current[:index] + bytes([byte]) + current[index + 1 :]
         elif what.startswith("toml_"):
             files[target] = _toml(current, what, args)
         elif what.startswith("geo_"):
@@ -347,8 +453,9 @@ def apply(base: str, mutations: list[Mutation], workbook: bool) -> dict[str, obj
         files = _as_workbook(files)
         for mutation in late:
             if isinstance(files.get(schema.WORKBOOK_FILE), bytes):
-                files[schema.WORKBOOK_FILE] = _edit_workbook(files[schema.WORKBOOK_FILE],
-                                                             mutation.what, mutation.args)
+                files[schema.WORKBOOK_FILE] = _edit_workbook(
+                    files[schema.WORKBOOK_FILE], mutation.what, mutation.args
+                )
     return files
 
 
@@ -361,31 +468,73 @@ mutation = st.one_of(
     st.builds(Mutation, st.just("cell"), table_files, st.tuples(fractions, fractions, values)),
     st.builds(Mutation, st.just("column"), table_files, st.tuples(fractions, values)),
     st.builds(Mutation, st.just("rename_header"), table_files, st.tuples(fractions, values)),
-    st.builds(Mutation, st.sampled_from(["drop_column", "repeat_column"]), table_files,
-              st.tuples(fractions)),
+    st.builds(
+        Mutation,
+        st.sampled_from(["drop_column", "repeat_column"]),
+        table_files,
+        st.tuples(fractions),
+    ),
     st.builds(Mutation, st.just("title_row"), table_files, st.tuples(values)),
-    st.builds(Mutation, st.sampled_from(["repeat_row", "delete_row", "blank_row", "short_row"]),
-              table_files, st.tuples(fractions)),
-    st.builds(Mutation, st.just("encode"), table_files,
-              st.tuples(st.sampled_from(["utf-16", "utf-16-le", "cp1252", "latin-1",
-                                         "utf-8-sig", "binary"]))),
+    st.builds(
+        Mutation,
+        st.sampled_from(["repeat_row", "delete_row", "blank_row", "short_row"]),
+        table_files,
+        st.tuples(fractions),
+    ),
+    st.builds(
+        Mutation,
+        st.just("encode"),
+        table_files,
+        st.tuples(
+            st.sampled_from(["utf-16", "utf-16-le", "cp1252", "latin-1", "utf-8-sig", "binary"])
+        ),
+    ),
     st.builds(Mutation, st.just("delimiter"), table_files, st.tuples(st.sampled_from(";\t|"))),
     st.builds(Mutation, st.just("truncate"), all_files, st.tuples(fractions)),
-    st.builds(Mutation, st.just("flip_bytes"), all_files,
-              st.tuples(fractions, st.integers(0, 255))),
+    st.builds(
+        Mutation, st.just("flip_bytes"), all_files, st.tuples(fractions, st.integers(0, 255))
+    ),
     st.builds(Mutation, st.sampled_from(["folder", "delete", "empty"]), all_files),
-    st.builds(Mutation, st.sampled_from(["toml_replace", "toml_append"]),
-              st.just(schema.CITY_FILE),
-              st.tuples(st.one_of(st.sampled_from(TOML_SNIPPETS), st.text(max_size=40)))),
-    st.builds(Mutation,
-              st.sampled_from(["geo_coordinate", "geo_projected", "geo_swap", "geo_drop",
-                               "geo_repeat", "geo_name", "geo_property_key", "geo_point",
-                               "geo_null", "geo_bowtie", "geo_crs"]),
-              st.just("neighborhoods.geojson"), st.tuples(fractions, values)),
-    st.builds(Mutation,
-              st.sampled_from(["xlsx_truncate_part", "xlsx_dimension", "xlsx_far_row",
-                               "xlsx_garbage_part", "xlsx_drop_part"]),
-              st.just(schema.WORKBOOK_FILE), st.tuples(fractions, fractions)),
+    st.builds(
+        Mutation,
+        st.sampled_from(["toml_replace", "toml_append"]),
+        st.just(schema.CITY_FILE),
+        st.tuples(st.one_of(st.sampled_from(TOML_SNIPPETS), st.text(max_size=40))),
+    ),
+    st.builds(
+        Mutation,
+        st.sampled_from(
+            [
+                "geo_coordinate",
+                "geo_projected",
+                "geo_swap",
+                "geo_drop",
+                "geo_repeat",
+                "geo_name",
+                "geo_property_key",
+                "geo_point",
+                "geo_null",
+                "geo_bowtie",
+                "geo_crs",
+            ]
+        ),
+        st.just("neighborhoods.geojson"),
+        st.tuples(fractions, values),
+    ),
+    st.builds(
+        Mutation,
+        st.sampled_from(
+            [
+                "xlsx_truncate_part",
+                "xlsx_dimension",
+                "xlsx_far_row",
+                "xlsx_garbage_part",
+                "xlsx_drop_part",
+            ]
+        ),
+        st.just(schema.WORKBOOK_FILE),
+        st.tuples(fractions, fractions),
+    ),
 )
 
 
@@ -398,12 +547,16 @@ class Case:
     mutations: tuple[Mutation, ...]
 
 
-cases = st.builds(Case, st.sampled_from(["template", "tiny"]),
-                  st.integers(0, 5).map(lambda i: i == 0),  # one case in six is a workbook
-                  st.lists(mutation, min_size=1, max_size=3).map(tuple))
+cases = st.builds(
+    Case,
+    st.sampled_from(["template", "tiny"]),
+    st.integers(0, 5).map(lambda i: i == 0),  # one case in six is a workbook
+    st.lists(mutation, min_size=1, max_size=3).map(tuple),
+)
 
 
 # --- running a case -----------------------------------------------------------------------------
+
 
 @dataclass
 class Outcome:
@@ -425,13 +578,16 @@ def _write(folder: Path, files: dict[str, object]) -> None:
 
 
 def _site(exc: BaseException) -> str:
-    frames = [f for f in traceback.extract_tb(exc.__traceback__)
-              if "/coalition/" in f.filename.replace("\\", "/")]
+    frames = [
+        f
+        for f in traceback.extract_tb(exc.__traceback__)
+        if "/coalition/" in f.filename.replace("\\", "/")
+    ]
     if not frames:
         return "outside coalition"
     frame = frames[-1]
     path = frame.filename.replace("\\", "/")
-    path = path[path.rindex("/coalition/") + 1:]
+    path = path[path.rindex("/coalition/") + 1 :]
     return f"{path}:{frame.lineno} {frame.name}"
 
 
@@ -442,7 +598,7 @@ def run_case(case: Case) -> Outcome:
         _write(folder, apply(case.base, list(case.mutations), case.workbook))
         try:
             report = validate_city(folder)
-        except Exception as exc:  # noqa: BLE001 - the point is to catch anything
+        except Exception as exc:
             return Outcome("crash", f"{type(exc).__name__}: {str(exc)[:200]}", _site(exc))
         if not report.ok:
             return Outcome("refused", errors=[str(p) for p in report.errors])
@@ -454,20 +610,26 @@ def run_case(case: Case) -> Outcome:
                 stored = store.read_city()
             finally:
                 store.engine.dispose()
-        except Exception as exc:  # noqa: BLE001
-            return Outcome("partial", f"init failed: {type(exc).__name__}: {str(exc)[:200]}",
-                           _site(exc))
+        except Exception as exc:
+            return Outcome(
+                "partial", f"init failed: {type(exc).__name__}: {str(exc)[:200]}", _site(exc)
+            )
         for table, frame in city.tables.items():
             if len(stored.tables[table]) != len(frame):
-                return Outcome("partial", f"{table}: {len(frame)} rows validated, "
-                               f"{len(stored.tables[table])} stored")
+                return Outcome(
+                    "partial",
+                    f"{table}: {len(frame)} rows validated, {len(stored.tables[table])} stored",
+                )
         if len(stored.boundaries) != len(city.boundaries):
-            return Outcome("partial", f"boundaries: {len(city.boundaries)} validated, "
-                           f"{len(stored.boundaries)} stored")
+            return Outcome(
+                "partial",
+                f"boundaries: {len(city.boundaries)} validated, {len(stored.boundaries)} stored",
+            )
         return Outcome("loaded")
 
 
 # --- make fuzz ----------------------------------------------------------------------------------
+
 
 class _Slow(Exception):
     pass
@@ -478,14 +640,15 @@ def _alarm(_signum, _frame):
 
 
 def _summary(counts: collections.Counter, sites: dict, seconds: float, slowest: float) -> str:
-    return (f"fuzz: {counts['cases']} cases, {counts['crash']} crashes, "
-            f"{counts['partial']} partial loads, "
-            f"{counts['loaded']} loaded, {counts['refused']} refused; {seconds:.0f} s, "
-            f"slowest case {slowest:.1f} s")
+    return (
+        f"fuzz: {counts['cases']} cases, {counts['crash']} crashes, "
+        f"{counts['partial']} partial loads, "
+        f"{counts['loaded']} loaded, {counts['refused']} refused; {seconds:.0f} s, "
+        f"slowest case {slowest:.1f} s"
+    )
 
 
-def fuzz(n_cases: int, seed_value: int = 7, case_seconds: float = 60.0,
-         progress: int = 0) -> dict:
+def fuzz(n_cases: int, seed_value: int = 7, case_seconds: float = 60.0, progress: int = 0) -> dict:
     """Run ``n_cases`` generated cases (no shrinking); returns the counts and crash sites.
 
     With ``progress``, a summary line is printed every ``progress`` cases.
@@ -496,8 +659,13 @@ def fuzz(n_cases: int, seed_value: int = 7, case_seconds: float = 60.0,
     slowest = [0.0]
 
     @seed(seed_value)  # the same cases every run
-    @settings(max_examples=n_cases, phases=[Phase.generate], database=None, deadline=None,
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=n_cases,
+        phases=[Phase.generate],
+        database=None,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+    )
     @given(case=cases)
     def one(case: Case) -> None:
         start = time.perf_counter()
@@ -535,10 +703,18 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Mutation-fuzz validate_city and init.")
     parser.add_argument("--cases", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
-                        help="processes sharing the cases, each with its own seed (seed, seed+1…)")
-    parser.add_argument("--progress", type=int, default=500,
-                        help="print a summary line every N cases per worker (0: only at the end)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="processes sharing the cases, each with its own seed (seed, seed+1…)",
+    )
+    parser.add_argument(
+        "--progress",
+        type=int,
+        default=500,
+        help="print a summary line every N cases per worker (0: only at the end)",
+    )
     args = parser.parse_args(argv)
     start = time.perf_counter()
     workers = max(1, min(args.workers, args.cases))
@@ -560,8 +736,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{count:6d}  {key}: {detail}")
         print(f"        e.g. {case}")
     slowest = max(result["slowest"] for result in results)
-    print(_summary(counts, sites, time.perf_counter() - start, slowest)
-          + f"; {workers} worker(s), seeds {args.seed}–{args.seed + workers - 1}")
+    print(
+        _summary(counts, sites, time.perf_counter() - start, slowest)
+        + f"; {workers} worker(s), seeds {args.seed}–{args.seed + workers - 1}"
+    )
     return 1 if counts["crash"] or counts["partial"] else 0
 
 

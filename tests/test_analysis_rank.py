@@ -181,10 +181,14 @@ def test_default_weights_are_the_documented_ones(tiny_graph):
     assert rank_candidates(tiny_graph).weights == DEFAULT_WEIGHTS
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"k": 0}, "1 or more"), ({"k": 1.5}, "whole number"),
-    ({"stability_runs": -1}, "stability_runs"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"k": 0}, "1 or more"),
+        ({"k": 1.5}, "whole number"),
+        ({"stability_runs": -1}, "stability_runs"),
+    ],
+)
 def test_rank_bad_arguments(tiny_graph, kwargs, message):
     with pytest.raises(AnalysisError, match=message):
         rank_candidates(tiny_graph, **kwargs)
@@ -263,6 +267,7 @@ def test_plan_matches_brute_force_on_a_small_grid(seed, k):
     foreign_born = rng.integers(0, 500, size=16).tolist()
     graph = build_graph(grid_city(foreign_born, columns=4, active=(5,)))
     plan = plan_of(graph, k, {"need": 1}, rule="adjacent")
+
     # Brute force with 4-neighbour adjacency (shared borders) on the 4 x 4 grid.
     def cover(i):
         r, c = divmod(i, 4)
@@ -274,16 +279,22 @@ def test_plan_matches_brute_force_on_a_small_grid(seed, k):
 
     already = cover(5)
     candidates = [i for i in range(16) if i != 5]
-    best = max(sum(foreign_born[j] for j in set().union(*(cover(i) for i in combo)) - already)
-               for combo in itertools.combinations(candidates, k))
+    best = max(
+        sum(foreign_born[j] for j in set().union(*(cover(i) for i in combo)) - already)
+        for combo in itertools.combinations(candidates, k)
+    )
     assert plan.newly_covered == best
 
 
-@pytest.mark.parametrize("k, kwargs, message", [
-    (-1, {}, "1 or more"), (1.5, {}, "whole number"),
-    (2, {"rule": "everywhere"}, "coverage rule"), (2, {"rule": "distance", "distance_km": 0},
-                                                   "distance"),
-])
+@pytest.mark.parametrize(
+    "k, kwargs, message",
+    [
+        (-1, {}, "1 or more"),
+        (1.5, {}, "whole number"),
+        (2, {"rule": "everywhere"}, "coverage rule"),
+        (2, {"rule": "distance", "distance_km": 0}, "distance"),
+    ],
+)
 def test_plan_bad_arguments(tiny_graph, k, kwargs, message):
     ranking = rank_candidates(tiny_graph, k=2, stability_runs=0)
     with pytest.raises(AnalysisError, match=message):
@@ -304,8 +315,7 @@ def test_k_above_the_candidates_is_reduced_and_said(tiny_graph):
     # Three neighborhoods have no active committee (Birch, Cedar, Dogwood): k=5 becomes 3.
     plan = plan_of(tiny_graph, 5)
     assert plan.k == 3 and plan.k_requested == 5 and len(plan.selected) == 3
-    note = ("Asked for 5 next committees, but only 3 neighborhoods have no active committee: "
-            "k is 3.")
+    note = "Asked for 5 next committees, but only 3 neighborhoods have no active committee: k is 3."
     assert plan.notes == [note] and plan.explanation.startswith(note)
     report = rank_candidates(tiny_graph, k=5, stability_runs=50)
     assert report.k == 3 and report.notes == [note]

@@ -7,24 +7,33 @@ from __future__ import annotations
 
 import os
 
+import fuzz_ingest as fz
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-import fuzz_ingest as fz
 from coalition import schema
 
 # The CI budget (about 20-40 s here); raise it locally with COALITION_FUZZ_EXAMPLES=500.
 EXAMPLES = int(os.environ.get("COALITION_FUZZ_EXAMPLES", "60"))
 
 
-@settings(max_examples=EXAMPLES, derandomize=True, database=None, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                                 HealthCheck.filter_too_much])
+@settings(
+    max_examples=EXAMPLES,
+    derandomize=True,
+    database=None,
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.filter_too_much,
+    ],
+)
 @given(case=fz.cases)
 def test_validate_never_crashes_and_what_validates_loads_whole(case):
     outcome = fz.run_case(case)
-    assert outcome.kind in ("loaded", "refused"), \
+    assert outcome.kind in ("loaded", "refused"), (
         f"{outcome.kind} at {outcome.site}: {outcome.detail}"
+    )
 
 
 @pytest.mark.parametrize("base", ["template", "tiny"])
@@ -67,9 +76,13 @@ def test_the_oracle_reports_a_crash_and_a_partial_load(monkeypatch):
 
 
 def test_workbook_damage_is_applied():
-    files = fz.apply("template", [fz.Mutation("xlsx_dimension", schema.WORKBOOK_FILE,
-                                              (0.0, 0.0))], workbook=True)
+    files = fz.apply(
+        "template", [fz.Mutation("xlsx_dimension", schema.WORKBOOK_FILE, (0.0, 0.0))], workbook=True
+    )
     assert schema.WORKBOOK_FILE in files and "organizations.csv" not in files
-    outcome = fz.run_case(fz.Case("template", True, (
-        fz.Mutation("xlsx_dimension", schema.WORKBOOK_FILE, (0.0, 0.0)),)))
+    outcome = fz.run_case(
+        fz.Case(
+            "template", True, (fz.Mutation("xlsx_dimension", schema.WORKBOOK_FILE, (0.0, 0.0)),)
+        )
+    )
     assert outcome.kind == "refused" and any("4,000,000 rows" in e for e in outcome.errors)

@@ -354,8 +354,9 @@ def test_unnamed_features_besides_the_neighborhoods_are_left_out(tiny):
     data = json.loads((tiny / "neighborhoods.geojson").read_text(encoding="utf-8"))
     water = json.loads(json.dumps(data["features"][0]))
     water["properties"]["name"] = None
-    water["geometry"]["coordinates"] = [[[-72.72, 41.74], [-72.71, 41.74], [-72.71, 41.75],
-                                         [-72.72, 41.75], [-72.72, 41.74]]]
+    water["geometry"]["coordinates"] = [
+        [[-72.72, 41.74], [-72.71, 41.74], [-72.71, 41.75], [-72.72, 41.75], [-72.72, 41.74]]
+    ]
     data["features"].append(water)
     (tiny / "neighborhoods.geojson").write_text(json.dumps(data), encoding="utf-8")
     report = validate_city(tiny)
@@ -369,8 +370,10 @@ def test_no_feature_named_at_all_says_to_set_the_name_field(tiny):
         feature["properties"]["name"] = ""
     (tiny / "neighborhoods.geojson").write_text(json.dumps(data), encoding="utf-8")
     problems = [p for p in validate_city(tiny).errors if p.file == "neighborhoods.geojson"]
-    expected = ("No feature has a name in its 'name' property. Set boundary_name_field in "
-                "city.toml to the property holding the neighborhoods' names.")
+    expected = (
+        "No feature has a name in its 'name' property. Set boundary_name_field in "
+        "city.toml to the property holding the neighborhoods' names."
+    )
     assert [p.message for p in problems] == [expected]
 
 
@@ -420,6 +423,7 @@ def test_topojson_is_read(tiny, file):
 
 # --- 6. what real cities' files hold (found by scripts/try_real_cities.py) --------------------
 
+
 def _rename(folder: Path, names: dict[str, str]) -> None:
     """Rename neighborhoods in both neighborhoods.csv (name column) and the boundary file."""
     from helpers import read_rows, write_rows
@@ -431,8 +435,9 @@ def _rename(folder: Path, names: dict[str, str]) -> None:
     data = json.loads((folder / "neighborhoods.geojson").read_text(encoding="utf-8"))
     for feature in data["features"]:
         feature["properties"]["name"] = names[feature["properties"]["name"]]
-    (folder / "neighborhoods.geojson").write_text(json.dumps(data, ensure_ascii=False),
-                                                  encoding="utf-8")
+    (folder / "neighborhoods.geojson").write_text(
+        json.dumps(data, ensure_ascii=False), encoding="utf-8"
+    )
 
 
 def _set_geometry(folder: Path, index: int, geometry: dict) -> None:
@@ -457,8 +462,16 @@ def test_a_slightly_invalid_polygon_is_repaired_with_a_warning(tiny):
     # Alder with a one-vertex spike folding back on itself (a "Ring Self-intersection"), as in
     # many real exports: the repair removes the spike, Alder keeps its area (a 0.01° square).
     x0, y0, x1, y1 = -72.70, 41.76, -72.69, 41.77
-    ring = [[x0, y0], [x1, y0], [x1, y1], [x0 + 0.005, y1], [x0 + 0.005, y1 + 0.00001],
-            [x0 + 0.005, y1], [x0, y1], [x0, y0]]
+    ring = [
+        [x0, y0],
+        [x1, y0],
+        [x1, y1],
+        [x0 + 0.005, y1],
+        [x0 + 0.005, y1 + 0.00001],
+        [x0 + 0.005, y1],
+        [x0, y1],
+        [x0, y0],
+    ]
     _set_geometry(tiny, 0, {"type": "Polygon", "coordinates": [ring]})
     report = validate_city(tiny)
     assert report.ok, [str(p) for p in report.errors]
@@ -479,10 +492,12 @@ def test_a_polygon_whose_repair_would_change_its_area_is_refused(tiny):
 
 
 def test_a_geometry_collection_of_polygons_is_read_as_its_polygons(tiny):
-    square = [[[-72.70, 41.76], [-72.69, 41.76], [-72.69, 41.77], [-72.70, 41.77],
-               [-72.70, 41.76]]]
-    _set_geometry(tiny, 0, {"type": "GeometryCollection",
-                            "geometries": [{"type": "Polygon", "coordinates": square}]})
+    square = [[[-72.70, 41.76], [-72.69, 41.76], [-72.69, 41.77], [-72.70, 41.77], [-72.70, 41.76]]]
+    _set_geometry(
+        tiny,
+        0,
+        {"type": "GeometryCollection", "geometries": [{"type": "Polygon", "coordinates": square}]},
+    )
     report = validate_city(tiny)
     assert report.ok and report.warnings == []
     alder = report.city.boundaries.set_index("neighborhood_id").geometry["alder"]
@@ -502,20 +517,29 @@ def test_a_file_of_points_is_one_error_saying_it_holds_no_areas(tiny):
 
 def test_a_few_points_among_polygons_are_listed_in_one_error(tiny):
     _set_geometry(tiny, 1, {"type": "Point", "coordinates": [-72.69, 41.76]})
-    _set_geometry(tiny, 3, {"type": "LineString", "coordinates": [[-72.69, 41.76],
-                                                                  [-72.68, 41.75]]})
+    _set_geometry(
+        tiny, 3, {"type": "LineString", "coordinates": [[-72.69, 41.76], [-72.68, 41.75]]}
+    )
     report = validate_city(tiny)
     messages = [p.message for p in report.errors]
     assert any(m.startswith("1 feature(s) are Points") and "2 ('Birch')" in m for m in messages)
-    assert any(m.startswith("1 feature(s) are LineStrings") and "4 ('Dogwood')" in m
-               for m in messages)
+    assert any(
+        m.startswith("1 feature(s) are LineStrings") and "4 ('Dogwood')" in m for m in messages
+    )
 
 
 def test_boundaries_too_large_for_one_utm_zone_are_refused_when_metric_crs_is_left_out(tiny):
     # A country's regions instead of a city's neighborhoods: the estimated UTM zone would get
     # areas wrong by several percent (Alaska's regions by 2-4%, Asia's countries by up to 4x).
-    _geojson(tiny, {"Alder": (-100.0, 30.0, -90.0, 40.0), "Birch": (-90.0, 30.0, -80.0, 40.0),
-                    "Cedar": (-100.0, 20.0, -90.0, 30.0), "Dogwood": (-90.0, 20.0, -80.0, 30.0)})
+    _geojson(
+        tiny,
+        {
+            "Alder": (-100.0, 30.0, -90.0, 40.0),
+            "Birch": (-90.0, 30.0, -80.0, 40.0),
+            "Cedar": (-100.0, 20.0, -90.0, 30.0),
+            "Dogwood": (-90.0, 20.0, -80.0, 30.0),
+        },
+    )
     _toml(tiny)
     for row in range(4):
         set_cell(tiny / "organizations.csv", row, "lat", "")
@@ -528,8 +552,15 @@ def test_boundaries_too_large_for_one_utm_zone_are_refused_when_metric_crs_is_le
 def test_a_utm_zone_used_a_little_beyond_its_edge_is_accepted(tiny):
     # Like Germany's whole-country UTM 32N for Bavaria: the city's centre lies in zone 18N
     # (78°W to 72°W) and its east reaches 0.7° beyond, where the zone still measures within 0.1%.
-    _geojson(tiny, {"Alder": (-72.9, 41.8, -72.1, 42.2), "Birch": (-72.1, 41.8, -71.3, 42.2),
-                    "Cedar": (-72.9, 41.4, -72.1, 41.8), "Dogwood": (-72.1, 41.4, -71.3, 41.8)})
+    _geojson(
+        tiny,
+        {
+            "Alder": (-72.9, 41.8, -72.1, 42.2),
+            "Birch": (-72.1, 41.8, -71.3, 42.2),
+            "Cedar": (-72.9, 41.4, -72.1, 41.8),
+            "Dogwood": (-72.1, 41.4, -71.3, 41.8),
+        },
+    )
     _toml(tiny, metric_crs="EPSG:32618")
     report = validate_city(tiny)
     assert report.ok, _messages(report)
@@ -545,16 +576,20 @@ def test_a_name_field_with_one_value_for_every_feature_says_to_pick_another(tiny
     (tiny / "neighborhoods.geojson").write_text(json.dumps(data), encoding="utf-8")
     _toml(tiny, boundary_name_field="city")
     messages = [p.message for p in validate_city(tiny).errors if p.column == "city"]
-    expected = ('All 4 features carry the same name "Tiny Town" in their \'city\' property: it '
-                "does not name the neighborhoods. Set boundary_name_field in city.toml to the "
-                "property that does.")
+    expected = (
+        "All 4 features carry the same name \"Tiny Town\" in their 'city' property: it "
+        "does not name the neighborhoods. Set boundary_name_field in city.toml to the "
+        "property that does."
+    )
     assert messages == [expected]
 
 
 # --- 7. zipped Shapefiles as file managers make them --------------------------------------------
 
-def _zip_tiny_shapefile(tiny: Path, tmp_path: Path, folder: str = "",
-                        drop: tuple[str, ...] = ()) -> None:
+
+def _zip_tiny_shapefile(
+    tiny: Path, tmp_path: Path, folder: str = "", drop: tuple[str, ...] = ()
+) -> None:
     import zipfile
 
     frame = gpd.read_file(tiny / "neighborhoods.geojson")
@@ -576,8 +611,9 @@ def test_a_zipped_folder_holding_the_shapefile_is_read(tiny, tmp_path):
     assert shapes["dogwood"].area == pytest.approx(0.01 * 0.01)
 
 
-@pytest.mark.parametrize("drop, missing", [((".shx",), ".shx"), ((".dbf",), ".dbf"),
-                                           ((".shx", ".dbf"), ".shx and .dbf")])
+@pytest.mark.parametrize(
+    "drop, missing", [((".shx",), ".shx"), ((".dbf",), ".dbf"), ((".shx", ".dbf"), ".shx and .dbf")]
+)
 def test_a_zipped_shapefile_missing_a_part_names_it(tiny, tmp_path, drop, missing):
     _zip_tiny_shapefile(tiny, tmp_path, drop=drop)
     (problem,) = validate_city(tiny).errors

@@ -65,11 +65,10 @@ def test_the_graph_sees_known_imports():
     assert graph.has_edge("coalition.analysis.gaps", "coalition.analysis.graph_index")
 
 
-
-
 def test_no_import_cycles():
     cycles = sorted(sorted(c) for c in nx.simple_cycles(import_graph()))
     assert cycles == []
+
 
 @pytest.mark.parametrize(
     "module", sorted(n for n in import_graph() if not n.startswith("coalition.dashboard"))

@@ -65,6 +65,7 @@ def test_integer_columns_stay_integers_when_a_value_is_missing(tiny_city):
 
 # --- one source of truth: which neighborhoods have an active committee ---------------------------
 
+
 def _committee_city():
     import networkx as nx
 
@@ -101,7 +102,11 @@ def test_the_index_and_the_map_frame_agree_on_committee_status():
         G.nodes[n].update(geometry=box(i, 0, i + 1, 1), population=100.0, foreign_born=10.0)
     index = index_graph(G)
     assert index.neighborhoods["committee_status"].to_dict() == {
-        "a": "active", "b": "active", "c": "none", "d": "none"}
+        "a": "active",
+        "b": "active",
+        "c": "none",
+        "d": "none",
+    }
     assert index.has_active_committee.tolist() == [True, True, False, False]
     frame = neighborhood_map_frame(G)
     assert frame["committee_status"].to_dict() == index.neighborhoods["committee_status"].to_dict()

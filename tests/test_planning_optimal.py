@@ -91,8 +91,7 @@ def test_every_candidate_in_play_when_k_equals_the_candidates():
     plan = plan_of(graph, k, {"need": 1}, rule="adjacent")
     best = problem.brute_force(k)
     assert plan.newly_covered == pytest.approx(best)
-    assert plan.foreign_born_covered_after == pytest.approx(
-        plan.foreign_born_covered_before + best)
+    assert plan.foreign_born_covered_after == pytest.approx(plan.foreign_born_covered_before + best)
 
 
 def test_ties_go_to_the_earliest_shortlisted_candidate():

@@ -214,26 +214,56 @@ def test_top_gap_sentences_take_each_family_in_turn_without_repeats():
 
 # --- coverage and plans ---------------------------------------------------------------------------
 
-def _plan(name: str, explanation: str = "", method: str = "exact",
-          newly_covered: float | None = 1) -> analysis.PlanReport:
-    pick = analysis.PlanPick(neighborhood_id="x", name=name, foreign_born_if_alone=1,
-                             covers=[name], adds_coverage=True, filler=False, caveats=[],
-                             illustrative=False, illustrative_rows=[])
+
+def _plan(
+    name: str, explanation: str = "", method: str = "exact", newly_covered: float | None = 1
+) -> analysis.PlanReport:
+    pick = analysis.PlanPick(
+        neighborhood_id="x",
+        name=name,
+        foreign_born_if_alone=1,
+        covers=[name],
+        adds_coverage=True,
+        filler=False,
+        caveats=[],
+        illustrative=False,
+        illustrative_rows=[],
+    )
     return analysis.PlanReport(
-        k=1, k_requested=1, notes=[], rule="own", distance_km=None, method=method,
-        selected=[pick] if name else [], newly_covered=newly_covered,
-        newly_covered_neighborhoods=[], top_k_by_score=[], top_k_by_score_newly_covered=None,
-        gain_over_top_k=None, foreign_born_covered_before=0, foreign_born_covered_after=1,
-        foreign_born_total=10, shortlist_size=1, committees_adding_coverage=1, fillers=[],
-        caveats=[], illustrative=False, illustrative_rows=[], explanation=explanation)
+        k=1,
+        k_requested=1,
+        notes=[],
+        rule="own",
+        distance_km=None,
+        method=method,
+        selected=[pick] if name else [],
+        newly_covered=newly_covered,
+        newly_covered_neighborhoods=[],
+        top_k_by_score=[],
+        top_k_by_score_newly_covered=None,
+        gain_over_top_k=None,
+        foreign_born_covered_before=0,
+        foreign_born_covered_after=1,
+        foreign_born_total=10,
+        shortlist_size=1,
+        committees_adding_coverage=1,
+        fillers=[],
+        caveats=[],
+        illustrative=False,
+        illustrative_rows=[],
+        explanation=explanation,
+    )
 
 
 def test_plan_and_candidates_markdown_escape_names():
-    candidates = pd.DataFrame({"rank": [1], "name": [HOSTILE], "score": [0.5],
-                               "stability": [1.0], "reasons": [[HOSTILE]]})
-    for markdown in (plans.top_candidate_markdown(candidates, 1)[0],
-                     plans.reason_lines(candidates, 1)[0],
-                     plans.plan_markdown(_plan(HOSTILE, HOSTILE, HOSTILE), 1)):
+    candidates = pd.DataFrame(
+        {"rank": [1], "name": [HOSTILE], "score": [0.5], "stability": [1.0], "reasons": [[HOSTILE]]}
+    )
+    for markdown in (
+        plans.top_candidate_markdown(candidates, 1)[0],
+        plans.reason_lines(candidates, 1)[0],
+        plans.plan_markdown(_plan(HOSTILE, HOSTILE, HOSTILE), 1),
+    ):
         assert "[click](" not in markdown and "<b>" not in markdown and "$x$" not in markdown
 
 

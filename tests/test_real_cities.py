@@ -72,7 +72,7 @@ def test_berlin_web_mercator_file_loads_with_true_areas(tmp_path):
 def test_st_louis_counties_without_prj_get_a_lon_lat_hint(tmp_path):
     (message,) = _errors(_copy("stlouis", tmp_path))
     assert "declares no coordinate reference system" in message
-    assert 'could be longitude/latitude degrees' in message and '"EPSG:4326"' in message
+    assert "could be longitude/latitude degrees" in message and '"EPSG:4326"' in message
 
 
 def test_st_louis_counties_sharing_a_name_are_told_to_rename_not_dissolve(tmp_path):
@@ -99,8 +99,10 @@ def test_st_louis_loads_once_the_namesakes_are_renamed(tmp_path):
     (folder / "neighborhoods.zip").unlink()
     frame.to_file(folder / "neighborhoods.gpkg", driver="GPKG")
     rows = read_rows(folder / "neighborhoods.csv")
-    extra = [dict(rows[-1], neighborhood_id=f"n{i}", name=n)
-             for i, n in enumerate(r for r in renamed if r.endswith("(2)"))]
+    extra = [
+        dict(rows[-1], neighborhood_id=f"n{i}", name=n)
+        for i, n in enumerate(r for r in renamed if r.endswith("(2)"))
+    ]
     write_rows(folder / "neighborhoods.csv", rows + extra)
     _loads_and_covers(folder, tmp_path, neighborhoods=78)
 
@@ -141,6 +143,5 @@ def test_columbus_in_book_units_is_warned_about_its_implausible_size(tmp_path):
 
 
 def test_chicago_and_berlin_get_no_size_warning(tmp_path):
-    for folder in (_copy("chicago", tmp_path, boundary_crs="EPSG:3435"),
-                   _copy("berlin", tmp_path)):
+    for folder in (_copy("chicago", tmp_path, boundary_crs="EPSG:3435"), _copy("berlin", tmp_path)):
         assert validate_city(folder).warnings == []

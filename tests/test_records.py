@@ -157,11 +157,16 @@ def test_new_rows_are_numbered_after_the_stored_ones(tiny_city):
 
 def test_bad_and_blank_tie_types_in_several_rows_are_refused_not_crashed(tiny_city):
     with pytest.raises(ValidationError) as caught:
-        ingest.add_records(tiny_city, "ties", [tie("clinic", "lonely", "friendship"),
-                                               tie("lib", "lonely", ""),
-                                               tie("", "lonely")])
+        ingest.add_records(
+            tiny_city,
+            "ties",
+            [tie("clinic", "lonely", "friendship"), tie("lib", "lonely", ""), tie("", "lonely")],
+        )
     assert [(p.row, p.column) for p in caught.value.errors] == [
-        (19, "tie_type"), (20, "tie_type"), (21, "source_id")]
+        (19, "tie_type"),
+        (20, "tie_type"),
+        (21, "source_id"),
+    ]
     assert not any("nan" in p.message for p in caught.value.errors)
 
 
@@ -178,8 +183,18 @@ def test_a_neighborhood_name_where_an_organization_is_wanted_names_its_kind(tiny
 
 def test_an_id_with_an_accent_and_a_tie_to_an_unknown_id(tiny_city):
     with pytest.raises(ValidationError) as caught:
-        ingest.add_records(tiny_city, "organizations", [{
-            "org_id": "café", "name": "Café", "sector": "business",
-            "orientation": "both", **PROVENANCE}])
+        ingest.add_records(
+            tiny_city,
+            "organizations",
+            [
+                {
+                    "org_id": "café",
+                    "name": "Café",
+                    "sector": "business",
+                    "orientation": "both",
+                    **PROVENANCE,
+                }
+            ],
+        )
     [problem] = caught.value.errors
     assert problem.column == "org_id" and "no spaces" in problem.message

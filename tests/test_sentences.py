@@ -246,8 +246,10 @@ def test_ranking_reasons_and_plan_carry_illustrative_labels(tiny_graph):
     assert not next(f for r, f in flags.items() if r.startswith("Need:"))
     assert next(f for r, f in flags.items() if r.startswith("Ready to host"))
     data = report.to_dict()
-    assert all(set(c) >= {"illustrative", "illustrative_rows", "reasons_illustrative"}
-               for c in data["candidates"])
+    assert all(
+        set(c) >= {"illustrative", "illustrative_rows", "reasons_illustrative"}
+        for c in data["candidates"]
+    )
     plan = plan_committees(tiny_graph, 2, ranking=report).to_dict()
     assert {"illustrative", "illustrative_rows"} <= set(plan["selected"][0])
 
@@ -328,8 +330,7 @@ def test_plan_says_which_picks_are_fillers():
     plan = plan_of(graph, 3, {"need": 1}, rule="adjacent")
     assert [s.filler for s in plan.selected] == [False, False, True]
     assert plan.fillers == [plan.selected[2].name]
-    assert (f"{plan.selected[2].name} adds no newly covered residents"
-            in plan.explanation)
+    assert f"{plan.selected[2].name} adds no newly covered residents" in plan.explanation
     assert "it fills the plan from the ranking" in plan.explanation
 
 
@@ -340,12 +341,16 @@ def test_plan_flags_gains_resting_on_tiny_or_doubtful_figures():
     hoods.loc["dogwood", ["population", "foreign_born", "foreign_born_moe"]] = [60, 50, 10.0]
     hoods.loc["birch", ["foreign_born", "foreign_born_moe"]] = [100, 150.0]
     tables["neighborhoods"] = hoods.reset_index()
-    graph = build_graph(CityData(name=city.name, tables=tables, boundaries=city.boundaries,
-                                 metric_crs=city.metric_crs))
+    graph = build_graph(
+        CityData(
+            name=city.name, tables=tables, boundaries=city.boundaries, metric_crs=city.metric_crs
+        )
+    )
     plan = plan_of(graph, 3)
     by_id = {s.neighborhood_id: s for s in plan.selected}
     assert by_id["dogwood"].caveats == [
-        "Dogwood has only 60 residents, and 100% of Dogwood's gain rests on it."]
+        "Dogwood has only 60 residents, and 100% of Dogwood's gain rests on it."
+    ]
     assert "as large as the figure" in by_id["birch"].caveats[0]
     assert by_id["cedar"].caveats == []
     assert "Caution: " in plan.explanation

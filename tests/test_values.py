@@ -43,14 +43,19 @@ def test_whole_numbers_and_infinities():
 
 
 def test_json_value_walks_containers():
-    data = {1: (np.float64(1.0), float("-inf")), "x": np.array([np.int64(2), np.nan]),
-            "i": pd.Index(["a"]), "na": pd.NA}
-    assert values.json_value(data) == {"1": [1.0, None], "x": [2.0, None], "i": ["a"],
-                                       "na": None}
+    data = {
+        1: (np.float64(1.0), float("-inf")),
+        "x": np.array([np.int64(2), np.nan]),
+        "i": pd.Index(["a"]),
+        "na": pd.NA,
+    }
+    assert values.json_value(data) == {"1": [1.0, None], "x": [2.0, None], "i": ["a"], "na": None}
 
 
-@pytest.mark.parametrize("value, expected", [("2.5", 2.5), (3, 3.0), ("x", None), ([1], None),
-                                             (float("inf"), None), (True, 1.0)])
+@pytest.mark.parametrize(
+    "value, expected",
+    [("2.5", 2.5), (3, 3.0), ("x", None), ([1], None), (float("inf"), None), (True, 1.0)],
+)
 def test_finite_or_none(value, expected):
     assert values.finite_or_none(value) == expected
 

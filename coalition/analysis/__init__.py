@@ -13,7 +13,8 @@ below :data:`SMALL_COUNT_THRESHOLD`.
 from __future__ import annotations
 
 import logging
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import networkx as nx
 
@@ -46,10 +47,16 @@ from .replication import (
 logger = logging.getLogger(__name__)
 
 
-def refresh(graph: nx.MultiDiGraph | GraphIndex, *, weights: Mapping[str, Any] | None = None,
-            k: int = DEFAULT_K, rule: str = "own", distance_km: float = 1.0,
-            stability_runs: int = DEFAULT_STABILITY_RUNS, seed: int = DEFAULT_SEED
-            ) -> dict[str, Any]:
+def refresh(
+    graph: nx.MultiDiGraph | GraphIndex,
+    *,
+    weights: Mapping[str, Any] | None = None,
+    k: int = DEFAULT_K,
+    rule: str = "own",
+    distance_km: float = 1.0,
+    stability_runs: int = DEFAULT_STABILITY_RUNS,
+    seed: int = DEFAULT_SEED,
+) -> dict[str, Any]:
     """Every analysis in one call, reading the graph once: gaps, coverage, ranking and plan.
 
     Parameters
@@ -87,13 +94,36 @@ def refresh(graph: nx.MultiDiGraph | GraphIndex, *, weights: Mapping[str, Any] |
 
 
 __all__ = [
-    "coverage_report", "find_gaps", "rank_candidates", "plan_committees", "what_if", "refresh",
-    "CoverageReport", "GapReport", "RankReport", "PlanReport", "PlanPick", "WhatIfReport",
-    "DEFAULT_WEIGHTS", "COMPONENTS",
-    "COVERAGE_RULES", "GAP_FAMILIES", "SMALL_COUNT_THRESHOLD", "validate_weights",
-    # every analysis takes a graph or an index built once (what refresh and the dashboard use)
-    "index_graph", "as_index", "GraphIndex", "gap_findings_by_neighborhood", "bridging_pairs",
+    "COMPONENTS",
+    "COVERAGE_RULES",
+    "DEFAULT_WEIGHTS",
+    "GAP_FAMILIES",
     # illustrative rows and coalition membership (shared with the dashboard's counts)
-    "ILLUSTRATIVE_MARK", "illustrative_counts", "illustrative_ids", "is_illustrative",
-    "is_member", "member_view", "non_member_ids",
+    "ILLUSTRATIVE_MARK",
+    "SMALL_COUNT_THRESHOLD",
+    "CoverageReport",
+    "GapReport",
+    "GraphIndex",
+    "PlanPick",
+    "PlanReport",
+    "RankReport",
+    "WhatIfReport",
+    "as_index",
+    "bridging_pairs",
+    "coverage_report",
+    "find_gaps",
+    "gap_findings_by_neighborhood",
+    "illustrative_counts",
+    "illustrative_ids",
+    # every analysis takes a graph or an index built once (what refresh and the dashboard use)
+    "index_graph",
+    "is_illustrative",
+    "is_member",
+    "member_view",
+    "non_member_ids",
+    "plan_committees",
+    "rank_candidates",
+    "refresh",
+    "validate_weights",
+    "what_if",
 ]

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -47,13 +48,16 @@ class CoverageReport:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-serialisable form: ``{"neighborhoods", "summary", "communities"}``."""
-        return {"neighborhoods": frame_records(self.neighborhoods),
-                "summary": json_value(self.summary),
-                "communities": frame_records(self.communities)}
+        return {
+            "neighborhoods": frame_records(self.neighborhoods),
+            "summary": json_value(self.summary),
+            "communities": frame_records(self.communities),
+        }
 
 
-def covered_mask(index: GraphIndex, rule: str, distance_km: float,
-                 extra_committees: Iterable[str] = ()) -> tuple[np.ndarray, list[list[str]]]:
+def covered_mask(
+    index: GraphIndex, rule: str, distance_km: float, extra_committees: Iterable[str] = ()
+) -> tuple[np.ndarray, list[list[str]]]:
     """Which neighborhoods are covered, and by which committees' names.
 
     Only active committees cover; ``extra_committees`` (neighborhood ids) count as if they had
@@ -62,10 +66,15 @@ def covered_mask(index: GraphIndex, rule: str, distance_km: float,
     frame = index.neighborhoods
     matrix = coverage_matrix(index, rule, distance_km)
     active = index.has_active_committee
-    labels: list[list[str]] = [list(names) if act else []
-                               for names, act in zip(frame["committee_names"], active)]
-    extra_positions = positions_of(index, list(extra_committees)) if extra_committees else \
-        np.empty(0, dtype=np.int64)
+    labels: list[list[str]] = [
+        list(names) if act else []
+        for names, act in zip(frame["committee_names"], active, strict=False)
+    ]
+    extra_positions = (
+        positions_of(index, list(extra_committees))
+        if extra_committees
+        else np.empty(0, dtype=np.int64)
+    )
     for position in extra_positions:
         if not active[position]:
             labels[position] = [f"(what if) {frame['name'].iat[position]}"]
@@ -76,15 +85,19 @@ def covered_mask(index: GraphIndex, rule: str, distance_km: float,
     covered_by: list[list[str]] = [[] for _ in range(len(frame))]
     coo = matrix[np.flatnonzero(sources)].tocoo()
     source_positions = np.flatnonzero(sources)
-    for row, col in zip(coo.row, coo.col):
+    for row, col in zip(coo.row, coo.col, strict=False):
         for label in labels[source_positions[row]]:
             if label not in covered_by[col]:
                 covered_by[col].append(label)
     return covered, covered_by
 
 
-FIGURE_COLUMNS = {"population": "population", "population_moe": "population",
-                  "foreign_born": "foreign-born", "foreign_born_moe": "foreign-born"}
+FIGURE_COLUMNS = {
+    "population": "population",
+    "population_moe": "population",
+    "foreign_born": "foreign-born",
+    "foreign_born_moe": "foreign-born",
+}
 
 
 def _guessed_figures(whole_row: Any, columns: Any) -> list[str]:
@@ -108,9 +121,13 @@ def _percent(share: float | None) -> str:
     return "an unknown share" if share is None else f"{share:.0%}"
 
 
-def coverage_report(graph: nx.MultiDiGraph | GraphIndex, *, rule: str = "own",
-                    distance_km: float = 1.0,
-                    extra_committees: Iterable[str] = ()) -> CoverageReport:
+def coverage_report(
+    graph: nx.MultiDiGraph | GraphIndex,
+    *,
+    rule: str = "own",
+    distance_km: float = 1.0,
+    extra_committees: Iterable[str] = (),
+) -> CoverageReport:
     """Which neighborhoods, residents and communities the active welcoming committees reach.
 
     Parameters
@@ -145,8 +162,10 @@ def coverage_report(graph: nx.MultiDiGraph | GraphIndex, *, rule: str = "own",
     """
     index = as_index(graph)
     check_rule(rule, distance_km)
-    extra = [str(n) for n in ([extra_committees] if isinstance(extra_committees, str)
-                              else extra_committees)]
+    extra = [
+        str(n)
+        for n in ([extra_committees] if isinstance(extra_committees, str) else extra_committees)
+    ]
     covered, covered_by = covered_mask(index, rule, distance_km, extra)
     frame = index.neighborhoods
     # A blank figure is "no figure", never 0: it is left out of every sum and said so.
@@ -155,54 +174,82 @@ def coverage_report(graph: nx.MultiDiGraph | GraphIndex, *, rule: str = "own",
     fb_known, pop_known = ~np.isnan(foreign_born_raw), ~np.isnan(population_raw)
     foreign_born = np.where(fb_known, foreign_born_raw, 0.0)
     population = np.where(pop_known, population_raw, 0.0)
-    guessed = [_guessed_figures(whole_row, columns) for whole_row, columns in
-               zip(frame["illustrative"], frame["illustrative_columns"])]
-    rule_words = {"own": "its own neighborhood",
-                  "adjacent": "its own neighborhood and the neighborhoods sharing a border",
-                  "distance": f"neighborhoods within {distance_km:g} km"}[rule]
+    guessed = [
+        _guessed_figures(whole_row, columns)
+        for whole_row, columns in zip(
+            frame["illustrative"], frame["illustrative_columns"], strict=False
+        )
+    ]
+    rule_words = {
+        "own": "its own neighborhood",
+        "adjacent": "its own neighborhood and the neighborhoods sharing a border",
+        "distance": f"neighborhoods within {distance_km:g} km",
+    }[rule]
 
     explanations = []
     for name, status, is_covered, by, fb, known, made_up in zip(
-            frame["name"], frame["committee_status"], covered, covered_by, foreign_born,
-            fb_known, guessed):
-        status_words = {"active": "has an active welcoming committee",
-                        "forming": "has a welcoming committee forming (not counted yet)",
-                        "none": "has no welcoming committee"}.get(status, "has no committee")
+        frame["name"],
+        frame["committee_status"],
+        covered,
+        covered_by,
+        foreign_born,
+        fb_known,
+        guessed,
+        strict=False,
+    ):
+        status_words = {
+            "active": "has an active welcoming committee",
+            "forming": "has a welcoming committee forming (not counted yet)",
+            "none": "has no welcoming committee",
+        }.get(status, "has no committee")
         if not known:
-            sentence = (f"{name} {status_words} and is "
-                        + (f"covered by {join_names(by)}" if is_covered else "not covered")
-                        + "; it has no foreign-born figure (no figure, not 0), so its residents "
-                        "are left out of the totals.")
+            sentence = (
+                f"{name} {status_words} and is "
+                + (f"covered by {join_names(by)}" if is_covered else "not covered")
+                + "; it has no foreign-born figure (no figure, not 0), so its residents "
+                "are left out of the totals."
+            )
         elif is_covered:
-            sentence = (f"{name} {status_words} and is covered by {join_names(by)}, "
-                        f"reaching its {plural(fb, 'foreign-born resident')}.")
+            sentence = (
+                f"{name} {status_words} and is covered by {join_names(by)}, "
+                f"reaching its {plural(fb, 'foreign-born resident')}."
+            )
         else:
-            sentence = (f"{name} {status_words} and is not covered: its "
-                        f"{plural(fb, 'foreign-born resident')} are outside every "
-                        "active committee's reach.")
+            sentence = (
+                f"{name} {status_words} and is not covered: its "
+                f"{plural(fb, 'foreign-born resident')} are outside every "
+                "active committee's reach."
+            )
         if made_up:
             sentence += f" Its {join_names(made_up)} figure is illustrative (made up)."
         explanations.append(sentence)
-    neighborhoods = pd.DataFrame({
-        "id": frame.index.to_list(),
-        "name": frame["name"].to_list(),
-        "committee_status": frame["committee_status"].to_list(),
-        "population": [whole(v) for v in frame["population"]],
-        "foreign_born": [whole(v) for v in frame["foreign_born"]],
-        "foreign_born_moe": frame["foreign_born_moe"].to_list(),
-        "covered": covered.tolist(),
-        "covered_by": covered_by,
-        "illustrative": [bool(v) or bool(g) for v, g in zip(frame["illustrative"], guessed)],
-        "explanation": explanations,
-    })
+    neighborhoods = pd.DataFrame(
+        {
+            "id": frame.index.to_list(),
+            "name": frame["name"].to_list(),
+            "committee_status": frame["committee_status"].to_list(),
+            "population": [whole(v) for v in frame["population"]],
+            "foreign_born": [whole(v) for v in frame["foreign_born"]],
+            "foreign_born_moe": frame["foreign_born_moe"].to_list(),
+            "covered": covered.tolist(),
+            "covered_by": covered_by,
+            "illustrative": [
+                bool(v) or bool(g) for v, g in zip(frame["illustrative"], guessed, strict=False)
+            ],
+            "explanation": explanations,
+        }
+    )
     # What each row rests on: its own figures and the committees covering it (by name).
     committees = committee_ids_by_name(index)
-    row_ids = [[n, *(c for label in by for c in committees.get(label, []))]
-               for n, by in zip(frame.index.tolist(), covered_by)]
+    row_ids = [
+        [n, *(c for label in by for c in committees.get(label, []))]
+        for n, by in zip(frame.index.tolist(), covered_by, strict=False)
+    ]
     # A guessed population or foreign-born figure makes its own row illustrative too.
     neighborhoods["illustrative_rows"] = [
         sorted({*illustrative_rows(index, ids), *([str(ids[0])] if g else [])})
-        for ids, g in zip(row_ids, guessed)]
+        for ids, g in zip(row_ids, guessed, strict=False)
+    ]
     neighborhoods["illustrative"] = [bool(r) for r in neighborhoods["illustrative_rows"]]
 
     fb_total, fb_covered = float(foreign_born.sum()), float(foreign_born[covered].sum())
@@ -227,14 +274,20 @@ def coverage_report(graph: nx.MultiDiGraph | GraphIndex, *, rule: str = "own",
             + (f" (plus {len(extra)} what-if)" if extra else "")
             + f", each covering {rule_words}, reach {int(covered.sum())} of "
             f"{plural(len(frame), 'neighborhood')}"
-            + (f" and {fb_covered:,.0f} of {fb_total:,.0f} foreign-born residents "
-               f"({_percent(share_fb)})." if fb_known.any() else
-               "; no neighborhood has a foreign-born figure, so the share of foreign-born "
-               "residents reached is unknown.")),
+            + (
+                f" and {fb_covered:,.0f} of {fb_total:,.0f} foreign-born residents "
+                f"({_percent(share_fb)})."
+                if fb_known.any()
+                else "; no neighborhood has a foreign-born figure, so the share of foreign-born "
+                "residents reached is unknown."
+            )
+        ),
     }
     # Keys added only when a figure is missing, so complete cities' reports keep their shape.
-    for key, known, words in (("no_foreign_born_figure", fb_known, "foreign-born"),
-                              ("no_population_figure", pop_known, "population")):
+    for key, known, words in (
+        ("no_foreign_born_figure", fb_known, "foreign-born"),
+        ("no_population_figure", pop_known, "population"),
+    ):
         if known.all():
             continue
         missing = frame["name"][~known].tolist()
@@ -243,7 +296,8 @@ def coverage_report(graph: nx.MultiDiGraph | GraphIndex, *, rule: str = "own",
             summary["explanation"] += (
                 f" No foreign-born figure for {join_names(missing)}: "
                 f"{'it is' if len(missing) == 1 else 'they are'} left out of these totals "
-                "(no figure, not 0).")
+                "(no figure, not 0)."
+            )
     summary_rows = sorted({i for rows in neighborhoods["illustrative_rows"] for i in rows})
     summary["illustrative"] = bool(summary_rows)
     summary["illustrative_rows"] = summary_rows
@@ -264,23 +318,41 @@ def coverage_report(graph: nx.MultiDiGraph | GraphIndex, *, rule: str = "own",
             explanation = (
                 f"Of the {residents:,.0f} residents recorded for {community['name']}, "
                 f"{_percent(share)} live in covered neighborhoods"
-                + (f" ({join_names(covered_places)})." if covered_places else
-                   f"; none of {join_names(places)} is covered."))
+                + (
+                    f" ({join_names(covered_places)})."
+                    if covered_places
+                    else f"; none of {join_names(places)} is covered."
+                )
+            )
         else:
             estimate = community["estimated_residents"]
             residents = None if pd.isna(estimate) else float(estimate)
             residents_covered, share = None, None
             explanation = (
                 f"{community['name']}: no residents per neighborhood are recorded (lives_in ties "
-                "with a residents figure), so its coverage cannot be measured; add them to see it.")
-        rows.append({"id": community_id, "name": community["name"],
-                     "community_kind": community["community_kind"],
-                     "residents": whole(residents),
-                     "residents_covered": whole(residents_covered), "share_covered": share,
-                     "explanation": explanation})
-    communities = pd.DataFrame(rows, columns=["id", "name", "community_kind", "residents",
-                                              "residents_covered", "share_covered",
-                                              "explanation"])
+                "with a residents figure), so its coverage cannot be measured; add them to see it."
+            )
+        rows.append(
+            {
+                "id": community_id,
+                "name": community["name"],
+                "community_kind": community["community_kind"],
+                "residents": whole(residents),
+                "residents_covered": whole(residents_covered),
+                "share_covered": share,
+                "explanation": explanation,
+            }
+        )
+    communities = pd.DataFrame(
+        rows,
+        columns=[
+            "id",
+            "name",
+            "community_kind",
+            "residents",
+            "residents_covered",
+            "share_covered",
+            "explanation",
+        ],
+    )
     return CoverageReport(neighborhoods=neighborhoods, summary=summary, communities=communities)
-
-

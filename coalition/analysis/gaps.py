@@ -50,8 +50,15 @@ DOMAIN_PHRASES = {
     "youth": "youth programs",
 }
 
-GAP_FAMILIES = ("service_gaps", "language_gaps", "fragile_links", "bridging", "isolated",
-                "uncovered_need", "could_invite")
+GAP_FAMILIES = (
+    "service_gaps",
+    "language_gaps",
+    "fragile_links",
+    "bridging",
+    "isolated",
+    "uncovered_need",
+    "could_invite",
+)
 # Every family also has these columns: does the finding rest on illustrative rows, and which.
 LABEL_COLUMNS = ["illustrative", "illustrative_rows"]
 # A broker has at least this many non-redundant partners (Burt's effective size).
@@ -85,14 +92,19 @@ def _frame(rows: list[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
 
 def _reach_ids(index: GraphIndex) -> dict[str, list[str]]:
     """Ids of the members (organizations, then navigators) reaching each neighborhood."""
+
     def compute() -> dict[str, list[str]]:
         ids: dict[str, list[str]] = {}
-        for frame, column in ((index.neighborhood_org_reach, "org"),
-                              (index.neighborhood_navigators, "navigator")):
-            for node_id, neighborhood_id in zip(frame[column].tolist(),
-                                                frame["neighborhood"].tolist()):
+        for frame, column in (
+            (index.neighborhood_org_reach, "org"),
+            (index.neighborhood_navigators, "navigator"),
+        ):
+            for node_id, neighborhood_id in zip(
+                frame[column].tolist(), frame["neighborhood"].tolist(), strict=False
+            ):
                 ids.setdefault(neighborhood_id, []).append(node_id)
         return ids
+
     return index.memo("reach_ids", compute)
 
 
@@ -109,9 +121,19 @@ def _lower_set(values: list[str]) -> set[str]:
 
 # --- service gaps -------------------------------------------------------------------------------
 
-SERVICE_COLUMNS = ["community_id", "community", "community_kind", "domain", "domain_label",
-                   "providers", "provider_names", "neighborhoods", "residents", "severity",
-                   "explanation"]
+SERVICE_COLUMNS = [
+    "community_id",
+    "community",
+    "community_kind",
+    "domain",
+    "domain_label",
+    "providers",
+    "provider_names",
+    "neighborhoods",
+    "residents",
+    "severity",
+    "explanation",
+]
 
 
 def service_gaps(index: GraphIndex) -> pd.DataFrame:
@@ -121,7 +143,7 @@ def service_gaps(index: GraphIndex) -> pd.DataFrame:
     residence = index.residence
     services_by_org = orgs["services"].to_dict()
     providers: dict[tuple[str, str], list[str]] = {}
-    for org_id, community_id in zip(reach["org"], reach["community"]):
+    for org_id, community_id in zip(reach["org"], reach["community"], strict=False):
         for service in services_by_org.get(org_id, []):
             providers.setdefault((community_id, service), []).append(org_id)
     places = residence.groupby("community")["neighborhood"].agg(list).to_dict()
@@ -130,8 +152,11 @@ def service_gaps(index: GraphIndex) -> pd.DataFrame:
         immigrant = community["community_kind"] != "receiving"
         place_ids = places.get(community_id, [])
         where = [index.name(n) for n in place_ids]
-        where_words = f", who live in {join_names(where)}" if where else \
-            " (no neighborhood recorded for them)"
+        where_words = (
+            f", who live in {join_names(where)}"
+            if where
+            else " (no neighborhood recorded for them)"
+        )
         estimate = community["estimated_residents"]
         for domain, label in SERVICES.items():
             if not immigrant and domain in IMMIGRANT_ONLY_DOMAINS:
@@ -142,28 +167,52 @@ def service_gaps(index: GraphIndex) -> pd.DataFrame:
                 continue
             names = [index.name(o) for o in provider_ids]
             if provider_ids:
-                explanation = (f"Only {names[0]} offers {phrase} to {community['name']}"
-                               f"{where_words}: if it stopped, no one in the coalition would.")
+                explanation = (
+                    f"Only {names[0]} offers {phrase} to {community['name']}"
+                    f"{where_words}: if it stopped, no one in the coalition would."
+                )
             else:
-                explanation = (f"No organization in the coalition offers {phrase} to "
-                               f"{community['name']}{where_words}.")
-            rows.append({"community_id": community_id, "community": community["name"],
-                         "community_kind": community["community_kind"], "domain": domain,
-                         "domain_label": label, "providers": len(provider_ids),
-                         "provider_names": names, "neighborhoods": where,
-                         "residents": whole(estimate),
-                         "severity": 2 - len(provider_ids), "explanation": explanation,
-                         **_labels(index, [community_id, *provider_ids, *place_ids])})
+                explanation = (
+                    f"No organization in the coalition offers {phrase} to "
+                    f"{community['name']}{where_words}."
+                )
+            rows.append(
+                {
+                    "community_id": community_id,
+                    "community": community["name"],
+                    "community_kind": community["community_kind"],
+                    "domain": domain,
+                    "domain_label": label,
+                    "providers": len(provider_ids),
+                    "provider_names": names,
+                    "neighborhoods": where,
+                    "residents": whole(estimate),
+                    "severity": 2 - len(provider_ids),
+                    "explanation": explanation,
+                    **_labels(index, [community_id, *provider_ids, *place_ids]),
+                }
+            )
     frame = _frame(rows, SERVICE_COLUMNS)
-    return frame.sort_values(["severity", "residents", "community", "domain"],
-                             ascending=[False, False, True, True],
-                             na_position="last").reset_index(drop=True)
+    return frame.sort_values(
+        ["severity", "residents", "community", "domain"],
+        ascending=[False, False, True, True],
+        na_position="last",
+    ).reset_index(drop=True)
 
 
 # --- language gaps ------------------------------------------------------------------------------
 
-LANGUAGE_COLUMNS = ["neighborhood_id", "neighborhood", "language", "communities", "speakers",
-                    "offered_languages", "reached_by", "severity", "explanation"]
+LANGUAGE_COLUMNS = [
+    "neighborhood_id",
+    "neighborhood",
+    "language",
+    "communities",
+    "speakers",
+    "offered_languages",
+    "reached_by",
+    "severity",
+    "explanation",
+]
 
 
 def language_gaps(index: GraphIndex) -> pd.DataFrame:
@@ -172,36 +221,52 @@ def language_gaps(index: GraphIndex) -> pd.DataFrame:
 
 
 def _language_gaps(index: GraphIndex) -> pd.DataFrame:
-    org_languages = dict(zip(index.organizations.index.tolist(),
-                             index.organizations["languages"].tolist()))
-    navigator_languages = dict(zip(index.navigators.index.tolist(),
-                                   index.navigators["languages"].tolist()))
+    org_languages = dict(
+        zip(
+            index.organizations.index.tolist(),
+            index.organizations["languages"].tolist(),
+            strict=False,
+        )
+    )
+    navigator_languages = dict(
+        zip(index.navigators.index.tolist(), index.navigators["languages"].tolist(), strict=False)
+    )
     offered: dict[str, set[str]] = {}
-    for org_id, neighborhood_id in zip(index.neighborhood_org_reach["org"].tolist(),
-                                       index.neighborhood_org_reach["neighborhood"].tolist()):
+    for org_id, neighborhood_id in zip(
+        index.neighborhood_org_reach["org"].tolist(),
+        index.neighborhood_org_reach["neighborhood"].tolist(),
+        strict=False,
+    ):
         offered.setdefault(neighborhood_id, set()).update(_lower_set(org_languages[org_id]))
     for navigator_id, neighborhood_id in zip(
-            index.neighborhood_navigators["navigator"].tolist(),
-            index.neighborhood_navigators["neighborhood"].tolist()):
+        index.neighborhood_navigators["navigator"].tolist(),
+        index.neighborhood_navigators["neighborhood"].tolist(),
+        strict=False,
+    ):
         offered.setdefault(neighborhood_id, set()).update(
-            _lower_set(navigator_languages[navigator_id]))
+            _lower_set(navigator_languages[navigator_id])
+        )
     reached_by = index.member_names
 
     needs: dict[tuple[str, str], dict[str, Any]] = {}
     community_languages = index.communities["languages"].to_dict()
     residence = index.residence
-    for community_id, neighborhood_id, residents in zip(residence["community"].tolist(),
-                                                        residence["neighborhood"].tolist(),
-                                                        residence["residents"].tolist()):
+    for community_id, neighborhood_id, residents in zip(
+        residence["community"].tolist(),
+        residence["neighborhood"].tolist(),
+        residence["residents"].tolist(),
+        strict=False,
+    ):
         for language in community_languages.get(community_id, []):
             key = str(language).strip()
             if not key or key.lower() == COMMON_LANGUAGE:
                 continue
             if key.lower() in offered.get(neighborhood_id, set()):
                 continue
-            entry = needs.setdefault((neighborhood_id, key.lower()),
-                                     {"language": key, "communities": [], "speakers": 0.0,
-                                      "unknown": False})
+            entry = needs.setdefault(
+                (neighborhood_id, key.lower()),
+                {"language": key, "communities": [], "speakers": 0.0, "unknown": False},
+            )
             entry["communities"].append(index.name(community_id))
             entry.setdefault("community_ids", []).append(community_id)
             if pd.isna(residents):
@@ -214,35 +279,67 @@ def _language_gaps(index: GraphIndex) -> pd.DataFrame:
         who = reached_by.get(neighborhood_id, [])
         speakers = None if entry["unknown"] and not entry["speakers"] else entry["speakers"]
         resident_words = f" ({speakers:,.0f} residents)" if speakers else ""
-        reach_words = (f"none of the coalition members reaching {name} "
-                       f"({join_names(sorted(who))}) offers {entry['language']}" if who else
-                       f"no coalition member reaches {name} at all")
-        rows.append({"neighborhood_id": neighborhood_id, "neighborhood": name,
-                     "language": entry["language"], "communities": entry["communities"],
-                     "speakers": whole(speakers),
-                     "offered_languages": sorted(offered.get(neighborhood_id, set())),
-                     "reached_by": sorted(who), "severity": float(speakers or 0.0),
-                     "explanation": (f"In {name}, {join_names(entry['communities'])}"
-                                     f"{resident_words} speak {entry['language']}, but "
-                                     f"{reach_words}."),
-                     **_labels(index, [neighborhood_id, *entry["community_ids"],
-                                       *_reach_ids(index).get(neighborhood_id, [])])})
+        reach_words = (
+            f"none of the coalition members reaching {name} "
+            f"({join_names(sorted(who))}) offers {entry['language']}"
+            if who
+            else f"no coalition member reaches {name} at all"
+        )
+        rows.append(
+            {
+                "neighborhood_id": neighborhood_id,
+                "neighborhood": name,
+                "language": entry["language"],
+                "communities": entry["communities"],
+                "speakers": whole(speakers),
+                "offered_languages": sorted(offered.get(neighborhood_id, set())),
+                "reached_by": sorted(who),
+                "severity": float(speakers or 0.0),
+                "explanation": (
+                    f"In {name}, {join_names(entry['communities'])}"
+                    f"{resident_words} speak {entry['language']}, but "
+                    f"{reach_words}."
+                ),
+                **_labels(
+                    index,
+                    [
+                        neighborhood_id,
+                        *entry["community_ids"],
+                        *_reach_ids(index).get(neighborhood_id, []),
+                    ],
+                ),
+            }
+        )
     frame = _frame(rows, LANGUAGE_COLUMNS)
-    return frame.sort_values(["severity", "neighborhood", "language"],
-                             ascending=[False, True, True]).reset_index(drop=True)
+    return frame.sort_values(
+        ["severity", "neighborhood", "language"], ascending=[False, True, True]
+    ).reset_index(drop=True)
 
 
 # --- fragile links ------------------------------------------------------------------------------
 
-FRAGILE_COLUMNS = ["type", "id", "name", "through", "orgs_cut_off", "org_names_cut_off",
-                   "communities_cut_off", "communities_losing_link", "equal_sides", "severity",
-                   "explanation"]
+FRAGILE_COLUMNS = [
+    "type",
+    "id",
+    "name",
+    "through",
+    "orgs_cut_off",
+    "org_names_cut_off",
+    "communities_cut_off",
+    "communities_losing_link",
+    "equal_sides",
+    "severity",
+    "explanation",
+]
 NUMBER_WORDS = {2: "two", 3: "three", 4: "four"}
 
 
 def _side_words(names: list[str]) -> str:
-    return join_names(names) if len(names) <= 5 else \
-        f"{join_names(names)} ({len(names):,} organizations)"
+    return (
+        join_names(names)
+        if len(names) <= 5
+        else f"{join_names(names)} ({len(names):,} organizations)"
+    )
 
 
 def fragile_links(index: GraphIndex, network=None, matrix=None) -> pd.DataFrame:
@@ -257,25 +354,47 @@ def fragile_links(index: GraphIndex, network=None, matrix=None) -> pd.DataFrame:
     """
     rows = []
     # A community or a neighborhood that one organization alone reaches.
-    alone = [("community", index.community_reach,
-              lambda place, org: f"{place} are tied to the coalition through {org} only: "
-                                 f"if {org} left, no organization would reach them."),
-             ("neighborhood", index.neighborhood_org_reach,
-              lambda place, org: f"{place} is reached by one organization only, {org}: if it "
-                                 "left, no coalition organization would be present in "
-                                 f"{place}.")]
+    alone = [
+        (
+            "community",
+            index.community_reach,
+            lambda place, org: (
+                f"{place} are tied to the coalition through {org} only: "
+                f"if {org} left, no organization would reach them."
+            ),
+        ),
+        (
+            "neighborhood",
+            index.neighborhood_org_reach,
+            lambda place, org: (
+                f"{place} is reached by one organization only, {org}: if it "
+                "left, no coalition organization would be present in "
+                f"{place}."
+            ),
+        ),
+    ]
     for kind, reach, sentence in alone:
         per_place = reach.groupby(kind)["org"].agg(lambda s: sorted(set(s)))
         for place_id, org_ids in per_place.items():
             if len(org_ids) != 1:
                 continue
             place, org = index.name(place_id), index.name(org_ids[0])
-            rows.append({"type": kind, "id": place_id, "name": place,
-                         "through": org, "orgs_cut_off": 0, "org_names_cut_off": [],
-                         "communities_cut_off": [place] if kind == "community" else [],
-                         "communities_losing_link": [], "equal_sides": [], "severity": 1,
-                         "explanation": sentence(place, org),
-                         **_labels(index, [place_id, org_ids[0]])})
+            rows.append(
+                {
+                    "type": kind,
+                    "id": place_id,
+                    "name": place,
+                    "through": org,
+                    "orgs_cut_off": 0,
+                    "org_names_cut_off": [],
+                    "communities_cut_off": [place] if kind == "community" else [],
+                    "communities_losing_link": [],
+                    "equal_sides": [],
+                    "severity": 1,
+                    "explanation": sentence(place, org),
+                    **_labels(index, [place_id, org_ids[0]]),
+                }
+            )
 
     network = network if network is not None else partnership_network(index)
     if matrix is None:
@@ -305,11 +424,17 @@ def fragile_links(index: GraphIndex, network=None, matrix=None) -> pd.DataFrame:
         if sides:
             top = len(sides[0])
             groups = [*sides, *(p for p in cut.parts if len(p) != top)]
-            link_cols = np.unique(np.concatenate(
-                [reached_only_within(g, own) for g in groups] or [np.zeros(0, dtype=np.int64)]))
+            link_cols = np.unique(
+                np.concatenate(
+                    [reached_only_within(g, own) for g in groups] or [np.zeros(0, dtype=np.int64)]
+                )
+            )
         else:
-            link_cols = reached_only_within(cut.cut_off, own) if len(cut.cut_off) else \
-                np.zeros(0, dtype=np.int64)
+            link_cols = (
+                reached_only_within(cut.cut_off, own)
+                if len(cut.cut_off)
+                else np.zeros(0, dtype=np.int64)
+            )
         lost_link = sorted(index.name(c) for c in community_ids[link_cols])
         org_id = org_ids[cut.position]
         org_name = index.name(org_id)
@@ -317,57 +442,110 @@ def fragile_links(index: GraphIndex, network=None, matrix=None) -> pd.DataFrame:
         side_names = [sorted(index.name(o) for o in org_ids[p]) for p in sides]
         if sides:
             count = len(side_names)
-            others = [n for p in cut.parts if len(p) != len(sides[0])
-                      for n in (index.name(o) for o in org_ids[p])]
-            split = (f"the partnership network would split into "
-                     f"{NUMBER_WORDS.get(count, f'{count:,}')} parts of equal size: "
-                     + (f"{_side_words(side_names[0])} on one side and "
-                        f"{_side_words(side_names[1])} on the other" if count == 2 else
-                        "; ".join(f"({_side_words(n)})" for n in side_names)))
+            others = [
+                n
+                for p in cut.parts
+                if len(p) != len(sides[0])
+                for n in (index.name(o) for o in org_ids[p])
+            ]
+            split = (
+                f"the partnership network would split into "
+                f"{NUMBER_WORDS.get(count, f'{count:,}')} parts of equal size: "
+                + (
+                    f"{_side_words(side_names[0])} on one side and "
+                    f"{_side_words(side_names[1])} on the other"
+                    if count == 2
+                    else "; ".join(f"({_side_words(n)})" for n in side_names)
+                )
+            )
             if others:
-                split += (f", and {plural(len(others), 'organization')} "
-                          f"({join_names(sorted(others))}) would be cut off from both")
+                split += (
+                    f", and {plural(len(others), 'organization')} "
+                    f"({join_names(sorted(others))}) would be cut off from both"
+                )
             head = f"{org_name} holds the coalition together: if it left, {split}"
-            link_words = (f"; {join_names(lost_link)} would be reached from one side only"
-                          if lost_link else "")
+            link_words = (
+                f"; {join_names(lost_link)} would be reached from one side only"
+                if lost_link
+                else ""
+            )
         else:
-            head = (f"{org_name} holds part of the coalition together: if it left, "
-                    f"{plural(len(cut_names), 'organization')} ({join_names(cut_names)}) "
-                    f"would be cut off from the rest of the partnership network")
-            link_words = (f"; {join_names(lost_link)} would lose their link to the rest of the "
-                          "network (only organizations cut off would still reach them)"
-                          if lost_link else "")
-        only_words = (f"; {join_names(lost_only)} would lose their only organization"
-                      if lost_only else "")
-        rest_ids = [o for p in cut.parts for o in org_ids[p].tolist()] + \
-            [o for p in sides for o in org_ids[p].tolist()]
-        rows.append({
-            "type": "articulation_point", "id": org_id, "name": org_name,
-            "through": org_name, "orgs_cut_off": len(cut_names), "org_names_cut_off": cut_names,
-            "communities_cut_off": lost_only, "communities_losing_link": lost_link,
-            "equal_sides": side_names, "severity": len(cut_names) + len(lost_only),
-            "explanation": f"{head}{link_words}{only_words}.",
-            **_labels(index, [org_id, *rest_ids, *community_ids[only_cols].tolist(),
-                              *community_ids[link_cols].tolist()])})
+            head = (
+                f"{org_name} holds part of the coalition together: if it left, "
+                f"{plural(len(cut_names), 'organization')} ({join_names(cut_names)}) "
+                f"would be cut off from the rest of the partnership network"
+            )
+            link_words = (
+                f"; {join_names(lost_link)} would lose their link to the rest of the "
+                "network (only organizations cut off would still reach them)"
+                if lost_link
+                else ""
+            )
+        only_words = (
+            f"; {join_names(lost_only)} would lose their only organization" if lost_only else ""
+        )
+        rest_ids = [o for p in cut.parts for o in org_ids[p].tolist()] + [
+            o for p in sides for o in org_ids[p].tolist()
+        ]
+        rows.append(
+            {
+                "type": "articulation_point",
+                "id": org_id,
+                "name": org_name,
+                "through": org_name,
+                "orgs_cut_off": len(cut_names),
+                "org_names_cut_off": cut_names,
+                "communities_cut_off": lost_only,
+                "communities_losing_link": lost_link,
+                "equal_sides": side_names,
+                "severity": len(cut_names) + len(lost_only),
+                "explanation": f"{head}{link_words}{only_words}.",
+                **_labels(
+                    index,
+                    [
+                        org_id,
+                        *rest_ids,
+                        *community_ids[only_cols].tolist(),
+                        *community_ids[link_cols].tolist(),
+                    ],
+                ),
+            }
+        )
     frame = _frame(rows, FRAGILE_COLUMNS)
     type_order = {"articulation_point": 0, "community": 1, "neighborhood": 2}
     frame = frame.assign(_order=frame["type"].map(type_order))
-    return frame.sort_values(["severity", "_order", "name"], ascending=[False, True, True]) \
-        .drop(columns="_order").reset_index(drop=True)
+    return (
+        frame.sort_values(["severity", "_order", "name"], ascending=[False, True, True])
+        .drop(columns="_order")
+        .reset_index(drop=True)
+    )
 
 
 # --- bridging -----------------------------------------------------------------------------------
 
 SHOWN_TIES = 5
-BRIDGING_COLUMNS = ["kind", "id", "name", "bridging_ties", "ties", "partners",
-                    "effective_size", "constraint", "severity", "explanation"]
+BRIDGING_COLUMNS = [
+    "kind",
+    "id",
+    "name",
+    "bridging_ties",
+    "ties",
+    "partners",
+    "effective_size",
+    "constraint",
+    "severity",
+    "explanation",
+]
 
 
 def _located(index: GraphIndex) -> pd.DataFrame:
     located = index.tie_frame("located_in")[["source", "target"]].rename(
-        columns={"source": "org", "target": "neighborhood"})
-    return located[located["org"].isin(index.organizations.index)
-                   & located["neighborhood"].isin(index.neighborhoods.index)].drop_duplicates()
+        columns={"source": "org", "target": "neighborhood"}
+    )
+    return located[
+        located["org"].isin(index.organizations.index)
+        & located["neighborhood"].isin(index.neighborhoods.index)
+    ].drop_duplicates()
 
 
 def bridging_pairs(graph_or_index: nx.MultiDiGraph | GraphIndex) -> pd.DataFrame:
@@ -403,8 +581,9 @@ def _tied_pair(partner_ids: list[int], adjacency: list[list[int]]) -> tuple[int,
     return None
 
 
-def bridging(index: GraphIndex, network=None, broker_table: pd.DataFrame | None = None
-             ) -> pd.DataFrame:
+def bridging(
+    index: GraphIndex, network=None, broker_table: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Bridging ties per neighborhood, and the brokers of the partnership network.
 
     A broker is an organization with an effective size of at least
@@ -414,17 +593,21 @@ def bridging(index: GraphIndex, network=None, broker_table: pd.DataFrame | None 
     orgs = index.organizations
     bridges = bridging_pairs(index)
     located = _located(index)
-    by_end = pd.concat([
-        bridges.merge(located, left_on="a", right_on="org"),
-        bridges.merge(located, left_on="b", right_on="org"),
-    ])[["neighborhood", "a", "b"]].drop_duplicates()
+    by_end = pd.concat(
+        [
+            bridges.merge(located, left_on="a", right_on="org"),
+            bridges.merge(located, left_on="b", right_on="org"),
+        ]
+    )[["neighborhood", "a", "b"]].drop_duplicates()
     ties_here: dict[str, list[tuple[str, str]]] = {}
-    for neighborhood_id, a, b in zip(by_end["neighborhood"].tolist(), by_end["a"].tolist(),
-                                     by_end["b"].tolist()):
+    for neighborhood_id, a, b in zip(
+        by_end["neighborhood"].tolist(), by_end["a"].tolist(), by_end["b"].tolist(), strict=False
+    ):
         ties_here.setdefault(neighborhood_id, []).append((a, b))
     orgs_here: dict[str, list[str]] = {}
-    for org_id, neighborhood_id in zip(located["org"].tolist(),
-                                       located["neighborhood"].tolist()):
+    for org_id, neighborhood_id in zip(
+        located["org"].tolist(), located["neighborhood"].tolist(), strict=False
+    ):
         orgs_here.setdefault(neighborhood_id, []).append(org_id)
 
     rows = []
@@ -439,49 +622,72 @@ def bridging(index: GraphIndex, network=None, broker_table: pd.DataFrame | None 
         tie_names = sorted(f"{index.name(a)} – {index.name(b)}" for a, b in shown_ties)
         if here:
             verb = "links" if len(here) == 1 else "link"
-            more = f" and {len(here) - len(tie_names):,} more" if len(here) > len(tie_names) \
-                else ""
+            more = f" and {len(here) - len(tie_names):,} more" if len(here) > len(tie_names) else ""
             shown = (", ".join(tie_names) + more) if more else join_names(tie_names)
-            explanation = (f"In {place}, {plural(len(here), 'partnership')} {verb} "
-                           f"immigrant-serving and receiving-community organizations: "
-                           f"{shown}.")
+            explanation = (
+                f"In {place}, {plural(len(here), 'partnership')} {verb} "
+                f"immigrant-serving and receiving-community organizations: "
+                f"{shown}."
+            )
         else:
-            explanation = (f"In {place}, no partnership links an immigrant-serving organization "
-                           f"with a receiving-community one (organizations there: "
-                           f"{join_names(sorted(index.name(o) for o in present))}).")
-        rows.append({"kind": "neighborhood", "id": neighborhood_id, "name": place,
-                     "bridging_ties": len(here), "ties": tie_names, "partners": None,
-                     "effective_size": None, "constraint": None,
-                     "severity": 0 if here else 1, "explanation": explanation,
-                     **_labels(index, [neighborhood_id, *present,
-                                       *(o for pair in here for o in pair)])})
+            explanation = (
+                f"In {place}, no partnership links an immigrant-serving organization "
+                f"with a receiving-community one (organizations there: "
+                f"{join_names(sorted(index.name(o) for o in present))})."
+            )
+        rows.append(
+            {
+                "kind": "neighborhood",
+                "id": neighborhood_id,
+                "name": place,
+                "bridging_ties": len(here),
+                "ties": tie_names,
+                "partners": None,
+                "effective_size": None,
+                "constraint": None,
+                "severity": 0 if here else 1,
+                "explanation": explanation,
+                **_labels(index, [neighborhood_id, *present, *(o for pair in here for o in pair)]),
+            }
+        )
     # Neighborhoods with no bridging tie first, the busiest of them first.
     present_count = {n: len(o) for n, o in orgs_here.items()}
     rows.sort(key=lambda r: (-r["severity"], -present_count[r["id"]], r["name"]))
 
     network = network if network is not None else partnership_network(index)
     table = broker_table if broker_table is not None else brokerage(network)
-    brokers = table[(table["degree"] >= 2)
-                    & (table["effective_size"] >= BROKER_MIN_EFFECTIVE_SIZE - 1e-9)]
+    brokers = table[
+        (table["degree"] >= 2) & (table["effective_size"] >= BROKER_MIN_EFFECTIVE_SIZE - 1e-9)
+    ]
     if len(brokers):
         adjacency = network.graph.get_adjlist()
         position = {org_id: i for i, org_id in enumerate(network.org_ids.tolist())}
         org_list = network.org_ids.tolist()
-        sectors = dict(zip(orgs.index.tolist(), orgs["sector"].tolist()))
+        sectors = dict(zip(orgs.index.tolist(), orgs["sector"].tolist(), strict=False))
         # Partners on each side, counted for every organization at once (sparse products).
         side = orgs["orientation"].reindex(network.org_ids).to_numpy()
         edge_array = np.asarray(network.graph.get_edgelist(), dtype=np.int64).reshape(-1, 2)
         size = len(org_list)
         partners_matrix = sparse.csr_matrix(
-            (np.ones(2 * len(edge_array)), (np.concatenate([edge_array[:, 0], edge_array[:, 1]]),
-                                            np.concatenate([edge_array[:, 1], edge_array[:, 0]]))),
-            shape=(size, size))
+            (
+                np.ones(2 * len(edge_array)),
+                (
+                    np.concatenate([edge_array[:, 0], edge_array[:, 1]]),
+                    np.concatenate([edge_array[:, 1], edge_array[:, 0]]),
+                ),
+            ),
+            shape=(size, size),
+        )
         immigrant_partners = partners_matrix @ np.isin(side, list(IMMIGRANT_SIDE)).astype(int)
         receiving_partners = partners_matrix @ np.isin(side, list(RECEIVING_SIDE)).astype(int)
         brokers = brokers.sort_values(["effective_size", "constraint"], ascending=[False, True])
         for org_id, degree, eff, constraint in zip(
-                brokers.index.tolist(), brokers["degree"].tolist(),
-                brokers["effective_size"].tolist(), brokers["constraint"].tolist()):
+            brokers.index.tolist(),
+            brokers["degree"].tolist(),
+            brokers["effective_size"].tolist(),
+            brokers["constraint"].tolist(),
+            strict=False,
+        ):
             vertex = position[org_id]
             partner_vertices = adjacency[vertex]
             partner_ids = [org_list[p] for p in partner_vertices]
@@ -489,43 +695,70 @@ def bridging(index: GraphIndex, network=None, broker_table: pd.DataFrame | None 
             # fourth is named rather than summarised as "and 1 more").
             shown_ids = partner_ids if len(partner_ids) <= 4 else partner_ids[:3]
             shown = sorted(index.name(p) for p in shown_ids)
-            more = (f" and {len(partner_ids) - len(shown_ids):,} more"
-                    if len(partner_ids) > len(shown_ids) else "")
+            more = (
+                f" and {len(partner_ids) - len(shown_ids):,} more"
+                if len(partner_ids) > len(shown_ids)
+                else ""
+            )
             partner_words = (", ".join(shown) + more) if more else join_names(shown)
             if immigrant_partners[vertex] and receiving_partners[vertex]:
                 role = "immigrant-serving and receiving-community organizations"
             else:
-                role = "sectors: " + join_names(sorted({str(sectors.get(p)) for p in partner_ids}),
-                                                limit=4)
+                role = "sectors: " + join_names(
+                    sorted({str(sectors.get(p)) for p in partner_ids}), limit=4
+                )
             name = index.name(org_id)
             pair = _tied_pair(partner_vertices, adjacency)  # checked on the partners' own ties
             if pair is None:
-                head = (f"{name} links {plural(degree, 'partner')} that are not linked to each "
-                        f"other ({partner_words})")
+                head = (
+                    f"{name} links {plural(degree, 'partner')} that are not linked to each "
+                    f"other ({partner_words})"
+                )
             else:
                 first, second = sorted(index.name(org_list[p]) for p in pair)
-                head = (f"{name} links {plural(degree, 'partner')} "
-                        f"({partner_words}); some of them know each other (such as {first} and "
-                        f"{second}), so they count as {eff:.1f} independent contacts "
-                        "(effective size)")
-            rows.append({"kind": "broker", "id": org_id, "name": name, "bridging_ties": None,
-                         "ties": None, "partners": degree, "effective_size": float(eff),
-                         "constraint": float(constraint), "severity": None,
-                         "explanation": f"{head}: a broker between {role} "
-                                        f"(Burt's constraint {constraint:.2f}; lower "
-                                        f"means more brokerage).",
-                         **_labels(index, [org_id, *partner_ids])})
+                head = (
+                    f"{name} links {plural(degree, 'partner')} "
+                    f"({partner_words}); some of them know each other (such as {first} and "
+                    f"{second}), so they count as {eff:.1f} independent contacts "
+                    "(effective size)"
+                )
+            rows.append(
+                {
+                    "kind": "broker",
+                    "id": org_id,
+                    "name": name,
+                    "bridging_ties": None,
+                    "ties": None,
+                    "partners": degree,
+                    "effective_size": float(eff),
+                    "constraint": float(constraint),
+                    "severity": None,
+                    "explanation": f"{head}: a broker between {role} "
+                    f"(Burt's constraint {constraint:.2f}; lower "
+                    f"means more brokerage).",
+                    **_labels(index, [org_id, *partner_ids]),
+                }
+            )
     return _frame(rows, BRIDGING_COLUMNS)
 
 
 # --- isolated or peripheral members -------------------------------------------------------------
 
-ISOLATED_COLUMNS = ["kind", "id", "name", "sector", "partners", "partner_names", "severity",
-                    "explanation"]
+ISOLATED_COLUMNS = [
+    "kind",
+    "id",
+    "name",
+    "sector",
+    "partners",
+    "partner_names",
+    "severity",
+    "explanation",
+]
 
 
-def isolated_members(index: GraphIndex, broker_table: pd.DataFrame | None = None,
-                     network=None) -> pd.DataFrame:
+def isolated_members(
+    index: GraphIndex, broker_table: pd.DataFrame | None = None, network=None
+) -> pd.DataFrame:
     """Members with no or one partnership with another member, and sector pairs that never tie.
 
     ``index`` is read as given (:func:`gaps_from_index` passes the member view). Ordered by
@@ -535,59 +768,102 @@ def isolated_members(index: GraphIndex, broker_table: pd.DataFrame | None = None
     pairs = index.partnerships
     network = network if network is not None else partnership_network(index)
     degree = (broker_table if broker_table is not None else brokerage(network))["degree"]
-    partner_of = pd.concat([pairs.rename(columns={"a": "org", "b": "partner"}),
-                            pairs.rename(columns={"b": "org", "a": "partner"})])
+    partner_of = pd.concat(
+        [
+            pairs.rename(columns={"a": "org", "b": "partner"}),
+            pairs.rename(columns={"b": "org", "a": "partner"}),
+        ]
+    )
     rows = []
     lonely = degree[degree <= 1]
     single = partner_of[partner_of["org"].isin(lonely.index)]
-    single_partner = dict(zip(single["org"].tolist(), single["partner"].tolist()))
-    sector_of_org = dict(zip(orgs.index.tolist(), orgs["sector"].tolist()))
-    for org_id, count in zip(lonely.index.tolist(), lonely.tolist()):
+    single_partner = dict(zip(single["org"].tolist(), single["partner"].tolist(), strict=False))
+    sector_of_org = dict(zip(orgs.index.tolist(), orgs["sector"].tolist(), strict=False))
+    for org_id, count in zip(lonely.index.tolist(), lonely.tolist(), strict=False):
         name, sector = index.name(org_id), sector_of_org[org_id]
         if count == 0:
-            rows.append({"kind": "isolated", "id": org_id, "name": name, "sector": sector,
-                         "partners": 0, "partner_names": [], "severity": 2,
-                         "explanation": f"{name} ({sector}) has no partnership with any other "
-                                        "coalition member: it is isolated.",
-                         **_labels(index, [org_id])})
+            rows.append(
+                {
+                    "kind": "isolated",
+                    "id": org_id,
+                    "name": name,
+                    "sector": sector,
+                    "partners": 0,
+                    "partner_names": [],
+                    "severity": 2,
+                    "explanation": f"{name} ({sector}) has no partnership with any other "
+                    "coalition member: it is isolated.",
+                    **_labels(index, [org_id]),
+                }
+            )
         else:
             partner = index.name(single_partner[org_id])
-            rows.append({"kind": "peripheral", "id": org_id, "name": name, "sector": sector,
-                         "partners": 1, "partner_names": [partner], "severity": 1,
-                         "explanation": f"{name} ({sector}) is tied to the coalition through one "
-                                        f"partnership only, with {partner}: it is peripheral.",
-                         **_labels(index, [org_id, single_partner[org_id]])})
+            rows.append(
+                {
+                    "kind": "peripheral",
+                    "id": org_id,
+                    "name": name,
+                    "sector": sector,
+                    "partners": 1,
+                    "partner_names": [partner],
+                    "severity": 1,
+                    "explanation": f"{name} ({sector}) is tied to the coalition through one "
+                    f"partnership only, with {partner}: it is peripheral.",
+                    **_labels(index, [org_id, single_partner[org_id]]),
+                }
+            )
 
     sector_counts = orgs["sector"].value_counts()
     big = sorted(sector_counts[sector_counts >= 2].index)
     if len(big) >= 2:
         sector_of = orgs["sector"]
         sa, sb = sector_of.reindex(pairs["a"]).to_numpy(), sector_of.reindex(pairs["b"]).to_numpy()
-        tied = set(zip(sa, sb)) | set(zip(sb, sa))
+        tied = set(zip(sa, sb, strict=False)) | set(zip(sb, sa, strict=False))
         for i, first in enumerate(big):
-            for second in big[i + 1:]:
+            for second in big[i + 1 :]:
                 if (first, second) in tied:
                     continue
                 n1, n2 = int(sector_counts[first]), int(sector_counts[second])
                 in_pair = orgs.index[orgs["sector"].isin([first, second])].tolist()
-                rows.append({"kind": "sector_pair", "id": f"{first}|{second}",
-                             "name": f"{first} / {second}", "sector": None, "partners": 0,
-                             "partner_names": [], "severity": min(n1, n2),
-                             "explanation": f"No partnership links the {n1} {first} "
-                                            f"organizations with the {n2} {second} "
-                                            "organizations.",
-                             **_labels(index, in_pair)})
+                rows.append(
+                    {
+                        "kind": "sector_pair",
+                        "id": f"{first}|{second}",
+                        "name": f"{first} / {second}",
+                        "sector": None,
+                        "partners": 0,
+                        "partner_names": [],
+                        "severity": min(n1, n2),
+                        "explanation": f"No partnership links the {n1} {first} "
+                        f"organizations with the {n2} {second} "
+                        "organizations.",
+                        **_labels(index, in_pair),
+                    }
+                )
     frame = _frame(rows, ISOLATED_COLUMNS)
     kind_order = {"isolated": 0, "sector_pair": 1, "peripheral": 2}
     frame = frame.assign(_order=frame["kind"].map(kind_order))
-    return frame.sort_values(["severity", "_order", "name"], ascending=[False, True, True]) \
-        .drop(columns="_order").reset_index(drop=True)
+    return (
+        frame.sort_values(["severity", "_order", "name"], ascending=[False, True, True])
+        .drop(columns="_order")
+        .reset_index(drop=True)
+    )
 
 
 # --- uncovered need -----------------------------------------------------------------------------
 
-NEED_COLUMNS = ["neighborhood_id", "name", "foreign_born", "foreign_born_moe", "members",
-                "member_names", "committee_status", "rank", "severity", "explanation"]
+NEED_COLUMNS = [
+    "neighborhood_id",
+    "name",
+    "foreign_born",
+    "foreign_born_moe",
+    "members",
+    "member_names",
+    "committee_status",
+    "rank",
+    "severity",
+    "explanation",
+]
 
 
 def uncovered_need(index: GraphIndex) -> pd.DataFrame:
@@ -611,22 +887,33 @@ def _uncovered_need(index: GraphIndex) -> pd.DataFrame:
         moe = row["foreign_born_moe"]
         moe_words = f" (± {moe:,.0f})" if pd.notna(moe) else ""
         who_words = f" ({join_names(who)})" if who else ""
-        reach_words = ("no coalition member reaches it" if count == 0 else
-                       f"only {plural(count, 'coalition member')} "
-                       f"{'reaches' if count == 1 else 'reach'} it")
-        rows.append({
-            "neighborhood_id": neighborhood_id, "name": row["name"],
-            "foreign_born": whole(row["foreign_born"]), "foreign_born_moe": moe,
-            "members": count,
-            "member_names": who, "committee_status": row["committee_status"], "rank": 0,
-            "severity": float(row["foreign_born"]) / (count + 1),
-            "explanation": (f"{row['name']} has {row['foreign_born']:,.0f} foreign-born "
-                            f"residents{moe_words}, more than the city's median neighborhood "
-                            f"({fb_median:,.0f}), yet {reach_words}{who_words}, no more than "
-                            f"the median of {member_median:g}."),
-            **_labels(index, [neighborhood_id, *_reach_ids(index).get(neighborhood_id, [])])})
-    result = _frame(rows, NEED_COLUMNS).sort_values(["severity", "name"],
-                                                    ascending=[False, True])
+        reach_words = (
+            "no coalition member reaches it"
+            if count == 0
+            else f"only {plural(count, 'coalition member')} "
+            f"{'reaches' if count == 1 else 'reach'} it"
+        )
+        rows.append(
+            {
+                "neighborhood_id": neighborhood_id,
+                "name": row["name"],
+                "foreign_born": whole(row["foreign_born"]),
+                "foreign_born_moe": moe,
+                "members": count,
+                "member_names": who,
+                "committee_status": row["committee_status"],
+                "rank": 0,
+                "severity": float(row["foreign_born"]) / (count + 1),
+                "explanation": (
+                    f"{row['name']} has {row['foreign_born']:,.0f} foreign-born "
+                    f"residents{moe_words}, more than the city's median neighborhood "
+                    f"({fb_median:,.0f}), yet {reach_words}{who_words}, no more than "
+                    f"the median of {member_median:g}."
+                ),
+                **_labels(index, [neighborhood_id, *_reach_ids(index).get(neighborhood_id, [])]),
+            }
+        )
+    result = _frame(rows, NEED_COLUMNS).sort_values(["severity", "name"], ascending=[False, True])
     result["rank"] = np.arange(1, len(result) + 1)
     return result.reset_index(drop=True)
 
@@ -636,8 +923,13 @@ def _uncovered_need(index: GraphIndex) -> pd.DataFrame:
 INVITE_COLUMNS = ["kind", "id", "name", "sector", "fills", "severity", "explanation"]
 
 
-def could_invite(index: GraphIndex, members: GraphIndex, service: pd.DataFrame,
-                 language: pd.DataFrame, need: pd.DataFrame) -> pd.DataFrame:
+def could_invite(
+    index: GraphIndex,
+    members: GraphIndex,
+    service: pd.DataFrame,
+    language: pd.DataFrame,
+    need: pd.DataFrame,
+) -> pd.DataFrame:
     """Organizations that are not coalition members, with the gaps each could help fill.
 
     ``index`` is the whole graph, ``members`` its member view, and ``service``, ``language``
@@ -657,16 +949,22 @@ def could_invite(index: GraphIndex, members: GraphIndex, service: pd.DataFrame,
     places = {o: set(g) for o, g in where.groupby("org")["neighborhood"]}
     # Findings keyed by where they are, so each organization looks only at its own places.
     service_gap: dict[str, list[tuple[str, str]]] = {}
-    for community_id, domain, community in zip(service["community_id"].tolist(),
-                                               service["domain"].tolist(),
-                                               service["community"].tolist()):
+    for community_id, domain, community in zip(
+        service["community_id"].tolist(),
+        service["domain"].tolist(),
+        service["community"].tolist(),
+        strict=False,
+    ):
         service_gap.setdefault(community_id, []).append((domain, community))
     language_gap: dict[str, list[tuple[str, str]]] = {}
-    for neighborhood_id, spoken, place in zip(language["neighborhood_id"].tolist(),
-                                              language["language"].tolist(),
-                                              language["neighborhood"].tolist()):
+    for neighborhood_id, spoken, place in zip(
+        language["neighborhood_id"].tolist(),
+        language["language"].tolist(),
+        language["neighborhood"].tolist(),
+        strict=False,
+    ):
         language_gap.setdefault(neighborhood_id, []).append((spoken, place))
-    need_places = dict(zip(need["neighborhood_id"].tolist(), need["name"].tolist()))
+    need_places = dict(zip(need["neighborhood_id"].tolist(), need["name"].tolist(), strict=False))
     rows = []
     for org_id, org in orgs.iterrows():
         services = {str(v) for v in org["services"]}
@@ -685,21 +983,33 @@ def could_invite(index: GraphIndex, members: GraphIndex, service: pd.DataFrame,
                     ids.append(neighborhood_id)
         for neighborhood_id in present:
             if neighborhood_id in need_places:
-                fills.append(f"reaches {need_places[neighborhood_id]}, where need is high and "
-                             "coalition members few")
+                fills.append(
+                    f"reaches {need_places[neighborhood_id]}, where need is high and "
+                    "coalition members few"
+                )
                 ids.append(neighborhood_id)
         name = index.name(org_id)
-        explanation = (f"{name} ({org['sector']}) is not a coalition member; it "
-                       f"{join_names(fills, limit=4)}: the coalition could invite it."
-                       if fills else
-                       f"{name} ({org['sector']}) is not a coalition member: the coalition "
-                       "could invite it (it fills none of the gaps found).")
-        rows.append({"kind": "non_member", "id": org_id, "name": name,
-                     "sector": org["sector"], "fills": fills, "severity": len(fills),
-                     "explanation": explanation, **_labels(index, ids)})
+        explanation = (
+            f"{name} ({org['sector']}) is not a coalition member; it "
+            f"{join_names(fills, limit=4)}: the coalition could invite it."
+            if fills
+            else f"{name} ({org['sector']}) is not a coalition member: the coalition "
+            "could invite it (it fills none of the gaps found)."
+        )
+        rows.append(
+            {
+                "kind": "non_member",
+                "id": org_id,
+                "name": name,
+                "sector": org["sector"],
+                "fills": fills,
+                "severity": len(fills),
+                "explanation": explanation,
+                **_labels(index, ids),
+            }
+        )
     frame = _frame(rows, INVITE_COLUMNS)
-    return frame.sort_values(["severity", "name"], ascending=[False, True]) \
-        .reset_index(drop=True)
+    return frame.sort_values(["severity", "name"], ascending=[False, True]).reset_index(drop=True)
 
 
 def find_gaps(graph: nx.MultiDiGraph | GraphIndex) -> GapReport:
@@ -748,5 +1058,3 @@ def find_gaps(graph: nx.MultiDiGraph | GraphIndex) -> GapReport:
         uncovered_need=need,
         could_invite=could_invite(index, members, service, language, need),
     )
-
-

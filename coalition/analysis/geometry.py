@@ -7,7 +7,7 @@ tracts take a fraction of a second instead of the 2.6 million pair tests of a do
 from __future__ import annotations
 
 import logging
-from typing import Sequence
+from collections.abc import Sequence
 
 import geopandas as gpd
 import numpy as np
@@ -44,12 +44,17 @@ def check_rule(rule: str, distance_km: float) -> None:
         raise AnalysisError(
             f"Unknown coverage rule {rule!r}: use one of {', '.join(COVERAGE_RULES)} "
             "('own' = the committee's own neighborhood, 'adjacent' = plus the neighborhoods "
-            "sharing a border, 'distance' = within distance_km).")
-    if rule == "distance":
-        if not isinstance(distance_km, (int, float)) or isinstance(distance_km, bool) \
-                or not np.isfinite(distance_km) or distance_km <= 0:
-            raise AnalysisError(
-                f"distance_km must be a positive number of kilometres, got {distance_km!r}.")
+            "sharing a border, 'distance' = within distance_km)."
+        )
+    if rule == "distance" and (
+        not isinstance(distance_km, (int, float))
+        or isinstance(distance_km, bool)
+        or not np.isfinite(distance_km)
+        or distance_km <= 0
+    ):
+        raise AnalysisError(
+            f"distance_km must be a positive number of kilometres, got {distance_km!r}."
+        )
 
 
 def adjacency_tolerance(index: GraphIndex) -> float:
@@ -99,9 +104,13 @@ def adjacency_pairs(index: GraphIndex) -> np.ndarray:
         if not metric_crs:
             raise AnalysisError(
                 "The graph has an adjacency tolerance but no metric_crs to measure it in: set "
-                "metric_crs in the city's city.toml.")
-        valid = gpd.GeoSeries(valid, crs=index.graph.graph.get("crs", "EPSG:4326")) \
-            .to_crs(metric_crs).to_numpy()
+                "metric_crs in the city's city.toml."
+            )
+        valid = (
+            gpd.GeoSeries(valid, crs=index.graph.graph.get("crs", "EPSG:4326"))
+            .to_crs(metric_crs)
+            .to_numpy()
+        )
         snap = tolerance + SNAP_METRES
     snapped = shapely.buffer(valid, snap, quad_segs=1 if tolerance == 0 else 8)
     tree = shapely.STRtree(valid)
@@ -127,14 +136,16 @@ def distance_pairs(index: GraphIndex, distance_km: float) -> np.ndarray:
     if not metric_crs:
         raise AnalysisError(
             "The graph has no metric_crs, so distances cannot be measured: set metric_crs in "
-            "the city's city.toml, or use rule='own' or 'adjacent'.")
+            "the city's city.toml, or use rule='own' or 'adjacent'."
+        )
     known = frame["lon"].notna().to_numpy() & frame["lat"].notna().to_numpy()
     if known.sum() < 2:
         return np.empty((0, 2), dtype=np.int64)
     positions = np.flatnonzero(known)
-    points = gpd.GeoSeries(gpd.points_from_xy(frame["lon"].to_numpy()[known],
-                                              frame["lat"].to_numpy()[known]),
-                           crs=index.graph.graph.get("crs", "EPSG:4326")).to_crs(metric_crs)
+    points = gpd.GeoSeries(
+        gpd.points_from_xy(frame["lon"].to_numpy()[known], frame["lat"].to_numpy()[known]),
+        crs=index.graph.graph.get("crs", "EPSG:4326"),
+    ).to_crs(metric_crs)
     geoms = points.to_numpy()
     tree = shapely.STRtree(geoms)
     left, right = tree.query(geoms, predicate="dwithin", distance=float(distance_km) * 1000.0)
@@ -142,8 +153,9 @@ def distance_pairs(index: GraphIndex, distance_km: float) -> np.ndarray:
     return np.column_stack([positions[left[keep]], positions[right[keep]]]).astype(np.int64)
 
 
-def coverage_matrix(index: GraphIndex, rule: str = "own",
-                    distance_km: float = 1.0) -> sparse.csr_matrix:
+def coverage_matrix(
+    index: GraphIndex, rule: str = "own", distance_km: float = 1.0
+) -> sparse.csr_matrix:
     """Boolean sparse matrix C with C[j, i] true when a committee in j would cover i.
 
     Rows and columns follow ``index.neighborhoods`` (sorted ids); the diagonal is always true.
@@ -199,5 +211,6 @@ def positions_of(index: GraphIndex, neighborhood_ids: Sequence[str]) -> np.ndarr
         sample = ", ".join(list(ids[:5]))
         raise AnalysisError(
             f"Unknown neighborhood id(s): {', '.join(unknown)}. Use neighborhood ids from the "
-            f"data (e.g. {sample}).")
+            f"data (e.g. {sample})."
+        )
     return ids.get_indexer(wanted).astype(np.int64)

@@ -19,8 +19,8 @@ import pandas as pd
 
 from ..errors import AnalysisError
 from ..model import is_member, neighborhood_committees
-from ..values import float_or_nan
 from ..schema import COMMUNITY, NAVIGATOR, NEIGHBORHOOD, ORGANIZATION
+from ..values import float_or_nan
 
 logger = logging.getLogger(__name__)
 
@@ -83,10 +83,14 @@ class GraphIndex:
         """The ties of one type (an empty frame when there are none)."""
         frame = self.ties.get(tie_type)
         if frame is None:
-            return pd.DataFrame({"source": pd.Series(dtype=object),
-                                 "target": pd.Series(dtype=object),
-                                 "strength": pd.Series(dtype=float),
-                                 "residents": pd.Series(dtype=float)})
+            return pd.DataFrame(
+                {
+                    "source": pd.Series(dtype=object),
+                    "target": pd.Series(dtype=object),
+                    "strength": pd.Series(dtype=float),
+                    "residents": pd.Series(dtype=float),
+                }
+            )
         return frame
 
     def name(self, node_id: str) -> str:
@@ -112,17 +116,22 @@ class GraphIndex:
         organization's help.
         """
         direct = self.tie_frame("serves_community")[["source", "target"]].rename(
-            columns={"source": "org", "target": "community"})
+            columns={"source": "org", "target": "community"}
+        )
         direct = direct.assign(via="direct")
         volunteers = self.tie_frame("volunteers_with")[["source", "target"]].rename(
-            columns={"source": "navigator", "target": "org"})
+            columns={"source": "navigator", "target": "org"}
+        )
         mentors = self.tie_frame("mentors")[["source", "target"]].rename(
-            columns={"source": "navigator", "target": "community"})
+            columns={"source": "navigator", "target": "community"}
+        )
         via_navigator = volunteers.merge(mentors, on="navigator")[["org", "community"]]
         via_navigator = via_navigator.assign(via="navigator")
         reach = pd.concat([direct, via_navigator], ignore_index=True)
-        reach = reach[reach["org"].isin(self.organizations.index)
-                      & reach["community"].isin(self.communities.index)]
+        reach = reach[
+            reach["org"].isin(self.organizations.index)
+            & reach["community"].isin(self.communities.index)
+        ]
         # A direct tie wins over the same pair reached through a navigator.
         reach = reach.sort_values("via").drop_duplicates(["org", "community"], keep="first")
         return reach.reset_index(drop=True)
@@ -130,30 +139,40 @@ class GraphIndex:
     @cached_property
     def neighborhood_org_reach(self) -> pd.DataFrame:
         """Distinct (org, neighborhood) pairs from ``located_in`` and ``serves_neighborhood``."""
-        frames = [self.tie_frame(t)[["source", "target"]] for t in
-                  ("located_in", "serves_neighborhood")]
+        frames = [
+            self.tie_frame(t)[["source", "target"]] for t in ("located_in", "serves_neighborhood")
+        ]
         reach = pd.concat(frames, ignore_index=True).rename(
-            columns={"source": "org", "target": "neighborhood"})
-        reach = reach[reach["org"].isin(self.organizations.index)
-                      & reach["neighborhood"].isin(self.neighborhoods.index)]
+            columns={"source": "org", "target": "neighborhood"}
+        )
+        reach = reach[
+            reach["org"].isin(self.organizations.index)
+            & reach["neighborhood"].isin(self.neighborhoods.index)
+        ]
         return reach.drop_duplicates().reset_index(drop=True)
 
     @cached_property
     def neighborhood_navigators(self) -> pd.DataFrame:
         """Distinct (navigator, neighborhood) pairs from ``based_in``."""
         based = self.tie_frame("based_in")[["source", "target"]].rename(
-            columns={"source": "navigator", "target": "neighborhood"})
-        based = based[based["navigator"].isin(self.navigators.index)
-                      & based["neighborhood"].isin(self.neighborhoods.index)]
+            columns={"source": "navigator", "target": "neighborhood"}
+        )
+        based = based[
+            based["navigator"].isin(self.navigators.index)
+            & based["neighborhood"].isin(self.neighborhoods.index)
+        ]
         return based.drop_duplicates().reset_index(drop=True)
 
     @cached_property
     def residence(self) -> pd.DataFrame:
         """``lives_in`` ties as (community, neighborhood, residents) with residents as float."""
         lives = self.tie_frame("lives_in").rename(
-            columns={"source": "community", "target": "neighborhood"})
-        lives = lives[lives["community"].isin(self.communities.index)
-                      & lives["neighborhood"].isin(self.neighborhoods.index)]
+            columns={"source": "community", "target": "neighborhood"}
+        )
+        lives = lives[
+            lives["community"].isin(self.communities.index)
+            & lives["neighborhood"].isin(self.neighborhoods.index)
+        ]
         return lives[["community", "neighborhood", "residents"]].reset_index(drop=True)
 
     @cached_property
@@ -171,12 +190,17 @@ class GraphIndex:
         analyses: treat the lists as read-only.
         """
         names: dict[str, list[str]] = {}
-        for org_id, neighborhood_id in zip(self.member_org_reach["org"].tolist(),
-                                           self.member_org_reach["neighborhood"].tolist()):
+        for org_id, neighborhood_id in zip(
+            self.member_org_reach["org"].tolist(),
+            self.member_org_reach["neighborhood"].tolist(),
+            strict=False,
+        ):
             names.setdefault(neighborhood_id, []).append(self.name(org_id))
         for navigator_id, neighborhood_id in zip(
-                self.neighborhood_navigators["navigator"].tolist(),
-                self.neighborhood_navigators["neighborhood"].tolist()):
+            self.neighborhood_navigators["navigator"].tolist(),
+            self.neighborhood_navigators["neighborhood"].tolist(),
+            strict=False,
+        ):
             names.setdefault(neighborhood_id, []).append(self.name(navigator_id))
         return names
 
@@ -202,7 +226,7 @@ class GraphIndex:
             return pd.DataFrame({"a": pd.Series(dtype=object), "b": pd.Series(dtype=object)})
         source = ties["source"].astype(str).to_numpy()
         target = ties["target"].astype(str).to_numpy()
-        keep = (source != target)
+        keep = source != target
         a = np.where(source < target, source, target)[keep]
         b = np.where(source < target, target, source)[keep]
         pairs = pd.DataFrame({"a": a, "b": b}).drop_duplicates()
@@ -238,10 +262,11 @@ def index_graph(G: nx.MultiDiGraph) -> GraphIndex:
     if not isinstance(G, nx.Graph):
         raise AnalysisError(
             f"Expected a coalition graph (networkx), got {type(G).__name__}: build one with "
-            "coalition.model.build_graph(city).")
-    by_kind: dict[str, list[dict[str, Any]]] = {k: [] for k in
-                                                 (NEIGHBORHOOD, ORGANIZATION, COMMUNITY,
-                                                  NAVIGATOR)}
+            "coalition.model.build_graph(city)."
+        )
+    by_kind: dict[str, list[dict[str, Any]]] = {
+        k: [] for k in (NEIGHBORHOOD, ORGANIZATION, COMMUNITY, NAVIGATOR)
+    }
     names: dict[str, str] = {}
     geometries: dict[str, Any] = {}
     for node_id, data in G.nodes(data=True):
@@ -254,12 +279,14 @@ def index_graph(G: nx.MultiDiGraph) -> GraphIndex:
     if not by_kind[NEIGHBORHOOD]:
         raise AnalysisError(
             "The graph has no neighborhoods, so nothing can be analysed: load a city folder "
-            "(e.g. `coalition init`) before running an analysis.")
+            "(e.g. `coalition init`) before running an analysis."
+        )
 
     tie_rows: dict[str, list[tuple[Any, Any, Any, Any]]] = {}
     for source, target, tie_type, data in G.edges(keys=True, data=True):
         tie_rows.setdefault(tie_type, []).append(
-            (source, target, data.get("strength"), data.get("residents")))
+            (source, target, data.get("strength"), data.get("residents"))
+        )
     ties = {}
     for tie_type, rows in tie_rows.items():
         frame = pd.DataFrame(rows, columns=["source", "target", "strength", "residents"])
@@ -272,63 +299,114 @@ def index_graph(G: nx.MultiDiGraph) -> GraphIndex:
 
     def frame_of(kind: str, columns: list[str]) -> pd.DataFrame:
         rows = by_kind[kind]
-        frame = pd.DataFrame(rows, columns=["id", *columns]) if rows else pd.DataFrame(
-            columns=["id", *columns])
+        frame = (
+            pd.DataFrame(rows, columns=["id", *columns])
+            if rows
+            else pd.DataFrame(columns=["id", *columns])
+        )
         frame["id"] = frame["id"].astype(object)
         return frame.set_index("id").sort_index()
 
-    neighborhoods = frame_of(NEIGHBORHOOD, ["name", "population", "population_moe",
-                                            "foreign_born", "foreign_born_moe",
-                                            "limited_english", "limited_english_moe",
-                                            "lon", "lat", "illustrative",
-                                            "illustrative_columns"])
-    for column in ("population", "population_moe", "foreign_born", "foreign_born_moe",
-                   "limited_english", "limited_english_moe", "lon", "lat"):
+    neighborhoods = frame_of(
+        NEIGHBORHOOD,
+        [
+            "name",
+            "population",
+            "population_moe",
+            "foreign_born",
+            "foreign_born_moe",
+            "limited_english",
+            "limited_english_moe",
+            "lon",
+            "lat",
+            "illustrative",
+            "illustrative_columns",
+        ],
+    )
+    for column in (
+        "population",
+        "population_moe",
+        "foreign_born",
+        "foreign_born_moe",
+        "limited_english",
+        "limited_english_moe",
+        "lon",
+        "lat",
+    ):
         neighborhoods[column] = [float_or_nan(v) for v in neighborhoods[column]]
     neighborhoods["name"] = [names[n] for n in neighborhoods.index]
     neighborhoods["illustrative"] = [
         bool(v) if isinstance(v, (bool, np.bool_, int, np.integer)) else False
-        for v in neighborhoods["illustrative"]]
+        for v in neighborhoods["illustrative"]
+    ]
     neighborhoods["illustrative_columns"] = [
         [str(c) for c in v] if isinstance(v, (list, tuple)) else []
-        for v in neighborhoods["illustrative_columns"]]
+        for v in neighborhoods["illustrative_columns"]
+    ]
 
-    organizations = frame_of(ORGANIZATION, ["name", "sector", "orientation", "services",
-                                            "languages", "anchor_type", "neighborhood",
-                                            "member"])
+    organizations = frame_of(
+        ORGANIZATION,
+        [
+            "name",
+            "sector",
+            "orientation",
+            "services",
+            "languages",
+            "anchor_type",
+            "neighborhood",
+            "member",
+        ],
+    )
     organizations["name"] = [names[n] for n in organizations.index]
-    organizations["member"] = pd.Series([is_member(v) for v in organizations["member"]],
-                                        index=organizations.index, dtype=bool)
+    organizations["member"] = pd.Series(
+        [is_member(v) for v in organizations["member"]], index=organizations.index, dtype=bool
+    )
     for column in ("services", "languages"):
-        organizations[column] = [list(v) if isinstance(v, (list, tuple)) else []
-                                 for v in organizations[column]]
+        organizations[column] = [
+            list(v) if isinstance(v, (list, tuple)) else [] for v in organizations[column]
+        ]
     organizations["sector"] = organizations["sector"].fillna("unknown").astype(str)
     organizations["orientation"] = organizations["orientation"].fillna("").astype(str)
     organizations["anchor_type"] = organizations["anchor_type"].fillna("none").astype(str)
 
-    communities = frame_of(COMMUNITY, ["name", "community_kind", "languages",
-                                       "estimated_residents"])
+    communities = frame_of(
+        COMMUNITY, ["name", "community_kind", "languages", "estimated_residents"]
+    )
     communities["name"] = [names[n] for n in communities.index]
-    communities["languages"] = [list(v) if isinstance(v, (list, tuple)) else []
-                                for v in communities["languages"]]
-    communities["estimated_residents"] = [float_or_nan(v)
-                                          for v in communities["estimated_residents"]]
+    communities["languages"] = [
+        list(v) if isinstance(v, (list, tuple)) else [] for v in communities["languages"]
+    ]
+    communities["estimated_residents"] = [
+        float_or_nan(v) for v in communities["estimated_residents"]
+    ]
 
     navigators = frame_of(NAVIGATOR, ["name", "languages", "neighborhood"])
     navigators["name"] = [names[n] for n in navigators.index]
-    navigators["languages"] = [list(v) if isinstance(v, (list, tuple)) else []
-                               for v in navigators["languages"]]
+    navigators["languages"] = [
+        list(v) if isinstance(v, (list, tuple)) else [] for v in navigators["languages"]
+    ]
 
     committees = neighborhood_committees(G, neighborhoods.index)
     status, active_names = committees.status, committees.active_names
     neighborhoods["committee_status"] = [status[n] for n in neighborhoods.index]
     neighborhoods["committee_names"] = [active_names[n] for n in neighborhoods.index]
 
-    logger.debug("indexed graph: %d neighborhoods, %d organizations, %d tie types",
-                 len(neighborhoods), len(organizations), len(ties))
-    return GraphIndex(graph=G, names=names, neighborhoods=neighborhoods,
-                      organizations=organizations, communities=communities,
-                      navigators=navigators, ties=ties, geometries=geometries)
+    logger.debug(
+        "indexed graph: %d neighborhoods, %d organizations, %d tie types",
+        len(neighborhoods),
+        len(organizations),
+        len(ties),
+    )
+    return GraphIndex(
+        graph=G,
+        names=names,
+        neighborhoods=neighborhoods,
+        organizations=organizations,
+        communities=communities,
+        navigators=navigators,
+        ties=ties,
+        geometries=geometries,
+    )
 
 
 def as_index(graph_or_index: nx.MultiDiGraph | GraphIndex) -> GraphIndex:

@@ -50,10 +50,16 @@ def non_member_ids(index: GraphIndex) -> list[str]:
     >>> non_member_ids(index_graph(G))  # doctest: +SKIP
     ['shop']
     """
+
     def compute() -> list[str]:
         nodes = index.graph.nodes
-        return sorted(o for o in index.organizations.index.tolist()
-                      if not is_member(nodes[o].get("member")) if o in nodes)
+        return sorted(
+            o
+            for o in index.organizations.index.tolist()
+            if not is_member(nodes[o].get("member"))
+            if o in nodes
+        )
+
     return index.memo("non_member_ids", compute)
 
 
@@ -76,4 +82,5 @@ def member_view(index: GraphIndex) -> GraphIndex:
     def compute() -> GraphIndex:
         organizations = index.organizations.drop(index=outside)
         return dataclasses.replace(index, organizations=organizations, _memo={})
+
     return index.memo("member_view", compute)

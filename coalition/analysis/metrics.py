@@ -48,8 +48,13 @@ def partnership_network(index: GraphIndex) -> PartnershipNetwork:
     org_ids = index.organizations.index.to_numpy(dtype=object)
     position = {org_id: i for i, org_id in enumerate(org_ids.tolist())}
     pairs = index.partnerships
-    edges = list(zip(map(position.__getitem__, pairs["a"].tolist()),
-                     map(position.__getitem__, pairs["b"].tolist())))
+    edges = list(
+        zip(
+            map(position.__getitem__, pairs["a"].tolist()),
+            map(position.__getitem__, pairs["b"].tolist()),
+            strict=False,
+        )
+    )
     graph = ig.Graph(n=len(org_ids), edges=edges, directed=False)
     return PartnershipNetwork(graph=graph, org_ids=org_ids)
 
@@ -75,9 +80,15 @@ def brokerage(network: PartnershipNetwork) -> pd.DataFrame:
         effective = np.where(degree > 0, degree - 2.0 * triangles / degree, 0.0)
     constraint = np.asarray(graph.constraint(), dtype=float)
     constraint[degree == 0] = np.nan
-    return pd.DataFrame({"degree": degree.astype(int), "triangles": triangles.astype(int),
-                         "effective_size": effective, "constraint": constraint},
-                        index=pd.Index(network.org_ids, name="id"))
+    return pd.DataFrame(
+        {
+            "degree": degree.astype(int),
+            "triangles": triangles.astype(int),
+            "effective_size": effective,
+            "constraint": constraint,
+        },
+        index=pd.Index(network.org_ids, name="id"),
+    )
 
 
 @dataclass
@@ -127,9 +138,16 @@ def cut_vertices(network: PartnershipNetwork) -> list[CutVertex]:
         return []
     n_blocks = len(blocks)
     node_of_point = {v: n_blocks + i for i, v in enumerate(points)}
-    tree = ig.Graph(n=n_blocks + len(points), directed=False, edges=[
-        (b, node_of_point[v]) for b, members in enumerate(blocks) for v in members
-        if v in node_of_point])
+    tree = ig.Graph(
+        n=n_blocks + len(points),
+        directed=False,
+        edges=[
+            (b, node_of_point[v])
+            for b, members in enumerate(blocks)
+            for v in members
+            if v in node_of_point
+        ],
+    )
 
     # Each vertex of a block belongs to one tree node: an articulation point to its own node,
     # any other vertex to its only block. Vertices in no block (isolated) belong to none.
@@ -165,7 +183,7 @@ def cut_vertices(network: PartnershipNetwork) -> list[CutVertex]:
 
     def members(node: int) -> list[int]:
         start = position[node]
-        return [v for t in order[start: start + subtree_nodes[node]].tolist() for v in owned[t]]
+        return [v for t in order[start : start + subtree_nodes[node]].tolist() for v in owned[t]]
 
     membership = np.asarray(graph.connected_components().membership)
     component_sizes = np.bincount(membership)
@@ -178,8 +196,9 @@ def cut_vertices(network: PartnershipNetwork) -> list[CutVertex]:
     results = []
     for vertex, node in node_of_point.items():
         comp_size = int(component_sizes[membership[vertex]])
-        children = sorted((c for c in tree.neighbors(node) if parent[c] == node),
-                          key=position.__getitem__)
+        children = sorted(
+            (c for c in tree.neighbors(node) if parent[c] == node), key=position.__getitem__
+        )
         above = comp_size - int(subtree_weight[node])  # the side towards the root
         largest_child = max(children, key=lambda c: (subtree_weight[c], -position[c]))
         sizes = [int(subtree_weight[c]) for c in children] + ([above] if above else [])
@@ -193,19 +212,28 @@ def cut_vertices(network: PartnershipNetwork) -> list[CutVertex]:
             kept = np.sort(np.asarray(members(largest_child), dtype=int))
             if above:
                 parts.append(above_part(vertex, node))
-            parts.extend(np.sort(np.asarray(members(c), dtype=int)) for c in children
-                         if c != largest_child)
+            parts.extend(
+                np.sort(np.asarray(members(c), dtype=int)) for c in children if c != largest_child
+            )
         parts.sort(key=lambda p: (-len(p), p[0] if len(p) else -1))
         cut = np.sort(np.concatenate(parts)) if parts else np.zeros(0, dtype=int)
-        equal = ([kept, *(p for p in parts if len(p) == top)] if tied else [])
-        results.append(CutVertex(position=int(vertex), cut_off=cut.astype(int),
-                                 component_size=comp_size, parts=parts, equal_parts=equal))
+        equal = [kept, *(p for p in parts if len(p) == top)] if tied else []
+        results.append(
+            CutVertex(
+                position=int(vertex),
+                cut_off=cut.astype(int),
+                component_size=comp_size,
+                parts=parts,
+                equal_parts=equal,
+            )
+        )
     results.sort(key=lambda c: (-len(c.cut_off), c.position))
     return results
 
 
-def org_community_matrix(index: GraphIndex, org_ids: np.ndarray) -> tuple[sparse.csr_matrix,
-                                                                           np.ndarray]:
+def org_community_matrix(
+    index: GraphIndex, org_ids: np.ndarray
+) -> tuple[sparse.csr_matrix, np.ndarray]:
     """Sparse organizations x communities reach matrix (rows in ``org_ids`` order).
 
     Returns the matrix and the community ids of its columns.

@@ -15,8 +15,9 @@ as much. So the shortlist loses nothing; it only shrinks the model (docs/analysi
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
-from typing import Any, Iterable
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -187,8 +188,9 @@ class WhatIfReport:
         return json_value(asdict(self))
 
 
-def _gain(matrix: sparse.csr_matrix, chosen: np.ndarray, weights: np.ndarray,
-          already: np.ndarray) -> tuple[float, np.ndarray]:
+def _gain(
+    matrix: sparse.csr_matrix, chosen: np.ndarray, weights: np.ndarray, already: np.ndarray
+) -> tuple[float, np.ndarray]:
     """Newly covered weight of a set of committee positions, and the newly covered mask."""
     if len(chosen) == 0:
         return 0.0, np.zeros(len(weights), dtype=bool)
@@ -197,18 +199,31 @@ def _gain(matrix: sparse.csr_matrix, chosen: np.ndarray, weights: np.ndarray,
     return float(weights[new].sum()), new
 
 
-def _solve_milp(objective: np.ndarray, constraints: list[LinearConstraint],
-                integrality: np.ndarray) -> np.ndarray:
-    result = milp(objective, constraints=constraints, integrality=integrality,
-                  bounds=Bounds(0.0, 1.0), options={"mip_rel_gap": 0.0})
+def _solve_milp(
+    objective: np.ndarray, constraints: list[LinearConstraint], integrality: np.ndarray
+) -> np.ndarray:
+    result = milp(
+        objective,
+        constraints=constraints,
+        integrality=integrality,
+        bounds=Bounds(0.0, 1.0),
+        options={"mip_rel_gap": 0.0},
+    )
     if result.x is None:  # cannot happen for this model (choosing any k is feasible)
-        raise AnalysisError(f"The plan's solver found no solution ({result.message}); please "
-                            "report this with the city's files.")
+        raise AnalysisError(
+            f"The plan's solver found no solution ({result.message}); please "
+            "report this with the city's files."
+        )
     return np.asarray(result.x)
 
 
-def _solve_mclp(matrix: sparse.csr_matrix, weights: np.ndarray, already: np.ndarray,
-                shortlist: np.ndarray, k: int) -> np.ndarray:
+def _solve_mclp(
+    matrix: sparse.csr_matrix,
+    weights: np.ndarray,
+    already: np.ndarray,
+    shortlist: np.ndarray,
+    k: int,
+) -> np.ndarray:
     """Solve the maximal covering problem exactly; return the chosen shortlist positions.
 
     The existing committees stay fixed: what they reach is ``already`` covered and gains nothing.
@@ -228,11 +243,14 @@ def _solve_mclp(matrix: sparse.csr_matrix, weights: np.ndarray, already: np.ndar
     n_picks, n_clients = len(shortlist), len(clients)
     gain = weights[clients].astype(float)
     # Rows: y_i - sum_j a_ij x_j <= 0 for every client, then sum_j x_j = k.
-    rows = sparse.vstack([
-        sparse.hstack([-covers, sparse.identity(n_clients, format="csr")]),
-        sparse.hstack([sparse.csr_matrix(np.ones((1, n_picks))),
-                       sparse.csr_matrix((1, n_clients))]),
-    ]).tocsr()
+    rows = sparse.vstack(
+        [
+            sparse.hstack([-covers, sparse.identity(n_clients, format="csr")]),
+            sparse.hstack(
+                [sparse.csr_matrix(np.ones((1, n_picks))), sparse.csr_matrix((1, n_clients))]
+            ),
+        ]
+    ).tocsr()
     lower = np.concatenate([np.full(n_clients, -np.inf), [k]])
     upper = np.concatenate([np.zeros(n_clients), [k]])
     cover_rows = LinearConstraint(rows, lower, upper)
@@ -244,12 +262,14 @@ def _solve_mclp(matrix: sparse.csr_matrix, weights: np.ndarray, already: np.ndar
     def newly(chosen: np.ndarray) -> float:
         return float(gain[np.asarray(covers[:, chosen].sum(axis=1)).ravel() > 0].sum())
 
-    best = picks(_solve_milp(np.concatenate([np.zeros(n_picks), -gain]), [cover_rows],
-                             integrality))
+    best = picks(_solve_milp(np.concatenate([np.zeros(n_picks), -gain]), [cover_rows], integrality))
     # The same best coverage, with the earliest shortlist positions (a tie-break only).
     optimum = newly(best)
-    at_optimum = LinearConstraint(np.concatenate([np.zeros(n_picks), gain])[np.newaxis, :],
-                                  optimum - 1e-6 * max(1.0, optimum), np.inf)
+    at_optimum = LinearConstraint(
+        np.concatenate([np.zeros(n_picks), gain])[np.newaxis, :],
+        optimum - 1e-6 * max(1.0, optimum),
+        np.inf,
+    )
     order = np.concatenate([np.arange(1, n_picks + 1, dtype=float), np.zeros(n_clients)])
     earliest = picks(_solve_milp(order, [cover_rows, at_optimum], integrality))
     if len(earliest) == len(best) and newly(earliest) >= optimum:
@@ -257,8 +277,13 @@ def _solve_mclp(matrix: sparse.csr_matrix, weights: np.ndarray, already: np.ndar
     return shortlist[best].astype(np.int64)
 
 
-def _drop_redundant(matrix: sparse.csr_matrix, chosen: np.ndarray, weights: np.ndarray,
-                    already: np.ndarray, rank_of: np.ndarray) -> np.ndarray:
+def _drop_redundant(
+    matrix: sparse.csr_matrix,
+    chosen: np.ndarray,
+    weights: np.ndarray,
+    already: np.ndarray,
+    rank_of: np.ndarray,
+) -> np.ndarray:
     """Drop chosen committees that add nothing beside the others, worst-ranked first.
 
     When fewer than k committees reach everyone the rule can reach, the solver may fill the
@@ -273,10 +298,9 @@ def _drop_redundant(matrix: sparse.csr_matrix, chosen: np.ndarray, weights: np.n
     return np.array(keep, dtype=np.int64)
 
 
-
-
-def _caveats(frame: pd.DataFrame, pick: str, covered: np.ndarray, weights: np.ndarray,
-             gain: float) -> list[str]:
+def _caveats(
+    frame: pd.DataFrame, pick: str, covered: np.ndarray, weights: np.ndarray, gain: float
+) -> list[str]:
     """Sentences naming the tiny or doubtful figures a pick's gain rests on.
 
     A covered neighborhood is flagged when it has fewer than :data:`TINY_POPULATION`
@@ -295,11 +319,15 @@ def _caveats(frame: pd.DataFrame, pick: str, covered: np.ndarray, weights: np.nd
         if np.isfinite(pop) and pop < TINY_POPULATION:
             why = f"{names[position]} has only {pop:,.0f} residents"
         elif np.isfinite(pop) and fb > pop:
-            why = (f"{names[position]}'s {fb:,.0f} foreign-born residents are more than its "
-                   f"{pop:,.0f} residents")
+            why = (
+                f"{names[position]}'s {fb:,.0f} foreign-born residents are more than its "
+                f"{pop:,.0f} residents"
+            )
         elif np.isfinite(margin) and margin >= fb:
-            why = (f"{names[position]}'s figure of {fb:,.0f} foreign-born residents has a "
-                   f"margin of error of ± {margin:,.0f}, as large as the figure")
+            why = (
+                f"{names[position]}'s figure of {fb:,.0f} foreign-born residents has a "
+                f"margin of error of ± {margin:,.0f}, as large as the figure"
+            )
         else:
             continue
         share = weights[position] / gain
@@ -307,8 +335,14 @@ def _caveats(frame: pd.DataFrame, pick: str, covered: np.ndarray, weights: np.nd
     return sentences
 
 
-def plan_committees(graph: nx.MultiDiGraph | GraphIndex, k: int, *, ranking: RankReport,
-                    rule: str = "own", distance_km: float = 1.0) -> PlanReport:
+def plan_committees(
+    graph: nx.MultiDiGraph | GraphIndex,
+    k: int,
+    *,
+    ranking: RankReport,
+    rule: str = "own",
+    distance_km: float = 1.0,
+) -> PlanReport:
     """Choose the next k committees to cover the most foreign-born residents not yet covered.
 
     Existing active committees stay fixed. Solved exactly as a maximal covering location
@@ -361,8 +395,11 @@ def plan_committees(graph: nx.MultiDiGraph | GraphIndex, k: int, *, ranking: Ran
     weights_fb = np.clip(weights_fb, 0, None)
     matrix = coverage_matrix(index, rule, distance_km)
     existing = np.flatnonzero(index.has_active_committee)
-    already = np.asarray(matrix[existing].sum(axis=0)).ravel() > 0 if len(existing) else \
-        np.zeros(len(frame), dtype=bool)
+    already = (
+        np.asarray(matrix[existing].sum(axis=0)).ravel() > 0
+        if len(existing)
+        else np.zeros(len(frame), dtype=bool)
+    )
     uncovered_weight = np.where(already, 0.0, weights_fb)
     own_gain = np.asarray(matrix[candidates] @ uncovered_weight).ravel()
 
@@ -371,8 +408,7 @@ def plan_committees(graph: nx.MultiDiGraph | GraphIndex, k: int, *, ranking: Ran
     method = METHOD_MCLP
     # Position in the ranking of every neighborhood (unranked ones last): breaks ties.
     rank_of = np.full(len(frame), len(frame), dtype=np.int64)
-    rank_of[pd.Index(frame.index).get_indexer(ranked["neighborhood_id"])] = \
-        np.arange(len(ranked))
+    rank_of[pd.Index(frame.index).get_indexer(ranked["neighborhood_id"])] = np.arange(len(ranked))
     if len(useful) == 0:
         chosen = np.empty(0, dtype=np.int64)
         method = "none needed (no candidate adds coverage)"
@@ -409,48 +445,65 @@ def plan_committees(graph: nx.MultiDiGraph | GraphIndex, k: int, *, ranking: Ran
     for rank, position in enumerate(chosen.tolist()):
         alone, alone_mask = _gain(matrix, np.array([position]), weights_fb, already)
         filler = rank >= needed
-        caveats = [] if filler else _caveats(frame, names[position], alone_mask, weights_fb,
-                                             alone)
+        caveats = [] if filler else _caveats(frame, names[position], alone_mask, weights_fb, alone)
         caveats_all.extend(caveats)
-        rows = sorted({str(n) for n in [ids[position], *ids[alone_mask].tolist()]
-                       if n in flagged})
+        rows = sorted({str(n) for n in [ids[position], *ids[alone_mask].tolist()] if n in flagged})
         labelled.update(rows)
-        selected.append(PlanPick(
-            neighborhood_id=str(ids[position]), name=str(names[position]),
-            foreign_born_if_alone=whole(alone), covers=sorted(names[alone_mask].tolist()),
-            adds_coverage=not filler, filler=filler, caveats=caveats, illustrative=bool(rows),
-            illustrative_rows=rows))
+        selected.append(
+            PlanPick(
+                neighborhood_id=str(ids[position]),
+                name=str(names[position]),
+                foreign_born_if_alone=whole(alone),
+                covers=sorted(names[alone_mask].tolist()),
+                adds_coverage=not filler,
+                filler=filler,
+                caveats=caveats,
+                illustrative=bool(rows),
+                illustrative_rows=rows,
+            )
+        )
     total = float(weights_fb.sum())
     before = float(weights_fb[already].sum())
     gain = newly - top_newly
     chosen_names = [s.name for s in selected]
     top_names = [names[p] for p in top_k]
     if gain > 0:
-        comparison = (f"{gain:,.0f} more than starting in the top {k} by score "
-                      f"({join_names(top_names)}: {top_newly:,.0f})")
+        comparison = (
+            f"{gain:,.0f} more than starting in the top {k} by score "
+            f"({join_names(top_names)}: {top_newly:,.0f})"
+        )
     else:
-        comparison = (f"the same as starting in the top {k} by score "
-                      f"({join_names(top_names)})")
-    explanation = (f"Starting {plural(k, 'committee')} in {join_names(chosen_names)} would newly "
-                   f"cover {newly:,.0f} foreign-born residents, {comparison}; coverage would go "
-                   f"from {before:,.0f} to {before + newly:,.0f} of {total:,.0f}.")
+        comparison = f"the same as starting in the top {k} by score ({join_names(top_names)})"
+    explanation = (
+        f"Starting {plural(k, 'committee')} in {join_names(chosen_names)} would newly "
+        f"cover {newly:,.0f} foreign-born residents, {comparison}; coverage would go "
+        f"from {before:,.0f} to {before + newly:,.0f} of {total:,.0f}."
+    )
     fillers = chosen_names[needed:]
     if fillers:
         verb = "adds" if len(fillers) == 1 else "add"
-        explanation += (f" {join_names(fillers)} {verb} no newly covered residents: "
-                        + (f"{plural(needed, 'committee')} ({join_names(chosen_names[:needed])})"
-                           " already reach everyone this coverage rule can reach, so "
-                           if needed else "no new committee adds coverage under this rule, so ")
-                        + f"{'it fills' if len(fillers) == 1 else 'they fill'} the plan from the "
-                        "ranking.")
+        explanation += (
+            f" {join_names(fillers)} {verb} no newly covered residents: "
+            + (
+                f"{plural(needed, 'committee')} ({join_names(chosen_names[:needed])})"
+                " already reach everyone this coverage rule can reach, so "
+                if needed
+                else "no new committee adds coverage under this rule, so "
+            )
+            + f"{'it fills' if len(fillers) == 1 else 'they fill'} the plan from the "
+            "ranking."
+        )
     if caveats_all:
         explanation += " Caution: " + " ".join(caveats_all)
     notes = [note] if note else []
     if note:
         explanation = f"{note} {explanation}"
     return PlanReport(
-        k=k, k_requested=int(k_requested), notes=notes,
-        rule=rule, distance_km=float(distance_km) if rule == "distance" else None,
+        k=k,
+        k_requested=int(k_requested),
+        notes=notes,
+        rule=rule,
+        distance_km=float(distance_km) if rule == "distance" else None,
         method=method,
         selected=selected,
         newly_covered=whole(newly),
@@ -471,8 +524,13 @@ def plan_committees(graph: nx.MultiDiGraph | GraphIndex, k: int, *, ranking: Ran
     )
 
 
-def what_if(graph: nx.MultiDiGraph | GraphIndex, neighborhood_ids: Iterable[str], *,
-            rule: str = "own", distance_km: float = 1.0) -> WhatIfReport:
+def what_if(
+    graph: nx.MultiDiGraph | GraphIndex,
+    neighborhood_ids: Iterable[str],
+    *,
+    rule: str = "own",
+    distance_km: float = 1.0,
+) -> WhatIfReport:
     """Coverage before and after adding active committees in some neighborhoods.
 
     Parameters
@@ -507,22 +565,36 @@ def what_if(graph: nx.MultiDiGraph | GraphIndex, neighborhood_ids: Iterable[str]
     positions_of(index, ids)  # unknown ids raise with a helpful message
     before = coverage_report(index, rule=rule, distance_km=distance_km)
     after = coverage_report(index, rule=rule, distance_km=distance_km, extra_committees=ids)
-    was = dict(zip(before.neighborhoods["id"], before.neighborhoods["covered"]))
-    newly = [row["name"] for row in after.neighborhoods.to_dict("records")
-             if row["covered"] and not was[row["id"]]]
+    was = dict(zip(before.neighborhoods["id"], before.neighborhoods["covered"], strict=False))
+    newly = [
+        row["name"]
+        for row in after.neighborhoods.to_dict("records")
+        if row["covered"] and not was[row["id"]]
+    ]
     gained = after.summary["foreign_born_covered"] - before.summary["foreign_born_covered"]
     share_before = before.summary["share_foreign_born_covered"]
     share_after = after.summary["share_foreign_born_covered"]
     chosen = [index.name(n) for n in ids]
-    percent = (lambda s: "n/a" if s is None else f"{s:.0%}")
-    explanation = (f"With committees also in {join_names(chosen)}, "
-                   + (f"{join_names(newly)} would become covered: {gained:,.0f} more foreign-born "
-                      f"residents, from {percent(share_before)} to {percent(share_after)}."
-                      if newly else "no neighborhood would become newly covered (they are "
-                                    "covered already)."))
+
+    def percent(share: float | None) -> str:
+        return "n/a" if share is None else f"{share:.0%}"
+
+    explanation = f"With committees also in {join_names(chosen)}, " + (
+        f"{join_names(newly)} would become covered: {gained:,.0f} more foreign-born "
+        f"residents, from {percent(share_before)} to {percent(share_after)}."
+        if newly
+        else "no neighborhood would become newly covered (they are covered already)."
+    )
     return WhatIfReport(
-        neighborhoods=chosen, neighborhood_ids=ids, rule=rule,
+        neighborhoods=chosen,
+        neighborhood_ids=ids,
+        rule=rule,
         distance_km=float(distance_km) if rule == "distance" else None,
-        before=before.summary, after=after.summary,
-        newly_covered_foreign_born=gained, newly_covered_neighborhoods=newly,
-        share_before=share_before, share_after=share_after, explanation=explanation)
+        before=before.summary,
+        after=after.summary,
+        newly_covered_foreign_born=gained,
+        newly_covered_neighborhoods=newly,
+        share_before=share_before,
+        share_after=share_after,
+        explanation=explanation,
+    )

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import logging
 import math
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import networkx as nx
 
@@ -56,10 +57,12 @@ def illustrative_ids(graph_or_index: nx.MultiDiGraph | GraphIndex) -> frozenset[
     ['n']
     """
     if isinstance(graph_or_index, GraphIndex):
-        return graph_or_index.memo("illustrative_ids",
-                                   lambda: illustrative_ids(graph_or_index.graph))
-    return frozenset(n for n, flag in graph_or_index.nodes(data="illustrative")
-                     if is_illustrative(flag))
+        return graph_or_index.memo(
+            "illustrative_ids", lambda: illustrative_ids(graph_or_index.graph)
+        )
+    return frozenset(
+        n for n, flag in graph_or_index.nodes(data="illustrative") if is_illustrative(flag)
+    )
 
 
 def illustrative_rows(index: GraphIndex, ids: Iterable[Any]) -> list[str]:
@@ -84,12 +87,14 @@ def committee_ids_by_name(index: GraphIndex) -> dict[str, list[str]]:
     >>> committee_ids_by_name(index)["Alder Welcoming Committee"]  # doctest: +SKIP
     ['wc-alder']
     """
+
     def compute() -> dict[str, list[str]]:
         found: dict[str, list[str]] = {}
         for node_id, kind in index.graph.nodes(data="kind"):
             if kind == COMMITTEE:
                 found.setdefault(index.name(node_id), []).append(node_id)
         return found
+
     return index.memo("committee_ids_by_name", compute)
 
 
@@ -147,6 +152,8 @@ def illustrative_counts(graph_or_index: nx.MultiDiGraph | GraphIndex) -> dict[st
             continue
         by_table[TIES_TABLE]["rows"] += 1
         by_table[TIES_TABLE]["illustrative"] += is_illustrative(flag)
-    return {"entries": sum(t["rows"] for t in by_table.values()),
-            "illustrative": sum(t["illustrative"] for t in by_table.values()),
-            "by_table": by_table}
+    return {
+        "entries": sum(t["rows"] for t in by_table.values()),
+        "illustrative": sum(t["illustrative"] for t in by_table.values()),
+        "by_table": by_table,
+    }

@@ -11,8 +11,9 @@ from __future__ import annotations
 import heapq
 import logging
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -31,8 +32,13 @@ from .provenance import illustrative_ids
 logger = logging.getLogger(__name__)
 
 COMPONENTS = ("need", "readiness", "access", "adjacency", "gaps")
-DEFAULT_WEIGHTS: dict[str, float] = {"need": 0.35, "readiness": 0.20, "access": 0.15,
-                                     "adjacency": 0.15, "gaps": 0.15}
+DEFAULT_WEIGHTS: dict[str, float] = {
+    "need": 0.35,
+    "readiness": 0.20,
+    "access": 0.15,
+    "adjacency": 0.15,
+    "gaps": 0.15,
+}
 # Margins of error are published at 90% confidence: sd = moe / 1.645.
 MOE_Z = 1.645
 WEIGHT_JITTER = 0.2
@@ -67,20 +73,27 @@ def validate_weights(weights: Mapping[str, Any] | None) -> dict[str, float]:
     unknown = sorted(str(k) for k in weights if k not in COMPONENTS)
     if unknown:
         raise AnalysisError(
-            f"Unknown weight name(s): {', '.join(unknown)}. Valid names: {', '.join(COMPONENTS)}.")
+            f"Unknown weight name(s): {', '.join(unknown)}. Valid names: {', '.join(COMPONENTS)}."
+        )
     checked = {}
     for name in COMPONENTS:
         value = weights.get(name, 0.0)
-        if isinstance(value, bool) or not isinstance(value, (int, float, np.number)) \
-                or not math.isfinite(float(value)):
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float, np.number))
+            or not math.isfinite(float(value))
+        ):
             raise AnalysisError(f"Weight {name!r} must be a number, got {value!r}.")
         if value < 0:
             raise AnalysisError(
-                f"Weight {name!r} is negative ({value}); weights must be 0 or more.")
+                f"Weight {name!r} is negative ({value}); weights must be 0 or more."
+            )
         checked[name] = float(value)
     if sum(checked.values()) <= 0:
-        raise AnalysisError("All weights are zero: give at least one component a positive "
-                            f"weight ({', '.join(COMPONENTS)}).")
+        raise AnalysisError(
+            "All weights are zero: give at least one component a positive "
+            f"weight ({', '.join(COMPONENTS)})."
+        )
     return checked
 
 
@@ -92,8 +105,9 @@ def _scaled(values: np.ndarray) -> np.ndarray:
     return values / top
 
 
-def _need(foreign_born: np.ndarray, population: np.ndarray,
-          limited_english: np.ndarray) -> np.ndarray:
+def _need(
+    foreign_born: np.ndarray, population: np.ndarray, limited_english: np.ndarray
+) -> np.ndarray:
     """Need component over the last axis: mean of the scaled count, share and limited English.
 
     Each figure is divided by its largest finite value (a figure that is missing is left out
@@ -101,8 +115,9 @@ def _need(foreign_born: np.ndarray, population: np.ndarray,
     ranking) and 2-D arrays (runs x neighborhoods).
     """
     with np.errstate(divide="ignore", invalid="ignore"):
-        share = np.where(population > 0, foreign_born / population,
-                         np.where(np.isnan(population), np.nan, 0.0))  # no figure stays NaN
+        share = np.where(
+            population > 0, foreign_born / population, np.where(np.isnan(population), np.nan, 0.0)
+        )  # no figure stays NaN
 
     def scaled(values: np.ndarray) -> tuple[np.ndarray, np.ndarray | bool]:
         finite = np.isfinite(values)
@@ -115,8 +130,9 @@ def _need(foreign_born: np.ndarray, population: np.ndarray,
             known = finite
         return values / np.where(top > 0, top, np.inf), known
 
-    total = np.zeros(np.broadcast_shapes(np.shape(foreign_born), np.shape(share),
-                                         np.shape(limited_english)))
+    total = np.zeros(
+        np.broadcast_shapes(np.shape(foreign_born), np.shape(share), np.shape(limited_english))
+    )
     counts = np.zeros(total.shape)
     for values in (foreign_born, share, limited_english):
         part, known = scaled(np.asarray(values, dtype=float))
@@ -136,8 +152,9 @@ class NeighborhoodSignals:
     details: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
-def gap_findings_by_neighborhood(graph_or_index: nx.MultiDiGraph | GraphIndex
-                                 ) -> tuple[pd.Series, dict[str, list[str]]]:
+def gap_findings_by_neighborhood(
+    graph_or_index: nx.MultiDiGraph | GraphIndex,
+) -> tuple[pd.Series, dict[str, list[str]]]:
     """Gap findings located in each neighborhood: their count and short descriptions.
 
     The findings are language gaps, "reached by one organization only" and uncovered need
@@ -151,15 +168,17 @@ def gap_findings_by_neighborhood(graph_or_index: nx.MultiDiGraph | GraphIndex
     """
     index = member_view(as_index(graph_or_index))
     findings: dict[str, list[str]] = {}
-    for neighborhood_id, language in zip(*(language_gaps(index)[c] for c in
-                                           ("neighborhood_id", "language"))):
+    for neighborhood_id, language in zip(
+        *(language_gaps(index)[c] for c in ("neighborhood_id", "language")), strict=False
+    ):
         findings.setdefault(neighborhood_id, []).append(f"no one offers {language}")
     orgs_reaching = index.orgs_per_neighborhood
     for neighborhood_id in orgs_reaching.index[orgs_reaching == 1]:
         findings.setdefault(neighborhood_id, []).append("reached by one organization only")
     for neighborhood_id in uncovered_need(index)["neighborhood_id"]:
         findings.setdefault(neighborhood_id, []).append(
-            "many foreign-born residents but few coalition members")
+            "many foreign-born residents but few coalition members"
+        )
     counts = pd.Series({n: len(v) for n, v in findings.items()}, dtype=float)
     return counts.reindex(index.neighborhoods.index, fill_value=0.0), findings
 
@@ -174,13 +193,16 @@ def neighborhood_signals(index: GraphIndex, candidates: np.ndarray) -> Neighborh
     frame = index.neighborhoods
     ids = frame.index
     located = index.tie_frame("located_in")
-    anchors = located.merge(index.organizations[["anchor_type"]], left_on="source",
-                            right_index=True)
+    anchors = located.merge(
+        index.organizations[["anchor_type"]], left_on="source", right_index=True
+    )
     anchors = anchors[anchors["anchor_type"].isin(list(ANCHOR_LABELS))].drop_duplicates(
-        ["source", "target"])
+        ["source", "target"]
+    )
     anchor_count = anchors.groupby("target").size().reindex(ids, fill_value=0)
-    navigator_count = index.neighborhood_navigators.groupby("neighborhood").size().reindex(
-        ids, fill_value=0)
+    navigator_count = (
+        index.neighborhood_navigators.groupby("neighborhood").size().reindex(ids, fill_value=0)
+    )
     members = members_index.members_per_neighborhood
     pairs = adjacency_pairs(index)
     active = index.has_active_committee
@@ -189,36 +211,46 @@ def neighborhood_signals(index: GraphIndex, candidates: np.ndarray) -> Neighborh
         borders_active[pairs[active[pairs[:, 1]], 0]] = True
     gap_counts, gap_findings = gap_findings_by_neighborhood(members_index)
 
-    raw = pd.DataFrame({
-        "foreign_born": frame["foreign_born"].to_numpy()[candidates],
-        "foreign_born_moe": frame["foreign_born_moe"].to_numpy()[candidates],
-        "population": frame["population"].to_numpy()[candidates],
-        "limited_english": frame["limited_english"].to_numpy()[candidates],
-        "limited_english_moe": frame["limited_english_moe"].to_numpy()[candidates],
-        "anchors": anchor_count.to_numpy()[candidates],
-        "navigators": navigator_count.to_numpy()[candidates],
-        "members": members.to_numpy()[candidates],
-        "borders_active": borders_active[candidates],
-        "gap_findings": gap_counts.to_numpy()[candidates],
-    }, index=ids[candidates])
+    raw = pd.DataFrame(
+        {
+            "foreign_born": frame["foreign_born"].to_numpy()[candidates],
+            "foreign_born_moe": frame["foreign_born_moe"].to_numpy()[candidates],
+            "population": frame["population"].to_numpy()[candidates],
+            "limited_english": frame["limited_english"].to_numpy()[candidates],
+            "limited_english_moe": frame["limited_english_moe"].to_numpy()[candidates],
+            "anchors": anchor_count.to_numpy()[candidates],
+            "navigators": navigator_count.to_numpy()[candidates],
+            "members": members.to_numpy()[candidates],
+            "borders_active": borders_active[candidates],
+            "gap_findings": gap_counts.to_numpy()[candidates],
+        },
+        index=ids[candidates],
+    )
     fb = raw["foreign_born"].to_numpy(dtype=float)  # a blank figure stays NaN, never 0
     population = raw["population"].to_numpy(dtype=float)
-    components = pd.DataFrame({
-        "need": _need(fb, population, raw["limited_english"].to_numpy(dtype=float)),
-        "readiness": _scaled((raw["anchors"] + raw["navigators"]).to_numpy(dtype=float)),
-        "access": _scaled(raw["members"].to_numpy(dtype=float)),
-        "adjacency": raw["borders_active"].to_numpy(dtype=float),
-        "gaps": _scaled(raw["gap_findings"].to_numpy(dtype=float)),
-    }, index=raw.index)
+    components = pd.DataFrame(
+        {
+            "need": _need(fb, population, raw["limited_english"].to_numpy(dtype=float)),
+            "readiness": _scaled((raw["anchors"] + raw["navigators"]).to_numpy(dtype=float)),
+            "access": _scaled(raw["members"].to_numpy(dtype=float)),
+            "adjacency": raw["borders_active"].to_numpy(dtype=float),
+            "gaps": _scaled(raw["gap_findings"].to_numpy(dtype=float)),
+        },
+        index=raw.index,
+    )
 
     # Names (and ids, for the illustrative labels) for the reasons sentences.
     anchor_names: dict[str, list[str]] = {}
     anchor_ids: dict[str, list[str]] = {}
-    for org_id, neighborhood_id, anchor_type in zip(anchors["source"].tolist(),
-                                                    anchors["target"].tolist(),
-                                                    anchors["anchor_type"].tolist()):
+    for org_id, neighborhood_id, anchor_type in zip(
+        anchors["source"].tolist(),
+        anchors["target"].tolist(),
+        anchors["anchor_type"].tolist(),
+        strict=False,
+    ):
         anchor_names.setdefault(neighborhood_id, []).append(
-            f"{index.name(org_id)} ({ANCHOR_LABELS[anchor_type]})")
+            f"{index.name(org_id)} ({ANCHOR_LABELS[anchor_type]})"
+        )
         anchor_ids.setdefault(neighborhood_id, []).append(org_id)
     active_neighbours: dict[str, list[str]] = {}
     neighbour_ids: dict[str, list[str]] = {}
@@ -243,12 +275,17 @@ def neighborhood_signals(index: GraphIndex, candidates: np.ndarray) -> Neighborh
             "navigators": _NameList(navs_here, names),
             "gaps": gap_findings.get(n, empty),
             # The rows each reason rests on, as groups of ids (shared lists: read only).
-            "ids": {"need": ([n],), "readiness": (anchor_ids.get(n, empty), navs_here),
-                    "access": (orgs_here, navs_here),
-                    "adjacency": (neighbour_ids.get(n, empty),),
-                    "gaps": ([n], orgs_here, navs_here)}}
-    return NeighborhoodSignals(positions=candidates, raw=raw, components=components,
-                               details=details)
+            "ids": {
+                "need": ([n],),
+                "readiness": (anchor_ids.get(n, empty), navs_here),
+                "access": (orgs_here, navs_here),
+                "adjacency": (neighbour_ids.get(n, empty),),
+                "gaps": ([n], orgs_here, navs_here),
+            },
+        }
+    return NeighborhoodSignals(
+        positions=candidates, raw=raw, components=components, details=details
+    )
 
 
 class _NameList:
@@ -265,79 +302,108 @@ class _NameList:
         shown = heapq.nsmallest(limit + 1, (self.names.get(i) or str(i) for i in self.ids))
         if len(self.ids) <= limit + 1:
             return join_names(shown, limit=limit + 1)
-        return (f"{', '.join(shown[:limit])} and "
-                f"{plural(len(self.ids) - limit, f'more {more_word}')}")
+        return (
+            f"{', '.join(shown[:limit])} and {plural(len(self.ids) - limit, f'more {more_word}')}"
+        )
 
 
-def _names_and_navigators(names: list[str], navigators: int, limit: int = 3,
-                          what: str = "organization") -> str:
+def _names_and_navigators(
+    names: list[str], navigators: int, limit: int = 3, what: str = "organization"
+) -> str:
     """Names (the tail summarised as "and N more organizations"), then the navigators counted
     on their own, so a summary never hides them."""
     parts = []
     if len(names):
-        parts.append(names.text(limit, what) if isinstance(names, _NameList) else
-                     join_names(names, limit=limit, more_word=what))
+        parts.append(
+            names.text(limit, what)
+            if isinstance(names, _NameList)
+            else join_names(names, limit=limit, more_word=what)
+        )
     if navigators:
         parts.append(plural(navigators, "Cultural Navigator"))
     return " and ".join(parts) if len(parts) == 2 and len(names) <= 1 else ", and ".join(parts)
 
 
-def _reasons(name: str, status: str, raw: Mapping[str, Any], parts: dict[str, float],
-             detail: dict[str, Any], flagged: frozenset[str] = frozenset()
-             ) -> tuple[list[str], list[bool], list[str]]:
+def _reasons(
+    name: str,
+    status: str,
+    raw: Mapping[str, Any],
+    parts: dict[str, float],
+    detail: dict[str, Any],
+    flagged: frozenset[str] = frozenset(),
+) -> tuple[list[str], list[bool], list[str]]:
     """Two to four sentences: the strongest contributions first, then what is missing.
 
     Returns the sentences, whether each rests on an illustrative row (one of ``flagged``),
     and the illustrative ids behind them all.
     """
-    fb, pop, le, moe = raw["foreign_born"], raw["population"], raw["limited_english"], \
-        raw["foreign_born_moe"]
+    fb, pop, le, moe = (
+        raw["foreign_born"],
+        raw["population"],
+        raw["limited_english"],
+        raw["foreign_born_moe"],
+    )
     moe_words = f" (± {moe:,.0f})" if pd.notna(moe) else ""
-    share_words = f", {fb / pop:.0%} of its {pop:,.0f} residents" if pd.notna(pop) and pop > 0 \
-        and pd.notna(fb) else ""
-    le_words = f"; {le:,.0f} speak English less than very well" if pd.notna(le) and le > 0 \
+    share_words = (
+        f", {fb / pop:.0%} of its {pop:,.0f} residents"
+        if pd.notna(pop) and pop > 0 and pd.notna(fb)
         else ""
+    )
+    le_words = f"; {le:,.0f} speak English less than very well" if pd.notna(le) and le > 0 else ""
     navigators = int(raw["navigators"])
     anchors = detail["anchors"]
     if anchors:
-        readiness = ("Ready to host: "
-                     + _names_and_navigators(anchors, navigators, what="anchor institution")
-                     + (" is" if len(anchors) + bool(navigators) == 1 else " are")
-                     + " already here.")
+        readiness = (
+            "Ready to host: "
+            + _names_and_navigators(anchors, navigators, what="anchor institution")
+            + (" is" if len(anchors) + bool(navigators) == 1 else " are")
+            + " already here."
+        )
     else:  # navigators only: say plainly that no anchor institution is recorded
-        readiness = (f"Ready to host: {plural(navigators, 'Cultural Navigator')} "
-                     f"{'is' if navigators == 1 else 'are'} already here, but no anchor "
-                     "institution (library, school, faith group, neighborhood association) is "
-                     "recorded yet.")
+        readiness = (
+            f"Ready to host: {plural(navigators, 'Cultural Navigator')} "
+            f"{'is' if navigators == 1 else 'are'} already here, but no anchor "
+            "institution (library, school, faith group, neighborhood association) is "
+            "recorded yet."
+        )
     member_orgs, member_navigators = detail["member_orgs"], detail["navigators"]
     members = int(raw["members"])
     who = _names_and_navigators(member_orgs, 0)
     if len(member_navigators):
-        navigator_words = (member_navigators.text(3, "navigator")
-                           if isinstance(member_navigators, _NameList) else
-                           join_names(member_navigators, limit=3, more_word="navigator"))
-        who = (f"{who}, and " if who else "") + (
-            "Cultural Navigator " if len(member_navigators) == 1 else "Cultural Navigators ") \
+        navigator_words = (
+            member_navigators.text(3, "navigator")
+            if isinstance(member_navigators, _NameList)
+            else join_names(member_navigators, limit=3, more_word="navigator")
+        )
+        who = (
+            (f"{who}, and " if who else "")
+            + ("Cultural Navigator " if len(member_navigators) == 1 else "Cultural Navigators ")
             + navigator_words
+        )
     strong = {
         "need": f"Need: {name} has "
-                + ("no foreign-born figure" if pd.isna(fb) else  # no figure is never said as 0
-                   f"{fb:,.0f} foreign-born residents{moe_words}{share_words}")
-                + f"{le_words}.",
+        + (
+            "no foreign-born figure"
+            if pd.isna(fb)
+            # no figure is never said as 0
+            else f"{fb:,.0f} foreign-born residents{moe_words}{share_words}"
+        )
+        + f"{le_words}.",
         "readiness": readiness,
         "access": f"{plural(members, 'coalition member')} already "
-                  f"{'reaches' if members == 1 else 'reach'} {name}: {who}"
-                  + ("" if who.endswith(".") else "."),
+        f"{'reaches' if members == 1 else 'reach'} {name}: {who}"
+        + ("" if who.endswith(".") else "."),
         "adjacency": f"It borders {join_names(detail['active_neighbours'], limit=3)}, which "
-                     f"{'has' if len(detail['active_neighbours']) == 1 else 'have'} an active "
-                     "welcoming committee that can help it start.",
+        f"{'has' if len(detail['active_neighbours']) == 1 else 'have'} an active "
+        "welcoming committee that can help it start.",
         "gaps": f"Gaps found here: {join_names(detail['gaps'], limit=3, more_word='gap')}.",
     }
     missing = {
-        "need": f"{name} has no foreign-born figure." if pd.isna(fb) else
-                f"{name} has no recorded foreign-born residents.",
+        "need": f"{name} has no foreign-born figure."
+        if pd.isna(fb)
+        else f"{name} has no recorded foreign-born residents.",
         "readiness": "No anchor institution (library, school, faith group, neighborhood "
-                     "association) or Cultural Navigator is recorded here yet.",
+        "association) or Cultural Navigator is recorded here yet.",
         "access": f"No coalition member reaches {name} yet.",
         "adjacency": "It does not border a neighborhood with an active committee.",
         "gaps": "No gap was found here.",
@@ -360,8 +426,7 @@ def _reasons(name: str, status: str, raw: Mapping[str, Any], parts: dict[str, fl
     if not flagged:
         return reasons, [False] * len(reasons), []
     marks = [any(i in flagged for group in source for i in group) for source in sources]
-    rows = sorted({str(i) for source in sources for group in source for i in group
-                   if i in flagged})
+    rows = sorted({str(i) for source in sources for group in source for i in group if i in flagged})
     return reasons, marks, rows
 
 
@@ -377,8 +442,14 @@ def _top_k_counts(scores: np.ndarray, k: int) -> np.ndarray:
     return chosen.sum(axis=0)
 
 
-def stability_scores(signals: NeighborhoodSignals, weights: dict[str, float], k: int,
-                     runs: int, seed: int, tiebreak: np.ndarray | None = None) -> np.ndarray:
+def stability_scores(
+    signals: NeighborhoodSignals,
+    weights: dict[str, float],
+    k: int,
+    runs: int,
+    seed: int,
+    tiebreak: np.ndarray | None = None,
+) -> np.ndarray:
     """Share of seeded runs in which each candidate ranks in the top ``k``.
 
     Each run multiplies every weight by U(0.8, 1.2) and draws foreign-born (and limited
@@ -411,11 +482,11 @@ def stability_scores(signals: NeighborhoodSignals, weights: dict[str, float], k:
         tiebreak = np.lexsort((np.asarray(raw.index.astype(str)), -fb_order))
     rng = np.random.default_rng(seed)
     fb = raw["foreign_born"].to_numpy(dtype=float)[tiebreak]  # no figure stays NaN
-    fb_sd = np.nan_to_num(raw["foreign_born_moe"].to_numpy(dtype=float),
-                          nan=0.0)[tiebreak] / MOE_Z
+    fb_sd = np.nan_to_num(raw["foreign_born_moe"].to_numpy(dtype=float), nan=0.0)[tiebreak] / MOE_Z
     le = raw["limited_english"].to_numpy(dtype=float)[tiebreak]
-    le_sd = np.nan_to_num(raw["limited_english_moe"].to_numpy(dtype=float),
-                          nan=0.0)[tiebreak] / MOE_Z
+    le_sd = (
+        np.nan_to_num(raw["limited_english_moe"].to_numpy(dtype=float), nan=0.0)[tiebreak] / MOE_Z
+    )
     population = raw["population"].to_numpy(dtype=float)[tiebreak]
     fixed = signals.components[list(COMPONENTS[1:])].to_numpy(dtype=float)[tiebreak]  # n x 4
     base = np.array([weights[c] for c in COMPONENTS])
@@ -424,8 +495,9 @@ def stability_scores(signals: NeighborhoodSignals, weights: dict[str, float], k:
     done = 0
     while done < runs:
         size = min(chunk, runs - done)
-        run_weights = rng.uniform(1 - WEIGHT_JITTER, 1 + WEIGHT_JITTER,
-                                  size=(size, len(COMPONENTS))) * base
+        run_weights = (
+            rng.uniform(1 - WEIGHT_JITTER, 1 + WEIGHT_JITTER, size=(size, len(COMPONENTS))) * base
+        )
         fb_draw = np.clip(fb + rng.standard_normal((size, n)) * fb_sd, 0, None)
         le_draw = np.clip(le + rng.standard_normal((size, n)) * le_sd, 0, None)  # NaN stays
         need = _need(fb_draw, population, le_draw)
@@ -447,10 +519,9 @@ def stability_interval(share: float, runs: int) -> tuple[float, float]:
     """
     if runs <= 0 or share is None or not math.isfinite(share):
         return (float("nan"), float("nan"))
-    z2 = INTERVAL_Z ** 2
+    z2 = INTERVAL_Z**2
     centre = (share + z2 / (2 * runs)) / (1 + z2 / runs)
-    half = INTERVAL_Z * math.sqrt(share * (1 - share) / runs + z2 / (4 * runs ** 2)) \
-        / (1 + z2 / runs)
+    half = INTERVAL_Z * math.sqrt(share * (1 - share) / runs + z2 / (4 * runs**2)) / (1 + z2 / runs)
     return (max(0.0, centre - half), min(1.0, centre + half))
 
 
@@ -488,25 +559,37 @@ class RankReport:
         ...}``."""
         candidates = []
         for row in frame_records(self.candidates):
-            candidates.append({
-                "neighborhood_id": row["neighborhood_id"], "name": row["name"],
-                "rank": row["rank"], "score": row["score"],
-                "components": {c: row[c] for c in COMPONENTS},
-                "parts": {c: row[f"part_{c}"] for c in COMPONENTS},
-                "committee_status": row["committee_status"],
-                "foreign_born": whole(row["foreign_born"]),
-                "reasons": row["reasons"], "reasons_illustrative": row["reasons_illustrative"],
-                "stability": row["stability"],
-                "stability_interval": (None if row["stability"] is None else
-                                       [row["stability_low"], row["stability_high"]]),
-                "illustrative": row["illustrative"],
-                "illustrative_rows": row["illustrative_rows"],
-            })
-        return {"weights": json_value(self.weights), "k": self.k,
-                "k_requested": self.k if self.k_requested is None else self.k_requested,
-                "notes": list(self.notes),
-                "stability_runs": self.stability_runs, "candidates": candidates,
-                "illustrative": any(c["illustrative"] for c in candidates)}
+            candidates.append(
+                {
+                    "neighborhood_id": row["neighborhood_id"],
+                    "name": row["name"],
+                    "rank": row["rank"],
+                    "score": row["score"],
+                    "components": {c: row[c] for c in COMPONENTS},
+                    "parts": {c: row[f"part_{c}"] for c in COMPONENTS},
+                    "committee_status": row["committee_status"],
+                    "foreign_born": whole(row["foreign_born"]),
+                    "reasons": row["reasons"],
+                    "reasons_illustrative": row["reasons_illustrative"],
+                    "stability": row["stability"],
+                    "stability_interval": (
+                        None
+                        if row["stability"] is None
+                        else [row["stability_low"], row["stability_high"]]
+                    ),
+                    "illustrative": row["illustrative"],
+                    "illustrative_rows": row["illustrative_rows"],
+                }
+            )
+        return {
+            "weights": json_value(self.weights),
+            "k": self.k,
+            "k_requested": self.k if self.k_requested is None else self.k_requested,
+            "notes": list(self.notes),
+            "stability_runs": self.stability_runs,
+            "candidates": candidates,
+            "illustrative": any(c["illustrative"] for c in candidates),
+        }
 
 
 def candidate_positions(index: GraphIndex) -> np.ndarray:
@@ -526,7 +609,8 @@ def check_k(k: Any, available: int) -> int:
     if note:
         raise AnalysisError(
             f"k={k} is more than the {available} neighborhood(s) without an active committee: "
-            f"choose k between 1 and {available}.")
+            f"choose k between 1 and {available}."
+        )
     return fitted
 
 
@@ -550,14 +634,19 @@ def fit_k(k: Any, available: int) -> tuple[int, str | None]:
         return int(available), (
             f"Asked for {plural(k, 'next committee')}, but only "
             f"{plural(available, 'neighborhood')} {'has' if available == 1 else 'have'} no "
-            f"active committee: k is {available}.")
+            f"active committee: k is {available}."
+        )
     return int(k), None
 
 
-def rank_candidates(graph: nx.MultiDiGraph | GraphIndex,
-                    weights: Mapping[str, Any] | None = None, *, k: int = DEFAULT_K,
-                    stability_runs: int = DEFAULT_STABILITY_RUNS,
-                    seed: int = DEFAULT_SEED) -> RankReport:
+def rank_candidates(
+    graph: nx.MultiDiGraph | GraphIndex,
+    weights: Mapping[str, Any] | None = None,
+    *,
+    k: int = DEFAULT_K,
+    stability_runs: int = DEFAULT_STABILITY_RUNS,
+    seed: int = DEFAULT_SEED,
+) -> RankReport:
     """Rank the neighborhoods without an active committee as places for the next one.
 
     Parameters
@@ -593,15 +682,21 @@ def rank_candidates(graph: nx.MultiDiGraph | GraphIndex,
     'Cedar'
     """
     checked = validate_weights(weights)
-    if isinstance(stability_runs, bool) or not isinstance(stability_runs, (int, np.integer)) \
-            or stability_runs < 0:
-        raise AnalysisError(f"stability_runs must be 0 or a positive whole number, got "
-                            f"{stability_runs!r}.")
+    if (
+        isinstance(stability_runs, bool)
+        or not isinstance(stability_runs, (int, np.integer))
+        or stability_runs < 0
+    ):
+        raise AnalysisError(
+            f"stability_runs must be 0 or a positive whole number, got {stability_runs!r}."
+        )
     index = as_index(graph)
     candidates = candidate_positions(index)
     if len(candidates) == 0:
-        raise AnalysisError("Every neighborhood already has an active welcoming committee: "
-                            "there is no candidate to rank.")
+        raise AnalysisError(
+            "Every neighborhood already has an active welcoming committee: "
+            "there is no candidate to rank."
+        )
     k_requested = k
     k, note = fit_k(k, len(candidates))
     notes = [note] if note else []
@@ -610,9 +705,13 @@ def rank_candidates(graph: nx.MultiDiGraph | GraphIndex,
     signals = neighborhood_signals(index, candidates)
     components = signals.components
     frame = index.neighborhoods.iloc[candidates]
-    table = pd.DataFrame({"neighborhood_id": components.index.to_list(),
-                          "name": frame["name"].to_list(),
-                          "committee_status": frame["committee_status"].to_list()})
+    table = pd.DataFrame(
+        {
+            "neighborhood_id": components.index.to_list(),
+            "name": frame["name"].to_list(),
+            "committee_status": frame["committee_status"].to_list(),
+        }
+    )
     score = np.zeros(len(table))
     for component in COMPONENTS:
         values = components[component].to_numpy(dtype=float)
@@ -623,15 +722,21 @@ def rank_candidates(graph: nx.MultiDiGraph | GraphIndex,
     table["score"] = score
     table["foreign_born"] = signals.raw["foreign_born"].to_numpy()
     # The ranking's tie-break (more foreign-born residents, then name), shared with stability.
-    tiebreak = np.lexsort((table["name"].astype(str).to_numpy(),
-                           -table["foreign_born"].fillna(0).to_numpy(dtype=float)))
+    tiebreak = np.lexsort(
+        (
+            table["name"].astype(str).to_numpy(),
+            -table["foreign_born"].fillna(0).to_numpy(dtype=float),
+        )
+    )
     runs = int(stability_runs)
     if runs > 0:
         runs = min(runs, max(MIN_STABILITY_RUNS, STABILITY_MAX_CELLS // len(candidates)))
         if runs < stability_runs:
-            notes.append(f"Stability used {runs:,} runs ({int(stability_runs):,} asked for) to "
-                         f"keep the ranking of {len(candidates):,} neighborhoods fast; each "
-                         "share comes with its 95% interval.")
+            notes.append(
+                f"Stability used {runs:,} runs ({int(stability_runs):,} asked for) to "
+                f"keep the ranking of {len(candidates):,} neighborhoods fast; each "
+                "share comes with its 95% interval."
+            )
         shares = stability_scores(signals, checked, k, runs, seed, tiebreak)
         table["stability"] = shares
         bounds = [stability_interval(float(p), runs) for p in shares]
@@ -645,12 +750,18 @@ def rank_candidates(graph: nx.MultiDiGraph | GraphIndex,
     flagged = illustrative_ids(index)
     part_rows = table[[f"part_{c}" for c in COMPONENTS]].to_numpy(dtype=float)
     raw_rows = signals.raw.to_dict("records")
-    for position, (neighborhood_id, name, status) in enumerate(zip(
-            table["neighborhood_id"].tolist(), table["name"].tolist(),
-            table["committee_status"].tolist())):
-        parts = dict(zip(COMPONENTS, part_rows[position].tolist()))
-        sentences, sentence_marks, rows = _reasons(name, status, raw_rows[position], parts,
-                                                   signals.details[neighborhood_id], flagged)
+    for position, (neighborhood_id, name, status) in enumerate(
+        zip(
+            table["neighborhood_id"].tolist(),
+            table["name"].tolist(),
+            table["committee_status"].tolist(),
+            strict=False,
+        )
+    ):
+        parts = dict(zip(COMPONENTS, part_rows[position].tolist(), strict=False))
+        sentences, sentence_marks, rows = _reasons(
+            name, status, raw_rows[position], parts, signals.details[neighborhood_id], flagged
+        )
         if neighborhood_id in flagged and neighborhood_id not in rows:
             rows = sorted([*rows, neighborhood_id])  # its figures make the score
         reasons.append(sentences)
@@ -660,17 +771,36 @@ def rank_candidates(graph: nx.MultiDiGraph | GraphIndex,
     table["reasons_illustrative"] = marks
     table["illustrative"] = [bool(r) for r in labelled]
     table["illustrative_rows"] = labelled
-    table = table.assign(_fb=table["foreign_born"].fillna(0)).sort_values(
-        ["score", "_fb", "name"], ascending=[False, False, True], kind="mergesort").drop(
-        columns="_fb").reset_index(drop=True)
+    table = (
+        table.assign(_fb=table["foreign_born"].fillna(0))
+        .sort_values(["score", "_fb", "name"], ascending=[False, False, True], kind="mergesort")
+        .drop(columns="_fb")
+        .reset_index(drop=True)
+    )
     table.insert(2, "rank", np.arange(1, len(table) + 1))
-    columns = ["neighborhood_id", "name", "rank", "score", *COMPONENTS,
-               *(f"part_{c}" for c in COMPONENTS), "committee_status", "foreign_born",
-               "reasons", "reasons_illustrative", "stability", "stability_low",
-               "stability_high", "illustrative", "illustrative_rows"]
+    columns = [
+        "neighborhood_id",
+        "name",
+        "rank",
+        "score",
+        *COMPONENTS,
+        *(f"part_{c}" for c in COMPONENTS),
+        "committee_status",
+        "foreign_born",
+        "reasons",
+        "reasons_illustrative",
+        "stability",
+        "stability_low",
+        "stability_high",
+        "illustrative",
+        "illustrative_rows",
+    ]
     table = table[columns]
-    return RankReport(weights=checked, candidates=table, k=k,
-                      stability_runs=runs, k_requested=int(k_requested),
-                      notes=notes)
-
-
+    return RankReport(
+        weights=checked,
+        candidates=table,
+        k=k,
+        stability_runs=runs,
+        k_requested=int(k_requested),
+        notes=notes,
+    )

@@ -237,8 +237,9 @@ def coverage(
     >>> coverage(snap, 'adjacent').summary['neighborhoods_covered']
     3
     """
-    return analysis.coverage_report(index(snap), rule=rule, distance_km=distance_km,
-                                    extra_committees=extra)
+    return analysis.coverage_report(
+        index(snap), rule=rule, distance_km=distance_km, extra_committees=extra
+    )
 
 
 def candidate_count(snap: Snapshot) -> int:
@@ -256,8 +257,11 @@ def candidate_count(snap: Snapshot) -> int:
 
 
 @st.cache_resource(show_spinner="Ranking the candidate neighborhoods…", max_entries=32)
-def ranking(snap: Snapshot, weights: tuple[tuple[str, float], ...] | None = None,
-            k: int = settings.DEFAULT_K) -> analysis.RankReport | None:
+def ranking(
+    snap: Snapshot,
+    weights: tuple[tuple[str, float], ...] | None = None,
+    k: int = settings.DEFAULT_K,
+) -> analysis.RankReport | None:
     """The replication ranking (with stability).
 
     ``k`` is capped at the number of candidates; ``None`` when there is no candidate (every
@@ -272,14 +276,22 @@ def ranking(snap: Snapshot, weights: tuple[tuple[str, float], ...] | None = None
     if candidates == 0:
         return None
     return analysis.rank_candidates(
-        index(snap), dict(weights) if weights else None, k=min(k, candidates),
-        stability_runs=settings.DEFAULT_STABILITY_RUNS, seed=settings.DEFAULT_SEED)
+        index(snap),
+        dict(weights) if weights else None,
+        k=min(k, candidates),
+        stability_runs=settings.DEFAULT_STABILITY_RUNS,
+        seed=settings.DEFAULT_SEED,
+    )
 
 
 @st.cache_resource(show_spinner="Choosing the best set of next committees…", max_entries=32)
-def plan(snap: Snapshot, weights: tuple[tuple[str, float], ...] | None = None,
-         k: int = settings.DEFAULT_K, rule: str = "own",
-         distance_km: float = 1.0) -> analysis.PlanReport | None:
+def plan(
+    snap: Snapshot,
+    weights: tuple[tuple[str, float], ...] | None = None,
+    k: int = settings.DEFAULT_K,
+    rule: str = "own",
+    distance_km: float = 1.0,
+) -> analysis.PlanReport | None:
     """The optimised k-plan, compared with :func:`ranking` for the same weights and k.
 
     ``None`` when there is no candidate (every neighborhood has an active committee).
@@ -291,13 +303,19 @@ def plan(snap: Snapshot, weights: tuple[tuple[str, float], ...] | None = None,
     ranked = ranking(snap, weights, k)
     if ranked is None:
         return None
-    return analysis.plan_committees(index(snap), ranked.k_requested or ranked.k, ranking=ranked,
-                                    rule=rule, distance_km=distance_km)
+    return analysis.plan_committees(
+        index(snap),
+        ranked.k_requested or ranked.k,
+        ranking=ranked,
+        rule=rule,
+        distance_km=distance_km,
+    )
 
 
 @st.cache_resource(show_spinner="Imagining the new committees…", max_entries=32)
-def what_if(snap: Snapshot, ids: tuple[str, ...], rule: str = "own",
-            distance_km: float = 1.0) -> analysis.WhatIfReport:
+def what_if(
+    snap: Snapshot, ids: tuple[str, ...], rule: str = "own", distance_km: float = 1.0
+) -> analysis.WhatIfReport:
     """Coverage before and after adding active committees in ``ids``.
 
     Examples

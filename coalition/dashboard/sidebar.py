@@ -38,8 +38,10 @@ def render() -> None:
             + "."
         )
         if meta.get("loaded_automatically"):  # the store was empty: never a silent sample
-            st.info("This is the sample city: the store was empty, so it was filled with it. "
-                    "Load your own city with `coalition init DIR --replace`.")
+            st.info(
+                "This is the sample city: the store was empty, so it was filled with it. "
+                "Load your own city with `coalition init DIR --replace`."
+            )
         total, illustrative = counts["entries"], counts["illustrative_entries"]
         if illustrative:
             st.caption(

@@ -18,5 +18,15 @@ from .files import RawTable, read_csv_table, read_workbook
 from .records import EDITABLE_TABLES, add_records, cell_text, text_tables
 from .validate import ValidationReport, read_city, validate_city
 
-__all__ = ["EDITABLE_TABLES", "RawTable", "ValidationReport", "add_records", "cell_text",
-           "read_city", "read_csv_table", "read_workbook", "text_tables", "validate_city"]
+__all__ = [
+    "EDITABLE_TABLES",
+    "RawTable",
+    "ValidationReport",
+    "add_records",
+    "cell_text",
+    "read_city",
+    "read_csv_table",
+    "read_workbook",
+    "text_tables",
+    "validate_city",
+]

@@ -62,8 +62,10 @@ def _to_int(text: str) -> int:
     if number < 0:
         raise _CellError("Cannot be negative: must be 0 or more.")
     if number > limits.MAX_COUNT:
-        raise _CellError(f"Too large: at most {limits.MAX_COUNT:,}. Is a digit repeated, or "
-                         "two cells run together?")
+        raise _CellError(
+            f"Too large: at most {limits.MAX_COUNT:,}. Is a digit repeated, or "
+            "two cells run together?"
+        )
     return int(number)
 
 
@@ -80,8 +82,10 @@ def _to_float(text: str, name: str = "") -> float:
         raise _CellError("Not a finite number.")
     low, high = _FLOAT_RANGES.get(name, (0.0, limits.MAX_DECIMAL))
     if number < 0 and low == 0 and name.endswith("_moe"):
-        raise _CellError("A margin of error cannot be negative. Census tables write codes such as "
-                         "-555555555 where a margin does not apply: leave the cell blank then.")
+        raise _CellError(
+            "A margin of error cannot be negative. Census tables write codes such as "
+            "-555555555 where a margin does not apply: leave the cell blank then."
+        )
     if number < 0 and low == 0:
         raise _CellError("Cannot be negative: must be 0 or more.")
     if not low <= number <= high:
@@ -125,8 +129,10 @@ def _to_list(text: str, column: schema.Column) -> list[str]:
         for item in items:
             value = item.lower().replace(" ", "_")
             if value not in column.choices:
-                raise _CellError(f'"{item}" is not one of: {", ".join(column.choices)}.'
-                                 + did_you_mean(item, column.choices))
+                raise _CellError(
+                    f'"{item}" is not one of: {", ".join(column.choices)}.'
+                    + did_you_mean(item, column.choices)
+                )
             out.append(value)
         return list(dict.fromkeys(out))
     seen: dict[str, str] = {}
@@ -138,15 +144,17 @@ def _to_list(text: str, column: schema.Column) -> list[str]:
 def _to_choice(text: str, column: schema.Column) -> str:
     value = text.lower().replace(" ", "_").replace("-", "_")
     if value not in column.choices:
-        raise _CellError(f"Must be one of: {', '.join(column.choices)}."
-                         + did_you_mean(text, column.choices))
+        raise _CellError(
+            f"Must be one of: {', '.join(column.choices)}." + did_you_mean(text, column.choices)
+        )
     return value
 
 
 def _to_id(text: str) -> str:
     if not _ID_PATTERN.match(text):
-        raise _CellError("Ids may hold letters, digits and - _ . : only (no spaces), "
-                         "e.g. asylum-hill.")
+        raise _CellError(
+            "Ids may hold letters, digits and - _ . : only (no spaces), e.g. asylum-hill."
+        )
     return text
 
 
@@ -178,39 +186,55 @@ def _type_table(table: str, raw: RawTable, problems: list[Problem]) -> pd.DataFr
     unknown = [c for c in raw.columns if c and c not in names]
     for column in missing:
         hint = did_you_mean(column.name, unknown) if unknown else ""
-        problems.append(Problem(raw.file, f"Missing required column '{column.name}' "
-                                f"({column.description}).{hint}", column=column.name))
+        problems.append(
+            Problem(
+                raw.file,
+                f"Missing required column '{column.name}' ({column.description}).{hint}",
+                column=column.name,
+            )
+        )
     for name in unknown:
         if not did_you_mean(name, [c.name for c in missing]):
-            problems.append(Problem(raw.file, f"Unknown column '{name}' is ignored."
-                                    + did_you_mean(name, names), column=name,
-                                    severity="warning"))
+            problems.append(
+                Problem(
+                    raw.file,
+                    f"Unknown column '{name}' is ignored." + did_you_mean(name, names),
+                    column=name,
+                    severity="warning",
+                )
+            )
     duplicated = {c for c in raw.columns if c and raw.columns.count(c) > 1}
     for name in sorted(duplicated):
-        problems.append(Problem(raw.file, f"The column '{name}' appears twice; keep one.",
-                                column=name))
+        problems.append(
+            Problem(raw.file, f"The column '{name}' appears twice; keep one.", column=name)
+        )
     missing_names = {c.name for c in missing}
 
     # Rows with a bad cell are kept (the cell set to None) so that cross-table checks still see
     # their ids: one typo must not cascade into "unknown id" errors elsewhere.
     out_rows = []
-    for row, number in zip(raw.rows, raw.row_numbers):
+    for row, number in zip(raw.rows, raw.row_numbers, strict=False):
         typed: dict[str, Any] = {"_row": number}
         for column in columns:
             text = row.get(column.name, "").strip()
             if not text:
                 if not column.blank_allowed and column.name not in missing_names:
-                    problems.append(Problem(raw.file, f"'{column.name}' is required "
-                                            f"({column.description})", row=number,
-                                            column=column.name))
+                    problems.append(
+                        Problem(
+                            raw.file,
+                            f"'{column.name}' is required ({column.description})",
+                            row=number,
+                            column=column.name,
+                        )
+                    )
                 typed[column.name] = column.blank_value
                 continue
             try:
                 typed[column.name] = _convert(text, column)
             except _CellError as exc:
-                problems.append(Problem(raw.file, str(exc), row=number, column=column.name,
-                                        value=text))
+                problems.append(
+                    Problem(raw.file, str(exc), row=number, column=column.name, value=text)
+                )
                 typed[column.name] = [] if column.type == "list" else None
         out_rows.append(typed)
     return pd.DataFrame(out_rows, columns=["_row", *names])
-

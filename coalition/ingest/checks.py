@@ -1,4 +1,5 @@
-"""Cross-table checks: unique ids, known neighborhoods, ties between known nodes of the right kinds."""
+"""Cross-table checks: unique ids, known neighborhoods, ties between known nodes of the right
+kinds."""
 
 from __future__ import annotations
 
@@ -13,8 +14,12 @@ from .cells import _type_table, is_blank
 from .files import RawTable
 
 
-def _check_ids(typed: dict[str, pd.DataFrame], files: dict[str, str],
-               problems: list[Problem], known: dict[str, str] | None = None) -> dict[str, str]:
+def _check_ids(
+    typed: dict[str, pd.DataFrame],
+    files: dict[str, str],
+    problems: list[Problem],
+    known: dict[str, str] | None = None,
+) -> dict[str, str]:
     """Ids are unique within and across tables (and ``known`` ones); returns id -> node kind."""
     kinds: dict[str, str] = dict(known or {})
     first_seen: dict[str, str] = {node_id: "the data already stored" for node_id in kinds}
@@ -22,13 +27,21 @@ def _check_ids(typed: dict[str, pd.DataFrame], files: dict[str, str],
         frame = typed.get(table)
         if frame is None or frame.empty:
             continue
-        for node_id, number in zip(frame[id_column], frame["_row"]):
+        for node_id, number in zip(frame[id_column], frame["_row"], strict=False):
             if is_blank(node_id):
                 continue  # a blank or invalid id: already reported once, by the cell check
             if node_id in kinds:
-                problems.append(Problem(files[table], f"Duplicate id '{node_id}' (already used in "
-                                        f"{first_seen[node_id]}). Ids must be unique across all "
-                                        "tables.", row=number, column=id_column, value=node_id))
+                problems.append(
+                    Problem(
+                        files[table],
+                        f"Duplicate id '{node_id}' (already used in "
+                        f"{first_seen[node_id]}). Ids must be unique across all "
+                        "tables.",
+                        row=number,
+                        column=id_column,
+                        value=node_id,
+                    )
+                )
                 continue
             kinds[node_id] = schema.KIND_OF_TABLE[table]
             first_seen[node_id] = f"{files[table]}"
@@ -41,26 +54,38 @@ def _suggestion(value: str, matcher: NameMatcher) -> str:
 
 
 def _neighborhood_hint(value: str, matcher: NameMatcher) -> str:
-    return "Unknown neighborhood; use a name or id from neighborhoods.csv." + \
-        _suggestion(value, matcher)
+    return "Unknown neighborhood; use a name or id from neighborhoods.csv." + _suggestion(
+        value, matcher
+    )
 
 
-def _resolve_neighborhoods(typed: dict[str, pd.DataFrame], files: dict[str, str],
-                           matcher: NameMatcher, problems: list[Problem]) -> None:
+def _resolve_neighborhoods(
+    typed: dict[str, pd.DataFrame],
+    files: dict[str, str],
+    matcher: NameMatcher,
+    problems: list[Problem],
+) -> None:
     for table, columns in schema.TABLES.items():
         frame = typed.get(table)
         if frame is None or frame.empty:
             continue
         for column in (c for c in columns if c.type == "neighborhood"):
             resolved = []
-            for value, number in zip(frame[column.name], frame["_row"]):
+            for value, number in zip(frame[column.name], frame["_row"], strict=False):
                 if is_blank(value):
                     resolved.append(None)
                     continue
                 match = matcher.match(value)
                 if match is None:
-                    problems.append(Problem(files[table], _neighborhood_hint(value, matcher),
-                                            row=number, column=column.name, value=value))
+                    problems.append(
+                        Problem(
+                            files[table],
+                            _neighborhood_hint(value, matcher),
+                            row=number,
+                            column=column.name,
+                            value=value,
+                        )
+                    )
                 resolved.append(match)
             frame[column.name] = resolved
 
@@ -85,9 +110,14 @@ class _IdSuggester:
         return hint(self._by_kind[kind].suggest(value))
 
 
-def _check_ties(ties: pd.DataFrame, file: str, kinds: dict[str, str], matcher: NameMatcher,
-                problems: list[Problem], seen: set[tuple[str, str, str]] | None = None
-                ) -> pd.DataFrame:
+def _check_ties(
+    ties: pd.DataFrame,
+    file: str,
+    kinds: dict[str, str],
+    matcher: NameMatcher,
+    problems: list[Problem],
+    seen: set[tuple[str, str, str]] | None = None,
+) -> pd.DataFrame:
     """Check every tie's ends, kinds and strength; drop repeated ties (a warning).
 
     ``seen`` holds the keys (:func:`_tie_key`) of ties already accepted, e.g. those stored.
@@ -98,16 +128,25 @@ def _check_ties(ties: pd.DataFrame, file: str, kinds: dict[str, str], matcher: N
     suggester = _IdSuggester(kinds)
     keep: list[int] = []
     sources, targets = ties["source_id"].tolist(), ties["target_id"].tolist()
-    for position, (number, tie_type, value_s, value_t, strength) in enumerate(zip(
-            ties["_row"].tolist(), ties["tie_type"].tolist(), sources, list(targets),
-            ties["strength"].tolist())):
+    for position, (number, tie_type, value_s, value_t, strength) in enumerate(
+        zip(
+            ties["_row"].tolist(),
+            ties["tie_type"].tolist(),
+            sources,
+            list(targets),
+            ties["strength"].tolist(),
+            strict=False,
+        )
+    ):
         if is_blank(tie_type) or is_blank(value_s) or is_blank(value_t):
             continue  # already reported as a missing or bad cell
         source_kind, target_kind = schema.TIE_TYPES[tie_type]
         ends = {}
         ok = True
-        for column, value, wanted in (("source_id", value_s, source_kind),
-                                      ("target_id", value_t, target_kind)):
+        for column, value, wanted in (
+            ("source_id", value_s, source_kind),
+            ("target_id", value_t, target_kind),
+        ):
             value = str(value)
             node_id = value if value in kinds else matcher.match(value)
             if node_id is None:
@@ -115,35 +154,68 @@ def _check_ties(ties: pd.DataFrame, file: str, kinds: dict[str, str], matcher: N
                     found = _suggestion(value, matcher)
                 else:
                     found = suggester.hint(value, wanted)
-                problems.append(Problem(file, f"The tie points to an unknown id. Add '{value}' "
-                                        f"to the {wanted} table or correct the id.{found}",
-                                        row=number, column=column, value=value))
+                problems.append(
+                    Problem(
+                        file,
+                        f"The tie points to an unknown id. Add '{value}' "
+                        f"to the {wanted} table or correct the id.{found}",
+                        row=number,
+                        column=column,
+                        value=value,
+                    )
+                )
                 ok = False
             elif kinds.get(node_id) != wanted:
-                problems.append(Problem(file, f"A {tie_type} tie goes from a {source_kind} to a "
-                                        f"{target_kind}, but '{value}' is a "
-                                        f"{kinds.get(node_id, schema.NEIGHBORHOOD)}. Use "
-                                        f"the id of a {wanted} or another tie type.",
-                                        row=number, column=column, value=value))
+                problems.append(
+                    Problem(
+                        file,
+                        f"A {tie_type} tie goes from a {source_kind} to a "
+                        f"{target_kind}, but '{value}' is a "
+                        f"{kinds.get(node_id, schema.NEIGHBORHOOD)}. Use "
+                        f"the id of a {wanted} or another tie type.",
+                        row=number,
+                        column=column,
+                        value=value,
+                    )
+                )
                 ok = False
             ends[column] = node_id
         if not ok:
             continue
         if ends["source_id"] == ends["target_id"]:
-            problems.append(Problem(file, "A tie cannot link an id to itself.", row=number,
-                                    column="target_id", value=value_t))
+            problems.append(
+                Problem(
+                    file,
+                    "A tie cannot link an id to itself.",
+                    row=number,
+                    column="target_id",
+                    value=value_t,
+                )
+            )
             continue
         key = _tie_key(ends["source_id"], ends["target_id"], tie_type)
         if key in seen:
-            problems.append(Problem(file, "This tie is listed twice; keep one row (the second is "
-                                    "ignored).", row=number, severity="warning",
-                                    value=f"{value_s} -> {value_t}"))
+            problems.append(
+                Problem(
+                    file,
+                    "This tie is listed twice; keep one row (the second is ignored).",
+                    row=number,
+                    severity="warning",
+                    value=f"{value_s} -> {value_t}",
+                )
+            )
             continue
         seen.add(key)
         if not is_blank(strength) and not 1 <= strength <= 3:
-            problems.append(Problem(file, "strength must be 1 (weak), 2 (working) or 3 "
-                                    "(strong).", row=number, column="strength",
-                                    value=str(strength)))
+            problems.append(
+                Problem(
+                    file,
+                    "strength must be 1 (weak), 2 (working) or 3 (strong).",
+                    row=number,
+                    column="strength",
+                    value=str(strength),
+                )
+            )
             continue
         sources[position], targets[position] = ends["source_id"], ends["target_id"]
         keep.append(position)
@@ -151,26 +223,35 @@ def _check_ties(ties: pd.DataFrame, file: str, kinds: dict[str, str], matcher: N
     return checked.iloc[keep]
 
 
-def _check_neighborhood_names(neighborhoods: pd.DataFrame, file: str,
-                              problems: list[Problem]) -> None:
+def _check_neighborhood_names(
+    neighborhoods: pd.DataFrame, file: str, problems: list[Problem]
+) -> None:
     """Two neighborhoods whose names compare equal would share one polygon: an error."""
     rows_by_key: dict[str, list[tuple[int, str]]] = defaultdict(list)
-    for name, number in zip(neighborhoods["name"], neighborhoods["_row"]):
+    for name, number in zip(neighborhoods["name"], neighborhoods["_row"], strict=False):
         if not is_blank(name) and name_key(name):
             rows_by_key[name_key(name)].append((int(number), str(name)))
     for rows in rows_by_key.values():
         (first_row, first_name), *others = rows
         for number, name in others:
-            problems.append(Problem(file, f"This name is the same as '{first_name}' on row "
-                                    f"{first_row} (names are compared ignoring case, accents, "
-                                    "spaces and punctuation), so both rows would get one "
-                                    "polygon and its residents would count twice. Give each "
-                                    "neighborhood its own name, or merge the two rows.",
-                                    row=number, column="name", value=name))
+            problems.append(
+                Problem(
+                    file,
+                    f"This name is the same as '{first_name}' on row "
+                    f"{first_row} (names are compared ignoring case, accents, "
+                    "spaces and punctuation), so both rows would get one "
+                    "polygon and its residents would count twice. Give each "
+                    "neighborhood its own name, or merge the two rows.",
+                    row=number,
+                    column="name",
+                    value=name,
+                )
+            )
 
 
-def _check_tables(raw_tables: dict[str, RawTable], problems: list[Problem]
-                  ) -> tuple[dict[str, pd.DataFrame], dict[str, str]]:
+def _check_tables(
+    raw_tables: dict[str, RawTable], problems: list[Problem]
+) -> tuple[dict[str, pd.DataFrame], dict[str, str]]:
     """Type every table and run the cross-table checks; returns typed tables and file names."""
     typed: dict[str, pd.DataFrame] = {}
     files: dict[str, str] = {}
@@ -185,14 +266,21 @@ def _check_tables(raw_tables: dict[str, RawTable], problems: list[Problem]
     kinds = _check_ids(typed, files, problems)
     neighborhoods = typed["neighborhoods"]
     _check_neighborhood_names(neighborhoods, files["neighborhoods"], problems)
-    matcher = NameMatcher.from_names(zip(neighborhoods["neighborhood_id"], neighborhoods["name"]))
+    matcher = NameMatcher.from_names(
+        zip(neighborhoods["neighborhood_id"], neighborhoods["name"], strict=False)
+    )
     _resolve_neighborhoods(typed, files, matcher, problems)
     typed["ties"] = _check_ties(typed["ties"], files["ties"], kinds, matcher, problems)
     committees = typed["committees"]
     active = committees[committees["status"] == "active"]
     for nbhd in active["neighborhood"][active["neighborhood"].duplicated()].dropna().unique():
-        problems.append(Problem(files["committees"], "Two active committees cover the same "
-                                "neighborhood; is one of them forming or ended?", value=nbhd,
-                                severity="warning"))
+        problems.append(
+            Problem(
+                files["committees"],
+                "Two active committees cover the same "
+                "neighborhood; is one of them forming or ended?",
+                value=nbhd,
+                severity="warning",
+            )
+        )
     return typed, files
-

@@ -30,11 +30,16 @@ import pandas as pd
 from ..errors import Problem
 
 # Estimate column -> its margin-of-error column (neighborhoods.csv).
-MARGINS = {"population": "population_moe", "foreign_born": "foreign_born_moe",
-           "limited_english": "limited_english_moe"}
+MARGINS = {
+    "population": "population_moe",
+    "foreign_born": "foreign_born_moe",
+    "limited_english": "limited_english_moe",
+}
 # Counts of residents that cannot exceed the neighborhood's population.
-PARTS_OF_POPULATION = {"foreign_born": "foreign-born residents",
-                       "limited_english": "residents who speak English less than very well"}
+PARTS_OF_POPULATION = {
+    "foreign_born": "foreign-born residents",
+    "limited_english": "residents who speak English less than very well",
+}
 
 
 def _number(value: Any) -> float | None:
@@ -52,8 +57,7 @@ def _shown(number: float) -> str:
     return f"{number:,.0f}" if float(number).is_integer() else f"{number:,}"
 
 
-def _check_neighborhood_figures(frame: pd.DataFrame, file: str,
-                                problems: list[Problem]) -> None:
+def _check_neighborhood_figures(frame: pd.DataFrame, file: str, problems: list[Problem]) -> None:
     # A cell already refused reads as blank: say nothing more about it (no cascade).
     refused = {(p.row, p.column) for p in problems if p.file == file and p.severity == "error"}
     for record in frame.to_dict("records"):
@@ -62,42 +66,83 @@ def _check_neighborhood_figures(frame: pd.DataFrame, file: str,
         for column, words in PARTS_OF_POPULATION.items():
             part = _number(record.get(column))
             if part is not None and population is not None and part > population:
-                problems.append(Problem(
-                    file, f"{_shown(part)} {words} is more than the population "
-                    f"({_shown(population)}). Both figures must be for the same area and year: "
-                    f"check that the columns are not swapped, or leave '{column}' blank if there "
-                    "is no figure.", row=row, column=column, value=_shown(part)))
+                problems.append(
+                    Problem(
+                        file,
+                        f"{_shown(part)} {words} is more than the population "
+                        f"({_shown(population)}). Both figures must be for the same area and year: "
+                        "check that the columns are not swapped, or leave "
+                        f"'{column}' blank if there "
+                        "is no figure.",
+                        row=row,
+                        column=column,
+                        value=_shown(part),
+                    )
+                )
         for estimate_column, margin_column in MARGINS.items():
             margin = _number(record.get(margin_column))
             if margin is None:
                 continue
             if margin < 0:
-                problems.append(Problem(
-                    file, "A margin of error cannot be negative. Census tables write codes such "
-                    "as -555555555 where a margin does not apply: leave the cell blank then.",
-                    row=row, column=margin_column, value=_shown(margin)))
-            elif (_number(record.get(estimate_column)) is None
-                  and (row, estimate_column) not in refused):
-                problems.append(Problem(
-                    file, f"A margin of error is given but '{estimate_column}' is blank: fill "
-                    f"in the estimate or clear the margin.", row=row, column=margin_column,
-                    value=_shown(margin)))
+                problems.append(
+                    Problem(
+                        file,
+                        "A margin of error cannot be negative. Census tables write codes such "
+                        "as -555555555 where a margin does not apply: leave the cell blank then.",
+                        row=row,
+                        column=margin_column,
+                        value=_shown(margin),
+                    )
+                )
+            elif (
+                _number(record.get(estimate_column)) is None
+                and (row, estimate_column) not in refused
+            ):
+                problems.append(
+                    Problem(
+                        file,
+                        f"A margin of error is given but '{estimate_column}' is blank: fill "
+                        f"in the estimate or clear the margin.",
+                        row=row,
+                        column=margin_column,
+                        value=_shown(margin),
+                    )
+                )
             elif population is not None and population > 0 and margin > population:
-                problems.append(Problem(
-                    file, f"The margin of error is larger than the whole population "
-                    f"({_shown(population)}): the figure is too uncertain to lean on. Check "
-                    "that it is a 90% margin for this neighborhood (not a total or a variance).",
-                    row=row, column=margin_column, value=_shown(margin), severity="warning"))
+                problems.append(
+                    Problem(
+                        file,
+                        f"The margin of error is larger than the whole population "
+                        f"({_shown(population)}): the figure is too uncertain to lean on. Check "
+                        "that it is a 90% margin for this neighborhood (not a total or a "
+                        "variance).",
+                        row=row,
+                        column=margin_column,
+                        value=_shown(margin),
+                        severity="warning",
+                    )
+                )
 
 
 def _population_by_id(neighborhoods: pd.DataFrame) -> dict[str, float | None]:
-    return {str(n): _number(p) for n, p in zip(neighborhoods["neighborhood_id"].tolist(),
-                                               neighborhoods["population"].tolist())
-            if n is not None}
+    return {
+        str(n): _number(p)
+        for n, p in zip(
+            neighborhoods["neighborhood_id"].tolist(),
+            neighborhoods["population"].tolist(),
+            strict=False,
+        )
+        if n is not None
+    }
 
 
-def _check_residents(ties: pd.DataFrame, file: str, population: dict[str, float | None],
-                     names: dict[str, str], problems: list[Problem]) -> dict[str, float]:
+def _check_residents(
+    ties: pd.DataFrame,
+    file: str,
+    population: dict[str, float | None],
+    names: dict[str, str],
+    problems: list[Problem],
+) -> dict[str, float]:
     """Per lives_in tie: residents at most the neighborhood's population (sums returned)."""
     per_community: dict[str, float] = {}
     per_neighborhood: dict[str, float] = {}
@@ -113,27 +158,44 @@ def _check_residents(ties: pd.DataFrame, file: str, population: dict[str, float 
         total = population.get(neighborhood)
         if total is not None and residents > total:
             refused.add(neighborhood)
-            problems.append(Problem(
-                file, f"{_shown(residents)} residents is more than the population of "
-                f"{names.get(neighborhood, neighborhood)} ({_shown(total)} in neighborhoods.csv)."
-                " Give the community's residents in this neighborhood only, or leave the cell "
-                "blank if there is no figure.", row=record.get("_row"), column="residents",
-                value=_shown(residents)))
+            problems.append(
+                Problem(
+                    file,
+                    f"{_shown(residents)} residents is more than the population of "
+                    f"{names.get(neighborhood, neighborhood)} "
+                    f"({_shown(total)} in neighborhoods.csv)."
+                    " Give the community's residents in this neighborhood only, or leave the cell "
+                    "blank if there is no figure.",
+                    row=record.get("_row"),
+                    column="residents",
+                    value=_shown(residents),
+                )
+            )
     for neighborhood, residents in sorted(per_neighborhood.items()):
         total = population.get(neighborhood)
         if total is not None and residents > total and neighborhood not in refused:
-            problems.append(Problem(
-                file, f"The communities living in {names.get(neighborhood, neighborhood)} add "
-                f"up to {_shown(residents)} residents, more than its population "
-                f"({_shown(total)}). Fine only if the communities overlap; otherwise check the "
-                "residents figures.", column="residents", value=neighborhood,
-                severity="warning"))
+            problems.append(
+                Problem(
+                    file,
+                    f"The communities living in {names.get(neighborhood, neighborhood)} add "
+                    f"up to {_shown(residents)} residents, more than its population "
+                    f"({_shown(total)}). Fine only if the communities overlap; otherwise check the "
+                    "residents figures.",
+                    column="residents",
+                    value=neighborhood,
+                    severity="warning",
+                )
+            )
     return per_community
 
 
-def _check_community_sizes(communities: pd.DataFrame, file: str,
-                           population: dict[str, float | None],
-                           per_community: dict[str, float], problems: list[Problem]) -> None:
+def _check_community_sizes(
+    communities: pd.DataFrame,
+    file: str,
+    population: dict[str, float | None],
+    per_community: dict[str, float],
+    problems: list[Problem],
+) -> None:
     known = [p for p in population.values() if p is not None]
     city_total = sum(known) if known and len(known) == len(population) else None
     for record in communities.to_dict("records"):
@@ -142,37 +204,63 @@ def _check_community_sizes(communities: pd.DataFrame, file: str,
             continue
         row = record.get("_row")
         if city_total is not None and estimate > city_total:
-            problems.append(Problem(
-                file, f"{_shown(estimate)} residents is more than the whole city's population "
-                f"({_shown(city_total)}, the sum of neighborhoods.csv). Give the community's "
-                "residents in the city only, or leave the cell blank.", row=row,
-                column="estimated_residents", value=_shown(estimate)))
+            problems.append(
+                Problem(
+                    file,
+                    f"{_shown(estimate)} residents is more than the whole city's population "
+                    f"({_shown(city_total)}, the sum of neighborhoods.csv). Give the community's "
+                    "residents in the city only, or leave the cell blank.",
+                    row=row,
+                    column="estimated_residents",
+                    value=_shown(estimate),
+                )
+            )
         placed = per_community.get(str(record.get("community_id")))
         if placed is not None and placed > estimate:
-            problems.append(Problem(
-                file, f"The community's lives_in residents in ties.csv add up to "
-                f"{_shown(placed)}, more than this city-wide estimate: one of them is off.",
-                row=row, column="estimated_residents", value=_shown(estimate),
-                severity="warning"))
+            problems.append(
+                Problem(
+                    file,
+                    f"The community's lives_in residents in ties.csv add up to "
+                    f"{_shown(placed)}, more than this city-wide estimate: one of them is off.",
+                    row=row,
+                    column="estimated_residents",
+                    value=_shown(estimate),
+                    severity="warning",
+                )
+            )
 
 
-def _check_illustrative_columns(frame: pd.DataFrame, file: str,
-                                problems: list[Problem]) -> None:
+def _check_illustrative_columns(frame: pd.DataFrame, file: str, problems: list[Problem]) -> None:
     if "illustrative_columns" not in frame or "illustrative" not in frame:
         return
-    for row, whole_row, guessed in zip(frame["_row"].tolist(), frame["illustrative"].tolist(),
-                                       frame["illustrative_columns"].tolist()):
+    for row, whole_row, guessed in zip(
+        frame["_row"].tolist(),
+        frame["illustrative"].tolist(),
+        frame["illustrative_columns"].tolist(),
+        strict=False,
+    ):
         if whole_row is True and isinstance(guessed, list) and guessed:
-            problems.append(Problem(
-                file, "The whole row is illustrative (illustrative = yes), so every column is "
-                "already marked: clear illustrative_columns, or set illustrative to no if the "
-                "rest of the row is sourced.", row=row, column="illustrative_columns",
-                value=";".join(map(str, guessed)), severity="warning"))
+            problems.append(
+                Problem(
+                    file,
+                    "The whole row is illustrative (illustrative = yes), so every column is "
+                    "already marked: clear illustrative_columns, or set illustrative to no if the "
+                    "rest of the row is sourced.",
+                    row=row,
+                    column="illustrative_columns",
+                    value=";".join(map(str, guessed)),
+                    severity="warning",
+                )
+            )
 
 
-def check_figures(typed: dict[str, pd.DataFrame], files: dict[str, str],
-                  problems: list[Problem], *,
-                  neighborhoods: pd.DataFrame | None = None) -> None:
+def check_figures(
+    typed: dict[str, pd.DataFrame],
+    files: dict[str, str],
+    problems: list[Problem],
+    *,
+    neighborhoods: pd.DataFrame | None = None,
+) -> None:
     """Append a problem (file, row, column, fix) for every figure that cannot be true.
 
     Parameters
@@ -206,16 +294,21 @@ def check_figures(typed: dict[str, pd.DataFrame], files: dict[str, str],
     if reference is not None and not reference.empty:
         population = _population_by_id(reference)
         if "name" in reference:
-            names = {str(n): str(m) for n, m in zip(reference["neighborhood_id"].tolist(),
-                                                    reference["name"].tolist())}
+            names = {
+                str(n): str(m)
+                for n, m in zip(
+                    reference["neighborhood_id"].tolist(), reference["name"].tolist(), strict=False
+                )
+            }
     per_community: dict[str, float] = {}
     ties = typed.get("ties")
     if ties is not None and not ties.empty:
         per_community = _check_residents(ties, files["ties"], population, names, problems)
     communities = typed.get("communities")
     if communities is not None and not communities.empty:
-        _check_community_sizes(communities, files["communities"], population, per_community,
-                               problems)
+        _check_community_sizes(
+            communities, files["communities"], population, per_community, problems
+        )
     for table, frame in typed.items():
         if frame is not None and not frame.empty and "_row" in frame:
             _check_illustrative_columns(frame, files[table], problems)

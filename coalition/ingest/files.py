@@ -55,17 +55,25 @@ def file_problem(path: Path, limit: int = limits.MAX_FILE_BYTES) -> Problem | No
     try:
         info = os.stat(path)  # follows links: a link to a device is a device
     except OSError as exc:
-        return Problem(file, f"Cannot read the file ({exc.strerror}). Check that it exists and "
-                       "is readable.")
+        return Problem(
+            file, f"Cannot read the file ({exc.strerror}). Check that it exists and is readable."
+        )
     if stat.S_ISDIR(info.st_mode):
-        return Problem(file, "This is a folder, not a file. Put the file itself here (see "
-                       "data/template/).")
+        return Problem(
+            file, "This is a folder, not a file. Put the file itself here (see data/template/)."
+        )
     if not stat.S_ISREG(info.st_mode):
-        return Problem(file, "This is not an ordinary file (it is a device, pipe or socket, or a "
-                       "link to one). Put a copy of the file itself here.")
+        return Problem(
+            file,
+            "This is not an ordinary file (it is a device, pipe or socket, or a "
+            "link to one). Put a copy of the file itself here.",
+        )
     if info.st_size > limit:
-        return Problem(file, f"The file is larger than {_size_text(limit)}; split it or remove "
-                       "unused columns and rows.")
+        return Problem(
+            file,
+            f"The file is larger than {_size_text(limit)}; split it or remove "
+            "unused columns and rows.",
+        )
     return None
 
 
@@ -75,8 +83,9 @@ def _size_text(limit: int) -> str:
     return f"{limit // 1024} KB" if limit >= 1024 else f"{limit} bytes"
 
 
-def read_file_bytes(path: Path, limit: int = limits.MAX_FILE_BYTES
-                    ) -> tuple[bytes | None, Problem | None]:
+def read_file_bytes(
+    path: Path, limit: int = limits.MAX_FILE_BYTES
+) -> tuple[bytes | None, Problem | None]:
     """The bytes of a regular file of at most ``limit`` bytes, or None and the problem.
 
     Examples
@@ -93,11 +102,16 @@ def read_file_bytes(path: Path, limit: int = limits.MAX_FILE_BYTES
         with open(path, "rb") as handle:
             data = handle.read(limit + 1)  # never more, even if the file grows meanwhile
     except OSError as exc:
-        return None, Problem(path.name, f"Cannot read the file ({exc.strerror}). Check that it "
-                             "exists and is readable.")
+        return None, Problem(
+            path.name,
+            f"Cannot read the file ({exc.strerror}). Check that it exists and is readable.",
+        )
     if len(data) > limit:
-        return None, Problem(path.name, f"The file is larger than {_size_text(limit)}; split it "
-                             "or remove unused columns and rows.")
+        return None, Problem(
+            path.name,
+            f"The file is larger than {_size_text(limit)}; split it "
+            "or remove unused columns and rows.",
+        )
     return data, None
 
 
@@ -110,12 +124,13 @@ def _header_index(records: list[list[Any]]) -> int:
     A title or a note above the header is common in spreadsheets; the header is the first row
     with two or more known column names when the first row holds none.
     """
+
     def known(record: list[Any]) -> int:
         return sum(_normalise_header(cell) in _KNOWN_COLUMNS for cell in record)
 
     if not records or known(records[0]):
         return 0
-    for index, record in enumerate(records[1:limits.HEADER_SEARCH_ROWS], start=1):
+    for index, record in enumerate(records[1 : limits.HEADER_SEARCH_ROWS], start=1):
         if known(record) >= 2:
             return index
     return 0
@@ -123,19 +138,29 @@ def _header_index(records: list[list[Any]]) -> int:
 
 def _header_problem(file: str, index: int) -> Problem:
     above = "row 1 holds" if index == 1 else f"rows 1-{index} hold"
-    return Problem(file, f"The header seems to be on row {index + 1}: {above} something else "
-                   "(a title?). Delete the rows above the header so that the column names are "
-                   "on row 1.", row=index + 1)
+    return Problem(
+        file,
+        f"The header seems to be on row {index + 1}: {above} something else "
+        "(a title?). Delete the rows above the header so that the column names are "
+        "on row 1.",
+        row=index + 1,
+    )
 
 
 def _too_many_rows(file: str) -> Problem:
-    return Problem(file, f"The table has more than {limits.MAX_ROWS:,} rows. Remove empty or "
-                   "unused rows (or split the city), then try again.")
+    return Problem(
+        file,
+        f"The table has more than {limits.MAX_ROWS:,} rows. Remove empty or "
+        "unused rows (or split the city), then try again.",
+    )
 
 
 def _too_many_columns(file: str, count: int) -> Problem:
-    return Problem(file, f"The table has {count:,} columns, more than {limits.MAX_COLUMNS}. "
-                   "Remove unused columns (see data/template/ for the expected ones).")
+    return Problem(
+        file,
+        f"The table has {count:,} columns, more than {limits.MAX_COLUMNS}. "
+        "Remove unused columns (see data/template/ for the expected ones).",
+    )
 
 
 def _decode(data: bytes, file: str, problems: list[Problem]) -> str | None:
@@ -146,12 +171,22 @@ def _decode(data: bytes, file: str, problems: list[Problem]) -> str | None:
     try:
         text = data.decode("cp1252")
     except UnicodeDecodeError:
-        problems.append(Problem(file, "The file is neither UTF-8 nor Windows-1252 text. Save it "
-                                "from your spreadsheet program as 'CSV UTF-8'."))
+        problems.append(
+            Problem(
+                file,
+                "The file is neither UTF-8 nor Windows-1252 text. Save it "
+                "from your spreadsheet program as 'CSV UTF-8'.",
+            )
+        )
         return None
-    problems.append(Problem(file, "The file is not UTF-8; it was read as Windows-1252. Accents "
-                            "may be wrong: save it as 'CSV UTF-8' to be sure.",
-                            severity="warning"))
+    problems.append(
+        Problem(
+            file,
+            "The file is not UTF-8; it was read as Windows-1252. Accents "
+            "may be wrong: save it as 'CSV UTF-8' to be sure.",
+            severity="warning",
+        )
+    )
     return text
 
 
@@ -185,44 +220,67 @@ def read_csv_table(path: Path) -> tuple[RawTable | None, list[Problem]]:
     if text is None:
         return None, problems
     if "\x00" in text:
-        return None, problems + [Problem(file, "The file holds binary data (is it UTF-16 or a "
-                                         "renamed spreadsheet?). Save it as 'CSV UTF-8'.")]
+        return None, [
+            *problems,
+            Problem(
+                file,
+                "The file holds binary data (is it UTF-16 or a "
+                "renamed spreadsheet?). Save it as 'CSV UTF-8'.",
+            ),
+        ]
     if not text.strip():
-        return None, problems + [Problem(file, "The file is empty: it needs at least a header "
-                                         "row (copy it from data/template/).")]
+        return None, [
+            *problems,
+            Problem(
+                file,
+                "The file is empty: it needs at least a header row (copy it from data/template/).",
+            ),
+        ]
     first_lines = text[:65536].splitlines()[: limits.HEADER_SEARCH_ROWS]
-    delimiter = max([",", ";", "\t"],
-                    key=lambda d: max(line.count(d) for line in first_lines or [""]))
+    delimiter = max(
+        [",", ";", "\t"], key=lambda d: max(line.count(d) for line in first_lines or [""])
+    )
     if delimiter != ",":
         log.info("%s: reading with delimiter %r", file, delimiter)
     try:
         reader = csv.reader(_io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
         records = list(itertools.islice(reader, limits.MAX_ROWS + limits.HEADER_SEARCH_ROWS + 1))
         if next(reader, None) is not None:
-            return None, problems + [_too_many_rows(file)]
+            return None, [*problems, _too_many_rows(file)]
     except csv.Error as exc:
-        return None, problems + [Problem(file, f"The file cannot be parsed as CSV ({exc}). It may "
-                                         "be truncated or have a quote that is never closed.")]
+        return None, [
+            *problems,
+            Problem(
+                file,
+                f"The file cannot be parsed as CSV ({exc}). It may "
+                "be truncated or have a quote that is never closed.",
+            ),
+        ]
     header_at = _header_index(records)
     if header_at:
         problems.append(_header_problem(file, header_at))
     if len(records[header_at]) > limits.MAX_COLUMNS:
-        return None, problems + [_too_many_columns(file, len(records[header_at]))]
+        return None, [*problems, _too_many_columns(file, len(records[header_at]))]
     columns = [_normalise_header(h) for h in records[header_at]]
     rows: list[dict[str, str]] = []
     numbers: list[int] = []
-    for index, record in enumerate(records[header_at + 1:], start=header_at + 2):
+    for index, record in enumerate(records[header_at + 1 :], start=header_at + 2):
         if not any(cell.strip() for cell in record):
             continue
         if len(rows) >= limits.MAX_ROWS:
-            return None, problems + [_too_many_rows(file)]
+            return None, [*problems, _too_many_rows(file)]
         if len(record) != len(columns):
-            problems.append(Problem(
-                file, f"This row has {len(record)} values but the header has {len(columns)}. "
-                "The file may be truncated, or a value holds the delimiter without quotes.",
-                row=index, value=delimiter.join(record)[:80]))
+            problems.append(
+                Problem(
+                    file,
+                    f"This row has {len(record)} values but the header has {len(columns)}. "
+                    "The file may be truncated, or a value holds the delimiter without quotes.",
+                    row=index,
+                    value=delimiter.join(record)[:80],
+                )
+            )
             continue
-        rows.append(dict(zip(columns, (cell.strip() for cell in record))))
+        rows.append(dict(zip(columns, (cell.strip() for cell in record), strict=False)))
         numbers.append(index)
     return RawTable(file, columns, rows, numbers), problems
 
@@ -254,15 +312,25 @@ def read_workbook(path: Path) -> tuple[dict[str, RawTable], list[Problem]]:
         return {}, [problem] if problem else []
     unzipped = _unzipped_size(data)
     if unzipped is not None and unzipped > limits.MAX_UNZIPPED_WORKBOOK_BYTES:
-        return {}, [Problem(file, "The workbook unpacks to more than "
-                            f"{_size_text(limits.MAX_UNZIPPED_WORKBOOK_BYTES)}; remove unused "
-                            "sheets, rows and formatting, or save each table as CSV.")]
+        return {}, [
+            Problem(
+                file,
+                "The workbook unpacks to more than "
+                f"{_size_text(limits.MAX_UNZIPPED_WORKBOOK_BYTES)}; remove unused "
+                "sheets, rows and formatting, or save each table as CSV.",
+            )
+        ]
     try:
         workbook = load_workbook(_io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises many types for damaged files
-        return {}, [Problem(file, f"Cannot open the workbook ({type(exc).__name__}: "
-                            f"{str(exc)[:160]}). Is it a complete .xlsx file? Re-save it from "
-                            "your spreadsheet program.")]
+    except Exception as exc:
+        return {}, [
+            Problem(
+                file,
+                f"Cannot open the workbook ({type(exc).__name__}: "
+                f"{str(exc)[:160]}). Is it a complete .xlsx file? Re-save it from "
+                "your spreadsheet program.",
+            )
+        ]
     tables: dict[str, RawTable] = {}
     problems: list[Problem] = []
     try:
@@ -273,17 +341,27 @@ def read_workbook(path: Path) -> tuple[dict[str, RawTable], list[Problem]]:
             where = f"{file}[{sheet.title}]"
             try:
                 raw, found = _read_sheet(sheet, where)
-            except Exception as exc:  # noqa: BLE001 - damaged sheet XML fails as rows are read
-                found = [Problem(where, f"Cannot read this sheet ({type(exc).__name__}: "
-                                 f"{str(exc)[:160]}). The workbook may be damaged: re-save it "
-                                 "from your spreadsheet program, or save the table as CSV.")]
+            except Exception as exc:
+                found = [
+                    Problem(
+                        where,
+                        f"Cannot read this sheet ({type(exc).__name__}: "
+                        f"{str(exc)[:160]}). The workbook may be damaged: re-save it "
+                        "from your spreadsheet program, or save the table as CSV.",
+                    )
+                ]
                 raw = None
             problems.extend(found)
             if raw is not None:
                 tables[table] = raw
-    except Exception as exc:  # noqa: BLE001 - the workbook's sheet list itself is damaged
-        problems.append(Problem(file, f"Cannot read the workbook ({type(exc).__name__}: "
-                                f"{str(exc)[:160]}). Re-save it from your spreadsheet program."))
+    except Exception as exc:
+        problems.append(
+            Problem(
+                file,
+                f"Cannot read the workbook ({type(exc).__name__}: "
+                f"{str(exc)[:160]}). Re-save it from your spreadsheet program.",
+            )
+        )
     finally:
         workbook.close()
     return tables, problems
@@ -303,9 +381,14 @@ def _read_sheet(sheet: Any, where: str) -> tuple[RawTable | None, list[Problem]]
     rows or columns than the limits is refused without reading them all."""
     declared_rows, declared_columns = sheet.max_row, sheet.max_column
     if declared_rows is not None and declared_rows > limits.MAX_ROWS + limits.HEADER_SEARCH_ROWS:
-        return None, [Problem(where, f"The sheet declares {declared_rows:,} rows, more than "
-                              f"{limits.MAX_ROWS:,}. Delete the unused rows below the table "
-                              "(select them, Delete Rows), or save the table as CSV.")]
+        return None, [
+            Problem(
+                where,
+                f"The sheet declares {declared_rows:,} rows, more than "
+                f"{limits.MAX_ROWS:,}. Delete the unused rows below the table "
+                "(select them, Delete Rows), or save the table as CSV.",
+            )
+        ]
     if declared_columns is not None and declared_columns > limits.MAX_COLUMNS:
         return None, [_too_many_columns(where, declared_columns)]
     last_row = limits.MAX_ROWS + limits.HEADER_SEARCH_ROWS + 1
@@ -330,14 +413,14 @@ def _read_sheet(sheet: Any, where: str) -> tuple[RawTable | None, list[Problem]]
     while columns and not columns[-1]:
         columns.pop()
     rows, numbers = [], []
-    for number, values in numbered[header_at + 1:]:
+    for number, values in numbered[header_at + 1 :]:
         cells = values[: len(columns)]
         if not any(cells):
             continue
         if len(rows) >= limits.MAX_ROWS:
-            return None, problems + [_too_many_rows(where)]
+            return None, [*problems, _too_many_rows(where)]
         cells += [""] * (len(columns) - len(cells))
-        rows.append(dict(zip(columns, cells)))
+        rows.append(dict(zip(columns, cells, strict=False)))
         numbers.append(number)
     return RawTable(where, columns, rows, numbers), problems
 
@@ -345,9 +428,14 @@ def _read_sheet(sheet: Any, where: str) -> tuple[RawTable | None, list[Problem]]
 def _read_city_toml(folder: Path, problems: list[Problem]) -> dict:
     path = folder / schema.CITY_FILE
     if not path.exists() and not path.is_symlink():
-        problems.append(Problem(schema.CITY_FILE, "No city.toml: the folder name is used as the "
-                                "city's name. Copy data/template/city.toml to set it.",
-                                severity="warning"))
+        problems.append(
+            Problem(
+                schema.CITY_FILE,
+                "No city.toml: the folder name is used as the "
+                "city's name. Copy data/template/city.toml to set it.",
+                severity="warning",
+            )
+        )
         return {}
     data, problem = read_file_bytes(path, limits.MAX_TOML_BYTES)
     if data is None:
@@ -356,18 +444,34 @@ def _read_city_toml(folder: Path, problems: list[Problem]) -> dict:
     try:
         config = tomllib.loads(data.decode("utf-8-sig"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        problems.append(Problem(schema.CITY_FILE, f"Cannot parse city.toml ({str(exc)[:160]}). "
-                                'Lines look like: name = "Hartford, Connecticut"'))
+        problems.append(
+            Problem(
+                schema.CITY_FILE,
+                f"Cannot parse city.toml ({str(exc)[:160]}). "
+                'Lines look like: name = "Hartford, Connecticut"',
+            )
+        )
         return {}
     except RecursionError:
-        problems.append(Problem(schema.CITY_FILE, "city.toml is nested too deeply to read. It "
-                                "holds a few plain settings: copy data/template/city.toml."))
+        problems.append(
+            Problem(
+                schema.CITY_FILE,
+                "city.toml is nested too deeply to read. It "
+                "holds a few plain settings: copy data/template/city.toml.",
+            )
+        )
         return {}
     for key in ("name", "metric_crs", "boundary_name_field"):
         if key in config and not isinstance(config[key], str):
-            problems.append(Problem(schema.CITY_FILE, f"{key} must be text in quotes, e.g. "
-                                    f'{key} = "..." (see data/template/city.toml).', column=key,
-                                    value=str(config[key])[:80]))
+            problems.append(
+                Problem(
+                    schema.CITY_FILE,
+                    f"{key} must be text in quotes, e.g. "
+                    f'{key} = "..." (see data/template/city.toml).',
+                    column=key,
+                    value=str(config[key])[:80],
+                )
+            )
             config = {k: v for k, v in config.items() if k != key}
     return config
 
@@ -382,9 +486,14 @@ def _read_tables(folder: Path, problems: list[Problem]) -> dict[str, RawTable]:
         problems.extend(found)
     else:
         if workbook.exists():
-            problems.append(Problem(schema.WORKBOOK_FILE, "Both CSV files and a workbook are "
-                                    "present; the CSV files were read and the workbook ignored.",
-                                    severity="warning"))
+            problems.append(
+                Problem(
+                    schema.WORKBOOK_FILE,
+                    "Both CSV files and a workbook are "
+                    "present; the CSV files were read and the workbook ignored.",
+                    severity="warning",
+                )
+            )
         for table, path in present.items():
             raw, found = read_csv_table(path)
             problems.extend(found)
@@ -398,7 +507,7 @@ def _read_tables(folder: Path, problems: list[Problem]) -> dict[str, RawTable]:
         else:
             where = f"{table}.csv"
         if not any(p.file.startswith(table) for p in problems):
-            problems.append(Problem(f"{table}.csv", f"Missing table: add {where} "
-                                    f"({_MISSING_TABLE_HINT})."))
+            problems.append(
+                Problem(f"{table}.csv", f"Missing table: add {where} ({_MISSING_TABLE_HINT}).")
+            )
     return tables
-

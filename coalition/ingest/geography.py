@@ -75,8 +75,14 @@ def _inside(lon: float, lat: float, box: tuple[float, float, float, float]) -> b
     return west <= lon <= east and south <= lat <= north
 
 
-def check_points(organizations: pd.DataFrame, boundaries: gpd.GeoDataFrame, names: dict[str, str],
-                 metric_crs: str, file: str, problems: list[Problem]) -> None:
+def check_points(
+    organizations: pd.DataFrame,
+    boundaries: gpd.GeoDataFrame,
+    names: dict[str, str],
+    metric_crs: str,
+    file: str,
+    problems: list[Problem],
+) -> None:
     """Check each organization's lat/lon against the city and its own ``neighborhood`` cell.
 
     Errors: a point more than :data:`FAR_OUTSIDE_KM` beyond the bounding box of all
@@ -115,42 +121,73 @@ def check_points(organizations: pd.DataFrame, boundaries: gpd.GeoDataFrame, name
         return
     lats, lons = _numbers(organizations, "lat"), _numbers(organizations, "lon")
     rows = organizations["_row"].tolist() if "_row" in organizations else [None] * len(lats)
-    cells = organizations["neighborhood"].tolist() if "neighborhood" in organizations \
+    cells = (
+        organizations["neighborhood"].tolist()
+        if "neighborhood" in organizations
         else [None] * len(lats)
+    )
     box = tuple(float(v) for v in boundaries.total_bounds)
     near: list[tuple[int, float, float, str]] = []  # (position, lon, lat, own neighborhood id)
-    for position, (lat, lon) in enumerate(zip(lats, lons)):
+    for position, (lat, lon) in enumerate(zip(lats, lons, strict=False)):
         row = rows[position]
         has_lat, has_lon = not math.isnan(lat), not math.isnan(lon)
         if not has_lat and not has_lon:
             continue
         if has_lat != has_lon:
             given, missing = ("lat", "lon") if has_lat else ("lon", "lat")
-            problems.append(Problem(file, f"Only {given} is given, so the point is not shown; "
-                                    f"add {missing} or clear both.", row=row, column=missing,
-                                    severity="warning"))
+            problems.append(
+                Problem(
+                    file,
+                    f"Only {given} is given, so the point is not shown; "
+                    f"add {missing} or clear both.",
+                    row=row,
+                    column=missing,
+                    severity="warning",
+                )
+            )
             continue
         value = f"lat {lat:g}, lon {lon:g}"
         if not _inside(lon, lat, box) and _inside(lat, lon, box):
-            problems.append(Problem(file, "Latitude and longitude look swapped: swapped, the "
-                                    "point falls inside the city. Put the latitude (north-south, "
-                                    f"about {(box[1] + box[3]) / 2:.2f} here) in lat and the "
-                                    f"longitude (about {(box[0] + box[2]) / 2:.2f}) in lon.",
-                                    row=row, column="lat", value=value))
+            problems.append(
+                Problem(
+                    file,
+                    "Latitude and longitude look swapped: swapped, the "
+                    "point falls inside the city. Put the latitude (north-south, "
+                    f"about {(box[1] + box[3]) / 2:.2f} here) in lat and the "
+                    f"longitude (about {(box[0] + box[2]) / 2:.2f}) in lon.",
+                    row=row,
+                    column="lat",
+                    value=value,
+                )
+            )
             continue
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-            problems.append(Problem(file, "lat must be between -90 and 90 and lon between -180 "
-                                    "and 180 (WGS84 degrees, e.g. lat 41.7658, lon -72.6734).",
-                                    row=row, column="lat" if abs(lat) > 90 else "lon",
-                                    value=value))
+            problems.append(
+                Problem(
+                    file,
+                    "lat must be between -90 and 90 and lon between -180 "
+                    "and 180 (WGS84 degrees, e.g. lat 41.7658, lon -72.6734).",
+                    row=row,
+                    column="lat" if abs(lat) > 90 else "lon",
+                    value=value,
+                )
+            )
             continue
         beyond = _beyond_box_m(lon, lat, box)
         if beyond > FAR_OUTSIDE_KM * 1000:
-            problems.append(Problem(file, f"The point lies {_distance_text(beyond)} outside the "
-                                    f"city (more than {FAR_OUTSIDE_KM:g} km beyond the area of "
-                                    "its neighborhoods): check lat and lon (a missing minus "
-                                    "sign, a typo, a geocoder that found another town), or clear "
-                                    "them.", row=row, column="lat", value=value))
+            problems.append(
+                Problem(
+                    file,
+                    f"The point lies {_distance_text(beyond)} outside the "
+                    f"city (more than {FAR_OUTSIDE_KM:g} km beyond the area of "
+                    "its neighborhoods): check lat and lon (a missing minus "
+                    "sign, a typo, a geocoder that found another town), or clear "
+                    "them.",
+                    row=row,
+                    column="lat",
+                    value=value,
+                )
+            )
             continue
         own = cells[position]
         if own is not None and not (isinstance(own, float) and math.isnan(own)) and str(own):
@@ -159,20 +196,29 @@ def check_points(organizations: pd.DataFrame, boundaries: gpd.GeoDataFrame, name
         _check_own_neighborhood(near, rows, boundaries, names, metric_crs, file, problems)
 
 
-def _check_own_neighborhood(near: list[tuple[int, float, float, str]], rows: list[Any],
-                            boundaries: gpd.GeoDataFrame, names: dict[str, str],
-                            metric_crs: str, file: str, problems: list[Problem]) -> None:
+def _check_own_neighborhood(
+    near: list[tuple[int, float, float, str]],
+    rows: list[Any],
+    boundaries: gpd.GeoDataFrame,
+    names: dict[str, str],
+    metric_crs: str,
+    file: str,
+    problems: list[Problem],
+) -> None:
     try:
         shapes = boundaries.to_crs(metric_crs)
-        points = gpd.GeoSeries(gpd.points_from_xy([p[1] for p in near], [p[2] for p in near]),
-                               crs=WGS84).to_crs(metric_crs).to_numpy()
+        points = (
+            gpd.GeoSeries(gpd.points_from_xy([p[1] for p in near], [p[2] for p in near]), crs=WGS84)
+            .to_crs(metric_crs)
+            .to_numpy()
+        )
     except Exception as exc:  # a metric_crs problem is reported by its own check
         log.debug("own-neighborhood check skipped: %s", exc)
         return
-    polygon_of = dict(zip(shapes["neighborhood_id"].astype(str), shapes.geometry))
+    polygon_of = dict(zip(shapes["neighborhood_id"].astype(str), shapes.geometry, strict=False))
     ids = shapes["neighborhood_id"].astype(str).to_numpy()
     tree = shapely.STRtree(shapes.geometry.to_numpy())
-    for (position, lon, lat, own), point in zip(near, points):
+    for (position, lon, lat, own), point in zip(near, points, strict=False):
         polygon = polygon_of.get(own)
         if polygon is None or not shapely.is_valid(point):
             continue
@@ -180,16 +226,32 @@ def _check_own_neighborhood(near: list[tuple[int, float, float, str]], rows: lis
         if not math.isfinite(distance) or distance <= OWN_NEIGHBORHOOD_TOLERANCE_M:
             continue
         hits = tree.query(point, predicate="intersects")
-        where = (f" (it falls in {names.get(ids[hits[0]], ids[hits[0]])})" if len(hits)
-                 else " (it falls in no neighborhood)")
-        problems.append(Problem(file, f"The point lies {_distance_text(distance)} outside its "
-                                f"neighborhood {names.get(own, own)}{where}. Check lat/lon or "
-                                "the neighborhood cell.", row=rows[position], column="lat",
-                                value=f"lat {lat:g}, lon {lon:g}", severity="warning"))
+        where = (
+            f" (it falls in {names.get(ids[hits[0]], ids[hits[0]])})"
+            if len(hits)
+            else " (it falls in no neighborhood)"
+        )
+        problems.append(
+            Problem(
+                file,
+                f"The point lies {_distance_text(distance)} outside its "
+                f"neighborhood {names.get(own, own)}{where}. Check lat/lon or "
+                "the neighborhood cell.",
+                row=rows[position],
+                column="lat",
+                value=f"lat {lat:g}, lon {lon:g}",
+                severity="warning",
+            )
+        )
 
 
-def check_overlaps(boundaries: gpd.GeoDataFrame, names: dict[str, str], metric_crs: str,
-                   file: str, problems: list[Problem]) -> None:
+def check_overlaps(
+    boundaries: gpd.GeoDataFrame,
+    names: dict[str, str],
+    metric_crs: str,
+    file: str,
+    problems: list[Problem],
+) -> None:
     """Warn about each pair of neighborhoods overlapping by more than :data:`OVERLAP_MIN_SHARE`.
 
     The share is the overlap's area over the smaller neighborhood's area, measured in
@@ -223,20 +285,27 @@ def check_overlaps(boundaries: gpd.GeoDataFrame, names: dict[str, str], metric_c
     areas = shapely.area(geoms)
     with np.errstate(divide="ignore", invalid="ignore"):
         share = np.where(smaller > 0, overlap / smaller, 0.0)
-    for i, j, s, a in zip(left, right, share, overlap):
+    for i, j, s, a in zip(left, right, share, overlap, strict=False):
         if not s > OVERLAP_MIN_SHARE:
             continue
         first, second = names.get(ids[i], ids[i]), names.get(ids[j], ids[j])
         small = second if areas[j] <= areas[i] else first
-        problems.append(Problem(file, f"{first} and {second} overlap: {s:.0%} of {small} "
-                                f"({a / 1e6:.2f} km²) lies in both. Places in the overlap count "
-                                "for both neighborhoods on maps and in distances; fix the "
-                                "boundaries so each place is in one neighborhood.",
-                                value=f"{first} / {second}", severity="warning"))
+        problems.append(
+            Problem(
+                file,
+                f"{first} and {second} overlap: {s:.0%} of {small} "
+                f"({a / 1e6:.2f} km²) lies in both. Places in the overlap count "
+                "for both neighborhoods on maps and in distances; fix the "
+                "boundaries so each place is in one neighborhood.",
+                value=f"{first} / {second}",
+                severity="warning",
+            )
+        )
 
 
-def check_sizes(boundaries: gpd.GeoDataFrame, metric_crs: str, file: str,
-                problems: list[Problem]) -> None:
+def check_sizes(
+    boundaries: gpd.GeoDataFrame, metric_crs: str, file: str, problems: list[Problem]
+) -> None:
     """Warn when the neighborhoods' median area is implausible for a city (see
     :data:`PLAUSIBLE_MEDIAN_KM2`).
 
@@ -263,16 +332,27 @@ def check_sizes(boundaries: gpd.GeoDataFrame, metric_crs: str, file: str,
         return
     size = f"{median:,.0f} km²" if median >= 1 else f"{median * 1e6:,.0f} m²"
     what = "larger than most whole cities" if median > high else "smaller than a city block"
-    problems.append(Problem(file, f"The neighborhoods measure {size} each (median), {what}. If "
-                            "that is not right, the coordinates are not in the CRS the file is "
-                            "read in (a GeoJSON is read as longitude/latitude degrees): check "
-                            "where the map puts them, and declare the file's real CRS with "
-                            "boundary_crs in city.toml.", severity="warning"))
+    problems.append(
+        Problem(
+            file,
+            f"The neighborhoods measure {size} each (median), {what}. If "
+            "that is not right, the coordinates are not in the CRS the file is "
+            "read in (a GeoJSON is read as longitude/latitude degrees): check "
+            "where the map puts them, and declare the file's real CRS with "
+            "boundary_crs in city.toml.",
+            severity="warning",
+        )
+    )
 
 
-def check_geography(boundaries: gpd.GeoDataFrame | None, tables: dict[str, pd.DataFrame],
-                    files: dict[str, str], metric_crs: str, boundary_file: str,
-                    problems: list[Problem]) -> None:
+def check_geography(
+    boundaries: gpd.GeoDataFrame | None,
+    tables: dict[str, pd.DataFrame],
+    files: dict[str, str],
+    metric_crs: str,
+    boundary_file: str,
+    problems: list[Problem],
+) -> None:
     """Run every geographic check on a city's matched boundaries and typed tables.
 
     Organizations are the only table with points (navigators and committees have a
@@ -287,11 +367,22 @@ def check_geography(boundaries: gpd.GeoDataFrame | None, tables: dict[str, pd.Da
     neighborhoods = tables.get("neighborhoods")
     names = {}
     if neighborhoods is not None and not neighborhoods.empty:
-        names = dict(zip(neighborhoods["neighborhood_id"].astype(str),
-                         neighborhoods["name"].astype(str)))
+        names = dict(
+            zip(
+                neighborhoods["neighborhood_id"].astype(str),
+                neighborhoods["name"].astype(str),
+                strict=False,
+            )
+        )
     check_sizes(boundaries, metric_crs, boundary_file, problems)
     check_overlaps(boundaries, names, metric_crs, boundary_file, problems)
     organizations = tables.get("organizations")
     if organizations is not None:
-        check_points(organizations, boundaries, names, metric_crs,
-                     files.get("organizations", "organizations.csv"), problems)
+        check_points(
+            organizations,
+            boundaries,
+            names,
+            metric_crs,
+            files.get("organizations", "organizations.csv"),
+            problems,
+        )

@@ -30,8 +30,12 @@ def cell_text(value: Any, column: schema.Column | None = None) -> str | int | fl
         return "yes" if value else "no"
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return ""
-    if isinstance(value, float) and value.is_integer() and column is not None \
-            and column.type == "int":
+    if (
+        isinstance(value, float)
+        and value.is_integer()
+        and column is not None
+        and column.type == "int"
+    ):
         return int(value)
     return value
 
@@ -41,8 +45,13 @@ def text_tables(city: CityData) -> dict[str, pd.DataFrame]:
 
     Neighborhood references are written as names, as a convener would type them.
     """
-    names = dict(zip(city.tables["neighborhoods"]["neighborhood_id"],
-                     city.tables["neighborhoods"]["name"]))
+    names = dict(
+        zip(
+            city.tables["neighborhoods"]["neighborhood_id"],
+            city.tables["neighborhoods"]["name"],
+            strict=False,
+        )
+    )
     out = {}
     for table, columns in schema.TABLES.items():
         frame = city.tables.get(table, pd.DataFrame(columns=[c.name for c in columns]))
@@ -97,17 +106,22 @@ def add_records(city: CityData, table: str, rows: list[dict[str, Any]]) -> CityD
     ...     "illustrative": "no"}])  # doctest: +SKIP
     """
     if table not in EDITABLE_TABLES:
-        raise DataError(f"Rows can be added to {', '.join(EDITABLE_TABLES)}; '{table}' needs a "
-                        "data folder (coalition init).")
+        raise DataError(
+            f"Rows can be added to {', '.join(EDITABLE_TABLES)}; '{table}' needs a "
+            "data folder (coalition init)."
+        )
     # The stored city is already valid: only the new rows are typed and checked against it, so
     # recording one tie costs the same in a city of 50 members or of 10,000.
     existing = city.tables[table]
-    records = [{_normalise_header(k): "" if v is None else str(v).strip() for k, v in row.items()}
-               for row in rows]
+    records = [
+        {_normalise_header(k): "" if v is None else str(v).strip() for k, v in row.items()}
+        for row in rows
+    ]
     columns = list(dict.fromkeys([*schema.column_names(table), *(k for r in records for k in r)]))
     first_row = len(existing) + 2  # as if appended to the table's file
-    raw = RawTable(f"{table}.csv", columns, records,
-                   list(range(first_row, first_row + len(records))))
+    raw = RawTable(
+        f"{table}.csv", columns, records, list(range(first_row, first_row + len(records)))
+    )
     problems: list[Problem] = []
     typed = _type_table(table, raw, problems)
     files = {name: f"{name}.csv" for name in schema.TABLES}
@@ -117,25 +131,46 @@ def add_records(city: CityData, table: str, rows: list[dict[str, Any]]) -> CityD
         known.update(dict.fromkeys(map(str, city.tables[name][id_column].tolist()), kind))
     kinds = _check_ids({table: typed}, files, problems, known=known)
     neighborhoods = city.tables["neighborhoods"]
-    matcher = NameMatcher.from_names(zip(neighborhoods["neighborhood_id"], neighborhoods["name"]))
+    matcher = NameMatcher.from_names(
+        zip(neighborhoods["neighborhood_id"], neighborhoods["name"], strict=False)
+    )
     _resolve_neighborhoods({table: typed}, files, matcher, problems)
     if table == "ties":
-        stored = {_tie_key(str(s), str(t), str(k)) for s, t, k in zip(
-            existing["source_id"].tolist(), existing["target_id"].tolist(),
-            existing["tie_type"].tolist())}
+        stored = {
+            _tie_key(str(s), str(t), str(k))
+            for s, t, k in zip(
+                existing["source_id"].tolist(),
+                existing["target_id"].tolist(),
+                existing["tie_type"].tolist(),
+                strict=False,
+            )
+        }
         typed = _check_ties(typed, files["ties"], kinds, matcher, problems, seen=stored)
         repeated = [p for p in problems if p.message.startswith("This tie is listed twice")]
         for problem in repeated:
-            problems.append(Problem(problem.file, "This tie is already recorded: nothing new "
-                                    "to save.", row=problem.row, value=problem.value))
+            problems.append(
+                Problem(
+                    problem.file,
+                    "This tie is already recorded: nothing new to save.",
+                    row=problem.row,
+                    value=problem.value,
+                )
+            )
     check_figures({table: typed}, files, problems, neighborhoods=neighborhoods)
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise ValidationError(errors)
     added = typed.drop(columns="_row")
     tables = dict(city.tables)
-    tables[table] = pd.concat([existing, added[existing.columns]], ignore_index=True) \
-        if len(existing) else added.reset_index(drop=True)
-    return CityData(name=city.name, tables=tables, boundaries=city.boundaries,
-                    metric_crs=city.metric_crs, meta=dict(city.meta))
-
+    tables[table] = (
+        pd.concat([existing, added[existing.columns]], ignore_index=True)
+        if len(existing)
+        else added.reset_index(drop=True)
+    )
+    return CityData(
+        name=city.name,
+        tables=tables,
+        boundaries=city.boundaries,
+        metric_crs=city.metric_crs,
+        meta=dict(city.meta),
+    )

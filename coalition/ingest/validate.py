@@ -45,8 +45,11 @@ class ValidationReport:
         return not self.errors
 
     def as_dict(self) -> dict:
-        return {"ok": self.ok, "errors": [p.as_dict() for p in self.errors],
-                "warnings": [p.as_dict() for p in self.warnings]}
+        return {
+            "ok": self.ok,
+            "errors": [p.as_dict() for p in self.errors],
+            "warnings": [p.as_dict() for p in self.warnings],
+        }
 
 
 def validate_city(path: str | Path) -> ValidationReport:
@@ -74,8 +77,9 @@ def validate_city(path: str | Path) -> ValidationReport:
     """
     folder = Path(path)
     if not folder.is_dir():
-        raise DataError(f"'{folder}' is not a folder. Give the path of a city data folder "
-                        "(see data/template/).")
+        raise DataError(
+            f"'{folder}' is not a folder. Give the path of a city data folder (see data/template/)."
+        )
     problems: list[Problem] = []
     config = _read_city_toml(folder, problems)
     name_field = str(config.get("boundary_name_field", "name"))
@@ -87,8 +91,9 @@ def validate_city(path: str | Path) -> ValidationReport:
     boundaries, boundary_file = _read_boundaries(folder, name_field, problems, config)
     matched = None
     if boundaries is not None and not neighborhoods.empty:
-        matched = _match_boundaries(neighborhoods, boundaries, boundary_file,
-                                    files["neighborhoods"], problems)
+        matched = _match_boundaries(
+            neighborhoods, boundaries, boundary_file, files["neighborhoods"], problems
+        )
     if neighborhoods.empty and "neighborhoods" in raw_tables:
         problems.append(Problem(files["neighborhoods"], "No neighborhoods: add at least one row."))
     metric_crs = _metric_crs(config, boundaries, problems)
@@ -103,9 +108,11 @@ def validate_city(path: str | Path) -> ValidationReport:
             tables=tables,
             boundaries=matched,
             metric_crs=metric_crs,
-            meta={"source_dir": str(folder.resolve()),
-                  "adjacency_tolerance_m": adjacency_tolerance_m,
-                  "warnings": [p.as_dict() for p in report.warnings]},
+            meta={
+                "source_dir": str(folder.resolve()),
+                "adjacency_tolerance_m": adjacency_tolerance_m,
+                "warnings": [p.as_dict() for p in report.warnings],
+            },
         )
     for problem in problems:
         log.debug("%s", problem)

@@ -321,11 +321,14 @@ def plan_markdown(plan: PlanReport, k: int) -> str:
     _Method: exact_
     """
     selected = [pick.name for pick in plan.selected]
-    lines = [f"**Best set of {k}:** {md(', '.join(selected)) or 'none'} — reaches "
-             f"{fmt_int(plan.newly_covered)} more foreign-born residents."]
+    lines = [
+        f"**Best set of {k}:** {md(', '.join(selected)) or 'none'} — reaches "
+        f"{fmt_int(plan.newly_covered)} more foreign-born residents."
+    ]
     if plan.top_k_by_score_newly_covered is not None:
-        lines.append(f"**Top {k} by score:** reaches {fmt_int(plan.top_k_by_score_newly_covered)}"
-                     " more.")
+        lines.append(
+            f"**Top {k} by score:** reaches {fmt_int(plan.top_k_by_score_newly_covered)} more."
+        )
     if plan.explanation:
         lines.append(md(plan.explanation))
     if plan.method:
