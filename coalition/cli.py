@@ -110,7 +110,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         return EXIT_OK if report.ok else EXIT_INVALID
     for problem in report.problems:
         print(problem)
-    if report.ok:
+    if report.ok and report.city is not None:
         counts = {t: len(f) for t, f in report.city.tables.items()}
         print(
             f"OK: {args.folder} is valid ({', '.join(f'{n} {t}' for t, n in counts.items())}"

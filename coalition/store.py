@@ -263,9 +263,9 @@ class Store:
             metadata.create_all(self.engine)
             self._add_new_columns()
         except SQLAlchemyError as exc:
+            cause = getattr(exc, "orig", None) or exc  # the driver's own words when it has them
             raise StoreError(
-                f"Cannot create the store's tables at {self.url} ({exc.orig}). Is "
-                "the path writable?"
+                f"Cannot create the store's tables at {self.url} ({cause}). Is the path writable?"
             ) from exc
 
     def _add_new_columns(self) -> None:

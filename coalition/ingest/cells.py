@@ -98,7 +98,8 @@ def _to_date(text: str) -> str:
     match = _DATE_PATTERN.match(text)
     if not match:
         raise _CellError("Not a date; write YYYY-MM-DD, YYYY-MM or YYYY (e.g. 2014-09).")
-    year, month, day = (int(g) if g else None for g in match.groups())
+    year = int(match.group(1))  # the pattern requires the year
+    month, day = (int(g) if g else None for g in match.groups()[1:])
     try:
         dt.date(year, month or 1, day or 1)
     except ValueError:

@@ -70,7 +70,7 @@ def _resolve_neighborhoods(
         if frame is None or frame.empty:
             continue
         for column in (c for c in columns if c.type == "neighborhood"):
-            resolved = []
+            resolved: list[str | None] = []
             for value, number in zip(frame[column.name], frame["_row"], strict=False):
                 if is_blank(value):
                     resolved.append(None)
@@ -141,7 +141,7 @@ def _check_ties(
         if is_blank(tie_type) or is_blank(value_s) or is_blank(value_t):
             continue  # already reported as a missing or bad cell
         source_kind, target_kind = schema.TIE_TYPES[tie_type]
-        ends = {}
+        ends: dict[str, str] = {}
         ok = True
         for column, value, wanted in (
             ("source_id", value_s, source_kind),
@@ -179,7 +179,8 @@ def _check_ties(
                     )
                 )
                 ok = False
-            ends[column] = node_id
+            else:
+                ends[column] = node_id
         if not ok:
             continue
         if ends["source_id"] == ends["target_id"]:

@@ -412,7 +412,8 @@ def _read_sheet(sheet: Any, where: str) -> tuple[RawTable | None, list[Problem]]
     columns = [_normalise_header(h) for h in (numbered[header_at][1] if numbered else [])]
     while columns and not columns[-1]:
         columns.pop()
-    rows, numbers = [], []
+    rows: list[dict[str, str]] = []
+    numbers: list[int] = []
     for number, values in numbered[header_at + 1 :]:
         cells = values[: len(columns)]
         if not any(cells):

@@ -126,7 +126,8 @@ def check_points(
         if "neighborhood" in organizations
         else [None] * len(lats)
     )
-    box = tuple(float(v) for v in boundaries.total_bounds)
+    west, south, east, north = (float(v) for v in boundaries.total_bounds)
+    box = (west, south, east, north)
     near: list[tuple[int, float, float, str]] = []  # (position, lon, lat, own neighborhood id)
     for position, (lat, lon) in enumerate(zip(lats, lons, strict=False)):
         row = rows[position]
