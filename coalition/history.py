@@ -179,9 +179,12 @@ def _tie_keys(city: CityData) -> dict[tuple[str, str, str], dict[str, Any]]:
         ties["residents"].tolist(),
         strict=False,
     ):
-        ends = tuple(sorted((source, target))) if tie_type in UNDIRECTED_TIES else (source, target)
+        first, second = source, target
+        if tie_type in UNDIRECTED_TIES:
+            first, second = sorted((source, target))
         keys.setdefault(
-            (tie_type, *ends), {"source": source, "target": target, "residents": _plain(residents)}
+            (tie_type, first, second),
+            {"source": source, "target": target, "residents": _plain(residents)},
         )
     return keys
 
@@ -191,7 +194,7 @@ def _shown(value: Any, names: dict[str, str], field: str) -> str:
         return "none"
     if isinstance(value, list):
         return ", ".join(
-            schema.SERVICES.get(v, v) if field == "services" else str(v) for v in value
+            schema.SERVICES.get(str(v), str(v)) if field == "services" else str(v) for v in value
         )
     if field == "neighborhood":
         return names.get(str(value), str(value))
@@ -239,7 +242,7 @@ def _coverage(city: CityData):
 
     Building the whole graph of a 10,000-organization city costs seconds and adds nothing here.
     """
-    tables = {
+    tables: dict[str, pd.DataFrame] = {
         name: city.tables[name] for name in ("neighborhoods", "committees") if name in city.tables
     }
     return coverage_report(build_graph(dataclasses.replace(city, tables=tables)))

@@ -222,7 +222,9 @@ class _RenderOnce(MacroElement):
     those folium adds while rendering, such as ``ElementAddToElement``) are converted first.
     """
 
-    def render(self, **kwargs: Any) -> None:
+    # branca annotates Element.render as returning the HTML, but MacroElement.render (which this
+    # replaces) returns None: it adds its output to the figure instead.
+    def render(self, **kwargs: Any) -> None:  # type: ignore[override]
         figure = self.get_root()
         if not isinstance(figure, Figure):
             raise CoalitionError(
@@ -498,7 +500,9 @@ def _classify(
             colour = STATUS_COLOURS.get(value, NO_DATA_COLOUR) if value else NO_DATA_COLOUR
             colours[key] = colour
             seen.add(value if value in STATUS_COLOURS else NO_DATA_LABEL)
-        items = [(STATUS_COLOURS[s], STATUS_LABELS[s]) for s in STATUS_COLOURS if s in seen]
+        items: list[tuple[str, str]] = [
+            (STATUS_COLOURS[s], STATUS_LABELS[s]) for s in STATUS_COLOURS if s in seen
+        ]
         if NO_DATA_LABEL in seen:
             items.append((NO_DATA_COLOUR, NO_DATA_LABEL))
         return colours, items
@@ -508,7 +512,7 @@ def _classify(
     present = numeric.dropna()
     palette = SEQUENTIAL_PALETTES[PALETTE_OF_MEASURE.get(measure, "need")]
     colours = {key: NO_DATA_COLOUR for key in numeric.index}
-    items: list[tuple[str, str]] = []
+    items = []
     if not present.empty:
         n_classes = min(N_CLASSES, present.nunique())
         if n_classes == 1:
@@ -761,7 +765,9 @@ def neighborhood_map(
         zoom_start=12,
         prefer_canvas=len(frame) > 500,
     )
-    m.wbh_title = title or measure_label  # read by write_map_files for the index page
+    # Read by write_map_files for the index page (with getattr: it accepts any folium map); folium
+    # declares no such attribute.
+    m.wbh_title = title or measure_label  # type: ignore[attr-defined]
     if tiles:
         folium.TileLayer(tiles, name="Basemap").add_to(m)
 
@@ -948,11 +954,11 @@ def _organization_points(
     """(id, [lat, lon], escaped tooltip) per drawable organization, sorted by id."""
     drawn = []
     for org_id, row in organizations.sort_index().iterrows():
-        lat, lon = row.get("lat"), row.get("lon")
-        if finite_or_none(lat) is not None and finite_or_none(lon) is not None:
-            location = [float(lat), float(lon)]
-        elif row.get("neighborhood") in points.index:
-            where = row.get("neighborhood")
+        lat, lon = finite_or_none(row.get("lat")), finite_or_none(row.get("lon"))
+        where = row.get("neighborhood")
+        if lat is not None and lon is not None:
+            location = [lat, lon]
+        elif where is not None and where in points.index:
             size = math.sqrt(max(frame.geometry[where].area, 0.0))
             x, y = _offset_point(str(org_id), points[where].x, points[where].y, 0.15 * size)
             location = [y, x]

@@ -31,6 +31,7 @@ import threading
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from importlib import resources
+from typing import Any
 
 import igraph
 import networkx as nx
@@ -270,7 +271,7 @@ def _home_neighborhood(G: nx.Graph, node: str, data: dict) -> str | None:
     where = data.get("neighborhood")
     if where is not None and where in G:
         return where
-    tie = _HOME_TIES.get(data.get("kind"))
+    tie = _HOME_TIES.get(str(data.get("kind")))
     if tie and G.is_multigraph() and G.is_directed():
         for _, target, key in G.out_edges(node, keys=True):
             if key == tie:
@@ -440,7 +441,7 @@ def _group_of_node(G: nx.Graph, node: str, data: dict, by: str) -> str:
     if by == "sector":
         if kind == ORGANIZATION:
             return str(data.get("sector") or "(no sector)")
-        return KIND_PLURALS.get(kind, str(kind))
+        return KIND_PLURALS.get(str(kind), str(kind))
     if kind == NEIGHBORHOOD:
         return node
     if kind == COMMUNITY and G.is_directed() and G.is_multigraph():
@@ -496,7 +497,7 @@ def aggregate_graph(G: nx.Graph, by: str = "neighborhood") -> nx.Graph:
     illustrative = Counter(group_of[n] for n, flag in G.nodes(data="illustrative") if flag)
     internal: Counter = Counter()
     weights: Counter = Counter()
-    strengths: Counter = Counter()
+    strengths: defaultdict[tuple[str, ...], float] = defaultdict(float)
     for u, v, data in G.edges(data=True):
         gu, gv = group_of[u], group_of[v]
         if gu == gv:
@@ -557,8 +558,8 @@ def _category(data: dict, color_by: str) -> tuple[str, str, str]:
             return "other", OTHER_KIND_COLOUR, "Not an organization"
         return (
             "kind:" + str(kind),
-            KIND_COLOURS.get(kind) or category_colour(str(kind)),
-            KIND_LABELS.get(kind, str(kind)),
+            KIND_COLOURS.get(str(kind)) or category_colour(str(kind)),
+            KIND_LABELS.get(str(kind), str(kind)),
         )
     if color_by == "sector":
         sector = str(data.get("sector") or "(no sector)")
@@ -617,7 +618,7 @@ def _node_title(node: str, data: dict, reason: str | None) -> str:
     kind = data.get("kind")
     lines = [
         str(data.get("label") if kind == GROUP else data.get("name") or node),
-        KIND_LABELS.get(kind, str(kind)),
+        KIND_LABELS.get(str(kind), str(kind)),
     ]
     if kind == ORGANIZATION:
         if data.get("sector"):
@@ -732,7 +733,7 @@ def network_html(
         name = data.get("label") if kind == GROUP else data.get("name")
         show_label = labelled_all or kind in (NEIGHBORHOOD, GROUP) or reason is not None
         x, y = positions.get(key) or extra_positions[key]
-        entry = {
+        entry: dict[str, Any] = {
             "id": key,
             "label": escape_text(name or key) if show_label else "",
             "title": escape_text(_node_title(key, data, reason)),

@@ -75,7 +75,7 @@ def covered_mask(
         if extra_committees
         else np.empty(0, dtype=np.int64)
     )
-    for position in extra_positions:
+    for position in extra_positions.tolist():
         if not active[position]:
             labels[position] = [f"(what if) {frame['name'].iat[position]}"]
     sources = np.zeros(len(frame), dtype=bool)
@@ -309,6 +309,7 @@ def coverage_report(
         lives = residence[residence["community"] == community_id]
         known = lives["residents"].dropna()
         places = [index.name(n) for n in lives["neighborhood"]]
+        residents: float | None
         if len(known):
             residents = float(known.sum())
             in_covered = lives[lives["neighborhood"].isin(covered_ids)]["residents"]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import networkx as nx
 import numpy as np
@@ -148,7 +148,8 @@ def service_gaps(index: GraphIndex) -> pd.DataFrame:
             providers.setdefault((community_id, service), []).append(org_id)
     places = residence.groupby("community")["neighborhood"].agg(list).to_dict()
     rows = []
-    for community_id, community in index.communities.iterrows():
+    for row_label, community in index.communities.iterrows():
+        community_id = cast(str, row_label)  # index labels are node ids
         immigrant = community["community_kind"] != "receiving"
         place_ids = places.get(community_id, [])
         where = [index.name(n) for n in place_ids]
@@ -375,9 +376,10 @@ def fragile_links(index: GraphIndex, network=None, matrix=None) -> pd.DataFrame:
     ]
     for kind, reach, sentence in alone:
         per_place = reach.groupby(kind)["org"].agg(lambda s: sorted(set(s)))
-        for place_id, org_ids in per_place.items():
+        for row_label, org_ids in per_place.items():
             if len(org_ids) != 1:
                 continue
+            place_id = cast(str, row_label)  # index labels are node ids
             place, org = index.name(place_id), index.name(org_ids[0])
             rows.append(
                 {
@@ -694,13 +696,13 @@ def bridging(
             # Three example partners (the first by id), not all: hubs have thousands (a
             # fourth is named rather than summarised as "and 1 more").
             shown_ids = partner_ids if len(partner_ids) <= 4 else partner_ids[:3]
-            shown = sorted(index.name(p) for p in shown_ids)
+            shown_names = sorted(index.name(p) for p in shown_ids)
             more = (
                 f" and {len(partner_ids) - len(shown_ids):,} more"
                 if len(partner_ids) > len(shown_ids)
                 else ""
             )
-            partner_words = (", ".join(shown) + more) if more else join_names(shown)
+            partner_words = (", ".join(shown_names) + more) if more else join_names(shown_names)
             if immigrant_partners[vertex] and receiving_partners[vertex]:
                 role = "immigrant-serving and receiving-community organizations"
             else:
@@ -881,7 +883,8 @@ def _uncovered_need(index: GraphIndex) -> pd.DataFrame:
     flagged = frame[(foreign_born > fb_median) & (members <= member_median)]
     names = index.member_names
     rows = []
-    for neighborhood_id, row in flagged.iterrows():
+    for row_label, row in flagged.iterrows():
+        neighborhood_id = cast(str, row_label)  # index labels are node ids
         count = int(members[neighborhood_id])
         who = sorted(names.get(neighborhood_id, []))
         moe = row["foreign_born_moe"]
@@ -966,7 +969,8 @@ def could_invite(
         language_gap.setdefault(neighborhood_id, []).append((spoken, place))
     need_places = dict(zip(need["neighborhood_id"].tolist(), need["name"].tolist(), strict=False))
     rows = []
-    for org_id, org in orgs.iterrows():
+    for row_label, org in orgs.iterrows():
+        org_id = cast(str, row_label)  # index labels are node ids
         services = {str(v) for v in org["services"]}
         languages = {str(v).strip().lower() for v in org["languages"]}
         fills, ids = [], [org_id]

@@ -152,10 +152,10 @@ def cut_vertices(network: PartnershipNetwork) -> list[CutVertex]:
     # Each vertex of a block belongs to one tree node: an articulation point to its own node,
     # any other vertex to its only block. Vertices in no block (isolated) belong to none.
     owner = np.full(graph.vcount(), -1, dtype=np.int64)
-    for b, members in enumerate(blocks):
-        owner[members] = b
+    for b, block in enumerate(blocks):
+        owner[block] = b
     owner[list(node_of_point)] = list(node_of_point.values())
-    owned = [[] for _ in range(tree.vcount())]
+    owned: list[list[int]] = [[] for _ in range(tree.vcount())]
     for vertex, node in enumerate(owner.tolist()):
         if node >= 0:
             owned[node].append(vertex)
@@ -207,9 +207,9 @@ def cut_vertices(network: PartnershipNetwork) -> list[CutVertex]:
         parts: list[np.ndarray] = []
         if above >= subtree_weight[largest_child]:
             parts = [np.sort(np.asarray(members(c), dtype=int)) for c in children]
-            kept = above_part(vertex, node) if tied else None
+            kept = [above_part(vertex, node)] if tied else []
         else:
-            kept = np.sort(np.asarray(members(largest_child), dtype=int))
+            kept = [np.sort(np.asarray(members(largest_child), dtype=int))]
             if above:
                 parts.append(above_part(vertex, node))
             parts.extend(
@@ -217,7 +217,7 @@ def cut_vertices(network: PartnershipNetwork) -> list[CutVertex]:
             )
         parts.sort(key=lambda p: (-len(p), p[0] if len(p) else -1))
         cut = np.sort(np.concatenate(parts)) if parts else np.zeros(0, dtype=int)
-        equal = [kept, *(p for p in parts if len(p) == top)] if tied else []
+        equal = [*kept, *(p for p in parts if len(p) == top)] if tied else []
         results.append(
             CutVertex(
                 position=int(vertex),

@@ -11,7 +11,7 @@ from __future__ import annotations
 import heapq
 import logging
 import math
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -327,7 +327,7 @@ def _names_and_navigators(
 def _reasons(
     name: str,
     status: str,
-    raw: Mapping[str, Any],
+    raw: Mapping[Hashable, Any],
     parts: dict[str, float],
     detail: dict[str, Any],
     flagged: frozenset[str] = frozenset(),
@@ -632,7 +632,7 @@ def fit_k(k: Any, available: int) -> tuple[int, str | None]:
         raise AnalysisError(f"k must be a whole number of committees, 1 or more; got {k!r}.")
     if k > available:
         return int(available), (
-            f"Asked for {plural(k, 'next committee')}, but only "
+            f"Asked for {plural(int(k), 'next committee')}, but only "
             f"{plural(available, 'neighborhood')} {'has' if available == 1 else 'have'} no "
             f"active committee: k is {available}."
         )

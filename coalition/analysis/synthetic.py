@@ -81,7 +81,7 @@ def _check_size(name: str, value: int, minimum: int) -> int:
     return int(value)
 
 
-def _provenance(n: int) -> dict[str, object]:
+def _provenance(n: int) -> dict[str, list[str] | list[bool]]:
     return {"source": [SOURCE] * n, "source_date": [SOURCE_DATE] * n, "illustrative": [True] * n}
 
 
