@@ -269,7 +269,7 @@ def ranking(
 
     Examples
     --------
-    >>> ranking(snap, (('need', 1.0),), k=2).plan['newly_covered_neighborhoods']
+    >>> ranking(snap, (('need', 1.0),), k=2).candidates['name'].tolist()[:2]
     ['Cedar', 'Dogwood']
     """
     candidates = candidate_count(snap)
@@ -298,7 +298,8 @@ def plan(
 
     Examples
     --------
-    >>> plan(snap, (('need', 1.0),), k=2).newly_covered  # doctest: +SKIP
+    >>> plan(snap, (('need', 1.0),), k=2).newly_covered_neighborhoods
+    ['Cedar', 'Dogwood']
     """
     ranked = ranking(snap, weights, k)
     if ranked is None:
