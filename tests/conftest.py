@@ -16,3 +16,8 @@ def tiny_city():
 @pytest.fixture
 def tiny_graph(tiny_city):
     return build_graph(tiny_city)
+
+
+# Fixture folders hold data and the scripts that rebuilt them (which need build-only packages,
+# e.g. libpysal): they are not test modules.
+collect_ignore_glob = ["fixtures/*"]
