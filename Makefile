@@ -48,7 +48,8 @@ test: install browser-deps lint
 test-fast: install
 	$(BIN)/python -m pytest -m "not browser"
 
-# Mutation fuzzing of city folders (10,000 cases, fixed seed): prints cases, crashes, partial loads.
+# Mutation fuzzing of city folders: 10,000 cases shared by one worker per core (fixed seeds);
+# prints cases, crashes and partial loads, and exits 1 on any crash or partial load.
 fuzz: install
 	$(BIN)/python -m tests.fuzz_ingest --cases 10000
 
