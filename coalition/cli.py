@@ -295,6 +295,16 @@ def cmd_rank(args: argparse.Namespace) -> int:
     from .analysis import as_index, plan_committees, rank_candidates
 
     index = as_index(_graph(args))
+    if not (~index.has_active_committee).any():  # a complete city is an answer, not an error
+        message = (
+            "Every neighborhood already has an active welcoming committee: there is no "
+            "candidate neighborhood to rank."
+        )
+        if args.json:
+            _print_json({"k": 0, "k_requested": args.k, "candidates": [], "notes": [message]})
+        else:
+            print(message)
+        return EXIT_OK
     ranking = rank_candidates(index, weights, k=args.k, stability_runs=args.runs, seed=args.seed)
     plan = plan_committees(
         index, args.k, ranking=ranking, rule=args.rule, distance_km=args.distance_km

@@ -359,3 +359,34 @@ def test_no_default_path_hangs_off_the_source_tree(tmp_path, monkeypatch):
         monkeypatch.delenv(name, raising=False)
     assert settings.db_url() == f"sqlite:///{tmp_path.resolve() / 'coalition.db'}"
     assert settings.maps_dir() == tmp_path / "maps"
+
+
+def test_rank_on_a_city_where_every_neighborhood_has_a_committee(capsys, tmp_path):
+    """A complete city is an answer (exit 0, said in words), not an error."""
+    import dataclasses
+
+    from coalition.examples import example_city
+
+    city = example_city()
+    committees = city.tables["committees"]
+    neighborhoods = city.tables["neighborhoods"]["neighborhood_id"].tolist()
+    template = committees.iloc[0].to_dict()
+    rows = [
+        {
+            **template,
+            "committee_id": f"wc-{n}",
+            "name": f"{n} committee",
+            "neighborhood": n,
+            "status": "active",
+        }
+        for n in neighborhoods
+    ]
+    tables = {**city.tables, "committees": committees.__class__(rows)}
+    db = str(tmp_path / "full.db")
+    open_store(db).replace_city(dataclasses.replace(city, tables=tables))
+    capsys.readouterr()
+    assert cli.main(["rank", "--db", db]) == 0
+    assert "Every neighborhood already has an active welcoming committee" in capsys.readouterr().out
+    assert cli.main(["rank", "--db", db, "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["candidates"] == [] and data["k"] == 0 and data["notes"]
