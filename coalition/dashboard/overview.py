@@ -66,11 +66,8 @@ def render() -> None:
         help="Share of the city's foreign-born residents who live in a neighborhood "
         "with an active welcoming committee.",
     )
-    total = sum(
-        counts.get(k, 0)
-        for k in ("organization", "neighborhood", "community", "navigator", "committee")
-    )
-    ui.illustrative_caption(counts.get("illustrative_nodes", 0), total, "entries")
+    # Entries = rows of the city's tables, counted as the sidebar and the Data page count them.
+    ui.illustrative_caption(counts["illustrative_entries"], counts["entries"], "entries")
     if summary.get("explanation"):
         st.markdown(md(summary["explanation"]))
 
