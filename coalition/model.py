@@ -286,23 +286,26 @@ def neighborhoods_frame(G: nx.Graph) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(frame, geometry="geometry", crs=G.graph.get("crs", WGS84))
 
 
+# The columns of a ties table as the graph holds them (ties_frame, the synthetic city).
+TIE_COLUMNS = [
+    "source_id",
+    "target_id",
+    "tie_type",
+    "kind",
+    "strength",
+    "since",
+    "residents",
+    "notes",
+    "source",
+    "source_date",
+    "illustrative",
+]
+
+
 def ties_frame(G: nx.MultiDiGraph) -> pd.DataFrame:
     """Every tie as a row: ``source_id``, ``target_id``, ``tie_type`` and its attributes."""
     rows = [{"source_id": u, "target_id": v, **d} for u, v, d in G.edges(data=True)]
-    columns = [
-        "source_id",
-        "target_id",
-        "tie_type",
-        "kind",
-        "strength",
-        "since",
-        "residents",
-        "notes",
-        "source",
-        "source_date",
-        "illustrative",
-    ]
-    return pd.DataFrame(rows, columns=columns)
+    return pd.DataFrame(rows, columns=TIE_COLUMNS)
 
 
 def summary(G: nx.MultiDiGraph) -> dict[str, int]:

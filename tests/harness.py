@@ -215,6 +215,24 @@ class OfflineRecorder:
 
 
 @contextmanager
+def require_browser() -> None:
+    """Skip the calling test module when Chromium or Playwright is missing; fail instead in CI."""
+    import pytest
+
+    missing = None
+    if chromium_path() is None:
+        missing = "Debian chromium is not installed (make browser-deps)"
+    else:
+        try:
+            import playwright.sync_api  # noqa: F401
+        except ImportError:
+            missing = "the playwright package is not installed (pip install -e '.[test]')"
+    if missing:
+        if os.environ.get("CI"):
+            pytest.fail(f"The browser test is required in CI: {missing}.")
+        pytest.skip(missing)
+
+
 def offline_browser(
     viewport: tuple[int, int] = (1600, 1200),
 ) -> Iterator[tuple[Any, Any, OfflineRecorder]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
+from typing import Any
 
 from tiny_city import make_tiny_city
 
@@ -41,3 +42,22 @@ def plan_of(graph, k: int, weights=None, **kwargs):
 
     ranking = rank_candidates(graph, weights, k=k, stability_runs=0)
     return plan_committees(graph, k, ranking=ranking, **kwargs)
+
+
+# Streamlit elements whose value is text a person reads (AppTest element kinds).
+TEXT_ELEMENTS = (
+    "markdown",
+    "caption",
+    "title",
+    "header",
+    "subheader",
+    "error",
+    "warning",
+    "info",
+    "success",
+)
+
+
+def element_texts(at: Any, kinds: tuple[str, ...] = TEXT_ELEMENTS) -> list[str]:
+    """The values of every element of these kinds on an AppTest page, as strings."""
+    return [str(element.value) for kind in kinds for element in at.get(kind)]

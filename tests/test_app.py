@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from helpers import element_texts
 from streamlit.testing.v1 import AppTest
 from tiny_city import make_tiny_city
 
@@ -69,20 +70,7 @@ def open_app(monkeypatch):
 
 def texts(at: AppTest) -> list[str]:
     """Every markdown-like text on the page (markdown, captions, titles, alerts)."""
-    found = []
-    for kind in (
-        "markdown",
-        "caption",
-        "title",
-        "header",
-        "subheader",
-        "error",
-        "warning",
-        "info",
-        "success",
-    ):
-        found.extend(str(element.value) for element in at.get(kind))
-    return found
+    return element_texts(at)
 
 
 def iframe_html(at: AppTest) -> str:

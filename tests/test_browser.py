@@ -8,7 +8,6 @@ Screenshots of every page go to tests/artifacts/ (git-ignored).
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -17,8 +16,8 @@ from harness import (
     EXCEPTION_BOX,
     MAP_IFRAME,
     NETWORK_IFRAME,
-    chromium_path,
     offline_browser,
+    require_browser,
     running_server,
     wait_until_ready,
 )
@@ -54,18 +53,7 @@ PAINTED_PIXELS = """canvas => {
 
 @pytest.fixture(scope="module", autouse=True)
 def browser_available():
-    missing = None
-    if chromium_path() is None:
-        missing = "Debian chromium is not installed (make browser-deps)"
-    else:
-        try:
-            import playwright.sync_api  # noqa: F401
-        except ImportError:
-            missing = "the playwright package is not installed (pip install -e '.[test]')"
-    if missing:
-        if os.environ.get("CI"):
-            pytest.fail(f"The browser test is required in CI: {missing}.")
-        pytest.skip(missing)
+    require_browser()
 
 
 def _store(tmp_path: Path, folder: Path) -> Path:

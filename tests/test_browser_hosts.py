@@ -13,12 +13,11 @@ browser-test harness.
 
 from __future__ import annotations
 
-import os
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from harness import CHROMIUM_ARGS, EXCEPTION_BOX, chromium_path, wait_until_ready
+from harness import CHROMIUM_ARGS, EXCEPTION_BOX, chromium_path, require_browser, wait_until_ready
 from serve_helpers import OutsideRecorder, coalition_serve
 from tiny_city import make_tiny_city
 
@@ -40,18 +39,7 @@ socket.onclose = () => {{ window.outcome = window.outcome || "refused"; }};
 
 @pytest.fixture(scope="module", autouse=True)
 def browser_available():
-    missing = None
-    if chromium_path() is None:
-        missing = "Debian chromium is not installed (make browser-deps)"
-    else:
-        try:
-            import playwright.sync_api  # noqa: F401
-        except ImportError:
-            missing = "the playwright package is not installed (pip install -e '.[test]')"
-    if missing:
-        if os.environ.get("CI"):
-            pytest.fail(f"The browser test is required in CI: {missing}.")
-        pytest.skip(missing)
+    require_browser()
 
 
 @pytest.fixture(scope="module")

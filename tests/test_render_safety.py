@@ -26,6 +26,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from helpers import TEXT_ELEMENTS, element_texts
 from tiny_city import make_tiny_city
 
 from coalition import cli, exports, history, maps, network_view, schema
@@ -377,20 +378,7 @@ def _html_outputs(at) -> list[str]:
 
 def _page_outputs(at) -> list[str]:
     outputs = _html_outputs(at)
-    for kind in (
-        "markdown",
-        "caption",
-        "title",
-        "header",
-        "subheader",
-        "error",
-        "warning",
-        "info",
-        "success",
-        "text",
-        "code",
-    ):
-        outputs.extend(str(element.value) for element in at.get(kind))
+    outputs.extend(element_texts(at, (*TEXT_ELEMENTS, "text", "code")))
     outputs.extend(f"{metric.label} {metric.value}" for metric in at.metric)
     outputs.extend(_cells(frame.value) for frame in at.dataframe)
     outputs.extend(_cells(table.value) for table in at.table)

@@ -19,7 +19,7 @@ import pandas as pd
 import shapely
 
 from ..errors import AnalysisError
-from ..model import CityData, build_graph
+from ..model import TIE_COLUMNS, CityData, build_graph
 from ..schema import SERVICES
 
 logger = logging.getLogger(__name__)
@@ -366,21 +366,7 @@ def make_synthetic_city(
         notes=None,
         **_provenance(n),
     )
-    all_ties = all_ties[
-        [
-            "source_id",
-            "target_id",
-            "tie_type",
-            "kind",
-            "strength",
-            "since",
-            "residents",
-            "notes",
-            "source",
-            "source_date",
-            "illustrative",
-        ]
-    ]
+    all_ties = all_ties[TIE_COLUMNS]
     logger.info(
         "synthetic city: %d areas, %d organizations, %d ties (%d partnerships)",
         areas,
