@@ -214,7 +214,6 @@ class OfflineRecorder:
         page.on("pageerror", lambda error: self.page_errors.append(str(error)))
 
 
-@contextmanager
 def require_browser() -> None:
     """Skip the calling test module when Chromium or Playwright is missing; fail instead in CI."""
     import pytest
@@ -233,6 +232,7 @@ def require_browser() -> None:
         pytest.skip(missing)
 
 
+@contextmanager
 def offline_browser(
     viewport: tuple[int, int] = (1600, 1200),
 ) -> Iterator[tuple[Any, Any, OfflineRecorder]]:
