@@ -25,24 +25,6 @@ class _CellError(ValueError):
     """A cell's value is not acceptable; the message says how to fix it."""
 
 
-def is_blank(value: Any) -> bool:
-    """True for a missing cell: None, or NaN (pandas 3 turns None into NaN in text columns).
-
-    Examples
-    --------
-    >>> is_blank(None), is_blank(float("nan")), is_blank(""), is_blank("x"), is_blank([])
-    (True, True, False, False, False)
-    """
-    if value is None:
-        return True
-    if isinstance(value, (str, list, tuple, dict, bool)):
-        return False
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
-
-
 _INT_TEXT = re.compile(r"^[+-]?\d+(\.0*)?$")
 
 

@@ -10,7 +10,8 @@ import pandas as pd
 from .. import schema
 from ..errors import Problem
 from ..names import NameMatcher, Suggester, hint, name_key
-from .cells import _type_table, is_blank
+from ..values import is_missing
+from .cells import _type_table
 from .files import RawTable
 
 
@@ -28,7 +29,7 @@ def _check_ids(
         if frame is None or frame.empty:
             continue
         for node_id, number in zip(frame[id_column], frame["_row"], strict=False):
-            if is_blank(node_id):
+            if is_missing(node_id):
                 continue  # a blank or invalid id: already reported once, by the cell check
             if node_id in kinds:
                 problems.append(
@@ -72,7 +73,7 @@ def _resolve_neighborhoods(
         for column in (c for c in columns if c.type == "neighborhood"):
             resolved: list[str | None] = []
             for value, number in zip(frame[column.name], frame["_row"], strict=False):
-                if is_blank(value):
+                if is_missing(value):
                     resolved.append(None)
                     continue
                 match = matcher.match(value)
@@ -138,7 +139,7 @@ def _check_ties(
             strict=False,
         )
     ):
-        if is_blank(tie_type) or is_blank(value_s) or is_blank(value_t):
+        if is_missing(tie_type) or is_missing(value_s) or is_missing(value_t):
             continue  # already reported as a missing or bad cell
         source_kind, target_kind = schema.TIE_TYPES[tie_type]
         ends: dict[str, str] = {}
@@ -207,7 +208,7 @@ def _check_ties(
             )
             continue
         seen.add(key)
-        if not is_blank(strength) and not 1 <= strength <= 3:
+        if not is_missing(strength) and not 1 <= strength <= 3:
             problems.append(
                 Problem(
                     file,
@@ -230,7 +231,7 @@ def _check_neighborhood_names(
     """Two neighborhoods whose names compare equal would share one polygon: an error."""
     rows_by_key: dict[str, list[tuple[int, str]]] = defaultdict(list)
     for name, number in zip(neighborhoods["name"], neighborhoods["_row"], strict=False):
-        if not is_blank(name) and name_key(name):
+        if not is_missing(name) and name_key(name):
             rows_by_key[name_key(name)].append((int(number), str(name)))
     for rows in rows_by_key.values():
         (first_row, first_name), *others = rows
