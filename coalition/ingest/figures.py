@@ -22,12 +22,12 @@ A blank figure is never an error here: blank means "no figure" and is skipped.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import pandas as pd
 
 from ..errors import Problem
+from ..values import finite_or_none
 
 # Estimate column -> its margin-of-error column (neighborhoods.csv).
 MARGINS = {
@@ -43,14 +43,8 @@ PARTS_OF_POPULATION = {
 
 
 def _number(value: Any) -> float | None:
-    """A finite float, or None for a blank (None, NaN) or unreadable cell."""
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return number if math.isfinite(number) else None
+    """A finite float, or None for a blank (None, NaN) or unreadable cell (a bool is no figure)."""
+    return None if isinstance(value, bool) else finite_or_none(value)
 
 
 def _shown(number: float) -> str:
