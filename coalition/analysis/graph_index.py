@@ -307,23 +307,7 @@ def index_graph(G: nx.MultiDiGraph) -> GraphIndex:
         frame["id"] = frame["id"].astype(object)
         return frame.set_index("id").sort_index()
 
-    neighborhoods = frame_of(
-        NEIGHBORHOOD,
-        [
-            "name",
-            "population",
-            "population_moe",
-            "foreign_born",
-            "foreign_born_moe",
-            "limited_english",
-            "limited_english_moe",
-            "lon",
-            "lat",
-            "illustrative",
-            "illustrative_columns",
-        ],
-    )
-    for column in (
+    numbers = [
         "population",
         "population_moe",
         "foreign_born",
@@ -332,7 +316,11 @@ def index_graph(G: nx.MultiDiGraph) -> GraphIndex:
         "limited_english_moe",
         "lon",
         "lat",
-    ):
+    ]
+    neighborhoods = frame_of(
+        NEIGHBORHOOD, ["name", *numbers, "illustrative", "illustrative_columns"]
+    )
+    for column in numbers:
         neighborhoods[column] = [float_or_nan(v) for v in neighborhoods[column]]
     neighborhoods["name"] = [names[n] for n in neighborhoods.index]
     neighborhoods["illustrative"] = [
