@@ -82,8 +82,8 @@ BOUNDARIES = Table(
 META = Table(
     "meta", metadata, Column("key", String, primary_key=True), Column("value", Text, nullable=False)
 )
-# One row per write: the city's tables as they were after it (no boundaries: a comparison of two
-# versions needs the tables only), so that "what changed since last time" can be answered.
+# One row per write: the city's tables as they were after it, so that "what changed since last
+# time" can be answered (a version's boundaries and meta are kept in HISTORY_CITY).
 HISTORY = Table(
     "history",
     metadata,
