@@ -102,16 +102,20 @@ def write_city_maps(G: nx.MultiDiGraph, out_dir: Path, *, tiles: bool = False) -
         The files written, index last.
     """
     frame = neighborhood_measures(G)
-    organizations = nodes_frame(G, schema.ORGANIZATION)
-    committees = nodes_frame(G, schema.COMMITTEE)
+    # What every measure's map shares (simplified boundaries, committees, the organization
+    # layer) is computed once.
+    layers = maps.prepare_map_layers(
+        frame,
+        organizations=nodes_frame(G, schema.ORGANIZATION),
+        committees=nodes_frame(G, schema.COMMITTEE),
+    )
     city = G.graph.get("city") or "City"
     drawn = {}
     for measure, title in MAP_TITLES.items():
         m = maps.neighborhood_map(
             frame,
             measure,
-            organizations=organizations,
-            committees=committees,
+            layers=layers,
             tiles="OpenStreetMap" if tiles else None,
             title=f"{city}: {title}",
         )

@@ -59,6 +59,7 @@ import logging
 import math
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -72,8 +73,10 @@ import shapely
 from branca.element import Div, Element, Figure, Html, IFrame, MacroElement
 from folium.elements import JSCSSMixin
 from jinja2 import Template
+from jinja2.utils import htmlsafe_json_dumps
 
-from .errors import CoalitionError, DataError
+from . import settings
+from .errors import CoalitionError, DataError, ValidationError
 from .escaping import escape_text
 from .model import is_member, neighborhood_committees, neighborhoods_frame
 from .values import finite_or_none
@@ -124,11 +127,18 @@ def _missing_label(measure: str) -> str:
 N_CLASSES = 5
 ORGANIZATION_COLOUR = "#333333"
 
-# Above these sizes the map is lightened: geometries simplified and coordinates rounded; labels
-# drawn only for highlighted neighborhoods (2,300 labels are unreadable and slow).
-SIMPLIFY_ABOVE_COORDINATES = 20_000
+# Boundaries are drawn simplified by this tolerance in metres (shared borders stay shared) and
+# every coordinate rounded to this many decimals of a degree (5: about 1 m); see
+# coalition.settings. Display only: analyses use the exact boundaries.
+SIMPLIFY_METRES = settings.MAP_SIMPLIFY_METRES
+COORDINATE_DECIMALS = settings.MAP_COORDINATE_DECIMALS
+_METRES_PER_DEGREE = 111_320.0  # of latitude (and of longitude at the equator), near enough
+# Above this many areas, labels are drawn only for highlighted neighborhoods (2,300 labels are
+# unreadable and slow).
 MAX_LABELS = 150
-COORDINATE_DECIMALS = 5  # about 1 m
+# Above this many organization points the layer draws on a canvas (thousands of SVG circles make
+# panning slow).
+CANVAS_ABOVE_POINTS = 1_000
 
 _LEAFLET_PACKAGE = "js_lib_leaflet"
 _LEAFLET_DIR = ("static", "js_lib_leaflet")
@@ -305,7 +315,8 @@ def make_offline(m: folium.Map) -> folium.Map:
     Returns
     -------
     folium.Map
-        A deep copy with offline assets.
+        A deep copy with offline assets; the copy shares the (read-only) GeoJSON data of the
+        map's ``folium.GeoJson`` layers with the map given.
 
     Raises
     ------
@@ -320,7 +331,17 @@ def make_offline(m: folium.Map) -> folium.Map:
     >>> "https://" in m.default_js[0][1]
     False
     """
-    offline = _render_once(copy.deepcopy(m))
+    # The GeoJSON data and the organization points (the bulk of a large map) are shared with the
+    # copy, not copied: nothing here or in folium changes them when rendering.
+    shared: dict[int, Any] = {}
+    for element in _walk(m):
+        for bulk in (
+            getattr(element, "data", None) if isinstance(element, folium.GeoJson) else None,
+            getattr(element, "points", None) if isinstance(element, _PointLayer) else None,
+        ):
+            if bulk is not None:
+                shared[id(bulk)] = bulk
+    offline = _render_once(copy.deepcopy(m, shared))
     js, css = offline_assets()
     for element in _walk(offline):
         if not isinstance(element, JSCSSMixin):
@@ -609,6 +630,7 @@ def _legend_box_html(
     items: list[tuple[str, str]],
     illustrative: bool,
     non_members: bool = False,
+    simplified_metres: float | None = None,
 ) -> str:
     rows = "".join(
         f'<div><span style="display:inline-block;width:14px;height:14px;margin-right:6px;'
@@ -630,6 +652,11 @@ def _legend_box_html(
             f'border:2px solid {ORGANIZATION_COLOUR};border-radius:50%;background:#fff">'
             "</span>Not a member — could be invited</div>"
         )
+    if simplified_metres:
+        note += (
+            '<div style="margin-top:4px;color:#555">Boundaries simplified for display '
+            f"(to about {simplified_metres:g} m).</div>"
+        )
     return (
         f'<div style="background:rgba(255,255,255,0.92);padding:6px 8px;border-radius:4px;'
         f'font:12px sans-serif;box-shadow:0 1px 4px rgba(0,0,0,0.3);max-width:260px">'
@@ -641,22 +668,41 @@ def _is_true(value: Any) -> bool:
     return bool(value) and not (isinstance(value, float) and math.isnan(value))
 
 
-def _lighten_geometries(geometries: gpd.GeoSeries) -> gpd.GeoSeries:
-    """Simplify and round large inputs; small ones are drawn exactly."""
-    coordinates = int(shapely.get_num_coordinates(geometries.to_numpy()).sum())
-    if coordinates <= SIMPLIFY_ABOVE_COORDINATES:
-        return geometries
-    # Tolerance: 1/50 of a typical area's width, so shapes stay recognisable at city zoom.
-    # In degrees on purpose: the tolerance is applied in the same units.
-    area = float(shapely.area(geometries.to_numpy()).sum())
-    typical_width = math.sqrt(max(area, 1e-12) / max(len(geometries), 1))
-    simplified = geometries.simplify(typical_width / 50, preserve_topology=True)
-    simplified = simplified.where(~simplified.is_empty, geometries)
-    rounded = shapely.transform(simplified.to_numpy(), lambda xy: np.round(xy, COORDINATE_DECIMALS))
-    logger.info(
-        "Map geometries simplified: %d -> %d coordinates",
-        coordinates,
-        int(shapely.get_num_coordinates(rounded).sum()),
+def _lighten_geometries(
+    geometries: gpd.GeoSeries, metres: float = SIMPLIFY_METRES
+) -> gpd.GeoSeries:
+    """The boundaries as drawn: simplified together by ``metres``, rounded to
+    :data:`COORDINATE_DECIMALS`.
+
+    The simplification is a coverage simplification (``shapely.coverage_simplify``,
+    Visvalingam-Whyatt): an edge shared by two neighborhoods is simplified once, so neighbours
+    still meet with no gap or overlap. It runs in local metres (longitude scaled by the cosine
+    of the latitude), so the tolerance means the same on the ground in any city: triangles of
+    about ``metres`` x ``metres`` or less are removed. Input that is not a clean coverage (or
+    not polygons) is simplified polygon by polygon instead (``preserve_topology``). Consecutive
+    points that rounding made equal are dropped.
+
+    Examples
+    --------
+    >>> from shapely.geometry import box
+    >>> square = gpd.GeoSeries([box(-72.7, 41.7, -72.69, 41.71)], crs="EPSG:4326")
+    >>> int(shapely.get_num_coordinates(_lighten_geometries(square).to_numpy()).sum())
+    5
+    """
+    values = geometries.to_numpy()
+    if metres > 0:
+        latitude = float(np.nanmean(geometries.total_bounds[[1, 3]]))
+        scale = np.array([_METRES_PER_DEGREE * math.cos(math.radians(latitude)), _METRES_PER_DEGREE])
+        local = shapely.transform(values, lambda xy: xy * scale)
+        try:
+            simplified = shapely.coverage_simplify(local, metres)
+        except shapely.errors.GEOSException as error:  # not polygons, or not a coverage
+            logger.info("Boundaries simplified one by one (%s)", error)
+            simplified = shapely.simplify(local, metres, preserve_topology=True)
+        simplified = np.where(shapely.is_empty(simplified), local, simplified)
+        values = shapely.transform(simplified, lambda xy: xy / scale)
+    rounded = shapely.remove_repeated_points(
+        shapely.transform(values, lambda xy: np.round(xy, COORDINATE_DECIMALS))
     )
     return gpd.GeoSeries(rounded, index=geometries.index, crs=geometries.crs)
 
@@ -669,77 +715,60 @@ def _offset_point(key: str, lon: float, lat: float, radius: float) -> tuple[floa
     return lon + distance * math.cos(angle), lat + distance * math.sin(angle)
 
 
-def _value_text(row: pd.Series, measure: str, value: Any) -> str:
+def _value_text(measure: str, value: Any, margin: Any = None) -> str:
+    """A neighborhood's value of a measure as shown, with its margin of error if any."""
     if measure in CATEGORICAL_MEASURES:
         return STATUS_LABELS.get(as_text(value), NO_DATA_LABEL)
     number = finite_or_none(value)
     if number is None or not math.isfinite(number):
         return _missing_label(measure)
     text = _format_number(number, measure)
-    moe = finite_or_none(row.get(f"{measure}_moe"))
+    moe = finite_or_none(margin)
     if moe is not None and math.isfinite(moe):
         text += f" ± {_format_number(moe, measure)}"
     return text
 
 
-def neighborhood_map(
-    neighborhoods: gpd.GeoDataFrame,
-    measure: str,
-    *,
-    organizations: pd.DataFrame | None = None,
-    show_organizations: bool = True,
-    tiles: str | None = None,
-    title: str | None = None,
-    highlight: Iterable[str] = (),
-    committees: pd.DataFrame | None = None,
-) -> folium.Map:
-    """A map of the neighborhoods coloured by a measure, with committees and organizations.
+def _encode_geometry(geometry: Any) -> list[list[list[int]]]:
+    """A polygon or multipolygon as polygons of rings of delta-encoded integer coordinates.
 
-    Readable without basemap tiles: outlined polygons, escaped labels (up to
-    :data:`MAX_LABELS` neighborhoods, else only highlighted ones), committee markers (active =
-    filled, forming = hollow), organization points (a layer that can be toggled), a legend box
-    and a scale bar. Each polygon's GeoJSON feature has ``id`` and property ``neighborhood_id``
-    so a click (``st_folium``'s ``last_active_drawing``) maps back to the neighborhood.
-
-    Parameters
-    ----------
-    neighborhoods : geopandas.GeoDataFrame
-        Indexed by neighborhood id, EPSG:4326, with ``name``, ``geometry`` and the measure; may
-        also have ``<measure>_moe``, ``source``, ``source_date``, ``illustrative`` and
-        ``committee_status``. See :func:`neighborhood_map_frame`. Left unchanged.
-    measure : str
-        Column to colour by (see :data:`MEASURES`).
-    organizations : pandas.DataFrame, optional
-        Indexed by id with ``name`` and any of ``sector``, ``lat``, ``lon``, ``neighborhood``,
-        ``illustrative``. Organizations without coordinates are drawn at a small fixed offset
-        from their neighborhood's representative point; those with neither are skipped.
-    show_organizations : bool
-        Whether the organization layer is shown at first (it can be toggled on the map).
-    tiles : str, optional
-        A folium tile name such as ``"OpenStreetMap"`` (needs internet); none by default.
-    title : str, optional
-        Shown above the legend (escaped).
-    highlight : iterable of str
-        Neighborhood ids drawn with a thick outline (e.g. recommended next sites).
-    committees : pandas.DataFrame, optional
-        Committee nodes (``nodes_frame(G, "committee")``: ``name``, ``neighborhood``, ``status``,
-        ``start_date``, ``illustrative``). When omitted, markers come from the neighborhoods'
-        ``committee_status`` column, if any.
-
-    Returns
-    -------
-    folium.Map
-        Pass it to :func:`make_offline` / :func:`offline_map_html` before showing it.
-
-    Raises
-    ------
-    DataError
-        If there are no neighborhoods, no geometry, or the measure column is missing.
+    Each ring is one flat list ``[x0, y0, dx1, dy1, ...]``: the first point, then each point
+    minus the one before, in units of ``10**-COORDINATE_DECIMALS`` degrees (the coordinates are
+    already rounded to that). About 9 characters a point in JSON instead of 21; the page
+    decodes it (``_AreaLayer``). Other geometry types give no polygons.
 
     Examples
     --------
-    >>> m = neighborhood_map(neighborhood_map_frame(G), "committee_status")  # doctest: +SKIP
+    >>> from shapely.geometry import box
+    >>> _encode_geometry(box(-72.7, 41.7, -72.69, 41.71))
+    [[[-7269000, 4170000, 0, 1000, -1000, 0, 0, -1000, 1000, 0]]]
     """
+    scale = 10**COORDINATE_DECIMALS
+    polygons = []
+    for polygon in shapely.get_parts(geometry):
+        if not isinstance(polygon, shapely.Polygon) or polygon.is_empty:
+            continue
+        rings = []
+        for ring in (polygon.exterior, *polygon.interiors):
+            units = np.round(np.asarray(ring.coords)[:, :2] * scale).astype(np.int64)
+            units[1:] = np.diff(units, axis=0)
+            rings.append(units.ravel().tolist())
+        polygons.append(rings)
+    return polygons
+
+
+def _column_reader(frame: pd.DataFrame) -> Any:
+    """``column(name)``: the values of a column as a list (None for each row when absent), read
+    once; what ``row.get(name)`` gives row by row, without building a Series per row."""
+
+    def column(name: str) -> list[Any]:
+        return frame[name].tolist() if name in frame.columns else [None] * len(frame)
+
+    return column
+
+
+def _drawable(neighborhoods: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The neighborhoods that have a boundary, in EPSG:4326 (checked, never modified)."""
     if neighborhoods is None or len(neighborhoods) == 0:
         raise DataError("There are no neighborhoods to draw: load a city with a boundary file.")
     if "geometry" not in neighborhoods or not isinstance(neighborhoods, gpd.GeoDataFrame):
@@ -752,6 +781,411 @@ def neighborhood_map(
         raise DataError("No neighborhood has a boundary to draw: check the boundary file.")
     if frame.crs is not None and frame.crs.to_epsg() != 4326:
         frame = frame.to_crs("EPSG:4326")
+    return frame
+
+
+def _safe_json(value: Any) -> str:
+    """JSON to write inside a ``<script>`` element: ``<``, ``>``, ``&`` and ``'`` as ``\\u``
+    escapes (Jinja's ``htmlsafe_json_dumps``, what ``|tojson`` does), every non-ASCII
+    character (U+2028 and U+2029 included) as ``\\u`` escapes too.
+
+    Examples
+    --------
+    >>> _safe_json(["</script>", "\\u2028"])
+    '["\\\\u003c/script\\\\u003e", "\\\\u2028"]'
+    """
+    return str(htmlsafe_json_dumps(value, ensure_ascii=True))
+
+
+@dataclass(frozen=True)
+class MapLayers:
+    """The parts of a neighborhood map that are the same for every measure, computed once.
+
+    Built by :func:`prepare_map_layers`; pass it to :func:`neighborhood_map` as ``layers=`` to
+    draw several measures of one city without simplifying the boundaries, placing the
+    organizations or serialising their layer again. Treat it as read-only.
+
+    Attributes
+    ----------
+    ids : tuple of str
+        The drawable neighborhoods' ids, in the frame's order.
+    geometries : dict of str to dict
+        Neighborhood id -> GeoJSON geometry as drawn (simplified, rounded).
+    points : geopandas.GeoSeries
+        A representative point per neighborhood (labels, committee markers).
+    committees : tuple
+        ``(neighborhood id, {"status", "tooltip"})`` per active or forming committee.
+    organizations : tuple
+        ``(id, [lat, lon], escaped tooltip, member)`` per organization drawn, sorted by id.
+    shapes_json : str
+        The boundaries as drawn (ids and delta-encoded rings), serialised once for a
+        ``<script>`` element.
+    organizations_json : str
+        The organization layer's data, serialised once for a ``<script>`` element.
+    non_members : bool
+        Whether some organization is not a coalition member (the legend explains hollow dots).
+    simplified_metres : float or None
+        The tolerance, when simplifying removed any point; None when boundaries are exact.
+    """
+
+    ids: tuple[str, ...]
+    geometries: dict[str, dict]
+    points: gpd.GeoSeries
+    committees: tuple[tuple[Any, dict[str, str]], ...]
+    organizations: tuple[tuple[str, list[float], str, bool], ...]
+    shapes_json: str
+    organizations_json: str
+    non_members: bool
+    simplified_metres: float | None
+
+
+def prepare_map_layers(
+    neighborhoods: gpd.GeoDataFrame,
+    *,
+    organizations: pd.DataFrame | None = None,
+    committees: pd.DataFrame | None = None,
+    simplify_metres: float = SIMPLIFY_METRES,
+) -> MapLayers:
+    """Compute the measure-independent parts of a map once (see :class:`MapLayers`).
+
+    Parameters
+    ----------
+    neighborhoods : geopandas.GeoDataFrame
+        As for :func:`neighborhood_map` (left unchanged).
+    organizations, committees : pandas.DataFrame, optional
+        As for :func:`neighborhood_map` (left unchanged).
+    simplify_metres : float
+        Tolerance of the boundaries' simplification, in metres (0: exact boundaries, only
+        rounded). Default :data:`coalition.settings.MAP_SIMPLIFY_METRES`.
+
+    Returns
+    -------
+    MapLayers
+
+    Raises
+    ------
+    DataError
+        If there are no neighborhoods or no geometry.
+    ValidationError
+        If ``simplify_metres`` is negative or not a number.
+
+    Examples
+    --------
+    >>> layers = prepare_map_layers(frame, organizations=orgs)  # doctest: +SKIP
+    >>> maps = {m: neighborhood_map(frame, m, layers=layers) for m in MEASURES}  # doctest: +SKIP
+    """
+    metres = finite_or_none(simplify_metres)
+    if metres is None or metres < 0:
+        raise ValidationError(
+            f"The simplification tolerance must be a number of metres, 0 or more, not "
+            f"{simplify_metres!r}."
+        )
+    frame = _drawable(neighborhoods)
+    before = int(shapely.get_num_coordinates(frame.geometry.to_numpy()).sum())
+    drawn = _lighten_geometries(frame.geometry, metres)
+    after = int(shapely.get_num_coordinates(drawn.to_numpy()).sum())
+    logger.info("Map boundaries: %d -> %d coordinates (%g m)", before, after, metres)
+    points = frame.geometry.representative_point()
+    organization_points: tuple[tuple[str, list[float], str, bool], ...] = ()
+    non_members = False
+    if organizations is not None and len(organizations):
+        organization_points = tuple(_organization_points(organizations, frame, points))
+        non_members = "member" in organizations and not all(
+            map(is_member, organizations["member"])
+        )
+    payload = {
+        "lat": [location[0] for _, location, _, _ in organization_points],
+        "lon": [location[1] for _, location, _, _ in organization_points],
+        "member": [int(member) for *_, member in organization_points],
+        "tooltip": [tooltip for _, _, tooltip, _ in organization_points],
+        "canvas": len(organization_points) > CANVAS_ABOVE_POINTS,
+    }
+    return MapLayers(
+        ids=tuple(str(k) for k in frame.index),
+        geometries={
+            str(k): shapely.geometry.mapping(g) for k, g in zip(frame.index, drawn, strict=True)
+        },
+        shapes_json=_safe_json(
+            {
+                "ids": [str(k) for k in frame.index],
+                "scale": 10**COORDINATE_DECIMALS,
+                "rings": [_encode_geometry(g) for g in drawn],
+            }
+        ),
+        points=points,
+        committees=tuple(_committee_markers(frame, committees)),
+        organizations=organization_points,
+        organizations_json=_safe_json(payload),
+        non_members=non_members,
+        simplified_metres=metres if after < before else None,
+    )
+
+
+class _AreaLayer(folium.map.Layer):
+    """The neighborhoods as ONE ``L.geoJson`` layer, built in the browser from two JSON objects.
+
+    ``shapes`` (ids and delta-encoded rings, :func:`_encode_geometry`) is the same for every
+    measure and serialised once (:class:`MapLayers`); ``values`` holds this map's colours,
+    outlines and tooltip lines. Each feature made in the page has ``id`` and property
+    ``neighborhood_id`` (what ``st_folium`` returns on a click), is styled with the class
+    :data:`NEIGHBORHOOD_CLASS` and shows an escaped tooltip. Both JSON objects are data, never
+    template source (:func:`_safe_json`); the tooltip lines in them are already escaped HTML.
+
+    Attributes
+    ----------
+    ids : list of str
+        Neighborhood ids, in drawing order.
+    tooltips : list of str
+        The tooltip of each neighborhood as the page shows it (escaped HTML).
+    styles : list of dict
+        The Leaflet style of each neighborhood.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = (function (shapes, values) {
+            function ring(flat) {
+                var points = [], x = 0, y = 0;
+                for (var i = 0; i < flat.length; i += 2) {
+                    x += flat[i];
+                    y += flat[i + 1];
+                    points.push([x / shapes.scale, y / shapes.scale]);
+                }
+                return points;
+            }
+            var features = shapes.ids.map(function (id, i) {
+                var polygons = shapes.rings[i].map(function (rings) { return rings.map(ring); });
+                return {
+                    type: "Feature",
+                    id: id,
+                    properties: {neighborhood_id: id, index: i},
+                    geometry: polygons.length === 1
+                        ? {type: "Polygon", coordinates: polygons[0]}
+                        : {type: "MultiPolygon", coordinates: polygons}
+                };
+            });
+            function style(feature) {
+                var i = feature.properties.index;
+                return {
+                    fillColor: values.colours[values.fill[i]],
+                    fillOpacity: 0.7,
+                    color: values.thick[i] ? "#000000" : "#555555",
+                    weight: values.thick[i] ? 4 : 1,
+                    className: values.className
+                };
+            }
+            function tooltip(i) {
+                var lines = ["<b>" + values.name[i] + "</b>", values.label + ": " + values.value[i]];
+                if (values.source[i] >= 0) { lines.push(values.sources[values.source[i]]); }
+                if (values.illustrative[i]) { lines.push("(illustrative)"); }
+                return lines.join("<br>");
+            }
+            var layer = L.geoJson(features, {
+                style: style,
+                onEachFeature: function (feature, path) {
+                    path.bindTooltip(tooltip(feature.properties.index), {sticky: true});
+                    path.on({
+                        mouseover: function (e) { e.target.setStyle({weight: 3, color: "#000000"}); },
+                        mouseout: function (e) { layer.resetStyle(e.target); }
+                    });
+                }
+            });
+            return layer;
+        })({{ this.shapes }}, {{ this.values }});
+        {% endmacro %}
+    """)
+
+    def __init__(
+        self,
+        shapes: str,
+        ids: list[str],
+        names: list[str],
+        label: str,
+        value_texts: list[str],
+        sources: list[str],
+        illustrative: list[bool],
+        fills: list[str],
+        thick: list[bool],
+    ) -> None:
+        super().__init__(name="Neighborhoods", overlay=True, control=False)
+        self._name = "AreaLayer"
+        self.shapes = shapes
+        self.ids = ids
+        colours = sorted(set(fills))
+        shade = {colour: i for i, colour in enumerate(colours)}
+        distinct = sorted({source for source in sources if source})
+        position = {source: i for i, source in enumerate(distinct)}
+        self.tooltips = [
+            "<br>".join(
+                [f"<b>{name}</b>", f"{label}: {value}"]
+                + ([source] if source else [])
+                + (["(illustrative)"] if flag else [])
+            )
+            for name, value, source, flag in zip(
+                names, value_texts, sources, illustrative, strict=True
+            )
+        ]
+        self.styles = [
+            {
+                "fillColor": fill,
+                "fillOpacity": 0.7,
+                "color": "#000000" if bold else "#555555",
+                "weight": 4 if bold else 1,
+                "className": NEIGHBORHOOD_CLASS,
+            }
+            for fill, bold in zip(fills, thick, strict=True)
+        ]
+        self.values = _safe_json(
+            {
+                "label": label,
+                "name": names,
+                "value": value_texts,
+                "sources": distinct,
+                "source": [position[x] if x else -1 for x in sources],
+                "illustrative": [int(flag) for flag in illustrative],
+                "colours": colours,
+                "fill": [shade[fill] for fill in fills],
+                "thick": [int(bold) for bold in thick],
+                "className": NEIGHBORHOOD_CLASS,
+            }
+        )
+
+
+class _PointLayer(folium.FeatureGroup):
+    """The organizations as ONE layer: circle markers made in the browser from one JSON object.
+
+    Ten thousand ``folium.CircleMarker`` elements each render their own template (and each
+    would be deep-copied for offline use); this element renders once, whatever the count.
+    The JSON (:func:`_safe_json`) is data, never template source; tooltips in it are already
+    escaped HTML (Leaflet shows a tooltip string as HTML).
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.featureGroup();
+        (function (group, data, member, other) {
+            var renderer = data.canvas ? L.canvas({padding: 0.5}) : undefined;
+            for (var i = 0; i < data.lat.length; i++) {
+                var style = Object.assign({renderer: renderer}, data.member[i] ? member : other);
+                L.circleMarker([data.lat[i], data.lon[i]], style)
+                    .bindTooltip(data.tooltip[i], {sticky: true})
+                    .addTo(group);
+            }
+        })({{ this.get_name() }}, {{ this.payload }},
+           {{ this.member_style|tojson }}, {{ this.other_style|tojson }});
+        {% endmacro %}
+    """)
+
+    def __init__(
+        self,
+        points: tuple[tuple[str, list[float], str, bool], ...],
+        payload: str,
+        *,
+        name: str,
+        show: bool = True,
+    ) -> None:
+        super().__init__(name=name, show=show)
+        self._name = "PointLayer"
+        self.points = points
+        self.payload = payload
+        common = {"radius": 4, "fill": True, "fillOpacity": 0.9}
+        self.member_style = {
+            **common,
+            "color": "#ffffff",
+            "weight": 1,
+            "fillColor": ORGANIZATION_COLOUR,
+        }
+        self.other_style = {
+            **common,
+            "color": ORGANIZATION_COLOUR,
+            "weight": 2,
+            "fillColor": "#ffffff",
+        }
+
+
+def neighborhood_map(
+    neighborhoods: gpd.GeoDataFrame,
+    measure: str,
+    *,
+    organizations: pd.DataFrame | None = None,
+    show_organizations: bool = True,
+    tiles: str | None = None,
+    title: str | None = None,
+    highlight: Iterable[str] = (),
+    committees: pd.DataFrame | None = None,
+    layers: MapLayers | None = None,
+) -> folium.Map:
+    """A map of the neighborhoods coloured by a measure, with committees and organizations.
+
+    Readable without basemap tiles: outlined polygons, escaped labels (up to
+    :data:`MAX_LABELS` neighborhoods, else only highlighted ones), committee markers (active =
+    filled, forming = hollow), organization points (one layer that can be toggled), a legend
+    box and a scale bar. Each polygon's GeoJSON feature has ``id`` and property
+    ``neighborhood_id`` so a click (``st_folium``'s ``last_active_drawing``) maps back to the
+    neighborhood. Boundaries are drawn simplified (:data:`SIMPLIFY_METRES`, shared borders kept
+    shared; the legend says so when it changed them) and rounded to
+    :data:`COORDINATE_DECIMALS` decimals.
+
+    Parameters
+    ----------
+    neighborhoods : geopandas.GeoDataFrame
+        Indexed by neighborhood id, EPSG:4326, with ``name``, ``geometry`` and the measure; may
+        also have ``<measure>_moe``, ``source``, ``source_date``, ``illustrative`` and
+        ``committee_status``. See :func:`neighborhood_map_frame`. Left unchanged.
+    measure : str
+        Column to colour by (see :data:`MEASURES`).
+    organizations : pandas.DataFrame, optional
+        Indexed by id with ``name`` and any of ``sector``, ``lat``, ``lon``, ``neighborhood``,
+        ``illustrative``, ``member``. Organizations without coordinates are drawn at a small
+        fixed offset from their neighborhood's representative point; those with neither are
+        skipped.
+    show_organizations : bool
+        Whether the organization layer is shown at first (it can be toggled on the map).
+    tiles : str, optional
+        A folium tile name such as ``"OpenStreetMap"`` (needs internet); none by default.
+    title : str, optional
+        Shown above the legend (escaped).
+    highlight : iterable of str
+        Neighborhood ids drawn with a thick outline (e.g. recommended next sites).
+    committees : pandas.DataFrame, optional
+        Committee nodes (``nodes_frame(G, "committee")``: ``name``, ``neighborhood``, ``status``,
+        ``start_date``, ``illustrative``). When omitted, markers come from the neighborhoods'
+        ``committee_status`` column, if any.
+    layers : MapLayers, optional
+        :func:`prepare_map_layers` of these neighborhoods, to share between measures; then
+        pass ``organizations`` and ``committees`` to it, not here.
+
+    Returns
+    -------
+    folium.Map
+        Pass it to :func:`make_offline` / :func:`offline_map_html` before showing it.
+
+    Raises
+    ------
+    DataError
+        If there are no neighborhoods, no geometry, or the measure column is missing.
+    ValidationError
+        If ``layers`` were prepared from other neighborhoods, or come with ``organizations``
+        or ``committees``.
+
+    Examples
+    --------
+    >>> m = neighborhood_map(neighborhood_map_frame(G), "committee_status")  # doctest: +SKIP
+    """
+    frame = _drawable(neighborhoods)
+    if layers is None:
+        layers = prepare_map_layers(frame, organizations=organizations, committees=committees)
+    else:
+        if organizations is not None or committees is not None:
+            raise ValidationError(
+                "Pass organizations and committees to prepare_map_layers, not to neighborhood_map "
+                "together with layers= (the layers already hold them)."
+            )
+        if layers.ids != tuple(str(k) for k in frame.index):
+            raise ValidationError(
+                "These map layers were prepared from other neighborhoods: call "
+                "prepare_map_layers with the neighborhoods you draw."
+            )
     colours, items = _classify(frame, measure)
     values = _measure_values(frame, measure)
     highlighted = {str(h) for h in highlight}
@@ -771,60 +1205,41 @@ def neighborhood_map(
     if tiles:
         folium.TileLayer(tiles, name="Basemap").add_to(m)
 
-    geometries = _lighten_geometries(frame.geometry)
-    any_illustrative = False
-    features = []
-    for key, row in frame.iterrows():
-        illustrative = _is_true(row.get("illustrative"))
-        any_illustrative |= illustrative
-        shown_value = _value_text(row, measure, values[key])
-        lines = [
-            f"<b>{escape_text(row.get('name') or key)}</b>",
-            f"{escape_text(measure_label)}: {escape_text(shown_value)}",
-        ]
-        if as_text(row.get("source")):
-            lines.append(
-                f"Source: {escape_text(row.get('source'))}"
-                + (
-                    f" ({escape_text(row.get('source_date'))})"
-                    if as_text(row.get("source_date"))
-                    else ""
-                )
-            )
-        if illustrative:
-            lines.append("(illustrative)")
-        features.append(
-            {
-                "type": "Feature",
-                "id": str(key),
-                "properties": {"neighborhood_id": str(key), "tooltip": "<br>".join(lines)},
-                "geometry": shapely.geometry.mapping(geometries[key]),
-            }
+    column = _column_reader(frame)
+    names, value_texts, sources, flags = [], [], [], []
+    for key, name, value, margin, source, source_date, illustrative in zip(
+        frame.index,
+        column("name"),
+        values.tolist(),
+        column(f"{measure}_moe"),
+        column("source"),
+        column("source_date"),
+        column("illustrative"),
+        strict=True,
+    ):
+        names.append(escape_text(name or key))
+        value_texts.append(escape_text(_value_text(measure, value, margin)))
+        sources.append(
+            f"Source: {escape_text(source)}"
+            + (f" ({escape_text(source_date)})" if as_text(source_date) else "")
+            if as_text(source)
+            else ""
         )
-
-    colour_of = {str(k): v for k, v in colours.items()}
-
-    def style(feature: dict) -> dict:
-        key = feature["id"]
-        thick = key in highlighted
-        return {
-            "fillColor": colour_of.get(key, NO_DATA_COLOUR),
-            "fillOpacity": 0.7,
-            "color": "#000000" if thick else "#555555",
-            "weight": 4 if thick else 1,
-            "className": NEIGHBORHOOD_CLASS,
-        }
-
-    folium.GeoJson(
-        {"type": "FeatureCollection", "features": features},
-        name="Neighborhoods",
-        control=False,
-        style_function=style,
-        highlight_function=lambda feature: {"weight": 3, "color": "#000000"},
-        tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False, sticky=True),
+        flags.append(_is_true(illustrative))
+    _AreaLayer(
+        layers.shapes_json,
+        list(layers.ids),
+        names,
+        escape_text(measure_label),
+        value_texts,
+        sources,
+        flags,
+        [colours.get(key, NO_DATA_COLOUR) for key in frame.index],
+        [str(key) in highlighted for key in frame.index],
     ).add_to(m)
+    any_illustrative = any(flags)
 
-    points = frame.geometry.representative_point()
+    points = layers.points
     label_ids = (
         list(frame.index)
         if len(frame) <= MAX_LABELS
@@ -850,7 +1265,7 @@ def neighborhood_map(
         labels.add_to(m)
 
     committee_layer = folium.FeatureGroup(name="Welcoming committees")
-    for key, marker in _committee_markers(frame, committees):
+    for key, marker in layers.committees:
         point = points[key]
         filled = marker["status"] == "active"
         folium.CircleMarker(
@@ -865,34 +1280,23 @@ def neighborhood_map(
         ).add_to(committee_layer)
     committee_layer.add_to(m)
 
-    if organizations is not None and len(organizations):
-        org_layer = folium.FeatureGroup(name="Organizations", show=show_organizations)
-        members = (
-            dict(zip(map(str, organizations.index), organizations["member"], strict=False))
-            if "member" in organizations
-            else {}
-        )
-        for org_id, location, tooltip in _organization_points(organizations, frame, points):
-            member = is_member(members.get(org_id))  # not a member: hollow, could be invited
-            folium.CircleMarker(
-                location,
-                radius=4,
-                color="#ffffff" if member else ORGANIZATION_COLOUR,
-                weight=1 if member else 2,
-                fill=True,
-                fill_color=ORGANIZATION_COLOUR if member else "#ffffff",
-                fill_opacity=0.9,
-                tooltip=folium.Tooltip(tooltip),
-            ).add_to(org_layer)
-        org_layer.add_to(m)
+    if layers.organizations:
+        _PointLayer(
+            layers.organizations,
+            layers.organizations_json,
+            name="Organizations",
+            show=show_organizations,
+        ).add_to(m)
 
-    non_members = (
-        organizations is not None
-        and "member" in organizations
-        and not all(map(is_member, organizations["member"]))
-    )
     _HtmlControl(
-        _legend_box_html(title, measure_label, items, any_illustrative, non_members)
+        _legend_box_html(
+            title,
+            measure_label,
+            items,
+            any_illustrative,
+            layers.non_members,
+            layers.simplified_metres,
+        )
     ).add_to(m)
     folium.LayerControl(collapsed=False, position="topright").add_to(m)
     m.fit_bounds([[miny, minx], [maxy, maxx]])
@@ -950,33 +1354,52 @@ def _committee_tooltip(name: Any, status: str, start: Any, illustrative: bool) -
 
 def _organization_points(
     organizations: pd.DataFrame, frame: pd.DataFrame, points: gpd.GeoSeries
-) -> list[tuple[str, list[float], str]]:
-    """(id, [lat, lon], escaped tooltip) per drawable organization, sorted by id."""
+) -> list[tuple[str, list[float], str, bool]]:
+    """(id, [lat, lon], escaped tooltip, member) per drawable organization, sorted by id.
+
+    Coordinates are rounded to :data:`COORDINATE_DECIMALS` decimals.
+    """
+    areas = shapely.area(frame.geometry.to_numpy())  # in square degrees, as the offset is
+    size = dict(zip(frame.index, np.sqrt(np.maximum(areas, 0.0)), strict=True))
+    ordered = organizations.sort_index()
+    column = _column_reader(ordered)
     drawn = []
-    for org_id, row in organizations.sort_index().iterrows():
-        lat, lon = finite_or_none(row.get("lat")), finite_or_none(row.get("lon"))
-        where = row.get("neighborhood")
+    for org_id, name, sector, lat, lon, where, illustrative, member in zip(
+        ordered.index,
+        column("name"),
+        column("sector"),
+        column("lat"),
+        column("lon"),
+        column("neighborhood"),
+        column("illustrative"),
+        column("member"),
+        strict=True,
+    ):
+        lat, lon = finite_or_none(lat), finite_or_none(lon)
         if lat is not None and lon is not None:
             location = [lat, lon]
         elif where is not None and where in points.index:
-            size = math.sqrt(max(frame.geometry[where].area, 0.0))
-            x, y = _offset_point(str(org_id), points[where].x, points[where].y, 0.15 * size)
+            point = points[where]
+            x, y = _offset_point(str(org_id), point.x, point.y, 0.15 * size[where])
             location = [y, x]
         else:
             continue
-        sector = as_text(row.get("sector"))
+        member = is_member(member)
+        sector = as_text(sector)
         tooltip = (
-            escape_text(row.get("name") or org_id)
+            escape_text(name or org_id)
             + (f" — {escape_text(sector)}" if sector else "")
-            + (" (illustrative)" if _is_true(row.get("illustrative")) else "")
-            + ("" if is_member(row.get("member")) else " (not a member — could be invited)")
+            + (" (illustrative)" if _is_true(illustrative) else "")
+            + ("" if member else " (not a member — could be invited)")
         )
-        drawn.append((str(org_id), location, tooltip))
+        location = [round(v, COORDINATE_DECIMALS) for v in location]
+        drawn.append((str(org_id), location, tooltip, member))
     return drawn
 
 
 __all__ = [
     "MEASURES",
+    "MapLayers",
     "escape_text",
     "legend_items",
     "make_offline",
@@ -984,5 +1407,6 @@ __all__ = [
     "neighborhood_map_frame",
     "offline_assets",
     "offline_map_html",
+    "prepare_map_layers",
     "write_map_files",
 ]

@@ -37,6 +37,11 @@ SMALL_COUNT_THRESHOLD = 5
 DEFAULT_K = 3
 DEFAULT_SEED = 20100
 DEFAULT_STABILITY_RUNS = 20_000  # enough for shares stable to ±0.02 between seeds
+# Map display (coalition.maps): neighborhood boundaries are simplified together (shared borders stay
+# shared) with this tolerance in metres, and coordinates rounded to this many decimals of a degree
+# (5 decimals: about 1 m). Display only: analyses always use the exact boundaries.
+MAP_SIMPLIFY_METRES = 10.0
+MAP_COORDINATE_DECIMALS = 5
 # Versions of the data kept in the store's history (older ones are deleted on each write).
 HISTORY_LIMIT = 50
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 import re
 
 import folium
@@ -66,8 +67,13 @@ def _children(element, kind):
     return found
 
 
-def _geojson(m):
-    (layer,) = _children(m, folium.GeoJson)
+def _areas(m):
+    (layer,) = _children(m, maps._AreaLayer)
+    return layer
+
+
+def _points(m):
+    (layer,) = _children(m, maps._PointLayer)
     return layer
 
 
@@ -183,38 +189,50 @@ def test_bad_neighborhood_inputs(frame):
 
 def test_map_has_four_features_with_ids_and_colours(frame):
     m = maps.neighborhood_map(frame, "foreign_born")
-    layer = _geojson(m)
-    features = layer.data["features"]
-    assert [f["id"] for f in features] == ["alder", "birch", "cedar", "dogwood"]
-    assert [f["properties"]["neighborhood_id"] for f in features] == [
-        "alder",
-        "birch",
-        "cedar",
-        "dogwood",
-    ]
-    fills = {f["id"]: layer.style_function(f)["fillColor"] for f in features}
+    layer = _areas(m)
+    assert layer.ids == ["alder", "birch", "cedar", "dogwood"]
+    fills = {key: style["fillColor"] for key, style in zip(layer.ids, layer.styles, strict=True)}
     assert fills == {
         "alder": "#253494",
         "birch": "#ffffcc",
         "cedar": "#2c7fb8",
         "dogwood": "#a1dab4",
     }
+    assert {style["className"] for style in layer.styles} == {maps.NEIGHBORHOOD_CLASS}
+    # The page gets the same colours: a palette and each area's index in it.
+    values = json.loads(layer.values)
+    assert [values["colours"][i] for i in values["fill"]] == list(fills.values())
 
 
 def test_polygon_tooltips_show_value_margin_and_source(frame):
     m = maps.neighborhood_map(frame, "foreign_born")
-    tooltip = _geojson(m).data["features"][0]["properties"]["tooltip"]
-    assert tooltip == (
+    assert _areas(m).tooltips[0] == (
         "<b>Alder</b><br>Foreign-born residents: 400 ± 100<br>"
         "Source: coalition/examples.py (2024-01)"
     )
+    values = json.loads(_areas(m).values)
+    assert values["name"][0] == "Alder" and values["value"][0] == "400 ± 100"
+    assert values["sources"][values["source"][0]] == "Source: coalition/examples.py (2024-01)"
 
 
 def test_highlight_thickens_outline(frame):
     m = maps.neighborhood_map(frame, "foreign_born", highlight=["birch"])
-    layer = _geojson(m)
-    weights = {f["id"]: layer.style_function(f)["weight"] for f in layer.data["features"]}
+    layer = _areas(m)
+    weights = {key: style["weight"] for key, style in zip(layer.ids, layer.styles, strict=True)}
     assert weights == {"alder": 1, "birch": 4, "cedar": 1, "dogwood": 1}
+    assert json.loads(layer.values)["thick"] == [0, 1, 0, 0]
+
+
+def test_boundaries_are_encoded_as_integer_steps(frame):
+    layers = maps.prepare_map_layers(frame)
+    shapes = json.loads(layers.shapes_json)
+    assert shapes["ids"] == ["alder", "birch", "cedar", "dogwood"] and shapes["scale"] == 100_000
+    ((ring,),) = shapes["rings"][0]  # alder: one polygon of one ring
+    x, y, points = 0, 0, []
+    for dx, dy in zip(ring[::2], ring[1::2], strict=True):
+        x, y = x + dx, y + dy
+        points.append((x / 100_000, y / 100_000))
+    assert shapely.Polygon(points).equals(frame.loc["alder", "geometry"])
 
 
 def test_committee_markers_active_filled_forming_hollow(frame, committees):
@@ -240,19 +258,28 @@ def test_organization_points(frame, organizations):
     orgs.loc["lib", ["lat", "lon"]] = [41.7555, -72.6955]
     orgs.loc["lonely", "neighborhood"] = None  # no location at all: skipped
     m = maps.neighborhood_map(frame, "foreign_born", organizations=orgs)
-    group = _group(m, "Organizations")
-    markers = _children(group, folium.CircleMarker)
-    assert len(markers) == 5
-    by_tooltip = {t.text: mk.location for mk in markers for t in _children(mk, folium.Tooltip)}
+    layer = _points(m)
+    assert len(layer.points) == 5
+    assert _children(m, folium.CircleMarker) == _children(
+        _group(m, "Welcoming committees"), folium.CircleMarker
+    )  # one layer, not one element per organization
+    by_tooltip = {tooltip: location for _, location, tooltip, _ in layer.points}
     assert by_tooltip["Alder Library — library (illustrative)"] == [41.7555, -72.6955]
     # No coordinates: near the neighborhood's representative point, inside its square.
     legal = by_tooltip["Birch Legal Aid — legal (illustrative)"]
     assert frame.loc["birch", "geometry"].contains(Point(legal[1], legal[0]))
+    assert all(
+        round(v, maps.COORDINATE_DECIMALS) == v for _, location, _, _ in layer.points for v in location
+    )
+    # The page gets the same points.
+    payload = json.loads(layer.payload)
+    assert list(zip(payload["lat"], payload["lon"], strict=True)) == [
+        tuple(location) for _, location, _, _ in layer.points
+    ]
+    assert payload["tooltip"] == [tooltip for _, _, tooltip, _ in layer.points]
     again = maps.neighborhood_map(frame, "foreign_born", organizations=orgs)
-    assert [
-        mk.location for mk in _children(_group(again, "Organizations"), folium.CircleMarker)
-    ] == [mk.location for mk in markers]
-    assert group.show is True
+    assert _points(again).points == layer.points
+    assert _group(m, "Organizations") is layer and layer.show is True
     hidden = maps.neighborhood_map(
         frame, "foreign_born", organizations=orgs, show_organizations=False
     )
@@ -352,7 +379,7 @@ def test_hostile_names_are_escaped(tiny_graph):
     page = maps.offline_map_html(m)
     for raw in RAW_PATTERNS:
         assert raw not in page
-    tooltips = _tooltip_texts(m)
+    tooltips = _tooltip_texts(m) + [tooltip for _, _, tooltip, _ in _points(m).points]
     assert "&lt;script&gt;alert(1)&lt;/script&gt; (active since 2012)" in tooltips
     assert (
         "Cedar Welcoming Committee (forming since &#36;&#123;alert(1)&#125;&#96;+alert(2)+"
@@ -448,15 +475,17 @@ def _large_city(n_side: int = 48) -> gpd.GeoDataFrame:
 def test_large_city_is_simplified_and_rounded():
     city = _large_city()
     original = int(shapely.get_num_coordinates(city.geometry.to_numpy()).sum())
-    m = maps.neighborhood_map(city, "foreign_born", highlight=["n0-0"])
-    features = _geojson(m).data["features"]
-    assert len(features) == 2304
-    drawn = sum(len(f["geometry"]["coordinates"][0]) for f in features)
+    layers = maps.prepare_map_layers(city)
+    m = maps.neighborhood_map(city, "foreign_born", highlight=["n0-0"], layers=layers)
+    assert len(_areas(m).ids) == 2304
+    drawn = sum(len(g["coordinates"][0]) for g in layers.geometries.values())
     assert drawn < original / 2
     assert all(
         len(repr(x).split(".")[-1]) <= maps.COORDINATE_DECIMALS
-        for x, _ in features[7]["geometry"]["coordinates"][0]
+        for x, _ in layers.geometries["n0-7"]["coordinates"][0]
     )
+    assert layers.simplified_metres == maps.SIMPLIFY_METRES
+    assert "Boundaries simplified for display (to about 10 m)" in maps.offline_map_html(m)
     # Too many areas to label them all: only the highlighted one is labelled.
     assert len(_children(m, folium.DivIcon)) == 1
     assert len(maps.legend_items(city, "foreign_born")) == 5
