@@ -76,7 +76,7 @@ from jinja2 import Template
 from jinja2.utils import htmlsafe_json_dumps
 
 from . import settings
-from .errors import CoalitionError, DataError, ValidationError
+from .errors import CoalitionError, DataError
 from .escaping import escape_text
 from .model import is_member, neighborhood_committees, neighborhoods_frame
 from .values import finite_or_none
@@ -692,7 +692,9 @@ def _lighten_geometries(
     values = geometries.to_numpy()
     if metres > 0:
         latitude = float(np.nanmean(geometries.total_bounds[[1, 3]]))
-        scale = np.array([_METRES_PER_DEGREE * math.cos(math.radians(latitude)), _METRES_PER_DEGREE])
+        scale = np.array(
+            [_METRES_PER_DEGREE * math.cos(math.radians(latitude)), _METRES_PER_DEGREE]
+        )
         local = shapely.transform(values, lambda xy: xy * scale)
         try:
             simplified = shapely.coverage_simplify(local, metres)
@@ -865,9 +867,8 @@ def prepare_map_layers(
     Raises
     ------
     DataError
-        If there are no neighborhoods or no geometry.
-    ValidationError
-        If ``simplify_metres`` is negative or not a number.
+        If there are no neighborhoods or no geometry, or ``simplify_metres`` is negative or
+        not a number.
 
     Examples
     --------
@@ -876,45 +877,54 @@ def prepare_map_layers(
     """
     metres = finite_or_none(simplify_metres)
     if metres is None or metres < 0:
-        raise ValidationError(
+        raise DataError(
             f"The simplification tolerance must be a number of metres, 0 or more, not "
             f"{simplify_metres!r}."
         )
     frame = _drawable(neighborhoods)
     before = int(shapely.get_num_coordinates(frame.geometry.to_numpy()).sum())
-    drawn = _lighten_geometries(frame.geometry, metres)
-    after = int(shapely.get_num_coordinates(drawn.to_numpy()).sum())
+    lightened = _lighten_geometries(frame.geometry, metres)
+    after = int(shapely.get_num_coordinates(lightened.to_numpy()).sum())
     logger.info("Map boundaries: %d -> %d coordinates (%g m)", before, after, metres)
     points = frame.geometry.representative_point()
-    organization_points: tuple[tuple[str, list[float], str, bool], ...] = ()
+    drawn: list[tuple[str, list[float], str, str, bool]] = []
     non_members = False
     if organizations is not None and len(organizations):
-        organization_points = tuple(_organization_points(organizations, frame, points))
-        non_members = "member" in organizations and not all(
-            map(is_member, organizations["member"])
-        )
+        drawn = _organization_points(organizations, frame, points)
+        non_members = "member" in organizations and not all(map(is_member, organizations["member"]))
+    # The tooltips go to the page in two parts, the name and an index into the distinct endings
+    # (sector, illustrative, not a member), joined again in the page: 10,000 repeated endings
+    # would otherwise weigh more than the names.
+    endings: dict[str, int] = {}
+    for _, _, _, ending, _ in drawn:
+        endings.setdefault(ending, len(endings))
     payload = {
-        "lat": [location[0] for _, location, _, _ in organization_points],
-        "lon": [location[1] for _, location, _, _ in organization_points],
-        "member": [int(member) for *_, member in organization_points],
-        "tooltip": [tooltip for _, _, tooltip, _ in organization_points],
-        "canvas": len(organization_points) > CANVAS_ABOVE_POINTS,
+        "lat": [location[0] for _, location, _, _, _ in drawn],
+        "lon": [location[1] for _, location, _, _, _ in drawn],
+        "member": [int(member) for *_, member in drawn],
+        "name": [name for _, _, name, _, _ in drawn],
+        "endings": list(endings),
+        "ending": [endings[ending] for _, _, _, ending, _ in drawn],
+        "canvas": len(drawn) > CANVAS_ABOVE_POINTS,
     }
     return MapLayers(
         ids=tuple(str(k) for k in frame.index),
         geometries={
-            str(k): shapely.geometry.mapping(g) for k, g in zip(frame.index, drawn, strict=True)
+            str(k): shapely.geometry.mapping(g) for k, g in zip(frame.index, lightened, strict=True)
         },
         shapes_json=_safe_json(
             {
                 "ids": [str(k) for k in frame.index],
                 "scale": 10**COORDINATE_DECIMALS,
-                "rings": [_encode_geometry(g) for g in drawn],
+                "rings": [_encode_geometry(g) for g in lightened],
             }
         ),
         points=points,
         committees=tuple(_committee_markers(frame, committees)),
-        organizations=organization_points,
+        organizations=tuple(
+            (org_id, location, name + ending, member)
+            for org_id, location, name, ending, member in drawn
+        ),
         organizations_json=_safe_json(payload),
         non_members=non_members,
         simplified_metres=metres if after < before else None,
@@ -975,7 +985,8 @@ class _AreaLayer(folium.map.Layer):
                 };
             }
             function tooltip(i) {
-                var lines = ["<b>" + values.name[i] + "</b>", values.label + ": " + values.value[i]];
+                var lines = ["<b>" + values.name[i] + "</b>"];
+                lines.push(values.label + ": " + values.value[i]);
                 if (values.source[i] >= 0) { lines.push(values.sources[values.source[i]]); }
                 if (values.illustrative[i]) { lines.push("(illustrative)"); }
                 return lines.join("<br>");
@@ -985,7 +996,9 @@ class _AreaLayer(folium.map.Layer):
                 onEachFeature: function (feature, path) {
                     path.bindTooltip(tooltip(feature.properties.index), {sticky: true});
                     path.on({
-                        mouseover: function (e) { e.target.setStyle({weight: 3, color: "#000000"}); },
+                        mouseover: function (e) {
+                            e.target.setStyle({weight: 3, color: "#000000"});
+                        },
                         mouseout: function (e) { layer.resetStyle(e.target); }
                     });
                 }
@@ -1068,7 +1081,7 @@ class _PointLayer(folium.FeatureGroup):
             for (var i = 0; i < data.lat.length; i++) {
                 var style = Object.assign({renderer: renderer}, data.member[i] ? member : other);
                 L.circleMarker([data.lat[i], data.lon[i]], style)
-                    .bindTooltip(data.tooltip[i], {sticky: true})
+                    .bindTooltip(data.name[i] + data.endings[data.ending[i]], {sticky: true})
                     .addTo(group);
             }
         })({{ this.get_name() }}, {{ this.payload }},
@@ -1163,10 +1176,9 @@ def neighborhood_map(
     Raises
     ------
     DataError
-        If there are no neighborhoods, no geometry, or the measure column is missing.
-    ValidationError
-        If ``layers`` were prepared from other neighborhoods, or come with ``organizations``
-        or ``committees``.
+        If there are no neighborhoods, no geometry, or the measure column is missing; if
+        ``layers`` were prepared from other neighborhoods, or come with ``organizations`` or
+        ``committees``.
 
     Examples
     --------
@@ -1177,12 +1189,12 @@ def neighborhood_map(
         layers = prepare_map_layers(frame, organizations=organizations, committees=committees)
     else:
         if organizations is not None or committees is not None:
-            raise ValidationError(
+            raise DataError(
                 "Pass organizations and committees to prepare_map_layers, not to neighborhood_map "
                 "together with layers= (the layers already hold them)."
             )
         if layers.ids != tuple(str(k) for k in frame.index):
-            raise ValidationError(
+            raise DataError(
                 "These map layers were prepared from other neighborhoods: call "
                 "prepare_map_layers with the neighborhoods you draw."
             )
@@ -1354,8 +1366,9 @@ def _committee_tooltip(name: Any, status: str, start: Any, illustrative: bool) -
 
 def _organization_points(
     organizations: pd.DataFrame, frame: pd.DataFrame, points: gpd.GeoSeries
-) -> list[tuple[str, list[float], str, bool]]:
-    """(id, [lat, lon], escaped tooltip, member) per drawable organization, sorted by id.
+) -> list[tuple[str, list[float], str, str, bool]]:
+    """(id, [lat, lon], escaped name, escaped tooltip ending, member) per drawable organization,
+    sorted by id (the tooltip is the name then the ending).
 
     Coordinates are rounded to :data:`COORDINATE_DECIMALS` decimals.
     """
@@ -1386,14 +1399,13 @@ def _organization_points(
             continue
         member = is_member(member)
         sector = as_text(sector)
-        tooltip = (
-            escape_text(name or org_id)
-            + (f" — {escape_text(sector)}" if sector else "")
+        ending = (
+            (f" — {escape_text(sector)}" if sector else "")
             + (" (illustrative)" if _is_true(illustrative) else "")
             + ("" if member else " (not a member — could be invited)")
         )
         location = [round(v, COORDINATE_DECIMALS) for v in location]
-        drawn.append((str(org_id), location, tooltip, member))
+        drawn.append((str(org_id), location, escape_text(name or org_id), ending, member))
     return drawn
 
 

@@ -269,14 +269,21 @@ def test_organization_points(frame, organizations):
     legal = by_tooltip["Birch Legal Aid — legal (illustrative)"]
     assert frame.loc["birch", "geometry"].contains(Point(legal[1], legal[0]))
     assert all(
-        round(v, maps.COORDINATE_DECIMALS) == v for _, location, _, _ in layer.points for v in location
+        round(v, maps.COORDINATE_DECIMALS) == v
+        for _, location, _, _ in layer.points
+        for v in location
     )
     # The page gets the same points.
     payload = json.loads(layer.payload)
     assert list(zip(payload["lat"], payload["lon"], strict=True)) == [
         tuple(location) for _, location, _, _ in layer.points
     ]
-    assert payload["tooltip"] == [tooltip for _, _, tooltip, _ in layer.points]
+    # Tooltips in two parts (name, one of the distinct endings), joined by the page.
+    shown = [
+        name + payload["endings"][i]
+        for name, i in zip(payload["name"], payload["ending"], strict=True)
+    ]
+    assert shown == [tooltip for _, _, tooltip, _ in layer.points]
     again = maps.neighborhood_map(frame, "foreign_born", organizations=orgs)
     assert _points(again).points == layer.points
     assert _group(m, "Organizations") is layer and layer.show is True
