@@ -996,8 +996,7 @@ class _AreaLayer(folium.map.Layer):
                 };
             }
             function tooltip(i) {
-                var lines = ["<b>" + values.name[i] + "</b>"];
-                lines.push(values.label + ": " + values.value[i]);
+                var lines = [values.head[i]];
                 if (values.source[i] >= 0) { lines.push(values.sources[values.source[i]]); }
                 if (values.illustrative[i]) { lines.push("(illustrative)"); }
                 return lines.join("<br>");
@@ -1039,15 +1038,15 @@ class _AreaLayer(folium.map.Layer):
         shade = {colour: i for i, colour in enumerate(colours)}
         distinct = sorted({source for source in sources if source})
         position = {source: i for i, source in enumerate(distinct)}
+        heads = [
+            f"<b>{name}</b><br>{label}: {value}"
+            for name, value in zip(names, value_texts, strict=True)
+        ]
         self.tooltips = [
             "<br>".join(
-                [f"<b>{name}</b>", f"{label}: {value}"]
-                + ([source] if source else [])
-                + (["(illustrative)"] if flag else [])
+                [head] + ([source] if source else []) + (["(illustrative)"] if flag else [])
             )
-            for name, value, source, flag in zip(
-                names, value_texts, sources, illustrative, strict=True
-            )
+            for head, source, flag in zip(heads, sources, illustrative, strict=True)
         ]
         self.styles = [
             {
@@ -1061,9 +1060,7 @@ class _AreaLayer(folium.map.Layer):
         ]
         self.values = _safe_json(
             {
-                "label": label,
-                "name": names,
-                "value": value_texts,
+                "head": heads,
                 "sources": distinct,
                 "source": [position[x] if x else -1 for x in sources],
                 "illustrative": [int(flag) for flag in illustrative],

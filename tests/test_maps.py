@@ -211,7 +211,7 @@ def test_polygon_tooltips_show_value_margin_and_source(frame):
         "Source: coalition/examples.py (2024-01)"
     )
     values = json.loads(_areas(m).values)
-    assert values["name"][0] == "Alder" and values["value"][0] == "400 ± 100"
+    assert values["head"][0] == "<b>Alder</b><br>Foreign-born residents: 400 ± 100"
     assert values["sources"][values["source"][0]] == "Source: coalition/examples.py (2024-01)"
 
 
