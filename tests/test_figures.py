@@ -336,15 +336,18 @@ def test_network_and_map_show_non_members_as_could_be_invited(lonely_invited):
     clinic = next(n for n in _vis_nodes(page) if n["id"] == "clinic")
     assert clinic["color"]["background"] != "#ffffff"
     organizations = model.nodes_frame(lonely_invited, "organization")
-    html = (
-        neighborhood_map(
-            neighborhood_map_frame(lonely_invited), "foreign_born", organizations=organizations
-        )
-        .get_root()
-        .render()
+    drawn = neighborhood_map(
+        neighborhood_map_frame(lonely_invited), "foreign_born", organizations=organizations
     )
+    html = drawn.get_root().render()
     assert re.search(r"Not a member (—|\\u2014) could be invited", html)  # the legend
-    assert "Lonely Shop — business (illustrative) (not a member — could be invited)" in html
+    # The organizations are one layer drawn from JSON (its tooltips are name + ending).
+    (points,) = [
+        e for e in drawn._children.values() if getattr(e, "layer_name", "") == "Organizations"
+    ]
+    tooltips = [tooltip for _, _, tooltip, _ in points.points]
+    assert "Lonely Shop — business (illustrative) (not a member — could be invited)" in tooltips
+    assert "(not a member \\u2014 could be invited)" in html
 
 
 def test_all_members_show_no_invitation_legend(tiny_graph):
