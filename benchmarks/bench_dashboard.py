@@ -42,6 +42,8 @@ from coalition.ingest import read_city
 from coalition.model import CityData
 from coalition.store import open_store
 from tests.harness import (
+    HEADINGS,
+    NAV_LINK,
     offline_browser,
     running_server,
     switch_page,
@@ -56,6 +58,28 @@ REPEATS = 3  # warm page switches and interactions: the median of this many
 # The floor of first content: an empty Streamlit app, started with the same flags and the same
 # .streamlit/config.toml, opened in the same offline Chromium.
 EMPTY_APP = 'import streamlit as st\n\nst.title("Empty")\nst.write("x")\n'
+# The floor of a page switch: two pages of one line each, switched in the same browser the
+# same way (a click in the sidebar, until the heading is drawn and the script has finished).
+TWO_PAGE_APP = """import streamlit as st
+
+
+def alpha():
+    st.title("Alpha")
+    st.write("a")
+
+
+def beta():
+    st.title("Beta")
+    st.write("b")
+
+
+st.navigation(
+    [
+        st.Page(alpha, title="Alpha", url_path="alpha", default=True),
+        st.Page(beta, title="Beta", url_path="beta"),
+    ]
+).run()
+"""
 # Issue 12's targets: first content at most this many times the empty app's.
 FIRST_CONTENT_TARGET = {"hartford": 1.2, "synthetic_10k": 1.5}
 PAGE_SWITCH_TARGET_S = 0.3  # a page switch with everything cached (Hartford)
@@ -79,18 +103,12 @@ def _seconds(start: float) -> float:
     return round(time.perf_counter() - start, 3)
 
 
-def empty_app_first_content(workdir: Path) -> float:
+def empty_app_first_content(workdir: Path, guarded: bool = False) -> float:
     """Seconds from starting an empty Streamlit app to its content drawn (the floor)."""
-    folder = workdir / "empty_app"
-    (folder / ".streamlit").mkdir(parents=True, exist_ok=True)
-    config = ROOT / ".streamlit" / "config.toml"
-    if config.exists():
-        (folder / ".streamlit" / "config.toml").write_text(config.read_text(encoding="utf-8"))
-    app = folder / "empty_app.py"
-    app.write_text(EMPTY_APP, encoding="utf-8")
+    app = _app_folder(workdir, "empty_app", EMPTY_APP)
     with (
         offline_browser(viewport=(1600, 1000)) as (_, page, _recorder),
-        running_server(workdir / "unused.db", log_dir=workdir, app=app) as server,
+        running_server(workdir / "unused.db", log_dir=workdir, app=app, guarded=guarded) as server,
     ):
         page.goto(server.url + "/")
         wait_for_page(page, "Empty")
@@ -98,26 +116,71 @@ def empty_app_first_content(workdir: Path) -> float:
         return _seconds(server.started_at)
 
 
-def first_content_side_by_side(db: Path, workdir: Path, repeats: int = 3) -> dict[str, Any]:
-    """First content of the dashboard and of the empty app, alternately, each a fresh server."""
-    floors, firsts = [], []
+def _app_folder(workdir: Path, name: str, source: str) -> Path:
+    """A one-file Streamlit app with the project's .streamlit/config.toml; its path."""
+    folder = workdir / name
+    (folder / ".streamlit").mkdir(parents=True, exist_ok=True)
+    config = ROOT / ".streamlit" / "config.toml"
+    if config.exists():
+        (folder / ".streamlit" / "config.toml").write_text(config.read_text(encoding="utf-8"))
+    app = folder / f"{name}.py"
+    app.write_text(source, encoding="utf-8")
+    return app
+
+
+def page_switch_floor(workdir: Path, repeats: int = 6) -> float:
+    """Median seconds of a switch between two one-line pages (the floor of a page switch)."""
+    app = _app_folder(workdir, "two_pages", TWO_PAGE_APP)
+    times = []
+    with (
+        offline_browser(viewport=(1600, 1000)) as (_, page, _recorder),
+        running_server(workdir / "unused.db", log_dir=workdir, app=app) as server,
+    ):
+        page.goto(server.url + "/")
+        wait_for_page(page, "Alpha")
+        for _ in range(repeats):
+            for title in ("Beta", "Alpha"):
+                start = time.perf_counter()
+                page.locator(NAV_LINK).filter(has_text=title).first.click()
+                wait_for_page(page, title)
+                times.append(time.perf_counter() - start)
+    return round(statistics.median(times), 3)
+
+
+def first_content_side_by_side(
+    db: Path, workdir: Path, repeats: int = 3, guarded: bool = False
+) -> dict[str, Any]:
+    """First content of the dashboard and of the empty app, alternately, each a fresh server.
+
+    ``guarded``: both served as ``coalition serve`` serves the dashboard (see
+    :func:`tests.harness.running_server`); the keys then end in ``_served``.
+    ``title_s``: until the Overview's title is drawn (what a visitor sees first);
+    ``first_content``: until the whole Overview is drawn.
+    """
+    floors, firsts, titles = [], [], []
     for _ in range(repeats):
-        floors.append(empty_app_first_content(workdir))
+        floors.append(empty_app_first_content(workdir, guarded))
         with (
             offline_browser(viewport=(1600, 1000)) as (_, page, _recorder),
-            running_server(db, log_dir=workdir) as server,
+            running_server(db, log_dir=workdir, guarded=guarded) as server,
         ):
             page.goto(server.url + "/")
+            page.get_by_role("heading", name=HEADINGS["overview"]).first.wait_for(timeout=120_000)
+            titles.append(_seconds(server.started_at))
             wait_until_ready(page, "overview")
             firsts.append(_seconds(server.started_at))
     floor, first = statistics.median(floors), statistics.median(firsts)
+    suffix = "_served" if guarded else ""
     return {
-        "first_content_runs_s": firsts,
-        "empty_app_runs_s": floors,
-        "first_content_median_s": round(first, 3),
-        "empty_app_s": round(floor, 3),
-        "first_content_ratio": round(first / floor, 3),
-        "load_average_first_content": round(os.getloadavg()[0], 2),
+        f"first_content_runs_s{suffix}": firsts,
+        f"title_runs_s{suffix}": titles,
+        f"empty_app_runs_s{suffix}": floors,
+        f"first_content_median_s{suffix}": round(first, 3),
+        f"title_median_s{suffix}": round(statistics.median(titles), 3),
+        f"empty_app_s{suffix}": round(floor, 3),
+        f"first_content_ratio{suffix}": round(first / floor, 3),
+        f"title_ratio{suffix}": round(statistics.median(titles) / floor, 3),
+        f"load_average_first_content{suffix}": round(os.getloadavg()[0], 2),
     }
 
 
@@ -295,8 +358,10 @@ def run_case(name: str, workdir: Path, skip_interactions: bool = False) -> dict[
         "store_load_s": load_s,
     }
     case.update(first_content_side_by_side(db, workdir))
+    case.update(first_content_side_by_side(db, workdir, guarded=True))
     case["first_content_target_ratio"] = FIRST_CONTENT_TARGET.get(name)
     case.update(browser_timings(db, workdir))
+    case["page_switch_floor_s"] = page_switch_floor(workdir)
     case["load_average"] = round(os.getloadavg()[0], 2)
     if name == "synthetic_10k":
         case["network_1500"] = network_paint_timings(city, workdir)
@@ -416,6 +481,10 @@ def run() -> list[dict[str, Any]]:
                     "case": f"dashboard-{case['case']}-page-switch-cached",
                     "seconds": max(switches.values()),
                     "pages": switches,
+                    "floor_seconds": case.get("page_switch_floor_s"),
+                    "ratio": round(max(switches.values()) / case["page_switch_floor_s"], 3)
+                    if case.get("page_switch_floor_s")
+                    else None,
                     "target": PAGE_SWITCH_TARGET_S,
                     "load_average": case.get("load_average"),
                 }
