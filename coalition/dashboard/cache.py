@@ -26,7 +26,7 @@ import networkx as nx
 import pandas as pd
 import streamlit as st
 
-from coalition import analysis, labels, model, settings
+from coalition import analysis, labels, model, schema, settings
 from coalition import store as store_module
 from coalition.presenting import city as city_text
 from coalition.presenting import gaps as gap_text
@@ -352,8 +352,15 @@ def filtered(snap: Snapshot, selection: tuple) -> nx.MultiDiGraph:
     from coalition import network_view
 
     kinds, sectors, communities, neighborhoods, services, focus, depth = selection
+    G = graph(snap)
+    if not (sectors or communities or neighborhoods or services) and focus is None:
+        # Nothing filtered out (the page's default): the cached graph itself, read-only as
+        # every cached result, instead of a copy of it (1-2 s at 10,000 organizations).
+        present = set(dict(G.nodes(data="kind")).values())
+        if not kinds or present <= set(kinds) <= set(schema.NODE_KINDS):
+            return G
     return network_view.filter_graph(
-        graph(snap),
+        G,
         kinds=list(kinds) or None,
         sectors=list(sectors) or None,
         communities=list(communities) or None,

@@ -1,7 +1,9 @@
-"""The cache warm-up that ``coalition serve`` starts with the server (dashboard/guarded.py).
+"""The dashboard's shared cache: the warm-up ``coalition serve`` starts with the server
+(coalition/dashboard/guarded.py), and results shared instead of copied.
 
-It fills the same shared cache the first visitor reads: after it, the Overview's results are
-served without being computed again. A store it cannot read is only logged.
+The warm-up fills the same shared cache the first visitor reads: after it, the Overview's
+results are served without being computed again. A store it cannot read is only logged. The
+Network page's unfiltered view is the cached graph itself, not a copy.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from tiny_city import make_tiny_city
 
 from coalition import analysis
 from coalition.dashboard import cache, guarded
+from coalition.errors import AnalysisError
 from coalition.store import open_store
 
 
@@ -58,3 +61,23 @@ def test_warm_up_of_an_unreadable_store_only_logs(tmp_path, monkeypatch, caplog,
     with caplog.at_level(logging.WARNING, logger=guarded.__name__):
         guarded.warm_up()  # returns: the server keeps starting
     assert any("warm-up skipped" in record.getMessage() for record in caplog.records)
+
+
+def test_the_unfiltered_network_is_the_cached_graph_itself(tmp_path, monkeypatch, fresh_cache):
+    db = tmp_path / "t.db"
+    open_store(db).replace_city(make_tiny_city())
+    monkeypatch.setenv("COALITION_DB", str(db))
+    snap = cache.snapshot()
+    G = cache.graph(snap)
+    every_kind = ("organization", "neighborhood", "community", "navigator", "committee")
+    assert cache.filtered(snap, (every_kind, (), (), (), (), None, 1)) is G
+    assert cache.filtered(snap, ((), (), (), (), (), None, 1)) is G
+    # Any criterion that can drop a node still gives a new, filtered graph.
+    organizations = cache.filtered(snap, (("organization",), (), (), (), (), None, 1))
+    assert organizations is not G and organizations.number_of_nodes() == 6
+    assert (
+        cache.filtered(snap, (every_kind, ("health",), (), (), (), None, 1)).number_of_nodes() == 11
+    )
+    assert cache.filtered(snap, (every_kind, (), (), (), (), "legal", 1)).number_of_nodes() == 5
+    with pytest.raises(AnalysisError, match="Unknown node kind"):
+        cache.filtered(snap, ((*every_kind, "ghost"), (), (), (), (), None, 1))
