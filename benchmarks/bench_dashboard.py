@@ -16,6 +16,19 @@ What is timed
   process, caches warm), e.g. new weights on the planner, a filter on the network.
 Also: seconds to load the city into the store, server RSS after the visit (psutil).
 
+Floors, measured in the same run, side by side (issue 12):
+
+- ``empty_app_s``: the same from an empty Streamlit app (one title, one line; same flags, same
+  ``.streamlit/config.toml``, same browser), started alternately with the dashboard, 3 times
+  each; ``first_content_ratio`` = dashboard / empty app (target 1.2 at Hartford, 1.5 at 10k).
+  ``title_*``: until the Overview's title shows (the page draws progressively). The ``_served``
+  keys: both served as ``coalition serve`` serves them (guarded.py, which also warms the cache
+  while the server starts).
+- ``page_switch_floor_s``: a switch between two one-line pages, clicked the same way.
+- ``network_1500``: a network view of about 1,500 nodes (the synthetic city's faith
+  organizations) opened in Chromium as a page of its own: navigation start to the frame that
+  shows vis-network's drawing (target 2 s).
+
 Writes benchmarks/dashboard_latest.json and benchmarks/dashboard_latest.md, and nothing outside
 benchmarks/: docs/performance-dashboard.md quotes a run by its date and is edited by hand. Not a
 test: nothing here asserts a time.
@@ -399,6 +412,45 @@ def write_doc(report: dict[str, Any]) -> None:
             f"## {case['case']}: {case['orgs']:,} organizations, {case['ties']:,} ties, "
             f"{case['areas']:,} neighborhoods",
             "",
+        ]
+        if "empty_app_s" in case:
+            lines += [
+                "First content against the floor (an empty Streamlit app, same flags, same "
+                "browser, started alternately with the dashboard, medians of "
+                f"{len(case['empty_app_runs_s'])}; load average "
+                f"{case.get('load_average_first_content')}):",
+                "",
+                "| Served by | empty app (s) | Overview title (s) | Overview drawn (s) | "
+                "ratio drawn / empty | target |",
+                "|---|---:|---:|---:|---:|---:|",
+            ]
+            for suffix, how in (("", "`streamlit run app.py`"), ("_served", "`coalition serve`")):
+                if f"empty_app_s{suffix}" in case:
+                    lines.append(
+                        f"| {how} | {case[f'empty_app_s{suffix}']:.2f} | "
+                        f"{case[f'title_median_s{suffix}']:.2f} | "
+                        f"{case[f'first_content_median_s{suffix}']:.2f} | "
+                        f"{case[f'first_content_ratio{suffix}']:.2f} | "
+                        f"{case.get('first_content_target_ratio') or float('nan'):.1f} |"
+                    )
+            lines.append("")
+        if "page_switch_floor_s" in case:
+            lines += [
+                f"Page switch floor (two one-line pages): {case['page_switch_floor_s']:.2f} s "
+                f"(load average {case.get('load_average')}).",
+                "",
+            ]
+        network = case.get("network_1500")
+        if network:
+            lines += [
+                f"Network view of {network['nodes']:,} nodes and {network['ties']:,} ties "
+                f"(faith organizations): page {network['html_mb']:.2f} MB built in "
+                f"{network['html_build_s']:.2f} s; painted {network['paint_s']:.2f} s after "
+                f"navigation (median of {len(network['paint_runs_s'])}; target "
+                f"{network['target_s']:.0f} s; load average {network['load_average']}).",
+                "",
+            ]
+        lines += [
             f"- Load into the store: {case['store_load_s']:.1f} s; server healthy after "
             f"{case['server_healthy_s']:.1f} s; **first content after "
             f"{case['first_content_s']:.1f} s**; server memory after visiting every page "
