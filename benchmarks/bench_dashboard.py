@@ -464,9 +464,12 @@ def write_doc(report: dict[str, Any]) -> None:
                 f"| {page} | {times.get('first', float('nan')):.2f} | "
                 f"{times.get('again', float('nan')):.2f} |"
             )
-        lines += ["", "| Interaction | rerun (s) |", "|---|---:|"]
-        for name, seconds in case.get("interaction_s", {}).items():
-            lines.append(f"| {name.replace('_', ' ')} | {seconds:.2f} |")
+        if "interaction_s" in case:
+            lines += ["", "| Interaction | rerun (s) |", "|---|---:|"]
+            for name, seconds in case["interaction_s"].items():
+                lines.append(f"| {name.replace('_', ' ')} | {seconds:.2f} |")
+        else:
+            lines += ["", "Interactions not measured in this run (`--skip-interactions`)."]
         lines.append("")
     OUT_DOC.write_text("\n".join(lines), encoding="utf-8")
 
