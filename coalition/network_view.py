@@ -126,6 +126,7 @@ AGGREGATE_BY = ("neighborhood", "sector")
 _ATTACHING_TIES = ("located_in", "serves_neighborhood", "lives_in", "based_in", "covers")
 _HOME_TIES = {ORGANIZATION: "located_in", NAVIGATOR: "based_in", COMMITTEE: "covers"}
 _TEMPLATE_NAME = "network_template.html"
+_DEFAULT_BORDER_WIDTH = 1  # in the page's options; a node carries its own only when wider
 _IGRAPH_RNG_LOCK = threading.Lock()
 
 
@@ -745,14 +746,16 @@ def network_html(
                 "highlight": {"background": colour, "border": "#000000"},
             },
             "size": round(sizes.get(node, KIND_SIZES.get(kind, 10)), 2),
-            "borderWidth": 4 if reason else 1,
-            "shape": "dot",
         }
+        # Shape and the default border width are set once for all nodes in the options.
+        border_width = 4 if reason else 1
         if data.get("illustrative"):
             entry["shapeProperties"] = {"borderDashes": [4, 3]}
         if kind == ORGANIZATION and not is_member(data.get("member")):  # hollow: could invite
             entry["color"] = {**entry["color"], "background": "#ffffff", "border": colour}
-            entry["borderWidth"] = max(entry["borderWidth"], 3)
+            border_width = max(border_width, 3)
+        if border_width != _DEFAULT_BORDER_WIDTH:
+            entry["borderWidth"] = border_width
         vis_nodes.append(entry)
 
     vis_edges = _vis_edges(G, highlighted_pairs)
@@ -766,7 +769,11 @@ def network_html(
             "tooltipDelay": 150,
             "hideEdgesOnDrag": len(vis_nodes) > 500,
         },
-        "nodes": {"font": {"size": 14, "strokeWidth": 3, "strokeColor": "#ffffff"}},
+        "nodes": {
+            "shape": "dot",
+            "borderWidth": _DEFAULT_BORDER_WIDTH,
+            "font": {"size": 14, "strokeWidth": 3, "strokeColor": "#ffffff"},
+        },
         "edges": {"smooth": False, "color": {"color": "#888888", "inherit": False}},
     }
     net.templateEnv = _template_environment()

@@ -96,6 +96,7 @@ def running_server(
     log_dir: str | os.PathLike,
     timeout: float = 90.0,
     app: Path | None = None,
+    guarded: bool = False,
 ) -> Iterator[Server]:
     """Start the dashboard on a free port for a store, wait until healthy, stop it afterwards.
 
@@ -109,6 +110,10 @@ def running_server(
         Seconds to wait for ``/_stcore/health``.
     app : pathlib.Path, optional
         The entry point (default: ``app.py`` in the project root).
+    guarded : bool
+        Serve ``app`` as ``coalition serve`` does: ``streamlit run`` of
+        ``coalition/dashboard/guarded.py`` with ``COALITION_APP`` naming the entry point (the
+        host and origin checks, and the cache warm-up at start), local host names only.
 
     Raises
     ------
@@ -125,12 +130,16 @@ def running_server(
     log_path = Path(log_dir) / f"server-{port}.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "COALITION_DB": str(db_path), "PYTHONUNBUFFERED": "1"}
+    script = app
+    if guarded:
+        env["COALITION_APP"] = str(app)
+        script = ROOT / "coalition" / "dashboard" / "guarded.py"
     command = [
         sys.executable,
         "-m",
         "streamlit",
         "run",
-        str(app),
+        str(script),
         "--server.port",
         str(port),
         "--server.address",
@@ -142,6 +151,8 @@ def running_server(
         "--server.fileWatcherType",
         "none",
     ]
+    if guarded:
+        command += ["--server.allowedHosts", "127.0.0.1", "--server.allowedHosts", "localhost"]
     started = time.perf_counter()
     with open(log_path, "wb") as log_file:
         process = subprocess.Popen(

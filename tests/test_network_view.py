@@ -409,7 +409,7 @@ def test_template_syntax_in_names_stays_text(tiny_graph):
     nodes = {n["id"]: n for n in _vis_data(page, "nodeList")}
     # The page carries no template syntax from data (braces and $ are character references)...
     assert "{{7*7}}" not in page and "${7*7}" not in page and "{0.__class__}" not in page
-    # ...and its script (wbhText, an inert DOMParser) shows the text exactly as written
+    # ...and its script (wbhText, one pass over the references) shows the text exactly as written
     # (underscores included); vocabulary words are not.
     assert html.unescape(nodes["lib"]["label"]) == "{{7*7}} {% raw %} ${7*7}"
     assert "Sector: {0.__class__} %(x)s\nOrientation: both" in html.unescape(nodes["lib"]["title"])
@@ -514,3 +514,28 @@ def test_page_renders_in_chromium_without_requests(tmp_path, tiny_graph):
     assert recorder.blocked == [] and recorder.dialogs == []
     assert labels == HOSTILE["img"]  # decoded to plain text, drawn on the canvas
     assert title.startswith(HOSTILE["script"] + "\n")
+
+
+@pytest.mark.browser
+def test_page_decodes_exactly_what_escape_text_wrote(tmp_path, tiny_graph):
+    """The page's decoder is the exact inverse of escape_text, references in data included."""
+    from coalition.escaping import escape_text
+
+    samples = [
+        "&lt;b&gt; is how you write <b>",  # references typed into the data stay as typed
+        "&amp;amp; &#123;x&#125; &#x27;",
+        "{{7*7}} {% raw %} ${7*7} `cmd` \\n 'q' \"dq\"",
+        "Café & Co. <script>alert(1)</script>",
+        "no references at all",
+        "",
+    ]
+    path = tmp_path / "network.html"
+    path.write_text(nv.network_html(tiny_graph, nv.layout_positions(tiny_graph)), "utf-8")
+    with offline_browser() as (_, page, recorder):
+        page.goto(path.as_uri())
+        page.wait_for_selector("#mynetwork canvas")
+        decoded = page.evaluate(
+            "texts => texts.map(wbhText)", [escape_text(text) for text in samples]
+        )
+    assert decoded == samples
+    assert recorder.blocked == [] and recorder.dialogs == []

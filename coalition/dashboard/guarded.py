@@ -34,6 +34,9 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from urllib.parse import urlsplit
 
 import streamlit as st
@@ -102,9 +105,41 @@ def _entry_script() -> str:
     return entry
 
 
+def warm_up() -> None:
+    """Load the dashboard's modules and compute what the Overview shows, into the shared cache.
+
+    Run in a thread while the server starts, so the work overlaps the browser loading
+    Streamlit's own page: the first visitor then finds it done or under way (a cached result
+    being computed is waited for, never computed twice). A problem is only logged: the page
+    that needs the result computes it again and says what is wrong.
+
+    Examples
+    --------
+    >>> warm_up()  # doctest: +SKIP
+    """
+    try:
+        from coalition.dashboard import cache
+
+        snap = cache.snapshot()
+        cache.info(snap)
+        cache.counts(snap)
+        cache.coverage(snap)
+        cache.gaps(snap)
+        cache.ranking(snap)
+    except Exception as exc:  # any problem: a warm-up never stops the server
+        logger.warning("warm-up skipped: %s", exc)
+
+
+@asynccontextmanager
+async def _warm_while_starting(_app: st.App) -> AsyncIterator[None]:
+    threading.Thread(target=warm_up, name="coalition-warm-up", daemon=True).start()
+    yield
+
+
 if os.environ.get("COALITION_APP"):  # as the server's launcher (not when imported for docs)
     app = st.App(
         _entry_script(),
+        lifespan=_warm_while_starting,
         middleware=[
             Middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts(), www_redirect=False),
             Middleware(SameOriginWebSockets),

@@ -34,8 +34,13 @@ def run() -> None:
             for index, (file, title, url_path) in enumerate(shown)
         ]
     )
-    sidebar.render()
-    navigation.run()
+    # The sidebar's place is kept first, but it is filled after the page: the page's first
+    # lines then show at once instead of after the sidebar's counts (the whole graph).
+    sidebar_slot = st.sidebar.container()
+    try:
+        navigation.run()
+    finally:
+        sidebar.render(sidebar_slot)
 
 
 if __name__ == "__main__":

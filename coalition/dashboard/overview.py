@@ -22,19 +22,21 @@ def render() -> None:
     --------
     >>> render()  # doctest: +SKIP
     """
+    # Drawn as soon as each part is known (the cheap parts first): the title needs only the
+    # store's metadata, the figures the graph and coverage, the two lists below the gaps and
+    # the ranking, the slowest results on a first visit.
     with ui.problems_shown():
         snap = cache.snapshot()
         meta = cache.info(snap)
-        counts = cache.counts(snap)
-        cover = cache.coverage(snap)
-        gap_report = cache.gaps(snap)
-        ranked = cache.ranking(snap)
 
     st.title(f"{md(meta.get('city') or 'Our city')}: the coalition at a glance")
     st.markdown(
         "Who is in the welcoming network, where committees reach, what is missing, "
         "and where to start next."
     )
+    with ui.problems_shown():
+        counts = cache.counts(snap)
+        cover = cache.coverage(snap)
 
     summary = cover.summary
     committees = plans.committee_counts(cover.neighborhoods)
@@ -74,6 +76,8 @@ def render() -> None:
     left, right = st.columns(2)
     with left:
         st.subheader("Biggest gaps")
+        with ui.problems_shown():
+            gap_report = cache.gaps(snap)
         sentences = gap_text.top_gap_sentences(gap_report, TOP)
         if sentences:
             st.markdown("\n".join(f"{i}. {md(s)}" for i, s in enumerate(sentences, 1)))
@@ -86,6 +90,8 @@ def render() -> None:
         )
     with right:
         st.subheader("Where to start the next committee")
+        with ui.problems_shown():
+            ranked = cache.ranking(snap)
         sentences = plans.top_candidate_markdown(ranked.candidates, TOP) if ranked else []
         if sentences:
             st.markdown("\n".join(f"{i}. {s}" for i, s in enumerate(sentences, 1)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import streamlit as st
 
@@ -13,15 +14,20 @@ from coalition.presenting.text import loaded_time, md
 logger = logging.getLogger(__name__)
 
 
-def render() -> None:
+def render(container: Any = None) -> None:
     """Draw the city name, load date, members and illustrative share (silent if the store has
     problems: the page itself then shows the message).
+
+    Parameters
+    ----------
+    container : streamlit container, optional
+        Where to draw (a container kept in the sidebar); default ``st.sidebar``.
 
     Examples
     --------
     >>> render()  # doctest: +SKIP
     """
-    with st.sidebar:
+    with container if container is not None else st.sidebar:
         try:
             snap = cache.snapshot()
             meta = cache.info(snap)
