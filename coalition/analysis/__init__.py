@@ -12,11 +12,10 @@ below :data:`SMALL_COUNT_THRESHOLD`.
 
 from __future__ import annotations
 
+import importlib
 import logging
 from collections.abc import Mapping
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from ..settings import (
     DEFAULT_K,
@@ -24,25 +23,79 @@ from ..settings import (
     DEFAULT_STABILITY_RUNS,
     SMALL_COUNT_THRESHOLD,
 )
-from .coverage import CoverageReport, coverage_report
-from .gaps import GAP_FAMILIES, GapReport, bridging_pairs, find_gaps
-from .graph_index import COVERAGE_RULES, GraphIndex, as_index, index_graph
-from .membership import is_member, member_view, non_member_ids
-from .planning import PlanPick, PlanReport, WhatIfReport, plan_committees, what_if
-from .provenance import (
-    ILLUSTRATIVE_MARK,
-    illustrative_counts,
-    illustrative_ids,
-    is_illustrative,
-)
-from .replication import (
-    COMPONENTS,
-    DEFAULT_WEIGHTS,
-    RankReport,
-    gap_findings_by_neighborhood,
-    rank_candidates,
-    validate_weights,
-)
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from .coverage import CoverageReport, coverage_report
+    from .gaps import GAP_FAMILIES, GapReport, bridging_pairs, find_gaps
+    from .graph_index import COVERAGE_RULES, GraphIndex, as_index, index_graph
+    from .membership import is_member, member_view, non_member_ids
+    from .planning import PlanPick, PlanReport, WhatIfReport, plan_committees, what_if
+    from .provenance import (
+        ILLUSTRATIVE_MARK,
+        illustrative_counts,
+        illustrative_ids,
+        is_illustrative,
+    )
+    from .replication import (
+        COMPONENTS,
+        DEFAULT_WEIGHTS,
+        RankReport,
+        gap_findings_by_neighborhood,
+        rank_candidates,
+        validate_weights,
+    )
+
+# The submodule that defines each public name. Each is imported on first use (PEP 562), so a
+# command that needs the gaps alone never loads the plan's solver (scipy.optimize), and
+# `from coalition.analysis import find_gaps` still works.
+_WHERE = {
+    **dict.fromkeys(["CoverageReport", "coverage_report"], "coverage"),
+    **dict.fromkeys(["GAP_FAMILIES", "GapReport", "bridging_pairs", "find_gaps"], "gaps"),
+    **dict.fromkeys(["COVERAGE_RULES", "GraphIndex", "as_index", "index_graph"], "graph_index"),
+    **dict.fromkeys(["is_member", "member_view", "non_member_ids"], "membership"),
+    **dict.fromkeys(
+        ["PlanPick", "PlanReport", "WhatIfReport", "plan_committees", "what_if"], "planning"
+    ),
+    **dict.fromkeys(
+        ["ILLUSTRATIVE_MARK", "illustrative_counts", "illustrative_ids", "is_illustrative"],
+        "provenance",
+    ),
+    **dict.fromkeys(
+        [
+            "COMPONENTS",
+            "DEFAULT_WEIGHTS",
+            "RankReport",
+            "gap_findings_by_neighborhood",
+            "rank_candidates",
+            "validate_weights",
+        ],
+        "replication",
+    ),
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Import the submodule that defines ``name`` on first access (PEP 562).
+
+    Examples
+    --------
+    >>> from coalition.analysis import COVERAGE_RULES
+    >>> COVERAGE_RULES
+    ('own', 'adjacent', 'distance')
+    """
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_WHERE})
+
 
 logger = logging.getLogger(__name__)
 
@@ -85,6 +138,12 @@ def refresh(
     >>> results["coverage"].summary["share_foreign_born_covered"]  # doctest: +SKIP
     0.4
     """
+    from .coverage import coverage_report
+    from .gaps import find_gaps
+    from .graph_index import as_index
+    from .planning import plan_committees
+    from .replication import rank_candidates
+
     index = as_index(graph)
     gaps = find_gaps(index)
     coverage = coverage_report(index, rule=rule, distance_km=distance_km)

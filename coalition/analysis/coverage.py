@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ..values import json_value, whole
-from .geometry import check_rule, coverage_matrix, positions_of
+from .geometry import check_rule, coverage_pairs, positions_of
 from .graph_index import GraphIndex, as_index, join_names, plural
 from .provenance import committee_ids_by_name, illustrative_rows
 
@@ -64,7 +64,7 @@ def covered_mask(
     one, named "(what if) <neighborhood>".
     """
     frame = index.neighborhoods
-    matrix = coverage_matrix(index, rule, distance_km)
+    pairs = coverage_pairs(index, rule, distance_km)
     active = index.has_active_committee
     labels: list[list[str]] = [
         list(names) if act else []
@@ -81,12 +81,12 @@ def covered_mask(
     sources = np.zeros(len(frame), dtype=bool)
     sources[active] = True
     sources[extra_positions] = True
-    covered = np.asarray(matrix[np.flatnonzero(sources)].sum(axis=0)).ravel() > 0
+    reach = pairs[sources[pairs[:, 0]]]  # (source, covered) by source, then covered position
+    covered = np.zeros(len(frame), dtype=bool)
+    covered[reach[:, 1]] = True
     covered_by: list[list[str]] = [[] for _ in range(len(frame))]
-    coo = matrix[np.flatnonzero(sources)].tocoo()
-    source_positions = np.flatnonzero(sources)
-    for row, col in zip(coo.row, coo.col, strict=False):
-        for label in labels[source_positions[row]]:
+    for source, col in reach.tolist():
+        for label in labels[source]:
             if label not in covered_by[col]:
                 covered_by[col].append(label)
     return covered, covered_by

@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from scipy import sparse
 
 from ..errors import AnalysisError
 from .graph_index import COVERAGE_RULES, GraphIndex
+
+if TYPE_CHECKING:
+    from scipy import sparse
 
 logger = logging.getLogger(__name__)
 
@@ -153,6 +156,40 @@ def distance_pairs(index: GraphIndex, distance_km: float) -> np.ndarray:
     return np.column_stack([positions[left[keep]], positions[right[keep]]]).astype(np.int64)
 
 
+def coverage_pairs(index: GraphIndex, rule: str = "own", distance_km: float = 1.0) -> np.ndarray:
+    """Position pairs (j, i), a committee in j covering i: each once, sorted, diagonal included.
+
+    The cells of :func:`coverage_matrix`, without scipy (coverage needs no matrix algebra).
+
+    Parameters
+    ----------
+    index : GraphIndex
+    rule : {"own", "adjacent", "distance"}
+    distance_km : float
+        Used by the "distance" rule only.
+
+    Examples
+    --------
+    >>> from coalition.analysis.graph_index import index_graph
+    >>> from coalition.analysis.synthetic import make_synthetic_graph
+    >>> index = index_graph(make_synthetic_graph(orgs=20, ties=200, areas=4))
+    >>> coverage_pairs(index, "own").tolist()
+    [[0, 0], [1, 1], [2, 2], [3, 3]]
+    >>> len(coverage_pairs(index, "adjacent"))
+    12
+    """
+    check_rule(rule, distance_km)
+    n = len(index.neighborhoods)
+    if rule == "own":
+        pairs = np.empty((0, 2), dtype=np.int64)
+    elif rule == "adjacent":
+        pairs = adjacency_pairs(index)
+    else:
+        pairs = distance_pairs(index, distance_km)
+    diagonal = np.repeat(np.arange(n, dtype=np.int64), 2).reshape(-1, 2)
+    return np.unique(np.concatenate([diagonal, pairs.astype(np.int64)]), axis=0)
+
+
 def coverage_matrix(
     index: GraphIndex, rule: str = "own", distance_km: float = 1.0
 ) -> sparse.csr_matrix:
@@ -175,18 +212,12 @@ def coverage_matrix(
     >>> int(coverage_matrix(index, "own").sum()), int(coverage_matrix(index, "adjacent").sum())
     (4, 12)
     """
-    check_rule(rule, distance_km)
+    from scipy import sparse  # ~0.1 s to import: only the plan's matrix algebra needs it
+
+    pairs = coverage_pairs(index, rule, distance_km)
     n = len(index.neighborhoods)
-    if rule == "own":
-        pairs = np.empty((0, 2), dtype=np.int64)
-    elif rule == "adjacent":
-        pairs = adjacency_pairs(index)
-    else:
-        pairs = distance_pairs(index, distance_km)
-    rows = np.concatenate([np.arange(n), pairs[:, 0]])
-    cols = np.concatenate([np.arange(n), pairs[:, 1]])
-    data = np.ones(len(rows), dtype=bool)
-    matrix = sparse.csr_matrix((data, (rows, cols)), shape=(n, n), dtype=bool)
+    data = np.ones(len(pairs), dtype=bool)
+    matrix = sparse.csr_matrix((data, (pairs[:, 0], pairs[:, 1])), shape=(n, n), dtype=bool)
     logger.debug("coverage matrix (%s): %d neighborhoods, %d links", rule, n, matrix.nnz)
     return matrix
 

@@ -17,13 +17,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 import numpy as np
 import pandas as pd
 from scipy import sparse
-from scipy.optimize import Bounds, LinearConstraint, milp
 
 from ..errors import AnalysisError
 from ..values import json_value, whole
@@ -32,6 +31,9 @@ from .geometry import check_rule, coverage_matrix, positions_of
 from .graph_index import GraphIndex, as_index, join_names, plural
 from .provenance import illustrative_ids
 from .replication import RankReport, candidate_positions, fit_k
+
+if TYPE_CHECKING:
+    from scipy.optimize import LinearConstraint
 
 logger = logging.getLogger(__name__)
 
@@ -202,6 +204,8 @@ def _gain(
 def _solve_milp(
     objective: np.ndarray, constraints: list[LinearConstraint], integrality: np.ndarray
 ) -> np.ndarray:
+    from scipy.optimize import Bounds, milp  # the solver: ~0.3 s to import, only for a plan
+
     result = milp(
         objective,
         constraints=constraints,
@@ -237,6 +241,10 @@ def _solve_mclp(
     Among equally good plans, a second solve keeps the one whose picks come earliest in the
     shortlist (largest own gain, then best ranked), so ties never depend on the solver.
     """
+    if k >= len(shortlist):  # choosing every candidate is the only plan: nothing to solve
+        return shortlist.astype(np.int64)
+    from scipy.optimize import LinearConstraint  # the solver: only when there is a choice
+
     covers = matrix[shortlist].tocsc()
     clients = np.flatnonzero((np.diff(covers.indptr) > 0) & ~already & (weights > 0))
     covers = covers[:, clients].T.tocsr().astype(float)  # clients x candidates: 1 = reaches
