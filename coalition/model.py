@@ -19,7 +19,6 @@ import pandas as pd
 
 from . import schema
 from .schema import COMMITTEE, COMMUNITY, NAVIGATOR, NEIGHBORHOOD, ORGANIZATION
-from .values import plain
 
 WGS84 = "EPSG:4326"
 
@@ -51,8 +50,8 @@ class CityData:
     meta: dict = field(default_factory=dict)
 
 
-def _records(frame: pd.DataFrame, table: str) -> list[dict[str, Any]]:
-    """Rows as dicts of plain Python values: missing values None, integer columns integers.
+def _clean_columns(frame: pd.DataFrame, table: str) -> dict[str, list[Any]]:
+    """A table's columns as lists of plain Python values: missing values None, integers integers.
 
     Cleaned a column at a time (a per-cell loop costs seconds at 100,000 ties). pandas stores an
     integer column holding a missing value as float: undo that, so that a count of residents
@@ -65,11 +64,21 @@ def _records(frame: pd.DataFrame, table: str) -> list[dict[str, Any]]:
         if name in int_columns:
             numbers = pd.to_numeric(series, errors="coerce")
             values = [None if pd.isna(v) else int(v) for v in numbers.tolist()]
-        elif series.dtype == object:
-            values = [plain(v) for v in series.tolist()]
+        elif series.dtype == object:  # values.plain, with the missing test done for the column
+            missing = series.isna().tolist()  # pd.isna per cell (containers are never missing)
+            values = [
+                None if gone else (v.item() if isinstance(v, np.generic) else v)
+                for v, gone in zip(series.tolist(), missing, strict=True)
+            ]
         else:  # numeric, bool: tolist() gives Python scalars; NaN -> None
             values = [None if v != v else v for v in series.tolist()]
         columns[name] = values
+    return columns
+
+
+def _records(frame: pd.DataFrame, table: str) -> list[dict[str, Any]]:
+    """Rows as dicts of plain Python values (:func:`_clean_columns`, row by row)."""
+    columns = _clean_columns(frame, table)
     return [dict(zip(columns, row, strict=False)) for row in zip(*columns.values(), strict=False)]
 
 
@@ -224,6 +233,223 @@ def build_graph(city: CityData) -> nx.MultiDiGraph:
                 ),
             )
     return G
+
+
+# --- the graph's contents straight from the tables --------------------------------------------
+
+
+@dataclass(frozen=True)
+class GraphTables:
+    """What :func:`build_graph` would put in the graph, read from the tables without building it.
+
+    Built by :func:`graph_tables`; the analyses' index (:func:`coalition.analysis.index_city`)
+    and :func:`city_summary` read it instead of a networkx graph (building one costs seconds
+    at 10,000 organizations).
+
+    Attributes
+    ----------
+    graph_attrs : dict
+        The graph's attributes (``city``, ``crs``, ``metric_crs``, ``adjacency_tolerance_m``).
+    columns : dict of str to dict of str to list
+        Per entity table, its cleaned columns (plain Python values, as on the nodes).
+    ids : dict of str to list of str
+        Per entity table, its node ids (``str`` of the id cells), in table order.
+    bare_nodes : list of str
+        Ids named by ties but in no table (nodes with no attributes), in the order the graph
+        adds them.
+    edges : pandas.DataFrame
+        One row per edge, in the graph's edge order (a repeated ``source, target, tie_type``
+        is one edge holding the last row's values): ``source``, ``target``, ``tie_type``,
+        ``strength`` (int), ``residents`` (int or None), ``illustrative`` (bool),
+        ``illustrative_columns`` (list of str); object columns.
+    """
+
+    graph_attrs: dict[str, Any]
+    columns: dict[str, dict[str, list[Any]]]
+    ids: dict[str, list[str]]
+    bare_nodes: list[str]
+    edges: pd.DataFrame
+
+    def node_order(self) -> list[str]:
+        """Every node id in the graph's node order (tables in order, then bare nodes)."""
+        return [n for ids in self.ids.values() for n in ids] + self.bare_nodes
+
+
+_EDGE_COLUMNS = [
+    "source",
+    "target",
+    "tie_type",
+    "strength",
+    "residents",
+    "illustrative",
+    "illustrative_columns",
+]
+
+
+def _guessed(values: list[Any]) -> list[list[str]]:
+    """``illustrative_columns`` cells as on the graph (see :func:`_provenance`)."""
+    return [[str(c) for c in v] if isinstance(v, (list, tuple)) and v else [] for v in values]
+
+
+def graph_tables(city: CityData) -> GraphTables | None:
+    """The contents of ``build_graph(city)`` as tables, or None when only the graph can tell.
+
+    None when an id is in two entity tables (or twice in one: the graph merges such rows), a
+    table lacks one of the schema's columns, or a tie's type is not text; callers then build
+    the graph (:func:`build_graph`), which handles every case.
+
+    Parameters
+    ----------
+    city : CityData
+        Validated tables.
+
+    Returns
+    -------
+    GraphTables or None
+
+    Examples
+    --------
+    >>> tables = graph_tables(city)
+    >>> tables.edges[["source", "target", "tie_type"]].iloc[0].tolist()
+    ['lib', 'alder', 'located_in']
+    """
+    columns: dict[str, dict[str, list[Any]]] = {}
+    ids: dict[str, list[str]] = {}
+    for table in schema.KIND_OF_TABLE:
+        frame = city.tables.get(table)
+        if frame is None:
+            continue
+        if any(c.name not in frame.columns for c in schema.TABLES[table]):
+            return None
+        columns[table] = _clean_columns(frame, table)
+        ids[table] = [str(v) for v in columns[table][schema.ID_COLUMNS[table]]]
+    known = [n for table_ids in ids.values() for n in table_ids]
+    node_set = set(known)
+    if len(node_set) != len(known):
+        return None
+
+    # Edges in the order build_graph adds them: derived ties, then the ties table.
+    parts: list[dict[str, list[Any]]] = []
+    for tie_type, (table, column) in schema.DERIVED_TIE_TYPES.items():
+        if table not in columns:
+            continue
+        cells = columns[table]
+        keep = [i for i, v in enumerate(cells[column]) if v]
+        guessed = cells["illustrative_columns"]
+        flags = cells["illustrative"]
+        parts.append(
+            {
+                "source": [ids[table][i] for i in keep],
+                "target": [str(cells[column][i]) for i in keep],
+                "tie_type": [tie_type] * len(keep),
+                "strength": [1] * len(keep),
+                "residents": [None] * len(keep),
+                "illustrative": [bool(flags[i]) for i in keep],
+                "illustrative_columns": _guessed([guessed[i] for i in keep]),
+            }
+        )
+    ties = city.tables.get("ties")
+    if ties is not None:
+        if any(c.name not in ties.columns for c in schema.TABLES["ties"]):
+            return None
+        cells = _clean_columns(ties, "ties")
+        if not all(isinstance(t, str) for t in cells["tie_type"]):
+            return None
+        parts.append(
+            {
+                "source": [str(v) for v in cells["source_id"]],
+                "target": [str(v) for v in cells["target_id"]],
+                "tie_type": cells["tie_type"],
+                "strength": [int(v) if v else 1 for v in cells["strength"]],
+                "residents": cells["residents"],
+                "illustrative": [bool(v) for v in cells["illustrative"]],
+                "illustrative_columns": _guessed(cells["illustrative_columns"]),
+            }
+        )
+    added = {c: [v for part in parts for v in part[c]] for c in _EDGE_COLUMNS}
+    edges = pd.DataFrame({c: pd.Series(v, dtype=object) for c, v in added.items()})
+
+    # Nodes first named by a tie, in the order add_edge adds them (source, then target).
+    bare_nodes = []
+    for node_id in (n for pair in zip(added["source"], added["target"], strict=True) for n in pair):
+        if node_id not in node_set:
+            node_set.add(node_id)
+            bare_nodes.append(node_id)
+    position = {n: i for i, n in enumerate([*known, *bare_nodes])}
+
+    if len(edges):
+        # A repeated (source, target, type) is one edge: first place, last values. The graph
+        # lists edges by source node, then by target in first-tie order, then by type.
+        order = np.arange(len(edges))
+        first_of_edge = edges.groupby(["source", "target", "tie_type"], sort=False).ngroup()
+        first_of_pair = edges.groupby(["source", "target"], sort=False).ngroup()
+        last = ~edges.duplicated(["source", "target", "tie_type"], keep="last").to_numpy()
+        source_position = np.array([position[n] for n in added["source"]], dtype=np.int64)
+        # ngroup numbers groups by first appearance: the same order as the first rows' places.
+        keys = (
+            first_of_edge.to_numpy()[last],
+            first_of_pair.to_numpy()[last],
+            source_position[last],
+        )
+        edges = edges.iloc[order[last][np.lexsort(keys)]].reset_index(drop=True)
+    return GraphTables(
+        graph_attrs={
+            "city": city.name,
+            "crs": WGS84,
+            "metric_crs": city.metric_crs,
+            "adjacency_tolerance_m": float(city.meta.get("adjacency_tolerance_m") or 0),
+        },
+        columns=columns,
+        ids=ids,
+        bare_nodes=bare_nodes,
+        edges=edges,
+    )
+
+
+def city_summary(city: CityData) -> dict[str, int]:
+    """``summary(build_graph(city))`` from the tables (no graph built when it can be avoided).
+
+    Examples
+    --------
+    >>> city_summary(city) == summary(build_graph(city))
+    True
+    """
+    tables = graph_tables(city)
+    if tables is None:
+        return summary(build_graph(city))
+    counts: dict[Any, int] = {kind: 0 for kind in schema.NODE_KINDS}
+    members = illustrative = partly = 0
+    for table, kind in schema.KIND_OF_TABLE.items():
+        if table not in tables.columns:
+            continue
+        cells = tables.columns[table]
+        counts[kind] += len(tables.ids[table])
+        flags = [bool(v) for v in cells["illustrative"]]
+        illustrative += sum(flags)
+        partly += sum(
+            1
+            for flag, guessed in zip(flags, _guessed(cells["illustrative_columns"]), strict=True)
+            if not flag and guessed
+        )
+        if kind == ORGANIZATION:
+            members += sum(is_member(v) for v in cells["member"])
+    if tables.bare_nodes:  # nodes with no kind, as summary() counts them
+        counts[None] = len(tables.bare_nodes)
+    counts["members"] = members
+    counts["other_organizations"] = counts[ORGANIZATION] - members
+    edges = tables.edges
+    counts["ties"] = len(edges)
+    counts["illustrative_nodes"] = illustrative
+    counts["illustrative_ties"] = int(sum(bool(v) for v in edges["illustrative"].tolist()))
+    counts["partly_illustrative_nodes"] = partly
+    counts["partly_illustrative_ties"] = sum(
+        1
+        for flag, guessed in zip(
+            edges["illustrative"].tolist(), edges["illustrative_columns"].tolist(), strict=True
+        )
+        if not flag and guessed
+    )
+    return counts
 
 
 # --- reading the graph back -------------------------------------------------------------------
@@ -427,15 +653,46 @@ def neighborhood_committees(
     {'m': 'none', 'n': 'active'}
     """
     ids = nodes_of_kind(G, NEIGHBORHOOD) if neighborhood_ids is None else list(neighborhood_ids)
-    status = {n: "none" for n in ids}
-    active_names: dict[str, list[str]] = {n: [] for n in ids}
     committees = {n: d for n, d in G.nodes(data=True) if d.get("kind") == COMMITTEE}
-    places = [
+    covers = [
         (c, target)
         for c in committees
         for _, target, key in G.out_edges(c, keys=True)
         if key == "covers"
     ]
+    return place_committees(ids, committees, covers)
+
+
+def place_committees(
+    neighborhood_ids: Iterable[str],
+    committees: dict[str, dict[str, Any]],
+    covers: list[tuple[str, str]],
+) -> NeighborhoodCommittees:
+    """:func:`neighborhood_committees` from the committees and their ``covers`` ties.
+
+    Parameters
+    ----------
+    neighborhood_ids : iterable of str
+        The neighborhoods to report.
+    committees : dict of str to dict
+        Per committee id (in graph order): its ``status``, ``name`` and ``neighborhood``.
+    covers : list of (str, str)
+        The ``(committee, neighborhood)`` of every ``covers`` tie, committee by committee in
+        graph order.
+
+    Returns
+    -------
+    NeighborhoodCommittees
+
+    Examples
+    --------
+    >>> place_committees(["n", "m"], {"c": {"status": "forming", "neighborhood": "m"}}, []).status
+    {'n': 'none', 'm': 'forming'}
+    """
+    ids = list(neighborhood_ids)
+    status = {n: "none" for n in ids}
+    active_names: dict[str, list[str]] = {n: [] for n in ids}
+    places = list(covers)
     places += [(c, d["neighborhood"]) for c, d in committees.items() if d.get("neighborhood")]
     for committee_id, neighborhood_id in dict.fromkeys(places):
         if neighborhood_id not in status:
@@ -460,8 +717,11 @@ __all__ = [
     "STATUS_ORDER",
     "WGS84",
     "CityData",
+    "GraphTables",
     "NeighborhoodCommittees",
     "build_graph",
+    "city_summary",
+    "graph_tables",
     "is_illustrative",
     "is_member",
     "members_phrase",
@@ -469,6 +729,7 @@ __all__ = [
     "neighborhoods_frame",
     "nodes_frame",
     "nodes_of_kind",
+    "place_committees",
     "summary",
     "ties_frame",
     "ties_of_type",

@@ -52,13 +52,8 @@ def non_member_ids(index: GraphIndex) -> list[str]:
     """
 
     def compute() -> list[str]:
-        nodes = index.graph.nodes
-        return sorted(
-            o
-            for o in index.organizations.index.tolist()
-            if not is_member(nodes[o].get("member"))
-            if o in nodes
-        )
+        outside = index.non_members  # read with the index (the member attribute, is_member)
+        return sorted(o for o in index.organizations.index.tolist() if o in outside)
 
     return index.memo("non_member_ids", compute)
 
