@@ -608,8 +608,7 @@ class Store:
                 encoded[name] = {c.name: [] for c in columns}
                 continue
             encoded[name] = {
-                c.name: _encode_column(frame.get(c.name), len(frame), c)
-                for c in columns
+                c.name: _encode_column(frame.get(c.name), len(frame), c) for c in columns
             }
             self._insert_columns(conn, table, encoded[name])
         conn.execute(delete(BOUNDARIES))
