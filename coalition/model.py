@@ -291,12 +291,18 @@ def _guessed(values: list[Any]) -> list[list[str]]:
     return [[str(c) for c in v] if isinstance(v, (list, tuple)) and v else [] for v in values]
 
 
+def _cells(columns: dict[str, list[Any]], name: str, rows: int) -> list[Any]:
+    """A cleaned column, or blank cells when the table has no such column (``row.get``)."""
+    return columns[name] if name in columns else [None] * rows
+
+
 def graph_tables(city: CityData) -> GraphTables | None:
     """The contents of ``build_graph(city)`` as tables, or None when only the graph can tell.
 
     None when an id is in two entity tables (or twice in one: the graph merges such rows), a
-    table lacks one of the schema's columns, or a tie's type is not text; callers then build
-    the graph (:func:`build_graph`), which handles every case.
+    table lacks its id column (or the ties table an end or the type), or a tie's type is not
+    text; callers then build the graph (:func:`build_graph`), which handles (or reports)
+    every case. Other missing columns are missing attributes, as on the graph.
 
     Parameters
     ----------
@@ -319,7 +325,7 @@ def graph_tables(city: CityData) -> GraphTables | None:
         frame = city.tables.get(table)
         if frame is None:
             continue
-        if any(c.name not in frame.columns for c in schema.TABLES[table]):
+        if schema.ID_COLUMNS[table] not in frame.columns:
             return None
         columns[table] = _clean_columns(frame, table)
         ids[table] = [str(v) for v in columns[table][schema.ID_COLUMNS[table]]]
@@ -331,12 +337,12 @@ def graph_tables(city: CityData) -> GraphTables | None:
     # Edges in the order build_graph adds them: derived ties, then the ties table.
     parts: list[dict[str, list[Any]]] = []
     for tie_type, (table, column) in schema.DERIVED_TIE_TYPES.items():
-        if table not in columns:
+        if table not in columns or column not in columns[table]:
             continue
         cells = columns[table]
         keep = [i for i, v in enumerate(cells[column]) if v]
-        guessed = cells["illustrative_columns"]
-        flags = cells["illustrative"]
+        guessed = _cells(cells, "illustrative_columns", len(ids[table]))
+        flags = _cells(cells, "illustrative", len(ids[table]))
         parts.append(
             {
                 "source": [ids[table][i] for i in keep],
@@ -350,20 +356,21 @@ def graph_tables(city: CityData) -> GraphTables | None:
         )
     ties = city.tables.get("ties")
     if ties is not None:
-        if any(c.name not in ties.columns for c in schema.TABLES["ties"]):
+        if any(c not in ties.columns for c in ("source_id", "target_id", "tie_type")):
             return None
         cells = _clean_columns(ties, "ties")
         if not all(isinstance(t, str) for t in cells["tie_type"]):
             return None
+        rows = len(ties)
         parts.append(
             {
                 "source": [str(v) for v in cells["source_id"]],
                 "target": [str(v) for v in cells["target_id"]],
                 "tie_type": cells["tie_type"],
-                "strength": [int(v) if v else 1 for v in cells["strength"]],
-                "residents": cells["residents"],
-                "illustrative": [bool(v) for v in cells["illustrative"]],
-                "illustrative_columns": _guessed(cells["illustrative_columns"]),
+                "strength": [int(v) if v else 1 for v in _cells(cells, "strength", rows)],
+                "residents": _cells(cells, "residents", rows),
+                "illustrative": [bool(v) for v in _cells(cells, "illustrative", rows)],
+                "illustrative_columns": _guessed(_cells(cells, "illustrative_columns", rows)),
             }
         )
     added = {c: [v for part in parts for v in part[c]] for c in _EDGE_COLUMNS}
@@ -422,17 +429,14 @@ def city_summary(city: CityData) -> dict[str, int]:
     for table, kind in schema.KIND_OF_TABLE.items():
         if table not in tables.columns:
             continue
-        cells = tables.columns[table]
-        counts[kind] += len(tables.ids[table])
-        flags = [bool(v) for v in cells["illustrative"]]
+        cells, rows = tables.columns[table], len(tables.ids[table])
+        counts[kind] += rows
+        flags = [bool(v) for v in _cells(cells, "illustrative", rows)]
         illustrative += sum(flags)
-        partly += sum(
-            1
-            for flag, guessed in zip(flags, _guessed(cells["illustrative_columns"]), strict=True)
-            if not flag and guessed
-        )
+        guessed = _guessed(_cells(cells, "illustrative_columns", rows))
+        partly += sum(1 for flag, g in zip(flags, guessed, strict=True) if not flag and g)
         if kind == ORGANIZATION:
-            members += sum(is_member(v) for v in cells["member"])
+            members += sum(is_member(v) for v in _cells(cells, "member", rows))
     if tables.bare_nodes:  # nodes with no kind, as summary() counts them
         counts[None] = len(tables.bare_nodes)
     counts["members"] = members

@@ -377,7 +377,7 @@ def index_city(city: CityData) -> GraphIndex:
     Equal to ``index_graph(build_graph(city))`` in every frame, dict and geometry, without
     building the networkx graph (seconds at 10,000 organizations): the CLI's analyses read this.
     The graph is built only if something asks for :attr:`GraphIndex.graph`. Cities the tables
-    alone cannot answer for (an id in two tables, a missing column; see
+    alone cannot answer for (an id in two tables, a missing id column; see
     :func:`coalition.model.graph_tables`) are indexed through the graph.
 
     Parameters
@@ -416,14 +416,19 @@ def index_city(city: CityData) -> GraphIndex:
         if table not in tables.columns:
             continue
         cells, ids = tables.columns[table], tables.ids[table]
-        shown = cells["alias"] if kind == NAVIGATOR else cells["name"]
-        for node_id, name, flag in zip(ids, shown, cells["illustrative"], strict=True):
+        blank = [None] * len(ids)  # no such column: no such attribute, as on the graph
+        shown = cells.get("alias" if kind == NAVIGATOR else "name", blank)
+        for node_id, name, flag in zip(ids, shown, cells.get("illustrative", blank), strict=True):
             names[node_id] = str(name or node_id)
             if flag:
                 illustrative.add(node_id)
         if kind == COMMITTEE:
             for node_id, name, status, place in zip(
-                ids, cells["name"], cells["status"], cells["neighborhood"], strict=True
+                ids,
+                cells.get("name", blank),
+                cells.get("status", blank),
+                cells.get("neighborhood", blank),
+                strict=True,
             ):
                 committees[node_id] = {"name": name, "status": status, "neighborhood": place}
             continue
@@ -432,15 +437,14 @@ def index_city(city: CityData) -> GraphIndex:
         ]
         for node_id, row in zip(ids, rows, strict=True):
             row["id"] = node_id
-            row["name"] = names[node_id]
-            row["illustrative"] = bool(row["illustrative"])
-            row["illustrative_columns"] = _guessed_columns(row["illustrative_columns"])
+            row["illustrative"] = bool(row.get("illustrative"))
+            row["illustrative_columns"] = _guessed_columns(row.get("illustrative_columns"))
             for column in ("services", "languages"):
                 if column in row:
                     row[column] = list(row[column] or [])
         if kind == ORGANIZATION:
             for node_id, row in zip(ids, rows, strict=True):
-                row["member"] = is_member(row["member"])
+                row["member"] = is_member(row.get("member"))
                 if not row["member"]:
                     non_members.add(node_id)
         if kind == NEIGHBORHOOD:
