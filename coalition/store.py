@@ -27,7 +27,7 @@ import hashlib
 import json
 import logging
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -127,7 +127,7 @@ def _encode(value: Any, column: schema.Column) -> Any:
     return str(value)
 
 
-def _decode_column(values: list[Any], column: schema.Column) -> list[Any]:
+def _decode_column(values: Sequence[Any], column: schema.Column) -> list[Any]:
     """A column's stored cells decoded: list cells (JSON) to lists, yes/no cells to booleans.
 
     The list cells of a column are parsed as one JSON document, not one ``json.loads`` each;

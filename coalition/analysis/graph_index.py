@@ -456,7 +456,7 @@ def index_city(city: CityData) -> GraphIndex:
 
     edges = tables.edges
     tie_rows: dict[str, list[tuple[Any, Any, Any, Any]]] = {}
-    for row in zip(
+    for tie_type, source, target, strength, residents in zip(
         edges["tie_type"].tolist(),
         edges["source"].tolist(),
         edges["target"].tolist(),
@@ -464,7 +464,7 @@ def index_city(city: CityData) -> GraphIndex:
         edges["residents"].tolist(),
         strict=True,
     ):
-        tie_rows.setdefault(row[0], []).append(row[1:])
+        tie_rows.setdefault(tie_type, []).append((source, target, strength, residents))
     covers = [(c, t) for c, t, *_ in tie_rows.get("covers", []) if c in committees]
     return _assemble(
         names=names,
