@@ -76,12 +76,6 @@ def _clean_columns(frame: pd.DataFrame, table: str) -> dict[str, list[Any]]:
     return columns
 
 
-def _records(frame: pd.DataFrame, table: str) -> list[dict[str, Any]]:
-    """Rows as dicts of plain Python values (:func:`_clean_columns`, row by row)."""
-    columns = _clean_columns(frame, table)
-    return [dict(zip(columns, row, strict=False)) for row in zip(*columns.values(), strict=False)]
-
-
 def _provenance(row: dict[str, Any]) -> dict[str, Any]:
     """Source, date, whole-row ``illustrative`` and the ``illustrative_columns`` of a real row."""
     guessed = row.get("illustrative_columns")
@@ -125,20 +119,6 @@ def is_illustrative(data: dict[str, Any], column: str | None = None) -> bool:
     return column is not None and column in (data.get("illustrative_columns") or [])
 
 
-def _edge(tie_type: str, provenance: dict[str, Any], **extra: Any) -> dict[str, Any]:
-    attrs = {
-        "tie_type": tie_type,
-        "kind": "",
-        "strength": 1,
-        "since": "",
-        "residents": None,
-        "notes": "",
-        **provenance,
-    }
-    attrs.update({k: v for k, v in extra.items() if v is not None})
-    return attrs
-
-
 def build_graph(city: CityData) -> nx.MultiDiGraph:
     """Build the coalition graph from a city's tables.
 
@@ -172,12 +152,16 @@ def build_graph(city: CityData) -> nx.MultiDiGraph:
     areas = boundaries.to_crs(city.metric_crs).geometry.area / 1e6
     area_by_id = dict(zip(boundaries["neighborhood_id"], areas, strict=False))
 
+    cleaned: dict[str, dict[str, list[Any]]] = {}  # each table cleaned once, for nodes and ties
     for table, kind in schema.KIND_OF_TABLE.items():
         frame = city.tables.get(table)
         if frame is None:
             continue
         id_column = schema.ID_COLUMNS[table]
-        for row in _records(frame, table):
+        cleaned[table] = _clean_columns(frame, table)
+        columns = cleaned[table]
+        for values in zip(*columns.values(), strict=True):
+            row = dict(zip(columns, values, strict=True))
             node_id = str(row[id_column])
             attrs = {k: v for k, v in row.items() if k != id_column}
             attrs["kind"] = kind
@@ -198,41 +182,86 @@ def build_graph(city: CityData) -> nx.MultiDiGraph:
                     attrs["area_km2"] = float(area_by_id[node_id])
             G.add_node(node_id, **attrs)
 
-    # Ties derived from an entity table's neighborhood column.
+    # Ties derived from an entity table's neighborhood column (the attributes of _edge, whose
+    # key order they keep, built a column at a time: seconds at 100,000 ties otherwise).
     for tie_type, (table, column) in schema.DERIVED_TIE_TYPES.items():
         frame = city.tables.get(table)
         if frame is None or column not in frame:
             continue
-        id_column = schema.ID_COLUMNS[table]
-        for row in _records(frame, table):
-            if row.get(column):
+        cells = cleaned[table]
+        blank = [None] * len(frame)
+        for node_id, place, source, date, flag, guessed in zip(
+            cells[schema.ID_COLUMNS[table]],
+            cells[column],
+            cells.get("source", blank),
+            cells.get("source_date", blank),
+            cells.get("illustrative", blank),
+            cells.get("illustrative_columns", blank),
+            strict=True,
+        ):
+            if place:
                 G.add_edge(
-                    str(row[id_column]),
-                    str(row[column]),
+                    str(node_id),
+                    str(place),
                     key=tie_type,
-                    **_edge(tie_type, _provenance(row)),
+                    tie_type=tie_type,
+                    kind="",
+                    strength=1,
+                    since="",
+                    residents=None,
+                    notes="",
+                    source=source or "",
+                    source_date=date or "",
+                    illustrative=bool(flag),
+                    illustrative_columns=[str(c) for c in guessed]
+                    if isinstance(guessed, (list, tuple))
+                    else [],
                 )
 
     ties = city.tables.get("ties")
-    if ties is not None:
-        for row in _records(ties, "ties"):
-            tie_type = row["tie_type"]
-            strength = row.get("strength")
+    if ties is not None and len(ties):
+        cells = _clean_columns(ties, "ties")
+        blank = [None] * len(ties)
+        for tie_type, source_id, target_id, *rest in zip(
+            cells["tie_type"],
+            cells["source_id"],
+            cells["target_id"],
+            *(cells.get(c, blank) for c in _TIE_ATTRIBUTES),
+            strict=True,
+        ):
+            kind, strength, since, residents, notes, source, date, flag, guessed = rest
             G.add_edge(
-                str(row["source_id"]),
-                str(row["target_id"]),
+                str(source_id),
+                str(target_id),
                 key=tie_type,
-                **_edge(
-                    tie_type,
-                    _provenance(row),
-                    kind=row.get("kind") or "",
-                    strength=int(strength) if strength else 1,
-                    since=row.get("since") or "",
-                    residents=row.get("residents"),
-                    notes=row.get("notes") or "",
-                ),
+                tie_type=tie_type,
+                kind=kind or "",
+                strength=int(strength) if strength else 1,
+                since=since or "",
+                residents=residents,
+                notes=notes or "",
+                source=source or "",
+                source_date=date or "",
+                illustrative=bool(flag),
+                illustrative_columns=[str(c) for c in guessed]
+                if isinstance(guessed, (list, tuple))
+                else [],
             )
     return G
+
+
+# The ties table's columns build_graph reads besides the ends and the type, in order.
+_TIE_ATTRIBUTES = (
+    "kind",
+    "strength",
+    "since",
+    "residents",
+    "notes",
+    "source",
+    "source_date",
+    "illustrative",
+    "illustrative_columns",
+)
 
 
 # --- the graph's contents straight from the tables --------------------------------------------
