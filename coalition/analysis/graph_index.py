@@ -78,12 +78,15 @@ class GraphIndex:
         Each neighborhood's polygon (EPSG:4326; None when it has none).
     graph_attrs : dict
         The graph's attributes: ``city``, ``crs``, ``metric_crs``, ``adjacency_tolerance_m``.
-    illustrative_nodes : frozenset of str
-        Ids of the nodes whose whole row is illustrative.
+    illustrative_nodes : frozenset of str or None
+        Ids of the nodes whose whole row is illustrative (read from the tables by
+        :func:`index_city`; None from :func:`index_graph`: the nodes' attributes tell, see
+        :func:`coalition.analysis.provenance.illustrative_ids`).
     committee_ids : tuple of str
         Ids of the welcoming committees, in graph order.
-    non_members : frozenset of str
-        Ids of the organizations that are not coalition members.
+    non_members : frozenset of str or None
+        Ids of the organizations that are not coalition members (from the tables; None from
+        :func:`index_graph`, see :func:`coalition.analysis.membership.non_member_ids`).
     """
 
     names: dict[str, str]
@@ -94,9 +97,9 @@ class GraphIndex:
     ties: dict[str, pd.DataFrame]
     geometries: dict[str, Any] = field(repr=False, default_factory=dict)
     graph_attrs: dict[str, Any] = field(default_factory=dict)
-    illustrative_nodes: frozenset[str] = frozenset()
+    illustrative_nodes: frozenset[str] | None = None
     committee_ids: tuple[str, ...] = ()
-    non_members: frozenset[str] = frozenset()
+    non_members: frozenset[str] | None = None
     # {"graph": G} or {"city": city}: shared by the views made with dataclasses.replace, so
     # that a graph built for one is built once for all.
     _source: dict[str, Any] = field(repr=False, default_factory=dict)
@@ -328,24 +331,15 @@ def index_graph(G: nx.MultiDiGraph) -> GraphIndex:
             f"Expected a coalition graph (networkx), got {type(G).__name__}: build one with "
             "coalition.model.build_graph(city)."
         )
-    from .membership import is_member as membership_is_member
-    from .provenance import is_illustrative
-
     by_kind: dict[str, list[dict[str, Any]]] = {k: [] for k in _FRAME_COLUMNS}
     names: dict[str, str] = {}
     geometries: dict[str, Any] = {}
-    illustrative: set[str] = set()
     committee_ids: list[str] = []
-    non_members: set[str] = set()
     for node_id, data in G.nodes(data=True):
         names[node_id] = str(data.get("name") or node_id)
         kind = data.get("kind")
-        if is_illustrative(data.get("illustrative")):
-            illustrative.add(node_id)
         if kind == COMMITTEE:
             committee_ids.append(node_id)
-        elif kind == ORGANIZATION and not membership_is_member(data.get("member")):
-            non_members.add(node_id)
         if kind in by_kind:
             by_kind[kind].append({"id": node_id, **data})
             if kind == NEIGHBORHOOD:
@@ -364,9 +358,9 @@ def index_graph(G: nx.MultiDiGraph) -> GraphIndex:
         committees=lambda ids: neighborhood_committees(G, ids),
         geometries=geometries,
         graph_attrs=dict(G.graph),
-        illustrative=frozenset(illustrative),
+        illustrative=None,  # read from the nodes' attributes (provenance, membership)
         committee_ids=tuple(committee_ids),
-        non_members=frozenset(non_members),
+        non_members=None,
         source={"graph": G},
     )
 
@@ -514,9 +508,9 @@ def _assemble(
     committees: Callable[[Any], NeighborhoodCommittees],
     geometries: dict[str, Any],
     graph_attrs: dict[str, Any],
-    illustrative: frozenset[str],
+    illustrative: frozenset[str] | None,
     committee_ids: tuple[str, ...],
-    non_members: frozenset[str],
+    non_members: frozenset[str] | None,
     source: dict[str, Any],
 ) -> GraphIndex:
     """The index's frames from node rows and tie rows (shared by both ways of building it)."""

@@ -52,8 +52,16 @@ def non_member_ids(index: GraphIndex) -> list[str]:
     """
 
     def compute() -> list[str]:
-        outside = index.non_members  # read with the index (the member attribute, is_member)
-        return sorted(o for o in index.organizations.index.tolist() if o in outside)
+        if index.non_members is not None:  # read from the tables (index_city): no graph
+            outside = index.non_members
+            return sorted(o for o in index.organizations.index.tolist() if o in outside)
+        nodes = index.graph.nodes
+        return sorted(
+            o
+            for o in index.organizations.index.tolist()
+            if not is_member(nodes[o].get("member"))
+            if o in nodes
+        )
 
     return index.memo("non_member_ids", compute)
 

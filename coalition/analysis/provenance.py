@@ -56,8 +56,12 @@ def illustrative_ids(graph_or_index: nx.MultiDiGraph | GraphIndex) -> frozenset[
     >>> sorted(illustrative_ids(G))
     ['n']
     """
-    if isinstance(graph_or_index, GraphIndex):  # read with the index: no graph needed
-        return graph_or_index.illustrative_nodes
+    if isinstance(graph_or_index, GraphIndex):
+        if graph_or_index.illustrative_nodes is not None:  # read from the tables: no graph
+            return graph_or_index.illustrative_nodes
+        return graph_or_index.memo(
+            "illustrative_ids", lambda: illustrative_ids(graph_or_index.graph)
+        )
     return frozenset(
         n for n, flag in graph_or_index.nodes(data="illustrative") if is_illustrative(flag)
     )
