@@ -50,20 +50,28 @@ class CityData:
     meta: dict = field(default_factory=dict)
 
 
-def _clean_columns(frame: pd.DataFrame, table: str) -> dict[str, list[Any]]:
+def _clean_columns(
+    frame: pd.DataFrame, table: str, only: Iterable[str] | None = None
+) -> dict[str, list[Any]]:
     """A table's columns as lists of plain Python values: missing values None, integers integers.
 
     Cleaned a column at a time (a per-cell loop costs seconds at 100,000 ties). pandas stores an
     integer column holding a missing value as float: undo that, so that a count of residents
-    never shows as "698.0".
+    never shows as "698.0". ``only`` names the columns wanted (default: all of the frame's).
     """
     int_columns = {c.name for c in schema.TABLES[table] if c.type == "int"}
+    wanted = None if only is None else set(only)
     columns = {}
     for name in frame.columns:
+        if wanted is not None and name not in wanted:
+            continue
         series = frame[name]
         if name in int_columns:
             numbers = pd.to_numeric(series, errors="coerce")
-            values = [None if pd.isna(v) else int(v) for v in numbers.tolist()]
+            missing = numbers.isna().tolist()
+            values = [
+                None if gone else int(v) for v, gone in zip(numbers.tolist(), missing, strict=True)
+            ]
         elif series.dtype == object:  # values.plain, with the missing test done for the column
             missing = series.isna().tolist()  # pd.isna per cell (containers are never missing)
             values = [
@@ -280,7 +288,8 @@ class GraphTables:
     graph_attrs : dict
         The graph's attributes (``city``, ``crs``, ``metric_crs``, ``adjacency_tolerance_m``).
     columns : dict of str to dict of str to list
-        Per entity table, its cleaned columns (plain Python values, as on the nodes).
+        Per entity table, its cleaned columns (plain Python values, as on the nodes) that
+        the index and the summary read (:data:`_READ_COLUMNS`; not sources, notes, dates).
     ids : dict of str to list of str
         Per entity table, its node ids (``str`` of the id cells), in table order.
     bare_nodes : list of str
@@ -290,7 +299,8 @@ class GraphTables:
         One row per edge, in the graph's edge order (a repeated ``source, target, tie_type``
         is one edge holding the last row's values): ``source``, ``target``, ``tie_type``,
         ``strength`` (int), ``residents`` (int or None), ``illustrative`` (bool),
-        ``illustrative_columns`` (list of str); object columns.
+        ``illustrative_columns`` (the cleaned cell: a list when some columns are guessed);
+        object columns.
     """
 
     graph_attrs: dict[str, Any]
@@ -315,9 +325,44 @@ _EDGE_COLUMNS = [
 ]
 
 
-def _guessed(values: list[Any]) -> list[list[str]]:
-    """``illustrative_columns`` cells as on the graph (see :func:`_provenance`)."""
-    return [[str(c) for c in v] if isinstance(v, (list, tuple)) and v else [] for v in values]
+# The entity tables' columns graph_tables cleans: what index_city and city_summary read.
+_READ_COLUMNS = {
+    *schema.ID_COLUMNS.values(),
+    "name",
+    "alias",
+    "illustrative",
+    "illustrative_columns",
+    "member",
+    "neighborhood",
+    "status",
+    "sector",
+    "orientation",
+    "services",
+    "languages",
+    "anchor_type",
+    "community_kind",
+    "estimated_residents",
+    "population",
+    "population_moe",
+    "foreign_born",
+    "foreign_born_moe",
+    "limited_english",
+    "limited_english_moe",
+}
+_READ_TIE_COLUMNS = (
+    "source_id",
+    "target_id",
+    "tie_type",
+    "strength",
+    "residents",
+    "illustrative",
+    "illustrative_columns",
+)
+
+
+def _partly(flag: Any, guessed: Any) -> bool:
+    """A real row (not illustrative) with guessed columns (see :func:`_provenance`)."""
+    return not flag and isinstance(guessed, (list, tuple)) and len(guessed) > 0
 
 
 def _cells(columns: dict[str, list[Any]], name: str, rows: int) -> list[Any]:
@@ -356,7 +401,7 @@ def graph_tables(city: CityData) -> GraphTables | None:
             continue
         if schema.ID_COLUMNS[table] not in frame.columns:
             return None
-        columns[table] = _clean_columns(frame, table)
+        columns[table] = _clean_columns(frame, table, _READ_COLUMNS)
         ids[table] = [str(v) for v in columns[table][schema.ID_COLUMNS[table]]]
     known = [n for table_ids in ids.values() for n in table_ids]
     node_set = set(known)
@@ -380,14 +425,14 @@ def graph_tables(city: CityData) -> GraphTables | None:
                 "strength": [1] * len(keep),
                 "residents": [None] * len(keep),
                 "illustrative": [bool(flags[i]) for i in keep],
-                "illustrative_columns": _guessed([guessed[i] for i in keep]),
+                "illustrative_columns": [guessed[i] for i in keep],
             }
         )
     ties = city.tables.get("ties")
     if ties is not None:
         if any(c not in ties.columns for c in ("source_id", "target_id", "tie_type")):
             return None
-        cells = _clean_columns(ties, "ties")
+        cells = _clean_columns(ties, "ties", _READ_TIE_COLUMNS)
         if not all(isinstance(t, str) for t in cells["tie_type"]):
             return None
         rows = len(ties)
@@ -399,7 +444,7 @@ def graph_tables(city: CityData) -> GraphTables | None:
                 "strength": [int(v) if v else 1 for v in _cells(cells, "strength", rows)],
                 "residents": _cells(cells, "residents", rows),
                 "illustrative": [bool(v) for v in _cells(cells, "illustrative", rows)],
-                "illustrative_columns": _guessed(_cells(cells, "illustrative_columns", rows)),
+                "illustrative_columns": _cells(cells, "illustrative_columns", rows),
             }
         )
     added = {c: [v for part in parts for v in part[c]] for c in _EDGE_COLUMNS}
@@ -462,8 +507,8 @@ def city_summary(city: CityData) -> dict[str, int]:
         counts[kind] += rows
         flags = [bool(v) for v in _cells(cells, "illustrative", rows)]
         illustrative += sum(flags)
-        guessed = _guessed(_cells(cells, "illustrative_columns", rows))
-        partly += sum(1 for flag, g in zip(flags, guessed, strict=True) if not flag and g)
+        guessed = _cells(cells, "illustrative_columns", rows)
+        partly += sum(_partly(flag, g) for flag, g in zip(flags, guessed, strict=True))
         if kind == ORGANIZATION:
             members += sum(is_member(v) for v in _cells(cells, "member", rows))
     if tables.bare_nodes:  # nodes with no kind, as summary() counts them
@@ -476,11 +521,10 @@ def city_summary(city: CityData) -> dict[str, int]:
     counts["illustrative_ties"] = int(sum(bool(v) for v in edges["illustrative"].tolist()))
     counts["partly_illustrative_nodes"] = partly
     counts["partly_illustrative_ties"] = sum(
-        1
+        _partly(flag, guessed)
         for flag, guessed in zip(
             edges["illustrative"].tolist(), edges["illustrative_columns"].tolist(), strict=True
         )
-        if not flag and guessed
     )
     return counts
 
