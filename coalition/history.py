@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -134,8 +135,13 @@ class ChangeReport:
 
 def _plain(value: Any) -> Any:
     """A cell as a comparable plain value: lists as lists, missing as None, 3.0 as 3."""
-    if value is None or type(value) in (str, int, bool):  # already plain (most cells)
+    kind = type(value)
+    if value is None or kind is str or kind is int or kind is bool:  # already plain (most cells)
         return value
+    if kind is float:  # whole(plain(value)) for a Python float: NaN and infinities are missing
+        if not math.isfinite(value):
+            return None
+        return int(value) if value.is_integer() else value
     if isinstance(value, (list, tuple)):
         return list(value)
     return whole(plain(value))
