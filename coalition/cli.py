@@ -721,6 +721,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(levelname)s %(name)s: %(message)s",
     )
     _SOURCE.clear()
+    import gc
+
+    # A run builds hundreds of thousands of rows and ends: the cyclic collector's rescans of
+    # them cost a third of an analysis at 10,000 organizations (+2% memory without them).
+    gc.disable()
     try:
         return args.func(args)
     except UsageError as exc:
@@ -732,6 +737,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CoalitionError as exc:
         print(f"coalition {args.verb}: {exc}", file=sys.stderr)
         return EXIT_INVALID
+    finally:
+        gc.enable()  # main() may be called again in the same process (tests)
 
 
 if __name__ == "__main__":

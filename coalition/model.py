@@ -8,7 +8,9 @@ exports. None of these functions mutates its input.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import gc
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,6 +50,32 @@ class CityData:
     boundaries: gpd.GeoDataFrame
     metric_crs: str
     meta: dict = field(default_factory=dict)
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while building many objects at once.
+
+    Building a 100,000-row table or graph creates hundreds of thousands of lists, dicts and
+    tuples; each burst makes the collector rescan everything alive (half the time of reading
+    a 10,000-organization store). These objects hold no reference cycles, so nothing is
+    lost by collecting after. Re-enabled on exit only if it was enabled on entry (nesting,
+    threads).
+
+    Examples
+    --------
+    >>> with gc_paused():
+    ...     rows = [[i] for i in range(3)]
+    >>> gc.isenabled()
+    True
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _clean_columns(
@@ -149,6 +177,11 @@ def build_graph(city: CityData) -> nx.MultiDiGraph:
     >>> G.nodes["asylum-hill"]["kind"]  # doctest: +SKIP
     'neighborhood'
     """
+    with gc_paused():
+        return _build_graph(city)
+
+
+def _build_graph(city: CityData) -> nx.MultiDiGraph:
     G = nx.MultiDiGraph(
         city=city.name,
         crs=WGS84,
@@ -798,6 +831,7 @@ __all__ = [
     "NeighborhoodCommittees",
     "build_graph",
     "city_summary",
+    "gc_paused",
     "graph_tables",
     "is_illustrative",
     "is_member",

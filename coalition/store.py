@@ -57,7 +57,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from . import schema, settings
 from .errors import StoreError
-from .model import WGS84, CityData, build_graph
+from .model import WGS84, CityData, build_graph, gc_paused
 
 log = logging.getLogger(__name__)
 
@@ -412,7 +412,7 @@ class Store:
             When the store is empty.
         """
         try:
-            with self.engine.connect() as conn, conn.begin():  # one snapshot for all tables
+            with self.engine.connect() as conn, conn.begin(), gc_paused():  # one snapshot
                 return self._read_city(conn)
         except SQLAlchemyError as exc:
             raise StoreError(f"Cannot read the store at {self.url} ({exc}).") from exc
@@ -598,6 +598,18 @@ class Store:
         what: str,
         loaded_at: str | None = None,
         automatic: bool = False,
+    ) -> None:
+        with gc_paused():
+            self._write_tables(conn, city, version, what, loaded_at, automatic)
+
+    def _write_tables(
+        self,
+        conn: Connection,
+        city: CityData,
+        version: int,
+        what: str,
+        loaded_at: str | None,
+        automatic: bool,
     ) -> None:
         encoded: dict[str, dict[str, list[Any]]] = {}
         for name, table in TABLES.items():

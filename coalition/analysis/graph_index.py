@@ -25,6 +25,7 @@ from ..model import (
     CityData,
     NeighborhoodCommittees,
     build_graph,
+    gc_paused,
     graph_tables,
     is_member,
     neighborhood_committees,
@@ -394,6 +395,11 @@ def index_city(city: CityData) -> GraphIndex:
     >>> index_city(city).neighborhoods.loc["alder", "committee_status"]
     'active'
     """
+    with gc_paused():
+        return _index_city(city)
+
+
+def _index_city(city: CityData) -> GraphIndex:
     tables = graph_tables(city)
     if tables is None:
         logger.info(
