@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -134,6 +135,13 @@ class ChangeReport:
 
 def _plain(value: Any) -> Any:
     """A cell as a comparable plain value: lists as lists, missing as None, 3.0 as 3."""
+    kind = type(value)
+    if value is None or kind is str or kind is int or kind is bool:  # already plain (most cells)
+        return value
+    if kind is float:  # whole(plain(value)) for a Python float: NaN and infinities are missing
+        if not math.isfinite(value):
+            return None
+        return int(value) if value.is_integer() else value
     if isinstance(value, (list, tuple)):
         return list(value)
     return whole(plain(value))
@@ -172,20 +180,22 @@ def _tie_keys(city: CityData) -> dict[tuple[str, str, str], dict[str, Any]]:
     if ties is None or ties.empty:
         return {}
     keys: dict[tuple[str, str, str], dict[str, Any]] = {}
-    for source, target, tie_type, residents in zip(
-        ties["source_id"].astype(str),
-        ties["target_id"].astype(str),
-        ties["tie_type"].astype(str),
+    for source, target, tie_type, residents in zip(  # lists: iterating Arrow cells is slow
+        ties["source_id"].astype(str).tolist(),
+        ties["target_id"].astype(str).tolist(),
+        ties["tie_type"].astype(str).tolist(),
         ties["residents"].tolist(),
         strict=False,
     ):
         first, second = source, target
         if tie_type in UNDIRECTED_TIES:
             first, second = sorted((source, target))
-        keys.setdefault(
-            (tie_type, first, second),
-            {"source": source, "target": target, "residents": _plain(residents)},
-        )
+        if (tie_type, first, second) not in keys:  # the first occurrence is kept
+            keys[(tie_type, first, second)] = {
+                "source": source,
+                "target": target,
+                "residents": _plain(residents),
+            }
     return keys
 
 

@@ -8,7 +8,9 @@ exports. None of these functions mutates its input.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import gc
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,7 +21,6 @@ import pandas as pd
 
 from . import schema
 from .schema import COMMITTEE, COMMUNITY, NAVIGATOR, NEIGHBORHOOD, ORGANIZATION
-from .values import plain
 
 WGS84 = "EPSG:4326"
 
@@ -51,26 +52,64 @@ class CityData:
     meta: dict = field(default_factory=dict)
 
 
-def _records(frame: pd.DataFrame, table: str) -> list[dict[str, Any]]:
-    """Rows as dicts of plain Python values: missing values None, integer columns integers.
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while building many objects at once.
+
+    Building a 100,000-row table or graph creates hundreds of thousands of lists, dicts and
+    tuples; each burst makes the collector rescan everything alive (half the time of reading
+    a 10,000-organization store). These objects hold no reference cycles, so nothing is
+    lost by collecting after. Re-enabled on exit only if it was enabled on entry (nesting,
+    threads).
+
+    Examples
+    --------
+    >>> with gc_paused():
+    ...     rows = [[i] for i in range(3)]
+    >>> gc.isenabled()
+    True
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _clean_columns(
+    frame: pd.DataFrame, table: str, only: Iterable[str] | None = None
+) -> dict[str, list[Any]]:
+    """A table's columns as lists of plain Python values: missing values None, integers integers.
 
     Cleaned a column at a time (a per-cell loop costs seconds at 100,000 ties). pandas stores an
     integer column holding a missing value as float: undo that, so that a count of residents
-    never shows as "698.0".
+    never shows as "698.0". ``only`` names the columns wanted (default: all of the frame's).
     """
     int_columns = {c.name for c in schema.TABLES[table] if c.type == "int"}
+    wanted = None if only is None else set(only)
     columns = {}
     for name in frame.columns:
+        if wanted is not None and name not in wanted:
+            continue
         series = frame[name]
         if name in int_columns:
             numbers = pd.to_numeric(series, errors="coerce")
-            values = [None if pd.isna(v) else int(v) for v in numbers.tolist()]
-        elif series.dtype == object:
-            values = [plain(v) for v in series.tolist()]
+            missing = numbers.isna().tolist()
+            values = [
+                None if gone else int(v) for v, gone in zip(numbers.tolist(), missing, strict=True)
+            ]
+        elif series.dtype == object:  # values.plain, with the missing test done for the column
+            missing = series.isna().tolist()  # pd.isna per cell (containers are never missing)
+            values = [
+                None if gone else (v.item() if isinstance(v, np.generic) else v)
+                for v, gone in zip(series.tolist(), missing, strict=True)
+            ]
         else:  # numeric, bool: tolist() gives Python scalars; NaN -> None
             values = [None if v != v else v for v in series.tolist()]
         columns[name] = values
-    return [dict(zip(columns, row, strict=False)) for row in zip(*columns.values(), strict=False)]
+    return columns
 
 
 def _provenance(row: dict[str, Any]) -> dict[str, Any]:
@@ -116,20 +155,6 @@ def is_illustrative(data: dict[str, Any], column: str | None = None) -> bool:
     return column is not None and column in (data.get("illustrative_columns") or [])
 
 
-def _edge(tie_type: str, provenance: dict[str, Any], **extra: Any) -> dict[str, Any]:
-    attrs = {
-        "tie_type": tie_type,
-        "kind": "",
-        "strength": 1,
-        "since": "",
-        "residents": None,
-        "notes": "",
-        **provenance,
-    }
-    attrs.update({k: v for k, v in extra.items() if v is not None})
-    return attrs
-
-
 def build_graph(city: CityData) -> nx.MultiDiGraph:
     """Build the coalition graph from a city's tables.
 
@@ -152,6 +177,11 @@ def build_graph(city: CityData) -> nx.MultiDiGraph:
     >>> G.nodes["asylum-hill"]["kind"]  # doctest: +SKIP
     'neighborhood'
     """
+    with gc_paused():
+        return _build_graph(city)
+
+
+def _build_graph(city: CityData) -> nx.MultiDiGraph:
     G = nx.MultiDiGraph(
         city=city.name,
         crs=WGS84,
@@ -163,12 +193,16 @@ def build_graph(city: CityData) -> nx.MultiDiGraph:
     areas = boundaries.to_crs(city.metric_crs).geometry.area / 1e6
     area_by_id = dict(zip(boundaries["neighborhood_id"], areas, strict=False))
 
+    cleaned: dict[str, dict[str, list[Any]]] = {}  # each table cleaned once, for nodes and ties
     for table, kind in schema.KIND_OF_TABLE.items():
         frame = city.tables.get(table)
         if frame is None:
             continue
         id_column = schema.ID_COLUMNS[table]
-        for row in _records(frame, table):
+        cleaned[table] = _clean_columns(frame, table)
+        columns = cleaned[table]
+        for values in zip(*columns.values(), strict=True):
+            row = dict(zip(columns, values, strict=True))
             node_id = str(row[id_column])
             attrs = {k: v for k, v in row.items() if k != id_column}
             attrs["kind"] = kind
@@ -189,41 +223,343 @@ def build_graph(city: CityData) -> nx.MultiDiGraph:
                     attrs["area_km2"] = float(area_by_id[node_id])
             G.add_node(node_id, **attrs)
 
-    # Ties derived from an entity table's neighborhood column.
+    # Ties derived from an entity table's neighborhood column (the attributes of _edge, whose
+    # key order they keep, built a column at a time: seconds at 100,000 ties otherwise).
     for tie_type, (table, column) in schema.DERIVED_TIE_TYPES.items():
         frame = city.tables.get(table)
         if frame is None or column not in frame:
             continue
-        id_column = schema.ID_COLUMNS[table]
-        for row in _records(frame, table):
-            if row.get(column):
+        cells = cleaned[table]
+        blank = [None] * len(frame)
+        for node_id, place, source, date, flag, guessed in zip(
+            cells[schema.ID_COLUMNS[table]],
+            cells[column],
+            cells.get("source", blank),
+            cells.get("source_date", blank),
+            cells.get("illustrative", blank),
+            cells.get("illustrative_columns", blank),
+            strict=True,
+        ):
+            if place:
                 G.add_edge(
-                    str(row[id_column]),
-                    str(row[column]),
+                    str(node_id),
+                    str(place),
                     key=tie_type,
-                    **_edge(tie_type, _provenance(row)),
+                    tie_type=tie_type,
+                    kind="",
+                    strength=1,
+                    since="",
+                    residents=None,
+                    notes="",
+                    source=source or "",
+                    source_date=date or "",
+                    illustrative=bool(flag),
+                    illustrative_columns=[str(c) for c in guessed]
+                    if isinstance(guessed, (list, tuple))
+                    else [],
                 )
 
     ties = city.tables.get("ties")
-    if ties is not None:
-        for row in _records(ties, "ties"):
-            tie_type = row["tie_type"]
-            strength = row.get("strength")
+    if ties is not None and len(ties):
+        cells = _clean_columns(ties, "ties")
+        blank = [None] * len(ties)
+        for tie_type, source_id, target_id, *rest in zip(
+            cells["tie_type"],
+            cells["source_id"],
+            cells["target_id"],
+            *(cells.get(c, blank) for c in _TIE_ATTRIBUTES),
+            strict=True,
+        ):
+            kind, strength, since, residents, notes, source, date, flag, guessed = rest
             G.add_edge(
-                str(row["source_id"]),
-                str(row["target_id"]),
+                str(source_id),
+                str(target_id),
                 key=tie_type,
-                **_edge(
-                    tie_type,
-                    _provenance(row),
-                    kind=row.get("kind") or "",
-                    strength=int(strength) if strength else 1,
-                    since=row.get("since") or "",
-                    residents=row.get("residents"),
-                    notes=row.get("notes") or "",
-                ),
+                tie_type=tie_type,
+                kind=kind or "",
+                strength=int(strength) if strength else 1,
+                since=since or "",
+                residents=residents,
+                notes=notes or "",
+                source=source or "",
+                source_date=date or "",
+                illustrative=bool(flag),
+                illustrative_columns=[str(c) for c in guessed]
+                if isinstance(guessed, (list, tuple))
+                else [],
             )
     return G
+
+
+# The ties table's columns build_graph reads besides the ends and the type, in order.
+_TIE_ATTRIBUTES = (
+    "kind",
+    "strength",
+    "since",
+    "residents",
+    "notes",
+    "source",
+    "source_date",
+    "illustrative",
+    "illustrative_columns",
+)
+
+
+# --- the graph's contents straight from the tables --------------------------------------------
+
+
+@dataclass(frozen=True)
+class GraphTables:
+    """What :func:`build_graph` would put in the graph, read from the tables without building it.
+
+    Built by :func:`graph_tables`; the analyses' index (:func:`coalition.analysis.index_city`)
+    and :func:`city_summary` read it instead of a networkx graph (building one costs seconds
+    at 10,000 organizations).
+
+    Attributes
+    ----------
+    graph_attrs : dict
+        The graph's attributes (``city``, ``crs``, ``metric_crs``, ``adjacency_tolerance_m``).
+    columns : dict of str to dict of str to list
+        Per entity table, its cleaned columns (plain Python values, as on the nodes) that
+        the index and the summary read (:data:`_READ_COLUMNS`; not sources, notes, dates).
+    ids : dict of str to list of str
+        Per entity table, its node ids (``str`` of the id cells), in table order.
+    bare_nodes : list of str
+        Ids named by ties but in no table (nodes with no attributes), in the order the graph
+        adds them.
+    edges : pandas.DataFrame
+        One row per edge, in the graph's edge order (a repeated ``source, target, tie_type``
+        is one edge holding the last row's values): ``source``, ``target``, ``tie_type``,
+        ``strength`` (int), ``residents`` (int or None), ``illustrative`` (bool),
+        ``illustrative_columns`` (the cleaned cell: a list when some columns are guessed);
+        object columns.
+    """
+
+    graph_attrs: dict[str, Any]
+    columns: dict[str, dict[str, list[Any]]]
+    ids: dict[str, list[str]]
+    bare_nodes: list[str]
+    edges: pd.DataFrame
+
+    def node_order(self) -> list[str]:
+        """Every node id in the graph's node order (tables in order, then bare nodes)."""
+        return [n for ids in self.ids.values() for n in ids] + self.bare_nodes
+
+
+_EDGE_COLUMNS = [
+    "source",
+    "target",
+    "tie_type",
+    "strength",
+    "residents",
+    "illustrative",
+    "illustrative_columns",
+]
+
+
+# The entity tables' columns graph_tables cleans: what index_city and city_summary read.
+_READ_COLUMNS = {
+    *schema.ID_COLUMNS.values(),
+    "name",
+    "alias",
+    "illustrative",
+    "illustrative_columns",
+    "member",
+    "neighborhood",
+    "status",
+    "sector",
+    "orientation",
+    "services",
+    "languages",
+    "anchor_type",
+    "community_kind",
+    "estimated_residents",
+    "population",
+    "population_moe",
+    "foreign_born",
+    "foreign_born_moe",
+    "limited_english",
+    "limited_english_moe",
+}
+_READ_TIE_COLUMNS = (
+    "source_id",
+    "target_id",
+    "tie_type",
+    "strength",
+    "residents",
+    "illustrative",
+    "illustrative_columns",
+)
+
+
+def _partly(flag: Any, guessed: Any) -> bool:
+    """A real row (not illustrative) with guessed columns (see :func:`_provenance`)."""
+    return not flag and isinstance(guessed, (list, tuple)) and len(guessed) > 0
+
+
+def _cells(columns: dict[str, list[Any]], name: str, rows: int) -> list[Any]:
+    """A cleaned column, or blank cells when the table has no such column (``row.get``)."""
+    return columns[name] if name in columns else [None] * rows
+
+
+def graph_tables(city: CityData) -> GraphTables | None:
+    """The contents of ``build_graph(city)`` as tables, or None when only the graph can tell.
+
+    None when an id is in two entity tables (or twice in one: the graph merges such rows), a
+    table lacks its id column (or the ties table an end or the type), or a tie's type is not
+    text; callers then build the graph (:func:`build_graph`), which handles (or reports)
+    every case. Other missing columns are missing attributes, as on the graph.
+
+    Parameters
+    ----------
+    city : CityData
+        Validated tables.
+
+    Returns
+    -------
+    GraphTables or None
+
+    Examples
+    --------
+    >>> tables = graph_tables(city)
+    >>> tables.edges[["source", "target", "tie_type"]].iloc[0].tolist()
+    ['lib', 'alder', 'located_in']
+    """
+    columns: dict[str, dict[str, list[Any]]] = {}
+    ids: dict[str, list[str]] = {}
+    for table in schema.KIND_OF_TABLE:
+        frame = city.tables.get(table)
+        if frame is None:
+            continue
+        if schema.ID_COLUMNS[table] not in frame.columns:
+            return None
+        columns[table] = _clean_columns(frame, table, _READ_COLUMNS)
+        ids[table] = [str(v) for v in columns[table][schema.ID_COLUMNS[table]]]
+    known = [n for table_ids in ids.values() for n in table_ids]
+    node_set = set(known)
+    if len(node_set) != len(known):
+        return None
+
+    # Edges in the order build_graph adds them: derived ties, then the ties table.
+    parts: list[dict[str, list[Any]]] = []
+    for tie_type, (table, column) in schema.DERIVED_TIE_TYPES.items():
+        if table not in columns or column not in columns[table]:
+            continue
+        cells = columns[table]
+        keep = [i for i, v in enumerate(cells[column]) if v]
+        guessed = _cells(cells, "illustrative_columns", len(ids[table]))
+        flags = _cells(cells, "illustrative", len(ids[table]))
+        parts.append(
+            {
+                "source": [ids[table][i] for i in keep],
+                "target": [str(cells[column][i]) for i in keep],
+                "tie_type": [tie_type] * len(keep),
+                "strength": [1] * len(keep),
+                "residents": [None] * len(keep),
+                "illustrative": [bool(flags[i]) for i in keep],
+                "illustrative_columns": [guessed[i] for i in keep],
+            }
+        )
+    ties = city.tables.get("ties")
+    if ties is not None:
+        if any(c not in ties.columns for c in ("source_id", "target_id", "tie_type")):
+            return None
+        cells = _clean_columns(ties, "ties", _READ_TIE_COLUMNS)
+        if not all(isinstance(t, str) for t in cells["tie_type"]):
+            return None
+        rows = len(ties)
+        parts.append(
+            {
+                "source": [str(v) for v in cells["source_id"]],
+                "target": [str(v) for v in cells["target_id"]],
+                "tie_type": cells["tie_type"],
+                "strength": [int(v) if v else 1 for v in _cells(cells, "strength", rows)],
+                "residents": _cells(cells, "residents", rows),
+                "illustrative": [bool(v) for v in _cells(cells, "illustrative", rows)],
+                "illustrative_columns": _cells(cells, "illustrative_columns", rows),
+            }
+        )
+    added = {c: [v for part in parts for v in part[c]] for c in _EDGE_COLUMNS}
+    edges = pd.DataFrame({c: pd.Series(v, dtype=object) for c, v in added.items()})
+
+    # Nodes first named by a tie, in the order add_edge adds them (source, then target).
+    bare_nodes = []
+    for node_id in (n for pair in zip(added["source"], added["target"], strict=True) for n in pair):
+        if node_id not in node_set:
+            node_set.add(node_id)
+            bare_nodes.append(node_id)
+    position = {n: i for i, n in enumerate([*known, *bare_nodes])}
+
+    if len(edges):
+        # A repeated (source, target, type) is one edge: first place, last values. The graph
+        # lists edges by source node, then by target in first-tie order, then by type.
+        order = np.arange(len(edges))
+        first_of_edge = edges.groupby(["source", "target", "tie_type"], sort=False).ngroup()
+        first_of_pair = edges.groupby(["source", "target"], sort=False).ngroup()
+        last = ~edges.duplicated(["source", "target", "tie_type"], keep="last").to_numpy()
+        source_position = np.array([position[n] for n in added["source"]], dtype=np.int64)
+        # ngroup numbers groups by first appearance: the same order as the first rows' places.
+        keys = (
+            first_of_edge.to_numpy()[last],
+            first_of_pair.to_numpy()[last],
+            source_position[last],
+        )
+        edges = edges.iloc[order[last][np.lexsort(keys)]].reset_index(drop=True)
+    return GraphTables(
+        graph_attrs={
+            "city": city.name,
+            "crs": WGS84,
+            "metric_crs": city.metric_crs,
+            "adjacency_tolerance_m": float(city.meta.get("adjacency_tolerance_m") or 0),
+        },
+        columns=columns,
+        ids=ids,
+        bare_nodes=bare_nodes,
+        edges=edges,
+    )
+
+
+def city_summary(city: CityData) -> dict[str, int]:
+    """``summary(build_graph(city))`` from the tables (no graph built when it can be avoided).
+
+    Examples
+    --------
+    >>> city_summary(city) == summary(build_graph(city))
+    True
+    """
+    tables = graph_tables(city)
+    if tables is None:
+        return summary(build_graph(city))
+    counts: dict[Any, int] = {kind: 0 for kind in schema.NODE_KINDS}
+    members = illustrative = partly = 0
+    for table, kind in schema.KIND_OF_TABLE.items():
+        if table not in tables.columns:
+            continue
+        cells, rows = tables.columns[table], len(tables.ids[table])
+        counts[kind] += rows
+        flags = [bool(v) for v in _cells(cells, "illustrative", rows)]
+        illustrative += sum(flags)
+        guessed = _cells(cells, "illustrative_columns", rows)
+        partly += sum(_partly(flag, g) for flag, g in zip(flags, guessed, strict=True))
+        if kind == ORGANIZATION:
+            members += sum(is_member(v) for v in _cells(cells, "member", rows))
+    if tables.bare_nodes:  # nodes with no kind, as summary() counts them
+        counts[None] = len(tables.bare_nodes)
+    counts["members"] = members
+    counts["other_organizations"] = counts[ORGANIZATION] - members
+    edges = tables.edges
+    counts["ties"] = len(edges)
+    counts["illustrative_nodes"] = illustrative
+    counts["illustrative_ties"] = int(sum(bool(v) for v in edges["illustrative"].tolist()))
+    counts["partly_illustrative_nodes"] = partly
+    counts["partly_illustrative_ties"] = sum(
+        _partly(flag, guessed)
+        for flag, guessed in zip(
+            edges["illustrative"].tolist(), edges["illustrative_columns"].tolist(), strict=True
+        )
+    )
+    return counts
 
 
 # --- reading the graph back -------------------------------------------------------------------
@@ -427,15 +763,46 @@ def neighborhood_committees(
     {'m': 'none', 'n': 'active'}
     """
     ids = nodes_of_kind(G, NEIGHBORHOOD) if neighborhood_ids is None else list(neighborhood_ids)
-    status = {n: "none" for n in ids}
-    active_names: dict[str, list[str]] = {n: [] for n in ids}
     committees = {n: d for n, d in G.nodes(data=True) if d.get("kind") == COMMITTEE}
-    places = [
+    covers = [
         (c, target)
         for c in committees
         for _, target, key in G.out_edges(c, keys=True)
         if key == "covers"
     ]
+    return place_committees(ids, committees, covers)
+
+
+def place_committees(
+    neighborhood_ids: Iterable[str],
+    committees: dict[str, dict[str, Any]],
+    covers: list[tuple[str, str]],
+) -> NeighborhoodCommittees:
+    """:func:`neighborhood_committees` from the committees and their ``covers`` ties.
+
+    Parameters
+    ----------
+    neighborhood_ids : iterable of str
+        The neighborhoods to report.
+    committees : dict of str to dict
+        Per committee id (in graph order): its ``status``, ``name`` and ``neighborhood``.
+    covers : list of (str, str)
+        The ``(committee, neighborhood)`` of every ``covers`` tie, committee by committee in
+        graph order.
+
+    Returns
+    -------
+    NeighborhoodCommittees
+
+    Examples
+    --------
+    >>> place_committees(["n", "m"], {"c": {"status": "forming", "neighborhood": "m"}}, []).status
+    {'n': 'none', 'm': 'forming'}
+    """
+    ids = list(neighborhood_ids)
+    status = {n: "none" for n in ids}
+    active_names: dict[str, list[str]] = {n: [] for n in ids}
+    places = list(covers)
     places += [(c, d["neighborhood"]) for c, d in committees.items() if d.get("neighborhood")]
     for committee_id, neighborhood_id in dict.fromkeys(places):
         if neighborhood_id not in status:
@@ -460,8 +827,12 @@ __all__ = [
     "STATUS_ORDER",
     "WGS84",
     "CityData",
+    "GraphTables",
     "NeighborhoodCommittees",
     "build_graph",
+    "city_summary",
+    "gc_paused",
+    "graph_tables",
     "is_illustrative",
     "is_member",
     "members_phrase",
@@ -469,6 +840,7 @@ __all__ = [
     "neighborhoods_frame",
     "nodes_frame",
     "nodes_of_kind",
+    "place_committees",
     "summary",
     "ties_frame",
     "ties_of_type",

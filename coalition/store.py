@@ -27,7 +27,7 @@ import hashlib
 import json
 import logging
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -57,7 +57,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from . import schema, settings
 from .errors import StoreError
-from .model import WGS84, CityData, build_graph
+from .model import WGS84, CityData, build_graph, gc_paused
 
 log = logging.getLogger(__name__)
 
@@ -127,31 +127,90 @@ def _encode(value: Any, column: schema.Column) -> Any:
     return str(value)
 
 
-def _decode(value: Any, column: schema.Column) -> Any:
-    if column.type == "list":
-        return json.loads(value) if value else []
-    if column.type == "bool":
-        return value == "1"
-    return value
+def _decode_column(values: Sequence[Any], column: schema.Column) -> list[Any]:
+    """A column's stored cells decoded: list cells (JSON) to lists, yes/no cells to booleans.
 
+    The list cells of a column are parsed as one JSON document, not one ``json.loads`` each;
+    empty ones (most of them) are not parsed at all.
 
-def _history_blob(encoded: dict[str, list[dict[str, Any]]]) -> bytes:
-    """The encoded rows of every table as zlib-compressed JSON, column by column.
-
-    Columns, not rows: a list comprehension per column costs a third of a per-row dict walk
-    at 100,000 ties. List cells are decoded back to lists (they stay lists in the history).
+    Examples
+    --------
+    >>> from coalition.schema import Column
+    >>> _decode_column(['["a"]', None, "[]"], Column("languages", "list", False, "", ""))
+    [['a'], [], []]
     """
-    tables = {}
-    for name, records in encoded.items():
-        columns = {}
-        for column in schema.TABLES[name]:
-            values = [rec[column.name] for rec in records]
-            if column.type == "list":  # one parse of all cells, not one per cell
-                values = json.loads("[" + ",".join(v or "[]" for v in values) + "]")
-            elif column.type == "bool":
-                values = [v == "1" for v in values]
-            columns[column.name] = values
-        tables[name] = columns
+    if column.type == "list":
+        filled = [i for i, v in enumerate(values) if v and v != "[]"]
+        decoded: list[Any] = [[] for _ in values]
+        if filled:
+            parsed = json.loads("[" + ",".join(values[i] for i in filled) + "]")
+            for i, cell in zip(filled, parsed, strict=True):
+                decoded[i] = cell
+        return decoded
+    if column.type == "bool":
+        return [v == "1" for v in values]
+    return list(values)
+
+
+def _read_table(conn: Connection, name: str) -> pd.DataFrame:
+    """One stored table as a frame with the schema's columns, read and decoded column by column.
+
+    The frame is the one a row-by-row read builds (pandas infers each column's type the same
+    way from its values): at 100,000 ties this takes a fraction of a per-cell decode.
+    """
+    table, columns = TABLES[name], schema.TABLES[name]
+    names = [c.name for c in columns]
+    rows = conn.execute(select(*(table.c[n] for n in names)).order_by(table.c._pos)).all()
+    if not rows:
+        return pd.DataFrame([], columns=names)
+    cells = zip(*rows, strict=True)
+    return pd.DataFrame(
+        {c.name: _decode_column(values, c) for c, values in zip(columns, cells, strict=True)},
+        columns=names,
+    )
+
+
+# json.dumps(value, ensure_ascii=False) without building an encoder per call.
+_LIST_ENCODER = json.JSONEncoder(ensure_ascii=False)
+
+
+def _encode_column(series: pd.Series | None, rows: int, column: schema.Column) -> list[Any]:
+    """A frame's column encoded for the store (:func:`_encode` of each cell), column at a time.
+
+    ``series`` None (no such column in the frame) encodes ``rows`` blank cells.
+
+    Examples
+    --------
+    >>> from coalition.schema import Column
+    >>> _encode_column(pd.Series([3.0, None]), 2, Column("population", "int", False, "", ""))
+    [3, None]
+    """
+    if series is None:
+        return [_encode(None, column)] * rows
+    values = series.tolist()
+    if column.type == "list":
+        encode = _LIST_ENCODER.encode
+        return [encode(list(v)) if v else "[]" for v in values]  # list(v or []), encoded
+    if column.type == "bool":
+        return ["1" if bool(v) else "0" for v in values]
+    missing = series.isna().tolist()  # pd.isna of each cell (a list or text cell never is)
+    convert = {"int": int, "float": float}.get(column.type, str)
+    return [None if gone else convert(v) for v, gone in zip(values, missing, strict=True)]
+
+
+def _history_blob(encoded: dict[str, dict[str, list[Any]]]) -> bytes:
+    """The encoded columns of every table as zlib-compressed JSON, column by column.
+
+    List cells are decoded back to lists (they stay lists in the history), yes/no cells to
+    booleans.
+    """
+    tables = {
+        name: {
+            column.name: _decode_column(columns[column.name], column)
+            for column in schema.TABLES[name]
+        }
+        for name, columns in encoded.items()
+    }
     return zlib.compress(json.dumps(tables, ensure_ascii=False).encode("utf-8"))
 
 
@@ -353,21 +412,14 @@ class Store:
             When the store is empty.
         """
         try:
-            with self.engine.connect() as conn, conn.begin():  # one snapshot for all tables
+            with self.engine.connect() as conn, conn.begin(), gc_paused():  # one snapshot
                 return self._read_city(conn)
         except SQLAlchemyError as exc:
             raise StoreError(f"Cannot read the store at {self.url} ({exc}).") from exc
 
     def _read_city(self, conn: Connection) -> CityData:
         meta = self._meta(conn)
-        tables = {}
-        for name, table in TABLES.items():
-            rows = conn.execute(select(table).order_by(table.c._pos)).mappings()
-            columns = schema.TABLES[name]
-            tables[name] = pd.DataFrame(
-                [{c.name: _decode(row[c.name], c) for c in columns} for row in rows],
-                columns=[c.name for c in columns],
-            )
+        tables = {name: _read_table(conn, name) for name in TABLES}
         if tables["neighborhoods"].empty:
             raise StoreError(empty_message(self.url))
         shapes = conn.execute(select(BOUNDARIES)).all()
@@ -547,20 +599,30 @@ class Store:
         loaded_at: str | None = None,
         automatic: bool = False,
     ) -> None:
-        encoded: dict[str, list[dict[str, Any]]] = {}
+        with gc_paused():
+            self._write_tables(conn, city, version, what, loaded_at, automatic)
+
+    def _write_tables(
+        self,
+        conn: Connection,
+        city: CityData,
+        version: int,
+        what: str,
+        loaded_at: str | None,
+        automatic: bool,
+    ) -> None:
+        encoded: dict[str, dict[str, list[Any]]] = {}
         for name, table in TABLES.items():
             conn.execute(delete(table))
             columns = schema.TABLES[name]
             frame = city.tables.get(name)
             if frame is None or frame.empty:
-                encoded[name] = []
+                encoded[name] = {c.name: [] for c in columns}
                 continue
-            records = [
-                {"_pos": pos, **{c.name: _encode(rec.get(c.name), c) for c in columns}}
-                for pos, rec in enumerate(frame.to_dict("records"))
-            ]
-            encoded[name] = records
-            conn.execute(insert(table), records)
+            encoded[name] = {
+                c.name: _encode_column(frame.get(c.name), len(frame), c) for c in columns
+            }
+            self._insert_columns(conn, table, encoded[name])
         conn.execute(delete(BOUNDARIES))
         shapes = city.boundaries.to_crs(WGS84)
         ids = [str(i) for i in shapes["neighborhood_id"]]
@@ -602,6 +664,21 @@ class Store:
                 BOUNDARY_SETS.c.digest.not_in(select(HISTORY_CITY.c.boundaries))
             )
         )
+
+    def _insert_columns(
+        self, conn: Connection, table: Table, columns: dict[str, list[Any]]
+    ) -> None:
+        """Insert a table's encoded columns as rows (``_pos`` 0, 1, …), in one executemany."""
+        rows = zip(range(len(next(iter(columns.values())))), *columns.values(), strict=True)
+        if conn.dialect.name == "sqlite":  # positional rows: no dict per row
+            names = ", ".join(f'"{n}"' for n in ["_pos", *columns])
+            marks = ", ".join("?" * (len(columns) + 1))
+            conn.exec_driver_sql(
+                f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})', list(rows)
+            )
+        else:
+            keys = ["_pos", *columns]
+            conn.execute(insert(table), [dict(zip(keys, row, strict=True)) for row in rows])
 
     def _keep_city(
         self,

@@ -70,7 +70,7 @@ def adjacency_tolerance(index: GraphIndex) -> float:
     >>> adjacency_tolerance(index_graph(make_synthetic_graph(orgs=20, ties=200, areas=4)))
     0.0
     """
-    value = index.graph.graph.get("adjacency_tolerance_m") or 0.0
+    value = index.graph_attrs.get("adjacency_tolerance_m") or 0.0
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not np.isfinite(value):
         return 0.0
     return max(float(value), 0.0)
@@ -103,14 +103,14 @@ def adjacency_pairs(index: GraphIndex) -> np.ndarray:
     tolerance = adjacency_tolerance(index)
     snap = SNAP_DEGREES
     if tolerance > 0:
-        metric_crs = index.graph.graph.get("metric_crs")
+        metric_crs = index.graph_attrs.get("metric_crs")
         if not metric_crs:
             raise AnalysisError(
                 "The graph has an adjacency tolerance but no metric_crs to measure it in: set "
                 "metric_crs in the city's city.toml."
             )
         valid = (
-            gpd.GeoSeries(valid, crs=index.graph.graph.get("crs", "EPSG:4326"))
+            gpd.GeoSeries(valid, crs=index.graph_attrs.get("crs", "EPSG:4326"))
             .to_crs(metric_crs)
             .to_numpy()
         )
@@ -135,7 +135,7 @@ def distance_pairs(index: GraphIndex, distance_km: float) -> np.ndarray:
     Distances are measured in the graph's ``metric_crs`` (metres).
     """
     frame = index.neighborhoods
-    metric_crs = index.graph.graph.get("metric_crs")
+    metric_crs = index.graph_attrs.get("metric_crs")
     if not metric_crs:
         raise AnalysisError(
             "The graph has no metric_crs, so distances cannot be measured: set metric_crs in "
@@ -147,7 +147,7 @@ def distance_pairs(index: GraphIndex, distance_km: float) -> np.ndarray:
     positions = np.flatnonzero(known)
     points = gpd.GeoSeries(
         gpd.points_from_xy(frame["lon"].to_numpy()[known], frame["lat"].to_numpy()[known]),
-        crs=index.graph.graph.get("crs", "EPSG:4326"),
+        crs=index.graph_attrs.get("crs", "EPSG:4326"),
     ).to_crs(metric_crs)
     geoms = points.to_numpy()
     tree = shapely.STRtree(geoms)

@@ -9,6 +9,7 @@ instead of walking the graph again. Nothing here mutates the graph.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -16,10 +17,21 @@ from typing import Any
 import networkx as nx
 import numpy as np
 import pandas as pd
+import shapely
 
 from ..errors import AnalysisError
-from ..model import is_member, neighborhood_committees
-from ..schema import COMMUNITY, NAVIGATOR, NEIGHBORHOOD, ORGANIZATION
+from ..model import (
+    WGS84,
+    CityData,
+    NeighborhoodCommittees,
+    build_graph,
+    gc_paused,
+    graph_tables,
+    is_member,
+    neighborhood_committees,
+    place_committees,
+)
+from ..schema import COMMITTEE, COMMUNITY, KIND_OF_TABLE, NAVIGATOR, NEIGHBORHOOD, ORGANIZATION
 from ..values import float_or_nan
 
 logger = logging.getLogger(__name__)
@@ -39,12 +51,14 @@ COVERAGE_RULES = ("own", "adjacent", "distance")
 
 @dataclass
 class GraphIndex:
-    """Flat views of a coalition graph, built once by :func:`index_graph`.
+    """Flat views of a coalition graph, built once by :func:`index_graph` (from the graph) or
+    :func:`index_city` (from the city's tables, without building the graph).
 
     Attributes
     ----------
     graph : networkx.MultiDiGraph
-        The graph it was read from (never modified).
+        The graph it was read from (never modified); built on first use when the index was
+        read from the tables (a property: the analyses read the fields below instead).
     names : dict of str to str
         Display name of every node.
     neighborhoods : pandas.DataFrame
@@ -61,9 +75,21 @@ class GraphIndex:
         Indexed by id, with their table columns.
     ties : dict of str to pandas.DataFrame
         Per tie type, columns source, target, strength, residents (one row per tie).
+    geometries : dict of str to shapely geometry
+        Each neighborhood's polygon (EPSG:4326; None when it has none).
+    graph_attrs : dict
+        The graph's attributes: ``city``, ``crs``, ``metric_crs``, ``adjacency_tolerance_m``.
+    illustrative_nodes : frozenset of str or None
+        Ids of the nodes whose whole row is illustrative (read from the tables by
+        :func:`index_city`; None from :func:`index_graph`: the nodes' attributes tell, see
+        :func:`coalition.analysis.provenance.illustrative_ids`).
+    committee_ids : tuple of str
+        Ids of the welcoming committees, in graph order.
+    non_members : frozenset of str or None
+        Ids of the organizations that are not coalition members (from the tables; None from
+        :func:`index_graph`, see :func:`coalition.analysis.membership.non_member_ids`).
     """
 
-    graph: nx.MultiDiGraph
     names: dict[str, str]
     neighborhoods: pd.DataFrame
     organizations: pd.DataFrame
@@ -71,7 +97,21 @@ class GraphIndex:
     navigators: pd.DataFrame
     ties: dict[str, pd.DataFrame]
     geometries: dict[str, Any] = field(repr=False, default_factory=dict)
+    graph_attrs: dict[str, Any] = field(default_factory=dict)
+    illustrative_nodes: frozenset[str] | None = None
+    committee_ids: tuple[str, ...] = ()
+    non_members: frozenset[str] | None = None
+    # {"graph": G} or {"city": city}: shared by the views made with dataclasses.replace, so
+    # that a graph built for one is built once for all.
+    _source: dict[str, Any] = field(repr=False, default_factory=dict)
     _memo: dict[str, Any] = field(repr=False, default_factory=dict)
+
+    @property
+    def graph(self) -> nx.MultiDiGraph:
+        """The coalition graph (built from the city's tables on first use when not given)."""
+        if self._source.get("graph") is None:
+            self._source["graph"] = build_graph(self._source["city"])
+        return self._source["graph"]
 
     def memo(self, key: str, compute: Any) -> Any:
         """``compute()`` once per index (results shared by the analyses of one refresh)."""
@@ -235,6 +275,34 @@ class GraphIndex:
         return pairs.reset_index(drop=True)
 
 
+_NEIGHBORHOOD_NUMBERS = [
+    "population",
+    "population_moe",
+    "foreign_born",
+    "foreign_born_moe",
+    "limited_english",
+    "limited_english_moe",
+    "lon",
+    "lat",
+]
+# The node attributes each kind's frame is made of (besides its id).
+_FRAME_COLUMNS = {
+    NEIGHBORHOOD: ["name", *_NEIGHBORHOOD_NUMBERS, "illustrative", "illustrative_columns"],
+    ORGANIZATION: [
+        "name",
+        "sector",
+        "orientation",
+        "services",
+        "languages",
+        "anchor_type",
+        "neighborhood",
+        "member",
+    ],
+    COMMUNITY: ["name", "community_kind", "languages", "estimated_residents"],
+    NAVIGATOR: ["name", "languages", "neighborhood"],
+}
+
+
 def index_graph(G: nx.MultiDiGraph) -> GraphIndex:
     """Read a coalition graph once into a :class:`GraphIndex`.
 
@@ -264,29 +332,194 @@ def index_graph(G: nx.MultiDiGraph) -> GraphIndex:
             f"Expected a coalition graph (networkx), got {type(G).__name__}: build one with "
             "coalition.model.build_graph(city)."
         )
-    by_kind: dict[str, list[dict[str, Any]]] = {
-        k: [] for k in (NEIGHBORHOOD, ORGANIZATION, COMMUNITY, NAVIGATOR)
-    }
+    by_kind: dict[str, list[dict[str, Any]]] = {k: [] for k in _FRAME_COLUMNS}
     names: dict[str, str] = {}
     geometries: dict[str, Any] = {}
+    committee_ids: list[str] = []
     for node_id, data in G.nodes(data=True):
         names[node_id] = str(data.get("name") or node_id)
         kind = data.get("kind")
+        if kind == COMMITTEE:
+            committee_ids.append(node_id)
         if kind in by_kind:
             by_kind[kind].append({"id": node_id, **data})
             if kind == NEIGHBORHOOD:
                 geometries[node_id] = data.get("geometry")
-    if not by_kind[NEIGHBORHOOD]:
-        raise AnalysisError(
-            "The graph has no neighborhoods, so nothing can be analysed: load a city folder "
-            "(e.g. `coalition init`) before running an analysis."
-        )
+    _require_neighborhoods(by_kind[NEIGHBORHOOD])
 
     tie_rows: dict[str, list[tuple[Any, Any, Any, Any]]] = {}
     for source, target, tie_type, data in G.edges(keys=True, data=True):
         tie_rows.setdefault(tie_type, []).append(
             (source, target, data.get("strength"), data.get("residents"))
         )
+    return _assemble(
+        names=names,
+        by_kind=by_kind,
+        tie_rows=tie_rows,
+        committees=lambda ids: neighborhood_committees(G, ids),
+        geometries=geometries,
+        graph_attrs=dict(G.graph),
+        illustrative=None,  # read from the nodes' attributes (provenance, membership)
+        committee_ids=tuple(committee_ids),
+        non_members=None,
+        source={"graph": G},
+    )
+
+
+def index_city(city: CityData) -> GraphIndex:
+    """The index of ``build_graph(city)``, read straight from the city's tables.
+
+    Equal to ``index_graph(build_graph(city))`` in every frame, dict and geometry, without
+    building the networkx graph (seconds at 10,000 organizations): the CLI's analyses read this.
+    The graph is built only if something asks for :attr:`GraphIndex.graph`. Cities the tables
+    alone cannot answer for (an id in two tables, a missing id column; see
+    :func:`coalition.model.graph_tables`) are indexed through the graph.
+
+    Parameters
+    ----------
+    city : CityData
+        Validated tables (:func:`coalition.ingest.read_city`, or the store's
+        :meth:`coalition.store.Store.read_city`).
+
+    Returns
+    -------
+    GraphIndex
+
+    Raises
+    ------
+    AnalysisError
+        If the city has no neighborhood.
+
+    Examples
+    --------
+    >>> index_city(city).neighborhoods.loc["alder", "committee_status"]
+    'active'
+    """
+    with gc_paused():
+        return _index_city(city)
+
+
+def _index_city(city: CityData) -> GraphIndex:
+    tables = graph_tables(city)
+    if tables is None:
+        logger.info(
+            "indexing %s through its graph (its tables need the graph's merging)", city.name
+        )
+        return index_graph(build_graph(city))
+    names: dict[str, str] = {}
+    by_kind: dict[str, list[dict[str, Any]]] = {k: [] for k in _FRAME_COLUMNS}
+    illustrative: set[str] = set()
+    committees: dict[str, dict[str, Any]] = {}
+    non_members: set[str] = set()
+    geometries: dict[str, Any] = {}
+    for table, kind in KIND_OF_TABLE.items():
+        if table not in tables.columns:
+            continue
+        cells, ids = tables.columns[table], tables.ids[table]
+        blank = [None] * len(ids)  # no such column: no such attribute, as on the graph
+        shown = cells.get("alias" if kind == NAVIGATOR else "name", blank)
+        for node_id, name, flag in zip(ids, shown, cells.get("illustrative", blank), strict=True):
+            names[node_id] = str(name or node_id)
+            if flag:
+                illustrative.add(node_id)
+        if kind == COMMITTEE:
+            for node_id, name, status, place in zip(
+                ids,
+                cells.get("name", blank),
+                cells.get("status", blank),
+                cells.get("neighborhood", blank),
+                strict=True,
+            ):
+                committees[node_id] = {"name": name, "status": status, "neighborhood": place}
+            continue
+        rows = [
+            dict(zip(cells, values, strict=True)) for values in zip(*cells.values(), strict=True)
+        ]
+        for node_id, row in zip(ids, rows, strict=True):
+            row["id"] = node_id
+            row["illustrative"] = bool(row.get("illustrative"))
+            row["illustrative_columns"] = _guessed_columns(row.get("illustrative_columns"))
+            for column in ("services", "languages"):
+                if column in row:
+                    row[column] = list(row[column] or [])
+        if kind == ORGANIZATION:
+            for node_id, row in zip(ids, rows, strict=True):
+                row["member"] = is_member(row.get("member"))
+                if not row["member"]:
+                    non_members.add(node_id)
+        if kind == NEIGHBORHOOD:
+            _place_points(rows, city, geometries)
+        by_kind[kind] = rows
+    for node_id in tables.bare_nodes:
+        names[node_id] = node_id
+    _require_neighborhoods(by_kind[NEIGHBORHOOD])
+
+    edges = tables.edges
+    tie_rows: dict[str, list[tuple[Any, Any, Any, Any]]] = {}
+    for tie_type, source, target, strength, residents in zip(
+        edges["tie_type"].tolist(),
+        edges["source"].tolist(),
+        edges["target"].tolist(),
+        edges["strength"].tolist(),
+        edges["residents"].tolist(),
+        strict=True,
+    ):
+        tie_rows.setdefault(tie_type, []).append((source, target, strength, residents))
+    covers = [(c, t) for c, t, *_ in tie_rows.get("covers", []) if c in committees]
+    return _assemble(
+        names=names,
+        by_kind=by_kind,
+        tie_rows=tie_rows,
+        committees=lambda ids: place_committees(ids, committees, covers),
+        geometries=geometries,
+        graph_attrs=tables.graph_attrs,
+        illustrative=frozenset(illustrative),
+        committee_ids=tuple(committees),
+        non_members=frozenset(non_members),
+        source={"city": city},
+    )
+
+
+def _guessed_columns(value: Any) -> list[str]:
+    return [str(c) for c in value] if isinstance(value, (list, tuple)) and value else []
+
+
+def _place_points(rows: list[dict[str, Any]], city: CityData, geometries: dict[str, Any]) -> None:
+    """Each neighborhood row's geometry (EPSG:4326) and ``lon``/``lat`` of a point inside it,
+    as :func:`coalition.model.build_graph` puts them on the node (``geometries`` is filled)."""
+    boundaries = city.boundaries.to_crs(WGS84) if city.boundaries.crs else city.boundaries
+    geometry_by_id = dict(zip(boundaries["neighborhood_id"], boundaries.geometry, strict=False))
+    shapes = [geometry_by_id.get(row["id"]) for row in rows]
+    placed = [i for i, g in enumerate(shapes) if g is not None and not g.is_empty]
+    points = shapely.point_on_surface([shapes[i] for i in placed])
+    for i, point in zip(placed, points, strict=True):
+        rows[i]["lon"], rows[i]["lat"] = float(point.x), float(point.y)
+    for row, geometry in zip(rows, shapes, strict=True):
+        geometries[row["id"]] = geometry
+
+
+def _require_neighborhoods(rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        raise AnalysisError(
+            "The graph has no neighborhoods, so nothing can be analysed: load a city folder "
+            "(e.g. `coalition init`) before running an analysis."
+        )
+
+
+def _assemble(
+    *,
+    names: dict[str, str],
+    by_kind: dict[str, list[dict[str, Any]]],
+    tie_rows: dict[str, list[tuple[Any, Any, Any, Any]]],
+    committees: Callable[[Any], NeighborhoodCommittees],
+    geometries: dict[str, Any],
+    graph_attrs: dict[str, Any],
+    illustrative: frozenset[str] | None,
+    committee_ids: tuple[str, ...],
+    non_members: frozenset[str] | None,
+    source: dict[str, Any],
+) -> GraphIndex:
+    """The index's frames from node rows and tie rows (shared by both ways of building it)."""
     ties = {}
     for tie_type, rows in tie_rows.items():
         frame = pd.DataFrame(rows, columns=["source", "target", "strength", "residents"])
@@ -297,8 +530,8 @@ def index_graph(G: nx.MultiDiGraph) -> GraphIndex:
         frame["residents"] = pd.to_numeric(frame["residents"], errors="coerce")
         ties[tie_type] = frame
 
-    def frame_of(kind: str, columns: list[str]) -> pd.DataFrame:
-        rows = by_kind[kind]
+    def frame_of(kind: str) -> pd.DataFrame:
+        rows, columns = by_kind[kind], _FRAME_COLUMNS[kind]
         frame = (
             pd.DataFrame(rows, columns=["id", *columns])
             if rows
@@ -307,20 +540,8 @@ def index_graph(G: nx.MultiDiGraph) -> GraphIndex:
         frame["id"] = frame["id"].astype(object)
         return frame.set_index("id").sort_index()
 
-    numbers = [
-        "population",
-        "population_moe",
-        "foreign_born",
-        "foreign_born_moe",
-        "limited_english",
-        "limited_english_moe",
-        "lon",
-        "lat",
-    ]
-    neighborhoods = frame_of(
-        NEIGHBORHOOD, ["name", *numbers, "illustrative", "illustrative_columns"]
-    )
-    for column in numbers:
+    neighborhoods = frame_of(NEIGHBORHOOD)
+    for column in _NEIGHBORHOOD_NUMBERS:
         neighborhoods[column] = [float_or_nan(v) for v in neighborhoods[column]]
     neighborhoods["name"] = [names[n] for n in neighborhoods.index]
     neighborhoods["illustrative"] = [
@@ -332,19 +553,7 @@ def index_graph(G: nx.MultiDiGraph) -> GraphIndex:
         for v in neighborhoods["illustrative_columns"]
     ]
 
-    organizations = frame_of(
-        ORGANIZATION,
-        [
-            "name",
-            "sector",
-            "orientation",
-            "services",
-            "languages",
-            "anchor_type",
-            "neighborhood",
-            "member",
-        ],
-    )
+    organizations = frame_of(ORGANIZATION)
     organizations["name"] = [names[n] for n in organizations.index]
     organizations["member"] = pd.Series(
         [is_member(v) for v in organizations["member"]], index=organizations.index, dtype=bool
@@ -357,9 +566,7 @@ def index_graph(G: nx.MultiDiGraph) -> GraphIndex:
     organizations["orientation"] = organizations["orientation"].fillna("").astype(str)
     organizations["anchor_type"] = organizations["anchor_type"].fillna("none").astype(str)
 
-    communities = frame_of(
-        COMMUNITY, ["name", "community_kind", "languages", "estimated_residents"]
-    )
+    communities = frame_of(COMMUNITY)
     communities["name"] = [names[n] for n in communities.index]
     communities["languages"] = [
         list(v) if isinstance(v, (list, tuple)) else [] for v in communities["languages"]
@@ -368,14 +575,14 @@ def index_graph(G: nx.MultiDiGraph) -> GraphIndex:
         float_or_nan(v) for v in communities["estimated_residents"]
     ]
 
-    navigators = frame_of(NAVIGATOR, ["name", "languages", "neighborhood"])
+    navigators = frame_of(NAVIGATOR)
     navigators["name"] = [names[n] for n in navigators.index]
     navigators["languages"] = [
         list(v) if isinstance(v, (list, tuple)) else [] for v in navigators["languages"]
     ]
 
-    committees = neighborhood_committees(G, neighborhoods.index)
-    status, active_names = committees.status, committees.active_names
+    placed = committees(neighborhoods.index)
+    status, active_names = placed.status, placed.active_names
     neighborhoods["committee_status"] = [status[n] for n in neighborhoods.index]
     neighborhoods["committee_names"] = [active_names[n] for n in neighborhoods.index]
 
@@ -386,7 +593,6 @@ def index_graph(G: nx.MultiDiGraph) -> GraphIndex:
         len(ties),
     )
     return GraphIndex(
-        graph=G,
         names=names,
         neighborhoods=neighborhoods,
         organizations=organizations,
@@ -394,6 +600,11 @@ def index_graph(G: nx.MultiDiGraph) -> GraphIndex:
         navigators=navigators,
         ties=ties,
         geometries=geometries,
+        graph_attrs=graph_attrs,
+        illustrative_nodes=illustrative,
+        committee_ids=committee_ids,
+        non_members=non_members,
+        _source=source,
     )
 
 

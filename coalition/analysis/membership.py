@@ -52,6 +52,9 @@ def non_member_ids(index: GraphIndex) -> list[str]:
     """
 
     def compute() -> list[str]:
+        if index.non_members is not None:  # read from the tables (index_city): no graph
+            outside = index.non_members
+            return sorted(o for o in index.organizations.index.tolist() if o in outside)
         nodes = index.graph.nodes
         return sorted(
             o

@@ -16,7 +16,7 @@ from typing import Any
 
 import networkx as nx
 
-from ..schema import COMMITTEE, DERIVED_TIE_TYPES, KIND_OF_TABLE
+from ..schema import DERIVED_TIE_TYPES, KIND_OF_TABLE
 from .graph_index import GraphIndex
 
 logger = logging.getLogger(__name__)
@@ -57,6 +57,8 @@ def illustrative_ids(graph_or_index: nx.MultiDiGraph | GraphIndex) -> frozenset[
     ['n']
     """
     if isinstance(graph_or_index, GraphIndex):
+        if graph_or_index.illustrative_nodes is not None:  # read from the tables: no graph
+            return graph_or_index.illustrative_nodes
         return graph_or_index.memo(
             "illustrative_ids", lambda: illustrative_ids(graph_or_index.graph)
         )
@@ -90,9 +92,8 @@ def committee_ids_by_name(index: GraphIndex) -> dict[str, list[str]]:
 
     def compute() -> dict[str, list[str]]:
         found: dict[str, list[str]] = {}
-        for node_id, kind in index.graph.nodes(data="kind"):
-            if kind == COMMITTEE:
-                found.setdefault(index.name(node_id), []).append(node_id)
+        for node_id in index.committee_ids:
+            found.setdefault(index.name(node_id), []).append(node_id)
         return found
 
     return index.memo("committee_ids_by_name", compute)
