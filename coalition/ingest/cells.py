@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
@@ -219,7 +220,7 @@ _PLAIN_TYPES = frozenset({"text", "ref", "neighborhood"})
 
 
 def _type_column(
-    texts: list[str],
+    texts: Sequence[str],
     column: schema.Column,
     blank_ok: bool,
     file: str,
@@ -231,28 +232,35 @@ def _type_column(
     is_list = column.type == "list"
     failed: Any = [] if is_list else None
     blank = column.blank_value
-    # The outcome of each distinct text: (typed value, None) or (None, the problem's message).
-    outcome: dict[str, tuple[Any, str | None]] = {}
     required = None if blank_ok else f"'{column.name}' is required ({column.description})"
     plain = column.type in _PLAIN_TYPES
+    # Each distinct text is stripped and converted once: its typed value, and the message of
+    # its problem (None when it is fine).
+    value_of: dict[str, Any] = {}
+    message_of: dict[str, str] = {}
+    unchanged = plain  # a column of plain texts that are all non-blank and already stripped
     for text in set(texts):
         stripped = text.strip()
         if not stripped:
-            outcome[text] = (blank, required)
+            value_of[text] = blank
+            unchanged = False
+            if required is not None:
+                message_of[text] = required
         elif plain:
-            outcome[text] = (stripped, None)
+            value_of[text] = stripped
+            unchanged = unchanged and stripped == text
         else:
             try:
-                outcome[text] = (_convert(stripped, column), None)
+                value_of[text] = _convert(stripped, column)
             except _CellError as exc:
-                outcome[text] = (failed, str(exc))
-    if all(message is None for _, message in outcome.values()):
-        values = [outcome[text][0] for text in texts]
-    else:
-        values = []
+                value_of[text] = failed
+                message_of[text] = str(exc)
+    if unchanged:
+        return list(texts)
+    values = list(map(value_of.__getitem__, texts))
+    if message_of:
         for position, text in enumerate(texts):
-            value, message = outcome[text]
-            values.append(value)
+            message = message_of.get(text)
             if message is None:
                 continue
             stripped = text.strip()

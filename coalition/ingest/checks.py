@@ -77,6 +77,7 @@ def _resolve_neighborhoods(
             continue
         for column in (c for c in columns if c.type == "neighborhood"):
             resolved: list[str | None] = []
+            matches: dict[str, str | None] = {}  # a name repeated on many rows is matched once
             for value, number, blank in zip(
                 frame[column.name].tolist(),
                 frame["_row"].tolist(),
@@ -86,7 +87,10 @@ def _resolve_neighborhoods(
                 if blank:
                     resolved.append(None)
                     continue
-                match = matcher.match(value)
+                if value in matches:
+                    match = matches[value]
+                else:
+                    match = matches[value] = matcher.match(value)
                 if match is None:
                     problems.append(
                         Problem(

@@ -12,6 +12,7 @@ import re
 import stat
 import tomllib
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,8 @@ class RawTable:
     """A table as read from a file: header-normalised columns and raw string cells.
 
     The cells are kept a column at a time (``cells``: column name -> one string per row), which
-    is how they are checked; ``rows`` gives them a row at a time. Give either ``rows`` (one dict
+    is how they are checked; ``rows`` gives them a row at a time. Surrounding spaces may still
+    be there: they are stripped when the cells are typed. Give either ``rows`` (one dict
     per row, a missing key being an empty cell) or ``cells``. When a header names a column twice,
     its last column's cells are kept, as in a row dict.
 
@@ -48,7 +50,7 @@ class RawTable:
         rows: list[dict[str, str]] | None = None,
         row_numbers: list[int] | None = None,
         *,
-        cells: dict[str, list[str]] | None = None,
+        cells: dict[str, Sequence[str]] | None = None,
     ):
         self.file = file
         self.columns = columns
@@ -66,7 +68,7 @@ class RawTable:
         names = list(self.cells)
         return [dict(zip(names, values, strict=True)) for values in zip(*self.cells.values())]
 
-    def column(self, name: str) -> list[str]:
+    def column(self, name: str) -> Sequence[str]:
         """One column's cells (empty strings when the table has no such column)."""
         found = self.cells.get(name)
         return found if found is not None else [""] * len(self.row_numbers)
@@ -327,9 +329,10 @@ def read_csv_table(path: Path) -> tuple[RawTable | None, list[Problem]]:
             )
         )
     # Columns a header names twice keep their last column, as a row dict would.
+    # Cells are stripped when they are typed (each distinct text once), not here.
     position = {name: i for i, name in enumerate(columns)}
     by_column = list(zip(*kept, strict=True)) if kept else [() for _ in columns]
-    cells = {name: [cell.strip() for cell in by_column[position[name]]] for name in position}
+    cells = {name: by_column[position[name]] for name in position}
     return RawTable(file, columns, row_numbers=numbers, cells=cells), problems
 
 
