@@ -57,16 +57,17 @@ class RawTable:
         self.row_numbers = list(row_numbers or [])
         if cells is None:
             rows = rows or []
-            cells = {
-                name: [row.get(name, "") for row in rows] for name in dict.fromkeys(columns)
-            }
+            cells = {name: [row.get(name, "") for row in rows] for name in dict.fromkeys(columns)}
         self.cells = cells
 
     @property
     def rows(self) -> list[dict[str, str]]:
         """The cells a row at a time: one dict per row, keyed by column."""
         names = list(self.cells)
-        return [dict(zip(names, values, strict=True)) for values in zip(*self.cells.values())]
+        return [
+            dict(zip(names, values, strict=True))
+            for values in zip(*self.cells.values(), strict=True)
+        ]
 
     def column(self, name: str) -> Sequence[str]:
         """One column's cells (empty strings when the table has no such column)."""
