@@ -696,3 +696,14 @@ def test_matcher_suggests_after_matching():
     assert matcher.match("ASYLUM hill") == "asylum-hill"
     assert matcher.match("Asylum Hil") is None
     assert matcher.suggestions("Asylum Hil") == ["Asylum Hill"]
+
+
+def test_a_table_with_a_header_only_types_as_empty_untyped_columns(tmp_path):
+    from coalition.ingest.cells import _type_table
+
+    path = tmp_path / "navigators.csv"
+    path.write_text("navigator_id,alias,source,source_date,illustrative\n", encoding="utf-8")
+    raw, problems = ingest.read_csv_table(path)
+    typed = _type_table("navigators", raw, problems)
+    assert typed.empty and problems == []
+    assert set(map(str, typed.dtypes)) == {"object"}

@@ -213,6 +213,8 @@ def _type_table(table: str, raw: RawTable, problems: list[Problem]) -> pd.DataFr
         )
     found.sort(key=lambda item: item[:2])
     problems.extend(problem for _, _, problem in found)
+    if not numbers:  # no rows: columns of no type (object), as pandas makes of no records
+        return pd.DataFrame([], columns=["_row", *names])
     return pd.DataFrame(data, columns=["_row", *names])
 
 
