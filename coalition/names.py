@@ -9,6 +9,7 @@ thousands of known ones stay fast.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -36,12 +37,27 @@ def name_key(name: str) -> str:
     >>> name_key("Mt. Pleasant") == name_key("Mount Pleasant")
     True
     """
-    text = unicodedata.normalize("NFKD", str(name))
+    text = str(name)
+    if len(text) > _CACHED_CHARS:
+        return _name_key(text)
+    return _cached_name_key(text)
+
+
+# A city's names are keyed again and again (its neighborhoods by the tables, the matcher and the
+# boundary file): short ones are remembered.
+_CACHED_CHARS = 200
+
+
+def _name_key(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = text.replace("&", " and ")
     text = _SAINT.sub("saint", text)
     text = _MOUNT.sub("mount", text)
     return _NOT_ALNUM.sub("", text.lower())
+
+
+_cached_name_key = functools.lru_cache(maxsize=32768)(_name_key)
 
 
 def slugify(name: str) -> str:
@@ -194,8 +210,9 @@ class NameMatcher:
             key = name_key(spelling)
             if key:
                 self._by_key.setdefault(key, target)
-        # Suggest the human spelling (the longest one, usually the name) for a key.
-        self._suggester = Suggester(known, key=name_key, prefer_longest=True)
+        # Built at the first suggestion: a valid city never asks for one.
+        self._spellings = list(known)
+        self._suggester: Suggester | None = None
 
     def match(self, name: str) -> str | None:
         """The id a name stands for, or None."""
@@ -203,6 +220,9 @@ class NameMatcher:
 
     def suggestions(self, name: str) -> list[str]:
         """Every close known spelling, best first (empty when nothing is close)."""
+        if self._suggester is None:
+            # Suggest the human spelling (the longest one, usually the name) for a key.
+            self._suggester = Suggester(self._spellings, key=name_key, prefer_longest=True)
         return self._suggester.suggest(name)
 
     def suggest(self, name: str) -> str | None:

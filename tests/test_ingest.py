@@ -614,3 +614,96 @@ def test_suggestions_among_thousands_use_the_index():
     assert suggester.suggest("org-01234-beta")[0] == "org-01234-beta"
     assert suggester.suggest("org-1234-beta")[0] == "org-01234-beta"
     assert suggester.suggest("zzzzzz") == []
+
+
+# --- issue 12: cells read and typed a column at a time ----------------------------------------
+
+
+def test_raw_table_from_rows_keeps_cells_by_column():
+    raw = ingest.RawTable("t.csv", ["a", "b"], [{"a": "1", "b": "2"}, {"a": "3"}], [2, 4])
+    assert raw.cells == {"a": ["1", "3"], "b": ["2", ""]}
+    assert raw.rows == [{"a": "1", "b": "2"}, {"a": "3", "b": ""}]
+    assert list(raw.column("zzz")) == ["", ""]
+
+
+def test_csv_column_named_twice_keeps_its_last_cells(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("a,b,a\n1,2,3\n  ,  ,  \n4,5\n6,7,8\n", encoding="utf-8")
+    raw, problems = ingest.read_csv_table(path)
+    assert raw.columns == ["a", "b", "a"]
+    assert raw.rows == [{"a": "3", "b": "2"}, {"a": "8", "b": "7"}]
+    assert raw.row_numbers == [2, 5]  # the blank row 3 is skipped, the short row 4 reported
+    [short] = problems
+    assert short.row == 4 and "2 values but the header has 3" in short.message
+
+
+def test_bad_cells_are_reported_row_by_row_then_column_by_column(folder):
+    rows = read_rows(folder / "ties.csv")
+    rows[0]["since"] = "2014-13"  # a later column of an earlier row...
+    rows[1]["tie_type"] = "parnership"  # ...comes before an earlier column of a later row
+    rows[1]["strength"] = "-1"
+    rows[2]["since"] = "2014-13"  # the same bad text on another row: reported there too
+    write_rows(folder / "ties.csv", rows)
+    found = [(p.row, p.column) for p in errors_of(folder)]
+    assert found == [(2, "since"), (3, "tie_type"), (3, "strength"), (4, "since")]
+
+
+def test_spaces_around_cells_are_stripped_before_typing(folder):
+    rows = read_rows(folder / "organizations.csv")
+    rows[0]["name"] = "  Padded Name  "
+    rows[0]["orientation"] = " Both "
+    write_rows(folder / "organizations.csv", rows)
+    orgs = ingest.read_city(folder).tables["organizations"]
+    assert orgs["name"].iloc[0] == "Padded Name"
+    assert orgs["orientation"].iloc[0] == "both"
+
+
+def test_equal_list_cells_are_separate_lists(folder):
+    rows = read_rows(folder / "organizations.csv")
+    rows[0]["languages"] = rows[1]["languages"] = "English;Spanish"
+    write_rows(folder / "organizations.csv", rows)
+    languages = ingest.read_city(folder).tables["organizations"]["languages"]
+    assert languages.iloc[0] == languages.iloc[1] == ["English", "Spanish"]
+    languages.iloc[0].append("French")
+    assert languages.iloc[1] == ["English", "Spanish"]
+
+
+def test_validation_leaves_the_garbage_collector_as_it_found_it(folder):
+    import gc
+
+    assert gc.isenabled()
+    ingest.validate_city(folder)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        ingest.validate_city(folder)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    with pytest.raises(DataError):
+        ingest.validate_city(folder / "nope")
+    assert gc.isenabled()
+
+
+def test_long_names_are_keyed_like_short_ones():
+    long_name = "Saint Mary's " + "x" * 300
+    assert names.name_key(long_name) == names.name_key("St. Marys " + "X" * 300)
+    assert names.name_key(long_name) == names.name_key(long_name)  # also once remembered
+
+
+def test_matcher_suggests_after_matching():
+    matcher = names.NameMatcher({"asylum-hill": "asylum-hill", "Asylum Hill": "asylum-hill"})
+    assert matcher.match("ASYLUM hill") == "asylum-hill"
+    assert matcher.match("Asylum Hil") is None
+    assert matcher.suggestions("Asylum Hil") == ["Asylum Hill"]
+
+
+def test_a_table_with_a_header_only_types_as_empty_untyped_columns(tmp_path):
+    from coalition.ingest.cells import _type_table
+
+    path = tmp_path / "navigators.csv"
+    path.write_text("navigator_id,alias,source,source_date,illustrative\n", encoding="utf-8")
+    raw, problems = ingest.read_csv_table(path)
+    typed = _type_table("navigators", raw, problems)
+    assert typed.empty and problems == []
+    assert set(map(str, typed.dtypes)) == {"object"}

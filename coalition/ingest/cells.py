@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
@@ -195,29 +196,83 @@ def _type_table(table: str, raw: RawTable, problems: list[Problem]) -> pd.DataFr
 
     # Rows with a bad cell are kept (the cell set to None) so that cross-table checks still see
     # their ids: one typo must not cascade into "unknown id" errors elsewhere.
-    out_rows = []
-    for row, number in zip(raw.rows, raw.row_numbers, strict=False):
-        typed: dict[str, Any] = {"_row": number}
-        for column in columns:
-            text = row.get(column.name, "").strip()
-            if not text:
-                if not column.blank_allowed and column.name not in missing_names:
-                    problems.append(
-                        Problem(
-                            raw.file,
-                            f"'{column.name}' is required ({column.description})",
-                            row=number,
-                            column=column.name,
-                        )
-                    )
-                typed[column.name] = column.blank_value
-                continue
+    # Each column is checked at once, and each distinct text in it converted once; the cells'
+    # problems are then put back in the order of a reading row by row.
+    numbers = raw.row_numbers
+    data: dict[str, Any] = {"_row": list(numbers)}
+    found: list[tuple[int, int, Problem]] = []
+    for place, column in enumerate(columns):
+        data[column.name] = _type_column(
+            raw.column(column.name),
+            column,
+            column.blank_allowed or column.name in missing_names,
+            raw.file,
+            numbers,
+            place,
+            found,
+        )
+    found.sort(key=lambda item: item[:2])
+    problems.extend(problem for _, _, problem in found)
+    if not numbers:  # no rows: columns of no type (object), as pandas makes of no records
+        return pd.DataFrame([], columns=["_row", *names])
+    return pd.DataFrame(data, columns=["_row", *names])
+
+
+_PLAIN_TYPES = frozenset({"text", "ref", "neighborhood"})
+
+
+def _type_column(
+    texts: Sequence[str],
+    column: schema.Column,
+    blank_ok: bool,
+    file: str,
+    numbers: list[int],
+    place: int,
+    found: list[tuple[int, int, Problem]],
+) -> list[Any]:
+    """One column's typed values; each bad cell adds ``(row position, place, Problem)``."""
+    is_list = column.type == "list"
+    failed: Any = [] if is_list else None
+    blank = column.blank_value
+    required = None if blank_ok else f"'{column.name}' is required ({column.description})"
+    plain = column.type in _PLAIN_TYPES
+    # Each distinct text is stripped and converted once: its typed value, and the message of
+    # its problem (None when it is fine).
+    value_of: dict[str, Any] = {}
+    message_of: dict[str, str] = {}
+    unchanged = plain  # a column of plain texts that are all non-blank and already stripped
+    for text in set(texts):
+        stripped = text.strip()
+        if not stripped:
+            value_of[text] = blank
+            unchanged = False
+            if required is not None:
+                message_of[text] = required
+        elif plain:
+            value_of[text] = stripped
+            unchanged = unchanged and stripped == text
+        else:
             try:
-                typed[column.name] = _convert(text, column)
+                value_of[text] = _convert(stripped, column)
             except _CellError as exc:
-                problems.append(
-                    Problem(raw.file, str(exc), row=number, column=column.name, value=text)
+                value_of[text] = failed
+                message_of[text] = str(exc)
+    if unchanged:
+        return list(texts)
+    values = list(map(value_of.__getitem__, texts))
+    if message_of:
+        for position, text in enumerate(texts):
+            message = message_of.get(text)
+            if message is None:
+                continue
+            stripped = text.strip()
+            if stripped:
+                problem = Problem(
+                    file, message, row=numbers[position], column=column.name, value=stripped
                 )
-                typed[column.name] = [] if column.type == "list" else None
-        out_rows.append(typed)
-    return pd.DataFrame(out_rows, columns=["_row", *names])
+            else:
+                problem = Problem(file, message, row=numbers[position], column=column.name)
+            found.append((position, place, problem))
+    if is_list:  # every cell its own list, as if converted alone
+        values = [list(value) for value in values]
+    return values

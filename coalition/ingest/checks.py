@@ -28,8 +28,13 @@ def _check_ids(
         frame = typed.get(table)
         if frame is None or frame.empty:
             continue
-        for node_id, number in zip(frame[id_column], frame["_row"], strict=False):
-            if is_missing(node_id):
+        for node_id, number, blank in zip(
+            frame[id_column].tolist(),
+            frame["_row"].tolist(),
+            frame[id_column].isna().tolist(),
+            strict=False,
+        ):
+            if blank:
                 continue  # a blank or invalid id: already reported once, by the cell check
             if node_id in kinds:
                 problems.append(
@@ -72,11 +77,20 @@ def _resolve_neighborhoods(
             continue
         for column in (c for c in columns if c.type == "neighborhood"):
             resolved: list[str | None] = []
-            for value, number in zip(frame[column.name], frame["_row"], strict=False):
-                if is_missing(value):
+            matches: dict[str, str | None] = {}  # a name repeated on many rows is matched once
+            for value, number, blank in zip(
+                frame[column.name].tolist(),
+                frame["_row"].tolist(),
+                frame[column.name].isna().tolist(),
+                strict=False,
+            ):
+                if blank:
                     resolved.append(None)
                     continue
-                match = matcher.match(value)
+                if value in matches:
+                    match = matches[value]
+                else:
+                    match = matches[value] = matcher.match(value)
                 if match is None:
                     problems.append(
                         Problem(
@@ -129,6 +143,8 @@ def _check_ties(
     suggester = _IdSuggester(kinds)
     keep: list[int] = []
     sources, targets = ties["source_id"].tolist(), ties["target_id"].tolist()
+    blank = ties[["tie_type", "source_id", "target_id"]].isna().any(axis=1).tolist()
+    no_strength = ties["strength"].isna().tolist()
     for position, (number, tie_type, value_s, value_t, strength) in enumerate(
         zip(
             ties["_row"].tolist(),
@@ -139,9 +155,22 @@ def _check_ties(
             strict=False,
         )
     ):
-        if is_missing(tie_type) or is_missing(value_s) or is_missing(value_t):
+        if blank[position]:
             continue  # already reported as a missing or bad cell
         source_kind, target_kind = schema.TIE_TYPES[tie_type]
+        # The common case: both ends are known ids of the wanted kinds.
+        if (
+            type(value_s) is str
+            and type(value_t) is str
+            and kinds.get(value_s) == source_kind
+            and kinds.get(value_t) == target_kind
+            and value_s != value_t
+        ):
+            key = _tie_key(value_s, value_t, tie_type)
+            if key not in seen and (no_strength[position] or 1 <= strength <= 3):
+                seen.add(key)
+                keep.append(position)
+                continue
         ends: dict[str, str] = {}
         ok = True
         for column, value, wanted in (
@@ -208,7 +237,7 @@ def _check_ties(
             )
             continue
         seen.add(key)
-        if not is_missing(strength) and not 1 <= strength <= 3:
+        if not no_strength[position] and not 1 <= strength <= 3:
             problems.append(
                 Problem(
                     file,

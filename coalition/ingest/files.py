@@ -12,7 +12,7 @@ import re
 import stat
 import tomllib
 import zipfile
-from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -25,14 +25,57 @@ log = logging.getLogger(__name__)
 _MISSING_TABLE_HINT = "copy it from data/template/ and fill it in"
 
 
-@dataclass
 class RawTable:
-    """A table as read from a file: header-normalised columns and raw string cells."""
+    """A table as read from a file: header-normalised columns and raw string cells.
 
-    file: str
-    columns: list[str]
-    rows: list[dict[str, str]]
-    row_numbers: list[int]
+    The cells are kept a column at a time (``cells``: column name -> one string per row), which
+    is how they are checked; ``rows`` gives them a row at a time. Surrounding spaces may still
+    be there: they are stripped when the cells are typed. Give either ``rows`` (one dict
+    per row, a missing key being an empty cell) or ``cells``. When a header names a column twice,
+    its last column's cells are kept, as in a row dict.
+
+    Examples
+    --------
+    >>> t = RawTable("t.csv", ["a", "b"], [{"a": "1", "b": "2"}, {"a": "3"}], [2, 3])
+    >>> t.cells, t.rows[1]
+    ({'a': ['1', '3'], 'b': ['2', '']}, {'a': '3', 'b': ''})
+    """
+
+    __slots__ = ("cells", "columns", "file", "row_numbers")
+
+    def __init__(
+        self,
+        file: str,
+        columns: list[str],
+        rows: list[dict[str, str]] | None = None,
+        row_numbers: list[int] | None = None,
+        *,
+        cells: dict[str, Sequence[str]] | None = None,
+    ):
+        self.file = file
+        self.columns = columns
+        self.row_numbers = list(row_numbers or [])
+        if cells is None:
+            rows = rows or []
+            cells = {name: [row.get(name, "") for row in rows] for name in dict.fromkeys(columns)}
+        self.cells = cells
+
+    @property
+    def rows(self) -> list[dict[str, str]]:
+        """The cells a row at a time: one dict per row, keyed by column."""
+        names = list(self.cells)
+        return [
+            dict(zip(names, values, strict=True))
+            for values in zip(*self.cells.values(), strict=True)
+        ]
+
+    def column(self, name: str) -> Sequence[str]:
+        """One column's cells (empty strings when the table has no such column)."""
+        found = self.cells.get(name)
+        return found if found is not None else [""] * len(self.row_numbers)
+
+    def __repr__(self) -> str:
+        return f"RawTable({self.file!r}, {self.columns!r}, {len(self.row_numbers)} rows)"
 
 
 def _normalise_header(name: Any) -> str:
@@ -262,27 +305,36 @@ def read_csv_table(path: Path) -> tuple[RawTable | None, list[Problem]]:
     if len(records[header_at]) > limits.MAX_COLUMNS:
         return None, [*problems, _too_many_columns(file, len(records[header_at]))]
     columns = [_normalise_header(h) for h in records[header_at]]
-    rows: list[dict[str, str]] = []
+    width = len(columns)
+    kept: list[list[str]] = []
     numbers: list[int] = []
     for index, record in enumerate(records[header_at + 1 :], start=header_at + 2):
+        # A row is checked cell by cell only when it is blank or has the wrong width.
+        if len(record) == width and "".join(record).strip():
+            if len(kept) >= limits.MAX_ROWS:
+                return None, [*problems, _too_many_rows(file)]
+            kept.append(record)
+            numbers.append(index)
+            continue
         if not any(cell.strip() for cell in record):
             continue
-        if len(rows) >= limits.MAX_ROWS:
+        if len(kept) >= limits.MAX_ROWS:
             return None, [*problems, _too_many_rows(file)]
-        if len(record) != len(columns):
-            problems.append(
-                Problem(
-                    file,
-                    f"This row has {len(record)} values but the header has {len(columns)}. "
-                    "The file may be truncated, or a value holds the delimiter without quotes.",
-                    row=index,
-                    value=delimiter.join(record)[:80],
-                )
+        problems.append(
+            Problem(
+                file,
+                f"This row has {len(record)} values but the header has {width}. "
+                "The file may be truncated, or a value holds the delimiter without quotes.",
+                row=index,
+                value=delimiter.join(record)[:80],
             )
-            continue
-        rows.append(dict(zip(columns, (cell.strip() for cell in record), strict=False)))
-        numbers.append(index)
-    return RawTable(file, columns, rows, numbers), problems
+        )
+    # Columns a header names twice keep their last column, as a row dict would.
+    # Cells are stripped when they are typed (each distinct text once), not here.
+    position = {name: i for i, name in enumerate(columns)}
+    by_column = list(zip(*kept, strict=True)) if kept else [() for _ in columns]
+    cells = {name: by_column[position[name]] for name in position}
+    return RawTable(file, columns, row_numbers=numbers, cells=cells), problems
 
 
 def _cell_text(value: Any) -> str:

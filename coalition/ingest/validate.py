@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,6 +18,23 @@ from .files import _read_city_toml, _read_tables
 from .geography import check_geography
 
 log = logging.getLogger(__name__)
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a folder is read and checked.
+
+    Reading makes millions of small objects (a list per CSV row, a value per cell) and none of
+    them in reference cycles; each automatic collection would walk them all again (at 100,000
+    ties that was a third of the reading time). Collection resumes as before afterwards.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 @dataclass
@@ -80,6 +100,15 @@ def validate_city(path: str | Path) -> ValidationReport:
         raise DataError(
             f"'{folder}' is not a folder. Give the path of a city data folder (see data/template/)."
         )
+    with _gc_paused():
+        report = _validate_folder(folder)
+    for problem in report.problems:
+        log.debug("%s", problem)
+    return report
+
+
+def _validate_folder(folder: Path) -> ValidationReport:
+    """The work of :func:`validate_city` on a folder known to exist."""
     problems: list[Problem] = []
     config = _read_city_toml(folder, problems)
     name_field = str(config.get("boundary_name_field", "name"))
@@ -114,8 +143,6 @@ def validate_city(path: str | Path) -> ValidationReport:
                 "warnings": [p.as_dict() for p in report.warnings],
             },
         )
-    for problem in problems:
-        log.debug("%s", problem)
     return report
 
 
