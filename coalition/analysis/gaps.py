@@ -6,7 +6,9 @@ See docs/analysis.md for the exact rule behind every family.
 from __future__ import annotations
 
 import logging
+from bisect import insort
 from dataclasses import dataclass
+from itertools import compress
 from typing import Any, cast
 
 import networkx as nx
@@ -574,13 +576,48 @@ def bridging_pairs(graph_or_index: nx.MultiDiGraph | GraphIndex) -> pd.DataFrame
 
 
 def _tied_pair(partner_ids: list[int], adjacency: list[list[int]]) -> tuple[int, int] | None:
-    """Two partners tied to each other (the first found), or None when none are."""
+    """Two partners tied to each other (the first found), or None when none are.
+
+    A partner with no tie to the others is passed over with one set test (in C), so a broker
+    with thousands of partners costs the sum of their degrees only once.
+
+    Examples
+    --------
+    >>> _tied_pair([1, 2, 3], [[1, 2, 3], [0, 3], [0], [0, 1]])
+    (1, 3)
+    """
     partners = set(partner_ids)
     for p in partner_ids:
+        if partners.isdisjoint(adjacency[p]):
+            continue
         for q in adjacency[p]:
             if q in partners and q != p:
                 return p, q
     return None
+
+
+def _broker_labels(
+    vertex: int, partner_vertices: list[int], org_list: list[str], flagged_vertex: list[bool]
+) -> dict[str, Any]:
+    """:func:`_labels` of a broker and its partners, when vertices follow sorted text ids.
+
+    The partners' vertices are sorted and distinct, so their flagged ids come out sorted;
+    the broker's own id (never its own partner) is put in its place.
+
+    Examples
+    --------
+    >>> _broker_labels(1, [0, 2], ["a", "b", "c"], [True, True, False])["illustrative_rows"]
+    ['a', 'b']
+    """
+    rows = list(
+        map(
+            org_list.__getitem__,
+            compress(partner_vertices, map(flagged_vertex.__getitem__, partner_vertices)),
+        )
+    )
+    if flagged_vertex[vertex]:
+        insort(rows, org_list[vertex])
+    return {"illustrative": bool(rows), "illustrative_rows": rows}
 
 
 def bridging(
@@ -683,16 +720,27 @@ def bridging(
         immigrant_partners = partners_matrix @ np.isin(side, list(IMMIGRANT_SIDE)).astype(int)
         receiving_partners = partners_matrix @ np.isin(side, list(RECEIVING_SIDE)).astype(int)
         brokers = brokers.sort_values(["effective_size", "constraint"], ascending=[False, True])
-        for org_id, degree, eff, constraint in zip(
+        # The sector words of every vertex, and which vertices are illustrative rows: looked up
+        # per partner in C (map) rather than in a Python loop, hubs having thousands.
+        sector_words = [str(sectors.get(o)) for o in org_list]
+        flagged = illustrative_ids(index)
+        # Vertices follow the sorted ids, so a broker's partners (igraph lists neighbours in
+        # vertex order) are already its sorted, distinct partner ids.
+        sorted_text_ids = all(type(o) is str for o in org_list) and all(
+            org_list[i] < org_list[i + 1] for i in range(len(org_list) - 1)
+        )
+        flagged_vertex = [o in flagged for o in org_list]
+        for org_id, degree, eff, constraint, triangles in zip(
             brokers.index.tolist(),
             brokers["degree"].tolist(),
             brokers["effective_size"].tolist(),
             brokers["constraint"].tolist(),
+            brokers["triangles"].tolist(),
             strict=False,
         ):
             vertex = position[org_id]
             partner_vertices = adjacency[vertex]
-            partner_ids = [org_list[p] for p in partner_vertices]
+            partner_ids = list(map(org_list.__getitem__, partner_vertices))
             # Three example partners (the first by id), not all: hubs have thousands (a
             # fourth is named rather than summarised as "and 1 more").
             shown_ids = partner_ids if len(partner_ids) <= 4 else partner_ids[:3]
@@ -707,10 +755,11 @@ def bridging(
                 role = "immigrant-serving and receiving-community organizations"
             else:
                 role = "sectors: " + join_names(
-                    sorted({str(sectors.get(p)) for p in partner_ids}), limit=4
+                    sorted(set(map(sector_words.__getitem__, partner_vertices))), limit=4
                 )
             name = index.name(org_id)
-            pair = _tied_pair(partner_vertices, adjacency)  # checked on the partners' own ties
+            # Checked on the partners' own ties; with no triangle no two partners are tied.
+            pair = _tied_pair(partner_vertices, adjacency) if triangles else None
             if pair is None:
                 head = (
                     f"{name} links {plural(degree, 'partner')} that are not linked to each "
@@ -738,7 +787,11 @@ def bridging(
                     "explanation": f"{head}: a broker between {role} "
                     f"(Burt's constraint {constraint:.2f}; lower "
                     f"means more brokerage).",
-                    **_labels(index, [org_id, *partner_ids]),
+                    **(
+                        _broker_labels(vertex, partner_vertices, org_list, flagged_vertex)
+                        if sorted_text_ids and flagged
+                        else _labels(index, [org_id, *partner_ids])
+                    ),
                 }
             )
     return _frame(rows, BRIDGING_COLUMNS)
