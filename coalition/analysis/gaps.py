@@ -110,6 +110,33 @@ def _reach_ids(index: GraphIndex) -> dict[str, list[str]]:
     return index.memo("reach_ids", compute)
 
 
+def _reach_labels(index: GraphIndex) -> dict[str, tuple[list[str], set[str]]]:
+    """Per neighborhood, the illustrative ids (as text) among the members reaching it: sorted,
+    and as a set (computed once; several findings of one neighborhood share them)."""
+
+    def compute() -> dict[str, tuple[list[str], set[str]]]:
+        flagged = illustrative_ids(index)
+        found = {}
+        for neighborhood_id, ids in _reach_ids(index).items():
+            text = {str(i) for i in ids if i in flagged}
+            found[neighborhood_id] = (sorted(text), text)
+        return found
+
+    return index.memo("reach_labels", compute)
+
+
+def _labels_reaching(index: GraphIndex, neighborhood_id: str, ids: list[Any]) -> dict[str, Any]:
+    """:func:`_labels` of ``[*ids, *members reaching neighborhood_id]``, the members' part
+    looked up once per neighborhood rather than once per finding."""
+    flagged = illustrative_ids(index)
+    if not flagged:
+        return {"illustrative": False, "illustrative_rows": []}
+    base, base_set = _reach_labels(index).get(neighborhood_id, ([], set()))
+    extra = [t for t in {str(i) for i in ids if i in flagged} if t not in base_set]
+    rows = sorted(base + extra) if extra else list(base)
+    return {"illustrative": bool(rows), "illustrative_rows": rows}
+
+
 def _labels(index: GraphIndex, ids: list[Any]) -> dict[str, Any]:
     """The illustrative label of a finding (cheap when no row is illustrative)."""
     if not illustrative_ids(index):
@@ -223,48 +250,68 @@ def language_gaps(index: GraphIndex) -> pd.DataFrame:
     return index.memo("language_gaps", lambda: _language_gaps(index)).copy()
 
 
-def _language_gaps(index: GraphIndex) -> pd.DataFrame:
-    org_languages = dict(
-        zip(
+def _language_needs(
+    index: GraphIndex,
+) -> tuple[dict[str, set[str]], dict[tuple[str, str], dict[str, Any]]]:
+    """The languages offered in each neighborhood, and the needs nobody there meets.
+
+    Returns ``offered`` (neighborhood id -> lower-case languages of the members reaching it)
+    and ``needs`` ((neighborhood id, lower-case language) -> its language as first written,
+    communities and their ids, speakers, and whether a resident count is unknown), computed
+    once per index and shared (read only) by :func:`language_gaps` and
+    :func:`language_gap_findings`.
+    """
+    return index.memo("language_needs", lambda: _compute_language_needs(index))
+
+
+def _compute_language_needs(
+    index: GraphIndex,
+) -> tuple[dict[str, set[str]], dict[tuple[str, str], dict[str, Any]]]:
+    # Each organization's and navigator's languages are lowered once, not once per place.
+    org_languages = {
+        org_id: _lower_set(languages)
+        for org_id, languages in zip(
             index.organizations.index.tolist(),
             index.organizations["languages"].tolist(),
             strict=False,
         )
-    )
-    navigator_languages = dict(
-        zip(index.navigators.index.tolist(), index.navigators["languages"].tolist(), strict=False)
-    )
+    }
+    navigator_languages = {
+        navigator_id: _lower_set(languages)
+        for navigator_id, languages in zip(
+            index.navigators.index.tolist(), index.navigators["languages"].tolist(), strict=False
+        )
+    }
     offered: dict[str, set[str]] = {}
     for org_id, neighborhood_id in zip(
         index.neighborhood_org_reach["org"].tolist(),
         index.neighborhood_org_reach["neighborhood"].tolist(),
         strict=False,
     ):
-        offered.setdefault(neighborhood_id, set()).update(_lower_set(org_languages[org_id]))
+        offered.setdefault(neighborhood_id, set()).update(org_languages[org_id])
     for navigator_id, neighborhood_id in zip(
         index.neighborhood_navigators["navigator"].tolist(),
         index.neighborhood_navigators["neighborhood"].tolist(),
         strict=False,
     ):
-        offered.setdefault(neighborhood_id, set()).update(
-            _lower_set(navigator_languages[navigator_id])
-        )
-    reached_by = index.member_names
+        offered.setdefault(neighborhood_id, set()).update(navigator_languages[navigator_id])
 
     needs: dict[tuple[str, str], dict[str, Any]] = {}
     community_languages = index.communities["languages"].to_dict()
     residence = index.residence
+    nothing: set[str] = set()
     for community_id, neighborhood_id, residents in zip(
         residence["community"].tolist(),
         residence["neighborhood"].tolist(),
         residence["residents"].tolist(),
         strict=False,
     ):
+        here = offered.get(neighborhood_id, nothing)
         for language in community_languages.get(community_id, []):
             key = str(language).strip()
             if not key or key.lower() == COMMON_LANGUAGE:
                 continue
-            if key.lower() in offered.get(neighborhood_id, set()):
+            if key.lower() in here:
                 continue
             entry = needs.setdefault(
                 (neighborhood_id, key.lower()),
@@ -276,6 +323,39 @@ def _language_gaps(index: GraphIndex) -> pd.DataFrame:
                 entry["unknown"] = True
             else:
                 entry["speakers"] += float(residents)
+    return offered, needs
+
+
+def _need_speakers(entry: dict[str, Any]) -> float | None:
+    """Speakers of a language need (None when only unknown counts were recorded)."""
+    return None if entry["unknown"] and not entry["speakers"] else entry["speakers"]
+
+
+def language_gap_findings(index: GraphIndex) -> list[tuple[str, str]]:
+    """(neighborhood id, language) of every language gap, in :func:`language_gaps` order.
+
+    The same findings as :func:`language_gaps` without writing their sentences (what the
+    ranking's gap counts need). Order within each neighborhood is exactly the frame's
+    (most speakers first, then language); across neighborhoods, by speakers then name.
+
+    Examples
+    --------
+    >>> language_gap_findings(index)  # doctest: +SKIP
+    [('dogwood', 'Karen')]
+    """
+    _, needs = _language_needs(index)
+    keyed = [
+        (-float(_need_speakers(entry) or 0.0), index.name(neighborhood_id), entry["language"])
+        + (neighborhood_id,)
+        for (neighborhood_id, _), entry in needs.items()
+    ]
+    keyed.sort(key=lambda k: k[:3])
+    return [(k[3], k[2]) for k in keyed]
+
+
+def _language_gaps(index: GraphIndex) -> pd.DataFrame:
+    offered, needs = _language_needs(index)
+    reached_by = index.member_names
     rows = []
     for (neighborhood_id, _), entry in needs.items():
         name = index.name(neighborhood_id)
@@ -303,13 +383,8 @@ def _language_gaps(index: GraphIndex) -> pd.DataFrame:
                     f"{resident_words} speak {entry['language']}, but "
                     f"{reach_words}."
                 ),
-                **_labels(
-                    index,
-                    [
-                        neighborhood_id,
-                        *entry["community_ids"],
-                        *_reach_ids(index).get(neighborhood_id, []),
-                    ],
+                **_labels_reaching(
+                    index, neighborhood_id, [neighborhood_id, *entry["community_ids"]]
                 ),
             }
         )
@@ -927,18 +1002,56 @@ def uncovered_need(index: GraphIndex) -> pd.DataFrame:
     return index.memo("uncovered_need", lambda: _uncovered_need(index)).copy()
 
 
-def _uncovered_need(index: GraphIndex) -> pd.DataFrame:
-    frame = index.neighborhoods
-    foreign_born = frame["foreign_born"]
+def _uncovered_mask(index: GraphIndex) -> tuple[np.ndarray, float, float]:
+    """Which neighborhoods (in index order) have uncovered need, and the two medians."""
+    foreign_born = index.neighborhoods["foreign_born"]
     members = index.members_per_neighborhood
     fb_median = float(foreign_born.median()) if foreign_born.notna().any() else 0.0
     member_median = float(members.median())
-    flagged = frame[(foreign_born > fb_median) & (members <= member_median)]
+    mask = ((foreign_born > fb_median) & (members <= member_median)).to_numpy(dtype=bool)
+    return mask, fb_median, member_median
+
+
+def uncovered_need_ids(index: GraphIndex) -> list[str]:
+    """Ids of the neighborhoods :func:`uncovered_need` lists, in its order, without its
+    sentences (what the ranking's gap counts need).
+
+    Examples
+    --------
+    >>> uncovered_need_ids(index)  # doctest: +SKIP
+    ['dogwood']
+    """
+    mask, _, _ = _uncovered_mask(index)
+    frame = index.neighborhoods[mask]
+    count = index.members_per_neighborhood.to_numpy()[mask]
+    keyed = sorted(
+        zip(
+            (-(fb / (c + 1)) for fb, c in zip(frame["foreign_born"].tolist(), count.tolist())),
+            frame["name"].tolist(),
+            frame.index.tolist(),
+            strict=True,
+        ),
+        key=lambda k: k[:2],
+    )
+    return [k[2] for k in keyed]
+
+
+def _uncovered_need(index: GraphIndex) -> pd.DataFrame:
+    frame = index.neighborhoods
+    members = index.members_per_neighborhood
+    mask, fb_median, member_median = _uncovered_mask(index)
+    flagged = frame[mask]
     names = index.member_names
     rows = []
-    for row_label, row in flagged.iterrows():
-        neighborhood_id = cast(str, row_label)  # index labels are node ids
-        count = int(members[neighborhood_id])
+    for neighborhood_id, count, row in zip(
+        flagged.index.tolist(),
+        members.to_numpy()[mask].tolist(),  # members follows the neighborhoods' order
+        flagged[["name", "foreign_born", "foreign_born_moe", "committee_status"]].to_dict(
+            "records"
+        ),
+        strict=True,
+    ):
+        count = int(count)
         who = sorted(names.get(neighborhood_id, []))
         moe = row["foreign_born_moe"]
         moe_words = f" (± {moe:,.0f})" if pd.notna(moe) else ""
@@ -966,7 +1079,7 @@ def _uncovered_need(index: GraphIndex) -> pd.DataFrame:
                     f"({fb_median:,.0f}), yet {reach_words}{who_words}, no more than "
                     f"the median of {member_median:g}."
                 ),
-                **_labels(index, [neighborhood_id, *_reach_ids(index).get(neighborhood_id, [])]),
+                **_labels_reaching(index, neighborhood_id, [neighborhood_id]),
             }
         )
     result = _frame(rows, NEED_COLUMNS).sort_values(["severity", "name"], ascending=[False, True])

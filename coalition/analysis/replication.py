@@ -23,7 +23,7 @@ from ..errors import AnalysisError
 from ..settings import DEFAULT_K, DEFAULT_SEED, DEFAULT_STABILITY_RUNS
 from ..values import json_value, whole
 from .coverage import frame_records
-from .gaps import language_gaps, uncovered_need
+from .gaps import language_gap_findings, uncovered_need_ids
 from .geometry import adjacency_pairs
 from .graph_index import ANCHOR_LABELS, GraphIndex, as_index, join_names, plural
 from .membership import member_view
@@ -168,14 +168,14 @@ def gap_findings_by_neighborhood(
     """
     index = member_view(as_index(graph_or_index))
     findings: dict[str, list[str]] = {}
-    for neighborhood_id, language in zip(
-        *(language_gaps(index)[c] for c in ("neighborhood_id", "language")), strict=False
-    ):
+    # The findings themselves, without writing their sentences: the same rows in the same
+    # order as language_gaps and uncovered_need.
+    for neighborhood_id, language in language_gap_findings(index):
         findings.setdefault(neighborhood_id, []).append(f"no one offers {language}")
     orgs_reaching = index.orgs_per_neighborhood
     for neighborhood_id in orgs_reaching.index[orgs_reaching == 1]:
         findings.setdefault(neighborhood_id, []).append("reached by one organization only")
-    for neighborhood_id in uncovered_need(index)["neighborhood_id"]:
+    for neighborhood_id in uncovered_need_ids(index):
         findings.setdefault(neighborhood_id, []).append(
             "many foreign-born residents but few coalition members"
         )
