@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 from bisect import insort
 from dataclasses import dataclass
-from itertools import compress
+from itertools import chain, compress
 from typing import Any, cast
 
 import networkx as nx
@@ -28,7 +28,14 @@ from .graph_index import (
     plural,
 )
 from .membership import member_view, non_member_ids
-from .metrics import brokerage, cut_vertices, org_community_matrix, partnership_network
+from .metrics import (
+    PartnershipNetwork,
+    brokerage,
+    cut_vertices,
+    org_community_matrix,
+    partnership_network,
+    partnership_positions,
+)
 from .provenance import illustrative_ids
 from .provenance import label as labelled_rows
 
@@ -452,12 +459,15 @@ def fragile_links(index: GraphIndex, network=None, matrix=None) -> pd.DataFrame:
         ),
     ]
     for kind, reach, sentence in alone:
-        per_place = reach.groupby(kind)["org"].agg(lambda s: sorted(set(s)))
-        for row_label, org_ids in per_place.items():
-            if len(org_ids) != 1:
-                continue
-            place_id = cast(str, row_label)  # index labels are node ids
-            place, org = index.name(place_id), index.name(org_ids[0])
+        # Places reached by exactly one distinct organization, in place-id order.
+        distinct = reach[[kind, "org"]].drop_duplicates()
+        per_place = distinct[kind].value_counts()
+        single = distinct[distinct[kind].isin(per_place.index[per_place == 1])].sort_values(
+            kind, kind="stable"
+        )
+        for place_id, org_id in zip(single[kind].tolist(), single["org"].tolist(), strict=True):
+            org_ids = [org_id]
+            place, org = index.name(place_id), index.name(org_id)
             rows.append(
                 {
                     "type": kind,
@@ -639,10 +649,11 @@ def bridging_pairs(graph_or_index: nx.MultiDiGraph | GraphIndex) -> pd.DataFrame
     [['legal', 'lib'], ['assoc', 'lib'], ['church', 'lib']]
     """
     index = as_index(graph_or_index)
-    orientation = index.organizations["orientation"]
+    orientation = index.organizations["orientation"].to_numpy()
     pairs = index.partnerships
-    a_side = orientation.reindex(pairs["a"]).to_numpy()
-    b_side = orientation.reindex(pairs["b"]).to_numpy()
+    ends = partnership_positions(index)  # each end's row in index.organizations
+    a_side = orientation[ends[:, 0]]
+    b_side = orientation[ends[:, 1]]
     a_imm = np.isin(a_side, list(IMMIGRANT_SIDE))
     a_rec = np.isin(a_side, list(RECEIVING_SIDE))
     b_imm = np.isin(b_side, list(IMMIGRANT_SIDE))
@@ -650,25 +661,37 @@ def bridging_pairs(graph_or_index: nx.MultiDiGraph | GraphIndex) -> pd.DataFrame
     return pairs[(a_imm & b_rec) | (a_rec & b_imm)]
 
 
-def _tied_pair(partner_ids: list[int], adjacency: list[list[int]]) -> tuple[int, int] | None:
-    """Two partners tied to each other (the first found), or None when none are.
+def first_tied_pairs(network: PartnershipNetwork) -> dict[int, tuple[int, int]]:
+    """For every organization whose partners include two tied to each other, the first such
+    pair: the lowest partner vertex with a tie to another partner, and its lowest such partner.
 
-    A partner with no tie to the others is passed over with one set test (in C), so a broker
-    with thousands of partners costs the sum of their degrees only once.
+    Read off igraph's triangle list (each triangle gives each of its corners one candidate
+    pair, in both orders), so hubs with thousands of partners cost nothing extra.
 
     Examples
     --------
-    >>> _tied_pair([1, 2, 3], [[1, 2, 3], [0, 3], [0], [0, 1]])
-    (1, 3)
+    >>> import igraph as ig
+    >>> graph = ig.Graph(n=4, edges=[(0, 1), (0, 2), (0, 3), (1, 3)])
+    >>> first_tied_pairs(PartnershipNetwork(graph, np.array(list("abcd"), dtype=object)))
+    {0: (1, 3), 1: (0, 3), 3: (0, 1)}
     """
-    partners = set(partner_ids)
-    for p in partner_ids:
-        if partners.isdisjoint(adjacency[p]):
-            continue
-        for q in adjacency[p]:
-            if q in partners and q != p:
-                return p, q
-    return None
+    triangles = np.asarray(network.graph.list_triangles(), dtype=np.int64).reshape(-1, 3)
+    if not len(triangles):
+        return {}
+    a, b, c = triangles[:, 0], triangles[:, 1], triangles[:, 2]
+    corner = np.concatenate([a, a, b, b, c, c])
+    first = np.concatenate([b, c, a, c, a, b])
+    second = np.concatenate([c, b, c, a, b, a])
+    order = np.lexsort((second, first, corner))
+    corner, first, second = corner[order], first[order], second[order]
+    head = np.flatnonzero(np.r_[True, corner[1:] != corner[:-1]])
+    return dict(
+        zip(
+            corner[head].tolist(),
+            zip(first[head].tolist(), second[head].tolist(), strict=True),
+            strict=True,
+        )
+    )
 
 
 def _broker_labels(
@@ -761,7 +784,7 @@ def bridging(
                 "constraint": None,
                 "severity": 0 if here else 1,
                 "explanation": explanation,
-                **_labels(index, [neighborhood_id, *present, *(o for pair in here for o in pair)]),
+                **_labels(index, [neighborhood_id, *present, *chain.from_iterable(here)]),
             }
         )
     # Neighborhoods with no bridging tie first, the busiest of them first.
@@ -805,12 +828,12 @@ def bridging(
             org_list[i] < org_list[i + 1] for i in range(len(org_list) - 1)
         )
         flagged_vertex = [o in flagged for o in org_list]
-        for org_id, degree, eff, constraint, triangles in zip(
+        tied_pairs = first_tied_pairs(network)
+        for org_id, degree, eff, constraint in zip(
             brokers.index.tolist(),
             brokers["degree"].tolist(),
             brokers["effective_size"].tolist(),
             brokers["constraint"].tolist(),
-            brokers["triangles"].tolist(),
             strict=False,
         ):
             vertex = position[org_id]
@@ -833,8 +856,7 @@ def bridging(
                     sorted(set(map(sector_words.__getitem__, partner_vertices))), limit=4
                 )
             name = index.name(org_id)
-            # Checked on the partners' own ties; with no triangle no two partners are tied.
-            pair = _tied_pair(partner_vertices, adjacency) if triangles else None
+            pair = tied_pairs.get(vertex)  # checked on the partners' own ties
             if pair is None:
                 head = (
                     f"{name} links {plural(degree, 'partner')} that are not linked to each "
