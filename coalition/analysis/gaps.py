@@ -803,7 +803,7 @@ def bridging(
         sectors = dict(zip(orgs.index.tolist(), orgs["sector"].tolist(), strict=False))
         # Partners on each side, counted for every organization at once (sparse products).
         side = orgs["orientation"].reindex(network.org_ids).to_numpy()
-        edge_array = np.asarray(network.graph.get_edgelist(), dtype=np.int64).reshape(-1, 2)
+        edge_array = partnership_positions(index)  # the network's edges, in its edge order
         size = len(org_list)
         partners_matrix = sparse.csr_matrix(
             (

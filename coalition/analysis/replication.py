@@ -183,6 +183,20 @@ def gap_findings_by_neighborhood(
     return counts.reindex(index.neighborhoods.index, fill_value=0.0), findings
 
 
+def _lists_by(frame: pd.DataFrame, key: str, value: str) -> dict[Any, list[Any]]:
+    """``frame[value]`` listed per ``frame[key]``, both in table order.
+
+    Examples
+    --------
+    >>> _lists_by(pd.DataFrame({"n": ["b", "a", "b"], "o": [1, 2, 3]}), "n", "o")
+    {'b': [1, 3], 'a': [2]}
+    """
+    lists: dict[Any, list[Any]] = {}
+    for k, v in zip(frame[key].tolist(), frame[value].tolist(), strict=True):
+        lists.setdefault(k, []).append(v)
+    return lists
+
+
 def neighborhood_signals(index: GraphIndex, candidates: np.ndarray) -> NeighborhoodSignals:
     """Compute the five components for the candidate positions.
 
@@ -259,10 +273,10 @@ def neighborhood_signals(index: GraphIndex, candidates: np.ndarray) -> Neighborh
         for i, j in pairs[active[pairs[:, 1]]].tolist():
             active_neighbours.setdefault(id_list[i], []).append(name_list[j])
             neighbour_ids.setdefault(id_list[i], []).append(id_list[j])
-    reach = members_index.neighborhood_org_reach
-    member_orgs = reach.groupby("neighborhood", sort=False)["org"].agg(list).to_dict()
-    based = index.neighborhood_navigators
-    navigators_here = based.groupby("neighborhood", sort=False)["navigator"].agg(list).to_dict()
+    # Who reaches each neighborhood, in table order (a plain dict of lists: no per-group
+    # Python call as in groupby().agg(list)).
+    member_orgs = _lists_by(members_index.neighborhood_org_reach, "neighborhood", "org")
+    navigators_here = _lists_by(index.neighborhood_navigators, "neighborhood", "navigator")
     empty: list[str] = []
     names = index.names
     details = {}
