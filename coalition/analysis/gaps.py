@@ -804,6 +804,8 @@ def bridging(
         # Partners on each side, counted for every organization at once (sparse products).
         side = orgs["orientation"].reindex(network.org_ids).to_numpy()
         edge_array = partnership_positions(index)  # the network's edges, in its edge order
+        if len(edge_array) != network.graph.ecount():  # a network built from another index
+            edge_array = np.asarray(network.graph.get_edgelist(), dtype=np.int64).reshape(-1, 2)
         size = len(org_list)
         partners_matrix = sparse.csr_matrix(
             (
