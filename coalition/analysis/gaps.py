@@ -352,8 +352,12 @@ def language_gap_findings(index: GraphIndex) -> list[tuple[str, str]]:
     """
     _, needs = _language_needs(index)
     keyed = [
-        (-float(_need_speakers(entry) or 0.0), index.name(neighborhood_id), entry["language"])
-        + (neighborhood_id,)
+        (
+            -float(_need_speakers(entry) or 0.0),
+            index.name(neighborhood_id),
+            entry["language"],
+            neighborhood_id,
+        )
         for (neighborhood_id, _), entry in needs.items()
     ]
     keyed.sort(key=lambda k: k[:3])
@@ -919,19 +923,24 @@ def isolated_members(
     severity: isolated (2), sector pairs (the smaller sector's size), peripheral (1).
     """
     orgs = index.organizations
-    pairs = index.partnerships
     network = network if network is not None else partnership_network(index)
     degree = (broker_table if broker_table is not None else brokerage(network))["degree"]
-    partner_of = pd.concat(
-        [
-            pairs.rename(columns={"a": "org", "b": "partner"}),
-            pairs.rename(columns={"b": "org", "a": "partner"}),
-        ]
-    )
     rows = []
     lonely = degree[degree <= 1]
-    single = partner_of[partner_of["org"].isin(lonely.index)]
-    single_partner = dict(zip(single["org"].tolist(), single["partner"].tolist(), strict=False))
+    # An organization with one partnership has one row in the ends: its other end is its partner.
+    ends = partnership_positions(index)
+    org_list = orgs.index.tolist()
+    other_end = np.full(len(org_list), -1, dtype=np.int64)
+    other_end[ends[:, 0]] = ends[:, 1]
+    other_end[ends[:, 1]] = ends[:, 0]
+    lonely_at = orgs.index.get_indexer(lonely.index)
+    single_partner = {
+        org_id: org_list[other_end[at]]
+        for org_id, at, count in zip(
+            lonely.index.tolist(), lonely_at.tolist(), lonely.tolist(), strict=True
+        )
+        if count == 1
+    }
     sector_of_org = dict(zip(orgs.index.tolist(), orgs["sector"].tolist(), strict=False))
     for org_id, count in zip(lonely.index.tolist(), lonely.tolist(), strict=False):
         name, sector = index.name(org_id), sector_of_org[org_id]
@@ -970,12 +979,15 @@ def isolated_members(
     sector_counts = orgs["sector"].value_counts()
     big = sorted(sector_counts[sector_counts >= 2].index)
     if len(big) >= 2:
-        sector_of = orgs["sector"]
-        sa, sb = sector_of.reindex(pairs["a"]).to_numpy(), sector_of.reindex(pairs["b"]).to_numpy()
-        tied = set(zip(sa, sb, strict=False)) | set(zip(sb, sa, strict=False))
+        # Sector pairs that tie, as codes (one number per ordered pair of sectors).
+        codes, sector_names = pd.factorize(orgs["sector"])
+        code_of = {name: c for c, name in enumerate(sector_names.tolist())}
+        width = len(sector_names) + 1
+        sa, sb = codes[ends[:, 0]] + 1, codes[ends[:, 1]] + 1  # 0: no sector
+        tied = set(np.unique(np.concatenate([sa * width + sb, sb * width + sa])).tolist())
         for i, first in enumerate(big):
             for second in big[i + 1 :]:
-                if (first, second) in tied:
+                if (code_of[first] + 1) * width + code_of[second] + 1 in tied:
                     continue
                 n1, n2 = int(sector_counts[first]), int(sector_counts[second])
                 in_pair = orgs.index[orgs["sector"].isin([first, second])].tolist()
@@ -1048,9 +1060,11 @@ def uncovered_need_ids(index: GraphIndex) -> list[str]:
     mask, _, _ = _uncovered_mask(index)
     frame = index.neighborhoods[mask]
     count = index.members_per_neighborhood.to_numpy()[mask]
+    foreign_born = frame["foreign_born"].tolist()
+    severity = [-(fb / (c + 1)) for fb, c in zip(foreign_born, count.tolist(), strict=True)]
     keyed = sorted(
         zip(
-            (-(fb / (c + 1)) for fb, c in zip(frame["foreign_born"].tolist(), count.tolist())),
+            severity,
             frame["name"].tolist(),
             frame.index.tolist(),
             strict=True,
