@@ -699,7 +699,12 @@ def first_tied_pairs(network: PartnershipNetwork) -> dict[int, tuple[int, int]]:
 
 
 def _broker_labels(
-    vertex: int, partner_vertices: list[int], org_list: list[str], flagged_vertex: list[bool]
+    vertex: int,
+    partner_vertices: list[int],
+    org_list: list[str],
+    flagged_vertex: list[bool],
+    partner_ids: list[str],
+    all_flagged: bool = False,
 ) -> dict[str, Any]:
     """:func:`_labels` of a broker and its partners, when vertices follow sorted text ids.
 
@@ -708,15 +713,19 @@ def _broker_labels(
 
     Examples
     --------
-    >>> _broker_labels(1, [0, 2], ["a", "b", "c"], [True, True, False])["illustrative_rows"]
+    >>> labels = _broker_labels(1, [0, 2], ["a", "b", "c"], [True, True, False], ["a", "c"])
+    >>> labels["illustrative_rows"]
     ['a', 'b']
     """
-    rows = list(
-        map(
-            org_list.__getitem__,
-            compress(partner_vertices, map(flagged_vertex.__getitem__, partner_vertices)),
+    if all_flagged:
+        rows = list(partner_ids)
+    else:
+        rows = list(
+            map(
+                org_list.__getitem__,
+                compress(partner_vertices, map(flagged_vertex.__getitem__, partner_vertices)),
+            )
         )
-    )
     if flagged_vertex[vertex]:
         insort(rows, org_list[vertex])
     return {"illustrative": bool(rows), "illustrative_rows": rows}
@@ -801,7 +810,6 @@ def bridging(
         (table["degree"] >= 2) & (table["effective_size"] >= BROKER_MIN_EFFECTIVE_SIZE - 1e-9)
     ]
     if len(brokers):
-        adjacency = network.graph.get_adjlist()
         position = {org_id: i for i, org_id in enumerate(network.org_ids.tolist())}
         org_list = network.org_ids.tolist()
         sectors = dict(zip(orgs.index.tolist(), orgs["sector"].tolist(), strict=False))
@@ -821,6 +829,12 @@ def bridging(
             ),
             shape=(size, size),
         )
+        # Each vertex's partners in vertex order (what igraph's get_adjlist gives, read off the
+        # sorted sparse rows instead of one igraph call per vertex).
+        partners_matrix.sort_indices()
+        partner_list = partners_matrix.indices.tolist()
+        bounds = partners_matrix.indptr.tolist()
+        adjacency = [partner_list[bounds[v] : bounds[v + 1]] for v in range(size)]
         immigrant_partners = partners_matrix @ np.isin(side, list(IMMIGRANT_SIDE)).astype(int)
         receiving_partners = partners_matrix @ np.isin(side, list(RECEIVING_SIDE)).astype(int)
         brokers = brokers.sort_values(["effective_size", "constraint"], ascending=[False, True])
@@ -834,6 +848,7 @@ def bridging(
             org_list[i] < org_list[i + 1] for i in range(len(org_list) - 1)
         )
         flagged_vertex = [o in flagged for o in org_list]
+        all_flagged = all(flagged_vertex)
         tied_pairs = first_tied_pairs(network)
         for org_id, degree, eff, constraint in zip(
             brokers.index.tolist(),
@@ -891,7 +906,14 @@ def bridging(
                     f"(Burt's constraint {constraint:.2f}; lower "
                     f"means more brokerage).",
                     **(
-                        _broker_labels(vertex, partner_vertices, org_list, flagged_vertex)
+                        _broker_labels(
+                            vertex,
+                            partner_vertices,
+                            org_list,
+                            flagged_vertex,
+                            partner_ids,
+                            all_flagged,
+                        )
                         if sorted_text_ids and flagged
                         else _labels(index, [org_id, *partner_ids])
                     ),
