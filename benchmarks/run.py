@@ -275,17 +275,6 @@ def huge_record(sizes: dict[str, int], name: str = HUGE_CASE) -> dict[str, Any]:
         "load_average": round(max(load_before, load_after), 2),
         "memory_method": "psutil RSS of the whole process, sampled every 10 ms",
     }
-    logger.info(
-        "%s: refresh %.1f s (index %.1f + analyses %.1f; constraint floor %.1f), peak RSS "
-        "%.0f MB, load %.1f",
-        name,
-        seconds,
-        index_seconds,
-        analysis_seconds,
-        floor_seconds,
-        refresh_peak.mb,
-        record["load_average"],
-    )
     return record
 
 
@@ -294,7 +283,18 @@ def run_huge_case(sizes: dict[str, int] | None = None) -> dict[str, Any]:
     import multiprocessing
 
     with multiprocessing.get_context("spawn").Pool(1) as pool:
-        return pool.apply(huge_record, (sizes or HUGE_SIZES,))
+        record = pool.apply(huge_record, (sizes or HUGE_SIZES,))
+    logger.info(
+        "%s: refresh %s s (index %s + analyses %s; constraint floor %s), peak RSS %s MB, load %s",
+        record["case"],
+        record["seconds"],
+        record["index_seconds"],
+        record["analysis_seconds"],
+        record["floor_seconds"],
+        record["peak_rss_mb"],
+        record["load_average"],
+    )
+    return record
 
 
 def hook_modules() -> list[str]:
