@@ -274,34 +274,34 @@ def _language_needs(
 def _compute_language_needs(
     index: GraphIndex,
 ) -> tuple[dict[str, set[str]], dict[tuple[str, str], dict[str, Any]]]:
-    # Each organization's and navigator's languages are lowered once, not once per place.
-    org_languages = {
-        org_id: _lower_set(languages)
-        for org_id, languages in zip(
+    # Languages are lowered per reach row into temporary sets: keeping one lowered set per
+    # organization alive (100,000 of them) triggers full garbage collections over the whole
+    # graph, which cost more than lowering again.
+    org_languages = dict(
+        zip(
             index.organizations.index.tolist(),
             index.organizations["languages"].tolist(),
             strict=False,
         )
-    }
-    navigator_languages = {
-        navigator_id: _lower_set(languages)
-        for navigator_id, languages in zip(
-            index.navigators.index.tolist(), index.navigators["languages"].tolist(), strict=False
-        )
-    }
+    )
+    navigator_languages = dict(
+        zip(index.navigators.index.tolist(), index.navigators["languages"].tolist(), strict=False)
+    )
     offered: dict[str, set[str]] = {}
     for org_id, neighborhood_id in zip(
         index.neighborhood_org_reach["org"].tolist(),
         index.neighborhood_org_reach["neighborhood"].tolist(),
         strict=False,
     ):
-        offered.setdefault(neighborhood_id, set()).update(org_languages[org_id])
+        offered.setdefault(neighborhood_id, set()).update(_lower_set(org_languages[org_id]))
     for navigator_id, neighborhood_id in zip(
         index.neighborhood_navigators["navigator"].tolist(),
         index.neighborhood_navigators["neighborhood"].tolist(),
         strict=False,
     ):
-        offered.setdefault(neighborhood_id, set()).update(navigator_languages[navigator_id])
+        offered.setdefault(neighborhood_id, set()).update(
+            _lower_set(navigator_languages[navigator_id])
+        )
 
     needs: dict[tuple[str, str], dict[str, Any]] = {}
     community_languages = index.communities["languages"].to_dict()
