@@ -6,6 +6,7 @@ latino and volunteers with lib. Located: lib, assoc in Alder; legal in Birch (an
 church in Cedar; clinic, lonely in Dogwood; nav1 based in Cedar.
 """
 
+import dataclasses
 import json
 
 import pandas as pd
@@ -354,3 +355,95 @@ def test_bridging_pairs_worked_by_hand(tiny_graph):
         frozenset({"lib", "assoc"}),
         frozenset({"lib", "church"}),
     }
+
+
+def _first_tied_pair_by_scan(adjacency, vertex):
+    """The reference: scan the partners in order, each one's own partners in order."""
+    partners = set(adjacency[vertex])
+    for p in adjacency[vertex]:
+        for q in adjacency[p]:
+            if q in partners and q != p:
+                return p, q
+    return None
+
+
+def test_first_tied_pairs_match_a_scan_of_the_partners_on_random_networks():
+    import igraph as ig
+    import numpy as np
+
+    from coalition.analysis.gaps import first_tied_pairs
+    from coalition.analysis.metrics import PartnershipNetwork
+
+    rng = np.random.default_rng(5)
+    for _ in range(40):
+        graph = ig.Graph.Erdos_Renyi(n=30, m=int(rng.integers(10, 120)))
+        pairs = first_tied_pairs(PartnershipNetwork(graph=graph, org_ids=np.arange(30)))
+        adjacency = graph.get_adjlist()
+        expected = {
+            v: _first_tied_pair_by_scan(adjacency, v)
+            for v in range(30)
+            if _first_tied_pair_by_scan(adjacency, v) is not None
+        }
+        assert pairs == expected
+    empty = PartnershipNetwork(graph=ig.Graph(n=3, edges=[(0, 1)]), org_ids=np.arange(3))
+    assert first_tied_pairs(empty) == {}
+
+
+def test_broker_labels_list_the_broker_and_its_partners(tiny_city):
+    # lib's partners assoc, legal and church (tied to assoc): every row is illustrative.
+    city = variant(tiny_city, add_ties=[("assoc", "church", "partnership")])
+    brokers = find_gaps(build_graph(city)).bridging.query("kind == 'broker'").set_index("id")
+    assert brokers.loc["lib", "illustrative_rows"] == ["assoc", "church", "legal", "lib"]
+    # The same city with no illustrative row: no label at all.
+    real = dataclasses.replace(
+        city,
+        tables={
+            name: frame.assign(illustrative=False) if "illustrative" in frame else frame
+            for name, frame in city.tables.items()
+        },
+    )
+    brokers = find_gaps(build_graph(real)).bridging.query("kind == 'broker'").set_index("id")
+    assert brokers.loc["lib", "illustrative_rows"] == []
+    assert not brokers.loc["lib", "illustrative"]
+
+
+def test_gap_findings_without_sentences_follow_the_frames(tiny_city):
+    from coalition.analysis import index_graph, member_view
+    from coalition.analysis.gaps import (
+        language_gap_findings,
+        language_gaps,
+        uncovered_need,
+        uncovered_need_ids,
+    )
+
+    navigators = tiny_city.tables["navigators"].iloc[0:0]
+    city = variant(
+        tiny_city,
+        navigators=navigators,
+        drop_ties=[("nav1", "latino", "mentors"), ("nav1", "lib", "volunteers_with")],
+        org_updates={("clinic", "languages"): ["English"]},
+    )
+    members = member_view(index_graph(build_graph(city)))
+    frame = language_gaps(members)
+    assert language_gap_findings(members) == list(
+        zip(frame["neighborhood_id"], frame["language"], strict=True)
+    )
+    # Equal speakers (100 each): by neighborhood name, Cedar before Dogwood.
+    assert language_gap_findings(members) == [("cedar", "Spanish"), ("dogwood", "Karen")]
+    assert uncovered_need_ids(members) == uncovered_need(members)["neighborhood_id"].tolist()
+
+
+def test_partnership_positions_refuse_an_unknown_organization(tiny_graph):
+    from coalition.analysis import index_graph
+    from coalition.analysis.metrics import partnership_positions
+    from coalition.errors import AnalysisError
+
+    index = index_graph(tiny_graph)
+    assert partnership_positions(index).tolist() == [
+        index.organizations.index.get_indexer([a, b]).tolist()
+        for a, b in zip(index.partnerships["a"], index.partnerships["b"], strict=True)
+    ]
+    edited = index_graph(tiny_graph)
+    edited.__dict__["partnerships"] = pd.DataFrame({"a": ["lib"], "b": ["nowhere"]})
+    with pytest.raises(AnalysisError, match="rebuild the index"):
+        partnership_positions(edited)

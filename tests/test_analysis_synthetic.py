@@ -102,3 +102,28 @@ def test_benchmark_writes_the_documented_records(tmp_path):
 def test_benchmark_rejects_unknown_case(tmp_path):
     with pytest.raises(SystemExit):
         bench.main(["--only", "atlantis", "--output", str(tmp_path / "x.json")])
+
+
+def test_huge_case_records_time_memory_floor_and_load():
+    # The huge case's record at a small size (make bench runs it at 100,000 organizations).
+    record = bench.run_huge_case({"orgs": 200, "ties": 2_000, "areas": 25})
+    assert record["case"] == "synthetic-huge"
+    assert (record["orgs"], record["ties"], record["areas"]) == (200, 2_000, 25)
+    assert record["seconds"] == pytest.approx(
+        record["index_seconds"] + record["analysis_seconds"], abs=0.02
+    )
+    assert record["peak_rss_mb"] > 0 and record["floor_seconds"] >= 0
+    assert record["meets_target_rss"] is (record["peak_rss_mb"] <= record["target_rss_mb"])
+    assert {"load_average", "ratio", "target"} <= set(record)
+
+
+def test_skip_huge_leaves_the_huge_case_out(tmp_path, monkeypatch):
+    ran = []
+    monkeypatch.setattr(bench, "run_huge_case", lambda: ran.append("huge") or {"case": "x"})
+    monkeypatch.setattr(bench, "run_case", lambda name, runs: ran.append(name) or None)
+    monkeypatch.setattr(bench, "hook_modules", lambda: [])
+    assert bench.main(["--skip-huge", "--output", str(tmp_path / "a.json")]) == 0
+    assert ran == ["hartford", "synthetic-small", "synthetic-large"]
+    ran.clear()
+    assert bench.main(["--output", str(tmp_path / "b.json")]) == 0
+    assert ran == ["hartford", "synthetic-small", "synthetic-large", "huge"]

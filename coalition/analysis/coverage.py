@@ -304,18 +304,24 @@ def coverage_report(
 
     residence = index.residence
     covered_ids = set(frame.index[covered])
+    # Each community's lives_in rows, in table order (one grouping, not one scan per community).
+    lives_at = residence.groupby("community", sort=False).indices
+    lives_where = residence["neighborhood"].to_numpy(dtype=object)
+    lives_residents = residence["residents"].to_numpy(dtype=float)
+    nowhere = np.zeros(0, dtype=np.int64)
     rows = []
     for community_id, community in index.communities.iterrows():
-        lives = residence[residence["community"] == community_id]
-        known = lives["residents"].dropna()
-        places = [index.name(n) for n in lives["neighborhood"]]
+        at = lives_at.get(community_id, nowhere)
+        where, counts = lives_where[at].tolist(), lives_residents[at]
+        known = counts[~np.isnan(counts)]
+        places = [index.name(n) for n in where]
         residents: float | None
         if len(known):
             residents = float(known.sum())
-            in_covered = lives[lives["neighborhood"].isin(covered_ids)]["residents"]
-            residents_covered = float(in_covered.fillna(0).sum())
+            in_covered = counts[[n in covered_ids for n in where]]
+            residents_covered = float(np.nan_to_num(in_covered, nan=0.0).sum())
             share = _share(residents_covered, residents)
-            covered_places = [index.name(n) for n in lives["neighborhood"] if n in covered_ids]
+            covered_places = [index.name(n) for n in where if n in covered_ids]
             explanation = (
                 f"Of the {residents:,.0f} residents recorded for {community['name']}, "
                 f"{_percent(share)} live in covered neighborhoods"

@@ -6,7 +6,9 @@ See docs/analysis.md for the exact rule behind every family.
 from __future__ import annotations
 
 import logging
+from bisect import insort
 from dataclasses import dataclass
+from itertools import chain, compress
 from typing import Any, cast
 
 import networkx as nx
@@ -26,7 +28,14 @@ from .graph_index import (
     plural,
 )
 from .membership import member_view, non_member_ids
-from .metrics import brokerage, cut_vertices, org_community_matrix, partnership_network
+from .metrics import (
+    PartnershipNetwork,
+    brokerage,
+    cut_vertices,
+    org_community_matrix,
+    partnership_network,
+    partnership_positions,
+)
 from .provenance import illustrative_ids
 from .provenance import label as labelled_rows
 
@@ -106,6 +115,33 @@ def _reach_ids(index: GraphIndex) -> dict[str, list[str]]:
         return ids
 
     return index.memo("reach_ids", compute)
+
+
+def _reach_labels(index: GraphIndex) -> dict[str, tuple[list[str], set[str]]]:
+    """Per neighborhood, the illustrative ids (as text) among the members reaching it: sorted,
+    and as a set (computed once; several findings of one neighborhood share them)."""
+
+    def compute() -> dict[str, tuple[list[str], set[str]]]:
+        flagged = illustrative_ids(index)
+        found = {}
+        for neighborhood_id, ids in _reach_ids(index).items():
+            text = {str(i) for i in ids if i in flagged}
+            found[neighborhood_id] = (sorted(text), text)
+        return found
+
+    return index.memo("reach_labels", compute)
+
+
+def _labels_reaching(index: GraphIndex, neighborhood_id: str, ids: list[Any]) -> dict[str, Any]:
+    """:func:`_labels` of ``[*ids, *members reaching neighborhood_id]``, the members' part
+    looked up once per neighborhood rather than once per finding."""
+    flagged = illustrative_ids(index)
+    if not flagged:
+        return {"illustrative": False, "illustrative_rows": []}
+    base, base_set = _reach_labels(index).get(neighborhood_id, ([], set()))
+    extra = [t for t in {str(i) for i in ids if i in flagged} if t not in base_set]
+    rows = sorted(base + extra) if extra else list(base)
+    return {"illustrative": bool(rows), "illustrative_rows": rows}
 
 
 def _labels(index: GraphIndex, ids: list[Any]) -> dict[str, Any]:
@@ -221,7 +257,26 @@ def language_gaps(index: GraphIndex) -> pd.DataFrame:
     return index.memo("language_gaps", lambda: _language_gaps(index)).copy()
 
 
-def _language_gaps(index: GraphIndex) -> pd.DataFrame:
+def _language_needs(
+    index: GraphIndex,
+) -> tuple[dict[str, set[str]], dict[tuple[str, str], dict[str, Any]]]:
+    """The languages offered in each neighborhood, and the needs nobody there meets.
+
+    Returns ``offered`` (neighborhood id -> lower-case languages of the members reaching it)
+    and ``needs`` ((neighborhood id, lower-case language) -> its language as first written,
+    communities and their ids, speakers, and whether a resident count is unknown), computed
+    once per index and shared (read only) by :func:`language_gaps` and
+    :func:`language_gap_findings`.
+    """
+    return index.memo("language_needs", lambda: _compute_language_needs(index))
+
+
+def _compute_language_needs(
+    index: GraphIndex,
+) -> tuple[dict[str, set[str]], dict[tuple[str, str], dict[str, Any]]]:
+    # Languages are lowered per reach row into temporary sets: keeping one lowered set per
+    # organization alive (100,000 of them) triggers full garbage collections over the whole
+    # graph, which cost more than lowering again.
     org_languages = dict(
         zip(
             index.organizations.index.tolist(),
@@ -247,22 +302,23 @@ def _language_gaps(index: GraphIndex) -> pd.DataFrame:
         offered.setdefault(neighborhood_id, set()).update(
             _lower_set(navigator_languages[navigator_id])
         )
-    reached_by = index.member_names
 
     needs: dict[tuple[str, str], dict[str, Any]] = {}
     community_languages = index.communities["languages"].to_dict()
     residence = index.residence
+    nothing: set[str] = set()
     for community_id, neighborhood_id, residents in zip(
         residence["community"].tolist(),
         residence["neighborhood"].tolist(),
         residence["residents"].tolist(),
         strict=False,
     ):
+        here = offered.get(neighborhood_id, nothing)
         for language in community_languages.get(community_id, []):
             key = str(language).strip()
             if not key or key.lower() == COMMON_LANGUAGE:
                 continue
-            if key.lower() in offered.get(neighborhood_id, set()):
+            if key.lower() in here:
                 continue
             entry = needs.setdefault(
                 (neighborhood_id, key.lower()),
@@ -274,6 +330,43 @@ def _language_gaps(index: GraphIndex) -> pd.DataFrame:
                 entry["unknown"] = True
             else:
                 entry["speakers"] += float(residents)
+    return offered, needs
+
+
+def _need_speakers(entry: dict[str, Any]) -> float | None:
+    """Speakers of a language need (None when only unknown counts were recorded)."""
+    return None if entry["unknown"] and not entry["speakers"] else entry["speakers"]
+
+
+def language_gap_findings(index: GraphIndex) -> list[tuple[str, str]]:
+    """(neighborhood id, language) of every language gap, in :func:`language_gaps` order.
+
+    The same findings as :func:`language_gaps` without writing their sentences (what the
+    ranking's gap counts need). Order within each neighborhood is exactly the frame's
+    (most speakers first, then language); across neighborhoods, by speakers then name.
+
+    Examples
+    --------
+    >>> language_gap_findings(index)  # doctest: +SKIP
+    [('dogwood', 'Karen')]
+    """
+    _, needs = _language_needs(index)
+    keyed = [
+        (
+            -float(_need_speakers(entry) or 0.0),
+            index.name(neighborhood_id),
+            entry["language"],
+            neighborhood_id,
+        )
+        for (neighborhood_id, _), entry in needs.items()
+    ]
+    keyed.sort(key=lambda k: k[:3])
+    return [(k[3], k[2]) for k in keyed]
+
+
+def _language_gaps(index: GraphIndex) -> pd.DataFrame:
+    offered, needs = _language_needs(index)
+    reached_by = index.member_names
     rows = []
     for (neighborhood_id, _), entry in needs.items():
         name = index.name(neighborhood_id)
@@ -301,13 +394,8 @@ def _language_gaps(index: GraphIndex) -> pd.DataFrame:
                     f"{resident_words} speak {entry['language']}, but "
                     f"{reach_words}."
                 ),
-                **_labels(
-                    index,
-                    [
-                        neighborhood_id,
-                        *entry["community_ids"],
-                        *_reach_ids(index).get(neighborhood_id, []),
-                    ],
+                **_labels_reaching(
+                    index, neighborhood_id, [neighborhood_id, *entry["community_ids"]]
                 ),
             }
         )
@@ -375,12 +463,15 @@ def fragile_links(index: GraphIndex, network=None, matrix=None) -> pd.DataFrame:
         ),
     ]
     for kind, reach, sentence in alone:
-        per_place = reach.groupby(kind)["org"].agg(lambda s: sorted(set(s)))
-        for row_label, org_ids in per_place.items():
-            if len(org_ids) != 1:
-                continue
-            place_id = cast(str, row_label)  # index labels are node ids
-            place, org = index.name(place_id), index.name(org_ids[0])
+        # Places reached by exactly one distinct organization, in place-id order.
+        distinct = reach[[kind, "org"]].drop_duplicates()
+        per_place = distinct[kind].value_counts()
+        single = distinct[distinct[kind].isin(per_place.index[per_place == 1])].sort_values(
+            kind, kind="stable"
+        )
+        for place_id, org_id in zip(single[kind].tolist(), single["org"].tolist(), strict=True):
+            org_ids = [org_id]
+            place, org = index.name(place_id), index.name(org_id)
             rows.append(
                 {
                     "type": kind,
@@ -562,10 +653,11 @@ def bridging_pairs(graph_or_index: nx.MultiDiGraph | GraphIndex) -> pd.DataFrame
     [['legal', 'lib'], ['assoc', 'lib'], ['church', 'lib']]
     """
     index = as_index(graph_or_index)
-    orientation = index.organizations["orientation"]
+    orientation = index.organizations["orientation"].to_numpy()
     pairs = index.partnerships
-    a_side = orientation.reindex(pairs["a"]).to_numpy()
-    b_side = orientation.reindex(pairs["b"]).to_numpy()
+    ends = partnership_positions(index)  # each end's row in index.organizations
+    a_side = orientation[ends[:, 0]]
+    b_side = orientation[ends[:, 1]]
     a_imm = np.isin(a_side, list(IMMIGRANT_SIDE))
     a_rec = np.isin(a_side, list(RECEIVING_SIDE))
     b_imm = np.isin(b_side, list(IMMIGRANT_SIDE))
@@ -573,14 +665,70 @@ def bridging_pairs(graph_or_index: nx.MultiDiGraph | GraphIndex) -> pd.DataFrame
     return pairs[(a_imm & b_rec) | (a_rec & b_imm)]
 
 
-def _tied_pair(partner_ids: list[int], adjacency: list[list[int]]) -> tuple[int, int] | None:
-    """Two partners tied to each other (the first found), or None when none are."""
-    partners = set(partner_ids)
-    for p in partner_ids:
-        for q in adjacency[p]:
-            if q in partners and q != p:
-                return p, q
-    return None
+def first_tied_pairs(network: PartnershipNetwork) -> dict[int, tuple[int, int]]:
+    """For every organization whose partners include two tied to each other, the first such
+    pair: the lowest partner vertex with a tie to another partner, and its lowest such partner.
+
+    Read off igraph's triangle list (each triangle gives each of its corners one candidate
+    pair, in both orders), so hubs with thousands of partners cost nothing extra.
+
+    Examples
+    --------
+    >>> import igraph as ig
+    >>> graph = ig.Graph(n=4, edges=[(0, 1), (0, 2), (0, 3), (1, 3)])
+    >>> first_tied_pairs(PartnershipNetwork(graph, np.array(list("abcd"), dtype=object)))
+    {0: (1, 3), 1: (0, 3), 3: (0, 1)}
+    """
+    triangles = np.asarray(network.graph.list_triangles(), dtype=np.int64).reshape(-1, 3)
+    if not len(triangles):
+        return {}
+    a, b, c = triangles[:, 0], triangles[:, 1], triangles[:, 2]
+    corner = np.concatenate([a, a, b, b, c, c])
+    first = np.concatenate([b, c, a, c, a, b])
+    second = np.concatenate([c, b, c, a, b, a])
+    order = np.lexsort((second, first, corner))
+    corner, first, second = corner[order], first[order], second[order]
+    head = np.flatnonzero(np.r_[True, corner[1:] != corner[:-1]])
+    return dict(
+        zip(
+            corner[head].tolist(),
+            zip(first[head].tolist(), second[head].tolist(), strict=True),
+            strict=True,
+        )
+    )
+
+
+def _broker_labels(
+    vertex: int,
+    partner_vertices: list[int],
+    org_list: list[str],
+    flagged_vertex: list[bool],
+    partner_ids: list[str],
+    all_flagged: bool = False,
+) -> dict[str, Any]:
+    """:func:`_labels` of a broker and its partners, when vertices follow sorted text ids.
+
+    The partners' vertices are sorted and distinct, so their flagged ids come out sorted;
+    the broker's own id (never its own partner) is put in its place.
+
+    Examples
+    --------
+    >>> labels = _broker_labels(1, [0, 2], ["a", "b", "c"], [True, True, False], ["a", "c"])
+    >>> labels["illustrative_rows"]
+    ['a', 'b']
+    """
+    if all_flagged:
+        rows = list(partner_ids)
+    else:
+        rows = list(
+            map(
+                org_list.__getitem__,
+                compress(partner_vertices, map(flagged_vertex.__getitem__, partner_vertices)),
+            )
+        )
+    if flagged_vertex[vertex]:
+        insort(rows, org_list[vertex])
+    return {"illustrative": bool(rows), "illustrative_rows": rows}
 
 
 def bridging(
@@ -649,7 +797,7 @@ def bridging(
                 "constraint": None,
                 "severity": 0 if here else 1,
                 "explanation": explanation,
-                **_labels(index, [neighborhood_id, *present, *(o for pair in here for o in pair)]),
+                **_labels(index, [neighborhood_id, *present, *chain.from_iterable(here)]),
             }
         )
     # Neighborhoods with no bridging tie first, the busiest of them first.
@@ -662,13 +810,14 @@ def bridging(
         (table["degree"] >= 2) & (table["effective_size"] >= BROKER_MIN_EFFECTIVE_SIZE - 1e-9)
     ]
     if len(brokers):
-        adjacency = network.graph.get_adjlist()
         position = {org_id: i for i, org_id in enumerate(network.org_ids.tolist())}
         org_list = network.org_ids.tolist()
         sectors = dict(zip(orgs.index.tolist(), orgs["sector"].tolist(), strict=False))
         # Partners on each side, counted for every organization at once (sparse products).
         side = orgs["orientation"].reindex(network.org_ids).to_numpy()
-        edge_array = np.asarray(network.graph.get_edgelist(), dtype=np.int64).reshape(-1, 2)
+        edge_array = partnership_positions(index)  # the network's edges, in its edge order
+        if len(edge_array) != network.graph.ecount():  # a network built from another index
+            edge_array = np.asarray(network.graph.get_edgelist(), dtype=np.int64).reshape(-1, 2)
         size = len(org_list)
         partners_matrix = sparse.csr_matrix(
             (
@@ -680,9 +829,27 @@ def bridging(
             ),
             shape=(size, size),
         )
+        # Each vertex's partners in vertex order (what igraph's get_adjlist gives, read off the
+        # sorted sparse rows instead of one igraph call per vertex).
+        partners_matrix.sort_indices()
+        partner_list = partners_matrix.indices.tolist()
+        bounds = partners_matrix.indptr.tolist()
+        adjacency = [partner_list[bounds[v] : bounds[v + 1]] for v in range(size)]
         immigrant_partners = partners_matrix @ np.isin(side, list(IMMIGRANT_SIDE)).astype(int)
         receiving_partners = partners_matrix @ np.isin(side, list(RECEIVING_SIDE)).astype(int)
         brokers = brokers.sort_values(["effective_size", "constraint"], ascending=[False, True])
+        # The sector words of every vertex, and which vertices are illustrative rows: looked up
+        # per partner in C (map) rather than in a Python loop, hubs having thousands.
+        sector_words = [str(sectors.get(o)) for o in org_list]
+        flagged = illustrative_ids(index)
+        # Vertices follow the sorted ids, so a broker's partners (igraph lists neighbours in
+        # vertex order) are already its sorted, distinct partner ids.
+        sorted_text_ids = all(type(o) is str for o in org_list) and all(
+            org_list[i] < org_list[i + 1] for i in range(len(org_list) - 1)
+        )
+        flagged_vertex = [o in flagged for o in org_list]
+        all_flagged = all(flagged_vertex)
+        tied_pairs = first_tied_pairs(network)
         for org_id, degree, eff, constraint in zip(
             brokers.index.tolist(),
             brokers["degree"].tolist(),
@@ -692,7 +859,7 @@ def bridging(
         ):
             vertex = position[org_id]
             partner_vertices = adjacency[vertex]
-            partner_ids = [org_list[p] for p in partner_vertices]
+            partner_ids = list(map(org_list.__getitem__, partner_vertices))
             # Three example partners (the first by id), not all: hubs have thousands (a
             # fourth is named rather than summarised as "and 1 more").
             shown_ids = partner_ids if len(partner_ids) <= 4 else partner_ids[:3]
@@ -707,10 +874,10 @@ def bridging(
                 role = "immigrant-serving and receiving-community organizations"
             else:
                 role = "sectors: " + join_names(
-                    sorted({str(sectors.get(p)) for p in partner_ids}), limit=4
+                    sorted(set(map(sector_words.__getitem__, partner_vertices))), limit=4
                 )
             name = index.name(org_id)
-            pair = _tied_pair(partner_vertices, adjacency)  # checked on the partners' own ties
+            pair = tied_pairs.get(vertex)  # checked on the partners' own ties
             if pair is None:
                 head = (
                     f"{name} links {plural(degree, 'partner')} that are not linked to each "
@@ -738,7 +905,18 @@ def bridging(
                     "explanation": f"{head}: a broker between {role} "
                     f"(Burt's constraint {constraint:.2f}; lower "
                     f"means more brokerage).",
-                    **_labels(index, [org_id, *partner_ids]),
+                    **(
+                        _broker_labels(
+                            vertex,
+                            partner_vertices,
+                            org_list,
+                            flagged_vertex,
+                            partner_ids,
+                            all_flagged,
+                        )
+                        if sorted_text_ids and flagged
+                        else _labels(index, [org_id, *partner_ids])
+                    ),
                 }
             )
     return _frame(rows, BRIDGING_COLUMNS)
@@ -767,19 +945,24 @@ def isolated_members(
     severity: isolated (2), sector pairs (the smaller sector's size), peripheral (1).
     """
     orgs = index.organizations
-    pairs = index.partnerships
     network = network if network is not None else partnership_network(index)
     degree = (broker_table if broker_table is not None else brokerage(network))["degree"]
-    partner_of = pd.concat(
-        [
-            pairs.rename(columns={"a": "org", "b": "partner"}),
-            pairs.rename(columns={"b": "org", "a": "partner"}),
-        ]
-    )
     rows = []
     lonely = degree[degree <= 1]
-    single = partner_of[partner_of["org"].isin(lonely.index)]
-    single_partner = dict(zip(single["org"].tolist(), single["partner"].tolist(), strict=False))
+    # An organization with one partnership has one row in the ends: its other end is its partner.
+    ends = partnership_positions(index)
+    org_list = orgs.index.tolist()
+    other_end = np.full(len(org_list), -1, dtype=np.int64)
+    other_end[ends[:, 0]] = ends[:, 1]
+    other_end[ends[:, 1]] = ends[:, 0]
+    lonely_at = orgs.index.get_indexer(lonely.index)
+    single_partner = {
+        org_id: org_list[other_end[at]]
+        for org_id, at, count in zip(
+            lonely.index.tolist(), lonely_at.tolist(), lonely.tolist(), strict=True
+        )
+        if count == 1
+    }
     sector_of_org = dict(zip(orgs.index.tolist(), orgs["sector"].tolist(), strict=False))
     for org_id, count in zip(lonely.index.tolist(), lonely.tolist(), strict=False):
         name, sector = index.name(org_id), sector_of_org[org_id]
@@ -818,12 +1001,15 @@ def isolated_members(
     sector_counts = orgs["sector"].value_counts()
     big = sorted(sector_counts[sector_counts >= 2].index)
     if len(big) >= 2:
-        sector_of = orgs["sector"]
-        sa, sb = sector_of.reindex(pairs["a"]).to_numpy(), sector_of.reindex(pairs["b"]).to_numpy()
-        tied = set(zip(sa, sb, strict=False)) | set(zip(sb, sa, strict=False))
+        # Sector pairs that tie, as codes (one number per ordered pair of sectors).
+        codes, sector_names = pd.factorize(orgs["sector"])
+        code_of = {name: c for c, name in enumerate(sector_names.tolist())}
+        width = len(sector_names) + 1
+        sa, sb = codes[ends[:, 0]] + 1, codes[ends[:, 1]] + 1  # 0: no sector
+        tied = set(np.unique(np.concatenate([sa * width + sb, sb * width + sa])).tolist())
         for i, first in enumerate(big):
             for second in big[i + 1 :]:
-                if (first, second) in tied:
+                if (code_of[first] + 1) * width + code_of[second] + 1 in tied:
                     continue
                 n1, n2 = int(sector_counts[first]), int(sector_counts[second])
                 in_pair = orgs.index[orgs["sector"].isin([first, second])].tolist()
@@ -874,18 +1060,58 @@ def uncovered_need(index: GraphIndex) -> pd.DataFrame:
     return index.memo("uncovered_need", lambda: _uncovered_need(index)).copy()
 
 
-def _uncovered_need(index: GraphIndex) -> pd.DataFrame:
-    frame = index.neighborhoods
-    foreign_born = frame["foreign_born"]
+def _uncovered_mask(index: GraphIndex) -> tuple[np.ndarray, float, float]:
+    """Which neighborhoods (in index order) have uncovered need, and the two medians."""
+    foreign_born = index.neighborhoods["foreign_born"]
     members = index.members_per_neighborhood
     fb_median = float(foreign_born.median()) if foreign_born.notna().any() else 0.0
     member_median = float(members.median())
-    flagged = frame[(foreign_born > fb_median) & (members <= member_median)]
+    mask = ((foreign_born > fb_median) & (members <= member_median)).to_numpy(dtype=bool)
+    return mask, fb_median, member_median
+
+
+def uncovered_need_ids(index: GraphIndex) -> list[str]:
+    """Ids of the neighborhoods :func:`uncovered_need` lists, in its order, without its
+    sentences (what the ranking's gap counts need).
+
+    Examples
+    --------
+    >>> uncovered_need_ids(index)  # doctest: +SKIP
+    ['dogwood']
+    """
+    mask, _, _ = _uncovered_mask(index)
+    frame = index.neighborhoods[mask]
+    count = index.members_per_neighborhood.to_numpy()[mask]
+    foreign_born = frame["foreign_born"].tolist()
+    severity = [-(fb / (c + 1)) for fb, c in zip(foreign_born, count.tolist(), strict=True)]
+    keyed = sorted(
+        zip(
+            severity,
+            frame["name"].tolist(),
+            frame.index.tolist(),
+            strict=True,
+        ),
+        key=lambda k: k[:2],
+    )
+    return [k[2] for k in keyed]
+
+
+def _uncovered_need(index: GraphIndex) -> pd.DataFrame:
+    frame = index.neighborhoods
+    members = index.members_per_neighborhood
+    mask, fb_median, member_median = _uncovered_mask(index)
+    flagged = frame[mask]
     names = index.member_names
     rows = []
-    for row_label, row in flagged.iterrows():
-        neighborhood_id = cast(str, row_label)  # index labels are node ids
-        count = int(members[neighborhood_id])
+    for neighborhood_id, count, row in zip(
+        flagged.index.tolist(),
+        members.to_numpy()[mask].tolist(),  # members follows the neighborhoods' order
+        flagged[["name", "foreign_born", "foreign_born_moe", "committee_status"]].to_dict(
+            "records"
+        ),
+        strict=True,
+    ):
+        count = int(count)
         who = sorted(names.get(neighborhood_id, []))
         moe = row["foreign_born_moe"]
         moe_words = f" (± {moe:,.0f})" if pd.notna(moe) else ""
@@ -913,7 +1139,7 @@ def _uncovered_need(index: GraphIndex) -> pd.DataFrame:
                     f"({fb_median:,.0f}), yet {reach_words}{who_words}, no more than "
                     f"the median of {member_median:g}."
                 ),
-                **_labels(index, [neighborhood_id, *_reach_ids(index).get(neighborhood_id, [])]),
+                **_labels_reaching(index, neighborhood_id, [neighborhood_id]),
             }
         )
     result = _frame(rows, NEED_COLUMNS).sort_values(["severity", "name"], ascending=[False, True])

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from ..errors import AnalysisError
 from .graph_index import GraphIndex
 
 logger = logging.getLogger(__name__)
@@ -46,17 +47,45 @@ def partnership_network(index: GraphIndex) -> PartnershipNetwork:
     6
     """
     org_ids = index.organizations.index.to_numpy(dtype=object)
-    position = {org_id: i for i, org_id in enumerate(org_ids.tolist())}
-    pairs = index.partnerships
-    edges = list(
-        zip(
-            map(position.__getitem__, pairs["a"].tolist()),
-            map(position.__getitem__, pairs["b"].tolist()),
-            strict=False,
-        )
-    )
-    graph = ig.Graph(n=len(org_ids), edges=edges, directed=False)
+    ends = partnership_positions(index)
+    graph = ig.Graph(n=len(org_ids), edges=ends.tolist(), directed=False)
     return PartnershipNetwork(graph=graph, org_ids=org_ids)
+
+
+def partnership_positions(index: GraphIndex) -> np.ndarray:
+    """The partnerships as positions in ``index.organizations`` (an m x 2 integer array, rows
+    in ``index.partnerships`` order), computed once per index.
+
+    Raises
+    ------
+    AnalysisError
+        A partnership names an organization that is not in the index (an index built by
+        :func:`index_graph` drops those, so this means the index was edited by hand).
+
+    Examples
+    --------
+    >>> partnership_positions(index_graph(G))[:2].tolist()  # doctest: +SKIP
+    [[0, 3], [1, 3]]
+    """
+
+    def compute() -> np.ndarray:
+        # Plain object ids: hashing Python strings is much faster here than Arrow strings.
+        ids = pd.Index(index.organizations.index.to_numpy(dtype=object), dtype=object)
+        pairs = index.partnerships
+        ends = np.column_stack(
+            [
+                ids.get_indexer(pd.Index(pairs["a"].to_numpy(dtype=object), dtype=object)),
+                ids.get_indexer(pd.Index(pairs["b"].to_numpy(dtype=object), dtype=object)),
+            ]
+        ).astype(np.int64)
+        if (ends < 0).any():
+            raise AnalysisError(
+                "A partnership names an organization missing from the index: rebuild the "
+                "index with coalition.analysis.index_graph(G)."
+            )
+        return ends
+
+    return index.memo("partnership_positions", compute)
 
 
 def brokerage(network: PartnershipNetwork) -> pd.DataFrame:

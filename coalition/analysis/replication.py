@@ -23,7 +23,7 @@ from ..errors import AnalysisError
 from ..settings import DEFAULT_K, DEFAULT_SEED, DEFAULT_STABILITY_RUNS
 from ..values import json_value, whole
 from .coverage import frame_records
-from .gaps import language_gaps, uncovered_need
+from .gaps import language_gap_findings, uncovered_need_ids
 from .geometry import adjacency_pairs
 from .graph_index import ANCHOR_LABELS, GraphIndex, as_index, join_names, plural
 from .membership import member_view
@@ -168,19 +168,33 @@ def gap_findings_by_neighborhood(
     """
     index = member_view(as_index(graph_or_index))
     findings: dict[str, list[str]] = {}
-    for neighborhood_id, language in zip(
-        *(language_gaps(index)[c] for c in ("neighborhood_id", "language")), strict=False
-    ):
+    # The findings themselves, without writing their sentences: the same rows in the same
+    # order as language_gaps and uncovered_need.
+    for neighborhood_id, language in language_gap_findings(index):
         findings.setdefault(neighborhood_id, []).append(f"no one offers {language}")
     orgs_reaching = index.orgs_per_neighborhood
     for neighborhood_id in orgs_reaching.index[orgs_reaching == 1]:
         findings.setdefault(neighborhood_id, []).append("reached by one organization only")
-    for neighborhood_id in uncovered_need(index)["neighborhood_id"]:
+    for neighborhood_id in uncovered_need_ids(index):
         findings.setdefault(neighborhood_id, []).append(
             "many foreign-born residents but few coalition members"
         )
     counts = pd.Series({n: len(v) for n, v in findings.items()}, dtype=float)
     return counts.reindex(index.neighborhoods.index, fill_value=0.0), findings
+
+
+def _lists_by(frame: pd.DataFrame, key: str, value: str) -> dict[Any, list[Any]]:
+    """``frame[value]`` listed per ``frame[key]``, both in table order.
+
+    Examples
+    --------
+    >>> _lists_by(pd.DataFrame({"n": ["b", "a", "b"], "o": [1, 2, 3]}), "n", "o")
+    {'b': [1, 3], 'a': [2]}
+    """
+    lists: dict[Any, list[Any]] = {}
+    for k, v in zip(frame[key].tolist(), frame[value].tolist(), strict=True):
+        lists.setdefault(k, []).append(v)
+    return lists
 
 
 def neighborhood_signals(index: GraphIndex, candidates: np.ndarray) -> NeighborhoodSignals:
@@ -259,10 +273,10 @@ def neighborhood_signals(index: GraphIndex, candidates: np.ndarray) -> Neighborh
         for i, j in pairs[active[pairs[:, 1]]].tolist():
             active_neighbours.setdefault(id_list[i], []).append(name_list[j])
             neighbour_ids.setdefault(id_list[i], []).append(id_list[j])
-    reach = members_index.neighborhood_org_reach
-    member_orgs = reach.groupby("neighborhood", sort=False)["org"].agg(list).to_dict()
-    based = index.neighborhood_navigators
-    navigators_here = based.groupby("neighborhood", sort=False)["navigator"].agg(list).to_dict()
+    # Who reaches each neighborhood, in table order (a plain dict of lists: no per-group
+    # Python call as in groupby().agg(list)).
+    member_orgs = _lists_by(members_index.neighborhood_org_reach, "neighborhood", "org")
+    navigators_here = _lists_by(index.neighborhood_navigators, "neighborhood", "navigator")
     empty: list[str] = []
     names = index.names
     details = {}
