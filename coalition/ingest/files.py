@@ -12,7 +12,7 @@ import re
 import stat
 import tomllib
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +50,7 @@ class RawTable:
         rows: list[dict[str, str]] | None = None,
         row_numbers: list[int] | None = None,
         *,
-        cells: dict[str, Sequence[str]] | None = None,
+        cells: Mapping[str, Sequence[str]] | None = None,
     ):
         self.file = file
         self.columns = columns
