@@ -48,6 +48,7 @@ from typing import Any
 import networkx as nx
 import psutil
 
+from benchmarks.summary import write_summary
 from coalition.analysis import refresh
 from coalition.analysis.synthetic import make_synthetic_city
 from coalition.model import CityData, build_graph
@@ -358,7 +359,8 @@ def main(argv: list[str] | None = None) -> int:
     for record in records:
         record.setdefault("machine", machine)
     args.output.write_text(json.dumps(records, indent=2) + "\n", encoding="utf-8")
-    logger.info("wrote %s", args.output)
+    summary = write_summary(records, args.output.with_suffix(".md"))
+    logger.info("wrote %s and %s", args.output, summary)
     return 0
 
 
