@@ -531,6 +531,17 @@ def city_summary(city: CityData) -> dict[str, int]:
     tables = graph_tables(city)
     if tables is None:
         return summary(build_graph(city))
+    return tables_summary(tables)
+
+
+def tables_summary(tables: GraphTables) -> dict[str, int]:
+    """``summary`` of the graph that ``tables`` (from :func:`graph_tables`) describe.
+
+    Examples
+    --------
+    >>> tables_summary(graph_tables(city)) == summary(build_graph(city))
+    True
+    """
     counts: dict[Any, int] = {kind: 0 for kind in schema.NODE_KINDS}
     members = illustrative = partly = 0
     for table, kind in schema.KIND_OF_TABLE.items():

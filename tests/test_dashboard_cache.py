@@ -8,6 +8,7 @@ Network page's unfiltered view is the cached graph itself, not a copy.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 
 import pytest
@@ -81,3 +82,85 @@ def test_the_unfiltered_network_is_the_cached_graph_itself(tmp_path, monkeypatch
     assert cache.filtered(snap, (every_kind, (), (), (), (), "legal", 1)).number_of_nodes() == 5
     with pytest.raises(AnalysisError, match="Unknown node kind"):
         cache.filtered(snap, ((*every_kind, "ghost"), (), (), (), (), None, 1))
+
+
+# --- the Overview, the sidebar and the filters read the tables, never the networkx graph ---------
+
+
+def _refuse_the_graph(monkeypatch):
+    from coalition import model
+    from coalition.analysis import graph_index, provenance
+
+    def refuse(_city):
+        raise AssertionError("the networkx graph was built")
+
+    for module in (model, graph_index, provenance):
+        monkeypatch.setattr(module, "build_graph", refuse)
+
+
+def test_overview_and_sidebar_never_build_the_graph(tmp_path, monkeypatch, fresh_cache):
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    from coalition import model
+    from coalition.analysis.synthetic import make_synthetic_city
+
+    city = make_synthetic_city(orgs=150, ties=900, areas=12, seed=4)
+    db = tmp_path / "t.db"
+    open_store(db).replace_city(city)
+    expected = model.summary(model.build_graph(open_store(db).read_city()))
+    monkeypatch.setenv("COALITION_DB", str(db))
+    _refuse_the_graph(monkeypatch)
+    app = str(Path(__file__).resolve().parent.parent / "app.py")
+    at = AppTest.from_file(app, default_timeout=120)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    members = [m.value for m in at.metric if m.label == "Member organizations"]
+    assert members == [f"{expected['members']:,}"]
+    sidebar = " ".join(c.value for c in at.sidebar.caption)
+    assert "Organizations:" in sidebar and f"{expected['members']:,} members" in sidebar
+
+
+def test_counts_and_filter_options_equal_the_graphs(tmp_path, monkeypatch, fresh_cache):
+    from coalition import model
+    from coalition.analysis import illustrative_counts
+    from coalition.presenting import city as city_text
+
+    db = tmp_path / "t.db"
+    open_store(db).replace_city(make_tiny_city())
+    monkeypatch.setenv("COALITION_DB", str(db))
+    snap = cache.snapshot()
+    G = model.build_graph(cache.city(snap))
+    entries = illustrative_counts(G)
+    expected = {
+        **model.summary(G),
+        "partnerships": sum(1 for *_, key in G.edges(keys=True) if key == "partnership"),
+        "entries": entries["entries"],
+        "illustrative_entries": entries["illustrative"],
+    }
+    assert expected["partnerships"] == 4  # by hand: the tiny city's four partnerships
+    _refuse_the_graph(monkeypatch)
+    assert cache.counts(snap) == expected
+    assert cache.filter_options(snap) == city_text.filter_options(G)
+    assert cache.index(snap).partnerships.equals(analysis.index_graph(G).partnerships)
+
+
+def test_counts_of_a_city_the_tables_cannot_tell_read_the_graph(tmp_path, monkeypatch, fresh_cache):
+    from coalition import model
+    from coalition.analysis import illustrative_counts
+    from coalition.presenting import city as city_text
+
+    city = make_tiny_city()
+    communities = city.tables["communities"].copy()
+    communities.loc[0, "community_id"] = city.tables["organizations"].loc[0, "org_id"]
+    db = tmp_path / "t.db"
+    tables = {**city.tables, "communities": communities}  # an id in two tables
+    open_store(db).replace_city(dataclasses.replace(city, tables=tables))
+    monkeypatch.setenv("COALITION_DB", str(db))
+    snap = cache.snapshot()
+    assert cache.tables(snap) is None
+    G = model.build_graph(cache.city(snap))
+    assert cache.counts(snap)["entries"] == illustrative_counts(G)["entries"]
+    assert cache.filter_options(snap) == city_text.filter_options(G)

@@ -23,6 +23,7 @@ from ..errors import AnalysisError
 from ..model import (
     WGS84,
     CityData,
+    GraphTables,
     NeighborhoodCommittees,
     build_graph,
     gc_paused,
@@ -366,7 +367,7 @@ def index_graph(G: nx.MultiDiGraph) -> GraphIndex:
     )
 
 
-def index_city(city: CityData) -> GraphIndex:
+def index_city(city: CityData, tables: GraphTables | None = None) -> GraphIndex:
     """The index of ``build_graph(city)``, read straight from the city's tables.
 
     Equal to ``index_graph(build_graph(city))`` in every frame, dict and geometry, without
@@ -380,6 +381,8 @@ def index_city(city: CityData) -> GraphIndex:
     city : CityData
         Validated tables (:func:`coalition.ingest.read_city`, or the store's
         :meth:`coalition.store.Store.read_city`).
+    tables : GraphTables, optional
+        ``graph_tables(city)`` when the caller has it already (read once, shared).
 
     Returns
     -------
@@ -396,11 +399,12 @@ def index_city(city: CityData) -> GraphIndex:
     'active'
     """
     with gc_paused():
-        return _index_city(city)
+        return _index_city(city, tables)
 
 
-def _index_city(city: CityData) -> GraphIndex:
-    tables = graph_tables(city)
+def _index_city(city: CityData, tables: GraphTables | None) -> GraphIndex:
+    if tables is None:
+        tables = graph_tables(city)
     if tables is None:
         logger.info(
             "indexing %s through its graph (its tables need the graph's merging)", city.name

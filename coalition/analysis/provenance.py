@@ -16,6 +16,7 @@ from typing import Any
 
 import networkx as nx
 
+from ..model import CityData, GraphTables, build_graph, graph_tables
 from ..schema import DERIVED_TIE_TYPES, KIND_OF_TABLE
 from .graph_index import GraphIndex
 
@@ -140,8 +141,7 @@ def illustrative_counts(graph_or_index: nx.MultiDiGraph | GraphIndex) -> dict[st
     (3, 1, {'rows': 2, 'illustrative': 1})
     """
     G = graph_or_index.graph if isinstance(graph_or_index, GraphIndex) else graph_or_index
-    by_table = {table: {"rows": 0, "illustrative": 0} for table in KIND_OF_TABLE}
-    by_table[TIES_TABLE] = {"rows": 0, "illustrative": 0}
+    by_table = _empty_counts()
     for _, data in G.nodes(data=True):
         table = _TABLE_OF_KIND.get(data.get("kind"))
         if table is None:
@@ -153,6 +153,75 @@ def illustrative_counts(graph_or_index: nx.MultiDiGraph | GraphIndex) -> dict[st
             continue
         by_table[TIES_TABLE]["rows"] += 1
         by_table[TIES_TABLE]["illustrative"] += is_illustrative(flag)
+    return _totals(by_table)
+
+
+def illustrative_counts_of_tables(tables: GraphTables) -> dict[str, Any]:
+    """:func:`illustrative_counts` of the graph the tables describe, without building it.
+
+    The same rule read from :func:`coalition.model.graph_tables`: a node per entity-table row
+    (its whole-row ``illustrative`` cell, as ``build_graph`` stores it), a tie per edge of the
+    graph (repeated rows of one tie are one edge) whose type is not derived from a
+    ``neighborhood`` column. Nodes named only by a tie have no kind and are not entries.
+
+    Parameters
+    ----------
+    tables : coalition.model.GraphTables
+        The graph's contents as tables.
+
+    Returns
+    -------
+    dict
+        As :func:`illustrative_counts`.
+
+    Examples
+    --------
+    >>> from coalition.examples import example_city
+    >>> city = example_city()
+    >>> illustrative_counts_of_tables(graph_tables(city)) == illustrative_counts(build_graph(city))
+    True
+    """
+    by_table = _empty_counts()
+    for table, ids in tables.ids.items():
+        flags = tables.columns[table].get("illustrative")
+        by_table[table]["rows"] = len(ids)
+        # build_graph stores bool(cell) on the node, which is_illustrative reads back as is.
+        by_table[table]["illustrative"] = sum(bool(flag) for flag in flags) if flags else 0
+    own = [t not in DERIVED_TIE_TYPES for t in tables.edges["tie_type"].tolist()]
+    flags = tables.edges["illustrative"].tolist()
+    by_table[TIES_TABLE]["rows"] = sum(own)
+    by_table[TIES_TABLE]["illustrative"] = sum(
+        is_illustrative(flag) for flag, kept in zip(flags, own, strict=True) if kept
+    )
+    return _totals(by_table)
+
+
+def illustrative_counts_of_city(city: CityData) -> dict[str, Any]:
+    """``illustrative_counts(build_graph(city))``, read from the tables when they can tell.
+
+    The graph is built only for a city whose tables need its merging (an id in two tables,
+    see :func:`coalition.model.graph_tables`).
+
+    Examples
+    --------
+    >>> from coalition.examples import example_city
+    >>> city = example_city()
+    >>> illustrative_counts_of_city(city) == illustrative_counts(build_graph(city))
+    True
+    """
+    tables = graph_tables(city)
+    if tables is None:
+        return illustrative_counts(build_graph(city))
+    return illustrative_counts_of_tables(tables)
+
+
+def _empty_counts() -> dict[str, dict[str, int]]:
+    by_table = {table: {"rows": 0, "illustrative": 0} for table in KIND_OF_TABLE}
+    by_table[TIES_TABLE] = {"rows": 0, "illustrative": 0}
+    return by_table
+
+
+def _totals(by_table: dict[str, dict[str, int]]) -> dict[str, Any]:
     return {
         "entries": sum(t["rows"] for t in by_table.values()),
         "illustrative": sum(t["illustrative"] for t in by_table.values()),

@@ -124,32 +124,65 @@ def graph(snap: Snapshot) -> nx.MultiDiGraph:
     return model.build_graph(city(snap))
 
 
+@st.cache_resource(show_spinner="Reading the coalition's data…", max_entries=4)
+def tables(snap: Snapshot) -> model.GraphTables | None:
+    """What the graph would hold, as tables (:func:`coalition.model.graph_tables`).
+
+    Read once and shared by the index, the counts and the filter choices, so that the
+    Overview, the sidebar and the filters never build the networkx graph (seconds at 10,000
+    organizations). None when only the graph can tell (an id in two tables): the loaders
+    then read the graph.
+
+    Examples
+    --------
+    >>> len(tables(snap).ids['organizations'])
+    6
+    """
+    return model.graph_tables(city(snap))
+
+
 @st.cache_resource(show_spinner="Indexing the coalition…", max_entries=4)
 def index(snap: Snapshot) -> analysis.GraphIndex:
-    """The analyses' index of the graph (built once, shared by gaps, coverage and ranking).
+    """The analyses' index (built once, shared by gaps, coverage and ranking).
+
+    Read from the tables (:func:`coalition.analysis.graph_index.index_city`, equal to the
+    graph's index); the graph is built only if something asks the index for it.
 
     Examples
     --------
     >>> index(snap) is index(snap)  # cached per snapshot
     True
     """
-    return analysis.index_graph(graph(snap))
+    from coalition.analysis.graph_index import index_city
+
+    return index_city(city(snap), tables(snap))
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def counts(snap: Snapshot) -> dict[str, int]:
     """Counts per node kind, ties and illustrative items (see :func:`coalition.model.summary`).
 
+    Read from the tables (the same numbers as the graph's, without building it).
+
     Examples
     --------
     >>> counts(snap)['partnerships']
     4
     """
-    G = graph(snap)
-    result = dict(model.summary(G))
-    result["partnerships"] = sum(1 for *_, key in G.edges(keys=True) if key == "partnership")
+    from coalition.analysis import provenance
+
+    read = tables(snap)
+    if read is None:  # the tables need the graph's merging
+        G = graph(snap)
+        result = dict(model.summary(G))
+        result["partnerships"] = sum(1 for *_, key in G.edges(keys=True) if key == "partnership")
+        entries = provenance.illustrative_counts(G)
+    else:
+        result = dict(model.tables_summary(read))
+        # One row per edge of the graph: repeated rows of a tie are one partnership.
+        result["partnerships"] = int((read.edges["tie_type"] == "partnership").sum())
+        entries = provenance.illustrative_counts_of_tables(read)
     # Entries = table rows (nodes and ties), counted as the Data page counts them.
-    entries = analysis.illustrative_counts(G)
     result["entries"], result["illustrative_entries"] = entries["entries"], entries["illustrative"]
     return result
 
@@ -158,12 +191,17 @@ def counts(snap: Snapshot) -> dict[str, int]:
 def filter_options(snap: Snapshot) -> dict[str, Any]:
     """Choices for the filters (see :func:`coalition.presenting.city.filter_options`).
 
+    Read from the tables when they can tell (the graph is not built for them).
+
     Examples
     --------
     >>> filter_options(snap)['sectors'][:2]
     ['business', 'faith']
     """
-    return city_text.filter_options(graph(snap))
+    read = tables(snap)
+    if read is None:
+        return city_text.filter_options(graph(snap))
+    return city_text.filter_options_of_tables(read)
 
 
 # --- the analyses ---------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
-from coalition import labels, privacy, schema
+from coalition import labels, model, privacy, schema
 
 ILLUSTRATIVE_COLUMN = f"Illustrative {labels.ILLUSTRATIVE_MARK}"
 # Ties through which an organization reaches a neighborhood.
@@ -62,6 +62,58 @@ def filter_options(G: nx.MultiDiGraph) -> dict[str, Any]:
             if attrs.get("sector"):
                 sectors.add(str(attrs["sector"]))
             services.update(str(s) for s in attrs.get("services") or [])
+    return _options(by_kind, sectors, services, G.number_of_nodes())
+
+
+def filter_options_of_tables(tables: model.GraphTables) -> dict[str, Any]:
+    """:func:`filter_options` of the graph the tables describe, without building it.
+
+    Read from :func:`coalition.model.graph_tables` (the dashboard's sidebar and filters at
+    10,000 organizations: building the graph costs seconds). A node's name is its table's
+    ``name`` cell (a navigator's ``alias``), or its id, as ``build_graph`` names it.
+
+    Parameters
+    ----------
+    tables : coalition.model.GraphTables
+        The graph's contents as tables.
+
+    Returns
+    -------
+    dict
+        As :func:`filter_options`.
+
+    Examples
+    --------
+    >>> from coalition.examples import example_city
+    >>> city = example_city()
+    >>> options = filter_options_of_tables(model.graph_tables(city))
+    >>> options == filter_options(model.build_graph(city))
+    True
+    >>> options["navigators"]
+    {'nav1': 'Navigator One'}
+    """
+    by_kind: dict[str, dict[str, str]] = {kind: {} for kind in schema.NODE_KINDS}
+    sectors: set[str] = set()
+    services: set[str] = set()
+    for table, ids in tables.ids.items():
+        kind = schema.KIND_OF_TABLE[table]
+        cells, blank = tables.columns[table], [None] * len(ids)
+        shown = cells.get("alias" if kind == schema.NAVIGATOR else "name", blank)
+        by_kind[kind].update(
+            (node, str(name or node)) for node, name in zip(ids, shown, strict=True)
+        )
+        if kind == schema.ORGANIZATION:
+            sectors.update(str(sector) for sector in cells.get("sector", blank) if sector)
+            for offered in cells.get("services", blank):
+                services.update(str(s) for s in offered or [])
+    total = sum(len(ids) for ids in tables.ids.values()) + len(tables.bare_nodes)
+    return _options(by_kind, sectors, services, total)
+
+
+def _options(
+    by_kind: dict[str, dict[str, str]], sectors: set[str], services: set[str], total: int
+) -> dict[str, Any]:
+    """The filter choices from the names per kind, sectors and services found."""
 
     def by_name(items: dict[str, str]) -> dict[str, str]:
         return dict(sorted(items.items(), key=lambda item: (item[1].lower(), item[0])))
@@ -79,7 +131,7 @@ def filter_options(G: nx.MultiDiGraph) -> dict[str, Any]:
         "navigators": by_name(by_kind[schema.NAVIGATOR]),
         "committees": by_name(by_kind[schema.COMMITTEE]),
         "services": service_labels,
-        "total": G.number_of_nodes(),
+        "total": total,
         "organization_count": len(by_kind[schema.ORGANIZATION]),
     }
 
