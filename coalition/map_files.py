@@ -18,9 +18,8 @@ networkx graph (seconds at 10,000 organizations), and draws the same bytes.
 from __future__ import annotations
 
 import logging
-from pathlib import Path
-
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
@@ -62,7 +61,8 @@ class MapTables:
 
 
 def map_tables(
-    source: nx.MultiDiGraph | CityData, index: analysis.GraphIndex | None = None
+    source: nx.MultiDiGraph | CityData | analysis.GraphIndex,
+    index: analysis.GraphIndex | None = None,
 ) -> MapTables:
     """The neighborhoods, organizations and committees the maps draw, from a graph or a city.
 
@@ -73,8 +73,9 @@ def map_tables(
 
     Parameters
     ----------
-    source : networkx.MultiDiGraph or CityData
-        The coalition graph, or the city's validated tables (left unchanged).
+    source : networkx.MultiDiGraph, CityData or GraphIndex
+        The coalition graph, or the city's validated tables (left unchanged); an index stands
+        for its graph (:attr:`GraphIndex.graph`: prefer the city, which needs no graph).
     index : GraphIndex, optional
         ``index_city(city)`` (or ``index_graph(G)``), if already built.
 
@@ -88,6 +89,8 @@ def map_tables(
     >>> tables.neighborhoods.loc["alder", "committee_status"]  # doctest: +SKIP
     'active'
     """
+    if isinstance(source, analysis.GraphIndex):  # its graph (built now if read from tables)
+        source, index = source.graph, source
     if isinstance(source, CityData):
         frames = _node_frames(source)
         if frames is not None:
@@ -103,7 +106,11 @@ def map_tables(
 
 def _tables_from_city(frames: dict[str, pd.DataFrame], index: analysis.GraphIndex) -> MapTables:
     neighborhoods = frames[schema.NEIGHBORHOOD]  # not empty: index_city needs neighborhoods
-    geometry = [index.geometries.get(n) for n in neighborhoods.index]
+    geometry = pd.Series(
+        [index.geometries.get(n) for n in neighborhoods.index],
+        index=neighborhoods.index,
+        dtype=object,
+    )
     neighborhoods = gpd.GeoDataFrame(
         neighborhoods.assign(geometry=geometry), geometry="geometry", crs=WGS84
     )
@@ -168,7 +175,7 @@ def _node_frame(
 
 
 def neighborhood_measures(
-    G: nx.MultiDiGraph | CityData,
+    G: nx.MultiDiGraph | CityData | analysis.GraphIndex,
     ranking: analysis.RankReport | None = None,
     *,
     index: analysis.GraphIndex | None = None,
@@ -178,9 +185,10 @@ def neighborhood_measures(
 
     Parameters
     ----------
-    G : networkx.MultiDiGraph or CityData
+    G : networkx.MultiDiGraph, CityData or GraphIndex
         The coalition graph, or the city's tables (read through ``index`` without building
-        the graph, see :func:`map_tables`); left unchanged.
+        the graph), or an index standing for its graph (see :func:`map_tables`); left
+        unchanged.
     ranking : RankReport, optional
         A ranking already computed (default: the ranking with the default weights, from
         ``index``). Neighborhoods with an active committee have no score; when no
@@ -202,7 +210,7 @@ def neighborhood_measures(
     2.0
     """
     if index is None:
-        index = index_city(G) if isinstance(G, CityData) else analysis.index_graph(G)
+        index = _index_of(G)
     if ranking is None:
         try:
             ranking = analysis.rank_candidates(index)
@@ -220,8 +228,14 @@ def neighborhood_measures(
     return frame
 
 
+def _index_of(source: nx.MultiDiGraph | CityData | analysis.GraphIndex) -> analysis.GraphIndex:
+    if isinstance(source, CityData):
+        return index_city(source)
+    return analysis.as_index(source)
+
+
 def write_city_maps(
-    G: nx.MultiDiGraph | CityData,
+    G: nx.MultiDiGraph | CityData | analysis.GraphIndex,
     out_dir: Path,
     *,
     tiles: bool = False,
@@ -231,9 +245,10 @@ def write_city_maps(
 
     Parameters
     ----------
-    G : networkx.MultiDiGraph or CityData
+    G : networkx.MultiDiGraph, CityData or GraphIndex
         The coalition graph, or the city's tables (then the graph is never built: the
-        analyses read ``index_city(city)``, the maps the tables; the same files are written).
+        analyses read ``index_city(city)``, the maps the tables; the same files are written),
+        or an index standing for its graph.
     out_dir : pathlib.Path
         The folder (created if needed).
     tiles : bool
@@ -253,7 +268,7 @@ def write_city_maps(
     'index.html'
     """
     if index is None:
-        index = index_city(G) if isinstance(G, CityData) else analysis.index_graph(G)
+        index = _index_of(G)
     tables = map_tables(G, index)
     # The ranking and the gap counts are computed once, from the one index, for every measure.
     frame = neighborhood_measures(G, index=index, tables=tables)
@@ -262,7 +277,7 @@ def write_city_maps(
     layers = maps.prepare_map_layers(
         frame, organizations=tables.organizations, committees=tables.committees
     )
-    city = (G.name if isinstance(G, CityData) else G.graph.get("city")) or "City"
+    city = index.graph_attrs.get("city") or "City"
     drawn = {}
     for measure, title in MAP_TITLES.items():
         m = maps.neighborhood_map(

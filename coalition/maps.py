@@ -486,7 +486,9 @@ def neighborhood_map_frame(G: nx.Graph) -> gpd.GeoDataFrame:
     return with_map_measures(frame, neighborhood_committees(G, frame.index).status)
 
 
-def with_map_measures(neighborhoods: gpd.GeoDataFrame, status: Mapping[Any, str]) -> gpd.GeoDataFrame:
+def with_map_measures(
+    neighborhoods: gpd.GeoDataFrame, status: Mapping[Any, str]
+) -> gpd.GeoDataFrame:
     """A copy of the neighborhoods with ``share_foreign_born`` and ``committee_status`` added.
 
     What :func:`neighborhood_map_frame` adds to the graph's neighborhoods, for neighborhoods
