@@ -372,7 +372,8 @@ def cmd_maps(args: argparse.Namespace) -> int:
     from .map_files import write_city_maps
 
     out = Path(args.out).absolute() if args.out else settings.maps_dir()
-    paths = write_city_maps(_graph(args), out, tiles=args.tiles)
+    # From the tables and the analyses' index: the networkx graph is never built.
+    paths = write_city_maps(_city(args), out, tiles=args.tiles)
     print(f"Wrote {len(paths)} map(s) to {out}{os.sep}:")
     for path in paths:
         print(f"  {path}")

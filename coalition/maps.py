@@ -69,7 +69,7 @@ import hashlib
 import logging
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -480,13 +480,44 @@ def neighborhood_map_frame(G: nx.Graph) -> gpd.GeoDataFrame:
     >>> frame.loc["alder", "committee_status"]  # doctest: +SKIP
     'active'
     """
-    frame = neighborhoods_frame(G).copy()
+    frame = neighborhoods_frame(G)
     if frame.empty:
-        return frame
+        return frame.copy()
+    return with_map_measures(frame, neighborhood_committees(G, frame.index).status)
+
+
+def with_map_measures(
+    neighborhoods: gpd.GeoDataFrame, status: Mapping[Any, str]
+) -> gpd.GeoDataFrame:
+    """A copy of the neighborhoods with ``share_foreign_born`` and ``committee_status`` added.
+
+    What :func:`neighborhood_map_frame` adds to the graph's neighborhoods, for neighborhoods
+    read another way (e.g. from the city's tables, :mod:`coalition.map_files`).
+
+    Parameters
+    ----------
+    neighborhoods : geopandas.GeoDataFrame
+        Indexed by neighborhood id, with ``population`` and ``foreign_born`` (left unchanged).
+    status : mapping of str to str
+        Committee status of every neighborhood (``NeighborhoodCommittees.status``).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+
+    Examples
+    --------
+    >>> from shapely.geometry import box
+    >>> frame = gpd.GeoDataFrame({"population": [200], "foreign_born": [50]},
+    ...                          geometry=[box(0, 0, 1, 1)], index=["n"], crs="EPSG:4326")
+    >>> with_map_measures(frame, {"n": "forming"})[["share_foreign_born", "committee_status"]]
+       share_foreign_born committee_status
+    n                0.25          forming
+    """
+    frame = neighborhoods.copy()
     population = pd.to_numeric(frame.get("population"), errors="coerce")
     foreign_born = pd.to_numeric(frame.get("foreign_born"), errors="coerce")
     frame["share_foreign_born"] = (foreign_born / population.where(population > 0)).astype(float)
-    status = neighborhood_committees(G, frame.index).status
     frame["committee_status"] = [status[n] for n in frame.index]
     return frame
 
@@ -1428,5 +1459,6 @@ __all__ = [
     "offline_assets",
     "offline_map_html",
     "prepare_map_layers",
+    "with_map_measures",
     "write_map_files",
 ]
