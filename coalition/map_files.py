@@ -29,7 +29,7 @@ import pandas as pd
 from . import analysis, maps, schema
 from .analysis.graph_index import index_city
 from .errors import AnalysisError
-from .model import WGS84, CityData, _clean_columns, build_graph, is_member, nodes_frame
+from .model import WGS84, CityData, build_graph, clean_columns, is_member, nodes_frame
 
 log = logging.getLogger(__name__)
 
@@ -132,7 +132,7 @@ def _node_frames(city: CityData) -> dict[str, pd.DataFrame] | None:
             continue
         if schema.ID_COLUMNS[table] not in frame.columns:
             return None
-        cells_of[table] = _clean_columns(frame, table)
+        cells_of[table] = clean_columns(frame, table)
     ids_of = {
         table: [str(v) for v in cells[schema.ID_COLUMNS[table]]]
         for table, cells in cells_of.items()

@@ -78,7 +78,7 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _clean_columns(
+def clean_columns(
     frame: pd.DataFrame, table: str, only: Iterable[str] | None = None
 ) -> dict[str, list[Any]]:
     """A table's columns as lists of plain Python values: missing values None, integers integers.
@@ -86,6 +86,12 @@ def _clean_columns(
     Cleaned a column at a time (a per-cell loop costs seconds at 100,000 ties). pandas stores an
     integer column holding a missing value as float: undo that, so that a count of residents
     never shows as "698.0". ``only`` names the columns wanted (default: all of the frame's).
+    The graph's node attributes and the maps' frames are read through it, so both agree.
+
+    Examples
+    --------
+    >>> clean_columns(pd.DataFrame({"residents": [698, None]}), "ties")
+    {'residents': [698, None]}
     """
     int_columns = {c.name for c in schema.TABLES[table] if c.type == "int"}
     wanted = None if only is None else set(only)
@@ -199,7 +205,7 @@ def _build_graph(city: CityData) -> nx.MultiDiGraph:
         if frame is None:
             continue
         id_column = schema.ID_COLUMNS[table]
-        cleaned[table] = _clean_columns(frame, table)
+        cleaned[table] = clean_columns(frame, table)
         columns = cleaned[table]
         for values in zip(*columns.values(), strict=True):
             row = dict(zip(columns, values, strict=True))
@@ -261,7 +267,7 @@ def _build_graph(city: CityData) -> nx.MultiDiGraph:
 
     ties = city.tables.get("ties")
     if ties is not None and len(ties):
-        cells = _clean_columns(ties, "ties")
+        cells = clean_columns(ties, "ties")
         blank = [None] * len(ties)
         for tie_type, source_id, target_id, *rest in zip(
             cells["tie_type"],
@@ -434,7 +440,7 @@ def graph_tables(city: CityData) -> GraphTables | None:
             continue
         if schema.ID_COLUMNS[table] not in frame.columns:
             return None
-        columns[table] = _clean_columns(frame, table, _READ_COLUMNS)
+        columns[table] = clean_columns(frame, table, _READ_COLUMNS)
         ids[table] = [str(v) for v in columns[table][schema.ID_COLUMNS[table]]]
     known = [n for table_ids in ids.values() for n in table_ids]
     node_set = set(known)
@@ -465,7 +471,7 @@ def graph_tables(city: CityData) -> GraphTables | None:
     if ties is not None:
         if any(c not in ties.columns for c in ("source_id", "target_id", "tie_type")):
             return None
-        cells = _clean_columns(ties, "ties", _READ_TIE_COLUMNS)
+        cells = clean_columns(ties, "ties", _READ_TIE_COLUMNS)
         if not all(isinstance(t, str) for t in cells["tie_type"]):
             return None
         rows = len(ties)
@@ -842,6 +848,7 @@ __all__ = [
     "NeighborhoodCommittees",
     "build_graph",
     "city_summary",
+    "clean_columns",
     "gc_paused",
     "graph_tables",
     "is_illustrative",
