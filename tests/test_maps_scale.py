@@ -214,13 +214,20 @@ def test_one_layer_points_draw_with_literal_tooltips_in_chromium(tmp_path, city)
         page.goto(path.as_uri())
         page.wait_for_selector(f"path.{maps.NEIGHBORHOOD_CLASS}")
         areas_drawn = page.locator(f"path.{maps.NEIGHBORHOOD_CLASS}").count()
-        paths = page.locator("path.leaflet-interactive")
-        drawn = paths.count()
-        tooltips = []
-        for i in range(areas_drawn, drawn):  # the organization points come after the areas
-            paths.nth(i).hover(force=True)
-            tooltips.append(page.locator(".leaflet-tooltip").last.inner_text())
-            page.mouse.move(1, 1)
+        drawn = page.locator("path.leaflet-interactive").count()
+        # Each point's tooltip opened from its own layer and read as the page shows it (a
+        # mouse hover was flaky: while the map settles, a point can sit under another one).
+        tooltips = page.evaluate(
+            """() => {
+                const name = Object.keys(window).find(k => k.startsWith("point_layer_"));
+                return window[name].getLayers().map(point => {
+                    point.openTooltip();
+                    const text = point.getTooltip().getElement().innerText;
+                    point.closeTooltip();
+                    return text;
+                });
+            }"""
+        )
         # An area's centre may be under a point: open its tooltip from its own layer instead.
         page.evaluate(
             """() => {
