@@ -8,7 +8,7 @@ Cases
 - ``maps-cli-<city>``: ``coalition maps`` in a fresh process on a store holding the city
   (Hartford's sample; the synthetic city of 10,000 organizations, 100,000 ties and 2,300 areas).
   ``floor_seconds`` is a fresh process doing everything the command does except drawing and
-  writing the maps (imports, reading the store, building the graph, the ranking and gap
+  writing the maps (imports, reading the store, the index from its tables, the ranking and gap
   counts the maps show), run alternately with it (``RUNS`` times, fastest of each kept):
   ``ratio`` = seconds / floor. The target is 10 s at 10,000 organizations. ``max_file_mb`` is
   the largest map file.
@@ -39,14 +39,12 @@ TARGET_FILE_MB = 3.0
 RUNS = 3
 FLOOR_SCRIPT = """
 import sys
-from coalition import schema
-from coalition.map_files import neighborhood_measures
-from coalition.model import build_graph, nodes_frame
+from coalition.analysis.graph_index import index_city
+from coalition.map_files import map_tables, neighborhood_measures
 from coalition.store import open_store
-G = build_graph(open_store(sys.argv[1]).read_city())
-neighborhood_measures(G)
-nodes_frame(G, schema.ORGANIZATION)
-nodes_frame(G, schema.COMMITTEE)
+city = open_store(sys.argv[1]).read_city()
+index = index_city(city)
+neighborhood_measures(city, index=index, tables=map_tables(city, index))
 """
 
 

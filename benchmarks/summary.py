@@ -38,6 +38,13 @@ def _met(record: dict[str, Any]) -> str:
         for key in ("meets_target", "meets_target_seconds", "meets_target_rss")
         if isinstance(record.get(key), bool)
     ]
+    target = record.get("target")
+    if not flags and isinstance(target, (int, float)) and not isinstance(target, bool):
+        # A bare number: a ratio for the dashboard's first content, else seconds.
+        key = "ratio" if "first_content_median_s" in record else "seconds"
+        value = record.get(key)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            flags = [value <= target]
     if not flags:
         return "—"
     return "yes" if all(flags) else "no"
