@@ -113,11 +113,31 @@ BOUNDARY_SETS = Table(
 _CITY_META = ("city", "metric_crs", "loaded_at", "source_dir", "warnings", "loaded_automatically")
 
 
+def _bool_cell(value: Any, column: schema.Column) -> str:
+    """A yes/no cell as stored ("1"/"0"); a missing one is the column's blank value.
+
+    A blank ``member`` means a member (as :func:`coalition.model.is_member` reads it), so a
+    city handed to the store without the column keeps its members.
+
+    Examples
+    --------
+    >>> from coalition.schema import Column
+    >>> member = Column("member", "bool", False, "", "yes", default=True)
+    >>> [_bool_cell(v, member) for v in (None, float("nan"), False, True)]
+    ['1', '1', '0', '1']
+    >>> _bool_cell(None, Column("illustrative", "bool", False, "", "no"))
+    '0'
+    """
+    if value is None or (isinstance(value, float) and value != value):  # None or NaN
+        value = column.blank_value
+    return "1" if bool(value) else "0"
+
+
 def _encode(value: Any, column: schema.Column) -> Any:
     if column.type == "list":
         return json.dumps(list(value or []), ensure_ascii=False)
     if column.type == "bool":
-        return "1" if bool(value) else "0"
+        return _bool_cell(value, column)
     if value is None or (not isinstance(value, (list, str)) and pd.isna(value)):
         return None
     if column.type == "int":
@@ -192,7 +212,7 @@ def _encode_column(series: pd.Series | None, rows: int, column: schema.Column) -
         encode = _LIST_ENCODER.encode
         return [encode(list(v)) if v else "[]" for v in values]  # list(v or []), encoded
     if column.type == "bool":
-        return ["1" if bool(v) else "0" for v in values]
+        return [_bool_cell(v, column) for v in values]
     missing = series.isna().tolist()  # pd.isna of each cell (a list or text cell never is)
     convert = {"int": int, "float": float}.get(column.type, str)
     return [None if gone else convert(v) for v, gone in zip(values, missing, strict=True)]

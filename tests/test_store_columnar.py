@@ -175,3 +175,22 @@ def test_an_empty_table_reads_as_the_cell_by_cell_read(tmp_path):
     assert read.empty
     pd.testing.assert_frame_equal(read, expected)
     assert list(read.dtypes) == list(expected.dtypes)
+
+
+@pytest.mark.parametrize("blank", ["absent", None, np.nan])
+def test_a_blank_member_cell_is_stored_as_a_member(tmp_path, blank):
+    # is_member reads a blank cell as a member; the store used to write it as "0" (no), so a
+    # city handed to the library without the column lost every member once stored.
+    city = example_city()
+    organizations = city.tables["organizations"].copy()
+    if blank == "absent":
+        organizations = organizations.drop(columns="member")
+        expected = [True] * len(organizations)
+    else:
+        # The first organization says no; the others are blank.
+        organizations["member"] = [False] + [blank] * (len(organizations) - 1)
+        expected = [False] + [True] * (len(organizations) - 1)
+    city = dataclasses.replace(city, tables={**city.tables, "organizations": organizations})
+    store = open_store(tmp_path / "c.db")
+    store.replace_city(city)
+    assert store.read_city().tables["organizations"]["member"].tolist() == expected
