@@ -298,16 +298,8 @@ def _build_graph(city: CityData) -> nx.MultiDiGraph:
 
 
 # The ties table's columns build_graph reads besides the ends and the type, in order.
-_TIE_ATTRIBUTES = (
-    "kind",
-    "strength",
-    "since",
-    "residents",
-    "notes",
-    "source",
-    "source_date",
-    "illustrative",
-    "illustrative_columns",
+_TIE_ATTRIBUTES = tuple(
+    c.name for c in schema.TABLES["ties"] if c.name not in ("source_id", "target_id", "tie_type")
 )
 
 
