@@ -491,11 +491,12 @@ def network_page_html(
     marks: tuple[str, ...],
     geographic: bool,
     aggregate_by: str | None,
+    height: str = "650px",
 ) -> tuple[str, int, int, bool]:
     """The pyvis page for one choice of filters (html, nodes shown, nodes matched, aggregated).
 
     ``selection`` is ``(kinds, sectors, communities, neighborhoods, services, focus, depth)``
-    with tuples for the lists (hashable).
+    with tuples for the lists (hashable); ``height`` is the drawing's CSS height.
 
     Examples
     --------
@@ -514,7 +515,7 @@ def network_page_html(
         group_positions = network_view.layout_positions(
             grouped, seed=settings.DEFAULT_SEED, geographic=False
         )
-        html_text = network_view.network_html(grouped, group_positions, height="650px")
+        html_text = network_view.network_html(grouped, group_positions, height=height)
         return html_text, grouped.number_of_nodes(), matched, True
     size = node_sizes(snap, size_by)
     highlight_nodes, highlight_edges = highlights(snap, marks)
@@ -529,7 +530,7 @@ def network_page_html(
         size_by={n: v for n, v in size.items() if n in view} if size else None,
         highlight_nodes=marked or None,
         highlight_edges={e for e in highlight_edges if e[0] in view and e[1] in view} or None,
-        height="650px",
+        height=height,
     )
     return html_text, matched, matched, False
 

@@ -12,8 +12,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from coalition import settings
-from coalition.dashboard import PAGES, WRITING_PAGES, sidebar
+from coalition.dashboard import PAGES, WRITING_PAGES, presenter, sidebar, ui
 
 # The pages are files next to this one; absolute paths work whatever the working directory and
 # whichever script Streamlit started (this one or app.py).
@@ -22,12 +21,14 @@ PAGE_DIR = Path(__file__).resolve().parent
 
 def run() -> None:
     """Set up the page, draw the sidebar and run the page the visitor chose."""
+    presenter.start()  # presenter mode (?present=1 or the sidebar's toggle): hides, never grants
     st.set_page_config(
         page_title="We Belong Here — coalition mapper",
         layout="wide",
-        initial_sidebar_state="expanded",
+        initial_sidebar_state="collapsed" if ui.presenting() else "expanded",
     )
-    shown = [page for page in PAGES if not (settings.read_only() and page[2] in WRITING_PAGES)]
+    # Pages that write are left out with COALITION_READ_ONLY and in presenter mode.
+    shown = [page for page in PAGES if ui.editing_allowed() or page[2] not in WRITING_PAGES]
     navigation = st.navigation(
         [
             st.Page(str(PAGE_DIR / file), title=title, url_path=url_path, default=(index == 0))
@@ -37,6 +38,8 @@ def run() -> None:
     # The sidebar's place is kept first, but it is filled after the page: the page's first
     # lines then show at once instead of after the sidebar's counts (the whole graph).
     sidebar_slot = st.sidebar.container()
+    if ui.presenting():
+        presenter.render()
     try:
         navigation.run()
     finally:

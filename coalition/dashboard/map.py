@@ -41,13 +41,19 @@ def render() -> None:
         snap = cache.snapshot()
         frame = cache.neighborhoods(snap)
 
-    st.title("Map")
-    st.markdown(
-        "Each neighborhood is coloured by the measure you choose. Click a neighborhood "
-        "(or pick it from the list below the map) to see its profile."
-    )
+    # Presenter mode: the map first and 85% of the screen tall (its legend is inside it), then
+    # the controls folded in expanders.
+    presenting = ui.presenting()
+    if presenting:
+        map_slot = st.container(key=ui.PRESENTER_VIEW_KEY)
+    else:
+        st.title("Map")
+        st.markdown(
+            "Each neighborhood is coloured by the measure you choose. Click a neighborhood "
+            "(or pick it from the list below the map) to see its profile."
+        )
     names = {nid: str(name) for nid, name in frame["name"].items()}
-    controls = st.columns([2, 1, 1])
+    controls = (st.expander("Map settings") if presenting else st.container()).columns([2, 1, 1])
     measure = controls[0].selectbox(
         "Colour neighborhoods by",
         list(maps.MEASURES),
@@ -75,14 +81,20 @@ def render() -> None:
         built = cache.neighborhood_map(
             snap, measure, organizations_in, TILES if use_tiles else None
         )
-    ui.legend(maps.legend_items(frame, measure), title=maps.MEASURES.get(measure, measure))
-    returned = st_folium(
-        built,
-        key="map_view",
-        height=680,
-        use_container_width=True,
-        returned_objects=["last_active_drawing", "last_object_clicked"],
-    )
+    if presenting:
+        # A plain frame that the presenter style sizes (st_folium's height is fixed in
+        # pixels); a neighborhood's profile is chosen from the list, not by a click.
+        map_slot.iframe(maps.offline_map_html(built), height=680)
+        returned = None
+    else:
+        ui.legend(maps.legend_items(frame, measure), title=maps.MEASURES.get(measure, measure))
+        returned = st_folium(
+            built,
+            key="map_view",
+            height=680,
+            use_container_width=True,
+            returned_objects=["last_active_drawing", "last_object_clicked"],
+        )
     st.caption(
         "Filled blue circles: active welcoming committees. White circles: committees "
         "forming. Small dark dots: member organizations; hollow dots: not members, could be "
@@ -103,7 +115,8 @@ def render() -> None:
             # The points drawn follow the chosen neighborhood: draw the map again.
             st.rerun()
     ordered = sorted(names, key=lambda nid: names[nid].lower())
-    chosen = st.selectbox(
+    profile_box = st.expander("Neighborhood profile") if presenting else st.container()
+    chosen = profile_box.selectbox(
         "Neighborhood profile",
         ordered,
         index=None,
@@ -112,7 +125,8 @@ def render() -> None:
         key=PROFILE_KEY,
     )
     if chosen:
-        _profile(snap, chosen)
+        with profile_box:
+            _profile(snap, chosen)
     st.caption(
         "To share these maps with people who install nothing, run `coalition maps`: it "
         "writes them as files that open in any browser, with no internet."

@@ -9,6 +9,9 @@ from coalition.dashboard import cache, ui
 from coalition.presenting import gaps as gap_text
 from coalition.presenting.text import md
 
+# In presenter mode the drawing is as tall as its frame (vh inside the frame is the frame).
+PRESENTER_DRAWING_HEIGHT = "98vh"
+
 
 def render() -> None:
     """Draw the Network page.
@@ -21,13 +24,17 @@ def render() -> None:
         snap = cache.snapshot()
         options = cache.filter_options(snap)
 
-    st.title("Network")
-    st.markdown(
-        "Who works with whom. Narrow the view with the filters, pick an organization to "
-        "see its surroundings, and mark the members the network depends on."
-    )
-
-    controls, drawing = st.columns([1, 3], gap="medium")
+    # Presenter mode: the drawing first and 85% of the screen tall, the controls folded below.
+    if ui.presenting():
+        drawing = st.container()
+        controls = st.expander("Filters and colours")
+    else:
+        st.title("Network")
+        st.markdown(
+            "Who works with whom. Narrow the view with the filters, pick an organization to "
+            "see its surroundings, and mark the members the network depends on."
+        )
+        controls, drawing = st.columns([1, 3], gap="medium")
     with controls:
         kinds = st.multiselect(
             "Show these types",
@@ -137,7 +144,12 @@ def _draw(
     marks: tuple[str, ...],
     geographic: bool,
 ) -> bool:
-    """Draw the network for one choice; False when nothing matches."""
+    """Draw the network for one choice; False when nothing matches.
+
+    In presenter mode the drawing comes first and fills its frame, which the presenter style
+    makes 85% of the screen tall.
+    """
+    frame_slot = st.container(key=ui.PRESENTER_VIEW_KEY) if ui.presenting() else None
     matched = cache.matched_count(snap, selection)
     if matched == 0:
         st.warning("Nothing matches these filters. Remove a filter to see more.")
@@ -159,7 +171,14 @@ def _draw(
             )
     with ui.problems_shown():
         page_html, shown, matched, grouped = cache.network_page_html(
-            snap, selection, color_by, size_by, marks, geographic, aggregate_by
+            snap,
+            selection,
+            color_by,
+            size_by,
+            marks,
+            geographic,
+            aggregate_by,
+            height=PRESENTER_DRAWING_HEIGHT if ui.presenting() else "650px",
         )
     if grouped:
         st.info(
@@ -173,7 +192,7 @@ def _draw(
             f"illustrative examples ({labels.ILLUSTRATIVE_MARK}), not real facts; hollow "
             "circles are organizations that are not members (they could be invited)."
         )
-    st.iframe(page_html, height=720)
+    (frame_slot if frame_slot is not None else st).iframe(page_html, height=720)
     if marks:
         st.caption("Marked members have a thick red outline; bridging ties are drawn in orange.")
     return True

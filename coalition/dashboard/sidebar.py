@@ -8,7 +8,7 @@ from typing import Any
 import streamlit as st
 
 from coalition import errors, labels, model
-from coalition.dashboard import cache
+from coalition.dashboard import cache, presenter
 from coalition.presenting.text import loaded_time, md
 
 logger = logging.getLogger(__name__)
@@ -28,6 +28,7 @@ def render(container: Any = None) -> None:
     >>> render()  # doctest: +SKIP
     """
     with container if container is not None else st.sidebar:
+        presenter.toggle()  # first, and drawn even when the store has problems
         try:
             snap = cache.snapshot()
             meta = cache.info(snap)

@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from coalition import errors, labels
+from coalition import errors, labels, settings
 from coalition.presenting.text import md
 
 logger = logging.getLogger(__name__)
@@ -155,3 +155,61 @@ def ranking_column_config(max_score: float = 1.0) -> dict[str, Any]:
         ),
         "Why": st.column_config.TextColumn("Why", width="large"),
     }
+
+
+# --- presenter mode (a projector in a working session) -------------------------------------------
+
+# Session state: True while this visitor's screen is in presenter mode (the sidebar's toggle).
+PRESENTER_KEY = "presenter"
+# The frame that should fill the screen in presenter mode (the map or the network) sits in a
+# container with this key; Streamlit gives that container the CSS class "st-key-<key>".
+PRESENTER_VIEW_KEY = "presenter_view"
+# One constant style block: large type, no Streamlit chrome, the map or network 85% of the screen
+# tall. A constant on purpose: no data ever goes into CSS.
+PRESENTER_STYLE = """<style>
+html { font-size: 24px; }
+[data-testid="stDecoration"], [data-testid="stStatusWidget"], [data-testid="stMainMenu"],
+[data-testid="stToolbarActions"], [data-testid="stAppDeployButton"], footer {
+  display: none !important;
+}
+[data-testid="stHeader"] { background: transparent; height: 0; }
+[data-testid="stMainBlockContainer"], .block-container {
+  padding: 0.6rem 1rem 1rem 3.5rem; max-width: 100%;
+}
+.st-key-presenter_view iframe { height: 85vh !important; width: 100% !important; }
+</style>"""
+
+
+def presenting() -> bool:
+    """True while this visitor's screen is in presenter mode (large type, nothing to edit).
+
+    Examples
+    --------
+    >>> presenting()  # doctest: +SKIP
+    False
+    """
+    return bool(st.session_state.get(PRESENTER_KEY, False))
+
+
+def editing_allowed() -> bool:
+    """Whether pages and controls that change data may be shown.
+
+    False when ``COALITION_READ_ONLY`` is set (:func:`coalition.settings.read_only`) or this
+    screen is in presenter mode. Presenter mode only ever hides: it never turns editing on.
+
+    Examples
+    --------
+    >>> editing_allowed()  # doctest: +SKIP
+    True
+    """
+    return not settings.read_only() and not presenting()
+
+
+def presenter_style() -> None:
+    """Add the presenter style block (:data:`PRESENTER_STYLE`, a constant) to the page.
+
+    Examples
+    --------
+    >>> presenter_style()  # doctest: +SKIP
+    """
+    st.html(PRESENTER_STYLE)

@@ -1,0 +1,238 @@
+"""What a working session has changed so far, in one sentence for the projector.
+
+Presenter mode shows a live line such as "Since this meeting started: 3 ties, 1 organization
+added; 1 partnership ended." The changes come from
+:meth:`coalition.store.Store.changes_between` (row changes, :class:`coalition.edits.RowChange`,
+in the order they were saved); this module only counts them and words the count, so it is pure
+and testable without Streamlit or a store.
+
+A row changed several times counts once, by its net effect from the meeting's start to now: a
+tie added and then retired during the meeting is not counted at all, an organization added and
+then edited counts as one organization added.
+
+Examples
+--------
+>>> from types import SimpleNamespace as Row
+>>> changes = [
+...     Row(table="ties", key="a|b|partnership", before=None, after={"tie_type": "partnership"}),
+...     Row(table="organizations", key="c", before=None, after={"name": "C"}),
+... ]
+>>> tally_sentence(meeting_tally(changes))
+'Since this meeting started: 1 tie, 1 organization added.'
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import pandas as pd
+
+# What happened to a row between the meeting's start and now, in the order the sentence says it.
+TALLY_KINDS = ("added", "changed", "ended", "retired", "restored", "removed")
+# Table -> (one, many): the words of the sentence. A retired partnership "ended" and is called a
+# partnership; every other tie is a tie.
+# Ties come first: they are what a working session mostly records.
+NOUNS: dict[str, tuple[str, str]] = {
+    "ties": ("tie", "ties"),
+    "partnerships": ("partnership", "partnerships"),
+    "organizations": ("organization", "organizations"),
+    "communities": ("community", "communities"),
+    "navigators": ("cultural navigator", "cultural navigators"),
+    "committees": ("welcoming committee", "welcoming committees"),
+    "neighborhoods": ("neighborhood", "neighborhoods"),
+}
+SINCE = "Since this meeting started"
+NOTHING_YET = "nothing has been added or changed yet"
+RETIRED_FIELD = "_retired"
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal values, counting two missing numbers (NaN) as equal."""
+    if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
+        return True
+    if isinstance(a, Mapping) and isinstance(b, Mapping):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, list | tuple) and isinstance(b, list | tuple):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    return bool(a == b)
+
+
+def _is_retired(row: Mapping[str, Any]) -> bool:
+    return bool(row.get(RETIRED_FIELD))
+
+
+def _ended_noun(table: str, row: Mapping[str, Any]) -> str:
+    if table == "ties" and row.get("tie_type") == "partnership":
+        return "partnerships"
+    return table
+
+
+def _net_kind(
+    table: str, before: Mapping[str, Any] | None, after: Mapping[str, Any] | None
+) -> tuple[str, str] | None:
+    """(kind, noun) of one row's net change, or None when nothing shows of it."""
+    if before is None and after is None:
+        return None
+    if before is None:
+        return None if _is_retired(after) else ("added", table)  # type: ignore[arg-type]
+    if after is None:
+        return None if _is_retired(before) else ("removed", table)
+    was, now = _is_retired(before), _is_retired(after)
+    if not was and now:
+        if table == "ties":
+            return ("ended", _ended_noun(table, before))
+        return ("retired", table)
+    if was and not now:
+        return ("restored", table)
+    if was and now:
+        return None  # still retired: nothing on screen changed
+    return None if _same(dict(before), dict(after)) else ("changed", table)
+
+
+def meeting_tally(changes: Iterable[Any]) -> dict[str, dict[str, int]]:
+    """Count what the changes did, row by row, by their net effect.
+
+    Parameters
+    ----------
+    changes : iterable of RowChange
+        :class:`coalition.edits.RowChange` (anything with ``table``, ``key``, ``before`` and
+        ``after``) in the order they were saved, e.g. from
+        :meth:`coalition.store.Store.changes_between`. Left unchanged.
+
+    Returns
+    -------
+    dict of str to dict of str to int
+        Kind (in :data:`TALLY_KINDS` order: added, changed, ended, retired, restored, removed)
+        -> noun (a table name, or ``"partnerships"`` for ended partnerships) -> count. Only
+        kinds and nouns with a count above 0 appear; ``{}`` when nothing shows.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace as Row
+    >>> tie = {"tie_type": "partnership", "_retired": None}
+    >>> ended = {"tie_type": "partnership", "_retired": {"on": "2026-11-30", "reason": "x"}}
+    >>> meeting_tally([Row(table="ties", key="a|b|partnership", before=tie, after=ended)])
+    {'ended': {'partnerships': 1}}
+    >>> meeting_tally([])
+    {}
+    """
+    first_before: dict[tuple[str, str], Any] = {}
+    last_after: dict[tuple[str, str], Any] = {}
+    for change in changes:
+        row_id = (str(change.table), str(change.key))
+        if row_id not in first_before:
+            first_before[row_id] = change.before
+        last_after[row_id] = change.after
+    counts: dict[str, dict[str, int]] = {}
+    for (table, _key), before in first_before.items():
+        net = _net_kind(table, before, last_after[(table, _key)])
+        if net is None:
+            continue
+        kind, noun = net
+        counts.setdefault(kind, {})
+        counts[kind][noun] = counts[kind].get(noun, 0) + 1
+    order = list(NOUNS)
+    return {
+        kind: {
+            noun: counts[kind][noun]
+            for noun in sorted(
+                counts[kind], key=lambda n: (order.index(n) if n in order else 99, n)
+            )
+        }
+        for kind in TALLY_KINDS
+        if kind in counts
+    }
+
+
+def _count_phrase(count: int, noun: str) -> str:
+    one, many = NOUNS.get(noun, (noun, noun))
+    return f"{count:,} {one if count == 1 else many}"
+
+
+def tally_sentence(tally: Mapping[str, Mapping[str, int]]) -> str:
+    """The tally in one plain sentence, for the projector.
+
+    Parameters
+    ----------
+    tally : dict
+        From :func:`meeting_tally`.
+
+    Returns
+    -------
+    str
+        Plain text (no markup; every word comes from :data:`NOUNS`, never from data).
+
+    Examples
+    --------
+    >>> tally_sentence({"added": {"ties": 3, "organizations": 1}, "ended": {"partnerships": 1}})
+    'Since this meeting started: 3 ties, 1 organization added; 1 partnership ended.'
+    >>> tally_sentence({"changed": {"organizations": 2}, "removed": {"ties": 1}})
+    'Since this meeting started: 2 organizations changed; 1 tie removed.'
+    >>> tally_sentence({})
+    'Since this meeting started: nothing has been added or changed yet.'
+    """
+    parts = []
+    for kind in TALLY_KINDS:
+        nouns = {noun: int(n) for noun, n in (tally.get(kind) or {}).items() if int(n) > 0}
+        if nouns:
+            phrases = ", ".join(_count_phrase(n, noun) for noun, n in nouns.items())
+            parts.append(f"{phrases} {kind}")
+    return f"{SINCE}: {'; '.join(parts) if parts else NOTHING_YET}."
+
+
+def reloaded_sentence(meeting: str | None) -> str:
+    """What to say when a whole-city load lies between the meeting's start and now.
+
+    Parameters
+    ----------
+    meeting : str or None
+        The meeting's name (data: escape it where it is shown), or None when the start is the
+        moment presenter mode was switched on.
+
+    Returns
+    -------
+    str
+        Plain text.
+
+    Examples
+    --------
+    >>> reloaded_sentence("November session")
+    'The data was reloaded since November session, so its changes cannot be counted one by one.'
+    >>> reloaded_sentence(None).startswith("The data was reloaded since presenter mode")
+    True
+    """
+    since = " ".join(str(meeting).split()) if meeting else "presenter mode was switched on"
+    return f"The data was reloaded since {since}, so its changes cannot be counted one by one."
+
+
+def meeting_start(
+    meetings: pd.DataFrame | None, switched_on: int | None
+) -> tuple[int | None, str | None]:
+    """The version the meeting started at, and its name when it is a named meeting.
+
+    Parameters
+    ----------
+    meetings : pandas.DataFrame or None
+        :meth:`coalition.store.Store.meetings` (``name``, ``version``, …, newest first).
+    switched_on : int or None
+        The data version when presenter mode was switched on (used when no meeting is named).
+
+    Returns
+    -------
+    (int or None, str or None)
+        The latest named meeting's version and name, else ``(switched_on, None)``.
+
+    Examples
+    --------
+    >>> named = pd.DataFrame({"name": ["Nov", "Oct"], "version": [12, 7]})
+    >>> meeting_start(named, 20)
+    (12, 'Nov')
+    >>> meeting_start(named.iloc[0:0], 20)
+    (20, None)
+    """
+    if meetings is not None and len(meetings):
+        first = meetings.iloc[0]
+        return int(first["version"]), str(first["name"])
+    return (int(switched_on) if switched_on is not None else None), None
