@@ -24,17 +24,16 @@ def render() -> None:
         snap = cache.snapshot()
         options = cache.filter_options(snap)
 
-    # Presenter mode: the drawing first and 85% of the screen tall, the controls folded below.
-    if ui.presenting():
-        drawing = st.container()
-        controls = st.expander("Filters and colours")
-    else:
+    if not ui.presenting():
         st.title("Network")
         st.markdown(
             "Who works with whom. Narrow the view with the filters, pick an organization to "
             "see its surroundings, and mark the members the network depends on."
         )
         controls, drawing = st.columns([1, 3], gap="medium")
+    else:  # presenter mode: the drawing first and 85% of the screen tall, the controls below
+        drawing = st.container()
+        controls = st.expander("Filters and colours")
     with controls:
         kinds = st.multiselect(
             "Show these types",
