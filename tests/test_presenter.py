@@ -376,3 +376,52 @@ def test_the_network_fills_the_frame_and_folds_its_controls(app):
     plain = app()
     plain.switch_page(page("network")).run()
     assert "height: 650px" in plain.get("iframe")[0].proto.srcdoc
+
+
+# --- a real projector screen (optional: -m browser) ----------------------------------------------
+
+PROJECTOR = (1280, 720)
+FRAME_BOX = """() => {
+  const frame = document.querySelector('.st-key-presenter_view iframe');
+  const box = frame.getBoundingClientRect();
+  const sidebar = document.querySelector('[data-testid="stSidebar"]');
+  return {top: box.top, height: box.height, width: box.width, screen: innerHeight,
+          sidebar: sidebar ? sidebar.getBoundingClientRect().right : 0,
+          font: getComputedStyle(document.documentElement).fontSize};
+}"""
+
+
+@pytest.mark.browser
+def test_on_a_projector_the_map_and_network_fill_the_screen(tmp_path, db):
+    from harness import offline_browser, require_browser, running_server
+
+    from coalition.maps import NEIGHBORHOOD_CLASS
+
+    require_browser()
+    artifacts = Path(__file__).resolve().parent / "artifacts"
+    artifacts.mkdir(exist_ok=True)
+    with (
+        running_server(db, log_dir=tmp_path) as server,
+        offline_browser(viewport=PROJECTOR) as (_, page, record),
+    ):
+        for url_path, inner in (
+            ("map", f"path.leaflet-interactive.{NEIGHBORHOOD_CLASS}"),
+            ("network", "canvas"),
+        ):
+            page.goto(f"{server.url}/{url_path}?present=1")
+            frame = page.frame_locator(".st-key-presenter_view iframe")
+            frame.locator(inner).first.wait_for(timeout=120_000)
+            page.get_by_text("Since this meeting started").wait_for(timeout=60_000)
+            page.screenshot(path=str(artifacts / f"presenter-{url_path}.png"))
+            box = page.evaluate(FRAME_BOX)
+            # 85% of the screen tall, whole on the screen, nearly the full width, sidebar closed.
+            assert box["height"] == pytest.approx(0.85 * PROJECTOR[1], abs=2), box
+            assert box["top"] + box["height"] <= PROJECTOR[1], box
+            assert box["width"] >= 0.9 * PROJECTOR[0], box
+            assert box["sidebar"] <= 0, box
+            assert box["font"] == "24px", box
+            inner_box = frame.locator(
+                "#mynetwork" if url_path == "network" else ".folium-map"
+            ).bounding_box()
+            assert inner_box and inner_box["height"] >= 0.95 * box["height"], (url_path, inner_box)
+        assert record.blocked == [] and record.dialogs == []
