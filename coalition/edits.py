@@ -111,7 +111,7 @@ def plain_value(value: Any, column: schema.Column) -> Any:
     return str(value)
 
 
-def plain_row(table: str, row: Mapping[str, Any]) -> dict[str, Any]:
+def plain_row(table: str, row: Mapping[Any, Any]) -> dict[str, Any]:
     """A row of ``table`` as plain JSON values, with every schema column and ``_retired``.
 
     Examples
@@ -555,7 +555,8 @@ def apply_to_tables(
     for table, table_changes in by_table.items():
         frame = tables[table]
         if keep_retired and RETIRED not in frame.columns:
-            frame = frame.assign(**{RETIRED: [None] * len(frame)})
+            frame = frame.copy()
+            frame[RETIRED] = pd.Series([None] * len(frame), index=frame.index, dtype=object)
         positions = {k: i for i, k in enumerate(keys_of(table, frame))}
         rows: dict[int, dict | None] = {}
         added: dict[str, dict] = {}
@@ -574,10 +575,10 @@ def apply_to_tables(
                 added[c.key] = _frame_row(table, frame, c.after, keep_retired)  # type: ignore[arg-type]
         if not rows and not added:
             continue
-        records = frame.to_dict("records") if rows else None
+        records: list[dict | None] | None = list(frame.to_dict("records")) if rows else None
         if records is not None:
             for position, row in rows.items():
-                records[position] = row  # type: ignore[call-overload]
+                records[position] = row
             kept = [r for r in records if r is not None]
             frame = pd.DataFrame(kept + list(added.values()), columns=frame.columns)
         else:

@@ -1082,7 +1082,7 @@ class Store:
                 if RETIRED in frame.columns
                 else [None] * len(frame)
             )
-            internal = {
+            internal: dict[str, list[Any]] = {
                 "_key": keys_of(name, frame),
                 "_changed": [version] * len(frame),
                 "_retired": [_retired_text(m) for m in retired[name]],

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from tiny_city import make_tiny_city
 
-from coalition import cli, ingest, settings
+from coalition import cli, ingest
 from coalition import store as store_module
 from coalition.errors import AnalysisError, StoreError, ValidationError
 from coalition.history import compare_cities
