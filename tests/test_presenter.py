@@ -15,6 +15,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from tiny_city import make_tiny_city
 
+from coalition import edits
 from coalition.dashboard import ui
 from coalition.edits import RowChange
 from coalition.presenting import meeting
@@ -49,7 +50,7 @@ def tie(a: str, b: str, tie_type: str = "partnership", retired: dict | None = No
 def tie_change(before: dict | None, after: dict | None) -> RowChange:
     row = before or after
     assert row is not None
-    key = f"{row['source_id']}|{row['target_id']}|{row['tie_type']}"
+    key = edits.tie_key(row["source_id"], row["target_id"], row["tie_type"])
     return RowChange("ties", key, before, after)
 
 
@@ -425,3 +426,65 @@ def test_on_a_projector_the_map_and_network_fill_the_screen(tmp_path, db):
             ).bounding_box()
             assert inner_box and inner_box["height"] >= 0.95 * box["height"], (url_path, inner_box)
         assert record.blocked == [] and record.dialogs == []
+
+
+# --- the meeting line, after edits made through the store -------------------------------------
+
+
+def new_tie(store, a: str, b: str, tie_type: str = "partnership") -> int:
+    cells = {
+        "source_id": a,
+        "target_id": b,
+        "tie_type": tie_type,
+        "source": "Working session",
+        "source_date": "2026-11",
+        "illustrative": "no",
+    }
+    return store.apply(edits.add(store.read_city(), "ties", cells), what="a tie")
+
+
+def end_partnership(store, a: str, b: str) -> int:
+    key = edits.tie_key(a, b, "partnership")
+    ended = edits.retire(store.read_city(), "ties", key, reason="program ended", on="2026-11-30")
+    return store.apply(ended, what="a partnership ended")
+
+
+def test_the_meeting_line_counts_two_edits_made_through_the_store(app, db):
+    store = open_store(db)
+    new_tie(store, "clinic", "lonely")  # before the meeting: not counted
+    at = app(present="1")
+    assert meeting_lines(at) == [
+        "Since this meeting started: nothing has been added or changed yet."
+    ]
+    new_tie(store, "lonely", "karen", "serves_community")
+    end_partnership(store, "lib", "church")
+    at.run()
+    assert not at.exception
+    assert meeting_lines(at) == ["Since this meeting started: 1 tie added; 1 partnership ended."]
+    # The same line on every page (here the Map).
+    at.switch_page(page("map")).run()
+    assert meeting_lines(at) == ["Since this meeting started: 1 tie added; 1 partnership ended."]
+
+
+def test_a_named_meeting_is_the_start_and_its_name_is_escaped(app, db):
+    store = open_store(db)
+    new_tie(store, "clinic", "lonely")
+    store.name_meeting("[Nov](http://evil.example/x.png) *session*")
+    end_partnership(store, "lib", "church")
+    at = app(present="1")  # switched on after the meeting started: the meeting counts
+    lines = [m.value for m in at.main.markdown if "Since this meeting started" in m.value]
+    assert len(lines) == 1
+    assert lines[0].endswith("Since this meeting started\\: 1 partnership ended\\.")
+    assert "](http" not in lines[0] and "\\[Nov\\]" in lines[0] and "\\*session\\*" in lines[0]
+
+
+def test_a_whole_city_load_since_the_start_is_said_not_counted(app, db):
+    store = open_store(db)
+    store.name_meeting("November session")
+    new_tie(store, "clinic", "lonely")
+    store.replace_city(make_tiny_city(), what="reloaded")
+    at = app(present="1")
+    assert meeting_lines(at) == [
+        "**Meeting: November session** — The data was reloaded since November session, so its "
+        "changes cannot be counted one by one."
+    ]

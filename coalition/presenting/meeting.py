@@ -12,10 +12,10 @@ then edited counts as one organization added.
 
 Examples
 --------
->>> from types import SimpleNamespace as Row
+>>> from coalition.edits import RowChange
 >>> changes = [
-...     Row(table="ties", key="a|b|partnership", before=None, after={"tie_type": "partnership"}),
-...     Row(table="organizations", key="c", before=None, after={"name": "C"}),
+...     RowChange("ties", "a|b|partnership", None, {"tie_type": "partnership", "_retired": None}),
+...     RowChange("organizations", "c", None, {"name": "C", "_retired": None}),
 ... ]
 >>> tally_sentence(meeting_tally(changes))
 'Since this meeting started: 1 tie, 1 organization added.'
@@ -28,6 +28,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 import pandas as pd
+
+from coalition import edits
 
 # What happened to a row between the meeting's start and now, in the order the sentence says it.
 TALLY_KINDS = ("added", "changed", "ended", "retired", "restored", "removed")
@@ -45,7 +47,6 @@ NOUNS: dict[str, tuple[str, str]] = {
 }
 SINCE = "Since this meeting started"
 NOTHING_YET = "nothing has been added or changed yet"
-RETIRED_FIELD = "_retired"
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -60,7 +61,7 @@ def _same(a: Any, b: Any) -> bool:
 
 
 def _is_retired(row: Mapping[str, Any]) -> bool:
-    return bool(row.get(RETIRED_FIELD))
+    return bool(row.get(edits.RETIRED))
 
 
 def _ended_noun(table: str, row: Mapping[str, Any]) -> str:
@@ -91,15 +92,15 @@ def _net_kind(
     return None if _same(dict(before), dict(after)) else ("changed", table)
 
 
-def meeting_tally(changes: Iterable[Any]) -> dict[str, dict[str, int]]:
+def meeting_tally(changes: Iterable[edits.RowChange]) -> dict[str, dict[str, int]]:
     """Count what the changes did, row by row, by their net effect.
 
     Parameters
     ----------
-    changes : iterable of RowChange
-        :class:`coalition.edits.RowChange` (anything with ``table``, ``key``, ``before`` and
-        ``after``) in the order they were saved, e.g. from
-        :meth:`coalition.store.Store.changes_between`. Left unchanged.
+    changes : iterable of coalition.edits.RowChange
+        In the order they were saved, e.g. from :meth:`coalition.store.Store.changes_between`
+        (already one per row) or several versions' :meth:`~coalition.store.Store.changes_in`.
+        Left unchanged.
 
     Returns
     -------
@@ -110,24 +111,16 @@ def meeting_tally(changes: Iterable[Any]) -> dict[str, dict[str, int]]:
 
     Examples
     --------
-    >>> from types import SimpleNamespace as Row
     >>> tie = {"tie_type": "partnership", "_retired": None}
     >>> ended = {"tie_type": "partnership", "_retired": {"on": "2026-11-30", "reason": "x"}}
-    >>> meeting_tally([Row(table="ties", key="a|b|partnership", before=tie, after=ended)])
+    >>> meeting_tally([edits.RowChange("ties", "a|b|partnership", tie, ended)])
     {'ended': {'partnerships': 1}}
     >>> meeting_tally([])
     {}
     """
-    first_before: dict[tuple[str, str], Any] = {}
-    last_after: dict[tuple[str, str], Any] = {}
-    for change in changes:
-        row_id = (str(change.table), str(change.key))
-        if row_id not in first_before:
-            first_before[row_id] = change.before
-        last_after[row_id] = change.after
     counts: dict[str, dict[str, int]] = {}
-    for (table, _key), before in first_before.items():
-        net = _net_kind(table, before, last_after[(table, _key)])
+    for change in edits.net_changes(changes):  # one per row: first before, last after
+        net = _net_kind(change.table, change.before, change.after)
         if net is None:
             continue
         kind, noun = net
