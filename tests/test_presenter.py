@@ -491,3 +491,17 @@ def test_a_whole_city_load_since_the_start_is_said_not_counted(app, db):
         "**Meeting: November session** — The data was reloaded since November session, so its "
         "changes cannot be counted one by one."
     ]
+
+
+def test_the_presenter_map_shows_hostile_names_as_text(app, db):
+    hostile = "{{7*7}}<script>alert(1)</script>"
+    store = open_store(db)
+    renamed = edits.change(store.read_city(), "organizations", "lib", {"name": hostile})
+    store.apply(renamed, what="a hostile name")
+    at = app(present="1")
+    at.switch_page(page("map")).run()
+    assert not at.exception
+    html = at.get("iframe")[0].proto.srcdoc
+    assert "7*7" in html  # the name reached the map…
+    assert "<script>alert(1)" not in html  # …as text: not markup,
+    assert "49&lt;script" not in html and "49<script" not in html  # nor a template
