@@ -324,3 +324,22 @@ def test_machine_paths_are_not_shown(monkeypatch, tmp_path):
     assert "secret" not in shown and "/home" not in shown
     assert "loaded from tiny" in shown
     assert "from the folder tiny" in page_text(at)
+
+
+def test_hostile_meeting_and_editor_names_stay_text(monkeypatch, db):
+    hostile = "<script>alert(1)</script> ![pic](https://example.com/x.png)"
+    store = open_store(db)
+    store.name_meeting(hostile, 1, who="[click](javascript:alert(1))")
+    record(db)
+    at = open_data_page(monkeypatch, db)
+    at.text_input(key="meeting_name").input(f"Also {hostile}")
+    button(at, "Name this version as a meeting").click().run()
+    assert not at.exception
+    body = "\n".join(
+        str(e.value) for kind in ("markdown", "success", "caption") for e in at.get(kind)
+    )
+    for raw in HOSTILE_RAW:
+        assert raw not in body, raw
+    assert "Version 2 is now the meeting" in body.replace("\\", "")
+    since = at.selectbox(key="changes_since")
+    assert since.options[1].startswith(f"Meeting: {hostile} (version 1")  # plain text option
