@@ -653,6 +653,20 @@ def _ranking_rows(
     return rows
 
 
+def change_effects(before: CityData, after: CityData) -> pd.DataFrame:
+    """What the changes from ``before`` to ``after`` did (:attr:`ChangeReport.effects`).
+
+    The costly part of a comparison (both versions analysed and ranked): the dashboard shows
+    the changes first (``compare_cities(..., with_effects=False)``) and these after.
+
+    Examples
+    --------
+    >>> change_effects(old_city, new_city)["kind"].unique()  # doctest: +SKIP
+    array(['broker', 'coverage'], dtype=object)
+    """
+    return _effects(before, after, _coverage(before), _coverage(after), _names(before, after))
+
+
 def _effects(
     before: CityData, after: CityData, before_cov, after_cov, names: dict[str, str]
 ) -> pd.DataFrame:
@@ -670,7 +684,9 @@ def _effects(
 # --- the comparison -----------------------------------------------------------------------------
 
 
-def compare_cities(before: CityData, after: CityData) -> ChangeReport:
+def compare_cities(
+    before: CityData, after: CityData, *, with_effects: bool = True
+) -> ChangeReport:
     """What changed from ``before`` to ``after``, in sentences and headline figures.
 
     Members (organizations, committees, communities, navigators, neighborhoods) added and
@@ -685,6 +701,9 @@ def compare_cities(before: CityData, after: CityData) -> ChangeReport:
     before, after : CityData
         Two versions of the same city (e.g. ``store.read_version(v)`` and
         ``store.read_city()``); neither is changed.
+    with_effects : bool, optional
+        Also work out what the changes did (:func:`change_effects`: brokers, single points of
+        failure, coverage, ranking; the costly part). When False, ``effects`` is empty.
 
     Returns
     -------
@@ -816,7 +835,11 @@ def compare_cities(before: CityData, after: CityData) -> ChangeReport:
 
     changes = pd.DataFrame(rows, columns=CHANGE_COLUMNS)
     headline = _headline(before, after, before_cov, after_cov)
-    effects = _effects(before, after, before_cov, after_cov, names)
+    effects = (
+        _effects(before, after, before_cov, after_cov, names)
+        if with_effects
+        else pd.DataFrame(columns=EFFECT_COLUMNS)
+    )
     if changes.empty and not effects.empty:
         explanation = (
             "No organization, committee, community, navigator or tie was added or removed, "
@@ -849,5 +872,6 @@ __all__ = [
     "FIELDS_THAT_MATTER",
     "HEADLINE_LABELS",
     "ChangeReport",
+    "change_effects",
     "compare_cities",
 ]

@@ -113,7 +113,9 @@ def what_changed(snap: cache.Snapshot) -> None:
     sentences = change_text.shared_sentences(report.changes["explanation"].tolist())
     if sentences:
         _show_sentences(sentences, MAX_CHANGE_SENTENCES)
-    effects = change_text.shared_sentences(report.effects["explanation"].tolist())
+    with ui.problems_shown():
+        found = cache.change_effects(snap, int(version))
+    effects = change_text.shared_sentences(found["explanation"].tolist())
     if effects:
         st.subheader("What the changes did")
         st.caption(
