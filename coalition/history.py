@@ -684,9 +684,7 @@ def _effects(
 # --- the comparison -----------------------------------------------------------------------------
 
 
-def compare_cities(
-    before: CityData, after: CityData, *, with_effects: bool = True
-) -> ChangeReport:
+def compare_cities(before: CityData, after: CityData, *, with_effects: bool = True) -> ChangeReport:
     """What changed from ``before`` to ``after``, in sentences and headline figures.
 
     Members (organizations, committees, communities, navigators, neighborhoods) added and
