@@ -430,7 +430,7 @@ class Store:
         if self.engine.dialect.name == "sqlite":
             self._configure_sqlite()
         try:
-            metadata.create_all(self.engine)
+            self._create_tables()
             self._add_new_columns()
             self._migrate()
         except SQLAlchemyError as exc:
@@ -439,20 +439,39 @@ class Store:
                 f"Cannot create the store's tables at {self.url} ({cause}). Is the path writable?"
             ) from exc
 
+    def _create_tables(self) -> None:
+        """Create the tables the store lacks, holding the write lock while doing it.
+
+        Several processes (or threads) may open a new store at once: creating the tables in a
+        plain transaction let one of them fail at once with "database is locked" (SQLite does
+        not wait when a reader asks to become the writer), so it is done in a write
+        transaction, and only when a table is missing (opening a made store takes no lock).
+        """
+        if set(metadata.tables) <= set(inspect(self.engine).get_table_names()):
+            return
+        with self._write() as conn, conn.begin():
+            metadata.create_all(conn)
+
+    def _columns_present(self, bind: Engine | Connection) -> dict[str, set[str]]:
+        return {name: {c["name"] for c in inspect(bind).get_columns(name)} for name in TABLES}
+
     def _add_new_columns(self) -> None:
         """Add columns the schema gained since the store was made; old rows get blank cells.
 
         Stores made before rows had keys get ``_key``, ``_changed`` and ``_retired`` too (filled
-        by :meth:`_migrate`).
+        by :meth:`_migrate`). The columns are looked at again inside the write transaction:
+        another process opening the same store may have added them meanwhile.
         """
-        present = {
-            name: {c["name"] for c in inspect(self.engine).get_columns(name)} for name in TABLES
-        }
-        if all(
-            c.name in present[name] for name, columns in schema.TABLES.items() for c in columns
-        ) and all(n in present[name] for name in TABLES for n in INTERNAL_COLUMNS):
+
+        def complete(present: dict[str, set[str]]) -> bool:
+            return all(
+                c.name in present[name] for name, columns in schema.TABLES.items() for c in columns
+            ) and all(n in present[name] for name in TABLES for n in INTERNAL_COLUMNS)
+
+        if complete(self._columns_present(self.engine)):
             return
         with self._write() as conn, conn.begin():
+            present = self._columns_present(conn)
             for name, columns in schema.TABLES.items():
                 for internal, kind in INTERNAL_COLUMNS.items():
                     if internal not in present[name]:
