@@ -106,7 +106,7 @@ def _run_and_kill(paths: list[Path], mode: str, cities: Path, seed: int) -> list
     return last
 
 
-def _plain(city: CityData, tables=tuple(edits.EDITABLE_TABLES) + ("neighborhoods",)) -> dict:
+def _plain(city: CityData, tables=(*edits.EDITABLE_TABLES, "neighborhoods")) -> dict:
     return {t: [edits.plain_row(t, r) for r in city.tables[t].to_dict("records")] for t in tables}
 
 
