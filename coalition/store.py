@@ -1339,8 +1339,18 @@ class Store:
     def _checkpoint_if_due(self, version: int) -> None:
         """Keep a snapshot after ``settings.CHECKPOINT_EVERY`` edits in a row.
 
-        Read in a read transaction (writers go on), then written in a short one.
+        Read in a read transaction (writers go on), then written in a short one. The edit is
+        saved before: a checkpoint that cannot be kept (the store busy past every retry) is
+        logged, not raised, since raising would report the saved edit as not saved (and the
+        editor, saving it again, would meet a conflict with their own edit). The next edit
+        tries again.
         """
+        try:
+            self._keep_checkpoint(version)
+        except (StoreError, SQLAlchemyError) as exc:
+            log.warning("no checkpoint kept after version %d (the edit is saved): %s", version, exc)
+
+    def _keep_checkpoint(self, version: int) -> None:
         with self.engine.connect() as conn:
             base = conn.execute(select(func.max(HISTORY.c.version))).scalar() or 0
         if version - base < settings.CHECKPOINT_EVERY:
