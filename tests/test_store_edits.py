@@ -505,3 +505,25 @@ def test_an_old_store_opened_by_several_threads_at_once_is_migrated_once(tmp_pat
     store = open_store(path)
     assert store.versions()["version"].tolist() == [2, 1]
     assert len(store.read_city().tables["ties"]) == 17
+
+
+def test_a_checkpoint_that_cannot_be_kept_does_not_fail_the_saved_edit(store, monkeypatch, caplog):
+    monkeypatch.setattr(settings, "CHECKPOINT_EVERY", 1)
+    in_write = store._in_write
+
+    def busy(work, doing):
+        if doing == "Keeping a checkpoint":
+            raise StoreError(f"{doing} failed and nothing was changed (database is locked).")
+        return in_write(work, doing)
+
+    monkeypatch.setattr(store, "_in_write", busy)
+    city = store.read_city()
+    assert store.apply(edits.change(city, "organizations", "lib", {"notes": "x"}), what="x") == 2
+    assert _notes(store, "lib") == "x" and store.versions()["version"].tolist() == [2, 1]
+    assert "no checkpoint kept after version 2" in caplog.text
+    assert store.read_version(2).tables["organizations"]["notes"].iloc[0] == "x"  # replayed
+    monkeypatch.setattr(store, "_in_write", in_write)
+    store.apply(edits.change(store.read_city(), "organizations", "lib", {"notes": "y"}), what="y")
+    with store.engine.connect() as conn:
+        snapshots = [r[0] for r in conn.execute(text("SELECT version FROM history ORDER BY 1"))]
+    assert snapshots == [1, 3]  # the next edit kept it
