@@ -1517,7 +1517,9 @@ class Store:
         ConflictError
             When a row the version changed was changed again since (nothing is undone).
         StoreError
-            When there is nothing to undo, or the version is the first load.
+            When there is nothing to undo, or the version is the first load, or it replaced
+            the whole city (a load, an import, a restore: undone by restoring the version
+            before it) and other versions were saved after it.
 
         Examples
         --------
@@ -1544,6 +1546,14 @@ class Store:
                 raise StoreError(
                     "The first version cannot be undone: there is nothing before it. Load "
                     "another folder instead (coalition init DIR --replace)."
+                )
+            later = kept[kept["version"] > int(version)]
+            if not later.empty:  # restoring the version before would drop them unnoticed
+                raise StoreError(
+                    f"Version {version} ({entry['what']}) replaced the whole city and "
+                    f"{len(later)} version(s) were saved after it; undoing it would discard "
+                    "them too, so nothing was undone. To go back anyway, restore version "
+                    f"{int(earlier.iloc[0]['version'])} (every version stays readable)."
                 )
             return self.restore(
                 int(earlier.iloc[0]["version"]),
