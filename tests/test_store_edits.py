@@ -527,3 +527,21 @@ def test_a_checkpoint_that_cannot_be_kept_does_not_fail_the_saved_edit(store, mo
     with store.engine.connect() as conn:
         snapshots = [r[0] for r in conn.execute(text("SELECT version FROM history ORDER BY 1"))]
     assert snapshots == [1, 3]  # the next edit kept it
+
+
+def test_undoing_an_import_that_others_edited_after_is_refused(store):
+    # Undoing a whole-city version restores the one before it: with edits saved after the
+    # import, that silently discarded them (Bo's notes were lost); it is refused instead.
+    store.replace_city(example_city(), what="import", who="Ana", kind="import")  # 2
+    city = store.read_city()
+    store.apply(edits.change(city, "organizations", "lib", {"notes": "Bo"}), what="b", who="Bo")
+    with pytest.raises(StoreError, match="1 version\\(s\\) were saved after it") as error:
+        store.undo(who="Ana")
+    assert "restore version 1" in str(error.value)
+    assert store.version() == 3 and _notes(store, "lib") == "Bo"
+    assert store.restore(1, who="Ana") == 4  # going back anyway is an explicit restore
+    assert _notes(store, "lib") is None
+    # The latest version, when it is a whole-city one, is undone by restoring the one before.
+    store.replace_city(example_city(), what="import again", who="Ana", kind="import")  # 5
+    assert store.undo(who="Ana") == 6
+    assert store.versions().iloc[0]["what"] == "undid version 5: import again"
