@@ -430,7 +430,7 @@ class Store:
         if self.engine.dialect.name == "sqlite":
             self._configure_sqlite()
         try:
-            metadata.create_all(self.engine)
+            self._create_tables()
             self._add_new_columns()
             self._migrate()
         except SQLAlchemyError as exc:
@@ -439,20 +439,39 @@ class Store:
                 f"Cannot create the store's tables at {self.url} ({cause}). Is the path writable?"
             ) from exc
 
+    def _create_tables(self) -> None:
+        """Create the tables the store lacks, holding the write lock while doing it.
+
+        Several processes (or threads) may open a new store at once: creating the tables in a
+        plain transaction let one of them fail at once with "database is locked" (SQLite does
+        not wait when a reader asks to become the writer), so it is done in a write
+        transaction, and only when a table is missing (opening a made store takes no lock).
+        """
+        if set(metadata.tables) <= set(inspect(self.engine).get_table_names()):
+            return
+        with self._write() as conn, conn.begin():
+            metadata.create_all(conn)
+
+    def _columns_present(self, bind: Engine | Connection) -> dict[str, set[str]]:
+        return {name: {c["name"] for c in inspect(bind).get_columns(name)} for name in TABLES}
+
     def _add_new_columns(self) -> None:
         """Add columns the schema gained since the store was made; old rows get blank cells.
 
         Stores made before rows had keys get ``_key``, ``_changed`` and ``_retired`` too (filled
-        by :meth:`_migrate`).
+        by :meth:`_migrate`). The columns are looked at again inside the write transaction:
+        another process opening the same store may have added them meanwhile.
         """
-        present = {
-            name: {c["name"] for c in inspect(self.engine).get_columns(name)} for name in TABLES
-        }
-        if all(
-            c.name in present[name] for name, columns in schema.TABLES.items() for c in columns
-        ) and all(n in present[name] for name in TABLES for n in INTERNAL_COLUMNS):
+
+        def complete(present: dict[str, set[str]]) -> bool:
+            return all(
+                c.name in present[name] for name, columns in schema.TABLES.items() for c in columns
+            ) and all(n in present[name] for name in TABLES for n in INTERNAL_COLUMNS)
+
+        if complete(self._columns_present(self.engine)):
             return
         with self._write() as conn, conn.begin():
+            present = self._columns_present(conn)
             for name, columns in schema.TABLES.items():
                 for internal, kind in INTERNAL_COLUMNS.items():
                     if internal not in present[name]:
@@ -1320,8 +1339,18 @@ class Store:
     def _checkpoint_if_due(self, version: int) -> None:
         """Keep a snapshot after ``settings.CHECKPOINT_EVERY`` edits in a row.
 
-        Read in a read transaction (writers go on), then written in a short one.
+        Read in a read transaction (writers go on), then written in a short one. The edit is
+        saved before: a checkpoint that cannot be kept (the store busy past every retry) is
+        logged, not raised, since raising would report the saved edit as not saved (and the
+        editor, saving it again, would meet a conflict with their own edit). The next edit
+        tries again.
         """
+        try:
+            self._keep_checkpoint(version)
+        except (StoreError, SQLAlchemyError) as exc:
+            log.warning("no checkpoint kept after version %d (the edit is saved): %s", version, exc)
+
+    def _keep_checkpoint(self, version: int) -> None:
         with self.engine.connect() as conn:
             base = conn.execute(select(func.max(HISTORY.c.version))).scalar() or 0
         if version - base < settings.CHECKPOINT_EVERY:
@@ -1488,7 +1517,9 @@ class Store:
         ConflictError
             When a row the version changed was changed again since (nothing is undone).
         StoreError
-            When there is nothing to undo, or the version is the first load.
+            When there is nothing to undo, or the version is the first load, or it replaced
+            the whole city (a load, an import, a restore: undone by restoring the version
+            before it) and other versions were saved after it.
 
         Examples
         --------
@@ -1515,6 +1546,14 @@ class Store:
                 raise StoreError(
                     "The first version cannot be undone: there is nothing before it. Load "
                     "another folder instead (coalition init DIR --replace)."
+                )
+            later = kept[kept["version"] > int(version)]
+            if not later.empty:  # restoring the version before would drop them unnoticed
+                raise StoreError(
+                    f"Version {version} ({entry['what']}) replaced the whole city and "
+                    f"{len(later)} version(s) were saved after it; undoing it would discard "
+                    "them too, so nothing was undone. To go back anyway, restore version "
+                    f"{int(earlier.iloc[0]['version'])} (every version stays readable)."
                 )
             return self.restore(
                 int(earlier.iloc[0]["version"]),
