@@ -545,3 +545,22 @@ def test_undoing_an_import_that_others_edited_after_is_refused(store):
     store.replace_city(example_city(), what="import again", who="Ana", kind="import")  # 5
     assert store.undo(who="Ana") == 6
     assert store.versions().iloc[0]["what"] == "undid version 5: import again"
+
+
+def test_a_checkpoint_is_kept_in_the_background_by_default(tmp_path, monkeypatch):
+    monkeypatch.setattr(settings, "CHECKPOINT_IN_BACKGROUND", True)
+    monkeypatch.setattr(settings, "CHECKPOINT_EVERY", 2)
+    store = open_store(tmp_path / "c.db")
+    store.replace_city(example_city())
+    for note in ("one", "two"):
+        store.apply(
+            edits.change(store.read_city(), "organizations", "lonely", {"notes": note}), what=note
+        )
+    store.wait_for_checkpoint(timeout=60)
+    with store.engine.connect() as conn:
+        kept = [r[0] for r in conn.execute(text("SELECT version FROM history ORDER BY version"))]
+    assert kept == [1, 3]
+    assert (
+        store.read_version(3).tables["organizations"].set_index("org_id").at["lonely", "notes"]
+        == "two"
+    )
