@@ -531,17 +531,18 @@ def _network_effects(
             + ".",
         )
     for node_id in by_name(old.cut_off.keys() & new.cut_off.keys()):
-        was, cut = old.cut_off[node_id], new.cut_off[node_id]
-        if was == cut:
+        cut_before, cut = old.cut_off[node_id], new.cut_off[node_id]
+        if cut_before == cut:
             continue
         add(
             "changed",
             "single_point_of_failure",
             node_id,
-            str(len(was[0])),
+            str(len(cut_before[0])),
             str(len(cut[0])),
             f"If {names.get(node_id, node_id)} left now, {split(cut)} (before: "
-            f"{plural(len(was[0]), 'organization')} {'apart' if was[1] else 'cut off'}).",
+            f"{plural(len(cut_before[0]), 'organization')} "
+            f"{'apart' if cut_before[1] else 'cut off'}).",
         )
     return rows
 
@@ -721,7 +722,7 @@ def compare_cities(before: CityData, after: CityData, *, with_effects: bool = Tr
     """
     names = _names(before, after)
     before_cov, after_cov = _coverage(before), _coverage(after)
-    effects = _coverage_effects(before_cov, after_cov)
+    reached = _coverage_effects(before_cov, after_cov)
     share_words = (
         f"{_percent(before_cov.summary['share_foreign_born_covered'])} -> "
         f"{_percent(after_cov.summary['share_foreign_born_covered'])}"
@@ -794,14 +795,14 @@ def compare_cities(before: CityData, after: CityData, *, with_effects: bool = Tr
     for row in rows:
         nbhd = committee_neighborhood.get(row["id"]) if row["table"] == "committees" else None
         if (
-            nbhd in effects
+            nbhd in reached
             and nbhd not in told
             and row["change"]
             in ("added", "removed")
             + (("changed",) if row["field"] in ("status", "neighborhood") else ())
         ):
             told.add(nbhd)
-            count, place = effects[nbhd], names.get(nbhd, nbhd)
+            count, place = reached[nbhd], names.get(nbhd, nbhd)
             reach = (
                 f"{count:,} more foreign-born residents of {place} are reached"
                 if count > 0
