@@ -85,7 +85,9 @@ def test_the_name_is_asked_once_and_kept_with_every_change(monkeypatch, db):
     assert "Editing as **Ana María**" in all_text(at)
     at.switch_page("coalition/dashboard/data_page.py").run()
     at.switch_page(RECORD).run()
-    assert "Editing as **Ana María**" in all_text(at) and not [t for t in at.text_input if t.key == "record_who"]
+    assert "Editing as **Ana María**" in all_text(at) and not [
+        t for t in at.text_input if t.key == "record_who"
+    ]
     choose(at, "organizations", "change")
     at.text_input(key="change_organizations_sector").set_value("public library")
     button(at, "Save the changes").click().run()
@@ -410,9 +412,10 @@ def test_keep_mine_saves_on_top_of_theirs(monkeypatch, db):
     assert stored["services"] == ["english", "legal"]
     store = open_store(db)
     assert store.version() == 3 and store.versions().iloc[0]["who"] == "Bo"
-    assert store.read_version(2).tables["organizations"].set_index("org_id").loc[
-        "lib", "name"
-    ] == "Alder Public Library", "Ana's version is kept"
+    assert (
+        store.read_version(2).tables["organizations"].set_index("org_id").loc["lib", "name"]
+        == "Alder Public Library"
+    ), "Ana's version is kept"
 
 
 def test_keep_theirs_discards_mine(monkeypatch, db):

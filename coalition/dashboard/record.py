@@ -132,14 +132,20 @@ def render() -> None:
     st.caption("Never record a private person: cultural navigators appear under an alias only.")
     kinds = {t: words.TABLE_WORDS[t][1] for t in words.ACTIONS}
     kind = st.radio(
-        "What to record", list(kinds), format_func=ui.shown_as(kinds), horizontal=True,
+        "What to record",
+        list(kinds),
+        format_func=ui.shown_as(kinds),
+        horizontal=True,
         key="record_kind",
     )
     actions = _actions(kind)
     if state.get("record_action") not in actions:
         state.pop("record_action", None)
     action = st.radio(
-        "What to do", list(actions), format_func=ui.shown_as(actions), horizontal=True,
+        "What to do",
+        list(actions),
+        format_func=ui.shown_as(actions),
+        horizontal=True,
         key="record_action",
     )
     _conflict()

@@ -204,9 +204,7 @@ def _read_caption(read: dict[str, Any]) -> None:
 def _add_defaults(table: str, fields: list[words.Field]) -> dict[str, Any]:
     today = dt.date.today()
     defaults: dict[str, Any] = {f.column: words.widget_value(f, None) for f in fields}
-    defaults.update(
-        source=words.working_session_source(today), source_date=today.isoformat()
-    )
+    defaults.update(source=words.working_session_source(today), source_date=today.isoformat())
     if "anchor_type" in defaults:
         defaults["anchor_type"] = "none"
     if "member" in defaults:
@@ -239,7 +237,7 @@ def _taken_ids() -> set[str]:
 
 def _submit_add(table: str, form: str, prefix: str, fields: list[words.Field], ends: dict) -> None:
     cells = words.cells_of(fields, _values(prefix, fields))
-    key = None
+    key: str | None = None
     if table == "ties":
         cells.update(ends)
         key = edits.tie_key(ends["source_id"], ends["target_id"], ends["tie_type"])
@@ -249,8 +247,14 @@ def _submit_add(table: str, form: str, prefix: str, fields: list[words.Field], e
             one = words.TABLE_WORDS[table][0].replace(" ", "-")
             key = words.new_id(name, _taken_ids(), one)
             cells[schema.ID_COLUMNS[table]] = key
-    pending = {"op": "add", "table": table, "key": key, "cells": cells, "form": form}
-    pending["read_version"] = cache.snapshot().version
+    pending: dict[str, Any] = {
+        "op": "add",
+        "table": table,
+        "key": key,
+        "cells": cells,
+        "form": form,
+        "read_version": cache.snapshot().version,
+    }
     if record_save.save(pending):
         _set_values(prefix, _add_defaults(table, fields))
 
@@ -279,8 +283,10 @@ def add_form(table: str) -> None:
     fields = words.fields_of(table, adding=True, tie_type=tie_type)
     _ensure_defaults(prefix, _add_defaults(table, fields))
     if table == "navigators":
-        st.info("Cultural navigators are private people: record an alias only, never a real "
-                "name, phone number or address.")
+        st.info(
+            "Cultural navigators are private people: record an alias only, never a real "
+            "name, phone number or address."
+        )
     show_form_problems(form)
     with st.form(form):
         _fields(prefix, form, fields)
@@ -331,10 +337,11 @@ def find_record(table: str, slot: str) -> str | None:
         st.info("It has no ties yet: add one with “Add”.")
         return None
     shown = record_save.names(cache.snapshot())
-    options = {
-        edits.row_key("ties", row): words.tie_text(row, shown)
-        for row in touching[list(edits.TIE_KEY_COLUMNS)].to_dict("records")
-    }
+    rows = [
+        {str(k): v for k, v in r.items()}
+        for r in touching[list(edits.TIE_KEY_COLUMNS)].to_dict("records")
+    ]
+    options = {edits.row_key("ties", r): words.tie_text(r, shown) for r in rows}
     key = f"pick_{slot}_tie"
     if state.get(key) not in options:
         state.pop(key, None)
@@ -535,9 +542,10 @@ def merge_form(table: str) -> None:
         st.error("\n\n".join(md(p.message) for p in exc.problems))
         return
     shown = record_save.names(snap)
-    st.markdown("**What will happen:**\n\n" + "\n".join(
-        f"- {md(line)}" for line in words.change_lines(changes, shown)
-    ))
+    st.markdown(
+        "**What will happen:**\n\n"
+        + "\n".join(f"- {md(line)}" for line in words.change_lines(changes, shown))
+    )
     show_form_problems(f"merge_{table}")
     with st.form(f"merge_{table}"):
         st.form_submit_button(

@@ -87,10 +87,11 @@ def build(city: Any, pending: dict, *, fresh: bool) -> list[edits.RowChange]:
     ``fresh`` ("keep mine"): on the record as stored now, the editor's values applied again.
     Otherwise on the record as the form read it, so a save after someone else's is refused.
     """
-    op, table, key = pending["op"], pending["table"], pending.get("key")
+    op, table = pending["op"], pending["table"]
+    key = str(pending.get("key") or "")
     if op == "add":
         cells = pending["cells"]
-        if fresh and key is not None and _active(city, table, key):
+        if fresh and key and _active(city, table, key):
             fixed = edits.TIE_KEY_COLUMNS if table == "ties" else (schema.ID_COLUMNS[table],)
             return edits.change(
                 city, table, key, {c: v for c, v in cells.items() if c not in fixed}
@@ -214,7 +215,9 @@ def conflict_view(
         primary = (change.table, change.key) == (pending["table"], pending.get("key"))
         # The fields the editor changed (None: every field the change touches).
         mine = MINE.get(pending["op"], lambda p: None)(pending) if primary else None
-        rows = words.conflict_rows(change.table, change.before, change.after, conflict.current, mine)
+        rows = words.conflict_rows(
+            change.table, change.before, change.after, conflict.current, mine
+        )
         if primary and pending["op"] == "add":  # both added it: only where the two differ
             rows = [r for r in rows if r["yours"] != r["theirs"]]
         entry = by_version.get(int(conflict.changed_in)) if conflict.changed_in else None
@@ -245,14 +248,20 @@ def keep_theirs() -> None:
     if conflict:
         st.session_state.pop(PROBLEMS, None)
         forget_read()
-        say("info", "Kept theirs: your values were not saved; the form shows the record as it is now.")
+        say(
+            "info",
+            "Kept theirs: your values were not saved; the form shows the record as it is now.",
+        )
 
 
 def undo_mine() -> None:
     """Undo the editor's last change (not yet undone) as a new version; say what happened."""
     who = st.session_state.get(NAME, "")
     store = cache.get_store()
-    target = words.last_undoable(store.versions().to_dict("records"), who)
+    rows: list[dict[str, Any]] = [
+        {str(k): v for k, v in r.items()} for r in store.versions().to_dict("records")
+    ]
+    target = words.last_undoable(rows, who)
     if target is None:
         say("info", f"There is nothing of yours to undo ({who}): you have saved no change yet.")
         return
@@ -260,7 +269,11 @@ def undo_mine() -> None:
         version = store.undo(who=who, version=target)
     except errors.ConflictError as exc:
         view = conflict_view(
-            store, {"op": "undo", "table": "", "key": None}, exc.conflicts, names(cache.snapshot()), ""
+            store,
+            {"op": "undo", "table": "", "key": None},
+            exc.conflicts,
+            names(cache.snapshot()),
+            "",
         )
         since = [
             f"{r['record']} (version {r['version']}"

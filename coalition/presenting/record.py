@@ -129,7 +129,9 @@ FIELDS: dict[str, tuple[Field, ...]] = {
     ),
     "communities": (
         Field("name", "text", "Name"),
-        Field("community_kind", "choice", "Newcomers or long-time residents", schema.COMMUNITY_KINDS),
+        Field(
+            "community_kind", "choice", "Newcomers or long-time residents", schema.COMMUNITY_KINDS
+        ),
         Field("languages", "list", "Languages spoken, separated by ;"),
         Field("estimated_residents", "text", "Estimated residents in the city"),
         Field("notes", "long", "Notes (for example where the estimate comes from)"),
@@ -490,7 +492,9 @@ def tie_text(row: Mapping[str, Any], names: Mapping[str, str]) -> str:
     return f"{names.get(source, source)} {verb} {names.get(target, target)}"
 
 
-def record_text(table: str, row: Mapping[str, Any] | None, key: str, names: Mapping[str, str]) -> str:
+def record_text(
+    table: str, row: Mapping[str, Any] | None, key: str, names: Mapping[str, str]
+) -> str:
     """A record's name for a person (a tie in words; a navigator's alias).
 
     Examples
@@ -502,7 +506,7 @@ def record_text(table: str, row: Mapping[str, Any] | None, key: str, names: Mapp
     """
     if table == "ties":
         if row is None:
-            source, target, kind = (key.split("|") + ["", "", ""])[:3]
+            source, target, kind = ([*key.split("|"), "", "", ""])[:3]
             row = {"source_id": source, "target_id": target, "tie_type": kind}
         return tie_text(row, names)
     if row is None:
@@ -652,9 +656,7 @@ class Picker:
         self._ids = list(self.options)
         self._keys = [name_key(self.options[i]) for i in self._ids]
         self._id_keys = [name_key(i) for i in self._ids]
-        self._words = [
-            tuple(name_key(w) for w in str(self.options[i]).split()) for i in self._ids
-        ]
+        self._words = [tuple(name_key(w) for w in str(self.options[i]).split()) for i in self._ids]
         self._suggester: Suggester | None = None
         self._by_key: dict[str, list[str]] = {}
 
