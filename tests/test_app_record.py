@@ -10,6 +10,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from tiny_city import make_tiny_city
 
+from coalition import edits
+from coalition.presenting.record import Picker
 from coalition.store import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -469,3 +471,33 @@ def test_read_only_hides_the_record_page(monkeypatch, db):
         at.switch_page(RECORD).run()
     at.switch_page("coalition/dashboard/data_page.py").run()  # the read-only pages remain
     assert not at.exception and at.title[0].value == "Data"
+
+
+def test_a_new_record_never_takes_a_retired_ones_id(record_page, db):
+    store = open_store(db)
+    city = store.read_city()
+    store.apply(
+        edits.retire(city, "organizations", "clinic", reason="closed", on="2026-01-05"),
+        what="Retired Dogwood Clinic",
+    )
+    at = record_page
+    at.run()
+    choose(at, "organizations", "add")
+    at.text_input(key="add_organizations_name").set_value("Clinic")
+    at.text_input(key="add_organizations_sector").set_value("health")
+    at.selectbox(key="add_organizations_orientation").set_value("both")
+    button(at, "Save the new organization").click().run()
+    assert not at.error
+    assert row(db, "organizations", "clinic-2")["name"] == "Clinic"
+    assert row(db, "organizations", "clinic")["_retired"]["reason"] == "closed"
+
+
+def test_the_picker_shows_the_best_50_of_10000_names():
+    names = {f"org-{i:05d}": f"Organization {i}" for i in range(1, 10_001)}
+    picker = Picker(names)
+    assert len(picker.matches("")) == 50
+    assert picker.matches("Organization 424")[:3] == ["org-00424", "org-04240", "org-04241"]
+    assert len(picker.matches("Organization 4")) == 50
+    assert picker.matches("organisation 4242")[0] == "org-04242"  # a misspelling
+    assert picker.matches("org-07777")[0] == "org-07777"  # the id works too
+    assert picker.matches("nothing like it") == []

@@ -187,6 +187,7 @@ def _read(form: str, table: str, key: str, prefix: str, values_of: Any) -> dict[
             return None
         read["values"] = values_of(read["before"])
         state[record_save.READ] = read
+        state.pop(record_save.PROBLEMS, None)
         _set_values(prefix, read["values"])
     return read
 
@@ -221,18 +222,20 @@ def _ensure_defaults(prefix: str, defaults: dict[str, Any]) -> None:
         state.setdefault(f"{prefix}_{column}", value)
 
 
-def _taken_ids() -> set[str]:
-    """Every id in use, retired ones too (a new record never takes a retired one's id)."""
-    snap = cache.snapshot()
-    city = cache.city(snap)
-    taken: set[str] = set()
-    for table, column in schema.ID_COLUMNS.items():
-        taken.update(str(v) for v in city.tables[table][column].tolist())
-        if table in edits.EDITABLE_TABLES:
-            retired = cache.get_store().retired(table)
-            if column in retired.columns:
-                taken.update(str(v) for v in retired[column].tolist())
-    return taken
+def _free_id(name: str, table: str) -> str:
+    """A new record's id from its name: unique among every id, retired ones too."""
+    city = cache.city(cache.snapshot())
+    store = cache.get_store()
+    taken = {
+        str(v) for t, column in schema.ID_COLUMNS.items() for v in city.tables[t][column].tolist()
+    }
+    stored = [t for t in edits.EDITABLE_TABLES if t != "ties"]
+    fallback = words.TABLE_WORDS[table][0].replace(" ", "-")
+    while True:
+        candidate = words.new_id(name, taken, fallback)
+        if not any(store.row(t, candidate)[0] is not None for t in stored):
+            return candidate
+        taken.add(candidate)  # a retired record holds it
 
 
 def _submit_add(table: str, form: str, prefix: str, fields: list[words.Field], ends: dict) -> None:
@@ -244,8 +247,7 @@ def _submit_add(table: str, form: str, prefix: str, fields: list[words.Field], e
     else:
         name = cells.get("alias" if table == "navigators" else "name", "")
         if name:
-            one = words.TABLE_WORDS[table][0].replace(" ", "-")
-            key = words.new_id(name, _taken_ids(), one)
+            key = _free_id(name, table)
             cells[schema.ID_COLUMNS[table]] = key
     pending: dict[str, Any] = {
         "op": "add",
