@@ -501,3 +501,37 @@ def test_the_picker_shows_the_best_50_of_10000_names():
     assert picker.matches("organisation 4242")[0] == "org-04242"  # a misspelling
     assert picker.matches("org-07777")[0] == "org-07777"  # the id works too
     assert picker.matches("nothing like it") == []
+
+
+def test_an_unsettled_conflict_stays_while_another_record_is_saved(monkeypatch, db):
+    _, bo = two_editors_on_lib(monkeypatch, db)
+    pick(bo, "change_organizations", "legal")
+    bo.text_input(key="change_organizations_sector").set_value("legal aid")
+    button(bo, "Save the changes").click().run()
+    assert "Saved: Changed Birch Legal Aid: sector" in all_text(bo)
+    assert "Someone saved the same record" in bo.warning[0].value, "Bo has not chosen yet"
+    button(bo, "Keep mine").click().run()
+    assert not bo.warning
+    assert row(db, "organizations", "lib")["services"] == ["english", "legal"]
+
+
+def test_retiring_a_record_changed_since_asks_first(monkeypatch, db):
+    ana = choose(open_page(monkeypatch, db, "Ana"), "organizations", "retire")
+    pick(ana, "retire_organizations", "lonely")
+    bo = choose(open_page(monkeypatch, db, "Bo"), "organizations", "change")
+    pick(bo, "change_organizations", "lonely")
+    bo.text_input(key="change_organizations_sector").set_value("shop")
+    button(bo, "Save the changes").click().run()
+    ana.text_input(key="retire_reason").set_value("closed")
+    button(ana, "Retire this organization").click().run()
+    table = next(m.value for m in ana.markdown if "| Field | Yours | Theirs |" in m.value)
+    table = table.replace("\\", "")
+    assert (
+        "| Sector (library, nonprofit, faith, school, health…) | (you did not change it) | shop |"
+        in table
+    )
+    assert "| Retired | retired on " in table and ": closed | not retired |" in table
+    assert row(db, "organizations", "lonely")["_retired"] is None
+    button(ana, "Keep mine").click().run()
+    stored = row(db, "organizations", "lonely")
+    assert stored["_retired"]["reason"] == "closed" and stored["sector"] == "shop"

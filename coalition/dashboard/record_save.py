@@ -147,7 +147,7 @@ def save(pending: dict, *, fresh: bool = False) -> bool:
         return False
     if not changes:
         say("info", "Nothing to save: the record already holds these values.")
-        state.pop(CONFLICT, None)
+        _settled(pending)
         forget_read()
         return True
     what = edits.describe(changes, shown)
@@ -166,9 +166,19 @@ def save(pending: dict, *, fresh: bool = False) -> bool:
         return False
     logger.info("record page saved version %d: %s", version, what)
     say("success", f"Saved: {what} (data version {version}).")
-    state.pop(CONFLICT, None)
+    _settled(pending)
     forget_read()
     return True
+
+
+def _settled(pending: dict) -> None:
+    """A conflict on the record just saved is settled; one on another record stays shown."""
+    conflict = st.session_state.get(CONFLICT)
+    if conflict and (conflict["pending"]["table"], conflict["pending"].get("key")) == (
+        pending["table"],
+        pending.get("key"),
+    ):
+        st.session_state.pop(CONFLICT, None)
 
 
 def _gone_since(store: Any, pending: dict) -> bool:
