@@ -4,6 +4,7 @@ the same record see both values and choose; bad entries are refused on their fie
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -535,3 +536,41 @@ def test_retiring_a_record_changed_since_asks_first(monkeypatch, db):
     button(ana, "Keep mine").click().run()
     stored = row(db, "organizations", "lonely")
     assert stored["_retired"]["reason"] == "closed" and stored["sector"] == "shop"
+
+
+HOSTILE = "<img src=x onerror=alert(1)> [x](http://e.example/x.png) **b** | c $x$ :red[r]"
+RAW = ("<img", "[x](", "**b**", "$x$", ":red[")
+
+
+def shown_texts(at: AppTest) -> list[str]:
+    """The page's markdown and messages, as handed to the browser; none holds raw markdown."""
+    assert not at.exception
+    texts = [str(e.value) for e in [*at.markdown, *at.success, *at.warning, *at.info]]
+    unescaped = [t for t in texts for raw in RAW if re.search(r"(?<!\\)" + re.escape(raw), t)]
+    assert not unescaped, "unescaped markdown"
+    return texts
+
+
+def read_as_text(texts: list[str]) -> str:
+    return "\n".join(texts).replace("\\", "").replace("\u2060", "")
+
+
+def test_hostile_names_stay_text_on_the_page(monkeypatch, db):
+    store = open_store(db)
+    store.apply(
+        edits.change(store.read_city(), "organizations", "lib", {"name": HOSTILE}), what="x"
+    )
+    ana = choose(open_page(monkeypatch, db, "Ana"), "organizations", "change")
+    bo = choose(open_page(monkeypatch, db, "Bo"), "organizations", "change")
+    assert ana.text_input(key="change_organizations_name").value == HOSTILE
+    ana.text_input(key="change_organizations_name").set_value(HOSTILE + " 2")
+    button(ana, "Save the changes").click().run()
+    assert "Saved: Changed " + HOSTILE + " 2: name" in read_as_text(shown_texts(ana))
+    bo.text_input(key="change_organizations_name").set_value("Plain")
+    button(bo, "Save the changes").click().run()
+    assert "| Plain | " + HOSTILE + " 2 |" in read_as_text(shown_texts(bo))
+    choose(ana, "organizations", "merge")
+    pick(ana, "merge_organizations_keep", "assoc")
+    pick(ana, "merge_organizations_drop", "lib")
+    preview = read_as_text(shown_texts(ana))
+    assert f"Retired: {HOSTILE} 2 (merged into Alder Neighbors)" in preview
