@@ -83,7 +83,8 @@ def _conflict() -> None:
                 for r in record["rows"]
             ]
             lines.append("\n" + "\n".join(table))
-    if conflict.get("message") and not any(r["rows"] for r in conflict["records"]):
+    unexplained = any(not r["rows"] or not r["version"] for r in conflict["records"])
+    if conflict.get("message") and unexplained:
         lines.append("\n" + md(conflict["message"]))
     with st.container(border=True):
         st.warning("\n".join(lines[:1]))

@@ -371,6 +371,11 @@ def change_form(table: str) -> None:
         st.info("Aliases only: never a cultural navigator's real name or contact details.")
     if table == "committees":
         st.caption("To change the committee's status with its date, use “Change its status”.")
+    if table == "ties":
+        st.caption(
+            "A tie's ends and type cannot change: a tie between others is another tie (mark "
+            "this one “It ended” and add the new one)."
+        )
     show_form_problems(form)
     with st.form(form):
         _fields(prefix, form, fields)
