@@ -574,3 +574,15 @@ def test_hostile_names_stay_text_on_the_page(monkeypatch, db):
     pick(ana, "merge_organizations_drop", "lib")
     preview = read_as_text(shown_texts(ana))
     assert f"Retired: {HOSTILE} 2 (merged into Alder Neighbors)" in preview
+
+
+def test_a_kind_with_no_records_says_so(record_page, db):
+    store = open_store(db)
+    store.apply(
+        edits.retire(store.read_city(), "navigators", "nav1", reason="moved", on="2026-11-01"),
+        what="Retired Navigator One",
+    )
+    at = choose(record_page, "ties", "add")
+    at.selectbox(key="add_tie_type").set_value("mentors").run()
+    assert "There is no cultural navigator to choose yet" in all_text(at)
+    assert not at.get("form"), "no form without both ends"

@@ -80,7 +80,10 @@ def pick(
     found = [k for k in picker.matches(text, words.MAX_MATCHES + 1) if k != leave_out]
     found = found[: words.MAX_MATCHES]
     if not found:
-        st.info(f"Nothing matches “{md(text)}”: try fewer letters or another spelling.")
+        if text.strip():
+            st.info(f"Nothing matches “{md(text)}”: try fewer letters or another spelling.")
+        else:
+            st.info(f"There is no {md(label.lower())} to choose yet: add one first.")
         return None
     key = f"pick_{slot}"
     if state.get(key) not in found:
