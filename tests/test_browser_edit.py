@@ -8,8 +8,6 @@ with Enter in a field (keyboard only) as well as with the button.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from harness import (
     EXCEPTION_BOX,
@@ -140,4 +138,3 @@ def test_two_browsers_one_record_then_two_records(tmp_path):
             assert page.locator(EXCEPTION_BOX).count() == 0
             assert recorder.blocked == [] and recorder.dialogs == []
         context_b.close()
-

@@ -7,14 +7,15 @@ under the editor's name. A form keeps the record as it read it: when someone sav
 record since, nothing is overwritten — both values are shown and the editor chooses. Different
 records never conflict. "Undo my last change" undoes the editor's own last change as a new
 version. Hidden when ``COALITION_READ_ONLY`` is set. The forms are in
-:mod:`coalition.dashboard.record_forms`, the saving in :mod:`coalition.dashboard.record_save`.
+:mod:`coalition.dashboard.record_forms` and :mod:`coalition.dashboard.record_lifecycle`, the
+saving in :mod:`coalition.dashboard.record_save`.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from coalition.dashboard import cache, record_forms, record_save, ui
+from coalition.dashboard import cache, record_forms, record_lifecycle, record_save, ui
 from coalition.presenting import record as words
 from coalition.presenting.text import md
 
@@ -156,11 +157,11 @@ def render() -> None:
         elif action == "change":
             record_forms.change_form(kind)
         elif action == "retire":
-            record_forms.retire_form(kind)
+            record_lifecycle.retire_form(kind)
         elif action == "merge":
-            record_forms.merge_form(kind)
+            record_lifecycle.merge_form(kind)
         elif action == "status":
-            record_forms.status_form()
+            record_lifecycle.status_form()
     st.caption(
         "To take the recorded data with you, use the downloads on the Data page; to "
         "replace everything with a folder, run `coalition init <folder>`."

@@ -1,10 +1,11 @@
-"""The Record page's forms: find a record, then add, change, retire, merge or set a status.
+"""The Record page's forms: find a record, then add or change it.
 
 Pickers are a text field (type part of a name, press Enter) and a list of the best 50 matches
 (:class:`coalition.presenting.record.Picker`), never a list of every organization. Forms are
 ``st.form``: every field labelled, Enter in a field saves. Saving happens in the submit button's
 callback (:mod:`coalition.dashboard.record_save`), so the page drawn next already shows the new
-version, the problems on their fields, or the conflict.
+version, the problems on their fields, or the conflict. Retiring, merging and a committee's
+status are in :mod:`coalition.dashboard.record_lifecycle`.
 """
 
 from __future__ import annotations
@@ -98,7 +99,7 @@ def pick(
 # --- form fields ---------------------------------------------------------------------------------
 
 
-def _problems_here(form: str) -> dict[str, list[str]]:
+def problems_here(form: str) -> dict[str, list[str]]:
     found = state.get(record_save.PROBLEMS)
     return found["by_column"] if found and found["form"] == form else {}
 
@@ -163,7 +164,7 @@ def _field(prefix: str, f: words.Field, problems: dict[str, list[str]]) -> None:
 
 
 def _fields(prefix: str, form: str, fields: list[words.Field]) -> None:
-    problems = _problems_here(form)
+    problems = problems_here(form)
     for f in fields:
         _field(prefix, f, problems)
 
@@ -177,7 +178,9 @@ def _values(prefix: str, fields: list[words.Field]) -> dict[str, Any]:
     return {f.column: state.get(f"{prefix}_{f.column}") for f in fields}
 
 
-def _read(form: str, table: str, key: str, prefix: str, values_of: Any) -> dict[str, Any] | None:
+def read_for_form(
+    form: str, table: str, key: str, prefix: str, values_of: Any
+) -> dict[str, Any] | None:
     """The form's record as read (read now when it is another record or a new form)."""
     read = state.get(record_save.READ)
     prefilled = values_of(None)
@@ -195,7 +198,7 @@ def _read(form: str, table: str, key: str, prefix: str, values_of: Any) -> dict[
     return read
 
 
-def _read_caption(read: dict[str, Any]) -> None:
+def read_caption(read: dict[str, Any]) -> None:
     st.caption(
         f"Read at data version {read['version']}. If someone saves this record before you, "
         "you will see both values and choose."
@@ -361,7 +364,7 @@ def change_form(table: str) -> None:
     form, prefix = f"change_{table}", f"change_{table}"
     tie_type = key.split("|")[2] if table == "ties" else None
     fields = words.fields_of(table, adding=False, tie_type=tie_type)
-    read = _read(
+    read = read_for_form(
         form,
         table,
         key,
@@ -388,179 +391,4 @@ def change_form(table: str) -> None:
             on_click=_submit_change,
             args=(table, key, form, prefix, fields),
         )
-    _read_caption(read)
-
-
-# --- retire and status ---------------------------------------------------------------------------
-
-
-def _submit_retire(table: str, key: str, form: str) -> None:
-    read = state.get(record_save.READ)
-    if not read or (read["table"], read["key"]) != (table, key):
-        record_save.say("warning", "The form was not read yet: nothing was saved. Try again.")
-        return
-    record_save.save(
-        {
-            "op": "retire",
-            "table": table,
-            "key": key,
-            "reason": state.get("retire_reason", ""),
-            "on": state.get("retire_on") or dt.date.today(),
-            "read_before": read["before"],
-            "read_version": read["version"],
-            "form": form,
-        }
-    )
-
-
-def retire_form(table: str) -> None:
-    """Retire a record (a tie: "it ended"), with a reason and a date; its ties end too."""
-    key = find_record(table, f"retire_{table}")
-    if key is None:
-        return
-    form = f"retire_{table}"
-    read = _read(
-        form,
-        table,
-        key,
-        "retire",
-        lambda row: {"reason": "", "on": dt.date.today()},
-    )
-    if read is None:
-        return
-    shown = record_save.names(cache.snapshot())
-    name = words.record_text(table, read["before"], key, shown)
-    if table != "ties":
-        ties = cache.city(cache.snapshot()).tables["ties"]
-        count = int(((ties["source_id"] == key) | (ties["target_id"] == key)).sum())
-        st.markdown(
-            f"Retiring **{md(name)}** keeps it in the history with the reason and date, hides "
-            f"it from the maps and analyses, and ends its {count:,} tie"
-            f"{'' if count == 1 else 's'}."
-        )
-    else:
-        st.markdown(f"**{md(name)}** ended: it stays in the history with the reason and date.")
-    show_form_problems(form)
-    problems = _problems_here(form)
-    with st.form(form):
-        st.text_input(words.FORM_LABELS["reason"], key="retire_reason")
-        for message in problems.get("reason", []):
-            st.error(f"{words.FORM_LABELS['reason']}: {md(message)}")
-        st.date_input(words.FORM_LABELS["on"], key="retire_on")
-        st.form_submit_button(
-            "This tie ended" if table == "ties" else f"Retire this {words.TABLE_WORDS[table][0]}",
-            type="primary",
-            on_click=_submit_retire,
-            args=(table, key, form),
-        )
-    _read_caption(read)
-
-
-def _submit_status(key: str, form: str) -> None:
-    read = state.get(record_save.READ)
-    if not read or read["key"] != key:
-        record_save.say("warning", "The form was not read yet: nothing was saved. Try again.")
-        return
-    record_save.save(
-        {
-            "op": "status",
-            "table": "committees",
-            "key": key,
-            "status": state.get("status_status") or "",
-            "on": state.get("status_on") or dt.date.today(),
-            "read_before": read["before"],
-            "read_version": read["version"],
-            "form": form,
-        }
-    )
-
-
-def status_form() -> None:
-    """A welcoming committee's new status (none, forming, active, paused) from a date."""
-    key = find_record("committees", "status_committees")
-    if key is None:
-        return
-    form = "status_committees"
-    read = _read(
-        form,
-        "committees",
-        key,
-        "status",
-        lambda row: {"status": (row or {}).get("status"), "on": dt.date.today()},
-    )
-    if read is None:
-        return
-    before = read["before"]
-    st.markdown(
-        f"Now: **{md(words.STATUS_WORDS.get(before['status'], before['status']))}** "
-        f"(since {md(before.get('source_date') or 'a date not recorded')}). Each change is kept "
-        "with its date in the history."
-    )
-    show_form_problems(form)
-    with st.form(form):
-        st.radio(
-            words.FORM_LABELS["status"],
-            list(words.STATUS_ORDER),
-            format_func=ui.shown_as(words.STATUS_WORDS),
-            horizontal=True,
-            key="status_status",
-        )
-        st.date_input(words.FORM_LABELS["on"], key="status_on")
-        st.form_submit_button(
-            "Save the status", type="primary", on_click=_submit_status, args=(key, form)
-        )
-    _read_caption(read)
-
-
-# --- merge ---------------------------------------------------------------------------------------
-
-
-def _submit_merge(table: str, keep: str, drop: str, changes: list, version: int) -> None:
-    record_save.save(
-        {
-            "op": "merge",
-            "table": table,
-            "key": drop,
-            "keep": keep,
-            "drop": drop,
-            "changes": changes,
-            "read_version": version,
-            "form": f"merge_{table}",
-        }
-    )
-
-
-def merge_form(table: str) -> None:
-    """Merge two records that are the same: what moves is shown before confirming."""
-    one = words.TABLE_WORDS[table][0]
-    st.markdown(
-        f"Two {one} records that are the same: the ties of the one that goes move to the one "
-        "kept, and the one that goes is retired (“merged into …”). Nothing else is copied: "
-        "change the one kept first if it should take the other's details."
-    )
-    left, right = st.columns(2)
-    with left:
-        keep = pick(f"merge_{table}_keep", words.FORM_LABELS["keep"], (table,))
-    with right:
-        drop = pick(f"merge_{table}_drop", words.FORM_LABELS["drop"], (table,), leave_out=keep)
-    if keep is None or drop is None:
-        return
-    snap = cache.snapshot()
-    try:
-        changes = edits.merge(cache.city(snap), table, keep, drop)
-    except errors.ValidationError as exc:
-        st.error("\n\n".join(md(p.message) for p in exc.problems))
-        return
-    shown = record_save.names(snap)
-    st.markdown(
-        "**What will happen:**\n\n"
-        + "\n".join(f"- {md(line)}" for line in words.change_lines(changes, shown))
-    )
-    show_form_problems(f"merge_{table}")
-    with st.form(f"merge_{table}"):
-        st.form_submit_button(
-            "Merge the two",
-            type="primary",
-            on_click=_submit_merge,
-            args=(table, keep, drop, changes, snap.version),
-        )
+    read_caption(read)
