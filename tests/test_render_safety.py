@@ -353,6 +353,7 @@ def _open_page(monkeypatch, db: Path, page: str):
     monkeypatch.setenv("COALITION_DB", str(db))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
     at.run()
+    at.session_state["editor_name"] = "Ana"  # the Record page asks for it before any form
     at.switch_page(files[page]).run()
     return at
 
@@ -364,6 +365,7 @@ PAGE_SHOWS = {
     "gaps": {m("communities", "name")},
     "planner": {m("neighborhoods", "name")},
     "data": {m("organizations", "name")},
+    "record": {m("organizations", "name")},
 }
 
 
@@ -396,6 +398,8 @@ def test_every_dashboard_page_shows_the_payloads_as_text(store_of, page, monkeyp
         at.selectbox(key="map_profile").set_value("dogwood").run()
     if page == "network":
         at.checkbox(key="net_mark_brokers").check().run()
+    if page == "record":  # the change form: the picker lists the organizations by name
+        at.radio(key="record_action").set_value("change").run()
     assert not at.exception, [e.value for e in at.exception]
     for shown in _html_outputs(at):
         assert "<script>alert(1)" not in shown and "<img src=x" not in shown, page
