@@ -22,7 +22,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from coalition import errors, settings
+from coalition import errors
 from coalition import store as store_module
 from coalition.dashboard import cache, ui
 from coalition.presenting import changes as change_text
@@ -259,7 +259,7 @@ def versions_section(snap: cache.Snapshot, city_name: object) -> None:
     if kept.empty:
         return
     st.dataframe(change_text.versions_table(kept, snap.version), hide_index=True, width="stretch")
-    if settings.read_only():
+    if not ui.editing_allowed():  # COALITION_READ_ONLY, or presenter mode on this screen
         st.caption("This screen is read-only: versions can be named and restored elsewhere.")
         return
     labels = {
