@@ -46,8 +46,7 @@ import pandas as pd
 
 from . import schema
 from .errors import DataError, Problem, ValidationError
-from .ingest import ValidationReport, add_records, cell_text, read_csv_table, read_workbook
-from .ingest import limits
+from .ingest import ValidationReport, add_records, cell_text, limits, read_csv_table, read_workbook
 from .ingest.boundaries import BOUNDARY_FILES
 from .ingest.checks import _tie_key
 from .ingest.validate import validate_city
@@ -446,7 +445,9 @@ def _renamed(problem: Problem, folder: Path, shown: str) -> Problem:
     if problem.file == schema.WORKBOOK_FILE and shown.lower().endswith(".xlsx"):
         problem = dataclasses.replace(problem, file=shown)
     elif problem.file.startswith(f"{schema.WORKBOOK_FILE}[") and shown.lower().endswith(".xlsx"):
-        problem = dataclasses.replace(problem, file=shown + problem.file[len(schema.WORKBOOK_FILE) :])
+        problem = dataclasses.replace(
+            problem, file=shown + problem.file[len(schema.WORKBOOK_FILE) :]
+        )
     return problem
 
 
@@ -572,7 +573,9 @@ def validate_uploaded_table(
     if raw is None or table not in TABLE_IMPORTS or any(p.severity == "error" for p in problems):
         return ValidationReport(problems=problems)
     if not raw.row_numbers:
-        problems.append(Problem(shown, "The table has no rows under its header: nothing to import."))
+        problems.append(
+            Problem(shown, "The table has no rows under its header: nothing to import.")
+        )
         return ValidationReport(problems=problems)
     city, found = _merge_rows(current, table, raw.rows, raw.row_numbers, shown)
     problems.extend(found)
@@ -600,7 +603,8 @@ def read_uploaded_table(
 
     Examples
     --------
-    >>> rows = b"community_id,name,community_kind,source,source_date\\nhmong,Hmong,immigrant,s,2026\\n"
+    >>> rows = (b"community_id,name,community_kind,source,source_date\\n"
+    ...         b"hmong,Hmong,immigrant,s,2026\\n")
     >>> len(read_uploaded_table(rows, "communities.csv", city).tables["communities"])
     4
     """
@@ -714,7 +718,8 @@ class ImportPreview:
 
     @property
     def counts(self) -> pd.DataFrame:
-        """Added / changed / removed rows per table (``Table``, ``Added``, ``Changed``, ``Removed``)."""
+        """Rows added, changed and removed per table (``Table``, ``Added``, ``Changed``,
+        ``Removed``)."""
         return pd.DataFrame(
             [
                 {

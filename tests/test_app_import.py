@@ -107,9 +107,7 @@ def test_a_whole_city_zip_applied_replaces_it_as_one_version(import_page, db):
     counts = at.dataframe[0].value.set_index("Table")
     assert counts.loc["organizations"].tolist() == [0, 1, 0]
     assert counts.to_numpy().sum() == 1
-    assert at.dataframe[1].value["What changes"].tolist() == [
-        "name: Lonely Shop → Lonely Bookshop"
-    ]
+    assert at.dataframe[1].value["What changes"].tolist() == ["name: Lonely Shop → Lonely Bookshop"]
     at.button(key="import_apply").click().run()
     assert not at.exception and not at.error
     store = open_store(db)

@@ -155,7 +155,7 @@ def _apply(checked: Checked, name: str, data: bytes, snap: cache.Snapshot) -> No
             )
             st.session_state.pop("import_checked", None)
             return
-        if checked.mode == "city":
+        if checked.mode == "city" and checked.report.city is not None:
             version = store.replace_city(checked.report.city)
         else:
             # Checked again inside the write, against the data as it is at that moment.
