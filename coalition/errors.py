@@ -8,6 +8,7 @@ a traceback.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 class CoalitionError(Exception):
@@ -93,3 +94,40 @@ class ValidationError(CoalitionError):
         errors = [p for p in self.problems if p.severity == "error"]
         head = f"{len(errors)} problem(s) found; nothing was loaded. Fix them and run again:"
         return "\n".join([head, *(f"  - {p}" for p in errors)])
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """One row that changed since the form that edits it was read.
+
+    Attributes
+    ----------
+    change : coalition.edits.RowChange
+        The change asked for (``change.before`` is the row as the form read it).
+    current : dict or None
+        The row as stored now (None when it is no longer there or retired).
+    changed_in : int or None
+        The version that last changed it.
+    """
+
+    change: Any
+    current: dict[str, Any] | None
+    changed_in: int | None
+
+
+class ConflictError(StoreError):
+    """Someone saved the same record since the page was read: nothing was changed.
+
+    ``conflicts`` lists each row with the value the form read, and the value stored now, so the
+    page can show both and let the editor choose.
+    """
+
+    def __init__(self, conflicts: list[Conflict], message: str | None = None):
+        self.conflicts = conflicts
+        super().__init__(
+            message
+            or (
+                f"{len(conflicts)} record(s) changed since this page was read; nothing was "
+                "saved. Compare the values and save again to keep yours."
+            )
+        )

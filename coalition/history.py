@@ -69,7 +69,12 @@ TIE_SENTENCES: dict[str, tuple[str, str]] = {
     "committee_member": ("{a} joined {b}.", "{a} left {b}."),
 }
 # What a committee did, by its new status.
-STATUS_WORDS = {"active": "became active", "forming": "is now forming", "none": "stopped"}
+STATUS_WORDS = {
+    "active": "became active",
+    "forming": "is now forming",
+    "paused": "is paused",
+    "none": "stopped",
+}
 CHANGE_COLUMNS = [
     "change",
     "table",

@@ -716,7 +716,7 @@ def members_phrase(counts: dict[str, int]) -> str:
 
 # Committee status of a neighborhood: the most advanced status of the committees placed in it
 # (a ``covers`` tie or the committee's ``neighborhood``): active, then forming, else none.
-STATUS_ORDER = {"none": 0, "forming": 1, "active": 2}
+STATUS_ORDER = {"none": 0, "paused": 1, "forming": 2, "active": 3}
 
 
 @dataclass(frozen=True)

@@ -67,7 +67,7 @@ SERVICES: dict[str, str] = {
 ORIENTATIONS = ("immigrant_serving", "receiving_community", "both")
 ANCHOR_TYPES = ("library", "neighborhood_association", "school", "faith", "none")
 COMMUNITY_KINDS = ("immigrant", "receiving")
-COMMITTEE_STATUSES = ("active", "forming", "none")
+COMMITTEE_STATUSES = ("active", "forming", "paused", "none")
 # Separator of list cells (services, languages) in every table.
 LIST_SEPARATOR = ";"
 
@@ -310,7 +310,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
             "status",
             "choice",
             True,
-            "active, forming or none (disbanded / planned only).",
+            "active, forming, paused or none (disbanded / planned only).",
             "active",
             COMMITTEE_STATUSES,
         ),

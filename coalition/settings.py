@@ -42,8 +42,14 @@ DEFAULT_STABILITY_RUNS = 20_000  # enough for shares stable to ±0.02 between se
 # (5 decimals: about 1 m). Display only: analyses always use the exact boundaries.
 MAP_SIMPLIFY_METRES = 10.0
 MAP_COORDINATE_DECIMALS = 5
-# Versions of the data kept in the store's history (older ones are deleted on each write).
-HISTORY_LIMIT = 50
+# Every version stays readable; an old version is read from the snapshot before it plus at most
+# this many edits (a snapshot is added after this many edits in a row).
+CHECKPOINT_EVERY = 200
+# How long a write waits for another one to finish before it fails (SQLite busy timeout), in ms:
+# longer than the longest write (loading a 100,000-tie city takes about 20 s on a laptop).
+BUSY_TIMEOUT_MS = 60_000
+# Times a write is tried while another one holds the lock past the busy timeout.
+WRITE_ATTEMPTS = 5
 
 
 def db_url(path_or_url: str | os.PathLike | None = None) -> str:

@@ -5,10 +5,18 @@ never block the writer) and every write transaction starts with ``BEGIN IMMEDIAT
 read-then-write transactions interleave). Loading a city replaces the previous one in a single
 transaction: a failed load leaves the previous contents exactly as they were.
 
-Every write bumps ``version``; the dashboard keys its caches on it. Every version is kept in the
-history (the last ``settings.HISTORY_LIMIT``) with its tables, its city's name and settings and
-its boundaries, so that a replaced city can be compared with and restored
-(:meth:`Store.restore`).
+Every write bumps ``version``; the dashboard keys its caches on it. Every version stays readable:
+
+- a whole-city write (a load, an import, a restore) keeps a *snapshot* of every table (compressed
+  JSON in ``history``) with the city's name, settings and boundaries;
+- an edit (:meth:`Store.apply`) writes only the rows it changes, and keeps only those rows, before
+  and after (``edits``): one edit costs its rows, not the city;
+- every ``settings.CHECKPOINT_EVERY`` edits a snapshot is added (outside the edit's transaction),
+  so reading an old version replays at most that many edits onto the snapshot before it.
+
+Records are never deleted by an edit: a retired row stays in its table with ``_retired`` set and
+is hidden from :meth:`Store.read_city`. Each row carries its key (``_key``: the id, or
+:func:`coalition.edits.tie_key`) and the version that last changed it (``_changed``).
 
 Examples
 --------
@@ -26,6 +34,8 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import sqlite3
+import time
 import zlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -44,6 +54,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    bindparam,
     create_engine,
     delete,
     event,
@@ -51,12 +62,14 @@ from sqlalchemy import (
     insert,
     inspect,
     select,
+    update,
 )
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
 from . import schema, settings
-from .errors import StoreError
+from .edits import RETIRED, RowChange, apply_to_tables, inverse, keys_of, net_changes, plain_row
+from .errors import Conflict, ConflictError, StoreError
 from .model import WGS84, CityData, build_graph, gc_paused
 
 log = logging.getLogger(__name__)
@@ -65,8 +78,13 @@ _SQL_TYPES = {"int": Integer, "float": Float}
 metadata = MetaData()
 
 
+# Columns every table has besides the schema's: its order, key, last change and retirement.
+INTERNAL_COLUMNS = {"_key": Text, "_changed": Integer, "_retired": Text}
+
+
 def _table_for(name: str) -> Table:
     columns = [Column("_pos", Integer, primary_key=True)]
+    columns += [Column(n, t) for n, t in INTERNAL_COLUMNS.items()]
     for column in schema.TABLES[name]:
         columns.append(Column(column.name, _SQL_TYPES.get(column.type, Text)))
     return Table(name, metadata, *columns)
@@ -109,6 +127,37 @@ BOUNDARY_SETS = Table(
     Column("digest", String, primary_key=True),
     Column("data", LargeBinary, nullable=False),
 )
+# One row per version: when, what, who, from where, and its kind: "load", "import", "restore"
+# (whole-city writes, with a snapshot in HISTORY) or "edit", "undo" (rows, in EDITS).
+VERSIONS = Table(
+    "versions",
+    metadata,
+    Column("version", Integer, primary_key=True),
+    Column("saved_at", Text, nullable=False),
+    Column("what", Text, nullable=False),
+    Column("who", Text, nullable=False, default=""),
+    Column("source", Text, nullable=False, default=""),
+    Column("kind", String, nullable=False),
+)
+# The rows an edit changed, before and after (zlib-compressed JSON of RowChange.as_dict()).
+EDITS = Table(
+    "edits",
+    metadata,
+    Column("version", Integer, primary_key=True),
+    Column("changes", LargeBinary, nullable=False),
+)
+# Versions named as meetings ("March convening"), for "since last meeting".
+MEETINGS = Table(
+    "meetings",
+    metadata,
+    Column("name", String, primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("saved_at", Text, nullable=False),
+    Column("who", Text, nullable=False, default=""),
+)
+WHOLE_CITY_KINDS = ("load", "import", "restore")
+# Bumped when the store's own layout changes; _migrate brings older stores up to it.
+STORE_FORMAT = 2
 # Meta keys kept with each version (besides the version itself).
 _CITY_META = ("city", "metric_crs", "loaded_at", "source_dir", "warnings", "loaded_automatically")
 
@@ -172,22 +221,31 @@ def _decode_column(values: Sequence[Any], column: schema.Column) -> list[Any]:
     return list(values)
 
 
-def _read_table(conn: Connection, name: str) -> pd.DataFrame:
+def _read_table(conn: Connection, name: str, include_retired: bool = False) -> pd.DataFrame:
     """One stored table as a frame with the schema's columns, read and decoded column by column.
 
     The frame is the one a row-by-row read builds (pandas infers each column's type the same
-    way from its values): at 100,000 ties this takes a fraction of a per-cell decode.
+    way from its values): at 100,000 ties this takes a fraction of a per-cell decode. Retired
+    rows are left out, unless ``include_retired`` (the frame then has a ``_retired`` column).
     """
     table, columns = TABLES[name], schema.TABLES[name]
     names = [c.name for c in columns]
-    rows = conn.execute(select(*(table.c[n] for n in names)).order_by(table.c._pos)).all()
+    query = select(*(table.c[n] for n in names), table.c._retired).order_by(table.c._pos)
+    if not include_retired:
+        query = query.where(table.c._retired.is_(None))
+    rows = conn.execute(query).all()
+    shown = [*names, "_retired"] if include_retired else names
     if not rows:
-        return pd.DataFrame([], columns=names)
-    cells = zip(*rows, strict=True)
-    return pd.DataFrame(
-        {c.name: _decode_column(values, c) for c, values in zip(columns, cells, strict=True)},
-        columns=names,
-    )
+        return pd.DataFrame([], columns=shown)
+    cells = list(zip(*rows, strict=True))
+    frame = {c.name: _decode_column(values, c) for c, values in zip(columns, cells, strict=False)}
+    if include_retired:
+        frame["_retired"] = [json.loads(v) if v else None for v in cells[-1]]
+    return pd.DataFrame(frame, columns=shown)
+
+
+def _retired_text(value: Any) -> str | None:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True) if value else None
 
 
 # json.dumps(value, ensure_ascii=False) without building an encoder per call.
@@ -218,19 +276,24 @@ def _encode_column(series: pd.Series | None, rows: int, column: schema.Column) -
     return [None if gone else convert(v) for v, gone in zip(values, missing, strict=True)]
 
 
-def _history_blob(encoded: dict[str, dict[str, list[Any]]]) -> bytes:
+def _history_blob(
+    encoded: dict[str, dict[str, list[Any]]], retired: dict[str, list[Any]] | None = None
+) -> bytes:
     """The encoded columns of every table as zlib-compressed JSON, column by column.
 
     List cells are decoded back to lists (they stay lists in the history), yes/no cells to
-    booleans.
+    booleans. ``retired`` holds each table's ``_retired`` marks (None for active rows).
     """
-    tables = {
+    tables: dict[str, dict[str, list[Any]]] = {
         name: {
             column.name: _decode_column(columns[column.name], column)
             for column in schema.TABLES[name]
         }
         for name, columns in encoded.items()
     }
+    for name, marks in (retired or {}).items():
+        if any(marks):
+            tables[name]["_retired"] = marks
     return zlib.compress(json.dumps(tables, ensure_ascii=False).encode("utf-8"))
 
 
@@ -289,17 +352,21 @@ def empty_message(url: str) -> str:
     )
 
 
-def _tables_from_blob(blob: bytes) -> dict[str, pd.DataFrame]:
-    """The tables kept by :func:`_history_blob`, as frames with the schema's columns."""
+def _tables_from_blob(blob: bytes, include_retired: bool = False) -> dict[str, pd.DataFrame]:
+    """The tables kept by :func:`_history_blob`, as frames with the schema's columns.
+
+    Retired rows are left out unless ``include_retired`` (every frame then has ``_retired``).
+    """
     stored = json.loads(zlib.decompress(blob).decode("utf-8"))
     tables = {}
     for name, columns in schema.TABLES.items():
         kept = stored.get(name, {})
         rows = len(next(iter(kept.values()), []))
+        marks = kept.get("_retired") or [None] * rows
         # A column added to the schema after a version was saved reads as blank cells.
         kept = {c.name: kept.get(c.name, [c.blank_value for _ in range(rows)]) for c in columns}
         # Let pandas infer every type (as read_city does), but keep list cells as objects.
-        tables[name] = pd.DataFrame(
+        frame = pd.DataFrame(
             {
                 c.name: pd.Series(kept.get(c.name, []), dtype=object)
                 if c.type == "list"
@@ -308,7 +375,31 @@ def _tables_from_blob(blob: bytes) -> dict[str, pd.DataFrame]:
             },
             columns=[c.name for c in columns],
         )
+        if include_retired:
+            frame["_retired"] = pd.Series(marks, dtype=object)
+        elif any(marks):
+            frame = frame[[m is None for m in marks]].reset_index(drop=True)
+        tables[name] = frame
     return tables
+
+
+def _changes_blob(changes: Sequence[RowChange]) -> bytes:
+    return zlib.compress(
+        json.dumps([c.as_dict() for c in changes], ensure_ascii=False).encode("utf-8")
+    )
+
+
+def _changes_from_blob(blob: bytes) -> list[RowChange]:
+    return [RowChange.from_dict(d) for d in json.loads(zlib.decompress(blob).decode("utf-8"))]
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def _is_busy(exc: OperationalError) -> bool:
+    text = str(getattr(exc, "orig", exc)).lower()
+    return "locked" in text or "busy" in text
 
 
 class Store:
@@ -341,6 +432,7 @@ class Store:
         try:
             metadata.create_all(self.engine)
             self._add_new_columns()
+            self._migrate()
         except SQLAlchemyError as exc:
             cause = getattr(exc, "orig", None) or exc  # the driver's own words when it has them
             raise StoreError(
@@ -348,12 +440,26 @@ class Store:
             ) from exc
 
     def _add_new_columns(self) -> None:
-        """Add columns the schema gained since the store was made; old rows get blank cells."""
+        """Add columns the schema gained since the store was made; old rows get blank cells.
+
+        Stores made before rows had keys get ``_key``, ``_changed`` and ``_retired`` too (filled
+        by :meth:`_migrate`).
+        """
         present = {
             name: {c["name"] for c in inspect(self.engine).get_columns(name)} for name in TABLES
         }
+        if all(
+            c.name in present[name] for name, columns in schema.TABLES.items() for c in columns
+        ) and all(n in present[name] for name in TABLES for n in INTERNAL_COLUMNS):
+            return
         with self._write() as conn, conn.begin():
             for name, columns in schema.TABLES.items():
+                for internal, kind in INTERNAL_COLUMNS.items():
+                    if internal not in present[name]:
+                        sql_type = kind().compile(self.engine.dialect)
+                        conn.exec_driver_sql(
+                            f'ALTER TABLE "{name}" ADD COLUMN "{internal}" {sql_type}'
+                        )
                 for column in (c for c in columns if c.name not in present[name]):
                     sql_type = _SQL_TYPES.get(column.type, Text)().compile(self.engine.dialect)
                     blank = _encode(column.blank_value, column)
@@ -371,6 +477,77 @@ class Store:
                         f'ALTER TABLE "{name}" ADD COLUMN "{column.name}" {sql_type}{default}'
                     )
 
+    def _migrate(self) -> None:
+        """Bring a store written by an earlier release up to this one (idempotent).
+
+        Rows without a key get one, the keys get a unique index, and a history kept before
+        versions had their own table is listed in it. Runs in one transaction.
+        """
+        with self.engine.connect() as conn:
+            meta = self._meta(conn)
+            unkeyed = any(
+                conn.execute(select(t.c._pos).where(t.c._key.is_(None)).limit(1)).first()
+                for t in TABLES.values()
+            )
+            unlisted = (
+                conn.execute(select(VERSIONS.c.version).limit(1)).first() is None
+                and conn.execute(select(HISTORY.c.version).limit(1)).first() is not None
+            )
+        if meta.get("store_format") == STORE_FORMAT and not unkeyed and not unlisted:
+            return
+        with self._write() as conn, conn.begin():
+            version = int(self._meta(conn).get("version", 0))
+            for name, table in TABLES.items():
+                frame = _read_table(conn, name, include_retired=True)
+                positions = [
+                    r[0] for r in conn.execute(select(table.c._pos).order_by(table.c._pos))
+                ]
+                if (
+                    not positions
+                    or not conn.execute(
+                        select(table.c._pos).where(table.c._key.is_(None)).limit(1)
+                    ).first()
+                ):
+                    continue
+                keys = keys_of(name, frame)
+                conn.execute(
+                    update(table)
+                    .where(table.c._pos == bindparam("pos"))
+                    .values(_key=bindparam("key"), _changed=bindparam("changed")),
+                    [
+                        {"pos": pos, "key": key, "changed": version}
+                        for pos, key in zip(positions, keys, strict=True)
+                    ],
+                )
+            for name in TABLES:
+                conn.exec_driver_sql(
+                    f'CREATE UNIQUE INDEX IF NOT EXISTS "ix_{name}_key" ON "{name}" ("_key")'
+                )
+            for end in ("source_id", "target_id"):
+                conn.exec_driver_sql(
+                    f'CREATE INDEX IF NOT EXISTS "ix_ties_{end}" ON "ties" ("{end}")'
+                )
+            if conn.execute(select(VERSIONS.c.version).limit(1)).first() is None:
+                kept = conn.execute(
+                    select(HISTORY.c.version, HISTORY.c.saved_at, HISTORY.c.what)
+                ).all()
+                if kept:
+                    conn.execute(
+                        insert(VERSIONS),
+                        [
+                            {
+                                "version": r.version,
+                                "saved_at": r.saved_at,
+                                "what": r.what,
+                                "who": "",
+                                "source": "",
+                                "kind": "load",
+                            }
+                            for r in kept
+                        ],
+                    )
+            self._set_meta(conn, {"store_format": STORE_FORMAT})
+
     def _configure_sqlite(self) -> None:
         path = self.url.removeprefix("sqlite:///")
         if path and path != ":memory:":
@@ -381,8 +558,10 @@ class Store:
             # Let SQLAlchemy, not pysqlite, issue BEGIN, so that we choose its kind.
             dbapi_connection.isolation_level = None
             cursor = dbapi_connection.cursor()
+            # The busy timeout first: switching to WAL needs a lock too. It is sized to the
+            # longest write (loading a 100,000-tie city), so a writer waits instead of failing.
+            cursor.execute(f"PRAGMA busy_timeout={settings.BUSY_TIMEOUT_MS}")
             cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA busy_timeout=5000")
             cursor.close()
 
         @event.listens_for(self.engine, "begin")
@@ -423,8 +602,20 @@ class Store:
         with self.engine.connect() as conn:
             return conn.execute(select(TABLES["neighborhoods"]).limit(1)).first() is None
 
-    def read_city(self) -> CityData:
-        """The stored city's tables.
+    def read_city(self, *, include_retired: bool = False) -> CityData:
+        """The stored city's tables (its active rows), as of one version.
+
+        Parameters
+        ----------
+        include_retired : bool, optional
+            Keep retired rows too; every table then has a ``_retired`` column (None, or the
+            ``{"on": date, "reason": text}`` of a retired row). Analyses never ask for them.
+
+        Returns
+        -------
+        CityData
+            ``meta["version"]`` is the version read (one snapshot: a write in between is
+            either wholly in it or not at all).
 
         Raises
         ------
@@ -433,13 +624,13 @@ class Store:
         """
         try:
             with self.engine.connect() as conn, conn.begin(), gc_paused():  # one snapshot
-                return self._read_city(conn)
+                return self._read_city(conn, include_retired)
         except SQLAlchemyError as exc:
             raise StoreError(f"Cannot read the store at {self.url} ({exc}).") from exc
 
-    def _read_city(self, conn: Connection) -> CityData:
+    def _read_city(self, conn: Connection, include_retired: bool = False) -> CityData:
         meta = self._meta(conn)
-        tables = {name: _read_table(conn, name) for name in TABLES}
+        tables = {name: _read_table(conn, name, include_retired) for name in TABLES}
         if tables["neighborhoods"].empty:
             raise StoreError(empty_message(self.url))
         shapes = conn.execute(select(BOUNDARIES)).all()
@@ -482,32 +673,140 @@ class Store:
             )
         return pd.DataFrame(rows)
 
+    def row(self, table: str, key: str) -> tuple[dict[str, Any] | None, int | None]:
+        """One stored row (retired or not) and the version that last changed it.
+
+        Returns
+        -------
+        tuple
+            ``(row, version)``: the row as :func:`coalition.edits.plain_row` makes it (with
+            ``_retired``), or ``(None, None)`` when no row has that key.
+
+        Examples
+        --------
+        >>> store.row("organizations", "lib")[0]["name"]  # doctest: +SKIP
+        'Alder Library'
+        """
+        with self.engine.connect() as conn:
+            return self._row(conn, table, key)
+
+    def _row(
+        self, conn: Connection, table: str, key: str
+    ) -> tuple[dict[str, Any] | None, int | None]:
+        stored = TABLES[table]
+        found = conn.execute(select(stored).where(stored.c._key == key)).first()
+        if found is None:
+            return None, None
+        cells = found._mapping
+        row = {c.name: _decode_column([cells[c.name]], c)[0] for c in schema.TABLES[table]}
+        row[RETIRED] = json.loads(cells["_retired"]) if cells["_retired"] else None
+        return plain_row(table, row), cells["_changed"]
+
+    def retired(self, table: str) -> pd.DataFrame:
+        """The retired rows of ``table`` with ``_retired_on`` and ``_retired_reason``.
+
+        Examples
+        --------
+        >>> store.retired("ties")[["source_id", "_retired_reason"]]  # doctest: +SKIP
+        """
+        with self.engine.connect() as conn:
+            frame = _read_table(conn, table, include_retired=True)
+        frame = frame[frame["_retired"].notna()] if len(frame) else frame
+        marks = frame["_retired"].tolist() if len(frame) else []
+        return (
+            frame.drop(columns="_retired")
+            .assign(
+                _retired_on=[m["on"] for m in marks], _retired_reason=[m["reason"] for m in marks]
+            )
+            .reset_index(drop=True)
+        )
+
     # --- history --------------------------------------------------------------------------------
     def versions(self) -> pd.DataFrame:
-        """The versions kept in the history, newest first.
+        """Every version, newest first.
 
         Returns
         -------
         pandas.DataFrame
-            Columns ``version`` (int), ``saved_at`` (ISO time, UTC) and ``what`` (how the data
-            changed: "loaded from <folder>" or what was recorded). Empty for an empty store.
+            Columns ``version`` (int), ``saved_at`` (ISO time, UTC), ``what`` (how the data
+            changed), ``who`` (the name the editor gave, or ""), ``kind`` ("load", "import",
+            "restore", "edit" or "undo") and ``meeting`` (the names given to the version,
+            joined by "; ", or ""). Empty for an empty store.
 
         Examples
         --------
         >>> store.versions().iloc[0]["what"]  # doctest: +SKIP
         'Recorded: Dogwood Clinic and Lonely Shop work together'
         """
-        query = select(HISTORY.c.version, HISTORY.c.saved_at, HISTORY.c.what).order_by(
-            HISTORY.c.version.desc()
-        )
+        query = select(
+            VERSIONS.c.version,
+            VERSIONS.c.saved_at,
+            VERSIONS.c.what,
+            VERSIONS.c.who,
+            VERSIONS.c.kind,
+        ).order_by(VERSIONS.c.version.desc())
         try:
-            with self.engine.connect() as conn:
+            with self.engine.connect() as conn, conn.begin():
                 rows = conn.execute(query).all()
+                named: dict[int, list[str]] = {}
+                for meeting in conn.execute(
+                    select(MEETINGS.c.name, MEETINGS.c.version).order_by(MEETINGS.c.saved_at)
+                ):
+                    named.setdefault(meeting.version, []).append(meeting.name)
         except SQLAlchemyError as exc:
             raise StoreError(f"Cannot read the store's history at {self.url} ({exc}).") from exc
         return pd.DataFrame(
-            [tuple(r) for r in rows], columns=["version", "saved_at", "what"]
+            [(*r, "; ".join(named.get(r.version, []))) for r in rows],
+            columns=["version", "saved_at", "what", "who", "kind", "meeting"],
         ).astype({"version": "int64"})
+
+    def _kept_range(self, conn: Connection) -> str:
+        oldest, newest = conn.execute(
+            select(func.min(VERSIONS.c.version), func.max(VERSIONS.c.version))
+        ).one()
+        return (
+            f"it keeps versions {oldest} to {newest}"
+            if oldest is not None
+            else "it keeps none yet (load a city first: coalition init data/hartford)"
+        )
+
+    def _tables_at(
+        self, conn: Connection, version: int, include_retired: bool = False
+    ) -> dict[str, pd.DataFrame]:
+        """Every table as it was after ``version``.
+
+        The snapshot at or before ``version``, with the edits after it replayed.
+        """
+        known = conn.execute(
+            select(VERSIONS.c.version).where(VERSIONS.c.version == version)
+        ).first()
+        base = conn.execute(
+            select(HISTORY.c.version, HISTORY.c.tables)
+            .where(HISTORY.c.version <= version)
+            .order_by(HISTORY.c.version.desc())
+            .limit(1)
+        ).first()
+        if known is None or base is None:
+            raise StoreError(
+                f"Version {version} is not in the store's history: {self._kept_range(conn)}. "
+                "List them with: coalition changes --list"
+            )
+        tables = _tables_from_blob(base.tables, include_retired=True)
+        replay: list[RowChange] = []
+        for kept in conn.execute(
+            select(EDITS.c.changes)
+            .where(EDITS.c.version > base.version, EDITS.c.version <= version)
+            .order_by(EDITS.c.version)
+        ):
+            replay.extend(_changes_from_blob(kept.changes))
+        if replay:
+            tables = apply_to_tables(tables, replay, keep_retired=True)
+        if not include_retired:
+            tables = {
+                name: frame[frame[RETIRED].isna()].drop(columns=RETIRED).reset_index(drop=True)
+                for name, frame in tables.items()
+            }
+        return tables
 
     def read_version(self, version: int) -> CityData:
         """The city's tables as they were at ``version`` (no boundaries: an empty frame).
@@ -515,18 +814,18 @@ class Store:
         Parameters
         ----------
         version : int
-            One of :meth:`versions` (the last ``settings.HISTORY_LIMIT`` writes are kept).
+            One of :meth:`versions` (every version stays readable).
 
         Returns
         -------
         CityData
-            The tables as after that write; ``boundaries`` is empty (the history keeps
-            tables only), ``meta`` holds ``version``, ``saved_at`` and ``what``.
+            The tables as after that write (active rows); ``boundaries`` is empty,
+            ``meta`` holds ``version``, ``saved_at`` and ``what``.
 
         Raises
         ------
         StoreError
-            For a version the history does not hold (never written, or pruned).
+            For a version the history does not hold.
 
         Examples
         --------
@@ -534,58 +833,39 @@ class Store:
         (17, 11)
         """
         try:
-            with self.engine.connect() as conn, conn.begin():
-                row = conn.execute(select(HISTORY).where(HISTORY.c.version == int(version))).first()
-                meta = self._meta(conn)
-                oldest, newest = conn.execute(
-                    select(func.min(HISTORY.c.version), func.max(HISTORY.c.version))
-                ).one()
+            with self.engine.connect() as conn, conn.begin(), gc_paused():
+                tables = self._tables_at(conn, int(version))
+                row = conn.execute(select(VERSIONS).where(VERSIONS.c.version == int(version))).one()
+                kept_meta = self._city_meta(conn, int(version)) or self._meta(conn)
         except SQLAlchemyError as exc:
             raise StoreError(f"Cannot read the store's history at {self.url} ({exc}).") from exc
-        if row is None:
-            kept = (
-                f"it keeps versions {oldest} to {newest}"
-                if oldest is not None
-                else "it keeps none yet (load a city first: coalition init data/hartford)"
-            )
-            raise StoreError(
-                f"Version {version} is not in the store's history: {kept}. "
-                "List them with: coalition changes --list"
-            )
-        kept_meta = self._version_meta(int(version)) or meta
         return CityData(
             name=kept_meta.get("city", "City"),
-            tables=_tables_from_blob(row.tables),
+            tables=tables,
             boundaries=_no_boundaries(),
             metric_crs=kept_meta.get("metric_crs", "EPSG:3857"),
             meta={"version": row.version, "saved_at": row.saved_at, "what": row.what},
         )
 
-    def _version_meta(self, version: int) -> dict[str, Any] | None:
-        """The city metadata kept with ``version`` (None for versions written before it was)."""
-        with self.engine.connect() as conn:
-            row = conn.execute(
-                select(HISTORY_CITY.c.meta).where(HISTORY_CITY.c.version == version)
-            ).first()
+    def _city_meta(self, conn: Connection, version: int) -> dict[str, Any] | None:
+        """The city metadata in force at ``version`` (None for versions before it was kept)."""
+        row = conn.execute(
+            select(HISTORY_CITY.c.meta)
+            .where(HISTORY_CITY.c.version <= version)
+            .order_by(HISTORY_CITY.c.version.desc())
+            .limit(1)
+        ).first()
         return json.loads(row.meta) if row else None
 
     def _kept_city(self, conn: Connection, version: int) -> CityData:
-        """The whole city (tables, name, settings, boundaries) as it was at ``version``."""
-        row = conn.execute(select(HISTORY).where(HISTORY.c.version == version)).first()
-        if row is None:
-            oldest, newest = conn.execute(
-                select(func.min(HISTORY.c.version), func.max(HISTORY.c.version))
-            ).one()
-            kept = (
-                f"it keeps versions {oldest} to {newest}"
-                if oldest is not None
-                else "it keeps none yet"
-            )
-            raise StoreError(
-                f"Version {version} is not in the store's history ({kept}): "
-                "nothing was changed. List them with: coalition changes --list"
-            )
-        extra = conn.execute(select(HISTORY_CITY).where(HISTORY_CITY.c.version == version)).first()
+        """The whole city (tables with retired rows, name, settings, boundaries) at ``version``."""
+        tables = self._tables_at(conn, version, include_retired=True)
+        extra = conn.execute(
+            select(HISTORY_CITY)
+            .where(HISTORY_CITY.c.version <= version)
+            .order_by(HISTORY_CITY.c.version.desc())
+            .limit(1)
+        ).first()
         shapes = (
             None
             if extra is None
@@ -603,13 +883,166 @@ class Store:
         meta = json.loads(extra.meta)
         return CityData(
             name=meta.get("city", "City"),
-            tables=_tables_from_blob(row.tables),
+            tables=tables,
             boundaries=_boundaries_from_blob(shapes.data),
             metric_crs=meta.get("metric_crs", "EPSG:3857"),
             meta={k: v for k, v in meta.items() if k not in ("city", "metric_crs")},
         )
 
+    def changes_in(self, version: int) -> list[RowChange]:
+        """The rows an edit changed (before and after); [] for a whole-city version.
+
+        Examples
+        --------
+        >>> [c.kind for c in store.changes_in(2)]  # doctest: +SKIP
+        ['added']
+        """
+        with self.engine.connect() as conn:
+            kept = conn.execute(
+                select(EDITS.c.changes).where(EDITS.c.version == int(version))
+            ).first()
+        return _changes_from_blob(kept.changes) if kept else []
+
+    def changes_between(self, old: int, new: int) -> list[RowChange] | None:
+        """The net row changes from version ``old`` to ``new`` (one per row).
+
+        None when a whole-city write (a load, an import, a restore) lies between: compare the
+        two versions' tables instead (:func:`coalition.history.compare_cities`).
+
+        Examples
+        --------
+        >>> len(store.changes_between(3, store.version()))  # doctest: +SKIP
+        2
+        """
+        with self.engine.connect() as conn, conn.begin():
+            kinds = conn.execute(
+                select(VERSIONS.c.kind).where(
+                    VERSIONS.c.version > int(old), VERSIONS.c.version <= int(new)
+                )
+            ).all()
+            if any(k.kind in WHOLE_CITY_KINDS for k in kinds):
+                return None
+            changes: list[RowChange] = []
+            for kept in conn.execute(
+                select(EDITS.c.changes)
+                .where(EDITS.c.version > int(old), EDITS.c.version <= int(new))
+                .order_by(EDITS.c.version)
+            ):
+                changes.extend(_changes_from_blob(kept.changes))
+        return net_changes(changes)
+
+    # --- meetings -------------------------------------------------------------------------------
+    def name_meeting(self, name: str, version: int | None = None, who: str = "") -> int:
+        """Name a version (default: the current one) as a meeting; returns the version.
+
+        Naming again moves the name to the new version.
+
+        Raises
+        ------
+        StoreError
+            For an empty name, a name that is only digits, or a version not kept.
+
+        Examples
+        --------
+        >>> store.name_meeting("March convening")  # doctest: +SKIP
+        7
+        """
+        label = " ".join(str(name).split())
+        if not label or label.isdigit():
+            raise StoreError(
+                "Give the meeting a name with words in it (for example 'March convening'): "
+                "a number alone would read as a version."
+            )
+        if len(label) > 120:
+            raise StoreError("Keep the meeting's name under 120 characters.")
+
+        def write(conn: Connection) -> int:
+            current = int(self._meta(conn).get("version", 0))
+            chosen = current if version is None else int(version)
+            if (
+                conn.execute(select(VERSIONS.c.version).where(VERSIONS.c.version == chosen)).first()
+                is None
+            ):
+                raise StoreError(f"Version {chosen} is not kept: {self._kept_range(conn)}.")
+            conn.execute(delete(MEETINGS).where(MEETINGS.c.name == label))
+            conn.execute(
+                insert(MEETINGS).values(name=label, version=chosen, saved_at=_now(), who=who)
+            )
+            return chosen
+
+        return self._in_write(write, "Naming the meeting")
+
+    def meetings(self) -> pd.DataFrame:
+        """The named meetings, newest first: ``name``, ``version``, ``saved_at``, ``who``."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(
+                    MEETINGS.c.name, MEETINGS.c.version, MEETINGS.c.saved_at, MEETINGS.c.who
+                ).order_by(MEETINGS.c.version.desc(), MEETINGS.c.saved_at.desc())
+            ).all()
+        return pd.DataFrame(
+            [tuple(r) for r in rows], columns=["name", "version", "saved_at", "who"]
+        ).astype({"version": "int64"})
+
+    def version_of(self, text: str | int) -> int:
+        """A version given as its number or as a meeting's name.
+
+        Raises
+        ------
+        StoreError
+            Naming the meetings that exist.
+
+        Examples
+        --------
+        >>> store.version_of("March convening")  # doctest: +SKIP
+        7
+        """
+        given = str(text).strip()
+        if given.lstrip("-").isdigit():
+            return int(given)
+        meetings = self.meetings()
+        for name, version in zip(meetings["name"], meetings["version"], strict=True):
+            if name.casefold() == " ".join(given.split()).casefold():
+                return int(version)
+        known = ", ".join(repr(n) for n in meetings["name"]) or "none yet"
+        raise StoreError(
+            f"No version or meeting is called {given!r}. Meetings: {known}. Name one with "
+            "`coalition meeting NAME`, or give a version number (coalition changes --list)."
+        )
+
     # --- writing --------------------------------------------------------------------------------
+    def _in_write(self, work: Callable[[Connection], Any], doing: str) -> Any:
+        """Run ``work`` in one write transaction, retrying while another write holds the lock."""
+        for attempt in range(settings.WRITE_ATTEMPTS):
+            try:
+                with self._write() as conn, conn.begin():
+                    return work(conn)
+            except OperationalError as exc:
+                if not _is_busy(exc) or attempt == settings.WRITE_ATTEMPTS - 1:
+                    raise StoreError(f"{doing} failed and nothing was changed ({exc}).") from exc
+                log.info("store busy, retrying (%s)", exc)
+                time.sleep(0.05 * (attempt + 1))
+            except IntegrityError as exc:
+                raise StoreError(
+                    f"{doing} failed and nothing was changed: another change saved the same "
+                    f"record at the same moment ({exc.orig}). Reload the page and try again."
+                ) from exc
+            except SQLAlchemyError as exc:
+                raise StoreError(f"{doing} failed and nothing was changed ({exc}).") from exc
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _add_version(
+        self, conn: Connection, version: int, what: str, who: str, source: str, kind: str
+    ) -> None:
+        conn.execute(delete(VERSIONS).where(VERSIONS.c.version >= version))
+        conn.execute(delete(EDITS).where(EDITS.c.version >= version))
+        conn.execute(delete(MEETINGS).where(MEETINGS.c.version >= version))
+        conn.execute(
+            insert(VERSIONS).values(
+                version=version, saved_at=_now(), what=what, who=who, source=source, kind=kind
+            )
+        )
+
     def _write_city(
         self,
         conn: Connection,
@@ -632,17 +1065,29 @@ class Store:
         automatic: bool,
     ) -> None:
         encoded: dict[str, dict[str, list[Any]]] = {}
+        retired: dict[str, list[Any]] = {}
         for name, table in TABLES.items():
             conn.execute(delete(table))
             columns = schema.TABLES[name]
             frame = city.tables.get(name)
             if frame is None or frame.empty:
                 encoded[name] = {c.name: [] for c in columns}
+                retired[name] = []
                 continue
             encoded[name] = {
                 c.name: _encode_column(frame.get(c.name), len(frame), c) for c in columns
             }
-            self._insert_columns(conn, table, encoded[name])
+            retired[name] = (
+                [m if m else None for m in frame[RETIRED].tolist()]
+                if RETIRED in frame.columns
+                else [None] * len(frame)
+            )
+            internal: dict[str, list[Any]] = {
+                "_key": keys_of(name, frame),
+                "_changed": [version] * len(frame),
+                "_retired": [_retired_text(m) for m in retired[name]],
+            }
+            self._insert_columns(conn, table, {**internal, **encoded[name]})
         conn.execute(delete(BOUNDARIES))
         shapes = city.boundaries.to_crs(WGS84)
         ids = [str(i) for i in shapes["neighborhood_id"]]
@@ -651,8 +1096,8 @@ class Store:
             insert(BOUNDARIES),
             [{"neighborhood_id": i, "wkb": w} for i, w in zip(ids, wkbs, strict=False)],
         )
-        now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-        conn.execute(delete(META))
+        now = _now()
+        conn.execute(delete(META).where(META.c.key != "store_format"))
         meta = {
             "version": version,
             "city": city.name,
@@ -672,12 +1117,8 @@ class Store:
         conn.execute(delete(HISTORY).where(HISTORY.c.version >= version))
         conn.execute(
             insert(HISTORY).values(
-                version=version, saved_at=now, what=what, tables=_history_blob(encoded)
+                version=version, saved_at=now, what=what, tables=_history_blob(encoded, retired)
             )
-        )
-        conn.execute(delete(HISTORY).where(HISTORY.c.version <= version - settings.HISTORY_LIMIT))
-        conn.execute(
-            delete(HISTORY_CITY).where(HISTORY_CITY.c.version <= version - settings.HISTORY_LIMIT)
         )
         conn.execute(
             delete(BOUNDARY_SETS).where(
@@ -709,7 +1150,7 @@ class Store:
         wkbs: list[bytes],
     ) -> None:
         """Keep the version's city metadata and boundaries (stored once per distinct set:
-        recording a tie only hashes the polygons, it does not copy them again)."""
+        restoring a city with the same polygons only hashes them, it does not copy them again)."""
         digest = _boundaries_digest(ids, wkbs)
         if (
             conn.execute(
@@ -729,12 +1170,192 @@ class Store:
             )
         )
 
-    def update(self, change: Callable[[CityData], CityData], what: str = "Changed") -> int:
-        """Read, change and write the city in one transaction; returns the new version.
+    def _write_row(
+        self,
+        conn: Connection,
+        change: RowChange,
+        current: dict[str, Any] | None,
+        version: int,
+    ) -> None:
+        table = TABLES[change.table]
+        if change.after is None:
+            conn.execute(delete(table).where(table.c._key == change.key))
+            return
+        values = {c.name: _encode(change.after.get(c.name), c) for c in schema.TABLES[change.table]}
+        values.update(_changed=version, _retired=_retired_text(change.after.get(RETIRED)))
+        if current is None:
+            last = conn.execute(select(func.max(table.c._pos))).scalar()
+            conn.execute(
+                insert(table).values(
+                    _pos=(-1 if last is None else last) + 1, _key=change.key, **values
+                )
+            )
+        else:
+            conn.execute(update(table).where(table.c._key == change.key).values(**values))
 
-        The transaction starts with ``BEGIN IMMEDIATE`` on SQLite, so two people recording at
-        the same moment never overwrite each other's change: the second waits, then reads the
-        first one's result.
+    def _active(self, conn: Connection, key: str) -> bool:
+        """True when ``key`` is an active row of a table other than ties."""
+        for name, table in TABLES.items():
+            if (
+                name != "ties"
+                and conn.execute(
+                    select(table.c._pos).where(table.c._key == key, table.c._retired.is_(None))
+                ).first()
+            ):
+                return True
+        return False
+
+    def _apply_rows(
+        self, conn: Connection, changes: Sequence[RowChange], version: int
+    ) -> list[RowChange]:
+        """Write the changed rows; the changes as they were applied (before = what was stored).
+
+        Raises ConflictError when a row is not as the change read it (someone saved it since),
+        or when the changes would leave a tie whose end is retired or gone.
+        """
+        applied: list[RowChange] = []
+        conflicts: list[Conflict] = []
+        for change in changes:
+            current, changed_in = self._row(conn, change.table, change.key)
+            expected = None if change.before is None else plain_row(change.table, change.before)
+            revived = expected is None and current is not None and current[RETIRED] is not None
+            if current != expected and not revived:
+                conflicts.append(Conflict(change, current, changed_in))
+                continue
+            self._write_row(conn, change, current, version)
+            applied.append(RowChange(change.table, change.key, current, change.after))
+        if conflicts:
+            raise ConflictError(conflicts)
+        ties = TABLES["ties"]
+        for change in applied:
+            after = change.after
+            if change.table == "ties" and after is not None and not after.get(RETIRED):
+                missing = [
+                    e
+                    for e in (after["source_id"], after["target_id"])
+                    if not self._active(conn, str(e))
+                ]
+                if missing:
+                    conflicts.append(Conflict(change, None, None))
+            elif change.table != "ties" and (after is None or after.get(RETIRED)):
+                left = conn.execute(
+                    select(ties.c._key)
+                    .where(
+                        (ties.c.source_id == change.key) | (ties.c.target_id == change.key),
+                        ties.c._retired.is_(None),
+                    )
+                    .limit(1)
+                ).first()
+                if left is not None:
+                    conflicts.append(Conflict(change, None, None))
+        if conflicts:
+            raise ConflictError(
+                conflicts,
+                "A tie would be left with a retired or missing end (someone changed the same "
+                "records at the same moment); nothing was saved. Reload the page and try again.",
+            )
+        return applied
+
+    def apply(
+        self,
+        changes: Sequence[RowChange],
+        *,
+        what: str,
+        who: str = "",
+        source: str = "dashboard",
+        read_version: int | None = None,
+        kind: str = "edit",
+    ) -> int:
+        """Save row changes (:mod:`coalition.edits`) as one new version; returns it.
+
+        Only the changed rows are written, with the version row and the changes kept for the
+        history: one edit costs the same at 50 organizations or 10,000. Each change's
+        ``before`` must be the row as stored (or None for an add): a row that someone saved
+        since the form was read is a conflict, and nothing is saved.
+
+        Parameters
+        ----------
+        changes : sequence of RowChange
+            From :func:`coalition.edits.add`, ``change``, ``retire``, ``merge``…
+        what : str
+            What the change was, in a few words, for the history.
+        who : str, optional
+            The name the editor gave.
+        source : str, optional
+            Where the change came from ("dashboard", "cli", "import").
+        read_version : int, optional
+            The version the form was read at (kept in the log; the rows themselves decide).
+        kind : str, optional
+            "edit" (default), "undo" or "import".
+
+        Raises
+        ------
+        ConflictError
+            Listing each row changed since it was read, with its current value.
+        StoreError
+            When the write fails; nothing is then changed.
+
+        Examples
+        --------
+        >>> store.apply(edits.change(city, "organizations", "lib", {"name": "Library"}),
+        ...             what="Renamed the library", who="Ana")  # doctest: +SKIP
+        8
+        """
+        if not changes:
+            return self.version()
+
+        def write(conn: Connection) -> int:
+            version = int(self._meta(conn).get("version", 0)) + 1
+            applied = self._apply_rows(conn, changes, version)
+            self._add_version(conn, version, what, who, source, kind)
+            conn.execute(insert(EDITS).values(version=version, changes=_changes_blob(applied)))
+            self._set_meta(conn, {"version": version, "updated_at": _now()})
+            return version
+
+        version = self._in_write(write, "Saving the change")
+        log.info("saved %d row(s) as version %d (read at %s)", len(changes), version, read_version)
+        self._checkpoint_if_due(version)
+        return version
+
+    def _checkpoint_if_due(self, version: int) -> None:
+        """Keep a snapshot after ``settings.CHECKPOINT_EVERY`` edits in a row.
+
+        Read in a read transaction (writers go on), then written in a short one.
+        """
+        with self.engine.connect() as conn:
+            base = conn.execute(select(func.max(HISTORY.c.version))).scalar() or 0
+        if version - base < settings.CHECKPOINT_EVERY:
+            return
+        with self.engine.connect() as conn, conn.begin(), gc_paused():
+            at = int(self._meta(conn).get("version", 0))
+            encoded: dict[str, dict[str, list[Any]]] = {}
+            retired: dict[str, list[Any]] = {}
+            for name in TABLES:
+                frame = _read_table(conn, name, include_retired=True)
+                encoded[name] = {
+                    c.name: _encode_column(frame.get(c.name), len(frame), c)
+                    for c in schema.TABLES[name]
+                }
+                retired[name] = frame[RETIRED].tolist() if len(frame) else []
+            what = conn.execute(select(VERSIONS.c.what).where(VERSIONS.c.version == at)).scalar()
+        blob = _history_blob(encoded, retired)
+
+        def write(conn: Connection) -> None:
+            if conn.execute(select(HISTORY.c.version).where(HISTORY.c.version == at)).first():
+                return
+            conn.execute(
+                insert(HISTORY).values(version=at, saved_at=_now(), what=what or "", tables=blob)
+            )
+
+        self._in_write(write, "Keeping a checkpoint")
+        log.info("kept a checkpoint of version %d", at)
+
+    def update(self, change: Callable[[CityData], CityData], what: str = "Changed") -> int:
+        """Read, change and save the city in one transaction; returns the new version.
+
+        Only the rows that differ are written (as :meth:`apply` does). The transaction starts
+        with ``BEGIN IMMEDIATE`` on SQLite, so two people recording at the same moment never
+        overwrite each other's change: the second waits, then reads the first one's result.
 
         Parameters
         ----------
@@ -743,8 +1364,7 @@ class Store:
             ``lambda city: ingest.add_records(city, "ties", rows)``); whatever it raises (a
             ValidationError) leaves the store untouched.
         what : str, optional
-            What the change was, in a few words, kept in the history
-            (e.g. ``"Recorded: Dogwood Clinic works with Lonely Shop"``).
+            What the change was, in a few words, kept in the history.
 
         Examples
         --------
@@ -752,26 +1372,32 @@ class Store:
         ...              what="Recorded: a partnership")  # doctest: +SKIP
         2
         """
-        try:
-            with self._write() as conn, conn.begin():
-                current = self._read_city(conn)
-                meta = self._meta(conn)
-                changed = change(current)
-                version = int(meta.get("version", 0)) + 1
-                self._write_city(
-                    conn,
-                    changed,
-                    version,
-                    what,
-                    loaded_at=meta.get("loaded_at"),
-                    automatic=bool(meta.get("loaded_automatically")),
-                )
-        except SQLAlchemyError as exc:
-            raise StoreError(f"Saving the change failed and nothing was changed ({exc}).") from exc
-        log.info("updated %s to version %d", changed.name, version)
+
+        def write(conn: Connection) -> int:
+            current = self._read_city(conn)
+            changed = change(current)
+            version = int(self._meta(conn).get("version", 0)) + 1
+            rows = _row_changes(current, changed)
+            applied = self._apply_rows(conn, rows, version)
+            self._add_version(conn, version, what, "", "dashboard", "edit")
+            conn.execute(insert(EDITS).values(version=version, changes=_changes_blob(applied)))
+            self._set_meta(conn, {"version": version, "updated_at": _now()})
+            return version
+
+        version = self._in_write(write, "Saving the change")
+        log.info("updated the city to version %d", version)
+        self._checkpoint_if_due(version)
         return version
 
-    def replace_city(self, city: CityData, *, automatic: bool = False) -> int:
+    def replace_city(
+        self,
+        city: CityData,
+        *,
+        automatic: bool = False,
+        what: str | None = None,
+        who: str = "",
+        kind: str = "load",
+    ) -> int:
         """Replace the stored city by ``city`` in one transaction; returns the new version.
 
         The replaced version stays in the history (see :meth:`restore`).
@@ -783,6 +1409,12 @@ class Store:
         automatic : bool, optional
             True when the store is filled with the sample city because it was empty (not asked
             for by name): the dashboard then says so on screen.
+        what : str, optional
+            What the history says (default: "loaded from <folder>").
+        who : str, optional
+            Who loaded it.
+        kind : str, optional
+            "load" (default) or "import" (from the dashboard's import).
 
         Raises
         ------
@@ -794,58 +1426,185 @@ class Store:
         >>> store.replace_city(read_city("data/hartford"))  # doctest: +SKIP
         2
         """
-        try:
-            with self._write() as conn, conn.begin():
-                version = int(self._meta(conn).get("version", 0)) + 1
-                self._write_city(conn, city, version, _loaded_from(city), automatic=automatic)
-        except SQLAlchemyError as exc:
-            raise StoreError(
-                f"Loading into the store failed and nothing was changed ({exc})."
-            ) from exc
+        label = what or _loaded_from(city)
+
+        def write(conn: Connection) -> int:
+            version = int(self._meta(conn).get("version", 0)) + 1
+            self._add_version(conn, version, label, who, kind, kind)
+            self._write_city(conn, city, version, label, automatic=automatic)
+            return version
+
+        version = self._in_write(write, "Loading into the store")
         log.info("stored %s as version %d", city.name, version)
         return version
 
-    def restore(self, version: int) -> int:
+    def restore(self, version: int, *, who: str = "", what: str | None = None) -> int:
         """Make a kept version the current data again; returns the NEW version number.
 
         A restore is itself a write: it adds a version (whose history entry says
         "restored version N"), so nothing is lost and a restore can be undone by restoring the
-        version before it. Everything comes back: tables, the city's name and metric CRS, and
-        its boundaries.
-
-        Parameters
-        ----------
-        version : int
-            One of :meth:`versions`.
+        version before it. Everything comes back: tables (with their retired rows), the city's
+        name and metric CRS, and its boundaries.
 
         Raises
         ------
         StoreError
-            For a version not kept (never written, or pruned), or one written before the store
-            kept boundaries with each version; the store is then untouched.
+            For a version not kept, or one written before the store kept boundaries with each
+            version; the store is then untouched.
 
         Examples
         --------
         >>> store.restore(1)  # doctest: +SKIP
         4
         """
-        try:
-            with self._write() as conn, conn.begin():
-                kept = self._kept_city(conn, int(version))
-                new_version = int(self._meta(conn).get("version", 0)) + 1
-                self._write_city(
-                    conn,
-                    kept,
-                    new_version,
-                    f"restored version {int(version)} ({kept.name})",
-                    loaded_at=kept.meta.get("loaded_at"),
-                )
-        except SQLAlchemyError as exc:
-            raise StoreError(
-                f"Restoring version {version} failed and nothing was changed ({exc})."
-            ) from exc
-        log.info("restored version %d of %s as version %d", version, kept.name, new_version)
+        kept_name: list[str] = []
+
+        def write(conn: Connection) -> int:
+            kept = self._kept_city(conn, int(version))
+            kept_name.append(kept.name)
+            new_version = int(self._meta(conn).get("version", 0)) + 1
+            label = what or f"restored version {int(version)} ({kept.name})"
+            self._add_version(conn, new_version, label, who, "dashboard", "restore")
+            self._write_city(conn, kept, new_version, label, loaded_at=kept.meta.get("loaded_at"))
+            return new_version
+
+        new_version = self._in_write(write, f"Restoring version {version}")
+        log.info("restored version %d of %s as version %d", version, kept_name[0], new_version)
         return new_version
+
+    def undo(self, *, who: str = "", version: int | None = None) -> int:
+        """Undo a version as a NEW version; returns it.
+
+        Parameters
+        ----------
+        who : str, optional
+            Whose last change to undo (the name the editor gave; "" for changes saved without
+            a name), and who undoes it.
+        version : int, optional
+            The version to undo (default: the latest one ``who`` saved).
+
+        Raises
+        ------
+        ConflictError
+            When a row the version changed was changed again since (nothing is undone).
+        StoreError
+            When there is nothing to undo, or the version is the first load.
+
+        Examples
+        --------
+        >>> store.undo(who="Ana")  # doctest: +SKIP
+        9
+        """
+        kept = self.versions()
+        if version is None:
+            mine = kept[kept["who"] == who]
+            if mine.empty:
+                raise StoreError(
+                    "There is nothing of yours to undo"
+                    + (f" ({who})" if who else "")
+                    + ": no version was saved under that name."
+                )
+            version = int(mine.iloc[0]["version"])
+        target = kept[kept["version"] == int(version)]
+        if target.empty:
+            raise StoreError(f"Version {version} is not kept: nothing to undo.")
+        entry = target.iloc[0]
+        if entry["kind"] in WHOLE_CITY_KINDS:
+            earlier = kept[kept["version"] < int(version)]
+            if earlier.empty:
+                raise StoreError(
+                    "The first version cannot be undone: there is nothing before it. Load "
+                    "another folder instead (coalition init DIR --replace)."
+                )
+            return self.restore(
+                int(earlier.iloc[0]["version"]),
+                who=who,
+                what=f"undid version {version}: {entry['what']}",
+            )
+        return self.apply(
+            inverse(self.changes_in(int(version))),
+            what=f"undid version {version}: {entry['what']}",
+            who=who,
+            kind="undo",
+        )
+
+    def backup(self, path: str | Path) -> Path:
+        """Copy the store to ``path``, safely while the app runs (SQLite's online backup).
+
+        Restore from a backup by pointing the app at it (``COALITION_DB=PATH``) or copying it
+        over the store while the app is stopped (docs/dashboard.md).
+
+        Raises
+        ------
+        StoreError
+            When ``path`` exists, or the store is not a SQLite file (PostgreSQL: pg_dump).
+
+        Examples
+        --------
+        >>> store.backup("/tmp/coalition-2026-11-30.db")  # doctest: +SKIP
+        PosixPath('/tmp/coalition-2026-11-30.db')
+        """
+        target = Path(path).expanduser()
+        if self.engine.dialect.name != "sqlite":
+            raise StoreError("This store is not a SQLite file: back it up with pg_dump.")
+        if target.exists():
+            raise StoreError(f"{target} exists already: give a new file name for the backup.")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(target.name + ".partial")
+        raw = self.engine.raw_connection()
+        try:
+            with sqlite3.connect(partial) as copy:
+                raw.driver_connection.backup(copy)  # type: ignore[union-attr]
+            copy.close()
+            partial.replace(target)
+        except (sqlite3.Error, OSError) as exc:
+            partial.unlink(missing_ok=True)
+            raise StoreError(
+                f"The backup to {target} failed ({exc}); nothing was written."
+            ) from exc
+        finally:
+            raw.close()
+        log.info("backed up the store to %s", target)
+        return target
+
+
+def _row_changes(before: CityData, after: CityData) -> list[RowChange]:
+    """The row changes that turn ``before``'s tables into ``after``'s (tables compared by key)."""
+    changes: list[RowChange] = []
+    for name in TABLES:
+        old, new = before.tables.get(name), after.tables.get(name)
+        if old is new or new is None:
+            continue
+        old_rows = (
+            dict(
+                zip(
+                    keys_of(name, old),
+                    (plain_row(name, r) for r in old.to_dict("records")),
+                    strict=True,
+                )
+            )
+            if old is not None and len(old)
+            else {}
+        )
+        new_rows = (
+            dict(
+                zip(
+                    keys_of(name, new),
+                    (plain_row(name, r) for r in new.to_dict("records")),
+                    strict=True,
+                )
+            )
+            if len(new)
+            else {}
+        )
+        for key, row in new_rows.items():
+            if old_rows.get(key) != row:
+                changes.append(RowChange(name, key, old_rows.get(key), row))
+        for key, row in old_rows.items():
+            if key not in new_rows:
+                retired = {**row, RETIRED: {"on": dt.date.today().isoformat(), "reason": "removed"}}
+                changes.append(RowChange(name, key, row, retired))
+    return changes
 
 
 def _loaded_from(city: CityData) -> str:

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from tiny_city import make_tiny_city
 
-from coalition import cli, ingest, settings
+from coalition import cli, ingest
 from coalition import store as store_module
 from coalition.errors import AnalysisError, StoreError, ValidationError
 from coalition.history import compare_cities
@@ -97,13 +97,13 @@ def test_an_unknown_version_is_a_store_error_naming_what_is_kept(store, tiny_cit
         store.read_version(5)
 
 
-def test_old_versions_are_pruned_beyond_the_limit(store, tiny_city, monkeypatch):
-    monkeypatch.setattr(settings, "HISTORY_LIMIT", 3)
+def test_every_version_stays_readable(store, tiny_city):
     for _ in range(5):
         store.replace_city(tiny_city)
-    assert store.versions()["version"].tolist() == [5, 4, 3]
-    with pytest.raises(StoreError, match="keeps versions 3 to 5"):
-        store.read_version(2)
+    assert store.versions()["version"].tolist() == [5, 4, 3, 2, 1]
+    assert store.read_version(1).tables["ties"].shape == tiny_city.tables["ties"].shape
+    with pytest.raises(StoreError, match="keeps versions 1 to 5"):
+        store.read_version(6)
 
 
 def test_a_refused_change_adds_no_version(store, tiny_city):

@@ -147,17 +147,17 @@ def test_restore_of_a_version_saved_without_boundaries_says_so(store, tiny_city)
     assert store.version() == 2 and store.read_city().name == "Other Town"
 
 
-def test_boundaries_are_kept_once_per_distinct_set_and_pruned(store, tiny_city, monkeypatch):
-    monkeypatch.setattr(store_module.settings, "HISTORY_LIMIT", 2)
+def test_boundaries_are_kept_once_per_distinct_set(store, tiny_city):
     store.replace_city(tiny_city)
     store.replace_city(tiny_city)  # same polygons: one set
     with store.engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM boundary_sets")).scalar() == 1
     store.replace_city(_other(tiny_city))
-    store.replace_city(_other(tiny_city))  # versions 3 and 4 kept: Tiny Town's set goes
+    store.replace_city(_other(tiny_city))  # every version is kept: two sets, four versions
     with store.engine.connect() as conn:
-        assert conn.execute(text("SELECT count(*) FROM boundary_sets")).scalar() == 1
-        assert conn.execute(text("SELECT count(*) FROM history_city")).scalar() == 2
+        assert conn.execute(text("SELECT count(*) FROM boundary_sets")).scalar() == 2
+        assert conn.execute(text("SELECT count(*) FROM history_city")).scalar() == 4
+    assert store.restore(1) == 5 and store.read_city().name == "Tiny Town"
 
 
 def test_the_automatic_sample_is_remembered_until_the_next_load(store, tmp_path, tiny_city):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from coalition import exports, labels, settings
+from coalition import exports, labels
 from coalition.dashboard import cache, ui
 from coalition.presenting import changes as change_text
 from coalition.presenting import city as city_text
@@ -56,7 +56,7 @@ def _what_changed(snap: cache.Snapshot) -> None:
         list(names),
         format_func=ui.shown_as(names),
         key="changes_since",
-        help=f"The last {settings.HISTORY_LIMIT} versions are kept.",
+        help="Every version is kept.",
     )
     with ui.problems_shown():
         report = cache.changes(snap, int(since))
