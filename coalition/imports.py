@@ -44,11 +44,11 @@ from pathlib import Path, PurePosixPath
 
 import pandas as pd
 
-from . import schema
+from . import edits, schema
+from .edits import RowChange
 from .errors import DataError, Problem, ValidationError
 from .ingest import ValidationReport, add_records, cell_text, limits, read_csv_table, read_workbook
 from .ingest.boundaries import BOUNDARY_FILES
-from .ingest.checks import _tie_key
 from .ingest.validate import validate_city
 from .model import WGS84, CityData
 
@@ -71,7 +71,7 @@ CITY_FILES = (
     *BOUNDARY_FILES,
 )
 # Tables a single uploaded table may fill (neighborhoods need polygons: upload the whole city).
-TABLE_IMPORTS = ("organizations", "communities", "navigators", "committees", "ties")
+TABLE_IMPORTS = edits.EDITABLE_TABLES
 # Files a zip may hold besides the city's, quietly skipped (made by macOS and Windows).
 _IGNORED_PARTS = ("__MACOSX",)
 _IGNORED_NAMES = (".DS_Store", "Thumbs.db", "desktop.ini")
@@ -624,15 +624,11 @@ def _problem_in(problem: Problem, written: str, shown: str) -> Problem:
 
 
 def _raw_key(table: str, row: Mapping[str, str]) -> str:
+    """A row's key from its cells (as :func:`coalition.edits.row_key`, spaces stripped)."""
+    cells = {k: str(v or "").strip() for k, v in row.items()}
     if table == "ties":
-        return _key_text(
-            *_tie_key(
-                str(row.get("source_id", "")).strip(),
-                str(row.get("target_id", "")).strip(),
-                str(row.get("tie_type", "")).strip().lower(),
-            )
-        )
-    return str(row.get(schema.ID_COLUMNS[table], "")).strip()
+        cells["tie_type"] = cells.get("tie_type", "").lower()
+    return edits.row_key(table, cells)
 
 
 def _merge_rows(
@@ -645,7 +641,7 @@ def _merge_rows(
     """``current`` with ``rows`` added (replacing rows of the same key), checked; or problems."""
     existing = current.tables[table]
     replaced = {_raw_key(table, row) for row in rows}
-    keys = _keys(table, existing)
+    keys = pd.Series(edits.keys_of(table, existing), index=existing.index, dtype=object)
     kept = existing[~keys.isin(replaced).to_numpy()].reset_index(drop=True)
     others = dataclasses.replace(current, tables={**current.tables, table: kept})
     first_row = len(kept) + 2  # add_records numbers the rows as if appended to the table
@@ -824,30 +820,93 @@ def preview(current: CityData | None, incoming: CityData) -> ImportPreview:
     )
 
 
-def _key_text(source: str, target: str, tie_type: str) -> str:
-    return f"{source}|{target}|{tie_type}"
+def row_changes(
+    current: CityData, incoming: CityData, found: ImportPreview | None = None
+) -> list[RowChange]:
+    """The row changes that turn ``current`` into ``incoming``, for :meth:`Store.apply`.
+
+    For a table import (:func:`validate_uploaded_table`): each added row is an add, each
+    changed row a change whose ``before`` is the row as stored (so the store refuses it if
+    someone saved that row meanwhile). A tie keeps the direction it is stored in. Rows are
+    not checked again: ``incoming`` was checked when it was read.
+
+    Parameters
+    ----------
+    current : CityData
+        The city as read from the store.
+    incoming : CityData
+        ``current`` with the imported rows.
+    found : ImportPreview, optional
+        ``preview(current, incoming)``, when already worked out.
+
+    Returns
+    -------
+    list of RowChange
+
+    Raises
+    ------
+    DataError
+        When the import removes rows or changes neighborhoods: that is a whole city (replace
+        it with :meth:`Store.replace_city`).
+
+    Examples
+    --------
+    >>> rows = (b"source_id,target_id,tie_type,strength,source,source_date\\n"
+    ...         b"legal,lib,partnership,1,s,2026\\nclinic,lonely,partnership,1,s,2026\\n")
+    >>> changes = row_changes(city, read_uploaded_table(rows, "ties.csv", city))
+    >>> [(c.kind, c.key) for c in changes]
+    [('added', 'clinic|lonely|partnership'), ('changed', 'legal|lib|partnership')]
+    >>> changes[1].after["source_id"], changes[1].fields
+    ('lib', ['strength', 'since', 'source', 'source_date', 'illustrative'])
+    """
+    found = found if found is not None else preview(current, incoming)
+    outside = [
+        t.table
+        for t in found.tables.values()
+        if t.removed or (t.count and t.table not in edits.EDITABLE_TABLES)
+    ]
+    if outside:
+        raise DataError(
+            f"This import removes rows or changes {', '.join(outside)}: that needs the whole "
+            "city. Upload the city folder as a zip instead."
+        )
+    changes: list[RowChange] = []
+    for table in edits.EDITABLE_TABLES:
+        diff = found.tables[table]
+        if not (diff.added or diff.changed):
+            continue
+        before_frame, after_frame = current.tables[table], incoming.tables[table]
+        before_at = {k: i for i, k in enumerate(edits.keys_of(table, before_frame))}
+        after_at = {k: i for i, k in enumerate(edits.keys_of(table, after_frame))}
+
+        def row(frame: pd.DataFrame, position: int, table: str = table) -> dict:
+            return edits.plain_row(table, frame.iloc[position].to_dict())
+
+        for key in diff.added:
+            changes.append(RowChange(table, key, None, row(after_frame, after_at[key])))
+        for key in diff.changed:
+            before = row(before_frame, before_at[key])
+            after = {**row(after_frame, after_at[key]), edits.RETIRED: before[edits.RETIRED]}
+            if table == "ties":
+                after["source_id"], after["target_id"] = before["source_id"], before["target_id"]
+            for column, value in after.items():  # a blank stays the blank it was stored as
+                if value in ("", None) and before.get(column) in ("", None):
+                    after[column] = before.get(column)
+            changes.append(RowChange(table, key, before, after))
+    return changes
 
 
-def _tie_ends(frame: pd.DataFrame) -> list[tuple[str, str, str]]:
-    """Each tie's (source, target, type), a partnership's ends sorted."""
+def _tie_ends(frame: pd.DataFrame) -> list[tuple[str, str]]:
+    """Each tie's two ends, a partnership's sorted (as in its key)."""
     return [
-        _tie_key(str(s), str(t), str(k))
+        (t, s) if k == "partnership" and t < s else (s, t)
         for s, t, k in zip(
-            frame["source_id"].tolist(),
-            frame["target_id"].tolist(),
-            frame["tie_type"].tolist(),
+            frame["source_id"].astype(str).tolist(),
+            frame["target_id"].astype(str).tolist(),
+            frame["tie_type"].astype(str).tolist(),
             strict=True,
         )
     ]
-
-
-def _keys(table: str, frame: pd.DataFrame) -> pd.Series:
-    """Each row's key: its id, or for a tie ``source|target|tie_type`` (partnership sorted)."""
-    if table != "ties":
-        return frame[schema.ID_COLUMNS[table]].astype(str)
-    return pd.Series(
-        [_key_text(*ends) for ends in _tie_ends(frame)], index=frame.index, dtype=object
-    )
 
 
 def _text_frame(city: CityData | None, table: str) -> pd.DataFrame:
@@ -862,11 +921,11 @@ def _text_frame(city: CityData | None, table: str) -> pd.DataFrame:
         else [""] * len(frame)
         for c in columns
     }
-    keys = _keys(table, frame).tolist()
+    keys = edits.keys_of(table, frame)
     if table == "ties":  # a partnership's ends are compared in the key's (sorted) order
         ends = _tie_ends(frame)
-        data["source_id"] = [source for source, _, _ in ends]
-        data["target_id"] = [target for _, target, _ in ends]
+        data["source_id"] = [source for source, _ in ends]
+        data["target_id"] = [target for _, target in ends]
     out = pd.DataFrame(data, index=pd.Index(keys, dtype=object))
     return out[~out.index.duplicated(keep="last")]
 

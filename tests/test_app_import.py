@@ -79,6 +79,7 @@ def test_an_upload_with_errors_shows_the_report_and_changes_nothing(import_page,
 
 
 def test_a_table_import_applied_adds_one_version_and_the_tie(import_page, db):
+    import_page.session_state["editor_name"] = "Ana"
     at = upload(import_page, "new ties.csv", NEW_TIE)
     assert at.selectbox(key="import_table").value == "ties"
     counts = at.dataframe[0].value.set_index("Table")
@@ -94,6 +95,39 @@ def test_a_table_import_applied_adds_one_version_and_the_tie(import_page, db):
     tie = store.graph()["clinic"]["lonely"]["partnership"]
     assert tie["kind"] == "health fair" and tie["strength"] == 2
     assert len(store.read_city().tables["ties"]) == 18  # the tiny city has 17
+    latest = store.versions().iloc[0]
+    assert latest[["version", "what", "who", "kind"]].tolist() == [
+        2,
+        "imported new ties.csv",
+        "Ana",
+        "import",
+    ]
+    assert [(c.kind, c.key) for c in store.changes_in(2)] == [
+        ("added", "clinic|lonely|partnership")
+    ]
+    assert at.file_uploader[0].value is None  # emptied for the next file
+
+
+def test_a_change_saved_meanwhile_stops_the_import_until_it_is_checked_again(import_page, db):
+    from coalition import edits
+
+    at = upload(import_page, "ties.csv", NEW_TIE)
+    store = open_store(db)
+    city = store.read_city()
+    store.apply(
+        edits.change(city, "organizations", "lonely", {"name": "Lonely Bookshop"}),
+        what="renamed",
+        who="Bo",
+    )
+    at.button(key="import_apply").click().run()
+    assert "Someone saved a change" in at.warning[0].value
+    assert store.version() == 2  # nothing imported
+    rows = at.dataframe[1].value  # checked again against version 2
+    assert rows["Name"].tolist() == ["Dogwood Clinic — partnership — Lonely Bookshop"]
+    at.button(key="import_apply").click().run()
+    assert not at.exception and not at.error
+    assert store.version() == 3
+    assert store.graph().has_edge("clinic", "lonely")
 
 
 def test_a_whole_city_zip_applied_replaces_it_as_one_version(import_page, db):
@@ -113,6 +147,7 @@ def test_a_whole_city_zip_applied_replaces_it_as_one_version(import_page, db):
     store = open_store(db)
     assert store.version() == 2
     assert store.graph().nodes["lonely"]["name"] == "Lonely Bookshop"
+    assert store.versions().iloc[0][["what", "kind"]].tolist() == ["imported tiny.zip", "import"]
 
 
 def test_an_unchanged_city_offers_nothing_to_apply(import_page, db):

@@ -11,8 +11,8 @@ The work is done by :mod:`coalition.imports` (pure); this page only draws it. Hi
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from pathlib import PurePosixPath
+from typing import NamedTuple
 
 import streamlit as st
 
@@ -28,15 +28,24 @@ WORKBOOK_CHOICES = {"city": "The whole city (a sheet per table)", "table": "Rows
 MAX_PREVIEW_ROWS = 5_000
 
 
-@dataclass(frozen=True)
-class Checked:
-    """An upload checked against one store version (kept across reruns in session state)."""
+class Checked(NamedTuple):
+    """An upload checked against one store version (kept across reruns in session state).
+
+    Compared by value, never by class: this page's module runs afresh on every rerun, so a
+    class defined here is a new class each time.
+    """
 
     key: tuple
     mode: str  # "city" or "table"
     table: str | None
     report: ValidationReport
     preview: imports.ImportPreview | None
+
+
+def _kept() -> Checked | None:
+    """The check the last run showed, if any."""
+    kept = st.session_state.get("import_checked")
+    return Checked(*kept) if isinstance(kept, tuple) and len(kept) == len(Checked._fields) else None
 
 
 def _editor_name() -> str:
@@ -81,8 +90,8 @@ def _choose(name: str, data: bytes) -> tuple[str, str | None]:
 def _check(name: str, data: bytes, mode: str, table: str | None, snap: cache.Snapshot) -> Checked:
     """The upload's report and preview, worked out once per upload, choice and store version."""
     key = (hashlib.sha256(data).hexdigest(), name, mode, table, snap)
-    kept = st.session_state.get("import_checked")
-    if isinstance(kept, Checked) and kept.key == key:
+    kept = _kept()
+    if kept is not None and kept.key == key:
         return kept
     current = cache.city(snap)
     with st.spinner("Checking the file…"):
@@ -92,7 +101,7 @@ def _check(name: str, data: bytes, mode: str, table: str | None, snap: cache.Sna
             report = imports.validate_uploaded_table(data, name, current, table)
         found = imports.preview(current, report.city) if report.city is not None else None
     checked = Checked(key, mode, table, report, found)
-    st.session_state["import_checked"] = checked
+    st.session_state["import_checked"] = tuple(checked)
     return checked
 
 
@@ -143,26 +152,39 @@ def _preview(found: imports.ImportPreview) -> None:
         st.dataframe(rows, hide_index=True, width="stretch", key="import_rows")
 
 
-def _apply(checked: Checked, name: str, data: bytes, snap: cache.Snapshot) -> None:
+def _apply(checked: Checked, name: str, snap: cache.Snapshot) -> None:
     """Save the import as one version, or nothing; say what happened."""
     store = cache.get_store()
     what = f"imported {name}"
+    who = _editor_name()
+    incoming = checked.report.city
+    if incoming is None:
+        return
     try:
-        if store.version() != snap.version:
-            st.warning(
-                "Someone saved a change while you were looking: the file was checked again "
-                "against the new data. Look at the changes, then apply again."
-            )
+        if store.version() != snap.version:  # saved between this run's start and now
             st.session_state.pop("import_checked", None)
-            return
-        if checked.mode == "city" and checked.report.city is not None:
-            version = store.replace_city(checked.report.city)
-        else:
-            # Checked again inside the write, against the data as it is at that moment.
-            version = store.update(
-                lambda city: imports.read_uploaded_table(data, name, city, checked.table),
-                what=what,
+            st.warning(
+                "Someone saved a change just now, so nothing was imported. Press Apply again "
+                "after looking at the changes, which are checked against the new data."
             )
+            return
+        if checked.mode == "city":
+            version = store.replace_city(incoming, what=what, who=who, kind="import")
+        else:
+            changes = imports.row_changes(cache.city(snap), incoming, checked.preview)
+            version = store.apply(
+                changes,
+                what=what,
+                who=who,
+                source="import",
+                read_version=snap.version,
+                kind="import",
+            )
+    except errors.ConflictError as exc:
+        st.session_state.pop("import_checked", None)
+        names = ", ".join(md(c.change.key) for c in exc.conflicts[:10])
+        st.error(f"{md(exc)} Changed meanwhile: {names}.")
+        return
     except errors.CoalitionError as exc:
         ui.show_problem(exc)
         return
@@ -210,6 +232,7 @@ def render() -> None:
     mode, table = _choose(name, data)
     if mode == "table" and table is None:
         return
+    shown = _kept()  # what the last run showed, if anything
     try:
         checked = _check(name, data, mode, table, snap)
     except errors.CoalitionError as exc:
@@ -222,8 +245,18 @@ def render() -> None:
     if checked.preview.is_empty:
         st.info("The file holds nothing new: there is nothing to apply.")
         return
+    # The same file checked anew because the data changed: what was shown is not what
+    # would be saved, so the click only shows the new check.
+    stale = shown is not None and shown.key != checked.key and shown.key[:4] == checked.key[:4]
     if st.button("Apply: save it all as one new version", type="primary", key="import_apply"):
-        _apply(checked, name, data, snap)
+        if stale:
+            st.warning(
+                "Someone saved a change while you were looking, so nothing was imported. The "
+                "file was checked again against the new data (above): look at the changes, "
+                "then apply."
+            )
+        else:
+            _apply(checked, name, snap)
 
 
 if __name__ == "__main__":
