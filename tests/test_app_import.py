@@ -6,6 +6,7 @@ through the page's real ``st.file_uploader`` (AppTest's ``set_value``).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -166,3 +167,14 @@ def test_read_only_hides_the_import_page(monkeypatch, db):
     at.run()
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         at.switch_page(IMPORT).run()
+
+
+def test_a_hostile_file_name_and_cells_are_shown_as_text(import_page, db):
+    name = "[click](http://evil.example) <img src=x onerror=alert(1)>.csv"
+    bad = NEW_TIE.replace(b"lonely", b"<script>alert(1)</script>")
+    at = upload(import_page, name, bad)
+    message = at.error[0].value
+    assert re.search(r"(?<!\\)[<>]", message) is None  # markup escaped
+    assert "\\<img src\\=x onerror\\=alert\\(1\\)\\>" in message
+    assert "<script>alert(1)</script>" in at.dataframe[0].value["Value"].tolist()
+    assert open_store(db).version() == 1

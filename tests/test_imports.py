@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import io
 import stat
+import struct
 import zipfile
 from pathlib import Path
 
@@ -145,6 +146,16 @@ def test_a_zip_bomb_is_refused_from_its_declared_size(monkeypatch, never_parsed)
     report = imports.validate_uploaded_city(data, "bomb.zip")
     assert len(report.errors) == 1
     assert "unpacks to 2 MB, more than 0 MB" in report.errors[0].message
+
+
+def test_a_zip_that_lies_about_its_size_is_refused_when_unpacked(never_parsed):
+    data = zip_of({"city/ties.csv": b"0" * 5_000_000})
+    declared, shown = struct.pack("<I", 5_000_000), struct.pack("<I", 1_000)
+    assert data.count(declared) == 2  # the local header and the central directory
+    lying = data.replace(declared, shown)
+    assert zipfile.ZipFile(io.BytesIO(lying)).infolist()[0].file_size == 1_000
+    report = imports.validate_uploaded_city(lying, "lie.zip")
+    assert len(report.errors) == 1 and "cannot be unpacked" in report.errors[0].message
 
 
 def test_a_member_above_the_file_limit_is_refused(monkeypatch, never_parsed):
