@@ -916,9 +916,7 @@ def _text_frame(city: CityData | None, table: str) -> pd.DataFrame:
         return pd.DataFrame(columns=[c.name for c in columns], index=pd.Index([], dtype=object))
     frame = city.tables[table]
     data = {
-        c.name: [str(cell_text(v, c)) for v in frame[c.name].tolist()]
-        if c.name in frame
-        else [""] * len(frame)
+        c.name: _column_text(frame[c.name], c) if c.name in frame else [""] * len(frame)
         for c in columns
     }
     keys = edits.keys_of(table, frame)
@@ -928,6 +926,33 @@ def _text_frame(city: CityData | None, table: str) -> pd.DataFrame:
         data["target_id"] = [target for _, target in ends]
     out = pd.DataFrame(data, index=pd.Index(keys, dtype=object))
     return out[~out.index.duplicated(keep="last")]
+
+
+def _column_text(values: pd.Series, column: schema.Column) -> list[str]:
+    """A column's cells as spreadsheet texts (as :func:`coalition.ingest.cell_text` writes
+    them), a column at a time: the same text whatever the dtype the city was read with.
+
+    Examples
+    --------
+    >>> _column_text(pd.Series([3.0, None, 2]), schema.Column("n", "int", False, "", ""))
+    ['3', '', '2']
+    >>> _column_text(pd.Series([["a", "b"], []]), schema.Column("l", "list", False, "", ""))
+    ['a;b', '']
+    """
+    if column.type == "list":
+        return [str(cell_text(v, column)) for v in values.tolist()]
+    missing = values.isna().to_numpy()
+    if column.type == "bool":
+        texts = ["yes" if v else "no" for v in values.tolist()]
+    elif column.type in ("int", "float"):
+        numbers = pd.to_numeric(values.where(~missing), errors="coerce")
+        if column.type == "int":
+            texts = [str(int(v)) if v == v else "" for v in numbers.tolist()]
+        else:
+            texts = [str(float(v)) if v == v else "" for v in numbers.tolist()]
+    else:
+        texts = values.astype(object).astype(str).tolist()
+    return ["" if gone else text for text, gone in zip(texts, missing.tolist(), strict=True)]
 
 
 def _names(city: CityData | None) -> dict[str, str]:
