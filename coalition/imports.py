@@ -395,7 +395,12 @@ def _extract(
 def _fill_from_current(folder: Path, current: CityData, shown: str) -> list[Problem]:
     """Write the current city's boundaries / city.toml where the upload has none; warnings."""
     warnings = []
-    if not any((folder / name).exists() for name in BOUNDARY_FILES):
+    boundaries_known = (
+        current.boundaries is not None
+        and len(current.boundaries) > 0
+        and current.boundaries.crs is not None
+    )
+    if boundaries_known and not any((folder / name).exists() for name in BOUNDARY_FILES):
         names = dict(
             zip(
                 current.tables["neighborhoods"]["neighborhood_id"],

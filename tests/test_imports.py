@@ -384,3 +384,11 @@ def test_the_stored_city_and_its_export_compare_equal(tmp_path, city):
     for fmt, name in (("csv", "t.zip"), ("xlsx", "t.xlsx")):
         incoming = imports.read_uploaded_city(export_bytes(stored, fmt), name, stored)
         assert imports.preview(stored, incoming).total == 0, fmt
+
+
+def test_a_current_city_without_boundaries_lends_none(city):
+    import dataclasses
+
+    bare = dataclasses.replace(city, boundaries=city.boundaries.iloc[0:0])
+    report = imports.validate_uploaded_city(export_bytes(city, "xlsx"), "t.xlsx", bare)
+    assert any("No boundary file" in p.message for p in report.errors)
