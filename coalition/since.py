@@ -40,6 +40,7 @@ from . import schema
 from .edits import RETIRED, keys_of, plain_row
 from .errors import DataError
 from .model import CityData, is_member, place_committees
+from .presenting.changes import version_label
 from .privacy import suppress_small_counts
 
 logger = logging.getLogger(__name__)
@@ -515,13 +516,80 @@ def summary_sentence(marks: SinceMarks, label: str) -> str:
     return f"Since {shown}: " + ", ".join(parts) + "."
 
 
+@dataclass(frozen=True)
+class SinceChoice:
+    """An earlier version to show changes since: a named meeting or a plain version.
+
+    Attributes
+    ----------
+    version : int
+    label : str
+        Short, for sentences and legends: the meeting's name, or ``"version 3"``.
+    option : str
+        Longer, for a list of choices (plain text, not markdown).
+    """
+
+    version: int
+    label: str
+    option: str
+
+
+def since_choices(meetings: pd.DataFrame, versions: pd.DataFrame) -> dict[str, SinceChoice]:
+    """The versions a page can show changes since, keyed by a stable option id.
+
+    Meetings come first (newest first, as :meth:`coalition.store.Store.meetings` lists them),
+    then every version, newest first. Keys (``"meeting:<name>"``, ``"version:<n>"``) stay the
+    same when a new version is saved, so a widget keeps its choice.
+
+    Parameters
+    ----------
+    meetings : pandas.DataFrame
+        ``name`` and ``version`` (:meth:`~coalition.store.Store.meetings`).
+    versions : pandas.DataFrame
+        ``version``, ``saved_at`` and ``what`` (:meth:`~coalition.store.Store.versions`).
+
+    Returns
+    -------
+    dict of str to SinceChoice
+
+    Examples
+    --------
+    >>> meetings = pd.DataFrame({"name": ["March convening"], "version": [2]})
+    >>> versions = pd.DataFrame({"version": [3, 2], "what": ["Recorded: a tie", "Loaded"],
+    ...                          "saved_at": ["2026-11-30T17:02:00+00:00"] * 2})
+    >>> for key, choice in since_choices(meetings, versions).items():
+    ...     print(key, "|", choice.label, "|", choice.option)
+    meeting:March convening | March convening | March convening (meeting, version 2)
+    version:3 | version 3 | version 3 — 2026-11-30 17:02 UTC — Recorded: a tie
+    version:2 | version 2 | version 2 — 2026-11-30 17:02 UTC — Loaded
+    """
+    choices: dict[str, SinceChoice] = {}
+    for name, version in zip(meetings["name"].tolist(), meetings["version"].tolist(), strict=True):
+        label = " ".join(str(name).split())
+        choices[f"meeting:{label}"] = SinceChoice(
+            int(version), label, f"{label} (meeting, version {int(version)})"
+        )
+    for version, saved_at, what in zip(
+        versions["version"].tolist(),
+        versions["saved_at"].tolist(),
+        versions["what"].tolist(),
+        strict=True,
+    ):
+        choices[f"version:{int(version)}"] = SinceChoice(
+            int(version), f"version {int(version)}", version_label(int(version), saved_at, what)
+        )
+    return choices
+
+
 __all__ = [
     "EndedTie",
     "NeighborhoodChange",
+    "SinceChoice",
     "SinceMarks",
     "changes_since",
     "neighborhood_details",
     "neighborhood_line",
     "outline_texts",
+    "since_choices",
     "summary_sentence",
 ]

@@ -236,3 +236,30 @@ def test_bad_inputs_say_what_to_do(which):
     )
     with pytest.raises(DataError, match="no column tie_type"):
         changes_since(*((broken, city) if which == "before" else (city, broken)))
+
+
+def test_since_choices_list_meetings_first_with_stable_keys():
+    from coalition.since import SinceChoice, since_choices
+
+    meetings = pd.DataFrame({"name": ["June  session", "March convening"], "version": [4, 2]})
+    versions = pd.DataFrame(
+        {
+            "version": [5, 4],
+            "saved_at": ["2026-11-30T17:05:00+00:00", "2026-11-30T17:00:00+00:00"],
+            "what": ["Recorded: a tie", "Changed Dogwood Clinic: services"],
+        }
+    )
+    choices = since_choices(meetings, versions)
+    assert list(choices) == [
+        "meeting:June session",
+        "meeting:March convening",
+        "version:5",
+        "version:4",
+    ]
+    assert choices["meeting:June session"] == SinceChoice(
+        4, "June session", "June session (meeting, version 4)"
+    )
+    assert choices["version:5"] == SinceChoice(
+        5, "version 5", "version 5 — 2026-11-30 17:05 UTC — Recorded: a tie"
+    )
+    assert since_choices(meetings.iloc[:0], versions.iloc[:0]) == {}
