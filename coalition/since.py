@@ -36,7 +36,7 @@ from typing import Any
 
 import pandas as pd
 
-from . import schema
+from . import labels, schema
 from .edits import RETIRED, keys_of, plain_row, plain_value, tie_key
 from .errors import DataError
 from .model import CityData, is_member, place_committees
@@ -52,7 +52,6 @@ _PLACED = {
     "committees": "neighborhood",
 }
 SERVING_TIE = "serves_neighborhood"
-_STATUS_WORDS = {"active": "active", "forming": "forming", "paused": "paused", "none": "none"}
 
 
 @dataclass(frozen=True)
@@ -500,7 +499,9 @@ def neighborhood_details(change: NeighborhoodChange) -> list[str]:
     """
     lines = []
     if change.committee_status:
-        was, now = (_STATUS_WORDS.get(s, s) for s in change.committee_status)
+        was, now = (
+            labels.COMMITTEE_STATUS_WORDS.get(s, s).lower() for s in change.committee_status
+        )
         lines.append(f"Committee: {was} → {now}")
     if change.covered:
         lines.append(
