@@ -964,10 +964,10 @@ def _changes_legend(since: str, new: int, ended: int, elsewhere: int, new_nodes:
         + "</div>",
     ]
     if new_nodes:
+        outlined = _count(new_nodes, "new organization", "new organizations")
         rows.append(
             f'<div class="wbh-since"><span class="swatch" style="background:#fff;border:3px '
-            f'solid {NEW_COLOUR}"></span>{_count(new_nodes, "new organization", "new organizations")} '
-            "(outlined)</div>"
+            f'solid {NEW_COLOUR}"></span>{outlined} (outlined)</div>'
         )
     return "".join(rows)
 

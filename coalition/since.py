@@ -278,8 +278,9 @@ class _Ties:
 
 def _statuses(city: CityData, ties: _Ties, ids: list[str]) -> dict[str, str]:
     committees = _frame(city, "committees")
-    by_id = {
-        str(row[schema.ID_COLUMNS["committees"]]): row for row in committees.to_dict("records")
+    by_id: dict[str, dict[str, Any]] = {
+        str(row[schema.ID_COLUMNS["committees"]]): {str(k): v for k, v in row.items()}
+        for row in committees.to_dict("records")
     }
     covers = [
         (str(a), str(b))
