@@ -7,7 +7,10 @@ meeting: 1 new tie, none ended, no new organization, 1 neighborhood (Dogwood) ch
 
 from __future__ import annotations
 
+import dataclasses
+import html
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -66,6 +69,10 @@ def captions(at: AppTest) -> str:
 def network_html(at: AppTest) -> str:
     (frame,) = at.get("iframe")
     return frame.proto.srcdoc
+
+
+def edges(page: str) -> list[dict]:
+    return json.loads(re.search(r"var edgeList = (\[.*?\]);\n", page, re.DOTALL).group(1))
 
 
 def map_args(at: AppTest) -> str:
@@ -153,3 +160,23 @@ def test_a_hostile_meeting_name_stays_text(monkeypatch, tmp_path):
         assert "&lt;img" not in caption  # markdown-escaped, not HTML-escaped
         assert "**bold**" not in caption and "](javascript" not in caption
         assert "bold" in caption and "1 new tie" in caption
+
+
+def test_a_whole_load_since_the_meeting_is_compared_by_key(monkeypatch, tmp_path):
+    path = tmp_path / "reloaded.db"
+    store = open_store(path)
+    city = make_tiny_city()
+    store.replace_city(city)
+    store.name_meeting(MEETING)
+    ties = city.tables["ties"]
+    keep = ~((ties["source_id"] == "lib") & (ties["target_id"] == "church"))
+    store.replace_city(dataclasses.replace(city, tables={**city.tables, "ties": ties[keep]}))
+    assert store.changes_between(1, store.version()) is None  # a whole-city write lies between
+    at = open_page(monkeypatch, path, NETWORK)
+    page = network_html(at)
+    assert "0 new ties since March convening" in page and "1 ended tie (dashed)" in page
+    (ended,) = [e for e in edges(page) if e.get("dashes")]
+    assert {ended["from"], ended["to"]} == {"lib", "church"}
+    # A load replaces the tables (nothing is retired): no date, no reason to show.
+    assert html.unescape(ended["title"]).split("\n")[2] == "ended (no longer in the data)"
+    assert "Since March convening: 0 new ties, 1 ended" in captions(at)
