@@ -736,3 +736,161 @@ def deferred_export(snap: Snapshot, fmt: str) -> Callable[[], bytes]:
         return export(snap, fmt)
 
     return build
+
+
+# --- changes since a meeting (the Network and Map pages' "Show changes since") --------------------
+# Imported where used (as the drawing modules above are): this section is added last, apart.
+
+if TYPE_CHECKING:
+    from coalition import since as since_module
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def since_choices(snap: Snapshot) -> dict[str, since_module.SinceChoice]:
+    """The earlier versions a page can show changes since: meetings first, then versions.
+
+    See :func:`coalition.since.since_choices` (keys stay the same when a version is added).
+
+    Examples
+    --------
+    >>> list(since_choices(snap))
+    ['version:1']
+    """
+    from coalition import since as since_module
+
+    store = _open(snap.url)
+    return since_module.since_choices(store.meetings(), store.versions())
+
+
+@st.cache_resource(show_spinner="Comparing with the meeting…", max_entries=16)
+def since_marks(snap: Snapshot, version: int) -> since_module.SinceMarks:
+    """What changed from the kept ``version`` to ``snap.version``, as marks to draw.
+
+    The tables of both versions are compared by key (:func:`coalition.since.changes_since`);
+    an ended tie's date and reason come from the edits between them, or, when a whole-city
+    load lies between, from the store's retired ties. Raises
+    :class:`coalition.errors.StoreError` for a version the history does not keep.
+
+    Examples
+    --------
+    >>> since_marks(snap, 1).is_empty
+    True
+    """
+    from coalition import edits
+    from coalition import since as since_module
+
+    store = _open(snap.url)
+    changes = store.changes_between(version, snap.version)
+    if changes == []:  # nothing saved since: no need to read the older version
+        return since_module.SinceMarks()
+    if changes is not None:
+        retired = {
+            c.key: c.after["_retired"]
+            for c in changes
+            if c.table == "ties" and c.kind == "retired" and c.after is not None
+        }
+    else:
+        gone = store.retired("ties")
+        retired = (
+            {
+                key: {"on": on, "reason": reason}
+                for key, on, reason in zip(
+                    edits.keys_of("ties", gone),
+                    gone["_retired_on"].tolist(),
+                    gone["_retired_reason"].tolist(),
+                    strict=True,
+                )
+            }
+            if len(gone)
+            else {}
+        )
+    return since_module.changes_since(store.read_version(version), city(snap), retired=retired)
+
+
+@st.cache_resource(show_spinner="Drawing the network…", max_entries=16)
+def network_since_html(
+    snap: Snapshot,
+    selection: tuple,
+    color_by: str,
+    size_by: str,
+    marks: tuple[str, ...],
+    geographic: bool,
+    version: int,
+    label: str,
+) -> tuple[str, int]:
+    """The pyvis page of one (ungrouped) choice of filters with the changes since ``version``
+    drawn on it: new ties, ended ties (dashed), new organizations outlined.
+
+    Same drawing as :func:`network_page_html` (same cached positions, sizes and highlights:
+    the marks move nothing); returns ``(html, nodes shown)``. Views too large to draw one by
+    one are grouped by :func:`network_page_html`, without the marks.
+
+    Examples
+    --------
+    >>> html, shown = network_since_html(
+    ...     snap, ((), (), (), (), (), None, 1), 'kind', 'none', (), True, 1, 'version 1')
+    >>> shown, '0 new ties since version 1' in html
+    (16, True)
+    """
+    from coalition import network_view
+
+    view = filtered(snap, selection)
+    changes = since_marks(snap, version)
+    size = node_sizes(snap, size_by)
+    highlight_nodes, highlight_edges = highlights(snap, marks)
+    marked = {n: r for n, r in highlight_nodes.items() if n in view}
+    focus = selection[5]
+    if focus in view:
+        marked[focus] = ", ".join(filter(None, ["the organization you chose", marked.get(focus)]))
+    html_text = network_view.network_html(
+        view,
+        positions(snap, geographic),
+        color_by=color_by,
+        size_by={n: v for n, v in size.items() if n in view} if size else None,
+        highlight_nodes=marked or None,
+        highlight_edges={e for e in highlight_edges if e[0] in view and e[1] in view} or None,
+        height="650px",
+        new_ties=set(changes.ties_added),
+        ended_ties=[
+            {**tie.row, "on": tie.on, "reason": tie.reason} for tie in changes.ties_ended.values()
+        ],
+        new_nodes=set(changes.organizations_added),
+        changes_label=label,
+    )
+    return html_text, view.number_of_nodes()
+
+
+def neighborhood_map_since(
+    snap: Snapshot,
+    measure: str,
+    organizations_in: tuple[str, ...] | None,
+    tiles: str | None,
+    version: int,
+    label: str,
+) -> folium.Map:
+    """:func:`neighborhood_map` with the neighborhoods changed since ``version`` outlined.
+
+    Built on every run, as :func:`neighborhood_map` is (``st_folium`` changes the map it is
+    given); the changes themselves are cached (:func:`since_marks`).
+
+    Examples
+    --------
+    >>> m = neighborhood_map_since(snap, 'foreign_born', None, None, 1, 'version 1')
+    """
+    from coalition import maps
+    from coalition import since as since_module
+
+    organizations = _organizations_frame(snap)
+    if organizations_in is not None:
+        organizations = organizations[organizations["neighborhood"].isin(organizations_in)]
+    built = maps.neighborhood_map(
+        neighborhoods(snap),
+        measure,
+        organizations=organizations if len(organizations) else None,
+        tiles=tiles,
+        title=maps.MEASURES.get(measure, measure),
+        committees=_committees_frame(snap),
+        outlines=since_module.outline_texts(since_marks(snap, version), label),
+        outlines_label=label,
+    )
+    return maps.make_offline(built)
