@@ -250,6 +250,11 @@ def test_screen_table_drops_the_column_and_leaves_the_input_unchanged():
     assert [(p.column, p.row, p.value) for p in problems] == [("phone", None, None)]
 
 
+def test_redaction_leaves_a_problem_with_a_number_for_a_value_alone():
+    problem = Problem("neighborhoods.csv", "Too large.", row=2, column="population", value=1e12)
+    assert forbidden.redact_problems([problem]) == [problem]
+
+
 def test_phone_numbers_in_ties_are_refused_only_where_a_navigator_or_community_is_an_end():
     notes = "call 860-555-1234"
     raw = RawTable(

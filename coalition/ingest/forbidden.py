@@ -359,7 +359,7 @@ VALUE_PATTERNS: tuple[ValuePattern, ...] = (
         "date_of_birth",
         "a date of birth",
         re.compile(
-            r"(?<![a-z])(?:born|nacid[oa]|naci[oó])(?:\s+(?:on|in|el|en|the))?\s*:?\s*"
+            r"(?<![a-z])(?:born|nacid[oa]|naci[oó])(?:\s+(?:on|in|el|en|the))?\s*+(?::\s*+)?"
             rf"{_FULL_DATE}(?!\d)",
             _I,
         ),
@@ -472,9 +472,9 @@ _SEPARATOR = "\n" * 4
 
 
 def _suspects(texts: Collection[str]) -> list[str]:
-    """The texts that may hold a forbidden value (a superset), found in one search.
+    """The texts that may hold a forbidden value (a superset of those that do).
 
-    The texts are searched joined by a separator that no match can cross, in one search.
+    The texts are searched in one search, joined by a separator that no match can cross.
     """
     ordered = [t for t in texts if t]
     if not ordered:
@@ -730,7 +730,8 @@ def redact_problems(
     for problem in problems:
         table = None if problem.file in phone_files else "organizations"
         message = mask(problem.message, table)
-        value = problem.value if problem.value is None else mask(problem.value, table)
+        # Some checks give a figure as the value (a number, not text as typed): kept as it is.
+        value = mask(problem.value, table) if isinstance(problem.value, str) else problem.value
         if message != problem.message or value != problem.value:
             problem = dataclasses.replace(problem, message=message, value=value)
         out.append(problem)
