@@ -151,9 +151,11 @@ FRAGMENTS = [
 
 @settings(max_examples=600, derandomize=True, deadline=None)
 @given(st.lists(st.sampled_from(FRAGMENTS), max_size=14))
-def test_the_quick_search_finds_every_cell_a_pattern_finds(parts):
+def test_the_quick_searches_find_every_cell_a_pattern_finds(parts):
     text = "".join(parts)
-    if any(p.regex.search(text) for p in forbidden.VALUE_PATTERNS):
+    fields = {p.field for p in forbidden.VALUE_PATTERNS if p.regex.search(text)}
+    assert {p.field for p, _ in forbidden.find_values(text, people=True)} == fields
+    if fields:
         assert forbidden._suspects(["org-01", text, "2020", ""]) == [text]
 
 

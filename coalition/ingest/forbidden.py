@@ -255,6 +255,9 @@ class ValuePattern:
         Digits left visible when a match is masked (the last ones).
     people_only : bool
         True when it applies only to rows about people (see :data:`PEOPLE_TABLES`).
+    words : tuple of str
+        When given, the pattern is searched only in a text that holds one of these (casefolded),
+        as every match of it does: most texts are then passed over without the slower search.
     """
 
     key: str
@@ -263,6 +266,7 @@ class ValuePattern:
     regex: re.Pattern[str]
     keep_last: int = 0
     people_only: bool = False
+    words: tuple[str, ...] = ()
 
 
 _MONTH = (
@@ -304,6 +308,7 @@ VALUE_PATTERNS: tuple[ValuePattern, ...] = (
             _I,
         ),
         keep_last=4,
+        words=("ss", "s.s", "soc", "seguro"),
     ),
     ValuePattern(
         "itin",
@@ -322,12 +327,13 @@ VALUE_PATTERNS: tuple[ValuePattern, ...] = (
             _I,
         ),
         keep_last=4,
+        words=("itin", "individual"),
     ),
     ValuePattern(
         "a_number",
         "a_number",
         "an A-number (A and eight or nine digits)",
-        re.compile(r"(?<![\w-])A[-# ]?(?:\d{8,9}|\d{3}([- ])\d{3}\1\d{3})(?![\w-])"),
+        re.compile(r"A(?<![\w-]A)[-# ]?(?:\d{8,9}|\d{3}([- ])\d{3}\1\d{3})(?![\w-])"),
         keep_last=4,
     ),
     ValuePattern(
@@ -342,6 +348,7 @@ VALUE_PATTERNS: tuple[ValuePattern, ...] = (
             _I,
         ),
         keep_last=4,
+        words=("num", "no", "#", "alien", "uscis", "mero", "extranjero"),
     ),
     ValuePattern(
         "date_of_birth_named",
@@ -394,6 +401,7 @@ VALUE_PATTERNS: tuple[ValuePattern, ...] = (
         ),
         keep_last=2,
         people_only=True,
+        words=("phone", "tel", "cell", "celular", "mobile", "vil", "whats", "call", "text", "llam"),
     ),
 )
 PATTERN_OF = {p.key: p for p in VALUE_PATTERNS}
@@ -456,17 +464,26 @@ def forbidden_column(table: str, header: str) -> Field | None:
     return None
 
 
-_NOT_PEOPLE_PATTERNS = tuple(p for p in VALUE_PATTERNS if not p.people_only)
+# Each pattern holds seven digits with at most three other characters between two of them (a
+# "chain"), or, for a date of birth, a word about birth (birth, born, nac..., DOB): a quick
+# search for these passes over ordinary cells at once. tests/test_forbidden.py checks it.
+_CHAIN = r"(?<!\d)\d(?:\D{0,3}+\d){6}"
+_BIRTH_WORD = r"(?i:b(?:irth|orn)|nac|d\W{0,2}+o\W{0,2}+b)"
+_MAYBE = re.compile(f"{_CHAIN}|{_BIRTH_WORD}")
+_HAS_CHAIN = re.compile(_CHAIN)
+_BIRTH = re.compile(_BIRTH_WORD)
+_BIRTH_FIELDS = frozenset({"date_of_birth"})
 
 
-def _patterns(people: bool) -> tuple[ValuePattern, ...]:
-    return VALUE_PATTERNS if people else _NOT_PEOPLE_PATTERNS
+def _patterns(people: bool, chain: bool = True, birth: bool = True) -> list[ValuePattern]:
+    """The patterns to search: phone numbers only about people; those a text may hold."""
+    return [
+        p
+        for p in VALUE_PATTERNS
+        if (people or not p.people_only) and (birth if p.field in _BIRTH_FIELDS else chain)
+    ]
 
 
-# A search that every forbidden value matches (a superset), to pass over ordinary cells at once:
-# each pattern holds seven digits with at most three other characters between two of them,
-# or a word about birth (birth, born, nac..., DOB). tests/test_forbidden.py checks it.
-_MAYBE = re.compile(r"(?<!\d)\d(?:\D{0,3}+\d){6}|(?i:b(?:irth|orn)|nac|d\W{0,2}+o\W{0,2}+b)")
 # Joins texts so that no match of _MAYBE runs from one into the next.
 _SEPARATOR = "\n" * 4
 
@@ -517,10 +534,15 @@ def find_values(text: str, people: bool = True) -> list[tuple[ValuePattern, str]
     """
     if not _MAYBE.search(text):
         return []
+    chain = _HAS_CHAIN.search(text) is not None
+    birth = not chain or _BIRTH.search(text) is not None
     found: list[tuple[ValuePattern, str]] = []
     fields: set[str] = set()
-    for pattern in _patterns(people):
+    lowered = text.casefold()
+    for pattern in _patterns(people, chain, birth):
         if pattern.field in fields:
+            continue
+        if pattern.words and not any(word in lowered for word in pattern.words):
             continue
         match = pattern.regex.search(text)
         if match:
