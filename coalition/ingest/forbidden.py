@@ -601,7 +601,7 @@ def _column_problem(file: str, header: str, field: Field) -> Problem:
     hint = f" {field.hint}" if field.hint else ""
     return Problem(
         file,
-        f"This column looks like {field.what}. Remove the column; this tool never stores "
+        f"This column looks like it holds {field.what}. Remove the column; this tool never stores "
         f"{field.what} about a person.{hint}",
         column=header,
     )
