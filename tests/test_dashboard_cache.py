@@ -233,6 +233,19 @@ EDITS = {
     "organization placed": lambda c: edits.change(
         c, "organizations", "clinic", {"lat": "41.77", "lon": "-72.68"}
     ),
+    # Blanks that change how pandas types a column, as a full read types it.
+    "figure cleared": lambda c: edits.change(
+        c, "communities", "karen", {"estimated_residents": ""}
+    ),
+    "figure given again": lambda c: edits.change(
+        c, "communities", "karen", {"estimated_residents": "150"}
+    ),
+    "organization unplaced": lambda c: edits.change(
+        c, "organizations", "clinic", {"lat": "", "lon": ""}
+    ),
+    "organization placed again": lambda c: edits.change(
+        c, "organizations", "clinic", {"lat": "41.77", "lon": "-72.68"}
+    ),
     "committee active": lambda c: edits.set_committee_status(
         c, "wc-cedar", "active", on="2026-11-30"
     ),
@@ -387,9 +400,7 @@ def test_a_change_that_does_not_start_from_the_kept_rows_is_not_applied():
     assert cache._patched_table("organizations", without, keys[:-1], [back], 1) is None
 
 
-def test_notes_reuse_the_analyses_and_a_new_tie_recomputes_them(
-    tmp_path, monkeypatch, fresh_cache
-):
+def test_notes_reuse_the_analyses_and_a_new_tie_recomputes_them(tmp_path, monkeypatch, fresh_cache):
     db = _store_of_tiny_city(tmp_path, monkeypatch)
     calls = {"gaps": 0}
     find_gaps = analysis.find_gaps
