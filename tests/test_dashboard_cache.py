@@ -356,6 +356,28 @@ def test_a_restored_row_or_a_whole_city_write_reads_the_store(tmp_path, monkeypa
     assert len(reads) == 3
 
 
+def test_a_version_that_is_not_a_row_edit_is_never_read_as_no_change(
+    tmp_path, monkeypatch, fresh_cache
+):
+    db = _store_of_tiny_city(tmp_path, monkeypatch)
+    reads = _count_full_reads(monkeypatch)
+    first = cache.snapshot()
+    cache.gaps(first)
+    snap = _save(db, EDITS["note on an organization"])
+    store = cache.get_store()
+    versions = store.versions
+
+    def unknown_kind():  # a kind of write this module does not know (no rows kept for it)
+        kept = versions()
+        kept.loc[kept["version"] == snap.version, "kind"] = "survey"
+        return kept
+
+    monkeypatch.setattr(store, "versions", unknown_kind)
+    cache.city(snap)
+    assert len(reads) == 2
+    assert cache.analysis_key(snap).version == snap.version != cache.analysis_key(first).version
+
+
 def test_a_failing_change_log_is_logged_and_read_in_full(
     tmp_path, monkeypatch, caplog, fresh_cache
 ):

@@ -111,9 +111,10 @@ def snapshot() -> Snapshot:
 #    see ``_LATEST``) and the store's net row changes between the two
 #    (:meth:`coalition.store.Store.changes_between`): only the changed tables are rebuilt, the
 #    same way the store reads them, so the frames equal a full read's. Any doubt falls back to a
-#    full read: a whole-city write in between, a restored row (it goes back to its old place,
-#    which only the store knows), a row that is not as the change says it was, two added rows of
-#    one table over several versions, a write racing the read, or any error.
+#    full read: a write other than a row edit in between (a load, an import, a restore), a
+#    restored row (it goes back to its old place, which only the store knows), a row that is not
+#    as the change says it was, two added rows of one table over several versions, a write
+#    racing the read, or any error.
 #
 # 2. The analyses are keyed on an :class:`AnalysisKey`, not on the version: the version of the
 #    last change they can see. They read the city only through
@@ -200,7 +201,21 @@ _LATEST: dict[str, _Built] = {}
 # Per store URL and column set: {content version: key version}, for the newest versions seen.
 _KEYS: dict[tuple[str, str], tuple[store_module.Store, dict[int, int]]] = {}
 _KEYS_KEPT = 64
+# The kinds of version that write rows one by one, with their changes kept (store.apply).
+ROW_EDIT_KINDS = ("edit", "undo")
 _COLUMN_SETS = {"analysed": ANALYSED_COLUMNS, "placed": PLACED_COLUMNS}
+
+
+def _changes_between(store: store_module.Store, old: int, new: int) -> list[edits.RowChange] | None:
+    """The net row changes from ``old`` to ``new``, or None unless every version between is a
+    row edit (:data:`ROW_EDIT_KINDS`) and is in the history: any other write is not read as
+    "nothing changed".
+    """
+    kept = store.versions()
+    between = kept[(kept["version"] > old) & (kept["version"] <= new)]
+    if len(between) != new - old or not between["kind"].isin(ROW_EDIT_KINDS).all():
+        return None
+    return store.changes_between(old, new)
 
 
 def _remember(url: str, store: store_module.Store, built: model.CityData, keys=None) -> None:
@@ -297,7 +312,7 @@ def _city_from_changes(
         return None
     if kept.version == snap.version:
         return kept.city, kept.keys
-    changes = store.changes_between(kept.version, snap.version)
+    changes = _changes_between(store, kept.version, snap.version)
     if changes is None:
         return None  # a whole-city write lies between
     by_table: dict[str, list[edits.RowChange]] = {}
@@ -349,7 +364,7 @@ def _key_version(store: store_module.Store, url: str, what: str, version: int) -
     key = version
     if earlier:
         base = max(earlier)
-        changes = store.changes_between(base, version)
+        changes = _changes_between(store, base, version)
         if changes is not None and all(_unseen(c, columns) for c in changes):
             key = known[base]
     with _LOCK:
