@@ -286,6 +286,8 @@ def _patched_table(
             added.append(change.after)  # type: ignore[arg-type]
     if len(added) > 1 and spans > 1:
         return None  # rows added over several versions: their order is the store's
+    if not dropped and not added:
+        return _with_rows_replaced(frame, columns, replaced), list(keys)
     cells: dict[str, list[Any]] = {}
     for column in columns:
         values = _column_values(frame[column.name], column)
@@ -300,6 +302,28 @@ def _patched_table(
     if not cells[names[0]]:
         return pd.DataFrame([], columns=names), new_keys
     return pd.DataFrame(cells, columns=names), new_keys
+
+
+def _with_rows_replaced(
+    frame: pd.DataFrame, columns: tuple[schema.Column, ...], replaced: dict[int, dict[str, Any]]
+) -> pd.DataFrame:
+    """``frame`` with rows replaced in place: only the columns whose cells differ are rebuilt.
+
+    pandas types each column of a frame built from columns (as the store's read builds it)
+    from that column's values alone, so the untouched columns are already as a full read
+    would type them, and a rebuilt one is typed the same way from its new values.
+    """
+    out = frame.copy(deep=False)  # copy-on-write: the previous version's frame is untouched
+    for column in columns:
+        series = frame[column.name]
+        new = {i: edits.plain_value(row.get(column.name), column) for i, row in replaced.items()}
+        if all(edits.plain_value(series.iat[i], column) == v for i, v in new.items()):
+            continue
+        values = _column_values(series, column)
+        for i, value in new.items():
+            values[i] = value
+        out[column.name] = pd.Series(values, index=frame.index, name=column.name)
+    return out
 
 
 def _city_from_changes(
