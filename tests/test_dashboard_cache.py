@@ -457,6 +457,10 @@ def test_notes_reuse_the_analyses_and_a_new_tie_recomputes_them(tmp_path, monkey
     assert now.loc["lonely", "kind"] == "peripheral" and "clinic" not in now.index
     assert now.loc["lonely", "partner_names"] == ["Dogwood Clinic"]
     assert cache.counts(snap)["partnerships"] == before[4]["partnerships"] + 1 == 5
+    assert cache.brokerage(snap).loc["lonely", "degree"] == 1  # was 0, by hand
+    assert before[3].loc["lonely", "degree"] == 0
+    with pytest.raises(AnalysisError, match="use one of analysed, linked, placed"):
+        cache.analysis_key(snap, "notes")
 
 
 def test_names_committees_and_places_are_seen_by_what_shows_them(
@@ -475,8 +479,11 @@ def test_names_committees_and_places_are_seen_by_what_shows_them(
     assert cache.positions(snap) is not placed
     assert cache.positions(snap)["clinic"] != placed["clinic"]
 
+    placed, brokers = cache.positions(snap), cache.brokerage(snap)
     snap = _save(db, EDITS["organization renamed"])  # names are shown: recomputed
     assert cache.gaps(snap) is not gaps
+    # ... but the layout and the brokerage figures show no name: kept.
+    assert cache.positions(snap) is placed and cache.brokerage(snap) is brokers
     names = cache.gaps(snap).isolated.set_index("id")["name"]
     assert names["assoc"] == "Alder Block Club"
     assert cache.index(snap).names["assoc"] == "Alder Block Club"

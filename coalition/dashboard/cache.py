@@ -34,6 +34,7 @@ import streamlit as st
 
 from coalition import analysis, edits, labels, model, schema, settings
 from coalition import store as store_module
+from coalition.errors import AnalysisError
 from coalition.presenting import city as city_text
 from coalition.presenting import gaps as gap_text
 
@@ -142,8 +143,12 @@ def snapshot() -> Snapshot:
 #
 #    Keyed on AnalysisKey (computed from the version's own city, passed unhashed as ``_snap``):
 #    tables, index, counts, filter_options, gaps (and each family's rows), coverage, ranking,
-#    plan, what_if, brokerage, highlights. :func:`positions` also places organizations at their
-#    lat/lon, so its key (:data:`PLACED_COLUMNS`) adds those two columns. Everything that reads
+#    plan, what_if, highlights on every column above (:data:`ANALYSED_COLUMNS`). Two products
+#    show no name: :func:`brokerage` (numbers per organization id, from the partnerships) is
+#    keyed on those columns less names and aliases (:data:`LINKED_COLUMNS`), and
+#    :func:`positions` (the layout reads kinds, neighborhoods, ties and coordinates, never a
+#    name) on the same plus the organizations' lat/lon (:data:`PLACED_COLUMNS`): a rename
+#    keeps them, a new place or tie does not. Everything that reads
 #    the networkx graph for what it shows (graph, filtered, network_page_html, node_sizes,
 #    neighborhoods, the map's frames, neighborhood_members) and the Data page's products stay
 #    keyed on the version: the graph carries every column, notes included.
@@ -160,9 +165,13 @@ ANALYSED_COLUMNS: dict[str, frozenset[str]] = {
     )
     for table, columns in schema.TABLES.items()
 }
+# What shows no name reads the same columns less the names.
+LINKED_COLUMNS: dict[str, frozenset[str]] = {
+    table: columns - {"name", "alias"} for table, columns in ANALYSED_COLUMNS.items()
+}
 PLACED_COLUMNS: dict[str, frozenset[str]] = {
-    **ANALYSED_COLUMNS,
-    "organizations": ANALYSED_COLUMNS["organizations"] | {"lat", "lon"},
+    **LINKED_COLUMNS,
+    "organizations": LINKED_COLUMNS["organizations"] | {"lat", "lon"},
 }
 
 
@@ -172,7 +181,7 @@ class AnalysisKey:
 
     Two store versions with the same key hold the same values in those columns (and the same
     rows), so they share every product computed from them. ``what`` names the column set
-    (``"analysed"`` or ``"placed"``).
+    (``"analysed"``, ``"linked"`` or ``"placed"``).
 
     Examples
     --------
@@ -203,7 +212,11 @@ _KEYS: dict[tuple[str, str], tuple[store_module.Store, dict[int, int]]] = {}
 _KEYS_KEPT = 64
 # The kinds of version that write rows one by one, with their changes kept (store.apply).
 ROW_EDIT_KINDS = ("edit", "undo")
-_COLUMN_SETS = {"analysed": ANALYSED_COLUMNS, "placed": PLACED_COLUMNS}
+_COLUMN_SETS = {
+    "analysed": ANALYSED_COLUMNS,
+    "linked": LINKED_COLUMNS,
+    "placed": PLACED_COLUMNS,
+}
 
 
 def _changes_between(store: store_module.Store, old: int, new: int) -> list[edits.RowChange] | None:
@@ -413,13 +426,24 @@ def _unseen(change: edits.RowChange, columns: dict[str, frozenset[str]]) -> bool
 def analysis_key(snap: Snapshot, what: str = "analysed") -> AnalysisKey:
     """The key of the products that read only the columns ``what`` names (see module comment).
 
-    Taken from the version the cached :func:`city` of ``snap`` actually holds.
+    Taken from the version the cached :func:`city` of ``snap`` actually holds. ``what`` is
+    ``"analysed"`` (the analyses), ``"linked"`` (brokerage) or ``"placed"`` (the layout).
+
+    Raises
+    ------
+    AnalysisError
+        For another ``what``.
 
     Examples
     --------
     >>> analysis_key(snap).version  # the store's only version
     1
     """
+    if what not in _COLUMN_SETS:
+        raise AnalysisError(
+            f"No cached product depends on the columns {what!r}: use one of "
+            f"{', '.join(_COLUMN_SETS)}."
+        )
     version = int(city(snap).meta.get("version", snap.version))
     return AnalysisKey(snap.url, what, _key_version(_open(snap.url), snap.url, what, version))
 
@@ -830,7 +854,7 @@ def brokerage(snap: Snapshot) -> pd.DataFrame:
     >>> float(brokerage(snap).loc['lib', 'effective_size'])
     3.0
     """
-    return _brokerage(analysis_key(snap), snap)
+    return _brokerage(analysis_key(snap, "linked"), snap)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
