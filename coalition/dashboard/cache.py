@@ -210,6 +210,8 @@ _LATEST: dict[str, _Built] = {}
 # Per store URL and column set: {content version: key version}, for the newest versions seen.
 _KEYS: dict[tuple[str, str], tuple[store_module.Store, dict[int, int]]] = {}
 _KEYS_KEPT = 64
+# Stores remembered at once (one in a meeting; more only in tests or after switching stores).
+_STORES_KEPT = 4
 # The kinds of version that write rows one by one, with their changes kept (store.apply).
 ROW_EDIT_KINDS = ("edit", "undo")
 _COLUMN_SETS = {
@@ -231,13 +233,21 @@ def _changes_between(store: store_module.Store, old: int, new: int) -> list[edit
     return store.changes_between(old, new)
 
 
-def _remember(url: str, store: store_module.Store, built: model.CityData, keys=None) -> None:
+def _remember(
+    url: str,
+    store: store_module.Store,
+    built: model.CityData,
+    keys: dict[str, list[str]] | None = None,
+) -> None:
     """Keep ``built`` as the newest city of ``url`` (unless a newer one is kept)."""
     version = int(built.meta.get("version", 0))
     with _LOCK:
         kept = _LATEST.get(url)
         if kept is None or kept.store is not store or kept.version < version:
+            _LATEST.pop(url, None)
             _LATEST[url] = _Built(store, version, built, dict(keys or {}))
+            while len(_LATEST) > _STORES_KEPT:
+                del _LATEST[next(iter(_LATEST))]
 
 
 def _table_keys(kept: _Built, table: str) -> list[str]:
@@ -279,24 +289,25 @@ def _patched_table(
     dropped: set[int] = set()
     added: list[dict[str, Any]] = []
     for change in changes:
-        was = change.before is not None and not change.before.get(edits.RETIRED)
-        now = change.after is not None and not change.after.get(edits.RETIRED)
+        before, after = change.before, change.after
+        was = before is not None and not before.get(edits.RETIRED)
+        now = after is not None and not after.get(edits.RETIRED)
         here = position.get(change.key)
         if was != (here is not None):
             return None  # the previous version is not what the change started from
-        if was:
+        if here is not None and before is not None:
             row = edits.plain_row(table, frame.iloc[here].to_dict())
             row[edits.RETIRED] = None
-            if row != edits.plain_row(table, change.before):  # type: ignore[arg-type]
+            if row != edits.plain_row(table, before):
                 return None
-            if now:
-                replaced[here] = change.after  # type: ignore[assignment]
+            if after is not None and now:
+                replaced[here] = after
             else:
-                dropped.add(here)  # type: ignore[arg-type]
-        elif now:
-            if change.before is not None:
+                dropped.add(here)
+        elif after is not None and now:
+            if before is not None:
                 return None  # restored: back at its old place, which only the store knows
-            added.append(change.after)  # type: ignore[arg-type]
+            added.append(after)
     if len(added) > 1 and spans > 1:
         return None  # rows added over several versions: their order is the store's
     if not dropped and not added:
@@ -410,7 +421,10 @@ def _key_version(store: store_module.Store, url: str, what: str, version: int) -
         known[version] = key
         for old in sorted(known)[:-_KEYS_KEPT]:
             del known[old]
+        _KEYS.pop((url, what), None)
         _KEYS[(url, what)] = (store, known)
+        while len(_KEYS) > _STORES_KEPT * len(_COLUMN_SETS):
+            del _KEYS[next(iter(_KEYS))]
     return key
 
 
