@@ -18,7 +18,11 @@ $ coalition rank --k 3 --weights need=0.5,readiness=0.2
 $ coalition export --format gpkg out/hartford.gpkg
 $ coalition maps
 $ coalition changes --since 3
+$ coalition meeting "March convening"
+$ coalition changes --since "March convening"
 $ coalition restore 3
+$ coalition undo --who Ana
+$ coalition backup coalition-backup.db
 $ coalition serve
 """
 
@@ -380,6 +384,25 @@ def cmd_maps(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _version_line(row: Any) -> str:
+    """One kept version for a list: number, time, what; who saved it and its meeting names."""
+    notes = ([f"by {row.who}"] if row.who else []) + (
+        [f"meeting: {row.meeting}"] if row.meeting else []
+    )
+    return f"{row.version:>5}  {str(row.saved_at)[:16].replace('T', ' ')} UTC  {row.what}" + (
+        f"  ({'; '.join(notes)})" if notes else ""
+    )
+
+
+def _meeting_name(store, text: str) -> str | None:
+    """The meeting's name as it was given, when ``text`` names one (None for a number)."""
+    given = " ".join(str(text).split()).casefold()
+    if given.lstrip("-").isdigit():
+        return None
+    meetings = store.meetings()
+    return next((n for n in meetings["name"] if n.casefold() == given), None)
+
+
 def cmd_changes(args: argparse.Namespace) -> int:
     from .history import compare_cities
 
@@ -392,18 +415,23 @@ def cmd_changes(args: argparse.Namespace) -> int:
             _print_json(versions.to_dict("records"))  # a list: the versions, not one city
             return EXIT_OK
         for row in versions.itertuples():
-            print(f"{row.version:>5}  {row.saved_at[:16].replace('T', ' ')} UTC  {row.what}")
+            print(_version_line(row))
         return EXIT_OK
     if args.since is None and current == 1:
         print("There is only one version so far (version 1): nothing to compare yet.")
         return EXIT_OK
-    since = args.since if args.since is not None else current - 1
+    # A version number or a meeting's name (StoreError, exit 1, names the meetings kept).
+    since = current - 1 if args.since is None else store.version_of(args.since)
+    meeting = None if args.since is None else _meeting_name(store, args.since)
     before = store.read_version(since)  # StoreError (exit 1) for a version not kept
     report = compare_cities(before, city)
     if args.json:
-        _print_json({"since": since, "current": current, **report.to_dict()})
+        _print_json(
+            {"since": since, "since_meeting": meeting, "current": current, **report.to_dict()}
+        )
         return EXIT_OK
-    print(f"Changes from version {since} ({before.meta.get('what')}) to version {current}:")
+    named = f"'{meeting}', " if meeting else ""
+    print(f"Changes from version {since} ({named}{before.meta.get('what')}) to version {current}:")
     print(report.explanation)
     for entry in report.headline.values():
         if entry["delta"]:
@@ -414,17 +442,126 @@ def cmd_changes(args: argparse.Namespace) -> int:
             print(f"  {entry['label']}: {shown[0]} -> {shown[1]}")
     for sentence in report.changes["explanation"]:
         print(f"  - {sentence}")
+    if not report.effects.empty:
+        print("What the changes did:")
+        for sentence in report.effects["explanation"]:
+            print(f"  - {sentence}")
     return EXIT_OK
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
     store = _store(args, must_exist=True)
-    version = store.restore(args.version)  # StoreError (exit 1) for a version not kept
+    version = store.version_of(args.version)  # a number or a meeting's name (StoreError)
+    new_version = store.restore(version, who=args.who)  # StoreError (exit 1): not kept
     info = store.info()
+    meeting = _meeting_name(store, args.version)
+    named = f" ('{meeting}')" if meeting else ""
     print(
-        f"Restored version {args.version} ({info.get('city')}) as version {version} of "
+        f"Restored version {version}{named} ({info.get('city')}) as version {new_version} of "
         f"{_where(store)}; the versions in between stay in the history (coalition changes "
-        "--list)."
+        f"--list). To take the restore back: coalition undo --version {new_version}"
+    )
+    return EXIT_OK
+
+
+def _stored(args: argparse.Namespace):
+    """The store, refused (exit 1) when it holds no city yet."""
+    from .errors import StoreError
+    from .store import empty_message
+
+    store = _store(args, must_exist=True)
+    if store.is_empty():
+        raise StoreError(empty_message(store.url))
+    return store
+
+
+def cmd_undo(args: argparse.Namespace) -> int:
+    from .errors import ConflictError, StoreError
+
+    store = _stored(args)
+    try:
+        new_version = store.undo(who=args.who, version=args.version)
+    except ConflictError as exc:
+        rows = [
+            f"{(c.current or {}).get('name') or (c.current or {}).get('alias') or c.change.key}"
+            f" ({c.change.table}"
+            + (f", changed again in version {c.changed_in}" if c.changed_in else "")
+            + ")"
+            for c in exc.conflicts
+        ]
+        later = sorted({c.changed_in for c in exc.conflicts if c.changed_in}, reverse=True)
+        raise StoreError(
+            f"Nothing was undone: {len(rows)} record(s) it changed were changed again since: "
+            + "; ".join(rows)
+            + ". "
+            + (
+                f"Undo the later version first (coalition undo --version {later[0]}), or "
+                if later
+                else ""
+            )
+            + "restore an earlier version (coalition restore VERSION)."
+        ) from exc
+    what = store.versions().set_index("version").loc[new_version, "what"]
+    print(
+        f"Version {new_version}: {what}. The undone version stays in the history (coalition "
+        f"changes --list); to take the undo back: coalition undo --version {new_version}"
+    )
+    return EXIT_OK
+
+
+def cmd_meeting(args: argparse.Namespace) -> int:
+    if args.list == bool(args.name):
+        raise UsageError(
+            'give the meeting\'s name (e.g. coalition meeting "March convening"), or --list '
+            "to see the meetings named so far."
+        )
+    store = _stored(args)
+    if args.list:
+        meetings = store.meetings()
+        if args.json:
+            _print_json(meetings.to_dict("records"))
+            return EXIT_OK
+        if meetings.empty:
+            print(
+                "No meeting is named yet. Name the current version: coalition meeting "
+                '"March convening"'
+            )
+        for row in meetings.itertuples():
+            by = f", by {row.who}" if row.who else ""
+            print(
+                f"{row.version:>5}  {row.name}  (named {str(row.saved_at)[:16].replace('T', ' ')}"
+                f" UTC{by})"
+            )
+        return EXIT_OK
+    version = store.name_meeting(args.name, args.version, who=args.who)
+    name = " ".join(args.name.split())
+    print(
+        f"Version {version} is now the meeting '{name}'. See what changed since: "
+        f'coalition changes --since "{name}"'
+    )
+    return EXIT_OK
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from .errors import StoreError
+
+    url = settings.db_url(args.db)
+    if not url.startswith("sqlite:"):  # refused before connecting: no driver, no password shown
+        raise StoreError(
+            f"This store is a {url.split(':', 1)[0].split('+')[0]} database, not a SQLite "
+            "file: back it up with its own tools (PostgreSQL: pg_dump). Nothing was written."
+        )
+    store = _stored(args)
+    path = store.backup(Path(args.out).absolute())  # StoreError when OUT exists
+    info = store.info()
+    where = _where(store)
+    print(
+        f"Backed up {info.get('city')} (data version {info['version']}, every version kept) "
+        f"from {where} to {path}.\n"
+        "To restore from it, stop the dashboard, then either use the backup as the store:\n"
+        f"  coalition serve --db {path}\n"
+        "or copy it over the store:\n"
+        f"  cp {path} {where}"
     )
     return EXIT_OK
 
@@ -635,8 +772,39 @@ def build_parser() -> argparse.ArgumentParser:
     p = verbs.add_parser(
         "restore", parents=[common], help="make a kept version current again (as a new version)"
     )
-    p.add_argument("version", type=int, help="a version listed by: coalition changes --list")
+    p.add_argument(
+        "version",
+        help="a version number (coalition changes --list) or a meeting's name "
+        "(coalition meeting --list)",
+    )
+    p.add_argument("--who", default="", help="your name, kept in the history")
     p.set_defaults(func=cmd_restore)
+    p = verbs.add_parser(
+        "undo", parents=[common], help="undo the last change (yours with --who) as a new version"
+    )
+    p.add_argument(
+        "--who",
+        default="",
+        help="whose last change to undo: the name it was saved under (default: changes saved "
+        "without a name)",
+    )
+    p.add_argument("--version", type=int, help="undo this version instead")
+    p.set_defaults(func=cmd_undo)
+    p = verbs.add_parser(
+        "meeting",
+        parents=[common, as_json],
+        help="name a version as a meeting, to compare with it later",
+    )
+    p.add_argument("name", nargs="?", help='e.g. "March convening"')
+    p.add_argument("--version", type=int, help="the version to name (default: the current one)")
+    p.add_argument("--who", default="", help="your name, kept with the meeting")
+    p.add_argument("--list", action="store_true", help="list the meetings named so far")
+    p.set_defaults(func=cmd_meeting)
+    p = verbs.add_parser(
+        "backup", parents=[common], help="copy the store (every version) to a new file"
+    )
+    p.add_argument("out", help="the backup file to write (must not exist)")
+    p.set_defaults(func=cmd_backup)
     p = verbs.add_parser("sample", parents=[common], help="write the sample city folder")
     p.add_argument("folder", help="the folder to create (e.g. hartford)")
     p.set_defaults(func=cmd_sample)
@@ -681,9 +849,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--since",
-        type=int,
         metavar="VERSION",
-        help="the version to compare with (default: the previous one)",
+        help="the version number or meeting name to compare with (default: the previous version)",
     )
     p.add_argument("--list", action="store_true", help="list the versions kept")
     p.set_defaults(func=cmd_changes)

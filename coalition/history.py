@@ -28,7 +28,10 @@ import pandas as pd
 from . import schema
 from .analysis import coverage_report
 from .analysis.coverage import frame_records
+from .errors import AnalysisError
 from .model import CityData, build_graph
+from .privacy import suppressed
+from .settings import DEFAULT_K
 from .values import json_value, plain, whole
 
 logger = logging.getLogger(__name__)
@@ -86,6 +89,11 @@ CHANGE_COLUMNS = [
     "after",
     "explanation",
 ]
+# What a comparison says the changes did (:attr:`ChangeReport.effects`), in this order.
+EFFECT_KINDS = ("broker", "single_point_of_failure", "coverage", "ranking")
+EFFECT_COLUMNS = ["effect", "kind", "id", "name", "before", "after", "explanation"]
+# Partners named in a broker sentence (the rest are counted).
+SHOWN_PARTNERS = 3
 HEADLINE_LABELS = {
     "organizations": "Member organizations",
     "partnerships": "Partnerships",
@@ -110,11 +118,19 @@ class ChangeReport:
         Per measure (:data:`HEADLINE_LABELS`): ``label``, ``before``, ``after``, ``delta``.
     explanation : str
         One paragraph: what changed overall, or that nothing did.
+    effects : pandas.DataFrame
+        What the changes did, one row per effect, columns :data:`EFFECT_COLUMNS`: ``effect``
+        (new / lost / changed), ``kind`` (:data:`EFFECT_KINDS`: broker,
+        single_point_of_failure, coverage, ranking), ``id``, ``name``, ``before``/``after``
+        (short texts) and ``explanation``. Empty when nothing changed them.
     """
 
     changes: pd.DataFrame
     headline: dict[str, dict[str, Any]]
     explanation: str
+    effects: pd.DataFrame = dataclasses.field(
+        default_factory=lambda: pd.DataFrame(columns=EFFECT_COLUMNS)
+    )
 
     @property
     def is_empty(self) -> bool:
@@ -122,7 +138,7 @@ class ChangeReport:
         return self.changes.empty
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-serialisable form: ``{"explanation", "headline", "changes"}``.
+        """JSON-serialisable form: ``{"explanation", "headline", "changes", "effects"}``.
 
         Examples
         --------
@@ -132,6 +148,7 @@ class ChangeReport:
             "explanation": self.explanation,
             "headline": json_value(self.headline),
             "changes": frame_records(self.changes),
+            "effects": frame_records(self.effects),
         }
 
 
@@ -304,10 +321,371 @@ def _headline(before: CityData, after: CityData, before_cov, after_cov) -> dict[
     return headline
 
 
+# --- what the changes did: brokers, single points of failure, coverage, ranking -----------------
+
+
+@dataclass(frozen=True)
+class _Roles:
+    """Who holds one version's partnership network together, and where committees are next.
+
+    ``brokers``: id -> (partners, effective size); ``effective``: every member's effective
+    size; ``cut_off``: articulation point id -> (the organization ids it would cut off, and
+    whether its departure leaves parts of equal size: then the ids are every part's);
+    ``members``: member organization ids in vertex order; ``ranks``: candidate neighborhood
+    id -> rank (default weights); ``top``: the first :data:`DEFAULT_K` of them, in order;
+    ``graph`` and ``position``: the partnership network (igraph) and each member's vertex, for
+    :meth:`partners`.
+    """
+
+    brokers: dict[str, tuple[int, float]]
+    effective: dict[str, float]
+    cut_off: dict[str, tuple[list[str], bool]]
+    members: list[str]
+    ranks: dict[str, int]
+    top: list[str]
+    graph: Any
+    position: dict[str, int]
+
+    def partners(self, node_id: str) -> list[str]:
+        """A member's partners (ids, sorted): asked for the few brokers named only."""
+        return sorted(self.members[p] for p in self.graph.neighbors(self.position[node_id]))
+
+
+def _roles(city: CityData) -> _Roles:
+    """Brokers and single points of failure among members (as on the Gaps page) and the ranking.
+
+    The same measures the Gaps page shows: :func:`coalition.analysis.gaps.bridging`'s brokers
+    (effective size of at least ``BROKER_MIN_EFFECTIVE_SIZE``) and the articulation points of
+    :func:`coalition.analysis.gaps.fragile_links`, on the member view; the ranking is
+    :func:`coalition.analysis.rank_candidates` with the default weights and no stability runs.
+    """
+    from .analysis.gaps import BROKER_MIN_EFFECTIVE_SIZE
+    from .analysis.graph_index import index_city
+    from .analysis.membership import member_view
+    from .analysis.metrics import brokerage, cut_vertices, partnership_network
+    from .analysis.replication import rank_candidates
+
+    index = index_city(city)
+    network = partnership_network(member_view(index))
+    org_ids = [str(o) for o in network.org_ids.tolist()]
+    table = brokerage(network)
+    degree = table["degree"].tolist()
+    effective = [float(e) for e in table["effective_size"].tolist()]
+    brokers = {
+        org_ids[position]: (int(count), size)
+        for position, (count, size) in enumerate(zip(degree, effective, strict=True))
+        if count >= 2 and size >= BROKER_MIN_EFFECTIVE_SIZE - 1e-9
+    }
+    cut_off = {
+        org_ids[cut.position]: (
+            sorted(
+                {
+                    org_ids[p]
+                    for part in (
+                        [*cut.equal_parts, *cut.parts] if cut.equal_parts else [cut.cut_off]
+                    )
+                    for p in part.tolist()
+                }
+            ),
+            bool(cut.equal_parts),
+        )
+        for cut in cut_vertices(network)
+    }
+    try:
+        ranking = rank_candidates(index, k=DEFAULT_K, stability_runs=0).candidates
+    except AnalysisError:  # every neighborhood has an active committee: no candidate
+        ranks: dict[str, int] = {}
+    else:
+        ranks = dict(
+            zip(
+                ranking["neighborhood_id"].astype(str).tolist(),
+                ranking["rank"].astype(int).tolist(),
+                strict=True,
+            )
+        )
+    return _Roles(
+        brokers=brokers,
+        effective=dict(zip(org_ids, effective, strict=True)),
+        cut_off=cut_off,
+        members=org_ids,
+        ranks=ranks,
+        top=sorted(ranks, key=ranks.__getitem__)[:DEFAULT_K],
+        graph=network.graph,
+        position={node_id: i for i, node_id in enumerate(org_ids)},
+    )
+
+
+def _same_map(city: CityData, other: CityData) -> CityData:
+    """``city`` with ``other``'s boundaries when it has none (a kept version keeps tables only).
+
+    Both versions are then ranked on the same map, so a ranking moves only because the data did.
+    """
+    if len(city.boundaries) or not len(other.boundaries):
+        return city
+    return dataclasses.replace(city, boundaries=other.boundaries)
+
+
+def _gone(node_id: str, after: CityData, roles: _Roles) -> str | None:
+    """Why an organization left the partnership network: not listed, or no longer a member."""
+    if node_id in roles.effective:
+        return None
+    if node_id in _rows_by_id(after, "organizations"):
+        return "it is no longer a coalition member"
+    return "it is no longer listed"
+
+
+def _people(ids: list[str], names: dict[str, str], limit: int = SHOWN_PARTNERS) -> str:
+    from .analysis.graph_index import join_names
+
+    return join_names(sorted(names.get(i, i) for i in ids), limit=limit)
+
+
+def _network_effects(
+    old: _Roles, new: _Roles, after: CityData, names: dict[str, str]
+) -> list[dict[str, Any]]:
+    """Brokers gained and lost, single points of failure gained, lost and changed."""
+    from .analysis.graph_index import plural
+
+    rows: list[dict[str, Any]] = []
+
+    def add(effect: str, kind: str, node_id: str, before: str, after_: str, text: str) -> None:
+        rows.append(
+            {
+                "effect": effect,
+                "kind": kind,
+                "id": node_id,
+                "name": names.get(node_id, node_id),
+                "before": before,
+                "after": after_,
+                "explanation": text,
+            }
+        )
+
+    def by_name(ids) -> list[str]:
+        return sorted(ids, key=lambda i: (names.get(i, i), i))
+
+    for node_id in by_name(new.brokers.keys() - old.brokers.keys()):
+        count, size = new.brokers[node_id]
+        partners = new.partners(node_id)
+        was = old.effective.get(node_id)
+        add(
+            "new",
+            "broker",
+            node_id,
+            "" if was is None else f"{was:.1f}",
+            f"{size:.1f}",
+            f"{names.get(node_id, node_id)} is now a broker: its {plural(count, 'partner')} "
+            f"({_people(partners, names)}) count as {size:.1f} independent contacts "
+            f"(effective size{'' if was is None else f'; it was {was:.1f}'}).",
+        )
+    for node_id in by_name(old.brokers.keys() - new.brokers.keys()):
+        size = old.brokers[node_id][1]
+        name = names.get(node_id, node_id)
+        gone = _gone(node_id, after, new)
+        now = new.effective.get(node_id)
+        if gone:
+            why = gone
+        elif not now:
+            why = "it has no partnership with another member now"
+        else:
+            why = f"its partners count as {now:.1f} independent contacts now (effective size)"
+        add(
+            "lost",
+            "broker",
+            node_id,
+            f"{size:.1f}",
+            "" if now is None else f"{now:.1f}",
+            f"{name} is no longer a broker (effective size {size:.1f} before): {why}.",
+        )
+
+    def split(cut: tuple[list[str], bool]) -> str:
+        ids, tied = cut
+        if tied:
+            return f"{_people(ids, names, 5)} would no longer be connected to each other"
+        return (
+            f"{plural(len(ids), 'organization')} ({_people(ids, names, 5)}) would be cut off "
+            "from the rest of the partnership network"
+        )
+
+    for node_id in by_name(new.cut_off.keys() - old.cut_off.keys()):
+        cut = new.cut_off[node_id]
+        add(
+            "new",
+            "single_point_of_failure",
+            node_id,
+            "0",
+            str(len(cut[0])),
+            f"{names.get(node_id, node_id)} is now a single point of failure: if it left, "
+            f"{split(cut)}.",
+        )
+    for node_id in by_name(old.cut_off.keys() - new.cut_off.keys()):
+        gone = _gone(node_id, after, new)
+        add(
+            "lost",
+            "single_point_of_failure",
+            node_id,
+            str(len(old.cut_off[node_id][0])),
+            "" if gone else "0",
+            f"{names.get(node_id, node_id)} is no longer a single point of failure: "
+            + (gone or "if it left now, no organization would be cut off")
+            + ".",
+        )
+    for node_id in by_name(old.cut_off.keys() & new.cut_off.keys()):
+        cut_before, cut = old.cut_off[node_id], new.cut_off[node_id]
+        if cut_before == cut:
+            continue
+        add(
+            "changed",
+            "single_point_of_failure",
+            node_id,
+            str(len(cut_before[0])),
+            str(len(cut[0])),
+            f"If {names.get(node_id, node_id)} left now, {split(cut)} (before: "
+            f"{plural(len(cut_before[0]), 'organization')} "
+            f"{'apart' if cut_before[1] else 'cut off'}).",
+        )
+    return rows
+
+
+def _coverage_rows(before_cov, after_cov, names: dict[str, str]) -> list[dict[str, Any]]:
+    """Neighborhoods newly reached, or no longer reached, by an active committee."""
+
+    def reached(cov) -> dict[str, tuple[bool, Any]]:
+        frame = cov.neighborhoods
+        return {
+            str(n): (bool(c), _plain(f))
+            for n, c, f in zip(frame["id"], frame["covered"], frame["foreign_born"], strict=False)
+        }
+
+    was, now = reached(before_cov), reached(after_cov)
+    rows = []
+    for effect, words in (("new", "is now"), ("lost", "is no longer")):
+        for nbhd in sorted(now, key=lambda i: (names.get(i, i), i)):
+            covered, foreign_born = now[nbhd]
+            if covered == was.get(nbhd, (False, None))[0] or covered != (effect == "new"):
+                continue
+            figure = (
+                ""
+                if foreign_born is None
+                else f" ({suppressed(foreign_born)} foreign-born residents)"
+            )
+            rows.append(
+                {
+                    "effect": effect,
+                    "kind": "coverage",
+                    "id": nbhd,
+                    "name": names.get(nbhd, nbhd),
+                    "before": "reached" if effect == "lost" else "not reached",
+                    "after": "reached" if effect == "new" else "not reached",
+                    "explanation": f"{names.get(nbhd, nbhd)}{figure} {words} reached by an "
+                    "active welcoming committee.",
+                }
+            )
+    return rows
+
+
+def _ranking_rows(
+    old: _Roles, new: _Roles, after: CityData, names: dict[str, str]
+) -> list[dict[str, Any]]:
+    """The top candidates for the next committee before and after, and who entered or left."""
+    from .analysis.graph_index import join_names
+
+    if old.top == new.top:
+        return []
+
+    def listed(ids: list[str]) -> str:
+        return join_names([names.get(i, i) for i in ids], limit=DEFAULT_K) or "none"
+
+    rows = [
+        {
+            "effect": "changed",
+            "kind": "ranking",
+            "id": "",
+            "name": f"Top {DEFAULT_K} candidates",
+            "before": ", ".join(names.get(i, i) for i in old.top),
+            "after": ", ".join(names.get(i, i) for i in new.top),
+            "explanation": f"The top {DEFAULT_K} candidate neighborhoods for the next "
+            f"welcoming committee (default weights) were {listed(old.top)}; now they are "
+            f"{listed(new.top)}.",
+        }
+    ]
+    neighborhoods = _rows_by_id(after, "neighborhoods")
+    for nbhd in new.top:
+        if nbhd in old.top:
+            continue
+        was = old.ranks.get(nbhd)
+        name = names.get(nbhd, nbhd)
+        rows.append(
+            {
+                "effect": "new",
+                "kind": "ranking",
+                "id": nbhd,
+                "name": name,
+                "before": "" if was is None else str(was),
+                "after": str(new.ranks[nbhd]),
+                "explanation": f"{name} is now a top-{DEFAULT_K} candidate (rank "
+                f"{new.ranks[nbhd]}; "
+                + (f"it was rank {was})." if was is not None else "it was not a candidate)."),
+            }
+        )
+    for nbhd in old.top:
+        if nbhd in new.top:
+            continue
+        now = new.ranks.get(nbhd)
+        name = names.get(nbhd, nbhd)
+        if now is not None:
+            why = f"it is rank {now} now"
+        elif nbhd in neighborhoods:
+            why = "it has an active welcoming committee now"
+        else:
+            why = "it is no longer listed"
+        rows.append(
+            {
+                "effect": "lost",
+                "kind": "ranking",
+                "id": nbhd,
+                "name": name,
+                "before": str(old.ranks[nbhd]),
+                "after": "" if now is None else str(now),
+                "explanation": f"{name} is no longer a top-{DEFAULT_K} candidate "
+                f"(it was rank {old.ranks[nbhd]}): {why}.",
+            }
+        )
+    return rows
+
+
+def change_effects(before: CityData, after: CityData) -> pd.DataFrame:
+    """What the changes from ``before`` to ``after`` did (:attr:`ChangeReport.effects`).
+
+    The costly part of a comparison (both versions analysed and ranked): the dashboard shows
+    the changes first (``compare_cities(..., with_effects=False)``) and these after.
+
+    Examples
+    --------
+    >>> change_effects(old_city, new_city)["kind"].unique()  # doctest: +SKIP
+    array(['broker', 'coverage'], dtype=object)
+    """
+    return _effects(before, after, _coverage(before), _coverage(after), _names(before, after))
+
+
+def _effects(
+    before: CityData, after: CityData, before_cov, after_cov, names: dict[str, str]
+) -> pd.DataFrame:
+    """Every effect of the changes, in :data:`EFFECT_KINDS` order."""
+    old = _roles(_same_map(before, after))
+    new = _roles(_same_map(after, before))
+    rows = [
+        *_network_effects(old, new, after, names),
+        *_coverage_rows(before_cov, after_cov, names),
+        *_ranking_rows(old, new, after, names),
+    ]
+    return pd.DataFrame(rows, columns=EFFECT_COLUMNS)
+
+
 # --- the comparison -----------------------------------------------------------------------------
 
 
-def compare_cities(before: CityData, after: CityData) -> ChangeReport:
+def compare_cities(before: CityData, after: CityData, *, with_effects: bool = True) -> ChangeReport:
     """What changed from ``before`` to ``after``, in sentences and headline figures.
 
     Members (organizations, committees, communities, navigators, neighborhoods) added and
@@ -322,6 +700,9 @@ def compare_cities(before: CityData, after: CityData) -> ChangeReport:
     before, after : CityData
         Two versions of the same city (e.g. ``store.read_version(v)`` and
         ``store.read_city()``); neither is changed.
+    with_effects : bool, optional
+        Also work out what the changes did (:func:`change_effects`: brokers, single points of
+        failure, coverage, ranking; the costly part). When False, ``effects`` is empty.
 
     Returns
     -------
@@ -341,7 +722,7 @@ def compare_cities(before: CityData, after: CityData) -> ChangeReport:
     """
     names = _names(before, after)
     before_cov, after_cov = _coverage(before), _coverage(after)
-    effects = _coverage_effects(before_cov, after_cov)
+    reached = _coverage_effects(before_cov, after_cov)
     share_words = (
         f"{_percent(before_cov.summary['share_foreign_born_covered'])} -> "
         f"{_percent(after_cov.summary['share_foreign_born_covered'])}"
@@ -414,14 +795,14 @@ def compare_cities(before: CityData, after: CityData) -> ChangeReport:
     for row in rows:
         nbhd = committee_neighborhood.get(row["id"]) if row["table"] == "committees" else None
         if (
-            nbhd in effects
+            nbhd in reached
             and nbhd not in told
             and row["change"]
             in ("added", "removed")
             + (("changed",) if row["field"] in ("status", "neighborhood") else ())
         ):
             told.add(nbhd)
-            count, place = effects[nbhd], names.get(nbhd, nbhd)
+            count, place = reached[nbhd], names.get(nbhd, nbhd)
             reach = (
                 f"{count:,} more foreign-born residents of {place} are reached"
                 if count > 0
@@ -453,7 +834,17 @@ def compare_cities(before: CityData, after: CityData) -> ChangeReport:
 
     changes = pd.DataFrame(rows, columns=CHANGE_COLUMNS)
     headline = _headline(before, after, before_cov, after_cov)
-    if changes.empty:
+    effects = (
+        _effects(before, after, before_cov, after_cov, names)
+        if with_effects
+        else pd.DataFrame(columns=EFFECT_COLUMNS)
+    )
+    if changes.empty and not effects.empty:
+        explanation = (
+            "No organization, committee, community, navigator or tie was added or removed, "
+            "and no field listed here changed; other fields did, with the effects below."
+        )
+    elif changes.empty:
         explanation = (
             "Nothing changed between the two versions: the same organizations, "
             "committees, communities, navigators and ties."
@@ -468,13 +859,18 @@ def compare_cities(before: CityData, after: CityData) -> ChangeReport:
             f"{_shown(cov['after'], names, '')} ({share_words})."
         )
     logger.info("compared two versions of %s: %d change(s)", after.name, len(changes))
-    return ChangeReport(changes=changes, headline=headline, explanation=explanation)
+    return ChangeReport(
+        changes=changes, headline=headline, explanation=explanation, effects=effects
+    )
 
 
 __all__ = [
     "CHANGE_COLUMNS",
+    "EFFECT_COLUMNS",
+    "EFFECT_KINDS",
     "FIELDS_THAT_MATTER",
     "HEADLINE_LABELS",
     "ChangeReport",
+    "change_effects",
     "compare_cities",
 ]

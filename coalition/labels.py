@@ -55,11 +55,17 @@ GROUP_LABELS = {"sector": "Sector", "neighborhood": "Neighborhood"}
 # --- communities and committees -----------------------------------------------------------------
 
 COMMUNITY_KIND_WORDS = {"immigrant": "Newcomers", "receiving": "Long-time residents"}
-COMMITTEE_STATUS_WORDS = {"active": "Active", "forming": "Forming", "none": "None"}
+COMMITTEE_STATUS_WORDS = {
+    "active": "Active",
+    "forming": "Forming",
+    "paused": "Paused",
+    "none": "None",
+}
 # "<neighborhood> has …" in a neighborhood's profile.
 COMMITTEE_STATUS_SENTENCES = {
     "active": "has an active welcoming committee",
     "forming": "has a welcoming committee forming",
+    "paused": "has a welcoming committee that is paused",
     "none": "has no welcoming committee yet",
 }
 YES_NO = {True: "Yes", False: "No"}

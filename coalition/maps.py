@@ -116,10 +116,16 @@ SEQUENTIAL_PALETTES: dict[str, tuple[str, ...]] = {
 }
 PALETTE_OF_MEASURE = {"gap_count": "gaps", "score": "score"}
 # Okabe-Ito blue / orange for committees; "none" is a known absence, lighter than "no data".
-STATUS_COLOURS = {"active": "#0072B2", "forming": "#E69F00", "none": "#f7f7f7"}
+STATUS_COLOURS = {
+    "active": "#0072B2",
+    "forming": "#E69F00",
+    "paused": "#999999",
+    "none": "#f7f7f7",
+}
 STATUS_LABELS = {
     "active": "Active committee",
     "forming": "Committee forming",
+    "paused": "Committee paused",
     "none": "No committee",
 }
 NO_DATA_COLOUR = "#bdbdbd"

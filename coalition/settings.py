@@ -45,6 +45,8 @@ MAP_COORDINATE_DECIMALS = 5
 # Every version stays readable; an old version is read from the snapshot before it plus at most
 # this many edits (a snapshot is added after this many edits in a row).
 CHECKPOINT_EVERY = 200
+# Keep that snapshot in a background thread (the edit that makes it due does not wait for it).
+CHECKPOINT_IN_BACKGROUND = True
 # How long a write waits for another one to finish before it fails (SQLite busy timeout), in ms:
 # longer than the longest write (loading a 100,000-tie city takes about 20 s on a laptop).
 BUSY_TIMEOUT_MS = 60_000

@@ -35,6 +35,7 @@ import hashlib
 import json
 import logging
 import sqlite3
+import threading
 import time
 import zlib
 from collections.abc import Callable, Sequence
@@ -417,6 +418,8 @@ class Store:
 
     def __init__(self, url: str | Path | None = None, *, must_exist: bool = False):
         self.url = settings.db_url(url)
+        self._checkpoint_lock = threading.Lock()
+        self._checkpoint_thread: threading.Thread | None = None
         if must_exist and self.url.startswith("sqlite:///"):
             path = self.url.removeprefix("sqlite:///")
             if path != ":memory:" and not Path(path).is_file():
@@ -430,7 +433,7 @@ class Store:
         if self.engine.dialect.name == "sqlite":
             self._configure_sqlite()
         try:
-            metadata.create_all(self.engine)
+            self._create_tables()
             self._add_new_columns()
             self._migrate()
         except SQLAlchemyError as exc:
@@ -439,20 +442,39 @@ class Store:
                 f"Cannot create the store's tables at {self.url} ({cause}). Is the path writable?"
             ) from exc
 
+    def _create_tables(self) -> None:
+        """Create the tables the store lacks, holding the write lock while doing it.
+
+        Several processes (or threads) may open a new store at once: creating the tables in a
+        plain transaction let one of them fail at once with "database is locked" (SQLite does
+        not wait when a reader asks to become the writer), so it is done in a write
+        transaction, and only when a table is missing (opening a made store takes no lock).
+        """
+        if set(metadata.tables) <= set(inspect(self.engine).get_table_names()):
+            return
+        with self._write() as conn, conn.begin():
+            metadata.create_all(conn)
+
+    def _columns_present(self, bind: Engine | Connection) -> dict[str, set[str]]:
+        return {name: {c["name"] for c in inspect(bind).get_columns(name)} for name in TABLES}
+
     def _add_new_columns(self) -> None:
         """Add columns the schema gained since the store was made; old rows get blank cells.
 
         Stores made before rows had keys get ``_key``, ``_changed`` and ``_retired`` too (filled
-        by :meth:`_migrate`).
+        by :meth:`_migrate`). The columns are looked at again inside the write transaction:
+        another process opening the same store may have added them meanwhile.
         """
-        present = {
-            name: {c["name"] for c in inspect(self.engine).get_columns(name)} for name in TABLES
-        }
-        if all(
-            c.name in present[name] for name, columns in schema.TABLES.items() for c in columns
-        ) and all(n in present[name] for name in TABLES for n in INTERNAL_COLUMNS):
+
+        def complete(present: dict[str, set[str]]) -> bool:
+            return all(
+                c.name in present[name] for name, columns in schema.TABLES.items() for c in columns
+            ) and all(n in present[name] for name in TABLES for n in INTERNAL_COLUMNS)
+
+        if complete(self._columns_present(self.engine)):
             return
         with self._write() as conn, conn.begin():
+            present = self._columns_present(conn)
             for name, columns in schema.TABLES.items():
                 for internal, kind in INTERNAL_COLUMNS.items():
                     if internal not in present[name]:
@@ -1320,12 +1342,45 @@ class Store:
     def _checkpoint_if_due(self, version: int) -> None:
         """Keep a snapshot after ``settings.CHECKPOINT_EVERY`` edits in a row.
 
-        Read in a read transaction (writers go on), then written in a short one.
+        Read in a read transaction (writers go on), then written in a short one; by default in
+        a background thread, so the edit that makes it due is not the one that waits for it
+        (5 s at 10,000 organizations). The edit is saved before: a checkpoint that cannot be
+        kept (the store busy past every retry) is logged, not raised, since raising would
+        report the saved edit as not saved (and the editor, saving it again, would meet a
+        conflict with their own edit). The next edit tries again.
         """
         with self.engine.connect() as conn:
             base = conn.execute(select(func.max(HISTORY.c.version))).scalar() or 0
         if version - base < settings.CHECKPOINT_EVERY:
             return
+        if not settings.CHECKPOINT_IN_BACKGROUND:
+            self._checkpoint_now(version)
+            return
+        with self._checkpoint_lock:
+            if self._checkpoint_thread is not None and self._checkpoint_thread.is_alive():
+                return  # one at a time; the next edit finds it due again if it failed
+            self._checkpoint_thread = threading.Thread(
+                target=self._checkpoint_now, args=(version,), name="checkpoint", daemon=True
+            )
+            self._checkpoint_thread.start()
+
+    def wait_for_checkpoint(self, timeout: float | None = None) -> None:
+        """Wait until a checkpoint being kept in the background is kept (tests, shutdown)."""
+        thread = self._checkpoint_thread
+        if thread is not None:
+            thread.join(timeout)
+
+    def _checkpoint_now(self, version: int) -> None:
+        try:
+            self._keep_checkpoint(version)
+        except (StoreError, SQLAlchemyError) as exc:
+            log.warning("no checkpoint kept after version %d (the edit is saved): %s", version, exc)
+
+    def _keep_checkpoint(self, version: int) -> None:
+        with self.engine.connect() as conn:
+            base = conn.execute(select(func.max(HISTORY.c.version))).scalar() or 0
+        if version - base < settings.CHECKPOINT_EVERY:
+            return  # kept meanwhile
         with self.engine.connect() as conn, conn.begin(), gc_paused():
             at = int(self._meta(conn).get("version", 0))
             encoded: dict[str, dict[str, list[Any]]] = {}
@@ -1488,7 +1543,9 @@ class Store:
         ConflictError
             When a row the version changed was changed again since (nothing is undone).
         StoreError
-            When there is nothing to undo, or the version is the first load.
+            When there is nothing to undo, or the version is the first load, or it replaced
+            the whole city (a load, an import, a restore: undone by restoring the version
+            before it) and other versions were saved after it.
 
         Examples
         --------
@@ -1515,6 +1572,14 @@ class Store:
                 raise StoreError(
                     "The first version cannot be undone: there is nothing before it. Load "
                     "another folder instead (coalition init DIR --replace)."
+                )
+            later = kept[kept["version"] > int(version)]
+            if not later.empty:  # restoring the version before would drop them unnoticed
+                raise StoreError(
+                    f"Version {version} ({entry['what']}) replaced the whole city and "
+                    f"{len(later)} version(s) were saved after it; undoing it would discard "
+                    "them too, so nothing was undone. To go back anyway, restore version "
+                    f"{int(earlier.iloc[0]['version'])} (every version stays readable)."
                 )
             return self.restore(
                 int(earlier.iloc[0]["version"]),

@@ -5,7 +5,15 @@ from __future__ import annotations
 import pytest
 from tiny_city import make_tiny_city
 
+from coalition import settings
 from coalition.model import build_graph
+
+
+@pytest.fixture(autouse=True)
+def checkpoints_in_the_foreground(monkeypatch):
+    """Checkpoints are kept in the saving call, so tests see them at once (the app keeps them in
+    a background thread: tests/test_store_edits.py checks that too)."""
+    monkeypatch.setattr(settings, "CHECKPOINT_IN_BACKGROUND", False)
 
 
 @pytest.fixture

@@ -471,7 +471,7 @@ def test_data_page_sources_illustrative_and_downloads(open_app, tiny_db):
     illustrative = dict(zip(table["Table"], table[table.columns[2]], strict=True))
     assert illustrative["Neighborhoods"] == 0 and illustrative["Organizations"] == 6
     assert any("illustrative" in w.value for w in at.warning)
-    assert len(at.get("download_button")) == 6
+    assert len(at.get("download_button")) == 7  # six exports and the backup
 
 
 def test_downloads_build_the_exports_when_clicked(hostile_db):

@@ -7,6 +7,7 @@ committee (Alder) reaching 400 of 1,000 foreign-born residents; Cedar's committe
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -148,7 +149,7 @@ def test_no_change_says_so(monkeypatch, db):
 def test_the_first_version_has_nothing_to_compare(monkeypatch, db):
     at = open_data_page(monkeypatch, db)
     assert "nothing to compare with yet" in page_text(at)
-    assert not at.get("selectbox")
+    assert "changes_since" not in [s.key for s in at.selectbox]
 
 
 def test_hostile_names_in_changes_stay_text(monkeypatch, tmp_path):
@@ -165,3 +166,180 @@ def test_hostile_names_in_changes_stay_text(monkeypatch, tmp_path):
     for raw in HOSTILE_RAW:
         assert raw not in body, raw
     assert "Clinic \\!\\[pic\\]" in body  # shown, escaped
+
+
+# --- meetings, versions, restore, backup ---------------------------------------------------------
+
+
+def partnerships(db: Path) -> int:
+    ties = open_store(db).read_city().tables["ties"]
+    return int((ties["tie_type"] == "partnership").sum())
+
+
+def button(at: AppTest, label: str):
+    found = [b for b in at.button if b.label == label]
+    assert found, f"no button {label!r}; have {[b.label for b in at.button]}"
+    return found[0]
+
+
+def download_labels(at: AppTest) -> list[str]:
+    return [d.proto.label for d in at.get("download_button")]
+
+
+def test_since_the_last_meeting_is_the_default(monkeypatch, db):
+    store = open_store(db)
+    store.name_meeting("Kick-off", 1)
+    record(db)  # version 2
+    store.name_meeting("March convening", 2)
+    open_store(db).update(activate_cedar, what="Cedar's committee is active")  # version 3
+    at = open_data_page(monkeypatch, db)
+    since = at.selectbox(key="changes_since")
+    assert [label.split(" (version")[0] for label in since.options[:2]] == [
+        "Since the last meeting: March convening",
+        "Meeting: Kick-off",
+    ]
+    assert [label.split(" — ")[0] for label in since.options[2:]] == ["version 2", "version 1"]
+    assert since.value == "March convening"
+    text = page_text(at)
+    assert "Cedar Welcoming Committee became active" in text
+    assert "started working together" not in text  # that was before the March convening
+    # What the changes did: Cedar is reached and leaves the candidates (tests/test_history.py).
+    assert "- Cedar (300 foreign-born residents) is now reached by an active welcoming" in text
+    since.set_value("Kick-off").run()
+    assert "- Dogwood Clinic and Lonely Shop started working together." in page_text(at)
+    assert (
+        "- Dogwood Clinic is now a broker: its 2 partners (Birch Legal Aid and Lonely Shop) "
+        "count as 2.0 independent contacts (effective size; it was 1.0)."
+    ) in page_text(at)
+
+
+def test_naming_a_meeting_from_the_page(monkeypatch, db):
+    record(db)
+    at = open_data_page(monkeypatch, db)
+    at.session_state["editor_name"] = "Ana"
+    assert at.selectbox(key="history_version").value == 2  # the current version first
+    at.text_input(key="meeting_name").input("March   convening")
+    button(at, "Name this version as a meeting").click().run()
+    assert not at.exception
+    meetings = open_store(db).meetings()
+    assert meetings[["name", "version", "who"]].values.tolist() == [["March convening", 2, "Ana"]]
+    assert any("Version 2 is now the meeting" in s.value for s in at.success)
+    # The versions table shows it, and the picker offers it (comparing with itself: nothing).
+    table = next(d.value for d in at.dataframe if "Meeting" in d.value.columns)
+    assert table["Meeting"].tolist() == ["March convening", ""]
+    since = at.selectbox(key="changes_since")
+    assert since.options[0].startswith("Since the last meeting: March convening (version 2")
+
+
+def test_a_meeting_named_with_a_number_only_is_refused(monkeypatch, db):
+    at = open_data_page(monkeypatch, db)
+    at.text_input(key="meeting_name").input("12")
+    button(at, "Name this version as a meeting").click().run()
+    assert any("a number alone would read as a version" in e.value for e in at.error)
+    assert open_store(db).meetings().empty
+
+
+def test_restore_asks_first_then_adds_a_version_with_the_data_back(monkeypatch, db):
+    record(db)  # version 2: 5 partnerships
+    at = open_data_page(monkeypatch, db)
+    at.session_state["editor_name"] = "Ana"
+    at.selectbox(key="history_version").set_value(1).run()
+    at.button(key="restore_version").click().run()
+    assert open_store(db).version() == 2  # asked, not done
+    assert any("Restore version 1?" in w.value for w in at.warning)
+    at.button(key="restore_confirm").click().run()
+    assert not at.exception
+    store = open_store(db)
+    assert store.version() == 3 and partnerships(db) == 4
+    latest = store.versions().iloc[0]
+    assert (latest["kind"], latest["who"]) == ("restore", "Ana")
+    assert any("Restored version 1 as version 3" in s.value for s in at.success)
+    table = next(d.value for d in at.dataframe if "Kind" in d.value.columns)
+    assert table[["Version", "Who", "Kind"]].values.tolist()[0] == [
+        "3 (current)",
+        "Ana",
+        "Restored",
+    ]
+
+
+def test_restore_can_be_cancelled(monkeypatch, db):
+    record(db)
+    at = open_data_page(monkeypatch, db)
+    at.selectbox(key="history_version").set_value(1).run()
+    at.button(key="restore_version").click().run()
+    at.button(key="restore_cancel").click().run()
+    assert open_store(db).version() == 2 and partnerships(db) == 5
+    assert not [w for w in at.warning if "Restore version" in w.value]
+
+
+def test_the_current_version_offers_no_restore(monkeypatch, db):
+    record(db)
+    at = open_data_page(monkeypatch, db)
+    assert "restore_version" not in [b.key for b in at.button]
+    assert "is the current data" in page_text(at)
+
+
+def test_backup_is_offered_and_its_bytes_are_the_store(monkeypatch, db, tmp_path):
+    from coalition.dashboard import history_page
+
+    record(db)
+    at = open_data_page(monkeypatch, db)
+    assert "Download a backup" in download_labels(at)
+    data = history_page.backup_bytes(open_store(db))
+    assert data.startswith(b"SQLite format 3\x00")
+    copy = tmp_path / "copy.db"
+    copy.write_bytes(data)
+    restored = open_store(copy, must_exist=True)
+    assert restored.version() == 2 and restored.versions()["version"].tolist() == [2, 1]
+    assert partnerships(copy) == 5
+    assert history_page.backup_file_name("Tiny Town", dt.date(2026, 11, 30)) == (
+        "coalition-tiny-town-2026-11-30.db"
+    )
+
+
+def test_read_only_hides_every_control_that_writes(monkeypatch, db):
+    monkeypatch.setenv("COALITION_READ_ONLY", "1")
+    record(db)
+    at = open_data_page(monkeypatch, db)
+    assert at.selectbox(key="changes_since").options  # comparing is reading: still there
+    assert [s.key for s in at.selectbox] == ["changes_since"]
+    assert "meeting_name" not in [t.key for t in at.text_input]
+    assert not [b for b in at.button if "restore" in str(b.key) or "meeting" in str(b.key)]
+    assert "Download a backup" not in download_labels(at)
+    assert any("Meeting" in d.value.columns for d in at.dataframe)  # the versions list stays
+
+
+def test_machine_paths_are_not_shown(monkeypatch, tmp_path):
+    path = tmp_path / "paths.db"
+    city = make_tiny_city()
+    store = open_store(path)
+    store.replace_city(dataclasses.replace(city, meta={"source_dir": "/home/secret/cities/tiny"}))
+    record(path)
+    at = open_data_page(monkeypatch, path)
+    shown = "\n".join(
+        [page_text(at)]
+        + [o for s in at.selectbox for o in s.options]
+        + [d.value.to_csv() for d in at.dataframe]
+    )
+    assert "secret" not in shown and "/home" not in shown
+    assert "loaded from tiny" in shown
+    assert "from the folder tiny" in page_text(at)
+
+
+def test_hostile_meeting_and_editor_names_stay_text(monkeypatch, db):
+    hostile = "<script>alert(1)</script> ![pic](https://example.com/x.png)"
+    store = open_store(db)
+    store.name_meeting(hostile, 1, who="[click](javascript:alert(1))")
+    record(db)
+    at = open_data_page(monkeypatch, db)
+    at.text_input(key="meeting_name").input(f"Also {hostile}")
+    button(at, "Name this version as a meeting").click().run()
+    assert not at.exception
+    body = "\n".join(
+        str(e.value) for kind in ("markdown", "success", "caption") for e in at.get(kind)
+    )
+    for raw in HOSTILE_RAW:
+        assert raw not in body, raw
+    assert "Version 2 is now the meeting" in body.replace("\\", "")
+    since = at.selectbox(key="changes_since")
+    assert since.options[1].startswith(f"Meeting: {hostile} (version 1")  # plain text option

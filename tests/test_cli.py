@@ -307,8 +307,11 @@ def test_restore_on_a_missing_store_exits_1(capsys, tmp_path):
     assert code == 1 and "is empty" in err and not (tmp_path / "none.db").exists()
 
 
-def test_restore_needs_a_number(capsys, db):
-    assert run(capsys, "restore", "one", "--db", db)[0] == 2
+def test_restore_needs_a_number_or_a_meeting_name(capsys, folder, db):
+    run(capsys, "init", str(folder), "--db", db)
+    code, _, err = run(capsys, "restore", "one", "--db", db)
+    assert code == 1 and "No version or meeting is called 'one'" in err
+    assert open_store(db).version() == 1
 
 
 def test_sample_writes_the_sample_city(capsys, tmp_path, monkeypatch):

@@ -358,3 +358,187 @@ def test_changes_with_one_version_has_nothing_to_compare(capsys, db):
 def test_changes_on_an_empty_store_exits_1(capsys, tmp_path):
     code, _, err = run(capsys, "changes", "--db", str(tmp_path / "empty.db"))
     assert code == 1 and "coalition init" in err
+
+
+# --- what the changes did: brokers, single points of failure, coverage, ranking ---------------
+# The tiny city's partnership network: assoc – lib – legal – clinic, church – lib, lonely alone.
+# Brokers (effective size >= 2): lib (3 partners, 3.0) and legal (2 partners, 2.0). Single points
+# of failure: lib (assoc and church would be cut off) and legal (clinic would be).
+
+
+def effects(report) -> list[tuple[str, str, str, str, str]]:
+    frame = report.effects
+    return list(
+        zip(
+            frame["effect"],
+            frame["kind"],
+            frame["id"],
+            frame["before"],
+            frame["after"],
+            strict=True,
+        )
+    )
+
+
+def without_tie(city, a: str, b: str):
+    return with_table(
+        city,
+        "ties",
+        lambda t: t[
+            ~(
+                ((t["source_id"] == a) & (t["target_id"] == b))
+                | ((t["source_id"] == b) & (t["target_id"] == a))
+            )
+        ],
+    )
+
+
+def test_a_new_partnership_makes_a_broker_and_a_single_point_of_failure(tiny_city):
+    report = compare_cities(tiny_city, ingest.add_records(tiny_city, "ties", [PARTNERSHIP]))
+    assert effects(report) == [
+        ("new", "broker", "clinic", "1.0", "2.0"),
+        ("new", "single_point_of_failure", "clinic", "0", "1"),
+        ("changed", "single_point_of_failure", "legal", "1", "2"),
+    ]
+    assert report.effects["explanation"].tolist() == [
+        "Dogwood Clinic is now a broker: its 2 partners (Birch Legal Aid and Lonely Shop) count "
+        "as 2.0 independent contacts (effective size; it was 1.0).",
+        "Dogwood Clinic is now a single point of failure: if it left, 1 organization (Lonely "
+        "Shop) would be cut off from the rest of the partnership network.",
+        "If Birch Legal Aid left now, 2 organizations (Dogwood Clinic and Lonely Shop) would be "
+        "cut off from the rest of the partnership network (before: 1 organization cut off).",
+    ]
+    # The changes themselves are exactly as before the effects were added.
+    assert explanations(report) == ["Dogwood Clinic and Lonely Shop started working together."]
+
+
+def test_an_ended_partnership_loses_a_broker_and_splits_lib_evenly(tiny_city):
+    report = compare_cities(tiny_city, without_tie(tiny_city, "lib", "legal"))
+    assert effects(report) == [
+        ("lost", "broker", "legal", "2.0", "1.0"),
+        ("lost", "single_point_of_failure", "legal", "1", "0"),
+        ("changed", "single_point_of_failure", "lib", "2", "2"),
+    ]
+    assert report.effects["explanation"].tolist() == [
+        "Birch Legal Aid is no longer a broker (effective size 2.0 before): its partners count "
+        "as 1.0 independent contacts now (effective size).",
+        "Birch Legal Aid is no longer a single point of failure: if it left now, no organization "
+        "would be cut off.",
+        # lib's part is now lib, assoc and church: without lib, two parts of one each.
+        "If Alder Library left now, Alder Neighbors and Cedar Church would no longer be connected "
+        "to each other (before: 2 organizations cut off).",
+    ]
+
+
+def test_a_removed_organization_is_no_longer_a_broker_because_it_is_not_listed(tiny_city):
+    def drop_lib(ties):
+        return ties[(ties["source_id"] != "lib") & (ties["target_id"] != "lib")]
+
+    after = with_table(
+        with_table(tiny_city, "organizations", lambda f: f[f["org_id"] != "lib"]), "ties", drop_lib
+    )
+    rows = compare_cities(tiny_city, after).effects
+    lib = rows[rows["id"] == "lib"]
+    assert lib["explanation"].tolist() == [
+        "Alder Library is no longer a broker (effective size 3.0 before): it is no longer listed.",
+        "Alder Library is no longer a single point of failure: it is no longer listed.",
+    ]
+    assert lib["after"].tolist() == ["", ""]
+
+
+def test_a_member_who_leaves_the_coalition_has_effects_but_no_listed_change(tiny_city):
+    after = with_table(
+        tiny_city, "organizations", lambda f: f.assign(member=[o != "legal" for o in f["org_id"]])
+    )
+    report = compare_cities(tiny_city, after)
+    assert report.is_empty  # "member" is not one of the fields listed
+    assert report.effects["explanation"].tolist()[:2] == [
+        "Birch Legal Aid is no longer a broker (effective size 2.0 before): it is no longer a "
+        "coalition member.",
+        "Birch Legal Aid is no longer a single point of failure: it is no longer a coalition "
+        "member.",
+    ]
+    assert report.explanation.startswith("No organization, committee, community, navigator")
+
+
+def test_an_active_committee_reaches_its_neighborhood_and_leaves_the_ranking(tiny_city):
+    # Candidates before, by the default weights: Cedar, Dogwood, Birch (Alder has a committee).
+    report = compare_cities(tiny_city, set_status(tiny_city, "wc-cedar", "active"))
+    assert effects(report) == [
+        ("new", "coverage", "cedar", "not reached", "reached"),
+        ("changed", "ranking", "", "Cedar, Dogwood, Birch", "Dogwood, Birch"),
+        ("lost", "ranking", "cedar", "1", ""),
+    ]
+    assert report.effects["explanation"].tolist() == [
+        "Cedar (300 foreign-born residents) is now reached by an active welcoming committee.",
+        "The top 3 candidate neighborhoods for the next welcoming committee (default weights) "
+        "were Cedar, Dogwood and Birch; now they are Dogwood and Birch.",
+        "Cedar is no longer a top-3 candidate (it was rank 1): it has an active welcoming "
+        "committee now.",
+    ]
+
+
+def test_a_stopped_committee_makes_its_neighborhood_a_candidate(tiny_city):
+    report = compare_cities(tiny_city, set_status(tiny_city, "wc-alder", "none"))
+    rows = report.effects
+    assert rows.loc[rows["kind"] == "coverage", "explanation"].tolist() == [
+        "Alder (400 foreign-born residents) is no longer reached by an active welcoming committee."
+    ]
+    entered = rows[(rows["kind"] == "ranking") & (rows["effect"] == "new")]
+    assert entered["id"].tolist() == ["alder"]
+    assert entered["explanation"].iloc[0].endswith("(rank 2; it was not a candidate).")
+    left = rows[(rows["kind"] == "ranking") & (rows["effect"] == "lost")]
+    assert left["explanation"].tolist() == [
+        "Birch is no longer a top-3 candidate (it was rank 3): it is rank 4 now."
+    ]
+
+
+def test_small_resident_counts_are_not_shown_in_effects(tiny_city):
+    def three_in_cedar(frame):
+        frame.loc[frame["neighborhood_id"] == "cedar", "foreign_born"] = 3
+        return frame
+
+    few = with_table(tiny_city, "neighborhoods", three_in_cedar)
+    report = compare_cities(few, set_status(few, "wc-cedar", "active"))
+    sentence = report.effects.loc[report.effects["kind"] == "coverage", "explanation"].iloc[0]
+    assert sentence == (
+        "Cedar (fewer than 5 foreign-born residents) is now reached by an active welcoming "
+        "committee."
+    )
+
+
+def test_no_change_has_no_effects(tiny_city):
+    assert compare_cities(tiny_city, make_tiny_city()).effects.empty
+
+
+def test_a_kept_version_without_boundaries_ranks_on_the_same_map(store, tiny_city):
+    # With 150 foreign-born residents in Dogwood, Birch (which borders Alder's committee) ranks
+    # above Dogwood on the map, below it without boundaries (no adjacency score). A kept
+    # version has tables only (read_version): both must be ranked on the current map.
+    def fewer_in_dogwood(frame):
+        frame.loc[frame["neighborhood_id"] == "dogwood", "foreign_born"] = 150
+        return frame
+
+    store.replace_city(with_table(tiny_city, "neighborhoods", fewer_in_dogwood))
+    store.update(lambda city: ingest.add_records(city, "ties", [PARTNERSHIP]))
+    past = store.read_version(1)
+    assert past.boundaries.empty
+    report = compare_cities(past, store.read_city())
+    assert "ranking" not in report.effects["kind"].tolist()
+    assert compare_cities(store.read_version(2), store.read_city()).effects.empty
+
+
+def test_effects_are_json(tiny_city):
+    data = json.loads(
+        json.dumps(compare_cities(tiny_city, set_status(tiny_city, "wc-cedar", "active")).to_dict())
+    )
+    assert data["effects"][0] == {
+        "effect": "new",
+        "kind": "coverage",
+        "id": "cedar",
+        "name": "Cedar",
+        "before": "not reached",
+        "after": "reached",
+        "explanation": "Cedar (300 foreign-born residents) is now reached by an active "
+        "welcoming committee.",
+    }

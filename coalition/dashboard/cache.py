@@ -1142,7 +1142,21 @@ def changes(snap: Snapshot, since: int) -> history.ChangeReport:
     """
     from coalition import history
 
-    return history.compare_cities(_open(snap.url).read_version(since), city(snap))
+    return history.compare_cities(
+        _open(snap.url).read_version(since), city(snap), with_effects=False
+    )
+
+
+@st.cache_resource(show_spinner="Working out what the changes did…", max_entries=8)
+def change_effects(snap: Snapshot, since: int) -> pd.DataFrame:
+    """What the changes since ``since`` did: brokers, single points of failure, coverage,
+    ranking (:func:`coalition.history.change_effects`; both versions analysed).
+
+    Kept apart from :func:`changes`, so the page shows the changes first.
+    """
+    from coalition import history
+
+    return history.change_effects(_open(snap.url).read_version(since), city(snap))
 
 
 @st.cache_resource(show_spinner="Preparing the download…", max_entries=12)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from coalition import exports, labels
-from coalition.dashboard import cache, ui
+from coalition.dashboard import cache, history_page, ui
 from coalition.presenting import changes as change_text
 from coalition.presenting import city as city_text
 from coalition.presenting.text import loaded_time, md, slug
@@ -31,66 +31,6 @@ DOWNLOADS = (
 )
 
 
-# Sentences listed under the headline figures; more are in the table below them.
-MAX_CHANGE_SENTENCES = 15
-
-
-def _what_changed(snap: cache.Snapshot) -> None:
-    """The "What changed" section: an earlier version, the headline effects, the changes."""
-    st.header("What changed")
-    with ui.problems_shown():
-        kept = cache.versions(snap)
-    earlier = kept[kept["version"] < snap.version]
-    if earlier.empty:
-        st.info(
-            "This is the first version of the data kept, so there is nothing to compare "
-            "with yet. Each load or recorded change keeps a version."
-        )
-        return
-    names = {
-        int(row["version"]): change_text.version_label(row["version"], row["saved_at"], row["what"])
-        for row in earlier.to_dict("records")
-    }
-    since = st.selectbox(
-        "Compare today's data with",
-        list(names),
-        format_func=ui.shown_as(names),
-        key="changes_since",
-        help="Every version is kept.",
-    )
-    with ui.problems_shown():
-        report = cache.changes(snap, int(since))
-    st.markdown(md(report.explanation))
-    metrics = change_text.change_metrics(report.headline)
-    for row_start in range(0, len(metrics), 3):
-        for column, metric in zip(st.columns(3), metrics[row_start : row_start + 3], strict=False):
-            with column:
-                st.metric(
-                    metric["label"],
-                    metric["value"],
-                    delta=metric["delta"],
-                    delta_color=metric["delta_color"],
-                )
-    if report.is_empty:
-        return
-    sentences = report.changes["explanation"].tolist()
-    st.markdown("\n".join(f"- {md(s)}" for s in sentences[:MAX_CHANGE_SENTENCES]))
-    if len(sentences) > MAX_CHANGE_SENTENCES:
-        st.caption(f"… and {len(sentences) - MAX_CHANGE_SENTENCES:,} more in the table below.")
-    with st.expander(
-        f"Every change ({len(sentences):,}), as a table",
-        expanded=len(sentences) > MAX_CHANGE_SENTENCES,
-    ):
-        words = st.text_input(
-            "Find in the changes",
-            key="changes_filter",
-            placeholder="a name, a place, 'added', 'partnership'…",
-        )
-        st.dataframe(
-            change_text.changes_table(report.changes, words), hide_index=True, width="stretch"
-        )
-
-
 def render() -> None:
     """Draw the Data page.
 
@@ -110,12 +50,13 @@ def render() -> None:
     st.markdown(
         f"**City:** {md(meta.get('city'))}  \n"
         f"**Loaded:** {md(loaded)}"
-        + (f" from the folder {md(source_dir)}" if source_dir else "")
+        + (f" from the folder {md(change_text.folder_name(source_dir))}" if source_dir else "")
         + f"  \n**Data version:** {snap.version} (it goes up each time the data "
         "changes)"
     )
 
-    _what_changed(snap)
+    history_page.what_changed(snap)
+    history_page.versions_section(snap, meta.get("city"))
 
     st.header("Sources and dates")
     table = city_text.datasets_table(datasets)

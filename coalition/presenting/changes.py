@@ -1,23 +1,77 @@
 """What changed between two versions of the data, for people: names, headline figures, a table.
 
+Also the kept versions and named meetings as a picker and a table. A version's "what" may name
+the folder a city was loaded from; only the folder's own name is shown (:func:`shown_what`),
+never where it sits on the machine.
+
 Examples
 --------
 >>> version_label(2, "2026-11-26T23:20:05+00:00", "Loaded   the city")
 'version 2 — 2026-11-26 23:20 UTC — Loaded the city'
+>>> shown_what("loaded from /home/ana/coalition data/hartford")
+'loaded from hartford'
 """
 
 from __future__ import annotations
 
+import re
+from pathlib import PureWindowsPath
 from typing import Any
 
 import pandas as pd
 
 from coalition import labels
 from coalition.presenting.text import fmt_int, fmt_share, loaded_time
+from coalition.privacy import suppress_small_counts
 
 # For these figures, going down is the good direction (st.metric colours the delta by it).
 LOWER_IS_BETTER = ("isolated_organizations",)
 MAX_WHAT = 90  # characters of a version's "what" shown in a list
+# A version's kind ("load", "edit"…; coalition.store.Store.versions), in words.
+KIND_WORDS = {
+    "load": "Loaded from a folder",
+    "import": "Imported",
+    "edit": "Edited",
+    "undo": "Undone",
+    "restore": "Restored",
+}
+# "loaded from <folder>" (the store's words for a load) runs to the end of the text, spaces too.
+_LOADED_FROM = re.compile(r"(loaded from )(.+)$", re.IGNORECASE)
+# Any other absolute path: /…, ~/…, C:\… or C:/… (a word starting with a separator).
+_ABSOLUTE_PATH = re.compile(r"(?<!\S)(?:~|[A-Za-z]:)?[\\/]\S*")
+
+
+def folder_name(path: object) -> str:
+    r"""The last part of a path (Windows or POSIX), without where it sits on the machine.
+
+    Examples
+    --------
+    >>> folder_name("/home/ana/data/hartford/"), folder_name("C:\\Users\\ana\\hartford")
+    ('hartford', 'hartford')
+    >>> folder_name("hartford"), folder_name(None)
+    ('hartford', '')
+    """
+    text = str(path or "").strip().rstrip("/\\")
+    return PureWindowsPath(text).name or text  # PureWindowsPath splits on / and \ alike
+
+
+def shown_what(what: object) -> str:
+    """A version's "what" for the page: spaces flattened, machine paths cut to their last part.
+
+    Examples
+    --------
+    >>> shown_what("undid version 3: loaded from /srv/cities/new haven")
+    'undid version 3: loaded from new haven'
+    >>> shown_what("Imported /tmp/upload/x.xlsx into the city")
+    'Imported x.xlsx into the city'
+    >>> shown_what("Added: Dogwood Clinic works with A/B Shop")
+    'Added: Dogwood Clinic works with A/B Shop'
+    """
+    text = " ".join(str(what or "").split())
+    found = _LOADED_FROM.search(text)
+    if found:
+        text = text[: found.start(2)] + folder_name(found.group(2))
+    return _ABSOLUTE_PATH.sub(lambda m: folder_name(m.group(0)), text)
 
 
 def version_label(version: int, saved_at: str, what: str) -> str:
@@ -31,7 +85,8 @@ def version_label(version: int, saved_at: str, what: str) -> str:
     saved_at : str
         ISO time stamp.
     what : str
-        What the change was (spaces flattened, cut at 90 characters).
+        What the change was (spaces flattened, paths cut to their last part
+        (:func:`shown_what`), cut at 90 characters).
 
     Returns
     -------
@@ -44,10 +99,10 @@ def version_label(version: int, saved_at: str, what: str) -> str:
     >>> len(version_label(3, "", "x" * 200).split(" — ")[-1])
     90
     """
-    shown_what = " ".join(str(what or "").split())
-    if len(shown_what) > MAX_WHAT:
-        shown_what = shown_what[: MAX_WHAT - 1] + "…"
-    return f"version {int(version)} — {loaded_time(saved_at)} — {shown_what}"
+    text = shown_what(what)
+    if len(text) > MAX_WHAT:
+        text = text[: MAX_WHAT - 1] + "…"
+    return f"version {int(version)} — {loaded_time(saved_at)} — {text}"
 
 
 def change_metrics(headline: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
@@ -137,3 +192,84 @@ def changes_table(changes: pd.DataFrame, words: str = "") -> pd.DataFrame:
         ).str.lower()
         out = out[text.str.contains(needle, regex=False)]
     return out.reset_index(drop=True)
+
+
+def meeting_label(name: str, version: int, saved_at: str, *, last: bool = False) -> str:
+    """How a named meeting is offered in the "compare with" picker (plain text).
+
+    Parameters
+    ----------
+    name : str
+        The meeting's name.
+    version : int
+        The version it names.
+    saved_at : str
+        When that version was saved (ISO time stamp).
+    last : bool
+        The latest meeting: offered as "Since the last meeting".
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> meeting_label("March convening", 7, "2026-03-12T18:00:00+00:00", last=True)
+    'Since the last meeting: March convening (version 7, 2026-03-12 18:00 UTC)'
+    >>> meeting_label("Kick-off", 2, "")
+    'Meeting: Kick-off (version 2, unknown)'
+    """
+    head = "Since the last meeting" if last else "Meeting"
+    shown = " ".join(str(name).split())
+    return f"{head}: {shown} (version {int(version)}, {loaded_time(saved_at)})"
+
+
+def versions_table(versions: pd.DataFrame, current: int | None = None) -> pd.DataFrame:
+    """The kept versions for people: number, time, what (no machine paths), who, kind, meeting.
+
+    Parameters
+    ----------
+    versions : pandas.DataFrame
+        :meth:`coalition.store.Store.versions` (version, saved_at, what, who, kind, meeting).
+    current : int, optional
+        The current version, marked "(current)".
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns Version, Saved, What, Who, Kind, Meeting.
+
+    Examples
+    --------
+    >>> kept = pd.DataFrame({"version": [2, 1], "saved_at": ["", "2026-11-26T23:20:05+00:00"],
+    ...     "what": ["Added a tie", "loaded from /data/tiny"], "who": ["Ana", ""],
+    ...     "kind": ["edit", "load"], "meeting": ["", "Kick-off"]})
+    >>> versions_table(kept, 2).to_dict("records")[1]["What"]
+    'loaded from tiny'
+    >>> versions_table(kept, 2)["Version"].tolist()
+    ['2 (current)', '1']
+    """
+    return pd.DataFrame(
+        {
+            "Version": [
+                f"{int(v)} (current)" if current is not None and int(v) == current else str(v)
+                for v in versions["version"]
+            ],
+            "Saved": [loaded_time(t) for t in versions["saved_at"]],
+            "What": [shown_what(w) for w in versions["what"]],
+            "Who": versions["who"].fillna("").astype(str),
+            "Kind": versions["kind"].map(lambda k: KIND_WORDS.get(k, str(k))),
+            "Meeting": versions["meeting"].fillna("").astype(str),
+        }
+    )
+
+
+def shared_sentences(sentences: list[str]) -> list[str]:
+    """Sentences for a shared screen: resident counts below the threshold hidden.
+
+    Examples
+    --------
+    >>> shared_sentences(["Karen refugees are now recorded living in Dogwood (3 residents)."])
+    ['Karen refugees are now recorded living in Dogwood (fewer than 5 residents).']
+    """
+    return [suppress_small_counts(s) for s in sentences]
