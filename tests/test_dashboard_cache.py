@@ -305,6 +305,27 @@ def test_each_edit_builds_the_new_version_from_the_last_equal_to_a_full_read(
     ]
 
 
+def test_an_empty_text_kept_by_the_store_and_blanked_by_an_edit(tmp_path, monkeypatch, fresh_cache):
+    # A city built in code may hold "" where a file would hold a blank: the store keeps "",
+    # an edit of that row writes a blank (None); a full read then gives None, and so must this.
+    city = make_tiny_city()
+    organizations = city.tables["organizations"].copy()
+    organizations["notes"] = organizations["notes"].astype(object)
+    organizations.loc[organizations["org_id"] == "lonely", "notes"] = ""
+    db = tmp_path / "t.db"
+    open_store(db).replace_city(
+        dataclasses.replace(city, tables={**city.tables, "organizations": organizations})
+    )
+    monkeypatch.setenv("COALITION_DB", str(db))
+    reads = _count_full_reads(monkeypatch)
+    assert cache.city(cache.snapshot()).tables["organizations"].loc[5, "notes"] == ""
+    snap = _save(db, lambda c: edits.change(c, "organizations", "lonely", {"services": "legal"}))
+    built = cache.city(snap)
+    _assert_same_city(built, open_store(db).read_city())
+    assert len(reads) == 1
+    assert built.tables["organizations"].loc[5, "services"] == ["legal"]
+
+
 def test_two_versions_at_once_and_two_added_rows_over_them(tmp_path, monkeypatch, fresh_cache):
     db = _store_of_tiny_city(tmp_path, monkeypatch)
     reads = _count_full_reads(monkeypatch)

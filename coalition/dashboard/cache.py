@@ -258,6 +258,21 @@ def _table_keys(kept: _Built, table: str) -> list[str]:
     return keys
 
 
+def _as_stored(value: Any, column: schema.Column) -> Any:
+    """A changed row's cell as a full read gives it back: encoded as the store writes it, then
+    decoded as the store reads it (so an empty text stays empty, as it is stored)."""
+    return store_module._decode_column([store_module._encode(value, column)], column)[0]
+
+
+def _as_read(cell: Any, column: schema.Column) -> Any:
+    """A frame's cell as the store decoded it (see :func:`_column_values`)."""
+    if column.type in ("list", "bool") or isinstance(cell, (list, tuple)):
+        return cell
+    if pd.isna(cell):
+        return None
+    return int(cell) if column.type == "int" else cell
+
+
 def _column_values(series: pd.Series, column: schema.Column) -> list[Any]:
     """A column's cells as the store decodes them (None for missing, ints for an int column)."""
     values = series.tolist()
@@ -316,10 +331,10 @@ def _patched_table(
     for column in columns:
         values = _column_values(frame[column.name], column)
         for i, row in replaced.items():
-            values[i] = edits.plain_value(row.get(column.name), column)
+            values[i] = _as_stored(row.get(column.name), column)
         if dropped:
             values = [v for i, v in enumerate(values) if i not in dropped]
-        values.extend(edits.plain_value(row.get(column.name), column) for row in added)
+        values.extend(_as_stored(row.get(column.name), column) for row in added)
         cells[column.name] = values
     new_keys = [k for i, k in enumerate(keys) if i not in dropped] if dropped else list(keys)
     new_keys.extend(edits.row_key(table, row) for row in added)
@@ -340,8 +355,8 @@ def _with_rows_replaced(
     out = frame.copy(deep=False)  # copy-on-write: the previous version's frame is untouched
     for column in columns:
         series = frame[column.name]
-        new = {i: edits.plain_value(row.get(column.name), column) for i, row in replaced.items()}
-        if all(edits.plain_value(series.iat[i], column) == v for i, v in new.items()):
+        new = {i: _as_stored(row.get(column.name), column) for i, row in replaced.items()}
+        if all(_as_read(series.iat[i], column) == v for i, v in new.items()):
             continue
         values = _column_values(series, column)
         for i, value in new.items():
