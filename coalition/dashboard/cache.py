@@ -148,10 +148,10 @@ def snapshot() -> Snapshot:
 #    keyed on those columns less names and aliases (:data:`LINKED_COLUMNS`), and
 #    :func:`positions` (the layout reads kinds, neighborhoods, ties and coordinates, never a
 #    name) on the same plus the organizations' lat/lon (:data:`PLACED_COLUMNS`): a rename
-#    keeps them, a new place or tie does not. Everything that reads
-#    the networkx graph for what it shows (graph, filtered, network_page_html, node_sizes,
-#    neighborhoods, the map's frames, neighborhood_members) and the Data page's products stay
-#    keyed on the version: the graph carries every column, notes included.
+#    keeps them, a new place or tie does not. Everything that reads the networkx graph for what
+#    it shows (graph, filtered, network_page_html, node_sizes, neighborhoods, the map's frames,
+#    neighborhood_members) and the Data and History pages' products stay keyed on the version:
+#    the graph carries every column, notes included.
 #
 #    A cached index keeps the city it was built from (``GraphIndex.graph`` is built from it on
 #    demand): that city may be an older version with the same analysed content, so anything
