@@ -679,6 +679,7 @@ def _legend_box_html(
     illustrative: bool,
     non_members: bool = False,
     simplified_metres: float | None = None,
+    changes_note: str = "",
 ) -> str:
     rows = "".join(
         f'<div><span style="display:inline-block;width:14px;height:14px;margin-right:6px;'
@@ -705,6 +706,7 @@ def _legend_box_html(
             '<div style="margin-top:4px;color:#555">Boundaries simplified for display '
             f"(to about {simplified_metres:g} m).</div>"
         )
+    note += changes_note
     return (
         f'<div style="background:rgba(255,255,255,0.92);padding:6px 8px;border-radius:4px;'
         f'font:12px sans-serif;box-shadow:0 1px 4px rgba(0,0,0,0.3);max-width:260px">'
@@ -1161,6 +1163,105 @@ class _PointLayer(folium.FeatureGroup):
         }
 
 
+# --- changes since a meeting: a thin layer of dashed outlines ------------------------------------
+
+CHANGED_COLOUR = "#7B1FA2"  # the network's colour for what is new (network_view.NEW_COLOUR)
+CHANGED_CLASS = "wbh-changed"
+CHANGED_LAYER = "Changed since the meeting"  # fixed text: the layer control shows it
+
+
+class _OutlineLayer(folium.map.Layer):
+    """The changed neighborhoods' outlines (thick, dashed, unfilled) as ONE layer from JSON data.
+
+    Only the changed neighborhoods' boundaries (as drawn, :class:`MapLayers`) are sent, encoded
+    like :class:`_AreaLayer`'s; each tooltip is already escaped HTML. A click on an outline
+    gives the same ``neighborhood_id`` as a click on the area under it.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = (function (data) {
+            function ring(flat) {
+                var points = [], x = 0, y = 0;
+                for (var i = 0; i < flat.length; i += 2) {
+                    x += flat[i];
+                    y += flat[i + 1];
+                    points.push([x / data.scale, y / data.scale]);
+                }
+                return points;
+            }
+            var features = data.ids.map(function (id, i) {
+                var polygons = data.rings[i].map(function (rings) { return rings.map(ring); });
+                return {
+                    type: "Feature",
+                    id: id,
+                    properties: {neighborhood_id: id, index: i},
+                    geometry: polygons.length === 1
+                        ? {type: "Polygon", coordinates: polygons[0]}
+                        : {type: "MultiPolygon", coordinates: polygons}
+                };
+            });
+            return L.geoJson(features, {
+                style: function () { return data.style; },
+                onEachFeature: function (feature, path) {
+                    path.bindTooltip(data.tooltips[feature.properties.index], {sticky: true});
+                }
+            });
+        })({{ this.payload }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, ids: list[str], rings: list, tooltips: list[str]) -> None:
+        super().__init__(name=CHANGED_LAYER, overlay=True, control=True)
+        self._name = "OutlineLayer"
+        self.ids = ids
+        self.tooltips = tooltips
+        self.payload = _safe_json(
+            {
+                "ids": ids,
+                "scale": 10**COORDINATE_DECIMALS,
+                "rings": rings,
+                "tooltips": tooltips,
+                "style": {
+                    "color": CHANGED_COLOUR,
+                    "weight": 4,
+                    "dashArray": "10 6",
+                    "fill": False,
+                    "className": CHANGED_CLASS,
+                },
+            }
+        )
+
+
+def _outline_tooltip(text: str) -> str:
+    """Plain text lines as tooltip HTML: every line escaped, the first in bold."""
+    lines = [escape_text(line) for line in str(text).split("\n")]
+    return "<br>".join([f"<b>{lines[0]}</b>", *lines[1:]])
+
+
+def _outline_layer(layers: MapLayers, outlines: Mapping[str, str]) -> _OutlineLayer | None:
+    ids = [key for key in layers.ids if key in outlines]
+    if not ids:
+        return None
+    return _OutlineLayer(
+        ids,
+        [_encode_geometry(shapely.geometry.shape(layers.geometries[key])) for key in ids],
+        [_outline_tooltip(outlines[key]) for key in ids],
+    )
+
+
+def _changes_note(label: str | None, count: int) -> str:
+    if label is None:
+        return ""
+    shown = escape_text(" ".join(str(label).split()))
+    word = "neighborhood" if count == 1 else "neighborhoods"
+    return (
+        f'<div style="margin-top:4px"><span style="display:inline-block;width:14px;'
+        f"height:10px;margin-right:6px;vertical-align:middle;border:3px dashed "
+        f'{CHANGED_COLOUR}"></span>{count:,} {word} changed since {shown}</div>'
+    )
+
+
 def neighborhood_map(
     neighborhoods: gpd.GeoDataFrame,
     measure: str,
@@ -1172,6 +1273,8 @@ def neighborhood_map(
     highlight: Iterable[str] = (),
     committees: pd.DataFrame | None = None,
     layers: MapLayers | None = None,
+    outlines: Mapping[str, str] | None = None,
+    outlines_label: str | None = None,
 ) -> folium.Map:
     """A map of the neighborhoods coloured by a measure, with committees and organizations.
 
@@ -1212,6 +1315,13 @@ def neighborhood_map(
     layers : MapLayers, optional
         :func:`prepare_map_layers` of these neighborhoods, to share between measures; then
         pass ``organizations`` and ``committees`` to it, not here.
+    outlines : mapping of str to str, optional
+        Neighborhood id -> plain-text tooltip (lines separated by newlines; escaped here) of the
+        neighborhoods that changed since a meeting (:func:`coalition.since.outline_texts`):
+        drawn as a separate layer of thick dashed outlines, listed in the layer control.
+        Unknown ids are ignored.
+    outlines_label : str, optional
+        What they changed since ("March convening"): the legend then counts them.
 
     Returns
     -------
@@ -1295,6 +1405,10 @@ def neighborhood_map(
         [str(key) in highlighted for key in frame.index],
     ).add_to(m)
     any_illustrative = any(flags)
+    # Changes since a meeting: above the areas, under the labels and markers.
+    outline_layer = _outline_layer(layers, outlines or {})
+    if outline_layer is not None:
+        outline_layer.add_to(m)
 
     points = layers.points
     label_ids = (
@@ -1353,6 +1467,9 @@ def neighborhood_map(
             any_illustrative,
             layers.non_members,
             layers.simplified_metres,
+            _changes_note(
+                outlines_label, len(outline_layer.ids) if outline_layer is not None else 0
+            ),
         )
     ).add_to(m)
     folium.LayerControl(collapsed=False, position="topright").add_to(m)

@@ -29,7 +29,7 @@ import random
 import re
 import threading
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Mapping
 from importlib import resources
 from typing import Any
 
@@ -39,6 +39,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from pyvis.network import Network
 
+from .edits import tie_key
 from .errors import AnalysisError
 from .escaping import escape_text
 from .model import is_member
@@ -111,6 +112,9 @@ EXTRA_COLOURS = (
 OTHER_KIND_COLOUR = "#D9D9D9"  # non-organizations when colouring by sector or orientation
 HIGHLIGHT_COLOUR = "#D50000"
 BRIDGE_COLOUR = "#FF6D00"
+# Changes since a meeting (network_html's new_ties / ended_ties / new_nodes).
+NEW_COLOUR = "#7B1FA2"  # new ties (thick) and new organizations (outline)
+ENDED_COLOUR = "#757575"  # ended ties, dashed
 KIND_SIZES = {
     ORGANIZATION: 12,
     NEIGHBORHOOD: 18,
@@ -668,6 +672,10 @@ def network_html(
     highlight_nodes: dict[str, str] | None = None,
     highlight_edges: set[tuple[str, str]] | None = None,
     height: str = "650px",
+    new_ties: Collection[str] | None = None,
+    ended_ties: Iterable[Mapping[str, Any]] | None = None,
+    new_nodes: Collection[str] | None = None,
+    changes_label: str | None = None,
 ) -> str:
     """A self-contained, escaped HTML page drawing the graph (vis-network, offline).
 
@@ -696,6 +704,17 @@ def network_html(
         Ties to emphasise (e.g. bridging ties), in either direction.
     height : str
         CSS height such as ``"650px"`` or ``"80vh"``.
+    new_ties : collection of str, optional
+        Keys (:func:`coalition.edits.tie_key`) of ties new since ``changes_label``: drawn thick
+        in :data:`NEW_COLOUR`, "New since ..." in their tooltip.
+    ended_ties : iterable of mapping, optional
+        Ties that ended since then, each with ``source_id``, ``target_id``, ``tie_type`` and
+        optionally ``strength``, ``on`` (date) and ``reason``: drawn back as dashed grey lines,
+        tooltip "ended <on>: <reason>", when both ends are in ``G``.
+    new_nodes : collection of str, optional
+        Nodes new since then (e.g. organizations added): outlined in :data:`NEW_COLOUR`.
+    changes_label : str, optional
+        What the changes are since ("March convening"); with it the legend counts them.
 
     Returns
     -------
@@ -718,6 +737,8 @@ def network_html(
         raise AnalysisError(f"height must be a CSS length such as '650px' (got {height!r}).")
     highlight_nodes = highlight_nodes or {}
     highlighted_pairs = {frozenset(map(str, pair)) for pair in (highlight_edges or set())}
+    fresh_nodes = {str(n) for n in new_nodes or ()}
+    since = " ".join(str(changes_label or "").split())
     sizes = _scaled_sizes(size_by) if size_by else {}
     if not size_by and any(d.get("kind") == GROUP for _, d in G.nodes(data=True)):
         sizes = _scaled_sizes({n: d.get("size", 1) for n, d in G.nodes(data=True)})
@@ -732,12 +753,16 @@ def network_html(
         _, colour, _ = _category(data, color_by)
         reason = highlight_nodes.get(node)
         name = data.get("label") if kind == GROUP else data.get("name")
-        show_label = labelled_all or kind in (NEIGHBORHOOD, GROUP) or reason is not None
+        is_new = key in fresh_nodes
+        show_label = labelled_all or kind in (NEIGHBORHOOD, GROUP) or reason is not None or is_new
         x, y = positions.get(key) or extra_positions[key]
+        title = _node_title(key, data, reason)
+        if is_new:
+            title += f"\nNew since {since}" if since else "\nNew"
         entry: dict[str, Any] = {
             "id": key,
             "label": escape_text(name or key) if show_label else "",
-            "title": escape_text(_node_title(key, data, reason)),
+            "title": escape_text(title),
             "x": round(float(x), 2),
             "y": round(float(y), 2),
             "color": {
@@ -754,11 +779,17 @@ def network_html(
         if kind == ORGANIZATION and not is_member(data.get("member")):  # hollow: could invite
             entry["color"] = {**entry["color"], "background": "#ffffff", "border": colour}
             border_width = max(border_width, 3)
+        if is_new and not reason:  # a highlight's red outline says more than "new"
+            entry["color"] = {**entry["color"], "border": NEW_COLOUR}
+            border_width = max(border_width, 4)
         if border_width != _DEFAULT_BORDER_WIDTH:
             entry["borderWidth"] = border_width
         vis_nodes.append(entry)
 
-    vis_edges = _vis_edges(G, highlighted_pairs)
+    fresh_ties = set(new_ties or ())
+    vis_edges, new_drawn = _vis_edges(G, highlighted_pairs, fresh_ties, since)
+    ended_drawn, ended_elsewhere = _ended_edges(G, ended_ties or (), since)
+    vis_edges.extend(ended_drawn)
     net = Network(height=height, width="100%", directed=False, cdn_resources="in_line", heading="")
     net.nodes, net.edges = vis_nodes, vis_edges
     net.options = {
@@ -783,13 +814,21 @@ def network_html(
         d.get("kind") == ORGANIZATION and not is_member(d.get("member"))
         for _, d in G.nodes(data=True)
     )
-    return page.replace(
-        "<!--wbh-legend-->",
-        _legend_html(
-            legend_for(G, color_by), bool(highlight_nodes), bool(highlighted_pairs), non_members
-        ),
-        1,
+    changes = (
+        _changes_legend(
+            since, new_drawn, len(ended_drawn), ended_elsewhere, sum(n in G for n in fresh_nodes)
+        )
+        if changes_label is not None
+        else ""
     )
+    legend = _legend_html(
+        legend_for(G, color_by),
+        bool(highlight_nodes),
+        bool(highlighted_pairs),
+        non_members,
+        changes,
+    )
+    return page.replace("<!--wbh-legend-->", legend, 1)
 
 
 def _ring_positions(
@@ -810,16 +849,25 @@ def _ring_positions(
     }
 
 
-def _vis_edges(G: nx.Graph, highlighted_pairs: set[frozenset]) -> list[dict]:
+def _vis_edges(
+    G: nx.Graph,
+    highlighted_pairs: set[frozenset],
+    new_ties: set[str] | None = None,
+    since: str = "",
+) -> tuple[list[dict], int]:
+    """The vis-network edges (one per pair of nodes) and how many new ties they draw."""
     ties: dict[frozenset, list[dict]] = defaultdict(list)
     ends: dict[frozenset, tuple[str, str]] = {}
+    grouped = G.graph.get("grouped_by") is not None
+    fresh: set[int] = set()  # id() of the edge data of new ties (only while drawing)
     for u, v, data in G.edges(data=True):
         if u == v:
             continue
         pair = frozenset((str(u), str(v)))
         ties[pair].append(data)
         ends.setdefault(pair, (str(u), str(v)))
-    grouped = G.graph.get("grouped_by") is not None
+        if new_ties and not grouped and tie_key(u, v, data.get("tie_type")) in new_ties:
+            fresh.add(id(data))
     vis_edges = []
     for pair in sorted(ties, key=lambda p: ends[p]):
         u, v = ends[pair]
@@ -840,6 +888,9 @@ def _vis_edges(G: nx.Graph, highlighted_pairs: set[frozenset]) -> list[dict]:
                     detail += " [illustrative]"
                 lines.append(detail)
             width = max((finite_or_none(d.get("strength")) or 1.0) for d in ties[pair])
+        new_here = sum(id(d) in fresh for d in ties[pair])
+        if new_here:
+            lines.append((f"New since {since}" if since else "New") + _times(new_here))
         bridging = pair in highlighted_pairs
         if bridging:
             lines.append("Highlighted tie")
@@ -847,12 +898,78 @@ def _vis_edges(G: nx.Graph, highlighted_pairs: set[frozenset]) -> list[dict]:
             "from": u,
             "to": v,
             "title": escape_text("\n".join(lines)),
-            "width": round(width + (3 if bridging else 0), 2),
+            "width": round(width + (3 if bridging or new_here else 0), 2),
         }
-        if bridging:
+        if new_here:
+            entry["color"] = {"color": NEW_COLOUR}
+        elif bridging:
             entry["color"] = {"color": BRIDGE_COLOUR}
         vis_edges.append(entry)
-    return vis_edges
+    return vis_edges, len(fresh)
+
+
+def _times(count: int) -> str:
+    return f" ({count} ties)" if count > 1 else ""
+
+
+def _ended_edges(
+    G: nx.Graph, ended: Iterable[Mapping[str, Any]], since: str
+) -> tuple[list[dict], int]:
+    """Dashed edges for the ended ties whose two ends are drawn, and how many were not."""
+    drawn: list[dict] = []
+    elsewhere = 0
+    for tie in ended:
+        u, v = str(tie.get("source_id")), str(tie.get("target_id"))
+        if u == v or u not in G or v not in G:
+            elsewhere += 1
+            continue
+        kind = str(tie.get("tie_type") or "tie").replace("_", " ")
+        strength = finite_or_none(tie.get("strength")) or 1.0
+        on, reason = tie.get("on"), tie.get("reason")
+        when = f"ended {on}" if on else "ended"
+        lines = [
+            f"{G.nodes[u].get('name') or u} – {G.nodes[v].get('name') or v}",
+            f"{kind} (strength {strength:g})",
+            f"{when}: {reason}" if reason else f"{when} (no longer in the data)",
+        ]
+        if since:
+            lines.append(f"Ended since {since}")
+        drawn.append(
+            {
+                "from": u,
+                "to": v,
+                "title": escape_text("\n".join(lines)),
+                "width": round(strength, 2),
+                "dashes": True,
+                "color": {"color": ENDED_COLOUR},
+            }
+        )
+    return drawn, elsewhere
+
+
+def _count(count: int, one: str, many: str) -> str:
+    return f"{count:,} {one if count == 1 else many}"
+
+
+def _changes_legend(since: str, new: int, ended: int, elsewhere: int, new_nodes: int) -> str:
+    """Legend rows for the changes since a meeting (counts of what this view draws)."""
+    label = escape_text(since)
+    rows = [
+        f'<div class="wbh-since"><span class="swatch" style="background:{NEW_COLOUR};'
+        f'height:5px;border:0"></span>{_count(new, "new tie", "new ties")} since {label}</div>',
+        f'<div class="wbh-since"><span class="swatch" style="background:#fff;border:0;'
+        f'border-top:2px dashed {ENDED_COLOUR};height:0"></span>'
+        f"{_count(ended, 'ended tie', 'ended ties')} (dashed)"
+        + (f", {elsewhere:,} more with an end not shown" if elsewhere else "")
+        + "</div>",
+    ]
+    if new_nodes:
+        outlined = _count(new_nodes, "new organization", "new organizations")
+        rows.append(
+            f'<div class="wbh-since"><span class="swatch" style="background:#fff;border:3px '
+            f'solid {NEW_COLOUR}"></span>{outlined} (outlined)</div>'
+        )
+    return "".join(rows)
 
 
 def _legend_html(
@@ -860,6 +977,7 @@ def _legend_html(
     nodes_highlighted: bool,
     edges_highlighted: bool,
     non_members: bool = False,
+    changes: str = "",
 ) -> str:
     rows = [
         f'<div><span class="swatch" style="background:{escape_text(colour)}"></span>'
@@ -885,7 +1003,7 @@ def _legend_html(
             '<div><span class="swatch" style="background:#fff;border:3px solid #333">'
             "</span>Not a member — could be invited (hollow)</div>"
         )
-    return f'<div class="wbh-legend">{"".join(rows)}</div>'
+    return f'<div class="wbh-legend">{"".join(rows)}{changes}</div>'
 
 
 __all__ = [

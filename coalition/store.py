@@ -1000,7 +1000,7 @@ class Store:
             rows = conn.execute(
                 select(
                     MEETINGS.c.name, MEETINGS.c.version, MEETINGS.c.saved_at, MEETINGS.c.who
-                ).order_by(MEETINGS.c.version.desc(), MEETINGS.c.saved_at.desc())
+                ).order_by(MEETINGS.c.version.desc(), MEETINGS.c.saved_at.desc(), MEETINGS.c.name)
             ).all()
         return pd.DataFrame(
             [tuple(r) for r in rows], columns=["name", "version", "saved_at", "who"]

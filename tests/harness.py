@@ -291,6 +291,7 @@ HEADINGS = {
     "planner": "Coverage & planner",
     "data": "Data",
     "record": "Record",
+    "import": "Import",
 }
 NAV_LINK = '[data-testid="stSidebarNavLink"]'
 

@@ -10,6 +10,7 @@ import folium
 import folium.plugins
 import geopandas as gpd
 import networkx as nx
+import numpy as np
 import pandas as pd
 import pytest
 import shapely
@@ -579,3 +580,127 @@ def test_what_streamlit_folium_sends_has_no_external_url(frame, organizations):
         + streamlit_folium._get_map_string(m)
     )
     assert EXTERNAL.search(sent) is None and "https://" not in sent
+
+
+# --- changes since a meeting --------------------------------------------------------------------
+
+
+def _outlines(m):
+    return _children(m, maps._OutlineLayer)
+
+
+def _outline_payload(m, page: str) -> dict:
+    """The outline layer's JSON data, checked to be in the page as written."""
+    (layer,) = _outlines(m)
+    assert layer.payload in page
+    return json.loads(layer.payload)
+
+
+def _legend_box(m) -> str:
+    (box,) = _children(m, maps._HtmlControl)
+    return box.box_html
+
+
+def test_changed_neighborhoods_are_outlined_in_their_own_layer(frame):
+    outlines = {
+        "dogwood": "Changed since March: 1 tie added, 0 ended",
+        "cedar": "Changed since March: 0 ties added, 0 ended\nCommittee: forming → active",
+        "atlantis": "not a neighborhood of this map",
+    }
+    m = maps.neighborhood_map(frame, "foreign_born", outlines=outlines, outlines_label="March")
+    (layer,) = _outlines(m)
+    # In the frame's order, unknown ids left out.
+    assert layer.ids == [k for k in frame.index if k in ("cedar", "dogwood")]
+    assert layer.layer_name == maps.CHANGED_LAYER and layer.control
+    tooltips = dict(zip(layer.ids, layer.tooltips, strict=True))
+    assert tooltips["dogwood"] == "<b>Changed since March: 1 tie added, 0 ended</b>"
+    assert tooltips["cedar"] == (
+        "<b>Changed since March: 0 ties added, 0 ended</b><br>Committee: forming → active"
+    )
+    page = maps.offline_map_html(m)
+    payload = _outline_payload(m, page)
+    assert payload["ids"] == layer.ids
+    assert payload["style"] == {
+        "color": maps.CHANGED_COLOUR,
+        "weight": 4,
+        "dashArray": "10 6",
+        "fill": False,
+        "className": maps.CHANGED_CLASS,
+    }
+    # Dogwood is the square (-72.69, 41.75)-(-72.68, 41.76): its ring, delta-encoded.
+    ((ring,),) = payload["rings"][payload["ids"].index("dogwood")]
+    xs, ys = np.cumsum(ring[0::2]), np.cumsum(ring[1::2])
+    assert set(zip(xs.tolist(), ys.tolist(), strict=True)) == {
+        (-7269000, 4175000),
+        (-7268000, 4175000),
+        (-7268000, 4176000),
+        (-7269000, 4176000),
+    }
+    assert "2 neighborhoods changed since March" in _legend_box(m)
+    # The measure's own areas are all still drawn, thin and solid.
+    assert len(_areas(m).ids) == 4 and "dashArray" not in _areas(m).values
+
+
+def test_no_outlines_no_layer_and_no_legend_line(frame):
+    plain_map = maps.neighborhood_map(frame, "foreign_born")
+    assert _outlines(plain_map) == []
+    assert _outlines(maps.neighborhood_map(frame, "foreign_born", outlines={})) == []
+    page = maps.offline_map_html(plain_map)
+    assert "changed since" not in page and maps.CHANGED_CLASS not in page
+    nothing = maps.neighborhood_map(frame, "foreign_born", outlines={}, outlines_label="March")
+    assert "0 neighborhoods changed since March" in _legend_box(nothing)
+
+
+def test_outline_tooltips_and_label_are_escaped(tiny_graph):
+    H = _hostile_graph(tiny_graph)
+    frame = maps.neighborhood_map_frame(H)
+    text = f"Changed since {HOSTILE['img']}\n{HOSTILE['literal']} {{{{7*7}}}}"
+    m = maps.neighborhood_map(
+        frame,
+        "foreign_born",
+        outlines={"birch": text},
+        outlines_label=HOSTILE["script"] + " {{7*7}}",
+    )
+    page = maps.offline_map_html(m)
+    for raw in RAW_PATTERNS:
+        assert raw not in page
+    assert "{{7*7}}" not in page
+    (tooltip,) = _outline_payload(m, page)["tooltips"]
+    assert tooltip == (
+        "<b>Changed since &lt;img src=x onerror=alert(1)&gt;</b><br>"
+        "&#36;&#123;alert(1)&#125;&#96;+alert(2)+&#96;&#92; &#123;&#123;7*7&#125;&#125;"
+    )
+    assert (
+        "1 neighborhood changed since &lt;script&gt;alert(1)&lt;/script&gt; "
+        "&#123;&#123;7*7&#125;&#125;</div>" in _legend_box(m)
+    )
+
+
+@pytest.mark.browser
+def test_outlines_draw_in_chromium_with_escaped_tooltips(tmp_path, tiny_graph):
+    H = _hostile_graph(tiny_graph)
+    m = maps.neighborhood_map(
+        maps.neighborhood_map_frame(H),
+        "foreign_born",
+        outlines={"dogwood": f"Changed since {HOSTILE['img']}\nCommittee: none → forming"},
+        outlines_label=HOSTILE["script"],
+    )
+    path = tmp_path / "map.html"
+    path.write_text(maps.offline_map_html(m), encoding="utf-8")
+    with offline_browser() as (_, page, recorder):
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(path.as_uri())
+        page.wait_for_selector(f"path.{maps.CHANGED_CLASS}")
+        outlines = page.locator(f"path.{maps.CHANGED_CLASS}")
+        count = outlines.count()
+        dashes = outlines.first.get_attribute("stroke-dasharray")
+        fill = outlines.first.get_attribute("fill")
+        box = outlines.first.bounding_box()
+        page.mouse.move(box["x"] + 1, box["y"] + box["height"] / 2)  # on the dashed line
+        tooltip = page.locator(".leaflet-tooltip").last.inner_text()
+        legend = page.locator(".wbh-map-box").inner_text()
+    assert errors == [] and recorder.blocked == [] and recorder.dialogs == []
+    assert count == 1 and dashes == "10 6" and fill == "none"
+    assert tooltip == f"Changed since {HOSTILE['img']}\nCommittee: none → forming"
+    assert f"1 neighborhood changed since {HOSTILE['script']}" in legend

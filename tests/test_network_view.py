@@ -539,3 +539,116 @@ def test_page_decodes_exactly_what_escape_text_wrote(tmp_path, tiny_graph):
         )
     assert decoded == samples
     assert recorder.blocked == [] and recorder.dialogs == []
+
+
+# --- changes since a meeting --------------------------------------------------------------------
+
+ENDED = {
+    "source_id": "lib",
+    "target_id": "church",
+    "tie_type": "partnership",
+    "strength": 1,
+    "on": "2026-11-30",
+    "reason": "funding stopped",
+}
+
+
+def _since_graph(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """The tiny graph after a meeting: clinic-lonely started working together, lib-church ended
+    (its edge gone), a school joined in Cedar."""
+    H = copy.deepcopy(G)
+    H.add_edge("lonely", "clinic", key="partnership", tie_type="partnership", strength=2)
+    H.remove_edge("lib", "church", key="partnership")
+    H.add_node("school", kind="organization", name="Cedar School", neighborhood="cedar")
+    return H
+
+
+def test_changes_since_are_drawn_new_ended_and_outlined(tiny_graph):
+    H = _since_graph(tiny_graph)
+    pos = nv.layout_positions(tiny_graph)
+    page = nv.network_html(
+        H,
+        pos,
+        new_ties={"clinic|lonely|partnership"},
+        ended_ties=[ENDED],
+        new_nodes={"school"},
+        changes_label="March convening",
+    )
+    edges = _vis_data(page, "edgeList")
+    (new,) = [e for e in edges if {e["from"], e["to"]} == {"clinic", "lonely"}]
+    assert new["color"] == {"color": nv.NEW_COLOUR} and new["width"] == 2 + 3
+    assert new["title"].endswith("New since March convening")
+    (ended,) = [e for e in edges if {e["from"], e["to"]} == {"lib", "church"}]
+    assert ended["dashes"] is True and ended["color"] == {"color": nv.ENDED_COLOUR}
+    assert ended["title"] == (
+        "Alder Library – Cedar Church\npartnership (strength 1)\n"
+        "ended 2026-11-30: funding stopped\nEnded since March convening"
+    )
+    # Only the new and the ended ties are marked.
+    assert sum("dashes" in e for e in edges) == 1
+    assert sum(e.get("color") == {"color": nv.NEW_COLOUR} for e in edges) == 1
+    nodes = {n["id"]: n for n in _vis_data(page, "nodeList")}
+    school = nodes["school"]
+    assert school["color"]["border"] == nv.NEW_COLOUR and school["borderWidth"] == 4
+    assert school["title"].endswith("New since March convening")
+    assert nodes["clinic"]["color"]["border"] == "#333333"
+    legend = re.search(r'<div class="wbh-legend">.*?</div></div>', page, re.DOTALL).group(0)
+    assert "1 new tie since March convening" in legend
+    assert "1 ended tie (dashed)</div>" in legend
+    assert "1 new organization (outlined)" in legend
+    # The marks move nothing: every node sits where the full graph's layout put it.
+    assert all(
+        (n["x"], n["y"]) == tuple(round(v, 2) for v in pos[i]) for i, n in nodes.items() if i in pos
+    )
+
+
+def test_changes_since_count_only_what_the_view_draws(tiny_graph):
+    H = _since_graph(tiny_graph)
+    view = nv.filter_graph(H, focus="clinic", depth=1)  # clinic, legal, lonely, karen, dogwood
+    gone = {**ENDED, "on": None, "reason": None}
+    page = nv.network_html(
+        view,
+        nv.layout_positions(H),
+        new_ties={"clinic|lonely|partnership", "church|school|partnership"},
+        ended_ties=[gone, {**ENDED, "source_id": "legal", "target_id": "clinic", "reason": ""}],
+        changes_label="version 3",
+    )
+    legend = re.search(r'<div class="wbh-legend">.*?</div></div>', page, re.DOTALL).group(0)
+    assert "1 new tie since version 3" in legend
+    assert "1 ended tie (dashed), 1 more with an end not shown" in legend
+    assert "new organization" not in legend
+    (ended,) = [e for e in _vis_data(page, "edgeList") if e.get("dashes")]
+    assert ended["title"].split("\n")[2] == "ended 2026-11-30 (no longer in the data)"
+
+
+def test_no_changes_label_means_no_changes_legend(tiny_graph):
+    pos = nv.layout_positions(tiny_graph)
+    plain_page = nv.network_html(tiny_graph, pos)
+    assert "wbh-since" not in plain_page
+    assert nv.network_html(tiny_graph, pos, new_ties=set(), ended_ties=[]) == plain_page
+    zero = nv.network_html(tiny_graph, pos, changes_label="March")
+    assert "0 new ties since March" in zero and "0 ended ties (dashed)" in zero
+
+
+def test_changes_since_titles_are_escaped(tiny_graph):
+    H = _hostile_graph(_since_graph(tiny_graph))
+    H.nodes["school"]["name"] = HOSTILE["href"]
+    hostile_end = {**ENDED, "reason": HOSTILE["img"] + " {{7*7}} ${7*7}", "on": HOSTILE["script"]}
+    page = nv.network_html(
+        H,
+        nv.layout_positions(H),
+        new_ties={"clinic|lonely|partnership"},
+        ended_ties=[hostile_end],
+        new_nodes={"school"},
+        changes_label=HOSTILE["attr"] + " {{7*7}}",
+    )
+    for raw in RAW_PATTERNS:
+        assert raw not in page
+    assert "{{7*7}}" not in page and "${7*7}" not in page and "popup.innerHTML" not in page
+    (ended,) = [e for e in _vis_data(page, "edgeList") if e.get("dashes")]
+    assert html.unescape(ended["title"]).split("\n")[2] == (
+        f"ended {HOSTILE['script']}: {HOSTILE['img']} {{{{7*7}}}} ${{7*7}}"
+    )
+    assert html.unescape(ended["title"]).startswith(HOSTILE["img"] + " – ")
+    legend = re.search(r'<div class="wbh-legend">.*?</div></div>', page, re.DOTALL).group(0)
+    assert html.unescape(legend).count(HOSTILE["attr"] + " {{7*7}}") == 1

@@ -479,6 +479,13 @@ def test_a_named_meeting_is_the_start_and_its_name_is_escaped(app, db):
     assert len(lines) == 1
     assert lines[0].endswith("Since this meeting started\\: 1 partnership ended\\.")
     assert "](http" not in lines[0] and "\\[Nov\\]" in lines[0] and "\\*session\\*" in lines[0]
+    # The map and network draw the changes since that meeting, filling the frame too.
+    at.switch_page(page("network")).run()
+    assert not at.exception
+    drawn = at.get("iframe")[0].proto.srcdoc
+    assert "height: 98vh" in drawn and "wbh-since" in drawn
+    at.switch_page(page("map")).run()
+    assert not at.exception and len(at.get("iframe")) == 1
 
 
 def test_a_whole_city_load_since_the_start_is_said_not_counted(app, db):

@@ -29,14 +29,21 @@ import pytest
 from helpers import TEXT_ELEMENTS, element_texts
 from tiny_city import make_tiny_city
 
-from coalition import cli, exports, history, maps, network_view, schema
+from coalition import cli, edits, exports, history, maps, network_view, schema, since
 from coalition.ingest import read_city
 from coalition.map_files import neighborhood_measures, write_city_maps
 from coalition.model import build_graph, nodes_frame
 from coalition.store import open_store
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "fixtures" / "hostile_city"))
-from build_fixture import PAYLOADS, SIDE_EFFECT_FILE, list_payload, marker, write_payload_folder
+from build_fixture import (
+    PAYLOADS,
+    SIDE_EFFECT_FILE,
+    list_payload,
+    marker,
+    payload_cell,
+    write_payload_folder,
+)
 
 # Every payload at once, in one cell: what the dashboard pages are driven with.
 PAYLOADS = {**PAYLOADS, "all": " ".join(PAYLOADS.values())}
@@ -213,6 +220,75 @@ def test_network_html_shows_the_payload_as_text(city_of, name):
             grouped, network_view.layout_positions(grouped), color_by="sector"
         )
         assert_literal(page, PAYLOADS[name], {shown}, f"network grouped by {by}")
+
+
+# --- changes since a meeting, on the network and the map ---------------------------------------
+
+SINCE_SHOWS = {m("ties", "reason"), m("meeting", "name")}
+
+
+def _since(city, payload: str):
+    """The city after a meeting: lib and church stopped working together (the reason is the
+    payload), clinic and lonely started; the meeting's name is the payload too."""
+    ending = edits.retire(
+        city,
+        "ties",
+        "church|lib|partnership",
+        reason=payload_cell(payload, "ties", "reason", "x"),
+        on="2026-11-30",
+    )
+    adding = edits.add(
+        city,
+        "ties",
+        {
+            "source_id": "clinic",
+            "target_id": "lonely",
+            "tie_type": "partnership",
+            "source": "working session",
+            "source_date": "2026-11",
+        },
+    )
+    after = edits.apply_changes(city, [*ending, *adding])
+    marks = since.changes_since(
+        city, after, retired={c.key: c.after["_retired"] for c in ending if c.table == "ties"}
+    )
+    return after, marks, payload_cell(payload, "meeting", "name", "x")
+
+
+@pytest.mark.parametrize("name", list(PAYLOADS))
+def test_changes_since_on_the_network_show_the_payload_as_text(city_of, name):
+    after, marks, label = _since(city_of(name), PAYLOADS[name])
+    G = build_graph(after)
+    page = network_view.network_html(
+        G,
+        network_view.layout_positions(G),
+        new_ties=set(marks.ties_added),
+        ended_ties=[{**e.row, "on": e.on, "reason": e.reason} for e in marks.ties_ended.values()],
+        new_nodes={"clinic"},
+        changes_label=label,
+    )
+    assert "1 new tie since" in page and "1 ended tie (dashed)" in page
+    assert_literal(page, PAYLOADS[name], NETWORK_SHOWS | SINCE_SHOWS, "network since")
+    assert "<script>alert(1)" not in page and "<img src=x" not in page
+
+
+@pytest.mark.parametrize("name", list(PAYLOADS))
+def test_changes_since_on_the_map_show_the_payload_as_text(city_of, name):
+    after, marks, label = _since(city_of(name), PAYLOADS[name])
+    assert sorted(marks.neighborhoods) == ["alder", "cedar", "dogwood"]
+    drawn = maps.neighborhood_map(
+        neighborhood_measures(build_graph(after)),
+        "foreign_born",
+        outlines=since.outline_texts(marks, label),
+        outlines_label=label,
+    )
+    shows = {m("meeting", "name"), m("neighborhoods", "name"), m("neighborhoods", "source")}
+    for page, where in (
+        (maps.offline_map_html(drawn), "map since"),
+        (maps.make_offline(drawn).get_root().render(), "map since, rendered twice"),
+    ):
+        assert_literal(page, PAYLOADS[name], shows, where)
+        assert "<script>alert(1)" not in page and "<img src=x" not in page
 
 
 # --- exports ------------------------------------------------------------------------------------

@@ -3,7 +3,8 @@
 ``main.py`` (the entry script; ``app.py`` at the root runs it) registers one page per module
 here with ``st.navigation``:
 :mod:`overview`, :mod:`network`, :mod:`map`, :mod:`gaps`, :mod:`planner`, :mod:`data_page` and
-:mod:`record` (the one page that writes; hidden when ``COALITION_READ_ONLY`` is set).
+:mod:`record` and :mod:`import_page` (the pages that write; hidden when ``COALITION_READ_ONLY``
+is set).
 Pages are thin: they read cached results from :mod:`coalition.dashboard.cache` (keyed on one
 :class:`~coalition.dashboard.cache.Snapshot` of the store, so every interaction after the first is
 answered from the cache), turn them into rows and sentences with :mod:`coalition.presenting`
@@ -23,6 +24,7 @@ PAGES = (
     ("planner.py", "Coverage & planner", "planner"),
     ("data_page.py", "Data", "data"),
     ("record.py", "Record", "record"),
+    ("import_page.py", "Import", "import"),
 )
 # Pages that change data: left out when settings.read_only() (COALITION_READ_ONLY) is set.
-WRITING_PAGES = ("record",)
+WRITING_PAGES = ("record", "import")

@@ -1,8 +1,13 @@
-"""Cached loaders: every heavy result is computed once per store version and then reused.
+"""Cached loaders: every heavy result is computed once per content it depends on, then reused.
 
 Every loader takes a :class:`Snapshot` (the store's URL and its
-:meth:`~coalition.store.Store.version`, which changes on every write), so a new city or a new tie
-invalidates exactly what depends on it and nothing is ever served stale. Results are cached with
+:meth:`~coalition.store.Store.version`, which changes on every write). What reads the whole
+city (the graph, the Data page) is cached per version; the analyses are cached per
+:class:`AnalysisKey`, the last version that changed a column they read, so a new tie
+invalidates them while an edited note reuses them (see the comment above
+:data:`ANALYSED_COLUMNS` for which columns each product depends on, and why), and nothing is
+ever served stale. After an edit, the new version's tables are built from the previous
+version's and the edit's rows instead of reading the whole store again. Results are cached with
 ``st.cache_resource`` (shared, not copied) because they are large (a 10,000-organization graph,
 its layout and reports) and the library's functions never mutate their inputs; pages must treat
 them as read-only (``.copy()`` before changing).
@@ -18,6 +23,7 @@ here only cache what is expensive to work out again on every rerun.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -26,8 +32,9 @@ import networkx as nx
 import pandas as pd
 import streamlit as st
 
-from coalition import analysis, labels, model, schema, settings
+from coalition import analysis, edits, labels, model, schema, settings
 from coalition import store as store_module
+from coalition.errors import AnalysisError
 from coalition.presenting import city as city_text
 from coalition.presenting import gaps as gap_text
 
@@ -97,6 +104,379 @@ def snapshot() -> Snapshot:
     return Snapshot(url, int(_open(url).version()))
 
 
+# --- building a version from the one before, and what each cached product depends on ----------
+#
+# After an edit, the next rerun asks for a new version. Two things keep that cheap:
+#
+# 1. :func:`city` builds the new version's tables from the previous version's (kept in memory,
+#    see ``_LATEST``) and the store's net row changes between the two
+#    (:meth:`coalition.store.Store.changes_between`): only the changed tables are rebuilt, the
+#    same way the store reads them, so the frames equal a full read's. Any doubt falls back to a
+#    full read: a write other than a row edit in between (a load, an import, a restore), a
+#    restored row (it goes back to its old place, which only the store knows), a row that is not
+#    as the change says it was, two added rows of one table over several versions, a write
+#    racing the read, or any error.
+#
+# 2. The analyses are keyed on an :class:`AnalysisKey`, not on the version: the version of the
+#    last change they can see. They read the city only through
+#    :func:`coalition.model.graph_tables`, whose columns are these (``model._READ_COLUMNS`` and
+#    ``model._READ_TIE_COLUMNS``; :data:`ANALYSED_COLUMNS` is derived from them, so a column the
+#    tables start reading is seen here too):
+#
+#    - organizations: id, name, sector, orientation, services, languages, anchor_type,
+#      neighborhood, member, illustrative, illustrative_columns (not address, lat, lon, notes,
+#      source, source_date);
+#    - communities: id, name, community_kind, languages, estimated_residents, illustrative,
+#      illustrative_columns (not notes, source, source_date);
+#    - navigators: id, alias, languages, neighborhood, illustrative, illustrative_columns
+#      (not source, source_date);
+#    - committees: id, name, neighborhood, status, illustrative, illustrative_columns (not
+#      start_date, source, source_date);
+#    - ties: source_id, target_id, tie_type, strength, residents, illustrative,
+#      illustrative_columns (not kind, since, notes, source, source_date);
+#    - and which rows there are (an added, retired, restored or deleted row is always seen).
+#
+#    Names are in the list on purpose: the gaps, the ranking, the plan and the filters show
+#    them, so renaming an organization recomputes them (correct first); notes, sources,
+#    addresses, dates and a tie's kind or notes do not. Neighborhoods, boundaries, the city's
+#    name and CRS change only with a whole-city write, which always gives a new key.
+#
+#    Keyed on AnalysisKey (computed from the version's own city, passed unhashed as ``_snap``):
+#    tables, index, counts, filter_options, gaps (and each family's rows), coverage, ranking,
+#    plan, what_if, highlights on every column above (:data:`ANALYSED_COLUMNS`). Two products
+#    show no name: :func:`brokerage` (numbers per organization id, from the partnerships) is
+#    keyed on those columns less names and aliases (:data:`LINKED_COLUMNS`), and
+#    :func:`positions` (the layout reads kinds, neighborhoods, ties and coordinates, never a
+#    name) on the same plus the organizations' lat/lon (:data:`PLACED_COLUMNS`): a rename
+#    keeps them, a new place or tie does not. Everything that reads the networkx graph for what
+#    it shows (graph, filtered, network_page_html, node_sizes, neighborhoods, the map's frames,
+#    neighborhood_members) and the Data and History pages' products stay keyed on the version:
+#    the graph carries every column, notes included.
+#
+#    A cached index keeps the city it was built from (``GraphIndex.graph`` is built from it on
+#    demand): that city may be an older version with the same analysed content, so anything
+#    shown from the graph must come from :func:`graph`, never ``index(snap).graph``.
+
+ANALYSED_COLUMNS: dict[str, frozenset[str]] = {
+    table: frozenset(
+        c.name
+        for c in columns
+        if c.name in (model._READ_TIE_COLUMNS if table == "ties" else model._READ_COLUMNS)
+    )
+    for table, columns in schema.TABLES.items()
+}
+# What shows no name reads the same columns less the names.
+LINKED_COLUMNS: dict[str, frozenset[str]] = {
+    table: columns - {"name", "alias"} for table, columns in ANALYSED_COLUMNS.items()
+}
+PLACED_COLUMNS: dict[str, frozenset[str]] = {
+    **LINKED_COLUMNS,
+    "organizations": LINKED_COLUMNS["organizations"] | {"lat", "lon"},
+}
+
+
+@dataclass(frozen=True)
+class AnalysisKey:
+    """The key of a product that depends only on some columns: the last version that changed them.
+
+    Two store versions with the same key hold the same values in those columns (and the same
+    rows), so they share every product computed from them. ``what`` names the column set
+    (``"analysed"``, ``"linked"`` or ``"placed"``).
+
+    Examples
+    --------
+    >>> AnalysisKey('sqlite:////tmp/t.db', 'analysed', 3) == AnalysisKey(
+    ...     'sqlite:////tmp/t.db', 'analysed', 3)
+    True
+    """
+
+    url: str
+    what: str
+    version: int
+
+
+@dataclass(frozen=True)
+class _Built:
+    """The newest city built for one store: its version, and each table's row keys."""
+
+    store: store_module.Store
+    version: int
+    city: model.CityData
+    keys: dict[str, list[str]]
+
+
+_LOCK = threading.Lock()
+_LATEST: dict[str, _Built] = {}
+# Per store URL and column set: {content version: key version}, for the newest versions seen.
+_KEYS: dict[tuple[str, str], tuple[store_module.Store, dict[int, int]]] = {}
+_KEYS_KEPT = 64
+# Stores remembered at once (one in a meeting; more only in tests or after switching stores).
+_STORES_KEPT = 4
+# The kinds of version that write rows one by one, with their changes kept (store.apply).
+ROW_EDIT_KINDS = ("edit", "undo")
+_COLUMN_SETS = {
+    "analysed": ANALYSED_COLUMNS,
+    "linked": LINKED_COLUMNS,
+    "placed": PLACED_COLUMNS,
+}
+
+
+def _changes_between(store: store_module.Store, old: int, new: int) -> list[edits.RowChange] | None:
+    """The net row changes from ``old`` to ``new``, or None unless every version between is a
+    row edit (:data:`ROW_EDIT_KINDS`) and is in the history: any other write is not read as
+    "nothing changed".
+    """
+    kept = store.versions()
+    between = kept[(kept["version"] > old) & (kept["version"] <= new)]
+    if len(between) != new - old or not between["kind"].isin(ROW_EDIT_KINDS).all():
+        return None
+    return store.changes_between(old, new)
+
+
+def _remember(
+    url: str,
+    store: store_module.Store,
+    built: model.CityData,
+    keys: dict[str, list[str]] | None = None,
+) -> None:
+    """Keep ``built`` as the newest city of ``url`` (unless a newer one is kept)."""
+    version = int(built.meta.get("version", 0))
+    with _LOCK:
+        kept = _LATEST.get(url)
+        if kept is None or kept.store is not store or kept.version < version:
+            _LATEST.pop(url, None)
+            _LATEST[url] = _Built(store, version, built, dict(keys or {}))
+            while len(_LATEST) > _STORES_KEPT:
+                del _LATEST[next(iter(_LATEST))]
+
+
+def _table_keys(kept: _Built, table: str) -> list[str]:
+    keys = kept.keys.get(table)
+    if keys is None:
+        keys = edits.keys_of(table, kept.city.tables[table])
+        kept.keys[table] = keys  # a cache of a derived value: the city itself is never changed
+    return keys
+
+
+def _as_stored(value: Any, column: schema.Column) -> Any:
+    """A changed row's cell as a full read gives it back: encoded as the store writes it, then
+    decoded as the store reads it (so an empty text stays empty, as it is stored)."""
+    return store_module._decode_column([store_module._encode(value, column)], column)[0]
+
+
+def _as_read(cell: Any, column: schema.Column) -> Any:
+    """A frame's cell as the store decoded it (see :func:`_column_values`)."""
+    if column.type in ("list", "bool") or isinstance(cell, (list, tuple)):
+        return cell
+    if pd.isna(cell):
+        return None
+    return int(cell) if column.type == "int" else cell
+
+
+def _column_values(series: pd.Series, column: schema.Column) -> list[Any]:
+    """A column's cells as the store decodes them (None for missing, ints for an int column)."""
+    values = series.tolist()
+    if column.type in ("list", "bool") or not series.hasnans:
+        if column.type == "int" and series.dtype.kind == "f":
+            return [int(v) for v in values]
+        return values
+    missing = series.isna().tolist()
+    if column.type == "int":
+        return [None if gone else int(v) for v, gone in zip(values, missing, strict=True)]
+    return [None if gone else v for v, gone in zip(values, missing, strict=True)]
+
+
+def _patched_table(
+    table: str, frame: pd.DataFrame, keys: list[str], changes: list[edits.RowChange], spans: int
+) -> tuple[pd.DataFrame, list[str]] | None:
+    """``frame`` (active rows, in store order) with ``changes`` applied, built like a full read.
+
+    None whenever the result could differ from the store's: see the module comment.
+    """
+    columns = schema.TABLES[table]
+    names = [c.name for c in columns]
+    if list(frame.columns) != names or len(keys) != len(frame):
+        return None
+    position = {k: i for i, k in enumerate(keys)}
+    if len(position) != len(keys):
+        return None  # a key twice: which row a change means is not certain
+    replaced: dict[int, dict[str, Any]] = {}
+    dropped: set[int] = set()
+    added: list[dict[str, Any]] = []
+    for change in changes:
+        before, after = change.before, change.after
+        was = before is not None and not before.get(edits.RETIRED)
+        now = after is not None and not after.get(edits.RETIRED)
+        here = position.get(change.key)
+        if was != (here is not None):
+            return None  # the previous version is not what the change started from
+        if here is not None and before is not None:
+            row = edits.plain_row(table, frame.iloc[here].to_dict())
+            row[edits.RETIRED] = None
+            if row != edits.plain_row(table, before):
+                return None
+            if after is not None and now:
+                replaced[here] = after
+            else:
+                dropped.add(here)
+        elif after is not None and now:
+            if before is not None:
+                return None  # restored: back at its old place, which only the store knows
+            added.append(after)
+    if len(added) > 1 and spans > 1:
+        return None  # rows added over several versions: their order is the store's
+    if not dropped and not added:
+        return _with_rows_replaced(frame, columns, replaced), list(keys)
+    cells: dict[str, list[Any]] = {}
+    for column in columns:
+        values = _column_values(frame[column.name], column)
+        for i, row in replaced.items():
+            values[i] = _as_stored(row.get(column.name), column)
+        if dropped:
+            values = [v for i, v in enumerate(values) if i not in dropped]
+        values.extend(_as_stored(row.get(column.name), column) for row in added)
+        cells[column.name] = values
+    new_keys = [k for i, k in enumerate(keys) if i not in dropped] if dropped else list(keys)
+    new_keys.extend(edits.row_key(table, row) for row in added)
+    if not cells[names[0]]:
+        return pd.DataFrame([], columns=names), new_keys
+    return pd.DataFrame(cells, columns=names), new_keys
+
+
+def _with_rows_replaced(
+    frame: pd.DataFrame, columns: tuple[schema.Column, ...], replaced: dict[int, dict[str, Any]]
+) -> pd.DataFrame:
+    """``frame`` with rows replaced in place: only the columns whose cells differ are rebuilt.
+
+    pandas types each column of a frame built from columns (as the store's read builds it)
+    from that column's values alone, so the untouched columns are already as a full read
+    would type them, and a rebuilt one is typed the same way from its new values.
+    """
+    out = frame.copy(deep=False)  # copy-on-write: the previous version's frame is untouched
+    for column in columns:
+        series = frame[column.name]
+        new = {i: _as_stored(row.get(column.name), column) for i, row in replaced.items()}
+        if all(_as_read(series.iat[i], column) == v for i, v in new.items()):
+            continue
+        values = _column_values(series, column)
+        for i, value in new.items():
+            values[i] = value
+        out[column.name] = pd.Series(values, index=frame.index, name=column.name)
+    return out
+
+
+def _city_from_changes(
+    store: store_module.Store, snap: Snapshot
+) -> tuple[model.CityData, dict[str, list[str]]] | None:
+    """The city at ``snap.version`` built from the newest one in memory, or None (read it)."""
+    with _LOCK:
+        kept = _LATEST.get(snap.url)
+    if kept is None or kept.store is not store or kept.version > snap.version:
+        return None
+    if kept.version == snap.version:
+        return kept.city, kept.keys
+    changes = _changes_between(store, kept.version, snap.version)
+    if changes is None:
+        return None  # a whole-city write lies between
+    by_table: dict[str, list[edits.RowChange]] = {}
+    for change in changes:
+        by_table.setdefault(change.table, []).append(change)
+    tables = dict(kept.city.tables)
+    keys = {t: k for t, k in kept.keys.items() if t not in by_table}
+    for table, table_changes in by_table.items():
+        if table not in tables or table not in schema.TABLES:
+            return None
+        patched = _patched_table(
+            table,
+            tables[table],
+            _table_keys(kept, table),
+            table_changes,
+            snap.version - kept.version,
+        )
+        if patched is None:
+            logger.info("version %d of %s: read in full (%s)", snap.version, snap.url, table)
+            return None
+        tables[table], keys[table] = patched
+    meta = store.info()
+    if (
+        int(meta.get("version", 0)) != snap.version
+        or meta.get("city", "City") != kept.city.name
+        or meta.get("metric_crs", "EPSG:3857") != kept.city.metric_crs
+    ):
+        return None  # written meanwhile: read the newest in full, as a full read would
+    built = model.CityData(
+        name=kept.city.name,
+        tables=tables,
+        boundaries=kept.city.boundaries,
+        metric_crs=kept.city.metric_crs,
+        meta={k: v for k, v in meta.items() if k not in ("city", "metric_crs")},
+    )
+    return built, keys
+
+
+def _key_version(store: store_module.Store, url: str, what: str, version: int) -> int:
+    """The last version up to ``version`` that changed a column of the set ``what``."""
+    columns = _COLUMN_SETS[what]
+    with _LOCK:
+        kept_store, known = _KEYS.get((url, what), (None, {}))
+        if kept_store is not store:
+            known = {}
+        if version in known:
+            return known[version]
+        earlier = [v for v in known if v < version]
+    key = version
+    if earlier:
+        base = max(earlier)
+        changes = _changes_between(store, base, version)
+        if changes is not None and all(_unseen(c, columns) for c in changes):
+            key = known[base]
+    with _LOCK:
+        kept_store, known = _KEYS.get((url, what), (None, {}))
+        known = dict(known) if kept_store is store else {}
+        known[version] = key
+        for old in sorted(known)[:-_KEYS_KEPT]:
+            del known[old]
+        _KEYS.pop((url, what), None)
+        _KEYS[(url, what)] = (store, known)
+        while len(_KEYS) > _STORES_KEPT * len(_COLUMN_SETS):
+            del _KEYS[next(iter(_KEYS))]
+    return key
+
+
+def _unseen(change: edits.RowChange, columns: dict[str, frozenset[str]]) -> bool:
+    """True when ``change`` leaves every column of ``columns`` (and the rows there are) alone."""
+    if change.kind != "changed" or change.table not in columns:
+        return False
+    if change.before is None or change.before.get(edits.RETIRED):
+        return False
+    return not (set(change.fields) & (columns[change.table] | {edits.RETIRED}))
+
+
+def analysis_key(snap: Snapshot, what: str = "analysed") -> AnalysisKey:
+    """The key of the products that read only the columns ``what`` names (see module comment).
+
+    Taken from the version the cached :func:`city` of ``snap`` actually holds. ``what`` is
+    ``"analysed"`` (the analyses), ``"linked"`` (brokerage) or ``"placed"`` (the layout).
+
+    Raises
+    ------
+    AnalysisError
+        For another ``what``.
+
+    Examples
+    --------
+    >>> analysis_key(snap).version  # the store's only version
+    1
+    """
+    if what not in _COLUMN_SETS:
+        raise AnalysisError(
+            f"No cached product depends on the columns {what!r}: use one of "
+            f"{', '.join(_COLUMN_SETS)}."
+        )
+    version = int(city(snap).meta.get("version", snap.version))
+    return AnalysisKey(snap.url, what, _key_version(_open(snap.url), snap.url, what, version))
+
+
 # --- the city and its graph -----------------------------------------------------------------------
 
 
@@ -104,12 +484,23 @@ def snapshot() -> Snapshot:
 def city(snap: Snapshot) -> model.CityData:
     """The stored city's tables at one version.
 
+    Built from the previous version's tables and the row changes between the two when the
+    previous version is in memory (see the module comment), else read from the store.
+
     Examples
     --------
     >>> city(snap).name
     'Tiny Town'
     """
-    return _open(snap.url).read_city()
+    store = _open(snap.url)
+    try:
+        built = _city_from_changes(store, snap)
+    except Exception:  # any doubt: the full read below is always right
+        logger.warning("version %d of %s: read in full", snap.version, snap.url, exc_info=True)
+        built = None
+    read, keys = built if built is not None else (store.read_city(), {})
+    _remember(snap.url, store, read, keys)
+    return read
 
 
 @st.cache_resource(show_spinner="Building the coalition graph…", max_entries=4)
@@ -124,7 +515,6 @@ def graph(snap: Snapshot) -> nx.MultiDiGraph:
     return model.build_graph(city(snap))
 
 
-@st.cache_resource(show_spinner="Reading the coalition's data…", max_entries=4)
 def tables(snap: Snapshot) -> model.GraphTables | None:
     """What the graph would hold, as tables (:func:`coalition.model.graph_tables`).
 
@@ -138,10 +528,14 @@ def tables(snap: Snapshot) -> model.GraphTables | None:
     >>> len(tables(snap).ids['organizations'])
     6
     """
-    return model.graph_tables(city(snap))
+    return _tables(analysis_key(snap), snap)
 
 
-@st.cache_resource(show_spinner="Indexing the coalition…", max_entries=4)
+@st.cache_resource(show_spinner="Reading the coalition's data…", max_entries=4)
+def _tables(key: AnalysisKey, _snap: Snapshot) -> model.GraphTables | None:
+    return model.graph_tables(city(_snap))
+
+
 def index(snap: Snapshot) -> analysis.GraphIndex:
     """The analyses' index (built once, shared by gaps, coverage and ranking).
 
@@ -150,15 +544,19 @@ def index(snap: Snapshot) -> analysis.GraphIndex:
 
     Examples
     --------
-    >>> index(snap) is index(snap)  # cached per snapshot
+    >>> index(snap) is index(snap)  # cached per analysed content (see analysis_key)
     True
     """
+    return _index(analysis_key(snap), snap)
+
+
+@st.cache_resource(show_spinner="Indexing the coalition…", max_entries=4)
+def _index(key: AnalysisKey, _snap: Snapshot) -> analysis.GraphIndex:
     from coalition.analysis.graph_index import index_city
 
-    return index_city(city(snap), tables(snap))
+    return index_city(city(_snap), tables(_snap))
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
 def counts(snap: Snapshot) -> dict[str, int]:
     """Counts per node kind, ties and illustrative items (see :func:`coalition.model.summary`).
 
@@ -169,7 +567,14 @@ def counts(snap: Snapshot) -> dict[str, int]:
     >>> counts(snap)['partnerships']
     4
     """
+    return _counts(analysis_key(snap), snap)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _counts(key: AnalysisKey, _snap: Snapshot) -> dict[str, int]:
     from coalition.analysis import provenance
+
+    snap = _snap
 
     read = tables(snap)
     if read is None:  # the tables need the graph's merging
@@ -187,7 +592,6 @@ def counts(snap: Snapshot) -> dict[str, int]:
     return result
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
 def filter_options(snap: Snapshot) -> dict[str, Any]:
     """Choices for the filters (see :func:`coalition.presenting.city.filter_options`).
 
@@ -198,6 +602,12 @@ def filter_options(snap: Snapshot) -> dict[str, Any]:
     >>> filter_options(snap)['sectors'][:2]
     ['business', 'faith']
     """
+    return _filter_options(analysis_key(snap), snap)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _filter_options(key: AnalysisKey, _snap: Snapshot) -> dict[str, Any]:
+    snap = _snap
     read = tables(snap)
     if read is None:
         return city_text.filter_options(graph(snap))
@@ -207,7 +617,6 @@ def filter_options(snap: Snapshot) -> dict[str, Any]:
 # --- the analyses ---------------------------------------------------------------------------------
 
 
-@st.cache_resource(show_spinner="Looking for the coalition's gaps…", max_entries=4)
 def gaps(snap: Snapshot) -> analysis.GapReport:
     """Every gap family of one store version.
 
@@ -216,13 +625,22 @@ def gaps(snap: Snapshot) -> analysis.GapReport:
     >>> gaps(snap).isolated['id'].tolist()
     ['lonely', 'assoc', 'church', 'clinic']
     """
-    return analysis.find_gaps(index(snap))
+    return _gaps(analysis_key(snap), snap)
+
+
+@st.cache_resource(show_spinner="Looking for the coalition's gaps…", max_entries=4)
+def _gaps(key: AnalysisKey, _snap: Snapshot) -> analysis.GapReport:
+    return analysis.find_gaps(index(_snap))
+
+
+def _gap_rows(snap: Snapshot, family: str) -> gap_text.GapRows:
+    """A family's rows sorted by severity, each row's ids, names and search text."""
+    return _gap_rows_of(analysis_key(snap), snap, family)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def _gap_rows(snap: Snapshot, family: str) -> gap_text.GapRows:
-    """A family's rows sorted by severity, each row's ids, names and search text."""
-    return gap_text.index_rows(getattr(gaps(snap), family, None))
+def _gap_rows_of(key: AnalysisKey, _snap: Snapshot, family: str) -> gap_text.GapRows:
+    return gap_text.index_rows(getattr(gaps(_snap), family, None))
 
 
 def gap_table(
@@ -258,7 +676,6 @@ def gap_table(
     return gap_text.readable(rows.frame[keep], family)
 
 
-@st.cache_resource(show_spinner="Working out committee coverage…", max_entries=32)
 def coverage(
     snap: Snapshot, rule: str = "own", distance_km: float = 1.0, extra: tuple[str, ...] = ()
 ) -> analysis.CoverageReport:
@@ -269,8 +686,15 @@ def coverage(
     >>> coverage(snap, 'adjacent').summary['neighborhoods_covered']
     3
     """
+    return _coverage(analysis_key(snap), snap, rule, distance_km, extra)
+
+
+@st.cache_resource(show_spinner="Working out committee coverage…", max_entries=32)
+def _coverage(
+    key: AnalysisKey, _snap: Snapshot, rule: str, distance_km: float, extra: tuple[str, ...]
+) -> analysis.CoverageReport:
     return analysis.coverage_report(
-        index(snap), rule=rule, distance_km=distance_km, extra_committees=extra
+        index(_snap), rule=rule, distance_km=distance_km, extra_committees=extra
     )
 
 
@@ -288,7 +712,6 @@ def candidate_count(snap: Snapshot) -> int:
     return int((~index(snap).has_active_committee).sum())
 
 
-@st.cache_resource(show_spinner="Ranking the candidate neighborhoods…", max_entries=32)
 def ranking(
     snap: Snapshot,
     weights: tuple[tuple[str, float], ...] | None = None,
@@ -304,6 +727,14 @@ def ranking(
     >>> ranking(snap, (('need', 1.0),), k=2).candidates['name'].tolist()[:2]
     ['Cedar', 'Dogwood']
     """
+    return _ranking(analysis_key(snap), snap, weights, k)
+
+
+@st.cache_resource(show_spinner="Ranking the candidate neighborhoods…", max_entries=32)
+def _ranking(
+    key: AnalysisKey, _snap: Snapshot, weights: tuple[tuple[str, float], ...] | None, k: int
+) -> analysis.RankReport | None:
+    snap = _snap
     candidates = candidate_count(snap)
     if candidates == 0:
         return None
@@ -316,7 +747,6 @@ def ranking(
     )
 
 
-@st.cache_resource(show_spinner="Choosing the best set of next committees…", max_entries=32)
 def plan(
     snap: Snapshot,
     weights: tuple[tuple[str, float], ...] | None = None,
@@ -333,6 +763,19 @@ def plan(
     >>> plan(snap, (('need', 1.0),), k=2).newly_covered_neighborhoods
     ['Cedar', 'Dogwood']
     """
+    return _plan(analysis_key(snap), snap, weights, k, rule, distance_km)
+
+
+@st.cache_resource(show_spinner="Choosing the best set of next committees…", max_entries=32)
+def _plan(
+    key: AnalysisKey,
+    _snap: Snapshot,
+    weights: tuple[tuple[str, float], ...] | None,
+    k: int,
+    rule: str,
+    distance_km: float,
+) -> analysis.PlanReport | None:
+    snap = _snap
     ranked = ranking(snap, weights, k)
     if ranked is None:
         return None
@@ -345,7 +788,6 @@ def plan(
     )
 
 
-@st.cache_resource(show_spinner="Imagining the new committees…", max_entries=32)
 def what_if(
     snap: Snapshot, ids: tuple[str, ...], rule: str = "own", distance_km: float = 1.0
 ) -> analysis.WhatIfReport:
@@ -356,13 +798,19 @@ def what_if(
     >>> what_if(snap, ('dogwood',)).share_after
     0.6
     """
-    return analysis.what_if(index(snap), list(ids), rule=rule, distance_km=distance_km)
+    return _what_if(analysis_key(snap), snap, ids, rule, distance_km)
+
+
+@st.cache_resource(show_spinner="Imagining the new committees…", max_entries=32)
+def _what_if(
+    key: AnalysisKey, _snap: Snapshot, ids: tuple[str, ...], rule: str, distance_km: float
+) -> analysis.WhatIfReport:
+    return analysis.what_if(index(_snap), list(ids), rule=rule, distance_km=distance_km)
 
 
 # --- the network ----------------------------------------------------------------------------------
 
 
-@st.cache_resource(show_spinner="Placing the network on screen…", max_entries=8)
 def positions(snap: Snapshot, geographic: bool = True) -> dict[str, tuple[float, float]]:
     """Node positions of the FULL graph, so that filtering never moves a node.
 
@@ -371,10 +819,17 @@ def positions(snap: Snapshot, geographic: bool = True) -> dict[str, tuple[float,
     >>> len(positions(snap))  # one (x, y) per node
     16
     """
+    return _positions(analysis_key(snap, "placed"), snap, geographic)
+
+
+@st.cache_resource(show_spinner="Placing the network on screen…", max_entries=8)
+def _positions(
+    key: AnalysisKey, _snap: Snapshot, geographic: bool
+) -> dict[str, tuple[float, float]]:
     from coalition import network_view
 
     return network_view.layout_positions(
-        graph(snap), seed=settings.DEFAULT_SEED, geographic=geographic
+        graph(_snap), seed=settings.DEFAULT_SEED, geographic=geographic
     )
 
 
@@ -420,7 +875,6 @@ def matched_count(snap: Snapshot, selection: tuple) -> int:
     return filtered(snap, selection).number_of_nodes()
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
 def brokerage(snap: Snapshot) -> pd.DataFrame:
     """Per organization: degree, effective size and Burt's constraint (python-igraph).
 
@@ -429,9 +883,14 @@ def brokerage(snap: Snapshot) -> pd.DataFrame:
     >>> float(brokerage(snap).loc['lib', 'effective_size'])
     3.0
     """
+    return _brokerage(analysis_key(snap, "linked"), snap)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _brokerage(key: AnalysisKey, _snap: Snapshot) -> pd.DataFrame:
     from coalition.analysis import metrics
 
-    return metrics.brokerage(metrics.partnership_network(index(snap)))
+    return metrics.brokerage(metrics.partnership_network(index(_snap)))
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
@@ -456,7 +915,6 @@ def node_sizes(snap: Snapshot, size_by: str) -> dict[str, float]:
     return {str(node): float(value) for node, value in values.dropna().items()}
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
 def highlights(
     snap: Snapshot, marks: tuple[str, ...]
 ) -> tuple[dict[str, str], set[tuple[str, str]]]:
@@ -468,6 +926,14 @@ def highlights(
     >>> nodes
     {'lib': 'broker', 'legal': 'broker'}
     """
+    return _highlights(analysis_key(snap), snap, marks)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _highlights(
+    key: AnalysisKey, _snap: Snapshot, marks: tuple[str, ...]
+) -> tuple[dict[str, str], set[tuple[str, str]]]:
+    snap = _snap
     nodes: dict[str, str] = {}
     edges: set[tuple[str, str]] = set()
     if "brokers" in marks:
@@ -737,3 +1203,163 @@ def deferred_export(snap: Snapshot, fmt: str) -> Callable[[], bytes]:
         return export(snap, fmt)
 
     return build
+
+
+# --- changes since a meeting (the Network and Map pages' "Show changes since") --------------------
+# Imported where used (as the drawing modules above are): this section is added last, apart.
+
+if TYPE_CHECKING:
+    from coalition import since as since_module
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def since_choices(snap: Snapshot) -> dict[str, since_module.SinceChoice]:
+    """The earlier versions a page can show changes since: meetings first, then versions.
+
+    See :func:`coalition.since.since_choices` (keys stay the same when a version is added).
+
+    Examples
+    --------
+    >>> list(since_choices(snap))
+    ['version:1']
+    """
+    from coalition import since as since_module
+
+    store = _open(snap.url)
+    return since_module.since_choices(store.meetings(), store.versions())
+
+
+@st.cache_resource(show_spinner="Comparing with the meeting…", max_entries=16)
+def since_marks(snap: Snapshot, version: int) -> since_module.SinceMarks:
+    """What changed from the kept ``version`` to ``snap.version``, as marks to draw.
+
+    The tables of both versions are compared by key (:func:`coalition.since.changes_since`);
+    an ended tie's date and reason come from the edits between them, or, when a whole-city
+    load lies between, from the store's retired ties. Raises
+    :class:`coalition.errors.StoreError` for a version the history does not keep.
+
+    Examples
+    --------
+    >>> since_marks(snap, 1).is_empty
+    True
+    """
+    from coalition import edits
+    from coalition import since as since_module
+
+    store = _open(snap.url)
+    changes = store.changes_between(version, snap.version)
+    if changes == []:  # nothing saved since: no need to read the older version
+        return since_module.SinceMarks()
+    if changes is not None:
+        retired = {
+            c.key: c.after["_retired"]
+            for c in changes
+            if c.table == "ties" and c.kind == "retired" and c.after is not None
+        }
+    else:
+        gone = store.retired("ties")
+        retired = (
+            {
+                key: {"on": on, "reason": reason}
+                for key, on, reason in zip(
+                    edits.keys_of("ties", gone),
+                    gone["_retired_on"].tolist(),
+                    gone["_retired_reason"].tolist(),
+                    strict=True,
+                )
+            }
+            if len(gone)
+            else {}
+        )
+    return since_module.changes_since(store.read_version(version), city(snap), retired=retired)
+
+
+@st.cache_resource(show_spinner="Drawing the network…", max_entries=16)
+def network_since_html(
+    snap: Snapshot,
+    selection: tuple,
+    color_by: str,
+    size_by: str,
+    marks: tuple[str, ...],
+    geographic: bool,
+    version: int,
+    label: str,
+    height: str = "650px",
+) -> tuple[str, int]:
+    """The pyvis page of one (ungrouped) choice of filters with the changes since ``version``
+    drawn on it: new ties, ended ties (dashed), new organizations outlined (``height``: the
+    drawing's CSS height).
+
+    Same drawing as :func:`network_page_html` (same cached positions, sizes and highlights:
+    the marks move nothing); returns ``(html, nodes shown)``. Views too large to draw one by
+    one are grouped by :func:`network_page_html`, without the marks.
+
+    Examples
+    --------
+    >>> html, shown = network_since_html(
+    ...     snap, ((), (), (), (), (), None, 1), 'kind', 'none', (), True, 1, 'version 1')
+    >>> shown, '0 new ties since version 1' in html
+    (16, True)
+    """
+    from coalition import network_view
+
+    view = filtered(snap, selection)
+    changes = since_marks(snap, version)
+    size = node_sizes(snap, size_by)
+    highlight_nodes, highlight_edges = highlights(snap, marks)
+    marked = {n: r for n, r in highlight_nodes.items() if n in view}
+    focus = selection[5]
+    if focus in view:
+        marked[focus] = ", ".join(filter(None, ["the organization you chose", marked.get(focus)]))
+    html_text = network_view.network_html(
+        view,
+        positions(snap, geographic),
+        color_by=color_by,
+        size_by={n: v for n, v in size.items() if n in view} if size else None,
+        highlight_nodes=marked or None,
+        highlight_edges={e for e in highlight_edges if e[0] in view and e[1] in view} or None,
+        height=height,
+        new_ties=set(changes.ties_added),
+        ended_ties=[
+            {**tie.row, "on": tie.on, "reason": tie.reason} for tie in changes.ties_ended.values()
+        ],
+        new_nodes=set(changes.organizations_added),
+        changes_label=label,
+    )
+    return html_text, view.number_of_nodes()
+
+
+def neighborhood_map_since(
+    snap: Snapshot,
+    measure: str,
+    organizations_in: tuple[str, ...] | None,
+    tiles: str | None,
+    version: int,
+    label: str,
+) -> folium.Map:
+    """:func:`neighborhood_map` with the neighborhoods changed since ``version`` outlined.
+
+    Built on every run, as :func:`neighborhood_map` is (``st_folium`` changes the map it is
+    given); the changes themselves are cached (:func:`since_marks`).
+
+    Examples
+    --------
+    >>> m = neighborhood_map_since(snap, 'foreign_born', None, None, 1, 'version 1')
+    """
+    from coalition import maps
+    from coalition import since as since_module
+
+    organizations = _organizations_frame(snap)
+    if organizations_in is not None:
+        organizations = organizations[organizations["neighborhood"].isin(organizations_in)]
+    built = maps.neighborhood_map(
+        neighborhoods(snap),
+        measure,
+        organizations=organizations if len(organizations) else None,
+        tiles=tiles,
+        title=maps.MEASURES.get(measure, measure),
+        committees=_committees_frame(snap),
+        outlines=since_module.outline_texts(since_marks(snap, version), label),
+        outlines_label=label,
+    )
+    return maps.make_offline(built)

@@ -6,7 +6,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from coalition import labels, maps
-from coalition.dashboard import cache, ui
+from coalition.dashboard import cache, since_ui, ui
 from coalition.presenting.text import md, with_moe
 
 PROFILE_KEY = "map_profile"
@@ -53,7 +53,8 @@ def render() -> None:
             "(or pick it from the list below the map) to see its profile."
         )
     names = {nid: str(name) for nid, name in frame["name"].items()}
-    controls = (st.expander("Map settings") if presenting else st.container()).columns([2, 1, 1])
+    settings_box = st.expander("Map settings") if presenting else st.container()
+    controls = settings_box.columns([2, 1, 1])
     measure = controls[0].selectbox(
         "Colour neighborhoods by",
         list(maps.MEASURES),
@@ -77,10 +78,22 @@ def render() -> None:
         help="Needs an internet connection. The map works without it.",
     )
 
+    with settings_box:
+        since = since_ui.choose_since(snap, "map_since")  # changes since a meeting
     with ui.problems_shown():
-        built = cache.neighborhood_map(
-            snap, measure, organizations_in, TILES if use_tiles else None
-        )
+        if since is not None:
+            built = cache.neighborhood_map_since(
+                snap,
+                measure,
+                organizations_in,
+                TILES if use_tiles else None,
+                since.version,
+                since.label,
+            )
+        else:
+            built = cache.neighborhood_map(
+                snap, measure, organizations_in, TILES if use_tiles else None
+            )
     if presenting:
         # A plain frame that the presenter style sizes (st_folium's height is fixed in
         # pixels); a neighborhood's profile is chosen from the list, not by a click.
@@ -100,6 +113,10 @@ def render() -> None:
         "forming. Small dark dots: member organizations; hollow dots: not members, could be "
         "invited. Hover for names."
     )
+    if since is not None:
+        since_ui.changes_caption(
+            snap, since, "Neighborhoods whose figures changed have a dashed purple outline."
+        )
     if show_organizations and organization_count > cache.MAX_MAP_ORGANIZATIONS:
         st.caption(
             f"There are {organization_count:,} organizations, too many to draw at once: "

@@ -5,9 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from coalition import labels, network_view
-from coalition.dashboard import cache, ui
+from coalition.dashboard import cache, since_ui, ui
 from coalition.presenting import gaps as gap_text
 from coalition.presenting.text import md
+from coalition.since import SinceChoice
 
 # In presenter mode the drawing is as tall as its frame (vh inside the frame is the frame).
 PRESENTER_DRAWING_HEIGHT = "98vh"
@@ -104,6 +105,7 @@ def render() -> None:
             for mark, (label, meaning) in labels.MARK_LABELS.items()
             if st.checkbox(label, key=f"net_mark_{mark}", help=meaning)
         )
+        since = since_ui.choose_since(snap, "net_since")  # changes since a meeting
         geographic = st.toggle(
             "Place by neighborhood",
             value=True,
@@ -122,7 +124,9 @@ def render() -> None:
         int(depth),
     )
     with drawing:
-        shown_ok = _draw(snap, options, selection, color_by, size_by, marks, geographic)
+        shown_ok = _draw(
+            snap, options, selection, color_by, size_by, marks, geographic, since=since
+        )
     if not shown_ok:
         return
 
@@ -142,6 +146,7 @@ def _draw(
     size_by: str,
     marks: tuple[str, ...],
     geographic: bool,
+    since: SinceChoice | None = None,
 ) -> bool:
     """Draw the network for one choice; False when nothing matches.
 
@@ -169,16 +174,24 @@ def _draw(
                 "to draw. Filter by neighborhood first for a quicker picture."
             )
     with ui.problems_shown():
-        page_html, shown, matched, grouped = cache.network_page_html(
-            snap,
-            selection,
-            color_by,
-            size_by,
-            marks,
-            geographic,
-            aggregate_by,
-            height=PRESENTER_DRAWING_HEIGHT if ui.presenting() else "650px",
-        )
+        height = PRESENTER_DRAWING_HEIGHT if ui.presenting() else "650px"
+        if since is not None and aggregate_by is None:  # changes drawn on an ungrouped view
+            page_html, shown = cache.network_since_html(
+                snap,
+                selection,
+                color_by,
+                size_by,
+                marks,
+                geographic,
+                since.version,
+                since.label,
+                height=height,
+            )
+            grouped = False
+        else:
+            page_html, shown, matched, grouped = cache.network_page_html(
+                snap, selection, color_by, size_by, marks, geographic, aggregate_by, height=height
+            )
     if grouped:
         st.info(
             f"Showing {shown:,} groups standing for {matched:,} entries. Narrow the filters "
@@ -194,6 +207,15 @@ def _draw(
     (frame_slot if frame_slot is not None else st).iframe(page_html, height=720)
     if marks:
         st.caption("Marked members have a thick red outline; bridging ties are drawn in orange.")
+    if since is not None:
+        since_ui.changes_caption(
+            snap,
+            since,
+            "New ties are thick purple lines, ended ties dashed grey, new organizations "
+            "outlined in purple."
+            if not grouped
+            else "Narrow the filters to see them drawn: grouped views do not show them.",
+        )
     return True
 
 

@@ -14,6 +14,7 @@ from .cells import _type_table
 from .checks import _check_ids, _check_ties, _resolve_neighborhoods, _tie_key
 from .figures import check_figures
 from .files import RawTable, _normalise_header
+from .forbidden import people_files, redact_problems, screen_table
 
 
 def cell_text(value: Any, column: schema.Column | None = None) -> str | int | float:
@@ -122,7 +123,7 @@ def add_records(city: CityData, table: str, rows: list[dict[str, Any]]) -> CityD
     raw = RawTable(
         f"{table}.csv", columns, records, list(range(first_row, first_row + len(records)))
     )
-    problems: list[Problem] = []
+    raw, problems = screen_table(table, raw)  # a person's details are refused
     typed = _type_table(table, raw, problems)
     files = {name: f"{name}.csv" for name in schema.TABLES}
     known = {}
@@ -159,7 +160,7 @@ def add_records(city: CityData, table: str, rows: list[dict[str, Any]]) -> CityD
     check_figures({table: typed}, files, problems, neighborhoods=neighborhoods)
     errors = [p for p in problems if p.severity == "error"]
     if errors:
-        raise ValidationError(errors)
+        raise ValidationError(redact_problems(errors, people_files({table: raw})))
     added = typed.drop(columns="_row")
     tables = dict(city.tables)
     tables[table] = (

@@ -12,6 +12,7 @@ from .boundaries import _adjacency_tolerance, _match_boundaries, _metric_crs, _r
 from .checks import _check_tables
 from .figures import check_figures
 from .files import _read_city_toml, _read_tables
+from .forbidden import people_files, redact_problems, screen_tables
 from .geography import check_geography
 
 log = logging.getLogger(__name__)
@@ -93,7 +94,8 @@ def _validate_folder(folder: Path) -> ValidationReport:
     problems: list[Problem] = []
     config = _read_city_toml(folder, problems)
     name_field = str(config.get("boundary_name_field", "name"))
-    raw_tables = _read_tables(folder, problems)
+    raw_tables, refused = screen_tables(_read_tables(folder, problems))
+    problems.extend(refused)  # a person's details are refused, never read (docs/data-format.md)
     typed, files = _check_tables(raw_tables, problems)
     check_figures(typed, files, problems)
     neighborhoods = typed["neighborhoods"]
@@ -110,7 +112,8 @@ def _validate_folder(folder: Path) -> ValidationReport:
     adjacency_tolerance_m = _adjacency_tolerance(config, problems)
     check_geography(matched, typed, files, metric_crs, boundary_file, problems)
 
-    report = ValidationReport(problems=problems)
+    # A refused value never shows, even in a problem of another check that repeats it.
+    report = ValidationReport(problems=redact_problems(problems, people_files(raw_tables)))
     if report.ok and matched is not None:
         tables = {t: f.drop(columns="_row").reset_index(drop=True) for t, f in typed.items()}
         report.city = CityData(
