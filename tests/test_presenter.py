@@ -396,7 +396,7 @@ FRAME_BOX = """() => {
 
 
 @pytest.mark.browser
-def test_on_a_projector_the_map_and_network_fill_the_screen(tmp_path, db):
+def test_on_a_projector_the_map_and_network_fill_the_screen_and_stay_live(tmp_path, db):
     from harness import offline_browser, require_browser, running_server
 
     from coalition.maps import NEIGHBORHOOD_CLASS
@@ -428,6 +428,28 @@ def test_on_a_projector_the_map_and_network_fill_the_screen(tmp_path, db):
                 "#mynetwork" if url_path == "network" else ".folium-map"
             ).bounding_box()
             assert inner_box and inner_box["height"] >= 0.95 * box["height"], (url_path, inner_box)
+        # Someone records an organization elsewhere: within a refresh (10 s) the projector
+        # counts it and draws the page again with it, untouched.
+        drawn = page.locator(".st-key-presenter_view iframe").get_attribute("srcdoc")
+        assert "Birch Mosque" not in drawn
+        store = open_store(db)
+        cells = {
+            "org_id": "birch-mosque",
+            "name": "Birch Mosque",
+            "sector": "faith",
+            "orientation": "both",
+            "neighborhood": "birch",
+            "source": "Working session",
+            "source_date": "2026-11",
+            "illustrative": "no",
+        }
+        store.apply(edits.add(store.read_city(), "organizations", cells), what="an organization")
+        page.get_by_text("1 organization added").wait_for(timeout=60_000)
+        page.wait_for_function(
+            "() => (document.querySelector('.st-key-presenter_view iframe') || {srcdoc: ''})"
+            ".srcdoc.includes('Birch Mosque')",
+            timeout=60_000,
+        )
         assert record.blocked == [] and record.dialogs == []
 
 

@@ -28,6 +28,7 @@ PARAM = "present"  # ?present=1: the projector's address
 ON_VALUES = ("1", "true", "yes", "on")
 SINCE_KEY = "presenter_since"  # session state: the data version when presenter mode came on
 REFRESH_SECONDS = 10  # the meeting line re-counts this often (others may be recording)
+SHOWN_KEY = "presenter_shown_version"  # session state: the data version the page was drawn at
 
 
 def _current_version() -> int | None:
@@ -111,10 +112,16 @@ def meeting_text() -> str:
 def meeting_line() -> None:
     """The live meeting line at the top of every page (re-counted every few seconds).
 
+    When someone has saved since the page was drawn, the whole page is drawn again, so the
+    projector shows the new data without anyone touching it.
+
     Examples
     --------
     >>> meeting_line()  # doctest: +SKIP
     """
+    shown = st.session_state.get(SHOWN_KEY)
+    if shown is not None and _current_version() not in (None, shown):
+        st.rerun()  # the whole page, on the new data
     try:
         text = meeting_text()
     except errors.CoalitionError as exc:
@@ -132,4 +139,5 @@ def render() -> None:
     >>> render()  # doctest: +SKIP
     """
     ui.presenter_style()
+    st.session_state[SHOWN_KEY] = _current_version()
     meeting_line()
