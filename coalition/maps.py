@@ -981,6 +981,33 @@ def prepare_map_layers(
     )
 
 
+# The areas' and the outlines' boundaries arrive as delta-encoded integer rings (see
+# _encode_geometry); this decodes them to GeoJSON features, in the page. A constant of ours (never
+# data) placed in both layers' scripts; defining it twice on one page is harmless.
+DECODE_SHAPES_JS = """function decodeShapes(shapes) {
+            function ring(flat) {
+                var points = [], x = 0, y = 0;
+                for (var i = 0; i < flat.length; i += 2) {
+                    x += flat[i];
+                    y += flat[i + 1];
+                    points.push([x / shapes.scale, y / shapes.scale]);
+                }
+                return points;
+            }
+            return shapes.ids.map(function (id, i) {
+                var polygons = shapes.rings[i].map(function (rings) { return rings.map(ring); });
+                return {
+                    type: "Feature",
+                    id: id,
+                    properties: {neighborhood_id: id, index: i},
+                    geometry: polygons.length === 1
+                        ? {type: "Polygon", coordinates: polygons[0]}
+                        : {type: "MultiPolygon", coordinates: polygons}
+                };
+            });
+        }"""
+
+
 class _AreaLayer(folium.map.Layer):
     """The neighborhoods as ONE ``L.geoJson`` layer, built in the browser from two JSON objects.
 
@@ -1003,27 +1030,9 @@ class _AreaLayer(folium.map.Layer):
 
     _template = Template("""
         {% macro script(this, kwargs) %}
+        {{ this.decoder }}
         var {{ this.get_name() }} = (function (shapes, values) {
-            function ring(flat) {
-                var points = [], x = 0, y = 0;
-                for (var i = 0; i < flat.length; i += 2) {
-                    x += flat[i];
-                    y += flat[i + 1];
-                    points.push([x / shapes.scale, y / shapes.scale]);
-                }
-                return points;
-            }
-            var features = shapes.ids.map(function (id, i) {
-                var polygons = shapes.rings[i].map(function (rings) { return rings.map(ring); });
-                return {
-                    type: "Feature",
-                    id: id,
-                    properties: {neighborhood_id: id, index: i},
-                    geometry: polygons.length === 1
-                        ? {type: "Polygon", coordinates: polygons[0]}
-                        : {type: "MultiPolygon", coordinates: polygons}
-                };
-            });
+            var features = decodeShapes(shapes);
             function style(feature) {
                 var i = feature.properties.index;
                 return {
@@ -1071,6 +1080,7 @@ class _AreaLayer(folium.map.Layer):
     ) -> None:
         super().__init__(name="Neighborhoods", overlay=True, control=False)
         self._name = "AreaLayer"
+        self.decoder = DECODE_SHAPES_JS
         self.shapes = shapes
         self.ids = ids
         colours = sorted(set(fills))
@@ -1180,27 +1190,9 @@ class _OutlineLayer(folium.map.Layer):
 
     _template = Template("""
         {% macro script(this, kwargs) %}
+        {{ this.decoder }}
         var {{ this.get_name() }} = (function (data) {
-            function ring(flat) {
-                var points = [], x = 0, y = 0;
-                for (var i = 0; i < flat.length; i += 2) {
-                    x += flat[i];
-                    y += flat[i + 1];
-                    points.push([x / data.scale, y / data.scale]);
-                }
-                return points;
-            }
-            var features = data.ids.map(function (id, i) {
-                var polygons = data.rings[i].map(function (rings) { return rings.map(ring); });
-                return {
-                    type: "Feature",
-                    id: id,
-                    properties: {neighborhood_id: id, index: i},
-                    geometry: polygons.length === 1
-                        ? {type: "Polygon", coordinates: polygons[0]}
-                        : {type: "MultiPolygon", coordinates: polygons}
-                };
-            });
+            var features = decodeShapes(data);
             return L.geoJson(features, {
                 style: function () { return data.style; },
                 onEachFeature: function (feature, path) {
@@ -1214,6 +1206,7 @@ class _OutlineLayer(folium.map.Layer):
     def __init__(self, ids: list[str], rings: list, tooltips: list[str]) -> None:
         super().__init__(name=CHANGED_LAYER, overlay=True, control=True)
         self._name = "OutlineLayer"
+        self.decoder = DECODE_SHAPES_JS
         self.ids = ids
         self.tooltips = tooltips
         self.payload = _safe_json(

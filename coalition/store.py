@@ -69,7 +69,16 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
 from . import schema, settings
-from .edits import RETIRED, RowChange, apply_to_tables, inverse, keys_of, net_changes, plain_row
+from .edits import (
+    RETIRED,
+    RowChange,
+    apply_to_tables,
+    inverse,
+    keys_of,
+    net_changes,
+    plain_row,
+    plain_value,
+)
 from .errors import Conflict, ConflictError, StoreError
 from .model import WGS84, CityData, build_graph, gc_paused
 
@@ -184,17 +193,13 @@ def _bool_cell(value: Any, column: schema.Column) -> str:
 
 
 def _encode(value: Any, column: schema.Column) -> Any:
+    """A cell as stored: its plain value (:func:`coalition.edits.plain_value`), lists as JSON,
+    yes/no as "1"/"0"."""
     if column.type == "list":
-        return json.dumps(list(value or []), ensure_ascii=False)
+        return json.dumps(plain_value(value, column), ensure_ascii=False)
     if column.type == "bool":
         return _bool_cell(value, column)
-    if value is None or (not isinstance(value, (list, str)) and pd.isna(value)):
-        return None
-    if column.type == "int":
-        return int(value)
-    if column.type == "float":
-        return float(value)
-    return str(value)
+    return plain_value(value, column)
 
 
 def _decode_column(values: Sequence[Any], column: schema.Column) -> list[Any]:

@@ -698,7 +698,11 @@ def test_outlines_draw_in_chromium_with_escaped_tooltips(tmp_path, tiny_graph):
         fill = outlines.first.get_attribute("fill")
         box = outlines.first.bounding_box()
         page.mouse.move(box["x"] + 1, box["y"] + box["height"] / 2)  # on the dashed line
-        tooltip = page.locator(".leaflet-tooltip").last.inner_text()
+        # The outline's tooltip opens after the hover is handled (the area under it may show its
+        # own first): wait for it rather than read whichever tooltip is there.
+        shown = page.locator(".leaflet-tooltip", has_text="Changed since")
+        shown.first.wait_for(timeout=15_000)
+        tooltip = shown.last.inner_text()
         legend = page.locator(".wbh-map-box").inner_text()
     assert errors == [] and recorder.blocked == [] and recorder.dialogs == []
     assert count == 1 and dashes == "10 6" and fill == "none"

@@ -983,22 +983,39 @@ def network_page_html(
         )
         html_text = network_view.network_html(grouped, group_positions, height=height)
         return html_text, grouped.number_of_nodes(), matched, True
+    html_text = network_view.network_html(
+        view,
+        positions(snap, geographic),
+        **_drawing_options(snap, view, selection, color_by, size_by, marks, height),
+    )
+    return html_text, matched, matched, False
+
+
+def _drawing_options(
+    snap: Snapshot,
+    view: nx.MultiDiGraph,
+    selection: tuple,
+    color_by: str,
+    size_by: str,
+    marks: tuple[str, ...],
+    height: str = "650px",
+) -> dict[str, Any]:
+    """The options of :func:`coalition.network_view.network_html` for one view of the graph:
+    colours, sizes and marks (brokers, fragile links…, the organization searched for), and
+    the drawing's CSS height."""
     size = node_sizes(snap, size_by)
     highlight_nodes, highlight_edges = highlights(snap, marks)
     marked = {n: r for n, r in highlight_nodes.items() if n in view}
     focus = selection[5]
     if focus in view:  # the organization searched for stands out from its surroundings
         marked[focus] = ", ".join(filter(None, ["the organization you chose", marked.get(focus)]))
-    html_text = network_view.network_html(
-        view,
-        positions(snap, geographic),
-        color_by=color_by,
-        size_by={n: v for n, v in size.items() if n in view} if size else None,
-        highlight_nodes=marked or None,
-        highlight_edges={e for e in highlight_edges if e[0] in view and e[1] in view} or None,
-        height=height,
-    )
-    return html_text, matched, matched, False
+    return {
+        "color_by": color_by,
+        "size_by": {n: v for n, v in size.items() if n in view} if size else None,
+        "highlight_nodes": marked or None,
+        "highlight_edges": {e for e in highlight_edges if e[0] in view and e[1] in view} or None,
+        "height": height,
+    }
 
 
 # --- the map and a neighborhood's profile --------------------------------------------------------
@@ -1042,19 +1059,31 @@ def neighborhood_map(
     --------
     >>> m = neighborhood_map(snap, 'foreign_born', None, None)
     """
+    return _offline_map(snap, measure, organizations_in, tiles)
+
+
+def _offline_map(
+    snap: Snapshot,
+    measure: str,
+    organizations_in: tuple[str, ...] | None,
+    tiles: str | None,
+    **extra: Any,
+) -> folium.Map:
+    """The neighborhood map of one measure, offline (``extra``: more options of
+    :func:`coalition.maps.neighborhood_map`, e.g. outlines)."""
     from coalition import maps
 
-    frame = neighborhoods(snap)
     organizations = _organizations_frame(snap)
     if organizations_in is not None:
         organizations = organizations[organizations["neighborhood"].isin(organizations_in)]
     built = maps.neighborhood_map(
-        frame,
+        neighborhoods(snap),
         measure,
         organizations=organizations if len(organizations) else None,
         tiles=tiles,
         title=maps.MEASURES.get(measure, measure),
         committees=_committees_frame(snap),
+        **extra,
     )
     return maps.make_offline(built)
 
@@ -1305,20 +1334,10 @@ def network_since_html(
 
     view = filtered(snap, selection)
     changes = since_marks(snap, version)
-    size = node_sizes(snap, size_by)
-    highlight_nodes, highlight_edges = highlights(snap, marks)
-    marked = {n: r for n, r in highlight_nodes.items() if n in view}
-    focus = selection[5]
-    if focus in view:
-        marked[focus] = ", ".join(filter(None, ["the organization you chose", marked.get(focus)]))
     html_text = network_view.network_html(
         view,
         positions(snap, geographic),
-        color_by=color_by,
-        size_by={n: v for n, v in size.items() if n in view} if size else None,
-        highlight_nodes=marked or None,
-        highlight_edges={e for e in highlight_edges if e[0] in view and e[1] in view} or None,
-        height=height,
+        **_drawing_options(snap, view, selection, color_by, size_by, marks, height),
         new_ties=set(changes.ties_added),
         ended_ties=[
             {**tie.row, "on": tie.on, "reason": tie.reason} for tie in changes.ties_ended.values()
@@ -1346,20 +1365,13 @@ def neighborhood_map_since(
     --------
     >>> m = neighborhood_map_since(snap, 'foreign_born', None, None, 1, 'version 1')
     """
-    from coalition import maps
     from coalition import since as since_module
 
-    organizations = _organizations_frame(snap)
-    if organizations_in is not None:
-        organizations = organizations[organizations["neighborhood"].isin(organizations_in)]
-    built = maps.neighborhood_map(
-        neighborhoods(snap),
+    return _offline_map(
+        snap,
         measure,
-        organizations=organizations if len(organizations) else None,
-        tiles=tiles,
-        title=maps.MEASURES.get(measure, measure),
-        committees=_committees_frame(snap),
+        organizations_in,
+        tiles,
         outlines=since_module.outline_texts(since_marks(snap, version), label),
         outlines_label=label,
     )
-    return maps.make_offline(built)
