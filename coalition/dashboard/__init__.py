@@ -2,9 +2,9 @@
 
 ``main.py`` (the entry script; ``app.py`` at the root runs it) registers one page per module
 here with ``st.navigation``:
-:mod:`overview`, :mod:`network`, :mod:`map`, :mod:`gaps`, :mod:`planner`, :mod:`data_page` and
-:mod:`record` and :mod:`import_page` (the pages that write; hidden when ``COALITION_READ_ONLY``
-is set).
+:mod:`overview`, :mod:`network`, :mod:`map`, :mod:`gaps`, :mod:`planner`, :mod:`data_page`,
+:mod:`record` and :mod:`import_page` (the pages that write: not registered when
+``COALITION_READ_ONLY`` is set or in presenter mode, see :func:`ui.editing_allowed`).
 Pages are thin: they read cached results from :mod:`coalition.dashboard.cache` (keyed on one
 :class:`~coalition.dashboard.cache.Snapshot` of the store, so every interaction after the first is
 answered from the cache), turn them into rows and sentences with :mod:`coalition.presenting`
@@ -26,5 +26,5 @@ PAGES = (
     ("record.py", "Record", "record"),
     ("import_page.py", "Import", "import"),
 )
-# Pages that change data: left out when settings.read_only() (COALITION_READ_ONLY) is set.
+# Pages that change data: left out unless ui.editing_allowed() (not read-only, not presenting).
 WRITING_PAGES = ("record", "import")
