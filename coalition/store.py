@@ -1026,6 +1026,17 @@ class Store:
         """
         given = str(text).strip()
         if given.lstrip("-").isdigit():
+            with self.engine.connect() as conn:
+                if (
+                    conn.execute(
+                        select(VERSIONS.c.version).where(VERSIONS.c.version == int(given))
+                    ).first()
+                    is None
+                ):
+                    raise StoreError(
+                        f"Version {given} is not in the store's history: "
+                        f"{self._kept_range(conn)}. List them with: coalition changes --list"
+                    )
             return int(given)
         meetings = self.meetings()
         for name, version in zip(meetings["name"], meetings["version"], strict=True):

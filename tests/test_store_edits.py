@@ -564,3 +564,11 @@ def test_a_checkpoint_is_kept_in_the_background_by_default(tmp_path, monkeypatch
         store.read_version(3).tables["organizations"].set_index("org_id").at["lonely", "notes"]
         == "two"
     )
+
+
+def test_a_version_number_not_kept_is_refused_by_version_of(store):
+    with pytest.raises(
+        StoreError, match="Version 7 is not in the store's history: it keeps versions 1 to 1"
+    ):
+        store.version_of("7")
+    assert store.version_of(" 1 ") == 1
