@@ -551,5 +551,5 @@ def test_a_tie_between_ids_holding_the_separator_is_found_by_its_key():
     assert edits.current_row(city, "ties", "a|b|c|partnership")["target_id"] == "c"
     positions = [edits._position(city, "ties", k) for k in edits.keys_of("ties", ties)]
     # Every other tie at its own row; the two whose keys read the same text resolve to the first
-    # (a known limit of text keys when ids hold "|").
+    # (a data file cannot hold such ids: they may hold letters, digits and - _ . : only).
     assert positions == [0, 0, *range(2, len(ties))]
