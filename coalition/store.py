@@ -202,6 +202,18 @@ def _encode(value: Any, column: schema.Column) -> Any:
     return plain_value(value, column)
 
 
+def stored_value(value: Any, column: schema.Column) -> Any:
+    """A cell as a read of the store gives it back: encoded as written, decoded as read.
+
+    Examples
+    --------
+    >>> from coalition.schema import Column
+    >>> stored_value(("a",), Column("languages", "list", False, "", ""))
+    ['a']
+    """
+    return _decode_column([_encode(value, column)], column)[0]
+
+
 def _decode_column(values: Sequence[Any], column: schema.Column) -> list[Any]:
     """A column's stored cells decoded: list cells (JSON) to lists, yes/no cells to booleans.
 

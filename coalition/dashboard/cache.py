@@ -258,12 +258,6 @@ def _table_keys(kept: _Built, table: str) -> list[str]:
     return keys
 
 
-def _as_stored(value: Any, column: schema.Column) -> Any:
-    """A changed row's cell as a full read gives it back: encoded as the store writes it, then
-    decoded as the store reads it (so an empty text stays empty, as it is stored)."""
-    return store_module._decode_column([store_module._encode(value, column)], column)[0]
-
-
 def _as_read(cell: Any, column: schema.Column) -> Any:
     """A frame's cell as the store decoded it (see :func:`_column_values`)."""
     if column.type in ("list", "bool") or isinstance(cell, (list, tuple)):
@@ -331,10 +325,10 @@ def _patched_table(
     for column in columns:
         values = _column_values(frame[column.name], column)
         for i, row in replaced.items():
-            values[i] = _as_stored(row.get(column.name), column)
+            values[i] = store_module.stored_value(row.get(column.name), column)
         if dropped:
             values = [v for i, v in enumerate(values) if i not in dropped]
-        values.extend(_as_stored(row.get(column.name), column) for row in added)
+        values.extend(store_module.stored_value(row.get(column.name), column) for row in added)
         cells[column.name] = values
     new_keys = [k for i, k in enumerate(keys) if i not in dropped] if dropped else list(keys)
     new_keys.extend(edits.row_key(table, row) for row in added)
@@ -355,7 +349,10 @@ def _with_rows_replaced(
     out = frame.copy(deep=False)  # copy-on-write: the previous version's frame is untouched
     for column in columns:
         series = frame[column.name]
-        new = {i: _as_stored(row.get(column.name), column) for i, row in replaced.items()}
+        new = {
+            i: store_module.stored_value(row.get(column.name), column)
+            for i, row in replaced.items()
+        }
         if all(_as_read(series.iat[i], column) == v for i, v in new.items()):
             continue
         values = _column_values(series, column)

@@ -70,26 +70,22 @@ def _ended_noun(table: str, row: Mapping[str, Any]) -> str:
     return table
 
 
-def _net_kind(
-    table: str, before: Mapping[str, Any] | None, after: Mapping[str, Any] | None
-) -> tuple[str, str] | None:
-    """(kind, noun) of one row's net change, or None when nothing shows of it."""
-    if before is None and after is None:
-        return None
-    if before is None:
+def _net_kind(change: edits.RowChange) -> tuple[str, str] | None:
+    """(kind, noun) of one row's net change (:attr:`RowChange.kind`), or None when nothing of
+    it shows on screen (a row added already retired, edited while retired, or unchanged)."""
+    table, before, after = change.table, change.before, change.after
+    kind = change.kind
+    if kind == "added":
         return None if _is_retired(after) else ("added", table)  # type: ignore[arg-type]
-    if after is None:
-        return None if _is_retired(before) else ("removed", table)
-    was, now = _is_retired(before), _is_retired(after)
-    if not was and now:
-        if table == "ties":
-            return ("ended", _ended_noun(table, before))
-        return ("retired", table)
-    if was and not now:
+    if kind == "deleted":
+        return None if before is None or _is_retired(before) else ("removed", table)
+    if kind == "retired":
+        return ("ended", _ended_noun(table, before)) if table == "ties" else ("retired", table)  # type: ignore[arg-type]
+    if kind == "restored":
         return ("restored", table)
-    if was and now:
+    if _is_retired(before):  # type: ignore[arg-type]
         return None  # still retired: nothing on screen changed
-    return None if _same(dict(before), dict(after)) else ("changed", table)
+    return None if _same(dict(before), dict(after)) else ("changed", table)  # type: ignore[arg-type]
 
 
 def meeting_tally(changes: Iterable[edits.RowChange]) -> dict[str, dict[str, int]]:
@@ -120,7 +116,7 @@ def meeting_tally(changes: Iterable[edits.RowChange]) -> dict[str, dict[str, int
     """
     counts: dict[str, dict[str, int]] = {}
     for change in edits.net_changes(changes):  # one per row: first before, last after
-        net = _net_kind(change.table, change.before, change.after)
+        net = _net_kind(change)
         if net is None:
             continue
         kind, noun = net
