@@ -23,6 +23,23 @@ class StoreError(CoalitionError):
     """The store cannot be opened, read or written."""
 
 
+class ConfigError(CoalitionError):
+    """A setting (an environment variable or an option) has a value the tool cannot use."""
+
+
+class PermissionDenied(CoalitionError):
+    """The acting account's role may not do this (see :mod:`coalition.accounts`)."""
+
+
+class AccountError(CoalitionError):
+    """An account cannot be made or changed as asked (a bad name, role or password, a missing
+    account, or the last admin)."""
+
+
+class SignInError(CoalitionError):
+    """A sign-in failed: wrong name or password, or the account is locked for a while."""
+
+
 class AnalysisError(CoalitionError):
     """An analysis was asked for something the data cannot answer (e.g. k above candidates)."""
 

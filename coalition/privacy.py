@@ -9,10 +9,53 @@ threshold is :data:`coalition.settings.SMALL_COUNT_THRESHOLD`.
 from __future__ import annotations
 
 import re
-from typing import Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from coalition.presenting.text import MISSING, fmt_int
+from coalition import settings
 from coalition.settings import SMALL_COUNT_THRESHOLD
+
+if TYPE_CHECKING:
+    from coalition.accounts import Account
+
+# Said beside exact counts shown to editors and admins.
+EXACT_LABEL = "Exact counts — not for sharing"
+
+
+@dataclass(frozen=True)
+class Disclosure:
+    """How counts of residents or members are shown to one audience.
+
+    Attributes
+    ----------
+    exact : bool
+        True for editors and admins (exact counts, labelled :data:`EXACT_LABEL`); False for
+        viewers and everything public (small counts as ranges, with complementary suppression).
+    threshold : int
+        Counts above 0 and below it are small (:func:`coalition.settings.small_count_threshold`).
+
+    Examples
+    --------
+    >>> from coalition.accounts import Account
+    >>> Disclosure.for_account(Account("vi", "viewer")).exact
+    False
+    >>> Disclosure.for_account(Account("ed", "editor")).exact
+    True
+    """
+
+    exact: bool = False
+    threshold: int = field(default_factory=settings.small_count_threshold)
+
+    @classmethod
+    def for_account(cls, account: Account | None) -> Disclosure:
+        """Exact counts for an account that may see them; ranges for anyone else."""
+        return cls(exact=account is not None and account.can("exact_counts"))
+
+    @classmethod
+    def public(cls) -> Disclosure:
+        """What a viewer, a public export or a shared file gets."""
+        return cls(exact=False)
 
 # Columns of the gap tables that count one community's residents in one neighborhood.
 SUPPRESSED_COLUMNS = frozenset({"speakers"})

@@ -31,8 +31,19 @@ DEFAULT_MAPS_DIR = Path("maps")
 
 # Uploads larger than this are refused before parsing (spreadsheets expand in memory).
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
-# Counts smaller than this are suppressed in shared views (privacy: no identifiable small groups).
-SMALL_COUNT_THRESHOLD = 5
+# Counts of residents or members below this are shown as a range ("fewer than 11") to anyone
+# without exact-count rights (privacy: no identifiable small groups). Configurable with
+# COALITION_SMALL_COUNT_THRESHOLD, never below SMALL_COUNT_FLOOR (see small_count_threshold()).
+SMALL_COUNT_THRESHOLD = 5  # 11 once the suppression transform lands (issue 9)
+SMALL_COUNT_FLOOR = 5
+# Accounts (coalition.accounts): a session ends after this long without a request, and in any
+# case this long after signing in; an account is locked for LOCKOUT_MINUTES after LOCKOUT_AFTER
+# failed sign-ins in a row. Passwords are at least PASSWORD_MIN_LENGTH characters.
+SESSION_IDLE_MINUTES = 30
+SESSION_MAX_HOURS = 12
+LOCKOUT_AFTER = 5
+LOCKOUT_MINUTES = 15
+PASSWORD_MIN_LENGTH = 10
 # Default analysis parameters.
 DEFAULT_K = 3
 DEFAULT_SEED = 20100
@@ -116,3 +127,37 @@ def read_only() -> bool:
     False
     """
     return os.environ.get("COALITION_READ_ONLY", "").strip().lower() in {"1", "true", "yes"}
+
+
+def small_count_threshold() -> int:
+    """The small-count threshold: ``COALITION_SMALL_COUNT_THRESHOLD`` or 11, never below 5.
+
+    Raises
+    ------
+    coalition.errors.ConfigError
+        When the variable is not a whole number, or is below :data:`SMALL_COUNT_FLOOR`.
+
+    Examples
+    --------
+    >>> small_count_threshold() == SMALL_COUNT_THRESHOLD or "COALITION_SMALL_COUNT_THRESHOLD" in os.environ
+    True
+    """
+    from .errors import ConfigError
+
+    text = os.environ.get("COALITION_SMALL_COUNT_THRESHOLD", "").strip()
+    if not text:
+        return SMALL_COUNT_THRESHOLD
+    try:
+        value = int(text)
+    except ValueError:
+        raise ConfigError(
+            f"COALITION_SMALL_COUNT_THRESHOLD is {text!r}; set it to a whole number of at least "
+            f"{SMALL_COUNT_FLOOR} (default {SMALL_COUNT_THRESHOLD}), or unset it."
+        ) from None
+    if value < SMALL_COUNT_FLOOR:
+        raise ConfigError(
+            f"COALITION_SMALL_COUNT_THRESHOLD is {value}; it may not be below {SMALL_COUNT_FLOOR}, "
+            "because smaller groups of residents could be identified. Set it to "
+            f"{SMALL_COUNT_FLOOR} or more (default {SMALL_COUNT_THRESHOLD})."
+        )
+    return value
