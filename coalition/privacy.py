@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from coalition.presenting.text import MISSING, fmt_int
 from coalition import settings
+from coalition.presenting.text import MISSING, fmt_int
 from coalition.settings import SMALL_COUNT_THRESHOLD
 
 if TYPE_CHECKING:
@@ -56,6 +56,7 @@ class Disclosure:
     def public(cls) -> Disclosure:
         """What a viewer, a public export or a shared file gets."""
         return cls(exact=False)
+
 
 # Columns of the gap tables that count one community's residents in one neighborhood.
 SUPPRESSED_COLUMNS = frozenset({"speakers"})
