@@ -15,8 +15,10 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+import psutil
 import pytest
 from harness import free_port, offline_browser, require_browser
 from serve_helpers import ROOT, coalition_serve
@@ -63,16 +65,29 @@ def _serve_refused(db: Path) -> tuple[int, str, bool]:
         stderr=subprocess.STDOUT,
         text=True,
         env=env,
-        start_new_session=True,
     )
+    listened = False
     try:
-        output, _ = process.communicate(timeout=60)
-    except subprocess.TimeoutExpired:
-        listened = _listening(port)
-        os.killpg(process.pid, signal.SIGKILL)
+        for _ in range(600):  # at most a minute: a refusal comes before any server starts
+            if process.poll() is not None:
+                break
+            if _listening(port):
+                listened = True
+                break
+            time.sleep(0.1)
+    finally:
+        if process.poll() is None:  # it did not refuse: stop it and its Streamlit child
+            children = psutil.Process(process.pid).children(recursive=True)
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+            for child in children:
+                if child.is_running():
+                    child.kill()
         output, _ = process.communicate(timeout=30)
-        return 0, output, listened
-    return process.returncode, output, _listening(port)
+    return (process.returncode if not listened else 0), output, listened or _listening(port)
 
 
 @pytest.fixture()
