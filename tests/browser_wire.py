@@ -14,7 +14,6 @@ Nothing here imports streamlit's runtime: only its protobuf message classes.
 from __future__ import annotations
 
 import io
-import json
 import sqlite3
 import tempfile
 import zipfile
@@ -38,7 +37,8 @@ def _arrow_cells(data: bytes) -> list[str] | None:
         cells = [str(name) for name in table.column_names]
         for column in table.columns:
             cells += [str(value) for value in column.to_pylist() if value is not None]
-        cells += [json.dumps(table.schema.metadata or {}, default=repr)]
+        for key, value in (table.schema.metadata or {}).items():  # pandas index, column labels
+            cells += [key.decode("utf-8", "replace"), value.decode("utf-8", "replace")]
         return cells
     return None
 

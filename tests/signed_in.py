@@ -30,6 +30,7 @@ PASSWORD_LABEL = "Password"
 SIGN_IN_BUTTON = "Sign in"
 STATUS_WIDGET = '[data-testid="stStatusWidget"]'
 DOWNLOAD_BUTTON = '[data-testid="stDownloadButton"] button'
+EXPANDER = '[data-testid="stExpander"]'
 # Markdown escapes in Streamlit's messages ("foreign\-born"): read the text as shown.
 MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|~<>:$&=])")
 
@@ -148,11 +149,21 @@ class Visitor:
             self.page.get_by_role("heading", name=title).first.wait_for(timeout=TIMEOUT)
         settle(self.page)
 
+    def open_expanders(self) -> None:
+        """Open every closed expander on the page, so what it holds is on screen."""
+        closed = self.page.locator(f"{EXPANDER} details:not([open]) > summary")
+        for _ in range(closed.count()):
+            closed.first.click()
+            settle(self.page)
+
     def download_all(self) -> dict[str, bytes]:
         """Click every download button on the page; keep each file's bytes by its name."""
+        self.open_expanders()
         buttons = self.page.locator(DOWNLOAD_BUTTON)
         got: dict[str, bytes] = {}
         for i in range(buttons.count()):
+            if not buttons.nth(i).is_visible():  # e.g. in a tab not chosen
+                continue
             with self.page.expect_download(timeout=TIMEOUT) as info:
                 buttons.nth(i).click()
             download = info.value
