@@ -63,7 +63,15 @@ def neutralise_formula(value: Any) -> Any:
     --------
     >>> neutralise_formula("=HYPERLINK(\\"http://x\\")")
     '\\'=HYPERLINK("http://x")'
-    >>> neutralise_formula(def is_public(disclosure: Disclosure | None) -> bool:
+    >>> neutralise_formula(-72.5)
+    -72.5
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def is_public(disclosure: Disclosure | None) -> bool:
     """Whether an export for ``disclosure`` is the public one (None: the exact, full export).
 
     Examples
@@ -172,6 +180,14 @@ def _as_text_column(values: list[Any]) -> list[Any]:
     return out
 
 
+def _active_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """A table without its retired rows (a store read with ``include_retired``) or that column."""
+    if "_retired" not in frame.columns:
+        return frame
+    keep = [mark is None or (isinstance(mark, float) and pd.isna(mark)) for mark in frame["_retired"]]
+    return frame.loc[keep].drop(columns="_retired").reset_index(drop=True)
+
+
 def shared_city(city: CityData, disclosure: Disclosure | None = None) -> CityData:
     """The city as ``disclosure`` may take it away: its tables through the privacy transform.
 
@@ -187,18 +203,19 @@ def shared_city(city: CityData, disclosure: Disclosure | None = None) -> CityDat
     ['fewer than 11', '40', None]
     """
     meta = {k: v for k, v in city.meta.items() if k in ("version", "adjacency_tolerance_m")}
+    active = {table: _active_rows(frame) for table, frame in city.tables.items()}
     if not is_public(disclosure):
         return CityData(
             name=city.name,
-            tables=dict(city.tables),
+            tables=active,
             boundaries=city.boundaries,
             metric_crs=city.metric_crs,
             meta=meta,
         )
     assert disclosure is not None
-    shown = privacy.public_tables(city.tables, disclosure)
+    shown = privacy.public_tables(active, disclosure)
     tables = {}
-    for table, frame in city.tables.items():
+    for table, frame in active.items():
         protected = shown.get(table)
         if protected is None:
             tables[table] = frame
@@ -250,14 +267,6 @@ def _protected_graph(G: nx.MultiDiGraph, city: CityData, shared: CityData) -> nx
                     if column in data:
                         data[column] = row[column] if row is not None else None
     return H
-
-
--72.5)
-    -72.5
-    """
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
 
 
 def spreadsheet_tables(city: CityData) -> dict[str, pd.DataFrame]:
@@ -394,9 +403,10 @@ def export_city(
     shared = shared_city(city, disclosure)
     readme = readme_text(city, disclosure)
     if fmt in ("graphml", "gexf", "geojson", "gpkg"):
-        G = graph if graph is not None else build_graph(city)
+        exact = shared_city(city, None)  # the active rows, exact
+        G = graph if graph is not None else build_graph(exact)
         if is_public(disclosure):
-            G = _protected_graph(G, city, shared)
+            G = _protected_graph(G, exact, shared)
     if fmt in ("graphml", "gexf"):
         H = _scalar_graph(G)
         H.graph["disclosure"] = (
