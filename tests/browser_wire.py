@@ -13,7 +13,9 @@ Nothing here imports streamlit's runtime: only its protobuf message classes.
 
 from __future__ import annotations
 
+import csv
 import io
+import json
 import sqlite3
 import tempfile
 import zipfile
@@ -35,8 +37,8 @@ def _arrow_cells(data: bytes) -> list[str] | None:
         except (pa.ArrowInvalid, pa.ArrowTypeError, OSError, ValueError):
             continue
         cells = [str(name) for name in table.column_names]
-        for column in table.columns:
-            cells += [str(value) for value in column.to_pylist() if value is not None]
+        for name, column in zip(table.column_names, table.columns, strict=True):
+            cells += [f"{name}={value}" for value in column.to_pylist() if value is not None]
         for key, value in (table.schema.metadata or {}).items():  # pandas index, column labels
             cells += [key.decode("utf-8", "replace"), value.decode("utf-8", "replace")]
         return cells
@@ -117,17 +119,20 @@ def back_message(data: bytes) -> Any:
 
 
 def file_texts(name: str, data: bytes) -> list[str]:
-    """The texts in a downloaded file: zip members, workbook cells, GeoPackage rows, or text.
+    """The texts in a downloaded file; cells of a table as ``column=value``.
+
+    Zip members are read in turn; CSV files, workbooks, GeoPackages (SQLite), GeoJSON, GraphML
+    and GEXF cell by cell; anything else as text.
 
     Examples
     --------
     >>> file_texts("a.csv", b"name,residents\\nA,3\\n")
-    ['name,residents\\nA,3\\n']
+    ['name=A', 'residents=3']
     >>> buffer = io.BytesIO()
     >>> with zipfile.ZipFile(buffer, "w") as z:
-    ...     z.writestr("t.csv", "x,7")
+    ...     z.writestr("t.txt", "x 7")
     >>> file_texts("all.zip", buffer.getvalue())
-    ['t.csv', 'x,7']
+    ['t.txt', 'x 7']
     """
     suffix = PurePosixPath(name.lower()).suffix
     if suffix == ".xlsx":
@@ -141,7 +146,47 @@ def file_texts(name: str, data: bytes) -> list[str]:
                 texts.append(member)
                 texts += file_texts(member, archive.read(member))
         return texts
-    return [data.decode("utf-8", "replace")]
+    text = data.decode("utf-8-sig", "replace")
+    if suffix == ".csv":
+        rows = list(csv.reader(io.StringIO(text)))
+        return [f"{h}={v}" for row in rows[1:] for h, v in zip(rows[0], row, strict=False) if v]
+    if suffix in (".geojson", ".json"):
+        return [text, *_json_cells(json.loads(text))]
+    if suffix in (".graphml", ".gexf"):
+        return [text, *_xml_cells(text)]
+    return [text]
+
+
+def _json_cells(value: Any, key: str = "") -> Iterator[str]:
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from _json_cells(v, str(k))
+    elif isinstance(value, list):
+        for v in value:
+            yield from _json_cells(v, key)
+    elif value is not None:
+        yield f"{key}={value}"
+
+
+def _xml_cells(text: str) -> Iterator[str]:
+    """GraphML ``<data key=…>`` and GEXF ``<attvalue for=…>`` values, by attribute name."""
+    from xml.etree import ElementTree
+
+    root = ElementTree.fromstring(text.encode())
+    names: dict[str, str] = {}
+    for element in root.iter():
+        tag = element.tag.rsplit("}", 1)[-1]
+        if tag == "key" and "id" in element.attrib:  # GraphML
+            names[element.attrib["id"]] = element.attrib.get("attr.name", element.attrib["id"])
+        elif tag == "attribute" and "id" in element.attrib:  # GEXF
+            names[element.attrib["id"]] = element.attrib.get("title", element.attrib["id"])
+    for element in root.iter():
+        tag = element.tag.rsplit("}", 1)[-1]
+        if tag == "data" and element.text:
+            yield f"{names.get(element.attrib.get('key', ''), '?')}={element.text}"
+        elif tag == "attvalue":
+            name = names.get(element.attrib.get("for", ""), "?")
+            yield f"{name}={element.attrib.get('value', '')}"
 
 
 def _workbook_texts(data: bytes) -> list[str]:
@@ -151,8 +196,10 @@ def _workbook_texts(data: bytes) -> list[str]:
     texts: list[str] = []
     for sheet in book.worksheets:
         texts.append(sheet.title)
-        for row in sheet.iter_rows(values_only=True):
-            texts += [str(value) for value in row if value is not None]
+        rows = list(sheet.iter_rows(values_only=True))
+        header = [str(h) for h in rows[0]] if rows else []
+        for row in rows[1:]:
+            texts += [f"{h}={v}" for h, v in zip(header, row, strict=False) if v is not None]
     return texts
 
 
@@ -169,11 +216,13 @@ def _sqlite_texts(data: bytes) -> list[str]:
             texts = list(tables)
             for table in tables:
                 quoted = '"' + table.replace('"', '""') + '"'
-                for row in connection.execute(f"SELECT * FROM {quoted}"):
+                cursor = connection.execute(f"SELECT * FROM {quoted}")
+                columns = [d[0] for d in cursor.description]
+                for row in cursor:
                     texts += [
-                        value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
-                        for value in row
-                        if value is not None
+                        f"{c}=" + (v.decode("utf-8", "replace") if isinstance(v, bytes) else str(v))
+                        for c, v in zip(columns, row, strict=True)
+                        if v is not None
                     ]
         finally:
             connection.close()
