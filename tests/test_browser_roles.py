@@ -26,6 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import sqlite3
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,7 +46,9 @@ pytestmark = pytest.mark.browser
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 LEAKY = FIXTURES / "leaky_city"
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 TIMEOUT = 60_000
+ERROR_BOX = '[data-testid="stAlertContentError"]'
 PEOPLE = {
     # name: (role, password)
     "vera": ("viewer", "viewer passphrase one"),
@@ -165,6 +168,7 @@ def signed_in(browser, server, name: str) -> Visitor:
     visitor = new_visitor(browser, server.url)
     visitor.open()
     visitor.sign_in(name, PEOPLE[name][1])
+    visitor.name = name
     role = PEOPLE[name][0]
     visitor.page.get_by_text(f"Signed in as {name} ({role})").first.wait_for(timeout=TIMEOUT)
     return visitor
@@ -198,16 +202,48 @@ def reruns_since(visitor: Visitor, mark: int) -> list[bytes]:
     return [m for m in visitor.tap.sent[mark:] if back_message(m).HasField("rerun_script")]
 
 
-def visit_everything(visitor: Visitor) -> list[str]:
-    """Click every page of the navigation; download every file offered. Returns the texts seen."""
+def visit_everything(visitor: Visitor, problems: list[str]) -> list[str]:
+    """Click every page of the navigation; download every file offered. Returns the texts seen.
+
+    What goes wrong on a page (not drawn, an exception, an error message) is added to
+    ``problems``, and the visit goes on to the next page, so one run lists every problem.
+    """
     seen = []
     for path in sorted(visitor.nav_paths()):
-        visitor.click_nav(path, title_of(path))
-        assert visitor.exceptions() == 0, f"exception on {path or 'overview'}"
+        where = f"{visitor.name} on {path or 'overview'}"
+        started = time.monotonic()
+        try:
+            visitor.click_nav(path, title_of(path))
+        except Exception as exc:  # Playwright's TimeoutError: the page never finished drawing
+            problems.append(f"{where}: not drawn ({str(exc).splitlines()[0]})")
+        finally:
+            shot(visitor, path or "overview")
+        if visitor.exceptions():
+            problems.append(f"{where}: an exception")
+        errors = visitor.page.locator(ERROR_BOX)
+        problems += [f"{where}: {errors.nth(i).inner_text()}" for i in range(errors.count())]
         seen.append(visitor.visible_text())
         if visitor.page.locator('[data-testid="stDownloadButton"]').count():
-            visitor.download_all()
+            try:
+                visitor.download_all()
+            except Exception as exc:
+                problems.append(f"{where}: a download failed ({str(exc).splitlines()[0]})")
+        print(f"{where}: {time.monotonic() - started:.1f} s")  # shown with -s or on failure
     return seen
+
+
+def tracebacks(server) -> str:
+    """The server's tracebacks, if any (to say why a page showed an exception)."""
+    log = server.log_path.read_text(errors="replace")
+    found = [part[:3000] for part in log.split("Traceback")[1:]]
+    return "\n\nServer tracebacks:\nTraceback" + "\nTraceback".join(found) if found else ""
+
+
+def shot(visitor: Visitor, what: str) -> None:
+    """A screenshot of the page in tests/artifacts/ (git-ignored), named after who and what."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    who = visitor.name or "signed-out"
+    visitor.page.screenshot(path=str(ARTIFACTS / f"roles-{who}-{what}.png"), full_page=True)
 
 
 @dataclass
@@ -236,7 +272,13 @@ def editor_capture(browser, server, store_path) -> Capture:
         name_field = editor.page.get_by_label("Name", exact=True)
         name_field.wait_for(timeout=TIMEOUT)
         settle(editor.page)
+        editor.page.wait_for_function(  # the form has read its record
+            "() => [...document.querySelectorAll('input')]"
+            ".some(i => i.getAttribute('aria-label') === 'Name' && i.value !== '')",
+            timeout=TIMEOUT,
+        )
         old_name = name_field.input_value()
+        assert old_name in {"Ashgrove Clinic", "Brookside Library"}, old_name
         name_field.fill(f"{old_name} Renamed")
         editor.page.get_by_role("button", name="Save the changes").click()
         settle(editor.page)
@@ -268,12 +310,13 @@ def admin_capture(browser, server, store_path) -> Capture:
         mark = len(admin.tap.sent)
         admin.click_nav("accounts", "Accounts")
         page = admin.page
-        page.get_by_label("Name", exact=True).first.fill("newcomer")
-        passwords = page.get_by_label(re.compile("password", re.I))
-        for i in range(passwords.count()):
-            passwords.nth(i).fill("newcomer passphrase")
-        page.get_by_role("button", name=re.compile("Add", re.I)).first.click()
+        form = page.locator('[data-testid="stForm"]').filter(has_text="Add an account")
+        form.get_by_label(re.compile("^Name")).fill("newcomer")
+        form.get_by_label(re.compile("^Password")).fill("newcomer passphrase")
+        form.get_by_label("The same password again").fill("newcomer passphrase")
+        form.get_by_role("button", name="Add the account").click()
         settle(page)
+        shot(admin, "accounts-added")
         messages = reruns_since(admin, mark)
     finally:
         admin.close()
@@ -317,8 +360,10 @@ def test_viewer_changes_nothing_and_sees_no_small_count(
     try:
         nav = viewer.nav_paths()
         assert nav >= VIEWER_PAGES and not nav & FORBIDDEN["viewer"], nav
-        seen = visit_everything(viewer)
-        assert viewer.downloads, "the Data page offers downloads to a viewer"
+        problems: list[str] = []
+        seen = visit_everything(viewer, problems)
+        if not viewer.downloads:
+            problems.append("vera on data: no downloads offered to a viewer")
 
         # The browser asks for a page by name (a typed URL): allowed works, the others do not.
         ask_for_page(viewer, "data")
@@ -360,6 +405,7 @@ def test_viewer_changes_nothing_and_sees_no_small_count(
     everything = "\n".join([*seen, received, downloaded])
     assert MISTAKE["name"] not in everything, "a removed record reached a viewer"
     assert str(store_path.parent) not in everything, "a folder of this machine reached a viewer"
+    assert problems == [], "\n".join(problems) + tracebacks(server)
 
 
 # --- editor -----------------------------------------------------------------------------------
@@ -379,7 +425,9 @@ def test_editor_records_but_reaches_no_accounts_and_no_restore(
     try:
         nav = editor.nav_paths()
         assert EXPECTED["editor"] <= nav and not nav & FORBIDDEN["editor"], nav
-        visit_everything(editor)
+        problems: list[str] = []
+        visit_everything(editor, problems)
+        assert problems == [], "\n".join(problems) + tracebacks(server)
         # History: the versions, but no restore for an editor.
         editor.click_nav("history", title_of("history"))
         assert editor.page.get_by_role("button", name=re.compile("^Restore")).count() == 0
@@ -465,7 +513,9 @@ def test_admin_reaches_everything_and_restores(browser, server, store_path, admi
     try:
         nav = admin.nav_paths()
         assert EXPECTED["admin"] <= nav, nav
-        visit_everything(admin)
+        problems: list[str] = []
+        visit_everything(admin, problems)
+        assert problems == [], "\n".join(problems) + tracebacks(server)
         admin.click_nav("history", title_of("history"))
         v0 = version(store_path)
         admin.page.get_by_role("button", name=re.compile("^Restore version")).first.click()
