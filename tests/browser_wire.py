@@ -271,6 +271,32 @@ class WireTap:
             raise RuntimeError("The page has not opened its WebSocket yet.")
         self._server.send(message)
 
+    def finished_since(self, since: int) -> bool:
+        """Whether a script run ended (Streamlit's ``script_finished``) after message ``since``."""
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        for data in self.received[since:]:
+            message = ForwardMsg()
+            message.ParseFromString(data)
+            if message.HasField("script_finished"):
+                return True
+        return False
+
+    def send_and_wait(self, page: Any, message: bytes, timeout_ms: int = 60_000) -> None:
+        """Send ``message`` as the page would, and wait until the run it asks for has ended.
+
+        Waits with the page's own clock (Playwright passes the WebSocket's messages on only
+        while the test waits through it).
+        """
+        since = len(self.received)
+        self.inject(message)
+        waited = 0
+        while not self.finished_since(since):
+            if waited > timeout_ms:
+                raise TimeoutError("the server never finished the run this message asked for")
+            page.wait_for_timeout(100)
+            waited += 100
+
     def mark(self) -> int:
         """How many messages were received so far (to read only what comes after)."""
         return len(self.received)

@@ -19,7 +19,15 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from browser_wire import WireTap, file_texts
-from harness import EXCEPTION_BOX, HEADINGS, NAV_LINK, OfflineRecorder, wait_until_ready
+from harness import (
+    EXCEPTION_BOX,
+    HEADINGS,
+    MAP_IFRAME,
+    NAV_LINK,
+    NETWORK_IFRAME,
+    OfflineRecorder,
+    wait_until_ready,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT = 60_000
@@ -31,8 +39,13 @@ SIGN_IN_BUTTON = "Sign in"
 STATUS_WIDGET = '[data-testid="stStatusWidget"]'
 DOWNLOAD_BUTTON = '[data-testid="stDownloadButton"] button'
 EXPANDER = '[data-testid="stExpander"]'
+# The drawings of the map and network pages: (iframe, what is inside once drawn).
+DRAWINGS = {
+    "map": (MAP_IFRAME, ".leaflet-overlay-pane > *"),
+    "network": (NETWORK_IFRAME, "canvas"),
+}
 # Markdown escapes in Streamlit's messages ("foreign\-born"): read the text as shown.
-MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|~<>:$&=])")
+MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|~<>:$&=%'\"])")
 
 
 def add_user(db: Path | str, name: str, role: str, password: str) -> subprocess.CompletedProcess:
@@ -162,8 +175,14 @@ class Visitor:
         settle(self.page)
         if self.exceptions():  # drawn as far as it got: the caller says what went wrong
             return
-        if key in HEADINGS and key != "data":  # the Data page's buttons differ by role
-            wait_until_ready(self.page, key, TIMEOUT)
+        if key in DRAWINGS:  # wait for the drawing, or an exception instead of it
+            frame, inner = DRAWINGS[key]
+            for _ in range(TIMEOUT // 250):
+                if self.exceptions() or self.page.frame_locator(frame).locator(inner).count():
+                    break
+                self.page.wait_for_timeout(250)
+        if key in HEADINGS and key != "data" and not self.exceptions():
+            wait_until_ready(self.page, key, TIMEOUT)  # the Data page's buttons differ by role
             settle(self.page)
 
     def open_expanders(self) -> None:

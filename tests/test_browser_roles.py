@@ -188,14 +188,14 @@ def ask_for_page(visitor: Visitor, path: str) -> None:
     message = BackMsg()
     message.rerun_script.page_name = path
     message.rerun_script.query_string = ""
-    visitor.tap.inject(message.SerializeToString())
+    visitor.tap.send_and_wait(visitor.page, message.SerializeToString())
     settle(visitor.page)
 
 
 def replay(visitor: Visitor, messages: list[bytes]) -> None:
     for data in messages:
-        visitor.tap.inject(data)
-        settle(visitor.page)
+        visitor.tap.send_and_wait(visitor.page, data)
+    settle(visitor.page)
 
 
 def reruns_since(visitor: Visitor, mark: int) -> list[bytes]:
@@ -399,8 +399,10 @@ def test_viewer_changes_nothing_and_sees_no_small_count(
     after = store.accounts(account=operator())[["name", "role"]].to_dict("records")
     assert after == accounts_before, "a viewer changed the accounts"
     # The readers read: names and figures a viewer may see are there.
-    assert "Brookside Library" in received and "Andean families" in downloaded
-    assert "population=1532" in downloaded.replace(".0\n", "\n")
+    assert "Brookside Library" in received and ("1,532" in received or "1532" in received)
+    if downloaded:  # (none offered is one of the problems below)
+        assert "Andean families" in downloaded
+        assert "population=1532" in downloaded.replace(".0\n", "\n")
     assert secret_leaks([*seen, received, downloaded]) == []
     everything = "\n".join([*seen, received, downloaded])
     assert MISTAKE["name"] not in everything, "a removed record reached a viewer"
