@@ -139,7 +139,8 @@ def small_count_threshold() -> int:
 
     Examples
     --------
-    >>> small_count_threshold() == SMALL_COUNT_THRESHOLD or "COALITION_SMALL_COUNT_THRESHOLD" in os.environ
+    >>> os.environ.pop("COALITION_SMALL_COUNT_THRESHOLD", None) and None
+    >>> small_count_threshold() == SMALL_COUNT_THRESHOLD
     True
     """
     from .errors import ConfigError

@@ -34,6 +34,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import secrets
 import sqlite3
 import threading
 import time
@@ -68,7 +69,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
-from . import schema, settings
+from . import accounts, schema, settings
+from .accounts import Account
 from .edits import (
     RETIRED,
     RowChange,
@@ -79,7 +81,14 @@ from .edits import (
     plain_row,
     plain_value,
 )
-from .errors import Conflict, ConflictError, StoreError
+from .errors import (
+    AccountError,
+    Conflict,
+    ConflictError,
+    PermissionDenied,
+    SignInError,
+    StoreError,
+)
 from .model import WGS84, CityData, build_graph, gc_paused
 
 log = logging.getLogger(__name__)
@@ -164,6 +173,38 @@ MEETINGS = Table(
     Column("version", Integer, nullable=False),
     Column("saved_at", Text, nullable=False),
     Column("who", Text, nullable=False, default=""),
+)
+# Accounts (coalition.accounts): name, role, the Argon2id hash of the password, and the state of
+# failed sign-ins (consecutive failures, locked until when).
+ACCOUNTS = Table(
+    "accounts",
+    metadata,
+    Column("name", String, primary_key=True),
+    Column("role", String, nullable=False),
+    Column("password_hash", Text, nullable=False),
+    Column("created_at", Text, nullable=False),
+    Column("failed_sign_ins", Integer, nullable=False, default=0),
+    Column("locked_until", Text),
+    Column("last_sign_in", Text),
+)
+# Signed-in sessions: only the SHA-256 of the token is kept (a copy of the store signs nobody in).
+SESSIONS = Table(
+    "sessions",
+    metadata,
+    Column("token_sha256", String, primary_key=True),
+    Column("name", String, nullable=False),
+    Column("created_at", Text, nullable=False),
+    Column("last_seen", Text, nullable=False),
+)
+# The audit log: sign-ins (and failures), exports, changes and account changes; never pruned.
+AUDIT = Table(
+    "audit",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("at", Text, nullable=False),
+    Column("who", Text, nullable=False),
+    Column("action", String, nullable=False),
+    Column("what", Text, nullable=False),
 )
 WHOLE_CITY_KINDS = ("load", "import", "restore")
 # Bumped when the store's own layout changes; _migrate brings older stores up to it.
@@ -415,6 +456,37 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _iso(moment: dt.datetime) -> str:
+    return moment.isoformat(timespec="seconds")
+
+
+def _parse_time(text: str | None) -> dt.datetime | None:
+    if not text:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def _token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _from(source: str) -> str:
+    return f" from {source[:100]}" if source else ""
+
+
+def _who(actor: Account, given: str) -> str:
+    """The history's "who": a signed-in account's own name; the operator's given name."""
+    return given if actor.operator else actor.name
+
+
 def _is_busy(exc: OperationalError) -> bool:
     text = str(getattr(exc, "orig", exc)).lower()
     return "locked" in text or "busy" in text
@@ -641,7 +713,9 @@ class Store:
         with self.engine.connect() as conn:
             return conn.execute(select(TABLES["neighborhoods"]).limit(1)).first() is None
 
-    def read_city(self, *, include_retired: bool = False) -> CityData:
+    def read_city(
+        self, *, include_retired: bool = False, account: Account | None = None
+    ) -> CityData:
         """The stored city's tables (its active rows), as of one version.
 
         Parameters
@@ -649,6 +723,7 @@ class Store:
         include_retired : bool, optional
             Keep retired rows too; every table then has a ``_retired`` column (None, or the
             ``{"on": date, "reason": text}`` of a retired row). Analyses never ask for them.
+            Retired rows are history: only an editor or admin ``account`` may read them.
 
         Returns
         -------
@@ -661,6 +736,8 @@ class Store:
         StoreError
             When the store is empty.
         """
+        if include_retired:
+            self.acting(account, "history", "read removed records")
         try:
             with self.engine.connect() as conn, conn.begin(), gc_paused():  # one snapshot
                 return self._read_city(conn, include_retired)
@@ -712,7 +789,9 @@ class Store:
             )
         return pd.DataFrame(rows)
 
-    def row(self, table: str, key: str) -> tuple[dict[str, Any] | None, int | None]:
+    def row(
+        self, table: str, key: str, *, account: Account | None = None
+    ) -> tuple[dict[str, Any] | None, int | None]:
         """One stored row (retired or not) and the version that last changed it.
 
         Returns
@@ -726,6 +805,7 @@ class Store:
         >>> store.row("organizations", "lib")[0]["name"]  # doctest: +SKIP
         'Alder Library'
         """
+        self.acting(account, "edit", "read a record for editing")
         with self.engine.connect() as conn:
             return self._row(conn, table, key)
 
@@ -741,13 +821,14 @@ class Store:
         row[RETIRED] = json.loads(cells["_retired"]) if cells["_retired"] else None
         return plain_row(table, row), cells["_changed"]
 
-    def retired(self, table: str) -> pd.DataFrame:
+    def retired(self, table: str, *, account: Account | None = None) -> pd.DataFrame:
         """The retired rows of ``table`` with ``_retired_on`` and ``_retired_reason``.
 
         Examples
         --------
         >>> store.retired("ties")[["source_id", "_retired_reason"]]  # doctest: +SKIP
         """
+        self.acting(account, "history", "read removed records")
         with self.engine.connect() as conn:
             frame = _read_table(conn, table, include_retired=True)
         frame = frame[frame["_retired"].notna()] if len(frame) else frame
@@ -761,7 +842,7 @@ class Store:
         )
 
     # --- history --------------------------------------------------------------------------------
-    def versions(self) -> pd.DataFrame:
+    def versions(self, *, account: Account | None = None) -> pd.DataFrame:
         """Every version, newest first.
 
         Returns
@@ -777,6 +858,7 @@ class Store:
         >>> store.versions().iloc[0]["what"]  # doctest: +SKIP
         'Recorded: Dogwood Clinic and Lonely Shop work together'
         """
+        self.acting(account, "history", "read the history of changes")
         query = select(
             VERSIONS.c.version,
             VERSIONS.c.saved_at,
@@ -847,7 +929,7 @@ class Store:
             }
         return tables
 
-    def read_version(self, version: int) -> CityData:
+    def read_version(self, version: int, *, account: Account | None = None) -> CityData:
         """The city's tables as they were at ``version`` (no boundaries: an empty frame).
 
         Parameters
@@ -871,6 +953,7 @@ class Store:
         >>> store.read_version(1).tables["ties"].shape  # doctest: +SKIP
         (17, 11)
         """
+        self.acting(account, "history", "read an old version")
         try:
             with self.engine.connect() as conn, conn.begin(), gc_paused():
                 tables = self._tables_at(conn, int(version))
@@ -928,7 +1011,7 @@ class Store:
             meta={k: v for k, v in meta.items() if k not in ("city", "metric_crs")},
         )
 
-    def changes_in(self, version: int) -> list[RowChange]:
+    def changes_in(self, version: int, *, account: Account | None = None) -> list[RowChange]:
         """The rows an edit changed (before and after); [] for a whole-city version.
 
         Examples
@@ -936,13 +1019,16 @@ class Store:
         >>> [c.kind for c in store.changes_in(2)]  # doctest: +SKIP
         ['added']
         """
+        self.acting(account, "history", "read the history of changes")
         with self.engine.connect() as conn:
             kept = conn.execute(
                 select(EDITS.c.changes).where(EDITS.c.version == int(version))
             ).first()
         return _changes_from_blob(kept.changes) if kept else []
 
-    def changes_between(self, old: int, new: int) -> list[RowChange] | None:
+    def changes_between(
+        self, old: int, new: int, *, account: Account | None = None
+    ) -> list[RowChange] | None:
         """The net row changes from version ``old`` to ``new`` (one per row).
 
         None when a whole-city write (a load, an import, a restore) lies between: compare the
@@ -953,6 +1039,7 @@ class Store:
         >>> len(store.changes_between(3, store.version()))  # doctest: +SKIP
         2
         """
+        self.acting(account, "history", "read the history of changes")
         with self.engine.connect() as conn, conn.begin():
             kinds = conn.execute(
                 select(VERSIONS.c.kind).where(
@@ -971,7 +1058,14 @@ class Store:
         return net_changes(changes)
 
     # --- meetings -------------------------------------------------------------------------------
-    def name_meeting(self, name: str, version: int | None = None, who: str = "") -> int:
+    def name_meeting(
+        self,
+        name: str,
+        version: int | None = None,
+        who: str = "",
+        *,
+        account: Account | None = None,
+    ) -> int:
         """Name a version (default: the current one) as a meeting; returns the version.
 
         Naming again moves the name to the new version.
@@ -986,6 +1080,7 @@ class Store:
         >>> store.name_meeting("March convening")  # doctest: +SKIP
         7
         """
+        who = _who(self.acting(account, "edit", "name a meeting"), who)
         label = " ".join(str(name).split())
         if not label or label.isdigit():
             raise StoreError(
@@ -1092,6 +1187,7 @@ class Store:
                 version=version, saved_at=_now(), what=what, who=who, source=source, kind=kind
             )
         )
+        self._audit(conn, who or "operator", kind, f"version {version}: {what}")
 
     def _write_city(
         self,
@@ -1315,6 +1411,7 @@ class Store:
         source: str = "dashboard",
         read_version: int | None = None,
         kind: str = "edit",
+        account: Account | None = None,
     ) -> int:
         """Save row changes (:mod:`coalition.edits`) as one new version; returns it.
 
@@ -1337,9 +1434,14 @@ class Store:
             The version the form was read at (kept in the log; the rows themselves decide).
         kind : str, optional
             "edit" (default), "undo" or "import".
+        account : Account, optional
+            The acting account (an editor or admin; "import" needs the import right). Its name
+            is the history's "who"; ``who`` is used only for the operator.
 
         Raises
         ------
+        PermissionDenied
+            When the account may not change the city.
         ConflictError
             Listing each row changed since it was read, with its current value.
         StoreError
@@ -1351,6 +1453,8 @@ class Store:
         ...             what="Renamed the library", who="Ana")  # doctest: +SKIP
         8
         """
+        actor = self.acting(account, "import" if kind == "import" else "edit", "change the city")
+        who = _who(actor, who)
         if not changes:
             return self.version()
 
@@ -1433,7 +1537,13 @@ class Store:
         self._in_write(write, "Keeping a checkpoint")
         log.info("kept a checkpoint of version %d", at)
 
-    def update(self, change: Callable[[CityData], CityData], what: str = "Changed") -> int:
+    def update(
+        self,
+        change: Callable[[CityData], CityData],
+        what: str = "Changed",
+        *,
+        account: Account | None = None,
+    ) -> int:
         """Read, change and save the city in one transaction; returns the new version.
 
         Only the rows that differ are written (as :meth:`apply` does). The transaction starts
@@ -1448,6 +1558,8 @@ class Store:
             ValidationError) leaves the store untouched.
         what : str, optional
             What the change was, in a few words, kept in the history.
+        account : Account, optional
+            The acting account (an editor or admin).
 
         Examples
         --------
@@ -1456,13 +1568,15 @@ class Store:
         2
         """
 
+        who = _who(self.acting(account, "edit", "change the city"), "")
+
         def write(conn: Connection) -> int:
             current = self._read_city(conn)
             changed = change(current)
             version = int(self._meta(conn).get("version", 0)) + 1
             rows = _row_changes(current, changed)
             applied = self._apply_rows(conn, rows, version)
-            self._add_version(conn, version, what, "", "dashboard", "edit")
+            self._add_version(conn, version, what, who, "dashboard", "edit")
             conn.execute(insert(EDITS).values(version=version, changes=_changes_blob(applied)))
             self._set_meta(conn, {"version": version, "updated_at": _now()})
             return version
@@ -1480,6 +1594,7 @@ class Store:
         what: str | None = None,
         who: str = "",
         kind: str = "load",
+        account: Account | None = None,
     ) -> int:
         """Replace the stored city by ``city`` in one transaction; returns the new version.
 
@@ -1498,9 +1613,13 @@ class Store:
             Who loaded it.
         kind : str, optional
             "load" (default) or "import" (from the dashboard's import).
+        account : Account, optional
+            The acting account (an editor or admin).
 
         Raises
         ------
+        PermissionDenied
+            When the account may not load or import.
         StoreError
             When the write fails; the previous contents are then untouched.
 
@@ -1509,6 +1628,7 @@ class Store:
         >>> store.replace_city(read_city("data/hartford"))  # doctest: +SKIP
         2
         """
+        who = _who(self.acting(account, "import", "load or import a city"), who)
         label = what or _loaded_from(city)
 
         def write(conn: Connection) -> int:
@@ -1521,7 +1641,14 @@ class Store:
         log.info("stored %s as version %d", city.name, version)
         return version
 
-    def restore(self, version: int, *, who: str = "", what: str | None = None) -> int:
+    def restore(
+        self,
+        version: int,
+        *,
+        who: str = "",
+        what: str | None = None,
+        account: Account | None = None,
+    ) -> int:
         """Make a kept version the current data again; returns the NEW version number.
 
         A restore is itself a write: it adds a version (whose history entry says
@@ -1540,6 +1667,7 @@ class Store:
         >>> store.restore(1)  # doctest: +SKIP
         4
         """
+        who = _who(self.acting(account, "restore", "restore a version"), who)
         kept_name: list[str] = []
 
         def write(conn: Connection) -> int:
@@ -1555,7 +1683,9 @@ class Store:
         log.info("restored version %d of %s as version %d", version, kept_name[0], new_version)
         return new_version
 
-    def undo(self, *, who: str = "", version: int | None = None) -> int:
+    def undo(
+        self, *, who: str = "", version: int | None = None, account: Account | None = None
+    ) -> int:
         """Undo a version as a NEW version; returns it.
 
         Parameters
@@ -1565,6 +1695,9 @@ class Store:
             a name), and who undoes it.
         version : int, optional
             The version to undo (default: the latest one ``who`` saved).
+        account : Account, optional
+            The acting account (an editor; undoing a whole-city write needs an admin). For a
+            signed-in account ``who`` is its name.
 
         Raises
         ------
@@ -1580,7 +1713,9 @@ class Store:
         >>> store.undo(who="Ana")  # doctest: +SKIP
         9
         """
-        kept = self.versions()
+        actor = self.acting(account, "edit", "undo a change")
+        who = _who(actor, who)
+        kept = self.versions(account=account)
         if version is None:
             mine = kept[kept["who"] == who]
             if mine.empty:
@@ -1613,15 +1748,17 @@ class Store:
                 int(earlier.iloc[0]["version"]),
                 who=who,
                 what=f"undid version {version}: {entry['what']}",
+                account=account,
             )
         return self.apply(
-            inverse(self.changes_in(int(version))),
+            inverse(self.changes_in(int(version), account=account)),
             what=f"undid version {version}: {entry['what']}",
             who=who,
             kind="undo",
+            account=account,
         )
 
-    def backup(self, path: str | Path) -> Path:
+    def backup(self, path: str | Path, *, account: Account | None = None) -> Path:
         """Copy the store to ``path``, safely while the app runs (SQLite's online backup).
 
         Restore from a backup by pointing the app at it (``COALITION_DB=PATH``) or copying it
@@ -1637,6 +1774,7 @@ class Store:
         >>> store.backup("/tmp/coalition-2026-11-30.db")  # doctest: +SKIP
         PosixPath('/tmp/coalition-2026-11-30.db')
         """
+        actor = self.acting(account, "backup", "back up the store")
         target = Path(path).expanduser()
         if self.engine.dialect.name != "sqlite":
             raise StoreError("This store is not a SQLite file: back it up with pg_dump.")
@@ -1657,8 +1795,397 @@ class Store:
             ) from exc
         finally:
             raw.close()
+        self.audit("backup", f"backed up the store to {target.name}", account=actor)
         log.info("backed up the store to %s", target)
         return target
+
+    # --- accounts, sessions and the audit log ---------------------------------------------------
+    def has_accounts(self) -> bool:
+        """True once any account exists: the dashboard then signs everyone in."""
+        with self.engine.connect() as conn:
+            return conn.execute(select(ACCOUNTS.c.name).limit(1)).first() is not None
+
+    def has_admin(self) -> bool:
+        """True when an admin account exists (``serve`` on a network address needs one)."""
+        with self.engine.connect() as conn:
+            return (
+                conn.execute(
+                    select(ACCOUNTS.c.name).where(ACCOUNTS.c.role == "admin").limit(1)
+                ).first()
+                is not None
+            )
+
+    def acting(self, account: Account | None, action: str, doing: str) -> Account:
+        """The account an operation acts as, checked against ``action``'s role.
+
+        A stored account is read again from the store (its role now, not when it signed in:
+        a removed or demoted account loses its rights at once). ``None`` means the operator
+        while the store has no accounts, and nobody once it has.
+
+        Raises
+        ------
+        PermissionDenied
+            When the account may not do ``action`` (its message says which role may).
+
+        Examples
+        --------
+        >>> store.acting(None, "edit", "record a change").operator  # doctest: +SKIP
+        True
+        """
+        if account is None:
+            if self.has_accounts():
+                raise PermissionDenied(
+                    f"This store has accounts: sign in to {doing} (library callers pass the "
+                    "acting account; the command line acts as the store's operator)."
+                )
+            return accounts.require(accounts.operator(), action, doing)
+        if account.operator:
+            return accounts.require(account, action, doing)
+        with self.engine.connect() as conn:
+            role = conn.execute(
+                select(ACCOUNTS.c.role).where(ACCOUNTS.c.name == account.name)
+            ).scalar()
+        if role is None:
+            raise PermissionDenied(
+                f"The account {account.name} no longer exists, so it may not {doing}. "
+                "Sign in again with another account."
+            )
+        return accounts.require(accounts.Account(account.name, role), action, doing)
+
+    def add_account(
+        self, name: str, password: str, role: str = "viewer", *, account: Account | None = None
+    ) -> accounts.Account:
+        """Add an account (admins only; the operator may add the first one).
+
+        Raises
+        ------
+        AccountError
+            For a bad name, role or password, or a name already taken.
+        PermissionDenied
+            When the acting account is not an admin.
+
+        Examples
+        --------
+        >>> store.add_account("ana", "correct horse battery", "admin")  # doctest: +SKIP
+        Account(name='ana', role='admin', operator=False)
+        """
+        actor = self.acting(account, "accounts", "add an account")
+        name, role = accounts.check_name(name), accounts.check_role(role)
+        hashed = accounts.hash_password(password)
+
+        def write(conn: Connection) -> None:
+            if conn.execute(select(ACCOUNTS.c.name).where(ACCOUNTS.c.name == name)).first():
+                raise AccountError(
+                    f"An account called {name} exists already: choose another name, or change "
+                    f"its role with: coalition user set-role {name} ROLE"
+                )
+            conn.execute(
+                insert(ACCOUNTS).values(
+                    name=name, role=role, password_hash=hashed, created_at=_now(), failed_sign_ins=0
+                )
+            )
+            self._audit(conn, actor.name, "account", f"added {name} as {role}")
+
+        self._in_write(write, "Adding the account")
+        return accounts.Account(name, role)
+
+    def remove_account(self, name: str, *, account: Account | None = None) -> None:
+        """Remove an account and end its sessions (admins only; never the last admin).
+
+        Examples
+        --------
+        >>> store.remove_account("old-volunteer", account=admin)  # doctest: +SKIP
+        """
+        actor = self.acting(account, "accounts", "remove an account")
+
+        def write(conn: Connection) -> None:
+            role = self._account_role(conn, name)
+            if role == "admin" and self._admins(conn) == 1:
+                raise AccountError(
+                    f"{name} is the only admin: add another admin before removing it, or nobody "
+                    "could manage the accounts."
+                )
+            conn.execute(delete(SESSIONS).where(SESSIONS.c.name == name))
+            conn.execute(delete(ACCOUNTS).where(ACCOUNTS.c.name == name))
+            self._audit(conn, actor.name, "account", f"removed {name}")
+
+        self._in_write(write, "Removing the account")
+
+    def set_role(self, name: str, role: str, *, account: Account | None = None) -> None:
+        """Change an account's role (admins only; the last admin stays an admin).
+
+        Examples
+        --------
+        >>> store.set_role("ana", "editor", account=admin)  # doctest: +SKIP
+        """
+        actor = self.acting(account, "accounts", "change a role")
+        role = accounts.check_role(role)
+
+        def write(conn: Connection) -> None:
+            before = self._account_role(conn, name)
+            if before == "admin" and role != "admin" and self._admins(conn) == 1:
+                raise AccountError(
+                    f"{name} is the only admin: make another account an admin first, or nobody "
+                    "could manage the accounts."
+                )
+            conn.execute(update(ACCOUNTS).where(ACCOUNTS.c.name == name).values(role=role))
+            self._audit(conn, actor.name, "account", f"{name}: {before} -> {role}")
+
+        self._in_write(write, "Changing the role")
+
+    def set_password(self, name: str, password: str, *, account: Account | None = None) -> None:
+        """Set an account's password and unlock it; ends its sessions.
+
+        An admin may set anyone's password; any account may set its own.
+
+        Examples
+        --------
+        >>> store.set_password("ana", "another long passphrase", account=ana)  # doctest: +SKIP
+        """
+        action = "view" if account is not None and account.name == name else "accounts"
+        actor = self.acting(account, action, "set a password")
+        hashed = accounts.hash_password(password)
+
+        def write(conn: Connection) -> None:
+            self._account_role(conn, name)
+            conn.execute(
+                update(ACCOUNTS)
+                .where(ACCOUNTS.c.name == name)
+                .values(password_hash=hashed, failed_sign_ins=0, locked_until=None)
+            )
+            conn.execute(delete(SESSIONS).where(SESSIONS.c.name == name))
+            self._audit(conn, actor.name, "account", f"set the password of {name}")
+
+        self._in_write(write, "Setting the password")
+
+    def accounts(self, *, account: Account | None = None) -> pd.DataFrame:
+        """The accounts (admins only): name, role, created_at, last_sign_in, locked_until.
+
+        Examples
+        --------
+        >>> store.accounts(account=admin)["role"].tolist()  # doctest: +SKIP
+        ['admin', 'viewer']
+        """
+        self.acting(account, "accounts", "list the accounts")
+        columns = ["name", "role", "created_at", "last_sign_in", "locked_until"]
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(*(ACCOUNTS.c[c] for c in columns)).order_by(ACCOUNTS.c.name)
+            ).all()
+        return pd.DataFrame([tuple(r) for r in rows], columns=columns)
+
+    def sign_in(self, name: str, password: str, *, source: str = "") -> tuple[Account, str]:
+        """Check a name and password; returns the account and a new session token.
+
+        After :data:`coalition.settings.LOCKOUT_AFTER` failures in a row the account is locked
+        for :data:`coalition.settings.LOCKOUT_MINUTES` (a correct password then fails too). A
+        wrong name and a wrong password get the same message. Every attempt is audited.
+
+        Parameters
+        ----------
+        source : str, optional
+            Where the attempt came from (e.g. the browser's address), for the audit log.
+
+        Raises
+        ------
+        SignInError
+            Saying only "wrong name or password", or that the account is locked and until when.
+
+        Examples
+        --------
+        >>> account, token = store.sign_in("ana", "correct horse battery")  # doctest: +SKIP
+        """
+        given = " ".join(str(name).split())[:64]
+        now = _utcnow()
+        with self.engine.connect() as conn:
+            found = conn.execute(select(ACCOUNTS).where(ACCOUNTS.c.name == given)).first()
+        # Checked outside the write lock: hashing takes a tenth of a second on purpose.
+        matches = accounts.verify_password(found.password_hash if found else None, password)
+        locked_until = _parse_time(found.locked_until) if found else None
+        if found is not None and locked_until is not None and locked_until > now:
+            self._in_write(
+                lambda conn: self._audit(conn, given, "sign_in_refused", f"locked{_from(source)}"),
+                "Recording the sign-in",
+            )
+            minutes = max(1, int((locked_until - now).total_seconds() // 60) + 1)
+            raise SignInError(
+                f"This account is locked after {settings.LOCKOUT_AFTER} failed sign-ins: try "
+                f"again in {minutes} minute(s), or ask an admin to set a new password."
+            )
+        if found is None or not matches:
+
+            def failed(conn: Connection) -> None:
+                if found is not None:
+                    failures = (
+                        int(
+                            conn.execute(
+                                select(ACCOUNTS.c.failed_sign_ins).where(ACCOUNTS.c.name == given)
+                            ).scalar()
+                            or 0
+                        )
+                        + 1
+                    )
+                    lock = failures >= settings.LOCKOUT_AFTER
+                    conn.execute(
+                        update(ACCOUNTS)
+                        .where(ACCOUNTS.c.name == given)
+                        .values(
+                            failed_sign_ins=0 if lock else failures,
+                            locked_until=_iso(now + dt.timedelta(minutes=settings.LOCKOUT_MINUTES))
+                            if lock
+                            else None,
+                        )
+                    )
+                    if lock:
+                        self._audit(conn, given, "locked", f"after {failures} failed sign-ins")
+                self._audit(conn, given, "sign_in_failed", f"wrong name or password{_from(source)}")
+
+            self._in_write(failed, "Recording the sign-in")
+            raise SignInError("Wrong name or password.")
+        token = secrets.token_urlsafe(32)
+        rehash = (
+            accounts.hash_password(password) if accounts.needs_rehash(found.password_hash) else None
+        )
+
+        def succeeded(conn: Connection) -> None:
+            values: dict[str, Any] = {
+                "failed_sign_ins": 0,
+                "locked_until": None,
+                "last_sign_in": _iso(now),
+            }
+            if rehash:
+                values["password_hash"] = rehash
+            conn.execute(update(ACCOUNTS).where(ACCOUNTS.c.name == given).values(**values))
+            conn.execute(
+                insert(SESSIONS).values(
+                    token_sha256=_token_digest(token),
+                    name=given,
+                    created_at=_iso(now),
+                    last_seen=_iso(now),
+                )
+            )
+            self._audit(conn, given, "sign_in", f"signed in{_from(source)}")
+
+        self._in_write(succeeded, "Signing in")
+        return accounts.Account(given, found.role), token
+
+    def session_account(self, token: str | None) -> Account | None:
+        """The account a session token signs in, or None when it is unknown or expired.
+
+        A session ends :data:`coalition.settings.SESSION_IDLE_MINUTES` after its last use and
+        :data:`coalition.settings.SESSION_MAX_HOURS` after signing in, whichever comes first.
+        The role is read now, so a change of role takes effect at the next page.
+
+        Examples
+        --------
+        >>> store.session_account("no such token") is None  # doctest: +SKIP
+        True
+        """
+        if not token:
+            return None
+        digest = _token_digest(token)
+        now = _utcnow()
+        with self.engine.connect() as conn:
+            found = conn.execute(
+                select(
+                    SESSIONS.c.last_seen, SESSIONS.c.created_at, ACCOUNTS.c.name, ACCOUNTS.c.role
+                )
+                .join(ACCOUNTS, ACCOUNTS.c.name == SESSIONS.c.name)
+                .where(SESSIONS.c.token_sha256 == digest)
+            ).first()
+        if found is None:
+            return None
+        last_seen, created = _parse_time(found.last_seen), _parse_time(found.created_at)
+        idle = dt.timedelta(minutes=settings.SESSION_IDLE_MINUTES)
+        longest = dt.timedelta(hours=settings.SESSION_MAX_HOURS)
+        if (
+            last_seen is None
+            or created is None
+            or now - last_seen > idle
+            or now - created > longest
+        ):
+            self._in_write(
+                lambda conn: conn.execute(
+                    delete(SESSIONS).where(SESSIONS.c.token_sha256 == digest)
+                ),
+                "Ending the session",
+            )
+            return None
+        if now - last_seen > dt.timedelta(minutes=1):  # one write a minute, not one a click
+            self._in_write(
+                lambda conn: conn.execute(
+                    update(SESSIONS)
+                    .where(SESSIONS.c.token_sha256 == digest)
+                    .values(last_seen=_iso(now))
+                ),
+                "Keeping the session",
+            )
+        return accounts.Account(found.name, found.role)
+
+    def sign_out(self, token: str | None) -> None:
+        """End a session (nothing happens for an unknown token)."""
+        if not token:
+            return
+        digest = _token_digest(token)
+
+        def write(conn: Connection) -> None:
+            name = conn.execute(
+                select(SESSIONS.c.name).where(SESSIONS.c.token_sha256 == digest)
+            ).scalar()
+            if name is not None:
+                conn.execute(delete(SESSIONS).where(SESSIONS.c.token_sha256 == digest))
+                self._audit(conn, name, "sign_out", "signed out")
+
+        self._in_write(write, "Signing out")
+
+    def audit(self, action: str, what: str, *, account: Account | None = None) -> None:
+        """Add a line to the audit log (e.g. an export), as the acting account.
+
+        Examples
+        --------
+        >>> store.audit("export", "public tables (csv)", account=viewer)  # doctest: +SKIP
+        """
+        actor = self.acting(account, "view", "use the dashboard")
+        self._in_write(
+            lambda conn: self._audit(conn, actor.name, action, what), "Writing the audit log"
+        )
+
+    def audit_log(
+        self, *, account: Account | None = None, limit: int | None = None
+    ) -> pd.DataFrame:
+        """The audit log, newest first (admins only): at, who, action, what.
+
+        Examples
+        --------
+        >>> store.audit_log(account=admin, limit=5)["action"].tolist()  # doctest: +SKIP
+        ['sign_in', 'export', 'change', 'sign_in_failed', 'account']
+        """
+        self.acting(account, "audit", "read the audit log")
+        query = select(AUDIT.c.at, AUDIT.c.who, AUDIT.c.action, AUDIT.c.what).order_by(
+            AUDIT.c.seq.desc()
+        )
+        if limit is not None:
+            query = query.limit(int(limit))
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return pd.DataFrame([tuple(r) for r in rows], columns=["at", "who", "action", "what"])
+
+    def _audit(self, conn: Connection, who: str, action: str, what: str) -> None:
+        conn.execute(insert(AUDIT).values(at=_now(), who=who, action=action, what=what[:500]))
+
+    def _account_role(self, conn: Connection, name: str) -> str:
+        role = conn.execute(select(ACCOUNTS.c.role).where(ACCOUNTS.c.name == name)).scalar()
+        if role is None:
+            raise AccountError(f"There is no account called {name} (coalition user list).")
+        return str(role)
+
+    def _admins(self, conn: Connection) -> int:
+        return int(
+            conn.execute(
+                select(func.count()).select_from(ACCOUNTS).where(ACCOUNTS.c.role == "admin")
+            ).scalar()
+            or 0
+        )
 
 
 def _row_changes(before: CityData, after: CityData) -> list[RowChange]:
@@ -1738,5 +2265,6 @@ def ensure_loaded(store: Store, data_dir: str | Path | None = None) -> bool:
     from .ingest import read_city  # the store itself never needs the reader
 
     folder = Path(data_dir) if data_dir is not None else settings.data_dir()
-    store.replace_city(read_city(folder), automatic=True)
+    # Setting up the store is the operator's act (the server that owns it), whoever asked.
+    store.replace_city(read_city(folder), automatic=True, account=accounts.operator("setup"))
     return True

@@ -32,7 +32,7 @@ import networkx as nx
 import pandas as pd
 import streamlit as st
 
-from coalition import analysis, edits, labels, model, schema, settings
+from coalition import accounts, analysis, edits, labels, model, schema, settings
 from coalition import store as store_module
 from coalition.errors import AnalysisError
 from coalition.presenting import city as city_text
@@ -221,16 +221,21 @@ _COLUMN_SETS = {
 }
 
 
+_SERVER = accounts.operator("dashboard")
+
+
 def _changes_between(store: store_module.Store, old: int, new: int) -> list[edits.RowChange] | None:
     """The net row changes from ``old`` to ``new``, or None unless every version between is a
     row edit (:data:`ROW_EDIT_KINDS`) and is in the history: any other write is not read as
     "nothing changed".
     """
-    kept = store.versions()
+    # The server's own bookkeeping (the current city from the last one plus its edits), never
+    # shown: it reads the history as the store's operator, whoever's screen asked.
+    kept = store.versions(account=_SERVER)
     between = kept[(kept["version"] > old) & (kept["version"] <= new)]
     if len(between) != new - old or not between["kind"].isin(ROW_EDIT_KINDS).all():
         return None
-    return store.changes_between(old, new)
+    return store.changes_between(old, new, account=_SERVER)
 
 
 def _remember(
