@@ -1107,6 +1107,9 @@ def neighborhoods(snap: Snapshot, disclosure: privacy.Disclosure | None = None) 
         frame.loc[hidden, column] = float("nan")
         if f"{column}_moe" in frame.columns:
             frame.loc[hidden, f"{column}_moe"] = float("nan")
+        if column in ("population", "foreign_born") and "share_foreign_born" in frame.columns:
+            # a share beside the other figure gives the hidden one back
+            frame.loc[hidden, "share_foreign_born"] = float("nan")
     return frame
 
 
