@@ -30,7 +30,17 @@ PAGE_DIR = ROOT / "coalition" / "dashboard"
 PAGE_FILES = {url_path: str(PAGE_DIR / file) for file, _, url_path in PAGES}
 TIMEOUT = 120
 PASSWORD = "correct horse battery"
-ALL_PAGES = {"overview", "network", "map", "gaps", "planner", "data", "record", "import", "accounts"}
+ALL_PAGES = {
+    "overview",
+    "network",
+    "map",
+    "gaps",
+    "planner",
+    "data",
+    "record",
+    "import",
+    "accounts",
+}
 VIEWER_PAGES = {"overview", "network", "map", "gaps", "planner", "data"}
 
 
@@ -168,8 +178,9 @@ def test_signing_in_shows_the_roles_pages_only(start, name, pages):
 
 def test_the_password_is_not_kept_in_the_session(start):
     at = sign_in(start(), "vi")
-    kept = at.session_state["sign_in_password"] if "sign_in_password" in at.session_state else ""
-    assert kept == ""  # the form is cleared on submit, and gone once the page changes
+    assert (
+        at.session_state.get("sign_in_password", "") == ""
+    )  # the form is cleared on submit, and gone once the page changes
 
 
 def test_read_only_hides_writing_pages_from_an_admin_too(start, monkeypatch):
@@ -327,9 +338,8 @@ def test_the_accounts_page_adds_changes_and_removes(start, db):
     at.selectbox(key="acc_role_name").select("newbie")
     at.selectbox(key="acc_role_role").select("viewer")
     at.button(key="FormSubmitter:acc_role_form-Change the role").click().run()
-    assert dict(zip(*store.accounts(account=_operator())[["name", "role"]].T.values))[
-        "newbie"
-    ] == "viewer"
+    listed = store.accounts(account=_operator()).set_index("name")["role"]
+    assert listed["newbie"] == "viewer"
 
     # The last admin stays: the store's message is shown, nothing changes.
     at.selectbox(key="acc_role_name").select("ada")

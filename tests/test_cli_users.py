@@ -74,7 +74,7 @@ def test_add_from_a_prompt_typed_twice(capsys, monkeypatch, db):
     typed = iter([PASSWORD, PASSWORD])
     monkeypatch.setattr("getpass.getpass", lambda prompt="": next(typed))
     monkeypatch.setattr("sys.stdin", Terminal())
-    code, out, _ = run(capsys, monkeypatch, "user", "add", "bo", "--role", "editor", "--db", db)
+    code, _, _ = run(capsys, monkeypatch, "user", "add", "bo", "--role", "editor", "--db", db)
     assert code == 0 and roles(db) == {"bo": "editor"}
 
 
@@ -193,7 +193,7 @@ def test_audit_prints_the_log_newest_first(capsys, monkeypatch, db):
 
 def test_audit_of_a_missing_store_exits_1(capsys, monkeypatch, tmp_path):
     code, _, err = run(capsys, monkeypatch, "audit", "--db", str(tmp_path / "none.db"))
-    assert code == 1 and not (tmp_path / "none.db").exists()
+    assert code == 1 and "none.db" in err and not (tmp_path / "none.db").exists()
 
 
 def test_the_cli_keeps_working_once_the_store_has_accounts(capsys, monkeypatch, db, tmp_path):
@@ -212,7 +212,7 @@ def test_the_cli_keeps_working_once_the_store_has_accounts(capsys, monkeypatch, 
     ]
     for step in steps:
         argv = [*step] if "--db" in step else [*step, "--db", db]
-        code, out, err = run(capsys, monkeypatch, *argv)
+        code, _, err = run(capsys, monkeypatch, *argv)
         assert code == 0, (step, err)
         assert "sign in" not in err
     versions = open_store(db).versions(account=operator("test"))

@@ -306,7 +306,9 @@ def undo_mine() -> None:
     except errors.CoalitionError as exc:  # PermissionDenied: a role changed since
         say("error", f"Not undone: {exc}")
         return
-    rows: list[dict[str, Any]] = [{str(k): v for k, v in r.items()} for r in kept.to_dict("records")]
+    rows: list[dict[str, Any]] = [
+        {str(k): v for k, v in r.items()} for r in kept.to_dict("records")
+    ]
     target = words.last_undoable(rows, who)
     if target is None:
         say("info", f"There is nothing of yours to undo ({who}): you have saved no change yet.")
