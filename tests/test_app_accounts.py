@@ -21,7 +21,8 @@ from tiny_city import make_tiny_city
 
 from coalition import settings
 from coalition import store as store_module
-from coalition.dashboard import PAGES, auth
+from coalition.accounts import Account
+from coalition.dashboard import PAGE_ACTIONS, PAGES, auth
 from coalition.store import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -158,17 +159,30 @@ def test_an_empty_form_asks_for_both(start):
     assert errors_shown(at) == ["Give your account's name and its password."]
 
 
+def test_every_page_says_what_it_needs():
+    assert {url_path for _, _, url_path in PAGES} <= set(PAGE_ACTIONS)
+    assert {url_path for _, _, url_path in PAGES} >= ALL_PAGES
+
+
+def roles_pages(role: str) -> set[str]:
+    """Every page whose action the role may do (PAGES may grow: e.g. a History page)."""
+    return {url for _, _, url in PAGES if Account("x", role).can(PAGE_ACTIONS[url])}
+
+
 @pytest.mark.parametrize(
-    ("name", "pages"),
+    ("name", "has", "lacks"),
     [
-        ("vi", VIEWER_PAGES),
-        ("ed", VIEWER_PAGES | {"record", "import"}),
-        ("ada", ALL_PAGES),
+        ("vi", VIEWER_PAGES, {"record", "import", "history", "accounts"}),
+        ("ed", VIEWER_PAGES | {"record", "import"}, {"accounts"}),
+        ("ada", ALL_PAGES, set()),
     ],
 )
-def test_signing_in_shows_the_roles_pages_only(start, name, pages):
+def test_signing_in_shows_the_roles_pages_only(start, name, has, lacks):
     at = sign_in(start(), name)
-    assert registered(at) == pages
+    role = {"vi": "viewer", "ed": "editor", "ada": "admin"}[name]
+    pages = registered(at)
+    assert has <= pages and not pages & lacks
+    assert pages == roles_pages(role)
     assert titles(at) == ["Tiny Town: the coalition at a glance"]
     role = {"vi": "viewer", "ed": "editor", "ada": "admin"}[name]
     assert f"Signed in as **{name}** ({role})" in [m.value for m in at.sidebar.markdown]
@@ -186,7 +200,8 @@ def test_the_password_is_not_kept_in_the_session(start):
 def test_read_only_hides_writing_pages_from_an_admin_too(start, monkeypatch):
     monkeypatch.setenv("COALITION_READ_ONLY", "1")
     at = sign_in(start(), "ada")
-    assert registered(at) == VIEWER_PAGES
+    assert registered(at) == roles_pages("admin") - {"record", "import", "accounts"}
+    assert not registered(at) & {"record", "import", "accounts"}
 
 
 def test_signing_out_returns_to_the_sign_in_page_and_ends_the_session(start, db):
@@ -419,7 +434,8 @@ def test_without_accounts_the_local_operator_sees_every_page(plain_db):
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.run()
     assert not at.exception
-    assert registered(at) == ALL_PAGES
+    assert registered(at) == {url_path for _, _, url_path in PAGES}  # the operator: an admin
+    assert registered(at) >= ALL_PAGES
     assert not any(m.value.startswith("Signed in as") for m in at.sidebar.markdown)
 
 
@@ -457,3 +473,12 @@ def _operator():
     from coalition.accounts import operator
 
     return operator("test")
+
+
+def test_a_page_without_an_action_is_for_admins_only(monkeypatch):
+    from coalition.dashboard import main
+
+    monkeypatch.setattr(main, "PAGES", (*PAGES, ("new_page.py", "New", "new")))
+    assert "new" not in [p[2] for p in main.shown_pages(Account("vi", "viewer"), True)]
+    assert "new" not in [p[2] for p in main.shown_pages(Account("ed", "editor"), True)]
+    assert "new" in [p[2] for p in main.shown_pages(Account("ada", "admin"), True)]
