@@ -704,8 +704,9 @@ def _password(args: argparse.Namespace, name: str) -> str:
             "no terminal to type the password in: pass it on standard input with "
             "--password-stdin (never on the command line)."
         )
-    first = getpass.getpass(f"Password for {name} (at least {settings.PASSWORD_MIN_LENGTH} "
-                            "characters): ")
+    first = getpass.getpass(
+        f"Password for {name} (at least {settings.PASSWORD_MIN_LENGTH} characters): "
+    )
     second = getpass.getpass("The same password again: ")
     if first != second:
         raise AccountError("The two passwords differ: nothing was changed. Try again.")

@@ -31,7 +31,8 @@ PAGES = (
     ("accounts_page.py", "Accounts", "accounts"),
 )
 # What each page needs (an action of coalition.accounts.ACTIONS): a page whose action the
-# account's role may not do is never registered, so its URL leads nowhere.
+# account's role may not do is never registered, so its URL leads nowhere. A page missing here
+# is shown to admins only (main.shown_pages: closed by default).
 PAGE_ACTIONS = {
     "overview": "view",
     "network": "view",
@@ -39,6 +40,7 @@ PAGE_ACTIONS = {
     "gaps": "view",
     "planner": "view",
     "data": "view",
+    "history": "history",  # "What changed", when it is a page of its own
     "record": "edit",
     "import": "import",
     "accounts": "accounts",

@@ -94,7 +94,7 @@ def _set_password() -> None:
 def _remove() -> None:
     name = str(state.get("acc_remove_name", ""))
     if not state.get("acc_remove_sure"):
-        _say("error", f"Tick the box to confirm that {name} should be removed: nothing was removed.")
+        _say("error", f"Tick the box to confirm that {name} should go: nothing was removed.")
         return
     try:
         cache.get_store().remove_account(name, account=_acting())
@@ -168,9 +168,7 @@ def _audit_log(account: accounts.Account) -> None:
     )
     left, right = st.columns(2)
     actions = left.multiselect("Actions", sorted(log["action"].unique()), key="audit_actions")
-    who = right.selectbox(
-        "Who", ["(everyone)", *sorted(log["who"].unique())], key="audit_who"
-    )
+    who = right.selectbox("Who", ["(everyone)", *sorted(log["who"].unique())], key="audit_who")
     shown = log
     if actions:
         shown = shown[shown["action"].isin(actions)]

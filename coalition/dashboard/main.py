@@ -59,7 +59,8 @@ def shown_pages(account: Account, editing: bool) -> list[tuple[str, str, str]]:
     return [
         page
         for page in PAGES
-        if account.can(PAGE_ACTIONS[page[2]]) and (editing or page[2] not in WRITING_PAGES)
+        if account.can(PAGE_ACTIONS.get(page[2], "accounts"))
+        and (editing or page[2] not in WRITING_PAGES)
     ]
 
 

@@ -4,10 +4,11 @@ Organizations, ties, communities, cultural navigators (aliases only) and welcomi
 (with their status and its date). Every save passes the same checks as a data file
 (:mod:`coalition.edits`) and is one new version of the store (:meth:`coalition.store.Store.apply`)
 under the editor's name (a signed-in account's own name; with no accounts, the name the
-operator gives once per browser session). A form keeps the record as it read it: when someone saved the same
-record since, nothing is overwritten — both values are shown and the editor chooses. Different
-records never conflict. "Undo my last change" undoes the editor's own last change as a new
-version. Hidden when ``COALITION_READ_ONLY`` is set. The forms are in
+operator gives once per browser session). A form keeps the record as it read it: when someone
+saved the same record since, nothing is overwritten — both values are shown and the editor
+chooses. Different records never conflict. "Undo my last change" undoes the editor's own last
+change as a new version. Hidden when ``COALITION_READ_ONLY`` is set, and from viewers (the page
+is not registered for them, and checks the role again when it runs). The forms are in
 :mod:`coalition.dashboard.record_forms` and :mod:`coalition.dashboard.record_lifecycle`, the
 saving in :mod:`coalition.dashboard.record_save`.
 """

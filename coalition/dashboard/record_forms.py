@@ -254,7 +254,11 @@ def _submit_add(table: str, form: str, prefix: str, fields: list[words.Field], e
     else:
         name = cells.get("alias" if table == "navigators" else "name", "")
         if name:
-            key = _free_id(name, table)
+            try:
+                key = _free_id(name, table)
+            except errors.PermissionDenied as exc:  # a role changed since the page was drawn
+                record_save.say("error", f"Not saved: {exc}")
+                return
             cells[schema.ID_COLUMNS[table]] = key
     pending: dict[str, Any] = {
         "op": "add",

@@ -138,8 +138,17 @@ def save(pending: dict, *, fresh: bool = False) -> bool:
     """Check and save a pending change; True when saved.
 
     Problems go to ``PROBLEMS`` (shown on the form's fields), a conflict to ``CONFLICT``
-    (shown side by side), a success to ``MESSAGE``.
+    (shown side by side), a success to ``MESSAGE``, a refusal of the account's role (the
+    store's :class:`~coalition.errors.PermissionDenied`) to ``MESSAGE`` as an error.
     """
+    try:
+        return _save(pending, fresh=fresh)
+    except errors.PermissionDenied as exc:  # a role changed, or a widget replayed
+        say("error", f"Not saved: {exc}")
+        return False
+
+
+def _save(pending: dict, *, fresh: bool) -> bool:
     state = st.session_state
     state.pop(PROBLEMS, None)
     account, who = editor()
@@ -297,7 +306,9 @@ def undo_mine() -> None:
     except errors.CoalitionError as exc:  # PermissionDenied: a role changed since
         say("error", f"Not undone: {exc}")
         return
-    rows: list[dict[str, Any]] = [{str(k): v for k, v in r.items()} for r in kept.to_dict("records")]
+    rows: list[dict[str, Any]] = [
+        {str(k): v for k, v in r.items()} for r in kept.to_dict("records")
+    ]
     target = words.last_undoable(rows, who)
     if target is None:
         say("info", f"There is nothing of yours to undo ({who}): you have saved no change yet.")
