@@ -125,11 +125,21 @@ class Visitor:
         page = self.page
         page.get_by_label(NAME_LABEL, exact=True).fill(name)
         page.get_by_label(PASSWORD_LABEL, exact=True).fill(password)
+        since = len(self.tap.received)
         page.get_by_role("button", name=SIGN_IN_BUTTON, exact=True).click()
+        self.wait_for_run(since)
         settle(page)
         if expect_success:
             page.get_by_text(f"Signed in as {name}").first.wait_for(timeout=TIMEOUT)
             settle(page)
+
+    def wait_for_run(self, since: int) -> None:
+        """Wait until the server has finished a run of the script begun after message ``since``."""
+        for _ in range(TIMEOUT // 100):
+            if self.tap.finished_since(since):
+                return
+            self.page.wait_for_timeout(100)
+        raise AssertionError("the server never finished the run")
 
     # --- reading -------------------------------------------------------------------------------
     def nav_paths(self) -> set[str]:
