@@ -1,4 +1,6 @@
-"""The Data page's "What changed" section, driven with AppTest on the tiny and hostile cities.
+"""The "What changed" page (editors and admins) and what a viewer gets instead (issue 9).
+
+Driven with AppTest on the tiny and hostile cities.
 
 Tiny city by hand (tests/tiny_city.py): 4 partnerships, Lonely Shop isolated, one active
 committee (Alder) reaching 400 of 1,000 foreign-born residents; Cedar's committee (300) forming.
@@ -20,6 +22,7 @@ from coalition.store import open_store
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
 DATA_PAGE = "coalition/dashboard/data_page.py"
+HISTORY_PAGE = "coalition/dashboard/history_page.py"
 HOSTILE = Path(__file__).resolve().parent / "fixtures" / "hostile_city"
 TIMEOUT = 120
 PARTNERSHIP = {
@@ -58,11 +61,12 @@ def record(db: Path) -> None:
     )
 
 
-def open_data_page(monkeypatch, db: Path) -> AppTest:
+def open_data_page(monkeypatch, db: Path, page: str = HISTORY_PAGE) -> AppTest:
+    """The history page (the data page with ``page=DATA_PAGE``), as the operator (no accounts)."""
     monkeypatch.setenv("COALITION_DB", str(db))
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.run()
-    at.switch_page(DATA_PAGE).run()
+    at.switch_page(page).run()
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]
     return at
@@ -323,7 +327,9 @@ def test_machine_paths_are_not_shown(monkeypatch, tmp_path):
     )
     assert "secret" not in shown and "/home" not in shown
     assert "loaded from tiny" in shown
-    assert "from the folder tiny" in page_text(at)
+    data = open_data_page(monkeypatch, path, DATA_PAGE)
+    assert "from the folder tiny" in page_text(data)
+    assert "secret" not in page_text(data) and "/home" not in page_text(data)
 
 
 def test_hostile_meeting_and_editor_names_stay_text(monkeypatch, db):

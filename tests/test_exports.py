@@ -181,10 +181,15 @@ def test_public_zip_and_xlsx_bytes_hold_no_small_count(leaky_city):
         assert exports.README_FILE in archive.namelist()
         ties = archive.read("ties.csv").decode("utf-8")
     rows = list(csv.DictReader(stdio.StringIO(ties)))
-    karen = {r["target_id"]: r["residents"] for r in rows if r["source_id"] == "karen"
-             and r["tie_type"] == "lives_in"}
+    karen = {
+        r["target_id"]: r["residents"]
+        for r in rows
+        if r["source_id"] == "karen" and r["tie_type"] == "lives_in"
+    }
     assert karen == {"Alder": "fewer than 11", "Dogwood": privacy.WITHHELD_TEXT} or karen == {
-        "alder": "fewer than 11", "dogwood": privacy.WITHHELD_TEXT}
+        "alder": "fewer than 11",
+        "dogwood": privacy.WITHHELD_TEXT,
+    }
     book = load_workbook(stdio.BytesIO(exports.export_bytes(leaky_city, "xlsx", disclosure=PUBLIC)))
     sheet = book["ties"]
     header = [c.value for c in sheet[1]]
@@ -207,13 +212,19 @@ def test_public_graph_exports_protect_node_and_tie_counts(leaky_city, tmp_path, 
         for u, v, d in public.edges(data=True)
         if d.get("tie_type") == "lives_in" and u == "karen"
     }
-    assert lives == {("karen", "alder"): "fewer than 11", ("karen", "dogwood"): privacy.WITHHELD_TEXT}
+    assert lives == {
+        ("karen", "alder"): "fewer than 11",
+        ("karen", "dogwood"): privacy.WITHHELD_TEXT,
+    }
     assert public.nodes["alder"]["limited_english"] == "fewer than 11"
     if fmt == "graphml":  # GEXF keeps no graph attributes
         assert "Public export" in public.graph["disclosure"]
     exact = reader(exports.export_city(leaky_city, fmt, tmp_path / f"e.{fmt}"))
-    assert {d.get("residents") for u, v, d in exact.edges(data=True) if u == "karen"
-            and d.get("tie_type") == "lives_in"} == {3, 97}
+    assert {
+        d.get("residents")
+        for u, v, d in exact.edges(data=True)
+        if u == "karen" and d.get("tie_type") == "lives_in"
+    } == {3, 97}
     if fmt == "graphml":
         assert privacy.EXACT_LABEL in exact.graph["disclosure"]
 

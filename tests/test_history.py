@@ -502,7 +502,7 @@ def test_small_resident_counts_are_not_shown_in_effects(tiny_city):
     report = compare_cities(few, set_status(few, "wc-cedar", "active"))
     sentence = report.effects.loc[report.effects["kind"] == "coverage", "explanation"].iloc[0]
     assert sentence == (
-        "Cedar (fewer than 5 foreign-born residents) is now reached by an active welcoming "
+        "Cedar (fewer than 11 foreign-born residents) is now reached by an active welcoming "
         "committee."
     )
 

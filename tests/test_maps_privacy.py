@@ -88,9 +88,7 @@ def test_legend_classes_come_from_shown_figures_only(leaky):
 def test_index_counts_equal_the_city_tables_counts(leaky):
     from_index = index_counts(index_city(leaky)).protect(PUBLIC)
     from_tables = privacy.city_counts(leaky.tables).protect(PUBLIC)
-    assert {k: str(v) for k, v in from_index.items()} == {
-        k: str(v) for k, v in from_tables.items()
-    }
+    assert {k: str(v) for k, v in from_index.items()} == {k: str(v) for k, v in from_tables.items()}
 
 
 def test_map_files_are_public_by_default_and_exact_ones_say_not_for_sharing(leaky, tmp_path):

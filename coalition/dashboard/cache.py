@@ -1277,8 +1277,10 @@ def since_marks(snap: Snapshot, version: int) -> since_module.SinceMarks:
     from coalition import edits
     from coalition import since as since_module
 
+    # Read as the server (history): only for a version since_ui offered, which it read as the
+    # signed-in account (editors and admins) on this run; viewers are never offered one.
     store = _open(snap.url)
-    changes = store.changes_between(version, snap.version)
+    changes = store.changes_between(version, snap.version, account=_SERVER)
     if changes == []:  # nothing saved since: no need to read the older version
         return since_module.SinceMarks()
     if changes is not None:
@@ -1288,7 +1290,7 @@ def since_marks(snap: Snapshot, version: int) -> since_module.SinceMarks:
             if c.table == "ties" and c.kind == "retired" and c.after is not None
         }
     else:
-        gone = store.retired("ties")
+        gone = store.retired("ties", account=_SERVER)
         retired = (
             {
                 key: {"on": on, "reason": reason}
@@ -1302,7 +1304,9 @@ def since_marks(snap: Snapshot, version: int) -> since_module.SinceMarks:
             if len(gone)
             else {}
         )
-    return since_module.changes_since(store.read_version(version), city(snap), retired=retired)
+    return since_module.changes_since(
+        store.read_version(version, account=_SERVER), city(snap), retired=retired
+    )
 
 
 @st.cache_resource(show_spinner="Drawing the network…", max_entries=16)
