@@ -260,3 +260,43 @@ def test_file_names_say_who_a_download_is_for():
 def test_unknown_format_refused_for_bytes_too(tiny_city):
     with pytest.raises(DataError, match="choose one of"):
         exports.export_bytes(tiny_city, "pdf", disclosure=PUBLIC)
+
+
+# --- coalition export -----------------------------------------------------------------------------
+
+
+def test_cli_export_public_and_full_say_who_they_are_for_and_are_audited(
+    leaky_city, tmp_path, capsys
+):
+    from coalition import accounts, cli
+    from coalition.store import open_store
+
+    db = tmp_path / "c.db"
+    open_store(db).replace_city(leaky_city)
+    out = tmp_path / "public"
+    assert cli.main(["export", "--public", str(out), "--db", str(db)]) == 0
+    said = capsys.readouterr().out
+    assert "public csv export" in said and "below 11 are hidden" in said
+    assert privacy.EXACT_LABEL not in said
+    ties = (out / "ties.csv").read_text("utf-8")
+    assert "karen,alder,lives_in,,1,2020,fewer than 11," in ties
+    assert "PUBLIC export" in (out / exports.README_FILE).read_text("utf-8")
+    full = tmp_path / "full.zip"
+    assert cli.main(["export", str(full), "--db", str(db)]) == 0
+    said = capsys.readouterr().out
+    assert privacy.EXACT_LABEL in said and "--public" in said
+    with zipfile.ZipFile(full) as archive:
+        assert "NOT FOR SHARING" in archive.read(exports.README_FILE).decode("utf-8")
+    log = open_store(db).audit_log(account=accounts.operator())
+    assert log[log["action"] == "export"]["what"].tolist() == [
+        "full (exact counts) csv export by the command line",
+        "public csv export by the command line",
+    ]
+
+
+def test_cli_export_bad_format_exits_2(tmp_path, capsys):
+    from coalition import cli
+
+    assert cli.main(["export", "--public", "--format", "pdf", str(tmp_path / "x")]) == 2
+    assert "invalid choice" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
