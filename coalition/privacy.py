@@ -12,10 +12,10 @@ default, never below 5):
   :class:`SmallCount` ("fewer than 11").
 * **Complementary suppression.** Cells related by sums form *lines*: parts that add up to a total
   (:class:`Line`). Cells a view never shows but that could be worked out (residents of a community
-  outside the reached neighborhoods = residents - residents covered) are parts too, *unshown*: hidden
-  from the start. Then, until nothing changes, in any line with exactly one hidden cell, or whose
-  hidden parts add up to a small number while its total is shown, the smallest positive shown part
-  is hidden too (the total when no part is left). Cells hidden this way are :class:`Withheld`
+  outside the reached neighborhoods = residents - residents covered) are parts too, *unshown*:
+  hidden from the start. Then, until nothing changes, in any line with exactly one hidden cell, or
+  whose hidden parts add up to a small number while its total is shown, the smallest positive shown
+  part is hidden too (the total when no part is left). Cells hidden this way are :class:`Withheld`
   ("withheld to protect a small count"): never "fewer than 11", because they are not small.
 * **Checked by linear algebra.** The line rules can leave a small cell determined by a longer chain
   of equations (two blocks of hidden cells joined by one cell). :func:`protect` finishes by
@@ -197,6 +197,50 @@ def format_count(value: Any, disclosure: Disclosure) -> str:
     return fmt_int(number)
 
 
+def count_phrase(value: Any, noun: str, plural_noun: str | None = None) -> str:
+    """A protected count with its noun, for a sentence.
+
+    Parameters
+    ----------
+    value : Any
+        A number or a marker from :func:`protect` (never a raw count a viewer may not see: this
+        function shows numbers as they are).
+    noun, plural_noun : str
+        The noun for one and for several (``noun + "s"`` by default).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> count_phrase(1, "resident"), count_phrase(1200, "resident")
+    ('1 resident', '1,200 residents')
+    >>> count_phrase(SmallCount(11), "resident"), count_phrase(Withheld(), "resident")
+    ('fewer than 11 residents', 'residents (number withheld to protect a small count)')
+    """
+    many = plural_noun or f"{noun}s"
+    if isinstance(value, SmallCount):
+        return f"{value} {many}"
+    if isinstance(value, Withheld):
+        return f"{many} (number {WITHHELD_TEXT})"
+    number = _number(value)
+    if number is None:
+        return f"an unknown number of {many}"
+    return f"{fmt_int(number)} {noun if round(number) == 1 else many}"
+
+
+def hidden_share(*cells: Any) -> bool:
+    """True when a share of these protected cells would reveal a hidden one.
+
+    Examples
+    --------
+    >>> hidden_share(412, 419), hidden_share(Withheld(), 419)
+    (False, True)
+    """
+    return any(is_hidden(c) for c in cells)
+
+
 @dataclass(frozen=True)
 class Line:
     """Cells related by a sum: ``parts`` add up to ``total``.
@@ -233,7 +277,9 @@ class Line:
 _TOLERANCE = 1e-9
 
 
-def _components(hidden: set[Hashable], lines: list[Line]) -> list[tuple[list[Hashable], list[Line]]]:
+def _components(
+    hidden: set[Hashable], lines: list[Line]
+) -> list[tuple[list[Hashable], list[Line]]]:
     """Hidden cells grouped by the lines that join them, each with the lines that touch it."""
     parent: dict[Hashable, Hashable] = {c: c for c in hidden}
 
@@ -260,9 +306,7 @@ def _components(hidden: set[Hashable], lines: list[Line]) -> list[tuple[list[Has
     return [(cells[root], groups[root]) for root in cells]
 
 
-def determined_cells(
-    hidden: Iterable[Hashable], lines: Iterable[Line]
-) -> set[Hashable]:
+def determined_cells(hidden: Iterable[Hashable], lines: Iterable[Line]) -> set[Hashable]:
     """The hidden cells whose value the line equations fix, given every shown cell.
 
     A hidden cell is determined iff its unit vector lies in the row space of the equations
@@ -412,11 +456,12 @@ def protect(
                         if c in hidden or c in seen or c in pool:
                             continue
                         is_total = c == line.total
-                        if kind == "part" and not is_total and known[c] > 0:
-                            pool.append(c)
-                        elif kind == "total" and is_total:
-                            pool.append(c)
-                        elif kind == "zero" and not is_total and known[c] <= 0:
+                        wanted = {
+                            "part": not is_total and known[c] > 0,
+                            "total": is_total,
+                            "zero": not is_total and known[c] <= 0,
+                        }[kind]
+                        if wanted:
                             pool.append(c)
                 seen.extend(sorted(pool, key=lambda c: (abs(known[c]), repr(c))))
         return seen
@@ -459,7 +504,9 @@ def _active(frame: pd.DataFrame) -> pd.DataFrame:
     """A table without its retired rows (and without the ``_retired`` column)."""
     if "_retired" not in frame.columns:
         return frame.copy()
-    keep = frame["_retired"].map(lambda mark: mark is None or (isinstance(mark, float) and mark != mark))
+    keep = frame["_retired"].map(
+        lambda mark: mark is None or (isinstance(mark, float) and mark != mark)
+    )
     return frame.loc[keep].drop(columns="_retired")
 
 
@@ -496,6 +543,71 @@ class CityCounts:
         return protect(self.values, self.lines, disclosure, unshown=self.unshown)
 
 
+def resident_counts(
+    lives: Iterable[tuple[Any, Any, Any]],
+    estimates: Iterable[tuple[Any, Any]] = (),
+    figures: Mapping[str, Iterable[tuple[Any, Any]]] | None = None,
+) -> CityCounts:
+    """Resident counts and the sums that relate them, from plain rows (see :func:`city_counts`).
+
+    Parameters
+    ----------
+    lives : iterable of (community_id, neighborhood_id, residents)
+        The active lives_in ties.
+    estimates : iterable of (community_id, estimated_residents)
+        The active communities.
+    figures : mapping of column to iterable of (neighborhood_id, value), optional
+        The active neighborhoods' population, foreign_born and limited_english.
+
+    Returns
+    -------
+    CityCounts
+
+    Examples
+    --------
+    >>> counts = resident_counts([("a", "n1", 3), ("a", "n2", 40)], [("a", 43)])
+    >>> counts.values[("recorded", "a")], len(counts.lines)
+    (43.0, 2)
+    """
+    values: dict[Hashable, Any] = {}
+    lines: list[Line] = []
+    by_community: dict[str, list[Hashable]] = {}
+    by_neighborhood: dict[str, list[Hashable]] = {}
+    for community, neighborhood, residents in lives:
+        number = _number(residents)
+        if number is None:
+            continue
+        key = ("lives_in", str(community), str(neighborhood))
+        values[key] = number
+        by_community.setdefault(str(community), []).append(key)
+        by_neighborhood.setdefault(str(neighborhood), []).append(key)
+    for community, parts in by_community.items():
+        total = ("recorded", community)
+        values[total] = sum(values[p] for p in parts)
+        lines.append(Line(tuple(parts), total))
+    for community, estimate in estimates:
+        number = _number(estimate)
+        if number is None:
+            continue
+        total = ("community", str(community))
+        values[total] = number
+        lines.append(Line(tuple(by_community.get(str(community), ())), total))
+    for column, rows in (figures or {}).items():
+        parts = []
+        for neighborhood, figure in rows:
+            number = _number(figure)
+            if number is None:
+                continue
+            key = ("neighborhood", str(neighborhood), column)
+            values[key] = number
+            parts.append(key)
+            if column == "population":
+                lines.append(Line(tuple(by_neighborhood.get(str(neighborhood), ())), key))
+        values[("city", column)] = sum(values[p] for p in parts)
+        lines.append(Line(tuple(parts), ("city", column)))
+    return CityCounts(values, tuple(lines))
+
+
 def city_counts(tables: Mapping[str, pd.DataFrame]) -> CityCounts:
     """The resident counts of a city's tables and the sums that relate them.
 
@@ -520,59 +632,29 @@ def city_counts(tables: Mapping[str, pd.DataFrame]) -> CityCounts:
     >>> counts.values[("lives_in", "a", "n1")], counts.values[("recorded", "a")]
     (3.0, 43.0)
     """
-    values: dict[Hashable, Any] = {}
-    lines: list[Line] = []
     empty = pd.DataFrame()
     ties = _active(tables.get("ties", empty))
     communities = _active(tables.get("communities", empty))
     neighborhoods = _active(tables.get("neighborhoods", empty))
-    by_community: dict[str, list[Hashable]] = {}
-    by_neighborhood: dict[str, list[Hashable]] = {}
+    lives: list[tuple[Any, Any, Any]] = []
     if {"tie_type", "residents", "source_id", "target_id"} <= set(ties.columns):
-        lives = ties[ties["tie_type"] == "lives_in"]
-        for community, neighborhood, residents in zip(
-            lives["source_id"], lives["target_id"], lives["residents"], strict=True
-        ):
-            number = _number(residents)
-            if number is None:
-                continue
-            key = ("lives_in", str(community), str(neighborhood))
-            values[key] = number
-            by_community.setdefault(str(community), []).append(key)
-            by_neighborhood.setdefault(str(neighborhood), []).append(key)
-    for community, parts in by_community.items():
-        total = ("recorded", community)
-        values[total] = sum(values[p] for p in parts)
-        lines.append(Line(tuple(parts), total))
+        chosen = ties[ties["tie_type"] == "lives_in"]
+        lives = list(
+            zip(chosen["source_id"], chosen["target_id"], chosen["residents"], strict=True)
+        )
+    estimates: list[tuple[Any, Any]] = []
     if {"community_id", "estimated_residents"} <= set(communities.columns):
-        for community, estimate in zip(
-            communities["community_id"], communities["estimated_residents"], strict=True
-        ):
-            number = _number(estimate)
-            if number is None:
-                continue
-            total = ("community", str(community))
-            values[total] = number
-            lines.append(Line(tuple(by_community.get(str(community), ())), total))
+        estimates = list(
+            zip(communities["community_id"], communities["estimated_residents"], strict=True)
+        )
+    figures = {}
     if "neighborhood_id" in neighborhoods.columns:
-        for column in NEIGHBORHOOD_COUNTS:
-            if column not in neighborhoods.columns:
-                continue
-            parts = []
-            for neighborhood, figure in zip(
-                neighborhoods["neighborhood_id"], neighborhoods[column], strict=True
-            ):
-                number = _number(figure)
-                if number is None:
-                    continue
-                key = ("neighborhood", str(neighborhood), column)
-                values[key] = number
-                parts.append(key)
-                if column == "population":
-                    lines.append(Line(tuple(by_neighborhood.get(str(neighborhood), ())), key))
-            values[("city", column)] = sum(values[p] for p in parts)
-            lines.append(Line(tuple(parts), ("city", column)))
-    return CityCounts(values, tuple(lines))
+        figures = {
+            column: list(zip(neighborhoods["neighborhood_id"], neighborhoods[column], strict=True))
+            for column in NEIGHBORHOOD_COUNTS
+            if column in neighborhoods.columns
+        }
+    return resident_counts(lives, estimates, figures)
 
 
 def _as_text(value: Any) -> Any:
@@ -622,20 +704,29 @@ def public_tables(
         return result
     shown = city_counts(tables).protect(disclosure)
     ties = result.get("ties")
-    if ties is not None and {"tie_type", "residents", "source_id", "target_id"} <= set(ties.columns):
+    if ties is not None and {"tie_type", "residents", "source_id", "target_id"} <= set(
+        ties.columns
+    ):
         cells = [
             shown.get(("lives_in", str(s), str(t)), r) if kind == "lives_in" else r
             for s, t, kind, r in zip(
-                ties["source_id"], ties["target_id"], ties["tie_type"], ties["residents"],
+                ties["source_id"],
+                ties["target_id"],
+                ties["tie_type"],
+                ties["residents"],
                 strict=True,
             )
         ]
         ties["residents"] = pd.Series([_as_text(c) for c in cells], index=ties.index, dtype=object)
     communities = result.get("communities")
-    if communities is not None and {"community_id", "estimated_residents"} <= set(communities.columns):
+    if communities is not None and {"community_id", "estimated_residents"} <= set(
+        communities.columns
+    ):
         cells = [
             shown.get(("community", str(c)), v)
-            for c, v in zip(communities["community_id"], communities["estimated_residents"], strict=True)
+            for c, v in zip(
+                communities["community_id"], communities["estimated_residents"], strict=True
+            )
         ]
         communities["estimated_residents"] = pd.Series(
             [_as_text(c) for c in cells], index=communities.index, dtype=object
@@ -647,7 +738,9 @@ def public_tables(
                 continue
             cells = [
                 shown.get(("neighborhood", str(n), column), v)
-                for n, v in zip(neighborhoods["neighborhood_id"], neighborhoods[column], strict=True)
+                for n, v in zip(
+                    neighborhoods["neighborhood_id"], neighborhoods[column], strict=True
+                )
             ]
             neighborhoods[column] = pd.Series(
                 [_as_text(c) for c in cells], index=neighborhoods.index, dtype=object

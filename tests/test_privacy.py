@@ -5,7 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings as hsettings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from coalition import settings
 from coalition.privacy import (
@@ -253,7 +255,9 @@ def test_no_hidden_small_cell_can_be_solved(table, long_form, threshold):
             lines.append(Line(tuple(("lives_in", i, j) for j in range(len(row))), ("community", i)))
         for j in range(len(table[0])):
             values[("neighborhood", j)] = sum(r[j] for r in table) + 30  # others live there too
-            lines.append(Line(tuple(("lives_in", i, j) for i in range(len(table))), ("neighborhood", j)))
+            lines.append(
+                Line(tuple(("lives_in", i, j) for i in range(len(table))), ("neighborhood", j))
+            )
     else:
         values, lines = wide(table)
     out = protect(values, lines, disclosure)

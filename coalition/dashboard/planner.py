@@ -5,8 +5,8 @@ from __future__ import annotations
 import altair as alt
 import streamlit as st
 
-from coalition import analysis, labels
-from coalition.dashboard import cache, ui
+from coalition import analysis, labels, privacy
+from coalition.dashboard import auth, cache, ui
 from coalition.presenting import plans
 from coalition.presenting.text import fmt_int, fmt_share, md
 
@@ -58,7 +58,8 @@ def render() -> None:
     )
 
     with ui.problems_shown():
-        cover = cache.coverage(snap, rule, distance_km)
+        audience = auth.disclosure()
+        cover = cache.coverage(snap, rule, distance_km, disclosure=audience)
     _coverage_section(cover)
 
     st.header("Where to start next")
@@ -105,8 +106,17 @@ def render() -> None:
     _what_if_section(snap, options, rule, distance_km, cover)
 
 
+def _summary_count(cover: analysis.CoverageReport, key: str) -> str:
+    """A summary figure, or the text of its marker when the report hid it."""
+    return privacy.format_count(
+        cover.shown("summary", "", key, cover.summary.get(key)), cover.disclosure
+    )
+
+
 def _coverage_section(cover: analysis.CoverageReport) -> None:
     st.header("Coverage today")
+    if cover.disclosure.exact:
+        st.caption(privacy.EXACT_LABEL)
     summary = cover.summary
     cols = st.columns(3)
     cols[0].metric(
@@ -116,19 +126,33 @@ def _coverage_section(cover: analysis.CoverageReport) -> None:
     )
     cols[1].metric(
         "Foreign-born residents reached",
-        f"{fmt_int(summary.get('foreign_born_covered'))} of "
-        f"{fmt_int(summary.get('foreign_born_total'))}",
+        f"{_summary_count(cover, 'foreign_born_covered')} of "
+        f"{_summary_count(cover, 'foreign_born_total')}",
     )
-    cols[2].metric("Share reached", fmt_share(summary.get("share_foreign_born_covered")))
+    share = cover.shown("summary", "", "share_foreign_born_covered", None)
+    cols[2].metric(
+        "Share reached",
+        "withheld"
+        if privacy.is_hidden(share)
+        else fmt_share(summary.get("share_foreign_born_covered")),
+    )
     if summary.get("explanation"):
         st.markdown(md(summary["explanation"]))
     with st.expander("Coverage by community"):
         st.dataframe(
-            plans.community_coverage_table(cover.communities), hide_index=True, width="stretch"
+            plans.community_coverage_table(
+                cover.communities, hidden=cover.hidden, disclosure=cover.disclosure
+            ),
+            hide_index=True,
+            width="stretch",
         )
     with st.expander("Coverage by neighborhood"):
         st.dataframe(
-            plans.neighborhood_coverage_table(cover.neighborhoods), hide_index=True, width="stretch"
+            plans.neighborhood_coverage_table(
+                cover.neighborhoods, hidden=cover.hidden, disclosure=cover.disclosure
+            ),
+            hide_index=True,
+            width="stretch",
         )
 
 
@@ -212,7 +236,31 @@ def _what_if_section(
         return
     with ui.problems_shown():
         result = cache.what_if(snap, tuple(sorted(chosen)), rule, distance_km)
+    if not cover.disclosure.exact and _what_if_hides(snap, options, result, cover.disclosure):
+        st.metric("Newly reached", "withheld")
+        st.markdown(
+            "The number of foreign-born residents these committees would newly reach, and the "
+            "shares before and after, are withheld to protect a small count."
+        )
+        return
     _what_if_metrics(result)
+
+
+def _what_if_hides(
+    snap: cache.Snapshot,
+    options: dict,
+    result: analysis.WhatIfReport,
+    disclosure: privacy.Disclosure,
+) -> bool:
+    """True when the what-if's figures would show or let a reader work out a hidden count:
+    a newly reached neighborhood's foreign-born figure is hidden, or the gain is small."""
+    shown = cache.protected_counts(snap, disclosure)
+    ids_by_name = {str(name): str(nid) for nid, name in options["neighborhoods"].items()}
+    for name in result.newly_covered_neighborhoods:
+        nid = ids_by_name.get(str(name), str(name))
+        if privacy.is_hidden(shown.get(("neighborhood", nid, "foreign_born"))):
+            return True
+    return disclosure.is_small(result.newly_covered_foreign_born)
 
 
 def _what_if_metrics(result: analysis.WhatIfReport) -> None:
