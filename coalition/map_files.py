@@ -6,9 +6,9 @@ results to the neighborhoods (computing) and hands them to :mod:`coalition.maps`
 
 Map files are shared, so they are public by default: resident counts are protected
 (:func:`coalition.maps.protect_neighborhoods`) with the whole city's counts and lines
-(:func:`index_counts`), so a map hides exactly what a public export hides. ``disclosure=``
-an exact :class:`~coalition.privacy.Disclosure` (``coalition maps --exact``) draws exact figures,
-each legend saying :data:`coalition.privacy.EXACT_LABEL`.
+(:func:`coalition.analysis.coverage.index_counts`, as the dashboard's protected counts are).
+``disclosure=`` an exact :class:`~coalition.privacy.Disclosure` (``coalition maps --exact``)
+draws exact figures, each legend saying :data:`coalition.privacy.EXACT_LABEL`.
 
 Examples
 --------
@@ -33,6 +33,7 @@ import networkx as nx
 import pandas as pd
 
 from . import analysis, maps, privacy, schema
+from .analysis.coverage import index_counts
 from .analysis.graph_index import index_city
 from .errors import AnalysisError
 from .model import WGS84, CityData, build_graph, clean_columns, is_member, nodes_frame
@@ -180,45 +181,6 @@ def _node_frame(
     return frame.set_index("id").sort_index()
 
 
-def index_counts(index: analysis.GraphIndex) -> privacy.CityCounts:
-    """The city's resident counts and lines (:func:`coalition.privacy.city_counts`), read from
-    the analyses' index: the same cells and lines as from the city's tables.
-
-    Examples
-    --------
-    >>> index_counts(index_city(city)).values[("neighborhood", "alder", "foreign_born")]
-    ... # doctest: +SKIP
-    400.0
-    """
-    hoods = index.neighborhoods
-    tables = {
-        "neighborhoods": pd.DataFrame(
-            {
-                "neighborhood_id": [str(k) for k in hoods.index],
-                **{c: hoods[c].tolist() for c in maps.COUNT_MEASURES if c in hoods},
-            }
-        )
-    }
-    communities = index.communities
-    if "estimated_residents" in communities:
-        tables["communities"] = pd.DataFrame(
-            {
-                "community_id": [str(k) for k in communities.index],
-                "estimated_residents": communities["estimated_residents"].tolist(),
-            }
-        )
-    lives = index.tie_frame("lives_in")
-    tables["ties"] = pd.DataFrame(
-        {
-            "source_id": [str(v) for v in lives["source"]],
-            "target_id": [str(v) for v in lives["target"]],
-            "tie_type": ["lives_in"] * len(lives),
-            "residents": lives["residents"].tolist(),
-        }
-    )
-    return privacy.city_counts(tables)
-
-
 def neighborhood_measures(
     G: nx.MultiDiGraph | CityData | analysis.GraphIndex,
     ranking: analysis.RankReport | None = None,
@@ -246,7 +208,7 @@ def neighborhood_measures(
     disclosure : Disclosure, optional
         Who sees the figures (default ``Disclosure.public()``): resident counts protected with
         the whole city's lines (:func:`coalition.maps.protect_neighborhoods`,
-        :func:`index_counts`); hidden ones are text. Exact: unchanged.
+        :func:`coalition.analysis.coverage.index_counts`); hidden ones are text. Exact: unchanged.
 
     Returns
     -------

@@ -16,8 +16,9 @@ import pytest
 from tiny_city import make_tiny_city
 
 from coalition import cli, maps, privacy
+from coalition.analysis.coverage import index_counts
 from coalition.analysis.graph_index import index_city
-from coalition.map_files import index_counts, neighborhood_measures, write_city_maps
+from coalition.map_files import neighborhood_measures, write_city_maps
 from coalition.model import build_graph
 from coalition.privacy import Disclosure
 from coalition.store import open_store
