@@ -511,3 +511,28 @@ def test_every_download_is_audited_as_its_account(shared):
     exports = log[log["action"] == "export"]
     assert exports.iloc[0]["who"] == "vi"
     assert exports.iloc[0]["what"] == f"public csv download, version {snap.version}"
+
+
+def test_a_viewer_downloads_from_the_leaky_city_hold_no_secret(monkeypatch, tmp_path):
+    from test_exports import LEAKY, _count_cells, _small_numbers
+
+    from coalition import accounts, ingest, privacy
+    from coalition.dashboard import cache, data_page
+    from coalition.settings import db_url
+
+    path = tmp_path / "leaky.db"
+    store = open_store(path)
+    store.replace_city(ingest.read_city(LEAKY))
+    store.add_account("ada", PASSWORD, "admin")
+    store.add_account("vi", PASSWORD, "viewer", account=accounts.operator())
+    at = signed_in(monkeypatch, path, "vi", DATA_PAGE)
+    assert all(k.startswith("download_public_") for k in download_keys(at))
+    viewer, _ = store.sign_in("vi", PASSWORD)
+    snap = cache.Snapshot(db_url(path), store.version())
+    audience = privacy.Disclosure.for_account(viewer)  # what the page gives a viewer
+    for fmt, *_ in data_page.DOWNLOADS:
+        data = data_page.deferred_download(snap, fmt, audience, viewer, store)()
+        cells = _count_cells(fmt, data, tmp_path)
+        assert cells and _small_numbers(cells) == [], fmt
+    log = store.audit_log(account=accounts.operator())
+    assert (log[log["action"] == "export"]["who"] == "vi").sum() == len(data_page.DOWNLOADS)

@@ -6,6 +6,7 @@ import csv
 import dataclasses
 import io as stdio
 import zipfile
+from pathlib import Path
 
 import geopandas as gpd
 import networkx as nx
@@ -300,3 +301,77 @@ def test_cli_export_bad_format_exits_2(tmp_path, capsys):
     assert cli.main(["export", "--public", "--format", "pdf", str(tmp_path / "x")]) == 2
     assert "invalid choice" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
+
+
+# --- the leaky city (tests/fixtures/leaky_city/README.md): every secret is below 11 and every
+# other figure at least 94, so a count cell holding a number from 1 to 10 is a leak.
+
+LEAKY = Path(__file__).resolve().parent / "fixtures" / "leaky_city"
+COUNT_COLUMNS = {
+    "population",
+    "population_moe",
+    "foreign_born",
+    "foreign_born_moe",
+    "limited_english",
+    "limited_english_moe",
+    "estimated_residents",
+    "residents",
+}
+
+
+def _small_numbers(values) -> list:
+    found = []
+    for value in values:
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            continue  # text: "fewer than 11", "withheld…", or empty
+        if 0 < number < 11:
+            found.append(value)
+    return found
+
+
+def _count_cells(fmt: str, data: bytes, tmp_path) -> list:
+    """Every cell of a count column in an export, whatever its format."""
+    import pandas as pd
+
+    cells: list = []
+    if fmt == "csv":
+        with zipfile.ZipFile(stdio.BytesIO(data)) as archive:
+            for name in ("ties.csv", "neighborhoods.csv", "communities.csv"):
+                frame = pd.read_csv(stdio.BytesIO(archive.read(name)), dtype=str)
+                for column in COUNT_COLUMNS & set(frame.columns):
+                    cells += frame[column].tolist()
+    elif fmt == "xlsx":
+        book = load_workbook(stdio.BytesIO(data))
+        for name in ("ties", "neighborhoods", "communities"):
+            rows = list(book[name].iter_rows(values_only=True))
+            for index, column in enumerate(rows[0]):
+                if column in COUNT_COLUMNS:
+                    cells += [row[index] for row in rows[1:]]
+    elif fmt in ("graphml", "gexf"):
+        path = tmp_path / f"x.{fmt}"
+        path.write_bytes(data)
+        G = (nx.read_graphml if fmt == "graphml" else nx.read_gexf)(path)
+        for _, attrs in G.nodes(data=True):
+            cells += [v for k, v in attrs.items() if k in COUNT_COLUMNS]
+        for *_, attrs in G.edges(data=True):
+            cells += [v for k, v in attrs.items() if k in COUNT_COLUMNS]
+    else:
+        path = tmp_path / f"x.{fmt}"
+        path.write_bytes(data)
+        layer = gpd.read_file(path, layer="neighborhoods") if fmt == "gpkg" else gpd.read_file(path)
+        for column in COUNT_COLUMNS & set(layer.columns):
+            cells += layer[column].tolist()
+    return cells
+
+
+@pytest.mark.parametrize("fmt", exports.FORMATS)
+def test_leaky_city_public_exports_hold_no_secret(fmt, tmp_path):
+    city = ingest.read_city(LEAKY)
+    public = _count_cells(fmt, exports.export_bytes(city, fmt, disclosure=PUBLIC), tmp_path)
+    assert public and _small_numbers(public) == []
+    assert "fewer than 11" in map(str, public)
+    exact = _count_cells(fmt, exports.export_bytes(city, fmt), tmp_path)  # the test can fail
+    expected = [4, 5, 6, 8] if fmt in ("geojson", "gpkg") else [4, 5, 6, 7, 8, 9, 9]
+    assert sorted(float(v) for v in _small_numbers(exact)) == expected  # neighborhoods only

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -123,3 +124,40 @@ def test_cli_maps_public_by_default_exact_on_request(leaky, tmp_path, capsys):
     assert cli.main(["maps", "--db", str(db), "--out", str(tmp_path / "x"), "--exact"]) == 0
     assert privacy.EXACT_LABEL in capsys.readouterr().out
     assert "not for sharing" in (tmp_path / "x" / "foreign_born.html").read_text("utf-8")
+
+
+# --- the leaky city (tests/fixtures/leaky_city/README.md): secrets 4-9, every other figure >= 94
+
+LEAKY = Path(__file__).resolve().parent / "fixtures" / "leaky_city"
+SMALL = re.compile(r"(?<![\d.,])([1-9]|10)(?![\d.,])")
+
+
+def test_leaky_city_maps_show_no_secret_in_any_tooltip_or_legend():
+    from coalition import ingest
+
+    city = ingest.read_city(LEAKY)
+    frame = neighborhood_measures(city)
+    for measure in maps.MEASURES:
+        if measure in ("score", "gap_count", "committee_status"):
+            continue  # not resident counts (a gap count of 2 is no secret)
+        heads = _area_heads(maps.neighborhood_map(frame, measure))
+        for nid, head in heads.items():
+            figure = head.split("</b><br>", 1)[1].split("<br>", 1)[0]
+            assert not SMALL.search(figure), (measure, nid, figure)
+        for _, label in maps.legend_items(frame, measure):
+            assert not SMALL.search(label), (measure, label)
+    exact = neighborhood_measures(city, disclosure=EXACT)
+    heads = _area_heads(maps.neighborhood_map(exact, "foreign_born", disclosure=EXACT))
+    assert "6 ± 4" in heads["dunmore"]  # the test can fail
+
+
+def test_leaky_city_map_files_hold_no_secret(tmp_path):
+    from coalition import ingest
+
+    leak = re.compile(r"residents: [4-9]\b|[0-9] \\u00b1 [45]\b|± [45]\b")
+    city = ingest.read_city(LEAKY)
+    write_city_maps(city, tmp_path / "public")
+    for path in (tmp_path / "public").glob("*.html"):
+        assert not leak.search(path.read_text("utf-8")), path
+    write_city_maps(city, tmp_path / "exact", disclosure=EXACT)  # the check can fail
+    assert leak.search((tmp_path / "exact" / "foreign_born.html").read_text("utf-8"))
