@@ -23,6 +23,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from coalition import errors, exports, labels, privacy
+from coalition import store as store_module
 from coalition.accounts import Account
 from coalition.dashboard import auth, cache, ui
 from coalition.presenting import changes as change_text
@@ -67,7 +68,7 @@ def deferred_download(
     fmt: str,
     disclosure: privacy.Disclosure,
     account: Account | None,
-    store=None,
+    store: store_module.Store | None = None,
 ) -> Callable[[], bytes]:
     """A callable for ``st.download_button``: builds the export when clicked and audits it.
 
