@@ -546,7 +546,7 @@ def cmd_changes(args: argparse.Namespace) -> int:
     since = current - 1 if args.since is None else store.version_of(args.since)
     meeting = None if args.since is None else _meeting_name(store, args.since)
     before = store.read_version(since)  # StoreError (exit 1) for a version not kept
-    report = compare_cities(before, city)
+    report = compare_cities(before, city, disclosure=_disclosure(args))  # the operator: exact
     if args.json:
         _print_json(
             {"since": since, "since_meeting": meeting, "current": current, **report.to_dict()}

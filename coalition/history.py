@@ -375,7 +375,11 @@ def _coverage(city: CityData):
     tables: dict[str, pd.DataFrame] = {
         name: city.tables[name] for name in ("neighborhoods", "committees") if name in city.tables
     }
-    return coverage_report(build_graph(dataclasses.replace(city, tables=tables)))
+    # Exact figures: this module protects the counts itself, both versions together.
+    return coverage_report(
+        build_graph(dataclasses.replace(city, tables=tables)),
+        disclosure=Disclosure.exact_counts(),
+    )
 
 
 def _coverage_effects(before_cov, after_cov) -> dict[str, int]:

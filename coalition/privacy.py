@@ -374,6 +374,9 @@ def protect(
     unshown : iterable of Hashable, optional
         Cells no view shows (derived parts such as "residents outside the reached neighborhoods"):
         hidden from the start. An unshown 0 counts as known (a reader assumes a remainder of 0).
+        An unshown cell that is not small may be worked out (it says nothing small by itself):
+        a line whose only hidden cell is such a part withholds nothing more; should working it
+        out unlock a small cell, the linear-algebra step finds that.
 
     Returns
     -------

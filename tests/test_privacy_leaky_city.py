@@ -223,3 +223,21 @@ def test_exact_outputs_do_show_the_secrets(city, index):
     )
     ties = privacy.public_tables(city.tables, exact)["ties"]
     assert 7 in ties["residents"].tolist()
+
+
+def test_the_cli_is_exact_and_says_so_once(tmp_path, capsys):
+    db = tmp_path / "leaky.db"
+    assert cli.main(["init", str(LEAKY), "--db", str(db)]) == 0
+    capsys.readouterr()
+    assert cli.main(["coverage", "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    assert out.count(privacy.EXACT_LABEL) == 1
+    assert out.index(privacy.EXACT_LABEL) < out.index("Neighborhoods covered")
+    assert "      6  no" in out  # Dunmore's exact foreign-born figure
+    assert cli.main(["coverage", "--json", "--db", str(db)]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["communities"][1]["residents"] == 9
+    assert privacy.EXACT_LABEL in captured.err  # beside the JSON, not in it
+    assert cli.main(["coverage", "--json", "--public", "--db", str(db)]) == 0
+    public = json.loads(capsys.readouterr().out)
+    assert public["communities"][1]["residents"] == "fewer than 11"

@@ -1270,7 +1270,9 @@ def versions(snap: Snapshot) -> pd.DataFrame:
 
 
 @st.cache_resource(show_spinner="Comparing the two versions…", max_entries=16)
-def changes(snap: Snapshot, since: int) -> history.ChangeReport:
+def changes(
+    snap: Snapshot, since: int, disclosure: privacy.Disclosure | None = None
+) -> history.ChangeReport:
     """What changed from the kept version ``since`` to the current one (``snap.version``).
 
     Raises :class:`coalition.errors.StoreError` for a version the history no longer keeps.
@@ -1287,12 +1289,17 @@ def changes(snap: Snapshot, since: int) -> history.ChangeReport:
     from coalition import history
 
     return history.compare_cities(
-        _open(snap.url).read_version(since), city(snap), with_effects=False
+        _open(snap.url).read_version(since),
+        city(snap),
+        with_effects=False,
+        disclosure=_audience(disclosure),
     )
 
 
 @st.cache_resource(show_spinner="Working out what the changes did…", max_entries=8)
-def change_effects(snap: Snapshot, since: int) -> pd.DataFrame:
+def change_effects(
+    snap: Snapshot, since: int, disclosure: privacy.Disclosure | None = None
+) -> pd.DataFrame:
     """What the changes since ``since`` did: brokers, single points of failure, coverage,
     ranking (:func:`coalition.history.change_effects`; both versions analysed).
 
@@ -1300,7 +1307,9 @@ def change_effects(snap: Snapshot, since: int) -> pd.DataFrame:
     """
     from coalition import history
 
-    return history.change_effects(_open(snap.url).read_version(since), city(snap))
+    return history.change_effects(
+        _open(snap.url).read_version(since), city(snap), disclosure=_audience(disclosure)
+    )
 
 
 @st.cache_resource(show_spinner="Preparing the download…", max_entries=12)

@@ -95,7 +95,16 @@ def render() -> None:
         st.subheader("Where to start the next committee")
         with ui.problems_shown():
             ranked = cache.ranking(snap)
-        sentences = plans.top_candidate_markdown(ranked.candidates, TOP) if ranked else []
+        candidates = None
+        if ranked is not None:
+            candidates = (
+                ranked.candidates
+                if audience.exact
+                else plans.public_candidates(
+                    ranked.candidates, cache.protected_counts(snap, audience)
+                )
+            )
+        sentences = plans.top_candidate_markdown(candidates, TOP) if candidates is not None else []
         if sentences:
             st.markdown("\n".join(f"{i}. {s}" for i, s in enumerate(sentences, 1)))
         else:

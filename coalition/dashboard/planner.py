@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import altair as alt
+import pandas as pd
 import streamlit as st
 
 from coalition import analysis, labels, privacy
@@ -101,8 +102,14 @@ def render() -> None:
     if ranked is None:  # no candidate left (checked above; the store may have changed since)
         st.info("Every neighborhood already has an active committee.")
         return
-    _ranking_section(ranked, k, sum(value for _, value in weights))
-    _plan_section(best, k)
+    protected = cache.protected_counts(snap, audience)
+    candidates = (
+        ranked.candidates
+        if audience.exact
+        else plans.public_candidates(ranked.candidates, protected)
+    )
+    _ranking_section(candidates, k, sum(value for _, value in weights))
+    _plan_section(best, k, not audience.exact and plans.plan_figures_hidden(protected))
     _what_if_section(snap, options, rule, distance_km, cover)
 
 
@@ -156,8 +163,9 @@ def _coverage_section(cover: analysis.CoverageReport) -> None:
         )
 
 
-def _ranking_section(ranked: analysis.RankReport, k: int, max_score: float) -> None:
-    table = plans.ranking_table(ranked.candidates)
+def _ranking_section(candidates: pd.DataFrame, k: int, max_score: float) -> None:
+    """The ranking of ``candidates`` (already as the audience may see them)."""
+    table = plans.ranking_table(candidates)
     if table.empty:
         st.info("Every neighborhood already has an active committee.")
         return
@@ -169,7 +177,7 @@ def _ranking_section(ranked: analysis.RankReport, k: int, max_score: float) -> N
         "Stability: how often the neighborhood stays in the top "
         f"{k} when the weights and the census figures move within their uncertainty."
     )
-    parts = plans.score_parts(ranked.candidates, limit=15)
+    parts = plans.score_parts(candidates, limit=15)
     st.subheader("What each score is made of")
     chart = (
         alt.Chart(parts)
@@ -200,16 +208,16 @@ def _ranking_section(ranked: analysis.RankReport, k: int, max_score: float) -> N
     )
     st.altair_chart(chart, width="stretch")
     st.subheader("Why these neighborhoods")
-    for line in plans.reason_lines(ranked.candidates, limit=k):
+    for line in plans.reason_lines(candidates, limit=k):
         st.markdown(line)
 
 
-def _plan_section(plan: analysis.PlanReport | None, k: int) -> None:
+def _plan_section(plan: analysis.PlanReport | None, k: int, figures_hidden: bool = False) -> None:
     st.subheader(f"The best set of {k} versus the top {k}")
     if plan is None:
         st.info("No plan could be worked out for this choice.")
         return
-    st.markdown(plans.plan_markdown(plan, k))
+    st.markdown(plans.plan_markdown(plan, k, figures_hidden=figures_hidden))
 
 
 def _what_if_section(

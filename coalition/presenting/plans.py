@@ -356,7 +356,66 @@ def reason_lines(candidates: pd.DataFrame, limit: int) -> list[str]:
     return lines
 
 
-def plan_markdown(plan: PlanReport, k: int) -> str:
+NEED_WITHHELD = "Need: this neighborhood's figures are withheld to protect a small count."
+
+
+def public_candidates(candidates: pd.DataFrame, protected: Mapping[Any, Any]) -> pd.DataFrame:
+    """The ranking's candidates as a viewer may see them.
+
+    The ranking writes its reasons with exact figures; a candidate whose neighborhood has a
+    hidden figure (``protected``: the city's counts protected for the audience, keyed
+    ``("neighborhood", id, column)``) loses its "Need" sentence and its foreign-born figure.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"neighborhood_id": ["a", "b"], "foreign_born": [6, 300],
+    ...                       "reasons": [["Need: a has 6.", "Near b."], ["Need: b has 300."]]})
+    >>> hidden = {("neighborhood", "a", "foreign_born"): privacy.SmallCount(11)}
+    >>> public_candidates(frame, hidden)["reasons"].tolist()[0]
+    ["Need: this neighborhood's figures are withheld to protect a small count.", 'Near b.']
+    """
+    frame = candidates.copy()
+    if frame.empty or "neighborhood_id" not in frame:
+        return frame
+    hidden = [
+        any(
+            privacy.is_hidden(protected.get(("neighborhood", str(n), column)))
+            for column in privacy.NEIGHBORHOOD_COUNTS
+        )
+        for n in frame["neighborhood_id"]
+    ]
+    if "reasons" in frame:
+        frame["reasons"] = [
+            [NEED_WITHHELD if str(r).startswith("Need:") else r for r in (reasons or [])]
+            if gone
+            else reasons
+            for reasons, gone in zip(frame["reasons"], hidden, strict=True)
+        ]
+    if "foreign_born" in frame:
+        frame["foreign_born"] = [
+            float("nan") if gone else v
+            for v, gone in zip(frame["foreign_born"], hidden, strict=True)
+        ]
+    return frame
+
+
+def plan_figures_hidden(protected: Mapping[Any, Any]) -> bool:
+    """True when a plan's foreign-born totals would give a hidden figure away (any neighborhood's
+    foreign-born figure is hidden: "from 728 to 734" tells the missing one).
+
+    Examples
+    --------
+    >>> plan_figures_hidden({("neighborhood", "a", "foreign_born"): privacy.Withheld()})
+    True
+    """
+    return any(
+        privacy.is_hidden(v) and key[0] == "neighborhood" and key[2] == "foreign_born"
+        for key, v in protected.items()
+        if isinstance(key, tuple) and len(key) == 3
+    )
+
+
+def plan_markdown(plan: PlanReport, k: int, *, figures_hidden: bool = False) -> str:
     """The optimised plan against the top k by score, in plain words (escaped).
 
     Parameters
@@ -365,6 +424,8 @@ def plan_markdown(plan: PlanReport, k: int) -> str:
         The plan (:func:`coalition.analysis.plan_committees`).
     k : int
         How many new committees were planned.
+    figures_hidden : bool, optional
+        Withhold the foreign-born figures (:func:`plan_figures_hidden` for the audience).
 
     Returns
     -------
@@ -391,6 +452,12 @@ def plan_markdown(plan: PlanReport, k: int) -> str:
     _Method: exact_
     """
     selected = [pick.name for pick in plan.selected]
+    if figures_hidden:
+        return (
+            f"**Best set of {k}:** {md(', '.join(selected)) or 'none'} — the foreign-born "
+            "residents it would reach are withheld to protect a small count."
+            + (f"\n\n_Method: {md(plan.method)}_" if plan.method else "")
+        )
     lines = [
         f"**Best set of {k}:** {md(', '.join(selected)) or 'none'} — reaches "
         f"{fmt_int(plan.newly_covered)} more foreign-born residents."
