@@ -119,8 +119,7 @@ def readme_text(city: CityData, disclosure: Disclosure | None = None) -> str:
             "counts that would let a hidden one be worked out by subtraction are withheld "
             "too (small-count threshold: "
             f"{threshold}).",
-            "Only the current records are included: no removed records and no history of "
-            "changes.",
+            "Only the current records are included: no removed records and no history of changes.",
             "Hidden counts are written as text, so this folder is for reading and sharing, "
             "not for loading back into the tool.",
         ]
@@ -184,7 +183,9 @@ def _active_rows(frame: pd.DataFrame) -> pd.DataFrame:
     """A table without its retired rows (a store read with ``include_retired``) or that column."""
     if "_retired" not in frame.columns:
         return frame
-    keep = [mark is None or (isinstance(mark, float) and pd.isna(mark)) for mark in frame["_retired"]]
+    keep = [
+        mark is None or (isinstance(mark, float) and pd.isna(mark)) for mark in frame["_retired"]
+    ]
     return frame.loc[keep].drop(columns="_retired").reset_index(drop=True)
 
 
@@ -199,7 +200,8 @@ def shared_city(city: CityData, disclosure: Disclosure | None = None) -> CityDat
 
     Examples
     --------
-    >>> shared_city(city, Disclosure.public()).tables["ties"]["residents"].tolist()  # doctest: +SKIP
+    >>> public = shared_city(city, Disclosure.public())  # doctest: +SKIP
+    >>> public.tables["ties"]["residents"].tolist()  # doctest: +SKIP
     ['fewer than 11', '40', None]
     """
     meta = {k: v for k, v in city.meta.items() if k in ("version", "adjacency_tolerance_m")}
@@ -244,9 +246,7 @@ def _protected_graph(G: nx.MultiDiGraph, city: CityData, shared: CityData) -> nx
             continue
         changed = _changed_columns(exact, shown)
         for column in changed:
-            for node, value in zip(
-                shown[id_column].tolist(), shown[column].tolist(), strict=True
-            ):
+            for node, value in zip(shown[id_column].tolist(), shown[column].tolist(), strict=True):
                 if node in H:
                     H.nodes[node][column] = value
     exact, shown = city.tables.get("ties"), shared.tables.get("ties")

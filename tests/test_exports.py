@@ -6,6 +6,7 @@ import csv
 import dataclasses
 import io as stdio
 import zipfile
+from pathlib import Path
 
 import geopandas as gpd
 import networkx as nx
@@ -181,10 +182,15 @@ def test_public_zip_and_xlsx_bytes_hold_no_small_count(leaky_city):
         assert exports.README_FILE in archive.namelist()
         ties = archive.read("ties.csv").decode("utf-8")
     rows = list(csv.DictReader(stdio.StringIO(ties)))
-    karen = {r["target_id"]: r["residents"] for r in rows if r["source_id"] == "karen"
-             and r["tie_type"] == "lives_in"}
+    karen = {
+        r["target_id"]: r["residents"]
+        for r in rows
+        if r["source_id"] == "karen" and r["tie_type"] == "lives_in"
+    }
     assert karen == {"Alder": "fewer than 11", "Dogwood": privacy.WITHHELD_TEXT} or karen == {
-        "alder": "fewer than 11", "dogwood": privacy.WITHHELD_TEXT}
+        "alder": "fewer than 11",
+        "dogwood": privacy.WITHHELD_TEXT,
+    }
     book = load_workbook(stdio.BytesIO(exports.export_bytes(leaky_city, "xlsx", disclosure=PUBLIC)))
     sheet = book["ties"]
     header = [c.value for c in sheet[1]]
@@ -207,13 +213,19 @@ def test_public_graph_exports_protect_node_and_tie_counts(leaky_city, tmp_path, 
         for u, v, d in public.edges(data=True)
         if d.get("tie_type") == "lives_in" and u == "karen"
     }
-    assert lives == {("karen", "alder"): "fewer than 11", ("karen", "dogwood"): privacy.WITHHELD_TEXT}
+    assert lives == {
+        ("karen", "alder"): "fewer than 11",
+        ("karen", "dogwood"): privacy.WITHHELD_TEXT,
+    }
     assert public.nodes["alder"]["limited_english"] == "fewer than 11"
     if fmt == "graphml":  # GEXF keeps no graph attributes
         assert "Public export" in public.graph["disclosure"]
     exact = reader(exports.export_city(leaky_city, fmt, tmp_path / f"e.{fmt}"))
-    assert {d.get("residents") for u, v, d in exact.edges(data=True) if u == "karen"
-            and d.get("tie_type") == "lives_in"} == {3, 97}
+    assert {
+        d.get("residents")
+        for u, v, d in exact.edges(data=True)
+        if u == "karen" and d.get("tie_type") == "lives_in"
+    } == {3, 97}
     if fmt == "graphml":
         assert privacy.EXACT_LABEL in exact.graph["disclosure"]
 
@@ -249,3 +261,117 @@ def test_file_names_say_who_a_download_is_for():
 def test_unknown_format_refused_for_bytes_too(tiny_city):
     with pytest.raises(DataError, match="choose one of"):
         exports.export_bytes(tiny_city, "pdf", disclosure=PUBLIC)
+
+
+# --- coalition export -----------------------------------------------------------------------------
+
+
+def test_cli_export_public_and_full_say_who_they_are_for_and_are_audited(
+    leaky_city, tmp_path, capsys
+):
+    from coalition import accounts, cli
+    from coalition.store import open_store
+
+    db = tmp_path / "c.db"
+    open_store(db).replace_city(leaky_city)
+    out = tmp_path / "public"
+    assert cli.main(["export", "--public", str(out), "--db", str(db)]) == 0
+    said = capsys.readouterr().out
+    assert "public csv export" in said and "below 11 are hidden" in said
+    assert privacy.EXACT_LABEL not in said
+    ties = (out / "ties.csv").read_text("utf-8")
+    assert "karen,alder,lives_in,,1,2020,fewer than 11," in ties
+    assert "PUBLIC export" in (out / exports.README_FILE).read_text("utf-8")
+    full = tmp_path / "full.zip"
+    assert cli.main(["export", str(full), "--db", str(db)]) == 0
+    said = capsys.readouterr().out
+    assert privacy.EXACT_LABEL in said and "--public" in said
+    with zipfile.ZipFile(full) as archive:
+        assert "NOT FOR SHARING" in archive.read(exports.README_FILE).decode("utf-8")
+    log = open_store(db).audit_log(account=accounts.operator())
+    assert log[log["action"] == "export"]["what"].tolist() == [
+        "full (exact counts) csv export by the command line",
+        "public csv export by the command line",
+    ]
+
+
+def test_cli_export_bad_format_exits_2(tmp_path, capsys):
+    from coalition import cli
+
+    assert cli.main(["export", "--public", "--format", "pdf", str(tmp_path / "x")]) == 2
+    assert "invalid choice" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+# --- the leaky city (tests/fixtures/leaky_city/README.md): every secret is below 11 and every
+# other figure at least 94, so a count cell holding a number from 1 to 10 is a leak.
+
+LEAKY = Path(__file__).resolve().parent / "fixtures" / "leaky_city"
+COUNT_COLUMNS = {
+    "population",
+    "population_moe",
+    "foreign_born",
+    "foreign_born_moe",
+    "limited_english",
+    "limited_english_moe",
+    "estimated_residents",
+    "residents",
+}
+
+
+def _small_numbers(values) -> list:
+    found = []
+    for value in values:
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            continue  # text: "fewer than 11", "withheld…", or empty
+        if 0 < number < 11:
+            found.append(value)
+    return found
+
+
+def _count_cells(fmt: str, data: bytes, tmp_path) -> list:
+    """Every cell of a count column in an export, whatever its format."""
+    import pandas as pd
+
+    cells: list = []
+    if fmt == "csv":
+        with zipfile.ZipFile(stdio.BytesIO(data)) as archive:
+            for name in ("ties.csv", "neighborhoods.csv", "communities.csv"):
+                frame = pd.read_csv(stdio.BytesIO(archive.read(name)), dtype=str)
+                for column in COUNT_COLUMNS & set(frame.columns):
+                    cells += frame[column].tolist()
+    elif fmt == "xlsx":
+        book = load_workbook(stdio.BytesIO(data))
+        for name in ("ties", "neighborhoods", "communities"):
+            rows = list(book[name].iter_rows(values_only=True))
+            for index, column in enumerate(rows[0]):
+                if column in COUNT_COLUMNS:
+                    cells += [row[index] for row in rows[1:]]
+    elif fmt in ("graphml", "gexf"):
+        path = tmp_path / f"x.{fmt}"
+        path.write_bytes(data)
+        G = (nx.read_graphml if fmt == "graphml" else nx.read_gexf)(path)
+        for _, attrs in G.nodes(data=True):
+            cells += [v for k, v in attrs.items() if k in COUNT_COLUMNS]
+        for *_, attrs in G.edges(data=True):
+            cells += [v for k, v in attrs.items() if k in COUNT_COLUMNS]
+    else:
+        path = tmp_path / f"x.{fmt}"
+        path.write_bytes(data)
+        layer = gpd.read_file(path, layer="neighborhoods") if fmt == "gpkg" else gpd.read_file(path)
+        for column in COUNT_COLUMNS & set(layer.columns):
+            cells += layer[column].tolist()
+    return cells
+
+
+@pytest.mark.parametrize("fmt", exports.FORMATS)
+def test_leaky_city_public_exports_hold_no_secret(fmt, tmp_path):
+    city = ingest.read_city(LEAKY)
+    public = _count_cells(fmt, exports.export_bytes(city, fmt, disclosure=PUBLIC), tmp_path)
+    assert public and _small_numbers(public) == []
+    assert "fewer than 11" in map(str, public)
+    exact = _count_cells(fmt, exports.export_bytes(city, fmt), tmp_path)  # the test can fail
+    expected = [4, 5, 6, 8] if fmt in ("geojson", "gpkg") else [4, 5, 6, 7, 8, 9, 9]
+    assert sorted(float(v) for v in _small_numbers(exact)) == expected  # neighborhoods only
