@@ -25,12 +25,12 @@ from typing import Any
 
 import pandas as pd
 
-from . import schema
+from . import privacy, schema
 from .analysis import coverage_report
 from .analysis.coverage import frame_records
 from .errors import AnalysisError
 from .model import CityData, build_graph
-from .privacy import suppressed
+from .privacy import Disclosure
 from .settings import DEFAULT_K
 from .values import json_value, plain, whole
 
@@ -269,7 +269,7 @@ def _percent(share: Any) -> str:
     return "unknown" if share is None else f"{share:.0%}"
 
 
-def _coverage(city: CityData):
+def _coverage(city: CityData, disclosure: Disclosure | None = None):
     """Coverage (own rule) from a graph of the only tables it reads: neighborhoods, committees.
 
     Building the whole graph of a 10,000-organization city costs seconds and adds nothing here.
@@ -277,7 +277,27 @@ def _coverage(city: CityData):
     tables: dict[str, pd.DataFrame] = {
         name: city.tables[name] for name in ("neighborhoods", "committees") if name in city.tables
     }
-    return coverage_report(build_graph(dataclasses.replace(city, tables=tables)))
+    return coverage_report(
+        build_graph(dataclasses.replace(city, tables=tables)), disclosure=disclosure
+    )
+
+
+def _reach_hidden(before_cov, after_cov, reached: dict[str, int]) -> bool:
+    """True when a neighborhood whose coverage changed has a hidden foreign-born figure: the
+    number of residents newly reached (and the totals before and after) would give it away."""
+    return any(
+        privacy.is_hidden(cov.hidden.get(("neighborhoods", str(nbhd), "foreign_born")))
+        for nbhd in reached
+        for cov in (before_cov, after_cov)
+    )
+
+
+# The count fields of FIELDS_THAT_MATTER, and their cells in privacy.city_counts.
+_COUNT_FIELDS = {
+    ("communities", "estimated_residents"): lambda i: ("community", i),
+    ("neighborhoods", "population"): lambda i: ("neighborhood", i, "population"),
+    ("neighborhoods", "foreign_born"): lambda i: ("neighborhood", i, "foreign_born"),
+}
 
 
 def _coverage_effects(before_cov, after_cov) -> dict[str, int]:
@@ -567,7 +587,12 @@ def _coverage_rows(before_cov, after_cov, names: dict[str, str]) -> list[dict[st
             figure = (
                 ""
                 if foreign_born is None
-                else f" ({suppressed(foreign_born)} foreign-born residents)"
+                else " ("
+                + privacy.count_phrase(
+                    after_cov.shown("neighborhoods", nbhd, "foreign_born", foreign_born),
+                    "foreign-born resident",
+                )
+                + ")"
             )
             rows.append(
                 {
@@ -654,7 +679,9 @@ def _ranking_rows(
     return rows
 
 
-def change_effects(before: CityData, after: CityData) -> pd.DataFrame:
+def change_effects(
+    before: CityData, after: CityData, *, disclosure: Disclosure | None = None
+) -> pd.DataFrame:
     """What the changes from ``before`` to ``after`` did (:attr:`ChangeReport.effects`).
 
     The costly part of a comparison (both versions analysed and ranked): the dashboard shows
@@ -665,7 +692,13 @@ def change_effects(before: CityData, after: CityData) -> pd.DataFrame:
     >>> change_effects(old_city, new_city)["kind"].unique()  # doctest: +SKIP
     array(['broker', 'coverage'], dtype=object)
     """
-    return _effects(before, after, _coverage(before), _coverage(after), _names(before, after))
+    return _effects(
+        before,
+        after,
+        _coverage(before, disclosure),
+        _coverage(after, disclosure),
+        _names(before, after),
+    )
 
 
 def _effects(
@@ -685,7 +718,13 @@ def _effects(
 # --- the comparison -----------------------------------------------------------------------------
 
 
-def compare_cities(before: CityData, after: CityData, *, with_effects: bool = True) -> ChangeReport:
+def compare_cities(
+    before: CityData,
+    after: CityData,
+    *,
+    with_effects: bool = True,
+    disclosure: Disclosure | None = None,
+) -> ChangeReport:
     """What changed from ``before`` to ``after``, in sentences and headline figures.
 
     Members (organizations, committees, communities, navigators, neighborhoods) added and
@@ -703,6 +742,11 @@ def compare_cities(before: CityData, after: CityData, *, with_effects: bool = Tr
     with_effects : bool, optional
         Also work out what the changes did (:func:`change_effects`: brokers, single points of
         failure, coverage, ranking; the costly part). When False, ``effects`` is empty.
+    disclosure : Disclosure, optional
+        Who reads it (default :meth:`Disclosure.public`): resident counts in the sentences and
+        the changed count fields are protected per version (:func:`coalition.privacy.city_counts`);
+        the foreign-born residents newly reached, and the headline totals, are withheld when a
+        neighborhood whose coverage changed has a hidden figure.
 
     Returns
     -------
@@ -721,10 +765,16 @@ def compare_cities(before: CityData, after: CityData, *, with_effects: bool = Tr
     {'label': 'Share of foreign-born residents reached', 'before': 0.4, 'after': 0.7, ...}
     """
     names = _names(before, after)
-    before_cov, after_cov = _coverage(before), _coverage(after)
+    disclosure = disclosure or Disclosure.public()
+    before_cov, after_cov = _coverage(before, disclosure), _coverage(after, disclosure)
     reached = _coverage_effects(before_cov, after_cov)
+    reach_hidden = not disclosure.exact and _reach_hidden(before_cov, after_cov, reached)
+    before_shown = privacy.city_counts(before.tables).protect(disclosure)
+    after_shown = privacy.city_counts(after.tables).protect(disclosure)
     share_words = (
-        f"{_percent(before_cov.summary['share_foreign_born_covered'])} -> "
+        "share withheld to protect a small count"
+        if reach_hidden
+        else f"{_percent(before_cov.summary['share_foreign_born_covered'])} -> "
         f"{_percent(after_cov.summary['share_foreign_born_covered'])}"
     )
     rows: list[dict[str, Any]] = []
@@ -774,6 +824,10 @@ def compare_cities(before: CityData, after: CityData, *, with_effects: bool = Tr
                     and sorted(map(str, old or [])) == sorted(map(str, new or []))
                 ):
                     continue
+                cell = _COUNT_FIELDS.get((table, field))
+                if cell is not None:  # a count: each version's value as its audience sees it
+                    old = before_shown.get(cell(str(node_id)), old)
+                    new = after_shown.get(cell(str(node_id)), new)
                 add(
                     "changed",
                     table,
@@ -804,7 +858,11 @@ def compare_cities(before: CityData, after: CityData, *, with_effects: bool = Tr
             told.add(nbhd)
             count, place = reached[nbhd], names.get(nbhd, nbhd)
             reach = (
-                f"{count:,} more foreign-born residents of {place} are reached"
+                f"the foreign-born residents of {place} are "
+                + ("now" if count > 0 else "no longer")
+                + " reached (number withheld to protect a small count)"
+                if reach_hidden
+                else f"{count:,} more foreign-born residents of {place} are reached"
                 if count > 0
                 else f"{-count:,} foreign-born residents of {place} are no longer reached"
             )
@@ -822,7 +880,10 @@ def compare_cities(before: CityData, after: CityData, *, with_effects: bool = Tr
                 key[0], ("{a} – {b}: new tie.", "{a} – {b}: tie removed.")
             )[index].format(a=a, b=b)
             if key[0] == "lives_in" and tie["residents"] is not None and change == "added":
-                sentence = f"{sentence[:-1]} ({tie['residents']:,} residents)."
+                residents = after_shown.get(
+                    ("lives_in", str(tie["source"]), str(tie["target"])), tie["residents"]
+                )
+                sentence = f"{sentence[:-1]} ({privacy.count_phrase(residents, 'resident')})."
             add(
                 change,
                 "ties",
@@ -834,6 +895,9 @@ def compare_cities(before: CityData, after: CityData, *, with_effects: bool = Tr
 
     changes = pd.DataFrame(rows, columns=CHANGE_COLUMNS)
     headline = _headline(before, after, before_cov, after_cov)
+    if reach_hidden:  # the totals before and after would give the hidden figure away
+        for key in ("foreign_born_covered", "share_foreign_born_covered"):
+            headline[key] = {**headline[key], "before": None, "after": None, "delta": None}
     effects = (
         _effects(before, after, before_cov, after_cov, names)
         if with_effects
@@ -853,10 +917,13 @@ def compare_cities(before: CityData, after: CityData, *, with_effects: bool = Tr
         counted = changes.groupby("change").size().to_dict()
         parts = [f"{counted[c]:,} {c}" for c in ("added", "removed", "changed") if c in counted]
         cov = headline["foreign_born_covered"]
-        explanation = (
-            f"{len(changes):,} change(s): {', '.join(parts)}. Foreign-born residents "
-            f"reached by active committees: {_shown(cov['before'], names, '')} -> "
-            f"{_shown(cov['after'], names, '')} ({share_words})."
+        explanation = f"{len(changes):,} change(s): {', '.join(parts)}. " + (
+            "Foreign-born residents reached by active committees: withheld to protect a small "
+            "count."
+            if reach_hidden
+            else "Foreign-born residents reached by active committees: "
+            f"{_shown(cov['before'], names, '')} -> {_shown(cov['after'], names, '')} "
+            f"({share_words})."
         )
     logger.info("compared two versions of %s: %d change(s)", after.name, len(changes))
     return ChangeReport(
