@@ -195,10 +195,30 @@ def cmd_info(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    """Write the stored city: exact (the operator's full export) or, with --public, what a
+    viewer may see (small counts hidden, README says so). Both are written to the audit log."""
+    from . import accounts
     from .exports import export_city
+    from .privacy import EXACT_LABEL, Disclosure
 
-    path = export_city(_city(args), args.format, Path(args.out).absolute())
-    print(f"Wrote {args.format} to {path}")
+    disclosure = Disclosure.public() if args.public else None
+    path = export_city(_city(args), args.format, Path(args.out).absolute(), disclosure=disclosure)
+    what = "public" if args.public else "full (exact counts)"
+    _store(args).audit(
+        "export", f"{what} {args.format} export by the command line", account=accounts.operator()
+    )
+    if args.public:
+        assert disclosure is not None
+        print(
+            f"Wrote the public {args.format} export to {path}: counts of residents below "
+            f"{disclosure.threshold} are hidden; it may be shared."
+        )
+    else:
+        print(f"Wrote {args.format} to {path}")
+        print(
+            f"{EXACT_LABEL}: this full export keeps every count exactly. To share, use "
+            "`coalition export --public OUT`."
+        )
     return EXIT_OK
 
 
@@ -464,14 +484,25 @@ def cmd_rank(args: argparse.Namespace) -> int:
 
 
 def cmd_maps(args: argparse.Namespace) -> int:
+    """Write the HTML maps: public by default (they are files people share); --exact writes
+    exact counts, labelled not for sharing in every legend."""
     from .map_files import write_city_maps
+    from .privacy import EXACT_LABEL, Disclosure
 
     out = Path(args.out).absolute() if args.out else settings.maps_dir()
+    disclosure = Disclosure.exact_counts() if args.exact else Disclosure.public()
     # From the tables and the analyses' index: the networkx graph is never built.
-    paths = write_city_maps(_city(args), out, tiles=args.tiles)
+    paths = write_city_maps(_city(args), out, tiles=args.tiles, disclosure=disclosure)
     print(f"Wrote {len(paths)} map(s) to {out}{os.sep}:")
     for path in paths:
         print(f"  {path}")
+    if args.exact:
+        print(f"{EXACT_LABEL}: these maps show every count exactly; do not share them.")
+    else:
+        print(
+            f"Counts of residents below {disclosure.threshold} are hidden: these maps may be "
+            "shared (--exact writes exact ones, not for sharing)."
+        )
     return EXIT_OK
 
 
@@ -903,7 +934,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_info)
     p = verbs.add_parser("export", parents=[common], help="export the stored city")
     p.add_argument(
-        "--format", required=True, choices=["graphml", "gexf", "geojson", "gpkg", "csv", "xlsx"]
+        "--format",
+        default="csv",
+        choices=["graphml", "gexf", "geojson", "gpkg", "csv", "xlsx"],
+        help="default csv (a folder, or a .zip)",
+    )
+    p.add_argument(
+        "--public",
+        action="store_true",
+        help="only what a viewer may see: small counts hidden, for sharing (default: the full "
+        "export with exact counts, not for sharing)",
     )
     p.add_argument("out", help="output file (csv: a folder, or a .zip)")
     p.set_defaults(func=cmd_export)
@@ -940,6 +980,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="folder (default: maps/ in the current directory)")
     p.add_argument(
         "--tiles", action="store_true", help="add an OpenStreetMap basemap (needs internet to show)"
+    )
+    p.add_argument(
+        "--exact",
+        action="store_true",
+        help="exact counts, labelled not for sharing (default: small counts hidden, to share)",
     )
     p.set_defaults(func=cmd_maps)
     p = verbs.add_parser(

@@ -487,7 +487,8 @@ def test_data_page_sources_illustrative_and_downloads(open_app, tiny_db):
     illustrative = dict(zip(table["Table"], table[table.columns[2]], strict=True))
     assert illustrative["Neighborhoods"] == 0 and illustrative["Organizations"] == 6
     assert any("illustrative" in w.value for w in at.warning)
-    assert len(at.get("download_button")) == 7  # six exports and the backup
+    # The operator (an admin): six public exports and the six exact ones (backup: What changed)
+    assert len(at.get("download_button")) == 12
 
 
 def test_downloads_build_the_exports_when_clicked(hostile_db):

@@ -1084,40 +1084,26 @@ def _drawing_options(
 def neighborhoods(snap: Snapshot, disclosure: privacy.Disclosure | None = None) -> gpd.GeoDataFrame:
     """Neighborhood polygons + figures + committee status, default score and gap count.
 
-    For an audience without exact counts, a hidden figure (and its margin) is missing (NaN): the
-    map shows it as "no figure" rather than the number.
+    For an audience without exact counts, a hidden figure is its text ("fewer than 11",
+    "withheld…") and its margin and share are withheld
+    (:func:`coalition.maps.protect_neighborhoods`, with the city's lines: the cells
+    :func:`protected_counts` hides); the map shows it as hidden, never as a number.
 
     Examples
     --------
     >>> neighborhoods(snap).loc['cedar', 'gap_count']
     np.float64(2.0)
     """
-    audience = _audience(disclosure)
-    frame = _neighborhood_measures(snap)
-    if audience.exact:
-        return frame
-    shown = protected_counts(snap, audience)
-    frame = frame.copy()
-    for column in privacy.NEIGHBORHOOD_COUNTS:
-        if column not in frame.columns:
-            continue
-        hidden = [
-            privacy.is_hidden(shown.get(("neighborhood", str(n), column))) for n in frame.index
-        ]
-        frame.loc[hidden, column] = float("nan")
-        if f"{column}_moe" in frame.columns:
-            frame.loc[hidden, f"{column}_moe"] = float("nan")
-        if column in ("population", "foreign_born") and "share_foreign_born" in frame.columns:
-            # a share beside the other figure gives the hidden one back
-            frame.loc[hidden, "share_foreign_born"] = float("nan")
-    return frame
+    return _neighborhood_measures(snap, _audience(disclosure))
 
 
-@st.cache_resource(show_spinner="Preparing the map…", max_entries=4)
-def _neighborhood_measures(snap: Snapshot) -> gpd.GeoDataFrame:
+@st.cache_resource(show_spinner="Preparing the map…", max_entries=8)
+def _neighborhood_measures(snap: Snapshot, disclosure: privacy.Disclosure) -> gpd.GeoDataFrame:
     from coalition import map_files
 
-    return map_files.neighborhood_measures(graph(snap), ranking(snap), index=index(snap))
+    return map_files.neighborhood_measures(
+        graph(snap), ranking(snap), index=index(snap), disclosure=disclosure
+    )
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -1169,6 +1155,7 @@ def _offline_map(
     built = maps.neighborhood_map(
         neighborhoods(snap, disclosure),
         measure,
+        disclosure=_audience(disclosure),
         organizations=organizations if len(organizations) else None,
         tiles=tiles,
         title=maps.MEASURES.get(measure, measure),
@@ -1396,8 +1383,10 @@ def since_marks(snap: Snapshot, version: int) -> since_module.SinceMarks:
     from coalition import edits
     from coalition import since as since_module
 
+    # Read as the server (history): only for a version since_ui offered, which it read as the
+    # signed-in account (editors and admins) on this run; viewers are never offered one.
     store = _open(snap.url)
-    changes = store.changes_between(version, snap.version)
+    changes = store.changes_between(version, snap.version, account=_SERVER)
     if changes == []:  # nothing saved since: no need to read the older version
         return since_module.SinceMarks()
     if changes is not None:
@@ -1407,7 +1396,7 @@ def since_marks(snap: Snapshot, version: int) -> since_module.SinceMarks:
             if c.table == "ties" and c.kind == "retired" and c.after is not None
         }
     else:
-        gone = store.retired("ties")
+        gone = store.retired("ties", account=_SERVER)
         retired = (
             {
                 key: {"on": on, "reason": reason}
@@ -1421,7 +1410,9 @@ def since_marks(snap: Snapshot, version: int) -> since_module.SinceMarks:
             if len(gone)
             else {}
         )
-    return since_module.changes_since(store.read_version(version), city(snap), retired=retired)
+    return since_module.changes_since(
+        store.read_version(version, account=_SERVER), city(snap), retired=retired
+    )
 
 
 @st.cache_resource(show_spinner="Drawing the network…", max_entries=16)

@@ -102,7 +102,10 @@ def render() -> None:
         map_slot.iframe(maps.offline_map_html(built), height=680)
         returned = None
     else:
-        ui.legend(maps.legend_items(frame, measure), title=maps.MEASURES.get(measure, measure))
+        ui.legend(
+            maps.legend_items(frame, measure, disclosure=audience),
+            title=maps.MEASURES.get(measure, measure),
+        )
         returned = st_folium(
             built,
             key="map_view",
