@@ -385,8 +385,9 @@ def _public_rank(
             candidate = {**candidate, "foreign_born": WITHHELD_TEXT, "reasons": reasons}
         candidates.append(candidate)
     any_hidden = any(
-        is_hidden(v) and key[0] == "neighborhood" and key[2] == "foreign_born"
+        is_hidden(v) and key == ("neighborhood", key[1], "foreign_born")
         for key, v in shown.items()
+        if isinstance(key, tuple) and len(key) == 3
     )
     if any_hidden:
         plan = {
