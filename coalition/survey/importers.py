@@ -857,6 +857,7 @@ def parse_time(value: Any) -> dt.datetime | None:
             return None
         if offset is not None and stamp.tzinfo is None:
             stamp = stamp.replace(tzinfo=offset)
+    assert stamp is not None
     if stamp.tzinfo is None:
         stamp = stamp.replace(tzinfo=dt.UTC)
     return stamp.astimezone(dt.UTC)
@@ -1518,7 +1519,7 @@ def _read_grid_table(
             )
         )
         ok = False
-    if not ok:
+    if not ok or time_at is None:
         return []
     outside_at = fields.get(forms.OUTSIDE_NAME)
     subs = []

@@ -439,7 +439,7 @@ def _check_common(
     problems: list[Problem],
     table: str,
     row: int,
-    rec: Mapping[str, Any],
+    rec: Mapping[Any, Any],
     name: str,
     members: set[str] | None,
 ) -> None:
@@ -483,7 +483,7 @@ def _check_code(
         )
 
 
-def _check_stamp(problems: list[Problem], table: str, row: int, rec: Mapping[str, Any]) -> None:
+def _check_stamp(problems: list[Problem], table: str, row: int, rec: Mapping[Any, Any]) -> None:
     if rec["channel"] not in CHANNELS:
         problems.append(
             Problem(
