@@ -501,3 +501,14 @@ def test_offline_form_refuses_to_save_without_a_respondent(tmp_path):
         problems = page.locator("#problems li").all_inner_texts()
     assert problems == ["Pick your organization at the top.", "Partner 1: pick a member."]
     assert recorder.blocked == []
+
+
+def test_write_forms_writes_three_files_named_from_the_round(tmp_path):
+    made = forms.write_forms(_roster(), "../../2026 Fall/x", tmp_path / "out")
+    assert [p.name for p in made] == [
+        "partner-survey-2026-fall-x.html",
+        "partner-survey-2026-fall-x-workbook.xlsx",
+        "partner-survey-2026-fall-x-xlsform.xlsx",
+    ]
+    assert all(p.parent == tmp_path / "out" and p.stat().st_size > 1000 for p in made)
+    assert _embedded(made[0].read_text(encoding="utf-8"))["round"] == "../../2026 Fall/x"

@@ -405,3 +405,35 @@ def test_parse_time_reads_each_tool_s_format():
     assert parse_time(dt.datetime(2026, 11, 30, 14, 5)).tzinfo == dt.UTC
     assert parse_time("") is None
     assert parse_time("30 November") is None
+
+
+def test_a_workbook_that_unpacks_too_large_is_refused_before_it_is_parsed(monkeypatch):
+    from coalition.ingest import limits
+
+    monkeypatch.setattr(limits, "MAX_UNZIPPED_WORKBOOK_BYTES", 1000)
+    data = (FIXTURES / "msforms.xlsx").read_bytes()
+    with pytest.raises(ValidationError) as caught:
+        read_answers(("big.xlsx", data), _roster(), ROUND)
+    assert [p.message for p in caught.value.problems] == [
+        "The workbook unpacks to too much data; remove unused sheets."
+    ]
+
+
+def test_a_header_with_semicolons_inside_quotes_is_still_read_as_commas():
+    # More ';' than ',' on the header line, all inside quotes: the file is still comma-separated.
+    header = (
+        'Timestamp,"Which organization are you answering for?","Working together [Burns School]",'
+        "\"In which languages can your organization serve people? (separate several with ';')\","
+        '"Anything else? (funding; space; staff; time; rooms)"'
+    )
+    row = "2026/11/06 9:15:02 AM GMT-5,Legal Aid Center,monthly,English;Arabic,no"
+    data = f"{header}\n{row}\n".encode()
+    with pytest.raises(ValidationError) as caught:  # "monthly" is not a relation
+        read_answers(("g.csv", data), _roster(), ROUND)
+    assert [(p.column, p.value) for p in caught.value.problems] == [
+        ("Working together [Burns School]", "monthly")
+    ]
+    fixed = data.replace(b",monthly,", b",coordinate activities,")
+    result = import_answers(("g.csv", fixed), _roster(), ROUND)
+    assert _ties(result) == [["legal", "burns", 3, None, None, None]]
+    assert result.answers.profiles.loc[0, "languages"] == ["English", "Arabic"]

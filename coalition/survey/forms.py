@@ -21,6 +21,7 @@ import io
 import json
 import secrets
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from ..names import slugify
@@ -292,7 +293,6 @@ def check_xlsform(data: bytes) -> str:
     True
     """
     import tempfile
-    from pathlib import Path
 
     from pyxform.xls2xform import convert
 
@@ -799,6 +799,36 @@ _JS = r"""
 })();
 """
 
+
+def write_forms(roster: Any, round_name: str, folder: str | Path) -> list[Path]:
+    """Write the round's three forms into a folder (what ``coalition survey make`` does).
+
+    Files: ``partner-survey-<round>.html`` (the offline form), ``…-workbook.xlsx`` and
+    ``…-xlsform.xlsx``; the round's name is slugified into the file names. Existing files of the
+    same names are replaced.
+
+    Examples
+    --------
+    >>> import pandas as pd, tempfile
+    >>> orgs = pd.DataFrame({"org_id": ["a"], "name": ["Alpha"]})
+    >>> [p.name for p in write_forms(orgs, "2026 Fall", tempfile.mkdtemp())]
+    ['partner-survey-2026-fall.html', 'partner-survey-2026-fall-workbook.xlsx', \
+'partner-survey-2026-fall-xlsform.xlsx']
+    """
+    round_name = _check_round(round_name)
+    out = Path(folder)
+    out.mkdir(parents=True, exist_ok=True)
+    stem = f"partner-survey-{slugify(round_name) or 'round'}"
+    made = [
+        (out / f"{stem}.html", offline_form(roster, round_name).encode("utf-8")),
+        (out / f"{stem}-workbook.xlsx", workbook(roster, round_name)),
+        (out / f"{stem}-xlsform.xlsx", xlsform(roster, round_name)),
+    ]
+    for path, data in made:
+        path.write_bytes(data)
+    return [path for path, _ in made]
+
+
 __all__ = [
     "CHANNELS",
     "FIELD_NAMES",
@@ -811,5 +841,6 @@ __all__ = [
     "scale_choice",
     "script_json",
     "workbook",
+    "write_forms",
     "xlsform",
 ]

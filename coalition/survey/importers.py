@@ -314,6 +314,39 @@ def _decode(data: bytes, file: str, problems: list[Problem]) -> str | None:
     return text
 
 
+def _delimiter(text: str) -> str:
+    """The delimiter of a CSV text: Kobo writes ';', the others ','.
+
+    The one that splits the first lines into the same number (above one) of columns, the most
+    columns winning; a question title may itself hold ';' or ','.
+
+    Examples
+    --------
+    >>> _delimiter('"a";"b;c";"d"\\n"1";"2";"3"\\n')
+    ';'
+    >>> _delimiter('t,"x (a; b; c; d)"\\n1,2\\n')
+    ','
+    """
+    lines = text[:65536].splitlines()[:6]
+    if len(lines) > 1 and len(text) > 65536:
+        lines = lines[:-1]  # the last line may be cut
+    sample = "\n".join(lines)
+    best, best_width = ",", 0
+    fallback, fallback_width = ",", 0
+    for candidate in (",", ";", "\t"):
+        try:
+            widths = [len(r) for r in csv.reader(io.StringIO(sample), delimiter=candidate)]
+        except csv.Error:
+            continue
+        if not widths:
+            continue
+        if widths[0] > fallback_width:
+            fallback, fallback_width = candidate, widths[0]
+        if widths[0] > 1 and len(set(widths)) == 1 and widths[0] > best_width:
+            best, best_width = candidate, widths[0]
+    return best if best_width else fallback
+
+
 def _read_csv(file: _File, problems: list[Problem]) -> _Table | None:
     text = _decode(file.data, file.name, problems)
     if text is None:
@@ -321,8 +354,7 @@ def _read_csv(file: _File, problems: list[Problem]) -> _Table | None:
     if "\x00" in text:
         problems.append(Problem(file.name, "The file holds binary data; export it as CSV."))
         return None
-    first = text.split("\n", 1)[0]
-    delimiter = max([",", ";", "\t"], key=first.count)
+    delimiter = _delimiter(text)
     try:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
         records = []
@@ -429,8 +461,9 @@ def _cell(value: Any) -> str:
 def _detect(files: list[_File], problems: list[Problem]) -> str | None:
     found: dict[str, str] = {}
     for file in files:
-        channel = _detect_one(file)
-        if channel is None:
+        before = len(problems)
+        channel = _detect_one(file, problems)
+        if channel is None and len(problems) == before:
             problems.append(
                 Problem(
                     file.name,
@@ -457,16 +490,16 @@ def _detect(files: list[_File], problems: list[Problem]) -> str | None:
     return kinds.pop() if kinds else None
 
 
-def _detect_one(file: _File) -> str | None:
+def _detect_one(file: _File, problems: list[Problem]) -> str | None:
     data = file.data
     if _is_zip(data):
         names = _zip_names(data)
         if "xl/workbook.xml" in names:
-            return _detect_workbook(file)
+            return _detect_workbook(file, problems)
         if any(n.lower().endswith(".csv") for n in names):
             return "odk"  # Central's submissions .zip
         return None
-    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
+    head = data[:65536].lstrip(b"\xef\xbb\xbf \t\r\n")
     if head[:1] in (b"{", b"["):
         return "html"
     first = head.split(b"\n", 1)[0].decode("utf-8", "replace")
@@ -481,12 +514,9 @@ def _detect_one(file: _File) -> str | None:
     return None
 
 
-def _detect_workbook(file: _File) -> str | None:
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(io.BytesIO(file.data), read_only=True, data_only=True)
-    except Exception:
+def _detect_workbook(file: _File, problems: list[Problem]) -> str | None:
+    book = _open_workbook(file, problems)
+    if book is None:
         return None
     try:
         names = [s.lower() for s in book.sheetnames]
