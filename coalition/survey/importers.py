@@ -472,7 +472,7 @@ def _detect(files: list[_File], problems: list[Problem]) -> str | None:
                     "Microsoft Forms .xlsx (see docs/survey.md), or say which with --channel.",
                 )
             )
-        else:
+        elif channel is not None:
             found[file.name] = channel
     kinds = set(found.values())
     if len(kinds) > 1:
