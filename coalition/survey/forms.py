@@ -127,7 +127,7 @@ def _xlsform_text(text: str) -> str:
     return str(text).translate(_MARKDOWN).replace("${", "$\u200b{")
 
 
-def xlsform(roster: Any, round_name: str) -> bytes:
+def xlsform(roster: Any, round: str) -> bytes:
     """An XLSForm (.xlsx) of the partner survey, for KoboToolbox or ODK.
 
     Sheets ``survey``, ``choices`` and ``settings``. The respondent and each partner are picked
@@ -140,7 +140,7 @@ def xlsform(roster: Any, round_name: str) -> bytes:
     ----------
     roster : CityData, dict of city tables, or frame
         See :func:`coalition.survey.schema.roster_frame`.
-    round_name : str
+    round : str
         The round (shown in the title, part of the form id).
 
     Returns
@@ -157,7 +157,7 @@ def xlsform(roster: Any, round_name: str) -> bytes:
     """
     from openpyxl import Workbook
 
-    round_name = _check_round(round_name)
+    round_name = _check_round(round)
     members = _members(roster)
     hoods = _hoods(roster)
     book = Workbook()
@@ -343,7 +343,7 @@ def scale_choice(code: int, label: str) -> str:
     return f"{code} - {label}"
 
 
-def workbook(roster: Any, round_name: str) -> bytes:
+def workbook(roster: Any, round: str) -> bytes:
     """An .xlsx for paper or email rounds: the roster and a drop-down list per answer column.
 
     Sheets: ``start here`` (how to fill it in), ``about you`` (the respondent, services,
@@ -363,7 +363,7 @@ def workbook(roster: Any, round_name: str) -> bytes:
     from openpyxl.styles import Font
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    round_name = _check_round(round_name)
+    round_name = _check_round(round)
     members = _members(roster)
     hoods = _hoods(roster)
     book = Workbook()
@@ -516,7 +516,7 @@ def script_json(value: Any) -> str:
     return text
 
 
-def form_data(roster: Any, round_name: str) -> dict[str, Any]:
+def form_data(roster: Any, round: str) -> dict[str, Any]:
     """Everything the offline form shows, as plain data (what :func:`offline_form` embeds).
 
     Examples
@@ -526,7 +526,7 @@ def form_data(roster: Any, round_name: str) -> dict[str, Any]:
     >>> form_data(orgs, "r1")["members"]
     [{'id': 'a', 'name': 'Alpha'}]
     """
-    round_name = _check_round(round_name)
+    round_name = _check_round(round)
     return {
         "format": JSON_FORMAT,
         "version": FORMAT_VERSION,
@@ -560,7 +560,7 @@ def form_data(roster: Any, round_name: str) -> dict[str, Any]:
     }
 
 
-def offline_form(roster: Any, round_name: str) -> str:
+def offline_form(roster: Any, round: str) -> str:
     """The survey as ONE self-contained HTML file: no server, no internet.
 
     The member picks itself, then its partners (from the roster only), answers, and a button
@@ -577,7 +577,7 @@ def offline_form(roster: Any, round_name: str) -> str:
     >>> "</script><b>" in page, "default-src 'none'" in page
     (False, True)
     """
-    data = form_data(roster, round_name)
+    data = form_data(roster, round)
     nonce = secrets.token_urlsafe(18)
     csp = (
         "default-src 'none'; "
@@ -800,7 +800,7 @@ _JS = r"""
 """
 
 
-def write_forms(roster: Any, round_name: str, folder: str | Path) -> list[Path]:
+def write_forms(roster: Any, round: str, folder: str | Path) -> list[Path]:
     """Write the round's three forms into a folder (what ``coalition survey make`` does).
 
     Files: ``partner-survey-<round>.html`` (the offline form), ``…-workbook.xlsx`` and
@@ -815,7 +815,7 @@ def write_forms(roster: Any, round_name: str, folder: str | Path) -> list[Path]:
     ['partner-survey-2026-fall.html', 'partner-survey-2026-fall-workbook.xlsx', \
 'partner-survey-2026-fall-xlsform.xlsx']
     """
-    round_name = _check_round(round_name)
+    round_name = _check_round(round)
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
     stem = f"partner-survey-{slugify(round_name) or 'round'}"
