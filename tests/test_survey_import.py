@@ -437,3 +437,63 @@ def test_a_header_with_semicolons_inside_quotes_is_still_read_as_commas():
     result = import_answers(("g.csv", fixed), _roster(), ROUND)
     assert _ties(result) == [["legal", "burns", 3, None, None, None]]
     assert result.answers.profiles.loc[0, "languages"] == ["English", "Arabic"]
+
+
+KOBO_HEAD = b'"respondent";"_uuid";"_submission_time";"_index"\n'
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "expected"),
+    [
+        ("e.csv", b"", "The file is empty"),
+        ("u.csv", "Timestamp\n".encode("utf-16"), "not an export this tool knows"),
+        ("q.csv", KOBO_HEAD + b'"hpl";"u1";"2026-11-01T10:00:00";"1\n', "cannot be read as CSV"),
+        ("n.csv", b'"respondent";"_uuid";"_index"\n"hpl";"u1";"1"\n', "submission time"),
+        ("g.csv", b"Timestamp,Which organization are you answering for?\n", "Working together"),
+        (
+            "j.json",
+            b'{"format": "coalition-partner-survey", "round": "2026 fall", '
+            b'"respondent": "hpl", "answered_at": "2026-11-01T10:00:00Z", "partners": 3}',
+            "'partners' must be a list",
+        ),
+        ("z.zip", b"PK\x03\x04" + b"\x00" * 40, "not an export this tool knows"),
+    ],
+)
+def test_each_bad_file_says_what_is_wrong(name, data, expected):
+    with pytest.raises(ValidationError) as caught:
+        read_answers((name, data), _roster(), ROUND)
+    assert expected in str(caught.value) or any(
+        expected in p.message for p in caught.value.problems
+    )
+
+
+def test_a_windows_1252_file_is_read_with_a_warning():
+    data = "Timestamp,Which organization are you answering for?,Working together [Burns School]\n"
+    data += "2026/11/06 9:15:02 AM GMT-5,Legal Aid Center,coordinate activities\n"
+    data = data.replace("Legal Aid Center", "L\u00e9gal Aid Center")  # é in Windows-1252
+    result = import_answers(("w.csv", data.encode("cp1252")), _roster(), ROUND)
+    assert _ties(result) == [["legal", "burns", 3, None, None, None]]
+    assert [w.message[:24] for w in result.warnings] == ["The file is not UTF-8; i"]
+
+
+def test_a_workbook_whose_structure_was_changed_is_refused():
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(forms.workbook(_roster(), ROUND)))
+    book["partners"]["A2"] = "something"
+    book["about you"]["B1"] = "Hartford Public Library"
+    book["about you"]["B5"] = "maybe"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with pytest.raises(ValidationError) as caught:
+        read_answers(("w.xlsx", buffer.getvalue()), _roster(), ROUND)
+    messages = [p.message for p in caught.value.problems]
+    assert messages == [
+        "Write 'yes' or leave the cell blank.",
+        "The hidden row 2 with the field names was changed; use the workbook made for this round.",
+    ]
+    book.remove(book["partners"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with pytest.raises(ValidationError, match="Sheets missing: partners"):
+        read_answers(("w.xlsx", buffer.getvalue()), _roster(), ROUND)

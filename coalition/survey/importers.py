@@ -492,6 +492,9 @@ def _detect(files: list[_File], problems: list[Problem]) -> str | None:
 
 def _detect_one(file: _File, problems: list[Problem]) -> str | None:
     data = file.data
+    if not data.strip():
+        problems.append(Problem(file.name, "The file is empty; export or save it again."))
+        return None
     if _is_zip(data):
         names = _zip_names(data)
         if "xl/workbook.xml" in names:
