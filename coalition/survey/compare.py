@@ -1,0 +1,370 @@
+"""Compare two partner-survey rounds: ties gained and lost, trust and value, who became central.
+
+Definitions
+-----------
+- A tie is gained when the later round reports a pair the earlier did not, lost the other way
+  round, counting the pairs kept by the tie mode (``"confirmed"`` or ``"any"`` report, see
+  :func:`coalition.survey.analysis.survey_ties`). A lost tie whose ends did not both answer the
+  later round says so: it may simply not have been asked.
+- Trust and value changes are the differences of :func:`coalition.survey.analysis.trust_value`
+  between the rounds, given only when both rounds have at least
+  :data:`coalition.survey.analysis.MIN_RATERS` raters for that figure.
+- A member is central in a round when its degree centrality is in the round's top quartile:
+  more partners than at least three quarters of the members
+  (:func:`coalition.survey.analysis.central_members`). Newly central: central in the later
+  round and not in the earlier; newly peripheral: the other way round (it left the top
+  quartile).
+
+Sentences name organizations by the names in the data; a name is only ever a value put into a
+sentence, never part of a format string.
+
+Examples
+--------
+>>> comparison = compare_rounds(spring, fall, roster, ties="any")  # doctest: +SKIP
+>>> comparison.sentences[0]  # doctest: +SKIP
+'Round fall compared with round spring (any report): 1 tie gained, 2 lost.'
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from dataclasses import dataclass
+
+import networkx as nx
+import pandas as pd
+
+from ..analysis.graph_index import join_names, plural
+from .analysis import (
+    FEWER_THAN,
+    MIN_RATERS,
+    RoundAnswers,
+    _check_mode,
+    _roster,
+    central_members,
+    network_measures,
+    reciprocity,
+    response_summary,
+    survey_network,
+    trust_value,
+)
+from .questions import RELATION
+
+logger = logging.getLogger(__name__)
+
+TIE_CHANGE_COLUMNS = ["a", "b", "a_name", "b_name", "relation", "reciprocity", "note"]
+RATING_CHANGE_COLUMNS = [
+    "org_id",
+    "name",
+    "value_before",
+    "value_after",
+    "value_change",
+    "trust_before",
+    "trust_after",
+    "trust_change",
+    "note",
+]
+POSITION_CHANGE_COLUMNS = [
+    "org_id",
+    "name",
+    "partners_before",
+    "partners_after",
+    "centrality_before",
+    "centrality_after",
+]
+
+
+@dataclass(frozen=True)
+class RoundComparison:
+    """Two rounds compared: tables and the sentences that say what changed.
+
+    Attributes
+    ----------
+    before, after : str
+        The rounds' names.
+    ties_mode : str
+        ``"confirmed"`` or ``"any"``.
+    ties_gained, ties_lost : pandas.DataFrame
+        :data:`TIE_CHANGE_COLUMNS`; ``relation`` is the label reported in the round that has
+        the tie, ``note`` says when an end did not answer the later round.
+    trust_value : pandas.DataFrame
+        :data:`RATING_CHANGE_COLUMNS`, one row per member on both rosters; a figure from fewer
+        than 3 raters is NaN and its change too.
+    newly_central, newly_peripheral : pandas.DataFrame
+        :data:`POSITION_CHANGE_COLUMNS`.
+    measures : pandas.DataFrame
+        The two rounds' network measures (one row each, earlier first).
+    sentences : list of str
+    """
+
+    before: str
+    after: str
+    ties_mode: str
+    ties_gained: pd.DataFrame
+    ties_lost: pd.DataFrame
+    trust_value: pd.DataFrame
+    newly_central: pd.DataFrame
+    newly_peripheral: pd.DataFrame
+    measures: pd.DataFrame
+    sentences: list[str]
+
+
+def _pairs(survey_round: RoundAnswers, roster: pd.DataFrame, keep: tuple[str, ...]) -> pd.DataFrame:
+    pairs = reciprocity(survey_round, roster)
+    return pairs[pairs["reciprocity"].isin(keep)].set_index(["a", "b"])
+
+
+def _tie_table(pairs: pd.DataFrame, keys: list[tuple[str, str]], notes: list[str]) -> pd.DataFrame:
+    rows = [
+        {
+            "a": a,
+            "b": b,
+            "a_name": pairs.at[(a, b), "a_name"],
+            "b_name": pairs.at[(a, b), "b_name"],
+            "relation": RELATION.label(int(pairs.at[(a, b), "relation"])),
+            "reciprocity": pairs.at[(a, b), "reciprocity"],
+            "note": note,
+        }
+        for (a, b), note in zip(keys, notes, strict=True)
+    ]
+    return pd.DataFrame(rows, columns=TIE_CHANGE_COLUMNS)
+
+
+def _positions(
+    nodes: list[str],
+    names: dict[str, str],
+    before: nx.Graph,
+    after: nx.Graph,
+) -> pd.DataFrame:
+    def centrality(graph: nx.Graph, node: str) -> float:
+        n = graph.number_of_nodes()
+        return graph.degree(node) / (n - 1) if node in graph and n > 1 else math.nan
+
+    rows = [
+        {
+            "org_id": node,
+            "name": names[node],
+            "partners_before": before.degree(node) if node in before else 0,
+            "partners_after": after.degree(node) if node in after else 0,
+            "centrality_before": centrality(before, node),
+            "centrality_after": centrality(after, node),
+        }
+        for node in nodes
+    ]
+    return pd.DataFrame(rows, columns=POSITION_CHANGE_COLUMNS)
+
+
+def _figure(value: float) -> str:
+    return f"{value:.2f}"
+
+
+def _direction(change: float) -> str:
+    return "rose" if change > 0 else ("fell" if change < 0 else "stayed")
+
+
+def compare_rounds(
+    before: RoundAnswers,
+    after: RoundAnswers,
+    roster: pd.DataFrame,
+    *,
+    ties: str = "any",
+    roster_before: pd.DataFrame | None = None,
+) -> RoundComparison:
+    """Compare an earlier and a later survey round.
+
+    Parameters
+    ----------
+    before, after : RoundAnswers
+        The earlier and the later round.
+    roster : pandas.DataFrame
+        The later round's roster (``org_id``, ``name``, ``orientation``:
+        :func:`coalition.survey.analysis.roster_of`).
+    ties : {"confirmed", "any"}
+        Which reported pairs count as ties.
+    roster_before : pandas.DataFrame, optional
+        The earlier round's roster when membership changed (default: ``roster``).
+
+    Returns
+    -------
+    RoundComparison
+
+    Raises
+    ------
+    coalition.errors.DataError, coalition.errors.ValidationError
+        A roster or a round is malformed, or a round names an organization not on its roster.
+
+    Examples
+    --------
+    >>> compare_rounds(spring, fall, roster).newly_central["name"].tolist()  # doctest: +SKIP
+    ['Birch Legal Aid']
+    """
+    keep = _check_mode(ties)
+    roster_before = roster if roster_before is None else roster_before
+    members_after = _roster(roster)
+    members_before = _roster(roster_before)
+    name_before, name_after = str(before.round), str(after.round)
+
+    old = _pairs(before, roster_before, keep)
+    new = _pairs(after, roster, keep)
+    old_keys, new_keys = set(old.index), set(new.index)
+    answered_after = set(after.respondents())
+    gained = sorted(new_keys - old_keys)
+    lost = sorted(old_keys - new_keys)
+    lost_notes = []
+    for a, b in lost:
+        silent = [old.at[(a, b), f"{end}_name"] for end, org in (("a", a), ("b", b))
+                  if org not in answered_after]
+        if len(silent) == 2:
+            lost_notes.append(f"neither answered round {name_after}")
+        elif silent:
+            lost_notes.append(f"{silent[0]} did not answer round {name_after}")
+        else:
+            lost_notes.append("")
+    ties_gained = _tie_table(new, gained, [""] * len(gained))
+    ties_lost = _tie_table(old, lost, lost_notes)
+
+    # Trust and value of the members on both rosters.
+    shared = [o for o in members_after.index if o in members_before.index]
+    tv_before = trust_value(before, roster_before).set_index("org_id")
+    tv_after = trust_value(after, roster).set_index("org_id")
+    rating_rows = []
+    for org in shared:
+        row = {"org_id": org, "name": members_after.at[org, "name"]}
+        withheld = False
+        for score in ("value", "trust"):
+            old_value = float(tv_before.at[org, score])
+            new_value = float(tv_after.at[org, score])
+            row[f"{score}_before"] = old_value
+            row[f"{score}_after"] = new_value
+            row[f"{score}_change"] = new_value - old_value
+            withheld |= (
+                tv_before.at[org, f"{score}_raters"] < MIN_RATERS
+                or tv_after.at[org, f"{score}_raters"] < MIN_RATERS
+            )
+        row["note"] = f"{FEWER_THAN} in a round" if withheld else ""
+        rating_rows.append(row)
+    rating_changes = pd.DataFrame(rating_rows, columns=RATING_CHANGE_COLUMNS)
+
+    # Who entered or left the top quartile of degree centrality.
+    graph_before = survey_network(before, roster_before, ties=ties)
+    graph_after = survey_network(after, roster, ties=ties)
+    central_before = central_members(graph_before)
+    central_after = central_members(graph_after)
+    names = {**members_before["name"].to_dict(), **members_after["name"].to_dict()}
+    order = [*members_after.index, *(o for o in members_before.index if o not in members_after.index)]
+    newly_central = _positions(
+        [o for o in order if o in central_after and o not in central_before],
+        names,
+        graph_before,
+        graph_after,
+    )
+    newly_peripheral = _positions(
+        [o for o in order if o in central_before and o not in central_after],
+        names,
+        graph_before,
+        graph_after,
+    )
+
+    has_orientation = "orientation" in roster.columns and "orientation" in roster_before.columns
+    measures = (
+        pd.DataFrame(
+            [
+                network_measures(before, roster_before, ties=ties).as_row(),
+                network_measures(after, roster, ties=ties).as_row(),
+            ]
+        )
+        if has_orientation
+        else pd.DataFrame()
+    )
+
+    sentences = _sentences(
+        name_before,
+        name_after,
+        ties,
+        response_summary(before, roster_before),
+        response_summary(after, roster),
+        ties_gained,
+        ties_lost,
+        rating_changes,
+        newly_central,
+        newly_peripheral,
+    )
+    return RoundComparison(
+        before=name_before,
+        after=name_after,
+        ties_mode=ties,
+        ties_gained=ties_gained,
+        ties_lost=ties_lost,
+        trust_value=rating_changes,
+        newly_central=newly_central,
+        newly_peripheral=newly_peripheral,
+        measures=measures,
+        sentences=sentences,
+    )
+
+
+def _pair_words(table: pd.DataFrame) -> list[str]:
+    return [
+        f"{a} – {b}" + (f" ({note})" if note else "")
+        for a, b, note in zip(
+            table["a_name"].tolist(), table["b_name"].tolist(), table["note"].tolist(), strict=True
+        )
+    ]
+
+
+def _sentences(
+    name_before: str,
+    name_after: str,
+    ties: str,
+    response_before,
+    response_after,
+    gained: pd.DataFrame,
+    lost: pd.DataFrame,
+    ratings: pd.DataFrame,
+    central: pd.DataFrame,
+    peripheral: pd.DataFrame,
+) -> list[str]:
+    mode_words = "ties confirmed by both sides" if ties == "confirmed" else "any reported tie"
+    out = [
+        f"Round {name_after} compared with round {name_before} ({mode_words}): "
+        f"{plural(len(gained), 'tie')} gained, {len(lost):,} lost."
+    ]
+    out.append(
+        f"Response: {response_before.answered:,} of {response_before.members:,} members "
+        f"({response_before.rate:.0%}) in round {name_before}, "
+        f"{response_after.answered:,} of {response_after.members:,} "
+        f"({response_after.rate:.0%}) in round {name_after}."
+    )
+    if len(gained):
+        out.append(f"New ties: {join_names(_pair_words(gained), limit=10)}.")
+    if len(lost):
+        out.append(f"No longer reported: {join_names(_pair_words(lost), limit=10)}.")
+    for record in ratings.to_dict("records"):
+        parts = []
+        for score in ("value", "trust"):
+            change = record[f"{score}_change"]
+            if pd.isna(change):
+                continue
+            verb = _direction(change)
+            if verb == "stayed":
+                parts.append(f"{score} stayed at {_figure(record[f'{score}_after'])}")
+            else:
+                parts.append(
+                    f"{score} {verb} from {_figure(record[f'{score}_before'])} "
+                    f"to {_figure(record[f'{score}_after'])}"
+                )
+        if parts:
+            out.append(f"As rated by its partners, {record['name']}: {' and '.join(parts)}.")
+    for record in central.to_dict("records"):
+        out.append(
+            f"{record['name']} is newly among the most connected quarter of members "
+            f"({record['partners_before']:,} partners in round {name_before}, "
+            f"{record['partners_after']:,} in round {name_after})."
+        )
+    for record in peripheral.to_dict("records"):
+        out.append(
+            f"{record['name']} is no longer among the most connected quarter of members "
+            f"({record['partners_before']:,} partners in round {name_before}, "
+            f"{record['partners_after']:,} in round {name_after})."
+        )
+    return out
