@@ -536,7 +536,8 @@ def with_survey_ties(
 
     Examples
     --------
-    >>> gaps = find_gaps(build_graph(with_survey_ties(city, survey_round, ties="any")))  # doctest: +SKIP
+    >>> city_now = with_survey_ties(city, survey_round, ties="any")  # doctest: +SKIP
+    >>> find_gaps(build_graph(city_now)).fragile_links  # doctest: +SKIP
     """
     if mode not in ("replace", "add"):
         raise DataError(f"mode must be 'replace' or 'add', not {mode!r}.")
@@ -646,11 +647,11 @@ def trust_value(survey_round: RoundAnswers, roster: pd.DataFrame) -> pd.DataFram
     out: dict[str, list[Any]] = {c: [] for c in TRUST_VALUE_COLUMNS}
     grouped = {org: part for org, part in scored.groupby("partner", sort=False)}
     for org in ids:
-        part = grouped.get(org)
+        part = grouped.get(org, scored.iloc[0:0])
         figures: dict[str, tuple[int, float]] = {}
         for score in ("value", "trust"):
-            given = part[score].dropna() if part is not None else pd.Series(dtype=float)
-            raters = int(part.loc[given.index, "respondent"].nunique()) if len(given) else 0
+            given = part[score].dropna()
+            raters = int(part.loc[given.index, "respondent"].nunique())
             figures[score] = (raters, float(given.mean()) if raters >= MIN_RATERS else math.nan)
         counts = [figures[s][0] for s in ("value", "trust")]
         if max(counts) == 0:
@@ -758,13 +759,15 @@ def survey_network(
     graph = nx.Graph(round=_round_name(survey_round), ties=ties)
     orientation: list[str | None] = [None] * len(members)
     if "orientation" in roster.columns:
-        orientation = [
-            None if pd.isna(o) else str(o) for o in roster["orientation"].tolist()
-        ]
+        orientation = [None if pd.isna(o) else str(o) for o in roster["orientation"].tolist()]
     for org, name, side in zip(members.index, members["name"], orientation, strict=True):
         graph.add_node(org, name=name, orientation=side)
     for a, b, kind, relation, strength in zip(
-        pairs["a"], pairs["b"], pairs["reciprocity"], pairs["relation"], pairs["strength"],
+        pairs["a"],
+        pairs["b"],
+        pairs["reciprocity"],
+        pairs["relation"],
+        pairs["strength"],
         strict=True,
     ):
         graph.add_edge(a, b, reciprocity=kind, relation=int(relation), strength=int(strength))

@@ -30,6 +30,7 @@ from __future__ import annotations
 import logging
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import networkx as nx
 import pandas as pd
@@ -109,20 +110,29 @@ class RoundComparison:
     sentences: list[str]
 
 
-def _pairs(survey_round: RoundAnswers, roster: pd.DataFrame, keep: tuple[str, ...]) -> pd.DataFrame:
+Pair = tuple[str, str]
+
+
+def _pairs(
+    survey_round: RoundAnswers, roster: pd.DataFrame, keep: tuple[str, ...]
+) -> dict[Pair, dict[Any, Any]]:
+    """The kept pairs of a round, (a, b) -> its reciprocity row."""
     pairs = reciprocity(survey_round, roster)
-    return pairs[pairs["reciprocity"].isin(keep)].set_index(["a", "b"])
+    pairs = pairs[pairs["reciprocity"].isin(keep)]
+    return {(str(row["a"]), str(row["b"])): row for row in pairs.to_dict("records")}
 
 
-def _tie_table(pairs: pd.DataFrame, keys: list[tuple[str, str]], notes: list[str]) -> pd.DataFrame:
+def _tie_table(
+    pairs: dict[Pair, dict[Any, Any]], keys: list[Pair], notes: list[str]
+) -> pd.DataFrame:
     rows = [
         {
             "a": a,
             "b": b,
-            "a_name": pairs.at[(a, b), "a_name"],
-            "b_name": pairs.at[(a, b), "b_name"],
-            "relation": RELATION.label(int(pairs.at[(a, b), "relation"])),
-            "reciprocity": pairs.at[(a, b), "reciprocity"],
+            "a_name": pairs[(a, b)]["a_name"],
+            "b_name": pairs[(a, b)]["b_name"],
+            "relation": RELATION.label(int(pairs[(a, b)]["relation"])),
+            "reciprocity": pairs[(a, b)]["reciprocity"],
             "note": note,
         }
         for (a, b), note in zip(keys, notes, strict=True)
@@ -206,14 +216,17 @@ def compare_rounds(
 
     old = _pairs(before, roster_before, keep)
     new = _pairs(after, roster, keep)
-    old_keys, new_keys = set(old.index), set(new.index)
+    old_keys, new_keys = set(old), set(new)
     answered_after = set(after.respondents())
     gained = sorted(new_keys - old_keys)
     lost = sorted(old_keys - new_keys)
     lost_notes = []
     for a, b in lost:
-        silent = [old.at[(a, b), f"{end}_name"] for end, org in (("a", a), ("b", b))
-                  if org not in answered_after]
+        silent = [
+            str(old[(a, b)][f"{end}_name"])
+            for end, org in (("a", a), ("b", b))
+            if org not in answered_after
+        ]
         if len(silent) == 2:
             lost_notes.append(f"neither answered round {name_after}")
         elif silent:
@@ -225,22 +238,20 @@ def compare_rounds(
 
     # Trust and value of the members on both rosters.
     shared = [o for o in members_after.index if o in members_before.index]
-    tv_before = trust_value(before, roster_before).set_index("org_id")
-    tv_after = trust_value(after, roster).set_index("org_id")
+    tv_before = {r["org_id"]: r for r in trust_value(before, roster_before).to_dict("records")}
+    tv_after = {r["org_id"]: r for r in trust_value(after, roster).to_dict("records")}
     rating_rows = []
     for org in shared:
-        row = {"org_id": org, "name": members_after.at[org, "name"]}
+        then, now = tv_before[org], tv_after[org]
+        row: dict[str, Any] = {"org_id": org, "name": now["name"]}
         withheld = False
         for score in ("value", "trust"):
-            old_value = float(tv_before.at[org, score])
-            new_value = float(tv_after.at[org, score])
+            old_value, new_value = float(then[score]), float(now[score])
             row[f"{score}_before"] = old_value
             row[f"{score}_after"] = new_value
             row[f"{score}_change"] = new_value - old_value
-            withheld |= (
-                tv_before.at[org, f"{score}_raters"] < MIN_RATERS
-                or tv_after.at[org, f"{score}_raters"] < MIN_RATERS
-            )
+            raters = min(int(then[f"{score}_raters"]), int(now[f"{score}_raters"]))
+            withheld = withheld or raters < MIN_RATERS
         row["note"] = f"{FEWER_THAN} in a round" if withheld else ""
         rating_rows.append(row)
     rating_changes = pd.DataFrame(rating_rows, columns=RATING_CHANGE_COLUMNS)
@@ -250,8 +261,15 @@ def compare_rounds(
     graph_after = survey_network(after, roster, ties=ties)
     central_before = central_members(graph_before)
     central_after = central_members(graph_after)
-    names = {**members_before["name"].to_dict(), **members_after["name"].to_dict()}
-    order = [*members_after.index, *(o for o in members_before.index if o not in members_after.index)]
+    names = {
+        str(o): str(n)
+        for frame in (members_before, members_after)
+        for o, n in zip(frame.index, frame["name"], strict=True)
+    }
+    order = [
+        *members_after.index,
+        *(o for o in members_before.index if o not in members_after.index),
+    ]
     newly_central = _positions(
         [o for o in order if o in central_after and o not in central_before],
         names,
