@@ -289,12 +289,30 @@ def test_compare_two_rounds():
         "Response: 3 of 5 members (60%) in round spring, 5 of 5 (100%) in round fall.",
         "New ties: Dogwood Clinic – Birch Legal Aid.",
         "No longer reported: Cedar Church – Dogwood Clinic and Cedar Church – Alder Library.",
+        "The network's density went from 0.70 to 0.60 and the share of ties bridging "
+        "immigrant-serving and receiving-community organizations from 86% to 67%.",
+        # value 23/8 -> 33/11, trust 24.5/8 -> 34/11
+        "Across the network, value went from 2.88 to 3.00 and trust from 3.06 to 3.09.",
         "As rated by its partners, Alder Neighbors: value rose from 2.67 to 3.33 and trust "
         "rose from 3.00 to 3.67.",
         "Birch Legal Aid is newly among the most connected quarter of members (3 partners in "
         "round spring, 4 in round fall).",
         "Cedar Church is no longer among the most connected quarter of members (4 partners in "
         "round spring, 2 in round fall).",
+    ]
+
+
+def test_sentences_name_a_few_members_and_point_to_the_tables(monkeypatch):
+    from coalition.survey import compare
+
+    monkeypatch.setattr(compare, "SHOWN_CHANGES", 0)
+    sentences = compare_rounds(spring(), fall(), roster()).sentences
+    assert not any(s.startswith("As rated by its partners") for s in sentences)
+    assert sentences[-3:] == [
+        "Trust and value changed for 1 more member (see the table).",
+        "And 1 more member is newly among the most connected quarter of members (see the table).",
+        "And 1 more member is no longer among the most connected quarter of members (see the "
+        "table).",
     ]
 
 
@@ -402,3 +420,14 @@ def test_compare_with_a_member_who_joined():
     assert ("clinic", "legal") in ends(comparison.ties_gained)
     with pytest.raises(ValidationError):
         compare_rounds(spring(), fall(), roster(), roster_before=before)
+
+
+def test_compare_from_a_round_without_ties():
+    quiet = make_round("quiet", [], ["lib"])
+    comparison = compare_rounds(quiet, spring(), roster(), ties="confirmed")
+    assert ends(comparison.ties_gained) == [("church", "legal"), ("legal", "lib")]
+    # No tie in round quiet: no bridging share to compare, no rating either.
+    assert "The network's density went from 0.00 to 0.20." in comparison.sentences
+    assert not any(s.startswith("Across the network") for s in comparison.sentences)
+    assert comparison.newly_central["org_id"].tolist() == ["legal"]
+    assert comparison.newly_peripheral.empty

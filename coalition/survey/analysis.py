@@ -73,6 +73,7 @@ from __future__ import annotations
 import logging
 import math
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import networkx as nx
@@ -182,6 +183,7 @@ def _roster(roster: pd.DataFrame, *, orientation: bool = False) -> pd.DataFrame:
         )
     needed = ["org_id", "name", *(["orientation"] if orientation else [])]
     missing = [c for c in needed if c not in roster.columns]
+    kept = [c for c in ("org_id", "name", "orientation") if c in roster.columns]
     if missing:
         raise DataError(
             f"The roster has no {join_names(missing)} column: pass "
@@ -198,14 +200,18 @@ def _roster(roster: pd.DataFrame, *, orientation: bool = False) -> pd.DataFrame:
         raise DataError(
             f"The roster lists {join_names(twice)} more than once: give each member one row."
         )
-    frame = roster[needed].copy()
+    frame = roster[kept].copy()
     frame["org_id"] = ids
     frame["name"] = [
         str(n) if not pd.isna(n) and str(n) else o
         for n, o in zip(frame["name"].tolist(), ids.tolist(), strict=True)
     ]
+    if "orientation" in frame.columns:
+        frame["orientation"] = [
+            None if pd.isna(o) else str(o) for o in frame["orientation"].tolist()
+        ]
     if orientation:
-        odd = sorted(set(frame["orientation"].dropna().astype(str)) - set(ORIENTATIONS))
+        odd = sorted({str(o) for o in frame["orientation"] if o is not None} - set(ORIENTATIONS))
         if odd:
             raise DataError(
                 f"The roster's orientation holds {join_names(odd)}: use one of "
@@ -266,6 +272,30 @@ def _check_mode(ties: str) -> tuple[str, ...]:
     return TIE_MODES[ties]
 
 
+@dataclass
+class _Checked:
+    """A round checked once against its roster, for the analyses that read it several times."""
+
+    round: RoundAnswers
+    members: pd.DataFrame  # indexed by org_id: name (and orientation when the roster has it)
+    answers: pd.DataFrame  # _answers, with each rating's value and trust (_scored)
+    respondents: set[str]
+
+    @property
+    def name(self) -> str:
+        return _round_name(self.round)
+
+    @cached_property
+    def pairs(self) -> pd.DataFrame:
+        return _reciprocity(self)
+
+
+def _check(survey_round: RoundAnswers, roster: pd.DataFrame, *, orientation: bool = False):
+    members = _roster(roster, orientation=orientation)
+    answers = _scored(_answers(survey_round, members))
+    return _Checked(survey_round, members, answers, _respondents(survey_round))
+
+
 # --- response -------------------------------------------------------------------------------------
 
 
@@ -321,10 +351,13 @@ def response(survey_round: RoundAnswers, roster: pd.DataFrame) -> pd.DataFrame:
     --------
     >>> response(survey_round, roster).loc[:, ["org_id", "answered"]]  # doctest: +SKIP
     """
-    members = _roster(roster)
-    answers = _answers(survey_round, members)
-    answered = _respondents(survey_round)
-    named = answers["respondent"].value_counts()
+    return _response(_check(survey_round, roster))
+
+
+def _response(checked: _Checked) -> pd.DataFrame:
+    members, answered = checked.members, checked.respondents
+    named = checked.answers["respondent"].value_counts()
+    survey_round = checked.round
     latest: dict[str, tuple[str, str]] = {}
     for frame in (survey_round.answers, survey_round.profiles):
         for who, stamp, channel in zip(
@@ -357,12 +390,16 @@ def response_summary(survey_round: RoundAnswers, roster: pd.DataFrame) -> Respon
     >>> response_summary(survey_round, roster).rate  # doctest: +SKIP
     0.6
     """
-    table = response(survey_round, roster)
+    return _response_summary(_check(survey_round, roster))
+
+
+def _response_summary(checked: _Checked) -> ResponseSummary:
+    table = _response(checked)
     members = len(table)
     answered = int(table["answered"].sum())
     rate = answered / members
     missing = tuple(table.loc[~table["answered"], "name"].tolist())
-    name = _round_name(survey_round)
+    name = checked.name
     sentence = (
         f"{answered:,} of {plural(members, 'member')} answered round {name} ({rate:.0%})."
         if members != 1
@@ -396,9 +433,12 @@ def reciprocity(survey_round: RoundAnswers, roster: pd.DataFrame) -> pd.DataFram
     --------
     >>> reciprocity(survey_round, roster)[["a", "b", "reciprocity"]]  # doctest: +SKIP
     """
-    members = _roster(roster)
-    answers = _answers(survey_round, members)
-    answered = _respondents(survey_round)
+    return _check(survey_round, roster).pairs.copy()
+
+
+def _reciprocity(checked: _Checked) -> pd.DataFrame:
+    answers, answered = checked.answers, checked.respondents
+    names = dict(zip(checked.members.index, checked.members["name"], strict=True))
     reports: dict[tuple[str, str], dict[str, tuple[int, str]]] = {}
     for respondent, partner, relation, stamp in zip(
         answers["respondent"].tolist(),
@@ -424,8 +464,8 @@ def reciprocity(survey_round: RoundAnswers, roster: pd.DataFrame) -> pd.DataFram
             {
                 "a": a,
                 "b": b,
-                "a_name": members.at[a, "name"],
-                "b_name": members.at[b, "name"],
+                "a_name": names[a],
+                "b_name": names[b],
                 "a_names_b": a_names_b,
                 "b_names_a": b_names_a,
                 "a_answered": a in answered,
@@ -489,7 +529,7 @@ def survey_ties(
     keep = _check_mode(ties)
     pairs = reciprocity(survey_round, roster)
     pairs = pairs[pairs["reciprocity"].isin(keep)]
-    source = f"partner survey {_round_name(survey_round)}".strip()
+    source = f"partner survey {_round_name(survey_round)}"
     columns = [c.name for c in TABLES["ties"]]
     frame = pd.DataFrame(
         {
@@ -611,8 +651,11 @@ def ratings(
     >>> ratings(survey_round, account=operator(), roster=roster)  # doctest: +SKIP
     """
     require(account, "survey_ratings", "see each member's ratings of its partners")
-    members = _roster(roster) if roster is not None else None
-    scored = _scored(_answers(survey_round, members))
+    if roster is not None:
+        checked = _check(survey_round, roster)
+        members, scored = checked.members, checked.answers.copy()
+    else:
+        members, scored = None, _scored(_answers(survey_round, None))
     if members is None:
         ids = sorted(set(scored["respondent"]) | set(scored["partner"]))
         members = pd.DataFrame({"name": ids}, index=pd.Index(ids, name="org_id"))
@@ -641,36 +684,25 @@ def trust_value(survey_round: RoundAnswers, roster: pd.DataFrame) -> pd.DataFram
     >>> trust_value(survey_round, roster).set_index("org_id").loc["e", "trust"]  # doctest: +SKIP
     3.0
     """
-    members = _roster(roster)
-    scored = _scored(_answers(survey_round, members))
-    ids = members.index.tolist()
-    out: dict[str, list[Any]] = {c: [] for c in TRUST_VALUE_COLUMNS}
-    grouped = {org: part for org, part in scored.groupby("partner", sort=False)}
-    for org in ids:
-        part = grouped.get(org, scored.iloc[0:0])
-        figures: dict[str, tuple[int, float]] = {}
-        for score in ("value", "trust"):
-            given = part[score].dropna()
-            raters = int(part.loc[given.index, "respondent"].nunique())
-            figures[score] = (raters, float(given.mean()) if raters >= MIN_RATERS else math.nan)
-        counts = [figures[s][0] for s in ("value", "trust")]
-        if max(counts) == 0:
-            note = "not rated"
-        elif min(counts) < MIN_RATERS:
-            note = FEWER_THAN
-        else:
-            note = ""
-        out["org_id"].append(org)
-        out["name"].append(members.at[org, "name"])
-        out["value_raters"].append(figures["value"][0])
-        out["value"].append(figures["value"][1])
-        out["trust_raters"].append(figures["trust"][0])
-        out["trust"].append(figures["trust"][1])
-        out["note"].append(note)
-    frame = pd.DataFrame(out, columns=TRUST_VALUE_COLUMNS)
-    for column in ("value", "trust"):
-        frame[column] = frame[column].astype("float64")
-    return frame
+    return _trust_value(_check(survey_round, roster))
+
+
+def _trust_value(checked: _Checked) -> pd.DataFrame:
+    ids = checked.members.index
+    frame = pd.DataFrame({"org_id": ids.tolist(), "name": checked.members["name"].tolist()})
+    scored = checked.answers
+    for score in ("value", "trust"):
+        rated = scored[scored[score].notna()].groupby("partner")
+        raters = rated["respondent"].nunique().reindex(ids, fill_value=0).astype("int64")
+        mean = rated[score].mean().reindex(ids).astype("float64")
+        frame[f"{score}_raters"] = raters.to_numpy()
+        frame[score] = mean.where(raters >= MIN_RATERS).to_numpy()
+    fewest = frame[["value_raters", "trust_raters"]].min(axis=1)
+    most = frame[["value_raters", "trust_raters"]].max(axis=1)
+    frame["note"] = np.select(
+        [most == 0, fewest < MIN_RATERS], ["not rated", FEWER_THAN], default=""
+    ).astype(object)
+    return frame[TRUST_VALUE_COLUMNS]
 
 
 @dataclass(frozen=True)
@@ -698,15 +730,18 @@ def network_trust_value(survey_round: RoundAnswers, roster: pd.DataFrame) -> Net
     >>> network_trust_value(survey_round, roster).trust  # doctest: +SKIP
     2.75
     """
-    members = _roster(roster)
-    scored = _scored(_answers(survey_round, members))
+    return _network_trust_value(_check(survey_round, roster))
+
+
+def _network_trust_value(checked: _Checked) -> NetworkTrustValue:
+    scored = checked.answers
     rated = scored[scored["value"].notna() | scored["trust"].notna()]
     raters = int(rated["respondent"].nunique())
     shown = raters >= MIN_RATERS
     value = scored["value"].dropna()
     trust = scored["trust"].dropna()
     return NetworkTrustValue(
-        round=_round_name(survey_round),
+        round=checked.name,
         value=float(value.mean()) if shown and len(value) else math.nan,
         value_ratings=len(value),
         trust=float(trust.mean()) if shown and len(trust) else math.nan,
@@ -752,15 +787,20 @@ def survey_network(
     >>> survey_network(survey_round, roster, ties="confirmed").number_of_edges()  # doctest: +SKIP
     2
     """
+    return _network(_check(survey_round, roster), ties)
+
+
+def _network(checked: _Checked, ties: str) -> nx.Graph:
     keep = _check_mode(ties)
-    members = _roster(roster)
-    pairs = reciprocity(survey_round, roster)
-    pairs = pairs[pairs["reciprocity"].isin(keep)]
-    graph = nx.Graph(round=_round_name(survey_round), ties=ties)
-    orientation: list[str | None] = [None] * len(members)
-    if "orientation" in roster.columns:
-        orientation = [None if pd.isna(o) else str(o) for o in roster["orientation"].tolist()]
-    for org, name, side in zip(members.index, members["name"], orientation, strict=True):
+    members = checked.members
+    pairs = checked.pairs[checked.pairs["reciprocity"].isin(keep)]
+    graph = nx.Graph(round=checked.name, ties=ties)
+    sides = (
+        members["orientation"].tolist()
+        if "orientation" in members.columns
+        else [None] * len(members)
+    )
+    for org, name, side in zip(members.index, members["name"], sides, strict=True):
         graph.add_node(org, name=name, orientation=side)
     for a, b, kind, relation, strength in zip(
         pairs["a"],
@@ -811,8 +851,16 @@ def network_measures(
     >>> network_measures(survey_round, roster, ties="any").density  # doctest: +SKIP
     0.7
     """
-    _roster(roster, orientation=True)
-    graph = survey_network(survey_round, roster, ties=ties)
+    return _measures(_check(survey_round, roster, orientation=True), ties)
+
+
+def _measures(checked: _Checked, ties: str) -> NetworkMeasures:
+    if "orientation" not in checked.members.columns:
+        raise DataError(
+            "The roster has no orientation column: pass coalition.survey.analysis.roster_of(city), "
+            "which has org_id, name and orientation."
+        )
+    graph = _network(checked, ties)
     sides = nx.get_node_attributes(graph, "orientation")
     bridging = 0
     for a, b in graph.edges():
@@ -823,7 +871,7 @@ def network_measures(
             bridging += 1
     m = graph.number_of_edges()
     return NetworkMeasures(
-        round=_round_name(survey_round),
+        round=checked.name,
         ties_mode=ties,
         members=graph.number_of_nodes(),
         ties=m,

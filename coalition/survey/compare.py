@@ -39,15 +39,17 @@ from ..analysis.graph_index import join_names, plural
 from .analysis import (
     FEWER_THAN,
     MIN_RATERS,
+    NetworkTrustValue,
     RoundAnswers,
+    _check,
     _check_mode,
-    _roster,
+    _Checked,
+    _measures,
+    _network,
+    _network_trust_value,
+    _response_summary,
+    _trust_value,
     central_members,
-    network_measures,
-    reciprocity,
-    response_summary,
-    survey_network,
-    trust_value,
 )
 from .questions import RELATION
 
@@ -65,6 +67,8 @@ RATING_CHANGE_COLUMNS = [
     "trust_change",
     "note",
 ]
+# Sentences name at most this many members per kind of change; the tables have them all.
+SHOWN_CHANGES = 10
 POSITION_CHANGE_COLUMNS = [
     "org_id",
     "name",
@@ -113,11 +117,9 @@ class RoundComparison:
 Pair = tuple[str, str]
 
 
-def _pairs(
-    survey_round: RoundAnswers, roster: pd.DataFrame, keep: tuple[str, ...]
-) -> dict[Pair, dict[Any, Any]]:
+def _pairs(checked: _Checked, keep: tuple[str, ...]) -> dict[Pair, dict[Any, Any]]:
     """The kept pairs of a round, (a, b) -> its reciprocity row."""
-    pairs = reciprocity(survey_round, roster)
+    pairs = checked.pairs
     pairs = pairs[pairs["reciprocity"].isin(keep)]
     return {(str(row["a"]), str(row["b"])): row for row in pairs.to_dict("records")}
 
@@ -210,14 +212,14 @@ def compare_rounds(
     """
     keep = _check_mode(ties)
     roster_before = roster if roster_before is None else roster_before
-    members_after = _roster(roster)
-    members_before = _roster(roster_before)
-    name_before, name_after = str(before.round), str(after.round)
+    then, now = _check(before, roster_before), _check(after, roster)
+    members_after, members_before = now.members, then.members
+    name_before, name_after = then.name, now.name
 
-    old = _pairs(before, roster_before, keep)
-    new = _pairs(after, roster, keep)
+    old = _pairs(then, keep)
+    new = _pairs(now, keep)
     old_keys, new_keys = set(old), set(new)
-    answered_after = set(after.respondents())
+    answered_after = now.respondents
     gained = sorted(new_keys - old_keys)
     lost = sorted(old_keys - new_keys)
     lost_notes = []
@@ -238,27 +240,27 @@ def compare_rounds(
 
     # Trust and value of the members on both rosters.
     shared = [o for o in members_after.index if o in members_before.index]
-    tv_before = {r["org_id"]: r for r in trust_value(before, roster_before).to_dict("records")}
-    tv_after = {r["org_id"]: r for r in trust_value(after, roster).to_dict("records")}
+    tv_before = {r["org_id"]: r for r in _trust_value(then).to_dict("records")}
+    tv_after = {r["org_id"]: r for r in _trust_value(now).to_dict("records")}
     rating_rows = []
     for org in shared:
-        then, now = tv_before[org], tv_after[org]
-        row: dict[str, Any] = {"org_id": org, "name": now["name"]}
+        earlier, later = tv_before[org], tv_after[org]
+        row: dict[str, Any] = {"org_id": org, "name": later["name"]}
         withheld = False
         for score in ("value", "trust"):
-            old_value, new_value = float(then[score]), float(now[score])
+            old_value, new_value = float(earlier[score]), float(later[score])
             row[f"{score}_before"] = old_value
             row[f"{score}_after"] = new_value
             row[f"{score}_change"] = new_value - old_value
-            raters = min(int(then[f"{score}_raters"]), int(now[f"{score}_raters"]))
+            raters = min(int(earlier[f"{score}_raters"]), int(later[f"{score}_raters"]))
             withheld = withheld or raters < MIN_RATERS
         row["note"] = f"{FEWER_THAN} in a round" if withheld else ""
         rating_rows.append(row)
     rating_changes = pd.DataFrame(rating_rows, columns=RATING_CHANGE_COLUMNS)
 
     # Who entered or left the top quartile of degree centrality.
-    graph_before = survey_network(before, roster_before, ties=ties)
-    graph_after = survey_network(after, roster, ties=ties)
+    graph_before = _network(then, ties)
+    graph_after = _network(now, ties)
     central_before = central_members(graph_before)
     central_after = central_members(graph_after)
     names = {
@@ -283,14 +285,9 @@ def compare_rounds(
         graph_after,
     )
 
-    has_orientation = "orientation" in roster.columns and "orientation" in roster_before.columns
+    has_orientation = all("orientation" in c.members.columns for c in (then, now))
     measures = (
-        pd.DataFrame(
-            [
-                network_measures(before, roster_before, ties=ties).as_row(),
-                network_measures(after, roster, ties=ties).as_row(),
-            ]
-        )
+        pd.DataFrame([_measures(then, ties).as_row(), _measures(now, ties).as_row()])
         if has_orientation
         else pd.DataFrame()
     )
@@ -299,13 +296,16 @@ def compare_rounds(
         name_before,
         name_after,
         ties,
-        response_summary(before, roster_before),
-        response_summary(after, roster),
+        _response_summary(then),
+        _response_summary(now),
         ties_gained,
         ties_lost,
         rating_changes,
         newly_central,
         newly_peripheral,
+        measures,
+        _network_trust_value(then),
+        _network_trust_value(now),
     )
     return RoundComparison(
         before=name_before,
@@ -341,6 +341,9 @@ def _sentences(
     ratings: pd.DataFrame,
     central: pd.DataFrame,
     peripheral: pd.DataFrame,
+    measures: pd.DataFrame,
+    network_before: NetworkTrustValue,
+    network_after: NetworkTrustValue,
 ) -> list[str]:
     mode_words = "ties confirmed by both sides" if ties == "confirmed" else "any reported tie"
     out = [
@@ -357,7 +360,39 @@ def _sentences(
         out.append(f"New ties: {join_names(_pair_words(gained), limit=10)}.")
     if len(lost):
         out.append(f"No longer reported: {join_names(_pair_words(lost), limit=10)}.")
-    for record in ratings.to_dict("records"):
+    if len(measures) == 2:
+        earlier, later = measures.to_dict("records")
+        measure_words = [
+            f"density went from {earlier['density']:.2f} to {later['density']:.2f}",
+        ]
+        if not (pd.isna(earlier["bridging_share"]) or pd.isna(later["bridging_share"])):
+            measure_words.append(
+                f"the share of ties bridging immigrant-serving and receiving-community "
+                f"organizations from {earlier['bridging_share']:.0%} to "
+                f"{later['bridging_share']:.0%}"
+            )
+        out.append(f"The network's {' and '.join(measure_words)}.")
+    shown_network = [
+        (score, getattr(network_before, score), getattr(network_after, score))
+        for score in ("value", "trust")
+        if not (
+            math.isnan(getattr(network_before, score)) or math.isnan(getattr(network_after, score))
+        )
+    ]
+    if shown_network:
+        network_words = [
+            f"{score}{' went' if i == 0 else ''} from {_figure(old)} to {_figure(new)}"
+            for i, (score, old, new) in enumerate(shown_network)
+        ]
+        out.append(f"Across the network, {' and '.join(network_words)}.")
+    # The largest rating changes first (a round of 200 members would otherwise give 200).
+    changes = ratings.assign(
+        _size=ratings[["value_change", "trust_change"]].abs().max(axis=1, skipna=True)
+    )
+    changes = changes[changes["_size"].notna()].sort_values(
+        ["_size", "name"], ascending=[False, True], kind="stable"
+    )
+    for record in changes.head(SHOWN_CHANGES).to_dict("records"):
         parts = []
         for score in ("value", "trust"):
             change = record[f"{score}_change"]
@@ -371,18 +406,27 @@ def _sentences(
                     f"{score} {verb} from {_figure(record[f'{score}_before'])} "
                     f"to {_figure(record[f'{score}_after'])}"
                 )
-        if parts:
-            out.append(f"As rated by its partners, {record['name']}: {' and '.join(parts)}.")
-    for record in central.to_dict("records"):
+        out.append(f"As rated by its partners, {record['name']}: {' and '.join(parts)}.")
+    if len(changes) > SHOWN_CHANGES:
         out.append(
-            f"{record['name']} is newly among the most connected quarter of members "
-            f"({record['partners_before']:,} partners in round {name_before}, "
-            f"{record['partners_after']:,} in round {name_after})."
+            f"Trust and value changed for {plural(len(changes) - SHOWN_CHANGES, 'more member')} "
+            "(see the table)."
         )
-    for record in peripheral.to_dict("records"):
-        out.append(
-            f"{record['name']} is no longer among the most connected quarter of members "
-            f"({record['partners_before']:,} partners in round {name_before}, "
-            f"{record['partners_after']:,} in round {name_after})."
-        )
+    for table, phrase in (
+        (central, "is newly among the most connected quarter of members"),
+        (peripheral, "is no longer among the most connected quarter of members"),
+    ):
+        for record in table.head(SHOWN_CHANGES).to_dict("records"):
+            out.append(
+                f"{record['name']} {phrase} "
+                f"({record['partners_before']:,} partners in round {name_before}, "
+                f"{record['partners_after']:,} in round {name_after})."
+            )
+        if len(table) > SHOWN_CHANGES:
+            hidden = len(table) - SHOWN_CHANGES
+            out.append(
+                f"And {plural(hidden, 'more member')} "
+                + phrase.replace("is ", "are " if hidden != 1 else "is ", 1)
+                + " (see the table)."
+            )
     return out
