@@ -8,8 +8,9 @@ compares two rounds.
 
 Response
 --------
-A member has answered when it sent anything in the round: a partner answer or its own profile
-(a member may answer that it works with nobody). The response rate is answered / roster members.
+A member has answered when it sent anything in the round: a partner answer, its own profile or
+an organization outside the coalition (a member may answer that it works with nobody). The
+response rate is answered / roster members.
 
 Reciprocity
 -----------
@@ -65,7 +66,7 @@ Examples
 --------
 >>> summary = response_summary(survey_round, roster)  # doctest: +SKIP
 >>> summary.sentence  # doctest: +SKIP
-'3 of 5 members answered round spring (60%). Not answered yet: Dogwood Clinic and Elm House.'
+'3 of 5 members answered round spring (60%). Not answered yet: Alder Neighbors and Dogwood Clinic.'
 """
 
 from __future__ import annotations
