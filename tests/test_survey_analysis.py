@@ -431,3 +431,12 @@ def test_compare_from_a_round_without_ties():
     assert not any(s.startswith("Across the network") for s in comparison.sentences)
     assert comparison.newly_central["org_id"].tolist() == ["legal"]
     assert comparison.newly_peripheral.empty
+
+
+def test_a_round_without_ties_leaves_every_member_isolated():
+    quiet = make_round("quiet", [], ["lib"])
+    assert A.survey_ties(quiet, roster(), ties="any").empty
+    city = A.with_survey_ties(survey_city(), quiet, ties="any")
+    assert not (city.tables["ties"]["tie_type"] == "partnership").any()
+    isolated = find_gaps(build_graph(city)).isolated
+    assert sorted(isolated["id"]) == ["assoc", "church", "clinic", "legal", "lib"]

@@ -550,6 +550,8 @@ def survey_ties(
         columns=columns,
     )
     frame["strength"] = frame["strength"].astype("int64")
+    for column in ("source_id", "target_id", "kind", "notes", "source_date"):
+        frame[column] = frame[column].astype(object)
     return frame
 
 
