@@ -10,7 +10,8 @@ A round is three tables (:class:`RoundAnswers`):
   :data:`coalition.schema.SERVICES`), languages and neighborhoods (ids) it reports for itself,
   which update its organization row after review.
 - ``outside``: organizations not in the coalition a respondent works with
-  (:data:`OUTSIDE_COLUMNS`); ``name`` is free text (hostile: never evaluated, escaped where
+  (:data:`OUTSIDE_COLUMNS`); ``relation`` is 1..4 or missing (some channels cannot ask it);
+  ``name`` is free text (hostile: never evaluated, escaped where
   shown); they become invitation candidates, never members.
 
 The roster is the city's member organizations (``organizations`` with ``member`` true): see
@@ -426,7 +427,7 @@ def check_answers(
                     str(text)[:100],
                 )
             )
-        _check_code(problems, OUTSIDE_TABLE, row, "relation", rec["relation"], required=True)
+        _check_code(problems, OUTSIDE_TABLE, row, "relation", rec["relation"], required=False)
     return problems
 
 
@@ -438,7 +439,7 @@ def _check_common(
     problems: list[Problem],
     table: str,
     row: int,
-    rec: Mapping[str, Any],
+    rec: Mapping[Any, Any],
     name: str,
     members: set[str] | None,
 ) -> None:
@@ -482,7 +483,7 @@ def _check_code(
         )
 
 
-def _check_stamp(problems: list[Problem], table: str, row: int, rec: Mapping[str, Any]) -> None:
+def _check_stamp(problems: list[Problem], table: str, row: int, rec: Mapping[Any, Any]) -> None:
     if rec["channel"] not in CHANNELS:
         problems.append(
             Problem(
