@@ -239,7 +239,6 @@ def test_xlsform_keeps_hostile_names_as_text():
 
 
 def test_xlsform_converts_with_pyxform():
-    pytest.importorskip("pyxform")
     xform = forms.check_xlsform(forms.xlsform(_roster(), "2026 fall"))
     assert "<h:title>Partner survey: 2026 fall</h:title>" in xform
     assert 'nodeset="/data/partners"' in xform
@@ -249,7 +248,6 @@ def test_xlsform_converts_with_pyxform():
 
 
 def test_xlsform_of_the_hostile_city_converts_with_pyxform():
-    pytest.importorskip("pyxform")
     from coalition.ingest import read_city
 
     xform = forms.check_xlsform(forms.xlsform(read_city(HOSTILE), "r1"))
@@ -257,7 +255,6 @@ def test_xlsform_of_the_hostile_city_converts_with_pyxform():
 
 
 def test_check_xlsform_reports_what_pyxform_says():
-    pytest.importorskip("pyxform")
     from openpyxl import load_workbook
 
     book = load_workbook(io.BytesIO(forms.xlsform(_roster(), "r1")))
