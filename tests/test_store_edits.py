@@ -446,7 +446,17 @@ def _make_old_store(path) -> None:
                 f'INSERT INTO "{table}" (_pos, {listed}) SELECT _pos, {listed} FROM "{table}_new"'
             )
             conn.execute(f'DROP TABLE "{table}_new"')
-        for table in ("versions", "edits", "meetings"):
+        # Nor the tables added since, nor Alembic's stamp.
+        for table in (
+            "versions",
+            "edits",
+            "meetings",
+            "accounts",
+            "sessions",
+            "audit",
+            "store_lock",
+            "alembic_version",
+        ):
             conn.execute(f'DROP TABLE "{table}"')
         conn.execute("DELETE FROM meta WHERE key = 'store_format'")
 
