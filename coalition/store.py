@@ -32,6 +32,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
+import itertools
 import json
 import logging
 import secrets
@@ -833,7 +834,17 @@ class Store:
             # The busy timeout first: switching to WAL needs a lock too. It is sized to the
             # longest write (loading a 100,000-tie city), so a writer waits instead of failing.
             cursor.execute(f"PRAGMA busy_timeout={settings.BUSY_TIMEOUT_MS}")
-            cursor.execute("PRAGMA journal_mode=WAL")
+            # Switching a new file to WAL while other connections open it can fail at once with
+            # "database is locked" (SQLite does not call the busy handler there): try again.
+            deadline = time.monotonic() + settings.BUSY_TIMEOUT_MS / 1000
+            for attempt in itertools.count(1):
+                try:
+                    cursor.execute("PRAGMA journal_mode=WAL")
+                    break
+                except sqlite3.OperationalError as exc:
+                    if "locked" not in str(exc) or time.monotonic() > deadline:
+                        raise
+                    time.sleep(min(0.01 * attempt, 0.2))
             cursor.close()
 
         @event.listens_for(engine, "begin")
@@ -1957,7 +1968,13 @@ class Store:
         )
 
     def backup(self, path: str | Path, *, account: Account | None = None) -> Path:
-        """Copy the store to ``path``, safely while the app runs (SQLite's online backup).
+        """Copy the store to a new SQLite file ``path``, safely while the app runs.
+
+        A SQLite store is copied with SQLite's online backup. A PostgreSQL store is copied table
+        by table, in one read transaction (one consistent snapshot), into a new SQLite store:
+        the backup opens with ``coalition --db PATH`` like any store, and can be kept, sent or
+        restored without a server. (``pg_dump`` backs up the server's database as it is:
+        docs/deploy.md.)
 
         Restore from a backup by pointing the app at it (``COALITION_DB=PATH``) or copying it
         over the store while the app is stopped (docs/dashboard.md).
@@ -1965,7 +1982,7 @@ class Store:
         Raises
         ------
         StoreError
-            When ``path`` exists, or the store is not a SQLite file (PostgreSQL: pg_dump).
+            When ``path`` exists, or the copy fails (nothing is then left at ``path``).
 
         Examples
         --------
@@ -1974,28 +1991,58 @@ class Store:
         """
         actor = self.acting(account, "backup", "back up the store")
         target = Path(path).expanduser()
-        if self.engine.dialect.name != "sqlite":
-            raise StoreError("This store is not a SQLite file: back it up with pg_dump.")
         if target.exists():
             raise StoreError(f"{target} exists already: give a new file name for the backup.")
         target.parent.mkdir(parents=True, exist_ok=True)
         partial = target.with_name(target.name + ".partial")
+        leftovers = [partial.with_name(partial.name + end) for end in ("", "-wal", "-shm")]
+        for leftover in leftovers:  # of a backup that was interrupted
+            leftover.unlink(missing_ok=True)
+        try:
+            if self.engine.dialect.name == "sqlite":
+                self._sqlite_backup(partial)
+            else:
+                self._copy_to_sqlite(partial)
+            partial.replace(target)
+        except (sqlite3.Error, OSError, SQLAlchemyError, StoreError) as exc:
+            raise StoreError(
+                f"The backup to {target} failed ({exc}); nothing was written."
+            ) from exc
+        finally:
+            for leftover in leftovers:
+                leftover.unlink(missing_ok=True)
+        self.audit("backup", f"backed up the store to {target.name}", account=actor)
+        log.info("backed up the store to %s", target)
+        return target
+
+    def _sqlite_backup(self, partial: Path) -> None:
         raw = self.engine.raw_connection()
         try:
             with sqlite3.connect(partial) as copy:
                 raw.driver_connection.backup(copy)  # type: ignore[union-attr]
             copy.close()
-            partial.replace(target)
-        except (sqlite3.Error, OSError) as exc:
-            partial.unlink(missing_ok=True)
-            raise StoreError(
-                f"The backup to {target} failed ({exc}); nothing was written."
-            ) from exc
         finally:
             raw.close()
-        self.audit("backup", f"backed up the store to {target.name}", account=actor)
-        log.info("backed up the store to %s", target)
-        return target
+
+    def _copy_to_sqlite(self, partial: Path) -> None:
+        """Copy every table into a new SQLite store at ``partial``, from one snapshot."""
+        copy = Store(partial)  # made at this release's schema, as this store is
+        try:
+            with (
+                self.engine.connect() as source,
+                source.begin(),
+                copy._write() as target,
+                target.begin(),
+            ):
+                for table in metadata.sorted_tables:
+                    target.execute(delete(table))
+                    rows = source.execute(select(table).execution_options(yield_per=5000))
+                    for chunk in rows.partitions():
+                        target.execute(insert(table), [row._asdict() for row in chunk])
+            with copy.engine.connect() as conn:  # everything into the file itself, no WAL left
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            copy.engine.dispose()
 
     # --- accounts, sessions and the audit log ---------------------------------------------------
     def has_accounts(self) -> bool:
