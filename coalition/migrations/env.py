@@ -13,8 +13,6 @@ from sqlalchemy import create_engine
 from coalition import settings
 from coalition.store import _engine_url, metadata
 
-connection = context.config.attributes.get("connection")
-
 
 def _run(conn) -> None:
     context.configure(
@@ -26,11 +24,22 @@ def _run(conn) -> None:
         context.run_migrations()
 
 
-if connection is not None:
-    _run(connection)
-else:  # the alembic command line
-    engine = create_engine(_engine_url(settings.db_url()))
-    with engine.connect() as conn:
-        _run(conn)
-        conn.commit()
-    engine.dispose()
+def main() -> None:
+    """Run the migrations on the store's connection, or on COALITION_DB's store."""
+    connection = context.config.attributes.get("connection")
+    if connection is not None:
+        _run(connection)
+        return
+    engine = create_engine(_engine_url(settings.db_url()))  # the alembic command line
+    try:
+        with engine.connect() as conn:
+            _run(conn)
+            conn.commit()
+    finally:
+        engine.dispose()
+
+
+# Alembic runs this file with its context set up; imported otherwise (by pytest's doctest
+# collection, by an editor), it does nothing.
+if getattr(context, "config", None) is not None:
+    main()
