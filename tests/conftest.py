@@ -90,6 +90,14 @@ class _Server:
             user = pwd.getpwnam("postgres")  # KeyError: no such user
             os.chown(self.folder, user.pw_uid, user.pw_gid)
             self.as_user = ["runuser", "-u", "postgres", "--"]
+        try:
+            self._start()
+        except BaseException:
+            shutil.rmtree(self.folder, ignore_errors=True)
+            raise
+        self.url = f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
+
+    def _start(self) -> None:
         self.port = _free_port()
         self.data = self.folder / "data"
         self._run(
@@ -122,7 +130,6 @@ class _Server:
             options,
             "start",
         )
-        self.url = f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
 
     def _run(self, program: str, *args: object) -> None:
         command = [*self.as_user, str(self.bin / program), *map(str, args)]
@@ -222,7 +229,6 @@ def new_store_url(request, tmp_path, monkeypatch) -> Iterator[Callable[[], str]]
 def store_url(new_store_url) -> str:
     """The URL of a new, empty store: a SQLite file, then a PostgreSQL database."""
     return new_store_url()
-
 
 
 # Fixture folders hold data and the scripts that rebuilt them (which need build-only packages,
