@@ -246,3 +246,15 @@ def test_a_plain_postgresql_url_uses_psycopg():
     assert store_module._engine_url("postgresql+psycopg://u@h/db").drivername == (
         "postgresql+psycopg"
     )
+
+
+def test_the_cli_backs_up_either_store_into_a_file_it_can_open(store_url, tmp_path, capsys):
+    from coalition import cli
+
+    open_store(store_url).replace_city(example_city())
+    out = tmp_path / "backups" / "cli.db"
+    assert cli.main(["backup", str(out), "--db", store_url]) == 0
+    printed = capsys.readouterr().out
+    assert f"to {out}" in printed and "coalition serve --db" in printed
+    assert cli.main(["info", "--db", str(out)]) == 0
+    assert "data version 1" in capsys.readouterr().out
