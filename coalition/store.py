@@ -1492,6 +1492,15 @@ class Store:
             conn.exec_driver_sql(
                 f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})', list(rows)
             )
+        elif conn.dialect.name == "postgresql":  # COPY: a statement per row took 5x longer
+            names = ", ".join(f'"{n}"' for n in ["_pos", *columns])
+            driver = conn.connection.driver_connection  # the same connection and transaction
+            with (
+                driver.cursor() as cursor,  # type: ignore[union-attr]
+                cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy,
+            ):
+                for row in rows:
+                    copy.write_row(row)
         else:
             keys = ["_pos", *columns]
             conn.execute(insert(table), [dict(zip(keys, row, strict=True)) for row in rows])
