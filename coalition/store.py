@@ -1,9 +1,12 @@
-"""Where a city's validated tables are kept: an embedded SQLite database by default.
+"""Where a city's validated tables are kept: an embedded SQLite database by default, or PostgreSQL.
 
-SQLAlchemy Core, so a PostgreSQL URL can follow. On SQLite the database runs in WAL mode (readers
-never block the writer) and every write transaction starts with ``BEGIN IMMEDIATE`` (no two
-read-then-write transactions interleave). Loading a city replaces the previous one in a single
-transaction: a failed load leaves the previous contents exactly as they were.
+SQLAlchemy Core, the same on both engines. On SQLite the database runs in WAL mode (readers never
+block the writer) and every write transaction starts with ``BEGIN IMMEDIATE``; on PostgreSQL
+(``COALITION_DB=postgresql+psycopg://…``) every write transaction first locks the one row of
+``store_lock`` and reads run in ``REPEATABLE READ``: on both, no two read-then-write transactions
+interleave and a read sees one version (docs/architecture.md). Loading a city replaces the
+previous one in a single transaction: a failed load leaves the previous contents exactly as they
+were. The schema is migrated on opening (Alembic, :mod:`coalition.migrations`).
 
 Every write bumps ``version``; the dashboard keys its caches on it. Every version stays readable:
 
