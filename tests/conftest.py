@@ -89,7 +89,7 @@ class _Server:
         if os.geteuid() == 0:
             user = pwd.getpwnam("postgres")  # KeyError: no such user
             os.chown(self.folder, user.pw_uid, user.pw_gid)
-            self.as_user = ["runuser", "-u", "postgres", "--"]
+            self.as_user = [shutil.which("runuser") or "/usr/sbin/runuser", "-u", "postgres", "--"]
         try:
             self._start()
         except BaseException:

@@ -101,7 +101,12 @@ def _run_and_kill(paths: list[str], mode: str, cities: Path, seed: int) -> list[
         process.send_signal(signal.SIGKILL)
     last = []
     for process, first in zip(processes, firsts, strict=True):
-        out, _ = process.communicate(timeout=60)
+        process.wait(timeout=60)
+        # Read through the file object: readline() may have buffered lines past the first one,
+        # which communicate() (reading the pipe itself) would miss.
+        out = process.stdout.read()
+        process.stdout.close()
+        process.stderr.close()
         assert process.returncode == -signal.SIGKILL
         last.append(int([first, *out.split()][-1]))
     return last
