@@ -4,7 +4,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install lock lint run test test-fast fuzz bench maps sample validate browser-deps clean
+.PHONY: install lock lint run test test-fast fuzz bench maps sample validate browser-deps \
+	postgres-deps clean
 
 install: $(STAMP)
 
@@ -36,13 +37,23 @@ browser-deps:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) \
 	  || (sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium); }
 
+# Debian's PostgreSQL server programs: the store tests run on PostgreSQL too, on a throwaway server
+# that tests/conftest.py starts from them (as the postgres user, on a free port of 127.0.0.1) unless
+# COALITION_TEST_POSTGRES names a server (a URL of a role that may CREATE DATABASE).
+postgres-deps:
+	@test -n "$$COALITION_TEST_POSTGRES" || command -v initdb >/dev/null 2>&1 \
+	  || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	  echo "Installing Debian postgresql for the store tests"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql) \
+	  || (sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql); }
+
 # ruff (lint and format) over the project, mypy over the package (settings in pyproject.toml).
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: install browser-deps lint
+test: install browser-deps postgres-deps lint
 	$(BIN)/python -m pytest
 
 test-fast: install

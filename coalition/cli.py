@@ -107,9 +107,7 @@ def _city(args: argparse.Namespace):
     version = int(city.meta.get("version", 0))
     _SOURCE.update(city=city.name, data_version=version)
     if not getattr(args, "json", False):
-        print(
-            f"{city.name} — data version {version} (store: {store.url.removeprefix('sqlite:///')})"
-        )
+        print(f"{city.name} — data version {version} (store: {_where(store)})")
     return city
 
 
@@ -191,7 +189,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def _where(store) -> str:
-    return store.url.removeprefix("sqlite:///")
+    return store.shown_url.removeprefix("sqlite:///")  # a password in a URL is never printed
 
 
 def cmd_info(args: argparse.Namespace) -> int:
@@ -403,8 +401,9 @@ def _public_rank(
             candidate = {**candidate, "foreign_born": WITHHELD_TEXT, "reasons": reasons}
         candidates.append(candidate)
     any_hidden = any(
-        is_hidden(v) and key[0] == "neighborhood" and key[2] == "foreign_born"
+        is_hidden(v) and key == ("neighborhood", key[1], "foreign_born")
         for key, v in shown.items()
+        if isinstance(key, tuple) and len(key) == 3
     )
     if any_hidden:
         plan = {
@@ -686,15 +685,7 @@ def cmd_meeting(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from .errors import StoreError
-
-    url = settings.db_url(args.db)
-    if not url.startswith("sqlite:"):  # refused before connecting: no driver, no password shown
-        raise StoreError(
-            f"This store is a {url.split(':', 1)[0].split('+')[0]} database, not a SQLite "
-            "file: back it up with its own tools (PostgreSQL: pg_dump). Nothing was written."
-        )
-    store = _stored(args)
+    store = _stored(args)  # a PostgreSQL store is copied into a SQLite store file too
     # StoreError when OUT exists
     path = store.backup(Path(args.out).absolute(), account=_operator())
     info = store.info()
@@ -704,8 +695,11 @@ def cmd_backup(args: argparse.Namespace) -> int:
         f"from {where} to {path}.\n"
         "To restore from it, stop the dashboard, then either use the backup as the store:\n"
         f"  coalition serve --db {path}\n"
-        "or copy it over the store:\n"
-        f"  cp {path} {where}"
+        + (
+            f"or copy it over the store:\n  cp {path} {where}"
+            if store.engine.dialect.name == "sqlite"
+            else "(a PostgreSQL database is restored from pg_dump's dump: docs/deploy.md)"
+        )
     )
     return EXIT_OK
 

@@ -481,7 +481,7 @@ def protect(
         options = candidates(cell)
         if not options:  # cannot happen: a determined positive cell has a shown cell in its lines
             break
-        chosen = options[0]
+        chosen: Hashable = options[0]
         for option in options:
             if cell not in determined_cells(hidden | {option}, active):
                 chosen = option
@@ -489,13 +489,13 @@ def protect(
         hidden.add(chosen)
 
     result: dict[Hashable, Any] = {}
-    for key, value in values.items():
-        if key in hidden and key in small and key not in unshown_set:
-            result[key] = SmallCount(threshold)
-        elif key in hidden:
-            result[key] = Withheld()
+    for cell_key, value in values.items():
+        if cell_key in hidden and cell_key in small and cell_key not in unshown_set:
+            result[cell_key] = SmallCount(threshold)
+        elif cell_key in hidden:
+            result[cell_key] = Withheld()
         else:
-            result[key] = value
+            result[cell_key] = value
     return result
 
 

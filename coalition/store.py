@@ -1,9 +1,12 @@
-"""Where a city's validated tables are kept: an embedded SQLite database by default.
+"""Where a city's validated tables are kept: an embedded SQLite database by default, or PostgreSQL.
 
-SQLAlchemy Core, so a PostgreSQL URL can follow. On SQLite the database runs in WAL mode (readers
-never block the writer) and every write transaction starts with ``BEGIN IMMEDIATE`` (no two
-read-then-write transactions interleave). Loading a city replaces the previous one in a single
-transaction: a failed load leaves the previous contents exactly as they were.
+SQLAlchemy Core, the same on both engines. On SQLite the database runs in WAL mode (readers never
+block the writer) and every write transaction starts with ``BEGIN IMMEDIATE``; on PostgreSQL
+(``COALITION_DB=postgresql+psycopg://…``) every write transaction first locks the one row of
+``store_lock`` and reads run in ``REPEATABLE READ``: on both, no two read-then-write transactions
+interleave and a read sees one version (docs/architecture.md). Loading a city replaces the
+previous one in a single transaction: a failed load leaves the previous contents exactly as they
+were. The schema is migrated on opening (Alembic, :mod:`coalition.migrations`).
 
 Every write bumps ``version``; the dashboard keys its caches on it. Every version stays readable:
 
@@ -32,6 +35,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
+import itertools
 import json
 import logging
 import secrets
@@ -48,8 +52,10 @@ import networkx as nx
 import pandas as pd
 import shapely
 from sqlalchemy import (
+    BigInteger,
     Column,
     Float,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
@@ -64,10 +70,12 @@ from sqlalchemy import (
     insert,
     inspect,
     select,
+    text,
     update,
 )
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.types import TypeEngine
 
 from . import accounts, schema, settings
 from .accounts import Account
@@ -93,7 +101,13 @@ from .model import WGS84, CityData, build_graph, gc_paused
 
 log = logging.getLogger(__name__)
 
-_SQL_TYPES = {"int": Integer, "float": Float}
+
+def _whole_number() -> TypeEngine[int]:
+    """INTEGER (64 bits on SQLite); BIGINT on PostgreSQL, whose INTEGER has 32 bits."""
+    return Integer().with_variant(BigInteger(), "postgresql")
+
+
+_SQL_TYPES: dict[str, Callable[[], TypeEngine[Any]]] = {"int": _whole_number, "float": Float}
 metadata = MetaData()
 
 
@@ -102,10 +116,15 @@ INTERNAL_COLUMNS = {"_key": Text, "_changed": Integer, "_retired": Text}
 
 
 def _table_for(name: str) -> Table:
-    columns = [Column("_pos", Integer, primary_key=True)]
+    # Every integer key below is given by the store, never generated (no SERIAL on PostgreSQL).
+    columns: list[Any] = [Column("_pos", Integer, primary_key=True, autoincrement=False)]
     columns += [Column(n, t) for n, t in INTERNAL_COLUMNS.items()]
     for column in schema.TABLES[name]:
-        columns.append(Column(column.name, _SQL_TYPES.get(column.type, Text)))
+        columns.append(Column(column.name, _SQL_TYPES.get(column.type, Text)()))
+    # The same indexes _migrate gives stores written before rows had keys.
+    columns.append(Index(f"ix_{name}_key", "_key", unique=True))
+    if name == "ties":
+        columns += [Index(f"ix_ties_{end}", end) for end in ("source_id", "target_id")]
     return Table(name, metadata, *columns)
 
 
@@ -124,7 +143,7 @@ META = Table(
 HISTORY = Table(
     "history",
     metadata,
-    Column("version", Integer, primary_key=True),
+    Column("version", Integer, primary_key=True, autoincrement=False),
     Column("saved_at", Text, nullable=False),
     Column("what", Text, nullable=False),
     Column("tables", LargeBinary, nullable=False),
@@ -135,7 +154,7 @@ HISTORY = Table(
 HISTORY_CITY = Table(
     "history_city",
     metadata,
-    Column("version", Integer, primary_key=True),
+    Column("version", Integer, primary_key=True, autoincrement=False),
     Column("meta", Text, nullable=False),
     Column("boundaries", String, nullable=False),
 )
@@ -151,7 +170,7 @@ BOUNDARY_SETS = Table(
 VERSIONS = Table(
     "versions",
     metadata,
-    Column("version", Integer, primary_key=True),
+    Column("version", Integer, primary_key=True, autoincrement=False),
     Column("saved_at", Text, nullable=False),
     Column("what", Text, nullable=False),
     Column("who", Text, nullable=False, default=""),
@@ -162,7 +181,7 @@ VERSIONS = Table(
 EDITS = Table(
     "edits",
     metadata,
-    Column("version", Integer, primary_key=True),
+    Column("version", Integer, primary_key=True, autoincrement=False),
     Column("changes", LargeBinary, nullable=False),
 )
 # Versions named as meetings ("March convening"), for "since last meeting".
@@ -205,6 +224,12 @@ AUDIT = Table(
     Column("who", Text, nullable=False),
     Column("action", String, nullable=False),
     Column("what", Text, nullable=False),
+)
+# PostgreSQL: the one row every write transaction locks first (SELECT ... FOR UPDATE), so that
+# writes follow one another as SQLite's BEGIN IMMEDIATE makes them (docs/architecture.md).
+# Present on SQLite too (one row, never locked there) so that both engines share one layout.
+STORE_LOCK = Table(
+    "store_lock", metadata, Column("id", Integer, primary_key=True, autoincrement=False)
 )
 WHOLE_CITY_KINDS = ("load", "import", "restore")
 # Bumped when the store's own layout changes; _migrate brings older stores up to it.
@@ -487,18 +512,106 @@ def _who(actor: Account, given: str) -> str:
     return given if actor.operator else actor.name
 
 
+# Retried like SQLite's "database is locked": PostgreSQL's serialization failure, deadlock and
+# lock timeout (the transaction was rolled back whole; running it again is safe).
+_RETRIED_SQLSTATES = frozenset({"40001", "40P01", "55P03"})
+# The transaction-scoped advisory lock held while a PostgreSQL store's tables are created or
+# migrated (the lock row does not exist yet then). Any fixed 64-bit number: "coalitn" in ASCII.
+_SCHEMA_LOCK = 0x636F616C69746E
+# Alembic: the migrations shipped in the package, and the revision stamped onto stores made
+# before the store used Alembic (their layout is brought up to it by _add_new_columns/_migrate).
+MIGRATIONS = "coalition:migrations"
+BASELINE_REVISION = "0001"
+
+
 def _is_busy(exc: OperationalError) -> bool:
-    text = str(getattr(exc, "orig", exc)).lower()
-    return "locked" in text or "busy" in text
+    """True for a write that failed only because another one held the lock (retry it).
+
+    Examples
+    --------
+    >>> _is_busy(OperationalError("BEGIN", {}, Exception("database is locked")))
+    True
+    >>> _is_busy(OperationalError("INSERT", {}, Exception("disk I/O error")))
+    False
+    """
+    cause = getattr(exc, "orig", exc)
+    if getattr(cause, "sqlstate", None) in _RETRIED_SQLSTATES:
+        return True
+    text_ = str(cause).lower()
+    return "locked" in text_ or "busy" in text_
+
+
+def _engine_url(url: str) -> URL:
+    """The SQLAlchemy URL to connect to: ``postgresql://`` means the psycopg (3) driver.
+
+    Examples
+    --------
+    >>> _engine_url("postgresql://u@h/db").drivername
+    'postgresql+psycopg'
+    >>> _engine_url("sqlite:////tmp/x.db").drivername
+    'sqlite'
+    """
+    parsed = make_url(url)
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed
+
+
+def shown_url(url: str) -> str:
+    """A store URL as it may be shown or logged: a password in it is replaced by ``***``.
+
+    Examples
+    --------
+    >>> shown_url("postgresql+psycopg://coalition:s3cret@db/coalition")
+    'postgresql+psycopg://coalition:***@db/coalition'
+    >>> shown_url("sqlite:////tmp/x.db")
+    'sqlite:////tmp/x.db'
+    """
+    try:
+        parsed = make_url(url)
+    except SQLAlchemyError:
+        return url
+    return parsed.render_as_string(hide_password=True) if parsed.password else url
+
+
+def _alembic_config(connection: Connection | None = None) -> Any:
+    """Alembic's configuration for the shipped migrations (no ini file), on ``connection``."""
+    from alembic.config import Config  # imported when a store is opened, not with the CLI
+
+    config = Config()
+    config.set_main_option("script_location", MIGRATIONS)
+    config.set_main_option("path_separator", "os")
+    config.attributes["connection"] = connection
+    return config
+
+
+def _code_revisions(config: Any) -> tuple[set[str], set[str]]:
+    """Every revision this release knows, and its head(s)."""
+    from alembic.script import ScriptDirectory
+
+    scripts = ScriptDirectory.from_config(config)
+    return {s.revision for s in scripts.walk_revisions()}, set(scripts.get_heads())
+
+
+def _stored_revisions(conn: Connection) -> set[str]:
+    """The revisions stamped in the store (empty for a store made before Alembic, or a new one)."""
+    if not inspect(conn).has_table("alembic_version"):
+        return set()
+    return {r[0] for r in conn.execute(text("SELECT version_num FROM alembic_version"))}
 
 
 class Store:
-    """A city's tables in a database.
+    """A city's tables in a database: a SQLite file, or PostgreSQL by URL.
+
+    Opening a store creates it (at the newest schema) or brings it up to date: stores made
+    before Alembic by :meth:`_add_new_columns`/:meth:`_migrate`, then the Alembic revisions in
+    :mod:`coalition.migrations`. A store written by a newer release is refused.
 
     Parameters
     ----------
     url : str, optional
-        A SQLite file path or an SQLAlchemy URL (default: :func:`coalition.settings.db_url`).
+        A SQLite file path or an SQLAlchemy URL (default: :func:`coalition.settings.db_url`),
+        e.g. ``postgresql+psycopg://coalition:PASSWORD@localhost/coalition``.
         A relative path means the current working directory.
     must_exist : bool, optional
         When True, a SQLite file that does not exist is not created: :class:`StoreError` says
@@ -512,159 +625,211 @@ class Store:
         if must_exist and self.url.startswith("sqlite:///"):
             path = self.url.removeprefix("sqlite:///")
             if path != ":memory:" and not Path(path).is_file():
-                raise StoreError(empty_message(self.url))
+                raise StoreError(empty_message(self.shown_url))
         try:
-            self.engine: Engine = create_engine(self.url)
+            self.engine: Engine = self._make_engine()
         except (SQLAlchemyError, ImportError) as exc:
             raise StoreError(
-                f"Cannot open the store at {self.url} ({exc}). Check COALITION_DB or --db."
+                f"Cannot open the store at {self.shown_url} ({exc}). Check COALITION_DB or --db."
             ) from exc
-        if self.engine.dialect.name == "sqlite":
-            self._configure_sqlite()
         try:
-            self._create_tables()
-            self._add_new_columns()
-            self._migrate()
+            self._bring_up_to_date()
         except SQLAlchemyError as exc:
             cause = getattr(exc, "orig", None) or exc  # the driver's own words when it has them
             raise StoreError(
-                f"Cannot create the store's tables at {self.url} ({cause}). Is the path writable?"
+                f"Cannot create the store's tables at {self.shown_url} ({cause}). Is the path "
+                "writable (SQLite), or the server reachable and the role allowed to create "
+                "tables (PostgreSQL)?"
             ) from exc
 
-    def _create_tables(self) -> None:
-        """Create the tables the store lacks, holding the write lock while doing it.
+    @property
+    def shown_url(self) -> str:
+        """The store's URL with any password hidden, for messages and logs."""
+        return shown_url(self.url)
+
+    def _make_engine(self) -> Engine:
+        url = _engine_url(self.url)
+        if url.get_backend_name() == "postgresql":
+            engine = create_engine(
+                url,
+                # Reads see one snapshot (as a SQLite reader in WAL mode does); write
+                # transactions switch to READ COMMITTED in _write, after taking the lock.
+                isolation_level="REPEATABLE READ",
+                pool_pre_ping=True,
+                # A writer waits for the lock as long as SQLite's busy timeout, then retries.
+                connect_args={"options": f"-c lock_timeout={int(settings.BUSY_TIMEOUT_MS)}"},
+            )
+            self._configure_postgresql(engine)
+            return engine
+        engine = create_engine(url)
+        if engine.dialect.name == "sqlite":
+            self._configure_sqlite(engine)
+        return engine
+
+    def _bring_up_to_date(self) -> None:
+        """Create the store, or migrate it, holding the write lock while doing it.
 
         Several processes (or threads) may open a new store at once: creating the tables in a
         plain transaction let one of them fail at once with "database is locked" (SQLite does
-        not wait when a reader asks to become the writer), so it is done in a write
-        transaction, and only when a table is missing (opening a made store takes no lock).
+        not wait when a reader asks to become the writer), so it is done in one write
+        transaction (on PostgreSQL under an advisory lock), and only when something is
+        missing: opening a store that is up to date takes no lock. Everything is looked at
+        again inside the transaction: another process may have done it meanwhile.
         """
-        if set(metadata.tables) <= set(inspect(self.engine).get_table_names()):
-            return
-        with self._write() as conn, conn.begin():
-            metadata.create_all(conn)
+        config = _alembic_config()
+        known, heads = _code_revisions(config)
+        with self.engine.connect() as conn:
+            stored = _stored_revisions(conn)
+            self._refuse_newer(conn, stored, known)
+            if stored == heads and self._columns_complete(self._columns_present(conn)):
+                return
+        with self._write(schema_lock=True) as conn, conn.begin():
+            stored = _stored_revisions(conn)
+            self._refuse_newer(conn, stored, known)
+            config.attributes["connection"] = conn
+            from alembic import command
+
+            if not set(inspect(conn).get_table_names()) & set(metadata.tables):
+                # A new store: every table as of now, stamped at the head (Alembic's recipe
+                # for a database built from scratch).
+                metadata.create_all(conn)
+                conn.execute(insert(STORE_LOCK).values(id=1))
+                self._set_meta(conn, {"store_format": STORE_FORMAT})
+                command.stamp(config, "heads")
+                log.info("created a new store at %s", self.shown_url)
+                return
+            if not stored:  # made before the store used Alembic: stamped once brought up to it
+                metadata.create_all(conn, checkfirst=True)  # tables added since
+                self._add_new_columns(conn)
+                self._migrate(conn)
+                if conn.execute(select(STORE_LOCK.c.id)).first() is None:
+                    conn.execute(insert(STORE_LOCK).values(id=1))
+                command.stamp(config, BASELINE_REVISION)
+                log.info(
+                    "stamped the store at %s with revision %s", self.shown_url, BASELINE_REVISION
+                )
+            if stored != heads:
+                command.upgrade(config, "heads")
+            # Columns follow the city schema (coalition.schema), not a migration of their own.
+            self._add_new_columns(conn)
+
+    def _refuse_newer(self, conn: Connection, stored: set[str], known: set[str]) -> None:
+        """Refuse a store written by a newer release (a revision or format this one lacks)."""
+        unknown = stored - known
+        stamped_format = (
+            self._meta(conn).get("store_format", 0) if inspect(conn).has_table("meta") else 0
+        )
+        if unknown or int(stamped_format or 0) > STORE_FORMAT:
+            raise StoreError(
+                f"The store at {self.shown_url} was written by a newer release of coalition "
+                f"(schema {', '.join(sorted(unknown)) or f'format {stamped_format}'}): upgrade "
+                "the tool (pip install --upgrade coalition, or git pull then make install) to "
+                "open it. Nothing was changed."
+            )
 
     def _columns_present(self, bind: Engine | Connection) -> dict[str, set[str]]:
-        return {name: {c["name"] for c in inspect(bind).get_columns(name)} for name in TABLES}
+        found = inspect(bind)
+        return {
+            name: {c["name"] for c in found.get_columns(name)} if found.has_table(name) else set()
+            for name in TABLES
+        }
 
-    def _add_new_columns(self) -> None:
+    @staticmethod
+    def _columns_complete(present: dict[str, set[str]]) -> bool:
+        return all(
+            c.name in present[name] for name, columns in schema.TABLES.items() for c in columns
+        ) and all(n in present[name] for name in TABLES for n in INTERNAL_COLUMNS)
+
+    def _add_new_columns(self, conn: Connection) -> None:
         """Add columns the schema gained since the store was made; old rows get blank cells.
 
         Stores made before rows had keys get ``_key``, ``_changed`` and ``_retired`` too (filled
-        by :meth:`_migrate`). The columns are looked at again inside the write transaction:
-        another process opening the same store may have added them meanwhile.
+        by :meth:`_migrate`). Runs inside :meth:`_bring_up_to_date`'s write transaction.
         """
-
-        def complete(present: dict[str, set[str]]) -> bool:
-            return all(
-                c.name in present[name] for name, columns in schema.TABLES.items() for c in columns
-            ) and all(n in present[name] for name in TABLES for n in INTERNAL_COLUMNS)
-
-        if complete(self._columns_present(self.engine)):
+        present = self._columns_present(conn)
+        if self._columns_complete(present):
             return
-        with self._write() as conn, conn.begin():
-            present = self._columns_present(conn)
-            for name, columns in schema.TABLES.items():
-                for internal, kind in INTERNAL_COLUMNS.items():
-                    if internal not in present[name]:
-                        sql_type = kind().compile(self.engine.dialect)
-                        conn.exec_driver_sql(
-                            f'ALTER TABLE "{name}" ADD COLUMN "{internal}" {sql_type}'
-                        )
-                for column in (c for c in columns if c.name not in present[name]):
-                    sql_type = _SQL_TYPES.get(column.type, Text)().compile(self.engine.dialect)
-                    blank = _encode(column.blank_value, column)
-                    default = (
-                        ""
-                        if blank is None
-                        else " DEFAULT "
-                        + (
-                            str(blank)
-                            if isinstance(blank, (int, float))
-                            else "'" + str(blank).replace("'", "''") + "'"
-                        )
+        dialect = conn.dialect
+        for name, columns in schema.TABLES.items():
+            for internal, kind in INTERNAL_COLUMNS.items():
+                if internal not in present[name]:
+                    sql_type = kind().compile(dialect)
+                    conn.exec_driver_sql(f'ALTER TABLE "{name}" ADD COLUMN "{internal}" {sql_type}')
+            for column in (c for c in columns if c.name not in present[name]):
+                sql_type = _SQL_TYPES.get(column.type, Text)().compile(dialect)
+                blank = _encode(column.blank_value, column)
+                default = (
+                    ""
+                    if blank is None
+                    else " DEFAULT "
+                    + (
+                        str(blank)
+                        if isinstance(blank, (int, float))
+                        else "'" + str(blank).replace("'", "''") + "'"
                     )
-                    conn.exec_driver_sql(
-                        f'ALTER TABLE "{name}" ADD COLUMN "{column.name}" {sql_type}{default}'
-                    )
+                )
+                conn.exec_driver_sql(
+                    f'ALTER TABLE "{name}" ADD COLUMN "{column.name}" {sql_type}{default}'
+                )
 
-    def _migrate(self) -> None:
-        """Bring a store written by an earlier release up to this one (idempotent).
+    def _migrate(self, conn: Connection) -> None:
+        """Bring a store written before Alembic up to the baseline revision (idempotent).
 
         Rows without a key get one, the keys get a unique index, and a history kept before
-        versions had their own table is listed in it. Runs in one transaction.
+        versions had their own table is listed in it. Runs inside :meth:`_bring_up_to_date`'s
+        write transaction.
         """
-        with self.engine.connect() as conn:
-            meta = self._meta(conn)
-            unkeyed = any(
-                conn.execute(select(t.c._pos).where(t.c._key.is_(None)).limit(1)).first()
-                for t in TABLES.values()
+        version = int(self._meta(conn).get("version", 0))
+        for name, table in TABLES.items():
+            positions = [r[0] for r in conn.execute(select(table.c._pos).order_by(table.c._pos))]
+            if (
+                not positions
+                or not conn.execute(
+                    select(table.c._pos).where(table.c._key.is_(None)).limit(1)
+                ).first()
+            ):
+                continue
+            keys = keys_of(name, _read_table(conn, name, include_retired=True))
+            conn.execute(
+                update(table)
+                .where(table.c._pos == bindparam("pos"))
+                .values(_key=bindparam("key"), _changed=bindparam("changed")),
+                [
+                    {"pos": pos, "key": key, "changed": version}
+                    for pos, key in zip(positions, keys, strict=True)
+                ],
             )
-            unlisted = (
-                conn.execute(select(VERSIONS.c.version).limit(1)).first() is None
-                and conn.execute(select(HISTORY.c.version).limit(1)).first() is not None
+        for name in TABLES:
+            conn.exec_driver_sql(
+                f'CREATE UNIQUE INDEX IF NOT EXISTS "ix_{name}_key" ON "{name}" ("_key")'
             )
-        if meta.get("store_format") == STORE_FORMAT and not unkeyed and not unlisted:
-            return
-        with self._write() as conn, conn.begin():
-            version = int(self._meta(conn).get("version", 0))
-            for name, table in TABLES.items():
-                frame = _read_table(conn, name, include_retired=True)
-                positions = [
-                    r[0] for r in conn.execute(select(table.c._pos).order_by(table.c._pos))
-                ]
-                if (
-                    not positions
-                    or not conn.execute(
-                        select(table.c._pos).where(table.c._key.is_(None)).limit(1)
-                    ).first()
-                ):
-                    continue
-                keys = keys_of(name, frame)
+        for end in ("source_id", "target_id"):
+            conn.exec_driver_sql(f'CREATE INDEX IF NOT EXISTS "ix_ties_{end}" ON "ties" ("{end}")')
+        if conn.execute(select(VERSIONS.c.version).limit(1)).first() is None:
+            kept = conn.execute(select(HISTORY.c.version, HISTORY.c.saved_at, HISTORY.c.what)).all()
+            if kept:
                 conn.execute(
-                    update(table)
-                    .where(table.c._pos == bindparam("pos"))
-                    .values(_key=bindparam("key"), _changed=bindparam("changed")),
+                    insert(VERSIONS),
                     [
-                        {"pos": pos, "key": key, "changed": version}
-                        for pos, key in zip(positions, keys, strict=True)
+                        {
+                            "version": r.version,
+                            "saved_at": r.saved_at,
+                            "what": r.what,
+                            "who": "",
+                            "source": "",
+                            "kind": "load",
+                        }
+                        for r in kept
                     ],
                 )
-            for name in TABLES:
-                conn.exec_driver_sql(
-                    f'CREATE UNIQUE INDEX IF NOT EXISTS "ix_{name}_key" ON "{name}" ("_key")'
-                )
-            for end in ("source_id", "target_id"):
-                conn.exec_driver_sql(
-                    f'CREATE INDEX IF NOT EXISTS "ix_ties_{end}" ON "ties" ("{end}")'
-                )
-            if conn.execute(select(VERSIONS.c.version).limit(1)).first() is None:
-                kept = conn.execute(
-                    select(HISTORY.c.version, HISTORY.c.saved_at, HISTORY.c.what)
-                ).all()
-                if kept:
-                    conn.execute(
-                        insert(VERSIONS),
-                        [
-                            {
-                                "version": r.version,
-                                "saved_at": r.saved_at,
-                                "what": r.what,
-                                "who": "",
-                                "source": "",
-                                "kind": "load",
-                            }
-                            for r in kept
-                        ],
-                    )
-            self._set_meta(conn, {"store_format": STORE_FORMAT})
+        self._set_meta(conn, {"store_format": STORE_FORMAT})
 
-    def _configure_sqlite(self) -> None:
+    def _configure_sqlite(self, engine: Engine) -> None:
         path = self.url.removeprefix("sqlite:///")
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
 
-        @event.listens_for(self.engine, "connect")
+        @event.listens_for(engine, "connect")
         def _on_connect(dbapi_connection, _record):
             # Let SQLAlchemy, not pysqlite, issue BEGIN, so that we choose its kind.
             dbapi_connection.isolation_level = None
@@ -672,18 +837,61 @@ class Store:
             # The busy timeout first: switching to WAL needs a lock too. It is sized to the
             # longest write (loading a 100,000-tie city), so a writer waits instead of failing.
             cursor.execute(f"PRAGMA busy_timeout={settings.BUSY_TIMEOUT_MS}")
-            cursor.execute("PRAGMA journal_mode=WAL")
+            # Switching a new file to WAL while other connections open it can fail at once with
+            # "database is locked" (SQLite does not call the busy handler there): try again.
+            deadline = time.monotonic() + settings.BUSY_TIMEOUT_MS / 1000
+            for attempt in itertools.count(1):
+                try:
+                    cursor.execute("PRAGMA journal_mode=WAL")
+                    break
+                except sqlite3.OperationalError as exc:
+                    if "locked" not in str(exc) or time.monotonic() > deadline:
+                        raise
+                    time.sleep(min(0.01 * attempt, 0.2))
             cursor.close()
 
-        @event.listens_for(self.engine, "begin")
+        @event.listens_for(engine, "begin")
         def _on_begin(connection: Connection) -> None:
             immediate = connection.get_execution_options().get("immediate", False)
             connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
+    def _configure_postgresql(self, engine: Engine) -> None:
+        """Every write transaction first locks the one row of ``store_lock`` (FOR UPDATE).
+
+        That is PostgreSQL's BEGIN IMMEDIATE: writes follow one another, each reading what the
+        one before it committed (READ COMMITTED: every statement after the lock sees it), so
+        "read the version, add one" and "is this row as the form read it?" hold exactly as on
+        SQLite. Readers are never blocked (MVCC). The lock goes with the transaction's commit
+        or rollback, also when the process dies (the server ends its session).
+        """
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(connection: Connection) -> None:
+            immediate = connection.get_execution_options().get("immediate", False)
+            if immediate == "schema":
+                connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_SCHEMA_LOCK})")
+            elif immediate:
+                locked = connection.exec_driver_sql(
+                    "SELECT id FROM store_lock WHERE id = 1 FOR UPDATE"
+                ).first()
+                if locked is None:
+                    raise StoreError(
+                        "The store's lock row is missing (table store_lock): run "
+                        "`INSERT INTO store_lock (id) VALUES (1)` on the database, then retry."
+                    )
+
     # --- transactions ---------------------------------------------------------------------------
-    def _write(self):
-        """A write transaction (BEGIN IMMEDIATE on SQLite)."""
-        return self.engine.connect().execution_options(immediate=True)
+    def _write(self, *, schema_lock: bool = False) -> Connection:
+        """A connection whose transactions are write transactions.
+
+        SQLite: ``BEGIN IMMEDIATE``. PostgreSQL: READ COMMITTED, starting with the lock of the
+        ``store_lock`` row (or, with ``schema_lock``, an advisory lock: for creating and
+        migrating the tables, when the row may not exist yet).
+        """
+        options: dict[str, Any] = {"immediate": "schema" if schema_lock else True}
+        if self.engine.dialect.name == "postgresql":
+            options["isolation_level"] = "READ COMMITTED"
+        return self.engine.connect().execution_options(**options)
 
     def _meta(self, conn: Connection) -> dict[str, Any]:
         return {row.key: json.loads(row.value) for row in conn.execute(select(META))}
@@ -700,7 +908,7 @@ class Store:
             with self.engine.connect() as conn:
                 meta = self._meta(conn)
         except SQLAlchemyError as exc:
-            raise StoreError(f"Cannot read the store at {self.url} ({exc}).") from exc
+            raise StoreError(f"Cannot read the store at {self.shown_url} ({exc}).") from exc
         meta.setdefault("version", 0)
         return meta
 
@@ -742,13 +950,13 @@ class Store:
             with self.engine.connect() as conn, conn.begin(), gc_paused():  # one snapshot
                 return self._read_city(conn, include_retired)
         except SQLAlchemyError as exc:
-            raise StoreError(f"Cannot read the store at {self.url} ({exc}).") from exc
+            raise StoreError(f"Cannot read the store at {self.shown_url} ({exc}).") from exc
 
     def _read_city(self, conn: Connection, include_retired: bool = False) -> CityData:
         meta = self._meta(conn)
         tables = {name: _read_table(conn, name, include_retired) for name in TABLES}
         if tables["neighborhoods"].empty:
-            raise StoreError(empty_message(self.url))
+            raise StoreError(empty_message(self.shown_url))
         shapes = conn.execute(select(BOUNDARIES)).all()
         boundaries = gpd.GeoDataFrame(
             {
@@ -875,7 +1083,9 @@ class Store:
                 ):
                     named.setdefault(meeting.version, []).append(meeting.name)
         except SQLAlchemyError as exc:
-            raise StoreError(f"Cannot read the store's history at {self.url} ({exc}).") from exc
+            raise StoreError(
+                f"Cannot read the store's history at {self.shown_url} ({exc})."
+            ) from exc
         return pd.DataFrame(
             [(*r, "; ".join(named.get(r.version, []))) for r in rows],
             columns=["version", "saved_at", "what", "who", "kind", "meeting"],
@@ -960,7 +1170,9 @@ class Store:
                 row = conn.execute(select(VERSIONS).where(VERSIONS.c.version == int(version))).one()
                 kept_meta = self._city_meta(conn, int(version)) or self._meta(conn)
         except SQLAlchemyError as exc:
-            raise StoreError(f"Cannot read the store's history at {self.url} ({exc}).") from exc
+            raise StoreError(
+                f"Cannot read the store's history at {self.shown_url} ({exc})."
+            ) from exc
         return CityData(
             name=kept_meta.get("city", "City"),
             tables=tables,
@@ -1283,6 +1495,15 @@ class Store:
             conn.exec_driver_sql(
                 f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})', list(rows)
             )
+        elif conn.dialect.name == "postgresql":  # COPY: a statement per row took 5x longer
+            names = ", ".join(f'"{n}"' for n in ["_pos", *columns])
+            driver = conn.connection.driver_connection  # the same connection and transaction
+            with (
+                driver.cursor() as cursor,  # type: ignore[union-attr]
+                cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy,
+            ):
+                for row in rows:
+                    copy.write_row(row)
         else:
             keys = ["_pos", *columns]
             conn.execute(insert(table), [dict(zip(keys, row, strict=True)) for row in rows])
@@ -1759,7 +1980,13 @@ class Store:
         )
 
     def backup(self, path: str | Path, *, account: Account | None = None) -> Path:
-        """Copy the store to ``path``, safely while the app runs (SQLite's online backup).
+        """Copy the store to a new SQLite file ``path``, safely while the app runs.
+
+        A SQLite store is copied with SQLite's online backup. A PostgreSQL store is copied table
+        by table, in one read transaction (one consistent snapshot), into a new SQLite store:
+        the backup opens with ``coalition --db PATH`` like any store, and can be kept, sent or
+        restored without a server. (``pg_dump`` backs up the server's database as it is:
+        docs/deploy.md.)
 
         Restore from a backup by pointing the app at it (``COALITION_DB=PATH``) or copying it
         over the store while the app is stopped (docs/dashboard.md).
@@ -1767,7 +1994,7 @@ class Store:
         Raises
         ------
         StoreError
-            When ``path`` exists, or the store is not a SQLite file (PostgreSQL: pg_dump).
+            When ``path`` exists, or the copy fails (nothing is then left at ``path``).
 
         Examples
         --------
@@ -1776,28 +2003,58 @@ class Store:
         """
         actor = self.acting(account, "backup", "back up the store")
         target = Path(path).expanduser()
-        if self.engine.dialect.name != "sqlite":
-            raise StoreError("This store is not a SQLite file: back it up with pg_dump.")
         if target.exists():
             raise StoreError(f"{target} exists already: give a new file name for the backup.")
         target.parent.mkdir(parents=True, exist_ok=True)
         partial = target.with_name(target.name + ".partial")
+        leftovers = [partial.with_name(partial.name + end) for end in ("", "-wal", "-shm")]
+        for leftover in leftovers:  # of a backup that was interrupted
+            leftover.unlink(missing_ok=True)
+        try:
+            if self.engine.dialect.name == "sqlite":
+                self._sqlite_backup(partial)
+            else:
+                self._copy_to_sqlite(partial)
+            partial.replace(target)
+        except (sqlite3.Error, OSError, SQLAlchemyError, StoreError) as exc:
+            raise StoreError(
+                f"The backup to {target} failed ({exc}); nothing was written."
+            ) from exc
+        finally:
+            for leftover in leftovers:
+                leftover.unlink(missing_ok=True)
+        self.audit("backup", f"backed up the store to {target.name}", account=actor)
+        log.info("backed up the store to %s", target)
+        return target
+
+    def _sqlite_backup(self, partial: Path) -> None:
         raw = self.engine.raw_connection()
         try:
             with sqlite3.connect(partial) as copy:
                 raw.driver_connection.backup(copy)  # type: ignore[union-attr]
             copy.close()
-            partial.replace(target)
-        except (sqlite3.Error, OSError) as exc:
-            partial.unlink(missing_ok=True)
-            raise StoreError(
-                f"The backup to {target} failed ({exc}); nothing was written."
-            ) from exc
         finally:
             raw.close()
-        self.audit("backup", f"backed up the store to {target.name}", account=actor)
-        log.info("backed up the store to %s", target)
-        return target
+
+    def _copy_to_sqlite(self, partial: Path) -> None:
+        """Copy every table into a new SQLite store at ``partial``, from one snapshot."""
+        copy = Store(partial)  # made at this release's schema, as this store is
+        try:
+            with (
+                self.engine.connect() as source,
+                source.begin(),
+                copy._write() as target,
+                target.begin(),
+            ):
+                for table in metadata.sorted_tables:
+                    target.execute(delete(table))
+                    rows = source.execute(select(table).execution_options(yield_per=5000))
+                    for chunk in rows.partitions():
+                        target.execute(insert(table), [row._asdict() for row in chunk])
+            with copy.engine.connect() as conn:  # everything into the file itself, no WAL left
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            copy.engine.dispose()
 
     # --- accounts, sessions and the audit log ---------------------------------------------------
     def has_accounts(self) -> bool:

@@ -1,4 +1,4 @@
-"""The store: round trips, versions, WAL, and all-or-nothing loads."""
+"""The store: round trips, versions, WAL, and all-or-nothing loads (on SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from coalition.model import build_graph, summary
 
 
 @pytest.fixture
-def store(tmp_path):
-    return store_module.open_store(tmp_path / "s.db")
+def store(store_url):
+    return store_module.open_store(store_url)
 
 
 def test_empty_store(store):
@@ -43,7 +43,8 @@ def test_version_changes_on_every_load(store, tiny_city):
     assert store.version() == 2
 
 
-def test_sqlite_runs_in_wal_mode(store):
+def test_sqlite_runs_in_wal_mode(tmp_path):
+    store = store_module.open_store(tmp_path / "s.db")
     with store.engine.connect() as conn:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
 

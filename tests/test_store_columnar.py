@@ -2,32 +2,36 @@
 
 The reference below decodes each stored cell on its own (what the store did before); the
 columnar read must give the same frame, dtypes included. Writing must store the cells the
-per-cell encoding gives, including blanks, missing columns and list cells.
+per-cell encoding gives, including blanks, missing columns and list cells. On SQLite and on
+PostgreSQL.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
-import sqlite3
 import zlib
 
 import numpy as np
 import pandas as pd
 import pytest
+from sqlalchemy import text
 
 from coalition import schema
 from coalition.examples import example_city
 from coalition.store import _decode_column, _encode_column, open_store
 
 
-def _reference_read(path, name: str) -> pd.DataFrame:
+def _fetch(store, query: str) -> list[tuple]:
+    """The rows of a query, as the database driver gives them (no decoding by the store)."""
+    with store.engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(text(query))]
+
+
+def _reference_read(store, name: str) -> pd.DataFrame:
     """One stored table decoded cell by cell (json.loads per list cell, "1" for yes)."""
     columns = schema.TABLES[name]
-    with sqlite3.connect(path) as conn:
-        rows = conn.execute(
-            f'SELECT {", ".join(c.name for c in columns)} FROM "{name}" ORDER BY _pos'
-        ).fetchall()
+    rows = _fetch(store, f'SELECT {", ".join(c.name for c in columns)} FROM "{name}" ORDER BY _pos')
 
     def decode(value, column):
         if column.type == "list":
@@ -66,33 +70,29 @@ def _awkward_city():
 
 
 @pytest.fixture
-def stored(tmp_path):
-    path = tmp_path / "c.db"
-    store = open_store(path)
+def stored(store_url):
+    store = open_store(store_url)
     store.replace_city(_awkward_city())
-    return store, path
+    return store
 
 
 def test_columnar_read_equals_the_cell_by_cell_read(stored):
-    store, path = stored
+    store = stored
     city = store.read_city()
     for name in schema.TABLES:
-        expected = _reference_read(path, name)
+        expected = _reference_read(store, name)
         pd.testing.assert_frame_equal(city.tables[name], expected, check_exact=True)
         assert list(city.tables[name].dtypes) == list(expected.dtypes)
 
 
 def test_written_cells_are_the_per_cell_encoding(stored):
-    _, path = stored
-    with sqlite3.connect(path) as conn:
-        orgs = dict(conn.execute("SELECT org_id, services FROM organizations").fetchall())
-        notes = conn.execute("SELECT notes FROM organizations WHERE org_id = 'lib'").fetchone()
-        guessed = conn.execute(
-            "SELECT illustrative_columns FROM organizations ORDER BY _pos"
-        ).fetchall()
-        population = conn.execute("SELECT population FROM neighborhoods ORDER BY _pos").fetchall()
-        tie_notes = conn.execute("SELECT DISTINCT notes FROM ties").fetchall()
-        member = conn.execute("SELECT DISTINCT member FROM organizations").fetchall()
+    store = stored
+    orgs = dict(_fetch(store, "SELECT org_id, services FROM organizations"))
+    notes = _fetch(store, "SELECT notes FROM organizations WHERE org_id = 'lib'")[0]
+    guessed = _fetch(store, "SELECT illustrative_columns FROM organizations ORDER BY _pos")
+    population = _fetch(store, "SELECT population FROM neighborhoods ORDER BY _pos")
+    tie_notes = _fetch(store, "SELECT DISTINCT notes FROM ties")
+    member = _fetch(store, "SELECT DISTINCT member FROM organizations")
     first, second = list(orgs)[:2]
     assert json.loads(orgs[first]) == example_city().tables["organizations"]["services"][0]
     assert orgs[second] == "[]"  # a blank list cell
@@ -104,7 +104,7 @@ def test_written_cells_are_the_per_cell_encoding(stored):
 
 
 def test_history_keeps_what_the_tables_hold(stored):
-    store, path = stored
+    store = stored
     version = store.info()["version"]
     kept = store.read_version(version)
     current = store.read_city()
@@ -114,15 +114,14 @@ def test_history_keeps_what_the_tables_hold(stored):
             current.tables[name].reset_index(drop=True),
             check_dtype=False,
         )
-    with sqlite3.connect(path) as conn:
-        blob = conn.execute("SELECT tables FROM history").fetchone()[0]
+    blob = bytes(_fetch(store, "SELECT tables FROM history")[0][0])
     columns = json.loads(zlib.decompress(blob))
     assert columns["organizations"]["illustrative_columns"][2] == ["lat", "lon"]
     assert columns["ties"]["notes"] == [None] * len(current.tables["ties"])
 
 
 def test_update_round_trips_the_columnar_write(stored):
-    store, _ = stored
+    store = stored
     before = store.read_city()
     store.update(lambda city: city, what="same again")
     after = store.read_city()
@@ -165,20 +164,20 @@ def test_encode_column_matches_each_type():
     assert _encode_column(None, 1, text) == [None]
 
 
-def test_an_empty_table_reads_as_the_cell_by_cell_read(tmp_path):
+def test_an_empty_table_reads_as_the_cell_by_cell_read(store_url):
     city = example_city()
     empty = city.tables["committees"].iloc[0:0]
-    store = open_store(tmp_path / "e.db")
+    store = open_store(store_url)
     store.replace_city(dataclasses.replace(city, tables={**city.tables, "committees": empty}))
     read = store.read_city().tables["committees"]
-    expected = _reference_read(tmp_path / "e.db", "committees")
+    expected = _reference_read(store, "committees")
     assert read.empty
     pd.testing.assert_frame_equal(read, expected)
     assert list(read.dtypes) == list(expected.dtypes)
 
 
 @pytest.mark.parametrize("blank", ["absent", None, np.nan])
-def test_a_blank_member_cell_is_stored_as_a_member(tmp_path, blank):
+def test_a_blank_member_cell_is_stored_as_a_member(store_url, blank):
     # is_member reads a blank cell as a member; the store used to write it as "0" (no), so a
     # city handed to the library without the column lost every member once stored.
     city = example_city()
@@ -191,6 +190,6 @@ def test_a_blank_member_cell_is_stored_as_a_member(tmp_path, blank):
         organizations["member"] = [False] + [blank] * (len(organizations) - 1)
         expected = [False] + [True] * (len(organizations) - 1)
     city = dataclasses.replace(city, tables={**city.tables, "organizations": organizations})
-    store = open_store(tmp_path / "c.db")
+    store = open_store(store_url)
     store.replace_city(city)
     assert store.read_city().tables["organizations"]["member"].tolist() == expected

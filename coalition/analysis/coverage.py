@@ -163,6 +163,7 @@ def coverage_counts(index: GraphIndex, covered_ids: set[str]) -> privacy.CityCou
     unshown: list[Any] = []
     by_community: dict[str, tuple[list[Any], list[Any]]] = {}
     figures: dict[str, tuple[list[Any], list[Any]]] = {}
+    key: Any
     for key in base.values:
         if key[0] == "lives_in":
             inside, outside = by_community.setdefault(key[1], ([], []))

@@ -1442,7 +1442,7 @@ def _hidden_cells(
     ):
         marker = shown.get(("speakers", neighborhood_id, str(language_name).lower()))
         if privacy.is_hidden(marker):
-            row = (str(neighborhood_id), str(language_name))
+            row: tuple[str, ...] = (str(neighborhood_id), str(language_name))
             hidden[("language_gaps", row, "speakers")] = marker
             hidden[("language_gaps", row, "severity")] = privacy.Withheld()
     for neighborhood_id in need["neighborhood_id"].tolist():

@@ -1,0 +1,1 @@
+"""Alembic revisions of the store, one file each (``0001`` is the baseline)."""
