@@ -213,10 +213,30 @@ def cmd_info(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    """Write the stored city: exact (the operator's full export) or, with --public, what a
+    viewer may see (small counts hidden, README says so). Both are written to the audit log."""
+    from . import accounts
     from .exports import export_city
+    from .privacy import EXACT_LABEL, Disclosure
 
-    path = export_city(_city(args), args.format, Path(args.out).absolute())
-    print(f"Wrote {args.format} to {path}")
+    disclosure = Disclosure.public() if args.public else None
+    path = export_city(_city(args), args.format, Path(args.out).absolute(), disclosure=disclosure)
+    what = "public" if args.public else "full (exact counts)"
+    _store(args).audit(
+        "export", f"{what} {args.format} export by the command line", account=accounts.operator()
+    )
+    if args.public:
+        assert disclosure is not None
+        print(
+            f"Wrote the public {args.format} export to {path}: counts of residents below "
+            f"{disclosure.threshold} are hidden; it may be shared."
+        )
+    else:
+        print(f"Wrote {args.format} to {path}")
+        print(
+            f"{EXACT_LABEL}: this full export keeps every count exactly. To share, use "
+            "`coalition export --public OUT`."
+        )
     return EXIT_OK
 
 
@@ -252,10 +272,28 @@ def _by_severity(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
     )
 
 
+def _disclosure(args: argparse.Namespace) -> Any:
+    """The CLI is the operator (exact counts) unless ``--public`` asks for a viewer's view."""
+    from .privacy import Disclosure
+
+    return Disclosure.public() if getattr(args, "public", False) else Disclosure.exact_counts()
+
+
+def _say_exact(args: argparse.Namespace, disclosure: Any) -> None:
+    """Say once, at the top, that the counts below are exact (to stderr under --json, so the
+    JSON stays parseable)."""
+    from .privacy import EXACT_LABEL
+
+    if disclosure.exact:
+        print(EXACT_LABEL, file=sys.stderr if args.json else sys.stdout)
+
+
 def cmd_gaps(args: argparse.Namespace) -> int:
     from .analysis import find_gaps
 
-    report = find_gaps(_index(args)).to_dict()
+    disclosure = _disclosure(args)
+    report = find_gaps(_index(args), disclosure=disclosure).to_dict()
+    _say_exact(args, disclosure)
     if args.json:
         _print_json(report)
         return EXIT_OK
@@ -275,18 +313,29 @@ def cmd_gaps(args: argparse.Namespace) -> int:
 def cmd_coverage(args: argparse.Namespace) -> int:
     from .analysis import coverage_report
 
-    report = coverage_report(_index(args), rule=args.rule, distance_km=args.distance_km).to_dict()
+    disclosure = _disclosure(args)
+    report = coverage_report(
+        _index(args), rule=args.rule, distance_km=args.distance_km, disclosure=disclosure
+    ).to_dict()
+    _say_exact(args, disclosure)
     if args.json:
         _print_json(report)
         return EXIT_OK
     summary = report["summary"]
     print(_marked(summary.get("explanation", ""), summary.get("illustrative")))
     share = summary["share_foreign_born_covered"]
+    share_words = (
+        "no figure"
+        if share is None
+        else share
+        if isinstance(share, str)  # withheld to protect a small count
+        else f"{share:.1%}"
+    )
     print(
         f"Neighborhoods covered: {summary['neighborhoods_covered']} of "
         f"{summary['neighborhoods_total']}; foreign-born residents covered: "
         f"{_count(summary['foreign_born_covered'])} of {_count(summary['foreign_born_total'])}"
-        f" ({'no figure' if share is None else f'{share:.1%}'})."
+        f" ({share_words})."
     )
     print(
         f"\n  {'neighborhood':28} {'committee':9} {'population':>10} {'foreign-born':>12}  covered"
@@ -309,8 +358,66 @@ def cmd_coverage(args: argparse.Namespace) -> int:
 
 
 def _count(value: Any) -> str:
-    """A count for a table cell ("no figure" when missing)."""
+    """A count for a table cell ("no figure" when missing; a hidden count's text as it is)."""
+    if isinstance(value, str):
+        return value
     return "no figure" if value is None else f"{value:,}"
+
+
+# What a viewer sees of the ranking and the plan: their sentences are written by the analyses
+# with exact figures, so a candidate whose figures are hidden loses its figures and its "Need"
+# sentence, and the plan's foreign-born totals are withheld whenever any neighborhood's figure is
+# (coverage "from 728 to 734" would give the hidden one away).
+_NEED_WITHHELD = "Need: this neighborhood's figures are withheld to protect a small count."
+_PLAN_FIGURES = (
+    "newly_covered",
+    "top_k_by_score_newly_covered",
+    "gain_over_top_k",
+    "foreign_born_covered_before",
+    "foreign_born_covered_after",
+    "foreign_born_total",
+)
+
+
+def _public_rank(
+    index: Any, ranking: dict[str, Any], plan: dict[str, Any], disclosure: Any
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The ranking and plan dicts with every figure a viewer may not see withheld."""
+    from .analysis.coverage import index_counts
+    from .privacy import NEIGHBORHOOD_COUNTS, WITHHELD_TEXT, is_hidden
+
+    shown = index_counts(index).protect(disclosure)
+
+    def hidden_here(neighborhood_id: Any) -> bool:
+        return any(
+            is_hidden(shown.get(("neighborhood", str(neighborhood_id), column)))
+            for column in NEIGHBORHOOD_COUNTS
+        )
+
+    candidates = []
+    for candidate in ranking["candidates"]:
+        if hidden_here(candidate["neighborhood_id"]):
+            reasons = [
+                _NEED_WITHHELD if str(r).startswith("Need:") else r for r in candidate["reasons"]
+            ]
+            candidate = {**candidate, "foreign_born": WITHHELD_TEXT, "reasons": reasons}
+        candidates.append(candidate)
+    any_hidden = any(
+        is_hidden(v) and key == ("neighborhood", key[1], "foreign_born")
+        for key, v in shown.items()
+        if isinstance(key, tuple) and len(key) == 3
+    )
+    if any_hidden:
+        plan = {
+            **plan,
+            **{key: WITHHELD_TEXT for key in _PLAN_FIGURES if key in plan},
+            "selected": [
+                {**pick, "foreign_born_if_alone": WITHHELD_TEXT} for pick in plan["selected"]
+            ],
+            "explanation": "The foreign-born residents this plan would reach are withheld to "
+            "protect a small count.",
+        }
+    return {**ranking, "candidates": candidates}, plan
 
 
 def cmd_rank(args: argparse.Namespace) -> int:
@@ -337,7 +444,12 @@ def cmd_rank(args: argparse.Namespace) -> int:
     plan = plan_committees(
         index, args.k, ranking=ranking, rule=args.rule, distance_km=args.distance_km
     )
-    report = {**ranking.to_dict(), "plan": plan.to_dict()}
+    disclosure = _disclosure(args)
+    ranked, planned = ranking.to_dict(), plan.to_dict()
+    if not disclosure.exact:
+        ranked, planned = _public_rank(index, ranked, planned, disclosure)
+    report = {**ranked, "plan": planned}
+    _say_exact(args, disclosure)
     if args.json:
         _print_json(report)
         return EXIT_OK
@@ -381,24 +493,35 @@ def cmd_rank(args: argparse.Namespace) -> int:
     ]
     print(f"\nPlan for the next {plan.k} committees ({plan.method}): " + ", ".join(names))
     print(
-        f"Newly covered foreign-born residents: {plan.newly_covered:,} "
-        f"(top {plan.k} by score: {plan.top_k_by_score_newly_covered:,})."
+        f"Newly covered foreign-born residents: {_count(planned['newly_covered'])} "
+        f"(top {plan.k} by score: {_count(planned['top_k_by_score_newly_covered'])})."
     )
-    print(_marked(plan.explanation, plan.illustrative))
+    print(_marked(planned["explanation"], plan.illustrative))
     if marked:
         print(f"\n{MARK} rests on illustrative rows (made up to show the tool, not facts).")
     return EXIT_OK
 
 
 def cmd_maps(args: argparse.Namespace) -> int:
+    """Write the HTML maps: public by default (they are files people share); --exact writes
+    exact counts, labelled not for sharing in every legend."""
     from .map_files import write_city_maps
+    from .privacy import EXACT_LABEL, Disclosure
 
     out = Path(args.out).absolute() if args.out else settings.maps_dir()
+    disclosure = Disclosure.exact_counts() if args.exact else Disclosure.public()
     # From the tables and the analyses' index: the networkx graph is never built.
-    paths = write_city_maps(_city(args), out, tiles=args.tiles)
+    paths = write_city_maps(_city(args), out, tiles=args.tiles, disclosure=disclosure)
     print(f"Wrote {len(paths)} map(s) to {out}{os.sep}:")
     for path in paths:
         print(f"  {path}")
+    if args.exact:
+        print(f"{EXACT_LABEL}: these maps show every count exactly; do not share them.")
+    else:
+        print(
+            f"Counts of residents below {disclosure.threshold} are hidden: these maps may be "
+            "shared (--exact writes exact ones, not for sharing)."
+        )
     return EXIT_OK
 
 
@@ -443,7 +566,7 @@ def cmd_changes(args: argparse.Namespace) -> int:
     since = current - 1 if args.since is None else store.version_of(args.since)
     meeting = None if args.since is None else _meeting_name(store, args.since)
     before = store.read_version(since, account=operator)  # StoreError (exit 1): not kept
-    report = compare_cities(before, city)
+    report = compare_cities(before, city, disclosure=_disclosure(args))  # the operator: exact
     if args.json:
         _print_json(
             {"since": since, "since_meeting": meeting, "current": current, **report.to_dict()}
@@ -981,19 +1104,37 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_info)
     p = verbs.add_parser("export", parents=[common], help="export the stored city")
     p.add_argument(
-        "--format", required=True, choices=["graphml", "gexf", "geojson", "gpkg", "csv", "xlsx"]
+        "--format",
+        default="csv",
+        choices=["graphml", "gexf", "geojson", "gpkg", "csv", "xlsx"],
+        help="default csv (a folder, or a .zip)",
+    )
+    p.add_argument(
+        "--public",
+        action="store_true",
+        help="only what a viewer may see: small counts hidden, for sharing (default: the full "
+        "export with exact counts, not for sharing)",
     )
     p.add_argument("out", help="output file (csv: a folder, or a .zip)")
     p.set_defaults(func=cmd_export)
-    p = verbs.add_parser("gaps", parents=[common, as_json], help="the coalition's gaps")
+    public = argparse.ArgumentParser(add_help=False)
+    public.add_argument(
+        "--public",
+        action="store_true",
+        help="print what a viewer sees: counts below the small-count threshold as ranges, and "
+        "the counts they could be worked out from withheld (default: exact, not for sharing)",
+    )
+    p = verbs.add_parser("gaps", parents=[common, as_json, public], help="the coalition's gaps")
     p.add_argument("--limit", type=int, default=5, help="entries shown per family")
     p.set_defaults(func=cmd_gaps)
     p = verbs.add_parser(
-        "coverage", parents=[common, as_json, rule], help="welcoming-committee coverage"
+        "coverage", parents=[common, as_json, rule, public], help="welcoming-committee coverage"
     )
     p.set_defaults(func=cmd_coverage)
     p = verbs.add_parser(
-        "rank", parents=[common, as_json, rule], help="replication candidates and the k-plan"
+        "rank",
+        parents=[common, as_json, rule, public],
+        help="replication candidates and the k-plan",
     )
     p.add_argument("--k", type=int, default=settings.DEFAULT_K)
     p.add_argument(
@@ -1009,6 +1150,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="folder (default: maps/ in the current directory)")
     p.add_argument(
         "--tiles", action="store_true", help="add an OpenStreetMap basemap (needs internet to show)"
+    )
+    p.add_argument(
+        "--exact",
+        action="store_true",
+        help="exact counts, labelled not for sharing (default: small counts hidden, to share)",
     )
     p.set_defaults(func=cmd_maps)
     p = verbs.add_parser(

@@ -8,6 +8,14 @@ store and never mutates its inputs.
 Coverage is measured with the "own" rule (a committee reaches its own neighborhood): the store's
 history keeps tables, not boundaries, and that rule needs none.
 
+Resident counts are protected before any sentence is written (``disclosure=``, default
+:meth:`coalition.privacy.Disclosure.public`: a forgotten argument hides, never shows). Each
+version's counts are protected with its own lines (:func:`coalition.privacy.city_counts`) plus
+the foreign-born residents its active committees reach (a sum of its neighborhoods'), so a
+changed figure, a new lives_in tie's residents, the residents a committee newly reaches and the
+headline totals say "fewer than 11" or "withheld…" wherever the public views hide them. Editors
+and admins pass an exact disclosure (the dashboard's history page is theirs only).
+
 Examples
 --------
 >>> report = compare_cities(store.read_version(3), store.read_city())  # doctest: +SKIP
@@ -25,12 +33,12 @@ from typing import Any
 
 import pandas as pd
 
-from . import schema
+from . import privacy, schema
 from .analysis import coverage_report
 from .analysis.coverage import frame_records
 from .errors import AnalysisError
 from .model import CityData, build_graph
-from .privacy import suppressed
+from .privacy import Disclosure, Line
 from .settings import DEFAULT_K
 from .values import json_value, plain, whole
 
@@ -266,7 +274,97 @@ def _field_sentence(
 
 
 def _percent(share: Any) -> str:
+    if privacy.is_hidden(share):
+        return str(share)
     return "unknown" if share is None else f"{share:.0%}"
+
+
+# The fields of FIELDS_THAT_MATTER that count residents: (table, field) -> privacy key maker.
+_COUNT_FIELDS = {
+    ("communities", "estimated_residents"): lambda i: ("community", i),
+    ("neighborhoods", "population"): lambda i: ("neighborhood", i, "population"),
+    ("neighborhoods", "foreign_born"): lambda i: ("neighborhood", i, "foreign_born"),
+}
+_COVERED = ("covered", "foreign_born")
+
+
+def _version_counts(city: CityData, cov) -> privacy.CityCounts:
+    """One version's resident counts and lines (:func:`coalition.privacy.city_counts`), plus
+    the foreign-born residents its active committees reach (a line over those neighborhoods)."""
+    counts = privacy.city_counts(city.tables)
+    frame = cov.neighborhoods
+    reached = tuple(
+        ("neighborhood", str(n), "foreign_born")
+        for n, covered in zip(frame["id"], frame["covered"], strict=False)
+        if covered and ("neighborhood", str(n), "foreign_born") in counts.values
+    )
+    covered_total = _plain(cov.summary.get("foreign_born_covered"))
+    if covered_total is None:
+        return counts
+    return counts.extended({_COVERED: covered_total}, [Line(reached, _COVERED)])
+
+
+def _tagged(counts: privacy.CityCounts, side: str) -> privacy.CityCounts:
+    return privacy.CityCounts(
+        {(side, k): v for k, v in counts.values.items()},
+        tuple(
+            Line(tuple((side, p) for p in line.parts), (side, line.total)) for line in counts.lines
+        ),
+        frozenset((side, k) for k in counts.unshown),
+    )
+
+
+def _shown_counts(
+    before: CityData, before_cov, after: CityData, after_cov, disclosure: Disclosure
+) -> tuple[dict[Any, Any], dict[Any, Any]]:
+    """Both versions' resident counts as ``disclosure`` may see them (markers where hidden).
+
+    Protected together: a count that did not change is one cell seen twice (a line "before =
+    after"), so "400 reached, then 403" cannot give away a new 3 when 400 was shown before.
+    Each version hides at least what it hides alone (what a public download of it hides).
+    """
+    old, new = _version_counts(before, before_cov), _version_counts(after, after_cov)
+    if disclosure.exact:
+        return dict(old.values), dict(new.values)
+    alone = [
+        (side, key)
+        for side, counts in (("before", old), ("after", new))
+        for key, value in counts.protect(disclosure).items()
+        if privacy.is_hidden(value)
+    ]
+    both_old, both_new = _tagged(old, "before"), _tagged(new, "after")
+    same = [
+        Line((("before", key),), ("after", key))
+        for key, value in old.values.items()
+        if key in new.values and new.values[key] == value
+    ]
+    shown = privacy.protect(
+        {**both_old.values, **both_new.values},
+        [*both_old.lines, *both_new.lines, *same],
+        disclosure,
+        unshown=[*both_old.unshown, *both_new.unshown, *alone],
+    )
+    small = privacy.SmallCount(disclosure.threshold)
+
+    def side_of(side: str, counts: privacy.CityCounts) -> dict[Any, Any]:
+        out = {}
+        for key, value in counts.values.items():
+            got = shown[(side, key)]
+            # A cell hidden from the start (unshown) comes back Withheld: a small one is "fewer".
+            if privacy.is_hidden(got) and disclosure.is_small(value):
+                got = small
+            out[key] = got
+        return out
+
+    return side_of("before", old), side_of("after", new)
+
+
+def _count_text(value: Any) -> str:
+    """A protected count for a sentence: its marker's words, or the number."""
+    if privacy.is_hidden(value):
+        return str(value)
+    number = whole(value) if value is not None else None
+    return "unknown" if number is None else f"{number:,}"
 
 
 def _coverage(city: CityData):
@@ -277,7 +375,11 @@ def _coverage(city: CityData):
     tables: dict[str, pd.DataFrame] = {
         name: city.tables[name] for name in ("neighborhoods", "committees") if name in city.tables
     }
-    return coverage_report(build_graph(dataclasses.replace(city, tables=tables)))
+    # Exact figures: this module protects the counts itself, both versions together.
+    return coverage_report(
+        build_graph(dataclasses.replace(city, tables=tables)),
+        disclosure=Disclosure.exact_counts(),
+    )
 
 
 def _coverage_effects(before_cov, after_cov) -> dict[str, int]:
@@ -547,8 +649,14 @@ def _network_effects(
     return rows
 
 
-def _coverage_rows(before_cov, after_cov, names: dict[str, str]) -> list[dict[str, Any]]:
-    """Neighborhoods newly reached, or no longer reached, by an active committee."""
+def _coverage_rows(
+    before_cov, after_cov, names: dict[str, str], shown: dict[Any, Any] | None = None
+) -> list[dict[str, Any]]:
+    """Neighborhoods newly reached, or no longer reached, by an active committee.
+
+    ``shown``: the after version's protected counts (:func:`_shown_counts`); without it every
+    figure is left out.
+    """
 
     def reached(cov) -> dict[str, tuple[bool, Any]]:
         frame = cov.neighborhoods
@@ -564,10 +672,11 @@ def _coverage_rows(before_cov, after_cov, names: dict[str, str]) -> list[dict[st
             covered, foreign_born = now[nbhd]
             if covered == was.get(nbhd, (False, None))[0] or covered != (effect == "new"):
                 continue
+            value = (shown or {}).get(("neighborhood", nbhd, "foreign_born"))
             figure = (
                 ""
-                if foreign_born is None
-                else f" ({suppressed(foreign_born)} foreign-born residents)"
+                if foreign_born is None or value is None
+                else f" ({_count_text(value)} foreign-born residents)"
             )
             rows.append(
                 {
@@ -654,29 +763,46 @@ def _ranking_rows(
     return rows
 
 
-def change_effects(before: CityData, after: CityData) -> pd.DataFrame:
+def change_effects(
+    before: CityData, after: CityData, *, disclosure: Disclosure | None = None
+) -> pd.DataFrame:
     """What the changes from ``before`` to ``after`` did (:attr:`ChangeReport.effects`).
 
     The costly part of a comparison (both versions analysed and ranked): the dashboard shows
-    the changes first (``compare_cities(..., with_effects=False)``) and these after.
+    the changes first (``compare_cities(..., with_effects=False)``) and these after. Resident
+    counts protected for ``disclosure`` (default public).
 
     Examples
     --------
     >>> change_effects(old_city, new_city)["kind"].unique()  # doctest: +SKIP
     array(['broker', 'coverage'], dtype=object)
     """
-    return _effects(before, after, _coverage(before), _coverage(after), _names(before, after))
+    disclosure = disclosure if disclosure is not None else Disclosure.public()
+    before_cov, after_cov = _coverage(before), _coverage(after)
+    return _effects(
+        before,
+        after,
+        before_cov,
+        after_cov,
+        _names(before, after),
+        _shown_counts(before, before_cov, after, after_cov, disclosure)[1],
+    )
 
 
 def _effects(
-    before: CityData, after: CityData, before_cov, after_cov, names: dict[str, str]
+    before: CityData,
+    after: CityData,
+    before_cov,
+    after_cov,
+    names: dict[str, str],
+    shown: dict[Any, Any],
 ) -> pd.DataFrame:
     """Every effect of the changes, in :data:`EFFECT_KINDS` order."""
     old = _roles(_same_map(before, after))
     new = _roles(_same_map(after, before))
     rows = [
         *_network_effects(old, new, after, names),
-        *_coverage_rows(before_cov, after_cov, names),
+        *_coverage_rows(before_cov, after_cov, names, shown),
         *_ranking_rows(old, new, after, names),
     ]
     return pd.DataFrame(rows, columns=EFFECT_COLUMNS)
@@ -685,7 +811,13 @@ def _effects(
 # --- the comparison -----------------------------------------------------------------------------
 
 
-def compare_cities(before: CityData, after: CityData, *, with_effects: bool = True) -> ChangeReport:
+def compare_cities(
+    before: CityData,
+    after: CityData,
+    *,
+    with_effects: bool = True,
+    disclosure: Disclosure | None = None,
+) -> ChangeReport:
     """What changed from ``before`` to ``after``, in sentences and headline figures.
 
     Members (organizations, committees, communities, navigators, neighborhoods) added and
@@ -703,6 +835,10 @@ def compare_cities(before: CityData, after: CityData, *, with_effects: bool = Tr
     with_effects : bool, optional
         Also work out what the changes did (:func:`change_effects`: brokers, single points of
         failure, coverage, ranking; the costly part). When False, ``effects`` is empty.
+    disclosure : Disclosure, optional
+        Who reads it (default ``Disclosure.public()``): resident counts in the sentences, the
+        before/after columns and the headline's foreign-born figures are protected for it
+        (hidden ones are words in sentences, None in the headline).
 
     Returns
     -------
@@ -720,12 +856,20 @@ def compare_cities(before: CityData, after: CityData, *, with_effects: bool = Tr
     >>> report.headline["share_foreign_born_covered"]  # doctest: +SKIP
     {'label': 'Share of foreign-born residents reached', 'before': 0.4, 'after': 0.7, ...}
     """
+    disclosure = disclosure if disclosure is not None else Disclosure.public()
     names = _names(before, after)
     before_cov, after_cov = _coverage(before), _coverage(after)
+    shown_before, shown_after = _shown_counts(before, before_cov, after, after_cov, disclosure)
     reached = _coverage_effects(before_cov, after_cov)
+
+    def share(cov, shown: dict[Any, Any]) -> Any:
+        # covered / total: a hidden numerator stays hidden (share x total gives it back).
+        if privacy.is_hidden(shown.get(_COVERED)):
+            return privacy.Withheld()
+        return cov.summary["share_foreign_born_covered"]
+
     share_words = (
-        f"{_percent(before_cov.summary['share_foreign_born_covered'])} -> "
-        f"{_percent(after_cov.summary['share_foreign_born_covered'])}"
+        f"{_percent(share(before_cov, shown_before))} -> {_percent(share(after_cov, shown_after))}"
     )
     rows: list[dict[str, Any]] = []
 
@@ -769,6 +913,13 @@ def compare_cities(before: CityData, after: CityData, *, with_effects: bool = Tr
             name = names.get(node_id, node_id)
             for field in FIELDS_THAT_MATTER[table]:
                 old, new = old_rows[node_id].get(field), new_rows[node_id].get(field)
+                key_of = _COUNT_FIELDS.get((table, field))
+                if key_of is not None and old != new:
+                    was, now = shown_before.get(key_of(node_id)), shown_after.get(key_of(node_id))
+                    old = was if privacy.is_hidden(was) else old
+                    new = now if privacy.is_hidden(now) else new
+                    if privacy.is_hidden(old) and privacy.is_hidden(new):
+                        old, new = str(old), str(new)
                 if old == new or (
                     isinstance(old, list)
                     and sorted(map(str, old or [])) == sorted(map(str, new or []))
@@ -803,11 +954,21 @@ def compare_cities(before: CityData, after: CityData, *, with_effects: bool = Tr
         ):
             told.add(nbhd)
             count, place = reached[nbhd], names.get(nbhd, nbhd)
-            reach = (
-                f"{count:,} more foreign-born residents of {place} are reached"
-                if count > 0
-                else f"{-count:,} foreign-born residents of {place} are no longer reached"
-            )
+            key = ("neighborhood", nbhd, "foreign_born")
+            figure = shown_after.get(key, shown_before.get(key, abs(count)))
+            if privacy.is_hidden(figure) and not isinstance(figure, privacy.SmallCount):
+                reach = (
+                    f"more foreign-born residents of {place} are reached"
+                    if count > 0
+                    else f"foreign-born residents of {place} are no longer reached"
+                ) + " (how many is withheld to protect a small count)"
+            else:
+                words = _count_text(figure) if privacy.is_hidden(figure) else f"{abs(count):,}"
+                reach = (
+                    f"{words} more foreign-born residents of {place} are reached"
+                    if count > 0
+                    else f"{words} foreign-born residents of {place} are no longer reached"
+                )
             row["explanation"] = f"{row['explanation'][:-1]}: {reach} ({share_words})."
 
     old_ties, new_ties = _tie_keys(before), _tie_keys(after)
@@ -822,7 +983,10 @@ def compare_cities(before: CityData, after: CityData, *, with_effects: bool = Tr
                 key[0], ("{a} – {b}: new tie.", "{a} – {b}: tie removed.")
             )[index].format(a=a, b=b)
             if key[0] == "lives_in" and tie["residents"] is not None and change == "added":
-                sentence = f"{sentence[:-1]} ({tie['residents']:,} residents)."
+                residents = shown_after.get(
+                    ("lives_in", str(tie["source"]), str(tie["target"])), tie["residents"]
+                )
+                sentence = f"{sentence[:-1]} ({_count_text(residents)} residents)."
             add(
                 change,
                 "ties",
@@ -834,8 +998,13 @@ def compare_cities(before: CityData, after: CityData, *, with_effects: bool = Tr
 
     changes = pd.DataFrame(rows, columns=CHANGE_COLUMNS)
     headline = _headline(before, after, before_cov, after_cov)
+    for figure in ("foreign_born_covered", "share_foreign_born_covered"):
+        entry = headline[figure]
+        for side, shown in (("before", shown_before), ("after", shown_after)):
+            if privacy.is_hidden(shown.get(_COVERED)):
+                entry[side], entry["delta"] = None, None
     effects = (
-        _effects(before, after, before_cov, after_cov, names)
+        _effects(before, after, before_cov, after_cov, names, shown_after)
         if with_effects
         else pd.DataFrame(columns=EFFECT_COLUMNS)
     )
@@ -852,11 +1021,13 @@ def compare_cities(before: CityData, after: CityData, *, with_effects: bool = Tr
     else:
         counted = changes.groupby("change").size().to_dict()
         parts = [f"{counted[c]:,} {c}" for c in ("added", "removed", "changed") if c in counted]
-        cov = headline["foreign_born_covered"]
+        covered = (
+            _count_text(shown_before.get(_COVERED, before_cov.summary["foreign_born_covered"])),
+            _count_text(shown_after.get(_COVERED, after_cov.summary["foreign_born_covered"])),
+        )
         explanation = (
             f"{len(changes):,} change(s): {', '.join(parts)}. Foreign-born residents "
-            f"reached by active committees: {_shown(cov['before'], names, '')} -> "
-            f"{_shown(cov['after'], names, '')} ({share_words})."
+            f"reached by active committees: {covered[0]} -> {covered[1]} ({share_words})."
         )
     logger.info("compared two versions of %s: %d change(s)", after.name, len(changes))
     return ChangeReport(

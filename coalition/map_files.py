@@ -4,6 +4,12 @@ A commission that installs nothing gets a folder of HTML files that open from a 
 internet and no Python: one map per measure, and an index page. This module joins the analyses'
 results to the neighborhoods (computing) and hands them to :mod:`coalition.maps` (drawing).
 
+Map files are shared, so they are public by default: resident counts are protected
+(:func:`coalition.maps.protect_neighborhoods`) with the whole city's counts and lines
+(:func:`coalition.analysis.coverage.index_counts`, as the dashboard's protected counts are).
+``disclosure=`` an exact :class:`~coalition.privacy.Disclosure` (``coalition maps --exact``)
+draws exact figures, each legend saying :data:`coalition.privacy.EXACT_LABEL`.
+
 Examples
 --------
 >>> from coalition.map_files import write_city_maps
@@ -26,7 +32,8 @@ import geopandas as gpd
 import networkx as nx
 import pandas as pd
 
-from . import analysis, maps, schema
+from . import analysis, maps, privacy, schema
+from .analysis.coverage import index_counts
 from .analysis.graph_index import index_city
 from .errors import AnalysisError
 from .model import WGS84, CityData, build_graph, clean_columns, is_member, nodes_frame
@@ -180,6 +187,7 @@ def neighborhood_measures(
     *,
     index: analysis.GraphIndex | None = None,
     tables: MapTables | None = None,
+    disclosure: privacy.Disclosure | None = None,
 ) -> gpd.GeoDataFrame:
     """The neighborhoods with every map measure: figures, committee status, score, gap count.
 
@@ -197,6 +205,10 @@ def neighborhood_measures(
         ``analysis.index_graph(G)`` or ``index_city(city)``, if already built.
     tables : MapTables, optional
         ``map_tables(G, index)``, if already read.
+    disclosure : Disclosure, optional
+        Who sees the figures (default ``Disclosure.public()``): resident counts protected with
+        the whole city's lines (:func:`coalition.maps.protect_neighborhoods`,
+        :func:`coalition.analysis.coverage.index_counts`); hidden ones are text. Exact: unchanged.
 
     Returns
     -------
@@ -225,7 +237,10 @@ def neighborhood_measures(
     # The same count as the score's gaps component, so map and ranking agree.
     counts, _ = analysis.gap_findings_by_neighborhood(index)
     frame["gap_count"] = counts.reindex(frame.index).fillna(0)
-    return frame
+    disclosure = disclosure if disclosure is not None else privacy.Disclosure.public()
+    return maps.protect_neighborhoods(
+        frame, disclosure, counts=None if disclosure.exact else index_counts(index)
+    )
 
 
 def _index_of(source: nx.MultiDiGraph | CityData | analysis.GraphIndex) -> analysis.GraphIndex:
@@ -240,6 +255,7 @@ def write_city_maps(
     *,
     tiles: bool = False,
     index: analysis.GraphIndex | None = None,
+    disclosure: privacy.Disclosure | None = None,
 ) -> list[Path]:
     """Write one self-contained HTML map per measure, and an index, into ``out_dir``.
 
@@ -256,6 +272,9 @@ def write_city_maps(
         readable without it.
     index : GraphIndex, optional
         The analyses' index of ``G``, if already built.
+    disclosure : Disclosure, optional
+        Default ``Disclosure.public()`` (files people share: small counts hidden); an exact one
+        draws exact figures, every legend saying :data:`coalition.privacy.EXACT_LABEL`.
 
     Returns
     -------
@@ -271,7 +290,8 @@ def write_city_maps(
         index = _index_of(G)
     tables = map_tables(G, index)
     # The ranking and the gap counts are computed once, from the one index, for every measure.
-    frame = neighborhood_measures(G, index=index, tables=tables)
+    disclosure = disclosure if disclosure is not None else privacy.Disclosure.public()
+    frame = neighborhood_measures(G, index=index, tables=tables, disclosure=disclosure)
     # What every measure's map shares (simplified boundaries, committees, the organization
     # layer) is computed once.
     layers = maps.prepare_map_layers(
@@ -286,6 +306,7 @@ def write_city_maps(
             layers=layers,
             tiles="OpenStreetMap" if tiles else None,
             title=f"{city}: {title}",
+            disclosure=disclosure,
         )
         drawn[measure] = m
     paths = maps.write_map_files(drawn, Path(out_dir))

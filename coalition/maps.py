@@ -86,7 +86,7 @@ from folium.elements import JSCSSMixin
 from jinja2 import Template
 from jinja2.utils import htmlsafe_json_dumps
 
-from . import settings
+from . import privacy, settings
 from .errors import CoalitionError, DataError
 from .escaping import escape_text
 from .model import is_member, neighborhood_committees, neighborhoods_frame
@@ -133,6 +133,14 @@ NO_DATA_COLOUR = "#bdbdbd"
 # or a stylesheet can select.
 NEIGHBORHOOD_CLASS = "wbh-neighborhood"
 NO_DATA_LABEL = "No data"
+# A figure hidden for this audience (a small count, or one withheld so a small one cannot be
+# worked out): its own colour, never "No data" (the figure exists).
+HIDDEN_COLOUR = "#f4cae4"
+HIDDEN_LABEL = "Hidden to protect a small count"
+# Neighborhood figures that count residents (protected for the map's audience).
+COUNT_MEASURES = privacy.NEIGHBORHOOD_COUNTS
+# frame.attrs key: the Disclosure a frame's counts were protected for (protect_neighborhoods).
+PROTECTED_FOR = "wbh_protected_for"
 # Why a measure can be missing, where "No data" would mislead (a score is missing on purpose).
 MISSING_LABELS = {"score": "Not a candidate (active committee)"}
 
@@ -528,14 +536,145 @@ def with_map_measures(
     return frame
 
 
+def frame_counts(neighborhoods: pd.DataFrame) -> privacy.CityCounts:
+    """The resident counts of the neighborhoods alone (the city totals of each figure).
+
+    A map drawn for a viewer should be protected with the whole city's counts
+    (:func:`coalition.privacy.city_counts`, or :func:`coalition.map_files.index_counts`), so that
+    it hides exactly what every other view hides; these are the fallback.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"foreign_born": [3, 400]}, index=["a", "b"])
+    >>> frame_counts(frame).values[("city", "foreign_born")]
+    403.0
+    """
+    table = pd.DataFrame(
+        {
+            "neighborhood_id": [str(k) for k in neighborhoods.index],
+            **{c: neighborhoods[c].tolist() for c in COUNT_MEASURES if c in neighborhoods},
+        }
+    )
+    return privacy.city_counts({"neighborhoods": table})
+
+
+def protect_neighborhoods(
+    neighborhoods: gpd.GeoDataFrame,
+    disclosure: privacy.Disclosure | None = None,
+    *,
+    counts: privacy.CityCounts | None = None,
+) -> gpd.GeoDataFrame:
+    """A copy of the neighborhoods whose resident counts are as ``disclosure`` may see them.
+
+    Hidden counts of :data:`COUNT_MEASURES` become their text ("fewer than 11", "withheld to
+    protect a small count"), their margins of error are dropped (a margin tells the size of its
+    estimate), and ``share_foreign_born`` is withheld where its foreign-born count or population
+    is hidden (share × population gives the count back). Exact disclosures change nothing. The
+    copy remembers its disclosure (``attrs[PROTECTED_FOR]``), so drawing it does not protect it
+    twice.
+
+    Parameters
+    ----------
+    neighborhoods : geopandas.GeoDataFrame
+        Indexed by neighborhood id (left unchanged).
+    disclosure : Disclosure, optional
+        Default ``Disclosure.public()``: a forgotten argument hides, never shows.
+    counts : CityCounts, optional
+        The whole city's counts and lines (:func:`coalition.privacy.city_counts`), so the map
+        hides what the other views hide; default :func:`frame_counts` (these neighborhoods).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"foreign_born": [3, 400, 500]}, index=["a", "b", "c"])
+    >>> protect_neighborhoods(frame, privacy.Disclosure(exact=False, threshold=11))[
+    ...     "foreign_born"].tolist()
+    ['fewer than 11', 'withheld to protect a small count', 500]
+    """
+    disclosure = disclosure if disclosure is not None else privacy.Disclosure.public()
+    frame = neighborhoods.copy()
+    frame.attrs[PROTECTED_FOR] = disclosure
+    if disclosure.exact:
+        return frame
+    shown = (counts if counts is not None else frame_counts(frame)).protect(disclosure)
+    hidden: dict[Any, set[str]] = {}
+    for column in COUNT_MEASURES:
+        if column not in frame:
+            continue
+        cells = []
+        for key, value in zip(frame.index, frame[column].tolist(), strict=True):
+            got = shown.get(("neighborhood", str(key), column), value)
+            if privacy.is_hidden(got):
+                cells.append(str(got))
+                hidden.setdefault(key, set()).add(column)
+            else:
+                cells.append(value)
+        frame[column] = pd.Series(cells, index=frame.index, dtype=object)
+        margin = f"{column}_moe"
+        if margin in frame:
+            frame[margin] = pd.Series(
+                [
+                    None if column in hidden.get(key, ()) else value
+                    for key, value in zip(frame.index, frame[margin].tolist(), strict=True)
+                ],
+                index=frame.index,
+                dtype=object,
+            )
+    if "share_foreign_born" in frame:
+        frame["share_foreign_born"] = pd.Series(
+            [
+                privacy.WITHHELD_TEXT
+                if hidden.get(key, set()) & {"foreign_born", "population"}
+                else value
+                for key, value in zip(
+                    frame.index, frame["share_foreign_born"].tolist(), strict=True
+                )
+            ],
+            index=frame.index,
+            dtype=object,
+        )
+    frame.attrs[PROTECTED_FOR] = disclosure
+    return frame
+
+
+def _protected(
+    neighborhoods: gpd.GeoDataFrame,
+    disclosure: privacy.Disclosure | None,
+    counts: privacy.CityCounts | None,
+) -> tuple[gpd.GeoDataFrame, privacy.Disclosure]:
+    """The neighborhoods protected for ``disclosure`` (unless they already are)."""
+    disclosure = disclosure if disclosure is not None else privacy.Disclosure.public()
+    if neighborhoods.attrs.get(PROTECTED_FOR) == disclosure:
+        return neighborhoods, disclosure
+    return protect_neighborhoods(neighborhoods, disclosure, counts=counts), disclosure
+
+
+def _is_hidden_cell(value: Any) -> bool:
+    return isinstance(value, str) or privacy.is_hidden(value)
+
+
 def _measure_values(neighborhoods: pd.DataFrame, measure: str) -> pd.Series:
     if measure in neighborhoods.columns:
         return neighborhoods[measure]
     if measure == "share_foreign_born" and {"foreign_born", "population"} <= set(neighborhoods):
         population = pd.to_numeric(neighborhoods["population"], errors="coerce")
-        return pd.to_numeric(neighborhoods["foreign_born"], errors="coerce") / population.where(
+        share = pd.to_numeric(neighborhoods["foreign_born"], errors="coerce") / population.where(
             population > 0
         )
+        withheld = [
+            _is_hidden_cell(f) or _is_hidden_cell(p)
+            for f, p in zip(neighborhoods["foreign_born"], neighborhoods["population"], strict=True)
+        ]
+        if any(withheld):
+            return pd.Series(
+                [privacy.WITHHELD_TEXT if w else v for w, v in zip(withheld, share, strict=True)],
+                index=neighborhoods.index,
+                dtype=object,
+            )
+        return share
     known = ", ".join(sorted(set(MEASURES) & set(neighborhoods.columns))) or "none"
     raise DataError(
         f"The neighborhoods have no {measure!r} column to colour the map by. Join it onto the "
@@ -576,9 +715,10 @@ def _classify(
             items.append((NO_DATA_COLOUR, NO_DATA_LABEL))
         return colours, items
 
-    numeric = pd.to_numeric(values, errors="coerce").astype(float)
+    hidden = values.map(_is_hidden_cell).astype(bool)
+    numeric = pd.to_numeric(values.where(~hidden), errors="coerce").astype(float)
     numeric = numeric.where(np.isfinite(numeric))
-    present = numeric.dropna()
+    present = numeric.dropna()  # the legend's classes come from shown figures only
     palette = SEQUENTIAL_PALETTES[PALETTE_OF_MEASURE.get(measure, "need")]
     colours = {key: NO_DATA_COLOUR for key in numeric.index}
     items = []
@@ -607,12 +747,22 @@ def _classify(
         for i in range(n_classes):
             low, high = _format_number(edges[i], measure), _format_number(edges[i + 1], measure)
             items.append((shades[i], low if low == high else f"{low} – {high}"))
-    if numeric.isna().any():
+    for key in numeric.index[hidden.to_numpy()]:
+        colours[key] = HIDDEN_COLOUR
+    if (numeric.isna() & ~hidden).any():
         items.append((NO_DATA_COLOUR, _missing_label(measure)))
+    if hidden.any():
+        items.append((HIDDEN_COLOUR, HIDDEN_LABEL))
     return colours, items
 
 
-def legend_items(neighborhoods: pd.DataFrame, measure: str) -> list[tuple[str, str]]:
+def legend_items(
+    neighborhoods: pd.DataFrame,
+    measure: str,
+    *,
+    disclosure: privacy.Disclosure | None = None,
+    counts: privacy.CityCounts | None = None,
+) -> list[tuple[str, str]]:
     """The legend of a measure: ``(colour, label)`` per class, light to dark.
 
     Numbers get up to 5 quantile classes (fewer when there are fewer distinct values), labelled
@@ -626,6 +776,12 @@ def legend_items(neighborhoods: pd.DataFrame, measure: str) -> list[tuple[str, s
         Indexed by neighborhood id, with the measure column (left unchanged).
     measure : str
         A column name, usually a key of :data:`MEASURES`.
+    disclosure : Disclosure, optional
+        Who sees it (default ``Disclosure.public()``): the classes are worked out from the
+        figures it may see (:func:`protect_neighborhoods`), hidden ones get
+        :data:`HIDDEN_LABEL`.
+    counts : CityCounts, optional
+        The whole city's counts (see :func:`protect_neighborhoods`).
 
     Returns
     -------
@@ -643,7 +799,8 @@ def legend_items(neighborhoods: pd.DataFrame, measure: str) -> list[tuple[str, s
     >>> legend_items(frame, "foreign_born")[0]
     ('#ffffcc', '100 – 175')
     """
-    return _classify(neighborhoods, measure)[1]
+    frame, _ = _protected(neighborhoods, disclosure, counts)
+    return _classify(frame, measure)[1]
 
 
 # --- drawing ------------------------------------------------------------------------------------
@@ -680,6 +837,7 @@ def _legend_box_html(
     non_members: bool = False,
     simplified_metres: float | None = None,
     changes_note: str = "",
+    exact: bool = False,
 ) -> str:
     rows = "".join(
         f'<div><span style="display:inline-block;width:14px;height:14px;margin-right:6px;'
@@ -707,6 +865,11 @@ def _legend_box_html(
             f"(to about {simplified_metres:g} m).</div>"
         )
     note += changes_note
+    if exact:  # a constant of ours, never data
+        note += (
+            f'<div style="margin-top:4px;font-weight:bold;color:#b00020">{privacy.EXACT_LABEL}'
+            "</div>"
+        )
     return (
         f'<div style="background:rgba(255,255,255,0.92);padding:6px 8px;border-radius:4px;'
         f'font:12px sans-serif;box-shadow:0 1px 4px rgba(0,0,0,0.3);max-width:260px">'
@@ -771,6 +934,8 @@ def _value_text(measure: str, value: Any, margin: Any = None) -> str:
     """A neighborhood's value of a measure as shown, with its margin of error if any."""
     if measure in CATEGORICAL_MEASURES:
         return STATUS_LABELS.get(as_text(value), NO_DATA_LABEL)
+    if _is_hidden_cell(value):  # protected for this audience: its text, never a number
+        return str(value)
     number = finite_or_none(value)
     if number is None or not math.isfinite(number):
         return _missing_label(measure)
@@ -1268,6 +1433,8 @@ def neighborhood_map(
     layers: MapLayers | None = None,
     outlines: Mapping[str, str] | None = None,
     outlines_label: str | None = None,
+    disclosure: privacy.Disclosure | None = None,
+    counts: privacy.CityCounts | None = None,
 ) -> folium.Map:
     """A map of the neighborhoods coloured by a measure, with committees and organizations.
 
@@ -1315,6 +1482,14 @@ def neighborhood_map(
         Unknown ids are ignored.
     outlines_label : str, optional
         What they changed since ("March convening"): the legend then counts them.
+    disclosure : Disclosure, optional
+        Who will see the map (default ``Disclosure.public()``: a map is a file people share).
+        Resident counts in tooltips and legend classes are protected for it
+        (:func:`protect_neighborhoods`, unless the frame already is); an exact disclosure
+        shows exact figures and says :data:`coalition.privacy.EXACT_LABEL` in the legend.
+    counts : CityCounts, optional
+        The whole city's counts (:func:`coalition.privacy.city_counts`), so that the map hides
+        exactly what the other views hide; see :func:`protect_neighborhoods`.
 
     Returns
     -------
@@ -1332,7 +1507,10 @@ def neighborhood_map(
     --------
     >>> m = neighborhood_map(neighborhood_map_frame(G), "committee_status")  # doctest: +SKIP
     """
-    frame = _drawable(neighborhoods)
+    _drawable(neighborhoods)  # the errors first (no neighborhoods, no geometry)
+    # Over every neighborhood, drawable or not: the lines are the city's.
+    protected, disclosure = _protected(neighborhoods, disclosure, counts)
+    frame = _drawable(protected)
     if layers is None:
         layers = prepare_map_layers(frame, organizations=organizations, committees=committees)
     else:
@@ -1463,6 +1641,7 @@ def neighborhood_map(
             _changes_note(
                 outlines_label, len(outline_layer.ids) if outline_layer is not None else 0
             ),
+            exact=disclosure.exact,
         )
     ).add_to(m)
     folium.LayerControl(collapsed=False, position="topright").add_to(m)

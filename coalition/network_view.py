@@ -10,6 +10,13 @@ no HTML-popup mode (pyvis switches titles to ``innerHTML`` once any title contai
 Every label and title is escaped here (:func:`coalition.escaping.escape_text`); the page's script
 decodes them back to plain text in an inert document, so names show as written and are drawn as
 text, never parsed as HTML.
+Resident counts: a lives_in tie's tooltip says how many residents of the community live in the
+neighborhood, as the page's audience may see it (``disclosure``, default
+:meth:`coalition.privacy.Disclosure.public`): exact for editors (the legend then says
+:data:`coalition.privacy.EXACT_LABEL`), protected with the whole city's lines for anyone else
+(``counts``, :func:`coalition.privacy.city_counts`), and left out when those lines are not given
+(a view is a part of the city: protecting it alone could show what the city's protection hides).
+
 Positions are computed in Python (:func:`layout_positions`) and physics is always off, so large
 views draw at once and never jump. Compute the positions once on the full graph and reuse them
 for every filtered view.
@@ -39,6 +46,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from pyvis.network import Network
 
+from . import privacy
 from .edits import tie_key
 from .errors import AnalysisError
 from .escaping import escape_text
@@ -676,6 +684,8 @@ def network_html(
     ended_ties: Iterable[Mapping[str, Any]] | None = None,
     new_nodes: Collection[str] | None = None,
     changes_label: str | None = None,
+    disclosure: privacy.Disclosure | None = None,
+    counts: privacy.CityCounts | None = None,
 ) -> str:
     """A self-contained, escaped HTML page drawing the graph (vis-network, offline).
 
@@ -715,6 +725,13 @@ def network_html(
         Nodes new since then (e.g. organizations added): outlined in :data:`NEW_COLOUR`.
     changes_label : str, optional
         What the changes are since ("March convening"); with it the legend counts them.
+    disclosure : Disclosure, optional
+        Who sees the page (default ``Disclosure.public()``). Exact: lives_in tooltips say their
+        residents exactly and the legend says :data:`coalition.privacy.EXACT_LABEL`.
+    counts : CityCounts, optional
+        The whole city's resident counts (:func:`coalition.privacy.city_counts` of its tables):
+        with them a public page shows each lives_in tie's residents as protected; without them
+        it shows none.
 
     Returns
     -------
@@ -787,7 +804,8 @@ def network_html(
         vis_nodes.append(entry)
 
     fresh_ties = set(new_ties or ())
-    vis_edges, new_drawn = _vis_edges(G, highlighted_pairs, fresh_ties, since)
+    residents = _resident_words(disclosure, counts)
+    vis_edges, new_drawn = _vis_edges(G, highlighted_pairs, fresh_ties, since, residents)
     ended_drawn, ended_elsewhere = _ended_edges(G, ended_ties or (), since)
     vis_edges.extend(ended_drawn)
     net = Network(height=height, width="100%", directed=False, cdn_resources="in_line", heading="")
@@ -821,12 +839,14 @@ def network_html(
         if changes_label is not None
         else ""
     )
+    exact = residents.exact and any(d.get("tie_type") == "lives_in" for *_, d in G.edges(data=True))
     legend = _legend_html(
         legend_for(G, color_by),
         bool(highlight_nodes),
         bool(highlighted_pairs),
         non_members,
         changes,
+        exact,
     )
     return page.replace("<!--wbh-legend-->", legend, 1)
 
@@ -849,11 +869,44 @@ def _ring_positions(
     }
 
 
+class _ResidentWords:
+    """How many residents a lives_in tie stands for, as one audience may read it."""
+
+    def __init__(self, exact: bool, shown: Mapping[Any, Any] | None) -> None:
+        self.exact = exact
+        self.shown = shown
+
+    def __call__(self, source: Any, target: Any, value: Any) -> str | None:
+        number = finite_or_none(value)
+        if number is None:
+            return None
+        if self.exact:
+            return f"{number:,.0f} residents"
+        if self.shown is None:
+            return None  # no city lines given: say nothing rather than risk a derivable count
+        protected = self.shown.get(("lives_in", str(source), str(target)))
+        if protected is None:
+            return None
+        if privacy.is_hidden(protected):
+            return f"residents: {protected}"
+        return f"{float(protected):,.0f} residents"
+
+
+def _resident_words(
+    disclosure: privacy.Disclosure | None, counts: privacy.CityCounts | None
+) -> _ResidentWords:
+    disclosure = disclosure if disclosure is not None else privacy.Disclosure.public()
+    if disclosure.exact:
+        return _ResidentWords(True, None)
+    return _ResidentWords(False, counts.protect(disclosure) if counts is not None else None)
+
+
 def _vis_edges(
     G: nx.Graph,
     highlighted_pairs: set[frozenset],
     new_ties: set[str] | None = None,
     since: str = "",
+    residents: _ResidentWords | None = None,
 ) -> tuple[list[dict], int]:
     """The vis-network edges (one per pair of nodes) and how many new ties they draw."""
     ties: dict[frozenset, list[dict]] = defaultdict(list)
@@ -884,6 +937,10 @@ def _vis_edges(
                 detail = f"{tie} (strength {d.get('strength', 1)})"
                 if d.get("kind"):
                     detail += f": {d['kind']}"
+                if d.get("tie_type") == "lives_in" and residents is not None:
+                    words = residents(u, v, d.get("residents"))
+                    if words:
+                        detail += f", {words}"
                 if d.get("illustrative"):
                     detail += " [illustrative]"
                 lines.append(detail)
@@ -978,6 +1035,7 @@ def _legend_html(
     edges_highlighted: bool,
     non_members: bool = False,
     changes: str = "",
+    exact: bool = False,
 ) -> str:
     rows = [
         f'<div><span class="swatch" style="background:{escape_text(colour)}"></span>'
@@ -1003,6 +1061,8 @@ def _legend_html(
             '<div><span class="swatch" style="background:#fff;border:3px solid #333">'
             "</span>Not a member — could be invited (hollow)</div>"
         )
+    if exact:  # a constant of ours, never data
+        rows.append(f'<div style="font-weight:bold;color:#b00020">{privacy.EXACT_LABEL}</div>')
     return f'<div class="wbh-legend">{"".join(rows)}{changes}</div>'
 
 

@@ -34,7 +34,7 @@ MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 # Counts of residents or members below this are shown as a range ("fewer than 11") to anyone
 # without exact-count rights (privacy: no identifiable small groups). Configurable with
 # COALITION_SMALL_COUNT_THRESHOLD, never below SMALL_COUNT_FLOOR (see small_count_threshold()).
-SMALL_COUNT_THRESHOLD = 5  # 11 once the suppression transform lands (issue 9)
+SMALL_COUNT_THRESHOLD = 11
 SMALL_COUNT_FLOOR = 5
 # Accounts (coalition.accounts): a session ends after this long without a request, and in any
 # case this long after signing in; an account is locked for LOCKOUT_MINUTES after LOCKOUT_AFTER

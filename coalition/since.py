@@ -8,6 +8,11 @@ ties added, the ties ended (with their rows, so an ended tie can still be drawn)
 organizations added, retired and changed, and the neighborhoods whose figures changed. It never
 touches the store and never mutates its inputs.
 
+What changed since a meeting is history: it names ties that ended and organizations that were
+removed, so the dashboard shows it to editors and admins only (action ``history``, see
+:mod:`coalition.dashboard.since_ui`). It counts ties and organizations, never residents, so
+nothing here needs the small-count protection of :mod:`coalition.privacy`.
+
 Where a tie or a neighborhood "is": a neighborhood is itself; an organization, a navigator and a
 committee are in their ``neighborhood``; a community lives in many places and is in none. A tie
 counts for the neighborhoods of its two ends.
@@ -41,7 +46,6 @@ from .edits import RETIRED, keys_of, plain_row, plain_value, tie_key
 from .errors import DataError
 from .model import CityData, is_member, place_committees
 from .presenting.changes import version_label
-from .privacy import suppress_small_counts
 
 logger = logging.getLogger(__name__)
 
@@ -516,7 +520,7 @@ def neighborhood_details(change: NeighborhoodChange) -> list[str]:
         )
     if change.serving:
         lines.append(f"Ties serving it: {change.serving[0]} → {change.serving[1]}")
-    return [suppress_small_counts(line) for line in lines]
+    return lines  # counts of organizations and ties: never of residents
 
 
 def outline_texts(marks: SinceMarks, label: str) -> dict[str, str]:

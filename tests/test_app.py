@@ -16,6 +16,7 @@ from helpers import element_texts
 from streamlit.testing.v1 import AppTest
 from tiny_city import make_tiny_city
 
+from coalition import privacy
 from coalition.dashboard import PAGES
 from coalition.ingest import read_city
 from coalition.store import open_store
@@ -357,19 +358,34 @@ def small_count_db(tmp_path_factory) -> Path:
     return _stored(tmp_path_factory.mktemp("small") / "t.db", changed)
 
 
-def test_small_resident_counts_are_suppressed(open_app, small_count_db):
+def test_small_resident_counts_are_suppressed(open_app, small_count_db, monkeypatch):
+    # A viewer's audience (what auth.disclosure() gives an account without exact-count rights).
+    monkeypatch.setattr(
+        "coalition.dashboard.auth.disclosure", lambda: privacy.Disclosure(False, 11)
+    )
     at = open_app(small_count_db, "gaps")
     assert_clean(at)
     languages = dataframe(at, "Speakers here")
     karen = languages[languages["Language"] == "Karen"]
-    assert list(karen["Speakers here"]) == ["fewer than 5"]
-    assert "fewer than 5 residents" in karen.iloc[0]["Why it matters"]
+    assert list(karen["Speakers here"]) == ["fewer than 11"]
+    assert "fewer than 11 residents" in karen.iloc[0]["Why it matters"]
     assert "(3 residents)" not in " ".join(languages["Why it matters"])
+    assert privacy.EXACT_LABEL not in texts(at)
     at = open_app(small_count_db, "map")
     at.selectbox(key="map_profile").set_value("dogwood").run()
     communities = dataframe(at, "Community")
-    assert list(communities["Residents here"]) == ["fewer than 5"]
+    assert list(communities["Residents here"]) == ["fewer than 11"]
     assert not any("(3 residents)" in m.value for m in at.markdown)
+
+
+def test_the_operator_sees_exact_counts_labelled(open_app, small_count_db):
+    # No accounts: the single-person local app acts as the operator (an admin): exact counts.
+    at = open_app(small_count_db, "gaps")
+    assert_clean(at)
+    languages = dataframe(at, "Speakers here")
+    karen = languages[languages["Language"] == "Karen"]
+    assert list(karen["Speakers here"]) == ["3"]
+    assert privacy.EXACT_LABEL in texts(at)
 
 
 def _with_active_committees(neighborhoods: list[str]):
@@ -471,7 +487,8 @@ def test_data_page_sources_illustrative_and_downloads(open_app, tiny_db):
     illustrative = dict(zip(table["Table"], table[table.columns[2]], strict=True))
     assert illustrative["Neighborhoods"] == 0 and illustrative["Organizations"] == 6
     assert any("illustrative" in w.value for w in at.warning)
-    assert len(at.get("download_button")) == 7  # six exports and the backup
+    # The operator (an admin): six public exports and the six exact ones (backup: What changed)
+    assert len(at.get("download_button")) == 12
 
 
 def test_downloads_build_the_exports_when_clicked(hostile_db):

@@ -1,4 +1,6 @@
-"""The Data page's "What changed" section, driven with AppTest on the tiny and hostile cities.
+"""The "What changed" page (editors and admins) and what a viewer gets instead (issue 9).
+
+Driven with AppTest on the tiny and hostile cities.
 
 Tiny city by hand (tests/tiny_city.py): 4 partnerships, Lonely Shop isolated, one active
 committee (Alder) reaching 400 of 1,000 foreign-born residents; Cedar's committee (300) forming.
@@ -20,6 +22,7 @@ from coalition.store import open_store
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
 DATA_PAGE = "coalition/dashboard/data_page.py"
+HISTORY_PAGE = "coalition/dashboard/history_page.py"
 HOSTILE = Path(__file__).resolve().parent / "fixtures" / "hostile_city"
 TIMEOUT = 120
 PARTNERSHIP = {
@@ -58,11 +61,12 @@ def record(db: Path) -> None:
     )
 
 
-def open_data_page(monkeypatch, db: Path) -> AppTest:
+def open_data_page(monkeypatch, db: Path, page: str = HISTORY_PAGE) -> AppTest:
+    """The history page (the data page with ``page=DATA_PAGE``), as the operator (no accounts)."""
     monkeypatch.setenv("COALITION_DB", str(db))
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.run()
-    at.switch_page(DATA_PAGE).run()
+    at.switch_page(page).run()
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]
     return at
@@ -323,7 +327,9 @@ def test_machine_paths_are_not_shown(monkeypatch, tmp_path):
     )
     assert "secret" not in shown and "/home" not in shown
     assert "loaded from tiny" in shown
-    assert "from the folder tiny" in page_text(at)
+    data = open_data_page(monkeypatch, path, DATA_PAGE)
+    assert "from the folder tiny" in page_text(data)
+    assert "secret" not in page_text(data) and "/home" not in page_text(data)
 
 
 def test_hostile_meeting_and_editor_names_stay_text(monkeypatch, db):
@@ -343,3 +349,190 @@ def test_hostile_meeting_and_editor_names_stay_text(monkeypatch, db):
     assert "Version 2 is now the meeting" in body.replace("\\", "")
     since = at.selectbox(key="changes_since")
     assert since.options[1].startswith(f"Meeting: {hostile} (version 1")  # plain text option
+
+
+# --- who sees the history, and what each role downloads (issue 9) -------------------------------
+# A store with accounts: its operator could do anything, so every screen signs in. A record
+# named by mistake ("Mistaken Person Name") was added then removed: it lives in the history only.
+
+PASSWORD = "correct horse battery"
+MISTAKE = "Mistaken Person Name"
+VISIBLE = ("markdown", "caption", "info", "warning", "success", "error", "title", "header")
+
+
+@pytest.fixture
+def shared(tmp_path) -> Path:
+    """A shared store: the tiny city loaded from a folder deep in tmp_path, accounts of every
+    role, a partnership recorded and a mistaken organization added then removed."""
+    from coalition import accounts, edits
+
+    path = tmp_path / "shared.db"
+    store = open_store(path)
+    folder = tmp_path / "machine-only" / "tiny"
+    store.replace_city(dataclasses.replace(make_tiny_city(), meta={"source_dir": str(folder)}))
+    record(path)
+    city = store.read_city()
+    added = edits.add(
+        city,
+        "organizations",
+        {
+            "org_id": "mistake",
+            "name": MISTAKE,
+            "sector": "other",
+            "orientation": "both",
+            "neighborhood": "alder",
+            "source": "working session",
+            "source_date": "2026-11",
+        },
+    )
+    store.apply(added, what=f"Added: {MISTAKE}")
+    city = store.read_city()
+    store.apply(
+        edits.retire(
+            city, "organizations", "mistake", reason="recorded by mistake", on="2026-11-30"
+        ),
+        what="Removed an organization",
+    )
+    store.add_account("ada", PASSWORD, "admin")
+    operator = accounts.operator()
+    store.add_account("ed", PASSWORD, "editor", account=operator)
+    store.add_account("vi", PASSWORD, "viewer", account=operator)
+    return path
+
+
+def signed_in(monkeypatch, db: Path, name: str, page: str) -> AppTest:
+    monkeypatch.setenv("COALITION_DB", str(db))
+    _, token = open_store(db).sign_in(name, PASSWORD)
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.session_state["session_token"] = token
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def visible_text(at: AppTest) -> str:
+    """Every text a person can read on the page (escapes removed), tables and options included."""
+    parts = [str(e.value) for kind in VISIBLE for e in at.get(kind)]
+    parts += [d.value.to_csv() for d in at.dataframe]
+    parts += [str(o) for s in at.selectbox for o in s.options]
+    parts += [str(b.label) for b in at.button] + download_labels(at)
+    return "\n".join(parts).replace("\\", "")
+
+
+def download_keys(at: AppTest) -> list[str]:
+    return [d.proto.id.rsplit("-", 1)[-1] for d in at.get("download_button")]
+
+
+def test_a_viewer_gets_no_history_page(monkeypatch, shared):
+    at = signed_in(monkeypatch, shared, "vi", HISTORY_PAGE)
+    assert [e.value for e in at.error] and "Only an editor or an admin" in at.error[0].value
+    assert not at.dataframe and not at.selectbox and not at.get("download_button")
+    assert MISTAKE not in visible_text(at)
+
+
+def test_a_viewer_data_page_has_no_history_no_exact_download_no_machine_path(
+    monkeypatch, shared, tmp_path
+):
+    at = signed_in(monkeypatch, shared, "vi", DATA_PAGE)
+    text = visible_text(at)
+    assert "What changed" not in text and "Versions and meetings" not in text
+    assert MISTAKE not in text
+    assert str(tmp_path) not in text and "machine-only" not in text
+    assert "from the folder tiny" in text  # its last part only
+    keys = download_keys(at)
+    assert len(keys) == 6 and all(k.startswith("download_public_") for k in keys)
+    assert "Download a backup" not in download_labels(at)
+
+
+def test_a_viewer_other_pages_show_no_machine_path_and_no_removed_name(
+    monkeypatch, shared, tmp_path
+):
+    for page in ("overview.py", "gaps.py", "planner.py", "network.py", "map.py"):
+        at = signed_in(monkeypatch, shared, "vi", f"coalition/dashboard/{page}")
+        text = visible_text(at)
+        assert str(tmp_path) not in text and "machine-only" not in text, page
+        assert MISTAKE not in text, page
+        assert "net_since" not in [s.key for s in at.selectbox], page  # no changes since
+        assert "map_since" not in [s.key for s in at.selectbox], page
+
+
+def test_an_editor_sees_the_history_and_takes_exact_tables_only(monkeypatch, shared):
+    at = signed_in(monkeypatch, shared, "ed", HISTORY_PAGE)
+    assert not at.error
+    text = visible_text(at)
+    assert "What changed" in text and "not for sharing" in text
+    assert at.selectbox(key="changes_since").options
+    assert "meeting_name" in [t.key for t in at.text_input]  # naming a meeting is editing
+    assert "restore_version" not in [b.key for b in at.button]  # restoring is an admin's
+    assert "Download a backup" not in download_labels(at)
+    data = signed_in(monkeypatch, shared, "ed", DATA_PAGE)
+    keys = download_keys(data)
+    assert sorted(k for k in keys if k.startswith("download_exact_")) == [
+        "download_exact_csv",
+        "download_exact_xlsx",
+    ]
+    assert any("not for sharing" in str(s.value) for s in data.subheader)
+
+
+def test_an_editor_is_offered_changes_since_on_the_network(monkeypatch, shared):
+    at = signed_in(monkeypatch, shared, "ed", "coalition/dashboard/network.py")
+    assert "net_since" in [s.key for s in at.selectbox]
+
+
+def test_an_admin_takes_the_full_export_restores_and_backs_up(monkeypatch, shared):
+    data = signed_in(monkeypatch, shared, "ada", DATA_PAGE)
+    keys = download_keys(data)
+    assert len(keys) == 12 and sum(k.startswith("download_exact_") for k in keys) == 6
+    history = signed_in(monkeypatch, shared, "ada", HISTORY_PAGE)
+    assert "Download a backup" in download_labels(history)
+    history.selectbox(key="history_version").set_value(1).run()
+    assert "restore_version" in [b.key for b in history.button]
+
+
+def test_every_download_is_audited_as_its_account(shared):
+    import io
+    import zipfile
+
+    from coalition import accounts, privacy
+    from coalition.dashboard import cache, data_page
+    from coalition.settings import db_url
+
+    store = open_store(shared)
+    viewer, _ = store.sign_in("vi", PASSWORD)
+    snap = cache.Snapshot(db_url(shared), store.version())
+    public = privacy.Disclosure.public()
+    data = data_page.deferred_download(snap, "csv", public, viewer, store)()
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        readme = archive.read("README.txt").decode("utf-8")
+        assert MISTAKE not in archive.read("organizations.csv").decode("utf-8")
+    assert "PUBLIC export" in readme
+    log = store.audit_log(account=accounts.operator())
+    exports = log[log["action"] == "export"]
+    assert exports.iloc[0]["who"] == "vi"
+    assert exports.iloc[0]["what"] == f"public csv download, version {snap.version}"
+
+
+def test_a_viewer_downloads_from_the_leaky_city_hold_no_secret(monkeypatch, tmp_path):
+    from test_exports import LEAKY, _count_cells, _small_numbers
+
+    from coalition import accounts, ingest, privacy
+    from coalition.dashboard import cache, data_page
+    from coalition.settings import db_url
+
+    path = tmp_path / "leaky.db"
+    store = open_store(path)
+    store.replace_city(ingest.read_city(LEAKY))
+    store.add_account("ada", PASSWORD, "admin")
+    store.add_account("vi", PASSWORD, "viewer", account=accounts.operator())
+    at = signed_in(monkeypatch, path, "vi", DATA_PAGE)
+    assert all(k.startswith("download_public_") for k in download_keys(at))
+    viewer, _ = store.sign_in("vi", PASSWORD)
+    snap = cache.Snapshot(db_url(path), store.version())
+    audience = privacy.Disclosure.for_account(viewer)  # what the page gives a viewer
+    for fmt, *_ in data_page.DOWNLOADS:
+        data = data_page.deferred_download(snap, fmt, audience, viewer, store)()
+        cells = _count_cells(fmt, data, tmp_path)
+        assert cells and _small_numbers(cells) == [], fmt
+    log = store.audit_log(account=accounts.operator())
+    assert (log[log["action"] == "export"]["who"] == "vi").sum() == len(data_page.DOWNLOADS)

@@ -388,8 +388,8 @@ def test_a_version_that_is_not_a_row_edit_is_never_read_as_no_change(
     store = cache.get_store()
     versions = store.versions
 
-    def unknown_kind():  # a kind of write this module does not know (no rows kept for it)
-        kept = versions()
+    def unknown_kind(**kwargs):  # a kind of write this module does not know (no rows kept)
+        kept = versions(**kwargs)
         kept.loc[kept["version"] == snap.version, "kind"] = "survey"
         return kept
 

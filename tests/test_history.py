@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from tiny_city import make_tiny_city
 
-from coalition import cli, ingest
+from coalition import cli, ingest, privacy
 from coalition import store as store_module
 from coalition.errors import AnalysisError, StoreError, ValidationError
 from coalition.history import compare_cities
@@ -502,9 +502,17 @@ def test_small_resident_counts_are_not_shown_in_effects(tiny_city):
     report = compare_cities(few, set_status(few, "wc-cedar", "active"))
     sentence = report.effects.loc[report.effects["kind"] == "coverage", "explanation"].iloc[0]
     assert sentence == (
-        "Cedar (fewer than 5 foreign-born residents) is now reached by an active welcoming "
+        "Cedar (fewer than 11 foreign-born residents) is now reached by an active welcoming "
         "committee."
     )
+    # the residents newly reached, and the totals before and after, would give the 3 away
+    text = " ".join(report.changes["explanation"]) + report.explanation
+    assert "3 more" not in text and "withheld to protect a small count" in text
+    assert report.headline["foreign_born_covered"]["delta"] is None
+    exact = compare_cities(
+        few, set_status(few, "wc-cedar", "active"), disclosure=privacy.Disclosure(True, 11)
+    )
+    assert exact.headline["foreign_born_covered"]["delta"] == 3
 
 
 def test_no_change_has_no_effects(tiny_city):

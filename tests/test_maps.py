@@ -19,6 +19,7 @@ from harness import offline_browser
 from shapely.geometry import Point
 
 from coalition import maps
+from coalition.privacy import Disclosure
 from coalition.errors import CoalitionError, DataError
 from coalition.model import nodes_frame
 
@@ -151,10 +152,15 @@ def test_legend_categories_and_no_data(frame):
         ("#54278f", "0.70 – 0.90"),
         ("#bdbdbd", "Not a candidate (active committee)"),
     ]
-    assert maps.legend_items(frame.assign(population=[5, None, 5, 5]), "population")[-1] == (
-        "#bdbdbd",
-        "No data",
-    )
+    exact = Disclosure(exact=True, threshold=11)
+    assert maps.legend_items(
+        frame.assign(population=[5, None, 5, 5]), "population", disclosure=exact
+    )[-1] == ("#bdbdbd", "No data")
+    # For everyone else, 5 residents are hidden: their own class, not "No data".
+    assert maps.legend_items(frame.assign(population=[5, None, 5, 5]), "population")[-2:] == [
+        ("#bdbdbd", "No data"),
+        (maps.HIDDEN_COLOUR, maps.HIDDEN_LABEL),
+    ]
     single = frame.assign(gap_count=[2, 2, 2, 2])
     assert maps.legend_items(single, "gap_count") == [("#bd0026", "2")]
 
@@ -484,7 +490,10 @@ def test_large_city_is_simplified_and_rounded():
     city = _large_city()
     original = int(shapely.get_num_coordinates(city.geometry.to_numpy()).sum())
     layers = maps.prepare_map_layers(city)
-    m = maps.neighborhood_map(city, "foreign_born", highlight=["n0-0"], layers=layers)
+    exact = Disclosure(exact=True, threshold=11)
+    m = maps.neighborhood_map(
+        city, "foreign_born", highlight=["n0-0"], layers=layers, disclosure=exact
+    )
     assert len(_areas(m).ids) == 2304
     drawn = sum(len(g["coordinates"][0]) for g in layers.geometries.values())
     assert drawn < original / 2
@@ -496,7 +505,7 @@ def test_large_city_is_simplified_and_rounded():
     assert "Boundaries simplified for display (to about 10 m)" in maps.offline_map_html(m)
     # Too many areas to label them all: only the highlighted one is labelled.
     assert len(_children(m, folium.DivIcon)) == 1
-    assert len(maps.legend_items(city, "foreign_born")) == 5
+    assert len(maps.legend_items(city, "foreign_born", disclosure=exact)) == 5
     assert (
         len(city) == 2304
         and int(shapely.get_num_coordinates(city.geometry.to_numpy()).sum()) == original

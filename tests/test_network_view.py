@@ -652,3 +652,80 @@ def test_changes_since_titles_are_escaped(tiny_graph):
     assert html.unescape(ended["title"]).startswith(HOSTILE["img"] + " – ")
     legend = re.search(r'<div class="wbh-legend">.*?</div></div>', page, re.DOTALL).group(0)
     assert html.unescape(legend).count(HOSTILE["attr"] + " {{7*7}}") == 1
+
+
+# --- resident counts on lives_in ties, for the page's audience (issue 9) -----------------------
+
+
+def _leaky_city(tiny_city):
+    """Karen refugees: 97 in Dogwood, and 3 in Alder (small; 100 - 97 would give it away)."""
+    import dataclasses
+
+    import pandas as pd
+
+    ties = tiny_city.tables["ties"].copy()
+    karen = (ties["source_id"] == "karen") & (ties["tie_type"] == "lives_in")
+    ties.loc[karen, "residents"] = 97
+    ties = pd.concat([ties, ties.loc[karen].assign(target_id="alder", residents=3)])
+    return dataclasses.replace(
+        tiny_city, tables={**tiny_city.tables, "ties": ties.reset_index(drop=True)}
+    )
+
+
+def _tie_titles(page: str) -> list[str]:
+    return [html.unescape(e.get("title", "")) for e in _vis_data(page, "edgeList")]
+
+
+def test_lives_in_residents_are_exact_for_editors_and_labelled(tiny_city):
+    from coalition.model import build_graph
+    from coalition.privacy import EXACT_LABEL, Disclosure
+
+    G = build_graph(_leaky_city(tiny_city))
+    page = nv.network_html(G, nv.layout_positions(G), disclosure=Disclosure(True, 11))
+    titles = _tie_titles(page)
+    assert any("lives in (strength 1), 3 residents" in t for t in titles)
+    assert any("97 residents" in t for t in titles)
+    assert EXACT_LABEL in page
+
+
+def test_lives_in_residents_are_protected_with_the_city_lines_or_not_shown(tiny_city):
+    from coalition import privacy
+    from coalition.model import build_graph
+    from coalition.privacy import EXACT_LABEL, Disclosure
+
+    city = _leaky_city(tiny_city)
+    G = build_graph(city)
+    public = Disclosure(False, 11)
+    counts = privacy.city_counts(city.tables)
+    titles = _tie_titles(
+        nv.network_html(G, nv.layout_positions(G), disclosure=public, counts=counts)
+    )
+    karen = [t for t in titles if t.startswith("Karen refugees")]
+    assert any("residents: fewer than 11" in t for t in karen)
+    assert any(f"residents: {privacy.WITHHELD_TEXT}" in t for t in karen)
+    assert not any(re.search(r"\b(3|97) residents", t) for t in titles)
+    # A view drawn without the city's lines says no resident count at all (the default).
+    page = nv.network_html(G, nv.layout_positions(G))
+    titles = _tie_titles(page)
+    assert not any(re.search(r"\d residents|residents: ", t) for t in titles)
+    assert EXACT_LABEL not in page
+
+
+def test_leaky_city_network_page_shows_no_secret():
+    from pathlib import Path
+
+    from coalition import ingest
+    from coalition.analysis.coverage import index_counts
+    from coalition.analysis.graph_index import index_city
+    from coalition.model import build_graph
+    from coalition.privacy import Disclosure
+
+    city = ingest.read_city(Path(__file__).resolve().parent / "fixtures" / "leaky_city")
+    G = build_graph(city)
+    counts = index_counts(index_city(city))
+    leak = re.compile(r"\b[4-9] residents")
+    for disclosure in (None, Disclosure(False, 11)):
+        page = nv.network_html(G, nv.layout_positions(G), disclosure=disclosure, counts=counts)
+        assert not any(leak.search(t) for t in _tie_titles(page))
+    exact = nv.network_html(G, nv.layout_positions(G), disclosure=Disclosure(True, 11))
+    assert any(leak.search(t) for t in _tie_titles(exact))  # the check can fail

@@ -15,6 +15,8 @@ import pytest
 from coalition import analysis, labels, privacy, schema
 from coalition.presenting import changes, city, gaps, plans, text
 
+EXACT = privacy.Disclosure(exact=True, threshold=11)
+
 HOSTILE = "[click](javascript:alert(1)) ![x](https://e.example/x.png) <b>$x$</b>"
 
 
@@ -46,10 +48,12 @@ def test_kind_words_agree_with_the_status_and_community_words():
 @pytest.mark.parametrize(
     "value, shown",
     [
-        (4, "fewer than 5"),
-        (1, "fewer than 5"),
-        (0.5, "fewer than 5"),
-        (5, "5"),
+        (4, "fewer than 11"),
+        (1, "fewer than 11"),
+        (0.5, "fewer than 11"),
+        (5, "fewer than 11"),
+        (10, "fewer than 11"),
+        (11, "11"),
         (0, "0"),
         (1234, "1,234"),
         (None, "–"),
@@ -58,20 +62,20 @@ def test_kind_words_agree_with_the_status_and_community_words():
         ([3], "–"),
     ],
 )
-def test_suppressed_hides_counts_below_five_only(value, shown):
+def test_suppressed_hides_counts_below_eleven_only(value, shown):
     assert privacy.suppressed(value) == shown
 
 
 @pytest.mark.parametrize(
     "sentence, shown",
     [
-        ("Karen (4 residents) live here.", "Karen (fewer than 5 residents) live here."),
-        ("Karen (5 residents) live here.", "Karen (5 residents) live here."),
-        ("Karen (1 resident) lives here.", "Karen (fewer than 5 residents) lives here."),
+        ("Karen (4 residents) live here.", "Karen (fewer than 11 residents) live here."),
+        ("Karen (11 residents) live here.", "Karen (11 residents) live here."),
+        ("Karen (1 resident) lives here.", "Karen (fewer than 11 residents) lives here."),
         ("Latino (1,234 residents).", "Latino (1,234 residents)."),
         (
             "Nepali (2 speakers) and (3 residents).",
-            "Nepali (fewer than 5 speakers) and (fewer than 5 residents).",
+            "Nepali (fewer than 11 speakers) and (fewer than 11 residents).",
         ),
         ("Founded 3 residents ago", "Founded 3 residents ago"),  # not a count in brackets
     ],
@@ -163,11 +167,26 @@ def test_no_gap_rows_when_the_family_is_missing_or_empty():
 def test_readable_gap_table_hides_ids_and_small_counts():
     table = gaps.readable(gaps.index_rows(_language_gaps()).frame, "language_gaps")
     assert table.columns.tolist() == ["Why it matters", "Neighborhood", "Language", "Speakers here"]
-    assert table["Speakers here"].tolist() == ["40", "12", "fewer than 5"]
-    assert (
-        table["Why it matters"].iloc[2]
-        == "Karen speakers (fewer than 5 residents) in Alder have no class."
+    # no hidden cells given: the audience is public, so a small count shows as a range
+    assert table["Speakers here"].tolist() == ["40", "12", "fewer than 11"]
+    # sentences are the report's own (composed from protected counts); never edited here
+    assert table["Why it matters"].iloc[2] == "Karen speakers (3 residents) in Alder have no class."
+    exact = gaps.readable(
+        gaps.index_rows(_language_gaps()).frame, "language_gaps", disclosure=EXACT
     )
+    assert exact["Speakers here"].tolist() == ["40", "12", "3"]
+
+
+def test_readable_writes_the_reports_hidden_markers():
+    frame = gaps.index_rows(_language_gaps()).frame
+    row = frame.iloc[0]
+    hidden = {
+        ("language_gaps", (str(row["neighborhood_id"]), str(row["language"])), "speakers"): (
+            privacy.Withheld()
+        )
+    }
+    table = gaps.readable(frame, "language_gaps", hidden=hidden, disclosure=EXACT)
+    assert table["Speakers here"].tolist() == ["withheld to protect a small count", "12", "3"]
 
 
 def test_readable_without_a_family_shows_every_column_in_words():
@@ -204,7 +223,7 @@ def test_top_gap_sentences_take_each_family_in_turn_without_repeats():
     assert gaps.top_gap_sentences(report, 6) == [
         "F1",
         "Same",
-        "(fewer than 5 speakers) L1",
+        "(2 speakers) L1",  # the report's sentence as composed (protected by the analysis)
         "A broker.",
         "S2",
     ]

@@ -18,7 +18,7 @@ from test_analysis_rank import grid_city
 from tiny_city import make_tiny_city
 
 from coalition import cli
-from coalition.analysis import find_gaps, plan_committees, rank_candidates
+from coalition.analysis import GAP_FAMILIES, find_gaps, plan_committees, rank_candidates
 from coalition.model import CityData, build_graph
 from coalition.store import open_store
 
@@ -195,7 +195,8 @@ def test_every_gap_finding_says_which_illustrative_rows_it_rests_on():
         [("a", "v"), ("v", "b")], communities=["kin"], serves=[("a", "kin")], illustrative={"a"}
     )
     gaps = find_gaps(G)
-    for family, frame in vars(gaps).items():
+    for family in GAP_FAMILIES:
+        frame = getattr(gaps, family)
         assert {"illustrative", "illustrative_rows"} <= set(frame.columns), family
     kin = gaps.fragile_links.query("type == 'community'").set_index("id").loc["kin"]
     assert kin["illustrative"] and kin["illustrative_rows"] == ["a"]
@@ -312,6 +313,7 @@ def test_rank_cli_says_k_was_reduced(tmp_path, capsys):
     header, out = capsys.readouterr().out.split("\n", 1)
     assert header.startswith("Tiny Town — data version 1")
     assert out.startswith(
+        "Exact counts — not for sharing\n"  # the CLI is the operator: exact, labelled once
         "Note: Asked for 10 next committees, but only 3 neighborhoods have "
         "no active committee: k is 3."
     )

@@ -1,15 +1,33 @@
-"""Where welcoming committees reach: coverage by neighborhood, by resident need, by community."""
+"""Where welcoming committees reach: coverage by neighborhood, by resident need, by community.
+
+Small counts (issue 9): :func:`coverage_report` takes a ``disclosure``
+(:class:`coalition.privacy.Disclosure`, default :meth:`~coalition.privacy.Disclosure.public`: a
+forgotten argument hides, never leaks). The report's numeric columns and summary figures stay
+exact numbers, for code that ranks, sums or compares (the plan, the what-if, the ranking); every
+sentence (``explanation``) is composed from protected numbers, and :attr:`CoverageReport.hidden`
+holds the marker (:class:`~coalition.privacy.SmallCount` / :class:`~coalition.privacy.Withheld`)
+of every hidden cell. Whatever is shown takes numbers through :meth:`CoverageReport.shown` or
+:meth:`CoverageReport.to_dict` (which writes the marker's text in place of a hidden number), never
+from the frames directly.
+
+The cells protected together (:func:`index_counts` and :func:`coverage_counts`): the city's
+resident counts and their lines (:func:`coalition.privacy.resident_counts`), plus per community
+the residents in reached neighborhoods and the unshown rest outside them, and the foreign-born
+residents and population in reached neighborhoods with the unshown rest outside them.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import networkx as nx
 import numpy as np
 import pandas as pd
 
+from .. import privacy
+from ..privacy import Disclosure, Line
 from ..values import json_value, whole
 from .geometry import check_rule, coverage_pairs, positions_of
 from .graph_index import GraphIndex, as_index, join_names, plural
@@ -45,14 +63,122 @@ class CoverageReport:
     neighborhoods: pd.DataFrame
     summary: dict[str, Any]
     communities: pd.DataFrame
+    disclosure: Disclosure = field(default_factory=Disclosure.public)
+    # (part, row id, column) -> marker; part is "neighborhoods", "communities" or "summary" (row
+    # id "" for the summary). Empty for an exact disclosure.
+    hidden: dict[tuple[str, str, str], Any] = field(default_factory=dict)
+
+    def shown(self, part: str, row_id: Any, column: str, value: Any) -> Any:
+        """The value a view may show: the marker of a hidden cell, else ``value`` itself.
+
+        Examples
+        --------
+        >>> report.shown("communities", "andean", "residents_covered", 412)  # doctest: +SKIP
+        Withheld()
+        """
+        return self.hidden.get((part, str(row_id), column), value)
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-serialisable form: ``{"neighborhoods", "summary", "communities"}``."""
+        """JSON-serialisable form: ``{"neighborhoods", "summary", "communities"}``.
+
+        A hidden number is written as its marker's text ("fewer than 11", "withheld to protect a
+        small count").
+        """
         return {
-            "neighborhoods": frame_records(self.neighborhoods),
-            "summary": json_value(self.summary),
-            "communities": frame_records(self.communities),
+            "neighborhoods": _masked(
+                frame_records(self.neighborhoods), "neighborhoods", self.hidden
+            ),
+            "summary": {
+                key: str(self.hidden[("summary", "", key)])
+                if ("summary", "", key) in self.hidden
+                else value
+                for key, value in json_value(self.summary).items()
+            },
+            "communities": _masked(frame_records(self.communities), "communities", self.hidden),
         }
+
+
+def _masked(
+    records: list[dict[str, Any]], part: str, hidden: dict[tuple[str, str, str], Any]
+) -> list[dict[str, Any]]:
+    """Records with the marker text in place of every hidden number."""
+    if not hidden:
+        return records
+    return [
+        {
+            key: str(hidden[(part, str(row["id"]), key)])
+            if (part, str(row["id"]), key) in hidden
+            else value
+            for key, value in row.items()
+        }
+        for row in records
+    ]
+
+
+def index_counts(index: GraphIndex) -> privacy.CityCounts:
+    """The city's resident counts and lines (:func:`coalition.privacy.resident_counts`).
+
+    Examples
+    --------
+    >>> index_counts(index).values[("recorded", "andean")]  # doctest: +SKIP
+    419.0
+    """
+
+    def compute() -> privacy.CityCounts:
+        residence = index.residence
+        frame = index.neighborhoods
+        return privacy.resident_counts(
+            zip(
+                residence["community"].tolist(),
+                residence["neighborhood"].tolist(),
+                residence["residents"].tolist(),
+                strict=True,
+            ),
+            zip(
+                index.communities.index.tolist(),
+                index.communities["estimated_residents"].tolist(),
+                strict=True,
+            ),
+            {
+                column: list(zip(frame.index.tolist(), frame[column].tolist(), strict=True))
+                for column in privacy.NEIGHBORHOOD_COUNTS
+                if column in frame.columns
+            },
+        )
+
+    return index.memo("privacy_counts", compute)
+
+
+def coverage_counts(index: GraphIndex, covered_ids: set[str]) -> privacy.CityCounts:
+    """:func:`index_counts` plus what a coverage report can show of reached neighborhoods.
+
+    Per community: its lives_in residents in reached neighborhoods = ``("covered", id)``
+    (shown), those elsewhere = ``("outside", id)`` (never shown). Per figure
+    (population, foreign_born): the reached neighborhoods' figures = ``("covered", column)``,
+    the others = ``("outside", column)``.
+    """
+    base = index_counts(index)
+    values: dict[Any, Any] = {}
+    lines: list[Line] = []
+    unshown: list[Any] = []
+    by_community: dict[str, tuple[list[Any], list[Any]]] = {}
+    figures: dict[str, tuple[list[Any], list[Any]]] = {}
+    key: Any
+    for key in base.values:
+        if key[0] == "lives_in":
+            inside, outside = by_community.setdefault(key[1], ([], []))
+            (inside if key[2] in covered_ids else outside).append(key)
+        elif key[0] == "neighborhood" and key[2] in ("population", "foreign_born"):
+            inside, outside = figures.setdefault(key[2], ([], []))
+            (inside if key[1] in covered_ids else outside).append(key)
+    for name, groups in [*by_community.items(), *figures.items()]:
+        for kind, parts in zip(("covered", "outside"), groups, strict=True):
+            total = (kind, name)
+            values[total] = sum(base.values[p] for p in parts)
+            lines.append(Line(tuple(parts), total))
+            if kind == "outside":
+                unshown.append(total)
+    return base.extended(values, lines, unshown)
 
 
 def covered_mask(
@@ -127,6 +253,7 @@ def coverage_report(
     rule: str = "own",
     distance_km: float = 1.0,
     extra_committees: Iterable[str] = (),
+    disclosure: Disclosure | None = None,
 ) -> CoverageReport:
     """Which neighborhoods, residents and communities the active welcoming committees reach.
 
@@ -143,6 +270,9 @@ def coverage_report(
         Radius of the "distance" rule.
     extra_committees : iterable of str
         Neighborhood ids treated as if they had an active committee (a "what if").
+    disclosure : Disclosure, optional
+        Who reads the sentences and :meth:`CoverageReport.to_dict`; default
+        :meth:`Disclosure.public` (small counts hidden, with complementary suppression).
 
     Returns
     -------
@@ -168,6 +298,15 @@ def coverage_report(
     ]
     covered, covered_by = covered_mask(index, rule, distance_km, extra)
     frame = index.neighborhoods
+    disclosure = disclosure or Disclosure.public()
+    covered_ids = set(frame.index[covered])
+    shown = {} if disclosure.exact else coverage_counts(index, covered_ids).protect(disclosure)
+
+    def cell(key: Any, value: Any) -> Any:
+        """The protected value of a counted cell (the value itself when not hidden)."""
+        marker = shown.get(key)
+        return marker if privacy.is_hidden(marker) else value
+
     # A blank figure is "no figure", never 0: it is left out of every sum and said so.
     foreign_born_raw = frame["foreign_born"].to_numpy(dtype=float)
     population_raw = frame["population"].to_numpy(dtype=float)
@@ -187,7 +326,8 @@ def coverage_report(
     }[rule]
 
     explanations = []
-    for name, status, is_covered, by, fb, known, made_up in zip(
+    for neighborhood_id, name, status, is_covered, by, fb, known, made_up in zip(
+        frame.index.tolist(),
         frame["name"],
         frame["committee_status"],
         covered,
@@ -202,6 +342,7 @@ def coverage_report(
             "forming": "has a welcoming committee forming (not counted yet)",
             "none": "has no welcoming committee",
         }.get(status, "has no committee")
+        fb_cell = cell(("neighborhood", neighborhood_id, "foreign_born"), fb)
         if not known:
             sentence = (
                 f"{name} {status_words} and is "
@@ -212,12 +353,12 @@ def coverage_report(
         elif is_covered:
             sentence = (
                 f"{name} {status_words} and is covered by {join_names(by)}, "
-                f"reaching its {plural(fb, 'foreign-born resident')}."
+                f"reaching its {privacy.count_phrase(fb_cell, 'foreign-born resident')}."
             )
         else:
             sentence = (
                 f"{name} {status_words} and is not covered: its "
-                f"{plural(fb, 'foreign-born resident')} are outside every "
+                f"{privacy.count_phrase(fb_cell, 'foreign-born resident')} are outside every "
                 "active committee's reach."
             )
         if made_up:
@@ -255,6 +396,8 @@ def coverage_report(
     fb_total, fb_covered = float(foreign_born.sum()), float(foreign_born[covered].sum())
     pop_total, pop_covered = float(population.sum()), float(population[covered].sum())
     share_fb = _share(fb_covered, fb_total)
+    fb_total_shown = cell(("city", "foreign_born"), fb_total)
+    fb_covered_shown = cell(("covered", "foreign_born"), fb_covered)
     active_count = int(index.has_active_committee.sum())
     summary = {
         "rule": rule,
@@ -275,8 +418,15 @@ def coverage_report(
             + f", each covering {rule_words}, reach {int(covered.sum())} of "
             f"{plural(len(frame), 'neighborhood')}"
             + (
-                f" and {fb_covered:,.0f} of {fb_total:,.0f} foreign-born residents "
-                f"({_percent(share_fb)})."
+                (
+                    f" and {privacy.format_count(fb_covered_shown, disclosure)} of "
+                    f"{privacy.format_count(fb_total_shown, disclosure)} foreign-born residents "
+                    + (
+                        "(share withheld to protect a small count)."
+                        if privacy.hidden_share(fb_total_shown, fb_covered_shown)
+                        else f"({_percent(share_fb)})."
+                    )
+                )
                 if fb_known.any()
                 else "; no neighborhood has a foreign-born figure, so the share of foreign-born "
                 "residents reached is unknown."
@@ -303,7 +453,6 @@ def coverage_report(
     summary["illustrative_rows"] = summary_rows
 
     residence = index.residence
-    covered_ids = set(frame.index[covered])
     # Each community's lives_in rows, in table order (one grouping, not one scan per community).
     lives_at = residence.groupby("community", sort=False).indices
     lives_where = residence["neighborhood"].to_numpy(dtype=object)
@@ -322,9 +471,16 @@ def coverage_report(
             residents_covered = float(np.nan_to_num(in_covered, nan=0.0).sum())
             share = _share(residents_covered, residents)
             covered_places = [index.name(n) for n in where if n in covered_ids]
+            residents_shown = cell(("recorded", community_id), residents)
+            covered_shown = cell(("covered", community_id), residents_covered)
+            share_words = (
+                "a share (withheld to protect a small count)"
+                if privacy.hidden_share(residents_shown, covered_shown)
+                else _percent(share)
+            )
             explanation = (
-                f"Of the {residents:,.0f} residents recorded for {community['name']}, "
-                f"{_percent(share)} live in covered neighborhoods"
+                f"Of the {privacy.count_phrase(residents_shown, 'resident')} recorded for "
+                f"{community['name']}, {share_words} live in covered neighborhoods"
                 + (
                     f" ({join_names(covered_places)})."
                     if covered_places
@@ -362,4 +518,43 @@ def coverage_report(
             "explanation",
         ],
     )
-    return CoverageReport(neighborhoods=neighborhoods, summary=summary, communities=communities)
+    hidden: dict[tuple[str, str, str], Any] = {}
+    if shown:
+        for neighborhood_id in frame.index.tolist():
+            for column in ("population", "foreign_born"):
+                marker = shown.get(("neighborhood", neighborhood_id, column))
+                if privacy.is_hidden(marker):
+                    hidden[("neighborhoods", str(neighborhood_id), column)] = marker
+                    if column == "foreign_born":
+                        hidden[("neighborhoods", str(neighborhood_id), "foreign_born_moe")] = (
+                            privacy.Withheld()
+                        )
+        for key, cell_key, share_key in (
+            ("foreign_born_total", ("city", "foreign_born"), "share_foreign_born_covered"),
+            ("foreign_born_covered", ("covered", "foreign_born"), "share_foreign_born_covered"),
+            ("population_total", ("city", "population"), "share_population_covered"),
+            ("population_covered", ("covered", "population"), "share_population_covered"),
+        ):
+            marker = shown.get(cell_key)
+            if privacy.is_hidden(marker):
+                hidden[("summary", "", key)] = marker
+                hidden[("summary", "", share_key)] = privacy.Withheld()
+        for community_id in communities["id"].tolist():
+            recorded = shown.get(("recorded", community_id))
+            reached = shown.get(("covered", community_id))
+            estimate = shown.get(("community", community_id))
+            # a community with no lives_in figure shows its estimate as "residents"
+            residents_marker = recorded if ("recorded", community_id) in shown else estimate
+            if privacy.is_hidden(residents_marker):
+                hidden[("communities", str(community_id), "residents")] = residents_marker
+            if privacy.is_hidden(reached):
+                hidden[("communities", str(community_id), "residents_covered")] = reached
+            if privacy.hidden_share(residents_marker, reached):
+                hidden[("communities", str(community_id), "share_covered")] = privacy.Withheld()
+    return CoverageReport(
+        neighborhoods=neighborhoods,
+        summary=summary,
+        communities=communities,
+        disclosure=disclosure,
+        hidden=hidden,
+    )

@@ -1,13 +1,28 @@
 """Where the coalition has gaps: six families of findings, each explained in plain words.
 
 See docs/analysis.md for the exact rule behind every family.
+
+Small counts (issue 9): :func:`find_gaps` takes a ``disclosure``
+(:class:`coalition.privacy.Disclosure`, default :meth:`~coalition.privacy.Disclosure.public`).
+The families' numeric columns (``residents``, ``speakers``, ``foreign_born``, ``severity``) stay
+exact numbers for code that ranks or counts (the ranking reads the family functions directly,
+which are exact building blocks and never shown); every ``explanation`` in a report is composed
+from protected counts, and :attr:`GapReport.hidden` marks every hidden cell (keyed by family, the
+row's id columns :data:`ROW_IDS` and the column). Views take numbers through
+:meth:`GapReport.shown` or :meth:`GapReport.to_dict` (which writes a hidden number's text).
+
+Protected together: the city's resident counts and lines
+(:func:`coalition.analysis.coverage.index_counts`), plus the speakers of each language gap (the
+sum of its communities' lives_in residents in that neighborhood) and the foreign-born median the
+uncovered-need sentences quote (the middle neighborhood's figure, or the sum of the two middle
+ones).
 """
 
 from __future__ import annotations
 
 import logging
 from bisect import insort
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import chain, compress
 from typing import Any, cast
 
@@ -16,9 +31,11 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from .. import privacy
+from ..privacy import Disclosure, Line
 from ..schema import SERVICES
 from ..values import whole
-from .coverage import frame_records
+from .coverage import frame_records, index_counts
 from .graph_index import (
     IMMIGRANT_SIDE,
     RECEIVING_SIDE,
@@ -85,14 +102,55 @@ class GapReport:
     isolated: pd.DataFrame
     uncovered_need: pd.DataFrame
     could_invite: pd.DataFrame = None  # type: ignore[assignment]
+    disclosure: Disclosure = field(default_factory=Disclosure.public)
+    # (family, row id tuple (ROW_IDS), column) -> marker of a hidden number; empty when exact.
+    hidden: dict[tuple[str, tuple[str, ...], str], Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.could_invite is None:
             self.could_invite = _frame([], INVITE_COLUMNS)
 
+    def shown(self, family: str, row: Any, column: str) -> Any:
+        """The value of ``row[column]`` a view may show: a hidden cell's marker, else the value.
+
+        Examples
+        --------
+        >>> report.shown("language_gaps", row, "speakers")  # doctest: +SKIP
+        SmallCount(threshold=11)
+        """
+        key = (family, tuple(str(row[c]) for c in ROW_IDS.get(family, ())), column)
+        return self.hidden.get(key, row[column])
+
     def to_dict(self) -> dict[str, list[dict[str, Any]]]:
-        """JSON-serialisable form: one list of records per family."""
-        return {family: frame_records(getattr(self, family)) for family in GAP_FAMILIES}
+        """JSON-serialisable form: one list of records per family (hidden numbers as text)."""
+        result = {}
+        for family in GAP_FAMILIES:
+            records = frame_records(getattr(self, family))
+            if self.hidden and family in ROW_IDS:
+                records = [
+                    {
+                        column: str(marker)
+                        if (marker := self.hidden.get((family, _row_id(family, row), column)))
+                        is not None
+                        else value
+                        for column, value in row.items()
+                    }
+                    for row in records
+                ]
+            result[family] = records
+        return result
+
+
+# The columns that identify a row of each family whose numbers can be hidden.
+ROW_IDS = {
+    "service_gaps": ("community_id",),
+    "language_gaps": ("neighborhood_id", "language"),
+    "uncovered_need": ("neighborhood_id",),
+}
+
+
+def _row_id(family: str, row: Any) -> tuple[str, ...]:
+    return tuple(str(row[c]) for c in ROW_IDS[family])
 
 
 def _frame(rows: list[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
@@ -364,7 +422,16 @@ def language_gap_findings(index: GraphIndex) -> list[tuple[str, str]]:
     return [(k[3], k[2]) for k in keyed]
 
 
-def _language_gaps(index: GraphIndex) -> pd.DataFrame:
+def _speaker_words(speakers: Any) -> str:
+    """ " (120 residents)", " (fewer than 11 residents)", or "" when unknown or none."""
+    if isinstance(speakers, privacy.SmallCount):
+        return f" ({speakers} residents)"
+    if isinstance(speakers, privacy.Withheld):
+        return f" (number of residents {speakers})"
+    return f" ({speakers:,.0f} residents)" if speakers else ""
+
+
+def _language_gaps(index: GraphIndex, shown: dict[Any, Any] | None = None) -> pd.DataFrame:
     offered, needs = _language_needs(index)
     reached_by = index.member_names
     rows = []
@@ -372,7 +439,8 @@ def _language_gaps(index: GraphIndex) -> pd.DataFrame:
         name = index.name(neighborhood_id)
         who = reached_by.get(neighborhood_id, [])
         speakers = None if entry["unknown"] and not entry["speakers"] else entry["speakers"]
-        resident_words = f" ({speakers:,.0f} residents)" if speakers else ""
+        marker = (shown or {}).get(("speakers", neighborhood_id, str(entry["language"]).lower()))
+        resident_words = _speaker_words(marker if privacy.is_hidden(marker) else speakers)
         reach_words = (
             f"none of the coalition members reaching {name} "
             f"({join_names(sorted(who))}) offers {entry['language']}"
@@ -1096,7 +1164,21 @@ def uncovered_need_ids(index: GraphIndex) -> list[str]:
     return [k[2] for k in keyed]
 
 
-def _uncovered_need(index: GraphIndex) -> pd.DataFrame:
+def _median_cells(index: GraphIndex) -> tuple[tuple[Any, ...], float]:
+    """The neighborhood cells the foreign-born median is made of, and their sum."""
+    foreign_born = index.neighborhoods["foreign_born"].dropna().sort_values(kind="stable")
+    count = len(foreign_born)
+    if not count:
+        return (), 0.0
+    middle = [count // 2] if count % 2 else [count // 2 - 1, count // 2]
+    ids = [foreign_born.index[i] for i in middle]
+    cells = tuple(("neighborhood", str(n), "foreign_born") for n in ids)
+    return cells, float(sum(foreign_born.iloc[i] for i in middle))
+
+
+def _uncovered_need(index: GraphIndex, shown: dict[Any, Any] | None = None) -> pd.DataFrame:
+    shown = shown or {}
+    median_marker = shown.get(("median", "foreign_born"))
     frame = index.neighborhoods
     members = index.members_per_neighborhood
     mask, fb_median, member_median = _uncovered_mask(index)
@@ -1114,7 +1196,17 @@ def _uncovered_need(index: GraphIndex) -> pd.DataFrame:
         count = int(count)
         who = sorted(names.get(neighborhood_id, []))
         moe = row["foreign_born_moe"]
-        moe_words = f" (± {moe:,.0f})" if pd.notna(moe) else ""
+        fb_marker = shown.get(("neighborhood", str(neighborhood_id), "foreign_born"))
+        fb_hidden = privacy.is_hidden(fb_marker)
+        moe_words = f" (± {moe:,.0f})" if pd.notna(moe) and not fb_hidden else ""
+        fb_words = (
+            privacy.count_phrase(fb_marker, "foreign-born resident")
+            if fb_hidden
+            else f"{row['foreign_born']:,.0f} foreign-born residents"
+        )
+        median_words = (
+            f"{median_marker}" if privacy.is_hidden(median_marker) else f"{fb_median:,.0f}"
+        )
         who_words = f" ({join_names(who)})" if who else ""
         reach_words = (
             "no coalition member reaches it"
@@ -1134,9 +1226,8 @@ def _uncovered_need(index: GraphIndex) -> pd.DataFrame:
                 "rank": 0,
                 "severity": float(row["foreign_born"]) / (count + 1),
                 "explanation": (
-                    f"{row['name']} has {row['foreign_born']:,.0f} foreign-born "
-                    f"residents{moe_words}, more than the city's median neighborhood "
-                    f"({fb_median:,.0f}), yet {reach_words}{who_words}, no more than "
+                    f"{row['name']} has {fb_words}{moe_words}, more than the city's median "
+                    f"neighborhood ({median_words}), yet {reach_words}{who_words}, no more than "
                     f"the median of {member_median:g}."
                 ),
                 **_labels_reaching(index, neighborhood_id, [neighborhood_id]),
@@ -1249,7 +1340,9 @@ def could_invite(
     return frame.sort_values(["severity", "name"], ascending=[False, True]).reset_index(drop=True)
 
 
-def find_gaps(graph: nx.MultiDiGraph | GraphIndex) -> GapReport:
+def find_gaps(
+    graph: nx.MultiDiGraph | GraphIndex, *, disclosure: Disclosure | None = None
+) -> GapReport:
     """Find the coalition's gaps: six families of findings, each with an explanation.
 
     Parameters
@@ -1257,6 +1350,9 @@ def find_gaps(graph: nx.MultiDiGraph | GraphIndex) -> GapReport:
     graph : networkx.MultiDiGraph or GraphIndex
         The coalition graph (:func:`coalition.model.build_graph`), or its index built once
         (:func:`coalition.analysis.index_graph`) when several analyses read it.
+    disclosure : Disclosure, optional
+        Who reads the sentences and :meth:`GapReport.to_dict`; default
+        :meth:`Disclosure.public` (small counts hidden, with complementary suppression).
 
     Returns
     -------
@@ -1286,6 +1382,14 @@ def find_gaps(graph: nx.MultiDiGraph | GraphIndex) -> GapReport:
     service = service_gaps(members)
     language = language_gaps(members)
     need = uncovered_need(members)
+    disclosure = disclosure or Disclosure.public()
+    hidden: dict[tuple[str, tuple[str, ...], str], Any] = {}
+    invite = could_invite(index, members, service, language, need)
+    if not disclosure.exact:
+        shown = _gap_counts(index, members).protect(disclosure)
+        language = _language_gaps(members, shown)
+        need = _uncovered_need(members, shown)
+        hidden = _hidden_cells(shown, service, language, need)
     return GapReport(
         service_gaps=service,
         language_gaps=language,
@@ -1293,5 +1397,59 @@ def find_gaps(graph: nx.MultiDiGraph | GraphIndex) -> GapReport:
         bridging=bridging(members, network, broker_table),
         isolated=isolated_members(members, broker_table, network),
         uncovered_need=need,
-        could_invite=could_invite(index, members, service, language, need),
+        could_invite=invite,
+        disclosure=disclosure,
+        hidden=hidden,
     )
+
+
+def _gap_counts(index: GraphIndex, members: GraphIndex) -> privacy.CityCounts:
+    """The city's counts and lines plus the language gaps' speakers and the median."""
+    base = index_counts(index)
+    values: dict[Any, Any] = {}
+    lines: list[Line] = []
+    _, needs = _language_needs(members)
+    for (neighborhood_id, language), entry in needs.items():
+        parts = tuple(
+            key
+            for c in entry.get("community_ids", [])
+            if (key := ("lives_in", str(c), str(neighborhood_id))) in base.values
+        )
+        total = ("speakers", neighborhood_id, language)
+        values[total] = sum(base.values[p] for p in parts)
+        lines.append(Line(parts, total))
+    cells, total_value = _median_cells(members)
+    if cells:
+        values[("median", "foreign_born")] = total_value
+        lines.append(Line(cells, ("median", "foreign_born")))
+    return base.extended(values, lines)
+
+
+def _hidden_cells(
+    shown: dict[Any, Any],
+    service: pd.DataFrame,
+    language: pd.DataFrame,
+    need: pd.DataFrame,
+) -> dict[tuple[str, tuple[str, ...], str], Any]:
+    """The marker of every hidden number in the families that show counts."""
+    hidden: dict[tuple[str, tuple[str, ...], str], Any] = {}
+    for community_id in service["community_id"].unique().tolist():
+        marker = shown.get(("community", str(community_id)))
+        if privacy.is_hidden(marker):
+            hidden[("service_gaps", (str(community_id),), "residents")] = marker
+    for neighborhood_id, language_name in zip(
+        language["neighborhood_id"], language["language"], strict=True
+    ):
+        marker = shown.get(("speakers", neighborhood_id, str(language_name).lower()))
+        if privacy.is_hidden(marker):
+            row: tuple[str, ...] = (str(neighborhood_id), str(language_name))
+            hidden[("language_gaps", row, "speakers")] = marker
+            hidden[("language_gaps", row, "severity")] = privacy.Withheld()
+    for neighborhood_id in need["neighborhood_id"].tolist():
+        marker = shown.get(("neighborhood", str(neighborhood_id), "foreign_born"))
+        if privacy.is_hidden(marker):
+            row = (str(neighborhood_id),)
+            hidden[("uncovered_need", row, "foreign_born")] = marker
+            hidden[("uncovered_need", row, "foreign_born_moe")] = privacy.Withheld()
+            hidden[("uncovered_need", row, "severity")] = privacy.Withheld()
+    return hidden

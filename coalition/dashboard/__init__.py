@@ -26,6 +26,7 @@ PAGES = (
     ("gaps.py", "Gaps", "gaps"),
     ("planner.py", "Coverage & planner", "planner"),
     ("data_page.py", "Data", "data"),
+    ("history_page.py", "What changed", "history"),  # editors and admins (action "history")
     ("record.py", "Record", "record"),
     ("import_page.py", "Import", "import"),
     ("accounts_page.py", "Accounts", "accounts"),

@@ -18,6 +18,12 @@ store remembers (``info()["loaded_automatically"]``) and the sidebar says on scr
 
 What is shown is worked out by :mod:`coalition.presenting` (pure, streamlit-free); the loaders
 here only cache what is expensive to work out again on every rerun.
+
+Every loader whose result carries resident counts (gaps, coverage, a neighborhood's communities,
+the map's figures, the city's protected counts) takes a ``disclosure``
+(:class:`coalition.privacy.Disclosure`, from :func:`coalition.dashboard.auth.disclosure`) and is
+cached per disclosure too, so an editor's exact result is never served to a viewer. Its default
+is :meth:`~coalition.privacy.Disclosure.public`: a page that forgets it hides, never leaks.
 """
 
 from __future__ import annotations
@@ -32,7 +38,7 @@ import networkx as nx
 import pandas as pd
 import streamlit as st
 
-from coalition import accounts, analysis, edits, labels, model, schema, settings
+from coalition import accounts, analysis, edits, labels, model, privacy, schema, settings
 from coalition import store as store_module
 from coalition.errors import AnalysisError
 from coalition.presenting import city as city_text
@@ -619,30 +625,39 @@ def _filter_options(key: AnalysisKey, _snap: Snapshot) -> dict[str, Any]:
 # --- the analyses ---------------------------------------------------------------------------------
 
 
-def gaps(snap: Snapshot) -> analysis.GapReport:
-    """Every gap family of one store version.
+def _audience(disclosure: privacy.Disclosure | None) -> privacy.Disclosure:
+    """The disclosure a loader works for: public unless told otherwise."""
+    return disclosure if disclosure is not None else privacy.Disclosure.public()
+
+
+def gaps(snap: Snapshot, disclosure: privacy.Disclosure | None = None) -> analysis.GapReport:
+    """Every gap family of one store version, its sentences protected for ``disclosure``.
 
     Examples
     --------
     >>> gaps(snap).isolated['id'].tolist()
     ['lonely', 'assoc', 'church', 'clinic']
     """
-    return _gaps(analysis_key(snap), snap)
+    return _gaps(analysis_key(snap), snap, _audience(disclosure))
 
 
-@st.cache_resource(show_spinner="Looking for the coalition's gaps…", max_entries=4)
-def _gaps(key: AnalysisKey, _snap: Snapshot) -> analysis.GapReport:
-    return analysis.find_gaps(index(_snap))
+@st.cache_resource(show_spinner="Looking for the coalition's gaps…", max_entries=8)
+def _gaps(key: AnalysisKey, _snap: Snapshot, disclosure: privacy.Disclosure) -> analysis.GapReport:
+    return analysis.find_gaps(index(_snap), disclosure=disclosure)
 
 
-def _gap_rows(snap: Snapshot, family: str) -> gap_text.GapRows:
+def _gap_rows(
+    snap: Snapshot, family: str, disclosure: privacy.Disclosure | None = None
+) -> gap_text.GapRows:
     """A family's rows sorted by severity, each row's ids, names and search text."""
-    return _gap_rows_of(analysis_key(snap), snap, family)
+    return _gap_rows_of(analysis_key(snap), snap, family, _audience(disclosure))
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def _gap_rows_of(key: AnalysisKey, _snap: Snapshot, family: str) -> gap_text.GapRows:
-    return gap_text.index_rows(getattr(gaps(_snap), family, None))
+def _gap_rows_of(
+    key: AnalysisKey, _snap: Snapshot, family: str, disclosure: privacy.Disclosure
+) -> gap_text.GapRows:
+    return gap_text.index_rows(getattr(gaps(_snap, disclosure), family, None))
 
 
 def gap_table(
@@ -654,8 +669,10 @@ def gap_table(
     text: str | None = None,
     neighborhood_id: str | None = None,
     community_id: str | None = None,
+    disclosure: privacy.Disclosure | None = None,
 ) -> pd.DataFrame:
-    """One gap family, filtered, with readable columns (ids hidden, lists joined).
+    """One gap family, filtered, with readable columns (ids hidden, lists joined, hidden counts
+    as their markers' text).
 
     See :func:`coalition.presenting.gaps.matching` for what matches.
 
@@ -664,7 +681,8 @@ def gap_table(
     >>> len(gap_table(snap, 'service_gaps', text='karen'))
     8
     """
-    rows = _gap_rows(snap, family)
+    audience = _audience(disclosure)
+    rows = _gap_rows(snap, family, audience)
     if rows.frame.empty:
         return pd.DataFrame()
     keep = gap_text.matching(
@@ -675,11 +693,17 @@ def gap_table(
         community=community,
         text=text,
     )
-    return gap_text.readable(rows.frame[keep], family)
+    return gap_text.readable(
+        rows.frame[keep], family, hidden=gaps(snap, audience).hidden, disclosure=audience
+    )
 
 
 def coverage(
-    snap: Snapshot, rule: str = "own", distance_km: float = 1.0, extra: tuple[str, ...] = ()
+    snap: Snapshot,
+    rule: str = "own",
+    distance_km: float = 1.0,
+    extra: tuple[str, ...] = (),
+    disclosure: privacy.Disclosure | None = None,
 ) -> analysis.CoverageReport:
     """Coverage under a rule, optionally with extra (imagined) active committees.
 
@@ -688,16 +712,50 @@ def coverage(
     >>> coverage(snap, 'adjacent').summary['neighborhoods_covered']
     3
     """
-    return _coverage(analysis_key(snap), snap, rule, distance_km, extra)
+    return _coverage(analysis_key(snap), snap, rule, distance_km, extra, _audience(disclosure))
 
 
 @st.cache_resource(show_spinner="Working out committee coverage…", max_entries=32)
 def _coverage(
-    key: AnalysisKey, _snap: Snapshot, rule: str, distance_km: float, extra: tuple[str, ...]
+    key: AnalysisKey,
+    _snap: Snapshot,
+    rule: str,
+    distance_km: float,
+    extra: tuple[str, ...],
+    disclosure: privacy.Disclosure,
 ) -> analysis.CoverageReport:
     return analysis.coverage_report(
-        index(_snap), rule=rule, distance_km=distance_km, extra_committees=extra
+        index(_snap),
+        rule=rule,
+        distance_km=distance_km,
+        extra_committees=extra,
+        disclosure=disclosure,
     )
+
+
+def protected_counts(
+    snap: Snapshot, disclosure: privacy.Disclosure | None = None
+) -> dict[Any, Any]:
+    """The city's resident counts as ``disclosure`` may see them (markers for hidden ones).
+
+    Keys as in :func:`coalition.privacy.resident_counts`; the lines are
+    :func:`coalition.analysis.coverage.index_counts`'.
+
+    Examples
+    --------
+    >>> protected_counts(snap)[("lives_in", "karen", "dogwood")]
+    100.0
+    """
+    return _protected_counts(analysis_key(snap), snap, _audience(disclosure))
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _protected_counts(
+    key: AnalysisKey, _snap: Snapshot, disclosure: privacy.Disclosure
+) -> dict[Any, Any]:
+    from coalition.analysis.coverage import index_counts
+
+    return index_counts(index(_snap)).protect(disclosure)
 
 
 def candidate_count(snap: Snapshot) -> int:
@@ -1023,18 +1081,29 @@ def _drawing_options(
 # --- the map and a neighborhood's profile --------------------------------------------------------
 
 
-@st.cache_resource(show_spinner="Preparing the map…", max_entries=4)
-def neighborhoods(snap: Snapshot) -> gpd.GeoDataFrame:
+def neighborhoods(snap: Snapshot, disclosure: privacy.Disclosure | None = None) -> gpd.GeoDataFrame:
     """Neighborhood polygons + figures + committee status, default score and gap count.
+
+    For an audience without exact counts, a hidden figure is its text ("fewer than 11",
+    "withheld…") and its margin and share are withheld
+    (:func:`coalition.maps.protect_neighborhoods`, with the city's lines: the cells
+    :func:`protected_counts` hides); the map shows it as hidden, never as a number.
 
     Examples
     --------
     >>> neighborhoods(snap).loc['cedar', 'gap_count']
     np.float64(2.0)
     """
+    return _neighborhood_measures(snap, _audience(disclosure))
+
+
+@st.cache_resource(show_spinner="Preparing the map…", max_entries=8)
+def _neighborhood_measures(snap: Snapshot, disclosure: privacy.Disclosure) -> gpd.GeoDataFrame:
     from coalition import map_files
 
-    return map_files.neighborhood_measures(graph(snap), ranking(snap), index=index(snap))
+    return map_files.neighborhood_measures(
+        graph(snap), ranking(snap), index=index(snap), disclosure=disclosure
+    )
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -1048,7 +1117,11 @@ def _committees_frame(snap: Snapshot) -> pd.DataFrame:
 
 
 def neighborhood_map(
-    snap: Snapshot, measure: str, organizations_in: tuple[str, ...] | None, tiles: str | None
+    snap: Snapshot,
+    measure: str,
+    organizations_in: tuple[str, ...] | None,
+    tiles: str | None,
+    disclosure: privacy.Disclosure | None = None,
 ) -> folium.Map:
     """A freshly built folium map (offline: assets inlined by :func:`maps.make_offline`).
 
@@ -1061,7 +1134,7 @@ def neighborhood_map(
     --------
     >>> m = neighborhood_map(snap, 'foreign_born', None, None)
     """
-    return _offline_map(snap, measure, organizations_in, tiles)
+    return _offline_map(snap, measure, organizations_in, tiles, disclosure=disclosure)
 
 
 def _offline_map(
@@ -1069,6 +1142,7 @@ def _offline_map(
     measure: str,
     organizations_in: tuple[str, ...] | None,
     tiles: str | None,
+    disclosure: privacy.Disclosure | None = None,
     **extra: Any,
 ) -> folium.Map:
     """The neighborhood map of one measure, offline (``extra``: more options of
@@ -1079,8 +1153,9 @@ def _offline_map(
     if organizations_in is not None:
         organizations = organizations[organizations["neighborhood"].isin(organizations_in)]
     built = maps.neighborhood_map(
-        neighborhoods(snap),
+        neighborhoods(snap, disclosure),
         measure,
+        disclosure=_audience(disclosure),
         organizations=organizations if len(organizations) else None,
         tiles=tiles,
         title=maps.MEASURES.get(measure, measure),
@@ -1090,19 +1165,35 @@ def _offline_map(
     return maps.make_offline(built)
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
-def neighborhood_members(snap: Snapshot, neighborhood_id: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+def neighborhood_members(
+    snap: Snapshot, neighborhood_id: str, disclosure: privacy.Disclosure | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """A neighborhood's organizations and communities (see
-    :func:`coalition.presenting.city.neighborhood_members`).
+    :func:`coalition.presenting.city.neighborhood_members`), counts protected for
+    ``disclosure``.
 
     Examples
     --------
     >>> members, communities = neighborhood_members(snap, 'alder')
     """
-    return city_text.neighborhood_members(graph(snap), neighborhood_id)
+    return _neighborhood_members(snap, neighborhood_id, _audience(disclosure))
 
 
-def neighborhood_gap_lines(snap: Snapshot, neighborhood_id: str) -> list[str]:
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _neighborhood_members(
+    snap: Snapshot, neighborhood_id: str, disclosure: privacy.Disclosure
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return city_text.neighborhood_members(
+        graph(snap),
+        neighborhood_id,
+        protected=protected_counts(snap, disclosure),
+        disclosure=disclosure,
+    )
+
+
+def neighborhood_gap_lines(
+    snap: Snapshot, neighborhood_id: str, disclosure: privacy.Disclosure | None = None
+) -> list[str]:
     """Explanations of every gap that mentions a neighborhood (plain text, each once).
 
     Examples
@@ -1115,7 +1206,13 @@ def neighborhood_gap_lines(snap: Snapshot, neighborhood_id: str) -> list[str]:
     for family in labels.GAP_FAMILIES:
         lines.extend(
             gap_text.explanations(
-                gap_table(snap, family, neighborhood=name, neighborhood_id=neighborhood_id)
+                gap_table(
+                    snap,
+                    family,
+                    neighborhood=name,
+                    neighborhood_id=neighborhood_id,
+                    disclosure=disclosure,
+                )
             )
         )
     return list(dict.fromkeys(lines))
@@ -1173,7 +1270,9 @@ def versions(snap: Snapshot) -> pd.DataFrame:
 
 
 @st.cache_resource(show_spinner="Comparing the two versions…", max_entries=16)
-def changes(snap: Snapshot, since: int) -> history.ChangeReport:
+def changes(
+    snap: Snapshot, since: int, disclosure: privacy.Disclosure | None = None
+) -> history.ChangeReport:
     """What changed from the kept version ``since`` to the current one (``snap.version``).
 
     Raises :class:`coalition.errors.StoreError` for a version the history no longer keeps.
@@ -1190,12 +1289,17 @@ def changes(snap: Snapshot, since: int) -> history.ChangeReport:
     from coalition import history
 
     return history.compare_cities(
-        _open(snap.url).read_version(since), city(snap), with_effects=False
+        _open(snap.url).read_version(since),
+        city(snap),
+        with_effects=False,
+        disclosure=_audience(disclosure),
     )
 
 
 @st.cache_resource(show_spinner="Working out what the changes did…", max_entries=8)
-def change_effects(snap: Snapshot, since: int) -> pd.DataFrame:
+def change_effects(
+    snap: Snapshot, since: int, disclosure: privacy.Disclosure | None = None
+) -> pd.DataFrame:
     """What the changes since ``since`` did: brokers, single points of failure, coverage,
     ranking (:func:`coalition.history.change_effects`; both versions analysed).
 
@@ -1203,7 +1307,9 @@ def change_effects(snap: Snapshot, since: int) -> pd.DataFrame:
     """
     from coalition import history
 
-    return history.change_effects(_open(snap.url).read_version(since), city(snap))
+    return history.change_effects(
+        _open(snap.url).read_version(since), city(snap), disclosure=_audience(disclosure)
+    )
 
 
 @st.cache_resource(show_spinner="Preparing the download…", max_entries=12)
@@ -1277,8 +1383,10 @@ def since_marks(snap: Snapshot, version: int) -> since_module.SinceMarks:
     from coalition import edits
     from coalition import since as since_module
 
+    # Read as the server (history): only for a version since_ui offered, which it read as the
+    # signed-in account (editors and admins) on this run; viewers are never offered one.
     store = _open(snap.url)
-    changes = store.changes_between(version, snap.version)
+    changes = store.changes_between(version, snap.version, account=_SERVER)
     if changes == []:  # nothing saved since: no need to read the older version
         return since_module.SinceMarks()
     if changes is not None:
@@ -1288,7 +1396,7 @@ def since_marks(snap: Snapshot, version: int) -> since_module.SinceMarks:
             if c.table == "ties" and c.kind == "retired" and c.after is not None
         }
     else:
-        gone = store.retired("ties")
+        gone = store.retired("ties", account=_SERVER)
         retired = (
             {
                 key: {"on": on, "reason": reason}
@@ -1302,7 +1410,9 @@ def since_marks(snap: Snapshot, version: int) -> since_module.SinceMarks:
             if len(gone)
             else {}
         )
-    return since_module.changes_since(store.read_version(version), city(snap), retired=retired)
+    return since_module.changes_since(
+        store.read_version(version, account=_SERVER), city(snap), retired=retired
+    )
 
 
 @st.cache_resource(show_spinner="Drawing the network…", max_entries=16)
@@ -1357,6 +1467,7 @@ def neighborhood_map_since(
     tiles: str | None,
     version: int,
     label: str,
+    disclosure: privacy.Disclosure | None = None,
 ) -> folium.Map:
     """:func:`neighborhood_map` with the neighborhoods changed since ``version`` outlined.
 
@@ -1374,6 +1485,7 @@ def neighborhood_map_since(
         measure,
         organizations_in,
         tiles,
+        disclosure=disclosure,
         outlines=since_module.outline_texts(since_marks(snap, version), label),
         outlines_label=label,
     )

@@ -1,14 +1,36 @@
-"""Data page: where every figure comes from, what is illustrative, validation, downloads."""
+"""Data page: where every figure comes from, what is illustrative, validation, downloads.
+
+What each role downloads (issue 9):
+
+- everyone (action ``export_public``): the public export of every format
+  (:func:`coalition.exports.export_bytes` with ``Disclosure.public()``: small counts hidden,
+  README says so), file names ``<city>-public-<format>``;
+- editors (``exact_counts``): also the exact tables (CSV, Excel), labelled
+  :data:`coalition.privacy.EXACT_LABEL`, file names ``…-exact-not-for-sharing``;
+- admins (``export_full``): the exact export of every format (the full export).
+
+Every download is written to the audit log when it is built (``store.audit("export", …)``, as
+the signed-in account). No machine path is shown: the folder the city was loaded from is shown
+by its last part only, and the load warnings' file names and messages are cut the same way.
+The history (what changed, versions, restore, backup) is the "What changed" page, for editors.
+"""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
+
 import streamlit as st
 
-from coalition import exports, labels
-from coalition.dashboard import cache, history_page, ui
+from coalition import errors, exports, labels, privacy
+from coalition import store as store_module
+from coalition.accounts import Account
+from coalition.dashboard import auth, cache, ui
 from coalition.presenting import changes as change_text
 from coalition.presenting import city as city_text
-from coalition.presenting.text import loaded_time, md, slug
+from coalition.presenting.text import loaded_time, md
+
+logger = logging.getLogger(__name__)
 
 DOWNLOADS = (
     # (format, button label, file suffix, what it is for); mime types: exports.MEDIA_TYPES
@@ -29,6 +51,86 @@ DOWNLOADS = (
     ("graphml", "Network (GraphML)", "graphml", "for Gephi or yEd"),
     ("gexf", "Network (GEXF)", "gexf", "for Gephi"),
 )
+# The exact tables an editor may take (the full export of every format is an admin's).
+EXACT_TABLE_FORMATS = ("xlsx", "csv")
+
+
+@st.cache_resource(show_spinner="Preparing the download…", max_entries=24)
+def _export(snap: cache.Snapshot, fmt: str, disclosure: privacy.Disclosure) -> bytes:
+    """One export of the current city for one audience (cached per version and audience)."""
+    return exports.export_bytes(
+        cache.city(snap), fmt, graph=cache.graph(snap), disclosure=disclosure
+    )
+
+
+def deferred_download(
+    snap: cache.Snapshot,
+    fmt: str,
+    disclosure: privacy.Disclosure,
+    account: Account | None,
+    store: store_module.Store | None = None,
+) -> Callable[[], bytes]:
+    """A callable for ``st.download_button``: builds the export when clicked and audits it.
+
+    Examples
+    --------
+    >>> build = deferred_download(snap, "csv", privacy.Disclosure.public(), account)
+    ... # doctest: +SKIP
+    """
+    store = store if store is not None else cache.get_store()
+    audience = "public" if exports.is_public(disclosure) else "exact"
+    what = f"{audience} {fmt} download, version {snap.version}"
+
+    def build() -> bytes:
+        data = _export(snap, fmt, disclosure)
+        try:
+            store.audit("export", what, account=account)
+        except errors.CoalitionError as exc:  # the download itself must not fail for the log
+            logger.warning("could not audit the export %s: %s", what, exc)
+        return data
+
+    return build
+
+
+def _download_buttons(
+    snap: cache.Snapshot,
+    city_name: object,
+    formats: list[tuple[str, str, str, str]],
+    disclosure: privacy.Disclosure,
+    account: Account | None,
+    tier: str,
+) -> None:
+    cols = st.columns(3)
+    for index, (fmt, label, _suffix, purpose) in enumerate(formats):
+        with cols[index % 3]:
+            st.download_button(
+                label,
+                data=deferred_download(snap, fmt, disclosure, account),
+                file_name=exports.file_name(city_name, fmt, disclosure),
+                mime=exports.MEDIA_TYPES[fmt],
+                key=f"download_{tier}_{fmt}",
+                icon=":material/download:",
+                on_click="ignore",
+                width="stretch",
+            )
+            st.caption(purpose)
+
+
+def _shown_warnings(warnings: list) -> list:
+    """The load's warnings with any machine path cut to its last part."""
+    shown = []
+    for warning in warnings:
+        if isinstance(warning, dict):
+            shown.append(
+                {
+                    **warning,
+                    "file": change_text.shown_what(warning.get("file") or ""),
+                    "message": change_text.shown_what(warning.get("message") or ""),
+                }
+            )
+        else:
+            shown.append(change_text.shown_what(warning))
+    return shown
 
 
 def render() -> None:
@@ -38,6 +140,7 @@ def render() -> None:
     --------
     >>> render()  # doctest: +SKIP
     """
+    account = auth.current_account()
     with ui.problems_shown():
         snap = cache.snapshot()
         meta = cache.info(snap)
@@ -55,8 +158,11 @@ def render() -> None:
         "changes)"
     )
 
-    history_page.what_changed(snap)
-    history_page.versions_section(snap, meta.get("city"))
+    if account is not None and account.can("history"):
+        st.caption(
+            "What changed since a meeting, the versions kept and restoring one: the "
+            "**What changed** page."
+        )
 
     st.header("Sources and dates")
     table = city_text.datasets_table(datasets)
@@ -74,7 +180,7 @@ def render() -> None:
         st.success("Every row comes from a cited source.")
 
     st.header("Validation")
-    warnings = list(meta.get("warnings") or [])
+    warnings = _shown_warnings(list(meta.get("warnings") or []))
     if warnings:
         st.warning(f"The data loaded, with {len(warnings):,} warning(s) to look at:")
         st.dataframe(city_text.warnings_table(warnings), hide_index=True, width="stretch")
@@ -87,25 +193,31 @@ def render() -> None:
         "Take the coalition's data with you. Spreadsheet cells that could run as "
         "formulas are made safe."
     )
-    city_slug = slug(meta.get("city") or "coalition")
-    cols = st.columns(3)
-    for index, (fmt, label, suffix, purpose) in enumerate(DOWNLOADS):
-        with cols[index % 3]:
-            st.download_button(
-                label,
-                data=cache.deferred_export(snap, fmt),
-                file_name=f"{city_slug}-{fmt}.{suffix}",
-                mime=exports.MEDIA_TYPES[fmt],
-                key=f"download_{fmt}",
-                icon=":material/download:",
-                on_click="ignore",
-                width="stretch",
-            )
-            st.caption(purpose)
+    public = privacy.Disclosure.public()
+    st.subheader("To share")
+    st.caption(
+        f'Counts of residents below {public.threshold} are hidden ("fewer than '
+        f'{public.threshold}"), with the counts that would give them away; each download '
+        "says so in a README."
+    )
+    _download_buttons(snap, meta.get("city"), list(DOWNLOADS), public, account, "public")
+    if account is not None and account.can("exact_counts"):
+        exact = privacy.Disclosure.for_account(account)
+        full = account.can("export_full")
+        st.subheader(privacy.EXACT_LABEL)
+        st.warning(
+            "These downloads keep every count exactly, small ones included: a small count "
+            "can point at a family. Keep them within the coalition's editors; share the "
+            "ones above."
+        )
+        formats = [d for d in DOWNLOADS if full or d[0] in EXACT_TABLE_FORMATS]
+        _download_buttons(snap, meta.get("city"), formats, exact, account, "exact")
+        if not full:
+            st.caption("The exact export of the map layers and networks is an admin's.")
     st.markdown(
         "**Maps for people who install nothing:** run `coalition maps` to write the maps "
-        "as HTML files into `maps/`. They open in any browser from a USB stick, with no "
-        "internet and no Python."
+        "as HTML files into `maps/` (small counts hidden: they can be shared). They open in "
+        "any browser from a USB stick, with no internet and no Python."
     )
 
 

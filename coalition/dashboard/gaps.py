@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from coalition import labels
-from coalition.dashboard import cache, ui
+from coalition import labels, privacy
+from coalition.dashboard import auth, cache, ui
 
 
 def render() -> None:
@@ -17,7 +17,8 @@ def render() -> None:
     """
     with ui.problems_shown():
         snap = cache.snapshot()
-        cache.gaps(snap)  # worked out here so a problem shows as this page's message
+        audience = auth.disclosure()
+        cache.gaps(snap, audience)  # worked out here so a problem shows as this page's message
         options = cache.filter_options(snap)
 
     st.title("Gaps")
@@ -26,6 +27,8 @@ def render() -> None:
         "nobody offers, members everything depends on, and need with no one nearby. "
         "Every row says why in its explanation."
     )
+    if audience.exact:
+        st.caption(privacy.EXACT_LABEL)
     first, second, third = st.columns(3)
     neighborhood = first.selectbox(
         "Neighborhood",
@@ -60,6 +63,7 @@ def render() -> None:
                 text=text or None,
                 neighborhood_id=neighborhood,
                 community_id=community,
+                disclosure=audience,
             )
             if table.empty:
                 st.success("Nothing here for this choice.")

@@ -1,10 +1,18 @@
-"""The Data page's history: what changed since a meeting or a version, and the versions kept.
+"""The "What changed" page: what changed since a meeting or a version, and the versions kept.
+
+An editor's page (action ``history``): the history holds what was removed (a name recorded by
+mistake and then taken out stays in it), so a viewer never sees it. Three guards: the page is
+registered only for roles that may read the history (``main.py``), :func:`render` checks the
+role again (:func:`coalition.dashboard.auth.require`), and every store read here passes the
+account (``account=``), so the library refuses a viewer whatever the page asked.
 
 :func:`what_changed` compares today's data with an earlier version or a named meeting ("Since
-the last meeting" first when one is named). :func:`versions_section` lists every version with
-who saved it and its meetings, and offers to name a version as a meeting, restore it (after a
-confirmation) and download a backup of the store. With ``COALITION_READ_ONLY`` none of the
-controls that write (or hand out the whole store) is shown.
+the last meeting" first when one is named); its sentences' resident counts are protected for
+the account (:func:`coalition.dashboard.auth.disclosure`: exact for editors, labelled
+:data:`coalition.privacy.EXACT_LABEL`). :func:`versions_section` lists every version with who
+saved it and its meetings, and offers to name a version as a meeting (editors), restore it
+after a confirmation (admins) and download a backup of the store (admins). With
+``COALITION_READ_ONLY`` none of the controls that write (or hand out the whole store) is shown.
 
 Meetings are read from the store on every rerun, not cached: naming a meeting does not change
 the data version that keys the caches.
@@ -22,9 +30,10 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from coalition import errors
+from coalition import errors, history, privacy
 from coalition import store as store_module
-from coalition.dashboard import cache, ui
+from coalition.accounts import Account
+from coalition.dashboard import auth, cache, ui
 from coalition.presenting import changes as change_text
 from coalition.presenting.text import md, slug
 
@@ -38,6 +47,57 @@ MAX_EFFECT_SENTENCES = 10
 def _meetings() -> pd.DataFrame:
     """The named meetings, newest first (read now: naming one keeps the data version)."""
     return cache.get_store().meetings()
+
+
+def _kept(account: Account | None) -> pd.DataFrame:
+    """The versions kept, read now as ``account`` (the library refuses a viewer)."""
+    return cache.get_store().versions(account=account)
+
+
+@st.cache_resource(show_spinner="Comparing the two versions…", max_entries=8)
+def _changes(
+    snap: cache.Snapshot, since: int, disclosure: privacy.Disclosure, _account: Account | None
+) -> history.ChangeReport:
+    """The changes from ``since`` to ``snap.version``, their counts protected for ``disclosure``.
+
+    The older version is read as the account (history: editors and admins). Shared between the
+    accounts of one disclosure: the page reads the versions as the account on every run first.
+    """
+    before = cache.get_store().read_version(since, account=_account)
+    return history.compare_cities(
+        before, cache.city(snap), with_effects=False, disclosure=disclosure
+    )
+
+
+@st.cache_resource(show_spinner="Working out what the changes did…", max_entries=8)
+def _effects(
+    snap: cache.Snapshot, since: int, disclosure: privacy.Disclosure, _account: Account | None
+) -> pd.DataFrame:
+    """What the changes since ``since`` did (:func:`coalition.history.change_effects`)."""
+    before = cache.get_store().read_version(since, account=_account)
+    return history.change_effects(before, cache.city(snap), disclosure=disclosure)
+
+
+def render() -> None:
+    """Draw the "What changed" page (editors and admins; a viewer is stopped with a message).
+
+    Examples
+    --------
+    >>> render()  # doctest: +SKIP
+    """
+    account = auth.require("history", "see what changed and the versions kept")
+    with ui.problems_shown():
+        snap = cache.snapshot()
+        meta = cache.info(snap)
+    st.title("What changed")
+    st.markdown(
+        "What was added, removed or changed since a meeting or an earlier version, what that "
+        "did, and every version kept."
+    )
+    if auth.disclosure().exact:
+        st.caption(f"{privacy.EXACT_LABEL}: this page is for the coalition's editors.")
+    what_changed(snap, account)
+    versions_section(snap, meta.get("city"), account)
 
 
 def _since_options(
@@ -70,17 +130,18 @@ def _show_sentences(sentences: list[str], limit: int) -> None:
         st.caption(f"… and {len(sentences) - limit:,} more in the table below.")
 
 
-def what_changed(snap: cache.Snapshot) -> None:
+def what_changed(snap: cache.Snapshot, account: Account | None = None) -> None:
     """The "What changed" section: a meeting or version to compare with, the figures, the changes
     and what they did (brokers, single points of failure, coverage, the ranking).
 
     Examples
     --------
-    >>> what_changed(cache.snapshot())  # doctest: +SKIP
+    >>> what_changed(cache.snapshot(), auth.current_account())  # doctest: +SKIP
     """
     st.header("What changed")
+    disclosure = privacy.Disclosure.for_account(account)
     with ui.problems_shown():
-        kept = cache.versions(snap)
+        kept = _kept(account)
         meetings = _meetings()
     options = _since_options(snap, kept, meetings)
     if not options:
@@ -98,7 +159,7 @@ def what_changed(snap: cache.Snapshot) -> None:
     )
     with ui.problems_shown():
         version = since if isinstance(since, int) else cache.get_store().version_of(str(since))
-        report = cache.changes(snap, int(version))
+        report = _changes(snap, int(version), disclosure, account)
     st.markdown(md(report.explanation))
     metrics = change_text.change_metrics(report.headline)
     for row_start in range(0, len(metrics), 3):
@@ -114,7 +175,7 @@ def what_changed(snap: cache.Snapshot) -> None:
     if sentences:
         _show_sentences(sentences, MAX_CHANGE_SENTENCES)
     with ui.problems_shown():
-        found = cache.change_effects(snap, int(version))
+        found = _effects(snap, int(version), disclosure, account)
     effects = change_text.shared_sentences(found["explanation"].tolist())
     if effects:
         st.subheader("What the changes did")
@@ -146,7 +207,7 @@ def what_changed(snap: cache.Snapshot) -> None:
 # --- versions, meetings, restore, backup ---------------------------------------------------------
 
 
-def backup_bytes(store: store_module.Store) -> bytes:
+def backup_bytes(store: store_module.Store, *, account: Account | None = None) -> bytes:
     """The whole store (every version) as a SQLite file's bytes, via a temporary file.
 
     Raises
@@ -160,15 +221,15 @@ def backup_bytes(store: store_module.Store) -> bytes:
     b'SQLite format 3\\x00'
     """
     with tempfile.TemporaryDirectory(prefix="coalition-backup-") as folder:
-        path = store.backup(Path(folder) / "coalition.db")
+        path = store.backup(Path(folder) / "coalition.db", account=account)
         return path.read_bytes()
 
 
-def _deferred_backup() -> Callable[[], bytes]:
+def _deferred_backup(account: Account | None) -> Callable[[], bytes]:
     """A callable for ``st.download_button``: the backup is made only when it is clicked."""
 
     def build() -> bytes:
-        return backup_bytes(cache.get_store())
+        return backup_bytes(cache.get_store(), account=account)
 
     return build
 
@@ -195,7 +256,7 @@ def _who() -> str:
     return str(st.session_state.get("editor_name", "") or "")
 
 
-def _name_meeting_form(version: int) -> None:
+def _name_meeting_form(version: int, account: Account | None) -> None:
     with st.form("name_meeting", clear_on_submit=True):
         name = st.text_input(
             f"Name version {version} as a meeting",
@@ -207,14 +268,14 @@ def _name_meeting_form(version: int) -> None:
     if not submitted:
         return
     try:
-        named = cache.get_store().name_meeting(name, version, who=_who())
+        named = cache.get_store().name_meeting(name, version, who=_who(), account=account)
     except errors.CoalitionError as exc:
         ui.show_problem(exc)
         return
     _done(f"Version {named} is now the meeting '{' '.join(name.split())}'.")
 
 
-def _restore_controls(version: int, current: int) -> None:
+def _restore_controls(version: int, current: int, account: Account | None) -> None:
     if version == current:
         st.caption(f"Version {version} is the current data: choose an earlier one to restore.")
         return
@@ -231,7 +292,7 @@ def _restore_controls(version: int, current: int) -> None:
     yes, no = st.columns(2)
     if yes.button(f"Yes, restore version {version}", key="restore_confirm", type="primary"):
         try:
-            new_version = cache.get_store().restore(version, who=_who())
+            new_version = cache.get_store().restore(version, who=_who(), account=account)
         except errors.CoalitionError as exc:
             st.session_state.pop("restore_asked", None)
             ui.show_problem(exc)
@@ -242,20 +303,23 @@ def _restore_controls(version: int, current: int) -> None:
         st.rerun()
 
 
-def versions_section(snap: cache.Snapshot, city_name: object) -> None:
+def versions_section(
+    snap: cache.Snapshot, city_name: object, account: Account | None = None
+) -> None:
     """The "Versions and meetings" section: every version kept with who saved it and its
-    meetings; name one as a meeting, restore one, download a backup (not when read-only).
+    meetings; name one as a meeting (editors), restore one and download a backup (admins), not
+    when read-only.
 
     Examples
     --------
-    >>> versions_section(cache.snapshot(), "Hartford")  # doctest: +SKIP
+    >>> versions_section(cache.snapshot(), "Hartford", auth.current_account())  # doctest: +SKIP
     """
     st.header("Versions and meetings")
     done = st.session_state.pop("history_saved", None)
     if done:
         st.success(md(done))
     with ui.problems_shown():
-        kept = cache.get_store().versions()  # meetings included, read now
+        kept = _kept(account)  # meetings included, read now
     if kept.empty:
         return
     st.dataframe(change_text.versions_table(kept, snap.version), hide_index=True, width="stretch")
@@ -276,14 +340,20 @@ def versions_section(snap: cache.Snapshot, city_name: object) -> None:
             help="The current version is first.",
         )
     )
-    _name_meeting_form(chosen)
-    _restore_controls(chosen, snap.version)
+    if account is not None and account.can("edit"):
+        _name_meeting_form(chosen, account)
+    if account is not None and account.can("restore"):
+        _restore_controls(chosen, snap.version, account)
+    else:
+        st.caption("An admin can restore an earlier version.")
+    if account is None or not account.can("backup"):
+        return
     if cache.get_store().engine.dialect.name != "sqlite":
         st.caption("To back up this database, use its own tools (PostgreSQL: pg_dump).")
         return
     st.download_button(
         "Download a backup",
-        data=_deferred_backup(),
+        data=_deferred_backup(account),
         file_name=backup_file_name(city_name),
         mime="application/vnd.sqlite3",
         key="download_backup",
@@ -292,3 +362,7 @@ def versions_section(snap: cache.Snapshot, city_name: object) -> None:
         help="The whole store, every version included. To use it, stop the dashboard and "
         "start it on the backup: coalition serve --db <the downloaded file>.",
     )
+
+
+if __name__ == "__main__":
+    render()

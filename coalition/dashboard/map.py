@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
-from coalition import labels, maps
-from coalition.dashboard import cache, since_ui, ui
+from coalition import labels, maps, privacy
+from coalition.dashboard import auth, cache, since_ui, ui
 from coalition.presenting.text import md, with_moe
 
 PROFILE_KEY = "map_profile"
@@ -39,7 +39,8 @@ def render() -> None:
     """
     with ui.problems_shown():
         snap = cache.snapshot()
-        frame = cache.neighborhoods(snap)
+        audience = auth.disclosure()
+        frame = cache.neighborhoods(snap, audience)
 
     # Presenter mode: the map first and 85% of the screen tall (its legend is inside it), then
     # the controls folded in expanders.
@@ -89,10 +90,11 @@ def render() -> None:
                 TILES if use_tiles else None,
                 since.version,
                 since.label,
+                audience,
             )
         else:
             built = cache.neighborhood_map(
-                snap, measure, organizations_in, TILES if use_tiles else None
+                snap, measure, organizations_in, TILES if use_tiles else None, audience
             )
     if presenting:
         # A plain frame that the presenter style sizes (st_folium's height is fixed in
@@ -100,7 +102,10 @@ def render() -> None:
         map_slot.iframe(maps.offline_map_html(built), height=680)
         returned = None
     else:
-        ui.legend(maps.legend_items(frame, measure), title=maps.MEASURES.get(measure, measure))
+        ui.legend(
+            maps.legend_items(frame, measure, disclosure=audience),
+            title=maps.MEASURES.get(measure, measure),
+        )
         returned = st_folium(
             built,
             key="map_view",
@@ -108,6 +113,8 @@ def render() -> None:
             use_container_width=True,
             returned_objects=["last_active_drawing", "last_object_clicked"],
         )
+    if audience.exact:
+        st.caption(privacy.EXACT_LABEL)
     st.caption(
         "Filled blue circles: active welcoming committees. White circles: committees "
         "forming. Small dark dots: member organizations; hollow dots: not members, could be "
@@ -143,31 +150,51 @@ def render() -> None:
     )
     if chosen:
         with profile_box:
-            _profile(snap, chosen)
+            _profile(snap, chosen, audience)
     st.caption(
         "To share these maps with people who install nothing, run `coalition maps`: it "
         "writes them as files that open in any browser, with no internet."
     )
 
 
-def _profile(snap: cache.Snapshot, neighborhood_id: str) -> None:
-    """A neighborhood's figures (with source and margin of error), members, communities, gaps."""
+def _figure(
+    shown: dict, attrs: dict, neighborhood_id: str, column: str, audience: privacy.Disclosure
+) -> str:
+    """A neighborhood figure with its margin, or the text of its marker when it is hidden."""
+    marker = shown.get(("neighborhood", str(neighborhood_id), column))
+    if privacy.is_hidden(marker):
+        return str(marker)
+    value = attrs.get(column)
+    if not audience.exact and audience.is_small(value):
+        return privacy.format_count(value, audience)
+    return with_moe(value, attrs.get(f"{column}_moe"))
+
+
+def _profile(
+    snap: cache.Snapshot, neighborhood_id: str, audience: privacy.Disclosure | None = None
+) -> None:
+    """A neighborhood's figures (with source and margin of error), members, communities, gaps.
+
+    Figures and counts are protected for ``audience`` (default: public).
+    """
+    audience = audience or privacy.Disclosure.public()
+    shown = cache.protected_counts(snap, audience)
     G = cache.graph(snap)
     attrs = G.nodes[neighborhood_id]
     mark = f" {labels.ILLUSTRATIVE_MARK}" if attrs.get("illustrative") else ""
     st.subheader(f"{md(attrs.get('name'))}{mark}")
-    cover = cache.coverage(snap).neighborhoods.set_index("id")
+    cover = cache.coverage(snap, disclosure=audience).neighborhoods.set_index("id")
     status = cover["committee_status"].get(neighborhood_id, "none")
     status_words = labels.COMMITTEE_STATUS_SENTENCES.get(status, "has no committee")
     st.markdown(f"{md(attrs.get('name'))} {status_words}.")
     cols = st.columns(3)
-    cols[0].metric("Residents", with_moe(attrs.get("population"), attrs.get("population_moe")))
+    cols[0].metric("Residents", _figure(shown, attrs, neighborhood_id, "population", audience))
     cols[1].metric(
-        "Foreign-born residents", with_moe(attrs.get("foreign_born"), attrs.get("foreign_born_moe"))
+        "Foreign-born residents", _figure(shown, attrs, neighborhood_id, "foreign_born", audience)
     )
     cols[2].metric(
         "Speak English less than very well",
-        with_moe(attrs.get("limited_english"), attrs.get("limited_english_moe")),
+        _figure(shown, attrs, neighborhood_id, "limited_english", audience),
     )
     source = md(attrs.get("source")) or "no source given"
     date = f" ({md(attrs.get('source_date'))})" if attrs.get("source_date") else ""
@@ -175,7 +202,7 @@ def _profile(snap: cache.Snapshot, neighborhood_id: str) -> None:
         f"Source: {source}{date}. ± is the 90% margin of error of a survey estimate."
         + (" Illustrative figures, not real data." if mark else "")
     )
-    members, communities = cache.neighborhood_members(snap, neighborhood_id)
+    members, communities = cache.neighborhood_members(snap, neighborhood_id, audience)
     left, right = st.columns(2)
     with left:
         st.markdown("**Member organizations here or serving here**")
@@ -190,7 +217,7 @@ def _profile(snap: cache.Snapshot, neighborhood_id: str) -> None:
         else:
             st.dataframe(communities, hide_index=True, width="stretch")
     st.markdown("**Gaps here**")
-    lines = cache.neighborhood_gap_lines(snap, neighborhood_id)
+    lines = cache.neighborhood_gap_lines(snap, neighborhood_id, audience)
     if lines:
         shown = lines[:PROFILE_GAPS]
         st.markdown("\n".join(f"- {md(line)}" for line in shown))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from coalition import labels, network_view
-from coalition.dashboard import cache, since_ui, ui
+from coalition.dashboard import auth, cache, since_ui, ui
 from coalition.presenting import gaps as gap_text
 from coalition.presenting.text import md
 from coalition.since import SinceChoice
@@ -131,7 +131,7 @@ def render() -> None:
         return
 
     with st.expander("Who holds the coalition together?"):
-        lines = gap_text.broker_sentences(cache.gaps(snap).bridging, 8)
+        lines = gap_text.broker_sentences(cache.gaps(snap, auth.disclosure()).bridging, 8)
         if lines:
             st.markdown("\n".join(f"- {md(line)}" for line in lines))
         else:

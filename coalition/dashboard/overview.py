@@ -6,8 +6,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from coalition import model
-from coalition.dashboard import cache, ui
+from coalition import model, privacy
+from coalition.dashboard import auth, cache, ui
 from coalition.presenting import gaps as gap_text
 from coalition.presenting import plans
 from coalition.presenting.text import fmt_int, fmt_share, md
@@ -34,9 +34,12 @@ def render() -> None:
         "Who is in the welcoming network, where committees reach, what is missing, "
         "and where to start next."
     )
+    audience = auth.disclosure()
+    if audience.exact:
+        st.caption(privacy.EXACT_LABEL)
     with ui.problems_shown():
         counts = cache.counts(snap)
-        cover = cache.coverage(snap)
+        cover = cache.coverage(snap, disclosure=audience)
 
     summary = cover.summary
     committees = plans.committee_counts(cover.neighborhoods)
@@ -64,7 +67,7 @@ def render() -> None:
     )
     cols[4].metric(
         "Foreign-born residents reached",
-        fmt_share(summary.get("share_foreign_born_covered")),
+        _share_shown(cover.shown("summary", "", "share_foreign_born_covered", None), summary),
         help="Share of the city's foreign-born residents who live in a neighborhood "
         "with an active welcoming committee.",
     )
@@ -77,7 +80,7 @@ def render() -> None:
     with left:
         st.subheader("Biggest gaps")
         with ui.problems_shown():
-            gap_report = cache.gaps(snap)
+            gap_report = cache.gaps(snap, audience)
         sentences = gap_text.top_gap_sentences(gap_report, TOP)
         if sentences:
             st.markdown("\n".join(f"{i}. {md(s)}" for i, s in enumerate(sentences, 1)))
@@ -92,7 +95,16 @@ def render() -> None:
         st.subheader("Where to start the next committee")
         with ui.problems_shown():
             ranked = cache.ranking(snap)
-        sentences = plans.top_candidate_markdown(ranked.candidates, TOP) if ranked else []
+        candidates = None
+        if ranked is not None:
+            candidates = (
+                ranked.candidates
+                if audience.exact
+                else plans.public_candidates(
+                    ranked.candidates, cache.protected_counts(snap, audience)
+                )
+            )
+        sentences = plans.top_candidate_markdown(candidates, TOP) if candidates is not None else []
         if sentences:
             st.markdown("\n".join(f"{i}. {s}" for i, s in enumerate(sentences, 1)))
         else:
@@ -102,6 +114,13 @@ def render() -> None:
             label="Compare candidates and plans",
             icon=":material/arrow_forward:",
         )
+
+
+def _share_shown(marker: object, summary: dict) -> str:
+    """The share reached, or the text of its marker when the report hid it."""
+    if privacy.is_hidden(marker):
+        return "withheld"
+    return fmt_share(summary.get("share_foreign_born_covered"))
 
 
 if __name__ == "__main__":

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import altair as alt
+import pandas as pd
 import streamlit as st
 
-from coalition import analysis, labels
-from coalition.dashboard import cache, ui
+from coalition import analysis, labels, privacy
+from coalition.dashboard import auth, cache, ui
 from coalition.presenting import plans
 from coalition.presenting.text import fmt_int, fmt_share, md
 
@@ -58,7 +59,8 @@ def render() -> None:
     )
 
     with ui.problems_shown():
-        cover = cache.coverage(snap, rule, distance_km)
+        audience = auth.disclosure()
+        cover = cache.coverage(snap, rule, distance_km, disclosure=audience)
     _coverage_section(cover)
 
     st.header("Where to start next")
@@ -100,13 +102,28 @@ def render() -> None:
     if ranked is None:  # no candidate left (checked above; the store may have changed since)
         st.info("Every neighborhood already has an active committee.")
         return
-    _ranking_section(ranked, k, sum(value for _, value in weights))
-    _plan_section(best, k)
+    protected = cache.protected_counts(snap, audience)
+    candidates = (
+        ranked.candidates
+        if audience.exact
+        else plans.public_candidates(ranked.candidates, protected)
+    )
+    _ranking_section(candidates, k, sum(value for _, value in weights))
+    _plan_section(best, k, not audience.exact and plans.plan_figures_hidden(protected))
     _what_if_section(snap, options, rule, distance_km, cover)
+
+
+def _summary_count(cover: analysis.CoverageReport, key: str) -> str:
+    """A summary figure, or the text of its marker when the report hid it."""
+    return privacy.format_count(
+        cover.shown("summary", "", key, cover.summary.get(key)), cover.disclosure
+    )
 
 
 def _coverage_section(cover: analysis.CoverageReport) -> None:
     st.header("Coverage today")
+    if cover.disclosure.exact:
+        st.caption(privacy.EXACT_LABEL)
     summary = cover.summary
     cols = st.columns(3)
     cols[0].metric(
@@ -116,24 +133,39 @@ def _coverage_section(cover: analysis.CoverageReport) -> None:
     )
     cols[1].metric(
         "Foreign-born residents reached",
-        f"{fmt_int(summary.get('foreign_born_covered'))} of "
-        f"{fmt_int(summary.get('foreign_born_total'))}",
+        f"{_summary_count(cover, 'foreign_born_covered')} of "
+        f"{_summary_count(cover, 'foreign_born_total')}",
     )
-    cols[2].metric("Share reached", fmt_share(summary.get("share_foreign_born_covered")))
+    share = cover.shown("summary", "", "share_foreign_born_covered", None)
+    cols[2].metric(
+        "Share reached",
+        "withheld"
+        if privacy.is_hidden(share)
+        else fmt_share(summary.get("share_foreign_born_covered")),
+    )
     if summary.get("explanation"):
         st.markdown(md(summary["explanation"]))
     with st.expander("Coverage by community"):
         st.dataframe(
-            plans.community_coverage_table(cover.communities), hide_index=True, width="stretch"
+            plans.community_coverage_table(
+                cover.communities, hidden=cover.hidden, disclosure=cover.disclosure
+            ),
+            hide_index=True,
+            width="stretch",
         )
     with st.expander("Coverage by neighborhood"):
         st.dataframe(
-            plans.neighborhood_coverage_table(cover.neighborhoods), hide_index=True, width="stretch"
+            plans.neighborhood_coverage_table(
+                cover.neighborhoods, hidden=cover.hidden, disclosure=cover.disclosure
+            ),
+            hide_index=True,
+            width="stretch",
         )
 
 
-def _ranking_section(ranked: analysis.RankReport, k: int, max_score: float) -> None:
-    table = plans.ranking_table(ranked.candidates)
+def _ranking_section(candidates: pd.DataFrame, k: int, max_score: float) -> None:
+    """The ranking of ``candidates`` (already as the audience may see them)."""
+    table = plans.ranking_table(candidates)
     if table.empty:
         st.info("Every neighborhood already has an active committee.")
         return
@@ -145,7 +177,7 @@ def _ranking_section(ranked: analysis.RankReport, k: int, max_score: float) -> N
         "Stability: how often the neighborhood stays in the top "
         f"{k} when the weights and the census figures move within their uncertainty."
     )
-    parts = plans.score_parts(ranked.candidates, limit=15)
+    parts = plans.score_parts(candidates, limit=15)
     st.subheader("What each score is made of")
     chart = (
         alt.Chart(parts)
@@ -176,16 +208,16 @@ def _ranking_section(ranked: analysis.RankReport, k: int, max_score: float) -> N
     )
     st.altair_chart(chart, width="stretch")
     st.subheader("Why these neighborhoods")
-    for line in plans.reason_lines(ranked.candidates, limit=k):
+    for line in plans.reason_lines(candidates, limit=k):
         st.markdown(line)
 
 
-def _plan_section(plan: analysis.PlanReport | None, k: int) -> None:
+def _plan_section(plan: analysis.PlanReport | None, k: int, figures_hidden: bool = False) -> None:
     st.subheader(f"The best set of {k} versus the top {k}")
     if plan is None:
         st.info("No plan could be worked out for this choice.")
         return
-    st.markdown(plans.plan_markdown(plan, k))
+    st.markdown(plans.plan_markdown(plan, k, figures_hidden=figures_hidden))
 
 
 def _what_if_section(
@@ -212,7 +244,31 @@ def _what_if_section(
         return
     with ui.problems_shown():
         result = cache.what_if(snap, tuple(sorted(chosen)), rule, distance_km)
+    if not cover.disclosure.exact and _what_if_hides(snap, options, result, cover.disclosure):
+        st.metric("Newly reached", "withheld")
+        st.markdown(
+            "The number of foreign-born residents these committees would newly reach, and the "
+            "shares before and after, are withheld to protect a small count."
+        )
+        return
     _what_if_metrics(result)
+
+
+def _what_if_hides(
+    snap: cache.Snapshot,
+    options: dict,
+    result: analysis.WhatIfReport,
+    disclosure: privacy.Disclosure,
+) -> bool:
+    """True when the what-if's figures would show or let a reader work out a hidden count:
+    a newly reached neighborhood's foreign-born figure is hidden, or the gain is small."""
+    shown = cache.protected_counts(snap, disclosure)
+    ids_by_name = {str(name): str(nid) for nid, name in options["neighborhoods"].items()}
+    for name in result.newly_covered_neighborhoods:
+        nid = ids_by_name.get(str(name), str(name))
+        if privacy.is_hidden(shown.get(("neighborhood", nid, "foreign_born"))):
+            return True
+    return disclosure.is_small(result.newly_covered_foreign_born)
 
 
 def _what_if_metrics(result: analysis.WhatIfReport) -> None:

@@ -270,6 +270,6 @@ def shared_sentences(sentences: list[str]) -> list[str]:
     Examples
     --------
     >>> shared_sentences(["Karen refugees are now recorded living in Dogwood (3 residents)."])
-    ['Karen refugees are now recorded living in Dogwood (fewer than 5 residents).']
+    ['Karen refugees are now recorded living in Dogwood (fewer than 11 residents).']
     """
     return [suppress_small_counts(s) for s in sentences]

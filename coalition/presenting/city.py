@@ -141,11 +141,19 @@ def _mark(illustrative: Any) -> str:
 
 
 def neighborhood_members(
-    G: nx.MultiDiGraph, neighborhood_id: str
+    G: nx.MultiDiGraph,
+    neighborhood_id: str,
+    *,
+    protected: Mapping[Any, Any] | None = None,
+    disclosure: privacy.Disclosure | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Organizations located in / serving a neighborhood, and communities living there.
 
-    Resident counts below :data:`coalition.settings.SMALL_COUNT_THRESHOLD` are suppressed.
+    "Residents here" comes from ``protected``: the city's counts protected for the audience
+    (:func:`coalition.privacy.protect` over :func:`coalition.analysis.coverage.index_counts`,
+    keyed ``("lives_in", community_id, neighborhood_id)``), so a count hidden to stop a
+    subtraction elsewhere is hidden here too. A count not in it is shown as it is to an exact
+    audience and as "fewer than 11" to anyone else when small.
 
     Parameters
     ----------
@@ -153,6 +161,10 @@ def neighborhood_members(
         The coalition graph.
     neighborhood_id : str
         A neighborhood node of ``G``.
+    protected : mapping, optional
+        The protected counts (markers for hidden ones).
+    disclosure : Disclosure, optional
+        The audience (default public).
 
     Returns
     -------
@@ -171,7 +183,7 @@ def neighborhood_members(
     >>> members[["Organization", "How"]].values.tolist()
     [['Alder Library', 'located here']]
     >>> communities[["Community", "Kind", "Residents here"]].values.tolist()
-    [['Karen', 'Newcomers', 'fewer than 5']]
+    [['Karen', 'Newcomers', 'fewer than 11']]
     """
     members: dict[str, set[str]] = {}
     communities = []
@@ -186,7 +198,12 @@ def neighborhood_members(
                 {
                     "Community": str(node.get("name") or source),
                     "Kind": labels.COMMUNITY_KIND_WORDS.get(node.get("community_kind"), ""),
-                    "Residents here": privacy.suppressed(attrs.get("residents")),
+                    "Residents here": privacy.format_count(
+                        (protected or {}).get(
+                            ("lives_in", str(source), str(neighborhood_id)), attrs.get("residents")
+                        ),
+                        disclosure or privacy.Disclosure.public(),
+                    ),
                     labels.ILLUSTRATIVE_MARK: _mark(attrs.get("illustrative")),
                 }
             )

@@ -1,5 +1,11 @@
 """Gap reports for people: readable tables, rows matching a filter, the top sentences, brokers.
 
+Small counts: a :class:`~coalition.analysis.GapReport` made for an audience already has protected
+sentences and marks its hidden cells (``report.hidden``); :func:`readable` writes those markers'
+text ("fewer than 11", "withheld to protect a small count") in place of the numbers. Given no
+``hidden`` mapping, it hides every small count it shows (primary suppression) unless told the
+audience sees exact counts. Nothing here edits finished sentences.
+
 Examples
 --------
 >>> import pandas as pd
@@ -12,11 +18,13 @@ Examples
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 import pandas as pd
 
 from coalition import labels, privacy
+from coalition.analysis.gaps import ROW_IDS
 
 # Which families lead on the Overview (severities are not comparable across families, so the
 # top sentences take the worst finding of each family in turn, in this order).
@@ -181,11 +189,17 @@ def matching(
     return keep
 
 
-def _cell(value: Any, column: str) -> Any:
+# Columns of the gap tables that count residents.
+COUNT_COLUMNS = frozenset({"speakers", "residents", "foreign_born", "foreign_born_moe"})
+
+
+def _cell(value: Any, column: str, disclosure: privacy.Disclosure | None = None) -> Any:
+    if privacy.is_hidden(value):
+        return str(value)
     if isinstance(value, (list, tuple, set)):
         return ", ".join(map(str, value))
-    if column in privacy.SUPPRESSED_COLUMNS:
-        return privacy.suppressed(value)
+    if column in COUNT_COLUMNS:
+        return privacy.format_count(value, disclosure or privacy.Disclosure.public())
     if column in ("type", "kind", "committee_status", "community_kind") and isinstance(value, str):
         return labels.KIND_WORDS.get(value, value)
     if isinstance(value, float):
@@ -195,7 +209,13 @@ def _cell(value: Any, column: str) -> Any:
     return value
 
 
-def readable(frame: pd.DataFrame, family: str | None = None) -> pd.DataFrame:
+def readable(
+    frame: pd.DataFrame,
+    family: str | None = None,
+    *,
+    hidden: Mapping[tuple[str, tuple[str, ...], str], Any] | None = None,
+    disclosure: privacy.Disclosure | None = None,
+) -> pd.DataFrame:
     """A gap table for people: explanation first, chosen columns with plain titles, lists joined.
 
     Parameters
@@ -205,6 +225,11 @@ def readable(frame: pd.DataFrame, family: str | None = None) -> pd.DataFrame:
     family : str, optional
         The family (a key of :data:`coalition.labels.FAMILY_COLUMNS`): its columns, in its
         order, with its titles. Without it, every column but ids and severity.
+    hidden : mapping, optional
+        The report's hidden cells (:attr:`coalition.analysis.GapReport.hidden`).
+    disclosure : Disclosure, optional
+        The audience (the report's); default public: counts not in ``hidden`` that are small are
+        still shown as "fewer than 11".
 
     Returns
     -------
@@ -218,7 +243,7 @@ def readable(frame: pd.DataFrame, family: str | None = None) -> pd.DataFrame:
     [{'Why it matters': 'Why.', 'Name': 'A', 'Ties': 'x, y'}]
     >>> readable(pd.DataFrame({"neighborhood": ["Alder"], "language": ["Karen"],
     ...                        "speakers": [3]}), "language_gaps").to_dict("records")
-    [{'Neighborhood': 'Alder', 'Language': 'Karen', 'Speakers here': 'fewer than 5'}]
+    [{'Neighborhood': 'Alder', 'Language': 'Karen', 'Speakers here': 'fewer than 11'}]
     """
     chosen = labels.FAMILY_COLUMNS.get(family or "", {})
     if chosen:
@@ -229,16 +254,23 @@ def readable(frame: pd.DataFrame, family: str | None = None) -> pd.DataFrame:
         ]
     out = pd.DataFrame(index=range(len(frame)))
     if "explanation" in frame:
-        out[labels.COLUMN_TITLES["explanation"]] = [
-            privacy.suppress_small_counts(e) for e in frame["explanation"]
-        ]
+        out[labels.COLUMN_TITLES["explanation"]] = [str(e) for e in frame["explanation"]]
+    id_columns = ROW_IDS.get(family or "", ())
+    row_ids = (
+        [tuple(str(v) for v in ids) for ids in zip(*(frame[c] for c in id_columns), strict=True)]
+        if hidden and id_columns and all(c in frame.columns for c in id_columns)
+        else [()] * len(frame)
+    )
     for column in columns:
         title = (
             chosen.get(column)
             or labels.COLUMN_TITLES.get(column)
             or str(column).replace("_", " ").capitalize()
         )
-        out[title] = [_cell(v, column) for v in frame[column]]
+        out[title] = [
+            _cell((hidden or {}).get((family or "", row, column), v), column, disclosure)
+            for v, row in zip(frame[column], row_ids, strict=True)
+        ]
     return out
 
 
@@ -269,8 +301,8 @@ def top_gap_sentences(report: Any, count: int) -> list[str]:
     """The worst finding of each gap family in turn (plain text); positive findings skipped.
 
     Rows with a severity of 0 or none (e.g. a neighborhood that *has* bridging ties, or a
-    broker) describe strengths, not gaps, and are left out. Small resident counts in the
-    sentences are suppressed.
+    broker) describe strengths, not gaps, and are left out. The sentences are the report's own,
+    composed from protected counts for the audience the report was made for.
 
     Parameters
     ----------
@@ -300,9 +332,7 @@ def top_gap_sentences(report: Any, count: int) -> list[str]:
         if "severity" in frame:
             severity = pd.to_numeric(frame["severity"], errors="coerce")
             frame = frame[severity > 0]
-        queues.append(
-            [privacy.suppress_small_counts(e) for e in severity_sorted(frame)["explanation"]]
-        )
+        queues.append([str(e) for e in severity_sorted(frame)["explanation"]])
     lines: list[str] = []
     for rank in range(count):
         for queue in queues:

@@ -3,6 +3,11 @@
 The functions take the frames of :class:`coalition.analysis.CoverageReport` (``neighborhoods``,
 ``communities``) and of :class:`coalition.analysis.RankReport` (``candidates``, ``plan``).
 
+Small counts: the coverage tables take the report's ``hidden`` cells and write their markers'
+text ("fewer than 11", "withheld to protect a small count"); a count not marked is shown as it is
+to an exact audience and, for anyone else, as "fewer than 11" when small (a safety net: the
+report's protection, with complementary suppression, is what makes the table safe).
+
 Examples
 --------
 >>> import pandas as pd
@@ -12,7 +17,8 @@ Examples
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -68,13 +74,45 @@ def neighborhoods_without_committee(neighborhoods: pd.DataFrame) -> list[str]:
     return [str(n) for n in frame["id"]]
 
 
-def community_coverage_table(communities: pd.DataFrame) -> pd.DataFrame:
-    """Coverage per community, with small resident counts suppressed.
+def _shown(
+    hidden: Mapping[tuple[str, str, str], Any] | None,
+    part: str,
+    row_id: Any,
+    column: str,
+    value: Any,
+) -> Any:
+    """A cell's marker when the report hid it, else its value."""
+    return (hidden or {}).get((part, str(row_id), column), value)
+
+
+def _count(value: Any, disclosure: privacy.Disclosure | None) -> str:
+    return privacy.format_count(value, disclosure or privacy.Disclosure.public())
+
+
+def _figure(value: Any, moe: Any, disclosure: privacy.Disclosure | None) -> str:
+    """A figure with its margin; a hidden or small figure as text, without its margin."""
+    text = _count(value, disclosure)
+    if privacy.is_hidden(value) or privacy.is_hidden(moe) or not text[:1].isdigit():
+        return text
+    return with_moe(value, moe)
+
+
+def community_coverage_table(
+    communities: pd.DataFrame,
+    *,
+    hidden: Mapping[tuple[str, str, str], Any] | None = None,
+    disclosure: privacy.Disclosure | None = None,
+) -> pd.DataFrame:
+    """Coverage per community, hidden counts written as their markers' text.
 
     Parameters
     ----------
     communities : pandas.DataFrame
         A coverage report's ``communities``.
+    hidden : mapping, optional
+        The report's :attr:`~coalition.analysis.CoverageReport.hidden`.
+    disclosure : Disclosure, optional
+        The report's audience (default public).
 
     Returns
     -------
@@ -82,31 +120,55 @@ def community_coverage_table(communities: pd.DataFrame) -> pd.DataFrame:
 
     Examples
     --------
-    >>> communities = pd.DataFrame({"name": ["Karen"], "community_kind": ["immigrant"],
-    ...     "residents": [4], "residents_covered": [0], "share_covered": [0.0],
-    ...     "explanation": ["No Karen residents are reached."]})
+    >>> communities = pd.DataFrame({"id": ["karen"], "name": ["Karen"],
+    ...     "community_kind": ["immigrant"], "residents": [4], "residents_covered": [0],
+    ...     "share_covered": [0.0], "explanation": ["No Karen residents are reached."]})
     >>> community_coverage_table(communities).iloc[0].tolist()[:5]
-    ['Karen', 'Newcomers', 'fewer than 5', '0', '0%']
+    ['Karen', 'Newcomers', 'fewer than 11', '0', '0%']
+    >>> hidden = {("communities", "karen", "share_covered"): privacy.Withheld()}
+    >>> community_coverage_table(communities, hidden=hidden).iloc[0].tolist()[4]
+    'withheld to protect a small count'
     """
+    ids = communities["id"] if "id" in communities else pd.Series([""] * len(communities))
+
+    def column(name: str) -> list[Any]:
+        return [
+            _shown(hidden, "communities", i, name, v)
+            for i, v in zip(ids, communities[name], strict=True)
+        ]
+
     return pd.DataFrame(
         {
             "Community": communities["name"],
             "Kind": communities["community_kind"].map(labels.COMMUNITY_KIND_WORDS),
-            "Residents": communities["residents"].map(privacy.suppressed),
-            "In reached neighborhoods": communities["residents_covered"].map(privacy.suppressed),
-            "Share reached": communities["share_covered"].map(fmt_share),
+            "Residents": [_count(v, disclosure) for v in column("residents")],
+            "In reached neighborhoods": [
+                _count(v, disclosure) for v in column("residents_covered")
+            ],
+            "Share reached": [
+                str(v) if privacy.is_hidden(v) else fmt_share(v) for v in column("share_covered")
+            ],
             "Why": communities["explanation"],
         }
     )
 
 
-def neighborhood_coverage_table(neighborhoods: pd.DataFrame) -> pd.DataFrame:
+def neighborhood_coverage_table(
+    neighborhoods: pd.DataFrame,
+    *,
+    hidden: Mapping[tuple[str, str, str], Any] | None = None,
+    disclosure: privacy.Disclosure | None = None,
+) -> pd.DataFrame:
     """Coverage per neighborhood in plain words, reached ones first, then by name.
 
     Parameters
     ----------
     neighborhoods : pandas.DataFrame
         A coverage report's ``neighborhoods``.
+    hidden : mapping, optional
+        The report's :attr:`~coalition.analysis.CoverageReport.hidden`.
+    disclosure : Disclosure, optional
+        The report's audience (default public: an unmarked small figure shows as a range).
 
     Returns
     -------
@@ -122,6 +184,7 @@ def neighborhood_coverage_table(neighborhoods: pd.DataFrame) -> pd.DataFrame:
     ['Alder', 'Active', 'Yes', '300 ± 40', 'Alder Welcoming Committee']
     ['Birch', 'None', 'No', '120', '']
     """
+    ids = neighborhoods["id"] if "id" in neighborhoods else pd.Series([""] * len(neighborhoods))
     return pd.DataFrame(
         {
             "Neighborhood": neighborhoods["name"],
@@ -130,9 +193,16 @@ def neighborhood_coverage_table(neighborhoods: pd.DataFrame) -> pd.DataFrame:
             .fillna(labels.COMMITTEE_STATUS_WORDS["none"]),
             "Reached": neighborhoods["covered"].map(labels.YES_NO),
             "Foreign-born residents": [
-                with_moe(v, m)
-                for v, m in zip(
-                    neighborhoods["foreign_born"], neighborhoods["foreign_born_moe"], strict=True
+                _figure(
+                    _shown(hidden, "neighborhoods", i, "foreign_born", v),
+                    _shown(hidden, "neighborhoods", i, "foreign_born_moe", m),
+                    disclosure,
+                )
+                for i, v, m in zip(
+                    ids,
+                    neighborhoods["foreign_born"],
+                    neighborhoods["foreign_born_moe"],
+                    strict=True,
                 )
             ],
             "Reached by": neighborhoods["covered_by"].map(
@@ -286,7 +356,66 @@ def reason_lines(candidates: pd.DataFrame, limit: int) -> list[str]:
     return lines
 
 
-def plan_markdown(plan: PlanReport, k: int) -> str:
+NEED_WITHHELD = "Need: this neighborhood's figures are withheld to protect a small count."
+
+
+def public_candidates(candidates: pd.DataFrame, protected: Mapping[Any, Any]) -> pd.DataFrame:
+    """The ranking's candidates as a viewer may see them.
+
+    The ranking writes its reasons with exact figures; a candidate whose neighborhood has a
+    hidden figure (``protected``: the city's counts protected for the audience, keyed
+    ``("neighborhood", id, column)``) loses its "Need" sentence and its foreign-born figure.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"neighborhood_id": ["a", "b"], "foreign_born": [6, 300],
+    ...                       "reasons": [["Need: a has 6.", "Near b."], ["Need: b has 300."]]})
+    >>> hidden = {("neighborhood", "a", "foreign_born"): privacy.SmallCount(11)}
+    >>> public_candidates(frame, hidden)["reasons"].tolist()[0]
+    ["Need: this neighborhood's figures are withheld to protect a small count.", 'Near b.']
+    """
+    frame = candidates.copy()
+    if frame.empty or "neighborhood_id" not in frame:
+        return frame
+    hidden = [
+        any(
+            privacy.is_hidden(protected.get(("neighborhood", str(n), column)))
+            for column in privacy.NEIGHBORHOOD_COUNTS
+        )
+        for n in frame["neighborhood_id"]
+    ]
+    if "reasons" in frame:
+        frame["reasons"] = [
+            [NEED_WITHHELD if str(r).startswith("Need:") else r for r in (reasons or [])]
+            if gone
+            else reasons
+            for reasons, gone in zip(frame["reasons"], hidden, strict=True)
+        ]
+    if "foreign_born" in frame:
+        frame["foreign_born"] = [
+            float("nan") if gone else v
+            for v, gone in zip(frame["foreign_born"], hidden, strict=True)
+        ]
+    return frame
+
+
+def plan_figures_hidden(protected: Mapping[Any, Any]) -> bool:
+    """True when a plan's foreign-born totals would give a hidden figure away (any neighborhood's
+    foreign-born figure is hidden: "from 728 to 734" tells the missing one).
+
+    Examples
+    --------
+    >>> plan_figures_hidden({("neighborhood", "a", "foreign_born"): privacy.Withheld()})
+    True
+    """
+    return any(
+        privacy.is_hidden(v) and key[0] == "neighborhood" and key[2] == "foreign_born"
+        for key, v in protected.items()
+        if isinstance(key, tuple) and len(key) == 3
+    )
+
+
+def plan_markdown(plan: PlanReport, k: int, *, figures_hidden: bool = False) -> str:
     """The optimised plan against the top k by score, in plain words (escaped).
 
     Parameters
@@ -295,6 +424,8 @@ def plan_markdown(plan: PlanReport, k: int) -> str:
         The plan (:func:`coalition.analysis.plan_committees`).
     k : int
         How many new committees were planned.
+    figures_hidden : bool, optional
+        Withhold the foreign-born figures (:func:`plan_figures_hidden` for the audience).
 
     Returns
     -------
@@ -321,6 +452,12 @@ def plan_markdown(plan: PlanReport, k: int) -> str:
     _Method: exact_
     """
     selected = [pick.name for pick in plan.selected]
+    if figures_hidden:
+        return (
+            f"**Best set of {k}:** {md(', '.join(selected)) or 'none'} — the foreign-born "
+            "residents it would reach are withheld to protect a small count."
+            + (f"\n\n_Method: {md(plan.method)}_" if plan.method else "")
+        )
     lines = [
         f"**Best set of {k}:** {md(', '.join(selected)) or 'none'} — reaches "
         f"{fmt_int(plan.newly_covered)} more foreign-born residents."
