@@ -191,6 +191,12 @@ class Visitor:
                 if self.exceptions() or self.page.frame_locator(frame).locator(inner).count():
                     break
                 self.page.wait_for_timeout(250)
+        if key == "data" and not self.exceptions():  # its last part: the download buttons
+            try:
+                self.page.locator(DOWNLOAD_BUTTON).last.wait_for(timeout=TIMEOUT)
+            except Exception:  # none offered: the caller says so
+                return
+            settle(self.page)
         if key in HEADINGS and key != "data" and not self.exceptions():
             wait_until_ready(self.page, key, TIMEOUT)  # the Data page's buttons differ by role
             settle(self.page)
