@@ -290,6 +290,7 @@ HEADINGS = {
     "gaps": "Gaps",
     "planner": "Coverage & planner",
     "data": "Data",
+    "history": "What changed",
     "record": "Record",
     "import": "Import",
     "accounts": "Accounts",
@@ -338,7 +339,8 @@ def wait_until_ready(page: Any, url_path: str, timeout_ms: float = 120_000) -> N
     elif url_path == "planner":
         page.get_by_role("heading", name="What if").first.wait_for(timeout=timeout_ms)
     elif url_path == "data":
-        page.get_by_text("Network (GEXF)").wait_for(timeout=timeout_ms)
+        # Operators, editors and admins get two tiers of downloads (public and exact): the last.
+        page.get_by_text("Network (GEXF)").last.wait_for(timeout=timeout_ms)
 
 
 def switch_page(page: Any, title: str, url_path: str, timeout_ms: float = 120_000) -> None:
