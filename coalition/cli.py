@@ -23,7 +23,18 @@ $ coalition changes --since "March convening"
 $ coalition restore 3
 $ coalition undo --who Ana
 $ coalition backup coalition-backup.db
+$ coalition user add ana --role admin
+$ coalition user list
+$ coalition audit --limit 20
 $ coalition serve
+
+Accounts: the command line acts as the store's operator (:func:`coalition.accounts.operator`,
+an admin), and passes it explicitly (``account=``) to every store write and sensitive read.
+Whoever can open the store file or its database URL can read and change everything in it
+anyway, so a role check here would protect nothing; the dashboard, which others reach over the
+network, is where accounts and roles apply. Passwords are read from a prompt (typed twice) or,
+for scripts, from standard input (``--password-stdin``): never from the command line, which
+other users of the machine can read in the process list.
 """
 
 from __future__ import annotations
@@ -77,6 +88,13 @@ def _store(args: argparse.Namespace, *, must_exist: bool = False):
     from .store import open_store
 
     return open_store(args.db, must_exist=must_exist)
+
+
+def _operator():
+    """The account every store call of the command line acts as: the store's operator."""
+    from .accounts import operator
+
+    return operator()
 
 
 def _city(args: argparse.Namespace):
@@ -155,7 +173,7 @@ def cmd_init(args: argparse.Namespace) -> int:
             "brings it back), or use another store with --db."
         )
     automatic = empty and not args.folder  # the sample, because the store was empty
-    version = store.replace_city(city, automatic=automatic)
+    version = store.replace_city(city, automatic=automatic, account=_operator())
     counts = ", ".join(f"{len(f)} {t}" for t, f in city.tables.items())
     if automatic:
         print(f"The store was empty: loaded the sample city ({city.name}).")
@@ -530,8 +548,9 @@ def cmd_changes(args: argparse.Namespace) -> int:
     store = _store(args, must_exist=True)
     city = _city(args)  # exit 1 on an empty store; names the city and version
     current = int(city.meta.get("version", 0))
+    operator = _operator()
     if args.list:
-        versions = store.versions()
+        versions = store.versions(account=operator)
         if args.json:
             _print_json(versions.to_dict("records"))  # a list: the versions, not one city
             return EXIT_OK
@@ -544,7 +563,7 @@ def cmd_changes(args: argparse.Namespace) -> int:
     # A version number or a meeting's name (StoreError, exit 1, names the meetings kept).
     since = current - 1 if args.since is None else store.version_of(args.since)
     meeting = None if args.since is None else _meeting_name(store, args.since)
-    before = store.read_version(since)  # StoreError (exit 1) for a version not kept
+    before = store.read_version(since, account=operator)  # StoreError (exit 1): not kept
     report = compare_cities(before, city, disclosure=_disclosure(args))  # the operator: exact
     if args.json:
         _print_json(
@@ -573,7 +592,8 @@ def cmd_changes(args: argparse.Namespace) -> int:
 def cmd_restore(args: argparse.Namespace) -> int:
     store = _store(args, must_exist=True)
     version = store.version_of(args.version)  # a number or a meeting's name (StoreError)
-    new_version = store.restore(version, who=args.who)  # StoreError (exit 1): not kept
+    # StoreError (exit 1): not kept
+    new_version = store.restore(version, who=args.who, account=_operator())
     info = store.info()
     meeting = _meeting_name(store, args.version)
     named = f" ('{meeting}')" if meeting else ""
@@ -600,8 +620,9 @@ def cmd_undo(args: argparse.Namespace) -> int:
     from .errors import ConflictError, StoreError
 
     store = _stored(args)
+    operator = _operator()
     try:
-        new_version = store.undo(who=args.who, version=args.version)
+        new_version = store.undo(who=args.who, version=args.version, account=operator)
     except ConflictError as exc:
         rows = [
             f"{(c.current or {}).get('name') or (c.current or {}).get('alias') or c.change.key}"
@@ -622,7 +643,7 @@ def cmd_undo(args: argparse.Namespace) -> int:
             )
             + "restore an earlier version (coalition restore VERSION)."
         ) from exc
-    what = store.versions().set_index("version").loc[new_version, "what"]
+    what = store.versions(account=operator).set_index("version").loc[new_version, "what"]
     print(
         f"Version {new_version}: {what}. The undone version stays in the history (coalition "
         f"changes --list); to take the undo back: coalition undo --version {new_version}"
@@ -654,7 +675,7 @@ def cmd_meeting(args: argparse.Namespace) -> int:
                 f" UTC{by})"
             )
         return EXIT_OK
-    version = store.name_meeting(args.name, args.version, who=args.who)
+    version = store.name_meeting(args.name, args.version, who=args.who, account=_operator())
     name = " ".join(args.name.split())
     print(
         f"Version {version} is now the meeting '{name}'. See what changed since: "
@@ -665,7 +686,8 @@ def cmd_meeting(args: argparse.Namespace) -> int:
 
 def cmd_backup(args: argparse.Namespace) -> int:
     store = _stored(args)  # a PostgreSQL store is copied into a SQLite store file too
-    path = store.backup(Path(args.out).absolute())  # StoreError when OUT exists
+    # StoreError when OUT exists
+    path = store.backup(Path(args.out).absolute(), account=_operator())
     info = store.info()
     where = _where(store)
     print(
@@ -679,6 +701,97 @@ def cmd_backup(args: argparse.Namespace) -> int:
             else "(a PostgreSQL database is restored from pg_dump's dump: docs/deploy.md)"
         )
     )
+    return EXIT_OK
+
+
+# --- accounts -----------------------------------------------------------------------------------
+
+
+def _password(args: argparse.Namespace, name: str) -> str:
+    """The new password: one line of standard input (--password-stdin), or typed twice.
+
+    Never a command-line argument (other users of the machine see those in the process list).
+    """
+    import getpass
+
+    from .errors import AccountError
+
+    if args.password_stdin:
+        password = sys.stdin.readline().removesuffix("\n").removesuffix("\r")
+        if not password:
+            raise AccountError(
+                "--password-stdin read no password: pipe it in, e.g. "
+                f"`printf '%s' \"$PASSWORD\" | coalition user add {name} --password-stdin`."
+            )
+        return password
+    if not sys.stdin.isatty():
+        raise UsageError(
+            "no terminal to type the password in: pass it on standard input with "
+            "--password-stdin (never on the command line)."
+        )
+    first = getpass.getpass(
+        f"Password for {name} (at least {settings.PASSWORD_MIN_LENGTH} characters): "
+    )
+    second = getpass.getpass("The same password again: ")
+    if first != second:
+        raise AccountError("The two passwords differ: nothing was changed. Try again.")
+    return first
+
+
+def cmd_user(args: argparse.Namespace) -> int:
+    store = _store(args)
+    operator = _operator()
+    if args.user_verb == "add":
+        password = _password(args, args.name)
+        added = store.add_account(args.name, password, args.role, account=operator)
+        print(f"Added {added.name} as {added.role} in {_where(store)}.")
+        print("The dashboard asks everyone to sign in from now on (coalition user list).")
+    elif args.user_verb == "remove":
+        store.remove_account(args.name, account=operator)
+        print(f"Removed {args.name}: it can no longer sign in, and its sessions are ended.")
+    elif args.user_verb == "set-role":
+        store.set_role(args.name, args.role, account=operator)
+        print(f"{args.name} is now {args.role} (from its next click on the dashboard).")
+    elif args.user_verb == "password":
+        store.set_password(args.name, _password(args, args.name), account=operator)
+        print(f"Set a new password for {args.name}: it is unlocked, and signed out everywhere.")
+    else:  # list
+        listed = store.accounts(account=operator)
+        if args.json:
+            _print_json(listed.to_dict("records"))
+            return EXIT_OK
+        if listed.empty:
+            print(
+                f"No accounts in {_where(store)}: the dashboard is a single-person tool on this "
+                "machine. Add an admin with: coalition user add NAME --role admin"
+            )
+            return EXIT_OK
+        print(f"{'name':24} {'role':7} {'created':17} {'last sign-in':17} locked until")
+        for row in listed.itertuples():
+            print(
+                f"{row.name:24} {row.role:7} {_time(row.created_at):17} "
+                f"{_time(row.last_sign_in):17} {_time(row.locked_until)}"
+            )
+    return EXIT_OK
+
+
+def _time(value: Any) -> str:
+    """A stored time for a table cell (minutes, UTC), or "-"."""
+    return str(value)[:16].replace("T", " ") if value else "-"
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    if args.limit is not None and args.limit < 1:
+        raise UsageError(f"--limit must be 1 or more entries (got {args.limit}).")
+    store = _store(args, must_exist=True)
+    log = store.audit_log(account=_operator(), limit=args.limit)
+    if args.json:
+        _print_json(log.to_dict("records"))
+        return EXIT_OK
+    if log.empty:
+        print("The audit log is empty.")
+    for row in log.itertuples():
+        print(f"{_time(row.at)} UTC  {row.who:20} {row.action:16} {row.what}")
     return EXIT_OK
 
 
@@ -780,6 +893,13 @@ def streamlit_flags(address: str, port: int, hosts: Sequence[str]) -> list[str]:
     return flags
 
 
+def _db_flag(args: argparse.Namespace) -> str:
+    """`` --db PATH`` as the user gave it (for a command to copy), or "" for the default."""
+    import shlex
+
+    return f" --db {shlex.quote(args.db)}" if args.db else ""
+
+
 def _run_until_stopped(command: list[str], env: dict[str, str]) -> int:
     """Run ``command``; forward SIGTERM, SIGINT and SIGHUP to it; return its exit code.
 
@@ -827,16 +947,31 @@ def cmd_serve(args: argparse.Namespace) -> int:
         *streamlit_flags(args.address, args.port, hosts),
     ]
     if not is_local_address(args.address):
-        warning = (
-            f"WARNING: serving on {args.address}, not only on this machine: anyone who "
-            f"can reach port {args.port} sees the coalition's data"
-            + ("" if args.read_only else " and can record ties (--read-only prevents it)")
-            + f". Host names answered: {', '.join(hosts)}"
+        from .errors import StoreError
+
+        try:  # a missing store has no admin (and is not created by refusing)
+            has_admin = _store(args, must_exist=True).has_admin()
+        except StoreError:
+            has_admin = False
+        if not has_admin:
+            print(
+                f"coalition serve: serving on {args.address} lets other machines reach the "
+                "dashboard, so everyone must sign in, and this store has no admin account yet. "
+                "Create one first:\n"
+                f"  coalition user add NAME --role admin{_db_flag(args)}\n"
+                "then start again (or serve this machine only: coalition serve).",
+                file=sys.stderr,
+            )
+            return EXIT_USAGE
+        note = (
+            f"Serving on {args.address}: accounts are required (everyone signs in; "
+            "coalition user list shows who may). Host names answered: "
+            + ", ".join(hosts)
             + ("" if args.allow_host else " (add the name others will type with --allow-host)")
             + "."
         )
-        print(warning, file=sys.stderr)
-        log.warning(warning)
+        print(note, file=sys.stderr)
+        log.info(note)
     shown = "127.0.0.1" if args.address in WILDCARD_ADDRESSES else args.address
     print(
         f"Dashboard: http://{shown}:{args.port}  store: "
@@ -921,6 +1056,40 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("out", help="the backup file to write (must not exist)")
     p.set_defaults(func=cmd_backup)
+    p = verbs.add_parser(
+        "user",
+        help="accounts for the dashboard: add, remove, list, set-role, password",
+    )
+    user_verbs = p.add_subparsers(dest="user_verb", required=True, metavar="ACTION")
+    password_stdin = argparse.ArgumentParser(add_help=False)
+    password_stdin.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from standard input (for scripts) instead of a prompt",
+    )
+    q = user_verbs.add_parser(
+        "add", parents=[common, password_stdin], help="add an account (asks for its password)"
+    )
+    q.add_argument("name", help="letters, digits and . _ @ - (an e-mail address works)")
+    q.add_argument("--role", default="viewer", choices=["viewer", "editor", "admin"])
+    q = user_verbs.add_parser("remove", parents=[common], help="remove an account")
+    q.add_argument("name")
+    q = user_verbs.add_parser("list", parents=[common, as_json], help="list the accounts")
+    q = user_verbs.add_parser("set-role", parents=[common], help="change an account's role")
+    q.add_argument("name")
+    q.add_argument("role", choices=["viewer", "editor", "admin"])
+    q = user_verbs.add_parser(
+        "password",
+        parents=[common, password_stdin],
+        help="set a new password (also unlocks the account)",
+    )
+    q.add_argument("name")
+    p.set_defaults(func=cmd_user, json=False)
+    p = verbs.add_parser(
+        "audit", parents=[common, as_json], help="the audit log: sign-ins, changes, exports"
+    )
+    p.add_argument("--limit", type=int, help="the newest N entries only")
+    p.set_defaults(func=cmd_audit)
     p = verbs.add_parser("sample", parents=[common], help="write the sample city folder")
     p.add_argument("folder", help="the folder to create (e.g. hartford)")
     p.set_defaults(func=cmd_sample)
@@ -1010,7 +1179,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--read-only",
         action="store_true",
-        help="no Record page: for a screen where nobody should change data",
+        help="no page that changes data (Record, Import, Accounts), whoever signs in: for a "
+        "screen where nobody should change data",
     )
     p.set_defaults(func=cmd_serve)
     return parser

@@ -292,6 +292,7 @@ HEADINGS = {
     "data": "Data",
     "record": "Record",
     "import": "Import",
+    "accounts": "Accounts",
 }
 NAV_LINK = '[data-testid="stSidebarNavLink"]'
 

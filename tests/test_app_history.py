@@ -425,7 +425,14 @@ def download_keys(at: AppTest) -> list[str]:
 
 
 def test_a_viewer_gets_no_history_page(monkeypatch, shared):
-    at = signed_in(monkeypatch, shared, "vi", HISTORY_PAGE)
+    # First guard: the page is not registered for a viewer (its address leads nowhere).
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        signed_in(monkeypatch, shared, "vi", HISTORY_PAGE)
+    # Second guard: its script, run directly, refuses.
+    at = AppTest.from_file(str(ROOT / HISTORY_PAGE), default_timeout=TIMEOUT)
+    at.session_state["session_token"] = open_store(shared).sign_in("vi", PASSWORD)[1]
+    at.run()
+    assert not at.exception
     assert [e.value for e in at.error] and "Only an editor or an admin" in at.error[0].value
     assert not at.dataframe and not at.selectbox and not at.get("download_button")
     assert MISTAKE not in visible_text(at)

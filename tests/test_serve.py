@@ -6,6 +6,7 @@
   WebSocket from another origin is refused, and refusing it reaches nothing outside (a proxy
   that records every attempt stands in for the internet).
 - Every setting of .streamlit/config.toml is passed as a flag (an installed package has none).
+- A non-local address refuses to start until the store has an admin account (issue 9).
 """
 
 from __future__ import annotations
@@ -146,20 +147,25 @@ def test_plain_streamlit_would_call_out_for_a_foreign_origin(tmp_path, tiny_db):
         outside.close()
 
 
-def test_serving_on_all_interfaces_warns_and_looks_nothing_up(tiny_db):
+def test_serving_on_all_interfaces_needs_accounts_and_looks_nothing_up(tmp_path):
     """Binding 0.0.0.0 makes plain Streamlit look up this machine's addresses at start."""
+    from tiny_city import make_tiny_city
+
+    store = open_store(tmp_path / "shared.db")
+    store.replace_city(make_tiny_city())
+    store.add_account("ada", "correct horse battery", "admin")
     outside = OutsideRecorder()
     try:
         with coalition_serve(
-            "rel.db",
-            cwd=tiny_db,
+            "shared.db",
+            cwd=tmp_path,
             env=_proxied(outside),
             extra=("--address", "0.0.0.0", "--allow-host", "meeting.local", "--read-only"),
         ) as server:
             assert get_status(server.port, f"meeting.local:{server.port}") == 200
             assert get_status(server.port, f"evil.example:{server.port}") == 400
             log = server.log()
-        assert "WARNING: serving on 0.0.0.0" in log and "meeting.local" in log
+        assert "Serving on 0.0.0.0: accounts are required" in log and "meeting.local" in log
         assert "External URL" not in log
         assert outside.requests == []
     finally:
@@ -210,17 +216,40 @@ def test_which_addresses_are_local(address, local):
     assert cli.is_local_address(address) is local
 
 
-def test_serving_on_a_non_local_address_warns_loudly(monkeypatch, capsys, caplog, tmp_path):
+@pytest.mark.parametrize("address", ["0.0.0.0", "192.168.1.20", "::"])
+def test_serving_on_a_non_local_address_without_an_admin_refuses(
+    monkeypatch, capsys, tmp_path, address
+):
+    started = []
+    monkeypatch.setattr(cli, "_run_until_stopped", lambda command, env: started.append(1) or 0)
+    monkeypatch.chdir(tmp_path)
+    # No store at all: refused, and the store is not created by refusing.
+    assert cli.main(["serve", "--address", address, "--db", "x.db"]) == 2
+    err = capsys.readouterr().err
+    assert "this store has no admin account yet" in err
+    assert "  coalition user add NAME --role admin --db x.db\n" in err
+    assert not (tmp_path / "x.db").exists()
+    # A store with a viewer only: still no admin.
+    store = open_store(tmp_path / "x.db")
+    store.add_account("vi", "correct horse battery", "viewer")
+    assert cli.main(["serve", "--address", address, "--db", "x.db"]) == 2
+    assert started == []
+
+
+def test_serving_on_a_non_local_address_with_an_admin_says_accounts_are_required(
+    monkeypatch, capsys, tmp_path
+):
     started = []
     monkeypatch.setattr(
         cli, "_run_until_stopped", lambda command, env: started.append((command, env)) or 0
     )
     monkeypatch.chdir(tmp_path)
+    open_store(tmp_path / "x.db").add_account("ada", "correct horse battery", "admin")
     assert cli.main(["serve", "--address", "0.0.0.0", "--db", "x.db"]) == 0
     err = capsys.readouterr().err
-    assert "WARNING: serving on 0.0.0.0" in err and "--read-only" in err
+    assert "Serving on 0.0.0.0: accounts are required" in err
+    assert "--read-only" not in err and "WARNING" not in err  # the old warning is gone
     assert "--allow-host" in err
-    assert any("serving on 0.0.0.0" in r.getMessage() for r in caplog.records)
     command, env = started[0]
     assert env["COALITION_DB"] == f"sqlite:///{(tmp_path / 'x.db').resolve()}"
     # Streamlit is told where the page is, so it never looks this machine's address up.

@@ -18,14 +18,43 @@ the store's operator (:func:`coalition.accounts.operator`), as it always did.
 
 from __future__ import annotations
 
+import logging
+import time
+
 import streamlit as st
 
-from coalition import accounts, privacy
+from coalition import accounts, privacy, settings
 from coalition.accounts import Account
 from coalition.dashboard import cache
 
+logger = logging.getLogger(__name__)
+
 # Session state: the token of this browser session's sign-in.
 SESSION_KEY = "session_token"
+# Session state: when this browser session last used its sign-in (time.time()), to say why a
+# session ended; and the sentence saying so, shown once on the sign-in page.
+ACTIVE_KEY = "session_last_active"
+ENDED_KEY = "session_ended"
+# The longest text of a client address kept in the audit log.
+_SOURCE_LENGTH = 100
+
+
+def _ended_sentence(last_active: float | None) -> str:
+    """Why a session that worked until now has ended, as far as this screen can tell.
+
+    Examples
+    --------
+    >>> _ended_sentence(None).endswith("sign in again.")
+    True
+    """
+    idle = settings.SESSION_IDLE_MINUTES
+    # The store notes a session's use once a minute: a minute's slack.
+    if last_active is not None and time.time() - last_active >= (idle - 1) * 60:
+        return f"Your session ended after {idle} minutes without activity; sign in again."
+    return (
+        f"Your session ended (a sign-in lasts at most {settings.SESSION_MAX_HOURS} hours, and "
+        "ends when the account's password is changed or the account is removed); sign in again."
+    )
 
 
 def current_account() -> Account | None:
@@ -41,8 +70,11 @@ def current_account() -> Account | None:
     if token:
         account = store.session_account(token)
         if account is not None:
+            st.session_state[ACTIVE_KEY] = time.time()
             return account
-        st.session_state.pop(SESSION_KEY, None)  # expired, or the account was removed
+        # Expired, signed out elsewhere, or the account was removed: say so on the sign-in page.
+        st.session_state.pop(SESSION_KEY, None)
+        st.session_state[ENDED_KEY] = _ended_sentence(st.session_state.pop(ACTIVE_KEY, None))
     if not store.has_accounts():
         return accounts.operator(str(st.session_state.get("editor_name") or "") or "local")
     return None
@@ -85,3 +117,83 @@ def disclosure() -> privacy.Disclosure:
     False
     """
     return privacy.Disclosure.for_account(current_account())
+
+
+def client_source() -> str:
+    """Where this browser session comes from, for the audit log ("" when Streamlit cannot say).
+
+    The address Streamlit saw, and the ``X-Forwarded-For`` header a reverse proxy adds (a
+    header any client can write: kept as what it claims, printable characters only).
+
+    Examples
+    --------
+    >>> client_source()  # doctest: +SKIP
+    '192.168.1.20'
+    """
+    parts: list[str] = []
+    try:
+        address = st.context.ip_address
+        forwarded = st.context.headers.get("X-Forwarded-For")
+    except Exception as exc:  # no browser session (a test): nothing to say
+        logger.debug("no client address: %s", exc)
+        return ""
+    if isinstance(address, str) and address:
+        parts.append(address)
+    if isinstance(forwarded, str) and forwarded.strip():
+        parts.append(f"forwarded for {forwarded}")
+    text = "".join(c for c in " ".join(parts) if c.isprintable())
+    return text[:_SOURCE_LENGTH]
+
+
+def sign_in(name: str, password: str) -> Account:
+    """Sign this browser session in; returns the account.
+
+    Raises
+    ------
+    SignInError
+        Wrong name or password, or the account is locked (the message says until when).
+
+    Examples
+    --------
+    >>> sign_in("ana", "correct horse battery")  # doctest: +SKIP
+    Account(name='ana', role='editor', operator=False)
+    """
+    account, token = cache.get_store().sign_in(name, password, source=client_source())
+    st.session_state[SESSION_KEY] = token
+    st.session_state[ACTIVE_KEY] = time.time()
+    st.session_state.pop(ENDED_KEY, None)
+    return account
+
+
+def sign_out() -> None:
+    """End this browser session's sign-in and forget everything it kept (a widget callback).
+
+    Examples
+    --------
+    >>> sign_out()  # doctest: +SKIP
+    """
+    token = st.session_state.get(SESSION_KEY)
+    cache.get_store().sign_out(token)
+    for key in list(st.session_state.keys()):
+        del st.session_state[key]
+
+
+def exposed_without_accounts() -> bool:
+    """True when other machines may reach this server and the store has no accounts.
+
+    With no accounts the dashboard acts as the store's operator (an admin): only safe for
+    the one person at this machine. Streamlit's ``server.address`` unset means every
+    interface (``streamlit run`` outside a checkout, where ``.streamlit/config.toml`` sets
+    127.0.0.1).
+
+    Examples
+    --------
+    >>> exposed_without_accounts()  # doctest: +SKIP
+    False
+    """
+    from coalition.cli import is_local_address
+
+    address = st.get_option("server.address")
+    if address and is_local_address(str(address)):
+        return False
+    return not cache.get_store().has_accounts()

@@ -17,7 +17,7 @@ from typing import NamedTuple
 import streamlit as st
 
 from coalition import errors, imports
-from coalition.dashboard import cache, ui
+from coalition.dashboard import auth, cache, ui
 from coalition.ingest import ValidationReport
 from coalition.presenting import city as city_text
 from coalition.presenting.text import md
@@ -49,6 +49,7 @@ def _kept() -> Checked | None:
 
 
 def _editor_name() -> str:
+    """The operator's name from the Record page (a signed-in account is its own name)."""
     return str(st.session_state.get("editor_name") or "")
 
 
@@ -155,6 +156,7 @@ def _preview(found: imports.ImportPreview) -> None:
 def _apply(checked: Checked, name: str, snap: cache.Snapshot) -> None:
     """Save the import as one version, or nothing; say what happened."""
     store = cache.get_store()
+    account = auth.current_account()
     what = f"imported {name}"
     who = _editor_name()
     incoming = checked.report.city
@@ -169,7 +171,9 @@ def _apply(checked: Checked, name: str, snap: cache.Snapshot) -> None:
             )
             return
         if checked.mode == "city":
-            version = store.replace_city(incoming, what=what, who=who, kind="import")
+            version = store.replace_city(
+                incoming, what=what, who=who, kind="import", account=account
+            )
         else:
             changes = imports.row_changes(cache.city(snap), incoming, checked.preview)
             version = store.apply(
@@ -179,6 +183,7 @@ def _apply(checked: Checked, name: str, snap: cache.Snapshot) -> None:
                 source="import",
                 read_version=snap.version,
                 kind="import",
+                account=account,
             )
     except errors.ConflictError as exc:
         st.session_state.pop("import_checked", None)
@@ -203,6 +208,7 @@ def render() -> None:
     --------
     >>> render()  # doctest: +SKIP
     """
+    auth.require("import", "import files")  # second guard: the page is not even registered
     with ui.problems_shown():
         snap = cache.snapshot()
 

@@ -4,6 +4,12 @@
 dashboard from any directory); ``app.py`` at the root of a checkout calls :func:`run` too, for
 ``streamlit run app.py``. The store is the one named by the ``COALITION_DB`` environment variable
 (default ``coalition.db``); an empty store is loaded with the sample city on first use.
+
+Which pages exist depends on who is using the screen (:mod:`coalition.dashboard.auth`): only the
+pages the account's role may use are registered (:data:`coalition.dashboard.PAGE_ACTIONS`), so
+the address of any other page leads to the first page. With accounts in the store and nobody
+signed in, the sign-in page is the only page. A store without accounts served to other machines
+is refused: the dashboard would act as its operator (an admin) for anyone who reaches it.
 """
 
 from __future__ import annotations
@@ -12,11 +18,55 @@ from pathlib import Path
 
 import streamlit as st
 
-from coalition.dashboard import PAGES, WRITING_PAGES, presenter, sidebar, ui
+from coalition import errors
+from coalition.accounts import Account
+from coalition.dashboard import (
+    PAGE_ACTIONS,
+    PAGES,
+    SIGN_IN_PAGE,
+    WRITING_PAGES,
+    auth,
+    presenter,
+    sidebar,
+    ui,
+)
 
 # The pages are files next to this one; absolute paths work whatever the working directory and
 # whichever script Streamlit started (this one or app.py).
 PAGE_DIR = Path(__file__).resolve().parent
+
+EXPOSED_MESSAGE = (
+    "This dashboard can be reached from other machines, and its store has no accounts: it "
+    "would let anyone who reaches it change the coalition's data. Create an admin account "
+    "first, on this machine:\n\n"
+    "    coalition user add NAME --role admin\n\n"
+    "then start it again (everyone then signs in), or serve it to this machine only "
+    "(`coalition serve`, which listens on 127.0.0.1)."
+)
+
+
+def shown_pages(account: Account, editing: bool) -> list[tuple[str, str, str]]:
+    """The pages this account may use (writing pages only while ``editing``).
+
+    Examples
+    --------
+    >>> from coalition.accounts import Account
+    >>> [p[2] for p in shown_pages(Account("vi", "viewer"), True)]
+    ['overview', 'network', 'map', 'gaps', 'planner', 'data']
+    >>> "record" in [p[2] for p in shown_pages(Account("ed", "editor"), False)]
+    False
+    """
+    return [
+        page
+        for page in PAGES
+        if account.can(PAGE_ACTIONS.get(page[2], "accounts"))
+        and (editing or page[2] not in WRITING_PAGES)
+    ]
+
+
+def _exposed() -> None:
+    st.title("Create an admin account first")
+    st.error(EXPOSED_MESSAGE)
 
 
 def run() -> None:
@@ -27,8 +77,25 @@ def run() -> None:
         layout="wide",
         initial_sidebar_state="collapsed" if ui.presenting() else "expanded",
     )
-    # Pages that write are left out with COALITION_READ_ONLY and in presenter mode.
-    shown = [page for page in PAGES if ui.editing_allowed() or page[2] not in WRITING_PAGES]
+    try:
+        exposed = auth.exposed_without_accounts()
+        account = auth.current_account()
+    except errors.CoalitionError as exc:  # the store cannot be opened: say so, nothing else
+        ui.show_problem(exc)
+        st.stop()
+        return
+    if exposed:
+        st.navigation([st.Page(_exposed, title="Accounts needed", url_path="setup")]).run()
+        return
+    if account is None:  # accounts, and nobody signed in: the sign-in page is the only page
+        file, title, url_path = SIGN_IN_PAGE
+        st.navigation(
+            [st.Page(str(PAGE_DIR / file), title=title, url_path=url_path, default=True)]
+        ).run()
+        return
+    # Pages that write are left out with COALITION_READ_ONLY and in presenter mode, and every
+    # page whose action the account's role may not do.
+    shown = shown_pages(account, ui.editing_allowed())
     navigation = st.navigation(
         [
             st.Page(str(PAGE_DIR / file), title=title, url_path=url_path, default=(index == 0))
@@ -43,7 +110,7 @@ def run() -> None:
     try:
         navigation.run()
     finally:
-        sidebar.render(sidebar_slot)
+        sidebar.render(sidebar_slot, account)
 
 
 if __name__ == "__main__":

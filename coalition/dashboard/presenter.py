@@ -8,7 +8,8 @@ it off never shows what ``COALITION_READ_ONLY`` hides, and the address cannot tu
 
 The meeting starts at the latest named meeting (:meth:`coalition.store.Store.meetings`) or,
 when none is named, at the data version shown when presenter mode was switched on. The counting
-and the words are :mod:`coalition.presenting.meeting` (pure, tested without Streamlit).
+and the words are :mod:`coalition.presenting.meeting` (pure, tested without Streamlit). The
+line reads the history of changes, so it is counted for editors and admins only.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import logging
 import streamlit as st
 
 from coalition import errors
-from coalition.dashboard import cache, ui
+from coalition.dashboard import auth, cache, ui
 from coalition.presenting import meeting
 from coalition.presenting.text import md
 
@@ -95,13 +96,16 @@ def meeting_text() -> str:
     >>> meeting_text()  # doctest: +SKIP
     'Since this meeting started: nothing has been added or changed yet.'
     """
+    account = auth.current_account()
+    if account is None or not account.can("history"):
+        return "What this meeting has changed is counted for editors and admins."
     store = cache.get_store()
     current = int(store.version())
     since_on = st.session_state.get(SINCE_KEY)
     start_version, name = meeting.meeting_start(store.meetings(), since_on)
     if start_version is None:
         start_version = current
-    changes = store.changes_between(start_version, current)
+    changes = store.changes_between(start_version, current, account=account)
     label = f"**Meeting: {md(name)}** — " if name else ""
     if changes is None:
         return label + md(meeting.reloaded_sentence(name))

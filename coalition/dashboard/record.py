@@ -3,10 +3,12 @@
 Organizations, ties, communities, cultural navigators (aliases only) and welcoming committees
 (with their status and its date). Every save passes the same checks as a data file
 (:mod:`coalition.edits`) and is one new version of the store (:meth:`coalition.store.Store.apply`)
-under the editor's name. A form keeps the record as it read it: when someone saved the same
-record since, nothing is overwritten — both values are shown and the editor chooses. Different
-records never conflict. "Undo my last change" undoes the editor's own last change as a new
-version. Hidden when ``COALITION_READ_ONLY`` is set. The forms are in
+under the editor's name (a signed-in account's own name; with no accounts, the name the
+operator gives once per browser session). A form keeps the record as it read it: when someone
+saved the same record since, nothing is overwritten — both values are shown and the editor
+chooses. Different records never conflict. "Undo my last change" undoes the editor's own last
+change as a new version. Hidden when ``COALITION_READ_ONLY`` is set, and from viewers (the page
+is not registered for them, and checks the role again when it runs). The forms are in
 :mod:`coalition.dashboard.record_forms` and :mod:`coalition.dashboard.record_lifecycle`, the
 saving in :mod:`coalition.dashboard.record_save`.
 """
@@ -15,7 +17,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from coalition.dashboard import cache, record_forms, record_lifecycle, record_save, ui
+from coalition.dashboard import auth, cache, record_forms, record_lifecycle, record_save, ui
 from coalition.presenting import record as words
 from coalition.presenting.text import md
 
@@ -37,7 +39,14 @@ def _change_name() -> None:
 
 
 def _who() -> str | None:
-    """Who is editing: asked once per browser session, kept with every change."""
+    """Who is editing: a signed-in account, or (no accounts) a name asked once per session."""
+    account = auth.current_account()
+    if account is not None and not account.operator:
+        st.markdown(
+            f"Editing as **{md(account.name)}** ({account.role}): your account's name is kept "
+            "with every change you save."
+        )
+        return account.name
     name = state.get(record_save.NAME)
     if name:
         left, right = st.columns([4, 1])
@@ -112,6 +121,7 @@ def render() -> None:
     --------
     >>> render()  # doctest: +SKIP
     """
+    auth.require("edit", "record changes")  # second guard: the page is not even registered
     with ui.problems_shown():
         cache.snapshot()
 

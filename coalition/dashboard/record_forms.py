@@ -232,6 +232,7 @@ def _free_id(name: str, table: str) -> str:
     """A new record's id from its name: unique among every id, retired ones too."""
     city = cache.city(cache.snapshot())
     store = cache.get_store()
+    account, _ = record_save.editor()
     taken = {
         str(v) for t, column in schema.ID_COLUMNS.items() for v in city.tables[t][column].tolist()
     }
@@ -239,7 +240,7 @@ def _free_id(name: str, table: str) -> str:
     fallback = words.TABLE_WORDS[table][0].replace(" ", "-")
     while True:
         candidate = words.new_id(name, taken, fallback)
-        if not any(store.row(t, candidate)[0] is not None for t in stored):
+        if not any(store.row(t, candidate, account=account)[0] is not None for t in stored):
             return candidate
         taken.add(candidate)  # a retired record holds it
 
@@ -253,7 +254,11 @@ def _submit_add(table: str, form: str, prefix: str, fields: list[words.Field], e
     else:
         name = cells.get("alias" if table == "navigators" else "name", "")
         if name:
-            key = _free_id(name, table)
+            try:
+                key = _free_id(name, table)
+            except errors.PermissionDenied as exc:  # a role changed since the page was drawn
+                record_save.say("error", f"Not saved: {exc}")
+                return
             cells[schema.ID_COLUMNS[table]] = key
     pending: dict[str, Any] = {
         "op": "add",

@@ -16,12 +16,13 @@ from typing import Any
 import streamlit as st
 
 from coalition import edits, errors, schema
-from coalition.dashboard import cache
+from coalition.accounts import Account
+from coalition.dashboard import auth, cache
 from coalition.presenting import record as words
 
 logger = logging.getLogger(__name__)
 
-NAME = "editor_name"  # who is editing, asked once per browser session
+NAME = "editor_name"  # who is editing (the operator only), asked once per browser session
 READ = "record_read"  # the record a form read: form, table, key, version, before, values
 PROBLEMS = "record_problems"  # validation problems of the last save: form, table, lines, by_column
 CONFLICT = "record_conflict"  # a refused save: the pending save and both sides
@@ -40,6 +41,19 @@ def _names(snap: cache.Snapshot) -> dict[str, str]:
     for kind in ("neighborhoods", "organizations", "communities", "navigators", "committees"):
         shown.update(options.get(kind, {}))
     return shown
+
+
+def editor() -> tuple[Account | None, str]:
+    """The acting account and the name the history keeps for it.
+
+    A signed-in account is its own name; the operator (a store without accounts) is the name
+    given on the Record page. Every store call here passes the account: the store refuses what
+    its role may not do, whatever the page showed (a replayed widget, a role changed since).
+    """
+    account = auth.current_account()
+    if account is not None and not account.operator:
+        return account, account.name
+    return account, str(st.session_state.get(NAME) or "")
 
 
 def say(kind: str, text: str) -> None:
@@ -124,10 +138,20 @@ def save(pending: dict, *, fresh: bool = False) -> bool:
     """Check and save a pending change; True when saved.
 
     Problems go to ``PROBLEMS`` (shown on the form's fields), a conflict to ``CONFLICT``
-    (shown side by side), a success to ``MESSAGE``.
+    (shown side by side), a success to ``MESSAGE``, a refusal of the account's role (the
+    store's :class:`~coalition.errors.PermissionDenied`) to ``MESSAGE`` as an error.
     """
+    try:
+        return _save(pending, fresh=fresh)
+    except errors.PermissionDenied as exc:  # a role changed, or a widget replayed
+        say("error", f"Not saved: {exc}")
+        return False
+
+
+def _save(pending: dict, *, fresh: bool) -> bool:
     state = st.session_state
     state.pop(PROBLEMS, None)
+    account, who = editor()
     store = cache.get_store()
     snap = cache.snapshot()
     city = cache.city(snap)
@@ -135,7 +159,7 @@ def save(pending: dict, *, fresh: bool = False) -> bool:
     try:
         changes = build(city, pending, fresh=fresh)
     except errors.ValidationError as exc:
-        if not fresh and _gone_since(store, pending):
+        if not fresh and _gone_since(store, pending, account):
             return False
         found = words.form_problems(pending["table"], exc.problems)
         state[PROBLEMS] = {
@@ -155,11 +179,14 @@ def save(pending: dict, *, fresh: bool = False) -> bool:
         version = store.apply(
             changes,
             what=what,
-            who=state.get(NAME, ""),
+            who=who,
             read_version=snap.version if fresh else pending.get("read_version"),
+            account=account,
         )
     except errors.ConflictError as exc:
-        state[CONFLICT] = conflict_view(store, pending, exc.conflicts, shown, str(exc))
+        state[CONFLICT] = conflict_view(
+            store, pending, exc.conflicts, shown, str(exc), account=account
+        )
         return False
     except errors.CoalitionError as exc:
         say("error", f"Not saved: {exc}")
@@ -181,18 +208,18 @@ def _settled(pending: dict) -> None:
         st.session_state.pop(CONFLICT, None)
 
 
-def _gone_since(store: Any, pending: dict) -> bool:
+def _gone_since(store: Any, pending: dict, account: Account | None) -> bool:
     """A record retired or merged away since the form read it is a conflict too."""
     if pending.get("read_before") is None or pending["op"] == "merge":
         return False
-    current, changed_in = store.row(pending["table"], pending["key"])
+    current, changed_in = store.row(pending["table"], pending["key"], account=account)
     if current is not None and not current.get(edits.RETIRED):
         return False
     wanted = {**pending["read_before"], **_typed(pending)}
     change = edits.RowChange(pending["table"], pending["key"], pending["read_before"], wanted)
     conflict = errors.Conflict(change, current, changed_in)
     st.session_state[CONFLICT] = conflict_view(
-        store, pending, [conflict], names(cache.snapshot()), ""
+        store, pending, [conflict], names(cache.snapshot()), "", account=account
     )
     return True
 
@@ -214,10 +241,16 @@ MINE = {
 
 
 def conflict_view(
-    store: Any, pending: dict, conflicts: list, shown: dict[str, str], message: str
+    store: Any,
+    pending: dict,
+    conflicts: list,
+    shown: dict[str, str],
+    message: str,
+    *,
+    account: Account | None = None,
 ) -> dict[str, Any]:
     """What the page shows of a refused save: each record, who changed it, both values."""
-    versions = store.versions()
+    versions = store.versions(account=account)
     by_version = {int(r["version"]): r for r in versions.to_dict("records")}
     records = []
     for conflict in conflicts:
@@ -266,17 +299,22 @@ def keep_theirs() -> None:
 
 def undo_mine() -> None:
     """Undo the editor's last change (not yet undone) as a new version; say what happened."""
-    who = st.session_state.get(NAME, "")
+    account, who = editor()
     store = cache.get_store()
+    try:
+        kept = store.versions(account=account)
+    except errors.CoalitionError as exc:  # PermissionDenied: a role changed since
+        say("error", f"Not undone: {exc}")
+        return
     rows: list[dict[str, Any]] = [
-        {str(k): v for k, v in r.items()} for r in store.versions().to_dict("records")
+        {str(k): v for k, v in r.items()} for r in kept.to_dict("records")
     ]
     target = words.last_undoable(rows, who)
     if target is None:
         say("info", f"There is nothing of yours to undo ({who}): you have saved no change yet.")
         return
     try:
-        version = store.undo(who=who, version=target)
+        version = store.undo(who=who, version=target, account=account)
     except errors.ConflictError as exc:
         view = conflict_view(
             store,
@@ -284,6 +322,7 @@ def undo_mine() -> None:
             exc.conflicts,
             names(cache.snapshot()),
             "",
+            account=account,
         )
         since = [
             f"{r['record']} (version {r['version']}"
@@ -301,7 +340,7 @@ def undo_mine() -> None:
     except errors.CoalitionError as exc:
         say("error", f"Not undone: {exc}")
         return
-    saved = store.versions()
+    saved = store.versions(account=account)
     what = saved.loc[saved["version"] == version, "what"].iloc[0]
     forget_read()
     say("success", f"Undone ({what}; data version {version}).")

@@ -8,27 +8,44 @@ from typing import Any
 import streamlit as st
 
 from coalition import errors, labels, model
-from coalition.dashboard import cache, presenter
+from coalition.accounts import Account
+from coalition.dashboard import auth, cache, presenter
 from coalition.presenting.text import loaded_time, md
 
 logger = logging.getLogger(__name__)
 
 
-def render(container: Any = None) -> None:
-    """Draw the city name, load date, members and illustrative share (silent if the store has
-    problems: the page itself then shows the message).
+def account_line(account: Account | None) -> None:
+    """Who is signed in, and the sign-out button (nothing for the operator: no accounts).
+
+    Examples
+    --------
+    >>> account_line(Account("ana", "editor"))  # doctest: +SKIP
+    """
+    if account is None or account.operator:
+        return
+    st.markdown(f"Signed in as **{md(account.name)}** ({account.role})")
+    st.button("Sign out", on_click=auth.sign_out, key="sign_out")
+
+
+def render(container: Any = None, account: Account | None = None) -> None:
+    """Draw who is signed in, the city name, load date, members and illustrative share (silent
+    if the store has problems: the page itself then shows the message).
 
     Parameters
     ----------
     container : streamlit container, optional
         Where to draw (a container kept in the sidebar); default ``st.sidebar``.
+    account : Account, optional
+        The account using this screen (a signed-in one gets its name and a Sign-out button).
 
     Examples
     --------
     >>> render()  # doctest: +SKIP
     """
     with container if container is not None else st.sidebar:
-        presenter.toggle()  # first, and drawn even when the store has problems
+        account_line(account)
+        presenter.toggle()  # drawn even when the store has problems
         try:
             snap = cache.snapshot()
             meta = cache.info(snap)
