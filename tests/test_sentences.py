@@ -313,6 +313,7 @@ def test_rank_cli_says_k_was_reduced(tmp_path, capsys):
     header, out = capsys.readouterr().out.split("\n", 1)
     assert header.startswith("Tiny Town — data version 1")
     assert out.startswith(
+        "Exact counts — not for sharing\n"  # the CLI is the operator: exact, labelled once
         "Note: Asked for 10 next committees, but only 3 neighborhoods have "
         "no active committee: k is 3."
     )

@@ -744,7 +744,7 @@ def protected_counts(
     Examples
     --------
     >>> protected_counts(snap)[("lives_in", "karen", "dogwood")]
-    SmallCount(threshold=11)
+    100.0
     """
     return _protected_counts(analysis_key(snap), snap, _audience(disclosure))
 
