@@ -457,15 +457,20 @@ def test_editor_records_but_reaches_no_accounts_and_no_restore(
                     "name": "organizations.csv",
                     "mimeType": "text/csv",
                     "buffer": (
-                        "org_id,name,sector,ssn,source,source_date,illustrative\n"
-                        f"newone,New One,nonprofit,{SSN},session,2026-11,no\n"
+                        "org_id,name,sector,orientation,ssn,source,source_date,illustrative\n"
+                        f"newone,New One,nonprofit,both,{SSN},session,2026-11,no\n"
                     ).encode(),
                 }
             ]
         )
         settle(editor.page)
         editor.page.locator(ERROR_BOX).first.wait_for(timeout=TIMEOUT)
+        for _ in range(TIMEOUT // 250):  # the problems' table comes after the message
+            if re.search("Social Security", editor.received_text(mark), re.I):
+                break
+            editor.page.wait_for_timeout(250)
         assert re.search("Social Security", editor.received_text(mark), re.I)
+        assert "1 problem(s)" in editor.received_text(mark), "refused for the SSN column alone"
         assert editor.page.get_by_role("button", name=re.compile("^Apply")).count() == 0
         assert store.version() == v0
         assert SSN not in editor.visible_text(), "the refused value is masked in the message"
