@@ -426,7 +426,8 @@ def export_city(
         with pd.ExcelWriter(out, engine="openpyxl") as writer:
             for table, frame in spreadsheet_tables(shared).items():
                 frame.to_excel(writer, sheet_name=table, index=False)
-            pd.DataFrame({README_SHEET: readme.splitlines()}).to_excel(
+            lines = [neutralise_formula(line) for line in readme.splitlines()]  # a hostile name
+            pd.DataFrame({README_SHEET: lines}).to_excel(
                 writer, sheet_name=README_SHEET, index=False
             )
     elif out.suffix == ".zip":
