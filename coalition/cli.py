@@ -946,7 +946,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
         str(GUARDED_SERVER),
         *streamlit_flags(args.address, args.port, hosts),
     ]
-    if not is_local_address(args.address):
+    # Other machines reach the dashboard when it listens beyond loopback, and also when it
+    # answers a host name other than this machine's: a reverse proxy forwards them to 127.0.0.1.
+    forwarded = [h for h in args.allow_host or [] if not is_local_address(h)]
+    if not is_local_address(args.address) or forwarded:
         from .errors import StoreError
 
         try:  # a missing store has no admin (and is not created by refusing)
@@ -955,8 +958,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
             has_admin = False
         if not has_admin:
             print(
-                f"coalition serve: serving on {args.address} lets other machines reach the "
-                "dashboard, so everyone must sign in, and this store has no admin account yet. "
+                "coalition serve: "
+                + (
+                    f"serving on {args.address}"
+                    if not is_local_address(args.address)
+                    else f"answering {', '.join(forwarded)} (through a proxy)"
+                )
+                + " lets other machines reach the dashboard, so everyone must sign in, and this "
+                "store has no admin account yet. "
                 "Create one first:\n"
                 f"  coalition user add NAME --role admin{_db_flag(args)}\n"
                 "then start again (or serve this machine only: coalition serve).",
@@ -964,7 +973,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
             )
             return EXIT_USAGE
         note = (
-            f"Serving on {args.address}: accounts are required (everyone signs in; "
+            f"Serving on {args.address}"
+            + (f" for {', '.join(forwarded)}" if forwarded else "")
+            + ": accounts are required (everyone signs in; "
             "coalition user list shows who may). Host names answered: "
             + ", ".join(hosts)
             + ("" if args.allow_host else " (add the name others will type with --allow-host)")
@@ -972,10 +983,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
         )
         print(note, file=sys.stderr)
         log.info(note)
+    from .store import shown_url
+
     shown = "127.0.0.1" if args.address in WILDCARD_ADDRESSES else args.address
     print(
         f"Dashboard: http://{shown}:{args.port}  store: "
-        f"{env['COALITION_DB'].removeprefix('sqlite:///')}  (Ctrl+C to stop)"
+        f"{shown_url(env['COALITION_DB']).removeprefix('sqlite:///')}"
+        "  (Ctrl+C to stop)"
     )
     sys.stdout.flush()
     return _run_until_stopped(command, env)

@@ -168,7 +168,7 @@ def _changed_columns(exact: pd.DataFrame, shown: pd.DataFrame) -> list[str]:
 
 def _as_text_column(values: list[Any]) -> list[Any]:
     """A protected column as one type: every present value as text (hidden ones already are)."""
-    out = []
+    out: list[str | None] = []
     for value in values:
         if value is None or (not isinstance(value, str) and pd.isna(value)):
             out.append(None)

@@ -26,6 +26,22 @@ def checkpoints_in_the_foreground(monkeypatch):
     monkeypatch.setattr(settings, "CHECKPOINT_IN_BACKGROUND", False)
 
 
+@pytest.fixture(autouse=True)
+def dashboard_on_this_machine():
+    """AppTest runs the dashboard as if served on 127.0.0.1, wherever pytest runs from.
+
+    Streamlit reads ``server.address`` from ``.streamlit/config.toml`` in the working directory;
+    without it the dashboard (rightly) treats itself as reachable from other machines and asks for
+    accounts. Tests of that refusal set the option themselves (tests/test_app_accounts.py).
+    """
+    from streamlit import config as st_config
+
+    before = st_config.get_option("server.address")
+    st_config.set_option("server.address", "127.0.0.1")
+    yield
+    st_config.set_option("server.address", before)
+
+
 @pytest.fixture
 def tiny_city():
     return make_tiny_city()

@@ -19,9 +19,9 @@ from harness import offline_browser
 from shapely.geometry import Point
 
 from coalition import maps
-from coalition.privacy import Disclosure
 from coalition.errors import CoalitionError, DataError
 from coalition.model import nodes_frame
+from coalition.privacy import Disclosure
 
 HOSTILE = {
     "img": "<img src=x onerror=alert(1)>",

@@ -165,7 +165,7 @@ def test_serving_on_all_interfaces_needs_accounts_and_looks_nothing_up(tmp_path)
             assert get_status(server.port, f"meeting.local:{server.port}") == 200
             assert get_status(server.port, f"evil.example:{server.port}") == 400
             log = server.log()
-        assert "Serving on 0.0.0.0: accounts are required" in log and "meeting.local" in log
+        assert "Serving on 0.0.0.0 for meeting.local: accounts are required" in log
         assert "External URL" not in log
         assert outside.requests == []
     finally:
@@ -234,6 +234,27 @@ def test_serving_on_a_non_local_address_without_an_admin_refuses(
     store.add_account("vi", "correct horse battery", "viewer")
     assert cli.main(["serve", "--address", address, "--db", "x.db"]) == 2
     assert started == []
+
+
+def test_answering_a_proxied_host_name_without_an_admin_refuses(monkeypatch, capsys, tmp_path):
+    """Behind a reverse proxy the dashboard listens on 127.0.0.1 but answers the public name: with
+    no accounts everyone coming through the proxy would be the operator, so it refuses too."""
+    started = []
+    monkeypatch.setattr(cli, "_run_until_stopped", lambda command, env: started.append(1) or 0)
+    monkeypatch.chdir(tmp_path)
+    open_store(tmp_path / "x.db")
+    proxied = ["serve", "--db", "x.db", "--allow-host", "coalition.example.org"]
+    assert cli.main(proxied) == 2
+    err = capsys.readouterr().err
+    assert "answering coalition.example.org (through a proxy)" in err
+    assert "  coalition user add NAME --role admin --db x.db\n" in err
+    assert cli.main(["serve", "--db", "x.db", "--allow-host", "localhost"]) == 0  # still local
+    assert started == [1]
+    open_store(tmp_path / "x.db").add_account("ada", "correct horse battery", "admin")
+    assert cli.main(proxied) == 0
+    assert "Serving on 127.0.0.1 for coalition.example.org: accounts are required" in (
+        capsys.readouterr().err
+    )
 
 
 def test_serving_on_a_non_local_address_with_an_admin_says_accounts_are_required(

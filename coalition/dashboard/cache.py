@@ -82,7 +82,9 @@ def _open(url: str) -> store_module.Store:
     store = store_module.open_store(url)
     if store_module.ensure_loaded(store):  # the sidebar says so (loaded_automatically)
         logger.warning(
-            "The store %s was empty: loaded the sample city from %s", url, settings.data_dir()
+            "The store %s was empty: loaded the sample city from %s",
+            store_module.shown_url(url),
+            settings.data_dir(),
         )
     return store
 
@@ -504,7 +506,12 @@ def city(snap: Snapshot) -> model.CityData:
     try:
         built = _city_from_changes(store, snap)
     except Exception:  # any doubt: the full read below is always right
-        logger.warning("version %d of %s: read in full", snap.version, snap.url, exc_info=True)
+        logger.warning(
+            "version %d of %s: read in full",
+            snap.version,
+            store_module.shown_url(snap.url),
+            exc_info=True,
+        )
         built = None
     read, keys = built if built is not None else (store.read_city(), {})
     _remember(snap.url, store, read, keys)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import Any
 
 import streamlit as st
 
@@ -118,7 +119,7 @@ def _download_buttons(
 
 def _shown_warnings(warnings: list) -> list:
     """The load's warnings with any machine path cut to its last part."""
-    shown = []
+    shown: list[Any] = []
     for warning in warnings:
         if isinstance(warning, dict):
             shown.append(

@@ -219,11 +219,11 @@ def _profile(
     st.markdown("**Gaps here**")
     lines = cache.neighborhood_gap_lines(snap, neighborhood_id, audience)
     if lines:
-        shown = lines[:PROFILE_GAPS]
-        st.markdown("\n".join(f"- {md(line)}" for line in shown))
-        if len(lines) > len(shown):
+        first = lines[:PROFILE_GAPS]
+        st.markdown("\n".join(f"- {md(line)}" for line in first))
+        if len(lines) > len(first):
             st.caption(
-                f"… and {len(lines) - len(shown)} more: choose this neighborhood on the "
+                f"… and {len(lines) - len(first)} more: choose this neighborhood on the "
                 "Gaps page to see them all."
             )
     else:
