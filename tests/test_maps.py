@@ -709,9 +709,15 @@ def test_outlines_draw_in_chromium_with_escaped_tooltips(tmp_path, tiny_graph):
         page.mouse.move(box["x"] + 1, box["y"] + box["height"] / 2)  # on the dashed line
         # The outline's tooltip opens after the hover is handled (the area under it may show its
         # own first): wait for it rather than read whichever tooltip is there.
-        shown = page.locator(".leaflet-tooltip", has_text="Changed since")
-        shown.first.wait_for(timeout=15_000)
-        tooltip = shown.last.inner_text()
+        # Found and read in one step: a tooltip may close between a wait and a later read.
+        tooltip = page.wait_for_function(
+            """() => {
+                const open = [...document.querySelectorAll(".leaflet-tooltip")]
+                    .filter((tip) => tip.innerText.includes("Changed since"));
+                return open.length ? open[open.length - 1].innerText : null;
+            }""",
+            timeout=15_000,
+        ).json_value()
         legend = page.locator(".wbh-map-box").inner_text()
     assert errors == [] and recorder.blocked == [] and recorder.dialogs == []
     assert count == 1 and dashes == "10 6" and fill == "none"
