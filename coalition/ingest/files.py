@@ -206,7 +206,18 @@ def _too_many_columns(file: str, count: int) -> Problem:
     )
 
 
-def _decode(data: bytes, file: str, problems: list[Problem]) -> str | None:
+def decode_text(data: bytes, file: str, problems: list[Problem]) -> str | None:
+    """A text file's bytes as text: UTF-8 (with or without a BOM), else Windows-1252.
+
+    Spreadsheet programs on Windows still save CSV as Windows-1252: read it, with a warning
+    about the accents; anything else is an error (None). Problems are appended to ``problems``.
+
+    Examples
+    --------
+    >>> found = []
+    >>> decode_text("Café".encode("cp1252"), "t.csv", found), found[0].severity
+    ('Café', 'warning')
+    """
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -259,7 +270,7 @@ def read_csv_table(path: Path) -> tuple[RawTable | None, list[Problem]]:
     data, problem = read_file_bytes(path)
     if data is None:
         return None, [problem] if problem else []
-    text = _decode(data, file, problems)
+    text = decode_text(data, file, problems)
     if text is None:
         return None, problems
     if "\x00" in text:

@@ -39,7 +39,7 @@ from typing import Any
 
 from ..errors import DataError, Problem, ValidationError
 from ..ingest import limits
-from ..ingest.files import read_file_bytes
+from ..ingest.files import decode_text, read_file_bytes
 from ..names import NameMatcher, hint, name_key
 from ..schema import SERVICES
 from . import forms, questions
@@ -292,28 +292,6 @@ class _Table:
         return {h: i for i, h in enumerate(self.header)}
 
 
-def _decode(data: bytes, file: str, problems: list[Problem]) -> str | None:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        text = data.decode("cp1252")
-    except UnicodeDecodeError:
-        problems.append(
-            Problem(file, "The file is neither UTF-8 nor Windows-1252 text; export it again.")
-        )
-        return None
-    problems.append(
-        Problem(
-            file,
-            "The file is not UTF-8; it was read as Windows-1252. Check the accents.",
-            severity="warning",
-        )
-    )
-    return text
-
-
 def _delimiter(text: str) -> str:
     """The delimiter of a CSV text: Kobo writes ';', the others ','.
 
@@ -348,7 +326,7 @@ def _delimiter(text: str) -> str:
 
 
 def _read_csv(file: _File, problems: list[Problem]) -> _Table | None:
-    text = _decode(file.data, file.name, problems)
+    text = decode_text(file.data, file.name, problems)
     if text is None:
         return None
     if "\x00" in text:
@@ -992,7 +970,7 @@ def _missing_column(table: _Table, what: str, fix: str) -> Problem:
 def _read_html(files: list[_File], ctx: _Context, problems: list[Problem]) -> list[_Submission]:
     subs: list[_Submission] = []
     for file in files:
-        text = _decode(file.data, file.name, problems)
+        text = decode_text(file.data, file.name, problems)
         if text is None:
             continue
         try:
