@@ -27,6 +27,7 @@ PosixPath('out/hartford.graphml')
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import logging
@@ -207,13 +208,7 @@ def shared_city(city: CityData, disclosure: Disclosure | None = None) -> CityDat
     meta = {k: v for k, v in city.meta.items() if k in ("version", "adjacency_tolerance_m")}
     active = {table: _active_rows(frame) for table, frame in city.tables.items()}
     if not is_public(disclosure):
-        return CityData(
-            name=city.name,
-            tables=active,
-            boundaries=city.boundaries,
-            metric_crs=city.metric_crs,
-            meta=meta,
-        )
+        return dataclasses.replace(city, tables=active, meta=meta)
     assert disclosure is not None
     shown = privacy.public_tables(active, disclosure)
     tables = {}
@@ -228,13 +223,7 @@ def shared_city(city: CityData, disclosure: Disclosure | None = None) -> CityDat
                 **{c: _as_text_column(protected[c].tolist()) for c in changed}
             )
         tables[table] = protected
-    return CityData(
-        name=city.name,
-        tables=tables,
-        boundaries=city.boundaries,
-        metric_crs=city.metric_crs,
-        meta=meta,
-    )
+    return dataclasses.replace(city, tables=tables, meta=meta)
 
 
 def _protected_graph(G: nx.MultiDiGraph, city: CityData, shared: CityData) -> nx.MultiDiGraph:

@@ -71,6 +71,7 @@ Examples
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import math
 from dataclasses import dataclass
@@ -603,13 +604,7 @@ def with_survey_ties(
         pd.concat(parts, ignore_index=True) if parts else new.iloc[0:0].reset_index(drop=True)
     )
     meta = {**city.meta, "survey_ties": {"round": _round_name(survey_round), "ties": ties}}
-    return CityData(
-        name=city.name,
-        tables=tables,
-        boundaries=city.boundaries,
-        metric_crs=city.metric_crs,
-        meta=meta,
-    )
+    return dataclasses.replace(city, tables=tables, meta=meta)
 
 
 # --- trust and value ------------------------------------------------------------------------------
