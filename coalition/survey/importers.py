@@ -1242,6 +1242,16 @@ def _cell_of(table: _Table, row: list[Any], index: int | None) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
+def _raw_cell(table: _Table, row: list[Any], number: int, index: int | None) -> _Raw:
+    """The cell of ``row`` at column ``index`` as read, with its file, row and column header."""
+    return _Raw(
+        _cell_of(table, row, index),
+        table.file,
+        number,
+        table.header[index] if index is not None else None,
+    )
+
+
 def _form_tables(
     files: list[_File],
     problems: list[Problem],
@@ -1301,26 +1311,17 @@ def _form_tables(
             ]
             sub = by_link.get(keys[0]) if joined and keys else None
             if sub is None:
-                raw_time = _Raw(
-                    _cell_of(table, row, time_at),
-                    table.file,
-                    number,
-                    table.header[time_at] if time_at is not None else None,
-                )
                 when = (
-                    _time_of(raw_time, problems, "The submission time")
+                    _time_of(
+                        _raw_cell(table, row, number, time_at), problems, "The submission time"
+                    )
                     if time_at is not None
                     else None
                 )
                 sub = _Submission(
                     table.file,
                     number,
-                    _Raw(
-                        _cell_of(table, row, fields[forms.RESPONDENT]),
-                        table.file,
-                        number,
-                        table.header[fields[forms.RESPONDENT]],
-                    ),
+                    _raw_cell(table, row, number, fields[forms.RESPONDENT]),
                     when,
                 )
                 _profile_cells(sub, table, fields, row, number, multi_sep=" ")
@@ -1394,9 +1395,9 @@ def _partner_from_row(
     item_values = {k: fields[k] for k in _ITEM_KEYS if k in fields}
     if _blank(value) and all(_blank(_cell_of(table, row, i)) for i in item_values.values()):
         return None
-    pr = _PartnerRaw(_Raw(value, table.file, number, table.header[index]))
+    pr = _PartnerRaw(_raw_cell(table, row, number, index))
     for key, i in item_values.items():
-        pr.items[key] = _Raw(_cell_of(table, row, i), table.file, number, table.header[i])
+        pr.items[key] = _raw_cell(table, row, number, i)
     return pr
 
 
@@ -1418,13 +1419,8 @@ def _add_outside(
     rel_at = fields.get(forms.OUTSIDE_RELATION)
     sub.outside.append(
         (
-            _Raw(name, table.file, number, table.header[name_at]),
-            _Raw(
-                _cell_of(table, row, rel_at),
-                table.file,
-                number,
-                table.header[rel_at] if rel_at is not None else None,
-            ),
+            _raw_cell(table, row, number, name_at),
+            _raw_cell(table, row, number, rel_at),
         )
     )
 
@@ -1535,17 +1531,11 @@ def _read_grid_table(
     outside_at = fields.get(forms.OUTSIDE_NAME)
     subs = []
     for row, number in zip(table.rows, table.numbers, strict=True):
-        raw_time = _Raw(_cell_of(table, row, time_at), table.file, number, table.header[time_at])
         sub = _Submission(
             table.file,
             number,
-            _Raw(
-                _cell_of(table, row, fields[forms.RESPONDENT]),
-                table.file,
-                number,
-                table.header[fields[forms.RESPONDENT]],
-            ),
-            _time_of(raw_time, problems, "The time stamp"),
+            _raw_cell(table, row, number, fields[forms.RESPONDENT]),
+            _time_of(_raw_cell(table, row, number, time_at), problems, "The time stamp"),
         )
         _grid_profile(sub, table, fields, row, number, multi_sep, ctx)
         by_partner: dict[str, _PartnerRaw] = {}
