@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Collection, Hashable, Iterable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from tiny_city import make_tiny_city
 
 from coalition.exports import write_city_folder
@@ -61,3 +63,30 @@ TEXT_ELEMENTS = (
 def element_texts(at: Any, kinds: tuple[str, ...] = TEXT_ELEMENTS) -> list[str]:
     """The values of every element of these kinds on an AppTest page, as strings."""
     return [str(element.value) for kind in kinds for element in at.get(kind)]
+
+
+def solvable(hidden: Collection[Hashable], lines: Iterable[Any], cell: Hashable) -> bool:
+    """Whether a hidden cell's value follows from sum lines (parts add up to the total), every
+    cell not in ``hidden`` being known: an independent check of coalition.privacy.protect.
+
+    It does exactly when the cell's unit vector lies in the row space of the line equations
+    restricted to the hidden cells (numpy.linalg.matrix_rank).
+    """
+    order = sorted(hidden, key=repr)
+    column = {c: j for j, c in enumerate(order)}
+    rows = []
+    for line in lines:
+        row = np.zeros(len(order))
+        for part in line.parts:
+            if part in column:
+                row[column[part]] += 1
+        if line.total in column:
+            row[column[line.total]] -= 1
+        if row.any():
+            rows.append(row)
+    if not rows:
+        return False
+    matrix = np.array(rows)
+    unit = np.zeros(len(order))
+    unit[column[cell]] = 1
+    return np.linalg.matrix_rank(np.vstack([matrix, unit])) == np.linalg.matrix_rank(matrix)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import pytest
+from helpers import solvable
 from hypothesis import given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
@@ -30,28 +30,6 @@ EXACT = Disclosure(exact=True, threshold=11)
 
 def hidden_keys(result: dict) -> set:
     return {k for k, v in result.items() if is_hidden(v)}
-
-
-def solvable(hidden: set, lines: list[Line], cell) -> bool:
-    """Independent check: e_cell in the row space of the equations restricted to hidden cells."""
-    order = sorted(hidden, key=repr)
-    column = {c: j for j, c in enumerate(order)}
-    rows = []
-    for line in lines:
-        row = np.zeros(len(order))
-        for p in line.parts:
-            if p in column:
-                row[column[p]] += 1
-        if line.total in column:
-            row[column[line.total]] -= 1
-        if row.any():
-            rows.append(row)
-    if not rows:
-        return False
-    matrix = np.array(rows)
-    unit = np.zeros(len(order))
-    unit[column[cell]] = 1
-    return np.linalg.matrix_rank(np.vstack([matrix, unit])) == np.linalg.matrix_rank(matrix)
 
 
 def wide(table: list[list[int]]) -> tuple[dict, list[Line]]:
