@@ -48,7 +48,6 @@ if TYPE_CHECKING:  # drawing and export modules load with the first page that ne
     import folium
     import geopandas as gpd
 
-    from coalition import history
 
 logger = logging.getLogger(__name__)
 
@@ -1264,61 +1263,6 @@ def info(snap: Snapshot) -> dict[str, Any]:
     return _open(snap.url).info()
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
-def versions(snap: Snapshot) -> pd.DataFrame:
-    """The versions kept in the store's history (version, saved_at, what), newest first.
-
-    Examples
-    --------
-    >>> versions(snap)['version'].tolist()
-    [1]
-    """
-    return _open(snap.url).versions()
-
-
-@st.cache_resource(show_spinner="Comparing the two versions…", max_entries=16)
-def changes(
-    snap: Snapshot, since: int, disclosure: privacy.Disclosure | None = None
-) -> history.ChangeReport:
-    """What changed from the kept version ``since`` to the current one (``snap.version``).
-
-    Raises :class:`coalition.errors.StoreError` for a version the history no longer keeps.
-
-    Examples
-    --------
-    The example store keeps only version 1:
-
-    >>> changes(snap, 0)  # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-    ...
-    coalition.errors.StoreError: Version 0 is not in the store's history: ... --list
-    """
-    from coalition import history
-
-    return history.compare_cities(
-        _open(snap.url).read_version(since),
-        city(snap),
-        with_effects=False,
-        disclosure=_audience(disclosure),
-    )
-
-
-@st.cache_resource(show_spinner="Working out what the changes did…", max_entries=8)
-def change_effects(
-    snap: Snapshot, since: int, disclosure: privacy.Disclosure | None = None
-) -> pd.DataFrame:
-    """What the changes since ``since`` did: brokers, single points of failure, coverage,
-    ranking (:func:`coalition.history.change_effects`; both versions analysed).
-
-    Kept apart from :func:`changes`, so the page shows the changes first.
-    """
-    from coalition import history
-
-    return history.change_effects(
-        _open(snap.url).read_version(since), city(snap), disclosure=_audience(disclosure)
-    )
-
-
 @st.cache_resource(show_spinner="Preparing the download…", max_entries=12)
 def export(snap: Snapshot, fmt: str) -> bytes:
     """One export format of the current graph, as bytes for a download button.
@@ -1354,23 +1298,6 @@ def deferred_export(snap: Snapshot, fmt: str) -> Callable[[], bytes]:
 
 if TYPE_CHECKING:
     from coalition import since as since_module
-
-
-@st.cache_resource(show_spinner=False, max_entries=4)
-def since_choices(snap: Snapshot) -> dict[str, since_module.SinceChoice]:
-    """The earlier versions a page can show changes since: meetings first, then versions.
-
-    See :func:`coalition.since.since_choices` (keys stay the same when a version is added).
-
-    Examples
-    --------
-    >>> list(since_choices(snap))
-    ['version:1']
-    """
-    from coalition import since as since_module
-
-    store = _open(snap.url)
-    return since_module.since_choices(store.meetings(), store.versions())
 
 
 @st.cache_resource(show_spinner="Comparing with the meeting…", max_entries=16)
