@@ -23,7 +23,7 @@ import time
 
 import streamlit as st
 
-from coalition import accounts, privacy, settings
+from coalition import accounts, errors, privacy, settings
 from coalition.accounts import Account
 from coalition.dashboard import cache
 
@@ -102,7 +102,7 @@ def require(action: str, doing: str) -> Account:
     account = current_account()
     try:
         return accounts.require(account, action, doing)
-    except Exception as exc:  # PermissionDenied: say so on the page, run nothing more
+    except errors.PermissionDenied as exc:  # say so on the page, run nothing more
         st.error(str(exc))
         st.stop()
         raise  # unreachable: st.stop() raises
