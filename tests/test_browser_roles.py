@@ -543,7 +543,11 @@ def test_admin_reaches_everything_and_restores(browser, server, store_path, admi
         admin.page.get_by_role("button", name=re.compile("^Restore version")).first.click()
         settle(admin.page)
         admin.page.get_by_role("button", name=re.compile("^Yes, restore")).first.click()
-        settle(admin.page)
+        # The page says so once the restore is saved: wait for that, not for a fixed time (a
+        # loaded machine may not have started the script run when settle() looks).
+        admin.page.get_by_text(re.compile(r"^Restored version \d+ as version")).first.wait_for(
+            timeout=TIMEOUT
+        )
         assert version(store_path) == v0 + 1
         assert admin.exceptions() == 0
         assert admin.recorder.blocked == [] and admin.recorder.dialogs == []

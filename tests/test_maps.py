@@ -685,6 +685,41 @@ def test_outline_tooltips_and_label_are_escaped(tiny_graph):
     )
 
 
+def _hover_for_tooltip(page, selector: str, text: str, tries: int = 5) -> str:
+    """Hover a point on the stroke of the first `selector` path until a Leaflet tooltip holding
+    `text` opens, and return that tooltip's text.
+
+    The point is taken on the drawn line itself (an outline with no fill is hovered only on its
+    stroke), after the map has stopped moving, and taken again on each try: on a loaded machine
+    the map may still be fitting its bounds when the first point is read.
+    """
+    find_point = """(selector) => {
+        const path = document.querySelector(selector);
+        const point = path.getPointAtLength(path.getTotalLength() / 3);
+        const m = path.getScreenCTM();
+        return {x: point.x * m.a + point.y * m.c + m.e, y: point.x * m.b + point.y * m.d + m.f};
+    }"""
+    # Found and read in one step: a tooltip may close between a wait and a later read.
+    read_tooltip = """(text) => {
+        const open = [...document.querySelectorAll(".leaflet-tooltip")]
+            .filter((tip) => tip.innerText.includes(text));
+        return open.length ? open[open.length - 1].innerText : null;
+    }"""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+    for attempt in range(1, tries + 1):
+        page.wait_for_function("() => !document.querySelector('.leaflet-zoom-anim')")
+        point = page.evaluate(find_point, selector)
+        page.mouse.move(1, 1)
+        page.mouse.move(point["x"], point["y"])
+        try:
+            return page.wait_for_function(read_tooltip, arg=text, timeout=5_000).json_value()
+        except PlaywrightTimeoutError:
+            if attempt == tries:
+                raise
+    return ""  # tries < 1
+
+
 @pytest.mark.browser
 def test_outlines_draw_in_chromium_with_escaped_tooltips(tmp_path, tiny_graph):
     H = _hostile_graph(tiny_graph)
@@ -705,19 +740,7 @@ def test_outlines_draw_in_chromium_with_escaped_tooltips(tmp_path, tiny_graph):
         count = outlines.count()
         dashes = outlines.first.get_attribute("stroke-dasharray")
         fill = outlines.first.get_attribute("fill")
-        box = outlines.first.bounding_box()
-        page.mouse.move(box["x"] + 1, box["y"] + box["height"] / 2)  # on the dashed line
-        # The outline's tooltip opens after the hover is handled (the area under it may show its
-        # own first): wait for it rather than read whichever tooltip is there.
-        # Found and read in one step: a tooltip may close between a wait and a later read.
-        tooltip = page.wait_for_function(
-            """() => {
-                const open = [...document.querySelectorAll(".leaflet-tooltip")]
-                    .filter((tip) => tip.innerText.includes("Changed since"));
-                return open.length ? open[open.length - 1].innerText : null;
-            }""",
-            timeout=15_000,
-        ).json_value()
+        tooltip = _hover_for_tooltip(page, f"path.{maps.CHANGED_CLASS}", "Changed since")
         legend = page.locator(".wbh-map-box").inner_text()
     assert errors == [] and recorder.blocked == [] and recorder.dialogs == []
     assert count == 1 and dashes == "10 6" and fill == "none"
