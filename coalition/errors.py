@@ -40,6 +40,10 @@ class SignInError(CoalitionError):
     """A sign-in failed: wrong name or password, or the account is locked for a while."""
 
 
+class SurveyError(CoalitionError):
+    """A survey round cannot take this: unknown or closed round, name taken, or a bad link."""
+
+
 class AnalysisError(CoalitionError):
     """An analysis was asked for something the data cannot answer (e.g. k above candidates)."""
 

@@ -44,6 +44,7 @@ import threading
 import time
 import zlib
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -93,11 +94,16 @@ from .errors import (
     AccountError,
     Conflict,
     ConflictError,
+    DataError,
     PermissionDenied,
     SignInError,
     StoreError,
+    SurveyError,
+    ValidationError,
 )
 from .model import WGS84, CityData, build_graph, gc_paused
+from .survey import schema as survey_schema
+from .survey.schema import RoundAnswers
 
 log = logging.getLogger(__name__)
 
@@ -231,6 +237,59 @@ AUDIT = Table(
 STORE_LOCK = Table(
     "store_lock", metadata, Column("id", Integer, primary_key=True, autoincrement=False)
 )
+# The partner survey (coalition.survey): its rounds, each member's answers in a round (the
+# canonical tables of coalition.survey.schema, one row per respondent x partner, per respondent,
+# per outside organization), and the per-member links (only the SHA-256 of each link's token).
+# Kept beside the versions, not in them: restoring an old version of the city keeps the answers.
+SURVEY_ROUNDS = Table(
+    "survey_rounds",
+    metadata,
+    Column("name", String, primary_key=True),
+    Column("opened_at", Text, nullable=False),
+    Column("opened_by", Text, nullable=False),
+    Column("closed_at", Text),
+    Column("closed_by", Text),
+)
+SURVEY_ANSWERS = Table(
+    "survey_answers",
+    metadata,
+    Column("round", String, primary_key=True),
+    Column("respondent", String, primary_key=True),
+    Column("partner", String, primary_key=True),
+    Column("relation", Integer, nullable=False),
+    *(Column(name, Integer) for name in survey_schema.OPTIONAL_ITEM_COLUMNS),
+    Column("answered_at", Text, nullable=False),
+    Column("channel", String, nullable=False),
+)
+SURVEY_PROFILES = Table(
+    "survey_profiles",
+    metadata,
+    Column("round", String, primary_key=True),
+    Column("respondent", String, primary_key=True),
+    *(Column(name, Text, nullable=False) for name in survey_schema.LIST_COLUMNS),  # JSON lists
+    Column("answered_at", Text),
+    Column("channel", String),
+)
+SURVEY_OUTSIDE = Table(
+    "survey_outside",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("round", String, nullable=False, index=True),
+    Column("respondent", String, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("relation", Integer),
+)
+SURVEY_LINKS = Table(
+    "survey_links",
+    metadata,
+    Column("token_sha256", String, primary_key=True),
+    Column("round", String, nullable=False),
+    Column("org_id", String, nullable=False),
+    Column("created_at", Text, nullable=False),
+    Column("created_by", Text, nullable=False),
+    Index("ix_survey_links_member", "round", "org_id", unique=True),
+)
+SURVEY_TABLES = (SURVEY_ROUNDS, SURVEY_ANSWERS, SURVEY_PROFILES, SURVEY_OUTSIDE, SURVEY_LINKS)
 WHOLE_CITY_KINDS = ("load", "import", "restore")
 # Bumped when the store's own layout changes; _migrate brings older stores up to it.
 STORE_FORMAT = 2
@@ -598,6 +657,110 @@ def _stored_revisions(conn: Connection) -> set[str]:
     if not inspect(conn).has_table("alembic_version"):
         return set()
     return {r[0] for r in conn.execute(text("SELECT version_num FROM alembic_version"))}
+
+
+# --- the partner survey --------------------------------------------------------------------------
+SURVEY_ROUND_COLUMNS = [
+    "round",
+    "opened_at",
+    "opened_by",
+    "closed_at",
+    "closed_by",
+    "is_open",
+    "respondents",
+]
+
+
+def survey_round_name(name: Any) -> str:
+    """A round's name as kept: spaces tidied, 1 to 80 printable characters.
+
+    Raises
+    ------
+    SurveyError
+        For an empty or too long name, or one with control characters.
+
+    Examples
+    --------
+    >>> survey_round_name("  2026   spring ")
+    '2026 spring'
+    """
+    kept = " ".join(str(name).split())
+    if not kept or len(kept) > survey_schema.MAX_ROUND_NAME or not kept.isprintable():
+        raise SurveyError(
+            f"A round needs a name of 1 to {survey_schema.MAX_ROUND_NAME} printable "
+            "characters, e.g. '2026 spring'."
+        )
+    return kept
+
+
+@dataclass(frozen=True)
+class SurveyImport:
+    """What an import of survey answers does to its round, member by member.
+
+    Attributes
+    ----------
+    round : str
+    new : list of str
+        Members that had not answered the round: their answers are added.
+    replaced : list of str
+        Members whose kept answers the file's replace (the file's are as recent or newer).
+    kept : list of str
+        Members whose kept answers are newer than the file's: the file's are left out.
+    """
+
+    round: str
+    new: list[str]
+    replaced: list[str]
+    kept: list[str]
+
+    @property
+    def sentence(self) -> str:
+        """The plan in one sentence.
+
+        Examples
+        --------
+        >>> SurveyImport("spring", ["a", "b"], ["c"], []).sentence
+        'Round spring: 2 members answer for the first time, 1 replaces its earlier answers.'
+        """
+        parts = []
+        if self.new:
+            parts.append(f"{_members(len(self.new))} answer for the first time")
+        if self.replaced:
+            parts.append(
+                f"{len(self.replaced)} "
+                + ("replaces its" if len(self.replaced) == 1 else "replace their")
+                + " earlier answers"
+            )
+        if self.kept:
+            parts.append(
+                f"{len(self.kept)} "
+                + ("keeps its" if len(self.kept) == 1 else "keep their")
+                + " answers (newer than the file's)"
+            )
+        return f"Round {self.round}: " + (", ".join(parts) if parts else "nothing to import") + "."
+
+
+def _members(count: int) -> str:
+    return f"{count} member" if count == 1 else f"{count} members"
+
+
+def _survey_row(table: Table, record: dict[str, Any]) -> dict[str, Any]:
+    """A row of answers ready for the store: missing cells None, lists as JSON, no NUL."""
+    row: dict[str, Any] = {}
+    for column in table.columns:
+        if column.name == "seq":
+            continue
+        value = record.get(column.name)
+        if column.name in survey_schema.LIST_COLUMNS:
+            value = json.dumps(list(value) if isinstance(value, (list, tuple)) else [])
+        elif value is None or (not isinstance(value, (list, tuple, str)) and pd.isna(value)):
+            value = None
+        elif isinstance(column.type, Integer):
+            value = int(value)
+        else:  # PostgreSQL refuses NUL in text
+            value = str(value).replace("\x00", "\ufffd")
+        row[column.name] = value
+    return row
 
 
 class Store:
@@ -2443,6 +2606,466 @@ class Store:
             ).scalar()
             or 0
         )
+
+    # --- the partner survey ---------------------------------------------------------------------
+    def survey_rounds(self, *, account: Account | None = None) -> pd.DataFrame:
+        """Every survey round, newest first, with how many members have answered it.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``round``, ``opened_at``, ``opened_by``, ``closed_at``, ``closed_by``, ``is_open``,
+            ``respondents`` (members that sent anything in the round).
+
+        Examples
+        --------
+        >>> store.survey_rounds(account=viewer)["round"].tolist()  # doctest: +SKIP
+        ['2026 autumn', '2026 spring']
+        """
+        self.acting(account, "view", "see the survey rounds")
+        with self.engine.connect() as conn:
+            rounds = conn.execute(
+                select(SURVEY_ROUNDS).order_by(SURVEY_ROUNDS.c.opened_at.desc())
+            ).all()
+            answered: dict[str, set[str]] = {}
+            for table in (SURVEY_ANSWERS, SURVEY_PROFILES, SURVEY_OUTSIDE):
+                for name, respondent in conn.execute(
+                    select(table.c.round, table.c.respondent).distinct()
+                ):
+                    answered.setdefault(name, set()).add(respondent)
+        return pd.DataFrame(
+            [
+                {
+                    "round": r.name,
+                    "opened_at": r.opened_at,
+                    "opened_by": r.opened_by,
+                    "closed_at": r.closed_at,
+                    "closed_by": r.closed_by,
+                    "is_open": r.closed_at is None,
+                    "respondents": len(answered.get(r.name, ())),
+                }
+                for r in rounds
+            ],
+            columns=SURVEY_ROUND_COLUMNS,
+        )
+
+    def open_survey_round(self, name: str, *, account: Account | None = None) -> str:
+        """Open a new survey round (editors); returns its name as kept (spaces tidied).
+
+        Raises
+        ------
+        SurveyError
+            When the name is empty, too long, or already a round's.
+
+        Examples
+        --------
+        >>> store.open_survey_round("2026 spring", account=editor)  # doctest: +SKIP
+        '2026 spring'
+        """
+        actor = self.acting(account, "survey", "open a survey round")
+        kept = survey_round_name(name)
+
+        def write(conn: Connection) -> None:
+            if self._survey_round(conn, kept, must_exist=False) is not None:
+                raise SurveyError(
+                    f"A survey round called {kept!r} already exists: choose another name (e.g. "
+                    "with the season and year), or reopen that one."
+                )
+            conn.execute(
+                insert(SURVEY_ROUNDS).values(name=kept, opened_at=_now(), opened_by=actor.name)
+            )
+            self._audit(conn, actor.name, "survey_round", f"opened round {kept}")
+
+        self._in_write(write, "Opening the survey round")
+        return kept
+
+    def close_survey_round(self, name: str, *, account: Account | None = None) -> None:
+        """Close a round (editors): its answers can no longer change, by any channel.
+
+        Examples
+        --------
+        >>> store.close_survey_round("2026 spring", account=editor)  # doctest: +SKIP
+        """
+        self._set_round_closed(name, True, account)
+
+    def reopen_survey_round(self, name: str, *, account: Account | None = None) -> None:
+        """Open a closed round again (editors): members may change their answers again."""
+        self._set_round_closed(name, False, account)
+
+    def _set_round_closed(self, name: str, closed: bool, account: Account | None) -> None:
+        doing = "close a survey round" if closed else "reopen a survey round"
+        actor = self.acting(account, "survey", doing)
+
+        def write(conn: Connection) -> None:
+            found = self._survey_round(conn, name)
+            values = (
+                {"closed_at": _now(), "closed_by": actor.name}
+                if closed
+                else {
+                    "closed_at": None,
+                    "closed_by": None,
+                }
+            )
+            conn.execute(
+                update(SURVEY_ROUNDS).where(SURVEY_ROUNDS.c.name == found.name).values(**values)
+            )
+            what = "closed" if closed else "reopened"
+            self._audit(conn, actor.name, "survey_round", f"{what} round {found.name}")
+
+        self._in_write(write, doing.capitalize())
+
+    def survey_round_is_open(self, name: str) -> bool:
+        """True while the round takes answers (raises SurveyError for an unknown round)."""
+        with self.engine.connect() as conn:
+            return self._survey_round(conn, name).closed_at is None
+
+    def read_survey_round(self, name: str, *, account: Account | None = None) -> RoundAnswers:
+        """A round's answers as kept (:class:`coalition.survey.schema.RoundAnswers`).
+
+        Anyone who may view the dashboard may read them for the analyses, which show only
+        aggregates; a respondent's ratings of a named partner are shown only through
+        :func:`coalition.survey.analysis.ratings` (administrators).
+
+        Examples
+        --------
+        >>> store.read_survey_round("2026 spring", account=viewer).respondents()  # doctest: +SKIP
+        ['alder-library', 'birch-legal']
+        """
+        self.acting(account, "view", "read a survey round")
+        with self.engine.connect() as conn:
+            kept = self._survey_round(conn, name).name
+            return self._read_survey_round(conn, kept)
+
+    def _read_survey_round(self, conn: Connection, name: str) -> RoundAnswers:
+        answers = [
+            row._asdict()
+            for row in conn.execute(
+                select(SURVEY_ANSWERS)
+                .where(SURVEY_ANSWERS.c.round == name)
+                .order_by(SURVEY_ANSWERS.c.respondent, SURVEY_ANSWERS.c.partner)
+            )
+        ]
+        profiles = [
+            {
+                **row._asdict(),
+                **{c: json.loads(getattr(row, c)) for c in survey_schema.LIST_COLUMNS},
+            }
+            for row in conn.execute(
+                select(SURVEY_PROFILES)
+                .where(SURVEY_PROFILES.c.round == name)
+                .order_by(SURVEY_PROFILES.c.respondent)
+            )
+        ]
+        outside = [
+            {k: v for k, v in row._asdict().items() if k != "seq"}
+            for row in conn.execute(
+                select(SURVEY_OUTSIDE)
+                .where(SURVEY_OUTSIDE.c.round == name)
+                .order_by(SURVEY_OUTSIDE.c.seq)
+            )
+        ]
+        return RoundAnswers(
+            name,
+            survey_schema.answers_frame(answers),
+            survey_schema.profiles_frame(profiles),
+            survey_schema.outside_frame(outside),
+        )
+
+    def save_survey_answers(
+        self,
+        answers: RoundAnswers,
+        respondent: str,
+        *,
+        account: Account | None = None,
+        link: str | None = None,
+    ) -> None:
+        """Keep one member's answers in a round, replacing what it sent before.
+
+        Who may: a member holding its own link for the round (``link``, no account needed),
+        or an editor (``account``) answering with a member at a working session. The round
+        must be open. ``answers`` holds only this respondent's rows (any of the three tables
+        may be empty: an empty round withdraws its answers).
+
+        Raises
+        ------
+        PermissionDenied
+            No editor account and no link of this member for this round.
+        SurveyError
+            The round is unknown or closed.
+        ValidationError
+            Listing every problem in the answers (nothing is kept).
+
+        Examples
+        --------
+        >>> store.save_survey_answers(mine, "alder-library", link=token)  # doctest: +SKIP
+        """
+        if link is not None:
+            holder = self.survey_link(link)
+            if holder != (answers.round, respondent):
+                raise PermissionDenied(
+                    "This survey link is not for this member and round: open the link the "
+                    "convener sent you again, or ask for a new one."
+                )
+            who = f"link of {respondent}"
+        else:
+            who = self.acting(account, "survey", "answer the survey for a member").name
+        stray = [
+            table
+            for table, frame in (
+                ("answers", answers.answers),
+                ("profiles", answers.profiles),
+                ("outside", answers.outside),
+            )
+            if len(frame) and set(frame["respondent"].astype(str)) != {respondent}
+        ]
+        if stray:
+            raise DataError(
+                f"Answers saved for {respondent} hold rows of another respondent "
+                f"({', '.join(stray)}): save each member's answers on their own."
+            )
+        self._check_survey_answers(answers)
+
+        def write(conn: Connection) -> None:
+            found = self._survey_round(conn, answers.round)
+            self._refuse_closed(found)
+            self._replace_respondents(conn, answers, [respondent])
+            self._audit(
+                conn,
+                who,
+                "survey_answer",
+                f"{respondent} answered round {found.name} ({len(answers.answers)} partners)",
+            )
+
+        self._in_write(write, "Saving the survey answers")
+
+    def plan_survey_import(
+        self, answers: RoundAnswers, *, account: Account | None = None
+    ) -> SurveyImport:
+        """What importing ``answers`` into its round would do, without doing it (editors).
+
+        A member already in the round is replaced when the file's answers are at least as
+        recent as the kept ones, and kept (the file's answers left out) when the kept ones
+        are newer, e.g. changed on the Survey page after the file was exported.
+
+        Examples
+        --------
+        >>> store.plan_survey_import(result.answers, account=editor).sentence  # doctest: +SKIP
+        '2 members new in round spring, 1 replaced (its file answers are newer).'
+        """
+        self.acting(account, "survey", "import survey answers")
+        with self.engine.connect() as conn:
+            found = self._survey_round(conn, answers.round)
+            return self._plan_survey_import(conn, answers, found.name)
+
+    def import_survey_answers(
+        self, answers: RoundAnswers, *, account: Account | None = None
+    ) -> SurveyImport:
+        """Import a round's answers read from files (editors): all or nothing.
+
+        The plan (:meth:`plan_survey_import`) is made again inside the write, so an answer
+        saved meanwhile is not overwritten by an older file. The round must be open.
+
+        Raises
+        ------
+        SurveyError
+            Unknown or closed round.
+        ValidationError
+            Every problem in the answers (nothing is imported).
+
+        Examples
+        --------
+        >>> store.import_survey_answers(result.answers, account=editor).replaced  # doctest: +SKIP
+        ['birch-legal']
+        """
+        actor = self.acting(account, "survey", "import survey answers")
+        self._check_survey_answers(answers)
+
+        def write(conn: Connection) -> SurveyImport:
+            found = self._survey_round(conn, answers.round)
+            self._refuse_closed(found)
+            plan = self._plan_survey_import(conn, answers, found.name)
+            self._replace_respondents(conn, answers, plan.new + plan.replaced)
+            self._audit(conn, actor.name, "survey_import", plan.sentence)
+            return plan
+
+        return self._in_write(write, "Importing the survey answers")
+
+    def make_survey_links(
+        self, name: str, org_ids: Sequence[str], *, account: Account | None = None
+    ) -> dict[str, str]:
+        """A new private link token for each member (editors); a member's older link stops working.
+
+        Only each token's SHA-256 is kept: the tokens are returned once, to be sent.
+
+        Raises
+        ------
+        SurveyError
+            Unknown or closed round, or an id that is not a member organization.
+
+        Examples
+        --------
+        >>> store.make_survey_links("r1", ["alder-library"], account=editor)  # doctest: +SKIP
+        """
+        actor = self.acting(account, "survey", "make survey links")
+        wanted = list(dict.fromkeys(str(org_id) for org_id in org_ids))
+
+        def write(conn: Connection) -> dict[str, str]:
+            found = self._survey_round(conn, name)
+            self._refuse_closed(found)
+            members = set(survey_schema.roster_frame(self._survey_roster(conn))["org_id"])
+            unknown = [org_id for org_id in wanted if org_id not in members]
+            if unknown:
+                raise SurveyError(
+                    f"Not member organizations: {', '.join(unknown[:10])}. Links are made for "
+                    "the coalition's members (organizations with member true)."
+                )
+            tokens = {org_id: secrets.token_urlsafe(24) for org_id in wanted}
+            now = _now()
+            for org_id, token in tokens.items():
+                conn.execute(
+                    delete(SURVEY_LINKS).where(
+                        (SURVEY_LINKS.c.round == found.name) & (SURVEY_LINKS.c.org_id == org_id)
+                    )
+                )
+                conn.execute(
+                    insert(SURVEY_LINKS).values(
+                        token_sha256=_token_digest(token),
+                        round=found.name,
+                        org_id=org_id,
+                        created_at=now,
+                        created_by=actor.name,
+                    )
+                )
+            self._audit(
+                conn, actor.name, "survey_links", f"made {len(tokens)} links for round {found.name}"
+            )
+            return tokens
+
+        return self._in_write(write, "Making the survey links")
+
+    def survey_links(self, name: str, *, account: Account | None = None) -> pd.DataFrame:
+        """The members of a round that have a link: ``org_id``, ``created_at``, ``created_by``."""
+        self.acting(account, "survey", "see the survey links")
+        with self.engine.connect() as conn:
+            kept = self._survey_round(conn, name).name
+            rows = conn.execute(
+                select(SURVEY_LINKS.c.org_id, SURVEY_LINKS.c.created_at, SURVEY_LINKS.c.created_by)
+                .where(SURVEY_LINKS.c.round == kept)
+                .order_by(SURVEY_LINKS.c.org_id)
+            ).all()
+        return pd.DataFrame(
+            [tuple(r) for r in rows], columns=["org_id", "created_at", "created_by"]
+        )
+
+    def survey_link(self, token: str | None) -> tuple[str, str] | None:
+        """The round and member a link token is for, or None (unknown or replaced token).
+
+        No account is needed: the token is the member's proof. Whether the round is still
+        open is :meth:`survey_round_is_open`'s answer.
+
+        Examples
+        --------
+        >>> store.survey_link("no such token") is None  # doctest: +SKIP
+        True
+        """
+        if not token or len(token) > 200:
+            return None
+        with self.engine.connect() as conn:
+            found = conn.execute(
+                select(SURVEY_LINKS.c.round, SURVEY_LINKS.c.org_id).where(
+                    SURVEY_LINKS.c.token_sha256 == _token_digest(token)
+                )
+            ).first()
+        return (found.round, found.org_id) if found else None
+
+    def _survey_round(self, conn: Connection, name: str, *, must_exist: bool = True) -> Any:
+        kept = " ".join(str(name).split())
+        found = conn.execute(select(SURVEY_ROUNDS).where(SURVEY_ROUNDS.c.name == kept)).first()
+        if found is None and must_exist:
+            names = [r[0] for r in conn.execute(select(SURVEY_ROUNDS.c.name))]
+            from .names import did_you_mean
+
+            hint = did_you_mean(kept, names)
+            raise SurveyError(
+                f"There is no survey round called {kept!r}.{hint} Open it first (Survey page, "
+                "or `coalition survey make --round NAME OUT_DIR`); rounds: "
+                f"{', '.join(names) or 'none yet'}."
+            )
+        return found
+
+    @staticmethod
+    def _refuse_closed(found: Any) -> None:
+        if found.closed_at is not None:
+            raise SurveyError(
+                f"Round {found.name!r} closed on {str(found.closed_at)[:10]}: its answers can no "
+                "longer change. An editor can reopen it (Survey page, or `coalition survey "
+                "reopen`)."
+            )
+
+    def _survey_roster(self, conn: Connection) -> dict[str, pd.DataFrame]:
+        return {name: _read_table(conn, name) for name in ("organizations", "neighborhoods")}
+
+    def _check_survey_answers(self, answers: RoundAnswers) -> None:
+        with self.engine.connect() as conn:
+            roster = self._survey_roster(conn)
+        problems = survey_schema.check_answers(answers, roster)
+        if problems:
+            raise ValidationError(problems)
+
+    def _plan_survey_import(
+        self, conn: Connection, answers: RoundAnswers, name: str
+    ) -> SurveyImport:
+        def latest(frames: Sequence[pd.DataFrame]) -> dict[str, str]:
+            times: dict[str, str] = {}
+            for frame in frames:
+                for respondent, at in zip(frame["respondent"], frame["answered_at"], strict=True):
+                    if isinstance(at, str) and at > times.get(respondent, ""):
+                        times[respondent] = at
+            return times
+
+        kept = self._read_survey_round(conn, name)
+        kept_times = latest([kept.answers, kept.profiles])
+        kept_respondents = set(kept.respondents())
+        incoming = latest([answers.answers, answers.profiles])
+        new, replaced, older = [], [], []
+        for respondent in answers.respondents():
+            if respondent not in kept_respondents:
+                new.append(respondent)
+            elif incoming.get(respondent, "") >= kept_times.get(respondent, ""):
+                replaced.append(respondent)
+            else:
+                older.append(respondent)
+        return SurveyImport(name, new, replaced, older)
+
+    def _replace_respondents(
+        self, conn: Connection, answers: RoundAnswers, respondents: Sequence[str]
+    ) -> None:
+        """Delete these respondents' rows in the round and insert theirs from ``answers``."""
+        if not respondents:
+            return
+        name = answers.round
+        chosen = set(respondents)
+        for table in (SURVEY_ANSWERS, SURVEY_PROFILES, SURVEY_OUTSIDE):
+            ordered = sorted(chosen)
+            for start in range(0, len(ordered), 500):  # a bounded IN list per statement
+                conn.execute(
+                    delete(table).where(
+                        (table.c.round == name)
+                        & table.c.respondent.in_(ordered[start : start + 500])
+                    )
+                )
+        for table, frame in (
+            (SURVEY_ANSWERS, answers.answers),
+            (SURVEY_PROFILES, answers.profiles),
+            (SURVEY_OUTSIDE, answers.outside),
+        ):
+            rows = [
+                _survey_row(table, {**{str(k): v for k, v in record.items()}, "round": name})
+                for record in frame.to_dict("records")
+                if record["respondent"] in chosen
+            ]
+            if rows:
+                conn.execute(insert(table), rows)
 
 
 def _row_changes(before: CityData, after: CityData) -> list[RowChange]:

@@ -10,7 +10,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, inspect, select, text
 from sqlalchemy.exc import OperationalError
 from tiny_city import example_city
 
@@ -40,12 +40,12 @@ def _heads() -> set[str]:
 
 def test_a_new_store_is_made_at_the_newest_revision(store_url):
     store = open_store(store_url)
-    assert set(_revisions(store)) == _heads() == {"0001"}
+    assert set(_revisions(store)) == _heads() == {"0002"}
     assert _lock_rows(store) == [1]
     assert store.info()["store_format"] == store_module.STORE_FORMAT
     assert store.replace_city(example_city()) == 1
     again = open_store(store_url)  # opening it again changes nothing
-    assert _revisions(again) == ["0001"] and _lock_rows(again) == [1]
+    assert _revisions(again) == ["0002"] and _lock_rows(again) == [1]
     assert again.version() == 1
 
 
@@ -58,12 +58,29 @@ def test_a_store_made_before_alembic_is_stamped_with_the_baseline(store_url):
         conn.execute(text("DROP TABLE audit"))
     store.engine.dispose()
     again = open_store(store_url)
-    assert _revisions(again) == [store_module.BASELINE_REVISION]
+    assert _revisions(again) == ["0002"]  # stamped with the baseline, then upgraded
     assert _lock_rows(again) == [1]
     assert again.version() == 1 and len(again.read_city().tables["ties"]) == 17
     city = again.read_city()
     assert again.apply(edits.change(city, "organizations", "lib", {"notes": "x"}), what="x") == 2
     assert again.audit_log()["what"].tolist() == ["version 2: x"]  # the audit table is back
+
+
+def test_a_store_at_the_baseline_gets_the_survey_tables(store_url):
+    store = open_store(store_url)
+    store.replace_city(example_city())
+    with store.engine.begin() as conn:  # as the release of issue 9 left it
+        for table in reversed(store_module.SURVEY_TABLES):
+            conn.execute(text(f"DROP TABLE {table.name}"))
+        conn.execute(text("UPDATE alembic_version SET version_num = '0001'"))
+    store.engine.dispose()
+    again = open_store(store_url)
+    assert _revisions(again) == ["0002"]
+    tables = set(inspect(again.engine).get_table_names())
+    assert {t.name for t in store_module.SURVEY_TABLES} <= tables
+    assert again.open_survey_round(" 2026  spring ") == "2026 spring"
+    assert again.survey_rounds()["round"].tolist() == ["2026 spring"]
+    assert again.version() == 1
 
 
 def test_a_store_newer_than_the_code_is_refused(store_url):
@@ -94,15 +111,15 @@ def test_a_store_format_newer_than_the_code_is_refused(store_url):
 _LATER_REVISION = '''
     """A later release's change to the store: meetings get a place.
 
-    Revision ID: 0002
-    Revises: 0001
+    Revision ID: 0003
+    Revises: 0002
     """
 
     import sqlalchemy as sa
     from alembic import op
 
-    revision = "0002"
-    down_revision = "0001"
+    revision = "0003"
+    down_revision = "0002"
     branch_labels = None
     depends_on = None
 
@@ -125,7 +142,7 @@ def test_an_older_store_is_upgraded_to_a_later_revision(store_url, tmp_path, mon
     store.engine.dispose()
     later = tmp_path / "later"
     later.mkdir()
-    (later / "0002_meeting_place.py").write_text(textwrap.dedent(_LATER_REVISION))
+    (later / "0003_meeting_place.py").write_text(textwrap.dedent(_LATER_REVISION))
     shipped = Path(coalition.migrations.__file__).parent / "versions"
     make_config = store_module._alembic_config
 
@@ -136,7 +153,7 @@ def test_an_older_store_is_upgraded_to_a_later_revision(store_url, tmp_path, mon
 
     monkeypatch.setattr(store_module, "_alembic_config", with_a_later_release)
     upgraded = open_store(store_url)
-    assert _revisions(upgraded) == ["0002"]
+    assert _revisions(upgraded) == ["0003"]
     with upgraded.engine.connect() as conn:
         assert conn.execute(text("SELECT name, place FROM meetings")).all() == [
             ("March convening", None)
