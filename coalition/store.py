@@ -2674,7 +2674,7 @@ class Store:
             conn.execute(
                 insert(SURVEY_ROUNDS).values(name=kept, opened_at=_now(), opened_by=actor.name)
             )
-            self._audit(conn, actor.name, "survey_round", f"opened round {kept}")
+            self._survey_written(conn, actor.name, "survey_round", f"opened round {kept}")
 
         self._in_write(write, "Opening the survey round")
         return kept
@@ -2710,9 +2710,28 @@ class Store:
                 update(SURVEY_ROUNDS).where(SURVEY_ROUNDS.c.name == found.name).values(**values)
             )
             what = "closed" if closed else "reopened"
-            self._audit(conn, actor.name, "survey_round", f"{what} round {found.name}")
+            self._survey_written(conn, actor.name, "survey_round", f"{what} round {found.name}")
 
         self._in_write(write, doing.capitalize())
+
+    def survey_revision(self) -> int:
+        """A number that changes on every survey write (rounds, answers, imports), for caches.
+
+        The city's :meth:`version` does not change when answers arrive: the survey is kept
+        beside the versions.
+
+        Examples
+        --------
+        >>> store.survey_revision()  # doctest: +SKIP
+        4
+        """
+        return int(self.info().get("survey_revision", 0))
+
+    def _survey_written(self, conn: Connection, who: str, action: str, what: str) -> None:
+        """Audit a survey write and bump :meth:`survey_revision` (inside its transaction)."""
+        revision = int(self._meta(conn).get("survey_revision", 0)) + 1
+        self._set_meta(conn, {"survey_revision": revision})
+        self._audit(conn, who, action, what)
 
     def survey_round_is_open(self, name: str) -> bool:
         """True while the round takes answers (raises SurveyError for an unknown round)."""
@@ -2829,7 +2848,7 @@ class Store:
             found = self._survey_round(conn, answers.round)
             self._refuse_closed(found)
             self._replace_respondents(conn, answers, [respondent])
-            self._audit(
+            self._survey_written(
                 conn,
                 who,
                 "survey_answer",
@@ -2885,7 +2904,7 @@ class Store:
             self._refuse_closed(found)
             plan = self._plan_survey_import(conn, answers, found.name)
             self._replace_respondents(conn, answers, plan.new + plan.replaced)
-            self._audit(conn, actor.name, "survey_import", plan.sentence)
+            self._survey_written(conn, actor.name, "survey_import", plan.sentence)
             return plan
 
         return self._in_write(write, "Importing the survey answers")
@@ -2936,7 +2955,7 @@ class Store:
                         created_by=actor.name,
                     )
                 )
-            self._audit(
+            self._survey_written(
                 conn, actor.name, "survey_links", f"made {len(tokens)} links for round {found.name}"
             )
             return tokens
