@@ -724,7 +724,8 @@ class SurveyImport:
         """
         parts = []
         if self.new:
-            parts.append(f"{_members(len(self.new))} answer for the first time")
+            verb = "answers" if len(self.new) == 1 else "answer"
+            parts.append(f"{_members(len(self.new))} {verb} for the first time")
         if self.replaced:
             parts.append(
                 f"{len(self.replaced)} "
