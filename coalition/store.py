@@ -1619,7 +1619,8 @@ class Store:
             [{"neighborhood_id": i, "wkb": w} for i, w in zip(ids, wkbs, strict=False)],
         )
         now = _now()
-        conn.execute(delete(META).where(META.c.key != "store_format"))
+        # The survey's revision counts on across loads and restores (caches key on it alone).
+        conn.execute(delete(META).where(META.c.key.notin_(("store_format", "survey_revision"))))
         meta = {
             "version": version,
             "city": city.name,
