@@ -26,6 +26,11 @@ $ coalition backup coalition-backup.db
 $ coalition user add ana --role admin
 $ coalition user list
 $ coalition audit --limit 20
+$ coalition survey make --round "2026 fall" forms --links
+$ coalition survey import answers/*.json --round "2026 fall" --yes
+$ coalition survey status
+$ coalition gaps --ties any --round "2026 fall"
+$ coalition changes --round "2026 spring" --round "2026 fall"
 $ coalition serve
 
 Accounts: the command line acts as the store's operator (:func:`coalition.accounts.operator`,
