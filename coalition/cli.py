@@ -735,6 +735,8 @@ FORM_USES = (
     "the workbook: the roster and drop-down answers, for e-mail or paper rounds",
     "the XLSForm: upload it to KoboToolbox or ODK Central as a new form",
 )
+# The channels a file comes from (coalition.survey.importers.FILE_CHANNELS, not imported here:
+# building the parser must not load the importers), as the preview names them.
 CHANNEL_WORDS = {
     "html": "offline form",
     "xlsx": "workbook",
@@ -1632,8 +1634,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _survey_parser(verbs: Any, common: argparse.ArgumentParser, as_json: Any) -> None:
     """`coalition survey ACTION`: the partner survey's rounds, forms and answers."""
-    from .survey.importers import FILE_CHANNELS
-
     p = verbs.add_parser(
         "survey",
         help="the partner survey: rounds, forms and links, importing answers, who has answered",
@@ -1671,7 +1671,9 @@ def _survey_parser(verbs: Any, common: argparse.ArgumentParser, as_json: Any) ->
     )
     q.add_argument("--round", dest="round_name", required=True, metavar="NAME")
     q.add_argument(
-        "--channel", choices=FILE_CHANNELS, help="where the files come from (default: detected)"
+        "--channel",
+        choices=list(CHANNEL_WORDS),
+        help="where the files come from (default: detected)",
     )
     q.add_argument(
         "--yes", action="store_true", help="import without asking (without it: asks on a terminal)"

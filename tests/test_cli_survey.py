@@ -640,3 +640,9 @@ def test_changes_of_an_unknown_round(capsys, two_rounds):
 def test_changes_since_still_compares_versions(capsys, two_rounds):
     code, out, _ = run(capsys, "changes", "--db", two_rounds)
     assert code == 0 and "only one version so far" in out
+
+
+def test_the_channels_offered_are_the_importers():
+    from coalition.survey.importers import FILE_CHANNELS
+
+    assert tuple(cli.CHANNEL_WORDS) == FILE_CHANNELS
