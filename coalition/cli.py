@@ -26,6 +26,11 @@ $ coalition backup coalition-backup.db
 $ coalition user add ana --role admin
 $ coalition user list
 $ coalition audit --limit 20
+$ coalition survey make --round "2026 fall" forms --links
+$ coalition survey import answers/*.json --round "2026 fall" --yes
+$ coalition survey status
+$ coalition gaps --ties any --round "2026 fall"
+$ coalition changes --round "2026 spring" --round "2026 fall"
 $ coalition serve
 
 Accounts: the command line acts as the store's operator (:func:`coalition.accounts.operator`,
@@ -108,6 +113,8 @@ def _city(args: argparse.Namespace):
     _SOURCE.update(city=city.name, data_version=version)
     if not getattr(args, "json", False):
         print(f"{city.name} — data version {version} (store: {_where(store)})")
+    if getattr(args, "survey_ties", None) or getattr(args, "survey_round", None):
+        return _with_survey_ties(args, store, city)
     return city
 
 
@@ -220,8 +227,16 @@ def cmd_export(args: argparse.Namespace) -> int:
     disclosure = Disclosure.public() if args.public else None
     path = export_city(_city(args), args.format, Path(args.out).absolute(), disclosure=disclosure)
     what = "public" if args.public else "full (exact counts)"
+    surveyed = _SOURCE.get("survey_ties")
+    ties = (
+        f" with the ties of partner survey round {surveyed['round']} ({surveyed['ties']})"
+        if surveyed
+        else ""
+    )
     _store(args).audit(
-        "export", f"{what} {args.format} export by the command line", account=accounts.operator()
+        "export",
+        f"{what} {args.format} export by the command line{ties}",
+        account=accounts.operator(),
     )
     if args.public:
         assert disclosure is not None
@@ -545,6 +560,8 @@ def _meeting_name(store, text: str) -> str | None:
 def cmd_changes(args: argparse.Namespace) -> int:
     from .history import compare_cities
 
+    if args.rounds or args.compare_ties:
+        return _compare_survey_rounds(args)
     store = _store(args, must_exist=True)
     city = _city(args)  # exit 1 on an empty store; names the city and version
     current = int(city.meta.get("version", 0))
@@ -701,6 +718,390 @@ def cmd_backup(args: argparse.Namespace) -> int:
             else "(a PostgreSQL database is restored from pg_dump's dump: docs/deploy.md)"
         )
     )
+    return EXIT_OK
+
+
+# --- the partner survey ---------------------------------------------------------------------------
+# What each mode of `--ties` keeps, in the one line that says where the ties came from.
+SURVEY_TIE_WORDS = {
+    "confirmed": "confirmed by both sides",
+    "any": "any report (confirmed by both sides, reported by one side, or naming a member that "
+    "has not answered)",
+}
+# One line on each form `survey make` writes, in write_forms' order.
+FORM_USES = (
+    "the offline form: one HTML file that works without a server or internet; a member fills "
+    "it in and e-mails back the file it saves",
+    "the workbook: the roster and drop-down answers, for e-mail or paper rounds",
+    "the XLSForm: upload it to KoboToolbox or ODK Central as a new form",
+)
+# The channels a file comes from (coalition.survey.importers.FILE_CHANNELS, not imported here:
+# building the parser must not load the importers), as the preview names them.
+CHANNEL_WORDS = {
+    "html": "offline form",
+    "xlsx": "workbook",
+    "kobo": "KoboToolbox export",
+    "odk": "ODK Central export",
+    "google": "Google Forms export",
+    "msforms": "Microsoft Forms export",
+}
+DEFAULT_BASE_URL = "http://localhost:8501"
+
+
+def _newest_round(store) -> str:
+    """The newest survey round's name; a SurveyError when the store has none yet."""
+    from .errors import SurveyError
+
+    rounds = store.survey_rounds(account=_operator())
+    if rounds.empty:
+        raise SurveyError(
+            "This store has no partner survey round yet, so there are no survey ties to use. "
+            "Open one and send its forms (coalition survey make --round NAME OUT_DIR), or leave "
+            "out --ties to use the recorded ties."
+        )
+    return str(rounds["round"].iloc[0])
+
+
+def _with_survey_ties(args: argparse.Namespace, store, city):
+    """The city whose partnerships between members are a survey round's (``--ties``/``--round``),
+    named in one line (text) or under ``survey_ties`` (JSON)."""
+    from .survey import analysis
+
+    mode = args.survey_ties or "confirmed"
+    name = args.survey_round or _newest_round(store)
+    answers = store.read_survey_round(name, account=_operator())  # SurveyError: did you mean
+    summary = analysis.response_summary(answers, analysis.roster_of(city))
+    surveyed = analysis.with_survey_ties(city, answers, ties=mode)
+    _SOURCE["survey_ties"] = {
+        "round": answers.round,
+        "ties": mode,
+        "members": summary.members,
+        "answered": summary.answered,
+    }
+    if not getattr(args, "json", False):
+        print(
+            f"Ties: partner survey round {answers.round}, {SURVEY_TIE_WORDS[mode]}; "
+            f"{summary.answered} of {summary.members} members answered."
+        )
+    return surveyed
+
+
+def _round_state(is_open: Any) -> str:
+    return "open" if is_open else "closed"
+
+
+def cmd_survey(args: argparse.Namespace) -> int:
+    verbs = {
+        "make": _survey_make,
+        "import": _survey_import,
+        "rounds": _survey_rounds,
+        "open": _survey_open_close,
+        "close": _survey_open_close,
+        "reopen": _survey_open_close,
+        "status": _survey_status,
+    }
+    return verbs[args.survey_verb](args)
+
+
+def _survey_make(args: argparse.Namespace) -> int:
+    """Open the round if it is new, write its three forms and, with --links, the members'
+    private links (a confidential CSV)."""
+    from .errors import SurveyError
+    from .names import slugify
+    from .store import survey_round_name
+    from .survey import forms
+    from .survey.schema import roster_frame
+
+    base_url = args.base_url.rstrip("/")
+    if not base_url.startswith(("http://", "https://")):
+        raise UsageError(
+            f"--base-url must start with http:// or https:// (got {args.base_url!r}), e.g. "
+            f"{DEFAULT_BASE_URL} or the address members reach the dashboard at."
+        )
+    store = _stored(args)
+    city = _city(args)
+    operator = _operator()
+    name = survey_round_name(args.round_name)
+    rounds = store.survey_rounds(account=operator).set_index("round")
+    members = roster_frame(city)
+    if name in rounds.index:
+        is_open = bool(rounds.loc[name, "is_open"])
+        if args.links and not is_open:
+            raise SurveyError(
+                f"Round {name!r} is closed: links cannot be made for it (nothing was written). "
+                f"Reopen it first: coalition survey reopen {_quoted(name)}"
+            )
+        print(f"Round {name} already exists ({_round_state(is_open)}): writing its forms again.")
+        if not is_open:
+            print(
+                f"It is closed: no answers can come in until it is reopened "
+                f"(coalition survey reopen {_quoted(name)})."
+            )
+    else:
+        name = store.open_survey_round(name, account=operator)
+        print(f"Opened the survey round {name}.")
+    out = Path(args.out_dir).absolute()
+    paths = forms.write_forms(city, name, out)
+    print(f"Wrote the forms of round {name} ({len(members)} members on the roster) to {out}:")
+    for path, use in zip(paths, FORM_USES, strict=True):
+        print(f"  {path}\n      {use}")
+    if args.links:
+        tokens = store.make_survey_links(name, members["org_id"].tolist(), account=operator)
+        path = out / f"links-{slugify(name) or 'round'}.csv"
+        _write_links(path, members, tokens, base_url)
+        print(
+            f"Wrote {len(tokens)} private links to {path}.\n"
+            "CONFIDENTIAL: a link lets whoever holds it answer for its member. Send each member "
+            "only its own, then delete the file. Making links again replaces these (the old "
+            "ones stop working)."
+        )
+    print(
+        f"Import the answers that come back with: coalition survey import FILE… --round "
+        f"{_quoted(name)}"
+    )
+    return EXIT_OK
+
+
+def _quoted(text: str) -> str:
+    """``text`` as one shell word, for a command to copy."""
+    import shlex
+
+    return shlex.quote(text)
+
+
+def _write_links(path: Path, members: Any, tokens: dict[str, str], base_url: str) -> None:
+    """The links CSV (member, org_id, url), readable by its owner only; names never formulas."""
+    import csv
+
+    from .exports import neutralise_formula
+
+    names = dict(zip(members["org_id"], members["name"], strict=True))
+    if path.exists():
+        path.unlink()  # made again with the owner-only mode below
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with open(descriptor, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["member", "org_id", "url"])
+        for org_id, token in tokens.items():
+            writer.writerow(
+                [
+                    neutralise_formula(names.get(org_id, org_id)),
+                    neutralise_formula(org_id),
+                    f"{base_url}/survey?link={token}",
+                ]
+            )
+
+
+def _survey_import(args: argparse.Namespace) -> int:
+    """Read answer files, show what they add, and import them all or nothing."""
+    from .errors import SurveyError
+    from .store import survey_round_name
+    from .survey.importers import import_answers
+
+    store = _stored(args)
+    city = _city(args)
+    operator = _operator()
+    name = survey_round_name(args.round_name)
+    if not store.survey_round_is_open(name):  # SurveyError for an unknown round: did you mean
+        raise SurveyError(
+            f"Round {name!r} is closed: its answers can no longer change, so nothing was "
+            f"imported. To import them anyway, reopen it: coalition survey reopen {_quoted(name)}"
+        )
+    # ValidationError (exit 1): every problem, with file, row, column, value and fix.
+    result = import_answers([Path(f) for f in args.files], city, name, channel=args.channel)
+    plan = store.plan_survey_import(result.answers, account=operator)
+    preview = result.preview()
+    changes = bool(plan.new or plan.replaced)
+    imported = False
+    if changes and (args.yes or (not args.json and _confirmed(name))):
+        plan = store.import_survey_answers(result.answers, account=operator)
+        imported = True
+    if args.json:
+        _print_json(
+            {
+                "round": name,
+                "channel": result.channel,
+                "files": list(args.files),
+                "preview": preview,
+                "warnings": [w.as_dict() for w in result.warnings],
+                "plan": {
+                    "new": plan.new,
+                    "replaced": plan.replaced,
+                    "kept": plan.kept,
+                    "sentence": plan.sentence,
+                },
+                "imported": imported,
+            }
+        )
+        return EXIT_OK
+    files = f"{len(args.files)} file{'s' if len(args.files) != 1 else ''}"
+    print(
+        f"Read {files} ({CHANNEL_WORDS.get(result.channel, result.channel)}): "
+        f"{_n(preview['respondents'], 'member')} answered, "
+        f"{_n(preview['answers'], 'partner answer')}, {_n(preview['profiles'], 'profile')}, "
+        f"{_n(preview['outside'], 'organization')} outside the coalition."
+    )
+    for warning in result.warnings:
+        print(str(warning))
+    print(plan.sentence)
+    if imported:
+        print(f"Imported into round {name} ({_where(store)}).")
+    elif not changes:
+        print("Nothing to import: the round already holds these answers or newer ones.")
+    elif not sys.stdin.isatty():
+        print("Nothing was imported yet: check the above, then run again with --yes to import.")
+    else:
+        print("Nothing was imported.")
+    return EXIT_OK
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count:,} {noun}" + ("" if count == 1 else "s")
+
+
+def _confirmed(name: str) -> bool:
+    """A yes typed at a terminal (never asked without one: scripts pass --yes)."""
+    if not sys.stdin.isatty():
+        return False
+    try:
+        answer = input(f"Import these answers into round {name}? [y/N] ")
+    except EOFError:
+        return False
+    return answer.strip().lower() in {"y", "yes"}
+
+
+def _survey_rounds(args: argparse.Namespace) -> int:
+    store = _store(args, must_exist=True)
+    rounds = store.survey_rounds(account=_operator())
+    if args.json:
+        _print_json(rounds.to_dict("records"))  # a list: the rounds
+        return EXIT_OK
+    if rounds.empty:
+        print(
+            "No survey round yet. Open one and write its forms: coalition survey make --round "
+            "NAME OUT_DIR"
+        )
+        return EXIT_OK
+    width = max(24, *(len(str(r)) for r in rounds["round"]))
+    print(f"{'round':{width}} {'state':6} {'opened':17} {'by':16} respondents")
+    for row in rounds.itertuples():
+        print(
+            f"{row.round:{width}} {_round_state(row.is_open):6} {_time(row.opened_at):17} "
+            f"{str(row.opened_by)[:16]:16} {row.respondents:>11}"
+        )
+    return EXIT_OK
+
+
+def _survey_open_close(args: argparse.Namespace) -> int:
+    store = _store(args, must_exist=True)
+    operator = _operator()
+    if args.survey_verb == "open":
+        name = store.open_survey_round(args.name, account=operator)
+        print(
+            f"Opened the survey round {name}. Write its forms (and the members' private links "
+            f"with --links): coalition survey make --round {_quoted(name)} OUT_DIR"
+        )
+        return EXIT_OK
+    name = " ".join(str(args.name).split())
+    if args.survey_verb == "close":
+        store.close_survey_round(name, account=operator)
+        print(
+            f"Closed the round {name}: members can no longer change their answers "
+            f"(coalition survey reopen {_quoted(name)} opens it again)."
+        )
+    else:
+        store.reopen_survey_round(name, account=operator)
+        print(f"Reopened the round {name}: members can answer and change their answers again.")
+    return EXIT_OK
+
+
+def _survey_status(args: argparse.Namespace) -> int:
+    """For the convener: the response rate, who has not answered, and the ties reported."""
+    from .survey import analysis
+
+    store = _stored(args)
+    city = _city(args)
+    name = args.round_name or _newest_round(store)
+    answers = store.read_survey_round(name, account=_operator())
+    is_open = store.survey_round_is_open(answers.round)
+    roster = analysis.roster_of(city)
+    summary = analysis.response_summary(answers, roster)
+    pairs = analysis.reciprocity_counts(answers, roster)
+    if args.json:
+        _print_json(
+            {
+                "round": answers.round,
+                "is_open": is_open,
+                "members": summary.members,
+                "answered": summary.answered,
+                "rate": summary.rate,
+                "not_answered": list(summary.not_answered),
+                "sentence": summary.sentence,
+                "ties": pairs,
+                "response": analysis.response(answers, roster).to_dict("records"),
+            }
+        )
+        return EXIT_OK
+    print(f"Round {answers.round} is {_round_state(is_open)}.")
+    print(summary.sentence)
+    print(
+        f"Ties reported: {pairs[analysis.CONFIRMED]} confirmed by both sides, "
+        f"{pairs[analysis.ONE_SIDE]} by one side only, {pairs[analysis.NON_RESPONDENT]} naming "
+        "a member that has not answered."
+    )
+    if summary.not_answered:
+        print(f"To chase ({len(summary.not_answered)}):")
+        for member in summary.not_answered:
+            print(f"  - {member}")
+    return EXIT_OK
+
+
+def _compare_survey_rounds(args: argparse.Namespace) -> int:
+    """`changes --round A --round B`: what changed between two partner survey rounds."""
+    from .survey import analysis, compare
+
+    if args.since is not None or args.list:
+        raise UsageError(
+            "--round compares two partner survey rounds, --since and --list the versions of the "
+            "data: use one or the other."
+        )
+    if len(args.rounds or []) != 2:
+        raise UsageError(
+            "give two survey rounds, the earlier first: coalition changes --round spring "
+            "--round fall (coalition survey rounds lists them)."
+        )
+    store = _stored(args)
+    city = _city(args)
+    operator = _operator()
+    before, after = (store.read_survey_round(r, account=operator) for r in args.rounds)
+    if before.round == after.round:
+        raise UsageError(f"both --round name the round {before.round}: give two different rounds.")
+    mode = args.compare_ties or "any"
+    comparison = compare.compare_rounds(before, after, analysis.roster_of(city), ties=mode)
+    if args.json:
+        _print_json(
+            {
+                "before": comparison.before,
+                "after": comparison.after,
+                "ties": comparison.ties_mode,
+                "sentences": comparison.sentences,
+                **{
+                    table: getattr(comparison, table).to_dict("records")
+                    for table in (
+                        "ties_gained",
+                        "ties_lost",
+                        "trust_value",
+                        "newly_central",
+                        "newly_peripheral",
+                        "measures",
+                    )
+                },
+            }
+        )
+        return EXIT_OK
+    print(f"Partner survey rounds {comparison.before} and {comparison.after}:")
+    for sentence in comparison.sentences:
+        print(f"  - {sentence}")
     return EXIT_OK
 
 
@@ -1109,7 +1510,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_sample)
     p = verbs.add_parser("info", parents=[common, as_json], help="what the store holds")
     p.set_defaults(func=cmd_info)
-    p = verbs.add_parser("export", parents=[common], help="export the stored city")
+    ties_from = argparse.ArgumentParser(add_help=False)
+    ties_from.add_argument(
+        "--ties",
+        dest="survey_ties",
+        choices=["confirmed", "any"],
+        help="use the partnerships a partner survey round reported instead of the recorded "
+        "ones: those confirmed by both sides, or any report (default with --round: confirmed)",
+    )
+    ties_from.add_argument(
+        "--round",
+        dest="survey_round",
+        metavar="NAME",
+        help="the survey round --ties reads (default: the newest; coalition survey rounds)",
+    )
+    p = verbs.add_parser("export", parents=[common, ties_from], help="export the stored city")
     p.add_argument(
         "--format",
         default="csv",
@@ -1131,7 +1546,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="print what a viewer sees: counts below the small-count threshold as ranges, and "
         "the counts they could be worked out from withheld (default: exact, not for sharing)",
     )
-    p = verbs.add_parser("gaps", parents=[common, as_json, public], help="the coalition's gaps")
+    p = verbs.add_parser(
+        "gaps", parents=[common, as_json, public, ties_from], help="the coalition's gaps"
+    )
     p.add_argument("--limit", type=int, default=5, help="entries shown per family")
     p.set_defaults(func=cmd_gaps)
     p = verbs.add_parser(
@@ -1175,7 +1592,22 @@ def build_parser() -> argparse.ArgumentParser:
         help="the version number or meeting name to compare with (default: the previous version)",
     )
     p.add_argument("--list", action="store_true", help="list the versions kept")
+    p.add_argument(
+        "--round",
+        dest="rounds",
+        action="append",
+        metavar="NAME",
+        help="twice, the earlier first: compare two partner survey rounds instead of versions "
+        "(ties gained and lost, trust and value, who became central)",
+    )
+    p.add_argument(
+        "--ties",
+        dest="compare_ties",
+        choices=["confirmed", "any"],
+        help="with --round: count ties confirmed by both sides, or any report (default: any)",
+    )
     p.set_defaults(func=cmd_changes)
+    _survey_parser(verbs, common, as_json)
     p = verbs.add_parser("serve", parents=[common], help="start the dashboard")
     p.add_argument("--port", type=int, default=8501)
     p.add_argument(
@@ -1198,6 +1630,73 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_serve)
     return parser
+
+
+def _survey_parser(verbs: Any, common: argparse.ArgumentParser, as_json: Any) -> None:
+    """`coalition survey ACTION`: the partner survey's rounds, forms and answers."""
+    p = verbs.add_parser(
+        "survey",
+        help="the partner survey: rounds, forms and links, importing answers, who has answered",
+    )
+    survey_verbs = p.add_subparsers(dest="survey_verb", required=True, metavar="ACTION")
+    q = survey_verbs.add_parser(
+        "make",
+        parents=[common],
+        help="open a round (when new) and write its offline form, workbook and XLSForm",
+    )
+    q.add_argument("--round", dest="round_name", required=True, metavar="NAME")
+    q.add_argument("out_dir", metavar="OUT_DIR", help="the folder to write the forms in")
+    q.add_argument(
+        "--links",
+        action="store_true",
+        help="also make every member's private link to the Survey page, in "
+        "OUT_DIR/links-ROUND.csv (confidential)",
+    )
+    q.add_argument(
+        "--base-url",
+        default=DEFAULT_BASE_URL,
+        help=f"the dashboard's address members will open (default {DEFAULT_BASE_URL})",
+    )
+    q = survey_verbs.add_parser(
+        "import",
+        parents=[common, as_json],
+        help="import answer files into a round: every problem listed, all or nothing",
+    )
+    q.add_argument(
+        "files",
+        nargs="+",
+        metavar="FILE",
+        help="offline-form files, a workbook, a KoboToolbox/ODK export (CSV files, .zip or "
+        ".xlsx), a Google Forms CSV or a Microsoft Forms .xlsx (a folder: every file in it)",
+    )
+    q.add_argument("--round", dest="round_name", required=True, metavar="NAME")
+    q.add_argument(
+        "--channel",
+        choices=list(CHANNEL_WORDS),
+        help="where the files come from (default: detected)",
+    )
+    q.add_argument(
+        "--yes", action="store_true", help="import without asking (without it: asks on a terminal)"
+    )
+    survey_verbs.add_parser(
+        "rounds", parents=[common, as_json], help="the rounds: open or closed, respondents"
+    )
+    for action, words in (
+        ("open", "open a new round"),
+        ("close", "close a round: answers can no longer change"),
+        ("reopen", "open a closed round again"),
+    ):
+        q = survey_verbs.add_parser(action, parents=[common], help=words)
+        q.add_argument("name", metavar="NAME", help='the round, e.g. "2026 spring"')
+    q = survey_verbs.add_parser(
+        "status",
+        parents=[common, as_json],
+        help="a round's response rate and the members who have not answered",
+    )
+    q.add_argument(
+        "--round", dest="round_name", metavar="NAME", help="the round (default: the newest)"
+    )
+    p.set_defaults(func=cmd_survey, json=False)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

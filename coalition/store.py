@@ -724,7 +724,8 @@ class SurveyImport:
         """
         parts = []
         if self.new:
-            parts.append(f"{_members(len(self.new))} answer for the first time")
+            verb = "answers" if len(self.new) == 1 else "answer"
+            parts.append(f"{_members(len(self.new))} {verb} for the first time")
         if self.replaced:
             parts.append(
                 f"{len(self.replaced)} "
@@ -1618,7 +1619,8 @@ class Store:
             [{"neighborhood_id": i, "wkb": w} for i, w in zip(ids, wkbs, strict=False)],
         )
         now = _now()
-        conn.execute(delete(META).where(META.c.key != "store_format"))
+        # The survey's revision counts on across loads and restores (caches key on it alone).
+        conn.execute(delete(META).where(META.c.key.notin_(("store_format", "survey_revision"))))
         meta = {
             "version": version,
             "city": city.name,
