@@ -28,7 +28,7 @@ from survey_fixture import FALL_ROWS, SPRING_ROWS, fall, make_round, spring, sur
 
 from coalition import store as store_module
 from coalition.accounts import operator
-from coalition.dashboard import PAGES, cache, ties_ui
+from coalition.dashboard import PAGES, auth, cache, ties_ui
 from coalition.errors import AnalysisError
 from coalition.presenting.text import md
 from coalition.settings import db_url
@@ -224,7 +224,7 @@ def test_the_page_follows_a_new_answer(open_app, tmp_path):
 def test_a_round_that_no_longer_fits_the_members_falls_back_to_the_recorded_ties(
     open_app, tmp_path
 ):
-    db = _stored(tmp_path / "t.db", survey_city(), [spring()])
+    db = _stored(tmp_path / "t.db", survey_city(), [spring(), make_round("winter", [])])
     city = survey_city()
     orgs = city.tables["organizations"].copy()
     orgs.loc[orgs["org_id"] == "clinic", "member"] = False  # spring names it: not on the roster
@@ -235,9 +235,54 @@ def test_a_round_that_no_longer_fits_the_members_falls_back_to_the_recorded_ties
     at.selectbox(key="gaps_ties").set_value("any:spring").run()
     assert not at.exception
     (warning,) = [w.value for w in at.warning]
-    assert "cannot be used with the coalition's current members" in warning
-    assert "Showing the recorded ties" in warning
+    assert plain(warning) == (
+        "Partner survey round spring does not fit the coalition's current members: The "
+        "partner is not on the roster; pick a member organization (clinic). An organization "
+        "that has left the coalition cannot be in the round's analyses (make it a member "
+        "again to use this round). Showing the recorded ties."
+    )
     assert not at.info
+    assert single_points(at) == ["Alder Library"]  # the recorded ties, without the clinic
+
+    # Comparing spring with a later round refuses in words, and the rest of the page stays.
+    at.switch_page(PAGE_FILES["network"]).run()
+    assert not at.exception and not at.error
+    warnings = [w.value for w in at.warning]
+    assert any("Rounds spring and winter cannot be compared" in plain(w) for w in warnings)
+    assert at.get("iframe")
+
+
+def test_a_round_without_answers_yet(open_app, tmp_path):
+    db = _stored(tmp_path / "t.db", survey_city(), [make_round("winter", [])])
+    at = open_app(db, "gaps")
+    choose(at, "gaps_ties", "any:winter")
+    assert single_points(at) == []
+    assert plain(at.info[0].value).startswith(
+        "Ties from partner survey round winter, any report: 0 pairs, 0 confirmed by both sides. "
+        "0 of 5 members answered (0%)."
+    )
+    assert (
+        "No member is a single point of failure, with confirmed ties only or with any report."
+        in plain(texts(at))
+    )
+
+
+def test_a_viewer_gets_the_switch_and_aggregates_only(open_app, tmp_path, monkeypatch):
+    db = _stored(tmp_path / "t.db", survey_city(), [spring()])
+    store = open_store(db)
+    store.add_account("ada", "a long enough password", "admin")
+    admin = store.sign_in("ada", "a long enough password")[0]
+    store.add_account("vi", "a long enough password", "viewer", account=admin)
+    token = store.sign_in("vi", "a long enough password")[1]
+    monkeypatch.setenv("COALITION_DB", str(db))
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.session_state[auth.SESSION_KEY] = token
+    at.run()
+    at.switch_page(PAGE_FILES["gaps"]).run()
+    assert_clean(at)
+    choose(at, "gaps_ties", "confirmed:spring")
+    assert single_points(at) == ["Birch Legal Aid"]
+    assert "3 of 5 members answered" in plain(at.info[0].value)
 
 
 def test_no_round_no_switch(open_app, tmp_path):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from coalition import labels, network_view
+from coalition import errors, labels, network_view
 from coalition.dashboard import auth, cache, since_ui, ties_ui, ui
 from coalition.presenting import gaps as gap_text
 from coalition.presenting.text import md
@@ -286,8 +286,14 @@ def _compare_rounds(snap: cache.Snapshot) -> None:
         if before == after:
             st.warning("Pick two different rounds to compare.")
             return
-        with ui.problems_shown():
+        try:
             comparison = cache.round_comparison(snap, before, after, ties, revision)
+        except errors.CoalitionError as exc:  # e.g. a round names a member that has left
+            st.warning(
+                f"Rounds {md(before)} and {md(after)} cannot be compared on the coalition's "
+                f"current members: {md(ties_ui.problem_words(exc))}."
+            )
+            return
         st.markdown("\n".join(f"- {md(line)}" for line in comparison.sentences))
         for heading, table, titles in (
             ("Ties gained", comparison.ties_gained, TIE_CHANGE_TITLES),

@@ -122,11 +122,34 @@ def choose_ties(snap: cache.Snapshot, key: str) -> cache.Snapshot:
     except errors.CoalitionError as exc:
         logger.warning("survey round %s not usable on this city: %s", name, exc)
         st.warning(
-            f"Partner survey round {md(name)} cannot be used with the coalition's current "
-            f"members ({md(exc)}). Showing the recorded ties."
+            f"Partner survey round {md(name)} does not fit the coalition's current members: "
+            f"{md(problem_words(exc))}. An organization that has left the coalition cannot "
+            "be in the round's analyses (make it a member again to use this round). Showing "
+            "the recorded ties."
         )
         return snap
     return view
+
+
+def problem_words(exc: errors.CoalitionError, shown: int = 3) -> str:
+    """Why a survey round cannot be analysed, in a few words (plain text): the first problems
+    of a :class:`coalition.errors.ValidationError` with their values, else the message.
+
+    Examples
+    --------
+    >>> problem_words(errors.ValidationError([errors.Problem(
+    ...     "answers", "The partner is not on the roster.", row=1, value="clinic")]))
+    'The partner is not on the roster (clinic)'
+    """
+    if isinstance(exc, errors.ValidationError):
+        found = exc.errors or exc.problems
+        words = [
+            str(p.message).rstrip(".") + (f" ({p.value})" if p.value not in (None, "") else "")
+            for p in found[:shown]
+        ]
+        more = len(found) - shown
+        return "; ".join(words) + (f"; and {more:,} more" if more > 0 else "")
+    return str(exc).rstrip(".")
 
 
 def ties_sentence(
