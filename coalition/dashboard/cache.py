@@ -58,11 +58,32 @@ MAX_MAP_ORGANIZATIONS = 1_500
 
 
 @dataclass(frozen=True)
+class SurveyTies:
+    """Partnerships taken from a partner-survey round instead of the ties table.
+
+    ``ties`` is ``"confirmed"`` (pairs that named each other) or ``"any"`` (every report);
+    ``revision`` is the store's :meth:`~coalition.store.Store.survey_revision` when it was
+    read, so a new answer gives a new key (see :func:`survey_snapshot`).
+
+    Examples
+    --------
+    >>> SurveyTies('spring', 'confirmed', 4).ties
+    'confirmed'
+    """
+
+    round: str
+    ties: str
+    revision: int
+
+
+@dataclass(frozen=True)
 class Snapshot:
-    """Which store, at which version: the key of every cached result.
+    """Which store, at which version (and which ties): the key of every cached result.
 
     Streamlit hashes a dataclass by its fields, so two snapshots of the same store version
-    share every cached result.
+    share every cached result. ``survey`` is None for the recorded ties (every page but the
+    Gaps and Network pages' "Ties from" switch); with a :class:`SurveyTies`, :func:`city` is
+    the city with the round's partnerships (see the comment above :func:`survey_snapshot`).
 
     Examples
     --------
@@ -70,10 +91,17 @@ class Snapshot:
     3
     >>> Snapshot('sqlite:////tmp/t.db', 3) == Snapshot('sqlite:////tmp/t.db', 3)
     True
+    >>> Snapshot('sqlite:////tmp/t.db', 3, SurveyTies('spring', 'any', 1)).recorded()
+    Snapshot(url='sqlite:////tmp/t.db', version=3, survey=None)
     """
 
     url: str
     version: int
+    survey: SurveyTies | None = None
+
+    def recorded(self) -> Snapshot:
+        """The same store version with the recorded ties (no survey round)."""
+        return self if self.survey is None else Snapshot(self.url, self.version)
 
 
 @st.cache_resource(show_spinner="Opening the coalition's data…", max_entries=8)
@@ -200,6 +228,7 @@ class AnalysisKey:
     url: str
     what: str
     version: int
+    survey: SurveyTies | None = None
 
 
 @dataclass(frozen=True)
@@ -482,8 +511,11 @@ def analysis_key(snap: Snapshot, what: str = "analysed") -> AnalysisKey:
             f"No cached product depends on the columns {what!r}: use one of "
             f"{', '.join(_COLUMN_SETS)}."
         )
-    version = int(city(snap).meta.get("version", snap.version))
-    return AnalysisKey(snap.url, what, _key_version(_open(snap.url), snap.url, what, version))
+    version = int(city(snap.recorded()).meta.get("version", snap.version))
+    key = _key_version(_open(snap.url), snap.url, what, version)
+    # A survey city is the recorded one with the round's partnerships: its analysed content is
+    # fixed by the recorded one's (the roster is read from analysed columns) and the survey.
+    return AnalysisKey(snap.url, what, key, snap.survey)
 
 
 # --- the city and its graph -----------------------------------------------------------------------
@@ -501,6 +533,8 @@ def city(snap: Snapshot) -> model.CityData:
     >>> city(snap).name
     'Tiny Town'
     """
+    if snap.survey is not None:  # never remembered as the store's newest city (_LATEST)
+        return _survey_city(snap)
     store = _open(snap.url)
     try:
         built = _city_from_changes(store, snap)
@@ -880,12 +914,17 @@ def _what_if(
 def positions(snap: Snapshot, geographic: bool = True) -> dict[str, tuple[float, float]]:
     """Node positions of the FULL graph, so that filtering never moves a node.
 
+    Laid out on the recorded ties whatever ``snap.survey`` says: the "Ties from" switch
+    changes the lines drawn, never where a node sits.
+
     Examples
     --------
     >>> len(positions(snap))  # one (x, y) per node
     16
     """
-    return _positions(analysis_key(snap, "placed"), snap, geographic)
+    # Always the recorded ties' layout: switching the ties to a survey round moves no node.
+    recorded = snap.recorded()
+    return _positions(analysis_key(recorded, "placed"), recorded, geographic)
 
 
 @st.cache_resource(show_spinner="Placing the network on screen…", max_entries=8)
@@ -1422,4 +1461,160 @@ def neighborhood_map_since(
         disclosure=disclosure,
         outlines=since_module.outline_texts(since_marks(snap, version), label),
         outlines_label=label,
+    )
+
+
+# --- the partner survey's ties (the Gaps and Network pages' "Ties from" switch) -----------------
+#
+# Design: a survey choice is a field of the Snapshot (``Snapshot.survey``, a SurveyTies of the
+# round, "confirmed" or "any", and the store's survey_revision), and of the AnalysisKey that
+# :func:`analysis_key` derives from it. Every loader above is keyed on one or the other, so
+# with a survey snapshot every product the two pages show (gaps, fragile links, brokers, the
+# drawing, its marks and sizes, the filters) is worked out on the survey city and cached under
+# a key that holds (store URL, version, survey revision, round, ties): a survey result is never
+# served for the recorded ties (survey None) nor for another round, mode or revision, and the
+# recorded-ties keys are exactly what they were. Only three places look at the field:
+# :func:`city` (a survey snapshot is the recorded city with the round's partnerships,
+# :func:`coalition.survey.analysis.with_survey_ties`, mode "replace"; it is never kept as the
+# store's newest city for building the next version), :func:`analysis_key` (the key version is
+# the recorded city's: the survey city's analysed content is fixed by it and the survey) and
+# :func:`positions` (the recorded layout, so the switch moves no node). A survey write changes
+# no store version, only the revision: a new answer is a new key, never a stale result.
+#
+# The answers are read as the server (as :func:`since_marks` reads the history): the pages
+# offer a round only to an account that may view the dashboard, which may read rounds for the
+# analyses (they show aggregates only; individual ratings never reach these pages).
+
+if TYPE_CHECKING:
+    from coalition.survey.analysis import ResponseSummary
+    from coalition.survey.compare import RoundComparison
+    from coalition.survey.schema import RoundAnswers
+
+
+def survey_revision(snap: Snapshot) -> int:
+    """The store's survey revision (cheap: one small query per rerun).
+
+    Examples
+    --------
+    >>> survey_revision(snap)
+    0
+    """
+    return int(_open(snap.url).survey_revision())
+
+
+def survey_snapshot(snap: Snapshot, round_name: str, ties: str) -> Snapshot:
+    """``snap`` with its partnerships taken from a survey round (``ties``: confirmed or any).
+
+    Raises
+    ------
+    AnalysisError
+        For a ``ties`` other than "confirmed" or "any".
+
+    Examples
+    --------
+    >>> survey_snapshot(snap, 'spring', 'confirmed').survey.round
+    'spring'
+    """
+    if ties not in ("confirmed", "any"):
+        raise AnalysisError(f"Ties from a survey round are 'confirmed' or 'any', not {ties!r}.")
+    base = snap.recorded()
+    return Snapshot(base.url, base.version, SurveyTies(round_name, ties, survey_revision(base)))
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def survey_round_names(url: str, revision: int) -> tuple[str, ...]:
+    """The store's survey rounds, newest first, at one survey revision.
+
+    Examples
+    --------
+    >>> survey_round_names(snap.url, survey_revision(snap))  # the example store has none
+    ()
+    """
+    rounds = _open(url).survey_rounds(account=_SERVER)
+    return tuple(str(name) for name in rounds["round"].tolist())
+
+
+@st.cache_resource(show_spinner="Reading the survey round…", max_entries=8)
+def survey_round(url: str, round_name: str, revision: int) -> RoundAnswers:
+    """One round's answers (:class:`coalition.survey.schema.RoundAnswers`), as kept at a
+    survey revision; read-only, as every cached result.
+
+    Examples
+    --------
+    >>> survey_round(snap.url, 'spring', survey_revision(snap)).respondents()  # doctest: +SKIP
+    ['church', 'legal', 'lib']
+    """
+    return _open(url).read_survey_round(round_name, account=_SERVER)
+
+
+def _survey_city(snap: Snapshot) -> model.CityData:
+    """The recorded city of ``snap`` with the survey round's partnerships (cached by
+    :func:`city`)."""
+    from coalition.survey import analysis as survey_analysis
+
+    choice = snap.survey
+    assert choice is not None
+    answers = survey_round(snap.url, choice.round, choice.revision)
+    return survey_analysis.with_survey_ties(
+        city(snap.recorded()), answers, ties=choice.ties, mode="replace"
+    )
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def survey_response(snap: Snapshot) -> tuple[ResponseSummary, dict[str, int]]:
+    """A survey snapshot's round: its response summary and reciprocity counts.
+
+    Returns
+    -------
+    tuple
+        (:class:`coalition.survey.analysis.ResponseSummary`, ``{class: pairs}``).
+
+    Raises
+    ------
+    AnalysisError
+        For a snapshot of the recorded ties.
+
+    Examples
+    --------
+    >>> summary, counts = survey_response(survey_snapshot(snap, 'spring', 'any'))  # doctest: +SKIP
+    >>> summary.answered, counts['confirmed']  # doctest: +SKIP
+    (3, 2)
+    """
+    from coalition.survey import analysis as survey_analysis
+
+    choice = snap.survey
+    if choice is None:
+        raise AnalysisError("The recorded ties have no survey response: pick a survey round.")
+    answers = survey_round(snap.url, choice.round, choice.revision)
+    roster = survey_analysis.roster_of(city(snap.recorded()))
+    return (
+        survey_analysis.response_summary(answers, roster),
+        survey_analysis.reciprocity_counts(answers, roster),
+    )
+
+
+@st.cache_resource(show_spinner="Comparing the survey rounds…", max_entries=16)
+def round_comparison(
+    snap: Snapshot, before: str, after: str, ties: str, revision: int
+) -> RoundComparison:
+    """Two survey rounds compared (:func:`coalition.survey.compare.compare_rounds`) on the
+    roster of the recorded city at ``snap``, at one survey revision.
+
+    Examples
+    --------
+    >>> revision = survey_revision(snap)
+    >>> comparison = round_comparison(snap, 'spring', 'fall', 'any', revision)  # doctest: +SKIP
+    >>> comparison.newly_central['name'].tolist()  # doctest: +SKIP
+    ['Birch Legal Aid']
+    """
+    from coalition.survey import analysis as survey_analysis
+    from coalition.survey import compare
+
+    base = snap.recorded()
+    roster = survey_analysis.roster_of(city(base))
+    return compare.compare_rounds(
+        survey_round(base.url, before, revision),
+        survey_round(base.url, after, revision),
+        roster,
+        ties=ties,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from coalition import labels, privacy
-from coalition.dashboard import auth, cache, ui
+from coalition.dashboard import auth, cache, ties_ui, ui
 
 
 def render() -> None:
@@ -16,10 +16,9 @@ def render() -> None:
     >>> render()  # doctest: +SKIP
     """
     with ui.problems_shown():
-        snap = cache.snapshot()
+        recorded = cache.snapshot()
         audience = auth.disclosure()
-        cache.gaps(snap, audience)  # worked out here so a problem shows as this page's message
-        options = cache.filter_options(snap)
+        options = cache.filter_options(recorded)  # the nodes: the same whichever ties
 
     st.title("Gaps")
     st.markdown(
@@ -29,6 +28,11 @@ def render() -> None:
     )
     if audience.exact:
         st.caption(privacy.EXACT_LABEL)
+    with ui.problems_shown():
+        # The recorded ties, or a partner survey round's (shared with the Network page).
+        snap = ties_ui.choose_ties(recorded, "gaps_ties")
+        cache.gaps(snap, audience)  # worked out here so a problem shows as this page's message
+        ties_ui.explain(snap, audience)
     first, second, third = st.columns(3)
     neighborhood = first.selectbox(
         "Neighborhood",

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
-from coalition import labels, network_view
-from coalition.dashboard import auth, cache, since_ui, ui
+from coalition import errors, labels, network_view
+from coalition.dashboard import auth, cache, since_ui, ties_ui, ui
 from coalition.presenting import gaps as gap_text
 from coalition.presenting.text import md
 from coalition.since import SinceChoice
@@ -22,8 +23,8 @@ def render() -> None:
     >>> render()  # doctest: +SKIP
     """
     with ui.problems_shown():
-        snap = cache.snapshot()
-        options = cache.filter_options(snap)
+        recorded = cache.snapshot()
+        options = cache.filter_options(recorded)  # the nodes: the same whichever ties
 
     if not ui.presenting():
         st.title("Network")
@@ -36,6 +37,9 @@ def render() -> None:
         drawing = st.container()
         controls = st.expander("Filters and colours")
     with controls:
+        with ui.problems_shown():
+            # The recorded ties, or a partner survey round's (shared with the Gaps page).
+            snap = ties_ui.choose_ties(recorded, "net_ties")
         kinds = st.multiselect(
             "Show these types",
             list(labels.NODE_KIND_LABELS),
@@ -105,7 +109,11 @@ def render() -> None:
             for mark, (label, meaning) in labels.MARK_LABELS.items()
             if st.checkbox(label, key=f"net_mark_{mark}", help=meaning)
         )
-        since = since_ui.choose_since(snap, "net_since")  # changes since a meeting
+        if snap.survey is None:
+            since = since_ui.choose_since(snap, "net_since")  # changes since a meeting
+        else:  # changes since a meeting are changes of the recorded ties
+            since = None
+            st.caption("Changes since a meeting are drawn on the recorded ties only.")
         geographic = st.toggle(
             "Place by neighborhood",
             value=True,
@@ -124,6 +132,9 @@ def render() -> None:
         int(depth),
     )
     with drawing:
+        if snap.survey is not None:
+            with ui.problems_shown():
+                ties_ui.explain(snap, auth.disclosure())
         shown_ok = _draw(
             snap, options, selection, color_by, size_by, marks, geographic, since=since
         )
@@ -136,6 +147,7 @@ def render() -> None:
             st.markdown("\n".join(f"- {md(line)}" for line in lines))
         else:
             st.write("No member links otherwise separate partners.")
+    _compare_rounds(recorded)
 
 
 def _draw(
@@ -217,6 +229,88 @@ def _draw(
             else "Narrow the filters to see them drawn: grouped views do not show them.",
         )
     return True
+
+
+# The columns of the comparison's tables, with plain titles.
+TIE_CHANGE_TITLES = {
+    "a_name": "Organization",
+    "b_name": "Partner",
+    "relation": "Working together",
+    "reciprocity": "Reported",
+    "note": "Note",
+}
+RATING_CHANGE_TITLES = {
+    "name": "Organization",
+    "value_before": "Value before",
+    "value_after": "Value after",
+    "value_change": "Value change",
+    "trust_before": "Trust before",
+    "trust_after": "Trust after",
+    "trust_change": "Trust change",
+    "note": "Note",
+}
+POSITION_CHANGE_TITLES = {
+    "name": "Organization",
+    "partners_before": "Partners before",
+    "partners_after": "Partners after",
+    "centrality_before": "Centrality before",
+    "centrality_after": "Centrality after",
+}
+
+
+def _titled(table: pd.DataFrame, titles: dict[str, str]) -> pd.DataFrame:
+    """A comparison table with only the columns in ``titles``, under those titles."""
+    return table[[c for c in titles if c in table.columns]].rename(columns=titles)
+
+
+def _compare_rounds(snap: cache.Snapshot) -> None:
+    """The "Compare survey rounds" section (two or more rounds): what changed between an
+    earlier and a later round, as sentences and tables (aggregates only: a trust or value
+    figure from fewer than 3 raters is blank)."""
+    revision = cache.survey_revision(snap)
+    rounds = list(cache.survey_round_names(snap.url, revision))  # newest first
+    if len(rounds) < 2:
+        return
+    with st.expander("Compare survey rounds"):
+        first, second, third = st.columns(3)
+        before = first.selectbox("Earlier round", rounds, index=1, key="net_compare_before")
+        after = second.selectbox("Later round", rounds, index=0, key="net_compare_after")
+        ties = third.radio(
+            "Ties",
+            list(ties_ui.MODE_WORDS),
+            index=1,  # any report, as coalition.survey.compare.compare_rounds
+            format_func=ui.shown_as(ties_ui.MODE_WORDS),
+            horizontal=True,
+            key="net_compare_ties",
+        )
+        if before == after:
+            st.warning("Pick two different rounds to compare.")
+            return
+        try:
+            comparison = cache.round_comparison(snap, before, after, ties, revision)
+        except errors.CoalitionError as exc:  # e.g. a round names a member that has left
+            st.warning(
+                f"Rounds {md(before)} and {md(after)} cannot be compared on the coalition's "
+                f"current members: {md(ties_ui.problem_words(exc))}."
+            )
+            return
+        st.markdown("\n".join(f"- {md(line)}" for line in comparison.sentences))
+        for heading, table, titles in (
+            ("Ties gained", comparison.ties_gained, TIE_CHANGE_TITLES),
+            ("Ties lost", comparison.ties_lost, TIE_CHANGE_TITLES),
+            ("Trust and value, as rated by partners", comparison.trust_value, RATING_CHANGE_TITLES),
+            ("Newly central members", comparison.newly_central, POSITION_CHANGE_TITLES),
+            ("Newly peripheral members", comparison.newly_peripheral, POSITION_CHANGE_TITLES),
+        ):
+            st.markdown(f"**{heading}**")
+            if table.empty:
+                st.caption("None.")
+                continue
+            st.dataframe(_titled(table, titles), hide_index=True, width="stretch")
+        st.caption(
+            "Trust and value are the means of the items partners rated (1–4); a figure rated "
+            "by fewer than 3 members is left blank, and so is its change."
+        )
 
 
 if __name__ == "__main__":
