@@ -1,11 +1,11 @@
 """The members' own profile answers as reviewed changes to the city (coalition.survey.profiles).
 
 The tiny city (coalition.examples), by hand:
-    lib     Alder Library    services english, citizenship  languages English, Spanish          in alder
-    legal   Birch Legal Aid  services legal                 languages English, Spanish, Arabic  in birch
-                                                             (and a serves_neighborhood tie to birch)
-    church  Cedar Church     services housing               languages English                   in cedar
-    clinic  Dogwood Clinic   services health                languages English, Karen            in dogwood
+    lib     Alder Library    english, citizenship  English, Spanish          in alder
+    legal   Birch Legal Aid  legal                 English, Spanish, Arabic  in birch, serves birch
+    church  Cedar Church     housing               English                   in cedar
+    clinic  Dogwood Clinic   health                English, Karen            in dogwood
+(services, languages, where it is located).
 
 Round "spring" profiles:
     legal   services legal, english; languages english, Spanish, Karen; neighborhoods birch, cedar
