@@ -151,7 +151,10 @@ def profile_changes(city: CityData, survey_round: RoundAnswers) -> list[RowChang
     profiles = survey_round.profiles
     if profiles.empty:
         return []
-    rows = sorted(profiles.to_dict("records"), key=lambda r: str(r["respondent"]))
+    rows: list[dict[str, Any]] = sorted(
+        ({str(k): v for k, v in r.items()} for r in profiles.to_dict("records")),
+        key=lambda r: str(r["respondent"]),
+    )
     changes: list[RowChange] = []
     for row in rows:
         org_id = str(row["respondent"])
