@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from helpers import element_texts
 from streamlit.testing.v1 import AppTest
-from survey_fixture import fall, spring, survey_city
+from survey_fixture import fall, make_round, spring, survey_city
 
 from coalition.accounts import operator
 from coalition.dashboard import auth
@@ -207,6 +207,22 @@ def test_no_round_yet_says_how_to_start_one(monkeypatch, tmp_path):
     at = open_page(monkeypatch, path, round_name=None)
     assert page.NO_ROUND.replace("`", "") in text(at).replace("`", "")
     assert not at.selectbox and not at.dataframe
+
+
+def test_a_new_answer_is_seen_at_the_next_rerun(monkeypatch, db):
+    at = open_page(monkeypatch, db)
+    assert "3 of 5 members answered round spring (60%)." in text(at)
+    # Alder Neighbors answers, naming Cedar Church back: the city's version stays the same,
+    # the survey's revision changes, and the cached figures follow it.
+    store = open_store(db)
+    version = store.version()
+    assoc = make_round("spring", [("assoc", "church", 3, (3, 3, 3), (3, 3, 3))], ["assoc"])
+    store.save_survey_answers(assoc, "assoc", account=operator())
+    assert store.version() == version
+    at.run()
+    shown = text(at)
+    assert "4 of 5 members answered round spring (80%)." in shown
+    assert "- 3 pairs confirmed by both sides" in shown
 
 
 # --- invitation candidates -----------------------------------------------------------------------
