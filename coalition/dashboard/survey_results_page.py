@@ -221,7 +221,10 @@ def _profile_updates(key: data.RoundKey, account: Account | None) -> None:
     with ui.problems_shown():
         changes = data.profile_updates(key, account)
     if not changes:
-        st.info("Every answering member's row already says what it answered about itself.")
+        st.info(
+            "No profile update to review: every answering member's row already says what it "
+            "answered about itself, or it left those questions empty."
+        )
         return
     names = profiles.names_of(cache.city(key.snap))
     grouped = profiles.by_member(changes)
