@@ -26,6 +26,7 @@ PAGES = (
     ("gaps.py", "Gaps", "gaps"),
     ("planner.py", "Coverage & planner", "planner"),
     ("data_page.py", "Data", "data"),
+    ("survey_results_page.py", "Survey results", "survey-results"),  # aggregates: anyone
     ("history_page.py", "What changed", "history"),  # editors and admins (action "history")
     ("record.py", "Record", "record"),
     ("import_page.py", "Import", "import"),
@@ -41,6 +42,7 @@ PAGE_ACTIONS = {
     "gaps": "view",
     "planner": "view",
     "data": "view",
+    "survey-results": "view",
     "history": "history",  # "What changed", when it is a page of its own
     "record": "edit",
     "import": "import",
