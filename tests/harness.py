@@ -293,6 +293,7 @@ HEADINGS = {
     "history": "What changed",
     "record": "Record",
     "import": "Import",
+    "survey-rounds": "Survey rounds",
     "accounts": "Accounts",
 }
 NAV_LINK = '[data-testid="stSidebarNavLink"]'

@@ -30,6 +30,7 @@ PAGES = (
     ("history_page.py", "What changed", "history"),  # editors and admins (action "history")
     ("record.py", "Record", "record"),
     ("import_page.py", "Import", "import"),
+    ("survey_rounds_page.py", "Survey rounds", "survey-rounds"),  # editors (action "survey")
     ("accounts_page.py", "Accounts", "accounts"),
 )
 # What each page needs (an action of coalition.accounts.ACTIONS): a page whose action the
@@ -46,9 +47,10 @@ PAGE_ACTIONS = {
     "history": "history",  # "What changed", when it is a page of its own
     "record": "edit",
     "import": "import",
+    "survey-rounds": "survey",
     "accounts": "accounts",
 }
 # Pages that change data: left out unless ui.editing_allowed() (not read-only, not presenting).
-WRITING_PAGES = ("record", "import", "accounts")
+WRITING_PAGES = ("record", "import", "accounts", "survey-rounds")
 # The page shown, alone, to a visitor who is not signed in (while the store has accounts).
 SIGN_IN_PAGE = ("sign_in.py", "Sign in", "sign-in")
