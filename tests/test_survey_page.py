@@ -439,3 +439,14 @@ def test_hostile_names_are_shown_as_text(start, db):
     # Every < and { of the name reaches markdown backslash-escaped.
     assert not any(UNESCAPED.search(text) for text in markdown), markdown
     assert "<img src=x onerror=alert(1)> {{7*7}}" in shown(at)
+
+
+def test_read_only_shows_a_link_holder_its_answers_without_save(start, db, monkeypatch):
+    _, token = make_store(db)
+    fill_first_answers(start(link=token))
+    monkeypatch.setenv("COALITION_READ_ONLY", "1")
+    at = start(link=token)
+    assert registered(at) == {"survey"}
+    assert "This dashboard is read-only at the moment: answers cannot be saved here." in shown(at)
+    assert not at.button and not at.multiselect
+    assert at.dataframe[0].value["Partner"].tolist() == ["Cedar Church", "Birch Legal Aid"]
