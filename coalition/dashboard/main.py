@@ -92,10 +92,14 @@ def run() -> None:
         return
     if account is None and survey_link.holder() is not None:
         # A member's private survey link: its Survey page is the only page (not even Sign in).
+        # The browser asks for /survey: a page that is the default is served at / only, so the
+        # default is a landing that goes to the Survey page (the token is in session state).
         file, title, url_path = next(page for page in PAGES if page[2] == "survey")
-        st.navigation(
-            [st.Page(str(PAGE_DIR / file), title=title, url_path=url_path, default=True)]
-        ).run()
+        survey = st.Page(str(PAGE_DIR / file), title=title, url_path=url_path)
+        landing = st.Page(
+            lambda: st.switch_page(survey), title=title, url_path="survey-link", default=True
+        )
+        st.navigation([landing, survey], position="hidden").run()
         return
     if account is None:  # accounts, and nobody signed in: the sign-in page is the only page
         if survey_link.token() is not None:  # a link that is not (or no longer) valid
