@@ -450,3 +450,16 @@ def test_read_only_shows_a_link_holder_its_answers_without_save(start, db, monke
     assert "This dashboard is read-only at the moment: answers cannot be saved here." in shown(at)
     assert not at.button and not at.multiselect
     assert at.dataframe[0].value["Partner"].tolist() == ["Cedar Church", "Birch Legal Aid"]
+
+
+def test_switching_member_shows_the_other_members_answers_not_the_first_ones(start, db):
+    store, token = make_store(db)
+    fill_first_answers(start(link=token))  # lib named church and legal
+    at = start(SURVEY_PAGE, session=store.sign_in("ed", PASSWORD)[1])
+    at.selectbox(key="survey_member").set_value("church").run()
+    at.multiselect(key=key("partners")).set_value(["clinic"]).run()  # not saved
+    at.selectbox(key="survey_member").set_value("lib").run()
+    assert at.multiselect(key=key("partners")).value == ["church", "legal"]
+    assert at.selectbox(key=key("legal", "relation")).value == 2
+    at.selectbox(key="survey_member").set_value("church").run()
+    assert at.multiselect(key=key("partners")).value == []  # church kept nothing
