@@ -3,8 +3,9 @@
 ``main.py`` (the entry script; ``app.py`` at the root runs it) registers one page per module
 here with ``st.navigation``:
 :mod:`overview`, :mod:`network`, :mod:`map`, :mod:`gaps`, :mod:`planner`, :mod:`data_page`,
-:mod:`record`, :mod:`import_page` and :mod:`accounts_page` (the pages that write: not registered
-when ``COALITION_READ_ONLY`` is set or in presenter mode, see :func:`ui.editing_allowed`).
+:mod:`record`, :mod:`import_page`, :mod:`survey_page` and :mod:`accounts_page` (the pages that
+write: not registered when ``COALITION_READ_ONLY`` is set or in presenter mode, see
+:func:`ui.editing_allowed`).
 Each page needs an action (:data:`PAGE_ACTIONS`, see :mod:`coalition.accounts`): only the pages
 the signed-in account's role may use are registered; with accounts in the store and nobody signed
 in, the only page is :mod:`sign_in` (see :mod:`coalition.dashboard.auth`).
@@ -30,6 +31,7 @@ PAGES = (
     ("history_page.py", "What changed", "history"),  # editors and admins (action "history")
     ("record.py", "Record", "record"),
     ("import_page.py", "Import", "import"),
+    ("survey_page.py", "Survey", "survey"),  # also the only page of a member's private link
     ("survey_rounds_page.py", "Survey rounds", "survey-rounds"),  # editors (action "survey")
     ("accounts_page.py", "Accounts", "accounts"),
 )
@@ -47,10 +49,11 @@ PAGE_ACTIONS = {
     "history": "history",  # "What changed", when it is a page of its own
     "record": "edit",
     "import": "import",
+    "survey": "survey",
     "survey-rounds": "survey",
     "accounts": "accounts",
 }
 # Pages that change data: left out unless ui.editing_allowed() (not read-only, not presenting).
-WRITING_PAGES = ("record", "import", "accounts", "survey-rounds")
+WRITING_PAGES = ("record", "import", "accounts", "survey", "survey-rounds")
 # The page shown, alone, to a visitor who is not signed in (while the store has accounts).
 SIGN_IN_PAGE = ("sign_in.py", "Sign in", "sign-in")

@@ -8,8 +8,10 @@ dashboard from any directory); ``app.py`` at the root of a checkout calls :func:
 Which pages exist depends on who is using the screen (:mod:`coalition.dashboard.auth`): only the
 pages the account's role may use are registered (:data:`coalition.dashboard.PAGE_ACTIONS`), so
 the address of any other page leads to the first page. With accounts in the store and nobody
-signed in, the sign-in page is the only page. A store without accounts served to other machines
-is refused: the dashboard would act as its operator (an admin) for anyone who reaches it.
+signed in, the sign-in page is the only page (or the Survey page alone, for a visitor holding a
+member's valid survey link: :mod:`coalition.dashboard.survey_link`). A store without accounts
+served to other machines is refused: the dashboard would act as its operator (an admin) for
+anyone who reaches it.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from coalition.dashboard import (
     auth,
     presenter,
     sidebar,
+    survey_link,
     ui,
 )
 
@@ -87,7 +90,21 @@ def run() -> None:
     if exposed:
         st.navigation([st.Page(_exposed, title="Accounts needed", url_path="setup")]).run()
         return
+    if account is None and survey_link.holder() is not None:
+        # A member's private survey link: its Survey page is the only page (not even Sign in).
+        # The browser asks for /survey: a page that is the default is served at / only, so the
+        # default is a landing that goes to the Survey page (the token is in session state).
+        file, title, url_path = next(page for page in PAGES if page[2] == "survey")
+        survey = st.Page(str(PAGE_DIR / file), title=title, url_path=url_path)
+        landing = st.Page(
+            lambda: st.switch_page(survey), title=title, url_path="survey-link", default=True
+        )
+        st.navigation([landing, survey], position="hidden").run()
+        return
     if account is None:  # accounts, and nobody signed in: the sign-in page is the only page
+        if survey_link.token() is not None:  # a link that is not (or no longer) valid
+            st.error(survey_link.INVALID_MESSAGE)
+            survey_link.forget()
         file, title, url_path = SIGN_IN_PAGE
         st.navigation(
             [st.Page(str(PAGE_DIR / file), title=title, url_path=url_path, default=True)]
