@@ -290,9 +290,11 @@ HEADINGS = {
     "gaps": "Gaps",
     "planner": "Coverage & planner",
     "data": "Data",
+    "survey-results": "Survey results",
     "history": "What changed",
     "record": "Record",
     "import": "Import",
+    "survey": "Survey",
     "survey-rounds": "Survey rounds",
     "accounts": "Accounts",
 }

@@ -42,7 +42,7 @@ ALL_PAGES = {
     "import",
     "accounts",
 }
-VIEWER_PAGES = {"overview", "network", "map", "gaps", "planner", "data"}
+VIEWER_PAGES = {"overview", "network", "map", "gaps", "planner", "data", "survey-results"}
 
 
 @pytest.fixture
@@ -172,8 +172,12 @@ def roles_pages(role: str) -> set[str]:
 @pytest.mark.parametrize(
     ("name", "has", "lacks"),
     [
-        ("vi", VIEWER_PAGES, {"record", "import", "history", "accounts"}),
-        ("ed", VIEWER_PAGES | {"record", "import"}, {"accounts"}),
+        (
+            "vi",
+            VIEWER_PAGES,
+            {"record", "import", "history", "survey", "survey-rounds", "accounts"},
+        ),
+        ("ed", VIEWER_PAGES | {"record", "import", "survey", "survey-rounds"}, {"accounts"}),
         ("ada", ALL_PAGES, set()),
     ],
 )

@@ -59,8 +59,8 @@ PEOPLE = {
     "sam": ("viewer", "session passphrase six"),
 }
 # Pages by url path ('' is the default page, the overview), and the least role for each.
-VIEWER_PAGES = {"", "network", "map", "gaps", "planner", "data"}
-EDITOR_PAGES = {"record", "import", "history"}
+VIEWER_PAGES = {"", "network", "map", "gaps", "planner", "data", "survey-results"}
+EDITOR_PAGES = {"record", "import", "history", "survey", "survey-rounds"}
 ADMIN_PAGES = {"accounts"}
 FORBIDDEN = {
     "viewer": EDITOR_PAGES | ADMIN_PAGES,

@@ -30,8 +30,8 @@ from coalition.store import open_store
 ADMIN = ("ada", "admin passphrase four")
 VIEWER = ("vera", "viewer passphrase one")
 EDITOR = ("eddie", "editor passphrase two")
-VIEWER_PAGES = {"", "network", "map", "gaps", "planner", "data"}
-NOT_FOR_VIEWERS = {"record", "import", "history", "accounts"}
+VIEWER_PAGES = {"", "network", "map", "gaps", "planner", "data", "survey-results"}
+NOT_FOR_VIEWERS = {"record", "import", "history", "survey", "survey-rounds", "accounts"}
 
 
 def _listening(port: int) -> bool:
