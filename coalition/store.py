@@ -741,6 +741,14 @@ class SurveyImport:
         return f"Round {self.round}: " + (", ".join(parts) if parts else "nothing to import") + "."
 
 
+@dataclass(frozen=True)
+class MemberAnswers:
+    """One member's kept answers in a round, and when the round closed (None: still open)."""
+
+    answers: RoundAnswers
+    closed_at: str | None
+
+
 def _members(count: int) -> str:
     return f"{count} member" if count == 1 else f"{count} members"
 
@@ -2757,13 +2765,19 @@ class Store:
             kept = self._survey_round(conn, name).name
             return self._read_survey_round(conn, kept)
 
-    def _read_survey_round(self, conn: Connection, name: str) -> RoundAnswers:
+    def _read_survey_round(
+        self, conn: Connection, name: str, *, respondent: str | None = None
+    ) -> RoundAnswers:
+        def rows_of(table: Table, *order: Any) -> Any:
+            query = select(table).where(table.c.round == name)
+            if respondent is not None:
+                query = query.where(table.c.respondent == respondent)
+            return conn.execute(query.order_by(*order))
+
         answers = [
             row._asdict()
-            for row in conn.execute(
-                select(SURVEY_ANSWERS)
-                .where(SURVEY_ANSWERS.c.round == name)
-                .order_by(SURVEY_ANSWERS.c.respondent, SURVEY_ANSWERS.c.partner)
+            for row in rows_of(
+                SURVEY_ANSWERS, SURVEY_ANSWERS.c.respondent, SURVEY_ANSWERS.c.partner
             )
         ]
         profiles = [
@@ -2771,19 +2785,11 @@ class Store:
                 **row._asdict(),
                 **{c: json.loads(getattr(row, c)) for c in survey_schema.LIST_COLUMNS},
             }
-            for row in conn.execute(
-                select(SURVEY_PROFILES)
-                .where(SURVEY_PROFILES.c.round == name)
-                .order_by(SURVEY_PROFILES.c.respondent)
-            )
+            for row in rows_of(SURVEY_PROFILES, SURVEY_PROFILES.c.respondent)
         ]
         outside = [
             {k: v for k, v in row._asdict().items() if k != "seq"}
-            for row in conn.execute(
-                select(SURVEY_OUTSIDE)
-                .where(SURVEY_OUTSIDE.c.round == name)
-                .order_by(SURVEY_OUTSIDE.c.seq)
-            )
+            for row in rows_of(SURVEY_OUTSIDE, SURVEY_OUTSIDE.c.seq)
         ]
         return RoundAnswers(
             name,
@@ -2820,16 +2826,7 @@ class Store:
         --------
         >>> store.save_survey_answers(mine, "alder-library", link=token)  # doctest: +SKIP
         """
-        if link is not None:
-            holder = self.survey_link(link)
-            if holder != (answers.round, respondent):
-                raise PermissionDenied(
-                    "This survey link is not for this member and round: open the link the "
-                    "convener sent you again, or ask for a new one."
-                )
-            who = f"link of {respondent}"
-        else:
-            who = self.acting(account, "survey", "answer the survey for a member").name
+        who = self._member_answerer(answers.round, respondent, account, link)
         stray = [
             table
             for table, frame in (
@@ -2858,6 +2855,42 @@ class Store:
             )
 
         self._in_write(write, "Saving the survey answers")
+
+    def member_survey_answers(
+        self,
+        name: str,
+        respondent: str,
+        *,
+        account: Account | None = None,
+        link: str | None = None,
+    ) -> MemberAnswers:
+        """One member's kept answers in a round, and whether the round is still open.
+
+        Who may: the member's own link for the round, or an editor (as for
+        :meth:`save_survey_answers`). Only this member's rows are read.
+
+        Examples
+        --------
+        >>> store.member_survey_answers("spring", "lib", link=token).closed_at  # doctest: +SKIP
+        """
+        self._member_answerer(name, respondent, account, link)
+        with self.engine.connect() as conn:
+            found = self._survey_round(conn, name)
+            kept = self._read_survey_round(conn, found.name, respondent=respondent)
+        return MemberAnswers(kept, found.closed_at)
+
+    def _member_answerer(
+        self, name: str, respondent: str, account: Account | None, link: str | None
+    ) -> str:
+        """Who answers for ``respondent`` (for the audit log), refused unless allowed."""
+        if link is not None:
+            if self.survey_link(link) != (" ".join(str(name).split()), respondent):
+                raise PermissionDenied(
+                    "This survey link is not for this member and round: open the link the "
+                    "convener sent you again, or ask for a new one."
+                )
+            return f"link of {respondent}"
+        return self.acting(account, "survey", "answer the survey for a member").name
 
     def plan_survey_import(
         self, answers: RoundAnswers, *, account: Account | None = None

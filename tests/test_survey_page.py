@@ -387,6 +387,23 @@ def test_a_viewer_does_not_get_the_page(start, db):
     assert not at.selectbox and not at.button
 
 
+def test_a_signed_in_viewer_with_a_members_link_answers_for_that_member_only(start, db):
+    store, token = make_store(db)
+    session = store.sign_in("vi", PASSWORD)[1]
+    at = start(link=token, session=session)
+    assert "survey" in registered(at) and "overview" in registered(at)
+    assert not {"record", "import", "survey-rounds"} & registered(at)
+    at.switch_page(SURVEY_PAGE).run()
+    assert "Answering for **Alder Library** in round **spring**." in shown(at)
+    assert "survey_member" not in at.session_state  # no member to pick: the link's only
+    at.multiselect(key=key("partners")).set_value(["legal"]).run()
+    answer(at, "legal", 2, {})
+    save(at)
+    saved = kept(db).answers
+    assert saved[["respondent", "partner", "relation"]].values.tolist() == [["lib", "legal", 2]]
+    assert store.audit_log(account=operator())["who"].iloc[0] == "link of lib"
+
+
 def test_without_accounts_the_operator_answers_and_a_link_still_works(start, db):
     _, token = make_store(db, with_accounts=False)
     at = start(link=token)

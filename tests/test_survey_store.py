@@ -175,6 +175,25 @@ def test_with_accounts_only_an_editor_or_a_link_saves(spring_store):
     assert whos == ["link of lib", "ed"]
 
 
+def test_a_member_reads_only_its_own_answers_with_its_link(spring_store):
+    store = spring_store
+    store.add_account("ana", PASSWORD, "admin", account=OP)
+    store.add_account("vi", PASSWORD, "viewer", account=Account("ana", "admin"))
+    tokens = store.make_survey_links("spring", ["lib", "legal"], account=OP)
+    mine = store.member_survey_answers("spring", "lib", link=tokens["lib"])
+    assert pairs(mine.answers) == [("lib", "assoc", 1), ("lib", "church", 2), ("lib", "legal", 3)]
+    assert set(mine.answers.answers["respondent"]) == {"lib"} and mine.closed_at is None
+    with pytest.raises(PermissionDenied, match="not for this member and round"):
+        store.member_survey_answers("spring", "lib", link=tokens["legal"])
+    with pytest.raises(PermissionDenied, match="This store has accounts: sign in"):
+        store.member_survey_answers("spring", "lib")
+    with pytest.raises(PermissionDenied, match="Only an editor or an admin"):
+        store.member_survey_answers("spring", "lib", account=Account("vi", "viewer"))
+    store.close_survey_round("spring", account=OP)
+    closed = store.member_survey_answers("spring", "legal", link=tokens["legal"])
+    assert closed.closed_at is not None and set(closed.answers.answers["respondent"]) == {"legal"}
+
+
 def test_a_demoted_editor_can_no_longer_save(spring_store):
     store = spring_store
     store.add_account("ana", PASSWORD, "admin", account=OP)

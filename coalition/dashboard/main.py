@@ -113,6 +113,10 @@ def run() -> None:
     # Pages that write are left out with COALITION_READ_ONLY and in presenter mode, and every
     # page whose action the account's role may not do.
     shown = shown_pages(account, ui.editing_allowed())
+    if not any(page[2] == "survey" for page in shown) and survey_link.holder() is not None:
+        # Signed in without the survey action (a viewer) and holding a member's link: the
+        # Survey page answers for that member and round only, as for a visitor with the link.
+        shown.append(next(page for page in PAGES if page[2] == "survey"))
     navigation = st.navigation(
         [
             st.Page(str(PAGE_DIR / file), title=title, url_path=url_path, default=(index == 0))

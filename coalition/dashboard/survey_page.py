@@ -34,9 +34,10 @@ from coalition import accounts, errors, schema
 from coalition.dashboard import auth, cache, survey_link, ui
 from coalition.presenting import survey as survey_text
 from coalition.presenting.text import md
+from coalition.store import MemberAnswers
 from coalition.survey import questions
 from coalition.survey.analysis import roster_of
-from coalition.survey.schema import MAX_OUTSIDE_NAME, RoundAnswers
+from coalition.survey.schema import MAX_OUTSIDE_NAME
 
 state = st.session_state
 PREFIX = "survey_f|"  # every form widget's key starts with this (dropped when the form changes)
@@ -62,36 +63,15 @@ class Who:
     account: accounts.Account | None
     show_ratings: bool
 
-    @property
-    def reader(self) -> accounts.Account:
-        """The account the member's own answers are read as.
-
-        A link holder has no account: its link was checked against the store on this run
-        (:func:`survey_link.holder`), and only its own rows are kept from what is read
-        (:func:`coalition.presenting.survey.own_answers`).
-        """
-        return self.account if self.account is not None else accounts.operator("survey link")
-
 
 def _key(*parts: object) -> str:
     return PREFIX + "|".join(str(p) for p in parts)
 
 
-def _round_state(store: Any, who: Who) -> tuple[bool, Any]:
-    """(is open, closed_at) of the round."""
-    rounds = store.survey_rounds(account=who.reader)
-    found = rounds[rounds["round"] == who.round]
-    if found.empty:
-        raise errors.SurveyError(
-            f"There is no survey round called {who.round!r} any more: ask the convener."
-        )
-    row = found.iloc[0]
-    return bool(row["is_open"]), row["closed_at"]
-
-
-def _kept(store: Any, who: Who) -> RoundAnswers:
-    return survey_text.own_answers(
-        store.read_survey_round(who.round, account=who.reader), who.respondent
+def _kept(store: Any, who: Who) -> MemberAnswers:
+    """The member's kept answers and the round's state, read by its link or as the editor."""
+    return store.member_survey_answers(
+        who.round, who.respondent, account=who.account, link=who.link
     )
 
 
@@ -140,7 +120,7 @@ def _save(who: Who, names: dict[str, str]) -> None:
             who.respondent,
             _values(),
             answered_at=survey_text.now_stamp(),
-            kept=_kept(store, who),
+            kept=_kept(store, who).answers,
         )
         store.save_survey_answers(answers, who.respondent, account=who.account, link=who.link)
     except errors.ValidationError as exc:
@@ -396,10 +376,9 @@ def render() -> None:
             f"Answering for **{md(names.get(who.respondent, who.respondent))}** in round "
             f"**{md(who.round)}**."
         )
-        is_open, closed_at = _round_state(store, who)
-        start = survey_text.prefill(
-            _kept(store, who), who.respondent, show_ratings=who.show_ratings
-        )
+        kept = _kept(store, who)
+        is_open, closed_at = kept.closed_at is None, kept.closed_at
+        start = survey_text.prefill(kept.answers, who.respondent, show_ratings=who.show_ratings)
     _message()
     if not is_open:
         st.info(md(survey_text.closed_sentence(who.round, closed_at)))

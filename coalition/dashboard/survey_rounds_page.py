@@ -107,37 +107,30 @@ def _open_round(store: store_module.Store, account: Account) -> None:
 def _close_or_reopen(
     store: store_module.Store, round_name: str, is_open: bool, account: Account
 ) -> None:
+    """Close an open round or reopen a closed one, each after a ticked confirmation."""
     if is_open:
-        st.caption(f"Round {md(round_name)} is **open**: members can answer and change answers.")
-        confirm = st.checkbox(
-            "Yes, close it: members can no longer change their answers",
-            key="survey_close_confirm",
-        )
-        if st.button("Close the round", key="survey_close", disabled=not confirm):
-            try:
-                store.close_survey_round(round_name, account=account)
-            except errors.CoalitionError as exc:
-                ui.show_problem(exc)
-                return
-            st.session_state.pop("survey_close_confirm", None)
-            _done(f"Closed round {round_name}: members can no longer change their answers.")
+        state = "is **open**: members can answer and change answers."
+        confirm_label = "Yes, close it: members can no longer change their answers"
+        action, button, write = "close", "Close the round", store.close_survey_round
+        done = f"Closed round {round_name}: members can no longer change their answers."
     else:
-        st.caption(
-            f"Round {md(round_name)} is **closed**: nobody can answer it or change an answer, "
-            "and no answers can be imported into it."
+        state = (
+            "is **closed**: nobody can answer it or change an answer, and no answers can be "
+            "imported into it."
         )
-        confirm = st.checkbox(
-            "Yes, reopen it: members can answer and change their answers again",
-            key="survey_reopen_confirm",
-        )
-        if st.button("Reopen the round", key="survey_reopen", disabled=not confirm):
-            try:
-                store.reopen_survey_round(round_name, account=account)
-            except errors.CoalitionError as exc:
-                ui.show_problem(exc)
-                return
-            st.session_state.pop("survey_reopen_confirm", None)
-            _done(f"Reopened round {round_name}: members can answer again.")
+        confirm_label = "Yes, reopen it: members can answer and change their answers again"
+        action, button, write = "reopen", "Reopen the round", store.reopen_survey_round
+        done = f"Reopened round {round_name}: members can answer again."
+    st.caption(f"Round {md(round_name)} {state}")
+    confirm = st.checkbox(confirm_label, key=f"survey_{action}_confirm")
+    if st.button(button, key=f"survey_{action}", disabled=not confirm):
+        try:
+            write(round_name, account=account)
+        except errors.CoalitionError as exc:
+            ui.show_problem(exc)
+            return
+        st.session_state.pop(f"survey_{action}_confirm", None)
+        _done(done)
 
 
 def rounds_section(
