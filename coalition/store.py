@@ -2682,7 +2682,13 @@ class Store:
                     "with the season and year), or reopen that one."
                 )
             conn.execute(
-                insert(SURVEY_ROUNDS).values(name=kept, opened_at=_now(), opened_by=actor.name)
+                insert(SURVEY_ROUNDS).values(
+                    # To the microsecond: "the newest round" is the one opened last, even when
+                    # two rounds are opened within one second (a script, a test).
+                    name=kept,
+                    opened_at=_utcnow().isoformat(timespec="microseconds"),
+                    opened_by=actor.name,
+                )
             )
             self._survey_written(conn, actor.name, "survey_round", f"opened round {kept}")
 
