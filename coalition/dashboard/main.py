@@ -121,7 +121,10 @@ def run() -> None:
         [
             st.Page(str(PAGE_DIR / file), title=title, url_path=url_path, default=(index == 0))
             for index, (file, title, url_path) in enumerate(shown)
-        ]
+        ],
+        # Every page listed: collapsed, Streamlit would hide an admin's last pages (Accounts
+        # among them) behind "View more" once there are more than twelve.
+        expanded=True,
     )
     # The sidebar's place is kept first, but it is filled after the page: the page's first
     # lines then show at once instead of after the sidebar's counts (the whole graph).
