@@ -72,10 +72,14 @@ def test_the_link_at_the_root_address_lands_on_the_survey_page(served, browser):
     try:
         visitor.page.goto(f"{server.url}/?link={token}")
         visitor.page.get_by_text("Answering for").first.wait_for(timeout=TIMEOUT)
+        # The form is drawn after the sentence: wait for its button (a loaded machine may not
+        # have drawn it when settle() looks).
+        save = visitor.page.get_by_role("button", name="Save my answers")
+        save.first.wait_for(timeout=TIMEOUT)
         settle(visitor.page)
         visitor.close_dialogs()
         assert visitor.notices == [] and visitor.nav_paths() == set()
-        assert visitor.page.get_by_role("button", name="Save my answers").count() == 1
+        assert save.count() == 1
         assert visitor.recorder.blocked == [] and visitor.recorder.dialogs == []
     finally:
         visitor.close()
