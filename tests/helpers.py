@@ -90,3 +90,35 @@ def solvable(hidden: Collection[Hashable], lines: Iterable[Any], cell: Hashable)
     unit = np.zeros(len(order))
     unit[column[cell]] = 1
     return np.linalg.matrix_rank(np.vstack([matrix, unit])) == np.linalg.matrix_rank(matrix)
+
+
+# --- which dashboard pages an AppTest run registered ---------------------------------------------
+DASHBOARD_DIR = Path(__file__).resolve().parent.parent / "coalition" / "dashboard"
+
+
+def page_files() -> dict[str, str]:
+    """Each page's url path -> its script file (coalition.dashboard.PAGES)."""
+    from coalition.dashboard import PAGES
+
+    return {url_path: str(DASHBOARD_DIR / file) for file, _, url_path in PAGES}
+
+
+def registered(at: Any) -> set[str]:
+    """The url paths of the pages the last AppTest run registered with st.navigation."""
+    from coalition.dashboard import PAGES
+
+    url_of_title = {title: url_path for _, title, url_path in PAGES} | {
+        "Sign in": "sign-in",
+        "Accounts needed": "setup",
+    }
+    return {url_of_title[str(info["page_name"])] for info in at._registered_pages.values()}
+
+
+def page_is_registered(at: Any, url_path: str) -> bool:
+    """Whether switching to the page's script works (it is a page of the navigation)."""
+    try:
+        at.switch_page(page_files()[url_path]).run()
+    except ValueError as exc:
+        assert "Could not find a navigation page" in str(exc)
+        return False
+    return True

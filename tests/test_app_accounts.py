@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import element_texts
+from helpers import element_texts, page_files, page_is_registered, registered
 from streamlit import config as st_config
 from streamlit.testing.v1 import AppTest
 from tiny_city import make_tiny_city
@@ -28,7 +28,7 @@ from coalition.store import open_store
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
 PAGE_DIR = ROOT / "coalition" / "dashboard"
-PAGE_FILES = {url_path: str(PAGE_DIR / file) for file, _, url_path in PAGES}
+PAGE_FILES = page_files()
 TIMEOUT = 120
 PASSWORD = "correct horse battery"
 ALL_PAGES = {
@@ -83,24 +83,6 @@ def sign_in(at: AppTest, name: str, password: str = PASSWORD) -> AppTest:
 
 
 # Page titles as st.navigation registers them, to their url paths.
-URL_OF_TITLE = {title: url_path for _, title, url_path in PAGES} | {
-    "Sign in": "sign-in",
-    "Accounts needed": "setup",
-}
-
-
-def registered(at: AppTest) -> set[str]:
-    """The url paths of the pages the last run registered with st.navigation."""
-    return {URL_OF_TITLE[str(info["page_name"])] for info in at._registered_pages.values()}
-
-
-def page_is_registered(at: AppTest, url_path: str) -> bool:
-    try:
-        at.switch_page(PAGE_FILES[url_path]).run()
-    except ValueError as exc:
-        assert "Could not find a navigation page" in str(exc)
-        return False
-    return True
 
 
 def titles(at: AppTest) -> list[str]:

@@ -13,23 +13,22 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from helpers import element_texts
+from helpers import element_texts, page_files, page_is_registered, registered
 from streamlit.testing.v1 import AppTest
 from survey_fixture import survey_city
 
 from coalition.accounts import operator
-from coalition.dashboard import PAGES, auth, survey_link
+from coalition.dashboard import auth, survey_link
 from coalition.dashboard.survey_page import PREFIX, SAVED_BY_LINK
 from coalition.store import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
 PAGE_DIR = ROOT / "coalition" / "dashboard"
-PAGE_FILES = {url_path: str(PAGE_DIR / file) for file, _, url_path in PAGES}
+PAGE_FILES = page_files()
 SURVEY_PAGE = PAGE_FILES["survey"]
 TIMEOUT = 120
 PASSWORD = "correct horse battery"
-URL_OF_TITLE = {title: url_path for _, title, url_path in PAGES} | {"Sign in": "sign-in"}
 UNESCAPED = re.compile(r"(?<!\\)[<{$\[]")
 HOSTILE_NAMES = {
     "legal": "<script>alert(1)</script>",
@@ -76,19 +75,6 @@ def start(monkeypatch, db):
         return at
 
     return run
-
-
-def registered(at: AppTest) -> set[str]:
-    return {URL_OF_TITLE[str(info["page_name"])] for info in at._registered_pages.values()}
-
-
-def page_is_registered(at: AppTest, url_path: str) -> bool:
-    try:
-        at.switch_page(PAGE_FILES[url_path]).run()
-    except ValueError as exc:
-        assert "Could not find a navigation page" in str(exc)
-        return False
-    return True
 
 
 def plain(text: str) -> str:
