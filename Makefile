@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install lock lint run test test-fast fuzz bench maps sample validate browser-deps \
+.PHONY: install lock lint run test test-fast fuzz bench maps sample validate browser-deps i18n \
 	postgres-deps clean
 
 install: $(STAMP)
@@ -55,6 +55,12 @@ lint: install
 
 test: install browser-deps postgres-deps lint
 	$(BIN)/python -m pytest
+
+# The strings marked for translation that the Spanish catalogue lacks, as .po entries to paste
+# into coalition/locale/es/LC_MESSAGES/<area>.po and translate; then every catalogue problem.
+i18n: install
+	$(BIN)/python -c "from coalition import i18n; print(i18n.missing_entries('es'), end='')"
+	$(BIN)/python -c "from coalition import i18n; print(*i18n.catalogue_problems('es'), sep='\\n')"
 
 test-fast: install
 	$(BIN)/python -m pytest -m "not browser"

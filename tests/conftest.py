@@ -18,6 +18,10 @@ from tiny_city import make_tiny_city
 from coalition import settings
 from coalition.model import build_graph
 
+# The tests read English unless they ask for Spanish: a machine whose LANG is Spanish must not
+# turn the CLI's sentences (which many tests assert on) into Spanish.
+os.environ["COALITION_LANG"] = "en"
+
 
 @pytest.fixture(autouse=True)
 def checkpoints_in_the_foreground(monkeypatch):

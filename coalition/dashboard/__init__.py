@@ -16,24 +16,26 @@ answered from the cache), turn them into rows and sentences with :mod:`coalition
 :mod:`coalition.privacy`) and draw them with the helpers in :mod:`coalition.dashboard.ui`.
 """
 
+from coalition.i18n import N_
+
 # No page icons: Streamlit fetches the favicon of a ":material/...:" icon from fonts.gstatic.com
 # (seen in the offline browser test), and emoji need a colour-emoji font that a meeting-room
 # machine may lack (they drew as empty boxes in Debian's headless Chromium).
 PAGES = (
     # (file inside coalition/dashboard/, title, url path)
-    ("overview.py", "Overview", "overview"),
-    ("network.py", "Network", "network"),
-    ("map.py", "Map", "map"),
-    ("gaps.py", "Gaps", "gaps"),
-    ("planner.py", "Coverage & planner", "planner"),
-    ("data_page.py", "Data", "data"),
-    ("survey_results_page.py", "Survey results", "survey-results"),  # aggregates: anyone
-    ("history_page.py", "What changed", "history"),  # editors and admins (action "history")
-    ("record.py", "Record", "record"),
-    ("import_page.py", "Import", "import"),
-    ("survey_page.py", "Survey", "survey"),  # also the only page of a member's private link
-    ("survey_rounds_page.py", "Survey rounds", "survey-rounds"),  # editors (action "survey")
-    ("accounts_page.py", "Accounts", "accounts"),
+    ("overview.py", N_("Overview"), "overview"),
+    ("network.py", N_("Network"), "network"),
+    ("map.py", N_("Map"), "map"),
+    ("gaps.py", N_("Gaps"), "gaps"),
+    ("planner.py", N_("Coverage & planner"), "planner"),
+    ("data_page.py", N_("Data"), "data"),
+    ("survey_results_page.py", N_("Survey results"), "survey-results"),  # aggregates: anyone
+    ("history_page.py", N_("What changed"), "history"),  # editors and admins (action "history")
+    ("record.py", N_("Record"), "record"),
+    ("import_page.py", N_("Import"), "import"),
+    ("survey_page.py", N_("Survey"), "survey"),  # also the only page of a member's private link
+    ("survey_rounds_page.py", N_("Survey rounds"), "survey-rounds"),  # editors (action "survey")
+    ("accounts_page.py", N_("Accounts"), "accounts"),
 )
 # What each page needs (an action of coalition.accounts.ACTIONS): a page whose action the
 # account's role may not do is never registered, so its URL leads nowhere. A page missing here
@@ -56,4 +58,4 @@ PAGE_ACTIONS = {
 # Pages that change data: left out unless ui.editing_allowed() (not read-only, not presenting).
 WRITING_PAGES = ("record", "import", "accounts", "survey", "survey-rounds")
 # The page shown, alone, to a visitor who is not signed in (while the store has accounts).
-SIGN_IN_PAGE = ("sign_in.py", "Sign in", "sign-in")
+SIGN_IN_PAGE = ("sign_in.py", N_("Sign in"), "sign-in")

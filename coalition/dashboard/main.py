@@ -28,17 +28,19 @@ from coalition.dashboard import (
     SIGN_IN_PAGE,
     WRITING_PAGES,
     auth,
+    language,
     presenter,
     sidebar,
     survey_link,
     ui,
 )
+from coalition.i18n import N_, _
 
 # The pages are files next to this one; absolute paths work whatever the working directory and
 # whichever script Streamlit started (this one or app.py).
 PAGE_DIR = Path(__file__).resolve().parent
 
-EXPOSED_MESSAGE = (
+EXPOSED_MESSAGE = N_(  # translated where shown
     "This dashboard can be reached from other machines, and its store has no accounts: it "
     "would let anyone who reaches it change the coalition's data. Create an admin account "
     "first, on this machine:\n\n"
@@ -68,15 +70,16 @@ def shown_pages(account: Account, editing: bool) -> list[tuple[str, str, str]]:
 
 
 def _exposed() -> None:
-    st.title("Create an admin account first")
-    st.error(EXPOSED_MESSAGE)
+    st.title(_("Create an admin account first"))
+    st.error(_(EXPOSED_MESSAGE))
 
 
 def run() -> None:
     """Set up the page, draw the sidebar and run the page the visitor chose."""
+    language.start()  # before anything is drawn: every word of this run is in this language
     presenter.start()  # presenter mode (?present=1 or the sidebar's toggle): hides, never grants
     st.set_page_config(
-        page_title="We Belong Here — coalition mapper",
+        page_title=_("We Belong Here — coalition mapper"),
         layout="wide",
         initial_sidebar_state="collapsed" if ui.presenting() else "expanded",
     )
@@ -88,26 +91,32 @@ def run() -> None:
         st.stop()
         return
     if exposed:
-        st.navigation([st.Page(_exposed, title="Accounts needed", url_path="setup")]).run()
+        with st.sidebar:
+            language.switch()
+        st.navigation([st.Page(_exposed, title=_("Accounts needed"), url_path="setup")]).run()
         return
     if account is None and survey_link.holder() is not None:
         # A member's private survey link: its Survey page is the only page (not even Sign in).
         # The browser asks for /survey: a page that is the default is served at / only, so the
         # default is a landing that goes to the Survey page (the token is in session state).
         file, title, url_path = next(page for page in PAGES if page[2] == "survey")
-        survey = st.Page(str(PAGE_DIR / file), title=title, url_path=url_path)
+        survey = st.Page(str(PAGE_DIR / file), title=_(title), url_path=url_path)
         landing = st.Page(
-            lambda: st.switch_page(survey), title=title, url_path="survey-link", default=True
+            lambda: st.switch_page(survey), title=_(title), url_path="survey-link", default=True
         )
+        with st.sidebar:
+            language.switch()
         st.navigation([landing, survey], position="hidden").run()
         return
     if account is None:  # accounts, and nobody signed in: the sign-in page is the only page
         if survey_link.token() is not None:  # a link that is not (or no longer) valid
-            st.error(survey_link.INVALID_MESSAGE)
+            st.error(_(survey_link.INVALID_MESSAGE))
             survey_link.forget()
         file, title, url_path = SIGN_IN_PAGE
+        with st.sidebar:
+            language.switch()
         st.navigation(
-            [st.Page(str(PAGE_DIR / file), title=title, url_path=url_path, default=True)]
+            [st.Page(str(PAGE_DIR / file), title=_(title), url_path=url_path, default=True)]
         ).run()
         return
     # Pages that write are left out with COALITION_READ_ONLY and in presenter mode, and every
@@ -119,7 +128,9 @@ def run() -> None:
         shown.append(next(page for page in PAGES if page[2] == "survey"))
     navigation = st.navigation(
         [
-            st.Page(str(PAGE_DIR / file), title=title, url_path=url_path, default=(index == 0))
+            st.Page(
+                str(PAGE_DIR / file), title=_(title), url_path=url_path, default=(index == 0)
+            )
             for index, (file, title, url_path) in enumerate(shown)
         ],
         # Every page listed: collapsed, Streamlit would hide an admin's last pages (Accounts

@@ -9,7 +9,7 @@ import streamlit as st
 
 from coalition import errors, labels, model
 from coalition.accounts import Account
-from coalition.dashboard import auth, cache, presenter
+from coalition.dashboard import auth, cache, language, presenter
 from coalition.presenting.text import loaded_time, md
 
 logger = logging.getLogger(__name__)
@@ -44,6 +44,7 @@ def render(container: Any = None, account: Account | None = None) -> None:
     >>> render()  # doctest: +SKIP
     """
     with container if container is not None else st.sidebar:
+        language.switch()
         account_line(account)
         presenter.toggle()  # drawn even when the store has problems
         try:

@@ -13,11 +13,12 @@ from __future__ import annotations
 import streamlit as st
 
 from coalition.dashboard import cache
+from coalition.i18n import N_
 
 # The URL's query parameter, and the session-state key the token is kept under.
 PARAM = "link"
 TOKEN_KEY = "survey_link_token"
-INVALID_MESSAGE = "This link is not valid any more: ask the convener for a new one."
+INVALID_MESSAGE = N_("This link is not valid any more: ask the convener for a new one.")
 
 
 def token() -> str | None:

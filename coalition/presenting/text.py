@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from coalition.i18n import _, fmt_number, fmt_percent
+
 # Every ASCII punctuation character may be backslash-escaped in CommonMark; escaping them all
 # turns any data string into literal text (no links, images, emphasis, directives or math).
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=\"'^%@/])")
@@ -65,7 +67,7 @@ def fmt_int(value: object) -> str:
     try:
         if value is None or value != value:  # NaN check without numpy
             return MISSING
-        return f"{round(float(value)):,}"  # type: ignore[arg-type]
+        return fmt_number(round(float(value)))  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return MISSING
 
@@ -90,7 +92,7 @@ def fmt_share(value: object) -> str:
     try:
         if value is None or value != value:
             return MISSING
-        return f"{float(value):.0%}"  # type: ignore[arg-type]
+        return fmt_percent(float(value))  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return MISSING
 
@@ -115,7 +117,7 @@ def with_moe(value: object, moe: object) -> str:
     """
     shown = fmt_int(value)
     if shown == MISSING:
-        return "not recorded"
+        return _("not recorded")
     if moe is None or moe != moe:
         return shown
     return f"{shown} ± {fmt_int(moe)}"
@@ -141,7 +143,7 @@ def loaded_time(loaded_at: object) -> str:
     """
     text = str(loaded_at or "")
     if len(text) < 16:
-        return "unknown"
+        return _("unknown")
     return text[:16].replace("T", " ") + (" UTC" if text.endswith(("+00:00", "Z")) else "")
 
 
