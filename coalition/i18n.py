@@ -43,6 +43,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
+from typing import TypeVar
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_datetime
@@ -53,6 +54,9 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
 
 logger = logging.getLogger(__name__)
+
+K = TypeVar("K")
+V = TypeVar("V")
 
 SOURCE_LANGUAGE = "en"
 # Each language in its own name: what the language switch shows (never translated).
@@ -253,6 +257,48 @@ def pgettext(context: str, message: str) -> str:
     'Yes'
     """
     return translations(language()).pgettext(context, message)
+
+
+def _translated(value: object) -> object:
+    if isinstance(value, str):
+        return gettext(value) if value else value  # gettext("") is the catalogue's header
+    if isinstance(value, tuple):
+        return tuple(_translated(part) for part in value)
+    if isinstance(value, Mapping):
+        return {key: _translated(part) for key, part in value.items()}
+    return value
+
+
+class Translated(Mapping[K, V]):
+    """A table of marked words (:func:`N_`) that reads them in the language in use.
+
+    Kept at module level (built once, at import), it still answers in the language of the
+    moment it is read: a Spanish page and an English one share it.
+
+    Examples
+    --------
+    >>> kinds = Translated({"page": N_("Overview")})
+    >>> kinds["page"], dict(kinds)
+    ('Overview', {'page': 'Overview'})
+    >>> with using("es"):
+    ...     kinds["page"], list(kinds.values())
+    ('Resumen', ['Resumen'])
+    """
+
+    def __init__(self, table: Mapping[K, V]) -> None:
+        self._table = dict(table)
+
+    def __getitem__(self, key: K) -> V:
+        return _translated(self._table[key])  # type: ignore[return-value]
+
+    def __iter__(self) -> Iterator[K]:
+        return iter(self._table)
+
+    def __len__(self) -> int:
+        return len(self._table)
+
+    def __repr__(self) -> str:
+        return f"Translated({self._table!r})"
 
 
 def N_(message: str) -> str:
