@@ -99,6 +99,7 @@ LANGUAGE_COLUMNS = [
     "offered",
     "source",
     "source_date",
+    "sources",
     "illustrative",
 ]
 COMMUNITY_COLUMNS = [
@@ -110,6 +111,7 @@ COMMUNITY_COLUMNS = [
     "estimated_residents",
     "source",
     "source_date",
+    "sources",
     "illustrative",
 ]
 GAP_COLUMNS = [
@@ -191,31 +193,67 @@ class StarterKit:
             return {}
         return self.counts.protect(disclosure)
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-serialisable form (exact counts: protect them for a shared view)."""
+    def to_dict(self, disclosure: privacy.Disclosure | None = None) -> dict[str, Any]:
+        """JSON-serialisable form; counts a non-exact ``disclosure`` may not see as text.
+
+        Examples
+        --------
+        >>> kit = starter_kit(index, "cedar")
+        >>> kit.to_dict()["communities"][0]["residents"]
+        100.0
+        """
         from .coverage import frame_records
 
+        disclosure = disclosure or privacy.Disclosure.exact_counts()
+        shown = {} if disclosure.exact else self.protected(disclosure)
+        nid = self.neighborhood_id
+
+        def count(key: Hashable, value: Any) -> Any:
+            value = shown.get(key, value)
+            if privacy.is_hidden(value):
+                return str(value)
+            if not disclosure.exact and disclosure.is_small(value):
+                return str(privacy.SmallCount(disclosure.threshold))
+            return _plain(value)
+
+        figures = {k: _plain(v) for k, v in self.figures.items()}
+        for column in privacy.NEIGHBORHOOD_COUNTS:
+            figures[column] = count(("neighborhood", nid, column), self.figures.get(column))
+            if isinstance(figures[column], str):
+                figures[f"{column}_moe"] = None
+        communities = frame_records(self.communities)
+        for row in communities:
+            cid = str(row["community_id"])
+            row["residents"] = count(("lives_in", cid, nid), row["residents"])
+            row["estimated_residents"] = count(("community", cid), row["estimated_residents"])
+        languages = frame_records(self.languages)
+        for row in languages:
+            key = ("speakers", nid, str(row["language"]).lower())
+            row["speakers"] = count(key, row["speakers"])
+        gaps = frame_records(self.gaps)
+        for row in gaps:
+            if row.get("gap") == "language":
+                key = ("speakers", nid, str(row["language"]).lower())
+                row["speakers"] = count(key, row["speakers"])
+        checklist = []
+        for area, item, facts in zip(
+            self.checklist["area"], self.checklist["item"], self.checklist["facts"], strict=True
+        ):
+            plain = {k: _plain(v) for k, v in facts.items()}
+            for column in ("population", "foreign_born"):
+                if column in plain:
+                    plain[column] = figures[column]
+            checklist.append({"area": area, "item": item, "facts": plain})
         return {
-            "neighborhood_id": self.neighborhood_id,
+            "neighborhood_id": nid,
             "neighborhood_name": self.neighborhood_name,
-            "figures": {k: _plain(v) for k, v in self.figures.items()},
+            "exact_counts": disclosure.exact,
+            "figures": figures,
             "invite": frame_records(self.invite),
-            "languages": frame_records(self.languages),
-            "communities": frame_records(self.communities),
-            "gaps": frame_records(self.gaps),
-            "checklist": [
-                {
-                    "area": area,
-                    "item": item,
-                    "facts": {k: _plain(v) for k, v in facts.items()},
-                }
-                for area, item, facts in zip(
-                    self.checklist["area"],
-                    self.checklist["item"],
-                    self.checklist["facts"],
-                    strict=True,
-                )
-            ],
+            "languages": languages,
+            "communities": communities,
+            "gaps": gaps,
+            "checklist": checklist,
         }
 
 
@@ -436,8 +474,8 @@ def resolve_neighborhood(graph_or_index: nx.MultiDiGraph | GraphIndex, wanted: A
     if by_id:
         return str(by_id[0])
     raise AnalysisError(
-        f"No neighborhood has the id or name {text!r}: list them with `coalition "
-        "neighborhoods` (or see the ids in the city's neighborhoods.csv)."
+        f"No neighborhood has the id or name {text!r}: give a neighborhood's id or name as "
+        "the city's neighborhoods.csv has them (`coalition coverage --json` lists them)."
     )
 
 
@@ -460,6 +498,16 @@ def _joined(values: list[Any]) -> str:
         if text and text not in seen:
             seen.append(text)
     return "; ".join(seen)
+
+
+def _pairs(pairs: list[tuple[Any, Any]]) -> list[list[str]]:
+    """Distinct (source, date) pairs with a source, in order of first appearance."""
+    found: list[list[str]] = []
+    for source, when in pairs:
+        pair = [str(source or "").strip(), str(when or "").strip()]
+        if pair[0] and pair not in found:
+            found.append(pair)
+    return found
 
 
 def starter_kit(
@@ -624,6 +672,12 @@ def _communities(
                 "estimated_residents": community["estimated_residents"],
                 "source": _joined([tie.get("source"), attrs.get("source")]),
                 "source_date": _joined([tie.get("source_date"), attrs.get("source_date")]),
+                "sources": _pairs(
+                    [
+                        (tie.get("source"), tie.get("source_date")),
+                        (attrs.get("source"), attrs.get("source_date")),
+                    ]
+                ),
                 "illustrative": community_id in flagged or bool(tie.get("illustrative")),
             }
         )
@@ -673,6 +727,7 @@ def _languages(
                 "offered": key in offered,
                 "source": _joined(sources),
                 "source_date": _joined(dates),
+                "sources": _pairs(list(zip(sources, dates, strict=True))),
                 "illustrative": illustrative,
             }
         )

@@ -321,7 +321,7 @@ def _languages_section(kit: StarterKit, counts: _Counts, place: str) -> KitSecti
             )
         )
         lines.append(_marked(line.format(**values), row["illustrative"]))
-        pairs.append((row["source"], row["source_date"]))
+        pairs += [tuple(pair) for pair in row["sources"]]
     if not lines:
         lines = [_("No language other than English is recorded for the communities living here.")]
     return KitSection("languages", _("Languages to prepare outreach in"), lines, _sources(pairs))
@@ -344,7 +344,7 @@ def _communities_section(kit: StarterKit, counts: _Counts, place: str) -> KitSec
                 row["illustrative"],
             )
         )
-        pairs.append((row["source"], row["source_date"]))
+        pairs += [tuple(pair) for pair in row["sources"]]
     if not lines:
         lines = [
             _("No community is recorded as living in {neighborhood}.").format(neighborhood=place)
@@ -439,7 +439,7 @@ def _checklist_line(
                 "them yet."
             ).format(languages=_names(facts["unmet"]), neighborhood=place)
         if facts["languages"]:
-            return _("Prepare every message in English and {languages}.").format(
+            return _("Prepare every message in {languages}, as well as English.").format(
                 languages=_names(facts["languages"])
             )
         return _("Prepare every message in plain English.")
@@ -485,7 +485,7 @@ def _checklist_line(
         ).format(neighborhood=place)
     if item == "translate":
         if facts["languages"]:
-            return _("Print flyers and sign-in sheets in English and {languages}.").format(
+            return _("Print flyers and sign-in sheets in {languages}, as well as English.").format(
                 languages=_names(facts["languages"])
             )
         return _("Print flyers and sign-in sheets in plain English.")
