@@ -200,7 +200,7 @@ class StarterKit:
         --------
         >>> kit = starter_kit(index, "cedar")
         >>> kit.to_dict()["communities"][0]["residents"]
-        100.0
+        100
         """
         from .coverage import frame_records
 
