@@ -270,6 +270,10 @@ def _plain(value: Any) -> Any:
 # --- the rules --------------------------------------------------------------------------------
 
 
+def _items(values: Any) -> list[Any]:
+    return list(values) if isinstance(values, (list, tuple)) else []
+
+
 def _lower(values: Any) -> set[str]:
     return {str(v).strip().lower() for v in (values or []) if str(v).strip()}
 
@@ -310,7 +314,8 @@ def community_languages(index: GraphIndex, neighborhood_id: str) -> dict[str, st
     """
     found: dict[str, str] = {}
     for community_id in living_communities(index, neighborhood_id):
-        for language in index.communities.at[community_id, "languages"]:
+        languages: Any = index.communities.at[community_id, "languages"]
+        for language in languages or []:
             key = str(language).strip()
             if key and key.lower() != COMMON_LANGUAGE:
                 found.setdefault(key.lower(), key)
@@ -394,7 +399,8 @@ def _nearby_committees(index: GraphIndex, neighborhood_id: str) -> dict[str, str
     for other in bordering:
         if frame.at[other, "committee_status"] != "active":
             continue
-        for name in frame.at[other, "committee_names"] or []:
+        names: Any = frame.at[other, "committee_names"]
+        for name in names or []:
             for committee_id in by_name.get(str(name), []):
                 found.setdefault(committee_id, other)
     return found
@@ -469,7 +475,7 @@ def resolve_neighborhood(graph_or_index: nx.MultiDiGraph | GraphIndex, wanted: A
         return text
     by_name = [n for n, name in frame["name"].items() if str(name).strip().lower() == text.lower()]
     if len(by_name) >= 1:
-        return str(sorted(by_name)[0])
+        return str(sorted(str(n) for n in by_name)[0])
     by_id = [n for n in frame.index if str(n).lower() == text.lower()]
     if by_id:
         return str(by_id[0])
@@ -629,7 +635,7 @@ def _invite(
                 reaches=node_id in reaching,
                 communities=[index.name(c) for c in communities_of.get(node_id, [])],
                 languages=[v for k, v in languages_here.items() if k in spoken],
-                services=[str(s) for s in orgs.at[node_id, "services"]],
+                services=[str(s) for s in _items(orgs.at[node_id, "services"])],
                 member=bool(orgs.at[node_id, "member"]),
             )
         elif kind == "navigator":
@@ -710,7 +716,7 @@ def _languages(
     rows = []
     for key, language in languages_here.items():
         ids = [c for c in living if key in _lower(index.communities.at[c, "languages"])]
-        known = [residents.get(c) for c in ids if pd.notna(residents.get(c, np.nan))]
+        known = [float(residents[c]) for c in ids if pd.notna(residents.get(c, np.nan))]
         sources, dates, illustrative = [], [], False
         for community_id in ids:
             tie = _edge_attrs(index, community_id, nid, "lives_in")

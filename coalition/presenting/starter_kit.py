@@ -252,7 +252,7 @@ def _neighborhood_section(kit: StarterKit, counts: _Counts, place: str) -> KitSe
     )
 
 
-def _invite_line(row: Mapping[str, Any], place: str) -> str:
+def _invite_line(row: Mapping[Any, Any], place: str) -> str:
     name = _plain(row["name"])
     role = row["role"]
     if role == "anchor":
