@@ -340,3 +340,12 @@ def test_the_input_is_not_mutated():
     assert sorted(map(repr, G.edges(keys=True, data=True))) == edges_before
     for name, frame in frames.items():
         pd.testing.assert_frame_equal(getattr(index, name), frame)
+
+
+def test_the_gaps_are_the_neighborhoods_findings_plus_its_communities_services(recruiting):
+    from coalition.analysis import gap_findings_by_neighborhood
+
+    counts, _ = gap_findings_by_neighborhood(recruiting)
+    for neighborhood in ("alder", "birch", "cedar", "dogwood"):
+        gaps = starter_kit(recruiting, neighborhood).gaps
+        assert (gaps["gap"] != "service").sum() == counts[neighborhood], neighborhood
