@@ -160,3 +160,14 @@ def test_a_viewer_gets_small_counts_suppressed(monkeypatch, accounts_db, downloa
     admin = open_page(monkeypatch, accounts_db, token=token)
     admin.selectbox(key=starter_kit_page.SELECT_KEY).set_value("dogwood").run()
     assert "residents here: 4" in page_text(admin)
+
+
+def test_an_address_naming_a_neighborhood_opens_it_and_a_wrong_one_is_ignored(monkeypatch, tiny_db):
+    monkeypatch.setenv("COALITION_DB", str(tiny_db))
+    for asked, expected in (("Birch", "birch"), ("atlantis", "cedar")):
+        at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+        at.query_params[starter_kit_page.QUERY_PARAM] = asked
+        at.run()
+        at.switch_page(PAGE).run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert at.selectbox(key=starter_kit_page.SELECT_KEY).value == expected, asked
