@@ -244,6 +244,9 @@ def ngettext(singular: str, plural: str, count: int) -> str:
     --------
     >>> ngettext("{count} member", "{count} members", 2).format(count=2)
     '2 members'
+    >>> with using("es"):  # Babel's three Spanish forms: one, many (exact millions), other
+    ...     [translations("es").ngettext("a", "b", n) for n in (1, 2, 10**6)]
+    ['a', 'b', 'b']
     """
     return translations(language()).ngettext(singular, plural, count)
 
@@ -434,10 +437,13 @@ def catalogue_problems(lang: str = "es") -> list[str]:
     """
     problems: list[str] = []
     marked = marked_messages()
+    plural_forms = Catalog(locale=lang).plural_forms  # what the merged catalogue uses
     seen: dict[MessageKey, tuple[str, object]] = {}
     for path in catalogue_files(lang):
         with path.open("rb") as handle:
             part = read_po(handle, locale=lang)
+        if part.plural_forms != plural_forms:
+            problems.append(f"{path.name}: Plural-Forms must be {plural_forms!r} (Babel's)")
         for message in part:
             if not message.id:
                 continue

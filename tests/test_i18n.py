@@ -270,3 +270,18 @@ def test_every_page_in_spanish_shows_no_english(url_path, tiny_store, monkeypatc
     assert len(shown) > 3, "the page drew almost nothing"
     left = english_left(shown, data)
     assert not left, "\n".join(left)
+
+
+def test_every_plural_reads_in_spanish_for_every_count():
+    """A plural needs Babel's three Spanish forms: with two, a count of 2 fell back to English."""
+    catalogue = i18n.read_catalogue("es")
+    plurals = [m for m in catalogue if m.id and isinstance(m.id, tuple | list)]
+    assert plurals, "the catalogue has no plural to check"
+    compiled = i18n.translations("es")
+    for message in plurals:
+        singular, plural = message.id[0], message.id[1]
+        for count, form in ((1, 0), (2, 2), (7, 2), (1_000_000, 1)):
+            assert compiled.ngettext(singular, plural, count) == message.string[form], (
+                singular,
+                count,
+            )
