@@ -624,8 +624,8 @@ def introductions(
 
     Examples
     --------
-    >>> introductions(G).pairs.loc[0, ["first_id", "second_id", "closes"]].tolist()
-    ['church', 'clinic', 4]
+    >>> introductions(G).pairs.loc[0, ["first_id", "second_id"]].tolist()
+    ['church', 'clinic']
     >>> pairs = introductions(G, community="karen").pairs
     >>> top = pairs[pairs["pair_kind"] == "organization_community"].iloc[0]
     >>> top["first_id"], [(g["domain"], g["severity_before"]) for g in top["effect"]["service_gaps"]]
