@@ -546,6 +546,31 @@ def _potential(facts: _Facts, pair_kind: str, a: str, reasons: list[dict[str, An
     return score
 
 
+def _named(index: GraphIndex, reasons: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The reasons with the names (data) beside their ids, for sentences and JSON."""
+    named = []
+    for reason in reasons:
+        reason = dict(reason)
+        if "neighborhood_ids" in reason:
+            reason["neighborhoods"] = [index.name(n) for n in reason["neighborhood_ids"]]
+        if "partner_ids" in reason:
+            reason["partners"] = [index.name(n) for n in reason["partner_ids"]]
+        if "needs" in reason:
+            reason["needs"] = [
+                {
+                    **need,
+                    "community": index.name(need["community_id"]),
+                    "provider": index.name(need["provider_id"]),
+                }
+                for need in reason["needs"]
+            ]
+        if reason["code"] == "orientation":
+            reason["newcomers"] = index.name(reason["newcomers_id"])
+            reason["long_time"] = index.name(reason["long_time_id"])
+        named.append(reason)
+    return named
+
+
 # --- filters ------------------------------------------------------------------------------------
 
 
@@ -628,7 +653,8 @@ def introductions(
     ['church', 'clinic']
     >>> pairs = introductions(G, community="karen").pairs
     >>> top = pairs[pairs["pair_kind"] == "organization_community"].iloc[0]
-    >>> top["first_id"], [(g["domain"], g["severity_before"]) for g in top["effect"]["service_gaps"]]
+    >>> closed = top["effect"]["service_gaps"]
+    >>> top["first_id"], [(g["domain"], g["severity_before"]) for g in closed]
     ('lib', [('citizenship', 2), ('english', 2)])
     """
     if limit is not None and limit < 1:
@@ -735,7 +761,7 @@ def introductions(
                     "invite": bool(join),
                     "invite_ids": list(join),
                     "reason_codes": [r["code"] for r in reasons],
-                    "reasons": reasons,
+                    "reasons": _named(index, reasons),
                     "effect": {k: v for k, v in effect.items() if k not in ("closes", "opens")},
                     "closes": effect["closes"],
                     "opens": effect["opens"],
