@@ -272,7 +272,7 @@ def effect_sentences(
     Examples
     --------
     >>> effect_sentences({"effect": {"service_gaps": [{"community": "Somali residents",
-    ...     "domain": "legal", "severity_before": 2}]}, "opens": 0})[0][:53]
+    ...     "domain": "legal", "severity_before": 2}]}, "opens": 0})[0][:54]
     'Adding this tie closes the gap: no member offers legal'
     """
     audience = disclosure or privacy.Disclosure.public()
@@ -297,7 +297,8 @@ def effect_sentences(
     if not sentences:
         sentences.append(
             _(
-                "Adding this tie closes none of the gaps found; the reasons still make it worth a talk."
+                "Adding this tie closes none of the gaps found; the reasons still make it worth "
+                "a talk."
             )
         )
     opens = int(row.get("opens") or 0)
