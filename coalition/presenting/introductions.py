@@ -142,9 +142,7 @@ def reason_sentences(row: Mapping[str, Any], escape: Escape = md) -> list[str]:
             for need in reason["needs"]:
                 services = names_list([_service(d) for d in need["domains"]], str)
                 sentences.append(
-                    _(
-                        "{provider} offers {services}, which {community} lack in the coalition."
-                    ).format(
+                    _("{provider} offers {services}: a gap for {community}.").format(
                         provider=escape(need["provider"]),
                         services=services,
                         community=escape(need["community"]),
