@@ -439,4 +439,18 @@ def test_sentences_in_spanish(G):
         table = intro_text.readable(introductions(G, limit=3).pairs)
     assert said["headline"] == "◇ Presente Alder Library a Karen refugees."
     assert any("brecha" in s for s in said["effects"])
-    assert "Introducción" in table.columns
+    assert "Presentación" in table.columns and "Efecto medido" in table.columns
+
+
+def test_a_plural_reads_in_spanish_for_every_count():
+    # Babel's Spanish has three plural forms (one, many, other): "other" must be translated too.
+    with i18n.using("es"):
+        words = [
+            i18n.ngettext(
+                "It leaves {count} new, smaller finding to watch on the Gaps page.",
+                "It leaves {count} new, smaller findings to watch on the Gaps page.",
+                n,
+            )
+            for n in (1, 3, 1_000_000)
+        ]
+    assert all(w.startswith("Deja ") for w in words)

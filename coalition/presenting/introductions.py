@@ -25,40 +25,52 @@ import pandas as pd
 from babel.lists import format_list
 
 from coalition import i18n, labels, privacy
-from coalition.i18n import N_, Translated, _, ngettext
+from coalition.i18n import _, ngettext, pgettext
 from coalition.presenting.text import fmt_int, md
 
 Escape = Callable[[Any], str]
 
-# How each service domain reads in a sentence ("offers ... to <community>").
-SERVICE_PHRASES = Translated(
-    {
-        "legal": N_("legal and immigration help"),
-        "english": N_("English classes"),
-        "employment": N_("employment help"),
-        "health": N_("health services"),
-        "housing": N_("housing help"),
-        "education": N_("education programs"),
-        "citizenship": N_("citizenship help"),
-        "youth": N_("youth programs"),
+# Short words take the context "introductions" (pgettext): their Spanish is this part's own.
+CONTEXT = "introductions"
+
+
+def service_phrase(domain: Any) -> str:
+    """How a service domain reads in a sentence ("offers ... to <community>").
+
+    Examples
+    --------
+    >>> service_phrase("legal"), service_phrase("something new")
+    ('legal and immigration help', 'something new')
+    """
+    phrases = {
+        "legal": pgettext("introductions", "legal and immigration help"),
+        "english": pgettext("introductions", "English classes"),
+        "employment": pgettext("introductions", "employment help"),
+        "health": pgettext("introductions", "health services"),
+        "housing": pgettext("introductions", "housing help"),
+        "education": pgettext("introductions", "education programs"),
+        "citizenship": pgettext("introductions", "citizenship help"),
+        "youth": pgettext("introductions", "youth programs"),
     }
-)
-PAIR_KIND_WORDS = Translated(
-    {
-        "organization_organization": N_("Two organizations"),
-        "organization_community": N_("Organization and community"),
-        "navigator_community": N_("Navigator and community"),
+    return phrases.get(str(domain), str(domain))
+
+
+def pair_kind_words(kind: str) -> str:
+    """The kind of a pair in words.
+
+    Examples
+    --------
+    >>> pair_kind_words("navigator_community")
+    'Navigator and community'
+    """
+    words = {
+        "organization_organization": pgettext("introductions", "Two organizations"),
+        "organization_community": pgettext("introductions", "Organization and community"),
+        "navigator_community": pgettext("introductions", "Navigator and community"),
     }
-)
-REASON_WORDS = Translated(
-    {
-        "complementary_services": N_("Complementary services"),
-        "same_neighborhood": N_("Same neighborhood"),
-        "shared_partner": N_("A shared partner"),
-        "orientation": N_("Newcomers and long-time residents"),
-        "common_language": N_("A language in common"),
-    }
-)
+    return words.get(kind, kind)
+
+
 # At most this many names in one list of a sentence ("A, B, C and 2 more").
 SHOWN_NAMES = 4
 
@@ -78,12 +90,11 @@ def names_list(values: list[Any], escape: Escape = md) -> str:
         return ""
     if len(items) > SHOWN_NAMES + 1:
         rest = len(items) - SHOWN_NAMES
-        items = [*items[:SHOWN_NAMES], _("{count} more").format(count=fmt_int(rest))]
+        items = [
+            *items[:SHOWN_NAMES],
+            pgettext("introductions", "{count} more").format(count=fmt_int(rest)),
+        ]
     return format_list(items, locale=i18n.locale())
-
-
-def _service(domain: Any) -> str:
-    return SERVICE_PHRASES.get(str(domain), str(domain))
 
 
 def headline(row: Mapping[str, Any], escape: Escape = md) -> str:
@@ -140,7 +151,7 @@ def reason_sentences(row: Mapping[str, Any], escape: Escape = md) -> list[str]:
         code = reason["code"]
         if code == "complementary_services":
             for need in reason["needs"]:
-                services = names_list([_service(d) for d in need["domains"]], str)
+                services = names_list([service_phrase(d) for d in need["domains"]], str)
                 sentences.append(
                     _("{provider} offers {services}: a gap for {community}.").format(
                         provider=escape(need["provider"]),
@@ -181,7 +192,7 @@ def reason_sentences(row: Mapping[str, Any], escape: Escape = md) -> list[str]:
 
 def _service_effect(entry: Mapping[str, Any], escape: Escape) -> str:
     values = {
-        "service": _service(entry["domain"]),
+        "service": service_phrase(entry["domain"]),
         "community": escape(entry["community"]),
     }
     if entry["severity_before"] >= 2:
@@ -345,41 +356,41 @@ def readable(
     >>> readable(introductions(G, limit=1).pairs).columns.tolist()
     ['Rank', 'Kind', 'Introduction', 'Invite', 'Why', 'Measured effect', 'Findings closed']
     """
+    columns = [
+        pgettext("introductions", "Rank"),
+        pgettext("introductions", "Kind"),
+        pgettext("introductions", "Introduction"),
+        pgettext("introductions", "Invite"),
+        pgettext("introductions", "Why"),
+        pgettext("introductions", "Measured effect"),
+        pgettext("introductions", "Findings closed"),
+    ]
     rows = []
     for row in pairs.to_dict("records"):
         said = pair_sentences(row, escape, disclosure)
         rows.append(
             {
-                _("Rank"): int(row["rank"]),
-                _("Kind"): PAIR_KIND_WORDS.get(row["pair_kind"], row["pair_kind"]),
-                _("Introduction"): said["headline"],
-                _("Invite"): labels.YES_NO[bool(row["invite"])],
-                _("Why"): " ".join(said["reasons"]),
-                _("Measured effect"): " ".join(said["effects"]),
-                _("Findings closed"): int(row["closes"]),
+                columns[0]: int(row["rank"]),
+                columns[1]: pair_kind_words(row["pair_kind"]),
+                columns[2]: said["headline"],
+                columns[3]: labels.YES_NO[bool(row["invite"])],
+                columns[4]: " ".join(said["reasons"]),
+                columns[5]: " ".join(said["effects"]),
+                columns[6]: int(row["closes"]),
             }
         )
-    columns = [
-        _("Rank"),
-        _("Kind"),
-        _("Introduction"),
-        _("Invite"),
-        _("Why"),
-        _("Measured effect"),
-        _("Findings closed"),
-    ]
     return pd.DataFrame(rows, columns=columns)
 
 
 __all__ = [
-    "PAIR_KIND_WORDS",
-    "REASON_WORDS",
-    "SERVICE_PHRASES",
+    "CONTEXT",
     "effect_sentences",
     "headline",
     "invitation",
     "names_list",
+    "pair_kind_words",
     "pair_sentences",
     "readable",
     "reason_sentences",
+    "service_phrase",
 ]
