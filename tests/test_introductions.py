@@ -55,7 +55,9 @@ def changed_city(organizations=(), ties=(), rename=None) -> CityData:
     if rename:
         tables["organizations"]["name"] = [
             rename.get(o, n)
-            for o, n in zip(tables["organizations"]["org_id"], tables["organizations"]["name"])
+            for o, n in zip(
+                tables["organizations"]["org_id"], tables["organizations"]["name"], strict=True
+            )
         ]
     tie = tables["ties"].iloc[0].to_dict()
     tables["ties"] = pd.concat(
@@ -166,7 +168,10 @@ def test_ties_among_organizations_never_change_committee_coverage(G):
 
 def test_ranking_is_by_effect_then_reasons_then_ids(G):
     pairs = introductions(G).pairs
-    keys = [(-c, o, -len(r)) for c, o, r in zip(pairs["closes"], pairs["opens"], pairs["reasons"])]
+    keys = [
+        (-c, o, -len(r))
+        for c, o, r in zip(pairs["closes"], pairs["opens"], pairs["reasons"], strict=True)
+    ]
     assert keys == sorted(keys)
     # church - clinic and assoc - clinic close the same four; church - clinic has two reasons.
     assert pairs.iloc[1][["first_id", "second_id"]].tolist() == ["assoc", "clinic"]
@@ -235,7 +240,7 @@ def test_a_language_in_common_is_a_reason_but_english_is_not(G):
 
 def test_pairs_already_tied_never_appear(G):
     pairs = introductions(G, measure_top=1000).pairs
-    proposed = {(a, b) for a, b in zip(pairs["first_id"], pairs["second_id"])}
+    proposed = {(a, b) for a, b in zip(pairs["first_id"], pairs["second_id"], strict=True)}
     tied = {
         (u, v)
         for u, v, k in G.edges(keys=True)
@@ -270,7 +275,9 @@ def test_a_non_member_is_flagged_to_invite_and_measured_as_joining():
     city.tables["organizations"]["languages"] = [
         ["English"] if o == "clinic" else v
         for o, v in zip(
-            city.tables["organizations"]["org_id"], city.tables["organizations"]["languages"]
+            city.tables["organizations"]["org_id"],
+            city.tables["organizations"]["languages"],
+            strict=True,
         )
     ]
     graph = build_graph(city)
@@ -298,7 +305,7 @@ def test_neighborhood_filter_keeps_pairs_present_there(G):
         index.residence.query("neighborhood == 'dogwood'")["community"]
     )
     assert len(pairs)
-    for a, b in zip(pairs["first_id"], pairs["second_id"]):
+    for a, b in zip(pairs["first_id"], pairs["second_id"], strict=True):
         assert a in present or b in present
     assert set(pairs["first_id"]) | set(pairs["second_id"]) >= {"clinic", "lonely"}
     by_name = introductions(G, neighborhood="DOGWOOD", measure_top=1000).pairs
@@ -407,7 +414,8 @@ def test_a_viewer_sees_a_small_count_of_speakers_hidden():
     )
     orgs = city.tables["organizations"]
     orgs["languages"] = [
-        ["English"] if o == "clinic" else v for o, v in zip(orgs["org_id"], orgs["languages"])
+        ["English"] if o == "clinic" else v
+        for o, v in zip(orgs["org_id"], orgs["languages"], strict=True)
     ]
     ties = city.tables["ties"]
     ties.loc[(ties["source_id"] == "karen") & (ties["tie_type"] == "lives_in"), "residents"] = 3
