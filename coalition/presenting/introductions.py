@@ -372,7 +372,7 @@ def readable(
             {
                 columns[0]: int(row["rank"]),
                 columns[1]: pair_kind_words(row["pair_kind"]),
-                columns[2]: said["headline"],
+                columns[2]: " ".join(filter(None, [said["headline"], said["invitation"]])),
                 columns[3]: labels.YES_NO[bool(row["invite"])],
                 columns[4]: " ".join(said["reasons"]),
                 columns[5]: " ".join(said["effects"]),
