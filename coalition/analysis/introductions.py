@@ -36,8 +36,8 @@ it closes (a service gap whose severity drops counts one per step) and the new f
 leaves (e.g. a community now reached by one organization only).
 
 Cost and limits: recomputing the gaps for every candidate would be slow on a large city, so the
-candidates are first ordered cheaply by their reasons (how many, then how many complementary
-domains and under-connected members they involve, then ids), and only the first ``measure_top``
+candidates are first ordered cheaply by their reasons (the complementary domains and the
+under-connected members or communities they involve, then how many reasons, then ids), and only the first ``measure_top``
 of each kind are measured exactly; :attr:`IntroductionReport.candidates` says how many there were.
 Two organizations are compared pairwise (quadratic in the organizations: about a second at a
 thousand). Committee coverage (:func:`coalition.analysis.coverage.coverage_report`) counts the
@@ -615,7 +615,8 @@ def introductions(
     """Who should meet: pairs not yet tied, their reasons and their measured effect, best first.
 
     Candidates are the pairs with at least one reason (see the module docstring); the first
-    ``measure_top`` of each kind, in a cheap order by reasons, are measured exactly by adding
+    ``measure_top`` of each kind, in a cheap order by what their reasons could close, are
+    measured exactly by adding
     the tie to a copy of the index and recomputing the gaps; the measured pairs are ranked by
     effect (findings closed, most first; then new findings left, fewest first), then by reasons
     (most first), then by kind and ids (a deterministic order).
@@ -727,8 +728,8 @@ def introductions(
         found = sorted(
             candidates[pair_kind],
             key=lambda c, k=pair_kind: (
-                -len(c[2]),
                 -_potential(facts, k, c[0], c[2], c[1]),
+                -len(c[2]),
                 c[0],
                 c[1],
             ),
