@@ -37,11 +37,13 @@ leaves (e.g. a community now reached by one organization only).
 
 Cost and limits: recomputing the gaps for every candidate would be slow on a large city, so the
 candidates are first ordered cheaply by their reasons (the complementary domains and the
-under-connected members or communities they involve, then how many reasons, then ids), and only the first ``measure_top``
-of each kind are measured exactly; :attr:`IntroductionReport.candidates` says how many there were.
-Two organizations are compared pairwise (quadratic in the organizations: about a second at a
-thousand). Committee coverage (:func:`coalition.analysis.coverage.coverage_report`) counts the
-neighborhoods of active welcoming committees; none of these ties places a committee, so an
+under-connected members or communities they involve, then how many reasons, then ids), and only
+the first ``measure_top`` of each kind are measured exactly;
+:attr:`IntroductionReport.candidates` says how many there were. Two organizations are compared
+pairwise (quadratic in the organizations: Hartford's 56 take about 4 s of CPU in all, a synthetic
+city of 1,000 about 15 s, mostly the pairwise step). Committee coverage
+(:func:`coalition.analysis.coverage.coverage_report`) counts the neighborhoods of active
+welcoming committees; none of these ties places a committee, so an
 introduction never changes it (the tests check this), and its effect is read in the gaps instead.
 """
 
@@ -236,7 +238,7 @@ def _families(index: GraphIndex, which: tuple[str, ...]) -> dict[str, pd.DataFra
 # Each family's findings as {key: row}; a finding "closes" when its key goes (or, for a service
 # gap, when its severity drops).
 def _keyed(family: str, frame: pd.DataFrame) -> dict[tuple[Any, ...], dict[str, Any]]:
-    records = frame.to_dict("records")
+    records = _records(frame)
     if family == "service_gaps":
         return {(r["community_id"], r["domain"]): r for r in records}
     if family == "language_gaps":
@@ -250,6 +252,16 @@ def _keyed(family: str, frame: pd.DataFrame) -> dict[tuple[Any, ...], dict[str, 
             (r["id"],): r for r in records if r["kind"] == "neighborhood" and r["severity"] == 1
         }
     return {(r["neighborhood_id"],): r for r in records}
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """A frame's rows as dicts keyed by column name."""
+    return [{str(k): v for k, v in row.items()} for row in frame.to_dict("records")]
+
+
+def _by_id(frame: pd.DataFrame, column: str) -> dict[str, Any]:
+    """One column of a frame indexed by node id, as {id: value}."""
+    return dict(zip(map(str, frame.index.tolist()), frame[column].tolist(), strict=True))
 
 
 def _closed_entry(family: str, row: dict[str, Any], after: dict[str, Any] | None) -> dict[str, Any]:
@@ -429,13 +441,13 @@ def _facts(index: GraphIndex, service: pd.DataFrame) -> _Facts:
             zip(mentor_ties["source"].tolist(), mentor_ties["target"].tolist(), strict=True)
         ),
         volunteers=_pairs_of(volunteer_ties, "source", "target"),
-        services={o: {str(s) for s in v} for o, v in orgs["services"].items()},
+        services={o: {str(s) for s in v} for o, v in _by_id(orgs, "services").items()},
         languages={
-            **{o: _spoken(v) for o, v in orgs["languages"].items()},
-            **{c: _spoken(v) for c, v in index.communities["languages"].items()},
-            **{n: _spoken(v) for n, v in index.navigators["languages"].items()},
+            **{o: _spoken(v) for o, v in _by_id(orgs, "languages").items()},
+            **{c: _spoken(v) for c, v in _by_id(index.communities, "languages").items()},
+            **{n: _spoken(v) for n, v in _by_id(index.navigators, "languages").items()},
         },
-        orientation=orgs["orientation"].to_dict(),
+        orientation={o: str(v) for o, v in _by_id(orgs, "orientation").items()},
         gap_domains=gap_domains,
         member_degree={
             o: len({p for p in partners.get(o, set()) if p in members}) for o in members
@@ -719,21 +731,16 @@ def introductions(
                 candidates[NAVIGATOR_COMMUNITY].append((navigator, c, reasons))
 
     flagged = illustrative_ids(index)
-    speakers = {
-        (r["neighborhood_id"], r["language"]): r for r in report.language_gaps.to_dict("records")
-    }
+    speakers = {(r["neighborhood_id"], r["language"]): r for r in _records(report.language_gaps)}
     rows = []
     total = sum(len(found) for found in candidates.values())
     for pair_kind in PAIR_KINDS:
-        found = sorted(
-            candidates[pair_kind],
-            key=lambda c, k=pair_kind: (
-                -_potential(facts, k, c[0], c[2], c[1]),
-                -len(c[2]),
-                c[0],
-                c[1],
-            ),
-        )
+
+        def cheap_order(found: tuple[Any, ...], kind: str = pair_kind) -> tuple[Any, ...]:
+            first, second, reasons = found
+            return (-_potential(facts, kind, first, reasons, second), -len(reasons), first, second)
+
+        found = sorted(candidates[pair_kind], key=cheap_order)
         for a, b, reasons in found[:measure_top]:
             tie_type = TIE_OF_KIND[pair_kind]
             join = tuple(n for n in (a, b) if n in outside)

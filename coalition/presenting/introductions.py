@@ -97,7 +97,7 @@ def names_list(values: list[Any], escape: Escape = md) -> str:
     return format_list(items, locale=i18n.locale())
 
 
-def headline(row: Mapping[str, Any], escape: Escape = md) -> str:
+def headline(row: Mapping[Any, Any], escape: Escape = md) -> str:
     """What to do, in one sentence (marked when it rests on illustrative rows).
 
     Examples
@@ -119,7 +119,7 @@ def headline(row: Mapping[str, Any], escape: Escape = md) -> str:
     return f"{labels.ILLUSTRATIVE_MARK} {text}" if row.get("illustrative") else text
 
 
-def invitation(row: Mapping[str, Any], escape: Escape = md) -> str:
+def invitation(row: Mapping[Any, Any], escape: Escape = md) -> str:
     """The sentence that says an end is not a coalition member yet ("" when both are).
 
     Examples
@@ -138,7 +138,7 @@ def invitation(row: Mapping[str, Any], escape: Escape = md) -> str:
     ).format(name=names_list(invited, escape))
 
 
-def reason_sentences(row: Mapping[str, Any], escape: Escape = md) -> list[str]:
+def reason_sentences(row: Mapping[Any, Any], escape: Escape = md) -> list[str]:
     """One sentence per reason of a pair.
 
     Examples
@@ -190,7 +190,7 @@ def reason_sentences(row: Mapping[str, Any], escape: Escape = md) -> list[str]:
     return sentences
 
 
-def _service_effect(entry: Mapping[str, Any], escape: Escape) -> str:
+def _service_effect(entry: Mapping[Any, Any], escape: Escape) -> str:
     values = {
         "service": service_phrase(entry["domain"]),
         "community": escape(entry["community"]),
@@ -207,7 +207,7 @@ def _service_effect(entry: Mapping[str, Any], escape: Escape) -> str:
 
 
 def _language_effect(
-    entry: Mapping[str, Any], escape: Escape, disclosure: privacy.Disclosure
+    entry: Mapping[Any, Any], escape: Escape, disclosure: privacy.Disclosure
 ) -> str:
     values = {
         "neighborhood": escape(entry["neighborhood"]),
@@ -225,7 +225,7 @@ def _language_effect(
     ).format(count=privacy.format_count(speakers, disclosure), **values)
 
 
-def _fragile_effect(entry: Mapping[str, Any], escape: Escape) -> str:
+def _fragile_effect(entry: Mapping[Any, Any], escape: Escape) -> str:
     name, through = escape(entry["name"]), escape(entry["through"])
     if entry["type"] == "community":
         return _(
@@ -243,7 +243,7 @@ def _fragile_effect(entry: Mapping[str, Any], escape: Escape) -> str:
     ).format(organization=name)
 
 
-def _isolated_effect(entry: Mapping[str, Any], escape: Escape) -> str:
+def _isolated_effect(entry: Mapping[Any, Any], escape: Escape) -> str:
     if entry["kind"] == "isolated":
         return _("{organization} is no longer isolated: it gains its first partner.").format(
             organization=escape(entry["name"])
@@ -259,7 +259,7 @@ def _isolated_effect(entry: Mapping[str, Any], escape: Escape) -> str:
 
 
 def effect_sentences(
-    row: Mapping[str, Any],
+    row: Mapping[Any, Any],
     escape: Escape = md,
     disclosure: privacy.Disclosure | None = None,
 ) -> list[str]:
@@ -323,7 +323,7 @@ def effect_sentences(
 
 
 def pair_sentences(
-    row: Mapping[str, Any],
+    row: Mapping[Any, Any],
     escape: Escape = md,
     disclosure: privacy.Disclosure | None = None,
 ) -> dict[str, Any]:
