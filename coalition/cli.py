@@ -323,6 +323,81 @@ def cmd_gaps(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _choice(value: str | None, frame: Any, option: str) -> str | None:
+    """A neighborhood or community given by id or name (any case); a usage error naming the
+    choices otherwise."""
+    from .i18n import _
+
+    if value is None:
+        return None
+    text = value.strip()
+    if text in frame.index:
+        return text
+    by_name = {str(n).strip().lower(): str(i) for i, n in frame["name"].items()}
+    if text.lower() in by_name:
+        return by_name[text.lower()]
+    raise UsageError(
+        _("{option}: no {value} in this city. Choose one of: {choices}.").format(
+            option=option, value=repr(text), choices=", ".join(map(str, frame.index))
+        )
+    )
+
+
+def cmd_introductions(args: argparse.Namespace) -> int:
+    from .analysis.introductions import introductions
+    from .i18n import _, ngettext
+    from .presenting.introductions import pair_sentences
+
+    if args.limit < 1:
+        raise UsageError(
+            _("--limit must be 1 or more pairs (got {limit}).").format(limit=args.limit)
+        )
+    disclosure = _disclosure(args)
+    index = _index(args)
+    neighborhood = _choice(args.neighborhood, index.neighborhoods, "--neighborhood")
+    community = _choice(args.community, index.communities, "--community")
+    report = introductions(
+        index,
+        neighborhood=neighborhood,
+        community=community,
+        limit=args.limit,
+        disclosure=disclosure,
+    )
+    _say_exact(args, disclosure)
+    if args.json:
+        _print_json(report.to_dict())
+        return EXIT_OK
+    print(
+        "\n"
+        + ngettext(
+            "INTRODUCTIONS: WHO SHOULD MEET ({measured} of {candidates} candidate pair measured)",
+            "INTRODUCTIONS: WHO SHOULD MEET ({measured} of {candidates} candidate pairs measured)",
+            report.candidates,
+        ).format(measured=report.measured, candidates=report.candidates)
+    )
+    if report.pairs.empty:
+        print("  " + _("No pair to introduce for this choice."))
+    marked = False
+    for row in report.pairs.to_dict("records"):
+        said = pair_sentences(row, str, disclosure)
+        marked |= bool(row["illustrative"])
+        print(f"\n{row['rank']:>3}. {said['headline']}")
+        if said["invitation"]:
+            print("     " + _("Invite: {sentence}").format(sentence=said["invitation"]))
+        for sentence in said["reasons"]:
+            print("     " + _("Why: {sentence}").format(sentence=sentence))
+        for sentence in said["effects"]:
+            print("     " + _("Effect: {sentence}").format(sentence=sentence))
+    if marked:
+        print(
+            "\n"
+            + _("{mark} rests on illustrative rows (made up to show the tool, not facts).").format(
+                mark=MARK
+            )
+        )
+    return EXIT_OK
+
+
 def cmd_coverage(args: argparse.Namespace) -> int:
     from .analysis import coverage_report
 
@@ -1611,6 +1686,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--limit", type=int, default=5, help="entries shown per family")
     p.set_defaults(func=cmd_gaps)
+    p = verbs.add_parser(
+        "introductions",
+        parents=[common, as_json, public],
+        help="who should meet: ties to add, why, and the gaps each would close",
+    )
+    p.add_argument("--neighborhood", help="pairs present in this neighborhood (id or name)")
+    p.add_argument("--community", help="pairs about this community (id or name)")
+    p.add_argument("--limit", type=int, default=10, help="pairs shown")
+    p.set_defaults(func=cmd_introductions)
     p = verbs.add_parser(
         "coverage", parents=[common, as_json, rule, public], help="welcoming-committee coverage"
     )

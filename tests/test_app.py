@@ -328,6 +328,8 @@ def test_gaps_filters_narrow_the_tables(open_app, tiny_db):
     at.text_input(key="gaps_text").set_value("Karen").run()
     assert_clean(at)
     for frame in at.dataframe:
+        if "Introduction" in frame.value.columns:  # the introductions section has its own filters
+            continue
         for explanation in frame.value["Why it matters"]:
             assert "karen" in explanation.lower()
     at.text_input(key="gaps_text").set_value("").run()

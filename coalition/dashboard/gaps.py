@@ -83,6 +83,10 @@ def render() -> None:
                 column_config=ui.gap_column_config(table),
             )
 
+    from coalition.dashboard import introductions_ui  # its own section (issue 11)
+
+    introductions_ui.render(snap, audience, options)
+
 
 if __name__ == "__main__":
     render()
