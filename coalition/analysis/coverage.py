@@ -229,24 +229,6 @@ FIGURE_COLUMNS = Translated(
     }
 )
 
-# A protected count with its noun, per noun: (one, several, fewer than N, withheld, unknown).
-_COUNT_WORDS = {
-    "foreign_born": (
-        N_("{count} foreign-born resident"),
-        N_("{count} foreign-born residents"),
-        N_("{count} foreign-born residents"),
-        N_("foreign-born residents (number {withheld})"),
-        N_("an unknown number of foreign-born residents"),
-    ),
-    "residents": (
-        N_("{count} resident"),
-        N_("{count} residents"),
-        N_("{count} residents"),
-        N_("residents (number {withheld})"),
-        N_("an unknown number of residents"),
-    ),
-}
-
 
 def count_words(value: Any, noun: str) -> str:
     """A protected count with its noun for a sentence, in the language in use.
@@ -263,15 +245,30 @@ def count_words(value: Any, noun: str) -> str:
     >>> count_words(privacy.Withheld(), "foreign_born")
     'foreign-born residents (number withheld to protect a small count)'
     """
-    one, several, small, withheld, unknown = _COUNT_WORDS[noun]
+    foreign_born = noun == "foreign_born"
     if isinstance(value, privacy.SmallCount):
-        return _(small).format(count=value)
+        small = _("{count} foreign-born residents") if foreign_born else _("{count} residents")
+        return small.format(count=value)
     if isinstance(value, privacy.Withheld):
-        return _(withheld).format(withheld=value)
+        withheld = (
+            _("foreign-born residents (number {withheld})")
+            if foreign_born
+            else _("residents (number {withheld})")
+        )
+        return withheld.format(withheld=value)
     if value is None or value != value:
-        return _(unknown)
+        return (
+            _("an unknown number of foreign-born residents")
+            if foreign_born
+            else _("an unknown number of residents")
+        )
     number = int(round(float(value)))
-    return ngettext(one, several, number).format(count=fmt_int(number))
+    many = (
+        ngettext("{count} foreign-born resident", "{count} foreign-born residents", number)
+        if foreign_born
+        else ngettext("{count} resident", "{count} residents", number)
+    )
+    return many.format(count=fmt_int(number))
 
 
 def _guessed_figures(whole_row: Any, columns: Any) -> list[str]:
@@ -310,8 +307,10 @@ def _summary_sentence(
 
     Examples
     --------
-    >>> _summary_sentence(2, 0, "its own neighborhood", 2, 5, ("300", "1,000", "30%"))
-    '2 active welcoming committees, each covering its own neighborhood, reach 2 of 5 neighborhoods and 300 of 1,000 foreign-born residents (30%).'
+    >>> print(_summary_sentence(2, 0, "its own neighborhood", 2, 5, ("300", "1,000", "30%")))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    2 active welcoming committees, each covering its own neighborhood, reach 2 of 5
+    neighborhoods and 300 of 1,000 foreign-born residents (30%).
     """
     values = {
         "committees": ngettext(
@@ -320,8 +319,9 @@ def _summary_sentence(
         "what_if": " " + _("(plus {count} what-if)").format(count=what_if) if what_if else "",
         "rule": rule_words,
         "covered": covered,
-        "neighborhoods": ngettext("{count} neighborhood", "{count} neighborhoods", neighborhoods)
-        .format(count=figure(neighborhoods)),
+        "neighborhoods": ngettext(
+            "{count} neighborhood", "{count} neighborhoods", neighborhoods
+        ).format(count=figure(neighborhoods)),
     }
     if foreign_born is None:
         template = _(
@@ -462,7 +462,9 @@ def coverage_report(
                 "not 0), so its residents are left out of the totals."
             )
         elif is_covered:
-            template = _("{name} {status} and is covered by {committees}, reaching its {foreign_born}.")
+            template = _(
+                "{name} {status} and is covered by {committees}, reaching its {foreign_born}."
+            )
         else:
             template = _(
                 "{name} {status} and is not covered: its {foreign_born} are outside every active "

@@ -32,11 +32,12 @@ import pandas as pd
 from scipy import sparse
 
 from .. import privacy
-from ..i18n import N_, Translated, _, fmt_number, language, ngettext
+from ..i18n import N_, Translated, _, ngettext
+from ..i18n import language as language_in_use
 from ..privacy import Disclosure, Line
 from ..schema import SERVICES
 from ..values import whole
-from .coverage import frame_records, index_counts
+from .coverage import count_words, frame_records, index_counts
 from .graph_index import (
     IMMIGRANT_SIDE,
     RECEIVING_SIDE,
@@ -241,8 +242,10 @@ def _service_sentence(provider: str | None, phrase: str, community: str, places:
     --------
     >>> _service_sentence(None, "housing help", "Karen", "Dogwood")
     'No organization in the coalition offers housing help to Karen, who live in Dogwood.'
-    >>> _service_sentence("Alder Library", "youth programs", "Karen", "")
-    'Only Alder Library offers youth programs to Karen (no neighborhood recorded for them): if it stopped, no one in the coalition would.'
+    >>> print(_service_sentence("Alder Library", "youth programs", "Karen", ""))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    Only Alder Library offers youth programs to Karen (no neighborhood recorded for them): if
+    it stopped, no one in the coalition would.
     """
     values = {"provider": provider, "help": phrase, "community": community, "places": places}
     if provider is not None and places:
@@ -256,7 +259,9 @@ def _service_sentence(provider: str | None, phrase: str, community: str, places:
             "them): if it stopped, no one in the coalition would."
         )
     elif places:
-        template = _("No organization in the coalition offers {help} to {community}, who live in {places}.")
+        template = _(
+            "No organization in the coalition offers {help} to {community}, who live in {places}."
+        )
     else:
         template = _(
             "No organization in the coalition offers {help} to {community} (no neighborhood "
@@ -301,7 +306,7 @@ def service_gaps(index: GraphIndex) -> pd.DataFrame:
                     "community": community["name"],
                     "community_kind": community["community_kind"],
                     "domain": domain,
-                    "domain_label": label,
+                    "domain_label": _(label),  # schema.SERVICES words (marked there)
                     "providers": len(provider_ids),
                     "provider_names": names,
                     "neighborhoods": where,
@@ -337,7 +342,7 @@ LANGUAGE_COLUMNS = [
 def language_gaps(index: GraphIndex) -> pd.DataFrame:
     """Per neighborhood, languages of resident communities that nobody reaching it offers."""
     # The sentences are in the language in use: memoised per language.
-    return index.memo(f"language_gaps:{language()}", lambda: _language_gaps(index)).copy()
+    return index.memo(f"language_gaps:{language_in_use()}", lambda: _language_gaps(index)).copy()
 
 
 def _language_needs(
@@ -462,7 +467,7 @@ def _speaker_words(speakers: Any) -> str:
     if not speakers:
         return ""
     return " " + ngettext("({count} resident)", "({count} residents)", int(round(speakers))).format(
-        count=fmt_number(speakers)
+        count=figure(speakers)
     )
 
 
@@ -547,8 +552,10 @@ def _alone_sentence(kind: str, place: str, org: str) -> str:
 
     Examples
     --------
-    >>> _alone_sentence("neighborhood", "Dogwood", "Alder Library")
-    'Dogwood is reached by one organization only, Alder Library: if it left, no coalition organization would be present in Dogwood.'
+    >>> print(_alone_sentence("neighborhood", "Dogwood", "Alder Library"))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    Dogwood is reached by one organization only, Alder Library: if it left, no coalition
+    organization would be present in Dogwood.
     """
     if kind == "community":
         template = _(
@@ -1030,8 +1037,7 @@ def bridging(
             if pair is None:
                 head = ngettext(
                     "{name} links {count} partner that are not linked to each other ({partners})",
-                    "{name} links {count} partners that are not linked to each other "
-                    "({partners})",
+                    "{name} links {count} partners that are not linked to each other ({partners})",
                     int(round(degree)),
                 ).format(name=name, count=figure(degree), partners=partner_words)
             else:
@@ -1234,7 +1240,7 @@ def uncovered_need(index: GraphIndex) -> pd.DataFrame:
     """Neighborhoods with foreign-born residents above the city median and members at or
     below the median number of coalition members reaching a neighborhood."""
     # The sentences are in the language in use: memoised per language.
-    return index.memo(f"uncovered_need:{language()}", lambda: _uncovered_need(index)).copy()
+    return index.memo(f"uncovered_need:{language_in_use()}", lambda: _uncovered_need(index)).copy()
 
 
 def _uncovered_mask(index: GraphIndex) -> tuple[np.ndarray, float, float]:
@@ -1309,7 +1315,7 @@ def _uncovered_need(index: GraphIndex, shown: dict[Any, Any] | None = None) -> p
         fb_hidden = privacy.is_hidden(fb_marker)
         moe_words = f" (± {figure(moe)})" if pd.notna(moe) and not fb_hidden else ""
         fb_words = (
-            _("{count} foreign-born residents").format(count=fb_marker)
+            count_words(fb_marker, "foreign_born")
             if fb_hidden
             else ngettext(
                 "{count} foreign-born resident",
@@ -1320,9 +1326,7 @@ def _uncovered_need(index: GraphIndex, shown: dict[Any, Any] | None = None) -> p
         values = {
             "name": row["name"],
             "foreign_born": f"{fb_words}{moe_words}",
-            "median": f"{median_marker}"
-            if privacy.is_hidden(median_marker)
-            else figure(fb_median),
+            "median": f"{median_marker}" if privacy.is_hidden(median_marker) else figure(fb_median),
             "members": f" ({join_names(who)})" if who else "",
             "count": figure(count),
             "member_median": figure(member_median, None),

@@ -25,10 +25,10 @@ import pandas as pd
 from scipy import sparse
 
 from ..errors import AnalysisError
+from ..i18n import N_, _, ngettext
 from ..values import json_value, whole
 from .coverage import coverage_report
 from .geometry import check_rule, coverage_matrix, positions_of
-from ..i18n import N_, _, ngettext
 from .graph_index import GraphIndex, as_index, figure, join_names
 from .graph_index import percent as percent_words
 from .provenance import illustrative_ids

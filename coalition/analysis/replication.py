@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import AnalysisError
-from ..i18n import N_, _, ngettext
+from ..i18n import _, ngettext
 from ..settings import DEFAULT_K, DEFAULT_SEED, DEFAULT_STABILITY_RUNS
 from ..values import json_value, whole
 from .coverage import frame_records
@@ -324,28 +324,26 @@ class _NameList:
         )
 
 
-# The tail of a summarised list, per kind of name: "3 more organizations".
-_MORE_WORDS = {
-    "organization": (N_("{count} more organization"), N_("{count} more organizations")),
-    "anchor institution": (
-        N_("{count} more anchor institution"),
-        N_("{count} more anchor institutions"),
-    ),
-    "navigator": (N_("{count} more navigator"), N_("{count} more navigators")),
-    "gap": (N_("{count} more gap"), N_("{count} more gaps")),
-}
-
-
 def _more(count: int, what: str) -> str:
-    """ "3 more organizations" in the language in use (``what``: a key of :data:`_MORE_WORDS`).
+    """ "3 more organizations" in the language in use (``what``: "organization", "anchor
+    institution", "navigator" or "gap").
 
     Examples
     --------
     >>> _more(1, "gap"), _more(1200, "organization")
     ('1 more gap', '1,200 more organizations')
     """
-    one, several = _MORE_WORDS[what]
-    return ngettext(one, several, count).format(count=figure(count))
+    if what == "anchor institution":
+        words = ngettext(
+            "{count} more anchor institution", "{count} more anchor institutions", count
+        )
+    elif what == "navigator":
+        words = ngettext("{count} more navigator", "{count} more navigators", count)
+    elif what == "gap":
+        words = ngettext("{count} more gap", "{count} more gaps", count)
+    else:
+        words = ngettext("{count} more organization", "{count} more organizations", count)
+    return words.format(count=figure(count))
 
 
 def _navigator_count(count: int) -> str:
@@ -410,9 +408,7 @@ def _reasons(
         )
         if pd.notna(pop) and pop > 0 and pd.notna(fb)
         else "",
-        "limited_english": _("; {count} speak English less than very well").format(
-            count=figure(le)
-        )
+        "limited_english": _("; {count} speak English less than very well").format(count=figure(le))
         if pd.notna(le) and le > 0
         else "",
     }
@@ -474,8 +470,7 @@ def _reasons(
         + ("" if who.endswith(".") else "."),
         "adjacency": ngettext(
             "It borders {names}, which has an active welcoming committee that can help it start.",
-            "It borders {names}, which have an active welcoming committee that can help it "
-            "start.",
+            "It borders {names}, which have an active welcoming committee that can help it start.",
             len(neighbours),
         ).format(names=join_names(neighbours, limit=3)),
         "gaps": _("Gaps found here: {gaps}.").format(
