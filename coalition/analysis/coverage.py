@@ -323,24 +323,37 @@ def _summary_sentence(
             "{count} neighborhood", "{count} neighborhoods", neighborhoods
         ).format(count=figure(neighborhoods)),
     }
+    # One template per case; the count chooses the verb's number (English says "reach" for one
+    # committee too, as it always has).
     if foreign_born is None:
-        template = _(
+        template = ngettext(
             "{committees}{what_if}, each covering {rule}, reach {covered} of {neighborhoods}; "
             "no neighborhood has a foreign-born figure, so the share of foreign-born residents "
-            "reached is unknown."
+            "reached is unknown.",
+            "{committees}{what_if}, each covering {rule}, reach {covered} of {neighborhoods}; "
+            "no neighborhood has a foreign-born figure, so the share of foreign-born residents "
+            "reached is unknown.",
+            committees,
         )
     else:
         values["reached"], values["total"], values["share"] = foreign_born
         template = (
-            _(
+            ngettext(
                 "{committees}{what_if}, each covering {rule}, reach {covered} of "
                 "{neighborhoods} and {reached} of {total} foreign-born residents "
-                "(share withheld to protect a small count)."
+                "(share withheld to protect a small count).",
+                "{committees}{what_if}, each covering {rule}, reach {covered} of "
+                "{neighborhoods} and {reached} of {total} foreign-born residents "
+                "(share withheld to protect a small count).",
+                committees,
             )
             if foreign_born[2] is None
-            else _(
+            else ngettext(
                 "{committees}{what_if}, each covering {rule}, reach {covered} of "
-                "{neighborhoods} and {reached} of {total} foreign-born residents ({share})."
+                "{neighborhoods} and {reached} of {total} foreign-born residents ({share}).",
+                "{committees}{what_if}, each covering {rule}, reach {covered} of "
+                "{neighborhoods} and {reached} of {total} foreign-born residents ({share}).",
+                committees,
             )
         )
     return template.format(**values)

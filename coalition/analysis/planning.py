@@ -629,9 +629,12 @@ def what_if(
         return _("n/a") if share is None else percent_words(share)
 
     explanation = (
-        _(
+        ngettext(
             "With committees also in {chosen}, {newly} would become covered: {gained} more "
-            "foreign-born residents, from {before} to {after}."
+            "foreign-born residents, from {before} to {after}.",
+            "With committees also in {chosen}, {newly} would become covered: {gained} more "
+            "foreign-born residents, from {before} to {after}.",
+            len(newly),
         )
         if newly
         else _(
