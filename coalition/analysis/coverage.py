@@ -27,10 +27,12 @@ import numpy as np
 import pandas as pd
 
 from .. import privacy
+from ..i18n import N_, Translated, _, ngettext
+from ..presenting.text import fmt_int
 from ..privacy import Disclosure, Line
 from ..values import json_value, whole
 from .geometry import check_rule, coverage_pairs, positions_of
-from .graph_index import GraphIndex, as_index, join_names, plural
+from .graph_index import GraphIndex, as_index, figure, join_names, percent
 from .provenance import committee_ids_by_name, illustrative_rows
 
 
@@ -203,7 +205,7 @@ def covered_mask(
     )
     for position in extra_positions.tolist():
         if not active[position]:
-            labels[position] = [f"(what if) {frame['name'].iat[position]}"]
+            labels[position] = [_("(what if) {name}").format(name=frame["name"].iat[position])]
     sources = np.zeros(len(frame), dtype=bool)
     sources[active] = True
     sources[extra_positions] = True
@@ -218,12 +220,55 @@ def covered_mask(
     return covered, covered_by
 
 
-FIGURE_COLUMNS = {
-    "population": "population",
-    "population_moe": "population",
-    "foreign_born": "foreign-born",
-    "foreign_born_moe": "foreign-born",
-}
+FIGURE_COLUMNS = Translated(
+    {
+        "population": N_("population"),
+        "population_moe": N_("population"),
+        "foreign_born": N_("foreign-born"),
+        "foreign_born_moe": N_("foreign-born"),
+    }
+)
+
+
+def count_words(value: Any, noun: str) -> str:
+    """A protected count with its noun for a sentence, in the language in use.
+
+    What :func:`coalition.privacy.count_phrase` says, from whole templates: ``noun`` is
+    ``"foreign_born"`` or ``"residents"``.
+
+    Examples
+    --------
+    >>> count_words(1, "residents"), count_words(1200.0, "foreign_born")
+    ('1 resident', '1,200 foreign-born residents')
+    >>> count_words(privacy.SmallCount(11), "residents"), count_words(None, "residents")
+    ('fewer than 11 residents', 'an unknown number of residents')
+    >>> count_words(privacy.Withheld(), "foreign_born")
+    'foreign-born residents (number withheld to protect a small count)'
+    """
+    foreign_born = noun == "foreign_born"
+    if isinstance(value, privacy.SmallCount):
+        small = _("{count} foreign-born residents") if foreign_born else _("{count} residents")
+        return small.format(count=value)
+    if isinstance(value, privacy.Withheld):
+        withheld = (
+            _("foreign-born residents (number {withheld})")
+            if foreign_born
+            else _("residents (number {withheld})")
+        )
+        return withheld.format(withheld=value)
+    if value is None or value != value:
+        return (
+            _("an unknown number of foreign-born residents")
+            if foreign_born
+            else _("an unknown number of residents")
+        )
+    number = int(round(float(value)))
+    many = (
+        ngettext("{count} foreign-born resident", "{count} foreign-born residents", number)
+        if foreign_born
+        else ngettext("{count} resident", "{count} residents", number)
+    )
+    return many.format(count=fmt_int(number))
 
 
 def _guessed_figures(whole_row: Any, columns: Any) -> list[str]:
@@ -244,7 +289,74 @@ def _share(part: float, whole: float) -> float | None:
 
 
 def _percent(share: float | None) -> str:
-    return "an unknown share" if share is None else f"{share:.0%}"
+    return _("an unknown share") if share is None else percent(share)
+
+
+def _summary_sentence(
+    committees: int,
+    what_if: int,
+    rule_words: str,
+    covered: int,
+    neighborhoods: int,
+    foreign_born: tuple[str, str, str | None] | None,
+) -> str:
+    """The coverage summary: committees, the rule, neighborhoods and foreign-born reached.
+
+    ``foreign_born`` is (reached, total, share or ``None`` when withheld), or ``None`` when no
+    neighborhood has a foreign-born figure.
+
+    Examples
+    --------
+    >>> print(_summary_sentence(2, 0, "its own neighborhood", 2, 5, ("300", "1,000", "30%")))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    2 active welcoming committees, each covering its own neighborhood, reach 2 of 5
+    neighborhoods and 300 of 1,000 foreign-born residents (30%).
+    """
+    values = {
+        "committees": ngettext(
+            "{count} active welcoming committee", "{count} active welcoming committees", committees
+        ).format(count=figure(committees)),
+        "what_if": " " + _("(plus {count} what-if)").format(count=what_if) if what_if else "",
+        "rule": rule_words,
+        "covered": covered,
+        "neighborhoods": ngettext(
+            "{count} neighborhood", "{count} neighborhoods", neighborhoods
+        ).format(count=figure(neighborhoods)),
+    }
+    # One template per case; the count chooses the verb's number (English says "reach" for one
+    # committee too, as it always has).
+    if foreign_born is None:
+        template = ngettext(
+            "{committees}{what_if}, each covering {rule}, reach {covered} of {neighborhoods}; "
+            "no neighborhood has a foreign-born figure, so the share of foreign-born residents "
+            "reached is unknown.",
+            "{committees}{what_if}, each covering {rule}, reach {covered} of {neighborhoods}; "
+            "no neighborhood has a foreign-born figure, so the share of foreign-born residents "
+            "reached is unknown.",
+            committees,
+        )
+    else:
+        values["reached"], values["total"], values["share"] = foreign_born
+        template = (
+            ngettext(
+                "{committees}{what_if}, each covering {rule}, reach {covered} of "
+                "{neighborhoods} and {reached} of {total} foreign-born residents "
+                "(share withheld to protect a small count).",
+                "{committees}{what_if}, each covering {rule}, reach {covered} of "
+                "{neighborhoods} and {reached} of {total} foreign-born residents "
+                "(share withheld to protect a small count).",
+                committees,
+            )
+            if foreign_born[2] is None
+            else ngettext(
+                "{committees}{what_if}, each covering {rule}, reach {covered} of "
+                "{neighborhoods} and {reached} of {total} foreign-born residents ({share}).",
+                "{committees}{what_if}, each covering {rule}, reach {covered} of "
+                "{neighborhoods} and {reached} of {total} foreign-born residents ({share}).",
+                committees,
+            )
+        )
+    return template.format(**values)
 
 
 def coverage_report(
@@ -320,10 +432,17 @@ def coverage_report(
         )
     ]
     rule_words = {
-        "own": "its own neighborhood",
-        "adjacent": "its own neighborhood and the neighborhoods sharing a border",
-        "distance": f"neighborhoods within {distance_km:g} km",
+        "own": _("its own neighborhood"),
+        "adjacent": _("its own neighborhood and the neighborhoods sharing a border"),
+        "distance": _("neighborhoods within {distance} km").format(
+            distance=figure(distance_km, None)
+        ),
     }[rule]
+    status_table = {
+        "active": _("has an active welcoming committee"),
+        "forming": _("has a welcoming committee forming (not counted yet)"),
+        "none": _("has no welcoming committee"),
+    }
 
     explanations = []
     for neighborhood_id, name, status, is_covered, by, fb, known, made_up in zip(
@@ -337,32 +456,38 @@ def coverage_report(
         guessed,
         strict=False,
     ):
-        status_words = {
-            "active": "has an active welcoming committee",
-            "forming": "has a welcoming committee forming (not counted yet)",
-            "none": "has no welcoming committee",
-        }.get(status, "has no committee")
-        fb_cell = cell(("neighborhood", neighborhood_id, "foreign_born"), fb)
-        if not known:
-            sentence = (
-                f"{name} {status_words} and is "
-                + (f"covered by {join_names(by)}" if is_covered else "not covered")
-                + "; it has no foreign-born figure (no figure, not 0), so its residents "
-                "are left out of the totals."
+        values = {
+            "name": name,
+            "status": status_table.get(status) or _("has no committee"),
+            "committees": join_names(by),
+            "foreign_born": count_words(
+                cell(("neighborhood", neighborhood_id, "foreign_born"), fb), "foreign_born"
+            ),
+        }
+        if not known and is_covered:
+            template = _(
+                "{name} {status} and is covered by {committees}; it has no foreign-born figure "
+                "(no figure, not 0), so its residents are left out of the totals."
+            )
+        elif not known:
+            template = _(
+                "{name} {status} and is not covered; it has no foreign-born figure (no figure, "
+                "not 0), so its residents are left out of the totals."
             )
         elif is_covered:
-            sentence = (
-                f"{name} {status_words} and is covered by {join_names(by)}, "
-                f"reaching its {privacy.count_phrase(fb_cell, 'foreign-born resident')}."
+            template = _(
+                "{name} {status} and is covered by {committees}, reaching its {foreign_born}."
             )
         else:
-            sentence = (
-                f"{name} {status_words} and is not covered: its "
-                f"{privacy.count_phrase(fb_cell, 'foreign-born resident')} are outside every "
-                "active committee's reach."
+            template = _(
+                "{name} {status} and is not covered: its {foreign_born} are outside every active "
+                "committee's reach."
             )
+        sentence = template.format(**values)
         if made_up:
-            sentence += f" Its {join_names(made_up)} figure is illustrative (made up)."
+            sentence += " " + _("Its {figures} figure is illustrative (made up).").format(
+                figures=join_names(made_up)
+            )
         explanations.append(sentence)
     neighborhoods = pd.DataFrame(
         {
@@ -412,25 +537,21 @@ def coverage_report(
         "population_total": whole(pop_total),
         "population_covered": whole(pop_covered),
         "share_population_covered": _share(pop_covered, pop_total),
-        "explanation": (
-            f"{plural(active_count, 'active welcoming committee')}"
-            + (f" (plus {len(extra)} what-if)" if extra else "")
-            + f", each covering {rule_words}, reach {int(covered.sum())} of "
-            f"{plural(len(frame), 'neighborhood')}"
-            + (
-                (
-                    f" and {privacy.format_count(fb_covered_shown, disclosure)} of "
-                    f"{privacy.format_count(fb_total_shown, disclosure)} foreign-born residents "
-                    + (
-                        "(share withheld to protect a small count)."
-                        if privacy.hidden_share(fb_total_shown, fb_covered_shown)
-                        else f"({_percent(share_fb)})."
-                    )
-                )
-                if fb_known.any()
-                else "; no neighborhood has a foreign-born figure, so the share of foreign-born "
-                "residents reached is unknown."
+        "explanation": _summary_sentence(
+            active_count,
+            len(extra),
+            rule_words,
+            int(covered.sum()),
+            len(frame),
+            (
+                privacy.format_count(fb_covered_shown, disclosure),
+                privacy.format_count(fb_total_shown, disclosure),
+                None
+                if privacy.hidden_share(fb_total_shown, fb_covered_shown)
+                else _percent(share_fb),
             )
+            if fb_known.any()
+            else None,
         ),
     }
     # Keys added only when a figure is missing, so complete cities' reports keep their shape.
@@ -443,11 +564,13 @@ def coverage_report(
         missing = frame["name"][~known].tolist()
         summary[key] = missing
         if words == "foreign-born" and fb_known.any():
-            summary["explanation"] += (
-                f" No foreign-born figure for {join_names(missing)}: "
-                f"{'it is' if len(missing) == 1 else 'they are'} left out of these totals "
-                "(no figure, not 0)."
-            )
+            summary["explanation"] += " " + ngettext(
+                "No foreign-born figure for {names}: it is left out of these totals (no "
+                "figure, not 0).",
+                "No foreign-born figure for {names}: they are left out of these totals (no "
+                "figure, not 0).",
+                len(missing),
+            ).format(names=join_names(missing))
     summary_rows = sorted({i for rows in neighborhoods["illustrative_rows"] for i in rows})
     summary["illustrative"] = bool(summary_rows)
     summary["illustrative_rows"] = summary_rows
@@ -473,28 +596,34 @@ def coverage_report(
             covered_places = [index.name(n) for n in where if n in covered_ids]
             residents_shown = cell(("recorded", community_id), residents)
             covered_shown = cell(("covered", community_id), residents_covered)
-            share_words = (
-                "a share (withheld to protect a small count)"
+            values = {
+                "residents": count_words(residents_shown, "residents"),
+                "community": community["name"],
+                "share": _("a share (withheld to protect a small count)")
                 if privacy.hidden_share(residents_shown, covered_shown)
-                else _percent(share)
-            )
+                else _percent(share),
+                "covered": join_names(covered_places),
+                "places": join_names(places),
+            }
             explanation = (
-                f"Of the {privacy.count_phrase(residents_shown, 'resident')} recorded for "
-                f"{community['name']}, {share_words} live in covered neighborhoods"
-                + (
-                    f" ({join_names(covered_places)})."
-                    if covered_places
-                    else f"; none of {join_names(places)} is covered."
+                _(
+                    "Of the {residents} recorded for {community}, {share} live in covered "
+                    "neighborhoods ({covered})."
                 )
-            )
+                if covered_places
+                else _(
+                    "Of the {residents} recorded for {community}, {share} live in covered "
+                    "neighborhoods; none of {places} is covered."
+                )
+            ).format(**values)
         else:
             estimate = community["estimated_residents"]
             residents = None if pd.isna(estimate) else float(estimate)
             residents_covered, share = None, None
-            explanation = (
-                f"{community['name']}: no residents per neighborhood are recorded (lives_in ties "
-                "with a residents figure), so its coverage cannot be measured; add them to see it."
-            )
+            explanation = _(
+                "{community}: no residents per neighborhood are recorded (lives_in ties with a "
+                "residents figure), so its coverage cannot be measured; add them to see it."
+            ).format(community=community["name"])
         rows.append(
             {
                 "id": community_id,

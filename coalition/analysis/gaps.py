@@ -32,17 +32,19 @@ import pandas as pd
 from scipy import sparse
 
 from .. import privacy
+from ..i18n import N_, Translated, _, ngettext
+from ..i18n import language as language_in_use
 from ..privacy import Disclosure, Line
 from ..schema import SERVICES
 from ..values import whole
-from .coverage import frame_records, index_counts
+from .coverage import count_words, frame_records, index_counts
 from .graph_index import (
     IMMIGRANT_SIDE,
     RECEIVING_SIDE,
     GraphIndex,
     as_index,
+    figure,
     join_names,
-    plural,
 )
 from .membership import member_view, non_member_ids
 from .metrics import (
@@ -64,17 +66,20 @@ IMMIGRANT_ONLY_DOMAINS = ("english", "citizenship", "legal")
 # English is offered by every organization in practice, so it is never reported as a gap.
 COMMON_LANGUAGE = "english"
 
-# How each service domain reads in a sentence ("offers ... to <community>").
-DOMAIN_PHRASES = {
-    "legal": "legal and immigration help",
-    "english": "English and language classes",
-    "employment": "employment help",
-    "health": "health services",
-    "housing": "housing help",
-    "education": "education programs",
-    "citizenship": "citizenship and civic help",
-    "youth": "youth programs",
-}
+# How each service domain reads in a sentence ("offers ... to <community>"), read in the
+# language in use.
+DOMAIN_PHRASES = Translated(
+    {
+        "legal": N_("legal and immigration help"),
+        "english": N_("English and language classes"),
+        "employment": N_("employment help"),
+        "health": N_("health services"),
+        "housing": N_("housing help"),
+        "education": N_("education programs"),
+        "citizenship": N_("citizenship and civic help"),
+        "youth": N_("youth programs"),
+    }
+)
 
 GAP_FAMILIES = (
     "service_gaps",
@@ -230,6 +235,41 @@ SERVICE_COLUMNS = [
 ]
 
 
+def _service_sentence(provider: str | None, phrase: str, community: str, places: str) -> str:
+    """One service gap's sentence: its only provider (or none), the help, who and where.
+
+    Examples
+    --------
+    >>> _service_sentence(None, "housing help", "Karen", "Dogwood")
+    'No organization in the coalition offers housing help to Karen, who live in Dogwood.'
+    >>> print(_service_sentence("Alder Library", "youth programs", "Karen", ""))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    Only Alder Library offers youth programs to Karen (no neighborhood recorded for them): if
+    it stopped, no one in the coalition would.
+    """
+    values = {"provider": provider, "help": phrase, "community": community, "places": places}
+    if provider is not None and places:
+        template = _(
+            "Only {provider} offers {help} to {community}, who live in {places}: if it "
+            "stopped, no one in the coalition would."
+        )
+    elif provider is not None:
+        template = _(
+            "Only {provider} offers {help} to {community} (no neighborhood recorded for "
+            "them): if it stopped, no one in the coalition would."
+        )
+    elif places:
+        template = _(
+            "No organization in the coalition offers {help} to {community}, who live in {places}."
+        )
+    else:
+        template = _(
+            "No organization in the coalition offers {help} to {community} (no neighborhood "
+            "recorded for them)."
+        )
+    return template.format(**values)
+
+
 def service_gaps(index: GraphIndex) -> pd.DataFrame:
     """Community x service domain with no provider (severity 2) or only one (severity 1)."""
     orgs = index.organizations
@@ -247,11 +287,7 @@ def service_gaps(index: GraphIndex) -> pd.DataFrame:
         immigrant = community["community_kind"] != "receiving"
         place_ids = places.get(community_id, [])
         where = [index.name(n) for n in place_ids]
-        where_words = (
-            f", who live in {join_names(where)}"
-            if where
-            else " (no neighborhood recorded for them)"
-        )
+        places_words = join_names(where) if where else ""
         estimate = community["estimated_residents"]
         for domain, label in SERVICES.items():
             if not immigrant and domain in IMMIGRANT_ONLY_DOMAINS:
@@ -261,23 +297,16 @@ def service_gaps(index: GraphIndex) -> pd.DataFrame:
             if len(provider_ids) > 1:
                 continue
             names = [index.name(o) for o in provider_ids]
-            if provider_ids:
-                explanation = (
-                    f"Only {names[0]} offers {phrase} to {community['name']}"
-                    f"{where_words}: if it stopped, no one in the coalition would."
-                )
-            else:
-                explanation = (
-                    f"No organization in the coalition offers {phrase} to "
-                    f"{community['name']}{where_words}."
-                )
+            explanation = _service_sentence(
+                names[0] if names else None, phrase, community["name"], places_words
+            )
             rows.append(
                 {
                     "community_id": community_id,
                     "community": community["name"],
                     "community_kind": community["community_kind"],
                     "domain": domain,
-                    "domain_label": label,
+                    "domain_label": _(label),  # schema.SERVICES words (marked there)
                     "providers": len(provider_ids),
                     "provider_names": names,
                     "neighborhoods": where,
@@ -312,7 +341,8 @@ LANGUAGE_COLUMNS = [
 
 def language_gaps(index: GraphIndex) -> pd.DataFrame:
     """Per neighborhood, languages of resident communities that nobody reaching it offers."""
-    return index.memo("language_gaps", lambda: _language_gaps(index)).copy()
+    # The sentences are in the language in use: memoised per language.
+    return index.memo(f"language_gaps:{language_in_use()}", lambda: _language_gaps(index)).copy()
 
 
 def _language_needs(
@@ -408,7 +438,7 @@ def language_gap_findings(index: GraphIndex) -> list[tuple[str, str]]:
     >>> language_gap_findings(index)  # doctest: +SKIP
     [('dogwood', 'Karen')]
     """
-    _, needs = _language_needs(index)
+    _offered, needs = _language_needs(index)
     keyed = [
         (
             -float(_need_speakers(entry) or 0.0),
@@ -416,36 +446,58 @@ def language_gap_findings(index: GraphIndex) -> list[tuple[str, str]]:
             entry["language"],
             neighborhood_id,
         )
-        for (neighborhood_id, _), entry in needs.items()
+        for (neighborhood_id, _key), entry in needs.items()
     ]
     keyed.sort(key=lambda k: k[:3])
     return [(k[3], k[2]) for k in keyed]
 
 
 def _speaker_words(speakers: Any) -> str:
-    """ " (120 residents)", " (fewer than 11 residents)", or "" when unknown or none."""
+    """ " (120 residents)", " (fewer than 11 residents)", or "" when unknown or none.
+
+    Examples
+    --------
+    >>> _speaker_words(1234.0), _speaker_words(None)
+    (' (1,234 residents)', '')
+    """
     if isinstance(speakers, privacy.SmallCount):
-        return f" ({speakers} residents)"
+        return " " + _("({count} residents)").format(count=speakers)
     if isinstance(speakers, privacy.Withheld):
-        return f" (number of residents {speakers})"
-    return f" ({speakers:,.0f} residents)" if speakers else ""
+        return " " + _("(number of residents {count})").format(count=speakers)
+    if not speakers:
+        return ""
+    return " " + ngettext("({count} resident)", "({count} residents)", int(round(speakers))).format(
+        count=figure(speakers)
+    )
 
 
 def _language_gaps(index: GraphIndex, shown: dict[Any, Any] | None = None) -> pd.DataFrame:
     offered, needs = _language_needs(index)
     reached_by = index.member_names
     rows = []
-    for (neighborhood_id, _), entry in needs.items():
+    for (neighborhood_id, _key), entry in needs.items():
         name = index.name(neighborhood_id)
         who = reached_by.get(neighborhood_id, [])
         speakers = None if entry["unknown"] and not entry["speakers"] else entry["speakers"]
         marker = (shown or {}).get(("speakers", neighborhood_id, str(entry["language"]).lower()))
         resident_words = _speaker_words(marker if privacy.is_hidden(marker) else speakers)
-        reach_words = (
-            f"none of the coalition members reaching {name} "
-            f"({join_names(sorted(who))}) offers {entry['language']}"
+        values = {
+            "neighborhood": name,
+            "communities": join_names(entry["communities"]),
+            "residents": resident_words,
+            "language": entry["language"],
+            "members": join_names(sorted(who)),
+        }
+        template = (
+            _(
+                "In {neighborhood}, {communities}{residents} speak {language}, but none of the "
+                "coalition members reaching {neighborhood} ({members}) offers {language}."
+            )
             if who
-            else f"no coalition member reaches {name} at all"
+            else _(
+                "In {neighborhood}, {communities}{residents} speak {language}, but no "
+                "coalition member reaches {neighborhood} at all."
+            )
         )
         rows.append(
             {
@@ -457,11 +509,7 @@ def _language_gaps(index: GraphIndex, shown: dict[Any, Any] | None = None) -> pd
                 "offered_languages": sorted(offered.get(neighborhood_id, set())),
                 "reached_by": sorted(who),
                 "severity": float(speakers or 0.0),
-                "explanation": (
-                    f"In {name}, {join_names(entry['communities'])}"
-                    f"{resident_words} speak {entry['language']}, but "
-                    f"{reach_words}."
-                ),
+                "explanation": template.format(**values),
                 **_labels_reaching(
                     index, neighborhood_id, [neighborhood_id, *entry["community_ids"]]
                 ),
@@ -488,15 +536,38 @@ FRAGILE_COLUMNS = [
     "severity",
     "explanation",
 ]
-NUMBER_WORDS = {2: "two", 3: "three", 4: "four"}
+NUMBER_WORDS = Translated({2: N_("two"), 3: N_("three"), 4: N_("four")})
 
 
 def _side_words(names: list[str]) -> str:
-    return (
-        join_names(names)
-        if len(names) <= 5
-        else f"{join_names(names)} ({len(names):,} organizations)"
+    if len(names) <= 5:
+        return join_names(names)
+    return _("{names} ({count} organizations)").format(
+        names=join_names(names), count=figure(len(names))
     )
+
+
+def _alone_sentence(kind: str, place: str, org: str) -> str:
+    """A community or neighborhood that one organization alone reaches, in a sentence.
+
+    Examples
+    --------
+    >>> print(_alone_sentence("neighborhood", "Dogwood", "Alder Library"))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    Dogwood is reached by one organization only, Alder Library: if it left, no coalition
+    organization would be present in Dogwood.
+    """
+    if kind == "community":
+        template = _(
+            "{place} are tied to the coalition through {org} only: if {org} left, no "
+            "organization would reach them."
+        )
+    else:
+        template = _(
+            "{place} is reached by one organization only, {org}: if it left, no coalition "
+            "organization would be present in {place}."
+        )
+    return template.format(place=place, org=org)
 
 
 def fragile_links(index: GraphIndex, network=None, matrix=None) -> pd.DataFrame:
@@ -511,26 +582,8 @@ def fragile_links(index: GraphIndex, network=None, matrix=None) -> pd.DataFrame:
     """
     rows = []
     # A community or a neighborhood that one organization alone reaches.
-    alone = [
-        (
-            "community",
-            index.community_reach,
-            lambda place, org: (
-                f"{place} are tied to the coalition through {org} only: "
-                f"if {org} left, no organization would reach them."
-            ),
-        ),
-        (
-            "neighborhood",
-            index.neighborhood_org_reach,
-            lambda place, org: (
-                f"{place} is reached by one organization only, {org}: if it "
-                "left, no coalition organization would be present in "
-                f"{place}."
-            ),
-        ),
-    ]
-    for kind, reach, sentence in alone:
+    alone = [("community", index.community_reach), ("neighborhood", index.neighborhood_org_reach)]
+    for kind, reach in alone:
         # Places reached by exactly one distinct organization, in place-id order.
         distinct = reach[[kind, "org"]].drop_duplicates()
         per_place = distinct[kind].value_counts()
@@ -552,7 +605,7 @@ def fragile_links(index: GraphIndex, network=None, matrix=None) -> pd.DataFrame:
                     "communities_losing_link": [],
                     "equal_sides": [],
                     "severity": 1,
-                    "explanation": sentence(place, org),
+                    "explanation": _alone_sentence(kind, place, org),
                     **_labels(index, [place_id, org_ids[0]]),
                 }
             )
@@ -609,41 +662,65 @@ def fragile_links(index: GraphIndex, network=None, matrix=None) -> pd.DataFrame:
                 if len(p) != len(sides[0])
                 for n in (index.name(o) for o in org_ids[p])
             ]
-            split = (
-                f"the partnership network would split into "
-                f"{NUMBER_WORDS.get(count, f'{count:,}')} parts of equal size: "
-                + (
-                    f"{_side_words(side_names[0])} on one side and "
-                    f"{_side_words(side_names[1])} on the other"
-                    if count == 2
-                    else "; ".join(f"({_side_words(n)})" for n in side_names)
+            parts_words = NUMBER_WORDS.get(count, figure(count))
+            if count == 2:
+                head = _(
+                    "{org} holds the coalition together: if it left, the partnership network "
+                    "would split into {parts} parts of equal size: {first} on one side and "
+                    "{second} on the other"
+                ).format(
+                    org=org_name,
+                    parts=parts_words,
+                    first=_side_words(side_names[0]),
+                    second=_side_words(side_names[1]),
                 )
-            )
+            else:
+                head = _(
+                    "{org} holds the coalition together: if it left, the partnership network "
+                    "would split into {parts} parts of equal size: {sides}"
+                ).format(
+                    org=org_name,
+                    parts=parts_words,
+                    sides="; ".join(f"({_side_words(n)})" for n in side_names),
+                )
             if others:
-                split += (
-                    f", and {plural(len(others), 'organization')} "
-                    f"({join_names(sorted(others))}) would be cut off from both"
-                )
-            head = f"{org_name} holds the coalition together: if it left, {split}"
+                head += ngettext(
+                    ", and {count} organization ({names}) would be cut off from both",
+                    ", and {count} organizations ({names}) would be cut off from both",
+                    len(others),
+                ).format(count=figure(len(others)), names=join_names(sorted(others)))
             link_words = (
-                f"; {join_names(lost_link)} would be reached from one side only"
+                "; "
+                + _("{communities} would be reached from one side only").format(
+                    communities=join_names(lost_link)
+                )
                 if lost_link
                 else ""
             )
         else:
-            head = (
-                f"{org_name} holds part of the coalition together: if it left, "
-                f"{plural(len(cut_names), 'organization')} ({join_names(cut_names)}) "
-                f"would be cut off from the rest of the partnership network"
-            )
+            head = ngettext(
+                "{org} holds part of the coalition together: if it left, {count} organization "
+                "({names}) would be cut off from the rest of the partnership network",
+                "{org} holds part of the coalition together: if it left, {count} organizations "
+                "({names}) would be cut off from the rest of the partnership network",
+                len(cut_names),
+            ).format(org=org_name, count=figure(len(cut_names)), names=join_names(cut_names))
             link_words = (
-                f"; {join_names(lost_link)} would lose their link to the rest of the "
-                "network (only organizations cut off would still reach them)"
+                "; "
+                + _(
+                    "{communities} would lose their link to the rest of the network (only "
+                    "organizations cut off would still reach them)"
+                ).format(communities=join_names(lost_link))
                 if lost_link
                 else ""
             )
         only_words = (
-            f"; {join_names(lost_only)} would lose their only organization" if lost_only else ""
+            "; "
+            + _("{communities} would lose their only organization").format(
+                communities=join_names(lost_only)
+            )
+            if lost_only
+            else ""
         )
         rest_ids = [o for p in cut.parts for o in org_ids[p].tolist()] + [
             o for p in sides for o in org_ids[p].tolist()
@@ -799,6 +876,21 @@ def _broker_labels(
     return {"illustrative": bool(rows), "illustrative_rows": rows}
 
 
+def _names_and_more(shown: list[str], total: int) -> str:
+    """``shown`` names joined, then "and N more" for the ``total - len(shown)`` not shown.
+
+    Examples
+    --------
+    >>> _names_and_more(["A", "B"], 2), _names_and_more(["A", "B"], 5)
+    ('A and B', 'A, B and 3 more')
+    """
+    if total <= len(shown):
+        return join_names(shown)
+    return _("{names} and {count} more").format(
+        names=", ".join(shown), count=figure(total - len(shown))
+    )
+
+
 def bridging(
     index: GraphIndex, network=None, broker_table: pd.DataFrame | None = None
 ) -> pd.DataFrame:
@@ -839,20 +931,19 @@ def bridging(
         shown_ties = here if len(here) <= SHOWN_TIES + 1 else here[:SHOWN_TIES]
         tie_names = sorted(f"{index.name(a)} – {index.name(b)}" for a, b in shown_ties)
         if here:
-            verb = "links" if len(here) == 1 else "link"
-            more = f" and {len(here) - len(tie_names):,} more" if len(here) > len(tie_names) else ""
-            shown = (", ".join(tie_names) + more) if more else join_names(tie_names)
-            explanation = (
-                f"In {place}, {plural(len(here), 'partnership')} {verb} "
-                f"immigrant-serving and receiving-community organizations: "
-                f"{shown}."
-            )
+            shown = _names_and_more(tie_names, len(here))
+            explanation = ngettext(
+                "In {place}, {count} partnership links immigrant-serving and "
+                "receiving-community organizations: {ties}.",
+                "In {place}, {count} partnerships link immigrant-serving and "
+                "receiving-community organizations: {ties}.",
+                len(here),
+            ).format(place=place, count=figure(len(here)), ties=shown)
         else:
-            explanation = (
-                f"In {place}, no partnership links an immigrant-serving organization "
-                f"with a receiving-community one (organizations there: "
-                f"{join_names(sorted(index.name(o) for o in present))})."
-            )
+            explanation = _(
+                "In {place}, no partnership links an immigrant-serving organization with a "
+                "receiving-community one (organizations there: {names})."
+            ).format(place=place, names=join_names(sorted(index.name(o) for o in present)))
         rows.append(
             {
                 "kind": "neighborhood",
@@ -932,32 +1023,40 @@ def bridging(
             # fourth is named rather than summarised as "and 1 more").
             shown_ids = partner_ids if len(partner_ids) <= 4 else partner_ids[:3]
             shown_names = sorted(index.name(p) for p in shown_ids)
-            more = (
-                f" and {len(partner_ids) - len(shown_ids):,} more"
-                if len(partner_ids) > len(shown_ids)
-                else ""
-            )
-            partner_words = (", ".join(shown_names) + more) if more else join_names(shown_names)
+            partner_words = _names_and_more(shown_names, len(partner_ids))
             if immigrant_partners[vertex] and receiving_partners[vertex]:
-                role = "immigrant-serving and receiving-community organizations"
+                role = _("immigrant-serving and receiving-community organizations")
             else:
-                role = "sectors: " + join_names(
-                    sorted(set(map(sector_words.__getitem__, partner_vertices))), limit=4
+                role = _("sectors: {sectors}").format(
+                    sectors=join_names(
+                        sorted(set(map(sector_words.__getitem__, partner_vertices))), limit=4
+                    )
                 )
             name = index.name(org_id)
             pair = tied_pairs.get(vertex)  # checked on the partners' own ties
             if pair is None:
-                head = (
-                    f"{name} links {plural(degree, 'partner')} that are not linked to each "
-                    f"other ({partner_words})"
-                )
+                head = ngettext(
+                    "{name} links {count} partner that are not linked to each other ({partners})",
+                    "{name} links {count} partners that are not linked to each other ({partners})",
+                    int(round(degree)),
+                ).format(name=name, count=figure(degree), partners=partner_words)
             else:
                 first, second = sorted(index.name(org_list[p]) for p in pair)
-                head = (
-                    f"{name} links {plural(degree, 'partner')} "
-                    f"({partner_words}); some of them know each other (such as {first} and "
-                    f"{second}), so they count as {eff:.1f} independent contacts "
-                    "(effective size)"
+                head = ngettext(
+                    "{name} links {count} partner ({partners}); some of them know each other "
+                    "(such as {first} and {second}), so they count as {effective} independent "
+                    "contacts (effective size)",
+                    "{name} links {count} partners ({partners}); some of them know each other "
+                    "(such as {first} and {second}), so they count as {effective} independent "
+                    "contacts (effective size)",
+                    int(round(degree)),
+                ).format(
+                    name=name,
+                    count=figure(degree),
+                    partners=partner_words,
+                    first=first,
+                    second=second,
+                    effective=figure(eff, 1, grouped=False),
                 )
             rows.append(
                 {
@@ -970,9 +1069,14 @@ def bridging(
                     "effective_size": float(eff),
                     "constraint": float(constraint),
                     "severity": None,
-                    "explanation": f"{head}: a broker between {role} "
-                    f"(Burt's constraint {constraint:.2f}; lower "
-                    f"means more brokerage).",
+                    "explanation": _(
+                        "{finding}: a broker between {role} (Burt's constraint {constraint}; "
+                        "lower means more brokerage)."
+                    ).format(
+                        finding=head,
+                        role=role,
+                        constraint=figure(constraint, 2, grouped=False),
+                    ),
                     **(
                         _broker_labels(
                             vertex,
@@ -1044,8 +1148,10 @@ def isolated_members(
                     "partners": 0,
                     "partner_names": [],
                     "severity": 2,
-                    "explanation": f"{name} ({sector}) has no partnership with any other "
-                    "coalition member: it is isolated.",
+                    "explanation": _(
+                        "{name} ({sector}) has no partnership with any other coalition member: "
+                        "it is isolated."
+                    ).format(name=name, sector=sector),
                     **_labels(index, [org_id]),
                 }
             )
@@ -1060,8 +1166,10 @@ def isolated_members(
                     "partners": 1,
                     "partner_names": [partner],
                     "severity": 1,
-                    "explanation": f"{name} ({sector}) is tied to the coalition through one "
-                    f"partnership only, with {partner}: it is peripheral.",
+                    "explanation": _(
+                        "{name} ({sector}) is tied to the coalition through one partnership "
+                        "only, with {partner}: it is peripheral."
+                    ).format(name=name, sector=sector, partner=partner),
                     **_labels(index, [org_id, single_partner[org_id]]),
                 }
             )
@@ -1090,9 +1198,15 @@ def isolated_members(
                         "partners": 0,
                         "partner_names": [],
                         "severity": min(n1, n2),
-                        "explanation": f"No partnership links the {n1} {first} "
-                        f"organizations with the {n2} {second} "
-                        "organizations.",
+                        "explanation": _(
+                            "No partnership links the {first_count} {first} organizations with "
+                            "the {second_count} {second} organizations."
+                        ).format(
+                            first_count=figure(n1),
+                            first=first,
+                            second_count=figure(n2),
+                            second=second,
+                        ),
                         **_labels(index, in_pair),
                     }
                 )
@@ -1125,7 +1239,8 @@ NEED_COLUMNS = [
 def uncovered_need(index: GraphIndex) -> pd.DataFrame:
     """Neighborhoods with foreign-born residents above the city median and members at or
     below the median number of coalition members reaching a neighborhood."""
-    return index.memo("uncovered_need", lambda: _uncovered_need(index)).copy()
+    # The sentences are in the language in use: memoised per language.
+    return index.memo(f"uncovered_need:{language_in_use()}", lambda: _uncovered_need(index)).copy()
 
 
 def _uncovered_mask(index: GraphIndex) -> tuple[np.ndarray, float, float]:
@@ -1147,7 +1262,7 @@ def uncovered_need_ids(index: GraphIndex) -> list[str]:
     >>> uncovered_need_ids(index)  # doctest: +SKIP
     ['dogwood']
     """
-    mask, _, _ = _uncovered_mask(index)
+    mask, _fb, _members = _uncovered_mask(index)
     frame = index.neighborhoods[mask]
     count = index.members_per_neighborhood.to_numpy()[mask]
     foreign_born = frame["foreign_born"].tolist()
@@ -1198,22 +1313,40 @@ def _uncovered_need(index: GraphIndex, shown: dict[Any, Any] | None = None) -> p
         moe = row["foreign_born_moe"]
         fb_marker = shown.get(("neighborhood", str(neighborhood_id), "foreign_born"))
         fb_hidden = privacy.is_hidden(fb_marker)
-        moe_words = f" (± {moe:,.0f})" if pd.notna(moe) and not fb_hidden else ""
+        moe_words = f" (± {figure(moe)})" if pd.notna(moe) and not fb_hidden else ""
         fb_words = (
-            privacy.count_phrase(fb_marker, "foreign-born resident")
+            count_words(fb_marker, "foreign_born")
             if fb_hidden
-            else f"{row['foreign_born']:,.0f} foreign-born residents"
+            else ngettext(
+                "{count} foreign-born resident",
+                "{count} foreign-born residents",
+                int(round(row["foreign_born"])),
+            ).format(count=figure(row["foreign_born"]))
         )
-        median_words = (
-            f"{median_marker}" if privacy.is_hidden(median_marker) else f"{fb_median:,.0f}"
-        )
-        who_words = f" ({join_names(who)})" if who else ""
-        reach_words = (
-            "no coalition member reaches it"
-            if count == 0
-            else f"only {plural(count, 'coalition member')} "
-            f"{'reaches' if count == 1 else 'reach'} it"
-        )
+        values = {
+            "name": row["name"],
+            "foreign_born": f"{fb_words}{moe_words}",
+            "median": f"{median_marker}" if privacy.is_hidden(median_marker) else figure(fb_median),
+            "members": f" ({join_names(who)})" if who else "",
+            "count": figure(count),
+            "member_median": figure(member_median, None),
+        }
+        if count == 0:
+            template = _(
+                "{name} has {foreign_born}, more than the city's median neighborhood "
+                "({median}), yet no coalition member reaches it{members}, no more than the "
+                "median of {member_median}."
+            )
+        else:
+            template = ngettext(
+                "{name} has {foreign_born}, more than the city's median neighborhood "
+                "({median}), yet only {count} coalition member reaches it{members}, no more "
+                "than the median of {member_median}.",
+                "{name} has {foreign_born}, more than the city's median neighborhood "
+                "({median}), yet only {count} coalition members reach it{members}, no more "
+                "than the median of {member_median}.",
+                count,
+            )
         rows.append(
             {
                 "neighborhood_id": neighborhood_id,
@@ -1225,11 +1358,7 @@ def _uncovered_need(index: GraphIndex, shown: dict[Any, Any] | None = None) -> p
                 "committee_status": row["committee_status"],
                 "rank": 0,
                 "severity": float(row["foreign_born"]) / (count + 1),
-                "explanation": (
-                    f"{row['name']} has {fb_words}{moe_words}, more than the city's median "
-                    f"neighborhood ({median_words}), yet {reach_words}{who_words}, no more than "
-                    f"the median of {member_median:g}."
-                ),
+                "explanation": template.format(**values),
                 **_labels_reaching(index, neighborhood_id, [neighborhood_id]),
             }
         )
@@ -1301,28 +1430,41 @@ def could_invite(
         for community_id in sorted(serves.get(org_id, set())):
             for domain, community in service_gap.get(community_id, []):
                 if domain in services:
-                    fills.append(f"offers {DOMAIN_PHRASES.get(domain, domain)} to {community}")
+                    fills.append(
+                        _("offers {help} to {community}").format(
+                            help=DOMAIN_PHRASES.get(domain, domain), community=community
+                        )
+                    )
                     ids.append(community_id)
         present = sorted(places.get(org_id, set()))
         for neighborhood_id in present:
             for spoken, place in language_gap.get(neighborhood_id, []):
                 if spoken.lower() in languages:
-                    fills.append(f"speaks {spoken} in {place}")
+                    fills.append(
+                        _("speaks {language} in {neighborhood}").format(
+                            language=spoken, neighborhood=place
+                        )
+                    )
                     ids.append(neighborhood_id)
         for neighborhood_id in present:
             if neighborhood_id in need_places:
                 fills.append(
-                    f"reaches {need_places[neighborhood_id]}, where need is high and "
-                    "coalition members few"
+                    _(
+                        "reaches {neighborhood}, where need is high and coalition members few"
+                    ).format(neighborhood=need_places[neighborhood_id])
                 )
                 ids.append(neighborhood_id)
         name = index.name(org_id)
         explanation = (
-            f"{name} ({sector}) is not a coalition member; it "
-            f"{join_names(fills, limit=4)}: the coalition could invite it."
+            _(
+                "{name} ({sector}) is not a coalition member; it {fills}: the coalition could "
+                "invite it."
+            ).format(name=name, sector=sector, fills=join_names(fills, limit=4))
             if fills
-            else f"{name} ({sector}) is not a coalition member: the coalition "
-            "could invite it (it fills none of the gaps found)."
+            else _(
+                "{name} ({sector}) is not a coalition member: the coalition could invite it "
+                "(it fills none of the gaps found)."
+            ).format(name=name, sector=sector)
         )
         rows.append(
             {
@@ -1408,7 +1550,7 @@ def _gap_counts(index: GraphIndex, members: GraphIndex) -> privacy.CityCounts:
     base = index_counts(index)
     values: dict[Any, Any] = {}
     lines: list[Line] = []
-    _, needs = _language_needs(members)
+    _offered, needs = _language_needs(members)
     for (neighborhood_id, language), entry in needs.items():
         parts = tuple(
             key

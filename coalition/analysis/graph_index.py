@@ -18,8 +18,11 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import shapely
+from babel.numbers import format_decimal
 
+from .. import i18n
 from ..errors import AnalysisError
+from ..i18n import _, ngettext
 from ..model import (
     WGS84,
     CityData,
@@ -41,12 +44,15 @@ logger = logging.getLogger(__name__)
 IMMIGRANT_SIDE = {"immigrant_serving", "both"}
 RECEIVING_SIDE = {"receiving_community", "both"}
 # Anchor institutions that make a neighborhood ready for a committee.
-ANCHOR_LABELS = {
-    "library": "library",
-    "neighborhood_association": "neighborhood association",
-    "school": "school",
-    "faith": "faith group",
-}
+# Read in the language in use (an anchor's kind in a sentence: "Alder Library (library)").
+ANCHOR_LABELS = i18n.Translated(
+    {
+        "library": i18n.N_("library"),
+        "neighborhood_association": i18n.N_("neighborhood association"),
+        "school": i18n.N_("school"),
+        "faith": i18n.N_("faith group"),
+    }
+)
 COVERAGE_RULES = ("own", "adjacent", "distance")
 
 
@@ -619,11 +625,57 @@ def as_index(graph_or_index: nx.MultiDiGraph | GraphIndex) -> GraphIndex:
     return index_graph(graph_or_index)
 
 
-def join_names(names: list[str], limit: int = 5, more_word: str | None = None) -> str:
+def figure(value: float, decimals: int | None = 0, *, grouped: bool = True) -> str:
+    """A figure for an analysis sentence, in the language in use.
+
+    English keeps the sentences' own Python formatting (``1,234``; ``decimals=None`` writes as
+    few decimals as needed, like ``:g``); another language uses its region's separators
+    (:func:`coalition.i18n.fmt_number`).
+
+    Examples
+    --------
+    >>> figure(1234.0), figure(0.675, 2, grouped=False), figure(2.5, None)
+    ('1,234', '0.68', '2.5')
+    >>> with i18n.using("es"):
+    ...     figure(1234.0), figure(2.0, None)
+    ('1,234', '2')
+    """
+    if decimals is None:
+        text = f"{value:g}"
+        if i18n.language() == i18n.SOURCE_LANGUAGE or "e" in text:
+            return text
+        decimals = len(text.split(".")[1]) if "." in text else 0
+    if i18n.language() == i18n.SOURCE_LANGUAGE:
+        return f"{value:,.{decimals}f}" if grouped else f"{value:.{decimals}f}"
+    pattern = ("#,##0" if grouped else "0") + ("." + "0" * decimals if decimals > 0 else "")
+    return format_decimal(value, format=pattern, locale=i18n.locale())
+
+
+def percent(share: float) -> str:
+    """A share 0-1 as a whole percentage for a sentence, in the language in use.
+
+    Examples
+    --------
+    >>> percent(0.404)
+    '40%'
+    """
+    if i18n.language() == i18n.SOURCE_LANGUAGE:
+        return f"{share:.0%}"
+    return i18n.fmt_percent(share)
+
+
+def join_names(
+    names: list[str],
+    limit: int = 5,
+    more_word: str | None = None,
+    more: Callable[[int], str] | None = None,
+) -> str:
     """Names joined for a sentence, "A, B and C", the tail summarised past ``limit``.
 
     A tail of one name is never summarised ("and 1 more" would hide a name to save none);
-    ``more_word`` says what the tail holds ("and 3 more organizations").
+    ``more_word`` says what the tail holds ("and 3 more organizations"; English only: a
+    sentence in another language passes ``more`` instead: the tail's words for a count). The
+    joining word is in the language in use.
 
     Examples
     --------
@@ -633,17 +685,25 @@ def join_names(names: list[str], limit: int = 5, more_word: str | None = None) -
     'A, B and C'
     >>> join_names(["A", "B", "C", "D"], limit=2, more_word="organization")
     'A, B and 2 more organizations'
+    >>> with i18n.using("es"):
+    ...     join_names(["A", "B", "C"]), join_names(["A", "B", "C", "D"], limit=2)
+    ('A, B y C', 'A, B y 2 más')
     """
     names = [str(n) for n in names]
     if not names:
         return ""
     if len(names) > limit + 1:
         hidden = len(names) - limit
-        tail = plural(hidden, f"more {more_word}") if more_word else f"{hidden:,} more"
-        return f"{', '.join(names[:limit])} and {tail}"
+        if more is not None:
+            tail = more(hidden)
+        elif more_word:
+            tail = plural(hidden, f"more {more_word}")
+        else:
+            tail = ngettext("{count} more", "{count} more", hidden).format(count=figure(hidden))
+        return _("{names} and {last}").format(names=", ".join(names[:limit]), last=tail)
     if len(names) == 1:
         return names[0]
-    return f"{', '.join(names[:-1])} and {names[-1]}"
+    return _("{names} and {last}").format(names=", ".join(names[:-1]), last=names[-1])
 
 
 def plural(count: float, word: str, plural_word: str | None = None) -> str:

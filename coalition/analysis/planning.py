@@ -25,10 +25,12 @@ import pandas as pd
 from scipy import sparse
 
 from ..errors import AnalysisError
+from ..i18n import N_, _, ngettext
 from ..values import json_value, whole
 from .coverage import coverage_report
 from .geometry import check_rule, coverage_matrix, positions_of
-from .graph_index import GraphIndex, as_index, join_names, plural
+from .graph_index import GraphIndex, as_index, figure, join_names
+from .graph_index import percent as percent_words
 from .provenance import illustrative_ids
 from .replication import RankReport, candidate_positions, fit_k
 
@@ -37,7 +39,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-METHOD_MCLP = "MCLP (exact MILP, HiGHS)"
+METHOD_MCLP = N_("MCLP (exact MILP, HiGHS)")  # a name, translated where shown
 # A gain resting on a neighborhood of fewer residents than this, or on a foreign-born figure no
 # larger than its margin of error, is flagged in the plan's explanation.
 TINY_POPULATION = 100
@@ -298,7 +300,7 @@ def _drop_redundant(
     plan with any neighborhoods at all; those places are better given to the best-ranked ones.
     """
     keep = [int(p) for p in chosen]
-    best, _ = _gain(matrix, np.array(keep, dtype=np.int64), weights, already)
+    best, _extra = _gain(matrix, np.array(keep, dtype=np.int64), weights, already)
     for position in sorted(keep, key=lambda p: -rank_of[p]):
         rest = np.array([p for p in keep if p != position], dtype=np.int64)
         if _gain(matrix, rest, weights, already)[0] >= best:
@@ -325,21 +327,31 @@ def _caveats(
     for position in np.flatnonzero(covered & (weights > 0)).tolist():
         pop, fb, margin = population[position], foreign_born[position], moe[position]
         if np.isfinite(pop) and pop < TINY_POPULATION:
-            why = f"{names[position]} has only {pop:,.0f} residents"
+            template = _(
+                "{name} has only {population} residents, and {share} of {pick}'s gain rests on it."
+            )
         elif np.isfinite(pop) and fb > pop:
-            why = (
-                f"{names[position]}'s {fb:,.0f} foreign-born residents are more than its "
-                f"{pop:,.0f} residents"
+            template = _(
+                "{name}'s {foreign_born} foreign-born residents are more than its {population} "
+                "residents, and {share} of {pick}'s gain rests on it."
             )
         elif np.isfinite(margin) and margin >= fb:
-            why = (
-                f"{names[position]}'s figure of {fb:,.0f} foreign-born residents has a "
-                f"margin of error of ± {margin:,.0f}, as large as the figure"
+            template = _(
+                "{name}'s figure of {foreign_born} foreign-born residents has a margin of error "
+                "of ± {margin}, as large as the figure, and {share} of {pick}'s gain rests on it."
             )
         else:
             continue
-        share = weights[position] / gain
-        sentences.append(f"{why}, and {share:.0%} of {pick}'s gain rests on it.")
+        sentences.append(
+            template.format(
+                name=names[position],
+                population=figure(pop) if np.isfinite(pop) else "",
+                foreign_born=figure(fb),
+                margin=figure(margin) if np.isfinite(margin) else "",
+                share=percent_words(weights[position] / gain),
+                pick=pick,
+            )
+        )
     return sentences
 
 
@@ -419,7 +431,7 @@ def plan_committees(
     rank_of[pd.Index(frame.index).get_indexer(ranked["neighborhood_id"])] = np.arange(len(ranked))
     if len(useful) == 0:
         chosen = np.empty(0, dtype=np.int64)
-        method = "none needed (no candidate adds coverage)"
+        method = N_("none needed (no candidate adds coverage)")
         shortlist = useful
     else:
         positive_clients = uncovered_weight > 0
@@ -444,7 +456,7 @@ def plan_committees(
 
     newly, newly_mask = _gain(matrix, chosen, weights_fb, already)
     top_k = ranked_positions[:k]
-    top_newly, _ = _gain(matrix, top_k, weights_fb, already)
+    top_newly, _extra = _gain(matrix, top_k, weights_fb, already)
     flagged = illustrative_ids(index)
     ids = frame.index
     selected = []
@@ -475,34 +487,63 @@ def plan_committees(
     gain = newly - top_newly
     chosen_names = [s.name for s in selected]
     top_names = [names[p] for p in top_k]
-    if gain > 0:
-        comparison = (
-            f"{gain:,.0f} more than starting in the top {k} by score "
-            f"({join_names(top_names)}: {top_newly:,.0f})"
-        )
-    else:
-        comparison = f"the same as starting in the top {k} by score ({join_names(top_names)})"
+    values = {
+        "committees": ngettext("{count} committee", "{count} committees", k).format(
+            count=figure(k)
+        ),
+        "chosen": join_names(chosen_names),
+        "newly": figure(newly),
+        "gain": figure(gain),
+        "k": k,
+        "top": join_names(top_names),
+        "top_newly": figure(top_newly),
+        "before": figure(before),
+        "after": figure(before + newly),
+        "total": figure(total),
+    }
     explanation = (
-        f"Starting {plural(k, 'committee')} in {join_names(chosen_names)} would newly "
-        f"cover {newly:,.0f} foreign-born residents, {comparison}; coverage would go "
-        f"from {before:,.0f} to {before + newly:,.0f} of {total:,.0f}."
-    )
+        _(
+            "Starting {committees} in {chosen} would newly cover {newly} foreign-born "
+            "residents, {gain} more than starting in the top {k} by score ({top}: "
+            "{top_newly}); coverage would go from {before} to {after} of {total}."
+        )
+        if gain > 0
+        else _(
+            "Starting {committees} in {chosen} would newly cover {newly} foreign-born "
+            "residents, the same as starting in the top {k} by score ({top}); coverage would "
+            "go from {before} to {after} of {total}."
+        )
+    ).format(**values)
     fillers = chosen_names[needed:]
     if fillers:
-        verb = "adds" if len(fillers) == 1 else "add"
-        explanation += (
-            f" {join_names(fillers)} {verb} no newly covered residents: "
-            + (
-                f"{plural(needed, 'committee')} ({join_names(chosen_names[:needed])})"
-                " already reach everyone this coverage rule can reach, so "
-                if needed
-                else "no new committee adds coverage under this rule, so "
+        filler_values = {
+            "fillers": join_names(fillers),
+            "committees": ngettext("{count} committee", "{count} committees", needed).format(
+                count=figure(needed)
+            ),
+            "reaching": join_names(chosen_names[:needed]),
+        }
+        explanation += " " + (
+            ngettext(
+                "{fillers} adds no newly covered residents: {committees} ({reaching}) already "
+                "reach everyone this coverage rule can reach, so it fills the plan from the "
+                "ranking.",
+                "{fillers} add no newly covered residents: {committees} ({reaching}) already "
+                "reach everyone this coverage rule can reach, so they fill the plan from the "
+                "ranking.",
+                len(fillers),
             )
-            + f"{'it fills' if len(fillers) == 1 else 'they fill'} the plan from the "
-            "ranking."
-        )
+            if needed
+            else ngettext(
+                "{fillers} adds no newly covered residents: no new committee adds coverage "
+                "under this rule, so it fills the plan from the ranking.",
+                "{fillers} add no newly covered residents: no new committee adds coverage "
+                "under this rule, so they fill the plan from the ranking.",
+                len(fillers),
+            )
+        ).format(**filler_values)
     if caveats_all:
-        explanation += " Caution: " + " ".join(caveats_all)
+        explanation += " " + _("Caution: {caveats}").format(caveats=" ".join(caveats_all))
     notes = [note] if note else []
     if note:
         explanation = f"{note} {explanation}"
@@ -585,13 +626,27 @@ def what_if(
     chosen = [index.name(n) for n in ids]
 
     def percent(share: float | None) -> str:
-        return "n/a" if share is None else f"{share:.0%}"
+        return _("n/a") if share is None else percent_words(share)
 
-    explanation = f"With committees also in {join_names(chosen)}, " + (
-        f"{join_names(newly)} would become covered: {gained:,.0f} more foreign-born "
-        f"residents, from {percent(share_before)} to {percent(share_after)}."
+    explanation = (
+        ngettext(
+            "With committees also in {chosen}, {newly} would become covered: {gained} more "
+            "foreign-born residents, from {before} to {after}.",
+            "With committees also in {chosen}, {newly} would become covered: {gained} more "
+            "foreign-born residents, from {before} to {after}.",
+            len(newly),
+        )
         if newly
-        else "no neighborhood would become newly covered (they are covered already)."
+        else _(
+            "With committees also in {chosen}, no neighborhood would become newly covered "
+            "(they are covered already)."
+        )
+    ).format(
+        chosen=join_names(chosen),
+        newly=join_names(newly),
+        gained=figure(gained) if newly else "",
+        before=percent(share_before),
+        after=percent(share_after),
     )
     return WhatIfReport(
         neighborhoods=chosen,

@@ -20,12 +20,13 @@ import numpy as np
 import pandas as pd
 
 from ..errors import AnalysisError
+from ..i18n import _, ngettext
 from ..settings import DEFAULT_K, DEFAULT_SEED, DEFAULT_STABILITY_RUNS
 from ..values import json_value, whole
 from .coverage import frame_records
 from .gaps import language_gap_findings, uncovered_need_ids
 from .geometry import adjacency_pairs
-from .graph_index import ANCHOR_LABELS, GraphIndex, as_index, join_names, plural
+from .graph_index import ANCHOR_LABELS, GraphIndex, as_index, figure, join_names, percent
 from .membership import member_view
 from .provenance import illustrative_ids
 
@@ -171,13 +172,15 @@ def gap_findings_by_neighborhood(
     # The findings themselves, without writing their sentences: the same rows in the same
     # order as language_gaps and uncovered_need.
     for neighborhood_id, language in language_gap_findings(index):
-        findings.setdefault(neighborhood_id, []).append(f"no one offers {language}")
+        findings.setdefault(neighborhood_id, []).append(
+            _("no one offers {language}").format(language=language)
+        )
     orgs_reaching = index.orgs_per_neighborhood
     for neighborhood_id in orgs_reaching.index[orgs_reaching == 1]:
-        findings.setdefault(neighborhood_id, []).append("reached by one organization only")
+        findings.setdefault(neighborhood_id, []).append(_("reached by one organization only"))
     for neighborhood_id in uncovered_need_ids(index):
         findings.setdefault(neighborhood_id, []).append(
-            "many foreign-born residents but few coalition members"
+            _("many foreign-born residents but few coalition members")
         )
     counts = pd.Series({n: len(v) for n, v in findings.items()}, dtype=float)
     return counts.reindex(index.neighborhoods.index, fill_value=0.0), findings
@@ -316,26 +319,66 @@ class _NameList:
         shown = heapq.nsmallest(limit + 1, (self.names.get(i) or str(i) for i in self.ids))
         if len(self.ids) <= limit + 1:
             return join_names(shown, limit=limit + 1)
-        return (
-            f"{', '.join(shown[:limit])} and {plural(len(self.ids) - limit, f'more {more_word}')}"
+        return _("{names} and {last}").format(
+            names=", ".join(shown[:limit]), last=_more(len(self.ids) - limit, more_word)
         )
+
+
+def _more(count: int, what: str) -> str:
+    """ "3 more organizations" in the language in use (``what``: "organization", "anchor
+    institution", "navigator" or "gap").
+
+    Examples
+    --------
+    >>> _more(1, "gap"), _more(1200, "organization")
+    ('1 more gap', '1,200 more organizations')
+    """
+    if what == "anchor institution":
+        words = ngettext(
+            "{count} more anchor institution", "{count} more anchor institutions", count
+        )
+    elif what == "navigator":
+        words = ngettext("{count} more navigator", "{count} more navigators", count)
+    elif what == "gap":
+        words = ngettext("{count} more gap", "{count} more gaps", count)
+    else:
+        words = ngettext("{count} more organization", "{count} more organizations", count)
+    return words.format(count=figure(count))
+
+
+def _navigator_count(count: int) -> str:
+    return ngettext("{count} Cultural Navigator", "{count} Cultural Navigators", count).format(
+        count=figure(count)
+    )
 
 
 def _names_and_navigators(
     names: list[str], navigators: int, limit: int = 3, what: str = "organization"
 ) -> str:
     """Names (the tail summarised as "and N more organizations"), then the navigators counted
-    on their own, so a summary never hides them."""
+    on their own, so a summary never hides them.
+
+    Examples
+    --------
+    >>> _names_and_navigators(["Alder Library"], 2)
+    'Alder Library and 2 Cultural Navigators'
+    >>> _names_and_navigators(["A", "B"], 1)
+    'A and B, and 1 Cultural Navigator'
+    """
     parts = []
     if len(names):
         parts.append(
             names.text(limit, what)
             if isinstance(names, _NameList)
-            else join_names(names, limit=limit, more_word=what)
+            else join_names(names, limit=limit, more=lambda n: _more(n, what))
         )
     if navigators:
-        parts.append(plural(navigators, "Cultural Navigator"))
-    return " and ".join(parts) if len(parts) == 2 and len(names) <= 1 else ", and ".join(parts)
+        parts.append(_navigator_count(navigators))
+    if len(parts) < 2:
+        return "".join(parts)
+    if len(names) <= 1:
+        return _("{names} and {last}").format(names=parts[0], last=parts[1])
+    return _("{names}, and {last}").format(names=parts[0], last=parts[1])
 
 
 def _reasons(
@@ -357,29 +400,36 @@ def _reasons(
         raw["limited_english"],
         raw["foreign_born_moe"],
     )
-    moe_words = f" (± {moe:,.0f})" if pd.notna(moe) else ""
-    share_words = (
-        f", {fb / pop:.0%} of its {pop:,.0f} residents"
+    figures = {
+        "name": name,
+        "margin": f" (± {figure(moe)})" if pd.notna(moe) else "",
+        "share": _(", {share} of its {population} residents").format(
+            share=percent(fb / pop), population=figure(pop)
+        )
         if pd.notna(pop) and pop > 0 and pd.notna(fb)
-        else ""
-    )
-    le_words = f"; {le:,.0f} speak English less than very well" if pd.notna(le) and le > 0 else ""
+        else "",
+        "limited_english": _("; {count} speak English less than very well").format(count=figure(le))
+        if pd.notna(le) and le > 0
+        else "",
+    }
     navigators = int(raw["navigators"])
     anchors = detail["anchors"]
     if anchors:
-        readiness = (
-            "Ready to host: "
-            + _names_and_navigators(anchors, navigators, what="anchor institution")
-            + (" is" if len(anchors) + bool(navigators) == 1 else " are")
-            + " already here."
-        )
+        readiness = ngettext(
+            "Ready to host: {who} is already here.",
+            "Ready to host: {who} are already here.",
+            len(anchors) + bool(navigators),
+        ).format(who=_names_and_navigators(anchors, navigators, what="anchor institution"))
     else:  # navigators only: say plainly that no anchor institution is recorded
-        readiness = (
-            f"Ready to host: {plural(navigators, 'Cultural Navigator')} "
-            f"{'is' if navigators == 1 else 'are'} already here, but no anchor "
+        readiness = ngettext(
+            "Ready to host: {count} Cultural Navigator is already here, but no anchor "
             "institution (library, school, faith group, neighborhood association) is "
-            "recorded yet."
-        )
+            "recorded yet.",
+            "Ready to host: {count} Cultural Navigators are already here, but no anchor "
+            "institution (library, school, faith group, neighborhood association) is "
+            "recorded yet.",
+            navigators,
+        ).format(count=figure(navigators))
     member_orgs, member_navigators = detail["member_orgs"], detail["navigators"]
     members = int(raw["members"])
     who = _names_and_navigators(member_orgs, 0)
@@ -387,40 +437,59 @@ def _reasons(
         navigator_words = (
             member_navigators.text(3, "navigator")
             if isinstance(member_navigators, _NameList)
-            else join_names(member_navigators, limit=3, more_word="navigator")
+            else join_names(member_navigators, limit=3, more=lambda n: _more(n, "navigator"))
         )
         who = (
-            (f"{who}, and " if who else "")
-            + ("Cultural Navigator " if len(member_navigators) == 1 else "Cultural Navigators ")
-            + navigator_words
-        )
+            ngettext(
+                "{organizations}, and Cultural Navigator {navigators}",
+                "{organizations}, and Cultural Navigators {navigators}",
+                len(member_navigators),
+            )
+            if who
+            else ngettext(
+                "Cultural Navigator {navigators}",
+                "Cultural Navigators {navigators}",
+                len(member_navigators),
+            )
+        ).format(organizations=who, navigators=navigator_words)
+    neighbours = detail["active_neighbours"]
     strong = {
-        "need": f"Need: {name} has "
-        + (
-            "no foreign-born figure"
-            if pd.isna(fb)
-            # no figure is never said as 0
-            else f"{fb:,.0f} foreign-born residents{moe_words}{share_words}"
-        )
-        + f"{le_words}.",
+        "need": (
+            _("Need: {name} has no foreign-born figure{limited_english}.")
+            if pd.isna(fb)  # no figure is never said as 0
+            else _(
+                "Need: {name} has {count} foreign-born residents{margin}{share}{limited_english}."
+            )
+        ).format(count=figure(fb) if pd.notna(fb) else "", **figures),
         "readiness": readiness,
-        "access": f"{plural(members, 'coalition member')} already "
-        f"{'reaches' if members == 1 else 'reach'} {name}: {who}"
+        "access": ngettext(
+            "{count} coalition member already reaches {name}: {who}",
+            "{count} coalition members already reach {name}: {who}",
+            members,
+        ).format(count=figure(members), name=name, who=who)
         + ("" if who.endswith(".") else "."),
-        "adjacency": f"It borders {join_names(detail['active_neighbours'], limit=3)}, which "
-        f"{'has' if len(detail['active_neighbours']) == 1 else 'have'} an active "
-        "welcoming committee that can help it start.",
-        "gaps": f"Gaps found here: {join_names(detail['gaps'], limit=3, more_word='gap')}.",
+        "adjacency": ngettext(
+            "It borders {names}, which has an active welcoming committee that can help it start.",
+            "It borders {names}, which have an active welcoming committee that can help it start.",
+            len(neighbours),
+        ).format(names=join_names(neighbours, limit=3)),
+        "gaps": _("Gaps found here: {gaps}.").format(
+            gaps=join_names(detail["gaps"], limit=3, more=lambda n: _more(n, "gap"))
+        ),
     }
     missing = {
-        "need": f"{name} has no foreign-born figure."
-        if pd.isna(fb)
-        else f"{name} has no recorded foreign-born residents.",
-        "readiness": "No anchor institution (library, school, faith group, neighborhood "
-        "association) or Cultural Navigator is recorded here yet.",
-        "access": f"No coalition member reaches {name} yet.",
-        "adjacency": "It does not border a neighborhood with an active committee.",
-        "gaps": "No gap was found here.",
+        "need": (
+            _("{name} has no foreign-born figure.")
+            if pd.isna(fb)
+            else _("{name} has no recorded foreign-born residents.")
+        ).format(name=name),
+        "readiness": _(
+            "No anchor institution (library, school, faith group, neighborhood association) or "
+            "Cultural Navigator is recorded here yet."
+        ),
+        "access": _("No coalition member reaches {name} yet.").format(name=name),
+        "adjacency": _("It does not border a neighborhood with an active committee."),
+        "gaps": _("No gap was found here."),
     }
     ids = detail.get("ids", {})
     ordered = sorted(COMPONENTS, key=lambda c: -parts[c])
@@ -428,7 +497,7 @@ def _reasons(
     reasons = [strong[c] for c in chosen]
     sources = [ids.get(c, ()) for c in chosen]
     if status == "forming":
-        reasons.append(f"A welcoming committee is already forming in {name}.")
+        reasons.append(_("A welcoming committee is already forming in {name}.").format(name=name))
         sources.append(())
     for component in reversed(ordered):
         if len(reasons) >= 2:
@@ -645,10 +714,18 @@ def fit_k(k: Any, available: int) -> tuple[int, str | None]:
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
         raise AnalysisError(f"k must be a whole number of committees, 1 or more; got {k!r}.")
     if k > available:
-        return int(available), (
-            f"Asked for {plural(int(k), 'next committee')}, but only "
-            f"{plural(available, 'neighborhood')} {'has' if available == 1 else 'have'} no "
-            f"active committee: k is {available}."
+        return int(available), ngettext(
+            "Asked for {asked}, but only {count} neighborhood has no active committee: k is "
+            "{available}.",
+            "Asked for {asked}, but only {count} neighborhoods have no active committee: k is "
+            "{available}.",
+            int(available),
+        ).format(
+            asked=ngettext("{count} next committee", "{count} next committees", int(k)).format(
+                count=figure(int(k))
+            ),
+            count=figure(available),
+            available=available,
         )
     return int(k), None
 
@@ -747,9 +824,14 @@ def rank_candidates(
         runs = min(runs, max(MIN_STABILITY_RUNS, STABILITY_MAX_CELLS // len(candidates)))
         if runs < stability_runs:
             notes.append(
-                f"Stability used {runs:,} runs ({int(stability_runs):,} asked for) to "
-                f"keep the ranking of {len(candidates):,} neighborhoods fast; each "
-                "share comes with its 95% interval."
+                _(
+                    "Stability used {runs} runs ({asked} asked for) to keep the ranking of "
+                    "{count} neighborhoods fast; each share comes with its 95% interval."
+                ).format(
+                    runs=figure(runs),
+                    asked=figure(int(stability_runs)),
+                    count=figure(len(candidates)),
+                )
             )
         shares = stability_scores(signals, checked, k, runs, seed, tiebreak)
         table["stability"] = shares

@@ -38,7 +38,7 @@ import networkx as nx
 import pandas as pd
 import streamlit as st
 
-from coalition import accounts, analysis, edits, labels, model, privacy, schema, settings
+from coalition import accounts, analysis, edits, i18n, labels, model, privacy, schema, settings
 from coalition import store as store_module
 from coalition.errors import AnalysisError
 from coalition.presenting import city as city_text
@@ -678,26 +678,32 @@ def gaps(snap: Snapshot, disclosure: privacy.Disclosure | None = None) -> analys
     >>> gaps(snap).isolated['id'].tolist()
     ['lonely', 'assoc', 'church', 'clinic']
     """
-    return _gaps(analysis_key(snap), snap, _audience(disclosure))
+    # The report's sentences are in the language in use: the language is part of the key.
+    return _gaps(analysis_key(snap), snap, _audience(disclosure), i18n.language())
 
 
 @st.cache_resource(show_spinner="Looking for the coalition's gaps…", max_entries=8)
-def _gaps(key: AnalysisKey, _snap: Snapshot, disclosure: privacy.Disclosure) -> analysis.GapReport:
-    return analysis.find_gaps(index(_snap), disclosure=disclosure)
+def _gaps(
+    key: AnalysisKey, _snap: Snapshot, disclosure: privacy.Disclosure, language: str
+) -> analysis.GapReport:
+    """The report with its sentences in ``language`` (which keys the cache)."""
+    with i18n.using(language):
+        return analysis.find_gaps(index(_snap), disclosure=disclosure)
 
 
 def _gap_rows(
     snap: Snapshot, family: str, disclosure: privacy.Disclosure | None = None
 ) -> gap_text.GapRows:
     """A family's rows sorted by severity, each row's ids, names and search text."""
-    return _gap_rows_of(analysis_key(snap), snap, family, _audience(disclosure))
+    return _gap_rows_of(analysis_key(snap), snap, family, _audience(disclosure), i18n.language())
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _gap_rows_of(
-    key: AnalysisKey, _snap: Snapshot, family: str, disclosure: privacy.Disclosure
+    key: AnalysisKey, _snap: Snapshot, family: str, disclosure: privacy.Disclosure, language: str
 ) -> gap_text.GapRows:
-    return gap_text.index_rows(getattr(gaps(_snap, disclosure), family, None))
+    with i18n.using(language):
+        return gap_text.index_rows(getattr(gaps(_snap, disclosure), family, None))
 
 
 def gap_table(
@@ -752,7 +758,10 @@ def coverage(
     >>> coverage(snap, 'adjacent').summary['neighborhoods_covered']
     3
     """
-    return _coverage(analysis_key(snap), snap, rule, distance_km, extra, _audience(disclosure))
+    # The report's sentences are in the language in use: the language is part of the key.
+    return _coverage(
+        analysis_key(snap), snap, rule, distance_km, extra, _audience(disclosure), i18n.language()
+    )
 
 
 @st.cache_resource(show_spinner="Working out committee coverage…", max_entries=32)
@@ -763,14 +772,17 @@ def _coverage(
     distance_km: float,
     extra: tuple[str, ...],
     disclosure: privacy.Disclosure,
+    language: str,
 ) -> analysis.CoverageReport:
-    return analysis.coverage_report(
-        index(_snap),
-        rule=rule,
-        distance_km=distance_km,
-        extra_committees=extra,
-        disclosure=disclosure,
-    )
+    """The report with its sentences in ``language`` (which keys the cache)."""
+    with i18n.using(language):
+        return analysis.coverage_report(
+            index(_snap),
+            rule=rule,
+            distance_km=distance_km,
+            extra_committees=extra,
+            disclosure=disclosure,
+        )
 
 
 def protected_counts(
@@ -827,24 +839,31 @@ def ranking(
     >>> ranking(snap, (('need', 1.0),), k=2).candidates['name'].tolist()[:2]
     ['Cedar', 'Dogwood']
     """
-    return _ranking(analysis_key(snap), snap, weights, k)
+    # The reasons are sentences in the language in use: the language is part of the key.
+    return _ranking(analysis_key(snap), snap, weights, k, i18n.language())
 
 
 @st.cache_resource(show_spinner="Ranking the candidate neighborhoods…", max_entries=32)
 def _ranking(
-    key: AnalysisKey, _snap: Snapshot, weights: tuple[tuple[str, float], ...] | None, k: int
+    key: AnalysisKey,
+    _snap: Snapshot,
+    weights: tuple[tuple[str, float], ...] | None,
+    k: int,
+    language: str,
 ) -> analysis.RankReport | None:
+    """The ranking with its reasons in ``language`` (which keys the cache)."""
     snap = _snap
     candidates = candidate_count(snap)
     if candidates == 0:
         return None
-    return analysis.rank_candidates(
-        index(snap),
-        dict(weights) if weights else None,
-        k=min(k, candidates),
-        stability_runs=settings.DEFAULT_STABILITY_RUNS,
-        seed=settings.DEFAULT_SEED,
-    )
+    with i18n.using(language):
+        return analysis.rank_candidates(
+            index(snap),
+            dict(weights) if weights else None,
+            k=min(k, candidates),
+            stability_runs=settings.DEFAULT_STABILITY_RUNS,
+            seed=settings.DEFAULT_SEED,
+        )
 
 
 def plan(
@@ -863,7 +882,8 @@ def plan(
     >>> plan(snap, (('need', 1.0),), k=2).newly_covered_neighborhoods
     ['Cedar', 'Dogwood']
     """
-    return _plan(analysis_key(snap), snap, weights, k, rule, distance_km)
+    # The explanation is in the language in use: the language is part of the key.
+    return _plan(analysis_key(snap), snap, weights, k, rule, distance_km, i18n.language())
 
 
 @st.cache_resource(show_spinner="Choosing the best set of next committees…", max_entries=32)
@@ -874,18 +894,21 @@ def _plan(
     k: int,
     rule: str,
     distance_km: float,
+    language: str,
 ) -> analysis.PlanReport | None:
+    """The plan with its explanation in ``language`` (which keys the cache)."""
     snap = _snap
-    ranked = ranking(snap, weights, k)
-    if ranked is None:
-        return None
-    return analysis.plan_committees(
-        index(snap),
-        ranked.k_requested or ranked.k,
-        ranking=ranked,
-        rule=rule,
-        distance_km=distance_km,
-    )
+    with i18n.using(language):
+        ranked = ranking(snap, weights, k)
+        if ranked is None:
+            return None
+        return analysis.plan_committees(
+            index(snap),
+            ranked.k_requested or ranked.k,
+            ranking=ranked,
+            rule=rule,
+            distance_km=distance_km,
+        )
 
 
 def what_if(
@@ -898,14 +921,22 @@ def what_if(
     >>> what_if(snap, ('dogwood',)).share_after
     0.6
     """
-    return _what_if(analysis_key(snap), snap, ids, rule, distance_km)
+    # The explanation is in the language in use: the language is part of the key.
+    return _what_if(analysis_key(snap), snap, ids, rule, distance_km, i18n.language())
 
 
 @st.cache_resource(show_spinner="Imagining the new committees…", max_entries=32)
 def _what_if(
-    key: AnalysisKey, _snap: Snapshot, ids: tuple[str, ...], rule: str, distance_km: float
+    key: AnalysisKey,
+    _snap: Snapshot,
+    ids: tuple[str, ...],
+    rule: str,
+    distance_km: float,
+    language: str,
 ) -> analysis.WhatIfReport:
-    return analysis.what_if(index(_snap), list(ids), rule=rule, distance_km=distance_km)
+    """The what-if with its explanation in ``language`` (which keys the cache)."""
+    with i18n.using(language):
+        return analysis.what_if(index(_snap), list(ids), rule=rule, distance_km=distance_km)
 
 
 # --- the network ----------------------------------------------------------------------------------

@@ -6,6 +6,8 @@ import streamlit as st
 
 from coalition import labels, privacy
 from coalition.dashboard import auth, cache, ties_ui, ui
+from coalition.i18n import _, ngettext
+from coalition.presenting.text import fmt_int
 
 
 def render() -> None:
@@ -20,14 +22,16 @@ def render() -> None:
         audience = auth.disclosure()
         options = cache.filter_options(recorded)  # the nodes: the same whichever ties
 
-    st.title("Gaps")
+    st.title(_("Gaps"))
     st.markdown(
-        "Where the coalition is thin: help that does not reach a community, languages "
-        "nobody offers, members everything depends on, and need with no one nearby. "
-        "Every row says why in its explanation."
+        _(
+            "Where the coalition is thin: help that does not reach a community, languages "
+            "nobody offers, members everything depends on, and need with no one nearby. "
+            "Every row says why in its explanation."
+        )
     )
     if audience.exact:
-        st.caption(privacy.EXACT_LABEL)
+        st.caption(_(privacy.EXACT_LABEL))
     with ui.problems_shown():
         # The recorded ties, or a partner survey round's (shared with the Network page).
         snap = ties_ui.choose_ties(recorded, "gaps_ties")
@@ -35,23 +39,23 @@ def render() -> None:
         ties_ui.explain(snap, audience)
     first, second, third = st.columns(3)
     neighborhood = first.selectbox(
-        "Neighborhood",
+        _("Neighborhood"),
         list(options["neighborhoods"]),
         index=None,
         format_func=ui.shown_as(options["neighborhoods"]),
-        placeholder="All neighborhoods",
+        placeholder=_("All neighborhoods"),
         key="gaps_neighborhood",
     )
     community = second.selectbox(
-        "Community",
+        _("Community"),
         list(options["communities"]),
         index=None,
         format_func=ui.shown_as(options["communities"]),
-        placeholder="All communities",
+        placeholder=_("All communities"),
         key="gaps_community",
     )
     text = third.text_input(
-        "Contains the words", key="gaps_text", placeholder="e.g. legal, Spanish, library"
+        _("Contains the words"), key="gaps_text", placeholder=_("e.g. legal, Spanish, library")
     )
 
     families = list(labels.GAP_FAMILIES.items())
@@ -70,9 +74,13 @@ def render() -> None:
                 disclosure=audience,
             )
             if table.empty:
-                st.success("Nothing here for this choice.")
+                st.success(_("Nothing here for this choice."))
                 continue
-            st.caption(f"{len(table):,} rows")
+            st.caption(
+                ngettext("{count} row", "{count} rows", len(table)).format(
+                    count=fmt_int(len(table))
+                )
+            )
             # Tall rows so the explanation sentences wrap and can be read on a projector.
             st.dataframe(
                 table,

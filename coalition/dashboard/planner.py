@@ -8,6 +8,7 @@ import streamlit as st
 
 from coalition import analysis, labels, privacy
 from coalition.dashboard import auth, cache, ui
+from coalition.i18n import _
 from coalition.presenting import plans
 from coalition.presenting.text import fmt_int, fmt_share, md
 
@@ -24,32 +25,34 @@ def render() -> None:
         options = cache.filter_options(snap)
         candidates_total = cache.candidate_count(snap)
 
-    st.title("Coverage & planner")
+    st.title(_("Coverage & planner"))
     st.markdown(
-        "Where welcoming committees reach today, and which neighborhoods are the best "
-        "places to start the next ones."
+        _(
+            "Where welcoming committees reach today, and which neighborhoods are the best "
+            "places to start the next ones."
+        )
     )
 
     rule_col, distance_col, k_col = st.columns(3)
     rule = rule_col.selectbox(
-        "A committee reaches",
+        _("A committee reaches"),
         list(labels.RULE_LABELS),
         format_func=ui.shown_as(labels.RULE_LABELS),
         key="plan_rule",
     )
     distance_km = distance_col.slider(
-        "Distance (km)",
+        _("Distance (km)"),
         0.5,
         5.0,
         1.0,
         0.5,
         key="plan_distance",
         disabled=rule != "distance",
-        help="Used only with the distance rule.",
+        help=_("Used only with the distance rule."),
     )
     k = int(
         k_col.number_input(
-            "How many new committees?",
+            _("How many new committees?"),
             min_value=1,
             max_value=max(1, min(10, candidates_total)),
             value=min(3, max(1, candidates_total)),
@@ -63,16 +66,20 @@ def render() -> None:
         cover = cache.coverage(snap, rule, distance_km, disclosure=audience)
     _coverage_section(cover)
 
-    st.header("Where to start next")
+    st.header(_("Where to start next"))
     if candidates_total == 0:
         st.info(
-            "Every neighborhood already has an active welcoming committee: there is no "
-            "candidate to rank."
+            _(
+                "Every neighborhood already has an active welcoming committee: there is no "
+                "candidate to rank."
+            )
         )
         return
     st.markdown(
-        "Each neighborhood without an active committee gets a score from five parts. "
-        "Move the sliders to say what matters most; the ranking updates."
+        _(
+            "Each neighborhood without an active committee gets a score from five parts. "
+            "Move the sliders to say what matters most; the ranking updates."
+        )
     )
     defaults = dict(analysis.DEFAULT_WEIGHTS)
     slider_cols = st.columns(len(defaults))
@@ -94,13 +101,13 @@ def render() -> None:
         for col, (name, value) in zip(slider_cols, defaults.items(), strict=True)
     )
     if not any(value for _, value in weights):
-        st.warning("All weights are zero: move at least one slider above zero.")
+        st.warning(_("All weights are zero: move at least one slider above zero."))
         return
     with ui.problems_shown():
         ranked = cache.ranking(snap, weights, k)
         best = cache.plan(snap, weights, k, rule, distance_km)
     if ranked is None:  # no candidate left (checked above; the store may have changed since)
-        st.info("Every neighborhood already has an active committee.")
+        st.info(_("Every neighborhood already has an active committee."))
         return
     protected = cache.protected_counts(snap, audience)
     candidates = (
@@ -124,31 +131,35 @@ def _summary_count(cover: analysis.CoverageReport, key: str) -> str:
 
 
 def _coverage_section(cover: analysis.CoverageReport) -> None:
-    st.header("Coverage today")
+    st.header(_("Coverage today"))
     if cover.disclosure.exact:
-        st.caption(privacy.EXACT_LABEL)
+        st.caption(_(privacy.EXACT_LABEL))
     summary = cover.summary
     cols = st.columns(3)
     cols[0].metric(
-        "Neighborhoods reached",
-        f"{fmt_int(summary.get('neighborhoods_covered'))} of "
-        f"{fmt_int(summary.get('neighborhoods_total'))}",
+        _("Neighborhoods reached"),
+        _("{reached} of {total}").format(
+            reached=fmt_int(summary.get("neighborhoods_covered")),
+            total=fmt_int(summary.get("neighborhoods_total")),
+        ),
     )
     cols[1].metric(
-        "Foreign-born residents reached",
-        f"{_summary_count(cover, 'foreign_born_covered')} of "
-        f"{_summary_count(cover, 'foreign_born_total')}",
+        _("Foreign-born residents reached"),
+        _("{reached} of {total}").format(
+            reached=_summary_count(cover, "foreign_born_covered"),
+            total=_summary_count(cover, "foreign_born_total"),
+        ),
     )
     share = cover.shown("summary", "", "share_foreign_born_covered", None)
     cols[2].metric(
-        "Share reached",
-        "withheld"
+        _("Share reached"),
+        _("withheld")
         if privacy.is_hidden(share)
         else fmt_share(summary.get("share_foreign_born_covered")),
     )
     if summary.get("explanation"):
         st.markdown(md(summary["explanation"]))
-    with st.expander("Coverage by community"):
+    with st.expander(_("Coverage by community")):
         st.dataframe(
             plans.community_coverage_table(
                 cover.communities, hidden=cover.hidden, disclosure=cover.disclosure
@@ -156,7 +167,7 @@ def _coverage_section(cover: analysis.CoverageReport) -> None:
             hide_index=True,
             width="stretch",
         )
-    with st.expander("Coverage by neighborhood"):
+    with st.expander(_("Coverage by neighborhood")):
         st.dataframe(
             plans.neighborhood_coverage_table(
                 cover.neighborhoods, hidden=cover.hidden, disclosure=cover.disclosure
@@ -170,18 +181,20 @@ def _ranking_section(candidates: pd.DataFrame, k: int, max_score: float) -> None
     """The ranking of ``candidates`` (already as the audience may see them)."""
     table = plans.ranking_table(candidates)
     if table.empty:
-        st.info("Every neighborhood already has an active committee.")
+        st.info(_("Every neighborhood already has an active committee."))
         return
-    st.subheader("Ranking")
+    st.subheader(_("Ranking"))
     st.dataframe(
         table, hide_index=True, width="stretch", column_config=ui.ranking_column_config(max_score)
     )
     st.caption(
-        "Stability: how often the neighborhood stays in the top "
-        f"{k} when the weights and the census figures move within their uncertainty."
+        _(
+            "Stability: how often the neighborhood stays in the top {k} when the weights and "
+            "the census figures move within their uncertainty."
+        ).format(k=k)
     )
     parts = plans.score_parts(candidates, limit=15)
-    st.subheader("What each score is made of")
+    st.subheader(_("What each score is made of"))
     chart = (
         alt.Chart(parts)
         .mark_bar()
@@ -191,18 +204,18 @@ def _ranking_section(candidates: pd.DataFrame, k: int, max_score: float) -> None
                 sort=list(parts.drop_duplicates("neighborhood")["neighborhood"]),
                 title=None,
             ),
-            x=alt.X("points:Q", stack="zero", title="Score"),
+            x=alt.X("points:Q", stack="zero", title=_("Score")),
             color=alt.Color(
                 "part:N",
-                title="Part",
+                title=_("Part"),
                 sort=list(labels.PART_LABELS.values()),
                 scale=alt.Scale(range=labels.PART_COLOURS),
             ),
             order=alt.Order("order:Q"),
             tooltip=[
-                alt.Tooltip("neighborhood:N", title="Neighborhood"),
-                alt.Tooltip("part:N", title="Part"),
-                alt.Tooltip("points:Q", title="Points", format=".3f"),
+                alt.Tooltip("neighborhood:N", title=_("Neighborhood")),
+                alt.Tooltip("part:N", title=_("Part")),
+                alt.Tooltip("points:Q", title=_("Points"), format=".3f"),
             ],
         )
         .properties(height=max(160, 32 * parts["neighborhood"].nunique()))
@@ -210,15 +223,15 @@ def _ranking_section(candidates: pd.DataFrame, k: int, max_score: float) -> None
         .configure_legend(labelFontSize=15, titleFontSize=15)
     )
     st.altair_chart(chart, width="stretch")
-    st.subheader("Why these neighborhoods")
+    st.subheader(_("Why these neighborhoods"))
     for line in plans.reason_lines(candidates, limit=k):
         st.markdown(line)
 
 
 def _plan_section(plan: analysis.PlanReport | None, k: int, figures_hidden: bool = False) -> None:
-    st.subheader(f"The best set of {k} versus the top {k}")
+    st.subheader(_("The best set of {k} versus the top {k}").format(k=k))
     if plan is None:
-        st.info("No plan could be worked out for this choice.")
+        st.info(_("No plan could be worked out for this choice."))
         return
     st.markdown(plans.plan_markdown(plan, k, figures_hidden=figures_hidden))
 
@@ -230,28 +243,32 @@ def _what_if_section(
     distance_km: float,
     cover: analysis.CoverageReport,
 ) -> None:
-    st.header("What if…")
+    st.header(_("What if…"))
     st.markdown(
-        "Pick neighborhoods where a committee could start, and see how many more "
-        "foreign-born residents would be reached."
+        _(
+            "Pick neighborhoods where a committee could start, and see how many more "
+            "foreign-born residents would be reached."
+        )
     )
     without = plans.neighborhoods_without_committee(cover.neighborhoods)
     chosen = st.multiselect(
-        "Start committees in",
+        _("Start committees in"),
         without,
         format_func=ui.shown_as(options["neighborhoods"]),
         key="plan_what_if",
-        placeholder="Choose neighborhoods…",
+        placeholder=_("Choose neighborhoods…"),
     )
     if not chosen:
         return
     with ui.problems_shown():
         result = cache.what_if(snap, tuple(sorted(chosen)), rule, distance_km)
     if not cover.disclosure.exact and _what_if_hides(snap, options, result, cover.disclosure):
-        st.metric("Newly reached", "withheld")
+        st.metric(_("Newly reached"), _("withheld"))
         st.markdown(
-            "The number of foreign-born residents these committees would newly reach, and the "
-            "shares before and after, are withheld to protect a small count."
+            _(
+                "The number of foreign-born residents these committees would newly reach, and "
+                "the shares before and after, are withheld to protect a small count."
+            )
         )
         return
     _what_if_metrics(result)
@@ -280,15 +297,15 @@ def _what_if_metrics(result: analysis.WhatIfReport) -> None:
     share_before, share_after = result.share_before, result.share_after
     cols = st.columns(3)
     cols[0].metric(
-        "Newly reached",
+        _("Newly reached"),
         fmt_int(newly),
-        help="Foreign-born residents who would newly live in a reached neighborhood.",
+        help=_("Foreign-born residents who would newly live in a reached neighborhood."),
     )
-    cols[1].metric("Share reached now", fmt_share(share_before))
+    cols[1].metric(_("Share reached now"), fmt_share(share_before))
     delta = None
     if isinstance(share_before, (int, float)) and isinstance(share_after, (int, float)):
-        delta = f"{(share_after - share_before) * 100:+.0f} points"
-    cols[2].metric("Share reached after", fmt_share(share_after), delta)
+        delta = _("{points} points").format(points=f"{(share_after - share_before) * 100:+.0f}")
+    cols[2].metric(_("Share reached after"), fmt_share(share_after), delta)
     if result.explanation:
         st.markdown(md(result.explanation))
 

@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from coalition import labels, privacy
+from coalition import i18n, labels, privacy
+from coalition.i18n import N_, _, fmt_number, fmt_percent
 from coalition.presenting.text import fmt_int, fmt_share, md, with_moe
 
 if TYPE_CHECKING:  # the presenting layer reads reports; it never runs an analysis
@@ -139,16 +140,16 @@ def community_coverage_table(
 
     return pd.DataFrame(
         {
-            "Community": communities["name"],
-            "Kind": communities["community_kind"].map(labels.COMMUNITY_KIND_WORDS),
-            "Residents": [_count(v, disclosure) for v in column("residents")],
-            "In reached neighborhoods": [
+            _("Community"): communities["name"],
+            _("Kind"): communities["community_kind"].map(labels.COMMUNITY_KIND_WORDS),
+            _("Residents"): [_count(v, disclosure) for v in column("residents")],
+            _("In reached neighborhoods"): [
                 _count(v, disclosure) for v in column("residents_covered")
             ],
-            "Share reached": [
+            _("Share reached"): [
                 str(v) if privacy.is_hidden(v) else fmt_share(v) for v in column("share_covered")
             ],
-            "Why": communities["explanation"],
+            _("Why"): communities["explanation"],
         }
     )
 
@@ -185,14 +186,15 @@ def neighborhood_coverage_table(
     ['Birch', 'None', 'No', '120', '']
     """
     ids = neighborhoods["id"] if "id" in neighborhoods else pd.Series([""] * len(neighborhoods))
+    reached, neighborhood = _("Reached"), _("Neighborhood")
     return pd.DataFrame(
         {
-            "Neighborhood": neighborhoods["name"],
-            "Committee": neighborhoods["committee_status"]
+            neighborhood: neighborhoods["name"],
+            _("Committee"): neighborhoods["committee_status"]
             .map(labels.COMMITTEE_STATUS_WORDS)
             .fillna(labels.COMMITTEE_STATUS_WORDS["none"]),
-            "Reached": neighborhoods["covered"].map(labels.YES_NO),
-            "Foreign-born residents": [
+            reached: neighborhoods["covered"].map(labels.YES_NO),
+            _("Foreign-born residents"): [
                 _figure(
                     _shown(hidden, "neighborhoods", i, "foreign_born", v),
                     _shown(hidden, "neighborhoods", i, "foreign_born_moe", m),
@@ -205,11 +207,11 @@ def neighborhood_coverage_table(
                     strict=True,
                 )
             ],
-            "Reached by": neighborhoods["covered_by"].map(
+            _("Reached by"): neighborhoods["covered_by"].map(
                 lambda v: ", ".join(v) if isinstance(v, (list, tuple)) else (v or "")
             ),
         }
-    ).sort_values(["Reached", "Neighborhood"], ascending=[False, True])
+    ).sort_values([reached, neighborhood], ascending=[False, True])
 
 
 def _top(candidates: pd.DataFrame, count: int) -> pd.DataFrame:
@@ -242,11 +244,11 @@ def ranking_table(candidates: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame()
     return pd.DataFrame(
         {
-            "Rank": frame["rank"].astype(int),
-            "Neighborhood": frame["name"],
-            "Score": frame["score"].astype(float),
-            "Stability": frame["stability"].astype(float),
-            "Why": frame["reasons"].map(
+            _("Rank"): frame["rank"].astype(int),
+            _("Neighborhood"): frame["name"],
+            _("Score"): frame["score"].astype(float),
+            _("Stability"): frame["stability"].astype(float),
+            _("Why"): frame["reasons"].map(
                 lambda r: " ".join(r) if isinstance(r, (list, tuple)) else str(r or "")
             ),
         }
@@ -277,7 +279,7 @@ def score_parts(candidates: pd.DataFrame, limit: int = 15) -> pd.DataFrame:
     [['Cedar', 'Need', 0.5, 0], ['Cedar', 'Access', 0.25, 2]]
     """
     rows = []
-    for _, row in _top(candidates, limit).iterrows():
+    for _position, row in _top(candidates, limit).iterrows():
         for order, (component, label) in enumerate(labels.PART_LABELS.items()):
             column = f"part_{component}"
             if column in row and row[column] == row[column]:
@@ -314,11 +316,44 @@ def top_candidate_markdown(candidates: pd.DataFrame, count: int) -> list[str]:
     ['**Cedar** (score 1.00) — Need\\\\: high\\\\.']
     """
     lines = []
-    for _, row in _top(candidates, count).iterrows():
+    for _position, row in _top(candidates, count).iterrows():
         reasons = list(row.get("reasons") or [])
-        reason = f" — {md(reasons[0])}" if reasons else ""
-        lines.append(f"**{md(row['name'])}** (score {float(row['score']):.2f}){reason}")
+        values = {"name": md(row["name"]), "score": _score(row["score"])}
+        lines.append(
+            _("**{name}** (score {score}) — {reason}").format(**values, reason=md(reasons[0]))
+            if reasons
+            else _("**{name}** (score {score})").format(**values)
+        )
     return lines
+
+
+def _score(value: Any) -> str:
+    """A score (0 to the sum of the weights) with two decimals, in the language in use.
+
+    English keeps Python's rounding (what these lines always showed); another language takes
+    its region's separators.
+
+    Examples
+    --------
+    >>> _score(0.675), _score(1)
+    ('0.68', '1.00')
+    """
+    if i18n.language() == i18n.SOURCE_LANGUAGE:
+        return f"{float(value):.2f}"
+    return fmt_number(float(value), 2)
+
+
+def _stability(value: Any) -> str:
+    """A stability share as a whole percentage, in the language in use (see :func:`_score`).
+
+    Examples
+    --------
+    >>> _stability(0.75)
+    '75%'
+    """
+    if i18n.language() == i18n.SOURCE_LANGUAGE:
+        return f"{float(value):.0%}"
+    return fmt_percent(float(value))
 
 
 def reason_lines(candidates: pd.DataFrame, limit: int) -> list[str]:
@@ -345,18 +380,26 @@ def reason_lines(candidates: pd.DataFrame, limit: int) -> list[str]:
       - Need is high
     """
     lines = []
-    for _, row in _top(candidates, limit).iterrows():
+    for _position, row in _top(candidates, limit).iterrows():
         reasons = row.get("reasons") or []
         bullets = "\n".join(f"  - {md(reason)}" for reason in reasons)
-        lines.append(
-            f"**{int(row['rank'])}. {md(row['name'])}** — score "
-            f"{float(row['score']):.2f}, in the top group in "
-            f"{float(row['stability']):.0%} of the uncertainty runs\n{bullets}"
+        head = _(
+            "**{rank}. {name}** — score {score}, in the top group in {stability} of the "
+            "uncertainty runs"
+        ).format(
+            rank=int(row["rank"]),
+            name=md(row["name"]),
+            score=_score(row["score"]),
+            stability=_stability(row["stability"]),
         )
+        lines.append(f"{head}\n{bullets}")
     return lines
 
 
-NEED_WITHHELD = "Need: this neighborhood's figures are withheld to protect a small count."
+# Said instead of a candidate's "Need" reason when its figures are hidden (translated where used).
+NEED_WITHHELD = N_("Need: this neighborhood's figures are withheld to protect a small count.")
+# How a ranking's "Need" reason starts (the reasons are in the language in use).
+NEED_PREFIX = N_("Need:")
 
 
 def public_candidates(candidates: pd.DataFrame, protected: Mapping[Any, Any]) -> pd.DataFrame:
@@ -385,8 +428,9 @@ def public_candidates(candidates: pd.DataFrame, protected: Mapping[Any, Any]) ->
         for n in frame["neighborhood_id"]
     ]
     if "reasons" in frame:
+        prefix, withheld = _(NEED_PREFIX), _(NEED_WITHHELD)
         frame["reasons"] = [
-            [NEED_WITHHELD if str(r).startswith("Need:") else r for r in (reasons or [])]
+            [withheld if str(r).startswith(prefix) else r for r in (reasons or [])]
             if gone
             else reasons
             for reasons, gone in zip(frame["reasons"], hidden, strict=True)
@@ -451,23 +495,26 @@ def plan_markdown(plan: PlanReport, k: int, *, figures_hidden: bool = False) -> 
     <BLANKLINE>
     _Method: exact_
     """
-    selected = [pick.name for pick in plan.selected]
+    selected = md(", ".join(pick.name for pick in plan.selected)) or _("none")
+    method = _("_Method: {method}_").format(method=md(_(plan.method))) if plan.method else ""
     if figures_hidden:
-        return (
-            f"**Best set of {k}:** {md(', '.join(selected)) or 'none'} — the foreign-born "
-            "residents it would reach are withheld to protect a small count."
-            + (f"\n\n_Method: {md(plan.method)}_" if plan.method else "")
-        )
+        return _(
+            "**Best set of {k}:** {selected} — the foreign-born residents it would reach are "
+            "withheld to protect a small count."
+        ).format(k=k, selected=selected) + (f"\n\n{method}" if method else "")
     lines = [
-        f"**Best set of {k}:** {md(', '.join(selected)) or 'none'} — reaches "
-        f"{fmt_int(plan.newly_covered)} more foreign-born residents."
+        _("**Best set of {k}:** {selected} — reaches {count} more foreign-born residents.").format(
+            k=k, selected=selected, count=fmt_int(plan.newly_covered)
+        )
     ]
     if plan.top_k_by_score_newly_covered is not None:
         lines.append(
-            f"**Top {k} by score:** reaches {fmt_int(plan.top_k_by_score_newly_covered)} more."
+            _("**Top {k} by score:** reaches {count} more.").format(
+                k=k, count=fmt_int(plan.top_k_by_score_newly_covered)
+            )
         )
     if plan.explanation:
         lines.append(md(plan.explanation))
-    if plan.method:
-        lines.append(f"_Method: {md(plan.method)}_")
+    if method:
+        lines.append(method)
     return "\n\n".join(lines)
