@@ -70,6 +70,11 @@ LANGUAGE_VARIABLES = ("COALITION_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LA
 # where Spanish is written with the US separators (CLDR es_US: 12,345.5; "1 de diciembre de 2026").
 REGIONS: Mapping[str, str] = {"en": "en_US", "es": "es_US"}
 
+# Each language's plural rule, written in every catalogue part's header: GNU gettext's classic
+# Spanish rule (singular for 1 only). Babel's CLDR rule for "es" adds a third form for exact
+# millions ("1 millón de …"), which no sentence of this tool needs.
+PLURAL_FORMS: Mapping[str, str] = {"es": "nplurals=2; plural=(n != 1);"}
+
 _current: contextvars.ContextVar[str] = contextvars.ContextVar(
     "coalition_language", default=SOURCE_LANGUAGE
 )
@@ -198,14 +203,12 @@ def read_catalogue(lang: str) -> Catalog:
     2
     """
     merged = Catalog(locale=lang, domain=DOMAIN)
-    for index, path in enumerate(catalogue_files(lang)):
+    # The parts' plural rule (PLURAL_FORMS), not Babel's CLDR rule for the locale (3 forms for
+    # "es"): with that, ngettext(…, 12) asked for a form no part has and fell back to English.
+    merged.mime_headers = [("Plural-Forms", PLURAL_FORMS.get(lang, "nplurals=2; plural=(n != 1);"))]
+    for path in catalogue_files(lang):
         with path.open("rb") as handle:
             part = read_po(handle, locale=lang)
-        if index == 0:
-            # The parts' own plural rule (Spanish: 2 forms), not Babel's CLDR rule for the locale
-            # (3 forms for "es" in recent CLDR): with that, ngettext(…, 12) asked for a third
-            # form no part has and fell back to the English plural.
-            merged.mime_headers = [("Plural-Forms", part.plural_forms)]
         for message in part:
             if message.id and message.id not in merged:
                 merged[message.id] = message
@@ -251,9 +254,6 @@ def ngettext(singular: str, plural: str, count: int) -> str:
     --------
     >>> ngettext("{count} member", "{count} members", 2).format(count=2)
     '2 members'
-    >>> with using("es"):  # Babel's three Spanish forms: one, many (exact millions), other
-    ...     [translations("es").ngettext("a", "b", n) for n in (1, 2, 10**6)]
-    ['a', 'b', 'b']
     """
     return translations(language()).ngettext(singular, plural, count)
 
@@ -444,13 +444,13 @@ def catalogue_problems(lang: str = "es") -> list[str]:
     """
     problems: list[str] = []
     marked = marked_messages()
-    plural_forms = Catalog(locale=lang).plural_forms  # what the merged catalogue uses
+    plural_forms = read_catalogue(lang).plural_forms  # what the merged catalogue uses
     seen: dict[MessageKey, tuple[str, object]] = {}
     for path in catalogue_files(lang):
         with path.open("rb") as handle:
             part = read_po(handle, locale=lang)
         if part.plural_forms != plural_forms:
-            problems.append(f"{path.name}: Plural-Forms must be {plural_forms!r} (Babel's)")
+            problems.append(f"{path.name}: Plural-Forms must be {plural_forms!r} (PLURAL_FORMS)")
         for message in part:
             if not message.id:
                 continue
