@@ -172,27 +172,22 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_INVALID
 
 
-# A table's rows counted, in a list of what a city holds ("4 neighborhoods, 6 organizations").
-TABLE_COUNTS = i18n.Translated(
-    {
-        "neighborhoods": N_("{count} neighborhoods"),
-        "organizations": N_("{count} organizations"),
-        "communities": N_("{count} communities"),
-        "navigators": N_("{count} navigators"),
-        "committees": N_("{count} committees"),
-        "ties": N_("{count} ties"),
+def _table_count(table: str, count: int) -> str:
+    """A table's rows counted (the English always says the table's name: "1 navigators")."""
+    counted = {
+        "neighborhoods": ngettext("{count} neighborhoods", "{count} neighborhoods", count),
+        "organizations": ngettext("{count} organizations", "{count} organizations", count),
+        "communities": ngettext("{count} communities", "{count} communities", count),
+        "navigators": ngettext("{count} navigators", "{count} navigators", count),
+        "committees": ngettext("{count} committees", "{count} committees", count),
+        "ties": ngettext("{count} ties", "{count} ties", count),
     }
-)
+    return counted.get(table, "{count} " + table).format(count=fmt_int(count))
 
 
 def _table_counts(city: Any) -> str:
     """``4 neighborhoods, 6 organizations, …``: the rows of each of a city's tables."""
-    return ", ".join(
-        TABLE_COUNTS[table].format(count=fmt_int(len(frame)))
-        if table in TABLE_COUNTS
-        else f"{fmt_int(len(frame))} {table}"
-        for table, frame in city.tables.items()
-    )
+    return ", ".join(_table_count(table, len(frame)) for table, frame in city.tables.items())
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -485,16 +480,28 @@ def cmd_coverage(args: argparse.Namespace) -> int:
         )
     )
     columns = (_("neighborhood"), _("committee"), _("population"), _("foreign-born"))
-    print(f"\n  {columns[0]:28} {columns[1]:9} {columns[2]:>10} {columns[3]:>12}  " + _("covered"))
+    # The English widths, wider where a translation needs it.
+    widths = (
+        28,
+        max(9, len(columns[1]), *(len(word) for word in COMMITTEE_CELLS.values())),
+        max(10, len(columns[2])),
+        max(12, len(columns[3])),
+    )
+    print(
+        f"\n  {columns[0]:{widths[0]}} {columns[1]:{widths[1]}} {columns[2]:>{widths[2]}} "
+        f"{columns[3]:>{widths[3]}}  " + _("covered")
+    )
+    yes, no = _("yes"), _("no")
     marked = False
     for row in report["neighborhoods"]:
         mark = MARK if row.get("illustrative") else " "
         marked |= mark == MARK
         status = row["committee_status"]
         print(
-            f"{mark} {str(row['name'])[:28]:28} {COMMITTEE_CELLS.get(status, status):9} "
-            f"{_count(row['population']):>10} {_count(row['foreign_born']):>12}  "
-            f"{_('yes') if row['covered'] else _('no')}"
+            f"{mark} {str(row['name'])[:28]:{widths[0]}} "
+            f"{COMMITTEE_CELLS.get(status, status):{widths[1]}} "
+            f"{_count(row['population']):>{widths[2]}} {_count(row['foreign_born']):>{widths[3]}}  "
+            f"{yes if row['covered'] else no}"
         )
     if marked or summary.get("illustrative"):
         print(
@@ -653,9 +660,17 @@ def cmd_rank(args: argparse.Namespace) -> int:
             if stability is None
             else "  "
             + (
-                _("(in the top {k} in {share} of varied runs)")
+                ngettext(
+                    "(in the top {k} in {share} of varied runs)",
+                    "(in the top {k} in {share} of varied runs)",
+                    k,
+                )
                 if None in interval
-                else _("(in the top {k} in {share} of varied runs, 95% interval {low}–{high})")
+                else ngettext(
+                    "(in the top {k} in {share} of varied runs, 95% interval {low}–{high})",
+                    "(in the top {k} in {share} of varied runs, 95% interval {low}–{high})",
+                    k,
+                )
             ).format(
                 k=k,
                 share=_percent(stability),
@@ -695,9 +710,12 @@ def cmd_rank(args: argparse.Namespace) -> int:
         ).format(k=plan.k, method=plan.method, names=", ".join(names))
     )
     print(
-        _(
+        ngettext(
             "Newly covered foreign-born residents: {newly_covered} "
-            "(top {k} by score: {top_k_newly_covered})."
+            "(top {k} by score: {top_k_newly_covered}).",
+            "Newly covered foreign-born residents: {newly_covered} "
+            "(top {k} by score: {top_k_newly_covered}).",
+            plan.k,
         ).format(
             newly_covered=_count(planned["newly_covered"]),
             k=plan.k,
@@ -1140,7 +1158,7 @@ def _survey_make(args: argparse.Namespace) -> int:
         ).format(round=name, count=fmt_int(len(members)), folder=out)
     )
     for path, use in zip(paths, FORM_USES, strict=True):
-        print(f"  {path}\n      {_(use)}")
+        print(f"  {path}\n      " + _(use))
     if args.links:
         tokens = store.make_survey_links(name, members["org_id"].tolist(), account=operator)
         path = out / f"links-{slugify(name) or 'round'}.csv"

@@ -196,9 +196,11 @@ def read_catalogue(lang: str) -> Catalog:
     'Resumen'
     """
     merged = Catalog(locale=lang, domain=DOMAIN)
-    for path in catalogue_files(lang):
+    for index, path in enumerate(catalogue_files(lang)):
         with path.open("rb") as handle:
             part = read_po(handle, locale=lang)
+        if index == 0:  # the parts' plural rule (2 forms), not Babel's CLDR rule for es (3)
+            merged.mime_headers = [("Plural-Forms", part.plural_forms)]
         for message in part:
             if message.id and message.id not in merged:
                 merged[message.id] = message
