@@ -534,8 +534,8 @@ def _percent(share: float, decimals: int = 0) -> str:
 
     Examples
     --------
-    >>> _percent(0.295), _percent(0.4, 1)
-    ('29%', '40.0%')
+    >>> _percent(0.295), _percent(0.4, 1)  # as f"{0.295:.0%}"
+    ('30%', '40.0%')
     """
     return i18n.fmt_percent(round(share * 100, decimals) / 100, decimals)
 
@@ -649,8 +649,8 @@ def cmd_rank(args: argparse.Namespace) -> int:
     for note in report.get("notes", []):
         print(_("Note: {note}").format(note=note))
     k = report["k"]
-    weights = ", ".join(f"{k}={v:g}" for k, v in report["weights"].items())
-    print(_("Weights: {weights}").format(weights=weights))
+    used = ", ".join(f"{name}={v:g}" for name, v in report["weights"].items())
+    print(_("Weights: {weights}").format(weights=used))
     marked = False
     for candidate in report["candidates"][: max(k, args.limit)]:
         stability = candidate["stability"]
