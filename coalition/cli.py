@@ -47,16 +47,20 @@ from __future__ import annotations
 import argparse
 import logging
 import math
+import numbers
 import os
 import signal
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from . import settings
+from . import i18n, settings
 from .errors import CoalitionError, ValidationError
+from .i18n import N_, _, ngettext, pgettext
+from .presenting.text import fmt_int
 from .values import json_text, json_value
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
@@ -112,7 +116,11 @@ def _city(args: argparse.Namespace):
     version = int(city.meta.get("version", 0))
     _SOURCE.update(city=city.name, data_version=version)
     if not getattr(args, "json", False):
-        print(f"{city.name} — data version {version} (store: {_where(store)})")
+        print(
+            _("{city} — data version {version} (store: {store})").format(
+                city=city.name, version=version, store=_where(store)
+            )
+        )
     if getattr(args, "survey_ties", None) or getattr(args, "survey_round", None):
         return _with_survey_ties(args, store, city)
     return city
@@ -144,17 +152,42 @@ def cmd_validate(args: argparse.Namespace) -> int:
     for problem in report.problems:
         print(problem)
     if report.ok and report.city is not None:
-        counts = {t: len(f) for t, f in report.city.tables.items()}
+        warnings = len(report.warnings)
         print(
-            f"OK: {args.folder} is valid ({', '.join(f'{n} {t}' for t, n in counts.items())}"
-            f"; {len(report.warnings)} warning(s))."
+            ngettext(
+                "OK: {folder} is valid ({counts}; {count} warning(s)).",
+                "OK: {folder} is valid ({counts}; {count} warning(s)).",
+                warnings,
+            ).format(folder=args.folder, counts=_table_counts(report.city), count=fmt_int(warnings))
         )
         return EXIT_OK
+    errors = len(report.errors)
     print(
-        f"INVALID: {len(report.errors)} problem(s) in {args.folder}; nothing can be loaded "
-        "until they are fixed."
+        ngettext(
+            "INVALID: {count} problem(s) in {folder}; nothing can be loaded until they are fixed.",
+            "INVALID: {count} problem(s) in {folder}; nothing can be loaded until they are fixed.",
+            errors,
+        ).format(count=fmt_int(errors), folder=args.folder)
     )
     return EXIT_INVALID
+
+
+def _table_count(table: str, count: int) -> str:
+    """A table's rows counted (the English always says the table's name: "1 navigators")."""
+    counted = {
+        "neighborhoods": ngettext("{count} neighborhoods", "{count} neighborhoods", count),
+        "organizations": ngettext("{count} organizations", "{count} organizations", count),
+        "communities": ngettext("{count} communities", "{count} communities", count),
+        "navigators": ngettext("{count} navigators", "{count} navigators", count),
+        "committees": ngettext("{count} committees", "{count} committees", count),
+        "ties": ngettext("{count} ties", "{count} ties", count),
+    }
+    return counted.get(table, "{count} " + table).format(count=fmt_int(count))
+
+
+def _table_counts(city: Any) -> str:
+    """``4 neighborhoods, 6 organizations, …``: the rows of each of a city's tables."""
+    return ", ".join(_table_count(table, len(frame)) for table, frame in city.tables.items())
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -166,32 +199,51 @@ def cmd_init(args: argparse.Namespace) -> int:
     info = store.info()
     if args.if_empty and not empty:
         print(
-            f"The store already holds {info.get('city')} (version {info['version']});"
-            " nothing to do."
+            _("The store already holds {city} (version {version}); nothing to do.").format(
+                city=info.get("city"), version=info["version"]
+            )
         )
         return EXIT_OK
     folder = Path(args.folder).absolute() if args.folder else settings.data_dir()
     city = read_city(folder)  # raises ValidationError before the store is touched
     if not empty and info.get("city") != city.name and not args.replace:
         raise StoreError(
-            f"the store {_where(store)} holds {info.get('city')} (version {info['version']}); "
-            f"loading {city.name} would replace it. Run again with --replace to do so (the "
-            f"current version stays in the history: `coalition restore {info['version']}` "
-            "brings it back), or use another store with --db."
+            _(
+                "the store {store} holds {city} (version {version}); loading {new_city} would "
+                "replace it. Run again with --replace to do so (the current version stays in "
+                "the history: `coalition restore {version}` brings it back), or use another "
+                "store with --db."
+            ).format(
+                store=_where(store),
+                city=info.get("city"),
+                version=info["version"],
+                new_city=city.name,
+            )
         )
     automatic = empty and not args.folder  # the sample, because the store was empty
     version = store.replace_city(city, automatic=automatic, account=_operator())
-    counts = ", ".join(f"{len(f)} {t}" for t, f in city.tables.items())
     if automatic:
-        print(f"The store was empty: loaded the sample city ({city.name}).")
-    print(f"Loaded {city.name} from {folder} into {_where(store)} (version {version}): {counts}.")
+        print(_("The store was empty: loaded the sample city ({city}).").format(city=city.name))
+    print(
+        _("Loaded {city} from {folder} into {store} (version {version}): {counts}.").format(
+            city=city.name,
+            folder=folder,
+            store=_where(store),
+            version=version,
+            counts=_table_counts(city),
+        )
+    )
     if not empty and info.get("city") != city.name:
         print(
-            f"Replaced {info.get('city')} (version {info['version']}, kept in the history: "
-            f"`coalition restore {info['version']}` brings it back)."
+            _(
+                "Replaced {city} (version {version}, kept in the history: "
+                "`coalition restore {version}` brings it back)."
+            ).format(city=info.get("city"), version=info["version"])
         )
     for warning in city.meta.get("warnings", []):
-        print(f"WARNING: {warning['file']}: {warning['message']}")
+        print(
+            _("WARNING: {file}: {message}").format(file=warning["file"], message=warning["message"])
+        )
     return EXIT_OK
 
 
@@ -212,9 +264,42 @@ def cmd_info(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(data)
     else:
+        words = _info_words()
         for key, value in data.items():
-            print(f"{key}: {value}")
+            if key == "counts" and isinstance(value, dict):
+                value = {words.get(k, k): v for k, v in value.items()}
+            print(_("{key}: {value}").format(key=words.get(key, key), value=value))
     return EXIT_OK
+
+
+def _info_words() -> dict[str, str]:
+    """What ``info`` calls the store's facts and counts (English: their keys, as in the JSON)."""
+    return {
+        "store_format": pgettext("coalition info", "store_format"),
+        "survey_revision": pgettext("coalition info", "survey_revision"),
+        "version": pgettext("coalition info", "version"),
+        "adjacency_tolerance_m": pgettext("coalition info", "adjacency_tolerance_m"),
+        "loaded_at": pgettext("coalition info", "loaded_at"),
+        "updated_at": pgettext("coalition info", "updated_at"),
+        "source_dir": pgettext("coalition info", "source_dir"),
+        "warnings": pgettext("coalition info", "warnings"),
+        "loaded_automatically": pgettext("coalition info", "loaded_automatically"),
+        "metric_crs": pgettext("coalition info", "metric_crs"),
+        "store": pgettext("coalition info", "store"),
+        "counts": pgettext("coalition info", "counts"),
+        "organization": pgettext("coalition info", "organization"),
+        "neighborhood": pgettext("coalition info", "neighborhood"),
+        "community": pgettext("coalition info", "community"),
+        "navigator": pgettext("coalition info", "navigator"),
+        "committee": pgettext("coalition info", "committee"),
+        "members": pgettext("coalition info", "members"),
+        "other_organizations": pgettext("coalition info", "other_organizations"),
+        "ties": pgettext("coalition info", "ties"),
+        "illustrative_nodes": pgettext("coalition info", "illustrative_nodes"),
+        "illustrative_ties": pgettext("coalition info", "illustrative_ties"),
+        "partly_illustrative_nodes": pgettext("coalition info", "partly_illustrative_nodes"),
+        "partly_illustrative_ties": pgettext("coalition info", "partly_illustrative_ties"),
+    }
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -241,14 +326,18 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.public:
         assert disclosure is not None
         print(
-            f"Wrote the public {args.format} export to {path}: counts of residents below "
-            f"{disclosure.threshold} are hidden; it may be shared."
+            _(
+                "Wrote the public {format} export to {path}: counts of residents below "
+                "{threshold} are hidden; it may be shared."
+            ).format(format=args.format, path=path, threshold=fmt_int(disclosure.threshold))
         )
     else:
-        print(f"Wrote {args.format} to {path}")
+        print(_("Wrote {format} to {path}").format(format=args.format, path=path))
         print(
-            f"{EXACT_LABEL}: this full export keeps every count exactly. To share, use "
-            "`coalition export --public OUT`."
+            _(
+                "{exact_label}: this full export keeps every count exactly. To share, use "
+                "`coalition export --public OUT`."
+            ).format(exact_label=EXACT_LABEL)
         )
     return EXIT_OK
 
@@ -261,16 +350,27 @@ def _parse_weights(text: str | None) -> dict[str, float] | None:
         name, sep, value = part.partition("=")
         if not sep:
             raise UsageError(
-                f"--weights takes name=value pairs, e.g. need=0.4,readiness=0.2 (got '{part}')."
+                _(
+                    "--weights takes name=value pairs, e.g. need=0.4,readiness=0.2 (got '{part}')."
+                ).format(part=part)
             )
         try:
             weights[name.strip()] = float(value)
         except ValueError:
-            raise UsageError(f"--weights: '{value}' is not a number.") from None
+            raise UsageError(
+                _("--weights: '{value}' is not a number.").format(value=value)
+            ) from None
     return weights
 
 
 MARK = "◇"  # rests on illustrative rows (as on the dashboard and the maps)
+
+
+def _illustrative_note() -> str:
+    """The note under a list with illustrative entries."""
+    return _("{mark} rests on illustrative rows (made up to show the tool, not facts).").format(
+        mark=MARK
+    )
 
 
 def _marked(text: str, illustrative: Any) -> str:
@@ -312,14 +412,23 @@ def cmd_gaps(args: argparse.Namespace) -> int:
         return EXIT_OK
     marked = 0
     for family, entries in report.items():
-        print(f"\n{family.replace('_', ' ').upper()} ({len(entries)})")
+        heading = GAP_HEADINGS[family] if family in GAP_HEADINGS else family.upper()
+        print("\n" + _("{family} ({count})").format(family=heading, count=fmt_int(len(entries))))
         for entry in _by_severity(entries)[: args.limit]:
             marked += bool(entry.get("illustrative"))
             print(f"  - {_marked(entry['explanation'], entry.get('illustrative'))}")
         if len(entries) > args.limit:
-            print(f"  … and {len(entries) - args.limit} more (--limit, or --json for all)")
+            more = len(entries) - args.limit
+            print(
+                "  "
+                + ngettext(
+                    "… and {count} more (--limit, or --json for all)",
+                    "… and {count} more (--limit, or --json for all)",
+                    more,
+                ).format(count=fmt_int(more))
+            )
     if marked:
-        print(f"\n{MARK} rests on illustrative rows (made up to show the tool, not facts).")
+        print("\n" + _illustrative_note())
     return EXIT_OK
 
 
@@ -398,6 +507,20 @@ def cmd_introductions(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# The families of gaps, as `gaps` heads them (the dashboard's titles: labels.GAP_FAMILIES).
+GAP_HEADINGS = i18n.Translated(
+    {
+        "service_gaps": N_("SERVICE GAPS"),
+        "language_gaps": N_("LANGUAGE GAPS"),
+        "fragile_links": N_("FRAGILE LINKS"),
+        "bridging": N_("BRIDGING"),
+        "isolated": N_("ISOLATED"),
+        "uncovered_need": N_("UNCOVERED NEED"),
+        "could_invite": N_("COULD INVITE"),
+    }
+)
+
+
 def cmd_coverage(args: argparse.Namespace) -> int:
     from .analysis import coverage_report
 
@@ -413,50 +536,103 @@ def cmd_coverage(args: argparse.Namespace) -> int:
     print(_marked(summary.get("explanation", ""), summary.get("illustrative")))
     share = summary["share_foreign_born_covered"]
     share_words = (
-        "no figure"
+        _("no figure")
         if share is None
         else share
         if isinstance(share, str)  # withheld to protect a small count
-        else f"{share:.1%}"
+        else _percent(share, 1)
     )
     print(
-        f"Neighborhoods covered: {summary['neighborhoods_covered']} of "
-        f"{summary['neighborhoods_total']}; foreign-born residents covered: "
-        f"{_count(summary['foreign_born_covered'])} of {_count(summary['foreign_born_total'])}"
-        f" ({share_words})."
+        _(
+            "Neighborhoods covered: {covered} of {total}; foreign-born residents covered: "
+            "{foreign_born_covered} of {foreign_born_total} ({share})."
+        ).format(
+            covered=_count(summary["neighborhoods_covered"]),
+            total=_count(summary["neighborhoods_total"]),
+            foreign_born_covered=_count(summary["foreign_born_covered"]),
+            foreign_born_total=_count(summary["foreign_born_total"]),
+            share=share_words,
+        )
+    )
+    columns = (_("neighborhood"), _("committee"), _("population"), _("foreign-born"))
+    # The English widths, wider where a translation needs it.
+    widths = (
+        28,
+        max(9, len(columns[1]), *(len(word) for word in COMMITTEE_CELLS.values())),
+        max(10, len(columns[2])),
+        max(12, len(columns[3])),
     )
     print(
-        f"\n  {'neighborhood':28} {'committee':9} {'population':>10} {'foreign-born':>12}  covered"
+        f"\n  {columns[0]:{widths[0]}} {columns[1]:{widths[1]}} {columns[2]:>{widths[2]}} "
+        f"{columns[3]:>{widths[3]}}  " + _("covered")
     )
+    yes, no = _("yes"), _("no")
     marked = False
     for row in report["neighborhoods"]:
         mark = MARK if row.get("illustrative") else " "
         marked |= mark == MARK
+        status = row["committee_status"]
         print(
-            f"{mark} {str(row['name'])[:28]:28} {row['committee_status']:9} "
-            f"{_count(row['population']):>10} {_count(row['foreign_born']):>12}  "
-            f"{'yes' if row['covered'] else 'no'}"
+            f"{mark} {str(row['name'])[:28]:{widths[0]}} "
+            f"{COMMITTEE_CELLS.get(status, status):{widths[1]}} "
+            f"{_count(row['population']):>{widths[2]}} {_count(row['foreign_born']):>{widths[3]}}  "
+            f"{yes if row['covered'] else no}"
         )
     if marked or summary.get("illustrative"):
         print(
-            f"\n{MARK} rests on illustrative rows (the neighborhood's figures or a committee "
-            "covering it are made up to show the tool)."
+            "\n"
+            + _(
+                "{mark} rests on illustrative rows (the neighborhood's figures or a committee "
+                "covering it are made up to show the tool)."
+            ).format(mark=MARK)
         )
     return EXIT_OK
+
+
+# A neighborhood's committee, in the coverage table's column.
+COMMITTEE_CELLS = i18n.Translated(
+    {"active": N_("active"), "forming": N_("forming"), "paused": N_("paused"), "none": N_("none")}
+)
 
 
 def _count(value: Any) -> str:
     """A count for a table cell ("no figure" when missing; a hidden count's text as it is)."""
     if isinstance(value, str):
         return value
-    return "no figure" if value is None else f"{value:,}"
+    if value is None:
+        return _("no figure")
+    return fmt_int(value) if isinstance(value, numbers.Integral) else f"{value:,}"
+
+
+def _percent(share: float, decimals: int = 0) -> str:
+    """A share as a percentage in the language in use, rounded as Python's ``%`` format rounds.
+
+    Examples
+    --------
+    >>> _percent(0.295), _percent(0.4, 1)  # as f"{0.295:.0%}"
+    ('30%', '40.0%')
+    """
+    return i18n.fmt_percent(round(share * 100, decimals) / 100, decimals)
+
+
+def _decimal(value: float, decimals: int) -> str:
+    """A number with ``decimals`` places in the language in use, rounded as Python's format.
+
+    Examples
+    --------
+    >>> _decimal(0.41359, 3)
+    '0.414'
+    """
+    return i18n.fmt_number(round(value, decimals), decimals)
 
 
 # What a viewer sees of the ranking and the plan: their sentences are written by the analyses
 # with exact figures, so a candidate whose figures are hidden loses its figures and its "Need"
 # sentence, and the plan's foreign-born totals are withheld whenever any neighborhood's figure is
 # (coverage "from 728 to 734" would give the hidden one away).
-_NEED_WITHHELD = "Need: this neighborhood's figures are withheld to protect a small count."
+_NEED_WITHHELD = N_("Need: this neighborhood's figures are withheld to protect a small count.")
+# How the analyses start the "Need" reason (the English, and as the Spanish analyses write it).
+_NEED_PREFIXES = ("Need:", N_("Need:"))
 _PLAN_FIGURES = (
     "newly_covered",
     "top_k_by_score_newly_covered",
@@ -485,8 +661,9 @@ def _public_rank(
     candidates = []
     for candidate in ranking["candidates"]:
         if hidden_here(candidate["neighborhood_id"]):
+            need = tuple({*_NEED_PREFIXES, *(_(prefix) for prefix in _NEED_PREFIXES)})
             reasons = [
-                _NEED_WITHHELD if str(r).startswith("Need:") else r for r in candidate["reasons"]
+                _(_NEED_WITHHELD) if str(r).startswith(need) else r for r in candidate["reasons"]
             ]
             candidate = {**candidate, "foreign_born": WITHHELD_TEXT, "reasons": reasons}
         candidates.append(candidate)
@@ -502,8 +679,10 @@ def _public_rank(
             "selected": [
                 {**pick, "foreign_born_if_alone": WITHHELD_TEXT} for pick in plan["selected"]
             ],
-            "explanation": "The foreign-born residents this plan would reach are withheld to "
-            "protect a small count.",
+            "explanation": _(
+                "The foreign-born residents this plan would reach are withheld to protect a "
+                "small count."
+            ),
         }
     return {**ranking, "candidates": candidates}, plan
 
@@ -512,14 +691,15 @@ def cmd_rank(args: argparse.Namespace) -> int:
     weights = _parse_weights(args.weights)  # a usage error before any work
     if args.runs < 1:
         raise UsageError(
-            f"--runs must be 1 or more stability runs (got {args.runs}); the "
-            f"default is {settings.DEFAULT_STABILITY_RUNS:,}."
+            _(
+                "--runs must be 1 or more stability runs (got {runs}); the default is {default}."
+            ).format(runs=args.runs, default=fmt_int(settings.DEFAULT_STABILITY_RUNS))
         )
     from .analysis import plan_committees, rank_candidates
 
     index = _index(args)
     if not (~index.has_active_committee).any():  # a complete city is an answer, not an error
-        message = (
+        message = _(
             "Every neighborhood already has an active welcoming committee: there is no "
             "candidate neighborhood to rank."
         )
@@ -542,9 +722,10 @@ def cmd_rank(args: argparse.Namespace) -> int:
         _print_json(report)
         return EXIT_OK
     for note in report.get("notes", []):
-        print(f"Note: {note}")
+        print(_("Note: {note}").format(note=note))
     k = report["k"]
-    print("Weights: " + ", ".join(f"{k}={v:g}" for k, v in report["weights"].items()))
+    used = ", ".join(f"{name}={v:g}" for name, v in report["weights"].items())
+    print(_("Weights: {weights}").format(weights=used))
     marked = False
     for candidate in report["candidates"][: max(k, args.limit)]:
         stability = candidate["stability"]
@@ -552,22 +733,36 @@ def cmd_rank(args: argparse.Namespace) -> int:
         stable_words = (
             ""
             if stability is None
-            else (
-                f"  (in the top {k} in {stability:.0%} of varied runs"
-                + (
-                    f", 95% interval {interval[0]:.0%}–{interval[1]:.0%}"
-                    if None not in interval
-                    else ""
+            else "  "
+            + (
+                ngettext(
+                    "(in the top {k} in {share} of varied runs)",
+                    "(in the top {k} in {share} of varied runs)",
+                    k,
                 )
-                + ")"
+                if None in interval
+                else ngettext(
+                    "(in the top {k} in {share} of varied runs, 95% interval {low}–{high})",
+                    "(in the top {k} in {share} of varied runs, 95% interval {low}–{high})",
+                    k,
+                )
+            ).format(
+                k=k,
+                share=_percent(stability),
+                low=_percent(interval[0] or 0),
+                high=_percent(interval[1] or 0),
             )
         )
         marked |= bool(candidate.get("illustrative"))
         print(
             "\n"
             + _marked(
-                f"{candidate['rank']}. {candidate['name']}  score "
-                f"{candidate['score']:.3f}{stable_words}",
+                _("{rank}. {name}  score {score}{stability}").format(
+                    rank=candidate["rank"],
+                    name=candidate["name"],
+                    score=_decimal(candidate["score"], 3),
+                    stability=stable_words,
+                ),
                 candidate.get("illustrative"),
             )
         )
@@ -576,17 +771,35 @@ def cmd_rank(args: argparse.Namespace) -> int:
             print(f"   - {_marked(reason, flag)}")
     marked |= plan.illustrative
     names = [
-        _marked(s.name, s.illustrative) + (" (filler: adds no coverage)" if s.filler else "")
+        _("{name} (filler: adds no coverage)").format(name=_marked(s.name, s.illustrative))
+        if s.filler
+        else _marked(s.name, s.illustrative)
         for s in plan.selected
     ]
-    print(f"\nPlan for the next {plan.k} committees ({plan.method}): " + ", ".join(names))
     print(
-        f"Newly covered foreign-born residents: {_count(planned['newly_covered'])} "
-        f"(top {plan.k} by score: {_count(planned['top_k_by_score_newly_covered'])})."
+        "\n"
+        + ngettext(
+            "Plan for the next {k} committees ({method}): {names}",
+            "Plan for the next {k} committees ({method}): {names}",
+            plan.k,
+        ).format(k=plan.k, method=plan.method, names=", ".join(names))
+    )
+    print(
+        ngettext(
+            "Newly covered foreign-born residents: {newly_covered} "
+            "(top {k} by score: {top_k_newly_covered}).",
+            "Newly covered foreign-born residents: {newly_covered} "
+            "(top {k} by score: {top_k_newly_covered}).",
+            plan.k,
+        ).format(
+            newly_covered=_count(planned["newly_covered"]),
+            k=plan.k,
+            top_k_newly_covered=_count(planned["top_k_by_score_newly_covered"]),
+        )
     )
     print(_marked(planned["explanation"], plan.illustrative))
     if marked:
-        print(f"\n{MARK} rests on illustrative rows (made up to show the tool, not facts).")
+        print("\n" + _illustrative_note())
     return EXIT_OK
 
 
@@ -660,25 +873,35 @@ def cmd_maps(args: argparse.Namespace) -> int:
     disclosure = Disclosure.exact_counts() if args.exact else Disclosure.public()
     # From the tables and the analyses' index: the networkx graph is never built.
     paths = write_city_maps(_city(args), out, tiles=args.tiles, disclosure=disclosure)
-    print(f"Wrote {len(paths)} map(s) to {out}{os.sep}:")
+    print(
+        ngettext(
+            "Wrote {count} map(s) to {folder}:", "Wrote {count} map(s) to {folder}:", len(paths)
+        ).format(count=fmt_int(len(paths)), folder=f"{out}{os.sep}")
+    )
     for path in paths:
         print(f"  {path}")
     if args.exact:
-        print(f"{EXACT_LABEL}: these maps show every count exactly; do not share them.")
+        print(
+            _("{exact_label}: these maps show every count exactly; do not share them.").format(
+                exact_label=EXACT_LABEL
+            )
+        )
     else:
         print(
-            f"Counts of residents below {disclosure.threshold} are hidden: these maps may be "
-            "shared (--exact writes exact ones, not for sharing)."
+            _(
+                "Counts of residents below {threshold} are hidden: these maps may be shared "
+                "(--exact writes exact ones, not for sharing)."
+            ).format(threshold=fmt_int(disclosure.threshold))
         )
     return EXIT_OK
 
 
 def _version_line(row: Any) -> str:
     """One kept version for a list: number, time, what; who saved it and its meeting names."""
-    notes = ([f"by {row.who}"] if row.who else []) + (
-        [f"meeting: {row.meeting}"] if row.meeting else []
+    notes = ([_("by {who}").format(who=row.who)] if row.who else []) + (
+        [_("meeting: {meeting}").format(meeting=row.meeting)] if row.meeting else []
     )
-    return f"{row.version:>5}  {str(row.saved_at)[:16].replace('T', ' ')} UTC  {row.what}" + (
+    return f"{row.version:>5}  {_time(row.saved_at)} UTC  {row.what}" + (
         f"  ({'; '.join(notes)})" if notes else ""
     )
 
@@ -710,7 +933,7 @@ def cmd_changes(args: argparse.Namespace) -> int:
             print(_version_line(row))
         return EXIT_OK
     if args.since is None and current == 1:
-        print("There is only one version so far (version 1): nothing to compare yet.")
+        print(_("There is only one version so far (version 1): nothing to compare yet."))
         return EXIT_OK
     # A version number or a meeting's name (StoreError, exit 1, names the meetings kept).
     since = current - 1 if args.since is None else store.version_of(args.since)
@@ -722,20 +945,26 @@ def cmd_changes(args: argparse.Namespace) -> int:
             {"since": since, "since_meeting": meeting, "current": current, **report.to_dict()}
         )
         return EXIT_OK
-    named = f"'{meeting}', " if meeting else ""
-    print(f"Changes from version {since} ({named}{before.meta.get('what')}) to version {current}:")
+    what = before.meta.get("what")
+    print(
+        (
+            _("Changes from version {since} ('{meeting}', {what}) to version {current}:")
+            if meeting
+            else _("Changes from version {since} ({what}) to version {current}:")
+        ).format(since=since, meeting=meeting, what=what, current=current)
+    )
     print(report.explanation)
     for entry in report.headline.values():
         if entry["delta"]:
             shown = [
-                f"{v:.0%}" if isinstance(v, float) else f"{v:,}"
+                _percent(v) if isinstance(v, float) else _count(v)
                 for v in (entry["before"], entry["after"])
             ]
             print(f"  {entry['label']}: {shown[0]} -> {shown[1]}")
     for sentence in report.changes["explanation"]:
         print(f"  - {sentence}")
     if not report.effects.empty:
-        print("What the changes did:")
+        print(_("What the changes did:"))
         for sentence in report.effects["explanation"]:
             print(f"  - {sentence}")
     return EXIT_OK
@@ -748,11 +977,26 @@ def cmd_restore(args: argparse.Namespace) -> int:
     new_version = store.restore(version, who=args.who, account=_operator())
     info = store.info()
     meeting = _meeting_name(store, args.version)
-    named = f" ('{meeting}')" if meeting else ""
     print(
-        f"Restored version {version}{named} ({info.get('city')}) as version {new_version} of "
-        f"{_where(store)}; the versions in between stay in the history (coalition changes "
-        f"--list). To take the restore back: coalition undo --version {new_version}"
+        (
+            _(
+                "Restored version {version} ('{meeting}') ({city}) as version {new_version} of "
+                "{store}; the versions in between stay in the history (coalition changes "
+                "--list). To take the restore back: coalition undo --version {new_version}"
+            )
+            if meeting
+            else _(
+                "Restored version {version} ({city}) as version {new_version} of {store}; the "
+                "versions in between stay in the history (coalition changes --list). To take "
+                "the restore back: coalition undo --version {new_version}"
+            )
+        ).format(
+            version=version,
+            meeting=meeting,
+            city=info.get("city"),
+            new_version=new_version,
+            store=_where(store),
+        )
     )
     return EXIT_OK
 
@@ -777,28 +1021,49 @@ def cmd_undo(args: argparse.Namespace) -> int:
         new_version = store.undo(who=args.who, version=args.version, account=operator)
     except ConflictError as exc:
         rows = [
-            f"{(c.current or {}).get('name') or (c.current or {}).get('alias') or c.change.key}"
-            f" ({c.change.table}"
-            + (f", changed again in version {c.changed_in}" if c.changed_in else "")
-            + ")"
+            (
+                _("{record} ({table}, changed again in version {version})")
+                if c.changed_in
+                else _("{record} ({table})")
+            ).format(
+                record=(c.current or {}).get("name")
+                or (c.current or {}).get("alias")
+                or c.change.key,
+                table=c.change.table,
+                version=c.changed_in,
+            )
             for c in exc.conflicts
         ]
         later = sorted({c.changed_in for c in exc.conflicts if c.changed_in}, reverse=True)
         raise StoreError(
-            f"Nothing was undone: {len(rows)} record(s) it changed were changed again since: "
-            + "; ".join(rows)
-            + ". "
-            + (
-                f"Undo the later version first (coalition undo --version {later[0]}), or "
+            (
+                ngettext(
+                    "Nothing was undone: {count} record(s) it changed were changed again since: "
+                    "{records}. Undo the later version first (coalition undo --version "
+                    "{version}), or restore an earlier version (coalition restore VERSION).",
+                    "Nothing was undone: {count} record(s) it changed were changed again since: "
+                    "{records}. Undo the later version first (coalition undo --version "
+                    "{version}), or restore an earlier version (coalition restore VERSION).",
+                    len(rows),
+                )
                 if later
-                else ""
+                else ngettext(
+                    "Nothing was undone: {count} record(s) it changed were changed again since: "
+                    "{records}. restore an earlier version (coalition restore VERSION).",
+                    "Nothing was undone: {count} record(s) it changed were changed again since: "
+                    "{records}. restore an earlier version (coalition restore VERSION).",
+                    len(rows),
+                )
+            ).format(
+                count=fmt_int(len(rows)), records="; ".join(rows), version=later[0] if later else ""
             )
-            + "restore an earlier version (coalition restore VERSION)."
         ) from exc
     what = store.versions(account=operator).set_index("version").loc[new_version, "what"]
     print(
-        f"Version {new_version}: {what}. The undone version stays in the history (coalition "
-        f"changes --list); to take the undo back: coalition undo --version {new_version}"
+        _(
+            "Version {version}: {what}. The undone version stays in the history (coalition "
+            "changes --list); to take the undo back: coalition undo --version {version}"
+        ).format(version=new_version, what=what)
     )
     return EXIT_OK
 
@@ -806,8 +1071,10 @@ def cmd_undo(args: argparse.Namespace) -> int:
 def cmd_meeting(args: argparse.Namespace) -> int:
     if args.list == bool(args.name):
         raise UsageError(
-            'give the meeting\'s name (e.g. coalition meeting "March convening"), or --list '
-            "to see the meetings named so far."
+            _(
+                'give the meeting\'s name (e.g. coalition meeting "March convening"), or --list '
+                "to see the meetings named so far."
+            )
         )
     store = _stored(args)
     if args.list:
@@ -817,21 +1084,24 @@ def cmd_meeting(args: argparse.Namespace) -> int:
             return EXIT_OK
         if meetings.empty:
             print(
-                "No meeting is named yet. Name the current version: coalition meeting "
-                '"March convening"'
+                _(
+                    "No meeting is named yet. Name the current version: coalition meeting "
+                    '"March convening"'
+                )
             )
         for row in meetings.itertuples():
-            by = f", by {row.who}" if row.who else ""
-            print(
-                f"{row.version:>5}  {row.name}  (named {str(row.saved_at)[:16].replace('T', ' ')}"
-                f" UTC{by})"
-            )
+            named = (
+                _("(named {time} UTC, by {who})") if row.who else _("(named {time} UTC)")
+            ).format(time=_time(row.saved_at), who=row.who)
+            print(f"{row.version:>5}  {row.name}  {named}")
         return EXIT_OK
     version = store.name_meeting(args.name, args.version, who=args.who, account=_operator())
     name = " ".join(args.name.split())
     print(
-        f"Version {version} is now the meeting '{name}'. See what changed since: "
-        f'coalition changes --since "{name}"'
+        _(
+            "Version {version} is now the meeting '{name}'. See what changed since: "
+            'coalition changes --since "{name}"'
+        ).format(version=version, name=name)
     )
     return EXIT_OK
 
@@ -843,43 +1113,57 @@ def cmd_backup(args: argparse.Namespace) -> int:
     info = store.info()
     where = _where(store)
     print(
-        f"Backed up {info.get('city')} (data version {info['version']}, every version kept) "
-        f"from {where} to {path}.\n"
-        "To restore from it, stop the dashboard, then either use the backup as the store:\n"
-        f"  coalition serve --db {path}\n"
-        + (
-            f"or copy it over the store:\n  cp {path} {where}"
+        (
+            _(
+                "Backed up {city} (data version {version}, every version kept) from {store} to "
+                "{path}.\nTo restore from it, stop the dashboard, then either use the backup as "
+                "the store:\n  coalition serve --db {path}\nor copy it over the store:\n"
+                "  cp {path} {store}"
+            )
             if store.engine.dialect.name == "sqlite"
-            else "(a PostgreSQL database is restored from pg_dump's dump: docs/deploy.md)"
-        )
+            else _(
+                "Backed up {city} (data version {version}, every version kept) from {store} to "
+                "{path}.\nTo restore from it, stop the dashboard, then either use the backup as "
+                "the store:\n  coalition serve --db {path}\n(a PostgreSQL database is restored "
+                "from pg_dump's dump: docs/deploy.md)"
+            )
+        ).format(city=info.get("city"), version=info["version"], store=where, path=path)
     )
     return EXIT_OK
 
 
 # --- the partner survey ---------------------------------------------------------------------------
 # What each mode of `--ties` keeps, in the one line that says where the ties came from.
-SURVEY_TIE_WORDS = {
-    "confirmed": "confirmed by both sides",
-    "any": "any report (confirmed by both sides, reported by one side, or naming a member that "
-    "has not answered)",
-}
-# One line on each form `survey make` writes, in write_forms' order.
+SURVEY_TIE_WORDS = i18n.Translated(
+    {
+        "confirmed": N_("confirmed by both sides"),
+        "any": N_(
+            "any report (confirmed by both sides, reported by one side, or naming a member that "
+            "has not answered)"
+        ),
+    }
+)
+# One line on each form `survey make` writes, in write_forms' order (translated where shown).
 FORM_USES = (
-    "the offline form: one HTML file that works without a server or internet; a member fills "
-    "it in and e-mails back the file it saves",
-    "the workbook: the roster and drop-down answers, for e-mail or paper rounds",
-    "the XLSForm: upload it to KoboToolbox or ODK Central as a new form",
+    N_(
+        "the offline form: one HTML file that works without a server or internet; a member "
+        "fills it in and e-mails back the file it saves"
+    ),
+    N_("the workbook: the roster and drop-down answers, for e-mail or paper rounds"),
+    N_("the XLSForm: upload it to KoboToolbox or ODK Central as a new form"),
 )
 # The channels a file comes from (coalition.survey.importers.FILE_CHANNELS, not imported here:
 # building the parser must not load the importers), as the preview names them.
-CHANNEL_WORDS = {
-    "html": "offline form",
-    "xlsx": "workbook",
-    "kobo": "KoboToolbox export",
-    "odk": "ODK Central export",
-    "google": "Google Forms export",
-    "msforms": "Microsoft Forms export",
-}
+CHANNEL_WORDS = i18n.Translated(
+    {
+        "html": N_("offline form"),
+        "xlsx": N_("workbook"),
+        "kobo": N_("KoboToolbox export"),
+        "odk": N_("ODK Central export"),
+        "google": N_("Google Forms export"),
+        "msforms": N_("Microsoft Forms export"),
+    }
+)
 DEFAULT_BASE_URL = "http://localhost:8501"
 
 
@@ -890,9 +1174,11 @@ def _newest_round(store) -> str:
     rounds = store.survey_rounds(account=_operator())
     if rounds.empty:
         raise SurveyError(
-            "This store has no partner survey round yet, so there are no survey ties to use. "
-            "Open one and send its forms (coalition survey make --round NAME OUT_DIR), or leave "
-            "out --ties to use the recorded ties."
+            _(
+                "This store has no partner survey round yet, so there are no survey ties to use. "
+                "Open one and send its forms (coalition survey make --round NAME OUT_DIR), or "
+                "leave out --ties to use the recorded ties."
+            )
         )
     return str(rounds["round"].iloc[0])
 
@@ -915,14 +1201,24 @@ def _with_survey_ties(args: argparse.Namespace, store, city):
     }
     if not getattr(args, "json", False):
         print(
-            f"Ties: partner survey round {answers.round}, {SURVEY_TIE_WORDS[mode]}; "
-            f"{summary.answered} of {summary.members} members answered."
+            ngettext(
+                "Ties: partner survey round {round}, {ties}; {answered} of {members} members "
+                "answered.",
+                "Ties: partner survey round {round}, {ties}; {answered} of {members} members "
+                "answered.",
+                summary.members,
+            ).format(
+                round=answers.round,
+                ties=SURVEY_TIE_WORDS[mode],
+                answered=fmt_int(summary.answered),
+                members=fmt_int(summary.members),
+            )
         )
     return surveyed
 
 
 def _round_state(is_open: Any) -> str:
-    return "open" if is_open else "closed"
+    return pgettext("survey round", "open") if is_open else pgettext("survey round", "closed")
 
 
 def cmd_survey(args: argparse.Namespace) -> int:
@@ -950,8 +1246,10 @@ def _survey_make(args: argparse.Namespace) -> int:
     base_url = args.base_url.rstrip("/")
     if not base_url.startswith(("http://", "https://")):
         raise UsageError(
-            f"--base-url must start with http:// or https:// (got {args.base_url!r}), e.g. "
-            f"{DEFAULT_BASE_URL} or the address members reach the dashboard at."
+            _(
+                "--base-url must start with http:// or https:// (got {given}), e.g. {default} or "
+                "the address members reach the dashboard at."
+            ).format(given=repr(args.base_url), default=DEFAULT_BASE_URL)
         )
     store = _stored(args)
     city = _city(args)
@@ -963,36 +1261,58 @@ def _survey_make(args: argparse.Namespace) -> int:
         is_open = bool(rounds.loc[name, "is_open"])
         if args.links and not is_open:
             raise SurveyError(
-                f"Round {name!r} is closed: links cannot be made for it (nothing was written). "
-                f"Reopen it first: coalition survey reopen {_quoted(name)}"
+                _(
+                    "Round {round} is closed: links cannot be made for it (nothing was "
+                    "written). Reopen it first: coalition survey reopen {quoted}"
+                ).format(round=repr(name), quoted=_quoted(name))
             )
-        print(f"Round {name} already exists ({_round_state(is_open)}): writing its forms again.")
+        print(
+            (
+                _("Round {round} already exists (open): writing its forms again.")
+                if is_open
+                else _("Round {round} already exists (closed): writing its forms again.")
+            ).format(round=name)
+        )
         if not is_open:
             print(
-                f"It is closed: no answers can come in until it is reopened "
-                f"(coalition survey reopen {_quoted(name)})."
+                _(
+                    "It is closed: no answers can come in until it is reopened "
+                    "(coalition survey reopen {quoted})."
+                ).format(quoted=_quoted(name))
             )
     else:
         name = store.open_survey_round(name, account=operator)
-        print(f"Opened the survey round {name}.")
+        print(_("Opened the survey round {round}.").format(round=name))
     out = Path(args.out_dir).absolute()
     paths = forms.write_forms(city, name, out)
-    print(f"Wrote the forms of round {name} ({len(members)} members on the roster) to {out}:")
+    print(
+        ngettext(
+            "Wrote the forms of round {round} ({count} members on the roster) to {folder}:",
+            "Wrote the forms of round {round} ({count} members on the roster) to {folder}:",
+            len(members),
+        ).format(round=name, count=fmt_int(len(members)), folder=out)
+    )
     for path, use in zip(paths, FORM_USES, strict=True):
-        print(f"  {path}\n      {use}")
+        print(f"  {path}\n      " + _(use))
     if args.links:
         tokens = store.make_survey_links(name, members["org_id"].tolist(), account=operator)
         path = out / f"links-{slugify(name) or 'round'}.csv"
         _write_links(path, members, tokens, base_url)
         print(
-            f"Wrote {len(tokens)} private links to {path}.\n"
-            "CONFIDENTIAL: a link lets whoever holds it answer for its member. Send each member "
-            "only its own, then delete the file. Making links again replaces these (the old "
-            "ones stop working)."
+            ngettext(
+                "Wrote {count} private links to {path}.\nCONFIDENTIAL: a link lets whoever "
+                "holds it answer for its member. Send each member only its own, then delete the "
+                "file. Making links again replaces these (the old ones stop working).",
+                "Wrote {count} private links to {path}.\nCONFIDENTIAL: a link lets whoever "
+                "holds it answer for its member. Send each member only its own, then delete the "
+                "file. Making links again replaces these (the old ones stop working).",
+                len(tokens),
+            ).format(count=fmt_int(len(tokens)), path=path)
         )
     print(
-        f"Import the answers that come back with: coalition survey import FILE… --round "
-        f"{_quoted(name)}"
+        _(
+            "Import the answers that come back with: coalition survey import FILE… --round {quoted}"
+        ).format(quoted=_quoted(name))
     )
     return EXIT_OK
 
@@ -1039,8 +1359,10 @@ def _survey_import(args: argparse.Namespace) -> int:
     name = survey_round_name(args.round_name)
     if not store.survey_round_is_open(name):  # SurveyError for an unknown round: did you mean
         raise SurveyError(
-            f"Round {name!r} is closed: its answers can no longer change, so nothing was "
-            f"imported. To import them anyway, reopen it: coalition survey reopen {_quoted(name)}"
+            _(
+                "Round {round} is closed: its answers can no longer change, so nothing was "
+                "imported. To import them anyway, reopen it: coalition survey reopen {quoted}"
+            ).format(round=repr(name), quoted=_quoted(name))
         )
     # ValidationError (exit 1): every problem, with file, row, column, value and fix.
     result = import_answers([Path(f) for f in args.files], city, name, channel=args.channel)
@@ -1069,29 +1391,40 @@ def _survey_import(args: argparse.Namespace) -> int:
             }
         )
         return EXIT_OK
-    files = f"{len(args.files)} file{'s' if len(args.files) != 1 else ''}"
+    counted = {
+        "files": ngettext("{count} file", "{count} files", len(args.files)),
+        "respondents": ngettext(
+            "{count} member answered", "{count} members answered", preview["respondents"]
+        ),
+        "answers": ngettext(
+            "{count} partner answer", "{count} partner answers", preview["answers"]
+        ),
+        "profiles": ngettext("{count} profile", "{count} profiles", preview["profiles"]),
+        "outside": ngettext(
+            "{count} organization outside the coalition",
+            "{count} organizations outside the coalition",
+            preview["outside"],
+        ),
+    }
+    sizes = {"files": len(args.files), **{k: preview[k] for k in counted if k != "files"}}
+    words = {k: counted[k].format(count=fmt_int(sizes[k])) for k in counted}
     print(
-        f"Read {files} ({CHANNEL_WORDS.get(result.channel, result.channel)}): "
-        f"{_n(preview['respondents'], 'member')} answered, "
-        f"{_n(preview['answers'], 'partner answer')}, {_n(preview['profiles'], 'profile')}, "
-        f"{_n(preview['outside'], 'organization')} outside the coalition."
+        _("Read {files} ({channel}): {respondents}, {answers}, {profiles}, {outside}.").format(
+            channel=CHANNEL_WORDS.get(result.channel, result.channel), **words
+        )
     )
     for warning in result.warnings:
         print(str(warning))
     print(plan.sentence)
     if imported:
-        print(f"Imported into round {name} ({_where(store)}).")
+        print(_("Imported into round {round} ({store}).").format(round=name, store=_where(store)))
     elif not changes:
-        print("Nothing to import: the round already holds these answers or newer ones.")
+        print(_("Nothing to import: the round already holds these answers or newer ones."))
     elif not sys.stdin.isatty():
-        print("Nothing was imported yet: check the above, then run again with --yes to import.")
+        print(_("Nothing was imported yet: check the above, then run again with --yes to import."))
     else:
-        print("Nothing was imported.")
+        print(_("Nothing was imported."))
     return EXIT_OK
-
-
-def _n(count: int, noun: str) -> str:
-    return f"{count:,} {noun}" + ("" if count == 1 else "s")
 
 
 def _confirmed(name: str) -> bool:
@@ -1099,10 +1432,10 @@ def _confirmed(name: str) -> bool:
     if not sys.stdin.isatty():
         return False
     try:
-        answer = input(f"Import these answers into round {name}? [y/N] ")
+        answer = input(_("Import these answers into round {round}? [y/N] ").format(round=name))
     except EOFError:
         return False
-    return answer.strip().lower() in {"y", "yes"}
+    return answer.strip().lower() in {"y", "yes", _("y"), _("yes")}
 
 
 def _survey_rounds(args: argparse.Namespace) -> int:
@@ -1113,16 +1446,26 @@ def _survey_rounds(args: argparse.Namespace) -> int:
         return EXIT_OK
     if rounds.empty:
         print(
-            "No survey round yet. Open one and write its forms: coalition survey make --round "
-            "NAME OUT_DIR"
+            _(
+                "No survey round yet. Open one and write its forms: coalition survey make "
+                "--round NAME OUT_DIR"
+            )
         )
         return EXIT_OK
     width = max(24, *(len(str(r)) for r in rounds["round"]))
-    print(f"{'round':{width}} {'state':6} {'opened':17} {'by':16} respondents")
+    heads = (
+        pgettext("survey rounds", "round"),
+        pgettext("survey rounds", "state"),
+        pgettext("survey rounds", "opened"),
+        pgettext("survey rounds", "by"),
+    )
+    respondents = pgettext("survey rounds", "respondents")
+    state = max(6, len(heads[1]), *(len(_round_state(v)) for v in (True, False)))
+    print(f"{heads[0]:{width}} {heads[1]:{state}} {heads[2]:17} {heads[3]:16} {respondents}")
     for row in rounds.itertuples():
         print(
-            f"{row.round:{width}} {_round_state(row.is_open):6} {_time(row.opened_at):17} "
-            f"{str(row.opened_by)[:16]:16} {row.respondents:>11}"
+            f"{row.round:{width}} {_round_state(row.is_open):{state}} {_time(row.opened_at):17} "
+            f"{str(row.opened_by)[:16]:16} {fmt_int(row.respondents):>{len(respondents)}}"
         )
     return EXIT_OK
 
@@ -1133,20 +1476,28 @@ def _survey_open_close(args: argparse.Namespace) -> int:
     if args.survey_verb == "open":
         name = store.open_survey_round(args.name, account=operator)
         print(
-            f"Opened the survey round {name}. Write its forms (and the members' private links "
-            f"with --links): coalition survey make --round {_quoted(name)} OUT_DIR"
+            _(
+                "Opened the survey round {round}. Write its forms (and the members' private "
+                "links with --links): coalition survey make --round {quoted} OUT_DIR"
+            ).format(round=name, quoted=_quoted(name))
         )
         return EXIT_OK
     name = " ".join(str(args.name).split())
     if args.survey_verb == "close":
         store.close_survey_round(name, account=operator)
         print(
-            f"Closed the round {name}: members can no longer change their answers "
-            f"(coalition survey reopen {_quoted(name)} opens it again)."
+            _(
+                "Closed the round {round}: members can no longer change their answers "
+                "(coalition survey reopen {quoted} opens it again)."
+            ).format(round=name, quoted=_quoted(name))
         )
     else:
         store.reopen_survey_round(name, account=operator)
-        print(f"Reopened the round {name}: members can answer and change their answers again.")
+        print(
+            _(
+                "Reopened the round {round}: members can answer and change their answers again."
+            ).format(round=name)
+        )
     return EXIT_OK
 
 
@@ -1177,15 +1528,24 @@ def _survey_status(args: argparse.Namespace) -> int:
             }
         )
         return EXIT_OK
-    print(f"Round {answers.round} is {_round_state(is_open)}.")
+    print(
+        (_("Round {round} is open.") if is_open else _("Round {round} is closed.")).format(
+            round=answers.round
+        )
+    )
     print(summary.sentence)
     print(
-        f"Ties reported: {pairs[analysis.CONFIRMED]} confirmed by both sides, "
-        f"{pairs[analysis.ONE_SIDE]} by one side only, {pairs[analysis.NON_RESPONDENT]} naming "
-        "a member that has not answered."
+        _(
+            "Ties reported: {confirmed} confirmed by both sides, {one_side} by one side only, "
+            "{non_respondent} naming a member that has not answered."
+        ).format(
+            confirmed=fmt_int(pairs[analysis.CONFIRMED]),
+            one_side=fmt_int(pairs[analysis.ONE_SIDE]),
+            non_respondent=fmt_int(pairs[analysis.NON_RESPONDENT]),
+        )
     )
     if summary.not_answered:
-        print(f"To chase ({len(summary.not_answered)}):")
+        print(_("To chase ({count}):").format(count=fmt_int(len(summary.not_answered))))
         for member in summary.not_answered:
             print(f"  - {member}")
     return EXIT_OK
@@ -1197,20 +1557,28 @@ def _compare_survey_rounds(args: argparse.Namespace) -> int:
 
     if args.since is not None or args.list:
         raise UsageError(
-            "--round compares two partner survey rounds, --since and --list the versions of the "
-            "data: use one or the other."
+            _(
+                "--round compares two partner survey rounds, --since and --list the versions of "
+                "the data: use one or the other."
+            )
         )
     if len(args.rounds or []) != 2:
         raise UsageError(
-            "give two survey rounds, the earlier first: coalition changes --round spring "
-            "--round fall (coalition survey rounds lists them)."
+            _(
+                "give two survey rounds, the earlier first: coalition changes --round spring "
+                "--round fall (coalition survey rounds lists them)."
+            )
         )
     store = _stored(args)
     city = _city(args)
     operator = _operator()
     before, after = (store.read_survey_round(r, account=operator) for r in args.rounds)
     if before.round == after.round:
-        raise UsageError(f"both --round name the round {before.round}: give two different rounds.")
+        raise UsageError(
+            _("both --round name the round {round}: give two different rounds.").format(
+                round=before.round
+            )
+        )
     mode = args.compare_ties or "any"
     comparison = compare.compare_rounds(before, after, analysis.roster_of(city), ties=mode)
     if args.json:
@@ -1234,7 +1602,11 @@ def _compare_survey_rounds(args: argparse.Namespace) -> int:
             }
         )
         return EXIT_OK
-    print(f"Partner survey rounds {comparison.before} and {comparison.after}:")
+    print(
+        _("Partner survey rounds {before} and {after}:").format(
+            before=comparison.before, after=comparison.after
+        )
+    )
     for sentence in comparison.sentences:
         print(f"  - {sentence}")
     return EXIT_OK
@@ -1256,21 +1628,27 @@ def _password(args: argparse.Namespace, name: str) -> str:
         password = sys.stdin.readline().removesuffix("\n").removesuffix("\r")
         if not password:
             raise AccountError(
-                "--password-stdin read no password: pipe it in, e.g. "
-                f"`printf '%s' \"$PASSWORD\" | coalition user add {name} --password-stdin`."
+                _(
+                    "--password-stdin read no password: pipe it in, e.g. "
+                    "`printf '%s' \"$PASSWORD\" | coalition user add {name} --password-stdin`."
+                ).format(name=name)
             )
         return password
     if not sys.stdin.isatty():
         raise UsageError(
-            "no terminal to type the password in: pass it on standard input with "
-            "--password-stdin (never on the command line)."
+            _(
+                "no terminal to type the password in: pass it on standard input with "
+                "--password-stdin (never on the command line)."
+            )
         )
     first = getpass.getpass(
-        f"Password for {name} (at least {settings.PASSWORD_MIN_LENGTH} characters): "
+        _("Password for {name} (at least {count} characters): ").format(
+            name=name, count=fmt_int(settings.PASSWORD_MIN_LENGTH)
+        )
     )
-    second = getpass.getpass("The same password again: ")
+    second = getpass.getpass(_("The same password again: "))
     if first != second:
-        raise AccountError("The two passwords differ: nothing was changed. Try again.")
+        raise AccountError(_("The two passwords differ: nothing was changed. Try again."))
     return first
 
 
@@ -1280,17 +1658,33 @@ def cmd_user(args: argparse.Namespace) -> int:
     if args.user_verb == "add":
         password = _password(args, args.name)
         added = store.add_account(args.name, password, args.role, account=operator)
-        print(f"Added {added.name} as {added.role} in {_where(store)}.")
-        print("The dashboard asks everyone to sign in from now on (coalition user list).")
+        print(
+            _("Added {name} as {role} in {store}.").format(
+                name=added.name, role=_role(added.role), store=_where(store)
+            )
+        )
+        print(_("The dashboard asks everyone to sign in from now on (coalition user list)."))
     elif args.user_verb == "remove":
         store.remove_account(args.name, account=operator)
-        print(f"Removed {args.name}: it can no longer sign in, and its sessions are ended.")
+        print(
+            _("Removed {name}: it can no longer sign in, and its sessions are ended.").format(
+                name=args.name
+            )
+        )
     elif args.user_verb == "set-role":
         store.set_role(args.name, args.role, account=operator)
-        print(f"{args.name} is now {args.role} (from its next click on the dashboard).")
+        print(
+            _("{name} is now {role} (from its next click on the dashboard).").format(
+                name=args.name, role=_role(args.role)
+            )
+        )
     elif args.user_verb == "password":
         store.set_password(args.name, _password(args, args.name), account=operator)
-        print(f"Set a new password for {args.name}: it is unlocked, and signed out everywhere.")
+        print(
+            _("Set a new password for {name}: it is unlocked, and signed out everywhere.").format(
+                name=args.name
+            )
+        )
     else:  # list
         listed = store.accounts(account=operator)
         if args.json:
@@ -1298,17 +1692,40 @@ def cmd_user(args: argparse.Namespace) -> int:
             return EXIT_OK
         if listed.empty:
             print(
-                f"No accounts in {_where(store)}: the dashboard is a single-person tool on this "
-                "machine. Add an admin with: coalition user add NAME --role admin"
+                _(
+                    "No accounts in {store}: the dashboard is a single-person tool on this "
+                    "machine. Add an admin with: coalition user add NAME --role admin"
+                ).format(store=_where(store))
             )
             return EXIT_OK
-        print(f"{'name':24} {'role':7} {'created':17} {'last sign-in':17} locked until")
+        heads = (
+            pgettext("accounts", "name"),
+            pgettext("accounts", "role"),
+            pgettext("accounts", "created"),
+            pgettext("accounts", "last sign-in"),
+            pgettext("accounts", "locked until"),
+        )
+        role = max(7, len(heads[1]), *(len(_role(r)) for r in ROLES))
+        print(f"{heads[0]:24} {heads[1]:{role}} {heads[2]:17} {heads[3]:17} {heads[4]}")
         for row in listed.itertuples():
             print(
-                f"{row.name:24} {row.role:7} {_time(row.created_at):17} "
+                f"{row.name:24} {_role(row.role):{role}} {_time(row.created_at):17} "
                 f"{_time(row.last_sign_in):17} {_time(row.locked_until)}"
             )
     return EXIT_OK
+
+
+ROLES = ("viewer", "editor", "admin")
+
+
+def _role(role: str) -> str:
+    """An account's role in a sentence or the accounts table (commands take the English word)."""
+    names = {
+        "viewer": pgettext("account role", "viewer"),
+        "editor": pgettext("account role", "editor"),
+        "admin": pgettext("account role", "admin"),
+    }
+    return names.get(role, role)
 
 
 def _time(value: Any) -> str:
@@ -1318,14 +1735,16 @@ def _time(value: Any) -> str:
 
 def cmd_audit(args: argparse.Namespace) -> int:
     if args.limit is not None and args.limit < 1:
-        raise UsageError(f"--limit must be 1 or more entries (got {args.limit}).")
+        raise UsageError(
+            _("--limit must be 1 or more entries (got {limit}).").format(limit=args.limit)
+        )
     store = _store(args, must_exist=True)
     log = store.audit_log(account=_operator(), limit=args.limit)
     if args.json:
         _print_json(log.to_dict("records"))
         return EXIT_OK
     if log.empty:
-        print("The audit log is empty.")
+        print(_("The audit log is empty."))
     for row in log.itertuples():
         print(f"{_time(row.at)} UTC  {row.who:20} {row.action:16} {row.what}")
     return EXIT_OK
@@ -1336,8 +1755,10 @@ def cmd_sample(args: argparse.Namespace) -> int:
 
     folder = copy_sample(args.folder)
     print(
-        f"Wrote the sample city to {folder}{os.sep}. Check it and load it with:\n"
-        f"  coalition validate {args.folder}\n  coalition init {args.folder}"
+        _(
+            "Wrote the sample city to {folder}. Check it and load it with:\n"
+            "  coalition validate {given}\n  coalition init {given}"
+        ).format(folder=f"{folder}{os.sep}", given=args.folder)
     )
     return EXIT_OK
 
@@ -1465,7 +1886,7 @@ def _run_until_stopped(command: list[str], env: dict[str, str]) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     app = settings.PACKAGE_DIR / "dashboard" / "main.py"
     if not app.exists():
-        print(f"Cannot find the dashboard at {app}.", file=sys.stderr)
+        print(_("Cannot find the dashboard at {path}.").format(path=app), file=sys.stderr)
         return EXIT_INVALID
     hosts = serve_hosts(args.address, args.allow_host or [])
     env = dict(os.environ)
@@ -1496,36 +1917,49 @@ def cmd_serve(args: argparse.Namespace) -> int:
             print(
                 "coalition serve: "
                 + (
-                    f"serving on {args.address}"
+                    _(
+                        "serving on {address} lets other machines reach the dashboard, so "
+                        "everyone must sign in, and this store has no admin account yet. Create "
+                        "one first:\n  coalition user add NAME --role admin{db}\nthen start "
+                        "again (or serve this machine only: coalition serve)."
+                    )
                     if not is_local_address(args.address)
-                    else f"answering {', '.join(forwarded)} (through a proxy)"
-                )
-                + " lets other machines reach the dashboard, so everyone must sign in, and this "
-                "store has no admin account yet. "
-                "Create one first:\n"
-                f"  coalition user add NAME --role admin{_db_flag(args)}\n"
-                "then start again (or serve this machine only: coalition serve).",
+                    else _(
+                        "answering {hosts} (through a proxy) lets other machines reach the "
+                        "dashboard, so everyone must sign in, and this store has no admin "
+                        "account yet. Create one first:\n  coalition user add NAME --role "
+                        "admin{db}\nthen start again (or serve this machine only: coalition "
+                        "serve)."
+                    )
+                ).format(address=args.address, hosts=", ".join(forwarded), db=_db_flag(args)),
                 file=sys.stderr,
             )
             return EXIT_USAGE
         note = (
-            f"Serving on {args.address}"
-            + (f" for {', '.join(forwarded)}" if forwarded else "")
-            + ": accounts are required (everyone signs in; "
-            "coalition user list shows who may). Host names answered: "
-            + ", ".join(hosts)
-            + ("" if args.allow_host else " (add the name others will type with --allow-host)")
+            (
+                _(
+                    "Serving on {address} for {forwarded}: accounts are required (everyone signs "
+                    "in; coalition user list shows who may). Host names answered: {hosts}"
+                )
+                if forwarded
+                else _(
+                    "Serving on {address}: accounts are required (everyone signs in; coalition "
+                    "user list shows who may). Host names answered: {hosts}"
+                )
+            )
+            + ("" if args.allow_host else _(" (add the name others will type with --allow-host)"))
             + "."
-        )
+        ).format(address=args.address, forwarded=", ".join(forwarded), hosts=", ".join(hosts))
         print(note, file=sys.stderr)
         log.info(note)
     from .store import shown_url
 
     shown = "127.0.0.1" if args.address in WILDCARD_ADDRESSES else args.address
     print(
-        f"Dashboard: http://{shown}:{args.port}  store: "
-        f"{shown_url(env['COALITION_DB']).removeprefix('sqlite:///')}"
-        "  (Ctrl+C to stop)"
+        _("Dashboard: {url}  store: {store}  (Ctrl+C to stop)").format(
+            url=f"http://{shown}:{args.port}",
+            store=shown_url(env["COALITION_DB"]).removeprefix("sqlite:///"),
+        )
     )
     sys.stdout.flush()
     return _run_until_stopped(command, env)
@@ -1535,255 +1969,310 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The command line's parser, its help in the language in use (set it first).
+
+    Examples
+    --------
+    >>> build_parser().parse_args(["info", "--lang", "es"]).lang
+    'es'
+    """
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--db",
-        help="store: a SQLite file or SQLAlchemy URL "
-        "(default: $COALITION_DB or coalition.db; relative to the current "
-        "directory)",
+        help=_(
+            "store: a SQLite file or SQLAlchemy URL "
+            "(default: $COALITION_DB or coalition.db; relative to the current "
+            "directory)"
+        ),
     )
-    common.add_argument("-v", "--verbose", action="store_true", help="log what happens")
+    common.add_argument("-v", "--verbose", action="store_true", help=_("log what happens"))
+    # After the verb too (`coalition info --lang es`); SUPPRESS keeps a --lang given before it.
+    common.add_argument(
+        "--lang",
+        choices=list(i18n.LANGUAGES),
+        default=argparse.SUPPRESS,
+        help=_(
+            "language of the output (default: $COALITION_LANG, then the system's language); "
+            "--json output stays in English"
+        ),
+    )
     as_json = argparse.ArgumentParser(add_help=False)
-    as_json.add_argument("--json", action="store_true", help="print data as JSON")
+    as_json.add_argument("--json", action="store_true", help=_("print data as JSON"))
     rule = argparse.ArgumentParser(add_help=False)
     rule.add_argument(
         "--rule",
         choices=["own", "adjacent", "distance"],
         default="own",
-        help="what a committee covers: its own neighborhood, also bordering ones, "
-        "or those within --distance-km",
+        help=_(
+            "what a committee covers: its own neighborhood, also bordering ones, "
+            "or those within --distance-km"
+        ),
     )
     rule.add_argument("--distance-km", type=float, default=1.0)
 
-    parser = argparse.ArgumentParser(prog="coalition", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="coalition",
+        description=_(
+            "The ``coalition`` command: load, check, export, analyse, draw and serve a city."
+        ),
+    )
+    parser.add_argument(
+        "--lang",
+        choices=list(i18n.LANGUAGES),
+        help=_(
+            "language of the output (default: $COALITION_LANG, then the system's language); "
+            "--json output stays in English"
+        ),
+    )
     verbs = parser.add_subparsers(dest="verb", required=True, metavar="VERB")
 
-    p = verbs.add_parser("validate", parents=[common, as_json], help="check a city folder")
+    p = verbs.add_parser("validate", parents=[common, as_json], help=_("check a city folder"))
     p.add_argument("folder")
     p.set_defaults(func=cmd_validate)
-    p = verbs.add_parser("init", parents=[common], help="load (or replace) the store from a folder")
-    p.add_argument("folder", nargs="?", help="city folder (default: the sample city)")
-    p.add_argument("--if-empty", action="store_true", help="only load when the store is empty")
+    p = verbs.add_parser(
+        "init", parents=[common], help=_("load (or replace) the store from a folder")
+    )
+    p.add_argument("folder", nargs="?", help=_("city folder (default: the sample city)"))
+    p.add_argument("--if-empty", action="store_true", help=_("only load when the store is empty"))
     p.add_argument(
         "--replace",
         action="store_true",
-        help="allow replacing a different city (it stays in the history)",
+        help=_("allow replacing a different city (it stays in the history)"),
     )
     p.set_defaults(func=cmd_init)
     p = verbs.add_parser(
-        "restore", parents=[common], help="make a kept version current again (as a new version)"
+        "restore", parents=[common], help=_("make a kept version current again (as a new version)")
     )
     p.add_argument(
         "version",
-        help="a version number (coalition changes --list) or a meeting's name "
-        "(coalition meeting --list)",
+        help=_(
+            "a version number (coalition changes --list) or a meeting's name "
+            "(coalition meeting --list)"
+        ),
     )
-    p.add_argument("--who", default="", help="your name, kept in the history")
+    p.add_argument("--who", default="", help=_("your name, kept in the history"))
     p.set_defaults(func=cmd_restore)
     p = verbs.add_parser(
-        "undo", parents=[common], help="undo the last change (yours with --who) as a new version"
+        "undo", parents=[common], help=_("undo the last change (yours with --who) as a new version")
     )
     p.add_argument(
         "--who",
         default="",
-        help="whose last change to undo: the name it was saved under (default: changes saved "
-        "without a name)",
+        help=_(
+            "whose last change to undo: the name it was saved under (default: changes saved "
+            "without a name)"
+        ),
     )
-    p.add_argument("--version", type=int, help="undo this version instead")
+    p.add_argument("--version", type=int, help=_("undo this version instead"))
     p.set_defaults(func=cmd_undo)
     p = verbs.add_parser(
         "meeting",
         parents=[common, as_json],
-        help="name a version as a meeting, to compare with it later",
+        help=_("name a version as a meeting, to compare with it later"),
     )
-    p.add_argument("name", nargs="?", help='e.g. "March convening"')
-    p.add_argument("--version", type=int, help="the version to name (default: the current one)")
-    p.add_argument("--who", default="", help="your name, kept with the meeting")
-    p.add_argument("--list", action="store_true", help="list the meetings named so far")
+    p.add_argument("name", nargs="?", help=_('e.g. "March convening"'))
+    p.add_argument("--version", type=int, help=_("the version to name (default: the current one)"))
+    p.add_argument("--who", default="", help=_("your name, kept with the meeting"))
+    p.add_argument("--list", action="store_true", help=_("list the meetings named so far"))
     p.set_defaults(func=cmd_meeting)
     p = verbs.add_parser(
-        "backup", parents=[common], help="copy the store (every version) to a new file"
+        "backup", parents=[common], help=_("copy the store (every version) to a new file")
     )
-    p.add_argument("out", help="the backup file to write (must not exist)")
+    p.add_argument("out", help=_("the backup file to write (must not exist)"))
     p.set_defaults(func=cmd_backup)
     p = verbs.add_parser(
         "user",
-        help="accounts for the dashboard: add, remove, list, set-role, password",
+        help=_("accounts for the dashboard: add, remove, list, set-role, password"),
     )
     user_verbs = p.add_subparsers(dest="user_verb", required=True, metavar="ACTION")
     password_stdin = argparse.ArgumentParser(add_help=False)
     password_stdin.add_argument(
         "--password-stdin",
         action="store_true",
-        help="read the password from standard input (for scripts) instead of a prompt",
+        help=_("read the password from standard input (for scripts) instead of a prompt"),
     )
     q = user_verbs.add_parser(
-        "add", parents=[common, password_stdin], help="add an account (asks for its password)"
+        "add", parents=[common, password_stdin], help=_("add an account (asks for its password)")
     )
-    q.add_argument("name", help="letters, digits and . _ @ - (an e-mail address works)")
+    q.add_argument("name", help=_("letters, digits and . _ @ - (an e-mail address works)"))
     q.add_argument("--role", default="viewer", choices=["viewer", "editor", "admin"])
-    q = user_verbs.add_parser("remove", parents=[common], help="remove an account")
+    q = user_verbs.add_parser("remove", parents=[common], help=_("remove an account"))
     q.add_argument("name")
-    q = user_verbs.add_parser("list", parents=[common, as_json], help="list the accounts")
-    q = user_verbs.add_parser("set-role", parents=[common], help="change an account's role")
+    q = user_verbs.add_parser("list", parents=[common, as_json], help=_("list the accounts"))
+    q = user_verbs.add_parser("set-role", parents=[common], help=_("change an account's role"))
     q.add_argument("name")
     q.add_argument("role", choices=["viewer", "editor", "admin"])
     q = user_verbs.add_parser(
         "password",
         parents=[common, password_stdin],
-        help="set a new password (also unlocks the account)",
+        help=_("set a new password (also unlocks the account)"),
     )
     q.add_argument("name")
     p.set_defaults(func=cmd_user, json=False)
     p = verbs.add_parser(
-        "audit", parents=[common, as_json], help="the audit log: sign-ins, changes, exports"
+        "audit", parents=[common, as_json], help=_("the audit log: sign-ins, changes, exports")
     )
-    p.add_argument("--limit", type=int, help="the newest N entries only")
+    p.add_argument("--limit", type=int, help=_("the newest N entries only"))
     p.set_defaults(func=cmd_audit)
-    p = verbs.add_parser("sample", parents=[common], help="write the sample city folder")
-    p.add_argument("folder", help="the folder to create (e.g. hartford)")
+    p = verbs.add_parser("sample", parents=[common], help=_("write the sample city folder"))
+    p.add_argument("folder", help=_("the folder to create (e.g. hartford)"))
     p.set_defaults(func=cmd_sample)
-    p = verbs.add_parser("info", parents=[common, as_json], help="what the store holds")
+    p = verbs.add_parser("info", parents=[common, as_json], help=_("what the store holds"))
     p.set_defaults(func=cmd_info)
     ties_from = argparse.ArgumentParser(add_help=False)
     ties_from.add_argument(
         "--ties",
         dest="survey_ties",
         choices=["confirmed", "any"],
-        help="use the partnerships a partner survey round reported instead of the recorded "
-        "ones: those confirmed by both sides, or any report (default with --round: confirmed)",
+        help=_(
+            "use the partnerships a partner survey round reported instead of the recorded "
+            "ones: those confirmed by both sides, or any report (default with --round: confirmed)"
+        ),
     )
     ties_from.add_argument(
         "--round",
         dest="survey_round",
         metavar="NAME",
-        help="the survey round --ties reads (default: the newest; coalition survey rounds)",
+        help=_("the survey round --ties reads (default: the newest; coalition survey rounds)"),
     )
-    p = verbs.add_parser("export", parents=[common, ties_from], help="export the stored city")
+    p = verbs.add_parser("export", parents=[common, ties_from], help=_("export the stored city"))
     p.add_argument(
         "--format",
         default="csv",
         choices=["graphml", "gexf", "geojson", "gpkg", "csv", "xlsx"],
-        help="default csv (a folder, or a .zip)",
+        help=_("default csv (a folder, or a .zip)"),
     )
     p.add_argument(
         "--public",
         action="store_true",
-        help="only what a viewer may see: small counts hidden, for sharing (default: the full "
-        "export with exact counts, not for sharing)",
+        help=_(
+            "only what a viewer may see: small counts hidden, for sharing (default: the full "
+            "export with exact counts, not for sharing)"
+        ),
     )
-    p.add_argument("out", help="output file (csv: a folder, or a .zip)")
+    p.add_argument("out", help=_("output file (csv: a folder, or a .zip)"))
     p.set_defaults(func=cmd_export)
     public = argparse.ArgumentParser(add_help=False)
     public.add_argument(
         "--public",
         action="store_true",
-        help="print what a viewer sees: counts below the small-count threshold as ranges, and "
-        "the counts they could be worked out from withheld (default: exact, not for sharing)",
+        help=_(
+            "print what a viewer sees: counts below the small-count threshold as ranges, and "
+            "the counts they could be worked out from withheld (default: exact, not for sharing)"
+        ),
     )
     p = verbs.add_parser(
-        "gaps", parents=[common, as_json, public, ties_from], help="the coalition's gaps"
+        "gaps", parents=[common, as_json, public, ties_from], help=_("the coalition's gaps")
     )
-    p.add_argument("--limit", type=int, default=5, help="entries shown per family")
+    p.add_argument("--limit", type=int, default=5, help=_("entries shown per family"))
     p.set_defaults(func=cmd_gaps)
     p = verbs.add_parser(
         "introductions",
         parents=[common, as_json, public],
-        help="who should meet: ties to add, why, and the gaps each would close",
+        help=_("who should meet: ties to add, why, and the gaps each would close"),
     )
-    p.add_argument("--neighborhood", help="pairs present in this neighborhood (id or name)")
-    p.add_argument("--community", help="pairs about this community (id or name)")
-    p.add_argument("--limit", type=int, default=10, help="pairs shown")
+    p.add_argument("--neighborhood", help=_("pairs present in this neighborhood (id or name)"))
+    p.add_argument("--community", help=_("pairs about this community (id or name)"))
+    p.add_argument("--limit", type=int, default=10, help=_("pairs shown"))
     p.set_defaults(func=cmd_introductions)
     p = verbs.add_parser(
-        "coverage", parents=[common, as_json, rule, public], help="welcoming-committee coverage"
+        "coverage", parents=[common, as_json, rule, public], help=_("welcoming-committee coverage")
     )
     p.set_defaults(func=cmd_coverage)
     p = verbs.add_parser(
         "rank",
         parents=[common, as_json, rule, public],
-        help="replication candidates and the k-plan",
+        help=_("replication candidates and the k-plan"),
     )
     p.add_argument("--k", type=int, default=settings.DEFAULT_K)
     p.add_argument(
-        "--weights", help="e.g. need=0.4,readiness=0.2,access=0.15,adjacency=0.15,gaps=0.1"
+        "--weights", help=_("e.g. need=0.4,readiness=0.2,access=0.15,adjacency=0.15,gaps=0.1")
     )
     p.add_argument(
-        "--runs", type=int, default=settings.DEFAULT_STABILITY_RUNS, help="stability runs"
+        "--runs", type=int, default=settings.DEFAULT_STABILITY_RUNS, help=_("stability runs")
     )
     p.add_argument("--seed", type=int, default=settings.DEFAULT_SEED)
-    p.add_argument("--limit", type=int, default=5, help="candidates shown")
+    p.add_argument("--limit", type=int, default=5, help=_("candidates shown"))
     p.set_defaults(func=cmd_rank)
     p = verbs.add_parser(
         "starter-kit",
         parents=[common, as_json, public],
-        help="who to invite to a new welcoming committee, and its checklist",
+        help=_("who to invite to a new welcoming committee, and its checklist"),
     )
-    p.add_argument("neighborhood", metavar="NEIGHBORHOOD", help="a neighborhood's id or name")
-    p.add_argument("--html", metavar="OUT.html", help="also write the printable page here")
+    p.add_argument("neighborhood", metavar="NEIGHBORHOOD", help=_("a neighborhood's id or name"))
+    p.add_argument("--html", metavar="OUT.html", help=_("also write the printable page here"))
     p.add_argument(
         "--exact",
         action="store_true",
-        help="exact counts in the printable page (default: small counts hidden, to share)",
+        help=_("exact counts in the printable page (default: small counts hidden, to share)"),
     )
     p.set_defaults(func=cmd_starter_kit)
-    p = verbs.add_parser("maps", parents=[common], help="write self-contained HTML maps")
-    p.add_argument("--out", help="folder (default: maps/ in the current directory)")
+    p = verbs.add_parser("maps", parents=[common], help=_("write self-contained HTML maps"))
+    p.add_argument("--out", help=_("folder (default: maps/ in the current directory)"))
     p.add_argument(
-        "--tiles", action="store_true", help="add an OpenStreetMap basemap (needs internet to show)"
+        "--tiles",
+        action="store_true",
+        help=_("add an OpenStreetMap basemap (needs internet to show)"),
     )
     p.add_argument(
         "--exact",
         action="store_true",
-        help="exact counts, labelled not for sharing (default: small counts hidden, to share)",
+        help=_("exact counts, labelled not for sharing (default: small counts hidden, to share)"),
     )
     p.set_defaults(func=cmd_maps)
     p = verbs.add_parser(
         "changes",
         parents=[common, as_json],
-        help="what changed since an earlier version of the data",
+        help=_("what changed since an earlier version of the data"),
     )
     p.add_argument(
         "--since",
         metavar="VERSION",
-        help="the version number or meeting name to compare with (default: the previous version)",
+        help=_(
+            "the version number or meeting name to compare with (default: the previous version)"
+        ),
     )
-    p.add_argument("--list", action="store_true", help="list the versions kept")
+    p.add_argument("--list", action="store_true", help=_("list the versions kept"))
     p.add_argument(
         "--round",
         dest="rounds",
         action="append",
         metavar="NAME",
-        help="twice, the earlier first: compare two partner survey rounds instead of versions "
-        "(ties gained and lost, trust and value, who became central)",
+        help=_(
+            "twice, the earlier first: compare two partner survey rounds instead of versions "
+            "(ties gained and lost, trust and value, who became central)"
+        ),
     )
     p.add_argument(
         "--ties",
         dest="compare_ties",
         choices=["confirmed", "any"],
-        help="with --round: count ties confirmed by both sides, or any report (default: any)",
+        help=_("with --round: count ties confirmed by both sides, or any report (default: any)"),
     )
     p.set_defaults(func=cmd_changes)
     _survey_parser(verbs, common, as_json)
-    p = verbs.add_parser("serve", parents=[common], help="start the dashboard")
+    p = verbs.add_parser("serve", parents=[common], help=_("start the dashboard"))
     p.add_argument("--port", type=int, default=8501)
     p.add_argument(
         "--address",
         default="127.0.0.1",
-        help="address to listen on (default 127.0.0.1: this machine only)",
+        help=_("address to listen on (default 127.0.0.1: this machine only)"),
     )
     p.add_argument(
         "--allow-host",
         action="append",
         metavar="NAME",
-        help="another host name or address people will type (repeatable); any "
-        "other Host is refused",
+        help=_(
+            "another host name or address people will type (repeatable); any other Host is refused"
+        ),
     )
     p.add_argument(
         "--read-only",
         action="store_true",
-        help="no page that changes data (Record, Import, Accounts), whoever signs in: for a "
-        "screen where nobody should change data",
+        help=_(
+            "no page that changes data (Record, Import, Accounts), whoever signs in: for a "
+            "screen where nobody should change data"
+        ),
     )
     p.set_defaults(func=cmd_serve)
     return parser
@@ -1793,76 +2282,175 @@ def _survey_parser(verbs: Any, common: argparse.ArgumentParser, as_json: Any) ->
     """`coalition survey ACTION`: the partner survey's rounds, forms and answers."""
     p = verbs.add_parser(
         "survey",
-        help="the partner survey: rounds, forms and links, importing answers, who has answered",
+        help=_("the partner survey: rounds, forms and links, importing answers, who has answered"),
     )
     survey_verbs = p.add_subparsers(dest="survey_verb", required=True, metavar="ACTION")
     q = survey_verbs.add_parser(
         "make",
         parents=[common],
-        help="open a round (when new) and write its offline form, workbook and XLSForm",
+        help=_("open a round (when new) and write its offline form, workbook and XLSForm"),
     )
     q.add_argument("--round", dest="round_name", required=True, metavar="NAME")
-    q.add_argument("out_dir", metavar="OUT_DIR", help="the folder to write the forms in")
+    q.add_argument("out_dir", metavar="OUT_DIR", help=_("the folder to write the forms in"))
     q.add_argument(
         "--links",
         action="store_true",
-        help="also make every member's private link to the Survey page, in "
-        "OUT_DIR/links-ROUND.csv (confidential)",
+        help=_(
+            "also make every member's private link to the Survey page, in "
+            "OUT_DIR/links-ROUND.csv (confidential)"
+        ),
     )
     q.add_argument(
         "--base-url",
         default=DEFAULT_BASE_URL,
-        help=f"the dashboard's address members will open (default {DEFAULT_BASE_URL})",
+        help=_("the dashboard's address members will open (default {url})").format(
+            url=DEFAULT_BASE_URL
+        ),
     )
     q = survey_verbs.add_parser(
         "import",
         parents=[common, as_json],
-        help="import answer files into a round: every problem listed, all or nothing",
+        help=_("import answer files into a round: every problem listed, all or nothing"),
     )
     q.add_argument(
         "files",
         nargs="+",
         metavar="FILE",
-        help="offline-form files, a workbook, a KoboToolbox/ODK export (CSV files, .zip or "
-        ".xlsx), a Google Forms CSV or a Microsoft Forms .xlsx (a folder: every file in it)",
+        help=_(
+            "offline-form files, a workbook, a KoboToolbox/ODK export (CSV files, .zip or "
+            ".xlsx), a Google Forms CSV or a Microsoft Forms .xlsx (a folder: every file in it)"
+        ),
     )
     q.add_argument("--round", dest="round_name", required=True, metavar="NAME")
     q.add_argument(
         "--channel",
         choices=list(CHANNEL_WORDS),
-        help="where the files come from (default: detected)",
+        help=_("where the files come from (default: detected)"),
     )
     q.add_argument(
-        "--yes", action="store_true", help="import without asking (without it: asks on a terminal)"
+        "--yes",
+        action="store_true",
+        help=_("import without asking (without it: asks on a terminal)"),
     )
     survey_verbs.add_parser(
-        "rounds", parents=[common, as_json], help="the rounds: open or closed, respondents"
+        "rounds", parents=[common, as_json], help=_("the rounds: open or closed, respondents")
     )
     for action, words in (
-        ("open", "open a new round"),
-        ("close", "close a round: answers can no longer change"),
-        ("reopen", "open a closed round again"),
+        ("open", N_("open a new round")),
+        ("close", N_("close a round: answers can no longer change")),
+        ("reopen", N_("open a closed round again")),
     ):
-        q = survey_verbs.add_parser(action, parents=[common], help=words)
-        q.add_argument("name", metavar="NAME", help='the round, e.g. "2026 spring"')
+        q = survey_verbs.add_parser(action, parents=[common], help=_(words))
+        q.add_argument("name", metavar="NAME", help=_('the round, e.g. "2026 spring"'))
     q = survey_verbs.add_parser(
         "status",
         parents=[common, as_json],
-        help="a round's response rate and the members who have not answered",
+        help=_("a round's response rate and the members who have not answered"),
     )
     q.add_argument(
-        "--round", dest="round_name", metavar="NAME", help="the round (default: the newest)"
+        "--round", dest="round_name", metavar="NAME", help=_("the round (default: the newest)")
     )
     p.set_defaults(func=cmd_survey, json=False)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code."""
-    parser = build_parser()
+# argparse's own words (usage, options, its error messages), as Python 3.11's argparse writes them:
+# translated while the parser is built and parses (:func:`_argparse_in_language`).
+ARGPARSE_WORDS = (
+    N_("usage: "),
+    N_("positional arguments"),
+    N_("options"),
+    N_("show this help message and exit"),
+    N_("%(prog)s: error: %(message)s\n"),
+    N_("argument %(argument_name)s: %(message)s"),
+    N_("the following arguments are required: %s"),
+    N_("unrecognized arguments: %s"),
+    N_("invalid choice: %(value)r (choose from %(choices)s)"),
+    N_("invalid %(type)s value: %(value)r"),
+    N_("expected one argument"),
+    N_("expected at most one argument"),
+    N_("expected at least one argument"),
+    N_("ambiguous option: %(option)s could match %(matches)s"),
+    N_("not allowed with argument %s"),
+    N_("one of the arguments %s is required"),
+    N_("ignored explicit argument %r"),
+    N_("unexpected option string: %s"),
+    N_("can't open '%(filename)s': %(error)s"),
+)
+
+
+def language_of(argv: Sequence[str], environ: Any = None) -> str:
+    """The language a run asks for: its last ``--lang``, else the environment's.
+
+    Read before the parser is built, so that its help is in that language. An unsupported
+    ``--lang`` leaves the environment's language: the parser then says what it accepts.
+
+    Examples
+    --------
+    >>> language_of(["--lang", "es", "info"], {}), language_of(["info", "--lang=es"], {})
+    ('es', 'es')
+    >>> language_of(["info"], {"LANG": "es_MX.UTF-8"})
+    'es'
+    >>> language_of(["--lang", "en", "info"], {"LANG": "es_MX.UTF-8"})
+    'en'
+    """
+    asked = None
+    for position, word in enumerate(argv):
+        if word == "--":
+            break
+        if word == "--lang" and position + 1 < len(argv):
+            asked = argv[position + 1]
+        elif word.startswith("--lang="):
+            asked = word.partition("=")[2]
+    return i18n.supported(asked) or i18n.from_environment(environ)
+
+
+def _argparse_gettext(message: Any) -> Any:
+    return _(message) if isinstance(message, str) and message else message
+
+
+def _argparse_ngettext(singular: str, plural: str, count: int) -> str:
+    return ngettext(singular, plural, count)
+
+
+@contextmanager
+def _argparse_in_language() -> Iterator[None]:
+    """argparse's own words in the language in use, while the parser is built and parses.
+
+    argparse looks its words up with the ``gettext`` functions it imported (module globals of
+    :mod:`argparse`, read at each call); they are swapped for the tool's catalogue for the block
+    and put back after it (the command line runs in one thread).
+    """
+    saved = argparse._, argparse.ngettext  # type: ignore[attr-defined]
+    argparse._, argparse.ngettext = _argparse_gettext, _argparse_ngettext  # type: ignore[attr-defined]
     try:
-        args = parser.parse_args(argv)
-    except SystemExit as exc:  # argparse: --help (0) or a usage error (2)
-        return int(exc.code or 0)
+        yield
+    finally:
+        argparse._, argparse.ngettext = saved  # type: ignore[attr-defined]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code.
+
+    The language (``--lang``, else the environment's) is set before anything is printed, and
+    put back when the run ends (tests call this many times in one process). ``--json`` output
+    is machine output: always in English, whatever the language.
+    """
+    argv = sys.argv[1:] if argv is None else list(argv)
+    previous = i18n.language()
+    i18n.set_language(language_of(argv))
+    try:
+        return _run(argv)
+    finally:
+        i18n.set_language(previous)
+
+
+def _run(argv: list[str]) -> int:
+    with _argparse_in_language():
+        parser = build_parser()
+        try:
+            args = parser.parse_args(argv)
+        except SystemExit as exc:  # argparse: --help (0) or a usage error (2)
+            return int(exc.code or 0)
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
@@ -1874,7 +2462,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     # them cost a third of an analysis at 10,000 organizations (+2% memory without them).
     gc.disable()
     try:
-        return args.func(args)
+        with i18n.using(i18n.SOURCE_LANGUAGE if getattr(args, "json", False) else i18n.language()):
+            return args.func(args)
     except UsageError as exc:
         print(f"coalition {args.verb}: {exc}", file=sys.stderr)
         return EXIT_USAGE
