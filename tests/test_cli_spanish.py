@@ -211,7 +211,9 @@ def test_coverage_in_spanish(capsys, loaded):
         "comité",
         "población",
         "nacidos",
-        "fuera",
+        "en",
+        "el",
+        "extranjero",
         "cubierto",
     ]
     assert lines[header + 1].split() == ["Alder", "activo", "1,000", "400", "sí"]
