@@ -199,6 +199,10 @@ def read_catalogue(lang: str) -> Catalog:
     for path in catalogue_files(lang):
         with path.open("rb") as handle:
             part = read_po(handle, locale=lang)
+        if path == catalogue_files(lang)[0]:
+            # The parts' plural rule (their Plural-Forms header: Spanish with 2 forms), not
+            # Babel's CLDR rule for the locale (3 for Spanish), or msgstr[1] is never used.
+            merged.mime_headers = part.mime_headers
         for message in part:
             if message.id and message.id not in merged:
                 merged[message.id] = message
