@@ -30,8 +30,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from coalition import accounts, errors, schema
-from coalition.dashboard import auth, cache, survey_link, ui
+from coalition import accounts, errors, i18n, schema
+from coalition.dashboard import auth, cache, language, survey_link, ui
 from coalition.i18n import N_, _
 from coalition.presenting import survey as survey_text
 from coalition.presenting.text import md
@@ -113,7 +113,14 @@ def _values() -> survey_text.FormValues:
 
 
 def _save(who: Who, names: dict[str, str]) -> None:
-    """The Save button's callback: keep the member's answers, or say what is wrong."""
+    """The Save button's callback, in the page's language (a callback runs before
+    :func:`coalition.dashboard.language.start` sets it for the run)."""
+    with i18n.using(state.get(language.KEY)):
+        _keep(who, names)
+
+
+def _keep(who: Who, names: dict[str, str]) -> None:
+    """Keep the member's answers, or say what is wrong."""
     store = cache.get_store()
     context = (who.round, who.respondent)
     state.pop(PROBLEMS, None)

@@ -30,43 +30,6 @@ from coalition.names import name_key
 from coalition.survey import analysis as survey
 from coalition.survey.questions import RATING_ITEMS
 
-# Each reciprocity class in one sentence: (none, one pair, several pairs).
-RECIPROCITY_WORDS = {
-    survey.CONFIRMED: (
-        N_("No pair confirmed by both sides: each named the other."),
-        N_("{count} pair confirmed by both sides: each named the other."),
-        N_("{count} pairs confirmed by both sides: each named the other."),
-    ),
-    survey.ONE_SIDE: (
-        N_(
-            "No pair reported by one side only: the other member answered the round without "
-            "naming it (low confidence)."
-        ),
-        N_(
-            "{count} pair reported by one side only: the other member answered the round "
-            "without naming it (low confidence)."
-        ),
-        N_(
-            "{count} pairs reported by one side only: the other member answered the round "
-            "without naming it (low confidence)."
-        ),
-    ),
-    survey.NON_RESPONDENT: (
-        N_(
-            "No pair reported by one side, and the other member has not answered yet (not "
-            "checked: it may confirm the tie when it answers)."
-        ),
-        N_(
-            "{count} pair reported by one side, and the other member has not answered yet (not "
-            "checked: it may confirm the tie when it answers)."
-        ),
-        N_(
-            "{count} pairs reported by one side, and the other member has not answered yet "
-            "(not checked: it may confirm the tie when it answers)."
-        ),
-    ),
-}
-# The network measures' formulas in words (as in docs/survey.md).
 # (title, formula), both marked: a page shows them with _().
 MEASURE_FORMULAS = (
     (
@@ -199,15 +162,47 @@ def reciprocity_sentences(counts: Mapping[str, int]) -> list[str]:
     >>> reciprocity_sentences({"confirmed": 1, "one side": 0, "non-respondent": 0})[1]
     'No pair reported by one side only: the other member answered the round without naming it (low confidence).'
     """  # noqa: E501
-    sentences = []
-    for kind in survey.RECIPROCITY_CLASSES:
-        count = int(counts.get(kind, 0))
-        none, one, several = RECIPROCITY_WORDS[kind]
+    return [
+        _reciprocity_sentence(kind, int(counts.get(kind, 0))) for kind in survey.RECIPROCITY_CLASSES
+    ]
+
+
+def _reciprocity_sentence(kind: str, count: int) -> str:
+    """How many pairs are in one reciprocity class, and what that class means."""
+    shown = fmt_number(count)
+    if kind == survey.CONFIRMED:
         if not count:
-            sentences.append(_(none))
-        else:
-            sentences.append(ngettext(one, several, count).format(count=fmt_number(count)))
-    return sentences
+            return _("No pair confirmed by both sides: each named the other.")
+        return ngettext(
+            "{count} pair confirmed by both sides: each named the other.",
+            "{count} pairs confirmed by both sides: each named the other.",
+            count,
+        ).format(count=shown)
+    if kind == survey.ONE_SIDE:
+        if not count:
+            return _(
+                "No pair reported by one side only: the other member answered the round "
+                "without naming it (low confidence)."
+            )
+        return ngettext(
+            "{count} pair reported by one side only: the other member answered the round "
+            "without naming it (low confidence).",
+            "{count} pairs reported by one side only: the other member answered the round "
+            "without naming it (low confidence).",
+            count,
+        ).format(count=shown)
+    if not count:
+        return _(
+            "No pair reported by one side, and the other member has not answered yet (not "
+            "checked: it may confirm the tie when it answers)."
+        )
+    return ngettext(
+        "{count} pair reported by one side, and the other member has not answered yet (not "
+        "checked: it may confirm the tie when it answers).",
+        "{count} pairs reported by one side, and the other member has not answered yet (not "
+        "checked: it may confirm the tie when it answers).",
+        count,
+    ).format(count=shown)
 
 
 def measures_table(
