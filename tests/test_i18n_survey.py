@@ -364,3 +364,34 @@ def test_a_problem_line_fills_names_as_values_in_spanish():
             [Problem("answers", "m", row=0, column="frequency")], built, {"p": "{0} %s {x}"}
         )
     assert placed == {"p": ["{0} %s {x} — Frecuencia: m"]}
+
+
+# --- the import's problems (Survey rounds page) ---------------------------------------------
+
+GOOGLE_HEADER = (
+    'Timestamp,"Which organization are you answering for?","Working together [Birch Legal Aid]"'
+)
+
+
+def _google(relation: str) -> tuple[str, bytes]:
+    row = f"2026/11/06 9:15:02 AM GMT-5,Alder Library,{relation}"
+    return ("g.csv", f"{GOOGLE_HEADER}\n{row}\n".encode())
+
+
+def test_an_import_problem_is_said_in_spanish_and_a_spanish_label_is_read():
+    from coalition.errors import ValidationError
+    from coalition.survey.importers import import_answers
+
+    roster = survey_city().tables
+    with using("es"), pytest.raises(ValidationError) as caught:
+        import_answers(_google("monthly"), roster, "spring")  # a frequency, not a relation
+    (problem,) = [p for p in caught.value.problems if p.severity == "error"]
+    assert problem.message == (
+        "No es una respuesta de la escala; use una de estas: 1 nos conocemos; "
+        "2 compartimos información; 3 coordinamos actividades; 4 programas integrados."
+    )
+    with using("es"):  # the label as the Spanish problem lists it
+        spanish = import_answers(_google("compartimos información"), roster, "spring")
+    english = import_answers(_google("share information"), roster, "spring")
+    assert spanish.answers.answers["relation"].tolist() == [2]
+    pd.testing.assert_frame_equal(spanish.answers.answers, english.answers.answers)

@@ -78,14 +78,21 @@ class Scale:
     def code_of(self, label: str) -> int | None:
         """The code of a label, case and spacing ignored, or None.
 
+        A label is read in English (the forms' language) and in the language in use (what
+        the pages and the problems show), so either way means the same code.
+
         Examples
         --------
         >>> RATING.code_of("  A great DEAL ")
         4
+        >>> from coalition.i18n import using
+        >>> with using("es"):
+        ...     RATING.code_of("Mucho"), RATING.code_of("a great deal")
+        (4, 4)
         """
         wanted = " ".join(str(label).split()).lower()
         for code, text in self.choices:
-            if text.lower() == wanted:
+            if wanted in (text.lower(), _(text).lower()):
                 return code
         return None
 
