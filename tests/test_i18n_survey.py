@@ -395,3 +395,31 @@ def test_an_import_problem_is_said_in_spanish_and_a_spanish_label_is_read():
     english = import_answers(_google("share information"), roster, "spring")
     assert spanish.answers.answers["relation"].tolist() == [2]
     pd.testing.assert_frame_equal(spanish.answers.answers, english.answers.answers)
+
+
+# --- the "Ties from" switch (Gaps page) ----------------------------------------------------------
+
+
+def test_the_ties_switch_speaks_spanish(rounds_db, monkeypatch):
+    at = open_page(monkeypatch, rounds_db, "gaps")
+    switch = at.selectbox(key="gaps_ties")
+    assert switch.label == "Vínculos de"
+    assert switch.options[:3] == [
+        "los vínculos registrados",
+        "ronda fall de la encuesta de socios — confirmados por ambas partes",
+        "ronda fall de la encuesta de socios — cualquier reporte",
+    ]
+    switch.set_value("confirmed:spring").run()
+    assert not at.exception, [e.value for e in at.exception]
+    (line,) = [plain(i.value) for i in at.info]
+    assert line == (
+        "Vínculos de la ronda spring de la encuesta de socios, confirmados por ambas partes: "
+        "2 pares. 3 de 5 miembros respondieron (60%). Faltan aquí: 4 vínculos reportados con "
+        "un miembro que no ha respondido (todavía no puede confirmarlos) y 1 vínculo que la "
+        "otra parte omitió."
+    )
+    assert (
+        "Los puntos únicos de falla dependen de esta elección: Birch Legal Aid solo con "
+        "vínculos confirmados por ambas partes, no con cualquier reporte; Cedar Church con "
+        "cualquier reporte, no solo con vínculos confirmados." in texts(at)
+    )
