@@ -154,7 +154,7 @@ def test_a_member_answers_in_spanish_and_keeps_what_an_english_answer_keeps(tmp_
     )
     at.multiselect(key=key("partners")).set_value(["legal"]).run()
     relation = at.selectbox(key=key("legal", "relation"))
-    assert relation.label == "Trabajo en conjunto (obligatorio)"
+    assert relation.label == "Trabajan juntos (obligatorio)"
     assert list(relation.options) == [
         "nos conocemos",
         "compartimos información",
@@ -202,7 +202,7 @@ def test_a_missing_relation_is_said_in_spanish_on_the_form(tmp_path, monkeypatch
     at.button(key="survey_save").click().run()
     errors = [plain(e.value) for e in at.error]
     assert "No se guardó: corrija los problemas señalados abajo y vuelva a guardar." in errors
-    assert "- Cedar Church — Trabajo en conjunto: Obligatorio: un código del 1 al 4." in errors
+    assert "- Cedar Church — Trabajan juntos: Obligatorio: un código del 1 al 4." in errors
     assert open_store(path).read_survey_round("spring", account=operator()).answers.empty
 
 
