@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -524,7 +525,9 @@ def _sentences(
     return out
 
 
-def _position_values(record: dict[str, Any], name_before: str, name_after: str) -> dict[str, str]:
+def _position_values(
+    record: Mapping[Any, Any], name_before: str, name_after: str
+) -> dict[str, str]:
     return {
         "member": str(record["name"]),
         "before": fmt_number(record["partners_before"]),
@@ -534,7 +537,7 @@ def _position_values(record: dict[str, Any], name_before: str, name_after: str) 
     }
 
 
-def _score_change(score: str, record: dict[str, Any]) -> str:
+def _score_change(score: str, record: Mapping[Any, Any]) -> str:
     """How one member's value or trust changed between the rounds, as a clause."""
     change = record[f"{score}_change"]
     values = {"old": _figure(record[f"{score}_before"]), "new": _figure(record[f"{score}_after"])}
