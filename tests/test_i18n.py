@@ -83,7 +83,7 @@ ENGLISH_WORDS = frozenset(
     ]
 )
 _ESCAPE = re.compile(r"\\(.)")
-_WORD = re.compile(r"[A-Za-z]+")
+_WORD = re.compile(r"[^\W\d_]+")  # letters, accented ones too ("orígenes" is one word)
 MARKERS = ("_", "gettext", "ngettext", "pgettext", "N_")
 
 

@@ -223,7 +223,8 @@ def test_a_closed_round_shows_the_kept_answers_read_only(start, db):
     at = start(link=token)
     day = str(store.survey_rounds(account=operator())["closed_at"].iloc[0])[:10]
     assert f"Round spring closed on {day}: answers can no longer change." in shown(at)
-    assert not at.button and not at.multiselect and not at.selectbox and not at.text_input
+    main = at.main  # the sidebar holds the language switch (a selectbox)
+    assert not main.button and not main.multiselect and not main.selectbox and not main.text_input
     table = at.dataframe[0].value
     assert table["Partner"].tolist() == ["Cedar Church", "Birch Legal Aid"]
     assert table["Working together"].tolist() == ["coordinate activities", "share information"]

@@ -30,8 +30,9 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from coalition import accounts, errors, schema
-from coalition.dashboard import auth, cache, survey_link, ui
+from coalition import accounts, errors, i18n, schema
+from coalition.dashboard import auth, cache, language, survey_link, ui
+from coalition.i18n import N_, _
 from coalition.presenting import survey as survey_text
 from coalition.presenting.text import md
 from coalition.store import MemberAnswers
@@ -44,10 +45,10 @@ PREFIX = "survey_f|"  # every form widget's key starts with this (dropped when t
 FORM_FOR = "survey_form_for"  # (round, respondent) the form's widgets hold
 MESSAGE = "survey_message"  # (kind, text) to show once after a save
 PROBLEMS = "survey_problems"  # ((round, respondent), {where: [lines]}) from the last save
-SAVED_BY_LINK = (
+SAVED_BY_LINK = N_(
     "Saved. You can come back with the same link and change your answers until the round closes."
 )
-NO_OPEN_ROUND = (
+NO_OPEN_ROUND = N_(
     "No survey round is open. Open one on the **Survey rounds** page, then come back here to "
     "answer with a member."
 )
@@ -85,6 +86,11 @@ def _reset_form(context: tuple[str, str]) -> None:
     state[FORM_FOR] = context
 
 
+def _service(key: str) -> str:
+    """A service key as its words in the language in use (the key itself when unknown)."""
+    return _(schema.SERVICES[key]) if key in schema.SERVICES else key
+
+
 def _values() -> survey_text.FormValues:
     """The form's values, read from the widgets' state (in a callback: before the rerun)."""
     partners = [str(p) for p in state.get(_key("partners"), [])]
@@ -107,14 +113,21 @@ def _values() -> survey_text.FormValues:
 
 
 def _save(who: Who, names: dict[str, str]) -> None:
-    """The Save button's callback: keep the member's answers, or say what is wrong."""
+    """The Save button's callback, in the page's language (a callback runs before
+    :func:`coalition.dashboard.language.start` sets it for the run)."""
+    with i18n.using(state.get(language.KEY)):
+        _keep(who, names)
+
+
+def _keep(who: Who, names: dict[str, str]) -> None:
+    """Keep the member's answers, or say what is wrong."""
     store = cache.get_store()
     context = (who.round, who.respondent)
     state.pop(PROBLEMS, None)
     answers = None
     try:
         if who.link is not None and store.survey_link(who.link) != context:
-            raise errors.PermissionDenied(survey_link.INVALID_MESSAGE)
+            raise errors.PermissionDenied(_(survey_link.INVALID_MESSAGE))
         answers = survey_text.build_answers(
             who.round,
             who.respondent,
@@ -126,18 +139,23 @@ def _save(who: Who, names: dict[str, str]) -> None:
     except errors.ValidationError as exc:
         placed = survey_text.place_problems(exc.problems, answers, names) if answers else {}
         state[PROBLEMS] = (context, placed)
-        state[MESSAGE] = ("error", "Not saved: fix the problems marked below, then save again.")
+        state[MESSAGE] = (
+            "error",
+            _("Not saved: fix the problems marked below, then save again."),
+        )
         return
     except errors.CoalitionError as exc:  # closed round, refused, unknown round
-        state[MESSAGE] = ("error", f"Not saved: {md(exc)}")
+        state[MESSAGE] = ("error", _("Not saved: {problem}").format(problem=md(exc)))
         return
     if who.link is not None:
-        state[MESSAGE] = ("success", SAVED_BY_LINK)
+        state[MESSAGE] = ("success", _(SAVED_BY_LINK))
     else:
         state[MESSAGE] = (
             "success",
-            f"Saved the answers of {md(names.get(who.respondent, who.respondent))}. They can be "
-            "changed here, or with the member's link, until the round closes.",
+            _(
+                "Saved the answers of {member}. They can be changed here, or with the member's "
+                "link, until the round closes."
+            ).format(member=md(names.get(who.respondent, who.respondent))),
         )
 
 
@@ -169,12 +187,12 @@ def _scale_box(
         options.append(survey_text.KEPT)
     index = options.index(start) if start in options else (None if item.required else 0)
     st.selectbox(
-        label or item.short,
+        label or item.shown_short,
         options,
         index=index,
         format_func=lambda code: survey_text.code_label(scale, code),
-        placeholder="Pick one",
-        help=item.text,
+        placeholder=_("Pick one"),
+        help=item.shown_text,
         key=key,
     )
 
@@ -189,7 +207,9 @@ def _partner_block(partner: str, name: str, start: dict[str, int | None], contex
                 questions.RELATION_ITEM,
                 _key(partner, "relation"),
                 start.get("relation"),
-                label=f"{questions.RELATION_ITEM.short} (required)",
+                label=_("{question} (required)").format(
+                    question=questions.RELATION_ITEM.shown_short
+                ),
             )
         with second:
             _scale_box(questions.FREQUENCY_ITEM, _key(partner, "frequency"), start.get("frequency"))
@@ -200,24 +220,26 @@ def _partner_block(partner: str, name: str, start: dict[str, int | None], contex
 
 
 def _questions_help() -> None:
-    with st.expander("The questions in full"):
+    with st.expander(_("The questions in full")):
         st.markdown(
-            "\n".join(f"- **{item.short}**: {item.text}" for item in questions.PARTNER_ITEMS)
+            "\n".join(
+                f"- **{item.shown_short}**: {item.shown_text}" for item in questions.PARTNER_ITEMS
+            )
         )
-        st.caption(questions.SOURCE)
+        st.caption(_(questions.SOURCE))
 
 
 def _form(who: Who, start: survey_text.FormValues, roster: pd.DataFrame, hoods: Any) -> None:
     context = (who.round, who.respondent)
     names = survey_text.roster_names(roster)
     _problems(survey_text.GENERAL, context)
-    st.subheader("Your partners in the coalition")
+    st.subheader(_("Your partners in the coalition"))
     picked = st.multiselect(
-        questions.PARTNERS_QUESTION,
+        _(questions.PARTNERS_QUESTION),
         survey_text.partner_choices(roster, who.respondent, start.partners),
         default=start.partners,
         format_func=lambda org_id: names.get(org_id, org_id),
-        placeholder="Pick from the members",
+        placeholder=_("Pick from the members"),
         key=_key("partners"),
     )
     if picked:
@@ -225,22 +247,22 @@ def _form(who: Who, start: survey_text.FormValues, roster: pd.DataFrame, hoods: 
     for partner in picked:
         _partner_block(partner, names.get(partner, partner), start.items.get(partner, {}), context)
 
-    st.subheader("Your organization")
+    st.subheader(_("Your organization"))
     _problems(survey_text.PROFILE, context)
     st.multiselect(
-        questions.SERVICES_QUESTION,
+        _(questions.SERVICES_QUESTION),
         list(schema.SERVICES),
         default=[s for s in start.services if s in schema.SERVICES],
-        format_func=ui.shown_as(schema.SERVICES),
+        format_func=_service,
         key=_key("services"),
     )
     st.text_input(
-        questions.LANGUAGES_QUESTION, value="; ".join(start.languages), key=_key("languages")
+        _(questions.LANGUAGES_QUESTION), value="; ".join(start.languages), key=_key("languages")
     )
     hood_names = survey_text.neighborhood_names(hoods)
     hood_options = list(hood_names) + [n for n in start.neighborhoods if n not in hood_names]
     st.multiselect(
-        questions.NEIGHBORHOODS_QUESTION,
+        _(questions.NEIGHBORHOODS_QUESTION),
         hood_options,
         default=start.neighborhoods,
         format_func=lambda hood: hood_names.get(hood, hood),
@@ -248,16 +270,16 @@ def _form(who: Who, start: survey_text.FormValues, roster: pd.DataFrame, hoods: 
     )
 
     with st.expander(
-        "Organizations not yet in the coalition (optional)", expanded=bool(start.outside)
+        _("Organizations not yet in the coalition (optional)"), expanded=bool(start.outside)
     ):
-        st.markdown(md(questions.OUTSIDE_QUESTION))
+        st.markdown(md(_(questions.OUTSIDE_QUESTION)))
         _problems(survey_text.OUTSIDE, context)
         for i in range(questions.MAX_OUTSIDE):
             name, relation = start.outside[i] if i < len(start.outside) else ("", None)
             left, right = st.columns([3, 2])
             with left:
                 st.text_input(
-                    f"Organization {i + 1}",
+                    _("Organization {number}").format(number=i + 1),
                     value=name,
                     max_chars=MAX_OUTSIDE_NAME,
                     key=_key("outside_name", i),
@@ -265,14 +287,14 @@ def _form(who: Who, start: survey_text.FormValues, roster: pd.DataFrame, hoods: 
             with right:
                 options: list[int | None] = [None, *questions.RELATION.codes]
                 st.selectbox(
-                    questions.OUTSIDE_RELATION_QUESTION,
+                    _(questions.OUTSIDE_RELATION_QUESTION),
                     options,
                     index=options.index(relation) if relation in options else 0,
                     format_func=lambda code: survey_text.code_label(questions.RELATION, code),
                     key=_key("outside_relation", i),
                 )
     st.button(
-        "Save my answers",
+        _("Save my answers"),
         type="primary",
         key="survey_save",
         on_click=_save,
@@ -285,9 +307,9 @@ def _read_only(who: Who, start: survey_text.FormValues, roster: pd.DataFrame, ho
     names = survey_text.roster_names(roster)
     given = (start.partners, start.services, start.languages, start.neighborhoods, start.outside)
     if not any(given):
-        st.markdown("No answers were kept for this member in this round.")
+        st.markdown(_("No answers were kept for this member in this round."))
         return
-    st.subheader("Your partners in the coalition")
+    st.subheader(_("Your partners in the coalition"))
     if start.partners:
         st.dataframe(
             survey_text.answers_table(start, names, show_ratings=who.show_ratings),
@@ -296,22 +318,22 @@ def _read_only(who: Who, start: survey_text.FormValues, roster: pd.DataFrame, ho
             key="survey_kept_answers",
         )
     else:
-        st.markdown("No partners named.")
+        st.markdown(_("No partners named."))
     hood_names = survey_text.neighborhood_names(hoods)
-    st.subheader("Your organization")
+    st.subheader(_("Your organization"))
     lines = [
-        ("Services", [schema.SERVICES.get(s, s) for s in start.services]),
-        ("Languages", start.languages),
-        ("Neighborhoods", [hood_names.get(n, n) for n in start.neighborhoods]),
+        (_("Services"), [_service(s) for s in start.services]),
+        (_("Languages"), start.languages),
+        (_("Neighborhoods"), [hood_names.get(n, n) for n in start.neighborhoods]),
     ]
     st.markdown(
         "\n".join(
-            f"- **{what}**: {', '.join(md(v) for v in shown) if shown else 'none given'}"
+            f"- **{what}**: {', '.join(md(v) for v in shown) if shown else _('none given')}"
             for what, shown in lines
         )
     )
     if start.outside:
-        st.subheader("Organizations not yet in the coalition")
+        st.subheader(_("Organizations not yet in the coalition"))
         st.markdown(
             "\n".join(
                 f"- {md(name)} ({md(survey_text.code_label(questions.RELATION, relation))})"
@@ -327,29 +349,29 @@ def _who(store: Any, roster: pd.DataFrame) -> Who | None:
         token, round_name, org_id = held
         return Who(round_name, org_id, token, None, True)
     if survey_link.token() is not None:  # a link, but not a valid one
-        st.error(survey_link.INVALID_MESSAGE)
+        st.error(_(survey_link.INVALID_MESSAGE))
         survey_link.forget()
     account = auth.require("survey", "answer the survey for a member")
     rounds = store.survey_rounds(account=account)
     open_rounds = [str(r) for r in rounds.loc[rounds["is_open"].astype(bool), "round"]]
     if not open_rounds:
-        st.info(NO_OPEN_ROUND)
+        st.info(_(NO_OPEN_ROUND))
         return None
     names = survey_text.roster_names(roster)
     first, second = st.columns(2)
     with first:
-        round_name = st.selectbox("Round", open_rounds, key="survey_round")
+        round_name = st.selectbox(_("Round"), open_rounds, key="survey_round")
     with second:
         respondent = st.selectbox(
-            questions.RESPONDENT_QUESTION,
+            _(questions.RESPONDENT_QUESTION),
             list(names),
             index=None,
             format_func=lambda org_id: names.get(org_id, org_id),
-            placeholder="Pick the member answering",
+            placeholder=_("Pick the member answering"),
             key="survey_member",
         )
     if round_name is None or respondent is None:
-        st.caption("Pick the round and the member answering to see its form.")
+        st.caption(_("Pick the round and the member answering to see its form."))
         return None
     return Who(round_name, respondent, None, account, account.can("survey_ratings"))
 
@@ -361,20 +383,21 @@ def render() -> None:
     --------
     >>> render()  # doctest: +SKIP
     """
-    st.title("Survey")
+    st.title(_("Survey"))
     store = cache.get_store()
     with ui.problems_shown():
         city = cache.city(cache.snapshot())
         roster = roster_of(city).reset_index(drop=True)
         hoods = city.tables.get("neighborhoods")
-        st.markdown(md(questions.INTRO))
+        st.markdown(md(_(questions.INTRO)))
         who = _who(store, roster)
         if who is None:
             return
         names = survey_text.roster_names(roster)
         st.markdown(
-            f"Answering for **{md(names.get(who.respondent, who.respondent))}** in round "
-            f"**{md(who.round)}**."
+            _("Answering for **{member}** in round **{round}**.").format(
+                member=md(names.get(who.respondent, who.respondent)), round=md(who.round)
+            )
         )
         kept = _kept(store, who)
         is_open, closed_at = kept.closed_at is None, kept.closed_at
@@ -385,7 +408,7 @@ def render() -> None:
         _read_only(who, start, roster, hoods)
         return
     if not ui.editing_allowed():
-        st.info("This dashboard is read-only at the moment: answers cannot be saved here.")
+        st.info(_("This dashboard is read-only at the moment: answers cannot be saved here."))
         _read_only(who, start, roster, hoods)
         return
     _reset_form((who.round, who.respondent))

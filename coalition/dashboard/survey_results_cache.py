@@ -12,6 +12,9 @@ The answers are read as the page's account (``_account``, not part of the key: e
 that reaches the page may read them, :func:`coalition.dashboard.auth.require` ``"view"``, and
 the cached object never leaves the server). Individual ratings are not cached here: the page
 asks :func:`coalition.survey.analysis.ratings` for them as an administrator on each run.
+What holds text for people (:func:`results`) takes the language as part of its key; the
+others hold data only. Spinners are said in the language in use by the page
+(``show_spinner=False`` here: a decorator's text is fixed at import, in English).
 """
 
 from __future__ import annotations
@@ -68,7 +71,7 @@ class RoundResults:
     candidates: pd.DataFrame
 
 
-@st.cache_resource(show_spinner="Reading the round's answers…", max_entries=8)
+@st.cache_resource(show_spinner=False, max_entries=8)
 def answers(key: RoundKey, _account: Account | None) -> RoundAnswers:
     """The round's answers as kept (read as the page's account)."""
     return cache.get_store().read_survey_round(key.round, account=_account)
@@ -79,9 +82,12 @@ def roster(key: RoundKey) -> pd.DataFrame:
     return analysis.roster_of(cache.city(key.snap))
 
 
-@st.cache_resource(show_spinner="Working out the round's results…", max_entries=8)
-def results(key: RoundKey, _account: Account | None) -> RoundResults:
+@st.cache_resource(show_spinner=False, max_entries=8)
+def results(key: RoundKey, lang: str, _account: Account | None) -> RoundResults:
     """The round's aggregates (response, reciprocity, measures, trust and value, candidates).
+
+    ``lang`` (:func:`coalition.i18n.language`) is part of the key: the summary's sentence and
+    the candidates table's headers and cells are text in the language in use.
 
     Raises
     ------
@@ -103,7 +109,7 @@ def results(key: RoundKey, _account: Account | None) -> RoundResults:
     )
 
 
-@st.cache_resource(show_spinner="Reading the members' own answers…", max_entries=8)
+@st.cache_resource(show_spinner=False, max_entries=8)
 def profile_updates(key: RoundKey, _account: Account | None) -> list[RowChange]:
     """The changes the round's profile answers would make to the city at ``key.snap``."""
     return profiles.profile_changes(cache.city(key.snap), answers(key, _account))

@@ -37,6 +37,7 @@ from coalition.accounts import Account
 from coalition.dashboard import auth, cache, ui
 from coalition.dashboard import survey_results_cache as data
 from coalition.dashboard.record_save import editor
+from coalition.i18n import N_, _, fmt_number, language, ngettext
 from coalition.presenting import survey_results as words
 from coalition.presenting.text import md
 from coalition.survey import analysis, profiles
@@ -51,11 +52,11 @@ MESSAGE = "survey_results_message"
 AUDITED = "survey_results_ratings_audited"
 PICK_PREFIX = "survey_results_pick_"
 
-PRIVACY_NOTE = (
+PRIVACY_NOTE = N_(
     "Individual ratings of a named partner are seen only by the coalition's administrators; "
-    f"everyone else sees totals from at least {analysis.MIN_RATERS} answers."
+    "everyone else sees totals from at least {count} answers."
 )
-NO_ROUND = (
+NO_ROUND = N_(
     "No survey round yet. An editor opens one on the Survey rounds page (or with "
     "`coalition survey make --round NAME OUT_DIR`) and sends the members the forms or their "
     "private links; the results appear here as the answers arrive."
@@ -69,9 +70,11 @@ def _when(value: object) -> str:
 def _round_status(row: pd.Series) -> str:
     opened = _when(row["opened_at"])
     if bool(row["is_open"]):
-        return f"Open since {opened}: members can still answer and change their answers."
-    return (
-        f"Opened {opened}, closed on {_when(row['closed_at'])}: the answers can no longer change."
+        return _("Open since {opened}: members can still answer and change their answers.").format(
+            opened=opened
+        )
+    return _("Opened {opened}, closed on {closed}: the answers can no longer change.").format(
+        opened=opened, closed=_when(row["closed_at"])
     )
 
 
@@ -83,27 +86,30 @@ def render() -> None:
     >>> render()  # doctest: +SKIP
     """
     account = auth.require("view", "see the survey results")
-    st.title("Survey results")
+    st.title(_("Survey results"))
     st.markdown(
-        "What the coalition's members said in a partner-survey round: who answered, which ties "
-        "both sides confirm, how the network hangs together, and how members rate their "
-        "partners' value and trust."
+        _(
+            "What the coalition's members said in a partner-survey round: who answered, which "
+            "ties both sides confirm, how the network hangs together, and how members rate "
+            "their partners' value and trust."
+        )
     )
-    st.caption(PRIVACY_NOTE)
+    st.caption(_(PRIVACY_NOTE).format(count=analysis.MIN_RATERS))
     with ui.problems_shown():
         rounds = cache.get_store().survey_rounds(account=account)
     if rounds.empty:
-        st.info(NO_ROUND)
+        st.info(_(NO_ROUND))
         return
     names = [str(n) for n in rounds["round"].tolist()]
     if st.session_state.get(ROUND_KEY) not in names:
         st.session_state.pop(ROUND_KEY, None)
-    chosen = st.selectbox("Round", names, key=ROUND_KEY, help="The newest round first.")
+    chosen = st.selectbox(_("Round"), names, key=ROUND_KEY, help=_("The newest round first."))
     row = rounds.loc[rounds["round"] == chosen].iloc[0]
     st.caption(md(_round_status(row)))
     key = data.round_key(chosen)
     try:
-        found = data.results(key, account)
+        with st.spinner(_("Working out the round's results…")):
+            found = data.results(key, language(), account)
     except errors.ValidationError as exc:
         _not_matching(exc)
         return
@@ -126,61 +132,70 @@ def _not_matching(exc: errors.ValidationError) -> None:
     problems = exc.errors or exc.problems
     lines = [f"- {md(p)}" for p in problems[:10]]
     if len(problems) > 10:
-        lines.append(f"- … and {len(problems) - 10:,} more")
+        more = _("… and {count} more").format(count=fmt_number(len(problems) - 10))
+        lines.append(f"- {more}")
     st.error(
-        "This round's answers no longer match the coalition's members (a member that "
-        "answered or was named has been retired, merged or marked as not a member since). "
-        "Make it a member again on the Record page to see the round's results:\n\n"
+        _(
+            "This round's answers no longer match the coalition's members (a member that "
+            "answered or was named has been retired, merged or marked as not a member since). "
+            "Make it a member again on the Record page to see the round's results:"
+        )
+        + "\n\n"
         + "\n".join(lines)
     )
 
 
 def _response(found: data.RoundResults) -> None:
-    st.header("Response")
+    st.header(_("Response"))
     summary = found.summary
     st.markdown(md(words.response_sentence(summary)))
     columns = st.columns(3)
-    columns[0].metric("Members answered", f"{summary.answered:,}")
-    columns[1].metric("Members on the roster", f"{summary.members:,}")
-    columns[2].metric("Response rate", f"{summary.rate:.0%}")
+    columns[0].metric(_("Members answered"), fmt_number(summary.answered))
+    columns[1].metric(_("Members on the roster"), fmt_number(summary.members))
+    columns[2].metric(_("Response rate"), f"{summary.rate:.0%}")
 
 
 def _reciprocity(found: data.RoundResults) -> None:
-    st.header("Ties confirmed by both sides")
+    st.header(_("Ties confirmed by both sides"))
     st.markdown(
-        "Every pair of members where at least one named the other, by whether the other "
-        "named it back:"
+        _(
+            "Every pair of members where at least one named the other, by whether the other "
+            "named it back:"
+        )
     )
     st.markdown("\n".join(f"- {md(s)}" for s in words.reciprocity_sentences(found.reciprocity)))
 
 
 def _measures(found: data.RoundResults) -> None:
-    st.header("The partnership network")
+    st.header(_("The partnership network"))
     st.markdown(
-        "Every member is a node; a tie is a pair of members, counted either only when "
-        "both sides confirm it or on any report."
+        _(
+            "Every member is a node; a tie is a pair of members, counted either only when "
+            "both sides confirm it or on any report."
+        )
     )
     st.dataframe(words.measures_table(found.confirmed, found.any_report))
-    st.markdown("\n".join(f"- **{title}**: {md(text)}" for title, text in words.MEASURE_FORMULAS))
+    st.markdown("\n".join(f"- **{title}**: {md(text)}" for title, text in words.measure_formulas()))
 
 
 def _trust_value(found: data.RoundResults) -> None:
-    st.header("Trust and value")
+    st.header(_("Trust and value"))
     st.markdown(md(words.network_trust_sentence(found.network)))
     st.dataframe(words.trust_value_table(found.trust_value), hide_index=True)
     st.caption(
         md(
-            f"A member rated by fewer than {analysis.MIN_RATERS} partners shows "
-            f"“{analysis.FEWER_THAN}” instead of a figure: with so few answers a figure "
-            "would tell who gave which rating."
+            _(
+                "A member rated by fewer than {count} partners shows “{note}” instead of a "
+                "figure: with so few answers a figure would tell who gave which rating."
+            ).format(count=analysis.MIN_RATERS, note=words.withheld_note())
         )
     )
-    with st.expander("How trust and value are worked out"):
-        st.markdown(md(words.TRUST_VALUE_FORMULA))
+    with st.expander(_("How trust and value are worked out")):
+        st.markdown(md(words.trust_value_formula()))
 
 
 def _candidates(found: data.RoundResults) -> None:
-    st.header("Organizations to invite")
+    st.header(_("Organizations to invite"))
     table = found.candidates
     st.markdown(md(words.candidates_sentence(table)))
     if not table.empty:
@@ -188,12 +203,16 @@ def _candidates(found: data.RoundResults) -> None:
 
 
 def _ratings(key: data.RoundKey, account: Account | None) -> None:
-    with st.expander("Confidential: each member's ratings of its partners (administrators only)"):
+    with st.expander(
+        _("Confidential: each member's ratings of its partners (administrators only)")
+    ):
         st.warning(
-            "Confidential. These are individual answers: do not show them on a projector or "
-            "share them. Opening them is written to the audit log."
+            _(
+                "Confidential. These are individual answers: do not show them on a projector "
+                "or share them. Opening them is written to the audit log."
+            )
         )
-        if not st.toggle("Show the individual ratings", key=RATINGS_KEY):
+        if not st.toggle(_("Show the individual ratings"), key=RATINGS_KEY):
             return
         store = cache.get_store()
         audited = st.session_state.setdefault(AUDITED, set())
@@ -208,22 +227,26 @@ def _ratings(key: data.RoundKey, account: Account | None) -> None:
 
 
 def _profile_updates(key: data.RoundKey, account: Account | None) -> None:
-    st.header("Profile updates")
+    st.header(_("Profile updates"))
     st.markdown(
-        "What the members said of themselves (services, languages, neighborhoods), as changes "
-        "to their rows. Nothing changes until you tick and apply; a question a member left "
-        "empty changes nothing."
+        _(
+            "What the members said of themselves (services, languages, neighborhoods), as "
+            "changes to their rows. Nothing changes until you tick and apply; a question a "
+            "member left empty changes nothing."
+        )
     )
     message = st.session_state.pop(MESSAGE, None)
     if message:
         kind, text = message
         getattr(st, kind)(md(text))
-    with ui.problems_shown():
+    with ui.problems_shown(), st.spinner(_("Reading the members' own answers…")):
         changes = data.profile_updates(key, account)
     if not changes:
         st.info(
-            "No profile update to review: every answering member's row already says what it "
-            "answered about itself, or it left those questions empty."
+            _(
+                "No profile update to review: every answering member's row already says what "
+                "it answered about itself, or it left those questions empty."
+            )
         )
         return
     names = profiles.names_of(cache.city(key.snap))
@@ -233,7 +256,9 @@ def _profile_updates(key: data.RoundKey, account: Account | None) -> None:
         (sentence,) = profiles.describe_profile_changes(found, names)
         if st.checkbox(md(sentence), key=PICK_PREFIX + org_id):
             picked.append(org_id)
-    label = f"Apply {len(picked)} update{'s' if len(picked) != 1 else ''}"
+    label = ngettext("Apply {count} update", "Apply {count} updates", len(picked)).format(
+        count=fmt_number(len(picked))
+    )
     clicked = st.button(label, key=APPLY_KEY, disabled=not picked, type="primary")
     if clicked and picked:
         _apply(key, [c for org_id in picked for c in grouped[org_id]], account)
@@ -249,14 +274,21 @@ def _apply(key: data.RoundKey, changes: list, account: Account | None) -> None:
     except errors.ConflictError:
         st.session_state[MESSAGE] = (
             "warning",
-            "Not applied: someone changed these organizations since the page read them. The "
-            "list now shows them as they are: review it and apply again.",
+            _(
+                "Not applied: someone changed these organizations since the page read them. "
+                "The list now shows them as they are: review it and apply again."
+            ),
         )
     except errors.CoalitionError as exc:
-        st.session_state[MESSAGE] = ("error", f"Not applied: {exc}")
+        st.session_state[MESSAGE] = ("error", _("Not applied: {problem}").format(problem=exc))
     else:
         logger.info("survey results page saved version %d: %s", version, what)
-        st.session_state[MESSAGE] = ("success", f"Applied: {what} (data version {version}).")
+        st.session_state[MESSAGE] = (
+            "success",
+            _("Applied: survey profile updates (round {round}) (data version {version}).").format(
+                round=key.round, version=version
+            ),
+        )
         for name in [k for k in st.session_state if str(k).startswith(PICK_PREFIX)]:
             del st.session_state[name]
     st.rerun()

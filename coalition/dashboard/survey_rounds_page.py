@@ -31,6 +31,7 @@ from coalition import errors, imports, model
 from coalition import store as store_module
 from coalition.accounts import Account
 from coalition.dashboard import auth, cache, ui
+from coalition.i18n import _, fmt_number, language, ngettext
 from coalition.presenting import survey_rounds as words
 from coalition.presenting.text import md
 from coalition.survey import analysis, forms, importers
@@ -70,11 +71,12 @@ def _done(message: str) -> None:
     st.rerun()
 
 
-@st.cache_resource(show_spinner="Reading the round's answers…", max_entries=8)
+@st.cache_resource(show_spinner=False, max_entries=8)
 def _response(
-    snap: cache.Snapshot, round_name: str, revision: int, _account: Account | None
+    snap: cache.Snapshot, round_name: str, revision: int, lang: str, _account: Account | None
 ) -> tuple[analysis.ResponseSummary, pd.DataFrame]:
-    """The round's response against the city's roster, per version and survey revision.
+    """The round's response against the city's roster, per version, survey revision and
+    language (the summary holds a sentence).
 
     The round is read as the account (the page has checked it may run a survey).
     """
@@ -87,13 +89,13 @@ def _response(
 def _open_round(store: store_module.Store, account: Account) -> None:
     with st.form("survey_open_round", clear_on_submit=True):
         name = st.text_input(
-            "Name of a new round",
-            placeholder="2026 spring",
+            _("Name of a new round"),
+            placeholder=_("2026 spring"),
             max_chars=80,
             key="survey_new_round",
-            help="A round is one wave of the survey; compare rounds later (e.g. each spring).",
+            help=_("A round is one wave of the survey; compare rounds later (e.g. each spring)."),
         )
-        if not st.form_submit_button("Open the round"):
+        if not st.form_submit_button(_("Open the round")):
             return
     try:
         kept = store.open_survey_round(name, account=account)
@@ -101,7 +103,7 @@ def _open_round(store: store_module.Store, account: Account) -> None:
         ui.show_problem(exc)
         return
     st.session_state[ROUND_KEY] = kept
-    _done(f"Opened round {kept}: members can answer it now.")
+    _done(_("Opened round {round}: members can answer it now.").format(round=kept))
 
 
 def _close_or_reopen(
@@ -109,19 +111,21 @@ def _close_or_reopen(
 ) -> None:
     """Close an open round or reopen a closed one, each after a ticked confirmation."""
     if is_open:
-        state = "is **open**: members can answer and change answers."
-        confirm_label = "Yes, close it: members can no longer change their answers"
-        action, button, write = "close", "Close the round", store.close_survey_round
-        done = f"Closed round {round_name}: members can no longer change their answers."
-    else:
-        state = (
-            "is **closed**: nobody can answer it or change an answer, and no answers can be "
-            "imported into it."
+        state = _("Round {round} is **open**: members can answer and change answers.")
+        confirm_label = _("Yes, close it: members can no longer change their answers")
+        action, button, write = "close", _("Close the round"), store.close_survey_round
+        done = _("Closed round {round}: members can no longer change their answers.").format(
+            round=round_name
         )
-        confirm_label = "Yes, reopen it: members can answer and change their answers again"
-        action, button, write = "reopen", "Reopen the round", store.reopen_survey_round
-        done = f"Reopened round {round_name}: members can answer again."
-    st.caption(f"Round {md(round_name)} {state}")
+    else:
+        state = _(
+            "Round {round} is **closed**: nobody can answer it or change an answer, and no "
+            "answers can be imported into it."
+        )
+        confirm_label = _("Yes, reopen it: members can answer and change their answers again")
+        action, button, write = "reopen", _("Reopen the round"), store.reopen_survey_round
+        done = _("Reopened round {round}: members can answer again.").format(round=round_name)
+    st.caption(state.format(round=md(round_name)))
     confirm = st.checkbox(confirm_label, key=f"survey_{action}_confirm")
     if st.button(button, key=f"survey_{action}", disabled=not confirm):
         try:
@@ -137,9 +141,9 @@ def rounds_section(
     store: store_module.Store, rounds: pd.DataFrame, account: Account
 ) -> tuple[str, bool] | None:
     """The rounds, opening one, choosing one, closing or reopening it; the chosen round."""
-    st.header("Rounds")
+    st.header(_("Rounds"))
     if rounds.empty:
-        st.info("No survey round yet: open the first one.")
+        st.info(_("No survey round yet: open the first one."))
     else:
         st.dataframe(
             words.rounds_table(rounds), hide_index=True, width="stretch", key="survey_rounds"
@@ -150,7 +154,7 @@ def rounds_section(
     names = [str(n) for n in rounds["round"].tolist()]
     if st.session_state.get(ROUND_KEY) not in names:
         st.session_state[ROUND_KEY] = names[0]
-    chosen = st.selectbox("Round", names, key=ROUND_KEY, help="The newest round comes first.")
+    chosen = st.selectbox(_("Round"), names, key=ROUND_KEY, help=_("The newest round comes first."))
     is_open = bool(rounds.loc[rounds["round"] == chosen, "is_open"].iloc[0])
     _close_or_reopen(store, chosen, is_open, account)
     return chosen, is_open
@@ -179,12 +183,15 @@ def responses_section(
     snap: cache.Snapshot, store: store_module.Store, round_name: str, account: Account
 ) -> None:
     """The response rate, the chase list (not answered first) and its download."""
-    st.header("Responses")
-    summary, response = _response(snap, round_name, store.survey_revision(), account)
+    st.header(_("Responses"))
+    with st.spinner(_("Reading the round's answers…")):
+        summary, response = _response(
+            snap, round_name, store.survey_revision(), language(), account
+        )
     columns = st.columns(3)
-    columns[0].metric("Members", f"{summary.members:,}")
-    columns[1].metric("Answered", f"{summary.answered:,}")
-    columns[2].metric("Response rate", f"{summary.rate:.0%}")
+    columns[0].metric(_("Members"), fmt_number(summary.members))
+    columns[1].metric(_("Answered"), fmt_number(summary.answered))
+    columns[2].metric(_("Response rate"), f"{summary.rate:.0%}")
     st.markdown(md(summary.sentence))
     st.dataframe(
         words.response_rows(response), hide_index=True, width="stretch", key="survey_response"
@@ -192,7 +199,11 @@ def responses_section(
     missing = words.not_answered(response)
     if missing:
         st.download_button(
-            f"Download the {len(missing):,} members to chase (CSV)",
+            ngettext(
+                "Download the {count} member to chase (CSV)",
+                "Download the {count} members to chase (CSV)",
+                len(missing),
+            ).format(count=fmt_number(len(missing))),
             data=_chase_download(response, round_name, account, store),
             file_name=words.form_file_name(round_name, "-not-answered.csv"),
             mime="text/csv",
@@ -200,7 +211,7 @@ def responses_section(
             on_click="ignore",
         )
         st.caption(
-            "Names only, for the convener's follow-up. The download is written to the audit log."
+            _("Names only, for the convener's follow-up. The download is written to the audit log.")
         )
 
 
@@ -220,14 +231,14 @@ def _form_builder(city: model.CityData, round_name: str, kind: str) -> Callable[
 
 def forms_section(city: model.CityData, round_name: str, is_open: bool) -> None:
     """The round's three forms, with when to use which."""
-    st.header("Forms")
+    st.header(_("Forms"))
     if not is_open:
-        st.caption("The round is closed: answers on these forms can be imported once reopened.")
+        st.caption(_("The round is closed: answers on these forms can be imported once reopened."))
     columns = st.columns(len(words.FORMS))
     for column, (kind, label, ending, mime, use) in zip(columns, words.FORMS, strict=True):
         with column:
             st.download_button(
-                label,
+                _(label),
                 data=_form_builder(city, round_name, kind),
                 file_name=words.form_file_name(round_name, ending),
                 mime=mime,
@@ -235,7 +246,7 @@ def forms_section(city: model.CityData, round_name: str, is_open: bool) -> None:
                 on_click="ignore",
                 width="stretch",
             )
-            st.caption(use)
+            st.caption(_(use))
 
 
 def _detected_base() -> str:
@@ -254,12 +265,17 @@ def _show_new_links(round_name: str) -> None:
         return
     rows = made[1]
     st.success(
-        f"{len(rows):,} private link(s) made. They are shown only now: copy them or download "
-        "them before you do anything else on this page, and send each member its own."
+        ngettext(
+            "{count} private link made. It is shown only now: copy it or download it before "
+            "you do anything else on this page, and send the member its own.",
+            "{count} private links made. They are shown only now: copy them or download them "
+            "before you do anything else on this page, and send each member its own.",
+            len(rows),
+        ).format(count=fmt_number(len(rows)))
     )
     st.dataframe(rows, hide_index=True, width="stretch", key="survey_new_links_table")
     st.download_button(
-        "Download the links (CSV)",
+        _("Download the links (CSV)"),
         data=words.links_csv(rows),
         file_name=words.form_file_name(round_name, "-links.csv"),
         mime="text/csv",
@@ -276,11 +292,13 @@ def links_section(
     account: Account,
 ) -> None:
     """Per-member private links: make them, show them once, list who has one."""
-    st.header("Private links")
+    st.header(_("Private links"))
     st.markdown(
-        "A private link opens the Survey page for one member and this round, with no account: "
-        "the member answers and can come back to change its answers until the round closes. "
-        "Making a new link for a member **stops its old one**."
+        _(
+            "A private link opens the Survey page for one member and this round, with no "
+            "account: the member answers and can come back to change its answers until the "
+            "round closes. Making a new link for a member **stops its old one**."
+        )
     )
     roster = analysis.roster_of(city)
     links = store.survey_links(round_name, account=account)
@@ -288,21 +306,23 @@ def links_section(
     if is_open:
         names = dict(zip(roster["org_id"].astype(str), roster["name"].astype(str), strict=True))
         chosen = st.multiselect(
-            "Members to make links for",
+            _("Members to make links for"),
             list(names),
             default=words.without_link(roster, links),
             format_func=ui.shown_as(names),
             key=f"survey_link_members_{_counter('survey_links_made')}",
-            help="At first, the members without a link for this round.",
+            help=_("At first, the members without a link for this round."),
         )
         typed = st.text_input(
-            "The dashboard's address, as members reach it",
+            _("The dashboard's address, as members reach it"),
             value=_detected_base(),
             key="survey_link_base",
-            help="The links start with it; change it when members reach the dashboard by "
-            "another address than yours (e.g. the coalition's server name).",
+            help=_(
+                "The links start with it; change it when members reach the dashboard by "
+                "another address than yours (e.g. the coalition's server name)."
+            ),
         )
-        if st.button("Make links", key="survey_make_links", disabled=not chosen):
+        if st.button(_("Make links"), key="survey_make_links", disabled=not chosen):
             try:
                 base = words.link_base(typed)
                 tokens = store.make_survey_links(round_name, chosen, account=account)
@@ -313,11 +333,17 @@ def links_section(
             _bump("survey_links_made")
             st.rerun()
     else:
-        st.caption("The round is closed: reopen it to make links.")
+        st.caption(_("The round is closed: reopen it to make links."))
     if links.empty:
-        st.caption("No member has a link for this round yet.")
+        st.caption(_("No member has a link for this round yet."))
     else:
-        st.markdown(f"**{len(links):,}** member(s) have a link for this round:")
+        st.markdown(
+            ngettext(
+                "**{count}** member has a link for this round:",
+                "**{count}** members have a link for this round:",
+                len(links),
+            ).format(count=fmt_number(len(links)))
+        )
         st.dataframe(
             words.link_holders(links, roster),
             hide_index=True,
@@ -342,7 +368,7 @@ def _read(
         checked = Checked(key, None, too_big)
     else:
         try:
-            with st.spinner("Reading the answers…"):
+            with st.spinner(_("Reading the answers…")):
                 result = importers.import_answers(files, city, round_name)
             checked = Checked(key, result, [])
         except errors.ValidationError as exc:
@@ -354,8 +380,13 @@ def _read(
 def _problems(problems: list[errors.Problem]) -> None:
     shown = [p for p in problems if p.severity == "error"] or problems
     st.error(
-        f"{len(shown):,} problem(s) in the file(s): nothing was imported. Fix them (or ask the "
-        "member for a corrected file) and upload again."
+        ngettext(
+            "{count} problem in the file(s): nothing was imported. Fix it (or ask the member "
+            "for a corrected file) and upload again.",
+            "{count} problems in the file(s): nothing was imported. Fix them (or ask the "
+            "member for a corrected file) and upload again.",
+            len(shown),
+        ).format(count=fmt_number(len(shown)))
     )
     st.dataframe(
         words.problem_rows(shown), hide_index=True, width="stretch", key="survey_import_problems"
@@ -371,30 +402,38 @@ def import_section(
     account: Account,
 ) -> None:
     """Upload answers, see every problem or what they add, import them all or nothing."""
-    st.header("Import answers")
+    st.header(_("Import answers"))
     if not is_open:
-        st.caption("The round is closed: reopen it to import answers.")
+        st.caption(_("The round is closed: reopen it to import answers."))
         return
     limit = max(1, imports.MAX_UPLOAD_BYTES // 2**20)
     uploads = st.file_uploader(
-        "Answers: offline-form files (.json), the workbook (.xlsx), a KoboToolbox or ODK "
-        "export (.csv or .zip), a Google Forms .csv or a Microsoft Forms .xlsx",
+        _(
+            "Answers: offline-form files (.json), the workbook (.xlsx), a KoboToolbox or ODK "
+            "export (.csv or .zip), a Google Forms .csv or a Microsoft Forms .xlsx"
+        ),
         type=UPLOAD_FILES,
         accept_multiple_files=True,
         key=f"survey_upload_{_counter('survey_imports')}",
         max_upload_size=limit,
-        help=f"Several files at once (e.g. many members' offline-form files, or a KoboToolbox "
-        f"export and its repeat-group files). At most {limit} MB each.",
+        help=_(
+            "Several files at once (e.g. many members' offline-form files, or a KoboToolbox "
+            "export and its repeat-group files). At most {limit} MB each."
+        ).format(limit=fmt_number(limit)),
     )
     if not uploads:
-        st.info("Choose the files to check. Nothing is imported until you press Import.")
+        st.info(_("Choose the files to check. Nothing is imported until you press Import."))
         return
     checked = _read(list(uploads), city, round_name, snap, store.survey_revision())
     if checked.result is None:
         _problems(checked.problems)
         return
     result = checked.result
-    st.success(f"The file(s) passed every check ({words.CHANNEL_NAMES.get(result.channel, '')}).")
+    st.success(
+        _("The file(s) passed every check ({channel}).").format(
+            channel=words.CHANNEL_NAMES.get(result.channel, "")
+        )
+    )
     st.dataframe(
         words.preview_rows(result.preview()),
         hide_index=True,
@@ -402,7 +441,13 @@ def import_section(
         key="survey_import_preview",
     )
     if result.warnings:
-        st.warning(f"{len(result.warnings):,} thing(s) done on your behalf (they do not block it):")
+        st.warning(
+            ngettext(
+                "{count} thing done on your behalf (it does not block it):",
+                "{count} things done on your behalf (they do not block it):",
+                len(result.warnings),
+            ).format(count=fmt_number(len(result.warnings)))
+        )
         st.dataframe(
             words.problem_rows(result.warnings),
             hide_index=True,
@@ -414,10 +459,10 @@ def import_section(
     except errors.CoalitionError as exc:
         ui.show_problem(exc)
         return
-    st.markdown(md(plan.sentence))
+    st.markdown(md(words.import_sentence(plan)))
     members = len(plan.new) + len(plan.replaced)
     if not members:
-        st.info("The file(s) hold nothing newer than what the round keeps: nothing to import.")
+        st.info(_("The file(s) hold nothing newer than what the round keeps: nothing to import."))
         return
     if st.button(words.import_label(members), type="primary", key="survey_import"):
         try:
@@ -427,7 +472,7 @@ def import_section(
             return
         st.session_state.pop(CHECKED_KEY, None)
         _bump("survey_imports")
-        _done(f"Imported. {done.sentence}")
+        _done(_("Imported. {changes}").format(changes=words.import_sentence(done)))
 
 
 def _section(draw: Callable[..., None], *args: object) -> None:
@@ -452,11 +497,13 @@ def render() -> None:
         snap = cache.snapshot()
         city = cache.city(snap)
         rounds = store.survey_rounds(account=account)
-    st.title("Survey rounds")
+    st.title(_("Survey rounds"))
     st.markdown(
-        "Run a partner survey on the coalition's roster: open a round, send the forms or each "
-        "member's private link, import what comes back, chase who has not answered, and "
-        "close the round. Members' ratings of named partners are never shown here."
+        _(
+            "Run a partner survey on the coalition's roster: open a round, send the forms or "
+            "each member's private link, import what comes back, chase who has not answered, "
+            "and close the round. Members' ratings of named partners are never shown here."
+        )
     )
     done = st.session_state.pop(DONE_KEY, None)
     if done:

@@ -24,19 +24,20 @@ from collections.abc import Mapping, Sequence
 import streamlit as st
 
 from coalition import errors, privacy
-from coalition.analysis.graph_index import join_names, plural
 from coalition.dashboard import cache
+from coalition.i18n import N_, Translated, _, fmt_number, ngettext
 from coalition.presenting import gaps as gap_text
 from coalition.presenting.text import md
+from coalition.survey.wording import join_shown
 
 logger = logging.getLogger(__name__)
 
 # Session state: the choice shared by the Gaps and Network pages (a key of tie_options()).
 SHARED_KEY = "ties_from"
 RECORDED = "recorded"
-RECORDED_LABEL = "the recorded ties"
-MODE_WORDS = {"confirmed": "confirmed by both sides", "any": "any report"}
-HELP = (
+RECORDED_LABEL = N_("the recorded ties")
+MODE_WORDS = Translated({"confirmed": N_("confirmed by both sides"), "any": N_("any report")})
+HELP = N_(
     "The recorded ties are the ties table's. A partner survey round's ties are the "
     "partnerships its members reported: 'confirmed by both sides' keeps a pair only when "
     "each named the other; 'any report' keeps every pair one of them named. Partnerships "
@@ -54,10 +55,12 @@ def tie_options(rounds: Sequence[str]) -> dict[str, str]:
     ['the recorded ties', 'partner survey round fall — confirmed by both sides',
      'partner survey round fall — any report']
     """
-    options = {RECORDED: RECORDED_LABEL}
+    options = {RECORDED: _(RECORDED_LABEL)}
     for name in rounds:
         for mode, words in MODE_WORDS.items():
-            options[f"{mode}:{name}"] = f"partner survey round {name} — {words}"
+            options[f"{mode}:{name}"] = _("partner survey round {round} — {ties}").format(
+                round=name, ties=words
+            )
     return options
 
 
@@ -103,13 +106,13 @@ def choose_ties(snap: cache.Snapshot, key: str) -> cache.Snapshot:
     if st.session_state.get(key) != shared:
         st.session_state[key] = shared
     picked = st.selectbox(
-        "Ties from",
+        _("Ties from"),
         list(options),
         format_func=lambda k: options.get(k, k),
         key=key,
         on_change=_share,
         args=(key,),
-        help=HELP,
+        help=_(HELP),
     )
     st.session_state[SHARED_KEY] = picked
     parsed = parse_choice(picked)
@@ -122,10 +125,12 @@ def choose_ties(snap: cache.Snapshot, key: str) -> cache.Snapshot:
     except errors.CoalitionError as exc:
         logger.warning("survey round %s not usable on this city: %s", name, exc)
         st.warning(
-            f"Partner survey round {md(name)} does not fit the coalition's current members: "
-            f"{md(problem_words(exc))}. An organization that has left the coalition cannot "
-            "be in the round's analyses (make it a member again to use this round). Showing "
-            "the recorded ties."
+            _(
+                "Partner survey round {round} does not fit the coalition's current members: "
+                "{problems}. An organization that has left the coalition cannot be in the "
+                "round's analyses (make it a member again to use this round). Showing the "
+                "recorded ties."
+            ).format(round=md(name), problems=md(problem_words(exc)))
         )
         return snap
     return view
@@ -148,7 +153,11 @@ def problem_words(exc: errors.CoalitionError, shown: int = 3) -> str:
             for p in found[:shown]
         ]
         more = len(found) - shown
-        return "; ".join(words) + (f"; and {more:,} more" if more > 0 else "")
+        if more > 0:
+            return _("{problems}; and {count} more").format(
+                problems="; ".join(words), count=fmt_number(more)
+            )
+        return "; ".join(words)
     return str(exc).rstrip(".")
 
 
@@ -167,21 +176,45 @@ def ties_sentence(
     one_side = int(counts.get("one side", 0))
     unanswered = int(counts.get("non-respondent", 0))
     rate = answered / members if members else 0.0
-    response = f"{answered:,} of {members:,} members answered ({rate:.0%})"
+    response = _("{answered} of {count} members answered ({share})").format(
+        answered=fmt_number(answered), count=fmt_number(members), share=f"{rate:.0%}"
+    )
+    ties_count = ngettext("{count} tie", "{count} ties", one_side).format(
+        count=fmt_number(one_side)
+    )
     if ties == "confirmed":
-        return (
-            f"Ties from partner survey round {round_name}, confirmed by both sides: "
-            f"{plural(confirmed, 'pair')}. {response}. Missing here: "
-            f"{plural(unanswered, 'reported tie')} with a member that has not answered (it "
-            f"cannot confirm them yet) and {plural(one_side, 'tie')} the other side left out."
+        return _(
+            "Ties from partner survey round {round}, confirmed by both sides: {pairs}. "
+            "{response}. Missing here: {unanswered} with a member that has not answered (it "
+            "cannot confirm them yet) and {one_side} the other side left out."
+        ).format(
+            round=round_name,
+            pairs=_pairs(confirmed),
+            response=response,
+            unanswered=ngettext("{count} reported tie", "{count} reported ties", unanswered).format(
+                count=fmt_number(unanswered)
+            ),
+            one_side=ties_count,
         )
     total = confirmed + one_side + unanswered
-    return (
-        f"Ties from partner survey round {round_name}, any report: {plural(total, 'pair')}, "
-        f"{confirmed:,} confirmed by both sides. {response}. Not confirmed: "
-        f"{plural(unanswered, 'tie')} with a member that has not answered and "
-        f"{plural(one_side, 'tie')} the other side left out."
+    return _(
+        "Ties from partner survey round {round}, any report: {pairs}, {confirmed} confirmed "
+        "by both sides. {response}. Not confirmed: {unanswered} with a member that has not "
+        "answered and {one_side} the other side left out."
+    ).format(
+        round=round_name,
+        pairs=_pairs(total),
+        confirmed=fmt_number(confirmed),
+        response=response,
+        unanswered=ngettext("{count} tie", "{count} ties", unanswered).format(
+            count=fmt_number(unanswered)
+        ),
+        one_side=ties_count,
     )
+
+
+def _pairs(count: int) -> str:
+    return ngettext("{count} pair", "{count} pairs", count).format(count=fmt_number(count))
 
 
 def failure_points_sentence(confirmed: Mapping[str, str], any_report: Mapping[str, str]) -> str:
@@ -202,25 +235,30 @@ def failure_points_sentence(confirmed: Mapping[str, str], any_report: Mapping[st
     only_any = [name for node, name in any_report.items() if node not in confirmed]
     if not only_confirmed and not only_any:
         if not confirmed:
-            return (
+            return _(
                 "No member is a single point of failure, with confirmed ties only or with "
                 "any report."
             )
-        return (
+        return _(
             "The same members are single points of failure with confirmed ties only and "
-            f"with any report: {join_names(list(confirmed.values()), limit=10)}."
-        )
+            "with any report: {names}."
+        ).format(names=join_shown(list(confirmed.values()), limit=10))
     parts = []
     if only_confirmed:
         parts.append(
-            f"{join_names(only_confirmed, limit=10)} with ties confirmed by both sides only, "
-            "not with any report"
+            _("{names} with ties confirmed by both sides only, not with any report").format(
+                names=join_shown(only_confirmed, limit=10)
+            )
         )
     if only_any:
         parts.append(
-            f"{join_names(only_any, limit=10)} with any report, not with confirmed ties only"
+            _("{names} with any report, not with confirmed ties only").format(
+                names=join_shown(only_any, limit=10)
+            )
         )
-    return f"Single points of failure depend on this choice: {'; '.join(parts)}."
+    return _("Single points of failure depend on this choice: {choices}.").format(
+        choices="; ".join(parts)
+    )
 
 
 def _failure_points(view: cache.Snapshot, audience: privacy.Disclosure) -> dict[str, str]:

@@ -33,6 +33,7 @@ from typing import Any
 import pandas as pd
 
 from coalition.errors import Problem
+from coalition.i18n import N_, Translated, _
 from coalition.survey import questions
 from coalition.survey import schema as survey_schema
 from coalition.survey.schema import RoundAnswers
@@ -40,12 +41,16 @@ from coalition.survey.schema import RoundAnswers
 CHANNEL = "dashboard"
 # A rating kept in the store but not shown to this screen (an editor who is not an admin).
 KEPT = -1
-KEPT_LABEL = "kept (not shown)"
-NO_ANSWER_LABEL = "no answer"
+KEPT_LABEL = N_("kept (not shown)")
+NO_ANSWER_LABEL = N_("no answer")
 # Where a problem is shown on the form: a partner's id, or one of these.
 PROFILE = "profile"
 OUTSIDE = "outside"
 GENERAL = "general"
+# A profile column (coalition.survey.schema.PROFILE_COLUMNS) as a problem line names it.
+PROFILE_QUESTIONS = Translated(
+    {"services": N_("services"), "languages": N_("languages"), "neighborhoods": N_("neighborhoods")}
+)
 # The items asked about each partner, by key.
 ITEMS: dict[str, questions.Item] = {item.key: item for item in questions.PARTNER_ITEMS}
 RATING_KEYS: tuple[str, ...] = tuple(item.key for item in questions.RATING_ITEMS)
@@ -283,17 +288,25 @@ def place_problems(
             partner = partners[problem.row] if problem.row < len(partners) else ""
             where = partner or GENERAL
             item = ITEMS.get(column)
-            what = item.short if item is not None else column
-            line = f"{names.get(partner, partner)} — {what}: {problem.message}"
+            what = item.shown_short if item is not None else column
+            line = _("{partner} — {question}: {problem}").format(
+                partner=names.get(partner, partner), question=what, problem=problem.message
+            )
         elif problem.file == survey_schema.PROFILES_TABLE:
             where = PROFILE
-            line = f"{column or 'profile'}: {problem.message}"
+            line = _("{question}: {problem}").format(
+                question=PROFILE_QUESTIONS.get(column, column) if column else _("profile"),
+                problem=problem.message,
+            )
             if problem.value:
-                line += f" ({problem.value})"
+                line = _("{problem} ({value})").format(problem=line, value=problem.value)
         elif problem.file == survey_schema.OUTSIDE_TABLE and problem.row is not None:
             where = OUTSIDE
             name = outside_names[problem.row] if problem.row < len(outside_names) else ""
-            line = f"{name or 'row ' + str(problem.row + 1)}: {problem.message}"
+            line = _("{question}: {problem}").format(
+                question=name or _("row {row}").format(row=problem.row + 1),
+                problem=problem.message,
+            )
         else:
             where = GENERAL
             line = str(problem.message)
@@ -310,10 +323,10 @@ def code_label(scale: questions.Scale, code: int | None) -> str:
     ('share information', 'no answer')
     """
     if code is None:
-        return NO_ANSWER_LABEL
+        return _(NO_ANSWER_LABEL)
     if code == KEPT:
-        return KEPT_LABEL
-    return scale.label(code)
+        return _(KEPT_LABEL)
+    return scale.shown(code)
 
 
 def answers_table(
@@ -329,17 +342,20 @@ def answers_table(
     >>> answers_table(v, {"legal": "Birch Legal Aid"}).iloc[0].tolist()[:4]
     ['Birch Legal Aid', 'coordinate activities', 'no answer', 'a great deal']
     """
+    partner_column = _("Partner")
     rows = []
     for partner in values.partners:
         given = values.items.get(partner, {})
-        row = {"Partner": names.get(partner, partner)}
+        row = {partner_column: names.get(partner, partner)}
         for key, item in ITEMS.items():
             if key in RATING_KEYS and not show_ratings:
-                row[item.short] = "not shown"
+                row[item.shown_short] = _("not shown")
             else:
-                row[item.short] = code_label(item.scale, given.get(key))
+                row[item.shown_short] = code_label(item.scale, given.get(key))
         rows.append(row)
-    return pd.DataFrame(rows, columns=["Partner", *(item.short for item in ITEMS.values())])
+    return pd.DataFrame(
+        rows, columns=[partner_column, *(item.shown_short for item in ITEMS.values())]
+    )
 
 
 def closed_sentence(round_name: str, closed_at: Any) -> str:
@@ -351,7 +367,9 @@ def closed_sentence(round_name: str, closed_at: Any) -> str:
     'Round spring closed on 2026-06-01: answers can no longer change.'
     """
     day = str(closed_at)[:10] if closed_at is not None and not pd.isna(closed_at) else "?"
-    return f"Round {round_name} closed on {day}: answers can no longer change."
+    return _("Round {round} closed on {day}: answers can no longer change.").format(
+        round=round_name, day=day
+    )
 
 
 def roster_names(roster: pd.DataFrame) -> dict[str, str]:

@@ -24,74 +24,109 @@ from typing import Any
 
 import pandas as pd
 
-from coalition.analysis.graph_index import plural
+from coalition.i18n import N_, Translated, _, fmt_number, ngettext
 from coalition.model import is_member
 from coalition.names import name_key
 from coalition.survey import analysis as survey
 from coalition.survey.questions import RATING_ITEMS
 
-# What each reciprocity class means, in one sentence (the figure is put in front).
-RECIPROCITY_WORDS = {
-    survey.CONFIRMED: "confirmed by both sides: each named the other.",
-    survey.ONE_SIDE: (
-        "reported by one side only: the other member answered the round without naming it "
-        "(low confidence)."
-    ),
-    survey.NON_RESPONDENT: (
-        "reported by one side, and the other member has not answered yet (not checked: it may "
-        "confirm the tie when it answers)."
-    ),
-}
-# The network measures' formulas in words (as in docs/survey.md).
+# (title, formula), both marked: a page shows them with _().
 MEASURE_FORMULAS = (
     (
-        "Density",
-        "the ties there are, out of all the ties there could be between the members: "
-        "ties / (n × (n − 1) / 2) for n members.",
+        N_("Density"),
+        N_(
+            "the ties there are, out of all the ties there could be between the members: "
+            "ties / (n × (n − 1) / 2) for n members."
+        ),
     ),
     (
-        "Degree centralization",
-        "how much the ties gather on one member (Freeman): the sum over members of (the most "
-        "partners any member has − its partners), divided by (n − 1)(n − 2). 0 when every "
-        "member has as many partners as the others, 1 for a star around one member.",
+        N_("Degree centralization"),
+        N_(
+            "how much the ties gather on one member (Freeman): the sum over members of (the "
+            "most partners any member has − its partners), divided by (n − 1)(n − 2). 0 when "
+            "every member has as many partners as the others, 1 for a star around one member."
+        ),
     ),
     (
-        "Bridging share",
-        "the ties between an immigrant-serving and a receiving-community organization, out of "
-        "all ties (an organization serving both counts on either side): relationships between "
-        "people of like and unlike backgrounds.",
+        N_("Bridging share"),
+        N_(
+            "the ties between an immigrant-serving and a receiving-community organization, out "
+            "of all ties (an organization serving both counts on either side): relationships "
+            "between people of like and unlike backgrounds."
+        ),
     ),
 )
-TRUST_VALUE_FORMULA = (
+# Marked (N_) with {count} for the fewest raters: fill it with trust_value_formula().
+TRUST_VALUE_FORMULA = N_(
     "One partner's rating gives a value (the mean of the three value items its rater answered: "
     "influence, involvement, resources) and a trust (the mean of the three trust items: "
     "reliable, shared mission, open to talk), each on 1 (not at all) to 4 (a great deal). A "
     "member's value and trust are the means of the ratings it received from its partners; the "
     "network's are the means over every rated tie. The structure is that of the PARTNER tool's "
     "trust and value scores (Varda & Retrum 2012); the arithmetic is ours. A figure resting on "
-    f"fewer than {survey.MIN_RATERS} raters is never shown."
+    "fewer than {count} raters is never shown."
 )
-TRUST_VALUE_HEADERS = {
-    "name": "Member",
-    "value": "Value (1–4)",
-    "value_raters": "Value: raters",
-    "trust": "Trust (1–4)",
-    "trust_raters": "Trust: raters",
-    "note": "Note",
-}
-CANDIDATE_COLUMNS = ["Organization", "Named by (members)", "In the data"]
+TRUST_VALUE_HEADERS = Translated(
+    {
+        "name": N_("Member"),
+        "value": N_("Value (1–4)"),
+        "value_raters": N_("Value: raters"),
+        "trust": N_("Trust (1–4)"),
+        "trust_raters": N_("Trust: raters"),
+        "note": N_("Note"),
+    }
+)
+# The candidates table's headers (English, as invitation_candidates returns them); the page
+# shows the table through candidates_table() (headers and cells in the language in use).
+CANDIDATE_COLUMNS = [N_("Organization"), N_("Named by (members)"), N_("In the data")]
+IN_DATA_WORDS = Translated(
+    {"member": N_("yes, a member"), "not member": N_("yes, not a member"), "": ""}
+)
 
 
 def _share(value: float | None) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
-    return f"{value:.0%}"
+    return f"{value:.0%}"  # es_US writes percentages as en_US does
 
 
 def _figure(value: float | None, digits: int = 2) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
-    return f"{value:.{digits}f}"
+    return f"{value:.{digits}f}"  # es_US writes decimals as en_US does
+
+
+def trust_value_formula() -> str:
+    """How trust and value are worked out, in the language in use.
+
+    Examples
+    --------
+    >>> trust_value_formula().endswith("fewer than 3 raters is never shown.")
+    True
+    """
+    return _(TRUST_VALUE_FORMULA).format(count=survey.MIN_RATERS)
+
+
+def measure_formulas() -> list[tuple[str, str]]:
+    """The network measures' (title, formula) in the language in use.
+
+    Examples
+    --------
+    >>> measure_formulas()[0][0]
+    'Density'
+    """
+    return [(_(title), _(text)) for title, text in MEASURE_FORMULAS]
+
+
+def withheld_note() -> str:
+    """What a withheld trust or value figure's note says, in the language in use.
+
+    Examples
+    --------
+    >>> withheld_note()
+    'fewer than 3 ratings'
+    """
+    return _(survey.FEWER_THAN_TEMPLATE).format(count=survey.MIN_RATERS)
 
 
 def response_sentence(summary: survey.ResponseSummary) -> str:
@@ -102,8 +137,16 @@ def response_sentence(summary: survey.ResponseSummary) -> str:
     >>> response_sentence(survey.ResponseSummary("spring", 5, 3, 0.6, ("B", "C"), ""))
     '3 of 5 members answered round spring (60%).'
     """
-    members = plural(summary.members, "member")
-    return f"{summary.answered:,} of {members} answered round {summary.round} ({summary.rate:.0%})."
+    return ngettext(
+        "{answered} of {count} member answered round {round} ({share}).",
+        "{answered} of {count} members answered round {round} ({share}).",
+        summary.members,
+    ).format(
+        answered=fmt_number(summary.answered),
+        count=fmt_number(summary.members),
+        round=summary.round,
+        share=f"{summary.rate:.0%}",
+    )
 
 
 def reciprocity_sentences(counts: Mapping[str, int]) -> list[str]:
@@ -119,12 +162,47 @@ def reciprocity_sentences(counts: Mapping[str, int]) -> list[str]:
     >>> reciprocity_sentences({"confirmed": 1, "one side": 0, "non-respondent": 0})[1]
     'No pair reported by one side only: the other member answered the round without naming it (low confidence).'
     """  # noqa: E501
-    sentences = []
-    for kind in survey.RECIPROCITY_CLASSES:
-        count = int(counts.get(kind, 0))
-        head = plural(count, "pair") if count else "No pair"
-        sentences.append(f"{head} {RECIPROCITY_WORDS[kind]}")
-    return sentences
+    return [
+        _reciprocity_sentence(kind, int(counts.get(kind, 0))) for kind in survey.RECIPROCITY_CLASSES
+    ]
+
+
+def _reciprocity_sentence(kind: str, count: int) -> str:
+    """How many pairs are in one reciprocity class, and what that class means."""
+    shown = fmt_number(count)
+    if kind == survey.CONFIRMED:
+        if not count:
+            return _("No pair confirmed by both sides: each named the other.")
+        return ngettext(
+            "{count} pair confirmed by both sides: each named the other.",
+            "{count} pairs confirmed by both sides: each named the other.",
+            count,
+        ).format(count=shown)
+    if kind == survey.ONE_SIDE:
+        if not count:
+            return _(
+                "No pair reported by one side only: the other member answered the round "
+                "without naming it (low confidence)."
+            )
+        return ngettext(
+            "{count} pair reported by one side only: the other member answered the round "
+            "without naming it (low confidence).",
+            "{count} pairs reported by one side only: the other member answered the round "
+            "without naming it (low confidence).",
+            count,
+        ).format(count=shown)
+    if not count:
+        return _(
+            "No pair reported by one side, and the other member has not answered yet (not "
+            "checked: it may confirm the tie when it answers)."
+        )
+    return ngettext(
+        "{count} pair reported by one side, and the other member has not answered yet (not "
+        "checked: it may confirm the tie when it answers).",
+        "{count} pairs reported by one side, and the other member has not answered yet (not "
+        "checked: it may confirm the tie when it answers).",
+        count,
+    ).format(count=shown)
 
 
 def measures_table(
@@ -139,16 +217,28 @@ def measures_table(
     ['2', '0.20', '0.50', '50% (1 of 2 ties)']
     """
     columns = {}
-    for title, m in (("Confirmed by both sides", confirmed), ("Any report", any_report)):
+    for title, m in ((_("Confirmed by both sides"), confirmed), (_("Any report"), any_report)):
         bridging = (
-            f"{_share(m.bridging_share)} ({m.bridging_ties:,} of {plural(m.ties, 'tie')})"
+            ngettext(
+                "{share} ({bridging} of {count} tie)",
+                "{share} ({bridging} of {count} ties)",
+                m.ties,
+            ).format(
+                share=_share(m.bridging_share),
+                bridging=fmt_number(m.bridging_ties),
+                count=fmt_number(m.ties),
+            )
             if m.bridging_share is not None
-            else "– (no ties)"
+            else _("– (no ties)")
         )
-        columns[title] = [f"{m.ties:,}", _figure(m.density), _figure(m.centralization), bridging]
-    return pd.DataFrame(
-        columns, index=pd.Index(["Ties", "Density", "Degree centralization", "Bridging share"])
-    )
+        columns[title] = [
+            fmt_number(m.ties),
+            _figure(m.density),
+            _figure(m.centralization),
+            bridging,
+        ]
+    rows = [_("Ties"), _("Density"), _("Degree centralization"), _("Bridging share")]
+    return pd.DataFrame(columns, index=pd.Index(rows))
 
 
 def trust_value_table(frame: pd.DataFrame) -> pd.DataFrame:
@@ -181,10 +271,20 @@ def trust_value_table(frame: pd.DataFrame) -> pd.DataFrame:
             TRUST_VALUE_HEADERS["value_raters"]: [int(v) for v in frame["value_raters"].tolist()],
             TRUST_VALUE_HEADERS["trust"]: [_figure(v) for v in frame["trust"].tolist()],
             TRUST_VALUE_HEADERS["trust_raters"]: [int(v) for v in frame["trust_raters"].tolist()],
-            TRUST_VALUE_HEADERS["note"]: [str(n) for n in frame["note"].tolist()],
+            TRUST_VALUE_HEADERS["note"]: [_note(n) for n in frame["note"].tolist()],
         }
     )
     return out
+
+
+def _note(note: object) -> str:
+    """A trust-and-value note (English, from the analysis) in the language in use."""
+    text = str(note)
+    if text == survey.FEWER_THAN:
+        return withheld_note()
+    if text == survey.NOT_RATED:
+        return _(survey.NOT_RATED)
+    return text
 
 
 def network_trust_sentence(found: survey.NetworkTrustValue) -> str:
@@ -199,15 +299,25 @@ def network_trust_sentence(found: survey.NetworkTrustValue) -> str:
     'Across the network: not shown, fewer than 3 members rated their partners (2 did).'
     """
     if found.note:
-        return (
-            f"Across the network: not shown, fewer than {survey.MIN_RATERS} members rated "
-            f"their partners ({found.raters:,} did)."
-        )
+        return _(
+            "Across the network: not shown, fewer than {fewest} members rated their partners "
+            "({count} did)."
+        ).format(fewest=survey.MIN_RATERS, count=fmt_number(found.raters))
     ratings = max(found.value_ratings, found.trust_ratings)
-    return (
-        f"Across the network ({plural(ratings, 'rated tie')} from "
-        f"{plural(found.raters, 'member')}): value {_figure(found.value)} and trust "
-        f"{_figure(found.trust)} out of 4."
+    rated = ngettext("{count} rated tie", "{count} rated ties", ratings).format(
+        count=fmt_number(ratings)
+    )
+    return ngettext(
+        "Across the network ({ratings} from {count} member): value {value} and trust {trust} "
+        "out of 4.",
+        "Across the network ({ratings} from {count} members): value {value} and trust {trust} "
+        "out of 4.",
+        found.raters,
+    ).format(
+        ratings=rated,
+        count=fmt_number(found.raters),
+        value=_figure(found.value),
+        trust=_figure(found.trust),
     )
 
 
@@ -251,7 +361,7 @@ def invitation_candidates(
         for name, member in zip(organizations["name"].tolist(), members, strict=True):
             if isinstance(name, str) and name.strip():
                 known[name_key(name)] = (
-                    "yes, a member" if is_member(member) else "yes, not a member"
+                    IN_DATA_WORDS["member"] if is_member(member) else IN_DATA_WORDS["not member"]
                 )
     groups: dict[str, dict[str, Any]] = {}
     for respondent, name in zip(
@@ -270,7 +380,7 @@ def invitation_candidates(
         shown = max(spellings, key=lambda s: spellings[s])  # first of the most used
         rows.append((shown, len(group["by"]), known.get(key, "")))
     rows.sort(key=lambda r: (-r[1], r[0].casefold()))
-    return pd.DataFrame(rows, columns=CANDIDATE_COLUMNS)
+    return pd.DataFrame(rows, columns=[_(column) for column in CANDIDATE_COLUMNS])
 
 
 def candidates_sentence(table: pd.DataFrame) -> str:
@@ -282,14 +392,22 @@ def candidates_sentence(table: pd.DataFrame) -> str:
     'No member named an organization outside the coalition in this round.'
     """
     if table.empty:
-        return "No member named an organization outside the coalition in this round."
-    twice = int((table["Named by (members)"] >= 2).sum())
-    text = (
-        f"Members named {plural(len(table), 'organization')} outside the coalition: "
-        "candidates to invite (never made members by the survey)."
-    )
+        return _("No member named an organization outside the coalition in this round.")
+    twice = int((table.iloc[:, 1] >= 2).sum())  # "Named by (members)", in any language
+    text = ngettext(
+        "Members named {count} organization outside the coalition: candidates to invite "
+        "(never made members by the survey).",
+        "Members named {count} organizations outside the coalition: candidates to invite "
+        "(never made members by the survey).",
+        len(table),
+    ).format(count=fmt_number(len(table)))
     if twice:
-        text += f" {plural(twice, 'was', 'were')} named by two members or more."
+        more = ngettext(
+            "{count} was named by two members or more.",
+            "{count} were named by two members or more.",
+            twice,
+        ).format(count=fmt_number(twice))
+        text = f"{text} {more}"
     return text
 
 
@@ -307,12 +425,12 @@ def rating_rows(ratings: pd.DataFrame) -> pd.DataFrame:
     ['Rated by', 'Member rated']
     """
     headers = {
-        "respondent_name": "Rated by",
-        "partner_name": "Member rated",
-        **{item.key: item.short for item in RATING_ITEMS},
-        "value": "Value",
-        "trust": "Trust",
-        "answered_at": "Answered",
+        "respondent_name": _("Rated by"),
+        "partner_name": _("Member rated"),
+        **{item.key: item.shown_short for item in RATING_ITEMS},
+        "value": _("Value"),
+        "trust": _("Trust"),
+        "answered_at": _("Answered"),
     }
     frame = ratings[list(headers)].rename(columns=headers)
     return frame.reset_index(drop=True)

@@ -22,6 +22,7 @@ import pandas as pd
 
 from coalition.errors import DataError, Problem
 from coalition.exports import neutralise_formula
+from coalition.i18n import N_, Translated, _, fmt_number, ngettext
 from coalition.names import slugify
 from coalition.presenting.city import warnings_table
 from coalition.presenting.text import loaded_time
@@ -31,54 +32,80 @@ DEFAULT_BASE = "http://localhost:8501"
 # The url path of the Survey page a member's link opens (coalition.dashboard.PAGES).
 SURVEY_PATH = "survey"
 # A channel (coalition.survey.schema.CHANNELS) in words.
-CHANNEL_NAMES = {
-    "dashboard": "Survey page",
-    "html": "Offline form",
-    "xlsx": "Workbook",
-    "kobo": "KoboToolbox",
-    "odk": "ODK",
-    "google": "Google Forms",
-    "msforms": "Microsoft Forms",
-}
-# The three forms of a round: (kind, label, file-name ending, media type, when to use it).
+CHANNEL_NAMES = Translated(
+    {
+        "dashboard": N_("Survey page"),
+        "html": N_("Offline form"),
+        "xlsx": N_("Workbook"),
+        "kobo": "KoboToolbox",
+        "odk": "ODK",
+        "google": "Google Forms",
+        "msforms": "Microsoft Forms",
+    }
+)
+# The three forms of a round: (kind, label, file-name ending, media type, when to use it);
+# the label and the when are marked (N_): a page shows them with _().
 FORMS = (
     (
         "html",
-        "Offline form (.html)",
+        N_("Offline form (.html)"),
         ".html",
         "text/html",
-        "One file members open in any web browser, with no internet and no server: they "
-        "answer, save their answers as a file and email it back. Best for email rounds.",
+        N_(
+            "One file members open in any web browser, with no internet and no server: they "
+            "answer, save their answers as a file and email it back. Best for email rounds."
+        ),
     ),
     (
         "workbook",
-        "Workbook (.xlsx)",
+        N_("Workbook (.xlsx)"),
         "-workbook.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "An Excel workbook with the roster and drop-down lists: fill it in on paper at a "
-        "meeting and type it up, or send it by email to members who prefer spreadsheets.",
+        N_(
+            "An Excel workbook with the roster and drop-down lists: fill it in on paper at a "
+            "meeting and type it up, or send it by email to members who prefer spreadsheets."
+        ),
     ),
     (
         "xlsform",
-        "XLSForm for KoboToolbox / ODK (.xlsx)",
+        N_("XLSForm for KoboToolbox / ODK (.xlsx)"),
         "-xlsform.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "Upload it to KoboToolbox or ODK Central when your coalition already collects "
-        "forms there (phones, tablets, offline collection); import their CSV export below.",
+        N_(
+            "Upload it to KoboToolbox or ODK Central when your coalition already collects "
+            "forms there (phones, tablets, offline collection); import their CSV export below."
+        ),
     ),
 )
 # What an import adds (coalition.survey.importers.ImportResult.preview), in words.
-PREVIEW_WORDS = {
-    "respondents": "Members answering",
-    "answers": "Partner answers",
-    "profiles": "About-us answers (services, languages, neighborhoods)",
-    "outside": "Organizations outside the coalition named",
-    "replaced": "Earlier answers in the files replaced by a later one",
-}
-ROUND_COLUMNS = ["Round", "State", "Opened", "Opened by", "Closed", "Closed by", "Members answered"]
-RESPONSE_COLUMNS = ["Member", "Answered", "When", "How", "Partners named"]
-LINK_COLUMNS = ["Member", "Link"]
-HOLDER_COLUMNS = ["Member", "Link made", "Made by"]
+PREVIEW_WORDS = Translated(
+    {
+        "respondents": N_("Members answering"),
+        "answers": N_("Partner answers"),
+        "profiles": N_("About-us answers (services, languages, neighborhoods)"),
+        "outside": N_("Organizations outside the coalition named"),
+        "replaced": N_("Earlier answers in the files replaced by a later one"),
+    }
+)
+# Table headers (English, marked): the tables are returned with them in the language in use.
+ROUND_COLUMNS = [
+    N_("Round"),
+    N_("State"),
+    N_("Opened"),
+    N_("Opened by"),
+    N_("Closed"),
+    N_("Closed by"),
+    N_("Members answered"),
+]
+RESPONSE_COLUMNS = [N_("Member"), N_("Answered"), N_("When"), N_("How"), N_("Partners named")]
+LINK_COLUMNS = [N_("Member"), N_("Link")]
+HOLDER_COLUMNS = [N_("Member"), N_("Link made"), N_("Made by")]
+PREVIEW_COLUMNS = [N_("What"), N_("How many")]
+
+
+def _shown(frame: pd.DataFrame) -> pd.DataFrame:
+    """A table with its (marked) English headers in the language in use."""
+    return frame.rename(columns=lambda column: _(str(column)))
 
 
 def _text(value: Any) -> str:
@@ -128,7 +155,7 @@ def rounds_table(rounds: pd.DataFrame) -> pd.DataFrame:
     rows = [
         {
             "Round": _text(r["round"]),
-            "State": "open" if bool(r["is_open"]) else "closed",
+            "State": _("open") if bool(r["is_open"]) else _("closed"),
             "Opened": loaded_time(r["opened_at"]) if _text(r["opened_at"]) else "",
             "Opened by": _text(r["opened_by"]),
             "Closed": loaded_time(r["closed_at"]) if _text(r["closed_at"]) else "",
@@ -137,7 +164,7 @@ def rounds_table(rounds: pd.DataFrame) -> pd.DataFrame:
         }
         for r in rounds.to_dict("records")
     ]
-    return pd.DataFrame(rows, columns=ROUND_COLUMNS)
+    return _shown(pd.DataFrame(rows, columns=ROUND_COLUMNS))
 
 
 # --- responses ------------------------------------------------------------------------------------
@@ -174,7 +201,7 @@ def response_rows(response: pd.DataFrame) -> pd.DataFrame:
             rows.append(
                 {
                     "Member": _text(r["name"]) or _text(r["org_id"]),
-                    "Answered": "yes" if yes else "no",
+                    "Answered": _("yes") if yes else _("no"),
                     "When": loaded_time(r["answered_at"]) if _text(r["answered_at"]) else "",
                     "How": CHANNEL_NAMES.get(channel, channel),
                     "Partners named": int(r["partners_named"]) if yes else None,
@@ -185,7 +212,7 @@ def response_rows(response: pd.DataFrame) -> pd.DataFrame:
     table["Partners named"] = pd.Series(
         [r["Partners named"] for r in rows], index=table.index, dtype="Int64"
     )
-    return table
+    return _shown(table)
 
 
 def not_answered(response: pd.DataFrame) -> list[str]:
@@ -219,7 +246,8 @@ def not_answered_csv(response: pd.DataFrame) -> bytes:
     >>> data.decode("utf-8-sig").splitlines()
     ['Member', 'Alpha', "'=1+1"]
     """
-    return _csv(pd.DataFrame({"Member": not_answered(response)}, columns=["Member"]))
+    member = _("Member")
+    return _csv(pd.DataFrame({member: not_answered(response)}, columns=[member]))
 
 
 # --- links ----------------------------------------------------------------------------------------
@@ -280,8 +308,10 @@ def link_base(text: str) -> str:
     """
     shown = str(text or "").strip()
     problem = DataError(
-        "The address for the links must be the dashboard's as members reach it, starting "
-        f"with http:// or https:// (e.g. {DEFAULT_BASE} or https://coalition.example.org)."
+        _(
+            "The address for the links must be the dashboard's as members reach it, starting "
+            "with http:// or https:// (e.g. {example} or https://coalition.example.org)."
+        ).format(example=DEFAULT_BASE)
     )
     if not shown.isprintable() or any(c.isspace() for c in shown) or len(shown) > 300:
         raise problem
@@ -330,11 +360,12 @@ def link_rows(tokens: Mapping[str, str], roster: pd.DataFrame, base: str) -> pd.
     order = {org_id: i for i, org_id in enumerate(names)}
     ids = sorted(tokens, key=lambda o: (order.get(o, len(order)), o))
     rows = [{"Member": names.get(o, o), "Link": survey_url(base, tokens[o])} for o in ids]
-    return pd.DataFrame(rows, columns=LINK_COLUMNS)
+    return _shown(pd.DataFrame(rows, columns=LINK_COLUMNS))
 
 
 def links_csv(rows: pd.DataFrame) -> bytes:
-    """The links as CSV (``Member``, ``Link``), formulas neutralised, for a mail merge.
+    """The links as CSV (``Member``, ``Link``, in the language in use), formulas neutralised,
+    for a mail merge.
 
     Examples
     --------
@@ -342,7 +373,7 @@ def links_csv(rows: pd.DataFrame) -> bytes:
     ...     ).decode("utf-8-sig").splitlines()
     ['Member,Link', "'@x,http://h/survey?link=t"]
     """
-    return _csv(rows.loc[:, LINK_COLUMNS])
+    return _csv(rows.loc[:, [_(column) for column in LINK_COLUMNS]])
 
 
 def without_link(roster: pd.DataFrame, links: pd.DataFrame) -> list[str]:
@@ -378,7 +409,7 @@ def link_holders(links: pd.DataFrame, roster: pd.DataFrame) -> pd.DataFrame:
         }
         for r in links.to_dict("records")
     ]
-    return pd.DataFrame(rows, columns=HOLDER_COLUMNS)
+    return _shown(pd.DataFrame(rows, columns=HOLDER_COLUMNS))
 
 
 # --- forms ----------------------------------------------------------------------------------------
@@ -407,8 +438,10 @@ def oversized(files: Iterable[tuple[str, int]], limit: int) -> list[Problem]:
     return [
         Problem(
             name,
-            f"The file is {size / 2**20:.1f} MB, more than the {limit // 2**20} MB an upload "
-            "may be: split it, or remove empty rows and unused sheets.",
+            _(
+                "The file is {size} MB, more than the {limit} MB an upload may be: split it, "
+                "or remove empty rows and unused sheets."
+            ).format(size=fmt_number(size / 2**20, 1), limit=fmt_number(limit // 2**20)),
         )
         for name, size in files
         if size > limit
@@ -439,7 +472,7 @@ def preview_rows(preview: Mapping[str, int]) -> pd.DataFrame:
         {"What": PREVIEW_WORDS.get(key, key), "How many": int(count)}
         for key, count in preview.items()
     ]
-    return pd.DataFrame(rows, columns=["What", "How many"])
+    return _shown(pd.DataFrame(rows, columns=PREVIEW_COLUMNS))
 
 
 def import_label(members: int) -> str:
@@ -450,11 +483,50 @@ def import_label(members: int) -> str:
     >>> import_label(1), import_label(12)
     ("Import 1 member's answers", "Import 12 members' answers")
     """
-    return (
-        f"Import {members:,} member's answers"
-        if members == 1
-        else (f"Import {members:,} members' answers")
-    )
+    return ngettext(
+        "Import {count} member's answers", "Import {count} members' answers", members
+    ).format(count=fmt_number(members))
+
+
+def import_sentence(plan: Any) -> str:
+    """What an import does to its round, in one sentence (a store's ``SurveyImport``).
+
+    Examples
+    --------
+    >>> from coalition.store import SurveyImport
+    >>> import_sentence(SurveyImport("spring", ["a", "b"], ["c"], []))
+    'Round spring: 2 members answer for the first time, 1 replaces its earlier answers.'
+    >>> import_sentence(SurveyImport("spring", [], [], ["a", "b"]))
+    "Round spring: 2 keep their answers (newer than the file's)."
+    """
+    parts = []
+    if plan.new:
+        parts.append(
+            ngettext(
+                "{count} member answers for the first time",
+                "{count} members answer for the first time",
+                len(plan.new),
+            ).format(count=fmt_number(len(plan.new)))
+        )
+    if plan.replaced:
+        parts.append(
+            ngettext(
+                "{count} replaces its earlier answers",
+                "{count} replace their earlier answers",
+                len(plan.replaced),
+            ).format(count=fmt_number(len(plan.replaced)))
+        )
+    if plan.kept:
+        parts.append(
+            ngettext(
+                "{count} keeps its answers (newer than the file's)",
+                "{count} keep their answers (newer than the file's)",
+                len(plan.kept),
+            ).format(count=fmt_number(len(plan.kept)))
+        )
+    if not parts:
+        return _("Round {round}: nothing to import.").format(round=plan.round)
+    return _("Round {round}: {changes}.").format(round=plan.round, changes=", ".join(parts))
 
 
 __all__ = [
@@ -464,6 +536,7 @@ __all__ = [
     "PREVIEW_WORDS",
     "form_file_name",
     "import_label",
+    "import_sentence",
     "link_base",
     "link_holders",
     "link_rows",

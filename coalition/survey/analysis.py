@@ -83,18 +83,24 @@ import numpy as np
 import pandas as pd
 
 from ..accounts import Account, require
-from ..analysis.graph_index import IMMIGRANT_SIDE, RECEIVING_SIDE, join_names, plural
+from ..analysis.graph_index import IMMIGRANT_SIDE, RECEIVING_SIDE, join_names
 from ..errors import DataError, ValidationError
+from ..i18n import N_, _, fmt_number, ngettext
 from ..model import CityData, is_member
 from ..schema import ORIENTATIONS, TABLES
 from .questions import RELATION
 from .schema import RATING_COLUMNS, TRUST_COLUMNS, VALUE_COLUMNS, RoundAnswers, check_answers
+from .wording import join_shown
 
 logger = logging.getLogger(__name__)
 
 # The fewest raters an aggregate rating may rest on outside the administrators' view.
 MIN_RATERS = 3
-FEWER_THAN = f"fewer than {MIN_RATERS} ratings"
+# A withheld figure's note, kept in English in the tables (a code a page translates:
+# coalition.presenting.survey_results.withheld_note); the template is marked for the pages.
+FEWER_THAN_TEMPLATE = N_("fewer than {count} ratings")
+FEWER_THAN = FEWER_THAN_TEMPLATE.format(count=MIN_RATERS)
+NOT_RATED = N_("not rated")
 
 CONFIRMED = "confirmed"
 ONE_SIDE = "one side"
@@ -402,15 +408,22 @@ def _response_summary(checked: _Checked) -> ResponseSummary:
     rate = answered / members
     missing = tuple(table.loc[~table["answered"], "name"].tolist())
     name = checked.name
-    sentence = (
-        f"{answered:,} of {plural(members, 'member')} answered round {name} ({rate:.0%})."
-        if members != 1
-        else f"{answered} of 1 member answered round {name} ({rate:.0%})."
+    sentence = ngettext(
+        "{answered} of {count} member answered round {round} ({share}).",
+        "{answered} of {count} members answered round {round} ({share}).",
+        members,
+    ).format(
+        answered=fmt_number(answered),
+        count=fmt_number(members),
+        round=name,
+        share=f"{rate:.0%}",
     )
     if missing:
-        sentence += f" Not answered yet: {join_names(list(missing), limit=10)}."
+        sentence += " " + _("Not answered yet: {names}.").format(
+            names=join_shown(list(missing), limit=10)
+        )
     else:
-        sentence += " Every member has answered."
+        sentence += " " + _("Every member has answered.")
     return ResponseSummary(name, members, answered, rate, missing, sentence)
 
 
@@ -698,7 +711,7 @@ def _trust_value(checked: _Checked) -> pd.DataFrame:
     fewest = frame[["value_raters", "trust_raters"]].min(axis=1)
     most = frame[["value_raters", "trust_raters"]].max(axis=1)
     frame["note"] = np.select(
-        [most == 0, fewest < MIN_RATERS], ["not rated", FEWER_THAN], default=""
+        [most == 0, fewest < MIN_RATERS], [NOT_RATED, FEWER_THAN], default=""
     ).astype(object)
     return frame[TRUST_VALUE_COLUMNS]
 

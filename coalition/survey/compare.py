@@ -29,13 +29,14 @@ from __future__ import annotations
 
 import logging
 import math
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import networkx as nx
 import pandas as pd
 
-from ..analysis.graph_index import join_names, plural
+from ..i18n import _, fmt_number, ngettext
 from .analysis import (
     FEWER_THAN,
     MIN_RATERS,
@@ -52,6 +53,7 @@ from .analysis import (
     central_members,
 )
 from .questions import RELATION
+from .wording import join_shown
 
 logger = logging.getLogger(__name__)
 
@@ -100,6 +102,8 @@ class RoundComparison:
     measures : pandas.DataFrame
         The two rounds' network measures (one row each, earlier first).
     sentences : list of str
+        What changed, in the language in use when they are read (a comparison kept in a
+        cache holds no text: the tables' ``relation`` and ``note`` cells are English).
     """
 
     before: str
@@ -111,7 +115,12 @@ class RoundComparison:
     newly_central: pd.DataFrame
     newly_peripheral: pd.DataFrame
     measures: pd.DataFrame
-    sentences: list[str]
+    said: tuple[Any, ...] = field(default=(), repr=False, compare=False)
+
+    @property
+    def sentences(self) -> list[str]:
+        """What changed, one sentence each, in the language in use."""
+        return _sentences(*self.said) if self.said else []
 
 
 Pair = tuple[str, str]
@@ -170,10 +179,6 @@ def _figure(value: float) -> str:
     return f"{value:.2f}"
 
 
-def _direction(change: float) -> str:
-    return "rose" if change > 0 else ("fell" if change < 0 else "stayed")
-
-
 def compare_rounds(
     before: RoundAnswers,
     after: RoundAnswers,
@@ -223,12 +228,14 @@ def compare_rounds(
     gained = sorted(new_keys - old_keys)
     lost = sorted(old_keys - new_keys)
     lost_notes = []
+    lost_silent: list[list[str]] = []
     for a, b in lost:
         silent = [
             str(old[(a, b)][f"{end}_name"])
             for end, org in (("a", a), ("b", b))
             if org not in answered_after
         ]
+        lost_silent.append(silent)
         if len(silent) == 2:
             lost_notes.append(f"neither answered round {name_after}")
         elif silent:
@@ -292,7 +299,7 @@ def compare_rounds(
         else pd.DataFrame()
     )
 
-    sentences = _sentences(
+    said = (
         name_before,
         name_after,
         ties,
@@ -300,6 +307,7 @@ def compare_rounds(
         _response_summary(now),
         ties_gained,
         ties_lost,
+        lost_silent,
         rating_changes,
         newly_central,
         newly_peripheral,
@@ -317,17 +325,30 @@ def compare_rounds(
         newly_central=newly_central,
         newly_peripheral=newly_peripheral,
         measures=measures,
-        sentences=sentences,
+        said=said,
     )
 
 
-def _pair_words(table: pd.DataFrame) -> list[str]:
-    return [
-        f"{a} – {b}" + (f" ({note})" if note else "")
-        for a, b, note in zip(
-            table["a_name"].tolist(), table["b_name"].tolist(), table["note"].tolist(), strict=True
-        )
-    ]
+def _pair_words(
+    table: pd.DataFrame, silent: list[list[str]] | None = None, name_after: str = ""
+) -> list[str]:
+    """Each pair as "A – B", with who did not answer the later round when it is known."""
+    words = []
+    for i, (a, b) in enumerate(
+        zip(table["a_name"].tolist(), table["b_name"].tolist(), strict=True)
+    ):
+        quiet = silent[i] if silent is not None else []
+        if len(quiet) == 2:
+            note = _("neither answered round {round}").format(round=name_after)
+        elif quiet:
+            note = _("{member} did not answer round {round}").format(
+                member=quiet[0], round=name_after
+            )
+        else:
+            note = ""
+        pair = f"{a} – {b}"
+        words.append(_("{pair} ({note})").format(pair=pair, note=note) if note else pair)
+    return words
 
 
 def _sentences(
@@ -338,6 +359,7 @@ def _sentences(
     response_after,
     gained: pd.DataFrame,
     lost: pd.DataFrame,
+    lost_silent: list[list[str]],
     ratings: pd.DataFrame,
     central: pd.DataFrame,
     peripheral: pd.DataFrame,
@@ -345,46 +367,93 @@ def _sentences(
     network_before: NetworkTrustValue,
     network_after: NetworkTrustValue,
 ) -> list[str]:
-    mode_words = "ties confirmed by both sides" if ties == "confirmed" else "any reported tie"
+    mode_words = _("ties confirmed by both sides") if ties == "confirmed" else _("any reported tie")
     out = [
-        f"Round {name_after} compared with round {name_before} ({mode_words}): "
-        f"{plural(len(gained), 'tie')} gained, {len(lost):,} lost."
+        ngettext(
+            "Round {after} compared with round {before} ({ties}): {gained} tie gained, "
+            "{lost} lost.",
+            "Round {after} compared with round {before} ({ties}): {gained} ties gained, "
+            "{lost} lost.",
+            len(gained),
+        ).format(
+            after=name_after,
+            before=name_before,
+            ties=mode_words,
+            gained=fmt_number(len(gained)),
+            lost=fmt_number(len(lost)),
+        )
     ]
     out.append(
-        f"Response: {response_before.answered:,} of {response_before.members:,} members "
-        f"({response_before.rate:.0%}) in round {name_before}, "
-        f"{response_after.answered:,} of {response_after.members:,} "
-        f"({response_after.rate:.0%}) in round {name_after}."
+        _(
+            "Response: {answered_before} of {members_before} members ({share_before}) in round "
+            "{before}, {answered_after} of {members_after} ({share_after}) in round {after}."
+        ).format(
+            answered_before=fmt_number(response_before.answered),
+            members_before=fmt_number(response_before.members),
+            share_before=f"{response_before.rate:.0%}",
+            before=name_before,
+            answered_after=fmt_number(response_after.answered),
+            members_after=fmt_number(response_after.members),
+            share_after=f"{response_after.rate:.0%}",
+            after=name_after,
+        )
     )
     if len(gained):
-        out.append(f"New ties: {join_names(_pair_words(gained), limit=10)}.")
+        out.append(_("New ties: {pairs}.").format(pairs=join_shown(_pair_words(gained), limit=10)))
     if len(lost):
-        out.append(f"No longer reported: {join_names(_pair_words(lost), limit=10)}.")
+        out.append(
+            _("No longer reported: {pairs}.").format(
+                pairs=join_shown(_pair_words(lost, lost_silent, name_after), limit=10)
+            )
+        )
     if len(measures) == 2:
         earlier, later = measures.to_dict("records")
-        measure_words = [
-            f"density went from {earlier['density']:.2f} to {later['density']:.2f}",
-        ]
+        density = {"old": f"{earlier['density']:.2f}", "new": f"{later['density']:.2f}"}
         if not (pd.isna(earlier["bridging_share"]) or pd.isna(later["bridging_share"])):
-            measure_words.append(
-                f"the share of ties bridging immigrant-serving and receiving-community "
-                f"organizations from {earlier['bridging_share']:.0%} to "
-                f"{later['bridging_share']:.0%}"
+            out.append(
+                _(
+                    "The network's density went from {old} to {new} and the share of ties "
+                    "bridging immigrant-serving and receiving-community organizations from "
+                    "{old_share} to {new_share}."
+                ).format(
+                    **density,
+                    old_share=f"{earlier['bridging_share']:.0%}",
+                    new_share=f"{later['bridging_share']:.0%}",
+                )
             )
-        out.append(f"The network's {' and '.join(measure_words)}.")
-    shown_network = [
-        (score, getattr(network_before, score), getattr(network_after, score))
+        else:
+            out.append(_("The network's density went from {old} to {new}.").format(**density))
+    shown_network = {
+        score: (_figure(getattr(network_before, score)), _figure(getattr(network_after, score)))
         for score in ("value", "trust")
         if not (
             math.isnan(getattr(network_before, score)) or math.isnan(getattr(network_after, score))
         )
-    ]
-    if shown_network:
-        network_words = [
-            f"{score}{' went' if i == 0 else ''} from {_figure(old)} to {_figure(new)}"
-            for i, (score, old, new) in enumerate(shown_network)
-        ]
-        out.append(f"Across the network, {' and '.join(network_words)}.")
+    }
+    if len(shown_network) == 2:
+        out.append(
+            _(
+                "Across the network, value went from {old_value} to {new_value} and trust from "
+                "{old_trust} to {new_trust}."
+            ).format(
+                old_value=shown_network["value"][0],
+                new_value=shown_network["value"][1],
+                old_trust=shown_network["trust"][0],
+                new_trust=shown_network["trust"][1],
+            )
+        )
+    elif "value" in shown_network:
+        out.append(
+            _("Across the network, value went from {old} to {new}.").format(
+                old=shown_network["value"][0], new=shown_network["value"][1]
+            )
+        )
+    elif "trust" in shown_network:
+        out.append(
+            _("Across the network, trust went from {old} to {new}.").format(
+                old=shown_network["trust"][0], new=shown_network["trust"][1]
+            )
+        )
     # The largest rating changes first (a round of 200 members would otherwise give 200).
     changes = ratings.assign(
         _size=ratings[["value_change", "trust_change"]].abs().max(axis=1, skipna=True)
@@ -393,40 +462,93 @@ def _sentences(
         ["_size", "name"], ascending=[False, True], kind="stable"
     )
     for record in changes.head(SHOWN_CHANGES).to_dict("records"):
-        parts = []
-        for score in ("value", "trust"):
-            change = record[f"{score}_change"]
-            if pd.isna(change):
-                continue
-            verb = _direction(change)
-            if verb == "stayed":
-                parts.append(f"{score} stayed at {_figure(record[f'{score}_after'])}")
-            else:
-                parts.append(
-                    f"{score} {verb} from {_figure(record[f'{score}_before'])} "
-                    f"to {_figure(record[f'{score}_after'])}"
-                )
-        out.append(f"As rated by its partners, {record['name']}: {' and '.join(parts)}.")
-    if len(changes) > SHOWN_CHANGES:
-        out.append(
-            f"Trust and value changed for {plural(len(changes) - SHOWN_CHANGES, 'more member')} "
-            "(see the table)."
+        parts = [
+            _score_change(score, record)
+            for score in ("value", "trust")
+            if not pd.isna(record[f"{score}_change"])
+        ]
+        joined = (
+            _("{names} and {last}").format(names=parts[0], last=parts[1])
+            if len(parts) == 2
+            else parts[0]
         )
-    for table, phrase in (
-        (central, "is newly among the most connected quarter of members"),
-        (peripheral, "is no longer among the most connected quarter of members"),
-    ):
-        for record in table.head(SHOWN_CHANGES).to_dict("records"):
-            out.append(
-                f"{record['name']} {phrase} "
-                f"({record['partners_before']:,} partners in round {name_before}, "
-                f"{record['partners_after']:,} in round {name_after})."
+        out.append(
+            _("As rated by its partners, {member}: {changes}.").format(
+                member=record["name"], changes=joined
             )
-        if len(table) > SHOWN_CHANGES:
-            hidden = len(table) - SHOWN_CHANGES
-            out.append(
-                f"And {plural(hidden, 'more member')} "
-                + phrase.replace("is ", "are " if hidden != 1 else "is ", 1)
-                + " (see the table)."
-            )
+        )
+    if len(changes) > SHOWN_CHANGES:
+        more = len(changes) - SHOWN_CHANGES
+        out.append(
+            ngettext(
+                "Trust and value changed for {count} more member (see the table).",
+                "Trust and value changed for {count} more members (see the table).",
+                more,
+            ).format(count=fmt_number(more))
+        )
+    for record in central.head(SHOWN_CHANGES).to_dict("records"):
+        out.append(
+            _(
+                "{member} is newly among the most connected quarter of members ({before} "
+                "partners in round {round_before}, {after} in round {round_after})."
+            ).format(**_position_values(record, name_before, name_after))
+        )
+    if len(central) > SHOWN_CHANGES:
+        hidden = len(central) - SHOWN_CHANGES
+        out.append(
+            ngettext(
+                "And {count} more member is newly among the most connected quarter of members "
+                "(see the table).",
+                "And {count} more members are newly among the most connected quarter of "
+                "members (see the table).",
+                hidden,
+            ).format(count=fmt_number(hidden))
+        )
+    for record in peripheral.head(SHOWN_CHANGES).to_dict("records"):
+        out.append(
+            _(
+                "{member} is no longer among the most connected quarter of members ({before} "
+                "partners in round {round_before}, {after} in round {round_after})."
+            ).format(**_position_values(record, name_before, name_after))
+        )
+    if len(peripheral) > SHOWN_CHANGES:
+        hidden = len(peripheral) - SHOWN_CHANGES
+        out.append(
+            ngettext(
+                "And {count} more member is no longer among the most connected quarter of "
+                "members (see the table).",
+                "And {count} more members are no longer among the most connected quarter of "
+                "members (see the table).",
+                hidden,
+            ).format(count=fmt_number(hidden))
+        )
     return out
+
+
+def _position_values(
+    record: Mapping[Any, Any], name_before: str, name_after: str
+) -> dict[str, str]:
+    return {
+        "member": str(record["name"]),
+        "before": fmt_number(record["partners_before"]),
+        "round_before": name_before,
+        "after": fmt_number(record["partners_after"]),
+        "round_after": name_after,
+    }
+
+
+def _score_change(score: str, record: Mapping[Any, Any]) -> str:
+    """How one member's value or trust changed between the rounds, as a clause."""
+    change = record[f"{score}_change"]
+    values = {"old": _figure(record[f"{score}_before"]), "new": _figure(record[f"{score}_after"])}
+    if score == "value":
+        if change > 0:
+            return _("value rose from {old} to {new}").format(**values)
+        if change < 0:
+            return _("value fell from {old} to {new}").format(**values)
+        return _("value stayed at {new}").format(**values)
+    if change > 0:
+        return _("trust rose from {old} to {new}").format(**values)
+    if change < 0:
+        return _("trust fell from {old} to {new}").format(**values)
+    return _("trust stayed at {new}").format(**values)

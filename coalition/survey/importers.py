@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import DataError, Problem, ValidationError
+from ..i18n import _, fmt_number
 from ..ingest import limits
 from ..ingest.files import decode_text, read_file_bytes
 from ..names import NameMatcher, hint, name_key
@@ -198,7 +199,9 @@ def import_answers(
         problems.append(
             Problem(
                 files[0].name,
-                f"More than {MAX_SUBMISSIONS:,} submissions in one import; split the files.",
+                _("More than {count} submissions in one import; split the files.").format(
+                    count=fmt_number(MAX_SUBMISSIONS)
+                ),
             )
         )
         raise ValidationError(problems)
@@ -227,14 +230,14 @@ def _load_sources(source: Any, problems: list[Problem]) -> list[_File]:
             name, data = str(item[0]), item[1]
             if len(data) > limits.MAX_FILE_BYTES:
                 problems.append(
-                    Problem(name, "The file is too large; split it or remove empty rows.")
+                    Problem(name, _("The file is too large; split it or remove empty rows."))
                 )
                 continue
             files.append(_File(Path(name).name or "upload", data))
         elif isinstance(item, bytes):
             if len(item) > limits.MAX_FILE_BYTES:
                 problems.append(
-                    Problem("upload", "The file is too large; split it or remove empty rows.")
+                    Problem("upload", _("The file is too large; split it or remove empty rows."))
                 )
                 continue
             files.append(_File("upload", item))
@@ -243,13 +246,15 @@ def _load_sources(source: Any, problems: list[Problem]) -> list[_File]:
             if path.is_dir():
                 inside = sorted(p for p in path.iterdir() if p.is_file() and p.name[0] != ".")
                 if not inside:
-                    problems.append(Problem(path.name, "The folder has no files to import."))
+                    problems.append(Problem(path.name, _("The folder has no files to import.")))
                 for p in inside:
                     _read_path(p, files, problems)
             else:
                 _read_path(path, files, problems)
     if not files and not problems:
-        problems.append(Problem("upload", "No file given: pick the files the round brought back."))
+        problems.append(
+            Problem("upload", _("No file given: pick the files the round brought back."))
+        )
     return files
 
 
@@ -330,7 +335,7 @@ def _read_csv(file: _File, problems: list[Problem]) -> _Table | None:
     if text is None:
         return None
     if "\x00" in text:
-        problems.append(Problem(file.name, "The file holds binary data; export it as CSV."))
+        problems.append(Problem(file.name, _("The file holds binary data; export it as CSV.")))
         return None
     delimiter = _delimiter(text)
     try:
@@ -352,7 +357,7 @@ def _read_csv(file: _File, problems: list[Problem]) -> _Table | None:
         )
         return None
     if not records:
-        problems.append(Problem(file.name, "The file is empty; export it again."))
+        problems.append(Problem(file.name, _("The file is empty; export it again.")))
         return None
     header = [h.strip() for h in records[0]]
     if len(header) > limits.MAX_COLUMNS:
@@ -471,7 +476,7 @@ def _detect(files: list[_File], problems: list[Problem]) -> str | None:
 def _detect_one(file: _File, problems: list[Problem]) -> str | None:
     data = file.data
     if not data.strip():
-        problems.append(Problem(file.name, "The file is empty; export or save it again."))
+        problems.append(Problem(file.name, _("The file is empty; export or save it again.")))
         return None
     if _is_zip(data):
         names = _zip_names(data)
@@ -578,7 +583,7 @@ def _build(
     unknown: list[tuple[_Submission, int]] = []
     latest: dict[str, tuple[_Submission, int]] = {}
     for order, sub in enumerate(submissions):
-        who = _member(sub.respondent, ctx, problems, "Which organization answered")
+        who = _member(sub.respondent, ctx, problems, _("Which organization answered"))
         if who is None:
             unknown.append((sub, order))
             continue
@@ -587,17 +592,23 @@ def _build(
         if kept is None:
             latest[who] = (sub, order)
             continue
-        kept_sub, _ = kept
+        kept_sub = kept[0]
         newer = when >= (kept_sub.when or ctx.now)
         winner, loser = (sub, kept_sub) if newer else (kept_sub, sub)
         latest[who] = (winner, order) if newer else kept
         problems.append(
             Problem(
                 loser.file,
-                f"{ctx.names.get(who, who)!s} answered more than once; the latest answer "
-                f"({_where(winner)}, {_stamp(winner.when or ctx.now)}) is kept and this one "
-                f"({_stamp(loser.when or ctx.now)}) is dropped. Delete the one you do not "
-                "want to silence this warning.",
+                _(
+                    "{member} answered more than once; the latest answer ({where}, {kept}) is "
+                    "kept and this one ({dropped}) is dropped. Delete the one you do not want "
+                    "to silence this warning."
+                ).format(
+                    member=ctx.names.get(who, who),
+                    where=_where(winner),
+                    kept=_stamp(winner.when or ctx.now),
+                    dropped=_stamp(loser.when or ctx.now),
+                ),
                 loser.row,
                 "respondent",
                 str(who),
@@ -612,17 +623,17 @@ def _build(
     ]
     chosen += [(None, sub, order) for sub, order in unknown]
     chosen.sort(key=lambda entry: entry[2])
-    for who, sub, _ in chosen:
+    for who, sub, _order in chosen:
         stamp = _stamp(sub.when or ctx.now)
         seen: dict[str, _Raw] = {}
         for pr in sub.partners:
-            partner = _member(pr.partner, ctx, problems, "Which partner")
+            partner = _member(pr.partner, ctx, problems, _("Which partner"))
             keep = partner is not None and who is not None
             if partner is not None and partner == who:
                 problems.append(
                     _problem(
                         pr.partner,
-                        "A member cannot name itself as a partner; remove this answer.",
+                        _("A member cannot name itself as a partner; remove this answer."),
                     )
                 )
                 keep = False
@@ -630,8 +641,10 @@ def _build(
                 problems.append(
                     _problem(
                         pr.partner,
-                        f"This partner is already answered about ({_raw_where(seen[partner])}); "
-                        "keep one answer per partner.",
+                        _(
+                            "This partner is already answered about ({where}); keep one answer "
+                            "per partner."
+                        ).format(where=_raw_where(seen[partner])),
                     )
                 )
                 keep = False
@@ -652,9 +665,9 @@ def _build(
                     problems.append(
                         Problem(
                             where.file,
-                            f"Say how you work with this partner ({item.short}): one of "
-                            + "; ".join(f"{c} {label}" for c, label in item.scale.choices)
-                            + ".",
+                            _(
+                                "Say how you work with this partner ({question}): one of {codes}."
+                            ).format(question=item.shown_short, codes=_codes(item.scale)),
                             where.row,
                             raw.column if raw else item.key,
                             None,
@@ -670,9 +683,9 @@ def _build(
                 problems.append(
                     _problem(
                         raw,
-                        "Unknown service; use one of: "
-                        + ", ".join(SERVICES.values())
-                        + "."
+                        _("Unknown service; use one of: {services}.").format(
+                            services=", ".join(_(words) for words in SERVICES.values())
+                        )
                         + hint(_SERVICE_MATCHER.suggestions(str(raw.value))),
                     )
                 )
@@ -685,7 +698,7 @@ def _build(
                 problems.append(
                     _problem(
                         raw,
-                        "Unknown neighborhood; pick one of the city's neighborhoods."
+                        _("Unknown neighborhood; pick one of the city's neighborhoods.")
                         + (hint(ctx.hoods.suggestions(str(raw.value))) if ctx.hoods else ""),
                     )
                 )
@@ -708,7 +721,7 @@ def _build(
             text = str(name_raw.value).strip()
             if len(text) > 200:
                 problems.append(
-                    _problem(name_raw, "Keep an organization's name under 200 characters.")
+                    _problem(name_raw, _("Keep an organization's name under 200 characters."))
                 )
                 continue
             code = _code(relation_raw, questions.RELATION, problems)
@@ -729,12 +742,21 @@ def _build(
 
 
 def _where(sub: _Submission) -> str:
-    return f"{sub.file}, row {sub.row}" if sub.row is not None else sub.file
+    if sub.row is None:
+        return sub.file
+    return _("{file}, row {row}").format(file=sub.file, row=sub.row)
 
 
 def _raw_where(raw: _Raw) -> str:
-    where = f"row {raw.row}" if raw.row is not None else raw.file
-    return f"{where}, column '{raw.column}'" if raw.column else where
+    where = _("row {row}").format(row=raw.row) if raw.row is not None else raw.file
+    if not raw.column:
+        return where
+    return _("{where}, column '{column}'").format(where=where, column=raw.column)
+
+
+def _codes(scale: questions.Scale) -> str:
+    """A scale's codes and labels for a problem's sentence: "1 label; 2 label…"."""
+    return "; ".join(f"{code} {scale.shown(code)}" for code in scale.codes)
 
 
 def _blank(value: Any) -> bool:
@@ -754,7 +776,12 @@ def _problem(raw: _Raw, message: str) -> Problem:
 def _member(raw: _Raw, ctx: _Context, problems: list[Problem], what: str) -> str | None:
     value = raw.value
     if _blank(value):
-        problems.append(_problem(raw, f"{what}? Pick a member organization from the roster."))
+        problems.append(
+            _problem(
+                raw,
+                _("{question}? Pick a member organization from the roster.").format(question=what),
+            )
+        )
         return None
     text = str(value).strip()
     if text in ctx.member_ids:
@@ -765,8 +792,11 @@ def _member(raw: _Raw, ctx: _Context, problems: list[Problem], what: str) -> str
     problems.append(
         _problem(
             raw,
-            "Not a member on the roster; pick the organization from the list (or add it to "
-            "the coalition first)." + hint(ctx.members.suggestions(text)),
+            _(
+                "Not a member on the roster; pick the organization from the list (or add it to "
+                "the coalition first)."
+            )
+            + hint(ctx.members.suggestions(text)),
         )
     )
     return None
@@ -799,9 +829,7 @@ def _code(raw: _Raw | None, scale: questions.Scale, problems: list[Problem]) -> 
     problems.append(
         _problem(
             raw,
-            "Not an answer on the scale; use one of: "
-            + "; ".join(f"{c} {label}" for c, label in scale.choices)
-            + ".",
+            _("Not an answer on the scale; use one of: {codes}.").format(codes=_codes(scale)),
         )
     )
     return None

@@ -50,12 +50,13 @@ from typing import Any
 
 import pandas as pd
 
-from ..analysis.graph_index import join_names
 from ..edits import RowChange, add, change, current_row
 from ..errors import DataError
+from ..i18n import _
 from ..model import CityData
 from ..schema import LIST_SEPARATOR, SERVICES
 from .schema import RoundAnswers
+from .wording import join_shown
 
 logger = logging.getLogger(__name__)
 
@@ -233,7 +234,7 @@ def by_member(changes: Sequence[RowChange]) -> dict[str, list[RowChange]]:
 
 
 def _service_words(keys: list[str]) -> str:
-    return join_names([SERVICES.get(k, k) for k in keys], limit=_SHOWN)
+    return join_shown([_(SERVICES[k]) if k in SERVICES else k for k in keys], limit=_SHOWN)
 
 
 def _parts(found: list[RowChange], names: Mapping[str, str]) -> list[str]:
@@ -246,17 +247,25 @@ def _parts(found: list[RowChange], names: Mapping[str, str]) -> list[str]:
         gained = [s for s in now if s not in was]
         lost = [s for s in was if s not in now]
         if gained:
-            parts.append(f"also offers {_service_words(gained)}")
+            parts.append(_("also offers {services}").format(services=_service_words(gained)))
         if lost:
-            parts.append(f"no longer offers {_service_words(lost)}")
+            parts.append(_("no longer offers {services}").format(services=_service_words(lost)))
         was_l = {lang.casefold() for lang in before.get("languages") or []}
         now_l = {lang.casefold() for lang in after.get("languages") or []}
         new_langs = [lang for lang in after.get("languages") or [] if lang.casefold() not in was_l]
         old_langs = [lang for lang in before.get("languages") or [] if lang.casefold() not in now_l]
         if new_langs:
-            parts.append(f"also serves people in {join_names(new_langs, limit=_SHOWN)}")
+            parts.append(
+                _("also serves people in {languages}").format(
+                    languages=join_shown(new_langs, limit=_SHOWN)
+                )
+            )
         if old_langs:
-            parts.append(f"no longer serves people in {join_names(old_langs, limit=_SHOWN)}")
+            parts.append(
+                _("no longer serves people in {languages}").format(
+                    languages=join_shown(old_langs, limit=_SHOWN)
+                )
+            )
     hoods = [
         str(c.after.get("target_id"))
         for c in found
@@ -264,7 +273,9 @@ def _parts(found: list[RowChange], names: Mapping[str, str]) -> list[str]:
     ]
     if hoods:
         shown = [names.get(h, h) for h in hoods]
-        parts.append(f"also works in {join_names(shown, limit=_SHOWN)}")
+        parts.append(
+            _("also works in {neighborhoods}").format(neighborhoods=join_shown(shown, limit=_SHOWN))
+        )
     return parts
 
 
@@ -301,12 +312,18 @@ def describe_profile_changes(
         parts = _parts(found, names)
         if not parts:
             fields = sorted({f for c in found for f in c.fields if not f.startswith("_")})
-            parts = [f"changes {join_names(fields, limit=_SHOWN) or 'nothing'}"]
+            parts = [
+                _("changes {fields}").format(fields=join_shown(fields, limit=_SHOWN))
+                if fields
+                else _("changes nothing")
+            ]
         if len(parts) > 2:
-            text = "; ".join(parts[:-1]) + "; and " + parts[-1]
+            text = _("{names}; and {last}").format(names="; ".join(parts[:-1]), last=parts[-1])
+        elif len(parts) == 2:
+            text = _("{names} and {last}").format(names=parts[0], last=parts[1])
         else:
-            text = " and ".join(parts)
-        sentences.append(f"{who} says it {text}.")
+            text = parts[0]
+        sentences.append(_("{member} says it {changes}.").format(member=who, changes=text))
     return sentences
 
 

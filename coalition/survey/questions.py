@@ -25,7 +25,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-SOURCE = (
+from coalition.i18n import N_, _
+
+# Every wording below is English (the importers match it in the files that come back) and
+# marked with N_: a page shows it in the language in use with _() (Scale.shown, Item.shown_short,
+# Item.shown_text). Answer codes never change with the language.
+SOURCE = N_(
     "Value and trust items follow the structure of the PARTNER tool's value and trust scores "
     "(Varda & Retrum, Journal of Public Health Research 1(2):e27, 2012; PARTNER Tool, Visible "
     "Network Labs). The wording is our own."
@@ -60,17 +65,34 @@ class Scale:
         """The label of a code (KeyError for a code not on the scale)."""
         return dict(self.choices)[int(code)]
 
+    def shown(self, code: int) -> str:
+        """The label of a code in the language in use (what a page shows).
+
+        Examples
+        --------
+        >>> RELATION.shown(2)
+        'share information'
+        """
+        return _(self.label(code))
+
     def code_of(self, label: str) -> int | None:
         """The code of a label, case and spacing ignored, or None.
+
+        A label is read in English (the forms' language) and in the language in use (what
+        the pages and the problems show), so either way means the same code.
 
         Examples
         --------
         >>> RATING.code_of("  A great DEAL ")
         4
+        >>> from coalition.i18n import using
+        >>> with using("es"):
+        ...     RATING.code_of("Mucho"), RATING.code_of("a great deal")
+        (4, 4)
         """
         wanted = " ".join(str(label).split()).lower()
         for code, text in self.choices:
-            if text.lower() == wanted:
+            if wanted in (text.lower(), _(text).lower()):
                 return code
         return None
 
@@ -99,88 +121,110 @@ class Item:
     scale: Scale
     required: bool = False
 
+    @property
+    def shown_short(self) -> str:
+        """The short label in the language in use.
+
+        Examples
+        --------
+        >>> FREQUENCY_ITEM.shown_short
+        'How often'
+        """
+        return _(self.short)
+
+    @property
+    def shown_text(self) -> str:
+        """The question in the language in use."""
+        return _(self.text)
+
 
 RELATION = Scale(
     "relation",
     (
-        (1, "aware of each other"),
-        (2, "share information"),
-        (3, "coordinate activities"),
-        (4, "integrated programs"),
+        (1, N_("aware of each other")),
+        (2, N_("share information")),
+        (3, N_("coordinate activities")),
+        (4, N_("integrated programs")),
     ),
 )
 FREQUENCY = Scale(
     "frequency",
     (
-        (1, "once a year or less"),
-        (2, "a few times a year"),
-        (3, "monthly"),
-        (4, "weekly or more"),
+        (1, N_("once a year or less")),
+        (2, N_("a few times a year")),
+        (3, N_("monthly")),
+        (4, N_("weekly or more")),
     ),
 )
 RATING = Scale(
     "rating",
     (
-        (1, "not at all"),
-        (2, "a little"),
-        (3, "a fair amount"),
-        (4, "a great deal"),
+        (1, N_("not at all")),
+        (2, N_("a little")),
+        (3, N_("a fair amount")),
+        (4, N_("a great deal")),
     ),
 )
 
 RELATION_ITEM = Item(
     "relation",
-    "Working together",
-    "How do you work with this organization today? Pick the closest: we know of each other; "
-    "we share information; we coordinate activities; we run integrated programs together.",
+    N_("Working together"),
+    N_(
+        "How do you work with this organization today? Pick the closest: we know of each other; "
+        "we share information; we coordinate activities; we run integrated programs together."
+    ),
     RELATION,
     required=True,
 )
 FREQUENCY_ITEM = Item(
     "frequency",
-    "How often",
-    "How often are you in touch with this organization about the work?",
+    N_("How often"),
+    N_("How often are you in touch with this organization about the work?"),
     FREQUENCY,
 )
 VALUE_ITEMS: tuple[Item, ...] = (
     Item(
         "value_power",
-        "Value: influence",
-        "How much does this organization bring the standing and influence to get things done "
-        "for newcomers and their neighbors?",
+        N_("Value: influence"),
+        N_(
+            "How much does this organization bring the standing and influence to get things done "
+            "for newcomers and their neighbors?"
+        ),
         RATING,
     ),
     Item(
         "value_involvement",
-        "Value: involvement",
-        "How involved is this organization in the coalition's shared work?",
+        N_("Value: involvement"),
+        N_("How involved is this organization in the coalition's shared work?"),
         RATING,
     ),
     Item(
         "value_resources",
-        "Value: resources",
-        "How much does this organization contribute resources (people, space, money, "
-        "expertise, contacts) to the shared work?",
+        N_("Value: resources"),
+        N_(
+            "How much does this organization contribute resources (people, space, money, "
+            "expertise, contacts) to the shared work?"
+        ),
         RATING,
     ),
 )
 TRUST_ITEMS: tuple[Item, ...] = (
     Item(
         "trust_reliability",
-        "Trust: reliable",
-        "How far can you count on this organization to do what it says it will do?",
+        N_("Trust: reliable"),
+        N_("How far can you count on this organization to do what it says it will do?"),
         RATING,
     ),
     Item(
         "trust_mission",
-        "Trust: shared mission",
-        "How much does this organization share the coalition's goal of welcoming newcomers?",
+        N_("Trust: shared mission"),
+        N_("How much does this organization share the coalition's goal of welcoming newcomers?"),
         RATING,
     ),
     Item(
         "trust_openness",
-        "Trust: open to talk",
-        "How open is this organization to frank discussion, including disagreement?",
+        N_("Trust: open to talk"),
+        N_("How open is this organization to frank discussion, including disagreement?"),
         RATING,
     ),
 )
@@ -189,22 +233,22 @@ PARTNER_ITEMS: tuple[Item, ...] = (RELATION_ITEM, FREQUENCY_ITEM, *VALUE_ITEMS, 
 RATING_ITEMS: tuple[Item, ...] = (*VALUE_ITEMS, *TRUST_ITEMS)
 
 # --- questions about the respondent itself (its organization row, updated after review) -------
-RESPONDENT_QUESTION = "Which organization are you answering for?"
-PARTNERS_QUESTION = (
+RESPONDENT_QUESTION = N_("Which organization are you answering for?")
+PARTNERS_QUESTION = N_(
     "Which coalition members does your organization work with? Pick each one from the list; "
     "leave out those you do not work with."
 )
-SERVICES_QUESTION = "Which services does your organization offer to the coalition's work?"
-LANGUAGES_QUESTION = (
+SERVICES_QUESTION = N_("Which services does your organization offer to the coalition's work?")
+LANGUAGES_QUESTION = N_(
     "In which languages can your organization serve people? (separate several with ';')"
 )
-NEIGHBORHOODS_QUESTION = "In which neighborhoods does your organization work?"
-OUTSIDE_QUESTION = (
+NEIGHBORHOODS_QUESTION = N_("In which neighborhoods does your organization work?")
+OUTSIDE_QUESTION = N_(
     "Optional: organizations NOT yet in the coalition that you work with (one per line). "
     "They may be invited; they do not become members by being named here."
 )
-OUTSIDE_RELATION_QUESTION = "How do you work with it?"
-INTRO = (
+OUTSIDE_RELATION_QUESTION = N_("How do you work with it?")
+INTRO = N_(
     "This survey asks how your organization works with the other members of the coalition. "
     "Individual ratings of a named partner are seen only by the coalition's administrators; "
     "everyone else sees totals from at least 3 answers."

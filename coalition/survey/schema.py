@@ -36,6 +36,7 @@ from typing import Any
 import pandas as pd
 
 from ..errors import Problem
+from ..i18n import _
 from ..schema import SERVICES
 from . import questions
 
@@ -280,6 +281,7 @@ def check_answers(
     ['partner', 'relation']
     """
     problems: list[Problem] = []
+    columns_missing = False
     name = answers.round
     if not isinstance(name, str) or not name.strip() or len(name) > MAX_ROUND_NAME:
         problems.append(
@@ -297,6 +299,7 @@ def check_answers(
     ):
         missing = [c for c in columns if c not in frame.columns]
         if missing:
+            columns_missing = True
             problems.append(
                 Problem(
                     table,
@@ -306,7 +309,7 @@ def check_answers(
                     "outside_frame.",
                 )
             )
-    if problems and any(p.message.startswith("Columns missing") for p in problems):
+    if columns_missing:
         return problems
 
     members: set[str] | None = None
@@ -323,13 +326,15 @@ def check_answers(
         _check_common(problems, ANSWERS_TABLE, row, rec, name, members)
         partner = rec["partner"]
         if not _text(partner):
-            problems.append(Problem(ANSWERS_TABLE, "Each answer names a partner.", row, "partner"))
+            problems.append(
+                Problem(ANSWERS_TABLE, _("Each answer names a partner."), row, "partner")
+            )
         else:
             if partner == rec["respondent"]:
                 problems.append(
                     Problem(
                         ANSWERS_TABLE,
-                        "A member cannot name itself as a partner; remove this answer.",
+                        _("A member cannot name itself as a partner; remove this answer."),
                         row,
                         "partner",
                         str(partner),
@@ -339,7 +344,7 @@ def check_answers(
                 problems.append(
                     Problem(
                         ANSWERS_TABLE,
-                        "The partner is not on the roster; pick a member organization.",
+                        _("The partner is not on the roster; pick a member organization."),
                         row,
                         "partner",
                         str(partner),
@@ -350,8 +355,10 @@ def check_answers(
                 problems.append(
                     Problem(
                         ANSWERS_TABLE,
-                        f"This respondent already answered about this "
-                        f"partner (row {seen_pairs[pair]}); keep one answer.",
+                        _(
+                            "This respondent already answered about this partner (row {row}); "
+                            "keep one answer."
+                        ).format(row=seen_pairs[pair]),
                         row,
                         "partner",
                         str(partner),
@@ -385,7 +392,7 @@ def check_answers(
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 problems.append(
                     Problem(
-                        PROFILES_TABLE, "Must be a list of text.", row, column, str(value)[:100]
+                        PROFILES_TABLE, _("Must be a list of text."), row, column, str(value)[:100]
                     )
                 )
                 continue
@@ -395,7 +402,9 @@ def check_answers(
                         problems.append(
                             Problem(
                                 PROFILES_TABLE,
-                                "Unknown service; use one of: " + ", ".join(SERVICES) + ".",
+                                _("Unknown service; use one of: {services}.").format(
+                                    services=", ".join(SERVICES)
+                                ),
                                 row,
                                 column,
                                 v,
@@ -407,7 +416,7 @@ def check_answers(
                         problems.append(
                             Problem(
                                 PROFILES_TABLE,
-                                "Unknown neighborhood id; use one of the city's neighborhoods.",
+                                _("Unknown neighborhood id; use one of the city's neighborhoods."),
                                 row,
                                 column,
                                 v,
@@ -421,7 +430,9 @@ def check_answers(
             problems.append(
                 Problem(
                     OUTSIDE_TABLE,
-                    f"An outside organization needs a name of 1 to {MAX_OUTSIDE_NAME} characters.",
+                    _("An outside organization needs a name of 1 to {most} characters.").format(
+                        most=MAX_OUTSIDE_NAME
+                    ),
                     row,
                     "name",
                     str(text)[:100],
@@ -451,12 +462,12 @@ def _check_common(
         )
     who = rec["respondent"]
     if not _text(who):
-        problems.append(Problem(table, "Each row names its respondent.", row, "respondent"))
+        problems.append(Problem(table, _("Each row names its respondent."), row, "respondent"))
     elif members is not None and who not in members:
         problems.append(
             Problem(
                 table,
-                "The respondent is not on the roster; pick a member organization.",
+                _("The respondent is not on the roster; pick a member organization."),
                 row,
                 "respondent",
                 str(who),
@@ -469,7 +480,7 @@ def _check_code(
 ) -> None:
     if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
         if required:
-            problems.append(Problem(table, "Required: a code from 1 to 4.", row, column))
+            problems.append(Problem(table, _("Required: a code from 1 to 4."), row, column))
         return
     ok = isinstance(value, (int,)) and not isinstance(value, bool) and 1 <= int(value) <= 4
     if not ok:
@@ -479,7 +490,7 @@ def _check_code(
             ok = False
     if not ok:
         problems.append(
-            Problem(table, "Must be a whole number from 1 to 4.", row, column, str(value)[:100])
+            Problem(table, _("Must be a whole number from 1 to 4."), row, column, str(value)[:100])
         )
 
 
