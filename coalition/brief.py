@@ -35,6 +35,7 @@ import functools
 import importlib
 import logging
 import math
+import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -776,7 +777,7 @@ def _candidates_section(pdf: _Document, city: CityData, facts: _Facts, names: _N
                 "–" if stability is None or stability != stability else fmt_share(stability),
             ]
         )
-    pdf.rows(header, body, (10, 40, 14, 16, 19, 16, 20, 18, 18), size=8)
+    pdf.rows(header, body, (13, 38, 19, 19, 19, 19, 19, 19, 19), size=7.5)
     pdf.para(
         _(
             "Stability: how often the neighborhood stays in the top {k} when the weights and the "
@@ -1061,6 +1062,20 @@ def _profile(pdf: _Document, city: CityData, facts: _Facts, names: _Names, nid: 
     pdf.para(_source_line(city, ("neighborhoods", "communities", "ties"), names), size=8, muted=True)
     pdf.para(_privacy_line(d), size=8, muted=True)
     return illustrative
+
+
+_PAGE_OBJECT = re.compile(rb"/Type\s*/Page(?![A-Za-z])")
+
+
+def page_count(pdf: bytes) -> int:
+    """How many pages a brief made by :func:`build_brief` has (its page objects).
+
+    Examples
+    --------
+    >>> page_count(b"<< /Type /Pages /Count 1 >> << /Type /Page /Parent 1 0 R >>")
+    1
+    """
+    return len(_PAGE_OBJECT.findall(pdf))
 
 
 # --- the brief --------------------------------------------------------------------------------
