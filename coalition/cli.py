@@ -546,6 +546,63 @@ def cmd_brief(args: argparse.Namespace) -> int:
                 pages,
             ).format(path=out, pages=i18n.fmt_number(pages), size=i18n.fmt_number(len(pdf) / 1024))
         )
+def cmd_starter_kit(args: argparse.Namespace) -> int:
+    """The starter kit for a new welcoming committee in one neighborhood (id or name)."""
+    from .analysis.starter_kit import resolve_neighborhood, starter_kit
+    from .errors import AnalysisError
+    from .i18n import _
+    from .presenting.starter_kit import kit_html, kit_sections, kit_title
+
+    index = _index(args)
+    try:
+        neighborhood_id = resolve_neighborhood(index, args.neighborhood)
+    except AnalysisError:
+        names = index.neighborhoods["name"]
+        valid = ", ".join(f"{n} ({names.at[n]})" for n in names.index[:12])
+        raise UsageError(
+            _(
+                'no neighborhood has the id or name "{wanted}". Give an id or a name (any '
+                "case), such as: {valid}. `coalition coverage --json` lists them all."
+            ).format(wanted=args.neighborhood, valid=valid)
+        ) from None
+    kit = starter_kit(index, neighborhood_id)
+    disclosure = _disclosure(args)
+    if args.html:
+        from .privacy import Disclosure
+
+        out = Path(args.html).absolute()
+        shared = Disclosure.exact_counts() if args.exact else Disclosure.public()
+        try:
+            out.write_text(kit_html(kit, shared), encoding="utf-8")
+        except OSError as exc:
+            raise CoalitionError(
+                _("Could not write {path}: {error}. Choose a folder you can write to.").format(
+                    path=out, error=exc.strerror or exc
+                )
+            ) from exc
+    _say_exact(args, disclosure)
+    sections = kit_sections(kit, disclosure)
+    if args.json:
+        _print_json(
+            {
+                **kit.to_dict(disclosure),
+                "sections": [
+                    {"key": s.key, "title": s.title, "lines": s.lines, "sources": s.sources}
+                    for s in sections
+                ],
+                **({"html": str(Path(args.html).absolute())} if args.html else {}),
+            }
+        )
+        return EXIT_OK
+    print(kit_title(kit))
+    for section in sections:
+        print(f"\n{section.title.upper()}")
+        for line in section.lines:
+            print(f"  - {line}")
+        if section.sources:
+            print("  " + _("Sources: {sources}").format(sources="; ".join(section.sources)))
+    if args.html:
+        print("\n" + _("Printable page written to {path}").format(path=Path(args.html).absolute()))
     return EXIT_OK
 
 
@@ -1604,6 +1661,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=settings.DEFAULT_SEED)
     p.add_argument("--limit", type=int, default=5, help="candidates shown")
     p.set_defaults(func=cmd_rank)
+    p = verbs.add_parser(
+        "starter-kit",
+        parents=[common, as_json, public],
+        help="who to invite to a new welcoming committee, and its checklist",
+    )
+    p.add_argument("neighborhood", metavar="NEIGHBORHOOD", help="a neighborhood's id or name")
+    p.add_argument("--html", metavar="OUT.html", help="also write the printable page here")
+    p.add_argument(
+        "--exact",
+        action="store_true",
+        help="exact counts in the printable page (default: small counts hidden, to share)",
+    )
+    p.set_defaults(func=cmd_starter_kit)
     p = verbs.add_parser("maps", parents=[common], help="write self-contained HTML maps")
     p.add_argument("--out", help="folder (default: maps/ in the current directory)")
     p.add_argument(
