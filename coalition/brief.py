@@ -49,7 +49,7 @@ from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
 
 from coalition import i18n, labels, privacy, settings
-from coalition.errors import DataError, ValidationError
+from coalition.errors import AnalysisError, DataError
 from coalition.i18n import N_, _, fmt_date, fmt_number, ngettext
 from coalition.presenting import gaps as gap_text
 from coalition.presenting import plans
@@ -1125,7 +1125,7 @@ def build_brief(
 
     Raises
     ------
-    ValidationError
+    AnalysisError
         An unknown language or neighborhood, or ``k`` below 1 (the message lists the choices).
     DataError
         The bundled fonts are missing (reinstall the package).
@@ -1137,11 +1137,11 @@ def build_brief(
     True
     """
     if lang not in i18n.LANGUAGES:
-        raise ValidationError(
+        raise AnalysisError(
             f"Unknown language {lang!r} for the brief: use one of {', '.join(i18n.LANGUAGES)}."
         )
     if not isinstance(k, int) or isinstance(k, bool) or k < 1:
-        raise ValidationError(f"The plan's k must be a whole number of 1 or more (got {k!r}).")
+        raise AnalysisError(f"The plan's k must be a whole number of 1 or more (got {k!r}).")
     missing = [file for _f, _s, file in FONTS if not (FONT_DIR / file).is_file()]
     if missing:
         raise DataError(
@@ -1155,7 +1155,7 @@ def build_brief(
             facts.index.neighborhoods.index.astype(str)
         ):
             known = ", ".join(sorted(facts.index.neighborhoods.index.astype(str))[:20])
-            raise ValidationError(
+            raise AnalysisError(
                 f"No neighborhood {neighborhood!r} in {city.name}: use one of its ids ({known})."
             )
         names = _Names({str(k_): str(v) for k_, v in facts.index.names.items()})

@@ -546,6 +546,9 @@ def cmd_brief(args: argparse.Namespace) -> int:
                 pages,
             ).format(path=out, pages=i18n.fmt_number(pages), size=i18n.fmt_number(len(pdf) / 1024))
         )
+    return EXIT_OK
+
+
 def cmd_starter_kit(args: argparse.Namespace) -> int:
     """The starter kit for a new welcoming committee in one neighborhood (id or name)."""
     from .analysis.starter_kit import resolve_neighborhood, starter_kit
