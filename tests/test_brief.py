@@ -20,6 +20,7 @@ import pandas as pd
 import pytest
 from PIL import Image
 from pypdf import PdfReader
+from streamlit.testing.v1 import AppTest
 from test_i18n import ENGLISH_WORDS, data_strings
 from tiny_city import make_tiny_city
 
@@ -32,6 +33,7 @@ from coalition.analysis.starter_kit import starter_kit
 from coalition.presenting.gaps import top_gap_sentences
 from coalition.presenting.starter_kit import kit_sections
 from coalition.privacy import Disclosure
+from coalition.store import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 HARTFORD = ROOT / "data" / "hartford"
@@ -298,3 +300,49 @@ def test_cli_writes_the_brief(tmp_path, capsys):
     assert "use one of its ids" in capsys.readouterr().err
     assert cli.main(["brief", "--db", str(db), str(tmp_path)]) == 2
     assert cli.main(["brief", "--db", str(db), "--k", "0", str(one)]) == 2
+
+
+# --- the dashboard's download -----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def tiny_db(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("brief") / "t.db"
+    open_store(path).replace_city(make_tiny_city())
+    return path
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_the_planner_offers_the_brief_in_the_screens_language(tiny_db, monkeypatch, lang):
+    monkeypatch.setenv("COALITION_DB", str(tiny_db))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.session_state["language"] = lang
+    at.run()
+    at.switch_page("coalition/dashboard/planner.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    buttons = [b for b in at.get("download_button") if b.proto.id.endswith("brief_download")]
+    assert len(buttons) == 1
+    label = buttons[0].proto.label
+    assert label == ("Download the commission brief (PDF)" if lang == "en" else "Descargar el informe para la comisión (PDF)")
+    choice = at.selectbox(key="brief_lang")
+    assert choice.value == lang
+    whole = "The whole city" if lang == "en" else "Toda la ciudad"
+    options = at.selectbox(key="brief_neighborhood").options
+    assert options == [whole, "Alder", "Birch", "Cedar", "Dogwood"]
+
+
+def test_the_download_builds_the_brief_and_audits_it(tiny_db, monkeypatch):
+    from coalition.accounts import operator
+    from coalition.dashboard import brief_ui, cache
+    from coalition.settings import db_url
+
+    monkeypatch.setenv("COALITION_DB", str(tiny_db))
+    store = open_store(tiny_db)
+    snap = cache.Snapshot(db_url(tiny_db), store.version())
+    before = len(store.audit_log(account=operator(), limit=1000))
+    pdf = brief_ui.deferred_brief(snap, "es", "dogwood", (2, "own", 1.0, ()))()
+    assert len(PdfReader(io.BytesIO(pdf)).pages) == 1
+    assert "Dogwood: perfil del barrio" in text_of(pdf)
+    log = store.audit_log(account=operator(), limit=1000)
+    assert len(log) == before + 1
+    assert "commission brief (pdf, es, dogwood, public)" in log.iloc[0]["what"]
