@@ -40,7 +40,6 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -112,7 +111,7 @@ def _covered_characters() -> frozenset[int]:
     codes: set[int] = set()
     for family, style, file in FONTS:
         pdf.add_font(family, style, str(FONT_DIR / file))
-        codes |= set(pdf.fonts[family.lower() + style].cmap)
+        codes |= set(getattr(pdf.fonts[family.lower() + style], "cmap", {}))
     _close_fonts(pdf)
     return frozenset(codes)
 
@@ -250,9 +249,7 @@ class _Names:
                 text = text.replace(name, f"{key} {UNSHOWN_MARK}")
         if not writable(text):  # a letter outside any name: never a missing glyph
             covered = _covered_characters()
-            text = "".join(
-                c if ord(c) in covered or _ignorable(c) else UNSHOWN_MARK for c in text
-            )
+            text = "".join(c if ord(c) in covered or _ignorable(c) else UNSHOWN_MARK for c in text)
         return text
 
 
@@ -412,7 +409,7 @@ def draw_map(
         colour = COLOURS[fill_of.get(neighborhood_id, "other")]
         for ring, hole in _rings(geometry):
             pdf.set_fill_color(*(COLOURS["outline"] if hole else colour))
-            pdf.polygon([at(x, y) for x, y, *_rest in ring], style="DF")
+            pdf.polygon([at(point[0], point[1]) for point in ring], style="DF")
     points = dict(
         zip(
             frame["neighborhood_id"].astype(str),
@@ -570,7 +567,7 @@ def _sources(frame: pd.DataFrame | None) -> list[tuple[str, int, int, str]]:
 
 
 def _source_line(city: CityData, tables: Sequence[str], names: _Names) -> str:
-    """"Sources: A (2024-12); B (2014)" for the figures of some tables; a table with many
+    """ "Sources: A (2024-12); B (2014)" for the figures of some tables; a table with many
     sources is summarised (they are all listed under "Sources and dates")."""
     parts = []
     for table in tables:
@@ -629,9 +626,9 @@ def _notes(pdf: _Document, names: _Names, illustrative: bool) -> None:
     """The legend of the marks used, and the names shown by their ids."""
     if illustrative:
         pdf.para(
-            _(
-                "{mark} rests on illustrative rows: made up to show the tool, not facts."
-            ).format(mark=labels.ILLUSTRATIVE_MARK),
+            _("{mark} rests on illustrative rows: made up to show the tool, not facts.").format(
+                mark=labels.ILLUSTRATIVE_MARK
+            ),
             size=8.5,
             muted=True,
         )
@@ -687,7 +684,9 @@ def _coverage_section(pdf: _Document, city: CityData, facts: _Facts, names: _Nam
     )
     share = _summary_value(cover, "share_foreign_born_covered")
     pdf.bullet(
-        _("Foreign-born residents in reached neighborhoods: {covered} of {total} ({share}).").format(
+        _(
+            "Foreign-born residents in reached neighborhoods: {covered} of {total} ({share})."
+        ).format(
             covered=count_text(_summary_value(cover, "foreign_born_covered"), d),
             total=count_text(_summary_value(cover, "foreign_born_total"), d),
             share=_("withheld") if privacy.is_hidden(share) else fmt_share(share),
@@ -695,7 +694,9 @@ def _coverage_section(pdf: _Document, city: CityData, facts: _Facts, names: _Nam
     )
     plan = facts.plan
     if plan is not None and plan.selected:
-        picks = _join([_mark(names(p.neighborhood_id, p.name), p.illustrative) for p in plan.selected])
+        picks = _join(
+            [_mark(names(p.neighborhood_id, p.name), p.illustrative) for p in plan.selected]
+        )
         if facts.figures_hidden:
             pdf.bullet(
                 _(
@@ -790,9 +791,13 @@ def _candidates_section(pdf: _Document, city: CityData, facts: _Facts, names: _N
     for _i, row in frame.sort_values("rank").head(facts.k).iterrows():
         stability = row.get("stability")
         pdf.para(
-            _("{rank}. {neighborhood}: score {score}, in the top {k} in {share} of the runs.").format(
+            _(
+                "{rank}. {neighborhood}: score {score}, in the top {k} in {share} of the runs."
+            ).format(
                 rank=fmt_int(row["rank"]),
-                neighborhood=_mark(names(row["neighborhood_id"], row["name"]), row.get("illustrative")),
+                neighborhood=_mark(
+                    names(row["neighborhood_id"], row["name"]), row.get("illustrative")
+                ),
                 score=_score(row["score"]),
                 k=fmt_int(facts.k),
                 share="–" if stability is None or stability != stability else fmt_share(stability),
@@ -913,7 +918,14 @@ def _sources_section(pdf: _Document, city: CityData, names: _Names) -> bool:
     pdf.heading(_("Sources and dates"))
     body = []
     marked = False
-    for table in ("neighborhoods", "communities", "organizations", "navigators", "committees", "ties"):
+    for table in (
+        "neighborhoods",
+        "communities",
+        "organizations",
+        "navigators",
+        "committees",
+        "ties",
+    ):
         for source, rows, illustrative, when in _sources(city.tables.get(table)):
             marked |= illustrative > 0
             body.append(
@@ -961,9 +973,11 @@ def _profile(pdf: _Document, city: CityData, facts: _Facts, names: _Names, nid: 
         pdf.set_y(top)
         pdf.set_left_margin(pdf.l_margin + 68)
     pdf.para(_STATUS_SENTENCES.get(status, _STATUS_SENTENCES["none"]).format(neighborhood=name))
-    cover_row = facts.cover.neighborhoods.set_index("id").loc[nid] if nid in set(
-        facts.cover.neighborhoods["id"].astype(str)
-    ) else None
+    cover_row = (
+        facts.cover.neighborhoods.set_index("id").loc[nid]
+        if nid in set(facts.cover.neighborhoods["id"].astype(str))
+        else None
+    )
     if cover_row is not None and cover_row["covered"]:
         pdf.para(
             _("Reached by: {committees}.").format(
@@ -1059,7 +1073,9 @@ def _profile(pdf: _Document, city: CityData, facts: _Facts, names: _Names, nid: 
             navigator_count,
         ).format(count=fmt_int(navigator_count))
     )
-    pdf.para(_source_line(city, ("neighborhoods", "communities", "ties"), names), size=8, muted=True)
+    pdf.para(
+        _source_line(city, ("neighborhoods", "communities", "ties"), names), size=8, muted=True
+    )
     pdf.para(_privacy_line(d), size=8, muted=True)
     return illustrative
 
@@ -1200,8 +1216,14 @@ def _whole_brief(
     pdf.para(_privacy_line(facts.disclosure), size=8.5, muted=True)
     fill, markers, numbers = _fills(facts)
     top = pdf.get_y() + 2
-    if draw_map(pdf, city, (pdf.l_margin, top, pdf.w - pdf.l_margin - pdf.r_margin, 112), fill,
-                markers=markers, numbers=numbers):
+    if draw_map(
+        pdf,
+        city,
+        (pdf.l_margin, top, pdf.w - pdf.l_margin - pdf.r_margin, 112),
+        fill,
+        markers=markers,
+        numbers=numbers,
+    ):
         pdf.set_y(top + 114)
         _legend(
             pdf,
@@ -1236,4 +1258,3 @@ def _whole_brief(
         size=8.5,
         muted=True,
     )
-

@@ -25,11 +25,11 @@ from test_i18n import ENGLISH_WORDS, data_strings
 from tiny_city import make_tiny_city
 
 from coalition import analysis, cli, i18n
+from coalition.analysis.starter_kit import starter_kit
 from coalition.brief import UNSHOWN_MARK, build_brief, page_count, writable
 from coalition.errors import AnalysisError
 from coalition.ingest import read_city
 from coalition.model import build_graph
-from coalition.analysis.starter_kit import starter_kit
 from coalition.presenting.gaps import top_gap_sentences
 from coalition.presenting.starter_kit import kit_sections
 from coalition.privacy import Disclosure
@@ -83,7 +83,9 @@ def figures(hartford):
     hoods = city.tables["neighborhoods"].set_index("neighborhood_id")
     committees = city.tables["committees"]
     by_name = {str(n): i for i, n in hoods["name"].items()}
-    active = {by_name.get(n, n) for n in committees[committees["status"] == "active"]["neighborhood"]}
+    active = {
+        by_name.get(n, n) for n in committees[committees["status"] == "active"]["neighborhood"]
+    }
     total = int(hoods["foreign_born"].sum())
     covered = int(hoods.loc[sorted(active), "foreign_born"].sum())
     plan = analysis.plan_committees(graph, 3, ranking=analysis.rank_candidates(graph, k=3))
@@ -135,7 +137,9 @@ def test_every_figure_is_in_the_brief(briefs, figures, lang):
         share = i18n.fmt_percent(figures["share"] / 100)
     assert f"1,958 {'of' if lang == 'en' else 'de'} 27,595 ({share})" in text
     assert f"{figures['covered']:,}" == "1,958" and f"{figures['total']:,}" == "27,595"
-    assert f"{figures['active']} {'of' if lang == 'en' else 'de'} {figures['neighborhoods']}" in text
+    assert (
+        f"{figures['active']} {'of' if lang == 'en' else 'de'} {figures['neighborhoods']}" in text
+    )
     assert f"{figures['after']:,} {'of' if lang == 'en' else 'de'} {figures['total']:,}" in text
     assert f"{figures['newly']:,}" in text
     for name in figures["picks"]:
@@ -235,7 +239,10 @@ def test_hostile_names_are_literal_text():
 def _renamed(names: dict[str, str]):
     city = make_tiny_city()
     communities = city.tables["communities"].copy()
-    communities["name"] = [names.get(c, n) for c, n in zip(communities["community_id"], communities["name"], strict=True)]
+    communities["name"] = [
+        names.get(c, n)
+        for c, n in zip(communities["community_id"], communities["name"], strict=True)
+    ]
     city.tables["communities"] = communities
     return city
 
@@ -323,7 +330,11 @@ def test_the_planner_offers_the_brief_in_the_screens_language(tiny_db, monkeypat
     buttons = [b for b in at.get("download_button") if b.proto.id.endswith("brief_download")]
     assert len(buttons) == 1
     label = buttons[0].proto.label
-    assert label == ("Download the commission brief (PDF)" if lang == "en" else "Descargar el informe para la comisión (PDF)")
+    assert label == (
+        "Download the commission brief (PDF)"
+        if lang == "en"
+        else "Descargar el informe para la comisión (PDF)"
+    )
     choice = at.selectbox(key="brief_lang")
     assert choice.value == lang
     whole = "The whole city" if lang == "en" else "Toda la ciudad"

@@ -112,8 +112,9 @@ def render() -> None:
     _plan_section(best, k, not audience.exact and plans.plan_figures_hidden(protected))
     from coalition.dashboard import brief_ui  # the commission brief's download (issue 11)
 
-    brief_ui.render(snap, options["neighborhoods"], k=k, rule=rule, distance_km=distance_km,
-                    weights=weights)
+    brief_ui.render(
+        snap, options["neighborhoods"], k=k, rule=rule, distance_km=distance_km, weights=weights
+    )
     _what_if_section(snap, options, rule, distance_km, cover)
 
 
