@@ -289,6 +289,7 @@ HEADINGS = {
     "map": "Map",
     "gaps": "Gaps",
     "planner": "Coverage & planner",
+    "starter-kit": "Starter kit",
     "data": "Data",
     "survey-results": "Survey results",
     "history": "What changed",

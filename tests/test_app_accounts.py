@@ -42,7 +42,16 @@ ALL_PAGES = {
     "import",
     "accounts",
 }
-VIEWER_PAGES = {"overview", "network", "map", "gaps", "planner", "data", "survey-results"}
+VIEWER_PAGES = {
+    "overview",
+    "network",
+    "map",
+    "gaps",
+    "planner",
+    "starter-kit",
+    "data",
+    "survey-results",
+}
 
 
 @pytest.fixture

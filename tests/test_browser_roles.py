@@ -59,7 +59,16 @@ PEOPLE = {
     "sam": ("viewer", "session passphrase six"),
 }
 # Pages by url path ('' is the default page, the overview), and the least role for each.
-VIEWER_PAGES = {"", "network", "map", "gaps", "planner", "data", "survey-results"}
+VIEWER_PAGES = {
+    "",
+    "network",
+    "map",
+    "gaps",
+    "planner",
+    "starter-kit",
+    "data",
+    "survey-results",
+}
 EDITOR_PAGES = {"record", "import", "history", "survey", "survey-rounds"}
 ADMIN_PAGES = {"accounts"}
 FORBIDDEN = {

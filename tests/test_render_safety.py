@@ -440,6 +440,7 @@ PAGE_SHOWS = {
     "network": {m("organizations", "name"), m("communities", "name")},
     "gaps": {m("communities", "name")},
     "planner": {m("neighborhoods", "name")},
+    "starter-kit": {m("neighborhoods", "name"), m("organizations", "name")},
     "data": set(),  # its history moved to the What changed page
     "history": {m("organizations", "name")},
     "record": {m("organizations", "name")},
@@ -467,7 +468,8 @@ def _page_outputs(at) -> list[str]:
 
 
 @pytest.mark.parametrize(
-    "page", ["overview", "map", "network", "gaps", "planner", "data", "history", "record"]
+    "page",
+    ["overview", "map", "network", "gaps", "planner", "starter-kit", "data", "history", "record"],
 )
 def test_every_dashboard_page_shows_the_payloads_as_text(store_of, page, monkeypatch):
     at = _open_page(monkeypatch, store_of("all"), page)

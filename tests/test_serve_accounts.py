@@ -30,7 +30,16 @@ from coalition.store import open_store
 ADMIN = ("ada", "admin passphrase four")
 VIEWER = ("vera", "viewer passphrase one")
 EDITOR = ("eddie", "editor passphrase two")
-VIEWER_PAGES = {"", "network", "map", "gaps", "planner", "data", "survey-results"}
+VIEWER_PAGES = {
+    "",
+    "network",
+    "map",
+    "gaps",
+    "planner",
+    "starter-kit",
+    "data",
+    "survey-results",
+}
 NOT_FOR_VIEWERS = {"record", "import", "history", "survey", "survey-rounds", "accounts"}
 
 

@@ -60,7 +60,7 @@ from .gaps import COMMON_LANGUAGE, language_gap_findings, service_gaps, uncovere
 from .geometry import adjacency_pairs
 from .graph_index import GraphIndex, as_index
 from .membership import member_view, non_member_ids
-from .provenance import committee_ids_by_name, illustrative_ids
+from .provenance import committee_ids_by_name, illustrative_ids, is_illustrative
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -270,6 +270,10 @@ def _plain(value: Any) -> Any:
 # --- the rules --------------------------------------------------------------------------------
 
 
+def _items(values: Any) -> list[Any]:
+    return list(values) if isinstance(values, (list, tuple)) else []
+
+
 def _lower(values: Any) -> set[str]:
     return {str(v).strip().lower() for v in (values or []) if str(v).strip()}
 
@@ -310,7 +314,8 @@ def community_languages(index: GraphIndex, neighborhood_id: str) -> dict[str, st
     """
     found: dict[str, str] = {}
     for community_id in living_communities(index, neighborhood_id):
-        for language in index.communities.at[community_id, "languages"]:
+        languages: Any = index.communities.at[community_id, "languages"]
+        for language in languages or []:
             key = str(language).strip()
             if key and key.lower() != COMMON_LANGUAGE:
                 found.setdefault(key.lower(), key)
@@ -394,7 +399,8 @@ def _nearby_committees(index: GraphIndex, neighborhood_id: str) -> dict[str, str
     for other in bordering:
         if frame.at[other, "committee_status"] != "active":
             continue
-        for name in frame.at[other, "committee_names"] or []:
+        names: Any = frame.at[other, "committee_names"]
+        for name in names or []:
             for committee_id in by_name.get(str(name), []):
                 found.setdefault(committee_id, other)
     return found
@@ -415,7 +421,8 @@ def recruits(index: GraphIndex, neighborhood_id: str) -> list[str]:
     living = set(living_communities(index, neighborhood_id))
     reach = index.community_reach
     serving = set(reach.loc[reach["community"].isin(living), "org"].tolist())
-    return sorted(o for o in outside if o in serving or o in _reaching(index, neighborhood_id))
+    reaching = set(_reaching(index, neighborhood_id))
+    return sorted(o for o in outside if o in serving or o in reaching)
 
 
 # The rules in order: (role, the function selecting the ids, the kind of node it selects).
@@ -469,7 +476,7 @@ def resolve_neighborhood(graph_or_index: nx.MultiDiGraph | GraphIndex, wanted: A
         return text
     by_name = [n for n, name in frame["name"].items() if str(name).strip().lower() == text.lower()]
     if len(by_name) >= 1:
-        return str(sorted(by_name)[0])
+        return str(sorted(str(n) for n in by_name)[0])
     by_id = [n for n in frame.index if str(n).lower() == text.lower()]
     if by_id:
         return str(by_id[0])
@@ -479,22 +486,70 @@ def resolve_neighborhood(graph_or_index: nx.MultiDiGraph | GraphIndex, wanted: A
     )
 
 
+_PROVENANCE = ("source", "source_date", "illustrative")
+
+
 def _node_attrs(index: GraphIndex, node_id: str) -> dict[str, Any]:
+    """A node's source, date and illustrative flag: from the city's tables when the index was
+    read from them (no graph is built for three cells), else from the graph."""
+    city = index._source.get("city")
+    if city is not None and index._source.get("graph") is None:
+        return _table_rows(index, city)["nodes"].get(node_id, {})
     nodes = index.graph.nodes
-    return dict(nodes[node_id]) if node_id in nodes else {}
+    return {k: nodes[node_id].get(k) for k in _PROVENANCE} if node_id in nodes else {}
 
 
 def _edge_attrs(index: GraphIndex, source: str, target: str, tie_type: str) -> dict[str, Any]:
+    """A tie's source, date and illustrative flag (the last row of a repeated tie, as the
+    graph keeps it)."""
+    city = index._source.get("city")
+    if city is not None and index._source.get("graph") is None:
+        return _table_rows(index, city)["ties"].get((source, target, tie_type), {})
     graph = index.graph
     if graph.has_edge(source, target, key=tie_type):
-        return dict(graph.edges[source, target, tie_type])
+        data = graph.edges[source, target, tie_type]
+        return {k: data.get(k) for k in _PROVENANCE}
     return {}
+
+
+def _table_rows(index: GraphIndex, city: Any) -> dict[str, dict[Any, dict[str, Any]]]:
+    """Provenance of the neighborhoods, communities and lives_in ties, read once per index."""
+
+    def compute() -> dict[str, dict[Any, dict[str, Any]]]:
+        nodes: dict[Any, dict[str, Any]] = {}
+        for table, id_column in (
+            ("neighborhoods", "neighborhood_id"),
+            ("communities", "community_id"),
+        ):
+            frame = city.tables.get(table)
+            if frame is None or id_column not in frame.columns:
+                continue
+            for row in frame.to_dict("records"):
+                nodes[str(row[id_column])] = {k: row.get(k) for k in _PROVENANCE}
+        ties: dict[Any, dict[str, Any]] = {}
+        frame = city.tables.get("ties")
+        if frame is not None and "tie_type" in frame.columns:
+            lives = frame[frame["tie_type"] == "lives_in"]
+            for row in lives.to_dict("records"):
+                key = (str(row["source_id"]), str(row["target_id"]), "lives_in")
+                ties[key] = {k: row.get(k) for k in _PROVENANCE}
+        return {"nodes": nodes, "ties": ties}
+
+    result: dict[str, dict[Any, dict[str, Any]]] = index.memo("starter_kit_provenance", compute)
+    return result
+
+
+def _text(value: Any) -> str:
+    """A provenance cell as text ("" when missing)."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    return str(value).strip()
 
 
 def _joined(values: list[Any]) -> str:
     seen: list[str] = []
     for value in values:
-        text = str(value or "").strip()
+        text = _text(value)
         if text and text not in seen:
             seen.append(text)
     return "; ".join(seen)
@@ -504,7 +559,7 @@ def _pairs(pairs: list[tuple[Any, Any]]) -> list[list[str]]:
     """Distinct (source, date) pairs with a source, in order of first appearance."""
     found: list[list[str]] = []
     for source, when in pairs:
-        pair = [str(source or "").strip(), str(when or "").strip()]
+        pair = [_text(source), _text(when)]
         if pair[0] and pair not in found:
             found.append(pair)
     return found
@@ -559,8 +614,8 @@ def starter_kit(
         "foreign_born_moe": row["foreign_born_moe"],
         "limited_english": row["limited_english"],
         "limited_english_moe": row["limited_english_moe"],
-        "source": str(attrs.get("source") or ""),
-        "source_date": str(attrs.get("source_date") or ""),
+        "source": _text(attrs.get("source")),
+        "source_date": _text(attrs.get("source_date")),
         "committee_status": str(row["committee_status"]),
         "illustrative": bool(row["illustrative"]),
     }
@@ -629,7 +684,7 @@ def _invite(
                 reaches=node_id in reaching,
                 communities=[index.name(c) for c in communities_of.get(node_id, [])],
                 languages=[v for k, v in languages_here.items() if k in spoken],
-                services=[str(s) for s in orgs.at[node_id, "services"]],
+                services=[str(s) for s in _items(orgs.at[node_id, "services"])],
                 member=bool(orgs.at[node_id, "member"]),
             )
         elif kind == "navigator":
@@ -678,7 +733,7 @@ def _communities(
                         (attrs.get("source"), attrs.get("source_date")),
                     ]
                 ),
-                "illustrative": community_id in flagged or bool(tie.get("illustrative")),
+                "illustrative": community_id in flagged or is_illustrative(tie.get("illustrative")),
             }
         )
     frame = pd.DataFrame(rows, columns=COMMUNITY_COLUMNS)
@@ -710,14 +765,16 @@ def _languages(
     rows = []
     for key, language in languages_here.items():
         ids = [c for c in living if key in _lower(index.communities.at[c, "languages"])]
-        known = [residents.get(c) for c in ids if pd.notna(residents.get(c, np.nan))]
+        known = [float(residents[c]) for c in ids if pd.notna(residents.get(c, np.nan))]
         sources, dates, illustrative = [], [], False
         for community_id in ids:
             tie = _edge_attrs(index, community_id, nid, "lives_in")
             attrs = _node_attrs(index, community_id)
             sources += [tie.get("source"), attrs.get("source")]
             dates += [tie.get("source_date"), attrs.get("source_date")]
-            illustrative = illustrative or community_id in flagged or bool(tie.get("illustrative"))
+            illustrative = (
+                illustrative or community_id in flagged or is_illustrative(tie.get("illustrative"))
+            )
         rows.append(
             {
                 "language": language,

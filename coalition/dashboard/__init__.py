@@ -2,7 +2,8 @@
 
 ``main.py`` (the entry script; ``app.py`` at the root runs it) registers one page per module
 here with ``st.navigation``:
-:mod:`overview`, :mod:`network`, :mod:`map`, :mod:`gaps`, :mod:`planner`, :mod:`data_page`,
+:mod:`overview`, :mod:`network`, :mod:`map`, :mod:`gaps`, :mod:`planner`,
+:mod:`starter_kit_page`, :mod:`data_page`,
 :mod:`record`, :mod:`import_page`, :mod:`survey_page` and :mod:`accounts_page` (the pages that
 write: not registered when ``COALITION_READ_ONLY`` is set or in presenter mode, see
 :func:`ui.editing_allowed`).
@@ -28,6 +29,7 @@ PAGES = (
     ("map.py", N_("Map"), "map"),
     ("gaps.py", N_("Gaps"), "gaps"),
     ("planner.py", N_("Coverage & planner"), "planner"),
+    ("starter_kit_page.py", N_("Starter kit"), "starter-kit"),
     ("data_page.py", N_("Data"), "data"),
     ("survey_results_page.py", N_("Survey results"), "survey-results"),  # aggregates: anyone
     ("history_page.py", N_("What changed"), "history"),  # editors and admins (action "history")
@@ -46,6 +48,7 @@ PAGE_ACTIONS = {
     "map": "view",
     "gaps": "view",
     "planner": "view",
+    "starter-kit": "view",
     "data": "view",
     "survey-results": "view",
     "history": "history",  # "What changed", when it is a page of its own

@@ -57,7 +57,7 @@ def shown_pages(account: Account, editing: bool) -> list[tuple[str, str, str]]:
     --------
     >>> from coalition.accounts import Account
     >>> [p[2] for p in shown_pages(Account("vi", "viewer"), True)]
-    ['overview', 'network', 'map', 'gaps', 'planner', 'data', 'survey-results']
+    ['overview', 'network', 'map', 'gaps', 'planner', 'starter-kit', 'data', 'survey-results']
     >>> "record" in [p[2] for p in shown_pages(Account("ed", "editor"), False)]
     False
     """

@@ -110,6 +110,9 @@ def render() -> None:
     )
     _ranking_section(candidates, k, sum(value for _, value in weights))
     _plan_section(best, k, not audience.exact and plans.plan_figures_hidden(protected))
+    from coalition.dashboard.starter_kit_page import planner_link  # the kit of the first pick
+
+    planner_link(best)
     from coalition.dashboard import brief_ui  # the commission brief's download (issue 11)
 
     brief_ui.render(

@@ -36,7 +36,7 @@ from babel.lists import format_list
 
 from coalition import i18n, labels, privacy
 from coalition.escaping import escape_text
-from coalition.i18n import N_, Translated, _, ngettext
+from coalition.i18n import N_, Translated, _
 from coalition.presenting.text import MISSING, fmt_int, md
 
 if TYPE_CHECKING:  # the presenting layer reads the kit; it never runs an analysis
@@ -123,7 +123,7 @@ def _names(values: Any) -> str:
         hidden = len(names) - NAMES_IN_A_LINE
         names = [
             *names[:NAMES_IN_A_LINE],
-            ngettext("{count} more", "{count} more", hidden).format(count=fmt_int(hidden)),
+            _("{count} more").format(count=fmt_int(hidden)),
         ]
     if not names:
         return ""
@@ -252,7 +252,7 @@ def _neighborhood_section(kit: StarterKit, counts: _Counts, place: str) -> KitSe
     )
 
 
-def _invite_line(row: Mapping[str, Any], place: str) -> str:
+def _invite_line(row: Mapping[Any, Any], place: str) -> str:
     name = _plain(row["name"])
     role = row["role"]
     if role == "anchor":
@@ -446,11 +446,10 @@ def _checklist_line(
     if item == "gaps":
         count = int(facts["gaps"])
         if count:
-            return ngettext(
-                "Start with the gap found here.",
-                "Pick, among the {count} gaps found here, the one members can start to close "
-                "first.",
-                count,
+            if count == 1:
+                return _("Start with the gap found here.")
+            return _(
+                "Pick, among the {count} gaps found here, the one members can start to close first."
             ).format(count=fmt_int(count))
         return _("No gap was found: confirm who already reaches {neighborhood}.").format(
             neighborhood=place
