@@ -952,9 +952,27 @@ def _sources_section(pdf: _Document, city: CityData, names: _Names) -> bool:
 # --- one neighborhood -------------------------------------------------------------------------
 
 
-def _profile(pdf: _Document, city: CityData, facts: _Facts, names: _Names, nid: str) -> bool:
+# How many reasons, communities and organizations a profile lists, and how long a name may be
+# (a sentence: three times that), tried in turn until the page holds them all.
+PROFILE_LIMITS = ((4, 8, 10, 400), (3, 5, 6, 160), (2, 3, 3, 80), (1, 2, 1, 40))
+
+
+def _profile(
+    pdf: _Document,
+    city: CityData,
+    facts: _Facts,
+    names: _Names,
+    nid: str,
+    limits: tuple[int, int, int, int] = PROFILE_LIMITS[0],
+) -> bool:
     """One neighborhood on one page; True when something shown is illustrative."""
     index, d = facts.index, facts.disclosure
+
+    def clip(text: str, times: int = 1) -> str:
+        """A long data text shortened (with "…") so that the page holds everything."""
+        most = limits[3] * times
+        return text if len(text) <= most else text[: most - 1].rstrip() + "…"
+
     row = index.neighborhoods.loc[nid]
     name = names(nid, row.get("name"))
     status = str(row.get("committee_status") or "none")
@@ -981,7 +999,7 @@ def _profile(pdf: _Document, city: CityData, facts: _Facts, names: _Names, nid: 
     if cover_row is not None and cover_row["covered"]:
         pdf.para(
             _("Reached by: {committees}.").format(
-                committees=_join([names.sentence(c) for c in cover_row["covered_by"]])
+                committees=_join([clip(names.sentence(c)) for c in cover_row["covered_by"]])
             )
         )
     else:
@@ -1028,10 +1046,10 @@ def _profile(pdf: _Document, city: CityData, facts: _Facts, names: _Names, nid: 
     pdf.set_y(max(pdf.get_y(), top + 56))
     if not match.empty:
         flags = list(match.iloc[0].get("reasons_illustrative") or [])
-        for number, reason in enumerate(list(match.iloc[0].get("reasons") or [])[:4]):
+        for number, reason in enumerate(list(match.iloc[0].get("reasons") or [])[: limits[0]]):
             flag = flags[number] if number < len(flags) else False
             illustrative |= bool(flag)
-            pdf.bullet(_mark(names.sentence(reason), flag), size=9)
+            pdf.bullet(_mark(clip(names.sentence(reason), 3), flag), size=9)
     # Communities living here, largest first, counts protected.
     residence = index.residence
     here = residence[residence["neighborhood"].astype(str) == nid]
@@ -1039,14 +1057,14 @@ def _profile(pdf: _Document, city: CityData, facts: _Facts, names: _Names, nid: 
     if here.empty:
         pdf.para(_("No community is recorded as living here."))
     else:
-        here = here.sort_values("residents", ascending=False, na_position="last").head(8)
+        here = here.sort_values("residents", ascending=False, na_position="last").head(limits[1])
         body = []
         communities = index.communities
         for cid, residents in zip(here["community"].astype(str), here["residents"], strict=True):
             kind = communities.loc[cid].get("community_kind") if cid in communities.index else None
             body.append(
                 [
-                    names(cid),
+                    clip(names(cid)),
                     labels.COMMUNITY_KIND_WORDS.get(str(kind), "–"),
                     count_text(facts.protected.get(("lives_in", cid, nid), residents), d),
                 ]
@@ -1054,7 +1072,7 @@ def _profile(pdf: _Document, city: CityData, facts: _Facts, names: _Names, nid: 
         pdf.rows([_("Community"), _("Kind"), _("Residents here")], body, (90, 50, 44), size=8.5)
     reach = index.neighborhood_org_reach
     orgs = sorted(
-        {names(o) for o in reach[reach["neighborhood"].astype(str) == nid]["org"].astype(str)}
+        {clip(names(o)) for o in reach[reach["neighborhood"].astype(str) == nid]["org"].astype(str)}
     )
     navigators = index.neighborhood_navigators
     navigator_count = int((navigators["neighborhood"].astype(str) == nid).sum())
@@ -1062,7 +1080,7 @@ def _profile(pdf: _Document, city: CityData, facts: _Facts, names: _Names, nid: 
     pdf.para(
         ngettext(
             "{count} organization: {names}.", "{count} organizations: {names}.", len(orgs)
-        ).format(count=fmt_int(len(orgs)), names=_join(orgs, limit=10))
+        ).format(count=fmt_int(len(orgs)), names=_join(orgs, limit=limits[2]))
         if orgs
         else _("No organization is recorded as reaching it.")
     )
@@ -1184,19 +1202,24 @@ def build_brief(
             title = _("{neighborhood}: neighborhood profile").format(
                 neighborhood=names(str(neighborhood))
             )
-        pdf = _Document(title)
-        pdf.set_title(title)
-        pdf.set_lang(lang)
-        pdf.set_author(CREATOR)
-        pdf.set_creator(CREATOR)
-        pdf.set_subject(_privacy_line(disclosure))
-        pdf.set_creation_date(created or when)
-        pdf.add_page()
-        if neighborhood is not None:
-            illustrative = _profile(pdf, city, facts, names, str(neighborhood))
+        for limits in PROFILE_LIMITS if neighborhood is not None else PROFILE_LIMITS[:1]:
+            pdf = _Document(title)
+            pdf.set_title(title)
+            pdf.set_lang(lang)
+            pdf.set_author(CREATOR)
+            pdf.set_creator(CREATOR)
+            pdf.set_subject(_privacy_line(disclosure))
+            pdf.set_creation_date(created or when)
+            pdf.add_page()
+            if neighborhood is None:
+                _whole_brief(pdf, city, facts, names, title, when)
+                break
+            illustrative = _profile(pdf, city, facts, names, str(neighborhood), limits)
             _notes(pdf, names, illustrative)
-        else:
-            _whole_brief(pdf, city, facts, names, title, when)
+            if pdf.get_y() <= pdf.h - 14:  # above the footer: the page holds it all
+                break
+            _close_fonts(pdf)
+            logger.info("the profile of %s is cut to fit one page", neighborhood)
         try:
             return bytes(pdf.output())
         finally:

@@ -357,3 +357,25 @@ def test_the_download_builds_the_brief_and_audits_it(tiny_db, monkeypatch):
     log = store.audit_log(account=operator(), limit=1000)
     assert len(log) == before + 1
     assert "commission brief (pdf, es, dogwood, public)" in log.iloc[0]["what"]
+
+
+def test_a_crowded_profile_is_cut_to_fit_its_one_page():
+    city = make_tiny_city()
+    long = "Very Long Name of a Community Organization Serving Everyone in the Whole Region " * 9
+    organizations = city.tables["organizations"].copy()
+    organizations["name"] = [f"{i} {long}" for i in range(len(organizations))]
+    city.tables["organizations"] = organizations
+    city = _renamed({c: f"{c} {long}" for c in city.tables["communities"]["community_id"]})
+    city.tables["organizations"] = organizations
+    pdf = build_brief(city, build_graph(city), neighborhood="alder")
+    reader = PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) == 1
+    # Every line is on the page: the last note (the privacy line) is drawn above the footer.
+    ys: list[float] = []
+    reader.pages[0].extract_text(
+        visitor_text=lambda text, _cm, tm, *_: ys.append(tm[5]) if text.strip() else None
+    )
+    assert min(ys) > 0, "a line was drawn below the page"
+    text = text_of(pdf)
+    assert "may be shared" in text
+    assert long.strip() not in text and "…" in text  # the names were shortened to fit
