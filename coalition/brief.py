@@ -778,7 +778,7 @@ def _candidates_section(pdf: _Document, city: CityData, facts: _Facts, names: _N
                 "–" if stability is None or stability != stability else fmt_share(stability),
             ]
         )
-    pdf.rows(header, body, (13, 38, 19, 19, 19, 19, 19, 19, 19), size=7.5)
+    pdf.rows(header, body, (14, 32, 19, 19, 23, 17, 19, 19, 19), size=7.5)
     pdf.para(
         _(
             "Stability: how often the neighborhood stays in the top {k} when the weights and the "

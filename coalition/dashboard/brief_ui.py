@@ -77,8 +77,7 @@ def deferred_brief(
     )
 
     def build() -> bytes:
-        with st.spinner(_("Preparing the brief…")):
-            data = brief_bytes(snap, lang, neighborhood, *plan)
+        data = brief_bytes(snap, lang, neighborhood, *plan)
         try:
             cache.get_store().audit("export", what, account=account)
         except errors.CoalitionError as exc:  # the download itself must not fail for the log
