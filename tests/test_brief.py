@@ -152,6 +152,23 @@ def test_every_figure_is_in_the_brief(briefs, figures, lang):
     assert explained in text
 
 
+def test_the_brief_holds_the_ranking_the_gaps_and_the_starter_kit(briefs, hartford):
+    _city, graph = hartford
+    text = text_of(briefs["en"], footers=False)  # a paragraph may run over a page break
+    ranked = analysis.rank_candidates(graph, k=3).candidates.sort_values("rank")
+    for _, row in ranked.head(3).iterrows():
+        # Each top candidate's line, its score parts in the table, and its first reason.
+        assert f"{row['rank']}. {row['name']} ◇: score {row['score']:.2f}, in the top 3" in text
+        parts = " ".join(i18n.fmt_number(row[f"part_{p}"], 2) for p in analysis.COMPONENTS)
+        assert f"{row['name']} ◇ {row['score']:.2f} {parts}" in text
+        assert squeezed(row["reasons"][0]) in squeezed(text)
+    worst = top_gap_sentences(analysis.find_gaps(graph, disclosure=Disclosure.public()), 5)
+    assert len(worst) == 5 and all(squeezed(s) in squeezed(text) for s in worst)
+    assert "The best set of 3 versus the top 3 by score" in text
+    assert "Starter kit for the first pick: South End" in text
+    assert "Sources and dates" in text
+
+
 def test_the_pdf_says_its_title_language_and_date(briefs):
     reader = PdfReader(io.BytesIO(briefs["es"]))
     assert reader.metadata.title == "Hartford, Connecticut: informe para la comisión"
