@@ -525,7 +525,7 @@ def cmd_brief(args: argparse.Namespace) -> int:
     out = Path(args.out).absolute()
     if out.is_dir():
         raise UsageError(f"{out} is a folder: give the PDF's file name, e.g. {out / 'brief.pdf'}")
-    lang = args.lang or i18n.language()
+    lang = getattr(args, "lang", None) or i18n.language()
     city = _city(args)
     from .analysis.graph_index import index_city
 
@@ -1719,7 +1719,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("out", metavar="OUT.pdf", help="the PDF to write")
     p.add_argument("--neighborhood", help="one neighborhood's profile on one page (id or name)")
-    p.add_argument("--lang", choices=["en", "es"], help="the brief's language (default: the CLI's)")
+    if "--lang" not in p._option_string_actions:  # the common options may take --lang already
+        p.add_argument("--lang", choices=["en", "es"], help="the brief's language")
     p.add_argument("--k", type=int, default=settings.DEFAULT_K, help="new committees in the plan")
     p.set_defaults(func=cmd_brief)
     _survey_parser(verbs, common, as_json)
