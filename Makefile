@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 .PHONY: install lock lint run test test-fast fuzz bench maps sample validate browser-deps i18n \
-	postgres-deps clean
+	postgres-deps pdf-deps clean
 
 install: $(STAMP)
 
@@ -37,6 +37,13 @@ browser-deps:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) \
 	  || (sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium); }
 
+# Debian's poppler-utils (pdftoppm): tests/test_brief.py draws the commission brief's pages to PNG.
+pdf-deps:
+	@command -v pdftoppm >/dev/null 2>&1 || { \
+	  echo "Installing Debian poppler-utils for the brief's tests"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils) \
+	  || (sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils); }
+
 # Debian's PostgreSQL server programs: the store tests run on PostgreSQL too, on a throwaway server
 # that tests/conftest.py starts from them (as the postgres user, on a free port of 127.0.0.1) unless
 # COALITION_TEST_POSTGRES names a server (a URL of a role that may CREATE DATABASE).
@@ -53,7 +60,7 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: install browser-deps postgres-deps lint
+test: install browser-deps postgres-deps pdf-deps lint
 	$(BIN)/python -m pytest
 
 # The strings marked for translation that the Spanish catalogue lacks, as .po entries to paste

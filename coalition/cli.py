@@ -803,6 +803,40 @@ def cmd_rank(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_brief(args: argparse.Namespace) -> int:
+    """Write the commission brief (PDF): public counts, in --lang (default: the CLI's)."""
+    from . import i18n
+    from .brief import build_brief, page_count
+
+    if args.k < 1:
+        raise UsageError(f"--k must be 1 or more new committees (got {args.k}).")
+    out = Path(args.out).absolute()
+    if out.is_dir():
+        raise UsageError(f"{out} is a folder: give the PDF's file name, e.g. {out / 'brief.pdf'}")
+    lang = getattr(args, "lang", None) or i18n.language()
+    city = _city(args)
+    from .analysis.graph_index import index_city
+
+    index = index_city(city)
+    neighborhood = args.neighborhood
+    if neighborhood is not None and neighborhood not in set(index.neighborhoods.index):
+        by_name = {str(n).casefold(): i for i, n in index.neighborhoods["name"].items()}
+        neighborhood = by_name.get(str(neighborhood).casefold(), neighborhood)
+    pdf = build_brief(city, index, neighborhood=neighborhood, lang=lang, k=args.k)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(pdf)
+    pages = page_count(pdf)
+    with i18n.using(lang):
+        print(
+            i18n.ngettext(
+                "Wrote {path}: {pages} page, {size} KB.",
+                "Wrote {path}: {pages} pages, {size} KB.",
+                pages,
+            ).format(path=out, pages=i18n.fmt_number(pages), size=i18n.fmt_number(len(pdf) / 1024))
+        )
+    return EXIT_OK
+
+
 def cmd_starter_kit(args: argparse.Namespace) -> int:
     """The starter kit for a new welcoming committee in one neighborhood (id or name)."""
     from .analysis.starter_kit import resolve_neighborhood, starter_kit
@@ -2250,6 +2284,16 @@ def build_parser() -> argparse.ArgumentParser:
         help=_("with --round: count ties confirmed by both sides, or any report (default: any)"),
     )
     p.set_defaults(func=cmd_changes)
+    # --lang (every command's) is the brief's language too.
+    p = verbs.add_parser(
+        "brief", parents=[common], help=_("write the commission brief (PDF, counts safe to share)")
+    )
+    p.add_argument("out", metavar="OUT.pdf", help=_("the PDF to write"))
+    p.add_argument("--neighborhood", help=_("one neighborhood's profile on one page (id or name)"))
+    p.add_argument(
+        "--k", type=int, default=settings.DEFAULT_K, help=_("new committees in the plan")
+    )
+    p.set_defaults(func=cmd_brief)
     _survey_parser(verbs, common, as_json)
     p = verbs.add_parser("serve", parents=[common], help=_("start the dashboard"))
     p.add_argument("--port", type=int, default=8501)

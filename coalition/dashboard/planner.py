@@ -120,6 +120,11 @@ def render() -> None:
     from coalition.dashboard.starter_kit_page import planner_link  # the kit of the first pick
 
     planner_link(best)
+    from coalition.dashboard import brief_ui  # the commission brief's download (issue 11)
+
+    brief_ui.render(
+        snap, options["neighborhoods"], k=k, rule=rule, distance_km=distance_km, weights=weights
+    )
     _what_if_section(snap, options, rule, distance_km, cover)
 
 
