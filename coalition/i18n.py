@@ -194,11 +194,18 @@ def read_catalogue(lang: str) -> Catalog:
     --------
     >>> read_catalogue("es")["Overview"].string
     'Resumen'
+    >>> read_catalogue("es").num_plurals
+    2
     """
     merged = Catalog(locale=lang, domain=DOMAIN)
-    for path in catalogue_files(lang):
+    for index, path in enumerate(catalogue_files(lang)):
         with path.open("rb") as handle:
             part = read_po(handle, locale=lang)
+        if index == 0:
+            # The parts' own plural rule (Spanish: 2 forms), not Babel's CLDR rule for the locale
+            # (3 forms for "es" in recent CLDR): with that, ngettext(…, 12) asked for a third
+            # form no part has and fell back to the English plural.
+            merged.mime_headers = [("Plural-Forms", part.plural_forms)]
         for message in part:
             if message.id and message.id not in merged:
                 merged[message.id] = message

@@ -128,9 +128,7 @@ def run() -> None:
         shown.append(next(page for page in PAGES if page[2] == "survey"))
     navigation = st.navigation(
         [
-            st.Page(
-                str(PAGE_DIR / file), title=_(title), url_path=url_path, default=(index == 0)
-            )
+            st.Page(str(PAGE_DIR / file), title=_(title), url_path=url_path, default=(index == 0))
             for index, (file, title, url_path) in enumerate(shown)
         ],
         # Every page listed: collapsed, Streamlit would hide an admin's last pages (Accounts
