@@ -1071,19 +1071,19 @@ def _ended_edges(
         strength = finite_or_none(tie.get("strength")) or 1.0
         on, reason = tie.get("on"), tie.get("reason")
         if on and reason:
-            ended = i18n.gettext("ended {on}: {reason}").format(on=on, reason=reason)
+            how_ended = i18n.gettext("ended {on}: {reason}").format(on=on, reason=reason)
         elif on:
-            ended = i18n.gettext("ended {on} (no longer in the data)").format(on=on)
+            how_ended = i18n.gettext("ended {on} (no longer in the data)").format(on=on)
         elif reason:
-            ended = i18n.gettext("ended: {reason}").format(reason=reason)
+            how_ended = i18n.gettext("ended: {reason}").format(reason=reason)
         else:
-            ended = i18n.gettext("ended (no longer in the data)")
+            how_ended = i18n.gettext("ended (no longer in the data)")
         lines = [
             f"{G.nodes[u].get('name') or u} – {G.nodes[v].get('name') or v}",
             i18n.gettext("{tie} (strength {strength})").format(
                 tie=_tie_word(tie.get("tie_type")), strength=f"{strength:g}"
             ),
-            ended,
+            how_ended,
         ]
         if since:
             lines.append(i18n.gettext("Ended since {since}").format(since=since))
