@@ -76,7 +76,7 @@ def tiny():
         orientation="immigrant_serving",
         services=["legal"],
     )
-    return G, data_strings(city) + ["<b>Zed</b> & Co"]
+    return G, [*data_strings(city), "<b>Zed</b> & Co"]
 
 
 def network_words(G, lang: str) -> list[str]:
