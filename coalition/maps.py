@@ -86,7 +86,7 @@ from folium.elements import JSCSSMixin
 from jinja2 import Template
 from jinja2.utils import htmlsafe_json_dumps
 
-from . import privacy, settings
+from . import i18n, privacy, settings
 from .errors import CoalitionError, DataError
 from .escaping import escape_text
 from .model import is_member, neighborhood_committees, neighborhoods_frame
@@ -95,16 +95,19 @@ from .values import text as as_text
 
 logger = logging.getLogger(__name__)
 
-# Measures a neighborhood map can be coloured by: column -> legend title.
-MEASURES: dict[str, str] = {
-    "foreign_born": "Foreign-born residents",
-    "share_foreign_born": "Share of residents born abroad",
-    "limited_english": "Residents who speak English less than very well",
-    "population": "Residents",
-    "committee_status": "Welcoming committee",
-    "score": "Replication score",
-    "gap_count": "Coalition gaps",
-}
+# Measures a neighborhood map can be coloured by: column -> legend title (read in the language
+# in use; every label below is marked with N_ and translated where it is drawn).
+MEASURES: i18n.Translated[str, str] = i18n.Translated(
+    {
+        "foreign_born": i18n.N_("Foreign-born residents"),
+        "share_foreign_born": i18n.N_("Share of residents born abroad"),
+        "limited_english": i18n.N_("Residents who speak English less than very well"),
+        "population": i18n.N_("Residents"),
+        "committee_status": i18n.N_("Welcoming committee"),
+        "score": i18n.N_("Replication score"),
+        "gap_count": i18n.N_("Coalition gaps"),
+    }
+)
 CATEGORICAL_MEASURES = ("committee_status",)
 PERCENT_MEASURES = ("share_foreign_born",)
 
@@ -122,31 +125,33 @@ STATUS_COLOURS = {
     "paused": "#999999",
     "none": "#f7f7f7",
 }
-STATUS_LABELS = {
-    "active": "Active committee",
-    "forming": "Committee forming",
-    "paused": "Committee paused",
-    "none": "No committee",
-}
+STATUS_LABELS: i18n.Translated[str, str] = i18n.Translated(
+    {
+        "active": i18n.N_("Active committee"),
+        "forming": i18n.N_("Committee forming"),
+        "paused": i18n.N_("Committee paused"),
+        "none": i18n.N_("No committee"),
+    }
+)
 NO_DATA_COLOUR = "#bdbdbd"
 # CSS class of every neighborhood polygon (Leaflet sets it on the SVG path): what a browser test
 # or a stylesheet can select.
 NEIGHBORHOOD_CLASS = "wbh-neighborhood"
-NO_DATA_LABEL = "No data"
+NO_DATA_LABEL = i18n.N_("No data")
 # A figure hidden for this audience (a small count, or one withheld so a small one cannot be
 # worked out): its own colour, never "No data" (the figure exists).
 HIDDEN_COLOUR = "#f4cae4"
-HIDDEN_LABEL = "Hidden to protect a small count"
+HIDDEN_LABEL = i18n.N_("Hidden to protect a small count")
 # Neighborhood figures that count residents (protected for the map's audience).
 COUNT_MEASURES = privacy.NEIGHBORHOOD_COUNTS
 # frame.attrs key: the Disclosure a frame's counts were protected for (protect_neighborhoods).
 PROTECTED_FOR = "wbh_protected_for"
 # Why a measure can be missing, where "No data" would mislead (a score is missing on purpose).
-MISSING_LABELS = {"score": "Not a candidate (active committee)"}
+MISSING_LABELS = {"score": i18n.N_("Not a candidate (active committee)")}
 
 
 def _missing_label(measure: str) -> str:
-    return MISSING_LABELS.get(measure, NO_DATA_LABEL)
+    return i18n.gettext(MISSING_LABELS.get(measure, NO_DATA_LABEL))
 
 
 N_CLASSES = 5
@@ -712,7 +717,7 @@ def _classify(
             (STATUS_COLOURS[s], STATUS_LABELS[s]) for s in STATUS_COLOURS if s in seen
         ]
         if NO_DATA_LABEL in seen:
-            items.append((NO_DATA_COLOUR, NO_DATA_LABEL))
+            items.append((NO_DATA_COLOUR, i18n.gettext(NO_DATA_LABEL)))
         return colours, items
 
     hidden = values.map(_is_hidden_cell).astype(bool)
@@ -752,7 +757,7 @@ def _classify(
     if (numeric.isna() & ~hidden).any():
         items.append((NO_DATA_COLOUR, _missing_label(measure)))
     if hidden.any():
-        items.append((HIDDEN_COLOUR, HIDDEN_LABEL))
+        items.append((HIDDEN_COLOUR, i18n.gettext(HIDDEN_LABEL)))
     return colours, items
 
 
@@ -848,28 +853,26 @@ def _legend_box_html(
     head = (
         f'<div style="font-weight:bold;font-size:14px">{escape_text(title)}</div>' if title else ""
     )
-    note = (
-        '<div style="margin-top:4px;font-style:italic">Includes illustrative data.</div>'
-        if illustrative
-        else ""
-    )
+    # Our own words (translated templates, no data), escaped all the same.
+    includes = escape_text(i18n.gettext("Includes illustrative data."))
+    note = f'<div style="margin-top:4px;font-style:italic">{includes}</div>' if illustrative else ""
     if non_members:
+        invite = escape_text(i18n.gettext("Not a member — could be invited"))
         note += (
             f'<div><span style="display:inline-block;width:8px;height:8px;margin:0 9px 0 3px;'
             f'border:2px solid {ORGANIZATION_COLOUR};border-radius:50%;background:#fff">'
-            "</span>Not a member — could be invited</div>"
+            f"</span>{invite}</div>"
         )
     if simplified_metres:
+        simplified = i18n.gettext("Boundaries simplified for display (to about {metres} m).")
         note += (
-            '<div style="margin-top:4px;color:#555">Boundaries simplified for display '
-            f"(to about {simplified_metres:g} m).</div>"
+            '<div style="margin-top:4px;color:#555">'
+            f"{escape_text(simplified.format(metres=f'{simplified_metres:g}'))}</div>"
         )
     note += changes_note
     if exact:  # a constant of ours, never data
-        note += (
-            f'<div style="margin-top:4px;font-weight:bold;color:#b00020">{privacy.EXACT_LABEL}'
-            "</div>"
-        )
+        exact_label = escape_text(i18n.gettext(privacy.EXACT_LABEL))
+        note += f'<div style="margin-top:4px;font-weight:bold;color:#b00020">{exact_label}</div>'
     return (
         f'<div style="background:rgba(255,255,255,0.92);padding:6px 8px;border-radius:4px;'
         f'font:12px sans-serif;box-shadow:0 1px 4px rgba(0,0,0,0.3);max-width:260px">'
@@ -933,7 +936,7 @@ def _offset_point(key: str, lon: float, lat: float, radius: float) -> tuple[floa
 def _value_text(measure: str, value: Any, margin: Any = None) -> str:
     """A neighborhood's value of a measure as shown, with its margin of error if any."""
     if measure in CATEGORICAL_MEASURES:
-        return STATUS_LABELS.get(as_text(value), NO_DATA_LABEL)
+        return STATUS_LABELS.get(as_text(value), i18n.gettext(NO_DATA_LABEL))
     if _is_hidden_cell(value):  # protected for this audience: its text, never a number
         return str(value)
     number = finite_or_none(value)
@@ -1211,7 +1214,7 @@ class _AreaLayer(folium.map.Layer):
             function tooltip(i) {
                 var lines = [values.head[i]];
                 if (values.source[i] >= 0) { lines.push(values.sources[values.source[i]]); }
-                if (values.illustrative[i]) { lines.push("(illustrative)"); }
+                if (values.illustrative[i]) { lines.push(values.illustrativeText); }
                 return lines.join("<br>");
             }
             var layer = L.geoJson(features, {
@@ -1252,13 +1255,16 @@ class _AreaLayer(folium.map.Layer):
         shade = {colour: i for i, colour in enumerate(colours)}
         distinct = sorted({source for source in sources if source})
         position = {source: i for i, source in enumerate(distinct)}
+        # "{measure}: {value}" and "(illustrative)": our templates, filled with escaped text.
+        measure_value = i18n.gettext("{measure}: {value}")
+        illustrative_text = escape_text(i18n.gettext("(illustrative)"))
         heads = [
-            f"<b>{name}</b><br>{label}: {value}"
+            f"<b>{name}</b><br>{measure_value.format(measure=label, value=value)}"
             for name, value in zip(names, value_texts, strict=True)
         ]
         self.tooltips = [
             "<br>".join(
-                [head] + ([source] if source else []) + (["(illustrative)"] if flag else [])
+                [head] + ([source] if source else []) + ([illustrative_text] if flag else [])
             )
             for head, source, flag in zip(heads, sources, illustrative, strict=True)
         ]
@@ -1278,6 +1284,7 @@ class _AreaLayer(folium.map.Layer):
                 "sources": distinct,
                 "source": [position[x] if x else -1 for x in sources],
                 "illustrative": [int(flag) for flag in illustrative],
+                "illustrativeText": illustrative_text,
                 "colours": colours,
                 "fill": [shade[fill] for fill in fills],
                 "thick": [int(bold) for bold in thick],
@@ -1342,7 +1349,8 @@ class _PointLayer(folium.FeatureGroup):
 
 CHANGED_COLOUR = "#7B1FA2"  # the network's colour for what is new (network_view.NEW_COLOUR)
 CHANGED_CLASS = "wbh-changed"
-CHANGED_LAYER = "Changed since the meeting"  # fixed text: the layer control shows it
+# Fixed text (the layer control shows it, translated where drawn).
+CHANGED_LAYER = i18n.N_("Changed since the meeting")
 
 
 class _OutlineLayer(folium.map.Layer):
@@ -1369,7 +1377,7 @@ class _OutlineLayer(folium.map.Layer):
     """)
 
     def __init__(self, ids: list[str], rings: list, tooltips: list[str]) -> None:
-        super().__init__(name=CHANGED_LAYER, overlay=True, control=True)
+        super().__init__(name=i18n.gettext(CHANGED_LAYER), overlay=True, control=True)
         self._name = "OutlineLayer"
         self.decoder = DECODE_SHAPES_JS
         self.ids = ids
@@ -1411,12 +1419,15 @@ def _outline_layer(layers: MapLayers, outlines: Mapping[str, str]) -> _OutlineLa
 def _changes_note(label: str | None, count: int) -> str:
     if label is None:
         return ""
-    shown = escape_text(" ".join(str(label).split()))
-    word = "neighborhood" if count == 1 else "neighborhoods"
+    sentence = i18n.ngettext(
+        "{count} neighborhood changed since {since}",
+        "{count} neighborhoods changed since {since}",
+        count,
+    ).format(count=i18n.fmt_number(count), since=" ".join(str(label).split()))
     return (
         f'<div style="margin-top:4px"><span style="display:inline-block;width:14px;'
         f"height:10px;margin-right:6px;vertical-align:middle;border:3px dashed "
-        f'{CHANGED_COLOUR}"></span>{count:,} {word} changed since {shown}</div>'
+        f'{CHANGED_COLOUR}"></span>{escape_text(sentence)}</div>'
     )
 
 
@@ -1541,9 +1552,13 @@ def neighborhood_map(
     # declares no such attribute.
     m.wbh_title = title or measure_label  # type: ignore[attr-defined]
     if tiles:
-        folium.TileLayer(tiles, name="Basemap").add_to(m)
+        folium.TileLayer(tiles, name=i18n.gettext("Basemap")).add_to(m)
 
     column = _column_reader(frame)
+    source_dated, source_only = (
+        i18n.gettext("Source: {source} ({date})"),
+        i18n.gettext("Source: {source}"),
+    )
     names, value_texts, sources, flags = [], [], [], []
     for key, name, value, margin, source, source_date, illustrative in zip(
         frame.index,
@@ -1558,8 +1573,11 @@ def neighborhood_map(
         names.append(escape_text(name or key))
         value_texts.append(escape_text(_value_text(measure, value, margin)))
         sources.append(
-            f"Source: {escape_text(source)}"
-            + (f" ({escape_text(source_date)})" if as_text(source_date) else "")
+            (
+                escape_text(source_dated.format(source=as_text(source), date=as_text(source_date)))
+                if as_text(source_date)
+                else escape_text(source_only.format(source=as_text(source)))
+            )
             if as_text(source)
             else ""
         )
@@ -1588,7 +1606,7 @@ def neighborhood_map(
         else [k for k in frame.index if str(k) in highlighted]
     )
     if label_ids:
-        labels = folium.FeatureGroup(name="Neighborhood names")
+        labels = folium.FeatureGroup(name=i18n.gettext("Neighborhood names"))
         for key in label_ids:
             name = escape_text(frame.at[key, "name"] if "name" in frame else key)
             folium.Marker(
@@ -1606,7 +1624,7 @@ def neighborhood_map(
             ).add_to(labels)
         labels.add_to(m)
 
-    committee_layer = folium.FeatureGroup(name="Welcoming committees")
+    committee_layer = folium.FeatureGroup(name=i18n.gettext("Welcoming committees"))
     for key, marker in layers.committees:
         point = points[key]
         filled = marker["status"] == "active"
@@ -1626,7 +1644,7 @@ def neighborhood_map(
         _PointLayer(
             layers.organizations,
             layers.organizations_json,
-            name="Organizations",
+            name=i18n.gettext("Organizations"),
             show=show_organizations,
         ).add_to(m)
 
@@ -1677,7 +1695,9 @@ def _committee_markers(
         for key, row in frame.iterrows():
             status = as_text(row.get("committee_status"))
             if status in ("active", "forming"):
-                name = f"{as_text(row.get('name')) or key} Welcoming Committee"
+                name = i18n.gettext("{neighborhood} Welcoming Committee").format(
+                    neighborhood=as_text(row.get("name")) or key
+                )
                 markers.append(
                     (
                         key,
@@ -1692,10 +1712,23 @@ def _committee_markers(
     return markers
 
 
+# A committee's status in its tooltip ("Alder Welcoming Committee (active since 2019)").
+COMMITTEE_STATUS_WORDS: i18n.Translated[str, str] = i18n.Translated(
+    {"active": i18n.N_("active"), "forming": i18n.N_("forming")}
+)
+
+
 def _committee_tooltip(name: Any, status: str, start: Any, illustrative: bool) -> str:
-    since = f" since {as_text(start)}" if as_text(start) else ""
-    text = f"{escape_text(name)} ({escape_text(status)}{escape_text(since)})"
-    return text + (" (illustrative)" if illustrative else "")
+    words = COMMITTEE_STATUS_WORDS.get(status, status)
+    if as_text(start):
+        text = i18n.gettext("{committee} ({status} since {start})").format(
+            committee=as_text(name), status=words, start=as_text(start)
+        )
+    else:
+        text = i18n.gettext("{committee} ({status})").format(committee=as_text(name), status=words)
+    if illustrative:
+        text = i18n.gettext("{text} (illustrative)").format(text=text)
+    return escape_text(text)
 
 
 def _organization_points(
@@ -1710,6 +1743,9 @@ def _organization_points(
     size = dict(zip(frame.index, np.sqrt(np.maximum(areas, 0.0)), strict=True))
     ordered = organizations.sort_index()
     column = _column_reader(ordered)
+    # Our words after the name (each begins with a space), escaped as the data is.
+    illustrative_ending = escape_text(" " + i18n.gettext("(illustrative)"))
+    invite_ending = escape_text(" " + i18n.gettext("(not a member — could be invited)"))
     drawn = []
     for org_id, name, sector, lat, lon, where, illustrative, member in zip(
         ordered.index,
@@ -1735,8 +1771,8 @@ def _organization_points(
         sector = as_text(sector)
         ending = (
             (f" — {escape_text(sector)}" if sector else "")
-            + (" (illustrative)" if _is_true(illustrative) else "")
-            + ("" if member else " (not a member — could be invited)")
+            + (illustrative_ending if _is_true(illustrative) else "")
+            + ("" if member else invite_ending)
         )
         location = [round(v, COORDINATE_DECIMALS) for v in location]
         drawn.append((str(org_id), location, escape_text(name or org_id), ending, member))

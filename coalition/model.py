@@ -19,7 +19,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from . import schema
+from . import i18n, schema
 from .schema import COMMITTEE, COMMUNITY, NAVIGATOR, NEIGHBORHOOD, ORGANIZATION
 
 WGS84 = "EPSG:4326"
@@ -708,9 +708,16 @@ def members_phrase(counts: dict[str, int]) -> str:
     """
     members = int(counts.get("members", counts.get(ORGANIZATION, 0)))
     others = int(counts.get("other_organizations", 0))
-    text = f"{members:,} member" + ("" if members == 1 else "s")
+    text = i18n.ngettext("{count} member", "{count} members", members).format(
+        count=i18n.fmt_number(members)
+    )
     if others:
-        text += f", {others:,} other organization" + ("" if others == 1 else "s")
+        text = i18n.gettext("{members}, {others}").format(
+            members=text,
+            others=i18n.ngettext(
+                "{count} other organization", "{count} other organizations", others
+            ).format(count=i18n.fmt_number(others)),
+        )
     return text
 
 

@@ -46,7 +46,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from pyvis.network import Network
 
-from . import privacy
+from . import i18n, privacy
 from .edits import tie_key
 from .errors import AnalysisError
 from .escaping import escape_text
@@ -62,7 +62,9 @@ MAX_VISIBLE_NODES = 1500
 # Above this many nodes only neighborhoods, groups and highlighted nodes get a visible label.
 MAX_LABELLED_NODES = 300
 GROUP = "group"  # kind of the nodes of aggregate_graph()
-NO_NEIGHBORHOOD = "(no neighborhood)"
+NO_NEIGHBORHOOD = i18n.N_("(no neighborhood)")
+NO_SECTOR = i18n.N_("(no sector)")
+NO_ORIENTATION = i18n.N_("(no orientation)")
 
 KIND_COLOURS = {
     ORGANIZATION: "#0072B2",
@@ -72,21 +74,74 @@ KIND_COLOURS = {
     COMMITTEE: "#CC79A7",
     GROUP: "#56B4E9",
 }
-KIND_LABELS = {
-    ORGANIZATION: "Organization",
-    NEIGHBORHOOD: "Neighborhood",
-    COMMUNITY: "Community",
-    NAVIGATOR: "Cultural navigator",
-    COMMITTEE: "Welcoming committee",
-    GROUP: "Group",
-}
+# The words drawn in the view (legend, tooltips): marked here, read in the language in use.
+KIND_LABELS: i18n.Translated[str, str] = i18n.Translated(
+    {
+        ORGANIZATION: i18n.N_("Organization"),
+        NEIGHBORHOOD: i18n.N_("Neighborhood"),
+        COMMUNITY: i18n.N_("Community"),
+        NAVIGATOR: i18n.N_("Cultural navigator"),
+        COMMITTEE: i18n.N_("Welcoming committee"),
+        GROUP: i18n.N_("Group"),
+    }
+)
+# Group ids of aggregate_graph(by="sector") for what is not an organization (kept in English:
+# they are ids; a group's name is translated, see _group_name).
 KIND_PLURALS = {
-    NEIGHBORHOOD: "Neighborhoods",
-    COMMUNITY: "Communities",
-    NAVIGATOR: "Cultural navigators",
-    COMMITTEE: "Welcoming committees",
-    GROUP: "Groups",
+    NEIGHBORHOOD: i18n.N_("Neighborhoods"),
+    COMMUNITY: i18n.N_("Communities"),
+    NAVIGATOR: i18n.N_("Cultural navigators"),
+    COMMITTEE: i18n.N_("Welcoming committees"),
+    GROUP: i18n.N_("Groups"),
 }
+ORIENTATION_WORDS: i18n.Translated[str, str] = i18n.Translated(
+    {
+        "immigrant_serving": i18n.N_("immigrant serving"),
+        "receiving_community": i18n.N_("receiving community"),
+        "both": i18n.N_("both"),
+    }
+)
+STATUS_WORDS: i18n.Translated[str, str] = i18n.Translated(
+    {
+        "active": i18n.N_("active"),
+        "forming": i18n.N_("forming"),
+        "paused": i18n.N_("paused"),
+        "none": i18n.N_("none"),
+    }
+)
+TIE_WORDS: i18n.Translated[str, str] = i18n.Translated(
+    {
+        "tie": i18n.N_("tie"),
+        "partnership": i18n.N_("partnership"),
+        "serves_community": i18n.N_("serves community"),
+        "serves_neighborhood": i18n.N_("serves neighborhood"),
+        "located_in": i18n.N_("located in"),
+        "lives_in": i18n.N_("lives in"),
+        "mentors": i18n.N_("mentors"),
+        "volunteers_with": i18n.N_("volunteers with"),
+        "based_in": i18n.N_("based in"),
+        "committee_member": i18n.N_("committee member"),
+        "covers": i18n.N_("covers"),
+    }
+)
+
+
+def _tie_word(tie_type: Any) -> str:
+    """A tie type in words ("serves community"); an unknown type as written."""
+    key = str(tie_type or "tie")
+    return TIE_WORDS.get(key, key.replace("_", " "))
+
+
+def _orientation_word(orientation: str) -> str:
+    return ORIENTATION_WORDS.get(orientation, orientation.replace("_", " "))
+
+
+def _group_name(group: str) -> str:
+    """A group's name: our own group words translated, a sector or neighborhood as written."""
+    ours = {NO_NEIGHBORHOOD, NO_SECTOR, *KIND_PLURALS.values()}
+    return i18n.gettext(group) if group in ours else group
+
+
 ORIENTATION_COLOURS = {
     "immigrant_serving": "#D55E00",
     "receiving_community": "#0072B2",
@@ -453,7 +508,7 @@ def _group_of_node(G: nx.Graph, node: str, data: dict, by: str) -> str:
     kind = data.get("kind")
     if by == "sector":
         if kind == ORGANIZATION:
-            return str(data.get("sector") or "(no sector)")
+            return str(data.get("sector") or NO_SECTOR)
         return KIND_PLURALS.get(str(kind), str(kind))
     if kind == NEIGHBORHOOD:
         return node
@@ -524,12 +579,13 @@ def aggregate_graph(G: nx.Graph, by: str = "neighborhood") -> nx.Graph:
     for group in sorted(members):
         count = members[group]
         source = G.nodes[group] if by == "neighborhood" and group in G else {}
-        name = source.get("name") or group
-        noun = "member" if count == 1 else "members"
+        name = source.get("name") or _group_name(group)
         attrs = {
             "kind": GROUP,
             "name": name,
-            "label": f"{name} ({count} {noun})",
+            "label": i18n.ngettext(
+                "{group} ({count} member)", "{group} ({count} members)", count
+            ).format(group=name, count=count),
             "size": count,
             "members": count,
             "internal_ties": internal[group],
@@ -568,20 +624,23 @@ def _category(data: dict, color_by: str) -> tuple[str, str, str]:
     kind = data.get("kind")
     if color_by == "kind" or kind != ORGANIZATION:
         if color_by != "kind":
-            return "other", OTHER_KIND_COLOUR, "Not an organization"
+            return "other", OTHER_KIND_COLOUR, i18n.gettext("Not an organization")
         return (
             "kind:" + str(kind),
             KIND_COLOURS.get(str(kind)) or category_colour(str(kind)),
             KIND_LABELS.get(str(kind), str(kind)),
         )
     if color_by == "sector":
-        sector = str(data.get("sector") or "(no sector)")
-        return "sector:" + sector, category_colour(sector, SECTOR_COLOURS), sector
-    orientation = str(data.get("orientation") or "(no orientation)")
+        sector = str(data.get("sector") or NO_SECTOR)
+        shown = i18n.gettext(sector) if sector == NO_SECTOR else sector
+        return "sector:" + sector, category_colour(sector, SECTOR_COLOURS), shown
+    orientation = str(data.get("orientation") or NO_ORIENTATION)
     return (
         "orientation:" + orientation,
         category_colour(orientation, ORIENTATION_COLOURS),
-        orientation.replace("_", " "),
+        i18n.gettext(orientation)
+        if orientation == NO_ORIENTATION
+        else _orientation_word(orientation),
     )
 
 
@@ -634,20 +693,36 @@ def _node_title(node: str, data: dict, reason: str | None) -> str:
         KIND_LABELS.get(str(kind), str(kind)),
     ]
     if kind == ORGANIZATION:
-        if data.get("sector"):
-            lines.append(f"Sector: {data['sector']}")  # free text: shown exactly as written
+        if data.get("sector"):  # free text: shown exactly as written
+            lines.append(i18n.gettext("Sector: {sector}").format(sector=data["sector"]))
         if data.get("orientation"):  # a vocabulary word such as immigrant_serving
-            lines.append(f"Orientation: {str(data['orientation']).replace('_', ' ')}")
+            lines.append(
+                i18n.gettext("Orientation: {orientation}").format(
+                    orientation=_orientation_word(str(data["orientation"]))
+                )
+            )
         if data.get("services"):
-            lines.append("Services: " + ", ".join(map(str, data["services"])))
+            lines.append(
+                i18n.gettext("Services: {services}").format(
+                    services=", ".join(map(str, data["services"]))
+                )
+            )
     if kind == COMMITTEE and data.get("status"):
-        lines.append(f"Status: {data['status']}")
+        status = str(data["status"])
+        lines.append(
+            i18n.gettext("Status: {status}").format(status=STATUS_WORDS.get(status, status))
+        )
     if kind == GROUP:
-        lines.append(f"{data.get('internal_ties', 0)} ties inside the group")
+        internal = int(data.get("internal_ties", 0))
+        lines.append(
+            i18n.ngettext(
+                "{count} ties inside the group", "{count} ties inside the group", internal
+            ).format(count=internal)
+        )
     if data.get("illustrative"):
-        lines.append("Illustrative data")
+        lines.append(i18n.gettext("Illustrative data"))
     if reason:
-        lines.append(f"Highlighted: {reason}")
+        lines.append(i18n.gettext("Highlighted: {reason}").format(reason=reason))
     return "\n".join(lines)
 
 
@@ -775,7 +850,7 @@ def network_html(
         x, y = positions.get(key) or extra_positions[key]
         title = _node_title(key, data, reason)
         if is_new:
-            title += f"\nNew since {since}" if since else "\nNew"
+            title += "\n" + _new_words(since)
         entry: dict[str, Any] = {
             "id": key,
             "label": escape_text(name or key) if show_label else "",
@@ -848,6 +923,7 @@ def network_html(
         changes,
         exact,
     )
+    page = page.replace('<html lang="en">', f'<html lang="{i18n.language()}">', 1)
     return page.replace("<!--wbh-legend-->", legend, 1)
 
 
@@ -881,15 +957,15 @@ class _ResidentWords:
         if number is None:
             return None
         if self.exact:
-            return f"{number:,.0f} residents"
+            return i18n.gettext("{count} residents").format(count=f"{number:,.0f}")
         if self.shown is None:
             return None  # no city lines given: say nothing rather than risk a derivable count
         protected = self.shown.get(("lives_in", str(source), str(target)))
         if protected is None:
             return None
         if privacy.is_hidden(protected):
-            return f"residents: {protected}"
-        return f"{float(protected):,.0f} residents"
+            return i18n.gettext("residents: {count}").format(count=protected)
+        return i18n.gettext("{count} residents").format(count=f"{float(protected):,.0f}")
 
 
 def _resident_words(
@@ -928,13 +1004,18 @@ def _vis_edges(
         name_v = G.nodes[v].get("name") or v
         if grouped:
             weight = sum(finite_or_none(d.get("weight")) or 1.0 for d in ties[pair])
-            lines = [f"{name_u} – {name_v}: {weight:g} ties"]
+            lines = [
+                i18n.ngettext(
+                    "{one} – {other}: {count} ties", "{one} – {other}: {count} ties", int(weight)
+                ).format(one=name_u, other=name_v, count=f"{weight:g}")
+            ]
             width = 1 + 2 * math.log2(1 + weight)
         else:
             lines = [f"{name_u} – {name_v}"]
             for d in ties[pair]:
-                tie = str(d.get("tie_type") or "tie").replace("_", " ")
-                detail = f"{tie} (strength {d.get('strength', 1)})"
+                detail = i18n.gettext("{tie} (strength {strength})").format(
+                    tie=_tie_word(d.get("tie_type")), strength=d.get("strength", 1)
+                )
                 if d.get("kind"):
                     detail += f": {d['kind']}"
                 if d.get("tie_type") == "lives_in" and residents is not None:
@@ -942,15 +1023,15 @@ def _vis_edges(
                     if words:
                         detail += f", {words}"
                 if d.get("illustrative"):
-                    detail += " [illustrative]"
+                    detail += " " + i18n.gettext("[illustrative]")
                 lines.append(detail)
             width = max((finite_or_none(d.get("strength")) or 1.0) for d in ties[pair])
         new_here = sum(id(d) in fresh for d in ties[pair])
         if new_here:
-            lines.append((f"New since {since}" if since else "New") + _times(new_here))
+            lines.append(_new_words(since) + _times(new_here))
         bridging = pair in highlighted_pairs
         if bridging:
-            lines.append("Highlighted tie")
+            lines.append(i18n.gettext("Highlighted tie"))
         entry = {
             "from": u,
             "to": v,
@@ -965,8 +1046,15 @@ def _vis_edges(
     return vis_edges, len(fresh)
 
 
+def _new_words(since: str) -> str:
+    """ "New since March convening" (or "New") in a tooltip."""
+    return i18n.gettext("New since {since}").format(since=since) if since else i18n.gettext("New")
+
+
 def _times(count: int) -> str:
-    return f" ({count} ties)" if count > 1 else ""
+    if count <= 1:
+        return ""
+    return " " + i18n.ngettext("({count} ties)", "({count} ties)", count).format(count=count)
 
 
 def _ended_edges(
@@ -980,17 +1068,25 @@ def _ended_edges(
         if u == v or u not in G or v not in G:
             elsewhere += 1
             continue
-        kind = str(tie.get("tie_type") or "tie").replace("_", " ")
         strength = finite_or_none(tie.get("strength")) or 1.0
         on, reason = tie.get("on"), tie.get("reason")
-        when = f"ended {on}" if on else "ended"
+        if on and reason:
+            how_ended = i18n.gettext("ended {on}: {reason}").format(on=on, reason=reason)
+        elif on:
+            how_ended = i18n.gettext("ended {on} (no longer in the data)").format(on=on)
+        elif reason:
+            how_ended = i18n.gettext("ended: {reason}").format(reason=reason)
+        else:
+            how_ended = i18n.gettext("ended (no longer in the data)")
         lines = [
             f"{G.nodes[u].get('name') or u} – {G.nodes[v].get('name') or v}",
-            f"{kind} (strength {strength:g})",
-            f"{when}: {reason}" if reason else f"{when} (no longer in the data)",
+            i18n.gettext("{tie} (strength {strength})").format(
+                tie=_tie_word(tie.get("tie_type")), strength=f"{strength:g}"
+            ),
+            how_ended,
         ]
         if since:
-            lines.append(f"Ended since {since}")
+            lines.append(i18n.gettext("Ended since {since}").format(since=since))
         drawn.append(
             {
                 "from": u,
@@ -1004,27 +1100,32 @@ def _ended_edges(
     return drawn, elsewhere
 
 
-def _count(count: int, one: str, many: str) -> str:
-    return f"{count:,} {one if count == 1 else many}"
-
-
 def _changes_legend(since: str, new: int, ended: int, elsewhere: int, new_nodes: int) -> str:
     """Legend rows for the changes since a meeting (counts of what this view draws)."""
-    label = escape_text(since)
+    new_text = i18n.ngettext(
+        "{count} new tie since {since}", "{count} new ties since {since}", new
+    ).format(count=i18n.fmt_number(new), since=since)
+    ended_text = i18n.ngettext(
+        "{count} ended tie (dashed)", "{count} ended ties (dashed)", ended
+    ).format(count=i18n.fmt_number(ended))
+    if elsewhere:
+        ended_text = i18n.gettext("{ended}, {count} more with an end not shown").format(
+            ended=ended_text, count=i18n.fmt_number(elsewhere)
+        )
     rows = [
         f'<div class="wbh-since"><span class="swatch" style="background:{NEW_COLOUR};'
-        f'height:5px;border:0"></span>{_count(new, "new tie", "new ties")} since {label}</div>',
+        f'height:5px;border:0"></span>{escape_text(new_text)}</div>',
         f'<div class="wbh-since"><span class="swatch" style="background:#fff;border:0;'
         f'border-top:2px dashed {ENDED_COLOUR};height:0"></span>'
-        f"{_count(ended, 'ended tie', 'ended ties')} (dashed)"
-        + (f", {elsewhere:,} more with an end not shown" if elsewhere else "")
-        + "</div>",
+        f"{escape_text(ended_text)}</div>",
     ]
     if new_nodes:
-        outlined = _count(new_nodes, "new organization", "new organizations")
+        outlined = i18n.ngettext(
+            "{count} new organization (outlined)", "{count} new organizations (outlined)", new_nodes
+        ).format(count=i18n.fmt_number(new_nodes))
         rows.append(
             f'<div class="wbh-since"><span class="swatch" style="background:#fff;border:3px '
-            f'solid {NEW_COLOUR}"></span>{outlined} (outlined)</div>'
+            f'solid {NEW_COLOUR}"></span>{escape_text(outlined)}</div>'
         )
     return "".join(rows)
 
@@ -1042,27 +1143,36 @@ def _legend_html(
         f"{escape_text(label)}</div>"
         for colour, label in items
     ]
+    # Our own words (translated, no data), escaped all the same.
+    words = {
+        "highlighted": i18n.gettext("Highlighted"),
+        "tie": i18n.gettext("Highlighted tie"),
+        "illustrative": i18n.gettext("Illustrative (dashed)"),
+        "invite": i18n.gettext("Not a member — could be invited (hollow)"),
+        "exact": i18n.gettext(privacy.EXACT_LABEL),
+    }
+    shown = {key: escape_text(text) for key, text in words.items()}
     if nodes_highlighted:
         rows.append(
             f'<div><span class="swatch" style="background:#fff;border:3px solid '
-            f'{HIGHLIGHT_COLOUR}"></span>Highlighted</div>'
+            f'{HIGHLIGHT_COLOUR}"></span>{shown["highlighted"]}</div>'
         )
     if edges_highlighted:
         rows.append(
             f'<div><span class="swatch" style="background:{BRIDGE_COLOUR};'
-            'height:4px;border:0"></span>Highlighted tie</div>'
+            f'height:4px;border:0"></span>{shown["tie"]}</div>'
         )
     rows.append(
         '<div><span class="swatch" style="background:#fff;border:1px dashed #333">'
-        "</span>Illustrative (dashed)</div>"
+        f"</span>{shown['illustrative']}</div>"
     )
     if non_members:
         rows.append(
             '<div><span class="swatch" style="background:#fff;border:3px solid #333">'
-            "</span>Not a member — could be invited (hollow)</div>"
+            f"</span>{shown['invite']}</div>"
         )
     if exact:  # a constant of ours, never data
-        rows.append(f'<div style="font-weight:bold;color:#b00020">{privacy.EXACT_LABEL}</div>')
+        rows.append(f'<div style="font-weight:bold;color:#b00020">{shown["exact"]}</div>')
     return f'<div class="wbh-legend">{"".join(rows)}{changes}</div>'
 
 

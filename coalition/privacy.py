@@ -40,13 +40,14 @@ import numpy as np
 import pandas as pd
 
 from coalition import settings
+from coalition.i18n import N_
 from coalition.presenting.text import MISSING, fmt_int
 
 if TYPE_CHECKING:
     from coalition.accounts import Account
 
 # Said beside exact counts shown to editors and admins.
-EXACT_LABEL = "Exact counts — not for sharing"
+EXACT_LABEL = N_("Exact counts — not for sharing")  # translated where shown: _(EXACT_LABEL)
 
 WITHHELD_TEXT = "withheld to protect a small count"
 

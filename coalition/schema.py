@@ -24,6 +24,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from coalition.i18n import N_
+
 # --- node kinds ---------------------------------------------------------------------------------
 ORGANIZATION = "organization"
 NEIGHBORHOOD = "neighborhood"
@@ -54,15 +56,16 @@ DERIVED_TIE_TYPES = {
 TIE_TYPES_IN_FILE = tuple(t for t in TIE_TYPES if t not in DERIVED_TIE_TYPES)
 
 # --- vocabularies -------------------------------------------------------------------------------
+# Service key -> words (marked for translation: shown with _(), e.g. presenting.city.service_words).
 SERVICES: dict[str, str] = {
-    "legal": "legal and immigration help",
-    "english": "English and language learning",
-    "employment": "employment",
-    "health": "health",
-    "housing": "housing",
-    "education": "education",
-    "citizenship": "citizenship and civic life",
-    "youth": "youth",
+    "legal": N_("legal and immigration help"),
+    "english": N_("English and language learning"),
+    "employment": N_("employment"),
+    "health": N_("health"),
+    "housing": N_("housing"),
+    "education": N_("education"),
+    "citizenship": N_("citizenship and civic life"),
+    "youth": N_("youth"),
 }
 ORIENTATIONS = ("immigrant_serving", "receiving_community", "both")
 ANCHOR_TYPES = ("library", "neighborhood_association", "school", "faith", "none")

@@ -217,7 +217,7 @@ def test_coverage_in_spanish(capsys, loaded):
         "cubierto",
     ]
     assert lines[header + 1].split() == ["Alder", "activo", "1,000", "400", "sí"]
-    assert lines[header + 3].split() == ["Cedar", "formándose", "600", "300", "no"]
+    assert lines[header + 3].split() == ["Cedar", "en", "formación", "600", "300", "no"]
     # The columns line up: every row's last cell starts where the header's does.
     assert {len(line) - len(line.split()[-1]) for line in lines[header:]} == {
         len(lines[header]) - len("cubierto")

@@ -650,16 +650,18 @@ def filter_options(snap: Snapshot) -> dict[str, Any]:
     >>> filter_options(snap)['sectors'][:2]
     ['business', 'faith']
     """
-    return _filter_options(analysis_key(snap), snap)
+    return _filter_options(analysis_key(snap), snap, i18n.language())
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _filter_options(key: AnalysisKey, _snap: Snapshot) -> dict[str, Any]:
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _filter_options(key: AnalysisKey, _snap: Snapshot, language: str) -> dict[str, Any]:
+    """The choices in one language (``language`` keys the cache: the services are words)."""
     snap = _snap
-    read = tables(snap)
-    if read is None:
-        return city_text.filter_options(graph(snap))
-    return city_text.filter_options_of_tables(read)
+    with i18n.using(language):
+        read = tables(snap)
+        if read is None:
+            return city_text.filter_options(graph(snap))
+        return city_text.filter_options_of_tables(read)
 
 
 # --- the analyses ---------------------------------------------------------------------------------
@@ -1094,11 +1096,14 @@ def network_page_html(
     geographic: bool,
     aggregate_by: str | None,
     height: str = "650px",
+    language: str | None = None,
 ) -> tuple[str, int, int, bool]:
     """The pyvis page for one choice of filters (html, nodes shown, nodes matched, aggregated).
 
     ``selection`` is ``(kinds, sectors, communities, neighborhoods, services, focus, depth)``
-    with tuples for the lists (hashable); ``height`` is the drawing's CSS height.
+    with tuples for the lists (hashable); ``height`` is the drawing's CSS height. The page's
+    words (legend, tooltips) are in ``language``: pass ``i18n.language()``, which keys the
+    cache (``None``: the language in use, for one-language callers).
 
     Examples
     --------
@@ -1112,18 +1117,19 @@ def network_page_html(
 
     view = filtered(snap, selection)
     matched = view.number_of_nodes()
-    if matched > network_view.MAX_VISIBLE_NODES and aggregate_by:
-        grouped = network_view.aggregate_graph(view, by=aggregate_by)
-        group_positions = network_view.layout_positions(
-            grouped, seed=settings.DEFAULT_SEED, geographic=False
+    with i18n.using(language or i18n.language()):
+        if matched > network_view.MAX_VISIBLE_NODES and aggregate_by:
+            grouped = network_view.aggregate_graph(view, by=aggregate_by)
+            group_positions = network_view.layout_positions(
+                grouped, seed=settings.DEFAULT_SEED, geographic=False
+            )
+            html_text = network_view.network_html(grouped, group_positions, height=height)
+            return html_text, grouped.number_of_nodes(), matched, True
+        html_text = network_view.network_html(
+            view,
+            positions(snap, geographic),
+            **_drawing_options(snap, view, selection, color_by, size_by, marks, height),
         )
-        html_text = network_view.network_html(grouped, group_positions, height=height)
-        return html_text, grouped.number_of_nodes(), matched, True
-    html_text = network_view.network_html(
-        view,
-        positions(snap, geographic),
-        **_drawing_options(snap, view, selection, color_by, size_by, marks, height),
-    )
     return html_text, matched, matched, False
 
 
@@ -1144,7 +1150,8 @@ def _drawing_options(
     marked = {n: r for n, r in highlight_nodes.items() if n in view}
     focus = selection[5]
     if focus in view:  # the organization searched for stands out from its surroundings
-        marked[focus] = ", ".join(filter(None, ["the organization you chose", marked.get(focus)]))
+        chosen = i18n.gettext("the organization you chose")
+        marked[focus] = ", ".join(filter(None, [chosen, marked.get(focus)]))
     return {
         "color_by": color_by,
         "size_by": {n: v for n, v in size.items() if n in view} if size else None,
@@ -1170,16 +1177,20 @@ def neighborhoods(snap: Snapshot, disclosure: privacy.Disclosure | None = None) 
     >>> neighborhoods(snap).loc['cedar', 'gap_count']
     np.float64(2.0)
     """
-    return _neighborhood_measures(snap, _audience(disclosure))
+    return _neighborhood_measures(snap, _audience(disclosure), i18n.language())
 
 
 @st.cache_resource(show_spinner="Preparing the map…", max_entries=8)
-def _neighborhood_measures(snap: Snapshot, disclosure: privacy.Disclosure) -> gpd.GeoDataFrame:
+def _neighborhood_measures(
+    snap: Snapshot, disclosure: privacy.Disclosure, language: str
+) -> gpd.GeoDataFrame:
+    """The figures in one language (``language`` keys the cache: a hidden figure is words)."""
     from coalition import map_files
 
-    return map_files.neighborhood_measures(
-        graph(snap), ranking(snap), index=index(snap), disclosure=disclosure
-    )
+    with i18n.using(language):
+        return map_files.neighborhood_measures(
+            graph(snap), ranking(snap), index=index(snap), disclosure=disclosure
+        )
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -1252,19 +1263,21 @@ def neighborhood_members(
     --------
     >>> members, communities = neighborhood_members(snap, 'alder')
     """
-    return _neighborhood_members(snap, neighborhood_id, _audience(disclosure))
+    return _neighborhood_members(snap, neighborhood_id, _audience(disclosure), i18n.language())
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
 def _neighborhood_members(
-    snap: Snapshot, neighborhood_id: str, disclosure: privacy.Disclosure
+    snap: Snapshot, neighborhood_id: str, disclosure: privacy.Disclosure, language: str
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    return city_text.neighborhood_members(
-        graph(snap),
-        neighborhood_id,
-        protected=protected_counts(snap, disclosure),
-        disclosure=disclosure,
-    )
+    """The tables in one language (``language`` keys the cache: titles and words)."""
+    with i18n.using(language):
+        return city_text.neighborhood_members(
+            graph(snap),
+            neighborhood_id,
+            protected=protected_counts(snap, disclosure),
+            disclosure=disclosure,
+        )
 
 
 def neighborhood_gap_lines(
@@ -1430,10 +1443,11 @@ def network_since_html(
     version: int,
     label: str,
     height: str = "650px",
+    language: str | None = None,
 ) -> tuple[str, int]:
     """The pyvis page of one (ungrouped) choice of filters with the changes since ``version``
     drawn on it: new ties, ended ties (dashed), new organizations outlined (``height``: the
-    drawing's CSS height).
+    drawing's CSS height; ``language``: as for :func:`network_page_html`, keys the cache).
 
     Same drawing as :func:`network_page_html` (same cached positions, sizes and highlights:
     the marks move nothing); returns ``(html, nodes shown)``. Views too large to draw one by
@@ -1450,17 +1464,19 @@ def network_since_html(
 
     view = filtered(snap, selection)
     changes = since_marks(snap, version)
-    html_text = network_view.network_html(
-        view,
-        positions(snap, geographic),
-        **_drawing_options(snap, view, selection, color_by, size_by, marks, height),
-        new_ties=set(changes.ties_added),
-        ended_ties=[
-            {**tie.row, "on": tie.on, "reason": tie.reason} for tie in changes.ties_ended.values()
-        ],
-        new_nodes=set(changes.organizations_added),
-        changes_label=label,
-    )
+    with i18n.using(language or i18n.language()):
+        html_text = network_view.network_html(
+            view,
+            positions(snap, geographic),
+            **_drawing_options(snap, view, selection, color_by, size_by, marks, height),
+            new_ties=set(changes.ties_added),
+            ended_ties=[
+                {**tie.row, "on": tie.on, "reason": tie.reason}
+                for tie in changes.ties_ended.values()
+            ],
+            new_nodes=set(changes.organizations_added),
+            changes_label=label,
+        )
     return html_text, view.number_of_nodes()
 
 
@@ -1626,10 +1642,11 @@ def survey_response(snap: Snapshot) -> tuple[ResponseSummary, dict[str, int]]:
 
 @st.cache_resource(show_spinner="Comparing the survey rounds…", max_entries=16)
 def round_comparison(
-    snap: Snapshot, before: str, after: str, ties: str, revision: int
+    snap: Snapshot, before: str, after: str, ties: str, revision: int, language: str | None = None
 ) -> RoundComparison:
     """Two survey rounds compared (:func:`coalition.survey.compare.compare_rounds`) on the
-    roster of the recorded city at ``snap``, at one survey revision.
+    roster of the recorded city at ``snap``, at one survey revision (its sentences in
+    ``language``: pass ``i18n.language()``, which keys the cache).
 
     Examples
     --------
@@ -1643,9 +1660,10 @@ def round_comparison(
 
     base = snap.recorded()
     roster = survey_analysis.roster_of(city(base))
-    return compare.compare_rounds(
-        survey_round(base.url, before, revision),
-        survey_round(base.url, after, revision),
-        roster,
-        ties=ties,
-    )
+    with i18n.using(language or i18n.language()):
+        return compare.compare_rounds(
+            survey_round(base.url, before, revision),
+            survey_round(base.url, after, revision),
+            roster,
+            ties=ties,
+        )

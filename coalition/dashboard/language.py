@@ -4,6 +4,9 @@ The first script run of a browser session picks the language from, in order: ``?
 the address (a link handed out for a Spanish-speaking meeting), the cookie this switch wrote
 the last time, the browser's own ``Accept-Language``, and English. :func:`start` runs at the top
 of every script run, before anything is drawn; :func:`switch` draws the choice in the sidebar.
+The cookie (``coalition_lang=es``, a year, this site only) is written when the visitor chooses
+a language, with the switch or a ``?lang=`` link; a browser that never chose follows its own
+language and gets no cookie.
 """
 
 from __future__ import annotations
@@ -46,12 +49,15 @@ def start() -> str:
         state["_language_asked"] = asked
         state[KEY] = asked
     if state.get(KEY) not in i18n.LANGUAGES:
+        remembered = i18n.supported(_request_value("cookies", COOKIE))
         state[KEY] = (
-            i18n.supported(_request_value("cookies", COOKIE))
+            remembered
             or i18n.supported(_request_value("headers", "Accept-Language"))
             or i18n.SOURCE_LANGUAGE
         )
-        state[_SAVED_KEY] = i18n.supported(_request_value("cookies", COOKIE))
+        # Nothing to write until the visitor chooses (the switch or a ?lang= link): the cookie
+        # already says it, or the browser's own language will say it again next time.
+        state[_SAVED_KEY] = remembered or state[KEY]
     return i18n.set_language(state[KEY])
 
 

@@ -7,7 +7,8 @@ from streamlit_folium import st_folium
 
 from coalition import labels, maps, privacy
 from coalition.dashboard import auth, cache, since_ui, ui
-from coalition.presenting.text import md, with_moe
+from coalition.i18n import _
+from coalition.presenting.text import fmt_int, md, with_moe
 
 PROFILE_KEY = "map_profile"
 LAST_CLICK_KEY = "_map_last_click"
@@ -48,21 +49,23 @@ def render() -> None:
     if presenting:
         map_slot = st.container(key=ui.PRESENTER_VIEW_KEY)
     else:
-        st.title("Map")
+        st.title(_("Map"))
         st.markdown(
-            "Each neighborhood is coloured by the measure you choose. Click a neighborhood "
-            "(or pick it from the list below the map) to see its profile."
+            _(
+                "Each neighborhood is coloured by the measure you choose. Click a neighborhood "
+                "(or pick it from the list below the map) to see its profile."
+            )
         )
     names = {nid: str(name) for nid, name in frame["name"].items()}
-    settings_box = st.expander("Map settings") if presenting else st.container()
+    settings_box = st.expander(_("Map settings")) if presenting else st.container()
     controls = settings_box.columns([2, 1, 1])
     measure = controls[0].selectbox(
-        "Colour neighborhoods by",
+        _("Colour neighborhoods by"),
         list(maps.MEASURES),
         format_func=ui.shown_as(maps.MEASURES),
         key="map_measure",
     )
-    show_organizations = controls[1].toggle("Show organizations", value=True, key="map_orgs")
+    show_organizations = controls[1].toggle(_("Show organizations"), value=True, key="map_orgs")
     organization_count = cache.filter_options(snap)["organization_count"]
     chosen_before = st.session_state.get(PROFILE_KEY)
     organizations_in: tuple[str, ...] | None = None
@@ -73,10 +76,10 @@ def render() -> None:
             (chosen_before,) if isinstance(chosen_before, str) and chosen_before in names else ()
         )
     use_tiles = controls[2].toggle(
-        "Street map background",
+        _("Street map background"),
         value=False,
         key="map_tiles",
-        help="Needs an internet connection. The map works without it.",
+        help=_("Needs an internet connection. The map works without it."),
     )
 
     with settings_box:
@@ -114,20 +117,24 @@ def render() -> None:
             returned_objects=["last_active_drawing", "last_object_clicked"],
         )
     if audience.exact:
-        st.caption(privacy.EXACT_LABEL)
+        st.caption(_(privacy.EXACT_LABEL))
     st.caption(
-        "Filled blue circles: active welcoming committees. White circles: committees "
-        "forming. Small dark dots: member organizations; hollow dots: not members, could be "
-        "invited. Hover for names."
+        _(
+            "Filled blue circles: active welcoming committees. White circles: committees "
+            "forming. Small dark dots: member organizations; hollow dots: not members, could "
+            "be invited. Hover for names."
+        )
     )
     if since is not None:
         since_ui.changes_caption(
-            snap, since, "Neighborhoods whose figures changed have a dashed purple outline."
+            snap, since, _("Neighborhoods whose figures changed have a dashed purple outline.")
         )
     if show_organizations and organization_count > cache.MAX_MAP_ORGANIZATIONS:
         st.caption(
-            f"There are {organization_count:,} organizations, too many to draw at once: "
-            "the map shows those of the neighborhood chosen below."
+            _(
+                "There are {count} organizations, too many to draw at once: the map shows "
+                "those of the neighborhood chosen below."
+            ).format(count=fmt_int(organization_count))
         )
 
     clicked = _clicked_neighborhood(returned, set(names))
@@ -139,21 +146,23 @@ def render() -> None:
             # The points drawn follow the chosen neighborhood: draw the map again.
             st.rerun()
     ordered = sorted(names, key=lambda nid: names[nid].lower())
-    profile_box = st.expander("Neighborhood profile") if presenting else st.container()
+    profile_box = st.expander(_("Neighborhood profile")) if presenting else st.container()
     chosen = profile_box.selectbox(
-        "Neighborhood profile",
+        _("Neighborhood profile"),
         ordered,
         index=None,
         format_func=ui.shown_as(names),
-        placeholder="Choose a neighborhood…",
+        placeholder=_("Choose a neighborhood…"),
         key=PROFILE_KEY,
     )
     if chosen:
         with profile_box:
             _profile(snap, chosen, audience)
     st.caption(
-        "To share these maps with people who install nothing, run `coalition maps`: it "
-        "writes them as files that open in any browser, with no internet."
+        _(
+            "To share these maps with people who install nothing, run `coalition maps`: it "
+            "writes them as files that open in any browser, with no internet."
+        )
     )
 
 
@@ -168,6 +177,20 @@ def _figure(
     if not audience.exact and audience.is_small(value):
         return privacy.format_count(value, audience)
     return with_moe(value, attrs.get(f"{column}_moe"))
+
+
+def _committee_sentence(name: str, status: str) -> str:
+    """The sentence "Alder has an active welcoming committee." (``name`` already escaped): one
+    template per status, as the verb and its agreement differ between languages."""
+    if status == "active":
+        return _("{neighborhood} has an active welcoming committee.").format(neighborhood=name)
+    if status == "forming":
+        return _("{neighborhood} has a welcoming committee forming.").format(neighborhood=name)
+    if status == "paused":
+        return _("{neighborhood} has a welcoming committee that is paused.").format(
+            neighborhood=name
+        )
+    return _("{neighborhood} has no welcoming committee yet.").format(neighborhood=name)
 
 
 def _profile(
@@ -185,49 +208,57 @@ def _profile(
     st.subheader(f"{md(attrs.get('name'))}{mark}")
     cover = cache.coverage(snap, disclosure=audience).neighborhoods.set_index("id")
     status = cover["committee_status"].get(neighborhood_id, "none")
-    status_words = labels.COMMITTEE_STATUS_SENTENCES.get(status, "has no committee")
-    st.markdown(f"{md(attrs.get('name'))} {status_words}.")
+    st.markdown(_committee_sentence(md(attrs.get("name")), status))
     cols = st.columns(3)
-    cols[0].metric("Residents", _figure(shown, attrs, neighborhood_id, "population", audience))
+    cols[0].metric(_("Residents"), _figure(shown, attrs, neighborhood_id, "population", audience))
     cols[1].metric(
-        "Foreign-born residents", _figure(shown, attrs, neighborhood_id, "foreign_born", audience)
+        _("Foreign-born residents"),
+        _figure(shown, attrs, neighborhood_id, "foreign_born", audience),
     )
     cols[2].metric(
-        "Speak English less than very well",
+        _("Speak English less than very well"),
         _figure(shown, attrs, neighborhood_id, "limited_english", audience),
     )
-    source = md(attrs.get("source")) or "no source given"
-    date = f" ({md(attrs.get('source_date'))})" if attrs.get("source_date") else ""
+    source = md(attrs.get("source")) or _("no source given")
+    if attrs.get("source_date"):
+        sourced = _("Source: {source} ({date}).").format(
+            source=source, date=md(attrs.get("source_date"))
+        )
+    else:
+        sourced = _("Source: {source}.").format(source=source)
     st.caption(
-        f"Source: {source}{date}. ± is the 90% margin of error of a survey estimate."
-        + (" Illustrative figures, not real data." if mark else "")
+        " ".join(
+            [sourced, _("± is the 90% margin of error of a survey estimate.")]
+            + ([_("Illustrative figures, not real data.")] if mark else [])
+        )
     )
     members, communities = cache.neighborhood_members(snap, neighborhood_id, audience)
     left, right = st.columns(2)
     with left:
-        st.markdown("**Member organizations here or serving here**")
+        st.markdown(_("**Member organizations here or serving here**"))
         if members.empty:
-            st.write("None recorded.")
+            st.write(_("None recorded."))
         else:
             st.dataframe(members, hide_index=True, width="stretch")
     with right:
-        st.markdown("**Communities living here**")
+        st.markdown(_("**Communities living here**"))
         if communities.empty:
-            st.write("None recorded.")
+            st.write(_("None recorded."))
         else:
             st.dataframe(communities, hide_index=True, width="stretch")
-    st.markdown("**Gaps here**")
+    st.markdown(_("**Gaps here**"))
     lines = cache.neighborhood_gap_lines(snap, neighborhood_id, audience)
     if lines:
         first = lines[:PROFILE_GAPS]
         st.markdown("\n".join(f"- {md(line)}" for line in first))
         if len(lines) > len(first):
             st.caption(
-                f"… and {len(lines) - len(first)} more: choose this neighborhood on the "
-                "Gaps page to see them all."
+                _(
+                    "… and {count} more: choose this neighborhood on the Gaps page to see them all."
+                ).format(count=fmt_int(len(lines) - len(first)))
             )
     else:
-        st.write("No gaps recorded for this neighborhood.")
+        st.write(_("No gaps recorded for this neighborhood."))
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ import streamlit as st
 
 from coalition import model, privacy
 from coalition.dashboard import auth, cache, ui
+from coalition.i18n import _, ngettext
 from coalition.presenting import gaps as gap_text
 from coalition.presenting import plans
 from coalition.presenting.text import fmt_int, fmt_share, md
@@ -29,14 +30,18 @@ def render() -> None:
         snap = cache.snapshot()
         meta = cache.info(snap)
 
-    st.title(f"{md(meta.get('city') or 'Our city')}: the coalition at a glance")
+    st.title(
+        _("{city}: the coalition at a glance").format(city=md(meta.get("city") or _("Our city")))
+    )
     st.markdown(
-        "Who is in the welcoming network, where committees reach, what is missing, "
-        "and where to start next."
+        _(
+            "Who is in the welcoming network, where committees reach, what is missing, "
+            "and where to start next."
+        )
     )
     audience = auth.disclosure()
     if audience.exact:
-        st.caption(privacy.EXACT_LABEL)
+        st.caption(_(privacy.EXACT_LABEL))
     with ui.problems_shown():
         counts = cache.counts(snap)
         cover = cache.coverage(snap, disclosure=audience)
@@ -45,31 +50,36 @@ def render() -> None:
     committees = plans.committee_counts(cover.neighborhoods)
     cols = st.columns(5)
     cols[0].metric(
-        "Member organizations",
+        _("Member organizations"),
         fmt_int(counts.get("members", counts.get("organization"))),
-        help=f"Organizations: {model.members_phrase(counts)} (those that are not "
-        "members could be invited).",
+        help=_("Organizations: {members} (those that are not members could be invited).").format(
+            members=model.members_phrase(counts)
+        ),
     )
     cols[1].metric(
-        "Partnerships between members",
+        _("Partnerships between members"),
         fmt_int(counts.get("partnerships")),
-        help="Ties recorded between two member organizations. All ties, including "
-        "who serves which community and where members are: "
-        f"{fmt_int(counts.get('ties'))}.",
+        help=_(
+            "Ties recorded between two member organizations. All ties, including who serves "
+            "which community and where members are: {ties}."
+        ).format(ties=fmt_int(counts.get("ties"))),
     )
-    cols[2].metric("Communities", fmt_int(counts.get("community")))
+    cols[2].metric(_("Communities"), fmt_int(counts.get("community")))
+    active, forming = committees["active"], committees["forming"]
     cols[3].metric(
-        "Welcoming committees",
-        f"{committees['active']} active",
-        f"{committees['forming']} forming",
+        _("Welcoming committees"),
+        ngettext("{count} active", "{count} active", active).format(count=fmt_int(active)),
+        ngettext("{count} forming", "{count} forming", forming).format(count=fmt_int(forming)),
         delta_color="off",
         delta_arrow="off",
     )
     cols[4].metric(
-        "Foreign-born residents reached",
+        _("Foreign-born residents reached"),
         _share_shown(cover.shown("summary", "", "share_foreign_born_covered", None), summary),
-        help="Share of the city's foreign-born residents who live in a neighborhood "
-        "with an active welcoming committee.",
+        help=_(
+            "Share of the city's foreign-born residents who live in a neighborhood "
+            "with an active welcoming committee."
+        ),
     )
     # Entries = rows of the city's tables, counted as the sidebar and the Data page count them.
     ui.illustrative_caption(counts["illustrative_entries"], counts["entries"], "entries")
@@ -78,21 +88,21 @@ def render() -> None:
 
     left, right = st.columns(2)
     with left:
-        st.subheader("Biggest gaps")
+        st.subheader(_("Biggest gaps"))
         with ui.problems_shown():
             gap_report = cache.gaps(snap, audience)
         sentences = gap_text.top_gap_sentences(gap_report, TOP)
         if sentences:
             st.markdown("\n".join(f"{i}. {md(s)}" for i, s in enumerate(sentences, 1)))
         else:
-            st.success("No gaps found in the current data.")
+            st.success(_("No gaps found in the current data."))
         st.page_link(
             str(Path(__file__).with_name("gaps.py")),
-            label="See every gap",
+            label=_("See every gap"),
             icon=":material/arrow_forward:",
         )
     with right:
-        st.subheader("Where to start the next committee")
+        st.subheader(_("Where to start the next committee"))
         with ui.problems_shown():
             ranked = cache.ranking(snap)
         candidates = None
@@ -108,10 +118,10 @@ def render() -> None:
         if sentences:
             st.markdown("\n".join(f"{i}. {s}" for i, s in enumerate(sentences, 1)))
         else:
-            st.info("Every neighborhood already has an active committee.")
+            st.info(_("Every neighborhood already has an active committee."))
         st.page_link(
             str(Path(__file__).with_name("planner.py")),
-            label="Compare candidates and plans",
+            label=_("Compare candidates and plans"),
             icon=":material/arrow_forward:",
         )
 
@@ -119,7 +129,7 @@ def render() -> None:
 def _share_shown(marker: object, summary: dict) -> str:
     """The share reached, or the text of its marker when the report hid it."""
     if privacy.is_hidden(marker):
-        return "withheld"
+        return _("withheld")
     return fmt_share(summary.get("share_foreign_born_covered"))
 
 

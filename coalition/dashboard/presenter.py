@@ -20,6 +20,7 @@ import streamlit as st
 
 from coalition import errors
 from coalition.dashboard import auth, cache, ui
+from coalition.i18n import _
 from coalition.presenting import meeting
 from coalition.presenting.text import md
 
@@ -79,12 +80,14 @@ def toggle() -> None:
     >>> toggle()  # doctest: +SKIP
     """
     st.toggle(
-        "Presenter mode",
+        _("Presenter mode"),
         key=ui.PRESENTER_KEY,
         on_change=_switched,
-        help="For a projector: large type, the map or network filling the screen, nothing "
-        "that changes data, and a count of what this meeting has added. The address "
-        "?present=1 opens the dashboard this way.",
+        help=_(
+            "For a projector: large type, the map or network filling the screen, nothing "
+            "that changes data, and a count of what this meeting has added. The address "
+            "?present=1 opens the dashboard this way."
+        ),
     )
 
 
@@ -98,7 +101,7 @@ def meeting_text() -> str:
     """
     account = auth.current_account()
     if account is None or not account.can("history"):
-        return "What this meeting has changed is counted for editors and admins."
+        return _("What this meeting has changed is counted for editors and admins.")
     store = cache.get_store()
     current = int(store.version())
     since_on = st.session_state.get(SINCE_KEY)
@@ -106,10 +109,13 @@ def meeting_text() -> str:
     if start_version is None:
         start_version = current
     changes = store.changes_between(start_version, current, account=account)
-    label = f"**Meeting: {md(name)}** — " if name else ""
     if changes is None:
-        return label + md(meeting.reloaded_sentence(name))
-    return label + md(meeting.tally_sentence(meeting.meeting_tally(changes)))
+        sentence = md(meeting.reloaded_sentence(name))
+    else:
+        sentence = md(meeting.tally_sentence(meeting.meeting_tally(changes)))
+    if not name:
+        return sentence
+    return _("**Meeting: {meeting}** — {sentence}").format(meeting=md(name), sentence=sentence)
 
 
 @st.fragment(run_every=REFRESH_SECONDS)
@@ -130,7 +136,9 @@ def meeting_line() -> None:
         text = meeting_text()
     except errors.CoalitionError as exc:
         logger.info("presenter mode: no meeting line: %s", exc)
-        st.caption("What this meeting has changed cannot be counted: " + md(exc))
+        st.caption(
+            _("What this meeting has changed cannot be counted: {problem}").format(problem=md(exc))
+        )
         return
     st.markdown(text)
 

@@ -10,9 +10,13 @@ import streamlit as st
 from coalition import errors, labels, model
 from coalition.accounts import Account
 from coalition.dashboard import auth, cache, language, presenter
-from coalition.presenting.text import loaded_time, md
+from coalition.i18n import N_, Translated, _
+from coalition.presenting.text import fmt_int, loaded_time, md
 
 logger = logging.getLogger(__name__)
+
+# An account's role, as the sidebar names it ("Signed in as ana (editor)").
+ROLE_NAMES = Translated({"viewer": N_("viewer"), "editor": N_("editor"), "admin": N_("admin")})
 
 
 def account_line(account: Account | None) -> None:
@@ -24,8 +28,12 @@ def account_line(account: Account | None) -> None:
     """
     if account is None or account.operator:
         return
-    st.markdown(f"Signed in as **{md(account.name)}** ({account.role})")
-    st.button("Sign out", on_click=auth.sign_out, key="sign_out")
+    st.markdown(
+        _("Signed in as **{name}** ({role})").format(
+            name=md(account.name), role=ROLE_NAMES.get(account.role, account.role)
+        )
+    )
+    st.button(_("Sign out"), on_click=auth.sign_out, key="sign_out")
 
 
 def render(container: Any = None, account: Account | None = None) -> None:
@@ -54,23 +62,33 @@ def render(container: Any = None, account: Account | None = None) -> None:
         except errors.CoalitionError as exc:
             logger.info("sidebar skipped: %s", exc)
             return
-        st.markdown(f"### {md(meta.get('city') or 'Coalition')}")
-        st.caption(f"Data loaded {md(loaded_time(meta.get('loaded_at')))}")
+        city = md(meta.get("city")) or _("Coalition")
+        st.markdown(f"### {city}")
+        st.caption(_("Data loaded {time}").format(time=md(loaded_time(meta.get("loaded_at")))))
         # "N members, M other organizations": non-members are organizations to invite.
-        st.caption(
-            f"Organizations: {model.members_phrase(counts)}"
-            + (" (could be invited)" if counts.get("other_organizations") else "")
-            + "."
+        template = (
+            _("Organizations: {members} (could be invited).")
+            if counts.get("other_organizations")
+            else _("Organizations: {members}.")
         )
+        st.caption(template.format(members=model.members_phrase(counts)))
         if meta.get("loaded_automatically"):  # the store was empty: never a silent sample
             st.info(
-                "This is the sample city: the store was empty, so it was filled with it. "
-                "Load your own city with `coalition init DIR --replace`."
+                _(
+                    "This is the sample city: the store was empty, so it was filled with it. "
+                    "Load your own city with `coalition init DIR --replace`."
+                )
             )
         total, illustrative = counts["entries"], counts["illustrative_entries"]
         if illustrative:
             st.caption(
-                f"{labels.ILLUSTRATIVE_MARK} {illustrative:,} of {total:,} entries are "
-                "illustrative examples, not real facts."
+                _(
+                    "{mark} {illustrative} of {total} entries are illustrative examples, "
+                    "not real facts."
+                ).format(
+                    mark=labels.ILLUSTRATIVE_MARK,
+                    illustrative=fmt_int(illustrative),
+                    total=fmt_int(total),
+                )
             )
-        st.caption("Works offline: nothing on these pages is loaded from the internet.")
+        st.caption(_("Works offline: nothing on these pages is loaded from the internet."))

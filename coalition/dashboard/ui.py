@@ -18,7 +18,8 @@ import pandas as pd
 import streamlit as st
 
 from coalition import errors, labels, settings
-from coalition.presenting.text import md
+from coalition.i18n import N_, _
+from coalition.presenting.text import fmt_int, md
 
 logger = logging.getLogger(__name__)
 
@@ -38,21 +39,45 @@ def shown_as(table: Mapping[Any, str]) -> Callable[[Any], str]:
     return lambda key: str(table.get(key, key))
 
 
+# What an illustrative caption counts: (some are illustrative, all come from sources).
+ILLUSTRATIVE_CAPTIONS = {
+    "rows": (
+        N_(
+            "Illustrative rows: {illustrative} of {total} — marked with {mark}. They are "
+            "examples, not facts about real organizations."
+        ),
+        N_("All {total} rows shown come from cited sources."),
+    ),
+    "entries": (
+        N_(
+            "Illustrative entries: {illustrative} of {total} — marked with {mark}. They are "
+            "examples, not facts about real organizations."
+        ),
+        N_("All {total} entries shown come from cited sources."),
+    ),
+}
+
+
 def illustrative_caption(illustrative: int, total: int, what: str = "rows") -> None:
     """Say how much of what is shown is made up to illustrate the tool.
+
+    ``what`` is ``"rows"`` or ``"entries"`` (a key of :data:`ILLUSTRATIVE_CAPTIONS`).
 
     Examples
     --------
     >>> illustrative_caption(11, 16, 'entries')
     """
+    some, every = ILLUSTRATIVE_CAPTIONS.get(what, ILLUSTRATIVE_CAPTIONS["rows"])
     if total and illustrative:
         st.caption(
-            f"Illustrative {what}: {illustrative:,} of {total:,} — marked with "
-            f"{labels.ILLUSTRATIVE_MARK}. They are examples, not facts about real "
-            "organizations."
+            _(some).format(
+                illustrative=fmt_int(illustrative),
+                total=fmt_int(total),
+                mark=labels.ILLUSTRATIVE_MARK,
+            )
         )
     elif total:
-        st.caption(f"All {total:,} {what} shown come from cited sources.")
+        st.caption(_(every).format(total=fmt_int(total)))
 
 
 def legend(items: Iterable[tuple[str, str]], title: str | None = None) -> None:
@@ -89,13 +114,17 @@ def show_problem(exc: BaseException) -> None:
         lines = [f"- {md(p)}" for p in problems[:30]]
         more = len(problems) - 30
         if more > 0:
-            lines.append(f"- … and {more} more")
+            lines.append("- " + _("… and {count} more").format(count=fmt_int(more)))
         st.error(
-            "The data has problems, so nothing new was loaded. Fix these in the data "
-            "folder and load it again:\n\n" + "\n".join(lines)
+            _(
+                "The data has problems, so nothing new was loaded. Fix these in the data "
+                "folder and load it again:"
+            )
+            + "\n\n"
+            + "\n".join(lines)
         )
     else:
-        st.error(md(exc) or "Something went wrong with the data.")
+        st.error(md(exc) or _("Something went wrong with the data."))
     logger.warning("dashboard error shown to the user: %s", exc)
 
 
@@ -141,19 +170,22 @@ def ranking_column_config(max_score: float = 1.0) -> dict[str, Any]:
     >>> sorted(ranking_column_config(2.0))
     ['Score', 'Stability', 'Why']
     """
+    score, stability, why = _("Score"), _("Stability"), _("Why")
     return {
-        "Score": st.column_config.ProgressColumn(
-            "Score", min_value=0.0, max_value=max(float(max_score), 1e-9), format="%.2f"
+        score: st.column_config.ProgressColumn(
+            score, min_value=0.0, max_value=max(float(max_score), 1e-9), format="%.2f"
         ),
-        "Stability": st.column_config.ProgressColumn(
-            "Stability",
+        stability: st.column_config.ProgressColumn(
+            stability,
             min_value=0.0,
             max_value=1.0,
             format="percent",
-            help="Share of 200 runs with the weights and census figures shaken within their "
-            "uncertainty in which it stays in the top k.",
+            help=_(
+                "Share of 200 runs with the weights and census figures shaken within their "
+                "uncertainty in which it stays in the top k."
+            ),
         ),
-        "Why": st.column_config.TextColumn("Why", width="large"),
+        why: st.column_config.TextColumn(why, width="large"),
     }
 
 

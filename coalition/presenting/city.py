@@ -16,7 +16,9 @@ import networkx as nx
 import pandas as pd
 
 from coalition import labels, model, privacy, schema
+from coalition.i18n import _
 
+# The column of illustrative counts, in English (``illustrative_column()``: in the language in use).
 ILLUSTRATIVE_COLUMN = f"Illustrative {labels.ILLUSTRATIVE_MARK}"
 # Ties through which an organization reaches a neighborhood.
 _REACHING_TIES = ("located_in", "serves_neighborhood")
@@ -119,7 +121,7 @@ def _options(
         return dict(sorted(items.items(), key=lambda item: (item[1].lower(), item[0])))
 
     service_labels = {
-        key: label.capitalize() for key, label in schema.SERVICES.items() if key in services
+        key: service_words(key).capitalize() for key in schema.SERVICES if key in services
     }
     service_labels.update({s: s for s in sorted(services) if s not in service_labels})
     return {
@@ -134,6 +136,30 @@ def _options(
         "total": total,
         "organization_count": len(by_kind[schema.ORGANIZATION]),
     }
+
+
+def illustrative_column() -> str:
+    """The title of the column of illustrative counts, in the language in use.
+
+    Examples
+    --------
+    >>> illustrative_column() == ILLUSTRATIVE_COLUMN
+    True
+    """
+    return _("Illustrative {mark}").format(mark=labels.ILLUSTRATIVE_MARK)
+
+
+def service_words(key: str) -> str:
+    """A service (a key of :data:`coalition.schema.SERVICES`) in words, in the language in use;
+    a service the vocabulary does not know is shown as written.
+
+    Examples
+    --------
+    >>> service_words("legal"), service_words("chess")
+    ('legal and immigration help', 'chess')
+    """
+    label = schema.SERVICES.get(key)
+    return _(label) if label else key
 
 
 def _mark(illustrative: Any) -> str:
@@ -187,18 +213,19 @@ def neighborhood_members(
     """
     members: dict[str, set[str]] = {}
     communities = []
-    for source, _, key, attrs in G.in_edges(neighborhood_id, keys=True, data=True):
+    community, kind, residents = _("Community"), _("Kind"), _("Residents here")
+    for source, _target, key, attrs in G.in_edges(neighborhood_id, keys=True, data=True):
         if key in _REACHING_TIES:
             members.setdefault(source, set()).add(
-                "located here" if key == "located_in" else "serves it"
+                _("located here") if key == "located_in" else _("serves it")
             )
         elif key == "lives_in":
             node = G.nodes[source]
             communities.append(
                 {
-                    "Community": str(node.get("name") or source),
-                    "Kind": labels.COMMUNITY_KIND_WORDS.get(node.get("community_kind"), ""),
-                    "Residents here": privacy.format_count(
+                    community: str(node.get("name") or source),
+                    kind: labels.COMMUNITY_KIND_WORDS.get(node.get("community_kind"), ""),
+                    residents: privacy.format_count(
                         (protected or {}).get(
                             ("lives_in", str(source), str(neighborhood_id)), attrs.get("residents")
                         ),
@@ -212,13 +239,11 @@ def neighborhood_members(
         node = G.nodes[org]
         rows.append(
             {
-                "Organization": str(node.get("name") or org),
-                "Sector": str(node.get("sector") or ""),
-                "How": ", ".join(sorted(how)),
-                "Services": ", ".join(
-                    schema.SERVICES.get(s, s) for s in node.get("services") or []
-                ),
-                "Languages": ", ".join(node.get("languages") or []),
+                _("Organization"): str(node.get("name") or org),
+                _("Sector"): str(node.get("sector") or ""),
+                _("How"): ", ".join(sorted(how)),
+                _("Services"): ", ".join(service_words(s) for s in node.get("services") or []),
+                _("Languages"): ", ".join(node.get("languages") or []),
                 labels.ILLUSTRATIVE_MARK: _mark(node.get("illustrative")),
             }
         )
@@ -249,16 +274,16 @@ def datasets_table(datasets: pd.DataFrame) -> pd.DataFrame:
     frame = datasets
     out = pd.DataFrame(
         {
-            "Table": frame["table"].map(lambda t: labels.TABLE_TITLES.get(t, t)),
-            "Rows": frame["rows"].astype(int),
-            ILLUSTRATIVE_COLUMN: frame["illustrative_rows"].astype(int),
-            "Sources cited": frame.get("sources", pd.Series(0, index=frame.index)),
-            "Oldest source date": frame.get("oldest_source_date", ""),
-            "Latest source date": frame.get("latest_source_date", ""),
+            _("Table"): frame["table"].map(lambda t: labels.TABLE_TITLES.get(t, t)),
+            _("Rows"): frame["rows"].astype(int),
+            illustrative_column(): frame["illustrative_rows"].astype(int),
+            _("Sources cited"): frame.get("sources", pd.Series(0, index=frame.index)),
+            _("Oldest source date"): frame.get("oldest_source_date", ""),
+            _("Latest source date"): frame.get("latest_source_date", ""),
         }
     )
     if "source_list" in frame:
-        out["Sources"] = frame["source_list"]
+        out[_("Sources")] = frame["source_list"]
     return out
 
 
@@ -284,10 +309,11 @@ def source_table(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     [['Ties', '(no source given)', 1, 0, ''], ['Ties', 'Survey', 2, 1, '2023-01 to 2024-05']]
     """
     rows = []
+    titles = [_("Table"), _("Source"), _("Rows"), illustrative_column(), _("Dates")]
     for table, frame in tables.items():
         if frame.empty or "source" not in frame:
             continue
-        sources = frame["source"].fillna("").astype(str).replace("", "(no source given)")
+        sources = frame["source"].fillna("").astype(str).replace("", _("(no source given)"))
         dates = (
             frame["source_date"].fillna("").astype(str)
             if "source_date" in frame
@@ -300,18 +326,28 @@ def source_table(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
         )
         for source, group in frame.groupby(sources, sort=True):
             known = sorted(d for d in dates[group.index] if d)
+            if not known:
+                dates_text = ""
+            elif known[0] == known[-1]:
+                dates_text = known[0]
+            else:
+                dates_text = _("{first} to {last}").format(first=known[0], last=known[-1])
             rows.append(
-                {
-                    "Table": labels.TABLE_TITLES.get(table, table),
-                    "Source": source,
-                    "Rows": len(group),
-                    ILLUSTRATIVE_COLUMN: int(illustrative[group.index].sum()),
-                    "Dates": (known[0] if known[0] == known[-1] else f"{known[0]} to {known[-1]}")
-                    if known
-                    else "",
-                }
+                dict(
+                    zip(
+                        titles,
+                        [
+                            labels.TABLE_TITLES.get(table, table),
+                            source,
+                            len(group),
+                            int(illustrative[group.index].sum()),
+                            dates_text,
+                        ],
+                        strict=True,
+                    )
+                )
             )
-    return pd.DataFrame(rows, columns=["Table", "Source", "Rows", ILLUSTRATIVE_COLUMN, "Dates"])
+    return pd.DataFrame(rows, columns=titles)
 
 
 def illustrative_totals(datasets: pd.DataFrame) -> tuple[int, int]:
@@ -353,16 +389,16 @@ def warnings_table(warnings: list[Any]) -> pd.DataFrame:
     >>> warnings_table(["Old figures."]).iloc[0].tolist()
     ['', None, '', '', 'Old figures.']
     """
+    titles = [_("File"), _("Row"), _("Column"), _("Value"), _("What to do")]
     rows = []
     for warning in warnings:
         item = warning if isinstance(warning, dict) else {"message": str(warning)}
-        rows.append(
-            {
-                "File": item.get("file") or "",
-                "Row": item.get("row"),
-                "Column": item.get("column") or "",
-                "Value": item.get("value") or "",
-                "What to do": item.get("message") or "",
-            }
-        )
-    return pd.DataFrame(rows, columns=["File", "Row", "Column", "Value", "What to do"])
+        values = [
+            item.get("file") or "",
+            item.get("row"),
+            item.get("column") or "",
+            item.get("value") or "",
+            item.get("message") or "",
+        ]
+        rows.append(dict(zip(titles, values, strict=True)))
+    return pd.DataFrame(rows, columns=titles)

@@ -24,17 +24,19 @@ Examples
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import pandas as pd
 
 from coalition import edits
+from coalition.i18n import _, ngettext
+from coalition.presenting.text import fmt_int
 
 # What happened to a row between the meeting's start and now, in the order the sentence says it.
 TALLY_KINDS = ("added", "changed", "ended", "retired", "restored", "removed")
-# Table -> (one, many): the words of the sentence. A retired partnership "ended" and is called a
-# partnership; every other tie is a tie.
+# Table -> (one, many), in the order the sentence names them (its words: _NOUN_PHRASES). A
+# retired partnership "ended" and is called a partnership; every other tie is a tie.
 # Ties come first: they are what a working session mostly records.
 NOUNS: dict[str, tuple[str, str]] = {
     "ties": ("tie", "ties"),
@@ -45,8 +47,6 @@ NOUNS: dict[str, tuple[str, str]] = {
     "committees": ("welcoming committee", "welcoming committees"),
     "neighborhoods": ("neighborhood", "neighborhoods"),
 }
-SINCE = "Since this meeting started"
-NOTHING_YET = "nothing has been added or changed yet"
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -135,9 +135,37 @@ def meeting_tally(changes: Iterable[edits.RowChange]) -> dict[str, dict[str, int
     }
 
 
+# The words of the sentence, whole templates per noun and per kind of change (word order and
+# agreement differ between languages): noun -> "{count} ties"; kind -> "{things} added".
+_NOUN_PHRASES: dict[str, Callable[[int], str]] = {
+    "ties": lambda n: ngettext("{count} tie", "{count} ties", n),
+    "partnerships": lambda n: ngettext("{count} partnership", "{count} partnerships", n),
+    "organizations": lambda n: ngettext("{count} organization", "{count} organizations", n),
+    "communities": lambda n: ngettext("{count} community", "{count} communities", n),
+    "navigators": lambda n: ngettext(
+        "{count} cultural navigator", "{count} cultural navigators", n
+    ),
+    "committees": lambda n: ngettext(
+        "{count} welcoming committee", "{count} welcoming committees", n
+    ),
+    "neighborhoods": lambda n: ngettext("{count} neighborhood", "{count} neighborhoods", n),
+}
+_KIND_PHRASES: dict[str, Callable[[int], str]] = {
+    "added": lambda n: ngettext("{things} added", "{things} added", n),
+    "changed": lambda n: ngettext("{things} changed", "{things} changed", n),
+    "ended": lambda n: ngettext("{things} ended", "{things} ended", n),
+    "retired": lambda n: ngettext("{things} retired", "{things} retired", n),
+    "restored": lambda n: ngettext("{things} restored", "{things} restored", n),
+    "removed": lambda n: ngettext("{things} removed", "{things} removed", n),
+}
+
+
 def _count_phrase(count: int, noun: str) -> str:
-    one, many = NOUNS.get(noun, (noun, noun))
-    return f"{count:,} {one if count == 1 else many}"
+    phrase = _NOUN_PHRASES.get(noun)
+    if phrase is None:  # a table this sentence does not know: its name, as a last resort
+        one, many = NOUNS.get(noun, (noun, noun))
+        return f"{fmt_int(count)} {one if count == 1 else many}"
+    return phrase(count).format(count=fmt_int(count))
 
 
 def tally_sentence(tally: Mapping[str, Mapping[str, int]]) -> str:
@@ -167,8 +195,10 @@ def tally_sentence(tally: Mapping[str, Mapping[str, int]]) -> str:
         nouns = {noun: int(n) for noun, n in (tally.get(kind) or {}).items() if int(n) > 0}
         if nouns:
             phrases = ", ".join(_count_phrase(n, noun) for noun, n in nouns.items())
-            parts.append(f"{phrases} {kind}")
-    return f"{SINCE}: {'; '.join(parts) if parts else NOTHING_YET}."
+            parts.append(_KIND_PHRASES[kind](sum(nouns.values())).format(things=phrases))
+    if not parts:
+        return _("Since this meeting started: nothing has been added or changed yet.")
+    return _("Since this meeting started: {changes}.").format(changes="; ".join(parts))
 
 
 def reloaded_sentence(meeting: str | None) -> str:
@@ -192,8 +222,14 @@ def reloaded_sentence(meeting: str | None) -> str:
     >>> reloaded_sentence(None).startswith("The data was reloaded since presenter mode")
     True
     """
-    since = " ".join(str(meeting).split()) if meeting else "presenter mode was switched on"
-    return f"The data was reloaded since {since}, so its changes cannot be counted one by one."
+    if not meeting:
+        return _(
+            "The data was reloaded since presenter mode was switched on, so its changes "
+            "cannot be counted one by one."
+        )
+    return _(
+        "The data was reloaded since {meeting}, so its changes cannot be counted one by one."
+    ).format(meeting=" ".join(str(meeting).split()))
 
 
 def meeting_start(
