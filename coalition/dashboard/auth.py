@@ -26,6 +26,7 @@ import streamlit as st
 from coalition import accounts, errors, privacy, settings
 from coalition.accounts import Account
 from coalition.dashboard import cache
+from coalition.i18n import _, ngettext
 
 logger = logging.getLogger(__name__)
 
@@ -50,11 +51,13 @@ def _ended_sentence(last_active: float | None) -> str:
     idle = settings.SESSION_IDLE_MINUTES
     # The store notes a session's use once a minute: a minute's slack.
     if last_active is not None and time.time() - last_active >= (idle - 1) * 60:
-        return f"Your session ended after {idle} minutes without activity; sign in again."
-    return (
-        f"Your session ended (a sign-in lasts at most {settings.SESSION_MAX_HOURS} hours, and "
-        "ends when the account's password is changed or the account is removed); sign in again."
-    )
+        return _(
+            "Your session ended after {minutes} minutes without activity; sign in again."
+        ).format(minutes=idle)
+    return _(
+        "Your session ended (a sign-in lasts at most {hours} hours, and ends when the "
+        "account's password is changed or the account is removed); sign in again."
+    ).format(hours=settings.SESSION_MAX_HOURS)
 
 
 def current_account() -> Account | None:
