@@ -150,9 +150,7 @@ def render() -> None:
         datasets = cache.datasets(snap)
 
     st.title(_("Data"))
-    st.markdown(
-        _("Where every figure comes from, how recent it is, and what is only an example.")
-    )
+    st.markdown(_("Where every figure comes from, how recent it is, and what is only an example."))
     loaded = md(loaded_time(meta.get("loaded_at")))
     source_dir = meta.get("source_dir")
     city_name = md(meta.get("city"))
@@ -185,7 +183,9 @@ def render() -> None:
     table = city_text.datasets_table(datasets)
     st.dataframe(change_text.shown_columns(table), hide_index=True, width="stretch")
     with st.expander(_("Every source, table by table"), expanded=True):
-        st.dataframe(change_text.shown_columns(cache.source_list(snap)), hide_index=True, width="stretch")
+        st.dataframe(
+            change_text.shown_columns(cache.source_list(snap)), hide_index=True, width="stretch"
+        )
     illustrative, total = city_text.illustrative_totals(datasets)
     if illustrative:
         st.warning(
@@ -211,7 +211,9 @@ def render() -> None:
             )
         )
         st.dataframe(
-            change_text.shown_columns(city_text.warnings_table(warnings)), hide_index=True, width="stretch"
+            change_text.shown_columns(city_text.warnings_table(warnings)),
+            hide_index=True,
+            width="stretch",
         )
     else:
         st.success(_("The data passed every check when it was loaded."))

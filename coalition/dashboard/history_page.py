@@ -319,9 +319,7 @@ def _restore_controls(version: int, current: int, account: Account | None) -> No
         )
         return
     if st.session_state.get("restore_asked") != version:
-        if st.button(
-            _("Restore version {version}").format(version=version), key="restore_version"
-        ):
+        if st.button(_("Restore version {version}").format(version=version), key="restore_version"):
             st.session_state["restore_asked"] = version
             st.rerun()
         return
@@ -385,13 +383,9 @@ def versions_section(
         return
     st.dataframe(change_text.versions_table(kept, snap.version), hide_index=True, width="stretch")
     if not ui.editing_allowed():  # COALITION_READ_ONLY, or presenter mode on this screen
-        st.caption(
-            _("This screen is read-only: versions can be named and restored elsewhere.")
-        )
+        st.caption(_("This screen is read-only: versions can be named and restored elsewhere."))
         return
-    labels = {
-        int(row["version"]): _version_option(row) for row in kept.to_dict("records")
-    }
+    labels = {int(row["version"]): _version_option(row) for row in kept.to_dict("records")}
     chosen = int(
         st.selectbox(
             _("Version"),

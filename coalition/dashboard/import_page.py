@@ -125,7 +125,9 @@ def _report(report: ValidationReport, name: str) -> None:
             ).format(count=fmt_int(len(report.errors)), file=md(name))
         )
         st.dataframe(
-            change_text.shown_columns(city_text.warnings_table([p.as_dict() for p in report.errors])),
+            change_text.shown_columns(
+                city_text.warnings_table([p.as_dict() for p in report.errors])
+            ),
             hide_index=True,
             width="stretch",
             key="import_errors",
@@ -137,7 +139,9 @@ def _report(report: ValidationReport, name: str) -> None:
             )
         )
         st.dataframe(
-            change_text.shown_columns(city_text.warnings_table([p.as_dict() for p in report.warnings])),
+            change_text.shown_columns(
+                city_text.warnings_table([p.as_dict() for p in report.warnings])
+            ),
             hide_index=True,
             width="stretch",
             key="import_warnings",
@@ -159,8 +163,9 @@ def _preview(found: imports.ImportPreview) -> None:
     st.dataframe(_shown_preview(counts), hide_index=True, width="stretch", key="import_counts")
     if found.total:
         st.markdown(
-            _("**{total}** row(s) change: {added} added, {changed} changed, {removed} removed.")
-            .format(
+            _(
+                "**{total}** row(s) change: {added} added, {changed} changed, {removed} removed."
+            ).format(
                 total=fmt_int(found.total),
                 added=fmt_int(int(counts["Added"].sum())),
                 changed=fmt_int(int(counts["Changed"].sum())),
