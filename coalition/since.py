@@ -42,9 +42,9 @@ from typing import Any
 import pandas as pd
 
 from . import labels, schema
-from .i18n import _, fmt_number, ngettext
 from .edits import RETIRED, keys_of, plain_row, plain_value, tie_key
 from .errors import DataError
+from .i18n import _, fmt_number, ngettext
 from .model import CityData, is_member, place_committees
 from .presenting.changes import version_label
 

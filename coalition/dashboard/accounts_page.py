@@ -31,22 +31,6 @@ ROLE_HELP = N_(
 EVERYONE = "(everyone)"  # the "Who" filter's option for every account (shown translated)
 
 
-def role_name(role: object) -> str:
-    """A role's name in the language in use (the role itself stays the key).
-
-    Examples
-    --------
-    >>> role_name("editor"), role_name("other")
-    ('editor', 'other')
-    """
-    words = {
-        "viewer": pgettext("role", "viewer"),
-        "editor": pgettext("role", "editor"),
-        "admin": pgettext("role", "admin"),
-    }
-    return words.get(str(role), str(role))
-
-
 def _action_name(action: object) -> str:
     """An audit log action in the language in use (unknown actions as recorded)."""
     words = {
@@ -118,13 +102,13 @@ def _add() -> None:
         state[key] = ""
     _say(
         "success",
-        _("Added {name} as {role}.").format(name=added.name, role=role_name(added.role)),
+        _("Added {name} as {role}.").format(name=added.name, role=auth.role_name(added.role)),
     )
     if acting is not None and acting.operator:  # the first account: this screen signs in now
         state[auth.ENDED_KEY] = _(
             "Added {name} as {role}. The store has accounts now, so everyone signs in, on this "
             "machine too."
-        ).format(name=added.name, role=role_name(added.role))
+        ).format(name=added.name, role=auth.role_name(added.role))
 
 
 def _set_role() -> None:
@@ -197,7 +181,11 @@ def _add_form() -> None:
         st.subheader(_("Add an account"))
         st.text_input(_("Name (letters, digits and . _ @ -)"), key="acc_add_name")
         st.selectbox(
-            _("Role"), accounts.ROLES, format_func=role_name, key="acc_add_role", help=_(ROLE_HELP)
+            _("Role"),
+            accounts.ROLES,
+            format_func=auth.role_name,
+            key="acc_add_role",
+            help=_(ROLE_HELP),
         )
         st.text_input(
             _("Password (at least 10 characters)"), type="password", key="acc_add_password"
@@ -214,7 +202,7 @@ def _change_forms(names: list[str], roles: dict[str, str]) -> None:
         st.selectbox(
             _("New role"),
             accounts.ROLES,
-            format_func=role_name,
+            format_func=auth.role_name,
             key="acc_role_role",
             help=_(ROLE_HELP),
         )
@@ -231,7 +219,7 @@ def _change_forms(names: list[str], roles: dict[str, str]) -> None:
             _("Account"),
             names,
             key="acc_remove_name",
-            format_func=lambda name: f"{name} ({role_name(roles.get(name, ''))})",
+            format_func=lambda name: f"{name} ({auth.role_name(roles.get(name, ''))})",
         )
         st.checkbox(_("Yes, remove this account (it can no longer sign in)"), key="acc_remove_sure")
         st.form_submit_button(_("Remove the account"), on_click=_remove)

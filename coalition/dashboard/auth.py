@@ -26,7 +26,7 @@ import streamlit as st
 from coalition import accounts, errors, privacy, settings
 from coalition.accounts import Account
 from coalition.dashboard import cache
-from coalition.i18n import _, ngettext
+from coalition.i18n import _, pgettext
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +58,22 @@ def _ended_sentence(last_active: float | None) -> str:
         "Your session ended (a sign-in lasts at most {hours} hours, and ends when the "
         "account's password is changed or the account is removed); sign in again."
     ).format(hours=settings.SESSION_MAX_HOURS)
+
+
+def role_name(role: object) -> str:
+    """A role's name in the language in use (the role itself stays the key).
+
+    Examples
+    --------
+    >>> role_name("editor"), role_name("other")
+    ('editor', 'other')
+    """
+    words = {
+        "viewer": pgettext("role", "viewer"),
+        "editor": pgettext("role", "editor"),
+        "admin": pgettext("role", "admin"),
+    }
+    return words.get(str(role), str(role))
 
 
 def current_account() -> Account | None:

@@ -200,9 +200,8 @@ def what_changed(snap: cache.Snapshot, account: Account | None = None) -> None:
     sentences = change_text.shared_sentences(report.changes["explanation"].tolist())
     if sentences:
         _show_sentences(sentences, MAX_CHANGE_SENTENCES)
-    with ui.problems_shown():
-        with st.spinner(_("Working out what the changes did…")):
-            found = _effects(snap, int(version), disclosure, account, i18n.language())
+    with ui.problems_shown(), st.spinner(_("Working out what the changes did…")):
+        found = _effects(snap, int(version), disclosure, account, i18n.language())
     effects = change_text.shared_sentences(found["explanation"].tolist())
     if effects:
         st.subheader(_("What the changes did"))
