@@ -98,7 +98,8 @@ def _choose(name: str, data: bytes) -> tuple[str, str | None]:
 
 def _check(name: str, data: bytes, mode: str, table: str | None, snap: cache.Snapshot) -> Checked:
     """The upload's report and preview, worked out once per upload, choice and store version."""
-    key = (hashlib.sha256(data).hexdigest(), name, mode, table, snap)
+    # The language is part of the key: the report's sentences are in the language of its check.
+    key = (hashlib.sha256(data).hexdigest(), name, mode, table, snap, i18n.language())
     kept = _kept()
     if kept is not None and kept.key == key:
         return kept
@@ -315,7 +316,11 @@ def render() -> None:
         return
     # The same file checked anew because the data changed: what was shown is not what
     # would be saved, so the click only shows the new check.
-    stale = shown is not None and shown.key != checked.key and shown.key[:4] == checked.key[:4]
+    stale = (
+        shown is not None
+        and shown.key[:4] == checked.key[:4]
+        and shown.key[4] != checked.key[4]  # the store's version (not the language) moved
+    )
     if st.button(_("Apply: save it all as one new version"), type="primary", key="import_apply"):
         if stale:
             st.warning(
