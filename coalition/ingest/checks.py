@@ -9,7 +9,7 @@ import pandas as pd
 
 from .. import schema
 from ..errors import Problem
-from ..i18n import _
+from ..i18n import _, pgettext
 from ..names import NameMatcher, Suggester, hint, name_key
 from ..values import is_missing
 from .cells import _type_table
@@ -54,6 +54,18 @@ def _check_ids(
             kinds[node_id] = schema.KIND_OF_TABLE[table]
             first_seen[node_id] = f"{files[table]}"
     return kinds
+
+
+def _kind_word(kind: str) -> str:
+    """A kind of node (schema.ORGANIZATION…) in a problem's sentence, in the language in use."""
+    words = {
+        schema.ORGANIZATION: pgettext("node kind", "organization"),
+        schema.NEIGHBORHOOD: pgettext("node kind", "neighborhood"),
+        schema.COMMUNITY: pgettext("node kind", "community"),
+        schema.NAVIGATOR: pgettext("node kind", "navigator"),
+        schema.COMMITTEE: pgettext("node kind", "committee"),
+    }
+    return words.get(kind, kind)
 
 
 def _suggestion(value: str, matcher: NameMatcher) -> str:
@@ -192,7 +204,7 @@ def _check_ties(
                         _(
                             "The tie points to an unknown id. Add '{id}' to the {kind} table or "
                             "correct the id."
-                        ).format(id=value, kind=wanted)
+                        ).format(id=value, kind=_kind_word(wanted))
                         + found,
                         row=number,
                         column=column,
@@ -209,11 +221,11 @@ def _check_ties(
                             "'{id}' is a {kind}. Use the id of a {wanted} or another tie type."
                         ).format(
                             tie_type=tie_type,
-                            source_kind=source_kind,
-                            target_kind=target_kind,
+                            source_kind=_kind_word(source_kind),
+                            target_kind=_kind_word(target_kind),
                             id=value,
-                            kind=kinds.get(node_id, schema.NEIGHBORHOOD),
-                            wanted=wanted,
+                            kind=_kind_word(kinds.get(node_id, schema.NEIGHBORHOOD)),
+                            wanted=_kind_word(wanted),
                         ),
                         row=number,
                         column=column,
