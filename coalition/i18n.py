@@ -194,13 +194,24 @@ def read_catalogue(lang: str) -> Catalog:
     --------
     >>> read_catalogue("es")["Overview"].string
     'Resumen'
+    >>> read_catalogue("es").num_plurals
+    2
+    >>> read_catalogue("es").get("viewer", context="role").string
+    'lector'
     """
     merged = Catalog(locale=lang, domain=DOMAIN)
-    for path in catalogue_files(lang):
+    for index, path in enumerate(catalogue_files(lang)):
         with path.open("rb") as handle:
             part = read_po(handle, locale=lang)
+        if index == 0:
+            # The parts' own plural rule (Spanish: 2 forms), not Babel's CLDR rule for the locale
+            # (3 forms for "es" in recent CLDR): with that, ngettext(…, 12) asked for a third
+            # form no part has and fell back to the English plural.
+            merged.mime_headers = [("Plural-Forms", part.plural_forms)]
         for message in part:
-            if message.id and message.id not in merged:
+            # Looked up with its context: "in merged" alone finds only the context-free entry,
+            # so a pgettext("role", "viewer") was dropped when a plain "viewer" came first.
+            if message.id and merged.get(message.id, context=message.context) is None:
                 merged[message.id] = message
     return merged
 

@@ -147,7 +147,7 @@ def _field(prefix: str, f: words.Field, problems: dict[str, list[str]]) -> None:
         st.multiselect(
             label,
             list(schema.SERVICES),
-            format_func=lambda s: schema.SERVICES[s].capitalize(),
+            format_func=lambda s: _(schema.SERVICES[s]).capitalize(),  # marked in schema
             key=key,
             help=help_text,
         )
