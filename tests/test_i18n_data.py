@@ -98,8 +98,8 @@ def test_the_import_page_lists_a_broken_files_problems_in_spanish(monkeypatch, d
     messages = report["Qué hacer"].tolist()
     assert messages[0].startswith("El vínculo apunta a un id desconocido. Agregue «nobody»")
     assert messages[1] == "strength debe ser 1 (débil), 2 (de trabajo) o 3 (fuerte)."
-    assert not english_left(messages, data_strings(city) + ["nobody"])
-    no_english_in_main(at, data_strings(city) + ["ties.csv"])
+    assert not english_left(messages, [*data_strings(city), "nobody"])
+    no_english_in_main(at, [*data_strings(city), "ties.csv"])
     assert open_store(db).version() == 1  # nothing was imported
 
 
@@ -117,7 +117,7 @@ def test_the_record_pages_form_labels_are_spanish(monkeypatch, db, city):
     assert "Dirección" in labels and "Latitud (WGS84)" in labels
     assert "Fuente: quién lo dijo, o dónde está escrito" in labels
     assert "Guardar la organización nueva" in [b.label for b in at.get("form_submit_button")]
-    no_english_in_main(at, data_strings(city) + ["Ana"])
+    no_english_in_main(at, [*data_strings(city), "Ana"])
 
 
 # --- the sentences behind them -------------------------------------------------------------------
