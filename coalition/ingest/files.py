@@ -18,6 +18,7 @@ from typing import Any
 
 from .. import schema
 from ..errors import Problem
+from ..i18n import _, fmt_number
 from . import limits
 
 log = logging.getLogger(__name__)
@@ -180,29 +181,37 @@ def _header_index(records: list[list[Any]]) -> int:
 
 
 def _header_problem(file: str, index: int) -> Problem:
-    above = "row 1 holds" if index == 1 else f"rows 1-{index} hold"
-    return Problem(
-        file,
-        f"The header seems to be on row {index + 1}: {above} something else "
-        "(a title?). Delete the rows above the header so that the column names are "
-        "on row 1.",
-        row=index + 1,
+    message = (
+        _(
+            "The header seems to be on row {row}: row 1 holds something else (a title?). "
+            "Delete the rows above the header so that the column names are on row 1."
+        )
+        if index == 1
+        else _(
+            "The header seems to be on row {row}: rows 1-{last} hold something else (a "
+            "title?). Delete the rows above the header so that the column names are on row 1."
+        )
     )
+    return Problem(file, message.format(row=index + 1, last=index), row=index + 1)
 
 
 def _too_many_rows(file: str) -> Problem:
     return Problem(
         file,
-        f"The table has more than {limits.MAX_ROWS:,} rows. Remove empty or "
-        "unused rows (or split the city), then try again.",
+        _(
+            "The table has more than {limit} rows. Remove empty or unused rows (or split the "
+            "city), then try again."
+        ).format(limit=fmt_number(limits.MAX_ROWS)),
     )
 
 
 def _too_many_columns(file: str, count: int) -> Problem:
     return Problem(
         file,
-        f"The table has {count:,} columns, more than {limits.MAX_COLUMNS}. "
-        "Remove unused columns (see data/template/ for the expected ones).",
+        _(
+            "The table has {count} columns, more than {limit}. Remove unused columns (see "
+            "data/template/ for the expected ones)."
+        ).format(count=fmt_number(count), limit=limits.MAX_COLUMNS),
     )
 
 
@@ -228,16 +237,20 @@ def decode_text(data: bytes, file: str, problems: list[Problem]) -> str | None:
         problems.append(
             Problem(
                 file,
-                "The file is neither UTF-8 nor Windows-1252 text. Save it "
-                "from your spreadsheet program as 'CSV UTF-8'.",
+                _(
+                    "The file is neither UTF-8 nor Windows-1252 text. Save it from your "
+                    "spreadsheet program as 'CSV UTF-8'."
+                ),
             )
         )
         return None
     problems.append(
         Problem(
             file,
-            "The file is not UTF-8; it was read as Windows-1252. Accents "
-            "may be wrong: save it as 'CSV UTF-8' to be sure.",
+            _(
+                "The file is not UTF-8; it was read as Windows-1252. Accents may be wrong: save "
+                "it as 'CSV UTF-8' to be sure."
+            ),
             severity="warning",
         )
     )
@@ -278,8 +291,10 @@ def read_csv_table(path: Path) -> tuple[RawTable | None, list[Problem]]:
             *problems,
             Problem(
                 file,
-                "The file holds binary data (is it UTF-16 or a "
-                "renamed spreadsheet?). Save it as 'CSV UTF-8'.",
+                _(
+                    "The file holds binary data (is it UTF-16 or a renamed spreadsheet?). Save "
+                    "it as 'CSV UTF-8'."
+                ),
             ),
         ]
     if not text.strip():
@@ -287,7 +302,10 @@ def read_csv_table(path: Path) -> tuple[RawTable | None, list[Problem]]:
             *problems,
             Problem(
                 file,
-                "The file is empty: it needs at least a header row (copy it from data/template/).",
+                _(
+                    "The file is empty: it needs at least a header row (copy it from "
+                    "data/template/)."
+                ),
             ),
         ]
     first_lines = text[:65536].splitlines()[: limits.HEADER_SEARCH_ROWS]
@@ -306,8 +324,10 @@ def read_csv_table(path: Path) -> tuple[RawTable | None, list[Problem]]:
             *problems,
             Problem(
                 file,
-                f"The file cannot be parsed as CSV ({exc}). It may "
-                "be truncated or have a quote that is never closed.",
+                _(
+                    "The file cannot be parsed as CSV ({problem}). It may be truncated or have "
+                    "a quote that is never closed."
+                ).format(problem=exc),
             ),
         ]
     header_at = _header_index(records)
@@ -334,8 +354,10 @@ def read_csv_table(path: Path) -> tuple[RawTable | None, list[Problem]]:
         problems.append(
             Problem(
                 file,
-                f"This row has {len(record)} values but the header has {width}. "
-                "The file may be truncated, or a value holds the delimiter without quotes.",
+                _(
+                    "This row has {count} values but the header has {width}. The file may be "
+                    "truncated, or a value holds the delimiter without quotes."
+                ).format(count=len(record), width=width),
                 row=index,
                 value=delimiter.join(record)[:80],
             )
