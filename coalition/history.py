@@ -291,11 +291,11 @@ def _field_sentence(
             template = _("{name} no longer lists {lost} ({what}).")
         return template.format(**values)
     if field == "status":
-        template = STATUS_WORDS.get(str(after))
+        status = STATUS_WORDS.get(str(after))
         values = {"name": name, "before": _status_word(before), "after": _status_word(after)}
-        if template is None:
+        if status is None:
             return _("{name} is now {after} (it was {before}).").format(**values)
-        return _(template).format(**values)
+        return _(status).format(**values)
     if field == "neighborhood":
         return _("{name} moved from {before} to {after}.").format(
             name=name, before=_shown(before, names, field), after=_shown(after, names, field)

@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -351,7 +351,7 @@ def _restore_controls(version: int, current: int, account: Account | None) -> No
         st.rerun()
 
 
-def _version_option(row: dict[str, Any]) -> str:
+def _version_option(row: Mapping[Any, Any]) -> str:
     """A kept version as a picker option, with its meeting's name when it has one."""
     label = change_text.version_label(row["version"], row["saved_at"], row["what"])
     if not row["meeting"]:
