@@ -118,7 +118,7 @@ def _set_role() -> None:
     except errors.CoalitionError as exc:
         _say("error", _("Role not changed: {problem}").format(problem=exc))
         return
-    _say("success", _("{name} is now {role}.").format(name=name, role=_role_with_article(role)))
+    _say("success", _("{name} is now {role}.").format(name=name, role=auth.role_with_article(role)))
 
 
 def _set_password() -> None:
@@ -157,16 +157,6 @@ def _remove() -> None:
         return
     state["acc_remove_sure"] = False
     _say("success", _("Removed {name}: it can no longer sign in.").format(name=name))
-
-
-def _role_with_article(role: str) -> str:
-    """ "an editor", "a viewer"… in the language in use."""
-    words = {
-        "viewer": _("a viewer"),
-        "editor": _("an editor"),
-        "admin": _("an admin"),
-    }
-    return words.get(role, accounts.ROLE_WORDS.get(role, role))
 
 
 def _message() -> None:
