@@ -17,7 +17,8 @@ from test_i18n import data_strings, english_left, shown_strings
 from tiny_city import make_tiny_city
 
 from coalition import edits, history, i18n, imports
-from coalition.dashboard import record_save
+from coalition.accounts import Account
+from coalition.dashboard import auth, record_save
 from coalition.store import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -180,3 +181,18 @@ def test_an_uploads_problems_follow_the_language(city):
     ]
     with i18n.using("es"), pytest.raises(Exception, match="no es una tabla"):
         imports.validate_uploaded_table(b"x", "notes.txt", city)
+
+
+def test_a_refused_page_says_why_in_spanish():
+    with i18n.using("es"):
+        refused = auth.refusal(Account("vi", "viewer"), "edit")
+        nobody = auth.refusal(None, "accounts")
+    assert refused == (
+        "Solo un editor o un administrador puede usar esta página; vi es lector. Un "
+        "administrador puede cambiar el rol con: coalition user set-role vi editor"
+    )
+    assert nobody == "Inicie sesión para usar esta página."
+    # English keeps the library's own sentence on the page; the page's reads the same facts.
+    assert auth.refusal(Account("ed", "editor"), "accounts").startswith(
+        "Only an admin may use this page; ed is an editor."
+    )
