@@ -47,7 +47,7 @@ import pandas as pd
 from . import edits, schema
 from .edits import RowChange
 from .errors import DataError, Problem, ValidationError
-from .i18n import _
+from .i18n import _, fmt_number
 from .ingest import ValidationReport, add_records, cell_text, limits, read_csv_table, read_workbook
 from .ingest.boundaries import BOUNDARY_FILES
 from .ingest.validate import validate_city
@@ -260,8 +260,10 @@ def _city_members(
         return {}, [
             Problem(
                 shown,
-                f"The zip holds {len(infos):,} files, more than {MAX_ZIP_MEMBERS:,}. Zip only "
-                "the city folder (its tables, city.toml and the boundary file).",
+                _(
+                    "The zip holds {count} files, more than {limit}. Zip only the city folder "
+                    "(its tables, city.toml and the boundary file)."
+                ).format(count=fmt_number(len(infos)), limit=fmt_number(MAX_ZIP_MEMBERS)),
             )
         ]
     declared = sum(info.file_size for info in infos)
@@ -269,9 +271,10 @@ def _city_members(
         return {}, [
             Problem(
                 shown,
-                f"The zip says it unpacks to {declared / 2**20:,.0f} MB, more than "
-                f"{MAX_UNZIPPED_CITY_BYTES // 2**20} MB. Zip only the city folder; remove "
-                "unused files, sheets, rows and columns.",
+                _(
+                    "The zip says it unpacks to {size} MB, more than {limit} MB. Zip only the "
+                    "city folder; remove unused files, sheets, rows and columns."
+                ).format(size=fmt_number(declared / 2**20), limit=MAX_UNZIPPED_CITY_BYTES // 2**20),
             )
         ]
     problems: list[Problem] = []
@@ -284,8 +287,10 @@ def _city_members(
             problems.append(
                 Problem(
                     shown,
-                    f"The zip holds a file whose name {unsafe}, so nothing was unpacked. "
-                    "Zip the city folder itself again from your computer.",
+                    _(
+                        "The zip holds a file whose name {why}, so nothing was unpacked. Zip the "
+                        "city folder itself again from your computer."
+                    ).format(why=unsafe),
                     value=info.filename[:120],
                 )
             )
@@ -299,8 +304,10 @@ def _city_members(
             problems.append(
                 Problem(
                     shown,
-                    "This file is a link in the zip, not a file. Zip the city folder with "
-                    "the files themselves.",
+                    _(
+                        "This file is a link in the zip, not a file. Zip the city folder with "
+                        "the files themselves."
+                    ),
                     value=info.filename[:120],
                 )
             )
@@ -309,8 +316,10 @@ def _city_members(
             problems.append(
                 Problem(
                     shown,
-                    f"This file unpacks to more than {limits.MAX_FILE_BYTES // 2**20} MB; "
-                    "split it or remove unused columns and rows.",
+                    _(
+                        "This file unpacks to more than {limit} MB; split it or remove unused "
+                        "columns and rows."
+                    ).format(limit=limits.MAX_FILE_BYTES // 2**20),
                     value=info.filename[:120],
                 )
             )
@@ -320,7 +329,9 @@ def _city_members(
             problems.append(
                 Problem(
                     shown,
-                    f"The zip holds this file twice ('{seen[key][:80]}' too). Keep one.",
+                    _("The zip holds this file twice ('{other}' too). Keep one.").format(
+                        other=seen[key][:80]
+                    ),
                     value=info.filename[:120],
                 )
             )
@@ -342,12 +353,14 @@ def _city_members(
         ]
     parents = sorted({str(PurePosixPath(k).parent) for k in members})
     if len(parents) > 1:
-        shown_parents = ", ".join("(top)" if p == "." else f"{p}/" for p in parents[:5])
+        shown_parents = ", ".join(_("(top)") if p == "." else f"{p}/" for p in parents[:5])
         return {}, [
             Problem(
                 shown,
-                f"The zip holds city files in {len(parents)} folders ({shown_parents}). "
-                "Zip one city folder, with all its files side by side.",
+                _(
+                    "The zip holds city files in {count} folders ({folders}). Zip one city "
+                    "folder, with all its files side by side."
+                ).format(count=len(parents), folders=shown_parents),
             )
         ]
     return members, []
@@ -356,11 +369,11 @@ def _city_members(
 def _unsafe_name(name: str) -> str:
     """Why a zip member's name is unsafe to unpack (absolute, climbing out, ...), or ''."""
     if "\x00" in name:
-        return "holds a NUL character"
+        return _("holds a NUL character")
     if name.startswith("/") or re.match(r"^[A-Za-z]:", name):
-        return "is an absolute path"
+        return _("is an absolute path")
     if ".." in name.split("/"):
-        return "climbs out of the folder ('..')"
+        return _("climbs out of the folder ('..')")
     return ""
 
 
@@ -387,14 +400,16 @@ def _extract(
     except RuntimeError:  # an encrypted member
         return Problem(
             shown,
-            "This file is protected by a password. Zip the city folder without one.",
+            _("This file is protected by a password. Zip the city folder without one."),
             value=info.filename[:120],
         )
     except (zipfile.BadZipFile, zlib.error, NotImplementedError, EOFError, OSError) as exc:
         return Problem(
             shown,
-            f"This file cannot be unpacked ({type(exc).__name__}): the zip may be damaged or "
-            "use an unusual compression. Zip the city folder again from your computer.",
+            _(
+                "This file cannot be unpacked ({error}): the zip may be damaged or use an "
+                "unusual compression. Zip the city folder again from your computer."
+            ).format(error=type(exc).__name__),
             value=info.filename[:120],
         )
     return None
