@@ -19,6 +19,7 @@ from tiny_city import make_tiny_city
 from coalition import edits, history, i18n, imports
 from coalition.accounts import Account
 from coalition.dashboard import auth, record_save
+from coalition.errors import ValidationError
 from coalition.store import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -196,3 +197,25 @@ def test_a_refused_page_says_why_in_spanish():
     assert auth.refusal(Account("ed", "editor"), "accounts").startswith(
         "Only an admin may use this page; ed is an editor."
     )
+
+
+@pytest.mark.parametrize(
+    ("lang", "message"),
+    [
+        ("en", "This tie is already recorded: nothing new to save."),
+        ("es", "Este vínculo ya está registrado: no hay nada nuevo que guardar."),
+    ],
+)
+def test_a_tie_recorded_twice_is_refused_in_either_language(city, lang, message):
+    """The check that finds a repeated tie reads its own sentence in the language in use."""
+    tie = city.tables["ties"].iloc[0]
+    row = {
+        "source_id": tie["source_id"],
+        "target_id": tie["target_id"],
+        "tie_type": tie["tie_type"],
+        "source": "working session",
+        "source_date": "2026-11",
+    }
+    with i18n.using(lang), pytest.raises(ValidationError) as refused:
+        edits.add(city, "ties", row)
+    assert [p.message for p in refused.value.problems] == [message]
