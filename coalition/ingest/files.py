@@ -100,23 +100,30 @@ def file_problem(path: Path, limit: int = limits.MAX_FILE_BYTES) -> Problem | No
         info = os.stat(path)  # follows links: a link to a device is a device
     except OSError as exc:
         return Problem(
-            file, f"Cannot read the file ({exc.strerror}). Check that it exists and is readable."
+            file,
+            _("Cannot read the file ({error}). Check that it exists and is readable.").format(
+                error=exc.strerror
+            ),
         )
     if stat.S_ISDIR(info.st_mode):
         return Problem(
-            file, "This is a folder, not a file. Put the file itself here (see data/template/)."
+            file,
+            _("This is a folder, not a file. Put the file itself here (see data/template/)."),
         )
     if not stat.S_ISREG(info.st_mode):
         return Problem(
             file,
-            "This is not an ordinary file (it is a device, pipe or socket, or a "
-            "link to one). Put a copy of the file itself here.",
+            _(
+                "This is not an ordinary file (it is a device, pipe or socket, or a link to "
+                "one). Put a copy of the file itself here."
+            ),
         )
     if info.st_size > limit:
         return Problem(
             file,
-            f"The file is larger than {_size_text(limit)}; split it or remove "
-            "unused columns and rows.",
+            _("The file is larger than {size}; split it or remove unused columns and rows.").format(
+                size=_size_text(limit)
+            ),
         )
     return None
 
@@ -148,13 +155,16 @@ def read_file_bytes(
     except OSError as exc:
         return None, Problem(
             path.name,
-            f"Cannot read the file ({exc.strerror}). Check that it exists and is readable.",
+            _("Cannot read the file ({error}). Check that it exists and is readable.").format(
+                error=exc.strerror
+            ),
         )
     if len(data) > limit:
         return None, Problem(
             path.name,
-            f"The file is larger than {_size_text(limit)}; split it "
-            "or remove unused columns and rows.",
+            _("The file is larger than {size}; split it or remove unused columns and rows.").format(
+                size=_size_text(limit)
+            ),
         )
     return data, None
 
@@ -400,9 +410,10 @@ def read_workbook(path: Path) -> tuple[dict[str, RawTable], list[Problem]]:
         return {}, [
             Problem(
                 file,
-                "The workbook unpacks to more than "
-                f"{_size_text(limits.MAX_UNZIPPED_WORKBOOK_BYTES)}; remove unused "
-                "sheets, rows and formatting, or save each table as CSV.",
+                _(
+                    "The workbook unpacks to more than {size}; remove unused sheets, rows and "
+                    "formatting, or save each table as CSV."
+                ).format(size=_size_text(limits.MAX_UNZIPPED_WORKBOOK_BYTES)),
             )
         ]
     try:
@@ -411,9 +422,10 @@ def read_workbook(path: Path) -> tuple[dict[str, RawTable], list[Problem]]:
         return {}, [
             Problem(
                 file,
-                f"Cannot open the workbook ({type(exc).__name__}: "
-                f"{str(exc)[:160]}). Is it a complete .xlsx file? Re-save it from "
-                "your spreadsheet program.",
+                _(
+                    "Cannot open the workbook ({error}). Is it a complete .xlsx file? Re-save "
+                    "it from your spreadsheet program."
+                ).format(error=f"{type(exc).__name__}: {str(exc)[:160]}"),
             )
         ]
     tables: dict[str, RawTable] = {}
@@ -430,9 +442,10 @@ def read_workbook(path: Path) -> tuple[dict[str, RawTable], list[Problem]]:
                 found = [
                     Problem(
                         where,
-                        f"Cannot read this sheet ({type(exc).__name__}: "
-                        f"{str(exc)[:160]}). The workbook may be damaged: re-save it "
-                        "from your spreadsheet program, or save the table as CSV.",
+                        _(
+                            "Cannot read this sheet ({error}). The workbook may be damaged: "
+                            "re-save it from your spreadsheet program, or save the table as CSV."
+                        ).format(error=f"{type(exc).__name__}: {str(exc)[:160]}"),
                     )
                 ]
                 raw = None
@@ -443,8 +456,9 @@ def read_workbook(path: Path) -> tuple[dict[str, RawTable], list[Problem]]:
         problems.append(
             Problem(
                 file,
-                f"Cannot read the workbook ({type(exc).__name__}: "
-                f"{str(exc)[:160]}). Re-save it from your spreadsheet program.",
+                _(
+                    "Cannot read the workbook ({error}). Re-save it from your spreadsheet program."
+                ).format(error=f"{type(exc).__name__}: {str(exc)[:160]}"),
             )
         )
     finally:
@@ -469,9 +483,10 @@ def _read_sheet(sheet: Any, where: str) -> tuple[RawTable | None, list[Problem]]
         return None, [
             Problem(
                 where,
-                f"The sheet declares {declared_rows:,} rows, more than "
-                f"{limits.MAX_ROWS:,}. Delete the unused rows below the table "
-                "(select them, Delete Rows), or save the table as CSV.",
+                _(
+                    "The sheet declares {count} rows, more than {limit}. Delete the unused rows "
+                    "below the table (select them, Delete Rows), or save the table as CSV."
+                ).format(count=fmt_number(declared_rows), limit=fmt_number(limits.MAX_ROWS)),
             )
         ]
     if declared_columns is not None and declared_columns > limits.MAX_COLUMNS:
