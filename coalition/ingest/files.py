@@ -23,8 +23,6 @@ from . import limits
 
 log = logging.getLogger(__name__)
 
-_MISSING_TABLE_HINT = "copy it from data/template/ and fill it in"
-
 
 class RawTable:
     """A table as read from a file: header-normalised columns and raw string cells.
@@ -532,15 +530,17 @@ def _read_city_toml(folder: Path, problems: list[Problem]) -> dict:
         problems.append(
             Problem(
                 schema.CITY_FILE,
-                "No city.toml: the folder name is used as the "
-                "city's name. Copy data/template/city.toml to set it.",
+                _(
+                    "No city.toml: the folder name is used as the city's name. Copy "
+                    "data/template/city.toml to set it."
+                ),
                 severity="warning",
             )
         )
         return {}
     data, problem = read_file_bytes(path, limits.MAX_TOML_BYTES)
     if data is None:
-        problems.append(problem or Problem(schema.CITY_FILE, "Cannot read city.toml."))
+        problems.append(problem or Problem(schema.CITY_FILE, _("Cannot read city.toml.")))
         return {}
     try:
         config = tomllib.loads(data.decode("utf-8-sig"))
@@ -548,8 +548,10 @@ def _read_city_toml(folder: Path, problems: list[Problem]) -> dict:
         problems.append(
             Problem(
                 schema.CITY_FILE,
-                f"Cannot parse city.toml ({str(exc)[:160]}). "
-                'Lines look like: name = "Hartford, Connecticut"',
+                _(
+                    "Cannot parse city.toml ({error}). Lines look like: "
+                    'name = "Hartford, Connecticut"'
+                ).format(error=str(exc)[:160]),
             )
         )
         return {}
@@ -557,8 +559,10 @@ def _read_city_toml(folder: Path, problems: list[Problem]) -> dict:
         problems.append(
             Problem(
                 schema.CITY_FILE,
-                "city.toml is nested too deeply to read. It "
-                "holds a few plain settings: copy data/template/city.toml.",
+                _(
+                    "city.toml is nested too deeply to read. It holds a few plain settings: copy "
+                    "data/template/city.toml."
+                ),
             )
         )
         return {}
@@ -567,8 +571,10 @@ def _read_city_toml(folder: Path, problems: list[Problem]) -> dict:
             problems.append(
                 Problem(
                     schema.CITY_FILE,
-                    f"{key} must be text in quotes, e.g. "
-                    f'{key} = "..." (see data/template/city.toml).',
+                    _(
+                        '{key} must be text in quotes, e.g. {key} = "..." '
+                        "(see data/template/city.toml)."
+                    ).format(key=key),
                     column=key,
                     value=str(config[key])[:80],
                 )
@@ -590,8 +596,10 @@ def _read_tables(folder: Path, problems: list[Problem]) -> dict[str, RawTable]:
             problems.append(
                 Problem(
                     schema.WORKBOOK_FILE,
-                    "Both CSV files and a workbook are "
-                    "present; the CSV files were read and the workbook ignored.",
+                    _(
+                        "Both CSV files and a workbook are present; the CSV files were read and "
+                        "the workbook ignored."
+                    ),
                     severity="warning",
                 )
             )
@@ -604,11 +612,14 @@ def _read_tables(folder: Path, problems: list[Problem]) -> dict[str, RawTable]:
         if table in tables or table in schema.OPTIONAL_TABLES:
             continue
         if workbook.exists() and not present:
-            where = f"a sheet named '{table}' in {schema.WORKBOOK_FILE}"
+            missing = _(
+                "Missing table: add a sheet named '{table}' in {workbook} (copy it from "
+                "data/template/ and fill it in)."
+            ).format(table=table, workbook=schema.WORKBOOK_FILE)
         else:
-            where = f"{table}.csv"
+            missing = _(
+                "Missing table: add {file} (copy it from data/template/ and fill it in)."
+            ).format(file=f"{table}.csv")
         if not any(p.file.startswith(table) for p in problems):
-            problems.append(
-                Problem(f"{table}.csv", f"Missing table: add {where} ({_MISSING_TABLE_HINT}).")
-            )
+            problems.append(Problem(f"{table}.csv", missing))
     return tables
