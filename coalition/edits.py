@@ -33,6 +33,7 @@ import pandas as pd
 
 from . import schema
 from .errors import Problem, ValidationError
+from .i18n import N_, _, ngettext
 from .model import CityData
 
 EDITABLE_TABLES = ("organizations", "communities", "navigators", "committees", "ties")
@@ -202,8 +203,10 @@ def _form_problem(message: str, column: str | None = None, value: Any = None) ->
 def _editable(table: str) -> None:
     if table not in EDITABLE_TABLES:
         raise _form_problem(
-            f"Records of {table!r} cannot be edited one by one (one of "
-            f"{', '.join(EDITABLE_TABLES)}); change the data folder and load it again."
+            _(
+                "Records of {table} cannot be edited one by one (one of {tables}); change the "
+                "data folder and load it again."
+            ).format(table=repr(table), tables=", ".join(EDITABLE_TABLES))
         )
 
 
@@ -229,8 +232,10 @@ def _position(city: CityData, table: str, key: str) -> int:
         positions = [int(i) for i in (ids == key).nonzero()[0]]
     if not positions:
         raise _form_problem(
-            f"There is no {table[:-1]} {key!r} (it may have been retired or merged since the "
-            "page was read): reload the page and pick it again.",
+            _(
+                "There is no {kind} {key} (it may have been retired or merged since the page "
+                "was read): reload the page and pick it again."
+            ).format(kind=table[:-1], key=repr(key)),
             value=key,
         )
     return int(positions[0])
@@ -345,16 +350,26 @@ def change(city: CityData, table: str, key: str, cells: Mapping[str, Any]) -> li
     for column in fixed:
         if column in cells and str(cells[column]).strip() != str(before[column]):
             raise _form_problem(
-                f"The {column} of a record cannot change: add a new record and retire this one"
-                + (" (a tie between other ends is another tie)." if table == "ties" else "."),
+                (
+                    _(
+                        "The {column} of a record cannot change: add a new record and retire "
+                        "this one (a tie between other ends is another tie)."
+                    )
+                    if table == "ties"
+                    else _(
+                        "The {column} of a record cannot change: add a new record and retire "
+                        "this one."
+                    )
+                ).format(column=column),
                 column=column,
                 value=cells[column],
             )
     unknown = sorted(set(cells) - set(schema.column_names(table)))
     if unknown:
         raise _form_problem(
-            f"{table} have no column {unknown[0]!r}: use one of "
-            f"{', '.join(schema.column_names(table))}.",
+            _("{table} have no column {column}: use one of {columns}.").format(
+                table=table, column=repr(unknown[0]), columns=", ".join(schema.column_names(table))
+            ),
             column=unknown[0],
         )
     merged = {**_cells_of(table, before, city), **{k: v for k, v in cells.items()}}
@@ -373,7 +388,7 @@ def _day(on: dt.date | str) -> str:
         return dt.date.fromisoformat(text).isoformat()
     except ValueError:
         raise _form_problem(
-            "Give the date as YYYY-MM-DD (for example 2026-03-14).", column="on", value=on
+            _("Give the date as YYYY-MM-DD (for example 2026-03-14)."), column="on", value=on
         ) from None
 
 
@@ -416,7 +431,7 @@ def retire(
     reason = str(reason or "").strip()
     if not reason:
         raise _form_problem(
-            "Say why the record is retired (for example 'closed', 'partnership ended').",
+            _("Say why the record is retired (for example 'closed', 'partnership ended')."),
             column="reason",
         )
     mark = {"on": _day(on), "reason": reason}
@@ -448,9 +463,9 @@ def merge(city: CityData, table: str, keep: str, drop: str) -> list[RowChange]:
     """
     _editable(table)
     if table == "ties":
-        raise _form_problem("Ties are not merged: retire the repeated one.")
+        raise _form_problem(_("Ties are not merged: retire the repeated one."))
     if keep == drop:
-        raise _form_problem("Pick two different records to merge.", value=keep)
+        raise _form_problem(_("Pick two different records to merge."), value=keep)
     keep_name = _name(city, table, keep)
     position = _position(city, table, drop)
     today = dt.date.today().isoformat()
@@ -630,12 +645,13 @@ def apply_changes(city: CityData, changes: Iterable[RowChange]) -> CityData:
     )
 
 
+# What a change did to a record, as a whole template (the record's name fills it).
 VERBS = {
-    "added": "Added",
-    "changed": "Changed",
-    "retired": "Retired",
-    "restored": "Brought back",
-    "deleted": "Removed",
+    "added": N_("Added {record}"),
+    "changed": N_("Changed {record}: {fields}"),
+    "retired": N_("Retired {record}"),
+    "restored": N_("Brought back {record}"),
+    "deleted": N_("Removed {record}"),
 }
 
 
@@ -650,7 +666,7 @@ def describe(changes: Sequence[RowChange], names: Mapping[str, str] | None = Non
     'Changed Lonely Shop: services'
     """
     if not changes:
-        return "No change"
+        return _("No change")
     names = names or {}
     first = changes[0]
     row = first.after or first.before or {}
@@ -661,9 +677,11 @@ def describe(changes: Sequence[RowChange], names: Mapping[str, str] | None = Non
         label = f"{str(row.get('tie_type', 'tie')).replace('_', ' ')} {source} – {target}"
     else:
         label = str(row.get("alias") if first.table == "navigators" else row.get("name"))
-    text = f"{VERBS[first.kind]} {label}"
-    if first.kind == "changed":
-        text += ": " + ", ".join(f for f in first.fields if f != RETIRED)
-    if len(changes) > 1:
-        text += f" (and {len(changes) - 1} more row{'s' if len(changes) > 2 else ''})"
+    fields = ", ".join(f for f in first.fields if f != RETIRED) if first.kind == "changed" else ""
+    text = _(VERBS[first.kind]).format(record=label, fields=fields)
+    more = len(changes) - 1
+    if more:
+        text = ngettext(
+            "{change} (and {count} more row)", "{change} (and {count} more rows)", more
+        ).format(change=text, count=more)
     return text

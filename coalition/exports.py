@@ -42,6 +42,7 @@ import pandas as pd
 
 from . import privacy, schema
 from .errors import DataError
+from .i18n import _
 from .ingest import text_tables
 from .model import WGS84, CityData, build_graph, neighborhoods_frame, nodes_frame
 from .privacy import Disclosure
@@ -154,8 +155,10 @@ def _changed_columns(exact: pd.DataFrame, shown: pd.DataFrame) -> list[str]:
     """The columns whose cells the disclosure changed (hidden counts, withheld margins)."""
     if len(exact) != len(shown):
         raise DataError(
-            "The protected tables do not match the city's rows; export again from the stored "
-            "city (this is a bug in the privacy transform if it happens twice)."
+            _(
+                "The protected tables do not match the city's rows; export again from the stored "
+                "city (this is a bug in the privacy transform if it happens twice)."
+            )
         )
     changed = []
     for column in shown.columns:
@@ -386,7 +389,11 @@ def export_city(
     PosixPath('out/public')
     """
     if fmt not in FORMATS:
-        raise DataError(f"Unknown export format '{fmt}'; choose one of {', '.join(FORMATS)}.")
+        raise DataError(
+            _("Unknown export format '{format}'; choose one of {formats}.").format(
+                format=fmt, formats=", ".join(FORMATS)
+            )
+        )
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     shared = shared_city(city, disclosure)
@@ -456,7 +463,11 @@ def export_bytes(
     >>> data = export_bytes(city, "xlsx", disclosure=Disclosure.public())  # doctest: +SKIP
     """
     if fmt not in FORMATS:
-        raise DataError(f"Unknown export format '{fmt}'; choose one of {', '.join(FORMATS)}.")
+        raise DataError(
+            _("Unknown export format '{format}'; choose one of {formats}.").format(
+                format=fmt, formats=", ".join(FORMATS)
+            )
+        )
     if fmt == "csv":
         return _zip_folder(shared_city(city, disclosure), readme_text(city, disclosure))
     suffix = {

@@ -33,10 +33,11 @@ from typing import Any
 
 import pandas as pd
 
-from . import privacy, schema
+from . import i18n, labels, privacy, schema
 from .analysis import coverage_report
 from .analysis.coverage import frame_records
 from .errors import AnalysisError
+from .i18n import N_, _, fmt_number, fmt_percent, ngettext, pgettext
 from .model import CityData, build_graph
 from .privacy import Disclosure, Line
 from .settings import DEFAULT_K
@@ -54,37 +55,46 @@ FIELDS_THAT_MATTER: dict[str, tuple[str, ...]] = {
     "navigators": ("alias", "neighborhood", "languages"),
     "neighborhoods": ("name", "population", "foreign_born"),
 }
+# Marked here, translated where a sentence uses them: _(ENTITY_WORDS[table]).
 ENTITY_WORDS = {
-    "organizations": "organization",
-    "committees": "welcoming committee",
-    "communities": "community",
-    "navigators": "cultural navigator",
-    "neighborhoods": "neighborhood",
+    "organizations": N_("organization"),
+    "committees": N_("welcoming committee"),
+    "communities": N_("community"),
+    "navigators": N_("cultural navigator"),
+    "neighborhoods": N_("neighborhood"),
 }
 # Tie types whose two ends are interchangeable (a partnership a-b is the one b-a).
 UNDIRECTED_TIES = ("partnership",)
 # (sentence when added, sentence when removed) per tie type; {a} and {b} are the ends' names.
+# Marked here and translated where used: _(template).format(a=…, b=…).
 TIE_SENTENCES: dict[str, tuple[str, str]] = {
     "partnership": (
-        "{a} and {b} started working together.",
-        "{a} and {b} no longer work together.",
+        N_("{a} and {b} started working together."),
+        N_("{a} and {b} no longer work together."),
     ),
-    "serves_community": ("{a} started serving {b}.", "{a} no longer serves {b}."),
+    "serves_community": (N_("{a} started serving {b}."), N_("{a} no longer serves {b}.")),
     "serves_neighborhood": (
-        "{a} started serving the {b} neighborhood.",
-        "{a} no longer serves the {b} neighborhood.",
+        N_("{a} started serving the {b} neighborhood."),
+        N_("{a} no longer serves the {b} neighborhood."),
     ),
-    "lives_in": ("{a} are now recorded living in {b}.", "{a} are no longer recorded in {b}."),
-    "mentors": ("{a} started mentoring {b}.", "{a} no longer mentors {b}."),
-    "volunteers_with": ("{a} started volunteering with {b}.", "{a} no longer volunteers with {b}."),
-    "committee_member": ("{a} joined {b}.", "{a} left {b}."),
+    "lives_in": (
+        N_("{a} are now recorded living in {b}."),
+        N_("{a} are no longer recorded in {b}."),
+    ),
+    "mentors": (N_("{a} started mentoring {b}."), N_("{a} no longer mentors {b}.")),
+    "volunteers_with": (
+        N_("{a} started volunteering with {b}."),
+        N_("{a} no longer volunteers with {b}."),
+    ),
+    "committee_member": (N_("{a} joined {b}."), N_("{a} left {b}.")),
 }
-# What a committee did, by its new status.
+OTHER_TIE_SENTENCES = (N_("{a} – {b}: new tie."), N_("{a} – {b}: tie removed."))
+# What a committee did, by its new status: a whole sentence each ({name}, {before}).
 STATUS_WORDS = {
-    "active": "became active",
-    "forming": "is now forming",
-    "paused": "is paused",
-    "none": "stopped",
+    "active": N_("{name} became active (it was {before})."),
+    "forming": N_("{name} is now forming (it was {before})."),
+    "paused": N_("{name} is paused (it was {before})."),
+    "none": N_("{name} stopped (it was {before})."),
 }
 CHANGE_COLUMNS = [
     "change",
@@ -102,13 +112,13 @@ EFFECT_KINDS = ("broker", "single_point_of_failure", "coverage", "ranking")
 EFFECT_COLUMNS = ["effect", "kind", "id", "name", "before", "after", "explanation"]
 # Partners named in a broker sentence (the rest are counted).
 SHOWN_PARTNERS = 3
-HEADLINE_LABELS = {
-    "organizations": "Member organizations",
-    "partnerships": "Partnerships",
-    "isolated_organizations": "Isolated organizations",
-    "active_committees": "Active welcoming committees",
-    "foreign_born_covered": "Foreign-born residents reached",
-    "share_foreign_born_covered": "Share of foreign-born residents reached",
+HEADLINE_LABELS = {  # marked; a report's labels are in the language of its comparison
+    "organizations": N_("Member organizations"),
+    "partnerships": N_("Partnerships"),
+    "isolated_organizations": N_("Isolated organizations"),
+    "active_committees": N_("Active welcoming committees"),
+    "foreign_born_covered": N_("Foreign-born residents reached"),
+    "share_foreign_born_covered": N_("Share of foreign-born residents reached"),
 }
 
 
@@ -231,7 +241,7 @@ def _tie_keys(city: CityData) -> dict[tuple[str, str, str], dict[str, Any]]:
 
 def _shown(value: Any, names: dict[str, str], field: str) -> str:
     if value is None or value == []:
-        return "none"
+        return pgettext("no value", "none")
     if isinstance(value, list):
         return ", ".join(
             schema.SERVICES.get(str(v), str(v)) if field == "services" else str(v) for v in value
@@ -239,8 +249,15 @@ def _shown(value: Any, names: dict[str, str], field: str) -> str:
     if field == "neighborhood":
         return names.get(str(value), str(value))
     if isinstance(value, int):
-        return f"{value:,}"
+        return fmt_number(value)
     return str(value)
+
+
+def _status_word(status: Any) -> str:
+    """A committee status in a sentence: the code in English, the status's name otherwise."""
+    if i18n.language() == i18n.SOURCE_LANGUAGE:
+        return str(status)
+    return str(labels.COMMITTEE_STATUS_WORDS.get(status, status)).lower()
 
 
 def _field_sentence(
@@ -249,34 +266,61 @@ def _field_sentence(
     if isinstance(before, list) or isinstance(after, list):
         gained = [v for v in (after or []) if v not in (before or [])]
         lost = [v for v in (before or []) if v not in (after or [])]
-        parts = []
-        if gained:
-            parts.append(
-                f"now offers {_shown(gained, names, field)}"
-                if table == "organizations"
-                else f"now lists {_shown(gained, names, field)}"
+        values = {
+            "name": name,
+            "gained": _shown(gained, names, field),
+            "lost": _shown(lost, names, field),
+            "what": pgettext("changed field", "languages")
+            if field == "languages"
+            else pgettext("changed field", "services"),
+        }
+        offers = table == "organizations"
+        if gained and lost:
+            template = (
+                _("{name} now offers {gained} and no longer lists {lost} ({what}).")
+                if offers
+                else _("{name} now lists {gained} and no longer lists {lost} ({what}).")
             )
-        if lost:
-            parts.append(f"no longer lists {_shown(lost, names, field)}")
-        what = "languages" if field == "languages" else "services"
-        return f"{name} {' and '.join(parts)} ({what})."
+        elif gained:
+            template = (
+                _("{name} now offers {gained} ({what}).")
+                if offers
+                else _("{name} now lists {gained} ({what}).")
+            )
+        else:
+            template = _("{name} no longer lists {lost} ({what}).")
+        return template.format(**values)
     if field == "status":
-        return f"{name} {STATUS_WORDS.get(after, f'is now {after}')} (it was {before})."
+        status = STATUS_WORDS.get(str(after))
+        values = {"name": name, "before": _status_word(before), "after": _status_word(after)}
+        if status is None:
+            return _("{name} is now {after} (it was {before}).").format(**values)
+        return _(status).format(**values)
     if field == "neighborhood":
-        return f"{name} moved from {_shown(before, names, field)} to {_shown(after, names, field)}."
+        return _("{name} moved from {before} to {after}.").format(
+            name=name, before=_shown(before, names, field), after=_shown(after, names, field)
+        )
     if field in ("name", "alias"):
-        return f"{_shown(before, names, field)} is now called {_shown(after, names, field)}."
-    label = field.replace("_", " ")
-    return (
-        f"{name}: {label} changed from {_shown(before, names, field)} to "
-        f"{_shown(after, names, field)}."
+        return _("{before} is now called {after}.").format(
+            before=_shown(before, names, field), after=_shown(after, names, field)
+        )
+    fields = {
+        "population": pgettext("changed field", "population"),
+        "foreign_born": pgettext("changed field", "foreign born"),
+        "estimated_residents": pgettext("changed field", "estimated residents"),
+    }
+    return _("{name}: {field} changed from {before} to {after}.").format(
+        name=name,
+        field=fields.get(field, field.replace("_", " ")),
+        before=_shown(before, names, field),
+        after=_shown(after, names, field),
     )
 
 
 def _percent(share: Any) -> str:
     if privacy.is_hidden(share):
         return str(share)
-    return "unknown" if share is None else f"{share:.0%}"
+    return _("unknown") if share is None else fmt_percent(share)
 
 
 # The fields of FIELDS_THAT_MATTER that count residents: (table, field) -> privacy key maker.
@@ -364,7 +408,7 @@ def _count_text(value: Any) -> str:
     if privacy.is_hidden(value):
         return str(value)
     number = whole(value) if value is not None else None
-    return "unknown" if number is None else f"{number:,}"
+    return _("unknown") if number is None else fmt_number(number)
 
 
 def _coverage(city: CityData):
@@ -419,7 +463,7 @@ def _headline(before: CityData, after: CityData, before_cov, after_cov) -> dict[
         delta = None if old[key] is None or new[key] is None else new[key] - old[key]
         if isinstance(delta, float):  # 0.7 - 0.4 is 0.29999999999999993
             delta = round(delta, 6)
-        headline[key] = {"label": label, "before": old[key], "after": new[key], "delta": delta}
+        headline[key] = {"label": _(label), "before": old[key], "after": new[key], "delta": delta}
     return headline
 
 
@@ -532,8 +576,8 @@ def _gone(node_id: str, after: CityData, roles: _Roles) -> str | None:
     if node_id in roles.effective:
         return None
     if node_id in _rows_by_id(after, "organizations"):
-        return "it is no longer a coalition member"
-    return "it is no longer listed"
+        return _("it is no longer a coalition member")
+    return _("it is no longer listed")
 
 
 def _people(ids: list[str], names: dict[str, str], limit: int = SHOWN_PARTNERS) -> str:
@@ -546,7 +590,6 @@ def _network_effects(
     old: _Roles, new: _Roles, after: CityData, names: dict[str, str]
 ) -> list[dict[str, Any]]:
     """Brokers gained and lost, single points of failure gained, lost and changed."""
-    from .analysis.graph_index import plural
 
     rows: list[dict[str, Any]] = []
 
@@ -576,9 +619,29 @@ def _network_effects(
             node_id,
             "" if was is None else f"{was:.1f}",
             f"{size:.1f}",
-            f"{names.get(node_id, node_id)} is now a broker: its {plural(count, 'partner')} "
-            f"({_people(partners, names)}) count as {size:.1f} independent contacts "
-            f"(effective size{'' if was is None else f'; it was {was:.1f}'}).",
+            (
+                ngettext(
+                    "{name} is now a broker: its {count} partner ({partners}) count as {size} "
+                    "independent contacts (effective size).",
+                    "{name} is now a broker: its {count} partners ({partners}) count as {size} "
+                    "independent contacts (effective size).",
+                    count,
+                )
+                if was is None
+                else ngettext(
+                    "{name} is now a broker: its {count} partner ({partners}) count as {size} "
+                    "independent contacts (effective size; it was {was}).",
+                    "{name} is now a broker: its {count} partners ({partners}) count as {size} "
+                    "independent contacts (effective size; it was {was}).",
+                    count,
+                )
+            ).format(
+                name=names.get(node_id, node_id),
+                count=fmt_number(count),
+                partners=_people(partners, names),
+                size=fmt_number(size, 1),
+                was="" if was is None else fmt_number(was, 1),
+            ),
         )
     for node_id in by_name(old.brokers.keys() - new.brokers.keys()):
         size = old.brokers[node_id][1]
@@ -588,26 +651,35 @@ def _network_effects(
         if gone:
             why = gone
         elif not now:
-            why = "it has no partnership with another member now"
+            why = _("it has no partnership with another member now")
         else:
-            why = f"its partners count as {now:.1f} independent contacts now (effective size)"
+            why = _(
+                "its partners count as {size} independent contacts now (effective size)"
+            ).format(size=fmt_number(now, 1))
         add(
             "lost",
             "broker",
             node_id,
             f"{size:.1f}",
             "" if now is None else f"{now:.1f}",
-            f"{name} is no longer a broker (effective size {size:.1f} before): {why}.",
+            _("{name} is no longer a broker (effective size {size} before): {why}.").format(
+                name=name, size=fmt_number(size, 1), why=why
+            ),
         )
 
     def split(cut: tuple[list[str], bool]) -> str:
         ids, tied = cut
         if tied:
-            return f"{_people(ids, names, 5)} would no longer be connected to each other"
-        return (
-            f"{plural(len(ids), 'organization')} ({_people(ids, names, 5)}) would be cut off "
-            "from the rest of the partnership network"
-        )
+            return _("{names} would no longer be connected to each other").format(
+                names=_people(ids, names, 5)
+            )
+        return ngettext(
+            "{count} organization ({names}) would be cut off from the rest of the partnership "
+            "network",
+            "{count} organizations ({names}) would be cut off from the rest of the partnership "
+            "network",
+            len(ids),
+        ).format(count=fmt_number(len(ids)), names=_people(ids, names, 5))
 
     for node_id in by_name(new.cut_off.keys() - old.cut_off.keys()):
         cut = new.cut_off[node_id]
@@ -617,8 +689,9 @@ def _network_effects(
             node_id,
             "0",
             str(len(cut[0])),
-            f"{names.get(node_id, node_id)} is now a single point of failure: if it left, "
-            f"{split(cut)}.",
+            _("{name} is now a single point of failure: if it left, {split}.").format(
+                name=names.get(node_id, node_id), split=split(cut)
+            ),
         )
     for node_id in by_name(old.cut_off.keys() - new.cut_off.keys()):
         gone = _gone(node_id, after, new)
@@ -628,9 +701,10 @@ def _network_effects(
             node_id,
             str(len(old.cut_off[node_id][0])),
             "" if gone else "0",
-            f"{names.get(node_id, node_id)} is no longer a single point of failure: "
-            + (gone or "if it left now, no organization would be cut off")
-            + ".",
+            _("{name} is no longer a single point of failure: {why}.").format(
+                name=names.get(node_id, node_id),
+                why=gone or _("if it left now, no organization would be cut off"),
+            ),
         )
     for node_id in by_name(old.cut_off.keys() & new.cut_off.keys()):
         cut_before, cut = old.cut_off[node_id], new.cut_off[node_id]
@@ -642,9 +716,23 @@ def _network_effects(
             node_id,
             str(len(cut_before[0])),
             str(len(cut[0])),
-            f"If {names.get(node_id, node_id)} left now, {split(cut)} (before: "
-            f"{plural(len(cut_before[0]), 'organization')} "
-            f"{'apart' if cut_before[1] else 'cut off'}).",
+            (
+                ngettext(
+                    "If {name} left now, {split} (before: {count} organization apart).",
+                    "If {name} left now, {split} (before: {count} organizations apart).",
+                    len(cut_before[0]),
+                )
+                if cut_before[1]
+                else ngettext(
+                    "If {name} left now, {split} (before: {count} organization cut off).",
+                    "If {name} left now, {split} (before: {count} organizations cut off).",
+                    len(cut_before[0]),
+                )
+            ).format(
+                name=names.get(node_id, node_id),
+                split=split(cut),
+                count=fmt_number(len(cut_before[0])),
+            ),
         )
     return rows
 
@@ -667,27 +755,40 @@ def _coverage_rows(
 
     was, now = reached(before_cov), reached(after_cov)
     rows = []
-    for effect, words in (("new", "is now"), ("lost", "is no longer")):
+    for effect in ("new", "lost"):
         for nbhd in sorted(now, key=lambda i: (names.get(i, i), i)):
             covered, foreign_born = now[nbhd]
             if covered == was.get(nbhd, (False, None))[0] or covered != (effect == "new"):
                 continue
             value = (shown or {}).get(("neighborhood", nbhd, "foreign_born"))
-            figure = (
-                ""
-                if foreign_born is None or value is None
-                else f" ({_count_text(value)} foreign-born residents)"
-            )
+            place = names.get(nbhd, nbhd)
+            if foreign_born is None or value is None:
+                sentence = (
+                    _("{place} is now reached by an active welcoming committee.")
+                    if effect == "new"
+                    else _("{place} is no longer reached by an active welcoming committee.")
+                ).format(place=place)
+            else:
+                sentence = (
+                    _(
+                        "{place} ({count} foreign-born residents) is now reached by an active "
+                        "welcoming committee."
+                    )
+                    if effect == "new"
+                    else _(
+                        "{place} ({count} foreign-born residents) is no longer reached by an "
+                        "active welcoming committee."
+                    )
+                ).format(place=place, count=_count_text(value))
             rows.append(
                 {
                     "effect": effect,
                     "kind": "coverage",
                     "id": nbhd,
                     "name": names.get(nbhd, nbhd),
-                    "before": "reached" if effect == "lost" else "not reached",
-                    "after": "reached" if effect == "new" else "not reached",
-                    "explanation": f"{names.get(nbhd, nbhd)}{figure} {words} reached by an "
-                    "active welcoming committee.",
+                    "before": _("reached") if effect == "lost" else _("not reached"),
+                    "after": _("reached") if effect == "new" else _("not reached"),
+                    "explanation": sentence,
                 }
             )
     return rows
@@ -703,19 +804,22 @@ def _ranking_rows(
         return []
 
     def listed(ids: list[str]) -> str:
-        return join_names([names.get(i, i) for i in ids], limit=DEFAULT_K) or "none"
+        return join_names([names.get(i, i) for i in ids], limit=DEFAULT_K) or pgettext(
+            "no value", "none"
+        )
 
     rows = [
         {
             "effect": "changed",
             "kind": "ranking",
             "id": "",
-            "name": f"Top {DEFAULT_K} candidates",
+            "name": _("Top {k} candidates").format(k=DEFAULT_K),
             "before": ", ".join(names.get(i, i) for i in old.top),
             "after": ", ".join(names.get(i, i) for i in new.top),
-            "explanation": f"The top {DEFAULT_K} candidate neighborhoods for the next "
-            f"welcoming committee (default weights) were {listed(old.top)}; now they are "
-            f"{listed(new.top)}.",
+            "explanation": _(
+                "The top {k} candidate neighborhoods for the next welcoming committee (default "
+                "weights) were {before}; now they are {after}."
+            ).format(k=DEFAULT_K, before=listed(old.top), after=listed(new.top)),
         }
     ]
     neighborhoods = _rows_by_id(after, "neighborhoods")
@@ -732,9 +836,13 @@ def _ranking_rows(
                 "name": name,
                 "before": "" if was is None else str(was),
                 "after": str(new.ranks[nbhd]),
-                "explanation": f"{name} is now a top-{DEFAULT_K} candidate (rank "
-                f"{new.ranks[nbhd]}; "
-                + (f"it was rank {was})." if was is not None else "it was not a candidate)."),
+                "explanation": (
+                    _("{name} is now a top-{k} candidate (rank {rank}; it was rank {was}).")
+                    if was is not None
+                    else _(
+                        "{name} is now a top-{k} candidate (rank {rank}; it was not a candidate)."
+                    )
+                ).format(name=name, k=DEFAULT_K, rank=new.ranks[nbhd], was=was),
             }
         )
     for nbhd in old.top:
@@ -743,11 +851,11 @@ def _ranking_rows(
         now = new.ranks.get(nbhd)
         name = names.get(nbhd, nbhd)
         if now is not None:
-            why = f"it is rank {now} now"
+            why = _("it is rank {rank} now").format(rank=now)
         elif nbhd in neighborhoods:
-            why = "it has an active welcoming committee now"
+            why = _("it has an active welcoming committee now")
         else:
-            why = "it is no longer listed"
+            why = _("it is no longer listed")
         rows.append(
             {
                 "effect": "lost",
@@ -756,8 +864,9 @@ def _ranking_rows(
                 "name": name,
                 "before": str(old.ranks[nbhd]),
                 "after": "" if now is None else str(now),
-                "explanation": f"{name} is no longer a top-{DEFAULT_K} candidate "
-                f"(it was rank {old.ranks[nbhd]}): {why}.",
+                "explanation": _(
+                    "{name} is no longer a top-{k} candidate (it was rank {rank}): {why}."
+                ).format(name=name, k=DEFAULT_K, rank=old.ranks[nbhd], why=why),
             }
         )
     return rows
@@ -902,13 +1011,26 @@ def compare_cities(
     committee_neighborhood = {}
     for table in ENTITY_TABLES:
         old_rows, new_rows = _rows_by_id(before, table), _rows_by_id(after, table)
-        word = ENTITY_WORDS[table]
+        word = _(ENTITY_WORDS[table])
+        joined = {
+            "organizations": _("{name} joined as a new organization."),
+            "committees": _("{name} joined as a new welcoming committee."),
+            "communities": _("{name} joined as a new community."),
+            "navigators": _("{name} joined as a new cultural navigator."),
+            "neighborhoods": _("{name} joined as a new neighborhood."),
+        }[table]
         for node_id in [i for i in new_rows if i not in old_rows]:
             name = names.get(node_id, node_id)
-            add("added", table, node_id, name, f"{name} joined as a new {word}.")
+            add("added", table, node_id, name, joined.format(name=name))
         for node_id in [i for i in old_rows if i not in new_rows]:
             name = names.get(node_id, node_id)
-            add("removed", table, node_id, name, f"{name} ({word}) is no longer listed.")
+            add(
+                "removed",
+                table,
+                node_id,
+                name,
+                _("{name} ({kind}) is no longer listed.").format(name=name, kind=word),
+            )
         for node_id in [i for i in new_rows if i in old_rows]:
             name = names.get(node_id, node_id)
             for field in FIELDS_THAT_MATTER[table]:
@@ -958,18 +1080,26 @@ def compare_cities(
             figure = shown_after.get(key, shown_before.get(key, abs(count)))
             if privacy.is_hidden(figure) and not isinstance(figure, privacy.SmallCount):
                 reach = (
-                    f"more foreign-born residents of {place} are reached"
+                    _(
+                        "more foreign-born residents of {place} are reached (how many is "
+                        "withheld to protect a small count)"
+                    )
                     if count > 0
-                    else f"foreign-born residents of {place} are no longer reached"
-                ) + " (how many is withheld to protect a small count)"
+                    else _(
+                        "foreign-born residents of {place} are no longer reached (how many is "
+                        "withheld to protect a small count)"
+                    )
+                ).format(place=place)
             else:
-                words = _count_text(figure) if privacy.is_hidden(figure) else f"{abs(count):,}"
+                words = _count_text(figure) if privacy.is_hidden(figure) else fmt_number(abs(count))
                 reach = (
-                    f"{words} more foreign-born residents of {place} are reached"
+                    _("{count} more foreign-born residents of {place} are reached")
                     if count > 0
-                    else f"{words} foreign-born residents of {place} are no longer reached"
-                )
-            row["explanation"] = f"{row['explanation'][:-1]}: {reach} ({share_words})."
+                    else _("{count} foreign-born residents of {place} are no longer reached")
+                ).format(count=words, place=place)
+            row["explanation"] = _("{sentence}: {reach} ({shares}).").format(
+                sentence=row["explanation"][:-1], reach=reach, shares=share_words
+            )
 
     old_ties, new_ties = _tie_keys(before), _tie_keys(after)
     for change, keys, ties, index in (
@@ -979,14 +1109,14 @@ def compare_cities(
         for key in sorted(keys):
             tie = ties[key]
             a, b = names.get(tie["source"], tie["source"]), names.get(tie["target"], tie["target"])
-            sentence = TIE_SENTENCES.get(
-                key[0], ("{a} – {b}: new tie.", "{a} – {b}: tie removed.")
-            )[index].format(a=a, b=b)
+            sentence = _(TIE_SENTENCES.get(key[0], OTHER_TIE_SENTENCES)[index]).format(a=a, b=b)
             if key[0] == "lives_in" and tie["residents"] is not None and change == "added":
                 residents = shown_after.get(
                     ("lives_in", str(tie["source"]), str(tie["target"])), tie["residents"]
                 )
-                sentence = f"{sentence[:-1]} ({_count_text(residents)} residents)."
+                sentence = _("{sentence} ({count} residents).").format(
+                    sentence=sentence[:-1], count=_count_text(residents)
+                )
             add(
                 change,
                 "ties",
@@ -1009,25 +1139,40 @@ def compare_cities(
         else pd.DataFrame(columns=EFFECT_COLUMNS)
     )
     if changes.empty and not effects.empty:
-        explanation = (
+        explanation = _(
             "No organization, committee, community, navigator or tie was added or removed, "
             "and no field listed here changed; other fields did, with the effects below."
         )
     elif changes.empty:
-        explanation = (
+        explanation = _(
             "Nothing changed between the two versions: the same organizations, "
             "committees, communities, navigators and ties."
         )
     else:
         counted = changes.groupby("change").size().to_dict()
-        parts = [f"{counted[c]:,} {c}" for c in ("added", "removed", "changed") if c in counted]
+        counts = {
+            "added": _("{count} added"),
+            "removed": _("{count} removed"),
+            "changed": _("{count} changed"),
+        }
+        parts = [
+            counts[c].format(count=fmt_number(counted[c]))
+            for c in ("added", "removed", "changed")
+            if c in counted
+        ]
         covered = (
             _count_text(shown_before.get(_COVERED, before_cov.summary["foreign_born_covered"])),
             _count_text(shown_after.get(_COVERED, after_cov.summary["foreign_born_covered"])),
         )
-        explanation = (
-            f"{len(changes):,} change(s): {', '.join(parts)}. Foreign-born residents "
-            f"reached by active committees: {covered[0]} -> {covered[1]} ({share_words})."
+        explanation = _(
+            "{count} change(s): {parts}. Foreign-born residents reached by active committees: "
+            "{before} -> {after} ({shares})."
+        ).format(
+            count=fmt_number(len(changes)),
+            parts=", ".join(parts),
+            before=covered[0],
+            after=covered[1],
+            shares=share_words,
         )
     logger.info("compared two versions of %s: %d change(s)", after.name, len(changes))
     return ChangeReport(

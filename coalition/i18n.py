@@ -201,6 +201,8 @@ def read_catalogue(lang: str) -> Catalog:
     'Resumen'
     >>> read_catalogue("es").num_plurals
     2
+    >>> read_catalogue("es").get("viewer", context="role").string
+    'lector'
     """
     merged = Catalog(locale=lang, domain=DOMAIN)
     # The parts' plural rule (PLURAL_FORMS), not Babel's CLDR rule for the locale (3 forms for
@@ -210,7 +212,9 @@ def read_catalogue(lang: str) -> Catalog:
         with path.open("rb") as handle:
             part = read_po(handle, locale=lang)
         for message in part:
-            if message.id and message.id not in merged:
+            # Looked up with its context: "in merged" alone finds only the context-free entry,
+            # so a pgettext("role", "viewer") was dropped when a plain "viewer" came first.
+            if message.id and merged.get(message.id, context=message.context) is None:
                 merged[message.id] = message
     return merged
 

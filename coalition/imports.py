@@ -47,6 +47,7 @@ import pandas as pd
 from . import edits, schema
 from .edits import RowChange
 from .errors import DataError, Problem, ValidationError
+from .i18n import _, fmt_number
 from .ingest import ValidationReport, add_records, cell_text, limits, read_csv_table, read_workbook
 from .ingest.boundaries import BOUNDARY_FILES
 from .ingest.validate import validate_city
@@ -128,8 +129,10 @@ def validate_uploaded_city(
     suffix = PurePosixPath(shown.lower()).suffix
     if suffix not in CITY_SUFFIXES:
         raise DataError(
-            f"'{shown}' is not a city: upload a zip of the city folder (.zip) or a workbook "
-            "with one sheet per table (.xlsx); a single table is a .csv file."
+            _(
+                "'{file}' is not a city: upload a zip of the city folder (.zip) or a workbook "
+                "with one sheet per table (.xlsx); a single table is a .csv file."
+            ).format(file=shown)
         )
     too_big = _size_problem(data, shown)
     if too_big is not None:
@@ -212,9 +215,10 @@ def _size_problem(data: bytes, shown: str) -> Problem | None:
         return None
     return Problem(
         shown,
-        f"The file is {len(data) / 2**20:.0f} MB, more than the {MAX_UPLOAD_BYTES // 2**20} MB "
-        "an upload may be. Remove unused sheets, rows and columns, or load the folder with "
-        "`coalition init DIR --replace`.",
+        _(
+            "The file is {size} MB, more than the {limit} MB an upload may be. Remove unused "
+            "sheets, rows and columns, or load the folder with `coalition init DIR --replace`."
+        ).format(size=f"{len(data) / 2**20:.0f}", limit=MAX_UPLOAD_BYTES // 2**20),
     )
 
 
@@ -226,8 +230,10 @@ def _unpack_city(data: bytes, shown: str, tmp: Path) -> tuple[Path | None, list[
         return None, [
             Problem(
                 shown,
-                "This is not a zip file (or it is damaged). Zip the city folder again "
-                "(right click, Compress / Send to zip) and upload the .zip.",
+                _(
+                    "This is not a zip file (or it is damaged). Zip the city folder again "
+                    "(right click, Compress / Send to zip) and upload the .zip."
+                ),
             )
         ]
     with archive:
@@ -254,8 +260,10 @@ def _city_members(
         return {}, [
             Problem(
                 shown,
-                f"The zip holds {len(infos):,} files, more than {MAX_ZIP_MEMBERS:,}. Zip only "
-                "the city folder (its tables, city.toml and the boundary file).",
+                _(
+                    "The zip holds {count} files, more than {limit}. Zip only the city folder "
+                    "(its tables, city.toml and the boundary file)."
+                ).format(count=fmt_number(len(infos)), limit=fmt_number(MAX_ZIP_MEMBERS)),
             )
         ]
     declared = sum(info.file_size for info in infos)
@@ -263,9 +271,10 @@ def _city_members(
         return {}, [
             Problem(
                 shown,
-                f"The zip says it unpacks to {declared / 2**20:,.0f} MB, more than "
-                f"{MAX_UNZIPPED_CITY_BYTES // 2**20} MB. Zip only the city folder; remove "
-                "unused files, sheets, rows and columns.",
+                _(
+                    "The zip says it unpacks to {size} MB, more than {limit} MB. Zip only the "
+                    "city folder; remove unused files, sheets, rows and columns."
+                ).format(size=fmt_number(declared / 2**20), limit=MAX_UNZIPPED_CITY_BYTES // 2**20),
             )
         ]
     problems: list[Problem] = []
@@ -278,8 +287,10 @@ def _city_members(
             problems.append(
                 Problem(
                     shown,
-                    f"The zip holds a file whose name {unsafe}, so nothing was unpacked. "
-                    "Zip the city folder itself again from your computer.",
+                    _(
+                        "The zip holds a file whose name {why}, so nothing was unpacked. Zip the "
+                        "city folder itself again from your computer."
+                    ).format(why=unsafe),
                     value=info.filename[:120],
                 )
             )
@@ -293,8 +304,10 @@ def _city_members(
             problems.append(
                 Problem(
                     shown,
-                    "This file is a link in the zip, not a file. Zip the city folder with "
-                    "the files themselves.",
+                    _(
+                        "This file is a link in the zip, not a file. Zip the city folder with "
+                        "the files themselves."
+                    ),
                     value=info.filename[:120],
                 )
             )
@@ -303,8 +316,10 @@ def _city_members(
             problems.append(
                 Problem(
                     shown,
-                    f"This file unpacks to more than {limits.MAX_FILE_BYTES // 2**20} MB; "
-                    "split it or remove unused columns and rows.",
+                    _(
+                        "This file unpacks to more than {limit} MB; split it or remove unused "
+                        "columns and rows."
+                    ).format(limit=limits.MAX_FILE_BYTES // 2**20),
                     value=info.filename[:120],
                 )
             )
@@ -314,7 +329,9 @@ def _city_members(
             problems.append(
                 Problem(
                     shown,
-                    f"The zip holds this file twice ('{seen[key][:80]}' too). Keep one.",
+                    _("The zip holds this file twice ('{other}' too). Keep one.").format(
+                        other=seen[key][:80]
+                    ),
                     value=info.filename[:120],
                 )
             )
@@ -327,19 +344,23 @@ def _city_members(
         return {}, [
             Problem(
                 shown,
-                "The zip holds no city files: a city folder has organizations.csv, "
-                "communities.csv, neighborhoods.csv, ties.csv (or one city.xlsx), city.toml "
-                "and neighborhoods.geojson. Zip that folder (see data/template/).",
+                _(
+                    "The zip holds no city files: a city folder has organizations.csv, "
+                    "communities.csv, neighborhoods.csv, ties.csv (or one city.xlsx), city.toml "
+                    "and neighborhoods.geojson. Zip that folder (see data/template/)."
+                ),
             )
         ]
     parents = sorted({str(PurePosixPath(k).parent) for k in members})
     if len(parents) > 1:
-        shown_parents = ", ".join("(top)" if p == "." else f"{p}/" for p in parents[:5])
+        shown_parents = ", ".join(_("(top)") if p == "." else f"{p}/" for p in parents[:5])
         return {}, [
             Problem(
                 shown,
-                f"The zip holds city files in {len(parents)} folders ({shown_parents}). "
-                "Zip one city folder, with all its files side by side.",
+                _(
+                    "The zip holds city files in {count} folders ({folders}). Zip one city "
+                    "folder, with all its files side by side."
+                ).format(count=len(parents), folders=shown_parents),
             )
         ]
     return members, []
@@ -348,11 +369,11 @@ def _city_members(
 def _unsafe_name(name: str) -> str:
     """Why a zip member's name is unsafe to unpack (absolute, climbing out, ...), or ''."""
     if "\x00" in name:
-        return "holds a NUL character"
+        return _("holds a NUL character")
     if name.startswith("/") or re.match(r"^[A-Za-z]:", name):
-        return "is an absolute path"
+        return _("is an absolute path")
     if ".." in name.split("/"):
-        return "climbs out of the folder ('..')"
+        return _("climbs out of the folder ('..')")
     return ""
 
 
@@ -379,14 +400,16 @@ def _extract(
     except RuntimeError:  # an encrypted member
         return Problem(
             shown,
-            "This file is protected by a password. Zip the city folder without one.",
+            _("This file is protected by a password. Zip the city folder without one."),
             value=info.filename[:120],
         )
     except (zipfile.BadZipFile, zlib.error, NotImplementedError, EOFError, OSError) as exc:
         return Problem(
             shown,
-            f"This file cannot be unpacked ({type(exc).__name__}): the zip may be damaged or "
-            "use an unusual compression. Zip the city folder again from your computer.",
+            _(
+                "This file cannot be unpacked ({error}): the zip may be damaged or use an "
+                "unusual compression. Zip the city folder again from your computer."
+            ).format(error=type(exc).__name__),
             value=info.filename[:120],
         )
     return None
@@ -416,9 +439,11 @@ def _fill_from_current(folder: Path, current: CityData, shown: str) -> list[Prob
         warnings.append(
             Problem(
                 shown,
-                "The upload has no boundary file, so the current neighborhoods' boundaries "
-                "were used. To change them, zip the city folder with its "
-                "neighborhoods.geojson.",
+                _(
+                    "The upload has no boundary file, so the current neighborhoods' boundaries "
+                    "were used. To change them, zip the city folder with its "
+                    "neighborhoods.geojson."
+                ),
                 severity="warning",
             )
         )
@@ -433,8 +458,10 @@ def _fill_from_current(folder: Path, current: CityData, shown: str) -> list[Prob
         warnings.append(
             Problem(
                 shown,
-                f"The upload has no city.toml, so the current city's name and settings "
-                f"({current.name}) were kept.",
+                _(
+                    "The upload has no city.toml, so the current city's name and settings "
+                    "({city}) were kept."
+                ).format(city=current.name),
                 severity="warning",
             )
         )
@@ -530,8 +557,10 @@ def validate_uploaded_table(
     suffix = PurePosixPath(shown.lower()).suffix
     if suffix not in TABLE_SUFFIXES:
         raise DataError(
-            f"'{shown}' is not a table: upload a .csv file (or an .xlsx workbook with a sheet "
-            "named after the table, e.g. 'ties')."
+            _(
+                "'{file}' is not a table: upload a .csv file (or an .xlsx workbook with a sheet "
+                "named after the table, e.g. 'ties')."
+            ).format(file=shown)
         )
     too_big = _size_problem(data, shown)
     if too_big is not None:
@@ -551,8 +580,10 @@ def validate_uploaded_table(
                 found = [
                     Problem(
                         shown,
-                        f"The workbook has no sheet named '{table}'. Name the sheet after "
-                        "its table.",
+                        _(
+                            "The workbook has no sheet named '{table}'. Name the sheet after its "
+                            "table."
+                        ).format(table=table),
                     )
                 ]
     problems = [_problem_in(p, path.name, shown) for p in found]
@@ -560,19 +591,27 @@ def validate_uploaded_table(
         problems.append(
             Problem(
                 shown,
-                "Which table is this? Name the file after its table (organizations.csv, "
-                "ties.csv, ...) or choose the table.",
+                _(
+                    "Which table is this? Name the file after its table (organizations.csv, "
+                    "ties.csv, ...) or choose the table."
+                ),
             )
         )
     elif table not in TABLE_IMPORTS:
         problems.append(
             Problem(
                 shown,
-                f"A {table} table cannot be imported on its own"
-                + (" (neighborhoods need their polygons)" if table == "neighborhoods" else "")
-                + ": upload the whole city as a zip, or import one of "
-                + ", ".join(TABLE_IMPORTS)
-                + ".",
+                (
+                    _(
+                        "A {table} table cannot be imported on its own (neighborhoods need their "
+                        "polygons): upload the whole city as a zip, or import one of {tables}."
+                    )
+                    if table == "neighborhoods"
+                    else _(
+                        "A {table} table cannot be imported on its own: upload the whole city as "
+                        "a zip, or import one of {tables}."
+                    )
+                ).format(table=table, tables=", ".join(TABLE_IMPORTS)),
             )
         )
     if raw is None or table not in TABLE_IMPORTS or any(p.severity == "error" for p in problems):
@@ -872,8 +911,10 @@ def row_changes(
     ]
     if outside:
         raise DataError(
-            f"This import removes rows or changes {', '.join(outside)}: that needs the whole "
-            "city. Upload the city folder as a zip instead."
+            _(
+                "This import removes rows or changes {tables}: that needs the whole city. "
+                "Upload the city folder as a zip instead."
+            ).format(tables=", ".join(outside))
         )
     changes: list[RowChange] = []
     for table in edits.EDITABLE_TABLES:

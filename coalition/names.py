@@ -15,6 +15,8 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
 
+from .i18n import _
+
 _SAINT = re.compile(r"\b(st|ste)\b\.?", re.IGNORECASE)
 _MOUNT = re.compile(r"\bmt\b\.?", re.IGNORECASE)
 # Letters and digits of every script count (a key of "北海道" is not empty); the rest is ignored.
@@ -183,8 +185,12 @@ def hint(suggestions: list[str]) -> str:
     if not suggestions:
         return ""
     quoted = [f'"{s}"' for s in suggestions]
-    listed = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
-    return f" Did you mean {listed}?"
+    listed = (
+        quoted[0]
+        if len(quoted) == 1
+        else _("{names} or {last}").format(names=", ".join(quoted[:-1]), last=quoted[-1])
+    )
+    return " " + _("Did you mean {names}?").format(names=listed)
 
 
 class NameMatcher:

@@ -44,6 +44,7 @@ import pandas as pd
 from . import labels, schema
 from .edits import RETIRED, keys_of, plain_row, plain_value, tie_key
 from .errors import DataError
+from .i18n import _, fmt_number, ngettext
 from .model import CityData, is_member, place_committees
 from .presenting.changes import version_label
 
@@ -470,10 +471,6 @@ def _neighborhood_changes(
     return found
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count:,} {word}" + ("" if count == 1 else "s")
-
-
 def neighborhood_line(change: NeighborhoodChange, label: str) -> str:
     """The first line of a changed neighborhood's tooltip (plain text: escape it for HTML).
 
@@ -484,9 +481,14 @@ def neighborhood_line(change: NeighborhoodChange, label: str) -> str:
     >>> neighborhood_line(NeighborhoodChange("alder", "Alder", 2, 1), "version 3")
     'Changed since version 3: 2 ties added, 1 ended'
     """
-    return (
-        f"Changed since {' '.join(str(label).split())}: "
-        f"{_plural(change.ties_added, 'tie')} added, {change.ties_ended:,} ended"
+    return ngettext(
+        "Changed since {label}: {count} tie added, {ended} ended",
+        "Changed since {label}: {count} ties added, {ended} ended",
+        change.ties_added,
+    ).format(
+        label=" ".join(str(label).split()),
+        count=fmt_number(change.ties_added),
+        ended=fmt_number(change.ties_ended),
     )
 
 
@@ -507,19 +509,23 @@ def neighborhood_details(change: NeighborhoodChange) -> list[str]:
         was, now = (
             labels.COMMITTEE_STATUS_WORDS.get(s, s).lower() for s in change.committee_status
         )
-        lines.append(f"Committee: {was} → {now}")
+        lines.append(_("Committee: {was} → {now}").format(was=was, now=now))
     if change.covered:
         lines.append(
-            "Now covered by an active committee"
+            _("Now covered by an active committee")
             if change.covered[1]
-            else "No longer covered by an active committee"
+            else _("No longer covered by an active committee")
         )
     if change.members:
         lines.append(
-            f"Member organizations located here: {change.members[0]} → {change.members[1]}"
+            _("Member organizations located here: {was} → {now}").format(
+                was=change.members[0], now=change.members[1]
+            )
         )
     if change.serving:
-        lines.append(f"Ties serving it: {change.serving[0]} → {change.serving[1]}")
+        lines.append(
+            _("Ties serving it: {was} → {now}").format(was=change.serving[0], now=change.serving[1])
+        )
     return lines  # counts of organizations and ties: never of residents
 
 
@@ -550,16 +556,29 @@ def summary_sentence(marks: SinceMarks, label: str) -> str:
     """
     shown = " ".join(str(label).split())
     if marks.is_empty:
-        return f"Nothing drawn here changed since {shown}."
+        return _("Nothing drawn here changed since {label}.").format(label=shown)
+    added, ended = len(marks.ties_added), len(marks.ties_ended)
+    joined, gone = len(marks.organizations_added), len(marks.organizations_retired)
+    places = len(marks.neighborhoods)
     parts = [
-        _plural(len(marks.ties_added), "new tie"),
-        f"{len(marks.ties_ended):,} ended",
-        _plural(len(marks.organizations_added), "new organization"),
+        ngettext("{count} new tie", "{count} new ties", added).format(count=fmt_number(added)),
+        _("{count} ended").format(count=fmt_number(ended)),
+        ngettext("{count} new organization", "{count} new organizations", joined).format(
+            count=fmt_number(joined)
+        ),
     ]
-    if marks.organizations_retired:
-        parts.append(f"{_plural(len(marks.organizations_retired), 'organization')} gone")
-    parts.append(f"{_plural(len(marks.neighborhoods), 'neighborhood')} changed")
-    return f"Since {shown}: " + ", ".join(parts) + "."
+    if gone:
+        parts.append(
+            ngettext("{count} organization gone", "{count} organizations gone", gone).format(
+                count=fmt_number(gone)
+            )
+        )
+    parts.append(
+        ngettext("{count} neighborhood changed", "{count} neighborhoods changed", places).format(
+            count=fmt_number(places)
+        )
+    )
+    return _("Since {label}: {changes}.").format(label=shown, changes=", ".join(parts))
 
 
 @dataclass(frozen=True)
@@ -613,7 +632,9 @@ def since_choices(meetings: pd.DataFrame, versions: pd.DataFrame) -> dict[str, S
     for name, version in zip(meetings["name"].tolist(), meetings["version"].tolist(), strict=True):
         label = " ".join(str(name).split())
         choices[f"meeting:{label}"] = SinceChoice(
-            int(version), label, f"{label} (meeting, version {int(version)})"
+            int(version),
+            label,
+            _("{meeting} (meeting, version {version})").format(meeting=label, version=int(version)),
         )
     for version, saved_at, what in zip(
         versions["version"].tolist(),
@@ -622,7 +643,9 @@ def since_choices(meetings: pd.DataFrame, versions: pd.DataFrame) -> dict[str, S
         strict=True,
     ):
         choices[f"version:{int(version)}"] = SinceChoice(
-            int(version), f"version {int(version)}", version_label(int(version), saved_at, what)
+            int(version),
+            _("version {version}").format(version=int(version)),
+            version_label(int(version), saved_at, what),
         )
     return choices
 

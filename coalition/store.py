@@ -78,7 +78,7 @@ from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.types import TypeEngine
 
-from . import accounts, schema, settings
+from . import accounts, i18n, schema, settings
 from .accounts import Account
 from .edits import (
     RETIRED,
@@ -2439,8 +2439,10 @@ class Store:
             )
             minutes = max(1, int((locked_until - now).total_seconds() // 60) + 1)
             raise SignInError(
-                f"This account is locked after {settings.LOCKOUT_AFTER} failed sign-ins: try "
-                f"again in {minutes} minute(s), or ask an admin to set a new password."
+                i18n.gettext(
+                    "This account is locked after {failures} failed sign-ins: try again in "
+                    "{minutes} minute(s), or ask an admin to set a new password."
+                ).format(failures=settings.LOCKOUT_AFTER, minutes=minutes)
             )
         if found is None or not matches:
 
@@ -2471,7 +2473,7 @@ class Store:
                 self._audit(conn, given, "sign_in_failed", f"wrong name or password{_from(source)}")
 
             self._in_write(failed, "Recording the sign-in")
-            raise SignInError("Wrong name or password.")
+            raise SignInError(i18n.gettext("Wrong name or password."))
         token = secrets.token_urlsafe(32)
         rehash = (
             accounts.hash_password(password) if accounts.needs_rehash(found.password_hash) else None

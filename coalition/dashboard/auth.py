@@ -23,9 +23,10 @@ import time
 
 import streamlit as st
 
-from coalition import accounts, errors, privacy, settings
+from coalition import accounts, errors, i18n, privacy, settings
 from coalition.accounts import Account
 from coalition.dashboard import cache
+from coalition.i18n import _, pgettext
 
 logger = logging.getLogger(__name__)
 
@@ -50,11 +51,29 @@ def _ended_sentence(last_active: float | None) -> str:
     idle = settings.SESSION_IDLE_MINUTES
     # The store notes a session's use once a minute: a minute's slack.
     if last_active is not None and time.time() - last_active >= (idle - 1) * 60:
-        return f"Your session ended after {idle} minutes without activity; sign in again."
-    return (
-        f"Your session ended (a sign-in lasts at most {settings.SESSION_MAX_HOURS} hours, and "
-        "ends when the account's password is changed or the account is removed); sign in again."
-    )
+        return _(
+            "Your session ended after {minutes} minutes without activity; sign in again."
+        ).format(minutes=idle)
+    return _(
+        "Your session ended (a sign-in lasts at most {hours} hours, and ends when the "
+        "account's password is changed or the account is removed); sign in again."
+    ).format(hours=settings.SESSION_MAX_HOURS)
+
+
+def role_name(role: object) -> str:
+    """A role's name in the language in use (the role itself stays the key).
+
+    Examples
+    --------
+    >>> role_name("editor"), role_name("other")
+    ('editor', 'other')
+    """
+    words = {
+        "viewer": pgettext("role", "viewer"),
+        "editor": pgettext("role", "editor"),
+        "admin": pgettext("role", "admin"),
+    }
+    return words.get(str(role), str(role))
 
 
 def current_account() -> Account | None:
@@ -103,9 +122,55 @@ def require(action: str, doing: str) -> Account:
     try:
         return accounts.require(account, action, doing)
     except errors.PermissionDenied as exc:  # say so on the page, run nothing more
-        st.error(str(exc))
+        # The library says it in English (its "doing" is English); another language gets the
+        # page's own sentence, with the same facts.
+        english = i18n.language() == i18n.SOURCE_LANGUAGE
+        st.error(str(exc) if english else refusal(account, action))
         st.stop()
         raise  # unreachable: st.stop() raises
+
+
+def refusal(account: Account | None, action: str) -> str:
+    """Why this page is refused to ``account``, in the language in use (no English needed).
+
+    Examples
+    --------
+    >>> refusal(None, "edit")
+    'Sign in to use this page.'
+    >>> refusal(Account("vi", "viewer"), "edit").split(";")[0]
+    'Only an editor or an admin may use this page'
+    """
+    if account is None:
+        return _("Sign in to use this page.")
+    needed = accounts.ACTIONS[action]
+    values = {"name": account.name, "role": role_with_article(account.role), "needed": needed}
+    if needed == "admin":
+        template = _(
+            "Only an admin may use this page; {name} is {role}. An admin can change a role "
+            "with: coalition user set-role {name} {needed}"
+        )
+    else:
+        template = _(
+            "Only an editor or an admin may use this page; {name} is {role}. An admin can "
+            "change a role with: coalition user set-role {name} {needed}"
+        )
+    return template.format(**values)
+
+
+def role_with_article(role: str) -> str:
+    """ "an editor", "a viewer"… in the language in use.
+
+    Examples
+    --------
+    >>> role_with_article("editor")
+    'an editor'
+    """
+    words = {
+        "viewer": _("a viewer"),
+        "editor": _("an editor"),
+        "admin": _("an admin"),
+    }
+    return words.get(role, accounts.ROLE_WORDS.get(role, role))
 
 
 def disclosure() -> privacy.Disclosure:

@@ -1322,16 +1322,23 @@ def datasets(snap: Snapshot) -> pd.DataFrame:
     return _open(snap.url).datasets()
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
 def source_list(snap: Snapshot) -> pd.DataFrame:
-    """Per table and source (see :func:`coalition.presenting.city.source_table`).
+    """Per table and source (see :func:`coalition.presenting.city.source_table`), in the
+    language in use (the cached table is kept per language: its table titles are words).
 
     Examples
     --------
     >>> source_list(snap)['Source'].unique().tolist()
     ['coalition/examples.py']
     """
-    return city_text.source_table(city(snap).tables)
+    return _source_list(snap, i18n.language())
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _source_list(snap: Snapshot, lang: str) -> pd.DataFrame:
+    """:func:`source_list` for one language (``lang`` keys the cache)."""
+    with i18n.using(lang):
+        return city_text.source_table(city(snap).tables)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)

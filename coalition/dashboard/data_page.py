@@ -27,30 +27,32 @@ from coalition import errors, exports, labels, privacy
 from coalition import store as store_module
 from coalition.accounts import Account
 from coalition.dashboard import auth, cache, ui
+from coalition.i18n import N_, _
 from coalition.presenting import changes as change_text
 from coalition.presenting import city as city_text
-from coalition.presenting.text import loaded_time, md
+from coalition.presenting.text import fmt_int, loaded_time, md
 
 logger = logging.getLogger(__name__)
 
 DOWNLOADS = (
-    # (format, button label, file suffix, what it is for); mime types: exports.MEDIA_TYPES
-    ("xlsx", "Spreadsheet (Excel)", "xlsx", "every table on its own sheet"),
-    ("csv", "Tables (CSV, zipped)", "zip", "one CSV file per table"),
+    # (format, button label, file suffix, what it is for); mime types: exports.MEDIA_TYPES.
+    # Label and purpose are marked here and translated where shown.
+    ("xlsx", N_("Spreadsheet (Excel)"), "xlsx", N_("every table on its own sheet")),
+    ("csv", N_("Tables (CSV, zipped)"), "zip", N_("one CSV file per table")),
     (
         "geojson",
-        "Map layer (GeoJSON)",
+        N_("Map layer (GeoJSON)"),
         "geojson",
-        "neighborhoods with their figures, for QGIS or a web map",
+        N_("neighborhoods with their figures, for QGIS or a web map"),
     ),
     (
         "gpkg",
-        "Map layers (GeoPackage)",
+        N_("Map layers (GeoPackage)"),
         "gpkg",
-        "neighborhoods and located organizations, for QGIS or ArcGIS",
+        N_("neighborhoods and located organizations, for QGIS or ArcGIS"),
     ),
-    ("graphml", "Network (GraphML)", "graphml", "for Gephi or yEd"),
-    ("gexf", "Network (GEXF)", "gexf", "for Gephi"),
+    ("graphml", N_("Network (GraphML)"), "graphml", N_("for Gephi or yEd")),
+    ("gexf", N_("Network (GEXF)"), "gexf", N_("for Gephi")),
 )
 # The exact tables an editor may take (the full export of every format is an admin's).
 EXACT_TABLE_FORMATS = ("xlsx", "csv")
@@ -105,7 +107,7 @@ def _download_buttons(
     for index, (fmt, label, _suffix, purpose) in enumerate(formats):
         with cols[index % 3]:
             st.download_button(
-                label,
+                _(label),
                 data=deferred_download(snap, fmt, disclosure, account),
                 file_name=exports.file_name(city_name, fmt, disclosure),
                 mime=exports.MEDIA_TYPES[fmt],
@@ -114,7 +116,7 @@ def _download_buttons(
                 on_click="ignore",
                 width="stretch",
             )
-            st.caption(purpose)
+            st.caption(_(purpose))
 
 
 def _shown_warnings(warnings: list) -> list:
@@ -147,78 +149,113 @@ def render() -> None:
         meta = cache.info(snap)
         datasets = cache.datasets(snap)
 
-    st.title("Data")
-    st.markdown("Where every figure comes from, how recent it is, and what is only an example.")
-    loaded = loaded_time(meta.get("loaded_at"))
+    st.title(_("Data"))
+    st.markdown(_("Where every figure comes from, how recent it is, and what is only an example."))
+    loaded = md(loaded_time(meta.get("loaded_at")))
     source_dir = meta.get("source_dir")
-    st.markdown(
-        f"**City:** {md(meta.get('city'))}  \n"
-        f"**Loaded:** {md(loaded)}"
-        + (f" from the folder {md(change_text.folder_name(source_dir))}" if source_dir else "")
-        + f"  \n**Data version:** {snap.version} (it goes up each time the data "
-        "changes)"
-    )
+    city_name = md(meta.get("city"))
+    if source_dir:
+        about = _(
+            "**City:** {city}  \n**Loaded:** {loaded} from the folder {folder}  \n"
+            "**Data version:** {version} (it goes up each time the data changes)"
+        ).format(
+            city=city_name,
+            loaded=loaded,
+            folder=md(change_text.folder_name(source_dir)),
+            version=snap.version,
+        )
+    else:
+        about = _(
+            "**City:** {city}  \n**Loaded:** {loaded}  \n"
+            "**Data version:** {version} (it goes up each time the data changes)"
+        ).format(city=city_name, loaded=loaded, version=snap.version)
+    st.markdown(about)
 
     if account is not None and account.can("history"):
         st.caption(
-            "What changed since a meeting, the versions kept and restoring one: the "
-            "**What changed** page."
+            _(
+                "What changed since a meeting, the versions kept and restoring one: the "
+                "**What changed** page."
+            )
         )
 
-    st.header("Sources and dates")
+    st.header(_("Sources and dates"))
     table = city_text.datasets_table(datasets)
-    st.dataframe(table, hide_index=True, width="stretch")
-    with st.expander("Every source, table by table", expanded=True):
-        st.dataframe(cache.source_list(snap), hide_index=True, width="stretch")
+    st.dataframe(change_text.shown_columns(table), hide_index=True, width="stretch")
+    with st.expander(_("Every source, table by table"), expanded=True):
+        st.dataframe(
+            change_text.shown_columns(cache.source_list(snap)), hide_index=True, width="stretch"
+        )
     illustrative, total = city_text.illustrative_totals(datasets)
     if illustrative:
         st.warning(
-            f"{illustrative:,} of {total:,} rows are illustrative: made up to show how the "
-            f"tool works, not facts about real organizations or people. They are marked "
-            f"with {labels.ILLUSTRATIVE_MARK} wherever they are shown."
+            _(
+                "{illustrative} of {total} rows are illustrative: made up to show how the "
+                "tool works, not facts about real organizations or people. They are marked "
+                "with {mark} wherever they are shown."
+            ).format(
+                illustrative=fmt_int(illustrative),
+                total=fmt_int(total),
+                mark=labels.ILLUSTRATIVE_MARK,
+            )
         )
     else:
-        st.success("Every row comes from a cited source.")
+        st.success(_("Every row comes from a cited source."))
 
-    st.header("Validation")
+    st.header(_("Validation"))
     warnings = _shown_warnings(list(meta.get("warnings") or []))
     if warnings:
-        st.warning(f"The data loaded, with {len(warnings):,} warning(s) to look at:")
-        st.dataframe(city_text.warnings_table(warnings), hide_index=True, width="stretch")
+        st.warning(
+            _("The data loaded, with {count} warning(s) to look at:").format(
+                count=fmt_int(len(warnings))
+            )
+        )
+        st.dataframe(
+            change_text.shown_columns(city_text.warnings_table(warnings)),
+            hide_index=True,
+            width="stretch",
+        )
     else:
-        st.success("The data passed every check when it was loaded.")
-    st.caption("To check a folder before loading it: `coalition validate <folder>`.")
+        st.success(_("The data passed every check when it was loaded."))
+    st.caption(_("To check a folder before loading it: `coalition validate <folder>`."))
 
-    st.header("Downloads")
+    st.header(_("Downloads"))
     st.markdown(
-        "Take the coalition's data with you. Spreadsheet cells that could run as "
-        "formulas are made safe."
+        _(
+            "Take the coalition's data with you. Spreadsheet cells that could run as "
+            "formulas are made safe."
+        )
     )
     public = privacy.Disclosure.public()
-    st.subheader("To share")
+    st.subheader(_("To share"))
     st.caption(
-        f'Counts of residents below {public.threshold} are hidden ("fewer than '
-        f'{public.threshold}"), with the counts that would give them away; each download '
-        "says so in a README."
+        _(
+            'Counts of residents below {threshold} are hidden ("fewer than {threshold}"), '
+            "with the counts that would give them away; each download says so in a README."
+        ).format(threshold=public.threshold)
     )
     _download_buttons(snap, meta.get("city"), list(DOWNLOADS), public, account, "public")
     if account is not None and account.can("exact_counts"):
         exact = privacy.Disclosure.for_account(account)
         full = account.can("export_full")
-        st.subheader(privacy.EXACT_LABEL)
+        st.subheader(_(privacy.EXACT_LABEL))
         st.warning(
-            "These downloads keep every count exactly, small ones included: a small count "
-            "can point at a family. Keep them within the coalition's editors; share the "
-            "ones above."
+            _(
+                "These downloads keep every count exactly, small ones included: a small count "
+                "can point at a family. Keep them within the coalition's editors; share the "
+                "ones above."
+            )
         )
         formats = [d for d in DOWNLOADS if full or d[0] in EXACT_TABLE_FORMATS]
         _download_buttons(snap, meta.get("city"), formats, exact, account, "exact")
         if not full:
-            st.caption("The exact export of the map layers and networks is an admin's.")
+            st.caption(_("The exact export of the map layers and networks is an admin's."))
     st.markdown(
-        "**Maps for people who install nothing:** run `coalition maps` to write the maps "
-        "as HTML files into `maps/` (small counts hidden: they can be shared). They open in "
-        "any browser from a USB stick, with no internet and no Python."
+        _(
+            "**Maps for people who install nothing:** run `coalition maps` to write the maps "
+            "as HTML files into `maps/` (small counts hidden: they can be shared). They open in "
+            "any browser from a USB stick, with no internet and no Python."
+        )
     )
 
 

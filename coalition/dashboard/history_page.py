@@ -23,19 +23,20 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from coalition import errors, history, privacy
+from coalition import errors, history, i18n, privacy
 from coalition import store as store_module
 from coalition.accounts import Account
 from coalition.dashboard import auth, cache, ui
+from coalition.i18n import _
 from coalition.presenting import changes as change_text
-from coalition.presenting.text import md, slug
+from coalition.presenting.text import fmt_int, md, slug
 
 logger = logging.getLogger(__name__)
 
@@ -54,28 +55,40 @@ def _kept(account: Account | None) -> pd.DataFrame:
     return cache.get_store().versions(account=account)
 
 
-@st.cache_resource(show_spinner="Comparing the two versions…", max_entries=8)
+@st.cache_resource(show_spinner=False, max_entries=8)
 def _changes(
-    snap: cache.Snapshot, since: int, disclosure: privacy.Disclosure, _account: Account | None
+    snap: cache.Snapshot,
+    since: int,
+    disclosure: privacy.Disclosure,
+    _account: Account | None,
+    lang: str = "en",
 ) -> history.ChangeReport:
     """The changes from ``since`` to ``snap.version``, their counts protected for ``disclosure``.
 
     The older version is read as the account (history: editors and admins). Shared between the
     accounts of one disclosure: the page reads the versions as the account on every run first.
+    Its sentences are in ``lang`` (a key of the cache: a Spanish screen gets its own).
     """
     before = cache.get_store().read_version(since, account=_account)
-    return history.compare_cities(
-        before, cache.city(snap), with_effects=False, disclosure=disclosure
-    )
+    with i18n.using(lang):
+        return history.compare_cities(
+            before, cache.city(snap), with_effects=False, disclosure=disclosure
+        )
 
 
-@st.cache_resource(show_spinner="Working out what the changes did…", max_entries=8)
+@st.cache_resource(show_spinner=False, max_entries=8)
 def _effects(
-    snap: cache.Snapshot, since: int, disclosure: privacy.Disclosure, _account: Account | None
+    snap: cache.Snapshot,
+    since: int,
+    disclosure: privacy.Disclosure,
+    _account: Account | None,
+    lang: str = "en",
 ) -> pd.DataFrame:
-    """What the changes since ``since`` did (:func:`coalition.history.change_effects`)."""
+    """What the changes since ``since`` did (:func:`coalition.history.change_effects`), in
+    ``lang``."""
     before = cache.get_store().read_version(since, account=_account)
-    return history.change_effects(before, cache.city(snap), disclosure=disclosure)
+    with i18n.using(lang):
+        return history.change_effects(before, cache.city(snap), disclosure=disclosure)
 
 
 def render() -> None:
@@ -89,13 +102,19 @@ def render() -> None:
     with ui.problems_shown():
         snap = cache.snapshot()
         meta = cache.info(snap)
-    st.title("What changed")
+    st.title(_("What changed"))
     st.markdown(
-        "What was added, removed or changed since a meeting or an earlier version, what that "
-        "did, and every version kept."
+        _(
+            "What was added, removed or changed since a meeting or an earlier version, what that "
+            "did, and every version kept."
+        )
     )
     if auth.disclosure().exact:
-        st.caption(f"{privacy.EXACT_LABEL}: this page is for the coalition's editors.")
+        st.caption(
+            _("{exact}: this page is for the coalition's editors.").format(
+                exact=_(privacy.EXACT_LABEL)
+            )
+        )
     what_changed(snap, account)
     versions_section(snap, meta.get("city"), account)
 
@@ -127,7 +146,11 @@ def _since_options(
 def _show_sentences(sentences: list[str], limit: int) -> None:
     st.markdown("\n".join(f"- {md(s)}" for s in sentences[:limit]))
     if len(sentences) > limit:
-        st.caption(f"… and {len(sentences) - limit:,} more in the table below.")
+        st.caption(
+            _("… and {count} more in the table below.").format(
+                count=fmt_int(len(sentences) - limit)
+            )
+        )
 
 
 def what_changed(snap: cache.Snapshot, account: Account | None = None) -> None:
@@ -138,7 +161,7 @@ def what_changed(snap: cache.Snapshot, account: Account | None = None) -> None:
     --------
     >>> what_changed(cache.snapshot(), auth.current_account())  # doctest: +SKIP
     """
-    st.header("What changed")
+    st.header(_("What changed"))
     disclosure = privacy.Disclosure.for_account(account)
     with ui.problems_shown():
         kept = _kept(account)
@@ -146,20 +169,23 @@ def what_changed(snap: cache.Snapshot, account: Account | None = None) -> None:
     options = _since_options(snap, kept, meetings)
     if not options:
         st.info(
-            "This is the first version of the data kept, so there is nothing to compare "
-            "with yet. Each load or recorded change keeps a version."
+            _(
+                "This is the first version of the data kept, so there is nothing to compare "
+                "with yet. Each load or recorded change keeps a version."
+            )
         )
         return
     since = st.selectbox(
-        "Compare today's data with",
+        _("Compare today's data with"),
         list(options),
         format_func=ui.shown_as(options),
         key="changes_since",
-        help="Every version is kept. Name a version as a meeting (below) to find it here.",
+        help=_("Every version is kept. Name a version as a meeting (below) to find it here."),
     )
     with ui.problems_shown():
         version = since if isinstance(since, int) else cache.get_store().version_of(str(since))
-        report = _changes(snap, int(version), disclosure, account)
+        with st.spinner(_("Comparing the two versions…")):
+            report = _changes(snap, int(version), disclosure, account, i18n.language())
     st.markdown(md(report.explanation))
     metrics = change_text.change_metrics(report.headline)
     for row_start in range(0, len(metrics), 3):
@@ -174,33 +200,37 @@ def what_changed(snap: cache.Snapshot, account: Account | None = None) -> None:
     sentences = change_text.shared_sentences(report.changes["explanation"].tolist())
     if sentences:
         _show_sentences(sentences, MAX_CHANGE_SENTENCES)
-    with ui.problems_shown():
-        found = _effects(snap, int(version), disclosure, account)
+    with ui.problems_shown(), st.spinner(_("Working out what the changes did…")):
+        found = _effects(snap, int(version), disclosure, account, i18n.language())
     effects = change_text.shared_sentences(found["explanation"].tolist())
     if effects:
-        st.subheader("What the changes did")
+        st.subheader(_("What the changes did"))
         st.caption(
-            "Brokers and single points of failure among coalition members (as on the Gaps "
-            "page), neighborhoods reached by an active committee, and the top candidates for "
-            "the next committee (default weights)."
+            _(
+                "Brokers and single points of failure among coalition members (as on the Gaps "
+                "page), neighborhoods reached by an active committee, and the top candidates for "
+                "the next committee (default weights)."
+            )
         )
         _show_sentences(effects, MAX_EFFECT_SENTENCES)
     if sentences:
         with st.expander(
-            f"Every change ({len(sentences):,}), as a table",
+            _("Every change ({count}), as a table").format(count=fmt_int(len(sentences))),
             expanded=len(sentences) > MAX_CHANGE_SENTENCES,
         ):
             words = st.text_input(
-                "Find in the changes",
+                _("Find in the changes"),
                 key="changes_filter",
-                placeholder="a name, a place, 'added', 'partnership'…",
+                placeholder=_("a name, a place, 'added', 'partnership'…"),
             )
             table = change_text.changes_table(report.changes.assign(explanation=sentences), words)
             st.dataframe(table, hide_index=True, width="stretch")
     if len(effects) > MAX_EFFECT_SENTENCES:
-        with st.expander(f"Everything the changes did ({len(effects):,})"):
+        with st.expander(
+            _("Everything the changes did ({count})").format(count=fmt_int(len(effects)))
+        ):
             st.dataframe(
-                pd.DataFrame({"What the changes did": effects}), hide_index=True, width="stretch"
+                pd.DataFrame({_("What the changes did"): effects}), hide_index=True, width="stretch"
             )
 
 
@@ -259,12 +289,12 @@ def _who() -> str:
 def _name_meeting_form(version: int, account: Account | None) -> None:
     with st.form("name_meeting", clear_on_submit=True):
         name = st.text_input(
-            f"Name version {version} as a meeting",
+            _("Name version {version} as a meeting").format(version=version),
             key="meeting_name",
-            placeholder="e.g. March convening",
-            help="Later, compare with it by its name ('Since the last meeting').",
+            placeholder=_("e.g. March convening"),
+            help=_("Later, compare with it by its name ('Since the last meeting')."),
         )
-        submitted = st.form_submit_button("Name this version as a meeting")
+        submitted = st.form_submit_button(_("Name this version as a meeting"))
     if not submitted:
         return
     try:
@@ -272,35 +302,63 @@ def _name_meeting_form(version: int, account: Account | None) -> None:
     except errors.CoalitionError as exc:
         ui.show_problem(exc)
         return
-    _done(f"Version {named} is now the meeting '{' '.join(name.split())}'.")
+    _done(
+        _("Version {version} is now the meeting '{meeting}'.").format(
+            version=named, meeting=" ".join(name.split())
+        )
+    )
 
 
 def _restore_controls(version: int, current: int, account: Account | None) -> None:
     if version == current:
-        st.caption(f"Version {version} is the current data: choose an earlier one to restore.")
+        st.caption(
+            _("Version {version} is the current data: choose an earlier one to restore.").format(
+                version=version
+            )
+        )
         return
     if st.session_state.get("restore_asked") != version:
-        if st.button(f"Restore version {version}", key="restore_version"):
+        if st.button(_("Restore version {version}").format(version=version), key="restore_version"):
             st.session_state["restore_asked"] = version
             st.rerun()
         return
     st.warning(
-        f"Restore version {version}? Its data becomes the current data, as a new version: "
-        f"version {current} and everything before it stay in the history, and this restore "
-        "can be undone by restoring again."
+        _(
+            "Restore version {version}? Its data becomes the current data, as a new version: "
+            "version {current} and everything before it stay in the history, and this restore "
+            "can be undone by restoring again."
+        ).format(version=version, current=current)
     )
     yes, no = st.columns(2)
-    if yes.button(f"Yes, restore version {version}", key="restore_confirm", type="primary"):
+    if yes.button(
+        _("Yes, restore version {version}").format(version=version),
+        key="restore_confirm",
+        type="primary",
+    ):
         try:
             new_version = cache.get_store().restore(version, who=_who(), account=account)
         except errors.CoalitionError as exc:
             st.session_state.pop("restore_asked", None)
             ui.show_problem(exc)
             return
-        _done(f"Restored version {version} as version {new_version}.")
-    if no.button("Cancel", key="restore_cancel"):
+        _done(
+            _("Restored version {version} as version {new_version}.").format(
+                version=version, new_version=new_version
+            )
+        )
+    if no.button(_("Cancel"), key="restore_cancel"):
         st.session_state.pop("restore_asked", None)
         st.rerun()
+
+
+def _version_option(row: Mapping[Any, Any]) -> str:
+    """A kept version as a picker option, with its meeting's name when it has one."""
+    label = change_text.version_label(row["version"], row["saved_at"], row["what"])
+    if not row["meeting"]:
+        return label
+    return _("{version} — meeting: {meeting}").format(
+        version=label, meeting=" ".join(str(row["meeting"]).split())
+    )
 
 
 def versions_section(
@@ -314,7 +372,7 @@ def versions_section(
     --------
     >>> versions_section(cache.snapshot(), "Hartford", auth.current_account())  # doctest: +SKIP
     """
-    st.header("Versions and meetings")
+    st.header(_("Versions and meetings"))
     done = st.session_state.pop("history_saved", None)
     if done:
         st.success(md(done))
@@ -324,20 +382,16 @@ def versions_section(
         return
     st.dataframe(change_text.versions_table(kept, snap.version), hide_index=True, width="stretch")
     if not ui.editing_allowed():  # COALITION_READ_ONLY, or presenter mode on this screen
-        st.caption("This screen is read-only: versions can be named and restored elsewhere.")
+        st.caption(_("This screen is read-only: versions can be named and restored elsewhere."))
         return
-    labels = {
-        int(row["version"]): change_text.version_label(row["version"], row["saved_at"], row["what"])
-        + (f" — meeting: {' '.join(str(row['meeting']).split())}" if row["meeting"] else "")
-        for row in kept.to_dict("records")
-    }
+    labels = {int(row["version"]): _version_option(row) for row in kept.to_dict("records")}
     chosen = int(
         st.selectbox(
-            "Version",
+            _("Version"),
             list(labels),
             format_func=ui.shown_as(labels),
             key="history_version",
-            help="The current version is first.",
+            help=_("The current version is first."),
         )
     )
     if account is not None and account.can("edit"):
@@ -345,22 +399,24 @@ def versions_section(
     if account is not None and account.can("restore"):
         _restore_controls(chosen, snap.version, account)
     else:
-        st.caption("An admin can restore an earlier version.")
+        st.caption(_("An admin can restore an earlier version."))
     if account is None or not account.can("backup"):
         return
     if cache.get_store().engine.dialect.name != "sqlite":
-        st.caption("To back up this database, use its own tools (PostgreSQL: pg_dump).")
+        st.caption(_("To back up this database, use its own tools (PostgreSQL: pg_dump)."))
         return
     st.download_button(
-        "Download a backup",
+        _("Download a backup"),
         data=_deferred_backup(account),
         file_name=backup_file_name(city_name),
         mime="application/vnd.sqlite3",
         key="download_backup",
         icon=":material/download:",
         on_click="ignore",
-        help="The whole store, every version included. To use it, stop the dashboard and "
-        "start it on the backup: coalition serve --db <the downloaded file>.",
+        help=_(
+            "The whole store, every version included. To use it, stop the dashboard and "
+            "start it on the backup: coalition serve --db <the downloaded file>."
+        ),
     )
 
 

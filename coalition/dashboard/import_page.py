@@ -14,16 +14,21 @@ import hashlib
 from pathlib import PurePosixPath
 from typing import NamedTuple
 
+import pandas as pd
 import streamlit as st
 
-from coalition import errors, imports
+from coalition import errors, i18n, imports, labels
 from coalition.dashboard import auth, cache, ui
+from coalition.i18n import N_, _, pgettext
 from coalition.ingest import ValidationReport
+from coalition.presenting import changes as change_text
 from coalition.presenting import city as city_text
-from coalition.presenting.text import md
+from coalition.presenting.text import fmt_int, md
 
 # What the workbook choice offers (an .xlsx is a whole city or one table).
-WORKBOOK_CHOICES = {"city": "The whole city (a sheet per table)", "table": "Rows of one table"}
+WORKBOOK_CHOICES = i18n.Translated(
+    {"city": N_("The whole city (a sheet per table)"), "table": N_("Rows of one table")}
+)
 # Rows of the preview shown at most (the counts above always cover everything).
 MAX_PREVIEW_ROWS = 5_000
 
@@ -64,7 +69,7 @@ def _choose(name: str, data: bytes) -> tuple[str, str | None]:
     mode = "city" if suffix == ".zip" else "table"
     if suffix == ".xlsx":
         mode = st.radio(
-            "What does the workbook hold?",
+            _("What does the workbook hold?"),
             list(WORKBOOK_CHOICES),
             format_func=ui.shown_as(WORKBOOK_CHOICES),
             horizontal=True,
@@ -77,25 +82,29 @@ def _choose(name: str, data: bytes) -> tuple[str, str | None]:
     guessed = imports.guess_table(name, columns)
     options = list(imports.TABLE_IMPORTS)
     table = st.selectbox(
-        "Which table are these rows of?",
+        _("Which table are these rows of?"),
         options,
         index=options.index(guessed) if guessed in options else None,
-        placeholder="Choose the table",
+        format_func=lambda table: labels.TABLE_TITLES.get(table, table),
+        placeholder=_("Choose the table"),
         key="import_table",
-        help="Rows whose id is already in the city replace those rows; the others are added; "
-        "rows not in the file are kept.",
+        help=_(
+            "Rows whose id is already in the city replace those rows; the others are added; "
+            "rows not in the file are kept."
+        ),
     )
     return mode, table
 
 
 def _check(name: str, data: bytes, mode: str, table: str | None, snap: cache.Snapshot) -> Checked:
     """The upload's report and preview, worked out once per upload, choice and store version."""
-    key = (hashlib.sha256(data).hexdigest(), name, mode, table, snap)
+    # The language is part of the key: the report's sentences are in the language of its check.
+    key = (hashlib.sha256(data).hexdigest(), name, mode, table, snap, i18n.language())
     kept = _kept()
     if kept is not None and kept.key == key:
         return kept
     current = cache.city(snap)
-    with st.spinner("Checking the file…"):
+    with st.spinner(_("Checking the file…")):
         if mode == "city":
             report = imports.validate_uploaded_city(data, name, current)
         else:
@@ -108,49 +117,95 @@ def _check(name: str, data: bytes, mode: str, table: str | None, snap: cache.Sna
 
 def _report(report: ValidationReport, name: str) -> None:
     """Every problem, as ``coalition validate`` gives them."""
-    st.subheader("Check")
+    st.subheader(_("Check"))
     if report.errors:
         st.error(
-            f"{len(report.errors):,} problem(s) in {md(name)}: nothing was imported. Fix them "
-            "in the file and upload it again."
+            _(
+                "{count} problem(s) in {file}: nothing was imported. Fix them in the file and "
+                "upload it again."
+            ).format(count=fmt_int(len(report.errors)), file=md(name))
         )
         st.dataframe(
-            city_text.warnings_table([p.as_dict() for p in report.errors]),
+            change_text.shown_columns(
+                city_text.warnings_table([p.as_dict() for p in report.errors])
+            ),
             hide_index=True,
             width="stretch",
             key="import_errors",
         )
     if report.warnings:
-        st.warning(f"{len(report.warnings):,} warning(s) to look at (they do not block it):")
+        st.warning(
+            _("{count} warning(s) to look at (they do not block it):").format(
+                count=fmt_int(len(report.warnings))
+            )
+        )
         st.dataframe(
-            city_text.warnings_table([p.as_dict() for p in report.warnings]),
+            change_text.shown_columns(
+                city_text.warnings_table([p.as_dict() for p in report.warnings])
+            ),
             hide_index=True,
             width="stretch",
             key="import_warnings",
         )
     if report.ok:
-        st.success(f"{md(name)} passed every check.")
+        st.success(_("{file} passed every check.").format(file=md(name)))
 
 
 def _preview(found: imports.ImportPreview) -> None:
-    st.subheader("What would change")
+    st.subheader(_("What would change"))
     if found.name_before != found.name_after:
         st.warning(
-            f"This replaces the city {md(found.name_before)} by {md(found.name_after)}. The "
-            "current data stays in the history and can be restored."
+            _(
+                "This replaces the city {before} by {after}. The current data stays in the "
+                "history and can be restored."
+            ).format(before=md(found.name_before), after=md(found.name_after))
         )
     counts = found.counts
-    st.dataframe(counts, hide_index=True, width="stretch", key="import_counts")
+    st.dataframe(_shown_preview(counts), hide_index=True, width="stretch", key="import_counts")
     if found.total:
         st.markdown(
-            f"**{found.total:,}** row(s) change: {int(counts['Added'].sum()):,} added, "
-            f"{int(counts['Changed'].sum()):,} changed, {int(counts['Removed'].sum()):,} removed."
+            _(
+                "**{total}** row(s) change: {added} added, {changed} changed, {removed} removed."
+            ).format(
+                total=fmt_int(found.total),
+                added=fmt_int(int(counts["Added"].sum())),
+                changed=fmt_int(int(counts["Changed"].sum())),
+                removed=fmt_int(int(counts["Removed"].sum())),
+            )
         )
         rows = found.rows
         if len(rows) > MAX_PREVIEW_ROWS:
-            st.caption(f"The first {MAX_PREVIEW_ROWS:,} of {len(rows):,} changed rows:")
+            st.caption(
+                _("The first {shown} of {count} changed rows:").format(
+                    shown=fmt_int(MAX_PREVIEW_ROWS), count=fmt_int(len(rows))
+                )
+            )
             rows = rows.head(MAX_PREVIEW_ROWS)
-        st.dataframe(rows, hide_index=True, width="stretch", key="import_rows")
+        st.dataframe(_shown_preview(rows), hide_index=True, width="stretch", key="import_rows")
+
+
+def _change_word(change: object) -> str:
+    words = {
+        "added": pgettext("import preview", "added"),
+        "changed": pgettext("import preview", "changed"),
+        "removed": pgettext("import preview", "removed"),
+    }
+    return words.get(str(change), str(change))
+
+
+def _shown_preview(frame: pd.DataFrame) -> pd.DataFrame:
+    """A preview table in the language in use: headers, table titles and change words.
+
+    English is left as the library wrote it (table keys such as ``ties``).
+    """
+    if i18n.language() == i18n.SOURCE_LANGUAGE:
+        return frame
+    shown = frame.copy()
+    if "Table" in shown:
+        shown["Table"] = shown["Table"].map(lambda t: labels.TABLE_TITLES.get(t, t))
+    if "Change" in shown:
+        shown["Change"] = shown["Change"].map(_change_word)
+    return change_text.shown_columns(shown)
 
 
 def _apply(checked: Checked, name: str, snap: cache.Snapshot) -> None:
@@ -166,8 +221,10 @@ def _apply(checked: Checked, name: str, snap: cache.Snapshot) -> None:
         if store.version() != snap.version:  # saved between this run's start and now
             st.session_state.pop("import_checked", None)
             st.warning(
-                "Someone saved a change just now, so nothing was imported. Press Apply again "
-                "after looking at the changes, which are checked against the new data."
+                _(
+                    "Someone saved a change just now, so nothing was imported. Press Apply "
+                    "again after looking at the changes, which are checked against the new data."
+                )
             )
             return
         if checked.mode == "city":
@@ -188,14 +245,18 @@ def _apply(checked: Checked, name: str, snap: cache.Snapshot) -> None:
     except errors.ConflictError as exc:
         st.session_state.pop("import_checked", None)
         names = ", ".join(md(c.change.key) for c in exc.conflicts[:10])
-        st.error(f"{md(exc)} Changed meanwhile: {names}.")
+        st.error(_("{problem} Changed meanwhile: {names}.").format(problem=md(exc), names=names))
         return
     except errors.CoalitionError as exc:
         ui.show_problem(exc)
         return
     found = checked.preview
-    summary = f"{found.total:,} row(s) changed" if found is not None else ""
-    st.session_state["import_done"] = f"Imported {name} as data version {version}: {summary}."
+    summary = (
+        _("{count} row(s) changed").format(count=fmt_int(found.total)) if found is not None else ""
+    )
+    st.session_state["import_done"] = _(
+        "Imported {file} as data version {version}: {summary}."
+    ).format(file=name, version=version, summary=summary)
     st.session_state["import_round"] = int(st.session_state.get("import_round", 0)) + 1
     st.session_state.pop("import_checked", None)
     st.rerun()
@@ -212,26 +273,28 @@ def render() -> None:
     with ui.problems_shown():
         snap = cache.snapshot()
 
-    st.title("Import")
+    st.title(_("Import"))
     st.markdown(
-        "Bring in a new spreadsheet during the session: a **whole city** (a zip of the city "
-        "folder, or one Excel workbook with a sheet per table) or **one table** (a CSV file, "
-        "e.g. new ties or organizations). Every row is checked like `coalition validate` "
-        "does; you see what would change before anything is saved, and it is saved as one "
-        "new version (the Data page can bring the previous one back)."
+        _(
+            "Bring in a new spreadsheet during the session: a **whole city** (a zip of the city "
+            "folder, or one Excel workbook with a sheet per table) or **one table** (a CSV file, "
+            "e.g. new ties or organizations). Every row is checked like `coalition validate` "
+            "does; you see what would change before anything is saved, and it is saved as one "
+            "new version (the Data page can bring the previous one back)."
+        )
     )
     done = st.session_state.pop("import_done", None)
     if done:
         st.success(md(done))
     upload = st.file_uploader(
-        "A city (.zip or .xlsx) or one table (.csv)",
+        _("A city (.zip or .xlsx) or one table (.csv)"),
         type=["zip", "xlsx", "csv"],
         key=_uploader_key(),
         max_upload_size=imports.MAX_UPLOAD_BYTES // 2**20,
-        help=f"At most {imports.MAX_UPLOAD_BYTES // 2**20} MB.",
+        help=_("At most {megabytes} MB.").format(megabytes=imports.MAX_UPLOAD_BYTES // 2**20),
     )
     if upload is None:
-        st.info("Choose a file to check. Nothing is saved until you press Apply.")
+        st.info(_("Choose a file to check. Nothing is saved until you press Apply."))
         return
     name = imports.upload_name(upload.name)
     data = upload.getvalue()
@@ -249,17 +312,23 @@ def render() -> None:
         return
     _preview(checked.preview)
     if checked.preview.is_empty:
-        st.info("The file holds nothing new: there is nothing to apply.")
+        st.info(_("The file holds nothing new: there is nothing to apply."))
         return
     # The same file checked anew because the data changed: what was shown is not what
     # would be saved, so the click only shows the new check.
-    stale = shown is not None and shown.key != checked.key and shown.key[:4] == checked.key[:4]
-    if st.button("Apply: save it all as one new version", type="primary", key="import_apply"):
+    stale = (
+        shown is not None
+        and shown.key[:4] == checked.key[:4]
+        and shown.key[4] != checked.key[4]  # the store's version (not the language) moved
+    )
+    if st.button(_("Apply: save it all as one new version"), type="primary", key="import_apply"):
         if stale:
             st.warning(
-                "Someone saved a change while you were looking, so nothing was imported. The "
-                "file was checked again against the new data (above): look at the changes, "
-                "then apply."
+                _(
+                    "Someone saved a change while you were looking, so nothing was imported. The "
+                    "file was checked again against the new data (above): look at the changes, "
+                    "then apply."
+                )
             )
         else:
             _apply(checked, name, snap)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import streamlit as st
 
 from coalition.dashboard import auth, cache, record_forms, record_lifecycle, record_save, ui
+from coalition.i18n import _
 from coalition.presenting import record as words
 from coalition.presenting.text import md
 
@@ -43,25 +44,31 @@ def _who() -> str | None:
     account = auth.current_account()
     if account is not None and not account.operator:
         st.markdown(
-            f"Editing as **{md(account.name)}** ({account.role}): your account's name is kept "
-            "with every change you save."
+            _(
+                "Editing as **{name}** ({role}): your account's name is kept with every change "
+                "you save."
+            ).format(name=md(account.name), role=auth.role_name(account.role))
         )
         return account.name
     name = state.get(record_save.NAME)
     if name:
         left, right = st.columns([4, 1])
-        left.markdown(f"Editing as **{md(name)}**: your name is kept with every change you save.")
-        right.button("Not you? Change the name", on_click=_change_name, key="record_rename")
+        left.markdown(
+            _("Editing as **{name}**: your name is kept with every change you save.").format(
+                name=md(name)
+            )
+        )
+        right.button(_("Not you? Change the name"), on_click=_change_name, key="record_rename")
         return str(name)
-    st.subheader("Who is editing?")
+    st.subheader(_("Who is editing?"))
     with st.form("record_who_form"):
         st.text_input(
-            "Your name (kept with every change you save; asked once in this browser)",
+            _("Your name (kept with every change you save; asked once in this browser)"),
             key="record_who",
         )
-        st.form_submit_button("Start editing", type="primary", on_click=_set_name)
+        st.form_submit_button(_("Start editing"), type="primary", on_click=_set_name)
     if state.get("record_who_problem"):
-        st.error("Please give your name (or the name of your table or group) to start editing.")
+        st.error(_("Please give your name (or the name of your table or group) to start editing."))
     return None
 
 
@@ -78,16 +85,16 @@ def _conflict() -> None:
     if not conflict:
         return
     lines = [
-        "**Someone saved the same record after you opened the form: nothing of yours was "
-        "saved yet.** Compare the values and choose."
+        _(
+            "**Someone saved the same record after you opened the form: nothing of yours was "
+            "saved yet.** Compare the values and choose."
+        )
     ]
     for record in conflict["records"]:
-        by = f" by {md(record['who'])}" if record["who"] else ""
-        when = f" in data version {record['version']}{by}" if record["version"] else ""
-        what = f" ({md(record['what'])})" if record["what"] else ""
-        lines.append(f"\n**{md(record['record'])}** was changed{when}{what}.")
+        lines.append("\n" + _was_changed(record))
         if record["rows"]:
-            table = ["| Field | Yours | Theirs |", "| --- | --- | --- |"]
+            header = "| {} | {} | {} |".format(_("Field"), _("Yours"), _("Theirs"))
+            table = [header, "| --- | --- | --- |"]
             table += [
                 f"| {md(r['field'])} | {md(r['yours'])} | {md(r['theirs'])} |"
                 for r in record["rows"]
@@ -100,13 +107,38 @@ def _conflict() -> None:
         st.warning("\n".join(lines[:1]))
         st.markdown("\n".join(lines[1:]))
         st.caption(
-            "Keep mine saves your values on top of the record as it is now (fields you did not "
-            "change keep theirs). Keep theirs drops your values. Every version stays in the "
-            "history either way."
+            _(
+                "Keep mine saves your values on top of the record as it is now (fields you did "
+                "not change keep theirs). Keep theirs drops your values. Every version stays in "
+                "the history either way."
+            )
         )
         left, right = st.columns(2)
-        left.button("Keep mine", type="primary", on_click=record_save.keep_mine, key="keep_mine")
-        right.button("Keep theirs", on_click=record_save.keep_theirs, key="keep_theirs")
+        left.button(_("Keep mine"), type="primary", on_click=record_save.keep_mine, key="keep_mine")
+        right.button(_("Keep theirs"), on_click=record_save.keep_theirs, key="keep_theirs")
+
+
+def _was_changed(record: dict) -> str:
+    """ "**<record>** was changed in data version 4 by Ana (what)." as markdown."""
+    values = {
+        "record": md(record["record"]),
+        "version": record["version"],
+        "who": md(record["who"]),
+        "what": md(record["what"]),
+    }
+    if not record["version"]:
+        if record["what"]:
+            return _("**{record}** was changed ({what}).").format(**values)
+        return _("**{record}** was changed.").format(**values)
+    if record["who"] and record["what"]:
+        return _("**{record}** was changed in data version {version} by {who} ({what}).").format(
+            **values
+        )
+    if record["who"]:
+        return _("**{record}** was changed in data version {version} by {who}.").format(**values)
+    if record["what"]:
+        return _("**{record}** was changed in data version {version} ({what}).").format(**values)
+    return _("**{record}** was changed in data version {version}.").format(**values)
 
 
 def _actions(kind: str) -> dict[str, str]:
@@ -125,26 +157,28 @@ def render() -> None:
     with ui.problems_shown():
         cache.snapshot()
 
-    st.title("Record")
+    st.title(_("Record"))
     st.markdown(
-        "Add, change, retire or merge any record as partners say it in the room. Each entry "
-        "is checked like a data file, saved at once under your name with its source, and shown "
-        "on every page from the next click."
+        _(
+            "Add, change, retire or merge any record as partners say it in the room. Each entry "
+            "is checked like a data file, saved at once under your name with its source, and "
+            "shown on every page from the next click."
+        )
     )
     name = _who()
     if name is None:
         return
     _message()
     st.button(
-        "Undo my last change",
+        _("Undo my last change"),
         on_click=record_save.undo_mine,
         key="record_undo",
-        help="Undoes the last change you saved (as a new version: nothing is lost).",
+        help=_("Undoes the last change you saved (as a new version: nothing is lost)."),
     )
-    st.caption("Never record a private person: cultural navigators appear under an alias only.")
-    kinds = {t: words.TABLE_WORDS[t][1] for t in words.ACTIONS}
+    st.caption(_("Never record a private person: cultural navigators appear under an alias only."))
+    kinds = {t: _(words.TABLE_WORDS[t][1]) for t in words.ACTIONS}
     kind = st.radio(
-        "What to record",
+        _("What to record"),
         list(kinds),
         format_func=ui.shown_as(kinds),
         horizontal=True,
@@ -154,7 +188,7 @@ def render() -> None:
     if state.get("record_action") not in actions:
         state.pop("record_action", None)
     action = st.radio(
-        "What to do",
+        _("What to do"),
         list(actions),
         format_func=ui.shown_as(actions),
         horizontal=True,
@@ -173,8 +207,10 @@ def render() -> None:
         elif action == "status":
             record_lifecycle.status_form()
     st.caption(
-        "To take the recorded data with you, use the downloads on the Data page; to "
-        "replace everything with a folder, run `coalition init <folder>`."
+        _(
+            "To take the recorded data with you, use the downloads on the Data page; to "
+            "replace everything with a folder, run `coalition init <folder>`."
+        )
     )
 
 

@@ -15,34 +15,40 @@ from typing import Any
 
 import streamlit as st
 
-from coalition import edits, errors, labels, schema
+from coalition import edits, errors, i18n, labels, schema
 from coalition.dashboard import cache, record_save, ui
+from coalition.i18n import N_, _
 from coalition.presenting import record as words
-from coalition.presenting.text import md
+from coalition.presenting.text import fmt_int, md
 
 state = st.session_state
 
 # Tie type -> (what the convener reads, the table of its first end, of its second end).
+# The words are marked here and translated where shown: _(TIE_CHOICES[t][0]).
 TIE_CHOICES: dict[str, tuple[str, str, str]] = {
-    "partnership": ("Two organizations work together", "organizations", "organizations"),
-    "serves_community": ("An organization serves a community", "organizations", "communities"),
+    "partnership": (N_("Two organizations work together"), "organizations", "organizations"),
+    "serves_community": (
+        N_("An organization serves a community"),
+        "organizations",
+        "communities",
+    ),
     "serves_neighborhood": (
-        "An organization serves a neighborhood",
+        N_("An organization serves a neighborhood"),
         "organizations",
         "neighborhoods",
     ),
     "committee_member": (
-        "An organization sits on a welcoming committee",
+        N_("An organization sits on a welcoming committee"),
         "organizations",
         "committees",
     ),
-    "mentors": ("A cultural navigator mentors a community", "navigators", "communities"),
+    "mentors": (N_("A cultural navigator mentors a community"), "navigators", "communities"),
     "volunteers_with": (
-        "A cultural navigator volunteers with an organization",
+        N_("A cultural navigator volunteers with an organization"),
         "navigators",
         "organizations",
     ),
-    "lives_in": ("A community lives in a neighborhood", "communities", "neighborhoods"),
+    "lives_in": (N_("A community lives in a neighborhood"), "communities", "neighborhoods"),
 }
 # The ends a tie can be found by (every tie in a file has one of these as its first end).
 TIE_END_KINDS = ("organizations", "communities", "navigators", "committees")
@@ -52,14 +58,25 @@ TIE_END_KINDS = ("organizations", "communities", "navigators", "committees")
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def _picker(snap: cache.Snapshot, kinds: tuple[str, ...]) -> words.Picker:
+def _picker(snap: cache.Snapshot, kinds: tuple[str, ...], lang: str = "en") -> words.Picker:
+    """The names to pick from (several kinds: each with its kind, in ``lang``: a cache key)."""
     options = cache.filter_options(snap)
     if len(kinds) == 1:
         return words.Picker(options.get(kinds[0], {}))
     merged: dict[str, str] = {}
-    for kind in kinds:
-        one = words.TABLE_WORDS.get(kind, (labels.ROLE_WORDS.get(kind, kind).lower(), ""))[0]
-        merged.update({k: f"{v} ({one})" for k, v in options.get(kind, {}).items()})
+    with i18n.using(lang):
+        for kind in kinds:
+            one = (
+                _(words.TABLE_WORDS[kind][0])
+                if kind in words.TABLE_WORDS
+                else labels.ROLE_WORDS.get(kind, kind).lower()
+            )
+            merged.update(
+                {
+                    k: _("{name} ({kind})").format(name=v, kind=one)
+                    for k, v in options.get(kind, {}).items()
+                }
+            )
     return words.Picker(merged)
 
 
@@ -73,18 +90,24 @@ def pick(
     >>> pick("change_org", "Organization", ("organizations",))  # doctest: +SKIP
     'lib'
     """
-    picker = _picker(cache.snapshot(), kinds)
+    picker = _picker(cache.snapshot(), kinds, i18n.language())
     text = st.text_input(
-        f"Find the {label.lower()}: type part of its name and press Enter",
+        _("Find the {what}: type part of its name and press Enter").format(what=label.lower()),
         key=f"pick_{slot}_find",
     )
     found = [k for k in picker.matches(text, words.MAX_MATCHES + 1) if k != leave_out]
     found = found[: words.MAX_MATCHES]
     if not found:
         if text.strip():
-            st.info(f"Nothing matches “{md(text)}”: try fewer letters or another spelling.")
+            st.info(
+                _("Nothing matches “{text}”: try fewer letters or another spelling.").format(
+                    text=md(text)
+                )
+            )
         else:
-            st.info(f"There is no {md(label.lower())} to choose yet: add one first.")
+            st.info(
+                _("There is no {what} to choose yet: add one first.").format(what=md(label.lower()))
+            )
         return None
     key = f"pick_{slot}"
     if state.get(key) not in found:
@@ -92,7 +115,11 @@ def pick(
     chosen = st.selectbox(label, found, format_func=ui.shown_as(picker.options), key=key)
     total = len(picker.options)
     if total > len(found) and len(found) == words.MAX_MATCHES:
-        st.caption(f"The best {len(found)} of {total:,}: type more of the name to narrow.")
+        st.caption(
+            _("The best {count} of {total}: type more of the name to narrow.").format(
+                count=len(found), total=fmt_int(total)
+            )
+        )
     return str(chosen) if chosen is not None else None
 
 
@@ -109,58 +136,59 @@ def show_form_problems(form: str) -> None:
     found = state.get(record_save.PROBLEMS)
     if found and found["form"] == form:
         lines = "\n".join(f"- {md(line)}" for line in found["lines"])
-        st.error(f"Not saved. Please fix:\n\n{lines}")
+        st.error(_("Not saved. Please fix:\n\n{problems}").format(problems=lines))
 
 
 def _field(prefix: str, f: words.Field, problems: dict[str, list[str]]) -> None:
     key = f"{prefix}_{f.column}"
-    help_text = f.help or None
+    help_text = _(f.help) if f.help else None
+    label = _(f.label)
     if f.widget == "services":
         st.multiselect(
-            f.label,
+            label,
             list(schema.SERVICES),
-            format_func=lambda s: schema.SERVICES[s].capitalize(),
+            format_func=lambda s: _(schema.SERVICES[s]).capitalize(),  # marked in schema
             key=key,
             help=help_text,
         )
     elif f.widget == "choice":
         shown = words.CHOICE_WORDS.get(f.column, {})
         st.selectbox(
-            f.label,
+            label,
             list(f.choices),
             index=None,
             format_func=ui.shown_as(shown),
-            placeholder="Not set",
+            placeholder=_("Not set"),
             key=key,
             help=help_text,
         )
     elif f.widget == "bool":
-        st.checkbox(f.label, key=key, help=help_text)
+        st.checkbox(label, key=key, help=help_text)
     elif f.widget == "neighborhood":
         neighborhoods = cache.filter_options(cache.snapshot())["neighborhoods"]
         st.selectbox(
-            f.label,
+            label,
             list(neighborhoods),
             index=None,
             format_func=ui.shown_as(neighborhoods),
-            placeholder="Outside the city, or not known",
+            placeholder=_("Outside the city, or not known"),
             key=key,
             help=help_text,
         )
     elif f.widget == "strength":
         st.selectbox(
-            f.label,
+            label,
             list(labels.STRENGTH_LABELS),
             format_func=ui.shown_as(labels.STRENGTH_LABELS),
             key=key,
             help=help_text,
         )
     elif f.widget == "long":
-        st.text_area(f.label, key=key, height=68, help=help_text)
+        st.text_area(label, key=key, height=68, help=help_text)
     else:
-        st.text_input(f.label, key=key, help=help_text)
+        st.text_input(label, key=key, help=help_text)
     for message in problems.get(f.column, []):
-        st.error(f"{f.label}: {md(message)}")
+        st.error(_("{field}: {problem}").format(field=label, problem=md(message)))
 
 
 def _fields(prefix: str, form: str, fields: list[words.Field]) -> None:
@@ -200,8 +228,10 @@ def read_for_form(
 
 def read_caption(read: dict[str, Any]) -> None:
     st.caption(
-        f"Read at data version {read['version']}. If someone saves this record before you, "
-        "you will see both values and choose."
+        _(
+            "Read at data version {version}. If someone saves this record before you, "
+            "you will see both values and choose."
+        ).format(version=read["version"])
     )
 
 
@@ -232,7 +262,7 @@ def _free_id(name: str, table: str) -> str:
     """A new record's id from its name: unique among every id, retired ones too."""
     city = cache.city(cache.snapshot())
     store = cache.get_store()
-    account, _ = record_save.editor()
+    account, _who = record_save.editor()
     taken = {
         str(v) for t, column in schema.ID_COLUMNS.items() for v in city.tables[t][column].tolist()
     }
@@ -257,7 +287,7 @@ def _submit_add(table: str, form: str, prefix: str, fields: list[words.Field], e
             try:
                 key = _free_id(name, table)
             except errors.PermissionDenied as exc:  # a role changed since the page was drawn
-                record_save.say("error", f"Not saved: {exc}")
+                record_save.say("error", _("Not saved: {problem}").format(problem=exc))
                 return
             cells[schema.ID_COLUMNS[table]] = key
     pending: dict[str, Any] = {
@@ -279,12 +309,12 @@ def add_form(table: str) -> None:
     tie_type = None
     if table == "ties":
         tie_type = st.selectbox(
-            "What did you learn?",
+            _("What did you learn?"),
             list(TIE_CHOICES),
-            format_func=lambda t: TIE_CHOICES[t][0],
+            format_func=lambda t: _(TIE_CHOICES[t][0]),
             key="add_tie_type",
         )
-        _, first, second = TIE_CHOICES[tie_type]
+        _words, first, second = TIE_CHOICES[tie_type]
         left, right = st.columns(2)
         with left:
             source = pick("tie_from", labels.ROLE_WORDS[first], (first,))
@@ -297,18 +327,32 @@ def add_form(table: str) -> None:
     _ensure_defaults(prefix, _add_defaults(table, fields))
     if table == "navigators":
         st.info(
-            "Cultural navigators are private people: record an alias only, never a real "
-            "name, phone number or address."
+            _(
+                "Cultural navigators are private people: record an alias only, never a real "
+                "name, phone number or address."
+            )
         )
     show_form_problems(form)
     with st.form(form):
         _fields(prefix, form, fields)
         st.form_submit_button(
-            f"Save the new {words.TABLE_WORDS[table][0]}",
+            _save_new(table),
             type="primary",
             on_click=_submit_add,
             args=(table, form, prefix, fields, ends),
         )
+
+
+def _save_new(table: str) -> str:
+    """The add form's button: a whole sentence per kind of record."""
+    buttons = {
+        "organizations": _("Save the new organization"),
+        "ties": _("Save the new tie"),
+        "communities": _("Save the new community"),
+        "navigators": _("Save the new cultural navigator"),
+        "committees": _("Save the new welcoming committee"),
+    }
+    return buttons[table]
 
 
 # --- change --------------------------------------------------------------------------------------
@@ -317,12 +361,12 @@ def add_form(table: str) -> None:
 def _submit_change(table: str, key: str, form: str, prefix: str, fields: list[words.Field]) -> None:
     read = state.get(record_save.READ)
     if not read or (read["table"], read["key"]) != (table, key):
-        record_save.say("warning", "The form was not read yet: nothing was saved. Try again.")
+        record_save.say("warning", _("The form was not read yet: nothing was saved. Try again."))
         return
     cells = words.changed_cells(fields, read["values"], _values(prefix, fields))
     if not cells:
         state.pop(record_save.PROBLEMS, None)
-        record_save.say("info", "Nothing to save: no field was changed.")
+        record_save.say("info", _("Nothing to save: no field was changed."))
         return
     record_save.save(
         {
@@ -341,13 +385,13 @@ def find_record(table: str, slot: str) -> str | None:
     """Pick a record of ``table`` (a tie: one of its ends, then the tie)."""
     if table != "ties":
         return pick(slot, labels.ROLE_WORDS[table], (table,))
-    end = pick(slot, "Organization, community, navigator or committee", TIE_END_KINDS)
+    end = pick(slot, _("Organization, community, navigator or committee"), TIE_END_KINDS)
     if end is None:
         return None
     ties = cache.city(cache.snapshot()).tables["ties"]
     touching = ties[(ties["source_id"].astype(str) == end) | (ties["target_id"].astype(str) == end)]
     if touching.empty:
-        st.info("It has no ties yet: add one with “Add”.")
+        st.info(_("It has no ties yet: add one with “Add”."))
         return None
     shown = record_save.names(cache.snapshot())
     rows = [
@@ -358,7 +402,7 @@ def find_record(table: str, slot: str) -> str | None:
     key = f"pick_{slot}_tie"
     if state.get(key) not in options:
         state.pop(key, None)
-    return st.selectbox("The tie", list(options), format_func=ui.shown_as(options), key=key)
+    return st.selectbox(_("The tie"), list(options), format_func=ui.shown_as(options), key=key)
 
 
 def change_form(table: str) -> None:
@@ -379,19 +423,21 @@ def change_form(table: str) -> None:
     if read is None:
         return
     if table == "navigators":
-        st.info("Aliases only: never a cultural navigator's real name or contact details.")
+        st.info(_("Aliases only: never a cultural navigator's real name or contact details."))
     if table == "committees":
-        st.caption("To change the committee's status with its date, use “Change its status”.")
+        st.caption(_("To change the committee's status with its date, use “Change its status”."))
     if table == "ties":
         st.caption(
-            "A tie's ends and type cannot change: a tie between others is another tie (mark "
-            "this one “It ended” and add the new one)."
+            _(
+                "A tie's ends and type cannot change: a tie between others is another tie (mark "
+                "this one “It ended” and add the new one)."
+            )
         )
     show_form_problems(form)
     with st.form(form):
         _fields(prefix, form, fields)
         st.form_submit_button(
-            "Save the changes",
+            _("Save the changes"),
             type="primary",
             on_click=_submit_change,
             args=(table, key, form, prefix, fields),

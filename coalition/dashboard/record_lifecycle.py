@@ -21,8 +21,9 @@ from coalition.dashboard.record_forms import (
     read_for_form,
     show_form_problems,
 )
+from coalition.i18n import _, ngettext
 from coalition.presenting import record as words
-from coalition.presenting.text import md
+from coalition.presenting.text import fmt_int, md
 
 state = st.session_state
 
@@ -33,7 +34,7 @@ state = st.session_state
 def _submit_retire(table: str, key: str, form: str) -> None:
     read = state.get(record_save.READ)
     if not read or (read["table"], read["key"]) != (table, key):
-        record_save.say("warning", "The form was not read yet: nothing was saved. Try again.")
+        record_save.say("warning", _("The form was not read yet: nothing was saved. Try again."))
         return
     record_save.save(
         {
@@ -70,21 +71,33 @@ def retire_form(table: str) -> None:
         ties = cache.city(cache.snapshot()).tables["ties"]
         count = int(((ties["source_id"] == key) | (ties["target_id"] == key)).sum())
         st.markdown(
-            f"Retiring **{md(name)}** keeps it in the history with the reason and date, hides "
-            f"it from the maps and analyses, and ends its {count:,} tie"
-            f"{'' if count == 1 else 's'}."
+            ngettext(
+                "Retiring **{name}** keeps it in the history with the reason and date, hides "
+                "it from the maps and analyses, and ends its {count} tie.",
+                "Retiring **{name}** keeps it in the history with the reason and date, hides "
+                "it from the maps and analyses, and ends its {count} ties.",
+                count,
+            ).format(name=md(name), count=fmt_int(count))
         )
     else:
-        st.markdown(f"**{md(name)}** ended: it stays in the history with the reason and date.")
+        st.markdown(
+            _("**{name}** ended: it stays in the history with the reason and date.").format(
+                name=md(name)
+            )
+        )
     show_form_problems(form)
     problems = problems_here(form)
     with st.form(form):
         st.text_input(words.FORM_LABELS["reason"], key="retire_reason")
         for message in problems.get("reason", []):
-            st.error(f"{words.FORM_LABELS['reason']}: {md(message)}")
+            st.error(
+                _("{field}: {problem}").format(
+                    field=words.FORM_LABELS["reason"], problem=md(message)
+                )
+            )
         st.date_input(words.FORM_LABELS["on"], key="retire_on")
         st.form_submit_button(
-            "This tie ended" if table == "ties" else f"Retire this {words.TABLE_WORDS[table][0]}",
+            _retire_button(table),
             type="primary",
             on_click=_submit_retire,
             args=(table, key, form),
@@ -92,10 +105,22 @@ def retire_form(table: str) -> None:
     read_caption(read)
 
 
+def _retire_button(table: str) -> str:
+    """The retire form's button: a whole sentence per kind of record."""
+    buttons = {
+        "organizations": _("Retire this organization"),
+        "ties": _("This tie ended"),
+        "communities": _("Retire this community"),
+        "navigators": _("Retire this cultural navigator"),
+        "committees": _("Retire this welcoming committee"),
+    }
+    return buttons[table]
+
+
 def _submit_status(key: str, form: str) -> None:
     read = state.get(record_save.READ)
     if not read or read["key"] != key:
-        record_save.say("warning", "The form was not read yet: nothing was saved. Try again.")
+        record_save.say("warning", _("The form was not read yet: nothing was saved. Try again."))
         return
     record_save.save(
         {
@@ -128,9 +153,12 @@ def status_form() -> None:
         return
     before = read["before"]
     st.markdown(
-        f"Now: **{md(words.STATUS_WORDS.get(before['status'], before['status']))}** "
-        f"(since {md(before.get('source_date') or 'a date not recorded')}). Each change is kept "
-        "with its date in the history."
+        _(
+            "Now: **{status}** (since {date}). Each change is kept with its date in the history."
+        ).format(
+            status=md(words.STATUS_WORDS.get(before["status"], before["status"])),
+            date=md(before.get("source_date") or _("a date not recorded")),
+        )
     )
     show_form_problems(form)
     with st.form(form):
@@ -143,7 +171,7 @@ def status_form() -> None:
         )
         st.date_input(words.FORM_LABELS["on"], key="status_on")
         st.form_submit_button(
-            "Save the status", type="primary", on_click=_submit_status, args=(key, form)
+            _("Save the status"), type="primary", on_click=_submit_status, args=(key, form)
         )
     read_caption(read)
 
@@ -168,11 +196,12 @@ def _submit_merge(table: str, keep: str, drop: str, changes: list, version: int)
 
 def merge_form(table: str) -> None:
     """Merge two records that are the same: what moves is shown before confirming."""
-    one = words.TABLE_WORDS[table][0]
     st.markdown(
-        f"Two {one} records that are the same: the ties of the one that goes move to the one "
-        "kept, and the one that goes is retired (“merged into …”). Nothing else is copied: "
-        "change the one kept first if it should take the other's details."
+        _(
+            "Two {kind} records that are the same: the ties of the one that goes move to the "
+            "one kept, and the one that goes is retired (“merged into …”). Nothing else is "
+            "copied: change the one kept first if it should take the other's details."
+        ).format(kind=_(words.TABLE_WORDS[table][0]))
     )
     left, right = st.columns(2)
     with left:
@@ -189,13 +218,14 @@ def merge_form(table: str) -> None:
         return
     shown = record_save.names(snap)
     st.markdown(
-        "**What will happen:**\n\n"
-        + "\n".join(f"- {md(line)}" for line in words.change_lines(changes, shown))
+        _("**What will happen:**\n\n{lines}").format(
+            lines="\n".join(f"- {md(line)}" for line in words.change_lines(changes, shown))
+        )
     )
     show_form_problems(f"merge_{table}")
     with st.form(f"merge_{table}"):
         st.form_submit_button(
-            "Merge the two",
+            _("Merge the two"),
             type="primary",
             on_click=_submit_merge,
             args=(table, keep, drop, changes, snap.version),

@@ -15,9 +15,10 @@ from typing import Any
 
 import streamlit as st
 
-from coalition import edits, errors, schema
+from coalition import edits, errors, i18n, schema
 from coalition.accounts import Account
 from coalition.dashboard import auth, cache
+from coalition.i18n import _
 from coalition.presenting import record as words
 
 logger = logging.getLogger(__name__)
@@ -144,7 +145,7 @@ def save(pending: dict, *, fresh: bool = False) -> bool:
     try:
         return _save(pending, fresh=fresh)
     except errors.PermissionDenied as exc:  # a role changed, or a widget replayed
-        say("error", f"Not saved: {exc}")
+        say("error", _("Not saved: {problem}").format(problem=exc))
         return False
 
 
@@ -170,11 +171,12 @@ def _save(pending: dict, *, fresh: bool) -> bool:
         }
         return False
     if not changes:
-        say("info", "Nothing to save: the record already holds these values.")
+        say("info", _("Nothing to save: the record already holds these values."))
         _settled(pending)
         forget_read()
         return True
-    what = edits.describe(changes, shown)
+    with i18n.using(i18n.SOURCE_LANGUAGE):  # the history keeps one language
+        what = edits.describe(changes, shown)
     try:
         version = store.apply(
             changes,
@@ -189,10 +191,15 @@ def _save(pending: dict, *, fresh: bool) -> bool:
         )
         return False
     except errors.CoalitionError as exc:
-        say("error", f"Not saved: {exc}")
+        say("error", _("Not saved: {problem}").format(problem=exc))
         return False
     logger.info("record page saved version %d: %s", version, what)
-    say("success", f"Saved: {what} (data version {version}).")
+    say(
+        "success",
+        _("Saved: {what} (data version {version}).").format(
+            what=edits.describe(changes, shown), version=version
+        ),
+    )
     _settled(pending)
     forget_read()
     return True
@@ -293,7 +300,7 @@ def keep_theirs() -> None:
         forget_read()
         say(
             "info",
-            "Kept theirs: your values were not saved; the form shows the record as it is now.",
+            _("Kept theirs: your values were not saved; the form shows the record as it is now."),
         )
 
 
@@ -304,14 +311,19 @@ def undo_mine() -> None:
     try:
         kept = store.versions(account=account)
     except errors.CoalitionError as exc:  # PermissionDenied: a role changed since
-        say("error", f"Not undone: {exc}")
+        say("error", _("Not undone: {problem}").format(problem=exc))
         return
     rows: list[dict[str, Any]] = [
         {str(k): v for k, v in r.items()} for r in kept.to_dict("records")
     ]
     target = words.last_undoable(rows, who)
     if target is None:
-        say("info", f"There is nothing of yours to undo ({who}): you have saved no change yet.")
+        say(
+            "info",
+            _("There is nothing of yours to undo ({who}): you have saved no change yet.").format(
+                who=who
+            ),
+        )
         return
     try:
         version = store.undo(who=who, version=target, account=account)
@@ -324,23 +336,36 @@ def undo_mine() -> None:
             "",
             account=account,
         )
-        since = [
-            f"{r['record']} (version {r['version']}"
-            + (f" by {r['who']}" if r["who"] else "")
-            + (f": {r['what']}" if r["what"] else "")
-            + ")"
-            for r in view["records"]
-        ]
+        since = [_changed_since(r) for r in view["records"]]
         say(
             "warning",
-            f"Not undone: someone changed the same record since your change (version {target}). "
-            "Changed since: " + "; ".join(since) + ". Edit the record instead.",
+            _(
+                "Not undone: someone changed the same record since your change (version "
+                "{version}). Changed since: {changes}. Edit the record instead."
+            ).format(version=target, changes="; ".join(since)),
         )
         return
     except errors.CoalitionError as exc:
-        say("error", f"Not undone: {exc}")
+        say("error", _("Not undone: {problem}").format(problem=exc))
         return
     saved = store.versions(account=account)
     what = saved.loc[saved["version"] == version, "what"].iloc[0]
     forget_read()
-    say("success", f"Undone ({what}; data version {version}).")
+    say("success", _("Undone ({what}; data version {version}).").format(what=what, version=version))
+
+
+def _changed_since(record: dict[str, Any]) -> str:
+    """One record changed since: "<record> (version 4 by Ana: what it was)"."""
+    values = {
+        "record": record["record"],
+        "version": record["version"],
+        "who": record["who"],
+        "what": record["what"],
+    }
+    if record["who"] and record["what"]:
+        return _("{record} (version {version} by {who}: {what})").format(**values)
+    if record["who"]:
+        return _("{record} (version {version} by {who})").format(**values)
+    if record["what"]:
+        return _("{record} (version {version}: {what})").format(**values)
+    return _("{record} (version {version})").format(**values)

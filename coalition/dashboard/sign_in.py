@@ -13,6 +13,7 @@ import streamlit as st
 
 from coalition import errors
 from coalition.dashboard import auth
+from coalition.i18n import _
 from coalition.presenting.text import md
 
 
@@ -23,24 +24,26 @@ def render() -> None:
     --------
     >>> render()  # doctest: +SKIP
     """
-    st.title("Sign in")
+    st.title(_("Sign in"))
     ended = st.session_state.get(auth.ENDED_KEY)
     if ended:
         st.info(md(ended))
     st.markdown(
-        "This coalition map is shared with accounts: sign in with the name and password an "
-        "admin gave you. Ask an admin if you have none or forgot your password."
+        _(
+            "This coalition map is shared with accounts: sign in with the name and password an "
+            "admin gave you. Ask an admin if you have none or forgot your password."
+        )
     )
     with st.form("sign_in_form", clear_on_submit=True):
-        name = st.text_input("Name", key="sign_in_name", autocomplete="username")
+        name = st.text_input(_("Name"), key="sign_in_name", autocomplete="username")
         password = st.text_input(
-            "Password", type="password", key="sign_in_password", autocomplete="current-password"
+            _("Password"), type="password", key="sign_in_password", autocomplete="current-password"
         )
-        submitted = st.form_submit_button("Sign in", type="primary")
+        submitted = st.form_submit_button(_("Sign in"), type="primary")
     if not submitted:
         return
     if not name.strip() or not password:
-        st.error("Give your account's name and its password.")
+        st.error(_("Give your account's name and its password."))
         return
     try:
         auth.sign_in(name, password)

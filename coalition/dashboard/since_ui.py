@@ -18,12 +18,13 @@ import streamlit as st
 
 from coalition import errors, since
 from coalition.dashboard import auth, cache
+from coalition.i18n import N_, _
 from coalition.presenting.text import md
 
 logger = logging.getLogger(__name__)
 
 NOTHING = ""  # the option that draws no changes
-NOTHING_LABEL = "Nothing: draw no changes"
+NOTHING_LABEL = N_("Nothing: draw no changes")  # translated where shown
 
 
 def choose_since(snap: cache.Snapshot, key: str) -> since.SinceChoice | None:
@@ -51,13 +52,15 @@ def choose_since(snap: cache.Snapshot, key: str) -> since.SinceChoice | None:
     options = [NOTHING, *choices]
     meetings = [k for k in choices if k.startswith("meeting:")]
     picked = st.selectbox(
-        "Show changes since",
+        _("Show changes since"),
         options,
         index=options.index(meetings[0]) if meetings else 0,
-        format_func=lambda k: NOTHING_LABEL if k == NOTHING else choices[k].option,
+        format_func=lambda k: _(NOTHING_LABEL) if k == NOTHING else choices[k].option,
         key=key,
-        help="Marks what was recorded after a meeting (name one on the Data page, or with "
-        "`coalition meeting NAME`) or after any saved version.",
+        help=_(
+            "Marks what was recorded after a meeting (name one on the Data page, or with "
+            "`coalition meeting NAME`) or after any saved version."
+        ),
     )
     return choices.get(picked)
 

@@ -12,6 +12,7 @@ import pandas as pd
 
 from .. import schema
 from ..errors import Problem
+from ..i18n import _, fmt_number
 from ..names import did_you_mean
 from . import limits
 from .files import RawTable
@@ -20,6 +21,11 @@ _ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:\-]*$")
 _DATE_PATTERN = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 _TRUE = {"yes", "y", "true", "t", "1", "x"}
 _FALSE = {"no", "n", "false", "f", "0", ""}
+
+
+def _description(column: schema.Column) -> str:
+    """A column's description in the language in use (as written when it has no translation)."""
+    return _(column.description) if column.description else ""
 
 
 class _CellError(ValueError):
@@ -32,22 +38,25 @@ _INT_TEXT = re.compile(r"^[+-]?\d+(\.0*)?$")
 def _to_int(text: str) -> int:
     cleaned = text.replace(",", "").replace(" ", "").replace("\u00a0", "")
     if len(cleaned) > 40:  # far beyond any count; float() of it would only lose digits
-        raise _CellError(f"Too large: at most {limits.MAX_COUNT:,}.")
+        raise _CellError(
+            _("Too large: at most {limit}.").format(limit=fmt_number(limits.MAX_COUNT))
+        )
     if _INT_TEXT.match(cleaned):
         number: float | int = int(cleaned.split(".")[0])
     else:
         try:
             number = float(cleaned)
         except ValueError:
-            raise _CellError("Not a whole number; write digits only, e.g. 1200.") from None
+            raise _CellError(_("Not a whole number; write digits only, e.g. 1200.")) from None
         if not math.isfinite(number) or not number.is_integer():
-            raise _CellError("Not a whole number; write digits only, e.g. 1200.")
+            raise _CellError(_("Not a whole number; write digits only, e.g. 1200."))
     if number < 0:
-        raise _CellError("Cannot be negative: must be 0 or more.")
+        raise _CellError(_("Cannot be negative: must be 0 or more."))
     if number > limits.MAX_COUNT:
         raise _CellError(
-            f"Too large: at most {limits.MAX_COUNT:,}. Is a digit repeated, or "
-            "two cells run together?"
+            _("Too large: at most {limit}. Is a digit repeated, or two cells run together?").format(
+                limit=fmt_number(limits.MAX_COUNT)
+            )
         )
     return int(number)
 
@@ -60,35 +69,43 @@ def _to_float(text: str, name: str = "") -> float:
     try:
         number = float(text.replace(",", "") if text.count(".") else text.replace(",", "."))
     except ValueError:
-        raise _CellError("Not a number; write e.g. 41.7658 (a dot for decimals).") from None
+        raise _CellError(_("Not a number; write e.g. 41.7658 (a dot for decimals).")) from None
     if not math.isfinite(number):
-        raise _CellError("Not a finite number.")
+        raise _CellError(_("Not a finite number."))
     low, high = _FLOAT_RANGES.get(name, (0.0, limits.MAX_DECIMAL))
     if number < 0 and low == 0 and name.endswith("_moe"):
         raise _CellError(
-            "A margin of error cannot be negative. Census tables write codes such as "
-            "-555555555 where a margin does not apply: leave the cell blank then."
+            _(
+                "A margin of error cannot be negative. Census tables write codes such as "
+                "-555555555 where a margin does not apply: leave the cell blank then."
+            )
         )
     if number < 0 and low == 0:
-        raise _CellError("Cannot be negative: must be 0 or more.")
+        raise _CellError(_("Cannot be negative: must be 0 or more."))
     if not low <= number <= high:
-        what = {"lat": "A latitude", "lon": "A longitude"}.get(name, "The value")
-        raise _CellError(f"{what} must be between {low:g} and {high:,.0f}.")
+        bounds = {"low": f"{low:g}", "high": f"{high:,.0f}"}
+        if name == "lat":
+            message = _("A latitude must be between {low} and {high}.")
+        elif name == "lon":
+            message = _("A longitude must be between {low} and {high}.")
+        else:
+            message = _("The value must be between {low} and {high}.")
+        raise _CellError(message.format(**bounds))
     return number
 
 
 def _to_date(text: str) -> str:
     match = _DATE_PATTERN.match(text)
     if not match:
-        raise _CellError("Not a date; write YYYY-MM-DD, YYYY-MM or YYYY (e.g. 2014-09).")
+        raise _CellError(_("Not a date; write YYYY-MM-DD, YYYY-MM or YYYY (e.g. 2014-09)."))
     year = int(match.group(1))  # the pattern requires the year
     month, day = (int(g) if g else None for g in match.groups()[1:])
     try:
         dt.date(year, month or 1, day or 1)
     except ValueError:
-        raise _CellError("No such date; write YYYY-MM-DD, YYYY-MM or YYYY.") from None
+        raise _CellError(_("No such date; write YYYY-MM-DD, YYYY-MM or YYYY.")) from None
     if not 1800 <= year <= dt.date.today().year + 10:
-        raise _CellError(f"The year {year} is out of range.")
+        raise _CellError(_("The year {year} is out of range.").format(year=year))
     return "-".join([f"{year:04d}"] + [f"{v:02d}" for v in (month, day) if v])
 
 
@@ -98,7 +115,7 @@ def _to_bool(text: str) -> bool:
         return True
     if lowered in _FALSE:
         return False
-    raise _CellError("Write yes or no.")
+    raise _CellError(_("Write yes or no."))
 
 
 def _normalise_language(item: str) -> str:
@@ -114,7 +131,9 @@ def _to_list(text: str, column: schema.Column) -> list[str]:
             value = item.lower().replace(" ", "_")
             if value not in column.choices:
                 raise _CellError(
-                    f'"{item}" is not one of: {", ".join(column.choices)}.'
+                    _('"{item}" is not one of: {choices}.').format(
+                        item=item, choices=", ".join(column.choices)
+                    )
                     + did_you_mean(item, column.choices)
                 )
             out.append(value)
@@ -129,7 +148,8 @@ def _to_choice(text: str, column: schema.Column) -> str:
     value = text.lower().replace(" ", "_").replace("-", "_")
     if value not in column.choices:
         raise _CellError(
-            f"Must be one of: {', '.join(column.choices)}." + did_you_mean(text, column.choices)
+            _("Must be one of: {choices}.").format(choices=", ".join(column.choices))
+            + did_you_mean(text, column.choices)
         )
     return value
 
@@ -137,7 +157,7 @@ def _to_choice(text: str, column: schema.Column) -> str:
 def _to_id(text: str) -> str:
     if not _ID_PATTERN.match(text):
         raise _CellError(
-            "Ids may hold letters, digits and - _ . : only (no spaces), e.g. asylum-hill."
+            _("Ids may hold letters, digits and - _ . : only (no spaces), e.g. asylum-hill.")
         )
     return text
 
@@ -173,7 +193,10 @@ def _type_table(table: str, raw: RawTable, problems: list[Problem]) -> pd.DataFr
         problems.append(
             Problem(
                 raw.file,
-                f"Missing required column '{column.name}' ({column.description}).{hint}",
+                _("Missing required column '{column}' ({description}).").format(
+                    column=column.name, description=_description(column)
+                )
+                + hint,
                 column=column.name,
             )
         )
@@ -182,7 +205,8 @@ def _type_table(table: str, raw: RawTable, problems: list[Problem]) -> pd.DataFr
             problems.append(
                 Problem(
                     raw.file,
-                    f"Unknown column '{name}' is ignored." + did_you_mean(name, names),
+                    _("Unknown column '{column}' is ignored.").format(column=name)
+                    + did_you_mean(name, names),
                     column=name,
                     severity="warning",
                 )
@@ -190,7 +214,11 @@ def _type_table(table: str, raw: RawTable, problems: list[Problem]) -> pd.DataFr
     duplicated = {c for c in raw.columns if c and raw.columns.count(c) > 1}
     for name in sorted(duplicated):
         problems.append(
-            Problem(raw.file, f"The column '{name}' appears twice; keep one.", column=name)
+            Problem(
+                raw.file,
+                _("The column '{column}' appears twice; keep one.").format(column=name),
+                column=name,
+            )
         )
     missing_names = {c.name for c in missing}
 
@@ -234,7 +262,13 @@ def _type_column(
     is_list = column.type == "list"
     failed: Any = [] if is_list else None
     blank = column.blank_value
-    required = None if blank_ok else f"'{column.name}' is required ({column.description})"
+    required = (
+        None
+        if blank_ok
+        else _("'{column}' is required ({description})").format(
+            column=column.name, description=_description(column)
+        )
+    )
     plain = column.type in _PLAIN_TYPES
     # Each distinct text is stripped and converted once: its typed value, and the message of
     # its problem (None when it is fine).

@@ -9,6 +9,7 @@ import pandas as pd
 
 from .. import schema
 from ..errors import Problem
+from ..i18n import _, pgettext
 from ..names import NameMatcher, Suggester, hint, name_key
 from ..values import is_missing
 from .cells import _type_table
@@ -40,9 +41,10 @@ def _check_ids(
                 problems.append(
                     Problem(
                         files[table],
-                        f"Duplicate id '{node_id}' (already used in "
-                        f"{first_seen[node_id]}). Ids must be unique across all "
-                        "tables.",
+                        _(
+                            "Duplicate id '{id}' (already used in {file}). Ids must be unique "
+                            "across all tables."
+                        ).format(id=node_id, file=first_seen[node_id]),
                         row=number,
                         column=id_column,
                         value=node_id,
@@ -54,13 +56,25 @@ def _check_ids(
     return kinds
 
 
+def _kind_word(kind: str) -> str:
+    """A kind of node (schema.ORGANIZATION…) in a problem's sentence, in the language in use."""
+    words = {
+        schema.ORGANIZATION: pgettext("node kind", "organization"),
+        schema.NEIGHBORHOOD: pgettext("node kind", "neighborhood"),
+        schema.COMMUNITY: pgettext("node kind", "community"),
+        schema.NAVIGATOR: pgettext("node kind", "navigator"),
+        schema.COMMITTEE: pgettext("node kind", "committee"),
+    }
+    return words.get(kind, kind)
+
+
 def _suggestion(value: str, matcher: NameMatcher) -> str:
     """' Did you mean "x"?' naming every close known name, or an empty string."""
     return hint(matcher.suggestions(value))
 
 
 def _neighborhood_hint(value: str, matcher: NameMatcher) -> str:
-    return "Unknown neighborhood; use a name or id from neighborhoods.csv." + _suggestion(
+    return _("Unknown neighborhood; use a name or id from neighborhoods.csv.") + _suggestion(
         value, matcher
     )
 
@@ -187,8 +201,11 @@ def _check_ties(
                 problems.append(
                     Problem(
                         file,
-                        f"The tie points to an unknown id. Add '{value}' "
-                        f"to the {wanted} table or correct the id.{found}",
+                        _(
+                            "The tie points to an unknown id. Add '{id}' to the {kind} table or "
+                            "correct the id."
+                        ).format(id=value, kind=_kind_word(wanted))
+                        + found,
                         row=number,
                         column=column,
                         value=value,
@@ -199,10 +216,17 @@ def _check_ties(
                 problems.append(
                     Problem(
                         file,
-                        f"A {tie_type} tie goes from a {source_kind} to a "
-                        f"{target_kind}, but '{value}' is a "
-                        f"{kinds.get(node_id, schema.NEIGHBORHOOD)}. Use "
-                        f"the id of a {wanted} or another tie type.",
+                        _(
+                            "A {tie_type} tie goes from a {source_kind} to a {target_kind}, but "
+                            "'{id}' is a {kind}. Use the id of a {wanted} or another tie type."
+                        ).format(
+                            tie_type=tie_type,
+                            source_kind=_kind_word(source_kind),
+                            target_kind=_kind_word(target_kind),
+                            id=value,
+                            kind=_kind_word(kinds.get(node_id, schema.NEIGHBORHOOD)),
+                            wanted=_kind_word(wanted),
+                        ),
                         row=number,
                         column=column,
                         value=value,
@@ -217,7 +241,7 @@ def _check_ties(
             problems.append(
                 Problem(
                     file,
-                    "A tie cannot link an id to itself.",
+                    _("A tie cannot link an id to itself."),
                     row=number,
                     column="target_id",
                     value=value_t,
@@ -229,7 +253,7 @@ def _check_ties(
             problems.append(
                 Problem(
                     file,
-                    "This tie is listed twice; keep one row (the second is ignored).",
+                    _("This tie is listed twice; keep one row (the second is ignored)."),
                     row=number,
                     severity="warning",
                     value=f"{value_s} -> {value_t}",
@@ -241,7 +265,7 @@ def _check_ties(
             problems.append(
                 Problem(
                     file,
-                    "strength must be 1 (weak), 2 (working) or 3 (strong).",
+                    _("strength must be 1 (weak), 2 (working) or 3 (strong)."),
                     row=number,
                     column="strength",
                     value=str(strength),
@@ -268,11 +292,12 @@ def _check_neighborhood_names(
             problems.append(
                 Problem(
                     file,
-                    f"This name is the same as '{first_name}' on row "
-                    f"{first_row} (names are compared ignoring case, accents, "
-                    "spaces and punctuation), so both rows would get one "
-                    "polygon and its residents would count twice. Give each "
-                    "neighborhood its own name, or merge the two rows.",
+                    _(
+                        "This name is the same as '{name}' on row {row} (names are compared "
+                        "ignoring case, accents, spaces and punctuation), so both rows would get "
+                        "one polygon and its residents would count twice. Give each neighborhood "
+                        "its own name, or merge the two rows."
+                    ).format(name=first_name, row=first_row),
                     row=number,
                     column="name",
                     value=name,
@@ -308,8 +333,10 @@ def _check_tables(
         problems.append(
             Problem(
                 files["committees"],
-                "Two active committees cover the same "
-                "neighborhood; is one of them forming or ended?",
+                _(
+                    "Two active committees cover the same neighborhood; is one of them forming "
+                    "or ended?"
+                ),
                 value=nbhd,
                 severity="warning",
             )

@@ -27,6 +27,7 @@ from typing import Any
 import pandas as pd
 
 from ..errors import Problem
+from ..i18n import N_, _
 from ..values import finite_or_none
 
 # Estimate column -> its margin-of-error column (neighborhoods.csv).
@@ -37,8 +38,8 @@ MARGINS = {
 }
 # Counts of residents that cannot exceed the neighborhood's population.
 PARTS_OF_POPULATION = {
-    "foreign_born": "foreign-born residents",
-    "limited_english": "residents who speak English less than very well",
+    "foreign_born": N_("foreign-born residents"),  # translated where shown
+    "limited_english": N_("residents who speak English less than very well"),
 }
 
 
@@ -63,11 +64,16 @@ def _check_neighborhood_figures(frame: pd.DataFrame, file: str, problems: list[P
                 problems.append(
                     Problem(
                         file,
-                        f"{_shown(part)} {words} is more than the population "
-                        f"({_shown(population)}). Both figures must be for the same area and year: "
-                        "check that the columns are not swapped, or leave "
-                        f"'{column}' blank if there "
-                        "is no figure.",
+                        _(
+                            "{count} {who} is more than the population ({population}). Both "
+                            "figures must be for the same area and year: check that the columns "
+                            "are not swapped, or leave '{column}' blank if there is no figure."
+                        ).format(
+                            count=_shown(part),
+                            who=_(words),
+                            population=_shown(population),
+                            column=column,
+                        ),
                         row=row,
                         column=column,
                         value=_shown(part),
@@ -81,8 +87,11 @@ def _check_neighborhood_figures(frame: pd.DataFrame, file: str, problems: list[P
                 problems.append(
                     Problem(
                         file,
-                        "A margin of error cannot be negative. Census tables write codes such "
-                        "as -555555555 where a margin does not apply: leave the cell blank then.",
+                        _(
+                            "A margin of error cannot be negative. Census tables write codes such "
+                            "as -555555555 where a margin does not apply: leave the cell blank "
+                            "then."
+                        ),
                         row=row,
                         column=margin_column,
                         value=_shown(margin),
@@ -95,8 +104,10 @@ def _check_neighborhood_figures(frame: pd.DataFrame, file: str, problems: list[P
                 problems.append(
                     Problem(
                         file,
-                        f"A margin of error is given but '{estimate_column}' is blank: fill "
-                        f"in the estimate or clear the margin.",
+                        _(
+                            "A margin of error is given but '{column}' is blank: fill in the "
+                            "estimate or clear the margin."
+                        ).format(column=estimate_column),
                         row=row,
                         column=margin_column,
                         value=_shown(margin),
@@ -106,10 +117,11 @@ def _check_neighborhood_figures(frame: pd.DataFrame, file: str, problems: list[P
                 problems.append(
                     Problem(
                         file,
-                        f"The margin of error is larger than the whole population "
-                        f"({_shown(population)}): the figure is too uncertain to lean on. Check "
-                        "that it is a 90% margin for this neighborhood (not a total or a "
-                        "variance).",
+                        _(
+                            "The margin of error is larger than the whole population "
+                            "({population}): the figure is too uncertain to lean on. Check that "
+                            "it is a 90% margin for this neighborhood (not a total or a variance)."
+                        ).format(population=_shown(population)),
                         row=row,
                         column=margin_column,
                         value=_shown(margin),
@@ -155,11 +167,15 @@ def _check_residents(
             problems.append(
                 Problem(
                     file,
-                    f"{_shown(residents)} residents is more than the population of "
-                    f"{names.get(neighborhood, neighborhood)} "
-                    f"({_shown(total)} in neighborhoods.csv)."
-                    " Give the community's residents in this neighborhood only, or leave the cell "
-                    "blank if there is no figure.",
+                    _(
+                        "{count} residents is more than the population of {place} ({total} in "
+                        "neighborhoods.csv). Give the community's residents in this neighborhood "
+                        "only, or leave the cell blank if there is no figure."
+                    ).format(
+                        count=_shown(residents),
+                        place=names.get(neighborhood, neighborhood),
+                        total=_shown(total),
+                    ),
                     row=record.get("_row"),
                     column="residents",
                     value=_shown(residents),
@@ -171,10 +187,15 @@ def _check_residents(
             problems.append(
                 Problem(
                     file,
-                    f"The communities living in {names.get(neighborhood, neighborhood)} add "
-                    f"up to {_shown(residents)} residents, more than its population "
-                    f"({_shown(total)}). Fine only if the communities overlap; otherwise check the "
-                    "residents figures.",
+                    _(
+                        "The communities living in {place} add up to {count} residents, more "
+                        "than its population ({total}). Fine only if the communities overlap; "
+                        "otherwise check the residents figures."
+                    ).format(
+                        place=names.get(neighborhood, neighborhood),
+                        count=_shown(residents),
+                        total=_shown(total),
+                    ),
                     column="residents",
                     value=neighborhood,
                     severity="warning",
@@ -201,9 +222,11 @@ def _check_community_sizes(
             problems.append(
                 Problem(
                     file,
-                    f"{_shown(estimate)} residents is more than the whole city's population "
-                    f"({_shown(city_total)}, the sum of neighborhoods.csv). Give the community's "
-                    "residents in the city only, or leave the cell blank.",
+                    _(
+                        "{count} residents is more than the whole city's population ({total}, "
+                        "the sum of neighborhoods.csv). Give the community's residents in the "
+                        "city only, or leave the cell blank."
+                    ).format(count=_shown(estimate), total=_shown(city_total)),
                     row=row,
                     column="estimated_residents",
                     value=_shown(estimate),
@@ -214,8 +237,10 @@ def _check_community_sizes(
             problems.append(
                 Problem(
                     file,
-                    f"The community's lives_in residents in ties.csv add up to "
-                    f"{_shown(placed)}, more than this city-wide estimate: one of them is off.",
+                    _(
+                        "The community's lives_in residents in ties.csv add up to {count}, more "
+                        "than this city-wide estimate: one of them is off."
+                    ).format(count=_shown(placed)),
                     row=row,
                     column="estimated_residents",
                     value=_shown(estimate),
@@ -237,9 +262,11 @@ def _check_illustrative_columns(frame: pd.DataFrame, file: str, problems: list[P
             problems.append(
                 Problem(
                     file,
-                    "The whole row is illustrative (illustrative = yes), so every column is "
-                    "already marked: clear illustrative_columns, or set illustrative to no if the "
-                    "rest of the row is sourced.",
+                    _(
+                        "The whole row is illustrative (illustrative = yes), so every column is "
+                        "already marked: clear illustrative_columns, or set illustrative to no if "
+                        "the rest of the row is sourced."
+                    ),
                     row=row,
                     column="illustrative_columns",
                     value=";".join(map(str, guessed)),

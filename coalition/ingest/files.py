@@ -18,11 +18,10 @@ from typing import Any
 
 from .. import schema
 from ..errors import Problem
+from ..i18n import _, fmt_number
 from . import limits
 
 log = logging.getLogger(__name__)
-
-_MISSING_TABLE_HINT = "copy it from data/template/ and fill it in"
 
 
 class RawTable:
@@ -99,23 +98,30 @@ def file_problem(path: Path, limit: int = limits.MAX_FILE_BYTES) -> Problem | No
         info = os.stat(path)  # follows links: a link to a device is a device
     except OSError as exc:
         return Problem(
-            file, f"Cannot read the file ({exc.strerror}). Check that it exists and is readable."
+            file,
+            _("Cannot read the file ({error}). Check that it exists and is readable.").format(
+                error=exc.strerror
+            ),
         )
     if stat.S_ISDIR(info.st_mode):
         return Problem(
-            file, "This is a folder, not a file. Put the file itself here (see data/template/)."
+            file,
+            _("This is a folder, not a file. Put the file itself here (see data/template/)."),
         )
     if not stat.S_ISREG(info.st_mode):
         return Problem(
             file,
-            "This is not an ordinary file (it is a device, pipe or socket, or a "
-            "link to one). Put a copy of the file itself here.",
+            _(
+                "This is not an ordinary file (it is a device, pipe or socket, or a link to "
+                "one). Put a copy of the file itself here."
+            ),
         )
     if info.st_size > limit:
         return Problem(
             file,
-            f"The file is larger than {_size_text(limit)}; split it or remove "
-            "unused columns and rows.",
+            _("The file is larger than {size}; split it or remove unused columns and rows.").format(
+                size=_size_text(limit)
+            ),
         )
     return None
 
@@ -147,13 +153,16 @@ def read_file_bytes(
     except OSError as exc:
         return None, Problem(
             path.name,
-            f"Cannot read the file ({exc.strerror}). Check that it exists and is readable.",
+            _("Cannot read the file ({error}). Check that it exists and is readable.").format(
+                error=exc.strerror
+            ),
         )
     if len(data) > limit:
         return None, Problem(
             path.name,
-            f"The file is larger than {_size_text(limit)}; split it "
-            "or remove unused columns and rows.",
+            _("The file is larger than {size}; split it or remove unused columns and rows.").format(
+                size=_size_text(limit)
+            ),
         )
     return data, None
 
@@ -180,29 +189,37 @@ def _header_index(records: list[list[Any]]) -> int:
 
 
 def _header_problem(file: str, index: int) -> Problem:
-    above = "row 1 holds" if index == 1 else f"rows 1-{index} hold"
-    return Problem(
-        file,
-        f"The header seems to be on row {index + 1}: {above} something else "
-        "(a title?). Delete the rows above the header so that the column names are "
-        "on row 1.",
-        row=index + 1,
+    message = (
+        _(
+            "The header seems to be on row {row}: row 1 holds something else (a title?). "
+            "Delete the rows above the header so that the column names are on row 1."
+        )
+        if index == 1
+        else _(
+            "The header seems to be on row {row}: rows 1-{last} hold something else (a "
+            "title?). Delete the rows above the header so that the column names are on row 1."
+        )
     )
+    return Problem(file, message.format(row=index + 1, last=index), row=index + 1)
 
 
 def _too_many_rows(file: str) -> Problem:
     return Problem(
         file,
-        f"The table has more than {limits.MAX_ROWS:,} rows. Remove empty or "
-        "unused rows (or split the city), then try again.",
+        _(
+            "The table has more than {limit} rows. Remove empty or unused rows (or split the "
+            "city), then try again."
+        ).format(limit=fmt_number(limits.MAX_ROWS)),
     )
 
 
 def _too_many_columns(file: str, count: int) -> Problem:
     return Problem(
         file,
-        f"The table has {count:,} columns, more than {limits.MAX_COLUMNS}. "
-        "Remove unused columns (see data/template/ for the expected ones).",
+        _(
+            "The table has {count} columns, more than {limit}. Remove unused columns (see "
+            "data/template/ for the expected ones)."
+        ).format(count=fmt_number(count), limit=limits.MAX_COLUMNS),
     )
 
 
@@ -228,16 +245,20 @@ def decode_text(data: bytes, file: str, problems: list[Problem]) -> str | None:
         problems.append(
             Problem(
                 file,
-                "The file is neither UTF-8 nor Windows-1252 text. Save it "
-                "from your spreadsheet program as 'CSV UTF-8'.",
+                _(
+                    "The file is neither UTF-8 nor Windows-1252 text. Save it from your "
+                    "spreadsheet program as 'CSV UTF-8'."
+                ),
             )
         )
         return None
     problems.append(
         Problem(
             file,
-            "The file is not UTF-8; it was read as Windows-1252. Accents "
-            "may be wrong: save it as 'CSV UTF-8' to be sure.",
+            _(
+                "The file is not UTF-8; it was read as Windows-1252. Accents may be wrong: save "
+                "it as 'CSV UTF-8' to be sure."
+            ),
             severity="warning",
         )
     )
@@ -278,8 +299,10 @@ def read_csv_table(path: Path) -> tuple[RawTable | None, list[Problem]]:
             *problems,
             Problem(
                 file,
-                "The file holds binary data (is it UTF-16 or a "
-                "renamed spreadsheet?). Save it as 'CSV UTF-8'.",
+                _(
+                    "The file holds binary data (is it UTF-16 or a renamed spreadsheet?). Save "
+                    "it as 'CSV UTF-8'."
+                ),
             ),
         ]
     if not text.strip():
@@ -287,7 +310,10 @@ def read_csv_table(path: Path) -> tuple[RawTable | None, list[Problem]]:
             *problems,
             Problem(
                 file,
-                "The file is empty: it needs at least a header row (copy it from data/template/).",
+                _(
+                    "The file is empty: it needs at least a header row (copy it from "
+                    "data/template/)."
+                ),
             ),
         ]
     first_lines = text[:65536].splitlines()[: limits.HEADER_SEARCH_ROWS]
@@ -306,8 +332,10 @@ def read_csv_table(path: Path) -> tuple[RawTable | None, list[Problem]]:
             *problems,
             Problem(
                 file,
-                f"The file cannot be parsed as CSV ({exc}). It may "
-                "be truncated or have a quote that is never closed.",
+                _(
+                    "The file cannot be parsed as CSV ({problem}). It may be truncated or have "
+                    "a quote that is never closed."
+                ).format(problem=exc),
             ),
         ]
     header_at = _header_index(records)
@@ -334,8 +362,10 @@ def read_csv_table(path: Path) -> tuple[RawTable | None, list[Problem]]:
         problems.append(
             Problem(
                 file,
-                f"This row has {len(record)} values but the header has {width}. "
-                "The file may be truncated, or a value holds the delimiter without quotes.",
+                _(
+                    "This row has {count} values but the header has {width}. The file may be "
+                    "truncated, or a value holds the delimiter without quotes."
+                ).format(count=len(record), width=width),
                 row=index,
                 value=delimiter.join(record)[:80],
             )
@@ -378,9 +408,10 @@ def read_workbook(path: Path) -> tuple[dict[str, RawTable], list[Problem]]:
         return {}, [
             Problem(
                 file,
-                "The workbook unpacks to more than "
-                f"{_size_text(limits.MAX_UNZIPPED_WORKBOOK_BYTES)}; remove unused "
-                "sheets, rows and formatting, or save each table as CSV.",
+                _(
+                    "The workbook unpacks to more than {size}; remove unused sheets, rows and "
+                    "formatting, or save each table as CSV."
+                ).format(size=_size_text(limits.MAX_UNZIPPED_WORKBOOK_BYTES)),
             )
         ]
     try:
@@ -389,9 +420,10 @@ def read_workbook(path: Path) -> tuple[dict[str, RawTable], list[Problem]]:
         return {}, [
             Problem(
                 file,
-                f"Cannot open the workbook ({type(exc).__name__}: "
-                f"{str(exc)[:160]}). Is it a complete .xlsx file? Re-save it from "
-                "your spreadsheet program.",
+                _(
+                    "Cannot open the workbook ({error}). Is it a complete .xlsx file? Re-save "
+                    "it from your spreadsheet program."
+                ).format(error=f"{type(exc).__name__}: {str(exc)[:160]}"),
             )
         ]
     tables: dict[str, RawTable] = {}
@@ -408,9 +440,10 @@ def read_workbook(path: Path) -> tuple[dict[str, RawTable], list[Problem]]:
                 found = [
                     Problem(
                         where,
-                        f"Cannot read this sheet ({type(exc).__name__}: "
-                        f"{str(exc)[:160]}). The workbook may be damaged: re-save it "
-                        "from your spreadsheet program, or save the table as CSV.",
+                        _(
+                            "Cannot read this sheet ({error}). The workbook may be damaged: "
+                            "re-save it from your spreadsheet program, or save the table as CSV."
+                        ).format(error=f"{type(exc).__name__}: {str(exc)[:160]}"),
                     )
                 ]
                 raw = None
@@ -421,8 +454,9 @@ def read_workbook(path: Path) -> tuple[dict[str, RawTable], list[Problem]]:
         problems.append(
             Problem(
                 file,
-                f"Cannot read the workbook ({type(exc).__name__}: "
-                f"{str(exc)[:160]}). Re-save it from your spreadsheet program.",
+                _(
+                    "Cannot read the workbook ({error}). Re-save it from your spreadsheet program."
+                ).format(error=f"{type(exc).__name__}: {str(exc)[:160]}"),
             )
         )
     finally:
@@ -447,9 +481,10 @@ def _read_sheet(sheet: Any, where: str) -> tuple[RawTable | None, list[Problem]]
         return None, [
             Problem(
                 where,
-                f"The sheet declares {declared_rows:,} rows, more than "
-                f"{limits.MAX_ROWS:,}. Delete the unused rows below the table "
-                "(select them, Delete Rows), or save the table as CSV.",
+                _(
+                    "The sheet declares {count} rows, more than {limit}. Delete the unused rows "
+                    "below the table (select them, Delete Rows), or save the table as CSV."
+                ).format(count=fmt_number(declared_rows), limit=fmt_number(limits.MAX_ROWS)),
             )
         ]
     if declared_columns is not None and declared_columns > limits.MAX_COLUMNS:
@@ -495,15 +530,17 @@ def _read_city_toml(folder: Path, problems: list[Problem]) -> dict:
         problems.append(
             Problem(
                 schema.CITY_FILE,
-                "No city.toml: the folder name is used as the "
-                "city's name. Copy data/template/city.toml to set it.",
+                _(
+                    "No city.toml: the folder name is used as the city's name. Copy "
+                    "data/template/city.toml to set it."
+                ),
                 severity="warning",
             )
         )
         return {}
     data, problem = read_file_bytes(path, limits.MAX_TOML_BYTES)
     if data is None:
-        problems.append(problem or Problem(schema.CITY_FILE, "Cannot read city.toml."))
+        problems.append(problem or Problem(schema.CITY_FILE, _("Cannot read city.toml.")))
         return {}
     try:
         config = tomllib.loads(data.decode("utf-8-sig"))
@@ -511,8 +548,10 @@ def _read_city_toml(folder: Path, problems: list[Problem]) -> dict:
         problems.append(
             Problem(
                 schema.CITY_FILE,
-                f"Cannot parse city.toml ({str(exc)[:160]}). "
-                'Lines look like: name = "Hartford, Connecticut"',
+                _(
+                    "Cannot parse city.toml ({error}). Lines look like: "
+                    'name = "Hartford, Connecticut"'
+                ).format(error=str(exc)[:160]),
             )
         )
         return {}
@@ -520,8 +559,10 @@ def _read_city_toml(folder: Path, problems: list[Problem]) -> dict:
         problems.append(
             Problem(
                 schema.CITY_FILE,
-                "city.toml is nested too deeply to read. It "
-                "holds a few plain settings: copy data/template/city.toml.",
+                _(
+                    "city.toml is nested too deeply to read. It holds a few plain settings: copy "
+                    "data/template/city.toml."
+                ),
             )
         )
         return {}
@@ -530,8 +571,10 @@ def _read_city_toml(folder: Path, problems: list[Problem]) -> dict:
             problems.append(
                 Problem(
                     schema.CITY_FILE,
-                    f"{key} must be text in quotes, e.g. "
-                    f'{key} = "..." (see data/template/city.toml).',
+                    _(
+                        '{key} must be text in quotes, e.g. {key} = "..." '
+                        "(see data/template/city.toml)."
+                    ).format(key=key),
                     column=key,
                     value=str(config[key])[:80],
                 )
@@ -553,8 +596,10 @@ def _read_tables(folder: Path, problems: list[Problem]) -> dict[str, RawTable]:
             problems.append(
                 Problem(
                     schema.WORKBOOK_FILE,
-                    "Both CSV files and a workbook are "
-                    "present; the CSV files were read and the workbook ignored.",
+                    _(
+                        "Both CSV files and a workbook are present; the CSV files were read and "
+                        "the workbook ignored."
+                    ),
                     severity="warning",
                 )
             )
@@ -567,11 +612,14 @@ def _read_tables(folder: Path, problems: list[Problem]) -> dict[str, RawTable]:
         if table in tables or table in schema.OPTIONAL_TABLES:
             continue
         if workbook.exists() and not present:
-            where = f"a sheet named '{table}' in {schema.WORKBOOK_FILE}"
+            missing = _(
+                "Missing table: add a sheet named '{table}' in {workbook} (copy it from "
+                "data/template/ and fill it in)."
+            ).format(table=table, workbook=schema.WORKBOOK_FILE)
         else:
-            where = f"{table}.csv"
+            missing = _(
+                "Missing table: add {file} (copy it from data/template/ and fill it in)."
+            ).format(file=f"{table}.csv")
         if not any(p.file.startswith(table) for p in problems):
-            problems.append(
-                Problem(f"{table}.csv", f"Missing table: add {where} ({_MISSING_TABLE_HINT}).")
-            )
+            problems.append(Problem(f"{table}.csv", missing))
     return tables

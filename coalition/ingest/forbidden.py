@@ -38,6 +38,7 @@ from dataclasses import dataclass
 
 from .. import schema
 from ..errors import Problem
+from ..i18n import N_, _
 from .files import RawTable
 
 # Tables whose rows are about people or groups of people: phone numbers there are personal.
@@ -82,7 +83,7 @@ class Field:
 FIELDS: tuple[Field, ...] = (
     Field(
         "immigration_status",
-        "immigration status",
+        N_("immigration status"),
         (
             "immigration status",
             "migration status",
@@ -110,7 +111,7 @@ FIELDS: tuple[Field, ...] = (
     ),
     Field(
         "a_number",
-        "A-numbers (alien registration numbers)",
+        N_("A-numbers (alien registration numbers)"),
         (
             "a number",
             "alien number",
@@ -127,7 +128,7 @@ FIELDS: tuple[Field, ...] = (
     ),
     Field(
         "ssn",
-        "Social Security numbers",
+        N_("Social Security numbers"),
         (
             "ssn",
             "social security",
@@ -140,19 +141,19 @@ FIELDS: tuple[Field, ...] = (
     ),
     Field(
         "itin",
-        "taxpayer identification numbers (ITIN)",
+        N_("taxpayer identification numbers (ITIN)"),
         ("itin", "individual taxpayer", "individual tax id"),
     ),
     Field(
         "tax_id",
-        "taxpayer identification numbers",
+        N_("taxpayer identification numbers"),
         ("tax id", "taxpayer id", "taxpayer identification", "=tin"),
         tables=_NOT_ORGANIZATIONS,
-        hint="An organization's own EIN may stay in organizations.csv.",
+        hint=N_("An organization's own EIN may stay in organizations.csv."),
     ),
     Field(
         "date_of_birth",
-        "dates of birth",
+        N_("dates of birth"),
         (
             "date of birth",
             "birth date",
@@ -171,7 +172,7 @@ FIELDS: tuple[Field, ...] = (
     ),
     Field(
         "home_address",
-        "home addresses",
+        N_("home addresses"),
         (
             "home address",
             "home street address",
@@ -187,7 +188,7 @@ FIELDS: tuple[Field, ...] = (
     ),
     Field(
         "phone",
-        "phone numbers",
+        N_("phone numbers"),
         (
             "phone",
             "telephone",
@@ -202,11 +203,11 @@ FIELDS: tuple[Field, ...] = (
             "=tel",
         ),
         tables=_NOT_ORGANIZATIONS,
-        hint="An organization's public phone number may stay in organizations.csv.",
+        hint=N_("An organization's public phone number may stay in organizations.csv."),
     ),
     Field(
         "contact",
-        "email addresses or real names",
+        N_("email addresses or real names"),
         (
             "email",
             "e mail",
@@ -224,14 +225,14 @@ FIELDS: tuple[Field, ...] = (
             "nombre completo",
         ),
         tables=("navigators",),
-        hint="Navigators are recorded by an alias only.",
+        hint=N_("Navigators are recorded by an alias only."),
     ),
     Field(
         "street_address",
-        "home addresses",
+        N_("home addresses"),
         ("address", "direccion", "street", "=residence", "=home", "=apt", "=apartment"),
         tables=("navigators", "communities"),
-        hint="Navigators are recorded by their neighborhood only.",
+        hint=N_("Navigators are recorded by their neighborhood only."),
     ),
 )
 FIELD_OF = {f.key: f for f in FIELDS}
@@ -293,14 +294,14 @@ VALUE_PATTERNS: tuple[ValuePattern, ...] = (
     ValuePattern(
         "ssn",
         "ssn",
-        "a Social Security number",
+        N_("a Social Security number"),
         re.compile(r"(?<![\w-])(?!000|666|9\d\d)\d{3}([- ])(?!00)\d{2}\1(?!0000)\d{4}(?![\w-])"),
         keep_last=4,
     ),
     ValuePattern(
         "ssn_named",
         "ssn",
-        "a Social Security number",
+        N_("a Social Security number"),
         re.compile(
             r"(?<![a-z])(?:ssn|s\.s\.n\.?|ss\s?#|ss\s+no\.?|soc(?:ial)?\.?\s+sec(?:urity)?\.?"
             r"(?:\s+(?:number|no\.?|#))?|(?:n[uú]mero\s+de\s+)?seguro\s+social)"
@@ -313,14 +314,14 @@ VALUE_PATTERNS: tuple[ValuePattern, ...] = (
     ValuePattern(
         "itin",
         "itin",
-        "an ITIN",
+        N_("an ITIN"),
         re.compile(r"(?<![\w-])9\d{2}([- ])(?:5\d|6[0-5]|7\d|8[0-8]|9[0-24-9])\1\d{4}(?![\w-])"),
         keep_last=4,
     ),
     ValuePattern(
         "itin_named",
         "itin",
-        "an ITIN",
+        N_("an ITIN"),
         re.compile(
             r"(?<![a-z])(?:itin|individual\s+taxpayer(?:\s+identification)?(?:\s+number)?)"
             rf"{_SAYS}\d{{3}}[-. ]?\d{{2}}[-. ]?\d{{4}}(?![\d-])",
@@ -332,14 +333,14 @@ VALUE_PATTERNS: tuple[ValuePattern, ...] = (
     ValuePattern(
         "a_number",
         "a_number",
-        "an A-number (A and eight or nine digits)",
+        N_("an A-number (A and eight or nine digits)"),
         re.compile(r"A(?<![\w-]A)[-# ]?(?:\d{8,9}|\d{3}([- ])\d{3}\1\d{3})(?![\w-])"),
         keep_last=4,
     ),
     ValuePattern(
         "a_number_named",
         "a_number",
-        "an A-number",
+        N_("an A-number"),
         re.compile(
             r"(?<![a-z])(?:a[- ]?(?:number|num|no\.?)|a\s?#|alien\s+(?:registration\s+)?"
             r"(?:number|no\.?|#|id)|uscis\s+(?:number|no\.?|#|id)|n[uú]mero\s+a"
@@ -353,7 +354,7 @@ VALUE_PATTERNS: tuple[ValuePattern, ...] = (
     ValuePattern(
         "date_of_birth_named",
         "date_of_birth",
-        "a date of birth",
+        N_("a date of birth"),
         re.compile(
             r"(?<![a-z])(?:d\.?\s?o\.?\s?b\.?|date\s+of\s+birth|birth\s?date|birthday"
             r"|fecha\s+de\s+nacimiento|fecha\s+nac\.?|f\.\s?nac\.?)(?![a-z])"
@@ -364,7 +365,7 @@ VALUE_PATTERNS: tuple[ValuePattern, ...] = (
     ValuePattern(
         "born_on",
         "date_of_birth",
-        "a date of birth",
+        N_("a date of birth"),
         re.compile(
             r"(?<![a-z])(?:born|nacid[oa]|naci[oó])(?:\s+(?:on|in|el|en|the))?\s*+(?::\s*+)?"
             rf"{_FULL_DATE}(?!\d)",
@@ -374,7 +375,7 @@ VALUE_PATTERNS: tuple[ValuePattern, ...] = (
     ValuePattern(
         "phone",
         "phone",
-        "a phone number",
+        N_("a phone number"),
         re.compile(
             r"(?<![\w+-])(?:\+?1[ .-]?)?(?:\([2-9]\d{2}\) ?|[2-9]\d{2}[ .-])"
             r"[2-9]\d{2}[ .-]\d{4}(?![\w-])"
@@ -385,7 +386,7 @@ VALUE_PATTERNS: tuple[ValuePattern, ...] = (
     ValuePattern(
         "phone_international",
         "phone",
-        "a phone number",
+        N_("a phone number"),
         re.compile(r"(?<![\w+])\+\d{1,3}(?:[ .-]?\d{2,4}){3,5}(?![\w-])"),
         keep_last=2,
         people_only=True,
@@ -393,7 +394,7 @@ VALUE_PATTERNS: tuple[ValuePattern, ...] = (
     ValuePattern(
         "phone_named",
         "phone",
-        "a phone number",
+        N_("a phone number"),
         re.compile(
             r"(?<![a-z])(?:phone|tel|tel[eé]fono|cell|celular|mobile|m[oó]vil|whats\s?app"
             rf"|call|text|llamar|llame){_SAYS}(?:\d{{3}}[ .-]?\d{{4}}|\d{{10}})(?![\d-])",
@@ -598,22 +599,28 @@ def _masked_match(match: re.Match[str], keep_last: int) -> str:
 
 
 def _column_problem(file: str, header: str, field: Field) -> Problem:
-    hint = f" {field.hint}" if field.hint else ""
+    hint = " " + _(field.hint) if field.hint else ""
     return Problem(
         file,
-        f"This column looks like it holds {field.what}. Remove the column; this tool never stores "
-        f"{field.what} about a person.{hint}",
+        _(
+            "This column looks like it holds {what}. Remove the column; this tool never stores "
+            "{what} about a person."
+        ).format(what=_(field.what))
+        + hint,
         column=header,
     )
 
 
 def _value_problem(file: str, row: int, column: str, pattern: ValuePattern, shown: str) -> Problem:
     field = FIELD_OF[pattern.field]
-    hint = f" {field.hint}" if field.hint else ""
+    hint = " " + _(field.hint) if field.hint else ""
     return Problem(
         file,
-        f"This cell holds what looks like {pattern.label}. Remove it; this tool never stores "
-        f"{field.what} about a person.{hint}",
+        _(
+            "This cell holds what looks like {label}. Remove it; this tool never stores {what} "
+            "about a person."
+        ).format(label=_(pattern.label), what=_(field.what))
+        + hint,
         row=row,
         column=column,
         value=shown,

@@ -18,6 +18,7 @@ import shapely
 from pyproj import CRS, Geod
 
 from ..errors import Problem
+from ..i18n import _
 from ..model import WGS84
 
 log = logging.getLogger(__name__)
@@ -139,8 +140,10 @@ def check_points(
             problems.append(
                 Problem(
                     file,
-                    f"Only {given} is given, so the point is not shown; "
-                    f"add {missing} or clear both.",
+                    _(
+                        "Only {given} is given, so the point is not shown; add {missing} or clear "
+                        "both."
+                    ).format(given=given, missing=missing),
                     row=row,
                     column=missing,
                     severity="warning",
@@ -152,10 +155,13 @@ def check_points(
             problems.append(
                 Problem(
                     file,
-                    "Latitude and longitude look swapped: swapped, the "
-                    "point falls inside the city. Put the latitude (north-south, "
-                    f"about {(box[1] + box[3]) / 2:.2f} here) in lat and the "
-                    f"longitude (about {(box[0] + box[2]) / 2:.2f}) in lon.",
+                    _(
+                        "Latitude and longitude look swapped: swapped, the point falls inside the "
+                        "city. Put the latitude (north-south, about {lat} here) in lat and the "
+                        "longitude (about {lon}) in lon."
+                    ).format(
+                        lat=f"{(box[1] + box[3]) / 2:.2f}", lon=f"{(box[0] + box[2]) / 2:.2f}"
+                    ),
                     row=row,
                     column="lat",
                     value=value,
@@ -166,8 +172,10 @@ def check_points(
             problems.append(
                 Problem(
                     file,
-                    "lat must be between -90 and 90 and lon between -180 "
-                    "and 180 (WGS84 degrees, e.g. lat 41.7658, lon -72.6734).",
+                    _(
+                        "lat must be between -90 and 90 and lon between -180 and 180 (WGS84 "
+                        "degrees, e.g. lat 41.7658, lon -72.6734)."
+                    ),
                     row=row,
                     column="lat" if abs(lat) > 90 else "lon",
                     value=value,
@@ -179,11 +187,11 @@ def check_points(
             problems.append(
                 Problem(
                     file,
-                    f"The point lies {_distance_text(beyond)} outside the "
-                    f"city (more than {FAR_OUTSIDE_KM:g} km beyond the area of "
-                    "its neighborhoods): check lat and lon (a missing minus "
-                    "sign, a typo, a geocoder that found another town), or clear "
-                    "them.",
+                    _(
+                        "The point lies {distance} outside the city (more than {limit} km beyond "
+                        "the area of its neighborhoods): check lat and lon (a missing minus "
+                        "sign, a typo, a geocoder that found another town), or clear them."
+                    ).format(distance=_distance_text(beyond), limit=f"{FAR_OUTSIDE_KM:g}"),
                     row=row,
                     column="lat",
                     value=value,
@@ -227,17 +235,26 @@ def _check_own_neighborhood(
         if not math.isfinite(distance) or distance <= OWN_NEIGHBORHOOD_TOLERANCE_M:
             continue
         hits = tree.query(point, predicate="intersects")
-        where = (
-            f" (it falls in {names.get(ids[hits[0]], ids[hits[0]])})"
+        values = {
+            "distance": _distance_text(distance),
+            "own": names.get(own, own),
+            "place": names.get(ids[hits[0]], ids[hits[0]]) if len(hits) else "",
+        }
+        message = (
+            _(
+                "The point lies {distance} outside its neighborhood {own} (it falls in {place}). "
+                "Check lat/lon or the neighborhood cell."
+            )
             if len(hits)
-            else " (it falls in no neighborhood)"
+            else _(
+                "The point lies {distance} outside its neighborhood {own} (it falls in no "
+                "neighborhood). Check lat/lon or the neighborhood cell."
+            )
         )
         problems.append(
             Problem(
                 file,
-                f"The point lies {_distance_text(distance)} outside its "
-                f"neighborhood {names.get(own, own)}{where}. Check lat/lon or "
-                "the neighborhood cell.",
+                message.format(**values),
                 row=rows[position],
                 column="lat",
                 value=f"lat {lat:g}, lon {lon:g}",

@@ -8,6 +8,7 @@ import pandas as pd
 
 from .. import schema
 from ..errors import DataError, Problem, ValidationError
+from ..i18n import _
 from ..model import CityData
 from ..names import NameMatcher
 from .cells import _type_table
@@ -108,8 +109,9 @@ def add_records(city: CityData, table: str, rows: list[dict[str, Any]]) -> CityD
     """
     if table not in EDITABLE_TABLES:
         raise DataError(
-            f"Rows can be added to {', '.join(EDITABLE_TABLES)}; '{table}' needs a "
-            "data folder (coalition init)."
+            _(
+                "Rows can be added to {tables}; '{table}' needs a data folder (coalition init)."
+            ).format(tables=", ".join(EDITABLE_TABLES), table=table)
         )
     # The stored city is already valid: only the new rows are typed and checked against it, so
     # recording one tie costs the same in a city of 50 members or of 10,000.
@@ -147,12 +149,14 @@ def add_records(city: CityData, table: str, rows: list[dict[str, Any]]) -> CityD
             )
         }
         typed = _check_ties(typed, files["ties"], kinds, matcher, problems, seen=stored)
-        repeated = [p for p in problems if p.message.startswith("This tie is listed twice")]
+        # The checks' own sentence, in the language in use (the checks wrote it in it).
+        twice = _("This tie is listed twice; keep one row (the second is ignored).")
+        repeated = [p for p in problems if p.message == twice]
         for problem in repeated:
             problems.append(
                 Problem(
                     problem.file,
-                    "This tie is already recorded: nothing new to save.",
+                    _("This tie is already recorded: nothing new to save."),
                     row=problem.row,
                     value=problem.value,
                 )

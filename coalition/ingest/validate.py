@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import DataError, Problem, ValidationError
+from ..i18n import _
 from ..model import CityData, gc_paused
 from .boundaries import _adjacency_tolerance, _match_boundaries, _metric_crs, _read_boundaries
 from .checks import _check_tables
@@ -79,7 +80,10 @@ def validate_city(path: str | Path) -> ValidationReport:
     folder = Path(path)
     if not folder.is_dir():
         raise DataError(
-            f"'{folder}' is not a folder. Give the path of a city data folder (see data/template/)."
+            _(
+                "'{folder}' is not a folder. Give the path of a city data folder (see "
+                "data/template/)."
+            ).format(folder=folder)
         )
     # Reading makes millions of small objects and no cycles: collect after, not during.
     with gc_paused():
@@ -107,7 +111,9 @@ def _validate_folder(folder: Path) -> ValidationReport:
             neighborhoods, boundaries, boundary_file, files["neighborhoods"], problems
         )
     if neighborhoods.empty and "neighborhoods" in raw_tables:
-        problems.append(Problem(files["neighborhoods"], "No neighborhoods: add at least one row."))
+        problems.append(
+            Problem(files["neighborhoods"], _("No neighborhoods: add at least one row."))
+        )
     metric_crs = _metric_crs(config, boundaries, problems)
     adjacency_tolerance_m = _adjacency_tolerance(config, problems)
     check_geography(matched, typed, files, metric_crs, boundary_file, problems)

@@ -21,6 +21,7 @@ from typing import Any
 import pandas as pd
 
 from coalition import labels
+from coalition.i18n import N_, Translated, _
 from coalition.presenting.text import fmt_int, fmt_share, loaded_time
 from coalition.privacy import suppress_small_counts
 
@@ -28,17 +29,57 @@ from coalition.privacy import suppress_small_counts
 LOWER_IS_BETTER = ("isolated_organizations",)
 MAX_WHAT = 90  # characters of a version's "what" shown in a list
 # A version's kind ("load", "edit"…; coalition.store.Store.versions), in words.
-KIND_WORDS = {
-    "load": "Loaded from a folder",
-    "import": "Imported",
-    "edit": "Edited",
-    "undo": "Undone",
-    "restore": "Restored",
-}
+KIND_WORDS = Translated(
+    {
+        "load": N_("Loaded from a folder"),
+        "import": N_("Imported"),
+        "edit": N_("Edited"),
+        "undo": N_("Undone"),
+        "restore": N_("Restored"),
+    }
+)
 # "loaded from <folder>" (the store's words for a load) runs to the end of the text, spaces too.
 _LOADED_FROM = re.compile(r"(loaded from )(.+)$", re.IGNORECASE)
 # Any other absolute path: /…, ~/…, C:\… or C:/… (a word starting with a separator).
 _ABSOLUTE_PATH = re.compile(r"(?<!\S)(?:~|[A-Za-z]:)?[\\/]\S*")
+
+
+# Column headers of the presenting tables the Data and Import pages show (presenting.city and
+# coalition.imports build them in English): marked here, translated where shown.
+COLUMN_WORDS = (
+    N_("Table"),
+    N_("Rows"),
+    N_("Illustrative ◇"),
+    N_("Sources cited"),
+    N_("Oldest source date"),
+    N_("Latest source date"),
+    N_("Sources"),
+    N_("Source"),
+    N_("Dates"),
+    N_("File"),
+    N_("Row"),
+    N_("Column"),
+    N_("Value"),
+    N_("What to do"),
+    N_("Added"),
+    N_("Changed"),
+    N_("Removed"),
+    N_("Change"),
+    N_("Key"),
+    N_("Name"),
+    N_("What changes"),
+)
+
+
+def shown_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """A presenting table with its column headers in the language in use (a copy).
+
+    Examples
+    --------
+    >>> shown_columns(pd.DataFrame({"Rows": [1]})).columns.tolist()
+    ['Rows']
+    """
+    return frame.rename(columns=lambda column: _(column) if isinstance(column, str) else column)
 
 
 def folder_name(path: object) -> str:
@@ -102,7 +143,9 @@ def version_label(version: int, saved_at: str, what: str) -> str:
     text = shown_what(what)
     if len(text) > MAX_WHAT:
         text = text[: MAX_WHAT - 1] + "…"
-    return f"version {int(version)} — {loaded_time(saved_at)} — {text}"
+    return _("version {version} — {saved} — {what}").format(
+        version=int(version), saved=loaded_time(saved_at), what=text
+    )
 
 
 def change_metrics(headline: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
@@ -135,11 +178,19 @@ def change_metrics(headline: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
         if key.startswith("share"):
             value = fmt_share(after)
             shown_delta = (
-                None if delta is None else f"{delta * 100:+.0f} points (was {fmt_share(before)})"
+                None
+                if delta is None
+                else _("{points} points (was {before})").format(
+                    points=f"{delta * 100:+.0f}", before=fmt_share(before)
+                )
             )
         else:
             value = fmt_int(after)
-            shown_delta = None if delta is None else f"{delta:+,} (was {fmt_int(before)})"
+            shown_delta = (
+                None
+                if delta is None
+                else _("{delta} (was {before})").format(delta=f"{delta:+,}", before=fmt_int(before))
+            )
         if not delta:
             shown_delta = None  # "no change" reads better than a grey +0
         metrics.append(
@@ -177,19 +228,18 @@ def changes_table(changes: pd.DataFrame, words: str = "") -> pd.DataFrame:
     >>> changes_table(frame, "removed").empty
     True
     """
+    change, where, who, what = _("Change"), _("In"), _("Who"), _("What changed")
     out = pd.DataFrame(
         {
-            "Change": changes["change"].map(lambda c: labels.CHANGE_WORDS.get(c, c)),
-            "In": changes["table"].map(lambda t: labels.TABLE_TITLES.get(t, t)),
-            "Who": changes["name"].astype(str),
-            "What changed": changes["explanation"].astype(str),
+            change: changes["change"].map(lambda c: labels.CHANGE_WORDS.get(c, c)),
+            where: changes["table"].map(lambda t: labels.TABLE_TITLES.get(t, t)),
+            who: changes["name"].astype(str),
+            what: changes["explanation"].astype(str),
         }
     )
     needle = " ".join(str(words or "").split()).lower()
     if needle:
-        text = (
-            out["Change"] + " " + out["In"] + " " + out["Who"] + " " + out["What changed"]
-        ).str.lower()
+        text = (out[change] + " " + out[where] + " " + out[who] + " " + out[what]).str.lower()
         out = out[text.str.contains(needle, regex=False)]
     return out.reset_index(drop=True)
 
@@ -219,9 +269,13 @@ def meeting_label(name: str, version: int, saved_at: str, *, last: bool = False)
     >>> meeting_label("Kick-off", 2, "")
     'Meeting: Kick-off (version 2, unknown)'
     """
-    head = "Since the last meeting" if last else "Meeting"
+    template = (
+        _("Since the last meeting: {name} (version {version}, {saved})")
+        if last
+        else _("Meeting: {name} (version {version}, {saved})")
+    )
     shown = " ".join(str(name).split())
-    return f"{head}: {shown} (version {int(version)}, {loaded_time(saved_at)})"
+    return template.format(name=shown, version=int(version), saved=loaded_time(saved_at))
 
 
 def versions_table(versions: pd.DataFrame, current: int | None = None) -> pd.DataFrame:
@@ -251,15 +305,17 @@ def versions_table(versions: pd.DataFrame, current: int | None = None) -> pd.Dat
     """
     return pd.DataFrame(
         {
-            "Version": [
-                f"{int(v)} (current)" if current is not None and int(v) == current else str(v)
+            _("Version"): [
+                _("{version} (current)").format(version=int(v))
+                if current is not None and int(v) == current
+                else str(v)
                 for v in versions["version"]
             ],
-            "Saved": [loaded_time(t) for t in versions["saved_at"]],
-            "What": [shown_what(w) for w in versions["what"]],
-            "Who": versions["who"].fillna("").astype(str),
-            "Kind": versions["kind"].map(lambda k: KIND_WORDS.get(k, str(k))),
-            "Meeting": versions["meeting"].fillna("").astype(str),
+            _("Saved"): [loaded_time(t) for t in versions["saved_at"]],
+            _("What"): [shown_what(w) for w in versions["what"]],
+            _("Who"): versions["who"].fillna("").astype(str),
+            _("Kind"): versions["kind"].map(lambda k: KIND_WORDS.get(k, str(k))),
+            _("Meeting"): versions["meeting"].fillna("").astype(str),
         }
     )
 

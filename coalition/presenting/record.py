@@ -24,17 +24,21 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from coalition import labels, schema
+from babel.dates import format_date
+
+from coalition import i18n, labels, schema
 from coalition.errors import Problem
+from coalition.i18n import N_, Translated, _
 from coalition.names import Suggester, name_key
 
-# A table's records, in the words of the page: (one, several).
+# A table's records, in the words of the page: (one, several). Marked, kept in English (the
+# singular also names a new record's fallback id); translate where shown: _(TABLE_WORDS[t][1]).
 TABLE_WORDS: dict[str, tuple[str, str]] = {
-    "organizations": ("organization", "Organizations"),
-    "ties": ("tie", "Ties"),
-    "communities": ("community", "Communities"),
-    "navigators": ("cultural navigator", "Cultural navigators"),
-    "committees": ("welcoming committee", "Welcoming committees"),
+    "organizations": (N_("organization"), N_("Organizations")),
+    "ties": (N_("tie"), N_("Ties")),
+    "communities": (N_("community"), N_("Communities")),
+    "navigators": (N_("cultural navigator"), N_("Cultural navigators")),
+    "committees": (N_("welcoming committee"), N_("Welcoming committees")),
 }
 # What can be done to each kind of record, in the order the page offers it.
 ACTIONS: dict[str, tuple[str, ...]] = {
@@ -44,39 +48,45 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "navigators": ("add", "change", "retire", "merge"),
     "committees": ("add", "change", "status", "retire", "merge"),
 }
-ACTION_WORDS = {
-    "add": "Add",
-    "change": "Change",
-    "retire": "Retire",
-    "merge": "Merge two that are the same",
-    "status": "Change its status",
+_ACTIONS = {
+    "add": N_("Add"),
+    "change": N_("Change"),
+    "retire": N_("Retire"),
+    "merge": N_("Merge two that are the same"),
+    "status": N_("Change its status"),
 }
+ACTION_WORDS = Translated(_ACTIONS)
 # A tie is not retired: "this partnership ended".
-TIE_ACTION_WORDS = {**ACTION_WORDS, "retire": "It ended"}
-STATUS_WORDS = {
-    "none": "None (disbanded, or planned only)",
-    "forming": "Forming",
-    "active": "Active",
-    "paused": "Paused",
-}
+TIE_ACTION_WORDS = Translated({**_ACTIONS, "retire": N_("It ended")})
+STATUS_WORDS = Translated(
+    {
+        "none": N_("None (disbanded, or planned only)"),
+        "forming": N_("Forming"),
+        "active": N_("Active"),
+        "paused": N_("Paused"),
+    }
+)
 STATUS_ORDER = ("none", "forming", "active", "paused")
 
+# Field labels are marked here and translated where shown (a Field's label: _(f.label)).
 PROVENANCE_LABELS = {
-    "source": "Source: who said it, or where it is written",
-    "source_date": "Date of the source (YYYY-MM-DD, YYYY-MM or YYYY)",
-    "illustrative": "This is only an example, not a real fact",
+    "source": N_("Source: who said it, or where it is written"),
+    "source_date": N_("Date of the source (YYYY-MM-DD, YYYY-MM or YYYY)"),
+    "illustrative": N_("This is only an example, not a real fact"),
 }
 # Fields of the forms that are not columns of a table.
-FORM_LABELS = {
-    "reason": "Why (for example: closed, the partnership ended)",
-    "on": "From which date",
-    "status": "New status",
-    "source_id": "First end",
-    "target_id": "Second end",
-    "tie_type": "What kind of tie",
-    "keep": "The one to keep",
-    "drop": "The one that goes (its ties move to the one kept)",
-}
+FORM_LABELS = Translated(
+    {
+        "reason": N_("Why (for example: closed, the partnership ended)"),
+        "on": N_("From which date"),
+        "status": N_("New status"),
+        "source_id": N_("First end"),
+        "target_id": N_("Second end"),
+        "tie_type": N_("What kind of tie"),
+        "keep": N_("The one to keep"),
+        "drop": N_("The one that goes (its ties move to the one kept)"),
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -113,54 +123,67 @@ _PROVENANCE_FIELDS = (
 
 FIELDS: dict[str, tuple[Field, ...]] = {
     "organizations": (
-        Field("name", "text", "Name"),
-        Field("sector", "text", "Sector (library, nonprofit, faith, school, health…)"),
-        Field("orientation", "choice", "Who it mainly serves", schema.ORIENTATIONS),
-        Field("services", "services", "Kinds of help it offers"),
-        Field("languages", "list", "Languages offered, separated by ;"),
-        Field("anchor_type", "choice", "Is it a neighborhood anchor?", schema.ANCHOR_TYPES),
-        Field("neighborhood", "neighborhood", "Neighborhood where it is"),
-        Field("address", "text", "Street address"),
-        Field("lat", "text", "Latitude (WGS84)", help="For example 41.7658; blank if not known."),
-        Field("lon", "text", "Longitude (WGS84)", help="For example -72.6734; blank if not known."),
-        Field("member", "bool", "A member of the coalition (untick: one it could invite)"),
-        Field("notes", "long", "Notes"),
+        Field("name", "text", N_("Name")),
+        Field("sector", "text", N_("Sector (library, nonprofit, faith, school, health…)")),
+        Field("orientation", "choice", N_("Who it mainly serves"), schema.ORIENTATIONS),
+        Field("services", "services", N_("Kinds of help it offers")),
+        Field("languages", "list", N_("Languages offered, separated by ;")),
+        Field("anchor_type", "choice", N_("Is it a neighborhood anchor?"), schema.ANCHOR_TYPES),
+        Field("neighborhood", "neighborhood", N_("Neighborhood where it is")),
+        Field("address", "text", N_("Street address")),
+        Field(
+            "lat",
+            "text",
+            N_("Latitude (WGS84)"),
+            help=N_("For example 41.7658; blank if not known."),
+        ),
+        Field(
+            "lon",
+            "text",
+            N_("Longitude (WGS84)"),
+            help=N_("For example -72.6734; blank if not known."),
+        ),
+        Field("member", "bool", N_("A member of the coalition (untick: one it could invite)")),
+        Field("notes", "long", N_("Notes")),
         *_PROVENANCE_FIELDS,
     ),
     "communities": (
-        Field("name", "text", "Name"),
+        Field("name", "text", N_("Name")),
         Field(
-            "community_kind", "choice", "Newcomers or long-time residents", schema.COMMUNITY_KINDS
+            "community_kind",
+            "choice",
+            N_("Newcomers or long-time residents"),
+            schema.COMMUNITY_KINDS,
         ),
-        Field("languages", "list", "Languages spoken, separated by ;"),
-        Field("estimated_residents", "text", "Estimated residents in the city"),
-        Field("notes", "long", "Notes (for example where the estimate comes from)"),
+        Field("languages", "list", N_("Languages spoken, separated by ;")),
+        Field("estimated_residents", "text", N_("Estimated residents in the city")),
+        Field("notes", "long", N_("Notes (for example where the estimate comes from)")),
         *_PROVENANCE_FIELDS,
     ),
     "navigators": (
         Field(
             "alias",
             "text",
-            "Alias (never a real name or contact detail)",
-            help="Cultural navigators are private people: record an alias only.",
+            N_("Alias (never a real name or contact detail)"),
+            help=N_("Cultural navigators are private people: record an alias only."),
         ),
-        Field("languages", "list", "Languages spoken, separated by ;"),
-        Field("neighborhood", "neighborhood", "Neighborhood where the navigator is based"),
+        Field("languages", "list", N_("Languages spoken, separated by ;")),
+        Field("neighborhood", "neighborhood", N_("Neighborhood where the navigator is based")),
         *_PROVENANCE_FIELDS,
     ),
     "committees": (
-        Field("name", "text", "Name"),
-        Field("neighborhood", "neighborhood", "Neighborhood it covers"),
-        Field("status", "choice", "Status", STATUS_ORDER),
-        Field("start_date", "text", "Started (YYYY-MM-DD, YYYY-MM or YYYY)"),
+        Field("name", "text", N_("Name")),
+        Field("neighborhood", "neighborhood", N_("Neighborhood it covers")),
+        Field("status", "choice", N_("Status"), STATUS_ORDER),
+        Field("start_date", "text", N_("Started (YYYY-MM-DD, YYYY-MM or YYYY)")),
         *_PROVENANCE_FIELDS,
     ),
     "ties": (
-        Field("kind", "text", "In a few words (for example: joint ESL class)"),
-        Field("strength", "strength", "How strong"),
-        Field("since", "text", "Since (YYYY, YYYY-MM or YYYY-MM-DD, optional)"),
-        Field("residents", "text", "Residents of the community there (estimate)"),
-        Field("notes", "long", "Notes"),
+        Field("kind", "text", N_("In a few words (for example: joint ESL class)")),
+        Field("strength", "strength", N_("How strong")),
+        Field("since", "text", N_("Since (YYYY, YYYY-MM or YYYY-MM-DD, optional)")),
+        Field("residents", "text", N_("Residents of the community there (estimate)")),
+        Field("notes", "long", N_("Notes")),
         *_PROVENANCE_FIELDS,
     ),
 }
@@ -207,7 +230,7 @@ def field_label(table: str, column: str | None) -> str:
         return ""
     for f in FIELDS.get(table, ()):
         if f.column == column:
-            return f.label
+            return _(f.label)
     if column in FORM_LABELS:
         return FORM_LABELS[column]
     return column
@@ -359,10 +382,12 @@ def form_problems(table: str, problems: Sequence[Problem]) -> FormProblems:
             continue
         message = p.message
         if p.value not in (None, "") and p.column:
-            message += f" (you wrote: {p.value})"
+            message = _("{problem} (you wrote: {value})").format(problem=message, value=p.value)
         if p.column:
             by_column.setdefault(p.column, []).append(message)
-            lines.append(f"{field_label(table, p.column)}: {message}")
+            lines.append(
+                _("{field}: {problem}").format(field=field_label(table, p.column), problem=message)
+            )
         else:
             lines.append(message)
     return FormProblems(by_column, lines)
@@ -370,8 +395,9 @@ def form_problems(table: str, problems: Sequence[Problem]) -> FormProblems:
 
 # --- conflicts -----------------------------------------------------------------------------------
 
-NOT_YOURS = "(you did not change it)"
-GONE = "(no longer there)"
+NOT_YOURS = N_("(you did not change it)")  # translated where shown
+GONE = N_("(no longer there)")
+BLANK = N_("(blank)")
 
 
 def value_text(value: Any) -> str:
@@ -385,13 +411,15 @@ def value_text(value: Any) -> str:
     'retired on 2026-11-30: closed'
     """
     if isinstance(value, Mapping):
-        return f"retired on {value.get('on', '?')}: {value.get('reason', '')}"
+        return _("retired on {on}: {reason}").format(
+            on=value.get("on", "?"), reason=value.get("reason", "")
+        )
     if isinstance(value, (list, tuple)):
-        return "; ".join(str(v) for v in value) if value else "(blank)"
+        return "; ".join(str(v) for v in value) if value else _(BLANK)
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     if _missing(value) or value == "":
-        return "(blank)"
+        return _(BLANK)
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
@@ -447,17 +475,17 @@ def conflict_rows(
     for column in columns:
         if column not in mine and column not in theirs:
             continue
-        label = "Retired" if column == RETIRED else field_label(table, column)
+        label = _("Retired") if column == RETIRED else field_label(table, column)
         if column == RETIRED:
-            yours = value_text(after.get(RETIRED)) if column in mine else NOT_YOURS
-            theirs_text = GONE if current is None else value_text(current.get(RETIRED))
-            if theirs_text == "(blank)":
-                theirs_text = "not retired"
-            if yours == "(blank)":
-                yours = "not retired"
+            yours = value_text(after.get(RETIRED)) if column in mine else _(NOT_YOURS)
+            theirs_text = _(GONE) if current is None else value_text(current.get(RETIRED))
+            if theirs_text == _(BLANK):
+                theirs_text = _("not retired")
+            if yours == _(BLANK):
+                yours = _("not retired")
         else:
-            yours = value_text(after.get(column)) if column in mine else NOT_YOURS
-            theirs_text = GONE if current is None else value_text(current.get(column))
+            yours = value_text(after.get(column)) if column in mine else _(NOT_YOURS)
+            theirs_text = _(GONE) if current is None else value_text(current.get(column))
         rows.append({"field": label, "yours": yours, "theirs": theirs_text})
     return rows
 
@@ -467,15 +495,18 @@ RETIRED = "_retired"
 
 # --- naming records and ties ---------------------------------------------------------------------
 
-TIE_WORDS = {
-    "partnership": "works with",
-    "serves_community": "serves",
-    "serves_neighborhood": "serves the neighborhood",
-    "lives_in": "lives in",
-    "mentors": "mentors",
-    "volunteers_with": "volunteers with",
-    "committee_member": "sits on",
-}
+# A tie in words, by its type: a whole template per type (word order differs between languages).
+TIE_WORDS = Translated(
+    {
+        "partnership": N_("{source} works with {target}"),
+        "serves_community": N_("{source} serves {target}"),
+        "serves_neighborhood": N_("{source} serves the neighborhood {target}"),
+        "lives_in": N_("{source} lives in {target}"),
+        "mentors": N_("{source} mentors {target}"),
+        "volunteers_with": N_("{source} volunteers with {target}"),
+        "committee_member": N_("{source} sits on {target}"),
+    }
+)
 
 
 def tie_text(row: Mapping[str, Any], names: Mapping[str, str]) -> str:
@@ -488,8 +519,12 @@ def tie_text(row: Mapping[str, Any], names: Mapping[str, str]) -> str:
     'Alder Library works with legal'
     """
     source, target = (str(row.get(e)) for e in ("source_id", "target_id"))
-    verb = TIE_WORDS.get(str(row.get("tie_type")), str(row.get("tie_type")).replace("_", " "))
-    return f"{names.get(source, source)} {verb} {names.get(target, target)}"
+    kind = str(row.get("tie_type"))
+    template = TIE_WORDS.get(kind)
+    if template is None:  # a type the page does not know: its own words, as the data has it
+        verb = kind.replace("_", " ")
+        return f"{names.get(source, source)} {verb} {names.get(target, target)}"
+    return template.format(source=names.get(source, source), target=names.get(target, target))
 
 
 def record_text(
@@ -531,20 +566,24 @@ def change_lines(changes: Sequence[Any], names: Mapping[str, str]) -> list[str]:
     ['Ends: Lonely Shop works with Dogwood Clinic', 'New: Alder Library works with Dogwood Clinic']
     """
     words = {
-        "added": "New",
-        "retired": "Ends",
-        "changed": "Changes",
-        "restored": "Comes back",
-        "deleted": "Removed",
+        "added": _("New: {record}"),
+        "retired": _("Ends: {record}"),
+        "changed": _("Changes: {record}"),
+        "restored": _("Comes back: {record}"),
+        "deleted": _("Removed: {record}"),
     }
     lines = []
     for c in changes:
         row = c.after or c.before
         text = record_text(c.table, row, c.key, names)
         if c.kind == "retired" and c.table != "ties":
-            lines.append(f"Retired: {text} ({c.after[RETIRED]['reason']})")
+            lines.append(
+                _("Retired: {record} ({reason})").format(
+                    record=text, reason=c.after[RETIRED]["reason"]
+                )
+            )
         else:
-            lines.append(f"{words.get(c.kind, c.kind)}: {text}")
+            lines.append(words.get(c.kind, c.kind + ": {record}").format(record=text))
     return lines
 
 
@@ -578,7 +617,8 @@ def working_session_source(today: dt.date) -> str:
     >>> working_session_source(dt.date(2026, 11, 30))
     'Working session, 30 November 2026'
     """
-    return f"Working session, {today.day} {today:%B %Y}"
+    day = format_date(today, "d MMMM y", locale=i18n.locale())
+    return _("Working session, {date}").format(date=day)
 
 
 # --- undo ----------------------------------------------------------------------------------------
