@@ -328,8 +328,22 @@ def wait_until_ready(page: Any, url_path: str, timeout_ms: float = 120_000) -> N
     >>> wait_until_ready(page, 'network')  # doctest: +SKIP
     """
     wait_for_page(page, HEADINGS[url_path], timeout_ms)
+    last_part_drawn(page, url_path, timeout_ms)
+
+
+def last_part_drawn(
+    page: Any, url_path: str, timeout_ms: float = 120_000, say: Any = lambda text: text
+) -> None:
+    """Wait for the last, slowest part of a page: the lists under the Overview, the network's
+    canvas, the map's layer, a gap table, the planner's "What if" section, the Data page's last
+    download. ``say`` puts the words looked for in the page's language (English as they are).
+
+    Examples
+    --------
+    >>> last_part_drawn(page, 'map')  # doctest: +SKIP
+    """
     if url_path == "overview":
-        page.get_by_text("Compare candidates and plans").wait_for(timeout=timeout_ms)
+        page.get_by_text(say("Compare candidates and plans")).first.wait_for(timeout=timeout_ms)
     elif url_path == "network":
         page.frame_locator(NETWORK_IFRAME).locator("canvas").first.wait_for(timeout=timeout_ms)
     elif url_path == "map":
@@ -341,10 +355,10 @@ def wait_until_ready(page: Any, url_path: str, timeout_ms: float = 120_000) -> N
             '[data-testid="stDataFrame"], [data-testid="stAlertContentSuccess"]'
         ).first.wait_for(timeout=timeout_ms)
     elif url_path == "planner":
-        page.get_by_role("heading", name="What if").first.wait_for(timeout=timeout_ms)
+        page.get_by_role("heading", name=say("What if…")).first.wait_for(timeout=timeout_ms)
     elif url_path == "data":
         # Operators, editors and admins get two tiers of downloads (public and exact): the last.
-        page.get_by_text("Network (GEXF)").last.wait_for(timeout=timeout_ms)
+        page.get_by_text(say("Network (GEXF)")).last.wait_for(timeout=timeout_ms)
 
 
 def switch_page(page: Any, title: str, url_path: str, timeout_ms: float = 120_000) -> None:

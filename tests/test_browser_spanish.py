@@ -26,10 +26,10 @@ import pytest
 from harness import (
     CHROMIUM_ARGS,
     EXCEPTION_BOX,
-    MAP_IFRAME,
     NAV_LINK,
     OfflineRecorder,
     chromium_path,
+    last_part_drawn,
     require_browser,
     running_server,
 )
@@ -137,25 +137,9 @@ def shown_lines(page: Any) -> list[str]:
 
 
 def wait_until_drawn(page: Any, url_path: str) -> None:
-    """Wait for the last, slowest part of a page (as ``harness.wait_until_ready``, in Spanish):
-    the lists under the Overview, the network's canvas, the map's layer, a gap table, the
-    planner's "What if" section, the Data page's last download."""
-    if url_path == "overview":
-        shows(page, spanish("Compare candidates and plans"))
-    elif url_path == "network":
-        page.frame_locator(NETWORK_IFRAME).locator("canvas").first.wait_for(timeout=TIMEOUT)
-    elif url_path == "map":
-        page.frame_locator(MAP_IFRAME).locator(".leaflet-overlay-pane > *").first.wait_for(
-            timeout=TIMEOUT
-        )
-    elif url_path == "gaps":
-        page.locator(
-            '[data-testid="stDataFrame"], [data-testid="stAlertContentSuccess"]'
-        ).first.wait_for(timeout=TIMEOUT)
-    elif url_path == "planner":
-        page.get_by_role("heading", name=spanish("What if…")).first.wait_for(timeout=TIMEOUT)
-    elif url_path == "data":
-        page.get_by_text(spanish("Network (GEXF)")).last.wait_for(timeout=TIMEOUT)
+    """Wait for the last, slowest part of a page (harness.last_part_drawn, in Spanish) and the
+    end of the script run."""
+    last_part_drawn(page, url_path, TIMEOUT, say=spanish)
     page.wait_for_function(f"() => !document.querySelector('{STATUS_WIDGET}')", timeout=TIMEOUT)
 
 
