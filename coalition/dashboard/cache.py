@@ -28,6 +28,7 @@ is :meth:`~coalition.privacy.Disclosure.public`: a page that forgets it hides, n
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 from collections.abc import Callable
@@ -104,7 +105,42 @@ class Snapshot:
         return self if self.survey is None else Snapshot(self.url, self.version)
 
 
-@st.cache_resource(show_spinner="Opening the coalition's data…", max_entries=8)
+def cached(spinner: str, **options: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``st.cache_resource`` whose "working…" message reads in the language of the screen.
+
+    Streamlit fixes a cached function's spinner text when the module is imported (in English);
+    here the function is cached without one and each call runs inside ``st.spinner`` with the
+    message translated then. Streamlit shows a spinner only after half a second, so a call
+    answered from the cache draws nothing.
+
+    Parameters
+    ----------
+    spinner : str
+        The message, marked with :func:`coalition.i18n.N_`.
+    **options
+        Passed to ``st.cache_resource`` (``max_entries``…).
+
+    Examples
+    --------
+    >>> @cached(i18n.N_("Counting…"), max_entries=2)  # doctest: +SKIP
+    ... def count(snap): ...
+    """
+
+    def decorate(function: Callable[..., Any]) -> Callable[..., Any]:
+        kept = st.cache_resource(show_spinner=False, **options)(function)
+
+        @functools.wraps(function)
+        def call(*args: Any, **kwargs: Any) -> Any:
+            with st.spinner(i18n.gettext(spinner)):
+                return kept(*args, **kwargs)
+
+        call.clear = kept.clear  # type: ignore[attr-defined]
+        return call
+
+    return decorate
+
+
+@cached(i18n.N_("Opening the coalition's data…"), max_entries=8)
 def _open(url: str) -> store_module.Store:
     store = store_module.open_store(url)
     if store_module.ensure_loaded(store):  # the sidebar says so (loaded_automatically)
@@ -521,7 +557,7 @@ def analysis_key(snap: Snapshot, what: str = "analysed") -> AnalysisKey:
 # --- the city and its graph -----------------------------------------------------------------------
 
 
-@st.cache_resource(show_spinner="Reading the coalition's data…", max_entries=4)
+@cached(i18n.N_("Reading the coalition's data…"), max_entries=4)
 def city(snap: Snapshot) -> model.CityData:
     """The stored city's tables at one version.
 
@@ -551,7 +587,7 @@ def city(snap: Snapshot) -> model.CityData:
     return read
 
 
-@st.cache_resource(show_spinner="Building the coalition graph…", max_entries=4)
+@cached(i18n.N_("Building the coalition graph…"), max_entries=4)
 def graph(snap: Snapshot) -> nx.MultiDiGraph:
     """The coalition graph of one store version.
 
@@ -579,7 +615,7 @@ def tables(snap: Snapshot) -> model.GraphTables | None:
     return _tables(analysis_key(snap), snap)
 
 
-@st.cache_resource(show_spinner="Reading the coalition's data…", max_entries=4)
+@cached(i18n.N_("Reading the coalition's data…"), max_entries=4)
 def _tables(key: AnalysisKey, _snap: Snapshot) -> model.GraphTables | None:
     return model.graph_tables(city(_snap))
 
@@ -598,7 +634,7 @@ def index(snap: Snapshot) -> analysis.GraphIndex:
     return _index(analysis_key(snap), snap)
 
 
-@st.cache_resource(show_spinner="Indexing the coalition…", max_entries=4)
+@cached(i18n.N_("Indexing the coalition…"), max_entries=4)
 def _index(key: AnalysisKey, _snap: Snapshot) -> analysis.GraphIndex:
     from coalition.analysis.graph_index import index_city
 
@@ -684,7 +720,7 @@ def gaps(snap: Snapshot, disclosure: privacy.Disclosure | None = None) -> analys
     return _gaps(analysis_key(snap), snap, _audience(disclosure), i18n.language())
 
 
-@st.cache_resource(show_spinner="Looking for the coalition's gaps…", max_entries=8)
+@cached(i18n.N_("Looking for the coalition's gaps…"), max_entries=8)
 def _gaps(
     key: AnalysisKey, _snap: Snapshot, disclosure: privacy.Disclosure, language: str
 ) -> analysis.GapReport:
@@ -766,7 +802,7 @@ def coverage(
     )
 
 
-@st.cache_resource(show_spinner="Working out committee coverage…", max_entries=32)
+@cached(i18n.N_("Working out committee coverage…"), max_entries=32)
 def _coverage(
     key: AnalysisKey,
     _snap: Snapshot,
@@ -845,7 +881,7 @@ def ranking(
     return _ranking(analysis_key(snap), snap, weights, k, i18n.language())
 
 
-@st.cache_resource(show_spinner="Ranking the candidate neighborhoods…", max_entries=32)
+@cached(i18n.N_("Ranking the candidate neighborhoods…"), max_entries=32)
 def _ranking(
     key: AnalysisKey,
     _snap: Snapshot,
@@ -888,7 +924,7 @@ def plan(
     return _plan(analysis_key(snap), snap, weights, k, rule, distance_km, i18n.language())
 
 
-@st.cache_resource(show_spinner="Choosing the best set of next committees…", max_entries=32)
+@cached(i18n.N_("Choosing the best set of next committees…"), max_entries=32)
 def _plan(
     key: AnalysisKey,
     _snap: Snapshot,
@@ -927,7 +963,7 @@ def what_if(
     return _what_if(analysis_key(snap), snap, ids, rule, distance_km, i18n.language())
 
 
-@st.cache_resource(show_spinner="Imagining the new committees…", max_entries=32)
+@cached(i18n.N_("Imagining the new committees…"), max_entries=32)
 def _what_if(
     key: AnalysisKey,
     _snap: Snapshot,
@@ -960,7 +996,7 @@ def positions(snap: Snapshot, geographic: bool = True) -> dict[str, tuple[float,
     return _positions(analysis_key(recorded, "placed"), recorded, geographic)
 
 
-@st.cache_resource(show_spinner="Placing the network on screen…", max_entries=8)
+@cached(i18n.N_("Placing the network on screen…"), max_entries=8)
 def _positions(
     key: AnalysisKey, _snap: Snapshot, geographic: bool
 ) -> dict[str, tuple[float, float]]:
@@ -971,7 +1007,7 @@ def _positions(
     )
 
 
-@st.cache_resource(show_spinner="Filtering the network…", max_entries=16)
+@cached(i18n.N_("Filtering the network…"), max_entries=16)
 def filtered(snap: Snapshot, selection: tuple) -> nx.MultiDiGraph:
     """The sub-graph for one filter choice (see :func:`network_page_html`).
 
@@ -1086,7 +1122,7 @@ def _highlights(
     return nodes, edges
 
 
-@st.cache_resource(show_spinner="Drawing the network…", max_entries=16)
+@cached(i18n.N_("Drawing the network…"), max_entries=16)
 def network_page_html(
     snap: Snapshot,
     selection: tuple,
@@ -1180,7 +1216,7 @@ def neighborhoods(snap: Snapshot, disclosure: privacy.Disclosure | None = None) 
     return _neighborhood_measures(snap, _audience(disclosure), i18n.language())
 
 
-@st.cache_resource(show_spinner="Preparing the map…", max_entries=8)
+@cached(i18n.N_("Preparing the map…"), max_entries=8)
 def _neighborhood_measures(
     snap: Snapshot, disclosure: privacy.Disclosure, language: str
 ) -> gpd.GeoDataFrame:
@@ -1353,7 +1389,7 @@ def info(snap: Snapshot) -> dict[str, Any]:
     return _open(snap.url).info()
 
 
-@st.cache_resource(show_spinner="Preparing the download…", max_entries=12)
+@cached(i18n.N_("Preparing the download…"), max_entries=12)
 def export(snap: Snapshot, fmt: str) -> bytes:
     """One export format of the current graph, as bytes for a download button.
 
@@ -1390,7 +1426,7 @@ if TYPE_CHECKING:
     from coalition import since as since_module
 
 
-@st.cache_resource(show_spinner="Comparing with the meeting…", max_entries=16)
+@cached(i18n.N_("Comparing with the meeting…"), max_entries=16)
 def since_marks(snap: Snapshot, version: int) -> since_module.SinceMarks:
     """What changed from the kept ``version`` to ``snap.version``, as marks to draw.
 
@@ -1439,7 +1475,7 @@ def since_marks(snap: Snapshot, version: int) -> since_module.SinceMarks:
     )
 
 
-@st.cache_resource(show_spinner="Drawing the network…", max_entries=16)
+@cached(i18n.N_("Drawing the network…"), max_entries=16)
 def network_since_html(
     snap: Snapshot,
     selection: tuple,
@@ -1588,7 +1624,7 @@ def survey_round_names(url: str, revision: int) -> tuple[str, ...]:
     return tuple(str(name) for name in rounds["round"].tolist())
 
 
-@st.cache_resource(show_spinner="Reading the survey round…", max_entries=8)
+@cached(i18n.N_("Reading the survey round…"), max_entries=8)
 def survey_round(url: str, round_name: str, revision: int) -> RoundAnswers:
     """One round's answers (:class:`coalition.survey.schema.RoundAnswers`), as kept at a
     survey revision; read-only, as every cached result.
@@ -1647,7 +1683,7 @@ def survey_response(snap: Snapshot) -> tuple[ResponseSummary, dict[str, int]]:
     )
 
 
-@st.cache_resource(show_spinner="Comparing the survey rounds…", max_entries=16)
+@cached(i18n.N_("Comparing the survey rounds…"), max_entries=16)
 def round_comparison(
     snap: Snapshot, before: str, after: str, ties: str, revision: int, language: str | None = None
 ) -> RoundComparison:

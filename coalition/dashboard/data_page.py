@@ -58,7 +58,7 @@ DOWNLOADS = (
 EXACT_TABLE_FORMATS = ("xlsx", "csv")
 
 
-@st.cache_resource(show_spinner="Preparing the download…", max_entries=24)
+@cache.cached(N_("Preparing the download…"), max_entries=24)
 def _export(snap: cache.Snapshot, fmt: str, disclosure: privacy.Disclosure) -> bytes:
     """One export of the current city for one audience (cached per version and audience)."""
     return exports.export_bytes(

@@ -15,7 +15,7 @@ import streamlit as st
 from coalition import labels, privacy
 from coalition.analysis.introductions import IntroductionReport, introductions
 from coalition.dashboard import cache, ui
-from coalition.i18n import _, ngettext
+from coalition.i18n import N_, _, ngettext
 from coalition.presenting import introductions as intro_text
 from coalition.presenting.text import fmt_int, md
 
@@ -39,7 +39,7 @@ def report(
     return _report(cache.analysis_key(snap), snap, disclosure, neighborhood, community)
 
 
-@st.cache_resource(show_spinner="Measuring which introductions close gaps…", max_entries=16)
+@cache.cached(N_("Measuring which introductions close gaps…"), max_entries=16)
 def _report(
     key: cache.AnalysisKey,
     _snap: cache.Snapshot,
