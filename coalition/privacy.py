@@ -40,7 +40,7 @@ import numpy as np
 import pandas as pd
 
 from coalition import settings
-from coalition.i18n import N_
+from coalition.i18n import N_, gettext
 from coalition.presenting.text import MISSING, fmt_int
 
 if TYPE_CHECKING:
@@ -49,7 +49,7 @@ if TYPE_CHECKING:
 # Said beside exact counts shown to editors and admins.
 EXACT_LABEL = N_("Exact counts — not for sharing")  # translated where shown: _(EXACT_LABEL)
 
-WITHHELD_TEXT = "withheld to protect a small count"
+WITHHELD_TEXT = N_("withheld to protect a small count")  # English: files and JSON keep it
 
 
 @dataclass(frozen=True)
@@ -112,12 +112,16 @@ class SmallCount:
     --------
     >>> str(SmallCount(11))
     'fewer than 11'
+    >>> from coalition.i18n import using
+    >>> with using("es"):
+    ...     str(SmallCount(11))
+    'menos de 11'
     """
 
     threshold: int
 
-    def __str__(self) -> str:
-        return f"fewer than {self.threshold}"
+    def __str__(self) -> str:  # in the language in use: a Spanish page says "menos de 11"
+        return gettext("fewer than {threshold}").format(threshold=self.threshold)
 
 
 @dataclass(frozen=True)
@@ -133,7 +137,7 @@ class Withheld:
     """
 
     def __str__(self) -> str:
-        return WITHHELD_TEXT
+        return gettext(WITHHELD_TEXT)
 
 
 Hidden = SmallCount | Withheld

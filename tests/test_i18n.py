@@ -285,3 +285,42 @@ def test_every_plural_reads_in_spanish_for_every_count():
                 singular,
                 count,
             )
+
+
+# --- what a viewer sees in Spanish: the small-count markers too ----------------------------------
+
+
+def test_a_viewer_reads_the_small_count_markers_in_spanish(tmp_path, monkeypatch):
+    """The leaky city (tests/fixtures/leaky_city): Ashgrove's 7 Andean residents are hidden
+    ("fewer than 11"), Brookside's 412 withheld (419 - 412 would give 7 back)."""
+    import streamlit as st
+
+    from coalition import privacy
+    from coalition.dashboard import cache
+    from coalition.ingest import read_city
+
+    st.cache_resource.clear()
+    db = tmp_path / "leaky.db"
+    open_store(db).replace_city(read_city(ROOT / "tests" / "fixtures" / "leaky_city"))
+    monkeypatch.setenv("COALITION_DB", str(db))
+    public = privacy.Disclosure(exact=False, threshold=11)
+    try:
+        snap = cache.snapshot()
+        with i18n.using("es"):
+            table = cache.gap_table(snap, "language_gaps", disclosure=public)
+            _, ashgrove = cache.neighborhood_members(snap, "ashgrove", public)
+            _, brookside = cache.neighborhood_members(snap, "brookside", public)
+        english = cache.gap_table(snap, "language_gaps", disclosure=public)
+    finally:
+        st.cache_resource.clear()
+    assert "Speakers here" not in table.columns  # its headers are Spanish too
+    assert set(table["Hablantes aquí"]) == {
+        "menos de 11",
+        "reservado para proteger una cifra pequeña",
+    }
+    assert any("(menos de 11 residentes)" in said for said in table["Por qué importa"])
+    here = dict(zip(ashgrove["Comunidad"], ashgrove["Residentes aquí"], strict=True))
+    there = dict(zip(brookside["Comunidad"], brookside["Residentes aquí"], strict=True))
+    assert here["Andean families"] == "menos de 11"
+    assert there["Andean families"] == "reservado para proteger una cifra pequeña"
+    assert set(english["Speakers here"]) == {"fewer than 11", privacy.WITHHELD_TEXT}
