@@ -207,11 +207,9 @@ def read_catalogue(lang: str) -> Catalog:
     merged = Catalog(locale=lang, domain=DOMAIN)
     # The parts' plural rule (PLURAL_FORMS), not Babel's CLDR rule for the locale (3 forms for
     # "es"): with that, ngettext(…, 12) asked for a form no part has and fell back to English.
-    merged.mime_headers = [("Plural-Forms", PLURAL_FORMS.get(lang, "nplurals=2; plural=(n != 1);"))]
+    merged.mime_headers = [("Plural-Forms", _plural_forms(lang))]
     for path in catalogue_files(lang):
-        with path.open("rb") as handle:
-            part = read_po(handle, locale=lang)
-        for message in part:
+        for message in _read(path, lang):
             # Looked up with its context: "in merged" alone finds only the context-free entry,
             # so a pgettext("role", "viewer") was dropped when a plain "viewer" came first.
             if message.id and merged.get(message.id, context=message.context) is None:
@@ -448,11 +446,10 @@ def catalogue_problems(lang: str = "es") -> list[str]:
     """
     problems: list[str] = []
     marked = marked_messages()
-    plural_forms = read_catalogue(lang).plural_forms  # what the merged catalogue uses
+    plural_forms = _plural_forms(lang)  # what the merged catalogue uses
     seen: dict[MessageKey, tuple[str, object]] = {}
     for path in catalogue_files(lang):
-        with path.open("rb") as handle:
-            part = read_po(handle, locale=lang)
+        part = _read(path, lang)
         if part.plural_forms != plural_forms:
             problems.append(f"{path.name}: Plural-Forms must be {plural_forms!r} (PLURAL_FORMS)")
         for message in part:
@@ -524,3 +521,8 @@ def missing_entries(lang: str = "es") -> str:
 def _read(path: Path, lang: str) -> Catalog:
     with path.open("rb") as handle:
         return read_po(handle, locale=lang)
+
+
+def _plural_forms(lang: str) -> str:
+    """The Plural-Forms every part of a language declares, and the merged catalogue uses."""
+    return PLURAL_FORMS.get(lang, "nplurals=2; plural=(n != 1);")
