@@ -15,6 +15,7 @@ import re
 from pathlib import Path
 
 import pytest
+from helpers import TEXT_ELEMENTS, element_texts
 from streamlit.testing.v1 import AppTest
 from tiny_city import make_tiny_city
 
@@ -174,24 +175,7 @@ def data_strings(city) -> list[str]:
 
 def shown_strings(at: AppTest) -> list[str]:
     """Every string the page draws: texts, widget labels, options and help, table headers."""
-    shown: list[str] = []
-    for kind in (
-        "markdown",
-        "caption",
-        "title",
-        "header",
-        "subheader",
-        "error",
-        "warning",
-        "info",
-        "success",
-        "exception",
-        "code",
-        "latex",
-        "json",
-        "text",
-    ):
-        shown += [str(element.value) for element in at.get(kind)]
+    shown = element_texts(at, (*TEXT_ELEMENTS, "exception", "code", "latex", "json", "text"))
     for kind in (
         "button",
         "checkbox",
