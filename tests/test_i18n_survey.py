@@ -22,6 +22,7 @@ from test_i18n import data_strings, english_left, shown_strings
 
 from coalition import i18n
 from coalition.accounts import operator
+from coalition.analysis.graph_index import join_names
 from coalition.dashboard import PAGES, language, survey_link
 from coalition.dashboard.survey_page import PREFIX
 from coalition.errors import Problem
@@ -32,7 +33,6 @@ from coalition.schema import SERVICES
 from coalition.store import SurveyImport, open_store
 from coalition.survey import analysis, profiles, questions
 from coalition.survey.schema import check_answers
-from coalition.survey.wording import join_shown
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -303,7 +303,7 @@ def test_survey_sentences_in_spanish():
             "anteriores."
         )
         assert survey_rounds.import_label(12) == "Importar las respuestas de 12 miembros"
-        assert join_shown(["A", "B", "C", "D"], limit=2) == "A, B y 2 más"
+        assert join_names(["A", "B", "C", "D"], limit=2) == "A, B y 2 más"
         assert survey_text.closed_sentence("fall", "2026-12-01T08:00:00") == (
             "La ronda fall se cerró el 2026-12-01: las respuestas ya no pueden cambiar."
         )

@@ -24,11 +24,11 @@ from collections.abc import Mapping, Sequence
 import streamlit as st
 
 from coalition import errors, privacy
+from coalition.analysis.graph_index import join_names
 from coalition.dashboard import cache
 from coalition.i18n import N_, Translated, _, fmt_number, ngettext
 from coalition.presenting import gaps as gap_text
 from coalition.presenting.text import md
-from coalition.survey.wording import join_shown
 
 logger = logging.getLogger(__name__)
 
@@ -242,18 +242,18 @@ def failure_points_sentence(confirmed: Mapping[str, str], any_report: Mapping[st
         return _(
             "The same members are single points of failure with confirmed ties only and "
             "with any report: {names}."
-        ).format(names=join_shown(list(confirmed.values()), limit=10))
+        ).format(names=join_names(list(confirmed.values()), limit=10))
     parts = []
     if only_confirmed:
         parts.append(
             _("{names} with ties confirmed by both sides only, not with any report").format(
-                names=join_shown(only_confirmed, limit=10)
+                names=join_names(only_confirmed, limit=10)
             )
         )
     if only_any:
         parts.append(
             _("{names} with any report, not with confirmed ties only").format(
-                names=join_shown(only_any, limit=10)
+                names=join_names(only_any, limit=10)
             )
         )
     return _("Single points of failure depend on this choice: {choices}.").format(

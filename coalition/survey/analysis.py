@@ -90,7 +90,6 @@ from ..model import CityData, is_member
 from ..schema import ORIENTATIONS, TABLES
 from .questions import RELATION
 from .schema import RATING_COLUMNS, TRUST_COLUMNS, VALUE_COLUMNS, RoundAnswers, check_answers
-from .wording import join_shown
 
 logger = logging.getLogger(__name__)
 
@@ -420,7 +419,7 @@ def _response_summary(checked: _Checked) -> ResponseSummary:
     )
     if missing:
         sentence += " " + _("Not answered yet: {names}.").format(
-            names=join_shown(list(missing), limit=10)
+            names=join_names(list(missing), limit=10)
         )
     else:
         sentence += " " + _("Every member has answered.")

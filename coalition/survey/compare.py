@@ -36,6 +36,7 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
+from ..analysis.graph_index import join_names
 from ..i18n import _, fmt_number, ngettext
 from .analysis import (
     FEWER_THAN,
@@ -53,7 +54,6 @@ from .analysis import (
     central_members,
 )
 from .questions import RELATION
-from .wording import join_shown
 
 logger = logging.getLogger(__name__)
 
@@ -399,11 +399,11 @@ def _sentences(
         )
     )
     if len(gained):
-        out.append(_("New ties: {pairs}.").format(pairs=join_shown(_pair_words(gained), limit=10)))
+        out.append(_("New ties: {pairs}.").format(pairs=join_names(_pair_words(gained), limit=10)))
     if len(lost):
         out.append(
             _("No longer reported: {pairs}.").format(
-                pairs=join_shown(_pair_words(lost, lost_silent, name_after), limit=10)
+                pairs=join_names(_pair_words(lost, lost_silent, name_after), limit=10)
             )
         )
     if len(measures) == 2:

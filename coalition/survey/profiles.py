@@ -50,13 +50,13 @@ from typing import Any
 
 import pandas as pd
 
+from ..analysis.graph_index import join_names
 from ..edits import RowChange, add, change, current_row
 from ..errors import DataError
 from ..i18n import _
 from ..model import CityData
 from ..schema import LIST_SEPARATOR, SERVICES
 from .schema import RoundAnswers
-from .wording import join_shown
 
 logger = logging.getLogger(__name__)
 
@@ -234,7 +234,7 @@ def by_member(changes: Sequence[RowChange]) -> dict[str, list[RowChange]]:
 
 
 def _service_words(keys: list[str]) -> str:
-    return join_shown([_(SERVICES[k]) if k in SERVICES else k for k in keys], limit=_SHOWN)
+    return join_names([_(SERVICES[k]) if k in SERVICES else k for k in keys], limit=_SHOWN)
 
 
 def _parts(found: list[RowChange], names: Mapping[str, str]) -> list[str]:
@@ -257,13 +257,13 @@ def _parts(found: list[RowChange], names: Mapping[str, str]) -> list[str]:
         if new_langs:
             parts.append(
                 _("also serves people in {languages}").format(
-                    languages=join_shown(new_langs, limit=_SHOWN)
+                    languages=join_names(new_langs, limit=_SHOWN)
                 )
             )
         if old_langs:
             parts.append(
                 _("no longer serves people in {languages}").format(
-                    languages=join_shown(old_langs, limit=_SHOWN)
+                    languages=join_names(old_langs, limit=_SHOWN)
                 )
             )
     hoods = [
@@ -274,7 +274,7 @@ def _parts(found: list[RowChange], names: Mapping[str, str]) -> list[str]:
     if hoods:
         shown = [names.get(h, h) for h in hoods]
         parts.append(
-            _("also works in {neighborhoods}").format(neighborhoods=join_shown(shown, limit=_SHOWN))
+            _("also works in {neighborhoods}").format(neighborhoods=join_names(shown, limit=_SHOWN))
         )
     return parts
 
@@ -313,7 +313,7 @@ def describe_profile_changes(
         if not parts:
             fields = sorted({f for c in found for f in c.fields if not f.startswith("_")})
             parts = [
-                _("changes {fields}").format(fields=join_shown(fields, limit=_SHOWN))
+                _("changes {fields}").format(fields=join_names(fields, limit=_SHOWN))
                 if fields
                 else _("changes nothing")
             ]
